@@ -1,0 +1,1 @@
+"""portal-access: account user management for client portals."""

@@ -1,0 +1,185 @@
+"""The HTTP edge: one `endpoint` decorator registers a route, authorizes the caller, parses the body and
+query into pydantic models, renders the result, and maps every error to the contract's error body.
+
+The route table it keeps (ROUTES) is what the OpenAPI document is generated from.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.api.access import Access, Principal
+from chalicelib.config import ConfigError
+from chalicelib.deps import Deps, get_deps
+from chalicelib.errors import AppError
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+JSON_TYPES = ["application/json"]
+ANY_TYPE = ["*/*"]
+_BASE_HEADERS = {"Content-Type": "application/json", "Cache-Control": "no-store"}
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    name: str
+    summary: str
+    access: Access
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    returns: type[BaseModel] | None
+    status: int
+
+
+ROUTES: list[Route] = []
+
+
+@dataclass
+class Call:
+    """What a view gets: the collaborators, who is calling, and the parsed input."""
+
+    deps: Deps
+    principal: Principal
+    body: Any = None
+    query: Any = None
+    path: dict[str, str] = field(default_factory=dict)
+
+
+def endpoint(
+    bp: Blueprint,
+    method: str,
+    path: str,
+    *,
+    access: Access,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    returns: type[BaseModel] | None = None,
+    status: int = 200,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def register(view: Callable[..., Any]) -> Callable[..., Any]:
+        summary = (view.__doc__ or view.__name__).strip().splitlines()[0]
+        route = Route(method, path, view.__name__, summary, access, body, query, returns, status)
+        ROUTES.append(route)
+
+        def handler(**path_params: str) -> Response:
+            return _handle(bp.current_request, route, view, path_params)
+
+        handler.__name__ = view.__name__
+        bp.route(path, methods=[method], content_types=JSON_TYPES if body else ANY_TYPE)(handler)
+        return view
+
+    return register
+
+
+def _handle(request: Request, route: Route, view: Callable[..., Any], path: dict[str, str]) -> Response:
+    try:
+        deps = get_deps()
+        principal = route.access.authorize(deps, request, path)
+        call = Call(deps=deps, principal=principal, path=path)
+        if route.body is not None:
+            call.body = parse_body(route.body, request.raw_body)
+        if route.query is not None:
+            call.query = parse_query(route.query, request.query_params or {})
+        return render(view(call, **path), route.status)
+    except AppError as error:
+        return error_response(error)
+    except ConfigError:
+        log.exception("service misconfigured")
+        return error_response(AppError("internal_error", "The service is not configured correctly."))
+    except Exception:
+        log.exception("unhandled error on %s %s", route.method, route.path)
+        return error_response(AppError("internal_error", "An unexpected error occurred."))
+
+
+def parse_body(model: type[BaseModel], raw: bytes | None) -> Any:
+    if raw and len(raw) > MAX_BODY_BYTES:
+        raise _too_large()
+    if not raw:
+        raise AppError("invalid_json", "A JSON object body is required.")
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError):
+        raise AppError("invalid_json", "The body is not valid UTF-8 JSON.") from None
+    except RecursionError:
+        raise AppError("invalid_json", "The body is nested too deeply.") from None
+    return validate(model, data)
+
+
+def parse_query(model: type[BaseModel], params: Any) -> Any:
+    return validate(model, dict(params))
+
+
+def validate(model: type[BaseModel], data: Any) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        details = [_detail(item) for item in error.errors(include_url=False, include_input=False)]
+        raise AppError("validation_error", "The request is not valid.", details=details) from None
+
+
+def _detail(item: Any) -> dict[str, str]:
+    location = ".".join(str(part) for part in item["loc"]) or "body"
+    message = "unknown field" if item["type"] == "extra_forbidden" else item["msg"]
+    return {"field": location, "message": message}
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def render(result: Any, status: int) -> Response:
+    if result is None:
+        return Response(body="", status_code=status, headers={"Cache-Control": "no-store"})
+    if isinstance(result, BaseModel):
+        return Response(body=result.model_dump_json(), status_code=status, headers=dict(_BASE_HEADERS))
+    return Response(body=json.dumps(result), status_code=status, headers=dict(_BASE_HEADERS))
+
+
+def error_response(error: AppError, headers: dict[str, str] | None = None) -> Response:
+    all_headers = {**_BASE_HEADERS, **(headers or {})}
+    if error.retry_after is not None:
+        all_headers["Retry-After"] = str(error.retry_after)
+    return Response(body=json.dumps(error.body()), status_code=error.status, headers=all_headers)
+
+
+def _too_large() -> AppError:
+    return AppError("payload_too_large", f"The body is larger than {MAX_BODY_BYTES // 1024} KiB.")
+
+
+# Chalice answers some requests itself (wrong method, wrong media type) in its own format.
+_CHALICE_CODES = {405: "method_not_allowed", 415: "unsupported_media_type"}
+
+
+def error_middleware(request: Request, get_response: Callable[[Request], Response]) -> Response:
+    """Registered for every HTTP request in app.py: size limit first, and Chalice's own error bodies
+    rewritten into the contract's format, so no client ever sees two error shapes."""
+    content_length = request.headers.get("content-length", "0")
+    if (content_length.isdigit() and int(content_length) > MAX_BODY_BYTES) or len(
+        request.raw_body or b""
+    ) > MAX_BODY_BYTES:
+        return error_response(_too_large())
+    response = get_response(request)
+    body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
+        code = _CHALICE_CODES.get(response.status_code, "internal_error")
+        status = response.status_code if code != "internal_error" else 500
+        message = str(body.get("Message", "The request could not be handled."))
+        if code == "internal_error":
+            message = "An unexpected error occurred."
+        extra = {"Allow": response.headers["Allow"]} if "Allow" in response.headers else None
+        error = AppError(code, message)
+        rendered = error_response(error, extra)
+        rendered.status_code = status
+        return rendered
+    return response

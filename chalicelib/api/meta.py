@@ -1,0 +1,28 @@
+"""Service routes: health and the permission catalog."""
+
+from chalice import Blueprint
+
+from chalicelib.api.access import PUBLIC
+from chalicelib.api.http import Call, endpoint
+from chalicelib.domain.permissions import CATALOG, ROLES
+from chalicelib.schemas.meta import Health, PermissionCatalog, PermissionInfo
+
+bp = Blueprint(__name__)
+
+
+@endpoint(bp, "GET", "/health", access=PUBLIC, returns=Health)
+def health(call: Call) -> Health:
+    """Liveness: answers without touching AWS."""
+    return Health(status="ok")
+
+
+@endpoint(bp, "GET", "/permissions", access=PUBLIC, returns=PermissionCatalog)
+def permissions(call: Call) -> PermissionCatalog:
+    """The permission keys with labels, and the roles."""
+    return PermissionCatalog(
+        permissions=[
+            PermissionInfo(key=key, label=label, admin_only=admin_only)
+            for key, (label, admin_only) in CATALOG.items()
+        ],
+        roles=list(ROLES),
+    )

@@ -1,0 +1,59 @@
+"""The collaborators of every use case, built once per process on first use and replaceable in tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from chalicelib.config import Settings, load_settings
+from chalicelib.mail.mailer import Mailer
+from chalicelib.security.passwords import Passwords
+from chalicelib.security.tokens import AccessTokens
+from chalicelib.store.repository import Repository
+
+
+def utc_now() -> datetime:
+    """Whole seconds: every stored and returned time has the same precision."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    store: Repository
+    mailer: Mailer
+    passwords: Passwords
+    tokens: AccessTokens
+    clock: Callable[[], datetime] = utc_now
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+def build_deps(settings: Settings) -> Deps:
+    from chalicelib.mail.ses import SesMailer
+
+    return Deps(
+        settings=settings,
+        store=Repository(settings.table_name, settings.region, settings.aws_endpoint_url),
+        mailer=SesMailer(settings.sender_email, settings.region, settings.aws_endpoint_url),
+        passwords=Passwords(),
+        tokens=AccessTokens(settings.token_secret, settings.access_token_ttl_seconds),
+    )
+
+
+_current: Deps | None = None
+
+
+def get_deps() -> Deps:
+    global _current
+    if _current is None:
+        _current = build_deps(load_settings())
+    return _current
+
+
+def use_deps(deps: Deps | None) -> None:
+    """Tests and tools install their own collaborators here (None: build from the environment again)."""
+    global _current
+    _current = deps

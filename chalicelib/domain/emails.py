@@ -1,0 +1,36 @@
+"""Email addresses: one normal form, and the reasons an address cannot be invited."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from email_validator import EmailNotValidError, validate_email
+
+MAX_EMAIL_LENGTH = 254
+
+
+def normalize_email(raw: str) -> str:
+    """Trimmed and lower-cased: the one form used for lookups, uniqueness and sending."""
+    return raw.strip().lower()
+
+
+def is_valid_email(email: str) -> bool:
+    if not email or len(email) > MAX_EMAIL_LENGTH:
+        return False
+    try:
+        # Syntax only: a DNS lookup per invitee would make bulk invites slow and flaky.
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+@cache
+def _disposable_domains() -> frozenset[str]:
+    from disposable_email_domains import blocklist  # loaded on first use: a large set, not a cold-start cost
+
+    return frozenset(blocklist)
+
+
+def is_disposable(email: str) -> bool:
+    return email.rsplit("@", 1)[-1] in _disposable_domains()

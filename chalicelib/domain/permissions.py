@@ -1,0 +1,53 @@
+"""Roles and the permission catalog: who may do what, as pure functions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+Role = Literal["owner", "admin", "member"]
+ROLES: tuple[Role, ...] = ("owner", "admin", "member")
+
+# key -> (label, admin_only), in the order a portal shows them.
+CATALOG: dict[str, tuple[str, bool]] = {
+    "profile": ("Edit account profile", False),
+    "contacts": ("Manage contacts", False),
+    "products": ("View products and services", False),
+    "manage_products": ("Manage products and services", False),
+    "product_sso": ("Single sign-on to products", False),
+    "domains": ("View domains", False),
+    "manage_domains": ("Manage domains", False),
+    "invoices": ("View and pay invoices", False),
+    "quotes": ("View and accept quotes", False),
+    "tickets": ("Open and view support tickets", False),
+    "affiliates": ("Affiliate program", False),
+    "emails": ("View email history", False),
+    "orders": ("Place new orders", False),
+    "pricing": ("View pricing", True),
+    "payments": ("Manage payment methods", True),
+    "user_management": ("Manage users", True),
+}
+ALL_KEYS: tuple[str, ...] = tuple(CATALOG)
+ADMIN_ONLY: frozenset[str] = frozenset(key for key, (_, admin_only) in CATALOG.items() if admin_only)
+MEMBER_GRANTABLE: tuple[str, ...] = tuple(key for key in ALL_KEYS if key not in ADMIN_ONLY)
+
+
+def effective_permissions(role: str, granted: Iterable[str]) -> list[str]:
+    """What the role really holds, in catalog order: every key for owner and admin, the grant for a member."""
+    if role in ("owner", "admin"):
+        return list(ALL_KEYS)
+    granted_set = set(granted)
+    return [key for key in MEMBER_GRANTABLE if key in granted_set]
+
+
+def allows(role: str, granted: Iterable[str], permission: str) -> bool:
+    return permission in effective_permissions(role, granted)
+
+
+def stored_grant(role: str, permissions: Iterable[str]) -> list[str]:
+    """What to store: owners and admins hold everything by role, so their grant is kept empty."""
+    return [] if role in ("owner", "admin") else effective_permissions(role, permissions)
+
+
+def admin_only_in(permissions: Iterable[str]) -> list[str]:
+    return [key for key in permissions if key in ADMIN_ONLY]

@@ -1,0 +1,22 @@
+"""Service endpoints: health and the permission catalog."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from chalicelib.schemas.common import Output
+
+
+class Health(Output):
+    status: Literal["ok"]
+
+
+class PermissionInfo(Output):
+    key: str
+    label: str
+    admin_only: bool
+
+
+class PermissionCatalog(Output):
+    permissions: list[PermissionInfo]
+    roles: list[Literal["owner", "admin", "member"]]

@@ -1,0 +1,66 @@
+"""Signed access tokens (HS256). They say who the user is and nothing more: every request still reads the
+user (token version) and the membership, so revocation and role changes apply at once."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
+
+from chalicelib.errors import unauthenticated
+
+ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: str
+    token_id: str
+    version: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    claims: TokenClaims
+
+
+class AccessTokens:
+    def __init__(self, secret: str, ttl_seconds: int) -> None:
+        self._secret = secret
+        self._ttl = timedelta(seconds=ttl_seconds)
+
+    def issue(self, user_id: str, version: int, now: datetime) -> IssuedToken:
+        claims = TokenClaims(user_id, secrets.token_urlsafe(16), version, now + self._ttl)
+        payload = {
+            "sub": user_id,
+            "jti": claims.token_id,
+            "ver": version,
+            "iat": int(now.timestamp()),
+            "exp": int(claims.expires_at.timestamp()),
+        }
+        return IssuedToken(jwt.encode(payload, self._secret, algorithm=ALGORITHM), claims)
+
+    def read(self, token: str, now: datetime) -> TokenClaims:
+        """The token's claims, or 401 for anything forged, malformed or expired."""
+        try:
+            payload = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[ALGORITHM],
+                options={"require": ["sub", "jti", "ver", "iat", "exp"], "verify_exp": False},
+            )
+        except jwt.PyJWTError:
+            raise unauthenticated("The access token is not valid.") from None
+        exp, sub, jti, ver = payload["exp"], payload["sub"], payload["jti"], payload["ver"]
+        if not (
+            isinstance(exp, int) and isinstance(sub, str) and isinstance(jti, str) and isinstance(ver, int)
+        ):
+            raise unauthenticated("The access token is not valid.")
+        # Expiry against the injected clock, not the machine's, so tests and the service agree on "now".
+        if exp <= int(now.timestamp()):
+            raise unauthenticated("The access token has expired.")
+        return TokenClaims(sub, jti, ver, datetime.fromtimestamp(exp, tz=now.tzinfo))

@@ -1,0 +1,137 @@
+"""Every key shape of the single table, and nothing else.
+
+No other module writes "ACCOUNT#..." or "USER#...": they ask here. A key is a (partition, sort) pair;
+index keys are named after the index they belong to (gsi1: a user's side of things, gsi2: expiry).
+
+    account          ACCOUNT#<account_id>   ACCOUNT
+    membership       ACCOUNT#<account_id>   MEMBER#<user_id>        gsi1: USER#<user_id>  MEMBER#<account_id>
+    email claim      ACCOUNT#<account_id>   EMAIL#<email>           (one member or pending invite per email)
+    invitation       ACCOUNT#<account_id>   INVITATION#<id>         gsi2: INVEXP#<shard>  <expires_at>#<id>
+    contact          ACCOUNT#<account_id>   CONTACT#<contact_id>
+    contact email    ACCOUNT#<account_id>   CONTACTEMAIL#<email>
+    user             USER#<user_id>         PROFILE                 gsi1: USER#<user_id>  PROFILE
+    login            LOGIN#<email>          LOGIN                   (email -> user id + password hash)
+    login failures   LOGIN#<email>          FAILURES
+    link token       LINK#<sha256>          LINK                    (invitation or password-reset link)
+    revoked token    REVOKED#<token_id>     REVOKED
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+Key = tuple[str, str]
+
+# Path parameters flow into keys: anything outside this alphabet cannot name an item of ours.
+_ID_PATTERN = re.compile(r"^[a-z]{2,4}_[0-9a-f]{24}$")
+EXPIRY_SHARDS = 4
+
+ACCOUNT_SK = "ACCOUNT"
+PROFILE_SK = "PROFILE"
+MEMBER_PREFIX = "MEMBER#"
+INVITATION_PREFIX = "INVITATION#"
+CONTACT_PREFIX = "CONTACT#"
+
+
+def is_valid_id(value: str) -> bool:
+    return bool(_ID_PATTERN.match(value))
+
+
+def _account_pk(account_id: str) -> str:
+    return f"ACCOUNT#{account_id}"
+
+
+def _user_pk(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+def account(account_id: str) -> Key:
+    return _account_pk(account_id), ACCOUNT_SK
+
+
+def membership(account_id: str, user_id: str) -> Key:
+    return _account_pk(account_id), f"{MEMBER_PREFIX}{user_id}"
+
+
+def membership_gsi1(account_id: str, user_id: str) -> Key:
+    return _user_pk(user_id), f"{MEMBER_PREFIX}{account_id}"
+
+
+def members_of(account_id: str) -> Key:
+    """Partition and sort-key prefix of an account's memberships."""
+    return _account_pk(account_id), MEMBER_PREFIX
+
+
+def memberships_of_user(user_id: str) -> Key:
+    """gsi1 partition and sort-key prefix of a user's memberships."""
+    return _user_pk(user_id), MEMBER_PREFIX
+
+
+def user_collection(user_id: str) -> str:
+    """gsi1 partition holding a user's profile and all their memberships."""
+    return _user_pk(user_id)
+
+
+def email_claim(account_id: str, email: str) -> Key:
+    return _account_pk(account_id), f"EMAIL#{email}"
+
+
+def invitation(account_id: str, invitation_id: str) -> Key:
+    return _account_pk(account_id), f"{INVITATION_PREFIX}{invitation_id}"
+
+
+def invitations_of(account_id: str) -> Key:
+    return _account_pk(account_id), INVITATION_PREFIX
+
+
+def expiry_partitions() -> list[str]:
+    return [f"INVEXP#{shard}" for shard in range(EXPIRY_SHARDS)]
+
+
+def invitation_expiry_gsi2(invitation_id: str, expires_at_iso: str) -> Key:
+    # Sharded so no single index partition takes every invitation write; the purge queries each shard
+    # for sort keys up to "now", so it reads only what has expired.
+    shard = int(hashlib.sha256(invitation_id.encode()).hexdigest(), 16) % EXPIRY_SHARDS
+    return f"INVEXP#{shard}", f"{expires_at_iso}#{invitation_id}"
+
+
+def expiry_upper_bound(now_iso: str) -> str:
+    """Largest gsi2 sort key that has expired at now_iso ('$' sorts after '#')."""
+    return f"{now_iso}$"
+
+
+def contact(account_id: str, contact_id: str) -> Key:
+    return _account_pk(account_id), f"{CONTACT_PREFIX}{contact_id}"
+
+
+def contacts_of(account_id: str) -> Key:
+    return _account_pk(account_id), CONTACT_PREFIX
+
+
+def contact_email(account_id: str, email: str) -> Key:
+    return _account_pk(account_id), f"CONTACTEMAIL#{email}"
+
+
+def user(user_id: str) -> Key:
+    return _user_pk(user_id), PROFILE_SK
+
+
+def user_gsi1(user_id: str) -> Key:
+    return _user_pk(user_id), PROFILE_SK
+
+
+def login(email: str) -> Key:
+    return f"LOGIN#{email}", "LOGIN"
+
+
+def login_failures(email: str) -> Key:
+    return f"LOGIN#{email}", "FAILURES"
+
+
+def link(token_hash: str) -> Key:
+    return f"LINK#{token_hash}", "LINK"
+
+
+def revoked_token(token_id: str) -> Key:
+    return f"REVOKED#{token_id}", "REVOKED"

@@ -1,0 +1,212 @@
+"""PynamoDB models of the one table: a base `Item` with the generic keys, one subclass per entity.
+
+The `entity` discriminator lets a BatchGet or Query over mixed items hand back the right classes. Key shapes
+live in store/keys.py; each docstring below repeats its entity's shape for the reader.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pynamodb.attributes import (
+    Attribute,
+    DiscriminatorAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.constants import STRING
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.models import Model
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def format_time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+def parse_time(value: str) -> datetime:
+    return datetime.strptime(value, TIME_FORMAT).replace(tzinfo=UTC)
+
+
+class TimeAttribute(Attribute[datetime]):
+    """UTC time stored as fixed-width ISO 8601 text, so stored values sort as times do."""
+
+    attr_type = STRING
+
+    def serialize(self, value: datetime) -> str:
+        return format_time(value)
+
+    def deserialize(self, value: str) -> datetime:
+        return parse_time(value)
+
+
+class UserIndex(GlobalSecondaryIndex["Item"]):
+    """gsi1: a user's profile and memberships in one partition (login, /me)."""
+
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class ExpiryIndex(GlobalSecondaryIndex["Item"]):
+    """gsi2: invitations by expiry time, sparse (only invitations carry gsi2 keys)."""
+
+    class Meta:
+        index_name = "gsi2"
+        projection = IncludeProjection(["account_id", "invitation_id", "email", "token_hash", "entity"])
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class Item(Model):
+    class Meta:
+        table_name: str | None = None  # bound from settings on first use (store/binding.py)
+        region = "us-east-1"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    entity = DiscriminatorAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    ttl = TTLAttribute(null=True)
+
+    by_user = UserIndex()
+    by_expiry = ExpiryIndex()
+
+
+class AccountItem(Item, discriminator="account"):
+    """ACCOUNT#<account_id> / ACCOUNT"""
+
+    account_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    owner_user_id = UnicodeAttribute(null=True)
+    created_at = TimeAttribute()
+    member_count = NumberAttribute(default=0)
+
+
+class UserItem(Item, discriminator="user"):
+    """USER#<user_id> / PROFILE, gsi1 USER#<user_id> / PROFILE. Holds no secret: see LoginItem."""
+
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    first_name = UnicodeAttribute(null=True)
+    last_name = UnicodeAttribute(null=True)
+    title = UnicodeAttribute(null=True)
+    cell_phone = UnicodeAttribute(null=True)
+    office_phone = UnicodeAttribute(null=True)
+    extension = UnicodeAttribute(null=True)
+    created_at = TimeAttribute()
+    last_login_at = TimeAttribute(null=True)
+    # Bumped by a password change or reset: every token carrying an older version stops working.
+    token_version = NumberAttribute(default=0)
+
+
+class LoginItem(Item, discriminator="login"):
+    """LOGIN#<email> / LOGIN: the unique email -> user id, and the password hash."""
+
+    email = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    # Mirrors UserItem.token_version (both change in one transaction) so login reads it strongly here.
+    token_version = NumberAttribute(default=0)
+
+
+class LoginFailuresItem(Item, discriminator="login_failures"):
+    """LOGIN#<email> / FAILURES: failed logins in the current window (kept for unknown emails too)."""
+
+    failure_count = NumberAttribute(default=0)
+    window_started_at = TimeAttribute()
+
+
+class MembershipItem(Item, discriminator="membership"):
+    """ACCOUNT#<account_id> / MEMBER#<user_id>, gsi1 USER#<user_id> / MEMBER#<account_id>."""
+
+    account_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    account_name = UnicodeAttribute()  # copied so login lists accounts without reading each one
+    role = UnicodeAttribute()
+    permissions = ListAttribute(of=UnicodeAttribute, default=list)
+    status = UnicodeAttribute(default="active")
+    joined_at = TimeAttribute()
+    invited_by = UnicodeAttribute(null=True)
+
+
+class EmailClaimItem(Item, discriminator="email_claim"):
+    """ACCOUNT#<account_id> / EMAIL#<email>: this email is a member, or has a pending invitation.
+
+    Conditional writes on this one item keep an email from being invited twice or while a member.
+    """
+
+    email = UnicodeAttribute()
+    holder = UnicodeAttribute()  # "member" or "invitation"
+    ref_id = UnicodeAttribute()  # user_id or invitation_id
+    expires_at = TimeAttribute(null=True)  # invitations only: a claim past it is free to take over
+
+
+class InvitationItem(Item, discriminator="invitation"):
+    """ACCOUNT#<account_id> / INVITATION#<id>, gsi2 INVEXP#<shard> / <expires_at>#<id>."""
+
+    invitation_id = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    role = UnicodeAttribute()
+    permissions = ListAttribute(of=UnicodeAttribute, default=list)
+    invited_by = UnicodeAttribute(null=True)
+    invited_by_name = UnicodeAttribute(null=True)
+    message = UnicodeAttribute(null=True)
+    first_name = UnicodeAttribute(null=True)
+    last_name = UnicodeAttribute(null=True)
+    title = UnicodeAttribute(null=True)
+    cell_phone = UnicodeAttribute(null=True)
+    office_phone = UnicodeAttribute(null=True)
+    extension = UnicodeAttribute(null=True)
+    created_at = TimeAttribute()
+    expires_at = TimeAttribute()
+    last_sent_at = TimeAttribute()
+    send_count = NumberAttribute(default=1)
+    delivery = UnicodeAttribute(default="sent")
+    token_hash = UnicodeAttribute()  # SHA-256 of the link token; the token itself is only in the email
+
+
+class LinkItem(Item, discriminator="link"):
+    """LINK#<sha256 of token> / LINK: what a one-time link opens (an invitation or a password reset)."""
+
+    purpose = UnicodeAttribute()  # "invitation" or "password_reset"
+    expires_at = TimeAttribute()
+    email = UnicodeAttribute()
+    account_id = UnicodeAttribute(null=True)
+    invitation_id = UnicodeAttribute(null=True)
+    user_id = UnicodeAttribute(null=True)
+
+
+class RevokedTokenItem(Item, discriminator="revoked_token"):
+    """REVOKED#<token_id> / REVOKED: a logged-out access token, kept until it would have expired."""
+
+
+class ContactItem(Item, discriminator="contact"):
+    """ACCOUNT#<account_id> / CONTACT#<contact_id>"""
+
+    contact_id = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    first_name = UnicodeAttribute(null=True)
+    last_name = UnicodeAttribute(null=True)
+    company_name = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    email_preferences = ListAttribute(of=UnicodeAttribute, default=list)  # the categories opted in
+    created_at = TimeAttribute()
+
+
+class ContactEmailItem(Item, discriminator="contact_email"):
+    """ACCOUNT#<account_id> / CONTACTEMAIL#<email>: one contact per email per account."""
+
+    contact_id = UnicodeAttribute()

@@ -1,0 +1,13 @@
+"""One object with one named method per access pattern (see the README's access-pattern table)."""
+
+from __future__ import annotations
+
+from chalicelib.store.accounts import AccountStore
+from chalicelib.store.table import bind
+from chalicelib.store.users import UserStore
+
+
+class Repository(UserStore, AccountStore):
+    def __init__(self, table_name: str, region: str, endpoint_url: str | None = None) -> None:
+        bind(table_name, region, endpoint_url)
+        self.table_name = table_name

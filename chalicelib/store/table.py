@@ -1,0 +1,79 @@
+"""Binds the models to the configured table, and the few generic operations every repository uses."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.store.keys import Key
+from chalicelib.store.models import Item
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "table.json"
+TABLE_RESOURCE = "PortalTable"
+T = TypeVar("T", bound=Item)
+
+
+def _all_models(cls: type[Item] = Item) -> Iterable[type[Item]]:
+    yield cls
+    for sub in cls.__subclasses__():
+        yield from _all_models(sub)
+
+
+def bind(table_name: str, region: str, endpoint_url: str | None) -> None:
+    """Point every model at the table. Connections are rebuilt lazily on the next call."""
+    Item.Meta.table_name = table_name
+    Item.Meta.region = region
+    Item.Meta.host = endpoint_url
+    # Fail fast and leave time for a retry well inside API Gateway's 29 s.
+    Item.Meta.connect_timeout_seconds = 2
+    Item.Meta.read_timeout_seconds = 4
+    Item.Meta.max_retry_attempts = 3
+    for model in _all_models():
+        model._connection = None
+
+
+def transaction() -> TransactWrite:
+    return TransactWrite(connection=Item._get_connection().connection)
+
+
+def get_item(model: type[T], key: Key) -> T | None:
+    try:
+        return model.get(key[0], key[1], consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def get_items(keys: Iterable[Key]) -> dict[Key, Item]:
+    """One BatchGetItem per 100 keys (PynamoDB chunks and retries unprocessed keys); strongly consistent."""
+    unique = list(dict.fromkeys(keys))
+    if not unique:
+        return {}
+    return {(item.pk, item.sk): item for item in Item.batch_get(unique, consistent_read=True)}
+
+
+def table_properties() -> dict[str, Any]:
+    """The table as infra/table.json declares it, shared by the deploy, the tests and the local runner."""
+    template = json.loads(TEMPLATE.read_text())
+    return template["Resources"][TABLE_RESOURCE]["Properties"]
+
+
+def create_table(client: Any, table_name: str) -> None:
+    """Create the table from the template (tests and `make run`; AWS gets it from CloudFormation)."""
+    props = table_properties()
+    client.create_table(
+        TableName=table_name,
+        AttributeDefinitions=props["AttributeDefinitions"],
+        KeySchema=props["KeySchema"],
+        GlobalSecondaryIndexes=props["GlobalSecondaryIndexes"],
+        BillingMode=props["BillingMode"],
+    )
+    ttl = props["TimeToLiveSpecification"]
+    client.update_time_to_live(
+        TableName=table_name,
+        TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": ttl["Enabled"]},
+    )

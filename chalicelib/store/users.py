@@ -1,0 +1,222 @@
+"""Access patterns of logins, users, sessions and one-time links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
+
+from chalicelib.domain.lockout import WINDOW, FailureWindow
+from chalicelib.errors import AppError
+from chalicelib.store import keys
+from chalicelib.store.models import (
+    LinkItem,
+    LoginFailuresItem,
+    LoginItem,
+    MembershipItem,
+    RevokedTokenItem,
+    UserItem,
+)
+from chalicelib.store.table import get_item, get_items, transaction
+
+
+@dataclass(frozen=True)
+class AuthContext:
+    user: UserItem | None
+    membership: MembershipItem | None
+    revoked: bool
+
+
+def new_user_items(
+    user_id: str, email: str, password_hash: str, profile: dict[str, Any], now: datetime
+) -> tuple[UserItem, LoginItem]:
+    """A user and their login, ready to be written together (the login is the uniqueness of the email)."""
+    user_pk, user_sk = keys.user(user_id)
+    gsi1pk, gsi1sk = keys.user_gsi1(user_id)
+    user = UserItem(
+        user_pk,
+        user_sk,
+        gsi1pk=gsi1pk,
+        gsi1sk=gsi1sk,
+        user_id=user_id,
+        email=email,
+        created_at=now,
+        token_version=0,
+        **{name: value for name, value in profile.items() if value is not None},
+    )
+    login_pk, login_sk = keys.login(email)
+    login = LoginItem(login_pk, login_sk, email=email, user_id=user_id, password_hash=password_hash)
+    return user, login
+
+
+class UserStore:
+    def create_user(self, user: UserItem, login: LoginItem) -> bool:
+        """False when the email already has a login."""
+        try:
+            with transaction() as tx:
+                tx.save(login, condition=LoginItem.pk.does_not_exist())
+                tx.save(user, condition=UserItem.pk.does_not_exist())
+        except TransactWriteError as error:
+            if _cancelled(error):
+                return False
+            raise
+        return True
+
+    def login_state(self, email: str) -> tuple[LoginItem | None, FailureWindow | None]:
+        """The login for an email and its recent failures, in one BatchGetItem."""
+        found = get_items([keys.login(email), keys.login_failures(email)])
+        login = found.get(keys.login(email))
+        failures = found.get(keys.login_failures(email))
+        window = FailureWindow(int(failures.failure_count), failures.window_started_at) if failures else None
+        return login if isinstance(login, LoginItem) else None, window
+
+    def record_login_failure(self, email: str, now: datetime) -> None:
+        """Count a failure atomically: in the current window, or as the first of a new one."""
+        pk, sk = keys.login_failures(email)
+        cutoff = now - WINDOW
+        item = LoginFailuresItem(pk, sk)
+        expire = now + WINDOW + timedelta(minutes=1)
+        try:
+            item.update(
+                actions=[LoginFailuresItem.failure_count.add(1)],
+                condition=LoginFailuresItem.window_started_at > cutoff,
+            )
+            return
+        except UpdateError as error:
+            if not _condition_failed(error):
+                raise
+        try:
+            item.update(
+                actions=[
+                    LoginFailuresItem.entity.set(LoginFailuresItem),  # an upsert: name the entity too
+                    LoginFailuresItem.failure_count.set(1),
+                    LoginFailuresItem.window_started_at.set(now),
+                    LoginFailuresItem.ttl.set(expire),
+                ],
+                condition=LoginFailuresItem.window_started_at.does_not_exist()
+                | (LoginFailuresItem.window_started_at <= cutoff),
+            )
+        except UpdateError as error:
+            if not _condition_failed(error):
+                raise
+            # A concurrent failure opened the new window first: count this one in it.
+            item.update(actions=[LoginFailuresItem.failure_count.add(1)])
+
+    def clear_login_failures(self, email: str) -> None:
+        pk, sk = keys.login_failures(email)
+        LoginFailuresItem(pk, sk).delete()
+
+    def user_with_memberships(self, user_id: str) -> tuple[UserItem | None, list[MembershipItem]]:
+        """Profile and every membership in one Query of the user's gsi1 partition."""
+        user: UserItem | None = None
+        memberships: list[MembershipItem] = []
+        for item in UserItem.by_user.query(keys.user_collection(user_id)):
+            if isinstance(item, UserItem):
+                user = item
+            elif isinstance(item, MembershipItem):
+                memberships.append(item)
+        return user, memberships
+
+    def memberships_of_user(self, user_id: str) -> list[MembershipItem]:
+        pk, prefix = keys.memberships_of_user(user_id)
+        return list(MembershipItem.by_user.query(pk, MembershipItem.gsi1sk.startswith(prefix)))
+
+    def get_user(self, user_id: str) -> UserItem | None:
+        return get_item(UserItem, keys.user(user_id))
+
+    def auth_context(self, user_id: str, token_id: str, account_id: str | None) -> AuthContext:
+        """Who is calling, their membership of the account in the path, and whether the token was
+        revoked: one BatchGetItem, whatever the route."""
+        wanted = [keys.user(user_id), keys.revoked_token(token_id)]
+        if account_id is not None:
+            wanted.append(keys.membership(account_id, user_id))
+        found = get_items(wanted)
+        user = found.get(keys.user(user_id))
+        membership = found.get(keys.membership(account_id, user_id)) if account_id is not None else None
+        return AuthContext(
+            user=user if isinstance(user, UserItem) else None,
+            membership=membership if isinstance(membership, MembershipItem) else None,
+            revoked=keys.revoked_token(token_id) in found,
+        )
+
+    def revoke_token(self, token_id: str, expires_at: datetime) -> None:
+        pk, sk = keys.revoked_token(token_id)
+        RevokedTokenItem(pk, sk, ttl=expires_at).save()
+
+    def record_login(self, user_id: str, now: datetime) -> None:
+        pk, sk = keys.user(user_id)
+        UserItem(pk, sk).update(actions=[UserItem.last_login_at.set(now)], condition=UserItem.pk.exists())
+
+    def update_profile(self, user_id: str, changes: dict[str, Any]) -> UserItem:
+        pk, sk = keys.user(user_id)
+        user = UserItem(pk, sk)
+        attributes = UserItem.get_attributes()
+        actions = [
+            attributes[name].remove() if value is None else attributes[name].set(value)
+            for name, value in changes.items()
+        ]
+        if actions:
+            user.update(actions=actions, condition=UserItem.pk.exists())
+            return user
+        return self.get_user(user_id) or user
+
+    def change_password(self, user: UserItem, password_hash: str) -> int:
+        """New hash and a bumped token version, atomically; returns the new version. Two changes racing
+        from the same version: the second gets 409 rather than silently winning."""
+        login_pk, login_sk = keys.login(user.email)
+        try:
+            with transaction() as tx:
+                tx.update(
+                    LoginItem(login_pk, login_sk),
+                    actions=[LoginItem.password_hash.set(password_hash), LoginItem.token_version.add(1)],
+                    condition=LoginItem.user_id == user.user_id,
+                )
+                tx.update(
+                    user,
+                    actions=[UserItem.token_version.add(1)],
+                    condition=UserItem.token_version == user.token_version,
+                )
+        except TransactWriteError as error:
+            if _cancelled(error):
+                raise AppError("conflict", "The password was changed at the same time; try again.") from None
+            raise
+        return int(user.token_version) + 1
+
+    def save_link(self, link: LinkItem) -> None:
+        link.save()
+
+    def get_link(self, token_hash: str) -> LinkItem | None:
+        return get_item(LinkItem, keys.link(token_hash))
+
+    def reset_password(self, link: LinkItem, password_hash: str) -> bool:
+        """Use a reset link: delete it, set the hash, bump the token version. False if it was used first."""
+        login_pk, login_sk = keys.login(link.email)
+        user_pk, user_sk = keys.user(link.user_id or "")
+        try:
+            with transaction() as tx:
+                tx.delete(link, condition=LinkItem.pk.exists())
+                tx.update(
+                    LoginItem(login_pk, login_sk),
+                    actions=[LoginItem.password_hash.set(password_hash), LoginItem.token_version.add(1)],
+                    condition=LoginItem.user_id == link.user_id,
+                )
+                tx.update(
+                    UserItem(user_pk, user_sk),
+                    actions=[UserItem.token_version.add(1)],
+                    condition=UserItem.pk.exists(),
+                )
+        except TransactWriteError as error:
+            if _cancelled(error):
+                return False
+            raise
+        return True
+
+
+def _condition_failed(error: UpdateError) -> bool:
+    return error.cause_response_code == "ConditionalCheckFailedException"
+
+
+def _cancelled(error: TransactWriteError) -> bool:
+    return error.cause_response_code == "TransactionCanceledException"

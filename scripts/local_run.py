@@ -1,0 +1,145 @@
+"""`make run`: the whole service on this machine, with no AWS account.
+
+moto runs in this process (DynamoDB and SES on 127.0.0.1:$MOTO_PORT); the table is created from infra/;
+the sender is verified; `chalice local` serves the API on 127.0.0.1:$PORT as a child process pointed at
+moto. Every email moto accepts is printed here with its link. Any setting in the environment wins over
+the local defaults below; two runs on different ports do not share anything.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FAKE_AWS = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+}
+
+
+def local_settings(environ: dict[str, str]) -> dict[str, str]:
+    moto_port = environ.get("MOTO_PORT", "5001")
+    defaults = {
+        "PORT": "8000",
+        "MOTO_PORT": moto_port,
+        "TABLE_NAME": "portal-access-local",
+        "SENDER_EMAIL": "no-reply@portal.example.com",
+        "PORTAL_URL": "http://localhost:3000",
+        "TOKEN_SECRET": secrets.token_urlsafe(32),
+        "OPERATOR_API_KEY": secrets.token_urlsafe(32),
+        "INVITATION_TTL_SECONDS": "604800",
+        "ACCESS_TOKEN_TTL_SECONDS": "28800",
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
+        **FAKE_AWS,
+    }
+    return {**defaults, **{key: environ[key] for key in defaults if environ.get(key)}}
+
+
+def start_moto(port: int):
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's own request log drowns the emails
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    return server
+
+
+def prepare_aws(settings: dict[str, str]) -> None:
+    import boto3
+
+    from chalicelib.store.table import create_table
+
+    endpoint, region = settings["AWS_ENDPOINT_URL"], settings["AWS_REGION"]
+    dynamodb = boto3.client("dynamodb", endpoint_url=endpoint, region_name=region)
+    if settings["TABLE_NAME"] not in dynamodb.list_tables()["TableNames"]:
+        create_table(dynamodb, settings["TABLE_NAME"])
+    ses = boto3.client("ses", endpoint_url=endpoint, region_name=region)
+    ses.verify_email_identity(EmailAddress=settings["SENDER_EMAIL"])
+
+
+def sent_messages() -> list:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    return list(ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages)
+
+
+def print_email(message) -> None:
+    import re
+
+    links = re.findall(r'href="([^"]+)"', message.body)
+    to = ", ".join(message.destinations.get("ToAddresses", []))
+    print(f"\n=== email to {to}\n    subject: {message.subject}", flush=True)
+    for link in links:
+        print(f"    link:    {link}", flush=True)
+
+
+def wait_for(url: str, child: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            raise SystemExit(f"chalice local exited with {child.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the API did not answer on {url} within {seconds:.0f} s")
+
+
+def main() -> None:
+    settings = local_settings(dict(os.environ))
+    os.environ.update(settings)  # this process talks to moto too: fake credentials, local endpoint
+    moto = start_moto(int(settings["MOTO_PORT"]))
+    prepare_aws(settings)
+    chalice = [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--no-autoreload"]
+    child = subprocess.Popen(
+        [*chalice, "--host", "127.0.0.1", "--port", settings["PORT"]], cwd=ROOT, env=dict(os.environ)
+    )
+
+    def stop(*_args) -> None:
+        child.terminate()
+        moto.stop()
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    api = f"http://127.0.0.1:{settings['PORT']}"
+    wait_for(f"{api}/health", child)
+    print(
+        f"\nportal-access is running\n"
+        f"    API:           {api}\n"
+        f"    operator key:  {settings['OPERATOR_API_KEY']}\n"
+        f"    moto:          {settings['AWS_ENDPOINT_URL']} (sent email: /moto-api/data.json)\n"
+        f"    operator CLI:  AWS_ENDPOINT_URL={settings['AWS_ENDPOINT_URL']} "
+        f"TABLE_NAME={settings['TABLE_NAME']} .venv/bin/python -m chalicelib.cli purge-invitations\n",
+        flush=True,
+    )
+    printed = 0
+    while child.poll() is None:
+        messages = sent_messages()
+        for message in messages[printed:]:
+            print_email(message)
+        printed = len(messages)
+        time.sleep(0.3)
+    moto.stop()
+    raise SystemExit(child.returncode)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Password reset: same answer for every email, single-use one-hour links, every token revoked."""
+
+from __future__ import annotations
+
+from tests.seed import PASSWORD, seed_user
+from tests.support import emails_to, link_token, outbox
+
+NEW = "another long password"
+
+
+def request_reset(api, email="ann@example.com"):
+    return api.post("/auth/password-reset", {"email": email})
+
+
+def test_reset_request_answers_the_same_for_unknown_emails(api, deps):
+    seed_user(deps, "ann@example.com")
+    known, unknown = request_reset(api), request_reset(api, "nobody@example.com")
+    assert known.status == unknown.status == 202
+    assert known.body == unknown.body
+    assert len(emails_to("ann@example.com")) == 1
+    assert emails_to("nobody@example.com") == []
+
+
+def test_reset_link_sets_the_password_once_and_revokes_tokens(api, deps):
+    seed_user(deps, "ann@example.com")
+    old_token = api.post("/auth/login", {"email": "ann@example.com", "password": PASSWORD}).body[
+        "access_token"
+    ]
+    request_reset(api, "ANN@example.com ")
+    message = emails_to("ann@example.com")[0]
+    assert "https://portal.example.com/password-reset#token=" in message.body
+    token = link_token(message)
+    assert api.post("/auth/password-reset/confirm", {"token": token, "new_password": NEW}).status == 204
+    assert api.get("/me", token=old_token).status == 401
+    assert api.post("/auth/login", {"email": "ann@example.com", "password": NEW}).status == 200
+    reused = api.post("/auth/password-reset/confirm", {"token": token, "new_password": "yet another one!"})
+    assert reused.status == 404 and reused.code == "not_found"
+
+
+def test_reset_link_expires_after_an_hour(api, deps, clock):
+    seed_user(deps, "ann@example.com")
+    request_reset(api)
+    token = link_token(emails_to("ann@example.com")[0])
+    clock.advance(minutes=60)
+    expired = api.post("/auth/password-reset/confirm", {"token": token, "new_password": NEW})
+    assert expired.status == 410 and expired.code == "token_expired"
+    assert api.post("/auth/login", {"email": "ann@example.com", "password": PASSWORD}).status == 200
+
+
+def test_reset_confirm_rejects_unknown_and_malformed_tokens(api, deps):
+    for token in ["A" * 43, "short", "é" * 43, "x" * 512]:
+        reply = api.post("/auth/password-reset/confirm", {"token": token, "new_password": NEW})
+        assert reply.status == 404, token
+    weak = api.post("/auth/password-reset/confirm", {"token": "A" * 43, "new_password": "short"})
+    assert weak.code == "validation_error"
+
+
+def test_reset_request_validates_the_email(api, deps):
+    reply = request_reset(api, "not-an-email")
+    assert reply.status == 400
+    assert reply.body["error"]["details"] == [
+        {"field": "email", "message": "Value error, is not a valid email address"}
+    ]
+    assert outbox() == []
+
+
+def test_reset_clears_a_lockout(api, deps):
+    seed_user(deps, "ann@example.com")
+    for _ in range(5):
+        api.post("/auth/login", {"email": "ann@example.com", "password": "wrong password"})
+    request_reset(api)
+    token = link_token(emails_to("ann@example.com")[0])
+    api.post("/auth/password-reset/confirm", {"token": token, "new_password": NEW})
+    assert api.post("/auth/login", {"email": "ann@example.com", "password": NEW}).status == 200

@@ -1,0 +1,88 @@
+"""The HTTP edge: the one error shape, body limits, media types, no secrets and no stack traces."""
+
+from __future__ import annotations
+
+import json
+
+from chalicelib.domain.permissions import ALL_KEYS
+from tests.seed import PASSWORD, seed_user
+
+
+def test_health(api):
+    reply = api.get("/health")
+    assert reply.status == 200 and reply.body == {"status": "ok"}
+
+
+def test_permission_catalog(api):
+    reply = api.get("/permissions")
+    assert reply.status == 200
+    assert [p["key"] for p in reply.body["permissions"]] == list(ALL_KEYS)
+    admin_only = {p["key"] for p in reply.body["permissions"] if p["admin_only"]}
+    assert admin_only == {"pricing", "payments", "user_management"}
+    assert all(p["label"] for p in reply.body["permissions"])
+    assert reply.body["roles"] == ["owner", "admin", "member"]
+
+
+def test_invalid_json(api):
+    for raw in ["{", "not json", '{"email": NaN}', "\xff", ""]:
+        reply = api.post("/auth/login", raw=raw)
+        assert reply.status == 400 and reply.code == "invalid_json", raw
+
+
+def test_deeply_nested_json_is_a_clear_error(api):
+    reply = api.post("/auth/login", raw="[" * 30000 + "]" * 30000)
+    assert reply.status == 400 and reply.code == "invalid_json"
+
+
+def test_unknown_fields_and_wrong_types_are_rejected_per_field(api):
+    reply = api.post("/auth/login", {"email": "a@example.com", "password": "x", "admin": True})
+    assert reply.code == "validation_error"
+    assert {"field": "admin", "message": "unknown field"} in reply.body["error"]["details"]
+    typed = api.post("/auth/login", {"email": 5, "password": ["x"]})
+    assert {d["field"] for d in typed.body["error"]["details"]} == {"email", "password"}
+    not_object = api.post("/auth/login", [1, 2])
+    assert not_object.code == "validation_error"
+
+
+def test_body_over_64_kib_is_413(api):
+    reply = api.post("/auth/login", raw=json.dumps({"email": "a@example.com", "password": "x" * 70000}))
+    assert reply.status == 413 and reply.code == "payload_too_large"
+
+
+def test_wrong_media_type_and_method_use_the_error_shape(api):
+    media = api.post(
+        "/auth/login", raw="email=a", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert media.status == 415 and media.code == "unsupported_media_type"
+    method = api.call("PUT", "/auth/login", {})
+    assert method.status == 405 and method.code == "method_not_allowed"
+    assert "POST" in method.headers["allow"]
+
+
+def test_json_with_charset_is_accepted(api, deps):
+    seed_user(deps, "ann@example.com")
+    reply = api.post(
+        "/auth/login",
+        {"email": "ann@example.com", "password": PASSWORD},
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )
+    assert reply.status == 200
+
+
+def test_unexpected_failure_is_a_json_500_without_a_trace(api, deps, monkeypatch):
+    def explode(*_args, **_kwargs):
+        raise RuntimeError("database on fire: secret detail")
+
+    monkeypatch.setattr(deps.store, "login_state", explode)
+    reply = api.post("/auth/login", {"email": "a@example.com", "password": "x"})
+    assert reply.status == 500
+    assert reply.body == {"error": {"code": "internal_error", "message": "An unexpected error occurred."}}
+
+
+def test_no_response_carries_a_secret(api, deps):
+    seed_user(deps, "ann@example.com")
+    login = api.post("/auth/login", {"email": "ann@example.com", "password": PASSWORD})
+    token = login.body["access_token"]
+    texts = [json.dumps(r.body) for r in [login, api.get("/me", token=token)]]
+    for text in texts:
+        assert "argon2" not in text and "password" not in text and "token_version" not in text

@@ -1,0 +1,129 @@
+"""Login, lockout, logout, /me and password change, through the HTTP surface."""
+
+from __future__ import annotations
+
+from tests.seed import PASSWORD, seed_user
+
+
+def login(api, email="ann@example.com", password=PASSWORD):
+    return api.post("/auth/login", {"email": email, "password": password})
+
+
+def test_login_returns_token_user_and_accounts(api, deps):
+    user_id = seed_user(deps, "ann@example.com", first_name="Ann")
+    reply = login(api, "  Ann@Example.COM ")
+    assert reply.status == 200
+    assert reply.body["token_type"] == "Bearer"
+    assert reply.body["user"]["user_id"] == user_id
+    assert reply.body["user"]["first_name"] == "Ann"
+    assert reply.body["user"]["last_login_at"] == "2026-11-23T09:00:00Z"
+    assert reply.body["expires_at"] == "2026-11-23T17:00:00Z"
+    assert reply.body["accounts"] == []
+
+
+def test_unknown_email_and_wrong_password_answer_alike(api, deps):
+    seed_user(deps, "ann@example.com")
+    wrong = login(api, password="not the password")
+    unknown = login(api, email="nobody@example.com")
+    assert wrong.status == unknown.status == 401
+    assert wrong.body == unknown.body
+    assert wrong.body["error"]["code"] == "invalid_credentials"
+
+
+def test_five_failures_lock_the_email_until_the_window_passes(api, deps, clock):
+    seed_user(deps, "ann@example.com")
+    for _ in range(5):
+        assert login(api, password="wrong password!").status == 401
+    clock.advance(minutes=5)
+    locked = login(api)  # even the right password is refused while locked
+    assert locked.status == 429
+    assert locked.code == "rate_limited"
+    assert locked.headers["retry-after"] == str(10 * 60)
+    assert login(api, email="other@example.com").status == 401  # other emails are not affected
+    clock.advance(minutes=10)
+    assert login(api).status == 200
+
+
+def test_unknown_emails_lock_too(api, deps):
+    for _ in range(5):
+        login(api, email="ghost@example.com")
+    assert login(api, email="ghost@example.com").status == 429
+
+
+def test_success_clears_earlier_failures(api, deps):
+    seed_user(deps, "ann@example.com")
+    for _ in range(4):
+        login(api, password="wrong password!")
+    assert login(api).status == 200
+    for _ in range(4):
+        login(api, password="wrong password!")
+    assert login(api).status == 200
+
+
+def test_failures_older_than_the_window_do_not_count(api, deps, clock):
+    seed_user(deps, "ann@example.com")
+    for _ in range(4):
+        login(api, password="wrong password!")
+    clock.advance(minutes=16)
+    login(api, password="wrong password!")
+    assert login(api).status == 200
+
+
+def test_me_and_profile_update(api, deps):
+    seed_user(deps, "ann@example.com")
+    token = login(api).body["access_token"]
+    me = api.get("/me", token=token)
+    assert me.status == 200 and me.body["user"]["email"] == "ann@example.com"
+    changed = api.patch("/me", {"title": "CTO", "cell_phone": "+44 7700 900000"}, token=token)
+    assert changed.status == 200
+    assert changed.body["title"] == "CTO" and changed.body["first_name"] == "Test"
+    cleared = api.patch("/me", {"title": None}, token=token)
+    assert cleared.body["title"] is None
+    assert api.patch("/me", {"first_name": None}, token=token).code == "validation_error"
+    assert api.patch("/me", {"email": "x@example.com"}, token=token).code == "validation_error"
+
+
+def test_logout_revokes_only_that_token(api, deps):
+    seed_user(deps, "ann@example.com")
+    first = login(api).body["access_token"]
+    second = login(api).body["access_token"]
+    assert api.post("/auth/logout", token=first).status == 204
+    assert api.get("/me", token=first).code == "unauthenticated"
+    assert api.get("/me", token=second).status == 200
+
+
+def test_password_change_revokes_older_tokens(api, deps):
+    seed_user(deps, "ann@example.com")
+    old = login(api).body["access_token"]
+    reply = api.post(
+        "/me/password", {"current_password": PASSWORD, "new_password": "a brand new secret"}, token=old
+    )
+    assert reply.status == 200
+    assert set(reply.body) == {"access_token", "expires_at"}
+    assert api.get("/me", token=old).status == 401
+    assert api.get("/me", token=reply.body["access_token"]).status == 200
+    assert login(api).status == 401
+    assert login(api, password="a brand new secret").status == 200
+
+
+def test_password_change_needs_the_current_password(api, deps):
+    seed_user(deps, "ann@example.com")
+    token = login(api).body["access_token"]
+    wrong = api.post(
+        "/me/password", {"current_password": "nope", "new_password": "a brand new secret"}, token=token
+    )
+    assert wrong.code == "invalid_credentials"
+    short = api.post("/me/password", {"current_password": PASSWORD, "new_password": "short"}, token=token)
+    assert short.code == "validation_error"
+    assert short.body["error"]["details"][0]["field"] == "new_password"
+
+
+def test_tokens_are_checked(api, deps, clock):
+    seed_user(deps, "ann@example.com")
+    token = login(api).body["access_token"]
+    assert api.get("/me").code == "unauthenticated"
+    assert api.get("/me", headers={"Authorization": "Basic abc"}).code == "unauthenticated"
+    assert api.get("/me", token=token[:-2] + "xx").code == "unauthenticated"
+    assert api.get("/me", token="not-a-jwt").code == "unauthenticated"
+    clock.advance(hours=8)
+    assert api.get("/me", token=token).code == "unauthenticated"
