@@ -51,6 +51,9 @@ def start_moto(port: int):
 
     from moto.server import ThreadedMotoServer
 
+    from scripts.moto_isolation import isolate_moto_transactions
+
+    isolate_moto_transactions()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's own request log drowns the emails
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

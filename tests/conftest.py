@@ -24,7 +24,10 @@ from moto import mock_aws
 from chalicelib.config import load_settings
 from chalicelib.deps import Deps, build_deps, use_deps
 from chalicelib.store.table import create_table
+from scripts.moto_isolation import isolate_moto_transactions
 from tests.support import SETTINGS_ENV, Api, Clock
+
+isolate_moto_transactions()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from chalicelib.domain.permissions import allows
 from chalicelib.errors import AppError, forbidden, not_found, unauthenticated
 from chalicelib.security.tokens import TokenClaims
 from chalicelib.store import keys
-from chalicelib.store.models import MembershipItem, UserItem
+from chalicelib.store.models import AccountItem, MembershipItem, UserItem
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
@@ -28,6 +28,7 @@ class Principal:
     claims: TokenClaims | None = None
     membership: MembershipItem | None = None
     operator: bool = False
+    account: AccountItem | None = None  # read while authorizing an operator on an account route
 
     @property
     def user_id(self) -> str | None:
@@ -88,9 +89,11 @@ class Access:
         if self.kind == "public":
             return ANONYMOUS
         if self.kind == "operator":
-            if not _operator(deps, request):
-                raise unauthenticated("This needs the X-Operator-Key header.")
-            return Principal(operator=True)
+            if _operator(deps, request):
+                return Principal(operator=True)
+            if request.headers.get("authorization") is not None:
+                raise AppError("forbidden", "Only an operator can do this.")
+            raise unauthenticated("This needs the X-Operator-Key header.")
         if self.kind == "account":
             return self._account(deps, request, path)
         token = _bearer_token(request)
@@ -104,9 +107,10 @@ class Access:
         account_id = path["account_id"]
         valid_id = keys.is_valid_id(account_id)
         if _operator(deps, request):
-            if not valid_id or deps.store.get_account(account_id) is None:
+            account = deps.store.get_account(account_id) if valid_id else None
+            if account is None:
                 raise not_found("account")
-            return Principal(operator=True)
+            return Principal(operator=True, account=account)
         token = _bearer_token(request)
         if token is None:
             raise unauthenticated()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
@@ -54,7 +54,16 @@ LoginEmail = Annotated[str, BeforeValidator(_normalized), Field(min_length=1, ma
 NewPassword = Annotated[str, Field(min_length=10, max_length=256)]
 AnyPassword = Annotated[str, Field(min_length=1, max_length=256)]
 LinkToken = Annotated[str, Field(min_length=1, max_length=512)]
-PermissionKey = Annotated[str, Field(json_schema_extra={"enum": list(ALL_KEYS)})]
+PermissionKey = Literal[ALL_KEYS]  # type: ignore[valid-type]
 Timestamp = Annotated[
     datetime, PlainSerializer(lambda value: value.strftime("%Y-%m-%dT%H:%M:%SZ"), return_type=str)
 ]
+
+
+class ListQuery(BaseModel):
+    """?limit=&cursor= of every list. Query strings are text, so numbers are parsed leniently here."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    limit: int = Field(default=50, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2048)

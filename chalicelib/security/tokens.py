@@ -51,7 +51,7 @@ class AccessTokens:
                 token,
                 self._secret,
                 algorithms=[ALGORITHM],
-                options={"require": ["sub", "jti", "ver", "iat", "exp"], "verify_exp": False},
+                options={"require": ["sub", "jti", "ver", "iat", "exp"], "verify_exp": False, "verify_iat": False},
             )
         except jwt.PyJWTError:
             raise unauthenticated("The access token is not valid.") from None

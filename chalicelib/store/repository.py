@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from chalicelib.store.accounts import AccountStore
+from chalicelib.store.invitations import InvitationStore
 from chalicelib.store.table import bind
 from chalicelib.store.users import UserStore
 
 
-class Repository(UserStore, AccountStore):
+class Repository(UserStore, AccountStore, InvitationStore):
     def __init__(self, table_name: str, region: str, endpoint_url: str | None = None) -> None:
         bind(table_name, region, endpoint_url)
         self.table_name = table_name

@@ -25,7 +25,7 @@ def _all_models(cls: type[Item] = Item) -> Iterable[type[Item]]:
 
 
 def bind(table_name: str, region: str, endpoint_url: str | None) -> None:
-    """Point every model at the table. Connections are rebuilt lazily on the next call."""
+    """Point every model at the table, through one shared connection."""
     Item.Meta.table_name = table_name
     Item.Meta.region = region
     Item.Meta.host = endpoint_url
@@ -33,8 +33,11 @@ def bind(table_name: str, region: str, endpoint_url: str | None) -> None:
     Item.Meta.connect_timeout_seconds = 2
     Item.Meta.read_timeout_seconds = 4
     Item.Meta.max_retry_attempts = 3
+    # PynamoDB gives each model class its own connection and botocore client; one table needs one.
+    Item._connection = None
+    shared = Item._get_connection()  # builds no client yet: nothing touches AWS before the first call
     for model in _all_models():
-        model._connection = None
+        model._connection = shared
 
 
 def transaction() -> TransactWrite:
@@ -77,3 +80,8 @@ def create_table(client: Any, table_name: str) -> None:
         TableName=table_name,
         TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": ttl["Enabled"]},
     )
+
+
+def dynamodb_client() -> Any:
+    """The botocore client every model shares (for instrumentation: counting round trips)."""
+    return Item._get_connection().connection.client

@@ -1,0 +1,60 @@
+"""Invitations: sending and managing them (user_management), and opening their links (no auth)."""
+
+from chalice import Blueprint
+
+from chalicelib.api.access import MAYBE_SIGNED_IN, PUBLIC, member_of
+from chalicelib.api.http import Call, endpoint
+from chalicelib.schemas.invitations import (
+    AcceptIn,
+    AcceptOut,
+    Invitation,
+    InvitationListQuery,
+    InvitationPage,
+    InviteIn,
+    InviteResults,
+    LookupOut,
+    TokenIn,
+)
+from chalicelib.services import acceptance, invitations
+
+bp = Blueprint(__name__)
+MANAGE = member_of("user_management")
+BASE = "/accounts/{account_id}/invitations"
+
+
+@endpoint(bp, "POST", BASE, access=MANAGE, body=InviteIn, returns=InviteResults)
+def invite(call: Call, account_id: str) -> InviteResults:
+    """Invite 1 to 50 emails with one role and permission set; one result per email, in order."""
+    return invitations.invite(call.deps, call.principal, account_id, call.body)
+
+
+@endpoint(bp, "GET", BASE, access=MANAGE, query=InvitationListQuery, returns=InvitationPage)
+def list_invitations(call: Call, account_id: str) -> InvitationPage:
+    """Pending (default) or expired invitations, newest first."""
+    return invitations.list_invitations(call.deps, account_id, call.query)
+
+
+@endpoint(bp, "POST", BASE + "/{invitation_id}/resend", access=MANAGE, returns=Invitation)
+def resend_invitation(call: Call, account_id: str, invitation_id: str) -> Invitation:
+    """Send a new link with a new expiry; the old link stops working. Once a minute at most."""
+    return invitations.resend(call.deps, call.principal, account_id, invitation_id)
+
+
+@endpoint(bp, "DELETE", BASE + "/{invitation_id}", access=MANAGE, status=204)
+def revoke_invitation(call: Call, account_id: str, invitation_id: str) -> None:
+    """Revoke an invitation: its link stops working."""
+    invitations.revoke(call.deps, account_id, invitation_id)
+
+
+@endpoint(bp, "POST", "/invitations/lookup", access=PUBLIC, body=TokenIn, returns=LookupOut)
+def lookup_invitation(call: Call) -> LookupOut:
+    """What an invitation link is for, so the portal can show the right accept form."""
+    return acceptance.lookup(call.deps, call.body.token)
+
+
+@endpoint(
+    bp, "POST", "/invitations/accept", access=MAYBE_SIGNED_IN, body=AcceptIn, returns=AcceptOut, status=201
+)
+def accept_invitation(call: Call) -> AcceptOut:
+    """Accept as a new user (password and names) or an existing one (Bearer token or password)."""
+    return acceptance.accept(call.deps, call.principal, call.body)

@@ -1,0 +1,44 @@
+"""Operator commands against the configured table (TABLE_NAME, AWS_ENDPOINT_URL, AWS_REGION).
+
+python -m chalicelib.cli purge-invitations [--now 2026-11-30T12:00:00Z]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import UTC, datetime
+
+from chalicelib.deps import utc_now
+from chalicelib.jobs.purge import purge_expired
+from chalicelib.store.repository import Repository
+
+
+def _instant(text: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC).replace(microsecond=0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m chalicelib.cli")
+    commands = parser.add_subparsers(dest="command", required=True)
+    purge = commands.add_parser("purge-invitations", help="delete invitations whose expiry has passed")
+    purge.add_argument("--now", type=_instant, default=None, help="treat this ISO 8601 time as now")
+    args = parser.parse_args(argv)
+
+    table = os.environ.get("TABLE_NAME")
+    if not table:
+        parser.error("TABLE_NAME is not set")
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    store = Repository(table, region, os.environ.get("AWS_ENDPOINT_URL") or None)
+    report = purge_expired(store, args.now or utc_now())
+    print(f"expired invitations found: {report.expired_found}, deleted: {report.deleted}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

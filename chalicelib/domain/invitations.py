@@ -1,0 +1,51 @@
+"""Invitation rules that need no storage: which emails of a bulk invite can be invited, and why not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.domain.emails import is_disposable, is_valid_email, normalize_email
+
+ROLE_LABELS = {"owner": "the owner", "admin": "an administrator", "member": "a member"}
+
+
+@dataclass(frozen=True)
+class Screened:
+    email: str  # normalized when it could be, else as given
+    reason: str | None  # None: may be invited, subject to the account's claims
+
+
+def screen_emails(raw_emails: list[str]) -> list[Screened]:
+    """One entry per input, in input order: invalid, disposable and repeated addresses are set aside."""
+    seen: set[str] = set()
+    screened = []
+    for raw in raw_emails:
+        email = normalize_email(raw)
+        if not is_valid_email(email):
+            screened.append(Screened(raw, "invalid_email"))
+        elif is_disposable(email):
+            screened.append(Screened(email, "disposable_email"))
+        elif email in seen:
+            screened.append(Screened(email, "duplicate"))
+        else:
+            seen.add(email)
+            screened.append(Screened(email, None))
+    return screened
+
+
+def claim_reason(holder: str | None, expires_at: datetime | None, now: datetime) -> str | None:
+    """Why an account's claim on an email blocks a new invitation; an expired invitation does not."""
+    if holder == "member":
+        return "already_member"
+    if holder == "invitation" and expires_at is not None and now < expires_at:
+        return "already_invited"
+    return None
+
+
+def is_expired(expires_at: datetime, now: datetime) -> bool:
+    return now >= expires_at
+
+
+def status_of(expires_at: datetime, now: datetime) -> str:
+    return "expired" if is_expired(expires_at, now) else "pending"

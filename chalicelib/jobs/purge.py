@@ -1,0 +1,36 @@
+"""Deleting expired invitations: hourly on AWS, or by hand through chalicelib.cli."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalice import Blueprint, Rate
+
+from chalicelib.deps import get_deps
+from chalicelib.store.repository import Repository
+
+log = logging.getLogger(__name__)
+bp = Blueprint(__name__)
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    expired_found: int
+    deleted: int
+
+
+def purge_expired(store: Repository, now: datetime) -> PurgeReport:
+    """Reads only the expiry index up to now, so its cost follows the expired count, not the table.
+    Expiry is also enforced on every read: nothing depends on when this runs."""
+    expired = store.expired_invitations(now)
+    return PurgeReport(expired_found=len(expired), deleted=store.delete_expired(expired, now))
+
+
+@bp.schedule(Rate(1, unit=Rate.HOURS), name="purge_expired_invitations")
+def purge_expired_invitations(event: object) -> dict[str, int]:
+    deps = get_deps()
+    report = purge_expired(deps.store, deps.now())
+    log.info("purged expired invitations: %s", report)
+    return {"expired_found": report.expired_found, "deleted": report.deleted}

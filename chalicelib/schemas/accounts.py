@@ -1,0 +1,49 @@
+"""Accounts."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from chalicelib.schemas.common import Email, Input, Name, Output, Text, Timestamp
+from chalicelib.schemas.invitations import Invitation
+from chalicelib.store.models import AccountItem
+
+AccountName = Field(min_length=1, max_length=200)
+
+
+class AccountCreateIn(Input):
+    name: Text = AccountName
+    owner_email: Email
+    owner_first_name: Name | None = None
+    owner_last_name: Name | None = None
+
+
+class AccountUpdateIn(Input):
+    name: Text = AccountName
+
+
+class OwnershipIn(Input):
+    user_id: str = Field(min_length=1, max_length=64)
+
+
+class Account(Output):
+    account_id: str
+    name: str
+    owner_user_id: str | None
+    created_at: Timestamp
+    member_count: int
+
+    @classmethod
+    def of(cls, account: AccountItem) -> Account:
+        return cls(
+            account_id=account.account_id,
+            name=account.name,
+            owner_user_id=account.owner_user_id,
+            created_at=account.created_at,
+            member_count=int(account.member_count),
+        )
+
+
+class AccountCreated(Output):
+    account: Account
+    owner_invitation: Invitation

@@ -1,0 +1,128 @@
+"""Invitations, and accepting them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from chalicelib.domain.invitations import status_of
+from chalicelib.schemas.auth import User
+from chalicelib.schemas.common import (
+    AnyPassword,
+    Extension,
+    Input,
+    LinkToken,
+    ListQuery,
+    Name,
+    OptionalText,
+    Output,
+    PermissionKey,
+    Phone,
+    Timestamp,
+)
+from chalicelib.schemas.members import Member
+from chalicelib.store.models import InvitationItem
+
+MAX_EMAILS = 50
+PROFILE_FIELDS = ("first_name", "last_name", "title", "cell_phone", "office_phone", "extension")
+
+
+class Profile(Input):
+    first_name: Name | None = None
+    last_name: Name | None = None
+    title: OptionalText | None = None
+    cell_phone: Phone | None = None
+    office_phone: Phone | None = None
+    extension: Extension | None = None
+
+
+class InviteIn(Profile):
+    # Items are checked one by one (a bad address is a per-email result, not a failed request).
+    emails: list[str] = Field(min_length=1, max_length=MAX_EMAILS)
+    role: Literal["admin", "member"]
+    permissions: list[PermissionKey] = Field(default_factory=list, max_length=32)
+    message: str | None = Field(default=None, max_length=500)
+
+
+class Invitation(Output):
+    invitation_id: str
+    account_id: str
+    email: str
+    role: Literal["owner", "admin", "member"]
+    permissions: list[str]
+    status: Literal["pending", "expired"]
+    invited_by: str | None
+    created_at: Timestamp
+    expires_at: Timestamp
+    last_sent_at: Timestamp
+    send_count: int
+    delivery: Literal["sent", "failed"]
+
+    @classmethod
+    def of(cls, item: InvitationItem, now: datetime) -> Invitation:
+        from chalicelib.domain.permissions import effective_permissions
+
+        return cls(
+            invitation_id=item.invitation_id,
+            account_id=item.account_id,
+            email=item.email,
+            role=item.role,
+            permissions=effective_permissions(item.role, item.permissions),
+            status=status_of(item.expires_at, now),
+            invited_by=item.invited_by,
+            created_at=item.created_at,
+            expires_at=item.expires_at,
+            last_sent_at=item.last_sent_at,
+            send_count=int(item.send_count),
+            delivery=item.delivery,
+        )
+
+
+class InviteResult(Output):
+    email: str
+    status: Literal["invited", "skipped"]
+    reason: (
+        Literal["invalid_email", "disposable_email", "already_member", "already_invited", "duplicate"] | None
+    ) = None
+    invitation: Invitation | None = None
+
+
+class InviteResults(Output):
+    results: list[InviteResult]
+
+
+class InvitationListQuery(ListQuery):
+    status: Literal["pending", "expired"] = "pending"
+
+
+class InvitationPage(Output):
+    items: list[Invitation]
+    next_cursor: str | None
+
+
+class TokenIn(Input):
+    token: LinkToken
+
+
+class LookupOut(Output):
+    email: str
+    account_name: str
+    role: Literal["owner", "admin", "member"]
+    invited_by_name: str | None
+    expires_at: Timestamp
+    existing_user: bool
+
+
+class AcceptIn(Profile):
+    token: LinkToken
+    password: AnyPassword | None = None
+
+
+class AcceptOut(Output):
+    access_token: str
+    expires_at: Timestamp
+    user: User
+    account_id: str
+    membership: Member

@@ -1,0 +1,29 @@
+"""Members: a user as seen from one account."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from chalicelib.domain.permissions import effective_permissions
+from chalicelib.schemas.auth import User
+from chalicelib.schemas.common import Timestamp
+from chalicelib.store.models import MembershipItem, UserItem
+
+
+class Member(User):
+    role: Literal["owner", "admin", "member"]
+    permissions: list[str]
+    status: Literal["active", "deactivated"]
+    joined_at: Timestamp
+    invited_by: str | None
+
+    @classmethod
+    def of_pair(cls, user: UserItem, membership: MembershipItem) -> Member:
+        return cls(
+            **User.of(user).model_dump(),
+            role=membership.role,
+            permissions=effective_permissions(membership.role, membership.permissions),
+            status=membership.status,
+            joined_at=membership.joined_at,
+            invited_by=membership.invited_by,
+        )

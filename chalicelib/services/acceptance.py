@@ -1,0 +1,119 @@
+"""Opening an invitation link: look it up, then accept it as a new or an existing user."""
+
+from __future__ import annotations
+
+from chalicelib.api.access import Principal
+from chalicelib.deps import Deps
+from chalicelib.domain.invitations import is_expired
+from chalicelib.errors import AppError, not_found, validation_error
+from chalicelib.ids import new_id
+from chalicelib.schemas.auth import User
+from chalicelib.schemas.invitations import PROFILE_FIELDS, AcceptIn, AcceptOut, LookupOut
+from chalicelib.schemas.members import Member
+from chalicelib.security.links import hash_link_token, is_link_token_shape
+from chalicelib.services.sessions import verify_credentials
+from chalicelib.store import keys
+from chalicelib.store.models import AccountItem, InvitationItem, LinkItem, LoginItem, MembershipItem, UserItem
+from chalicelib.store.users import new_user_items
+
+MIN_NEW_PASSWORD = 10
+FAILURES = {
+    "used": not_found("invitation"),
+    "already_member": AppError("already_member", "You are already a member of this account."),
+    "owner_taken": AppError("conflict", "This account already has an owner."),
+    "email_taken": AppError("conflict", "A login for this email was created meanwhile; accept with it."),
+}
+
+
+def _open_link(deps: Deps, token: str) -> LinkItem:
+    link = deps.store.get_link(hash_link_token(token)) if is_link_token_shape(token) else None
+    if link is None or link.purpose != "invitation":
+        raise not_found("invitation")
+    return link
+
+
+def _open(deps: Deps, link: LinkItem, token: str) -> tuple[InvitationItem, LoginItem | None, AccountItem]:
+    invitation, login, account = deps.store.invitation_context(link)
+    if invitation is None or account is None or invitation.token_hash != hash_link_token(token):
+        raise not_found("invitation")
+    if is_expired(invitation.expires_at, deps.now()):
+        raise AppError("invitation_expired", "This invitation has expired; ask for a new one.")
+    return invitation, login, account
+
+
+def lookup(deps: Deps, token: str) -> LookupOut:
+    invitation, login, account = _open(deps, _open_link(deps, token), token)
+    return LookupOut(
+        email=invitation.email,
+        account_name=account.name,
+        role=invitation.role,
+        invited_by_name=invitation.invited_by_name,
+        expires_at=invitation.expires_at,
+        existing_user=login is not None,
+    )
+
+
+def accept(deps: Deps, principal: Principal, body: AcceptIn) -> AcceptOut:
+    link = _open_link(deps, body.token)
+    if principal.user is not None and principal.user.email != link.email:
+        raise AppError("email_mismatch", "This invitation is for another email address.")
+    invitation, login, account = _open(deps, link, body.token)
+    now = deps.now()
+    if login is not None:
+        user, version = _existing_user(deps, principal, login, body)
+        new_user = None
+    else:
+        new_user = _new_user(deps, invitation, body)
+        user, version = new_user[0], 0
+    membership = MembershipItem(
+        *keys.membership(account.account_id, user.user_id),
+        gsi1pk=keys.membership_gsi1(account.account_id, user.user_id)[0],
+        gsi1sk=keys.membership_gsi1(account.account_id, user.user_id)[1],
+        account_id=account.account_id, user_id=user.user_id, account_name=account.name, role=invitation.role,
+        permissions=invitation.permissions, status="active", joined_at=now, invited_by=invitation.invited_by,
+    )  # fmt: skip
+    failure = deps.store.accept(invitation, membership, now, new_user, None if new_user else user.user_id)
+    if failure is not None:
+        raise FAILURES[failure]
+    user.last_login_at = now
+    issued = deps.tokens.issue(user.user_id, version, now)
+    return AcceptOut(
+        access_token=issued.token,
+        expires_at=issued.claims.expires_at,
+        user=User.of(user),
+        account_id=account.account_id,
+        membership=Member.of_pair(user, membership),
+    )
+
+
+def _existing_user(
+    deps: Deps, principal: Principal, login: LoginItem, body: AcceptIn
+) -> tuple[UserItem, int]:
+    """An existing login accepts with its Bearer token or its password; the invitation stays usable if not."""
+    if principal.user is not None:
+        return principal.user, int(principal.user.token_version)
+    if body.password is None:
+        raise AppError("invalid_credentials", "This email already has a login: accept with its password.")
+    verified = verify_credentials(deps, login.email, body.password)
+    user = deps.store.get_user(verified.user_id)
+    if user is None:
+        raise not_found("invitation")
+    return user, int(verified.token_version)
+
+
+def _new_user(deps: Deps, invitation: InvitationItem, body: AcceptIn) -> tuple[UserItem, LoginItem]:
+    profile = {name: getattr(body, name) or getattr(invitation, name) for name in PROFILE_FIELDS}
+    missing = [name for name in ("first_name", "last_name") if not profile[name]]
+    if body.password is None:
+        missing.insert(0, "password")
+    if missing:
+        raise AppError(
+            "validation_error",
+            "A new login needs a password and a name.",
+            details=[{"field": name, "message": "is required for a new login"} for name in missing],
+        )
+    if len(body.password or "") < MIN_NEW_PASSWORD:
+        raise validation_error("password", f"must be at least {MIN_NEW_PASSWORD} characters")
+    return new_user_items(
+        new_id("usr"), invitation.email, deps.passwords.hash(body.password or ""), profile, deps.now()
+    )

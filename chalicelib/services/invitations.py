@@ -1,0 +1,206 @@
+"""Inviting people to an account: bulk invite, list, resend, revoke."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chalicelib.api.access import Principal
+from chalicelib.deps import Deps
+from chalicelib.domain.invitations import ROLE_LABELS, claim_reason, screen_emails, status_of
+from chalicelib.domain.paging import page
+from chalicelib.domain.permissions import admin_only_in, stored_grant
+from chalicelib.errors import AppError, not_found, rate_limited, validation_error
+from chalicelib.ids import new_id
+from chalicelib.mail.mailer import OutgoingEmail, deliver, deliver_all
+from chalicelib.mail.templates import render
+from chalicelib.schemas.invitations import (
+    PROFILE_FIELDS,
+    Invitation,
+    InvitationListQuery,
+    InvitationPage,
+    InviteIn,
+    InviteResult,
+    InviteResults,
+)
+from chalicelib.security.links import new_link_token
+from chalicelib.store import keys
+from chalicelib.store.invitations import NewInvitation, link_item, set_expiry_keys
+from chalicelib.store.models import InvitationItem, UserItem, format_time
+
+RESEND_INTERVAL = timedelta(seconds=60)
+
+
+def display_name(user: UserItem | None) -> str | None:
+    if user is None:
+        return None
+    full = " ".join(part for part in (user.first_name, user.last_name) if part)
+    return full or user.email
+
+
+def new_invitation(
+    deps: Deps,
+    account_id: str,
+    email: str,
+    role: str,
+    permissions: list[str],
+    inviter: UserItem | None,
+    extra: dict[str, str | None],
+    replaces: str | None = None,
+) -> tuple[NewInvitation, str]:
+    """An invitation with its link, ready to store, and the raw token that only the email will carry."""
+    now = deps.now()
+    raw, token_hash = new_link_token()
+    invitation_id = new_id("inv")
+    pk, sk = keys.invitation(account_id, invitation_id)
+    invitation = InvitationItem(
+        pk, sk, invitation_id=invitation_id, account_id=account_id, email=email, role=role,
+        permissions=stored_grant(role, permissions), invited_by=inviter.user_id if inviter else None,
+        invited_by_name=display_name(inviter), created_at=now, last_sent_at=now, send_count=1,
+        expires_at=now + timedelta(seconds=deps.settings.invitation_ttl_seconds), delivery="sent",
+        token_hash=token_hash, **{name: value for name, value in extra.items() if value is not None},
+    )  # fmt: skip
+    set_expiry_keys(invitation)
+    return NewInvitation(invitation, link_item(token_hash, invitation), replaces), raw
+
+
+def invitation_email(
+    deps: Deps, invitation: InvitationItem, raw_token: str, account_name: str
+) -> OutgoingEmail:
+    message = invitation.message or ""
+    return render(
+        "invitation",
+        to=invitation.email,
+        values={
+            "inviter_name": invitation.invited_by_name or f"The {account_name} team",
+            "account_name": account_name,
+            "role_label": ROLE_LABELS[invitation.role],
+            "message_block": f"\nTheir message:\n{message}\n" if message else "",
+            "link": f"{deps.settings.portal_url}/invitations/accept#token={raw_token}",
+            "expires_at": format_time(invitation.expires_at),
+        },
+    )
+
+
+def account_name(deps: Deps, principal: Principal, account_id: str) -> str:
+    if principal.membership is not None:
+        return principal.membership.account_name
+    account = principal.account or deps.store.get_account(account_id)
+    if account is None:
+        raise not_found("account")
+    return account.name
+
+
+def _check_grant(body: InviteIn) -> None:
+    forbidden_keys = admin_only_in(body.permissions) if body.role == "member" else []
+    if forbidden_keys:
+        raise validation_error(
+            "permissions", f"a member cannot hold admin-only keys: {', '.join(forbidden_keys)}"
+        )
+    profile_given = [name for name in PROFILE_FIELDS if getattr(body, name) is not None]
+    if profile_given and len(body.emails) > 1:
+        raise validation_error(profile_given[0], "profile fields go with a single email only")
+
+
+def invite(deps: Deps, principal: Principal, account_id: str, body: InviteIn) -> InviteResults:
+    """One result per input email, in input order. Emails go out concurrently after the writes."""
+    _check_grant(body)
+    now = deps.now()
+    screened = screen_emails(body.emails)
+    claims = deps.store.claims(account_id, [s.email for s in screened if s.reason is None])
+    extra = {"message": body.message, **{name: getattr(body, name) for name in PROFILE_FIELDS}}
+    reasons: dict[int, str] = {}
+    created: dict[int, tuple[NewInvitation, str]] = {}
+    for index, entry in enumerate(screened):
+        claim = claims.get(entry.email)
+        reason = entry.reason or (claim_reason(claim.holder, claim.expires_at, now) if claim else None)
+        if reason:
+            reasons[index] = reason
+            continue
+        replaces = claim.ref_id if claim is not None else None
+        created[index] = new_invitation(
+            deps, account_id, entry.email, body.role, body.permissions, principal.user, extra, replaces
+        )
+    lost = deps.store.create_invitations([new for new, _ in created.values()], now)
+    for index in [i for i, (new, _) in created.items() if new.invitation.email in lost]:
+        reasons[index] = "already_invited"
+        del created[index]
+    _send(deps, principal, account_id, list(created.values()))
+    return InviteResults(
+        results=[
+            InviteResult(email=entry.email, status="skipped", reason=reasons[index])
+            if index in reasons
+            else InviteResult(
+                email=entry.email,
+                status="invited",
+                invitation=Invitation.of(created[index][0].invitation, now),
+            )
+            for index, entry in enumerate(screened)
+        ]
+    )
+
+
+def _send(deps: Deps, principal: Principal, account_id: str, sent: list[tuple[NewInvitation, str]]) -> None:
+    if not sent:
+        return
+    name = account_name(deps, principal, account_id)
+    emails = [invitation_email(deps, new.invitation, raw, name) for new, raw in sent]
+    delivered = deliver_all(deps.mailer, emails)
+    failed = [new.invitation for (new, _), ok in zip(sent, delivered, strict=True) if not ok]
+    for invitation in failed:
+        invitation.delivery = "failed"
+    deps.store.mark_undelivered(failed)
+
+
+def list_invitations(deps: Deps, account_id: str, query: InvitationListQuery) -> InvitationPage:
+    now = deps.now()
+    matching = [
+        i for i in deps.store.invitations_of(account_id) if status_of(i.expires_at, now) == query.status
+    ]
+    items, cursor = page(
+        matching,
+        lambda i: (format_time(i.created_at), i.invitation_id),
+        limit=query.limit,
+        cursor=query.cursor,
+        descending=True,
+        scope=f"invitations:{query.status}",
+    )
+    return InvitationPage(items=[Invitation.of(i, now) for i in items], next_cursor=cursor)
+
+
+def _find(deps: Deps, account_id: str, invitation_id: str) -> InvitationItem:
+    invitation = (
+        deps.store.get_invitation(account_id, invitation_id) if keys.is_valid_id(invitation_id) else None
+    )
+    if invitation is None:
+        raise not_found("invitation")
+    return invitation
+
+
+def resend(deps: Deps, principal: Principal, account_id: str, invitation_id: str) -> Invitation:
+    """A new link and a new expiry; the old link stops working. At most once a minute."""
+    invitation = _find(deps, account_id, invitation_id)
+    now = deps.now()
+    wait = invitation.last_sent_at + RESEND_INTERVAL - now
+    if wait.total_seconds() > 0:
+        raise rate_limited(int(wait.total_seconds()) or 1, "This invitation was sent less than a minute ago.")
+    old_hash = invitation.token_hash
+    raw, invitation.token_hash = new_link_token()
+    invitation.last_sent_at = now
+    invitation.expires_at = now + timedelta(seconds=deps.settings.invitation_ttl_seconds)
+    invitation.send_count = int(invitation.send_count) + 1
+    invitation.delivery = "sent"
+    if not deps.store.resend(
+        invitation, old_hash, link_item(invitation.token_hash, invitation), now - RESEND_INTERVAL
+    ):
+        raise AppError("conflict", "The invitation changed while resending; reload it and try again.")
+    if not deliver(
+        deps.mailer, invitation_email(deps, invitation, raw, account_name(deps, principal, account_id))
+    ):
+        invitation.delivery = "failed"
+        deps.store.mark_undelivered([invitation])
+    return Invitation.of(invitation, now)
+
+
+def revoke(deps: Deps, account_id: str, invitation_id: str) -> None:
+    if not deps.store.revoke(_find(deps, account_id, invitation_id)):
+        raise not_found("invitation")

@@ -1,0 +1,84 @@
+"""POST /accounts and the owner's invitation."""
+
+from __future__ import annotations
+
+from tests.flows import PASSWORD, accept_new, create_account, latest_link, onboard
+from tests.seed import seed_user
+from tests.support import emails_to
+
+
+def test_operator_creates_an_account_and_the_owner_is_invited(api):
+    reply = api.post(
+        "/accounts",
+        {"name": "Acme Hosting", "owner_email": " Owner@Acme.com", "owner_first_name": "Olive"},
+        operator=True,
+    )
+    assert reply.status == 201
+    account, invitation = reply.body["account"], reply.body["owner_invitation"]
+    assert account["owner_user_id"] is None and account["member_count"] == 0
+    assert invitation["role"] == "owner" and invitation["email"] == "owner@acme.com"
+    assert invitation["status"] == "pending" and invitation["delivery"] == "sent"
+    assert invitation["expires_at"] == "2026-11-30T09:00:00Z"
+    assert set(invitation) == {
+        "invitation_id", "account_id", "email", "role", "permissions", "status", "invited_by", "created_at",
+        "expires_at", "last_sent_at", "send_count", "delivery",
+    }  # fmt: skip
+    [message] = emails_to("owner@acme.com")
+    assert "Acme Hosting" in message.subject
+    assert "https://portal.example.com/invitations/accept#token=" in message.body
+
+
+def test_accepting_the_owner_invitation_makes_the_owner(api):
+    account_id, owner = onboard(api)
+    account = api.get(f"/accounts/{account_id}", token=owner.token)
+    assert account.status == 200
+    assert account.body["owner_user_id"] == owner.user_id
+    assert account.body["member_count"] == 1
+    me = api.get("/me", token=owner.token).body
+    assert me["accounts"] == [{"account_id": account_id, "name": "Acme Hosting", "role": "owner"}]
+
+
+def test_owner_with_an_existing_login_accepts_with_it(api, deps):
+    seed_user(deps, "owner@acme.com")
+    account_id, _ = create_account(api)
+    reply = api.post("/invitations/accept", {"token": latest_link("owner@acme.com"), "password": PASSWORD})
+    assert reply.status == 201
+    assert reply.body["membership"]["role"] == "owner"
+    assert api.get(f"/accounts/{account_id}", token=reply.body["access_token"]).body["member_count"] == 1
+
+
+def test_only_operators_create_accounts(api):
+    _, owner = onboard(api)
+    body = {"name": "Other", "owner_email": "x@example.com"}
+    assert api.post("/accounts", body).code == "unauthenticated"
+    assert api.post("/accounts", body, headers={"X-Operator-Key": "wrong" * 10}).code == "unauthenticated"
+    assert api.post("/accounts", body, token=owner.token).code == "forbidden"
+
+
+def test_account_creation_validates(api):
+    bad = api.post("/accounts", {"name": "", "owner_email": "nope"}, operator=True)
+    assert bad.code == "validation_error"
+    assert {d["field"] for d in bad.body["error"]["details"]} == {"name", "owner_email"}
+    assert (
+        api.post("/accounts", {"name": "A", "owner_email": "a@example.com", "x": 1}, operator=True).status
+        == 400
+    )
+
+
+def test_account_read_is_for_members_and_operators_only(api):
+    account_id, owner = onboard(api)
+    other_id, other_owner = onboard(api, "Other Co", "boss@other.com")
+    assert api.get(f"/accounts/{account_id}", operator=True).status == 200
+    assert api.get(f"/accounts/{account_id}", token=other_owner.token).code == "not_found"
+    assert api.get(f"/accounts/{other_id}", token=owner.token).code == "not_found"
+    assert api.get("/accounts/acc_000000000000000000000000", operator=True).code == "not_found"
+    assert api.get("/accounts/garbage#x", token=owner.token).code == "not_found"
+    assert api.get(f"/accounts/{account_id}").code == "unauthenticated"
+
+
+def test_owner_invitation_accept_as_new_user_needs_names(api):
+    create_account(api)
+    reply = api.post("/invitations/accept", {"token": latest_link("owner@acme.com"), "password": PASSWORD})
+    assert reply.code == "validation_error"
+    assert {d["field"] for d in reply.body["error"]["details"]} == {"first_name", "last_name"}
+    accept_new(api, "owner@acme.com")  # still usable

@@ -1,0 +1,87 @@
+"""The hourly purge: only expired invitations go, and it reads only what has expired."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from chalicelib import cli
+from chalicelib.jobs.purge import purge_expired
+from chalicelib.security.links import hash_link_token
+from chalicelib.store.table import dynamodb_client
+from tests.flows import invite, latest_link, onboard, sign_in
+
+
+@pytest.fixture
+def dynamodb_reads(deps):
+    """Items DynamoDB hands back, and the operations called, seen through botocore's events."""
+    seen = {"items": 0, "operations": []}
+
+    def count(parsed, model, **_):
+        seen["operations"].append(model.name)
+        seen["items"] += parsed.get("Count", 0) + (1 if "Item" in parsed else 0)
+
+    client = dynamodb_client()
+    client.meta.events.register("after-call.dynamodb", count)
+    yield seen
+    client.meta.events.unregister("after-call.dynamodb", count)
+
+
+def test_purge_removes_only_expired_invitations(api, deps, clock):
+    account_id, owner = onboard(api)
+    invite(api, account_id, owner.token, ["old1@example.com", "old2@example.com"])
+    old_link = latest_link("old1@example.com")
+    clock.advance(days=3)
+    invite(api, account_id, sign_in(api, owner.email), ["fresh@example.com"])
+    clock.advance(days=4, seconds=1)
+    report = purge_expired(deps.store, clock())
+    assert (report.expired_found, report.deleted) == (2, 2)
+    assert [i.email for i in deps.store.invitations_of(account_id)] == ["fresh@example.com"]
+    assert deps.store.claims(account_id, ["old1@example.com", "fresh@example.com"]).keys() == {
+        "fresh@example.com"
+    }
+    assert deps.store.get_link(hash_link_token(old_link)) is None
+    assert purge_expired(deps.store, clock()).deleted == 0
+
+
+def test_purge_reads_grow_with_expired_invitations_only(api, deps, clock, dynamodb_reads):
+    account_id, owner = onboard(api)
+    invite(api, account_id, owner.token, [f"early{i}@example.com" for i in range(5)])
+    clock.advance(days=7)
+    dynamodb_reads["items"] = 0
+    assert purge_expired(deps.store, clock()).expired_found == 5
+    assert dynamodb_reads["items"] == 5
+
+    token = sign_in(api, owner.email)
+    invite(api, account_id, token, [f"late{i}@example.com" for i in range(5)])
+    clock.advance(days=7)
+    token = sign_in(api, owner.email)
+    invite(api, account_id, token, [f"live{i}@example.com" for i in range(45)])  # unrelated, not expired
+    dynamodb_reads.update(items=0, operations=[])
+    report = purge_expired(deps.store, clock())
+    assert (report.expired_found, report.deleted) == (5, 5)
+    assert dynamodb_reads["items"] == 5  # not 50: the live invitations are never read
+    assert "Scan" not in dynamodb_reads["operations"]
+
+
+def test_the_scheduled_function_purges(api, deps, clock):
+    account_id, owner = onboard(api)
+    invite(api, account_id, owner.token, ["a@example.com", "b@example.com"])
+    clock.advance(days=7)
+    event = api.client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+    )
+    reply = api.client.lambda_.invoke("purge_expired_invitations", event)
+    assert reply.payload == {"expired_found": 2, "deleted": 2}
+
+
+def test_the_operator_cli_purges_as_of_a_given_time(api, deps, clock, capsys, monkeypatch):
+    account_id, owner = onboard(api)
+    invite(api, account_id, owner.token, ["a@example.com"])
+    monkeypatch.setenv("TABLE_NAME", deps.settings.table_name)
+    assert cli.main(["purge-invitations", "--now", "2026-11-24T09:00:00Z"]) == 0
+    assert "expired invitations found: 0, deleted: 0" in capsys.readouterr().out
+    later = (clock() + timedelta(days=8)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert cli.main(["purge-invitations", "--now", later]) == 0
+    assert "expired invitations found: 1, deleted: 1" in capsys.readouterr().out

@@ -1,0 +1,61 @@
+"""Whole user journeys through the public API, for tests that need accounts and members to exist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.support import Api, emails_to, link_token
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Joined:
+    user_id: str
+    token: str
+    email: str
+
+
+def latest_link(email: str) -> str:
+    messages = emails_to(email)
+    assert messages, f"no email to {email}"
+    return link_token(messages[-1])
+
+
+def accept_new(api: Api, email: str, first_name: str = "New", last_name: str = "Person") -> Joined:
+    reply = api.post(
+        "/invitations/accept",
+        {"token": latest_link(email), "password": PASSWORD, "first_name": first_name, "last_name": last_name},
+    )
+    assert reply.status == 201, reply.body
+    return Joined(reply.body["user"]["user_id"], reply.body["access_token"], email)
+
+
+def create_account(api: Api, name: str = "Acme Hosting", owner: str = "owner@acme.com") -> tuple[str, dict]:
+    reply = api.post("/accounts", {"name": name, "owner_email": owner}, operator=True)
+    assert reply.status == 201, reply.body
+    return reply.body["account"]["account_id"], reply.body["owner_invitation"]
+
+
+def onboard(api: Api, name: str = "Acme Hosting", owner: str = "owner@acme.com") -> tuple[str, Joined]:
+    """An account whose owner has accepted as a new user."""
+    account_id, _ = create_account(api, name, owner)
+    return account_id, accept_new(api, owner, "Olive", "Owner")
+
+
+def invite(api: Api, account_id: str, token: str, emails: list[str], role: str = "member", **extra) -> dict:
+    body = {"emails": emails, "role": role, "permissions": extra.pop("permissions", ["tickets"]), **extra}
+    reply = api.post(f"/accounts/{account_id}/invitations", body, token=token)
+    assert reply.status == 200, reply.body
+    return reply.body
+
+
+def join(api: Api, account_id: str, admin_token: str, email: str, role: str = "member", **extra) -> Joined:
+    invite(api, account_id, admin_token, [email], role, **extra)
+    return accept_new(api, email)
+
+
+def sign_in(api: Api, email: str, password: str = PASSWORD) -> str:
+    reply = api.post("/auth/login", {"email": email, "password": password})
+    assert reply.status == 200, reply.body
+    return reply.body["access_token"]
