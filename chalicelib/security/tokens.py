@@ -12,6 +12,8 @@ import jwt
 from chalicelib.errors import unauthenticated
 
 ALGORITHM = "HS256"
+# Times are checked against the service's clock below, not PyJWT's reading of the machine's.
+_DECODE_OPTIONS = {"require": ["sub", "jti", "ver", "iat", "exp"], "verify_exp": False, "verify_iat": False}
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class AccessTokens:
                 token,
                 self._secret,
                 algorithms=[ALGORITHM],
-                options={"require": ["sub", "jti", "ver", "iat", "exp"], "verify_exp": False, "verify_iat": False},
+                options=_DECODE_OPTIONS,
             )
         except jwt.PyJWTError:
             raise unauthenticated("The access token is not valid.") from None
@@ -60,7 +62,6 @@ class AccessTokens:
             isinstance(exp, int) and isinstance(sub, str) and isinstance(jti, str) and isinstance(ver, int)
         ):
             raise unauthenticated("The access token is not valid.")
-        # Expiry against the injected clock, not the machine's, so tests and the service agree on "now".
         if exp <= int(now.timestamp()):
             raise unauthenticated("The access token has expired.")
         return TokenClaims(sub, jti, ver, datetime.fromtimestamp(exp, tz=now.tzinfo))

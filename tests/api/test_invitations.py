@@ -46,16 +46,14 @@ def test_invitation_email_says_who_where_and_until_when(api):
     assert "a member" in message.body
 
 
-def test_names_cannot_inject_headers_into_the_subject(api):
-    account_id, _ = onboard(api)
-    api.post(
+def test_names_with_line_breaks_never_reach_an_email(api):
+    reply = api.post(
         "/accounts",
-        {"name": "Evil\r\nBcc: victim@example.com", "owner_email": "o2@example.com"},
+        {"name": "Evil\r\nBcc: victim@example.com", "owner_email": "o@example.com"},
         operator=True,
     )
-    bad = api.post("/accounts", {"name": "Evil\r\nBcc: x", "owner_email": "o3@example.com"}, operator=True)
-    assert bad.code == "validation_error"
-    assert outbox()[-1].subject.count("\n") == 0
+    assert reply.code == "validation_error"
+    assert outbox() == []
 
 
 def test_members_cannot_be_given_admin_only_keys(api):
