@@ -12,6 +12,7 @@ from chalicelib.domain.lockout import WINDOW, FailureWindow
 from chalicelib.errors import AppError
 from chalicelib.store import keys
 from chalicelib.store.models import (
+    Item,
     LinkItem,
     LoginFailuresItem,
     LoginItem,
@@ -112,7 +113,7 @@ class UserStore:
         """Profile and every membership in one Query of the user's gsi1 partition."""
         user: UserItem | None = None
         memberships: list[MembershipItem] = []
-        for item in UserItem.by_user.query(keys.user_collection(user_id)):
+        for item in Item.by_user.query(keys.user_collection(user_id)):  # base class: every entity
             if isinstance(item, UserItem):
                 user = item
             elif isinstance(item, MembershipItem):

@@ -99,8 +99,13 @@ def test_existing_user_accepts_with_bearer_token(api):
     )
     assert reply.status == 201
     assert reply.body["user"]["user_id"] == other_owner.user_id
-    accounts = api.get("/me", token=other_owner.token).body["accounts"]
-    assert {(a["account_id"], a["role"]) for a in accounts} == {(account_id, "member"), (other_id, "owner")}
+    expected = [
+        {"account_id": account_id, "name": "Acme Hosting", "role": "member"},
+        {"account_id": other_id, "name": "Other Co", "role": "owner"},
+    ]
+    assert api.get("/me", token=other_owner.token).body["accounts"] == expected
+    login = api.post("/auth/login", {"email": "designer@example.com", "password": PASSWORD})
+    assert login.body["accounts"] == expected
 
 
 def test_existing_user_accepts_with_password_and_a_wrong_one_keeps_the_link(api):

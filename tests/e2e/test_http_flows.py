@@ -1,0 +1,83 @@
+"""Over real HTTP against the local runner: the journeys a portal goes through."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "correct horse battery"
+
+
+def accept_new(live, email: str) -> dict:
+    status, body = live.call(
+        "POST",
+        "/invitations/accept",
+        {"token": live.link(email), "password": PASSWORD, "first_name": "E2E", "last_name": "User"},
+    )
+    assert status == 201, body
+    return body
+
+
+def test_service_routes(live):
+    assert live.call("GET", "/health") == (200, {"status": "ok"})
+    status, body = live.call("GET", "/permissions")
+    assert status == 200 and len(body["permissions"]) == 16
+
+
+def test_owner_invites_two_people_one_new_one_from_another_account(live):
+    status, created = live.call(
+        "POST", "/accounts", {"name": "E2E Hosting", "owner_email": "owner@e2e.example.com"}, operator=True
+    )
+    assert status == 201
+    account_id = created["account"]["account_id"]
+    owner = accept_new(live, "owner@e2e.example.com")
+    assert owner["membership"]["role"] == "owner"
+
+    # the designer already owns another account
+    status, _ = live.call(
+        "POST",
+        "/accounts",
+        {"name": "Designer Studio", "owner_email": "designer@e2e.example.com"},
+        operator=True,
+    )
+    designer = accept_new(live, "designer@e2e.example.com")
+
+    status, invited = live.call(
+        "POST",
+        f"/accounts/{account_id}/invitations",
+        {
+            "emails": ["newbie@e2e.example.com", "designer@e2e.example.com"],
+            "role": "member",
+            "permissions": ["tickets"],
+        },
+        token=owner["access_token"],
+    )
+    assert status == 200
+    assert [r["status"] for r in invited["results"]] == ["invited", "invited"]
+
+    newbie = accept_new(live, "newbie@e2e.example.com")
+    assert newbie["account_id"] == account_id and newbie["membership"]["permissions"] == ["tickets"]
+
+    status, lookup = live.call(
+        "POST", "/invitations/lookup", {"token": live.link("designer@e2e.example.com")}
+    )
+    assert status == 200 and lookup["existing_user"] is True
+    status, joined = live.call(
+        "POST", "/invitations/accept", {"token": live.link("designer@e2e.example.com"), "password": PASSWORD}
+    )
+    assert status == 201 and joined["user"]["user_id"] == designer["user"]["user_id"]
+
+    status, login = live.call(
+        "POST", "/auth/login", {"email": "designer@e2e.example.com", "password": PASSWORD}
+    )
+    assert status == 200
+    assert sorted(a["name"] for a in login["accounts"]) == ["Designer Studio", "E2E Hosting"]
+    status, account = live.call("GET", f"/accounts/{account_id}", token=owner["access_token"])
+    assert account["member_count"] == 3
+
+
+def test_errors_over_http_are_json(live):
+    status, body = live.call("POST", "/auth/login", {"email": "nobody@e2e.example.com", "password": "x"})
+    assert status == 401 and body["error"]["code"] == "invalid_credentials"
+    status, body = live.call("GET", "/me")
+    assert status == 401 and body["error"]["code"] == "unauthenticated"
