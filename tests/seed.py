@@ -15,3 +15,47 @@ def seed_user(deps: Deps, email: str, password: str = PASSWORD, **profile: str) 
     user, login = new_user_items(user_id, email, deps.passwords.hash(password), names, deps.now())
     assert deps.store.create_user(user, login)
     return user_id
+
+
+def seed_account(deps: Deps, name: str = "Seeded Co") -> str:
+    from chalicelib.store import keys
+    from chalicelib.store.models import AccountItem
+
+    account_id = new_id("acc")
+    AccountItem(*keys.account(account_id), account_id=account_id, name=name, created_at=deps.now()).save()
+    return account_id
+
+
+def seed_member(
+    deps: Deps,
+    account_id: str,
+    email: str,
+    role: str = "member",
+    permissions: tuple[str, ...] = (),
+    status: str = "active",
+    password_hash: str = "$argon2id$not-a-usable-hash",
+) -> str:
+    """A user and their membership written directly, for tests about authorization rather than joining."""
+    from chalicelib.store import keys
+    from chalicelib.store.invitations import claim_item
+    from chalicelib.store.models import AccountItem, MembershipItem
+
+    user_id = new_id("usr")
+    user, login = new_user_items(
+        user_id, email, password_hash, {"first_name": "Seeded", "last_name": email}, deps.now()
+    )
+    assert deps.store.create_user(user, login)
+    gsi1pk, gsi1sk = keys.membership_gsi1(account_id, user_id)
+    MembershipItem(
+        *keys.membership(account_id, user_id), gsi1pk=gsi1pk, gsi1sk=gsi1sk, account_id=account_id,
+        user_id=user_id, account_name="Seeded Co", role=role, permissions=list(permissions), status=status,
+        joined_at=deps.now(),
+    ).save()  # fmt: skip
+    claim_item(account_id, email, "member", user_id, None).save()
+    if role == "owner":
+        AccountItem(*keys.account(account_id)).update(actions=[AccountItem.owner_user_id.set(user_id)])
+    return user_id
+
+
+def token_for(deps: Deps, user_id: str) -> str:
+    return deps.tokens.issue(user_id, 0, deps.now()).token

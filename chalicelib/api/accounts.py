@@ -2,9 +2,9 @@
 
 from chalice import Blueprint
 
-from chalicelib.api.access import OPERATOR, member_of
+from chalicelib.api.access import OPERATOR, OWNER, member_of
 from chalicelib.api.http import Call, endpoint
-from chalicelib.schemas.accounts import Account, AccountCreated, AccountCreateIn
+from chalicelib.schemas.accounts import Account, AccountCreated, AccountCreateIn, AccountUpdateIn, OwnershipIn
 from chalicelib.services import accounts
 
 bp = Blueprint(__name__)
@@ -20,3 +20,17 @@ def create_account(call: Call) -> AccountCreated:
 def get_account(call: Call, account_id: str) -> Account:
     """An account, for any of its active members or an operator."""
     return accounts.get_account(call.deps, call.principal, account_id)
+
+
+@endpoint(
+    bp, "PATCH", "/accounts/{account_id}", access=member_of("profile"), body=AccountUpdateIn, returns=Account
+)
+def update_account(call: Call, account_id: str) -> Account:
+    """Rename the account."""
+    return accounts.rename_account(call.deps, call.principal, account_id, call.body.name)
+
+
+@endpoint(bp, "POST", "/accounts/{account_id}/ownership", access=OWNER, body=OwnershipIn, returns=Account)
+def transfer_ownership(call: Call, account_id: str) -> Account:
+    """Make another active member the owner; the old owner becomes admin (owner or operator)."""
+    return accounts.transfer_ownership(call.deps, call.principal, account_id, call.body.user_id)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from chalicelib.domain.permissions import effective_permissions
 from chalicelib.schemas.auth import User
-from chalicelib.schemas.common import Timestamp
+from chalicelib.schemas.common import Input, ListQuery, Output, PermissionKey, Timestamp
 from chalicelib.store.models import MembershipItem, UserItem
 
 
@@ -27,3 +29,24 @@ class Member(User):
             joined_at=membership.joined_at,
             invited_by=membership.invited_by,
         )
+
+
+SortColumn = Literal[
+    "email", "first_name", "last_name", "title", "role", "status", "joined_at", "last_login_at"
+]
+
+
+class MemberListQuery(ListQuery):
+    status: Literal["active", "deactivated"] | None = None
+    sort: SortColumn = "email"
+    order: Literal["asc", "desc"] = "asc"
+
+
+class MemberPage(Output):
+    items: list[Member]
+    next_cursor: str | None
+
+
+class MemberUpdateIn(Input):
+    role: Literal["admin", "member"] | None = None
+    permissions: list[PermissionKey] | None = Field(default=None, max_length=32)

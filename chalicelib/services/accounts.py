@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalicelib.api.access import Principal
 from chalicelib.deps import Deps
-from chalicelib.errors import not_found
+from chalicelib.errors import AppError, not_found, validation_error
 from chalicelib.ids import new_id
 from chalicelib.mail.mailer import deliver
 from chalicelib.schemas.accounts import Account, AccountCreated, AccountCreateIn
@@ -32,4 +32,29 @@ def get_account(deps: Deps, principal: Principal, account_id: str) -> Account:
     account = principal.account or deps.store.get_account(account_id)
     if account is None:
         raise not_found("account")
+    return Account.of(account)
+
+
+def rename_account(deps: Deps, principal: Principal, account_id: str, name: str) -> Account:
+    account = principal.account or deps.store.get_account(account_id)
+    if account is None:
+        raise not_found("account")
+    deps.store.rename_account(account, name, deps.store.members_of(account_id))
+    return Account.of(account)
+
+
+def transfer_ownership(deps: Deps, principal: Principal, account_id: str, new_owner_id: str) -> Account:
+    """The target must be an active member; the old owner stays on as admin."""
+    account = principal.account or deps.store.get_account(account_id)
+    if account is None:
+        raise not_found("account")
+    if new_owner_id == account.owner_user_id:
+        return Account.of(account)
+    target = deps.store.get_membership(account_id, new_owner_id) if keys.is_valid_id(new_owner_id) else None
+    if target is None or target.status != "active":
+        raise validation_error("user_id", "is not an active member of this account")
+    current = deps.store.get_membership(account_id, account.owner_user_id or "")
+    if current is None or not deps.store.transfer_ownership(account, current, target):
+        raise AppError("conflict", "The account's owner or the target member changed meanwhile; try again.")
+    account.owner_user_id = new_owner_id
     return Account.of(account)

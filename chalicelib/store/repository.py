@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from chalicelib.store.accounts import AccountStore
 from chalicelib.store.invitations import InvitationStore
+from chalicelib.store.members import MemberStore
 from chalicelib.store.table import bind
 from chalicelib.store.users import UserStore
 
 
-class Repository(UserStore, AccountStore, InvitationStore):
+class Repository(UserStore, AccountStore, InvitationStore, MemberStore):
     def __init__(self, table_name: str, region: str, endpoint_url: str | None = None) -> None:
         bind(table_name, region, endpoint_url)
         self.table_name = table_name

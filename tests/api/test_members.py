@@ -1,0 +1,241 @@
+"""The User Management screen: members, roles, status, removal, ownership."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.flows import PASSWORD, accept_new, invite, join, onboard, sign_in
+from tests.support import emails_to, link_token
+
+
+def member_path(account_id: str, user_id: str = "", suffix: str = "") -> str:
+    return f"/accounts/{account_id}/members" + (f"/{user_id}" if user_id else "") + suffix
+
+
+@pytest.fixture
+def team(api):
+    account_id, owner = onboard(api)
+    admin = join(api, account_id, owner.token, "admin@acme.com", role="admin", permissions=[])
+    member = join(api, account_id, owner.token, "member@acme.com", permissions=["tickets"])
+    return account_id, owner, admin, member
+
+
+def test_member_read_shows_user_fields_role_and_effective_permissions(api, team):
+    account_id, owner, admin, member = team
+    reply = api.get(member_path(account_id, member.user_id), token=admin.token)
+    assert reply.status == 200
+    body = reply.body
+    assert body["email"] == "member@acme.com" and body["role"] == "member"
+    assert body["permissions"] == ["tickets"] and body["status"] == "active"
+    assert body["invited_by"] == owner.user_id and body["joined_at"] == "2026-11-23T09:00:00Z"
+    admin_view = api.get(member_path(account_id, admin.user_id), token=owner.token).body
+    assert "user_management" in admin_view["permissions"] and len(admin_view["permissions"]) == 16
+
+
+def test_a_member_may_read_themselves_but_not_others(api, team):
+    account_id, owner, admin, member = team
+    assert api.get(member_path(account_id, member.user_id), token=member.token).status == 200
+    assert api.get(member_path(account_id, admin.user_id), token=member.token).code == "forbidden"
+    assert api.get(member_path(account_id), token=member.token).code == "forbidden"
+
+
+def test_change_role_and_permissions(api, team):
+    account_id, owner, admin, member = team
+    path = member_path(account_id, member.user_id)
+    changed = api.patch(path, {"permissions": ["domains", "invoices"]}, token=admin.token)
+    assert changed.status == 200 and changed.body["permissions"] == ["domains", "invoices"]
+    promoted = api.patch(path, {"role": "admin"}, token=admin.token)
+    assert promoted.body["role"] == "admin" and len(promoted.body["permissions"]) == 16
+    demoted = api.patch(path, {"role": "member"}, token=admin.token)
+    assert demoted.body["permissions"] == []
+    bad = api.patch(path, {"permissions": ["payments"]}, token=admin.token)
+    assert bad.code == "validation_error"
+    assert api.patch(path, {"role": "owner"}, token=admin.token).code == "validation_error"
+    assert api.patch(path, {"status": "active"}, token=admin.token).code == "validation_error"
+
+
+def test_the_owner_is_immutable(api, team):
+    account_id, owner, admin, member = team
+    path = member_path(account_id, owner.user_id)
+    assert api.patch(path, {"role": "member"}, token=admin.token).code == "owner_immutable"
+    assert api.post(path + "/deactivate", token=admin.token).code == "owner_immutable"
+    assert api.delete(path, token=admin.token).code == "owner_immutable"
+    assert api.delete(path, token=owner.token).code == "owner_immutable"  # not even leaving
+    assert api.get(member_path(account_id, owner.user_id), token=owner.token).body["role"] == "owner"
+
+
+def test_deactivation_takes_effect_on_the_next_request(api, team):
+    account_id, owner, admin, member = team
+    assert api.get(f"/accounts/{account_id}", token=member.token).status == 200
+    reply = api.post(member_path(account_id, member.user_id, "/deactivate"), token=admin.token)
+    assert reply.status == 200 and reply.body["status"] == "deactivated"
+    assert api.get(f"/accounts/{account_id}", token=member.token).code == "not_found"
+    assert api.get("/me", token=member.token).body["accounts"] == []
+    assert api.post("/auth/login", {"email": member.email, "password": PASSWORD}).body["accounts"] == []
+    listed = api.get(member_path(account_id) + "?status=deactivated", token=admin.token).body["items"]
+    assert [m["user_id"] for m in listed] == [member.user_id]
+    assert api.post(member_path(account_id, member.user_id, "/reactivate"), token=admin.token).status == 200
+    assert api.get(f"/accounts/{account_id}", token=member.token).status == 200
+
+
+def test_nobody_deactivates_themselves(api, team):
+    account_id, owner, admin, member = team
+    assert (
+        api.post(member_path(account_id, admin.user_id, "/deactivate"), token=admin.token).code == "conflict"
+    )
+
+
+def test_remove_and_invite_again(api, team):
+    account_id, owner, admin, member = team
+    assert api.delete(member_path(account_id, member.user_id), token=admin.token).status == 204
+    assert api.get(f"/accounts/{account_id}", token=member.token).code == "not_found"
+    assert api.get(member_path(account_id, member.user_id), token=admin.token).code == "not_found"
+    assert api.get(f"/accounts/{account_id}", token=owner.token).body["member_count"] == 2
+    again = invite(api, account_id, admin.token, [member.email])["results"][0]
+    assert again["status"] == "invited"
+    reply = api.post(
+        "/invitations/accept", {"token": link_token(emails_to(member.email)[-1])}, token=member.token
+    )
+    assert reply.status == 201
+    assert api.get(f"/accounts/{account_id}", token=member.token).status == 200
+
+
+def test_anyone_may_leave(api, team):
+    account_id, owner, admin, member = team
+    assert api.delete(member_path(account_id, member.user_id), token=member.token).status == 204
+    assert api.get("/me", token=member.token).body["accounts"] == []
+    assert api.delete(member_path(account_id, owner.user_id), token=member.token).code == "not_found"
+
+
+def test_admin_sends_a_password_reset(api, team):
+    account_id, owner, admin, member = team
+    reply = api.post(member_path(account_id, member.user_id, "/password-reset"), token=admin.token)
+    assert reply.status == 202
+    token = link_token(emails_to(member.email)[-1])
+    assert "password-reset#token=" in emails_to(member.email)[-1].body
+    assert (
+        api.post("/auth/password-reset/confirm", {"token": token, "new_password": "brand new secret"}).status
+        == 204
+    )
+    assert sign_in(api, member.email, "brand new secret")
+
+
+def test_rename_account_reaches_every_members_account_list(api, team):
+    account_id, owner, admin, member = team
+    reply = api.patch(f"/accounts/{account_id}", {"name": "Acme Cloud"}, token=admin.token)
+    assert reply.status == 200 and reply.body["name"] == "Acme Cloud"
+    assert api.get("/me", token=member.token).body["accounts"][0]["name"] == "Acme Cloud"
+    assert api.patch(f"/accounts/{account_id}", {"name": "x"}, token=member.token).code == "forbidden"
+    assert api.patch(f"/accounts/{account_id}", {"name": ""}, token=admin.token).code == "validation_error"
+
+
+def test_ownership_transfer(api, team):
+    account_id, owner, admin, member = team
+    path = f"/accounts/{account_id}/ownership"
+    assert api.post(path, {"user_id": member.user_id}, token=admin.token).code == "forbidden"
+    reply = api.post(path, {"user_id": member.user_id}, token=owner.token)
+    assert reply.status == 200 and reply.body["owner_user_id"] == member.user_id
+    assert api.get(member_path(account_id, owner.user_id), token=member.token).body["role"] == "admin"
+    assert api.get(member_path(account_id, member.user_id), token=member.token).body["role"] == "owner"
+    assert api.delete(member_path(account_id, member.user_id), token=owner.token).code == "owner_immutable"
+    by_operator = api.post(path, {"user_id": owner.user_id}, operator=True)
+    assert by_operator.status == 200 and by_operator.body["owner_user_id"] == owner.user_id
+
+
+def test_ownership_goes_only_to_active_members(api, team):
+    account_id, owner, admin, member = team
+    path = f"/accounts/{account_id}/ownership"
+    api.post(member_path(account_id, member.user_id, "/deactivate"), token=admin.token)
+    assert api.post(path, {"user_id": member.user_id}, token=owner.token).code == "validation_error"
+    other_id, stranger = onboard(api, "Other", "stranger@other.com")
+    assert api.post(path, {"user_id": stranger.user_id}, token=owner.token).code == "validation_error"
+    assert api.post(path, {"user_id": "garbage"}, token=owner.token).code == "validation_error"
+
+
+def test_sorting_and_paging_across_pages_in_both_orders(api, deps, clock):
+    account_id, owner = onboard(api)
+    names = [
+        "delta",
+        "alpha",
+        "echo",
+        "charlie",
+        "bravo",
+        "foxtrot",
+        "golf",
+        "hotel",
+        "india",
+        "juliet",
+        "kilo",
+    ]
+    for index, name in enumerate(names):
+        clock.advance(minutes=1)
+        invite(api, account_id, owner.token, [f"{name}@example.com"], title=f"T{index % 3}")
+        accept_new(api, f"{name}@example.com", first_name=name.title(), last_name=f"{len(names) - index:02d}")
+
+    def walk(query: str, limit: int) -> list[dict]:
+        seen, cursor = [], None
+        while True:
+            url = (
+                member_path(account_id) + f"?{query}&limit={limit}" + (f"&cursor={cursor}" if cursor else "")
+            )
+            reply = api.get(url, token=owner.token)
+            assert reply.status == 200, reply.body
+            assert len(reply.body["items"]) <= limit
+            seen += reply.body["items"]
+            cursor = reply.body["next_cursor"]
+            if cursor is None:
+                return seen
+
+    emails = [m["email"] for m in walk("sort=email", 4)]
+    assert emails == sorted(emails) and len(emails) == 12
+    assert [m["email"] for m in walk("sort=email&order=desc", 5)] == sorted(emails, reverse=True)
+    joined = [m["joined_at"] for m in walk("sort=joined_at&order=desc", 3)]
+    assert joined == sorted(joined, reverse=True)
+    last_names = [m["last_name"] for m in walk("sort=last_name", 5)]
+    assert last_names == sorted(last_names, key=str.lower)
+    by_role = [m["role"] for m in walk("sort=role&order=desc", 5)]
+    assert by_role[-1] == "member" and by_role[0] == "owner"
+    titles = [m["title"] or "" for m in walk("sort=title", 2)]
+    assert titles == sorted(titles, key=str.lower)
+    assert len(walk("sort=last_login_at", 7)) == 12
+    assert len(walk("sort=status&order=desc", 100)) == 12
+    for bad in ["sort=password", "order=sideways", "limit=101", "status=gone"]:
+        assert api.get(member_path(account_id) + f"?{bad}", token=owner.token).code == "validation_error"
+    first = api.get(member_path(account_id) + "?sort=email&limit=2", token=owner.token).body["next_cursor"]
+    mixed = api.get(member_path(account_id) + f"?sort=title&limit=2&cursor={first}", token=owner.token)
+    assert mixed.code == "validation_error"
+
+
+def test_paging_is_stable_when_members_leave_between_pages(api, team):
+    account_id, owner, admin, member = team
+    first = api.get(member_path(account_id) + "?sort=email&limit=1", token=owner.token).body
+    assert first["items"][0]["email"] == "admin@acme.com"
+    api.delete(member_path(account_id, admin.user_id), token=owner.token)
+    rest = api.get(member_path(account_id) + f"?sort=email&cursor={first['next_cursor']}", token=owner.token)
+    assert [m["email"] for m in rest.body["items"]] == ["member@acme.com", "owner@acme.com"]
+
+
+def test_one_user_in_three_accounts_with_three_roles(api):
+    a_id, a_owner = onboard(api, "Alpha", "designer@example.com")
+    b_id, b_owner = onboard(api, "Bravo", "bravo@example.com")
+    c_id, c_owner = onboard(api, "Charlie", "charlie@example.com")
+    designer = a_owner
+    for account_id, owner, role in [(b_id, b_owner, "admin"), (c_id, c_owner, "member")]:
+        invite(api, account_id, owner.token, [designer.email], role=role, permissions=["tickets"])
+        link = link_token(emails_to(designer.email)[-1])
+        assert api.post("/invitations/accept", {"token": link}, token=designer.token).status == 201
+    accounts = api.post("/auth/login", {"email": designer.email, "password": PASSWORD}).body["accounts"]
+    assert [(a["name"], a["role"]) for a in accounts] == [
+        ("Alpha", "owner"),
+        ("Bravo", "admin"),
+        ("Charlie", "member"),
+    ]
+    assert api.get(member_path(a_id), token=designer.token).status == 200
+    assert api.get(member_path(b_id), token=designer.token).status == 200
+    assert api.get(member_path(c_id), token=designer.token).code == "forbidden"
+    assert api.get(f"/accounts/{c_id}", token=designer.token).status == 200
+    assert api.patch(f"/accounts/{c_id}", {"name": "x"}, token=designer.token).code == "forbidden"
+    assert (
+        api.post(f"/accounts/{b_id}/ownership", {"user_id": designer.user_id}, token=designer.token).code
+        == "forbidden"
+    )

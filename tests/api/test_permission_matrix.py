@@ -1,0 +1,114 @@
+"""Who gets what on every route that takes an {account_id}: one table, asserted for every actor."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+import app  # noqa: F401  (registers every route in ROUTES)
+from chalicelib.api.http import ROUTES
+from chalicelib.services.invitations import new_invitation
+from tests.seed import seed_account, seed_member, token_for
+
+# needs: "any" (an active member), a permission key, or "owner"
+MATRIX = [
+    ("GET", "/accounts/{account_id}", "any", None),
+    ("PATCH", "/accounts/{account_id}", "profile", {"name": "Renamed"}),
+    ("POST", "/accounts/{account_id}/ownership", "owner", {"user_id": "{owner}"}),
+    ("GET", "/accounts/{account_id}/members", "user_management", None),
+    ("GET", "/accounts/{account_id}/members/{user_id}", "user_management", None),
+    ("PATCH", "/accounts/{account_id}/members/{user_id}", "user_management", {"permissions": ["tickets"]}),
+    ("POST", "/accounts/{account_id}/members/{user_id}/deactivate", "user_management", None),
+    ("POST", "/accounts/{account_id}/members/{user_id}/reactivate", "user_management", None),
+    ("DELETE", "/accounts/{account_id}/members/{user_id}", "user_management", None),
+    ("POST", "/accounts/{account_id}/members/{user_id}/password-reset", "user_management", None),
+    (
+        "POST",
+        "/accounts/{account_id}/invitations",
+        "user_management",
+        {"emails": ["new@example.com"], "role": "member"},
+    ),
+    ("GET", "/accounts/{account_id}/invitations", "user_management", None),
+    ("POST", "/accounts/{account_id}/invitations/{invitation_id}/resend", "user_management", None),
+    ("DELETE", "/accounts/{account_id}/invitations/{invitation_id}", "user_management", None),
+]
+ACTORS = [
+    "owner",
+    "admin",
+    "member_with",
+    "member_without",
+    "deactivated",
+    "removed",
+    "outsider",
+    "anonymous",
+    "operator",
+]
+
+
+def expected(actor: str, needs: str) -> str:
+    if actor == "anonymous":
+        return "401"
+    if actor in ("deactivated", "removed", "outsider"):
+        return "404"
+    if actor in ("owner", "operator"):
+        return "2xx"
+    if needs == "owner":
+        return "403"
+    held = {"admin": "all", "member_with": {"profile", "tickets"}, "member_without": set()}[actor]
+    return "2xx" if needs == "any" or held == "all" or needs in held else "403"
+
+
+def test_the_matrix_covers_every_account_route():
+    account_routes = {(r.method, r.path) for r in ROUTES if "{account_id}" in r.path}
+    assert account_routes == {(method, path) for method, path, _, _ in MATRIX}
+
+
+@pytest.fixture
+def world(api, deps):
+    account_id = seed_account(deps, "Matrix Co")
+    other_id = seed_account(deps, "Elsewhere")
+    ids = {
+        "owner": seed_member(deps, account_id, "owner@matrix.com", "owner"),
+        "admin": seed_member(deps, account_id, "admin@matrix.com", "admin"),
+        "member_with": seed_member(deps, account_id, "with@matrix.com", permissions=("profile", "tickets")),
+        "member_without": seed_member(deps, account_id, "without@matrix.com"),
+        "deactivated": seed_member(deps, account_id, "off@matrix.com", "admin", status="deactivated"),
+        "removed": seed_member(deps, account_id, "gone@matrix.com", "admin"),
+        "outsider": seed_member(deps, other_id, "outsider@elsewhere.com", "owner"),
+    }
+    assert (
+        api.delete(
+            f"/accounts/{account_id}/members/{ids['removed']}", token=token_for(deps, ids["owner"])
+        ).status
+        == 204
+    )
+    return account_id, ids
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "needs", "body"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX]
+)
+def test_permission_matrix(api, deps, clock, world, method, template, needs, body):
+    account_id, ids = world
+    counter = itertools.count()
+    outcomes = {}
+    for actor in ACTORS:
+        # a fresh target member and invitation per call, so no call depends on what the previous one did
+        n = next(counter)
+        target = seed_member(deps, account_id, f"target{n}@matrix.com", permissions=("tickets",))
+        invitation, _ = new_invitation(deps, account_id, f"invitee{n}@matrix.com", "member", [], None, {})
+        deps.store.create_invitations([invitation], deps.now())
+        clock.advance(seconds=61)  # past the resend interval
+        path = template.format(
+            account_id=account_id, user_id=target, invitation_id=invitation.invitation.invitation_id
+        )
+        payload = {k: (ids["owner"] if v == "{owner}" else v) for k, v in body.items()} if body else None
+        if payload and "emails" in payload:
+            payload["emails"] = [f"fresh{n}@example.com"]
+        kwargs = {"operator": True} if actor == "operator" else {}
+        if actor not in ("operator", "anonymous"):
+            kwargs["token"] = token_for(deps, ids[actor])
+        reply = api.call(method, path, payload, **kwargs)
+        outcomes[actor] = "2xx" if 200 <= reply.status < 300 else str(reply.status)
+    assert outcomes == {actor: expected(actor, needs) for actor in ACTORS}
