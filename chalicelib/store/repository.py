@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from chalicelib.store.accounts import AccountStore
+from chalicelib.store.contacts import ContactStore
 from chalicelib.store.invitations import InvitationStore
 from chalicelib.store.members import MemberStore
 from chalicelib.store.table import bind
 from chalicelib.store.users import UserStore
 
 
-class Repository(UserStore, AccountStore, InvitationStore, MemberStore):
+class Repository(UserStore, AccountStore, InvitationStore, MemberStore, ContactStore):
     def __init__(self, table_name: str, region: str, endpoint_url: str | None = None) -> None:
         bind(table_name, region, endpoint_url)
         self.table_name = table_name

@@ -8,6 +8,8 @@ import pytest
 
 import app  # noqa: F401  (registers every route in ROUTES)
 from chalicelib.api.http import ROUTES
+from chalicelib.schemas.contacts import ContactIn
+from chalicelib.services.contacts import create_contact
 from chalicelib.services.invitations import new_invitation
 from tests.seed import seed_account, seed_member, token_for
 
@@ -32,6 +34,12 @@ MATRIX = [
     ("GET", "/accounts/{account_id}/invitations", "user_management", None),
     ("POST", "/accounts/{account_id}/invitations/{invitation_id}/resend", "user_management", None),
     ("DELETE", "/accounts/{account_id}/invitations/{invitation_id}", "user_management", None),
+    ("GET", "/accounts/{account_id}/contacts", "contacts", None),
+    ("POST", "/accounts/{account_id}/contacts", "contacts", {"email": "new-contact@example.com"}),
+    ("GET", "/accounts/{account_id}/contacts/{contact_id}", "contacts", None),
+    ("PATCH", "/accounts/{account_id}/contacts/{contact_id}", "contacts", {"phone": "+1 555 0100"}),
+    ("DELETE", "/accounts/{account_id}/contacts/{contact_id}", "contacts", None),
+    ("GET", "/accounts/{account_id}/notification-recipients?category=invoice", "contacts", None),
 ]
 ACTORS = [
     "owner",
@@ -55,13 +63,13 @@ def expected(actor: str, needs: str) -> str:
         return "2xx"
     if needs == "owner":
         return "403"
-    held = {"admin": "all", "member_with": {"profile", "tickets"}, "member_without": set()}[actor]
+    held = {"admin": "all", "member_with": {"profile", "tickets", "contacts"}, "member_without": set()}[actor]
     return "2xx" if needs == "any" or held == "all" or needs in held else "403"
 
 
 def test_the_matrix_covers_every_account_route():
     account_routes = {(r.method, r.path) for r in ROUTES if "{account_id}" in r.path}
-    assert account_routes == {(method, path) for method, path, _, _ in MATRIX}
+    assert account_routes == {(method, path.split("?")[0]) for method, path, _, _ in MATRIX}
 
 
 @pytest.fixture
@@ -71,7 +79,9 @@ def world(api, deps):
     ids = {
         "owner": seed_member(deps, account_id, "owner@matrix.com", "owner"),
         "admin": seed_member(deps, account_id, "admin@matrix.com", "admin"),
-        "member_with": seed_member(deps, account_id, "with@matrix.com", permissions=("profile", "tickets")),
+        "member_with": seed_member(
+            deps, account_id, "with@matrix.com", permissions=("profile", "tickets", "contacts")
+        ),
         "member_without": seed_member(deps, account_id, "without@matrix.com"),
         "deactivated": seed_member(deps, account_id, "off@matrix.com", "admin", status="deactivated"),
         "removed": seed_member(deps, account_id, "gone@matrix.com", "admin"),
@@ -100,12 +110,18 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
         invitation, _ = new_invitation(deps, account_id, f"invitee{n}@matrix.com", "member", [], None, {})
         deps.store.create_invitations([invitation], deps.now())
         clock.advance(seconds=61)  # past the resend interval
+        contact = create_contact(deps, account_id, ContactIn(email=f"contact{n}@matrix.com"))
         path = template.format(
-            account_id=account_id, user_id=target, invitation_id=invitation.invitation.invitation_id
+            account_id=account_id,
+            user_id=target,
+            invitation_id=invitation.invitation.invitation_id,
+            contact_id=contact.contact_id,
         )
         payload = {k: (ids["owner"] if v == "{owner}" else v) for k, v in body.items()} if body else None
         if payload and "emails" in payload:
             payload["emails"] = [f"fresh{n}@example.com"]
+        if payload and "email" in payload:
+            payload["email"] = f"fresh-contact{n}@example.com"
         kwargs = {"operator": True} if actor == "operator" else {}
         if actor not in ("operator", "anonymous"):
             kwargs["token"] = token_for(deps, ids[actor])

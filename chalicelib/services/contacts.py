@@ -1,0 +1,97 @@
+"""Contacts and the recipients of an account's email."""
+
+from __future__ import annotations
+
+from chalicelib.deps import Deps
+from chalicelib.domain.paging import page
+from chalicelib.domain.recipients import CATEGORIES, recipients
+from chalicelib.errors import AppError, not_found
+from chalicelib.ids import new_id
+from chalicelib.schemas.common import ListQuery
+from chalicelib.schemas.contacts import (
+    Contact,
+    ContactIn,
+    ContactPage,
+    ContactUpdateIn,
+    EmailPreferencesIn,
+    RecipientsOut,
+    RecipientsQuery,
+)
+from chalicelib.store import keys
+from chalicelib.store.models import ContactItem
+
+CONTACT_EXISTS = AppError("contact_exists", "This email is already a contact of the account.")
+DETAIL_FIELDS = ("first_name", "last_name", "company_name", "phone")
+
+
+def _apply_preferences(current: list[str], changes: EmailPreferencesIn) -> list[str]:
+    chosen = set(current)
+    for category, value in changes.model_dump(exclude_none=True).items():
+        (chosen.add if value else chosen.discard)(category)
+    return [category for category in CATEGORIES if category in chosen]
+
+
+def list_contacts(deps: Deps, account_id: str, query: ListQuery) -> ContactPage:
+    items, cursor = page(
+        deps.store.contacts_of(account_id),
+        lambda c: (c.email, c.contact_id),
+        limit=query.limit,
+        cursor=query.cursor,
+        scope="contacts",
+    )
+    return ContactPage(items=[Contact.of(c) for c in items], next_cursor=cursor)
+
+
+def create_contact(deps: Deps, account_id: str, body: ContactIn) -> Contact:
+    contact_id = new_id("con")
+    contact = ContactItem(
+        *keys.contact(account_id, contact_id), contact_id=contact_id, account_id=account_id, email=body.email,
+        email_preferences=_apply_preferences([], body.email_preferences), created_at=deps.now(),
+        **{name: getattr(body, name) for name in DETAIL_FIELDS if getattr(body, name) is not None},
+    )  # fmt: skip
+    if not deps.store.create_contact(contact):
+        raise CONTACT_EXISTS
+    return Contact.of(contact)
+
+
+def _find(deps: Deps, account_id: str, contact_id: str) -> ContactItem:
+    contact = deps.store.get_contact(account_id, contact_id) if keys.is_valid_id(contact_id) else None
+    if contact is None:
+        raise not_found("contact")
+    return contact
+
+
+def get_contact(deps: Deps, account_id: str, contact_id: str) -> Contact:
+    return Contact.of(_find(deps, account_id, contact_id))
+
+
+def update_contact(deps: Deps, account_id: str, contact_id: str, body: ContactUpdateIn) -> Contact:
+    """Fields given replace the stored ones (null clears a detail); preferences change one by one."""
+    contact = _find(deps, account_id, contact_id)
+    previous_email = contact.email
+    given = body.model_fields_set
+    if body.email is not None:
+        contact.email = body.email
+    for name in DETAIL_FIELDS:
+        if name in given:
+            setattr(contact, name, getattr(body, name))
+    if body.email_preferences is not None:
+        contact.email_preferences = _apply_preferences(contact.email_preferences, body.email_preferences)
+    if not deps.store.save_contact(contact, previous_email):
+        if contact.email != previous_email:
+            raise CONTACT_EXISTS
+        raise not_found("contact")
+    return Contact.of(contact)
+
+
+def delete_contact(deps: Deps, account_id: str, contact_id: str) -> None:
+    if not deps.store.delete_contact(_find(deps, account_id, contact_id)):
+        raise not_found("contact")
+
+
+def notification_recipients(deps: Deps, account_id: str, query: RecipientsQuery) -> RecipientsOut:
+    people = deps.store.account_people(account_id)
+    if people is None:
+        raise not_found("account")
+    found = recipients(people, query.category, query.ticket_opened_by)
+    return RecipientsOut(to=found.to, cc=found.cc)
