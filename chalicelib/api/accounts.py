@@ -30,7 +30,15 @@ def update_account(call: Call, account_id: str) -> Account:
     return accounts.rename_account(call.deps, call.principal, account_id, call.body.name)
 
 
-@endpoint(bp, "POST", "/accounts/{account_id}/ownership", access=OWNER, body=OwnershipIn, returns=Account)
+@endpoint(
+    bp,
+    "POST",
+    "/accounts/{account_id}/ownership",
+    access=OWNER,
+    body=OwnershipIn,
+    returns=Account,
+    errors=(409,),
+)
 def transfer_ownership(call: Call, account_id: str) -> Account:
     """Make another active member the owner; the old owner becomes admin (owner or operator)."""
     return accounts.transfer_ownership(call.deps, call.principal, account_id, call.body.user_id)

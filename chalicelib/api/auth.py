@@ -20,7 +20,7 @@ from chalicelib.services import password_reset, sessions
 bp = Blueprint(__name__)
 
 
-@endpoint(bp, "POST", "/auth/login", access=PUBLIC, body=LoginIn, returns=LoginOut)
+@endpoint(bp, "POST", "/auth/login", access=PUBLIC, body=LoginIn, returns=LoginOut, errors=(401, 429))
 def login(call: Call) -> LoginOut:
     """Exchange email and password for an access token and the accounts to choose from."""
     return sessions.login(call.deps, call.body.email, call.body.password)
@@ -45,7 +45,9 @@ def update_me(call: Call) -> User:
     return sessions.update_me(call.deps, call.principal.require_user(), changes)
 
 
-@endpoint(bp, "POST", "/me/password", access=SIGNED_IN, body=PasswordChangeIn, returns=TokenOut)
+@endpoint(
+    bp, "POST", "/me/password", access=SIGNED_IN, body=PasswordChangeIn, returns=TokenOut, errors=(409, 429)
+)
 def change_password(call: Call) -> TokenOut:
     """Change your password; every older token stops working and a new one is returned."""
     body = call.body
@@ -60,7 +62,15 @@ def request_password_reset(call: Call) -> None:
     password_reset.request_reset(call.deps, call.body.email)
 
 
-@endpoint(bp, "POST", "/auth/password-reset/confirm", access=PUBLIC, body=PasswordResetConfirmIn, status=204)
+@endpoint(
+    bp,
+    "POST",
+    "/auth/password-reset/confirm",
+    access=PUBLIC,
+    body=PasswordResetConfirmIn,
+    status=204,
+    errors=(404, 410),
+)
 def confirm_password_reset(call: Call) -> None:
     """Set a new password with a reset link; all the user's tokens stop working."""
     password_reset.confirm_reset(call.deps, call.body.token, call.body.new_password)

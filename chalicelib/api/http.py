@@ -40,6 +40,7 @@ class Route:
     query: type[BaseModel] | None
     returns: type[BaseModel] | None
     status: int
+    errors: tuple[int, ...]  # statuses this route's own rules can answer, beyond auth and parsing
 
 
 ROUTES: list[Route] = []
@@ -66,10 +67,11 @@ def endpoint(
     query: type[BaseModel] | None = None,
     returns: type[BaseModel] | None = None,
     status: int = 200,
+    errors: tuple[int, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def register(view: Callable[..., Any]) -> Callable[..., Any]:
         summary = (view.__doc__ or view.__name__).strip().splitlines()[0]
-        route = Route(method, path, view.__name__, summary, access, body, query, returns, status)
+        route = Route(method, path, view.__name__, summary, access, body, query, returns, status, errors)
         ROUTES.append(route)
 
         def handler(**path_params: str) -> Response:

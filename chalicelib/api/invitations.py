@@ -34,27 +34,32 @@ def list_invitations(call: Call, account_id: str) -> InvitationPage:
     return invitations.list_invitations(call.deps, account_id, call.query)
 
 
-@endpoint(bp, "POST", BASE + "/{invitation_id}/resend", access=MANAGE, returns=Invitation)
+@endpoint(
+    bp, "POST", BASE + "/{invitation_id}/resend", access=MANAGE, returns=Invitation, errors=(404, 409, 429)
+)
 def resend_invitation(call: Call, account_id: str, invitation_id: str) -> Invitation:
     """Send a new link with a new expiry; the old link stops working. Once a minute at most."""
     return invitations.resend(call.deps, call.principal, account_id, invitation_id)
 
 
-@endpoint(bp, "DELETE", BASE + "/{invitation_id}", access=MANAGE, status=204)
+@endpoint(bp, "DELETE", BASE + "/{invitation_id}", access=MANAGE, status=204, errors=(404,))
 def revoke_invitation(call: Call, account_id: str, invitation_id: str) -> None:
     """Revoke an invitation: its link stops working."""
     invitations.revoke(call.deps, account_id, invitation_id)
 
 
-@endpoint(bp, "POST", "/invitations/lookup", access=PUBLIC, body=TokenIn, returns=LookupOut)
+@endpoint(
+    bp, "POST", "/invitations/lookup", access=PUBLIC, body=TokenIn, returns=LookupOut, errors=(404, 410)
+)
 def lookup_invitation(call: Call) -> LookupOut:
     """What an invitation link is for, so the portal can show the right accept form."""
     return acceptance.lookup(call.deps, call.body.token)
 
 
 @endpoint(
-    bp, "POST", "/invitations/accept", access=MAYBE_SIGNED_IN, body=AcceptIn, returns=AcceptOut, status=201
-)
+    bp, "POST", "/invitations/accept", access=MAYBE_SIGNED_IN, body=AcceptIn, returns=AcceptOut, status=201,
+    errors=(403, 404, 409, 410, 429),
+)  # fmt: skip
 def accept_invitation(call: Call) -> AcceptOut:
     """Accept as a new user (password and names) or an existing one (Bearer token or password)."""
     return acceptance.accept(call.deps, call.principal, call.body)

@@ -20,37 +20,37 @@ def list_members(call: Call, account_id: str) -> MemberPage:
     return members.list_members(call.deps, account_id, call.query)
 
 
-@endpoint(bp, "GET", ONE, access=MANAGE_OR_SELF, returns=Member)
+@endpoint(bp, "GET", ONE, access=MANAGE_OR_SELF, returns=Member, errors=(404,))
 def get_member(call: Call, account_id: str, user_id: str) -> Member:
     """One member; anyone may read themselves."""
     return members.get_member(call.deps, account_id, user_id)
 
 
-@endpoint(bp, "PATCH", ONE, access=MANAGE, body=MemberUpdateIn, returns=Member)
+@endpoint(bp, "PATCH", ONE, access=MANAGE, body=MemberUpdateIn, returns=Member, errors=(404, 409))
 def update_member(call: Call, account_id: str, user_id: str) -> Member:
     """Change a member's role or permissions (never the owner's)."""
     return members.update_member(call.deps, account_id, user_id, call.body)
 
 
-@endpoint(bp, "POST", ONE + "/deactivate", access=MANAGE, returns=Member)
+@endpoint(bp, "POST", ONE + "/deactivate", access=MANAGE, returns=Member, errors=(404, 409))
 def deactivate_member(call: Call, account_id: str, user_id: str) -> Member:
     """Cut a member's access to this account at once, keeping their place."""
     return members.set_status(call.deps, call.principal, account_id, user_id, "deactivated")
 
 
-@endpoint(bp, "POST", ONE + "/reactivate", access=MANAGE, returns=Member)
+@endpoint(bp, "POST", ONE + "/reactivate", access=MANAGE, returns=Member, errors=(404, 409))
 def reactivate_member(call: Call, account_id: str, user_id: str) -> Member:
     """Give a deactivated member their access back."""
     return members.set_status(call.deps, call.principal, account_id, user_id, "active")
 
 
-@endpoint(bp, "DELETE", ONE, access=MANAGE_OR_SELF, status=204)
+@endpoint(bp, "DELETE", ONE, access=MANAGE_OR_SELF, status=204, errors=(404, 409))
 def remove_member(call: Call, account_id: str, user_id: str) -> None:
     """Remove a member, or leave the account yourself; the owner cannot be removed."""
     members.remove_member(call.deps, account_id, user_id)
 
 
-@endpoint(bp, "POST", ONE + "/password-reset", access=MANAGE, status=202)
+@endpoint(bp, "POST", ONE + "/password-reset", access=MANAGE, status=202, errors=(404,))
 def reset_member_password(call: Call, account_id: str, user_id: str) -> None:
     """Email the member a password-reset link."""
     members.send_password_reset(call.deps, account_id, user_id)

@@ -26,3 +26,11 @@ def permissions(call: Call) -> PermissionCatalog:
         ],
         roles=list(ROLES),
     )
+
+
+@endpoint(bp, "GET", "/openapi.json", access=PUBLIC)
+def openapi(call: Call) -> dict:
+    """This API as an OpenAPI 3.1 document, generated from the routes and models."""
+    from chalicelib.api.openapi import openapi_document  # built on first request, after every route exists
+
+    return openapi_document()

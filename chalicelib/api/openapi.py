@@ -1,0 +1,171 @@
+"""The OpenAPI 3.1 document, generated from the route table and the pydantic models: never written by hand,
+so it cannot drift from what the service does."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from chalicelib.api.http import ROUTES, Route
+from chalicelib.errors import STATUS_BY_CODE
+
+REF = "#/components/schemas/{model}"
+DESCRIPTIONS = {
+    200: "OK",
+    201: "Created",
+    202: "Accepted",
+    204: "No content",
+    400: "Invalid JSON or failed validation",
+    401: "Missing, invalid or revoked credentials",
+    403: "Authenticated but not allowed",
+    404: "Not found, or not visible to the caller",
+    409: "The current state forbids it",
+    410: "The link has expired",
+    413: "Body over 64 KiB",
+    415: "Body is not application/json",
+    429: "Too many attempts; see Retry-After",
+}
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] | None = None
+
+
+class ErrorBody(BaseModel):
+    """Every error answers with this body."""
+
+    error: ErrorInfo
+
+
+def _error_statuses(route: Route) -> list[int]:
+    statuses = set(route.errors)
+    if route.body is not None:
+        statuses |= {400, 413, 415}
+    if route.query is not None:
+        statuses.add(400)
+    kind = route.access.kind
+    if kind != "public":
+        statuses.add(401)
+    if kind == "operator" or (kind == "account" and (route.access.permission or route.access.owner_only)):
+        statuses.add(403)
+    if kind == "account":
+        statuses.add(404)
+    return sorted(statuses)
+
+
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """Query parameters are absent rather than null: drop the null branch pydantic gives optional fields."""
+    branches = [b for b in schema.get("anyOf", []) if b.get("type") != "null"]
+    if len(branches) == 1:
+        merged = {k: v for k, v in schema.items() if k != "anyOf" and not (k == "default" and v is None)}
+        return {**branches[0], **merged}
+    return schema
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    schema = model.model_json_schema(ref_template=REF)
+    required = set(schema.get("required", []))
+    return [
+        {"name": name, "in": "query", "required": name in required, "schema": _without_null(prop)}
+        for name, prop in schema["properties"].items()
+    ]
+
+
+def _security(route: Route) -> list[dict[str, list[str]]] | None:
+    kind = route.access.kind
+    if kind == "public":
+        return None
+    if kind == "operator":
+        return [{"operator": []}]
+    if kind == "account":
+        return [{"bearer": []}, {"operator": []}]
+    if kind == "optional_user":
+        return [{}, {"bearer": []}]
+    return [{"bearer": []}]
+
+
+def _tag(path: str) -> str:
+    """/accounts/{id}/members/... -> members; /auth/login -> auth."""
+    parts = [part for part in path.split("/") if part and not part.startswith("{")]
+    return parts[1] if parts[0] == "accounts" and len(parts) > 1 else parts[0]
+
+
+def _json(ref: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": ref}}
+
+
+def _operation(route: Route, refs: dict[tuple[type[BaseModel], str], Any]) -> dict[str, Any]:
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in re.findall(r"{(\w+)}", route.path)
+    ]
+    if route.query is not None:
+        parameters += _query_parameters(route.query)
+    success: dict[str, Any] = {"description": DESCRIPTIONS.get(route.status, "OK")}
+    if route.returns is not None:
+        success["content"] = _json(refs[(route.returns, "serialization")])
+    elif route.status == 200:
+        success["content"] = _json({"type": "object"})
+    responses = {str(route.status): success}
+    for status in _error_statuses(route):
+        responses[str(status)] = {
+            "description": DESCRIPTIONS[status],
+            "content": _json(refs[(ErrorBody, "serialization")]),
+        }
+        if status == 429:
+            responses["429"]["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "required": True}}
+    operation: dict[str, Any] = {
+        "operationId": route.name,
+        "summary": route.summary,
+        "tags": [_tag(route.path)],
+        "parameters": parameters,
+        "responses": responses,
+    }
+    if route.body is not None:
+        operation["requestBody"] = {"required": True, "content": _json(refs[(route.body, "validation")])}
+    security = _security(route)
+    if security is not None:
+        operation["security"] = security
+    return operation
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    wanted: list[tuple[type[BaseModel], str]] = [(ErrorBody, "serialization")]
+    for route in ROUTES:
+        if route.body is not None:
+            wanted.append((route.body, "validation"))
+        if route.returns is not None:
+            wanted.append((route.returns, "serialization"))
+    refs, definitions = models_json_schema(list(dict.fromkeys(wanted)), ref_template=REF)
+    paths: dict[str, dict[str, Any]] = {}
+    for route in ROUTES:
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, refs)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "portal-access",
+            "version": "1.0.0",
+            "description": "Account user management for client portals. Error codes: "
+            + ", ".join(sorted(STATUS_BY_CODE)),
+        },
+        "paths": paths,
+        "components": {
+            "schemas": definitions.get("$defs", {}),
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "operator": {"type": "apiKey", "in": "header", "name": "X-Operator-Key"},
+            },
+        },
+    }
