@@ -115,6 +115,11 @@ def parse_body(model: type[BaseModel], raw: bytes | None) -> Any:
         raise AppError("invalid_json", "The body is not valid UTF-8 JSON.") from None
     except RecursionError:
         raise AppError("invalid_json", "The body is nested too deeply.") from None
+    try:
+        # JSON may escape lone surrogates ("\\ud800") that no UTF-8 store or email can hold.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise AppError("invalid_json", "The body contains invalid Unicode (a lone surrogate).") from None
     return validate(model, data)
 
 

@@ -47,7 +47,3 @@ def allows(role: str, granted: Iterable[str], permission: str) -> bool:
 def stored_grant(role: str, permissions: Iterable[str]) -> list[str]:
     """What to store: owners and admins hold everything by role, so their grant is kept empty."""
     return [] if role in ("owner", "admin") else effective_permissions(role, permissions)
-
-
-def admin_only_in(permissions: Iterable[str]) -> list[str]:
-    return [key for key in permissions if key in ADMIN_ONLY]

@@ -17,13 +17,14 @@ from pydantic import (
 )
 
 from chalicelib.domain.emails import MAX_EMAIL_LENGTH, is_valid_email, normalize_email
-from chalicelib.domain.permissions import ALL_KEYS
+from chalicelib.domain.permissions import ADMIN_ONLY, ALL_KEYS, MEMBER_GRANTABLE
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+    # No blanket whitespace stripping: passwords and tokens are taken exactly as sent; text fields strip.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Output(BaseModel):
@@ -33,6 +34,18 @@ class Output(BaseModel):
 def _no_control_characters(value: str) -> str:
     if _CONTROL.search(value):
         raise ValueError("must not contain control characters or line breaks")
+    return value
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _grantable(value: str) -> str:
+    if value in ADMIN_ONLY:
+        raise ValueError(f"'{value}' is admin-only: it comes with the admin role and cannot be granted")
+    if value not in ALL_KEYS:
+        raise ValueError(f"'{value}' is not a permission key")
     return value
 
 
@@ -46,8 +59,24 @@ def _normalized(value: Any) -> Any:
     return normalize_email(value) if isinstance(value, str) else value
 
 
-Text = Annotated[str, AfterValidator(_no_control_characters)]
-Name = Annotated[Text, Field(min_length=1, max_length=100)]
+NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+# The schema says what the validators enforce, so generated clients and fuzzers agree with the API.
+Text = Annotated[
+    str,
+    BeforeValidator(_strip),
+    AfterValidator(_no_control_characters),
+    Field(json_schema_extra={"pattern": NO_CONTROL}),
+]
+Name = Annotated[
+    str,
+    BeforeValidator(_strip),
+    AfterValidator(_no_control_characters),
+    Field(
+        min_length=1,
+        max_length=100,
+        json_schema_extra={"pattern": r"^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$"},
+    ),
+]
 OptionalText = Annotated[Text, Field(max_length=100)]
 Phone = Annotated[Text, Field(max_length=40)]
 Extension = Annotated[Text, Field(max_length=20)]
@@ -63,6 +92,10 @@ NewPassword = Annotated[str, Field(min_length=10, max_length=256)]
 AnyPassword = Annotated[str, Field(min_length=1, max_length=256)]
 LinkToken = Annotated[str, Field(min_length=1, max_length=512)]
 PermissionKey = Literal[ALL_KEYS]  # type: ignore[valid-type]
+# What can be granted: admin-only keys come only with the admin role, whatever the role asked for.
+GrantableKey = Annotated[
+    str, AfterValidator(_grantable), WithJsonSchema({"type": "string", "enum": list(MEMBER_GRANTABLE)})
+]
 Timestamp = Annotated[
     datetime,
     PlainSerializer(lambda value: value.strftime("%Y-%m-%dT%H:%M:%SZ"), return_type=str),

@@ -12,13 +12,13 @@ from chalicelib.schemas.auth import User
 from chalicelib.schemas.common import (
     AnyPassword,
     Extension,
+    GrantableKey,
     Input,
     LinkToken,
     ListQuery,
     Name,
     OptionalText,
     Output,
-    PermissionKey,
     Phone,
     Timestamp,
 )
@@ -42,7 +42,7 @@ class InviteIn(Profile):
     # Items are checked one by one (a bad address is a per-email result, not a failed request).
     emails: list[str] = Field(min_length=1, max_length=MAX_EMAILS)
     role: Literal["admin", "member"]
-    permissions: list[PermissionKey] = Field(default_factory=list, max_length=32)
+    permissions: list[GrantableKey] = Field(default_factory=list, max_length=32)
     message: str | None = Field(default=None, max_length=500)
 
 

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from chalicelib.domain.permissions import effective_permissions
 from chalicelib.schemas.auth import User
-from chalicelib.schemas.common import Input, ListQuery, Output, PermissionKey, Timestamp
+from chalicelib.schemas.common import GrantableKey, Input, ListQuery, Output, Timestamp
 from chalicelib.store.models import MembershipItem, UserItem
 
 
@@ -49,4 +49,4 @@ class MemberPage(Output):
 
 class MemberUpdateIn(Input):
     role: Literal["admin", "member"] | None = None
-    permissions: list[PermissionKey] | None = Field(default=None, max_length=32)
+    permissions: list[GrantableKey] | None = Field(default=None, max_length=32)

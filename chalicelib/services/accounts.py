@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalicelib.api.access import Principal
 from chalicelib.deps import Deps
-from chalicelib.errors import AppError, not_found, validation_error
+from chalicelib.errors import AppError, not_found
 from chalicelib.ids import new_id
 from chalicelib.mail.mailer import deliver
 from chalicelib.schemas.accounts import Account, AccountCreated, AccountCreateIn
@@ -51,8 +51,10 @@ def transfer_ownership(deps: Deps, principal: Principal, account_id: str, new_ow
     if new_owner_id == account.owner_user_id:
         return Account.of(account)
     target = deps.store.get_membership(account_id, new_owner_id) if keys.is_valid_id(new_owner_id) else None
-    if target is None or target.status != "active":
-        raise validation_error("user_id", "is not an active member of this account")
+    if target is None:
+        raise not_found("member")
+    if target.status != "active":
+        raise AppError("conflict", "A deactivated member cannot become the owner; reactivate them first.")
     current = deps.store.get_membership(account_id, account.owner_user_id or "")
     if current is None or not deps.store.transfer_ownership(account, current, target):
         raise AppError("conflict", "The account's owner or the target member changed meanwhile; try again.")

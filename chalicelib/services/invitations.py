@@ -8,7 +8,7 @@ from chalicelib.api.access import Principal
 from chalicelib.deps import Deps
 from chalicelib.domain.invitations import ROLE_LABELS, claim_reason, screen_emails, status_of
 from chalicelib.domain.paging import page
-from chalicelib.domain.permissions import admin_only_in, stored_grant
+from chalicelib.domain.permissions import stored_grant
 from chalicelib.errors import AppError, not_found, rate_limited, validation_error
 from chalicelib.ids import new_id
 from chalicelib.mail.mailer import OutgoingEmail, deliver, deliver_all
@@ -90,12 +90,7 @@ def account_name(deps: Deps, principal: Principal, account_id: str) -> str:
     return account.name
 
 
-def _check_grant(body: InviteIn) -> None:
-    forbidden_keys = admin_only_in(body.permissions) if body.role == "member" else []
-    if forbidden_keys:
-        raise validation_error(
-            "permissions", f"a member cannot hold admin-only keys: {', '.join(forbidden_keys)}"
-        )
+def _check_profile(body: InviteIn) -> None:
     profile_given = [name for name in PROFILE_FIELDS if getattr(body, name) is not None]
     if profile_given and len(body.emails) > 1:
         raise validation_error(profile_given[0], "profile fields go with a single email only")
@@ -103,7 +98,7 @@ def _check_grant(body: InviteIn) -> None:
 
 def invite(deps: Deps, principal: Principal, account_id: str, body: InviteIn) -> InviteResults:
     """One result per input email, in input order. Emails go out concurrently after the writes."""
-    _check_grant(body)
+    _check_profile(body)
     now = deps.now()
     screened = screen_emails(body.emails)
     claims = deps.store.claims(account_id, [s.email for s in screened if s.reason is None])

@@ -5,8 +5,8 @@ from __future__ import annotations
 from chalicelib.api.access import Principal
 from chalicelib.deps import Deps
 from chalicelib.domain.paging import as_sort_text, page
-from chalicelib.domain.permissions import admin_only_in, stored_grant
-from chalicelib.errors import AppError, not_found, validation_error
+from chalicelib.domain.permissions import stored_grant
+from chalicelib.errors import AppError, not_found
 from chalicelib.schemas.members import Member, MemberListQuery, MemberPage, MemberUpdateIn
 from chalicelib.services.password_reset import send_reset_link
 from chalicelib.store import keys
@@ -57,11 +57,6 @@ def update_member(deps: Deps, account_id: str, user_id: str, body: MemberUpdateI
         granted = body.permissions
     else:
         granted = membership.permissions if membership.role == "member" else []
-    forbidden_keys = admin_only_in(granted) if role == "member" else []
-    if forbidden_keys:
-        raise validation_error(
-            "permissions", f"a member cannot hold admin-only keys: {', '.join(forbidden_keys)}"
-        )
     _save(deps, membership, role=role, permissions=stored_grant(role, granted))
     return Member.of_pair(user, membership)
 

@@ -63,7 +63,7 @@ def test_members_cannot_be_given_admin_only_keys(api):
         {"emails": ["a@example.com"], "role": "member", "permissions": ["pricing"]},
         token=owner.token,
     )
-    assert reply.code == "validation_error" and reply.body["error"]["details"][0]["field"] == "permissions"
+    assert reply.code == "validation_error" and reply.body["error"]["details"][0]["field"] == "permissions.0"
     unknown = api.post(
         path(account_id),
         {"emails": ["a@example.com"], "role": "member", "permissions": ["root"]},

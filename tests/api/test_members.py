@@ -146,10 +146,10 @@ def test_ownership_goes_only_to_active_members(api, team):
     account_id, owner, admin, member = team
     path = f"/accounts/{account_id}/ownership"
     api.post(member_path(account_id, member.user_id, "/deactivate"), token=admin.token)
-    assert api.post(path, {"user_id": member.user_id}, token=owner.token).code == "validation_error"
+    assert api.post(path, {"user_id": member.user_id}, token=owner.token).code == "conflict"
     other_id, stranger = onboard(api, "Other", "stranger@other.com")
-    assert api.post(path, {"user_id": stranger.user_id}, token=owner.token).code == "validation_error"
-    assert api.post(path, {"user_id": "garbage"}, token=owner.token).code == "validation_error"
+    assert api.post(path, {"user_id": stranger.user_id}, token=owner.token).code == "not_found"
+    assert api.post(path, {"user_id": "garbage"}, token=owner.token).code == "not_found"
 
 
 def test_sorting_and_paging_across_pages_in_both_orders(api, deps, clock):

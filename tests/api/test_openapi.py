@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.api.http import ROUTES
+from chalicelib.domain.permissions import MEMBER_GRANTABLE
 
 
 def test_openapi_document_covers_every_route(api):
@@ -35,10 +36,8 @@ def test_operations_carry_schemas_errors_and_security(api):
     }
     assert members["security"] == [{"bearer": []}, {"operator": []}]
     assert "security" not in document["paths"]["/health"]["get"]
-    assert set(schemas["InviteIn"]["properties"]["permissions"]["items"]["enum"]) >= {
-        "tickets",
-        "user_management",
-    }
+    granted = schemas["InviteIn"]["properties"]["permissions"]["items"]["enum"]
+    assert granted == list(MEMBER_GRANTABLE) and "user_management" not in granted
     assert schemas["AccountCreateIn"]["properties"]["owner_email"]["format"] == "email"
     assert schemas["AccountCreateIn"]["additionalProperties"] is False
     assert schemas["Member"]["properties"]["joined_at"]["format"] == "date-time"

@@ -86,3 +86,26 @@ def test_no_response_carries_a_secret(api, deps):
     texts = [json.dumps(r.body) for r in [login, api.get("/me", token=token)]]
     for text in texts:
         assert "argon2" not in text and "password" not in text and "token_version" not in text
+
+
+def test_lone_surrogates_are_invalid_json(api):
+    reply = api.post("/auth/login", raw='{"email": "a@example.com", "password": "\\ud800abc"}')
+    assert reply.status == 400 and reply.code == "invalid_json"
+
+
+def test_passwords_are_taken_exactly_as_sent(api, deps):
+    seed_user(deps, "ann@example.com", password="  spaced secret  ")
+    assert api.post("/auth/login", {"email": "ann@example.com", "password": "  spaced secret  "}).status == 200
+    assert api.post("/auth/login", {"email": "ann@example.com", "password": "spaced secret"}).status == 401
+
+
+def test_email_syntax_rules(api):
+    for email, accepted in [
+        ("ann@portal.test", True),  # special-use domains pass, like OpenAPI's "email" format
+        ("o'brien+tag@example.co.uk", True),
+        ("ann@localhost", False),  # no dot: a typo, not an address
+        ("ann@@example.com", False),
+        ("a" * 65 + "@example.com", False),  # local part over 64
+    ]:
+        reply = api.post("/auth/password-reset", {"email": email})
+        assert (reply.status == 202) is accepted, (email, reply.body)
