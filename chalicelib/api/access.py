@@ -107,6 +107,10 @@ class Access:
         account_id = path["account_id"]
         valid_id = keys.is_valid_id(account_id)
         if _operator(deps, request):
+            # Fail closed: a request that also carries a bearer token is refused if that token is bad.
+            bearer = _bearer_token(request)
+            if bearer is not None:
+                _signed_in(deps, bearer, None)
             account = deps.store.get_account(account_id) if valid_id else None
             if account is None:
                 raise not_found("account")

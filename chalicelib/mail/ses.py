@@ -14,7 +14,7 @@ class SesMailer:
         self._endpoint_url = endpoint_url
         self._client: Any = None
 
-    def _ses(self) -> Any:
+    def client(self) -> Any:
         if self._client is None:
             import boto3  # first send only: most requests never email
             from botocore.config import Config
@@ -34,7 +34,7 @@ class SesMailer:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            self._ses().send_email(
+            self.client().send_email(
                 FromEmailAddress=self._sender,
                 Destination={"ToAddresses": [email.to]},
                 Content={

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.domain.invitations import status_of
 from chalicelib.schemas.auth import User
@@ -39,6 +39,14 @@ class Profile(Input):
 
 
 class InviteIn(Profile):
+    # Stated in the schema too: with more than one email, the profile fields must be left out (or null).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"emails": {"minItems": 2}}},
+            "then": {"properties": {name: {"type": "null"} for name in PROFILE_FIELDS}},
+        }
+    )
+
     # Items are checked one by one (a bad address is a per-email result, not a failed request).
     emails: list[str] = Field(min_length=1, max_length=MAX_EMAILS)
     role: Literal["admin", "member"]

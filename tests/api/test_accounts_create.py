@@ -82,3 +82,10 @@ def test_owner_invitation_accept_as_new_user_needs_names(api):
     assert reply.code == "validation_error"
     assert {d["field"] for d in reply.body["error"]["details"]} == {"first_name", "last_name"}
     accept_new(api, "owner@acme.com")  # still usable
+
+
+def test_a_bad_bearer_beside_a_good_operator_key_is_refused(api):
+    account_id, owner = onboard(api)
+    assert api.get(f"/accounts/{account_id}", operator=True, token=owner.token).status == 200
+    bad = api.get(f"/accounts/{account_id}", operator=True, token="not-a-token")
+    assert bad.status == 401 and bad.code == "unauthenticated"

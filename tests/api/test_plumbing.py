@@ -95,7 +95,8 @@ def test_lone_surrogates_are_invalid_json(api):
 
 def test_passwords_are_taken_exactly_as_sent(api, deps):
     seed_user(deps, "ann@example.com", password="  spaced secret  ")
-    assert api.post("/auth/login", {"email": "ann@example.com", "password": "  spaced secret  "}).status == 200
+    spaced = {"email": "ann@example.com", "password": "  spaced secret  "}
+    assert api.post("/auth/login", spaced).status == 200
     assert api.post("/auth/login", {"email": "ann@example.com", "password": "spaced secret"}).status == 401
 
 

@@ -62,26 +62,27 @@ class Live:
         return TOKEN.search(messages[-1]["body"]).group(1)
 
 
-def start_server(port: int, moto_port: int) -> subprocess.Popen:
+def start_server(port: int, moto_port: int, log: Path) -> subprocess.Popen:
     env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "OPERATOR_API_KEY": OPERATOR_KEY}
     for name in ("AWS_ENDPOINT_URL", "TABLE_NAME", "AWS_PROFILE"):
         env.pop(name, None)
-    return subprocess.Popen(
-        [sys.executable, "scripts/local_run.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    # A file, not a pipe: nobody reads a pipe while tests run, and a full one would stall the server.
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            [sys.executable, "scripts/local_run.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
-def wait_healthy(live: Live, process: subprocess.Popen, seconds: float = 90) -> None:
+def wait_healthy(live: Live, process: subprocess.Popen, log: Path, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
-            raise RuntimeError(f"local server exited early:\n{output}")
+            raise RuntimeError(f"local server exited early:\n{log.read_text()}")
         try:
             if live.call("GET", "/health")[0] == 200:
                 return
@@ -100,12 +101,13 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def live():
+def live(tmp_path_factory):
     port, moto_port = free_port(), free_port()
-    process = start_server(port, moto_port)
+    log = tmp_path_factory.mktemp("server") / "local_run.log"
+    process = start_server(port, moto_port, log)
     server = Live(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}")
     try:
-        wait_healthy(server, process)
+        wait_healthy(server, process, log)
         yield server
     finally:
         stop_server(process)

@@ -1,0 +1,192 @@
+"""Faults and races: SES throttling and failure, DynamoDB races, connections dropped mid-request."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ConnectionClosedError
+
+from chalicelib.api.access import Principal
+from chalicelib.errors import AppError
+from chalicelib.schemas.invitations import InviteIn
+from chalicelib.schemas.members import MemberUpdateIn
+from chalicelib.services import accounts, invitations, members
+from chalicelib.store.table import dynamodb_client
+from tests.flows import PASSWORD, invite, join, latest_link, onboard, sign_in
+
+
+class _Body:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_):
+        yield self.data
+
+
+def ses_answers(deps, status: int, error_type: str, times: int) -> list[int]:
+    """The next `times` SendEmail calls get this error over HTTP; returns a list that counts all calls."""
+    calls: list[int] = []
+
+    def answer(request, **_):
+        calls.append(1)
+        if len(calls) <= times:
+            body = b'{"message": "injected"}'
+            return AWSResponse(request.url, status, {"x-amzn-ErrorType": error_type}, _Body(body))
+        return None
+
+    deps.mailer.client().meta.events.register("before-send.sesv2.SendEmail", answer)
+    return calls
+
+
+def run_together(*actions: Callable[[], object]) -> list[object]:
+    """Start the actions at the same moment on threads; each result or the AppError code it raised."""
+    barrier, results = threading.Barrier(len(actions)), [None] * len(actions)
+
+    def run(index: int, action: Callable[[], object]) -> None:
+        barrier.wait()
+        try:
+            results[index] = action()
+        except AppError as error:
+            results[index] = error.code
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def principal_of(deps, account_id: str, user_id: str) -> Principal:
+    membership, user = deps.store.member(account_id, user_id)
+    return Principal(user=user, membership=membership)
+
+
+def test_ses_throttling_is_retried_with_backoff(api, deps):
+    account_id, owner = onboard(api)
+    calls = ses_answers(deps, 429, "TooManyRequestsException", times=2)
+    result = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]
+    assert result["invitation"]["delivery"] == "sent"
+    assert len(calls) == 3  # two throttled, the third went through
+    # (moto's mock records every attempt, so its outbox is no measure here; the attempts are)
+
+
+def test_ses_hard_failure_keeps_the_invitation_and_resend_works(api, deps, clock):
+    account_id, owner = onboard(api)
+    calls = ses_answers(deps, 400, "MessageRejected", times=1)
+    result = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]
+    assert result["status"] == "invited" and result["invitation"]["delivery"] == "failed"
+    assert len(calls) == 1  # a rejection is not retried
+    clock.advance(seconds=61)
+    resent = api.post(
+        f"/accounts/{account_id}/invitations/{result['invitation']['invitation_id']}/resend",
+        token=owner.token,
+    )
+    assert resent.body["delivery"] == "sent" and resent.body["send_count"] == 2
+
+
+def test_two_admins_inviting_the_same_email_at_once_make_one_invitation(api, deps):
+    account_id, owner = onboard(api)
+    admin = join(api, account_id, owner.token, "admin@acme.com", role="admin", permissions=[])
+    body = InviteIn(emails=["ann@example.com", "bob@example.com"], role="member", permissions=["tickets"])
+    callers = [principal_of(deps, account_id, owner.user_id), principal_of(deps, account_id, admin.user_id)]
+    outcomes = run_together(*[lambda p=p: invitations.invite(deps, p, account_id, body) for p in callers])
+    for email_index in range(2):
+        statuses = sorted(o.results[email_index].status for o in outcomes)
+        assert statuses == ["invited", "skipped"]
+        assert {o.results[email_index].reason for o in outcomes} == {None, "already_invited"}
+    pending = deps.store.invitations_of(account_id)
+    assert sorted(i.email for i in pending) == ["ann@example.com", "bob@example.com"]
+
+
+def test_concurrent_ownership_transfers_leave_exactly_one_owner(api, deps):
+    account_id, owner = onboard(api)
+    first = join(api, account_id, owner.token, "first@acme.com")
+    second = join(api, account_id, owner.token, "second@acme.com")
+    principal = principal_of(deps, account_id, owner.user_id)
+    outcomes = run_together(
+        lambda: accounts.transfer_ownership(deps, principal, account_id, first.user_id),
+        lambda: accounts.transfer_ownership(deps, principal, account_id, second.user_id),
+    )
+    assert sorted(map(str, outcomes)).count("conflict") == 1
+    account = deps.store.get_account(account_id)
+    owners = [m for m in deps.store.members_of(account_id) if m.role == "owner"]
+    assert [m.user_id for m in owners] == [account.owner_user_id]
+    assert account.owner_user_id in (first.user_id, second.user_id)
+
+
+def test_concurrent_role_changes_leave_a_consistent_member(api, deps):
+    account_id, owner = onboard(api)
+    member = join(api, account_id, owner.token, "m@acme.com")
+    changes = [MemberUpdateIn(role="admin"), MemberUpdateIn(role="member", permissions=["domains"])] * 3
+    run_together(*[lambda c=c: members.update_member(deps, account_id, member.user_id, c) for c in changes])
+    stored = deps.store.get_membership(account_id, member.user_id)
+    assert (stored.role, list(stored.permissions)) in [("admin", []), ("member", ["domains"])]
+
+
+class DroppedTransactions:
+    """While on, every TransactWriteItems fails as if the connection dropped before DynamoDB saw it."""
+
+    def __init__(self) -> None:
+        self.client = dynamodb_client()
+
+    @staticmethod
+    def _drop(request, **_):
+        raise ConnectionClosedError(endpoint_url=request.url)
+
+    def on(self) -> None:
+        self.client.meta.events.register("before-send.dynamodb.TransactWriteItems", self._drop)
+
+    def off(self) -> None:
+        self.client.meta.events.unregister("before-send.dynamodb.TransactWriteItems", self._drop)
+
+
+@pytest.fixture
+def dropped(deps):
+    controller = DroppedTransactions()
+    yield controller
+    controller.off()
+
+
+def test_a_dropped_connection_before_commit_changes_nothing(api, deps, dropped):
+    account_id, owner = onboard(api)
+    invite(api, account_id, owner.token, ["ann@example.com"])
+    body = {
+        "token": latest_link("ann@example.com"),
+        "password": PASSWORD,
+        "first_name": "A",
+        "last_name": "B",
+    }
+    dropped.on()
+    failed = api.post("/invitations/accept", body)
+    dropped.off()
+    assert failed.status == 500 and failed.code == "internal_error"
+    assert deps.store.login_state("ann@example.com")[0] is None
+    assert len(deps.store.members_of(account_id)) == 1
+    assert api.post("/invitations/accept", body).status == 201
+
+
+def test_a_response_lost_after_commit_leaves_one_membership(api, deps, monkeypatch):
+    account_id, owner = onboard(api)
+    invite(api, account_id, owner.token, ["ann@example.com"])
+    body = {
+        "token": latest_link("ann@example.com"),
+        "password": PASSWORD,
+        "first_name": "A",
+        "last_name": "B",
+    }
+    committed = deps.store.accept
+
+    def commit_then_drop(*args, **kwargs):
+        committed(*args, **kwargs)
+        raise ConnectionClosedError(endpoint_url="https://dynamodb")
+
+    monkeypatch.setattr(deps.store, "accept", commit_then_drop)
+    assert api.post("/invitations/accept", body).status == 500
+    monkeypatch.setattr(deps.store, "accept", committed)
+    assert api.post("/invitations/accept", body).code == "not_found"  # the retry finds it used
+    assert sum(m.user_id != owner.user_id for m in deps.store.members_of(account_id)) == 1
+    assert sign_in(api, "ann@example.com")
