@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pynamodb.exceptions import TransactWriteError
-
 from chalicelib.domain.recipients import AccountPeople
 from chalicelib.store import keys
 from chalicelib.store.models import (
@@ -14,7 +12,7 @@ from chalicelib.store.models import (
     Item,
     MembershipItem,
 )
-from chalicelib.store.table import get_item, transaction
+from chalicelib.store.table import ConditionalTransaction, get_item
 
 
 def contact_email_item(contact: ContactItem) -> ContactEmailItem:
@@ -33,44 +31,32 @@ class ContactStore:
 
     def create_contact(self, contact: ContactItem) -> bool:
         """False when the email is already a contact of the account."""
-        try:
-            with transaction() as tx:
-                tx.save(contact_email_item(contact), condition=ContactEmailItem.pk.does_not_exist())
-                tx.save(contact, condition=ContactItem.pk.does_not_exist())
-        except TransactWriteError as error:
-            if error.cause_response_code == "TransactionCanceledException":
-                return False
-            raise
-        return True
+        attempt = ConditionalTransaction()
+        with attempt as tx:
+            tx.save(contact_email_item(contact), condition=ContactEmailItem.pk.does_not_exist())
+            tx.save(contact, condition=ContactItem.pk.does_not_exist())
+        return attempt.committed
 
     def save_contact(self, contact: ContactItem, previous_email: str) -> bool:
         """Store the edited contact; a changed email moves its uniqueness item. False if the new email is
         already another contact's, or the contact is gone."""
-        try:
-            with transaction() as tx:
-                if contact.email != previous_email:
-                    tx.delete(ContactEmailItem(*keys.contact_email(contact.account_id, previous_email)))
-                    tx.save(contact_email_item(contact), condition=ContactEmailItem.pk.does_not_exist())
-                tx.save(contact, condition=ContactItem.pk.exists())
-        except TransactWriteError as error:
-            if error.cause_response_code == "TransactionCanceledException":
-                return False
-            raise
-        return True
+        attempt = ConditionalTransaction()
+        with attempt as tx:
+            if contact.email != previous_email:
+                tx.delete(ContactEmailItem(*keys.contact_email(contact.account_id, previous_email)))
+                tx.save(contact_email_item(contact), condition=ContactEmailItem.pk.does_not_exist())
+            tx.save(contact, condition=ContactItem.pk.exists())
+        return attempt.committed
 
     def delete_contact(self, contact: ContactItem) -> bool:
-        try:
-            with transaction() as tx:
-                tx.delete(contact, condition=ContactItem.pk.exists())
-                tx.delete(
-                    ContactEmailItem(*keys.contact_email(contact.account_id, contact.email)),
-                    condition=ContactEmailItem.contact_id == contact.contact_id,
-                )
-        except TransactWriteError as error:
-            if error.cause_response_code == "TransactionCanceledException":
-                return False
-            raise
-        return True
+        attempt = ConditionalTransaction()
+        with attempt as tx:
+            tx.delete(contact, condition=ContactItem.pk.exists())
+            tx.delete(
+                ContactEmailItem(*keys.contact_email(contact.account_id, contact.email)),
+                condition=ContactEmailItem.contact_id == contact.contact_id,
+            )
+        return attempt.committed
 
     def account_people(self, account_id: str) -> AccountPeople | None:
         """The owner, members by status and contacts with their categories, from one Query of the account's

@@ -21,7 +21,7 @@ from chalicelib.store.models import (
     MembershipItem,
     UserItem,
 )
-from chalicelib.store.table import get_item, get_items, transaction
+from chalicelib.store.table import ConditionalTransaction, get_item, get_items, transaction
 
 # 4 items per invitation (invitation, link, claim, and the expired invitation a claim may replace):
 # 25 invitations fill a 100-item transaction.
@@ -135,41 +135,33 @@ class InvitationStore:
         in one transaction; False if it was resent, revoked or accepted meanwhile."""
         set_expiry_keys(invitation)
         claim_pk, claim_sk = keys.email_claim(invitation.account_id, invitation.email)
-        try:
-            with transaction() as tx:
-                tx.save(
-                    invitation,
-                    condition=(InvitationItem.token_hash == old_hash)
-                    & (InvitationItem.last_sent_at <= not_sent_since),
-                )
-                tx.delete(LinkItem(*keys.link(old_hash)))
-                tx.save(new_link, condition=LinkItem.pk.does_not_exist())
-                tx.update(
-                    EmailClaimItem(claim_pk, claim_sk),
-                    actions=[EmailClaimItem.expires_at.set(invitation.expires_at)],
-                    condition=EmailClaimItem.ref_id == invitation.invitation_id,
-                )
-        except TransactWriteError as error:
-            if error.cause_response_code == "TransactionCanceledException":
-                return False
-            raise
-        return True
+        attempt = ConditionalTransaction()
+        with attempt as tx:
+            tx.save(
+                invitation,
+                condition=(InvitationItem.token_hash == old_hash)
+                & (InvitationItem.last_sent_at <= not_sent_since),
+            )
+            tx.delete(LinkItem(*keys.link(old_hash)))
+            tx.save(new_link, condition=LinkItem.pk.does_not_exist())
+            tx.update(
+                EmailClaimItem(claim_pk, claim_sk),
+                actions=[EmailClaimItem.expires_at.set(invitation.expires_at)],
+                condition=EmailClaimItem.ref_id == invitation.invitation_id,
+            )
+        return attempt.committed
 
     def revoke(self, invitation: InvitationItem) -> bool:
         claim_pk, claim_sk = keys.email_claim(invitation.account_id, invitation.email)
-        try:
-            with transaction() as tx:
-                tx.delete(invitation, condition=InvitationItem.pk.exists())
-                tx.delete(LinkItem(*keys.link(invitation.token_hash)))
-                tx.delete(
-                    EmailClaimItem(claim_pk, claim_sk),
-                    condition=EmailClaimItem.ref_id == invitation.invitation_id,
-                )
-        except TransactWriteError as error:
-            if error.cause_response_code == "TransactionCanceledException":
-                return False
-            raise
-        return True
+        attempt = ConditionalTransaction()
+        with attempt as tx:
+            tx.delete(invitation, condition=InvitationItem.pk.exists())
+            tx.delete(LinkItem(*keys.link(invitation.token_hash)))
+            tx.delete(
+                EmailClaimItem(claim_pk, claim_sk),
+                condition=EmailClaimItem.ref_id == invitation.invitation_id,
+            )
+        return attempt.committed
 
     def invitation_context(
         self, link: LinkItem
@@ -269,24 +261,20 @@ class InvitationStore:
         return deleted
 
     def _delete_expired_chunk(self, chunk: list[InvitationItem], now: datetime) -> bool:
-        try:
-            with transaction() as tx:
-                for invitation in chunk:
-                    claim_pk, claim_sk = keys.email_claim(invitation.account_id, invitation.email)
-                    tx.delete(
-                        InvitationItem(*keys.invitation(invitation.account_id, invitation.invitation_id)),
-                        condition=InvitationItem.expires_at <= now,
-                    )
-                    tx.delete(LinkItem(*keys.link(invitation.token_hash)))
-                    tx.delete(
-                        EmailClaimItem(claim_pk, claim_sk),
-                        condition=EmailClaimItem.ref_id == invitation.invitation_id,
-                    )
-        except TransactWriteError as error:
-            if error.cause_response_code == "TransactionCanceledException":
-                return False
-            raise
-        return True
+        attempt = ConditionalTransaction()
+        with attempt as tx:
+            for invitation in chunk:
+                claim_pk, claim_sk = keys.email_claim(invitation.account_id, invitation.email)
+                tx.delete(
+                    InvitationItem(*keys.invitation(invitation.account_id, invitation.invitation_id)),
+                    condition=InvitationItem.expires_at <= now,
+                )
+                tx.delete(LinkItem(*keys.link(invitation.token_hash)))
+                tx.delete(
+                    EmailClaimItem(claim_pk, claim_sk),
+                    condition=EmailClaimItem.ref_id == invitation.invitation_id,
+                )
+        return attempt.committed
 
 
 def _item_ranges(chunk: list[NewInvitation]) -> list[set[int]]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, EmailClaimItem, MembershipItem, UserItem
-from chalicelib.store.table import get_item, get_items, transaction
+from chalicelib.store.table import ConditionalTransaction, get_item, get_items, transaction
 
 TRANSACTION_LIMIT = 100
 
@@ -49,22 +49,18 @@ class MemberStore:
     def remove_member(self, membership: MembershipItem, email: str) -> bool:
         """Membership, the email claim and the count go together; never the owner's."""
         claim_pk, claim_sk = keys.email_claim(membership.account_id, email)
-        try:
-            with transaction() as tx:
-                tx.delete(membership, condition=MembershipItem.pk.exists() & (MembershipItem.role != "owner"))
-                tx.delete(
-                    EmailClaimItem(claim_pk, claim_sk), condition=EmailClaimItem.ref_id == membership.user_id
-                )
-                tx.update(
-                    AccountItem(*keys.account(membership.account_id)),
-                    actions=[AccountItem.member_count.add(-1)],
-                    condition=AccountItem.pk.exists(),
-                )
-        except TransactWriteError as error:
-            if error.cause_response_code == "TransactionCanceledException":
-                return False
-            raise
-        return True
+        attempt = ConditionalTransaction()
+        with attempt as tx:
+            tx.delete(membership, condition=MembershipItem.pk.exists() & (MembershipItem.role != "owner"))
+            tx.delete(
+                EmailClaimItem(claim_pk, claim_sk), condition=EmailClaimItem.ref_id == membership.user_id
+            )
+            tx.update(
+                AccountItem(*keys.account(membership.account_id)),
+                actions=[AccountItem.member_count.add(-1)],
+                condition=AccountItem.pk.exists(),
+            )
+        return attempt.committed
 
     def rename_account(self, account: AccountItem, name: str, members: list[MembershipItem]) -> None:
         """The account and its members' copies of the name: the account with the first 99 members, then 100
@@ -90,28 +86,24 @@ class MemberStore:
     ) -> bool:
         """One transaction: the account names the new owner, the old one becomes admin. Two transfers racing:
         one wins, the other finds the conditions changed."""
-        try:
-            with transaction() as tx:
-                tx.update(
-                    account,
-                    actions=[AccountItem.owner_user_id.set(new_owner.user_id)],
-                    condition=AccountItem.owner_user_id == old_owner.user_id,
-                )
-                tx.update(
-                    old_owner,
-                    actions=[MembershipItem.role.set("admin"), MembershipItem.permissions.set([])],
-                    condition=MembershipItem.role == "owner",
-                )
-                tx.update(
-                    new_owner,
-                    actions=[MembershipItem.role.set("owner"), MembershipItem.permissions.set([])],
-                    condition=(MembershipItem.status == "active") & (MembershipItem.role != "owner"),
-                )
-        except TransactWriteError as error:
-            if error.cause_response_code == "TransactionCanceledException":
-                return False
-            raise
-        return True
+        attempt = ConditionalTransaction()
+        with attempt as tx:
+            tx.update(
+                account,
+                actions=[AccountItem.owner_user_id.set(new_owner.user_id)],
+                condition=AccountItem.owner_user_id == old_owner.user_id,
+            )
+            tx.update(
+                old_owner,
+                actions=[MembershipItem.role.set("admin"), MembershipItem.permissions.set([])],
+                condition=MembershipItem.role == "owner",
+            )
+            tx.update(
+                new_owner,
+                actions=[MembershipItem.role.set("owner"), MembershipItem.permissions.set([])],
+                condition=(MembershipItem.status == "active") & (MembershipItem.role != "owner"),
+            )
+        return attempt.committed
 
     def get_membership(self, account_id: str, user_id: str) -> MembershipItem | None:
         return get_item(MembershipItem, keys.membership(account_id, user_id))

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.store.keys import Key
@@ -85,3 +85,35 @@ def create_table(client: Any, table_name: str) -> None:
 def dynamodb_client() -> Any:
     """The botocore client every model shares (for instrumentation: counting round trips)."""
     return Item._get_connection().connection.client
+
+
+class ConditionalTransaction:
+    """One TransactWriteItems whose conditions may fail: `committed` says whether it went through.
+
+        attempt = ConditionalTransaction()
+        with attempt as tx:
+            tx.delete(item, condition=...)
+        return attempt.committed
+
+    A cancelled transaction (a condition failed, or a conflicting transaction) is an answer, not an error;
+    anything else (throttling past retries, a dropped connection) still raises.
+    """
+
+    def __init__(self) -> None:
+        self.committed = False
+        self._tx: TransactWrite | None = None
+
+    def __enter__(self) -> TransactWrite:
+        self._tx = transaction()
+        return self._tx.__enter__()
+
+    def __exit__(self, exc_type: Any, exc: Any, traceback: Any) -> bool:
+        assert self._tx is not None
+        try:
+            self._tx.__exit__(exc_type, exc, traceback)
+        except TransactWriteError as error:
+            if error.cause_response_code == "TransactionCanceledException":
+                return True
+            raise
+        self.committed = exc_type is None
+        return False

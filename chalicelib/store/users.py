@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import UpdateError
 
 from chalicelib.domain.lockout import WINDOW, FailureWindow
 from chalicelib.errors import AppError
@@ -20,7 +20,7 @@ from chalicelib.store.models import (
     RevokedTokenItem,
     UserItem,
 )
-from chalicelib.store.table import get_item, get_items, transaction
+from chalicelib.store.table import ConditionalTransaction, get_item, get_items
 
 
 @dataclass(frozen=True)
@@ -55,15 +55,11 @@ def new_user_items(
 class UserStore:
     def create_user(self, user: UserItem, login: LoginItem) -> bool:
         """False when the email already has a login."""
-        try:
-            with transaction() as tx:
-                tx.save(login, condition=LoginItem.pk.does_not_exist())
-                tx.save(user, condition=UserItem.pk.does_not_exist())
-        except TransactWriteError as error:
-            if _cancelled(error):
-                return False
-            raise
-        return True
+        attempt = ConditionalTransaction()
+        with attempt as tx:
+            tx.save(login, condition=LoginItem.pk.does_not_exist())
+            tx.save(user, condition=UserItem.pk.does_not_exist())
+        return attempt.committed
 
     def login_state(self, email: str) -> tuple[LoginItem | None, FailureWindow | None]:
         """The login for an email and its recent failures, in one BatchGetItem."""
@@ -167,22 +163,20 @@ class UserStore:
         """New hash and a bumped token version, atomically; returns the new version. Two changes racing
         from the same version: the second gets 409 rather than silently winning."""
         login_pk, login_sk = keys.login(user.email)
-        try:
-            with transaction() as tx:
-                tx.update(
-                    LoginItem(login_pk, login_sk),
-                    actions=[LoginItem.password_hash.set(password_hash), LoginItem.token_version.add(1)],
-                    condition=LoginItem.user_id == user.user_id,
-                )
-                tx.update(
-                    user,
-                    actions=[UserItem.token_version.add(1)],
-                    condition=UserItem.token_version == user.token_version,
-                )
-        except TransactWriteError as error:
-            if _cancelled(error):
-                raise AppError("conflict", "The password was changed at the same time; try again.") from None
-            raise
+        attempt = ConditionalTransaction()
+        with attempt as tx:
+            tx.update(
+                LoginItem(login_pk, login_sk),
+                actions=[LoginItem.password_hash.set(password_hash), LoginItem.token_version.add(1)],
+                condition=LoginItem.user_id == user.user_id,
+            )
+            tx.update(
+                user,
+                actions=[UserItem.token_version.add(1)],
+                condition=UserItem.token_version == user.token_version,
+            )
+        if not attempt.committed:
+            raise AppError("conflict", "The password was changed at the same time; try again.")
         return int(user.token_version) + 1
 
     def save_link(self, link: LinkItem) -> None:
@@ -195,29 +189,21 @@ class UserStore:
         """Use a reset link: delete it, set the hash, bump the token version. False if it was used first."""
         login_pk, login_sk = keys.login(link.email)
         user_pk, user_sk = keys.user(link.user_id or "")
-        try:
-            with transaction() as tx:
-                tx.delete(link, condition=LinkItem.pk.exists())
-                tx.update(
-                    LoginItem(login_pk, login_sk),
-                    actions=[LoginItem.password_hash.set(password_hash), LoginItem.token_version.add(1)],
-                    condition=LoginItem.user_id == link.user_id,
-                )
-                tx.update(
-                    UserItem(user_pk, user_sk),
-                    actions=[UserItem.token_version.add(1)],
-                    condition=UserItem.pk.exists(),
-                )
-        except TransactWriteError as error:
-            if _cancelled(error):
-                return False
-            raise
-        return True
+        attempt = ConditionalTransaction()
+        with attempt as tx:
+            tx.delete(link, condition=LinkItem.pk.exists())
+            tx.update(
+                LoginItem(login_pk, login_sk),
+                actions=[LoginItem.password_hash.set(password_hash), LoginItem.token_version.add(1)],
+                condition=LoginItem.user_id == link.user_id,
+            )
+            tx.update(
+                UserItem(user_pk, user_sk),
+                actions=[UserItem.token_version.add(1)],
+                condition=UserItem.pk.exists(),
+            )
+        return attempt.committed
 
 
 def _condition_failed(error: UpdateError) -> bool:
     return error.cause_response_code == "ConditionalCheckFailedException"
-
-
-def _cancelled(error: TransactWriteError) -> bool:
-    return error.cause_response_code == "TransactionCanceledException"

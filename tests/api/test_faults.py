@@ -127,6 +127,19 @@ def test_concurrent_role_changes_leave_a_consistent_member(api, deps):
     assert (stored.role, list(stored.permissions)) in [("admin", []), ("member", ["domains"])]
 
 
+def pending_acceptance(api) -> tuple[str, object, dict]:
+    """An account with an invitation to ann@example.com, and the body that accepts it as a new user."""
+    account_id, owner = onboard(api)
+    invite(api, account_id, owner.token, ["ann@example.com"])
+    body = {
+        "token": latest_link("ann@example.com"),
+        "password": PASSWORD,
+        "first_name": "A",
+        "last_name": "B",
+    }
+    return account_id, owner, body
+
+
 class DroppedTransactions:
     """While on, every TransactWriteItems fails as if the connection dropped before DynamoDB saw it."""
 
@@ -152,14 +165,7 @@ def dropped(deps):
 
 
 def test_a_dropped_connection_before_commit_changes_nothing(api, deps, dropped):
-    account_id, owner = onboard(api)
-    invite(api, account_id, owner.token, ["ann@example.com"])
-    body = {
-        "token": latest_link("ann@example.com"),
-        "password": PASSWORD,
-        "first_name": "A",
-        "last_name": "B",
-    }
+    account_id, owner, body = pending_acceptance(api)
     dropped.on()
     failed = api.post("/invitations/accept", body)
     dropped.off()
@@ -170,14 +176,7 @@ def test_a_dropped_connection_before_commit_changes_nothing(api, deps, dropped):
 
 
 def test_a_response_lost_after_commit_leaves_one_membership(api, deps, monkeypatch):
-    account_id, owner = onboard(api)
-    invite(api, account_id, owner.token, ["ann@example.com"])
-    body = {
-        "token": latest_link("ann@example.com"),
-        "password": PASSWORD,
-        "first_name": "A",
-        "last_name": "B",
-    }
+    account_id, owner, body = pending_acceptance(api)
     committed = deps.store.accept
 
     def commit_then_drop(*args, **kwargs):
