@@ -4,7 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format clean
+PACKAGE_DIR ?= out
+# chalice package needs a region to name ARNs; it makes no AWS call.
+export AWS_DEFAULT_REGION ?= us-east-1
+
+.PHONY: run test lint format clean package bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,13 +22,22 @@ run: $(STAMP)  ## the API on 127.0.0.1:$$PORT (8000) over an embedded moto on $$
 test: $(STAMP)  ## the whole suite: unit, API on moto, end to end over HTTP
 	$(PY) -m pytest
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff, and cfn-lint over the packaged CloudFormation
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@rm -rf .lint-package
+	$(VENV)/bin/chalice package --stage prod --merge-template infra/table.json .lint-package
+	$(VENV)/bin/cfn-lint .lint-package/sam.json
+	@rm -rf .lint-package
+
+package: $(STAMP)  ## the prod SAM template and zip in $$PACKAGE_DIR, with the table from infra/
+	rm -rf $(PACKAGE_DIR)
+	$(VENV)/bin/chalice package --stage prod --merge-template infra/table.json $(PACKAGE_DIR)
+	@ls -l $(PACKAGE_DIR)
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache out .lint-package
