@@ -39,5 +39,8 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+bench: $(STAMP)  ## measures against the goals and writes docs/benchmarks.md (a few minutes)
+	$(PY) bench/run.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache out .lint-package
+	rm -rf $(VENV) .pytest_cache .ruff_cache out .lint-package .bench-package

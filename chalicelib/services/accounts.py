@@ -44,18 +44,25 @@ def rename_account(deps: Deps, principal: Principal, account_id: str, name: str)
 
 
 def transfer_ownership(deps: Deps, principal: Principal, account_id: str, new_owner_id: str) -> Account:
-    """The target must be an active member; the old owner stays on as admin."""
-    account = principal.account or deps.store.get_account(account_id)
+    """The target must be an active member; the old owner stays on as admin. One read after authorizing:
+    the caller is the owner (their membership is in hand) or an operator (the account is)."""
+    if not keys.is_valid_id(new_owner_id):
+        raise not_found("member")
+    owner_id = (
+        principal.user_id if principal.membership else (principal.account and principal.account.owner_user_id)
+    )
+    account, memberships = deps.store.account_and_memberships(
+        account_id, [new_owner_id, owner_id or new_owner_id]
+    )
     if account is None:
         raise not_found("account")
     if new_owner_id == account.owner_user_id:
         return Account.of(account)
-    target = deps.store.get_membership(account_id, new_owner_id) if keys.is_valid_id(new_owner_id) else None
+    target, current = memberships.get(new_owner_id), memberships.get(account.owner_user_id or "")
     if target is None:
         raise not_found("member")
     if target.status != "active":
         raise AppError("conflict", "A deactivated member cannot become the owner; reactivate them first.")
-    current = deps.store.get_membership(account_id, account.owner_user_id or "")
     if current is None or not deps.store.transfer_ownership(account, current, target):
         raise AppError("conflict", "The account's owner or the target member changed meanwhile; try again.")
     account.owner_user_id = new_owner_id

@@ -1,0 +1,383 @@
+"""`make bench`: measures portal-access against the goals of issue 7 and writes docs/benchmarks.md.
+
+Every figure is measured in this run, beside its baseline. DynamoDB runs on moto in this process, so
+absolute times are moto's; counts (round trips, items read) are what a real table would see.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.update(
+    {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1"}
+)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+
+import boto3  # noqa: E402
+from chalice.test import Client  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from bench import coldstart  # noqa: E402
+from chalicelib.config import load_settings  # noqa: E402
+from chalicelib.deps import build_deps, use_deps  # noqa: E402
+from chalicelib.jobs.purge import purge_expired  # noqa: E402
+from chalicelib.mail.mailer import OutgoingEmail, deliver_all  # noqa: E402
+from chalicelib.security.passwords import Passwords  # noqa: E402
+from chalicelib.services.invitations import new_invitation  # noqa: E402
+from chalicelib.store.models import Item  # noqa: E402
+from chalicelib.store.table import create_table, dynamodb_client  # noqa: E402
+from tests.flows import PASSWORD, invite, latest_link, onboard  # noqa: E402
+from tests.support import SETTINGS_ENV, Api, Clock, emails_to, link_token  # noqa: E402
+
+OUT = ROOT / "docs" / "benchmarks.md"
+# The goal names 1,000 expired among 10,000 live items, and 10x both. moto in-process slows down as its
+# table grows (500 items take ~2 s to write; 11,000 did not finish in 5 minutes), so the run uses the same
+# shape at 1/20 scale by default. The counts it reports are exact at any scale.
+PURGE_EXPIRED = int(os.environ.get("BENCH_PURGE_EXPIRED", "10"))
+
+
+class RoundTrips:
+    """Counts DynamoDB calls (and the items they return) through botocore's events."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.items = 0
+        dynamodb_client().meta.events.register("after-call.dynamodb", self._seen)
+
+    def _seen(self, parsed, model, **_):
+        self.calls.append(model.name)
+        self.items += parsed.get("Count", 0) + len(
+            parsed.get("Responses", {}).get(os.environ["TABLE_NAME"], [])
+        )
+
+    def measure(self, action):
+        start = len(self.calls)
+        result = action()
+        return result, self.calls[start:]
+
+
+class SlowMailer:
+    """An SES stand-in with a fixed send latency, to show whether sends overlap."""
+
+    def __init__(self, latency: float) -> None:
+        self.latency = latency
+
+    def send(self, email: OutgoingEmail) -> None:
+        time.sleep(self.latency)
+
+
+def endpoint_round_trips(api: Api, deps, clock: Clock, trips: RoundTrips) -> list[tuple[str, list[str], int]]:
+    rows: list[tuple[str, list[str], int]] = []
+
+    def run(label: str, call, expect: int = 200):
+        reply, calls = trips.measure(call)
+        assert reply.status == expect, (label, reply.status, reply.body)
+        rows.append((label, calls, reply.status))
+        return reply
+
+    run("GET /health", lambda: api.get("/health"))
+    run("GET /permissions", lambda: api.get("/permissions"))
+    created = run(
+        "POST /accounts",
+        lambda: api.post("/accounts", {"name": "Bench", "owner_email": "o@bench.com"}, operator=True),
+        201,
+    )
+    account_id = created.body["account"]["account_id"]
+    link = latest_link("o@bench.com")
+    run("POST /invitations/lookup", lambda: api.post("/invitations/lookup", {"token": link}))
+    owner = run(
+        "POST /invitations/accept (new user)",
+        lambda: api.post(
+            "/invitations/accept", {"token": link, "password": PASSWORD, "first_name": "O", "last_name": "W"}
+        ),
+        201,
+    ).body
+    token = owner["access_token"]
+    run("POST /auth/login", lambda: api.post("/auth/login", {"email": "o@bench.com", "password": PASSWORD}))
+    run("GET /me", lambda: api.get("/me", token=token))
+    run("PATCH /me", lambda: api.patch("/me", {"title": "CEO"}, token=token))
+    run("GET /accounts/{id}", lambda: api.get(f"/accounts/{account_id}", token=token))
+    run(
+        "PATCH /accounts/{id}",
+        lambda: api.patch(f"/accounts/{account_id}", {"name": "Bench Co"}, token=token),
+    )
+    base = f"/accounts/{account_id}"
+    one = run(
+        "POST invitations (1 email)",
+        lambda: api.post(
+            f"{base}/invitations",
+            {"emails": ["m@bench.com"], "role": "member", "permissions": ["tickets"]},
+            token=token,
+        ),
+    ).body
+    run("GET invitations", lambda: api.get(f"{base}/invitations", token=token))
+    clock.advance(seconds=61)
+    inv_id = one["results"][0]["invitation"]["invitation_id"]
+    run("POST invitations/{id}/resend", lambda: api.post(f"{base}/invitations/{inv_id}/resend", token=token))
+    member = run(
+        "POST /invitations/accept (new user, 2)",
+        lambda: api.post(
+            "/invitations/accept",
+            {"token": latest_link("m@bench.com"), "password": PASSWORD, "first_name": "M", "last_name": "B"},
+        ),
+        201,
+    ).body
+    member_id = member["user"]["user_id"]
+    _, other = onboard(api, "Other", "designer@bench.com")
+    invite(api, account_id, token, ["designer@bench.com"])
+    designer_link = latest_link("designer@bench.com")
+    run(
+        "POST /invitations/accept (Bearer)",
+        lambda: api.post("/invitations/accept", {"token": designer_link}, token=other.token),
+        201,
+    )
+    invite(api, account_id, token, ["x@bench.com"])
+    x_id = next(
+        i for i in api.get(f"{base}/invitations", token=token).body["items"] if i["email"] == "x@bench.com"
+    )
+    run(
+        "DELETE invitations/{id}",
+        lambda: api.delete(f"{base}/invitations/{x_id['invitation_id']}", token=token),
+        204,
+    )
+    run("GET members", lambda: api.get(f"{base}/members", token=token))
+    run("GET members/{id}", lambda: api.get(f"{base}/members/{member_id}", token=token))
+    run(
+        "PATCH members/{id}",
+        lambda: api.patch(f"{base}/members/{member_id}", {"permissions": ["domains"]}, token=token),
+    )
+    run(
+        "POST members/{id}/deactivate",
+        lambda: api.post(f"{base}/members/{member_id}/deactivate", token=token),
+    )
+    run(
+        "POST members/{id}/reactivate",
+        lambda: api.post(f"{base}/members/{member_id}/reactivate", token=token),
+    )
+    run(
+        "POST members/{id}/password-reset",
+        lambda: api.post(f"{base}/members/{member_id}/password-reset", token=token),
+        202,
+    )
+    contact = run(
+        "POST contacts",
+        lambda: api.post(
+            f"{base}/contacts", {"email": "c@bench.com", "email_preferences": {"invoice": True}}, token=token
+        ),
+        201,
+    ).body
+    run("GET contacts", lambda: api.get(f"{base}/contacts", token=token))
+    run("GET contacts/{id}", lambda: api.get(f"{base}/contacts/{contact['contact_id']}", token=token))
+    run(
+        "PATCH contacts/{id}",
+        lambda: api.patch(f"{base}/contacts/{contact['contact_id']}", {"phone": "1"}, token=token),
+    )
+    run(
+        "GET notification-recipients",
+        lambda: api.get(f"{base}/notification-recipients?category=invoice", token=token),
+    )
+    run(
+        "DELETE contacts/{id}",
+        lambda: api.delete(f"{base}/contacts/{contact['contact_id']}", token=token),
+        204,
+    )
+    run("POST ownership", lambda: api.post(f"{base}/ownership", {"user_id": member_id}, token=token))
+    run("POST /auth/password-reset", lambda: api.post("/auth/password-reset", {"email": "m@bench.com"}), 202)
+    reset = link_token(emails_to("m@bench.com")[-1])
+    run(
+        "POST /auth/password-reset/confirm",
+        lambda: api.post("/auth/password-reset/confirm", {"token": reset, "new_password": "another secret!"}),
+        204,
+    )
+    new_token = api.post("/auth/login", {"email": "o@bench.com", "password": PASSWORD}).body["access_token"]
+    changed = run(
+        "POST /me/password",
+        lambda: api.post(
+            "/me/password",
+            {"current_password": PASSWORD, "new_password": "yet another secret"},
+            token=new_token,
+        ),
+    ).body
+    run(
+        "DELETE members/{id} (leave)",
+        lambda: api.delete(f"{base}/members/{other.user_id}", token=other.token),
+        204,
+    )
+    run("POST /auth/logout", lambda: api.post("/auth/logout", token=changed["access_token"]), 204)
+    return rows
+
+
+def bulk_invite(api: Api, deps, trips: RoundTrips) -> dict[str, float]:
+    account_id, owner = onboard(api, "Bulk", "bulk-owner@bench.com")
+    latency = 0.05
+    deps.mailer = SlowMailer(latency)
+    emails = [f"user{i}@bulk.com" for i in range(50)]
+    started = time.perf_counter()
+    reply, calls = trips.measure(
+        lambda: api.post(
+            f"/accounts/{account_id}/invitations", {"emails": emails, "role": "member"}, token=owner.token
+        )
+    )
+    concurrent = time.perf_counter() - started
+    assert [r["status"] for r in reply.body["results"]] == ["invited"] * 50
+    messages = [OutgoingEmail(e, "s", "t", "h") for e in emails]
+    started = time.perf_counter()
+    for message in messages:
+        deps.mailer.send(message)
+    sequential = time.perf_counter() - started
+    started = time.perf_counter()
+    deliver_all(deps.mailer, messages)
+    fan_out = time.perf_counter() - started
+    return {"round_trips": len(calls), "request_s": concurrent, "sends_sequential_s": sequential,
+            "sends_concurrent_s": fan_out, "latency_s": latency}  # fmt: skip
+
+
+def purge_scaling(deps, clock: Clock, trips: RoundTrips, expired: int, live: int) -> dict[str, float]:
+    """`expired` invitations past expiry among `live` unrelated items, written straight to the table."""
+    account_id = f"acc_{'%024x' % (expired + live)}"
+    with Item.batch_write() as batch:
+        for i in range(expired + live):
+            new, _ = new_invitation(deps, account_id, f"p{i}@purge.com", "member", [], None, {})
+            if i >= expired:  # the live ones expire a year later
+                new.invitation.expires_at += timedelta(days=365)
+                from chalicelib.store.invitations import set_expiry_keys
+
+                set_expiry_keys(new.invitation)
+            batch.save(new.invitation)
+    trips.items, start = 0, len(trips.calls)
+    started = time.perf_counter()
+    report = purge_expired(deps.store, clock() + timedelta(days=8))
+    seconds = time.perf_counter() - started
+    return {"expired": expired, "live": live, "found": report.expired_found, "items_read": trips.items,
+            "calls": len(trips.calls) - start, "seconds": seconds}  # fmt: skip
+
+
+def argon2_ms() -> float:
+    passwords = Passwords()
+    samples = []
+    for _ in range(10):
+        started = time.perf_counter()
+        passwords.hash("correct horse battery staple")
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def zip_size_mb() -> float | None:
+    built = subprocess.run(
+        [str(Path(sys.executable).parent / "chalice"), "package", "--stage", "prod", "--merge-template",
+         "infra/table.json", str(ROOT / ".bench-package")],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "AWS_DEFAULT_REGION": "us-east-1"},
+    )  # fmt: skip
+    zipped = ROOT / ".bench-package" / "deployment.zip"
+    size = zipped.stat().st_size / 1e6 if built.returncode == 0 and zipped.exists() else None
+    subprocess.run(["rm", "-rf", str(ROOT / ".bench-package")], check=False)
+    return size
+
+
+def verdict(ok: bool) -> str:
+    return "meets" if ok else "**misses**"
+
+
+def main() -> None:
+    os.environ.update(SETTINGS_ENV)
+    lines = ["# Benchmarks", "", "Written by `make bench` (bench/run.py); every figure comes from the same run as its",
+             "baseline. DynamoDB and SES are moto in-process: counts are what AWS would see, times are moto's.", ""]  # fmt: skip
+    with mock_aws():
+        settings = load_settings({**os.environ, **SETTINGS_ENV})
+        create_table(boto3.client("dynamodb", region_name="us-east-1"), settings.table_name)
+        boto3.client("ses", region_name="us-east-1").verify_email_identity(EmailAddress=settings.sender_email)
+        deps = build_deps(settings)
+        clock = Clock()
+        deps.clock = clock
+        use_deps(deps)
+        from app import app
+
+        trips = RoundTrips()
+        with Client(app) as client:
+            api = Api(client)
+            rows = endpoint_round_trips(api, deps, clock, trips)
+            bulk = bulk_invite(api, deps, trips)
+        small = purge_scaling(deps, clock, trips, PURGE_EXPIRED, PURGE_EXPIRED * 10)
+        large = purge_scaling(deps, clock, trips, PURGE_EXPIRED * 10, PURGE_EXPIRED * 100)
+
+    all_calls = [call for _, calls, _ in rows for call in calls]
+    lines += ["## DynamoDB round trips per endpoint", "",
+              "Goal: every endpoint <= 3; authorization 1; accept <= 1 read + 1 lookup + 1 transaction; no Scan.", "",
+              "| endpoint | round trips | calls | goal |", "|---|---|---|---|"]  # fmt: skip
+    for label, calls, _ in rows:
+        lines.append(f"| {label} | {len(calls)} | {', '.join(calls) or '-'} | {verdict(len(calls) <= 3)} |")
+    lines += ["", f"Scans in the whole run: {Counter(all_calls)['Scan']}.", ""]
+    lines += [
+        "## Bulk invite of 50 emails",
+        "",
+        f"- DynamoDB round trips for the request: {bulk['round_trips']} (goal <= 5: {verdict(bulk['round_trips'] <= 5)})",  # noqa: E501
+        f"- with a mailer that takes {bulk['latency_s'] * 1000:.0f} ms a send: the 50 sends one after another took "
+        f"{bulk['sends_sequential_s']:.2f} s; the service's concurrent fan-out took {bulk['sends_concurrent_s']:.2f} s "
+        f"({bulk['sends_sequential_s'] / bulk['sends_concurrent_s']:.1f}x faster); the whole request took {bulk['request_s']:.2f} s",
+        "",
+    ]
+    lines += [
+        "## Purge",
+        "",
+        "| expired | live items | found | items read | DynamoDB calls | seconds |",
+        "|---|---|---|---|---|---|",
+    ]
+    for run in (small, large):
+        lines.append(
+            f"| {run['expired']} | {run['live']} | {run['found']} | {run['items_read']} | {run['calls']} | {run['seconds']:.2f} |"
+        )
+    grows = all(run["items_read"] == run["found"] for run in (small, large))
+    lines += [
+        "",
+        f"Items read equal the expired invitations found at both scales: {verdict(grows)}; the live items are never read.",
+        '"found" is larger than the seeded count by the 50 invitations of the bulk-invite run above, expired too by then.',
+        f"Scale: {PURGE_EXPIRED} expired among {PURGE_EXPIRED * 10} live, then 10x both, which is 1/{1000 // PURGE_EXPIRED} of the goal's "
+        "1,000 / 10,000: moto in-process slows and grows in memory superlinearly with its table here (5,500 items passed "
+        "5 GB), so the full size needs a real table (BENCH_PURGE_EXPIRED=1000 sets it). The seconds are moto's.",
+        "",
+    ]
+    cold = coldstart.measure()
+    lines += [
+        "## Cold start and per-request overhead",
+        "",
+        f"- cold start (fresh interpreter: `import app` + first request), median of {cold['runs']}: portal-access "
+        f"{cold['ours_ms']:.0f} ms, bare Chalice + boto3 + pydantic app {cold['bare_ms']:.0f} ms, ratio "
+        f"{cold['ours_ms'] / cold['bare_ms']:.2f} (goal <= 1.25: {verdict(cold['ours_ms'] / cold['bare_ms'] <= 1.25)})",  # noqa: E501
+        f"- per request, GET /accounts/{{id}} against a raw-boto3 Chalice route making the same DynamoDB calls, "
+        f"median of {cold['requests']}: {cold['ours_req_ms']:.2f} ms vs {cold['bare_req_ms']:.2f} ms, ratio "
+        f"{cold['ours_req_ms'] / cold['bare_req_ms']:.2f} (goal <= 1.5: {verdict(cold['ours_req_ms'] / cold['bare_req_ms'] <= 1.5)})",
+        "",
+    ]
+    size = zip_size_mb()
+    lines += ["## Passwords and package", "",
+              f"- argon2id hash at m=19 MiB, t=2, p=1: median {argon2_ms():.1f} ms (10 hashes, this machine)",
+              f"- deployment zip: {size:.1f} MB (goal <= 25 MB: {verdict(size <= 25)})" if size else "- deployment zip: not built (chalice package failed)",  # noqa: E501
+              ""]  # fmt: skip
+    lines += [
+        "## Why the misses miss, and what would fix them",
+        "",
+        "- Cold start: `import app` loads PynamoDB (which imports botocore whole), every blueprint's pydantic models,",
+        "  email-validator with idna and dnspython, argon2's cffi bindings and PyJWT before the first request. The bare",
+        "  app imports boto3 and pydantic only. Fix: import each blueprint's services and schemas on first use, and",
+        "  build argon2, email-validator and the disposable list lazily (the disposable list already is).",
+        "- PATCH /accounts/{id} (4): rename reads the account, then every membership, then one transaction; the",
+        "  account read could come back from the transaction's condition instead (update with ReturnValues).",
+        "- POST /invitations/accept with a Bearer token (4): the caller's authorization read comes on top of the",
+        "  link read, the lookup and the transaction; the user item it reads could be folded into the lookup.",
+        "",
+    ]
+    OUT.write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
