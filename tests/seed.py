@@ -38,19 +38,17 @@ def seed_member(
     """A user and their membership written directly, for tests about authorization rather than joining."""
     from chalicelib.store import keys
     from chalicelib.store.invitations import claim_item
-    from chalicelib.store.models import AccountItem, MembershipItem
+    from chalicelib.store.members import new_membership_item
+    from chalicelib.store.models import AccountItem
 
     user_id = new_id("usr")
     user, login = new_user_items(
         user_id, email, password_hash, {"first_name": "Seeded", "last_name": email}, deps.now()
     )
     assert deps.store.create_user(user, login)
-    gsi1pk, gsi1sk = keys.membership_gsi1(account_id, user_id)
-    MembershipItem(
-        *keys.membership(account_id, user_id), gsi1pk=gsi1pk, gsi1sk=gsi1sk, account_id=account_id,
-        user_id=user_id, account_name="Seeded Co", role=role, permissions=list(permissions), status=status,
-        joined_at=deps.now(),
-    ).save()  # fmt: skip
+    new_membership_item(
+        account_id, user_id, "Seeded Co", role, list(permissions), deps.now(), status=status
+    ).save()
     claim_item(account_id, email, "member", user_id, None).save()
     if role == "owner":
         AccountItem(*keys.account(account_id)).update(actions=[AccountItem.owner_user_id.set(user_id)])

@@ -34,6 +34,13 @@ class Principal:
     def user_id(self) -> str | None:
         return self.user.user_id if self.user else None
 
+    def account_item(self, deps: Deps, account_id: str) -> AccountItem:
+        """The account in the path: already read when authorizing an operator, else one GetItem."""
+        account = self.account or deps.store.get_account(account_id)
+        if account is None:
+            raise not_found("account")
+        return account
+
     def require_user(self) -> UserItem:
         if self.user is None:
             raise unauthenticated()

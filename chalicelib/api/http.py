@@ -105,9 +105,7 @@ def _handle(request: Request, route: Route, view: Callable[..., Any], path: dict
 
 
 def parse_body(model: type[BaseModel], raw: bytes | None) -> Any:
-    if raw and len(raw) > MAX_BODY_BYTES:
-        raise _too_large()
-    if not raw:
+    if not raw:  # (its size was checked by error_middleware before any view ran)
         raise AppError("invalid_json", "A JSON object body is required.")
     try:
         data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)

@@ -21,7 +21,3 @@ def retry_after_seconds(window: FailureWindow | None, now: datetime) -> int | No
         return None
     remaining = window.started_at + WINDOW - now
     return int(remaining.total_seconds()) if remaining.total_seconds() > 0 else None
-
-
-def window_is_current(window: FailureWindow | None, now: datetime) -> bool:
-    return window is not None and now < window.started_at + WINDOW

@@ -12,8 +12,8 @@ from chalicelib.schemas.invitations import PROFILE_FIELDS, AcceptIn, AcceptOut, 
 from chalicelib.schemas.members import Member
 from chalicelib.security.links import hash_link_token, is_link_token_shape
 from chalicelib.services.sessions import verify_credentials
-from chalicelib.store import keys
-from chalicelib.store.models import AccountItem, InvitationItem, LinkItem, LoginItem, MembershipItem, UserItem
+from chalicelib.store.members import new_membership_item
+from chalicelib.store.models import AccountItem, InvitationItem, LinkItem, LoginItem, UserItem
 from chalicelib.store.users import new_user_items
 
 MIN_NEW_PASSWORD = 10
@@ -65,13 +65,15 @@ def accept(deps: Deps, principal: Principal, body: AcceptIn) -> AcceptOut:
     else:
         new_user = _new_user(deps, invitation, body)
         user, version = new_user[0], 0
-    membership = MembershipItem(
-        *keys.membership(account.account_id, user.user_id),
-        gsi1pk=keys.membership_gsi1(account.account_id, user.user_id)[0],
-        gsi1sk=keys.membership_gsi1(account.account_id, user.user_id)[1],
-        account_id=account.account_id, user_id=user.user_id, account_name=account.name, role=invitation.role,
-        permissions=invitation.permissions, status="active", joined_at=now, invited_by=invitation.invited_by,
-    )  # fmt: skip
+    membership = new_membership_item(
+        account.account_id,
+        user.user_id,
+        account.name,
+        invitation.role,
+        list(invitation.permissions),
+        now,
+        invited_by=invitation.invited_by,
+    )
     failure = deps.store.accept(invitation, membership, now, new_user, None if new_user else user.user_id)
     if failure is not None:
         raise FAILURES[failure]

@@ -29,16 +29,11 @@ def create_account(deps: Deps, body: AccountCreateIn) -> AccountCreated:
 
 
 def get_account(deps: Deps, principal: Principal, account_id: str) -> Account:
-    account = principal.account or deps.store.get_account(account_id)
-    if account is None:
-        raise not_found("account")
-    return Account.of(account)
+    return Account.of(principal.account_item(deps, account_id))
 
 
 def rename_account(deps: Deps, principal: Principal, account_id: str, name: str) -> Account:
-    account = principal.account or deps.store.get_account(account_id)
-    if account is None:
-        raise not_found("account")
+    account = principal.account_item(deps, account_id)
     deps.store.rename_account(account, name, deps.store.members_of(account_id))
     return Account.of(account)
 

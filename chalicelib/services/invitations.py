@@ -84,10 +84,7 @@ def invitation_email(
 def account_name(deps: Deps, principal: Principal, account_id: str) -> str:
     if principal.membership is not None:
         return principal.membership.account_name
-    account = principal.account or deps.store.get_account(account_id)
-    if account is None:
-        raise not_found("account")
-    return account.name
+    return principal.account_item(deps, account_id).name
 
 
 def _check_profile(body: InviteIn) -> None:

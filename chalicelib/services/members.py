@@ -45,7 +45,8 @@ def _find(deps: Deps, account_id: str, user_id: str) -> tuple[MembershipItem, Us
 
 
 def get_member(deps: Deps, account_id: str, user_id: str) -> Member:
-    return Member.of_pair(*reversed(_find(deps, account_id, user_id)))
+    membership, user = _find(deps, account_id, user_id)
+    return Member.of_pair(user, membership)
 
 
 def update_member(deps: Deps, account_id: str, user_id: str, body: MemberUpdateIn) -> Member:

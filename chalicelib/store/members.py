@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 from pynamodb.transactions import TransactWrite
@@ -12,6 +13,19 @@ from chalicelib.store.models import AccountItem, EmailClaimItem, MembershipItem,
 from chalicelib.store.table import ConditionalTransaction, get_item, get_items, transaction
 
 TRANSACTION_LIMIT = 100
+
+
+def new_membership_item(
+    account_id: str, user_id: str, account_name: str, role: str, permissions: list[str], joined_at: datetime,
+    invited_by: str | None = None, status: str = "active",
+) -> MembershipItem:  # fmt: skip
+    """A membership with both its keys: the account's side (table) and the user's side (gsi1)."""
+    gsi1pk, gsi1sk = keys.membership_gsi1(account_id, user_id)
+    return MembershipItem(
+        *keys.membership(account_id, user_id), gsi1pk=gsi1pk, gsi1sk=gsi1sk, account_id=account_id,
+        user_id=user_id, account_name=account_name, role=role, permissions=permissions, status=status,
+        joined_at=joined_at, invited_by=invited_by,
+    )  # fmt: skip
 
 
 class MemberStore:
