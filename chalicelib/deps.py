@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from chalicelib.config import Settings, load_settings
-from chalicelib.mail.mailer import Mailer
-from chalicelib.security.passwords import Passwords
-from chalicelib.security.tokens import AccessTokens
-from chalicelib.store.repository import Repository
+
+if TYPE_CHECKING:
+    from chalicelib.mail.mailer import Mailer
+    from chalicelib.security.passwords import Passwords
+    from chalicelib.security.tokens import AccessTokens
+    from chalicelib.store.repository import Repository
 
 
 def utc_now() -> datetime:
@@ -32,12 +35,18 @@ class Deps:
 
 
 def build_deps(settings: Settings) -> Deps:
+    # Imported here, on the first request that needs them: a cold start serving a public route skips
+    # PynamoDB, botocore's clients and argon2 altogether.
     from chalicelib.mail.ses import SesMailer
+    from chalicelib.security.passwords import Passwords
+    from chalicelib.security.tokens import AccessTokens
+    from chalicelib.store.repository import Repository
 
+    store = Repository(settings.table_name, settings.region, settings.aws_endpoint_url)
     return Deps(
         settings=settings,
-        store=Repository(settings.table_name, settings.region, settings.aws_endpoint_url),
-        mailer=SesMailer(settings.sender_email, settings.region, settings.aws_endpoint_url),
+        store=store,
+        mailer=SesMailer(settings.sender_email, settings.region, settings.aws_endpoint_url, store.session()),
         passwords=Passwords(),
         tokens=AccessTokens(settings.token_secret, settings.access_token_ttl_seconds),
     )

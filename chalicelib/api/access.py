@@ -12,12 +12,12 @@ from chalice.app import Request
 
 from chalicelib.domain.permissions import allows
 from chalicelib.errors import AppError, forbidden, not_found, unauthenticated
-from chalicelib.security.tokens import TokenClaims
 from chalicelib.store import keys
-from chalicelib.store.models import AccountItem, MembershipItem, UserItem
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
+    from chalicelib.security.tokens import TokenClaims
+    from chalicelib.store.models import AccountItem, MembershipItem, UserItem
 
 MAX_TOKEN_LENGTH = 2048
 

@@ -4,10 +4,12 @@ from chalice import Blueprint
 
 from chalicelib.api.access import OPERATOR, OWNER, member_of
 from chalicelib.api.http import Call, endpoint
+from chalicelib.lazy import LazyModule
 from chalicelib.schemas.accounts import Account, AccountCreated, AccountCreateIn, AccountUpdateIn, OwnershipIn
-from chalicelib.services import accounts
 
 bp = Blueprint(__name__)
+# Each use case loads with the first request that runs it (see chalicelib/lazy.py).
+accounts = LazyModule("chalicelib.services.accounts")
 
 
 @endpoint(bp, "POST", "/accounts", access=OPERATOR, body=AccountCreateIn, returns=AccountCreated, status=201)

@@ -4,6 +4,7 @@ from chalice import Blueprint
 
 from chalicelib.api.access import PUBLIC, SIGNED_IN
 from chalicelib.api.http import Call, endpoint
+from chalicelib.lazy import LazyModule
 from chalicelib.schemas.auth import (
     LoginIn,
     LoginOut,
@@ -15,9 +16,11 @@ from chalicelib.schemas.auth import (
     TokenOut,
     User,
 )
-from chalicelib.services import password_reset, sessions
 
 bp = Blueprint(__name__)
+# Each use case loads with the first request that runs it (see chalicelib/lazy.py).
+password_reset = LazyModule("chalicelib.services.password_reset")
+sessions = LazyModule("chalicelib.services.sessions")
 
 
 @endpoint(bp, "POST", "/auth/login", access=PUBLIC, body=LoginIn, returns=LoginOut, errors=(401, 429))

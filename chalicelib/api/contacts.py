@@ -4,6 +4,7 @@ from chalice import Blueprint
 
 from chalicelib.api.access import member_of
 from chalicelib.api.http import Call, endpoint
+from chalicelib.lazy import LazyModule
 from chalicelib.schemas.common import ListQuery
 from chalicelib.schemas.contacts import (
     Contact,
@@ -13,9 +14,10 @@ from chalicelib.schemas.contacts import (
     RecipientsOut,
     RecipientsQuery,
 )
-from chalicelib.services import contacts
 
 bp = Blueprint(__name__)
+# Each use case loads with the first request that runs it (see chalicelib/lazy.py).
+contacts = LazyModule("chalicelib.services.contacts")
 CONTACTS = member_of("contacts")
 BASE = "/accounts/{account_id}/contacts"
 ONE = BASE + "/{contact_id}"

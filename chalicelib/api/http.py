@@ -16,7 +16,7 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.api.access import Access, Principal
+from chalicelib.api.access import ANONYMOUS, PUBLIC, Access, Principal
 from chalicelib.config import ConfigError
 from chalicelib.deps import Deps, get_deps
 from chalicelib.errors import AppError
@@ -50,11 +50,15 @@ ROUTES: list[Route] = []
 class Call:
     """What a view gets: the collaborators, who is calling, and the parsed input."""
 
-    deps: Deps
     principal: Principal
     body: Any = None
     query: Any = None
     path: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def deps(self) -> Deps:
+        # Built on first use, so a route that needs none of them (the catalog, health) never loads them.
+        return get_deps()
 
 
 def endpoint(
@@ -86,9 +90,8 @@ def endpoint(
 
 def _handle(request: Request, route: Route, view: Callable[..., Any], path: dict[str, str]) -> Response:
     try:
-        deps = get_deps()
-        principal = route.access.authorize(deps, request, path)
-        call = Call(deps=deps, principal=principal, path=path)
+        principal = ANONYMOUS if route.access is PUBLIC else route.access.authorize(get_deps(), request, path)
+        call = Call(principal=principal, path=path)
         if route.body is not None:
             call.body = parse_body(route.body, request.raw_body)
         if route.query is not None:

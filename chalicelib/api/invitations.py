@@ -4,6 +4,7 @@ from chalice import Blueprint
 
 from chalicelib.api.access import MAYBE_SIGNED_IN, PUBLIC, member_of
 from chalicelib.api.http import Call, endpoint
+from chalicelib.lazy import LazyModule
 from chalicelib.schemas.invitations import (
     AcceptIn,
     AcceptOut,
@@ -15,9 +16,11 @@ from chalicelib.schemas.invitations import (
     LookupOut,
     TokenIn,
 )
-from chalicelib.services import acceptance, invitations
 
 bp = Blueprint(__name__)
+# Each use case loads with the first request that runs it (see chalicelib/lazy.py).
+acceptance = LazyModule("chalicelib.services.acceptance")
+invitations = LazyModule("chalicelib.services.invitations")
 MANAGE = member_of("user_management")
 BASE = "/accounts/{account_id}/invitations"
 

@@ -4,10 +4,12 @@ from chalice import Blueprint
 
 from chalicelib.api.access import member_of
 from chalicelib.api.http import Call, endpoint
+from chalicelib.lazy import LazyModule
 from chalicelib.schemas.members import Member, MemberListQuery, MemberPage, MemberUpdateIn
-from chalicelib.services import members
 
 bp = Blueprint(__name__)
+# Each use case loads with the first request that runs it (see chalicelib/lazy.py).
+members = LazyModule("chalicelib.services.members")
 MANAGE = member_of("user_management")
 MANAGE_OR_SELF = member_of("user_management", self_param="user_id")
 BASE = "/accounts/{account_id}/members"

@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint, Rate
 
 from chalicelib.deps import get_deps
-from chalicelib.store.repository import Repository
+
+if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
+    from chalicelib.store.repository import Repository
 
 log = logging.getLogger(__name__)
 bp = Blueprint(__name__)

@@ -2,33 +2,37 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from chalicelib.mail.mailer import MailDeliveryError, OutgoingEmail
 
 
 class SesMailer:
-    def __init__(self, sender: str, region: str, endpoint_url: str | None = None) -> None:
+    def __init__(self, sender: str, region: str, endpoint_url: str | None, session: Any) -> None:
+        """`session`: a botocore session, shared with the store so the process loads AWS metadata once."""
         self._sender = sender
         self._region = region
         self._endpoint_url = endpoint_url
+        self._session = session
         self._client: Any = None
+        self._lock = threading.Lock()  # a bulk invite's first sends run on several threads at once
 
     def client(self) -> Any:
-        if self._client is None:
-            import boto3  # first send only: most requests never email
-            from botocore.config import Config
+        with self._lock:
+            if self._client is None:
+                from botocore.config import Config  # first send only: most requests never email
 
-            config = Config(
-                connect_timeout=2,
-                read_timeout=5,
-                retries={"mode": "standard", "max_attempts": 4},
-                max_pool_connections=10,
-            )
-            self._client = boto3.client(
-                "sesv2", region_name=self._region, endpoint_url=self._endpoint_url, config=config
-            )
-        return self._client
+                config = Config(
+                    connect_timeout=2,
+                    read_timeout=5,
+                    retries={"mode": "standard", "max_attempts": 4},
+                    max_pool_connections=10,
+                )
+                self._client = self._session.create_client(
+                    "sesv2", region_name=self._region, endpoint_url=self._endpoint_url, config=config
+                )
+            return self._client
 
     def send(self, email: OutgoingEmail) -> None:
         from botocore.exceptions import BotoCoreError, ClientError

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
 from chalicelib.schemas.common import Email, Input, Name, Output, Text, Timestamp
 from chalicelib.schemas.invitations import Invitation
-from chalicelib.store.models import AccountItem
+
+if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
+    from chalicelib.store.models import AccountItem
 
 AccountName = Field(min_length=1, max_length=200)
 

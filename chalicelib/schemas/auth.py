@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -20,7 +20,9 @@ from chalicelib.schemas.common import (
     Phone,
     Timestamp,
 )
-from chalicelib.store.models import MembershipItem, UserItem
+
+if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
+    from chalicelib.store.models import MembershipItem, UserItem
 
 
 class User(Output):

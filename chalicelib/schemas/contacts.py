@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from chalicelib.domain.recipients import CATEGORIES
 from chalicelib.schemas.common import Email, Input, ListQuery, Name, OptionalText, Output, Phone, Timestamp
-from chalicelib.store.models import ContactItem
+
+if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
+    from chalicelib.store.models import ContactItem
 
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -23,7 +23,9 @@ from chalicelib.schemas.common import (
     Timestamp,
 )
 from chalicelib.schemas.members import Member
-from chalicelib.store.models import InvitationItem
+
+if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
+    from chalicelib.store.models import InvitationItem
 
 MAX_EMAILS = 50
 PROFILE_FIELDS = ("first_name", "last_name", "title", "cell_phone", "office_phone", "extension")

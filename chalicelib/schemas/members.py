@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from chalicelib.domain.permissions import effective_permissions
 from chalicelib.schemas.auth import User
 from chalicelib.schemas.common import GrantableKey, Input, ListQuery, Output, Timestamp
-from chalicelib.store.models import MembershipItem, UserItem
+
+if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
+    from chalicelib.store.models import MembershipItem, UserItem
 
 
 class Member(User):

@@ -6,10 +6,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-import jwt
+from typing import TYPE_CHECKING
 
 from chalicelib.errors import unauthenticated
+
+if TYPE_CHECKING:
+    pass
 
 ALGORITHM = "HS256"
 # Times are checked against the service's clock below, not PyJWT's reading of the machine's.
@@ -44,10 +46,14 @@ class AccessTokens:
             "iat": int(now.timestamp()),
             "exp": int(claims.expires_at.timestamp()),
         }
+        import jwt  # on first use: with `cryptography` installed PyJWT loads it too, a cold-start cost
+
         return IssuedToken(jwt.encode(payload, self._secret, algorithm=ALGORITHM), claims)
 
     def read(self, token: str, now: datetime) -> TokenClaims:
         """The token's claims, or 401 for anything forged, malformed or expired."""
+        import jwt
+
         try:
             payload = jwt.decode(
                 token,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalicelib.store.accounts import AccountStore
 from chalicelib.store.contacts import ContactStore
 from chalicelib.store.invitations import InvitationStore
 from chalicelib.store.members import MemberStore
-from chalicelib.store.table import bind
+from chalicelib.store.table import bind, botocore_session
 from chalicelib.store.users import UserStore
 
 
@@ -14,3 +16,7 @@ class Repository(UserStore, AccountStore, InvitationStore, MemberStore, ContactS
     def __init__(self, table_name: str, region: str, endpoint_url: str | None = None) -> None:
         bind(table_name, region, endpoint_url)
         self.table_name = table_name
+
+    def session(self) -> Any:
+        """The process's one botocore session, for the other AWS clients."""
+        return botocore_session()

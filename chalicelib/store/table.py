@@ -82,6 +82,12 @@ def create_table(client: Any, table_name: str) -> None:
     )
 
 
+def botocore_session() -> Any:
+    """The botocore session PynamoDB makes its client from. Other AWS clients (SES) come from it too, so the
+    process loads endpoint data and resolves credentials once."""
+    return Item._get_connection().connection.session
+
+
 def dynamodb_client() -> Any:
     """The botocore client every model shares (for instrumentation: counting round trips)."""
     return Item._get_connection().connection.client
