@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from chalicelib.deps import Deps
     from chalicelib.security.tokens import TokenClaims
     from chalicelib.store.models import AccountItem, MembershipItem, UserItem
+    from chalicelib.store.users import AuthContext
 
 MAX_TOKEN_LENGTH = 2048
 
@@ -34,12 +35,11 @@ class Principal:
     def user_id(self) -> str | None:
         return self.user.user_id if self.user else None
 
-    def account_item(self, deps: Deps, account_id: str) -> AccountItem:
-        """The account in the path: already read when authorizing an operator, else one GetItem."""
-        account = self.account or deps.store.get_account(account_id)
-        if account is None:
+    def account_item(self) -> AccountItem:
+        """The account in the path, read while authorizing (account routes only)."""
+        if self.account is None:
             raise not_found("account")
-        return account
+        return self.account
 
     def require_user(self) -> UserItem:
         if self.user is None:
@@ -72,17 +72,25 @@ def _operator(deps: Deps, request: Request) -> bool:
 
 def _signed_in(deps: Deps, token: str, account_id: str | None) -> Principal:
     claims = deps.tokens.read(token, deps.now())
-    context = deps.store.auth_context(claims.user_id, claims.token_id, account_id)
+    return confirm_caller(claims, deps.store.auth_context(claims.user_id, claims.token_id, account_id))
+
+
+def confirm_caller(claims: TokenClaims, context: AuthContext) -> Principal:
+    """The signed-in caller, once their user and revocation marker are read: 401 unless the user still
+    exists, the token was not revoked (logout) and its version is current (password change)."""
     user = context.user
     if user is None or context.revoked or int(user.token_version) != claims.version:
         raise unauthenticated("The access token is no longer valid.")
-    return Principal(user=user, claims=claims, membership=context.membership)
+    return Principal(user=user, claims=claims, membership=context.membership, account=context.account)
 
 
 @dataclass(frozen=True)
 class Access:
     """kind: public | optional_user | user | operator | account.
 
+    optional_user: a Bearer token, when sent, has its signature and expiry checked here and the route reads
+    the user with its own first read, then calls `confirm_caller` (saves a round trip; `principal.user`
+    stays None until then).
     For account routes: `permission` the key needed (None: any active member); `self_param` names a path
     parameter that, when it is the caller's own user id, waives the permission (read or leave yourself);
     `owner_only` for ownership transfer."""
@@ -108,6 +116,8 @@ class Access:
             if self.kind == "optional_user":
                 return ANONYMOUS
             raise unauthenticated()
+        if self.kind == "optional_user":
+            return Principal(claims=deps.tokens.read(token, deps.now()))
         return _signed_in(deps, token, None)
 
     def _account(self, deps: Deps, request: Request, path: dict[str, str]) -> Principal:

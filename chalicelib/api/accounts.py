@@ -21,7 +21,7 @@ def create_account(call: Call) -> AccountCreated:
 @endpoint(bp, "GET", "/accounts/{account_id}", access=member_of(), returns=Account)
 def get_account(call: Call, account_id: str) -> Account:
     """An account, for any of its active members or an operator."""
-    return accounts.get_account(call.deps, call.principal, account_id)
+    return accounts.get_account(call.principal)
 
 
 @endpoint(

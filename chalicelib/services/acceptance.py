@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.api.access import Principal
+from chalicelib.api.access import Principal, confirm_caller
 from chalicelib.deps import Deps
 from chalicelib.domain.invitations import is_expired
 from chalicelib.errors import AppError, not_found, validation_error
@@ -11,6 +11,7 @@ from chalicelib.schemas.auth import User
 from chalicelib.schemas.invitations import PROFILE_FIELDS, AcceptIn, AcceptOut, LookupOut
 from chalicelib.schemas.members import Member
 from chalicelib.security.links import hash_link_token, is_link_token_shape
+from chalicelib.security.tokens import TokenClaims
 from chalicelib.services.sessions import verify_credentials
 from chalicelib.store.members import new_membership_item
 from chalicelib.store.models import AccountItem, InvitationItem, LinkItem, LoginItem, UserItem
@@ -25,11 +26,18 @@ FAILURES = {
 }
 
 
-def _open_link(deps: Deps, token: str) -> LinkItem:
-    link = deps.store.get_link(hash_link_token(token)) if is_link_token_shape(token) else None
+def _open_link(deps: Deps, token: str, claims: TokenClaims | None = None) -> tuple[LinkItem, UserItem | None]:
+    """The invitation link and, with a Bearer token, the signed-in caller, read in one round trip."""
+    token_hash = hash_link_token(token) if is_link_token_shape(token) else None
+    caller = None
+    if claims is None:
+        link = deps.store.get_link(token_hash) if token_hash else None
+    else:
+        context = deps.store.auth_context(claims.user_id, claims.token_id, link_hash=token_hash)
+        caller, link = confirm_caller(claims, context).user, context.link  # a bad token is 401 first
     if link is None or link.purpose != "invitation":
         raise not_found("invitation")
-    return link
+    return link, caller
 
 
 def _open(deps: Deps, link: LinkItem, token: str) -> tuple[InvitationItem, LoginItem | None, AccountItem]:
@@ -42,7 +50,7 @@ def _open(deps: Deps, link: LinkItem, token: str) -> tuple[InvitationItem, Login
 
 
 def lookup(deps: Deps, token: str) -> LookupOut:
-    invitation, login, account = _open(deps, _open_link(deps, token), token)
+    invitation, login, account = _open(deps, _open_link(deps, token)[0], token)
     return LookupOut(
         email=invitation.email,
         account_name=account.name,
@@ -54,13 +62,13 @@ def lookup(deps: Deps, token: str) -> LookupOut:
 
 
 def accept(deps: Deps, principal: Principal, body: AcceptIn) -> AcceptOut:
-    link = _open_link(deps, body.token)
-    if principal.user is not None and principal.user.email != link.email:
+    link, caller = _open_link(deps, body.token, principal.claims)
+    if caller is not None and caller.email != link.email:
         raise AppError("email_mismatch", "This invitation is for another email address.")
     invitation, login, account = _open(deps, link, body.token)
     now = deps.now()
     if login is not None:
-        user, version = _existing_user(deps, principal, login, body)
+        user, version = _existing_user(deps, caller, login, body)
         new_user = None
     else:
         new_user = _new_user(deps, invitation, body)
@@ -89,11 +97,11 @@ def accept(deps: Deps, principal: Principal, body: AcceptIn) -> AcceptOut:
 
 
 def _existing_user(
-    deps: Deps, principal: Principal, login: LoginItem, body: AcceptIn
+    deps: Deps, caller: UserItem | None, login: LoginItem, body: AcceptIn
 ) -> tuple[UserItem, int]:
     """An existing login accepts with its Bearer token or its password; the invitation stays usable if not."""
-    if principal.user is not None:
-        return principal.user, int(principal.user.token_version)
+    if caller is not None:
+        return caller, int(caller.token_version)
     if body.password is None:
         raise AppError("invalid_credentials", "This email already has a login: accept with its password.")
     verified = verify_credentials(deps, login.email, body.password)

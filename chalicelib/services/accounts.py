@@ -28,12 +28,12 @@ def create_account(deps: Deps, body: AccountCreateIn) -> AccountCreated:
     return AccountCreated(account=Account.of(account), owner_invitation=Invitation.of(invitation, now))
 
 
-def get_account(deps: Deps, principal: Principal, account_id: str) -> Account:
-    return Account.of(principal.account_item(deps, account_id))
+def get_account(principal: Principal) -> Account:
+    return Account.of(principal.account_item())
 
 
 def rename_account(deps: Deps, principal: Principal, account_id: str, name: str) -> Account:
-    account = principal.account_item(deps, account_id)
+    account = principal.account_item()
     deps.store.rename_account(account, name, deps.store.members_of(account_id))
     return Account.of(account)
 

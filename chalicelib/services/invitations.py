@@ -81,12 +81,6 @@ def invitation_email(
     )
 
 
-def account_name(deps: Deps, principal: Principal, account_id: str) -> str:
-    if principal.membership is not None:
-        return principal.membership.account_name
-    return principal.account_item(deps, account_id).name
-
-
 def _check_profile(body: InviteIn) -> None:
     profile_given = [name for name in PROFILE_FIELDS if getattr(body, name) is not None]
     if profile_given and len(body.emails) > 1:
@@ -134,7 +128,7 @@ def invite(deps: Deps, principal: Principal, account_id: str, body: InviteIn) ->
 def _send(deps: Deps, principal: Principal, account_id: str, sent: list[tuple[NewInvitation, str]]) -> None:
     if not sent:
         return
-    name = account_name(deps, principal, account_id)
+    name = principal.account_item().name
     emails = [invitation_email(deps, new.invitation, raw, name) for new, raw in sent]
     delivered = deliver_all(deps.mailer, emails)
     failed = [new.invitation for (new, _), ok in zip(sent, delivered, strict=True) if not ok]
@@ -185,9 +179,7 @@ def resend(deps: Deps, principal: Principal, account_id: str, invitation_id: str
         invitation, old_hash, link_item(invitation.token_hash, invitation), now - RESEND_INTERVAL
     ):
         raise AppError("conflict", "The invitation changed while resending; reload it and try again.")
-    if not deliver(
-        deps.mailer, invitation_email(deps, invitation, raw, account_name(deps, principal, account_id))
-    ):
+    if not deliver(deps.mailer, invitation_email(deps, invitation, raw, principal.account_item().name)):
         invitation.delivery = "failed"
         deps.store.mark_undelivered([invitation])
     return Invitation.of(invitation, now)

@@ -11,7 +11,9 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.domain.lockout import WINDOW, FailureWindow
 from chalicelib.errors import AppError
 from chalicelib.store import keys
+from chalicelib.store.keys import Key
 from chalicelib.store.models import (
+    AccountItem,
     Item,
     LinkItem,
     LoginFailuresItem,
@@ -20,14 +22,16 @@ from chalicelib.store.models import (
     RevokedTokenItem,
     UserItem,
 )
-from chalicelib.store.table import ConditionalTransaction, get_item, get_items
+from chalicelib.store.table import ConditionalTransaction, T, get_item, get_items
 
 
 @dataclass(frozen=True)
 class AuthContext:
     user: UserItem | None
     membership: MembershipItem | None
+    account: AccountItem | None
     revoked: bool
+    link: LinkItem | None = None
 
 
 def new_user_items(
@@ -123,19 +127,28 @@ class UserStore:
     def get_user(self, user_id: str) -> UserItem | None:
         return get_item(UserItem, keys.user(user_id))
 
-    def auth_context(self, user_id: str, token_id: str, account_id: str | None) -> AuthContext:
-        """Who is calling, their membership of the account in the path, and whether the token was
-        revoked: one BatchGetItem, whatever the route."""
+    def auth_context(
+        self, user_id: str, token_id: str, account_id: str | None = None, link_hash: str | None = None
+    ) -> AuthContext:
+        """Who is calling and whether the token was revoked, with what the route needs first in the same
+        BatchGetItem: the caller's membership and the account in the path, or the link being opened."""
         wanted = [keys.user(user_id), keys.revoked_token(token_id)]
         if account_id is not None:
-            wanted.append(keys.membership(account_id, user_id))
+            wanted += [keys.membership(account_id, user_id), keys.account(account_id)]
+        if link_hash is not None:
+            wanted.append(keys.link(link_hash))
         found = get_items(wanted)
-        user = found.get(keys.user(user_id))
-        membership = found.get(keys.membership(account_id, user_id)) if account_id is not None else None
+
+        def take(key: Key | None, kind: type[T]) -> T | None:
+            item = found.get(key) if key is not None else None
+            return item if isinstance(item, kind) else None
+
         return AuthContext(
-            user=user if isinstance(user, UserItem) else None,
-            membership=membership if isinstance(membership, MembershipItem) else None,
+            user=take(keys.user(user_id), UserItem),
+            membership=take(keys.membership(account_id, user_id) if account_id else None, MembershipItem),
+            account=take(keys.account(account_id) if account_id else None, AccountItem),
             revoked=keys.revoked_token(token_id) in found,
+            link=take(keys.link(link_hash) if link_hash else None, LinkItem),
         )
 
     def revoke_token(self, token_id: str, expires_at: datetime) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.store.table import dynamodb_client
 from tests.flows import join, onboard
+from tests.support import DynamoCalls
 
 
 def contacts_path(account_id: str, suffix: str = "") -> str:
@@ -164,16 +164,7 @@ def test_recipients_cost_two_round_trips_whatever_the_contact_count(api, deps, a
     account_id, owner = account
     for i in range(60):
         add(api, account_id, owner.token, f"c{i:02d}@example.com", general=True)
-    calls: list[str] = []
-
-    def count(model, **_):
-        calls.append(model.name)
-
-    client = dynamodb_client()
-    client.meta.events.register("after-call.dynamodb", count)
-    try:
+    with DynamoCalls() as calls:
         reply = recipients(api, account_id, owner.token, category="general")
-    finally:
-        client.meta.events.unregister("after-call.dynamodb", count)
     assert len(reply.body["cc"]) == 60
-    assert calls == ["BatchGetItem", "Query"]  # authorization, then the account's partition
+    assert calls.operations == ["BatchGetItem", "Query"]  # authorization, then the account's partition

@@ -62,7 +62,7 @@ def run_together(*actions: Callable[[], object]) -> list[object]:
 
 def principal_of(deps, account_id: str, user_id: str) -> Principal:
     membership, user = deps.store.member(account_id, user_id)
-    return Principal(user=user, membership=membership)
+    return Principal(user=user, membership=membership, account=deps.store.get_account(account_id))
 
 
 def test_ses_throttling_is_retried_with_backoff(api, deps):

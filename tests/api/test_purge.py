@@ -4,28 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from chalicelib import cli
 from chalicelib.jobs.purge import purge_expired
 from chalicelib.security.links import hash_link_token
-from chalicelib.store.table import dynamodb_client
 from tests.flows import invite, latest_link, onboard, sign_in
-
-
-@pytest.fixture
-def dynamodb_reads(deps):
-    """Items DynamoDB hands back, and the operations called, seen through botocore's events."""
-    seen = {"items": 0, "operations": []}
-
-    def count(parsed, model, **_):
-        seen["operations"].append(model.name)
-        seen["items"] += parsed.get("Count", 0) + (1 if "Item" in parsed else 0)
-
-    client = dynamodb_client()
-    client.meta.events.register("after-call.dynamodb", count)
-    yield seen
-    client.meta.events.unregister("after-call.dynamodb", count)
+from tests.support import DynamoCalls
 
 
 def test_purge_removes_only_expired_invitations(api, deps, clock):
@@ -45,24 +28,24 @@ def test_purge_removes_only_expired_invitations(api, deps, clock):
     assert purge_expired(deps.store, clock()).deleted == 0
 
 
-def test_purge_reads_grow_with_expired_invitations_only(api, deps, clock, dynamodb_reads):
+def test_purge_reads_grow_with_expired_invitations_only(api, deps, clock):
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, [f"early{i}@example.com" for i in range(5)])
     clock.advance(days=7)
-    dynamodb_reads["items"] = 0
-    assert purge_expired(deps.store, clock()).expired_found == 5
-    assert dynamodb_reads["items"] == 5
+    with DynamoCalls() as first:
+        assert purge_expired(deps.store, clock()).expired_found == 5
+    assert first.items == 5
 
     token = sign_in(api, owner.email)
     invite(api, account_id, token, [f"late{i}@example.com" for i in range(5)])
     clock.advance(days=7)
     token = sign_in(api, owner.email)
     invite(api, account_id, token, [f"live{i}@example.com" for i in range(45)])  # unrelated, not expired
-    dynamodb_reads.update(items=0, operations=[])
-    report = purge_expired(deps.store, clock())
+    with DynamoCalls() as second:
+        report = purge_expired(deps.store, clock())
     assert (report.expired_found, report.deleted) == (5, 5)
-    assert dynamodb_reads["items"] == 5  # not 50: the live invitations are never read
-    assert "Scan" not in dynamodb_reads["operations"]
+    assert second.items == 5  # not 50: the live invitations are never read
+    assert "Scan" not in second.operations
 
 
 def test_the_scheduled_function_purges(api, deps, clock):
