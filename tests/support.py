@@ -115,7 +115,9 @@ class DynamoCalls:
 
     def _seen(self, parsed: dict[str, Any], model: Any, **_: Any) -> None:
         self.operations.append(model.name)
-        self.items += parsed.get("Count", 0) + (1 if "Item" in parsed else 0)
+        batch = parsed.get("Responses")
+        batch_items = sum(len(found) for found in batch.values()) if isinstance(batch, dict) else 0
+        self.items += parsed.get("Count", 0) + (1 if "Item" in parsed else 0) + batch_items
 
     def __enter__(self) -> DynamoCalls:
         from chalicelib.store.table import dynamodb_client
