@@ -1,4 +1,5 @@
-"""Login lockout: 5 failures for one email within 15 minutes lock that email until the window passes."""
+"""Per-email limits over a time window: 5 failed logins in 15 minutes lock the email until the window passes;
+3 password-reset emails an hour, so nobody can flood someone's inbox through the public reset form."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import datetime, timedelta
 
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
+MAX_RESET_EMAILS = 3
+RESET_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -21,3 +24,14 @@ def retry_after_seconds(window: FailureWindow | None, now: datetime) -> int | No
         return None
     remaining = window.started_at + WINDOW - now
     return int(remaining.total_seconds()) if remaining.total_seconds() > 0 else None
+
+
+def count_one_more(
+    window: FailureWindow | None, now: datetime, limit: int, length: timedelta
+) -> FailureWindow | None:
+    """The window with this event counted (a new one if the last has passed), or None if it is full."""
+    if window is None or now >= window.started_at + length:
+        return FailureWindow(1, now)
+    if window.count >= limit:
+        return None
+    return FailureWindow(window.count + 1, window.started_at)

@@ -2,53 +2,69 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from chalicelib.deps import Deps
+from chalicelib.domain.lockout import MAX_RESET_EMAILS, RESET_WINDOW, FailureWindow, count_one_more
 from chalicelib.errors import AppError, not_found
-from chalicelib.mail.mailer import deliver
+from chalicelib.mail.mailer import OutgoingEmail, deliver
 from chalicelib.mail.templates import render
 from chalicelib.security.links import hash_link_token, is_link_token_shape, new_link_token
 from chalicelib.store import keys
 from chalicelib.store.models import LinkItem, format_time
 
+log = logging.getLogger(__name__)
 PORTAL_NAME = "client portal"
 
 
 def request_reset(deps: Deps, email: str) -> None:
-    """Answers the same whether or not the email has a login; only an existing one gets an email."""
+    """Answers the same whether or not the email has a login; only an existing one gets an email, at most
+    MAX_RESET_EMAILS an hour (past that, silently none: a different answer would tell who has a login)."""
     login = deps.store.login_state(email)[0]
-    if login is not None:
-        send_reset_link(deps, login.user_id, email)
+    if login is None:
+        return
+    previous = (
+        FailureWindow(int(login.reset_count or 0), login.reset_window_started_at)
+        if login.reset_window_started_at
+        else None
+    )
+    counted = count_one_more(previous, deps.now(), MAX_RESET_EMAILS, RESET_WINDOW)
+    link, raw = _reset_link(deps, login.user_id, email)
+    if counted is None or not deps.store.save_counted_reset_link(link, login, counted, previous):
+        log.info("password reset email withheld: limit reached")
+        return
+    deliver(deps.mailer, _reset_email(deps, link, raw))
 
 
 def send_reset_link(deps: Deps, user_id: str, email: str) -> bool:
-    now = deps.now()
-    expires_at = now + timedelta(seconds=deps.settings.password_reset_ttl_seconds)
+    """An admin's reset for a member: not counted against the public form's limit."""
+    link, raw = _reset_link(deps, user_id, email)
+    deps.store.save_link(link)
+    return deliver(deps.mailer, _reset_email(deps, link, raw))
+
+
+def _reset_link(deps: Deps, user_id: str, email: str) -> tuple[LinkItem, str]:
+    expires_at = deps.now() + timedelta(seconds=deps.settings.password_reset_ttl_seconds)
     raw, token_hash = new_link_token()
     pk, sk = keys.link(token_hash)
-    deps.store.save_link(
-        LinkItem(
-            pk,
-            sk,
-            purpose="password_reset",
-            expires_at=expires_at,
-            email=email,
-            user_id=user_id,
-            ttl=expires_at,
-        )
+    link = LinkItem(
+        pk, sk, purpose="password_reset", expires_at=expires_at, email=email, user_id=user_id, ttl=expires_at
     )
-    message = render(
+    return link, raw
+
+
+def _reset_email(deps: Deps, link: LinkItem, raw: str) -> OutgoingEmail:
+    return render(
         "password_reset",
-        to=email,
+        to=link.email,
         values={
             "portal_name": PORTAL_NAME,
-            "email": email,
+            "email": link.email,
             "link": f"{deps.settings.portal_url}/password-reset#token={raw}",
-            "expires_at": format_time(expires_at),
+            "expires_at": format_time(link.expires_at),
         },
     )
-    return deliver(deps.mailer, message)
 
 
 def confirm_reset(deps: Deps, token: str, new_password: str) -> None:

@@ -118,6 +118,9 @@ class LoginItem(Item, discriminator="login"):
     password_hash = UnicodeAttribute()
     # Mirrors UserItem.token_version (both change in one transaction) so login reads it strongly here.
     token_version = NumberAttribute(default=0)
+    # Public password-reset emails sent in the current window (domain/lockout.py).
+    reset_count = NumberAttribute(null=True)
+    reset_window_started_at = TimeAttribute(null=True)
 
 
 class LoginFailuresItem(Item, discriminator="login_failures"):

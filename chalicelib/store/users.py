@@ -195,6 +195,30 @@ class UserStore:
     def save_link(self, link: LinkItem) -> None:
         link.save()
 
+    def save_counted_reset_link(
+        self, link: LinkItem, login: LoginItem, counted: FailureWindow, previous: FailureWindow | None
+    ) -> bool:
+        """The reset link, and the login's reset count moved from what was read to `counted`, in one
+        transaction: two requests racing cannot both spend the same slot. False if one did first."""
+        if previous is None:
+            unchanged = LoginItem.reset_window_started_at.does_not_exist()
+        else:
+            unchanged = (LoginItem.reset_window_started_at == previous.started_at) & (
+                LoginItem.reset_count == previous.count
+            )
+        attempt = ConditionalTransaction()
+        with attempt as tx:
+            tx.save(link)
+            tx.update(
+                login,
+                actions=[
+                    LoginItem.reset_count.set(counted.count),
+                    LoginItem.reset_window_started_at.set(counted.started_at),
+                ],
+                condition=unchanged & (LoginItem.user_id == login.user_id),
+            )
+        return attempt.committed
+
     def get_link(self, token_hash: str) -> LinkItem | None:
         return get_item(LinkItem, keys.link(token_hash))
 

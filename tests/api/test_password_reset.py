@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+from chalicelib.security.links import hash_link_token
 from tests.seed import PASSWORD, seed_user
 from tests.support import emails_to, link_token, outbox
 
@@ -72,3 +75,32 @@ def test_reset_clears_a_lockout(api, deps):
     token = link_token(emails_to("ann@example.com")[0])
     api.post("/auth/password-reset/confirm", {"token": token, "new_password": NEW})
     assert api.post("/auth/login", {"email": "ann@example.com", "password": NEW}).status == 200
+
+
+def test_public_reset_emails_are_limited_per_address_without_telling(api, deps, clock):
+    seed_user(deps, "ann@example.com")
+    replies = [request_reset(api) for _ in range(5)]
+    assert {(r.status, json.dumps(r.body)) for r in replies} == {(202, json.dumps(replies[0].body))}
+    assert len(emails_to("ann@example.com")) == 3  # the 4th and 5th were withheld
+    clock.advance(minutes=59)
+    request_reset(api)
+    assert len(emails_to("ann@example.com")) == 3
+    clock.advance(minutes=1)
+    request_reset(api)
+    assert len(emails_to("ann@example.com")) == 4  # a new hour, a new window
+    token = link_token(emails_to("ann@example.com")[-1])
+    assert api.post("/auth/password-reset/confirm", {"token": token, "new_password": NEW}).status == 204
+
+
+def test_two_requests_cannot_spend_the_same_slot(deps):
+    from chalicelib.domain.lockout import FailureWindow
+    from chalicelib.services.password_reset import _reset_link
+
+    user_id = seed_user(deps, "ann@example.com")
+    login = deps.store.login_state("ann@example.com")[0]
+    first, _ = _reset_link(deps, user_id, "ann@example.com")
+    second, second_raw = _reset_link(deps, user_id, "ann@example.com")
+    slot = FailureWindow(1, deps.now())
+    assert deps.store.save_counted_reset_link(first, login, slot, None)
+    assert not deps.store.save_counted_reset_link(second, login, slot, None)  # read the same, lost the race
+    assert deps.store.get_link(hash_link_token(second_raw)) is None
