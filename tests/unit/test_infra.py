@@ -1,0 +1,44 @@
+"""What the deployment template promises (cfn-lint in `make lint` checks that it is valid CloudFormation)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+TEMPLATE = json.loads((Path(__file__).resolve().parents[2] / "infra" / "table.json").read_text())
+RESOURCES = TEMPLATE["Resources"]
+
+
+def statements(role: str) -> list[dict]:
+    return [s for p in RESOURCES[role]["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
+
+
+def test_roles_grant_named_actions_on_the_table_and_email_only():
+    for role in ("ApiHandlerRole", "PurgeExpiredInvitationsRole"):
+        for statement in statements(role):
+            assert all("*" not in action for action in statement["Action"]), statement
+            assert {action.split(":")[0] for action in statement["Action"]} <= {"logs", "dynamodb", "ses"}
+    purge_actions = {a for s in statements("PurgeExpiredInvitationsRole") for a in s["Action"]}
+    assert purge_actions & {"dynamodb:PutItem", "dynamodb:UpdateItem", "ses:SendEmail"} == set()
+
+
+def test_the_table_keeps_its_data():
+    table = RESOURCES["PortalTable"]
+    assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+    assert table["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["Properties"]["TimeToLiveSpecification"] == {"AttributeName": "ttl", "Enabled": True}
+
+
+def test_secrets_are_parameters_that_never_echo():
+    for name in ("TokenSecret", "OperatorApiKey"):
+        assert TEMPLATE["Parameters"][name]["NoEcho"] is True
+
+
+def test_api_gateways_own_answers_have_the_contracts_error_shape():
+    answers = {r["Properties"]["ResponseType"]: r["Properties"] for r in RESOURCES.values()
+               if r.get("Type") == "AWS::ApiGateway::GatewayResponse"}  # fmt: skip
+    assert answers["MISSING_AUTHENTICATION_TOKEN"]["StatusCode"] == "404"  # an unknown path, not a 403
+    for properties in answers.values():
+        body = json.loads(properties["ResponseTemplates"]["application/json"])
+        assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
+        assert properties["ResponseParameters"]["gatewayresponse.header.Content-Type"] == "'application/json'"
