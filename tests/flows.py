@@ -59,3 +59,11 @@ def sign_in(api: Api, email: str, password: str = PASSWORD) -> str:
     reply = api.post("/auth/login", {"email": email, "password": password})
     assert reply.status == 200, reply.body
     return reply.body["access_token"]
+
+
+def pending_acceptance(api: Api, email: str = "ann@example.com") -> tuple[str, Joined, dict]:
+    """An account with an invitation to `email`, and the body that accepts it as a new user."""
+    account_id, owner = onboard(api)
+    invite(api, account_id, owner.token, [email])
+    body = {"token": latest_link(email), "password": PASSWORD, "first_name": "A", "last_name": "B"}
+    return account_id, owner, body

@@ -15,7 +15,7 @@ from chalicelib.schemas.invitations import InviteIn
 from chalicelib.schemas.members import MemberUpdateIn
 from chalicelib.services import accounts, invitations, members
 from chalicelib.store.table import dynamodb_client
-from tests.flows import PASSWORD, invite, join, latest_link, onboard, sign_in
+from tests.flows import invite, join, onboard, pending_acceptance, sign_in
 
 
 class _Body:
@@ -125,19 +125,6 @@ def test_concurrent_role_changes_leave_a_consistent_member(api, deps):
     run_together(*[lambda c=c: members.update_member(deps, account_id, member.user_id, c) for c in changes])
     stored = deps.store.get_membership(account_id, member.user_id)
     assert (stored.role, list(stored.permissions)) in [("admin", []), ("member", ["domains"])]
-
-
-def pending_acceptance(api) -> tuple[str, object, dict]:
-    """An account with an invitation to ann@example.com, and the body that accepts it as a new user."""
-    account_id, owner = onboard(api)
-    invite(api, account_id, owner.token, ["ann@example.com"])
-    body = {
-        "token": latest_link("ann@example.com"),
-        "password": PASSWORD,
-        "first_name": "A",
-        "last_name": "B",
-    }
-    return account_id, owner, body
 
 
 class DroppedTransactions:

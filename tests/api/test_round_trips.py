@@ -3,7 +3,7 @@ brings what the route reads first, so reading an account costs one call and acce
 
 from __future__ import annotations
 
-from tests.flows import PASSWORD, invite, latest_link, onboard
+from tests.flows import invite, latest_link, onboard, pending_acceptance
 from tests.support import DynamoCalls
 
 
@@ -37,14 +37,7 @@ def test_accepting_with_a_bearer_token_reads_the_caller_with_the_link(api):
 
 
 def test_accepting_as_a_new_user_is_one_read_one_lookup_one_transaction(api):
-    account_id, owner = onboard(api)
-    invite(api, account_id, owner.token, ["new@example.com"])
-    body = {
-        "token": latest_link("new@example.com"),
-        "password": PASSWORD,
-        "first_name": "N",
-        "last_name": "U",
-    }
+    _, _, body = pending_acceptance(api)
     with DynamoCalls() as calls:
         assert api.post("/invitations/accept", body).status == 201
     assert calls.operations == ["GetItem", "BatchGetItem", "TransactWriteItems"]
