@@ -251,26 +251,23 @@ def moto_without_table_backups():
         moto_models.copy = copy
 
 
-def seed_invitations(deps, count: int, items: int | None = None, expires_in: timedelta = timedelta(0)):
-    """`count` invitations (or as many as make `items` items) with their links and email claims, written
-    with BatchWriteItem as the API would have left them."""
+def seed_invitations(deps, count: int, expires_in: timedelta = timedelta(0)) -> int:
+    """`count` invitations with their links and email claims, as the API leaves them, written with
+    BatchWriteItem; returns the number of items."""
     from chalicelib.store.invitations import claim_item, set_expiry_keys
 
-    account_id, written = f"acc_{os.urandom(12).hex()}", 0
+    account_id = f"acc_{os.urandom(12).hex()}"
     with Item.batch_write() as batch:
-        for i in range(count if items is None else items):
-            if items is not None and written >= items:
-                break
+        for i in range(count):
             new, _ = new_invitation(deps, account_id, f"p{i}@purge.com", "member", [], None, {})
             invitation = new.invitation
             invitation.expires_at += expires_in
             set_expiry_keys(invitation)
-            claim = claim_item(account_id, invitation.email, "invitation", invitation.invitation_id,
-                               invitation.expires_at)  # fmt: skip
-            for item in (invitation, new.link, claim)[: None if items is None else items - written]:
-                batch.save(item)
-                written += 1
-    return written
+            batch.save(invitation)
+            batch.save(new.link)
+            batch.save(claim_item(account_id, invitation.email, "invitation", invitation.invitation_id,
+                                  invitation.expires_at))  # fmt: skip
+    return 3 * count
 
 
 def purge_scaling(expired: int, live: int) -> dict[str, float]:
@@ -282,7 +279,7 @@ def purge_scaling(expired: int, live: int) -> dict[str, float]:
         clock = Clock()
         deps.clock = clock
         seed_invitations(deps, expired)
-        seed_invitations(deps, 0, items=live, expires_in=timedelta(days=365))
+        live = seed_invitations(deps, -(-live // 3), expires_in=timedelta(days=365))
         with moto_without_table_backups(), DynamoCalls() as calls:
             started = time.perf_counter()
             report = purge_expired(deps.store, clock() + timedelta(days=8))

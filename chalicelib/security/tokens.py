@@ -6,12 +6,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from chalicelib.errors import unauthenticated
-
-if TYPE_CHECKING:
-    pass
 
 ALGORITHM = "HS256"
 # Times are checked against the service's clock below, not PyJWT's reading of the machine's.

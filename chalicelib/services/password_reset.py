@@ -6,13 +6,14 @@ import logging
 from datetime import timedelta
 
 from chalicelib.deps import Deps
-from chalicelib.domain.lockout import MAX_RESET_EMAILS, RESET_WINDOW, FailureWindow, count_one_more
+from chalicelib.domain.lockout import MAX_RESET_EMAILS, RESET_WINDOW, count_one_more
 from chalicelib.errors import AppError, not_found
 from chalicelib.mail.mailer import OutgoingEmail, deliver
 from chalicelib.mail.templates import render
 from chalicelib.security.links import hash_link_token, is_link_token_shape, new_link_token
 from chalicelib.store import keys
 from chalicelib.store.models import LinkItem, format_time
+from chalicelib.store.users import reset_window
 
 log = logging.getLogger(__name__)
 PORTAL_NAME = "client portal"
@@ -24,17 +25,14 @@ def request_reset(deps: Deps, email: str) -> None:
     login = deps.store.login_state(email)[0]
     if login is None:
         return
-    previous = (
-        FailureWindow(int(login.reset_count or 0), login.reset_window_started_at)
-        if login.reset_window_started_at
-        else None
-    )
+    previous = reset_window(login)
     counted = count_one_more(previous, deps.now(), MAX_RESET_EMAILS, RESET_WINDOW)
-    link, raw = _reset_link(deps, login.user_id, email)
-    if counted is None or not deps.store.save_counted_reset_link(link, login, counted, previous):
-        log.info("password reset email withheld: limit reached")
-        return
-    deliver(deps.mailer, _reset_email(deps, link, raw))
+    if counted is not None:
+        link, raw = _reset_link(deps, login.user_id, email)
+        if deps.store.save_counted_reset_link(link, login, counted, previous):
+            deliver(deps.mailer, _reset_email(deps, link, raw))
+            return
+    log.info("password reset email withheld: the address's hourly limit is reached")
 
 
 def send_reset_link(deps: Deps, user_id: str, email: str) -> bool:

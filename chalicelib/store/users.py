@@ -34,6 +34,13 @@ class AuthContext:
     link: LinkItem | None = None
 
 
+def reset_window(login: LoginItem) -> FailureWindow | None:
+    """The public password-reset emails counted on a login (domain/lockout.py)."""
+    if login.reset_window_started_at is None:
+        return None
+    return FailureWindow(int(login.reset_count or 0), login.reset_window_started_at)
+
+
 def new_user_items(
     user_id: str, email: str, password_hash: str, profile: dict[str, Any], now: datetime
 ) -> tuple[UserItem, LoginItem]:
