@@ -110,7 +110,7 @@ def main() -> None:
     os.environ.update(settings)  # this process talks to moto too: fake credentials, local endpoint
     moto = start_moto(int(settings["MOTO_PORT"]))
     prepare_aws(settings)
-    chalice = [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--no-autoreload"]
+    chalice = [sys.executable, "scripts/chalice_local.py", "local", "--stage", "local", "--no-autoreload"]
     child = subprocess.Popen(
         [*chalice, "--host", "127.0.0.1", "--port", settings["PORT"]], cwd=ROOT, env=dict(os.environ)
     )

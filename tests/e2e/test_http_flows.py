@@ -81,3 +81,7 @@ def test_errors_over_http_are_json(live):
     assert status == 401 and body["error"]["code"] == "invalid_credentials"
     status, body = live.call("GET", "/me")
     assert status == 401 and body["error"]["code"] == "unauthenticated"
+    status, body = live.call("GET", "/no/such/path")
+    assert status == 404 and body["error"]["code"] == "not_found"  # as infra/ makes API Gateway answer
+    status, body = live.call("DELETE", "/permissions")
+    assert status == 405 and body["error"]["code"] == "method_not_allowed"

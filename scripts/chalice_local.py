@@ -1,0 +1,52 @@
+"""`chalice local`, answering an unknown path as API Gateway does once infra/table.json is deployed: 404 in
+the contract's error shape, where plain `chalice local` mimics API Gateway's default 403 "Missing
+Authentication Token". The answer is read from the template, so the two cannot drift apart."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from chalice import local
+from chalice.cli import main
+
+TEMPLATE = Path(__file__).resolve().parents[1] / "infra" / "table.json"
+
+
+def unknown_path_answer() -> tuple[int, dict[str, str], bytes]:
+    resources = json.loads(TEMPLATE.read_text())["Resources"].values()
+    answer = next(
+        r["Properties"]
+        for r in resources
+        if r.get("Properties", {}).get("ResponseType") == "MISSING_AUTHENTICATION_TOKEN"
+    )
+    headers = {
+        name.removeprefix("gatewayresponse.header."): value.strip("'")
+        for name, value in answer["ResponseParameters"].items()
+    }
+    return int(answer["StatusCode"]), headers, answer["ResponseTemplates"]["application/json"].encode()
+
+
+STATUS, HEADERS, BODY = unknown_path_answer()
+
+
+class UnknownPath(local.LocalGatewayException):
+    CODE = STATUS
+
+
+_route_event = local.LocalGateway._generate_lambda_event
+
+
+def _route_or_unknown(self: local.LocalGateway, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return _route_event(self, *args, **kwargs)
+    except ValueError:  # chalice's "no route matches"
+        raise UnknownPath(dict(HEADERS), BODY) from None
+
+
+local.LocalGateway._generate_lambda_event = _route_or_unknown
+
+if __name__ == "__main__":
+    sys.exit(main())
