@@ -1,6 +1,7 @@
 """Operator commands against the configured table (TABLE_NAME, AWS_ENDPOINT_URL, AWS_REGION).
 
 python -m chalicelib.cli purge-invitations [--now 2026-11-30T12:00:00Z]
+python -m chalicelib.cli create-table      (for `chalice deploy`; the packaged template makes its own)
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from chalicelib.deps import utc_now
 from chalicelib.jobs.purge import purge_expired
 from chalicelib.store.repository import Repository
+from chalicelib.store.table import create_table, dynamodb_client
 
 
 def _instant(text: str) -> datetime:
@@ -28,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     purge = commands.add_parser("purge-invitations", help="delete invitations whose expiry has passed")
     purge.add_argument("--now", type=_instant, default=None, help="treat this ISO 8601 time as now")
+    commands.add_parser("create-table", help="create TABLE_NAME with the keys, indexes and TTL of infra/")
     args = parser.parse_args(argv)
 
     table = os.environ.get("TABLE_NAME")
@@ -35,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("TABLE_NAME is not set")
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     store = Repository(table, region, os.environ.get("AWS_ENDPOINT_URL") or None)
+    if args.command == "create-table":
+        create_table(dynamodb_client(), table)
+        print(f"created {table}")
+        return 0
     report = purge_expired(store, args.now or utc_now())
     print(f"expired invitations found: {report.expired_found}, deleted: {report.deleted}")
     return 0

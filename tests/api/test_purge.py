@@ -68,3 +68,16 @@ def test_the_operator_cli_purges_as_of_a_given_time(api, deps, clock, capsys, mo
     later = (clock() + timedelta(days=8)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert cli.main(["purge-invitations", "--now", later]) == 0
     assert "expired invitations found: 1, deleted: 1" in capsys.readouterr().out
+
+
+def test_the_operator_cli_creates_a_table_like_the_templates(aws, capsys, monkeypatch):
+    import boto3
+
+    monkeypatch.setenv("TABLE_NAME", "portal-access-dev")
+    assert cli.main(["create-table"]) == 0
+    assert "created portal-access-dev" in capsys.readouterr().out
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    table = client.describe_table(TableName="portal-access-dev")["Table"]
+    assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} == {"gsi1", "gsi2"}
+    ttl = client.describe_time_to_live(TableName="portal-access-dev")["TimeToLiveDescription"]
+    assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "ttl")
