@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -113,12 +112,6 @@ def _alternating(ours: tuple, bare: tuple) -> tuple[float, float]:
     return statistics.median(ours_ms), statistics.median(bare_ms)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _signed_in_setup(deps, account_id: str, user_id: str, token: str) -> tuple[dict, dict]:
     from chalicelib.store import keys
 
@@ -144,9 +137,10 @@ def cold_signed_in() -> tuple[float, float]:
     from chalicelib.deps import build_deps, use_deps
     from chalicelib.store.table import create_table
     from tests.seed import seed_account, seed_member, token_for
+    from tests.support import free_port
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto server's request log
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -129,3 +130,10 @@ class DynamoCalls:
         from chalicelib.store.table import dynamodb_client
 
         dynamodb_client().meta.events.unregister("after-call.dynamodb", self._seen)
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now, for a local server."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
