@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from chalicelib.deps import utc_now
 from chalicelib.jobs.purge import purge_expired
-from chalicelib.store.repository import Repository
+from chalicelib.store.repository import Store
 from chalicelib.store.table import create_table, dynamodb_client
 
 
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     if not table:
         parser.error("TABLE_NAME is not set")
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    store = Repository(table, region, os.environ.get("AWS_ENDPOINT_URL") or None)
+    store = Store(table, region, os.environ.get("AWS_ENDPOINT_URL") or None)
     if args.command == "create-table":
         create_table(dynamodb_client(), table)
         print(f"created {table}")

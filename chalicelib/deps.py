@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from chalicelib.mail.mailer import Mailer
     from chalicelib.security.passwords import Passwords
     from chalicelib.security.tokens import AccessTokens
-    from chalicelib.store.repository import Repository
+    from chalicelib.store.repository import Store
 
 
 def utc_now() -> datetime:
@@ -24,7 +24,7 @@ def utc_now() -> datetime:
 @dataclass
 class Deps:
     settings: Settings
-    store: Repository
+    store: Store
     mailer: Mailer
     passwords: Passwords
     tokens: AccessTokens
@@ -40,9 +40,9 @@ def build_deps(settings: Settings) -> Deps:
     from chalicelib.mail.ses import SesMailer
     from chalicelib.security.passwords import Passwords
     from chalicelib.security.tokens import AccessTokens
-    from chalicelib.store.repository import Repository
+    from chalicelib.store.repository import Store
 
-    store = Repository(settings.table_name, settings.region, settings.aws_endpoint_url)
+    store = Store(settings.table_name, settings.region, settings.aws_endpoint_url)
     return Deps(
         settings=settings,
         store=store,

@@ -13,7 +13,7 @@ def seed_user(deps: Deps, email: str, password: str = PASSWORD, **profile: str) 
     user_id = new_id("usr")
     names = {"first_name": "Test", "last_name": "User", **profile}
     user, login = new_user_items(user_id, email, deps.passwords.hash(password), names, deps.now())
-    assert deps.store.create_user(user, login)
+    assert deps.store.users.create_user(user, login)
     return user_id
 
 
@@ -45,7 +45,7 @@ def seed_member(
     user, login = new_user_items(
         user_id, email, password_hash, {"first_name": "Seeded", "last_name": email}, deps.now()
     )
-    assert deps.store.create_user(user, login)
+    assert deps.store.users.create_user(user, login)
     new_membership_item(
         account_id, user_id, "Seeded Co", role, list(permissions), deps.now(), status=status
     ).save()

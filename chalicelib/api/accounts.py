@@ -1,6 +1,8 @@
 """Accounts."""
 
-from chalice import Blueprint
+from typing import TYPE_CHECKING
+
+from chalice.app import Blueprint
 
 from chalicelib.api.access import OPERATOR, OWNER, member_of
 from chalicelib.api.http import Call, endpoint
@@ -8,8 +10,12 @@ from chalicelib.lazy import LazyModule
 from chalicelib.schemas.accounts import Account, AccountCreated, AccountCreateIn, AccountUpdateIn, OwnershipIn
 
 bp = Blueprint(__name__)
-# Each use case loads with the first request that runs it (see chalicelib/lazy.py).
-accounts = LazyModule("chalicelib.services.accounts")
+# Each use case loads with the first request that runs it (see chalicelib/lazy.py); the real imports
+# are for readers and the type checker.
+if TYPE_CHECKING:
+    from chalicelib.services import accounts
+else:
+    accounts = LazyModule("chalicelib.services.accounts")
 
 
 @endpoint(bp, "POST", "/accounts", access=OPERATOR, body=AccountCreateIn, returns=AccountCreated, status=201)
@@ -21,7 +27,7 @@ def create_account(call: Call) -> AccountCreated:
 @endpoint(bp, "GET", "/accounts/{account_id}", access=member_of(), returns=Account)
 def get_account(call: Call, account_id: str) -> Account:
     """An account, for any of its active members or an operator."""
-    return accounts.get_account(call.principal)
+    return accounts.get_account(call.account)
 
 
 @endpoint(
@@ -29,7 +35,7 @@ def get_account(call: Call, account_id: str) -> Account:
 )
 def update_account(call: Call, account_id: str) -> Account:
     """Rename the account."""
-    return accounts.rename_account(call.deps, call.principal, account_id, call.body.name)
+    return accounts.rename_account(call.deps, call.account, call.body.name)
 
 
 @endpoint(
@@ -43,4 +49,4 @@ def update_account(call: Call, account_id: str) -> Account:
 )
 def transfer_ownership(call: Call, account_id: str) -> Account:
     """Make another active member the owner; the old owner becomes admin (owner or operator)."""
-    return accounts.transfer_ownership(call.deps, call.principal, account_id, call.body.user_id)
+    return accounts.transfer_ownership(call.deps, call.caller, call.account, call.body.user_id)

@@ -1,6 +1,8 @@
 """Sessions and the signed-in user."""
 
-from chalice import Blueprint
+from typing import TYPE_CHECKING
+
+from chalice.app import Blueprint
 
 from chalicelib.api.access import PUBLIC, SIGNED_IN
 from chalicelib.api.http import Call, endpoint
@@ -18,9 +20,13 @@ from chalicelib.schemas.auth import (
 )
 
 bp = Blueprint(__name__)
-# Each use case loads with the first request that runs it (see chalicelib/lazy.py).
-password_reset = LazyModule("chalicelib.services.password_reset")
-sessions = LazyModule("chalicelib.services.sessions")
+# Each use case loads with the first request that runs it (see chalicelib/lazy.py); the real imports
+# are for readers and the type checker.
+if TYPE_CHECKING:
+    from chalicelib.services import password_reset, sessions
+else:
+    password_reset = LazyModule("chalicelib.services.password_reset")
+    sessions = LazyModule("chalicelib.services.sessions")
 
 
 @endpoint(bp, "POST", "/auth/login", access=PUBLIC, body=LoginIn, returns=LoginOut, errors=(401, 429))
@@ -32,20 +38,20 @@ def login(call: Call) -> LoginOut:
 @endpoint(bp, "POST", "/auth/logout", access=SIGNED_IN, status=204)
 def logout(call: Call) -> None:
     """End this session: the token stops working at once."""
-    sessions.logout(call.deps, call.principal.claims)
+    sessions.logout(call.deps, call.session.claims)
 
 
 @endpoint(bp, "GET", "/me", access=SIGNED_IN, returns=MeOut)
 def me(call: Call) -> MeOut:
     """The signed-in user and their active accounts."""
-    return sessions.me(call.deps, call.principal.require_user())
+    return sessions.me(call.deps, call.user)
 
 
 @endpoint(bp, "PATCH", "/me", access=SIGNED_IN, body=ProfileIn, returns=User)
 def update_me(call: Call) -> User:
     """Change your own profile fields."""
     changes = call.body.model_dump(exclude_unset=True)
-    return sessions.update_me(call.deps, call.principal.require_user(), changes)
+    return sessions.update_me(call.deps, call.user, changes)
 
 
 @endpoint(
@@ -54,9 +60,7 @@ def update_me(call: Call) -> User:
 def change_password(call: Call) -> TokenOut:
     """Change your password; every older token stops working and a new one is returned."""
     body = call.body
-    return sessions.change_password(
-        call.deps, call.principal.require_user(), body.current_password, body.new_password
-    )
+    return sessions.change_password(call.deps, call.user, body.current_password, body.new_password)
 
 
 @endpoint(bp, "POST", "/auth/password-reset", access=PUBLIC, body=PasswordResetIn, status=202)

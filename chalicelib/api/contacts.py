@@ -1,6 +1,8 @@
 """Contacts (the `contacts` permission) and the recipients of an account's email."""
 
-from chalice import Blueprint
+from typing import TYPE_CHECKING
+
+from chalice.app import Blueprint
 
 from chalicelib.api.access import member_of
 from chalicelib.api.http import Call, endpoint
@@ -16,8 +18,12 @@ from chalicelib.schemas.contacts import (
 )
 
 bp = Blueprint(__name__)
-# Each use case loads with the first request that runs it (see chalicelib/lazy.py).
-contacts = LazyModule("chalicelib.services.contacts")
+# Each use case loads with the first request that runs it (see chalicelib/lazy.py); the real imports
+# are for readers and the type checker.
+if TYPE_CHECKING:
+    from chalicelib.services import contacts
+else:
+    contacts = LazyModule("chalicelib.services.contacts")
 CONTACTS = member_of("contacts")
 BASE = "/accounts/{account_id}/contacts"
 ONE = BASE + "/{contact_id}"

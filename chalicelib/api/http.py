@@ -10,16 +10,21 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.api.access import ANONYMOUS, PUBLIC, Access, Principal
+from chalicelib.api.access import Access
 from chalicelib.config import ConfigError
 from chalicelib.deps import Deps, get_deps
-from chalicelib.errors import AppError
+from chalicelib.domain.caller import Caller
+from chalicelib.errors import AppError, not_found, unauthenticated
+
+if TYPE_CHECKING:
+    from chalicelib.services.auth import Session
+    from chalicelib.store.models import AccountItem, UserItem
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +53,10 @@ ROUTES: list[Route] = []
 
 @dataclass
 class Call:
-    """What a view gets: the collaborators, who is calling, and the parsed input."""
+    """What a view gets: the collaborators, who is calling (and what authorizing them read), and the
+    parsed input."""
 
-    principal: Principal
+    session: Session
     body: Any = None
     query: Any = None
     path: dict[str, str] = field(default_factory=dict)
@@ -59,6 +65,24 @@ class Call:
     def deps(self) -> Deps:
         # Built on first use, so a route that needs none of them (the catalog, health) never loads them.
         return get_deps()
+
+    @property
+    def caller(self) -> Caller:
+        return self.session.caller
+
+    @property
+    def account(self) -> AccountItem:
+        """The account in the path, read while authorizing (account routes only)."""
+        if self.session.account is None:
+            raise not_found("account")
+        return self.session.account
+
+    @property
+    def user(self) -> UserItem:
+        """The signed-in user, read while authorizing."""
+        if self.session.user is None:
+            raise unauthenticated()
+        return self.session.user
 
 
 def endpoint(
@@ -90,8 +114,7 @@ def endpoint(
 
 def _handle(request: Request, route: Route, view: Callable[..., Any], path: dict[str, str]) -> Response:
     try:
-        principal = ANONYMOUS if route.access is PUBLIC else route.access.authorize(get_deps(), request, path)
-        call = Call(principal=principal, path=path)
+        call = Call(session=route.access.authorize(get_deps, request, path), path=path)
         if route.body is not None:
             call.body = parse_body(route.body, request.raw_body)
         if route.query is not None:

@@ -1,6 +1,8 @@
 """Invitations: sending and managing them (user_management), and opening their links (no auth)."""
 
-from chalice import Blueprint
+from typing import TYPE_CHECKING
+
+from chalice.app import Blueprint
 
 from chalicelib.api.access import MAYBE_SIGNED_IN, PUBLIC, member_of
 from chalicelib.api.http import Call, endpoint
@@ -18,9 +20,13 @@ from chalicelib.schemas.invitations import (
 )
 
 bp = Blueprint(__name__)
-# Each use case loads with the first request that runs it (see chalicelib/lazy.py).
-acceptance = LazyModule("chalicelib.services.acceptance")
-invitations = LazyModule("chalicelib.services.invitations")
+# Each use case loads with the first request that runs it (see chalicelib/lazy.py); the real imports
+# are for readers and the type checker.
+if TYPE_CHECKING:
+    from chalicelib.services import acceptance, invitations
+else:
+    acceptance = LazyModule("chalicelib.services.acceptance")
+    invitations = LazyModule("chalicelib.services.invitations")
 MANAGE = member_of("user_management")
 BASE = "/accounts/{account_id}/invitations"
 
@@ -28,7 +34,7 @@ BASE = "/accounts/{account_id}/invitations"
 @endpoint(bp, "POST", BASE, access=MANAGE, body=InviteIn, returns=InviteResults)
 def invite(call: Call, account_id: str) -> InviteResults:
     """Invite 1 to 50 emails with one role and permission set; one result per email, in order."""
-    return invitations.invite(call.deps, call.principal, account_id, call.body)
+    return invitations.invite(call.deps, call.caller, call.account, call.body)
 
 
 @endpoint(bp, "GET", BASE, access=MANAGE, query=InvitationListQuery, returns=InvitationPage)
@@ -42,7 +48,7 @@ def list_invitations(call: Call, account_id: str) -> InvitationPage:
 )
 def resend_invitation(call: Call, account_id: str, invitation_id: str) -> Invitation:
     """Send a new link with a new expiry; the old link stops working. Once a minute at most."""
-    return invitations.resend(call.deps, call.principal, account_id, invitation_id)
+    return invitations.resend(call.deps, call.account, invitation_id)
 
 
 @endpoint(bp, "DELETE", BASE + "/{invitation_id}", access=MANAGE, status=204, errors=(404,))
@@ -65,4 +71,4 @@ def lookup_invitation(call: Call) -> LookupOut:
 )  # fmt: skip
 def accept_invitation(call: Call) -> AcceptOut:
     """Accept as a new user (password and names) or an existing one (Bearer token or password)."""
-    return acceptance.accept(call.deps, call.principal, call.body)
+    return acceptance.accept(call.deps, call.session.claims, call.body)

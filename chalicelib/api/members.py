@@ -1,6 +1,8 @@
 """Members of an account (user_management; a member may read or remove themselves)."""
 
-from chalice import Blueprint
+from typing import TYPE_CHECKING
+
+from chalice.app import Blueprint
 
 from chalicelib.api.access import member_of
 from chalicelib.api.http import Call, endpoint
@@ -8,8 +10,12 @@ from chalicelib.lazy import LazyModule
 from chalicelib.schemas.members import Member, MemberListQuery, MemberPage, MemberUpdateIn
 
 bp = Blueprint(__name__)
-# Each use case loads with the first request that runs it (see chalicelib/lazy.py).
-members = LazyModule("chalicelib.services.members")
+# Each use case loads with the first request that runs it (see chalicelib/lazy.py); the real imports
+# are for readers and the type checker.
+if TYPE_CHECKING:
+    from chalicelib.services import members
+else:
+    members = LazyModule("chalicelib.services.members")
 MANAGE = member_of("user_management")
 MANAGE_OR_SELF = member_of("user_management", self_param="user_id")
 BASE = "/accounts/{account_id}/members"
@@ -37,13 +43,13 @@ def update_member(call: Call, account_id: str, user_id: str) -> Member:
 @endpoint(bp, "POST", ONE + "/deactivate", access=MANAGE, returns=Member, errors=(404, 409))
 def deactivate_member(call: Call, account_id: str, user_id: str) -> Member:
     """Cut a member's access to this account at once, keeping their place."""
-    return members.set_status(call.deps, call.principal, account_id, user_id, "deactivated")
+    return members.set_status(call.deps, call.caller, account_id, user_id, "deactivated")
 
 
 @endpoint(bp, "POST", ONE + "/reactivate", access=MANAGE, returns=Member, errors=(404, 409))
 def reactivate_member(call: Call, account_id: str, user_id: str) -> Member:
     """Give a deactivated member their access back."""
-    return members.set_status(call.deps, call.principal, account_id, user_id, "active")
+    return members.set_status(call.deps, call.caller, account_id, user_id, "active")
 
 
 @endpoint(bp, "DELETE", ONE, access=MANAGE_OR_SELF, status=204, errors=(404, 409))

@@ -1,6 +1,6 @@
 """Service routes: health and the permission catalog."""
 
-from chalice import Blueprint
+from chalice.app import Blueprint
 
 from chalicelib.api.access import PUBLIC
 from chalicelib.api.http import Call, endpoint

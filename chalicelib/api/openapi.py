@@ -49,18 +49,11 @@ class ErrorBody(BaseModel):
 
 
 def _error_statuses(route: Route) -> list[int]:
-    statuses = set(route.errors)
+    statuses = set(route.errors) | route.access.error_statuses()
     if route.body is not None:
         statuses |= {400, 413, 415}
     if route.query is not None:
         statuses.add(400)
-    kind = route.access.kind
-    if kind != "public":
-        statuses.add(401)
-    if kind == "operator" or (kind == "account" and (route.access.permission or route.access.owner_only)):
-        statuses.add(403)
-    if kind == "account":
-        statuses.add(404)
     return sorted(statuses)
 
 
@@ -80,19 +73,6 @@ def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
         {"name": name, "in": "query", "required": name in required, "schema": _without_null(prop)}
         for name, prop in schema["properties"].items()
     ]
-
-
-def _security(route: Route) -> list[dict[str, list[str]]] | None:
-    kind = route.access.kind
-    if kind == "public":
-        return None
-    if kind == "operator":
-        return [{"operator": []}]
-    if kind == "account":
-        return [{"bearer": []}, {"operator": []}]
-    if kind == "optional_user":
-        return [{}, {"bearer": []}]
-    return [{"bearer": []}]
 
 
 def _tag(path: str) -> str:
@@ -134,7 +114,7 @@ def _operation(route: Route, refs: dict[tuple[type[BaseModel], str], Any]) -> di
     }
     if route.body is not None:
         operation["requestBody"] = {"required": True, "content": _json(refs[(route.body, "validation")])}
-    security = _security(route)
+    security = route.access.security()
     if security is not None:
         operation["security"] = security
     return operation

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from chalicelib.domain.emails import is_disposable, is_valid_email, normalize_email
 
 ROLE_LABELS = {"owner": "the owner", "admin": "an administrator", "member": "a member"}
+SkipReason = Literal["invalid_email", "disposable_email", "already_member", "already_invited", "duplicate"]
+InvitationStatus = Literal["pending", "expired"]
 
 
 @dataclass(frozen=True)
 class Screened:
     email: str  # normalized when it could be, else as given
-    reason: str | None  # None: may be invited, subject to the account's claims
+    reason: SkipReason | None  # None: may be invited, subject to the account's claims
 
 
 def screen_emails(raw_emails: list[str]) -> list[Screened]:
@@ -34,7 +37,7 @@ def screen_emails(raw_emails: list[str]) -> list[Screened]:
     return screened
 
 
-def claim_reason(holder: str | None, expires_at: datetime | None, now: datetime) -> str | None:
+def claim_reason(holder: str | None, expires_at: datetime | None, now: datetime) -> SkipReason | None:
     """Why an account's claim on an email blocks a new invitation; an expired invitation does not."""
     if holder == "member":
         return "already_member"
@@ -47,5 +50,5 @@ def is_expired(expires_at: datetime, now: datetime) -> bool:
     return now >= expires_at
 
 
-def status_of(expires_at: datetime, now: datetime) -> str:
+def status_of(expires_at: datetime, now: datetime) -> InvitationStatus:
     return "expired" if is_expired(expires_at, now) else "pending"

@@ -47,3 +47,11 @@ def allows(role: str, granted: Iterable[str], permission: str) -> bool:
 def stored_grant(role: str, permissions: Iterable[str]) -> list[str]:
     """What to store: owners and admins hold everything by role, so their grant is kept empty."""
     return [] if role in ("owner", "admin") else effective_permissions(role, permissions)
+
+
+_ROLE_NAMED: dict[str, Role] = {role: role for role in ROLES}
+
+
+def as_role(value: str) -> Role:
+    """A role read from storage, checked: anything else is a corrupt item, not a role (KeyError)."""
+    return _ROLE_NAMED[value]

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from chalice import Blueprint, Rate
+from chalice.app import Blueprint, Rate
 
 from chalicelib.deps import get_deps
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
-    from chalicelib.store.repository import Repository
+    from chalicelib.store.repository import Store
 
 log = logging.getLogger(__name__)
 bp = Blueprint(__name__)
@@ -24,11 +24,11 @@ class PurgeReport:
     deleted: int
 
 
-def purge_expired(store: Repository, now: datetime) -> PurgeReport:
+def purge_expired(store: Store, now: datetime) -> PurgeReport:
     """Reads only the expiry index up to now, so its cost follows the expired count, not the table.
     Expiry is also enforced on every read: nothing depends on when this runs."""
-    expired = store.expired_invitations(now)
-    return PurgeReport(expired_found=len(expired), deleted=store.delete_expired(expired, now))
+    expired = store.invitations.expired_invitations(now)
+    return PurgeReport(expired_found=len(expired), deleted=store.invitations.delete_expired(expired, now))
 
 
 @bp.schedule(Rate(1, unit=Rate.HOURS), name="purge_expired_invitations")

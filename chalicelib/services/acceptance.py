@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
-from chalicelib.api.access import Principal, confirm_caller
 from chalicelib.deps import Deps
 from chalicelib.domain.invitations import is_expired
+from chalicelib.domain.permissions import as_role
+from chalicelib.domain.profile import NAME_FIELDS, PROFILE_FIELDS
 from chalicelib.errors import AppError, not_found, validation_error
 from chalicelib.ids import new_id
 from chalicelib.schemas.auth import User
-from chalicelib.schemas.invitations import PROFILE_FIELDS, AcceptIn, AcceptOut, LookupOut
+from chalicelib.schemas.invitations import AcceptIn, AcceptOut, LookupOut
 from chalicelib.schemas.members import Member
 from chalicelib.security.links import hash_link_token, is_link_token_shape
 from chalicelib.security.tokens import TokenClaims
+from chalicelib.services.auth import confirm
 from chalicelib.services.sessions import verify_credentials
 from chalicelib.store.members import new_membership_item
 from chalicelib.store.models import AccountItem, InvitationItem, LinkItem, LoginItem, UserItem
 from chalicelib.store.users import new_user_items
 
 MIN_NEW_PASSWORD = 10
-FAILURES = {
-    "used": not_found("invitation"),
-    "already_member": AppError("already_member", "You are already a member of this account."),
-    "owner_taken": AppError("conflict", "This account already has an owner."),
-    "email_taken": AppError("conflict", "A login for this email was created meanwhile; accept with it."),
-}
+
+
+def _not_accepted(failed: frozenset[str]) -> AppError:
+    """Why the accepting transaction did not commit; a fresh error each time (a raised exception carries
+    its traceback, so a shared one would grow in a warm Lambda)."""
+    if "already_member" in failed:
+        return AppError("already_member", "You are already a member of this account.")
+    if "owner_taken" in failed:
+        return AppError("conflict", "This account already has an owner.")
+    if "email_taken" in failed:
+        return AppError("conflict", "A login for this email was created meanwhile; accept with it.")
+    return not_found("invitation")  # used, revoked or resent meanwhile, or a concurrent accept won
 
 
 def _open_link(deps: Deps, token: str, claims: TokenClaims | None = None) -> tuple[LinkItem, UserItem | None]:
@@ -31,17 +39,17 @@ def _open_link(deps: Deps, token: str, claims: TokenClaims | None = None) -> tup
     token_hash = hash_link_token(token) if is_link_token_shape(token) else None
     caller = None
     if claims is None:
-        link = deps.store.get_link(token_hash) if token_hash else None
+        link = deps.store.users.get_link(token_hash) if token_hash else None
     else:
-        context = deps.store.auth_context(claims.user_id, claims.token_id, link_hash=token_hash)
-        caller, link = confirm_caller(claims, context).user, context.link  # a bad token is 401 first
+        context = deps.store.users.auth_context(claims.user_id, claims.token_id, link_hash=token_hash)
+        caller, link = confirm(claims, context).user, context.link  # a bad token is 401 first
     if link is None or link.purpose != "invitation":
         raise not_found("invitation")
     return link, caller
 
 
 def _open(deps: Deps, link: LinkItem, token: str) -> tuple[InvitationItem, LoginItem | None, AccountItem]:
-    invitation, login, account = deps.store.invitation_context(link)
+    invitation, login, account = deps.store.invitations.invitation_context(link)
     if invitation is None or account is None or invitation.token_hash != hash_link_token(token):
         raise not_found("invitation")
     if is_expired(invitation.expires_at, deps.now()):
@@ -54,15 +62,15 @@ def lookup(deps: Deps, token: str) -> LookupOut:
     return LookupOut(
         email=invitation.email,
         account_name=account.name,
-        role=invitation.role,
+        role=as_role(invitation.role),
         invited_by_name=invitation.invited_by_name,
         expires_at=invitation.expires_at,
         existing_user=login is not None,
     )
 
 
-def accept(deps: Deps, principal: Principal, body: AcceptIn) -> AcceptOut:
-    link, caller = _open_link(deps, body.token, principal.claims)
+def accept(deps: Deps, claims: TokenClaims | None, body: AcceptIn) -> AcceptOut:
+    link, caller = _open_link(deps, body.token, claims)
     if caller is not None and caller.email != link.email:
         raise AppError("email_mismatch", "This invitation is for another email address.")
     invitation, login, account = _open(deps, link, body.token)
@@ -82,9 +90,11 @@ def accept(deps: Deps, principal: Principal, body: AcceptIn) -> AcceptOut:
         now,
         invited_by=invitation.invited_by,
     )
-    failure = deps.store.accept(invitation, membership, now, new_user, None if new_user else user.user_id)
-    if failure is not None:
-        raise FAILURES[failure]
+    outcome = deps.store.invitations.accept(
+        invitation, membership, now, new_user, None if new_user else user.user_id
+    )
+    if not outcome:
+        raise _not_accepted(outcome.failed)
     user.last_login_at = now
     issued = deps.tokens.issue(user.user_id, version, now)
     return AcceptOut(
@@ -105,7 +115,7 @@ def _existing_user(
     if body.password is None:
         raise AppError("invalid_credentials", "This email already has a login: accept with its password.")
     verified = verify_credentials(deps, login.email, body.password)
-    user = deps.store.get_user(verified.user_id)
+    user = deps.store.users.get_user(verified.user_id)
     if user is None:
         raise not_found("invitation")
     return user, int(verified.token_version)
@@ -113,7 +123,7 @@ def _existing_user(
 
 def _new_user(deps: Deps, invitation: InvitationItem, body: AcceptIn) -> tuple[UserItem, LoginItem]:
     profile = {name: getattr(body, name) or getattr(invitation, name) for name in PROFILE_FIELDS}
-    missing = [name for name in ("first_name", "last_name") if not profile[name]]
+    missing = [name for name in NAME_FIELDS if not profile[name]]
     if body.password is None:
         missing.insert(0, "password")
     if missing:

@@ -18,10 +18,14 @@ from chalicelib.schemas.contacts import (
     RecipientsQuery,
 )
 from chalicelib.store import keys
+from chalicelib.store.contacts import new_contact_item
 from chalicelib.store.models import ContactItem
 
-CONTACT_EXISTS = AppError("contact_exists", "This email is already a contact of the account.")
 DETAIL_FIELDS = ("first_name", "last_name", "company_name", "phone")
+
+
+def contact_exists() -> AppError:
+    return AppError("contact_exists", "This email is already a contact of the account.")
 
 
 def _apply_preferences(current: list[str], changes: EmailPreferencesIn) -> list[str]:
@@ -33,7 +37,7 @@ def _apply_preferences(current: list[str], changes: EmailPreferencesIn) -> list[
 
 def list_contacts(deps: Deps, account_id: str, query: ListQuery) -> ContactPage:
     items, cursor = page(
-        deps.store.contacts_of(account_id),
+        deps.store.contacts.contacts_of(account_id),
         lambda c: (c.email, c.contact_id),
         limit=query.limit,
         cursor=query.cursor,
@@ -43,19 +47,19 @@ def list_contacts(deps: Deps, account_id: str, query: ListQuery) -> ContactPage:
 
 
 def create_contact(deps: Deps, account_id: str, body: ContactIn) -> Contact:
-    contact_id = new_id("con")
-    contact = ContactItem(
-        *keys.contact(account_id, contact_id), contact_id=contact_id, account_id=account_id, email=body.email,
-        email_preferences=_apply_preferences([], body.email_preferences), created_at=deps.now(),
-        **{name: getattr(body, name) for name in DETAIL_FIELDS if getattr(body, name) is not None},
+    contact = new_contact_item(
+        new_id("con"), account_id, body.email, _apply_preferences([], body.email_preferences),
+        {name: getattr(body, name) for name in DETAIL_FIELDS}, deps.now(),
     )  # fmt: skip
-    if not deps.store.create_contact(contact):
-        raise CONTACT_EXISTS
+    if not deps.store.contacts.create_contact(contact):
+        raise contact_exists()
     return Contact.of(contact)
 
 
 def _find(deps: Deps, account_id: str, contact_id: str) -> ContactItem:
-    contact = deps.store.get_contact(account_id, contact_id) if keys.is_valid_id(contact_id) else None
+    contact = (
+        deps.store.contacts.get_contact(account_id, contact_id) if keys.is_valid_id(contact_id) else None
+    )
     if contact is None:
         raise not_found("contact")
     return contact
@@ -77,20 +81,21 @@ def update_contact(deps: Deps, account_id: str, contact_id: str, body: ContactUp
             setattr(contact, name, getattr(body, name))
     if body.email_preferences is not None:
         contact.email_preferences = _apply_preferences(contact.email_preferences, body.email_preferences)
-    if not deps.store.save_contact(contact, previous_email):
-        if contact.email != previous_email:
-            raise CONTACT_EXISTS
+    outcome = deps.store.contacts.save_contact(contact, previous_email)
+    if "contact_exists" in outcome.failed:
+        raise contact_exists()
+    if not outcome:
         raise not_found("contact")
     return Contact.of(contact)
 
 
 def delete_contact(deps: Deps, account_id: str, contact_id: str) -> None:
-    if not deps.store.delete_contact(_find(deps, account_id, contact_id)):
+    if not deps.store.contacts.delete_contact(_find(deps, account_id, contact_id)):
         raise not_found("contact")
 
 
 def notification_recipients(deps: Deps, account_id: str, query: RecipientsQuery) -> RecipientsOut:
-    people = deps.store.account_people(account_id)
+    people = deps.store.contacts.account_people(account_id)
     if people is None:
         raise not_found("account")
     found = recipients(people, query.category, query.ticket_opened_by)

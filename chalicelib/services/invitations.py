@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.api.access import Principal
 from chalicelib.deps import Deps
-from chalicelib.domain.invitations import ROLE_LABELS, claim_reason, screen_emails, status_of
+from chalicelib.domain.caller import Caller
+from chalicelib.domain.invitations import ROLE_LABELS, SkipReason, claim_reason, screen_emails, status_of
 from chalicelib.domain.paging import page
 from chalicelib.domain.permissions import stored_grant
+from chalicelib.domain.profile import PROFILE_FIELDS, profile_of
 from chalicelib.errors import AppError, not_found, rate_limited, validation_error
 from chalicelib.ids import new_id
-from chalicelib.mail.mailer import OutgoingEmail, deliver, deliver_all
+from chalicelib.mail.mailer import OutgoingEmail, deliver_all
 from chalicelib.mail.templates import render
 from chalicelib.schemas.invitations import (
-    PROFILE_FIELDS,
     Invitation,
     InvitationListQuery,
     InvitationPage,
@@ -24,17 +24,11 @@ from chalicelib.schemas.invitations import (
 )
 from chalicelib.security.links import new_link_token
 from chalicelib.store import keys
-from chalicelib.store.invitations import NewInvitation, link_item, set_expiry_keys
-from chalicelib.store.models import InvitationItem, UserItem, format_time
+from chalicelib.store.invitations import NewInvitation, link_item, new_invitation_item
+from chalicelib.store.models import AccountItem, InvitationItem, format_time
 
 RESEND_INTERVAL = timedelta(seconds=60)
-
-
-def display_name(user: UserItem | None) -> str | None:
-    if user is None:
-        return None
-    full = " ".join(part for part in (user.first_name, user.last_name) if part)
-    return full or user.email
+Sendable = tuple[NewInvitation, str]  # an invitation to store, and the raw token only its email carries
 
 
 def new_invitation(
@@ -43,23 +37,19 @@ def new_invitation(
     email: str,
     role: str,
     permissions: list[str],
-    inviter: UserItem | None,
-    extra: dict[str, str | None],
+    inviter: Caller | None,
+    details: dict[str, str | None],
     replaces: str | None = None,
-) -> tuple[NewInvitation, str]:
+) -> Sendable:
     """An invitation with its link, ready to store, and the raw token that only the email will carry."""
     now = deps.now()
     raw, token_hash = new_link_token()
-    invitation_id = new_id("inv")
-    pk, sk = keys.invitation(account_id, invitation_id)
-    invitation = InvitationItem(
-        pk, sk, invitation_id=invitation_id, account_id=account_id, email=email, role=role,
-        permissions=stored_grant(role, permissions), invited_by=inviter.user_id if inviter else None,
-        invited_by_name=display_name(inviter), created_at=now, last_sent_at=now, send_count=1,
-        expires_at=now + timedelta(seconds=deps.settings.invitation_ttl_seconds), delivery="sent",
-        token_hash=token_hash, **{name: value for name, value in extra.items() if value is not None},
+    invitation = new_invitation_item(
+        new_id("inv"), account_id, email, role, stored_grant(role, permissions), token_hash, now,
+        now + timedelta(seconds=deps.settings.invitation_ttl_seconds),
+        invited_by=inviter.user_id if inviter else None, invited_by_name=inviter.name if inviter else None,
+        details=details,
     )  # fmt: skip
-    set_expiry_keys(invitation)
     return NewInvitation(invitation, link_item(token_hash, invitation), replaces), raw
 
 
@@ -87,15 +77,16 @@ def _check_profile(body: InviteIn) -> None:
         raise validation_error(profile_given[0], "profile fields go with a single email only")
 
 
-def invite(deps: Deps, principal: Principal, account_id: str, body: InviteIn) -> InviteResults:
+def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> InviteResults:
     """One result per input email, in input order. Emails go out concurrently after the writes."""
     _check_profile(body)
     now = deps.now()
+    account_id = account.account_id
     screened = screen_emails(body.emails)
-    claims = deps.store.claims(account_id, [s.email for s in screened if s.reason is None])
-    extra = {"message": body.message, **{name: getattr(body, name) for name in PROFILE_FIELDS}}
-    reasons: dict[int, str] = {}
-    created: dict[int, tuple[NewInvitation, str]] = {}
+    claims = deps.store.invitations.claims(account_id, [s.email for s in screened if s.reason is None])
+    details = {"message": body.message, **profile_of(body)}
+    reasons: dict[int, SkipReason] = {}
+    created: dict[int, Sendable] = {}
     for index, entry in enumerate(screened):
         claim = claims.get(entry.email)
         reason = entry.reason or (claim_reason(claim.holder, claim.expires_at, now) if claim else None)
@@ -104,13 +95,13 @@ def invite(deps: Deps, principal: Principal, account_id: str, body: InviteIn) ->
             continue
         replaces = claim.ref_id if claim is not None else None
         created[index] = new_invitation(
-            deps, account_id, entry.email, body.role, body.permissions, principal.user, extra, replaces
+            deps, account_id, entry.email, body.role, list(body.permissions), caller, details, replaces
         )
-    lost = deps.store.create_invitations([new for new, _ in created.values()], now)
+    lost = deps.store.invitations.create_invitations([new for new, _ in created.values()], now)
     for index in [i for i, (new, _) in created.items() if new.invitation.email in lost]:
         reasons[index] = "already_invited"
         del created[index]
-    _send(deps, principal, account_id, list(created.values()))
+    send_invitations(deps, account.name, list(created.values()))
     return InviteResults(
         results=[
             InviteResult(email=entry.email, status="skipped", reason=reasons[index])
@@ -125,22 +116,25 @@ def invite(deps: Deps, principal: Principal, account_id: str, body: InviteIn) ->
     )
 
 
-def _send(deps: Deps, principal: Principal, account_id: str, sent: list[tuple[NewInvitation, str]]) -> None:
+def send_invitations(deps: Deps, account_name: str, sent: list[Sendable]) -> None:
+    """Emails the stored invitations (concurrently); an email that fails leaves its invitation stored with
+    `delivery: "failed"`, to be resent."""
     if not sent:
         return
-    name = principal.account_item().name
-    emails = [invitation_email(deps, new.invitation, raw, name) for new, raw in sent]
+    emails = [invitation_email(deps, new.invitation, raw, account_name) for new, raw in sent]
     delivered = deliver_all(deps.mailer, emails)
     failed = [new.invitation for (new, _), ok in zip(sent, delivered, strict=True) if not ok]
     for invitation in failed:
         invitation.delivery = "failed"
-    deps.store.mark_undelivered(failed)
+    deps.store.invitations.mark_undelivered(failed)
 
 
 def list_invitations(deps: Deps, account_id: str, query: InvitationListQuery) -> InvitationPage:
     now = deps.now()
     matching = [
-        i for i in deps.store.invitations_of(account_id) if status_of(i.expires_at, now) == query.status
+        i
+        for i in deps.store.invitations.invitations_of(account_id)
+        if status_of(i.expires_at, now) == query.status
     ]
     items, cursor = page(
         matching,
@@ -155,16 +149,18 @@ def list_invitations(deps: Deps, account_id: str, query: InvitationListQuery) ->
 
 def _find(deps: Deps, account_id: str, invitation_id: str) -> InvitationItem:
     invitation = (
-        deps.store.get_invitation(account_id, invitation_id) if keys.is_valid_id(invitation_id) else None
+        deps.store.invitations.get_invitation(account_id, invitation_id)
+        if keys.is_valid_id(invitation_id)
+        else None
     )
     if invitation is None:
         raise not_found("invitation")
     return invitation
 
 
-def resend(deps: Deps, principal: Principal, account_id: str, invitation_id: str) -> Invitation:
+def resend(deps: Deps, account: AccountItem, invitation_id: str) -> Invitation:
     """A new link and a new expiry; the old link stops working. At most once a minute."""
-    invitation = _find(deps, account_id, invitation_id)
+    invitation = _find(deps, account.account_id, invitation_id)
     now = deps.now()
     wait = invitation.last_sent_at + RESEND_INTERVAL - now
     if wait.total_seconds() > 0:
@@ -175,16 +171,13 @@ def resend(deps: Deps, principal: Principal, account_id: str, invitation_id: str
     invitation.expires_at = now + timedelta(seconds=deps.settings.invitation_ttl_seconds)
     invitation.send_count = int(invitation.send_count) + 1
     invitation.delivery = "sent"
-    if not deps.store.resend(
-        invitation, old_hash, link_item(invitation.token_hash, invitation), now - RESEND_INTERVAL
-    ):
+    new_link = link_item(invitation.token_hash, invitation)
+    if not deps.store.invitations.resend(invitation, old_hash, new_link, now - RESEND_INTERVAL):
         raise AppError("conflict", "The invitation changed while resending; reload it and try again.")
-    if not deliver(deps.mailer, invitation_email(deps, invitation, raw, principal.account_item().name)):
-        invitation.delivery = "failed"
-        deps.store.mark_undelivered([invitation])
+    send_invitations(deps, account.name, [(NewInvitation(invitation, new_link), raw)])
     return Invitation.of(invitation, now)
 
 
 def revoke(deps: Deps, account_id: str, invitation_id: str) -> None:
-    if not deps.store.revoke(_find(deps, account_id, invitation_id)):
+    if not deps.store.invitations.revoke(_find(deps, account_id, invitation_id)):
         raise not_found("invitation")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from chalicelib.api.access import Principal
 from chalicelib.deps import Deps
+from chalicelib.domain.caller import Caller
 from chalicelib.domain.paging import as_sort_text, page
 from chalicelib.domain.permissions import stored_grant
 from chalicelib.errors import AppError, not_found
@@ -12,7 +12,9 @@ from chalicelib.services.password_reset import send_reset_link
 from chalicelib.store import keys
 from chalicelib.store.models import MembershipItem, UserItem, format_time
 
-OWNER_IMMUTABLE = AppError("owner_immutable", "The owner cannot be changed, deactivated or removed.")
+
+def owner_immutable() -> AppError:
+    return AppError("owner_immutable", "The owner cannot be changed, deactivated or removed.")
 
 
 def _sort_value(member: Member, column: str) -> str:
@@ -23,8 +25,8 @@ def _sort_value(member: Member, column: str) -> str:
 def list_members(deps: Deps, account_id: str, query: MemberListQuery) -> MemberPage:
     """Every member read and sorted in memory (one Query and one BatchGetItem per 100 members), so any
     column sorts and the keyset cursor stays stable across pages."""
-    memberships = [m for m in deps.store.members_of(account_id) if query.status in (None, m.status)]
-    users = deps.store.users(m.user_id for m in memberships)
+    memberships = [m for m in deps.store.members.members_of(account_id) if query.status in (None, m.status)]
+    users = deps.store.users.users(m.user_id for m in memberships)
     members = [Member.of_pair(users[m.user_id], m) for m in memberships if m.user_id in users]
     items, cursor = page(
         members,
@@ -38,7 +40,9 @@ def list_members(deps: Deps, account_id: str, query: MemberListQuery) -> MemberP
 
 
 def _find(deps: Deps, account_id: str, user_id: str) -> tuple[MembershipItem, UserItem]:
-    membership, user = deps.store.member(account_id, user_id) if keys.is_valid_id(user_id) else (None, None)
+    membership, user = (
+        deps.store.members.member(account_id, user_id) if keys.is_valid_id(user_id) else (None, None)
+    )
     if membership is None or user is None:
         raise not_found("member")
     return membership, user
@@ -52,7 +56,7 @@ def get_member(deps: Deps, account_id: str, user_id: str) -> Member:
 def update_member(deps: Deps, account_id: str, user_id: str, body: MemberUpdateIn) -> Member:
     membership, user = _find(deps, account_id, user_id)
     if membership.role == "owner":
-        raise OWNER_IMMUTABLE
+        raise owner_immutable()
     role = body.role or membership.role
     if body.permissions is not None:
         granted = body.permissions
@@ -62,28 +66,28 @@ def update_member(deps: Deps, account_id: str, user_id: str, body: MemberUpdateI
     return Member.of_pair(user, membership)
 
 
-def set_status(deps: Deps, principal: Principal, account_id: str, user_id: str, status: str) -> Member:
+def set_status(deps: Deps, caller: Caller, account_id: str, user_id: str, status: str) -> Member:
     membership, user = _find(deps, account_id, user_id)
     if membership.role == "owner":
-        raise OWNER_IMMUTABLE
-    if status == "deactivated" and user_id == principal.user_id:
+        raise owner_immutable()
+    if status == "deactivated" and user_id == caller.user_id:
         raise AppError("conflict", "You cannot deactivate yourself; ask another admin, or leave the account.")
     _save(deps, membership, status=status)
     return Member.of_pair(user, membership)
 
 
 def _save(deps: Deps, membership: MembershipItem, **changes: object) -> None:
-    if not deps.store.update_member(membership, **changes):
+    if not deps.store.members.update_member(membership, **changes):
         # It became the owner (ownership transfer) or was removed between our read and write.
-        current = deps.store.get_membership(membership.account_id, membership.user_id)
-        raise OWNER_IMMUTABLE if current is not None and current.role == "owner" else not_found("member")
+        current = deps.store.members.get_membership(membership.account_id, membership.user_id)
+        raise owner_immutable() if current is not None and current.role == "owner" else not_found("member")
 
 
 def remove_member(deps: Deps, account_id: str, user_id: str) -> None:
     membership, user = _find(deps, account_id, user_id)
     if membership.role == "owner":
-        raise OWNER_IMMUTABLE
-    if not deps.store.remove_member(membership, user.email):
+        raise owner_immutable()
+    if not deps.store.members.remove_member(membership, user.email):
         raise not_found("member")
 
 

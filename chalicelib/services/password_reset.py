@@ -11,9 +11,8 @@ from chalicelib.errors import AppError, not_found
 from chalicelib.mail.mailer import OutgoingEmail, deliver
 from chalicelib.mail.templates import render
 from chalicelib.security.links import hash_link_token, is_link_token_shape, new_link_token
-from chalicelib.store import keys
 from chalicelib.store.models import LinkItem, format_time
-from chalicelib.store.users import reset_window
+from chalicelib.store.users import new_reset_link, reset_window
 
 log = logging.getLogger(__name__)
 PORTAL_NAME = "client portal"
@@ -22,14 +21,14 @@ PORTAL_NAME = "client portal"
 def request_reset(deps: Deps, email: str) -> None:
     """Answers the same whether or not the email has a login; only an existing one gets an email, at most
     MAX_RESET_EMAILS an hour (past that, silently none: a different answer would tell who has a login)."""
-    login = deps.store.login_state(email)[0]
+    login = deps.store.users.login_state(email)[0]
     if login is None:
         return
     previous = reset_window(login)
     counted = count_one_more(previous, deps.now(), MAX_RESET_EMAILS, RESET_WINDOW)
     if counted is not None:
         link, raw = _reset_link(deps, login.user_id, email)
-        if deps.store.save_counted_reset_link(link, login, counted, previous):
+        if deps.store.users.save_counted_reset_link(link, login, counted, previous):
             deliver(deps.mailer, _reset_email(deps, link, raw))
             return
     log.info("password reset email withheld: the address's hourly limit is reached")
@@ -38,18 +37,14 @@ def request_reset(deps: Deps, email: str) -> None:
 def send_reset_link(deps: Deps, user_id: str, email: str) -> bool:
     """An admin's reset for a member: not counted against the public form's limit."""
     link, raw = _reset_link(deps, user_id, email)
-    deps.store.save_link(link)
+    deps.store.users.save_link(link)
     return deliver(deps.mailer, _reset_email(deps, link, raw))
 
 
 def _reset_link(deps: Deps, user_id: str, email: str) -> tuple[LinkItem, str]:
     expires_at = deps.now() + timedelta(seconds=deps.settings.password_reset_ttl_seconds)
     raw, token_hash = new_link_token()
-    pk, sk = keys.link(token_hash)
-    link = LinkItem(
-        pk, sk, purpose="password_reset", expires_at=expires_at, email=email, user_id=user_id, ttl=expires_at
-    )
-    return link, raw
+    return new_reset_link(token_hash, user_id, email, expires_at), raw
 
 
 def _reset_email(deps: Deps, link: LinkItem, raw: str) -> OutgoingEmail:
@@ -68,11 +63,11 @@ def _reset_email(deps: Deps, link: LinkItem, raw: str) -> OutgoingEmail:
 def confirm_reset(deps: Deps, token: str, new_password: str) -> None:
     if not is_link_token_shape(token):
         raise not_found("reset link")
-    link = deps.store.get_link(hash_link_token(token))
+    link = deps.store.users.get_link(hash_link_token(token))
     if link is None or link.purpose != "password_reset":
         raise not_found("reset link")
     if deps.now() >= link.expires_at:
         raise AppError("token_expired", "This reset link has expired; ask for a new one.")
-    if not deps.store.reset_password(link, deps.passwords.hash(new_password)):
+    if not deps.store.users.reset_password(link, deps.passwords.hash(new_password)):
         raise not_found("reset link")
-    deps.store.clear_login_failures(link.email)
+    deps.store.users.clear_login_failures(link.email)

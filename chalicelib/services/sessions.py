@@ -18,28 +18,28 @@ def verify_credentials(deps: Deps, email: str, password: str) -> LoginItem:
     """The login when the password is right. Unknown email and wrong password answer alike, after the
     same argon2 work, and both count towards the email's lockout."""
     now = deps.now()
-    login_item, failures = deps.store.login_state(email)
+    login_item, failures = deps.store.users.login_state(email)
     wait = retry_after_seconds(failures, now)
     if wait is not None:
         raise rate_limited(wait, "Too many failed logins for this email; try again later.")
     matched = deps.passwords.verify(login_item.password_hash if login_item else None, password)
     if login_item is None or not matched:
-        deps.store.record_login_failure(email, now)
+        deps.store.users.record_login_failure(email, now)
         raise AppError("invalid_credentials", BAD_CREDENTIALS)
     if failures is not None:
-        deps.store.clear_login_failures(email)
+        deps.store.users.clear_login_failures(email)
     return login_item
 
 
 def login(deps: Deps, email: str, password: str) -> LoginOut:
     login_item = verify_credentials(deps, email, password)
     now = deps.now()
-    user, memberships = deps.store.user_with_memberships(login_item.user_id)
+    user, memberships = deps.store.users.user_with_memberships(login_item.user_id)
     if user is None:  # the index trails the table by moments after sign-up
-        user = deps.store.get_user(login_item.user_id)
+        user = deps.store.users.get_user(login_item.user_id)
         if user is None:
             raise AppError("invalid_credentials", BAD_CREDENTIALS)
-    deps.store.record_login(user.user_id, now)
+    deps.store.users.record_login(user.user_id, now)
     user.last_login_at = now
     issued = deps.tokens.issue(user.user_id, int(login_item.token_version), now)
     return LoginOut(
@@ -53,19 +53,22 @@ def login(deps: Deps, email: str, password: str) -> LoginOut:
 def logout(deps: Deps, claims: TokenClaims | None) -> None:
     if claims is None:
         raise unauthenticated()
-    deps.store.revoke_token(claims.token_id, claims.expires_at)
+    deps.store.users.revoke_token(claims.token_id, claims.expires_at)
 
 
 def me(deps: Deps, user: UserItem) -> MeOut:
-    return MeOut(user=User.of(user), accounts=account_refs(deps.store.memberships_of_user(user.user_id)))
+    return MeOut(
+        user=User.of(user), accounts=account_refs(deps.store.users.memberships_of_user(user.user_id))
+    )
 
 
 def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:
-    return User.of(deps.store.update_profile(user.user_id, changes))
+    return User.of(deps.store.users.update_profile(user.user_id, changes))
 
 
 def change_password(deps: Deps, user: UserItem, current_password: str, new_password: str) -> TokenOut:
     verify_credentials(deps, user.email, current_password)
-    version = deps.store.change_password(user, deps.passwords.hash(new_password))
-    issued = deps.tokens.issue(user.user_id, version, deps.now())
+    if not deps.store.users.change_password(user, deps.passwords.hash(new_password)):
+        raise AppError("conflict", "The password was changed at the same time; try again.")
+    issued = deps.tokens.issue(user.user_id, int(user.token_version) + 1, deps.now())
     return TokenOut(access_token=issued.token, expires_at=issued.claims.expires_at)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from chalicelib.domain.recipients import AccountPeople
 from chalicelib.store import keys
 from chalicelib.store.models import (
@@ -12,7 +14,19 @@ from chalicelib.store.models import (
     Item,
     MembershipItem,
 )
-from chalicelib.store.table import ConditionalTransaction, get_item
+from chalicelib.store.table import get_item
+from chalicelib.store.tx import Outcome, Tx
+
+
+def new_contact_item(
+    contact_id: str, account_id: str, email: str, preferences: list[str], details: dict[str, str | None],
+    now: datetime,
+) -> ContactItem:  # fmt: skip
+    return ContactItem(
+        *keys.contact(account_id, contact_id), contact_id=contact_id, account_id=account_id, email=email,
+        email_preferences=preferences, created_at=now,
+        **{name: value for name, value in details.items() if value is not None},
+    )  # fmt: skip
 
 
 def contact_email_item(contact: ContactItem) -> ContactEmailItem:
@@ -29,34 +43,37 @@ class ContactStore:
     def get_contact(self, account_id: str, contact_id: str) -> ContactItem | None:
         return get_item(ContactItem, keys.contact(account_id, contact_id))
 
-    def create_contact(self, contact: ContactItem) -> bool:
-        """False when the email is already a contact of the account."""
-        attempt = ConditionalTransaction()
-        with attempt as tx:
-            tx.save(contact_email_item(contact), condition=ContactEmailItem.pk.does_not_exist())
-            tx.save(contact, condition=ContactItem.pk.does_not_exist())
-        return attempt.committed
+    def create_contact(self, contact: ContactItem) -> Outcome:
+        """Fails ("contact_exists") when the email is already a contact of the account."""
+        tx = Tx().put(
+            contact_email_item(contact),
+            condition=ContactEmailItem.pk.does_not_exist(),
+            label="contact_exists",
+        )
+        tx.put(contact, condition=ContactItem.pk.does_not_exist())
+        return tx.commit()
 
-    def save_contact(self, contact: ContactItem, previous_email: str) -> bool:
-        """Store the edited contact; a changed email moves its uniqueness item. False if the new email is
-        already another contact's, or the contact is gone."""
-        attempt = ConditionalTransaction()
-        with attempt as tx:
-            if contact.email != previous_email:
-                tx.delete(ContactEmailItem(*keys.contact_email(contact.account_id, previous_email)))
-                tx.save(contact_email_item(contact), condition=ContactEmailItem.pk.does_not_exist())
-            tx.save(contact, condition=ContactItem.pk.exists())
-        return attempt.committed
-
-    def delete_contact(self, contact: ContactItem) -> bool:
-        attempt = ConditionalTransaction()
-        with attempt as tx:
-            tx.delete(contact, condition=ContactItem.pk.exists())
-            tx.delete(
-                ContactEmailItem(*keys.contact_email(contact.account_id, contact.email)),
-                condition=ContactEmailItem.contact_id == contact.contact_id,
+    def save_contact(self, contact: ContactItem, previous_email: str) -> Outcome:
+        """Store the edited contact; a changed email moves its uniqueness item. Fails with "contact_exists"
+        if the new email is already another contact's, "gone" if the contact was deleted."""
+        tx = Tx()
+        if contact.email != previous_email:
+            tx.delete(ContactEmailItem(*keys.contact_email(contact.account_id, previous_email)))
+            tx.put(
+                contact_email_item(contact),
+                condition=ContactEmailItem.pk.does_not_exist(),
+                label="contact_exists",
             )
-        return attempt.committed
+        tx.put(contact, condition=ContactItem.pk.exists(), label="gone")
+        return tx.commit()
+
+    def delete_contact(self, contact: ContactItem) -> Outcome:
+        tx = Tx().delete(contact, condition=ContactItem.pk.exists())
+        tx.delete(
+            ContactEmailItem(*keys.contact_email(contact.account_id, contact.email)),
+            condition=ContactEmailItem.contact_id == contact.contact_id,
+        )
+        return tx.commit()
 
     def account_people(self, account_id: str) -> AccountPeople | None:
         """The owner, members by status and contacts with their categories, from one Query of the account's

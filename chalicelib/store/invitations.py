@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
-from pynamodb.exceptions import TransactWriteError
+from typing import Any
 
 from chalicelib.store import keys
 from chalicelib.store.models import (
@@ -20,12 +19,16 @@ from chalicelib.store.models import (
     LoginItem,
     MembershipItem,
     UserItem,
+    format_time,
 )
-from chalicelib.store.table import ConditionalTransaction, get_item, get_items, transaction
+from chalicelib.store.table import get_item, get_items
+from chalicelib.store.tx import Outcome, Tx
 
 # 4 items per invitation (invitation, link, claim, and the expired invitation a claim may replace):
 # 25 invitations fill a 100-item transaction.
 INVITATIONS_PER_TRANSACTION = 25
+# 3 items per expired invitation (invitation, link, claim): 33 fill a transaction.
+PURGED_PER_TRANSACTION = 33
 
 
 @dataclass
@@ -33,6 +36,23 @@ class NewInvitation:
     invitation: InvitationItem
     link: LinkItem
     replaces: str | None = None  # id of an expired invitation whose claim this one takes over
+
+
+def new_invitation_item(
+    invitation_id: str, account_id: str, email: str, role: str, permissions: list[str], token_hash: str,
+    now: datetime, expires_at: datetime, invited_by: str | None, invited_by_name: str | None,
+    details: dict[str, Any],
+) -> InvitationItem:  # fmt: skip
+    """A pending invitation with its expiry index keys; `details`: its optional fields (message, profile)."""
+    invitation = InvitationItem(
+        *keys.invitation(account_id, invitation_id), invitation_id=invitation_id, account_id=account_id,
+        email=email, role=role, permissions=permissions, invited_by=invited_by,
+        invited_by_name=invited_by_name, created_at=now, last_sent_at=now, send_count=1,
+        expires_at=expires_at, delivery="sent", token_hash=token_hash,
+        **{name: value for name, value in details.items() if value is not None},
+    )  # fmt: skip
+    set_expiry_keys(invitation)
+    return invitation
 
 
 def claim_item(
@@ -43,26 +63,34 @@ def claim_item(
 
 
 def link_item(token_hash: str, invitation: InvitationItem) -> LinkItem:
-    pk, sk = keys.link(token_hash)
     return LinkItem(
-        pk,
-        sk,
-        purpose="invitation",
-        expires_at=invitation.expires_at,
-        email=invitation.email,
-        account_id=invitation.account_id,
-        invitation_id=invitation.invitation_id,
+        *keys.link(token_hash), purpose="invitation", expires_at=invitation.expires_at,
+        email=invitation.email, account_id=invitation.account_id, invitation_id=invitation.invitation_id,
         ttl=invitation.expires_at,
-    )
+    )  # fmt: skip
 
 
 def set_expiry_keys(invitation: InvitationItem) -> None:
-    from chalicelib.store.models import format_time
-
     invitation.gsi2pk, invitation.gsi2sk = keys.invitation_expiry_gsi2(
         invitation.invitation_id, format_time(invitation.expires_at)
     )
     invitation.ttl = invitation.expires_at
+
+
+def add_invitation(tx: Tx, entry: NewInvitation, now: datetime | None = None) -> None:
+    """The invitation, its link and its claim on the email, labelled with the email: a claim already taken
+    (by a member, or a pending invitation) fails the write. With `replaces`, the claim of that expired
+    invitation is taken over and the expired invitation deleted."""
+    inv = entry.invitation
+    claim = claim_item(inv.account_id, inv.email, "invitation", inv.invitation_id, inv.expires_at)
+    if entry.replaces and now is not None:
+        free = (EmailClaimItem.ref_id == entry.replaces) & (EmailClaimItem.expires_at <= now)
+        tx.delete(InvitationItem(*keys.invitation(inv.account_id, entry.replaces)))
+    else:
+        free = EmailClaimItem.pk.does_not_exist()
+    tx.put(claim, condition=free, label=inv.email)
+    tx.put(inv, condition=InvitationItem.pk.does_not_exist(), label=inv.email)
+    tx.put(entry.link, condition=LinkItem.pk.does_not_exist(), label=inv.email)
 
 
 class InvitationStore:
@@ -77,43 +105,18 @@ class InvitationStore:
         for start in range(0, len(new), INVITATIONS_PER_TRANSACTION):
             pending = new[start : start + INVITATIONS_PER_TRANSACTION]
             while pending:
-                losers = self._write_chunk(pending, now)
-                if not losers:
+                tx = Tx()
+                for entry in pending:
+                    add_invitation(tx, entry, now)
+                outcome = tx.commit()
+                if outcome.committed:
                     break
+                losers = set(outcome.failed) & {entry.invitation.email for entry in pending}
+                if not losers:  # cancelled by a concurrent transaction only: let the caller's retry decide
+                    raise RuntimeError(f"invitations not written: {sorted(outcome.failed)}")
                 lost |= losers
                 pending = [n for n in pending if n.invitation.email not in losers]
         return lost
-
-    def _write_chunk(self, chunk: list[NewInvitation], now: datetime) -> set[str]:
-        try:
-            with transaction() as tx:
-                for entry in chunk:
-                    inv = entry.invitation
-                    claim = claim_item(
-                        inv.account_id, inv.email, "invitation", inv.invitation_id, inv.expires_at
-                    )
-                    if entry.replaces:
-                        free = (EmailClaimItem.ref_id == entry.replaces) & (EmailClaimItem.expires_at <= now)
-                        old_pk, old_sk = keys.invitation(inv.account_id, entry.replaces)
-                        tx.delete(InvitationItem(old_pk, old_sk))
-                    else:
-                        free = EmailClaimItem.pk.does_not_exist()
-                    tx.save(claim, condition=free)
-                    tx.save(inv, condition=InvitationItem.pk.does_not_exist())
-                    tx.save(entry.link, condition=LinkItem.pk.does_not_exist())
-        except TransactWriteError as error:
-            if error.cause_response_code != "TransactionCanceledException":
-                raise
-            reasons = error.cancellation_reasons or []
-            failed = {
-                i for i, reason in enumerate(reasons) if reason and reason.code == "ConditionalCheckFailed"
-            }
-            ranges = zip(chunk, _item_ranges(chunk), strict=True)
-            losers = {entry.invitation.email for entry, items in ranges if failed & items}
-            if not losers:
-                raise
-            return losers
-        return set()
 
     def get_invitation(self, account_id: str, invitation_id: str) -> InvitationItem | None:
         return get_item(InvitationItem, keys.invitation(account_id, invitation_id))
@@ -124,44 +127,38 @@ class InvitationStore:
 
     def mark_undelivered(self, invitations: list[InvitationItem]) -> None:
         for invitation in invitations:
-            invitation.update(
-                actions=[InvitationItem.delivery.set("failed")], condition=InvitationItem.pk.exists()
-            )
+            Tx().update(
+                invitation, [InvitationItem.delivery.set("failed")], condition=InvitationItem.pk.exists()
+            ).commit()
 
     def resend(
         self, invitation: InvitationItem, old_hash: str, new_link: LinkItem, not_sent_since: datetime
-    ) -> bool:
+    ) -> Outcome:
         """Stores the invitation as the caller changed it (new token hash, expiry, count) with its new link,
-        in one transaction; False if it was resent, revoked or accepted meanwhile."""
+        in one transaction; fails if it was resent, revoked or accepted meanwhile."""
         set_expiry_keys(invitation)
-        claim_pk, claim_sk = keys.email_claim(invitation.account_id, invitation.email)
-        attempt = ConditionalTransaction()
-        with attempt as tx:
-            tx.save(
-                invitation,
-                condition=(InvitationItem.token_hash == old_hash)
-                & (InvitationItem.last_sent_at <= not_sent_since),
-            )
-            tx.delete(LinkItem(*keys.link(old_hash)))
-            tx.save(new_link, condition=LinkItem.pk.does_not_exist())
-            tx.update(
-                EmailClaimItem(claim_pk, claim_sk),
-                actions=[EmailClaimItem.expires_at.set(invitation.expires_at)],
-                condition=EmailClaimItem.ref_id == invitation.invitation_id,
-            )
-        return attempt.committed
+        tx = Tx().put(
+            invitation,
+            condition=(InvitationItem.token_hash == old_hash)
+            & (InvitationItem.last_sent_at <= not_sent_since),
+        )
+        tx.delete(LinkItem(*keys.link(old_hash)))
+        tx.put(new_link, condition=LinkItem.pk.does_not_exist())
+        tx.update(
+            EmailClaimItem(*keys.email_claim(invitation.account_id, invitation.email)),
+            [EmailClaimItem.expires_at.set(invitation.expires_at)],
+            condition=EmailClaimItem.ref_id == invitation.invitation_id,
+        )
+        return tx.commit()
 
-    def revoke(self, invitation: InvitationItem) -> bool:
-        claim_pk, claim_sk = keys.email_claim(invitation.account_id, invitation.email)
-        attempt = ConditionalTransaction()
-        with attempt as tx:
-            tx.delete(invitation, condition=InvitationItem.pk.exists())
-            tx.delete(LinkItem(*keys.link(invitation.token_hash)))
-            tx.delete(
-                EmailClaimItem(claim_pk, claim_sk),
-                condition=EmailClaimItem.ref_id == invitation.invitation_id,
-            )
-        return attempt.committed
+    def revoke(self, invitation: InvitationItem) -> Outcome:
+        tx = Tx().delete(invitation, condition=InvitationItem.pk.exists())
+        tx.delete(LinkItem(*keys.link(invitation.token_hash)))
+        tx.delete(
+            EmailClaimItem(*keys.email_claim(invitation.account_id, invitation.email)),
+            condition=EmailClaimItem.ref_id == invitation.invitation_id,
+        )
+        return tx.commit()
 
     def invitation_context(
         self, link: LinkItem
@@ -187,61 +184,49 @@ class InvitationStore:
         now: datetime,
         new_user: tuple[UserItem, LoginItem] | None,
         existing_user_id: str | None,
-    ) -> str | None:
-        """Uses the invitation exactly once: None on success, else the reason it could not be used
-        ("used", "email_taken", "already_member", "owner_taken")."""
+    ) -> Outcome:
+        """Uses the invitation exactly once. Failure labels: "used" (accepted, revoked, resent or expired
+        meanwhile), "already_member", "owner_taken", "email_taken" (a login was created meanwhile)."""
         account_id, email, user_id = invitation.account_id, invitation.email, membership.user_id
-        blame: list[str] = []  # per transaction item, in order: what its failed condition means
-        try:
-            with transaction() as tx:
-                tx.delete(
-                    invitation,
-                    condition=(InvitationItem.token_hash == invitation.token_hash)
-                    & (InvitationItem.expires_at > now),
-                )
-                tx.delete(LinkItem(*keys.link(invitation.token_hash)))
-                tx.save(
-                    claim_item(account_id, email, "member", user_id, None),
-                    condition=EmailClaimItem.ref_id == invitation.invitation_id,
-                )
-                tx.save(membership, condition=MembershipItem.pk.does_not_exist())
-                blame += ["used", "used", "used", "already_member"]
-                account_actions = [AccountItem.member_count.add(1)]
-                account_condition = AccountItem.pk.exists()
-                if invitation.role == "owner":
-                    account_actions.append(AccountItem.owner_user_id.set(user_id))
-                    account_condition &= AccountItem.owner_user_id.does_not_exist()
-                tx.update(
-                    AccountItem(*keys.account(account_id)),
-                    actions=account_actions,
-                    condition=account_condition,
-                )
-                blame.append("owner_taken")
-                if new_user is not None:
-                    user, login = new_user
-                    tx.save(login, condition=LoginItem.pk.does_not_exist())
-                    tx.save(user, condition=UserItem.pk.does_not_exist())
-                    blame += ["email_taken", "email_taken"]
-                elif existing_user_id is not None:
-                    tx.update(
-                        UserItem(*keys.user(existing_user_id)),
-                        actions=[UserItem.last_login_at.set(now)],
-                        condition=UserItem.pk.exists(),
-                    )
-                    blame.append("used")
-        except TransactWriteError as error:
-            if error.cause_response_code != "TransactionCanceledException":
-                raise
-            for meaning, reason in zip(blame, error.cancellation_reasons or [], strict=False):
-                if reason is not None and reason.code == "ConditionalCheckFailed":
-                    return meaning
-            return "used"
-        return None
+        tx = Tx().delete(
+            invitation,
+            condition=(InvitationItem.token_hash == invitation.token_hash)
+            & (InvitationItem.expires_at > now),
+            label="used",
+        )
+        tx.delete(LinkItem(*keys.link(invitation.token_hash)))
+        tx.put(
+            claim_item(account_id, email, "member", user_id, None),
+            condition=EmailClaimItem.ref_id == invitation.invitation_id,
+            label="used",
+        )
+        tx.put(membership, condition=MembershipItem.pk.does_not_exist(), label="already_member")
+        account_actions = [AccountItem.member_count.add(1)]
+        account_condition = AccountItem.pk.exists()
+        if invitation.role == "owner":
+            account_actions.append(AccountItem.owner_user_id.set(user_id))
+            account_condition &= AccountItem.owner_user_id.does_not_exist()
+        tx.update(
+            AccountItem(*keys.account(account_id)),
+            account_actions,
+            condition=account_condition,
+            label="owner_taken",
+        )
+        if new_user is not None:
+            user, login = new_user
+            tx.put(login, condition=LoginItem.pk.does_not_exist(), label="email_taken")
+            tx.put(user, condition=UserItem.pk.does_not_exist(), label="email_taken")
+        elif existing_user_id is not None:
+            tx.update(
+                UserItem(*keys.user(existing_user_id)),
+                [UserItem.last_login_at.set(now)],
+                condition=UserItem.pk.exists(),
+                label="used",
+            )
+        return tx.commit()
 
     def expired_invitations(self, now: datetime) -> list[InvitationItem]:
         """Query each expiry shard up to now: reads grow with what has expired, not with the table."""
-        from chalicelib.store.models import format_time
-
         bound = keys.expiry_upper_bound(format_time(now))
         found: list[InvitationItem] = []
         for partition in keys.expiry_partitions():
@@ -252,36 +237,25 @@ class InvitationStore:
         """Deletes expired invitations with their links and claims, 33 to a transaction; a chunk that a
         concurrent resend or accept cancels is retried one invitation at a time. Returns how many went."""
         deleted = 0
-        for start in range(0, len(invitations), 33):
-            chunk = invitations[start : start + 33]
-            if self._delete_expired_chunk(chunk, now):
+        for start in range(0, len(invitations), PURGED_PER_TRANSACTION):
+            chunk = invitations[start : start + PURGED_PER_TRANSACTION]
+            if _delete_expired(chunk, now):
                 deleted += len(chunk)
             elif len(chunk) > 1:
-                deleted += sum(self._delete_expired_chunk([one], now) for one in chunk)
+                deleted += sum(bool(_delete_expired([one], now)) for one in chunk)
         return deleted
 
-    def _delete_expired_chunk(self, chunk: list[InvitationItem], now: datetime) -> bool:
-        attempt = ConditionalTransaction()
-        with attempt as tx:
-            for invitation in chunk:
-                claim_pk, claim_sk = keys.email_claim(invitation.account_id, invitation.email)
-                tx.delete(
-                    InvitationItem(*keys.invitation(invitation.account_id, invitation.invitation_id)),
-                    condition=InvitationItem.expires_at <= now,
-                )
-                tx.delete(LinkItem(*keys.link(invitation.token_hash)))
-                tx.delete(
-                    EmailClaimItem(claim_pk, claim_sk),
-                    condition=EmailClaimItem.ref_id == invitation.invitation_id,
-                )
-        return attempt.committed
 
-
-def _item_ranges(chunk: list[NewInvitation]) -> list[set[int]]:
-    """Which transaction item positions belong to each invitation (for reading cancellation reasons)."""
-    ranges, position = [], 0
-    for entry in chunk:
-        size = 4 if entry.replaces else 3
-        ranges.append(set(range(position, position + size)))
-        position += size
-    return ranges
+def _delete_expired(chunk: list[InvitationItem], now: datetime) -> Outcome:
+    tx = Tx()
+    for invitation in chunk:
+        tx.delete(
+            InvitationItem(*keys.invitation(invitation.account_id, invitation.invitation_id)),
+            condition=InvitationItem.expires_at <= now,
+        )
+        tx.delete(LinkItem(*keys.link(invitation.token_hash)))
+        tx.delete(
+            EmailClaimItem(*keys.email_claim(invitation.account_id, invitation.email)),
+            condition=EmailClaimItem.ref_id == invitation.invitation_id,
+        )
+    return tx.commit()

@@ -1,4 +1,5 @@
-"""One object with one named method per access pattern (see the README's access-pattern table)."""
+"""The store: one repository per aggregate over the one table, each with one named method per access pattern
+(see the README's access-pattern table)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,15 @@ from chalicelib.store.table import bind, botocore_session
 from chalicelib.store.users import UserStore
 
 
-class Repository(UserStore, AccountStore, InvitationStore, MemberStore, ContactStore):
+class Store:
     def __init__(self, table_name: str, region: str, endpoint_url: str | None = None) -> None:
         bind(table_name, region, endpoint_url)
         self.table_name = table_name
+        self.users = UserStore()
+        self.accounts = AccountStore()
+        self.invitations = InvitationStore()
+        self.members = MemberStore()
+        self.contacts = ContactStore()
 
     def session(self) -> Any:
         """The process's one botocore session, for the other AWS clients."""

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from pynamodb.transactions import TransactWrite
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.store.keys import Key
 from chalicelib.store.models import Item
@@ -33,15 +33,18 @@ def bind(table_name: str, region: str, endpoint_url: str | None) -> None:
     Item.Meta.connect_timeout_seconds = 2
     Item.Meta.read_timeout_seconds = 4
     Item.Meta.max_retry_attempts = 3
-    # PynamoDB gives each model class its own connection and botocore client; one table needs one.
-    Item._connection = None
-    shared = Item._get_connection()  # builds no client yet: nothing touches AWS before the first call
+    # PynamoDB caches a connection (and so a botocore client) per model class, and a class without its own
+    # reads the base class's attribute: dropping every cached one and building the base's first makes all
+    # entities share one client. PynamoDB has no public hook for this; it is the one place we reach in.
     for model in _all_models():
-        model._connection = shared
+        if "_connection" in vars(model):
+            delattr(model, "_connection")
+    Item._get_connection()  # builds no client yet: nothing touches AWS before the first call
 
 
-def transaction() -> TransactWrite:
-    return TransactWrite(connection=Item._get_connection().connection)
+def connection() -> Connection:
+    """The low-level connection every model shares (transactions are sent through it)."""
+    return Item._get_connection().connection
 
 
 def get_item(model: type[T], key: Key) -> T | None:
@@ -85,41 +88,9 @@ def create_table(client: Any, table_name: str) -> None:
 def botocore_session() -> Any:
     """The botocore session PynamoDB makes its client from. Other AWS clients (SES) come from it too, so the
     process loads endpoint data and resolves credentials once."""
-    return Item._get_connection().connection.session
+    return connection().session
 
 
 def dynamodb_client() -> Any:
     """The botocore client every model shares (for instrumentation: counting round trips)."""
-    return Item._get_connection().connection.client
-
-
-class ConditionalTransaction:
-    """One TransactWriteItems whose conditions may fail: `committed` says whether it went through.
-
-        attempt = ConditionalTransaction()
-        with attempt as tx:
-            tx.delete(item, condition=...)
-        return attempt.committed
-
-    A cancelled transaction (a condition failed, or a conflicting transaction) is an answer, not an error;
-    anything else (throttling past retries, a dropped connection) still raises.
-    """
-
-    def __init__(self) -> None:
-        self.committed = False
-        self._tx: TransactWrite | None = None
-
-    def __enter__(self) -> TransactWrite:
-        self._tx = transaction()
-        return self._tx.__enter__()
-
-    def __exit__(self, exc_type: Any, exc: Any, traceback: Any) -> bool:
-        assert self._tx is not None
-        try:
-            self._tx.__exit__(exc_type, exc, traceback)
-        except TransactWriteError as error:
-            if error.cause_response_code == "TransactionCanceledException":
-                return True
-            raise
-        self.committed = exc_type is None
-        return False
+    return connection().client

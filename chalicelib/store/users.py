@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
-
 from chalicelib.domain.lockout import WINDOW, FailureWindow
-from chalicelib.errors import AppError
 from chalicelib.store import keys
 from chalicelib.store.keys import Key
 from chalicelib.store.models import (
@@ -22,7 +20,8 @@ from chalicelib.store.models import (
     RevokedTokenItem,
     UserItem,
 )
-from chalicelib.store.table import ConditionalTransaction, T, get_item, get_items
+from chalicelib.store.table import T, get_item, get_items
+from chalicelib.store.tx import Outcome, Tx
 
 
 @dataclass(frozen=True)
@@ -63,14 +62,20 @@ def new_user_items(
     return user, login
 
 
+def new_reset_link(token_hash: str, user_id: str, email: str, expires_at: datetime) -> LinkItem:
+    return LinkItem(
+        *keys.link(token_hash), purpose="password_reset", expires_at=expires_at, email=email, user_id=user_id,
+        ttl=expires_at,
+    )  # fmt: skip
+
+
 class UserStore:
-    def create_user(self, user: UserItem, login: LoginItem) -> bool:
-        """False when the email already has a login."""
-        attempt = ConditionalTransaction()
-        with attempt as tx:
-            tx.save(login, condition=LoginItem.pk.does_not_exist())
-            tx.save(user, condition=UserItem.pk.does_not_exist())
-        return attempt.committed
+    def create_user(self, user: UserItem, login: LoginItem) -> Outcome:
+        """Fails ("email_taken") when the email already has a login."""
+        tx = Tx()
+        tx.put(login, condition=LoginItem.pk.does_not_exist(), label="email_taken")
+        tx.put(user, condition=UserItem.pk.does_not_exist(), label="email_taken")
+        return tx.commit()
 
     def login_state(self, email: str) -> tuple[LoginItem | None, FailureWindow | None]:
         """The login for an email and its recent failures, in one BatchGetItem."""
@@ -82,39 +87,32 @@ class UserStore:
 
     def record_login_failure(self, email: str, now: datetime) -> None:
         """Count a failure atomically: in the current window, or as the first of a new one."""
-        pk, sk = keys.login_failures(email)
+        item = LoginFailuresItem(*keys.login_failures(email))
         cutoff = now - WINDOW
-        item = LoginFailuresItem(pk, sk)
-        expire = now + WINDOW + timedelta(minutes=1)
-        try:
-            item.update(
-                actions=[LoginFailuresItem.failure_count.add(1)],
-                condition=LoginFailuresItem.window_started_at > cutoff,
-            )
+        counted = Tx().update(
+            item,
+            [LoginFailuresItem.failure_count.add(1)],
+            condition=LoginFailuresItem.window_started_at > cutoff,
+        )
+        if counted.commit():
             return
-        except UpdateError as error:
-            if not _condition_failed(error):
-                raise
-        try:
-            item.update(
-                actions=[
-                    LoginFailuresItem.entity.set(LoginFailuresItem),  # an upsert: name the entity too
-                    LoginFailuresItem.failure_count.set(1),
-                    LoginFailuresItem.window_started_at.set(now),
-                    LoginFailuresItem.ttl.set(expire),
-                ],
-                condition=LoginFailuresItem.window_started_at.does_not_exist()
-                | (LoginFailuresItem.window_started_at <= cutoff),
-            )
-        except UpdateError as error:
-            if not _condition_failed(error):
-                raise
+        opened = Tx().update(
+            item,
+            [
+                LoginFailuresItem.entity.set(LoginFailuresItem),  # an upsert: name the entity too
+                LoginFailuresItem.failure_count.set(1),
+                LoginFailuresItem.window_started_at.set(now),
+                LoginFailuresItem.ttl.set(now + WINDOW + timedelta(minutes=1)),
+            ],
+            condition=LoginFailuresItem.window_started_at.does_not_exist()
+            | (LoginFailuresItem.window_started_at <= cutoff),
+        )
+        if not opened.commit():
             # A concurrent failure opened the new window first: count this one in it.
-            item.update(actions=[LoginFailuresItem.failure_count.add(1)])
+            Tx().update(item, [LoginFailuresItem.failure_count.add(1)]).commit()
 
     def clear_login_failures(self, email: str) -> None:
-        pk, sk = keys.login_failures(email)
-        LoginFailuresItem(pk, sk).delete()
+        Tx().delete(LoginFailuresItem(*keys.login_failures(email))).commit()
 
     def user_with_memberships(self, user_id: str) -> tuple[UserItem | None, list[MembershipItem]]:
         """Profile and every membership in one Query of the user's gsi1 partition."""
@@ -133,6 +131,11 @@ class UserStore:
 
     def get_user(self, user_id: str) -> UserItem | None:
         return get_item(UserItem, keys.user(user_id))
+
+    def users(self, user_ids: Iterable[str]) -> dict[str, UserItem]:
+        """Users by id, one BatchGetItem per 100."""
+        found = get_items(keys.user(user_id) for user_id in user_ids)
+        return {item.user_id: item for item in found.values() if isinstance(item, UserItem)}
 
     def auth_context(
         self, user_id: str, token_id: str, account_id: str | None = None, link_hash: str | None = None
@@ -159,12 +162,12 @@ class UserStore:
         )
 
     def revoke_token(self, token_id: str, expires_at: datetime) -> None:
-        pk, sk = keys.revoked_token(token_id)
-        RevokedTokenItem(pk, sk, ttl=expires_at).save()
+        Tx().put(RevokedTokenItem(*keys.revoked_token(token_id), ttl=expires_at)).commit()
 
     def record_login(self, user_id: str, now: datetime) -> None:
-        pk, sk = keys.user(user_id)
-        UserItem(pk, sk).update(actions=[UserItem.last_login_at.set(now)], condition=UserItem.pk.exists())
+        Tx().update(
+            UserItem(*keys.user(user_id)), [UserItem.last_login_at.set(now)], condition=UserItem.pk.exists()
+        ).commit()
 
     def update_profile(self, user_id: str, changes: dict[str, Any]) -> UserItem:
         pk, sk = keys.user(user_id)
@@ -175,79 +178,70 @@ class UserStore:
             for name, value in changes.items()
         ]
         if actions:
-            user.update(actions=actions, condition=UserItem.pk.exists())
+            Tx().update(user, actions, condition=UserItem.pk.exists()).commit()
             return user
         return self.get_user(user_id) or user
 
-    def change_password(self, user: UserItem, password_hash: str) -> int:
-        """New hash and a bumped token version, atomically; returns the new version. Two changes racing
-        from the same version: the second gets 409 rather than silently winning."""
-        login_pk, login_sk = keys.login(user.email)
-        attempt = ConditionalTransaction()
-        with attempt as tx:
-            tx.update(
-                LoginItem(login_pk, login_sk),
-                actions=[LoginItem.password_hash.set(password_hash), LoginItem.token_version.add(1)],
-                condition=LoginItem.user_id == user.user_id,
-            )
-            tx.update(
-                user,
-                actions=[UserItem.token_version.add(1)],
-                condition=UserItem.token_version == user.token_version,
-            )
-        if not attempt.committed:
-            raise AppError("conflict", "The password was changed at the same time; try again.")
-        return int(user.token_version) + 1
+    def change_password(self, user: UserItem, password_hash: str) -> Outcome:
+        """New hash and a bumped token version, atomically. Two changes racing from the same version: the
+        second fails ("changed") rather than silently winning."""
+        tx = Tx()
+        tx.update(
+            LoginItem(*keys.login(user.email)),
+            [LoginItem.password_hash.set(password_hash), LoginItem.token_version.add(1)],
+            condition=LoginItem.user_id == user.user_id,
+            label="changed",
+        )
+        tx.update(
+            UserItem(*keys.user(user.user_id)),
+            [UserItem.token_version.add(1)],
+            condition=UserItem.token_version == user.token_version,
+            label="changed",
+        )
+        return tx.commit()
 
     def save_link(self, link: LinkItem) -> None:
-        link.save()
+        Tx().put(link).commit()
 
     def save_counted_reset_link(
         self, link: LinkItem, login: LoginItem, counted: FailureWindow, previous: FailureWindow | None
-    ) -> bool:
+    ) -> Outcome:
         """The reset link, and the login's reset count moved from what was read to `counted`, in one
-        transaction: two requests racing cannot both spend the same slot. False if one did first."""
+        transaction: two requests racing cannot both spend the same slot. Fails if one did first."""
         if previous is None:
             unchanged = LoginItem.reset_window_started_at.does_not_exist()
         else:
             unchanged = (LoginItem.reset_window_started_at == previous.started_at) & (
                 LoginItem.reset_count == previous.count
             )
-        attempt = ConditionalTransaction()
-        with attempt as tx:
-            tx.save(link)
-            tx.update(
-                login,
-                actions=[
-                    LoginItem.reset_count.set(counted.count),
-                    LoginItem.reset_window_started_at.set(counted.started_at),
-                ],
-                condition=unchanged & (LoginItem.user_id == login.user_id),
-            )
-        return attempt.committed
+        tx = Tx().put(link)
+        tx.update(
+            login,
+            [
+                LoginItem.reset_count.set(counted.count),
+                LoginItem.reset_window_started_at.set(counted.started_at),
+            ],
+            condition=unchanged & (LoginItem.user_id == login.user_id),
+        )
+        return tx.commit()
 
     def get_link(self, token_hash: str) -> LinkItem | None:
         return get_item(LinkItem, keys.link(token_hash))
 
-    def reset_password(self, link: LinkItem, password_hash: str) -> bool:
-        """Use a reset link: delete it, set the hash, bump the token version. False if it was used first."""
-        login_pk, login_sk = keys.login(link.email)
-        user_pk, user_sk = keys.user(link.user_id or "")
-        attempt = ConditionalTransaction()
-        with attempt as tx:
-            tx.delete(link, condition=LinkItem.pk.exists())
-            tx.update(
-                LoginItem(login_pk, login_sk),
-                actions=[LoginItem.password_hash.set(password_hash), LoginItem.token_version.add(1)],
-                condition=LoginItem.user_id == link.user_id,
-            )
-            tx.update(
-                UserItem(user_pk, user_sk),
-                actions=[UserItem.token_version.add(1)],
-                condition=UserItem.pk.exists(),
-            )
-        return attempt.committed
-
-
-def _condition_failed(error: UpdateError) -> bool:
-    return error.cause_response_code == "ConditionalCheckFailedException"
+    def reset_password(self, link: LinkItem, password_hash: str) -> Outcome:
+        """Use a reset link: delete it, set the hash, bump the token version. Fails ("used") if it was used
+        first."""
+        tx = Tx().delete(link, condition=LinkItem.pk.exists(), label="used")
+        tx.update(
+            LoginItem(*keys.login(link.email)),
+            [LoginItem.password_hash.set(password_hash), LoginItem.token_version.add(1)],
+            condition=LoginItem.user_id == link.user_id,
+            label="used",
+        )
+        tx.update(
+            UserItem(*keys.user(link.user_id or "")),
+            [UserItem.token_version.add(1)],
+            condition=UserItem.pk.exists(),
+            label="used",
+        )
+        return tx.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import app  # noqa: F401  (registers every route)
+from chalicelib.api.access import OperatorOnly
 from chalicelib.api.http import ROUTES
 from chalicelib.config import ConfigError, load_settings
 from chalicelib.deps import use_deps
@@ -37,7 +38,7 @@ def test_wrong_types_in_every_field_of_every_body_are_400(api, world):
     checked = 0
     for route in [r for r in ROUTES if r.body is not None]:
         path = route.path.format(**ids)
-        auth = {"operator": True} if route.access.kind == "operator" else {"token": token}
+        auth = {"operator": True} if isinstance(route.access, OperatorOnly) else {"token": token}
         for field, schema in route.body.model_json_schema()["properties"].items():
             reply = api.call(route.method, path, {field: wrong_value(schema)}, **auth)
             assert reply.status == 400 and reply.code == "validation_error", (route.path, field, reply.body)

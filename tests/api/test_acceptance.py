@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-from chalicelib.api.access import ANONYMOUS
 from chalicelib.errors import AppError
 from chalicelib.schemas.invitations import AcceptIn
 from chalicelib.services.acceptance import accept
@@ -161,7 +160,7 @@ def test_concurrent_double_accept_yields_exactly_one_membership(api, deps):
     def attempt() -> None:
         start.wait()
         try:
-            accept(deps, ANONYMOUS, body)
+            accept(deps, None, body)
             outcomes.append("accepted")
         except AppError as error:
             outcomes.append(error.code)
@@ -174,4 +173,4 @@ def test_concurrent_double_accept_yields_exactly_one_membership(api, deps):
     assert outcomes.count("accepted") == 1, outcomes
     assert set(outcomes) <= {"accepted", "not_found", "conflict", "already_member"}
     assert api.get(f"/accounts/{account_id}", token=owner.token).body["member_count"] == 2
-    assert deps.store.login_state("ann@example.com")[0] is not None
+    assert deps.store.users.login_state("ann@example.com")[0] is not None

@@ -9,7 +9,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectionClosedError
 
-from chalicelib.api.access import Principal
+from chalicelib.services.auth import Session, signed_in
 from chalicelib.errors import AppError
 from chalicelib.schemas.invitations import InviteIn
 from chalicelib.schemas.members import MemberUpdateIn
@@ -60,9 +60,9 @@ def run_together(*actions: Callable[[], object]) -> list[object]:
     return results
 
 
-def principal_of(deps, account_id: str, user_id: str) -> Principal:
-    membership, user = deps.store.member(account_id, user_id)
-    return Principal(user=user, membership=membership, account=deps.store.get_account(account_id))
+def session_of(deps, account_id: str, token: str) -> Session:
+    """What authorizing a request on the account would hand a use case."""
+    return signed_in(deps, token, account_id)
 
 
 def test_ses_throttling_is_retried_with_backoff(api, deps):
@@ -92,13 +92,15 @@ def test_two_admins_inviting_the_same_email_at_once_make_one_invitation(api, dep
     account_id, owner = onboard(api)
     admin = join(api, account_id, owner.token, "admin@acme.com", role="admin", permissions=[])
     body = InviteIn(emails=["ann@example.com", "bob@example.com"], role="member", permissions=["tickets"])
-    callers = [principal_of(deps, account_id, owner.user_id), principal_of(deps, account_id, admin.user_id)]
-    outcomes = run_together(*[lambda p=p: invitations.invite(deps, p, account_id, body) for p in callers])
+    sessions = [session_of(deps, account_id, owner.token), session_of(deps, account_id, admin.token)]
+    outcomes = run_together(
+        *[lambda s=s: invitations.invite(deps, s.caller, s.account, body) for s in sessions]
+    )
     for email_index in range(2):
         statuses = sorted(o.results[email_index].status for o in outcomes)
         assert statuses == ["invited", "skipped"]
         assert {o.results[email_index].reason for o in outcomes} == {None, "already_invited"}
-    pending = deps.store.invitations_of(account_id)
+    pending = deps.store.invitations.invitations_of(account_id)
     assert sorted(i.email for i in pending) == ["ann@example.com", "bob@example.com"]
 
 
@@ -106,14 +108,14 @@ def test_concurrent_ownership_transfers_leave_exactly_one_owner(api, deps):
     account_id, owner = onboard(api)
     first = join(api, account_id, owner.token, "first@acme.com")
     second = join(api, account_id, owner.token, "second@acme.com")
-    principal = principal_of(deps, account_id, owner.user_id)
+    session = session_of(deps, account_id, owner.token)
     outcomes = run_together(
-        lambda: accounts.transfer_ownership(deps, principal, account_id, first.user_id),
-        lambda: accounts.transfer_ownership(deps, principal, account_id, second.user_id),
+        lambda: accounts.transfer_ownership(deps, session.caller, session.account, first.user_id),
+        lambda: accounts.transfer_ownership(deps, session.caller, session.account, second.user_id),
     )
     assert sorted(map(str, outcomes)).count("conflict") == 1
-    account = deps.store.get_account(account_id)
-    owners = [m for m in deps.store.members_of(account_id) if m.role == "owner"]
+    account = deps.store.accounts.get_account(account_id)
+    owners = [m for m in deps.store.members.members_of(account_id) if m.role == "owner"]
     assert [m.user_id for m in owners] == [account.owner_user_id]
     assert account.owner_user_id in (first.user_id, second.user_id)
 
@@ -123,7 +125,7 @@ def test_concurrent_role_changes_leave_a_consistent_member(api, deps):
     member = join(api, account_id, owner.token, "m@acme.com")
     changes = [MemberUpdateIn(role="admin"), MemberUpdateIn(role="member", permissions=["domains"])] * 3
     run_together(*[lambda c=c: members.update_member(deps, account_id, member.user_id, c) for c in changes])
-    stored = deps.store.get_membership(account_id, member.user_id)
+    stored = deps.store.members.get_membership(account_id, member.user_id)
     assert (stored.role, list(stored.permissions)) in [("admin", []), ("member", ["domains"])]
 
 
@@ -157,22 +159,22 @@ def test_a_dropped_connection_before_commit_changes_nothing(api, deps, dropped):
     failed = api.post("/invitations/accept", body)
     dropped.off()
     assert failed.status == 500 and failed.code == "internal_error"
-    assert deps.store.login_state("ann@example.com")[0] is None
-    assert len(deps.store.members_of(account_id)) == 1
+    assert deps.store.users.login_state("ann@example.com")[0] is None
+    assert len(deps.store.members.members_of(account_id)) == 1
     assert api.post("/invitations/accept", body).status == 201
 
 
 def test_a_response_lost_after_commit_leaves_one_membership(api, deps, monkeypatch):
     account_id, owner, body = pending_acceptance(api)
-    committed = deps.store.accept
+    committed = deps.store.invitations.accept
 
     def commit_then_drop(*args, **kwargs):
         committed(*args, **kwargs)
         raise ConnectionClosedError(endpoint_url="https://dynamodb")
 
-    monkeypatch.setattr(deps.store, "accept", commit_then_drop)
+    monkeypatch.setattr(deps.store.invitations, "accept", commit_then_drop)
     assert api.post("/invitations/accept", body).status == 500
-    monkeypatch.setattr(deps.store, "accept", committed)
+    monkeypatch.setattr(deps.store.invitations, "accept", committed)
     assert api.post("/invitations/accept", body).code == "not_found"  # the retry finds it used
-    assert sum(m.user_id != owner.user_id for m in deps.store.members_of(account_id)) == 1
+    assert sum(m.user_id != owner.user_id for m in deps.store.members.members_of(account_id)) == 1
     assert sign_in(api, "ann@example.com")

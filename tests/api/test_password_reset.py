@@ -97,10 +97,10 @@ def test_two_requests_cannot_spend_the_same_slot(deps):
     from chalicelib.services.password_reset import _reset_link
 
     user_id = seed_user(deps, "ann@example.com")
-    login = deps.store.login_state("ann@example.com")[0]
+    login = deps.store.users.login_state("ann@example.com")[0]
     first, _ = _reset_link(deps, user_id, "ann@example.com")
     second, second_raw = _reset_link(deps, user_id, "ann@example.com")
     slot = FailureWindow(1, deps.now())
-    assert deps.store.save_counted_reset_link(first, login, slot, None)
-    assert not deps.store.save_counted_reset_link(second, login, slot, None)  # read the same, lost the race
-    assert deps.store.get_link(hash_link_token(second_raw)) is None
+    assert deps.store.users.save_counted_reset_link(first, login, slot, None)
+    assert not deps.store.users.save_counted_reset_link(second, login, slot, None)  # read the same, lost the race
+    assert deps.store.users.get_link(hash_link_token(second_raw)) is None

@@ -108,7 +108,7 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
         n = next(counter)
         target = seed_member(deps, account_id, f"target{n}@matrix.com", permissions=("tickets",))
         invitation, _ = new_invitation(deps, account_id, f"invitee{n}@matrix.com", "member", [], None, {})
-        deps.store.create_invitations([invitation], deps.now())
+        deps.store.invitations.create_invitations([invitation], deps.now())
         clock.advance(seconds=61)  # past the resend interval
         contact = create_contact(deps, account_id, ContactIn(email=f"contact{n}@matrix.com"))
         path = template.format(

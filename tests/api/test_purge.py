@@ -20,11 +20,11 @@ def test_purge_removes_only_expired_invitations(api, deps, clock):
     clock.advance(days=4, seconds=1)
     report = purge_expired(deps.store, clock())
     assert (report.expired_found, report.deleted) == (2, 2)
-    assert [i.email for i in deps.store.invitations_of(account_id)] == ["fresh@example.com"]
-    assert deps.store.claims(account_id, ["old1@example.com", "fresh@example.com"]).keys() == {
+    assert [i.email for i in deps.store.invitations.invitations_of(account_id)] == ["fresh@example.com"]
+    assert deps.store.invitations.claims(account_id, ["old1@example.com", "fresh@example.com"]).keys() == {
         "fresh@example.com"
     }
-    assert deps.store.get_link(hash_link_token(old_link)) is None
+    assert deps.store.users.get_link(hash_link_token(old_link)) is None
     assert purge_expired(deps.store, clock()).deleted == 0
 
 

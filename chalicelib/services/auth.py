@@ -1,0 +1,90 @@
+"""Authentication: turning an access token or the operator key into a `Caller`, with what the request's
+first read brought along (the user, their membership and the account in the path, or a link).
+
+Nothing but the user id is trusted from a token: the user, the revocation marker and the membership are read
+on every request (one BatchGetItem), so logout, password changes, deactivation and removal apply at once.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from chalicelib.domain.caller import ANONYMOUS, OPERATOR, Caller, Grant, display_name
+from chalicelib.domain.permissions import as_role
+from chalicelib.errors import not_found, unauthenticated
+
+if TYPE_CHECKING:  # storage types only: authenticating loads the store with its first read
+    from chalicelib.deps import Deps
+    from chalicelib.security.tokens import TokenClaims
+    from chalicelib.store.models import AccountItem, LinkItem, MembershipItem, UserItem
+    from chalicelib.store.users import AuthContext
+
+
+@dataclass(frozen=True)
+class Session:
+    """An authenticated request: who is calling, and the items authorizing it read."""
+
+    caller: Caller = ANONYMOUS
+    claims: TokenClaims | None = None
+    user: UserItem | None = None
+    membership: MembershipItem | None = None
+    account: AccountItem | None = None
+    link: LinkItem | None = None
+
+
+NO_SESSION = Session()
+
+
+def read_token(deps: Deps, token: str) -> TokenClaims:
+    """Signature and expiry only (401 otherwise); `confirm` checks the user behind it."""
+    return deps.tokens.read(token, deps.now())
+
+
+def signed_in(deps: Deps, token: str, account_id: str | None = None, link_hash: str | None = None) -> Session:
+    """The signed-in caller, with their membership of `account_id` and the account, or the link being
+    opened, from the same one BatchGetItem."""
+    claims = read_token(deps, token)
+    return confirm(
+        claims, deps.store.users.auth_context(claims.user_id, claims.token_id, account_id, link_hash)
+    )
+
+
+def confirm(claims: TokenClaims, context: AuthContext) -> Session:
+    """401 unless the user still exists, the token was not revoked (logout) and its version is current
+    (password change)."""
+    user = context.user
+    if user is None or context.revoked or int(user.token_version) != claims.version:
+        raise unauthenticated("The access token is no longer valid.")
+    membership = context.membership
+    grant = None
+    if membership is not None:
+        grant = Grant(
+            role=as_role(membership.role),
+            permissions=frozenset(membership.permissions),
+            active=membership.status == "active",
+        )
+    caller = Caller(
+        "user",
+        user_id=user.user_id,
+        email=user.email,
+        name=display_name(user.first_name, user.last_name, user.email),
+        grant=grant,
+    )
+    return Session(caller, claims, user, membership, context.account, context.link)
+
+
+def is_operator_key(deps: Deps, key: str) -> bool:
+    return hmac.compare_digest(key.encode(), deps.settings.operator_api_key.encode())
+
+
+def operator_on_account(deps: Deps, account_id: str | None) -> Session:
+    """The operator acting on an account: the account is read (404 if there is none)."""
+    account = deps.store.accounts.get_account(account_id) if account_id else None
+    if account is None:
+        raise not_found("account")
+    return Session(OPERATOR, account=account)
+
+
+OPERATOR_SESSION = Session(OPERATOR)

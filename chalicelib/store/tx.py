@@ -1,0 +1,160 @@
+"""The one way the store writes under conditions: collect writes, each condition with a label that says what
+its failure means, then `commit()` and read the typed `Outcome`.
+
+    tx = Tx()
+    tx.delete(invitation, condition=InvitationItem.token_hash == token_hash, label="used")
+    tx.put(membership, condition=MembershipItem.pk.does_not_exist(), label="already_member")
+    outcome = tx.commit()
+    if "already_member" in outcome.failed: ...
+
+Several writes go as one TransactWriteItems (all or nothing); a lone write goes as a plain conditional
+Put/Update/Delete, which is just as atomic for one item and costs half the write capacity. A condition that
+fails is an answer (`Outcome.failed`), not an exception; anything else (throttling past retries, a dropped
+connection) still raises. Every transaction carries a fresh ClientRequestToken, so botocore's retry of a
+request whose answer was lost after DynamoDB committed it is recognised by DynamoDB as the same request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.store.models import Item
+from chalicelib.store.table import connection
+
+if TYPE_CHECKING:
+    from pynamodb.expressions.condition import Condition
+    from pynamodb.expressions.update import Action
+
+# A transaction cancelled without any failed condition: a concurrent transaction touched the same items.
+RACE = "race"
+DEFAULT_LABEL = "conflict"
+MAX_ITEMS = 100  # DynamoDB's limit per TransactWriteItems; moto does not enforce it, so we do
+
+Kind = Literal["check", "delete", "put", "update"]
+# The order PynamoDB sends a transaction's items in (whatever order they were added): cancellation reasons
+# come back in this order.
+_SENT_ORDER: dict[Kind, int] = {"check": 0, "delete": 1, "put": 2, "update": 3}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """`failed` holds the labels of the conditions that failed; empty when the writes committed."""
+
+    failed: frozenset[str] = frozenset()
+
+    @property
+    def committed(self) -> bool:
+        return not self.failed
+
+    def __bool__(self) -> bool:
+        return self.committed
+
+
+@dataclass
+class _Write:
+    kind: Kind
+    item: Item
+    condition: Condition | None
+    label: str
+    actions: list[Action] = field(default_factory=list)
+
+
+def error_code(error: PynamoDBException) -> str | None:
+    """The DynamoDB error code behind a PynamoDB error, or None when there is none (a timeout, a dropped
+    connection): never raises, whatever the cause."""
+    response = getattr(error.cause, "response", None)
+    if not isinstance(response, dict):
+        return None
+    code = response.get("Error", {}).get("Code")
+    return code if isinstance(code, str) else None
+
+
+class Tx:
+    def __init__(self) -> None:
+        self._writes: list[_Write] = []
+
+    def __len__(self) -> int:
+        return len(self._writes)
+
+    def put(self, item: Item, condition: Condition | None = None, label: str = DEFAULT_LABEL) -> Tx:
+        return self._add(_Write("put", item, condition, label))
+
+    def update(
+        self,
+        item: Item,
+        actions: list[Action],
+        condition: Condition | None = None,
+        label: str = DEFAULT_LABEL,
+    ) -> Tx:
+        return self._add(_Write("update", item, condition, label, actions))
+
+    def delete(self, item: Item, condition: Condition | None = None, label: str = DEFAULT_LABEL) -> Tx:
+        return self._add(_Write("delete", item, condition, label))
+
+    def check(self, item: Item, condition: Condition, label: str = DEFAULT_LABEL) -> Tx:
+        """A condition on an item that is not written (it must hold for the rest to commit)."""
+        return self._add(_Write("check", item, condition, label))
+
+    def _add(self, write: _Write) -> Tx:
+        if len(self._writes) >= MAX_ITEMS:
+            raise ValueError(f"a transaction holds at most {MAX_ITEMS} items")
+        self._writes.append(write)
+        return self
+
+    def commit(self) -> Outcome:
+        if not self._writes:
+            return Outcome()
+        if len(self._writes) == 1 and self._writes[0].kind != "check":
+            return _single(self._writes[0])
+        return _transaction(self._writes)
+
+
+def _single(write: _Write) -> Outcome:
+    try:
+        if write.kind == "put":
+            write.item.save(condition=write.condition)
+        elif write.kind == "update":
+            write.item.update(actions=write.actions, condition=write.condition)
+        else:
+            write.item.delete(condition=write.condition)
+    except (PutError, UpdateError, DeleteError) as error:
+        if error_code(error) == "ConditionalCheckFailedException":
+            return Outcome(frozenset({write.label}))
+        raise
+    return Outcome()
+
+
+def _transaction(writes: list[_Write]) -> Outcome:
+    sent = sorted(writes, key=lambda write: _SENT_ORDER[write.kind])
+    try:
+        with TransactWrite(connection=connection(), client_request_token=uuid.uuid4().hex) as tx:
+            for write in sent:
+                _add_to(tx, write)
+    except TransactWriteError as error:
+        if error_code(error) != "TransactionCanceledException":
+            raise
+        reasons: list[Any] = list(getattr(error.cause, "cancellation_reasons", None) or [])
+        failed = {
+            write.label
+            for write, reason in zip(sent, reasons, strict=False)
+            if reason is not None and reason.code == "ConditionalCheckFailed"
+        }
+        return Outcome(frozenset(failed or {RACE}))
+    return Outcome()
+
+
+def _add_to(tx: TransactWrite, write: _Write) -> None:
+    if write.kind == "put":
+        tx.save(write.item, condition=write.condition)
+    elif write.kind == "update":
+        tx.update(write.item, actions=write.actions, condition=write.condition)
+    elif write.kind == "delete":
+        tx.delete(write.item, condition=write.condition)
+    else:
+        assert write.condition is not None
+        tx.condition_check(type(write.item), write.item.pk, write.item.sk, condition=write.condition)
