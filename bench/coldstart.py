@@ -136,8 +136,8 @@ def cold_signed_in() -> tuple[float, float]:
     from chalicelib.config import load_settings
     from chalicelib.deps import build_deps, use_deps
     from chalicelib.store.table import create_table
-    from tests.seed import seed_account, seed_member, token_for
-    from tests.support import free_port
+    from tests.helpers import free_port
+    from tests.helpers.seed import seed_account, seed_member, token_for
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto server's request log
     port = free_port()
@@ -167,7 +167,7 @@ def per_request() -> tuple[float, float]:
 
     from app import app
     from chalicelib.deps import get_deps
-    from tests.seed import seed_account, seed_member, token_for
+    from tests.helpers.seed import seed_account, seed_member, token_for
 
     deps = get_deps()
     account_id = seed_account(deps, "Overhead")

@@ -36,8 +36,20 @@ from chalicelib.security.passwords import Passwords  # noqa: E402
 from chalicelib.services.invitations import new_invitation  # noqa: E402
 from chalicelib.store.models import Item  # noqa: E402
 from chalicelib.store.table import create_table  # noqa: E402
-from tests.flows import PASSWORD, invite, latest_link, onboard  # noqa: E402
-from tests.support import SETTINGS_ENV, Api, Clock, DynamoCalls, emails_to, link_token  # noqa: E402
+from tests.helpers import (  # noqa: E402
+    PASSWORD,
+    SETTINGS_ENV,
+    Api,
+    Clock,
+    DynamoCalls,
+    chalice_transport,
+    emails_to,
+    invite,
+    latest_link,
+    link_token,
+    moto_outbox,
+    onboard,
+)
 
 OUT = ROOT / "docs" / "benchmarks.md"
 # The goal: 1,000 expired invitations among 10,000 live items, then 10x both (BENCH_PURGE_EXPIRED=100 for
@@ -334,7 +346,7 @@ def main() -> None:
         from app import app
 
         with Client(app) as client:
-            api = Api(client)
+            api = Api(chalice_transport(client), moto_outbox)
             rows = endpoint_round_trips(api, deps, clock)
             bulk = bulk_invite(api, deps)
     small = purge_scaling(PURGE_EXPIRED, PURGE_EXPIRED * 10)

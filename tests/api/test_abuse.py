@@ -9,8 +9,7 @@ from chalicelib.api.access import OperatorOnly
 from chalicelib.api.http import ROUTES
 from chalicelib.config import ConfigError, load_settings
 from chalicelib.deps import use_deps
-from tests.flows import invite, onboard
-from tests.support import SETTINGS_ENV
+from tests.helpers import SETTINGS_ENV, invite, onboard
 
 WRONG_BY_TYPE = {"string": 12345, "integer": "many", "boolean": "yes", "array": "not-a-list", "object": ["x"]}
 

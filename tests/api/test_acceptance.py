@@ -7,7 +7,7 @@ import threading
 from chalicelib.errors import AppError
 from chalicelib.schemas.invitations import AcceptIn
 from chalicelib.services.acceptance import accept
-from tests.flows import PASSWORD, accept_new, invite, join, latest_link, onboard, sign_in
+from tests.helpers import PASSWORD, accept_new, invite, join, latest_link, onboard, sign_in
 
 
 def test_lookup_describes_the_invitation(api):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.flows import PASSWORD, accept_new, create_account, latest_link, onboard
-from tests.seed import seed_user
-from tests.support import emails_to
+from tests.helpers import PASSWORD, accept_new, create_account, emails_to, latest_link, onboard
+from tests.helpers.seed import seed_user
 
 
 def test_operator_creates_an_account_and_the_owner_is_invited(api):

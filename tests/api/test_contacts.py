@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.flows import join, onboard
-from tests.support import DynamoCalls
+from tests.helpers import DynamoCalls, join, onboard
 
 
 def contacts_path(account_id: str, suffix: str = "") -> str:

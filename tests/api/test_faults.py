@@ -9,13 +9,13 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectionClosedError
 
-from chalicelib.services.auth import Session, signed_in
 from chalicelib.errors import AppError
 from chalicelib.schemas.invitations import InviteIn
 from chalicelib.schemas.members import MemberUpdateIn
 from chalicelib.services import accounts, invitations, members
+from chalicelib.services.auth import Session, signed_in
 from chalicelib.store.table import dynamodb_client
-from tests.flows import invite, join, onboard, pending_acceptance, sign_in
+from tests.helpers import invite, join, onboard, pending_acceptance, sign_in
 
 
 class _Body:

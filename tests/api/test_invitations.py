@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.mail.mailer import MailDeliveryError
-from tests.flows import PASSWORD, accept_new, invite, join, latest_link, onboard, sign_in
-from tests.support import emails_to, outbox
+from tests.helpers import PASSWORD, accept_new, emails_to, invite, join, latest_link, onboard, outbox, sign_in
 
 
 def path(account_id: str, suffix: str = "") -> str:

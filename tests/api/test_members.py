@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.flows import PASSWORD, accept_new, invite, join, onboard, sign_in
-from tests.support import emails_to, link_token
+from tests.helpers import PASSWORD, accept_new, emails_to, invite, join, link_token, onboard, sign_in
 
 
 def member_path(account_id: str, user_id: str = "", suffix: str = "") -> str:

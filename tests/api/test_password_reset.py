@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from chalicelib.security.links import hash_link_token
-from tests.seed import PASSWORD, seed_user
-from tests.support import emails_to, link_token, outbox
+from tests.helpers import PASSWORD, emails_to, link_token, outbox
+from tests.helpers.seed import seed_user
 
 NEW = "another long password"
 
@@ -102,5 +102,6 @@ def test_two_requests_cannot_spend_the_same_slot(deps):
     second, second_raw = _reset_link(deps, user_id, "ann@example.com")
     slot = FailureWindow(1, deps.now())
     assert deps.store.users.save_counted_reset_link(first, login, slot, None)
-    assert not deps.store.users.save_counted_reset_link(second, login, slot, None)  # read the same, lost the race
+    # read the same window, so it lost the race
+    assert not deps.store.users.save_counted_reset_link(second, login, slot, None)
     assert deps.store.users.get_link(hash_link_token(second_raw)) is None

@@ -11,7 +11,7 @@ from chalicelib.api.http import ROUTES
 from chalicelib.schemas.contacts import ContactIn
 from chalicelib.services.contacts import create_contact
 from chalicelib.services.invitations import new_invitation
-from tests.seed import seed_account, seed_member, token_for
+from tests.helpers.seed import seed_account, seed_member, token_for
 
 # needs: "any" (an active member), a permission key, or "owner"
 MATRIX = [

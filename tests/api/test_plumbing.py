@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from chalicelib.domain.permissions import ALL_KEYS
-from tests.seed import PASSWORD, seed_user
+from tests.helpers import PASSWORD
+from tests.helpers.seed import seed_user
 
 
 def test_health(api):

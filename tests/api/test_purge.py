@@ -7,8 +7,7 @@ from datetime import timedelta
 from chalicelib import cli
 from chalicelib.jobs.purge import purge_expired
 from chalicelib.security.links import hash_link_token
-from tests.flows import invite, latest_link, onboard, sign_in
-from tests.support import DynamoCalls
+from tests.helpers import DynamoCalls, invite, latest_link, onboard, sign_in
 
 
 def test_purge_removes_only_expired_invitations(api, deps, clock):
@@ -48,14 +47,14 @@ def test_purge_reads_grow_with_expired_invitations_only(api, deps, clock):
     assert "Scan" not in second.operations
 
 
-def test_the_scheduled_function_purges(api, deps, clock):
+def test_the_scheduled_function_purges(api, chalice_client, deps, clock):
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["a@example.com", "b@example.com"])
     clock.advance(days=7)
-    event = api.client.events.generate_cw_event(
+    event = chalice_client.events.generate_cw_event(
         source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
     )
-    reply = api.client.lambda_.invoke("purge_expired_invitations", event)
+    reply = chalice_client.lambda_.invoke("purge_expired_invitations", event)
     assert reply.payload == {"expired_found": 2, "deleted": 2}
 
 

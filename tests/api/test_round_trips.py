@@ -3,8 +3,7 @@ brings what the route reads first, so reading an account costs one call and acce
 
 from __future__ import annotations
 
-from tests.flows import invite, latest_link, onboard, pending_acceptance
-from tests.support import DynamoCalls
+from tests.helpers import DynamoCalls, invite, latest_link, onboard, pending_acceptance
 
 
 def test_reading_an_account_is_the_authorization_read_alone(api):

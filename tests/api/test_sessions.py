@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.seed import PASSWORD, seed_user
+from tests.helpers import PASSWORD
+from tests.helpers.seed import seed_user
 
 
 def login(api, email="ann@example.com", password=PASSWORD):

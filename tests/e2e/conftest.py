@@ -2,59 +2,28 @@
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.support import free_port
+from tests.helpers import Api, free_port, http_transport, moto_server_outbox
 
 ROOT = Path(__file__).resolve().parents[2]
 OPERATOR_KEY = "e2e-operator-key-0123456789abcdefghij"
-TOKEN = re.compile(r"#token=([A-Za-z0-9_-]{43})")
 
 
-@dataclass
-class Live:
-    api: str
-    moto: str
+class Live(Api):
+    """The JSON client over real HTTP to the local runner, reading emails from its moto server."""
 
-    def call(
-        self, method: str, path: str, body: Any = None, *, token: str | None = None, operator: bool = False
-    ):
-        headers = {"Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        if operator:
-            headers["X-Operator-Key"] = OPERATOR_KEY
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.api + path, data=data, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as reply:
-                text = reply.read().decode()
-                return reply.status, json.loads(text) if text else None
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read().decode() or "null")
-
-    def emails_to(self, address: str) -> list[dict]:
-        with urllib.request.urlopen(self.moto + "/moto-api/data.json", timeout=10) as reply:
-            messages = json.loads(reply.read())["ses"]["Message"]
-        return [m for m in messages if address in m["destinations"].get("ToAddresses", [])]
-
-    def link(self, address: str) -> str:
-        messages = self.emails_to(address)
-        assert messages, f"no email to {address}"
-        return TOKEN.search(messages[-1]["body"]).group(1)
+    def __init__(self, base_url: str, moto_url: str) -> None:
+        super().__init__(http_transport(base_url), lambda: moto_server_outbox(moto_url), OPERATOR_KEY)
+        self.base_url = base_url
+        self.moto = moto_url
 
 
 def start_server(port: int, moto_port: int, log: Path) -> subprocess.Popen:
@@ -79,7 +48,7 @@ def wait_healthy(live: Live, process: subprocess.Popen, log: Path, seconds: floa
         if process.poll() is not None:
             raise RuntimeError(f"local server exited early:\n{log.read_text()}")
         try:
-            if live.call("GET", "/health")[0] == 200:
+            if live.get("/health").status == 200:
                 return
         except OSError:
             pass

@@ -36,7 +36,7 @@ def test_schemathesis_finds_nothing(live, tmp_path):
         f"unexpected-methods = {METHODS_BUT_TRACE}\n"
     )
     command = [
-        str(ST), "--config-file", str(config), "run", f"{live.api}/openapi.json",
+        str(ST), "--config-file", str(config), "run", f"{live.base_url}/openapi.json",
         "--checks", "all", "-H", f"X-Operator-Key: {OPERATOR_KEY}",
         "--max-examples", "25", "--seed", "20261124", "--no-color",
     ]  # fmt: skip

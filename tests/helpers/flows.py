@@ -1,12 +1,12 @@
-"""Whole user journeys through the public API, for tests that need accounts and members to exist."""
+"""Whole user journeys through the public API, for tests that need accounts and members to exist: the same
+for the API tier (in process) and end to end (over HTTP)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.support import Api, emails_to, link_token
-
-PASSWORD = "correct horse battery"
+from tests.helpers.http import Api
+from tests.helpers.settings import PASSWORD
 
 
 @dataclass
@@ -16,16 +16,15 @@ class Joined:
     email: str
 
 
-def latest_link(email: str) -> str:
-    messages = emails_to(email)
-    assert messages, f"no email to {email}"
-    return link_token(messages[-1])
-
-
 def accept_new(api: Api, email: str, first_name: str = "New", last_name: str = "Person") -> Joined:
     reply = api.post(
         "/invitations/accept",
-        {"token": latest_link(email), "password": PASSWORD, "first_name": first_name, "last_name": last_name},
+        {
+            "token": api.latest_link(email),
+            "password": PASSWORD,
+            "first_name": first_name,
+            "last_name": last_name,
+        },
     )
     assert reply.status == 201, reply.body
     return Joined(reply.body["user"]["user_id"], reply.body["access_token"], email)
@@ -65,5 +64,5 @@ def pending_acceptance(api: Api, email: str = "ann@example.com") -> tuple[str, J
     """An account with an invitation to `email`, and the body that accepts it as a new user."""
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, [email])
-    body = {"token": latest_link(email), "password": PASSWORD, "first_name": "A", "last_name": "B"}
+    body = {"token": api.latest_link(email), "password": PASSWORD, "first_name": "A", "last_name": "B"}
     return account_id, owner, body

@@ -1,0 +1,50 @@
+"""The API tier: one fresh moto table per test, the real collaborators on it, and a JSON client over
+chalice.test.Client."""
+
+from __future__ import annotations
+
+import os
+
+import boto3
+import pytest
+from chalice.test import Client
+from moto import mock_aws
+
+from chalicelib.config import load_settings
+from chalicelib.deps import Deps, build_deps, use_deps
+from chalicelib.store.table import create_table
+from scripts.moto_isolation import isolate_moto_transactions
+from tests.helpers import SETTINGS_ENV, Api, chalice_transport, moto_outbox
+
+isolate_moto_transactions()
+
+
+@pytest.fixture
+def aws():
+    with mock_aws():
+        settings = load_settings({**os.environ, **SETTINGS_ENV})
+        create_table(boto3.client("dynamodb", region_name="us-east-1"), settings.table_name)
+        boto3.client("ses", region_name="us-east-1").verify_email_identity(EmailAddress=settings.sender_email)
+        yield settings
+
+
+@pytest.fixture
+def deps(aws, clock) -> Deps:
+    built = build_deps(aws)
+    built.clock = clock
+    use_deps(built)
+    yield built
+    use_deps(None)
+
+
+@pytest.fixture
+def chalice_client(deps) -> Client:
+    from app import app
+
+    with Client(app) as client:
+        yield client
+
+
+@pytest.fixture
+def api(chalice_client) -> Api:
+    return Api(chalice_transport(chalice_client), moto_outbox)

@@ -1,0 +1,21 @@
+"""The fast tier's rule tests again, on the real repositories over moto: the fakes must behave as the store
+does, or these fail where the fast ones pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import RecordingMailer
+from tests.helpers.seed import MotoWorld
+from tests.unit.test_rules import *  # noqa: F403  (the same tests, collected here with this module's world)
+
+
+@pytest.fixture
+def mailer() -> RecordingMailer:
+    return RecordingMailer(fail_for=("bounces@example.com",))
+
+
+@pytest.fixture
+def world(deps, mailer) -> MotoWorld:
+    deps.mailer = mailer
+    return MotoWorld(deps)

@@ -1,0 +1,84 @@
+"""Emails the service sent, however they were caught: moto's in-process SES (API tier), a running moto
+server's /moto-api/data.json (end to end), or a recording mailer (fast tier)."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import urllib.request
+from dataclasses import dataclass
+
+from chalicelib.mail.mailer import MailDeliveryError, OutgoingEmail
+
+LINK_TOKEN = re.compile(r"#token=([A-Za-z0-9_-]{43})")
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: tuple[str, ...]
+    subject: str
+    body: str  # moto keeps the HTML part; the recording mailer keeps the text part
+
+    @property
+    def link_token(self) -> str:
+        match = LINK_TOKEN.search(self.body)
+        assert match, f"no link in {self.body!r}"
+        return match.group(1)
+
+
+def link_token(message: Mail) -> str:
+    return message.link_token
+
+
+def moto_outbox() -> list[Mail]:
+    """Messages moto's in-process SES accepted, oldest first."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    sent = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages
+    return [Mail(tuple(m.destinations.get("ToAddresses", [])), m.subject, m.body) for m in sent]
+
+
+def moto_server_outbox(moto_url: str) -> list[Mail]:
+    """Messages a running moto server's SES accepted, oldest first."""
+    with urllib.request.urlopen(moto_url + "/moto-api/data.json", timeout=10) as reply:
+        sent = json.loads(reply.read())["ses"]["Message"]
+    return [Mail(tuple(m["destinations"].get("ToAddresses", [])), m["subject"], m["body"]) for m in sent]
+
+
+def to_address(messages: list[Mail], address: str) -> list[Mail]:
+    return [m for m in messages if address in m.to]
+
+
+# The API tier's shorthand: what moto in this process has sent.
+def outbox() -> list[Mail]:
+    return moto_outbox()
+
+
+def emails_to(address: str) -> list[Mail]:
+    return to_address(moto_outbox(), address)
+
+
+def latest_link(address: str) -> str:
+    messages = emails_to(address)
+    assert messages, f"no email to {address}"
+    return messages[-1].link_token
+
+
+class RecordingMailer:
+    """The `Mailer` protocol in memory: keeps what was sent; `fail_for` addresses raise as SES would."""
+
+    def __init__(self, fail_for: tuple[str, ...] = ()) -> None:
+        self.sent: list[Mail] = []
+        self.fail_for = set(fail_for)
+        self._lock = threading.Lock()  # bulk invites send from several threads
+
+    def send(self, email: OutgoingEmail) -> None:
+        if email.to in self.fail_for:
+            raise MailDeliveryError(f"rejected: {email.to}")
+        with self._lock:
+            self.sent.append(Mail((email.to,), email.subject, email.text))
+
+    def to(self, address: str) -> list[Mail]:
+        return to_address(self.sent, address)

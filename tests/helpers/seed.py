@@ -1,0 +1,77 @@
+"""Direct seeding through the store, for tests about something other than how users come to exist."""
+
+from __future__ import annotations
+
+from chalicelib.deps import Deps
+from chalicelib.ids import new_id
+from chalicelib.store import keys
+from chalicelib.store.accounts import new_account_item
+from chalicelib.store.invitations import claim_item
+from chalicelib.store.members import new_membership_item
+from chalicelib.store.models import AccountItem
+from chalicelib.store.tx import Tx
+from chalicelib.store.users import new_user_items
+from tests.helpers.settings import PASSWORD
+
+
+def seed_user(deps: Deps, email: str, password: str = PASSWORD, **profile: str) -> str:
+    user_id = new_id("usr")
+    names = {"first_name": "Test", "last_name": "User", **profile}
+    user, login = new_user_items(user_id, email, deps.passwords.hash(password), names, deps.now())
+    assert deps.store.users.create_user(user, login)
+    return user_id
+
+
+def seed_account(deps: Deps, name: str = "Seeded Co") -> str:
+    account = new_account_item(new_id("acc"), name, deps.now())
+    assert Tx().put(account).commit()
+    return account.account_id
+
+
+def seed_member(
+    deps: Deps,
+    account_id: str,
+    email: str,
+    role: str = "member",
+    permissions: tuple[str, ...] = (),
+    status: str = "active",
+    password_hash: str = "$argon2id$not-a-usable-hash",
+) -> str:
+    """A user and their membership, written as accepting an invitation would write them (the email claim,
+    the account's member count and, for an owner, the account's owner)."""
+    user_id = new_id("usr")
+    user, login = new_user_items(
+        user_id, email, password_hash, {"first_name": "Seeded", "last_name": email}, deps.now()
+    )
+    assert deps.store.users.create_user(user, login)
+    account = deps.store.accounts.get_account(account_id)
+    assert account is not None
+    membership = new_membership_item(
+        account_id, user_id, account.name, role, list(permissions), deps.now(), status=status
+    )
+    actions = [AccountItem.member_count.add(1)]
+    if role == "owner":
+        actions.append(AccountItem.owner_user_id.set(user_id))
+    tx = Tx().put(membership).put(claim_item(account_id, email, "member", user_id, None))
+    assert tx.update(AccountItem(*keys.account(account_id)), actions).commit()
+    return user_id
+
+
+def token_for(deps: Deps, user_id: str) -> str:
+    return deps.tokens.issue(user_id, 0, deps.now()).token
+
+
+class MotoWorld:
+    """The same seeding interface as the fast tier's FakeWorld, on the real store."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def account(self, name: str = "Seeded Co") -> str:
+        return seed_account(self.deps, name)
+
+    def member(
+        self, account_id: str, email: str, role: str = "member", permissions: tuple[str, ...] = (),
+        status: str = "active",
+    ) -> str:  # fmt: skip
+        return seed_member(self.deps, account_id, email, role, permissions, status)

@@ -1,0 +1,79 @@
+"""Dependencies point one way: api -> services -> store/domain (and schemas, mail, security below the
+services). Read from the source, type-checking imports included, so no import can sneak up a layer."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "chalicelib"
+# For each layer, the layers it must never import.
+FORBIDDEN = {
+    "services": {"api", "jobs"},
+    "schemas": {"api", "services", "jobs", "mail"},  # outputs are built from store items (types only)
+    "store": {"api", "services", "schemas", "mail", "jobs"},
+    "domain": {"api", "services", "schemas", "store", "mail", "security", "jobs", "deps"},
+    "mail": {"api", "services", "schemas", "store", "jobs"},
+    "security": {"api", "services", "schemas", "store", "mail", "jobs"},
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "LazyModule":
+            names.update(arg.value for arg in node.args if isinstance(arg, ast.Constant))
+    return {name for name in names if name.startswith("chalicelib.")}
+
+
+def layer_of(module: str) -> str:
+    return module.split(".")[1]
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(ROOT)) for p in MODULES])
+def test_no_module_imports_a_layer_above_it(path):
+    layer = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+    upward = sorted(m for m in imported_modules(path) if layer_of(m) in FORBIDDEN.get(layer, set()))
+    assert upward == [], f"{path.relative_to(ROOT)} imports {upward}"
+
+
+def test_only_the_api_layer_and_app_import_the_api():
+    importers = sorted(
+        str(path.relative_to(ROOT))
+        for path in MODULES
+        if path.relative_to(PACKAGE).parts[0] != "api"
+        and any(layer_of(m) == "api" for m in imported_modules(path))
+    )
+    assert importers == []
+
+
+def test_the_fast_tier_loads_no_moto():
+    """Everything tests/unit imports, in a fresh interpreter: moto (and its mocks) stay out."""
+    import subprocess
+    import sys
+
+    modules = ["tests.unit.conftest"] + [
+        f"tests.unit.{p.stem}" for p in (ROOT / "tests/unit").glob("test_*.py")
+    ]
+    script = "\n".join(
+        [
+            "import sys, importlib",
+            f"for m in {modules!r}: importlib.import_module(m)",
+            "print('moto' in sys.modules)",
+        ]
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.strip() == "False", done.stderr[-2000:]

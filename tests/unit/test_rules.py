@@ -1,0 +1,158 @@
+"""The rules of the use cases, called directly. Here on in-memory fakes (milliseconds, no moto); the same
+tests run on moto in tests/api/test_rules_on_moto.py, which keeps the fakes honest."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.domain.caller import Caller, Grant
+from chalicelib.errors import AppError
+from chalicelib.schemas.contacts import ContactIn, ContactUpdateIn, RecipientsQuery
+from chalicelib.schemas.invitations import InviteIn
+from chalicelib.schemas.members import MemberUpdateIn
+from chalicelib.services import accounts, contacts, invitations, members
+
+
+def caller_for(world, account_id: str, user_id: str) -> Caller:
+    membership = world.deps.store.members.get_membership(account_id, user_id)
+    return Caller("user", user_id=user_id, email="x@example.com", name="Olive Owner",
+                  grant=Grant(membership.role, frozenset(membership.permissions)))  # fmt: skip
+
+
+def code_of(call) -> str:
+    with pytest.raises(AppError) as raised:
+        call()
+    return raised.value.code
+
+
+@pytest.fixture
+def acme(world):
+    account_id = world.account("Acme")
+    owner = world.member(account_id, "owner@acme.com", "owner")
+    return account_id, owner
+
+
+def test_the_owner_cannot_be_changed_deactivated_or_removed(world, acme):
+    account_id, owner = acme
+    admin = world.member(account_id, "admin@acme.com", "admin")
+    deps, by_admin = world.deps, caller_for(world, account_id, admin)
+    assert code_of(lambda: members.update_member(deps, account_id, owner, MemberUpdateIn(role="member"))) == (
+        "owner_immutable"
+    )
+    assert code_of(lambda: members.set_status(deps, by_admin, account_id, owner, "deactivated")) == (
+        "owner_immutable"
+    )
+    assert code_of(lambda: members.remove_member(deps, account_id, owner)) == "owner_immutable"
+
+
+def test_nobody_deactivates_themselves(world, acme):
+    account_id, _ = acme
+    admin = world.member(account_id, "admin@acme.com", "admin")
+    by_admin = caller_for(world, account_id, admin)
+    assert code_of(lambda: members.set_status(world.deps, by_admin, account_id, admin, "deactivated")) == (
+        "conflict"
+    )
+
+
+def test_deactivate_then_reactivate_keeps_the_grant(world, acme):
+    account_id, owner = acme
+    dev = world.member(account_id, "dev@acme.com", permissions=("tickets", "domains"))
+    by_owner = caller_for(world, account_id, owner)
+    assert members.set_status(world.deps, by_owner, account_id, dev, "deactivated").status == "deactivated"
+    back = members.set_status(world.deps, by_owner, account_id, dev, "active")
+    assert (back.status, back.permissions) == ("active", ["domains", "tickets"])
+
+
+def test_an_admin_holds_every_key_and_a_member_only_the_grant(world, acme):
+    account_id, _ = acme
+    dev = world.member(account_id, "dev@acme.com", permissions=("tickets",))
+    made_admin = members.update_member(world.deps, account_id, dev, MemberUpdateIn(role="admin"))
+    assert "user_management" in made_admin.permissions
+    back = members.update_member(
+        world.deps, account_id, dev, MemberUpdateIn(role="member", permissions=["invoices"])
+    )
+    assert (back.role, back.permissions) == ("member", ["invoices"])
+
+
+def test_removing_a_member_lets_them_be_invited_again(world, acme, mailer):
+    account_id, owner = acme
+    dev = world.member(account_id, "dev@acme.com")
+    account = world.deps.store.accounts.get_account(account_id)
+    by_owner = caller_for(world, account_id, owner)
+    body = InviteIn(emails=["dev@acme.com"], role="member")
+    assert invitations.invite(world.deps, by_owner, account, body).results[0].reason == "already_member"
+    members.remove_member(world.deps, account_id, dev)
+    assert invitations.invite(world.deps, by_owner, account, body).results[0].status == "invited"
+    assert world.deps.store.accounts.get_account(account_id).member_count == 1
+
+
+def test_a_bulk_invite_screens_each_email_and_sends_one_email_each(world, acme, mailer):
+    account_id, owner = acme
+    account = world.deps.store.accounts.get_account(account_id)
+    by_owner = caller_for(world, account_id, owner)
+    first = InviteIn(emails=["ann@example.com"], role="member")
+    invitations.invite(world.deps, by_owner, account, first)
+    emails = ["bob@example.com", "not-an-email", "x@mailinator.com", "BOB@example.com", "ann@example.com",
+              "owner@acme.com", "bounces@example.com"]  # fmt: skip
+    results = invitations.invite(
+        world.deps, by_owner, account, InviteIn(emails=emails, role="member")
+    ).results
+    assert [(r.status, r.reason) for r in results] == [
+        ("invited", None),
+        ("skipped", "invalid_email"),
+        ("skipped", "disposable_email"),
+        ("skipped", "duplicate"),
+        ("skipped", "already_invited"),
+        ("skipped", "already_member"),
+        ("invited", None),
+    ]
+    assert results[0].invitation.delivery == "sent" and results[6].invitation.delivery == "failed"
+    assert [m.to for m in mailer.sent] == [("ann@example.com",), ("bob@example.com",)]
+    assert "Olive Owner" in mailer.sent[1].body  # the inviter's name, as others see it
+
+
+def test_one_contact_per_email_and_preferences_change_one_by_one(world, acme):
+    account_id, _ = acme
+    deps = world.deps
+    first = contacts.create_contact(
+        deps, account_id, ContactIn(email="a@x.com", email_preferences={"invoice": True})
+    )
+    contacts.create_contact(deps, account_id, ContactIn(email="b@x.com"))
+    assert code_of(lambda: contacts.create_contact(deps, account_id, ContactIn(email="a@x.com"))) == (
+        "contact_exists"
+    )
+    taken = ContactUpdateIn(email="b@x.com")
+    assert (
+        code_of(lambda: contacts.update_contact(deps, account_id, first.contact_id, taken))
+        == "contact_exists"
+    )
+    changed = contacts.update_contact(
+        deps, account_id, first.contact_id, ContactUpdateIn(email_preferences={"support": True})
+    )
+    assert changed.email_preferences.invoice and changed.email_preferences.support
+
+
+def test_recipients_copy_opted_in_contacts_and_never_a_deactivated_member(world, acme):
+    account_id, _ = acme
+    deps = world.deps
+    world.member(account_id, "gone@acme.com", status="deactivated")
+    contacts.create_contact(
+        deps, account_id, ContactIn(email="billing@x.com", email_preferences={"invoice": True})
+    )
+    contacts.create_contact(
+        deps, account_id, ContactIn(email="gone@acme.com", email_preferences={"invoice": True})
+    )
+    found = contacts.notification_recipients(deps, account_id, RecipientsQuery(category="invoice"))
+    assert (found.to, found.cc) == (["owner@acme.com"], ["billing@x.com"])
+
+
+def test_ownership_moves_to_an_active_member_and_the_old_owner_stays_as_admin(world, acme):
+    account_id, owner = acme
+    deps = world.deps
+    heir = world.member(account_id, "heir@acme.com")
+    asleep = world.member(account_id, "asleep@acme.com", status="deactivated")
+    by_owner = caller_for(world, account_id, owner)
+    account = deps.store.accounts.get_account(account_id)
+    assert code_of(lambda: accounts.transfer_ownership(deps, by_owner, account, asleep)) == "conflict"
+    assert accounts.transfer_ownership(deps, by_owner, account, heir).owner_user_id == heir
+    assert deps.store.members.get_membership(account_id, owner).role == "admin"
