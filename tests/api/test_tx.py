@@ -1,0 +1,52 @@
+"""The one conditional-write mechanism: labels name the condition that failed, whatever the order the writes
+were added in (PynamoDB sends deletes, then puts, then updates)."""
+
+from __future__ import annotations
+
+from chalicelib.store import keys
+from chalicelib.store.models import AccountItem, ContactEmailItem, RevokedTokenItem
+from chalicelib.store.tx import Outcome, Tx
+from tests.helpers import PASSWORD, pending_acceptance
+from tests.helpers.seed import seed_account, seed_user
+
+
+def test_the_failed_condition_is_named_by_its_label_in_a_mixed_transaction(deps):
+    account_id = seed_account(deps)
+    taken = ContactEmailItem(*keys.contact_email(account_id, "a@x.com"), contact_id="con_1")
+    assert Tx().put(taken).commit()
+    tx = Tx()
+    tx.update(AccountItem(*keys.account(account_id)), [AccountItem.name.set("New")], label="account")
+    tx.put(
+        ContactEmailItem(*keys.contact_email(account_id, "a@x.com"), contact_id="con_2"),
+        condition=ContactEmailItem.pk.does_not_exist(),
+        label="email_taken",
+    )
+    tx.delete(
+        RevokedTokenItem(*keys.revoked_token("t1")), condition=RevokedTokenItem.pk.exists(), label="gone"
+    )
+    outcome = tx.commit()
+    assert not outcome and outcome.failed == {"email_taken", "gone"}
+    assert deps.store.accounts.get_account(account_id).name == "Seeded Co"  # nothing committed
+
+
+def test_a_lone_write_is_a_plain_conditional_write_with_the_same_outcome(deps):
+    item = RevokedTokenItem(*keys.revoked_token("t2"))
+    assert Tx().put(item, condition=RevokedTokenItem.pk.does_not_exist()).commit() == Outcome()
+    again = Tx().put(item, condition=RevokedTokenItem.pk.does_not_exist(), label="exists").commit()
+    assert again.failed == {"exists"}
+
+
+def test_accept_when_a_login_appeared_meanwhile_says_so(api, deps, monkeypatch):
+    """The new user's login is written in the accepting transaction; a login created between the read and
+    the write fails that condition, and the answer names it (it used to be blamed on the account's owner)."""
+    _, _, body = pending_acceptance(api)
+    read = deps.store.invitations.invitation_context
+
+    def login_created_after_the_read(link):
+        found = read(link)
+        seed_user(deps, "ann@example.com", PASSWORD)
+        return found
+
+    monkeypatch.setattr(deps.store.invitations, "invitation_context", login_created_after_the_read)
+    reply = api.post("/invitations/accept", body)
+    assert reply.status == 409 and "login for this email" in reply.body["error"]["message"]
