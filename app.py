@@ -2,11 +2,20 @@
 
 from chalice import Chalice
 
-from chalicelib.api import accounts, auth, contacts, invitations, members, meta
+from chalicelib.api import accounts, auth, contacts, invitations, members, meta, sub_accounts
 from chalicelib.api.http import error_middleware
 from chalicelib.jobs import purge
 
 app = Chalice(app_name="portal-access")
 app.register_middleware(error_middleware, "http")
-for blueprint in (meta.bp, auth.bp, accounts.bp, members.bp, invitations.bp, contacts.bp, purge.bp):
+for blueprint in (
+    meta.bp,
+    auth.bp,
+    accounts.bp,
+    members.bp,
+    invitations.bp,
+    contacts.bp,
+    sub_accounts.bp,
+    purge.bp,
+):
     app.register_blueprint(blueprint)

@@ -92,18 +92,24 @@ class SignedIn(Access):
         return auth.signed_in(deps(), token)
 
 
-class MaybeSignedIn(Access):
-    """A Bearer token, when sent, has its signature and expiry checked here; the route reads the user with
-    its own first read and confirms them (`services.auth.confirm`), which saves a round trip."""
+@dataclass(frozen=True)
+class TokenChecked(Access):
+    """A Bearer token has its signature and expiry checked here; the route reads the user together with
+    what it needs first and confirms them (`services.auth.confirm`), which saves a round trip. Optional
+    (`required=False`) where a caller without a login is welcome too (accepting an invitation)."""
+
+    required: bool = True
 
     def authorize(self, deps: DepsProvider, request: Request, path: dict[str, str]) -> Session:
         token = _bearer_token(request)
         if token is None:
+            if self.required:
+                raise unauthenticated()
             return auth.NO_SESSION
         return auth.Session(claims=auth.read_token(deps(), token))
 
     def security(self) -> Security | None:
-        return [{}, *BEARER]
+        return BEARER if self.required else [{}, *BEARER]
 
 
 class OperatorOnly(Access):
@@ -141,14 +147,15 @@ class AccountAccess(Access):
         if token is None:
             raise unauthenticated()
         session = auth.signed_in(collaborators, token, account_id if valid_id else None)
-        grant = session.caller.grant
-        if grant is None or not grant.active:
+        caller = session.caller
+        acting_on_self = self.self_param is not None and path.get(self.self_param) == caller.user_id
+        decision = caller.decide(None if acting_on_self else self.permission)
+        if decision.reason in ("not_member", "deactivated"):
             raise not_found("account")
-        if self.owner_only and not session.caller.is_owner:
+        if self.owner_only and not caller.is_owner:
             raise AppError("forbidden", "Only the account owner can do this.")
-        acting_on_self = self.self_param is not None and path.get(self.self_param) == session.caller.user_id
-        if self.permission and not acting_on_self and not grant.allows(self.permission):
-            raise forbidden(self.permission)
+        if not decision.allowed:
+            raise forbidden(self.permission or "")
         return session
 
     def security(self) -> Security | None:
@@ -161,7 +168,8 @@ class AccountAccess(Access):
 
 PUBLIC = Public()
 SIGNED_IN = SignedIn()
-MAYBE_SIGNED_IN = MaybeSignedIn()
+MAYBE_SIGNED_IN = TokenChecked(required=False)
+TOKEN_CHECKED = TokenChecked()
 OPERATOR = OperatorOnly()
 OWNER = AccountAccess(owner_only=True)
 

@@ -161,8 +161,44 @@ def validate(model: type[BaseModel], data: Any) -> Any:
 
 def _detail(item: Any) -> dict[str, str]:
     location = ".".join(str(part) for part in item["loc"]) or "body"
-    message = "unknown field" if item["type"] == "extra_forbidden" else item["msg"]
-    return {"field": location, "message": message}
+    return {"field": location, "message": _message(item["type"], item.get("ctx") or {}, item["msg"])}
+
+
+def _message(kind: str, ctx: dict[str, Any], raw: str) -> str:
+    """A validation message for a person, never a library's wording ("Input should be ...")."""
+    if kind == "value_error":
+        return str(ctx.get("error", raw))
+    if kind in ("too_long", "too_short", "string_too_long", "string_too_short"):
+        unit = "characters" if kind.startswith("string") else "items"
+        if "max_length" in ctx:
+            return f"must have at most {ctx['max_length']} {unit}"
+        return (
+            "must not be empty"
+            if ctx.get("min_length") == 1
+            else f"must have at least {ctx['min_length']} {unit}"
+        )
+    if kind in ("literal_error", "enum"):
+        return f"must be one of {ctx.get('expected', 'the listed values')}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = ctx.get("ge", ctx.get("le"))
+        return f"must be at {'least' if kind == 'greater_than_equal' else 'most'} {bound}"
+    return _KIND_MESSAGES.get(kind, raw)
+
+
+_KIND_MESSAGES = {
+    "extra_forbidden": "unknown field",
+    "missing": "is required",
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list",
+    "dict_type": "must be an object",
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+    "string_pattern_mismatch": "contains characters that are not allowed here",
+    "none_required": "must be left out",
+}
 
 
 def _reject_constant(name: str) -> None:

@@ -40,7 +40,7 @@ def invite(call: Call, account_id: str) -> InviteResults:
 @endpoint(bp, "GET", BASE, access=MANAGE, query=InvitationListQuery, returns=InvitationPage)
 def list_invitations(call: Call, account_id: str) -> InvitationPage:
     """Pending (default) or expired invitations, newest first."""
-    return invitations.list_invitations(call.deps, account_id, call.query)
+    return invitations.list_invitations(call.deps, call.account, call.query)
 
 
 @endpoint(

@@ -25,31 +25,31 @@ ONE = BASE + "/{user_id}"
 @endpoint(bp, "GET", BASE, access=MANAGE, query=MemberListQuery, returns=MemberPage)
 def list_members(call: Call, account_id: str) -> MemberPage:
     """Members, filtered by status and sorted by any column."""
-    return members.list_members(call.deps, account_id, call.query)
+    return members.list_members(call.deps, call.account, call.query)
 
 
 @endpoint(bp, "GET", ONE, access=MANAGE_OR_SELF, returns=Member, errors=(404,))
 def get_member(call: Call, account_id: str, user_id: str) -> Member:
     """One member; anyone may read themselves."""
-    return members.get_member(call.deps, account_id, user_id)
+    return members.get_member(call.deps, call.account, user_id)
 
 
 @endpoint(bp, "PATCH", ONE, access=MANAGE, body=MemberUpdateIn, returns=Member, errors=(404, 409))
 def update_member(call: Call, account_id: str, user_id: str) -> Member:
     """Change a member's role or permissions (never the owner's)."""
-    return members.update_member(call.deps, account_id, user_id, call.body)
+    return members.update_member(call.deps, call.account, user_id, call.body)
 
 
 @endpoint(bp, "POST", ONE + "/deactivate", access=MANAGE, returns=Member, errors=(404, 409))
 def deactivate_member(call: Call, account_id: str, user_id: str) -> Member:
     """Cut a member's access to this account at once, keeping their place."""
-    return members.set_status(call.deps, call.caller, account_id, user_id, "deactivated")
+    return members.set_status(call.deps, call.caller, call.account, user_id, "deactivated")
 
 
 @endpoint(bp, "POST", ONE + "/reactivate", access=MANAGE, returns=Member, errors=(404, 409))
 def reactivate_member(call: Call, account_id: str, user_id: str) -> Member:
     """Give a deactivated member their access back."""
-    return members.set_status(call.deps, call.caller, account_id, user_id, "active")
+    return members.set_status(call.deps, call.caller, call.account, user_id, "active")
 
 
 @endpoint(bp, "DELETE", ONE, access=MANAGE_OR_SELF, status=204, errors=(404, 409))

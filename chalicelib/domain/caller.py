@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from chalicelib.domain.access import Decision, Scope, decide
 from chalicelib.domain.permissions import Role, allows
 
 CallerKind = Literal["anonymous", "user", "operator"]
@@ -19,9 +20,16 @@ class Grant:
     role: Role
     permissions: frozenset[str] = field(default_factory=frozenset)
     active: bool = True
+    sub_accounts: Scope = None  # what they reach now (see domain/access.py effective_scope)
 
     def allows(self, permission: str) -> bool:
         return self.active and allows(self.role, self.permissions, permission)
+
+    def decide(
+        self, permission: str | None, sub_account_id: str | None = None, live: frozenset[str] = frozenset()
+    ) -> Decision:
+        holds = permission is None or allows(self.role, self.permissions, permission)
+        return decide(True, self.active, holds, self.sub_accounts, sub_account_id, live)
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,14 @@ class Caller:
     name: str | None = None  # how others see them, e.g. "invited by"
     grant: Grant | None = None  # their membership of the account in the path, if the route has one
 
+    def decide(
+        self, permission: str | None, sub_account_id: str | None = None, live: frozenset[str] = frozenset()
+    ) -> Decision:
+        """The one authorization decision (domain/access.py) for this caller on the account in the path."""
+        if self.grant is None:
+            return decide(False, False, False, None)
+        return self.grant.decide(permission, sub_account_id, live)
+
     @property
     def is_operator(self) -> bool:
         return self.kind == "operator"
@@ -39,6 +55,10 @@ class Caller:
     @property
     def is_owner(self) -> bool:
         return self.grant is not None and self.grant.active and self.grant.role == "owner"
+
+    def manages_users(self) -> bool:
+        """The operator, or an active holder of user_management (owner and admins included)."""
+        return self.is_operator or (self.grant is not None and self.grant.allows("user_management"))
 
 
 ANONYMOUS = Caller("anonymous")

@@ -22,7 +22,7 @@ from chalicelib.schemas.common import (
 )
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
-    from chalicelib.store.models import MembershipItem, UserItem
+    from chalicelib.store.models import MembershipItem, SubAccountItem, UserItem
 
 
 class User(Output):
@@ -53,20 +53,44 @@ class User(Output):
         )
 
 
+class SubAccountRef(Output):
+    sub_account_id: str
+    name: str
+
+
 class AccountRef(Output):
     account_id: str
     name: str
     role: Literal["owner", "admin", "member"]
-
-    @classmethod
-    def of(cls, membership: MembershipItem) -> AccountRef:
-        return cls(account_id=membership.account_id, name=membership.account_name, role=membership.role)
+    sub_accounts: Literal["all"] | list[SubAccountRef]
 
 
-def account_refs(memberships: list[MembershipItem]) -> list[AccountRef]:
-    """Active memberships only, by account name: what a "Choose account" page lists."""
-    active = [m for m in memberships if m.status == "active"]
-    return [AccountRef.of(m) for m in sorted(active, key=lambda m: (m.account_name.lower(), m.account_id))]
+def account_refs(
+    memberships: list[MembershipItem], reachable: dict[str, list[SubAccountItem]]
+) -> list[AccountRef]:
+    """Active memberships only, by account name: what a "Choose account" page lists, each with the
+    sub-accounts its member reaches (`reachable`, by account id, for members whose scope is a list)."""
+    active = sorted(
+        (m for m in memberships if m.status == "active"), key=lambda m: (m.account_name.lower(), m.account_id)
+    )
+    return [
+        AccountRef(
+            account_id=m.account_id,
+            name=m.account_name,
+            role=m.role,
+            sub_accounts="all" if is_unlimited(m) else _refs(reachable.get(m.account_id, [])),
+        )
+        for m in active
+    ]
+
+
+def is_unlimited(membership: MembershipItem) -> bool:
+    return membership.role in ("owner", "admin") or membership.sub_accounts is None
+
+
+def _refs(items: list[SubAccountItem]) -> list[SubAccountRef]:
+    ordered = sorted(items, key=lambda s: (s.name.lower(), s.sub_account_id))
+    return [SubAccountRef(sub_account_id=s.sub_account_id, name=s.name) for s in ordered]
 
 
 class LoginIn(Input):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import ConfigDict, Field
 
+from chalicelib.domain.access import effective_scope, scope_out
 from chalicelib.domain.invitations import status_of
 from chalicelib.schemas.auth import User
 from chalicelib.schemas.common import (
@@ -23,6 +24,7 @@ from chalicelib.schemas.common import (
     Timestamp,
 )
 from chalicelib.schemas.members import Member
+from chalicelib.schemas.sub_accounts import ScopeIn, ScopeOut
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
     from chalicelib.store.models import InvitationItem
@@ -53,6 +55,7 @@ class InviteIn(Profile):
     emails: list[str] = Field(min_length=1, max_length=MAX_EMAILS)
     role: Literal["admin", "member"]
     permissions: list[GrantableKey] = Field(default_factory=list, max_length=32)
+    sub_accounts: ScopeIn = "all"
     message: str | None = Field(default=None, max_length=500)
 
 
@@ -69,9 +72,11 @@ class Invitation(Output):
     last_sent_at: Timestamp
     send_count: int
     delivery: Literal["sent", "failed"]
+    sub_accounts: ScopeOut
 
     @classmethod
-    def of(cls, item: InvitationItem, now: datetime) -> Invitation:
+    def of(cls, item: InvitationItem, now: datetime, live: frozenset[str]) -> Invitation:
+        """`live`: the account's sub-accounts that exist now (a scope shows only those)."""
         from chalicelib.domain.permissions import effective_permissions
 
         return cls(
@@ -87,6 +92,7 @@ class Invitation(Output):
             last_sent_at=item.last_sent_at,
             send_count=int(item.send_count),
             delivery=item.delivery,
+            sub_accounts=scope_out(effective_scope(item.role, item.sub_accounts, live)),
         )
 
 

@@ -13,7 +13,7 @@ from chalicelib.schemas.invitations import AcceptIn, AcceptOut, LookupOut
 from chalicelib.schemas.members import Member
 from chalicelib.security.links import hash_link_token, is_link_token_shape
 from chalicelib.security.tokens import TokenClaims
-from chalicelib.services.auth import confirm
+from chalicelib.services.auth import confirm, live_sub_accounts
 from chalicelib.services.sessions import verify_credentials
 from chalicelib.store.members import new_membership_item
 from chalicelib.store.models import AccountItem, InvitationItem, LinkItem, LoginItem, UserItem
@@ -89,6 +89,7 @@ def accept(deps: Deps, claims: TokenClaims | None, body: AcceptIn) -> AcceptOut:
         list(invitation.permissions),
         now,
         invited_by=invitation.invited_by,
+        sub_accounts=invitation.sub_accounts,
     )
     outcome = deps.store.invitations.accept(
         invitation, membership, now, new_user, None if new_user else user.user_id
@@ -102,7 +103,7 @@ def accept(deps: Deps, claims: TokenClaims | None, body: AcceptIn) -> AcceptOut:
         expires_at=issued.claims.expires_at,
         user=User.of(user),
         account_id=account.account_id,
-        membership=Member.of_pair(user, membership),
+        membership=Member.of_pair(user, membership, live_sub_accounts(account)),
     )
 
 

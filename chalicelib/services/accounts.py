@@ -25,7 +25,8 @@ def create_account(deps: Deps, body: AccountCreateIn) -> AccountCreated:
         raise AppError("conflict", "The account could not be created; try again.")
     send_invitations(deps, account.name, [(owner_invitation, raw)])
     return AccountCreated(
-        account=Account.of(account), owner_invitation=Invitation.of(owner_invitation.invitation, now)
+        account=Account.of(account),
+        owner_invitation=Invitation.of(owner_invitation.invitation, now, frozenset()),
     )
 
 

@@ -11,6 +11,7 @@ import hmac
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from chalicelib.domain.access import effective_scope
 from chalicelib.domain.caller import ANONYMOUS, OPERATOR, Caller, Grant, display_name
 from chalicelib.domain.permissions import as_role
 from chalicelib.errors import not_found, unauthenticated
@@ -57,13 +58,16 @@ def confirm(claims: TokenClaims, context: AuthContext) -> Session:
     user = context.user
     if user is None or context.revoked or int(user.token_version) != claims.version:
         raise unauthenticated("The access token is no longer valid.")
-    membership = context.membership
+    membership, account = context.membership, context.account
     grant = None
     if membership is not None:
         grant = Grant(
             role=as_role(membership.role),
             permissions=frozenset(membership.permissions),
             active=membership.status == "active",
+            sub_accounts=effective_scope(
+                membership.role, membership.sub_accounts, live_sub_accounts(account)
+            ),
         )
     caller = Caller(
         "user",
@@ -73,6 +77,11 @@ def confirm(claims: TokenClaims, context: AuthContext) -> Session:
         grant=grant,
     )
     return Session(caller, claims, user, membership, context.account, context.link)
+
+
+def live_sub_accounts(account: AccountItem | None) -> frozenset[str]:
+    """The account's sub-accounts that exist now (read with the account on every request)."""
+    return frozenset(account.sub_account_ids or ()) if account is not None else frozenset()
 
 
 def is_operator_key(deps: Deps, key: str) -> bool:

@@ -23,6 +23,8 @@ from chalicelib.schemas.invitations import (
     InviteResults,
 )
 from chalicelib.security.links import new_link_token
+from chalicelib.services.auth import live_sub_accounts
+from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation, link_item, new_invitation_item
 from chalicelib.store.models import AccountItem, InvitationItem, format_time
@@ -80,11 +82,17 @@ def _check_profile(body: InviteIn) -> None:
 def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> InviteResults:
     """One result per input email, in input order. Emails go out concurrently after the writes."""
     _check_profile(body)
+    if body.role == "admin" and body.sub_accounts != "all":
+        raise validation_error(
+            "sub_accounts", "an admin reaches every sub-account: leave it out or send 'all'"
+        )
+    scope = checked_scope(body.sub_accounts, account)
+    live = live_sub_accounts(account)
     now = deps.now()
     account_id = account.account_id
     screened = screen_emails(body.emails)
     claims = deps.store.invitations.claims(account_id, [s.email for s in screened if s.reason is None])
-    details = {"message": body.message, **profile_of(body)}
+    details = {"message": body.message, "sub_accounts": scope, **profile_of(body)}
     reasons: dict[int, SkipReason] = {}
     created: dict[int, Sendable] = {}
     for index, entry in enumerate(screened):
@@ -109,7 +117,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
             else InviteResult(
                 email=entry.email,
                 status="invited",
-                invitation=Invitation.of(created[index][0].invitation, now),
+                invitation=Invitation.of(created[index][0].invitation, now, live),
             )
             for index, entry in enumerate(screened)
         ]
@@ -129,11 +137,11 @@ def send_invitations(deps: Deps, account_name: str, sent: list[Sendable]) -> Non
     deps.store.invitations.mark_undelivered(failed)
 
 
-def list_invitations(deps: Deps, account_id: str, query: InvitationListQuery) -> InvitationPage:
+def list_invitations(deps: Deps, account: AccountItem, query: InvitationListQuery) -> InvitationPage:
     now = deps.now()
     matching = [
         i
-        for i in deps.store.invitations.invitations_of(account_id)
+        for i in deps.store.invitations.invitations_of(account.account_id)
         if status_of(i.expires_at, now) == query.status
     ]
     items, cursor = page(
@@ -144,7 +152,8 @@ def list_invitations(deps: Deps, account_id: str, query: InvitationListQuery) ->
         descending=True,
         scope=f"invitations:{query.status}",
     )
-    return InvitationPage(items=[Invitation.of(i, now) for i in items], next_cursor=cursor)
+    live = live_sub_accounts(account)
+    return InvitationPage(items=[Invitation.of(i, now, live) for i in items], next_cursor=cursor)
 
 
 def _find(deps: Deps, account_id: str, invitation_id: str) -> InvitationItem:
@@ -175,7 +184,7 @@ def resend(deps: Deps, account: AccountItem, invitation_id: str) -> Invitation:
     if not deps.store.invitations.resend(invitation, old_hash, new_link, now - RESEND_INTERVAL):
         raise AppError("conflict", "The invitation changed while resending; reload it and try again.")
     send_invitations(deps, account.name, [(NewInvitation(invitation, new_link), raw)])
-    return Invitation.of(invitation, now)
+    return Invitation.of(invitation, now, live_sub_accounts(account))
 
 
 def revoke(deps: Deps, account_id: str, invitation_id: str) -> None:

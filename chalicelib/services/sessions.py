@@ -7,9 +7,10 @@ from typing import Any
 from chalicelib.deps import Deps
 from chalicelib.domain.lockout import retry_after_seconds
 from chalicelib.errors import AppError, rate_limited, unauthenticated
-from chalicelib.schemas.auth import LoginOut, MeOut, TokenOut, User, account_refs
+from chalicelib.schemas.auth import AccountRef, LoginOut, MeOut, TokenOut, User, account_refs, is_unlimited
 from chalicelib.security.tokens import TokenClaims
-from chalicelib.store.models import LoginItem, UserItem
+from chalicelib.store import keys
+from chalicelib.store.models import LoginItem, MembershipItem, SubAccountItem, UserItem
 
 BAD_CREDENTIALS = "The email or password is not correct."
 
@@ -46,7 +47,7 @@ def login(deps: Deps, email: str, password: str) -> LoginOut:
         access_token=issued.token,
         expires_at=issued.claims.expires_at,
         user=User.of(user),
-        accounts=account_refs(memberships),
+        accounts=_account_refs(deps, memberships),
     )
 
 
@@ -57,9 +58,19 @@ def logout(deps: Deps, claims: TokenClaims | None) -> None:
 
 
 def me(deps: Deps, user: UserItem) -> MeOut:
-    return MeOut(
-        user=User.of(user), accounts=account_refs(deps.store.users.memberships_of_user(user.user_id))
-    )
+    memberships = deps.store.users.memberships_of_user(user.user_id)
+    return MeOut(user=User.of(user), accounts=_account_refs(deps, memberships))
+
+
+def _account_refs(deps: Deps, memberships: list[MembershipItem]) -> list[AccountRef]:
+    """The accounts to choose from, with the sub-accounts each reaches. Names are read only for members
+    whose scope is a list (one BatchGetItem for all of them); a deleted sub-account is not found."""
+    scoped = [m for m in memberships if m.status == "active" and not is_unlimited(m)]
+    wanted = [keys.sub_account(m.account_id, sid) for m in scoped for sid in m.sub_accounts or []]
+    reachable: dict[str, list[SubAccountItem]] = {}
+    for item in deps.store.sub_accounts.named(wanted) if wanted else []:
+        reachable.setdefault(item.account_id, []).append(item)
+    return account_refs(memberships, reachable)
 
 
 def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:

@@ -9,6 +9,7 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     invitation       ACCOUNT#<account_id>   INVITATION#<id>         gsi2: INVEXP#<shard>  <expires_at>#<id>
     contact          ACCOUNT#<account_id>   CONTACT#<contact_id>
     contact email    ACCOUNT#<account_id>   CONTACTEMAIL#<email>
+    sub-account      ACCOUNT#<account_id>   SUBACCOUNT#<sub_account_id>
     user             USER#<user_id>         PROFILE                 gsi1: USER#<user_id>  PROFILE
     login            LOGIN#<email>          LOGIN                   (email -> user id + password hash)
     login failures   LOGIN#<email>          FAILURES
@@ -32,6 +33,7 @@ PROFILE_SK = "PROFILE"
 MEMBER_PREFIX = "MEMBER#"
 INVITATION_PREFIX = "INVITATION#"
 CONTACT_PREFIX = "CONTACT#"
+SUB_ACCOUNT_PREFIX = "SUBACCOUNT#"
 
 
 def is_valid_id(value: str) -> bool:
@@ -111,6 +113,14 @@ def contacts_of(account_id: str) -> Key:
 
 def contact_email(account_id: str, email: str) -> Key:
     return _account_pk(account_id), f"CONTACTEMAIL#{email}"
+
+
+def sub_account(account_id: str, sub_account_id: str) -> Key:
+    return _account_pk(account_id), f"{SUB_ACCOUNT_PREFIX}{sub_account_id}"
+
+
+def sub_accounts_of(account_id: str) -> Key:
+    return _account_pk(account_id), SUB_ACCOUNT_PREFIX
 
 
 def user(user_id: str) -> Key:

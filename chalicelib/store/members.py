@@ -12,14 +12,14 @@ from chalicelib.store.tx import Outcome, Tx
 
 def new_membership_item(
     account_id: str, user_id: str, account_name: str, role: str, permissions: list[str], joined_at: datetime,
-    invited_by: str | None = None, status: str = "active",
+    invited_by: str | None = None, status: str = "active", sub_accounts: list[str] | None = None,
 ) -> MembershipItem:  # fmt: skip
     """A membership with both its keys: the account's side (table) and the user's side (gsi1)."""
     gsi1pk, gsi1sk = keys.membership_gsi1(account_id, user_id)
     return MembershipItem(
         *keys.membership(account_id, user_id), gsi1pk=gsi1pk, gsi1sk=gsi1sk, account_id=account_id,
         user_id=user_id, account_name=account_name, role=role, permissions=permissions, status=status,
-        joined_at=joined_at, invited_by=invited_by,
+        joined_at=joined_at, invited_by=invited_by, sub_accounts=sub_accounts,
     )  # fmt: skip
 
 
@@ -41,17 +41,17 @@ class MemberStore:
         return get_item(MembershipItem, keys.membership(account_id, user_id))
 
     def update_member(self, membership: MembershipItem, **changes: object) -> Outcome:
-        """Set role, permissions or status, unless the member became the owner (or left) meanwhile."""
+        """Set role, permissions, status or scope (None removes it: every sub-account), unless the member
+        became the owner (or left) meanwhile."""
         attributes = MembershipItem.get_attributes()
-        return (
-            Tx()
-            .update(
-                membership,
-                [attributes[name].set(value) for name, value in changes.items()],
-                condition=MembershipItem.pk.exists() & (MembershipItem.role != "owner"),
-            )
-            .commit()
+        actions = [
+            attributes[name].remove() if value is None else attributes[name].set(value)
+            for name, value in changes.items()
+        ]
+        tx = Tx().update(
+            membership, actions, condition=MembershipItem.pk.exists() & (MembershipItem.role != "owner")
         )
+        return tx.commit()
 
     def remove_member(self, membership: MembershipItem, email: str) -> Outcome:
         """Membership, the email claim and the count go together; never the owner's."""

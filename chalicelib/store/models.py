@@ -15,6 +15,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 from pynamodb.constants import STRING
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
@@ -91,6 +92,9 @@ class AccountItem(Item, discriminator="account"):
     owner_user_id = UnicodeAttribute(null=True)
     created_at = TimeAttribute()
     member_count = NumberAttribute(default=0)
+    # The ids of the account's sub-accounts that exist now, read with the account on every request: a scope
+    # is what it names and is still here, so deleting a sub-account rewrites no member (ADD/DELETE keep it).
+    sub_account_ids = UnicodeSetAttribute(null=True)
 
 
 class UserItem(Item, discriminator="user"):
@@ -141,6 +145,7 @@ class MembershipItem(Item, discriminator="membership"):
     status = UnicodeAttribute(default="active")
     joined_at = TimeAttribute()
     invited_by = UnicodeAttribute(null=True)
+    sub_accounts = ListAttribute(of=UnicodeAttribute, null=True)  # None: every sub-account
 
 
 class EmailClaimItem(Item, discriminator="email_claim"):
@@ -177,6 +182,7 @@ class InvitationItem(Item, discriminator="invitation"):
     last_sent_at = TimeAttribute()
     send_count = NumberAttribute(default=1)
     delivery = UnicodeAttribute(default="sent")
+    sub_accounts = ListAttribute(of=UnicodeAttribute, null=True)  # None: every sub-account
     token_hash = UnicodeAttribute()  # SHA-256 of the link token; the token itself is only in the email
 
 
@@ -213,3 +219,13 @@ class ContactEmailItem(Item, discriminator="contact_email"):
     """ACCOUNT#<account_id> / CONTACTEMAIL#<email>: one contact per email per account."""
 
     contact_id = UnicodeAttribute()
+
+
+class SubAccountItem(Item, discriminator="sub_account"):
+    """ACCOUNT#<account_id> / SUBACCOUNT#<sub_account_id>: a part of an account (a customer's billing entity,
+    site or project) that members may be limited to."""
+
+    sub_account_id = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    created_at = TimeAttribute()

@@ -9,6 +9,7 @@ from chalicelib.store.accounts import AccountStore
 from chalicelib.store.contacts import ContactStore
 from chalicelib.store.invitations import InvitationStore
 from chalicelib.store.members import MemberStore
+from chalicelib.store.sub_accounts import SubAccountStore
 from chalicelib.store.table import bind, botocore_session
 from chalicelib.store.users import UserStore
 
@@ -22,6 +23,7 @@ class Store:
         self.invitations = InvitationStore()
         self.members = MemberStore()
         self.contacts = ContactStore()
+        self.sub_accounts = SubAccountStore()
 
     def session(self) -> Any:
         """The process's one botocore session, for the other AWS clients."""

@@ -20,7 +20,7 @@ def test_operator_creates_an_account_and_the_owner_is_invited(api):
     assert invitation["expires_at"] == "2026-11-30T09:00:00Z"
     assert set(invitation) == {
         "invitation_id", "account_id", "email", "role", "permissions", "status", "invited_by", "created_at",
-        "expires_at", "last_sent_at", "send_count", "delivery",
+        "expires_at", "last_sent_at", "send_count", "delivery", "sub_accounts",
     }  # fmt: skip
     [message] = emails_to("owner@acme.com")
     assert "Acme Hosting" in message.subject
@@ -34,7 +34,9 @@ def test_accepting_the_owner_invitation_makes_the_owner(api):
     assert account.body["owner_user_id"] == owner.user_id
     assert account.body["member_count"] == 1
     me = api.get("/me", token=owner.token).body
-    assert me["accounts"] == [{"account_id": account_id, "name": "Acme Hosting", "role": "owner"}]
+    assert me["accounts"] == [
+        {"account_id": account_id, "name": "Acme Hosting", "role": "owner", "sub_accounts": "all"}
+    ]
 
 
 def test_owner_with_an_existing_login_accepts_with_it(api, deps):

@@ -124,7 +124,8 @@ def test_concurrent_role_changes_leave_a_consistent_member(api, deps):
     account_id, owner = onboard(api)
     member = join(api, account_id, owner.token, "m@acme.com")
     changes = [MemberUpdateIn(role="admin"), MemberUpdateIn(role="member", permissions=["domains"])] * 3
-    run_together(*[lambda c=c: members.update_member(deps, account_id, member.user_id, c) for c in changes])
+    account = deps.store.accounts.get_account(account_id)
+    run_together(*[lambda c=c: members.update_member(deps, account, member.user_id, c) for c in changes])
     stored = deps.store.members.get_membership(account_id, member.user_id)
     assert (stored.role, list(stored.permissions)) in [("admin", []), ("member", ["domains"])]
 

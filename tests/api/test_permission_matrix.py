@@ -8,9 +8,11 @@ import pytest
 
 import app  # noqa: F401  (registers every route in ROUTES)
 from chalicelib.api.http import ROUTES
+from chalicelib.ids import new_id
 from chalicelib.schemas.contacts import ContactIn
 from chalicelib.services.contacts import create_contact
 from chalicelib.services.invitations import new_invitation
+from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.helpers.seed import seed_account, seed_member, token_for
 
 # needs: "any" (an active member), a permission key, or "owner"
@@ -40,12 +42,17 @@ MATRIX = [
     ("PATCH", "/accounts/{account_id}/contacts/{contact_id}", "contacts", {"phone": "+1 555 0100"}),
     ("DELETE", "/accounts/{account_id}/contacts/{contact_id}", "contacts", None),
     ("GET", "/accounts/{account_id}/notification-recipients?category=invoice", "contacts", None),
+    ("GET", "/accounts/{account_id}/sub-accounts", "any", None),
+    ("POST", "/accounts/{account_id}/sub-accounts", "owner", {"name": "New shop"}),
+    ("PATCH", "/accounts/{account_id}/sub-accounts/{sub_account_id}", "owner", {"name": "Renamed shop"}),
+    ("DELETE", "/accounts/{account_id}/sub-accounts/{sub_account_id}", "owner", None),
 ]
 ACTORS = [
     "owner",
     "admin",
     "member_with",
     "member_without",
+    "member_scoped",  # member_with's permissions, limited to a sub-account other than the one in the path
     "deactivated",
     "removed",
     "outsider",
@@ -63,7 +70,10 @@ def expected(actor: str, needs: str) -> str:
         return "2xx"
     if needs == "owner":
         return "403"
-    held = {"admin": "all", "member_with": {"profile", "tickets", "contacts"}, "member_without": set()}[actor]
+    with_keys = {"profile", "tickets", "contacts"}
+    held = {"admin": "all", "member_with": with_keys, "member_scoped": with_keys, "member_without": set()}[
+        actor
+    ]
     return "2xx" if needs == "any" or held == "all" or needs in held else "403"
 
 
@@ -76,6 +86,8 @@ def test_the_matrix_covers_every_account_route():
 def world(api, deps):
     account_id = seed_account(deps, "Matrix Co")
     other_id = seed_account(deps, "Elsewhere")
+    elsewhere = new_sub_account_item(account_id, new_id("sub"), "Elsewhere shop", deps.now())
+    assert deps.store.sub_accounts.create(elsewhere)
     ids = {
         "owner": seed_member(deps, account_id, "owner@matrix.com", "owner"),
         "admin": seed_member(deps, account_id, "admin@matrix.com", "admin"),
@@ -83,6 +95,13 @@ def world(api, deps):
             deps, account_id, "with@matrix.com", permissions=("profile", "tickets", "contacts")
         ),
         "member_without": seed_member(deps, account_id, "without@matrix.com"),
+        "member_scoped": seed_member(
+            deps,
+            account_id,
+            "scoped@matrix.com",
+            permissions=("profile", "tickets", "contacts"),
+            sub_accounts=[elsewhere.sub_account_id],
+        ),
         "deactivated": seed_member(deps, account_id, "off@matrix.com", "admin", status="deactivated"),
         "removed": seed_member(deps, account_id, "gone@matrix.com", "admin"),
         "outsider": seed_member(deps, other_id, "outsider@elsewhere.com", "owner"),
@@ -111,11 +130,14 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
         deps.store.invitations.create_invitations([invitation], deps.now())
         clock.advance(seconds=61)  # past the resend interval
         contact = create_contact(deps, account_id, ContactIn(email=f"contact{n}@matrix.com"))
+        sub_account = new_sub_account_item(account_id, new_id("sub"), f"Shop {n}", deps.now())
+        assert deps.store.sub_accounts.create(sub_account)
         path = template.format(
             account_id=account_id,
             user_id=target,
             invitation_id=invitation.invitation.invitation_id,
             contact_id=contact.contact_id,
+            sub_account_id=sub_account.sub_account_id,
         )
         payload = {k: (ids["owner"] if v == "{owner}" else v) for k, v in body.items()} if body else None
         if payload and "emails" in payload:

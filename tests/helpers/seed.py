@@ -36,6 +36,7 @@ def seed_member(
     permissions: tuple[str, ...] = (),
     status: str = "active",
     password_hash: str = "$argon2id$not-a-usable-hash",
+    sub_accounts: list[str] | None = None,
 ) -> str:
     """A user and their membership, written as accepting an invitation would write them (the email claim,
     the account's member count and, for an owner, the account's owner)."""
@@ -47,7 +48,14 @@ def seed_member(
     account = deps.store.accounts.get_account(account_id)
     assert account is not None
     membership = new_membership_item(
-        account_id, user_id, account.name, role, list(permissions), deps.now(), status=status
+        account_id,
+        user_id,
+        account.name,
+        role,
+        list(permissions),
+        deps.now(),
+        status=status,
+        sub_accounts=sub_accounts,
     )
     actions = [AccountItem.member_count.add(1)]
     if role == "owner":

@@ -19,6 +19,10 @@ def caller_for(world, account_id: str, user_id: str) -> Caller:
                   grant=Grant(membership.role, frozenset(membership.permissions)))  # fmt: skip
 
 
+def account(world, account_id: str):
+    return world.deps.store.accounts.get_account(account_id)
+
+
 def code_of(call) -> str:
     with pytest.raises(AppError) as raised:
         call()
@@ -36,12 +40,12 @@ def test_the_owner_cannot_be_changed_deactivated_or_removed(world, acme):
     account_id, owner = acme
     admin = world.member(account_id, "admin@acme.com", "admin")
     deps, by_admin = world.deps, caller_for(world, account_id, admin)
-    assert code_of(lambda: members.update_member(deps, account_id, owner, MemberUpdateIn(role="member"))) == (
-        "owner_immutable"
-    )
-    assert code_of(lambda: members.set_status(deps, by_admin, account_id, owner, "deactivated")) == (
-        "owner_immutable"
-    )
+    assert code_of(
+        lambda: members.update_member(deps, account(world, account_id), owner, MemberUpdateIn(role="member"))
+    ) == ("owner_immutable")
+    assert code_of(
+        lambda: members.set_status(deps, by_admin, account(world, account_id), owner, "deactivated")
+    ) == ("owner_immutable")
     assert code_of(lambda: members.remove_member(deps, account_id, owner)) == "owner_immutable"
 
 
@@ -49,27 +53,32 @@ def test_nobody_deactivates_themselves(world, acme):
     account_id, _ = acme
     admin = world.member(account_id, "admin@acme.com", "admin")
     by_admin = caller_for(world, account_id, admin)
-    assert code_of(lambda: members.set_status(world.deps, by_admin, account_id, admin, "deactivated")) == (
-        "conflict"
-    )
+    assert code_of(
+        lambda: members.set_status(world.deps, by_admin, account(world, account_id), admin, "deactivated")
+    ) == ("conflict")
 
 
 def test_deactivate_then_reactivate_keeps_the_grant(world, acme):
     account_id, owner = acme
     dev = world.member(account_id, "dev@acme.com", permissions=("tickets", "domains"))
     by_owner = caller_for(world, account_id, owner)
-    assert members.set_status(world.deps, by_owner, account_id, dev, "deactivated").status == "deactivated"
-    back = members.set_status(world.deps, by_owner, account_id, dev, "active")
+    assert (
+        members.set_status(world.deps, by_owner, account(world, account_id), dev, "deactivated").status
+        == "deactivated"
+    )
+    back = members.set_status(world.deps, by_owner, account(world, account_id), dev, "active")
     assert (back.status, back.permissions) == ("active", ["domains", "tickets"])
 
 
 def test_an_admin_holds_every_key_and_a_member_only_the_grant(world, acme):
     account_id, _ = acme
     dev = world.member(account_id, "dev@acme.com", permissions=("tickets",))
-    made_admin = members.update_member(world.deps, account_id, dev, MemberUpdateIn(role="admin"))
+    made_admin = members.update_member(
+        world.deps, account(world, account_id), dev, MemberUpdateIn(role="admin")
+    )
     assert "user_management" in made_admin.permissions
     back = members.update_member(
-        world.deps, account_id, dev, MemberUpdateIn(role="member", permissions=["invoices"])
+        world.deps, account(world, account_id), dev, MemberUpdateIn(role="member", permissions=["invoices"])
     )
     assert (back.role, back.permissions) == ("member", ["invoices"])
 

@@ -1,0 +1,75 @@
+"""Access patterns of sub-accounts. Each one is an item under its account, and its id is also in the
+account's `sub_account_ids` set, changed in the same transaction: authorization reads that set with the
+account, so a scope never names a sub-account that no longer exists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from pynamodb.expressions.condition import size
+
+from chalicelib.domain.access import MAX_SUB_ACCOUNTS
+from chalicelib.store import keys
+from chalicelib.store.keys import Key
+from chalicelib.store.models import AccountItem, SubAccountItem
+from chalicelib.store.table import get_item, get_items
+from chalicelib.store.tx import Outcome, Tx
+
+
+def new_sub_account_item(account_id: str, sub_account_id: str, name: str, now: datetime) -> SubAccountItem:
+    return SubAccountItem(
+        *keys.sub_account(account_id, sub_account_id), sub_account_id=sub_account_id, account_id=account_id,
+        name=name, created_at=now,
+    )  # fmt: skip
+
+
+class SubAccountStore:
+    def sub_accounts_of(self, account_id: str) -> list[SubAccountItem]:
+        pk, prefix = keys.sub_accounts_of(account_id)
+        return list(SubAccountItem.query(pk, SubAccountItem.sk.startswith(prefix), consistent_read=True))
+
+    def get_sub_account(self, account_id: str, sub_account_id: str) -> SubAccountItem | None:
+        return get_item(SubAccountItem, keys.sub_account(account_id, sub_account_id))
+
+    def named(self, wanted: Iterable[Key]) -> list[SubAccountItem]:
+        """Sub-accounts by key, one BatchGetItem per 100; those deleted meanwhile are simply not there."""
+        return [item for item in get_items(wanted).values() if isinstance(item, SubAccountItem)]
+
+    def create(self, sub_account: SubAccountItem) -> Outcome:
+        """Fails with "full" at MAX_SUB_ACCOUNTS, "gone" if the account is."""
+        tx = Tx().put(sub_account, condition=SubAccountItem.pk.does_not_exist())
+        room = AccountItem.sub_account_ids.does_not_exist() | (
+            size(AccountItem.sub_account_ids) < MAX_SUB_ACCOUNTS
+        )
+        tx.update(
+            AccountItem(*keys.account(sub_account.account_id)),
+            [AccountItem.sub_account_ids.add({sub_account.sub_account_id})],
+            condition=AccountItem.pk.exists() & room,
+            label="full",
+        )
+        return tx.commit()
+
+    def rename(self, sub_account: SubAccountItem, name: str) -> Outcome:
+        outcome = (
+            Tx()
+            .update(
+                sub_account,
+                [SubAccountItem.name.set(name)],
+                condition=SubAccountItem.pk.exists(),
+                label="gone",
+            )
+            .commit()
+        )
+        if outcome:
+            sub_account.name = name
+        return outcome
+
+    def delete(self, sub_account: SubAccountItem) -> Outcome:
+        """The item and its id in the account's set go together; every scope naming it stops reaching it."""
+        tx = Tx().delete(sub_account, condition=SubAccountItem.pk.exists(), label="gone")
+        tx.update(
+            AccountItem(*keys.account(sub_account.account_id)),
+            [AccountItem.sub_account_ids.delete({sub_account.sub_account_id})],
+        )
+        return tx.commit()
