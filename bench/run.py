@@ -189,6 +189,35 @@ def endpoint_round_trips(api: Api, deps, clock: Clock) -> list[tuple[str, list[s
         lambda: api.delete(f"{base}/contacts/{contact['contact_id']}", token=token),
         204,
     )
+    shop = run(
+        "POST sub-accounts", lambda: api.post(f"{base}/sub-accounts", {"name": "Shop"}, token=token), 201
+    ).body["sub_account_id"]
+    run(
+        "PATCH members/{id} (scope)",
+        lambda: api.patch(f"{base}/members/{member_id}", {"sub_accounts": [shop]}, token=token),
+    )
+    run("GET sub-accounts", lambda: api.get(f"{base}/sub-accounts", token=token))
+    run(
+        "PATCH sub-accounts/{id}",
+        lambda: api.patch(f"{base}/sub-accounts/{shop}", {"name": "Web shop"}, token=token),
+    )
+    member_token = api.post("/auth/login", {"email": "m@bench.com", "password": PASSWORD}).body[
+        "access_token"
+    ]
+    run(
+        "POST /authorize (member of the default group)",
+        lambda: api.post(
+            "/authorize",
+            {"account_id": account_id, "permission": "domains", "sub_account_id": shop},
+            token=member_token,
+        ),
+    )
+    run(
+        "POST /auth/login (scoped member)",
+        lambda: api.post("/auth/login", {"email": "m@bench.com", "password": PASSWORD}),
+    )
+    run("GET /me (scoped member)", lambda: api.get("/me", token=member_token))
+    run("DELETE sub-accounts/{id}", lambda: api.delete(f"{base}/sub-accounts/{shop}", token=token), 204)
     run("POST ownership", lambda: api.post(f"{base}/ownership", {"user_id": member_id}, token=token))
     run("POST /auth/password-reset", lambda: api.post("/auth/password-reset", {"email": "m@bench.com"}), 202)
     reset = link_token(emails_to("m@bench.com")[-1])

@@ -53,7 +53,7 @@ class InviteIn(Profile):
 
     # Items are checked one by one (a bad address is a per-email result, not a failed request).
     emails: list[str] = Field(min_length=1, max_length=MAX_EMAILS)
-    role: Literal["admin", "member"]
+    role: Literal["admin", "member"] = "member"  # a portal's "User"
     permissions: list[GrantableKey] = Field(default_factory=list, max_length=32)
     sub_accounts: ScopeIn = "all"
     message: str | None = Field(default=None, max_length=500)

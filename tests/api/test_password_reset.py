@@ -61,9 +61,7 @@ def test_reset_confirm_rejects_unknown_and_malformed_tokens(api, deps):
 def test_reset_request_validates_the_email(api, deps):
     reply = request_reset(api, "not-an-email")
     assert reply.status == 400
-    assert reply.body["error"]["details"] == [
-        {"field": "email", "message": "is not a valid email address"}
-    ]
+    assert reply.body["error"]["details"] == [{"field": "email", "message": "is not a valid email address"}]
     assert outbox() == []
 
 

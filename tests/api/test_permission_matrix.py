@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import NamedTuple
 
 import pytest
 
@@ -61,6 +62,12 @@ ACTORS = [
 ]
 
 
+class World(NamedTuple):
+    account_id: str
+    ids: dict[str, str]  # actor -> user id
+    scoped_to: str  # the one sub-account member_scoped reaches
+
+
 def expected(actor: str, needs: str) -> str:
     if actor == "anonymous":
         return "401"
@@ -112,14 +119,14 @@ def world(api, deps):
         ).status
         == 204
     )
-    return account_id, ids
+    return World(account_id, ids, elsewhere.sub_account_id)
 
 
 @pytest.mark.parametrize(
     ("method", "template", "needs", "body"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX]
 )
 def test_permission_matrix(api, deps, clock, world, method, template, needs, body):
-    account_id, ids = world
+    account_id, ids = world.account_id, world.ids
     counter = itertools.count()
     outcomes = {}
     for actor in ACTORS:
