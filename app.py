@@ -2,7 +2,7 @@
 
 from chalice import Chalice
 
-from chalicelib.api import accounts, auth, contacts, invitations, members, meta, sub_accounts
+from chalicelib.api import accounts, auth, contacts, groups, invitations, members, meta, sub_accounts
 from chalicelib.api.http import error_middleware
 from chalicelib.jobs import purge
 
@@ -16,6 +16,7 @@ for blueprint in (
     invitations.bp,
     contacts.bp,
     sub_accounts.bp,
+    groups.bp,
     purge.bp,
 ):
     app.register_blueprint(blueprint)

@@ -18,6 +18,7 @@ STATUS_BY_CODE = {
     "already_member": 409,
     "owner_immutable": 409,
     "contact_exists": 409,
+    "group_not_empty": 409,
     "invitation_expired": 410,
     "token_expired": 410,
     "payload_too_large": 413,

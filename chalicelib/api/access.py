@@ -136,6 +136,7 @@ class AccountAccess(Access):
     permission: str | None = None
     self_param: str | None = None
     owner_only: bool = False
+    group_managers: bool = False  # a group manager may call it too, for their own group (services check)
 
     def authorize(self, deps: DepsProvider, request: Request, path: dict[str, str]) -> Session:
         account_id = path["account_id"]
@@ -154,7 +155,8 @@ class AccountAccess(Access):
             raise not_found("account")
         if self.owner_only and not caller.is_owner:
             raise AppError("forbidden", "Only the account owner can do this.")
-        if not decision.allowed:
+        manager = self.group_managers and caller.grant is not None and caller.grant.manages_group is not None
+        if not decision.allowed and not manager:
             raise forbidden(self.permission or "")
         return session
 
@@ -174,5 +176,7 @@ OPERATOR = OperatorOnly()
 OWNER = AccountAccess(owner_only=True)
 
 
-def member_of(permission: str | None = None, *, self_param: str | None = None) -> AccountAccess:
-    return AccountAccess(permission=permission, self_param=self_param)
+def member_of(
+    permission: str | None = None, *, self_param: str | None = None, group_managers: bool = False
+) -> AccountAccess:
+    return AccountAccess(permission=permission, self_param=self_param, group_managers=group_managers)

@@ -27,11 +27,12 @@ if TYPE_CHECKING:
 else:
     acceptance = LazyModule("chalicelib.services.acceptance")
     invitations = LazyModule("chalicelib.services.invitations")
-MANAGE = member_of("user_management")
+# A group manager may do these too, within their own group (the service checks which).
+MANAGE = member_of("user_management", group_managers=True)
 BASE = "/accounts/{account_id}/invitations"
 
 
-@endpoint(bp, "POST", BASE, access=MANAGE, body=InviteIn, returns=InviteResults)
+@endpoint(bp, "POST", BASE, access=MANAGE, body=InviteIn, returns=InviteResults, errors=(409,))
 def invite(call: Call, account_id: str) -> InviteResults:
     """Invite 1 to 50 emails with one role and permission set; one result per email, in order."""
     return invitations.invite(call.deps, call.caller, call.account, call.body)
@@ -40,7 +41,7 @@ def invite(call: Call, account_id: str) -> InviteResults:
 @endpoint(bp, "GET", BASE, access=MANAGE, query=InvitationListQuery, returns=InvitationPage)
 def list_invitations(call: Call, account_id: str) -> InvitationPage:
     """Pending (default) or expired invitations, newest first."""
-    return invitations.list_invitations(call.deps, call.account, call.query)
+    return invitations.list_invitations(call.deps, call.caller, call.account, call.query)
 
 
 @endpoint(
@@ -48,13 +49,13 @@ def list_invitations(call: Call, account_id: str) -> InvitationPage:
 )
 def resend_invitation(call: Call, account_id: str, invitation_id: str) -> Invitation:
     """Send a new link with a new expiry; the old link stops working. Once a minute at most."""
-    return invitations.resend(call.deps, call.account, invitation_id)
+    return invitations.resend(call.deps, call.caller, call.account, invitation_id)
 
 
 @endpoint(bp, "DELETE", BASE + "/{invitation_id}", access=MANAGE, status=204, errors=(404,))
 def revoke_invitation(call: Call, account_id: str, invitation_id: str) -> None:
     """Revoke an invitation: its link stops working."""
-    invitations.revoke(call.deps, account_id, invitation_id)
+    invitations.revoke(call.deps, call.caller, account_id, invitation_id)
 
 
 @endpoint(

@@ -17,48 +17,50 @@ if TYPE_CHECKING:
 else:
     members = LazyModule("chalicelib.services.members")
 MANAGE = member_of("user_management")
-MANAGE_OR_SELF = member_of("user_management", self_param="user_id")
+# A group manager may do these too, for the members of their own group (the service checks which).
+MANAGE_GROUP = member_of("user_management", group_managers=True)
+MANAGE_GROUP_OR_SELF = member_of("user_management", self_param="user_id", group_managers=True)
 BASE = "/accounts/{account_id}/members"
 ONE = BASE + "/{user_id}"
 
 
-@endpoint(bp, "GET", BASE, access=MANAGE, query=MemberListQuery, returns=MemberPage)
+@endpoint(bp, "GET", BASE, access=MANAGE_GROUP, query=MemberListQuery, returns=MemberPage)
 def list_members(call: Call, account_id: str) -> MemberPage:
     """Members, filtered by status and sorted by any column."""
-    return members.list_members(call.deps, call.account, call.query)
+    return members.list_members(call.deps, call.caller, call.account, call.query)
 
 
-@endpoint(bp, "GET", ONE, access=MANAGE_OR_SELF, returns=Member, errors=(404,))
+@endpoint(bp, "GET", ONE, access=MANAGE_GROUP_OR_SELF, returns=Member, errors=(404,))
 def get_member(call: Call, account_id: str, user_id: str) -> Member:
     """One member; anyone may read themselves."""
-    return members.get_member(call.deps, call.account, user_id)
+    return members.get_member(call.deps, call.caller, call.account, user_id)
 
 
 @endpoint(bp, "PATCH", ONE, access=MANAGE, body=MemberUpdateIn, returns=Member, errors=(404, 409))
 def update_member(call: Call, account_id: str, user_id: str) -> Member:
     """Change a member's role or permissions (never the owner's)."""
-    return members.update_member(call.deps, call.account, user_id, call.body)
+    return members.update_member(call.deps, call.caller, call.account, user_id, call.body)
 
 
-@endpoint(bp, "POST", ONE + "/deactivate", access=MANAGE, returns=Member, errors=(404, 409))
+@endpoint(bp, "POST", ONE + "/deactivate", access=MANAGE_GROUP, returns=Member, errors=(404, 409))
 def deactivate_member(call: Call, account_id: str, user_id: str) -> Member:
     """Cut a member's access to this account at once, keeping their place."""
     return members.set_status(call.deps, call.caller, call.account, user_id, "deactivated")
 
 
-@endpoint(bp, "POST", ONE + "/reactivate", access=MANAGE, returns=Member, errors=(404, 409))
+@endpoint(bp, "POST", ONE + "/reactivate", access=MANAGE_GROUP, returns=Member, errors=(404, 409))
 def reactivate_member(call: Call, account_id: str, user_id: str) -> Member:
     """Give a deactivated member their access back."""
     return members.set_status(call.deps, call.caller, call.account, user_id, "active")
 
 
-@endpoint(bp, "DELETE", ONE, access=MANAGE_OR_SELF, status=204, errors=(404, 409))
+@endpoint(bp, "DELETE", ONE, access=MANAGE_GROUP_OR_SELF, status=204, errors=(404, 409))
 def remove_member(call: Call, account_id: str, user_id: str) -> None:
     """Remove a member, or leave the account yourself; the owner cannot be removed."""
-    members.remove_member(call.deps, account_id, user_id)
+    members.remove_member(call.deps, call.caller, call.account, user_id)
 
 
-@endpoint(bp, "POST", ONE + "/password-reset", access=MANAGE, status=202, errors=(404,))
+@endpoint(bp, "POST", ONE + "/password-reset", access=MANAGE_GROUP, status=202, errors=(404,))
 def reset_member_password(call: Call, account_id: str, user_id: str) -> None:
     """Email the member a password-reset link."""
-    members.send_password_reset(call.deps, account_id, user_id)
+    members.send_password_reset(call.deps, call.caller, call.account, user_id)

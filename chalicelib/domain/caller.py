@@ -21,6 +21,13 @@ class Grant:
     permissions: frozenset[str] = field(default_factory=frozenset)
     active: bool = True
     sub_accounts: Scope = None  # what they reach now (see domain/access.py effective_scope)
+    group_id: str | None = None  # a custom group (None: the default group)
+    group_manager: bool = False
+
+    @property
+    def manages_group(self) -> str | None:
+        """The custom group this active member manages, if any."""
+        return self.group_id if self.active and self.group_manager and self.group_id else None
 
     def allows(self, permission: str) -> bool:
         return self.active and allows(self.role, self.permissions, permission)

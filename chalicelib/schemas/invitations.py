@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import ConfigDict, Field
 
-from chalicelib.domain.access import effective_scope, scope_out
+from chalicelib.domain.groups import group_of
 from chalicelib.domain.invitations import status_of
 from chalicelib.schemas.auth import User
 from chalicelib.schemas.common import (
@@ -23,11 +23,14 @@ from chalicelib.schemas.common import (
     Phone,
     Timestamp,
 )
+from chalicelib.schemas.groups import GroupId, holding
 from chalicelib.schemas.members import Member
 from chalicelib.schemas.sub_accounts import ScopeIn, ScopeOut
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
-    from chalicelib.store.models import InvitationItem
+    from collections.abc import Mapping
+
+    from chalicelib.store.models import GroupItem, InvitationItem
 
 MAX_EMAILS = 50
 PROFILE_FIELDS = ("first_name", "last_name", "title", "cell_phone", "office_phone", "extension")
@@ -56,6 +59,8 @@ class InviteIn(Profile):
     role: Literal["admin", "member"] = "member"  # a portal's "User"
     permissions: list[GrantableKey] = Field(default_factory=list, max_length=32)
     sub_accounts: ScopeIn = "all"
+    group_id: GroupId = "default"
+    group_manager: bool = False
     message: str | None = Field(default=None, max_length=500)
 
 
@@ -73,18 +78,23 @@ class Invitation(Output):
     send_count: int
     delivery: Literal["sent", "failed"]
     sub_accounts: ScopeOut
+    group_id: str
+    group_manager: bool
 
     @classmethod
-    def of(cls, item: InvitationItem, now: datetime, live: frozenset[str]) -> Invitation:
-        """`live`: the account's sub-accounts that exist now (a scope shows only those)."""
-        from chalicelib.domain.permissions import effective_permissions
-
+    def of(
+        cls, item: InvitationItem, now: datetime, live: frozenset[str], groups: Mapping[str, GroupItem]
+    ) -> Invitation:
+        """`live`: the account's sub-accounts that exist now; `groups`: custom groups by id."""
+        role, permissions, scope = (
+            holding(item, groups, live) if item.role != "owner" else ("owner", [], "all")
+        )
         return cls(
             invitation_id=item.invitation_id,
             account_id=item.account_id,
             email=item.email,
-            role=item.role,
-            permissions=effective_permissions(item.role, item.permissions),
+            role=role,
+            permissions=permissions,
             status=status_of(item.expires_at, now),
             invited_by=item.invited_by,
             created_at=item.created_at,
@@ -92,7 +102,9 @@ class Invitation(Output):
             last_sent_at=item.last_sent_at,
             send_count=int(item.send_count),
             delivery=item.delivery,
-            sub_accounts=scope_out(effective_scope(item.role, item.sub_accounts, live)),
+            sub_accounts=scope,
+            group_id=group_of(item.group_id),
+            group_manager=bool(item.group_manager),
         )
 
 
@@ -111,6 +123,7 @@ class InviteResults(Output):
 
 class InvitationListQuery(ListQuery):
     status: Literal["pending", "expired"] = "pending"
+    group_id: GroupId | None = None
 
 
 class InvitationPage(Output):

@@ -6,14 +6,16 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from chalicelib.domain.access import effective_scope, scope_out
-from chalicelib.domain.permissions import effective_permissions
+from chalicelib.domain.groups import group_of
 from chalicelib.schemas.auth import User
 from chalicelib.schemas.common import GrantableKey, Input, ListQuery, Output, Timestamp
+from chalicelib.schemas.groups import GroupId, holding
 from chalicelib.schemas.sub_accounts import ScopeIn, ScopeOut
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
-    from chalicelib.store.models import MembershipItem, UserItem
+    from collections.abc import Mapping
+
+    from chalicelib.store.models import GroupItem, MembershipItem, UserItem
 
 
 class Member(User):
@@ -23,18 +25,26 @@ class Member(User):
     joined_at: Timestamp
     invited_by: str | None
     sub_accounts: ScopeOut
+    group_id: str
+    group_manager: bool
 
     @classmethod
-    def of_pair(cls, user: UserItem, membership: MembershipItem, live: frozenset[str]) -> Member:
-        """`live`: the account's sub-accounts that exist now (a scope shows only those)."""
+    def of_pair(
+        cls, user: UserItem, membership: MembershipItem, live: frozenset[str], groups: Mapping[str, GroupItem]
+    ) -> Member:
+        """`live`: the account's sub-accounts that exist now (a scope shows only those); `groups`: the
+        custom groups by id (at least the member's own)."""
+        role, permissions, scope = holding(membership, groups, live)
         return cls(
             **User.of(user).model_dump(),
-            role=membership.role,
-            permissions=effective_permissions(membership.role, membership.permissions),
+            role=role,
+            permissions=permissions,
             status=membership.status,
             joined_at=membership.joined_at,
             invited_by=membership.invited_by,
-            sub_accounts=scope_out(effective_scope(membership.role, membership.sub_accounts, live)),
+            sub_accounts=scope,
+            group_id=group_of(membership.group_id),
+            group_manager=bool(membership.group_manager),
         )
 
 
@@ -47,6 +57,7 @@ class MemberListQuery(ListQuery):
     status: Literal["active", "deactivated"] | None = None
     sort: SortColumn = "email"
     order: Literal["asc", "desc"] = "asc"
+    group_id: GroupId | None = None
 
 
 class MemberPage(Output):
@@ -58,3 +69,5 @@ class MemberUpdateIn(Input):
     role: Literal["admin", "member"] | None = None
     permissions: list[GrantableKey] | None = Field(default=None, max_length=32)
     sub_accounts: ScopeIn | None = None
+    group_id: GroupId | None = None
+    group_manager: bool | None = None

@@ -16,7 +16,7 @@ from chalicelib.security.tokens import TokenClaims
 from chalicelib.services.auth import confirm, live_sub_accounts
 from chalicelib.services.sessions import verify_credentials
 from chalicelib.store.members import new_membership_item
-from chalicelib.store.models import AccountItem, InvitationItem, LinkItem, LoginItem, UserItem
+from chalicelib.store.models import AccountItem, GroupItem, InvitationItem, LinkItem, LoginItem, UserItem
 from chalicelib.store.users import new_user_items
 
 MIN_NEW_PASSWORD = 10
@@ -48,17 +48,20 @@ def _open_link(deps: Deps, token: str, claims: TokenClaims | None = None) -> tup
     return link, caller
 
 
-def _open(deps: Deps, link: LinkItem, token: str) -> tuple[InvitationItem, LoginItem | None, AccountItem]:
-    invitation, login, account = deps.store.invitations.invitation_context(link)
+Opened = tuple[InvitationItem, LoginItem | None, AccountItem, GroupItem | None]
+
+
+def _open(deps: Deps, link: LinkItem, token: str) -> Opened:
+    invitation, login, account, group = deps.store.invitations.invitation_context(link)
     if invitation is None or account is None or invitation.token_hash != hash_link_token(token):
         raise not_found("invitation")
     if is_expired(invitation.expires_at, deps.now()):
         raise AppError("invitation_expired", "This invitation has expired; ask for a new one.")
-    return invitation, login, account
+    return invitation, login, account, group
 
 
 def lookup(deps: Deps, token: str) -> LookupOut:
-    invitation, login, account = _open(deps, _open_link(deps, token)[0], token)
+    invitation, login, account, _ = _open(deps, _open_link(deps, token)[0], token)
     return LookupOut(
         email=invitation.email,
         account_name=account.name,
@@ -73,7 +76,7 @@ def accept(deps: Deps, claims: TokenClaims | None, body: AcceptIn) -> AcceptOut:
     link, caller = _open_link(deps, body.token, claims)
     if caller is not None and caller.email != link.email:
         raise AppError("email_mismatch", "This invitation is for another email address.")
-    invitation, login, account = _open(deps, link, body.token)
+    invitation, login, account, group = _open(deps, link, body.token)
     now = deps.now()
     if login is not None:
         user, version = _existing_user(deps, caller, login, body)
@@ -90,6 +93,8 @@ def accept(deps: Deps, claims: TokenClaims | None, body: AcceptIn) -> AcceptOut:
         now,
         invited_by=invitation.invited_by,
         sub_accounts=invitation.sub_accounts,
+        group_id=invitation.group_id,
+        group_manager=invitation.group_manager,
     )
     outcome = deps.store.invitations.accept(
         invitation, membership, now, new_user, None if new_user else user.user_id
@@ -103,7 +108,9 @@ def accept(deps: Deps, claims: TokenClaims | None, body: AcceptIn) -> AcceptOut:
         expires_at=issued.claims.expires_at,
         user=User.of(user),
         account_id=account.account_id,
-        membership=Member.of_pair(user, membership, live_sub_accounts(account)),
+        membership=Member.of_pair(
+            user, membership, live_sub_accounts(account), {group.group_id: group} if group else {}
+        ),
     )
 
 

@@ -26,7 +26,7 @@ def create_account(deps: Deps, body: AccountCreateIn) -> AccountCreated:
     send_invitations(deps, account.name, [(owner_invitation, raw)])
     return AccountCreated(
         account=Account.of(account),
-        owner_invitation=Invitation.of(owner_invitation.invitation, now, frozenset()),
+        owner_invitation=Invitation.of(owner_invitation.invitation, now, frozenset(), {}),
     )
 
 

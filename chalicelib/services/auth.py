@@ -19,7 +19,7 @@ from chalicelib.errors import not_found, unauthenticated
 if TYPE_CHECKING:  # storage types only: authenticating loads the store with its first read
     from chalicelib.deps import Deps
     from chalicelib.security.tokens import TokenClaims
-    from chalicelib.store.models import AccountItem, LinkItem, MembershipItem, UserItem
+    from chalicelib.store.models import AccountItem, GroupItem, LinkItem, MembershipItem, UserItem
     from chalicelib.store.users import AuthContext
 
 
@@ -33,6 +33,7 @@ class Session:
     membership: MembershipItem | None = None
     account: AccountItem | None = None
     link: LinkItem | None = None
+    group: GroupItem | None = None  # the caller's custom group, read while authorizing
 
 
 NO_SESSION = Session()
@@ -45,30 +46,28 @@ def read_token(deps: Deps, token: str) -> TokenClaims:
 
 def signed_in(deps: Deps, token: str, account_id: str | None = None, link_hash: str | None = None) -> Session:
     """The signed-in caller, with their membership of `account_id` and the account, or the link being
-    opened, from the same one BatchGetItem."""
+    opened, from the same one BatchGetItem (and their custom group's permissions with a second read)."""
     claims = read_token(deps, token)
-    return confirm(
-        claims, deps.store.users.auth_context(claims.user_id, claims.token_id, account_id, link_hash)
-    )
+    context = deps.store.users.auth_context(claims.user_id, claims.token_id, account_id, link_hash)
+    return confirm(claims, context, group_of_member(deps, context.membership))
 
 
-def confirm(claims: TokenClaims, context: AuthContext) -> Session:
+def group_of_member(deps: Deps, membership: MembershipItem | None) -> GroupItem | None:
+    """A custom group's permissions and scope are its members': read with every request, so a change to the
+    group applies to all of them at once (one read, whatever the group's size)."""
+    if membership is None or not membership.group_id:
+        return None
+    return deps.store.groups.get_group(membership.account_id, membership.group_id)
+
+
+def confirm(claims: TokenClaims, context: AuthContext, group: GroupItem | None = None) -> Session:
     """401 unless the user still exists, the token was not revoked (logout) and its version is current
     (password change)."""
     user = context.user
     if user is None or context.revoked or int(user.token_version) != claims.version:
         raise unauthenticated("The access token is no longer valid.")
     membership, account = context.membership, context.account
-    grant = None
-    if membership is not None:
-        grant = Grant(
-            role=as_role(membership.role),
-            permissions=frozenset(membership.permissions),
-            active=membership.status == "active",
-            sub_accounts=effective_scope(
-                membership.role, membership.sub_accounts, live_sub_accounts(account)
-            ),
-        )
+    grant = grant_of(membership, group, live_sub_accounts(account)) if membership is not None else None
     caller = Caller(
         "user",
         user_id=user.user_id,
@@ -76,7 +75,27 @@ def confirm(claims: TokenClaims, context: AuthContext) -> Session:
         name=display_name(user.first_name, user.last_name, user.email),
         grant=grant,
     )
-    return Session(caller, claims, user, membership, context.account, context.link)
+    return Session(caller, claims, user, membership, context.account, context.link, group)
+
+
+def grant_of(membership: MembershipItem, group: GroupItem | None, live: frozenset[str]) -> Grant:
+    """A member of a custom group holds what the group grants (nothing, if the group is gone); anyone else
+    what their own membership says."""
+    active = membership.status == "active"
+    if membership.group_id:
+        permissions = frozenset(group.permissions) if group is not None else frozenset()
+        stored_scope = group.sub_accounts if group is not None else []
+        return Grant(
+            role="member", permissions=permissions, active=active,
+            sub_accounts=effective_scope("member", stored_scope, live), group_id=membership.group_id,
+            group_manager=bool(membership.group_manager),
+        )  # fmt: skip
+    return Grant(
+        role=as_role(membership.role),
+        permissions=frozenset(membership.permissions),
+        active=active,
+        sub_accounts=effective_scope(membership.role, membership.sub_accounts, live),
+    )
 
 
 def live_sub_accounts(account: AccountItem | None) -> frozenset[str]:

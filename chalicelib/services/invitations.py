@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from chalicelib.deps import Deps
 from chalicelib.domain.caller import Caller
+from chalicelib.domain.groups import Placement, group_of, placement_problem
 from chalicelib.domain.invitations import ROLE_LABELS, SkipReason, claim_reason, screen_emails, status_of
 from chalicelib.domain.paging import page
 from chalicelib.domain.permissions import stored_grant
@@ -24,10 +25,11 @@ from chalicelib.schemas.invitations import (
 )
 from chalicelib.security.links import new_link_token
 from chalicelib.services.auth import live_sub_accounts
+from chalicelib.services.groups import check_manager_reach, existing_group, managed_group
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation, link_item, new_invitation_item
-from chalicelib.store.models import AccountItem, InvitationItem, format_time
+from chalicelib.store.models import AccountItem, GroupItem, InvitationItem, format_time
 
 RESEND_INTERVAL = timedelta(seconds=60)
 Sendable = tuple[NewInvitation, str]  # an invitation to store, and the raw token only its email carries
@@ -82,17 +84,22 @@ def _check_profile(body: InviteIn) -> None:
 def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> InviteResults:
     """One result per input email, in input order. Emails go out concurrently after the writes."""
     _check_profile(body)
+    group_id = _placement(caller, body)
+    group = existing_group(deps, account, group_id)
     if body.role == "admin" and body.sub_accounts != "all":
         raise validation_error(
             "sub_accounts", "an admin reaches every sub-account: leave it out or send 'all'"
         )
     scope = checked_scope(body.sub_accounts, account)
     live = live_sub_accounts(account)
+    groups = {group.group_id: group} if group is not None else {}
     now = deps.now()
     account_id = account.account_id
     screened = screen_emails(body.emails)
     claims = deps.store.invitations.claims(account_id, [s.email for s in screened if s.reason is None])
     details = {"message": body.message, "sub_accounts": scope, **profile_of(body)}
+    if group is not None:
+        details |= {"group_id": group.group_id, "group_manager": True if body.group_manager else None}
     reasons: dict[int, SkipReason] = {}
     created: dict[int, Sendable] = {}
     for index, entry in enumerate(screened):
@@ -105,7 +112,10 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
         created[index] = new_invitation(
             deps, account_id, entry.email, body.role, list(body.permissions), caller, details, replaces
         )
-    lost = deps.store.invitations.create_invitations([new for new, _ in created.values()], now)
+    written = deps.store.invitations.create_invitations([new for new, _ in created.values()], now)
+    if written.group_gone:
+        raise AppError("conflict", "The group was deleted meanwhile; nobody was invited.")
+    lost = written.lost
     for index in [i for i, (new, _) in created.items() if new.invitation.email in lost]:
         reasons[index] = "already_invited"
         del created[index]
@@ -117,7 +127,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
             else InviteResult(
                 email=entry.email,
                 status="invited",
-                invitation=Invitation.of(created[index][0].invitation, now, live),
+                invitation=Invitation.of(created[index][0].invitation, now, live, groups),
             )
             for index, entry in enumerate(screened)
         ]
@@ -137,12 +147,36 @@ def send_invitations(deps: Deps, account_name: str, sent: list[Sendable]) -> Non
     deps.store.invitations.mark_undelivered(failed)
 
 
-def list_invitations(deps: Deps, account: AccountItem, query: InvitationListQuery) -> InvitationPage:
+def _placement(caller: Caller, body: InviteIn) -> str:
+    """The group the invitation is for. A group manager invites into their own group only, as plain
+    members: any other group, role, permissions, scope or manager flag of their choosing is 403."""
+    mine = managed_group(caller)
+    given = body.model_fields_set
+    if mine is not None:
+        if "group_id" in given and body.group_id != mine:
+            raise AppError("forbidden", "A group manager invites into their own group only.")
+        if given & {"role", "permissions", "sub_accounts"} or body.group_manager:
+            raise AppError("forbidden", "A group manager's invitations take the group's permissions.")
+        return mine
+    problem = placement_problem(
+        Placement(body.group_id, body.group_manager, body.role if "role" in given else None,
+                  "permissions" in given, "sub_accounts" in given)
+    )  # fmt: skip
+    if problem is not None:
+        raise validation_error(*problem)
+    return body.group_id
+
+
+def list_invitations(
+    deps: Deps, caller: Caller, account: AccountItem, query: InvitationListQuery
+) -> InvitationPage:
+    """Newest first; a group manager lists their own group's."""
     now = deps.now()
+    wanted_group = managed_group(caller) or query.group_id
     matching = [
         i
         for i in deps.store.invitations.invitations_of(account.account_id)
-        if status_of(i.expires_at, now) == query.status
+        if status_of(i.expires_at, now) == query.status and wanted_group in (None, group_of(i.group_id))
     ]
     items, cursor = page(
         matching,
@@ -150,13 +184,21 @@ def list_invitations(deps: Deps, account: AccountItem, query: InvitationListQuer
         limit=query.limit,
         cursor=query.cursor,
         descending=True,
-        scope=f"invitations:{query.status}",
+        scope=f"invitations:{query.status}:{wanted_group}",
     )
     live = live_sub_accounts(account)
-    return InvitationPage(items=[Invitation.of(i, now, live) for i in items], next_cursor=cursor)
+    groups = _groups_of(deps, account, items)
+    return InvitationPage(items=[Invitation.of(i, now, live, groups) for i in items], next_cursor=cursor)
 
 
-def _find(deps: Deps, account_id: str, invitation_id: str) -> InvitationItem:
+def _groups_of(deps: Deps, account: AccountItem, invitations: list[InvitationItem]) -> dict[str, GroupItem]:
+    """The custom groups these invitations are for (read only when there are any)."""
+    if not any(i.group_id for i in invitations):
+        return {}
+    return {g.group_id: g for g in deps.store.groups.groups_of(account.account_id)}
+
+
+def _find(deps: Deps, caller: Caller, account_id: str, invitation_id: str) -> InvitationItem:
     invitation = (
         deps.store.invitations.get_invitation(account_id, invitation_id)
         if keys.is_valid_id(invitation_id)
@@ -164,12 +206,13 @@ def _find(deps: Deps, account_id: str, invitation_id: str) -> InvitationItem:
     )
     if invitation is None:
         raise not_found("invitation")
+    check_manager_reach(caller, invitation, writes=True, what="invitation")
     return invitation
 
 
-def resend(deps: Deps, account: AccountItem, invitation_id: str) -> Invitation:
+def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str) -> Invitation:
     """A new link and a new expiry; the old link stops working. At most once a minute."""
-    invitation = _find(deps, account.account_id, invitation_id)
+    invitation = _find(deps, caller, account.account_id, invitation_id)
     now = deps.now()
     wait = invitation.last_sent_at + RESEND_INTERVAL - now
     if wait.total_seconds() > 0:
@@ -184,9 +227,9 @@ def resend(deps: Deps, account: AccountItem, invitation_id: str) -> Invitation:
     if not deps.store.invitations.resend(invitation, old_hash, new_link, now - RESEND_INTERVAL):
         raise AppError("conflict", "The invitation changed while resending; reload it and try again.")
     send_invitations(deps, account.name, [(NewInvitation(invitation, new_link), raw)])
-    return Invitation.of(invitation, now, live_sub_accounts(account))
+    return Invitation.of(invitation, now, live_sub_accounts(account), _groups_of(deps, account, [invitation]))
 
 
-def revoke(deps: Deps, account_id: str, invitation_id: str) -> None:
-    if not deps.store.invitations.revoke(_find(deps, account_id, invitation_id)):
+def revoke(deps: Deps, caller: Caller, account_id: str, invitation_id: str) -> None:
+    if not deps.store.invitations.revoke(_find(deps, caller, account_id, invitation_id)):
         raise not_found("invitation")

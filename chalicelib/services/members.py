@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from chalicelib.deps import Deps
 from chalicelib.domain.caller import Caller
+from chalicelib.domain.groups import Placement, group_of, is_custom, placement_problem
 from chalicelib.domain.paging import as_sort_text, page
 from chalicelib.domain.permissions import stored_grant
 from chalicelib.errors import AppError, not_found, validation_error
 from chalicelib.schemas.members import Member, MemberListQuery, MemberPage, MemberUpdateIn
 from chalicelib.services.auth import live_sub_accounts
+from chalicelib.services.groups import check_manager_reach, existing_group, managed_group
 from chalicelib.services.password_reset import send_reset_link
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
-from chalicelib.store.models import AccountItem, MembershipItem, UserItem, format_time
+from chalicelib.store.models import AccountItem, GroupItem, MembershipItem, UserItem, format_time
 
 
 def owner_immutable() -> AppError:
@@ -24,21 +26,25 @@ def _sort_value(member: Member, column: str) -> str:
     return format_time(value) if hasattr(value, "strftime") else as_sort_text(value)
 
 
-def list_members(deps: Deps, account: AccountItem, query: MemberListQuery) -> MemberPage:
-    """Every member read and sorted in memory (one Query and one BatchGetItem per 100 members), so any
-    column sorts and the keyset cursor stays stable across pages."""
-    stored = deps.store.members.members_of(account.account_id)
-    memberships = [m for m in stored if query.status in (None, m.status)]
+def list_members(deps: Deps, caller: Caller, account: AccountItem, query: MemberListQuery) -> MemberPage:
+    """Every member read and sorted in memory (one Query of members and groups, and one BatchGetItem per
+    100 users), so any column sorts and the keyset cursor stays stable across pages. A group manager lists
+    their own group."""
+    stored, groups = deps.store.groups.members_and_groups(account.account_id)
+    wanted_group = managed_group(caller) or query.group_id
+    memberships = [
+        m for m in stored if query.status in (None, m.status) and wanted_group in (None, group_of(m.group_id))
+    ]
     users = deps.store.users.users(m.user_id for m in memberships)
     live = live_sub_accounts(account)
-    members = [Member.of_pair(users[m.user_id], m, live) for m in memberships if m.user_id in users]
+    members = [Member.of_pair(users[m.user_id], m, live, groups) for m in memberships if m.user_id in users]
     items, cursor = page(
         members,
         lambda member: (_sort_value(member, query.sort), member.user_id),
         limit=query.limit,
         cursor=query.cursor,
         descending=query.order == "desc",
-        scope=f"members:{query.sort}:{query.order}:{query.status}",
+        scope=f"members:{query.sort}:{query.order}:{query.status}:{wanted_group}",
     )
     return MemberPage(items=items, next_cursor=cursor)
 
@@ -52,18 +58,55 @@ def _find(deps: Deps, account_id: str, user_id: str) -> tuple[MembershipItem, Us
     return membership, user
 
 
-def get_member(deps: Deps, account: AccountItem, user_id: str) -> Member:
+def _reachable(
+    deps: Deps, caller: Caller, account: AccountItem, user_id: str, *, writes: bool
+) -> tuple[MembershipItem, UserItem]:
+    """The member, if the caller may see them (a group manager: their group only) and, for a change, may
+    change them (not the owner; for a group manager, not another manager)."""
     membership, user = _find(deps, account.account_id, user_id)
-    return Member.of_pair(user, membership, live_sub_accounts(account))
+    if user_id != caller.user_id:
+        check_manager_reach(caller, membership, writes=writes, what="member")
+    if writes and membership.role == "owner":
+        raise owner_immutable()
+    return membership, user
 
 
-def update_member(deps: Deps, account: AccountItem, user_id: str, body: MemberUpdateIn) -> Member:
-    """Role, grant and scope. A member's scope is kept while they are admin (admins reach every
-    sub-account), so it applies again if they become a member again."""
+def _member(
+    deps: Deps, caller: Caller, account: AccountItem, user: UserItem, membership: MembershipItem
+) -> Member:
+    """The member as the API shows them, with what their custom group grants (one read)."""
+    groups: dict[str, GroupItem] = {}
+    if membership.group_id:
+        group = deps.store.groups.get_group(account.account_id, membership.group_id)
+        if group is not None:
+            groups[group.group_id] = group
+    return Member.of_pair(user, membership, live_sub_accounts(account), groups)
+
+
+def get_member(deps: Deps, caller: Caller, account: AccountItem, user_id: str) -> Member:
+    membership, user = _reachable(deps, caller, account, user_id, writes=False)
+    return _member(deps, caller, account, user, membership)
+
+
+def update_member(
+    deps: Deps, caller: Caller, account: AccountItem, user_id: str, body: MemberUpdateIn
+) -> Member:
+    """Role, grant, scope and group (user_management only). A member's own grant and scope are kept while
+    they are admin or in a custom group, so they apply again when they come back to the default group."""
     membership, user = _find(deps, account.account_id, user_id)
     if membership.role == "owner":
         raise owner_immutable()
-    role = body.role or membership.role
+    target_group = body.group_id or group_of(membership.group_id)
+    moving_to_custom = is_custom(target_group)
+    manager = bool(body.group_manager) if body.group_manager is not None else bool(membership.group_manager)
+    problem = placement_problem(
+        Placement(target_group, manager and moving_to_custom if body.group_manager is None else manager,
+                  body.role, body.permissions is not None, body.sub_accounts is not None)
+    )  # fmt: skip
+    if problem is not None:
+        raise validation_error(*problem)
+    existing_group(deps, account, target_group)
+    role = "member" if moving_to_custom else (body.role or membership.role)
     if body.permissions is not None:
         granted = body.permissions
     else:
@@ -75,37 +118,39 @@ def update_member(deps: Deps, account: AccountItem, user_id: str, body: MemberUp
                 "sub_accounts", "an admin reaches every sub-account: leave it out or send 'all'"
             )
         changes["sub_accounts"] = checked_scope(body.sub_accounts, account)
-    _save(deps, membership, **changes)
-    return Member.of_pair(user, membership, live_sub_accounts(account))
+    if body.group_id is not None:
+        changes["group_id"] = target_group if moving_to_custom else None
+    changes["group_manager"] = True if (moving_to_custom and manager) else None
+    _save(deps, membership, None, **changes)
+    return _member(deps, caller, account, user, membership)
 
 
 def set_status(deps: Deps, caller: Caller, account: AccountItem, user_id: str, status: str) -> Member:
-    membership, user = _find(deps, account.account_id, user_id)
-    if membership.role == "owner":
-        raise owner_immutable()
+    membership, user = _reachable(deps, caller, account, user_id, writes=True)
     if status == "deactivated" and user_id == caller.user_id:
         raise AppError("conflict", "You cannot deactivate yourself; ask another admin, or leave the account.")
-    _save(deps, membership, status=status)
-    return Member.of_pair(user, membership, live_sub_accounts(account))
+    _save(deps, membership, managed_group(caller), status=status)
+    return _member(deps, caller, account, user, membership)
 
 
-def _save(deps: Deps, membership: MembershipItem, **changes: object) -> None:
-    if not deps.store.members.update_member(membership, **changes):
-        # It became the owner (ownership transfer) or was removed between our read and write.
+def _save(deps: Deps, membership: MembershipItem, in_group: str | None, **changes: object) -> None:
+    outcome = deps.store.members.update_member(membership, in_group, **changes)
+    if "group_gone" in outcome.failed:
+        raise validation_error("group_id", "is not a group of this account")
+    if not outcome:
+        # It became the owner (ownership transfer), was removed or moved between our read and write.
         current = deps.store.members.get_membership(membership.account_id, membership.user_id)
         raise owner_immutable() if current is not None and current.role == "owner" else not_found("member")
     for name, value in changes.items():  # as stored (a removed attribute reads None)
         setattr(membership, name, value)
 
 
-def remove_member(deps: Deps, account_id: str, user_id: str) -> None:
-    membership, user = _find(deps, account_id, user_id)
-    if membership.role == "owner":
-        raise owner_immutable()
-    if not deps.store.members.remove_member(membership, user.email):
+def remove_member(deps: Deps, caller: Caller, account: AccountItem, user_id: str) -> None:
+    membership, user = _reachable(deps, caller, account, user_id, writes=True)
+    if not deps.store.members.remove_member(membership, user.email, managed_group(caller)):
         raise not_found("member")
 
 
-def send_password_reset(deps: Deps, account_id: str, user_id: str) -> None:
-    _, user = _find(deps, account_id, user_id)
+def send_password_reset(deps: Deps, caller: Caller, account: AccountItem, user_id: str) -> None:
+    _, user = _reachable(deps, caller, account, user_id, writes=True)
     send_reset_link(deps, user.user_id, user.email)

@@ -11,9 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.store import keys
+from chalicelib.store.groups import GROUP_GONE, count_changes
 from chalicelib.store.models import (
     AccountItem,
     EmailClaimItem,
+    GroupItem,
     InvitationItem,
     LinkItem,
     LoginItem,
@@ -29,6 +31,18 @@ from chalicelib.store.tx import Outcome, Tx
 INVITATIONS_PER_TRANSACTION = 25
 # 3 items per expired invitation (invitation, link, claim): 33 fill a transaction.
 PURGED_PER_TRANSACTION = 33
+
+
+@dataclass(frozen=True)
+class Written:
+    lost: set[str]  # emails another request claimed first
+    group_gone: bool = False
+
+
+def count_invitations(tx: Tx, entries: list[NewInvitation], delta: int) -> None:
+    if entries:
+        account_id = entries[0].invitation.account_id
+        count_changes(tx, account_id, [(e.invitation.group_id, "invitation_count", delta) for e in entries])
 
 
 @dataclass
@@ -66,7 +80,7 @@ def link_item(token_hash: str, invitation: InvitationItem) -> LinkItem:
     return LinkItem(
         *keys.link(token_hash), purpose="invitation", expires_at=invitation.expires_at,
         email=invitation.email, account_id=invitation.account_id, invitation_id=invitation.invitation_id,
-        ttl=invitation.expires_at,
+        ttl=invitation.expires_at, group_id=invitation.group_id,
     )  # fmt: skip
 
 
@@ -98,9 +112,10 @@ class InvitationStore:
         found = get_items(keys.email_claim(account_id, email) for email in emails)
         return {item.email: item for item in found.values() if isinstance(item, EmailClaimItem)}
 
-    def create_invitations(self, new: list[NewInvitation], now: datetime) -> set[str]:
-        """Writes each invitation with its link and claim; returns the emails another request claimed
-        first. A chunk cancelled by one lost race is retried without the losers."""
+    def create_invitations(self, new: list[NewInvitation], now: datetime) -> Written:
+        """Writes each invitation with its link and claim, and counts them on their group; answers the
+        emails another request claimed first. A chunk cancelled by one lost race is retried without the
+        losers; a group deleted meanwhile stops the whole invite (`group_gone`)."""
         lost: set[str] = set()
         for start in range(0, len(new), INVITATIONS_PER_TRANSACTION):
             pending = new[start : start + INVITATIONS_PER_TRANSACTION]
@@ -108,15 +123,18 @@ class InvitationStore:
                 tx = Tx()
                 for entry in pending:
                     add_invitation(tx, entry, now)
+                count_invitations(tx, pending, +1)
                 outcome = tx.commit()
                 if outcome.committed:
                     break
+                if GROUP_GONE in outcome.failed:
+                    return Written(lost, group_gone=True)
                 losers = set(outcome.failed) & {entry.invitation.email for entry in pending}
                 if not losers:  # cancelled by a concurrent transaction only: let the caller's retry decide
                     raise RuntimeError(f"invitations not written: {sorted(outcome.failed)}")
                 lost |= losers
                 pending = [n for n in pending if n.invitation.email not in losers]
-        return lost
+        return Written(lost)
 
     def get_invitation(self, account_id: str, invitation_id: str) -> InvitationItem | None:
         return get_item(InvitationItem, keys.invitation(account_id, invitation_id))
@@ -158,16 +176,24 @@ class InvitationStore:
             EmailClaimItem(*keys.email_claim(invitation.account_id, invitation.email)),
             condition=EmailClaimItem.ref_id == invitation.invitation_id,
         )
+        count_changes(tx, invitation.account_id, [(invitation.group_id, "invitation_count", -1)])
         return tx.commit()
 
     def invitation_context(
         self, link: LinkItem
-    ) -> tuple[InvitationItem | None, LoginItem | None, AccountItem | None]:
-        """What accepting or looking up a link needs, in one BatchGetItem."""
+    ) -> tuple[InvitationItem | None, LoginItem | None, AccountItem | None, GroupItem | None]:
+        """What accepting or looking up a link needs, in one BatchGetItem (with the invitation's custom
+        group, which its link names)."""
         account_id, invitation_id = link.account_id or "", link.invitation_id or ""
-        found = get_items(
-            [keys.invitation(account_id, invitation_id), keys.login(link.email), keys.account(account_id)]
-        )
+        wanted = [
+            keys.invitation(account_id, invitation_id),
+            keys.login(link.email),
+            keys.account(account_id),
+        ]
+        if link.group_id:
+            wanted.append(keys.group(account_id, link.group_id))
+        found = get_items(wanted)
+        group = found.get(keys.group(account_id, link.group_id)) if link.group_id else None
         invitation = found.get(keys.invitation(account_id, invitation_id))
         login = found.get(keys.login(link.email))
         account = found.get(keys.account(account_id))
@@ -175,6 +201,7 @@ class InvitationStore:
             invitation if isinstance(invitation, InvitationItem) else None,
             login if isinstance(login, LoginItem) else None,
             account if isinstance(account, AccountItem) else None,
+            group if isinstance(group, GroupItem) else None,
         )
 
     def accept(
@@ -211,6 +238,11 @@ class InvitationStore:
             account_actions,
             condition=account_condition,
             label="owner_taken",
+        )
+        count_changes(
+            tx,
+            account_id,
+            [(invitation.group_id, "member_count", 1), (invitation.group_id, "invitation_count", -1)],
         )
         if new_user is not None:
             user, login = new_user
@@ -257,5 +289,11 @@ def _delete_expired(chunk: list[InvitationItem], now: datetime) -> Outcome:
         tx.delete(
             EmailClaimItem(*keys.email_claim(invitation.account_id, invitation.email)),
             condition=EmailClaimItem.ref_id == invitation.invitation_id,
+        )
+    for account_id in {invitation.account_id for invitation in chunk}:
+        count_changes(
+            tx,
+            account_id,
+            [(i.group_id, "invitation_count", -1) for i in chunk if i.account_id == account_id],
         )
     return tx.commit()

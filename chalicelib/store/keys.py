@@ -10,6 +10,9 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     contact          ACCOUNT#<account_id>   CONTACT#<contact_id>
     contact email    ACCOUNT#<account_id>   CONTACTEMAIL#<email>
     sub-account      ACCOUNT#<account_id>   SUBACCOUNT#<sub_account_id>
+    user group       ACCOUNT#<account_id>   MEMBERGROUP#<group_id>  (sorts right after MEMBER#: one Query of
+                                                                      "MEMBER" reads members and groups)
+    group name       ACCOUNT#<account_id>   GROUPNAME#<casefolded name>  (one group per name per account)
     user             USER#<user_id>         PROFILE                 gsi1: USER#<user_id>  PROFILE
     login            LOGIN#<email>          LOGIN                   (email -> user id + password hash)
     login failures   LOGIN#<email>          FAILURES
@@ -34,6 +37,8 @@ MEMBER_PREFIX = "MEMBER#"
 INVITATION_PREFIX = "INVITATION#"
 CONTACT_PREFIX = "CONTACT#"
 SUB_ACCOUNT_PREFIX = "SUBACCOUNT#"
+GROUP_PREFIX = "MEMBERGROUP#"
+MEMBERS_AND_GROUPS_PREFIX = "MEMBER"  # both MEMBER#... and MEMBERGROUP#... begin with it
 
 
 def is_valid_id(value: str) -> bool:
@@ -121,6 +126,22 @@ def sub_account(account_id: str, sub_account_id: str) -> Key:
 
 def sub_accounts_of(account_id: str) -> Key:
     return _account_pk(account_id), SUB_ACCOUNT_PREFIX
+
+
+def group(account_id: str, group_id: str) -> Key:
+    return _account_pk(account_id), f"{GROUP_PREFIX}{group_id}"
+
+
+def groups_of(account_id: str) -> Key:
+    return _account_pk(account_id), GROUP_PREFIX
+
+
+def members_and_groups_of(account_id: str) -> Key:
+    return _account_pk(account_id), MEMBERS_AND_GROUPS_PREFIX
+
+
+def group_name(account_id: str, casefolded_name: str) -> Key:
+    return _account_pk(account_id), f"GROUPNAME#{casefolded_name}"
 
 
 def user(user_id: str) -> Key:

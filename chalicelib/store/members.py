@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.store import keys
+from chalicelib.store.groups import count_changes
 from chalicelib.store.models import AccountItem, EmailClaimItem, MembershipItem, UserItem
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
@@ -13,13 +14,15 @@ from chalicelib.store.tx import Outcome, Tx
 def new_membership_item(
     account_id: str, user_id: str, account_name: str, role: str, permissions: list[str], joined_at: datetime,
     invited_by: str | None = None, status: str = "active", sub_accounts: list[str] | None = None,
+    group_id: str | None = None, group_manager: bool | None = None,
 ) -> MembershipItem:  # fmt: skip
     """A membership with both its keys: the account's side (table) and the user's side (gsi1)."""
     gsi1pk, gsi1sk = keys.membership_gsi1(account_id, user_id)
     return MembershipItem(
         *keys.membership(account_id, user_id), gsi1pk=gsi1pk, gsi1sk=gsi1sk, account_id=account_id,
         user_id=user_id, account_name=account_name, role=role, permissions=permissions, status=status,
-        joined_at=joined_at, invited_by=invited_by, sub_accounts=sub_accounts,
+        joined_at=joined_at, invited_by=invited_by, sub_accounts=sub_accounts, group_id=group_id,
+        group_manager=group_manager,
     )  # fmt: skip
 
 
@@ -40,22 +43,43 @@ class MemberStore:
     def get_membership(self, account_id: str, user_id: str) -> MembershipItem | None:
         return get_item(MembershipItem, keys.membership(account_id, user_id))
 
-    def update_member(self, membership: MembershipItem, **changes: object) -> Outcome:
-        """Set role, permissions, status or scope (None removes it: every sub-account), unless the member
-        became the owner (or left) meanwhile."""
+    def update_member(
+        self, membership: MembershipItem, in_group: str | None = None, **changes: object
+    ) -> Outcome:
+        """Set role, permissions, status, scope or group (None removes the attribute), unless the member
+        became the owner (or left) meanwhile, or (`in_group`, a manager's change) left that group: both fail
+        "changed". Moving to another group moves the groups' member counts too ("group_gone" if the new
+        group was deleted meanwhile)."""
         attributes = MembershipItem.get_attributes()
         actions = [
             attributes[name].remove() if value is None else attributes[name].set(value)
             for name, value in changes.items()
         ]
-        tx = Tx().update(
-            membership, actions, condition=MembershipItem.pk.exists() & (MembershipItem.role != "owner")
-        )
+        unchanged = MembershipItem.pk.exists() & (MembershipItem.role != "owner")
+        if in_group is not None:
+            unchanged &= MembershipItem.group_id == in_group
+        if "group_id" in changes:
+            unchanged &= (
+                MembershipItem.group_id == membership.group_id
+                if membership.group_id
+                else MembershipItem.group_id.does_not_exist()
+            )
+        tx = Tx().update(membership, actions, condition=unchanged, label="changed")
+        if "group_id" in changes and changes["group_id"] != membership.group_id:
+            moved = [
+                (membership.group_id, "member_count", -1),
+                (str(changes["group_id"] or ""), "member_count", 1),
+            ]
+            count_changes(tx, membership.account_id, moved)
         return tx.commit()
 
-    def remove_member(self, membership: MembershipItem, email: str) -> Outcome:
-        """Membership, the email claim and the count go together; never the owner's."""
-        tx = Tx().delete(membership, condition=MembershipItem.pk.exists() & (MembershipItem.role != "owner"))
+    def remove_member(self, membership: MembershipItem, email: str, in_group: str | None = None) -> Outcome:
+        """Membership, the email claim and the counts go together; never the owner's, and with `in_group`
+        (a group manager's removal) only while the member is still in that group."""
+        unchanged = MembershipItem.pk.exists() & (MembershipItem.role != "owner")
+        if in_group is not None:
+            unchanged &= MembershipItem.group_id == in_group
+        tx = Tx().delete(membership, condition=unchanged)
         tx.delete(
             EmailClaimItem(*keys.email_claim(membership.account_id, email)),
             condition=EmailClaimItem.ref_id == membership.user_id,
@@ -65,4 +89,5 @@ class MemberStore:
             [AccountItem.member_count.add(-1)],
             condition=AccountItem.pk.exists(),
         )
+        count_changes(tx, membership.account_id, [(membership.group_id, "member_count", -1)])
         return tx.commit()

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from pynamodb.attributes import (
     Attribute,
+    BooleanAttribute,
     DiscriminatorAttribute,
     ListAttribute,
     NumberAttribute,
@@ -60,7 +61,10 @@ class ExpiryIndex(GlobalSecondaryIndex["Item"]):
 
     class Meta:
         index_name = "gsi2"
-        projection = IncludeProjection(["account_id", "invitation_id", "email", "token_hash", "entity"])
+        # group_id: the purge takes an expired invitation off its group's count
+        projection = IncludeProjection(
+            ["account_id", "invitation_id", "email", "token_hash", "entity", "group_id"]
+        )
 
     gsi2pk = UnicodeAttribute(hash_key=True)
     gsi2sk = UnicodeAttribute(range_key=True)
@@ -146,6 +150,8 @@ class MembershipItem(Item, discriminator="membership"):
     joined_at = TimeAttribute()
     invited_by = UnicodeAttribute(null=True)
     sub_accounts = ListAttribute(of=UnicodeAttribute, null=True)  # None: every sub-account
+    group_id = UnicodeAttribute(null=True)  # None: the default group
+    group_manager = BooleanAttribute(null=True)
 
 
 class EmailClaimItem(Item, discriminator="email_claim"):
@@ -183,6 +189,8 @@ class InvitationItem(Item, discriminator="invitation"):
     send_count = NumberAttribute(default=1)
     delivery = UnicodeAttribute(default="sent")
     sub_accounts = ListAttribute(of=UnicodeAttribute, null=True)  # None: every sub-account
+    group_id = UnicodeAttribute(null=True)  # None: the default group
+    group_manager = BooleanAttribute(null=True)
     token_hash = UnicodeAttribute()  # SHA-256 of the link token; the token itself is only in the email
 
 
@@ -195,6 +203,7 @@ class LinkItem(Item, discriminator="link"):
     account_id = UnicodeAttribute(null=True)
     invitation_id = UnicodeAttribute(null=True)
     user_id = UnicodeAttribute(null=True)
+    group_id = UnicodeAttribute(null=True)  # an invitation's custom group, read with it when the link opens
 
 
 class RevokedTokenItem(Item, discriminator="revoked_token"):
@@ -229,3 +238,25 @@ class SubAccountItem(Item, discriminator="sub_account"):
     account_id = UnicodeAttribute()
     name = UnicodeAttribute()
     created_at = TimeAttribute()
+
+
+class GroupItem(Item, discriminator="group"):
+    """ACCOUNT#<account_id> / MEMBERGROUP#<group_id>: a custom user group. Its permissions and scope are
+    read when its members are authorized, so a change applies to all of them at once. The counts move in the
+    same transactions as memberships and invitations, so deleting a group can require both to be zero."""
+
+    group_id = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    permissions = ListAttribute(of=UnicodeAttribute, default=list)
+    sub_accounts = ListAttribute(of=UnicodeAttribute, null=True)  # None: every sub-account
+    created_at = TimeAttribute()
+    member_count = NumberAttribute(default=0)
+    invitation_count = NumberAttribute(default=0)
+
+
+class GroupNameItem(Item, discriminator="group_name"):
+    """ACCOUNT#<account_id> / GROUPNAME#<casefolded name>: one group per name per account."""
+
+    group_id = UnicodeAttribute()

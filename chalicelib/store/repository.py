@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib.store.accounts import AccountStore
 from chalicelib.store.contacts import ContactStore
+from chalicelib.store.groups import GroupStore
 from chalicelib.store.invitations import InvitationStore
 from chalicelib.store.members import MemberStore
 from chalicelib.store.sub_accounts import SubAccountStore
@@ -24,6 +25,7 @@ class Store:
         self.members = MemberStore()
         self.contacts = ContactStore()
         self.sub_accounts = SubAccountStore()
+        self.groups = GroupStore()
 
     def session(self) -> Any:
         """The process's one botocore session, for the other AWS clients."""

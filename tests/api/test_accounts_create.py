@@ -20,7 +20,7 @@ def test_operator_creates_an_account_and_the_owner_is_invited(api):
     assert invitation["expires_at"] == "2026-11-30T09:00:00Z"
     assert set(invitation) == {
         "invitation_id", "account_id", "email", "role", "permissions", "status", "invited_by", "created_at",
-        "expires_at", "last_sent_at", "send_count", "delivery", "sub_accounts",
+        "expires_at", "last_sent_at", "send_count", "delivery", "sub_accounts", "group_id", "group_manager",
     }  # fmt: skip
     [message] = emails_to("owner@acme.com")
     assert "Acme Hosting" in message.subject

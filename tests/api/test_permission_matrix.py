@@ -13,6 +13,7 @@ from chalicelib.ids import new_id
 from chalicelib.schemas.contacts import ContactIn
 from chalicelib.services.contacts import create_contact
 from chalicelib.services.invitations import new_invitation
+from chalicelib.store.groups import new_group_item
 from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.helpers.seed import seed_account, seed_member, token_for
 
@@ -47,6 +48,11 @@ MATRIX = [
     ("POST", "/accounts/{account_id}/sub-accounts", "owner", {"name": "New shop"}),
     ("PATCH", "/accounts/{account_id}/sub-accounts/{sub_account_id}", "owner", {"name": "Renamed shop"}),
     ("DELETE", "/accounts/{account_id}/sub-accounts/{sub_account_id}", "owner", None),
+    ("GET", "/accounts/{account_id}/groups", "user_management", None),
+    ("POST", "/accounts/{account_id}/groups", "user_management", {"name": "New group"}),
+    ("GET", "/accounts/{account_id}/groups/{group_id}", "user_management", None),
+    ("PATCH", "/accounts/{account_id}/groups/{group_id}", "user_management", {"description": "Changed"}),
+    ("DELETE", "/accounts/{account_id}/groups/{group_id}", "user_management", None),
 ]
 ACTORS = [
     "owner",
@@ -139,16 +145,21 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
         contact = create_contact(deps, account_id, ContactIn(email=f"contact{n}@matrix.com"))
         sub_account = new_sub_account_item(account_id, new_id("sub"), f"Shop {n}", deps.now())
         assert deps.store.sub_accounts.create(sub_account)
+        group = new_group_item(account_id, new_id("grp"), f"Group {n}", None, [], None, deps.now())
+        assert deps.store.groups.create(group, 0)
         path = template.format(
             account_id=account_id,
             user_id=target,
             invitation_id=invitation.invitation.invitation_id,
             contact_id=contact.contact_id,
             sub_account_id=sub_account.sub_account_id,
+            group_id=group.group_id,
         )
         payload = {k: (ids["owner"] if v == "{owner}" else v) for k, v in body.items()} if body else None
         if payload and "emails" in payload:
             payload["emails"] = [f"fresh{n}@example.com"]
+        if payload and payload.get("name") == "New group":
+            payload["name"] = f"New group {n}"
         if payload and "email" in payload:
             payload["email"] = f"fresh-contact{n}@example.com"
         kwargs = {"operator": True} if actor == "operator" else {}

@@ -15,12 +15,13 @@ from chalicelib.deps import Deps
 from chalicelib.domain.lockout import FailureWindow
 from chalicelib.domain.recipients import AccountPeople
 from chalicelib.security.tokens import AccessTokens
-from chalicelib.store.invitations import NewInvitation
+from chalicelib.store.invitations import NewInvitation, Written
 from chalicelib.store.keys import Key
 from chalicelib.store.models import (
     AccountItem,
     ContactItem,
     EmailClaimItem,
+    GroupItem,
     InvitationItem,
     Item,
     LoginItem,
@@ -141,18 +142,20 @@ class FakeMembers:
             (m for m in self.t.of(MembershipItem) if (m.account_id, m.user_id) == (account_id, user_id)), None
         )
 
-    def update_member(self, membership: MembershipItem, **changes: object) -> Outcome:
+    def update_member(
+        self, membership: MembershipItem, in_group: str | None = None, **changes: object
+    ) -> Outcome:
         stored = self.get_membership(membership.account_id, membership.user_id)
-        if stored is None or stored.role == "owner":
-            return failed("conflict")
+        if stored is None or stored.role == "owner" or (in_group is not None and stored.group_id != in_group):
+            return failed("changed")
         for name, value in changes.items():
             setattr(stored, name, value)
             setattr(membership, name, value)
         return OK
 
-    def remove_member(self, membership: MembershipItem, email: str) -> Outcome:
+    def remove_member(self, membership: MembershipItem, email: str, in_group: str | None = None) -> Outcome:
         stored = self.get_membership(membership.account_id, membership.user_id)
-        if stored is None or stored.role == "owner":
+        if stored is None or stored.role == "owner" or (in_group is not None and stored.group_id != in_group):
             return failed("conflict")
         self.t.delete(_key(stored))
         claims = [c for c in self.t.of(EmailClaimItem, stored.pk) if c.email == email]
@@ -174,7 +177,7 @@ class FakeInvitations:
             c.email: c for c in self.t.of(EmailClaimItem) if c.pk.endswith(account_id) and c.email in wanted
         }
 
-    def create_invitations(self, new: list[NewInvitation], now: datetime) -> set[str]:
+    def create_invitations(self, new: list[NewInvitation], now: datetime) -> Written:
         lost: set[str] = set()
         for entry in new:
             inv = entry.invitation
@@ -192,7 +195,7 @@ class FakeInvitations:
             self.t.put(claim_item(inv.account_id, inv.email, "invitation", inv.invitation_id, inv.expires_at))
             self.t.put(inv)
             self.t.put(entry.link)
-        return lost
+        return Written(lost)
 
     def invitations_of(self, account_id: str) -> list[InvitationItem]:
         return [i for i in self.t.of(InvitationItem) if i.account_id == account_id]
@@ -260,11 +263,26 @@ class FakeContacts:
         )
 
 
+class FakeGroups:
+    def __init__(self, table: Table) -> None:
+        self.t = table
+
+    def groups_of(self, account_id: str) -> list[GroupItem]:
+        return [g for g in self.t.of(GroupItem) if g.account_id == account_id]
+
+    def get_group(self, account_id: str, group_id: str) -> GroupItem | None:
+        return next((g for g in self.groups_of(account_id) if g.group_id == group_id), None)
+
+    def members_and_groups(self, account_id: str) -> tuple[list[MembershipItem], dict[str, GroupItem]]:
+        return FakeMembers(self.t).members_of(account_id), {g.group_id: g for g in self.groups_of(account_id)}
+
+
 class FakeStore:
     """The `Store`'s shape, on one in-memory table."""
 
     def __init__(self) -> None:
         self.table = Table()
+        self.groups = FakeGroups(self.table)
         self.users = FakeUsers(self.table)
         self.accounts = FakeAccounts(self.table)
         self.members = FakeMembers(self.table)

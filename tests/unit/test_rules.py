@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.domain.caller import Caller, Grant
+from chalicelib.domain.caller import OPERATOR, Caller, Grant
 from chalicelib.errors import AppError
 from chalicelib.schemas.contacts import ContactIn, ContactUpdateIn, RecipientsQuery
 from chalicelib.schemas.invitations import InviteIn
@@ -41,12 +41,17 @@ def test_the_owner_cannot_be_changed_deactivated_or_removed(world, acme):
     admin = world.member(account_id, "admin@acme.com", "admin")
     deps, by_admin = world.deps, caller_for(world, account_id, admin)
     assert code_of(
-        lambda: members.update_member(deps, account(world, account_id), owner, MemberUpdateIn(role="member"))
+        lambda: members.update_member(
+            deps, OPERATOR, account(world, account_id), owner, MemberUpdateIn(role="member")
+        )
     ) == ("owner_immutable")
     assert code_of(
         lambda: members.set_status(deps, by_admin, account(world, account_id), owner, "deactivated")
     ) == ("owner_immutable")
-    assert code_of(lambda: members.remove_member(deps, account_id, owner)) == "owner_immutable"
+    assert (
+        code_of(lambda: members.remove_member(deps, OPERATOR, account(world, account_id), owner))
+        == "owner_immutable"
+    )
 
 
 def test_nobody_deactivates_themselves(world, acme):
@@ -74,11 +79,15 @@ def test_an_admin_holds_every_key_and_a_member_only_the_grant(world, acme):
     account_id, _ = acme
     dev = world.member(account_id, "dev@acme.com", permissions=("tickets",))
     made_admin = members.update_member(
-        world.deps, account(world, account_id), dev, MemberUpdateIn(role="admin")
+        world.deps, OPERATOR, account(world, account_id), dev, MemberUpdateIn(role="admin")
     )
     assert "user_management" in made_admin.permissions
     back = members.update_member(
-        world.deps, account(world, account_id), dev, MemberUpdateIn(role="member", permissions=["invoices"])
+        world.deps,
+        OPERATOR,
+        account(world, account_id),
+        dev,
+        MemberUpdateIn(role="member", permissions=["invoices"]),
     )
     assert (back.role, back.permissions) == ("member", ["invoices"])
 
@@ -90,7 +99,7 @@ def test_removing_a_member_lets_them_be_invited_again(world, acme, mailer):
     by_owner = caller_for(world, account_id, owner)
     body = InviteIn(emails=["dev@acme.com"], role="member")
     assert invitations.invite(world.deps, by_owner, account, body).results[0].reason == "already_member"
-    members.remove_member(world.deps, account_id, dev)
+    members.remove_member(world.deps, OPERATOR, account, dev)
     assert invitations.invite(world.deps, by_owner, account, body).results[0].status == "invited"
     assert world.deps.store.accounts.get_account(account_id).member_count == 1
 

@@ -1,0 +1,106 @@
+"""Access patterns of user groups. A group's name is unique per account through its name item (moved in the
+same transaction on a rename); its member and invitation counts move with every membership and invitation
+that joins or leaves it, so "delete only when empty" is one condition, safe under any race."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+
+from chalicelib.domain.groups import MAX_GROUPS, name_key
+from chalicelib.store import keys
+from chalicelib.store.models import GroupItem, GroupNameItem, MembershipItem
+from chalicelib.store.table import get_item
+from chalicelib.store.tx import Outcome, Tx
+
+GROUP_GONE = "group_gone"
+
+
+def new_group_item(
+    account_id: str, group_id: str, name: str, description: str | None, permissions: list[str],
+    sub_accounts: list[str] | None, now: datetime,
+) -> GroupItem:  # fmt: skip
+    return GroupItem(
+        *keys.group(account_id, group_id), group_id=group_id, account_id=account_id, name=name,
+        description=description, permissions=permissions, sub_accounts=sub_accounts, created_at=now,
+    )  # fmt: skip
+
+
+def name_item(group: GroupItem, name: str) -> GroupNameItem:
+    return GroupNameItem(*keys.group_name(group.account_id, name_key(name)), group_id=group.group_id)
+
+
+def count_changes(tx: Tx, account_id: str, changes: Iterable[tuple[str | None, str, int]]) -> None:
+    """Adds to `tx` one update per custom group: (group id, "member_count" | "invitation_count", delta).
+    A group that no longer exists fails the whole transaction with GROUP_GONE."""
+    totals: Counter[tuple[str, str]] = Counter()
+    for group_id, counter, delta in changes:
+        if group_id:
+            totals[(group_id, counter)] += delta
+    by_group: dict[str, list[tuple[str, int]]] = {}
+    for (group_id, counter), delta in totals.items():
+        by_group.setdefault(group_id, []).append((counter, delta))
+    for group_id, deltas in by_group.items():
+        attributes = GroupItem.get_attributes()
+        actions = [attributes[counter].add(delta) for counter, delta in deltas if delta]
+        if actions:
+            tx.update(
+                GroupItem(*keys.group(account_id, group_id)),
+                actions,
+                condition=GroupItem.pk.exists(),
+                label=GROUP_GONE,
+            )
+
+
+class GroupStore:
+    def groups_of(self, account_id: str) -> list[GroupItem]:
+        pk, prefix = keys.groups_of(account_id)
+        return list(GroupItem.query(pk, GroupItem.sk.startswith(prefix), consistent_read=True))
+
+    def members_and_groups(self, account_id: str) -> tuple[list[MembershipItem], dict[str, GroupItem]]:
+        """Every membership and every custom group of an account, from one Query (their sort keys share
+        the prefix "MEMBER")."""
+        pk, prefix = keys.members_and_groups_of(account_id)
+        memberships: list[MembershipItem] = []
+        groups: dict[str, GroupItem] = {}
+        for item in MembershipItem.query(pk, MembershipItem.sk.startswith(prefix), consistent_read=True):
+            if isinstance(item, MembershipItem):
+                memberships.append(item)
+            elif isinstance(item, GroupItem):
+                groups[item.group_id] = item
+        return memberships, groups
+
+    def get_group(self, account_id: str, group_id: str) -> GroupItem | None:
+        return get_item(GroupItem, keys.group(account_id, group_id))
+
+    def create(self, group: GroupItem, existing: int) -> Outcome:
+        """Fails with "name_taken" when another group of the account has the name (any case)."""
+        if existing >= MAX_GROUPS:
+            return Outcome(frozenset({"full"}))
+        tx = Tx().put(group, condition=GroupItem.pk.does_not_exist())
+        tx.put(name_item(group, group.name), condition=GroupNameItem.pk.does_not_exist(), label="name_taken")
+        return tx.commit()
+
+    def update(self, group: GroupItem, previous_name: str, **changes: object) -> Outcome:
+        """Sets the changed fields (never the counts, which other requests move); a new name moves its name
+        item ("name_taken" if another group has it, GROUP_GONE if the group was deleted meanwhile)."""
+        attributes = GroupItem.get_attributes()
+        actions = [
+            attributes[field].remove() if value is None else attributes[field].set(value)
+            for field, value in changes.items()
+        ]
+        tx = Tx().update(group, actions, condition=GroupItem.pk.exists(), label=GROUP_GONE)
+        if name_key(group.name) != name_key(previous_name):
+            tx.delete(name_item(group, previous_name), condition=GroupNameItem.group_id == group.group_id)
+            tx.put(
+                name_item(group, group.name), condition=GroupNameItem.pk.does_not_exist(), label="name_taken"
+            )
+        return tx.commit()
+
+    def delete(self, group: GroupItem) -> Outcome:
+        """Only an empty group goes ("not_empty": members or pending invitations are still in it)."""
+        empty = (GroupItem.member_count == 0) & (GroupItem.invitation_count == 0)
+        tx = Tx().delete(group, condition=GroupItem.pk.exists() & empty, label="not_empty")
+        tx.delete(name_item(group, group.name), condition=GroupNameItem.group_id == group.group_id)
+        return tx.commit()
