@@ -91,11 +91,11 @@ class GroupStore:
             for field, value in changes.items()
         ]
         tx = Tx().update(group, actions, condition=GroupItem.pk.exists(), label=GROUP_GONE)
-        if name_key(group.name) != name_key(previous_name):
+        new_name = str(changes.get("name") or previous_name)
+        if name_key(new_name) != name_key(previous_name):
             tx.delete(name_item(group, previous_name), condition=GroupNameItem.group_id == group.group_id)
-            tx.put(
-                name_item(group, group.name), condition=GroupNameItem.pk.does_not_exist(), label="name_taken"
-            )
+            taken = GroupNameItem.pk.does_not_exist()
+            tx.put(name_item(group, new_name), condition=taken, label="name_taken")
         return tx.commit()
 
     def delete(self, group: GroupItem) -> Outcome:

@@ -126,7 +126,9 @@ def test_concurrent_role_changes_leave_a_consistent_member(api, deps):
     member = join(api, account_id, owner.token, "m@acme.com")
     changes = [MemberUpdateIn(role="admin"), MemberUpdateIn(role="member", permissions=["domains"])] * 3
     account = deps.store.accounts.get_account(account_id)
-    run_together(*[lambda c=c: members.update_member(deps, OPERATOR, account, member.user_id, c) for c in changes])
+    run_together(
+        *[lambda c=c: members.update_member(deps, OPERATOR, account, member.user_id, c) for c in changes]
+    )
     stored = deps.store.members.get_membership(account_id, member.user_id)
     assert (stored.role, list(stored.permissions)) in [("admin", []), ("member", ["domains"])]
 
