@@ -60,6 +60,8 @@ ACTORS = [
     "member_with",
     "member_without",
     "member_scoped",  # member_with's permissions, limited to a sub-account other than the one in the path
+    "group_member",  # in a custom group granting tickets and contacts
+    "group_manager",  # that group's manager; the targets of the matrix are outside it
     "deactivated",
     "removed",
     "outsider",
@@ -74,7 +76,29 @@ class World(NamedTuple):
     scoped_to: str  # the one sub-account member_scoped reaches
 
 
-def expected(actor: str, needs: str) -> str:
+# A group manager on the routes they share with user_management holders: their own group's lists, nothing of
+# anyone outside it (404, as if absent), and none of the powers that are not theirs (403).
+MANAGER_OUTSIDE_THEIR_GROUP = {
+    ("GET", "/accounts/{account_id}/members"): "2xx",
+    ("GET", "/accounts/{account_id}/members/{user_id}"): "404",
+    ("PATCH", "/accounts/{account_id}/members/{user_id}"): "403",
+    ("POST", "/accounts/{account_id}/members/{user_id}/deactivate"): "404",
+    ("POST", "/accounts/{account_id}/members/{user_id}/reactivate"): "404",
+    ("DELETE", "/accounts/{account_id}/members/{user_id}"): "404",
+    ("POST", "/accounts/{account_id}/members/{user_id}/password-reset"): "404",
+    ("POST", "/accounts/{account_id}/invitations"): "403",  # the matrix's body chooses a role
+    ("GET", "/accounts/{account_id}/invitations"): "2xx",
+    ("POST", "/accounts/{account_id}/invitations/{invitation_id}/resend"): "404",
+    ("DELETE", "/accounts/{account_id}/invitations/{invitation_id}"): "404",
+    ("GET", "/accounts/{account_id}/groups"): "2xx",
+    ("POST", "/accounts/{account_id}/groups"): "403",
+    ("GET", "/accounts/{account_id}/groups/{group_id}"): "404",
+    ("PATCH", "/accounts/{account_id}/groups/{group_id}"): "403",
+    ("DELETE", "/accounts/{account_id}/groups/{group_id}"): "403",
+}
+
+
+def expected(actor: str, needs: str, method: str = "", path: str = "") -> str:
     if actor == "anonymous":
         return "401"
     if actor in ("deactivated", "removed", "outsider"):
@@ -83,10 +107,12 @@ def expected(actor: str, needs: str) -> str:
         return "2xx"
     if needs == "owner":
         return "403"
+    if actor == "group_manager" and needs == "user_management":
+        return MANAGER_OUTSIDE_THEIR_GROUP[(method, path)]
     with_keys = {"profile", "tickets", "contacts"}
-    held = {"admin": "all", "member_with": with_keys, "member_scoped": with_keys, "member_without": set()}[
-        actor
-    ]
+    group_keys = {"tickets", "contacts"}
+    held = {"admin": "all", "member_with": with_keys, "member_scoped": with_keys, "member_without": set(),
+            "group_member": group_keys, "group_manager": group_keys}[actor]  # fmt: skip
     return "2xx" if needs == "any" or held == "all" or needs in held else "403"
 
 
@@ -101,6 +127,8 @@ def world(api, deps):
     other_id = seed_account(deps, "Elsewhere")
     elsewhere = new_sub_account_item(account_id, new_id("sub"), "Elsewhere shop", deps.now())
     assert deps.store.sub_accounts.create(elsewhere)
+    team = new_group_item(account_id, new_id("grp"), "Team", None, ["tickets", "contacts"], None, deps.now())
+    assert deps.store.groups.create(team, 0)
     ids = {
         "owner": seed_member(deps, account_id, "owner@matrix.com", "owner"),
         "admin": seed_member(deps, account_id, "admin@matrix.com", "admin"),
@@ -114,6 +142,10 @@ def world(api, deps):
             "scoped@matrix.com",
             permissions=("profile", "tickets", "contacts"),
             sub_accounts=[elsewhere.sub_account_id],
+        ),
+        "group_member": seed_member(deps, account_id, "team@matrix.com", group_id=team.group_id),
+        "group_manager": seed_member(
+            deps, account_id, "lead@matrix.com", group_id=team.group_id, group_manager=True
         ),
         "deactivated": seed_member(deps, account_id, "off@matrix.com", "admin", status="deactivated"),
         "removed": seed_member(deps, account_id, "gone@matrix.com", "admin"),
@@ -167,4 +199,4 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
             kwargs["token"] = token_for(deps, ids[actor])
         reply = api.call(method, path, payload, **kwargs)
         outcomes[actor] = "2xx" if 200 <= reply.status < 300 else str(reply.status)
-    assert outcomes == {actor: expected(actor, needs) for actor in ACTORS}
+    assert outcomes == {actor: expected(actor, needs, method, template.split("?")[0]) for actor in ACTORS}

@@ -6,6 +6,7 @@ from chalicelib.deps import Deps
 from chalicelib.ids import new_id
 from chalicelib.store import keys
 from chalicelib.store.accounts import new_account_item
+from chalicelib.store.groups import count_changes
 from chalicelib.store.invitations import claim_item
 from chalicelib.store.members import new_membership_item
 from chalicelib.store.models import AccountItem
@@ -37,6 +38,8 @@ def seed_member(
     status: str = "active",
     password_hash: str = "$argon2id$not-a-usable-hash",
     sub_accounts: list[str] | None = None,
+    group_id: str | None = None,
+    group_manager: bool | None = None,
 ) -> str:
     """A user and their membership, written as accepting an invitation would write them (the email claim,
     the account's member count and, for an owner, the account's owner)."""
@@ -56,11 +59,14 @@ def seed_member(
         deps.now(),
         status=status,
         sub_accounts=sub_accounts,
+        group_id=group_id,
+        group_manager=group_manager,
     )
     actions = [AccountItem.member_count.add(1)]
     if role == "owner":
         actions.append(AccountItem.owner_user_id.set(user_id))
     tx = Tx().put(membership).put(claim_item(account_id, email, "member", user_id, None))
+    count_changes(tx, account_id, [(group_id, "member_count", 1)])
     assert tx.update(AccountItem(*keys.account(account_id)), actions).commit()
     return user_id
 
