@@ -10,7 +10,7 @@ from datetime import datetime
 
 from chalicelib.domain.groups import MAX_GROUPS, name_key
 from chalicelib.store import keys
-from chalicelib.store.models import GroupItem, GroupNameItem, MembershipItem
+from chalicelib.store.models import GroupItem, GroupNameItem, Item, MembershipItem
 from chalicelib.store.table import get_item
 from chalicelib.store.tx import Outcome, Tx
 
@@ -64,7 +64,8 @@ class GroupStore:
         pk, prefix = keys.members_and_groups_of(account_id)
         memberships: list[MembershipItem] = []
         groups: dict[str, GroupItem] = {}
-        for item in MembershipItem.query(pk, MembershipItem.sk.startswith(prefix), consistent_read=True):
+        # The base class: a subclass's query would filter on its own discriminator and drop the groups.
+        for item in Item.query(pk, Item.sk.startswith(prefix), consistent_read=True):
             if isinstance(item, MembershipItem):
                 memberships.append(item)
             elif isinstance(item, GroupItem):
