@@ -8,6 +8,8 @@ on every request (one BatchGetItem), so logout, password changes, deactivation a
 from __future__ import annotations
 
 import hmac
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,17 +48,55 @@ def read_token(deps: Deps, token: str) -> TokenClaims:
 
 def signed_in(deps: Deps, token: str, account_id: str | None = None, link_hash: str | None = None) -> Session:
     """The signed-in caller, with their membership of `account_id` and the account, or the link being
-    opened, from the same one BatchGetItem (and their custom group's permissions with a second read)."""
+    opened, from the same one BatchGetItem (with their custom group when a hint names it; see below)."""
     claims = read_token(deps, token)
-    context = deps.store.users.auth_context(claims.user_id, claims.token_id, account_id, link_hash)
-    return confirm(claims, context, group_of_member(deps, context.membership))
+    hint = GROUP_HINTS.get((claims.user_id, account_id)) if account_id else None
+    context = deps.store.users.auth_context(claims.user_id, claims.token_id, account_id, link_hash, hint)
+    return confirm(claims, context, group_of_member(deps, context))
 
 
-def group_of_member(deps: Deps, membership: MembershipItem | None) -> GroupItem | None:
+class GroupHints:
+    """Which custom group a user was in at an account, last time this process saw them: only a hint of
+    which group item to read in the authorizing BatchGetItem, never trusted (the membership read with it
+    decides). A member of a custom group costs a second read on their first request to a warm process, and
+    none after; a hint gone stale (they moved) costs that read again. Bounded: oldest forgotten first."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._size = size
+        self._hints: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> str | None:
+        with self._lock:
+            return self._hints.get(key)
+
+    def remember(self, key: tuple[str, str], group_id: str | None) -> None:
+        with self._lock:
+            if group_id is None:
+                self._hints.pop(key, None)
+                return
+            self._hints[key] = group_id
+            self._hints.move_to_end(key)
+            while len(self._hints) > self._size:
+                self._hints.popitem(last=False)
+
+
+GROUP_HINTS = GroupHints()
+
+
+def group_of_member(deps: Deps, context: AuthContext) -> GroupItem | None:
     """A custom group's permissions and scope are its members': read with every request, so a change to the
-    group applies to all of them at once (one read, whatever the group's size)."""
-    if membership is None or not membership.group_id:
+    group applies to all of them at once (one read, whatever the group's size). Taken from the authorizing
+    read when the hint was right, else read now."""
+    membership = context.membership
+    if membership is None:
         return None
+    key = (membership.user_id, membership.account_id)
+    GROUP_HINTS.remember(key, membership.group_id)
+    if not membership.group_id:
+        return None
+    if context.group is not None and context.group.group_id == membership.group_id:
+        return context.group
     return deps.store.groups.get_group(membership.account_id, membership.group_id)
 
 

@@ -12,6 +12,7 @@ from chalicelib.store import keys
 from chalicelib.store.keys import Key
 from chalicelib.store.models import (
     AccountItem,
+    GroupItem,
     Item,
     LinkItem,
     LoginFailuresItem,
@@ -31,6 +32,7 @@ class AuthContext:
     account: AccountItem | None
     revoked: bool
     link: LinkItem | None = None
+    group: GroupItem | None = None  # read only when asked for (a hint: see services/auth.py)
 
 
 def reset_window(login: LoginItem) -> FailureWindow | None:
@@ -138,7 +140,12 @@ class UserStore:
         return {item.user_id: item for item in found.values() if isinstance(item, UserItem)}
 
     def auth_context(
-        self, user_id: str, token_id: str, account_id: str | None = None, link_hash: str | None = None
+        self,
+        user_id: str,
+        token_id: str,
+        account_id: str | None = None,
+        link_hash: str | None = None,
+        group_id: str | None = None,
     ) -> AuthContext:
         """Who is calling and whether the token was revoked, with what the route needs first in the same
         BatchGetItem: the caller's membership and the account in the path, or the link being opened."""
@@ -147,6 +154,8 @@ class UserStore:
             wanted += [keys.membership(account_id, user_id), keys.account(account_id)]
         if link_hash is not None:
             wanted.append(keys.link(link_hash))
+        if account_id is not None and group_id is not None:
+            wanted.append(keys.group(account_id, group_id))
         found = get_items(wanted)
 
         def take(key: Key | None, kind: type[T]) -> T | None:
@@ -159,6 +168,7 @@ class UserStore:
             account=take(keys.account(account_id) if account_id else None, AccountItem),
             revoked=keys.revoked_token(token_id) in found,
             link=take(keys.link(link_hash) if link_hash else None, LinkItem),
+            group=take(keys.group(account_id, group_id) if account_id and group_id else None, GroupItem),
         )
 
     def revoke_token(self, token_id: str, expires_at: datetime) -> None:
