@@ -22,9 +22,10 @@ run: $(STAMP)  ## the API on 127.0.0.1:$$PORT (8000) over an embedded moto on $$
 test: $(STAMP)  ## the whole suite: unit, API on moto, end to end over HTTP
 	$(PY) -m pytest
 
-lint: $(STAMP)  ## ruff, and cfn-lint over the packaged CloudFormation
+lint: $(STAMP)  ## ruff, mypy (strict, mypy.ini), and cfn-lint over the packaged CloudFormation
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	@rm -rf .lint-package
 	$(VENV)/bin/chalice package --stage prod --merge-template infra/table.json .lint-package
 	$(VENV)/bin/cfn-lint .lint-package/sam.json

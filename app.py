@@ -1,6 +1,6 @@
 """portal-access: wiring only. Routes live in chalicelib/api, rules in chalicelib/domain and services."""
 
-from chalice import Chalice
+from chalice.app import Chalice
 
 from chalicelib.api import accounts, auth, contacts, groups, invitations, members, meta, sub_accounts
 from chalicelib.api.http import error_middleware

@@ -31,7 +31,7 @@ OPERATOR_KEY: Security = [{"operator": []}]
 
 
 def _bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization")
+    header: str | None = request.headers.get("authorization")
     if header is None:
         return None
     scheme, _, token = header.strip().partition(" ")

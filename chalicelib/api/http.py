@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint, Response
-from chalice.app import Request
+from chalice.app import Blueprint, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.access import Access
@@ -31,7 +30,7 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
 JSON_TYPES = ["application/json"]
 ANY_TYPE = ["*/*"]
-_BASE_HEADERS = {"Content-Type": "application/json", "Cache-Control": "no-store"}
+_BASE_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json", "Cache-Control": "no-store"}
 
 
 @dataclass(frozen=True)
@@ -116,7 +115,8 @@ def _handle(request: Request, route: Route, view: Callable[..., Any], path: dict
     try:
         call = Call(session=route.access.authorize(get_deps, request, path), path=path)
         if route.body is not None:
-            call.body = parse_body(route.body, request.raw_body)
+            raw = request.raw_body
+            call.body = parse_body(route.body, raw.encode() if isinstance(raw, str) else raw)
         if route.query is not None:
             call.query = parse_query(route.query, request.query_params or {})
         return render(view(call, **path), route.status)
@@ -209,12 +209,12 @@ def render(result: Any, status: int) -> Response:
     if result is None:
         return Response(body="", status_code=status, headers={"Cache-Control": "no-store"})
     if isinstance(result, BaseModel):
-        return Response(body=result.model_dump_json(), status_code=status, headers=dict(_BASE_HEADERS))
-    return Response(body=json.dumps(result), status_code=status, headers=dict(_BASE_HEADERS))
+        return Response(body=result.model_dump_json(), status_code=status, headers={**_BASE_HEADERS})
+    return Response(body=json.dumps(result), status_code=status, headers={**_BASE_HEADERS})
 
 
-def error_response(error: AppError, headers: dict[str, str] | None = None) -> Response:
-    all_headers = {**_BASE_HEADERS, **(headers or {})}
+def error_response(error: AppError, headers: dict[str, str | list[str]] | None = None) -> Response:
+    all_headers: dict[str, str | list[str]] = {**_BASE_HEADERS, **(headers or {})}
     if error.retry_after is not None:
         all_headers["Retry-After"] = str(error.retry_after)
     return Response(body=json.dumps(error.body()), status_code=error.status, headers=all_headers)

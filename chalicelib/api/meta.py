@@ -1,5 +1,7 @@
 """Service routes: health and the permission catalog."""
 
+from typing import Any
+
 from chalice.app import Blueprint
 
 from chalicelib.api.access import PUBLIC
@@ -29,7 +31,7 @@ def permissions(call: Call) -> PermissionCatalog:
 
 
 @endpoint(bp, "GET", "/openapi.json", access=PUBLIC)
-def openapi(call: Call) -> dict:
+def openapi(call: Call) -> dict[str, Any]:
     """This API as an OpenAPI 3.1 document, generated from the routes and models."""
     from chalicelib.api.openapi import openapi_document  # built on first request, after every route exists
 

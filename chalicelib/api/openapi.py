@@ -4,16 +4,18 @@ so it cannot drift from what the service does."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from chalicelib.api.http import ROUTES, Route
 from chalicelib.errors import STATUS_BY_CODE
 
 REF = "#/components/schemas/{model}"
+Refs = Mapping[tuple[Any, JsonSchemaMode], dict[str, Any]]
 DESCRIPTIONS = {
     200: "OK",
     201: "Created",
@@ -85,7 +87,7 @@ def _json(ref: dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": ref}}
 
 
-def _operation(route: Route, refs: dict[tuple[type[BaseModel], str], Any]) -> dict[str, Any]:
+def _operation(route: Route, refs: Refs) -> dict[str, Any]:
     parameters = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
         for name in re.findall(r"{(\w+)}", route.path)
@@ -122,7 +124,7 @@ def _operation(route: Route, refs: dict[tuple[type[BaseModel], str], Any]) -> di
 
 @cache
 def openapi_document() -> dict[str, Any]:
-    wanted: list[tuple[type[BaseModel], str]] = [(ErrorBody, "serialization")]
+    wanted: list[tuple[type[BaseModel], JsonSchemaMode]] = [(ErrorBody, "serialization")]
     for route in ROUTES:
         if route.body is not None:
             wanted.append((route.body, "validation"))

@@ -13,7 +13,7 @@ Reason = Literal[
 ]
 # A scope: the ids of the sub-accounts a member may reach, or None for every one of them.
 Scope = frozenset[str] | None
-ALL = "all"
+ALL: Literal["all"] = "all"
 MAX_SUB_ACCOUNTS = 1000  # per account: the ids live on the account item, read on every request
 MAX_SCOPE = MAX_SUB_ACCOUNTS
 

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from chalicelib.domain.access import effective_scope, scope_out
 from chalicelib.domain.groups import DEFAULT_GROUP_ID, DEFAULT_GROUP_NAME
-from chalicelib.domain.permissions import effective_permissions
+from chalicelib.domain.permissions import as_role, effective_permissions
 from chalicelib.schemas.common import GrantableKey, Input, ListQuery, Output, Text, Timestamp
 from chalicelib.schemas.sub_accounts import ScopeIn, ScopeOut
 
@@ -92,9 +92,8 @@ def holding(
             effective_permissions("member", permissions),
             scope_out(effective_scope("member", scope, live)),
         )
-    role = item.role if item.role in ("owner", "admin") else "member"
     return (
-        role,
+        as_role(item.role),
         effective_permissions(item.role, item.permissions),
         scope_out(effective_scope(item.role, item.sub_accounts, live)),
     )

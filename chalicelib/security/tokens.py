@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # PyJWT loads with the first token read
+    from jwt.types import Options
 from datetime import datetime, timedelta
 
 from chalicelib.errors import unauthenticated
 
 ALGORITHM = "HS256"
 # Times are checked against the service's clock below, not PyJWT's reading of the machine's.
-_DECODE_OPTIONS = {"require": ["sub", "jti", "ver", "iat", "exp"], "verify_exp": False, "verify_iat": False}
+# Expiry and issue time are checked against the injected clock (see read), not PyJWT's own.
+_DECODE_OPTIONS: Options = {
+    "require": ["sub", "jti", "ver", "iat", "exp"],
+    "verify_exp": False,
+    "verify_iat": False,
+}
 
 
 @dataclass(frozen=True)

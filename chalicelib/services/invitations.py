@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from chalicelib.deps import Deps
@@ -42,7 +43,7 @@ def new_invitation(
     role: str,
     permissions: list[str],
     inviter: Caller | None,
-    details: dict[str, str | None],
+    details: Mapping[str, object],
     replaces: str | None = None,
 ) -> Sendable:
     """An invitation with its link, ready to store, and the raw token that only the email will carry."""
@@ -97,7 +98,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     account_id = account.account_id
     screened = screen_emails(body.emails)
     claims = deps.store.invitations.claims(account_id, [s.email for s in screened if s.reason is None])
-    details = {"message": body.message, "sub_accounts": scope, **profile_of(body)}
+    details: dict[str, object] = {"message": body.message, "sub_accounts": scope, **profile_of(body)}
     if group is not None:
         details |= {"group_id": group.group_id, "group_manager": True if body.group_manager else None}
     reasons: dict[int, SkipReason] = {}

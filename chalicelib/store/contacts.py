@@ -22,11 +22,14 @@ def new_contact_item(
     contact_id: str, account_id: str, email: str, preferences: list[str], details: dict[str, str | None],
     now: datetime,
 ) -> ContactItem:  # fmt: skip
-    return ContactItem(
+    contact = ContactItem(
         *keys.contact(account_id, contact_id), contact_id=contact_id, account_id=account_id, email=email,
         email_preferences=preferences, created_at=now,
-        **{name: value for name, value in details.items() if value is not None},
     )  # fmt: skip
+    for name, value in details.items():
+        if value is not None:
+            setattr(contact, name, value)
+    return contact
 
 
 def contact_email_item(contact: ContactItem) -> ContactEmailItem:

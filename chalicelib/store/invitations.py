@@ -6,9 +6,11 @@ names it. So deleting an invitation always deletes (or hands over) that claim in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+
+from pynamodb.expressions.update import Action
 
 from chalicelib.store import keys
 from chalicelib.store.groups import GROUP_GONE, count_changes
@@ -55,7 +57,7 @@ class NewInvitation:
 def new_invitation_item(
     invitation_id: str, account_id: str, email: str, role: str, permissions: list[str], token_hash: str,
     now: datetime, expires_at: datetime, invited_by: str | None, invited_by_name: str | None,
-    details: dict[str, Any],
+    details: Mapping[str, object],
 ) -> InvitationItem:  # fmt: skip
     """A pending invitation with its expiry index keys; `details`: its optional fields (message, profile)."""
     invitation = InvitationItem(
@@ -63,8 +65,10 @@ def new_invitation_item(
         email=email, role=role, permissions=permissions, invited_by=invited_by,
         invited_by_name=invited_by_name, created_at=now, last_sent_at=now, send_count=1,
         expires_at=expires_at, delivery="sent", token_hash=token_hash,
-        **{name: value for name, value in details.items() if value is not None},
     )  # fmt: skip
+    for name, value in details.items():
+        if value is not None:
+            setattr(invitation, name, value)
     set_expiry_keys(invitation)
     return invitation
 
@@ -228,7 +232,7 @@ class InvitationStore:
             label="used",
         )
         tx.put(membership, condition=MembershipItem.pk.does_not_exist(), label="already_member")
-        account_actions = [AccountItem.member_count.add(1)]
+        account_actions: list[Action] = [AccountItem.member_count.add(1)]
         account_condition = AccountItem.pk.exists()
         if invitation.role == "owner":
             account_actions.append(AccountItem.owner_user_id.set(user_id))
@@ -262,7 +266,8 @@ class InvitationStore:
         bound = keys.expiry_upper_bound(format_time(now))
         found: list[InvitationItem] = []
         for partition in keys.expiry_partitions():
-            found.extend(InvitationItem.by_expiry.query(partition, InvitationItem.gsi2sk <= bound))
+            expired = InvitationItem.by_expiry.query(partition, InvitationItem.gsi2sk <= bound)
+            found.extend(item for item in expired if isinstance(item, InvitationItem))
         return found
 
     def delete_expired(self, invitations: list[InvitationItem], now: datetime) -> int:

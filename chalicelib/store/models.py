@@ -7,6 +7,7 @@ live in store/keys.py; each docstring below repeats its entity's shape for the r
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from pynamodb.attributes import (
     Attribute,
@@ -23,6 +24,12 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProject
 from pynamodb.models import Model
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def string_list(*, null: bool = False, default: Any = None) -> ListAttribute[str]:
+    """A list of text. PynamoDB types `of=` as if it were the element's Python type, but a list of text takes
+    the attribute class: one cast here instead of one at every use."""
+    return cast("ListAttribute[str]", ListAttribute(of=UnicodeAttribute, null=null, default=default))
 
 
 def format_time(value: datetime) -> str:
@@ -45,7 +52,8 @@ class TimeAttribute(Attribute[datetime]):
         return parse_time(value)
 
 
-class UserIndex(GlobalSecondaryIndex["Item"]):
+# PynamoDB's Index.__init_subclass__ has no annotations; the subclasses below are plain declarations.
+class UserIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
     """gsi1: a user's profile and memberships in one partition (login, /me)."""
 
     class Meta:
@@ -56,7 +64,7 @@ class UserIndex(GlobalSecondaryIndex["Item"]):
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
-class ExpiryIndex(GlobalSecondaryIndex["Item"]):
+class ExpiryIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
     """gsi2: invitations by expiry time, sparse (only invitations carry gsi2 keys)."""
 
     class Meta:
@@ -72,8 +80,13 @@ class ExpiryIndex(GlobalSecondaryIndex["Item"]):
 
 class Item(Model):
     class Meta:
-        table_name: str | None = None  # bound from settings on first use (store/binding.py)
+        # Bound from the settings on first use (store/table.py `bind`).
+        table_name: str | None = None
         region = "us-east-1"
+        host: str | None = None
+        connect_timeout_seconds: int = 2
+        read_timeout_seconds: int = 4
+        max_retry_attempts: int = 3
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -145,11 +158,11 @@ class MembershipItem(Item, discriminator="membership"):
     user_id = UnicodeAttribute()
     account_name = UnicodeAttribute()  # copied so login lists accounts without reading each one
     role = UnicodeAttribute()
-    permissions = ListAttribute(of=UnicodeAttribute, default=list)
+    permissions = string_list(default=list)
     status = UnicodeAttribute(default="active")
     joined_at = TimeAttribute()
     invited_by = UnicodeAttribute(null=True)
-    sub_accounts = ListAttribute(of=UnicodeAttribute, null=True)  # None: every sub-account
+    sub_accounts = string_list(null=True)  # None: every sub-account
     group_id = UnicodeAttribute(null=True)  # None: the default group
     group_manager = BooleanAttribute(null=True)
 
@@ -173,7 +186,7 @@ class InvitationItem(Item, discriminator="invitation"):
     account_id = UnicodeAttribute()
     email = UnicodeAttribute()
     role = UnicodeAttribute()
-    permissions = ListAttribute(of=UnicodeAttribute, default=list)
+    permissions = string_list(default=list)
     invited_by = UnicodeAttribute(null=True)
     invited_by_name = UnicodeAttribute(null=True)
     message = UnicodeAttribute(null=True)
@@ -188,7 +201,7 @@ class InvitationItem(Item, discriminator="invitation"):
     last_sent_at = TimeAttribute()
     send_count = NumberAttribute(default=1)
     delivery = UnicodeAttribute(default="sent")
-    sub_accounts = ListAttribute(of=UnicodeAttribute, null=True)  # None: every sub-account
+    sub_accounts = string_list(null=True)  # None: every sub-account
     group_id = UnicodeAttribute(null=True)  # None: the default group
     group_manager = BooleanAttribute(null=True)
     token_hash = UnicodeAttribute()  # SHA-256 of the link token; the token itself is only in the email
@@ -220,7 +233,7 @@ class ContactItem(Item, discriminator="contact"):
     last_name = UnicodeAttribute(null=True)
     company_name = UnicodeAttribute(null=True)
     phone = UnicodeAttribute(null=True)
-    email_preferences = ListAttribute(of=UnicodeAttribute, default=list)  # the categories opted in
+    email_preferences = string_list(default=list)  # the categories opted in
     created_at = TimeAttribute()
 
 
@@ -249,8 +262,8 @@ class GroupItem(Item, discriminator="group"):
     account_id = UnicodeAttribute()
     name = UnicodeAttribute()
     description = UnicodeAttribute(null=True)
-    permissions = ListAttribute(of=UnicodeAttribute, default=list)
-    sub_accounts = ListAttribute(of=UnicodeAttribute, null=True)  # None: every sub-account
+    permissions = string_list(default=list)
+    sub_accounts = string_list(null=True)  # None: every sub-account
     created_at = TimeAttribute()
     member_count = NumberAttribute(default=0)
     invitation_count = NumberAttribute(default=0)

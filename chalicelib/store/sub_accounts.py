@@ -39,9 +39,8 @@ class SubAccountStore:
     def create(self, sub_account: SubAccountItem) -> Outcome:
         """Fails with "full" at MAX_SUB_ACCOUNTS, "gone" if the account is."""
         tx = Tx().put(sub_account, condition=SubAccountItem.pk.does_not_exist())
-        room = AccountItem.sub_account_ids.does_not_exist() | (
-            size(AccountItem.sub_account_ids) < MAX_SUB_ACCOUNTS
-        )
+        count = size(AccountItem.sub_account_ids)  # type: ignore[no-untyped-call]  # PynamoDB: unannotated
+        room = AccountItem.sub_account_ids.does_not_exist() | (count < MAX_SUB_ACCOUNTS)
         tx.update(
             AccountItem(*keys.account(sub_account.account_id)),
             [AccountItem.sub_account_ids.add({sub_account.sub_account_id})],

@@ -65,7 +65,8 @@ def get_items(keys: Iterable[Key]) -> dict[Key, Item]:
 def table_properties() -> dict[str, Any]:
     """The table as infra/table.json declares it, shared by the deploy, the tests and the local runner."""
     template = json.loads(TEMPLATE.read_text())
-    return template["Resources"][TABLE_RESOURCE]["Properties"]
+    properties: dict[str, Any] = template["Resources"][TABLE_RESOURCE]["Properties"]
+    return properties
 
 
 def create_table(client: Any, table_name: str) -> None:

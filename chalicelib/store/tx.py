@@ -17,6 +17,7 @@ request whose answer was lost after DynamoDB committed it is recognised by Dynam
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -61,7 +62,7 @@ class _Write:
     item: Item
     condition: Condition | None
     label: str
-    actions: list[Action] = field(default_factory=list)
+    actions: Sequence[Action] = field(default_factory=list)
 
 
 def error_code(error: PynamoDBException) -> str | None:
@@ -87,7 +88,7 @@ class Tx:
     def update(
         self,
         item: Item,
-        actions: list[Action],
+        actions: Sequence[Action],
         condition: Condition | None = None,
         label: str = DEFAULT_LABEL,
     ) -> Tx:
@@ -119,7 +120,7 @@ def _single(write: _Write) -> Outcome:
         if write.kind == "put":
             write.item.save(condition=write.condition)
         elif write.kind == "update":
-            write.item.update(actions=write.actions, condition=write.condition)
+            write.item.update(actions=list(write.actions), condition=write.condition)
         else:
             write.item.delete(condition=write.condition)
     except (PutError, UpdateError, DeleteError) as error:
@@ -152,7 +153,7 @@ def _add_to(tx: TransactWrite, write: _Write) -> None:
     if write.kind == "put":
         tx.save(write.item, condition=write.condition)
     elif write.kind == "update":
-        tx.update(write.item, actions=write.actions, condition=write.condition)
+        tx.update(write.item, actions=list(write.actions), condition=write.condition)
     elif write.kind == "delete":
         tx.delete(write.item, condition=write.condition)
     else:

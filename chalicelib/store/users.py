@@ -84,7 +84,9 @@ class UserStore:
         found = get_items([keys.login(email), keys.login_failures(email)])
         login = found.get(keys.login(email))
         failures = found.get(keys.login_failures(email))
-        window = FailureWindow(int(failures.failure_count), failures.window_started_at) if failures else None
+        window = None
+        if isinstance(failures, LoginFailuresItem):
+            window = FailureWindow(int(failures.failure_count), failures.window_started_at)
         return login if isinstance(login, LoginItem) else None, window
 
     def record_login_failure(self, email: str, now: datetime) -> None:
@@ -129,7 +131,8 @@ class UserStore:
 
     def memberships_of_user(self, user_id: str) -> list[MembershipItem]:
         pk, prefix = keys.memberships_of_user(user_id)
-        return list(MembershipItem.by_user.query(pk, MembershipItem.gsi1sk.startswith(prefix)))
+        found = MembershipItem.by_user.query(pk, MembershipItem.gsi1sk.startswith(prefix))
+        return [item for item in found if isinstance(item, MembershipItem)]
 
     def get_user(self, user_id: str) -> UserItem | None:
         return get_item(UserItem, keys.user(user_id))
