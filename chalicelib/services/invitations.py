@@ -87,6 +87,8 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     _check_profile(body)
     group_id = _placement(caller, body)
     group = existing_group(deps, account, group_id)
+    if body.role == "admin" and body.permissions:
+        raise validation_error("permissions", "an admin holds every permission: leave permissions out")
     if body.role == "admin" and body.sub_accounts != "all":
         raise validation_error(
             "sub_accounts", "an admin reaches every sub-account: leave it out or send 'all'"

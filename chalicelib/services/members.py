@@ -107,11 +107,11 @@ def update_member(
         raise validation_error(*problem)
     existing_group(deps, account, target_group)
     role = "member" if moving_to_custom else (body.role or membership.role)
-    if body.permissions is not None:
-        granted = body.permissions
-    else:
-        granted = membership.permissions if membership.role == "member" else []
-    changes: dict[str, object] = {"role": role, "permissions": stored_grant(role, granted)}
+    if role == "admin" and body.permissions:
+        raise validation_error("permissions", "an admin holds every permission: leave permissions out")
+    changes: dict[str, object] = {"role": role}
+    if body.permissions is not None:  # else the member's own grant is kept, to apply again as a member
+        changes["permissions"] = stored_grant("member", body.permissions)
     if body.sub_accounts is not None:
         if role == "admin" and body.sub_accounts != "all":
             raise validation_error(

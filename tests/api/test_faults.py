@@ -130,7 +130,8 @@ def test_concurrent_role_changes_leave_a_consistent_member(api, deps):
         *[lambda c=c: members.update_member(deps, OPERATOR, account, member.user_id, c) for c in changes]
     )
     stored = deps.store.members.get_membership(account_id, member.user_id)
-    assert (stored.role, list(stored.permissions)) in [("admin", []), ("member", ["domains"])]
+    # as admin the member's own grant is kept (it applies again if they become a member)
+    assert stored.role == "admin" or (stored.role, list(stored.permissions)) == ("member", ["domains"])
 
 
 class DroppedTransactions:

@@ -46,7 +46,7 @@ def test_change_role_and_permissions(api, team):
     promoted = api.patch(path, {"role": "admin"}, token=admin.token)
     assert promoted.body["role"] == "admin" and len(promoted.body["permissions"]) == 16
     demoted = api.patch(path, {"role": "member"}, token=admin.token)
-    assert demoted.body["permissions"] == []
+    assert demoted.body["permissions"] == ["domains", "invoices"]  # the grant they had before
     bad = api.patch(path, {"permissions": ["payments"]}, token=admin.token)
     assert bad.code == "validation_error"
     assert api.patch(path, {"role": "owner"}, token=admin.token).code == "validation_error"
@@ -224,7 +224,8 @@ def test_one_user_in_three_accounts_with_three_roles(api):
     c_id, c_owner = onboard(api, "Charlie", "charlie@example.com")
     designer = a_owner
     for account_id, owner, role in [(b_id, b_owner, "admin"), (c_id, c_owner, "member")]:
-        invite(api, account_id, owner.token, [designer.email], role=role, permissions=["tickets"])
+        grant = [] if role == "admin" else ["tickets"]  # an admin holds every permission
+        invite(api, account_id, owner.token, [designer.email], role=role, permissions=grant)
         link = link_token(emails_to(designer.email)[-1])
         assert api.post("/invitations/accept", {"token": link}, token=designer.token).status == 201
     accounts = api.post("/auth/login", {"email": designer.email, "password": PASSWORD}).body["accounts"]
@@ -242,3 +243,34 @@ def test_one_user_in_three_accounts_with_three_roles(api):
         api.post(f"/accounts/{b_id}/ownership", {"user_id": designer.user_id}, token=designer.token).code
         == "forbidden"
     )
+
+
+def test_permissions_with_the_admin_role_are_refused_never_dropped(api):
+    account_id, owner = onboard(api)
+    member = join(api, account_id, owner.token, "m@acme.com", permissions=["tickets"])
+    base = f"/accounts/{account_id}"
+    patched = api.patch(
+        f"{base}/members/{member.user_id}", {"role": "admin", "permissions": ["tickets"]}, token=owner.token
+    )
+    assert patched.status == 400 and patched.body["error"]["details"][0]["field"] == "permissions"
+    invited = api.post(
+        f"{base}/invitations",
+        {"emails": ["a@acme.com"], "role": "admin", "permissions": ["tickets"]},
+        token=owner.token,
+    )
+    assert invited.status == 400 and invited.body["error"]["details"][0]["field"] == "permissions"
+
+
+def test_a_member_made_admin_and_member_again_gets_their_grant_back(api):
+    account_id, owner = onboard(api)
+    member = join(api, account_id, owner.token, "m@acme.com", permissions=["tickets", "invoices"])
+    one = f"/accounts/{account_id}/members/{member.user_id}"
+    assert "user_management" in api.patch(one, {"role": "admin"}, token=owner.token).body["permissions"]
+    assert api.patch(one, {"role": "member"}, token=owner.token).body["permissions"] == [
+        "invoices",
+        "tickets",
+    ]
+    given = api.patch(one, {"role": "admin"}, token=owner.token) and api.patch(
+        one, {"role": "member", "permissions": ["domains"]}, token=owner.token
+    )
+    assert given.body["permissions"] == ["domains"]  # unless the same request gives one
