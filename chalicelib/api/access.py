@@ -137,6 +137,7 @@ class AccountAccess(Access):
     self_param: str | None = None
     owner_only: bool = False
     group_managers: bool = False  # a group manager may call it too, for their own group (services check)
+    operator_only: bool = False  # the operator alone (a member is told no; anyone else sees no account)
 
     def authorize(self, deps: DepsProvider, request: Request, path: dict[str, str]) -> Session:
         account_id = path["account_id"]
@@ -153,6 +154,8 @@ class AccountAccess(Access):
         decision = caller.decide(None if acting_on_self else self.permission)
         if decision.reason in ("not_member", "deactivated"):
             raise not_found("account")
+        if self.operator_only:
+            raise AppError("forbidden", "Only an operator can do this.")
         if self.owner_only and not caller.is_owner:
             raise AppError("forbidden", "Only the account owner can do this.")
         manager = self.group_managers and caller.grant is not None and caller.grant.manages_group is not None
@@ -164,7 +167,7 @@ class AccountAccess(Access):
         return [*BEARER, *OPERATOR_KEY]
 
     def error_statuses(self) -> frozenset[int]:
-        refusable = self.permission is not None or self.owner_only
+        refusable = self.permission is not None or self.owner_only or self.operator_only
         return frozenset({401, 404} | ({403} if refusable else set()))
 
 
@@ -174,6 +177,7 @@ MAYBE_SIGNED_IN = TokenChecked(required=False)
 TOKEN_CHECKED = TokenChecked()
 OPERATOR = OperatorOnly()
 OWNER = AccountAccess(owner_only=True)
+OPERATOR_ON_ACCOUNT = AccountAccess(operator_only=True)
 
 
 def member_of(

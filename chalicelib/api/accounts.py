@@ -4,10 +4,18 @@ from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
-from chalicelib.api.access import OPERATOR, OWNER, member_of
+from chalicelib.api.access import OPERATOR, OPERATOR_ON_ACCOUNT, OWNER, member_of
 from chalicelib.api.http import Call, endpoint
 from chalicelib.lazy import LazyModule
-from chalicelib.schemas.accounts import Account, AccountCreated, AccountCreateIn, AccountUpdateIn, OwnershipIn
+from chalicelib.schemas.accounts import (
+    Account,
+    AccountCreated,
+    AccountCreateIn,
+    AccountUpdateIn,
+    OwnerInvitationIn,
+    OwnershipIn,
+)
+from chalicelib.schemas.invitations import Invitation
 
 bp = Blueprint(__name__)
 # Each use case loads with the first request that runs it (see chalicelib/lazy.py); the real imports
@@ -50,3 +58,12 @@ def update_account(call: Call, account_id: str) -> Account:
 def transfer_ownership(call: Call, account_id: str) -> Account:
     """Make another active member the owner; the old owner becomes admin (owner or operator)."""
     return accounts.transfer_ownership(call.deps, call.caller, call.account, call.body.user_id)
+
+
+@endpoint(
+    bp, "POST", "/accounts/{account_id}/owner-invitation", access=OPERATOR_ON_ACCOUNT, body=OwnerInvitationIn,
+    returns=Invitation, status=201, errors=(409,),
+)  # fmt: skip
+def invite_owner(call: Call, account_id: str) -> Invitation:
+    """Invite an owner for an account that has none (its owner invitation lapsed or was revoked)."""
+    return accounts.invite_owner(call.deps, call.account, call.body)

@@ -52,7 +52,7 @@ def resend_invitation(call: Call, account_id: str, invitation_id: str) -> Invita
     return invitations.resend(call.deps, call.caller, call.account, invitation_id)
 
 
-@endpoint(bp, "DELETE", BASE + "/{invitation_id}", access=MANAGE, status=204, errors=(404,))
+@endpoint(bp, "DELETE", BASE + "/{invitation_id}", access=MANAGE, status=204, errors=(403, 404))
 def revoke_invitation(call: Call, account_id: str, invitation_id: str) -> None:
     """Revoke an invitation: its link stops working."""
     invitations.revoke(call.deps, call.caller, account_id, invitation_id)

@@ -26,6 +26,12 @@ class AccountUpdateIn(Input):
     name: Text = AccountName
 
 
+class OwnerInvitationIn(Input):
+    email: Email
+    first_name: Name | None = None
+    last_name: Name | None = None
+
+
 class OwnershipIn(Input):
     user_id: str = Field(min_length=1, max_length=64)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from chalicelib.deps import Deps
 from chalicelib.domain.caller import Caller
+from chalicelib.domain.invitations import claim_reason, is_expired
 from chalicelib.errors import AppError, not_found
 from chalicelib.ids import new_id
-from chalicelib.schemas.accounts import Account, AccountCreated, AccountCreateIn
+from chalicelib.schemas.accounts import Account, AccountCreated, AccountCreateIn, OwnerInvitationIn
 from chalicelib.schemas.invitations import Invitation
 from chalicelib.services.invitations import new_invitation, send_invitations
 from chalicelib.store import keys
@@ -62,3 +63,31 @@ def transfer_ownership(deps: Deps, caller: Caller, account: AccountItem, new_own
         raise AppError("conflict", "The account's owner or the target member changed meanwhile; try again.")
     current_account.owner_user_id = new_owner_id
     return Account.of(current_account)
+
+
+def invite_owner(deps: Deps, account: AccountItem, body: OwnerInvitationIn) -> Invitation:
+    """For an account left without an owner. One with an owner is transferred instead; a pending owner
+    invitation is resent instead. The address may have had the lapsed invitation: it is taken over."""
+    if account.owner_user_id:
+        raise AppError("conflict", "This account has an owner: transfer ownership instead.")
+    now = deps.now()
+    invitations = deps.store.invitations.invitations_of(account.account_id)
+    if any(i.role == "owner" and not is_expired(i.expires_at, now) for i in invitations):
+        raise AppError("conflict", "The owner invitation is still pending: resend it instead.")
+    names = {"first_name": body.first_name, "last_name": body.last_name}
+    entry, raw = new_invitation(deps, account.account_id, body.email, "owner", [], None, names)
+    if deps.store.invitations.create_invitations([entry], now).lost:
+        # The address is claimed: a member (transfer to them), a pending invitation, or a lapsed one.
+        claim = deps.store.invitations.claims(account.account_id, [body.email]).get(body.email)
+        reason = claim_reason(claim.holder, claim.expires_at, now) if claim else None
+        if claim is None or reason is not None:
+            raise AppError(
+                "conflict", "This address is a member or invited already: transfer ownership to them."
+            )
+        entry, raw = new_invitation(
+            deps, account.account_id, body.email, "owner", [], None, names, claim.ref_id
+        )
+        if deps.store.invitations.create_invitations([entry], now).lost:
+            raise AppError("conflict", "The address was invited meanwhile; try again.")
+    send_invitations(deps, account.name, [(entry, raw)])
+    return Invitation.of(entry.invitation, now, frozenset(), {})

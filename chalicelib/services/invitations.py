@@ -234,5 +234,9 @@ def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str)
 
 
 def revoke(deps: Deps, caller: Caller, account_id: str, invitation_id: str) -> None:
-    if not deps.store.invitations.revoke(_find(deps, caller, account_id, invitation_id)):
+    """The owner's invitation is the operator's to revoke: an account must not lose its way to an owner."""
+    invitation = _find(deps, caller, account_id, invitation_id)
+    if invitation.role == "owner" and not caller.is_operator:
+        raise AppError("forbidden", "Only an operator can revoke the owner's invitation.")
+    if not deps.store.invitations.revoke(invitation):
         raise not_found("invitation")

@@ -90,3 +90,45 @@ def test_a_bad_bearer_beside_a_good_operator_key_is_refused(api):
     assert api.get(f"/accounts/{account_id}", operator=True, token=owner.token).status == 200
     bad = api.get(f"/accounts/{account_id}", operator=True, token="not-a-token")
     assert bad.status == 401 and bad.code == "unauthenticated"
+
+
+def test_an_account_left_without_an_owner_gets_a_new_owner_invitation(api, clock):
+    account_id, _ = create_account(api)
+    path = f"/accounts/{account_id}/owner-invitation"
+    pending = api.post(path, {"email": "someone@acme.com"}, operator=True)
+    assert pending.status == 409 and "resend" in pending.body["error"]["message"]
+    clock.advance(days=8)  # the first owner invitation lapses; the account has no owner
+    again = api.post(path, {"email": "owner@acme.com", "first_name": "Olive"}, operator=True)
+    assert again.status == 201 and again.body["role"] == "owner" and again.body["status"] == "pending"
+    reply = api.post(
+        "/invitations/accept",
+        {"token": latest_link("owner@acme.com"), "password": PASSWORD, "last_name": "Owner"},
+    )
+    assert reply.status == 201 and reply.body["membership"]["role"] == "owner"
+    taken = api.post(path, {"email": "else@acme.com"}, operator=True)
+    assert taken.status == 409 and "transfer ownership" in taken.body["error"]["message"]
+
+
+def test_only_the_operator_invites_an_owner_or_revokes_the_owner_invitation(api):
+    account_id, owner = onboard(api)
+    path = f"/accounts/{account_id}/owner-invitation"
+    assert api.post(path, {"email": "x@acme.com"}, token=owner.token).status == 403
+    other_id, invitation = create_account(api, "Other Co", "boss@other.com")
+    revoke = f"/accounts/{other_id}/invitations/{invitation['invitation_id']}"
+    assert (
+        api.post(f"/accounts/{other_id}/owner-invitation", {"email": "x@acme.com"}, token=owner.token).status
+        == 404
+    )
+    assert api.delete(revoke, operator=True).status == 204
+    created = api.post(f"/accounts/{other_id}/owner-invitation", {"email": "boss@other.com"}, operator=True)
+    assert created.status == 201
+
+
+def test_an_admin_cannot_revoke_the_owner_invitation(api):
+    account_id, invitation = create_account(api)
+    body = {"emails": ["admin@acme.com"], "role": "admin"}
+    assert api.post(f"/accounts/{account_id}/invitations", body, operator=True).status == 200
+    admin = accept_new(api, "admin@acme.com")
+    revoke = f"/accounts/{account_id}/invitations/{invitation['invitation_id']}"
+    assert api.delete(revoke, token=admin.token).status == 403
+    assert api.delete(revoke, operator=True).status == 204
