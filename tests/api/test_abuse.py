@@ -40,7 +40,8 @@ def test_wrong_types_in_every_field_of_every_body_are_400(api, world):
     checked = 0
     for route in [r for r in ROUTES if r.body is not None]:
         path = route.path.format(**ids)
-        operator_only = isinstance(route.access, OperatorOnly) or getattr(route.access, "operator_only", False)
+        access = route.access
+        operator_only = isinstance(access, OperatorOnly) or getattr(access, "operator_only", False)
         auth = {"operator": True} if operator_only else {"token": token}
         for field, schema in route.body.model_json_schema()["properties"].items():
             reply = api.call(route.method, path, {field: wrong_value(schema)}, **auth)
