@@ -14,6 +14,7 @@ class AccountPeople:
     active_member_emails: frozenset[str]
     deactivated_member_emails: frozenset[str]
     contacts: tuple[tuple[str, frozenset[str]], ...]  # (email, categories opted in)
+    ticket_holder_emails: frozenset[str] = frozenset()  # active members holding `tickets`, admins included
 
 
 @dataclass(frozen=True)
@@ -23,14 +24,18 @@ class Recipients:
 
 
 def recipients(people: AccountPeople, category: str, ticket_opened_by: str | None = None) -> Recipients:
-    """`to` is the owner. `cc` is the contacts opted in to the category, except for a support ticket opened
-    by someone other than the owner: then only the opener, if they are an active member or a contact.
-    Never a deactivated member, never the owner twice, sorted for a stable answer."""
+    """`to` is the owner. `cc` is the contacts opted in to the category, except for a support ticket:
+    opened by the owner, it is copied to every support contact and every active member holding `tickets`
+    (the seeds' "all Sub-Contacts receive a copy"); opened by anyone else, only to that opener, if they are
+    an active member or a contact. Never a deactivated member, never the owner twice, sorted."""
     to = [people.owner_email] if people.owner_email else []
-    if category == "support" and ticket_opened_by is not None and ticket_opened_by != people.owner_email:
-        known = people.active_member_emails | {email for email, _ in people.contacts}
-        copied: Iterable[str] = [ticket_opened_by] if ticket_opened_by in known else []
-    else:
-        copied = (email for email, categories in people.contacts if category in categories)
+    opted_in = {email for email, categories in people.contacts if category in categories}
+    copied: Iterable[str] = opted_in
+    if category == "support" and ticket_opened_by is not None:
+        if ticket_opened_by == people.owner_email:
+            copied = opted_in | people.ticket_holder_emails
+        else:
+            known = people.active_member_emails | {email for email, _ in people.contacts}
+            copied = [ticket_opened_by] if ticket_opened_by in known else []
     cc = sorted(set(copied) - set(to) - people.deactivated_member_emails)
     return Recipients(to=to, cc=cc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from chalicelib.domain.permissions import allows
 from chalicelib.domain.recipients import AccountPeople
 from chalicelib.store import keys
 from chalicelib.store.models import (
@@ -11,6 +12,7 @@ from chalicelib.store.models import (
     ContactEmailItem,
     ContactItem,
     EmailClaimItem,
+    GroupItem,
     Item,
     MembershipItem,
 )
@@ -86,6 +88,8 @@ class ContactStore:
         found_account = False
         email_of: dict[str, str] = {}
         status_of: dict[str, str] = {}
+        memberships: list[MembershipItem] = []
+        group_grants: dict[str, frozenset[str]] = {}
         contacts: list[tuple[str, frozenset[str]]] = []
         for item in Item.query(pk, consistent_read=True):
             if isinstance(item, AccountItem):
@@ -94,6 +98,9 @@ class ContactStore:
                 email_of[item.ref_id] = item.email
             elif isinstance(item, MembershipItem):
                 status_of[item.user_id] = item.status
+                memberships.append(item)
+            elif isinstance(item, GroupItem):
+                group_grants[item.group_id] = frozenset(item.permissions)
             elif isinstance(item, ContactItem):
                 contacts.append((item.email, frozenset(item.email_preferences)))
         if not found_account:
@@ -109,4 +116,16 @@ class ContactStore:
             active_member_emails=members_by_status["active"],
             deactivated_member_emails=members_by_status["deactivated"],
             contacts=tuple(contacts),
+            ticket_holder_emails=frozenset(
+                email_of[m.user_id]
+                for m in memberships
+                if m.status == "active" and m.user_id in email_of and _holds_tickets(m, group_grants)
+            ),
         )
+
+
+def _holds_tickets(membership: MembershipItem, group_grants: dict[str, frozenset[str]]) -> bool:
+    """As authorization decides it: a custom group's members hold what the group grants."""
+    if membership.group_id:
+        return "tickets" in group_grants.get(membership.group_id, frozenset())
+    return allows(membership.role, membership.permissions, "tickets")

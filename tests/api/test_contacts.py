@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import DynamoCalls, join, onboard
+from tests.helpers import DynamoCalls, accept_new, join, onboard
 
 
 def contacts_path(account_id: str, suffix: str = "") -> str:
@@ -167,3 +167,23 @@ def test_recipients_cost_two_round_trips_whatever_the_contact_count(api, deps, a
         reply = recipients(api, account_id, owner.token, category="general")
     assert len(reply.body["cc"]) == 60
     assert calls.operations == ["BatchGetItem", "Query"]  # authorization, then the account's partition
+
+
+def test_the_owners_ticket_reaches_every_active_member_holding_tickets(api):
+    account_id, owner = onboard(api)
+    join(api, account_id, owner.token, "admin@acme.com", role="admin")
+    join(api, account_id, owner.token, "dev@acme.com", permissions=["tickets"])
+    join(api, account_id, owner.token, "books@acme.com", permissions=["invoices"])
+    off = join(api, account_id, owner.token, "off@acme.com", permissions=["tickets"])
+    api.post(f"/accounts/{account_id}/members/{off.user_id}/deactivate", token=owner.token)
+    group = api.post(
+        f"/accounts/{account_id}/groups", {"name": "Web", "permissions": ["tickets"]}, token=owner.token
+    )
+    into_group = {"emails": ["web@acme.com"], "group_id": group.body["group_id"]}
+    api.post(f"/accounts/{account_id}/invitations", into_group, token=owner.token)
+    accept_new(api, "web@acme.com")
+    found = api.get(
+        f"/accounts/{account_id}/notification-recipients?category=support&ticket_opened_by=owner@acme.com",
+        token=owner.token,
+    ).body
+    assert found == {"to": ["owner@acme.com"], "cc": ["admin@acme.com", "dev@acme.com", "web@acme.com"]}

@@ -260,6 +260,11 @@ class FakeContacts:
                 email[m.user_id] for m in members if m.status == "deactivated"
             ),
             contacts=tuple((c.email, frozenset(c.email_preferences)) for c in self.contacts_of(account_id)),
+            ticket_holder_emails=frozenset(
+                email[m.user_id]
+                for m in members
+                if m.status == "active" and (m.role in ("owner", "admin") or "tickets" in m.permissions)
+            ),
         )
 
 

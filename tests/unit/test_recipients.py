@@ -79,3 +79,18 @@ def test_opener_only_matters_for_support():
 def test_no_owner_yet_means_no_to():
     account = AccountPeople(None, frozenset(), frozenset(), (("c@example.com", frozenset({"general"})),))
     assert recipients(account, "general").to == []
+
+
+def test_a_ticket_opened_by_the_owner_is_copied_to_support_contacts_and_members_holding_tickets():
+    account = AccountPeople(
+        owner_email=OWNER,
+        active_member_emails=frozenset({OWNER, "admin@acme.com", "dev@acme.com", "books@acme.com"}),
+        deactivated_member_emails=frozenset({"gone@acme.com"}),
+        contacts=(("help@acme.com", frozenset({"support"})), ("bill@acme.com", frozenset({"invoice"}))),
+        ticket_holder_emails=frozenset({OWNER, "admin@acme.com", "dev@acme.com"}),
+    )
+    by_owner = recipients(account, "support", OWNER)
+    assert (by_owner.to, by_owner.cc) == ([OWNER], ["admin@acme.com", "dev@acme.com", "help@acme.com"])
+    by_dev = recipients(account, "support", "dev@acme.com")
+    assert by_dev.cc == ["dev@acme.com"]  # one sub-contact does not get another's tickets
+    assert recipients(account, "support").cc == ["help@acme.com"]  # no opener: the opted-in contacts
