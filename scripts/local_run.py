@@ -130,7 +130,8 @@ def main() -> None:
         f"    operator key:  {settings['OPERATOR_API_KEY']}\n"
         f"    moto:          {settings['AWS_ENDPOINT_URL']} (sent email: /moto-api/data.json)\n"
         f"    operator CLI:  AWS_ENDPOINT_URL={settings['AWS_ENDPOINT_URL']} "
-        f"TABLE_NAME={settings['TABLE_NAME']} .venv/bin/python -m chalicelib.cli purge-invitations\n",
+        f"TABLE_NAME={settings['TABLE_NAME']} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local "
+        f"AWS_DEFAULT_REGION={settings['AWS_REGION']} .venv/bin/python -m chalicelib.cli purge-invitations\n",
         flush=True,
     )
     printed = 0

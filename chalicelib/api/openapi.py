@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, WithJsonSchema
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from chalicelib.api.http import ROUTES, Route
@@ -39,7 +39,7 @@ class ErrorDetail(BaseModel):
 
 
 class ErrorInfo(BaseModel):
-    code: str
+    code: Annotated[str, WithJsonSchema({"type": "string", "enum": sorted(STATUS_BY_CODE)})]
     message: str
     details: list[ErrorDetail] | None = None
 
@@ -75,6 +75,14 @@ def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
         {"name": name, "in": "query", "required": name in required, "schema": _without_null(prop)}
         for name, prop in schema["properties"].items()
     ]
+
+
+def _drop_impossible_defaults(schema: dict[str, Any]) -> None:
+    """A field that may be left out but not sent as null (a name that can change but not be cleared) has
+    pydantic's `default: null`, which its own type refuses: leave the default out of the document."""
+    for prop in schema.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None and prop.get("type") not in (None, "null"):
+            del prop["default"]
 
 
 def _tag(path: str) -> str:
@@ -131,6 +139,8 @@ def openapi_document() -> dict[str, Any]:
         if route.returns is not None:
             wanted.append((route.returns, "serialization"))
     refs, definitions = models_json_schema(list(dict.fromkeys(wanted)), ref_template=REF)
+    for schema in definitions.get("$defs", {}).values():
+        _drop_impossible_defaults(schema)
     paths: dict[str, dict[str, Any]] = {}
     for route in ROUTES:
         paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, refs)

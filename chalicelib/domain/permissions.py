@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-Role = Literal["owner", "admin", "member"]
+from typing_extensions import TypeAliasType
+
+# Named aliases: the OpenAPI document then has one `Role` schema that every model refers to, and generated
+# clients get one type rather than an enum per field.
+Role = TypeAliasType("Role", Literal["owner", "admin", "member"])
+AssignableRole = TypeAliasType("AssignableRole", Literal["admin", "member"])  # what an invitation can give
 ROLES: tuple[Role, ...] = ("owner", "admin", "member")
 
 # key -> (label, admin_only), in the order a portal shows them.

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from chalicelib.domain.permissions import Role
 from chalicelib.schemas.common import (
     AnyPassword,
     Email,
@@ -61,7 +62,7 @@ class SubAccountRef(Output):
 class AccountRef(Output):
     account_id: str
     name: str
-    role: Literal["owner", "admin", "member"]
+    role: Role
     sub_accounts: Literal["all"] | list[SubAccountRef]
 
 
@@ -114,6 +115,7 @@ class MeOut(Output):
 class ProfileIn(Input):
     """Names can be changed but not cleared; the other fields are cleared with null."""
 
+    # Absent means unchanged and null is refused (a name is not cleared): the document states no default.
     first_name: Name = Field(default=None)  # type: ignore[assignment]
     last_name: Name = Field(default=None)  # type: ignore[assignment]
     title: OptionalText | None = None

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
 from chalicelib.domain.access import effective_scope, scope_out
 from chalicelib.domain.groups import DEFAULT_GROUP_ID, DEFAULT_GROUP_NAME
-from chalicelib.domain.permissions import as_role, effective_permissions
+from chalicelib.domain.permissions import Role, as_role, effective_permissions
 from chalicelib.schemas.common import GrantableKey, Input, ListQuery, Output, Text, Timestamp
 from chalicelib.schemas.sub_accounts import ScopeIn, ScopeOut
 
@@ -75,7 +75,7 @@ class GroupListQuery(ListQuery):
     pass
 
 
-Holding = tuple[Literal["owner", "admin", "member"], list[str], ScopeOut]
+Holding = tuple[Role, list[str], ScopeOut]
 
 
 def holding(

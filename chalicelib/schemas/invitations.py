@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field
 
 from chalicelib.domain.groups import group_of
 from chalicelib.domain.invitations import status_of
+from chalicelib.domain.permissions import AssignableRole, Role
 from chalicelib.schemas.auth import User
 from chalicelib.schemas.common import (
     AnyPassword,
@@ -56,7 +57,7 @@ class InviteIn(Profile):
 
     # Items are checked one by one (a bad address is a per-email result, not a failed request).
     emails: list[str] = Field(min_length=1, max_length=MAX_EMAILS)
-    role: Literal["admin", "member"] = "member"  # a portal's "User"
+    role: AssignableRole = "member"  # a portal's "User"
     permissions: list[GrantableKey] = Field(default_factory=list, max_length=32)
     sub_accounts: ScopeIn = "all"
     group_id: GroupId = "default"
@@ -68,7 +69,7 @@ class Invitation(Output):
     invitation_id: str
     account_id: str
     email: str
-    role: Literal["owner", "admin", "member"]
+    role: Role
     permissions: list[str]
     status: Literal["pending", "expired"]
     invited_by: str | None
@@ -138,7 +139,7 @@ class TokenIn(Input):
 class LookupOut(Output):
     email: str
     account_name: str
-    role: Literal["owner", "admin", "member"]
+    role: Role
     invited_by_name: str | None
     expires_at: Timestamp
     existing_user: bool

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from chalicelib.domain.groups import group_of
+from chalicelib.domain.permissions import AssignableRole, Role
 from chalicelib.schemas.auth import User
 from chalicelib.schemas.common import GrantableKey, Input, ListQuery, Output, Timestamp
 from chalicelib.schemas.groups import GroupId, holding
@@ -19,7 +20,7 @@ if TYPE_CHECKING:  # storage types only: a route module does not load the storag
 
 
 class Member(User):
-    role: Literal["owner", "admin", "member"]
+    role: Role
     permissions: list[str]
     status: Literal["active", "deactivated"]
     joined_at: Timestamp
@@ -66,7 +67,7 @@ class MemberPage(Output):
 
 
 class MemberUpdateIn(Input):
-    role: Literal["admin", "member"] | None = None
+    role: AssignableRole | None = None
     permissions: list[GrantableKey] | None = Field(default=None, max_length=32)
     sub_accounts: ScopeIn | None = None
     group_id: GroupId | None = None

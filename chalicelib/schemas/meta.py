@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from chalicelib.domain.permissions import Role
 from chalicelib.schemas.common import Output
 
 
@@ -19,4 +20,4 @@ class PermissionInfo(Output):
 
 class PermissionCatalog(Output):
     permissions: list[PermissionInfo]
-    roles: list[Literal["owner", "admin", "member"]]
+    roles: list[Role]

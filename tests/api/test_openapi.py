@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalicelib.api.http import ROUTES
 from chalicelib.domain.permissions import MEMBER_GRANTABLE
+from chalicelib.errors import STATUS_BY_CODE
 
 
 def test_openapi_document_covers_every_route(api):
@@ -51,3 +52,15 @@ def test_no_output_schema_can_carry_a_secret(api):
     for name in outputs:
         for field in schemas[name]["properties"]:
             assert "hash" not in field and "password" not in field and field != "token", (name, field)
+
+
+def test_the_document_is_a_valid_openapi_3_1_spec_with_one_role_schema(api):
+    from openapi_spec_validator import OpenAPIV31SpecValidator
+
+    document = api.get("/openapi.json").body
+    assert [str(error)[:300] for error in OpenAPIV31SpecValidator(document).iter_errors()] == []
+    schemas = document["components"]["schemas"]
+    assert schemas["Role"]["enum"] == ["owner", "admin", "member"]
+    assert schemas["Member"]["properties"]["role"] == {"$ref": "#/components/schemas/Role"}
+    assert schemas["Invitation"]["properties"]["role"] == {"$ref": "#/components/schemas/Role"}
+    assert schemas["ErrorInfo"]["properties"]["code"]["enum"] == sorted(STATUS_BY_CODE)
