@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from pynamodb.expressions.condition import Condition
+
 from chalicelib.domain.lockout import WINDOW, FailureWindow
 from chalicelib.store import keys
 from chalicelib.store.keys import Key
@@ -198,20 +200,8 @@ class UserStore:
     def change_password(self, user: UserItem, password_hash: str) -> Outcome:
         """New hash and a bumped token version, atomically. Two changes racing from the same version: the
         second fails ("changed") rather than silently winning."""
-        tx = Tx()
-        tx.update(
-            LoginItem(*keys.login(user.email)),
-            [LoginItem.password_hash.set(password_hash), LoginItem.token_version.add(1)],
-            condition=LoginItem.user_id == user.user_id,
-            label="changed",
-        )
-        tx.update(
-            UserItem(*keys.user(user.user_id)),
-            [UserItem.token_version.add(1)],
-            condition=UserItem.token_version == user.token_version,
-            label="changed",
-        )
-        return tx.commit()
+        unchanged = UserItem.token_version == user.token_version
+        return _new_password(Tx(), user.email, user.user_id, password_hash, unchanged, "changed").commit()
 
     def save_link(self, link: LinkItem) -> None:
         Tx().put(link).commit()
@@ -245,16 +235,23 @@ class UserStore:
         """Use a reset link: delete it, set the hash, bump the token version. Fails ("used") if it was used
         first."""
         tx = Tx().delete(link, condition=LinkItem.pk.exists(), label="used")
-        tx.update(
-            LoginItem(*keys.login(link.email)),
-            [LoginItem.password_hash.set(password_hash), LoginItem.token_version.add(1)],
-            condition=LoginItem.user_id == link.user_id,
-            label="used",
-        )
-        tx.update(
-            UserItem(*keys.user(link.user_id or "")),
-            [UserItem.token_version.add(1)],
-            condition=UserItem.pk.exists(),
-            label="used",
-        )
-        return tx.commit()
+        return _new_password(
+            tx, link.email, link.user_id or "", password_hash, UserItem.pk.exists(), "used"
+        ).commit()
+
+
+def _new_password(
+    tx: Tx, email: str, user_id: str, password_hash: str, user_condition: Condition, label: str
+) -> Tx:
+    """The new hash on the login and a bumped token version on both login and user (so every older token
+    stops working), each under its condition."""
+    tx.update(
+        LoginItem(*keys.login(email)),
+        [LoginItem.password_hash.set(password_hash), LoginItem.token_version.add(1)],
+        condition=LoginItem.user_id == user_id,
+        label=label,
+    )
+    tx.update(
+        UserItem(*keys.user(user_id)), [UserItem.token_version.add(1)], condition=user_condition, label=label
+    )
+    return tx

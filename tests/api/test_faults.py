@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectionClosedError
 
 from chalicelib.domain.caller import OPERATOR
-from chalicelib.errors import AppError
 from chalicelib.schemas.invitations import InviteIn
 from chalicelib.schemas.members import MemberUpdateIn
 from chalicelib.services import accounts, invitations, members
 from chalicelib.services.auth import Session, signed_in
 from chalicelib.store.table import dynamodb_client
 from tests.helpers import invite, join, onboard, pending_acceptance, sign_in
+from tests.helpers.concurrency import run_together
 
 
 class _Body:
@@ -40,25 +37,6 @@ def ses_answers(deps, status: int, error_type: str, times: int) -> list[int]:
 
     deps.mailer.client().meta.events.register("before-send.sesv2.SendEmail", answer)
     return calls
-
-
-def run_together(*actions: Callable[[], object]) -> list[object]:
-    """Start the actions at the same moment on threads; each result or the AppError code it raised."""
-    barrier, results = threading.Barrier(len(actions)), [None] * len(actions)
-
-    def run(index: int, action: Callable[[], object]) -> None:
-        barrier.wait()
-        try:
-            results[index] = action()
-        except AppError as error:
-            results[index] = error.code
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def session_of(deps, account_id: str, token: str) -> Session:

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from tests.helpers import DynamoCalls, accept_new, invite, join, onboard
+from tests.helpers.concurrency import run_together
 
 
 def make_group(api, account_id, token, name="Billing", permissions=("invoices",), **extra):
@@ -207,22 +206,6 @@ def test_a_group_with_members_or_pending_invitations_is_not_deleted(api, billing
     assert revoked.status == 204
     assert api.delete(f"{base}/groups/{gid}", token=owner.token).status == 204
     assert api.get(f"{base}/groups/{gid}", token=owner.token).status == 404
-
-
-def run_together(*actions):
-    results = [None] * len(actions)
-    barrier = threading.Barrier(len(actions))
-
-    def run(index, action):
-        barrier.wait()
-        results[index] = action()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_deleting_a_group_while_someone_is_invited_into_it_leaves_nothing_dangling(api):
