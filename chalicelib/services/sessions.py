@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.deps import Deps
-from chalicelib.domain.lockout import retry_after_seconds
+from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow, retry_after_seconds
 from chalicelib.errors import AppError, rate_limited, unauthenticated
 from chalicelib.schemas.auth import AccountRef, LoginOut, MeOut, TokenOut, User, account_refs, is_unlimited
 from chalicelib.security.tokens import TokenClaims
@@ -15,32 +15,38 @@ from chalicelib.store.models import LoginItem, MembershipItem, SubAccountItem, U
 BAD_CREDENTIALS = "The email or password is not correct."
 
 
-def verify_credentials(deps: Deps, email: str, password: str) -> LoginItem:
+def verify_credentials(deps: Deps, email: str, password: str, *, clear: bool = True) -> LoginItem:
     """The login when the password is right. Unknown email and wrong password answer alike, after the
-    same argon2 work, and both count towards the email's lockout."""
+    same argon2 work, and both count towards the email's lockout. Each check is counted before it is made
+    (an atomic reservation), so at most MAX_FAILURES passwords are ever checked per window, under any burst.
+    A right password clears the window (`clear=False`: the caller clears it with its own write)."""
     now = deps.now()
     login_item, failures = deps.store.users.login_state(email)
     wait = retry_after_seconds(failures, now)
+    if wait is None and not deps.store.users.reserve_login_attempt(email, now):
+        wait = (
+            retry_after_seconds(FailureWindow(MAX_FAILURES, failures.started_at), now) if failures else None
+        )
+        wait = wait or int(WINDOW.total_seconds())
     if wait is not None:
         raise rate_limited(wait, "Too many failed logins for this email; try again later.")
     matched = deps.passwords.verify(login_item.password_hash if login_item else None, password)
     if login_item is None or not matched:
-        deps.store.users.record_login_failure(email, now)
-        raise AppError("invalid_credentials", BAD_CREDENTIALS)
-    if failures is not None:
+        raise AppError("invalid_credentials", BAD_CREDENTIALS)  # the reservation stands as the failure
+    if clear:
         deps.store.users.clear_login_failures(email)
     return login_item
 
 
 def login(deps: Deps, email: str, password: str) -> LoginOut:
-    login_item = verify_credentials(deps, email, password)
+    login_item = verify_credentials(deps, email, password, clear=False)
     now = deps.now()
     user, memberships = deps.store.users.user_with_memberships(login_item.user_id)
     if user is None:  # the index trails the table by moments after sign-up
         user = deps.store.users.get_user(login_item.user_id)
         if user is None:
             raise AppError("invalid_credentials", BAD_CREDENTIALS)
-    deps.store.users.record_login(user.user_id, now)
+    deps.store.users.record_login(user.user_id, now, email)  # and clears the failure window
     user.last_login_at = now
     issued = deps.tokens.issue(user.user_id, int(login_item.token_version), now)
     return LoginOut(

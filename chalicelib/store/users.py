@@ -9,7 +9,7 @@ from typing import Any
 
 from pynamodb.expressions.condition import Condition
 
-from chalicelib.domain.lockout import WINDOW, FailureWindow
+from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
 from chalicelib.store import keys
 from chalicelib.store.keys import Key
 from chalicelib.store.models import (
@@ -91,31 +91,38 @@ class UserStore:
             window = FailureWindow(int(failures.failure_count), failures.window_started_at)
         return login if isinstance(login, LoginItem) else None, window
 
-    def record_login_failure(self, email: str, now: datetime) -> None:
-        """Count a failure atomically: in the current window, or as the first of a new one."""
+    def reserve_login_attempt(self, email: str, now: datetime) -> bool:
+        """Count a password check before it is made, atomically: in the current window while it has room
+        (fewer than MAX_FAILURES), or as the first of a new window. False when the window is full: then no
+        check may be made, however many requests arrive at once. A right password clears the window."""
         item = LoginFailuresItem(*keys.login_failures(email))
         cutoff = now - WINDOW
-        counted = Tx().update(
-            item,
-            [LoginFailuresItem.failure_count.add(1)],
-            condition=LoginFailuresItem.window_started_at > cutoff,
-        )
-        if counted.commit():
-            return
-        opened = Tx().update(
-            item,
-            [
-                LoginFailuresItem.entity.set(LoginFailuresItem),  # an upsert: name the entity too
-                LoginFailuresItem.failure_count.set(1),
-                LoginFailuresItem.window_started_at.set(now),
-                LoginFailuresItem.ttl.set(now + WINDOW + timedelta(minutes=1)),
-            ],
-            condition=LoginFailuresItem.window_started_at.does_not_exist()
-            | (LoginFailuresItem.window_started_at <= cutoff),
-        )
-        if not opened.commit():
-            # A concurrent failure opened the new window first: count this one in it.
-            Tx().update(item, [LoginFailuresItem.failure_count.add(1)]).commit()
+        for _ in range(3):  # a concurrent request may open the new window between our two tries
+            counted = Tx().update(
+                item,
+                [LoginFailuresItem.failure_count.add(1)],
+                condition=(LoginFailuresItem.window_started_at > cutoff)
+                & (LoginFailuresItem.failure_count < MAX_FAILURES),
+            )
+            if counted.commit():
+                return True
+            opened = Tx().update(
+                item,
+                [
+                    LoginFailuresItem.entity.set(LoginFailuresItem),  # an upsert: name the entity too
+                    LoginFailuresItem.failure_count.set(1),
+                    LoginFailuresItem.window_started_at.set(now),
+                    LoginFailuresItem.ttl.set(now + WINDOW + timedelta(minutes=1)),
+                ],
+                condition=LoginFailuresItem.window_started_at.does_not_exist()
+                | (LoginFailuresItem.window_started_at <= cutoff),
+            )
+            if opened.commit():
+                return True
+            current = get_item(LoginFailuresItem, keys.login_failures(email))
+            if current is not None and int(current.failure_count) >= MAX_FAILURES:
+                return False
+        return False
 
     def clear_login_failures(self, email: str) -> None:
         Tx().delete(LoginFailuresItem(*keys.login_failures(email))).commit()
@@ -179,10 +186,14 @@ class UserStore:
     def revoke_token(self, token_id: str, expires_at: datetime) -> None:
         Tx().put(RevokedTokenItem(*keys.revoked_token(token_id), ttl=expires_at)).commit()
 
-    def record_login(self, user_id: str, now: datetime) -> None:
-        Tx().update(
+    def record_login(self, user_id: str, now: datetime, email: str | None = None) -> None:
+        """The login time; with `email`, the failure window of that address is cleared in the same write."""
+        tx = Tx().update(
             UserItem(*keys.user(user_id)), [UserItem.last_login_at.set(now)], condition=UserItem.pk.exists()
-        ).commit()
+        )
+        if email is not None:
+            tx.delete(LoginFailuresItem(*keys.login_failures(email)))
+        tx.commit()
 
     def update_profile(self, user_id: str, changes: dict[str, Any]) -> UserItem:
         pk, sk = keys.user(user_id)

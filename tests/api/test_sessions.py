@@ -128,3 +128,35 @@ def test_tokens_are_checked(api, deps, clock):
     assert api.get("/me", token="not-a-jwt").code == "unauthenticated"
     clock.advance(hours=8)
     assert api.get("/me", token=token).code == "unauthenticated"
+
+
+def test_a_burst_of_logins_checks_at_most_five_passwords(api, deps):
+    """50 at once for one email, 49 wrong and the right one among them: the lockout is reserved before each
+    check, so no more than 5 passwords are ever checked, and the rest are 429 whatever they carry."""
+    from chalicelib.errors import AppError
+    from chalicelib.services.sessions import login
+    from tests.helpers.concurrency import run_together
+
+    seed_user(deps, "ann@example.com", PASSWORD)
+    checked = []
+    real_verify = deps.passwords.verify
+
+    def counting_verify(stored, password):
+        checked.append(password)
+        return real_verify(stored, password)
+
+    deps.passwords.verify = counting_verify
+    attempts = ["wrong password!!"] * 49
+    attempts.insert(30, PASSWORD)
+
+    def attempt(password):
+        try:
+            return login(deps, "ann@example.com", password).user.email
+        except AppError as error:
+            return error.code
+
+    outcomes = run_together(*[lambda p=p: attempt(p) for p in attempts])
+    assert len(checked) <= 5
+    assert outcomes.count("rate_limited") >= 45
+    assert outcomes.count("ann@example.com") <= 1
+    assert outcomes.count("ann@example.com") == (PASSWORD in checked)

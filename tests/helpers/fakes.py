@@ -80,14 +80,24 @@ class FakeUsers:
         login = next((i for i in self.t.of(LoginItem) if i.email == email), None)
         return login, self.failures.get(email)
 
-    def record_login_failure(self, email: str, now: datetime) -> None:
-        from chalicelib.domain.lockout import WINDOW
+    def reserve_login_attempt(self, email: str, now: datetime) -> bool:
+        from chalicelib.domain.lockout import MAX_FAILURES, WINDOW
 
         window = self.failures.get(email)
         if window is None or window.started_at <= now - WINDOW:
             self.failures[email] = FailureWindow(1, now)
-        else:
-            self.failures[email] = FailureWindow(window.count + 1, window.started_at)
+            return True
+        if window.count >= MAX_FAILURES:
+            return False
+        self.failures[email] = FailureWindow(window.count + 1, window.started_at)
+        return True
+
+    def record_login(self, user_id: str, now: datetime, email: str | None = None) -> None:
+        user = self.get_user(user_id)
+        if user is not None:
+            user.last_login_at = now
+        if email is not None:
+            self.clear_login_failures(email)
 
     def clear_login_failures(self, email: str) -> None:
         self.failures.pop(email, None)
