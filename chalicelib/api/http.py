@@ -31,6 +31,12 @@ MAX_BODY_BYTES = 64 * 1024
 JSON_TYPES = ["application/json"]
 ANY_TYPE = ["*/*"]
 _BASE_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json", "Cache-Control": "no-store"}
+# On every response, errors and Chalice's own answers included.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 @dataclass(frozen=True)
@@ -134,7 +140,11 @@ def parse_body(model: type[BaseModel], raw: bytes | None) -> Any:
     if not raw:  # (its size was checked by error_middleware before any view ran)
         raise AppError("invalid_json", "A JSON object body is required.")
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        data = json.loads(
+            raw.decode("utf-8"), parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys
+        )
+    except DuplicateKeyError as error:
+        raise AppError("invalid_json", f"The body repeats the key {error.args[0]!r}.") from None
     except (UnicodeDecodeError, ValueError):
         raise AppError("invalid_json", "The body is not valid UTF-8 JSON.") from None
     except RecursionError:
@@ -201,6 +211,21 @@ _KIND_MESSAGES = {
 }
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """{"role": "member", "role": "admin"} means two things; the last one silently winning is how a filter
+    in front of the API and the API come to disagree about a request."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise DuplicateKeyError(key)
+        found[key] = value
+    return found
+
+
+class DuplicateKeyError(ValueError):
+    pass
+
+
 def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
@@ -229,8 +254,15 @@ _CHALICE_CODES = {405: "method_not_allowed", 415: "unsupported_media_type"}
 
 
 def error_middleware(request: Request, get_response: Callable[[Request], Response]) -> Response:
-    """Registered for every HTTP request in app.py: size limit first, and Chalice's own error bodies
-    rewritten into the contract's format, so no client ever sees two error shapes."""
+    """Registered for every HTTP request in app.py: size limit first, Chalice's own error bodies rewritten
+    into the contract's format (so no client ever sees two error shapes), and the security headers on
+    every answer."""
+    response = _contract_response(request, get_response)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def _contract_response(request: Request, get_response: Callable[[Request], Response]) -> Response:
     content_length = request.headers.get("content-length", "0")
     if (content_length.isdigit() and int(content_length) > MAX_BODY_BYTES) or len(
         request.raw_body or b""
@@ -244,9 +276,10 @@ def error_middleware(request: Request, get_response: Callable[[Request], Respons
         message = str(body.get("Message", "The request could not be handled."))
         if code == "internal_error":
             message = "An unexpected error occurred."
-        extra = {"Allow": response.headers["Allow"]} if "Allow" in response.headers else None
-        error = AppError(code, message)
-        rendered = error_response(error, extra)
+        extra: dict[str, str | list[str]] | None = (
+            {"Allow": response.headers["Allow"]} if "Allow" in response.headers else None
+        )
+        rendered = error_response(AppError(code, message), extra)
         rendered.status_code = status
         return rendered
     return response

@@ -111,3 +111,28 @@ def test_email_syntax_rules(api):
     ]:
         reply = api.post("/auth/password-reset", {"email": email})
         assert (reply.status == 202) is accepted, (email, reply.body)
+
+
+def test_every_answer_carries_the_security_headers(api):
+    for reply in (
+        api.get("/health"),
+        api.get("/me"),
+        api.call("DELETE", "/permissions"),
+        api.post("/auth/login", raw=b"{"),
+        api.post("/auth/login", raw=b"x" * (65 * 1024)),
+    ):
+        assert reply.headers["x-content-type-options"] == "nosniff", reply.status
+        assert reply.headers["strict-transport-security"].startswith("max-age=")
+        assert reply.headers["referrer-policy"] == "no-referrer"
+
+
+def test_a_key_sent_twice_is_refused_not_resolved(api):
+    reply = api.post("/auth/login", raw=b'{"email": "a@example.com", "password": "x", "password": "y"}')
+    assert reply.status == 400 and reply.code == "invalid_json"
+    assert "password" in reply.body["error"]["message"]
+
+
+def test_an_operator_request_with_a_bad_bearer_token_is_refused_on_every_route(api):
+    bad = {"Authorization": "Bearer not-a-token"}
+    created = api.post("/accounts", {"name": "X", "owner_email": "x@example.com"}, operator=True, headers=bad)
+    assert created.status == 401
