@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 MAX_EMAIL_LENGTH = 254
@@ -9,8 +10,19 @@ MAX_LOCAL_PART_LENGTH = 64  # RFC 5321
 
 
 def normalize_email(raw: str) -> str:
-    """Trimmed and lower-cased: the one form used for lookups, uniqueness and sending."""
-    return raw.strip().lower()
+    """The one form used for lookups, uniqueness and sending: trimmed, Unicode NFC (so "josé" typed as one
+    character or as e + accent is one login), lower-cased, and the domain in its ASCII (IDNA) form (so
+    "bücher.de" and "xn--bcher-kva.de" are one domain)."""
+    email = unicodedata.normalize("NFC", raw.strip()).lower()
+    local, at, domain = email.rpartition("@")
+    if not at or domain.isascii():
+        return email
+    try:
+        import idna  # email-validator's own dependency; loaded only for a non-ASCII domain
+
+        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    except (idna.IDNAError, UnicodeError):
+        return email  # not a valid domain: validation refuses it with a clear message
 
 
 def is_valid_email(email: str) -> bool:
@@ -39,4 +51,7 @@ def _disposable_domains() -> frozenset[str]:
 
 
 def is_disposable(email: str) -> bool:
-    return email.rsplit("@", 1)[-1] in _disposable_domains()
+    """The domain or any domain above it is a disposable-mail domain (x.mailinator.com is mailinator's)."""
+    labels = email.rsplit("@", 1)[-1].split(".")
+    blocked = _disposable_domains()
+    return any(".".join(labels[start:]) in blocked for start in range(len(labels) - 1))

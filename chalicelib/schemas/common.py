@@ -19,7 +19,10 @@ from pydantic import (
 from chalicelib.domain.emails import MAX_EMAIL_LENGTH, is_valid_email, normalize_email
 from chalicelib.domain.permissions import ADMIN_ONLY, ALL_KEYS, MEMBER_GRANTABLE
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# C0 controls and DEL, NEL and the Unicode line and paragraph separators (line breaks in disguise), and the
+# bidirectional overrides and isolates (which make "evil.com/moc.example" read as something else).
+_FORBIDDEN = "\\x00-\\x1f\\x7f\\x85\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069"
+_CONTROL = re.compile(f"[{_FORBIDDEN}]")
 
 
 # defer_build: a model's validator is compiled on its first use, not at import, so a cold Lambda pays only
@@ -35,7 +38,7 @@ class Output(BaseModel):
 
 def _no_control_characters(value: str) -> str:
     if _CONTROL.search(value):
-        raise ValueError("must not contain control characters or line breaks")
+        raise ValueError("must not contain control characters, line breaks or text-direction overrides")
     return value
 
 
@@ -61,7 +64,7 @@ def _normalized(value: Any) -> Any:
     return normalize_email(value) if isinstance(value, str) else value
 
 
-NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+NO_CONTROL = f"^[^{_FORBIDDEN}]*$"
 # The schema says what the validators enforce, so generated clients and fuzzers agree with the API.
 Text = Annotated[
     str,
@@ -76,7 +79,7 @@ Name = Annotated[
     Field(
         min_length=1,
         max_length=100,
-        json_schema_extra={"pattern": r"^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$"},
+        json_schema_extra={"pattern": f"^[^{_FORBIDDEN}]*[^{_FORBIDDEN}\\x20][^{_FORBIDDEN}]*$"},
     ),
 ]
 OptionalText = Annotated[Text, Field(max_length=100)]

@@ -1,0 +1,42 @@
+"""One person, one login: the same address typed in another Unicode form or with its domain in another
+encoding is the same address; disposable domains are refused with their subdomains; names refuse the
+characters that make text read as something else."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from chalicelib.domain.emails import is_disposable, normalize_email
+from tests.helpers import PASSWORD, onboard
+from tests.helpers.seed import seed_user
+
+
+def test_one_address_in_any_unicode_form_or_domain_encoding_is_one_login(api, deps):
+    nfc = "josé@bücher.de"
+    nfd = unicodedata.normalize("NFD", nfc)
+    assert nfc != nfd
+    assert normalize_email(nfc) == normalize_email(nfd) == normalize_email("JOSÉ@xn--bcher-kva.de")
+    seed_user(deps, normalize_email(nfc))
+    for typed in (nfd, "josé@xn--bcher-kva.de", " JOSÉ@BÜCHER.DE "):
+        reply = api.post("/auth/login", {"email": typed, "password": PASSWORD})
+        assert reply.status == 200, (typed, reply.body)
+        assert reply.body["user"]["email"] == "josé@xn--bcher-kva.de"
+
+
+def test_a_disposable_domain_is_refused_with_its_subdomains(api):
+    assert is_disposable("a@mailinator.com") and is_disposable("a@x.mailinator.com")
+    assert not is_disposable("a@example.com")
+    account_id, owner = onboard(api)
+    results = api.post(
+        f"/accounts/{account_id}/invitations", {"emails": ["a@x.mailinator.com"]}, token=owner.token
+    ).body["results"]
+    assert results[0]["reason"] == "disposable_email"
+
+
+def test_names_refuse_direction_overrides_and_unicode_line_breaks(api, deps):
+    seed_user(deps, "ann@example.com")
+    token = api.post("/auth/login", {"email": "ann@example.com", "password": PASSWORD}).body["access_token"]
+    for bad in ("Ann\u202eevil", "Ann\u2028Lee", "Ann\u0085Lee", "Ann\u2066x\u2069"):
+        reply = api.patch("/me", {"first_name": bad}, token=token)
+        assert reply.status == 400 and reply.body["error"]["details"][0]["field"] == "first_name", bad
+    assert api.patch("/me", {"first_name": "Zoë 李"}, token=token).status == 200
