@@ -31,4 +31,6 @@ class DynamoCalls:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        pass
+        from chalicelib.store.table import dynamodb_client
+
+        dynamodb_client().meta.events.unregister("after-call.dynamodb", self._seen)
