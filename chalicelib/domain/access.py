@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from chalicelib.domain.permissions import Role
+
 Reason = Literal[
     "not_member", "deactivated", "missing_permission", "unknown_sub_account", "sub_account_not_in_scope"
 ]
@@ -27,7 +29,7 @@ class Decision:
 ALLOWED = Decision(True)
 
 
-def effective_scope(role: str, stored: Iterable[str] | None, live: Iterable[str]) -> Scope:
+def effective_scope(role: Role, stored: Iterable[str] | None, live: Iterable[str]) -> Scope:
     """What a member reaches: the owner and admins every sub-account; a member what their scope names and
     still exists (a deleted sub-account drops out; a scope left empty reaches none, never all)."""
     if role in ("owner", "admin") or stored is None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chalicelib.domain.permissions import AssignableRole
+
 DEFAULT_GROUP_ID = "default"
 DEFAULT_GROUP_NAME = "Default User Group"
 MAX_GROUPS = 100
@@ -30,7 +32,7 @@ class Placement:
 
     group_id: str
     group_manager: bool
-    role: str | None
+    role: AssignableRole | None
     gives_permissions: bool
     gives_scope: bool
 

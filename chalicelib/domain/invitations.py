@@ -7,10 +7,19 @@ from datetime import datetime
 from typing import Literal
 
 from chalicelib.domain.emails import is_disposable, is_valid_email, normalize_email
+from chalicelib.domain.permissions import Role
 
-ROLE_LABELS = {"owner": "the owner", "admin": "an administrator", "member": "a member"}
+ROLE_LABELS: dict[Role, str] = {"owner": "the owner", "admin": "an administrator", "member": "a member"}
 SkipReason = Literal["invalid_email", "disposable_email", "already_member", "already_invited", "duplicate"]
 InvitationStatus = Literal["pending", "expired"]
+Delivery = Literal["sent", "failed"]  # whether the invitation's last email went out
+DELIVERIES: tuple[Delivery, ...] = ("sent", "failed")
+_DELIVERY_NAMED: dict[str, Delivery] = {delivery: delivery for delivery in DELIVERIES}
+
+
+def as_delivery(value: str) -> Delivery:
+    """An invitation's delivery read from storage, checked (KeyError if corrupt)."""
+    return _DELIVERY_NAMED[value]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Roles and the permission catalog: who may do what, as pure functions."""
+"""Roles, a membership's status and the permission catalog: who may do what, as pure functions."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from typing_extensions import TypeAliasType
 Role = TypeAliasType("Role", Literal["owner", "admin", "member"])
 AssignableRole = TypeAliasType("AssignableRole", Literal["admin", "member"])  # what an invitation can give
 ROLES: tuple[Role, ...] = ("owner", "admin", "member")
+# A plain alias: the document keeps its inline enum for a member's status.
+MemberStatus = Literal["active", "deactivated"]
+MEMBER_STATUSES: tuple[MemberStatus, ...] = ("active", "deactivated")
 
 # key -> (label, admin_only), in the order a portal shows them.
 CATALOG: dict[str, tuple[str, bool]] = {
@@ -37,7 +40,7 @@ ADMIN_ONLY: frozenset[str] = frozenset(key for key, (_, admin_only) in CATALOG.i
 MEMBER_GRANTABLE: tuple[str, ...] = tuple(key for key in ALL_KEYS if key not in ADMIN_ONLY)
 
 
-def effective_permissions(role: str, granted: Iterable[str]) -> list[str]:
+def effective_permissions(role: Role, granted: Iterable[str]) -> list[str]:
     """What the role really holds, in catalog order: every key for owner and admin, the grant for a member."""
     if role in ("owner", "admin"):
         return list(ALL_KEYS)
@@ -45,11 +48,11 @@ def effective_permissions(role: str, granted: Iterable[str]) -> list[str]:
     return [key for key in MEMBER_GRANTABLE if key in granted_set]
 
 
-def allows(role: str, granted: Iterable[str], permission: str) -> bool:
+def allows(role: Role, granted: Iterable[str], permission: str) -> bool:
     return permission in effective_permissions(role, granted)
 
 
-def stored_grant(role: str, permissions: Iterable[str]) -> list[str]:
+def stored_grant(role: Role, permissions: Iterable[str]) -> list[str]:
     """What to store: owners and admins hold everything by role, so their grant is kept empty."""
     return [] if role in ("owner", "admin") else effective_permissions(role, permissions)
 
@@ -60,3 +63,11 @@ _ROLE_NAMED: dict[str, Role] = {role: role for role in ROLES}
 def as_role(value: str) -> Role:
     """A role read from storage, checked: anything else is a corrupt item, not a role (KeyError)."""
     return _ROLE_NAMED[value]
+
+
+_STATUS_NAMED: dict[str, MemberStatus] = {status: status for status in MEMBER_STATUSES}
+
+
+def as_member_status(value: str) -> MemberStatus:
+    """A membership's status read from storage, checked like `as_role` (KeyError if corrupt)."""
+    return _STATUS_NAMED[value]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from chalicelib.domain.permissions import Role
+from chalicelib.domain.permissions import Role, as_role
 from chalicelib.schemas.common import (
     AnyPassword,
     Email,
@@ -78,7 +78,7 @@ def account_refs(
         AccountRef(
             account_id=m.account_id,
             name=m.account_name,
-            role=m.role,
+            role=as_role(m.role),
             sub_accounts="all" if is_unlimited(m) else _refs(reachable.get(m.account_id, [])),
         )
         for m in active

@@ -92,10 +92,11 @@ def holding(
             effective_permissions("member", permissions),
             scope_out(effective_scope("member", scope, live)),
         )
+    role = as_role(item.role)
     return (
-        as_role(item.role),
-        effective_permissions(item.role, item.permissions),
-        scope_out(effective_scope(item.role, item.sub_accounts, live)),
+        role,
+        effective_permissions(role, item.permissions),
+        scope_out(effective_scope(role, item.sub_accounts, live)),
     )
 
 

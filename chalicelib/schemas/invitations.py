@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import ConfigDict, Field
 
 from chalicelib.domain.groups import group_of
-from chalicelib.domain.invitations import status_of
+from chalicelib.domain.invitations import Delivery, InvitationStatus, SkipReason, as_delivery, status_of
 from chalicelib.domain.permissions import AssignableRole, Role
 from chalicelib.schemas.auth import User
 from chalicelib.schemas.common import (
@@ -71,13 +71,13 @@ class Invitation(Output):
     email: str
     role: Role
     permissions: list[str]
-    status: Literal["pending", "expired"]
+    status: InvitationStatus
     invited_by: str | None
     created_at: Timestamp
     expires_at: Timestamp
     last_sent_at: Timestamp
     send_count: int
-    delivery: Literal["sent", "failed"]
+    delivery: Delivery
     sub_accounts: ScopeOut
     group_id: str
     group_manager: bool
@@ -102,7 +102,7 @@ class Invitation(Output):
             expires_at=item.expires_at,
             last_sent_at=item.last_sent_at,
             send_count=int(item.send_count),
-            delivery=item.delivery,
+            delivery=as_delivery(item.delivery),
             sub_accounts=scope,
             group_id=group_of(item.group_id),
             group_manager=bool(item.group_manager),
@@ -112,9 +112,7 @@ class Invitation(Output):
 class InviteResult(Output):
     email: str
     status: Literal["invited", "skipped"]
-    reason: (
-        Literal["invalid_email", "disposable_email", "already_member", "already_invited", "duplicate"] | None
-    ) = None
+    reason: SkipReason | None = None
     invitation: Invitation | None = None
 
 
@@ -123,7 +121,7 @@ class InviteResults(Output):
 
 
 class InvitationListQuery(ListQuery):
-    status: Literal["pending", "expired"] = "pending"
+    status: InvitationStatus = "pending"
     group_id: GroupId | None = None
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from chalicelib.domain.groups import group_of
-from chalicelib.domain.permissions import AssignableRole, Role
+from chalicelib.domain.permissions import AssignableRole, MemberStatus, Role, as_member_status
 from chalicelib.schemas.auth import User
 from chalicelib.schemas.common import GrantableKey, Input, ListQuery, Output, Timestamp
 from chalicelib.schemas.groups import GroupId, holding
@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # storage types only: a route module does not load the storag
 class Member(User):
     role: Role
     permissions: list[str]
-    status: Literal["active", "deactivated"]
+    status: MemberStatus
     joined_at: Timestamp
     invited_by: str | None
     sub_accounts: ScopeOut
@@ -40,7 +40,7 @@ class Member(User):
             **User.of(user).model_dump(),
             role=role,
             permissions=permissions,
-            status=membership.status,
+            status=as_member_status(membership.status),
             joined_at=membership.joined_at,
             invited_by=membership.invited_by,
             sub_accounts=scope,
@@ -55,7 +55,7 @@ SortColumn = Literal[
 
 
 class MemberListQuery(ListQuery):
-    status: Literal["active", "deactivated"] | None = None
+    status: MemberStatus | None = None
     sort: SortColumn = "email"
     order: Literal["asc", "desc"] = "asc"
     group_id: GroupId | None = None

@@ -88,7 +88,7 @@ def accept(deps: Deps, claims: TokenClaims | None, body: AcceptIn) -> AcceptOut:
         account.account_id,
         user.user_id,
         account.name,
-        invitation.role,
+        as_role(invitation.role),
         list(invitation.permissions),
         now,
         invited_by=invitation.invited_by,

@@ -130,11 +130,12 @@ def grant_of(membership: MembershipItem, group: GroupItem | None, live: frozense
             sub_accounts=effective_scope("member", stored_scope, live), group_id=membership.group_id,
             group_manager=bool(membership.group_manager),
         )  # fmt: skip
+    role = as_role(membership.role)
     return Grant(
-        role=as_role(membership.role),
+        role=role,
         permissions=frozenset(membership.permissions),
         active=active,
-        sub_accounts=effective_scope(membership.role, membership.sub_accounts, live),
+        sub_accounts=effective_scope(role, membership.sub_accounts, live),
     )
 
 

@@ -10,7 +10,7 @@ from chalicelib.domain.caller import Caller
 from chalicelib.domain.groups import Placement, group_of, placement_problem
 from chalicelib.domain.invitations import ROLE_LABELS, SkipReason, claim_reason, screen_emails, status_of
 from chalicelib.domain.paging import page
-from chalicelib.domain.permissions import stored_grant
+from chalicelib.domain.permissions import Role, as_role, stored_grant
 from chalicelib.domain.profile import PROFILE_FIELDS, profile_of
 from chalicelib.errors import AppError, not_found, rate_limited, validation_error
 from chalicelib.ids import new_id
@@ -40,7 +40,7 @@ def new_invitation(
     deps: Deps,
     account_id: str,
     email: str,
-    role: str,
+    role: Role,
     permissions: list[str],
     inviter: Caller | None,
     details: Mapping[str, object],
@@ -68,7 +68,7 @@ def invitation_email(
         values={
             "inviter_name": invitation.invited_by_name or f"The {account_name} team",
             "account_name": account_name,
-            "role_label": ROLE_LABELS[invitation.role],
+            "role_label": ROLE_LABELS[as_role(invitation.role)],
             "message_block": f"\nTheir message:\n{message}\n" if message else "",
             "link": f"{deps.settings.portal_url}/invitations/accept#token={raw_token}",
             "expires_at": format_time(invitation.expires_at),

@@ -6,7 +6,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.groups import Placement, group_of, is_custom, placement_problem
 from chalicelib.domain.paging import as_sort_text, page
-from chalicelib.domain.permissions import stored_grant
+from chalicelib.domain.permissions import MemberStatus, Role, as_role, stored_grant
 from chalicelib.errors import AppError, not_found, validation_error
 from chalicelib.schemas.members import Member, MemberListQuery, MemberPage, MemberUpdateIn
 from chalicelib.services.auth import live_sub_accounts
@@ -106,7 +106,7 @@ def update_member(
     if problem is not None:
         raise validation_error(*problem)
     existing_group(deps, account, target_group)
-    role = "member" if moving_to_custom else (body.role or membership.role)
+    role: Role = "member" if moving_to_custom else (body.role or as_role(membership.role))
     if role == "admin" and body.permissions:
         raise validation_error("permissions", "an admin holds every permission: leave permissions out")
     changes: dict[str, object] = {"role": role}
@@ -125,7 +125,9 @@ def update_member(
     return _member(deps, caller, account, user, membership)
 
 
-def set_status(deps: Deps, caller: Caller, account: AccountItem, user_id: str, status: str) -> Member:
+def set_status(
+    deps: Deps, caller: Caller, account: AccountItem, user_id: str, status: MemberStatus
+) -> Member:
     membership, user = _reachable(deps, caller, account, user_id, writes=True)
     if status == "deactivated" and user_id == caller.user_id:
         raise AppError("conflict", "You cannot deactivate yourself; ask another admin, or leave the account.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.domain.permissions import allows
+from chalicelib.domain.permissions import allows, as_role
 from chalicelib.domain.recipients import AccountPeople
 from chalicelib.store import keys
 from chalicelib.store.models import (
@@ -128,4 +128,4 @@ def _holds_tickets(membership: MembershipItem, group_grants: dict[str, frozenset
     """As authorization decides it: a custom group's members hold what the group grants."""
     if membership.group_id:
         return "tickets" in group_grants.get(membership.group_id, frozenset())
-    return allows(membership.role, membership.permissions, "tickets")
+    return allows(as_role(membership.role), membership.permissions, "tickets")

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from pynamodb.expressions.update import Action
 
+from chalicelib.domain.permissions import Role
 from chalicelib.store import keys
 from chalicelib.store.groups import GROUP_GONE, count_changes
 from chalicelib.store.models import (
@@ -55,7 +56,7 @@ class NewInvitation:
 
 
 def new_invitation_item(
-    invitation_id: str, account_id: str, email: str, role: str, permissions: list[str], token_hash: str,
+    invitation_id: str, account_id: str, email: str, role: Role, permissions: list[str], token_hash: str,
     now: datetime, expires_at: datetime, invited_by: str | None, invited_by_name: str | None,
     details: Mapping[str, object],
 ) -> InvitationItem:  # fmt: skip

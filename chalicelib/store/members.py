@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from chalicelib.domain.permissions import MemberStatus, Role
 from chalicelib.store import keys
 from chalicelib.store.groups import count_changes
 from chalicelib.store.models import AccountItem, EmailClaimItem, MembershipItem, UserItem
@@ -12,8 +13,8 @@ from chalicelib.store.tx import Outcome, Tx
 
 
 def new_membership_item(
-    account_id: str, user_id: str, account_name: str, role: str, permissions: list[str], joined_at: datetime,
-    invited_by: str | None = None, status: str = "active", sub_accounts: list[str] | None = None,
+    account_id: str, user_id: str, account_name: str, role: Role, permissions: list[str], joined_at: datetime,
+    invited_by: str | None = None, status: MemberStatus = "active", sub_accounts: list[str] | None = None,
     group_id: str | None = None, group_manager: bool | None = None,
 ) -> MembershipItem:  # fmt: skip
     """A membership with both its keys: the account's side (table) and the user's side (gsi1)."""
