@@ -122,7 +122,7 @@ def _existing_user(
         return caller, int(caller.token_version)
     if body.password is None:
         raise AppError("invalid_credentials", "This email already has a login: accept with its password.")
-    verified = verify_credentials(deps, login.email, body.password)
+    verified = verify_credentials(deps, login.email, body.password, clear=False)  # accepting clears it
     user = deps.store.users.get_user(verified.user_id)
     if user is None:
         raise not_found("invitation")

@@ -23,7 +23,7 @@ def verify_credentials(deps: Deps, email: str, password: str, *, clear: bool = T
     now = deps.now()
     login_item, failures = deps.store.users.login_state(email)
     wait = retry_after_seconds(failures, now)
-    if wait is None and not deps.store.users.reserve_login_attempt(email, now):
+    if wait is None and not deps.store.users.reserve_login_attempt(email, now, failures):
         wait = (
             retry_after_seconds(FailureWindow(MAX_FAILURES, failures.started_at), now) if failures else None
         )
@@ -84,7 +84,7 @@ def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:
 
 
 def change_password(deps: Deps, user: UserItem, current_password: str, new_password: str) -> TokenOut:
-    verify_credentials(deps, user.email, current_password)
+    verify_credentials(deps, user.email, current_password, clear=False)  # cleared by the change's write
     if not deps.store.users.change_password(user, deps.passwords.hash(new_password)):
         raise AppError("conflict", "The password was changed at the same time; try again.")
     issued = deps.tokens.issue(user.user_id, int(user.token_version) + 1, deps.now())

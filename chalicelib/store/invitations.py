@@ -21,6 +21,7 @@ from chalicelib.store.models import (
     GroupItem,
     InvitationItem,
     LinkItem,
+    LoginFailuresItem,
     LoginItem,
     MembershipItem,
     UserItem,
@@ -260,6 +261,7 @@ class InvitationStore:
                 condition=UserItem.pk.exists(),
                 label="used",
             )
+            tx.delete(LoginFailuresItem(*keys.login_failures(email)))  # a right password clears the window
         return tx.commit()
 
     def expired_invitations(self, now: datetime) -> list[InvitationItem]:

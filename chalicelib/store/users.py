@@ -91,36 +91,42 @@ class UserStore:
             window = FailureWindow(int(failures.failure_count), failures.window_started_at)
         return login if isinstance(login, LoginItem) else None, window
 
-    def reserve_login_attempt(self, email: str, now: datetime) -> bool:
+    def reserve_login_attempt(self, email: str, now: datetime, known: FailureWindow | None) -> bool:
         """Count a password check before it is made, atomically: in the current window while it has room
         (fewer than MAX_FAILURES), or as the first of a new window. False when the window is full: then no
-        check may be made, however many requests arrive at once. A right password clears the window."""
+        check may be made, however many requests arrive at once. `known`, the window as last read, picks
+        the write likely to succeed first (one round trip in the usual case); the conditions decide."""
         item = LoginFailuresItem(*keys.login_failures(email))
         cutoff = now - WINDOW
-        for _ in range(3):  # a concurrent request may open the new window between our two tries
-            counted = Tx().update(
-                item,
-                [LoginFailuresItem.failure_count.add(1)],
-                condition=(LoginFailuresItem.window_started_at > cutoff)
-                & (LoginFailuresItem.failure_count < MAX_FAILURES),
-            )
-            if counted.commit():
-                return True
-            opened = Tx().update(
-                item,
-                [
-                    LoginFailuresItem.entity.set(LoginFailuresItem),  # an upsert: name the entity too
-                    LoginFailuresItem.failure_count.set(1),
-                    LoginFailuresItem.window_started_at.set(now),
-                    LoginFailuresItem.ttl.set(now + WINDOW + timedelta(minutes=1)),
-                ],
-                condition=LoginFailuresItem.window_started_at.does_not_exist()
-                | (LoginFailuresItem.window_started_at <= cutoff),
-            )
-            if opened.commit():
-                return True
-            current = get_item(LoginFailuresItem, keys.login_failures(email))
-            if current is not None and int(current.failure_count) >= MAX_FAILURES:
+        count_in_current = Tx().update(
+            item,
+            [LoginFailuresItem.failure_count.add(1)],
+            condition=(LoginFailuresItem.window_started_at > cutoff)
+            & (LoginFailuresItem.failure_count < MAX_FAILURES),
+        )
+        open_new = Tx().update(
+            item,
+            [
+                LoginFailuresItem.entity.set(LoginFailuresItem),  # an upsert: name the entity too
+                LoginFailuresItem.failure_count.set(1),
+                LoginFailuresItem.window_started_at.set(now),
+                LoginFailuresItem.ttl.set(now + WINDOW + timedelta(minutes=1)),
+            ],
+            condition=LoginFailuresItem.window_started_at.does_not_exist()
+            | (LoginFailuresItem.window_started_at <= cutoff),
+        )
+        current = known is not None and known.started_at > cutoff
+        attempts = [count_in_current, open_new] if current else [open_new, count_in_current]
+        for _ in range(2):  # a concurrent request may open the new window between our two tries
+            for attempt in attempts:
+                if attempt.commit():
+                    return True
+            found = get_item(LoginFailuresItem, keys.login_failures(email))
+            if (
+                found is not None
+                and found.window_started_at > cutoff
+                and int(found.failure_count) >= MAX_FAILURES
+            ):
                 return False
         return False
 
@@ -209,10 +215,11 @@ class UserStore:
         return self.get_user(user_id) or user
 
     def change_password(self, user: UserItem, password_hash: str) -> Outcome:
-        """New hash and a bumped token version, atomically. Two changes racing from the same version: the
-        second fails ("changed") rather than silently winning."""
+        """New hash and a bumped token version, atomically, and the address's failure window cleared. Two
+        changes racing from the same version: the second fails ("changed") rather than silently winning."""
         unchanged = UserItem.token_version == user.token_version
-        return _new_password(Tx(), user.email, user.user_id, password_hash, unchanged, "changed").commit()
+        tx = _new_password(Tx(), user.email, user.user_id, password_hash, unchanged, "changed")
+        return tx.delete(LoginFailuresItem(*keys.login_failures(user.email))).commit()
 
     def save_link(self, link: LinkItem) -> None:
         Tx().put(link).commit()

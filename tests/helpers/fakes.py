@@ -80,7 +80,7 @@ class FakeUsers:
         login = next((i for i in self.t.of(LoginItem) if i.email == email), None)
         return login, self.failures.get(email)
 
-    def reserve_login_attempt(self, email: str, now: datetime) -> bool:
+    def reserve_login_attempt(self, email: str, now: datetime, known: FailureWindow | None = None) -> bool:
         from chalicelib.domain.lockout import MAX_FAILURES, WINDOW
 
         window = self.failures.get(email)
