@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from chalicelib.domain.permissions import Role, as_role
+from chalicelib.domain.profile import profile_of
 from chalicelib.schemas.common import (
     AnyPassword,
     Email,
@@ -43,12 +44,7 @@ class User(Output):
         return cls(
             user_id=user.user_id,
             email=user.email,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            title=user.title,
-            cell_phone=user.cell_phone,
-            office_phone=user.office_phone,
-            extension=user.extension,
+            **profile_of(user),
             created_at=user.created_at,
             last_login_at=user.last_login_at,
         )
@@ -112,16 +108,23 @@ class MeOut(Output):
     accounts: list[AccountRef]
 
 
-class ProfileIn(Input):
-    """Names can be changed but not cleared; the other fields are cleared with null."""
-
-    # Absent means unchanged and null is refused (a name is not cleared): the document states no default.
-    first_name: Name = Field(default=None)  # type: ignore[assignment]
-    last_name: Name = Field(default=None)  # type: ignore[assignment]
+class Profile(Input):
+    # The fields of domain/profile.py PROFILE_FIELDS as a request gives them: absent or null is none.
+    first_name: Name | None = None
+    last_name: Name | None = None
     title: OptionalText | None = None
     cell_phone: Phone | None = None
     office_phone: Phone | None = None
     extension: Extension | None = None
+
+
+class ProfileIn(Profile):
+    """Names can be changed but not cleared; the other fields are cleared with null."""
+
+    # Absent means unchanged and null is refused (a name is not cleared): the document states no default.
+    # Redeclared in place: the fields keep their order.
+    first_name: Name = Field(default=None)  # type: ignore[assignment]
+    last_name: Name = Field(default=None)  # type: ignore[assignment]
 
 
 class PasswordChangeIn(Input):

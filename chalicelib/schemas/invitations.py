@@ -10,18 +10,15 @@ from pydantic import ConfigDict, Field
 from chalicelib.domain.groups import group_of
 from chalicelib.domain.invitations import Delivery, InvitationStatus, SkipReason, as_delivery, status_of
 from chalicelib.domain.permissions import AssignableRole, Role
-from chalicelib.schemas.auth import User
+from chalicelib.domain.profile import PROFILE_FIELDS
+from chalicelib.schemas.auth import Profile, User
 from chalicelib.schemas.common import (
     AnyPassword,
-    Extension,
     GrantableKey,
     Input,
     LinkToken,
     ListQuery,
-    Name,
-    OptionalText,
     Output,
-    Phone,
     Timestamp,
 )
 from chalicelib.schemas.groups import GroupId, holding
@@ -34,16 +31,6 @@ if TYPE_CHECKING:  # storage types only: a route module does not load the storag
     from chalicelib.store.models import GroupItem, InvitationItem
 
 MAX_EMAILS = 50
-PROFILE_FIELDS = ("first_name", "last_name", "title", "cell_phone", "office_phone", "extension")
-
-
-class Profile(Input):
-    first_name: Name | None = None
-    last_name: Name | None = None
-    title: OptionalText | None = None
-    cell_phone: Phone | None = None
-    office_phone: Phone | None = None
-    extension: Extension | None = None
 
 
 class InviteIn(Profile):

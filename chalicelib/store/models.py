@@ -114,17 +114,23 @@ class AccountItem(Item, discriminator="account"):
     sub_account_ids = UnicodeSetAttribute(null=True)
 
 
-class UserItem(Item, discriminator="user"):
-    """USER#<user_id> / PROFILE, gsi1 USER#<user_id> / PROFILE. Holds no secret: see LoginItem."""
+class ProfileAttributes:
+    """A person's contact details (domain/profile.py PROFILE_FIELDS), as a user and an invitation store them.
+    A plain mixin: PynamoDB collects a model's attributes with inspect.getmembers, inherited ones included."""
 
-    user_id = UnicodeAttribute()
-    email = UnicodeAttribute()
     first_name = UnicodeAttribute(null=True)
     last_name = UnicodeAttribute(null=True)
     title = UnicodeAttribute(null=True)
     cell_phone = UnicodeAttribute(null=True)
     office_phone = UnicodeAttribute(null=True)
     extension = UnicodeAttribute(null=True)
+
+
+class UserItem(ProfileAttributes, Item, discriminator="user"):
+    """USER#<user_id> / PROFILE, gsi1 USER#<user_id> / PROFILE. Holds no secret: see LoginItem."""
+
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
     created_at = TimeAttribute()
     last_login_at = TimeAttribute(null=True)
     # Bumped by a password change or reset: every token carrying an older version stops working.
@@ -179,7 +185,7 @@ class EmailClaimItem(Item, discriminator="email_claim"):
     expires_at = TimeAttribute(null=True)  # invitations only: a claim past it is free to take over
 
 
-class InvitationItem(Item, discriminator="invitation"):
+class InvitationItem(ProfileAttributes, Item, discriminator="invitation"):
     """ACCOUNT#<account_id> / INVITATION#<id>, gsi2 INVEXP#<shard> / <expires_at>#<id>."""
 
     invitation_id = UnicodeAttribute()
@@ -190,12 +196,6 @@ class InvitationItem(Item, discriminator="invitation"):
     invited_by = UnicodeAttribute(null=True)
     invited_by_name = UnicodeAttribute(null=True)
     message = UnicodeAttribute(null=True)
-    first_name = UnicodeAttribute(null=True)
-    last_name = UnicodeAttribute(null=True)
-    title = UnicodeAttribute(null=True)
-    cell_phone = UnicodeAttribute(null=True)
-    office_phone = UnicodeAttribute(null=True)
-    extension = UnicodeAttribute(null=True)
     created_at = TimeAttribute()
     expires_at = TimeAttribute()
     last_sent_at = TimeAttribute()
