@@ -99,5 +99,3 @@ def holding(
         scope_out(effective_scope(role, item.sub_accounts, live)),
     )
 
-
-__all__ = ["DEFAULT_GROUP_ID", "Group", "GroupId", "GroupIn", "GroupPage", "GroupUpdateIn", "holding"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from chalicelib.deps import Deps
 from chalicelib.domain.caller import Caller
-from chalicelib.domain.groups import DEFAULT_GROUP_ID, MAX_GROUPS, group_of, is_custom, manager_may_act_on
+from chalicelib.domain.groups import DEFAULT_GROUP_ID, MAX_GROUPS, is_custom, manager_may_act_on
 from chalicelib.domain.paging import as_sort_text, page
 from chalicelib.errors import AppError, not_found, validation_error
 from chalicelib.ids import new_id
@@ -13,7 +13,7 @@ from chalicelib.schemas.groups import Group, GroupIn, GroupListQuery, GroupPage,
 from chalicelib.services.auth import live_sub_accounts
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
-from chalicelib.store.groups import GROUP_GONE, new_group_item
+from chalicelib.store.groups import new_group_item
 from chalicelib.store.models import AccountItem, GroupItem, InvitationItem, MembershipItem
 
 
@@ -155,5 +155,3 @@ def delete_group(deps: Deps, caller: Caller, account: AccountItem, group_id: str
     if not outcome:
         raise not_found("group")
 
-
-__all__ = ["GROUP_GONE", "check_manager_reach", "existing_group", "group_of", "managed_group"]
