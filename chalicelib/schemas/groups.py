@@ -98,4 +98,3 @@ def holding(
         effective_permissions(role, item.permissions),
         scope_out(effective_scope(role, item.sub_accounts, live)),
     )
-

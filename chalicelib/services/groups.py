@@ -154,4 +154,3 @@ def delete_group(deps: Deps, caller: Caller, account: AccountItem, group_id: str
         )
     if not outcome:
         raise not_found("group")
-
