@@ -108,10 +108,14 @@ Timestamp = Annotated[
 ]
 
 
-class ListQuery(BaseModel):
-    """?limit=&cursor= of every list. Query strings are text, so numbers are parsed leniently here."""
+class Query(BaseModel):
+    """A query string. It is text, so numbers are parsed leniently here."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, defer_build=True)
+
+
+class ListQuery(Query):
+    """?limit=&cursor= of every list (and only of lists)."""
 
     limit: int = Field(default=50, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=2048)

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from chalicelib.domain.recipients import CATEGORIES
-from chalicelib.schemas.common import Email, Input, ListQuery, Name, OptionalText, Output, Phone, Timestamp
+from chalicelib.schemas.common import (
+    Email,
+    Input,
+    Name,
+    OptionalText,
+    Output,
+    Phone,
+    Query,
+    Timestamp,
+)
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
     from chalicelib.store.models import ContactItem
@@ -83,7 +92,7 @@ class ContactPage(Output):
     next_cursor: str | None
 
 
-class RecipientsQuery(ListQuery):
+class RecipientsQuery(Query):  # one answer, not a list: no limit or cursor
     category: Category
     ticket_opened_by: Email | None = None
 

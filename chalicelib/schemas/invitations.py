@@ -49,6 +49,7 @@ class InviteIn(Profile):
     sub_accounts: ScopeIn = "all"
     group_id: GroupId = "default"
     group_manager: bool = False
+    expires_in_days: int | None = Field(default=None, ge=1, le=30)
     message: str | None = Field(default=None, max_length=500)
 
 

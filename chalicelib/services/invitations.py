@@ -46,16 +46,26 @@ def new_invitation(
     details: Mapping[str, object],
     replaces: str | None = None,
 ) -> Sendable:
-    """An invitation with its link, ready to store, and the raw token that only the email will carry."""
+    """An invitation with its link, ready to store, and the raw token that only the email will carry.
+    `details` may name `valid_days` (the invite's own validity); else INVITATION_TTL_SECONDS."""
     now = deps.now()
     raw, token_hash = new_link_token()
+    valid_days = details.get("valid_days")
     invitation = new_invitation_item(
         new_id("inv"), account_id, email, role, stored_grant(role, permissions), token_hash, now,
-        now + timedelta(seconds=deps.settings.invitation_ttl_seconds),
+        now + validity(deps, valid_days if isinstance(valid_days, (int, float)) else None),
         invited_by=inviter.user_id if inviter else None, invited_by_name=inviter.name if inviter else None,
         details=details,
     )  # fmt: skip
     return NewInvitation(invitation, link_item(token_hash, invitation), replaces), raw
+
+
+def validity(deps: Deps, valid_days: float | None) -> timedelta:
+    """How long a link lives after it was last sent: the invite's own days, else the service's setting.
+    (Stored as a DynamoDB number, which PynamoDB reads back as float.)"""
+    if valid_days is not None:
+        return timedelta(days=int(valid_days))
+    return timedelta(seconds=deps.settings.invitation_ttl_seconds)
 
 
 def invitation_email(
@@ -100,7 +110,9 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     account_id = account.account_id
     screened = screen_emails(body.emails)
     claims = deps.store.invitations.claims(account_id, [s.email for s in screened if s.reason is None])
-    details: dict[str, object] = {"message": body.message, "sub_accounts": scope, **profile_of(body)}
+    details: dict[str, object] = {
+        "message": body.message, "sub_accounts": scope, "valid_days": body.expires_in_days, **profile_of(body)
+    }  # fmt: skip
     if group is not None:
         details |= {"group_id": group.group_id, "group_manager": True if body.group_manager else None}
     reasons: dict[int, SkipReason] = {}
@@ -223,7 +235,7 @@ def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str)
     old_hash = invitation.token_hash
     raw, invitation.token_hash = new_link_token()
     invitation.last_sent_at = now
-    invitation.expires_at = now + timedelta(seconds=deps.settings.invitation_ttl_seconds)
+    invitation.expires_at = now + validity(deps, invitation.valid_days)  # its own period, as first sent
     invitation.send_count = int(invitation.send_count) + 1
     invitation.delivery = "sent"
     new_link = link_item(invitation.token_hash, invitation)

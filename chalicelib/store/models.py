@@ -201,6 +201,7 @@ class InvitationItem(ProfileAttributes, Item, discriminator="invitation"):
     last_sent_at = TimeAttribute()
     send_count = NumberAttribute(default=1)
     delivery = UnicodeAttribute(default="sent")
+    valid_days = NumberAttribute(null=True)  # the invite's own validity (expires_in_days); None: the setting
     sub_accounts = string_list(null=True)  # None: every sub-account
     group_id = UnicodeAttribute(null=True)  # None: the default group
     group_manager = BooleanAttribute(null=True)

@@ -155,6 +155,34 @@ def test_resend_gives_a_new_link_and_expiry_once_a_minute(api, clock):
     assert api.post("/invitations/lookup", {"token": new_link}).status == 200
 
 
+def test_an_invitation_can_have_its_own_validity_which_a_resend_keeps(api, clock):
+    account_id, owner = onboard(api)
+    result = invite(api, account_id, owner.token, ["ann@example.com"], expires_in_days=2)["results"][0]
+    invitation = result["invitation"]
+    assert invitation["expires_at"] == "2026-11-25T09:00:00Z"  # two days, not the service's seven
+    clock.advance(days=1)
+    token = sign_in(api, owner.email)  # the first token has lapsed
+    resent = api.post(path(account_id, f"/{invitation['invitation_id']}/resend"), token=token)
+    assert resent.body["expires_at"] == "2026-11-26T09:00:00Z"  # again two days from the resend
+    clock.advance(days=2)
+    expired = api.post("/invitations/lookup", {"token": latest_link("ann@example.com")})
+    assert expired.status == 410 and expired.code == "invitation_expired"
+    default = invite(api, account_id, sign_in(api, owner.email), ["bob@example.com"])["results"][0]
+    assert default["invitation"]["expires_at"] == "2026-12-03T09:00:00Z"  # seven days from 26 November
+
+
+def test_an_invitations_validity_is_one_to_thirty_days(api):
+    account_id, owner = onboard(api)
+    for days in (0, 31, -1, "seven", 2.5):
+        reply = api.post(
+            path(account_id), {"emails": ["ann@example.com"], "expires_in_days": days}, token=owner.token
+        )
+        assert reply.code == "validation_error", days
+        assert reply.body["error"]["details"][0]["field"] == "expires_in_days"
+    longest = invite(api, account_id, owner.token, ["ann@example.com"], expires_in_days=30)["results"][0]
+    assert longest["invitation"]["expires_at"] == "2026-12-23T09:00:00Z"
+
+
 def test_expired_invitations_are_listed_apart_and_can_be_resent(api, clock):
     account_id, owner = onboard(api)
     invitation = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]["invitation"]
