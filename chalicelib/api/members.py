@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from chalicelib.services import members
 else:
     members = LazyModule("chalicelib.services.members")
-MANAGE = member_of("user_management")
+# A member may change their own contact details at the account (the service refuses them the rest).
+MANAGE_OR_SELF = member_of("user_management", self_param="user_id")
 # A group manager may do these too, for the members of their own group (the service checks which).
 MANAGE_GROUP = member_of("user_management", group_managers=True)
 MANAGE_GROUP_OR_SELF = member_of("user_management", self_param="user_id", group_managers=True)
@@ -36,9 +37,9 @@ def get_member(call: Call, account_id: str, user_id: str) -> Member:
     return members.get_member(call.deps, call.caller, call.account, user_id)
 
 
-@endpoint(bp, "PATCH", ONE, access=MANAGE, body=MemberUpdateIn, returns=Member, errors=(404, 409))
+@endpoint(bp, "PATCH", ONE, access=MANAGE_OR_SELF, body=MemberUpdateIn, returns=Member, errors=(404, 409))
 def update_member(call: Call, account_id: str, user_id: str) -> Member:
-    """Change a member's role or permissions (never the owner's)."""
+    """Change a member's access (never the owner's) or contact details at this account."""
     return members.update_member(call.deps, call.caller, call.account, user_id, call.body)
 
 

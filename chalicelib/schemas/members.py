@@ -8,8 +8,18 @@ from pydantic import Field
 
 from chalicelib.domain.groups import group_of
 from chalicelib.domain.permissions import AssignableRole, MemberStatus, Role, as_member_status
+from chalicelib.domain.profile import CONTACT_FIELDS
 from chalicelib.schemas.auth import User
-from chalicelib.schemas.common import GrantableKey, Input, ListQuery, Output, Timestamp
+from chalicelib.schemas.common import (
+    Extension,
+    GrantableKey,
+    Input,
+    ListQuery,
+    OptionalText,
+    Output,
+    Phone,
+    Timestamp,
+)
 from chalicelib.schemas.groups import GroupId, holding
 from chalicelib.schemas.sub_accounts import ScopeIn, ScopeOut
 
@@ -20,6 +30,9 @@ if TYPE_CHECKING:  # storage types only: a route module does not load the storag
 
 
 class Member(User):
+    """A user as one account sees them: `title`, `cell_phone`, `office_phone` and `extension` are their
+    contact details at this account; the names are the user's own."""
+
     role: Role
     permissions: list[str]
     status: MemberStatus
@@ -37,7 +50,7 @@ class Member(User):
         custom groups by id (at least the member's own)."""
         role, permissions, scope = holding(membership, groups, live)
         return cls(
-            **User.of(user).model_dump(),
+            **(User.of(user).model_dump() | {name: getattr(membership, name) for name in CONTACT_FIELDS}),
             role=role,
             permissions=permissions,
             status=as_member_status(membership.status),
@@ -67,8 +80,22 @@ class MemberPage(Output):
 
 
 class MemberUpdateIn(Input):
+    """Access (role, permissions, scope, group: user_management only) and the member's contact details at
+    the account (also the member themself; null clears one)."""
+
     role: AssignableRole | None = None
     permissions: list[GrantableKey] | None = Field(default=None, max_length=32)
     sub_accounts: ScopeIn | None = None
     group_id: GroupId | None = None
     group_manager: bool | None = None
+    title: OptionalText | None = None
+    cell_phone: Phone | None = None
+    office_phone: Phone | None = None
+    extension: Extension | None = None
+
+    def contact_changes(self) -> dict[str, str | None]:
+        """The contact details the request names, null (clear) included."""
+        return {name: getattr(self, name) for name in CONTACT_FIELDS if name in self.model_fields_set}
+
+    def changes_access(self) -> bool:
+        return any(name not in CONTACT_FIELDS for name in self.model_fields_set)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalicelib.deps import Deps
 from chalicelib.domain.invitations import is_expired
 from chalicelib.domain.permissions import as_role
-from chalicelib.domain.profile import NAME_FIELDS, PROFILE_FIELDS
+from chalicelib.domain.profile import NAME_FIELDS, PROFILE_FIELDS, contact_at_join
 from chalicelib.errors import AppError, not_found, validation_error
 from chalicelib.ids import new_id
 from chalicelib.schemas.auth import User
@@ -95,6 +95,7 @@ def accept(deps: Deps, claims: TokenClaims | None, body: AcceptIn) -> AcceptOut:
         sub_accounts=invitation.sub_accounts,
         group_id=invitation.group_id,
         group_manager=invitation.group_manager,
+        contact=contact_at_join(body, invitation, user),
     )
     outcome = deps.store.invitations.accept(
         invitation, membership, now, new_user, None if new_user else user.user_id

@@ -7,7 +7,7 @@ from chalicelib.domain.caller import Caller
 from chalicelib.domain.groups import Placement, group_of, is_custom, placement_problem
 from chalicelib.domain.paging import as_sort_text, page
 from chalicelib.domain.permissions import MemberStatus, Role, as_role, stored_grant
-from chalicelib.errors import AppError, not_found, validation_error
+from chalicelib.errors import AppError, forbidden, not_found, validation_error
 from chalicelib.schemas.members import Member, MemberListQuery, MemberPage, MemberUpdateIn
 from chalicelib.services.auth import live_sub_accounts
 from chalicelib.services.groups import check_manager_reach, existing_group, managed_group
@@ -91,9 +91,25 @@ def get_member(deps: Deps, caller: Caller, account: AccountItem, user_id: str) -
 def update_member(
     deps: Deps, caller: Caller, account: AccountItem, user_id: str, body: MemberUpdateIn
 ) -> Member:
-    """Role, grant, scope and group (user_management only). A member's own grant and scope are kept while
-    they are admin or in a custom group, so they apply again when they come back to the default group."""
+    """Access (user_management only) and contact details at the account (also the member themself, and
+    the owner's too: only the owner's access is immutable)."""
     membership, user = _find(deps, account.account_id, user_id)
+    changes: dict[str, object] = {}
+    if body.changes_access():
+        if not caller.manages_users():  # a member editing their own details asked for more
+            raise forbidden("user_management")
+        changes = _access_changes(deps, account, membership, body)
+    changes |= body.contact_changes()
+    if changes:
+        _save(deps, membership, None, guard_owner="role" in changes, **changes)
+    return _member(deps, caller, account, user, membership)
+
+
+def _access_changes(
+    deps: Deps, account: AccountItem, membership: MembershipItem, body: MemberUpdateIn
+) -> dict[str, object]:
+    """Role, grant, scope and group as they will be stored. A member's own grant and scope are kept while
+    they are admin or in a custom group, so they apply again when they come back to the default group."""
     if membership.role == "owner":
         raise owner_immutable()
     target_group = body.group_id or group_of(membership.group_id)
@@ -121,8 +137,7 @@ def update_member(
     if body.group_id is not None:
         changes["group_id"] = target_group if moving_to_custom else None
     changes["group_manager"] = True if (moving_to_custom and manager) else None
-    _save(deps, membership, None, **changes)
-    return _member(deps, caller, account, user, membership)
+    return changes
 
 
 def set_status(
@@ -135,8 +150,10 @@ def set_status(
     return _member(deps, caller, account, user, membership)
 
 
-def _save(deps: Deps, membership: MembershipItem, in_group: str | None, **changes: object) -> None:
-    outcome = deps.store.members.update_member(membership, in_group, **changes)
+def _save(
+    deps: Deps, membership: MembershipItem, in_group: str | None, guard_owner: bool = True, **changes: object
+) -> None:
+    outcome = deps.store.members.update_member(membership, in_group, guard_owner=guard_owner, **changes)
     if "group_gone" in outcome.failed:
         raise validation_error("group_id", "is not a group of this account")
     if not outcome:

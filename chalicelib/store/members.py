@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from chalicelib.domain.permissions import MemberStatus, Role
@@ -16,15 +17,20 @@ def new_membership_item(
     account_id: str, user_id: str, account_name: str, role: Role, permissions: list[str], joined_at: datetime,
     invited_by: str | None = None, status: MemberStatus = "active", sub_accounts: list[str] | None = None,
     group_id: str | None = None, group_manager: bool | None = None,
+    contact: Mapping[str, str | None] | None = None,
 ) -> MembershipItem:  # fmt: skip
-    """A membership with both its keys: the account's side (table) and the user's side (gsi1)."""
+    """A membership with both its keys: the account's side (table) and the user's side (gsi1), and the
+    member's `contact` details at the account (domain/profile.py CONTACT_FIELDS)."""
     gsi1pk, gsi1sk = keys.membership_gsi1(account_id, user_id)
-    return MembershipItem(
+    membership = MembershipItem(
         *keys.membership(account_id, user_id), gsi1pk=gsi1pk, gsi1sk=gsi1sk, account_id=account_id,
         user_id=user_id, account_name=account_name, role=role, permissions=permissions, status=status,
         joined_at=joined_at, invited_by=invited_by, sub_accounts=sub_accounts, group_id=group_id,
         group_manager=group_manager,
     )  # fmt: skip
+    for name, value in (contact or {}).items():
+        setattr(membership, name, value)
+    return membership
 
 
 class MemberStore:
@@ -45,18 +51,21 @@ class MemberStore:
         return get_item(MembershipItem, keys.membership(account_id, user_id))
 
     def update_member(
-        self, membership: MembershipItem, in_group: str | None = None, **changes: object
-    ) -> Outcome:
-        """Set role, permissions, status, scope or group (None removes the attribute), unless the member
-        became the owner (or left) meanwhile, or (`in_group`, a manager's change) left that group: both fail
-        "changed". Moving to another group moves the groups' member counts too ("group_gone" if the new
-        group was deleted meanwhile)."""
+        self, membership: MembershipItem, in_group: str | None = None, guard_owner: bool = True,
+        **changes: object,
+    ) -> Outcome:  # fmt: skip
+        """Set role, permissions, status, scope, group or contact details (None removes the attribute),
+        unless the member left, or (`guard_owner`) became the owner meanwhile, or (`in_group`, a manager's
+        change) left that group: each fails "changed". Moving to another group moves the groups' member
+        counts too ("group_gone" if the new group was deleted meanwhile)."""
         attributes = MembershipItem.get_attributes()
         actions = [
             attributes[name].remove() if value is None else attributes[name].set(value)
             for name, value in changes.items()
         ]
-        unchanged = MembershipItem.pk.exists() & (MembershipItem.role != "owner")
+        unchanged = MembershipItem.pk.exists()
+        if guard_owner:
+            unchanged &= MembershipItem.role != "owner"
         if in_group is not None:
             unchanged &= MembershipItem.group_id == in_group
         if "group_id" in changes:

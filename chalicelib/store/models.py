@@ -114,16 +114,21 @@ class AccountItem(Item, discriminator="account"):
     sub_account_ids = UnicodeSetAttribute(null=True)
 
 
-class ProfileAttributes:
-    """A person's contact details (domain/profile.py PROFILE_FIELDS), as a user and an invitation store them.
+class ContactAttributes:
+    """Contact details (domain/profile.py CONTACT_FIELDS): a person's own, or a member's at one account.
     A plain mixin: PynamoDB collects a model's attributes with inspect.getmembers, inherited ones included."""
 
-    first_name = UnicodeAttribute(null=True)
-    last_name = UnicodeAttribute(null=True)
     title = UnicodeAttribute(null=True)
     cell_phone = UnicodeAttribute(null=True)
     office_phone = UnicodeAttribute(null=True)
     extension = UnicodeAttribute(null=True)
+
+
+class ProfileAttributes(ContactAttributes):
+    """A person's names and contact details (PROFILE_FIELDS), as a user and an invitation store them."""
+
+    first_name = UnicodeAttribute(null=True)
+    last_name = UnicodeAttribute(null=True)
 
 
 class UserItem(ProfileAttributes, Item, discriminator="user"):
@@ -157,8 +162,9 @@ class LoginFailuresItem(Item, discriminator="login_failures"):
     window_started_at = TimeAttribute()
 
 
-class MembershipItem(Item, discriminator="membership"):
-    """ACCOUNT#<account_id> / MEMBER#<user_id>, gsi1 USER#<user_id> / MEMBER#<account_id>."""
+class MembershipItem(ContactAttributes, Item, discriminator="membership"):
+    """ACCOUNT#<account_id> / MEMBER#<user_id>, gsi1 USER#<user_id> / MEMBER#<account_id>. Its contact
+    details are the member's at this account, set when they join and edited on the Users screen."""
 
     account_id = UnicodeAttribute()
     user_id = UnicodeAttribute()

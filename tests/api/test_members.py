@@ -53,6 +53,68 @@ def test_change_role_and_permissions(api, team):
     assert api.patch(path, {"status": "active"}, token=admin.token).code == "validation_error"
 
 
+def test_contact_details_belong_to_the_account_not_the_person(api, clock):
+    account_id, owner = onboard(api)
+    other_id, other_owner = onboard(api, "Blue Widgets", "owner@blue.com")
+    invite(api, account_id, owner.token, ["dee@web.com"], title="Web designer", office_phone="+1 555 0100")
+    dee = accept_new(api, "dee@web.com", "Dee", "Signer")
+    profile = api.patch("/me", {"title": "Freelancer", "cell_phone": "+1 555 0199"}, token=dee.token).body
+    assert profile["title"] == "Freelancer"
+    invite(api, other_id, other_owner.token, ["dee@web.com"])  # no details: her own profile's are taken
+    accepted = api.post("/invitations/accept", {"token": api.latest_link("dee@web.com")}, token=dee.token)
+    assert accepted.status == 201
+    at_acme = api.get(member_path(account_id, dee.user_id), token=owner.token).body
+    at_blue = api.get(member_path(other_id, dee.user_id), token=other_owner.token).body
+    assert (at_acme["title"], at_acme["office_phone"], at_acme["cell_phone"]) == (
+        "Web designer", "+1 555 0100", None
+    )  # fmt: skip
+    assert (at_blue["title"], at_blue["cell_phone"]) == ("Freelancer", "+1 555 0199")
+    # an admin edits them at one account ("Update a User"): the other account and her profile keep theirs
+    edited = api.patch(
+        member_path(account_id, dee.user_id),
+        {"title": "Lead designer", "office_phone": None},
+        token=owner.token,
+    )
+    assert edited.status == 200 and (edited.body["title"], edited.body["office_phone"]) == (
+        "Lead designer",
+        None,
+    )
+    assert edited.body["first_name"] == "Dee" and edited.body["permissions"] == [
+        "tickets"
+    ]  # names, access kept
+    assert api.get(member_path(other_id, dee.user_id), token=other_owner.token).body["title"] == "Freelancer"
+    assert api.get("/me", token=dee.token).body["user"]["title"] == "Freelancer"
+    listed = api.get(member_path(account_id) + "?sort=title", token=owner.token).body["items"]
+    assert [m["title"] for m in listed] == [None, "Lead designer"]  # the per-account title sorts
+
+
+def test_a_member_edits_their_own_contact_details_but_not_their_access(api, team):
+    account_id, owner, admin, member = team
+    own = member_path(account_id, member.user_id)
+    changed = api.patch(own, {"extension": "204", "title": "Support"}, token=member.token)
+    assert changed.status == 200 and (changed.body["extension"], changed.body["title"]) == ("204", "Support")
+    for body in (
+        {"permissions": ["tickets", "invoices"]},
+        {"role": "admin"},
+        {"title": "X", "role": "member"},
+    ):
+        assert api.patch(own, body, token=member.token).code == "forbidden", body
+    assert api.get(own, token=member.token).body["permissions"] == ["tickets"]
+    assert api.get(own, token=member.token).body["title"] == "Support"  # a refused request changed nothing
+    others = member_path(account_id, admin.user_id)
+    assert api.patch(others, {"title": "Boss"}, token=member.token).code == "forbidden"
+    assert api.patch(own, {"title": "x" * 101}, token=member.token).code == "validation_error"
+
+
+def test_the_owners_contact_details_can_change_though_their_access_cannot(api, team):
+    account_id, owner, admin, member = team
+    path = member_path(account_id, owner.user_id)
+    assert api.patch(path, {"title": "Founder"}, token=admin.token).body["title"] == "Founder"
+    assert api.patch(path, {"title": "CEO"}, token=owner.token).body["title"] == "CEO"
+    assert api.patch(path, {"title": "CEO", "permissions": []}, token=admin.token).code == "owner_immutable"
+    assert api.get(path, token=owner.token).body["role"] == "owner"
+
+
 def test_the_owner_is_immutable(api, team):
     account_id, owner, admin, member = team
     path = member_path(account_id, owner.user_id)

@@ -153,10 +153,12 @@ class FakeMembers:
         )
 
     def update_member(
-        self, membership: MembershipItem, in_group: str | None = None, **changes: object
-    ) -> Outcome:
+        self, membership: MembershipItem, in_group: str | None = None, guard_owner: bool = True,
+        **changes: object,
+    ) -> Outcome:  # fmt: skip
         stored = self.get_membership(membership.account_id, membership.user_id)
-        if stored is None or stored.role == "owner" or (in_group is not None and stored.group_id != in_group):
+        owner_changed = guard_owner and stored is not None and stored.role == "owner"
+        if stored is None or owner_changed or (in_group is not None and stored.group_id != in_group):
             return failed("changed")
         for name, value in changes.items():
             setattr(stored, name, value)

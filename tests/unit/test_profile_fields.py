@@ -3,10 +3,17 @@ fields in the same order, or a field added in one place is silently missing in a
 
 from __future__ import annotations
 
-from chalicelib.domain.profile import PROFILE_FIELDS
+from chalicelib.domain.profile import CONTACT_FIELDS, PROFILE_FIELDS
 from chalicelib.schemas.auth import Profile, ProfileIn, User
 from chalicelib.schemas.invitations import AcceptIn, InviteIn
-from chalicelib.store.models import InvitationItem, ProfileAttributes, UserItem
+from chalicelib.schemas.members import Member, MemberUpdateIn
+from chalicelib.store.models import (
+    ContactAttributes,
+    InvitationItem,
+    MembershipItem,
+    ProfileAttributes,
+    UserItem,
+)
 
 
 def profile_part(names) -> tuple[str, ...]:
@@ -16,7 +23,15 @@ def profile_part(names) -> tuple[str, ...]:
 def test_every_declaration_lists_the_profile_fields_in_order():
     for model in (Profile, ProfileIn, InviteIn, AcceptIn, User):
         assert profile_part(model.model_fields) == PROFILE_FIELDS, model.__name__
-    mixin = [name for name in vars(ProfileAttributes) if not name.startswith("_")]
-    assert tuple(mixin) == PROFILE_FIELDS
+    for model in (Member, MemberUpdateIn):  # a member's contact details at the account
+        assert tuple(n for n in model.model_fields if n in CONTACT_FIELDS) == CONTACT_FIELDS, model.__name__
+
+    def declared(mixin: type) -> tuple[str, ...]:
+        return tuple(name for name in vars(mixin) if not name.startswith("_"))
+
+    assert declared(ContactAttributes) == CONTACT_FIELDS
+    assert declared(ProfileAttributes) + CONTACT_FIELDS == PROFILE_FIELDS
     for item in (UserItem, InvitationItem):
         assert set(PROFILE_FIELDS) <= set(item.get_attributes()), item.__name__
+    assert set(CONTACT_FIELDS) <= set(MembershipItem.get_attributes())
+    assert not set(PROFILE_FIELDS[:2]) & set(MembershipItem.get_attributes())  # the names stay the user's

@@ -174,3 +174,25 @@ def test_ownership_moves_to_an_active_member_and_the_old_owner_stays_as_admin(wo
     assert code_of(lambda: accounts.transfer_ownership(deps, by_owner, account, asleep)) == "conflict"
     assert accounts.transfer_ownership(deps, by_owner, account, heir).owner_user_id == heir
     assert deps.store.members.get_membership(account_id, owner).role == "admin"
+
+
+def test_a_member_changes_their_own_contact_details_only(world, acme):
+    account_id, owner = acme
+    member = world.member(account_id, "member@acme.com", "member", ["tickets"])
+    deps, by_self = world.deps, caller_for(world, account_id, member)
+    changed = members.update_member(
+        deps, by_self, account(world, account_id), member, MemberUpdateIn(title="Support", extension="7")
+    )
+    assert (changed.title, changed.extension, changed.permissions) == ("Support", "7", ["tickets"])
+    asks_more = MemberUpdateIn(title="Lead", permissions=["tickets", "invoices"])
+    assert code_of(
+        lambda: members.update_member(deps, by_self, account(world, account_id), member, asks_more)
+    ) == ("forbidden")
+    cleared = members.update_member(
+        deps, OPERATOR, account(world, account_id), member, MemberUpdateIn(title=None)
+    )
+    assert (cleared.title, cleared.extension) == (None, "7")
+    renamed_owner = members.update_member(
+        deps, OPERATOR, account(world, account_id), owner, MemberUpdateIn(title="Founder")
+    )
+    assert renamed_owner.title == "Founder" and renamed_owner.role == "owner"
