@@ -85,10 +85,23 @@ def _drop_impossible_defaults(schema: dict[str, Any]) -> None:
             del prop["default"]
 
 
+# Routes that belong with another resource's (a generated client makes a module per tag).
+_TAG_OF = {
+    "ownership": "accounts",
+    "owner-invitation": "accounts",
+    "notification-recipients": "contacts",
+    "health": "service",
+    "permissions": "service",
+    "openapi.json": "service",
+    "docs": "service",
+}
+
+
 def _tag(path: str) -> str:
-    """/accounts/{id}/members/... -> members; /auth/login -> auth."""
+    """/accounts/{id}/members/... -> members; /auth/login -> auth; /health -> service."""
     parts = [part for part in path.split("/") if part and not part.startswith("{")]
-    return parts[1] if parts[0] == "accounts" and len(parts) > 1 else parts[0]
+    tag = parts[1] if parts[0] == "accounts" and len(parts) > 1 else parts[0]
+    return _TAG_OF.get(tag, tag)
 
 
 def _json(ref: dict[str, Any]) -> dict[str, Any]:

@@ -8,11 +8,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from typing_extensions import TypeAliasType
+
 from chalicelib.domain.permissions import Role
 
-Reason = Literal[
-    "not_member", "deactivated", "missing_permission", "unknown_sub_account", "sub_account_not_in_scope"
-]
+# Named: one schema in the document (see domain/permissions.py Role).
+DenyReason = TypeAliasType(
+    "DenyReason",
+    Literal[
+        "not_member", "deactivated", "missing_permission", "unknown_sub_account", "sub_account_not_in_scope"
+    ],
+)
 # A scope: the ids of the sub-accounts a member may reach, or None for every one of them.
 Scope = frozenset[str] | None
 ALL: Literal["all"] = "all"
@@ -23,7 +29,7 @@ MAX_SCOPE = MAX_SUB_ACCOUNTS
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    reason: Reason | None = None
+    reason: DenyReason | None = None
 
 
 ALLOWED = Decision(True)

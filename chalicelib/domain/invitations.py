@@ -6,11 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from typing_extensions import TypeAliasType
+
 from chalicelib.domain.emails import is_disposable, is_valid_email, normalize_email
 from chalicelib.domain.permissions import Role
 
 ROLE_LABELS: dict[Role, str] = {"owner": "the owner", "admin": "an administrator", "member": "a member"}
-SkipReason = Literal["invalid_email", "disposable_email", "already_member", "already_invited", "duplicate"]
+SkipReason = TypeAliasType(  # named: one schema in the document (see domain/permissions.py Role)
+    "SkipReason",
+    Literal["invalid_email", "disposable_email", "already_member", "already_invited", "duplicate"],
+)
 InvitationStatus = Literal["pending", "expired"]
 Delivery = Literal["sent", "failed"]  # whether the invitation's last email went out
 DELIVERIES: tuple[Delivery, ...] = ("sent", "failed")

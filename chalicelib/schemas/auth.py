@@ -22,6 +22,7 @@ from chalicelib.schemas.common import (
     Phone,
     Timestamp,
 )
+from chalicelib.schemas.sub_accounts import AllSubAccounts
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
     from chalicelib.store.models import MembershipItem, SubAccountItem, UserItem
@@ -59,7 +60,7 @@ class AccountRef(Output):
     account_id: str
     name: str
     role: Role
-    sub_accounts: Literal["all"] | list[SubAccountRef]
+    sub_accounts: AllSubAccounts | list[SubAccountRef]
 
 
 def account_refs(

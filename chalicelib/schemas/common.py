@@ -15,6 +15,7 @@ from pydantic import (
     PlainSerializer,
     WithJsonSchema,
 )
+from typing_extensions import TypeAliasType
 
 from chalicelib.domain.emails import MAX_EMAIL_LENGTH, is_valid_email, normalize_email
 from chalicelib.domain.permissions import ADMIN_ONLY, ALL_KEYS, MEMBER_GRANTABLE
@@ -96,11 +97,15 @@ LoginEmail = Annotated[str, BeforeValidator(_normalized), Field(min_length=1, ma
 NewPassword = Annotated[str, Field(min_length=10, max_length=256)]
 AnyPassword = Annotated[str, Field(min_length=1, max_length=256)]
 LinkToken = Annotated[str, Field(min_length=1, max_length=512)]
-PermissionKey = Literal[ALL_KEYS]  # type: ignore[valid-type]
+# Named (TypeAliasType): one schema in the document, one enum type in a generated client.
+PermissionKey = TypeAliasType("PermissionKey", Literal[ALL_KEYS])  # type: ignore[valid-type]
 # What can be granted: admin-only keys come only with the admin role, whatever the role asked for.
-GrantableKey = Annotated[
-    str, AfterValidator(_grantable), WithJsonSchema({"type": "string", "enum": list(MEMBER_GRANTABLE)})
-]
+GrantableKey = TypeAliasType(
+    "GrantableKey",
+    Annotated[
+        str, AfterValidator(_grantable), WithJsonSchema({"type": "string", "enum": list(MEMBER_GRANTABLE)})
+    ],
+)
 Timestamp = Annotated[
     datetime,
     PlainSerializer(lambda value: value.strftime("%Y-%m-%dT%H:%M:%SZ"), return_type=str),

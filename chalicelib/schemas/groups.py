@@ -10,7 +10,7 @@ from pydantic import Field
 from chalicelib.domain.access import effective_scope, scope_out
 from chalicelib.domain.groups import DEFAULT_GROUP_ID, DEFAULT_GROUP_NAME
 from chalicelib.domain.permissions import Role, as_role, effective_permissions
-from chalicelib.schemas.common import GrantableKey, Input, ListQuery, Output, Text, Timestamp
+from chalicelib.schemas.common import GrantableKey, Input, ListQuery, Output, PermissionKey, Text, Timestamp
 from chalicelib.schemas.sub_accounts import ScopeIn, ScopeOut
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
@@ -39,7 +39,7 @@ class Group(Output):
     group_id: str
     name: str
     description: str | None
-    permissions: list[str]
+    permissions: list[PermissionKey]
     sub_accounts: ScopeOut
     member_count: int
     created_at: Timestamp | None  # the built-in default group has none

@@ -19,6 +19,7 @@ from chalicelib.schemas.common import (
     LinkToken,
     ListQuery,
     Output,
+    PermissionKey,
     Timestamp,
 )
 from chalicelib.schemas.groups import GroupId, holding
@@ -58,7 +59,7 @@ class Invitation(Output):
     account_id: str
     email: str
     role: Role
-    permissions: list[str]
+    permissions: list[PermissionKey]
     status: InvitationStatus
     invited_by: str | None
     created_at: Timestamp

@@ -17,6 +17,7 @@ from chalicelib.schemas.common import (
     ListQuery,
     OptionalText,
     Output,
+    PermissionKey,
     Phone,
     Timestamp,
 )
@@ -34,7 +35,7 @@ class Member(User):
     contact details at this account; the names are the user's own."""
 
     role: Role
-    permissions: list[str]
+    permissions: list[PermissionKey]
     status: MemberStatus
     joined_at: Timestamp
     invited_by: str | None

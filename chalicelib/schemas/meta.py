@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from chalicelib.domain.permissions import Role
-from chalicelib.schemas.common import Output
+from chalicelib.schemas.common import Output, PermissionKey
 
 
 class Health(Output):
@@ -13,7 +13,7 @@ class Health(Output):
 
 
 class PermissionInfo(Output):
-    key: str
+    key: PermissionKey
     label: str
     admin_only: bool
 

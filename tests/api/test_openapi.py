@@ -38,7 +38,10 @@ def test_operations_carry_schemas_errors_and_security(api):
     }
     assert members["security"] == [{"bearer": []}, {"operator": []}]
     assert "security" not in document["paths"]["/health"]["get"]
-    granted = schemas["InviteIn"]["properties"]["permissions"]["items"]["enum"]
+    assert schemas["InviteIn"]["properties"]["permissions"]["items"] == {
+        "$ref": "#/components/schemas/GrantableKey"
+    }
+    granted = schemas["GrantableKey"]["enum"]
     assert granted == list(MEMBER_GRANTABLE) and "user_management" not in granted
     assert schemas["AccountCreateIn"]["properties"]["owner_email"]["format"] == "email"
     assert schemas["AccountCreateIn"]["additionalProperties"] is False
@@ -64,3 +67,24 @@ def test_the_document_is_a_valid_openapi_3_1_spec_with_one_role_schema(api):
     assert schemas["Member"]["properties"]["role"] == {"$ref": "#/components/schemas/Role"}
     assert schemas["Invitation"]["properties"]["role"] == {"$ref": "#/components/schemas/Role"}
     assert schemas["ErrorInfo"]["properties"]["code"]["enum"] == sorted(STATUS_BY_CODE)
+
+
+def test_enums_are_named_once_and_outputs_carry_them_too(api):
+    """A generated client gets one type per enum (PermissionKey, not an enum per field), in answers too."""
+    schemas = api.get("/openapi.json").body["components"]["schemas"]
+    key = {"$ref": "#/components/schemas/PermissionKey"}
+    for output in ("Member", "Invitation", "Group"):
+        assert schemas[output]["properties"]["permissions"]["items"] == key, output
+    assert schemas["PermissionInfo"]["properties"]["key"] == key
+    assert schemas["AuthorizeIn"]["properties"]["permission"] == key
+    assert len(schemas["PermissionKey"]["enum"]) == 16
+    assert schemas["InviteResult"]["properties"]["reason"]["anyOf"][0] == {
+        "$ref": "#/components/schemas/SkipReason"
+    }
+    assert schemas["AuthorizeOut"]["properties"]["reason"]["anyOf"][0] == {
+        "$ref": "#/components/schemas/DenyReason"
+    }
+    scope = schemas["InviteIn"]["properties"]["sub_accounts"]["anyOf"]
+    assert scope[0] == {"$ref": "#/components/schemas/AllSubAccounts"} and scope[1]["maxItems"] == 1000
+    password = schemas["PasswordChangeIn"]["properties"]["new_password"]
+    assert (password["minLength"], password["maxLength"]) == (10, 256)
