@@ -2,7 +2,17 @@
 
 from chalice.app import Chalice
 
-from chalicelib.api import accounts, auth, contacts, groups, invitations, members, meta, sub_accounts
+from chalicelib.api import (
+    accounts,
+    auth,
+    contacts,
+    groups,
+    invitations,
+    members,
+    meta,
+    pages,
+    sub_accounts,
+)
 from chalicelib.api.http import error_middleware
 from chalicelib.jobs import purge
 
@@ -17,6 +27,7 @@ for blueprint in (
     contacts.bp,
     sub_accounts.bp,
     groups.bp,
+    pages.bp,
     purge.bp,
 ):
     app.register_blueprint(blueprint)

@@ -51,9 +51,24 @@ class Route:
     returns: type[BaseModel] | None
     status: int
     errors: tuple[int, ...]  # statuses this route's own rules can answer, beyond auth and parsing
+    media_types: tuple[str, ...] = ("application/json",)  # of a success; other than JSON: the view's Page
 
 
 ROUTES: list[Route] = []
+# Pages and their assets: scripts and styles from this origin only, no inline script, never in a frame.
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A success that is not JSON: a page or one of its assets."""
+
+    body: str
+    content_type: str
+    cache_seconds: int = 0
 
 
 @dataclass
@@ -101,10 +116,13 @@ def endpoint(
     returns: type[BaseModel] | None = None,
     status: int = 200,
     errors: tuple[int, ...] = (),
+    media_types: tuple[str, ...] = ("application/json",),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def register(view: Callable[..., Any]) -> Callable[..., Any]:
         summary = (view.__doc__ or view.__name__).strip().splitlines()[0]
-        route = Route(method, path, view.__name__, summary, access, body, query, returns, status, errors)
+        route = Route(
+            method, path, view.__name__, summary, access, body, query, returns, status, errors, media_types
+        )
         ROUTES.append(route)
 
         def handler(**path_params: str) -> Response:
@@ -231,6 +249,12 @@ def _reject_constant(name: str) -> None:
 
 
 def render(result: Any, status: int) -> Response:
+    if isinstance(result, Page):
+        cache = f"public, max-age={result.cache_seconds}" if result.cache_seconds else "no-store"
+        headers: dict[str, str | list[str]] = {"Content-Type": result.content_type, "Cache-Control": cache}
+        if result.content_type.startswith("text/html"):
+            headers |= {"Content-Security-Policy": PAGE_CSP, "X-Frame-Options": "DENY"}
+        return Response(body=result.body, status_code=status, headers=headers)
     if result is None:
         return Response(body="", status_code=status, headers={"Cache-Control": "no-store"})
     if isinstance(result, BaseModel):

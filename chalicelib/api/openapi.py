@@ -116,7 +116,9 @@ def _operation(route: Route, refs: Refs) -> dict[str, Any]:
     if route.query is not None:
         parameters += _query_parameters(route.query)
     success: dict[str, Any] = {"description": DESCRIPTIONS.get(route.status, "OK")}
-    if route.returns is not None:
+    if route.media_types != ("application/json",):  # a page or an asset
+        success["content"] = {media: {"schema": {"type": "string"}} for media in route.media_types}
+    elif route.returns is not None:
         success["content"] = _json(refs[(route.returns, "serialization")])
     elif route.status == 200:
         success["content"] = _json({"type": "object"})

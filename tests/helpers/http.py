@@ -61,8 +61,9 @@ class Api:
         status, answered, data = self.transport(
             method, path, sent, payload.encode() if isinstance(payload, str) else payload
         )
-        text = data.decode()
-        return Reply(status, {k.lower(): v for k, v in answered.items()}, json.loads(text) if text else None)
+        text, headers = data.decode(), {k.lower(): v for k, v in answered.items()}
+        is_json = "json" in headers.get("content-type", "application/json")
+        return Reply(status, headers, (json.loads(text) if is_json else text) if text else None)
 
     def get(self, path: str, **kw: Any) -> Reply:
         return self.call("GET", path, **kw)
