@@ -7,21 +7,28 @@ its failure means, then `commit()` and read the typed `Outcome`.
     outcome = tx.commit()
     if "already_member" in outcome.failed: ...
 
-Several writes go as one TransactWriteItems (all or nothing); a lone write goes as a plain conditional
-Put/Update/Delete, which is just as atomic for one item and costs half the write capacity. A condition that
-fails is an answer (`Outcome.failed`), not an exception; anything else (throttling past retries, a dropped
-connection) still raises. Every transaction carries a fresh ClientRequestToken, so botocore's retry of a
-request whose answer was lost after DynamoDB committed it is recognised by DynamoDB as the same request.
+A condition that fails is an answer (`Outcome.failed`), not an exception; anything else (throttling past
+retries, DynamoDB unreachable) still raises.
+
+A commit is never reported as failed when it happened. Every write that a second delivery could change or
+fail (anything under a condition, any update: ADD is not idempotent) goes as one TransactWriteItems with a
+ClientRequestToken, all or nothing; DynamoDB answers a repeat of a committed token as the success it was,
+without applying it again. botocore's retries resend the same request, token included, and when an answer
+is lost after botocore is done (no answer, a 5xx), `commit()` sends the same transaction once more under
+the same token: committed before or now, it answers success; cancelled, its failed conditions. Only an
+unconditional Put or Delete, which a repeat cannot change, goes as a plain write: half the write capacity.
+A lone conditional write costs 2 write units instead of 1 for that certainty; round trips are the same.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, TransactWriteError, UpdateError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.store.models import Item
@@ -35,6 +42,10 @@ if TYPE_CHECKING:
 RACE = "race"
 DEFAULT_LABEL = "conflict"
 MAX_ITEMS = 100  # DynamoDB's limit per TransactWriteItems; moto does not enforce it, so we do
+# Answers that leave open whether a transaction committed: none at all (a timeout, a dropped connection), a
+# server error, or the same token still being applied.
+_IN_DOUBT = frozenset({"InternalServerError", "ServiceUnavailable", "TransactionInProgressException"})
+RESEND_PAUSE_SECONDS = 0.2
 
 Kind = Literal["check", "delete", "put", "update"]
 # The order PynamoDB sends a transaction's items in (whatever order they were added): cancellation reasons
@@ -63,6 +74,15 @@ class _Write:
     condition: Condition | None
     label: str
     actions: Sequence[Action] = field(default_factory=list)
+
+
+def in_doubt(error: PynamoDBException) -> bool:
+    """Whether a failed call may have been applied all the same: no answer, or a server-side error."""
+    response = getattr(error.cause, "response", None)
+    if not isinstance(response, dict):
+        return True
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return error_code(error) in _IN_DOUBT or (isinstance(status, int) and status >= 500)
 
 
 def error_code(error: PynamoDBException) -> str | None:
@@ -110,32 +130,32 @@ class Tx:
     def commit(self) -> Outcome:
         if not self._writes:
             return Outcome()
-        if len(self._writes) == 1 and self._writes[0].kind != "check":
-            return _single(self._writes[0])
+        lone = self._writes[0]
+        if len(self._writes) == 1 and lone.kind in ("put", "delete") and lone.condition is None:
+            return _single(lone)
         return _transaction(self._writes)
 
 
 def _single(write: _Write) -> Outcome:
-    try:
-        if write.kind == "put":
-            write.item.save(condition=write.condition)
-        elif write.kind == "update":
-            write.item.update(actions=list(write.actions), condition=write.condition)
-        else:
-            write.item.delete(condition=write.condition)
-    except (PutError, UpdateError, DeleteError) as error:
-        if error_code(error) == "ConditionalCheckFailedException":
-            return Outcome(frozenset({write.label}))
-        raise
+    """An unconditional Put or Delete: sent again, it leaves the item as the first one did."""
+    if write.kind == "put":
+        write.item.save()
+    else:
+        write.item.delete()
     return Outcome()
 
 
 def _transaction(writes: list[_Write]) -> Outcome:
     sent = sorted(writes, key=lambda write: _SENT_ORDER[write.kind])
+    token = uuid.uuid4().hex
     try:
-        with TransactWrite(connection=connection(), client_request_token=uuid.uuid4().hex) as tx:
-            for write in sent:
-                _add_to(tx, write)
+        try:
+            _send(sent, token)
+        except TransactWriteError as error:
+            if not in_doubt(error):
+                raise
+            time.sleep(RESEND_PAUSE_SECONDS)
+            _send(sent, token)  # the same request: DynamoDB answers a committed one as committed
     except TransactWriteError as error:
         if error_code(error) != "TransactionCanceledException":
             raise
@@ -147,6 +167,12 @@ def _transaction(writes: list[_Write]) -> Outcome:
         }
         return Outcome(frozenset(failed or {RACE}))
     return Outcome()
+
+
+def _send(writes: list[_Write], token: str) -> None:
+    with TransactWrite(connection=connection(), client_request_token=token) as tx:
+        for write in writes:
+            _add_to(tx, write)
 
 
 def _add_to(tx: TransactWrite, write: _Write) -> None:
