@@ -187,19 +187,6 @@ def test_an_accept_whose_answer_was_lost_after_commit_answers_the_success_it_was
     assert sign_in(api, "ann@example.com")
 
 
-def test_a_member_update_whose_answer_was_lost_is_not_a_conflict(api, deps):
-    """A lone conditional write: sent again it would fail its own "unchanged" condition, so it goes as a
-    transaction with a token too."""
-    account_id, owner = onboard(api)
-    member = join(api, account_id, owner.token, "m@acme.com")
-    with LostAnswers(times=1):
-        reply = api.patch(
-            f"/accounts/{account_id}/members/{member.user_id}", {"role": "admin"}, token=owner.token
-        )
-    assert reply.status == 200 and reply.body["role"] == "admin"
-    assert deps.store.members.get_membership(account_id, member.user_id).role == "admin"
-
-
 def test_an_answer_lost_twice_is_an_error_and_the_work_is_still_done_once(api, deps):
     """Past the one resend the outcome stays unknown: a 500, never a false "conflict". The work was done
     once, and the client's retry of the accept finds the invitation used."""

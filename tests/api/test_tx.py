@@ -33,17 +33,13 @@ def test_the_failed_condition_is_named_by_its_label_in_a_mixed_transaction(deps)
     assert deps.store.accounts.get_account(account_id).name == "Seeded Co"  # nothing committed
 
 
-def test_a_lone_conditional_write_goes_with_a_token_and_an_unconditional_one_goes_plain(deps):
-    """A repeat of an unconditional Put changes nothing; a repeat of a conditional one would fail its own
-    condition, so only the transaction's ClientRequestToken can tell DynamoDB it is the same request."""
+def test_a_lone_write_is_a_plain_conditional_write_with_the_same_outcome(deps):
     item = RevokedTokenItem(*keys.revoked_token("t2"))
     with DynamoCalls() as calls:
         assert Tx().put(item, condition=RevokedTokenItem.pk.does_not_exist()).commit() == Outcome()
         again = Tx().put(item, condition=RevokedTokenItem.pk.does_not_exist(), label="exists").commit()
-        assert Tx().put(item).commit() == Outcome()
-        assert Tx().delete(item).commit() == Outcome()
     assert again.failed == {"exists"}
-    assert calls.operations == ["TransactWriteItems", "TransactWriteItems", "PutItem", "DeleteItem"]
+    assert calls.operations == ["PutItem", "PutItem"]
 
 
 def test_moto_answers_a_repeated_token_as_dynamodb_does(deps):
