@@ -27,7 +27,7 @@ import boto3  # noqa: E402
 from chalice.test import Client  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-from bench import coldstart  # noqa: E402
+from bench import coldstart, load  # noqa: E402
 from chalicelib.config import load_settings  # noqa: E402
 from chalicelib.deps import build_deps, use_deps  # noqa: E402
 from chalicelib.jobs.purge import purge_expired  # noqa: E402
@@ -450,6 +450,7 @@ def main() -> None:
               f"- argon2id hash at m=19 MiB, t=2, p=1: median {argon2_ms():.1f} ms (10 hashes, this machine)",
               f"- deployment zip: {size:.1f} MB (goal <= 25 MB: {verdict(size <= 25)})" if size else "- deployment zip: not built (chalice package failed)",  # noqa: E501
               ""]  # fmt: skip
+    lines += load.concurrent_load_lines()
     misses = "\n".join(line for line in lines if "**misses**" in line)
     lines += ["## Misses", "", misses or "None: every goal above is met in this run.", ""]
     OUT.write_text("\n".join(lines))

@@ -16,6 +16,26 @@ class ConfigError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class DynamoTimeouts:
+    """How long to wait for DynamoDB, and how many times botocore retries a call. The defaults are AWS's:
+    fail fast and leave time for a retry well inside API Gateway's 29 s."""
+
+    connect_seconds: int = 2
+    read_seconds: int = 4
+    retries: int = 3
+
+
+AWS_TIMEOUTS = DynamoTimeouts()
+# An emulator (AWS_ENDPOINT_URL set) may be given its own: a local moto serves one request at a time, so a
+# request may wait its turn for seconds where AWS would answer in milliseconds.
+EMULATOR_TIMEOUTS = (
+    "DYNAMODB_CONNECT_TIMEOUT_SECONDS",
+    "DYNAMODB_READ_TIMEOUT_SECONDS",
+    "DYNAMODB_MAX_RETRIES",
+)
+
+
+@dataclass(frozen=True)
 class Settings:
     table_name: str
     sender_email: str
@@ -27,19 +47,33 @@ class Settings:
     password_reset_ttl_seconds: int = 3600
     aws_endpoint_url: str | None = None
     region: str = "us-east-1"
+    dynamodb: DynamoTimeouts = AWS_TIMEOUTS
 
 
-def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
+def _whole_number(environ: Mapping[str, str], name: str, default: int, least: int = 1) -> int:
     raw = environ.get(name)
     if raw in (None, ""):
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number of seconds, got {raw!r}") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, got {value}")
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < least:
+        raise ConfigError(f"{name} must be at least {least}, got {value}")
     return value
+
+
+def _dynamo_timeouts(env: Mapping[str, str]) -> DynamoTimeouts:
+    """AWS's settings, unless an emulator is configured and given its own: without AWS_ENDPOINT_URL an
+    override is refused, so no stage's environment can loosen what a Lambda behind API Gateway needs."""
+    given = [name for name in EMULATOR_TIMEOUTS if env.get(name)]
+    if given and not env.get("AWS_ENDPOINT_URL"):
+        raise ConfigError(f"{', '.join(given)} apply to a local emulator only (AWS_ENDPOINT_URL is not set)")
+    return DynamoTimeouts(
+        connect_seconds=_whole_number(env, EMULATOR_TIMEOUTS[0], AWS_TIMEOUTS.connect_seconds),
+        read_seconds=_whole_number(env, EMULATOR_TIMEOUTS[1], AWS_TIMEOUTS.read_seconds),
+        retries=_whole_number(env, EMULATOR_TIMEOUTS[2], AWS_TIMEOUTS.retries, least=0),
+    )
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -56,8 +90,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         portal_url=env["PORTAL_URL"].rstrip("/"),
         token_secret=env["TOKEN_SECRET"],
         operator_api_key=env["OPERATOR_API_KEY"],
-        invitation_ttl_seconds=_positive_int(env, "INVITATION_TTL_SECONDS", 604800),
-        access_token_ttl_seconds=_positive_int(env, "ACCESS_TOKEN_TTL_SECONDS", 28800),
+        invitation_ttl_seconds=_whole_number(env, "INVITATION_TTL_SECONDS", 604800),
+        access_token_ttl_seconds=_whole_number(env, "ACCESS_TOKEN_TTL_SECONDS", 28800),
         aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+        dynamodb=_dynamo_timeouts(env),
     )

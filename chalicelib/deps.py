@@ -42,7 +42,7 @@ def build_deps(settings: Settings) -> Deps:
     from chalicelib.security.tokens import AccessTokens
     from chalicelib.store.repository import Store
 
-    store = Store(settings.table_name, settings.region, settings.aws_endpoint_url)
+    store = Store(settings.table_name, settings.region, settings.aws_endpoint_url, settings.dynamodb)
     return Deps(
         settings=settings,
         store=store,

@@ -28,6 +28,18 @@ FAKE_AWS = {
 }
 
 
+# moto serves one request at a time (MotoServer below), so a call may wait its turn behind a bulk invite for
+# seconds: a read timeout would only send the same request again into the same queue. Connecting to
+# loopback is immediate or refused. One retry, for a dropped connection: transactions carry their
+# ClientRequestToken, which the local moto honours (scripts/moto_isolation.py), so a retry never applies
+# a write twice. AWS keeps chalicelib/config.py's defaults (these are refused without AWS_ENDPOINT_URL).
+EMULATOR_TIMEOUTS = {
+    "DYNAMODB_CONNECT_TIMEOUT_SECONDS": "1",
+    "DYNAMODB_READ_TIMEOUT_SECONDS": "30",
+    "DYNAMODB_MAX_RETRIES": "1",
+}
+
+
 def local_settings(environ: dict[str, str]) -> dict[str, str]:
     moto_port = environ.get("MOTO_PORT", "5001")
     defaults = {
@@ -41,24 +53,40 @@ def local_settings(environ: dict[str, str]) -> dict[str, str]:
         "INVITATION_TTL_SECONDS": "604800",
         "ACCESS_TOKEN_TTL_SECONDS": "28800",
         "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
+        **EMULATOR_TIMEOUTS,
         **FAKE_AWS,
     }
     return {**defaults, **{key: environ[key] for key in defaults if environ.get(key)}}
 
 
-def start_moto(port: int):
-    import logging
+class MotoServer:
+    """moto's server (DynamoDB and SES) on a thread of this process, one request at a time: moto's in-memory
+    backend is not safe for concurrent requests (see scripts/moto_isolation.py). Connections are still
+    accepted on threads, so one idle keep-alive connection never blocks the others."""
 
-    from moto.server import ThreadedMotoServer
+    def __init__(self, port: int) -> None:
+        import logging
+        import threading
 
-    from scripts.moto_isolation import isolate_moto_transactions
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
 
-    isolate_moto_transactions()
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's own request log drowns the emails
+        from scripts.moto_isolation import isolate_moto_transactions, one_request_at_a_time
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    return server
+        isolate_moto_transactions()
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's own request log drowns the emails
+        app = one_request_at_a_time(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join()
 
 
 def prepare_aws(settings: dict[str, str]) -> None:
@@ -78,7 +106,9 @@ def sent_messages() -> list:
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
-    return list(ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages)
+    from scripts.moto_isolation import exclusively
+
+    return exclusively(lambda: list(ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages))
 
 
 def print_email(message) -> None:
@@ -108,7 +138,7 @@ def wait_for(url: str, child: subprocess.Popen, seconds: float = 60) -> None:
 def main() -> None:
     settings = local_settings(dict(os.environ))
     os.environ.update(settings)  # this process talks to moto too: fake credentials, local endpoint
-    moto = start_moto(int(settings["MOTO_PORT"]))
+    moto = MotoServer(int(settings["MOTO_PORT"]))
     prepare_aws(settings)
     chalice = [sys.executable, "scripts/chalice_local.py", "local", "--stage", "local", "--no-autoreload"]
     child = subprocess.Popen(

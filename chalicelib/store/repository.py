@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.config import AWS_TIMEOUTS, DynamoTimeouts
 from chalicelib.store.accounts import AccountStore
 from chalicelib.store.contacts import ContactStore
 from chalicelib.store.groups import GroupStore
@@ -16,8 +17,14 @@ from chalicelib.store.users import UserStore
 
 
 class Store:
-    def __init__(self, table_name: str, region: str, endpoint_url: str | None = None) -> None:
-        bind(table_name, region, endpoint_url)
+    def __init__(
+        self,
+        table_name: str,
+        region: str,
+        endpoint_url: str | None = None,
+        timeouts: DynamoTimeouts = AWS_TIMEOUTS,
+    ) -> None:
+        bind(table_name, region, endpoint_url, timeouts)
         self.table_name = table_name
         self.users = UserStore()
         self.accounts = AccountStore()

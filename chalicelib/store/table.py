@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.config import AWS_TIMEOUTS, DynamoTimeouts
 from chalicelib.store.keys import Key
 from chalicelib.store.models import Item
 
@@ -24,15 +25,16 @@ def _all_models(cls: type[Item] = Item) -> Iterable[type[Item]]:
         yield from _all_models(sub)
 
 
-def bind(table_name: str, region: str, endpoint_url: str | None) -> None:
+def bind(
+    table_name: str, region: str, endpoint_url: str | None, timeouts: DynamoTimeouts = AWS_TIMEOUTS
+) -> None:
     """Point every model at the table, through one shared connection."""
     Item.Meta.table_name = table_name
     Item.Meta.region = region
     Item.Meta.host = endpoint_url
-    # Fail fast and leave time for a retry well inside API Gateway's 29 s.
-    Item.Meta.connect_timeout_seconds = 2
-    Item.Meta.read_timeout_seconds = 4
-    Item.Meta.max_retry_attempts = 3
+    Item.Meta.connect_timeout_seconds = timeouts.connect_seconds
+    Item.Meta.read_timeout_seconds = timeouts.read_seconds
+    Item.Meta.max_retry_attempts = timeouts.retries
     # PynamoDB caches a connection (and so a botocore client) per model class, and a class without its own
     # reads the base class's attribute: dropping every cached one and building the base's first makes all
     # entities share one client. PynamoDB has no public hook for this; it is the one place we reach in.

@@ -7,15 +7,24 @@ its failure means, then `commit()` and read the typed `Outcome`.
     outcome = tx.commit()
     if "already_member" in outcome.failed: ...
 
-Several writes go as one TransactWriteItems (all or nothing); a lone write goes as a plain conditional
-Put/Update/Delete, which is just as atomic for one item and costs half the write capacity. A condition that
-fails is an answer (`Outcome.failed`), not an exception; anything else (throttling past retries, a dropped
-connection) still raises. Every transaction carries a fresh ClientRequestToken, so botocore's retry of a
-request whose answer was lost after DynamoDB committed it is recognised by DynamoDB as the same request.
+A condition that fails is an answer (`Outcome.failed`), not an exception; anything else (throttling past
+retries, DynamoDB unreachable) still raises.
+
+Several writes go as one TransactWriteItems (all or nothing) carrying a ClientRequestToken; DynamoDB answers
+a repeat of a committed token as the success it was, without applying it again. botocore's retries resend
+the same request, token included; and when the answer is lost after botocore is done (no answer, a 5xx),
+`commit()` sends the same transaction once more under the same token: committed before or now, it answers
+success; cancelled, its failed conditions. Past that one resend the outcome stays unknown and raises.
+
+A lone write goes as a plain conditional Put/Update/Delete, which is just as atomic for one item, costs
+half the write capacity, and hands back the item as written (an update's ALL_NEW, which callers use). It has
+no token: if its answer is lost and botocore sends it again, the repeat can fail its own condition. The
+local runner's timeouts are long enough that moto never makes it so (scripts/local_run.py).
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,6 +44,10 @@ if TYPE_CHECKING:
 RACE = "race"
 DEFAULT_LABEL = "conflict"
 MAX_ITEMS = 100  # DynamoDB's limit per TransactWriteItems; moto does not enforce it, so we do
+# Answers that leave open whether a transaction committed: none at all (a timeout, a dropped connection), a
+# server error, or the same token still being applied.
+_IN_DOUBT = frozenset({"InternalServerError", "ServiceUnavailable", "TransactionInProgressException"})
+RESEND_PAUSE_SECONDS = 0.2
 
 Kind = Literal["check", "delete", "put", "update"]
 # The order PynamoDB sends a transaction's items in (whatever order they were added): cancellation reasons
@@ -63,6 +76,15 @@ class _Write:
     condition: Condition | None
     label: str
     actions: Sequence[Action] = field(default_factory=list)
+
+
+def in_doubt(error: PynamoDBException) -> bool:
+    """Whether a failed call may have been applied all the same: no answer, or a server-side error."""
+    response = getattr(error.cause, "response", None)
+    if not isinstance(response, dict):
+        return True
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return error_code(error) in _IN_DOUBT or (isinstance(status, int) and status >= 500)
 
 
 def error_code(error: PynamoDBException) -> str | None:
@@ -132,10 +154,15 @@ def _single(write: _Write) -> Outcome:
 
 def _transaction(writes: list[_Write]) -> Outcome:
     sent = sorted(writes, key=lambda write: _SENT_ORDER[write.kind])
+    token = uuid.uuid4().hex
     try:
-        with TransactWrite(connection=connection(), client_request_token=uuid.uuid4().hex) as tx:
-            for write in sent:
-                _add_to(tx, write)
+        try:
+            _send(sent, token)
+        except TransactWriteError as error:
+            if not in_doubt(error):
+                raise
+            time.sleep(RESEND_PAUSE_SECONDS)
+            _send(sent, token)  # the same request: DynamoDB answers a committed one as committed
     except TransactWriteError as error:
         if error_code(error) != "TransactionCanceledException":
             raise
@@ -147,6 +174,12 @@ def _transaction(writes: list[_Write]) -> Outcome:
         }
         return Outcome(frozenset(failed or {RACE}))
     return Outcome()
+
+
+def _send(writes: list[_Write], token: str) -> None:
+    with TransactWrite(connection=connection(), client_request_token=token) as tx:
+        for write in writes:
+            _add_to(tx, write)
 
 
 def _add_to(tx: TransactWrite, write: _Write) -> None:

@@ -147,17 +147,52 @@ def test_a_dropped_connection_before_commit_changes_nothing(api, deps, dropped):
     assert api.post("/invitations/accept", body).status == 201
 
 
-def test_a_response_lost_after_commit_leaves_one_membership(api, deps, monkeypatch):
+class LostAnswers:
+    """The next `times` TransactWriteItems reach DynamoDB (moto) and commit, and then their answer is lost as
+    a dropped connection would lose it, after botocore's retries; `tokens` records what each one carried."""
+
+    def __init__(self, times: int) -> None:
+        self.client = dynamodb_client()
+        self.left = times
+        self.tokens: list[str] = []
+
+    def _record(self, params, **_):
+        self.tokens.append(params.get("ClientRequestToken"))
+
+    def _lose(self, http_response, **_):
+        if self.left > 0:
+            self.left -= 1
+            raise ConnectionClosedError(endpoint_url="https://dynamodb")
+
+    def __enter__(self) -> LostAnswers:
+        self.client.meta.events.register("provide-client-params.dynamodb.TransactWriteItems", self._record)
+        self.client.meta.events.register("after-call.dynamodb.TransactWriteItems", self._lose)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.meta.events.unregister("provide-client-params.dynamodb.TransactWriteItems", self._record)
+        self.client.meta.events.unregister("after-call.dynamodb.TransactWriteItems", self._lose)
+
+
+def test_an_accept_whose_answer_was_lost_after_commit_answers_the_success_it_was(api, deps):
     account_id, owner, body = pending_acceptance(api)
-    committed = deps.store.invitations.accept
+    with LostAnswers(times=1) as lost:
+        accepted = api.post("/invitations/accept", body)
+    assert accepted.status == 201, accepted.body
+    assert len(lost.tokens) == 2 and lost.tokens[0] == lost.tokens[1]  # sent again under its own token
+    joined = [m for m in deps.store.members.members_of(account_id) if m.user_id != owner.user_id]
+    assert [m.user_id for m in joined] == [accepted.body["user"]["user_id"]]
+    assert deps.store.accounts.get_account(account_id).member_count == 2  # counted once, not twice
+    assert api.post("/invitations/accept", body).code == "not_found"  # used, as it should be
+    assert sign_in(api, "ann@example.com")
 
-    def commit_then_drop(*args, **kwargs):
-        committed(*args, **kwargs)
-        raise ConnectionClosedError(endpoint_url="https://dynamodb")
 
-    monkeypatch.setattr(deps.store.invitations, "accept", commit_then_drop)
-    assert api.post("/invitations/accept", body).status == 500
-    monkeypatch.setattr(deps.store.invitations, "accept", committed)
-    assert api.post("/invitations/accept", body).code == "not_found"  # the retry finds it used
+def test_an_answer_lost_twice_is_an_error_and_the_work_is_still_done_once(api, deps):
+    """Past the one resend the outcome stays unknown: a 500, never a false "conflict". The work was done
+    once, and the client's retry of the accept finds the invitation used."""
+    account_id, owner, body = pending_acceptance(api)
+    with LostAnswers(times=2):
+        assert api.post("/invitations/accept", body).status == 500
     assert sum(m.user_id != owner.user_id for m in deps.store.members.members_of(account_id)) == 1
+    assert deps.store.accounts.get_account(account_id).member_count == 2
     assert sign_in(api, "ann@example.com")

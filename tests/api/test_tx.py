@@ -3,10 +3,14 @@ were added in (PynamoDB sends deletes, then puts, then updates)."""
 
 from __future__ import annotations
 
+import pytest
+from botocore.exceptions import ClientError
+
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, ContactEmailItem, RevokedTokenItem
+from chalicelib.store.table import dynamodb_client
 from chalicelib.store.tx import Outcome, Tx
-from tests.helpers import PASSWORD, pending_acceptance
+from tests.helpers import PASSWORD, DynamoCalls, pending_acceptance
 from tests.helpers.seed import seed_account, seed_user
 
 
@@ -31,9 +35,36 @@ def test_the_failed_condition_is_named_by_its_label_in_a_mixed_transaction(deps)
 
 def test_a_lone_write_is_a_plain_conditional_write_with_the_same_outcome(deps):
     item = RevokedTokenItem(*keys.revoked_token("t2"))
-    assert Tx().put(item, condition=RevokedTokenItem.pk.does_not_exist()).commit() == Outcome()
-    again = Tx().put(item, condition=RevokedTokenItem.pk.does_not_exist(), label="exists").commit()
+    with DynamoCalls() as calls:
+        assert Tx().put(item, condition=RevokedTokenItem.pk.does_not_exist()).commit() == Outcome()
+        again = Tx().put(item, condition=RevokedTokenItem.pk.does_not_exist(), label="exists").commit()
     assert again.failed == {"exists"}
+    assert calls.operations == ["PutItem", "PutItem"]
+
+
+def test_moto_answers_a_repeated_token_as_dynamodb_does(deps):
+    """scripts/moto_isolation.py: the same token and items are the committed success again (not applied
+    twice); the same token with other items is DynamoDB's IdempotentParameterMismatchException."""
+    client, table = dynamodb_client(), deps.settings.table_name
+    count = {
+        "Update": {
+            "TableName": table,
+            "Key": {"pk": {"S": "COUNTER"}, "sk": {"S": "COUNTER"}},
+            "UpdateExpression": "ADD n :one",
+            "ExpressionAttributeValues": {":one": {"N": "1"}},
+        }
+    }
+    for _ in range(2):
+        client.transact_write_items(TransactItems=[count], ClientRequestToken="token-1")
+    stored = client.get_item(TableName=table, Key=count["Update"]["Key"], ConsistentRead=True)["Item"]
+    assert stored["n"] == {"N": "1"}
+    other = {"Update": {**count["Update"], "ExpressionAttributeValues": {":one": {"N": "5"}}}}
+    with pytest.raises(ClientError) as raised:
+        client.transact_write_items(TransactItems=[other], ClientRequestToken="token-1")
+    assert raised.value.response["Error"]["Code"] == "IdempotentParameterMismatchException"
+    client.transact_write_items(TransactItems=[count], ClientRequestToken="token-2")
+    stored = client.get_item(TableName=table, Key=count["Update"]["Key"], ConsistentRead=True)["Item"]
+    assert stored["n"] == {"N": "2"}
 
 
 def test_accept_when_a_login_appeared_meanwhile_says_so(api, deps, monkeypatch):

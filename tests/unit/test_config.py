@@ -1,0 +1,43 @@
+"""DynamoDB timeouts: AWS's unless an emulator is configured and given its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.config import AWS_TIMEOUTS, ConfigError, DynamoTimeouts, load_settings
+from scripts.local_run import local_settings
+from tests.helpers import SETTINGS_ENV
+
+EMULATOR = {"AWS_ENDPOINT_URL": "http://127.0.0.1:5001"}
+
+
+def test_without_an_override_dynamodb_gets_the_aws_timeouts():
+    assert load_settings(SETTINGS_ENV).dynamodb == AWS_TIMEOUTS == DynamoTimeouts(2, 4, 3)
+    assert load_settings({**SETTINGS_ENV, **EMULATOR}).dynamodb == AWS_TIMEOUTS
+
+
+def test_an_emulator_may_have_its_own_timeouts():
+    env = {**SETTINGS_ENV, **EMULATOR, "DYNAMODB_READ_TIMEOUT_SECONDS": "30", "DYNAMODB_MAX_RETRIES": "0"}
+    assert load_settings(env).dynamodb == DynamoTimeouts(connect_seconds=2, read_seconds=30, retries=0)
+
+
+@pytest.mark.parametrize(
+    "name", ["DYNAMODB_CONNECT_TIMEOUT_SECONDS", "DYNAMODB_READ_TIMEOUT_SECONDS", "DYNAMODB_MAX_RETRIES"]
+)
+def test_without_an_emulator_an_override_is_refused(name):
+    """No stage's environment can loosen what a Lambda behind API Gateway's 29 s needs."""
+    with pytest.raises(ConfigError, match=name):
+        load_settings({**SETTINGS_ENV, name: "60"})
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon"])
+def test_a_timeout_must_be_a_positive_whole_number(value):
+    with pytest.raises(ConfigError):
+        load_settings({**SETTINGS_ENV, **EMULATOR, "DYNAMODB_READ_TIMEOUT_SECONDS": value})
+
+
+def test_the_local_runner_waits_for_its_serialised_moto_and_the_environment_still_wins():
+    local = load_settings({**SETTINGS_ENV, **local_settings({})}).dynamodb
+    assert local.read_seconds > AWS_TIMEOUTS.read_seconds and local.retries >= 1
+    chosen = local_settings({"DYNAMODB_READ_TIMEOUT_SECONDS": "9"})
+    assert load_settings({**SETTINGS_ENV, **chosen}).dynamodb.read_seconds == 9
