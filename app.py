@@ -4,6 +4,7 @@ from chalice.app import Chalice
 
 from chalicelib.api import (
     accounts,
+    audit,
     auth,
     contacts,
     groups,
@@ -27,6 +28,7 @@ for blueprint in (
     contacts.bp,
     sub_accounts.bp,
     groups.bp,
+    audit.bp,
     pages.bp,
     purge.bp,
 ):

@@ -45,6 +45,7 @@ class Settings:
     invitation_ttl_seconds: int = 604800
     access_token_ttl_seconds: int = 28800
     password_reset_ttl_seconds: int = 3600
+    audit_retention_days: int = 400
     aws_endpoint_url: str | None = None
     region: str = "us-east-1"
     dynamodb: DynamoTimeouts = AWS_TIMEOUTS
@@ -92,6 +93,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         operator_api_key=env["OPERATOR_API_KEY"],
         invitation_ttl_seconds=_whole_number(env, "INVITATION_TTL_SECONDS", 604800),
         access_token_ttl_seconds=_whole_number(env, "ACCESS_TOKEN_TTL_SECONDS", 28800),
+        audit_retention_days=_whole_number(env, "AUDIT_RETENTION_DAYS", 400),
         aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         dynamodb=_dynamo_timeouts(env),

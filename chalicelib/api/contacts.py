@@ -38,7 +38,7 @@ def list_contacts(call: Call, account_id: str) -> ContactPage:
 @endpoint(bp, "POST", BASE, access=CONTACTS, body=ContactIn, returns=Contact, status=201, errors=(409,))
 def create_contact(call: Call, account_id: str) -> Contact:
     """Add a contact; one per email per account."""
-    return contacts.create_contact(call.deps, account_id, call.body)
+    return contacts.create_contact(call.deps, call.caller, account_id, call.body)
 
 
 @endpoint(bp, "GET", ONE, access=CONTACTS, returns=Contact, errors=(404,))
@@ -50,13 +50,13 @@ def get_contact(call: Call, account_id: str, contact_id: str) -> Contact:
 @endpoint(bp, "PATCH", ONE, access=CONTACTS, body=ContactUpdateIn, returns=Contact, errors=(404, 409))
 def update_contact(call: Call, account_id: str, contact_id: str) -> Contact:
     """Change a contact's details or email preferences."""
-    return contacts.update_contact(call.deps, account_id, contact_id, call.body)
+    return contacts.update_contact(call.deps, call.caller, account_id, contact_id, call.body)
 
 
 @endpoint(bp, "DELETE", ONE, access=CONTACTS, status=204, errors=(404,))
 def delete_contact(call: Call, account_id: str, contact_id: str) -> None:
     """Delete a contact."""
-    contacts.delete_contact(call.deps, account_id, contact_id)
+    contacts.delete_contact(call.deps, call.caller, account_id, contact_id)
 
 
 @endpoint(

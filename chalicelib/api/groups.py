@@ -31,7 +31,7 @@ def list_groups(call: Call, account_id: str) -> GroupPage:
 @endpoint(bp, "POST", BASE, access=MANAGE, body=GroupIn, returns=Group, status=201, errors=(409,))
 def create_group(call: Call, account_id: str) -> Group:
     """A custom group: a named set of permissions and sub-accounts that its members share."""
-    return groups.create_group(call.deps, call.account, call.body)
+    return groups.create_group(call.deps, call.caller, call.account, call.body)
 
 
 @endpoint(bp, "GET", ONE, access=READ, returns=Group, errors=(404,))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Request, Response
@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from chalicelib.api.access import Access
 from chalicelib.config import ConfigError
 from chalicelib.deps import Deps, get_deps
-from chalicelib.domain.caller import Caller
+from chalicelib.domain.caller import Caller, RequestInfo
 from chalicelib.errors import AppError, not_found, unauthenticated
 
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ class Call:
     body: Any = None
     query: Any = None
     path: dict[str, str] = field(default_factory=dict)
+    request: RequestInfo | None = None
 
     @property
     def deps(self) -> Deps:
@@ -88,7 +89,8 @@ class Call:
 
     @property
     def caller(self) -> Caller:
-        return self.session.caller
+        """Who is calling, with where the request came from (for the audit log)."""
+        return replace(self.session.caller, request=self.request)
 
     @property
     def account(self) -> AccountItem:
@@ -137,7 +139,9 @@ def endpoint(
 
 def _handle(request: Request, route: Route, view: Callable[..., Any], path: dict[str, str]) -> Response:
     try:
-        call = Call(session=route.access.authorize(get_deps, request, path), path=path)
+        call = Call(
+            session=route.access.authorize(get_deps, request, path), path=path, request=_request_info(request)
+        )
         if route.body is not None:
             raw = request.raw_body
             call.body = parse_body(route.body, raw.encode() if isinstance(raw, str) else raw)
@@ -152,6 +156,17 @@ def _handle(request: Request, route: Route, view: Callable[..., Any], path: dict
     except Exception:
         log.exception("unhandled error on %s %s", route.method, route.path)
         return error_response(AppError("internal_error", "An unexpected error occurred."))
+
+
+def _request_info(request: Request) -> RequestInfo:
+    """API Gateway's request id and the client's address (both absent when the gateway gives none)."""
+    context: dict[str, Any] = request.context if isinstance(request.context, dict) else {}
+    identity = context.get("identity")
+    request_id = context.get("requestId")
+    source_ip = identity.get("sourceIp") if isinstance(identity, dict) else None
+    return RequestInfo(
+        request_id if isinstance(request_id, str) else None, source_ip if isinstance(source_ip, str) else None
+    )
 
 
 def parse_body(model: type[BaseModel], raw: bytes | None) -> Any:

@@ -37,19 +37,19 @@ def list_sub_accounts(call: Call, account_id: str) -> SubAccountPage:
 @endpoint(bp, "POST", BASE, access=OWNER, body=SubAccountIn, returns=SubAccount, status=201, errors=(409,))
 def create_sub_account(call: Call, account_id: str) -> SubAccount:
     """Add a sub-account (owner or operator)."""
-    return sub_accounts.create_sub_account(call.deps, call.account, call.body)
+    return sub_accounts.create_sub_account(call.deps, call.caller, call.account, call.body)
 
 
 @endpoint(bp, "PATCH", ONE, access=OWNER, body=SubAccountIn, returns=SubAccount, errors=(404,))
 def rename_sub_account(call: Call, account_id: str, sub_account_id: str) -> SubAccount:
     """Rename a sub-account (owner or operator)."""
-    return sub_accounts.rename_sub_account(call.deps, call.account, sub_account_id, call.body)
+    return sub_accounts.rename_sub_account(call.deps, call.caller, call.account, sub_account_id, call.body)
 
 
 @endpoint(bp, "DELETE", ONE, access=OWNER, status=204, errors=(404,))
 def delete_sub_account(call: Call, account_id: str, sub_account_id: str) -> None:
     """Delete a sub-account: it drops out of every scope at once (owner or operator)."""
-    sub_accounts.delete_sub_account(call.deps, call.account, sub_account_id)
+    sub_accounts.delete_sub_account(call.deps, call.caller, call.account, sub_account_id)
 
 
 @endpoint(bp, "POST", "/authorize", access=TOKEN_CHECKED, body=AuthorizeIn, returns=AuthorizeOut)

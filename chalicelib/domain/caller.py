@@ -40,12 +40,21 @@ class Grant:
 
 
 @dataclass(frozen=True)
+class RequestInfo:
+    """Where a request came from, for the audit log."""
+
+    request_id: str | None = None
+    source_ip: str | None = None
+
+
+@dataclass(frozen=True)
 class Caller:
     kind: CallerKind
     user_id: str | None = None
     email: str | None = None
     name: str | None = None  # how others see them, e.g. "invited by"
     grant: Grant | None = None  # their membership of the account in the path, if the route has one
+    request: RequestInfo | None = None
 
     def decide(
         self, permission: str | None, sub_account_id: str | None = None, live: frozenset[str] = frozenset()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from chalicelib.deps import Deps
+from chalicelib.domain.audit import Target, changed
+from chalicelib.domain.caller import Caller
 from chalicelib.domain.paging import page
 from chalicelib.domain.recipients import CATEGORIES, recipients
 from chalicelib.errors import AppError, not_found
@@ -17,11 +19,21 @@ from chalicelib.schemas.contacts import (
     RecipientsOut,
     RecipientsQuery,
 )
+from chalicelib.services.audit import record
 from chalicelib.store import keys
 from chalicelib.store.contacts import new_contact_item
 from chalicelib.store.models import ContactItem
 
 DETAIL_FIELDS = ("first_name", "last_name", "company_name", "phone")
+RECORDED_FIELDS = ("email", *DETAIL_FIELDS, "email_preferences")
+
+
+def _recorded(contact: ContactItem) -> dict[str, object]:
+    return {name: getattr(contact, name) for name in RECORDED_FIELDS}
+
+
+def _target(contact: ContactItem) -> Target:
+    return Target("contact", contact.contact_id, contact.email)
 
 
 def contact_exists() -> AppError:
@@ -46,12 +58,15 @@ def list_contacts(deps: Deps, account_id: str, query: ListQuery) -> ContactPage:
     return ContactPage(items=[Contact.of(c) for c in items], next_cursor=cursor)
 
 
-def create_contact(deps: Deps, account_id: str, body: ContactIn) -> Contact:
+def create_contact(deps: Deps, caller: Caller, account_id: str, body: ContactIn) -> Contact:
     contact = new_contact_item(
         new_id("con"), account_id, body.email, _apply_preferences([], body.email_preferences),
         {name: getattr(body, name) for name in DETAIL_FIELDS}, deps.now(),
     )  # fmt: skip
-    if not deps.store.contacts.create_contact(contact):
+    event = record(
+        deps, "contact.created", caller, account_id, _target(contact), changed({}, _recorded(contact))
+    )
+    if not deps.store.contacts.create_contact(contact, event):
         raise contact_exists()
     return Contact.of(contact)
 
@@ -69,10 +84,12 @@ def get_contact(deps: Deps, account_id: str, contact_id: str) -> Contact:
     return Contact.of(_find(deps, account_id, contact_id))
 
 
-def update_contact(deps: Deps, account_id: str, contact_id: str, body: ContactUpdateIn) -> Contact:
+def update_contact(
+    deps: Deps, caller: Caller, account_id: str, contact_id: str, body: ContactUpdateIn
+) -> Contact:
     """Fields given replace the stored ones (null clears a detail); preferences change one by one."""
     contact = _find(deps, account_id, contact_id)
-    previous_email = contact.email
+    previous_email, before = contact.email, _recorded(contact)
     given = body.model_fields_set
     if body.email is not None:
         contact.email = body.email
@@ -81,7 +98,11 @@ def update_contact(deps: Deps, account_id: str, contact_id: str, body: ContactUp
             setattr(contact, name, getattr(body, name))
     if body.email_preferences is not None:
         contact.email_preferences = _apply_preferences(contact.email_preferences, body.email_preferences)
-    outcome = deps.store.contacts.save_contact(contact, previous_email)
+    changes = changed(before, _recorded(contact))
+    event = (
+        record(deps, "contact.updated", caller, account_id, _target(contact), changes) if changes else None
+    )
+    outcome = deps.store.contacts.save_contact(contact, previous_email, event)
     if "contact_exists" in outcome.failed:
         raise contact_exists()
     if not outcome:
@@ -89,8 +110,10 @@ def update_contact(deps: Deps, account_id: str, contact_id: str, body: ContactUp
     return Contact.of(contact)
 
 
-def delete_contact(deps: Deps, account_id: str, contact_id: str) -> None:
-    if not deps.store.contacts.delete_contact(_find(deps, account_id, contact_id)):
+def delete_contact(deps: Deps, caller: Caller, account_id: str, contact_id: str) -> None:
+    contact = _find(deps, account_id, contact_id)
+    event = record(deps, "contact.deleted", caller, account_id, _target(contact))
+    if not deps.store.contacts.delete_contact(contact, event):
         raise not_found("contact")
 
 

@@ -4,17 +4,19 @@ do to the members of their own group."""
 from __future__ import annotations
 
 from chalicelib.deps import Deps
+from chalicelib.domain.audit import EventType, Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.groups import DEFAULT_GROUP_ID, MAX_GROUPS, is_custom, manager_may_act_on
 from chalicelib.domain.paging import as_sort_text, page
 from chalicelib.errors import AppError, not_found, validation_error
 from chalicelib.ids import new_id
 from chalicelib.schemas.groups import Group, GroupIn, GroupListQuery, GroupPage, GroupUpdateIn
+from chalicelib.services.audit import record
 from chalicelib.services.auth import live_sub_accounts
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
 from chalicelib.store.groups import new_group_item
-from chalicelib.store.models import AccountItem, GroupItem, InvitationItem, MembershipItem
+from chalicelib.store.models import AccountItem, AuditEventItem, GroupItem, InvitationItem, MembershipItem
 
 
 def managed_group(caller: Caller) -> str | None:
@@ -103,12 +105,32 @@ def _name_taken() -> AppError:
     return AppError("conflict", "Another group of this account has that name.")
 
 
-def create_group(deps: Deps, account: AccountItem, body: GroupIn) -> Group:
+RECORDED_FIELDS = ("name", "description", "permissions", "sub_accounts")
+
+
+def _recorded(group: GroupItem) -> dict[str, object]:
+    return {name: getattr(group, name) for name in RECORDED_FIELDS}
+
+
+def _event(
+    deps: Deps,
+    kind: EventType,
+    caller: Caller,
+    group: GroupItem,
+    before: dict[str, object],
+    after: dict[str, object],
+) -> AuditEventItem:
+    target = Target("group", group.group_id)
+    return record(deps, kind, caller, group.account_id, target, changed(before, after))
+
+
+def create_group(deps: Deps, caller: Caller, account: AccountItem, body: GroupIn) -> Group:
     group = new_group_item(
         account.account_id, new_id("grp"), body.name, body.description, list(body.permissions),
         checked_scope(body.sub_accounts, account), deps.now(),
     )  # fmt: skip
-    outcome = deps.store.groups.create(group, len(deps.store.groups.groups_of(account.account_id)))
+    event = _event(deps, "group.created", caller, group, {}, _recorded(group))
+    outcome = deps.store.groups.create(group, len(deps.store.groups.groups_of(account.account_id)), event)
     if "full" in outcome.failed:
         raise AppError("conflict", f"An account has at most {MAX_GROUPS} groups.")
     if not outcome:
@@ -133,8 +155,9 @@ def update_group(
     if body.sub_accounts is not None:
         changes["sub_accounts"] = checked_scope(body.sub_accounts, account)
     if changes:
-        previous_name = group.name
-        outcome = deps.store.groups.update(group, previous_name, **changes)
+        previous_name, before = group.name, _recorded(group)
+        event = _event(deps, "group.updated", caller, group, before, {**before, **changes})
+        outcome = deps.store.groups.update(group, previous_name, event, **changes)
         if "name_taken" in outcome.failed:
             raise _name_taken()
         if not outcome:
@@ -147,7 +170,10 @@ def update_group(
 def delete_group(deps: Deps, caller: Caller, account: AccountItem, group_id: str) -> None:
     if group_id == DEFAULT_GROUP_ID:
         raise _default_is_fixed()
-    outcome = deps.store.groups.delete(_find(deps, caller, account, group_id))
+    group = _find(deps, caller, account, group_id)
+    outcome = deps.store.groups.delete(
+        group, _event(deps, "group.deleted", caller, group, {"name": group.name}, {})
+    )
     if "not_empty" in outcome.failed:
         raise AppError(
             "group_not_empty", "Move or remove the group's members and revoke its invitations first."

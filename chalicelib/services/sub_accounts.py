@@ -6,15 +6,17 @@ from typing import Literal
 
 from chalicelib.deps import Deps
 from chalicelib.domain.access import MAX_SUB_ACCOUNTS, reaches
+from chalicelib.domain.audit import EventType, Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.paging import as_sort_text, page
 from chalicelib.errors import AppError, not_found
 from chalicelib.ids import new_id
 from chalicelib.schemas.common import ListQuery
 from chalicelib.schemas.sub_accounts import SubAccount, SubAccountIn, SubAccountPage
+from chalicelib.services.audit import record
 from chalicelib.services.auth import live_sub_accounts
 from chalicelib.store import keys
-from chalicelib.store.models import AccountItem, SubAccountItem
+from chalicelib.store.models import AccountItem, AuditEventItem, SubAccountItem
 from chalicelib.store.sub_accounts import new_sub_account_item
 
 NOT_HERE = "is not a sub-account of this account"
@@ -48,9 +50,17 @@ def list_sub_accounts(deps: Deps, caller: Caller, account: AccountItem, query: L
     return SubAccountPage(items=[SubAccount.of(s) for s in items], next_cursor=cursor)
 
 
-def create_sub_account(deps: Deps, account: AccountItem, body: SubAccountIn) -> SubAccount:
+def _recorded(
+    deps: Deps, kind: EventType, caller: Caller, sub_account: SubAccountItem, old: str | None, new: str | None
+) -> AuditEventItem:
+    target = Target("sub_account", sub_account.sub_account_id)
+    return record(deps, kind, caller, sub_account.account_id, target, changed({"name": old}, {"name": new}))
+
+
+def create_sub_account(deps: Deps, caller: Caller, account: AccountItem, body: SubAccountIn) -> SubAccount:
     sub_account = new_sub_account_item(account.account_id, new_id("sub"), body.name, deps.now())
-    outcome = deps.store.sub_accounts.create(sub_account)
+    event = _recorded(deps, "sub_account.created", caller, sub_account, None, body.name)
+    outcome = deps.store.sub_accounts.create(sub_account, event)
     if not outcome:
         raise AppError("conflict", f"An account has at most {MAX_SUB_ACCOUNTS} sub-accounts.")
     return SubAccount.of(sub_account)
@@ -65,15 +75,18 @@ def _find(deps: Deps, account: AccountItem, sub_account_id: str) -> SubAccountIt
 
 
 def rename_sub_account(
-    deps: Deps, account: AccountItem, sub_account_id: str, body: SubAccountIn
+    deps: Deps, caller: Caller, account: AccountItem, sub_account_id: str, body: SubAccountIn
 ) -> SubAccount:
     sub_account = _find(deps, account, sub_account_id)
-    if not deps.store.sub_accounts.rename(sub_account, body.name):
+    event = _recorded(deps, "sub_account.updated", caller, sub_account, sub_account.name, body.name)
+    if not deps.store.sub_accounts.rename(sub_account, body.name, event):
         raise not_found("sub-account")
     return SubAccount.of(sub_account)
 
 
-def delete_sub_account(deps: Deps, account: AccountItem, sub_account_id: str) -> None:
+def delete_sub_account(deps: Deps, caller: Caller, account: AccountItem, sub_account_id: str) -> None:
     """Every scope that named it stops reaching it at once; a scope left with none reaches none."""
-    if not deps.store.sub_accounts.delete(_find(deps, account, sub_account_id)):
+    sub_account = _find(deps, account, sub_account_id)
+    event = _recorded(deps, "sub_account.deleted", caller, sub_account, sub_account.name, None)
+    if not deps.store.sub_accounts.delete(sub_account, event):
         raise not_found("sub-account")

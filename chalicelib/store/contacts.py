@@ -9,6 +9,7 @@ from chalicelib.domain.recipients import AccountPeople
 from chalicelib.store import keys
 from chalicelib.store.models import (
     AccountItem,
+    AuditEventItem,
     ContactEmailItem,
     ContactItem,
     EmailClaimItem,
@@ -48,20 +49,26 @@ class ContactStore:
     def get_contact(self, account_id: str, contact_id: str) -> ContactItem | None:
         return get_item(ContactItem, keys.contact(account_id, contact_id))
 
-    def create_contact(self, contact: ContactItem) -> Outcome:
+    def create_contact(self, contact: ContactItem, event: AuditEventItem | None = None) -> Outcome:
         """Fails ("contact_exists") when the email is already a contact of the account."""
-        tx = Tx().put(
-            contact_email_item(contact),
-            condition=ContactEmailItem.pk.does_not_exist(),
-            label="contact_exists",
+        tx = (
+            Tx()
+            .record(event)
+            .put(
+                contact_email_item(contact),
+                condition=ContactEmailItem.pk.does_not_exist(),
+                label="contact_exists",
+            )
         )
         tx.put(contact, condition=ContactItem.pk.does_not_exist())
         return tx.commit()
 
-    def save_contact(self, contact: ContactItem, previous_email: str) -> Outcome:
+    def save_contact(
+        self, contact: ContactItem, previous_email: str, event: AuditEventItem | None = None
+    ) -> Outcome:
         """Store the edited contact; a changed email moves its uniqueness item. Fails with "contact_exists"
         if the new email is already another contact's, "gone" if the contact was deleted."""
-        tx = Tx()
+        tx = Tx().record(event)
         if contact.email != previous_email:
             tx.delete(ContactEmailItem(*keys.contact_email(contact.account_id, previous_email)))
             tx.put(
@@ -72,8 +79,8 @@ class ContactStore:
         tx.put(contact, condition=ContactItem.pk.exists(), label="gone")
         return tx.commit()
 
-    def delete_contact(self, contact: ContactItem) -> Outcome:
-        tx = Tx().delete(contact, condition=ContactItem.pk.exists())
+    def delete_contact(self, contact: ContactItem, event: AuditEventItem | None = None) -> Outcome:
+        tx = Tx().record(event).delete(contact, condition=ContactItem.pk.exists())
         tx.delete(
             ContactEmailItem(*keys.contact_email(contact.account_id, contact.email)),
             condition=ContactEmailItem.contact_id == contact.contact_id,

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from chalicelib.domain.groups import MAX_GROUPS, name_key
 from chalicelib.store import keys
-from chalicelib.store.models import GroupItem, GroupNameItem, Item, MembershipItem
+from chalicelib.store.models import AuditEventItem, GroupItem, GroupNameItem, Item, MembershipItem
 from chalicelib.store.table import get_item
 from chalicelib.store.tx import Outcome, Tx
 
@@ -75,15 +75,17 @@ class GroupStore:
     def get_group(self, account_id: str, group_id: str) -> GroupItem | None:
         return get_item(GroupItem, keys.group(account_id, group_id))
 
-    def create(self, group: GroupItem, existing: int) -> Outcome:
+    def create(self, group: GroupItem, existing: int, event: AuditEventItem | None = None) -> Outcome:
         """Fails with "name_taken" when another group of the account has the name (any case)."""
         if existing >= MAX_GROUPS:
             return Outcome(frozenset({"full"}))
-        tx = Tx().put(group, condition=GroupItem.pk.does_not_exist())
+        tx = Tx().record(event).put(group, condition=GroupItem.pk.does_not_exist())
         tx.put(name_item(group, group.name), condition=GroupNameItem.pk.does_not_exist(), label="name_taken")
         return tx.commit()
 
-    def update(self, group: GroupItem, previous_name: str, **changes: object) -> Outcome:
+    def update(
+        self, group: GroupItem, previous_name: str, event: AuditEventItem | None = None, **changes: object
+    ) -> Outcome:
         """Sets the changed fields (never the counts, which other requests move); a new name moves its name
         item ("name_taken" if another group has it, GROUP_GONE if the group was deleted meanwhile)."""
         attributes = GroupItem.get_attributes()
@@ -91,7 +93,7 @@ class GroupStore:
             attributes[field].remove() if value is None else attributes[field].set(value)
             for field, value in changes.items()
         ]
-        tx = Tx().update(group, actions, condition=GroupItem.pk.exists(), label=GROUP_GONE)
+        tx = Tx().record(event).update(group, actions, condition=GroupItem.pk.exists(), label=GROUP_GONE)
         new_name = str(changes.get("name") or previous_name)
         if name_key(new_name) != name_key(previous_name):
             tx.delete(name_item(group, previous_name), condition=GroupNameItem.group_id == group.group_id)
@@ -99,9 +101,9 @@ class GroupStore:
             tx.put(name_item(group, new_name), condition=taken, label="name_taken")
         return tx.commit()
 
-    def delete(self, group: GroupItem) -> Outcome:
+    def delete(self, group: GroupItem, event: AuditEventItem | None = None) -> Outcome:
         """Only an empty group goes ("not_empty": members or pending invitations are still in it)."""
         empty = (GroupItem.member_count == 0) & (GroupItem.invitation_count == 0)
-        tx = Tx().delete(group, condition=GroupItem.pk.exists() & empty, label="not_empty")
+        tx = Tx().record(event).delete(group, condition=GroupItem.pk.exists() & empty, label="not_empty")
         tx.delete(name_item(group, group.name), condition=GroupNameItem.group_id == group.group_id)
         return tx.commit()

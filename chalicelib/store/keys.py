@@ -18,6 +18,10 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     login failures   LOGIN#<email>          FAILURES
     link token       LINK#<sha256>          LINK                    (invitation or password-reset link)
     revoked token    REVOKED#<token_id>     REVOKED
+    audit event      AUDIT#<account_id>     <occurred_at µs>#<event_id>
+                         gsi3: AUDIT#<account_id>#TYPE#<type>     same sort key (the type filter)
+                         gsi4: AUDIT#<account_id>#ACTOR#<user_id> same sort key (the actor filter)
+                         gsi5: AUDIT#<account_id>#TARGET#<id>     same sort key (the target filter)
 """
 
 from __future__ import annotations
@@ -166,3 +170,25 @@ def link(token_hash: str) -> Key:
 
 def revoked_token(token_id: str) -> Key:
     return f"REVOKED#{token_id}", "REVOKED"
+
+
+def audit_log(account_id: str) -> str:
+    """The partition of an account's audit events (not the account's own: the log grows without bound)."""
+    return f"AUDIT#{account_id}"
+
+
+def audit_event(account_id: str, occurred_at: str, event_id: str) -> Key:
+    """`occurred_at`: fixed-width text to the microsecond, so the sort key orders events by time."""
+    return audit_log(account_id), f"{occurred_at}#{event_id}"
+
+
+def audit_by_type(account_id: str, event_type: str) -> str:
+    return f"{audit_log(account_id)}#TYPE#{event_type}"
+
+
+def audit_by_actor(account_id: str, user_id: str) -> str:
+    return f"{audit_log(account_id)}#ACTOR#{user_id}"
+
+
+def audit_by_target(account_id: str, target_id: str) -> str:
+    return f"{audit_log(account_id)}#TARGET#{target_id}"

@@ -276,6 +276,68 @@ class GroupItem(Item, discriminator="group"):
     invitation_count = NumberAttribute(default=0)
 
 
+class AuditTypeIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi3: an account's audit events of one type, by time."""
+
+    class Meta:
+        index_name = "gsi3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
+class AuditActorIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi4: an account's audit events made by one user, by time."""
+
+    class Meta:
+        index_name = "gsi4"
+        projection = AllProjection()
+
+    gsi4pk = UnicodeAttribute(hash_key=True)
+    gsi4sk = UnicodeAttribute(range_key=True)
+
+
+class AuditTargetIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi5: an account's audit events about one member, invitation, contact, ..., by time."""
+
+    class Meta:
+        index_name = "gsi5"
+        projection = AllProjection()
+
+    gsi5pk = UnicodeAttribute(hash_key=True)
+    gsi5sk = UnicodeAttribute(range_key=True)
+
+
+class AuditEventItem(Item, discriminator="audit_event"):
+    """AUDIT#<account_id> / <occurred_at µs>#<event_id>, with gsi3-5 for the type, actor and target filters.
+    Written in the same transaction as the change it records; `ttl` ends it after AUDIT_RETENTION_DAYS."""
+
+    event_id = UnicodeAttribute()
+    type = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    occurred_at = TimeAttribute()
+    actor_kind = UnicodeAttribute()
+    actor_user_id = UnicodeAttribute(null=True)
+    actor_email = UnicodeAttribute(null=True)
+    target_kind = UnicodeAttribute()
+    target_id = UnicodeAttribute()
+    target_email = UnicodeAttribute(null=True)
+    changes = UnicodeAttribute(null=True)  # JSON: {field: [old, new]}
+    request_id = UnicodeAttribute(null=True)
+    source_ip = UnicodeAttribute(null=True)
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    gsi4pk = UnicodeAttribute(null=True)
+    gsi4sk = UnicodeAttribute(null=True)
+    gsi5pk = UnicodeAttribute(null=True)
+    gsi5sk = UnicodeAttribute(null=True)
+
+    by_type = AuditTypeIndex()
+    by_actor = AuditActorIndex()
+    by_target = AuditTargetIndex()
+
+
 class GroupNameItem(Item, discriminator="group_name"):
     """ACCOUNT#<account_id> / GROUPNAME#<casefolded name>: one group per name per account."""
 

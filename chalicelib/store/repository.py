@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib.config import AWS_TIMEOUTS, DynamoTimeouts
 from chalicelib.store.accounts import AccountStore
+from chalicelib.store.audit import AuditStore
 from chalicelib.store.contacts import ContactStore
 from chalicelib.store.groups import GroupStore
 from chalicelib.store.invitations import InvitationStore
@@ -33,6 +34,7 @@ class Store:
         self.contacts = ContactStore()
         self.sub_accounts = SubAccountStore()
         self.groups = GroupStore()
+        self.audit = AuditStore()
 
     def session(self) -> Any:
         """The process's one botocore session, for the other AWS clients."""

@@ -12,7 +12,7 @@ from pynamodb.expressions.condition import size
 from chalicelib.domain.access import MAX_SUB_ACCOUNTS
 from chalicelib.store import keys
 from chalicelib.store.keys import Key
-from chalicelib.store.models import AccountItem, SubAccountItem
+from chalicelib.store.models import AccountItem, AuditEventItem, SubAccountItem
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
 
@@ -36,9 +36,9 @@ class SubAccountStore:
         """Sub-accounts by key, one BatchGetItem per 100; those deleted meanwhile are simply not there."""
         return [item for item in get_items(wanted).values() if isinstance(item, SubAccountItem)]
 
-    def create(self, sub_account: SubAccountItem) -> Outcome:
+    def create(self, sub_account: SubAccountItem, event: AuditEventItem | None = None) -> Outcome:
         """Fails with "full" at MAX_SUB_ACCOUNTS, "gone" if the account is."""
-        tx = Tx().put(sub_account, condition=SubAccountItem.pk.does_not_exist())
+        tx = Tx().record(event).put(sub_account, condition=SubAccountItem.pk.does_not_exist())
         count = size(AccountItem.sub_account_ids)  # type: ignore[no-untyped-call]  # PynamoDB: unannotated
         room = AccountItem.sub_account_ids.does_not_exist() | (count < MAX_SUB_ACCOUNTS)
         tx.update(
@@ -49,9 +49,10 @@ class SubAccountStore:
         )
         return tx.commit()
 
-    def rename(self, sub_account: SubAccountItem, name: str) -> Outcome:
+    def rename(self, sub_account: SubAccountItem, name: str, event: AuditEventItem | None = None) -> Outcome:
         outcome = (
             Tx()
+            .record(event)
             .update(
                 sub_account,
                 [SubAccountItem.name.set(name)],
@@ -64,9 +65,9 @@ class SubAccountStore:
             sub_account.name = name
         return outcome
 
-    def delete(self, sub_account: SubAccountItem) -> Outcome:
+    def delete(self, sub_account: SubAccountItem, event: AuditEventItem | None = None) -> Outcome:
         """The item and its id in the account's set go together; every scope naming it stops reaching it."""
-        tx = Tx().delete(sub_account, condition=SubAccountItem.pk.exists(), label="gone")
+        tx = Tx().record(event).delete(sub_account, condition=SubAccountItem.pk.exists(), label="gone")
         tx.update(
             AccountItem(*keys.account(sub_account.account_id)),
             [AccountItem.sub_account_ids.delete({sub_account.sub_account_id})],

@@ -119,6 +119,10 @@ class Tx:
     def delete(self, item: Item, condition: Condition | None = None, label: str = DEFAULT_LABEL) -> Tx:
         return self._add(_Write("delete", item, condition, label))
 
+    def record(self, event: Item | None) -> Tx:
+        """The audit event of the change (store/audit.py): it commits with the writes, or neither does."""
+        return self if event is None else self._add(_Write("put", event, None, DEFAULT_LABEL))
+
     def check(self, item: Item, condition: Condition, label: str = DEFAULT_LABEL) -> Tx:
         """A condition on an item that is not written (it must hold for the rest to commit)."""
         return self._add(_Write("check", item, condition, label))

@@ -9,6 +9,7 @@ import pytest
 
 import app  # noqa: F401  (registers every route in ROUTES)
 from chalicelib.api.http import ROUTES
+from chalicelib.domain.caller import OPERATOR
 from chalicelib.ids import new_id
 from chalicelib.schemas.contacts import ContactIn
 from chalicelib.services.contacts import create_contact
@@ -177,7 +178,7 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
         invitation, _ = new_invitation(deps, account_id, f"invitee{n}@matrix.com", "member", [], None, {})
         deps.store.invitations.create_invitations([invitation], deps.now())
         clock.advance(seconds=61)  # past the resend interval
-        contact = create_contact(deps, account_id, ContactIn(email=f"contact{n}@matrix.com"))
+        contact = create_contact(deps, OPERATOR, account_id, ContactIn(email=f"contact{n}@matrix.com"))
         sub_account = new_sub_account_item(account_id, new_id("sub"), f"Shop {n}", deps.now())
         assert deps.store.sub_accounts.create(sub_account)
         group = new_group_item(account_id, new_id("grp"), f"Group {n}", None, [], None, deps.now())

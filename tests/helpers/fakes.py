@@ -64,6 +64,13 @@ def _key(item: Item) -> Key:
     return (item.pk, item.sk)
 
 
+def committed(table: Table, event: Item | None) -> Outcome:
+    """A fake's writes went through: its audit event is written with them, as in the real transaction."""
+    if event is not None:
+        table.put(event)
+    return OK
+
+
 class FakeUsers:
     def __init__(self, table: Table) -> None:
         self.t = table
@@ -238,25 +245,25 @@ class FakeContacts:
             for c in self.contacts_of(contact.account_id)
         )
 
-    def create_contact(self, contact: ContactItem) -> Outcome:
+    def create_contact(self, contact: ContactItem, event: Item | None = None) -> Outcome:
         if self._email_taken(contact):
             return failed("contact_exists")
         self.t.put(contact)
-        return OK
+        return committed(self.t, event)
 
-    def save_contact(self, contact: ContactItem, previous_email: str) -> Outcome:
+    def save_contact(self, contact: ContactItem, previous_email: str, event: Item | None = None) -> Outcome:
         if contact.email != previous_email and self._email_taken(contact):
             return failed("contact_exists")
         if self.get_contact(contact.account_id, contact.contact_id) is None:
             return failed("gone")
         self.t.put(contact)
-        return OK
+        return committed(self.t, event)
 
-    def delete_contact(self, contact: ContactItem) -> Outcome:
+    def delete_contact(self, contact: ContactItem, event: Item | None = None) -> Outcome:
         if self.get_contact(contact.account_id, contact.contact_id) is None:
             return failed("conflict")
         self.t.delete(_key(contact))
-        return OK
+        return committed(self.t, event)
 
     def account_people(self, account_id: str) -> AccountPeople | None:
         account = FakeAccounts(self.t).get_account(account_id)

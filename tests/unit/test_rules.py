@@ -133,19 +133,19 @@ def test_one_contact_per_email_and_preferences_change_one_by_one(world, acme):
     account_id, _ = acme
     deps = world.deps
     first = contacts.create_contact(
-        deps, account_id, ContactIn(email="a@x.com", email_preferences={"invoice": True})
+        deps, OPERATOR, account_id, ContactIn(email="a@x.com", email_preferences={"invoice": True})
     )
-    contacts.create_contact(deps, account_id, ContactIn(email="b@x.com"))
-    assert code_of(lambda: contacts.create_contact(deps, account_id, ContactIn(email="a@x.com"))) == (
-        "contact_exists"
-    )
+    contacts.create_contact(deps, OPERATOR, account_id, ContactIn(email="b@x.com"))
+    assert code_of(
+        lambda: contacts.create_contact(deps, OPERATOR, account_id, ContactIn(email="a@x.com"))
+    ) == ("contact_exists")
     taken = ContactUpdateIn(email="b@x.com")
     assert (
-        code_of(lambda: contacts.update_contact(deps, account_id, first.contact_id, taken))
+        code_of(lambda: contacts.update_contact(deps, OPERATOR, account_id, first.contact_id, taken))
         == "contact_exists"
     )
     changed = contacts.update_contact(
-        deps, account_id, first.contact_id, ContactUpdateIn(email_preferences={"support": True})
+        deps, OPERATOR, account_id, first.contact_id, ContactUpdateIn(email_preferences={"support": True})
     )
     assert changed.email_preferences.invoice and changed.email_preferences.support
 
@@ -155,10 +155,10 @@ def test_recipients_copy_opted_in_contacts_and_never_a_deactivated_member(world,
     deps = world.deps
     world.member(account_id, "gone@acme.com", status="deactivated")
     contacts.create_contact(
-        deps, account_id, ContactIn(email="billing@x.com", email_preferences={"invoice": True})
+        deps, OPERATOR, account_id, ContactIn(email="billing@x.com", email_preferences={"invoice": True})
     )
     contacts.create_contact(
-        deps, account_id, ContactIn(email="gone@acme.com", email_preferences={"invoice": True})
+        deps, OPERATOR, account_id, ContactIn(email="gone@acme.com", email_preferences={"invoice": True})
     )
     found = contacts.notification_recipients(deps, account_id, RecipientsQuery(category="invoice"))
     assert (found.to, found.cc) == (["owner@acme.com"], ["billing@x.com"])

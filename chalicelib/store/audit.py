@@ -1,0 +1,116 @@
+"""The audit log: events are written by the other repositories, in the transaction of the change they record
+(`audit_item` builds one); this repository only reads them, newest first, from keys or an index."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from chalicelib.domain.audit import Event
+from chalicelib.store import keys
+from chalicelib.store.models import AuditEventItem
+
+_SORT_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def sort_time(value: datetime) -> str:
+    """Fixed-width text to the microsecond: sort keys order as times do."""
+    return value.astimezone(UTC).strftime(_SORT_TIME)
+
+
+def next_event_id() -> str:
+    """An event id that grows with the real time (nanoseconds, then random bits): events recorded within one
+    second of the service's clock still list in the order they happened."""
+    return f"evt_{time.time_ns():016x}{secrets.token_hex(4)}"
+
+
+def audit_item(event: Event, retention_days: int) -> AuditEventItem:
+    event_id = next_event_id()
+    pk, sk = keys.audit_event(event.account_id, sort_time(event.occurred_at), event_id)
+    item = AuditEventItem(
+        pk, sk, event_id=event_id, type=event.type, account_id=event.account_id,
+        occurred_at=event.occurred_at, actor_kind=event.actor.kind, actor_user_id=event.actor.user_id,
+        actor_email=event.actor.email, target_kind=event.target.kind, target_id=event.target.id,
+        target_email=event.target.email, request_id=event.request_id, source_ip=event.source_ip,
+        changes=json.dumps(event.changes, default=str, separators=(",", ":")) if event.changes else None,
+        ttl=event.occurred_at + timedelta(days=retention_days),
+        gsi3pk=keys.audit_by_type(event.account_id, event.type), gsi3sk=sk,
+        gsi5pk=keys.audit_by_target(event.account_id, event.target.id), gsi5sk=sk,
+    )  # fmt: skip
+    if event.actor.user_id:
+        item.gsi4pk, item.gsi4sk = keys.audit_by_actor(event.account_id, event.actor.user_id), sk
+    return item
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    type: str | None = None
+    actor_user_id: str | None = None
+    target_id: str | None = None
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+
+
+class AuditStore:
+    def events(
+        self, account_id: str, wanted: AuditFilter, limit: int, after: str | None
+    ) -> tuple[list[AuditEventItem], bool]:
+        """Up to `limit` events, newest first, after the sort key `after` (a cursor's). The most selective
+        filter picks the key range (target, then actor, then type, else the whole log), the time bounds narrow
+        its sort key, and any further filter is a FilterExpression over that range. Reads one more than
+        `limit` to know whether there are more: one Query, unless a second filter drops items."""
+        index, hash_key, sort, rest = _key_range(account_id, wanted)
+        lower = sort_time(wanted.since) if wanted.since else None
+        upper = sort_time(wanted.until) if wanted.until else None
+        if lower and upper:
+            condition = sort.between(lower, upper)  # an event at `until` sorts after it: excluded
+        elif upper or lower:
+            condition = sort < upper if upper else sort >= lower
+        else:
+            condition = None
+        start = None
+        if after:
+            start = {"pk": {"S": keys.audit_log(account_id)}, "sk": {"S": after}}
+            if index:
+                start |= {f"{index}pk": {"S": hash_key}, f"{index}sk": {"S": after}}
+        query = getattr(AuditEventItem, _INDEXES[index]).query if index else AuditEventItem.query
+        found = list(
+            query(
+                hash_key, condition, filter_condition=rest,
+                scan_index_forward=False, limit=limit + 1, page_size=limit + 1, last_evaluated_key=start,
+            )
+        )  # fmt: skip
+        return found[:limit], len(found) > limit
+
+
+_INDEXES = {"gsi3": "by_type", "gsi4": "by_actor", "gsi5": "by_target"}
+
+
+def _key_range(account_id: str, wanted: AuditFilter) -> tuple[str | None, str, Any, Any]:
+    """(index, hash key, sort attribute, filter of the rest): the most selective filter given picks the
+    index, the others filter its range; with none, the whole log."""
+    given = [
+        (index, hash_key(account_id, value), attribute, value)
+        for index, hash_key, attribute, value in (
+            ("gsi5", keys.audit_by_target, AuditEventItem.target_id, wanted.target_id),
+            ("gsi4", keys.audit_by_actor, AuditEventItem.actor_user_id, wanted.actor_user_id),
+            ("gsi3", keys.audit_by_type, AuditEventItem.type, wanted.type),
+        )
+        if value
+    ]
+    if not given:
+        return None, keys.audit_log(account_id), AuditEventItem.sk, None
+    index, key, _, _ = given[0]
+    rest = _all([attribute == value for _, _, attribute, value in given[1:]])
+    return index, key, getattr(AuditEventItem, f"{index}sk"), rest
+
+
+def _all(conditions: list[Any]) -> Any:
+    combined = None
+    for condition in conditions:
+        combined = condition if combined is None else combined & condition
+    return combined
