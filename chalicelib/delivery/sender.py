@@ -69,6 +69,8 @@ def send(
         connection = _connect(target, watchdog)
         connection.request("POST", target.path, body=body, headers=headers)
         response = connection.getresponse()
+        if watchdog.fired:  # cut mid-headers: http.client takes the cut for their end
+            raise TimeoutError("timed out")
         status = response.status
         _read_rest(response, max_response_bytes)
     except (OSError, http.client.HTTPException) as failure:
