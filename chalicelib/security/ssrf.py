@@ -25,6 +25,9 @@ METADATA_NAMES = frozenset({"metadata", "metadata.google.internal", "metadata.go
 METADATA_ADDRESSES = frozenset(
     ipaddress.ip_address(a) for a in ("169.254.169.254", "169.254.170.2", "fd00:ec2::254", "fd00:ec2::23")
 )
+_DECIMAL_DIGITS = frozenset("0123456789")
+_OCTAL_DIGITS = frozenset("01234567")
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _PUBLIC_ONLY = "only public internet addresses can receive webhooks."
 _THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
 _SHARED = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT
@@ -156,15 +159,17 @@ def _ip_literal(host: str) -> IPAddress | None:
 
 
 def _inet_aton_number(piece: str) -> int | None:
-    """One part of an inet_aton address: 0x-prefixed hex, 0-prefixed octal or decimal."""
-    try:
-        if piece[:2].lower() == "0x":
-            return int(piece[2:], 16) if piece[2:] else None
-        if len(piece) > 1 and piece.startswith("0"):
-            return int(piece, 8)
-        return int(piece, 10) if piece.isdigit() else None
-    except ValueError:
+    """One part of an inet_aton address: 0x-prefixed hex, 0-prefixed octal or decimal (digits only: no
+    sign or underscore, which Python's int() would take)."""
+    if piece[:2].lower() == "0x":
+        digits, base, alphabet = piece[2:], 16, _HEX_DIGITS
+    elif len(piece) > 1 and piece.startswith("0"):
+        digits, base, alphabet = piece[1:], 8, _OCTAL_DIGITS
+    else:
+        digits, base, alphabet = piece, 10, _DECIMAL_DIGITS
+    if not digits or not set(digits) <= alphabet:
         return None
+    return int(digits, base)
 
 
 def _non_public_kind(address: IPAddress) -> str | None:

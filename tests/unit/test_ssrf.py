@@ -125,6 +125,18 @@ ACCEPTED = [
 ]
 
 
+@pytest.mark.parametrize("host", ["0x+5.0.0.1", "01_0.0.0.1", "1_0.0.0.1", "08.0.0.1", "0x.1"])
+def test_what_inet_aton_would_not_take_is_a_name_for_the_resolver(host):
+    asked = []
+
+    def record(name, port, **_):
+        asked.append(name)
+        return resolve("hooks.example.com", port)
+
+    assert url_problem(f"https://{host}/", allow_loopback=False, resolve=record) is None
+    assert asked == [host]
+
+
 @pytest.mark.parametrize("url", ACCEPTED)
 def test_public_https_urls_are_accepted(url):
     assert url_problem(url, allow_loopback=False, resolve=resolve) is None
