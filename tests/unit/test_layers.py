@@ -1,5 +1,5 @@
-"""Dependencies point one way: api -> services -> store/domain (and schemas, mail, security below the
-services). Read from the source, type-checking imports included, so no import can sneak up a layer."""
+"""Dependencies point one way: api -> services -> store/domain (and schemas, mail, security, delivery below
+the services). Read from the source, type-checking imports included, so no import can sneak up a layer."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ FORBIDDEN = {
     "services": {"api", "jobs"},
     "schemas": {"api", "services", "jobs", "mail"},  # outputs are built from store items (types only)
     "store": {"api", "services", "schemas", "mail", "jobs"},
-    "domain": {"api", "services", "schemas", "store", "mail", "security", "jobs", "deps"},
+    "domain": {"api", "services", "schemas", "store", "mail", "security", "jobs", "deps", "delivery"},
     "mail": {"api", "services", "schemas", "store", "jobs"},
-    "security": {"api", "services", "schemas", "store", "mail", "jobs"},
+    "security": {"api", "services", "schemas", "store", "mail", "jobs", "delivery"},
+    # Outgoing webhook HTTP: signs and sends one delivery; what to deliver when is decided above it.
+    "delivery": {"api", "services", "schemas", "store", "mail", "jobs"},
 }
 
 
