@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         create_table(dynamodb_client(), table)
         print(f"created {table}")
         return 0
-    report = purge_expired(store, args.now or utc_now())
+    retention = int(os.environ.get("AUDIT_RETENTION_DAYS") or 400)
+    report = purge_expired(store, args.now or utc_now(), retention)
     print(f"expired invitations found: {report.expired_found}, deleted: {report.deleted}")
     return 0
 

@@ -29,7 +29,7 @@ else:
 @endpoint(bp, "POST", "/accounts", access=OPERATOR, body=AccountCreateIn, returns=AccountCreated, status=201)
 def create_account(call: Call) -> AccountCreated:
     """Create an account and email its owner an invitation (operator only)."""
-    return accounts.create_account(call.deps, call.body)
+    return accounts.create_account(call.deps, call.caller, call.body)
 
 
 @endpoint(bp, "GET", "/accounts/{account_id}", access=member_of(), returns=Account)
@@ -43,7 +43,7 @@ def get_account(call: Call, account_id: str) -> Account:
 )
 def update_account(call: Call, account_id: str) -> Account:
     """Rename the account."""
-    return accounts.rename_account(call.deps, call.account, call.body.name)
+    return accounts.rename_account(call.deps, call.caller, call.account, call.body.name)
 
 
 @endpoint(
@@ -66,4 +66,4 @@ def transfer_ownership(call: Call, account_id: str) -> Account:
 )  # fmt: skip
 def invite_owner(call: Call, account_id: str) -> Invitation:
     """Invite an owner for an account that has none (its owner invitation lapsed or was revoked)."""
-    return accounts.invite_owner(call.deps, call.account, call.body)
+    return accounts.invite_owner(call.deps, call.caller, call.account, call.body)

@@ -72,4 +72,4 @@ def lookup_invitation(call: Call) -> LookupOut:
 )  # fmt: skip
 def accept_invitation(call: Call) -> AcceptOut:
     """Accept as a new user (password and names) or an existing one (Bearer token or password)."""
-    return acceptance.accept(call.deps, call.session.claims, call.body)
+    return acceptance.accept(call.deps, call.session.claims, call.body, call.request)

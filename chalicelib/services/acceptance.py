@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from chalicelib.deps import Deps
+from chalicelib.domain.audit import Target, changed
+from chalicelib.domain.caller import Caller, RequestInfo
 from chalicelib.domain.invitations import is_expired
 from chalicelib.domain.permissions import as_role
 from chalicelib.domain.profile import NAME_FIELDS, PROFILE_FIELDS, contact_at_join
@@ -13,6 +15,7 @@ from chalicelib.schemas.invitations import AcceptIn, AcceptOut, LookupOut
 from chalicelib.schemas.members import Member
 from chalicelib.security.links import hash_link_token, is_link_token_shape
 from chalicelib.security.tokens import TokenClaims
+from chalicelib.services.audit import record
 from chalicelib.services.auth import confirm, live_sub_accounts
 from chalicelib.services.sessions import verify_credentials
 from chalicelib.store.members import new_membership_item
@@ -72,7 +75,10 @@ def lookup(deps: Deps, token: str) -> LookupOut:
     )
 
 
-def accept(deps: Deps, claims: TokenClaims | None, body: AcceptIn) -> AcceptOut:
+def accept(
+    deps: Deps, claims: TokenClaims | None, body: AcceptIn, request: RequestInfo | None = None
+) -> AcceptOut:
+    """Recorded as invitation.accepted by the user accepting (with the request's origin)."""
     link, caller = _open_link(deps, body.token, claims)
     if caller is not None and caller.email != link.email:
         raise AppError("email_mismatch", "This invitation is for another email address.")
@@ -97,8 +103,12 @@ def accept(deps: Deps, claims: TokenClaims | None, body: AcceptIn) -> AcceptOut:
         group_manager=invitation.group_manager,
         contact=contact_at_join(body, invitation, user),
     )
+    accepter = Caller("user", user_id=user.user_id, email=user.email, request=request)
+    target = Target("invitation", invitation.invitation_id, invitation.email)
+    joined = changed({}, {"user_id": user.user_id, "role": invitation.role})
+    event = record(deps, "invitation.accepted", accepter, account.account_id, target, joined)
     outcome = deps.store.invitations.accept(
-        invitation, membership, now, new_user, None if new_user else user.user_id
+        invitation, membership, now, new_user, None if new_user else user.user_id, event
     )
     if not outcome:
         raise _not_accepted(outcome.failed)

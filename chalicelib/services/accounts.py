@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 from chalicelib.deps import Deps
+from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.invitations import claim_reason, is_expired
 from chalicelib.errors import AppError, not_found
 from chalicelib.ids import new_id
 from chalicelib.schemas.accounts import Account, AccountCreated, AccountCreateIn, OwnerInvitationIn
 from chalicelib.schemas.invitations import Invitation
+from chalicelib.services.audit import record
 from chalicelib.services.invitations import new_invitation, send_invitations
 from chalicelib.store import keys
 from chalicelib.store.accounts import new_account_item
 from chalicelib.store.models import AccountItem
 
 
-def create_account(deps: Deps, body: AccountCreateIn) -> AccountCreated:
+def _target(account: AccountItem) -> Target:
+    return Target("account", account.account_id)
+
+
+def create_account(deps: Deps, caller: Caller, body: AccountCreateIn) -> AccountCreated:
     now = deps.now()
     account = new_account_item(new_id("acc"), body.name, now)
     names = {"first_name": body.owner_first_name, "last_name": body.owner_last_name}
     owner_invitation, raw = new_invitation(
-        deps, account.account_id, body.owner_email, "owner", [], None, names
+        deps, account.account_id, body.owner_email, "owner", [], None, names, recorded_by=caller
     )
-    if not deps.store.accounts.create_account(account, owner_invitation):
+    created = changed({}, {"name": account.name})
+    event = record(deps, "account.created", caller, account.account_id, _target(account), created)
+    if not deps.store.accounts.create_account(account, owner_invitation, event):
         raise AppError("conflict", "The account could not be created; try again.")
     send_invitations(deps, account.name, [(owner_invitation, raw)])
     return AccountCreated(
@@ -35,8 +43,11 @@ def get_account(account: AccountItem) -> Account:
     return Account.of(account)
 
 
-def rename_account(deps: Deps, account: AccountItem, name: str) -> Account:
-    deps.store.accounts.rename_account(account, name, deps.store.members.members_of(account.account_id))
+def rename_account(deps: Deps, caller: Caller, account: AccountItem, name: str) -> Account:
+    renamed = changed({"name": account.name}, {"name": name})
+    event = record(deps, "account.updated", caller, account.account_id, _target(account), renamed)
+    members = deps.store.members.members_of(account.account_id)
+    deps.store.accounts.rename_account(account, name, members, event if renamed else None)
     return Account.of(account)
 
 
@@ -59,13 +70,15 @@ def transfer_ownership(deps: Deps, caller: Caller, account: AccountItem, new_own
         raise not_found("member")
     if target.status != "active":
         raise AppError("conflict", "A deactivated member cannot become the owner; reactivate them first.")
-    if current is None or not deps.store.accounts.transfer_ownership(current_account, current, target):
+    moved = changed({"owner_user_id": current_account.owner_user_id}, {"owner_user_id": new_owner_id})
+    event = record(deps, "account.ownership_transferred", caller, account.account_id, _target(account), moved)
+    if current is None or not deps.store.accounts.transfer_ownership(current_account, current, target, event):
         raise AppError("conflict", "The account's owner or the target member changed meanwhile; try again.")
     current_account.owner_user_id = new_owner_id
     return Account.of(current_account)
 
 
-def invite_owner(deps: Deps, account: AccountItem, body: OwnerInvitationIn) -> Invitation:
+def invite_owner(deps: Deps, caller: Caller, account: AccountItem, body: OwnerInvitationIn) -> Invitation:
     """For an account left without an owner. One with an owner is transferred instead; a pending owner
     invitation is resent instead. The address may have had the lapsed invitation: it is taken over."""
     if account.owner_user_id:
@@ -75,7 +88,9 @@ def invite_owner(deps: Deps, account: AccountItem, body: OwnerInvitationIn) -> I
     if any(i.role == "owner" and not is_expired(i.expires_at, now) for i in invitations):
         raise AppError("conflict", "The owner invitation is still pending: resend it instead.")
     names = {"first_name": body.first_name, "last_name": body.last_name}
-    entry, raw = new_invitation(deps, account.account_id, body.email, "owner", [], None, names)
+    entry, raw = new_invitation(
+        deps, account.account_id, body.email, "owner", [], None, names, recorded_by=caller
+    )
     if deps.store.invitations.create_invitations([entry], now).lost:
         # The address is claimed: a member (transfer to them), a pending invitation, or a lapsed one.
         claim = deps.store.invitations.claims(account.account_id, [body.email]).get(body.email)
@@ -85,7 +100,7 @@ def invite_owner(deps: Deps, account: AccountItem, body: OwnerInvitationIn) -> I
                 "conflict", "This address is a member or invited already: transfer ownership to them."
             )
         entry, raw = new_invitation(
-            deps, account.account_id, body.email, "owner", [], None, names, claim.ref_id
+            deps, account.account_id, body.email, "owner", [], None, names, claim.ref_id, recorded_by=caller
         )
         if deps.store.invitations.create_invitations([entry], now).lost:
             raise AppError("conflict", "The address was invited meanwhile; try again.")

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from chalicelib.deps import Deps
+from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.groups import Placement, group_of, placement_problem
 from chalicelib.domain.invitations import ROLE_LABELS, SkipReason, claim_reason, screen_emails, status_of
@@ -25,12 +26,13 @@ from chalicelib.schemas.invitations import (
     InviteResults,
 )
 from chalicelib.security.links import new_link_token
+from chalicelib.services.audit import record
 from chalicelib.services.auth import live_sub_accounts
 from chalicelib.services.groups import check_manager_reach, existing_group, managed_group
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation, link_item, new_invitation_item
-from chalicelib.store.models import AccountItem, GroupItem, InvitationItem, format_time
+from chalicelib.store.models import AccountItem, AuditEventItem, GroupItem, InvitationItem, format_time
 
 RESEND_INTERVAL = timedelta(seconds=60)
 Sendable = tuple[NewInvitation, str]  # an invitation to store, and the raw token only its email carries
@@ -45,9 +47,11 @@ def new_invitation(
     inviter: Caller | None,
     details: Mapping[str, object],
     replaces: str | None = None,
+    recorded_by: Caller | None = None,
 ) -> Sendable:
     """An invitation with its link, ready to store, and the raw token that only the email will carry.
-    `details` may name `valid_days` (the invite's own validity); else INVITATION_TTL_SECONDS."""
+    `details` may name `valid_days` (the invite's own validity); else INVITATION_TTL_SECONDS. With
+    `recorded_by`, its invitation.created event is stored with it."""
     now = deps.now()
     raw, token_hash = new_link_token()
     valid_days = details.get("valid_days")
@@ -57,7 +61,23 @@ def new_invitation(
         invited_by=inviter.user_id if inviter else None, invited_by_name=inviter.name if inviter else None,
         details=details,
     )  # fmt: skip
-    return NewInvitation(invitation, link_item(token_hash, invitation), replaces), raw
+    event = created_event(deps, recorded_by, invitation) if recorded_by else None
+    return NewInvitation(invitation, link_item(token_hash, invitation), replaces, event), raw
+
+
+def invitation_target(invitation: InvitationItem) -> Target:
+    return Target("invitation", invitation.invitation_id, invitation.email)
+
+
+def created_event(deps: Deps, caller: Caller, invitation: InvitationItem) -> AuditEventItem:
+    """What the invitation gives, as the changes of invitation.created."""
+    gives = {
+        "role": invitation.role, "permissions": list(invitation.permissions) or None,
+        "sub_accounts": invitation.sub_accounts, "group_id": invitation.group_id,
+        "group_manager": invitation.group_manager,
+    }  # fmt: skip
+    target = invitation_target(invitation)
+    return record(deps, "invitation.created", caller, invitation.account_id, target, changed({}, gives))
 
 
 def validity(deps: Deps, valid_days: float | None) -> timedelta:
@@ -125,8 +145,9 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
             continue
         replaces = claim.ref_id if claim is not None else None
         created[index] = new_invitation(
-            deps, account_id, entry.email, body.role, list(body.permissions), caller, details, replaces
-        )
+            deps, account_id, entry.email, body.role, list(body.permissions), caller, details, replaces,
+            recorded_by=caller,
+        )  # fmt: skip
     written = deps.store.invitations.create_invitations([new for new, _ in created.values()], now)
     if written.group_gone:
         raise AppError("conflict", "The group was deleted meanwhile; nobody was invited.")
@@ -232,14 +253,18 @@ def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str)
     wait = invitation.last_sent_at + RESEND_INTERVAL - now
     if wait.total_seconds() > 0:
         raise rate_limited(int(wait.total_seconds()) or 1, "This invitation was sent less than a minute ago.")
-    old_hash = invitation.token_hash
+    old_hash, old_expiry = invitation.token_hash, invitation.expires_at
     raw, invitation.token_hash = new_link_token()
     invitation.last_sent_at = now
     invitation.expires_at = now + validity(deps, invitation.valid_days)  # its own period, as first sent
     invitation.send_count = int(invitation.send_count) + 1
     invitation.delivery = "sent"
     new_link = link_item(invitation.token_hash, invitation)
-    if not deps.store.invitations.resend(invitation, old_hash, new_link, now - RESEND_INTERVAL):
+    resent = {"expires_at": (format_time(old_expiry), format_time(invitation.expires_at))}
+    event = record(
+        deps, "invitation.resent", caller, account.account_id, invitation_target(invitation), resent
+    )
+    if not deps.store.invitations.resend(invitation, old_hash, new_link, now - RESEND_INTERVAL, event):
         raise AppError("conflict", "The invitation changed while resending; reload it and try again.")
     send_invitations(deps, account.name, [(NewInvitation(invitation, new_link), raw)])
     return Invitation.of(invitation, now, live_sub_accounts(account), _groups_of(deps, account, [invitation]))
@@ -250,5 +275,6 @@ def revoke(deps: Deps, caller: Caller, account_id: str, invitation_id: str) -> N
     invitation = _find(deps, caller, account_id, invitation_id)
     if invitation.role == "owner" and not caller.is_operator:
         raise AppError("forbidden", "Only an operator can revoke the owner's invitation.")
-    if not deps.store.invitations.revoke(invitation):
+    event = record(deps, "invitation.revoked", caller, account_id, invitation_target(invitation))
+    if not deps.store.invitations.revoke(invitation, event):
         raise not_found("invitation")

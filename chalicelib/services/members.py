@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from chalicelib.deps import Deps
+from chalicelib.domain.audit import EventType, Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.groups import Placement, group_of, is_custom, placement_problem
 from chalicelib.domain.paging import as_sort_text, page
 from chalicelib.domain.permissions import MemberStatus, Role, as_role, stored_grant
 from chalicelib.errors import AppError, forbidden, not_found, validation_error
 from chalicelib.schemas.members import Member, MemberListQuery, MemberPage, MemberUpdateIn
+from chalicelib.services.audit import record
 from chalicelib.services.auth import live_sub_accounts
 from chalicelib.services.groups import check_manager_reach, existing_group, managed_group
 from chalicelib.services.password_reset import send_reset_link
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
-from chalicelib.store.models import AccountItem, GroupItem, MembershipItem, UserItem, format_time
+from chalicelib.store.models import (
+    AccountItem,
+    AuditEventItem,
+    GroupItem,
+    MembershipItem,
+    UserItem,
+    format_time,
+)
 
 
 def owner_immutable() -> AppError:
@@ -101,8 +110,19 @@ def update_member(
         changes = _access_changes(deps, account, membership, body)
     changes |= body.contact_changes()
     if changes:
-        _save(deps, membership, None, guard_owner="role" in changes, **changes)
+        event = _event(deps, "member.updated", caller, membership, user, changes)
+        _save(deps, membership, None, event, guard_owner="role" in changes, **changes)
     return _member(deps, caller, account, user, membership)
+
+
+def _event(
+    deps: Deps, kind: EventType, caller: Caller, membership: MembershipItem, user: UserItem,
+    changes: dict[str, object] | None = None,
+) -> AuditEventItem:  # fmt: skip
+    """The event of a change to a member; `changes`: the attributes about to be stored."""
+    before = {name: getattr(membership, name) for name in changes or {}}
+    target = Target("member", membership.user_id, user.email)
+    return record(deps, kind, caller, membership.account_id, target, changed(before, changes or {}))
 
 
 def _access_changes(
@@ -146,14 +166,19 @@ def set_status(
     membership, user = _reachable(deps, caller, account, user_id, writes=True)
     if status == "deactivated" and user_id == caller.user_id:
         raise AppError("conflict", "You cannot deactivate yourself; ask another admin, or leave the account.")
-    _save(deps, membership, managed_group(caller), status=status)
+    kind: EventType = "member.deactivated" if status == "deactivated" else "member.reactivated"
+    event = _event(deps, kind, caller, membership, user, {"status": status})
+    _save(deps, membership, managed_group(caller), event, status=status)
     return _member(deps, caller, account, user, membership)
 
 
 def _save(
-    deps: Deps, membership: MembershipItem, in_group: str | None, guard_owner: bool = True, **changes: object
-) -> None:
-    outcome = deps.store.members.update_member(membership, in_group, guard_owner=guard_owner, **changes)
+    deps: Deps, membership: MembershipItem, in_group: str | None, event: AuditEventItem,
+    guard_owner: bool = True, **changes: object,
+) -> None:  # fmt: skip
+    outcome = deps.store.members.update_member(
+        membership, in_group, guard_owner=guard_owner, event=event, **changes
+    )
     if "group_gone" in outcome.failed:
         raise validation_error("group_id", "is not a group of this account")
     if not outcome:
@@ -166,10 +191,13 @@ def _save(
 
 def remove_member(deps: Deps, caller: Caller, account: AccountItem, user_id: str) -> None:
     membership, user = _reachable(deps, caller, account, user_id, writes=True)
-    if not deps.store.members.remove_member(membership, user.email, managed_group(caller)):
+    kind: EventType = "member.left" if user_id == caller.user_id else "member.removed"
+    event = _event(deps, kind, caller, membership, user)
+    if not deps.store.members.remove_member(membership, user.email, managed_group(caller), event):
         raise not_found("member")
 
 
 def send_password_reset(deps: Deps, caller: Caller, account: AccountItem, user_id: str) -> None:
-    _, user = _reachable(deps, caller, account, user_id, writes=True)
-    send_reset_link(deps, user.user_id, user.email)
+    membership, user = _reachable(deps, caller, account, user_id, writes=True)
+    event = _event(deps, "member.password_reset_sent", caller, membership, user)
+    send_reset_link(deps, user.user_id, user.email, event)

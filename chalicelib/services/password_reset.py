@@ -11,7 +11,7 @@ from chalicelib.errors import AppError, not_found
 from chalicelib.mail.mailer import OutgoingEmail, deliver
 from chalicelib.mail.templates import render
 from chalicelib.security.links import hash_link_token, is_link_token_shape, new_link_token
-from chalicelib.store.models import LinkItem, format_time
+from chalicelib.store.models import AuditEventItem, LinkItem, format_time
 from chalicelib.store.users import new_reset_link, reset_window
 
 log = logging.getLogger(__name__)
@@ -34,10 +34,11 @@ def request_reset(deps: Deps, email: str) -> None:
     log.info("password reset email withheld: the address's hourly limit is reached")
 
 
-def send_reset_link(deps: Deps, user_id: str, email: str) -> bool:
-    """An admin's reset for a member: not counted against the public form's limit."""
+def send_reset_link(deps: Deps, user_id: str, email: str, event: AuditEventItem | None = None) -> bool:
+    """An admin's reset for a member (its audit `event` is written with the link): not counted against the
+    public form's limit."""
     link, raw = _reset_link(deps, user_id, email)
-    deps.store.users.save_link(link)
+    deps.store.users.save_link(link, event)
     return deliver(deps.mailer, _reset_email(deps, link, raw))
 
 

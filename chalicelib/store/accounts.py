@@ -6,7 +6,7 @@ from datetime import datetime
 
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation, add_invitation
-from chalicelib.store.models import AccountItem, MembershipItem
+from chalicelib.store.models import AccountItem, AuditEventItem, MembershipItem
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
 
@@ -21,31 +21,45 @@ class AccountStore:
     def get_account(self, account_id: str) -> AccountItem | None:
         return get_item(AccountItem, keys.account(account_id))
 
-    def create_account(self, account: AccountItem, owner_invitation: NewInvitation) -> Outcome:
+    def create_account(
+        self, account: AccountItem, owner_invitation: NewInvitation, event: AuditEventItem | None = None
+    ) -> Outcome:
         """The account and its owner's invitation (with link and email claim) exist together or not at all."""
-        tx = Tx().put(account, condition=AccountItem.pk.does_not_exist())
+        tx = Tx().record(event).put(account, condition=AccountItem.pk.does_not_exist())
         add_invitation(tx, owner_invitation)
         return tx.commit()
 
-    def rename_account(self, account: AccountItem, name: str, members: list[MembershipItem]) -> None:
-        """The account and its members' copies of the name: the account with the first 99 members, then 100
-        members per transaction (each idempotent, so retrying after a partial failure converges)."""
-        first = TRANSACTION_LIMIT - 1
+    def rename_account(
+        self,
+        account: AccountItem,
+        name: str,
+        members: list[MembershipItem],
+        event: AuditEventItem | None = None,
+    ) -> None:
+        """The account (with its event) and its members' copies of the name: the account with the first 98
+        members, then 100 members per transaction (each idempotent, so a retry after a partial failure
+        converges)."""
+        first = TRANSACTION_LIMIT - 2
         tx = Tx().update(account, [AccountItem.name.set(name)], condition=AccountItem.pk.exists())
-        _rename_members(tx, members[:first], name).commit()
+        _rename_members(tx.record(event), members[:first], name).commit()
         for start in range(first, len(members), TRANSACTION_LIMIT):
             _rename_members(Tx(), members[start : start + TRANSACTION_LIMIT], name).commit()
         account.name = name
 
     def transfer_ownership(
-        self, account: AccountItem, old_owner: MembershipItem, new_owner: MembershipItem
-    ) -> Outcome:
+        self, account: AccountItem, old_owner: MembershipItem, new_owner: MembershipItem,
+        event: AuditEventItem | None = None,
+    ) -> Outcome:  # fmt: skip
         """One transaction: the account names the new owner, the old one becomes admin. Two transfers racing:
         one wins, the other finds the conditions changed."""
-        tx = Tx().update(
-            account,
-            [AccountItem.owner_user_id.set(new_owner.user_id)],
-            condition=AccountItem.owner_user_id == old_owner.user_id,
+        tx = (
+            Tx()
+            .record(event)
+            .update(
+                account,
+                [AccountItem.owner_user_id.set(new_owner.user_id)],
+                condition=AccountItem.owner_user_id == old_owner.user_id,
+            )
         )
         tx.update(
             old_owner,

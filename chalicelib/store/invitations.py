@@ -6,7 +6,7 @@ names it. So deleting an invitation always deletes (or hands over) that claim in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +17,7 @@ from chalicelib.store import keys
 from chalicelib.store.groups import GROUP_GONE, count_changes
 from chalicelib.store.models import (
     AccountItem,
+    AuditEventItem,
     EmailClaimItem,
     GroupItem,
     InvitationItem,
@@ -32,9 +33,11 @@ from chalicelib.store.tx import Outcome, Tx
 
 # 4 items per invitation (invitation, link, claim, and the expired invitation a claim may replace):
 # 25 invitations fill a 100-item transaction.
-INVITATIONS_PER_TRANSACTION = 25
-# 3 items per expired invitation (invitation, link, claim): 33 fill a transaction.
-PURGED_PER_TRANSACTION = 33
+# Up to 5 items per invitation (claim, invitation, link, its audit event, an expired one it replaces) and one
+# for the group's count: 19 fill a transaction.
+INVITATIONS_PER_TRANSACTION = 19
+# 4 items per expired invitation (invitation, link, claim, its audit event), and up to one count per group.
+PURGED_PER_TRANSACTION = 20
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class NewInvitation:
     invitation: InvitationItem
     link: LinkItem
     replaces: str | None = None  # id of an expired invitation whose claim this one takes over
+    event: AuditEventItem | None = None  # its invitation.created, written with it
 
 
 def new_invitation_item(
@@ -111,6 +115,7 @@ def add_invitation(tx: Tx, entry: NewInvitation, now: datetime | None = None) ->
     tx.put(claim, condition=free, label=inv.email)
     tx.put(inv, condition=InvitationItem.pk.does_not_exist(), label=inv.email)
     tx.put(entry.link, condition=LinkItem.pk.does_not_exist(), label=inv.email)
+    tx.record(entry.event)
 
 
 class InvitationStore:
@@ -156,15 +161,20 @@ class InvitationStore:
             ).commit()
 
     def resend(
-        self, invitation: InvitationItem, old_hash: str, new_link: LinkItem, not_sent_since: datetime
-    ) -> Outcome:
+        self, invitation: InvitationItem, old_hash: str, new_link: LinkItem, not_sent_since: datetime,
+        event: AuditEventItem | None = None,
+    ) -> Outcome:  # fmt: skip
         """Stores the invitation as the caller changed it (new token hash, expiry, count) with its new link,
         in one transaction; fails if it was resent, revoked or accepted meanwhile."""
         set_expiry_keys(invitation)
-        tx = Tx().put(
-            invitation,
-            condition=(InvitationItem.token_hash == old_hash)
-            & (InvitationItem.last_sent_at <= not_sent_since),
+        tx = (
+            Tx()
+            .record(event)
+            .put(
+                invitation,
+                condition=(InvitationItem.token_hash == old_hash)
+                & (InvitationItem.last_sent_at <= not_sent_since),
+            )
         )
         tx.delete(LinkItem(*keys.link(old_hash)))
         tx.put(new_link, condition=LinkItem.pk.does_not_exist())
@@ -175,8 +185,8 @@ class InvitationStore:
         )
         return tx.commit()
 
-    def revoke(self, invitation: InvitationItem) -> Outcome:
-        tx = Tx().delete(invitation, condition=InvitationItem.pk.exists())
+    def revoke(self, invitation: InvitationItem, event: AuditEventItem | None = None) -> Outcome:
+        tx = Tx().record(event).delete(invitation, condition=InvitationItem.pk.exists())
         tx.delete(LinkItem(*keys.link(invitation.token_hash)))
         tx.delete(
             EmailClaimItem(*keys.email_claim(invitation.account_id, invitation.email)),
@@ -217,15 +227,20 @@ class InvitationStore:
         now: datetime,
         new_user: tuple[UserItem, LoginItem] | None,
         existing_user_id: str | None,
+        event: AuditEventItem | None = None,
     ) -> Outcome:
         """Uses the invitation exactly once. Failure labels: "used" (accepted, revoked, resent or expired
         meanwhile), "already_member", "owner_taken", "email_taken" (a login was created meanwhile)."""
         account_id, email, user_id = invitation.account_id, invitation.email, membership.user_id
-        tx = Tx().delete(
-            invitation,
-            condition=(InvitationItem.token_hash == invitation.token_hash)
-            & (InvitationItem.expires_at > now),
-            label="used",
+        tx = (
+            Tx()
+            .record(event)
+            .delete(
+                invitation,
+                condition=(InvitationItem.token_hash == invitation.token_hash)
+                & (InvitationItem.expires_at > now),
+                label="used",
+            )
         )
         tx.delete(LinkItem(*keys.link(invitation.token_hash)))
         tx.put(
@@ -273,22 +288,29 @@ class InvitationStore:
             found.extend(item for item in expired if isinstance(item, InvitationItem))
         return found
 
-    def delete_expired(self, invitations: list[InvitationItem], now: datetime) -> int:
-        """Deletes expired invitations with their links and claims, 33 to a transaction; a chunk that a
-        concurrent resend or accept cancels is retried one invitation at a time. Returns how many went."""
+    def delete_expired(
+        self, invitations: list[InvitationItem], now: datetime,
+        event_of: Callable[[InvitationItem], AuditEventItem] | None = None,
+    ) -> int:  # fmt: skip
+        """Deletes expired invitations with their links and claims (and, with `event_of`, records each
+        expiry), 20 to a transaction; a chunk that a concurrent resend or accept cancels is retried one
+        invitation at a time. Returns how many went."""
         deleted = 0
         for start in range(0, len(invitations), PURGED_PER_TRANSACTION):
             chunk = invitations[start : start + PURGED_PER_TRANSACTION]
-            if _delete_expired(chunk, now):
+            if _delete_expired(chunk, now, event_of):
                 deleted += len(chunk)
             elif len(chunk) > 1:
-                deleted += sum(bool(_delete_expired([one], now)) for one in chunk)
+                deleted += sum(bool(_delete_expired([one], now, event_of)) for one in chunk)
         return deleted
 
 
-def _delete_expired(chunk: list[InvitationItem], now: datetime) -> Outcome:
+def _delete_expired(
+    chunk: list[InvitationItem], now: datetime, event_of: Callable[[InvitationItem], AuditEventItem] | None
+) -> Outcome:
     tx = Tx()
     for invitation in chunk:
+        tx.record(event_of(invitation) if event_of else None)
         tx.delete(
             InvitationItem(*keys.invitation(invitation.account_id, invitation.invitation_id)),
             condition=InvitationItem.expires_at <= now,

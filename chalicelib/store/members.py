@@ -8,7 +8,7 @@ from datetime import datetime
 from chalicelib.domain.permissions import MemberStatus, Role
 from chalicelib.store import keys
 from chalicelib.store.groups import count_changes
-from chalicelib.store.models import AccountItem, EmailClaimItem, MembershipItem, UserItem
+from chalicelib.store.models import AccountItem, AuditEventItem, EmailClaimItem, MembershipItem, UserItem
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
 
@@ -52,7 +52,7 @@ class MemberStore:
 
     def update_member(
         self, membership: MembershipItem, in_group: str | None = None, guard_owner: bool = True,
-        **changes: object,
+        event: AuditEventItem | None = None, **changes: object,
     ) -> Outcome:  # fmt: skip
         """Set role, permissions, status, scope, group or contact details (None removes the attribute),
         unless the member left, or (`guard_owner`) became the owner meanwhile, or (`in_group`, a manager's
@@ -74,7 +74,7 @@ class MemberStore:
                 if membership.group_id
                 else MembershipItem.group_id.does_not_exist()
             )
-        tx = Tx().update(membership, actions, condition=unchanged, label="changed")
+        tx = Tx().record(event).update(membership, actions, condition=unchanged, label="changed")
         if "group_id" in changes and changes["group_id"] != membership.group_id:
             moved = [
                 (membership.group_id, "member_count", -1),
@@ -83,13 +83,16 @@ class MemberStore:
             count_changes(tx, membership.account_id, moved)
         return tx.commit()
 
-    def remove_member(self, membership: MembershipItem, email: str, in_group: str | None = None) -> Outcome:
+    def remove_member(
+        self, membership: MembershipItem, email: str, in_group: str | None = None,
+        event: AuditEventItem | None = None,
+    ) -> Outcome:  # fmt: skip
         """Membership, the email claim and the counts go together; never the owner's, and with `in_group`
         (a group manager's removal) only while the member is still in that group."""
         unchanged = MembershipItem.pk.exists() & (MembershipItem.role != "owner")
         if in_group is not None:
             unchanged &= MembershipItem.group_id == in_group
-        tx = Tx().delete(membership, condition=unchanged)
+        tx = Tx().record(event).delete(membership, condition=unchanged)
         tx.delete(
             EmailClaimItem(*keys.email_claim(membership.account_id, email)),
             condition=EmailClaimItem.ref_id == membership.user_id,

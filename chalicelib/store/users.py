@@ -221,8 +221,9 @@ class UserStore:
         tx = _new_password(Tx(), user.email, user.user_id, password_hash, unchanged, "changed")
         return tx.delete(LoginFailuresItem(*keys.login_failures(user.email))).commit()
 
-    def save_link(self, link: LinkItem) -> None:
-        Tx().put(link).commit()
+    def save_link(self, link: LinkItem, event: Item | None = None) -> None:
+        """A one-time link, with the audit event of an admin's reset when there is one."""
+        Tx().record(event).put(link).commit()
 
     def save_counted_reset_link(
         self, link: LinkItem, login: LoginItem, counted: FailureWindow, previous: FailureWindow | None

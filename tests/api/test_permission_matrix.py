@@ -55,6 +55,7 @@ MATRIX = [
     ("GET", "/accounts/{account_id}/groups/{group_id}", "user_management", None),
     ("PATCH", "/accounts/{account_id}/groups/{group_id}", "user_management", {"description": "Changed"}),
     ("DELETE", "/accounts/{account_id}/groups/{group_id}", "user_management", None),
+    ("GET", "/accounts/{account_id}/audit-events", "user_management", None),
 ]
 ACTORS = [
     "owner",
@@ -97,6 +98,7 @@ MANAGER_OUTSIDE_THEIR_GROUP = {
     ("GET", "/accounts/{account_id}/groups/{group_id}"): "404",
     ("PATCH", "/accounts/{account_id}/groups/{group_id}"): "403",
     ("DELETE", "/accounts/{account_id}/groups/{group_id}"): "403",
+    ("GET", "/accounts/{account_id}/audit-events"): "403",  # the account's log is user_management's
 }
 
 

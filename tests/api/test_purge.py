@@ -77,6 +77,12 @@ def test_the_operator_cli_creates_a_table_like_the_templates(aws, capsys, monkey
     assert "created portal-access-dev" in capsys.readouterr().out
     client = boto3.client("dynamodb", region_name="us-east-1")
     table = client.describe_table(TableName="portal-access-dev")["Table"]
-    assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} == {"gsi1", "gsi2"}
+    assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} == {
+        "gsi1",
+        "gsi2",
+        "gsi3",
+        "gsi4",
+        "gsi5",
+    }
     ttl = client.describe_time_to_live(TableName="portal-access-dev")["TimeToLiveDescription"]
     assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "ttl")

@@ -130,7 +130,9 @@ class FakeAccounts:
         found = {m.user_id: m for m in self.t.of(MembershipItem) if m.account_id == account_id}
         return self.get_account(account_id), {uid: found[uid] for uid in user_ids if uid in found}
 
-    def transfer_ownership(self, account: AccountItem, old: MembershipItem, new: MembershipItem) -> Outcome:
+    def transfer_ownership(
+        self, account: AccountItem, old: MembershipItem, new: MembershipItem, event: Item | None = None
+    ) -> Outcome:
         stored = self.get_account(account.account_id)
         if stored is None or stored.owner_user_id != old.user_id or old.role != "owner":
             return failed("conflict")
@@ -139,7 +141,7 @@ class FakeAccounts:
         stored.owner_user_id = new.user_id
         old.role, old.permissions = "admin", []
         new.role, new.permissions = "owner", []
-        return OK
+        return committed(self.t, event)
 
 
 class FakeMembers:
@@ -161,7 +163,7 @@ class FakeMembers:
 
     def update_member(
         self, membership: MembershipItem, in_group: str | None = None, guard_owner: bool = True,
-        **changes: object,
+        event: Item | None = None, **changes: object,
     ) -> Outcome:  # fmt: skip
         stored = self.get_membership(membership.account_id, membership.user_id)
         owner_changed = guard_owner and stored is not None and stored.role == "owner"
@@ -170,9 +172,11 @@ class FakeMembers:
         for name, value in changes.items():
             setattr(stored, name, value)
             setattr(membership, name, value)
-        return OK
+        return committed(self.t, event)
 
-    def remove_member(self, membership: MembershipItem, email: str, in_group: str | None = None) -> Outcome:
+    def remove_member(
+        self, membership: MembershipItem, email: str, in_group: str | None = None, event: Item | None = None
+    ) -> Outcome:
         stored = self.get_membership(membership.account_id, membership.user_id)
         if stored is None or stored.role == "owner" or (in_group is not None and stored.group_id != in_group):
             return failed("conflict")
@@ -183,7 +187,7 @@ class FakeMembers:
         account = FakeAccounts(self.t).get_account(membership.account_id)
         if account is not None:
             account.member_count = int(account.member_count) - 1
-        return OK
+        return committed(self.t, event)
 
 
 class FakeInvitations:
@@ -214,6 +218,7 @@ class FakeInvitations:
             self.t.put(claim_item(inv.account_id, inv.email, "invitation", inv.invitation_id, inv.expires_at))
             self.t.put(inv)
             self.t.put(entry.link)
+            committed(self.t, entry.event)
         return Written(lost)
 
     def invitations_of(self, account_id: str) -> list[InvitationItem]:
