@@ -87,7 +87,6 @@ def accept(deps: Deps, claims: TokenClaims | None, body: AcceptIn) -> AcceptOut:
     membership = new_membership_item(
         account.account_id,
         user.user_id,
-        account.name,
         as_role(invitation.role),
         list(invitation.permissions),
         now,

@@ -36,7 +36,9 @@ def get_account(account: AccountItem) -> Account:
 
 
 def rename_account(deps: Deps, account: AccountItem, name: str) -> Account:
-    deps.store.accounts.rename_account(account, name, deps.store.members.members_of(account.account_id))
+    """One conditional write: memberships hold no copy of the name, so it shows everywhere at once."""
+    if not deps.store.accounts.rename_account(account, name):
+        raise not_found("account")
     return Account.of(account)
 
 

@@ -69,14 +69,17 @@ def me(deps: Deps, user: UserItem) -> MeOut:
 
 
 def _account_refs(deps: Deps, memberships: list[MembershipItem]) -> list[AccountRef]:
-    """The accounts to choose from, with the sub-accounts each reaches. Names are read only for members
-    whose scope is a list (one BatchGetItem for all of them); a deleted sub-account is not found."""
-    scoped = [m for m in memberships if m.status == "active" and not is_unlimited(m)]
+    """The accounts to choose from, named as their account items name them now, with the sub-accounts each
+    reaches (for members whose scope is a list): one BatchGetItem for all of them. An account or
+    sub-account deleted meanwhile is not found."""
+    active = [m for m in memberships if m.status == "active"]
+    scoped = [m for m in active if not is_unlimited(m)]
     wanted = [keys.sub_account(m.account_id, sid) for m in scoped for sid in m.sub_accounts or []]
+    accounts, sub_accounts = deps.store.accounts.named([m.account_id for m in active], wanted)
     reachable: dict[str, list[SubAccountItem]] = {}
-    for item in deps.store.sub_accounts.named(wanted) if wanted else []:
+    for item in sub_accounts:
         reachable.setdefault(item.account_id, []).append(item)
-    return account_refs(memberships, reachable)
+    return account_refs(active, {aid: account.name for aid, account in accounts.items()}, reachable)
 
 
 def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:

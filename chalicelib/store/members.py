@@ -13,7 +13,7 @@ from chalicelib.store.tx import Outcome, Tx
 
 
 def new_membership_item(
-    account_id: str, user_id: str, account_name: str, role: Role, permissions: list[str], joined_at: datetime,
+    account_id: str, user_id: str, role: Role, permissions: list[str], joined_at: datetime,
     invited_by: str | None = None, status: MemberStatus = "active", sub_accounts: list[str] | None = None,
     group_id: str | None = None, group_manager: bool | None = None,
 ) -> MembershipItem:  # fmt: skip
@@ -21,7 +21,7 @@ def new_membership_item(
     gsi1pk, gsi1sk = keys.membership_gsi1(account_id, user_id)
     return MembershipItem(
         *keys.membership(account_id, user_id), gsi1pk=gsi1pk, gsi1sk=gsi1sk, account_id=account_id,
-        user_id=user_id, account_name=account_name, role=role, permissions=permissions, status=status,
+        user_id=user_id, role=role, permissions=permissions, status=status,
         joined_at=joined_at, invited_by=invited_by, sub_accounts=sub_accounts, group_id=group_id,
         group_manager=group_manager,
     )  # fmt: skip

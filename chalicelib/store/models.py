@@ -158,11 +158,14 @@ class LoginFailuresItem(Item, discriminator="login_failures"):
 
 
 class MembershipItem(Item, discriminator="membership"):
-    """ACCOUNT#<account_id> / MEMBER#<user_id>, gsi1 USER#<user_id> / MEMBER#<account_id>."""
+    """ACCOUNT#<account_id> / MEMBER#<user_id>, gsi1 USER#<user_id> / MEMBER#<account_id>.
+
+    Keeps no copy of the account's name (read from the account where shown, so a rename is one write);
+    memberships stored with an old `account_name` attribute still load: PynamoDB skips unknown attributes.
+    """
 
     account_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
-    account_name = UnicodeAttribute()  # copied so login lists accounts without reading each one
     role = UnicodeAttribute()
     permissions = string_list(default=list)
     status = UnicodeAttribute(default="active")

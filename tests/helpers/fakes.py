@@ -361,7 +361,7 @@ class FakeWorld:
         for item in (user, login, claim_item(account_id, email, "member", user_id, None)):
             self.table.put(item)
         self.table.put(
-            new_membership_item(account_id, user_id, account.name, role, list(permissions), self.deps.now(),
+            new_membership_item(account_id, user_id, role, list(permissions), self.deps.now(),
                                 status=status)
         )  # fmt: skip
         account.member_count = int(account.member_count) + 1

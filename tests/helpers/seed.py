@@ -53,7 +53,6 @@ def seed_member(
     membership = new_membership_item(
         account_id,
         user_id,
-        account.name,
         role,
         list(permissions),
         deps.now(),
