@@ -57,7 +57,8 @@ def update_account(call: Call, account_id: str) -> Account:
 )
 def transfer_ownership(call: Call, account_id: str) -> Account:
     """Make another active member the owner; the old owner becomes admin (owner or operator)."""
-    return accounts.transfer_ownership(call.deps, call.caller, call.account, call.body.user_id)
+    own = call.session.membership  # the owner's, read while authorizing (none for the operator)
+    return accounts.transfer_ownership(call.deps, call.caller, call.account, call.body.user_id, own)
 
 
 @endpoint(

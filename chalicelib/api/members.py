@@ -33,7 +33,7 @@ def list_members(call: Call, account_id: str) -> MemberPage:
 @endpoint(bp, "GET", ONE, access=MANAGE_GROUP_OR_SELF, returns=Member, errors=(404,))
 def get_member(call: Call, account_id: str, user_id: str) -> Member:
     """One member; anyone may read themselves."""
-    return members.get_member(call.deps, call.caller, call.account, user_id)
+    return members.get_member(call.deps, call.caller, call.account, user_id, call.session)
 
 
 @endpoint(bp, "PATCH", ONE, access=MANAGE, body=MemberUpdateIn, returns=Member, errors=(404, 409))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalicelib.deps import Deps
 from chalicelib.domain.invitations import is_expired
+from chalicelib.domain.lockout import FailureWindow
 from chalicelib.domain.permissions import as_role
 from chalicelib.domain.profile import NAME_FIELDS, PROFILE_FIELDS
 from chalicelib.errors import AppError, not_found, validation_error
@@ -48,20 +49,20 @@ def _open_link(deps: Deps, token: str, claims: TokenClaims | None = None) -> tup
     return link, caller
 
 
-Opened = tuple[InvitationItem, LoginItem | None, AccountItem, GroupItem | None]
+Opened = tuple[InvitationItem, LoginItem | None, AccountItem, GroupItem | None, FailureWindow | None]
 
 
 def _open(deps: Deps, link: LinkItem, token: str) -> Opened:
-    invitation, login, account, group = deps.store.invitations.invitation_context(link)
+    invitation, login, account, group, failures = deps.store.invitations.invitation_context(link)
     if invitation is None or account is None or invitation.token_hash != hash_link_token(token):
         raise not_found("invitation")
     if is_expired(invitation.expires_at, deps.now()):
         raise AppError("invitation_expired", "This invitation has expired; ask for a new one.")
-    return invitation, login, account, group
+    return invitation, login, account, group, failures
 
 
 def lookup(deps: Deps, token: str) -> LookupOut:
-    invitation, login, account, _ = _open(deps, _open_link(deps, token)[0], token)
+    invitation, login, account, _, _ = _open(deps, _open_link(deps, token)[0], token)
     return LookupOut(
         email=invitation.email,
         account_name=account.name,
@@ -76,10 +77,10 @@ def accept(deps: Deps, claims: TokenClaims | None, body: AcceptIn) -> AcceptOut:
     link, caller = _open_link(deps, body.token, claims)
     if caller is not None and caller.email != link.email:
         raise AppError("email_mismatch", "This invitation is for another email address.")
-    invitation, login, account, group = _open(deps, link, body.token)
+    invitation, login, account, group, failures = _open(deps, link, body.token)
     now = deps.now()
     if login is not None:
-        user, version = _existing_user(deps, caller, login, body)
+        user, version = _existing_user(deps, caller, (login, failures), body)
         new_user = None
     else:
         new_user = _new_user(deps, invitation, body)
@@ -114,14 +115,18 @@ def accept(deps: Deps, claims: TokenClaims | None, body: AcceptIn) -> AcceptOut:
 
 
 def _existing_user(
-    deps: Deps, caller: UserItem | None, login: LoginItem, body: AcceptIn
+    deps: Deps, caller: UserItem | None, state: tuple[LoginItem, FailureWindow | None], body: AcceptIn
 ) -> tuple[UserItem, int]:
-    """An existing login accepts with its Bearer token or its password; the invitation stays usable if not."""
+    """An existing login accepts with its Bearer token or its password; the invitation stays usable if not.
+    The login and its failures came with the invitation's read: not read again."""
     if caller is not None:
         return caller, int(caller.token_version)
     if body.password is None:
         raise AppError("invalid_credentials", "This email already has a login: accept with its password.")
-    verified = verify_credentials(deps, login.email, body.password, clear=False)  # accepting clears it
+    login = state[0]
+    verified = verify_credentials(
+        deps, login.email, body.password, clear=False, state=state
+    )  # accepting clears it
     user = deps.store.users.get_user(verified.user_id)
     if user is None:
         raise not_found("invitation")

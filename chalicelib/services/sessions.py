@@ -13,15 +13,19 @@ from chalicelib.store import keys
 from chalicelib.store.models import LoginItem, MembershipItem, SubAccountItem, UserItem
 
 BAD_CREDENTIALS = "The email or password is not correct."
+LoginState = tuple[LoginItem | None, FailureWindow | None]  # an email's login and its failed logins
 
 
-def verify_credentials(deps: Deps, email: str, password: str, *, clear: bool = True) -> LoginItem:
+def verify_credentials(
+    deps: Deps, email: str, password: str, *, clear: bool = True, state: LoginState | None = None
+) -> LoginItem:
     """The login when the password is right. Unknown email and wrong password answer alike, after the
     same argon2 work, and both count towards the email's lockout. Each check is counted before it is made
     (an atomic reservation), so at most MAX_FAILURES passwords are ever checked per window, under any burst.
-    A right password clears the window (`clear=False`: the caller clears it with its own write)."""
+    A right password clears the window (`clear=False`: the caller clears it with its own write). `state`:
+    the login and failures as the caller read them already (with its own read), else read here."""
     now = deps.now()
-    login_item, failures = deps.store.users.login_state(email)
+    login_item, failures = state if state is not None else deps.store.users.login_state(email)
     wait = retry_after_seconds(failures, now)
     if wait is None and not deps.store.users.reserve_login_attempt(email, now, failures):
         wait = (
@@ -83,6 +87,9 @@ def _account_refs(deps: Deps, memberships: list[MembershipItem]) -> list[Account
 
 
 def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:
+    """No change is no write: the user authorization read is the answer."""
+    if not changes:
+        return User.of(user)
     return User.of(deps.store.users.update_profile(user.user_id, changes))
 
 

@@ -69,11 +69,7 @@ class AccountStore:
         )
         return tx.commit()
 
-    def account_and_memberships(
-        self, account_id: str, user_ids: list[str]
-    ) -> tuple[AccountItem | None, dict[str, MembershipItem]]:
-        """The account and some of its memberships in one BatchGetItem."""
-        found = get_items([keys.account(account_id)] + [keys.membership(account_id, uid) for uid in user_ids])
-        account = found.get(keys.account(account_id))
-        memberships = {item.user_id: item for item in found.values() if isinstance(item, MembershipItem)}
-        return (account if isinstance(account, AccountItem) else None), memberships
+    def memberships(self, account_id: str, user_ids: list[str]) -> dict[str, MembershipItem]:
+        """Some of an account's memberships, by user id, in one BatchGetItem."""
+        found = get_items(keys.membership(account_id, uid) for uid in user_ids)
+        return {item.user_id: item for item in found.values() if isinstance(item, MembershipItem)}

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from pynamodb.expressions.update import Action
 
+from chalicelib.domain.lockout import FailureWindow
 from chalicelib.domain.permissions import Role
 from chalicelib.store import keys
 from chalicelib.store.groups import GROUP_GONE, count_changes
@@ -29,6 +30,12 @@ from chalicelib.store.models import (
 )
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
+from chalicelib.store.users import failure_window
+
+# An invitation, the login of its email, its account and custom group, and that email's failed logins.
+InvitationContext = tuple[
+    InvitationItem | None, LoginItem | None, AccountItem | None, GroupItem | None, FailureWindow | None
+]
 
 # 4 items per invitation (invitation, link, claim, and the expired invitation a claim may replace):
 # 25 invitations fill a 100-item transaction.
@@ -185,15 +192,14 @@ class InvitationStore:
         count_changes(tx, invitation.account_id, [(invitation.group_id, "invitation_count", -1)])
         return tx.commit()
 
-    def invitation_context(
-        self, link: LinkItem
-    ) -> tuple[InvitationItem | None, LoginItem | None, AccountItem | None, GroupItem | None]:
+    def invitation_context(self, link: LinkItem) -> InvitationContext:
         """What accepting or looking up a link needs, in one BatchGetItem (with the invitation's custom
-        group, which its link names)."""
+        group, which its link names, and the email's failed logins, for accepting with a password)."""
         account_id, invitation_id = link.account_id or "", link.invitation_id or ""
         wanted = [
             keys.invitation(account_id, invitation_id),
             keys.login(link.email),
+            keys.login_failures(link.email),
             keys.account(account_id),
         ]
         if link.group_id:
@@ -208,6 +214,7 @@ class InvitationStore:
             login if isinstance(login, LoginItem) else None,
             account if isinstance(account, AccountItem) else None,
             group if isinstance(group, GroupItem) else None,
+            failure_window(found, link.email),
         )
 
     def accept(

@@ -44,6 +44,14 @@ def reset_window(login: LoginItem) -> FailureWindow | None:
     return FailureWindow(int(login.reset_count or 0), login.reset_window_started_at)
 
 
+def failure_window(found: dict[Key, Item], email: str) -> FailureWindow | None:
+    """The failed logins of an email in a batch read that asked for `keys.login_failures(email)`."""
+    failures = found.get(keys.login_failures(email))
+    if not isinstance(failures, LoginFailuresItem):
+        return None
+    return FailureWindow(int(failures.failure_count), failures.window_started_at)
+
+
 def new_user_items(
     user_id: str, email: str, password_hash: str, profile: dict[str, Any], now: datetime
 ) -> tuple[UserItem, LoginItem]:
@@ -85,11 +93,7 @@ class UserStore:
         """The login for an email and its recent failures, in one BatchGetItem."""
         found = get_items([keys.login(email), keys.login_failures(email)])
         login = found.get(keys.login(email))
-        failures = found.get(keys.login_failures(email))
-        window = None
-        if isinstance(failures, LoginFailuresItem):
-            window = FailureWindow(int(failures.failure_count), failures.window_started_at)
-        return login if isinstance(login, LoginItem) else None, window
+        return login if isinstance(login, LoginItem) else None, failure_window(found, email)
 
     def reserve_login_attempt(self, email: str, now: datetime, known: FailureWindow | None) -> bool:
         """Count a password check before it is made, atomically: in the current window while it has room
@@ -202,6 +206,7 @@ class UserStore:
         tx.commit()
 
     def update_profile(self, user_id: str, changes: dict[str, Any]) -> UserItem:
+        """Set (or, for None, remove) profile fields; the user as written (UpdateItem returns it)."""
         pk, sk = keys.user(user_id)
         user = UserItem(pk, sk)
         attributes = UserItem.get_attributes()
@@ -209,10 +214,8 @@ class UserStore:
             attributes[name].remove() if value is None else attributes[name].set(value)
             for name, value in changes.items()
         ]
-        if actions:
-            Tx().update(user, actions, condition=UserItem.pk.exists()).commit()
-            return user
-        return self.get_user(user_id) or user
+        Tx().update(user, actions, condition=UserItem.pk.exists()).commit()
+        return user
 
     def change_password(self, user: UserItem, password_hash: str) -> Outcome:
         """New hash and a bumped token version, atomically, and the address's failure window cleared. Two

@@ -3,7 +3,7 @@ brings what the route reads first, so reading an account costs one call and acce
 
 from __future__ import annotations
 
-from tests.helpers import DynamoCalls, invite, latest_link, onboard, pending_acceptance
+from tests.helpers import PASSWORD, DynamoCalls, invite, join, latest_link, onboard, pending_acceptance
 
 
 def test_reading_an_account_is_the_authorization_read_alone(api):
@@ -50,3 +50,69 @@ def test_a_revoked_bearer_token_is_refused_before_the_link_is_judged(api):
     for token in (latest_link("designer@example.com"), "no-such-link-" + "x" * 30):
         reply = api.post("/invitations/accept", {"token": token}, token=designer.token)
         assert (reply.status, reply.code) == (401, "unauthenticated")
+
+
+def test_accepting_as_an_existing_user_with_a_password_reads_each_item_once(api):
+    account_id, owner = onboard(api)
+    onboard(api, "Other", "designer@example.com")
+    invite(api, account_id, owner.token, ["designer@example.com"])
+    body = {"token": latest_link("designer@example.com"), "password": PASSWORD}
+    with DynamoCalls() as calls:
+        reply = api.post("/invitations/accept", body)
+    assert reply.status == 201 and reply.body["account_id"] == account_id
+    assert calls.read_twice == []
+    # The link, then the invitation with the login and its failures, the lockout reservation (made before
+    # the password is checked), the user the login names, the accepting transaction. Not yet the issue's
+    # <= 3: that needs the user's id before the second read and no separate reservation (see README).
+    assert calls.operations == ["GetItem", "BatchGetItem", "UpdateItem", "GetItem", "TransactWriteItems"]
+
+
+def test_reading_oneself_as_a_member_is_the_authorization_read_alone(api):
+    account_id, owner = onboard(api)
+    member = join(api, account_id, owner.token, "ann@example.com")
+    with DynamoCalls() as calls:
+        reply = api.get(f"/accounts/{account_id}/members/{member.user_id}", token=member.token)
+    assert reply.status == 200 and reply.body["user_id"] == member.user_id
+    assert calls.operations == ["BatchGetItem"]
+
+
+def test_transferring_ownership_reads_only_the_target_after_authorizing(api):
+    account_id, owner = onboard(api)
+    member = join(api, account_id, owner.token, "ann@example.com")
+    with DynamoCalls() as calls:
+        reply = api.post(f"/accounts/{account_id}/ownership", {"user_id": member.user_id}, token=owner.token)
+    assert reply.status == 200 and reply.body["owner_user_id"] == member.user_id
+    assert calls.read_twice == []
+    assert calls.operations == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
+
+
+def test_transferring_ownership_as_the_operator_reads_each_item_once(api):
+    account_id, owner = onboard(api)
+    member = join(api, account_id, owner.token, "ann@example.com")
+    with DynamoCalls() as calls:
+        reply = api.post(f"/accounts/{account_id}/ownership", {"user_id": member.user_id}, operator=True)
+    assert reply.status == 200 and reply.body["owner_user_id"] == member.user_id
+    assert calls.read_twice == []
+    assert len(calls.operations) <= 3, calls.operations
+
+
+def test_an_empty_profile_change_is_the_authorization_read_alone(api):
+    _, owner = onboard(api)
+    with DynamoCalls() as calls:
+        reply = api.patch("/me", {}, token=owner.token)
+    assert reply.status == 200 and reply.body["user_id"] == owner.user_id
+    assert calls.operations == ["BatchGetItem"]
+
+
+def test_a_login_after_failures_is_no_longer_than_a_first_one(api):
+    _, owner = onboard(api)
+    with DynamoCalls() as first:
+        assert api.post("/auth/login", {"email": owner.email, "password": PASSWORD}).status == 200
+    for _ in range(2):
+        assert api.post("/auth/login", {"email": owner.email, "password": "wrong password"}).status == 401
+    with DynamoCalls() as calls:
+        reply = api.post("/auth/login", {"email": owner.email, "password": PASSWORD})
+    assert reply.status == 200
+    assert calls.read_twice == []
+    assert calls.operations == first.operations
+    assert "DeleteItem" not in calls.operations and len(calls.operations) <= 5, calls.operations

@@ -117,11 +117,9 @@ class FakeAccounts:
     def get_account(self, account_id: str) -> AccountItem | None:
         return next((a for a in self.t.of(AccountItem) if a.account_id == account_id), None)
 
-    def account_and_memberships(
-        self, account_id: str, user_ids: list[str]
-    ) -> tuple[AccountItem | None, dict[str, MembershipItem]]:
+    def memberships(self, account_id: str, user_ids: list[str]) -> dict[str, MembershipItem]:
         found = {m.user_id: m for m in self.t.of(MembershipItem) if m.account_id == account_id}
-        return self.get_account(account_id), {uid: found[uid] for uid in user_ids if uid in found}
+        return {uid: found[uid] for uid in user_ids if uid in found}
 
     def transfer_ownership(self, account: AccountItem, old: MembershipItem, new: MembershipItem) -> Outcome:
         stored = self.get_account(account.account_id)
