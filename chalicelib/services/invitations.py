@@ -45,9 +45,11 @@ def new_invitation(
     inviter: Caller | None,
     details: Mapping[str, object],
     replaces: str | None = None,
+    login_user_id: str | None = None,
 ) -> Sendable:
     """An invitation with its link, ready to store, and the raw token that only the email will carry.
-    `details` may name `valid_days` (the invite's own validity); else INVITATION_TTL_SECONDS."""
+    `details` may name `valid_days` (the invite's own validity); else INVITATION_TTL_SECONDS.
+    `login_user_id`: the user of the email's login, if it had one when read (noted on the link)."""
     now = deps.now()
     raw, token_hash = new_link_token()
     valid_days = details.get("valid_days")
@@ -57,7 +59,7 @@ def new_invitation(
         invited_by=inviter.user_id if inviter else None, invited_by_name=inviter.name if inviter else None,
         details=details,
     )  # fmt: skip
-    return NewInvitation(invitation, link_item(token_hash, invitation), replaces), raw
+    return NewInvitation(invitation, link_item(token_hash, invitation, login_user_id), replaces), raw
 
 
 def validity(deps: Deps, valid_days: float | None) -> timedelta:
@@ -109,7 +111,9 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     now = deps.now()
     account_id = account.account_id
     screened = screen_emails(body.emails)
-    claims = deps.store.invitations.claims(account_id, [s.email for s in screened if s.reason is None])
+    claims, logins = deps.store.invitations.claims_and_logins(
+        account_id, [s.email for s in screened if s.reason is None]
+    )
     details: dict[str, object] = {
         "message": body.message, "sub_accounts": scope, "valid_days": body.expires_in_days, **profile_of(body)
     }  # fmt: skip
@@ -125,8 +129,9 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
             continue
         replaces = claim.ref_id if claim is not None else None
         created[index] = new_invitation(
-            deps, account_id, entry.email, body.role, list(body.permissions), caller, details, replaces
-        )
+            deps, account_id, entry.email, body.role, list(body.permissions), caller, details, replaces,
+            logins.get(entry.email),
+        )  # fmt: skip
     written = deps.store.invitations.create_invitations([new for new, _ in created.values()], now)
     if written.group_gone:
         raise AppError("conflict", "The group was deleted meanwhile; nobody was invited.")

@@ -13,19 +13,15 @@ from chalicelib.store import keys
 from chalicelib.store.models import LoginItem, MembershipItem, SubAccountItem, UserItem
 
 BAD_CREDENTIALS = "The email or password is not correct."
-LoginState = tuple[LoginItem | None, FailureWindow | None]  # an email's login and its failed logins
 
 
-def verify_credentials(
-    deps: Deps, email: str, password: str, *, clear: bool = True, state: LoginState | None = None
-) -> LoginItem:
+def verify_credentials(deps: Deps, email: str, password: str, *, clear: bool = True) -> LoginItem:
     """The login when the password is right. Unknown email and wrong password answer alike, after the
     same argon2 work, and both count towards the email's lockout. Each check is counted before it is made
     (an atomic reservation), so at most MAX_FAILURES passwords are ever checked per window, under any burst.
-    A right password clears the window (`clear=False`: the caller clears it with its own write). `state`:
-    the login and failures as the caller read them already (with its own read), else read here."""
+    A right password clears the window (`clear=False`: the caller clears it with its own write)."""
     now = deps.now()
-    login_item, failures = state if state is not None else deps.store.users.login_state(email)
+    login_item, failures = deps.store.users.login_state(email)
     wait = retry_after_seconds(failures, now)
     if wait is None and not deps.store.users.reserve_login_attempt(email, now, failures):
         wait = (
@@ -40,6 +36,24 @@ def verify_credentials(
     if clear:
         deps.store.users.clear_login_failures(email)
     return login_item
+
+
+def verify_on_link(
+    deps: Deps, login: LoginItem, failures: FailureWindow | None, on_link: FailureWindow | None, password: str
+) -> LoginItem:
+    """The password of an existing login, given to accept an invitation. The link's read counted this check
+    before it is made (`on_link`, this one included: at most MAX_FAILURES per link per window, under any
+    burst), and the email's own lockout (`failures`, read with the invitation) applies as at login. A wrong
+    password counts on the email's window too; a right one is cleared by the accepting transaction."""
+    now = deps.now()
+    checked_before = FailureWindow(on_link.count - 1, on_link.started_at) if on_link else None
+    wait = retry_after_seconds(failures, now) or retry_after_seconds(checked_before, now)
+    if wait is not None:
+        raise rate_limited(wait, "Too many failed logins for this email; try again later.")
+    if not deps.passwords.verify(login.password_hash, password):
+        deps.store.users.reserve_login_attempt(login.email, now, failures)  # counted as a failure
+        raise AppError("invalid_credentials", BAD_CREDENTIALS)
+    return login
 
 
 def login(deps: Deps, email: str, password: str) -> LoginOut:

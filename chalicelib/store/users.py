@@ -37,6 +37,14 @@ class AuthContext:
     group: GroupItem | None = None  # read only when asked for (a hint: see services/auth.py)
 
 
+def link_attempts(link: LinkItem) -> FailureWindow | None:
+    """The password checks counted on an invitation link (`UserStore.open_counted_link`), the latest one
+    included."""
+    if link.attempts_started_at is None:
+        return None
+    return FailureWindow(int(link.attempts or 0), link.attempts_started_at)
+
+
 def reset_window(login: LoginItem) -> FailureWindow | None:
     """The public password-reset emails counted on a login (domain/lockout.py)."""
     if login.reset_window_started_at is None:
@@ -251,6 +259,24 @@ class UserStore:
 
     def get_link(self, token_hash: str) -> LinkItem | None:
         return get_item(LinkItem, keys.link(token_hash))
+
+    def open_counted_link(self, token_hash: str, now: datetime) -> LinkItem | None:
+        """An invitation link, read by the write that counts a password check against it (UpdateItem answers
+        the item): atomically, before the check, so a burst through one link is counted check by check
+        (`link_attempts`). The first try opens a new window (a link's first check); a concurrent request may
+        have opened it meanwhile, then the second counts in it. None: no such invitation link."""
+        link = LinkItem(*keys.link(token_hash))
+        invitation, cutoff = LinkItem.purpose == "invitation", now - WINDOW
+        open_new = Tx().update(
+            link,
+            [LinkItem.attempts.set(1), LinkItem.attempts_started_at.set(now)],
+            condition=invitation
+            & (LinkItem.attempts_started_at.does_not_exist() | (LinkItem.attempts_started_at <= cutoff)),
+        )
+        count = Tx().update(
+            link, [LinkItem.attempts.add(1)], condition=invitation & (LinkItem.attempts_started_at > cutoff)
+        )
+        return link if open_new.commit() or count.commit() else None
 
     def reset_password(self, link: LinkItem, password_hash: str) -> Outcome:
         """Use a reset link: delete it, set the hash, bump the token version. Fails ("used") if it was used

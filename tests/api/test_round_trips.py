@@ -36,10 +36,12 @@ def test_accepting_with_a_bearer_token_reads_the_caller_with_the_link(api):
 
 
 def test_accepting_as_a_new_user_is_one_read_one_lookup_one_transaction(api):
+    """The link's read is the write that counts a password check on it: whether the email has a login (and
+    so whether a password will be checked) is known only from the second read."""
     _, _, body = pending_acceptance(api)
     with DynamoCalls() as calls:
         assert api.post("/invitations/accept", body).status == 201
-    assert calls.operations == ["GetItem", "BatchGetItem", "TransactWriteItems"]
+    assert calls.operations == ["UpdateItem", "BatchGetItem", "TransactWriteItems"]
 
 
 def test_a_revoked_bearer_token_is_refused_before_the_link_is_judged(api):
@@ -61,10 +63,21 @@ def test_accepting_as_an_existing_user_with_a_password_reads_each_item_once(api)
         reply = api.post("/invitations/accept", body)
     assert reply.status == 201 and reply.body["account_id"] == account_id
     assert calls.read_twice == []
-    # The link, then the invitation with the login and its failures, the lockout reservation (made before
-    # the password is checked), the user the login names, the accepting transaction. Not yet the issue's
-    # <= 3: that needs the user's id before the second read and no separate reservation (see README).
-    assert calls.operations == ["GetItem", "BatchGetItem", "UpdateItem", "GetItem", "TransactWriteItems"]
+    # The link read by the write that counts the password check on it, then the invitation with the login,
+    # its failures and the user the link names, then the accepting transaction.
+    assert calls.operations == ["UpdateItem", "BatchGetItem", "TransactWriteItems"]
+
+
+def test_accepting_as_a_user_who_signed_up_after_the_invite_reads_the_user_once(api):
+    account_id, owner = onboard(api)
+    invite(api, account_id, owner.token, ["designer@example.com"])
+    link = latest_link("designer@example.com")
+    onboard(api, "Other", "designer@example.com")  # the login exists only now: the link names no user
+    with DynamoCalls() as calls:
+        reply = api.post("/invitations/accept", {"token": link, "password": PASSWORD})
+    assert reply.status == 201 and reply.body["account_id"] == account_id
+    assert calls.read_twice == []
+    assert calls.operations == ["UpdateItem", "BatchGetItem", "GetItem", "TransactWriteItems"]
 
 
 def test_reading_oneself_as_a_member_is_the_authorization_read_alone(api):

@@ -185,6 +185,13 @@ class FakeInvitations:
             c.email: c for c in self.t.of(EmailClaimItem) if c.pk.endswith(account_id) and c.email in wanted
         }
 
+    def claims_and_logins(
+        self, account_id: str, emails: list[str]
+    ) -> tuple[dict[str, EmailClaimItem], dict[str, str]]:
+        wanted = set(emails)
+        logins = {i.email: i.user_id for i in self.t.of(LoginItem) if i.email in wanted}
+        return self.claims(account_id, emails), logins
+
     def create_invitations(self, new: list[NewInvitation], now: datetime) -> Written:
         lost: set[str] = set()
         for entry in new:
