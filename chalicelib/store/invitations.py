@@ -31,7 +31,7 @@ from chalicelib.store.models import (
 )
 from chalicelib.store.table import T, get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
-from chalicelib.store.users import failure_window
+from chalicelib.store.users import failure_window, list_account
 
 
 @dataclass(frozen=True)
@@ -287,6 +287,7 @@ class InvitationStore:
         )
         if new_user is not None:
             user, login = new_user
+            login.account_ids = {account_id}
             tx.put(login, condition=LoginItem.pk.does_not_exist(), label="email_taken")
             tx.put(user, condition=UserItem.pk.does_not_exist(), label="email_taken")
         elif existing_user_id is not None:
@@ -297,6 +298,7 @@ class InvitationStore:
                 label="used",
             )
             tx.delete(LoginFailuresItem(*keys.login_failures(email)))  # a right password clears the window
+            list_account(tx, email, existing_user_id, account_id)
         return tx.commit()
 
     def expired_invitations(self, now: datetime) -> list[InvitationItem]:

@@ -10,6 +10,7 @@ from chalicelib.store.groups import count_changes
 from chalicelib.store.models import AccountItem, EmailClaimItem, MembershipItem, UserItem
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
+from chalicelib.store.users import list_account
 
 
 def new_membership_item(
@@ -91,4 +92,5 @@ class MemberStore:
             condition=AccountItem.pk.exists(),
         )
         count_changes(tx, membership.account_id, [(membership.group_id, "member_count", -1)])
+        list_account(tx, email, membership.user_id, membership.account_id, member=False)
         return tx.commit()

@@ -148,6 +148,12 @@ class LoginItem(Item, discriminator="login"):
     # Public password-reset emails sent in the current window (domain/lockout.py).
     reset_count = NumberAttribute(null=True)
     reset_window_started_at = TimeAttribute(null=True)
+    # The ids of the accounts the user is a member of, changed in the transactions that add and remove
+    # memberships, so login reads memberships and account names by key with the profile (one BatchGetItem).
+    # Trusted only with `lists_accounts` (logins made before it are completed at their next login); an id
+    # left over by a race is harmless: its membership is simply not found.
+    account_ids = UnicodeSetAttribute(null=True)
+    lists_accounts = BooleanAttribute(null=True)
 
 
 class LoginFailuresItem(Item, discriminator="login_failures"):

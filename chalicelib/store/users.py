@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
 from chalicelib.store import keys
@@ -78,8 +79,21 @@ def new_user_items(
         **{name: value for name, value in profile.items() if value is not None},
     )
     login_pk, login_sk = keys.login(email)
-    login = LoginItem(login_pk, login_sk, email=email, user_id=user_id, password_hash=password_hash)
+    login = LoginItem(
+        login_pk, login_sk, email=email, user_id=user_id, password_hash=password_hash, lists_accounts=True
+    )
     return user, login
+
+
+def list_account(tx: Tx, email: str, user_id: str, account_id: str, *, member: bool = True) -> Tx:
+    """In a transaction adding (or, `member=False`, removing) a membership: the account id on the login, so
+    login finds it (LoginItem.account_ids). Only on this user's login: an update never creates one."""
+    ids = LoginItem.account_ids
+    return tx.update(
+        LoginItem(*keys.login(email)),
+        [ids.add({account_id}) if member else ids.delete({account_id})],
+        condition=LoginItem.user_id == user_id,
+    )
 
 
 def new_reset_link(token_hash: str, user_id: str, email: str, expires_at: datetime) -> LinkItem:
@@ -156,6 +170,20 @@ class UserStore:
                 memberships.append(item)
         return user, memberships
 
+    def user_and_accounts(
+        self, user_id: str, account_ids: Iterable[str]
+    ) -> tuple[UserItem | None, list[MembershipItem], dict[str, AccountItem]]:
+        """Login: the profile, the user's memberships of `account_ids` and those accounts (for their names),
+        by key in one BatchGetItem (per 100 keys), strongly consistent; what is gone is not there."""
+        wanted = [keys.user(user_id)]
+        for account_id in sorted(account_ids):
+            wanted += [keys.membership(account_id, user_id), keys.account(account_id)]
+        found = get_items(wanted)
+        user = found.get(keys.user(user_id))
+        memberships = [i for i in found.values() if isinstance(i, MembershipItem) and i.user_id == user_id]
+        accounts = {i.account_id: i for i in found.values() if isinstance(i, AccountItem)}
+        return (user if isinstance(user, UserItem) else None), memberships, accounts
+
     def memberships_of_user(self, user_id: str) -> list[MembershipItem]:
         pk, prefix = keys.memberships_of_user(user_id)
         found = MembershipItem.by_user.query(pk, MembershipItem.gsi1sk.startswith(prefix))
@@ -204,13 +232,22 @@ class UserStore:
     def revoke_token(self, token_id: str, expires_at: datetime) -> None:
         Tx().put(RevokedTokenItem(*keys.revoked_token(token_id), ttl=expires_at)).commit()
 
-    def record_login(self, user_id: str, now: datetime, email: str | None = None) -> None:
-        """The login time; with `email`, the failure window of that address is cleared in the same write."""
+    def record_login(
+        self, user_id: str, now: datetime, email: str | None = None, listing: list[str] | None = None
+    ) -> None:
+        """The login time; with `email`, the failure window of that address is cleared in the same write,
+        and with `listing` (the account ids found by querying the user's memberships) a login made before
+        it listed accounts is completed. ADD, not SET: a membership added meanwhile stays listed."""
         tx = Tx().update(
             UserItem(*keys.user(user_id)), [UserItem.last_login_at.set(now)], condition=UserItem.pk.exists()
         )
         if email is not None:
             tx.delete(LoginFailuresItem(*keys.login_failures(email)))
+        if email is not None and listing is not None:
+            actions: list[Action] = [LoginItem.lists_accounts.set(True)]
+            if listing:  # DynamoDB has no empty sets
+                actions.append(LoginItem.account_ids.add(set(listing)))
+            tx.update(LoginItem(*keys.login(email)), actions, condition=LoginItem.user_id == user_id)
         tx.commit()
 
     def update_profile(self, user_id: str, changes: dict[str, Any]) -> UserItem:

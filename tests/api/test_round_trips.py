@@ -128,4 +128,20 @@ def test_a_login_after_failures_is_no_longer_than_a_first_one(api):
     assert reply.status == 200
     assert calls.read_twice == []
     assert calls.operations == first.operations
-    assert "DeleteItem" not in calls.operations and len(calls.operations) <= 5, calls.operations
+    assert "DeleteItem" not in calls.operations and len(calls.operations) <= 4, calls.operations
+
+
+def test_login_reads_the_profile_memberships_and_account_names_in_one_batch(api):
+    account_id, owner = onboard(api)
+    other_id, _ = onboard(api, "Other Co", "other@example.com")
+    invite(api, other_id, _.token, [owner.email])
+    assert (
+        api.post("/invitations/accept", {"token": latest_link(owner.email), "password": PASSWORD}).status
+        == 201
+    )
+    with DynamoCalls() as calls:
+        reply = api.post("/auth/login", {"email": owner.email, "password": PASSWORD})
+    assert [a["name"] for a in reply.body["accounts"]] == ["Acme Hosting", "Other Co"]
+    # credentials and failures, the lockout reservation, profile + memberships + accounts, the login's write
+    assert calls.operations == ["BatchGetItem", "UpdateItem", "BatchGetItem", "TransactWriteItems"]
+    assert calls.read_twice == []
