@@ -427,7 +427,8 @@ def main() -> None:
 
     all_calls = [call for _, calls, _ in rows for call in calls]
     lines += ["## DynamoDB round trips per endpoint", "",
-              "Goal: every endpoint <= 3; authorization 1; accept <= 1 read + 1 lookup + 1 transaction; no Scan.", "",
+              "Goal: every endpoint <= 3; authorization 1; accept <= 1 read + 1 lookup + 1 transaction (accepting with a",
+              "password, the first read is the update that counts the check on the link); no Scan.", "",
               "| endpoint | round trips | calls | goal |", "|---|---|---|---|"]  # fmt: skip
     for label, calls, _ in rows:
         lines.append(f"| {label} | {len(calls)} | {', '.join(calls) or '-'} | {verdict(len(calls) <= 3)} |")
@@ -487,9 +488,10 @@ def main() -> None:
         f"{per_request:.2f} (goal <= 1.5: {verdict(per_request <= 1.5)})",
         "",
         "How: app.py imports route modules only; each use case (`LazyModule`), the storage layer (PynamoDB, botocore),",
-        "argon2, PyJWT and email-validator load with the first request that needs them, pydantic models compile",
-        "their validators on first use (`defer_build`), and boto3 is never imported: SES gets its client from",
-        "PynamoDB's botocore session. tests/unit/test_cold_start.py keeps it that way.",
+        "argon2, PyJWT and email-validator load with the first request that needs them; route modules name their",
+        "pydantic models without importing them (`LazyModels`), so a request builds only its route's model classes,",
+        "which compile their validators on first use (`defer_build`); and boto3 is never imported: SES gets its",
+        "client from PynamoDB's botocore session. tests/unit/test_cold_start.py keeps it that way.",
         "",
     ]
     lines += ["## Passwords and package", "",
