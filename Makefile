@@ -31,9 +31,13 @@ lint: $(STAMP)  ## ruff, mypy (strict, mypy.ini), and cfn-lint over the packaged
 	$(VENV)/bin/cfn-lint .lint-package/sam.json
 	@rm -rf .lint-package
 
-package: $(STAMP)  ## the prod SAM template and zip in $$PACKAGE_DIR, with the table from infra/
+# The zip keeps only the botocore models of the services the function calls, and must stay within this.
+PACKAGE_MAX_MB ?= 8
+
+package: $(STAMP)  ## the prod SAM template and zip in $$PACKAGE_DIR (botocore models slimmed, <= 8 MB checked)
 	rm -rf $(PACKAGE_DIR)
 	$(VENV)/bin/chalice package --stage prod --merge-template infra/table.json $(PACKAGE_DIR)
+	$(PY) scripts/slim_package.py $(PACKAGE_DIR)/deployment.zip --max-mb $(PACKAGE_MAX_MB)
 	@ls -l $(PACKAGE_DIR)
 
 format: $(STAMP)

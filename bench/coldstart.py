@@ -1,8 +1,10 @@
 """Cold start and per-request overhead, each against a bare Chalice app measured in the same run.
 
-Two cold starts: the goal's (a public route, against Chalice + boto3 + pydantic serving one route), and the
-first signed-in read (GET /accounts/{id}, against a bare route making the same DynamoDB call with boto3),
-which adds what every real first request pays: botocore's client and the DynamoDB round trip.
+The baseline is what the bare stack (Chalice + PynamoDB + pydantic, imported as a plain app imports them)
+does for the same first request, never more: for the first signed-in read (GET /accounts/{id}, the goal's
+figure) one PynamoDB GetItem and a pydantic response model; for the public GET /permissions, the same
+imports and no AWS call. Each cold run can also use the built deployment zip instead of the source tree
+(`function_dir`): a fresh interpreter without site-packages, so it loads only what the zip holds.
 """
 
 from __future__ import annotations
@@ -51,9 +53,9 @@ print((time.perf_counter() - started) * 1000)
 
 BARE_PUBLIC = """
 import time; started = time.perf_counter()
-import boto3
 from chalice import Chalice
 from pydantic import BaseModel
+from pynamodb.models import Model
 class Permission(BaseModel):
     key: str
     label: str
@@ -67,38 +69,55 @@ assert reply["statusCode"] == 200, reply
 print((time.perf_counter() - started) * 1000)
 """
 
-# The same single BatchGetItem portal-access makes for GET /accounts/{id} (user, membership, account,
-# revoked-token marker), without verifying a token or checking anything it returns.
+# The bare stack's first signed-in read: one GetItem of the account through a PynamoDB model, answered with a
+# pydantic model (no token check, no authorization: less than portal-access does, never more).
 BARE_SIGNED_IN = """
 import time; started = time.perf_counter()
 import os
-import boto3
 from chalice import Chalice
 from pydantic import BaseModel
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.models import Model
+class Row(Model):
+    class Meta:
+        table_name = TABLE
+        host = os.environ["AWS_ENDPOINT_URL"]
+        region = "us-east-1"
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    account_id = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
 class Account(BaseModel):
     account_id: str
     name: str
-client = boto3.client("dynamodb", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
 app = Chalice(app_name="bare")
 @app.route("/accounts/{account_id}")
 def read(account_id):
-    keys = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in KEYS]
-    found = client.batch_get_item(RequestItems={TABLE: {"Keys": keys, "ConsistentRead": True}})
-    item = next(i for i in found["Responses"][TABLE] if i["sk"]["S"] == "ACCOUNT")
-    return Account(account_id=item["account_id"]["S"], name=item["name"]["S"]).model_dump()
+    item = Row.get(*ACCOUNT_KEY, consistent_read=True)
+    return Account(account_id=item.account_id, name=item.name).model_dump()
 reply = app(EVENT, None)
 assert reply["statusCode"] == 200, reply
 print((time.perf_counter() - started) * 1000)
 """
 
 
-def _cold(script: str, setup: dict, env: dict[str, str] | None = None) -> float:
+def _cold(
+    script: str, setup: dict, env: dict[str, str] | None = None, function_dir: Path | None = None
+) -> float:
+    """One fresh interpreter: in the source tree with the virtualenv, or (`function_dir`, an unpacked
+    deployment zip) with `-S`, so that nothing but the zip and the standard library can be imported, and
+    writing no bytecode: the zip has none and Lambda's /var/task is read-only, so every cold start there
+    compiles what it imports."""
     preamble = "".join(
         f"{name} = json.loads({json.dumps(json.dumps(value))})\n" for name, value in setup.items()
     )
     code = f"import json\n{LAMBDA_MODULES_ONLY}{preamble}{script}"
+    command = [sys.executable, "-c", code]
+    if function_dir is not None:
+        command = [sys.executable, "-S", "-c", code]
+        env = {**(env if env is not None else os.environ), "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, env=env
+        command, cwd=function_dir or ROOT, capture_output=True, text=True, check=True, env=env
     )
     return float(done.stdout.strip().splitlines()[-1])
 
@@ -124,12 +143,14 @@ def _signed_in_setup(deps, account_id: str, user_id: str, token: str) -> tuple[d
         "TABLE": deps.settings.table_name,
         "KEYS": [keys.user(user_id), keys.membership(account_id, user_id), keys.account(account_id),
                  keys.revoked_token(claims.token_id)],
+        "ACCOUNT_KEY": keys.account(account_id),
     }  # fmt: skip
     return ours, bare
 
 
-def cold_signed_in() -> tuple[float, float]:
-    """First GET /accounts/{id} of a fresh interpreter, over HTTP to a moto server (as Lambda reaches AWS)."""
+def cold_signed_in(function_dir: Path | None = None) -> tuple[float, float]:
+    """First GET /accounts/{id} of a fresh interpreter, over HTTP to a moto server (as Lambda reaches AWS);
+    portal-access from the source tree, or from the unpacked zip in `function_dir`."""
     import boto3
     from moto.server import ThreadedMotoServer
 
@@ -153,7 +174,7 @@ def cold_signed_in() -> tuple[float, float]:
         account_id = seed_account(deps, "Cold")
         user_id = seed_member(deps, account_id, "cold@bench.com", "owner")
         ours, bare = _signed_in_setup(deps, account_id, user_id, token_for(deps, user_id))
-        return _alternating((OURS, ours, env), (BARE_SIGNED_IN, bare, env))
+        return _alternating((OURS, ours, env, function_dir), (BARE_SIGNED_IN, bare, env))
     finally:
         use_deps(None)
         server.stop()

@@ -1,47 +1,58 @@
 """Accounts."""
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
 from chalicelib.api.access import OPERATOR, OPERATOR_ON_ACCOUNT, OWNER, member_of
 from chalicelib.api.http import Call, endpoint
-from chalicelib.lazy import LazyModule
-from chalicelib.schemas.accounts import (
-    Account,
-    AccountCreated,
-    AccountCreateIn,
-    AccountUpdateIn,
-    OwnerInvitationIn,
-    OwnershipIn,
-)
-from chalicelib.schemas.invitations import Invitation
+from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)
-# Each use case loads with the first request that runs it (see chalicelib/lazy.py); the real imports
-# are for readers and the type checker.
+
+# Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py): no
+# route builds another's pydantic classes. The real imports are for readers and the type checker.
 if TYPE_CHECKING:
+    from chalicelib.schemas import accounts as schemas
+    from chalicelib.schemas import invitations as invitations_schemas
     from chalicelib.services import accounts
 else:
+    schemas = LazyModels("chalicelib.schemas.accounts")
+    invitations_schemas = LazyModels("chalicelib.schemas.invitations")
     accounts = LazyModule("chalicelib.services.accounts")
 
 
-@endpoint(bp, "POST", "/accounts", access=OPERATOR, body=AccountCreateIn, returns=AccountCreated, status=201)
-def create_account(call: Call) -> AccountCreated:
+@endpoint(
+    bp,
+    "POST",
+    "/accounts",
+    access=OPERATOR,
+    body=schemas.AccountCreateIn,
+    returns=schemas.AccountCreated,
+    status=201,
+)
+def create_account(call: Call) -> schemas.AccountCreated:
     """Create an account and email its owner an invitation (operator only)."""
     return accounts.create_account(call.deps, call.caller, call.body)
 
 
-@endpoint(bp, "GET", "/accounts/{account_id}", access=member_of(), returns=Account)
-def get_account(call: Call, account_id: str) -> Account:
+@endpoint(bp, "GET", "/accounts/{account_id}", access=member_of(), returns=schemas.Account)
+def get_account(call: Call, account_id: str) -> schemas.Account:
     """An account, for any of its active members or an operator."""
     return accounts.get_account(call.account)
 
 
 @endpoint(
-    bp, "PATCH", "/accounts/{account_id}", access=member_of("profile"), body=AccountUpdateIn, returns=Account
+    bp,
+    "PATCH",
+    "/accounts/{account_id}",
+    access=member_of("profile"),
+    body=schemas.AccountUpdateIn,
+    returns=schemas.Account,
 )
-def update_account(call: Call, account_id: str) -> Account:
+def update_account(call: Call, account_id: str) -> schemas.Account:
     """Rename the account."""
     return accounts.rename_account(call.deps, call.caller, call.account, call.body.name)
 
@@ -51,19 +62,20 @@ def update_account(call: Call, account_id: str) -> Account:
     "POST",
     "/accounts/{account_id}/ownership",
     access=OWNER,
-    body=OwnershipIn,
-    returns=Account,
+    body=schemas.OwnershipIn,
+    returns=schemas.Account,
     errors=(409,),
 )
-def transfer_ownership(call: Call, account_id: str) -> Account:
+def transfer_ownership(call: Call, account_id: str) -> schemas.Account:
     """Make another active member the owner; the old owner becomes admin (owner or operator)."""
-    return accounts.transfer_ownership(call.deps, call.caller, call.account, call.body.user_id)
+    own = call.session.membership  # the owner's, read while authorizing (none for the operator)
+    return accounts.transfer_ownership(call.deps, call.caller, call.account, call.body.user_id, own)
 
 
 @endpoint(
-    bp, "POST", "/accounts/{account_id}/owner-invitation", access=OPERATOR_ON_ACCOUNT, body=OwnerInvitationIn,
-    returns=Invitation, status=201, errors=(409,),
+    bp, "POST", "/accounts/{account_id}/owner-invitation", access=OPERATOR_ON_ACCOUNT,
+    body=schemas.OwnerInvitationIn, returns=invitations_schemas.Invitation, status=201, errors=(409,),
 )  # fmt: skip
-def invite_owner(call: Call, account_id: str) -> Invitation:
+def invite_owner(call: Call, account_id: str) -> invitations_schemas.Invitation:
     """Invite an owner for an account that has none (its owner invitation lapsed or was revoked)."""
     return accounts.invite_owner(call.deps, call.caller, call.account, call.body)

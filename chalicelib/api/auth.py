@@ -1,36 +1,38 @@
 """Sessions and the signed-in user."""
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
 from chalicelib.api.access import PUBLIC, SIGNED_IN
 from chalicelib.api.http import Call, endpoint
-from chalicelib.lazy import LazyModule
-from chalicelib.schemas.auth import (
-    LoginIn,
-    LoginOut,
-    MeOut,
-    PasswordChangeIn,
-    PasswordResetConfirmIn,
-    PasswordResetIn,
-    ProfileIn,
-    TokenOut,
-    User,
-)
+from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)
-# Each use case loads with the first request that runs it (see chalicelib/lazy.py); the real imports
-# are for readers and the type checker.
+
+# Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py): no
+# route builds another's pydantic classes. The real imports are for readers and the type checker.
 if TYPE_CHECKING:
+    from chalicelib.schemas import auth as schemas
     from chalicelib.services import password_reset, sessions
 else:
+    schemas = LazyModels("chalicelib.schemas.auth")
     password_reset = LazyModule("chalicelib.services.password_reset")
     sessions = LazyModule("chalicelib.services.sessions")
 
 
-@endpoint(bp, "POST", "/auth/login", access=PUBLIC, body=LoginIn, returns=LoginOut, errors=(401, 429))
-def login(call: Call) -> LoginOut:
+@endpoint(
+    bp,
+    "POST",
+    "/auth/login",
+    access=PUBLIC,
+    body=schemas.LoginIn,
+    returns=schemas.LoginOut,
+    errors=(401, 429),
+)
+def login(call: Call) -> schemas.LoginOut:
     """Exchange email and password for an access token and the accounts to choose from."""
     return sessions.login(call.deps, call.body.email, call.body.password)
 
@@ -41,29 +43,35 @@ def logout(call: Call) -> None:
     sessions.logout(call.deps, call.session.claims)
 
 
-@endpoint(bp, "GET", "/me", access=SIGNED_IN, returns=MeOut)
-def me(call: Call) -> MeOut:
+@endpoint(bp, "GET", "/me", access=SIGNED_IN, returns=schemas.MeOut)
+def me(call: Call) -> schemas.MeOut:
     """The signed-in user and their active accounts."""
     return sessions.me(call.deps, call.user)
 
 
-@endpoint(bp, "PATCH", "/me", access=SIGNED_IN, body=ProfileIn, returns=User)
-def update_me(call: Call) -> User:
+@endpoint(bp, "PATCH", "/me", access=SIGNED_IN, body=schemas.ProfileIn, returns=schemas.User)
+def update_me(call: Call) -> schemas.User:
     """Change your own profile fields."""
     changes = call.body.model_dump(exclude_unset=True)
     return sessions.update_me(call.deps, call.user, changes)
 
 
 @endpoint(
-    bp, "POST", "/me/password", access=SIGNED_IN, body=PasswordChangeIn, returns=TokenOut, errors=(409, 429)
+    bp,
+    "POST",
+    "/me/password",
+    access=SIGNED_IN,
+    body=schemas.PasswordChangeIn,
+    returns=schemas.TokenOut,
+    errors=(409, 429),
 )
-def change_password(call: Call) -> TokenOut:
+def change_password(call: Call) -> schemas.TokenOut:
     """Change your password; every older token stops working and a new one is returned."""
     body = call.body
     return sessions.change_password(call.deps, call.user, body.current_password, body.new_password)
 
 
-@endpoint(bp, "POST", "/auth/password-reset", access=PUBLIC, body=PasswordResetIn, status=202)
+@endpoint(bp, "POST", "/auth/password-reset", access=PUBLIC, body=schemas.PasswordResetIn, status=202)
 def request_password_reset(call: Call) -> None:
     """Email a reset link if the address has a login; the answer is the same either way."""
     password_reset.request_reset(call.deps, call.body.email)
@@ -74,7 +82,7 @@ def request_password_reset(call: Call) -> None:
     "POST",
     "/auth/password-reset/confirm",
     access=PUBLIC,
-    body=PasswordResetConfirmIn,
+    body=schemas.PasswordResetConfirmIn,
     status=204,
     errors=(404, 410),
 )

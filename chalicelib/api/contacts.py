@@ -1,54 +1,69 @@
 """Contacts (the `contacts` permission) and the recipients of an account's email."""
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
 from chalicelib.api.access import member_of
 from chalicelib.api.http import Call, endpoint
-from chalicelib.lazy import LazyModule
-from chalicelib.schemas.common import ListQuery
-from chalicelib.schemas.contacts import (
-    Contact,
-    ContactIn,
-    ContactPage,
-    ContactUpdateIn,
-    RecipientsOut,
-    RecipientsQuery,
-)
+from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)
-# Each use case loads with the first request that runs it (see chalicelib/lazy.py); the real imports
-# are for readers and the type checker.
+
+# Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py): no
+# route builds another's pydantic classes. The real imports are for readers and the type checker.
 if TYPE_CHECKING:
+    from chalicelib.schemas import common as common_schemas
+    from chalicelib.schemas import contacts as schemas
     from chalicelib.services import contacts
 else:
+    common_schemas = LazyModels("chalicelib.schemas.common")
+    schemas = LazyModels("chalicelib.schemas.contacts")
     contacts = LazyModule("chalicelib.services.contacts")
 CONTACTS = member_of("contacts")
 BASE = "/accounts/{account_id}/contacts"
 ONE = BASE + "/{contact_id}"
 
 
-@endpoint(bp, "GET", BASE, access=CONTACTS, query=ListQuery, returns=ContactPage)
-def list_contacts(call: Call, account_id: str) -> ContactPage:
+@endpoint(bp, "GET", BASE, access=CONTACTS, query=common_schemas.ListQuery, returns=schemas.ContactPage)
+def list_contacts(call: Call, account_id: str) -> schemas.ContactPage:
     """The account's contacts, by email."""
     return contacts.list_contacts(call.deps, account_id, call.query)
 
 
-@endpoint(bp, "POST", BASE, access=CONTACTS, body=ContactIn, returns=Contact, status=201, errors=(409,))
-def create_contact(call: Call, account_id: str) -> Contact:
+@endpoint(
+    bp,
+    "POST",
+    BASE,
+    access=CONTACTS,
+    body=schemas.ContactIn,
+    returns=schemas.Contact,
+    status=201,
+    errors=(409,),
+)
+def create_contact(call: Call, account_id: str) -> schemas.Contact:
     """Add a contact; one per email per account."""
     return contacts.create_contact(call.deps, call.caller, account_id, call.body)
 
 
-@endpoint(bp, "GET", ONE, access=CONTACTS, returns=Contact, errors=(404,))
-def get_contact(call: Call, account_id: str, contact_id: str) -> Contact:
+@endpoint(bp, "GET", ONE, access=CONTACTS, returns=schemas.Contact, errors=(404,))
+def get_contact(call: Call, account_id: str, contact_id: str) -> schemas.Contact:
     """One contact."""
     return contacts.get_contact(call.deps, account_id, contact_id)
 
 
-@endpoint(bp, "PATCH", ONE, access=CONTACTS, body=ContactUpdateIn, returns=Contact, errors=(404, 409))
-def update_contact(call: Call, account_id: str, contact_id: str) -> Contact:
+@endpoint(
+    bp,
+    "PATCH",
+    ONE,
+    access=CONTACTS,
+    body=schemas.ContactUpdateIn,
+    returns=schemas.Contact,
+    errors=(404, 409),
+)
+def update_contact(call: Call, account_id: str, contact_id: str) -> schemas.Contact:
     """Change a contact's details or email preferences."""
     return contacts.update_contact(call.deps, call.caller, account_id, contact_id, call.body)
 
@@ -60,9 +75,9 @@ def delete_contact(call: Call, account_id: str, contact_id: str) -> None:
 
 
 @endpoint(
-    bp, "GET", "/accounts/{account_id}/notification-recipients", access=CONTACTS, query=RecipientsQuery,
-    returns=RecipientsOut,
+    bp, "GET", "/accounts/{account_id}/notification-recipients", access=CONTACTS,
+    query=schemas.RecipientsQuery, returns=schemas.RecipientsOut,
 )  # fmt: skip
-def notification_recipients(call: Call, account_id: str) -> RecipientsOut:
+def notification_recipients(call: Call, account_id: str) -> schemas.RecipientsOut:
     """Whom to email for a category (and, for support, a ticket's opener): to the owner, cc the rest."""
     return contacts.notification_recipients(call.deps, account_id, call.query)

@@ -1,20 +1,24 @@
 """User groups (user_management; a group manager reads their own group)."""
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
 from chalicelib.api.access import member_of
 from chalicelib.api.http import Call, endpoint
-from chalicelib.lazy import LazyModule
-from chalicelib.schemas.groups import Group, GroupIn, GroupListQuery, GroupPage, GroupUpdateIn
+from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)
-# Each use case loads with the first request that runs it (see chalicelib/lazy.py); the real imports
-# are for readers and the type checker.
+
+# Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py): no
+# route builds another's pydantic classes. The real imports are for readers and the type checker.
 if TYPE_CHECKING:
+    from chalicelib.schemas import groups as schemas
     from chalicelib.services import groups
 else:
+    schemas = LazyModels("chalicelib.schemas.groups")
     groups = LazyModule("chalicelib.services.groups")
 MANAGE = member_of("user_management")
 READ = member_of("user_management", group_managers=True)
@@ -22,26 +26,30 @@ BASE = "/accounts/{account_id}/groups"
 ONE = BASE + "/{group_id}"
 
 
-@endpoint(bp, "GET", BASE, access=READ, query=GroupListQuery, returns=GroupPage)
-def list_groups(call: Call, account_id: str) -> GroupPage:
+@endpoint(bp, "GET", BASE, access=READ, query=schemas.GroupListQuery, returns=schemas.GroupPage)
+def list_groups(call: Call, account_id: str) -> schemas.GroupPage:
     """The Default User Group first, then the custom groups by name (a group manager: their own)."""
     return groups.list_groups(call.deps, call.caller, call.account, call.query)
 
 
-@endpoint(bp, "POST", BASE, access=MANAGE, body=GroupIn, returns=Group, status=201, errors=(409,))
-def create_group(call: Call, account_id: str) -> Group:
+@endpoint(
+    bp, "POST", BASE, access=MANAGE, body=schemas.GroupIn, returns=schemas.Group, status=201, errors=(409,)
+)
+def create_group(call: Call, account_id: str) -> schemas.Group:
     """A custom group: a named set of permissions and sub-accounts that its members share."""
     return groups.create_group(call.deps, call.caller, call.account, call.body)
 
 
-@endpoint(bp, "GET", ONE, access=READ, returns=Group, errors=(404,))
-def get_group(call: Call, account_id: str, group_id: str) -> Group:
+@endpoint(bp, "GET", ONE, access=READ, returns=schemas.Group, errors=(404,))
+def get_group(call: Call, account_id: str, group_id: str) -> schemas.Group:
     """One group."""
     return groups.get_group(call.deps, call.caller, call.account, group_id)
 
 
-@endpoint(bp, "PATCH", ONE, access=MANAGE, body=GroupUpdateIn, returns=Group, errors=(404, 409))
-def update_group(call: Call, account_id: str, group_id: str) -> Group:
+@endpoint(
+    bp, "PATCH", ONE, access=MANAGE, body=schemas.GroupUpdateIn, returns=schemas.Group, errors=(404, 409)
+)
+def update_group(call: Call, account_id: str, group_id: str) -> schemas.Group:
     """Rename a group or change what it grants: every member holds the change on their next request."""
     return groups.update_group(call.deps, call.caller, call.account, group_id, call.body)
 

@@ -20,6 +20,7 @@ from chalicelib.config import ConfigError
 from chalicelib.deps import Deps, get_deps
 from chalicelib.domain.caller import Caller, RequestInfo
 from chalicelib.errors import AppError, not_found, unauthenticated
+from chalicelib.lazy import ModelRef
 
 if TYPE_CHECKING:
     from chalicelib.services.auth import Session
@@ -39,6 +40,14 @@ SECURITY_HEADERS = {
 }
 
 
+# A route's model: the class, or (from a route module's `LazyModels`) a reference imported on first use.
+Model = type[BaseModel] | ModelRef
+
+
+def _resolved(model: Model | None) -> type[BaseModel] | None:
+    return model.resolve() if isinstance(model, ModelRef) else model
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
@@ -46,12 +55,26 @@ class Route:
     name: str
     summary: str
     access: Access
-    body: type[BaseModel] | None
-    query: type[BaseModel] | None
-    returns: type[BaseModel] | None
+    body_model: Model | None
+    query_model: Model | None
+    returns_model: Model | None
     status: int
     errors: tuple[int, ...]  # statuses this route's own rules can answer, beyond auth and parsing
     media_types: tuple[str, ...] = ("application/json",)  # of a success; other than JSON: the view's Page
+
+    # The models themselves, imported (and so built) only when something asks: a request of this route,
+    # or the OpenAPI document.
+    @property
+    def body(self) -> type[BaseModel] | None:
+        return _resolved(self.body_model)
+
+    @property
+    def query(self) -> type[BaseModel] | None:
+        return _resolved(self.query_model)
+
+    @property
+    def returns(self) -> type[BaseModel] | None:
+        return _resolved(self.returns_model)
 
 
 ROUTES: list[Route] = []
@@ -113,9 +136,9 @@ def endpoint(
     path: str,
     *,
     access: Access,
-    body: type[BaseModel] | None = None,
-    query: type[BaseModel] | None = None,
-    returns: type[BaseModel] | None = None,
+    body: Model | None = None,
+    query: Model | None = None,
+    returns: Model | None = None,
     status: int = 200,
     errors: tuple[int, ...] = (),
     media_types: tuple[str, ...] = ("application/json",),
@@ -142,11 +165,11 @@ def _handle(request: Request, route: Route, view: Callable[..., Any], path: dict
         call = Call(
             session=route.access.authorize(get_deps, request, path), path=path, request=_request_info(request)
         )
-        if route.body is not None:
+        if (body := route.body) is not None:
             raw = request.raw_body
-            call.body = parse_body(route.body, raw.encode() if isinstance(raw, str) else raw)
-        if route.query is not None:
-            call.query = parse_query(route.query, request.query_params or {})
+            call.body = parse_body(body, raw.encode() if isinstance(raw, str) else raw)
+        if (query := route.query) is not None:
+            call.query = parse_query(query, request.query_params or {})
         return render(view(call, **path), route.status)
     except AppError as error:
         return error_response(error)

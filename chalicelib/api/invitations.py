@@ -1,30 +1,24 @@
 """Invitations: sending and managing them (user_management), and opening their links (no auth)."""
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
 from chalicelib.api.access import MAYBE_SIGNED_IN, PUBLIC, member_of
 from chalicelib.api.http import Call, endpoint
-from chalicelib.lazy import LazyModule
-from chalicelib.schemas.invitations import (
-    AcceptIn,
-    AcceptOut,
-    Invitation,
-    InvitationListQuery,
-    InvitationPage,
-    InviteIn,
-    InviteResults,
-    LookupOut,
-    TokenIn,
-)
+from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)
-# Each use case loads with the first request that runs it (see chalicelib/lazy.py); the real imports
-# are for readers and the type checker.
+
+# Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py): no
+# route builds another's pydantic classes. The real imports are for readers and the type checker.
 if TYPE_CHECKING:
+    from chalicelib.schemas import invitations as schemas
     from chalicelib.services import acceptance, invitations
 else:
+    schemas = LazyModels("chalicelib.schemas.invitations")
     acceptance = LazyModule("chalicelib.services.acceptance")
     invitations = LazyModule("chalicelib.services.invitations")
 # A group manager may do these too, within their own group (the service checks which).
@@ -32,22 +26,29 @@ MANAGE = member_of("user_management", group_managers=True)
 BASE = "/accounts/{account_id}/invitations"
 
 
-@endpoint(bp, "POST", BASE, access=MANAGE, body=InviteIn, returns=InviteResults, errors=(409,))
-def invite(call: Call, account_id: str) -> InviteResults:
+@endpoint(
+    bp, "POST", BASE, access=MANAGE, body=schemas.InviteIn, returns=schemas.InviteResults, errors=(409,)
+)
+def invite(call: Call, account_id: str) -> schemas.InviteResults:
     """Invite 1 to 50 emails with one role and permission set; one result per email, in order."""
     return invitations.invite(call.deps, call.caller, call.account, call.body)
 
 
-@endpoint(bp, "GET", BASE, access=MANAGE, query=InvitationListQuery, returns=InvitationPage)
-def list_invitations(call: Call, account_id: str) -> InvitationPage:
+@endpoint(bp, "GET", BASE, access=MANAGE, query=schemas.InvitationListQuery, returns=schemas.InvitationPage)
+def list_invitations(call: Call, account_id: str) -> schemas.InvitationPage:
     """Pending (default) or expired invitations, newest first."""
     return invitations.list_invitations(call.deps, call.caller, call.account, call.query)
 
 
 @endpoint(
-    bp, "POST", BASE + "/{invitation_id}/resend", access=MANAGE, returns=Invitation, errors=(404, 409, 429)
+    bp,
+    "POST",
+    BASE + "/{invitation_id}/resend",
+    access=MANAGE,
+    returns=schemas.Invitation,
+    errors=(404, 409, 429),
 )
-def resend_invitation(call: Call, account_id: str, invitation_id: str) -> Invitation:
+def resend_invitation(call: Call, account_id: str, invitation_id: str) -> schemas.Invitation:
     """Send a new link with a new expiry; the old link stops working. Once a minute at most."""
     return invitations.resend(call.deps, call.caller, call.account, invitation_id)
 
@@ -59,17 +60,23 @@ def revoke_invitation(call: Call, account_id: str, invitation_id: str) -> None:
 
 
 @endpoint(
-    bp, "POST", "/invitations/lookup", access=PUBLIC, body=TokenIn, returns=LookupOut, errors=(404, 410)
+    bp,
+    "POST",
+    "/invitations/lookup",
+    access=PUBLIC,
+    body=schemas.TokenIn,
+    returns=schemas.LookupOut,
+    errors=(404, 410),
 )
-def lookup_invitation(call: Call) -> LookupOut:
+def lookup_invitation(call: Call) -> schemas.LookupOut:
     """What an invitation link is for, so the portal can show the right accept form."""
     return acceptance.lookup(call.deps, call.body.token)
 
 
 @endpoint(
-    bp, "POST", "/invitations/accept", access=MAYBE_SIGNED_IN, body=AcceptIn, returns=AcceptOut, status=201,
-    errors=(403, 404, 409, 410, 429),
+    bp, "POST", "/invitations/accept", access=MAYBE_SIGNED_IN, body=schemas.AcceptIn,
+    returns=schemas.AcceptOut, status=201, errors=(403, 404, 409, 410, 429),
 )  # fmt: skip
-def accept_invitation(call: Call) -> AcceptOut:
+def accept_invitation(call: Call) -> schemas.AcceptOut:
     """Accept as a new user (password and names) or an existing one (Bearer token or password)."""
     return acceptance.accept(call.deps, call.session.claims, call.body, call.request)

@@ -1,20 +1,24 @@
 """Members of an account (user_management; a member may read or remove themselves)."""
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
 from chalicelib.api.access import member_of
 from chalicelib.api.http import Call, endpoint
-from chalicelib.lazy import LazyModule
-from chalicelib.schemas.members import Member, MemberListQuery, MemberPage, MemberUpdateIn
+from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)
-# Each use case loads with the first request that runs it (see chalicelib/lazy.py); the real imports
-# are for readers and the type checker.
+
+# Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py): no
+# route builds another's pydantic classes. The real imports are for readers and the type checker.
 if TYPE_CHECKING:
+    from chalicelib.schemas import members as schemas
     from chalicelib.services import members
 else:
+    schemas = LazyModels("chalicelib.schemas.members")
     members = LazyModule("chalicelib.services.members")
 # A member may change their own contact details at the account (the service refuses them the rest).
 MANAGE_OR_SELF = member_of("user_management", self_param="user_id")
@@ -25,32 +29,35 @@ BASE = "/accounts/{account_id}/members"
 ONE = BASE + "/{user_id}"
 
 
-@endpoint(bp, "GET", BASE, access=MANAGE_GROUP, query=MemberListQuery, returns=MemberPage)
-def list_members(call: Call, account_id: str) -> MemberPage:
+@endpoint(bp, "GET", BASE, access=MANAGE_GROUP, query=schemas.MemberListQuery, returns=schemas.MemberPage)
+def list_members(call: Call, account_id: str) -> schemas.MemberPage:
     """Members, filtered by status and sorted by any column."""
     return members.list_members(call.deps, call.caller, call.account, call.query)
 
 
-@endpoint(bp, "GET", ONE, access=MANAGE_GROUP_OR_SELF, returns=Member, errors=(404,))
-def get_member(call: Call, account_id: str, user_id: str) -> Member:
+@endpoint(bp, "GET", ONE, access=MANAGE_GROUP_OR_SELF, returns=schemas.Member, errors=(404,))
+def get_member(call: Call, account_id: str, user_id: str) -> schemas.Member:
     """One member; anyone may read themselves."""
-    return members.get_member(call.deps, call.caller, call.account, user_id)
+    return members.get_member(call.deps, call.caller, call.account, user_id, call.session)
 
 
-@endpoint(bp, "PATCH", ONE, access=MANAGE_OR_SELF, body=MemberUpdateIn, returns=Member, errors=(404, 409))
-def update_member(call: Call, account_id: str, user_id: str) -> Member:
+@endpoint(
+    bp, "PATCH", ONE, access=MANAGE_OR_SELF, body=schemas.MemberUpdateIn, returns=schemas.Member,
+    errors=(404, 409),
+)  # fmt: skip
+def update_member(call: Call, account_id: str, user_id: str) -> schemas.Member:
     """Change a member's access (never the owner's) or contact details at this account."""
     return members.update_member(call.deps, call.caller, call.account, user_id, call.body)
 
 
-@endpoint(bp, "POST", ONE + "/deactivate", access=MANAGE_GROUP, returns=Member, errors=(404, 409))
-def deactivate_member(call: Call, account_id: str, user_id: str) -> Member:
+@endpoint(bp, "POST", ONE + "/deactivate", access=MANAGE_GROUP, returns=schemas.Member, errors=(404, 409))
+def deactivate_member(call: Call, account_id: str, user_id: str) -> schemas.Member:
     """Cut a member's access to this account at once, keeping their place."""
     return members.set_status(call.deps, call.caller, call.account, user_id, "deactivated")
 
 
-@endpoint(bp, "POST", ONE + "/reactivate", access=MANAGE_GROUP, returns=Member, errors=(404, 409))
-def reactivate_member(call: Call, account_id: str, user_id: str) -> Member:
+@endpoint(bp, "POST", ONE + "/reactivate", access=MANAGE_GROUP, returns=schemas.Member, errors=(404, 409))
+def reactivate_member(call: Call, account_id: str, user_id: str) -> schemas.Member:
     """Give a deactivated member their access back."""
     return members.set_status(call.deps, call.caller, call.account, user_id, "active")
 

@@ -1,47 +1,57 @@
 """Sub-accounts (any member lists those they reach; the owner or operator changes them), and /authorize."""
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
 from chalicelib.api.access import OWNER, TOKEN_CHECKED, member_of
 from chalicelib.api.http import Call, endpoint
-from chalicelib.lazy import LazyModule
-from chalicelib.schemas.sub_accounts import (
-    AuthorizeIn,
-    AuthorizeOut,
-    SubAccount,
-    SubAccountIn,
-    SubAccountListQuery,
-    SubAccountPage,
-)
+from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)
-# Each use case loads with the first request that runs it (see chalicelib/lazy.py); the real imports
-# are for readers and the type checker.
+
+# Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py): no
+# route builds another's pydantic classes. The real imports are for readers and the type checker.
 if TYPE_CHECKING:
+    from chalicelib.schemas import sub_accounts as schemas
     from chalicelib.services import authorization, sub_accounts
 else:
+    schemas = LazyModels("chalicelib.schemas.sub_accounts")
     authorization = LazyModule("chalicelib.services.authorization")
     sub_accounts = LazyModule("chalicelib.services.sub_accounts")
 BASE = "/accounts/{account_id}/sub-accounts"
 ONE = BASE + "/{sub_account_id}"
 
 
-@endpoint(bp, "GET", BASE, access=member_of(), query=SubAccountListQuery, returns=SubAccountPage)
-def list_sub_accounts(call: Call, account_id: str) -> SubAccountPage:
+@endpoint(
+    bp, "GET", BASE, access=member_of(), query=schemas.SubAccountListQuery, returns=schemas.SubAccountPage
+)
+def list_sub_accounts(call: Call, account_id: str) -> schemas.SubAccountPage:
     """The sub-accounts the caller reaches, by name."""
     return sub_accounts.list_sub_accounts(call.deps, call.caller, call.account, call.query)
 
 
-@endpoint(bp, "POST", BASE, access=OWNER, body=SubAccountIn, returns=SubAccount, status=201, errors=(409,))
-def create_sub_account(call: Call, account_id: str) -> SubAccount:
+@endpoint(
+    bp,
+    "POST",
+    BASE,
+    access=OWNER,
+    body=schemas.SubAccountIn,
+    returns=schemas.SubAccount,
+    status=201,
+    errors=(409,),
+)
+def create_sub_account(call: Call, account_id: str) -> schemas.SubAccount:
     """Add a sub-account (owner or operator)."""
     return sub_accounts.create_sub_account(call.deps, call.caller, call.account, call.body)
 
 
-@endpoint(bp, "PATCH", ONE, access=OWNER, body=SubAccountIn, returns=SubAccount, errors=(404,))
-def rename_sub_account(call: Call, account_id: str, sub_account_id: str) -> SubAccount:
+@endpoint(
+    bp, "PATCH", ONE, access=OWNER, body=schemas.SubAccountIn, returns=schemas.SubAccount, errors=(404,)
+)
+def rename_sub_account(call: Call, account_id: str, sub_account_id: str) -> schemas.SubAccount:
     """Rename a sub-account (owner or operator)."""
     return sub_accounts.rename_sub_account(call.deps, call.caller, call.account, sub_account_id, call.body)
 
@@ -52,8 +62,10 @@ def delete_sub_account(call: Call, account_id: str, sub_account_id: str) -> None
     sub_accounts.delete_sub_account(call.deps, call.caller, call.account, sub_account_id)
 
 
-@endpoint(bp, "POST", "/authorize", access=TOKEN_CHECKED, body=AuthorizeIn, returns=AuthorizeOut)
-def authorize(call: Call) -> AuthorizeOut:
+@endpoint(
+    bp, "POST", "/authorize", access=TOKEN_CHECKED, body=schemas.AuthorizeIn, returns=schemas.AuthorizeOut
+)
+def authorize(call: Call) -> schemas.AuthorizeOut:
     """May the signed-in user use a permission on an account, and on one of its sub-accounts?"""
     assert call.session.claims is not None  # TOKEN_CHECKED answers 401 without a token
     return authorization.authorize(call.deps, call.session.claims, call.body)

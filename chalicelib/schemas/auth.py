@@ -64,17 +64,19 @@ class AccountRef(Output):
 
 
 def account_refs(
-    memberships: list[MembershipItem], reachable: dict[str, list[SubAccountItem]]
+    memberships: list[MembershipItem], names: dict[str, str], reachable: dict[str, list[SubAccountItem]]
 ) -> list[AccountRef]:
-    """Active memberships only, by account name: what a "Choose account" page lists, each with the
-    sub-accounts its member reaches (`reachable`, by account id, for members whose scope is a list)."""
+    """Active memberships of accounts that exist (`names`, by account id), by account name: what a "Choose
+    account" page lists, each with the sub-accounts its member reaches (`reachable`, by account id, for
+    members whose scope is a list)."""
     active = sorted(
-        (m for m in memberships if m.status == "active"), key=lambda m: (m.account_name.lower(), m.account_id)
+        (m for m in memberships if m.status == "active" and m.account_id in names),
+        key=lambda m: (names[m.account_id].lower(), m.account_id),
     )
     return [
         AccountRef(
             account_id=m.account_id,
-            name=m.account_name,
+            name=names[m.account_id],
             role=as_role(m.role),
             sub_accounts="all" if is_unlimited(m) else _refs(reachable.get(m.account_id, [])),
         )

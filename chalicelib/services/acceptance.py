@@ -17,10 +17,11 @@ from chalicelib.security.links import hash_link_token, is_link_token_shape
 from chalicelib.security.tokens import TokenClaims
 from chalicelib.services.audit import record
 from chalicelib.services.auth import confirm, live_sub_accounts
-from chalicelib.services.sessions import verify_credentials
+from chalicelib.services.sessions import verify_on_link
+from chalicelib.store.invitations import InvitationContext
 from chalicelib.store.members import new_membership_item
-from chalicelib.store.models import AccountItem, GroupItem, InvitationItem, LinkItem, LoginItem, UserItem
-from chalicelib.store.users import new_user_items
+from chalicelib.store.models import InvitationItem, LinkItem, LoginItem, UserItem
+from chalicelib.store.users import link_attempts, new_user_items
 
 MIN_NEW_PASSWORD = 10
 
@@ -37,12 +38,20 @@ def _not_accepted(failed: frozenset[str]) -> AppError:
     return not_found("invitation")  # used, revoked or resent meanwhile, or a concurrent accept won
 
 
-def _open_link(deps: Deps, token: str, claims: TokenClaims | None = None) -> tuple[LinkItem, UserItem | None]:
-    """The invitation link and, with a Bearer token, the signed-in caller, read in one round trip."""
+def _open_link(
+    deps: Deps, token: str, claims: TokenClaims | None = None, *, counted: bool = False
+) -> tuple[LinkItem, UserItem | None]:
+    """The invitation link and, with a Bearer token, the signed-in caller, read in one round trip.
+    `counted`: a password may be checked, so the read is the write that counts it on the link."""
     token_hash = hash_link_token(token) if is_link_token_shape(token) else None
     caller = None
     if claims is None:
-        link = deps.store.users.get_link(token_hash) if token_hash else None
+        if token_hash is None:
+            link = None
+        elif counted:
+            link = deps.store.users.open_counted_link(token_hash, deps.now())
+        else:
+            link = deps.store.users.get_link(token_hash)
     else:
         context = deps.store.users.auth_context(claims.user_id, claims.token_id, link_hash=token_hash)
         caller, link = confirm(claims, context).user, context.link  # a bad token is 401 first
@@ -51,20 +60,20 @@ def _open_link(deps: Deps, token: str, claims: TokenClaims | None = None) -> tup
     return link, caller
 
 
-Opened = tuple[InvitationItem, LoginItem | None, AccountItem, GroupItem | None]
-
-
-def _open(deps: Deps, link: LinkItem, token: str) -> Opened:
-    invitation, login, account, group = deps.store.invitations.invitation_context(link)
+def _open(deps: Deps, link: LinkItem, token: str) -> InvitationContext:
+    context = deps.store.invitations.invitation_context(link)
+    invitation, account = context.invitation, context.account
     if invitation is None or account is None or invitation.token_hash != hash_link_token(token):
         raise not_found("invitation")
     if is_expired(invitation.expires_at, deps.now()):
         raise AppError("invitation_expired", "This invitation has expired; ask for a new one.")
-    return invitation, login, account, group
+    return context
 
 
 def lookup(deps: Deps, token: str) -> LookupOut:
-    invitation, login, account, _ = _open(deps, _open_link(deps, token)[0], token)
+    context = _open(deps, _open_link(deps, token)[0], token)
+    invitation, login, account = context.invitation, context.login, context.account
+    assert invitation is not None and account is not None  # _open answered 404 otherwise
     return LookupOut(
         email=invitation.email,
         account_name=account.name,
@@ -79,13 +88,15 @@ def accept(
     deps: Deps, claims: TokenClaims | None, body: AcceptIn, request: RequestInfo | None = None
 ) -> AcceptOut:
     """Recorded as invitation.accepted by the user accepting (with the request's origin)."""
-    link, caller = _open_link(deps, body.token, claims)
+    link, caller = _open_link(deps, body.token, claims, counted=body.password is not None)
     if caller is not None and caller.email != link.email:
         raise AppError("email_mismatch", "This invitation is for another email address.")
-    invitation, login, account, group = _open(deps, link, body.token)
+    context = _open(deps, link, body.token)
+    invitation, login, account, group = context.invitation, context.login, context.account, context.group
+    assert invitation is not None and account is not None  # _open answered 404 otherwise
     now = deps.now()
     if login is not None:
-        user, version = _existing_user(deps, caller, login, body)
+        user, version = _existing_user(deps, caller, link, context, body)
         new_user = None
     else:
         new_user = _new_user(deps, invitation, body)
@@ -93,7 +104,6 @@ def accept(
     membership = new_membership_item(
         account.account_id,
         user.user_id,
-        account.name,
         as_role(invitation.role),
         list(invitation.permissions),
         now,
@@ -126,18 +136,22 @@ def accept(
 
 
 def _existing_user(
-    deps: Deps, caller: UserItem | None, login: LoginItem, body: AcceptIn
+    deps: Deps, caller: UserItem | None, link: LinkItem, context: InvitationContext, body: AcceptIn
 ) -> tuple[UserItem, int]:
-    """An existing login accepts with its Bearer token or its password; the invitation stays usable if not."""
+    """An existing login accepts with its Bearer token or its password; the invitation stays usable if not.
+    The login, its failures and (usually) its user came with the invitation's read: none is read again."""
     if caller is not None:
         return caller, int(caller.token_version)
     if body.password is None:
         raise AppError("invalid_credentials", "This email already has a login: accept with its password.")
-    verified = verify_credentials(deps, login.email, body.password, clear=False)  # accepting clears it
-    user = deps.store.users.get_user(verified.user_id)
+    login = context.login
+    assert login is not None
+    verify_on_link(deps, login, context.failures, link_attempts(link), body.password)
+    # The link names the user when the login existed as it was sent; else (signed up since) read it now.
+    user = context.user or deps.store.users.get_user(login.user_id)
     if user is None:
         raise not_found("invitation")
-    return user, int(verified.token_version)
+    return user, int(login.token_version)
 
 
 def _new_user(deps: Deps, invitation: InvitationItem, body: AcceptIn) -> tuple[UserItem, LoginItem]:

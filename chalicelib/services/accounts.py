@@ -14,7 +14,7 @@ from chalicelib.services.audit import record
 from chalicelib.services.invitations import new_invitation, send_invitations
 from chalicelib.store import keys
 from chalicelib.store.accounts import new_account_item
-from chalicelib.store.models import AccountItem
+from chalicelib.store.models import AccountItem, MembershipItem
 
 
 def _target(account: AccountItem) -> Target:
@@ -44,38 +44,40 @@ def get_account(account: AccountItem) -> Account:
 
 
 def rename_account(deps: Deps, caller: Caller, account: AccountItem, name: str) -> Account:
+    """One conditional write with its event: memberships hold no copy of the name, so it shows everywhere
+    at once."""
     renamed = changed({"name": account.name}, {"name": name})
     event = record(deps, "account.updated", caller, account.account_id, _target(account), renamed)
-    members = deps.store.members.members_of(account.account_id)
-    deps.store.accounts.rename_account(account, name, members, event if renamed else None)
+    if not deps.store.accounts.rename_account(account, name, event if renamed else None):
+        raise not_found("account")
     return Account.of(account)
 
 
-def transfer_ownership(deps: Deps, caller: Caller, account: AccountItem, new_owner_id: str) -> Account:
-    """The target must be an active member; the old owner stays on as admin. One read after authorizing:
-    the caller is the owner (their membership is in hand) or an operator (the account is)."""
+def transfer_ownership(
+    deps: Deps, caller: Caller, account: AccountItem, new_owner_id: str, own: MembershipItem | None = None
+) -> Account:
+    """The target must be an active member; the old owner stays on as admin. Authorizing read the account
+    and (the owner calling) the owner's membership (`own`): only what is not in hand is read, in one
+    BatchGetItem; the transaction's conditions catch anything that changed since."""
     if not keys.is_valid_id(new_owner_id):
         raise not_found("member")
-    owner_id = caller.user_id if caller.is_owner else account.owner_user_id
-    current_account, memberships = deps.store.accounts.account_and_memberships(
-        account.account_id, [new_owner_id, owner_id or new_owner_id]
-    )
-    if current_account is None:
-        raise not_found("account")
-    if new_owner_id == current_account.owner_user_id:
-        return Account.of(current_account)
-    target = memberships.get(new_owner_id)
-    current = memberships.get(current_account.owner_user_id or "")
+    if new_owner_id == account.owner_user_id:
+        return Account.of(account)
+    owner_id = account.owner_user_id or ""
+    known = {own.user_id: own} if own is not None and caller.is_owner and own.user_id == owner_id else {}
+    wanted = [uid for uid in (new_owner_id, owner_id) if uid and uid not in known]
+    memberships = known | deps.store.accounts.memberships(account.account_id, wanted)
+    target, current = memberships.get(new_owner_id), memberships.get(owner_id)
     if target is None:
         raise not_found("member")
     if target.status != "active":
         raise AppError("conflict", "A deactivated member cannot become the owner; reactivate them first.")
-    moved = changed({"owner_user_id": current_account.owner_user_id}, {"owner_user_id": new_owner_id})
+    moved = changed({"owner_user_id": account.owner_user_id}, {"owner_user_id": new_owner_id})
     event = record(deps, "account.ownership_transferred", caller, account.account_id, _target(account), moved)
-    if current is None or not deps.store.accounts.transfer_ownership(current_account, current, target, event):
+    if current is None or not deps.store.accounts.transfer_ownership(account, current, target, event):
         raise AppError("conflict", "The account's owner or the target member changed meanwhile; try again.")
-    current_account.owner_user_id = new_owner_id
-    return Account.of(current_account)
+    # The item authorization read is left as read (a concurrent transfer may hold the same one).
+    return Account.of(account).model_copy(update={"owner_user_id": new_owner_id})
 
 
 def invite_owner(deps: Deps, caller: Caller, account: AccountItem, body: OwnerInvitationIn) -> Invitation:

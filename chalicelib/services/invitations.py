@@ -47,10 +47,12 @@ def new_invitation(
     inviter: Caller | None,
     details: Mapping[str, object],
     replaces: str | None = None,
+    login_user_id: str | None = None,
     recorded_by: Caller | None = None,
 ) -> Sendable:
     """An invitation with its link, ready to store, and the raw token that only the email will carry.
-    `details` may name `valid_days` (the invite's own validity); else INVITATION_TTL_SECONDS. With
+    `details` may name `valid_days` (the invite's own validity); else INVITATION_TTL_SECONDS.
+    `login_user_id`: the user of the email's login, if it had one when read (noted on the link). With
     `recorded_by`, its invitation.created event is stored with it."""
     now = deps.now()
     raw, token_hash = new_link_token()
@@ -62,7 +64,8 @@ def new_invitation(
         details=details,
     )  # fmt: skip
     event = created_event(deps, recorded_by, invitation) if recorded_by else None
-    return NewInvitation(invitation, link_item(token_hash, invitation), replaces, event), raw
+    link = link_item(token_hash, invitation, login_user_id)
+    return NewInvitation(invitation, link, replaces, event), raw
 
 
 def invitation_target(invitation: InvitationItem) -> Target:
@@ -129,7 +132,9 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     now = deps.now()
     account_id = account.account_id
     screened = screen_emails(body.emails)
-    claims = deps.store.invitations.claims(account_id, [s.email for s in screened if s.reason is None])
+    claims, logins = deps.store.invitations.claims_and_logins(
+        account_id, [s.email for s in screened if s.reason is None]
+    )
     details: dict[str, object] = {
         "message": body.message, "sub_accounts": scope, "valid_days": body.expires_in_days, **profile_of(body)
     }  # fmt: skip
@@ -146,7 +151,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
         replaces = claim.ref_id if claim is not None else None
         created[index] = new_invitation(
             deps, account_id, entry.email, body.role, list(body.permissions), caller, details, replaces,
-            recorded_by=caller,
+            logins.get(entry.email), recorded_by=caller,
         )  # fmt: skip
     written = deps.store.invitations.create_invitations([new for new, _ in created.values()], now)
     if written.group_gone:

@@ -11,7 +11,7 @@ from chalicelib.domain.permissions import MemberStatus, Role, as_role, stored_gr
 from chalicelib.errors import AppError, forbidden, not_found, validation_error
 from chalicelib.schemas.members import Member, MemberListQuery, MemberPage, MemberUpdateIn
 from chalicelib.services.audit import record
-from chalicelib.services.auth import live_sub_accounts
+from chalicelib.services.auth import Session, live_sub_accounts
 from chalicelib.services.groups import check_manager_reach, existing_group, managed_group
 from chalicelib.services.password_reset import send_reset_link
 from chalicelib.services.sub_accounts import checked_scope
@@ -92,7 +92,14 @@ def _member(
     return Member.of_pair(user, membership, live_sub_accounts(account), groups)
 
 
-def get_member(deps: Deps, caller: Caller, account: AccountItem, user_id: str) -> Member:
+def get_member(
+    deps: Deps, caller: Caller, account: AccountItem, user_id: str, session: Session | None = None
+) -> Member:
+    """Reading oneself answers from what authorization read (membership, user, group): no second read."""
+    if session is not None and user_id == caller.user_id and session.membership and session.user:
+        group = session.group
+        groups = {group.group_id: group} if group is not None else {}
+        return Member.of_pair(session.user, session.membership, live_sub_accounts(account), groups)
     membership, user = _reachable(deps, caller, account, user_id, writes=False)
     return _member(deps, caller, account, user, membership)
 

@@ -10,7 +10,7 @@ from chalicelib.errors import AppError, rate_limited, unauthenticated
 from chalicelib.schemas.auth import AccountRef, LoginOut, MeOut, TokenOut, User, account_refs, is_unlimited
 from chalicelib.security.tokens import TokenClaims
 from chalicelib.store import keys
-from chalicelib.store.models import LoginItem, MembershipItem, SubAccountItem, UserItem
+from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, SubAccountItem, UserItem
 
 BAD_CREDENTIALS = "The email or password is not correct."
 
@@ -38,22 +38,49 @@ def verify_credentials(deps: Deps, email: str, password: str, *, clear: bool = T
     return login_item
 
 
+def verify_on_link(
+    deps: Deps, login: LoginItem, failures: FailureWindow | None, on_link: FailureWindow | None, password: str
+) -> LoginItem:
+    """The password of an existing login, given to accept an invitation. The link's read counted this check
+    before it is made (`on_link`, this one included: at most MAX_FAILURES per link per window, under any
+    burst), and the email's own lockout (`failures`, read with the invitation) applies as at login. A wrong
+    password counts on the email's window too; a right one is cleared by the accepting transaction."""
+    now = deps.now()
+    checked_before = FailureWindow(on_link.count - 1, on_link.started_at) if on_link else None
+    wait = retry_after_seconds(failures, now) or retry_after_seconds(checked_before, now)
+    if wait is not None:
+        raise rate_limited(wait, "Too many failed logins for this email; try again later.")
+    if not deps.passwords.verify(login.password_hash, password):
+        deps.store.users.reserve_login_attempt(login.email, now, failures)  # counted as a failure
+        raise AppError("invalid_credentials", BAD_CREDENTIALS)
+    return login
+
+
 def login(deps: Deps, email: str, password: str) -> LoginOut:
+    """After the credentials (a read and the lockout reservation): the profile, memberships and account
+    names by key in one BatchGetItem (the login lists its accounts), then the login's write. A login made
+    before logins listed accounts queries its memberships instead, once: its write completes the list."""
     login_item = verify_credentials(deps, email, password, clear=False)
     now = deps.now()
-    user, memberships = deps.store.users.user_with_memberships(login_item.user_id)
+    user_id, listing = login_item.user_id, None
+    accounts: dict[str, AccountItem] | None = None
+    if login_item.lists_accounts:
+        user, memberships, accounts = deps.store.users.user_and_accounts(
+            user_id, login_item.account_ids or ()
+        )
+    else:
+        user, memberships = deps.store.users.user_with_memberships(user_id)
+        listing = sorted({m.account_id for m in memberships})
     if user is None:  # the index trails the table by moments after sign-up
-        user = deps.store.users.get_user(login_item.user_id)
+        user = deps.store.users.get_user(user_id)
         if user is None:
             raise AppError("invalid_credentials", BAD_CREDENTIALS)
-    deps.store.users.record_login(user.user_id, now, email)  # and clears the failure window
+    refs = _account_refs(deps, memberships, accounts)
+    deps.store.users.record_login(user_id, now, email, listing)  # and clears the failure window
     user.last_login_at = now
-    issued = deps.tokens.issue(user.user_id, int(login_item.token_version), now)
+    issued = deps.tokens.issue(user_id, int(login_item.token_version), now)
     return LoginOut(
-        access_token=issued.token,
-        expires_at=issued.claims.expires_at,
-        user=User.of(user),
-        accounts=_account_refs(deps, memberships),
+        access_token=issued.token, expires_at=issued.claims.expires_at, user=User.of(user), accounts=refs
     )
 
 
@@ -68,18 +95,28 @@ def me(deps: Deps, user: UserItem) -> MeOut:
     return MeOut(user=User.of(user), accounts=_account_refs(deps, memberships))
 
 
-def _account_refs(deps: Deps, memberships: list[MembershipItem]) -> list[AccountRef]:
-    """The accounts to choose from, with the sub-accounts each reaches. Names are read only for members
-    whose scope is a list (one BatchGetItem for all of them); a deleted sub-account is not found."""
-    scoped = [m for m in memberships if m.status == "active" and not is_unlimited(m)]
+def _account_refs(
+    deps: Deps, memberships: list[MembershipItem], accounts: dict[str, AccountItem] | None = None
+) -> list[AccountRef]:
+    """The accounts to choose from, named as their account items name them now (`accounts`, when read
+    already), with the sub-accounts each reaches (for members whose scope is a list): what is missing is
+    read in one BatchGetItem. An account or sub-account deleted meanwhile is not found."""
+    active = [m for m in memberships if m.status == "active"]
+    scoped = [m for m in active if not is_unlimited(m)]
     wanted = [keys.sub_account(m.account_id, sid) for m in scoped for sid in m.sub_accounts or []]
+    unnamed = [m.account_id for m in active] if accounts is None else []
+    read, sub_accounts = deps.store.accounts.named(unnamed, wanted) if unnamed or wanted else ({}, [])
+    names = {aid: account.name for aid, account in {**(accounts or {}), **read}.items()}
     reachable: dict[str, list[SubAccountItem]] = {}
-    for item in deps.store.sub_accounts.named(wanted) if wanted else []:
+    for item in sub_accounts:
         reachable.setdefault(item.account_id, []).append(item)
-    return account_refs(memberships, reachable)
+    return account_refs(active, names, reachable)
 
 
 def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:
+    """No change is no write: the user authorization read is the answer."""
+    if not changes:
+        return User.of(user)
     return User.of(deps.store.users.update_profile(user.user_id, changes))
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation, add_invitation
-from chalicelib.store.models import AccountItem, AuditEventItem, MembershipItem
+from chalicelib.store.keys import Key
+from chalicelib.store.models import AccountItem, AuditEventItem, MembershipItem, SubAccountItem
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
-
-TRANSACTION_LIMIT = 100
 
 
 def new_account_item(account_id: str, name: str, now: datetime) -> AccountItem:
@@ -29,22 +29,27 @@ class AccountStore:
         add_invitation(tx, owner_invitation)
         return tx.commit()
 
-    def rename_account(
-        self,
-        account: AccountItem,
-        name: str,
-        members: list[MembershipItem],
-        event: AuditEventItem | None = None,
-    ) -> None:
-        """The account (with its event) and its members' copies of the name: the account with the first 98
-        members, then 100 members per transaction (each idempotent, so a retry after a partial failure
-        converges)."""
-        first = TRANSACTION_LIMIT - 2
-        tx = Tx().update(account, [AccountItem.name.set(name)], condition=AccountItem.pk.exists())
-        _rename_members(tx.record(event), members[:first], name).commit()
-        for start in range(first, len(members), TRANSACTION_LIMIT):
-            _rename_members(Tx(), members[start : start + TRANSACTION_LIMIT], name).commit()
-        account.name = name
+    def rename_account(self, account: AccountItem, name: str, event: AuditEventItem | None = None) -> Outcome:
+        """One write (with its audit event): no other item holds a copy of the name. Fails ("gone") if the
+        account is."""
+        outcome = (
+            Tx()
+            .record(event)
+            .update(account, [AccountItem.name.set(name)], condition=AccountItem.pk.exists(), label="gone")
+            .commit()
+        )
+        if outcome:
+            account.name = name
+        return outcome
+
+    def named(
+        self, account_ids: Iterable[str], sub_accounts: Iterable[Key] = ()
+    ) -> tuple[dict[str, AccountItem], list[SubAccountItem]]:
+        """Accounts by id (where their names are), with some sub-accounts (`keys.sub_account`) in the same
+        BatchGetItem (one per 100 keys); those deleted meanwhile are simply not there."""
+        found = get_items([*(keys.account(account_id) for account_id in account_ids), *sub_accounts])
+        accounts = {item.account_id: item for item in found.values() if isinstance(item, AccountItem)}
+        return accounts, [item for item in found.values() if isinstance(item, SubAccountItem)]
 
     def transfer_ownership(
         self, account: AccountItem, old_owner: MembershipItem, new_owner: MembershipItem,
@@ -73,17 +78,7 @@ class AccountStore:
         )
         return tx.commit()
 
-    def account_and_memberships(
-        self, account_id: str, user_ids: list[str]
-    ) -> tuple[AccountItem | None, dict[str, MembershipItem]]:
-        """The account and some of its memberships in one BatchGetItem."""
-        found = get_items([keys.account(account_id)] + [keys.membership(account_id, uid) for uid in user_ids])
-        account = found.get(keys.account(account_id))
-        memberships = {item.user_id: item for item in found.values() if isinstance(item, MembershipItem)}
-        return (account if isinstance(account, AccountItem) else None), memberships
-
-
-def _rename_members(tx: Tx, members: list[MembershipItem], name: str) -> Tx:
-    for member in members:
-        tx.update(member, [MembershipItem.account_name.set(name)], condition=MembershipItem.pk.exists())
-    return tx
+    def memberships(self, account_id: str, user_ids: list[str]) -> dict[str, MembershipItem]:
+        """Some of an account's memberships, by user id, in one BatchGetItem."""
+        found = get_items(keys.membership(account_id, uid) for uid in user_ids)
+        return {item.user_id: item for item in found.values() if isinstance(item, MembershipItem)}

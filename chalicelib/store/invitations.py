@@ -12,9 +12,11 @@ from datetime import datetime
 
 from pynamodb.expressions.update import Action
 
+from chalicelib.domain.lockout import FailureWindow
 from chalicelib.domain.permissions import Role
 from chalicelib.store import keys
 from chalicelib.store.groups import GROUP_GONE, count_changes
+from chalicelib.store.keys import Key
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
@@ -28,8 +30,24 @@ from chalicelib.store.models import (
     UserItem,
     format_time,
 )
-from chalicelib.store.table import get_item, get_items
+from chalicelib.store.table import T, get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
+from chalicelib.store.users import failure_window, list_account
+
+
+@dataclass(frozen=True)
+class InvitationContext:
+    """What opening an invitation link reads with it: the invitation, its account and custom group, the
+    email's login and failed logins, and the user the link names as a hint (None unless that is the user
+    the login names now)."""
+
+    invitation: InvitationItem | None
+    login: LoginItem | None
+    account: AccountItem | None
+    group: GroupItem | None
+    failures: FailureWindow | None
+    user: UserItem | None
+
 
 # 4 items per invitation (invitation, link, claim, and the expired invitation a claim may replace):
 # 25 invitations fill a 100-item transaction.
@@ -86,11 +104,12 @@ def claim_item(
     return EmailClaimItem(pk, sk, email=email, holder=holder, ref_id=ref_id, expires_at=expires_at)
 
 
-def link_item(token_hash: str, invitation: InvitationItem) -> LinkItem:
+def link_item(token_hash: str, invitation: InvitationItem, login_user_id: str | None = None) -> LinkItem:
+    """`login_user_id`: the user the email's login named when the link was made (a hint, see LinkItem)."""
     return LinkItem(
         *keys.link(token_hash), purpose="invitation", expires_at=invitation.expires_at,
         email=invitation.email, account_id=invitation.account_id, invitation_id=invitation.invitation_id,
-        ttl=invitation.expires_at, group_id=invitation.group_id,
+        ttl=invitation.expires_at, group_id=invitation.group_id, user_id=login_user_id,
     )  # fmt: skip
 
 
@@ -120,8 +139,17 @@ def add_invitation(tx: Tx, entry: NewInvitation, now: datetime | None = None) ->
 
 class InvitationStore:
     def claims(self, account_id: str, emails: list[str]) -> dict[str, EmailClaimItem]:
-        found = get_items(keys.email_claim(account_id, email) for email in emails)
-        return {item.email: item for item in found.values() if isinstance(item, EmailClaimItem)}
+        return self.claims_and_logins(account_id, emails, with_logins=False)[0]
+
+    def claims_and_logins(
+        self, account_id: str, emails: list[str], *, with_logins: bool = True
+    ) -> tuple[dict[str, EmailClaimItem], dict[str, str]]:
+        """The emails' claims on the account and, in the same BatchGetItem, the user id of each email that
+        has a login (which the invitation links note: accepting then reads that user with the invitation)."""
+        wanted = [keys.email_claim(account_id, email) for email in emails]
+        found = get_items(wanted + ([keys.login(email) for email in emails] if with_logins else []))
+        claims = {item.email: item for item in found.values() if isinstance(item, EmailClaimItem)}
+        return claims, {item.email: item.user_id for item in found.values() if isinstance(item, LoginItem)}
 
     def create_invitations(self, new: list[NewInvitation], now: datetime) -> Written:
         """Writes each invitation with its link and claim, and counts them on their group; answers the
@@ -195,29 +223,36 @@ class InvitationStore:
         count_changes(tx, invitation.account_id, [(invitation.group_id, "invitation_count", -1)])
         return tx.commit()
 
-    def invitation_context(
-        self, link: LinkItem
-    ) -> tuple[InvitationItem | None, LoginItem | None, AccountItem | None, GroupItem | None]:
-        """What accepting or looking up a link needs, in one BatchGetItem (with the invitation's custom
-        group, which its link names)."""
+    def invitation_context(self, link: LinkItem) -> InvitationContext:
+        """What accepting or looking up a link needs, in one BatchGetItem: with the invitation's custom group,
+        which its link names, and for accepting with a password the email's failed logins and the user the
+        link names (a hint taken when it was sent: the login read here decides)."""
         account_id, invitation_id = link.account_id or "", link.invitation_id or ""
         wanted = [
             keys.invitation(account_id, invitation_id),
             keys.login(link.email),
+            keys.login_failures(link.email),
             keys.account(account_id),
         ]
         if link.group_id:
             wanted.append(keys.group(account_id, link.group_id))
+        if link.user_id:
+            wanted.append(keys.user(link.user_id))
         found = get_items(wanted)
-        group = found.get(keys.group(account_id, link.group_id)) if link.group_id else None
-        invitation = found.get(keys.invitation(account_id, invitation_id))
-        login = found.get(keys.login(link.email))
-        account = found.get(keys.account(account_id))
-        return (
-            invitation if isinstance(invitation, InvitationItem) else None,
-            login if isinstance(login, LoginItem) else None,
-            account if isinstance(account, AccountItem) else None,
-            group if isinstance(group, GroupItem) else None,
+
+        def take(key: Key | None, kind: type[T]) -> T | None:
+            item = found.get(key) if key is not None else None
+            return item if isinstance(item, kind) else None
+
+        login = take(keys.login(link.email), LoginItem)
+        user = take(keys.user(link.user_id) if link.user_id else None, UserItem)
+        return InvitationContext(
+            invitation=take(keys.invitation(account_id, invitation_id), InvitationItem),
+            login=login,
+            account=take(keys.account(account_id), AccountItem),
+            group=take(keys.group(account_id, link.group_id) if link.group_id else None, GroupItem),
+            failures=failure_window(found, link.email),
+            user=user if user is not None and login is not None and user.user_id == login.user_id else None,
         )
 
     def accept(
@@ -267,6 +302,7 @@ class InvitationStore:
         )
         if new_user is not None:
             user, login = new_user
+            login.account_ids = {account_id}
             tx.put(login, condition=LoginItem.pk.does_not_exist(), label="email_taken")
             tx.put(user, condition=UserItem.pk.does_not_exist(), label="email_taken")
         elif existing_user_id is not None:
@@ -277,6 +313,7 @@ class InvitationStore:
                 label="used",
             )
             tx.delete(LoginFailuresItem(*keys.login_failures(email)))  # a right password clears the window
+            list_account(tx, email, existing_user_id, account_id)
         return tx.commit()
 
     def expired_invitations(self, now: datetime) -> list[InvitationItem]:

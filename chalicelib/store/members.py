@@ -11,10 +11,11 @@ from chalicelib.store.groups import count_changes
 from chalicelib.store.models import AccountItem, AuditEventItem, EmailClaimItem, MembershipItem, UserItem
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
+from chalicelib.store.users import list_account
 
 
 def new_membership_item(
-    account_id: str, user_id: str, account_name: str, role: Role, permissions: list[str], joined_at: datetime,
+    account_id: str, user_id: str, role: Role, permissions: list[str], joined_at: datetime,
     invited_by: str | None = None, status: MemberStatus = "active", sub_accounts: list[str] | None = None,
     group_id: str | None = None, group_manager: bool | None = None,
     contact: Mapping[str, str | None] | None = None,
@@ -24,7 +25,7 @@ def new_membership_item(
     gsi1pk, gsi1sk = keys.membership_gsi1(account_id, user_id)
     membership = MembershipItem(
         *keys.membership(account_id, user_id), gsi1pk=gsi1pk, gsi1sk=gsi1sk, account_id=account_id,
-        user_id=user_id, account_name=account_name, role=role, permissions=permissions, status=status,
+        user_id=user_id, role=role, permissions=permissions, status=status,
         joined_at=joined_at, invited_by=invited_by, sub_accounts=sub_accounts, group_id=group_id,
         group_manager=group_manager,
     )  # fmt: skip
@@ -103,4 +104,5 @@ class MemberStore:
             condition=AccountItem.pk.exists(),
         )
         count_changes(tx, membership.account_id, [(membership.group_id, "member_count", -1)])
+        list_account(tx, email, membership.user_id, membership.account_id, member=False)
         return tx.commit()

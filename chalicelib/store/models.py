@@ -153,6 +153,12 @@ class LoginItem(Item, discriminator="login"):
     # Public password-reset emails sent in the current window (domain/lockout.py).
     reset_count = NumberAttribute(null=True)
     reset_window_started_at = TimeAttribute(null=True)
+    # The ids of the accounts the user is a member of, changed in the transactions that add and remove
+    # memberships, so login reads memberships and account names by key with the profile (one BatchGetItem).
+    # Trusted only with `lists_accounts` (logins made before it are completed at their next login); an id
+    # left over by a race is harmless: its membership is simply not found.
+    account_ids = UnicodeSetAttribute(null=True)
+    lists_accounts = BooleanAttribute(null=True)
 
 
 class LoginFailuresItem(Item, discriminator="login_failures"):
@@ -164,11 +170,14 @@ class LoginFailuresItem(Item, discriminator="login_failures"):
 
 class MembershipItem(ContactAttributes, Item, discriminator="membership"):
     """ACCOUNT#<account_id> / MEMBER#<user_id>, gsi1 USER#<user_id> / MEMBER#<account_id>. Its contact
-    details are the member's at this account, set when they join and edited on the Users screen."""
+    details are the member's at this account, set when they join and edited on the Users screen.
+
+    Keeps no copy of the account's name (read from the account where shown, so a rename is one write);
+    memberships stored with an old `account_name` attribute still load: PynamoDB skips unknown attributes.
+    """
 
     account_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
-    account_name = UnicodeAttribute()  # copied so login lists accounts without reading each one
     role = UnicodeAttribute()
     permissions = string_list(default=list)
     status = UnicodeAttribute(default="active")
@@ -222,8 +231,13 @@ class LinkItem(Item, discriminator="link"):
     email = UnicodeAttribute()
     account_id = UnicodeAttribute(null=True)
     invitation_id = UnicodeAttribute(null=True)
+    # A reset link: its user. An invitation link: the user the email's login named when it was sent, only a
+    # hint of which user item to read with the invitation (the login read with it decides).
     user_id = UnicodeAttribute(null=True)
     group_id = UnicodeAttribute(null=True)  # an invitation's custom group, read with it when the link opens
+    # Password checks made through an invitation link in its current window (domain/lockout.py).
+    attempts = NumberAttribute(null=True)
+    attempts_started_at = TimeAttribute(null=True)
 
 
 class RevokedTokenItem(Item, discriminator="revoked_token"):

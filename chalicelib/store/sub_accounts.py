@@ -4,16 +4,14 @@ account, so a scope never names a sub-account that no longer exists."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from pynamodb.expressions.condition import size
 
 from chalicelib.domain.access import MAX_SUB_ACCOUNTS
 from chalicelib.store import keys
-from chalicelib.store.keys import Key
 from chalicelib.store.models import AccountItem, AuditEventItem, SubAccountItem
-from chalicelib.store.table import get_item, get_items
+from chalicelib.store.table import get_item
 from chalicelib.store.tx import Outcome, Tx
 
 
@@ -31,10 +29,6 @@ class SubAccountStore:
 
     def get_sub_account(self, account_id: str, sub_account_id: str) -> SubAccountItem | None:
         return get_item(SubAccountItem, keys.sub_account(account_id, sub_account_id))
-
-    def named(self, wanted: Iterable[Key]) -> list[SubAccountItem]:
-        """Sub-accounts by key, one BatchGetItem per 100; those deleted meanwhile are simply not there."""
-        return [item for item in get_items(wanted).values() if isinstance(item, SubAccountItem)]
 
     def create(self, sub_account: SubAccountItem, event: AuditEventItem | None = None) -> Outcome:
         """Fails with "full" at MAX_SUB_ACCOUNTS, "gone" if the account is."""

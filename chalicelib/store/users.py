@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
 from chalicelib.store import keys
@@ -37,11 +38,27 @@ class AuthContext:
     group: GroupItem | None = None  # read only when asked for (a hint: see services/auth.py)
 
 
+def link_attempts(link: LinkItem) -> FailureWindow | None:
+    """The password checks counted on an invitation link (`UserStore.open_counted_link`), the latest one
+    included."""
+    if link.attempts_started_at is None:
+        return None
+    return FailureWindow(int(link.attempts or 0), link.attempts_started_at)
+
+
 def reset_window(login: LoginItem) -> FailureWindow | None:
     """The public password-reset emails counted on a login (domain/lockout.py)."""
     if login.reset_window_started_at is None:
         return None
     return FailureWindow(int(login.reset_count or 0), login.reset_window_started_at)
+
+
+def failure_window(found: dict[Key, Item], email: str) -> FailureWindow | None:
+    """The failed logins of an email in a batch read that asked for `keys.login_failures(email)`."""
+    failures = found.get(keys.login_failures(email))
+    if not isinstance(failures, LoginFailuresItem):
+        return None
+    return FailureWindow(int(failures.failure_count), failures.window_started_at)
 
 
 def new_user_items(
@@ -62,8 +79,21 @@ def new_user_items(
         **{name: value for name, value in profile.items() if value is not None},
     )
     login_pk, login_sk = keys.login(email)
-    login = LoginItem(login_pk, login_sk, email=email, user_id=user_id, password_hash=password_hash)
+    login = LoginItem(
+        login_pk, login_sk, email=email, user_id=user_id, password_hash=password_hash, lists_accounts=True
+    )
     return user, login
+
+
+def list_account(tx: Tx, email: str, user_id: str, account_id: str, *, member: bool = True) -> Tx:
+    """In a transaction adding (or, `member=False`, removing) a membership: the account id on the login, so
+    login finds it (LoginItem.account_ids). Only on this user's login: an update never creates one."""
+    ids = LoginItem.account_ids
+    return tx.update(
+        LoginItem(*keys.login(email)),
+        [ids.add({account_id}) if member else ids.delete({account_id})],
+        condition=LoginItem.user_id == user_id,
+    )
 
 
 def new_reset_link(token_hash: str, user_id: str, email: str, expires_at: datetime) -> LinkItem:
@@ -85,11 +115,7 @@ class UserStore:
         """The login for an email and its recent failures, in one BatchGetItem."""
         found = get_items([keys.login(email), keys.login_failures(email)])
         login = found.get(keys.login(email))
-        failures = found.get(keys.login_failures(email))
-        window = None
-        if isinstance(failures, LoginFailuresItem):
-            window = FailureWindow(int(failures.failure_count), failures.window_started_at)
-        return login if isinstance(login, LoginItem) else None, window
+        return login if isinstance(login, LoginItem) else None, failure_window(found, email)
 
     def reserve_login_attempt(self, email: str, now: datetime, known: FailureWindow | None) -> bool:
         """Count a password check before it is made, atomically: in the current window while it has room
@@ -144,6 +170,20 @@ class UserStore:
                 memberships.append(item)
         return user, memberships
 
+    def user_and_accounts(
+        self, user_id: str, account_ids: Iterable[str]
+    ) -> tuple[UserItem | None, list[MembershipItem], dict[str, AccountItem]]:
+        """Login: the profile, the user's memberships of `account_ids` and those accounts (for their names),
+        by key in one BatchGetItem (per 100 keys), strongly consistent; what is gone is not there."""
+        wanted = [keys.user(user_id)]
+        for account_id in sorted(account_ids):
+            wanted += [keys.membership(account_id, user_id), keys.account(account_id)]
+        found = get_items(wanted)
+        user = found.get(keys.user(user_id))
+        memberships = [i for i in found.values() if isinstance(i, MembershipItem) and i.user_id == user_id]
+        accounts = {i.account_id: i for i in found.values() if isinstance(i, AccountItem)}
+        return (user if isinstance(user, UserItem) else None), memberships, accounts
+
     def memberships_of_user(self, user_id: str) -> list[MembershipItem]:
         pk, prefix = keys.memberships_of_user(user_id)
         found = MembershipItem.by_user.query(pk, MembershipItem.gsi1sk.startswith(prefix))
@@ -192,16 +232,26 @@ class UserStore:
     def revoke_token(self, token_id: str, expires_at: datetime) -> None:
         Tx().put(RevokedTokenItem(*keys.revoked_token(token_id), ttl=expires_at)).commit()
 
-    def record_login(self, user_id: str, now: datetime, email: str | None = None) -> None:
-        """The login time; with `email`, the failure window of that address is cleared in the same write."""
+    def record_login(
+        self, user_id: str, now: datetime, email: str | None = None, listing: list[str] | None = None
+    ) -> None:
+        """The login time; with `email`, the failure window of that address is cleared in the same write,
+        and with `listing` (the account ids found by querying the user's memberships) a login made before
+        it listed accounts is completed. ADD, not SET: a membership added meanwhile stays listed."""
         tx = Tx().update(
             UserItem(*keys.user(user_id)), [UserItem.last_login_at.set(now)], condition=UserItem.pk.exists()
         )
         if email is not None:
             tx.delete(LoginFailuresItem(*keys.login_failures(email)))
+        if email is not None and listing is not None:
+            actions: list[Action] = [LoginItem.lists_accounts.set(True)]
+            if listing:  # DynamoDB has no empty sets
+                actions.append(LoginItem.account_ids.add(set(listing)))
+            tx.update(LoginItem(*keys.login(email)), actions, condition=LoginItem.user_id == user_id)
         tx.commit()
 
     def update_profile(self, user_id: str, changes: dict[str, Any]) -> UserItem:
+        """Set (or, for None, remove) profile fields; the user as written (UpdateItem returns it)."""
         pk, sk = keys.user(user_id)
         user = UserItem(pk, sk)
         attributes = UserItem.get_attributes()
@@ -209,10 +259,8 @@ class UserStore:
             attributes[name].remove() if value is None else attributes[name].set(value)
             for name, value in changes.items()
         ]
-        if actions:
-            Tx().update(user, actions, condition=UserItem.pk.exists()).commit()
-            return user
-        return self.get_user(user_id) or user
+        Tx().update(user, actions, condition=UserItem.pk.exists()).commit()
+        return user
 
     def change_password(self, user: UserItem, password_hash: str) -> Outcome:
         """New hash and a bumped token version, atomically, and the address's failure window cleared. Two
@@ -249,6 +297,24 @@ class UserStore:
 
     def get_link(self, token_hash: str) -> LinkItem | None:
         return get_item(LinkItem, keys.link(token_hash))
+
+    def open_counted_link(self, token_hash: str, now: datetime) -> LinkItem | None:
+        """An invitation link, read by the write that counts a password check against it (UpdateItem answers
+        the item): atomically, before the check, so a burst through one link is counted check by check
+        (`link_attempts`). The first try opens a new window (a link's first check); a concurrent request may
+        have opened it meanwhile, then the second counts in it. None: no such invitation link."""
+        link = LinkItem(*keys.link(token_hash))
+        invitation, cutoff = LinkItem.purpose == "invitation", now - WINDOW
+        open_new = Tx().update(
+            link,
+            [LinkItem.attempts.set(1), LinkItem.attempts_started_at.set(now)],
+            condition=invitation
+            & (LinkItem.attempts_started_at.does_not_exist() | (LinkItem.attempts_started_at <= cutoff)),
+        )
+        count = Tx().update(
+            link, [LinkItem.attempts.add(1)], condition=invitation & (LinkItem.attempts_started_at > cutoff)
+        )
+        return link if open_new.commit() or count.commit() else None
 
     def reset_password(self, link: LinkItem, password_hash: str) -> Outcome:
         """Use a reset link: delete it, set the hash, bump the token version. Fails ("used") if it was used

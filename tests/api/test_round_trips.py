@@ -3,7 +3,7 @@ brings what the route reads first, so reading an account costs one call and acce
 
 from __future__ import annotations
 
-from tests.helpers import DynamoCalls, invite, latest_link, onboard, pending_acceptance
+from tests.helpers import PASSWORD, DynamoCalls, invite, join, latest_link, onboard, pending_acceptance
 
 
 def test_reading_an_account_is_the_authorization_read_alone(api):
@@ -14,12 +14,12 @@ def test_reading_an_account_is_the_authorization_read_alone(api):
     assert calls.operations == ["BatchGetItem"]
 
 
-def test_renaming_an_account_reads_its_members_once_and_writes_once(api):
+def test_renaming_an_account_is_the_authorization_read_and_one_write(api):
     account_id, owner = onboard(api)
     with DynamoCalls() as calls:
         reply = api.patch(f"/accounts/{account_id}", {"name": "Acme Cloud"}, token=owner.token)
     assert reply.body["name"] == "Acme Cloud"
-    assert calls.operations == ["BatchGetItem", "Query", "TransactWriteItems"]
+    assert calls.operations == ["BatchGetItem", "UpdateItem"]
     assert api.get("/me", token=owner.token).body["accounts"][0]["name"] == "Acme Cloud"
 
 
@@ -36,10 +36,12 @@ def test_accepting_with_a_bearer_token_reads_the_caller_with_the_link(api):
 
 
 def test_accepting_as_a_new_user_is_one_read_one_lookup_one_transaction(api):
+    """The link's read is the write that counts a password check on it: whether the email has a login (and
+    so whether a password will be checked) is known only from the second read."""
     _, _, body = pending_acceptance(api)
     with DynamoCalls() as calls:
         assert api.post("/invitations/accept", body).status == 201
-    assert calls.operations == ["GetItem", "BatchGetItem", "TransactWriteItems"]
+    assert calls.operations == ["UpdateItem", "BatchGetItem", "TransactWriteItems"]
 
 
 def test_a_revoked_bearer_token_is_refused_before_the_link_is_judged(api):
@@ -50,3 +52,96 @@ def test_a_revoked_bearer_token_is_refused_before_the_link_is_judged(api):
     for token in (latest_link("designer@example.com"), "no-such-link-" + "x" * 30):
         reply = api.post("/invitations/accept", {"token": token}, token=designer.token)
         assert (reply.status, reply.code) == (401, "unauthenticated")
+
+
+def test_accepting_as_an_existing_user_with_a_password_reads_each_item_once(api):
+    account_id, owner = onboard(api)
+    onboard(api, "Other", "designer@example.com")
+    invite(api, account_id, owner.token, ["designer@example.com"])
+    body = {"token": latest_link("designer@example.com"), "password": PASSWORD}
+    with DynamoCalls() as calls:
+        reply = api.post("/invitations/accept", body)
+    assert reply.status == 201 and reply.body["account_id"] == account_id
+    assert calls.read_twice == []
+    # The link read by the write that counts the password check on it, then the invitation with the login,
+    # its failures and the user the link names, then the accepting transaction.
+    assert calls.operations == ["UpdateItem", "BatchGetItem", "TransactWriteItems"]
+
+
+def test_accepting_as_a_user_who_signed_up_after_the_invite_reads_the_user_once(api):
+    account_id, owner = onboard(api)
+    invite(api, account_id, owner.token, ["designer@example.com"])
+    link = latest_link("designer@example.com")
+    onboard(api, "Other", "designer@example.com")  # the login exists only now: the link names no user
+    with DynamoCalls() as calls:
+        reply = api.post("/invitations/accept", {"token": link, "password": PASSWORD})
+    assert reply.status == 201 and reply.body["account_id"] == account_id
+    assert calls.read_twice == []
+    assert calls.operations == ["UpdateItem", "BatchGetItem", "GetItem", "TransactWriteItems"]
+
+
+def test_reading_oneself_as_a_member_is_the_authorization_read_alone(api):
+    account_id, owner = onboard(api)
+    member = join(api, account_id, owner.token, "ann@example.com")
+    with DynamoCalls() as calls:
+        reply = api.get(f"/accounts/{account_id}/members/{member.user_id}", token=member.token)
+    assert reply.status == 200 and reply.body["user_id"] == member.user_id
+    assert calls.operations == ["BatchGetItem"]
+
+
+def test_transferring_ownership_reads_only_the_target_after_authorizing(api):
+    account_id, owner = onboard(api)
+    member = join(api, account_id, owner.token, "ann@example.com")
+    with DynamoCalls() as calls:
+        reply = api.post(f"/accounts/{account_id}/ownership", {"user_id": member.user_id}, token=owner.token)
+    assert reply.status == 200 and reply.body["owner_user_id"] == member.user_id
+    assert calls.read_twice == []
+    assert calls.operations == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
+
+
+def test_transferring_ownership_as_the_operator_reads_each_item_once(api):
+    account_id, owner = onboard(api)
+    member = join(api, account_id, owner.token, "ann@example.com")
+    with DynamoCalls() as calls:
+        reply = api.post(f"/accounts/{account_id}/ownership", {"user_id": member.user_id}, operator=True)
+    assert reply.status == 200 and reply.body["owner_user_id"] == member.user_id
+    assert calls.read_twice == []
+    assert len(calls.operations) <= 3, calls.operations
+
+
+def test_an_empty_profile_change_is_the_authorization_read_alone(api):
+    _, owner = onboard(api)
+    with DynamoCalls() as calls:
+        reply = api.patch("/me", {}, token=owner.token)
+    assert reply.status == 200 and reply.body["user_id"] == owner.user_id
+    assert calls.operations == ["BatchGetItem"]
+
+
+def test_a_login_after_failures_is_no_longer_than_a_first_one(api):
+    _, owner = onboard(api)
+    with DynamoCalls() as first:
+        assert api.post("/auth/login", {"email": owner.email, "password": PASSWORD}).status == 200
+    for _ in range(2):
+        assert api.post("/auth/login", {"email": owner.email, "password": "wrong password"}).status == 401
+    with DynamoCalls() as calls:
+        reply = api.post("/auth/login", {"email": owner.email, "password": PASSWORD})
+    assert reply.status == 200
+    assert calls.read_twice == []
+    assert calls.operations == first.operations
+    assert "DeleteItem" not in calls.operations and len(calls.operations) <= 4, calls.operations
+
+
+def test_login_reads_the_profile_memberships_and_account_names_in_one_batch(api):
+    account_id, owner = onboard(api)
+    other_id, _ = onboard(api, "Other Co", "other@example.com")
+    invite(api, other_id, _.token, [owner.email])
+    assert (
+        api.post("/invitations/accept", {"token": latest_link(owner.email), "password": PASSWORD}).status
+        == 201
+    )
+    with DynamoCalls() as calls:
+        reply = api.post("/auth/login", {"email": owner.email, "password": PASSWORD})
+    assert [a["name"] for a in reply.body["accounts"]] == ["Acme Hosting", "Other Co"]
+    # credentials and failures, the lockout reservation, profile + memberships + accounts, the login's write
+    assert calls.operations == ["BatchGetItem", "UpdateItem", "BatchGetItem", "TransactWriteItems"]
+    assert calls.read_twice == []

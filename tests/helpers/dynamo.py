@@ -17,12 +17,21 @@ class DynamoCalls:
     def __init__(self) -> None:
         self.operations: list[str] = []
         self.items = 0
+        self.keys_read: list[tuple[str, str]] = []  # every item handed back, in order, repeats included
 
     def _seen(self, parsed: dict[str, Any], model: Any, **_: Any) -> None:
         self.operations.append(model.name)
         batch = parsed.get("Responses")
         batch_items = sum(len(found) for found in batch.values()) if isinstance(batch, dict) else 0
         self.items += parsed.get("Count", 0) + (1 if "Item" in parsed else 0) + batch_items
+        found = [parsed["Item"]] if "Item" in parsed else []  # not a write's echoed Attributes: no read
+        found += parsed.get("Items", []) + [i for items in (batch or {}).values() for i in items]
+        self.keys_read += [(item["pk"]["S"], item["sk"]["S"]) for item in found if "pk" in item]
+
+    @property
+    def read_twice(self) -> list[tuple[str, str]]:
+        """The items handed back more than once (each request should read an item at most once)."""
+        return sorted({key for key in self.keys_read if self.keys_read.count(key) > 1})
 
     def __enter__(self) -> DynamoCalls:
         from chalicelib.store.table import dynamodb_client

@@ -124,11 +124,9 @@ class FakeAccounts:
     def get_account(self, account_id: str) -> AccountItem | None:
         return next((a for a in self.t.of(AccountItem) if a.account_id == account_id), None)
 
-    def account_and_memberships(
-        self, account_id: str, user_ids: list[str]
-    ) -> tuple[AccountItem | None, dict[str, MembershipItem]]:
+    def memberships(self, account_id: str, user_ids: list[str]) -> dict[str, MembershipItem]:
         found = {m.user_id: m for m in self.t.of(MembershipItem) if m.account_id == account_id}
-        return self.get_account(account_id), {uid: found[uid] for uid in user_ids if uid in found}
+        return {uid: found[uid] for uid in user_ids if uid in found}
 
     def transfer_ownership(
         self, account: AccountItem, old: MembershipItem, new: MembershipItem, event: Item | None = None
@@ -199,6 +197,13 @@ class FakeInvitations:
         return {
             c.email: c for c in self.t.of(EmailClaimItem) if c.pk.endswith(account_id) and c.email in wanted
         }
+
+    def claims_and_logins(
+        self, account_id: str, emails: list[str]
+    ) -> tuple[dict[str, EmailClaimItem], dict[str, str]]:
+        wanted = set(emails)
+        logins = {i.email: i.user_id for i in self.t.of(LoginItem) if i.email in wanted}
+        return self.claims(account_id, emails), logins
 
     def create_invitations(self, new: list[NewInvitation], now: datetime) -> Written:
         lost: set[str] = set()
@@ -375,7 +380,7 @@ class FakeWorld:
         for item in (user, login, claim_item(account_id, email, "member", user_id, None)):
             self.table.put(item)
         self.table.put(
-            new_membership_item(account_id, user_id, account.name, role, list(permissions), self.deps.now(),
+            new_membership_item(account_id, user_id, role, list(permissions), self.deps.now(),
                                 status=status)
         )  # fmt: skip
         account.member_count = int(account.member_count) + 1

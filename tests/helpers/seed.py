@@ -11,7 +11,7 @@ from chalicelib.store.invitations import claim_item
 from chalicelib.store.members import new_membership_item
 from chalicelib.store.models import AccountItem
 from chalicelib.store.tx import Tx
-from chalicelib.store.users import new_user_items
+from chalicelib.store.users import list_account, new_user_items
 from tests.helpers.settings import PASSWORD
 
 
@@ -53,7 +53,6 @@ def seed_member(
     membership = new_membership_item(
         account_id,
         user_id,
-        account.name,
         role,
         list(permissions),
         deps.now(),
@@ -66,6 +65,7 @@ def seed_member(
     if role == "owner":
         actions.append(AccountItem.owner_user_id.set(user_id))
     tx = Tx().put(membership).put(claim_item(account_id, email, "member", user_id, None))
+    list_account(tx, email, user_id, account_id)
     count_changes(tx, account_id, [(group_id, "member_count", 1)])
     assert tx.update(AccountItem(*keys.account(account_id)), actions).commit()
     return user_id

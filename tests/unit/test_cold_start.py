@@ -39,3 +39,14 @@ def test_a_public_route_served_cold_loads_no_aws_sdk_storage_or_crypto():
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["status"] == 200
     assert [name for name in HEAVY if name in result["loaded"]] == []
+
+
+def test_a_public_route_served_cold_builds_only_its_own_models():
+    """Route modules name their models without importing them (chalicelib/lazy.py LazyModels): serving
+    GET /permissions builds the catalog's models and the shared types, not every route's."""
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
+    )
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])["loaded"]
+    schemas = {name for name in loaded if name.startswith("chalicelib.schemas.")}
+    assert schemas == {"chalicelib.schemas.common", "chalicelib.schemas.meta"}
