@@ -24,7 +24,6 @@ from chalicelib.store.models import (
     GroupItem,
     InvitationItem,
     LinkItem,
-    LoginFailuresItem,
     LoginItem,
     MembershipItem,
     UserItem,
@@ -312,7 +311,8 @@ class InvitationStore:
                 condition=UserItem.pk.exists(),
                 label="used",
             )
-            tx.delete(LoginFailuresItem(*keys.login_failures(email)))  # a right password clears the window
+            # A right password leaves the email's window as it is: it reserved no check there, and clearing
+            # it would let a burst of wrong ones at login start again from zero.
             list_account(tx, email, existing_user_id, account_id)
         return tx.commit()
 

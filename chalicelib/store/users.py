@@ -235,14 +235,19 @@ class UserStore:
     def record_login(
         self, user_id: str, now: datetime, email: str | None = None, listing: list[str] | None = None
     ) -> None:
-        """The login time; with `email`, the failure window of that address is cleared in the same write,
-        and with `listing` (the account ids found by querying the user's memberships) a login made before
-        it listed accounts is completed. ADD, not SET: a membership added meanwhile stays listed."""
+        """The login time; with `email`, the check this login reserved is given back to that address's
+        window in the same write, and with `listing` (the account ids found by querying the user's
+        memberships) a login made before it listed accounts is completed. ADD, not SET: a membership added
+        meanwhile stays listed.
+
+        Given back, not cleared: clearing the window on a right password would let a burst of wrong ones
+        racing it be checked again from zero (at most MAX_FAILURES wrong passwords are checked per window);
+        giving back only its own check keeps the wrong ones counted while a right one costs nothing."""
         tx = Tx().update(
             UserItem(*keys.user(user_id)), [UserItem.last_login_at.set(now)], condition=UserItem.pk.exists()
         )
         if email is not None:
-            tx.delete(LoginFailuresItem(*keys.login_failures(email)))
+            tx.update(LoginFailuresItem(*keys.login_failures(email)), _given_back(now))
         if email is not None and listing is not None:
             actions: list[Action] = [LoginItem.lists_accounts.set(True)]
             if listing:  # DynamoDB has no empty sets
@@ -340,3 +345,15 @@ def _new_password(
         UserItem(*keys.user(user_id)), [UserItem.token_version.add(1)], condition=user_condition, label=label
     )
     return tx
+
+
+def _given_back(now: datetime) -> list[Action]:
+    """One reserved check returned to a failure window; should the window be gone meanwhile (a password
+    reset), the item written is still a well-formed, short-lived window."""
+    item = LoginFailuresItem
+    return [
+        item.failure_count.add(-1),
+        item.entity.set(LoginFailuresItem),
+        item.window_started_at.set(item.window_started_at | now),
+        item.ttl.set(item.ttl | (now + WINDOW + timedelta(minutes=1))),
+    ]

@@ -58,7 +58,7 @@ def test_a_rename_is_one_write_however_many_members(api):
     with DynamoCalls() as calls:
         reply = api.patch(f"/accounts/{account_id}", {"name": "Acme Cloud"}, token=owner.token)
     assert reply.status == 200 and reply.body["name"] == "Acme Cloud"
-    assert calls.operations == ["BatchGetItem", "UpdateItem"]
+    assert calls.operations == ["BatchGetItem", "TransactWriteItems"]  # the name and its audit event
 
 
 def test_memberships_stored_with_a_copy_of_the_name_show_the_current_one(api, deps):

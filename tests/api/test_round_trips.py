@@ -19,7 +19,7 @@ def test_renaming_an_account_is_the_authorization_read_and_one_write(api):
     with DynamoCalls() as calls:
         reply = api.patch(f"/accounts/{account_id}", {"name": "Acme Cloud"}, token=owner.token)
     assert reply.body["name"] == "Acme Cloud"
-    assert calls.operations == ["BatchGetItem", "UpdateItem"]
+    assert calls.operations == ["BatchGetItem", "TransactWriteItems"]  # the name and its audit event
     assert api.get("/me", token=owner.token).body["accounts"][0]["name"] == "Acme Cloud"
 
 
