@@ -160,6 +160,6 @@ def test_a_burst_of_logins_checks_at_most_five_passwords(api, deps):
     outcomes = run_together(*[lambda p=p: attempt(p) for p in attempts])
     # at most 5 wrong passwords are checked; a right one checked among them gives its check back
     assert len([p for p in checked if p != PASSWORD]) <= 5 and len(checked) <= 6
-    assert outcomes.count("rate_limited") >= 45
+    assert outcomes.count("rate_limited") == len(attempts) - len(checked)  # every one not checked is a 429
     assert outcomes.count("ann@example.com") <= 1
     assert outcomes.count("ann@example.com") == (PASSWORD in checked)
