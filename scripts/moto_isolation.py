@@ -10,7 +10,8 @@ Dev only; nothing here is imported by the service.
    in isolation, and a conditional Put/Update/DeleteItem as one check-and-write. moto does neither under
    threads: it applies a transaction by copying the table and restoring the copy on failure, with no lock,
    and it checks a single write's condition and then writes. The in-process tests call moto from several
-   threads without a server, so the writes take the same lock (re-entrant: the server already holds it).
+   threads without a server, so the writes take the same lock (re-entrant: the server already holds it), and
+   so do the reads, for the reason in 1.
 3. ClientRequestToken. DynamoDB answers a TransactWriteItems repeated with the same token within 10 minutes
    as the success it was, without applying it again (a different request under that token is an
    IdempotentParameterMismatchException). moto ignores the token: botocore's retry of a transaction whose
@@ -33,6 +34,9 @@ from typing import Any
 
 _lock = threading.RLock()
 WRITES = ("transact_write_items", "put_item", "update_item", "delete_item")
+# Reads too, for the in-process tests: a read of a missing key inserts into the table's defaultdict (see 1.),
+# so a read racing a transaction's table copy breaks it just as a write would.
+READS = ("get_item", "batch_get_item", "query", "scan", "transact_get_items")
 TOKEN_WINDOW_SECONDS = 600  # DynamoDB's idempotency window for a ClientRequestToken
 
 # token -> (the request's items as JSON, when it committed), oldest first
@@ -48,7 +52,7 @@ def isolate_moto_transactions() -> None:
     if getattr(DynamoHandler.transact_write_items, "_isolated", False):
         return
     DynamoDBBackend.transact_write_items = _one_backup_per_table(DynamoDBBackend.transact_write_items)
-    for name in WRITES:
+    for name in WRITES + READS:
         setattr(DynamoDBBackend, name, _serialized(getattr(DynamoDBBackend, name)))
     DynamoHandler.transact_write_items = _idempotent(DynamoHandler.transact_write_items)
     models.copy = _TableCopies()  # type: ignore[assignment]
