@@ -13,9 +13,11 @@ from chalicelib.api import (
     meta,
     pages,
     sub_accounts,
+    webhooks,
 )
 from chalicelib.api.http import error_middleware
 from chalicelib.jobs import purge
+from chalicelib.jobs import webhooks as webhook_jobs
 
 app = Chalice(app_name="portal-access")
 app.register_middleware(error_middleware, "http")
@@ -29,7 +31,9 @@ for blueprint in (
     sub_accounts.bp,
     groups.bp,
     audit.bp,
+    webhooks.bp,
     pages.bp,
     purge.bp,
+    webhook_jobs.bp,
 ):
     app.register_blueprint(blueprint)

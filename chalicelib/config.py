@@ -46,6 +46,7 @@ class Settings:
     access_token_ttl_seconds: int = 28800
     password_reset_ttl_seconds: int = 3600
     audit_retention_days: int = 400
+    webhook_allow_loopback: bool = False  # local stage only: http:// on loopback for a newcomer's receiver
     aws_endpoint_url: str | None = None
     region: str = "us-east-1"
     dynamodb: DynamoTimeouts = AWS_TIMEOUTS
@@ -77,6 +78,15 @@ def _dynamo_timeouts(env: Mapping[str, str]) -> DynamoTimeouts:
     )
 
 
+def _loopback_webhooks(env: Mapping[str, str]) -> bool:
+    """WEBHOOK_ALLOW_LOOPBACK is for the local stage: refused unless an emulator is configured, so no
+    deployed stage can be talked into sending events to its own loopback."""
+    allowed = env.get("WEBHOOK_ALLOW_LOOPBACK", "").lower() in ("1", "true", "yes")
+    if allowed and not env.get("AWS_ENDPOINT_URL"):
+        raise ConfigError("WEBHOOK_ALLOW_LOOPBACK is only for the local stage (with AWS_ENDPOINT_URL)")
+    return allowed
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     missing = [name for name in REQUIRED if not env.get(name)]
@@ -94,6 +104,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         invitation_ttl_seconds=_whole_number(env, "INVITATION_TTL_SECONDS", 604800),
         access_token_ttl_seconds=_whole_number(env, "ACCESS_TOKEN_TTL_SECONDS", 28800),
         audit_retention_days=_whole_number(env, "AUDIT_RETENTION_DAYS", 400),
+        webhook_allow_loopback=_loopback_webhooks(env),
         aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         dynamodb=_dynamo_timeouts(env),

@@ -13,6 +13,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -53,6 +54,8 @@ def local_settings(environ: dict[str, str]) -> dict[str, str]:
         "INVITATION_TTL_SECONDS": "604800",
         "ACCESS_TOKEN_TTL_SECONDS": "28800",
         "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
+        # a newcomer's receiver on this machine may be a webhook endpoint (refused on any deployed stage)
+        "WEBHOOK_ALLOW_LOOPBACK": "true",
         **EMULATOR_TIMEOUTS,
         **FAKE_AWS,
     }
@@ -135,6 +138,25 @@ def wait_for(url: str, child: subprocess.Popen, seconds: float = 60) -> None:
     raise SystemExit(f"the API did not answer on {url} within {seconds:.0f} s")
 
 
+def deliver_webhooks_forever(every_seconds: float = 2.0) -> None:
+    """The webhook worker, as the schedule runs it on AWS (every minute), but every few seconds: events a
+    request commits reach their endpoints while the newcomer watches."""
+    from chalicelib.deps import get_deps
+    from chalicelib.services.webhook_delivery import run_once
+
+    while True:
+        try:
+            report = run_once(get_deps())
+            if report.attempted:
+                print(
+                    f"\n=== webhooks: {report.succeeded} of {report.attempted} deliveries succeeded",
+                    flush=True,
+                )
+        except Exception as error:  # a bad moment of the emulator: the next round tries again
+            print(f"\n=== webhooks: worker round failed ({error!r}); retrying", flush=True)
+        time.sleep(every_seconds)
+
+
 def main() -> None:
     settings = local_settings(dict(os.environ))
     os.environ.update(settings)  # this process talks to moto too: fake credentials, local endpoint
@@ -164,6 +186,7 @@ def main() -> None:
         f"AWS_DEFAULT_REGION={settings['AWS_REGION']} .venv/bin/python -m chalicelib.cli purge-invitations\n",
         flush=True,
     )
+    threading.Thread(target=deliver_webhooks_forever, daemon=True).start()
     printed = 0
     while child.poll() is None:
         messages = sent_messages()

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import json
-import secrets
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.audit import Event
+from chalicelib.ids import new_sortable_id
 from chalicelib.store import keys
 from chalicelib.store.models import AuditEventItem
 
@@ -22,14 +21,8 @@ def sort_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime(_SORT_TIME)
 
 
-def next_event_id() -> str:
-    """An event id that grows with the real time (nanoseconds, then random bits): events recorded within one
-    second of the service's clock still list in the order they happened."""
-    return f"evt_{time.time_ns():016x}{secrets.token_hex(4)}"
-
-
 def audit_item(event: Event, retention_days: int) -> AuditEventItem:
-    event_id = next_event_id()
+    event_id = new_sortable_id("evt")  # events within one second of the clock still list in order
     pk, sk = keys.audit_event(event.account_id, sort_time(event.occurred_at), event_id)
     item = AuditEventItem(
         pk, sk, event_id=event_id, type=event.type, account_id=event.account_id,
@@ -43,6 +36,8 @@ def audit_item(event: Event, retention_days: int) -> AuditEventItem:
     )  # fmt: skip
     if event.actor.user_id:
         item.gsi4pk, item.gsi4sk = keys.audit_by_actor(event.account_id, event.actor.user_id), sk
+    # in the outbox until the webhook worker has handed it to the endpoints that want it
+    item.gsi2pk, item.gsi2sk = keys.outbox_gsi2(event_id, sort_time(event.occurred_at))
     return item
 
 

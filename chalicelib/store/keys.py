@@ -22,6 +22,11 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
                          gsi3: AUDIT#<account_id>#TYPE#<type>     same sort key (the type filter)
                          gsi4: AUDIT#<account_id>#ACTOR#<user_id> same sort key (the actor filter)
                          gsi5: AUDIT#<account_id>#TARGET#<id>     same sort key (the target filter)
+                         gsi2: OUTBOX#<shard>  <occurred_at>#<event_id>  until fanned out to webhooks
+    webhook          ACCOUNT#<account_id>   WEBHOOK#<webhook_id>    (an account's endpoint)
+                     WEBHOOKS               WEBHOOK#<webhook_id>    (the operator's, for every account)
+    delivery         WEBHOOK#<webhook_id>   DELIVERY#<delivery_id>  gsi2: DUE#<shard>  <next_attempt>#<id>
+                                                                      while pending
 """
 
 from __future__ import annotations
@@ -192,3 +197,47 @@ def audit_by_actor(account_id: str, user_id: str) -> str:
 
 def audit_by_target(account_id: str, target_id: str) -> str:
     return f"{audit_log(account_id)}#TARGET#{target_id}"
+
+
+OPERATOR_WEBHOOKS = "WEBHOOKS"
+WEBHOOK_PREFIX = "WEBHOOK#"
+DELIVERY_PREFIX = "DELIVERY#"
+
+
+def _shard(identifier: str) -> int:
+    return int(hashlib.sha256(identifier.encode()).hexdigest(), 16) % EXPIRY_SHARDS
+
+
+def webhook(account_id: str | None, webhook_id: str) -> Key:
+    """An account's endpoint, or (account_id None) one of the operator's, which hear every account."""
+    return (_account_pk(account_id) if account_id else OPERATOR_WEBHOOKS), f"{WEBHOOK_PREFIX}{webhook_id}"
+
+
+def webhooks_of(account_id: str | None) -> Key:
+    return (_account_pk(account_id) if account_id else OPERATOR_WEBHOOKS), WEBHOOK_PREFIX
+
+
+def delivery(webhook_id: str, delivery_id: str) -> Key:
+    return f"{WEBHOOK_PREFIX}{webhook_id}", f"{DELIVERY_PREFIX}{delivery_id}"
+
+
+def deliveries_of(webhook_id: str) -> Key:
+    return f"{WEBHOOK_PREFIX}{webhook_id}", DELIVERY_PREFIX
+
+
+def outbox_gsi2(event_id: str, occurred_at_iso: str) -> Key:
+    """An audit event not yet handed to the webhooks (sparse: removed once it is)."""
+    return f"OUTBOX#{_shard(event_id)}", f"{occurred_at_iso}#{event_id}"
+
+
+def due_gsi2(delivery_id: str, next_attempt_iso: str) -> Key:
+    """A pending delivery, by when its next attempt is due (sparse: removed once it is done)."""
+    return f"DUE#{_shard(delivery_id)}", f"{next_attempt_iso}#{delivery_id}"
+
+
+def outbox_partitions() -> list[str]:
+    return [f"OUTBOX#{shard}" for shard in range(EXPIRY_SHARDS)]
+
+
+def due_partitions() -> list[str]:
+    return [f"DUE#{shard}" for shard in range(EXPIRY_SHARDS)]

@@ -352,6 +352,45 @@ class AuditEventItem(Item, discriminator="audit_event"):
     by_target = AuditTargetIndex()
 
 
+class WebhookItem(Item, discriminator="webhook"):
+    """ACCOUNT#<account_id> / WEBHOOK#<id>, or WEBHOOKS / WEBHOOK#<id> for the operator's endpoints.
+
+    The signing secrets are kept as they are (HMAC needs them; DynamoDB encrypts them at rest) and leave
+    only in the answers that create or rotate them: no output model has a field for them."""
+
+    webhook_id = UnicodeAttribute()
+    account_id = UnicodeAttribute(null=True)  # None: the operator's, for every account
+    url = UnicodeAttribute()
+    event_types = string_list(default=list)  # ["*"]: every type
+    description = UnicodeAttribute(null=True)
+    enabled = BooleanAttribute(default=True)
+    created_at = TimeAttribute()
+    last_delivery_at = TimeAttribute(null=True)
+    failing_since = TimeAttribute(null=True)
+    secret = UnicodeAttribute()
+    previous_secret = UnicodeAttribute(null=True)  # a rotated one, still signing until it lapses
+    previous_secret_until = TimeAttribute(null=True)
+
+
+class DeliveryItem(Item, discriminator="delivery"):
+    """WEBHOOK#<webhook_id> / DELIVERY#<id>, gsi2 DUE#<shard> / <next_attempt_at>#<id> while pending: one
+    event for one endpoint, its body fixed when it was made (the signature covers those bytes)."""
+
+    delivery_id = UnicodeAttribute()
+    webhook_id = UnicodeAttribute()
+    account_id = UnicodeAttribute(null=True)  # the webhook's (None: the operator's)
+    event_id = UnicodeAttribute()
+    type = UnicodeAttribute()
+    body = UnicodeAttribute()
+    status = UnicodeAttribute(default="pending")  # pending, succeeded, failed
+    attempts = NumberAttribute(default=0)
+    first_attempt_at = TimeAttribute()
+    next_attempt_at = TimeAttribute(null=True)
+    last_attempt_at = TimeAttribute(null=True)
+    last_status_code = NumberAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+
+
 class GroupNameItem(Item, discriminator="group_name"):
     """ACCOUNT#<account_id> / GROUPNAME#<casefolded name>: one group per name per account."""
 

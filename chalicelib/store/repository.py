@@ -15,6 +15,7 @@ from chalicelib.store.members import MemberStore
 from chalicelib.store.sub_accounts import SubAccountStore
 from chalicelib.store.table import bind, botocore_session
 from chalicelib.store.users import UserStore
+from chalicelib.store.webhooks import WebhookStore
 
 
 class Store:
@@ -35,6 +36,7 @@ class Store:
         self.sub_accounts = SubAccountStore()
         self.groups = GroupStore()
         self.audit = AuditStore()
+        self.webhooks = WebhookStore()
 
     def session(self) -> Any:
         """The process's one botocore session, for the other AWS clients."""

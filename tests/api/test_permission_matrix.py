@@ -9,6 +9,7 @@ import pytest
 
 import app  # noqa: F401  (registers every route in ROUTES)
 from chalicelib.api.http import ROUTES
+from chalicelib.domain.audit import SYSTEM, Event, Target
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.ids import new_id
 from chalicelib.schemas.contacts import ContactIn
@@ -56,6 +57,19 @@ MATRIX = [
     ("PATCH", "/accounts/{account_id}/groups/{group_id}", "user_management", {"description": "Changed"}),
     ("DELETE", "/accounts/{account_id}/groups/{group_id}", "user_management", None),
     ("GET", "/accounts/{account_id}/audit-events", "user_management", None),
+    (
+        "POST",
+        "/accounts/{account_id}/webhooks",
+        "owner",
+        {"url": "https://93.184.216.34/h", "event_types": ["*"]},
+    ),
+    ("GET", "/accounts/{account_id}/webhooks", "owner", None),
+    ("GET", "/accounts/{account_id}/webhooks/{webhook_id}", "owner", None),
+    ("PATCH", "/accounts/{account_id}/webhooks/{webhook_id}", "owner", {"description": "Billing feed"}),
+    ("DELETE", "/accounts/{account_id}/webhooks/{webhook_id}", "owner", None),
+    ("POST", "/accounts/{account_id}/webhooks/{webhook_id}/rotate-secret", "owner", None),
+    ("GET", "/accounts/{account_id}/webhooks/{webhook_id}/deliveries", "owner", None),
+    ("POST", "/accounts/{account_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/retry", "owner", None),
 ]
 ACTORS = [
     "owner",
@@ -122,6 +136,26 @@ def expected(actor: str, needs: str, method: str = "", path: str = "") -> str:
     return "2xx" if needs == "any" or held == "all" or needs in held else "403"
 
 
+def seed_webhook_with_failed_delivery(deps, account_id: str) -> tuple[str, str]:
+    """An endpoint of the account with one given-up delivery (so a retry has something to retry)."""
+    from chalicelib.store.audit import audit_item
+    from chalicelib.store.tx import Tx
+    from chalicelib.store.webhooks import new_delivery_item, new_webhook_item, set_due
+
+    webhook = new_webhook_item(
+        account_id, new_id("whk"), "https://93.184.216.34/h", ["*"], None, "whsec_c2VjcmV0", deps.now()
+    )
+    assert deps.store.webhooks.create(webhook, None)
+    event = audit_item(
+        Event("contact.created", account_id, SYSTEM, Target("contact", "con_x"), deps.now()), 1
+    )
+    delivery = new_delivery_item(new_id("dlv"), webhook, event, b"{}", deps.now())
+    delivery.status = "failed"
+    set_due(delivery, None)
+    assert Tx().put(delivery).commit()
+    return webhook.webhook_id, delivery.delivery_id
+
+
 def test_the_matrix_covers_every_account_route():
     account_routes = {(r.method, r.path) for r in ROUTES if "{account_id}" in r.path}
     assert account_routes == {(method, path.split("?")[0]) for method, path, _, _ in MATRIX}
@@ -185,6 +219,7 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
         assert deps.store.sub_accounts.create(sub_account)
         group = new_group_item(account_id, new_id("grp"), f"Group {n}", None, [], None, deps.now())
         assert deps.store.groups.create(group, 0)
+        webhook, delivery = seed_webhook_with_failed_delivery(deps, account_id)
         path = template.format(
             account_id=account_id,
             user_id=target,
@@ -192,6 +227,8 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
             contact_id=contact.contact_id,
             sub_account_id=sub_account.sub_account_id,
             group_id=group.group_id,
+            webhook_id=webhook,
+            delivery_id=delivery,
         )
         payload = {k: (ids["owner"] if v == "{owner}" else v) for k, v in body.items()} if body else None
         if payload and "emails" in payload:

@@ -14,7 +14,7 @@ def statements(role: str) -> list[dict]:
 
 
 def test_roles_grant_named_actions_on_the_table_and_email_only():
-    for role in ("ApiHandlerRole", "PurgeExpiredInvitationsRole"):
+    for role in ("ApiHandlerRole", "PurgeExpiredInvitationsRole", "DeliverWebhooksRole"):
         for statement in statements(role):
             assert all("*" not in action for action in statement["Action"]), statement
             assert {action.split(":")[0] for action in statement["Action"]} <= {"logs", "dynamodb", "ses"}
@@ -49,3 +49,13 @@ def test_api_gateways_own_answers_have_the_contracts_error_shape():
         body = json.loads(properties["ResponseTemplates"]["application/json"])
         assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
         assert properties["ResponseParameters"]["gatewayresponse.header.Content-Type"] == "'application/json'"
+
+
+def test_the_webhook_worker_writes_deliveries_endpoints_and_outbox_marks_only():
+    worker = statements("DeliverWebhooksRole")
+    actions = {a for s in worker for a in s["Action"]}
+    assert "dynamodb:DeleteItem" not in actions and "ses:SendEmail" in actions  # the owner's notice
+    [writes] = [s for s in worker if "dynamodb:PutItem" in s["Action"]]
+    assert writes["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [
+        "WEBHOOK#*", "WEBHOOKS", "ACCOUNT#*", "AUDIT#*"
+    ]  # fmt: skip

@@ -1,0 +1,161 @@
+"""Webhook endpoints: an account's (the owner or the operator), or the operator's own, which hear every
+account. `account_id` None names the operator's."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chalicelib.deps import Deps
+from chalicelib.domain.audit import EventType, Target, as_event_type, changed
+from chalicelib.domain.caller import Caller
+from chalicelib.domain.paging import decode_cursor, encode_cursor
+from chalicelib.errors import AppError, not_found, validation_error
+from chalicelib.ids import new_id
+from chalicelib.schemas.common import ListQuery
+from chalicelib.schemas.webhooks import (
+    Delivery,
+    DeliveryPage,
+    DeliveryQuery,
+    DeliveryStatus,
+    Webhook,
+    WebhookIn,
+    WebhookPage,
+    WebhookUpdateIn,
+    WebhookWithSecret,
+)
+from chalicelib.services.audit import record
+from chalicelib.store import keys
+from chalicelib.store.models import AuditEventItem, DeliveryItem, WebhookItem
+from chalicelib.store.webhooks import MAX_WEBHOOKS, new_webhook_item, set_due
+
+# A rotated secret still signs this long, so receivers can switch to the new one without losing events.
+OLD_SECRET_SIGNS_FOR = timedelta(hours=24)
+_STATUSES: dict[str, DeliveryStatus] = {"pending": "pending", "succeeded": "succeeded", "failed": "failed"}
+
+
+def checked_url(deps: Deps, url: str) -> str:
+    """An https URL that is not, and does not resolve to, a private, loopback, link-local or metadata
+    address (checked again at every delivery: DNS can change)."""
+    from chalicelib.security.ssrf import url_problem  # the resolver and ipaddress load with this route only
+
+    problem = url_problem(url, allow_loopback=deps.settings.webhook_allow_loopback)
+    if problem is not None:
+        raise validation_error("url", problem)
+    return url
+
+
+def _event(
+    deps: Deps, kind: EventType, caller: Caller, webhook: WebhookItem, before: dict[str, object],
+    after: dict[str, object],
+) -> AuditEventItem | None:  # fmt: skip
+    """An account's endpoints are in its audit log; the operator's own belong to no account."""
+    if webhook.account_id is None:
+        return None
+    target = Target("webhook", webhook.webhook_id)
+    return record(deps, kind, caller, webhook.account_id, target, changed(before, after))
+
+
+def _types(given: list[str]) -> list[str]:
+    return ["*"] if "*" in given else sorted(set(given))
+
+
+def create_webhook(deps: Deps, caller: Caller, account_id: str | None, body: WebhookIn) -> WebhookWithSecret:
+    from chalicelib.delivery.signing import new_secret
+
+    if len(deps.store.webhooks.webhooks_of(account_id)) >= MAX_WEBHOOKS:
+        raise AppError("conflict", f"At most {MAX_WEBHOOKS} webhooks; delete one first.")
+    webhook = new_webhook_item(
+        account_id, new_id("whk"), checked_url(deps, body.url), _types(list(body.event_types)),
+        body.description, new_secret(), deps.now(),
+    )  # fmt: skip
+    shown: dict[str, object] = {"url": webhook.url, "event_types": list(webhook.event_types)}
+    if not deps.store.webhooks.create(webhook, _event(deps, "webhook.created", caller, webhook, {}, shown)):
+        raise AppError("conflict", "The webhook could not be created; try again.")
+    return WebhookWithSecret(**Webhook.of(webhook).model_dump(), secret=webhook.secret)
+
+
+def list_webhooks(deps: Deps, account_id: str | None, query: ListQuery) -> WebhookPage:
+    """At most MAX_WEBHOOKS: one page, oldest first."""
+    found = sorted(deps.store.webhooks.webhooks_of(account_id), key=lambda w: (w.created_at, w.webhook_id))
+    return WebhookPage(items=[Webhook.of(w) for w in found[: query.limit]], next_cursor=None)
+
+
+def _find(deps: Deps, account_id: str | None, webhook_id: str) -> WebhookItem:
+    found = deps.store.webhooks.get_webhook(account_id, webhook_id) if keys.is_valid_id(webhook_id) else None
+    if found is None:
+        raise not_found("webhook")
+    return found
+
+
+def get_webhook(deps: Deps, account_id: str | None, webhook_id: str) -> Webhook:
+    return Webhook.of(_find(deps, account_id, webhook_id))
+
+
+def update_webhook(deps: Deps, account_id: str | None, webhook_id: str, body: WebhookUpdateIn) -> Webhook:
+    """Turning an endpoint back on clears its failing mark: its next delivery starts afresh."""
+    webhook = _find(deps, account_id, webhook_id)
+    if body.url is not None:
+        webhook.url = checked_url(deps, body.url)
+    if body.event_types is not None:
+        webhook.event_types = _types(list(body.event_types))
+    if "description" in body.model_fields_set:
+        webhook.description = body.description
+    if body.enabled is not None:
+        webhook.enabled = body.enabled
+        if body.enabled:
+            webhook.failing_since = None
+    if not deps.store.webhooks.save(webhook):
+        raise not_found("webhook")
+    return Webhook.of(webhook)
+
+
+def delete_webhook(deps: Deps, caller: Caller, account_id: str | None, webhook_id: str) -> None:
+    webhook = _find(deps, account_id, webhook_id)
+    event = _event(deps, "webhook.deleted", caller, webhook, {"url": webhook.url}, {})
+    if not deps.store.webhooks.delete(webhook, event):
+        raise not_found("webhook")
+
+
+def rotate_secret(deps: Deps, account_id: str | None, webhook_id: str) -> WebhookWithSecret:
+    """A new secret; the old one signs too for 24 hours (each delivery carries both signatures)."""
+    from chalicelib.delivery.signing import new_secret
+
+    webhook = _find(deps, account_id, webhook_id)
+    webhook.previous_secret, webhook.previous_secret_until = webhook.secret, deps.now() + OLD_SECRET_SIGNS_FOR
+    webhook.secret = new_secret()
+    if not deps.store.webhooks.save(webhook):
+        raise not_found("webhook")
+    return WebhookWithSecret(**Webhook.of(webhook).model_dump(), secret=webhook.secret)
+
+
+def list_deliveries(
+    deps: Deps, account_id: str | None, webhook_id: str, query: DeliveryQuery
+) -> DeliveryPage:
+    webhook = _find(deps, account_id, webhook_id)
+    scope = f"deliveries:{webhook.webhook_id}:{query.status}"
+    after = decode_cursor(query.cursor, scope)[0] if query.cursor else None
+    items, more = deps.store.webhooks.deliveries_of(webhook.webhook_id, query.status, query.limit, after)
+    cursor = encode_cursor(scope, (items[-1].sk,)) if more and items else None
+    return DeliveryPage(items=[_delivery(item) for item in items], next_cursor=cursor)
+
+
+def _delivery(item: DeliveryItem) -> Delivery:
+    return Delivery.of(item, as_event_type(item.type), _STATUSES[item.status])
+
+
+def retry_delivery(deps: Deps, account_id: str | None, webhook_id: str, delivery_id: str) -> None:
+    """A pending or failed delivery is due again now (with a fresh schedule); a succeeded one is 409."""
+    webhook = _find(deps, account_id, webhook_id)
+    found = (
+        deps.store.webhooks.get_delivery(webhook.webhook_id, delivery_id)
+        if keys.is_valid_id(delivery_id)
+        else None
+    )
+    if found is None:
+        raise not_found("delivery")
+    if found.status == "succeeded":
+        raise AppError("conflict", "This delivery succeeded already.")
+    now = deps.now()
+    found.status, found.first_attempt_at, found.attempts = "pending", now, 0
+    set_due(found, now)
+    deps.store.webhooks.save_delivery(found)
