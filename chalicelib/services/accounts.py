@@ -24,12 +24,12 @@ def _target(account: AccountItem) -> Target:
 def create_account(deps: Deps, caller: Caller, body: AccountCreateIn) -> AccountCreated:
     now = deps.now()
     account = new_account_item(new_id("acc"), body.name, now)
+    created = changed({}, {"name": account.name})  # recorded first: it lists before the owner's invitation
+    event = record(deps, "account.created", caller, account.account_id, _target(account), created)
     names = {"first_name": body.owner_first_name, "last_name": body.owner_last_name}
     owner_invitation, raw = new_invitation(
         deps, account.account_id, body.owner_email, "owner", [], None, names, recorded_by=caller
     )
-    created = changed({}, {"name": account.name})
-    event = record(deps, "account.created", caller, account.account_id, _target(account), created)
     if not deps.store.accounts.create_account(account, owner_invitation, event):
         raise AppError("conflict", "The account could not be created; try again.")
     send_invitations(deps, account.name, [(owner_invitation, raw)])

@@ -45,7 +45,7 @@ def test_schemathesis_finds_nothing(live, tmp_path):
         '"query.cursor" = ""\n'
         "[phases.coverage]\n"
         f"unexpected-methods = {METHODS_BUT_TRACE}\n"
-            + "".join(
+        + "".join(
             f'[[operations]]\ninclude-method = "{method}"\ninclude-path = "{path}"\n'
             "[operations.checks.positive_data_acceptance]\n"
             'expected-statuses = ["2xx", "400", "401", "403", "404", "409", "429"]\n'
