@@ -35,7 +35,14 @@ def run_once(deps: Deps) -> Report:
     fanned = sum(_fan_out(deps, event, now) for event in deps.store.webhooks.outbox(now))
     attempted = succeeded = 0
     for delivery in deps.store.webhooks.due(now):
-        outcome = _attempt(deps, delivery, now)
+        try:
+            outcome = _attempt(deps, delivery, now)
+        except Exception:  # one delivery's trouble (DynamoDB, a bug) must not hold up the others
+            log.exception(
+                "webhook delivery %s: attempt not completed; due again when its lease lapses",
+                delivery.delivery_id,
+            )
+            continue
         if outcome is not None:
             attempted += 1
             succeeded += outcome

@@ -213,3 +213,27 @@ def sign_in_again(api, email: str) -> str:
     from tests.helpers import sign_in
 
     return sign_in(api, email)
+
+
+def test_a_worker_dying_between_sending_and_recording_sends_again_never_zero_times(
+    api, loopback, clock, receiver, monkeypatch
+):
+    account_id, owner = onboard(api)
+    api.post(hooks(account_id), {"url": receiver.url, "event_types": ["contact.created"]}, token=owner.token)
+    add_contact(api, account_id, owner.token)
+    store = loopback.store.webhooks
+    recorded = store.record_attempt
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the worker's process ended here")
+
+    monkeypatch.setattr(store, "record_attempt", crash)
+    assert run_once(loopback).succeeded == 0  # logged; the other deliveries would go on
+    assert len(receiver.received) == 1  # sent, but not recorded
+    monkeypatch.setattr(store, "record_attempt", recorded)
+    assert run_once(loopback).attempted == 0  # leased: no second worker sends it meanwhile
+    clock.advance(minutes=2)  # the lease lapses
+    assert run_once(loopback).succeeded == 1
+    assert len(receiver.received) == 2 and receiver.received[0].body == receiver.received[1].body
+    assert receiver.received[0].headers["webhook-id"] == receiver.received[1].headers["webhook-id"]
+    assert run_once(loopback).attempted == 0  # recorded now: done
