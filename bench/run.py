@@ -73,14 +73,21 @@ class SlowMailer:
         time.sleep(self.latency)
 
 
-def endpoint_round_trips(api: Api, deps, clock: Clock) -> list[tuple[str, list[str], int]]:
-    rows: list[tuple[str, list[str], int]] = []
+def recorder(rows: list[tuple[str, list[str], int]]):
+    """A `run(label, call, expect)` that makes the call, checks its status and notes its DynamoDB calls."""
 
     def run(label: str, call, expect: int = 200):
         reply, calls = measured(call)
         assert reply.status == expect, (label, reply.status, reply.body)
         rows.append((label, calls, reply.status))
         return reply
+
+    return run
+
+
+def endpoint_round_trips(api: Api, deps, clock: Clock) -> list[tuple[str, list[str], int]]:
+    rows: list[tuple[str, list[str], int]] = []
+    run = recorder(rows)
 
     run("GET /health", lambda: api.get("/health"))
     run("GET /permissions", lambda: api.get("/permissions"))
@@ -375,12 +382,7 @@ def package_lines() -> list[str]:
 def repeated_read_round_trips(api: Api, clock: Clock) -> list[tuple[str, list[str], int]]:
     """The requests issue 19 found reading an item twice, each measured on its own account."""
     rows: list[tuple[str, list[str], int]] = []
-
-    def run(label: str, call, expect: int = 200):
-        reply, calls = measured(call)
-        assert reply.status == expect, (label, reply.status, reply.body)
-        rows.append((label, calls, reply.status))
-        return reply
+    run = recorder(rows)
 
     account_id, owner = onboard(api, "Reads", "reads-owner@bench.com")
     _, existing = onboard(api, "Elsewhere", "existing@bench.com")

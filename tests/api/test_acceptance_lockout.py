@@ -8,6 +8,7 @@ from chalicelib.schemas.invitations import AcceptIn
 from chalicelib.services.acceptance import accept
 from tests.helpers import PASSWORD, invite, latest_link, onboard
 from tests.helpers.concurrency import run_together
+from tests.helpers.seed import count_password_checks
 
 WRONG = "not the password"
 
@@ -21,14 +22,7 @@ def _invited_existing_user(api) -> tuple[str, str]:
 
 def test_a_burst_of_accepts_through_one_link_checks_at_most_five_passwords(api, deps):
     _, link = _invited_existing_user(api)
-    checked = []
-    real_verify = deps.passwords.verify
-
-    def counting_verify(stored, password):
-        checked.append(password)
-        return real_verify(stored, password)
-
-    deps.passwords.verify = counting_verify
+    checked = count_password_checks(deps)
     attempts = [WRONG] * 29
     attempts.insert(20, PASSWORD)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.helpers import PASSWORD
-from tests.helpers.seed import seed_user
+from tests.helpers.seed import count_password_checks, seed_user
 
 
 def login(api, email="ann@example.com", password=PASSWORD):
@@ -140,14 +140,7 @@ def test_a_burst_of_logins_checks_at_most_five_passwords(api, deps):
     from tests.helpers.concurrency import run_together
 
     seed_user(deps, "ann@example.com", PASSWORD)
-    checked = []
-    real_verify = deps.passwords.verify
-
-    def counting_verify(stored, password):
-        checked.append(password)
-        return real_verify(stored, password)
-
-    deps.passwords.verify = counting_verify
+    checked = count_password_checks(deps)
     attempts = ["wrong password!!"] * 49
     attempts.insert(30, PASSWORD)
 

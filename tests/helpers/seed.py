@@ -89,3 +89,16 @@ class MotoWorld:
         status: str = "active",
     ) -> str:  # fmt: skip
         return seed_member(self.deps, account_id, email, role, permissions, status)
+
+
+def count_password_checks(deps: Deps) -> list[str]:
+    """From now on, every password the service checks is noted in the list returned (in order)."""
+    checked: list[str] = []
+    real_verify = deps.passwords.verify
+
+    def counting_verify(stored: str | None, password: str) -> bool:
+        checked.append(password)
+        return real_verify(stored, password)
+
+    deps.passwords.verify = counting_verify  # type: ignore[method-assign]
+    return checked
