@@ -12,6 +12,7 @@ from chalicelib.api import (
     members,
     meta,
     pages,
+    portal,
     sub_accounts,
 )
 from chalicelib.api.http import error_middleware
@@ -30,6 +31,7 @@ for blueprint in (
     groups.bp,
     audit.bp,
     pages.bp,
+    portal.bp,
     purge.bp,
 ):
     app.register_blueprint(blueprint)
