@@ -256,7 +256,7 @@ def test_deactivate_reactivate_remove_resend_and_revoke(live, page):
     page.get_by_role("dialog").get_by_role("button", name="Remove").click()
     expect(page.locator("#flash")).to_have_text("Eve Member was removed.")
     expect(page.get_by_role("tabpanel")).not_to_contain_text(eve)
-    page.get_by_role("button", name="Send password reset to Dan Member").click()
+    page.get_by_role("button", name="Reset password for Dan Member").click()
     expect(page.locator("#flash")).to_contain_text(f"sent to {dan}")
     assert "password" in live.emails_to(dan)[-1].subject.lower()
     statuses = {

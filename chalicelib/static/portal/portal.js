@@ -58,8 +58,14 @@ function notice(kind = "error") {
 }
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 function when(iso) {
   return iso ? dateFormat.format(new Date(iso)) : "—";
+}
+// a table cell: the day, with the exact time on hover and for screen readers in the cell's text
+function dateCell(iso) {
+  if (!iso) return h("td", { class: "date" }, "—");
+  return h("td", { class: "date" }, h("time", { datetime: iso, title: when(iso) }, dayFormat.format(new Date(iso))));
 }
 
 function messageOf(reply) {
@@ -514,7 +520,7 @@ function memberTable(items, tab) {
     h("tbody", {}, items.map((m) => h("tr", {},
       h("td", {}, m.first_name || "—"), h("td", {}, m.last_name || "—"), h("td", {}, m.email),
       h("td", {}, m.title || "—"), h("td", {}, h("span", { class: `badge ${m.role}` }, ROLE_LABEL[m.role])),
-      h("td", {}, when(m.joined_at)), h("td", {}, when(m.last_login_at)),
+      dateCell(m.joined_at), dateCell(m.last_login_at),
       h("td", { class: "row-actions" }, memberActions(m, tab))))));
 }
 
@@ -531,7 +537,7 @@ function memberActions(member, tab) {
     return [act("Reactivate", "", () => run(() => api("POST", `${path}/reactivate`), 200, `${who} was reactivated.`)), remove];
   }
   return [
-    act("Send password reset", "", () => run(() => api("POST", `${path}/password-reset`), 202, `A password reset link was sent to ${member.email}.`), `Send password reset to ${who}`),
+    act("Reset password", "", () => run(() => api("POST", `${path}/password-reset`), 202, `A password reset link was sent to ${member.email}.`), `Reset password for ${who}`),
     act("Deactivate", "danger", () => confirmThen(`Deactivate ${who}? They lose access to ${state.account.name} at once.`, "Deactivate",
       () => api("POST", `${path}/deactivate`), 200, `${who} was deactivated.`)),
     remove,
@@ -547,8 +553,7 @@ function invitationTable(items) {
       const path = `/accounts/${state.account.account_id}/invitations/${inv.invitation_id}`;
       return h("tr", {},
         h("td", {}, inv.email), h("td", {}, h("span", { class: `badge ${inv.role}` }, ROLE_LABEL[inv.role])),
-        h("td", {}, when(inv.created_at)), h("td", {}, `${when(inv.last_sent_at)} (${inv.send_count}×)`),
-        h("td", {}, when(inv.expires_at)),
+        dateCell(inv.created_at), dateCell(inv.last_sent_at), dateCell(inv.expires_at),
         h("td", {}, h("span", { class: `badge ${inv.status === "expired" ? "expired" : inv.delivery}` },
           inv.status === "expired" ? "Expired" : { queued: "Queued", sent: "Sent", failed: "Not delivered" }[inv.delivery] || inv.delivery)),
         h("td", { class: "row-actions" },
