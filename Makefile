@@ -8,7 +8,7 @@ PACKAGE_DIR ?= out
 # chalice package needs a region to name ARNs; it makes no AWS call.
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: run test lint format clean package bench
+.PHONY: run test lint format clean package bench browser screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)  ## the API on 127.0.0.1:$$PORT (8000) over an embedded moto on $$MOTO_PORT (5001)
 	$(PY) scripts/local_run.py
 
-test: $(STAMP)  ## the whole suite: unit, API on moto, end to end over HTTP
+test: $(STAMP) browser  ## the whole suite: unit, API on moto, end to end over HTTP, the pages in chromium
 	$(PY) -m pytest
+
+browser:  ## Debian's chromium for the browser tests (apt-get when missing and root; else says what to install)
+	@sh scripts/ensure_chromium.sh
+
+screenshots: $(STAMP) browser  ## PNGs of the portal's main screens in docs/screens/ (against a fresh local server)
+	$(PY) scripts/screenshots.py docs/screens
 
 lint: $(STAMP)  ## ruff, mypy (strict, mypy.ini), and cfn-lint over the packaged CloudFormation
 	$(VENV)/bin/ruff check .

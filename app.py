@@ -12,6 +12,7 @@ from chalicelib.api import (
     members,
     meta,
     pages,
+    portal,
     sub_accounts,
     webhooks,
 )
@@ -33,6 +34,7 @@ for blueprint in (
     audit.bp,
     webhooks.bp,
     pages.bp,
+    portal.bp,
     purge.bp,
     webhook_jobs.bp,
 ):

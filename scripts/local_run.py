@@ -43,12 +43,13 @@ EMULATOR_TIMEOUTS = {
 
 def local_settings(environ: dict[str, str]) -> dict[str, str]:
     moto_port = environ.get("MOTO_PORT", "5001")
+    port = environ.get("PORT") or "8000"
     defaults = {
-        "PORT": "8000",
+        "PORT": port,
         "MOTO_PORT": moto_port,
         "TABLE_NAME": "portal-access-local",
         "SENDER_EMAIL": "no-reply@portal.example.com",
-        "PORTAL_URL": "http://localhost:3000",
+        "PORTAL_URL": f"http://127.0.0.1:{port}/portal",  # the pages this server serves itself
         "TOKEN_SECRET": secrets.token_urlsafe(32),
         "OPERATOR_API_KEY": secrets.token_urlsafe(32),
         "INVITATION_TTL_SECONDS": "604800",
@@ -178,6 +179,7 @@ def main() -> None:
     wait_for(f"{api}/health", child)
     print(
         f"\nportal-access is running\n"
+        f"    sign in:       {settings['PORTAL_URL']}/login\n"
         f"    API:           {api}\n"
         f"    operator key:  {settings['OPERATOR_API_KEY']}\n"
         f"    moto:          {settings['AWS_ENDPOINT_URL']} (sent email: /moto-api/data.json)\n"

@@ -1,0 +1,40 @@
+"""The browser the portal tests drive: Debian's chromium under Playwright (its own download cannot run
+here), and small helpers to reach the pages and what they emailed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+LINK = re.compile(r'href="([^"]+#token=[A-Za-z0-9_-]{43})"')
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        raise RuntimeError("the browser tests need Debian's chromium: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def emailed_link(live: Any, address: str) -> str:
+    """The link of the latest email to `address`, as a person would click it."""
+    messages = live.emails_to(address)
+    assert messages, f"no email to {address}"
+    match = LINK.search(messages[-1].body)
+    assert match, messages[-1].body
+    return match.group(1).replace("&amp;", "&")
