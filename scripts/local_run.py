@@ -8,6 +8,7 @@ the local defaults below; two runs on different ports do not share anything.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -83,7 +84,7 @@ class MotoServer:
 
         isolate_moto_transactions()
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's own request log drowns the emails
-        app = one_request_at_a_time(DomainDispatcherApplication(create_backend_app))
+        app = one_request_at_a_time(with_sent_email(DomainDispatcherApplication(create_backend_app)))
         self._server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -91,6 +92,35 @@ class MotoServer:
     def stop(self) -> None:
         self._server.shutdown()
         self._thread.join()
+
+
+SENT_EMAIL_PATH = "/local/sent-email.json"
+
+
+def with_sent_email(app):
+    """moto's app, plus GET /local/sent-email.json: the emails SES accepted, oldest first, as
+    [{"to", "subject", "body"}]. moto's /moto-api/data.json has them too, but it dumps every table of the
+    emulator with them, which grows slow once a load test has filled it (the tests read email often)."""
+
+    def serve(environ, start_response):
+        if environ.get("PATH_INFO") != SENT_EMAIL_PATH:
+            return app(environ, start_response)
+        sent = [
+            {"to": list(m.destinations.get("ToAddresses", [])), "subject": m.subject, "body": m.body}
+            for m in _ses_sent()
+        ]
+        body = json.dumps(sent).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    return serve
+
+
+def _ses_sent() -> list:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    return list(ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages)
 
 
 def prepare_aws(settings: dict[str, str]) -> None:
@@ -107,12 +137,9 @@ def prepare_aws(settings: dict[str, str]) -> None:
 
 
 def sent_messages() -> list:
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.ses.models import ses_backends
-
     from scripts.moto_isolation import exclusively
 
-    return exclusively(lambda: list(ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages))
+    return exclusively(_ses_sent)
 
 
 def print_email(message) -> None:
@@ -182,7 +209,7 @@ def main() -> None:
         f"    sign in:       {settings['PORTAL_URL']}/login\n"
         f"    API:           {api}\n"
         f"    operator key:  {settings['OPERATOR_API_KEY']}\n"
-        f"    moto:          {settings['AWS_ENDPOINT_URL']} (sent email: /moto-api/data.json)\n"
+        f"    moto:          {settings['AWS_ENDPOINT_URL']} (sent email: /local/sent-email.json)\n"
         f"    operator CLI:  AWS_ENDPOINT_URL={settings['AWS_ENDPOINT_URL']} "
         f"TABLE_NAME={settings['TABLE_NAME']} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local "
         f"AWS_DEFAULT_REGION={settings['AWS_REGION']} .venv/bin/python -m chalicelib.cli purge-invitations\n",

@@ -1,5 +1,5 @@
 """Emails the service sent, however they were caught: moto's in-process SES (API tier), a running moto
-server's /moto-api/data.json (end to end), or a recording mailer (fast tier)."""
+server (the local runner's /local/sent-email.json, end to end), or a recording mailer (fast tier)."""
 
 from __future__ import annotations
 
@@ -41,10 +41,11 @@ def moto_outbox() -> list[Mail]:
 
 
 def moto_server_outbox(moto_url: str) -> list[Mail]:
-    """Messages a running moto server's SES accepted, oldest first."""
-    with urllib.request.urlopen(moto_url + "/moto-api/data.json", timeout=10) as reply:
-        sent = json.loads(reply.read())["ses"]["Message"]
-    return [Mail(tuple(m["destinations"].get("ToAddresses", [])), m["subject"], m["body"]) for m in sent]
+    """Messages the local runner's moto server accepted, oldest first (its /local/sent-email.json: moto's own
+    /moto-api/data.json dumps every table with them, and grows slow once the load test has run)."""
+    with urllib.request.urlopen(moto_url + "/local/sent-email.json", timeout=30) as reply:
+        sent = json.loads(reply.read())
+    return [Mail(tuple(m["to"]), m["subject"], m["body"]) for m in sent]
 
 
 def to_address(messages: list[Mail], address: str) -> list[Mail]:
