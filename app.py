@@ -13,6 +13,7 @@ from chalicelib.api import (
     meta,
     pages,
     sub_accounts,
+    support_sessions,
 )
 from chalicelib.api.http import error_middleware
 from chalicelib.jobs import purge
@@ -29,6 +30,7 @@ for blueprint in (
     sub_accounts.bp,
     groups.bp,
     audit.bp,
+    support_sessions.bp,
     pages.bp,
     purge.bp,
 ):
