@@ -238,3 +238,10 @@ def test_a_member_cannot_start_one(api, acme):
     body = {"user_id": dave.user_id, "reason": REASON}
     assert api.post(f"/accounts/{account_id}/support-sessions", body, token=owner.token).status == 403
     assert api.post(f"/accounts/{account_id}/support-sessions", body).status == 401
+
+
+def test_the_members_password_change_ends_it(api, acme, session):
+    account_id, _, dave = acme
+    change = {"current_password": PASSWORD, "new_password": "another-long-password"}
+    assert api.post("/me/password", change, token=dave.token).status == 200
+    assert api.get(f"/accounts/{account_id}", token=session["access_token"]).status == 401
