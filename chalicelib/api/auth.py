@@ -46,7 +46,9 @@ def logout(call: Call) -> None:
 @endpoint(bp, "GET", "/me", access=SIGNED_IN_OR_SUPPORT, returns=schemas.MeOut)
 def me(call: Call) -> schemas.MeOut:
     """The signed-in user and their active accounts."""
-    return sessions.me(call.deps, call.user)
+    session = call.session
+    only = (session.membership, session.account) if session.caller.support_session is not None else None
+    return sessions.me(call.deps, call.user, only)
 
 
 @endpoint(bp, "PATCH", "/me", access=SIGNED_IN, body=schemas.ProfileIn, returns=schemas.User)

@@ -12,7 +12,7 @@ import pytest
 from chalicelib.api.access import SUPPORT_BARRED_SEGMENTS, member_of
 from chalicelib.api.http import ROUTES, Route
 from chalicelib.store.models import format_time
-from tests.helpers import PASSWORD, DynamoCalls, emails_to, join, onboard
+from tests.helpers import PASSWORD, DynamoCalls, emails_to, invite, join, latest_link, onboard
 
 REASON = "Customer asked us to tidy their contacts"
 
@@ -163,6 +163,21 @@ def test_other_accounts_do_not_exist_for_it(api, acme, session):
     assert api.get(f"/accounts/{account_id}", token=token).status == 200
 
 
+def test_me_shows_only_its_account(api, acme, session):
+    account_id, owner, dave = acme
+    other_id, stranger = onboard(api, "Elsewhere", "owner@elsewhere.com")
+    invite(api, other_id, stranger.token, [dave.email])
+    assert api.post("/invitations/accept", {"token": latest_link(dave.email)}, token=dave.token).status == 201
+    assert {a["account_id"] for a in api.get("/me", token=dave.token).body["accounts"]} == {
+        account_id,
+        other_id,
+    }
+    with DynamoCalls() as calls:
+        me = api.get("/me", token=session["access_token"])
+    assert [a["account_id"] for a in me.body["accounts"]] == [account_id]
+    assert me.body["user"]["user_id"] == dave.user_id and calls.operations == ["BatchGetItem"]
+
+
 def test_it_stops_at_its_expiry(api, clock, acme, session):
     account_id, _, _ = acme
     token = session["access_token"]
@@ -245,3 +260,16 @@ def test_the_members_password_change_ends_it(api, acme, session):
     change = {"current_password": PASSWORD, "new_password": "another-long-password"}
     assert api.post("/me/password", change, token=dave.token).status == 200
     assert api.get(f"/accounts/{account_id}", token=session["access_token"]).status == 401
+
+
+def test_starting_and_ending_cost(api, acme):
+    account_id, _, dave = acme
+    with DynamoCalls() as calls:
+        started = start(api, account_id, dave.user_id)
+    assert started.status == 201
+    # the account (operator), the member, their user and the owner, then the session with its event
+    assert calls.operations == ["GetItem", "BatchGetItem", "TransactWriteItems"]
+    with DynamoCalls() as calls:
+        path = f"/accounts/{account_id}/support-sessions/{started.body['support_session_id']}"
+        assert api.delete(path, operator=True).status == 204
+    assert calls.operations == ["GetItem", "GetItem", "TransactWriteItems"]
