@@ -186,6 +186,8 @@ class AccountAccess(Access):
             raise unauthenticated()
         session = auth.signed_in(collaborators, token, account_id if valid_id else None)
         caller = session.caller
+        if caller.support_session is not None and caller.support_session.account_id != account_id:
+            raise not_found("account")  # a support token's grant is its own account's, read whatever the path
         acting_on_self = self.self_param is not None and path.get(self.self_param) == caller.user_id
         decision = caller.decide(None if acting_on_self else self.permission)
         if decision.reason in ("not_member", "deactivated"):

@@ -158,6 +158,8 @@ def test_other_accounts_do_not_exist_for_it(api, acme, session):
     assert api.get(f"/accounts/{other_id}", token=token).status == 404
     assert api.get(f"/accounts/{other_id}/contacts", token=token).status == 404
     assert api.get(f"/accounts/{'acc_' + '0' * 24}", token=token).status == 404
+    assert api.get("/accounts/nonsense", token=token).status == 404
+    assert api.get("/accounts/nonsense/contacts", token=token).status == 404
     reply = api.post("/authorize", {"account_id": other_id, "permission": "tickets"}, token=token)
     assert reply.body == {"allowed": False, "role": None, "reason": "not_member"}
     assert api.get(f"/accounts/{account_id}", token=token).status == 200
