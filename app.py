@@ -14,6 +14,7 @@ from chalicelib.api import (
     pages,
     portal,
     sub_accounts,
+    support_sessions,
     webhooks,
 )
 from chalicelib.api.http import error_middleware
@@ -33,6 +34,7 @@ for blueprint in (
     groups.bp,
     audit.bp,
     webhooks.bp,
+    support_sessions.bp,
     pages.bp,
     portal.bp,
     purge.bp,

@@ -223,6 +223,22 @@ def endpoint_round_trips(api: Api, deps, clock: Clock) -> list[tuple[str, list[s
         lambda: api.post("/auth/login", {"email": "m@bench.com", "password": PASSWORD}),
     )
     run("GET /me (scoped member)", lambda: api.get("/me", token=member_token))
+    support = run(
+        "POST support-sessions",
+        lambda: api.post(
+            f"{base}/support-sessions",
+            {"user_id": member_id, "reason": "Bench: a support call"},
+            operator=True,
+        ),
+        201,
+    ).body
+    run("GET /accounts/{id} (support session)", lambda: api.get(base, token=support["access_token"]))
+    run("GET /me (support session)", lambda: api.get("/me", token=support["access_token"]))
+    run(
+        "DELETE support-sessions/{id}",
+        lambda: api.delete(f"{base}/support-sessions/{support['support_session_id']}", operator=True),
+        204,
+    )
     run("DELETE sub-accounts/{id}", lambda: api.delete(f"{base}/sub-accounts/{shop}", token=token), 204)
     run("POST ownership", lambda: api.post(f"{base}/ownership", {"user_id": member_id}, token=token))
     run("POST /auth/password-reset", lambda: api.post("/auth/password-reset", {"email": "m@bench.com"}), 202)

@@ -28,6 +28,10 @@ Security = list[dict[str, list[str]]]
 DepsProvider = Callable[[], "Deps"]
 BEARER: Security = [{"bearer": []}]
 OPERATOR_KEY: Security = [{"operator": []}]
+# Path segments a support session's token never passes, whatever the member it acts as may do: passwords,
+# ownership, webhooks and support sessions themselves. A rule of the path, so every route under them (the
+# webhooks' included) inherits it without saying so.
+SUPPORT_BARRED_SEGMENTS = frozenset({"password", "ownership", "webhooks", "support-sessions"})
 
 
 def _bearer_token(request: Request) -> str | None:
@@ -71,9 +75,25 @@ class Access(ABC):
     def error_statuses(self) -> frozenset[int]:
         return self.statuses
 
+    def admits_support(self) -> bool:
+        """Whether a support session's token may pass this rule (api/http.py refuses it otherwise: 403)."""
+        return False
+
+
+def admits_support(access: Access, path: str) -> bool:
+    """A route a support session's token may call: its rule admits it and its path is not barred."""
+    return access.admits_support() and not SUPPORT_BARRED_SEGMENTS & set(path.split("/"))
+
+
+def refused_support() -> AppError:
+    return AppError("forbidden", "A support session cannot do this.")
+
 
 class Public(Access):
     statuses = frozenset()
+
+    def admits_support(self) -> bool:
+        return True  # nothing is read from a token here
 
     def authorize(self, deps: DepsProvider, request: Request, path: dict[str, str]) -> Session:
         from chalicelib.services.auth import NO_SESSION  # a dataclass instance: no storage is loaded
@@ -84,12 +104,20 @@ class Public(Access):
         return None
 
 
+@dataclass(frozen=True)
 class SignedIn(Access):
+    """Any signed-in user; a support session's token only where `support` says so (reading /me)."""
+
+    support: bool = False
+
     def authorize(self, deps: DepsProvider, request: Request, path: dict[str, str]) -> Session:
         token = _bearer_token(request)
         if token is None:
             raise unauthenticated()
         return auth.signed_in(deps(), token)
+
+    def admits_support(self) -> bool:
+        return self.support
 
 
 @dataclass(frozen=True)
@@ -99,6 +127,7 @@ class TokenChecked(Access):
     (`required=False`) where a caller without a login is welcome too (accepting an invitation)."""
 
     required: bool = True
+    support: bool = False  # a support session's token is welcome (its session is checked by the route)
 
     def authorize(self, deps: DepsProvider, request: Request, path: dict[str, str]) -> Session:
         token = _bearer_token(request)
@@ -106,10 +135,16 @@ class TokenChecked(Access):
             if self.required:
                 raise unauthenticated()
             return auth.NO_SESSION
-        return auth.Session(claims=auth.read_token(deps(), token))
+        claims = auth.read_token(deps(), token)
+        if claims.support_session_id is not None and not self.support:
+            raise refused_support()  # refused before the route reads anything with it
+        return auth.Session(claims=claims)
 
     def security(self) -> Security | None:
         return BEARER if self.required else [{}, *BEARER]
+
+    def admits_support(self) -> bool:
+        return self.support
 
 
 class OperatorOnly(Access):
@@ -138,6 +173,7 @@ class AccountAccess(Access):
     owner_only: bool = False
     group_managers: bool = False  # a group manager may call it too, for their own group (services check)
     operator_only: bool = False  # the operator alone (a member is told no; anyone else sees no account)
+    no_support: bool = False  # a support session's token is told no (see also SUPPORT_BARRED_SEGMENTS)
 
     def authorize(self, deps: DepsProvider, request: Request, path: dict[str, str]) -> Session:
         account_id = path["account_id"]
@@ -150,6 +186,8 @@ class AccountAccess(Access):
             raise unauthenticated()
         session = auth.signed_in(collaborators, token, account_id if valid_id else None)
         caller = session.caller
+        if caller.support_session is not None and caller.support_session.account_id != account_id:
+            raise not_found("account")  # a support token's grant is its own account's, read whatever the path
         acting_on_self = self.self_param is not None and path.get(self.self_param) == caller.user_id
         decision = caller.decide(None if acting_on_self else self.permission)
         if decision.reason in ("not_member", "deactivated"):
@@ -167,20 +205,30 @@ class AccountAccess(Access):
         return [*BEARER, *OPERATOR_KEY]
 
     def error_statuses(self) -> frozenset[int]:
-        refusable = self.permission is not None or self.owner_only or self.operator_only
+        refusable = self.permission is not None or self.owner_only or self.operator_only or self.no_support
         return frozenset({401, 404} | ({403} if refusable else set()))
+
+    def admits_support(self) -> bool:
+        return not (self.no_support or self.operator_only)
 
 
 PUBLIC = Public()
 SIGNED_IN = SignedIn()
+SIGNED_IN_OR_SUPPORT = SignedIn(support=True)
 MAYBE_SIGNED_IN = TokenChecked(required=False)
-TOKEN_CHECKED = TokenChecked()
+TOKEN_CHECKED = TokenChecked(support=True)  # POST /authorize: a support token asks about its own account
 OPERATOR = OperatorOnly()
 OWNER = AccountAccess(owner_only=True)
 OPERATOR_ON_ACCOUNT = AccountAccess(operator_only=True)
 
 
 def member_of(
-    permission: str | None = None, *, self_param: str | None = None, group_managers: bool = False
+    permission: str | None = None,
+    *,
+    self_param: str | None = None,
+    group_managers: bool = False,
+    no_support: bool = False,
 ) -> AccountAccess:
-    return AccountAccess(permission=permission, self_param=self_param, group_managers=group_managers)
+    return AccountAccess(
+        permission=permission, self_param=self_param, group_managers=group_managers, no_support=no_support
+    )

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
-from chalicelib.api.access import PUBLIC, SIGNED_IN
+from chalicelib.api.access import PUBLIC, SIGNED_IN, SIGNED_IN_OR_SUPPORT
 from chalicelib.api.http import Call, endpoint
 from chalicelib.lazy import LazyModels, LazyModule
 
@@ -43,10 +43,12 @@ def logout(call: Call) -> None:
     sessions.logout(call.deps, call.session.claims)
 
 
-@endpoint(bp, "GET", "/me", access=SIGNED_IN, returns=schemas.MeOut)
+@endpoint(bp, "GET", "/me", access=SIGNED_IN_OR_SUPPORT, returns=schemas.MeOut)
 def me(call: Call) -> schemas.MeOut:
     """The signed-in user and their active accounts."""
-    return sessions.me(call.deps, call.user)
+    session = call.session
+    only = (session.membership, session.account) if session.caller.support_session is not None else None
+    return sessions.me(call.deps, call.user, only)
 
 
 @endpoint(bp, "PATCH", "/me", access=SIGNED_IN, body=schemas.ProfileIn, returns=schemas.User)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Blueprint, Request, Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.api.access import Access
+from chalicelib.api.access import Access, admits_support, refused_support
 from chalicelib.config import ConfigError
 from chalicelib.deps import Deps, get_deps
 from chalicelib.domain.caller import Caller, RequestInfo
@@ -61,6 +61,11 @@ class Route:
     status: int
     errors: tuple[int, ...]  # statuses this route's own rules can answer, beyond auth and parsing
     media_types: tuple[str, ...] = ("application/json",)  # of a success; other than JSON: the view's Page
+
+    @property
+    def admits_support(self) -> bool:
+        """Whether a support session's token may call it (api/access.py)."""
+        return admits_support(self.access, self.path)
 
     # The models themselves, imported (and so built) only when something asks: a request of this route,
     # or the OpenAPI document.
@@ -165,6 +170,8 @@ def _handle(request: Request, route: Route, view: Callable[..., Any], path: dict
         call = Call(
             session=route.access.authorize(get_deps, request, path), path=path, request=_request_info(request)
         )
+        if call.session.caller.support_session is not None and not route.admits_support:
+            raise refused_support()
         if (body := route.body) is not None:
             raw = request.raw_body
             call.body = parse_body(body, raw.encode() if isinstance(raw, str) else raw)

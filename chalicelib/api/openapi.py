@@ -52,6 +52,8 @@ class ErrorBody(BaseModel):
 
 def _error_statuses(route: Route) -> list[int]:
     statuses = set(route.errors) | route.access.error_statuses()
+    if route.access.security() is not None and not route.admits_support:
+        statuses.add(403)  # a support session's token is refused here
     if route.body is not None:
         statuses |= {400, 413, 415}
     if route.query is not None:

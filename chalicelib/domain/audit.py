@@ -25,6 +25,7 @@ EventType = TypeAliasType(
         "group.created", "group.updated", "group.deleted",
         "sub_account.created", "sub_account.updated", "sub_account.deleted",
         "webhook.created", "webhook.deleted",
+        "support_session.started", "support_session.ended",
     ],
 )  # fmt: skip
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType.__value__)
@@ -51,6 +52,10 @@ class Actor:
     kind: ActorKind
     user_id: str | None = None
     email: str | None = None
+    # An operator acting through a support session: which one, the reason given, and the member acted as.
+    support_session_id: str | None = None
+    reason: str | None = None
+    acting_as: str | None = None
 
 
 SYSTEM = Actor("system")
@@ -82,6 +87,11 @@ class Event:
 
 
 def actor_of(caller: Caller) -> Actor:
+    support = caller.support_session
+    if support is not None:  # support staff, not the member: the trail names the session and its reason
+        return Actor(
+            "operator", support_session_id=support.session_id, reason=support.reason, acting_as=caller.user_id
+        )
     if caller.kind == "user":
         return Actor("user", caller.user_id, caller.email)
     return Actor("operator") if caller.kind == "operator" else SYSTEM

@@ -48,6 +48,16 @@ class RequestInfo:
 
 
 @dataclass(frozen=True)
+class SupportSession:
+    """An operator's support session acting as a member (services/support_sessions.py): which one, why, and
+    the one account it reaches."""
+
+    session_id: str
+    account_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Caller:
     kind: CallerKind
     user_id: str | None = None
@@ -55,6 +65,9 @@ class Caller:
     name: str | None = None  # how others see them, e.g. "invited by"
     grant: Grant | None = None  # their membership of the account in the path, if the route has one
     request: RequestInfo | None = None
+    # Set when support staff act as this user with a support session: the grant is the member's, but some
+    # routes refuse them (api/access.py `admits_support`) and their changes are recorded as the operator's.
+    support_session: SupportSession | None = None
 
     def decide(
         self, permission: str | None, sub_account_id: str | None = None, live: frozenset[str] = frozenset()

@@ -16,10 +16,18 @@ if TYPE_CHECKING:  # storage types only: a route module does not load the storag
 Id = str  # opaque; an id that names nothing simply matches no event
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
 class AuditActor(Output):
     kind: ActorKind
     user_id: str | None
     email: str | None
+    # Only on an operator's change made through a support session (left out of every other actor).
+    support_session_id: str | None = Field(default=None, exclude_if=_absent)
+    reason: str | None = Field(default=None, exclude_if=_absent)
+    acting_as: str | None = Field(default=None, exclude_if=_absent, description="the member acted as")
 
 
 class AuditTarget(Output):
@@ -47,7 +55,12 @@ class AuditEvent(Output):
             occurred_at=item.occurred_at,
             account_id=item.account_id,
             actor=AuditActor(
-                kind=as_actor_kind(item.actor_kind), user_id=item.actor_user_id, email=item.actor_email
+                kind=as_actor_kind(item.actor_kind),
+                user_id=item.actor_user_id,
+                email=item.actor_email,
+                support_session_id=item.actor_support_session_id,
+                reason=item.actor_reason,
+                acting_as=item.actor_acting_as,
             ),
             target=AuditTarget(kind=item.target_kind, id=item.target_id, email=item.target_email),
             changes=json.loads(item.changes) if item.changes else None,

@@ -29,6 +29,10 @@ class TokenClaims:
     token_id: str
     version: int
     expires_at: datetime
+    # A support session's token names its session and account ("sup", "acc"): the session item is read
+    # with every request it makes (services/auth.py), so ending the session ends the token at once.
+    support_session_id: str | None = None
+    support_account_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,14 +47,27 @@ class AccessTokens:
         self._ttl = timedelta(seconds=ttl_seconds)
 
     def issue(self, user_id: str, version: int, now: datetime) -> IssuedToken:
-        claims = TokenClaims(user_id, secrets.token_urlsafe(16), version, now + self._ttl)
-        payload = {
-            "sub": user_id,
+        return self._sign(TokenClaims(user_id, secrets.token_urlsafe(16), version, now + self._ttl), now)
+
+    def issue_support(
+        self, user_id: str, version: int, account_id: str, session_id: str, now: datetime,
+        expires_at: datetime,
+    ) -> IssuedToken:  # fmt: skip
+        """A token acting as `user_id` at `account_id` for a support session, until `expires_at` (the
+        session's end: whole seconds, as every token's expiry)."""
+        claims = TokenClaims(user_id, secrets.token_urlsafe(16), version, expires_at, session_id, account_id)
+        return self._sign(claims, now)
+
+    def _sign(self, claims: TokenClaims, now: datetime) -> IssuedToken:
+        payload: dict[str, str | int] = {
+            "sub": claims.user_id,
             "jti": claims.token_id,
-            "ver": version,
+            "ver": claims.version,
             "iat": int(now.timestamp()),
             "exp": int(claims.expires_at.timestamp()),
         }
+        if claims.support_session_id is not None and claims.support_account_id is not None:
+            payload |= {"sup": claims.support_session_id, "acc": claims.support_account_id}
         import jwt  # on first use: with `cryptography` installed PyJWT loads it too, a cold-start cost
 
         return IssuedToken(jwt.encode(payload, self._secret, algorithm=ALGORITHM), claims)
@@ -75,4 +92,9 @@ class AccessTokens:
             raise unauthenticated("The access token is not valid.")
         if exp <= int(now.timestamp()):
             raise unauthenticated("The access token has expired.")
-        return TokenClaims(sub, jti, ver, datetime.fromtimestamp(exp, tz=now.tzinfo))
+        support, account = payload.get("sup"), payload.get("acc")
+        if (support is None) != (account is None) or not all(
+            isinstance(value, str) for value in (support, account) if value is not None
+        ):
+            raise unauthenticated("The access token is not valid.")
+        return TokenClaims(sub, jti, ver, datetime.fromtimestamp(exp, tz=now.tzinfo), support, account)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from chalicelib.domain.access import effective_scope
-from chalicelib.domain.caller import ANONYMOUS, OPERATOR, Caller, Grant, display_name
+from chalicelib.domain.caller import ANONYMOUS, OPERATOR, Caller, Grant, SupportSession, display_name
 from chalicelib.domain.permissions import as_role
 from chalicelib.errors import not_found, unauthenticated
 
@@ -48,11 +48,27 @@ def read_token(deps: Deps, token: str) -> TokenClaims:
 
 def signed_in(deps: Deps, token: str, account_id: str | None = None, link_hash: str | None = None) -> Session:
     """The signed-in caller, with their membership of `account_id` and the account, or the link being
-    opened, from the same one BatchGetItem (with their custom group when a hint names it; see below)."""
+    opened, from the same one BatchGetItem (with their custom group when a hint names it; see below).
+
+    A support session's token reaches its own account only: any other is absent for it (404, unread)."""
     claims = read_token(deps, token)
-    hint = GROUP_HINTS.get((claims.user_id, account_id)) if account_id else None
-    context = deps.store.users.auth_context(claims.user_id, claims.token_id, account_id, link_hash, hint)
+    if claims.support_account_id is not None and account_id not in (None, claims.support_account_id):
+        raise not_found("account")
+    context = read_context(deps, claims, account_id, link_hash)
     return confirm(claims, context, group_of_member(deps, context))
+
+
+def read_context(
+    deps: Deps, claims: TokenClaims, account_id: str | None, link_hash: str | None = None
+) -> AuthContext:
+    """The authorizing BatchGetItem. A support session's token always reads its account's membership and
+    the session item with it (still one round trip), so a route without an account checks them too."""
+    if claims.support_account_id is not None:
+        account_id = claims.support_account_id
+    hint = GROUP_HINTS.get((claims.user_id, account_id)) if account_id else None
+    return deps.store.users.auth_context(
+        claims.user_id, claims.token_id, account_id, link_hash, hint, claims.support_session_id
+    )
 
 
 class GroupHints:
@@ -102,10 +118,11 @@ def group_of_member(deps: Deps, context: AuthContext) -> GroupItem | None:
 
 def confirm(claims: TokenClaims, context: AuthContext, group: GroupItem | None = None) -> Session:
     """401 unless the user still exists, the token was not revoked (logout) and its version is current
-    (password change)."""
+    (password change); a support session's token, also unless its session is live and its member active."""
     user = context.user
     if user is None or context.revoked or int(user.token_version) != claims.version:
         raise unauthenticated("The access token is no longer valid.")
+    support = support_of(claims, context)
     membership, account = context.membership, context.account
     grant = grant_of(membership, group, live_sub_accounts(account)) if membership is not None else None
     caller = Caller(
@@ -114,8 +131,28 @@ def confirm(claims: TokenClaims, context: AuthContext, group: GroupItem | None =
         email=user.email,
         name=display_name(user.first_name, user.last_name, user.email),
         grant=grant,
+        support_session=support,
     )
     return Session(caller, claims, user, membership, context.account, context.link, group)
+
+
+def support_of(claims: TokenClaims, context: AuthContext) -> SupportSession | None:
+    """The live support session a token names (None for an ordinary token). Its expiry is the token's own
+    (checked when it was read) and TTL later deletes the item; ended, gone, or its member no longer active
+    there: 401."""
+    if claims.support_session_id is None:
+        return None
+    session, membership = context.support_session, context.membership
+    if (
+        session is None
+        or session.ended_at is not None
+        or session.user_id != claims.user_id
+        or session.account_id != claims.support_account_id
+        or membership is None
+        or membership.status != "active"
+    ):
+        raise unauthenticated("The support session has ended.")
+    return SupportSession(session.support_session_id, session.account_id, session.reason)
 
 
 def grant_of(membership: MembershipItem, group: GroupItem | None, live: frozenset[str]) -> Grant:

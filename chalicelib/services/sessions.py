@@ -90,7 +90,15 @@ def logout(deps: Deps, claims: TokenClaims | None) -> None:
     deps.store.users.revoke_token(claims.token_id, claims.expires_at)
 
 
-def me(deps: Deps, user: UserItem) -> MeOut:
+def me(
+    deps: Deps, user: UserItem, only: tuple[MembershipItem | None, AccountItem | None] | None = None
+) -> MeOut:
+    """`only`: a support session's token sees the one account it acts at, as authorizing read it."""
+    if only is not None:
+        membership, account = only
+        known = {account.account_id: account} if account is not None else {}
+        refs = _account_refs(deps, [membership] if membership and account else [], known)
+        return MeOut(user=User.of(user), accounts=refs)
     memberships = deps.store.users.memberships_of_user(user.user_id)
     return MeOut(user=User.of(user), accounts=_account_refs(deps, memberships))
 

@@ -29,6 +29,8 @@ def audit_item(event: Event, retention_days: int) -> AuditEventItem:
         occurred_at=event.occurred_at, actor_kind=event.actor.kind, actor_user_id=event.actor.user_id,
         actor_email=event.actor.email, target_kind=event.target.kind, target_id=event.target.id,
         target_email=event.target.email, request_id=event.request_id, source_ip=event.source_ip,
+        actor_support_session_id=event.actor.support_session_id, actor_reason=event.actor.reason,
+        actor_acting_as=event.actor.acting_as,
         changes=json.dumps(event.changes, default=str, separators=(",", ":")) if event.changes else None,
         ttl=event.occurred_at + timedelta(days=retention_days),
         gsi3pk=keys.audit_by_type(event.account_id, event.type), gsi3sk=sk,

@@ -13,6 +13,7 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     user group       ACCOUNT#<account_id>   MEMBERGROUP#<group_id>  (sorts right after MEMBER#: one Query of
                                                                       "MEMBER" reads members and groups)
     group name       ACCOUNT#<account_id>   GROUPNAME#<casefolded name>  (one group per name per account)
+    support session  ACCOUNT#<account_id>   SUPPORTSESSION#<id>     (read with every request its token makes)
     user             USER#<user_id>         PROFILE                 gsi1: USER#<user_id>  PROFILE
     login            LOGIN#<email>          LOGIN                   (email -> user id + password hash)
     login failures   LOGIN#<email>          FAILURES
@@ -151,6 +152,10 @@ def members_and_groups_of(account_id: str) -> Key:
 
 def group_name(account_id: str, casefolded_name: str) -> Key:
     return _account_pk(account_id), f"GROUPNAME#{casefolded_name}"
+
+
+def support_session(account_id: str, session_id: str) -> Key:
+    return _account_pk(account_id), f"SUPPORTSESSION#{session_id}"
 
 
 def user(user_id: str) -> Key:

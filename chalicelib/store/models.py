@@ -340,6 +340,10 @@ class AuditEventItem(Item, discriminator="audit_event"):
     changes = UnicodeAttribute(null=True)  # JSON: {field: [old, new]}
     request_id = UnicodeAttribute(null=True)
     source_ip = UnicodeAttribute(null=True)
+    # An operator acting through a support session (domain/audit.py Actor).
+    actor_support_session_id = UnicodeAttribute(null=True)
+    actor_reason = UnicodeAttribute(null=True)
+    actor_acting_as = UnicodeAttribute(null=True)
     gsi3pk = UnicodeAttribute(null=True)
     gsi3sk = UnicodeAttribute(null=True)
     gsi4pk = UnicodeAttribute(null=True)
@@ -389,6 +393,20 @@ class DeliveryItem(Item, discriminator="delivery"):
     last_attempt_at = TimeAttribute(null=True)
     last_status_code = NumberAttribute(null=True)
     last_error = UnicodeAttribute(null=True)
+
+
+class SupportSessionItem(Item, discriminator="support_session"):
+    """ACCOUNT#<account_id> / SUPPORTSESSION#<id>: support staff acting as a member until `expires_at` (or
+    `ended_at`). Read with every request its token makes, so ending it applies at once; `ttl` removes it
+    once expired. Holds no token: the token names this item, never the other way round."""
+
+    support_session_id = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    created_at = TimeAttribute()
+    expires_at = TimeAttribute()
+    ended_at = TimeAttribute(null=True)
 
 
 class GroupNameItem(Item, discriminator="group_name"):

@@ -13,6 +13,7 @@ from chalicelib.store.groups import GroupStore
 from chalicelib.store.invitations import InvitationStore
 from chalicelib.store.members import MemberStore
 from chalicelib.store.sub_accounts import SubAccountStore
+from chalicelib.store.support_sessions import SupportSessionStore
 from chalicelib.store.table import bind, botocore_session
 from chalicelib.store.users import UserStore
 from chalicelib.store.webhooks import WebhookStore
@@ -37,6 +38,7 @@ class Store:
         self.groups = GroupStore()
         self.audit = AuditStore()
         self.webhooks = WebhookStore()
+        self.support_sessions = SupportSessionStore()
 
     def session(self) -> Any:
         """The process's one botocore session, for the other AWS clients."""

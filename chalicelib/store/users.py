@@ -22,6 +22,7 @@ from chalicelib.store.models import (
     LoginItem,
     MembershipItem,
     RevokedTokenItem,
+    SupportSessionItem,
     UserItem,
 )
 from chalicelib.store.table import T, get_item, get_items
@@ -36,6 +37,7 @@ class AuthContext:
     revoked: bool
     link: LinkItem | None = None
     group: GroupItem | None = None  # read only when asked for (a hint: see services/auth.py)
+    support_session: SupportSessionItem | None = None  # read only for a support session's token
 
 
 def link_attempts(link: LinkItem) -> FailureWindow | None:
@@ -204,9 +206,11 @@ class UserStore:
         account_id: str | None = None,
         link_hash: str | None = None,
         group_id: str | None = None,
+        support_session_id: str | None = None,
     ) -> AuthContext:
         """Who is calling and whether the token was revoked, with what the route needs first in the same
-        BatchGetItem: the caller's membership and the account in the path, or the link being opened."""
+        BatchGetItem: the caller's membership and the account in the path, or the link being opened, and
+        (a support session's token) the session at `account_id`."""
         wanted = [keys.user(user_id), keys.revoked_token(token_id)]
         if account_id is not None:
             wanted += [keys.membership(account_id, user_id), keys.account(account_id)]
@@ -214,6 +218,10 @@ class UserStore:
             wanted.append(keys.link(link_hash))
         if account_id is not None and group_id is not None:
             wanted.append(keys.group(account_id, group_id))
+        support_key = None
+        if account_id is not None and support_session_id is not None:
+            support_key = keys.support_session(account_id, support_session_id)
+            wanted.append(support_key)
         found = get_items(wanted)
 
         def take(key: Key | None, kind: type[T]) -> T | None:
@@ -227,6 +235,7 @@ class UserStore:
             revoked=keys.revoked_token(token_id) in found,
             link=take(keys.link(link_hash) if link_hash else None, LinkItem),
             group=take(keys.group(account_id, group_id) if account_id and group_id else None, GroupItem),
+            support_session=take(support_key, SupportSessionItem),
         )
 
     def revoke_token(self, token_id: str, expires_at: datetime) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.api.access import SUPPORT_BARRED_SEGMENTS
 from chalicelib.domain.permissions import ALL_KEYS
 from chalicelib.ids import new_id
 from chalicelib.store.sub_accounts import new_sub_account_item
@@ -15,10 +16,21 @@ from tests.helpers.seed import token_for
 ACTORS, MATRIX, expected = matrix.ACTORS, matrix.MATRIX, matrix.expected
 world = matrix.world  # the same fixture: the same actors on the same account
 
-HOLDS = {"owner": set(ALL_KEYS), "admin": set(ALL_KEYS), "member_with": {"profile", "tickets", "contacts"},
-         "member_scoped": {"profile", "tickets", "contacts"}, "member_without": set(),
-         "group_member": {"tickets", "contacts"}, "group_manager": {"tickets", "contacts"}}  # fmt: skip
+HOLDS = {
+    "owner": set(ALL_KEYS),
+    "admin": set(ALL_KEYS),
+    "member_with": {"profile", "tickets", "contacts"},
+    "member_scoped": {"profile", "tickets", "contacts"},
+    "member_without": set(),
+    "group_member": {"tickets", "contacts"},
+    "group_manager": {"tickets", "contacts"},
+    "support": set(ALL_KEYS),
+}  # fmt: skip  (support acts as the owner)
 SIGNED_IN = [actor for actor in ACTORS if actor not in ("anonymous", "operator")]
+
+
+def token_of(deps, world, actor: str) -> str:
+    return world.support_token if actor == "support" else token_for(deps, world.ids[actor])
 
 
 def spec(actor: str, key: str, case: str) -> str | None:
@@ -55,7 +67,7 @@ def ask(api, token: str, account_id: str, key: str, sub_account_id: str | None) 
 
 @pytest.mark.parametrize("actor", SIGNED_IN)
 def test_authorize_answers_every_key_and_sub_account_case_as_specified(api, deps, world, cases, actor):
-    token = token_for(deps, world.ids[actor])
+    token = token_of(deps, world, actor)
     for key in ALL_KEYS:
         for case, sub_account_id in cases.items():
             answer = ask(api, token, world.account_id, key, sub_account_id)
@@ -66,11 +78,15 @@ def test_authorize_answers_every_key_and_sub_account_case_as_specified(api, deps
 
 @pytest.mark.parametrize("actor", SIGNED_IN)
 def test_authorize_agrees_with_what_every_account_route_allows(api, deps, world, actor):
-    token = token_for(deps, world.ids[actor])
+    token = token_of(deps, world, actor)
     for method, path, needs, _ in MATRIX:
         route_allows = expected(actor, needs, method, path.split("?")[0]) == "2xx"  # as the matrix proves
-        if needs in ("owner", "operator") or (actor == "group_manager" and needs == "user_management"):
-            continue  # not a permission: ownership, or a group manager's delegated powers
+        if needs in ("owner", "operator", "operator_only") or (
+            actor == "group_manager" and needs == "user_management"
+        ):
+            continue  # not a permission: ownership, the operator's, or a group manager's delegated powers
+        if actor == "support" and SUPPORT_BARRED_SEGMENTS & set(path.split("/")):
+            continue  # refused a support token whatever its member holds
         key = "profile" if needs == "any" else needs
         answer = ask(api, token, world.account_id, key, None)
         agrees = (
@@ -81,7 +97,7 @@ def test_authorize_agrees_with_what_every_account_route_allows(api, deps, world,
 
 @pytest.mark.parametrize("actor", ["owner", "admin", "member_with", "member_scoped", "group_member"])
 def test_the_sub_accounts_listed_are_those_authorize_reaches(api, deps, world, cases, actor):
-    token = token_for(deps, world.ids[actor])
+    token = token_of(deps, world, actor)
     listed = api.get(f"/accounts/{world.account_id}/sub-accounts", token=token).body["items"]
     reachable = {
         sub_account_id

@@ -8,18 +8,23 @@ from typing import NamedTuple
 import pytest
 
 import app  # noqa: F401  (registers every route in ROUTES)
+from chalicelib.api.access import SUPPORT_BARRED_SEGMENTS
 from chalicelib.api.http import ROUTES
 from chalicelib.domain.audit import SYSTEM, Event, Target
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.ids import new_id
 from chalicelib.schemas.contacts import ContactIn
+from chalicelib.schemas.support_sessions import SupportSessionIn
 from chalicelib.services.contacts import create_contact
 from chalicelib.services.invitations import new_invitation
+from chalicelib.services.support_sessions import start as start_support_session
 from chalicelib.store.groups import new_group_item
 from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.helpers.seed import seed_account, seed_member, token_for
 
-# needs: "any" (an active member), a permission key, or "owner"
+# needs: "any" (an active member), a permission key, "owner", "operator" (owner-invitation: told to
+# transfer), or "operator_only"
+SUPPORT_REASON = "The matrix checks who may do what"
 MATRIX = [
     ("GET", "/accounts/{account_id}", "any", None),
     ("PATCH", "/accounts/{account_id}", "profile", {"name": "Renamed"}),
@@ -70,6 +75,13 @@ MATRIX = [
     ("POST", "/accounts/{account_id}/webhooks/{webhook_id}/rotate-secret", "owner", None),
     ("GET", "/accounts/{account_id}/webhooks/{webhook_id}/deliveries", "owner", None),
     ("POST", "/accounts/{account_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/retry", "owner", None),
+    (
+        "POST",
+        "/accounts/{account_id}/support-sessions",
+        "operator_only",
+        {"user_id": "{target}", "reason": SUPPORT_REASON},
+    ),
+    ("DELETE", "/accounts/{account_id}/support-sessions/{support_session_id}", "operator_only", None),
 ]
 ACTORS = [
     "owner",
@@ -84,6 +96,7 @@ ACTORS = [
     "outsider",
     "anonymous",
     "operator",
+    "support",  # a support session's token acting as the owner: the owner's powers, minus the barred routes
 ]
 
 
@@ -91,6 +104,7 @@ class World(NamedTuple):
     account_id: str
     ids: dict[str, str]  # actor -> user id
     scoped_to: str  # the one sub-account member_scoped reaches
+    support_token: str  # acting as the owner
 
 
 # A group manager on the routes they share with user_management holders: their own group's lists, nothing of
@@ -117,10 +131,18 @@ MANAGER_OUTSIDE_THEIR_GROUP = {
 
 
 def expected(actor: str, needs: str, method: str = "", path: str = "") -> str:
+    if actor == "support":  # passwords, ownership, webhooks and support sessions are refused it
+        return (
+            "403"
+            if SUPPORT_BARRED_SEGMENTS & set(path.split("/"))
+            else expected("owner", needs, method, path)
+        )
     if actor == "anonymous":
         return "401"
     if actor in ("deactivated", "removed", "outsider"):
         return "404"
+    if needs == "operator_only":
+        return "2xx" if actor == "operator" else "403"
     if needs == "operator":  # the matrix's account has an owner: the operator is told to transfer instead
         return "409" if actor == "operator" else "403"
     if actor in ("owner", "operator"):
@@ -197,7 +219,13 @@ def world(api, deps):
         ).status
         == 204
     )
-    return World(account_id, ids, elsewhere.sub_account_id)
+    support = api.post(
+        f"/accounts/{account_id}/support-sessions",
+        {"user_id": ids["owner"], "reason": SUPPORT_REASON},
+        operator=True,
+    )
+    assert support.status == 201, support.body
+    return World(account_id, ids, elsewhere.sub_account_id, support.body["access_token"])
 
 
 @pytest.mark.parametrize(
@@ -220,6 +248,11 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
         group = new_group_item(account_id, new_id("grp"), f"Group {n}", None, [], None, deps.now())
         assert deps.store.groups.create(group, 0)
         webhook, delivery = seed_webhook_with_failed_delivery(deps, account_id)
+        support_session_id = ""
+        if "{support_session_id}" in template:
+            account = deps.store.accounts.get_account(account_id)
+            started = SupportSessionIn(user_id=target, reason=SUPPORT_REASON)
+            support_session_id = start_support_session(deps, OPERATOR, account, started).support_session_id
         path = template.format(
             account_id=account_id,
             user_id=target,
@@ -229,8 +262,14 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
             group_id=group.group_id,
             webhook_id=webhook,
             delivery_id=delivery,
+            support_session_id=support_session_id,
         )
-        payload = {k: (ids["owner"] if v == "{owner}" else v) for k, v in body.items()} if body else None
+        placeholders = {"{owner}": ids["owner"], "{target}": target}
+        payload = (
+            {k: placeholders.get(v, v) if isinstance(v, str) else v for k, v in body.items()}
+            if body
+            else None
+        )
         if payload and "emails" in payload:
             payload["emails"] = [f"fresh{n}@example.com"]
         if payload and payload.get("name") == "New group":
@@ -238,7 +277,9 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
         if payload and "email" in payload:
             payload["email"] = f"fresh-contact{n}@example.com"
         kwargs = {"operator": True} if actor == "operator" else {}
-        if actor not in ("operator", "anonymous"):
+        if actor == "support":
+            kwargs["token"] = world.support_token
+        elif actor not in ("operator", "anonymous"):
             kwargs["token"] = token_for(deps, ids[actor])
         reply = api.call(method, path, payload, **kwargs)
         outcomes[actor] = "2xx" if 200 <= reply.status < 300 else str(reply.status)

@@ -1,0 +1,37 @@
+"""Support sessions (operator only): support staff acting as a member, with a trail."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chalice.app import Blueprint
+
+from chalicelib.api.access import OPERATOR_ON_ACCOUNT
+from chalicelib.api.http import Call, endpoint
+from chalicelib.lazy import LazyModels, LazyModule
+
+bp = Blueprint(__name__)
+
+if TYPE_CHECKING:
+    from chalicelib.schemas import support_sessions as schemas
+    from chalicelib.services import support_sessions
+else:
+    schemas = LazyModels("chalicelib.schemas.support_sessions")
+    support_sessions = LazyModule("chalicelib.services.support_sessions")
+
+BASE = "/accounts/{account_id}/support-sessions"
+
+
+@endpoint(
+    bp, "POST", BASE, access=OPERATOR_ON_ACCOUNT, body=schemas.SupportSessionIn,
+    returns=schemas.SupportSessionCreated, status=201, errors=(404, 409),
+)  # fmt: skip
+def start_support_session(call: Call, account_id: str) -> schemas.SupportSessionCreated:
+    """Act as an active member of this account for an hour at most; the owner is emailed."""
+    return support_sessions.start(call.deps, call.caller, call.account, call.body)
+
+
+@endpoint(bp, "DELETE", BASE + "/{support_session_id}", access=OPERATOR_ON_ACCOUNT, status=204, errors=(404,))
+def end_support_session(call: Call, account_id: str, support_session_id: str) -> None:
+    """End a support session early: its token stops working at once."""
+    support_sessions.end(call.deps, call.caller, call.account, support_session_id)

@@ -1,0 +1,64 @@
+"""Access patterns of support sessions: starting one with its audit event, ending it, reading it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.store import keys
+from chalicelib.store.models import AuditEventItem, MembershipItem, SupportSessionItem, UserItem
+from chalicelib.store.table import get_item, get_items
+from chalicelib.store.tx import Outcome, Tx
+
+
+def new_support_session_item(
+    session_id: str, account_id: str, user_id: str, reason: str, now: datetime, expires_at: datetime
+) -> SupportSessionItem:
+    return SupportSessionItem(
+        *keys.support_session(account_id, session_id), support_session_id=session_id, account_id=account_id,
+        user_id=user_id, reason=reason, created_at=now, expires_at=expires_at, ttl=expires_at,
+    )  # fmt: skip
+
+
+class SupportSessionStore:
+    def target(
+        self, account_id: str, user_id: str, owner_id: str | None
+    ) -> tuple[MembershipItem | None, UserItem | None, UserItem | None]:
+        """The member to act as, their user (its token version goes into the token) and the account's owner
+        (who is told), in one BatchGetItem."""
+        wanted = [keys.membership(account_id, user_id), keys.user(user_id)]
+        if owner_id:
+            wanted.append(keys.user(owner_id))
+        found = get_items(wanted)
+        membership = found.get(keys.membership(account_id, user_id))
+        user = found.get(keys.user(user_id))
+        owner = found.get(keys.user(owner_id)) if owner_id else None
+        return (
+            membership if isinstance(membership, MembershipItem) else None,
+            user if isinstance(user, UserItem) else None,
+            owner if isinstance(owner, UserItem) else None,
+        )
+
+    def start(self, session: SupportSessionItem, event: AuditEventItem) -> Outcome:
+        """The session and its `support_session.started` event, while the member is still active ("inactive"
+        otherwise: deactivated or removed since it was read)."""
+        membership = MembershipItem(*keys.membership(session.account_id, session.user_id))
+        return (
+            Tx()
+            .record(event)
+            .put(session, condition=SupportSessionItem.pk.does_not_exist())
+            .check(membership, MembershipItem.status == "active", label="inactive")
+            .commit()
+        )
+
+    def get(self, account_id: str, session_id: str) -> SupportSessionItem | None:
+        return get_item(SupportSessionItem, keys.support_session(account_id, session_id))
+
+    def end(self, session: SupportSessionItem, now: datetime, event: AuditEventItem) -> Outcome:
+        """Mark it ended, with its `support_session.ended` event; fails ("ended") if it already was."""
+        ended = SupportSessionItem.ended_at.does_not_exist() & SupportSessionItem.pk.exists()
+        return (
+            Tx()
+            .record(event)
+            .update(session, [SupportSessionItem.ended_at.set(now)], condition=ended, label="ended")
+            .commit()
+        )
