@@ -14,7 +14,12 @@ def statements(role: str) -> list[dict]:
 
 
 def test_roles_grant_named_actions_on_the_table_and_email_only():
-    for role in ("ApiHandlerRole", "PurgeExpiredInvitationsRole", "DeliverWebhooksRole"):
+    for role in (
+        "ApiHandlerRole",
+        "PurgeExpiredInvitationsRole",
+        "DeliverWebhooksRole",
+        "WebhooksOnCommitRole",
+    ):
         for statement in statements(role):
             assert all("*" not in action for action in statement["Action"]), statement
             assert {action.split(":")[0] for action in statement["Action"]} <= {"logs", "dynamodb", "ses"}
@@ -59,3 +64,20 @@ def test_the_webhook_worker_writes_deliveries_endpoints_and_outbox_marks_only():
     assert writes["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [
         "WEBHOOK#*", "WEBHOOKS", "ACCOUNT#*", "AUDIT#*"
     ]  # fmt: skip
+
+
+def test_audit_events_wake_the_webhook_worker_through_the_tables_stream():
+    """A committed event reaches the worker at once: the table's stream, filtered to inserts into AUDIT#
+    partitions, is the event source of `webhooks_on_commit` (the schedule retries and catches up)."""
+    table = RESOURCES["PortalTable"]["Properties"]
+    assert table["StreamSpecification"] == {"StreamViewType": "KEYS_ONLY"}  # keys only: no data leaves
+    [source] = RESOURCES["WebhooksOnCommit"]["Properties"]["Events"].values()
+    assert source["Properties"]["Stream"] == {"Fn::GetAtt": ["PortalTable", "StreamArn"]}
+    [pattern] = [json.loads(f["Pattern"]) for f in source["Properties"]["FilterCriteria"]["Filters"]]
+    assert pattern == {"eventName": ["INSERT"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "AUDIT#"}]}}}}
+    stream_reads = {
+        a for s in statements("WebhooksOnCommitRole") if s["Sid"] == "Stream" for a in s["Action"]
+    }
+    assert stream_reads == {
+        "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"
+    }  # fmt: skip
