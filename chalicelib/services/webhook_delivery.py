@@ -1,7 +1,8 @@
 """The webhook worker: hands each committed audit event to the endpoints that want it (the outbox), then
 attempts the deliveries that are due. At least once: a delivery is taken (leased) before its attempt and
 recorded after it, so a worker that dies in between leaves it due again, to be sent a second time, never
-zero times. Run every minute on AWS (jobs/webhooks.py) and every few seconds by `make run`."""
+zero times. Run on AWS when the stream says an event committed and every minute (jobs/webhooks.py), and every
+few seconds by `make run`."""
 
 from __future__ import annotations
 
