@@ -15,6 +15,7 @@ from chalicelib.mail.mailer import deliver
 from chalicelib.mail.templates import render
 from chalicelib.schemas.support_sessions import SupportSessionCreated, SupportSessionIn
 from chalicelib.services.audit import record
+from chalicelib.services.lookup import named
 from chalicelib.services.password_reset import PORTAL_NAME
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, SupportSessionItem, UserItem, format_time
@@ -96,13 +97,9 @@ def _tell_owner(
 def end(deps: Deps, caller: Caller, account: AccountItem, session_id: str) -> None:
     """Ends a live session at once (its token is refused from the next request on), with its
     `support_session.ended` event. Ending one already ended or expired changes nothing."""
-    session = (
-        deps.store.support_sessions.get(account.account_id, session_id)
-        if keys.is_valid_id(session_id)
-        else None
+    session = named(
+        session_id, lambda: deps.store.support_sessions.get(account.account_id, session_id), "support session"
     )
-    if session is None:
-        raise not_found("support session")
     now = deps.now()
     if session.ended_at is not None or session.expires_at <= now:
         return

@@ -24,7 +24,7 @@ from chalicelib.schemas.webhooks import (
     WebhookWithSecret,
 )
 from chalicelib.services.audit import record
-from chalicelib.store import keys
+from chalicelib.services.lookup import named
 from chalicelib.store.models import AuditEventItem, DeliveryItem, WebhookItem
 from chalicelib.store.webhooks import MAX_WEBHOOKS, new_webhook_item, set_due
 
@@ -81,10 +81,7 @@ def list_webhooks(deps: Deps, account_id: str | None, query: ListQuery) -> Webho
 
 
 def _find(deps: Deps, account_id: str | None, webhook_id: str) -> WebhookItem:
-    found = deps.store.webhooks.get_webhook(account_id, webhook_id) if keys.is_valid_id(webhook_id) else None
-    if found is None:
-        raise not_found("webhook")
-    return found
+    return named(webhook_id, lambda: deps.store.webhooks.get_webhook(account_id, webhook_id), "webhook")
 
 
 def get_webhook(deps: Deps, account_id: str | None, webhook_id: str) -> Webhook:
@@ -146,13 +143,9 @@ def _delivery(item: DeliveryItem) -> Delivery:
 def retry_delivery(deps: Deps, account_id: str | None, webhook_id: str, delivery_id: str) -> None:
     """A pending or failed delivery is due again now (with a fresh schedule); a succeeded one is 409."""
     webhook = _find(deps, account_id, webhook_id)
-    found = (
-        deps.store.webhooks.get_delivery(webhook.webhook_id, delivery_id)
-        if keys.is_valid_id(delivery_id)
-        else None
+    found = named(
+        delivery_id, lambda: deps.store.webhooks.get_delivery(webhook.webhook_id, delivery_id), "delivery"
     )
-    if found is None:
-        raise not_found("delivery")
     if found.status == "succeeded":
         raise AppError("conflict", "This delivery succeeded already.")
     now = deps.now()
