@@ -19,6 +19,16 @@ from tests.helpers import SETTINGS_ENV, Api, chalice_transport, moto_outbox
 isolate_moto_transactions()
 
 
+@pytest.fixture(autouse=True)
+def _real_environ():
+    """chalice.test.Client swaps os.environ for a copy with the stage's variables while a request runs, then
+    puts back what it found; two requests on two threads (the race tests) can put back each other's copy,
+    leaving the dev stage's variables in os.environ for good. Each test ends with the real one again."""
+    real = os.environ
+    yield
+    os.environ = real
+
+
 @pytest.fixture
 def aws():
     with mock_aws():

@@ -28,7 +28,20 @@ class Live(Api):
 
 def start_server(port: int, moto_port: int, log: Path) -> subprocess.Popen:
     env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "OPERATOR_API_KEY": OPERATOR_KEY}
-    for name in ("AWS_ENDPOINT_URL", "TABLE_NAME", "AWS_PROFILE"):
+    # The server takes its local defaults, whatever this process's environment holds by now (the API tier's
+    # chalice.test.Client sets the dev stage's variables, PORTAL_URL among them, into os.environ).
+    for name in (
+        "AWS_ENDPOINT_URL",
+        "TABLE_NAME",
+        "AWS_PROFILE",
+        "PORTAL_URL",
+        "SENDER_EMAIL",
+        "TOKEN_SECRET",
+        "INVITATION_TTL_SECONDS",
+        "ACCESS_TOKEN_TTL_SECONDS",
+        "AUDIT_RETENTION_DAYS",
+        "WEBHOOK_ALLOW_LOOPBACK",
+    ):
         env.pop(name, None)
     # A file, not a pipe: nobody reads a pipe while tests run, and a full one would stall the server.
     with log.open("wb") as output:
