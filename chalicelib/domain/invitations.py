@@ -12,6 +12,8 @@ from chalicelib.domain.emails import is_disposable, is_valid_email, normalize_em
 from chalicelib.domain.permissions import Role
 
 ROLE_LABELS: dict[Role, str] = {"owner": "the owner", "admin": "an administrator", "member": "a member"}
+# as the portal names them (a member is a portal's "User")
+ROLE_TITLES: dict[Role, str] = {"owner": "Owner", "admin": "Admin", "member": "User"}
 SkipReason = TypeAliasType(  # named: one schema in the document (see domain/permissions.py Role)
     "SkipReason",
     Literal["invalid_email", "disposable_email", "already_member", "already_invited", "duplicate"],
