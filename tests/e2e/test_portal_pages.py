@@ -764,3 +764,39 @@ def test_every_new_screen_passes_axe(live, page):
     expect(page.get_by_label("First name")).to_be_visible()
     check("Your info")
     assert len(checked) == 11
+
+
+def tab_to(page: Page, target, most: int = 30) -> None:
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if target.evaluate("node => node === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def test_adding_a_contact_with_the_keyboard_alone(live, page):
+    account_id, owner, token = owned_account(live, "Keyboard Contacts")
+    sign_in_page(page, live, owner)
+    expect(page.get_by_role("heading", name="User Management")).to_be_visible()
+    tab_to(page, page.get_by_role("link", name="Contacts"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Contacts", exact=True)).to_be_visible()
+    add = page.get_by_role("button", name="Add contact")
+    tab_to(page, add)
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Add contact")
+    expect(dialog.get_by_label("First name")).to_be_focused()
+    page.keyboard.type("Kay")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Board")
+    page.keyboard.press("Tab")
+    page.keyboard.type("kay@keys.example")
+    tab_to(page, dialog.get_by_label("Invoices"))
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")  # submits the form
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#flash")).to_have_text("kay@keys.example was added.")
+    expect(add).to_be_focused()  # back where the dialog was opened
+    [contact] = live.get(f"/accounts/{account_id}/contacts", token=token).body["items"]
+    assert (contact["first_name"], contact["email_preferences"]["invoice"]) == ("Kay", True)
+    assert not any(v for k, v in contact["email_preferences"].items() if k != "invoice")

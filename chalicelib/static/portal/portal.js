@@ -1147,7 +1147,7 @@ async function renderAudit() {
     h("div", { class: "field" }, h("label", { for: "audit-person" }, "Done by"),
       h("select", { id: "audit-person", name: "actor" }, h("option", { value: "" }, "Anyone"), members.map((m) => h("option", { value: m.user_id }, `${fullName(m)} (${m.email})`)))),
     field("From", { type: "date", name: "since", id: "audit-since" }),
-    field("Until", { type: "date", name: "until", id: "audit-until" }, "Inclusive"),
+    field("Until (inclusive)", { type: "date", name: "until", id: "audit-until" }),
     h("div", { class: "field end" }, h("button", { type: "submit", class: "primary" }, "Show")));
   const panel = h("div", { class: "panel", id: "panel", "aria-live": "polite" });
   frame("audit", "Audit log", "every change to this account, newest first", null, filters, panel);
@@ -1157,7 +1157,7 @@ async function renderAudit() {
     if (filters.elements.type.value) params.set("type", filters.elements.type.value);
     if (filters.elements.actor.value) params.set("actor_user_id", filters.elements.actor.value);
     if (filters.elements.since.value) params.set("since", `${filters.elements.since.value}T00:00:00Z`);
-    if (filters.elements.until.value) {
+    if (filters.elements.until.value) { // the API's `until` is exclusive: the next day's start
       const end = new Date(`${filters.elements.until.value}T00:00:00Z`);
       end.setUTCDate(end.getUTCDate() + 1);
       params.set("until", end.toISOString().replace(/\.\d+Z$/, "Z"));
@@ -1179,12 +1179,17 @@ async function renderAudit() {
     if (actor.kind === "operator") return actor.support_session_id ? `Support (as ${actor.acting_as || "a member"})` : "Your provider";
     return actor.email || actor.user_id;
   }
-  function changesText(changes) {
-    if (!changes) return "—";
-    return Object.entries(changes).map(([name, [before, after]]) =>
-      `${name.replace(/_/g, " ")}: ${show1(before)} → ${show1(after)}`).join("; ");
+  // one line per field; a created item's fields show only their value, ids of sub-accounts their names
+  function changesList(changes) {
+    if (!changes || Object.keys(changes).length === 0) return "—";
+    return h("ul", { class: "change-list" }, Object.entries(changes).map(([name, [before, after]]) => {
+      const say = (v) => show1(name === "sub_accounts" && Array.isArray(v) ? v.map(subAccountName) : v);
+      const label = h("span", { class: "field-name" }, `${name.replace(/_/g, " ")}: `);
+      return h("li", {}, label, before === null || before === undefined ? say(after) : `${say(before)} → ${say(after)}`);
+    }));
   }
-  const show1 = (v) => (v === null || v === undefined ? "none" : Array.isArray(v) ? (v.length ? v.join(", ") : "none") : String(v));
+  const show1 = (v) => (v === null || v === undefined ? "none" : Array.isArray(v) ? (v.length ? v.join(", ") : "none")
+    : typeof v === "object" ? JSON.stringify(v) : String(v));
   function draw() {
     if (list.items.length === 0) { panel.replaceChildren(h("p", { class: "empty" }, "No events match.")); return; }
     panel.replaceChildren(h("table", {}, h("caption", { class: "visually-hidden" }, "Audit events"),
@@ -1194,7 +1199,7 @@ async function renderAudit() {
         h("td", {}, h("span", { class: "badge event" }, eventLabel(e.type))),
         h("td", {}, actorText(e.actor)),
         h("td", {}, e.target.email || `${e.target.kind} ${e.target.id}`),
-        h("td", { class: "changes" }, changesText(e.changes)))))));
+        h("td", { class: "changes" }, changesList(e.changes)))))));
     if (list.next_cursor) panel.append(loadMore(() => load(true), list.items.length));
   }
   filters.addEventListener("submit", (event) => { event.preventDefault(); submitting(filters, () => load(false)); });
