@@ -800,3 +800,43 @@ def test_adding_a_contact_with_the_keyboard_alone(live, page):
     [contact] = live.get(f"/accounts/{account_id}/contacts", token=token).body["items"]
     assert (contact["first_name"], contact["email_preferences"]["invoice"]) == ("Kay", True)
     assert not any(v for k, v in contact["email_preferences"].items() if k != "invoice")
+
+
+def test_a_group_manager_manages_their_group_only(live, page):
+    account_id, owner, token = owned_account(live, "Managed Co")
+    group = live.post(
+        f"/accounts/{account_id}/groups", {"name": "Support", "permissions": ["tickets"]}, token=token
+    )
+    gid = group.body["group_id"]
+    boss, clerk, outsider = unique("boss"), unique("clerk"), unique("out")
+    for email, first, manager in ((boss, "Bo", True), (clerk, "Cy", False)):
+        body = {"emails": [email], "group_id": gid, "group_manager": manager}
+        assert live.post(f"/accounts/{account_id}/invitations", body, token=token).status == 200
+        accept_new(live, email, first, "Desk")
+    invite(live, account_id, token, [outsider])
+    accept_new(live, outsider, "Oz", "Out")
+    sign_in_page(page, live, boss)
+    panel = page.get_by_role("tabpanel")
+    expect(panel.locator("tbody tr")).to_have_count(2)  # their group: themself and the clerk
+    expect(panel).not_to_contain_text(outsider)
+    expect(page.get_by_role("button", name="Edit Cy Desk")).to_have_count(0)  # access is not theirs to set
+    page.get_by_role("button", name="Invite users").click()
+    dialog = page.get_by_role("dialog", name="Invite users")
+    expect(dialog.get_by_label("Admin", exact=True)).to_be_hidden()
+    newcomer = unique("new")
+    dialog.get_by_label("Email addresses").fill(newcomer)
+    dialog.get_by_role("button", name="Send invitations").click()
+    expect(dialog.get_by_role("list", name="Results")).to_contain_text("Invited")
+    [made] = [
+        i
+        for i in live.get(f"/accounts/{account_id}/invitations", token=token).body["items"]
+        if i["email"] == newcomer
+    ]
+    assert made["group_id"] == gid and made["permissions"] == ["tickets"]
+    dialog.get_by_role("button", name="Close").click()
+    page.get_by_role("button", name="Deactivate Cy Desk").click()
+    page.get_by_role("dialog").get_by_role("button", name="Deactivate").click()
+    expect(page.locator("#flash")).to_have_text("Cy Desk was deactivated.")
+    expect(page.get_by_role("navigation", name="Portal").get_by_role("link")).to_have_text(
+        ["User Management", "Your info"]
+    )

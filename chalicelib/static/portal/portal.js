@@ -388,6 +388,11 @@ async function signOut() {
   go("login");
 }
 
+// a group manager (without Manage users) manages the members of their own group: the API shows them only those
+function isGroupManager() {
+  return Boolean(state.self && state.self.group_manager && !canManageUsers());
+}
+
 function canManageUsers() {
   return Boolean(state.self && state.self.permissions.includes("user_management"));
 }
@@ -414,8 +419,8 @@ function renderUserManagement() {
     }
   });
   const panel = h("div", { class: "panel", role: "tabpanel", id: "panel", "aria-labelledby": `tab-${state.tab}`, tabindex: "0" });
-  frame("app", "User Management", null, h("button", { type: "button", class: "primary", onclick: openInvite }, "Invite users"),
-    tablist, panel);
+  frame("app", "User Management", isGroupManager() ? "the members of the group you manage" : null,
+    h("button", { type: "button", class: "primary", onclick: openInvite }, "Invite users"), tablist, panel);
   loadAll();
 }
 
@@ -542,6 +547,7 @@ function memberTable(items, tab) {
 function memberActions(member, tab) {
   if (member.role === "owner") return h("span", { class: "hint" }, "Account owner");
   if (member.user_id === state.me.user.user_id) return h("span", { class: "hint" }, "You");
+  if (isGroupManager() && member.group_manager) return h("span", { class: "hint" }, "Group manager");
   const who = fullName(member);
   const path = `/accounts/${state.account.account_id}/members/${member.user_id}`;
   const act = (label, extra, run, name = `${label} ${who}`) =>
@@ -552,7 +558,7 @@ function memberActions(member, tab) {
     return [act("Reactivate", "", () => run(() => api("POST", `${path}/reactivate`), 200, `${who} was reactivated.`)), remove];
   }
   return [
-    act("Edit", "", () => openEditMember(member), `Edit ${who}`),
+    isGroupManager() ? null : act("Edit", "", () => openEditMember(member), `Edit ${who}`),
     act("Reset password", "", () => run(() => api("POST", `${path}/password-reset`), 202, `A password reset link was sent to ${member.email}.`), `Reset password for ${who}`),
     act("Deactivate", "danger", () => confirmThen(`Deactivate ${who}? They lose access to ${state.account.name} at once.`, "Deactivate",
       () => api("POST", `${path}/deactivate`), 200, `${who} was deactivated.`)),
@@ -622,20 +628,21 @@ function openInvite() {
     return h("label", { class: p.admin_only ? "locked" : "" }, box, p.label, p.admin_only ? h("span", { class: "lock" }, "Admins only") : null);
   });
   const modulesHint = h("p", { class: "hint", id: "modules-hint" }, "A User gets only the modules ticked here. Admin-only modules need the Admin role.");
-  const form = h("form", { novalidate: true },
-    h("h2", { id: "invite-title" }, "Invite users"), error,
+  const manager = isGroupManager();
+  const form = h("form", { novalidate: true, class: manager ? "group-manager" : null },
+    h("h2", { id: "invite-title" }, "Invite users"), error, results,
+    manager ? h("p", { class: "notice info" }, "They join the group you manage, with its modules and sub-accounts.") : null,
     field("Email addresses", { tag: "textarea", name: "emails", required: true, autocomplete: "off" }, "One per line, or separated by commas; up to 50 at once. Each gets its own link."),
-    h("fieldset", {}, h("legend", {}, "Role"), h("div", { class: "choices" },
+    h("fieldset", { hidden: manager }, h("legend", {}, "Role"), h("div", { class: "choices" },
       h("label", {}, h("input", { type: "radio", name: "role", value: "member", checked: true }), "User"),
       h("label", {}, h("input", { type: "radio", name: "role", value: "admin" }), "Admin"))),
-    h("fieldset", { "aria-describedby": "modules-hint" }, h("legend", {}, "Modules"), modulesHint, h("div", { class: "modules" }, modules)),
-    scope.node, placement.node,
+    h("fieldset", { "aria-describedby": "modules-hint", hidden: manager }, h("legend", {}, "Modules"), modulesHint, h("div", { class: "modules" }, modules)),
+    manager ? null : scope.node, manager ? null : placement.node,
     field("Personal message (optional)", { tag: "textarea", name: "message", maxlength: 500, rows: 3 }, "Shown in the email, up to 500 characters. Links are not allowed: the email has its own button."),
-    results,
     h("div", { class: "actions" },
       h("button", { type: "button", value: "close", onclick: () => dialog.close() }, "Close"),
       h("button", { type: "submit", class: "primary" }, "Send invitations")));
-  const dialog = h("dialog", { "aria-labelledby": "invite-title" }, form);
+  const dialog = h("dialog", { "aria-labelledby": "invite-title", class: "wide" }, form);
   const syncRole = () => {
     const inGroup = placement.value().group_id !== "default";
     for (const radio of form.querySelectorAll("input[name=role]")) {
@@ -666,8 +673,8 @@ function openInvite() {
     if (emails.length > 50) { error.textContent = "At most 50 addresses at once."; form.elements.emails.focus(); return; }
     const role = form.elements.role.value;
     const { group_id, group_manager } = placement.value();
-    const body = { emails, role, group_id, group_manager };
-    if (group_id === "default" && role === "member") {
+    const body = manager ? { emails } : { emails, role, group_id, group_manager };
+    if (!manager && group_id === "default" && role === "member") {
       body.permissions = [...form.querySelectorAll("input[name=module]:checked")].map((b) => b.value);
       body.sub_accounts = scope.value();
       if (body.sub_accounts !== "all" && body.sub_accounts.length === 0) { error.textContent = "Choose at least one sub-account, or all of them."; return; }
@@ -683,6 +690,7 @@ function openInvite() {
           : h("span", { class: "skipped" }, `Skipped: ${REASONS[r.reason] || r.reason}`))));
       form.elements.emails.value = reply.body.results.filter((r) => r.status !== "invited").map((r) => r.email).join("\n");
       announce(`${invited} of ${reply.body.results.length} invited.`);
+      form.scrollTop = 0; // the results are at the top
       await loadInvitations();
       updateCounts();
       if (state.tab === "pending") renderPanel();
@@ -703,7 +711,7 @@ const hasPermission = (key) => Boolean(state.self && state.self.permissions.incl
 const isOwner = () => Boolean(state.self && state.self.role === "owner");
 
 const SCREENS = {
-  app: { title: "User Management", allowed: () => canManageUsers(), render: () => renderUserManagement(),
+  app: { title: "User Management", allowed: () => canManageUsers() || isGroupManager(), render: () => renderUserManagement(),
     refusal: "You are signed in, but managing users needs the User management permission at this account." },
   groups: { title: "Groups", allowed: () => canManageUsers(), render: () => renderGroups(),
     refusal: "User groups are managed by people with the Manage users permission." },
