@@ -992,19 +992,24 @@ async function renderGroups() {
   frame("groups", "Groups", "shared modules and sub-accounts for sets of users",
     h("button", { type: "button", class: "primary", onclick: () => openGroup(null, reload) }, "Create group"), panel);
   const base = `/accounts/${state.account.account_id}/groups`;
-  async function reload() {
-    const reply = await api("GET", `${base}?limit=100`);
+  const list = { items: [], next_cursor: null };
+  async function load(more) {
+    const cursor = more && list.next_cursor ? `&cursor=${encodeURIComponent(list.next_cursor)}` : "";
+    const reply = await api("GET", `${base}?limit=${PAGE_SIZE}${cursor}`);
     if (reply401(reply)) return;
     if (reply.status !== 200) { panel.replaceChildren(h("p", { class: "notice error", role: "alert" }, messageOf(reply))); return; }
-    state.groups = reply.body.items;
+    list.items = [...(more ? list.items : []), ...reply.body.items];
+    list.next_cursor = reply.body.next_cursor;
+    state.groups = list.items; // the choices of Invite users and Edit
     draw();
   }
+  async function reload() { await load(false); }
   const labelOf = (key) => (state.permissions.find((p) => p.key === key) || { label: key }).label;
   function draw() {
     panel.replaceChildren(h("table", {}, h("caption", { class: "visually-hidden" }, "User groups"),
       h("thead", {}, h("tr", {}, ["Group", "Modules", "Sub-accounts", "Members"].map((label) => h("th", { scope: "col" }, label)),
         h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
-      h("tbody", {}, state.groups.map((g) => {
+      h("tbody", {}, list.items.map((g) => {
         const builtIn = g.group_id === "default";
         return h("tr", {},
           h("td", { class: "name" }, h("strong", {}, builtIn ? "Default User Group" : g.name),
@@ -1019,6 +1024,7 @@ async function renderGroups() {
               confirmDo(`Delete the group ${g.name}? A group can be deleted once it has no members and no pending invitations.`, "Delete",
                 () => api("DELETE", `${base}/${g.group_id}`), 204, `The group ${g.name} was deleted.`, reload) }, "Delete")));
       }))));
+    if (list.next_cursor) panel.append(loadMore(() => load(true), list.items.length));
   }
   await reload();
 }
@@ -1055,11 +1061,15 @@ async function openGroupMembers(group) {
   const base = `/accounts/${state.account.account_id}`;
   const title = group.group_id === "default" ? "Default User Group" : group.name;
   openForm(`Members of ${title}`, [list], null, null, { wide: true });
-  async function draw() {
-    const reply = await api("GET", `${base}/members?group_id=${encodeURIComponent(group.group_id)}&status=active&limit=100`);
+  const shown = { items: [], next_cursor: null };
+  async function draw(more = false) {
+    const cursor = more && shown.next_cursor ? `&cursor=${encodeURIComponent(shown.next_cursor)}` : "";
+    const reply = await api("GET", `${base}/members?group_id=${encodeURIComponent(group.group_id)}&status=active&limit=${PAGE_SIZE}${cursor}`);
     if (reply.status !== 200) { list.replaceChildren(h("p", { class: "notice error", role: "alert" }, messageOf(reply))); return; }
-    if (reply.body.items.length === 0) { list.replaceChildren(h("p", { class: "empty" }, "No members yet. Invite users into this group from User Management.")); return; }
-    list.replaceChildren(h("ul", { class: "results" }, reply.body.items.map((m) => h("li", {},
+    shown.items = [...(more ? shown.items : []), ...reply.body.items];
+    shown.next_cursor = reply.body.next_cursor;
+    if (shown.items.length === 0) { list.replaceChildren(h("p", { class: "empty" }, "No members yet. Invite users into this group from User Management.")); return; }
+    list.replaceChildren(h("ul", { class: "results" }, shown.items.map((m) => h("li", {},
       h("span", {}, h("strong", {}, fullName(m)), " ", h("span", { class: "hint" }, m.email)),
       h("span", { class: "inline-actions" },
         m.group_manager ? h("span", { class: "badge admin" }, "Manager") : null,
@@ -1073,6 +1083,7 @@ async function openGroupMembers(group) {
               const again = [...list.querySelectorAll("button")].find((b) => b.getAttribute("aria-label").endsWith(fullName(m)));
               if (again) again.focus();
             } }, m.group_manager ? "Remove as manager" : "Make manager"))))));
+    if (shown.next_cursor) list.append(h("p", { class: "more-row" }, h("button", { type: "button", onclick: () => draw(true) }, "Load more")));
   }
   await draw();
 }
