@@ -4,7 +4,8 @@ default.
 Chalice's own CORS support takes one origin per route (or `*`) and answers preflights from API Gateway
 mocks, so an allow-list of several origins is matched here instead: `error_middleware` adds the headers to
 every answer (errors included) for an origin on the list, and every path gets an `OPTIONS` route that
-answers 204. An origin not on the list gets no CORS header at all, so the browser refuses it."""
+answers their preflight 204. An origin not on the list gets no CORS header at all (and its OPTIONS the 405
+of a method the API does not have), so the browser refuses it."""
 
 from __future__ import annotations
 
@@ -44,8 +45,17 @@ def allowed_origins(environ: Mapping[str, str] | None = None) -> frozenset[str]:
     return _parse(env.get("CORS_ALLOWED_ORIGINS", ""))
 
 
+def is_allowed_preflight(request: Request) -> bool:
+    """An OPTIONS from a listed origin (what a browser sends before a cross-origin call)."""
+    try:
+        origins = allowed_origins()
+    except ConfigError:
+        return False
+    return (request.headers.get("origin") or "").lower() in origins
+
+
 def preflight() -> Response:
-    """The `OPTIONS` view of every path: the headers are added by `with_cors`, for listed origins only."""
+    """A listed origin's preflight answered; its headers are added by `with_cors`."""
     return Response(body="", status_code=204, headers={"Cache-Control": "no-store"})
 
 

@@ -16,7 +16,7 @@ from chalice.app import Blueprint, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.access import Access, admits_support, refused_support
-from chalicelib.api.cors import METHODS, preflight, with_cors
+from chalicelib.api.cors import METHODS, is_allowed_preflight, preflight, with_cors
 from chalicelib.config import ConfigError
 from chalicelib.deps import Deps, get_deps
 from chalicelib.domain.caller import Caller, RequestInfo
@@ -169,12 +169,20 @@ def endpoint(
 
 def _preflight_route(bp: Blueprint, path: str, method: str) -> None:
     """One OPTIONS view per path (API Gateway answers a method it was not given with 403, before any
-    Lambda runs): a browser's preflight from an allowed origin gets its 204 (api/cors.py)."""
+    Lambda runs): a browser's preflight from an allowed origin gets its 204 (api/cors.py); any other
+    OPTIONS is the 405 it was before CORS, naming the path's methods."""
     if path not in METHODS:
         METHODS[path] = set()
 
         def options(**_: str) -> Response:
-            return preflight()
+            if is_allowed_preflight(bp.current_request):
+                return preflight()
+            refused = error_response(
+                AppError("method_not_allowed", "Unsupported method: OPTIONS"),
+                {"Allow": ", ".join(sorted(METHODS[path]))},
+            )
+            refused.status_code = 405
+            return refused
 
         options.__name__ = f"preflight_{len(METHODS)}"
         bp.route(path, methods=["OPTIONS"], content_types=ANY_TYPE)(options)
