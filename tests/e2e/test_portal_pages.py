@@ -840,3 +840,20 @@ def test_a_group_manager_manages_their_group_only(live, page):
     expect(page.get_by_role("navigation", name="Portal").get_by_role("link")).to_have_text(
         ["User Management", "Your info"]
     )
+
+
+def test_pending_invitations_load_more_past_the_first_page(live, page):
+    account_id, owner, token = owned_account(live, "Many Invites")
+    emails = [f"guest{n:02d}-{uuid.uuid4().hex[:6]}@example.com" for n in range(52)]
+    invite(live, account_id, token, emails[:50])
+    invite(live, account_id, token, emails[50:])
+    sign_in_page(page, live, owner)
+    expect(page.get_by_role("tab", name="Pending invitations")).to_contain_text("50+")
+    page.get_by_role("tab", name="Pending invitations").click()
+    rows = page.get_by_role("tabpanel").locator("tbody tr")
+    expect(rows).to_have_count(50)
+    page.get_by_role("button", name="Load more").click()
+    expect(rows).to_have_count(52)
+    expect(rows.nth(50)).to_be_focused()  # focus moves on to row 51, for a keyboard or screen reader user
+    expect(page.get_by_role("tab", name="Pending invitations")).to_contain_text("52")
+    expect(page.get_by_role("button", name="Load more")).to_have_count(0)
