@@ -44,7 +44,7 @@ def test_invitation_email_says_who_where_and_until_when(api):
     [message] = emails_to("ann@example.com")
     assert message.subject == "Olive Owner invited you to Acme Hosting"
     assert "Welcome aboard!" in message.body and "Monday 30 November 2026, 09:00 UTC" in message.body
-    assert "a member" in message.body
+    assert "as a user." in message.body and "Your role" in message.body  # a member is a portal's "User"
 
 
 def test_names_with_line_breaks_never_reach_an_email(api):
