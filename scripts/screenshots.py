@@ -25,6 +25,32 @@ TEAM = [  # email, first, last, title, role, permissions
 ]
 
 
+GROUPS = [  # name, description, permissions, sub-accounts
+    ("Billing", "Pays invoices and accepts quotes", ["invoices", "quotes", "orders"], "all"),
+    ("Support desk", "Answers customers' tickets", ["tickets", "emails"], "all"),
+]
+CONTACTS = [  # email, first, last, company, phone, categories
+    (
+        "accounts@brightlaw.example",
+        "Helen",
+        "Brooks",
+        "Bright Law LLP",
+        "+44 20 7946 0958",
+        ["invoice", "general"],
+    ),
+    (
+        "it@brightlaw.example",
+        "Raj",
+        "Patel",
+        "Bright Law LLP",
+        "+44 20 7946 0112",
+        ["domain", "support", "product"],
+    ),
+    ("m.costa@costa-design.example", "Maria", "Costa", "Costa Design", None, ["affiliate", "general"]),
+    ("noc@northwind.example", "Network", "Operations", "Northwind Hosting", "+1 415 555 0134", ["support"]),
+]
+
+
 def seed(live: Live) -> None:
     reply = live.post("/accounts", {"name": "Northwind Hosting", "owner_email": OWNER}, operator=True)
     account_id = reply.body["account"]["account_id"]
@@ -42,9 +68,42 @@ def seed(live: Live) -> None:
     assert second.status == 201
     accepted = live.post("/invitations/accept", {"token": live.latest_link(OWNER), "password": PASSWORD})
     assert accepted.status == 201
+    base = f"/accounts/{account_id}"
+    shops = [
+        live.post(f"{base}/sub-accounts", {"name": name}, token=owner.token).body["sub_account_id"]
+        for name in ("Web shop", "Company blog", "Staging sites")
+    ]
     newcomer = "lena.vogel@northwind.example"
-    body = {"emails": [newcomer], "role": "member", "permissions": ["tickets", "invoices"]}
-    live.post(f"/accounts/{account_id}/invitations", body, token=owner.token)
+    body = {
+        "emails": [newcomer], "role": "member", "permissions": ["tickets", "invoices"],
+        "sub_accounts": shops[:1],
+        "message": "Welcome aboard, Lena! You will look after the web shop's invoices and tickets.",
+    }  # fmt: skip
+    live.post(f"{base}/invitations", body, token=owner.token)
+    for name, description, permissions, scope in GROUPS:
+        group = {"name": name, "description": description, "permissions": permissions, "sub_accounts": scope}
+        made = live.post(f"{base}/groups", group, token=owner.token)
+        assert made.status == 201, made.body
+        if name == "Billing":
+            for email, first, last, manager in (
+                ("grace.hill@northwind.example", "Grace", "Hill", True),
+                ("omar.farouk@northwind.example", "Omar", "Farouk", False),
+            ):
+                body = {"emails": [email], "group_id": made.body["group_id"], "group_manager": manager}
+                assert live.post(f"{base}/invitations", body, token=owner.token).status == 200
+                accept_new(live, email, first, last)
+    for email, first, last, company, phone, categories in CONTACTS:
+        body = {
+            "email": email, "first_name": first, "last_name": last, "company_name": company, "phone": phone,
+            "email_preferences": {category: True for category in categories},
+        }  # fmt: skip
+        assert live.post(f"{base}/contacts", body, token=owner.token).status == 201
+    hook = {
+        "url": "http://127.0.0.1:9/billing/events",
+        "event_types": ["*"],
+        "description": "Billing system feed",
+    }
+    assert live.post(f"{base}/webhooks", hook, token=owner.token).status == 201
 
 
 def shoot(live: Live, out: Path) -> list[Path]:
@@ -58,6 +117,8 @@ def shoot(live: Live, out: Path) -> list[Path]:
             page.screenshot(path=str(path))
             taken.append(path)
 
+        page.set_content(live.emails_to("lena.vogel@northwind.example")[-1].body)  # moto keeps the HTML part
+        snap("invitation-email")
         page.goto(emailed_link(live, "lena.vogel@northwind.example"))
         page.get_by_label("First name").fill("Lena")
         page.get_by_label("Last name").fill("Vogel")
@@ -84,10 +145,36 @@ def shoot(live: Live, out: Path) -> list[Path]:
         dialog.get_by_label("Email addresses").fill(f"{chris}\n{chris}")
         dialog.get_by_label("Open and view support tickets").check()
         dialog.get_by_label("View and pay invoices").check()
+        dialog.get_by_label("Only these").check()
+        dialog.get_by_label("Web shop").check()
         dialog.get_by_role("button", name="Send invitations").click()
         dialog.get_by_role("list", name="Results").get_by_role("listitem").first.wait_for()
         snap("invite-users")
         dialog.get_by_role("button", name="Close").click()
+        page.get_by_role("button", name="Edit Tom Keller").click()
+        page.get_by_role("dialog", name="Edit Tom Keller").wait_for()
+        snap("edit-user")
+        page.keyboard.press("Escape")
+        for link, name in (("Groups", "groups"), ("Contacts", "contacts"), ("Webhooks", "webhooks")):
+            page.get_by_role("link", name=link).click()
+            page.locator("#panel tbody tr").first.wait_for()
+            snap(name)
+        page.get_by_role("link", name="Contacts").click()
+        page.get_by_role("button", name="Edit Raj Patel").click()
+        page.get_by_role("dialog", name="Edit Raj Patel").wait_for()
+        snap("edit-contact")
+        page.keyboard.press("Escape")
+        page.get_by_role("link", name="Groups").click()
+        page.get_by_role("button", name="Edit Billing").click()
+        page.get_by_role("dialog", name="Edit Billing").wait_for()
+        snap("edit-group")
+        page.keyboard.press("Escape")
+        page.get_by_role("link", name="Audit log").click()
+        page.locator("#panel tbody tr").first.wait_for()
+        snap("audit-log")
+        page.get_by_role("link", name="Your info").click()
+        page.get_by_label("First name").wait_for()
+        snap("your-info")
         page.get_by_role("button", name="Sign out").click()
         page.get_by_role("heading", name="Sign in").wait_for()
         page.goto(f"{live.base_url}/portal/password-reset")

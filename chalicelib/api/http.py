@@ -16,6 +16,7 @@ from chalice.app import Blueprint, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.access import Access, admits_support, refused_support
+from chalicelib.api.cors import METHODS, is_allowed_preflight, preflight, with_cors
 from chalicelib.config import ConfigError
 from chalicelib.deps import Deps, get_deps
 from chalicelib.domain.caller import Caller, RequestInfo
@@ -160,9 +161,32 @@ def endpoint(
 
         handler.__name__ = view.__name__
         bp.route(path, methods=[method], content_types=JSON_TYPES if body else ANY_TYPE)(handler)
+        _preflight_route(bp, path, method)
         return view
 
     return register
+
+
+def _preflight_route(bp: Blueprint, path: str, method: str) -> None:
+    """One OPTIONS view per path (API Gateway answers a method it was not given with 403, before any
+    Lambda runs): a browser's preflight from an allowed origin gets its 204 (api/cors.py); any other
+    OPTIONS is the 405 it was before CORS, naming the path's methods."""
+    if path not in METHODS:
+        METHODS[path] = set()
+
+        def options(**_: str) -> Response:
+            if is_allowed_preflight(bp.current_request):
+                return preflight()
+            refused = error_response(
+                AppError("method_not_allowed", "Unsupported method: OPTIONS"),
+                {"Allow": ", ".join(sorted(METHODS[path]))},
+            )
+            refused.status_code = 405
+            return refused
+
+        options.__name__ = f"preflight_{len(METHODS)}"
+        bp.route(path, methods=["OPTIONS"], content_types=ANY_TYPE)(options)
+    METHODS[path].add(method)
 
 
 def _handle(request: Request, route: Route, view: Callable[..., Any], path: dict[str, str]) -> Response:
@@ -325,10 +349,10 @@ _CHALICE_CODES = {405: "method_not_allowed", 415: "unsupported_media_type"}
 def error_middleware(request: Request, get_response: Callable[[Request], Response]) -> Response:
     """Registered for every HTTP request in app.py: size limit first, Chalice's own error bodies rewritten
     into the contract's format (so no client ever sees two error shapes), and the security headers on
-    every answer."""
+    every answer, and the CORS headers for an allowed origin (api/cors.py)."""
     response = _contract_response(request, get_response)
     response.headers.update(SECURITY_HEADERS)
-    return response
+    return with_cors(request, response)
 
 
 def _contract_response(request: Request, get_response: Callable[[Request], Response]) -> Response:

@@ -22,6 +22,14 @@ HTML = "text/html; charset=utf-8"
 ASSETS = {"portal.js": "text/javascript; charset=utf-8", "portal.css": "text/css; charset=utf-8"}
 # the page names the shell knows (portal.js renders each); `app` is the signed-in portal at /portal
 PAGES = {"login": "Sign in", "password-reset": "Reset your password"}
+# the signed-in screens besides User Management (each its own address, so it can be bookmarked and linked)
+SCREENS = {
+    "groups": "Groups",
+    "contacts": "Contacts",
+    "audit": "Audit log",
+    "webhooks": "Webhooks",
+    "profile": "Your info",
+}
 HOUR = 3600
 
 
@@ -61,9 +69,10 @@ def portal_accept() -> Response:
 
 @bp.route("/portal/{page}", methods=["GET"])
 def portal_page(page: str) -> Response:
-    if page not in PAGES:
+    title = PAGES.get(page) or SCREENS.get(page)
+    if title is None:
         return error_response(not_found("page"))
-    return _shell(page, PAGES[page], f"/portal/{page}")
+    return _shell(page, title, f"/portal/{page}")
 
 
 @bp.route("/portal/assets/{name}", methods=["GET"])

@@ -11,7 +11,10 @@ from typing_extensions import TypeAliasType
 from chalicelib.domain.emails import is_disposable, is_valid_email, normalize_email
 from chalicelib.domain.permissions import Role
 
-ROLE_LABELS: dict[Role, str] = {"owner": "the owner", "admin": "an administrator", "member": "a member"}
+# in a sentence of the invitation email ("... as a user"); a member is what a portal calls a User
+ROLE_LABELS: dict[Role, str] = {"owner": "the owner", "admin": "an administrator", "member": "a user"}
+# as the portal names them
+ROLE_TITLES: dict[Role, str] = {"owner": "Owner", "admin": "Admin", "member": "User"}
 SkipReason = TypeAliasType(  # named: one schema in the document (see domain/permissions.py Role)
     "SkipReason",
     Literal["invalid_email", "disposable_email", "already_member", "already_invited", "duplicate"],

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from chalicelib.domain.groups import group_of
 from chalicelib.domain.invitations import Delivery, InvitationStatus, SkipReason, as_delivery, status_of
 from chalicelib.domain.permissions import AssignableRole, Role
 from chalicelib.domain.profile import PROFILE_FIELDS
+from chalicelib.domain.wording import looks_like_link
 from chalicelib.schemas.auth import Profile, User
 from chalicelib.schemas.common import (
     AnyPassword,
@@ -52,6 +53,17 @@ class InviteIn(Profile):
     group_manager: bool = False
     expires_in_days: int | None = Field(default=None, ge=1, le=30)
     message: str | None = Field(default=None, max_length=500)
+
+    @field_validator("message")
+    @classmethod
+    def _no_link(cls, message: str | None) -> str | None:
+        # Our email carries this text: a stranger's link in it would borrow our name (docs/security.md).
+        if message is not None and looks_like_link(message):
+            raise ValueError(
+                "must not contain a link, web address or email address (like example.com): "
+                "the invitation's own button is the only link in the email"
+            )
+        return message
 
 
 class Invitation(Output):

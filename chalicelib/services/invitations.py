@@ -8,11 +8,19 @@ from datetime import timedelta
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
-from chalicelib.domain.groups import Placement, group_of, placement_problem
-from chalicelib.domain.invitations import ROLE_LABELS, SkipReason, claim_reason, screen_emails, status_of
+from chalicelib.domain.groups import DEFAULT_GROUP_ID, Placement, group_of, placement_problem
+from chalicelib.domain.invitations import (
+    ROLE_LABELS,
+    ROLE_TITLES,
+    SkipReason,
+    claim_reason,
+    screen_emails,
+    status_of,
+)
 from chalicelib.domain.paging import page
 from chalicelib.domain.permissions import Role, as_role, stored_grant
 from chalicelib.domain.profile import PROFILE_FIELDS, profile_of
+from chalicelib.domain.wording import date_in_words, modules_of, neutral, sub_accounts_of
 from chalicelib.errors import AppError, not_found, rate_limited, validation_error
 from chalicelib.ids import new_id
 from chalicelib.mail.mailer import OutgoingEmail, deliver_all
@@ -94,17 +102,26 @@ def validity(deps: Deps, valid_days: float | None) -> timedelta:
 def invitation_email(
     deps: Deps, invitation: InvitationItem, raw_token: str, account_name: str
 ) -> OutgoingEmail:
-    message = invitation.message or ""
+    message = invitation.message or ""  # refused at input if it holds a link (schemas/invitations.py)
+    account, inviter = neutral(account_name), neutral(invitation.invited_by_name or "")
+    role = as_role(invitation.role)
+    in_group = invitation.group_id not in (None, DEFAULT_GROUP_ID)
     return render(
         "invitation",
         to=invitation.email,
         values={
-            "inviter_name": invitation.invited_by_name or f"The {account_name} team",
-            "account_name": account_name,
-            "role_label": ROLE_LABELS[as_role(invitation.role)],
-            "message_block": f"\nTheir message:\n{message}\n" if message else "",
+            # the subject names the inviter when there is one; both names bounded and defanged
+            "headline": f"{inviter} invited you to {account}" if inviter else f"You are invited to {account}",
+            "inviter_name": inviter or f"The {account} team",
+            "account_name": account,
+            "role_label": ROLE_LABELS[role],
+            "role_title": ROLE_TITLES[role]
+            + (", managing your user group" if invitation.group_manager else ""),
+            "modules": modules_of(role, list(invitation.permissions or []), in_group),
+            "sub_accounts": sub_accounts_of(invitation.sub_accounts),
+            "message_block": f"\nA message from {inviter or account}:\n{message}\n" if message else "",
             "link": f"{deps.settings.portal_url}/invitations/accept#token={raw_token}",
-            "expires_at": format_time(invitation.expires_at),
+            "expires_words": date_in_words(invitation.expires_at),
         },
     )
 

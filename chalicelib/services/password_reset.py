@@ -7,11 +7,12 @@ from datetime import timedelta
 
 from chalicelib.deps import Deps
 from chalicelib.domain.lockout import MAX_RESET_EMAILS, RESET_WINDOW, count_one_more
+from chalicelib.domain.wording import date_in_words
 from chalicelib.errors import AppError, not_found
 from chalicelib.mail.mailer import OutgoingEmail, deliver
 from chalicelib.mail.templates import render
 from chalicelib.security.links import hash_link_token, is_link_token_shape, new_link_token
-from chalicelib.store.models import AuditEventItem, LinkItem, format_time
+from chalicelib.store.models import AuditEventItem, LinkItem
 from chalicelib.store.users import new_reset_link, reset_window
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def _reset_email(deps: Deps, link: LinkItem, raw: str) -> OutgoingEmail:
             "portal_name": PORTAL_NAME,
             "email": link.email,
             "link": f"{deps.settings.portal_url}/password-reset#token={raw}",
-            "expires_at": format_time(link.expires_at),
+            "expires_words": date_in_words(link.expires_at),
         },
     )
 

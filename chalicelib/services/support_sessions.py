@@ -9,6 +9,7 @@ from datetime import timedelta
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import Caller, SupportSession, display_name
+from chalicelib.domain.wording import date_in_words, neutral
 from chalicelib.errors import AppError, not_found
 from chalicelib.ids import new_id
 from chalicelib.mail.mailer import deliver
@@ -84,10 +85,10 @@ def _tell_owner(
         to=owner.email,
         values={
             "portal_name": PORTAL_NAME,
-            "account_name": account.name,
-            "member": display_name(member.first_name, member.last_name, member.email),
+            "account_name": neutral(account.name),
+            "member": neutral(display_name(member.first_name, member.last_name, member.email)),
             "reason": session.reason,
-            "expires_at": format_time(session.expires_at),
+            "expires_words": date_in_words(session.expires_at),
             "session_id": session.support_session_id,
         },
     )

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.deps import Deps
+from chalicelib.domain.wording import date_in_words, neutral
 from chalicelib.ids import new_sortable_id
 from chalicelib.mail.mailer import deliver
 from chalicelib.mail.templates import render
 from chalicelib.schemas.audit import AuditEvent
-from chalicelib.store.models import AuditEventItem, DeliveryItem, WebhookItem, format_time
+from chalicelib.store.models import AuditEventItem, DeliveryItem, WebhookItem
 from chalicelib.store.webhooks import new_delivery_item, set_due
 
 log = logging.getLogger(__name__)
@@ -126,8 +127,8 @@ def _tell_owner(deps: Deps, webhook: WebhookItem) -> None:
     if account is None or owner is None or webhook.failing_since is None:
         return
     values = {
-        "account_name": account.name,
-        "url": webhook.url,
-        "failing_since": format_time(webhook.failing_since),
+        "account_name": neutral(account.name),
+        "url": webhook.url,  # the owner's own endpoint
+        "failing_since_words": date_in_words(webhook.failing_since),
     }
     deliver(deps.mailer, render("webhook_disabled", to=owner.email, values=values))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from chalicelib.mail.mailer import MailDeliveryError
 from tests.helpers import PASSWORD, accept_new, emails_to, invite, join, latest_link, onboard, outbox, sign_in
 
@@ -41,8 +43,8 @@ def test_invitation_email_says_who_where_and_until_when(api):
     invite(api, account_id, owner.token, ["ann@example.com"], message="Welcome aboard!\nSee you.")
     [message] = emails_to("ann@example.com")
     assert message.subject == "Olive Owner invited you to Acme Hosting"
-    assert "Welcome aboard!" in message.body and "2026-11-30T09:00:00Z" in message.body
-    assert "a member" in message.body
+    assert "Welcome aboard!" in message.body and "Monday 30 November 2026, 09:00 UTC" in message.body
+    assert "as a user." in message.body and "Your role" in message.body  # a member is a portal's "User"
 
 
 def test_names_with_line_breaks_never_reach_an_email(api):
@@ -257,3 +259,50 @@ def test_invitations_need_user_management_and_stay_in_their_account(api):
         == "not_found"
     )
     assert api.get(path(account_id), operator=True).status == 200
+
+
+def test_the_email_says_role_modules_and_expiry_in_words_with_a_button_and_a_link(api):
+    account_id, owner = onboard(api)
+    invite(api, account_id, owner.token, ["ann@example.com"], permissions=["invoices", "tickets"])
+    [message] = emails_to("ann@example.com")  # moto keeps the HTML part
+    assert "View and pay invoices, Open and view support tickets" in message.body
+    assert (
+        "Monday 30 November 2026, 09:00 UTC" in message.body and ">Accept the invitation</a>" in message.body
+    )
+    link = re.search(r'href="([^"]+#token=[^"]+)"', message.body).group(1)
+    assert message.body.count(f'href="{link}"') == 2 and f">{link}</a>" in message.body
+
+
+def test_a_personal_message_with_a_link_is_refused(api):
+    account_id, owner = onboard(api)
+    for text in (
+        "Log in at https://evil.example",
+        "see www.evil.example",
+        "mail bob@evil.example",
+        "evil.com",
+    ):
+        reply = api.post(path(account_id), {"emails": ["a@example.com"], "message": text}, token=owner.token)
+        assert reply.code == "validation_error", text
+        [detail] = reply.body["error"]["details"]
+        assert detail["field"] == "message" and "must not contain a link" in detail["message"]
+    assert emails_to("a@example.com") == []
+    ok = api.post(
+        path(account_id),
+        {"emails": ["a@example.com"], "message": "Welcome, e.g. for billing."},
+        token=owner.token,
+    )
+    assert ok.status == 200
+
+
+def test_names_in_the_subject_are_bounded_and_defanged(api):
+    made = api.post(
+        "/accounts",
+        {"name": "Pay at evil.example now " + "x" * 80, "owner_email": "o@example.com"},
+        operator=True,
+    )
+    assert made.status == 201
+    [message] = emails_to("o@example.com")
+    assert "evil.example" not in message.subject and "evil[.]example" in message.subject
+    # 60 characters of the name, plus the two brackets of its one defanged dot
+    assert len(message.subject) == len("You are invited to ") + 60 + 2 and message.subject.endswith("…")
+    assert "evil.example" not in message.body

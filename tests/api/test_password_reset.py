@@ -32,7 +32,10 @@ def test_reset_link_sets_the_password_once_and_revokes_tokens(api, deps):
     request_reset(api, "ANN@example.com ")
     message = emails_to("ann@example.com")[0]
     assert "https://portal.example.com/password-reset#token=" in message.body
+    assert "Monday 23 November 2026, 10:00 UTC" in message.body  # the clock's start + 1 hour, in words
+    assert ">Choose a new password</a>" in message.body  # the button, and the link spelled out too
     token = link_token(message)
+    assert message.body.count(f"#token={token}") == 3
     assert api.post("/auth/password-reset/confirm", {"token": token, "new_password": NEW}).status == 204
     assert api.get("/me", token=old_token).status == 401
     assert api.post("/auth/login", {"email": "ann@example.com", "password": NEW}).status == 200

@@ -7,7 +7,14 @@ import re
 
 from chalicelib.api.http import PAGE_CSP
 
-PAGES = ("/portal", "/portal/login", "/portal/password-reset", "/portal/invitations/accept")
+SCREENS = ("groups", "contacts", "audit", "webhooks", "profile")
+PAGES = (
+    "/portal",
+    "/portal/login",
+    "/portal/password-reset",
+    "/portal/invitations/accept",
+    *(f"/portal/{screen}" for screen in SCREENS),
+)
 
 
 def test_every_page_is_the_shell_under_the_strict_policy_with_its_own_assets(api):
@@ -30,6 +37,8 @@ def test_the_page_name_reaches_the_script(api):
     assert 'data-page="app"' in api.get("/portal").body
     assert 'data-page="accept"' in api.get("/portal/invitations/accept").body
     assert 'data-page="password-reset"' in api.get("/portal/password-reset").body
+    for screen in SCREENS:
+        assert f'data-page="{screen}"' in api.get(f"/portal/{screen}").body
 
 
 def test_unknown_pages_and_assets_are_json_404s(api):

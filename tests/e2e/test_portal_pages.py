@@ -3,6 +3,7 @@ does from the emailed link on, with the keyboard alone where it matters, and an 
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -390,3 +391,469 @@ def test_every_page_passes_axe_with_no_serious_or_critical_violation(live, page)
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     check("sign in")
     assert len(checked) == 11
+
+
+# ---------- the screens after User Management
+
+
+def sub_accounts(live, account_id: str, token: str, *names: str) -> dict[str, str]:
+    made = {}
+    for name in names:
+        reply = live.post(f"/accounts/{account_id}/sub-accounts", {"name": name}, token=token)
+        assert reply.status == 201, reply.body
+        made[name] = reply.body["sub_account_id"]
+    return made
+
+
+def test_invite_three_users_with_modules_sub_accounts_and_a_group(live, page):
+    account_id, owner, token = owned_account(live, "Three Co")
+    ids = sub_accounts(live, account_id, token, "Web shop", "Blog")
+    group = live.post(
+        f"/accounts/{account_id}/groups", {"name": "Billing", "permissions": ["invoices"]}, token=token
+    ).body
+    ann, bob, cat = unique("ann"), unique("bob"), unique("cat")
+    sign_in_page(page, live, owner)
+    page.get_by_role("button", name="Invite users").click()
+    dialog = page.get_by_role("dialog", name="Invite users")
+    dialog.get_by_label("Email addresses").fill(f"{ann}\n{bob}")
+    dialog.get_by_label("View and pay invoices").check()
+    dialog.get_by_label("Place new orders").check()
+    dialog.get_by_label("Only these").check()
+    dialog.get_by_label("Web shop").check()
+    dialog.get_by_role("button", name="Send invitations").click()
+    expect(dialog.get_by_role("list", name="Results").get_by_text("Invited")).to_have_count(2)
+    dialog.get_by_label("Email addresses").fill(cat)
+    dialog.get_by_label("User group").select_option(label="Billing")
+    expect(dialog.get_by_label("View and pay invoices")).to_be_disabled()  # the group's modules apply
+    expect(dialog.get_by_label("Admin", exact=True)).to_be_disabled()  # groups hold members only
+    dialog.get_by_label("Group manager").check()
+    dialog.get_by_role("button", name="Send invitations").click()
+    expect(dialog.get_by_role("list", name="Results").get_by_text("Invited")).to_have_count(1)
+    pending = {
+        i["email"]: i for i in live.get(f"/accounts/{account_id}/invitations", token=token).body["items"]
+    }
+    for email in (ann, bob):
+        assert sorted(pending[email]["permissions"]) == ["invoices", "orders"]
+        assert pending[email]["sub_accounts"] == [ids["Web shop"]] and pending[email]["group_id"] == "default"
+    assert pending[cat]["group_id"] == group["group_id"] and pending[cat]["group_manager"] is True
+    assert live.emails_to(ann)[-1].subject == "Olive Owner invited you to Three Co"
+    assert "View and pay invoices, Place new orders" in live.emails_to(ann)[-1].body
+
+
+def test_edit_a_users_modules_and_sub_accounts(live, page):
+    account_id, owner, token = owned_account(live, "Edit Co")
+    ids = sub_accounts(live, account_id, token, "North", "South")
+    dan = unique("dan")
+    invite(live, account_id, token, [dan], permissions=["tickets"])
+    dan_id = accept_new(live, dan, "Dan", "Member").user_id
+    sign_in_page(page, live, owner)
+    page.get_by_role("button", name="Edit Dan Member").click()
+    dialog = page.get_by_role("dialog", name="Edit Dan Member")
+    expect(dialog.get_by_label("Open and view support tickets")).to_be_checked()
+    dialog.get_by_label("Open and view support tickets").uncheck()
+    dialog.get_by_label("View domains").check()
+    dialog.get_by_label("Only these").check()
+    dialog.get_by_label("South").check()
+    dialog.get_by_label("Title").fill("Webmaster")
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#flash")).to_have_text("Dan Member was updated.")
+    member = live.get(f"/accounts/{account_id}/members/{dan_id}", token=token).body
+    assert member["permissions"] == ["domains"] and member["sub_accounts"] == [ids["South"]]
+    assert member["title"] == "Webmaster"
+    page.get_by_role("button", name="Edit Dan Member").click()
+    dialog.get_by_label("Admin", exact=True).check()
+    expect(dialog.get_by_label("View domains")).to_be_disabled()
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("tabpanel").locator("tr", has_text=dan)).to_contain_text("Admin")
+    assert live.get(f"/accounts/{account_id}/members/{dan_id}", token=token).body["role"] == "admin"
+
+
+ROLE_KEYS = {"Owner": "owner", "Admin": "admin", "User": "member"}
+
+
+def test_sort_every_column(live, page):
+    account_id, owner, token = owned_account(live, "Every Column")
+    for first, last, title in (("Zoe", "Adams", "CFO"), ("Amy", "Young", "Designer")):
+        email = unique(first.lower())
+        invite(live, account_id, token, [email], title=title)
+        accept_new(live, email, first, last)
+    invite(live, account_id, token, [unique("aaa")])
+    invite(live, account_id, token, [unique("zzz")], role="admin")
+    sign_in_page(page, live, owner)
+    panel = page.get_by_role("tabpanel")
+    expect(panel.locator("tbody tr")).to_have_count(3)
+
+    def check_column(label: str, index: int) -> None:
+        header = panel.get_by_role("columnheader", name=label)
+        for _ in range(2):  # both ways, from whichever way it is sorted now
+            order = "descending" if header.get_attribute("aria-sort") == "ascending" else "ascending"
+            header.get_by_role("button").click()
+            expect(header).to_have_attribute("aria-sort", order)
+            expect(header.get_by_role("button")).to_be_focused()  # focus stays on the header
+            cells = panel.locator(f"tbody tr td:nth-child({index})")
+            # what the column sorts by: a date's exact time, a role's key (as the API sorts), else the text
+            keys = cells.evaluate_all(
+                "cells => cells.map(c => c.querySelector('time')?.getAttribute('datetime') ?? c.innerText)"
+            )
+            keys = [ROLE_KEYS.get(k, k).lower() for k in keys if k != "—"]
+            assert keys == sorted(keys, reverse=order == "descending"), (label, order, keys)
+
+    for index, label in enumerate(
+        ["First name", "Last name", "Email", "Title", "Role", "Joined", "Last sign-in"], start=1
+    ):
+        check_column(label, index)
+    page.get_by_role("tab", name="Pending invitations").click()
+    expect(panel.locator("tbody tr")).to_have_count(2)
+    for index, label in enumerate(["Email", "Role", "Invited", "Last sent", "Expires", "Status"], start=1):
+        check_column(label, index)
+
+
+def test_contacts_with_their_email_categories(live, page):
+    account_id, owner, token = owned_account(live, "Contact Co")
+    sign_in_page(page, live, owner)
+    page.get_by_role("navigation", name="Portal").get_by_role("link", name="Contacts").click()
+    expect(page.get_by_role("heading", name="Contacts", exact=True)).to_be_visible()
+    expect(page.locator("#panel")).to_contain_text("No contacts yet")
+    page.get_by_role("button", name="Add contact").click()
+    dialog = page.get_by_role("dialog", name="Add contact")
+    dialog.get_by_label("First name").fill("Bea")
+    dialog.get_by_label("Last name").fill("Books")
+    dialog.get_by_label("Email").fill("bea@books.example")
+    dialog.get_by_label("Company").fill("Books & Co")
+    dialog.get_by_label("Invoices").check()
+    dialog.get_by_label("Domains").check()
+    dialog.get_by_role("button", name="Add contact").click()
+    expect(page.locator("#flash")).to_have_text("bea@books.example was added.")
+    row = page.locator("#panel tbody tr", has_text="bea@books.example")
+    expect(row).to_contain_text("Invoices")
+    expect(row).to_contain_text("Domains")
+    page.get_by_role("button", name="Add contact").click()
+    dialog.get_by_label("Email").fill("BEA@books.example")
+    dialog.get_by_role("button", name="Add contact").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("already a contact")
+    dialog.get_by_role("button", name="Cancel").click()
+    page.get_by_role("button", name="Edit Bea Books").click()
+    dialog = page.get_by_role("dialog", name="Edit Bea Books")
+    expect(dialog.get_by_label("Invoices")).to_be_checked()
+    dialog.get_by_label("Domains").uncheck()
+    dialog.get_by_label("Support").check()
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#flash")).to_have_text("bea@books.example was updated.")
+    [contact] = live.get(f"/accounts/{account_id}/contacts", token=token).body["items"]
+    assert {k for k, v in contact["email_preferences"].items() if v} == {"invoice", "support"}
+    recipients = live.get(
+        f"/accounts/{account_id}/notification-recipients?category=invoice", token=token
+    ).body
+    assert recipients["cc"] == ["bea@books.example"]
+    page.get_by_role("button", name="Remove Bea Books").click()
+    page.get_by_role("dialog").get_by_role("button", name="Remove").click()
+    expect(page.locator("#flash")).to_have_text("Bea Books was removed.")
+    expect(page.locator("#panel")).to_contain_text("No contacts yet")
+
+
+def test_groups_members_and_managers(live, page):
+    account_id, owner, token = owned_account(live, "Group Co")
+    sub_accounts(live, account_id, token, "Shop")
+    sign_in_page(page, live, owner)
+    page.get_by_role("link", name="Groups").click()
+    expect(page.locator("#panel")).to_contain_text("Default User Group")
+    page.get_by_role("button", name="Create group").click()
+    dialog = page.get_by_role("dialog", name="Create group")
+    dialog.get_by_label("Name").fill("Billing")
+    dialog.get_by_label("Description").fill("Pays the invoices")
+    dialog.get_by_label("View and pay invoices").check()
+    dialog.get_by_label("Only these").check()
+    dialog.get_by_label("Shop").check()
+    dialog.get_by_role("button", name="Create group").click()
+    expect(page.locator("#flash")).to_have_text("The group Billing was created.")
+    row = page.locator("#panel tbody tr", has_text="Billing")
+    expect(row).to_contain_text("View and pay invoices")
+    expect(row).to_contain_text("Shop")
+    [group] = [
+        g
+        for g in live.get(f"/accounts/{account_id}/groups", token=token).body["items"]
+        if g["name"] == "Billing"
+    ]
+    clerk = unique("clerk")
+    invited = live.post(
+        f"/accounts/{account_id}/invitations", {"emails": [clerk], "group_id": group["group_id"]}, token=token
+    )
+    assert invited.status == 200, invited.body
+    accept_new(live, clerk, "Cid", "Clerk")
+    page.reload()
+    page.get_by_role("button", name="Members of Billing").click()
+    members = page.get_by_role("dialog", name="Members of Billing")
+    expect(members).to_contain_text(clerk)
+    members.get_by_role("button", name="Make manager: Cid Clerk").click()
+    expect(members.get_by_role("button", name="Remove as manager: Cid Clerk")).to_be_focused()
+    expect(members).to_contain_text("Manager")
+    members.get_by_role("button", name="Close").click()
+    clerks = live.get(f"/accounts/{account_id}/members?group_id={group['group_id']}", token=token).body
+    assert [m["group_manager"] for m in clerks["items"]] == [True]
+    page.get_by_role("button", name="Delete Billing").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(page.get_by_role("dialog").get_by_role("alert")).to_contain_text("members")  # not empty: refused
+    page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
+    page.get_by_role("button", name="Edit Billing").click()
+    dialog = page.get_by_role("dialog", name="Edit Billing")
+    dialog.get_by_label("View and accept quotes").check()
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#flash")).to_have_text("The group Billing was saved.")
+    got = live.get(f"/accounts/{account_id}/groups/{group['group_id']}", token=token).body
+    assert sorted(got["permissions"]) == ["invoices", "quotes"]
+
+
+def test_your_info_and_a_new_password(live, page):
+    _, owner, _ = owned_account(live, "Profile Co")
+    sign_in_page(page, live, owner)
+    page.get_by_role("link", name="Your info").click()
+    expect(page.get_by_label("First name")).to_have_value("Olive")
+    page.get_by_label("Title").fill("Founder")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.locator("#flash")).to_have_text("Your profile was saved.")
+    assert live.get("/me", token=sign_in(live, owner)).body["user"]["title"] == "Founder"
+    page.get_by_label("Current password").fill("not my password")
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Repeat the password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("alert")).to_have_text("The current password is not right.")
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Repeat the password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.locator("#flash")).to_contain_text("Your password was changed.")
+    page.get_by_role("link", name="User Management").click()  # the new token carries on
+    expect(page.get_by_role("tabpanel")).to_contain_text(owner)
+    assert live.post("/auth/login", {"email": owner, "password": NEW_PASSWORD}).status == 200
+
+
+def test_audit_log_filters_and_loads_more(live, page):
+    account_id, owner, token = owned_account(live, "Audit Co")
+    for n in range(52):  # more than one page of the portal's lists (50)
+        reply = live.post(
+            f"/accounts/{account_id}/contacts", {"email": f"c{n:02d}@audit.example"}, token=token
+        )
+        assert reply.status == 201
+    dan = unique("dan")
+    invite(live, account_id, token, [dan])
+    sign_in_page(page, live, owner)
+    page.get_by_role("link", name="Contacts").click()
+    rows = page.locator("#panel tbody tr")
+    expect(rows).to_have_count(50)
+    page.get_by_role("button", name="Load more").click()
+    expect(rows).to_have_count(52)
+    expect(page.get_by_role("button", name="Load more")).to_have_count(0)
+    page.get_by_role("link", name="Audit log").click()
+    rows = page.locator("#panel tbody tr")
+    expect(rows).to_have_count(50)
+    expect(rows.first).to_contain_text("Invitation created")  # newest first
+    events, cursor = 0, ""
+    while cursor is not None:  # how many the API holds, page by page
+        got = live.get(
+            f"/accounts/{account_id}/audit-events?limit=100{cursor and '&cursor=' + cursor}", token=token
+        )
+        events, cursor = events + len(got.body["items"]), got.body["next_cursor"]
+    assert events > 52 + 1
+    page.get_by_role("button", name="Load more").click()
+    expect(rows).to_have_count(events)
+    page.get_by_label("Event").select_option("invitation.created")
+    page.get_by_role("button", name="Show").click()
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text(dan)
+    page.get_by_label("Done by").select_option(label=f"Olive Owner ({owner})")
+    page.get_by_role("button", name="Show").click()
+    expect(rows).to_have_count(1)
+    page.get_by_label("Event").select_option("")
+    page.get_by_label("From").fill("2020-01-01")
+    page.get_by_label("Until").fill("2020-12-31")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#panel")).to_contain_text("No events match.")
+
+
+def test_webhooks_show_the_secret_once_and_list_deliveries(live, page):
+    account_id, owner, token = owned_account(live, "Hook Co")
+    sign_in_page(page, live, owner)
+    page.get_by_role("link", name="Webhooks").click()
+    page.get_by_role("button", name="Add endpoint").click()
+    dialog = page.get_by_role("dialog", name="Add endpoint")
+    dialog.get_by_label("Endpoint URL").fill("http://127.0.0.1:9/hooks")
+    dialog.get_by_label("Only these").check()
+    dialog.get_by_label("Contact created").check()
+    dialog.get_by_role("button", name="Add endpoint").click()
+    secret_dialog = page.get_by_role("dialog", name="Signing secret")
+    secret = secret_dialog.get_by_label("Secret").input_value()
+    assert secret.startswith("whsec_")
+    secret_dialog.get_by_role("button", name="Close").click()
+    expect(page.locator("#panel")).not_to_contain_text(secret)
+    [hook] = live.get(f"/accounts/{account_id}/webhooks", token=token).body["items"]
+    assert hook["event_types"] == ["contact.created"] and "secret" not in hook
+    live.post(f"/accounts/{account_id}/contacts", {"email": "x@hook.example"}, token=token)
+    path = f"/accounts/{account_id}/webhooks/{hook['webhook_id']}/deliveries"
+    for _ in range(60):  # the local worker fans events out every 2 s and tries port 9 (nothing listens)
+        made = live.get(path, token=token).body["items"]
+        if made and made[0]["attempts"] > 0:
+            break
+        time.sleep(0.5)
+    assert made and made[0]["status"] != "succeeded", made
+    page.get_by_role("button", name="Deliveries to http://127.0.0.1:9/hooks").click()
+    deliveries = page.get_by_role("dialog", name="Deliveries to http://127.0.0.1:9/hooks")
+    expect(deliveries.locator("tbody tr")).to_have_count(1)
+    expect(deliveries).to_contain_text("Contact created")
+    deliveries.get_by_role("button", name="Retry the Contact created delivery").click()
+    expect(page.locator("#announcer")).to_have_text("It will be sent again shortly.")
+    deliveries.get_by_role("button", name="Close").click()
+    page.get_by_role("button", name="Turn off http://127.0.0.1:9/hooks").click()
+    expect(page.locator("#flash")).to_contain_text("turned off")
+    assert live.get(f"/accounts/{account_id}/webhooks", token=token).body["items"][0]["enabled"] is False
+
+
+def test_every_new_screen_passes_axe(live, page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    checked: list[str] = []
+
+    def check(name: str) -> None:
+        violations = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
+            for v in axe.run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not violations, (name, violations)
+        checked.append(name)
+
+    account_id, owner, token = owned_account(live, "Axe Screens")
+    sub_accounts(live, account_id, token, "Shop")
+    live.post(f"/accounts/{account_id}/groups", {"name": "Billing", "permissions": ["invoices"]}, token=token)
+    live.post(
+        f"/accounts/{account_id}/contacts",
+        {"email": "c@axe.example", "email_preferences": {"invoice": True}},
+        token=token,
+    )
+    dan = unique("dan")
+    invite(live, account_id, token, [dan])
+    accept_new(live, dan, "Dan", "Member")
+    sign_in_page(page, live, owner)
+    page.get_by_role("button", name="Edit Dan Member").click()
+    expect(page.get_by_role("dialog", name="Edit Dan Member")).to_be_visible()
+    check("edit user")
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Invite users").click()
+    expect(page.get_by_label("User group")).to_be_visible()
+    check("invite users with groups and sub-accounts")
+    page.keyboard.press("Escape")
+    screens = {"Contacts": "Add contact", "Groups": "Create group", "Webhooks": "Add endpoint"}
+    for link, button in screens.items():
+        page.get_by_role("link", name=link).click()
+        expect(page.locator("#panel")).not_to_contain_text("Loading")
+        check(link)
+        page.get_by_role("button", name=button).click()
+        expect(page.get_by_role("dialog")).to_be_visible()
+        check(f"{link}: {button}")
+        page.keyboard.press("Escape")
+    page.get_by_role("link", name="Groups").click()
+    page.get_by_role("button", name="Members of Billing").click()
+    expect(page.get_by_role("dialog")).to_contain_text("No members yet")
+    check("group members")
+    page.keyboard.press("Escape")
+    page.get_by_role("link", name="Audit log").click()
+    expect(page.locator("#panel tbody tr").first).to_be_visible()
+    check("Audit log")
+    page.get_by_role("link", name="Your info").click()
+    expect(page.get_by_label("First name")).to_be_visible()
+    check("Your info")
+    assert len(checked) == 11
+
+
+def tab_to(page: Page, target, most: int = 30) -> None:
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if target.evaluate("node => node === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def test_adding_a_contact_with_the_keyboard_alone(live, page):
+    account_id, owner, token = owned_account(live, "Keyboard Contacts")
+    sign_in_page(page, live, owner)
+    expect(page.get_by_role("heading", name="User Management")).to_be_visible()
+    tab_to(page, page.get_by_role("link", name="Contacts"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Contacts", exact=True)).to_be_visible()
+    add = page.get_by_role("button", name="Add contact")
+    tab_to(page, add)
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Add contact")
+    expect(dialog.get_by_label("First name")).to_be_focused()
+    page.keyboard.type("Kay")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Board")
+    page.keyboard.press("Tab")
+    page.keyboard.type("kay@keys.example")
+    tab_to(page, dialog.get_by_label("Invoices"))
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")  # submits the form
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#flash")).to_have_text("kay@keys.example was added.")
+    expect(add).to_be_focused()  # back where the dialog was opened
+    [contact] = live.get(f"/accounts/{account_id}/contacts", token=token).body["items"]
+    assert (contact["first_name"], contact["email_preferences"]["invoice"]) == ("Kay", True)
+    assert not any(v for k, v in contact["email_preferences"].items() if k != "invoice")
+
+
+def test_a_group_manager_manages_their_group_only(live, page):
+    account_id, owner, token = owned_account(live, "Managed Co")
+    group = live.post(
+        f"/accounts/{account_id}/groups", {"name": "Support", "permissions": ["tickets"]}, token=token
+    )
+    gid = group.body["group_id"]
+    boss, clerk, outsider = unique("boss"), unique("clerk"), unique("out")
+    for email, first, manager in ((boss, "Bo", True), (clerk, "Cy", False)):
+        body = {"emails": [email], "group_id": gid, "group_manager": manager}
+        assert live.post(f"/accounts/{account_id}/invitations", body, token=token).status == 200
+        accept_new(live, email, first, "Desk")
+    invite(live, account_id, token, [outsider])
+    accept_new(live, outsider, "Oz", "Out")
+    sign_in_page(page, live, boss)
+    panel = page.get_by_role("tabpanel")
+    expect(panel.locator("tbody tr")).to_have_count(2)  # their group: themself and the clerk
+    expect(panel).not_to_contain_text(outsider)
+    expect(page.get_by_role("button", name="Edit Cy Desk")).to_have_count(0)  # access is not theirs to set
+    page.get_by_role("button", name="Invite users").click()
+    dialog = page.get_by_role("dialog", name="Invite users")
+    expect(dialog.get_by_label("Admin", exact=True)).to_be_hidden()
+    newcomer = unique("new")
+    dialog.get_by_label("Email addresses").fill(newcomer)
+    dialog.get_by_role("button", name="Send invitations").click()
+    expect(dialog.get_by_role("list", name="Results")).to_contain_text("Invited")
+    [made] = [
+        i
+        for i in live.get(f"/accounts/{account_id}/invitations", token=token).body["items"]
+        if i["email"] == newcomer
+    ]
+    assert made["group_id"] == gid and made["permissions"] == ["tickets"]
+    dialog.get_by_role("button", name="Close").click()
+    page.get_by_role("button", name="Deactivate Cy Desk").click()
+    page.get_by_role("dialog").get_by_role("button", name="Deactivate").click()
+    expect(page.locator("#flash")).to_have_text("Cy Desk was deactivated.")
+    expect(page.get_by_role("navigation", name="Portal").get_by_role("link")).to_have_text(
+        ["User Management", "Your info"]
+    )
+
+
+def test_pending_invitations_load_more_past_the_first_page(live, page):
+    account_id, owner, token = owned_account(live, "Many Invites")
+    emails = [f"guest{n:02d}-{uuid.uuid4().hex[:6]}@example.com" for n in range(52)]
+    invite(live, account_id, token, emails[:50])
+    invite(live, account_id, token, emails[50:])
+    sign_in_page(page, live, owner)
+    expect(page.get_by_role("tab", name="Pending invitations")).to_contain_text("50+")
+    page.get_by_role("tab", name="Pending invitations").click()
+    rows = page.get_by_role("tabpanel").locator("tbody tr")
+    expect(rows).to_have_count(50)
+    page.get_by_role("button", name="Load more").click()
+    expect(rows).to_have_count(52)
+    expect(rows.nth(50)).to_be_focused()  # focus moves on to row 51, for a keyboard or screen reader user
+    expect(page.get_by_role("tab", name="Pending invitations")).to_contain_text("52")
+    expect(page.get_by_role("button", name="Load more")).to_have_count(0)

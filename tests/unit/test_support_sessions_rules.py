@@ -61,8 +61,9 @@ def test_a_change_through_a_support_session_is_the_operators():
 def test_the_owners_email_escapes_the_reason():
     values = {
         "portal_name": "client portal", "account_name": "Acme\r\nBcc: x@example.com", "member": "Dave",
-        "reason": "<script>alert(1)</script>", "expires_at": "2026-11-23T10:00:00Z", "session_id": "sup_1",
+        "reason": "<script>alert(1)</script>", "expires_words": "Monday 23 November 2026, 10:00 UTC",
+        "session_id": "sup_1",
     }  # fmt: skip
     email = render("support_session", to="owner@acme.com", values=values)
     assert "\n" not in email.subject and "<script>" not in email.html and "&lt;script&gt;" in email.html
-    assert "<script>alert(1)</script>" in email.text and "2026-11-23T10:00:00Z" in email.text
+    assert "<script>alert(1)</script>" in email.text and "Monday 23 November 2026, 10:00 UTC" in email.text

@@ -1,0 +1,64 @@
+"""Words for emails: a date a person reads at a glance, and text a stranger typed made safe to show.
+
+Account and inviter names are chosen by whoever creates an account or a login, so an invitation email is a
+message an attacker can partly write. What they typed is shown bounded and neutralised (`neutral`), and a
+personal message may hold no link at all (`looks_like_link`, refused when the invitation is made)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime
+
+from chalicelib.domain.permissions import CATALOG
+
+NAME_LIMIT = 60  # characters of a typed name in a subject or a sentence
+_CONTROL = re.compile("[\u0000-\u001f\u007f-\u009f]")  # a line break among them: a space
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")  # zero-width, bidi
+_SPACES = re.compile(r"\s+")
+# a dot or colon-slashes inside a word: what makes mail clients turn text into a link
+_LINKISH = re.compile(r"(?<=[^\W_])[.\u3002\uff0e](?=[^\W_])|://")
+# a scheme, www., or name.tld (an email address included), after NFKC folding (a full-width dot is a dot)
+_LINK = re.compile(r"[a-z][a-z0-9+.-]*://|\bwww\.|[^\W_][\w-]*(?:\.[\w-]+)*[.\u3002][^\W\d_]{2,}\b", re.I)
+
+
+def date_in_words(moment: datetime) -> str:
+    """'Tuesday 1 December 2026, 23:54 UTC': the same in every mail client, whatever its language."""
+    utc = moment.astimezone(UTC)
+    return f"{utc:%A} {utc.day} {utc:%B %Y, %H:%M} UTC"
+
+
+def neutral(text: str, limit: int = NAME_LIMIT) -> str:
+    """A typed name as an email shows it: no control, zero-width or bidi characters (no reordering of
+    what follows), one line, at most `limit` characters, and nothing a mail client would make a link of
+    ("shop.example" reads "shop[.]example")."""
+    cleaned = _SPACES.sub(
+        " ", _CONTROL.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)))
+    ).strip()
+    if len(cleaned) > limit:
+        cleaned = cleaned[: limit - 1].rstrip() + "…"
+    return _LINKISH.sub(lambda m: "[.]" if m.group() != "://" else "[:]//", cleaned)
+
+
+def looks_like_link(text: str) -> bool:
+    """Whether a personal message holds a web address, a domain or an email address (refused: a message
+    in an email from us must not carry a stranger's link)."""
+    return bool(_LINK.search(unicodedata.normalize("NFKC", text)))
+
+
+def modules_of(role: str, permissions: list[str], in_custom_group: bool) -> str:
+    """What an invitation gives, for a person: every module, the group's, or the ticked ones by name."""
+    if role in ("owner", "admin"):
+        return "every module, user management included"
+    if in_custom_group:
+        return "the modules of your user group"
+    labels = [CATALOG[key][0] for key in permissions if key in CATALOG]
+    return ", ".join(labels) if labels else "none yet (an administrator can add them later)"
+
+
+def sub_accounts_of(scope: list[str] | None) -> str:
+    if scope is None:
+        return "all of them"
+    if not scope:
+        return "none yet"
+    return "1 chosen for you" if len(scope) == 1 else f"{len(scope)} chosen for you"

@@ -1,0 +1,64 @@
+"""Email wording: the expiry in words, typed names neutralised, links in a personal message detected."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from chalicelib.domain.wording import date_in_words, looks_like_link, neutral
+
+
+def test_the_date_in_words_is_utc_whatever_the_zone():
+    assert (
+        date_in_words(datetime(2026, 12, 1, 23, 54, 30, tzinfo=UTC)) == "Tuesday 1 December 2026, 23:54 UTC"
+    )
+    paris = timezone(timedelta(hours=1))
+    assert date_in_words(datetime(2026, 12, 2, 0, 54, tzinfo=paris)) == "Tuesday 1 December 2026, 23:54 UTC"
+    assert date_in_words(datetime(2027, 1, 9, 7, 5, tzinfo=UTC)) == "Saturday 9 January 2027, 07:05 UTC"
+
+
+def test_a_name_loses_controls_bidi_and_line_breaks():
+    assert neutral("Mallory\r\nBcc: x") == "Mallory Bcc: x"
+    assert neutral("Acme\u202egnp.exe") == "Acmegnp[.]exe"  # no right-to-left override
+    assert neutral("A\u200bB\ufeff C") == "AB C"
+
+
+def test_a_name_is_bounded():
+    long = "x" * 200
+    assert neutral(long) == "x" * 59 + "…" and len(neutral(long)) == 60
+    assert neutral("Acme Hosting") == "Acme Hosting"
+
+
+def test_a_name_is_not_made_a_link():
+    assert neutral("Visit evil.example now") == "Visit evil[.]example now"
+    assert neutral("https://evil.example/x") == "https[:]//evil[.]example/x"
+    assert neutral("Acme Inc.") == "Acme Inc."  # a dot that ends a word stays
+    assert neutral("evil\uff0eexample") == "evil[.]example"  # a full-width dot is a dot
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "see https://evil.example",
+        "go to www.evil",
+        "log in at evil.example",
+        "write to bob@evil.example",
+        "evil\uff0ecom",
+        "ftp://x",
+        "bücher.de",
+    ],
+)
+def test_links_in_a_message_are_found(message):
+    assert looks_like_link(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Welcome aboard! See you Monday.",
+        "e.g. invoices, i.e. billing",
+        "Ends at 5.30 today",
+        "Acme Inc. team",
+    ],
+)
+def test_plain_messages_pass(message):
+    assert not looks_like_link(message)
