@@ -12,6 +12,7 @@ from chalicelib.store.contacts import ContactStore
 from chalicelib.store.groups import GroupStore
 from chalicelib.store.invitations import InvitationStore
 from chalicelib.store.members import MemberStore
+from chalicelib.store.outbox import OutboxStore
 from chalicelib.store.sub_accounts import SubAccountStore
 from chalicelib.store.support_sessions import SupportSessionStore
 from chalicelib.store.table import bind, botocore_session
@@ -39,6 +40,7 @@ class Store:
         self.audit = AuditStore()
         self.webhooks = WebhookStore()
         self.support_sessions = SupportSessionStore()
+        self.outbox = OutboxStore()
 
     def session(self) -> Any:
         """The process's one botocore session, for the other AWS clients."""
