@@ -16,8 +16,8 @@ from chalicelib.domain.lockout import FailureWindow
 from chalicelib.domain.outbox import Window
 from chalicelib.domain.recipients import AccountPeople
 from chalicelib.security.tokens import AccessTokens
-from chalicelib.store.invitations import NewInvitation, Written
 from chalicelib.store import keys
+from chalicelib.store.invitations import NewInvitation, Written
 from chalicelib.store.keys import Key
 from chalicelib.store.models import (
     AccountItem,
@@ -256,7 +256,6 @@ class FakeInvitations:
         return next((i for i in self.invitations_of(account_id) if i.invitation_id == invitation_id), None)
 
 
-
 class FakeOutbox:
     """The email outbox's records: what the request path and the worker record (no due index here: the
     fast tier has no worker; tests/api runs it on moto)."""
@@ -267,7 +266,9 @@ class FakeOutbox:
     def record(self, mails: list[tuple[MailItem, str | None, str | None]]) -> None:
         for mail, delivery, token_hash in mails:
             self.t.put(mail)
-            stored = self.t.get(keys.invitation(mail.account_id or "", mail.invitation_id or ""), InvitationItem)
+            stored = self.t.get(
+                keys.invitation(mail.account_id or "", mail.invitation_id or ""), InvitationItem
+            )
             if delivery is not None and stored is not None and stored.token_hash == token_hash:
                 stored.delivery = delivery
 
