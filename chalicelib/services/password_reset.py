@@ -49,6 +49,8 @@ def send_reset_link(deps: Deps, user_id: str, email: str, event: AuditEventItem 
     full = full_window(outcome, email, windows)
     if full is not None:
         raise too_many_emails(deps, full)
+    if not outcome:  # a concurrent request counted on the same address at the same moment
+        raise AppError("conflict", "Another email to this address was being sent; try again.")
     send_now(deps, [Ready(mail, _reset_email(deps, link, seed.raw))])
 
 
