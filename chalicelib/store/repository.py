@@ -10,6 +10,7 @@ from chalicelib.store.accounts import AccountStore
 from chalicelib.store.audit import AuditStore
 from chalicelib.store.contacts import ContactStore
 from chalicelib.store.groups import GroupStore
+from chalicelib.store.idempotency import IdempotencyStore
 from chalicelib.store.invitations import InvitationStore
 from chalicelib.store.members import MemberStore
 from chalicelib.store.outbox import OutboxStore
@@ -41,6 +42,7 @@ class Store:
         self.webhooks = WebhookStore()
         self.support_sessions = SupportSessionStore()
         self.outbox = OutboxStore()
+        self.idempotency = IdempotencyStore()
 
     def session(self) -> Any:
         """The process's one botocore session, for the other AWS clients."""
