@@ -26,7 +26,7 @@ import boto3  # noqa: E402
 from chalice.test import Client  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-from bench import coldstart, load, package  # noqa: E402
+from bench import coldstart, load, package, reset_timing  # noqa: E402
 from chalicelib.config import load_settings  # noqa: E402
 from chalicelib.deps import build_deps, use_deps  # noqa: E402
 from chalicelib.jobs.purge import purge_expired  # noqa: E402
@@ -452,6 +452,7 @@ def main() -> None:
             rows = endpoint_round_trips(api, deps, clock)
             rows += repeated_read_round_trips(api, clock)
             bulk = bulk_invite(api, deps)
+            resets = reset_timing.measure(api, deps)
     small = purge_scaling(PURGE_EXPIRED, PURGE_EXPIRED * 10)
     large = purge_scaling(PURGE_EXPIRED * 10, PURGE_EXPIRED * 100)
 
@@ -474,6 +475,7 @@ def main() -> None:
         f"({bulk['sends_sequential_s'] / bulk['sends_concurrent_s']:.1f}x faster); the whole request took {bulk['request_s']:.2f} s",
         "",
     ]
+    lines += reset_timing.lines(resets)
     lines += [
         "## Purge",
         "",
