@@ -207,14 +207,15 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
 def send_invitations(deps: Deps, account_name: str, sent: list[Sendable]) -> None:
     """The request's attempt at the committed invitations' emails (services/outbox.py): each one SES accepts
     is `delivery: "sent"`; any other stays `queued`, for the outbox worker to send."""
-    ready = [
-        Ready(new.mail, invitation_email(deps, new.invitation, raw, account_name), new.invitation.token_hash)
+    pairs = [
+        (new.invitation, Ready(new.mail, invitation_email(deps, new.invitation, raw, account_name),
+                               new.invitation.token_hash))
         for new, raw in sent
         if new.mail is not None
-    ]
-    for r, ok in zip(ready, send_now(deps, ready), strict=True):
+    ]  # fmt: skip
+    for (invitation, _), ok in zip(pairs, send_now(deps, [ready for _, ready in pairs]), strict=True):
         if ok:
-            next(new.invitation for new, _ in sent if new.mail is r.mail).delivery = "sent"
+            invitation.delivery = "sent"  # as recorded: the answer says what happened
 
 
 def invitation_email_for(deps: Deps, mail: MailItem) -> Ready | None:
