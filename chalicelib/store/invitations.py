@@ -39,7 +39,7 @@ from chalicelib.store.outbox import (
     queue,
 )
 from chalicelib.store.table import T, get_item, get_items
-from chalicelib.store.tx import Outcome, Tx
+from chalicelib.store.tx import MAX_ITEMS, Outcome, Tx
 from chalicelib.store.users import failure_window, list_account
 
 
@@ -57,10 +57,29 @@ class InvitationContext:
     user: UserItem | None
 
 
-# Up to 8 items per invitation (claim, invitation, link, its audit event, an expired one it replaces, its
-# email in the outbox, the address's hour and day counts), the group's count and the account's day count:
-# 12 fill a transaction.
-INVITATIONS_PER_TRANSACTION = 12
+# Each invitation writes 3 to 8 items (claim, invitation, link; its audit event, an expired one it replaces,
+# its email in the outbox, the address's hour and day counts); a transaction also holds the group's count and
+# the account's day count. Invitations fill transactions up to DynamoDB's 100 items: 14 typical ones each.
+RESERVED_PER_TRANSACTION = 2
+
+
+def items_of(entry: NewInvitation) -> int:
+    return 3 + sum(x is not None for x in (entry.event, entry.replaces, entry.mail)) + len(entry.windows)
+
+
+def chunks(new: list[NewInvitation]) -> list[list[NewInvitation]]:
+    """The invitations in order, in as few transactions as they fit."""
+    found: list[list[NewInvitation]] = []
+    room = 0
+    for entry in new:
+        if not found or items_of(entry) > room:
+            found.append([])
+            room = MAX_ITEMS - RESERVED_PER_TRANSACTION
+        found[-1].append(entry)
+        room -= items_of(entry)
+    return found
+
+
 PURGED_PER_TRANSACTION = 20
 
 
@@ -174,8 +193,9 @@ class InvitationStore:
         stops the whole invite (`group_gone`)."""
         lost: set[str] = set()
         limited: dict[str, Window] = {}
-        for start in range(0, len(new), INVITATIONS_PER_TRANSACTION):
-            pending = new[start : start + INVITATIONS_PER_TRANSACTION]
+        batches = chunks(new)
+        for index, batch in enumerate(batches):
+            pending = batch
             while pending:
                 tx = Tx()
                 for entry in pending:
@@ -189,7 +209,7 @@ class InvitationStore:
                 if GROUP_GONE in outcome.failed:
                     return Written(lost, True, limited)
                 if ACCOUNT_LIMIT in outcome.failed:  # the day is full: this chunk and the rest wait
-                    rest = pending + new[start + INVITATIONS_PER_TRANSACTION :]
+                    rest = pending + [entry for later in batches[index + 1 :] for entry in later]
                     return Written(lost, False, limited, {entry.invitation.email for entry in rest})
                 losers = set(outcome.failed) & {entry.invitation.email for entry in pending}
                 full = {
