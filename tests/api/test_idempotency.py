@@ -108,3 +108,25 @@ def test_routes_whose_answer_is_a_credential_ignore_the_key(api, deps):
     assert first.status == second.status == 201
     assert first.body["support_session_id"] != second.body["support_session_id"]
     assert list(IdempotencyItem.scan()) == []
+
+
+def test_the_document_declares_the_header_on_the_creating_posts_only(api):
+    paths = api.get("/openapi.json").body["paths"]
+    taking = sorted(
+        f"{method.upper()} {path}"
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if any(p["name"] == "Idempotency-Key" for p in operation.get("parameters", []))
+    )
+    assert taking == [
+        "POST /accounts",
+        "POST /accounts/{account_id}/contacts",
+        "POST /accounts/{account_id}/groups",
+        "POST /accounts/{account_id}/invitations",
+        "POST /accounts/{account_id}/owner-invitation",
+        "POST /accounts/{account_id}/sub-accounts",
+        "POST /accounts/{account_id}/webhooks",
+        "POST /webhooks",
+    ]
+    created = paths["/accounts"]["post"]["responses"]
+    assert {"409", "422"} <= set(created)
