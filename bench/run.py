@@ -128,11 +128,12 @@ def endpoint_round_trips(api: Api, deps, clock: Clock) -> list[tuple[str, list[s
     clock.advance(seconds=61)
     inv_id = one["results"][0]["invitation"]["invitation_id"]
     run("POST invitations/{id}/resend", lambda: api.post(f"{base}/invitations/{inv_id}/resend", token=token))
+    member_link = latest_link("m@bench.com")  # read first: reading the outbox runs its worker
     member = run(
         "POST /invitations/accept (new user, 2)",
         lambda: api.post(
             "/invitations/accept",
-            {"token": latest_link("m@bench.com"), "password": PASSWORD, "first_name": "M", "last_name": "B"},
+            {"token": member_link, "password": PASSWORD, "first_name": "M", "last_name": "B"},
         ),
         201,
     ).body
@@ -461,7 +462,9 @@ def main() -> None:
               "Goal: every endpoint <= 3; authorization 1; accept <= 1 read + 1 lookup + 1 transaction (accepting with a",
               "password, the first read is the update that counts the check on the link); no Scan. Every change below",
               "writes its audit event in its own transaction, so the event costs no round trip (a lone write becomes a",
-              "TransactWriteItems of two); one page of the audit log is one Query after authorizing.", "",
+              "TransactWriteItems of two); one page of the audit log is one Query after authorizing. A route that emails",
+              "writes once more after SES took the email: the outbox's record that it was sent (with an invitation's",
+              "`delivery`), so the worker does not send it again; that write is what never losing an email costs.", "",
               "| endpoint | round trips | calls | goal |", "|---|---|---|---|"]  # fmt: skip
     for label, calls, _ in rows:
         lines.append(f"| {label} | {len(calls)} | {', '.join(calls) or '-'} | {verdict(len(calls) <= 3)} |")
