@@ -26,7 +26,7 @@ import boto3  # noqa: E402
 from chalice.test import Client  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-from bench import coldstart, load, package  # noqa: E402
+from bench import coldstart, load, package, reset_timing  # noqa: E402
 from chalicelib.config import load_settings  # noqa: E402
 from chalicelib.deps import build_deps, use_deps  # noqa: E402
 from chalicelib.jobs.purge import purge_expired  # noqa: E402
@@ -128,11 +128,12 @@ def endpoint_round_trips(api: Api, deps, clock: Clock) -> list[tuple[str, list[s
     clock.advance(seconds=61)
     inv_id = one["results"][0]["invitation"]["invitation_id"]
     run("POST invitations/{id}/resend", lambda: api.post(f"{base}/invitations/{inv_id}/resend", token=token))
+    member_link = latest_link("m@bench.com")  # read first: reading the outbox runs its worker
     member = run(
         "POST /invitations/accept (new user, 2)",
         lambda: api.post(
             "/invitations/accept",
-            {"token": latest_link("m@bench.com"), "password": PASSWORD, "first_name": "M", "last_name": "B"},
+            {"token": member_link, "password": PASSWORD, "first_name": "M", "last_name": "B"},
         ),
         201,
     ).body
@@ -452,6 +453,7 @@ def main() -> None:
             rows = endpoint_round_trips(api, deps, clock)
             rows += repeated_read_round_trips(api, clock)
             bulk = bulk_invite(api, deps)
+            resets = reset_timing.measure(api, deps)
     small = purge_scaling(PURGE_EXPIRED, PURGE_EXPIRED * 10)
     large = purge_scaling(PURGE_EXPIRED * 10, PURGE_EXPIRED * 100)
 
@@ -460,7 +462,9 @@ def main() -> None:
               "Goal: every endpoint <= 3; authorization 1; accept <= 1 read + 1 lookup + 1 transaction (accepting with a",
               "password, the first read is the update that counts the check on the link); no Scan. Every change below",
               "writes its audit event in its own transaction, so the event costs no round trip (a lone write becomes a",
-              "TransactWriteItems of two); one page of the audit log is one Query after authorizing.", "",
+              "TransactWriteItems of two); one page of the audit log is one Query after authorizing. A route that emails",
+              "writes once more after SES took the email: the outbox's record that it was sent (with an invitation's",
+              "`delivery`), so the worker does not send it again; that write is what never losing an email costs.", "",
               "| endpoint | round trips | calls | goal |", "|---|---|---|---|"]  # fmt: skip
     for label, calls, _ in rows:
         lines.append(f"| {label} | {len(calls)} | {', '.join(calls) or '-'} | {verdict(len(calls) <= 3)} |")
@@ -474,6 +478,7 @@ def main() -> None:
         f"({bulk['sends_sequential_s'] / bulk['sends_concurrent_s']:.1f}x faster); the whole request took {bulk['request_s']:.2f} s",
         "",
     ]
+    lines += reset_timing.lines(resets)
     lines += [
         "## Purge",
         "",

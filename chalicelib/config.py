@@ -46,6 +46,11 @@ class Settings:
     access_token_ttl_seconds: int = 28800
     password_reset_ttl_seconds: int = 3600
     audit_retention_days: int = 400
+    # Emails to one address (invitations, resends, admin resets) per clock hour and per UTC day, and
+    # invitations per account per UTC day (domain/outbox.py).
+    recipient_emails_per_hour: int = 5
+    recipient_emails_per_day: int = 20
+    account_invitations_per_day: int = 500
     webhook_allow_loopback: bool = False  # local stage only: http:// on loopback for a newcomer's receiver
     aws_endpoint_url: str | None = None
     region: str = "us-east-1"
@@ -104,6 +109,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         invitation_ttl_seconds=_whole_number(env, "INVITATION_TTL_SECONDS", 604800),
         access_token_ttl_seconds=_whole_number(env, "ACCESS_TOKEN_TTL_SECONDS", 28800),
         audit_retention_days=_whole_number(env, "AUDIT_RETENTION_DAYS", 400),
+        recipient_emails_per_hour=_whole_number(env, "RECIPIENT_EMAILS_PER_HOUR", 5),
+        recipient_emails_per_day=_whole_number(env, "RECIPIENT_EMAILS_PER_DAY", 20),
+        account_invitations_per_day=_whole_number(env, "ACCOUNT_INVITATIONS_PER_DAY", 500),
         webhook_allow_loopback=_loopback_webhooks(env),
         aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",

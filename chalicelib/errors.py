@@ -19,9 +19,11 @@ STATUS_BY_CODE = {
     "owner_immutable": 409,
     "contact_exists": 409,
     "group_not_empty": 409,
+    "idempotency_in_progress": 409,  # the first request with this Idempotency-Key still runs
     "invitation_expired": 410,
     "token_expired": 410,
     "payload_too_large": 413,
+    "idempotency_key_reused": 422,  # the same Idempotency-Key with another body
     "rate_limited": 429,
     "internal_error": 500,
 }

@@ -32,6 +32,7 @@ else:
     body=schemas.AccountCreateIn,
     returns=schemas.AccountCreated,
     status=201,
+    errors=(429,),  # the owner's address has had its fill of emails
 )
 def create_account(call: Call) -> schemas.AccountCreated:
     """Create an account and email its owner an invitation (operator only)."""
@@ -74,7 +75,7 @@ def transfer_ownership(call: Call, account_id: str) -> schemas.Account:
 
 @endpoint(
     bp, "POST", "/accounts/{account_id}/owner-invitation", access=OPERATOR_ON_ACCOUNT,
-    body=schemas.OwnerInvitationIn, returns=invitations_schemas.Invitation, status=201, errors=(409,),
+    body=schemas.OwnerInvitationIn, returns=invitations_schemas.Invitation, status=201, errors=(409, 429),
 )  # fmt: skip
 def invite_owner(call: Call, account_id: str) -> invitations_schemas.Invitation:
     """Invite an owner for an account that has none (its owner invitation lapsed or was revoked)."""

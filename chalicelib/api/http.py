@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Blueprint, Request, Response
 from pydantic import BaseModel, ValidationError
 
+from chalicelib.api import idempotency
 from chalicelib.api.access import Access, admits_support, refused_support
 from chalicelib.api.cors import METHODS, is_allowed_preflight, preflight, with_cors
 from chalicelib.config import ConfigError
@@ -62,6 +63,7 @@ class Route:
     status: int
     errors: tuple[int, ...]  # statuses this route's own rules can answer, beyond auth and parsing
     media_types: tuple[str, ...] = ("application/json",)  # of a success; other than JSON: the view's Page
+    idempotent: bool = False  # takes an Idempotency-Key (api/idempotency.py)
 
     @property
     def admits_support(self) -> bool:
@@ -148,12 +150,17 @@ def endpoint(
     status: int = 200,
     errors: tuple[int, ...] = (),
     media_types: tuple[str, ...] = ("application/json",),
+    idempotent: bool | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`idempotent`: whether it takes an Idempotency-Key; by default the POSTs that answer 201 (create)."""
+    takes_key = idempotent if idempotent is not None else method == "POST" and status == 201
+
     def register(view: Callable[..., Any]) -> Callable[..., Any]:
         summary = (view.__doc__ or view.__name__).strip().splitlines()[0]
         route = Route(
-            method, path, view.__name__, summary, access, body, query, returns, status, errors, media_types
-        )
+            method, path, view.__name__, summary, access, body, query, returns, status, errors, media_types,
+            takes_key,
+        )  # fmt: skip
         ROUTES.append(route)
 
         def handler(**path_params: str) -> Response:
@@ -201,7 +208,10 @@ def _handle(request: Request, route: Route, view: Callable[..., Any], path: dict
             call.body = parse_body(body, raw.encode() if isinstance(raw, str) else raw)
         if (query := route.query) is not None:
             call.query = parse_query(query, request.query_params or {})
-        return render(view(call, **path), route.status)
+        key = idempotency.key_of(request) if route.idempotent else None
+        if key is None:
+            return render(view(call, **path), route.status)
+        return _once(call, route, view, path, key)
     except AppError as error:
         return error_response(error)
     except ConfigError:
@@ -210,6 +220,24 @@ def _handle(request: Request, route: Route, view: Callable[..., Any], path: dict
     except Exception:
         log.exception("unhandled error on %s %s", route.method, route.path)
         return error_response(AppError("internal_error", "An unexpected error occurred."))
+
+
+def _once(call: Call, route: Route, view: Callable[..., Any], path: dict[str, str], key: str) -> Response:
+    """The view run once per Idempotency-Key (api/idempotency.py): a replay answers the first success."""
+    body = call.body.model_dump_json() if isinstance(call.body, BaseModel) else ""
+    where = f"{route.method} {route.path.format(**path)}"  # the path as asked: scoped to its account
+    held = idempotency.claim(call.deps, call.caller, where, key, body)
+    if isinstance(held, Response):
+        return held
+    try:
+        response = render(view(call, **path), route.status)
+    except AppError as error:
+        response = error_response(error)
+    except BaseException:
+        idempotency.settle(call.deps, held, Response(body="", status_code=500))
+        raise
+    idempotency.settle(call.deps, held, response)
+    return response
 
 
 def _request_info(request: Request) -> RequestInfo:

@@ -27,8 +27,9 @@ BASE = "/accounts/{account_id}/invitations"
 
 
 @endpoint(
-    bp, "POST", BASE, access=MANAGE, body=schemas.InviteIn, returns=schemas.InviteResults, errors=(409,)
-)
+    bp, "POST", BASE, access=MANAGE, body=schemas.InviteIn, returns=schemas.InviteResults, errors=(409, 429),
+    idempotent=True,  # creates invitations, though it answers 200 (one result per email)
+)  # fmt: skip
 def invite(call: Call, account_id: str) -> schemas.InviteResults:
     """Invite 1 to 50 emails with one role and permission set; one result per email, in order."""
     return invitations.invite(call.deps, call.caller, call.account, call.body)
@@ -76,6 +77,7 @@ def lookup_invitation(call: Call) -> schemas.LookupOut:
 @endpoint(
     bp, "POST", "/invitations/accept", access=MAYBE_SIGNED_IN, body=schemas.AcceptIn,
     returns=schemas.AcceptOut, status=201, errors=(403, 404, 409, 410, 429),
+    idempotent=False,  # its answer is an access token (and the link, once used, answers 404 to a retry)
 )  # fmt: skip
 def accept_invitation(call: Call) -> schemas.AcceptOut:
     """Accept as a new user (password and names) or an existing one (Bearer token or password)."""

@@ -68,7 +68,7 @@ def remove_member(call: Call, account_id: str, user_id: str) -> None:
     members.remove_member(call.deps, call.caller, call.account, user_id)
 
 
-@endpoint(bp, "POST", ONE + "/password-reset", access=MANAGE_GROUP, status=202, errors=(404,))
+@endpoint(bp, "POST", ONE + "/password-reset", access=MANAGE_GROUP, status=202, errors=(404, 429))
 def reset_member_password(call: Call, account_id: str, user_id: str) -> None:
     """Email the member a password-reset link."""
     members.send_password_reset(call.deps, call.caller, call.account, user_id)

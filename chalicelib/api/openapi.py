@@ -29,6 +29,7 @@ DESCRIPTIONS = {
     410: "The link has expired",
     413: "Body over 64 KiB",
     415: "Body is not application/json",
+    422: "The Idempotency-Key came with another body",
     429: "Too many attempts; see Retry-After",
 }
 
@@ -50,6 +51,19 @@ class ErrorBody(BaseModel):
     error: ErrorInfo
 
 
+IDEMPOTENCY_PARAMETER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Makes a retry safe: within 24 hours the same key (from the same caller, on the same path) with the "
+        "same body answers the first success again; with another body 422 idempotency_key_reused; while the "
+        "first request runs 409 idempotency_in_progress. A refused request keeps nothing."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"},
+}
+
+
 def _error_statuses(route: Route) -> list[int]:
     statuses = set(route.errors) | route.access.error_statuses()
     if route.access.security() is not None and not route.admits_support:
@@ -58,6 +72,8 @@ def _error_statuses(route: Route) -> list[int]:
         statuses |= {400, 413, 415}
     if route.query is not None:
         statuses.add(400)
+    if route.idempotent:
+        statuses |= {400, 409, 422}  # a malformed key; its first request still running; another body
     return sorted(statuses)
 
 
@@ -117,6 +133,8 @@ def _operation(route: Route, refs: Refs) -> dict[str, Any]:
     ]
     if route.query is not None:
         parameters += _query_parameters(route.query)
+    if route.idempotent:
+        parameters.append(IDEMPOTENCY_PARAMETER)
     success: dict[str, Any] = {"description": DESCRIPTIONS.get(route.status, "OK")}
     if route.media_types != ("application/json",):  # a page or an asset
         success["content"] = {media: {"schema": {"type": "string"}} for media in route.media_types}

@@ -25,6 +25,7 @@ BASE = "/accounts/{account_id}/support-sessions"
 @endpoint(
     bp, "POST", BASE, access=OPERATOR_ON_ACCOUNT, body=schemas.SupportSessionIn,
     returns=schemas.SupportSessionCreated, status=201, errors=(404, 409),
+    idempotent=False,  # its answer is an access token: never stored to replay (api/idempotency.py)
 )  # fmt: skip
 def start_support_session(call: Call, account_id: str) -> schemas.SupportSessionCreated:
     """Act as an active member of this account for an hour at most; the owner is emailed."""

@@ -17,11 +17,14 @@ ROLE_LABELS: dict[Role, str] = {"owner": "the owner", "admin": "an administrator
 ROLE_TITLES: dict[Role, str] = {"owner": "Owner", "admin": "Admin", "member": "User"}
 SkipReason = TypeAliasType(  # named: one schema in the document (see domain/permissions.py Role)
     "SkipReason",
-    Literal["invalid_email", "disposable_email", "already_member", "already_invited", "duplicate"],
+    Literal[
+        "invalid_email", "disposable_email", "already_member", "already_invited", "duplicate", "rate_limited"
+    ],
 )
 InvitationStatus = Literal["pending", "expired"]
-Delivery = Literal["sent", "failed"]  # whether the invitation's last email went out
-DELIVERIES: tuple[Delivery, ...] = ("sent", "failed")
+# What became of the invitation's last email: in the outbox, accepted by SES, or given up by the outbox.
+Delivery = Literal["queued", "sent", "failed"]
+DELIVERIES: tuple[Delivery, ...] = ("queued", "sent", "failed")
 _DELIVERY_NAMED: dict[str, Delivery] = {delivery: delivery for delivery in DELIVERIES}
 
 

@@ -1,5 +1,5 @@
 """Per-email limits over a time window: 5 failed logins in 15 minutes lock the email until the window passes;
-3 password-reset emails an hour, so nobody can flood someone's inbox through the public reset form."""
+the public reset form's own limit is in domain/outbox.py."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from datetime import datetime, timedelta
 
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
-MAX_RESET_EMAILS = 3
-RESET_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)

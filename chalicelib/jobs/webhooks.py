@@ -1,6 +1,7 @@
-"""Delivering webhooks. On AWS, each committed audit event reaches the worker at once through the table's
-DynamoDB stream (filtered to audit-event inserts), and a one-minute schedule retries what is due and picks up
-anything the stream missed; `make run` runs the same worker every few seconds (scripts/local_run.py)."""
+"""Delivering webhooks and the email outbox. On AWS, each committed audit event and outbox email reaches the
+workers at once through the table's DynamoDB stream (filtered to inserts into AUDIT# and MAIL# partitions),
+and a one-minute schedule retries what is due and picks up anything the stream missed; `make run` runs the
+same workers every few seconds (scripts/local_run.py)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,19 @@ STREAM_SET_BY_INFRA = "arn:aws:dynamodb:us-east-1:000000000000:table/portal-acce
 
 
 def _run() -> dict[str, int]:
-    from chalicelib.services.webhook_delivery import run_once  # the worker's modules load here only
+    # the workers' modules load here only
+    from chalicelib.services import email_worker
+    from chalicelib.services.webhook_delivery import run_once
 
-    report = run_once(get_deps())
+    deps = get_deps()
+    report = run_once(deps)
     log.info("webhooks: %s", report)
-    return {"fanned_out": report.fanned_out, "attempted": report.attempted, "succeeded": report.succeeded}
+    emails = email_worker.run_once(deps)  # after the webhooks: a turned-off endpoint's notice goes now
+    log.info("emails: %s", emails)
+    return {
+        "fanned_out": report.fanned_out, "attempted": report.attempted, "succeeded": report.succeeded,
+        "emails_attempted": emails.attempted, "emails_sent": emails.sent,
+    }  # fmt: skip
 
 
 @bp.schedule(Rate(1, unit=Rate.MINUTES), name="deliver_webhooks")
@@ -36,5 +45,5 @@ def deliver_webhooks(event: object) -> dict[str, int]:
     maximum_batching_window_in_seconds=1,
 )  # fmt: skip
 def webhooks_on_commit(event: Any) -> dict[str, int]:
-    """New audit events: the worker reads them from the outbox itself (the stream only says when)."""
+    """New audit events and emails: the workers read them from their outboxes (the stream only says when)."""
     return _run()

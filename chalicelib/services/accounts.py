@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
@@ -12,8 +14,10 @@ from chalicelib.schemas.accounts import Account, AccountCreated, AccountCreateIn
 from chalicelib.schemas.invitations import Invitation
 from chalicelib.services.audit import record
 from chalicelib.services.invitations import new_invitation, send_invitations
+from chalicelib.services.outbox import full_window, too_many_emails
 from chalicelib.store import keys
 from chalicelib.store.accounts import new_account_item
+from chalicelib.store.invitations import NewInvitation, Written
 from chalicelib.store.models import AccountItem, MembershipItem
 
 
@@ -30,7 +34,11 @@ def create_account(deps: Deps, caller: Caller, body: AccountCreateIn) -> Account
     owner_invitation, raw = new_invitation(
         deps, account.account_id, body.owner_email, "owner", [], None, names, recorded_by=caller
     )
-    if not deps.store.accounts.create_account(account, owner_invitation, event):
+    outcome = deps.store.accounts.create_account(account, owner_invitation, event)
+    full = full_window(outcome, owner_invitation.invitation.email, owner_invitation.windows)
+    if full is not None:
+        raise too_many_emails(deps, full)
+    if not outcome:
         raise AppError("conflict", "The account could not be created; try again.")
     send_invitations(deps, account.name, [(owner_invitation, raw)])
     return AccountCreated(
@@ -93,7 +101,7 @@ def invite_owner(deps: Deps, caller: Caller, account: AccountItem, body: OwnerIn
     entry, raw = new_invitation(
         deps, account.account_id, body.email, "owner", [], None, names, recorded_by=caller
     )
-    if deps.store.invitations.create_invitations([entry], now).lost:
+    if _written(deps, entry, now).lost:
         # The address is claimed: a member (transfer to them), a pending invitation, or a lapsed one.
         claim = deps.store.invitations.claims(account.account_id, [body.email]).get(body.email)
         reason = claim_reason(claim.holder, claim.expires_at, now) if claim else None
@@ -104,7 +112,15 @@ def invite_owner(deps: Deps, caller: Caller, account: AccountItem, body: OwnerIn
         entry, raw = new_invitation(
             deps, account.account_id, body.email, "owner", [], None, names, claim.ref_id, recorded_by=caller
         )
-        if deps.store.invitations.create_invitations([entry], now).lost:
+        if _written(deps, entry, now).lost:
             raise AppError("conflict", "The address was invited meanwhile; try again.")
     send_invitations(deps, account.name, [(entry, raw)])
     return Invitation.of(entry.invitation, now, frozenset(), {})
+
+
+def _written(deps: Deps, entry: NewInvitation, now: datetime) -> Written:
+    """The owner's invitation written; 429 if its address has had its fill of emails."""
+    written = deps.store.invitations.create_invitations([entry], now)
+    if entry.invitation.email in written.limited:
+        raise too_many_emails(deps, written.limited[entry.invitation.email])
+    return written

@@ -17,13 +17,14 @@ from chalicelib.domain.invitations import (
     screen_emails,
     status_of,
 )
+from chalicelib.domain.outbox import account_day
 from chalicelib.domain.paging import page
 from chalicelib.domain.permissions import Role, as_role, stored_grant
 from chalicelib.domain.profile import PROFILE_FIELDS, profile_of
 from chalicelib.domain.wording import date_in_words, modules_of, neutral, sub_accounts_of
 from chalicelib.errors import AppError, not_found, rate_limited, validation_error
 from chalicelib.ids import new_id
-from chalicelib.mail.mailer import OutgoingEmail, deliver_all
+from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
 from chalicelib.schemas.invitations import (
     Invitation,
@@ -33,14 +34,30 @@ from chalicelib.schemas.invitations import (
     InviteResult,
     InviteResults,
 )
-from chalicelib.security.links import new_link_token
 from chalicelib.services.audit import record
 from chalicelib.services.auth import live_sub_accounts
 from chalicelib.services.groups import check_manager_reach, existing_group, managed_group
+from chalicelib.services.outbox import (
+    Ready,
+    email_windows,
+    full_window,
+    link_of,
+    link_seed,
+    mail_for,
+    send_now,
+    too_many_emails,
+)
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation, link_item, new_invitation_item
-from chalicelib.store.models import AccountItem, AuditEventItem, GroupItem, InvitationItem, format_time
+from chalicelib.store.models import (
+    AccountItem,
+    AuditEventItem,
+    GroupItem,
+    InvitationItem,
+    MailItem,
+    format_time,
+)
 
 RESEND_INTERVAL = timedelta(seconds=60)
 Sendable = tuple[NewInvitation, str]  # an invitation to store, and the raw token only its email carries
@@ -63,17 +80,25 @@ def new_invitation(
     `login_user_id`: the user of the email's login, if it had one when read (noted on the link). With
     `recorded_by`, its invitation.created event is stored with it."""
     now = deps.now()
-    raw, token_hash = new_link_token()
+    seed = link_seed(deps)
     valid_days = details.get("valid_days")
     invitation = new_invitation_item(
-        new_id("inv"), account_id, email, role, stored_grant(role, permissions), token_hash, now,
+        new_id("inv"), account_id, email, role, stored_grant(role, permissions), seed.token_hash, now,
         now + validity(deps, valid_days if isinstance(valid_days, (int, float)) else None),
         invited_by=inviter.user_id if inviter else None, invited_by_name=inviter.name if inviter else None,
         details=details,
     )  # fmt: skip
     event = created_event(deps, recorded_by, invitation) if recorded_by else None
-    link = link_item(token_hash, invitation, login_user_id)
-    return NewInvitation(invitation, link, replaces, event), raw
+    link = link_item(seed.token_hash, invitation, login_user_id)
+    mail = _mail(deps, invitation, seed.nonce)
+    return NewInvitation(invitation, link, replaces, event, mail, email_windows(deps)), seed.raw
+
+
+def _mail(deps: Deps, invitation: InvitationItem, nonce: str) -> MailItem:
+    return mail_for(
+        deps, "invitation", invitation.email, nonce=nonce, account_id=invitation.account_id,
+        invitation_id=invitation.invitation_id,
+    )  # fmt: skip
 
 
 def invitation_target(invitation: InvitationItem) -> Target:
@@ -170,12 +195,16 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
             deps, account_id, entry.email, body.role, list(body.permissions), caller, details, replaces,
             logins.get(entry.email), recorded_by=caller,
         )  # fmt: skip
-    written = deps.store.invitations.create_invitations([new for new, _ in created.values()], now)
+    day = account_day(now, deps.settings.account_invitations_per_day)
+    written = deps.store.invitations.create_invitations([new for new, _ in created.values()], now, day)
     if written.group_gone:
         raise AppError("conflict", "The group was deleted meanwhile; nobody was invited.")
-    lost = written.lost
-    for index in [i for i, (new, _) in created.items() if new.invitation.email in lost]:
-        reasons[index] = "already_invited"
+    if written.over_account_limit and len(written.over_account_limit) == len(created):
+        raise rate_limited(day.retry_after(now), "This account has sent its invitations for today.")
+    not_written: dict[str, SkipReason] = {email: "already_invited" for email in written.lost}
+    not_written |= {email: "rate_limited" for email in [*written.limited, *written.over_account_limit]}
+    for index in [i for i, (new, _) in created.items() if new.invitation.email in not_written]:
+        reasons[index] = not_written[created[index][0].invitation.email]
         del created[index]
     send_invitations(deps, account.name, list(created.values()))
     return InviteResults(
@@ -193,16 +222,28 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
 
 
 def send_invitations(deps: Deps, account_name: str, sent: list[Sendable]) -> None:
-    """Emails the stored invitations (concurrently); an email that fails leaves its invitation stored with
-    `delivery: "failed"`, to be resent."""
-    if not sent:
-        return
-    emails = [invitation_email(deps, new.invitation, raw, account_name) for new, raw in sent]
-    delivered = deliver_all(deps.mailer, emails)
-    failed = [new.invitation for (new, _), ok in zip(sent, delivered, strict=True) if not ok]
-    for invitation in failed:
-        invitation.delivery = "failed"
-    deps.store.invitations.mark_undelivered(failed)
+    """The request's attempt at the committed invitations' emails (services/outbox.py): each one SES accepts
+    is `delivery: "sent"`; any other stays `queued`, for the outbox worker to send."""
+    pairs = [
+        (new.invitation, Ready(new.mail, invitation_email(deps, new.invitation, raw, account_name),
+                               new.invitation.token_hash))
+        for new, raw in sent
+        if new.mail is not None
+    ]  # fmt: skip
+    for (invitation, _), ok in zip(pairs, send_now(deps, [ready for _, ready in pairs]), strict=True):
+        if ok:
+            invitation.delivery = "sent"  # as recorded: the answer says what happened
+
+
+def invitation_email_for(deps: Deps, mail: MailItem) -> Ready | None:
+    """The worker's side: the email of an outbox invitation, rendered again from what is stored now, or None
+    when there is nothing to send any more (revoked, accepted, or resent with a newer link)."""
+    raw, token_hash = link_of(deps, mail)
+    found = deps.store.invitations.get_invitation(mail.account_id or "", mail.invitation_id or "")
+    account = deps.store.accounts.get_account(mail.account_id or "")
+    if found is None or account is None or found.token_hash != token_hash:
+        return None
+    return Ready(mail, invitation_email(deps, found, raw, account.name), token_hash)
 
 
 def _placement(caller: Caller, body: InviteIn) -> str:
@@ -276,19 +317,27 @@ def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str)
     if wait.total_seconds() > 0:
         raise rate_limited(int(wait.total_seconds()) or 1, "This invitation was sent less than a minute ago.")
     old_hash, old_expiry = invitation.token_hash, invitation.expires_at
-    raw, invitation.token_hash = new_link_token()
+    seed = link_seed(deps)
+    invitation.token_hash = seed.token_hash
     invitation.last_sent_at = now
     invitation.expires_at = now + validity(deps, invitation.valid_days)  # its own period, as first sent
     invitation.send_count = int(invitation.send_count) + 1
-    invitation.delivery = "sent"
+    invitation.delivery = "queued"
     new_link = link_item(invitation.token_hash, invitation)
+    mail, windows = _mail(deps, invitation, seed.nonce), email_windows(deps)
     resent = {"expires_at": (format_time(old_expiry), format_time(invitation.expires_at))}
     event = record(
         deps, "invitation.resent", caller, account.account_id, invitation_target(invitation), resent
     )
-    if not deps.store.invitations.resend(invitation, old_hash, new_link, now - RESEND_INTERVAL, event):
+    outcome = deps.store.invitations.resend(
+        invitation, old_hash, new_link, now - RESEND_INTERVAL, event, mail, windows
+    )
+    full = full_window(outcome, invitation.email, windows)
+    if full is not None:
+        raise too_many_emails(deps, full)
+    if not outcome:
         raise AppError("conflict", "The invitation changed while resending; reload it and try again.")
-    send_invitations(deps, account.name, [(NewInvitation(invitation, new_link), raw)])
+    send_invitations(deps, account.name, [(NewInvitation(invitation, new_link, mail=mail), seed.raw)])
     return Invitation.of(invitation, now, live_sub_accounts(account), _groups_of(deps, account, [invitation]))
 
 

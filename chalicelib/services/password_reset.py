@@ -1,4 +1,5 @@
-"""Forgotten passwords: a single-use link valid one hour, sent only if the email has a login."""
+"""Forgotten passwords: a single-use link valid one hour, sent only if the email has a login. Both kinds of
+reset email leave through the outbox (services/outbox.py)."""
 
 from __future__ import annotations
 
@@ -6,47 +7,76 @@ import logging
 from datetime import timedelta
 
 from chalicelib.deps import Deps
-from chalicelib.domain.lockout import MAX_RESET_EMAILS, RESET_WINDOW, count_one_more
+from chalicelib.domain.outbox import reset_request_window
 from chalicelib.domain.wording import date_in_words
 from chalicelib.errors import AppError, not_found
-from chalicelib.mail.mailer import OutgoingEmail, deliver
+from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
-from chalicelib.security.links import hash_link_token, is_link_token_shape, new_link_token
-from chalicelib.store.models import AuditEventItem, LinkItem
-from chalicelib.store.users import new_reset_link, reset_window
+from chalicelib.security.links import hash_link_token, is_link_token_shape, new_nonce
+from chalicelib.services.outbox import (
+    Ready,
+    email_windows,
+    full_window,
+    link_of,
+    link_seed,
+    mail_for,
+    send_now,
+    too_many_emails,
+)
+from chalicelib.store.models import AuditEventItem, LinkItem, MailItem
+from chalicelib.store.users import new_reset_link
 
 log = logging.getLogger(__name__)
 PORTAL_NAME = "client portal"
 
 
 def request_reset(deps: Deps, email: str) -> None:
-    """Answers the same whether or not the email has a login; only an existing one gets an email, at most
-    MAX_RESET_EMAILS an hour (past that, silently none: a different answer would tell who has a login)."""
-    login = deps.store.users.login_state(email)[0]
-    if login is None:
-        return
-    previous = reset_window(login)
-    counted = count_one_more(previous, deps.now(), MAX_RESET_EMAILS, RESET_WINDOW)
-    if counted is not None:
-        link, raw = _reset_link(deps, login.user_id, email)
-        if deps.store.users.save_counted_reset_link(link, login, counted, previous):
-            deliver(deps.mailer, _reset_email(deps, link, raw))
-            return
-    log.info("password reset email withheld: the address's hourly limit is reached")
+    """Does the same work whether or not the email has a login, so neither the answer nor its time tells:
+    one write, the request counted on the address (at most MAX_RESET_REQUESTS an hour, past that silently
+    none) with an email in the outbox. The worker looks the login up and sends only if there is one
+    (`reset_email_for`)."""
+    mail = mail_for(deps, "reset_request", email, held=False, nonce=new_nonce())
+    if not deps.store.outbox.queue(mail, [reset_request_window(deps.now())]):
+        log.info("password reset email withheld: the address's hourly limit is reached")
 
 
-def send_reset_link(deps: Deps, user_id: str, email: str, event: AuditEventItem | None = None) -> bool:
-    """An admin's reset for a member (its audit `event` is written with the link): not counted against the
-    public form's limit."""
-    link, raw = _reset_link(deps, user_id, email)
-    deps.store.users.save_link(link, event)
-    return deliver(deps.mailer, _reset_email(deps, link, raw))
+def send_reset_link(deps: Deps, user_id: str, email: str, event: AuditEventItem | None = None) -> None:
+    """An admin's reset for a member (its audit `event` is written with the link and its email): counted
+    against the address's email limits (429 past them), not against the public form's."""
+    seed = link_seed(deps)
+    link = _reset_link(deps, user_id, email, seed.token_hash)
+    mail, windows = mail_for(deps, "password_reset", email, nonce=seed.nonce), email_windows(deps)
+    outcome = deps.store.users.save_link(link, event, mail, windows)
+    full = full_window(outcome, email, windows)
+    if full is not None:
+        raise too_many_emails(deps, full)
+    if not outcome:  # a concurrent request counted on the same address at the same moment
+        raise AppError("conflict", "Another email to this address was being sent; try again.")
+    send_now(deps, [Ready(mail, _reset_email(deps, link, seed.raw))])
 
 
-def _reset_link(deps: Deps, user_id: str, email: str) -> tuple[LinkItem, str]:
+def reset_email_for(deps: Deps, mail: MailItem) -> Ready | None:
+    """The worker's side. A public request: the email's login looked up now, its link made (the same one
+    on every attempt: derived from the nonce) and sent only if there is a login. An admin's reset: its link
+    as stored, unless it was used or expired meanwhile (None: nothing to send)."""
+    raw, token_hash = link_of(deps, mail)
+    if mail.kind == "reset_request":
+        login = deps.store.users.login_state(mail.to)[0]
+        if login is None:
+            return None
+        link = _reset_link(deps, login.user_id, mail.to, token_hash)
+        deps.store.users.save_link(link)
+    else:
+        found = deps.store.users.get_link(token_hash)
+        if found is None or found.purpose != "password_reset" or found.expires_at <= deps.now():
+            return None
+        link = found
+    return Ready(mail, _reset_email(deps, link, raw))
+
+
+def _reset_link(deps: Deps, user_id: str, email: str, token_hash: str) -> LinkItem:
     expires_at = deps.now() + timedelta(seconds=deps.settings.password_reset_ttl_seconds)
-    raw, token_hash = new_link_token()
-    return new_reset_link(token_hash, user_id, email, expires_at), raw
+    return new_reset_link(token_hash, user_id, email, expires_at)
 
 
 def _reset_email(deps: Deps, link: LinkItem, raw: str) -> OutgoingEmail:

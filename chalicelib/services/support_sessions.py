@@ -12,14 +12,13 @@ from chalicelib.domain.caller import Caller, SupportSession, display_name
 from chalicelib.domain.wording import date_in_words, neutral
 from chalicelib.errors import AppError, not_found
 from chalicelib.ids import new_id
-from chalicelib.mail.mailer import deliver
-from chalicelib.mail.templates import render
 from chalicelib.schemas.support_sessions import SupportSessionCreated, SupportSessionIn
 from chalicelib.services.audit import record
 from chalicelib.services.lookup import named
+from chalicelib.services.outbox import Ready, notice, render_notice, send_now
 from chalicelib.services.password_reset import PORTAL_NAME
 from chalicelib.store import keys
-from chalicelib.store.models import AccountItem, SupportSessionItem, UserItem, format_time
+from chalicelib.store.models import AccountItem, MailItem, SupportSessionItem, UserItem, format_time
 from chalicelib.store.support_sessions import new_support_session_item
 
 # The longest a session lasts: long enough for a support call, short enough that a leaked token soon dies.
@@ -61,7 +60,8 @@ def start(deps: Deps, caller: Caller, account: AccountItem, body: SupportSession
     event = record(
         deps, "support_session.started", _as_support(caller, session), account_id, _target(session), started
     )
-    outcome = deps.store.support_sessions.start(session, event)
+    notice = _notice(deps, owner, user, account, session) if owner is not None else None
+    outcome = deps.store.support_sessions.start(session, event, notice)
     if "inactive" in outcome.failed:
         raise _inactive()
     if not outcome:
@@ -69,30 +69,27 @@ def start(deps: Deps, caller: Caller, account: AccountItem, body: SupportSession
     issued = deps.tokens.issue_support(
         user.user_id, int(user.token_version), account_id, session.support_session_id, now, expires_at
     )
-    if owner is not None:
-        _tell_owner(deps, owner, user, account, session)
+    if notice is not None:
+        send_now(deps, [Ready(notice, render_notice(notice))])
     return SupportSessionCreated(
         access_token=issued.token, expires_at=expires_at, support_session_id=session.support_session_id
     )
 
 
-def _tell_owner(
+def _notice(
     deps: Deps, owner: UserItem, member: UserItem, account: AccountItem, session: SupportSessionItem
-) -> None:
-    """Sent after the session is written: a bounced email is logged, never undoes the session."""
-    email = render(
-        "support_session",
-        to=owner.email,
-        values={
-            "portal_name": PORTAL_NAME,
-            "account_name": neutral(account.name),
-            "member": neutral(display_name(member.first_name, member.last_name, member.email)),
-            "reason": session.reason,
-            "expires_words": date_in_words(session.expires_at),
-            "session_id": session.support_session_id,
-        },
-    )
-    deliver(deps.mailer, email)
+) -> MailItem:
+    """The owner's email, committed with the session (services/outbox.py): a bounced one is retried by the
+    outbox, never undoes the session."""
+    values = {
+        "portal_name": PORTAL_NAME,
+        "account_name": neutral(account.name),
+        "member": neutral(display_name(member.first_name, member.last_name, member.email)),
+        "reason": session.reason,
+        "expires_words": date_in_words(session.expires_at),
+        "session_id": session.support_session_id,
+    }
+    return notice(deps, "support_session", owner.email, values)
 
 
 def end(deps: Deps, caller: Caller, account: AccountItem, session_id: str) -> None:

@@ -14,10 +14,9 @@ from datetime import UTC, datetime, timedelta
 from chalicelib.deps import Deps
 from chalicelib.domain.wording import date_in_words, neutral
 from chalicelib.ids import new_sortable_id
-from chalicelib.mail.mailer import deliver
-from chalicelib.mail.templates import render
 from chalicelib.schemas.audit import AuditEvent
-from chalicelib.store.models import AuditEventItem, DeliveryItem, WebhookItem
+from chalicelib.services.outbox import notice
+from chalicelib.store.models import AuditEventItem, DeliveryItem, MailItem, WebhookItem
 from chalicelib.store.webhooks import new_delivery_item, set_due
 
 log = logging.getLogger(__name__)
@@ -92,6 +91,7 @@ def _attempt(deps: Deps, delivery: DeliveryItem, now: datetime) -> bool | None:
     # Signed with the wall clock, not the service's clock: receivers compare it with theirs (a 5 minute
     # replay window), whatever time the schedule runs on.
     signed_at = datetime.now(UTC)
+    owner_notice: MailItem | None = None
     attempt = send(
         webhook.url, _secrets(webhook, now), delivery.event_id, signed_at, delivery.body.encode("ascii"),
         allow_loopback=deps.settings.webhook_allow_loopback,
@@ -114,21 +114,22 @@ def _attempt(deps: Deps, delivery: DeliveryItem, now: datetime) -> bool | None:
         set_due(delivery, max(following, now) if following else None)
         if should_disable(webhook.failing_since, now):
             webhook.enabled = False
-            _tell_owner(deps, webhook)
-    deps.store.webhooks.record_attempt(delivery, webhook)
+            owner_notice = _owner_notice(deps, webhook)
+    deps.store.webhooks.record_attempt(delivery, webhook, owner_notice)
     return attempt.succeeded
 
 
-def _tell_owner(deps: Deps, webhook: WebhookItem) -> None:
-    """An account's endpoint turned off: its owner hears of it (the operator's own are in the log)."""
+def _owner_notice(deps: Deps, webhook: WebhookItem) -> MailItem | None:
+    """An account's endpoint turned off: its owner hears of it through the email outbox, committed with the
+    endpoint's change (the operator's own are in the log)."""
     log.warning("webhook %s turned off after failing since %s", webhook.webhook_id, webhook.failing_since)
     account = deps.store.accounts.get_account(webhook.account_id) if webhook.account_id else None
     owner = deps.store.users.get_user(account.owner_user_id) if account and account.owner_user_id else None
     if account is None or owner is None or webhook.failing_since is None:
-        return
+        return None
     values = {
         "account_name": neutral(account.name),
         "url": webhook.url,  # the owner's own endpoint
         "failing_since_words": date_in_words(webhook.failing_since),
     }
-    deliver(deps.mailer, render("webhook_disabled", to=owner.email, values=values))
+    return notice(deps, "webhook_disabled", owner.email, values, held=False)  # sent by this same worker run

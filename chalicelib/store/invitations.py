@@ -7,12 +7,13 @@ names it. So deleting an invitation always deletes (or hands over) that claim in
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from pynamodb.expressions.update import Action
 
 from chalicelib.domain.lockout import FailureWindow
+from chalicelib.domain.outbox import Window
 from chalicelib.domain.permissions import Role
 from chalicelib.store import keys
 from chalicelib.store.groups import GROUP_GONE, count_changes
@@ -25,12 +26,20 @@ from chalicelib.store.models import (
     InvitationItem,
     LinkItem,
     LoginItem,
+    MailItem,
     MembershipItem,
     UserItem,
     format_time,
 )
+from chalicelib.store.outbox import (
+    ACCOUNT_LIMIT,
+    count_account_invitations,
+    count_email_to,
+    limit_label,
+    queue,
+)
 from chalicelib.store.table import T, get_item, get_items
-from chalicelib.store.tx import Outcome, Tx
+from chalicelib.store.tx import MAX_ITEMS, Outcome, Tx
 from chalicelib.store.users import failure_window, list_account
 
 
@@ -48,12 +57,29 @@ class InvitationContext:
     user: UserItem | None
 
 
-# 4 items per invitation (invitation, link, claim, and the expired invitation a claim may replace):
-# 25 invitations fill a 100-item transaction.
-# Up to 5 items per invitation (claim, invitation, link, its audit event, an expired one it replaces) and one
-# for the group's count: 19 fill a transaction.
-INVITATIONS_PER_TRANSACTION = 19
-# 4 items per expired invitation (invitation, link, claim, its audit event), and up to one count per group.
+# Each invitation writes 3 to 8 items (claim, invitation, link; its audit event, an expired one it replaces,
+# its email in the outbox, the address's hour and day counts); a transaction also holds the group's count and
+# the account's day count. Invitations fill transactions up to DynamoDB's 100 items: 14 typical ones each.
+RESERVED_PER_TRANSACTION = 2
+
+
+def items_of(entry: NewInvitation) -> int:
+    return 3 + sum(x is not None for x in (entry.event, entry.replaces, entry.mail)) + len(entry.windows)
+
+
+def chunks(new: list[NewInvitation]) -> list[list[NewInvitation]]:
+    """The invitations in order, in as few transactions as they fit."""
+    found: list[list[NewInvitation]] = []
+    room = 0
+    for entry in new:
+        if not found or items_of(entry) > room:
+            found.append([])
+            room = MAX_ITEMS - RESERVED_PER_TRANSACTION
+        found[-1].append(entry)
+        room -= items_of(entry)
+    return found
+
+
 PURGED_PER_TRANSACTION = 20
 
 
@@ -61,6 +87,8 @@ PURGED_PER_TRANSACTION = 20
 class Written:
     lost: set[str]  # emails another request claimed first
     group_gone: bool = False
+    limited: dict[str, Window] = field(default_factory=dict)  # emails whose address had its fill, and where
+    over_account_limit: set[str] = field(default_factory=set)  # emails left out: the account's day is full
 
 
 def count_invitations(tx: Tx, entries: list[NewInvitation], delta: int) -> None:
@@ -75,6 +103,8 @@ class NewInvitation:
     link: LinkItem
     replaces: str | None = None  # id of an expired invitation whose claim this one takes over
     event: AuditEventItem | None = None  # its invitation.created, written with it
+    mail: MailItem | None = None  # its email, into the outbox with it
+    windows: tuple[Window, ...] = ()  # where that email counts against the address's limits
 
 
 def new_invitation_item(
@@ -87,7 +117,7 @@ def new_invitation_item(
         *keys.invitation(account_id, invitation_id), invitation_id=invitation_id, account_id=account_id,
         email=email, role=role, permissions=permissions, invited_by=invited_by,
         invited_by_name=invited_by_name, created_at=now, last_sent_at=now, send_count=1,
-        expires_at=expires_at, delivery="sent", token_hash=token_hash,
+        expires_at=expires_at, delivery="queued", token_hash=token_hash,
     )  # fmt: skip
     for name, value in details.items():
         if value is not None:
@@ -134,6 +164,9 @@ def add_invitation(tx: Tx, entry: NewInvitation, now: datetime | None = None) ->
     tx.put(inv, condition=InvitationItem.pk.does_not_exist(), label=inv.email)
     tx.put(entry.link, condition=LinkItem.pk.does_not_exist(), label=inv.email)
     tx.record(entry.event)
+    if entry.mail is not None:
+        queue(tx, entry.mail)
+        count_email_to(tx, inv.email, entry.windows)
 
 
 class InvitationStore:
@@ -150,29 +183,47 @@ class InvitationStore:
         claims = {item.email: item for item in found.values() if isinstance(item, EmailClaimItem)}
         return claims, {item.email: item.user_id for item in found.values() if isinstance(item, LoginItem)}
 
-    def create_invitations(self, new: list[NewInvitation], now: datetime) -> Written:
-        """Writes each invitation with its link and claim, and counts them on their group; answers the
-        emails another request claimed first. A chunk cancelled by one lost race is retried without the
-        losers; a group deleted meanwhile stops the whole invite (`group_gone`)."""
+    def create_invitations(
+        self, new: list[NewInvitation], now: datetime, account_day: Window | None = None
+    ) -> Written:
+        """Writes each invitation with its link, claim and email, and counts them on their group (and on
+        the account's day, with `account_day`); answers the emails another request claimed first, those
+        whose address had its fill of emails, and those left out once the account's day was full. A chunk
+        cancelled by one lost race or one full address is retried without it; a group deleted meanwhile
+        stops the whole invite (`group_gone`)."""
         lost: set[str] = set()
-        for start in range(0, len(new), INVITATIONS_PER_TRANSACTION):
-            pending = new[start : start + INVITATIONS_PER_TRANSACTION]
+        limited: dict[str, Window] = {}
+        batches = chunks(new)
+        for index, batch in enumerate(batches):
+            pending = batch
             while pending:
                 tx = Tx()
                 for entry in pending:
                     add_invitation(tx, entry, now)
                 count_invitations(tx, pending, +1)
+                if account_day is not None:
+                    count_account_invitations(tx, pending[0].invitation.account_id, account_day, len(pending))
                 outcome = tx.commit()
                 if outcome.committed:
                     break
                 if GROUP_GONE in outcome.failed:
-                    return Written(lost, group_gone=True)
+                    return Written(lost, True, limited)
+                if ACCOUNT_LIMIT in outcome.failed:  # the day is full: this chunk and the rest wait
+                    rest = pending + [entry for later in batches[index + 1 :] for entry in later]
+                    return Written(lost, False, limited, {entry.invitation.email for entry in rest})
                 losers = set(outcome.failed) & {entry.invitation.email for entry in pending}
-                if not losers:  # cancelled by a concurrent transaction only: let the caller's retry decide
+                full = {
+                    entry.invitation.email: window
+                    for entry in pending
+                    for window in entry.windows
+                    if limit_label(window, entry.invitation.email) in outcome.failed
+                }
+                if not losers and not full:  # cancelled by a concurrent transaction only: the caller's retry
                     raise RuntimeError(f"invitations not written: {sorted(outcome.failed)}")
                 lost |= losers
-                pending = [n for n in pending if n.invitation.email not in losers]
-        return Written(lost)
+                limited |= {email: window for email, window in full.items() if email not in losers}
+                pending = [n for n in pending if n.invitation.email not in losers | set(full)]
+        return Written(lost, False, limited)
 
     def get_invitation(self, account_id: str, invitation_id: str) -> InvitationItem | None:
         return get_item(InvitationItem, keys.invitation(account_id, invitation_id))
@@ -181,18 +232,13 @@ class InvitationStore:
         pk, prefix = keys.invitations_of(account_id)
         return list(InvitationItem.query(pk, InvitationItem.sk.startswith(prefix), consistent_read=True))
 
-    def mark_undelivered(self, invitations: list[InvitationItem]) -> None:
-        for invitation in invitations:
-            Tx().update(
-                invitation, [InvitationItem.delivery.set("failed")], condition=InvitationItem.pk.exists()
-            ).commit()
-
     def resend(
         self, invitation: InvitationItem, old_hash: str, new_link: LinkItem, not_sent_since: datetime,
-        event: AuditEventItem | None = None,
+        event: AuditEventItem | None = None, mail: MailItem | None = None, windows: tuple[Window, ...] = (),
     ) -> Outcome:  # fmt: skip
-        """Stores the invitation as the caller changed it (new token hash, expiry, count) with its new link,
-        in one transaction; fails if it was resent, revoked or accepted meanwhile."""
+        """Stores the invitation as the caller changed it (new token hash, expiry, count) with its new link
+        and its email (counted against the address's `windows`: a full one fails with its limit_label), in
+        one transaction; fails if it was resent, revoked or accepted meanwhile."""
         set_expiry_keys(invitation)
         tx = (
             Tx()
@@ -210,6 +256,9 @@ class InvitationStore:
             [EmailClaimItem.expires_at.set(invitation.expires_at)],
             condition=EmailClaimItem.ref_id == invitation.invitation_id,
         )
+        if mail is not None:
+            queue(tx, mail)
+            count_email_to(tx, invitation.email, windows)
         return tx.commit()
 
     def revoke(self, invitation: InvitationItem, event: AuditEventItem | None = None) -> Outcome:

@@ -28,6 +28,12 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
                      WEBHOOKS               WEBHOOK#<webhook_id>    (the operator's, for every account)
     delivery         WEBHOOK#<webhook_id>   DELIVERY#<delivery_id>  gsi2: DUE#<shard>  <next_attempt>#<id>
                                                                       while pending
+    outgoing email   MAIL#<mail_id>         MAIL                    gsi2: MAILDUE#<shard>  <next_attempt>#<id>
+                                                                      while pending (the email outbox)
+    recipient count  RECIPIENT#<email>      HOUR#<yyyy-mm-ddThh> / DAY#<yyyy-mm-dd> / RESETS#<yyyy-mm-ddThh>
+                                                                    (emails to one address per window)
+    account invites  INVITECOUNT#<account_id>  DAY#<yyyy-mm-dd>     (invitations an account sent that day)
+    idempotency      IDEMPOTENCY#<caller>   <route>#<key>           (a create's first answer, for 24 h)
 """
 
 from __future__ import annotations
@@ -246,3 +252,31 @@ def outbox_partitions() -> list[str]:
 
 def due_partitions() -> list[str]:
     return [f"DUE#{shard}" for shard in range(EXPIRY_SHARDS)]
+
+
+def mail(mail_id: str) -> Key:
+    return f"MAIL#{mail_id}", "MAIL"
+
+
+def mail_due_gsi2(mail_id: str, next_attempt_iso: str) -> Key:
+    """An email not yet sent, by when its next attempt is due (sparse: removed once sent or given up)."""
+    return f"MAILDUE#{_shard(mail_id)}", f"{next_attempt_iso}#{mail_id}"
+
+
+def mail_due_partitions() -> list[str]:
+    return [f"MAILDUE#{shard}" for shard in range(EXPIRY_SHARDS)]
+
+
+def recipient_count(email: str, window: str) -> Key:
+    """Emails to one address in one fixed window (`window`: "HOUR#...", "DAY#..." or "RESETS#...")."""
+    return f"RECIPIENT#{email}", window
+
+
+def account_invitation_count(account_id: str, day: str) -> Key:
+    return f"INVITECOUNT#{account_id}", f"DAY#{day}"
+
+
+def idempotency(caller: str, route: str, key_digest: str) -> Key:
+    """`caller`: who asked (a user id, or the operator); `key_digest`: the header's SHA-256, so any text the
+    client chose never becomes part of a key."""
+    return f"IDEMPOTENCY#{caller}", f"{route}#{key_digest}"

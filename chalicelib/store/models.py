@@ -150,9 +150,6 @@ class LoginItem(Item, discriminator="login"):
     password_hash = UnicodeAttribute()
     # Mirrors UserItem.token_version (both change in one transaction) so login reads it strongly here.
     token_version = NumberAttribute(default=0)
-    # Public password-reset emails sent in the current window (domain/lockout.py).
-    reset_count = NumberAttribute(null=True)
-    reset_window_started_at = TimeAttribute(null=True)
     # The ids of the accounts the user is a member of, changed in the transactions that add and remove
     # memberships, so login reads memberships and account names by key with the profile (one BatchGetItem).
     # Trusted only with `lists_accounts` (logins made before it are completed at their next login); an id
@@ -413,3 +410,40 @@ class GroupNameItem(Item, discriminator="group_name"):
     """ACCOUNT#<account_id> / GROUPNAME#<casefolded name>: one group per name per account."""
 
     group_id = UnicodeAttribute()
+
+
+class MailItem(Item, discriminator="mail"):
+    """MAIL#<mail_id> / MAIL, gsi2 MAILDUE#<shard> / <next_attempt_at>#<id> while pending: one email in the
+    outbox, committed with the change that causes it. It holds what to render, never a usable link: a link's
+    token is derived from `nonce` with the service's secret (security/links.py), so the table alone (a dump,
+    a backup) opens nothing."""
+
+    mail_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # invitation, password_reset, reset_request, notice (domain/outbox.py)
+    to = UnicodeAttribute()
+    nonce = UnicodeAttribute(null=True)  # the link's seed (invitation, password reset)
+    account_id = UnicodeAttribute(null=True)
+    invitation_id = UnicodeAttribute(null=True)
+    template = UnicodeAttribute(null=True)  # a notice: its template and values (JSON), no secrets in them
+    values = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(default="pending")  # pending, sent, failed, dropped (nothing left to send)
+    attempts = NumberAttribute(default=0)
+    created_at = TimeAttribute()
+    next_attempt_at = TimeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+
+
+class CounterItem(Item, discriminator="counter"):
+    """A count in a fixed window (RECIPIENT#<email> / HOUR#..., INVITECOUNT#<account_id> / DAY#...), raised by
+    a conditional ADD in the transaction of what it counts; `ttl` removes it once its window is over."""
+
+    total = NumberAttribute(default=0)
+
+
+class IdempotencyItem(Item, discriminator="idempotency"):
+    """IDEMPOTENCY#<caller> / <route>#<sha256 of the key>: a create's first answer, replayed for 24 h."""
+
+    body_digest = UnicodeAttribute()  # SHA-256 of the request body the key first came with
+    status_code = NumberAttribute(null=True)  # None while the first request is still running
+    answer = UnicodeAttribute(null=True)  # the JSON body answered
+    created_at = TimeAttribute()

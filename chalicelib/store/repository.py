@@ -10,8 +10,10 @@ from chalicelib.store.accounts import AccountStore
 from chalicelib.store.audit import AuditStore
 from chalicelib.store.contacts import ContactStore
 from chalicelib.store.groups import GroupStore
+from chalicelib.store.idempotency import IdempotencyStore
 from chalicelib.store.invitations import InvitationStore
 from chalicelib.store.members import MemberStore
+from chalicelib.store.outbox import OutboxStore
 from chalicelib.store.sub_accounts import SubAccountStore
 from chalicelib.store.support_sessions import SupportSessionStore
 from chalicelib.store.table import bind, botocore_session
@@ -39,6 +41,8 @@ class Store:
         self.audit = AuditStore()
         self.webhooks = WebhookStore()
         self.support_sessions = SupportSessionStore()
+        self.outbox = OutboxStore()
+        self.idempotency = IdempotencyStore()
 
     def session(self) -> Any:
         """The process's one botocore session, for the other AWS clients."""

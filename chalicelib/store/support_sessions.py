@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.store import keys
-from chalicelib.store.models import AuditEventItem, MembershipItem, SupportSessionItem, UserItem
+from chalicelib.store.models import AuditEventItem, MailItem, MembershipItem, SupportSessionItem, UserItem
+from chalicelib.store.outbox import queue
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
 
@@ -38,17 +39,21 @@ class SupportSessionStore:
             owner if isinstance(owner, UserItem) else None,
         )
 
-    def start(self, session: SupportSessionItem, event: AuditEventItem) -> Outcome:
-        """The session and its `support_session.started` event, while the member is still active ("inactive"
-        otherwise: deactivated or removed since it was read)."""
+    def start(
+        self, session: SupportSessionItem, event: AuditEventItem, notice: MailItem | None = None
+    ) -> Outcome:
+        """The session, its `support_session.started` event and the owner's notice, while the member is still
+        active ("inactive" otherwise: deactivated or removed since it was read)."""
         membership = MembershipItem(*keys.membership(session.account_id, session.user_id))
-        return (
+        tx = (
             Tx()
             .record(event)
             .put(session, condition=SupportSessionItem.pk.does_not_exist())
             .check(membership, MembershipItem.status == "active", label="inactive")
-            .commit()
         )
+        if notice is not None:
+            queue(tx, notice)
+        return tx.commit()
 
     def get(self, account_id: str, session_id: str) -> SupportSessionItem | None:
         return get_item(SupportSessionItem, keys.support_session(account_id, session_id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,6 +11,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
+from chalicelib.domain.outbox import Window
 from chalicelib.store import keys
 from chalicelib.store.keys import Key
 from chalicelib.store.models import (
@@ -20,11 +21,13 @@ from chalicelib.store.models import (
     LinkItem,
     LoginFailuresItem,
     LoginItem,
+    MailItem,
     MembershipItem,
     RevokedTokenItem,
     SupportSessionItem,
     UserItem,
 )
+from chalicelib.store.outbox import count_email_to, queue
 from chalicelib.store.table import T, get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
 
@@ -46,13 +49,6 @@ def link_attempts(link: LinkItem) -> FailureWindow | None:
     if link.attempts_started_at is None:
         return None
     return FailureWindow(int(link.attempts or 0), link.attempts_started_at)
-
-
-def reset_window(login: LoginItem) -> FailureWindow | None:
-    """The public password-reset emails counted on a login (domain/lockout.py)."""
-    if login.reset_window_started_at is None:
-        return None
-    return FailureWindow(int(login.reset_count or 0), login.reset_window_started_at)
 
 
 def failure_window(found: dict[Key, Item], email: str) -> FailureWindow | None:
@@ -283,30 +279,16 @@ class UserStore:
         tx = _new_password(Tx(), user.email, user.user_id, password_hash, unchanged, "changed")
         return tx.delete(LoginFailuresItem(*keys.login_failures(user.email))).commit()
 
-    def save_link(self, link: LinkItem, event: Item | None = None) -> None:
-        """A one-time link, with the audit event of an admin's reset when there is one."""
-        Tx().record(event).put(link).commit()
-
-    def save_counted_reset_link(
-        self, link: LinkItem, login: LoginItem, counted: FailureWindow, previous: FailureWindow | None
-    ) -> Outcome:
-        """The reset link, and the login's reset count moved from what was read to `counted`, in one
-        transaction: two requests racing cannot both spend the same slot. Fails if one did first."""
-        if previous is None:
-            unchanged = LoginItem.reset_window_started_at.does_not_exist()
-        else:
-            unchanged = (LoginItem.reset_window_started_at == previous.started_at) & (
-                LoginItem.reset_count == previous.count
-            )
-        tx = Tx().put(link)
-        tx.update(
-            login,
-            [
-                LoginItem.reset_count.set(counted.count),
-                LoginItem.reset_window_started_at.set(counted.started_at),
-            ],
-            condition=unchanged & (LoginItem.user_id == login.user_id),
-        )
+    def save_link(
+        self, link: LinkItem, event: Item | None = None, mail: MailItem | None = None,
+        windows: Sequence[Window] = (),
+    ) -> Outcome:  # fmt: skip
+        """A one-time link, with the audit event of an admin's reset and its email (counted against the
+        address's `windows`: a full one fails with its limit_label) when there are."""
+        tx = Tx().record(event).put(link)
+        if mail is not None:
+            queue(tx, mail)
+            count_email_to(tx, mail.to, windows)
         return tx.commit()
 
     def get_link(self, token_hash: str) -> LinkItem | None:

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from chalicelib.store import keys
 from chalicelib.store.audit import sort_time
-from chalicelib.store.models import AuditEventItem, DeliveryItem, WebhookItem, format_time
+from chalicelib.store.models import AuditEventItem, DeliveryItem, MailItem, WebhookItem, format_time
+from chalicelib.store.outbox import queue
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
 
@@ -142,10 +143,15 @@ class WebhookStore:
         )
         return bool(Tx().put(delivery, condition=condition, label="taken").commit())
 
-    def record_attempt(self, delivery: DeliveryItem, webhook: WebhookItem | None) -> None:
-        """The attempt's outcome on the delivery, and its marks on the endpoint (if it still exists)."""
+    def record_attempt(
+        self, delivery: DeliveryItem, webhook: WebhookItem | None, notice: MailItem | None = None
+    ) -> None:
+        """The attempt's outcome on the delivery, and its marks on the endpoint (if it still exists) with the
+        owner's `notice` when the endpoint was turned off."""
         tx = Tx().put(delivery, condition=DeliveryItem.pk.exists())
         if webhook is not None:
             tx.put(webhook, condition=WebhookItem.pk.exists())
+            if notice is not None:
+                queue(tx, notice)
         if not tx.commit() and webhook is not None:  # the endpoint went meanwhile: the delivery still counts
             Tx().put(delivery, condition=DeliveryItem.pk.exists()).commit()

@@ -14,7 +14,8 @@ from chalicelib.config import load_settings
 from chalicelib.deps import Deps, build_deps, use_deps
 from chalicelib.store.table import create_table
 from scripts.moto_isolation import isolate_moto_transactions
-from tests.helpers import SETTINGS_ENV, Api, chalice_transport, moto_outbox
+from tests.helpers import SETTINGS_ENV, Api, chalice_transport
+from tests.helpers.mail import drained_moto_outbox
 
 isolate_moto_transactions()
 
@@ -56,5 +57,5 @@ def chalice_client(deps) -> Client:
 
 
 @pytest.fixture
-def api(chalice_client) -> Api:
-    return Api(chalice_transport(chalice_client), moto_outbox)
+def api(chalice_client, deps) -> Api:
+    return Api(chalice_transport(chalice_client), drained_moto_outbox(deps))

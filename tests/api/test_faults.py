@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectionClosedError
@@ -12,8 +14,9 @@ from chalicelib.schemas.members import MemberUpdateIn
 from chalicelib.services import accounts, invitations, members
 from chalicelib.services.auth import Session, signed_in
 from chalicelib.store.table import dynamodb_client
-from tests.helpers import invite, join, onboard, pending_acceptance, sign_in
+from tests.helpers import accept_new, emails_to, invite, join, onboard, pending_acceptance, sign_in
 from tests.helpers.concurrency import run_together
+from tests.helpers.mail import drain_outbox
 
 
 class _Body:
@@ -57,8 +60,8 @@ def test_ses_hard_failure_keeps_the_invitation_and_resend_works(api, deps, clock
     account_id, owner = onboard(api)
     calls = ses_answers(deps, 400, "MessageRejected", times=1)
     result = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]
-    assert result["status"] == "invited" and result["invitation"]["delivery"] == "failed"
-    assert len(calls) == 1  # a rejection is not retried
+    assert result["status"] == "invited" and result["invitation"]["delivery"] == "queued"
+    assert len(calls) == 1  # a rejection is not retried by botocore (the outbox tries again in 30 s)
     clock.advance(seconds=61)
     resent = api.post(
         f"/accounts/{account_id}/invitations/{result['invitation']['invitation_id']}/resend",
@@ -196,3 +199,77 @@ def test_an_answer_lost_twice_is_an_error_and_the_work_is_still_done_once(api, d
     assert sum(m.user_id != owner.user_id for m in deps.store.members.members_of(account_id)) == 1
     assert deps.store.accounts.get_account(account_id).member_count == 2
     assert sign_in(api, "ann@example.com")
+
+
+class Killed(BaseException):
+    """The process dying mid-request: a BaseException, which nothing in the service catches."""
+
+
+def test_a_process_killed_between_commit_and_send_still_sends_the_email_once(api, deps, clock):
+    """Finding 4: the invitation and its email commit together; the request dies before SES is asked. The
+    worker sends it once the request's hold lapses, exactly once, and `delivery` follows."""
+    account_id, owner = onboard(api)
+    real = deps.mailer
+
+    class Dying:
+        def send(self, email):
+            raise Killed
+
+    deps.mailer = Dying()
+    with pytest.raises(Killed):
+        api.post(f"/accounts/{account_id}/invitations", {"emails": ["ann@example.com"]}, token=owner.token)
+    deps.mailer = real
+    listed = api.get(f"/accounts/{account_id}/invitations", token=owner.token).body["items"]
+    assert [i["delivery"] for i in listed] == ["queued"]
+    assert emails_to("ann@example.com") == []  # held by the request that died: not due yet
+    assert drain_outbox(deps, clock() + timedelta(seconds=61)).sent == 1
+    assert len(emails_to("ann@example.com")) == 1
+    listed = api.get(f"/accounts/{account_id}/invitations", token=owner.token).body["items"]
+    assert [i["delivery"] for i in listed] == ["sent"]
+    assert drain_outbox(deps, clock() + timedelta(days=2)).attempted == 0  # a second run sends nothing
+    assert len(emails_to("ann@example.com")) == 1
+    assert accept_new(api, "ann@example.com").token
+
+
+def test_a_process_killed_after_sending_but_before_recording_sends_again(api, deps, clock, monkeypatch):
+    """At least once: SES accepted the email but the record of it was lost, so the worker sends it a second
+    time (SES has no idempotency key to stop it); the link in both emails is the same one."""
+    from chalicelib.store.outbox import OutboxStore
+
+    account_id, owner = onboard(api)
+    real_record = OutboxStore.record
+
+    def dying(self, mails):
+        raise Killed
+
+    monkeypatch.setattr(OutboxStore, "record", dying)
+    with pytest.raises(Killed):
+        api.post(f"/accounts/{account_id}/invitations", {"emails": ["ann@example.com"]}, token=owner.token)
+    monkeypatch.setattr(OutboxStore, "record", real_record)
+    assert len(emails_to("ann@example.com")) == 1
+    assert drain_outbox(deps, clock() + timedelta(seconds=61)).sent == 1
+    first, second = emails_to("ann@example.com")
+    assert first.link_token == second.link_token  # derived from the one nonce: either opens the invitation
+    assert drain_outbox(deps, clock() + timedelta(days=2)).attempted == 0
+
+
+def test_the_worker_dying_mid_send_leaves_the_email_due_again(api, deps, clock):
+    """A public reset is sent by the worker only; a worker that dies after taking it leaves its lease to
+    lapse, and the next run sends it."""
+    from tests.helpers.seed import seed_user
+
+    seed_user(deps, "ann@example.com")
+    real = deps.mailer
+
+    class Dying:
+        def send(self, email):
+            raise Killed
+
+    assert api.post("/auth/password-reset", {"email": "ann@example.com"}).status == 202
+    deps.mailer = Dying()
+    with pytest.raises(Killed):
+        drain_outbox(deps)
+    deps.mailer = real
+    assert drain_outbox(deps).attempted == 0  # still leased to the dead worker
+    assert drain_outbox(deps, clock() + timedelta(minutes=3)).sent == 1
+    assert len(emails_to("ann@example.com")) == 1

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from chalicelib.mail.mailer import MailDeliveryError
 from tests.helpers import PASSWORD, accept_new, emails_to, invite, join, latest_link, onboard, outbox, sign_in
+from tests.helpers.mail import drain_outbox
 
 
 def path(account_id: str, suffix: str = "") -> str:
@@ -118,7 +120,7 @@ def test_fifty_emails_in_one_request(api):
     assert len(listed) == 50
 
 
-def test_failed_send_keeps_the_invitation_and_resend_delivers(api, deps, clock):
+def test_failed_send_stays_queued_and_the_outbox_retries_it(api, deps, clock):
     account_id, owner = onboard(api)
     real = deps.mailer
 
@@ -128,14 +130,33 @@ def test_failed_send_keeps_the_invitation_and_resend_delivers(api, deps, clock):
 
     deps.mailer = Refusing()
     result = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]
-    assert result["status"] == "invited" and result["invitation"]["delivery"] == "failed"
+    assert result["status"] == "invited" and result["invitation"]["delivery"] == "queued"
     listed = api.get(path(account_id), token=owner.token).body["items"]
-    assert [i["delivery"] for i in listed] == ["failed"]
+    assert [i["delivery"] for i in listed] == ["queued"]
     deps.mailer = real
-    clock.advance(seconds=61)
-    resent = api.post(path(account_id, f"/{result['invitation']['invitation_id']}/resend"), token=owner.token)
-    assert resent.status == 200 and resent.body["delivery"] == "sent"
+    assert drain_outbox(deps).attempted == 0  # its retry is due in 30 s
+    assert drain_outbox(deps, clock() + timedelta(seconds=30)).sent == 1
+    assert [i["delivery"] for i in api.get(path(account_id), token=owner.token).body["items"]] == ["sent"]
+    assert drain_outbox(deps, clock() + timedelta(hours=1)).attempted == 0  # sent once, not again
     accept_new(api, "ann@example.com")
+
+
+def test_an_email_the_outbox_cannot_send_in_a_day_is_failed(api, deps, clock):
+    account_id, owner = onboard(api)
+
+    class Refusing:
+        def send(self, email):
+            raise MailDeliveryError("MessageRejected")
+
+    deps.mailer = Refusing()
+    invite(api, account_id, owner.token, ["ann@example.com"])
+    later = clock()
+    for _ in range(12):
+        later += timedelta(hours=6)
+        drain_outbox(deps, later)
+    [listed] = api.get(path(account_id), token=owner.token).body["items"]
+    assert listed["delivery"] == "failed"
+    assert drain_outbox(deps, later + timedelta(days=1)).attempted == 0  # given up: never again
 
 
 def test_resend_gives_a_new_link_and_expiry_once_a_minute(api, clock):

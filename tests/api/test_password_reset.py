@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from chalicelib.security.links import hash_link_token
-from tests.helpers import PASSWORD, emails_to, link_token, outbox
+from tests.helpers import PASSWORD, DynamoCalls, emails_to, link_token, outbox
+from tests.helpers.concurrency import run_together
+from tests.helpers.mail import drain_outbox
 from tests.helpers.seed import seed_user
 
 NEW = "another long password"
@@ -93,16 +95,39 @@ def test_public_reset_emails_are_limited_per_address_without_telling(api, deps, 
     assert api.post("/auth/password-reset/confirm", {"token": token, "new_password": NEW}).status == 204
 
 
-def test_two_requests_cannot_spend_the_same_slot(deps):
-    from chalicelib.domain.lockout import FailureWindow
-    from chalicelib.services.password_reset import _reset_link
+def test_racing_requests_cannot_spend_the_same_slot(api, deps):
+    """The count is a conditional ADD in the transaction that queues the email: 8 requests at once for one
+    address queue 3 emails, never more."""
+    from chalicelib.services.password_reset import request_reset as request
 
-    user_id = seed_user(deps, "ann@example.com")
-    login = deps.store.users.login_state("ann@example.com")[0]
-    first, _ = _reset_link(deps, user_id, "ann@example.com")
-    second, second_raw = _reset_link(deps, user_id, "ann@example.com")
-    slot = FailureWindow(1, deps.now())
-    assert deps.store.users.save_counted_reset_link(first, login, slot, None)
-    # read the same window, so it lost the race
-    assert not deps.store.users.save_counted_reset_link(second, login, slot, None)
-    assert deps.store.users.get_link(hash_link_token(second_raw)) is None
+    seed_user(deps, "ann@example.com")
+    run_together(*[lambda: request(deps, "ann@example.com") for _ in range(8)])
+    assert len(emails_to("ann@example.com")) == 3
+
+
+def test_known_and_unknown_emails_do_the_same_work(api, deps):
+    """Finding 2 (timing): the request path writes one transaction either way and reads nothing; whether
+    the address has a login is looked up by the outbox worker, after the answer has gone."""
+    seed_user(deps, "ann@example.com")
+    seen = {}
+    for email in ("ann@example.com", "nobody@example.com"):
+        with DynamoCalls() as calls:
+            assert request_reset(api, email).status == 202
+        seen[email] = (calls.operations, calls.items)
+    assert seen["ann@example.com"] == seen["nobody@example.com"] == (["TransactWriteItems"], 0)
+    assert drain_outbox(deps).sent == 1  # only the known address is emailed
+    assert len(emails_to("ann@example.com")) == 1 and emails_to("nobody@example.com") == []
+
+
+def test_the_outbox_holds_no_usable_link(api, deps):
+    """The outbox keeps a nonce; the link is HMAC(secret, nonce): a dump of the table opens nothing."""
+    from chalicelib.store.models import Item, LinkItem, MailItem
+
+    seed_user(deps, "ann@example.com")
+    request_reset(api)
+    token = link_token(emails_to("ann@example.com")[0])
+    dumped = json.dumps([item.to_simple_dict() for item in Item.scan()])
+    assert token not in dumped
+    [mail] = list(MailItem.scan())
+    assert mail.nonce and mail.status == "sent" and token not in json.dumps(mail.to_simple_dict())
+    assert LinkItem.get(f"LINK#{hash_link_token(token)}", "LINK").purpose == "password_reset"

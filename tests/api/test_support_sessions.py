@@ -271,8 +271,9 @@ def test_starting_and_ending_cost(api, acme):
     with DynamoCalls() as calls:
         started = start(api, account_id, dave.user_id)
     assert started.status == 201
-    # the account (operator), the member, their user and the owner, then the session with its event
-    assert calls.operations == ["GetItem", "BatchGetItem", "TransactWriteItems"]
+    # the account (operator), the member, their user and the owner, then the session with its event and the
+    # owner's email in the outbox, then the record that SES took that email
+    assert calls.operations == ["GetItem", "BatchGetItem", "TransactWriteItems", "PutItem"]
     with DynamoCalls() as calls:
         path = f"/accounts/{account_id}/support-sessions/{started.body['support_session_id']}"
         assert api.delete(path, operator=True).status == 204

@@ -4,6 +4,7 @@ here), and small helpers to reach the pages and what they emailed."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,10 +32,15 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def emailed_link(live: Any, address: str) -> str:
-    """The link of the latest email to `address`, as a person would click it."""
+def emailed_link(live: Any, address: str, after: int = 0) -> str:
+    """The link of the latest email to `address`, as a person would click it. `after`: how many emails to
+    it there were before; waits (up to 10 s) for one more, as the outbox worker sends some every 2 s."""
+    deadline = time.monotonic() + 10
     messages = live.emails_to(address)
-    assert messages, f"no email to {address}"
+    while len(messages) <= after and time.monotonic() < deadline:
+        time.sleep(0.5)
+        messages = live.emails_to(address)
+    assert len(messages) > after, f"no new email to {address}"
     match = LINK.search(messages[-1].body)
     assert match, messages[-1].body
     return match.group(1).replace("&amp;", "&")

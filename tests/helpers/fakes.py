@@ -13,8 +13,10 @@ from typing import Any
 from chalicelib.config import Settings
 from chalicelib.deps import Deps
 from chalicelib.domain.lockout import FailureWindow
+from chalicelib.domain.outbox import Window
 from chalicelib.domain.recipients import AccountPeople
 from chalicelib.security.tokens import AccessTokens
+from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation, Written
 from chalicelib.store.keys import Key
 from chalicelib.store.models import (
@@ -25,6 +27,7 @@ from chalicelib.store.models import (
     InvitationItem,
     Item,
     LoginItem,
+    MailItem,
     MembershipItem,
     UserItem,
 )
@@ -45,6 +48,13 @@ class Table:
     """The items, by key: what every fake repository shares, as the real ones share one table."""
 
     items: dict[Key, Item] = field(default_factory=dict)
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (who, window) -> emails counted
+
+    def counts_room(self, who: str, window: Window) -> bool:
+        return self.counts.get((who, window.name), 0) < window.limit
+
+    def count(self, who: str, window: Window) -> None:
+        self.counts[(who, window.name)] = self.counts.get((who, window.name), 0) + 1
 
     def get(self, key: Key, kind: type[Any]) -> Any:
         item = self.items.get(key)
@@ -205,9 +215,12 @@ class FakeInvitations:
         logins = {i.email: i.user_id for i in self.t.of(LoginItem) if i.email in wanted}
         return self.claims(account_id, emails), logins
 
-    def create_invitations(self, new: list[NewInvitation], now: datetime) -> Written:
+    def create_invitations(
+        self, new: list[NewInvitation], now: datetime, account_day: Window | None = None
+    ) -> Written:
         lost: set[str] = set()
-        for entry in new:
+        limited: dict[str, Window] = {}
+        for index, entry in enumerate(new):
             inv = entry.invitation
             claim = self.claims(inv.account_id, [inv.email]).get(inv.email)
             free = claim is None or (
@@ -216,6 +229,16 @@ class FakeInvitations:
             if not free:
                 lost.add(inv.email)
                 continue
+            full = next((w for w in entry.windows if not self.t.counts_room(inv.email, w)), None)
+            if full is not None:
+                limited[inv.email] = full
+                continue
+            if account_day is not None and not self.t.counts_room(inv.account_id, account_day):
+                return Written(lost, False, limited, {e.invitation.email for e in new[index:]})
+            for window in (*entry.windows, *([account_day] if account_day else [])):
+                self.t.count(inv.email if window in entry.windows else inv.account_id, window)
+            if entry.mail is not None:
+                self.t.put(entry.mail)
             if entry.replaces:
                 self.t.delete(_key(InvitationItem(inv.pk, f"INVITATION#{entry.replaces}")))
             from chalicelib.store.invitations import claim_item
@@ -224,7 +247,7 @@ class FakeInvitations:
             self.t.put(inv)
             self.t.put(entry.link)
             committed(self.t, entry.event)
-        return Written(lost)
+        return Written(lost, False, limited)
 
     def invitations_of(self, account_id: str) -> list[InvitationItem]:
         return [i for i in self.t.of(InvitationItem) if i.account_id == account_id]
@@ -232,11 +255,22 @@ class FakeInvitations:
     def get_invitation(self, account_id: str, invitation_id: str) -> InvitationItem | None:
         return next((i for i in self.invitations_of(account_id) if i.invitation_id == invitation_id), None)
 
-    def mark_undelivered(self, invitations: list[InvitationItem]) -> None:
-        for invitation in invitations:
-            stored = self.get_invitation(invitation.account_id, invitation.invitation_id)
-            if stored is not None:
-                stored.delivery = "failed"
+
+class FakeOutbox:
+    """The email outbox's records: what the request path and the worker record (no due index here: the
+    fast tier has no worker; tests/api runs it on moto)."""
+
+    def __init__(self, table: Table) -> None:
+        self.t = table
+
+    def record(self, mails: list[tuple[MailItem, str | None, str | None]]) -> None:
+        for mail, delivery, token_hash in mails:
+            self.t.put(mail)
+            stored = self.t.get(
+                keys.invitation(mail.account_id or "", mail.invitation_id or ""), InvitationItem
+            )
+            if delivery is not None and stored is not None and stored.token_hash == token_hash:
+                stored.delivery = delivery
 
 
 class FakeContacts:
@@ -322,6 +356,7 @@ class FakeStore:
         self.members = FakeMembers(self.table)
         self.invitations = FakeInvitations(self.table)
         self.contacts = FakeContacts(self.table)
+        self.outbox = FakeOutbox(self.table)
 
 
 class PlainPasswords:

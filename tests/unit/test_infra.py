@@ -56,14 +56,18 @@ def test_api_gateways_own_answers_have_the_contracts_error_shape():
         assert properties["ResponseParameters"]["gatewayresponse.header.Content-Type"] == "'application/json'"
 
 
-def test_the_webhook_worker_writes_deliveries_endpoints_and_outbox_marks_only():
-    worker = statements("DeliverWebhooksRole")
-    actions = {a for s in worker for a in s["Action"]}
-    assert "dynamodb:DeleteItem" not in actions and "ses:SendEmail" in actions  # the owner's notice
-    [writes] = [s for s in worker if "dynamodb:PutItem" in s["Action"]]
-    assert writes["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [
-        "WEBHOOK#*", "WEBHOOKS", "ACCOUNT#*", "AUDIT#*"
-    ]  # fmt: skip
+def test_the_workers_write_deliveries_endpoints_outbox_marks_and_emails_only():
+    """The webhook and email outbox workers (one Lambda on the schedule, one on the stream): deliveries and
+    endpoints, the audit outbox's marks, the email outbox's items, the reset links the worker makes for a
+    public request, and (ACCOUNT#) the invitations' `delivery`. No deletes, no counters, no logins."""
+    for role in ("DeliverWebhooksRole", "WebhooksOnCommitRole"):
+        worker = statements(role)
+        actions = {a for s in worker for a in s["Action"]}
+        assert "dynamodb:DeleteItem" not in actions and "ses:SendEmail" in actions
+        [writes] = [s for s in worker if "dynamodb:PutItem" in s["Action"]]
+        assert writes["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [
+            "WEBHOOK#*", "WEBHOOKS", "ACCOUNT#*", "AUDIT#*", "MAIL#*", "LINK#*"
+        ]  # fmt: skip
 
 
 def test_audit_events_wake_the_webhook_worker_through_the_tables_stream():
@@ -73,8 +77,11 @@ def test_audit_events_wake_the_webhook_worker_through_the_tables_stream():
     assert table["StreamSpecification"] == {"StreamViewType": "KEYS_ONLY"}  # keys only: no data leaves
     [source] = RESOURCES["WebhooksOnCommit"]["Properties"]["Events"].values()
     assert source["Properties"]["Stream"] == {"Fn::GetAtt": ["PortalTable", "StreamArn"]}
-    [pattern] = [json.loads(f["Pattern"]) for f in source["Properties"]["FilterCriteria"]["Filters"]]
-    assert pattern == {"eventName": ["INSERT"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "AUDIT#"}]}}}}
+    patterns = [json.loads(f["Pattern"]) for f in source["Properties"]["FilterCriteria"]["Filters"]]
+    assert patterns == [
+        {"eventName": ["INSERT"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": prefix}]}}}}
+        for prefix in ("AUDIT#", "MAIL#")  # audit events for the webhooks, emails for the email outbox
+    ]
     stream_reads = {
         a for s in statements("WebhooksOnCommitRole") if s["Sid"] == "Stream" for a in s["Action"]
     }

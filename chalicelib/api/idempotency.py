@@ -1,0 +1,93 @@
+"""`Idempotency-Key` on the POSTs that create things: a client that did not hear the answer (a timeout, a 5xx
+from a gateway) sends the request again with the same key and gets the first answer, not a second account.
+
+- Scoped to the caller (a user, the operator, a support session) and the request's path: nobody else's key
+  can ever replay an answer to them, whatever key they choose.
+- The same key with the same body within 24 hours: the first answer, status and body, replayed (with
+  `Idempotent-Replayed: true`). With another body: 422 `idempotency_key_reused`. While the first request
+  still runs: 409 `idempotency_in_progress` (Retry-After 1).
+- Only a success is kept: a refused request (4xx, 5xx) frees the key, so its retry runs anew.
+- Answers that carry a credential (a support session's access token, an invitation accept's) are never
+  stored: those routes do not take the header (it is ignored there). A new webhook's secret is replayed to
+  the same caller only; the endpoint's item holds the same secret anyway (it signs with it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from chalice.app import Request, Response
+
+from chalicelib.errors import AppError, validation_error
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from chalicelib.domain.caller import Caller
+
+HEADER = "Idempotency-Key"
+_SHAPE = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces: what the IETF draft's keys are
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A request's hold on its key: where the answer goes once it succeeded."""
+
+    caller: str
+    route: str
+    key_digest: str
+
+
+def key_of(request: Request) -> str | None:
+    raw = request.headers.get(HEADER.lower())
+    if not isinstance(raw, str):
+        return None
+    if not _SHAPE.match(raw):
+        raise validation_error(HEADER, "must be 1 to 255 printable ASCII characters")
+    return raw
+
+
+def _scope(caller: Caller) -> str | None:
+    if caller.support_session is not None:
+        return f"support#{caller.support_session.session_id}"
+    if caller.is_operator:
+        return "operator"
+    return f"user#{caller.user_id}" if caller.user_id else None
+
+
+def claim(deps: Deps, caller: Caller, path: str, key: str, body: str) -> Claim | Response:
+    """The request's claim on its key, or the answer to give instead (a replay, or an error raised)."""
+    scope = _scope(caller)
+    if scope is None:
+        raise AppError("unauthenticated", "An Idempotency-Key needs a signed-in caller.")
+    held = Claim(scope, path, hashlib.sha256(key.encode()).hexdigest())
+    body_digest = hashlib.sha256(body.encode()).hexdigest()
+    found = deps.store.idempotency.reserve(held.caller, held.route, held.key_digest, body_digest, deps.now())
+    if found is None:
+        return held
+    if found.body_digest != body_digest:
+        raise AppError(
+            "idempotency_key_reused", "This Idempotency-Key came with another body: use a new key."
+        )
+    if found.status_code is None or found.answer is None:
+        raise AppError(
+            "idempotency_in_progress", "The first request with this key is still running.", retry_after=1
+        )
+    headers: dict[str, str | list[str]] = {
+        "Content-Type": "application/json",
+        "Cache-Control": "no-store",
+        "Idempotent-Replayed": "true",
+    }
+    return Response(body=found.answer, status_code=int(found.status_code), headers=headers)
+
+
+def settle(deps: Deps, held: Claim, response: Response) -> None:
+    """Keeps a success's answer under the key; frees the key after any other answer."""
+    store = deps.store.idempotency
+    if 200 <= response.status_code < 300:
+        body = response.body if isinstance(response.body, str) else str(response.body or "")
+        store.answer(held.caller, held.route, held.key_digest, response.status_code, body)
+    else:
+        store.release(held.caller, held.route, held.key_digest)

@@ -1,0 +1,79 @@
+"""Rules of the email outbox: what kinds of email it holds, when a failed send is tried again and when it is
+given up, and the fixed windows that limit how many emails one address (or one account) is sent.
+
+Windows are fixed (a clock hour, a UTC day) rather than sliding, so a count is one conditional ADD on one item
+with no read first; the price is that a burst across a window's edge may reach twice the limit for a moment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+MailKind = Literal["invitation", "password_reset", "reset_request", "notice"]
+# Held by the request that committed it while it tries to send at once; the worker takes it after that.
+REQUEST_HOLD = timedelta(seconds=60)
+# Long enough for one send (SES's client gives up within ~20 s) and its record.
+LEASE = timedelta(minutes=2)
+RETRY_WAITS = (
+    timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30),
+    timedelta(hours=1), timedelta(hours=2), timedelta(hours=4), timedelta(hours=6),
+)  # fmt: skip
+GIVE_UP_AFTER = timedelta(hours=24)  # an email that could not be sent in a day is reported failed
+KEPT_AFTER = timedelta(days=7)  # a sent or given-up email stays that long (for support), then its TTL ends it
+MAX_RESET_REQUESTS = 3  # public password-reset requests per address per clock hour
+
+
+def next_attempt_at(attempts_made: int, created_at: datetime, now: datetime) -> datetime | None:
+    """When to try again after `attempts_made` failed sends, or None: give up (past GIVE_UP_AFTER)."""
+    if attempts_made < 1:
+        raise ValueError("at least one attempt was made")
+    wait = RETRY_WAITS[min(attempts_made, len(RETRY_WAITS)) - 1]
+    following = now + wait
+    return None if following > created_at + GIVE_UP_AFTER else following
+
+
+@dataclass(frozen=True)
+class Window:
+    """One fixed counting window: its name (part of the counter's key), its limit and its end."""
+
+    kind: Literal["hour", "day"]
+    name: str
+    limit: int
+    ends_at: datetime
+
+    def retry_after(self, now: datetime) -> int:
+        return max(1, int((self.ends_at - now).total_seconds()))
+
+
+def _hour(now: datetime) -> tuple[str, datetime]:
+    start = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return start.strftime("%Y-%m-%dT%H"), start + timedelta(hours=1)
+
+
+def _day(now: datetime) -> tuple[str, datetime]:
+    start = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return start.strftime("%Y-%m-%d"), start + timedelta(days=1)
+
+
+def recipient_windows(now: datetime, per_hour: int, per_day: int) -> list[Window]:
+    """The windows an email to one address counts in (invitations, resends, admin resets)."""
+    hour, hour_ends = _hour(now)
+    day, day_ends = _day(now)
+    return [
+        Window("hour", f"HOUR#{hour}", per_hour, hour_ends),
+        Window("day", f"DAY#{day}", per_day, day_ends),
+    ]
+
+
+def reset_request_window(now: datetime) -> Window:
+    """The public reset form's own window: kept apart, so strangers asking for resets cannot use up the
+    address's allowance for invitations."""
+    hour, ends = _hour(now)
+    return Window("hour", f"RESETS#{hour}", MAX_RESET_REQUESTS, ends)
+
+
+def account_day(now: datetime, per_day: int) -> Window:
+    day, ends = _day(now)
+    return Window("day", day, per_day, ends)

@@ -1,0 +1,143 @@
+"""Emails through the outbox: every email is an item committed in the transaction of the change that causes
+it (store/outbox.py), so a change never commits without its email, nor an email without its change.
+
+The request that committed an email tries it at once (`send_now`, best effort: `make run` and the tests see
+it straight away) while it holds the item for REQUEST_HOLD; whatever happens next is safe:
+- sent, and recorded: done (`delivery: "sent"`);
+- sent, and the record lost (the process died, DynamoDB failed): the worker sends it again after the hold;
+- not sent (SES refused, the process died first): the worker sends it after the hold, then retries with
+  backoff, and gives up after GIVE_UP_AFTER (`delivery: "failed"`).
+At least once, so an email may, rarely, arrive twice; SES offers no key to send it only once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.deps import Deps
+from chalicelib.domain.outbox import REQUEST_HOLD, MailKind, Window, next_attempt_at, recipient_windows
+from chalicelib.errors import AppError, rate_limited
+from chalicelib.ids import new_id
+from chalicelib.mail.mailer import OutgoingEmail, deliver_all
+from chalicelib.mail.templates import render
+from chalicelib.security.links import derived_link_token, new_nonce
+from chalicelib.store.models import MailItem
+from chalicelib.store.outbox import limit_label, new_mail, set_mail_due
+from chalicelib.store.tx import Outcome
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LinkSeed:
+    """A link's nonce (kept in the outbox), its raw token (only in the email) and its hash (the link item)."""
+
+    nonce: str
+    raw: str
+    token_hash: str
+
+
+def link_seed(deps: Deps) -> LinkSeed:
+    nonce = new_nonce()
+    raw, token_hash = derived_link_token(deps.settings.token_secret, nonce)
+    return LinkSeed(nonce, raw, token_hash)
+
+
+def link_of(deps: Deps, mail: MailItem) -> tuple[str, str]:
+    """(raw token, hash) of the link an outbox email carries, derived again from its nonce."""
+    assert mail.nonce is not None, "a link's email has its nonce"
+    return derived_link_token(deps.settings.token_secret, mail.nonce)
+
+
+def mail_for(
+    deps: Deps, kind: MailKind, to: str, *, held: bool = True, nonce: str | None = None,
+    account_id: str | None = None, invitation_id: str | None = None,
+) -> MailItem:  # fmt: skip
+    """An outbox email; `held`: the request that commits it sends it at once (the worker waits REQUEST_HOLD),
+    else it is due now, for the worker."""
+    now = deps.now()
+    return new_mail(
+        new_id("mail"), kind, to, now, now + REQUEST_HOLD if held else now, nonce=nonce,
+        account_id=account_id, invitation_id=invitation_id,
+    )  # fmt: skip
+
+
+def notice(deps: Deps, template: str, to: str, values: dict[str, str], *, held: bool = True) -> MailItem:
+    """A notice (no link in it): its template and values are kept as they are, to render when sent."""
+    mail = mail_for(deps, "notice", to, held=held)
+    mail.template, mail.values = template, json.dumps(values, separators=(",", ":"))
+    return mail
+
+
+def render_notice(mail: MailItem) -> OutgoingEmail:
+    assert mail.template is not None and mail.values is not None, "a notice has its template and values"
+    return render(mail.template, to=mail.to, values=json.loads(mail.values))
+
+
+def email_windows(deps: Deps) -> tuple[Window, ...]:
+    """Where an email to an address counts: invitations, resends and admin resets (domain/outbox.py)."""
+    s = deps.settings
+    return tuple(recipient_windows(deps.now(), s.recipient_emails_per_hour, s.recipient_emails_per_day))
+
+
+def full_window(outcome: Outcome, email: str, windows: Sequence[Window]) -> Window | None:
+    return next((w for w in windows if limit_label(w, email) in outcome.failed), None)
+
+
+def too_many_emails(deps: Deps, window: Window) -> AppError:
+    per = "hour" if window.kind == "hour" else "day"
+    message = f"This address has been sent its emails for this {per}."
+    return rate_limited(window.retry_after(deps.now()), message)
+
+
+@dataclass(frozen=True)
+class Ready:
+    """An email committed to the outbox, rendered for the request's attempt (with its link: never stored).
+    `token_hash`: an invitation's link hash, which its `delivery` record checks it still holds."""
+
+    mail: MailItem
+    email: OutgoingEmail
+    token_hash: str | None = None
+
+
+def send_now(deps: Deps, ready: Sequence[Ready]) -> list[bool]:
+    """The request's attempt at its committed emails (concurrently), recorded in as few writes as it can.
+    Never raises: whatever fails here, the outbox still holds the email for the worker."""
+    if not ready:
+        return []
+    try:
+        delivered = deliver_all(deps.mailer, [r.email for r in ready])
+    except Exception:
+        log.exception("emails not attempted; the outbox worker sends them")
+        return [False] * len(ready)
+    now = deps.now()
+    records: list[tuple[MailItem, str | None, str | None]] = []
+    for r, ok in zip(ready, delivered, strict=True):
+        records.append((r.mail, after_attempt(r.mail, ok, now, "SES did not accept it"), r.token_hash))
+    try:
+        deps.store.outbox.record(records)
+    except Exception:
+        log.exception("emails sent but not recorded; the outbox worker may send them again")
+    return delivered
+
+
+def after_attempt(mail: MailItem, ok: bool, now: datetime, error: str) -> str | None:
+    """The email after one attempt (sent, due again, or given up), and the `delivery` that its invitation
+    now has (None: unchanged, still queued)."""
+    mail.attempts = int(mail.attempts) + 1
+    if ok:
+        mail.status, mail.last_error = "sent", None
+        set_mail_due(mail, None)
+        return "sent"
+    mail.last_error = error
+    following = next_attempt_at(int(mail.attempts), mail.created_at, now)
+    if following is None:
+        mail.status = "failed"
+        set_mail_due(mail, None)
+        return "failed"
+    set_mail_due(mail, following)
+    return None

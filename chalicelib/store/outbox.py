@@ -1,0 +1,132 @@
+"""Access patterns of the email outbox and of the counts that limit emails.
+
+An email is a MailItem committed in the transaction of the change that causes it (`queue`), listed in gsi2
+(MAILDUE#<shard>) while it waits. Whoever sends it takes it first (the request that committed it holds it for
+a minute; the worker leases it), then records what happened: sent, tried again later, or given up. For an
+invitation, its `delivery` moves in the same transaction as the email's record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from chalicelib.domain.outbox import KEPT_AFTER, MailKind, Window
+from chalicelib.store import keys
+from chalicelib.store.models import CounterItem, InvitationItem, MailItem, format_time
+from chalicelib.store.table import get_items
+from chalicelib.store.tx import MAX_ITEMS, Tx
+
+SUPERSEDED = "superseded"  # the invitation changed (resent, revoked, accepted) after this email was made
+
+
+def new_mail(
+    mail_id: str, kind: MailKind, to: str, now: datetime, held_until: datetime, *, nonce: str | None = None,
+    account_id: str | None = None, invitation_id: str | None = None, template: str | None = None,
+    values: str | None = None,
+) -> MailItem:  # fmt: skip
+    mail = MailItem(
+        *keys.mail(mail_id), mail_id=mail_id, kind=kind, to=to, nonce=nonce, account_id=account_id,
+        invitation_id=invitation_id, template=template, values=values, status="pending", attempts=0,
+        created_at=now,
+    )  # fmt: skip
+    set_mail_due(mail, held_until)
+    return mail
+
+
+def set_mail_due(mail: MailItem, when: datetime | None) -> None:
+    """Waiting until `when` (listed in the due index), or done (None: out of the index, kept a week)."""
+    mail.next_attempt_at = when
+    if when is None:
+        mail.gsi2pk = mail.gsi2sk = None
+        mail.ttl = mail.created_at + KEPT_AFTER + timedelta(days=1)
+    else:
+        mail.gsi2pk, mail.gsi2sk = keys.mail_due_gsi2(mail.mail_id, format_time(when))
+
+
+def limit_label(window: Window, email: str) -> str:
+    return f"limit:{window.kind}:{email}"
+
+
+ACCOUNT_LIMIT = "limit:account"
+
+
+def _count(tx: Tx, key: keys.Key, window: Window, by: int, label: str) -> None:
+    """One more in the window, unless that passes its limit (the condition fails with `label`)."""
+    room = CounterItem.total <= window.limit - by  # more than the limit at once never fits, even at zero
+    if by <= window.limit:
+        room = CounterItem.total.does_not_exist() | room
+    actions = [CounterItem.total.add(by), CounterItem.ttl.set(window.ends_at + timedelta(days=1))]
+    tx.update(CounterItem(*key), actions, condition=room, label=label)
+
+
+def count_email_to(tx: Tx, email: str, windows: Sequence[Window]) -> None:
+    for window in windows:
+        _count(tx, keys.recipient_count(email, window.name), window, 1, limit_label(window, email))
+
+
+def count_account_invitations(tx: Tx, account_id: str, window: Window, how_many: int) -> None:
+    if how_many:
+        _count(tx, keys.account_invitation_count(account_id, window.name), window, how_many, ACCOUNT_LIMIT)
+
+
+def queue(tx: Tx, mail: MailItem) -> Tx:
+    return tx.put(mail, condition=MailItem.pk.does_not_exist())
+
+
+class OutboxStore:
+    def queue(self, mail: MailItem, windows: Sequence[Window] = ()) -> bool:
+        """An email on its own (a notice, a public reset request), counted in `windows`; False when a
+        window is full (nothing is queued)."""
+        tx = queue(Tx(), mail)
+        count_email_to(tx, mail.to, windows)
+        return tx.commit().committed
+
+    def due(self, now: datetime, limit: int = 50) -> list[MailItem]:
+        """Pending emails whose next attempt is due, oldest due first (the index gives keys, one
+        BatchGetItem the items)."""
+        wanted: list[keys.Key] = []
+        for partition in keys.mail_due_partitions():
+            marked = MailItem.by_expiry.query(
+                partition, MailItem.gsi2sk <= keys.expiry_upper_bound(format_time(now)), limit=limit
+            )
+            wanted.extend((item.pk, item.sk) for item in marked)
+        found = get_items(wanted)
+        due = [item for item in found.values() if isinstance(item, MailItem) and item.status == "pending"]
+        return sorted(due, key=lambda item: (item.next_attempt_at or now, item.mail_id))[:limit]
+
+    def lease(self, mail: MailItem, until: datetime) -> bool:
+        """Take the email for one attempt: its due time moves to `until` if nobody moved it first, so two
+        workers never send it at once, and one that dies mid-attempt leaves it due again then."""
+        seen = mail.next_attempt_at
+        set_mail_due(mail, until)
+        condition = (MailItem.status == "pending") & (MailItem.next_attempt_at == seen)
+        return Tx().put(mail, condition=condition, label="taken").commit().committed
+
+    def record(self, mails: Sequence[tuple[MailItem, str | None, str | None]]) -> None:
+        """Each email as it now stands (sent, due again, failed, dropped), with its invitation's `delivery`
+        when it has one: (mail, delivery or None, the link hash the invitation must still hold). Many in
+        one transaction; if one invitation changed meanwhile, each is recorded alone, and an email whose
+        invitation moved on is recorded without touching it."""
+        per_tx = MAX_ITEMS // 2
+        for start in range(0, len(mails), per_tx):
+            chunk = mails[start : start + per_tx]
+            tx = Tx()
+            for mail, delivery, token_hash in chunk:
+                _record(tx, mail, delivery, token_hash)
+            if tx.commit().committed:
+                continue
+            for mail, delivery, token_hash in chunk:
+                if not _record(Tx(), mail, delivery, token_hash).commit():
+                    _record(Tx(), mail, None, None).commit()
+
+
+def _record(tx: Tx, mail: MailItem, delivery: str | None, token_hash: str | None) -> Tx:
+    tx.put(mail, condition=MailItem.pk.exists())
+    if delivery is not None and mail.account_id and mail.invitation_id:
+        invitation = InvitationItem(*keys.invitation(mail.account_id, mail.invitation_id))
+        tx.update(
+            invitation, [InvitationItem.delivery.set(delivery)],
+            condition=InvitationItem.token_hash == token_hash, label=SUPERSEDED,
+        )  # fmt: skip
+    return tx

@@ -1,0 +1,132 @@
+"""Finding 4 (retries): an optional Idempotency-Key on the POSTs that create things. The same key, caller,
+path and body within 24 hours answer the first success again (nothing created twice); another body is 422;
+the key is the caller's own, so nobody else's answer leaks."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.store.models import AccountItem, ContactItem, IdempotencyItem
+from tests.helpers import emails_to, join, onboard
+
+KEY = {"Idempotency-Key": "create-acme-0001"}
+
+
+def accounts_named(name: str) -> int:
+    return sum(1 for item in AccountItem.scan() if item.name == name)
+
+
+def test_a_retried_account_creation_answers_the_first_account(api):
+    body = {"name": "Acme Hosting", "owner_email": "owner@acme.com"}
+    first = api.post("/accounts", body, operator=True, headers=KEY)
+    again = api.post("/accounts", body, operator=True, headers=KEY)
+    assert first.status == again.status == 201
+    assert again.body == first.body and again.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in first.headers
+    assert accounts_named("Acme Hosting") == 1
+    assert len(emails_to("owner@acme.com")) == 1  # one invitation, one email
+    fresh = api.post("/accounts", body, operator=True, headers={"Idempotency-Key": "another"})
+    assert fresh.status == 201 and accounts_named("Acme Hosting") == 2  # a new key is a new request
+
+
+def test_the_same_key_with_another_body_is_422(api):
+    api.post("/accounts", {"name": "Acme", "owner_email": "a@acme.com"}, operator=True, headers=KEY)
+    reply = api.post("/accounts", {"name": "Other", "owner_email": "a@acme.com"}, operator=True, headers=KEY)
+    assert (reply.status, reply.code) == (422, "idempotency_key_reused")
+    assert accounts_named("Other") == 0
+
+
+def test_keys_are_the_callers_own(api):
+    """Two owners using the same key on their own accounts each get their own contact; an owner reusing a
+    key on another path (another account) is a new request."""
+    first_id, first = onboard(api)
+    second_id, second = onboard(api, "Other Co", "other@example.com")
+    body = {"email": "c@x.com"}
+    mine = api.post(f"/accounts/{first_id}/contacts", body, token=first.token, headers=KEY)
+    theirs = api.post(f"/accounts/{second_id}/contacts", body, token=second.token, headers=KEY)
+    assert mine.status == theirs.status == 201
+    assert mine.body["contact_id"] != theirs.body["contact_id"]
+    assert sum(1 for _ in ContactItem.scan()) == 2
+
+
+def test_a_refused_request_keeps_nothing(api):
+    account_id, owner = onboard(api)
+    path = f"/accounts/{account_id}/groups"
+    assert (
+        api.post(path, {"name": "Red", "permissions": ["nope"]}, token=owner.token, headers=KEY).status == 400
+    )
+    made = api.post(path, {"name": "Red", "permissions": ["tickets"]}, token=owner.token, headers=KEY)
+    assert made.status == 201  # the refused body was not kept against the key
+    api.post(path, {"name": "Blue", "permissions": []}, token=owner.token)
+    taken = api.post(
+        path, {"name": "Blue", "permissions": []}, token=owner.token, headers={"Idempotency-Key": "k2"}
+    )
+    assert taken.status == 409
+    assert len(list(IdempotencyItem.scan(IdempotencyItem.sk.contains("groups")))) == 1  # the success only
+
+
+def test_a_retried_bulk_invite_sends_each_email_once(api):
+    account_id, owner = onboard(api)
+    body = {"emails": ["ann@example.com", "bob@example.com"], "permissions": ["tickets"]}
+    path = f"/accounts/{account_id}/invitations"
+    first = api.post(path, body, token=owner.token, headers=KEY)
+    again = api.post(path, body, token=owner.token, headers=KEY)
+    assert again.body == first.body and [r["status"] for r in again.body["results"]] == ["invited"] * 2
+    assert len(emails_to("ann@example.com")) == len(emails_to("bob@example.com")) == 1
+
+
+def test_a_webhooks_secret_is_replayed_to_its_caller_only(api):
+    account_id, owner = onboard(api)
+    path = f"/accounts/{account_id}/webhooks"
+    body = {"url": "https://93.184.216.34/hooks", "event_types": ["*"]}  # public: no DNS to judge it
+    first = api.post(path, body, token=owner.token, headers=KEY)
+    again = api.post(path, body, token=owner.token, headers=KEY)
+    assert first.status == 201 and again.body["secret"] == first.body["secret"]
+    admin = join(api, account_id, owner.token, "admin@acme.com", role="admin", permissions=[])
+    # another caller with the same key: their own request (refused here: webhooks are the owner's)
+    assert api.post(path, body, token=admin.token, headers=KEY).status == 403
+
+
+@pytest.mark.parametrize("key", ["", "has space", "x" * 256, "é"])
+def test_a_malformed_key_is_400(api, key):
+    reply = api.post("/accounts", {"name": "Acme", "owner_email": "a@acme.com"}, operator=True,
+                     headers={"Idempotency-Key": key})  # fmt: skip
+    assert (reply.status, reply.code) == (400, "validation_error")
+    assert reply.body["error"]["details"][0]["field"] == "Idempotency-Key"
+    assert accounts_named("Acme") == 0
+
+
+def test_routes_whose_answer_is_a_credential_ignore_the_key(api, deps):
+    """A support session's answer is an access token: it is never stored, so a second request starts a
+    second session rather than replaying a token from the table."""
+    account_id, owner = onboard(api)
+    member = join(api, account_id, owner.token, "ann@example.com")
+    body = {"user_id": member.user_id, "reason": "Checking a billing question"}
+    path = f"/accounts/{account_id}/support-sessions"
+    first = api.post(path, body, operator=True, headers=KEY)
+    second = api.post(path, body, operator=True, headers=KEY)
+    assert first.status == second.status == 201
+    assert first.body["support_session_id"] != second.body["support_session_id"]
+    assert list(IdempotencyItem.scan()) == []
+
+
+def test_the_document_declares_the_header_on_the_creating_posts_only(api):
+    paths = api.get("/openapi.json").body["paths"]
+    taking = sorted(
+        f"{method.upper()} {path}"
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if any(p["name"] == "Idempotency-Key" for p in operation.get("parameters", []))
+    )
+    assert taking == [
+        "POST /accounts",
+        "POST /accounts/{account_id}/contacts",
+        "POST /accounts/{account_id}/groups",
+        "POST /accounts/{account_id}/invitations",
+        "POST /accounts/{account_id}/owner-invitation",
+        "POST /accounts/{account_id}/sub-accounts",
+        "POST /accounts/{account_id}/webhooks",
+        "POST /webhooks",
+    ]
+    created = paths["/accounts"]["post"]["responses"]
+    assert {"409", "422"} <= set(created)
