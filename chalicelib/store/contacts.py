@@ -17,7 +17,7 @@ from chalicelib.store.models import (
     Item,
     MembershipItem,
 )
-from chalicelib.store.table import get_item
+from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
 
 
@@ -42,6 +42,35 @@ def contact_email_item(contact: ContactItem) -> ContactEmailItem:
 
 
 class ContactStore:
+    def contacts_page(
+        self, account_id: str, *, limit: int, after: str | None
+    ) -> tuple[list[ContactItem], str | None]:
+        """One page of contacts by email: the email items in order (limit + 1, strongly consistent), then
+        the contacts by key. Answers the page and the last email item's sort key when more follow."""
+        pk, prefix = keys.contact_emails_of(account_id)
+        # after the cursor and within the prefix ("$" follows "#"): BETWEEN includes the cursor's row
+        condition = (
+            ContactEmailItem.sk.between(after, prefix[:-1] + "$")
+            if after
+            else ContactEmailItem.sk.startswith(prefix)
+        )
+        wanted = limit + (2 if after else 1)
+        found = [
+            e
+            for e in ContactEmailItem.query(
+                pk, condition, consistent_read=True, limit=wanted, page_size=wanted
+            )
+            if e.sk != after
+        ]
+        chosen = found[:limit]
+        items = get_items([keys.contact(account_id, e.contact_id) for e in chosen])
+        page = [
+            c
+            for e in chosen
+            if isinstance(c := items.get(keys.contact(account_id, e.contact_id)), ContactItem)
+        ]
+        return page, chosen[-1].sk if len(found) > limit and chosen else None
+
     def contacts_of(self, account_id: str) -> list[ContactItem]:
         pk, prefix = keys.contacts_of(account_id)
         return list(ContactItem.query(pk, ContactItem.sk.startswith(prefix), consistent_read=True))

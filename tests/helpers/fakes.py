@@ -377,11 +377,13 @@ class FakeWorld:
             user_id, email, "x", {"first_name": "Seeded", "last_name": email}, self.deps.now()
         )
         account = self.deps.store.accounts.get_account(account_id)
-        for item in (user, login, claim_item(account_id, email, "member", user_id, None)):
+        claim = claim_item(account_id, email, "member", user_id, None)
+        claim.member_status = None if status == "active" else status
+        for item in (user, login, claim):
             self.table.put(item)
         self.table.put(
             new_membership_item(account_id, user_id, role, list(permissions), self.deps.now(),
-                                status=status)
+                                status=status, user=user)
         )  # fmt: skip
         account.member_count = int(account.member_count) + 1
         if role == "owner":
