@@ -16,7 +16,8 @@ from chalicelib.services.groups import check_manager_reach, existing_group, mana
 from chalicelib.services.password_reset import send_reset_link
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
-from chalicelib.store.members import ORDERED, user_of
+from chalicelib.store.member_index import ORDERED
+from chalicelib.store.members import user_of
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,

@@ -10,6 +10,12 @@ from chalicelib.domain.permissions import MemberStatus, Role
 from chalicelib.store import keys
 from chalicelib.store.groups import count_changes
 from chalicelib.store.lists import IndexPage, query_all, query_index
+from chalicelib.store.member_index import (
+    ORDERED,
+    copy_user,
+    index_member,
+    parse_card,
+)
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
@@ -17,61 +23,10 @@ from chalicelib.store.models import (
     GroupItem,
     MembershipItem,
     UserItem,
-    format_time,
 )
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
 from chalicelib.store.users import list_account
-
-# The user's fields a membership keeps a copy of (so a list page is the memberships alone).
-USER_COPIES = ("email", "first_name", "last_name", "last_login_at")
-# The card's fields, in order (gsi7: what the sorts no index orders read, ~200 bytes a member).
-CARD_FIELDS = (
-    "email", "first_name", "last_name", "title", "role", "status", "group_id", "joined_at", "last_login_at"
-)  # fmt: skip
-_CARD_SEPARATOR = "\x1f"  # the ASCII unit separator: no name, title or email holds it
-# Which index orders which column: (index, its sort-key attribute).
-ORDERED = {"email": ("gsi3", "gsi3sk"), "joined_at": ("gsi4", "gsi4sk"), "last_login_at": ("gsi5", "gsi5sk")}
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    return format_time(value) if isinstance(value, datetime) else str(value)
-
-
-def member_card(membership: MembershipItem) -> str:
-    return _CARD_SEPARATOR.join(
-        _text(getattr(membership, name)).replace(_CARD_SEPARATOR, " ") for name in CARD_FIELDS
-    )
-
-
-def parse_card(card: str) -> dict[str, str]:
-    """A card's fields as text ("" for none)."""
-    return dict(zip(CARD_FIELDS, card.split(_CARD_SEPARATOR), strict=False))
-
-
-def index_member(membership: MembershipItem) -> dict[str, str | None]:
-    """Sets (and answers) the membership's list-index attributes from its current fields: call it after
-    any change to the email, names, status, role, title, group, joined_at or last_login_at."""
-    email = membership.email or ""
-    values: dict[str, str | None] = dict(
-        keys.member_index_keys(
-            membership.account_id, membership.user_id, email, _text(membership.joined_at),
-            _text(membership.last_login_at) or None, membership.status,
-        )
-    )  # fmt: skip
-    values["card"] = member_card(membership)
-    for name, value in values.items():
-        setattr(membership, name, value)
-    return values
-
-
-def copy_user(membership: MembershipItem, user: UserItem) -> None:
-    """The user's own fields onto the membership (join, rename, login)."""
-    for name in USER_COPIES:
-        setattr(membership, name, getattr(user, name))
-    membership.user_created_at = user.created_at
 
 
 def new_membership_item(

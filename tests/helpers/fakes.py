@@ -99,10 +99,15 @@ class FakeUsers:
         self.failures[email] = FailureWindow(window.count + 1, window.started_at)
         return True
 
-    def record_login(self, user_id: str, now: datetime, email: str | None = None) -> None:
+    def record_login(
+        self, user_id: str, now: datetime, email: str | None = None, listing: object = None,
+        current: UserItem | None = None, memberships: Iterable[MembershipItem] = (),
+    ) -> None:  # fmt: skip
         user = self.get_user(user_id)
         if user is not None:
             user.last_login_at = now
+        for membership in memberships:  # the copies, as the store's login write sets them
+            membership.last_login_at = now
         if email is not None:
             self.clear_login_failures(email)
 
