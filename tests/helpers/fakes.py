@@ -266,7 +266,10 @@ class FakeContacts:
         self.t.put(contact)
         return committed(self.t, event)
 
-    def save_contact(self, contact: ContactItem, previous_email: str, event: Item | None = None) -> Outcome:
+    def save_contact(
+        self, contact: ContactItem, previous_email: str, event: Item | None = None,
+        previous_categories: list[str] | None = None,
+    ) -> Outcome:  # fmt: skip
         if contact.email != previous_email and self._email_taken(contact):
             return failed("contact_exists")
         if self.get_contact(contact.account_id, contact.contact_id) is None:
@@ -279,6 +282,11 @@ class FakeContacts:
             return failed("conflict")
         self.t.delete(_key(contact))
         return committed(self.t, event)
+
+    def people_for(
+        self, account: AccountItem, category: str, opener: str | None, *, members: bool
+    ) -> AccountPeople | None:
+        return self.account_people(account.account_id)  # everyone: the rule in domain/recipients.py decides
 
     def account_people(self, account_id: str) -> AccountPeople | None:
         account = FakeAccounts(self.t).get_account(account_id)
