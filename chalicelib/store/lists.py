@@ -32,10 +32,11 @@ def query_index(
     condition = "#p = :p"
     extra = 1
     if above is not None and below is not None:
-        # BETWEEN includes its ends: at most one row equals each, dropped below
+        # BETWEEN includes its ends: a cursor's end is a row (dropped below); the other is a time bound
+        # ending in "$", which no sort key equals
         condition += " AND #s BETWEEN :lo AND :hi"
         values.update({":lo": {"S": above}, ":hi": {"S": below}})
-        extra = 3
+        extra = 2
     elif above is not None:
         condition += " AND #s > :lo"
         values[":lo"] = {"S": above}
