@@ -3,6 +3,7 @@ them; login and renames rewrite them, store/users.py)."""
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 
 from pynamodb.expressions.update import Action
@@ -72,3 +73,10 @@ def rewrite_actions(membership: MembershipItem, user: UserItem) -> list[Action]:
         attributes[name].remove() if value is None else attributes[name].set(value)
         for name, value in values.items()
     ]
+
+
+def card_after(membership: MembershipItem, **changes: object) -> Action:
+    """The update of the membership's card once `changes` apply (a role change outside update_member)."""
+    changed = copy.copy(membership)
+    changed.attribute_values = dict(membership.attribute_values) | changes
+    return MembershipItem.card.set(member_card(changed))

@@ -141,3 +141,29 @@ def test_recipients_tell_a_contacts_holder_nothing_about_who_is_a_member(api):
     assert api.get(path + "gone@acme.com", token=owner.token).body["cc"] == []
     assert api.get(path + "stranger@else.com", operator=True).body["cc"] == []
     assert api.get(path + "dev@acme.com", operator=True).body["cc"] == ["dev@acme.com"]
+
+
+def test_the_card_sorts_follow_role_and_status_changes_at_once(api, deps):
+    """The compact cards (sort by role, status) are rewritten with every change of what they hold:
+    an ownership transfer, a deactivation, a change of role."""
+    account_id, owner = onboard(api)
+    heir = join(api, account_id, owner.token, "heir@acme.com")
+    dev = join(api, account_id, owner.token, "dev@acme.com")
+    assert (
+        api.post(f"/accounts/{account_id}/ownership", {"user_id": heir.user_id}, token=owner.token).status
+        == 200
+    )
+    assert (
+        api.post(f"/accounts/{account_id}/members/{dev.user_id}/deactivate", token=heir.token).status == 200
+    )
+    by_role = _members(api, account_id, heir.token, "?sort=role").body["items"]
+    assert sorted((m["role"], m["user_id"]) for m in by_role) == [(m["role"], m["user_id"]) for m in by_role]
+    assert {m["email"]: m["role"] for m in by_role} == {
+        "dev@acme.com": "member",
+        "owner@acme.com": "admin",
+        "heir@acme.com": "owner",
+    }
+    by_status = _members(api, account_id, heir.token, "?sort=status&order=desc").body["items"]
+    assert by_status[0]["email"] == "dev@acme.com" and by_status[0]["status"] == "deactivated"
+    only_off = _members(api, account_id, heir.token, "?status=deactivated&sort=role").body["items"]
+    assert [m["email"] for m in only_off] == ["dev@acme.com"]
