@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.helpers import PASSWORD, DynamoCalls, join, onboard
+from tests.helpers import PASSWORD, DynamoCalls, invite, join, latest_link, onboard
 from tests.helpers.seed import seed_member
 
 SORTS = ["email", "first_name", "last_name", "title", "role", "status", "joined_at", "last_login_at"]
@@ -103,19 +103,29 @@ def test_a_cursor_shows_no_person_and_opens_only_its_own_list(api, deps, crowd):
 def test_no_list_shows_a_stale_name_or_login_time_once_the_request_returns(api, deps, clock):
     account_id, owner = onboard(api)
     dev = join(api, account_id, owner.token, "dev@acme.com")
+    other_id, other_owner = onboard(api, "Other Co", "boss@other.com")
+    invite(api, other_id, other_owner.token, ["dev@acme.com"])
+    accepted = api.post("/invitations/accept", {"token": latest_link("dev@acme.com")}, token=dev.token)
+    assert accepted.status == 201
     renamed = api.patch("/me", {"first_name": "Renata", "last_name": "Newname"}, token=dev.token)
     assert renamed.status == 200
-    for sort in ("email", "first_name", "last_name"):
-        shown = {m["email"]: m for m in _members(api, account_id, owner.token, f"?sort={sort}").body["items"]}
-        assert (shown["dev@acme.com"]["first_name"], shown["dev@acme.com"]["last_name"]) == (
-            "Renata",
-            "Newname",
-        )
+    for listed_at, token in ((account_id, owner.token), (other_id, other_owner.token)):
+        for sort in ("email", "first_name", "last_name"):
+            shown = {m["email"]: m for m in _members(api, listed_at, token, f"?sort={sort}").body["items"]}
+            assert (shown["dev@acme.com"]["first_name"], shown["dev@acme.com"]["last_name"]) == (
+                "Renata",
+                "Newname",
+            )
+        by_name = _members(api, listed_at, token, "?sort=first_name").body["items"]
+        assert [m["first_name"] for m in by_name] == sorted(m["first_name"] for m in by_name)
     clock.advance(seconds=30)
     assert api.post("/auth/login", {"email": "dev@acme.com", "password": PASSWORD}).status == 200
-    for sort in ("email", "last_login_at", "title"):
-        shown = {m["email"]: m for m in _members(api, account_id, owner.token, f"?sort={sort}").body["items"]}
-        assert shown["dev@acme.com"]["last_login_at"] == clock().strftime("%Y-%m-%dT%H:%M:%SZ")
+    for listed_at, token in ((account_id, owner.token), (other_id, other_owner.token)):
+        for sort in ("email", "last_login_at", "title"):
+            shown = {m["email"]: m for m in _members(api, listed_at, token, f"?sort={sort}").body["items"]}
+            assert shown["dev@acme.com"]["last_login_at"] == clock().strftime("%Y-%m-%dT%H:%M:%SZ")
+        latest = _members(api, listed_at, token, "?sort=last_login_at&order=desc&limit=1").body["items"]
+        assert latest[0]["email"] == "dev@acme.com"
 
 
 def test_recipients_tell_a_contacts_holder_nothing_about_who_is_a_member(api):
