@@ -18,8 +18,7 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     contact email    ACCOUNT#<account_id>   CONTACTEMAIL#<email>    (also the contacts list, by email)
     contact category ACCOUNT#<account_id>   NOTIFY#<category>#<email>  (the recipients of a category)
     sub-account      ACCOUNT#<account_id>   SUBACCOUNT#<sub_account_id>
-    user group       ACCOUNT#<account_id>   MEMBERGROUP#<group_id>  (sorts right after MEMBER#: one Query of
-                                                                      "MEMBER" reads members and groups)
+    user group       ACCOUNT#<account_id>   MEMBERGROUP#<group_id>
     group name       ACCOUNT#<account_id>   GROUPNAME#<casefolded name>  (one group per name per account)
     support session  ACCOUNT#<account_id>   SUPPORTSESSION#<id>     (read with every request its token makes)
     user             USER#<user_id>         PROFILE                 gsi1: USER#<user_id>  PROFILE
@@ -57,7 +56,6 @@ INVITATION_PREFIX = "INVITATION#"
 CONTACT_PREFIX = "CONTACT#"
 SUB_ACCOUNT_PREFIX = "SUBACCOUNT#"
 GROUP_PREFIX = "MEMBERGROUP#"
-MEMBERS_AND_GROUPS_PREFIX = "MEMBER"  # both MEMBER#... and MEMBERGROUP#... begin with it
 
 
 CONTACT_EMAIL_PREFIX = "CONTACTEMAIL#"
@@ -223,10 +221,6 @@ def group(account_id: str, group_id: str) -> Key:
 
 def groups_of(account_id: str) -> Key:
     return _account_pk(account_id), GROUP_PREFIX
-
-
-def members_and_groups_of(account_id: str) -> Key:
-    return _account_pk(account_id), MEMBERS_AND_GROUPS_PREFIX
 
 
 def group_name(account_id: str, casefolded_name: str) -> Key:

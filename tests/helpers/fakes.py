@@ -320,9 +320,6 @@ class FakeGroups:
     def get_group(self, account_id: str, group_id: str) -> GroupItem | None:
         return next((g for g in self.groups_of(account_id) if g.group_id == group_id), None)
 
-    def members_and_groups(self, account_id: str) -> tuple[list[MembershipItem], dict[str, GroupItem]]:
-        return FakeMembers(self.t).members_of(account_id), {g.group_id: g for g in self.groups_of(account_id)}
-
 
 class FakeStore:
     """The `Store`'s shape, on one in-memory table."""
