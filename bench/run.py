@@ -1,4 +1,4 @@
-"""`make bench`: measures portal-access against the goals of issue 7 and writes docs/benchmarks.md.
+"""`make bench`: measures portal-access against the goals of issues 7 and 18 and writes docs/benchmarks.md.
 
 Every figure is measured in this run, beside its baseline. DynamoDB runs on moto in this process, so
 absolute times are moto's; counts (round trips, items read) are what a real table would see.
@@ -6,6 +6,7 @@ absolute times are moto's; counts (round trips, items read) are what a real tabl
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import sys
@@ -26,7 +27,7 @@ import boto3  # noqa: E402
 from chalice.test import Client  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-from bench import coldstart, load, package, reset_timing  # noqa: E402
+from bench import coldstart, load, package, reset_timing, scale  # noqa: E402
 from chalicelib.config import load_settings  # noqa: E402
 from chalicelib.deps import build_deps, use_deps  # noqa: E402
 from chalicelib.jobs.purge import purge_expired  # noqa: E402
@@ -51,6 +52,8 @@ from tests.helpers import (  # noqa: E402
 )
 
 OUT = ROOT / "docs" / "benchmarks.md"
+# bench/scale.py run against the code before issue 18 (commit e45ea5f): the "before" column of its table.
+SCALE_BEFORE = ROOT / "bench" / "scale_before.json"
 # The goal: 1,000 expired invitations among 10,000 live items, then 10x both (BENCH_PURGE_EXPIRED=100 for
 # a quick run at 1/10 of that).
 PURGE_EXPIRED = int(os.environ.get("BENCH_PURGE_EXPIRED", "1000"))
@@ -454,6 +457,9 @@ def main() -> None:
             rows += repeated_read_round_trips(api, clock)
             bulk = bulk_invite(api, deps)
             resets = reset_timing.measure(api, deps)
+    sizes = tuple(int(s) for s in os.environ.get("BENCH_SCALE_SIZES", "100,1000,5000").split(","))
+    at_scale = scale.run(sizes)
+    before = json.loads(SCALE_BEFORE.read_text()) if SCALE_BEFORE.exists() else None
     small = purge_scaling(PURGE_EXPIRED, PURGE_EXPIRED * 10)
     large = purge_scaling(PURGE_EXPIRED * 10, PURGE_EXPIRED * 100)
 
@@ -503,6 +509,7 @@ def main() -> None:
         "per transaction item (see `moto_without_table_backups`), a cost AWS does not have.",
         "",
     ]
+    lines += scale.report_lines(at_scale, before)
     public = cold["ours_ms"] / cold["bare_ms"]
     signed = cold["ours_signed_ms"] / cold["bare_signed_ms"]
     per_request = cold["ours_req_ms"] / cold["bare_req_ms"]

@@ -80,4 +80,4 @@ def delete_contact(call: Call, account_id: str, contact_id: str) -> None:
 )  # fmt: skip
 def notification_recipients(call: Call, account_id: str) -> schemas.RecipientsOut:
     """Whom to email for a category (and, for support, a ticket's opener): to the owner, cc the rest."""
-    return contacts.notification_recipients(call.deps, account_id, call.query)
+    return contacts.notification_recipients(call.deps, call.caller, call.account, call.query)

@@ -23,19 +23,30 @@ class Recipients:
     cc: list[str]
 
 
-def recipients(people: AccountPeople, category: str, ticket_opened_by: str | None = None) -> Recipients:
+def recipients(
+    people: AccountPeople, category: str, ticket_opened_by: str | None = None, *, sees_members: bool = True
+) -> Recipients:
     """`to` is the owner. `cc` is the contacts opted in to the category, except for a support ticket:
     opened by the owner, it is copied to every support contact and every active member holding `tickets`
     (the seeds' "all Sub-Contacts receive a copy"); opened by anyone else, only to that opener, if they are
-    an active member or a contact. Never a deactivated member, never the owner twice, sorted."""
+    an active member or a contact. Never a deactivated member, never the owner twice, sorted.
+
+    A caller who cannot list the members (`sees_members` False: a `contacts` holder without
+    user_management, or a group manager) gets an answer that does not depend on who is a member, so it
+    cannot be used to probe membership: the contacts' side of the rule only, and a ticket opened by anyone
+    but the owner is copied to its opener whoever they are (the ticket system knows who opened it; the
+    contract: "copied only to that opener")."""
     to = [people.owner_email] if people.owner_email else []
     opted_in = {email for email, categories in people.contacts if category in categories}
     copied: Iterable[str] = opted_in
     if category == "support" and ticket_opened_by is not None:
         if ticket_opened_by == people.owner_email:
-            copied = opted_in | people.ticket_holder_emails
+            copied = opted_in | (people.ticket_holder_emails if sees_members else frozenset())
+        elif not sees_members:
+            copied = [ticket_opened_by]
         else:
             known = people.active_member_emails | {email for email, _ in people.contacts}
             copied = [ticket_opened_by] if ticket_opened_by in known else []
-    cc = sorted(set(copied) - set(to) - people.deactivated_member_emails)
+    deactivated = people.deactivated_member_emails if sees_members else frozenset()
+    cc = sorted(set(copied) - set(to) - deactivated)
     return Recipients(to=to, cc=cc)

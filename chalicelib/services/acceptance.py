@@ -101,6 +101,7 @@ def accept(
     else:
         new_user = _new_user(deps, invitation, body)
         user, version = new_user[0], 0
+    user.last_login_at = now  # accepting signs in: the membership's copy says so too
     membership = new_membership_item(
         account.account_id,
         user.user_id,
@@ -112,6 +113,7 @@ def accept(
         group_id=invitation.group_id,
         group_manager=invitation.group_manager,
         contact=contact_at_join(body, invitation, user),
+        user=user,
     )
     accepter = Caller("user", user_id=user.user_id, email=user.email, request=request)
     target = Target("invitation", invitation.invitation_id, invitation.email)
@@ -122,7 +124,6 @@ def accept(
     )
     if not outcome:
         raise _not_accepted(outcome.failed)
-    user.last_login_at = now
     issued = deps.tokens.issue(user.user_id, version, now)
     return AcceptOut(
         access_token=issued.token,

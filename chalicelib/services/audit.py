@@ -28,7 +28,7 @@ def list_events(deps: Deps, account_id: str, query: AuditQuery) -> AuditPage:
     account and the filters: it names the last event's sort key, nothing about a person."""
     wanted = AuditFilter(query.type, query.actor_user_id, query.target_id, query.since, query.until)
     scope = f"audit:{account_id}:{wanted!r}"
-    after = decode_cursor(query.cursor, scope)[0] if query.cursor else None
+    after = decode_cursor(query.cursor, scope, deps.settings.token_secret)[0] if query.cursor else None
     items, more = deps.store.audit.events(account_id, wanted, query.limit, after)
-    cursor = encode_cursor(scope, (items[-1].sk,)) if more and items else None
+    cursor = encode_cursor(scope, (items[-1].sk,), deps.settings.token_secret) if more and items else None
     return AuditPage(items=[AuditEvent.of(item) for item in items], next_cursor=cursor)

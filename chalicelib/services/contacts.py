@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
-from chalicelib.domain.paging import page
+from chalicelib.domain.paging import decode_cursor, encode_cursor
 from chalicelib.domain.recipients import CATEGORIES, recipients
 from chalicelib.errors import AppError, not_found
 from chalicelib.ids import new_id
@@ -20,9 +20,10 @@ from chalicelib.schemas.contacts import (
     RecipientsQuery,
 )
 from chalicelib.services.audit import record
+from chalicelib.services.groups import managed_group
 from chalicelib.store import keys
 from chalicelib.store.contacts import new_contact_item
-from chalicelib.store.models import ContactItem
+from chalicelib.store.models import AccountItem, ContactItem
 
 DETAIL_FIELDS = ("first_name", "last_name", "company_name", "phone")
 RECORDED_FIELDS = ("email", *DETAIL_FIELDS, "email_preferences")
@@ -48,13 +49,11 @@ def _apply_preferences(current: list[str], changes: EmailPreferencesIn) -> list[
 
 
 def list_contacts(deps: Deps, account_id: str, query: ListQuery) -> ContactPage:
-    items, cursor = page(
-        deps.store.contacts.contacts_of(account_id),
-        lambda c: (c.email, c.contact_id),
-        limit=query.limit,
-        cursor=query.cursor,
-        scope="contacts",
-    )
+    """By email, O(page): the account's email items in order, then the page's contacts by key."""
+    scope, secret = f"contacts:{account_id}", deps.settings.token_secret
+    after = decode_cursor(query.cursor, scope, secret)[0] if query.cursor else None
+    items, last = deps.store.contacts.contacts_page(account_id, limit=query.limit, after=after)
+    cursor = encode_cursor(scope, (last,), secret) if last is not None else None
     return ContactPage(items=[Contact.of(c) for c in items], next_cursor=cursor)
 
 
@@ -90,6 +89,7 @@ def update_contact(
     """Fields given replace the stored ones (null clears a detail); preferences change one by one."""
     contact = _find(deps, account_id, contact_id)
     previous_email, before = contact.email, _recorded(contact)
+    previous_categories = list(contact.email_preferences)
     given = body.model_fields_set
     if body.email is not None:
         contact.email = body.email
@@ -102,7 +102,12 @@ def update_contact(
     event = (
         record(deps, "contact.updated", caller, account_id, _target(contact), changes) if changes else None
     )
-    outcome = deps.store.contacts.save_contact(contact, previous_email, event)
+    outcome = deps.store.contacts.save_contact(
+        contact,
+        previous_email,
+        event,
+        previous_categories=previous_categories,
+    )
     if "contact_exists" in outcome.failed:
         raise contact_exists()
     if not outcome:
@@ -117,9 +122,19 @@ def delete_contact(deps: Deps, caller: Caller, account_id: str, contact_id: str)
         raise not_found("contact")
 
 
-def notification_recipients(deps: Deps, account_id: str, query: RecipientsQuery) -> RecipientsOut:
-    people = deps.store.contacts.account_people(account_id)
+def sees_members(caller: Caller) -> bool:
+    """Whether the caller may list every member (the operator, user_management not limited to a group)."""
+    return caller.manages_users() and managed_group(caller) is None
+
+
+def notification_recipients(
+    deps: Deps, caller: Caller, account: AccountItem, query: RecipientsQuery
+) -> RecipientsOut:
+    """Reads only the people the answer can hold (store.contacts.people_for); the answer does not tell a
+    caller who cannot list members who is one (domain/recipients.py)."""
+    visible = sees_members(caller)
+    people = deps.store.contacts.people_for(account, query.category, query.ticket_opened_by, members=visible)
     if people is None:
         raise not_found("account")
-    found = recipients(people, query.category, query.ticket_opened_by)
+    found = recipients(people, query.category, query.ticket_opened_by, sees_members=visible)
     return RecipientsOut(to=found.to, cc=found.cc)

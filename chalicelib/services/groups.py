@@ -76,7 +76,8 @@ def list_groups(deps: Deps, caller: Caller, account: AccountItem, query: GroupLi
         lambda g: (ordered[g.group_id], g.group_id),
         limit=query.limit,
         cursor=query.cursor,
-        scope="groups",
+        scope=f"groups:{account.account_id}:{mine}",
+        secret=deps.settings.token_secret,
     )
     return GroupPage(items=items, next_cursor=cursor)
 

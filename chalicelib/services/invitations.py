@@ -8,17 +8,16 @@ from datetime import timedelta
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
-from chalicelib.domain.groups import DEFAULT_GROUP_ID, Placement, group_of, placement_problem
+from chalicelib.domain.groups import DEFAULT_GROUP_ID, Placement, placement_problem
 from chalicelib.domain.invitations import (
     ROLE_LABELS,
     ROLE_TITLES,
     SkipReason,
     claim_reason,
     screen_emails,
-    status_of,
 )
 from chalicelib.domain.outbox import account_day
-from chalicelib.domain.paging import page
+from chalicelib.domain.paging import decode_cursor, encode_cursor
 from chalicelib.domain.permissions import Role, as_role, stored_grant
 from chalicelib.domain.profile import PROFILE_FIELDS, profile_of
 from chalicelib.domain.wording import date_in_words, modules_of, neutral, sub_accounts_of
@@ -269,22 +268,17 @@ def _placement(caller: Caller, body: InviteIn) -> str:
 def list_invitations(
     deps: Deps, caller: Caller, account: AccountItem, query: InvitationListQuery
 ) -> InvitationPage:
-    """Newest first; a group manager lists their own group's."""
+    """Latest expiry first (the most recently sent, for the usual validity); a group manager lists their
+    own group's. O(page): the expiry index's keys, then the page by key (store.invitations.listed)."""
     now = deps.now()
     wanted_group = managed_group(caller) or query.group_id
-    matching = [
-        i
-        for i in deps.store.invitations.invitations_of(account.account_id)
-        if status_of(i.expires_at, now) == query.status and wanted_group in (None, group_of(i.group_id))
-    ]
-    items, cursor = page(
-        matching,
-        lambda i: (format_time(i.created_at), i.invitation_id),
-        limit=query.limit,
-        cursor=query.cursor,
-        descending=True,
-        scope=f"invitations:{query.status}:{wanted_group}",
+    scope = f"invitations:{account.account_id}:{query.status}:{wanted_group}"
+    secret = deps.settings.token_secret
+    after = decode_cursor(query.cursor, scope, secret)[0] if query.cursor else None
+    items, last = deps.store.invitations.listed(
+        account.account_id, wanted_group, query.status == "pending", now, limit=query.limit, after=after
     )
+    cursor = encode_cursor(scope, (last,), secret) if last is not None else None
     live = live_sub_accounts(account)
     groups = _groups_of(deps, account, items)
     return InvitationPage(items=[Invitation.of(i, now, live, groups) for i in items], next_cursor=cursor)

@@ -6,7 +6,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import EventType, Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.groups import Placement, group_of, is_custom, placement_problem
-from chalicelib.domain.paging import as_sort_text, page
+from chalicelib.domain.paging import as_sort_text, decode_cursor, encode_cursor, page
 from chalicelib.domain.permissions import MemberStatus, Role, as_role, stored_grant
 from chalicelib.errors import AppError, forbidden, not_found, validation_error
 from chalicelib.schemas.members import Member, MemberListQuery, MemberPage, MemberUpdateIn
@@ -16,13 +16,14 @@ from chalicelib.services.groups import check_manager_reach, existing_group, mana
 from chalicelib.services.password_reset import send_reset_link
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
+from chalicelib.store.member_index import ORDERED
+from chalicelib.store.members import user_of
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
     GroupItem,
     MembershipItem,
     UserItem,
-    format_time,
 )
 
 
@@ -30,32 +31,61 @@ def owner_immutable() -> AppError:
     return AppError("owner_immutable", "The owner cannot be changed, deactivated or removed.")
 
 
-def _sort_value(member: Member, column: str) -> str:
-    value = getattr(member, column)
-    return format_time(value) if hasattr(value, "strftime") else as_sort_text(value)
+def _indexed(query: MemberListQuery, group: str | None) -> bool:
+    """Whether an index orders this list (O(page)); else the compact cards are sorted in memory."""
+    if group is not None:
+        return False
+    return query.sort in ORDERED if query.status is None else query.sort == "email"
 
 
 def list_members(deps: Deps, caller: Caller, account: AccountItem, query: MemberListQuery) -> MemberPage:
-    """Every member read and sorted in memory (one Query of members and groups, and one BatchGetItem per
-    100 users), so any column sorts and the keyset cursor stays stable across pages. A group manager lists
-    their own group."""
-    stored, groups = deps.store.groups.members_and_groups(account.account_id)
+    """Email, joined_at and last_login_at (and the status filter, by email) are read in index order: one
+    Query of limit + 1 keys, then the page by key. Any other column, or a group's list (a group manager
+    lists their own), sorts the account's compact cards in memory (gsi7, 1 MB per 5,000 members), then
+    reads the page by key. The page is read strongly consistent from the table either way."""
     wanted_group = managed_group(caller) or query.group_id
-    memberships = [
-        m for m in stored if query.status in (None, m.status) and wanted_group in (None, group_of(m.group_id))
-    ]
-    users = deps.store.users.users(m.user_id for m in memberships)
+    scope = f"members:{account.account_id}:{query.sort}:{query.order}:{query.status}:{wanted_group}"
+    secret, descending = deps.settings.token_secret, query.order == "desc"
+    if _indexed(query, wanted_group):
+        after = decode_cursor(query.cursor, scope, secret)[0] if query.cursor else None
+        memberships, groups, last = deps.store.members.ordered_page(
+            account.account_id, query.sort, query.status, limit=query.limit, after=after,
+            descending=descending,
+        )  # fmt: skip
+        cursor = encode_cursor(scope, (last,), secret) if last is not None else None
+    else:
+        cards = [
+            (pk, sk, card)
+            for pk, sk, card in deps.store.members.cards(account.account_id)
+            if query.status in (None, card["status"])
+            and wanted_group in (None, group_of(card["group_id"] or None))
+        ]
+        chosen, cursor = page(
+            cards,
+            lambda row: (as_sort_text(row[2][query.sort] or None), row[1]),
+            limit=query.limit, cursor=query.cursor, descending=descending, scope=scope, secret=secret,
+        )  # fmt: skip
+        memberships, groups = deps.store.members.read_page(
+            account.account_id,
+            [{"pk": pk, "sk": sk, "group_id": card["group_id"]} for pk, sk, card in chosen],
+        )
+    return MemberPage(items=_members(deps, account, memberships, groups), next_cursor=cursor)
+
+
+def _members(
+    deps: Deps, account: AccountItem, memberships: list[MembershipItem], groups: dict[str, GroupItem]
+) -> list[Member]:
+    """From the memberships' copies of their users' fields; a membership stored before it kept them has
+    its user read (one BatchGetItem, only then)."""
+    shown = {m.user_id: user_of(m) for m in memberships}
+    missing = [uid for uid, user in shown.items() if user is None]
+    read = deps.store.users.users(missing) if missing else {}
     live = live_sub_accounts(account)
-    members = [Member.of_pair(users[m.user_id], m, live, groups) for m in memberships if m.user_id in users]
-    items, cursor = page(
-        members,
-        lambda member: (_sort_value(member, query.sort), member.user_id),
-        limit=query.limit,
-        cursor=query.cursor,
-        descending=query.order == "desc",
-        scope=f"members:{query.sort}:{query.order}:{query.status}:{wanted_group}",
-    )
-    return MemberPage(items=items, next_cursor=cursor)
+    return [
+        Member.of_pair(user, m, live, groups)
+        for m in memberships
+        if (user := shown[m.user_id] or read.get(m.user_id)) is not None
+    ]
 
 
 def _find(deps: Deps, account_id: str, user_id: str) -> tuple[MembershipItem, UserItem]:

@@ -76,8 +76,8 @@ def login(deps: Deps, email: str, password: str) -> LoginOut:
         if user is None:
             raise AppError("invalid_credentials", BAD_CREDENTIALS)
     refs = _account_refs(deps, memberships, accounts)
-    deps.store.users.record_login(user_id, now, email, listing)  # and clears the failure window
-    user.last_login_at = now
+    # and clears the failure window, and sets the memberships' copies of the login time
+    deps.store.users.record_login(user_id, now, email, listing, user, memberships)
     issued = deps.tokens.issue(user_id, int(login_item.token_version), now)
     return LoginOut(
         access_token=issued.token, expires_at=issued.claims.expires_at, user=User.of(user), accounts=refs
@@ -125,7 +125,7 @@ def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:
     """No change is no write: the user authorization read is the answer."""
     if not changes:
         return User.of(user)
-    return User.of(deps.store.users.update_profile(user.user_id, changes))
+    return User.of(deps.store.users.update_profile(user.user_id, changes, user))
 
 
 def change_password(deps: Deps, user: UserItem, current_password: str, new_password: str) -> TokenOut:

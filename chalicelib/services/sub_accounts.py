@@ -45,7 +45,8 @@ def list_sub_accounts(deps: Deps, caller: Caller, account: AccountItem, query: L
         lambda s: (as_sort_text(s.name), s.sub_account_id),
         limit=query.limit,
         cursor=query.cursor,
-        scope="sub-accounts",
+        scope=f"sub-accounts:{account.account_id}:{scope}",
+        secret=deps.settings.token_secret,
     )
     return SubAccountPage(items=[SubAccount.of(s) for s in items], next_cursor=cursor)
 

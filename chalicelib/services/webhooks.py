@@ -130,9 +130,9 @@ def list_deliveries(
 ) -> DeliveryPage:
     webhook = _find(deps, account_id, webhook_id)
     scope = f"deliveries:{webhook.webhook_id}:{query.status}"
-    after = decode_cursor(query.cursor, scope)[0] if query.cursor else None
+    after = decode_cursor(query.cursor, scope, deps.settings.token_secret)[0] if query.cursor else None
     items, more = deps.store.webhooks.deliveries_of(webhook.webhook_id, query.status, query.limit, after)
-    cursor = encode_cursor(scope, (items[-1].sk,)) if more and items else None
+    cursor = encode_cursor(scope, (items[-1].sk,), deps.settings.token_secret) if more and items else None
     return DeliveryPage(items=[_delivery(item) for item in items], next_cursor=cursor)
 
 

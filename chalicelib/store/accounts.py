@@ -8,6 +8,7 @@ from datetime import datetime
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation, add_invitation
 from chalicelib.store.keys import Key
+from chalicelib.store.member_index import card_after
 from chalicelib.store.models import AccountItem, AuditEventItem, MembershipItem, SubAccountItem
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
@@ -68,12 +69,20 @@ class AccountStore:
         )
         tx.update(
             old_owner,
-            [MembershipItem.role.set("admin"), MembershipItem.permissions.set([])],
+            [
+                MembershipItem.role.set("admin"),
+                MembershipItem.permissions.set([]),
+                card_after(old_owner, role="admin"),
+            ],
             condition=MembershipItem.role == "owner",
         )
         tx.update(
             new_owner,
-            [MembershipItem.role.set("owner"), MembershipItem.permissions.set([])],
+            [
+                MembershipItem.role.set("owner"),
+                MembershipItem.permissions.set([]),
+                card_after(new_owner, role="owner"),
+            ],
             condition=(MembershipItem.status == "active") & (MembershipItem.role != "owner"),
         )
         return tx.commit()

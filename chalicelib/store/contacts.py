@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 
 from chalicelib.domain.permissions import allows, as_role
 from chalicelib.domain.recipients import AccountPeople
 from chalicelib.store import keys
+from chalicelib.store.keys import Key
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
+    ContactCategoryItem,
     ContactEmailItem,
     ContactItem,
     EmailClaimItem,
     GroupItem,
     Item,
     MembershipItem,
+    UserItem,
 )
-from chalicelib.store.table import get_item
+from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
+
+
+def _with_email(contact: ContactItem, email: str) -> ContactItem:
+    """A copy of the contact under another email (its rows as they were stored before an edit)."""
+    before = copy.copy(contact)
+    before.attribute_values = dict(contact.attribute_values) | {"email": email}
+    return before
 
 
 def new_contact_item(
@@ -41,7 +52,48 @@ def contact_email_item(contact: ContactItem) -> ContactEmailItem:
     )
 
 
+def category_items(contact: ContactItem, categories: list[str] | None = None) -> list[ContactCategoryItem]:
+    """The contact's rows in the recipients' per-category lists (`categories`: those opted in)."""
+    return [
+        ContactCategoryItem(
+            *keys.contact_category(contact.account_id, category, contact.email),
+            contact_id=contact.contact_id,
+            email=contact.email,
+        )
+        for category in (contact.email_preferences if categories is None else categories)
+    ]
+
+
 class ContactStore:
+    def contacts_page(
+        self, account_id: str, *, limit: int, after: str | None
+    ) -> tuple[list[ContactItem], str | None]:
+        """One page of contacts by email: the email items in order (limit + 1, strongly consistent), then
+        the contacts by key. Answers the page and the last email item's sort key when more follow."""
+        pk, prefix = keys.contact_emails_of(account_id)
+        # after the cursor and within the prefix ("$" follows "#"): BETWEEN includes the cursor's row
+        condition = (
+            ContactEmailItem.sk.between(after, prefix[:-1] + "$")
+            if after
+            else ContactEmailItem.sk.startswith(prefix)
+        )
+        wanted = limit + (2 if after else 1)
+        found = [
+            e
+            for e in ContactEmailItem.query(
+                pk, condition, consistent_read=True, limit=wanted, page_size=wanted
+            )
+            if e.sk != after
+        ]
+        chosen = found[:limit]
+        items = get_items([keys.contact(account_id, e.contact_id) for e in chosen])
+        page = [
+            c
+            for e in chosen
+            if isinstance(c := items.get(keys.contact(account_id, e.contact_id)), ContactItem)
+        ]
+        return page, chosen[-1].sk if len(found) > limit and chosen else None
+
     def contacts_of(self, account_id: str) -> list[ContactItem]:
         pk, prefix = keys.contacts_of(account_id)
         return list(ContactItem.query(pk, ContactItem.sk.startswith(prefix), consistent_read=True))
@@ -61,11 +113,14 @@ class ContactStore:
             )
         )
         tx.put(contact, condition=ContactItem.pk.does_not_exist())
+        for row in category_items(contact):
+            tx.put(row)
         return tx.commit()
 
     def save_contact(
-        self, contact: ContactItem, previous_email: str, event: AuditEventItem | None = None
-    ) -> Outcome:
+        self, contact: ContactItem, previous_email: str, event: AuditEventItem | None = None,
+        previous_categories: list[str] | None = None,
+    ) -> Outcome:  # fmt: skip
         """Store the edited contact; a changed email moves its uniqueness item. Fails with "contact_exists"
         if the new email is already another contact's, "gone" if the contact was deleted."""
         tx = Tx().record(event)
@@ -77,6 +132,16 @@ class ContactStore:
                 label="contact_exists",
             )
         tx.put(contact, condition=ContactItem.pk.exists(), label="gone")
+        # the category rows follow the email and the preferences (removed ones deleted, new ones put)
+        before = {
+            (r.pk, r.sk) for r in category_items(_with_email(contact, previous_email), previous_categories)
+        }
+        after = category_items(contact)
+        for pk, sk in before - {(r.pk, r.sk) for r in after}:
+            tx.delete(ContactCategoryItem(pk, sk))
+        for row in after:
+            if (row.pk, row.sk) not in before:
+                tx.put(row)
         return tx.commit()
 
     def delete_contact(self, contact: ContactItem, event: AuditEventItem | None = None) -> Outcome:
@@ -85,7 +150,51 @@ class ContactStore:
             ContactEmailItem(*keys.contact_email(contact.account_id, contact.email)),
             condition=ContactEmailItem.contact_id == contact.contact_id,
         )
+        for row in category_items(contact):
+            tx.delete(row)
         return tx.commit()
+
+    def people_for(
+        self, account: AccountItem, category: str, opener: str | None, *, members: bool
+    ) -> AccountPeople | None:
+        """Only the people a recipients answer can hold: the owner, the contacts opted in to `category`
+        (their rows, one Query), whether each of them is a deactivated member (their email claims), and for
+        a ticket its opener's claim and contact item. `account`: as authorizing read it. Reads 2 x
+        (contacts opted in) + 3 items at most; a ticket the owner opened (copied to every member holding
+        `tickets`, whose grants live on memberships and groups) reads the account's partition instead."""
+        account_id = account.account_id
+        found: dict[Key, Item] = {}
+        if opener is not None:
+            found = get_items([keys.email_claim(account_id, opener), keys.contact_email(account_id, opener)])
+        opener_claim = found.get(keys.email_claim(account_id, opener)) if opener else None
+        opener_is_owner = isinstance(opener_claim, EmailClaimItem) and (
+            opener_claim.holder == "member" and opener_claim.ref_id == account.owner_user_id
+        )
+        if category == "support" and opener_is_owner and members:
+            return self.account_people(account_id)
+        contacts: list[tuple[str, frozenset[str]]] = []
+        if category != "support" or opener is None or opener_is_owner:
+            pk, prefix = keys.contact_categories_of(account_id, category)
+            rows = ContactCategoryItem.query(
+                pk, ContactCategoryItem.sk.startswith(prefix), consistent_read=True
+            )
+            contacts = [(row.email, frozenset([category])) for row in rows]
+        if opener is not None and isinstance(
+            found.get(keys.contact_email(account_id, opener)), ContactEmailItem
+        ):
+            contacts.append((opener, frozenset()))
+        claims_wanted = [keys.email_claim(account_id, email) for email, _ in contacts] if members else []
+        owner_key = keys.user(account.owner_user_id) if account.owner_user_id else None
+        second = get_items([*claims_wanted, *([owner_key] if owner_key else [])])
+        owner = second.get(owner_key) if owner_key else None
+        claims = [c for c in [*second.values(), opener_claim] if isinstance(c, EmailClaimItem)]
+        member_claims = [c for c in claims if c.holder == "member"]
+        return AccountPeople(
+            owner_email=owner.email if isinstance(owner, UserItem) else None,
+            active_member_emails=frozenset(c.email for c in member_claims if c.member_status is None),
+            deactivated_member_emails=frozenset(c.email for c in member_claims if c.member_status),
+            contacts=tuple(contacts),
+        )
 
     def account_people(self, account_id: str) -> AccountPeople | None:
         """The owner, members by status and contacts with their categories, from one Query of the account's

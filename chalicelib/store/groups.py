@@ -10,7 +10,7 @@ from datetime import datetime
 
 from chalicelib.domain.groups import MAX_GROUPS, name_key
 from chalicelib.store import keys
-from chalicelib.store.models import AuditEventItem, GroupItem, GroupNameItem, Item, MembershipItem
+from chalicelib.store.models import AuditEventItem, GroupItem, GroupNameItem
 from chalicelib.store.table import get_item
 from chalicelib.store.tx import Outcome, Tx
 
@@ -57,20 +57,6 @@ class GroupStore:
     def groups_of(self, account_id: str) -> list[GroupItem]:
         pk, prefix = keys.groups_of(account_id)
         return list(GroupItem.query(pk, GroupItem.sk.startswith(prefix), consistent_read=True))
-
-    def members_and_groups(self, account_id: str) -> tuple[list[MembershipItem], dict[str, GroupItem]]:
-        """Every membership and every custom group of an account, from one Query (their sort keys share
-        the prefix "MEMBER")."""
-        pk, prefix = keys.members_and_groups_of(account_id)
-        memberships: list[MembershipItem] = []
-        groups: dict[str, GroupItem] = {}
-        # The base class: a subclass's query would filter on its own discriminator and drop the groups.
-        for item in Item.query(pk, Item.sk.startswith(prefix), consistent_read=True):
-            if isinstance(item, MembershipItem):
-                memberships.append(item)
-            elif isinstance(item, GroupItem):
-                groups[item.group_id] = item
-        return memberships, groups
 
     def get_group(self, account_id: str, group_id: str) -> GroupItem | None:
         return get_item(GroupItem, keys.group(account_id, group_id))

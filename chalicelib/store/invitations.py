@@ -12,12 +12,14 @@ from datetime import datetime
 
 from pynamodb.expressions.update import Action
 
+from chalicelib.domain.groups import group_of
 from chalicelib.domain.lockout import FailureWindow
 from chalicelib.domain.outbox import Window
 from chalicelib.domain.permissions import Role
 from chalicelib.store import keys
 from chalicelib.store.groups import GROUP_GONE, count_changes
 from chalicelib.store.keys import Key
+from chalicelib.store.lists import query_index
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
@@ -143,8 +145,11 @@ def link_item(token_hash: str, invitation: InvitationItem, login_user_id: str | 
 
 
 def set_expiry_keys(invitation: InvitationItem) -> None:
-    invitation.gsi2pk, invitation.gsi2sk = keys.invitation_expiry_gsi2(
-        invitation.invitation_id, format_time(invitation.expires_at)
+    """The purge's key (gsi2) and the list's (gsi3, and gsi4 for the invitation's group), by expiry."""
+    expires = format_time(invitation.expires_at)
+    invitation.gsi2pk, invitation.gsi2sk = keys.invitation_expiry_gsi2(invitation.invitation_id, expires)
+    invitation.gsi3pk, invitation.gsi3sk, invitation.gsi4pk, invitation.gsi4sk = keys.invitation_index_keys(
+        invitation.account_id, invitation.invitation_id, group_of(invitation.group_id), expires
     )
     invitation.ttl = invitation.expires_at
 
@@ -170,6 +175,25 @@ def add_invitation(tx: Tx, entry: NewInvitation, now: datetime | None = None) ->
 
 
 class InvitationStore:
+    def listed(
+        self, account_id: str, group_id: str | None, pending: bool, now: datetime, *, limit: int,
+        after: str | None,
+    ) -> tuple[list[InvitationItem], str | None]:  # fmt: skip
+        """One page of an account's (or one group's) pending or expired invitations, latest expiry first:
+        a Query of limit + 1 index keys (gsi3, gsi4 for a group), then the invitations by key, strongly
+        consistent. Answers the page and the last row's index sort key when more follow."""
+        index = "gsi4" if group_id else "gsi3"
+        bound = keys.invitation_index_bound(format_time(now))
+        upper = after if after is not None else (None if pending else bound)
+        found = query_index(
+            index, f"{index}pk", keys.invitations_index_partition(account_id, group_id), f"{index}sk",
+            limit=limit, descending=True, above=bound if pending else None, below=upper,
+        )  # fmt: skip
+        wanted = [(row["pk"], row["sk"]) for row in found.rows]
+        items = get_items(wanted)
+        page = [i for key in wanted if isinstance(i := items.get(key), InvitationItem)]
+        return page, found.rows[-1][f"{index}sk"] if found.more and found.rows else None
+
     def claims(self, account_id: str, emails: list[str]) -> dict[str, EmailClaimItem]:
         return self.claims_and_logins(account_id, emails, with_logins=False)[0]
 

@@ -5,13 +5,20 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
 
     account          ACCOUNT#<account_id>   ACCOUNT
     membership       ACCOUNT#<account_id>   MEMBER#<user_id>        gsi1: USER#<user_id>  MEMBER#<account_id>
+                         gsi3: MEMBERS#<account_id>  <email>#<user_id>          (the default sort)
+                         gsi4: MEMBERS#<account_id>  <joined_at>#<user_id>
+                         gsi5: MEMBERS#<account_id>  <last_login_at or "">#<user_id>
+                         gsi6: MEMBERS#<account_id>#<status>  <email>#<user_id>  (the status filter)
+                         gsi7: (the table's pk)  card                    (compact cards, other sorts)
     email claim      ACCOUNT#<account_id>   EMAIL#<email>           (one member or pending invite per email)
     invitation       ACCOUNT#<account_id>   INVITATION#<id>         gsi2: INVEXP#<shard>  <expires_at>#<id>
+                         gsi3: INVITES#<account_id>  <expires_at>#<id>   (pending: after now)
+                         gsi4: INVITES#<account_id>#<group>  <expires_at>#<id>  (a group's invitations)
     contact          ACCOUNT#<account_id>   CONTACT#<contact_id>
-    contact email    ACCOUNT#<account_id>   CONTACTEMAIL#<email>
+    contact email    ACCOUNT#<account_id>   CONTACTEMAIL#<email>    (also the contacts list, by email)
+    contact category ACCOUNT#<account_id>   NOTIFY#<category>#<email>  (the recipients of a category)
     sub-account      ACCOUNT#<account_id>   SUBACCOUNT#<sub_account_id>
-    user group       ACCOUNT#<account_id>   MEMBERGROUP#<group_id>  (sorts right after MEMBER#: one Query of
-                                                                      "MEMBER" reads members and groups)
+    user group       ACCOUNT#<account_id>   MEMBERGROUP#<group_id>
     group name       ACCOUNT#<account_id>   GROUPNAME#<casefolded name>  (one group per name per account)
     support session  ACCOUNT#<account_id>   SUPPORTSESSION#<id>     (read with every request its token makes)
     user             USER#<user_id>         PROFILE                 gsi1: USER#<user_id>  PROFILE
@@ -42,6 +49,7 @@ import hashlib
 import re
 
 Key = tuple[str, str]
+Key4 = tuple[str, str, str, str]
 
 # Path parameters flow into keys: anything outside this alphabet cannot name an item of ours.
 _ID_PATTERN = re.compile(r"^[a-z]{2,4}_[0-9a-f]{24}$")
@@ -54,7 +62,10 @@ INVITATION_PREFIX = "INVITATION#"
 CONTACT_PREFIX = "CONTACT#"
 SUB_ACCOUNT_PREFIX = "SUBACCOUNT#"
 GROUP_PREFIX = "MEMBERGROUP#"
-MEMBERS_AND_GROUPS_PREFIX = "MEMBER"  # both MEMBER#... and MEMBERGROUP#... begin with it
+
+
+CONTACT_EMAIL_PREFIX = "CONTACTEMAIL#"
+NOTIFY_PREFIX = "NOTIFY#"
 
 
 def is_valid_id(value: str) -> bool:
@@ -96,6 +107,72 @@ def user_collection(user_id: str) -> str:
     return _user_pk(user_id)
 
 
+def _members_index_pk(account_id: str) -> str:
+    return f"MEMBERS#{account_id}"
+
+
+def members_index_partition(account_id: str, status: str | None = None) -> str:
+    """The partition of an account's members in gsi3-5 (status None) or, with a status, in gsi6."""
+    return _members_index_pk(account_id) + (f"#{status}" if status else "")
+
+
+def member_index_sort_key(value: str, user_id: str) -> str:
+    """A list index's sort key: the column's value, then the user id (unique, so the order is total; '#'
+    sorts below every character that can follow a shorter email or time, so it orders like the pair)."""
+    return f"{value}#{user_id}"
+
+
+def member_index_keys(
+    account_id: str, user_id: str, email: str, joined_at_iso: str, last_login_iso: str | None, status: str
+) -> dict[str, str]:
+    """Every list-index key of one membership."""
+    everyone = _members_index_pk(account_id)
+    by_email = member_index_sort_key(email, user_id)
+    return {
+        "gsi3pk": everyone,
+        "gsi3sk": by_email,
+        "gsi4pk": everyone,
+        "gsi4sk": member_index_sort_key(joined_at_iso, user_id),
+        "gsi5pk": everyone,
+        "gsi5sk": member_index_sort_key(last_login_iso or "", user_id),
+        "gsi6pk": members_index_partition(account_id, status),
+        "gsi6sk": by_email,
+    }
+
+
+def invitations_index_partition(account_id: str, group_id: str | None = None) -> str:
+    """An account's invitations in gsi3, or (with the group, default included) one group's in gsi4."""
+    return f"INVITES#{account_id}" + (f"#{group_id}" if group_id else "")
+
+
+def invitation_index_keys(account_id: str, invitation_id: str, group_id: str, expires_at_iso: str) -> Key4:
+    sort_key = f"{expires_at_iso}#{invitation_id}"
+    return (
+        invitations_index_partition(account_id),
+        sort_key,
+        invitations_index_partition(account_id, group_id),
+        sort_key,
+    )
+
+
+def invitation_index_bound(now_iso: str) -> str:
+    """gsi3/gsi4 sort key between expired (<=) and pending (>) invitations at now_iso ('$' after '#')."""
+    return f"{now_iso}$"
+
+
+def contact_emails_of(account_id: str) -> Key:
+    """The contacts' email items, in email order (the contacts list)."""
+    return _account_pk(account_id), CONTACT_EMAIL_PREFIX
+
+
+def contact_category(account_id: str, category: str, email: str) -> Key:
+    return _account_pk(account_id), f"{NOTIFY_PREFIX}{category}#{email}"
+
+
+def contact_categories_of(account_id: str, category: str) -> Key:
+    return _account_pk(account_id), f"{NOTIFY_PREFIX}{category}#"
+
+
 def email_claim(account_id: str, email: str) -> Key:
     return _account_pk(account_id), f"EMAIL#{email}"
 
@@ -133,7 +210,7 @@ def contacts_of(account_id: str) -> Key:
 
 
 def contact_email(account_id: str, email: str) -> Key:
-    return _account_pk(account_id), f"CONTACTEMAIL#{email}"
+    return _account_pk(account_id), f"{CONTACT_EMAIL_PREFIX}{email}"
 
 
 def sub_account(account_id: str, sub_account_id: str) -> Key:
@@ -150,10 +227,6 @@ def group(account_id: str, group_id: str) -> Key:
 
 def groups_of(account_id: str) -> Key:
     return _account_pk(account_id), GROUP_PREFIX
-
-
-def members_and_groups_of(account_id: str) -> Key:
-    return _account_pk(account_id), MEMBERS_AND_GROUPS_PREFIX
 
 
 def group_name(account_id: str, casefolded_name: str) -> Key:

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from datetime import datetime
 
 from chalicelib.domain.permissions import MemberStatus, Role
 from chalicelib.store import keys
 from chalicelib.store.groups import count_changes
-from chalicelib.store.models import AccountItem, AuditEventItem, EmailClaimItem, MembershipItem, UserItem
+from chalicelib.store.lists import IndexPage, query_all, query_index
+from chalicelib.store.member_index import (
+    ORDERED,
+    copy_user,
+    index_member,
+    parse_card,
+)
+from chalicelib.store.models import (
+    AccountItem,
+    AuditEventItem,
+    EmailClaimItem,
+    GroupItem,
+    MembershipItem,
+    UserItem,
+)
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
 from chalicelib.store.users import list_account
@@ -18,10 +33,11 @@ def new_membership_item(
     account_id: str, user_id: str, role: Role, permissions: list[str], joined_at: datetime,
     invited_by: str | None = None, status: MemberStatus = "active", sub_accounts: list[str] | None = None,
     group_id: str | None = None, group_manager: bool | None = None,
-    contact: Mapping[str, str | None] | None = None,
+    contact: Mapping[str, str | None] | None = None, user: UserItem | None = None,
 ) -> MembershipItem:  # fmt: skip
-    """A membership with both its keys: the account's side (table) and the user's side (gsi1), and the
-    member's `contact` details at the account (domain/profile.py CONTACT_FIELDS)."""
+    """A membership with both its keys: the account's side (table) and the user's side (gsi1), the
+    member's `contact` details at the account (domain/profile.py CONTACT_FIELDS), the copies of the
+    `user`'s fields and the list-index keys."""
     gsi1pk, gsi1sk = keys.membership_gsi1(account_id, user_id)
     membership = MembershipItem(
         *keys.membership(account_id, user_id), gsi1pk=gsi1pk, gsi1sk=gsi1sk, account_id=account_id,
@@ -31,10 +47,58 @@ def new_membership_item(
     )  # fmt: skip
     for name, value in (contact or {}).items():
         setattr(membership, name, value)
+    if user is not None:
+        copy_user(membership, user)
+    index_member(membership)
     return membership
 
 
+def user_of(membership: MembershipItem) -> UserItem | None:
+    """The user as the membership's copies show them (None for a membership stored before it kept them)."""
+    if membership.email is None or membership.user_created_at is None:
+        return None
+    return UserItem(
+        *keys.user(membership.user_id), user_id=membership.user_id, email=membership.email,
+        first_name=membership.first_name, last_name=membership.last_name,
+        created_at=membership.user_created_at, last_login_at=membership.last_login_at,
+    )  # fmt: skip
+
+
 class MemberStore:
+    def ordered_page(
+        self, account_id: str, sort: str, status: str | None, *, limit: int, after: str | None,
+        descending: bool,
+    ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]:  # fmt: skip
+        """One page of members in an indexed order (`ORDERED`; with a status: by email, gsi6): a Query of
+        limit + 1 index rows, then the memberships and their custom groups by key (one BatchGetItem).
+        Answers the page, the groups and the last row's index sort key when more follow."""
+        index, attribute = ("gsi6", "gsi6sk") if status else ORDERED[sort]
+        found = query_index(
+            index, f"{index}pk", keys.members_index_partition(account_id, status),
+            attribute, limit=limit, descending=descending,
+            above=None if descending else after, below=after if descending else None,
+        )  # fmt: skip
+        memberships, groups = self.read_page(account_id, found)
+        return memberships, groups, found.rows[-1][attribute] if found.more and found.rows else None
+
+    def read_page(
+        self, account_id: str, found: IndexPage | list[dict[str, str]]
+    ) -> tuple[list[MembershipItem], dict[str, GroupItem]]:
+        """The memberships the rows name, in their order, with their custom groups (one BatchGetItem)."""
+        rows = found.rows if isinstance(found, IndexPage) else found
+        wanted = [(row["pk"], row["sk"]) for row in rows]
+        group_ids = {row.get("group_id") or parse_card(row.get("card", "")).get("group_id") for row in rows}
+        group_keys = [keys.group(account_id, group_id) for group_id in sorted(g for g in group_ids if g)]
+        items = get_items([*wanted, *group_keys])
+        memberships = [m for key in wanted if isinstance(m := items.get(key), MembershipItem)]
+        groups = {g.group_id: g for key in group_keys if isinstance(g := items.get(key), GroupItem)}
+        return memberships, groups
+
+    def cards(self, account_id: str) -> list[tuple[str, str, dict[str, str]]]:
+        """Every member of the account as (pk, sk, card fields), from the compact index (gsi7)."""
+        pk, _ = keys.account(account_id)
+        return [(row["pk"], row["sk"], parse_card(row["card"])) for row in query_all("gsi7", "pk", pk)]
+
     def members_of(self, account_id: str) -> list[MembershipItem]:
         pk, prefix = keys.members_of(account_id)
         return list(MembershipItem.query(pk, MembershipItem.sk.startswith(prefix), consistent_read=True))
@@ -60,9 +124,14 @@ class MemberStore:
         change) left that group: each fails "changed". Moving to another group moves the groups' member
         counts too ("group_gone" if the new group was deleted meanwhile)."""
         attributes = MembershipItem.get_attributes()
+        changed = copy.copy(membership)
+        changed.attribute_values = dict(membership.attribute_values)  # the copy's own, not shared
+        for name, value in changes.items():
+            setattr(changed, name, value)
+        index_values = index_member(changed) if membership.email else {}
         actions = [
             attributes[name].remove() if value is None else attributes[name].set(value)
-            for name, value in changes.items()
+            for name, value in (changes | index_values).items()
         ]
         unchanged = MembershipItem.pk.exists()
         if guard_owner:
@@ -76,6 +145,15 @@ class MemberStore:
                 else MembershipItem.group_id.does_not_exist()
             )
         tx = Tx().record(event).update(membership, actions, condition=unchanged, label="changed")
+        if "status" in changes and membership.email:
+            # the claim carries the status too: the recipients of an email screen out deactivated members
+            # by reading the claims of the emails at hand (store/contacts.py)
+            status = EmailClaimItem.member_status
+            tx.update(
+                EmailClaimItem(*keys.email_claim(membership.account_id, membership.email)),
+                [status.set(str(changes["status"])) if changes["status"] != "active" else status.remove()],
+                condition=EmailClaimItem.ref_id == membership.user_id,
+            )
         if "group_id" in changes and changes["group_id"] != membership.group_id:
             moved = [
                 (membership.group_id, "member_count", -1),

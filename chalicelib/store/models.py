@@ -20,7 +20,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
 )
 from pynamodb.constants import STRING
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -165,6 +165,64 @@ class LoginFailuresItem(Item, discriminator="login_failures"):
     window_started_at = TimeAttribute()
 
 
+class MembersByEmailIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi3 (shared with the audit log's type filter): an account's members by email, `MEMBERS#<aid>`."""
+
+    class Meta:
+        index_name = "gsi3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
+class MembersByJoinedIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi4 (shared with the audit log's actor filter): an account's members by joined_at."""
+
+    class Meta:
+        index_name = "gsi4"
+        projection = AllProjection()
+
+    gsi4pk = UnicodeAttribute(hash_key=True)
+    gsi4sk = UnicodeAttribute(range_key=True)
+
+
+class MembersByLoginIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi5 (shared with the audit log's target filter): an account's members by last_login_at."""
+
+    class Meta:
+        index_name = "gsi5"
+        projection = AllProjection()
+
+    gsi5pk = UnicodeAttribute(hash_key=True)
+    gsi5sk = UnicodeAttribute(range_key=True)
+
+
+class MembersByStatusIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi6: an account's members of one status by email, `MEMBERS#<aid>#<status>` (the status filter).
+    Keys and the group only: the page itself is read from the table."""
+
+    class Meta:
+        index_name = "gsi6"
+        projection = IncludeProjection(["group_id"])
+
+    gsi6pk = UnicodeAttribute(hash_key=True)
+    gsi6sk = UnicodeAttribute(range_key=True)
+
+
+class MemberCardIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi7: an account's members as compact cards (keys + `card`, about 200 bytes each; the table's `pk` is
+    its partition key, so only memberships, the one entity with a `card`, are in it). The sort columns no
+    index orders are sorted from these in memory: 5,000 members are one MB, two Query pages."""
+
+    class Meta:
+        index_name = "gsi7"
+        projection = KeysOnlyProjection()
+
+    pk = UnicodeAttribute(hash_key=True)
+    card = UnicodeAttribute(range_key=True)
+
+
 class MembershipItem(ContactAttributes, Item, discriminator="membership"):
     """ACCOUNT#<account_id> / MEMBER#<user_id>, gsi1 USER#<user_id> / MEMBER#<account_id>. Its contact
     details are the member's at this account, set when they join and edited on the Users screen.
@@ -183,6 +241,29 @@ class MembershipItem(ContactAttributes, Item, discriminator="membership"):
     sub_accounts = string_list(null=True)  # None: every sub-account
     group_id = UnicodeAttribute(null=True)  # None: the default group
     group_manager = BooleanAttribute(null=True)
+    # Copies of the user's own fields, so a list page is read from the memberships alone. Rewritten in the
+    # request that changes them (PATCH /me renames in every account, login sets last_login_at in its write).
+    email = UnicodeAttribute(null=True)
+    first_name = UnicodeAttribute(null=True)
+    last_name = UnicodeAttribute(null=True)
+    user_created_at = TimeAttribute(null=True)
+    last_login_at = TimeAttribute(null=True)
+    # The list indexes (store/keys.py member_index_keys, set by store/members.py index_member).
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    gsi4pk = UnicodeAttribute(null=True)
+    gsi4sk = UnicodeAttribute(null=True)
+    gsi5pk = UnicodeAttribute(null=True)
+    gsi5sk = UnicodeAttribute(null=True)
+    gsi6pk = UnicodeAttribute(null=True)
+    gsi6sk = UnicodeAttribute(null=True)
+    card = UnicodeAttribute(null=True)
+
+    by_email = MembersByEmailIndex()
+    by_joined = MembersByJoinedIndex()
+    by_login = MembersByLoginIndex()
+    by_status = MembersByStatusIndex()
+    cards = MemberCardIndex()
 
 
 class EmailClaimItem(Item, discriminator="email_claim"):
@@ -194,11 +275,37 @@ class EmailClaimItem(Item, discriminator="email_claim"):
     email = UnicodeAttribute()
     holder = UnicodeAttribute()  # "member" or "invitation"
     ref_id = UnicodeAttribute()  # user_id or invitation_id
+    # A member's: "deactivated" while they are (moved with the membership's status), so the recipients of
+    # an email screen out deactivated members by reading the claims of the emails at hand.
+    member_status = UnicodeAttribute(null=True)
     expires_at = TimeAttribute(null=True)  # invitations only: a claim past it is free to take over
 
 
+class InvitationsByExpiryIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi3 (shared): an account's invitations by expiry, `INVITES#<aid>` (pending: after now)."""
+
+    class Meta:
+        index_name = "gsi3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
+class GroupInvitationsByExpiryIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi4 (shared): one group's invitations by expiry, `INVITES#<aid>#<group>` (a group manager's list)."""
+
+    class Meta:
+        index_name = "gsi4"
+        projection = AllProjection()
+
+    gsi4pk = UnicodeAttribute(hash_key=True)
+    gsi4sk = UnicodeAttribute(range_key=True)
+
+
 class InvitationItem(ProfileAttributes, Item, discriminator="invitation"):
-    """ACCOUNT#<account_id> / INVITATION#<id>, gsi2 INVEXP#<shard> / <expires_at>#<id>."""
+    """ACCOUNT#<account_id> / INVITATION#<id>, gsi2 INVEXP#<shard> / <expires_at>#<id>, gsi3 INVITES#<aid> /
+    <expires_at>#<id>, gsi4 INVITES#<aid>#<group> / <expires_at>#<id>."""
 
     invitation_id = UnicodeAttribute()
     account_id = UnicodeAttribute()
@@ -218,6 +325,13 @@ class InvitationItem(ProfileAttributes, Item, discriminator="invitation"):
     group_id = UnicodeAttribute(null=True)  # None: the default group
     group_manager = BooleanAttribute(null=True)
     token_hash = UnicodeAttribute()  # SHA-256 of the link token; the token itself is only in the email
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    gsi4pk = UnicodeAttribute(null=True)
+    gsi4sk = UnicodeAttribute(null=True)
+
+    by_account_expiry = InvitationsByExpiryIndex()
+    by_group_expiry = GroupInvitationsByExpiryIndex()
 
 
 class LinkItem(Item, discriminator="link"):
@@ -259,6 +373,14 @@ class ContactEmailItem(Item, discriminator="contact_email"):
     """ACCOUNT#<account_id> / CONTACTEMAIL#<email>: one contact per email per account."""
 
     contact_id = UnicodeAttribute()
+
+
+class ContactCategoryItem(Item, discriminator="contact_category"):
+    """ACCOUNT#<account_id> / NOTIFY#<category>#<email>: a contact opted in to a category, written with the
+    contact, so the recipients of one category are one Query of exactly them (a sparse index by rows)."""
+
+    contact_id = UnicodeAttribute()
+    email = UnicodeAttribute()
 
 
 class SubAccountItem(Item, discriminator="sub_account"):

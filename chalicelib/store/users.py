@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
 from chalicelib.domain.outbox import Window
 from chalicelib.store import keys
 from chalicelib.store.keys import Key
+from chalicelib.store.member_index import USER_COPIES, rewrite_actions
 from chalicelib.store.models import (
     AccountItem,
     GroupItem,
@@ -99,6 +101,10 @@ def new_reset_link(token_hash: str, user_id: str, email: str, expires_at: dateti
         *keys.link(token_hash), purpose="password_reset", expires_at=expires_at, email=email, user_id=user_id,
         ttl=expires_at,
     )  # fmt: skip
+
+
+# A login's transaction holds the user, the failures and the login besides: 100 items at most in all.
+MEMBERSHIPS_PER_LOGIN_WRITE = 90
 
 
 class UserStore:
@@ -238,8 +244,9 @@ class UserStore:
         Tx().put(RevokedTokenItem(*keys.revoked_token(token_id), ttl=expires_at)).commit()
 
     def record_login(
-        self, user_id: str, now: datetime, email: str | None = None, listing: list[str] | None = None
-    ) -> None:
+        self, user_id: str, now: datetime, email: str | None = None, listing: list[str] | None = None,
+        user: UserItem | None = None, memberships: Iterable[MembershipItem] = (),
+    ) -> None:  # fmt: skip
         """The login time; with `email`, the check this login reserved is given back to that address's
         window in the same write, and with `listing` (the account ids found by querying the user's
         memberships) a login made before it listed accounts is completed. ADD, not SET: a membership added
@@ -247,7 +254,25 @@ class UserStore:
 
         Given back, not cleared: clearing the window on a right password would let a burst of wrong ones
         racing it be checked again from zero (at most MAX_FAILURES wrong passwords are checked per window);
-        giving back only its own check keeps the wrong ones counted while a right one costs nothing."""
+        giving back only its own check keeps the wrong ones counted while a right one costs nothing.
+
+        With `user` and their `memberships` (as login read them), each membership's copy of last_login_at
+        (and of the names, for one stored before it kept them) and its list keys are set in the same write,
+        so no list shows the previous login once this returns."""
+        if user is not None:
+            user.last_login_at = now
+        rewrites = [(m, rewrite_actions(m, user)) for m in memberships] if user is not None else []
+        first, rest = rewrites[:MEMBERSHIPS_PER_LOGIN_WRITE], rewrites[MEMBERSHIPS_PER_LOGIN_WRITE:]
+        if not self._login_write(user_id, now, email, listing, first):  # a membership left meanwhile
+            self._login_write(user_id, now, email, listing, [])
+            rest = first + rest
+        for membership, actions in rest:  # beyond one transaction, or after a race: one by one
+            Tx().update(membership, actions, condition=MembershipItem.pk.exists()).commit()
+
+    def _login_write(
+        self, user_id: str, now: datetime, email: str | None, listing: list[str] | None,
+        rewrites: list[tuple[MembershipItem, list[Action]]],
+    ) -> bool:  # fmt: skip
         tx = Tx().update(
             UserItem(*keys.user(user_id)), [UserItem.last_login_at.set(now)], condition=UserItem.pk.exists()
         )
@@ -258,10 +283,17 @@ class UserStore:
             if listing:  # DynamoDB has no empty sets
                 actions.append(LoginItem.account_ids.add(set(listing)))
             tx.update(LoginItem(*keys.login(email)), actions, condition=LoginItem.user_id == user_id)
-        tx.commit()
+        for membership, changes in rewrites:
+            tx.update(membership, changes, condition=MembershipItem.pk.exists(), label="membership_gone")
+        return "membership_gone" not in tx.commit().failed
 
-    def update_profile(self, user_id: str, changes: dict[str, Any]) -> UserItem:
-        """Set (or, for None, remove) profile fields; the user as written (UpdateItem returns it)."""
+    def update_profile(
+        self, user_id: str, changes: dict[str, Any], current: UserItem | None = None
+    ) -> UserItem:
+        """Set (or, for None, remove) profile fields; the user as written (UpdateItem returns it). A change
+        of the names, given the `current` user, rewrites every membership's copy in the same transaction
+        (the login lists the accounts: one GetItem and one BatchGetItem find them), so no account's list
+        shows the old name once this returns."""
         pk, sk = keys.user(user_id)
         user = UserItem(pk, sk)
         attributes = UserItem.get_attributes()
@@ -269,8 +301,31 @@ class UserStore:
             attributes[name].remove() if value is None else attributes[name].set(value)
             for name, value in changes.items()
         ]
-        Tx().update(user, actions, condition=UserItem.pk.exists()).commit()
-        return user
+        tx = Tx().update(user, actions, condition=UserItem.pk.exists())
+        if current is None or not set(changes) & set(USER_COPIES):
+            tx.commit()
+            return user
+        renamed = copy.copy(current)
+        renamed.attribute_values = dict(current.attribute_values) | changes
+        memberships = self._memberships_listed(current)
+        for membership in memberships[:MEMBERSHIPS_PER_LOGIN_WRITE]:
+            tx.update(membership, rewrite_actions(membership, renamed), condition=MembershipItem.pk.exists())
+        if not tx.commit():  # a membership left meanwhile: the user first, then the rest one by one
+            Tx().update(UserItem(pk, sk), actions, condition=UserItem.pk.exists()).commit()
+            memberships[MEMBERSHIPS_PER_LOGIN_WRITE:] = memberships
+        for membership in memberships[MEMBERSHIPS_PER_LOGIN_WRITE:]:
+            changes_of = rewrite_actions(membership, renamed)
+            Tx().update(membership, changes_of, condition=MembershipItem.pk.exists()).commit()
+        return renamed
+
+    def _memberships_listed(self, user: UserItem) -> list[MembershipItem]:
+        """The user's memberships, strongly consistent: the accounts their login lists, then by key (a
+        login from before it listed accounts: the user's index partition)."""
+        login = get_item(LoginItem, keys.login(user.email))
+        if login is None or not login.lists_accounts:
+            return self.memberships_of_user(user.user_id)
+        found = get_items(keys.membership(aid, user.user_id) for aid in sorted(login.account_ids or ()))
+        return [item for item in found.values() if isinstance(item, MembershipItem)]
 
     def change_password(self, user: UserItem, password_hash: str) -> Outcome:
         """New hash and a bumped token version, atomically, and the address's failure window cleared. Two

@@ -83,6 +83,8 @@ def test_the_operator_cli_creates_a_table_like_the_templates(aws, capsys, monkey
         "gsi3",
         "gsi4",
         "gsi5",
+        "gsi6",
+        "gsi7",
     }
     ttl = client.describe_time_to_live(TableName="portal-access-dev")["TimeToLiveDescription"]
     assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "ttl")

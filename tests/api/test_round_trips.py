@@ -144,3 +144,39 @@ def test_login_reads_the_profile_memberships_and_account_names_in_one_batch(api)
     # credentials and failures, the lockout reservation, profile + memberships + accounts, the login's write
     assert calls.operations == ["BatchGetItem", "UpdateItem", "BatchGetItem", "TransactWriteItems"]
     assert calls.read_twice == []
+
+
+def test_list_pages_read_what_they_show_at_three_hundred_members(api, deps):
+    """Issue 18, counts not times: with 300 members, 300 pending invitations and 120 contacts, a page of
+    20 of each list costs at most 3 round trips and 2 x 20 + 5 items (authorization included), and the
+    invoice recipients read at most 2 x (recipients) + 5 items; the compact-card sort reads the account's
+    cards (one small Query page), not its members."""
+    from tests.helpers.bulk import seed
+
+    account_id, token, counts = seed(deps, 299, 300, 120)
+    base = f"/accounts/{account_id}"
+    for path in (
+        f"{base}/members?limit=20",
+        f"{base}/members?sort=joined_at&order=desc&limit=20",
+        f"{base}/members?sort=last_login_at&limit=20",
+        f"{base}/members?status=deactivated&limit=20&order=desc",
+        f"{base}/invitations?limit=20",
+        f"{base}/contacts?limit=20",
+    ):
+        first = api.get(path, token=token).body
+        assert first["next_cursor"], path
+        with DynamoCalls() as calls:
+            reply = api.get(f"{path}&cursor={first['next_cursor']}", token=token)
+        # 29 deactivated members: their second page is 9
+        assert reply.status == 200 and len(reply.body["items"]) == (9 if "deactivated" in path else 20), path
+        assert len(calls.operations) <= 3 and "Scan" not in calls.operations, (path, calls.operations)
+        assert calls.items <= 2 * 20 + 5, (path, calls.items)
+    with DynamoCalls() as calls:
+        found = api.get(f"{base}/notification-recipients?category=invoice", token=token).body
+    assert len(found["cc"]) == counts["invoice"] == 24
+    assert calls.items <= 2 * (len(found["cc"]) + 1) + 5
+    with DynamoCalls() as calls:
+        reply = api.get(f"{base}/members?sort=last_name&limit=20", token=token)
+    assert len(reply.body["items"]) == 20
+    assert calls.operations == ["BatchGetItem", "Query", "BatchGetItem"]
+    assert calls.items <= 3 + counts["members"] + 20 + 5  # the cards, then the page

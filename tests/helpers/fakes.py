@@ -109,10 +109,15 @@ class FakeUsers:
         self.failures[email] = FailureWindow(window.count + 1, window.started_at)
         return True
 
-    def record_login(self, user_id: str, now: datetime, email: str | None = None) -> None:
+    def record_login(
+        self, user_id: str, now: datetime, email: str | None = None, listing: object = None,
+        current: UserItem | None = None, memberships: Iterable[MembershipItem] = (),
+    ) -> None:  # fmt: skip
         user = self.get_user(user_id)
         if user is not None:
             user.last_login_at = now
+        for membership in memberships:  # the copies, as the store's login write sets them
+            membership.last_login_at = now
         if email is not None:
             self.clear_login_failures(email)
 
@@ -295,7 +300,10 @@ class FakeContacts:
         self.t.put(contact)
         return committed(self.t, event)
 
-    def save_contact(self, contact: ContactItem, previous_email: str, event: Item | None = None) -> Outcome:
+    def save_contact(
+        self, contact: ContactItem, previous_email: str, event: Item | None = None,
+        previous_categories: list[str] | None = None,
+    ) -> Outcome:  # fmt: skip
         if contact.email != previous_email and self._email_taken(contact):
             return failed("contact_exists")
         if self.get_contact(contact.account_id, contact.contact_id) is None:
@@ -308,6 +316,11 @@ class FakeContacts:
             return failed("conflict")
         self.t.delete(_key(contact))
         return committed(self.t, event)
+
+    def people_for(
+        self, account: AccountItem, category: str, opener: str | None, *, members: bool
+    ) -> AccountPeople | None:
+        return self.account_people(account.account_id)  # everyone: the rule in domain/recipients.py decides
 
     def account_people(self, account_id: str) -> AccountPeople | None:
         account = FakeAccounts(self.t).get_account(account_id)
@@ -340,9 +353,6 @@ class FakeGroups:
 
     def get_group(self, account_id: str, group_id: str) -> GroupItem | None:
         return next((g for g in self.groups_of(account_id) if g.group_id == group_id), None)
-
-    def members_and_groups(self, account_id: str) -> tuple[list[MembershipItem], dict[str, GroupItem]]:
-        return FakeMembers(self.t).members_of(account_id), {g.group_id: g for g in self.groups_of(account_id)}
 
 
 class FakeStore:
@@ -412,11 +422,13 @@ class FakeWorld:
             user_id, email, "x", {"first_name": "Seeded", "last_name": email}, self.deps.now()
         )
         account = self.deps.store.accounts.get_account(account_id)
-        for item in (user, login, claim_item(account_id, email, "member", user_id, None)):
+        claim = claim_item(account_id, email, "member", user_id, None)
+        claim.member_status = None if status == "active" else status
+        for item in (user, login, claim):
             self.table.put(item)
         self.table.put(
             new_membership_item(account_id, user_id, role, list(permissions), self.deps.now(),
-                                status=status)
+                                status=status, user=user)
         )  # fmt: skip
         account.member_count = int(account.member_count) + 1
         if role == "owner":

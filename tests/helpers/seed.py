@@ -60,11 +60,14 @@ def seed_member(
         sub_accounts=sub_accounts,
         group_id=group_id,
         group_manager=group_manager,
+        user=user,
     )
     actions = [AccountItem.member_count.add(1)]
     if role == "owner":
         actions.append(AccountItem.owner_user_id.set(user_id))
-    tx = Tx().put(membership).put(claim_item(account_id, email, "member", user_id, None))
+    claim = claim_item(account_id, email, "member", user_id, None)
+    claim.member_status = None if status == "active" else status
+    tx = Tx().put(membership).put(claim)
     list_account(tx, email, user_id, account_id)
     count_changes(tx, account_id, [(group_id, "member_count", 1)])
     assert tx.update(AccountItem(*keys.account(account_id)), actions).commit()

@@ -161,7 +161,9 @@ def test_recipients_copy_opted_in_contacts_and_never_a_deactivated_member(world,
     contacts.create_contact(
         deps, OPERATOR, account_id, ContactIn(email="gone@acme.com", email_preferences={"invoice": True})
     )
-    found = contacts.notification_recipients(deps, account_id, RecipientsQuery(category="invoice"))
+    found = contacts.notification_recipients(
+        deps, OPERATOR, account(world, account_id), RecipientsQuery(category="invoice")
+    )
     assert (found.to, found.cc) == (["owner@acme.com"], ["billing@x.com"])
 
 

@@ -1,0 +1,82 @@
+"""A membership's list-index attributes and its copies of the user's fields (store/members.py lists with
+them; login and renames rewrite them, store/users.py)."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+
+from pynamodb.expressions.update import Action
+
+from chalicelib.store import keys
+from chalicelib.store.models import MembershipItem, UserItem, format_time
+
+# The user's fields a membership keeps a copy of (so a list page is the memberships alone).
+USER_COPIES = ("email", "first_name", "last_name", "last_login_at")
+# The card's fields, in order (gsi7: what the sorts no index orders read, ~200 bytes a member).
+CARD_FIELDS = (
+    "email", "first_name", "last_name", "title", "role", "status", "group_id", "joined_at", "last_login_at"
+)  # fmt: skip
+_CARD_SEPARATOR = "\x1f"  # the ASCII unit separator: no name, title or email holds it
+# Which index orders which column: (index, its sort-key attribute).
+ORDERED = {"email": ("gsi3", "gsi3sk"), "joined_at": ("gsi4", "gsi4sk"), "last_login_at": ("gsi5", "gsi5sk")}
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return format_time(value) if isinstance(value, datetime) else str(value)
+
+
+def member_card(membership: MembershipItem) -> str:
+    return _CARD_SEPARATOR.join(
+        _text(getattr(membership, name)).replace(_CARD_SEPARATOR, " ") for name in CARD_FIELDS
+    )
+
+
+def parse_card(card: str) -> dict[str, str]:
+    """A card's fields as text ("" for none)."""
+    return dict(zip(CARD_FIELDS, card.split(_CARD_SEPARATOR), strict=False))
+
+
+def index_member(membership: MembershipItem) -> dict[str, str | None]:
+    """Sets (and answers) the membership's list-index attributes from its current fields: call it after
+    any change to the email, names, status, role, title, group, joined_at or last_login_at."""
+    email = membership.email or ""
+    values: dict[str, str | None] = dict(
+        keys.member_index_keys(
+            membership.account_id, membership.user_id, email, _text(membership.joined_at),
+            _text(membership.last_login_at) or None, membership.status,
+        )
+    )  # fmt: skip
+    values["card"] = member_card(membership)
+    for name, value in values.items():
+        setattr(membership, name, value)
+    return values
+
+
+def copy_user(membership: MembershipItem, user: UserItem) -> None:
+    """The user's own fields onto the membership (join, rename, login)."""
+    for name in USER_COPIES:
+        setattr(membership, name, getattr(user, name))
+    membership.user_created_at = user.created_at
+
+
+def rewrite_actions(membership: MembershipItem, user: UserItem) -> list[Action]:
+    """The membership's copies of `user` and its index attributes as an update (login, rename)."""
+    copy_user(membership, user)
+    attributes = MembershipItem.get_attributes()
+    values: dict[str, object] = {name: getattr(membership, name) for name in USER_COPIES}
+    values["user_created_at"] = membership.user_created_at
+    values |= index_member(membership)
+    return [
+        attributes[name].remove() if value is None else attributes[name].set(value)
+        for name, value in values.items()
+    ]
+
+
+def card_after(membership: MembershipItem, **changes: object) -> Action:
+    """The update of the membership's card once `changes` apply (a role change outside update_member)."""
+    changed = copy.copy(membership)
+    changed.attribute_values = dict(membership.attribute_values) | changes
+    return MembershipItem.card.set(member_card(changed))

@@ -1,0 +1,179 @@
+"""Lists that cost a page: every member exactly once and in order for each sort and direction (ties
+included), the reads of a page bounded whatever the account holds, sealed cursors, no stale copies, and a
+recipients answer that tells a `contacts` holder nothing about who is a member."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from tests.helpers import PASSWORD, DynamoCalls, invite, join, latest_link, onboard
+from tests.helpers.seed import seed_member
+
+SORTS = ["email", "first_name", "last_name", "title", "role", "status", "joined_at", "last_login_at"]
+
+
+def _members(api, account_id, token, query=""):
+    return api.get(f"/accounts/{account_id}/members{query}", token=token)
+
+
+def _walk(api, account_id, token, query):
+    seen, cursor = [], None
+    while True:
+        reply = _members(api, account_id, token, query + (f"&cursor={cursor}" if cursor else ""))
+        assert reply.status == 200, reply.body
+        seen += reply.body["items"]
+        cursor = reply.body["next_cursor"]
+        if cursor is None:
+            return seen
+
+
+def _expected_order(items, sort, descending):
+    def key(member):
+        value = member[sort]
+        return ((value or "").lower() if isinstance(value, str) else "", member["user_id"])
+
+    return [m["user_id"] for m in sorted(items, key=key, reverse=descending)]
+
+
+@pytest.fixture
+def crowd(api, deps, clock):
+    """An owner and 23 seeded members: same first names (ties), joined in three waves (ties on joined_at),
+    some deactivated, some having logged in."""
+    account_id, owner = onboard(api)
+    for i in range(23):
+        if i % 8 == 0:
+            clock.advance(seconds=5)
+        seed_member(
+            deps, account_id, f"m{i:02d}@example.com", status="deactivated" if i % 5 == 0 else "active"
+        )
+    return account_id, owner
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_paging_returns_every_member_once_in_order_for_each_sort_and_direction(api, crowd, sort):
+    account_id, owner = crowd
+    for order in ("asc", "desc"):
+        walked = _walk(api, account_id, owner.token, f"?sort={sort}&order={order}&limit=4")
+        ids = [m["user_id"] for m in walked]
+        assert len(ids) == len(set(ids)) == 24
+        assert ids == _expected_order(walked, sort, order == "desc")
+
+
+def test_the_status_filter_pages_in_email_order(api, crowd):
+    account_id, owner = crowd
+    for status, count in (("deactivated", 5), ("active", 19)):
+        walked = _walk(api, account_id, owner.token, f"?status={status}&limit=3")
+        assert [m["status"] for m in walked] == [status] * count
+        assert [m["email"] for m in walked] == sorted(m["email"] for m in walked)
+
+
+def test_an_indexed_page_reads_what_it_shows_whatever_the_account_holds(api, deps, crowd):
+    """Counts, not times: the default sort, joined_at, last_login_at and the status filter read at most
+    2 x limit + 5 items (authorization included) in at most 3 round trips."""
+    account_id, owner = crowd
+    for query in ("?limit=2", "?sort=joined_at&limit=2", "?sort=last_login_at&order=desc&limit=2",
+                  "?status=deactivated&limit=2", "?status=active&order=desc&limit=2"):  # fmt: skip
+        first = _members(api, account_id, owner.token, query).body
+        with DynamoCalls() as calls:
+            reply = _members(api, account_id, owner.token, f"{query}&cursor={first['next_cursor']}")
+        assert reply.status == 200 and len(reply.body["items"]) == 2
+        assert len(calls.operations) <= 3, (query, calls.operations)
+        assert calls.items <= 2 * 2 + 5, (query, calls.items)
+
+
+def test_a_cursor_shows_no_person_and_opens_only_its_own_list(api, deps, crowd):
+    account_id, owner = crowd
+    other_id, other_owner = onboard(api, "Other Co", "boss@other.com")
+    for query in ("?limit=2", "?sort=first_name&limit=2", "?status=active&limit=2"):
+        cursor = _members(api, account_id, owner.token, query).body["next_cursor"]
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        for shown in (b"example.com", b"m0", b"Seeded", b"owner", b"usr_"):
+            assert shown not in raw
+        with pytest.raises(ValueError):
+            json.loads(raw)
+        assert _members(api, other_id, other_owner.token, f"{query}&cursor={cursor}").status == 400
+        assert _members(api, account_id, owner.token, f"?sort=role&limit=2&cursor={cursor}").status == 400
+        tampered = cursor[:-2] + ("AA" if cursor[-2:] != "AA" else "BB")
+        assert _members(api, account_id, owner.token, f"{query}&cursor={tampered}").status == 400
+
+
+def test_no_list_shows_a_stale_name_or_login_time_once_the_request_returns(api, deps, clock):
+    account_id, owner = onboard(api)
+    dev = join(api, account_id, owner.token, "dev@acme.com")
+    other_id, other_owner = onboard(api, "Other Co", "boss@other.com")
+    invite(api, other_id, other_owner.token, ["dev@acme.com"])
+    accepted = api.post("/invitations/accept", {"token": latest_link("dev@acme.com")}, token=dev.token)
+    assert accepted.status == 201
+    renamed = api.patch("/me", {"first_name": "Renata", "last_name": "Newname"}, token=dev.token)
+    assert renamed.status == 200
+    for listed_at, token in ((account_id, owner.token), (other_id, other_owner.token)):
+        for sort in ("email", "first_name", "last_name"):
+            shown = {m["email"]: m for m in _members(api, listed_at, token, f"?sort={sort}").body["items"]}
+            assert (shown["dev@acme.com"]["first_name"], shown["dev@acme.com"]["last_name"]) == (
+                "Renata",
+                "Newname",
+            )
+        by_name = _members(api, listed_at, token, "?sort=first_name").body["items"]
+        assert [m["first_name"] for m in by_name] == sorted(m["first_name"] for m in by_name)
+    clock.advance(seconds=30)
+    assert api.post("/auth/login", {"email": "dev@acme.com", "password": PASSWORD}).status == 200
+    for listed_at, token in ((account_id, owner.token), (other_id, other_owner.token)):
+        for sort in ("email", "last_login_at", "title"):
+            shown = {m["email"]: m for m in _members(api, listed_at, token, f"?sort={sort}").body["items"]}
+            assert shown["dev@acme.com"]["last_login_at"] == clock().strftime("%Y-%m-%dT%H:%M:%SZ")
+        latest = _members(api, listed_at, token, "?sort=last_login_at&order=desc&limit=1").body["items"]
+        assert latest[0]["email"] == "dev@acme.com"
+
+
+def test_recipients_tell_a_contacts_holder_nothing_about_who_is_a_member(api):
+    """17.7: with only `contacts`, asking who a ticket of a member, a deactivated member and a stranger is
+    copied to gives one answer shape: the opener. On main a member came back copied and a stranger not."""
+    account_id, owner = onboard(api)
+    join(api, account_id, owner.token, "dev@acme.com", permissions=["tickets"])
+    gone = join(api, account_id, owner.token, "gone@acme.com", permissions=["tickets"])
+    api.post(f"/accounts/{account_id}/members/{gone.user_id}/deactivate", token=owner.token)
+    clerk = join(api, account_id, owner.token, "clerk@acme.com", permissions=["contacts"])
+    path = f"/accounts/{account_id}/notification-recipients?category=support&ticket_opened_by="
+    answers = {
+        email: api.get(path + email, token=clerk.token).body
+        for email in ("dev@acme.com", "gone@acme.com", "stranger@else.com")
+    }
+    assert answers == {
+        email: {"to": ["owner@acme.com"], "cc": [email]}
+        for email in ("dev@acme.com", "gone@acme.com", "stranger@else.com")
+    }
+    owners_ticket = api.get(path + "owner@acme.com", token=clerk.token).body
+    assert owners_ticket == {"to": ["owner@acme.com"], "cc": []}  # no member's email to a contacts holder
+    # the owner (who lists members) and the operator get the full rule
+    assert api.get(path + "gone@acme.com", token=owner.token).body["cc"] == []
+    assert api.get(path + "stranger@else.com", operator=True).body["cc"] == []
+    assert api.get(path + "dev@acme.com", operator=True).body["cc"] == ["dev@acme.com"]
+
+
+def test_the_card_sorts_follow_role_and_status_changes_at_once(api, deps):
+    """The compact cards (sort by role, status) are rewritten with every change of what they hold:
+    an ownership transfer, a deactivation, a change of role."""
+    account_id, owner = onboard(api)
+    heir = join(api, account_id, owner.token, "heir@acme.com")
+    dev = join(api, account_id, owner.token, "dev@acme.com")
+    assert (
+        api.post(f"/accounts/{account_id}/ownership", {"user_id": heir.user_id}, token=owner.token).status
+        == 200
+    )
+    assert (
+        api.post(f"/accounts/{account_id}/members/{dev.user_id}/deactivate", token=heir.token).status == 200
+    )
+    by_role = _members(api, account_id, heir.token, "?sort=role").body["items"]
+    assert sorted((m["role"], m["user_id"]) for m in by_role) == [(m["role"], m["user_id"]) for m in by_role]
+    assert {m["email"]: m["role"] for m in by_role} == {
+        "dev@acme.com": "member",
+        "owner@acme.com": "admin",
+        "heir@acme.com": "owner",
+    }
+    by_status = _members(api, account_id, heir.token, "?sort=status&order=desc").body["items"]
+    assert by_status[0]["email"] == "dev@acme.com" and by_status[0]["status"] == "deactivated"
+    only_off = _members(api, account_id, heir.token, "?status=deactivated&sort=role").body["items"]
+    assert [m["email"] for m in only_off] == ["dev@acme.com"]
