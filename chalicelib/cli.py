@@ -2,6 +2,7 @@
 
 python -m chalicelib.cli purge-invitations [--now 2026-11-30T12:00:00Z]
 python -m chalicelib.cli create-table      (for `chalice deploy`; the packaged template makes its own)
+python -m chalicelib.cli backfill-lists    (once, for a table written before the O(page) lists)
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     purge = commands.add_parser("purge-invitations", help="delete invitations whose expiry has passed")
     purge.add_argument("--now", type=_instant, default=None, help="treat this ISO 8601 time as now")
     commands.add_parser("create-table", help="create TABLE_NAME with the keys, indexes and TTL of infra/")
+    commands.add_parser("backfill-lists", help="give items stored before the O(page) lists their index keys")
     args = parser.parse_args(argv)
 
     table = os.environ.get("TABLE_NAME")
@@ -41,6 +43,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "create-table":
         create_table(dynamodb_client(), table)
         print(f"created {table}")
+        return 0
+    if args.command == "backfill-lists":
+        from chalicelib.store.backfill import backfill_lists
+
+        done = backfill_lists()
+        print(
+            f"memberships: {done.memberships}, invitations: {done.invitations}, contact rows: "
+            f"{done.contact_rows}, changed meanwhile (already right): {done.changed_meanwhile}"
+        )
         return 0
     retention = int(os.environ.get("AUDIT_RETENTION_DAYS") or 400)
     report = purge_expired(store, args.now or utc_now(), retention)

@@ -1,0 +1,107 @@
+"""A one-off migration for tables written before the O(page) lists: gives every membership its copies of the
+user's fields, its list-index keys and its card, every invitation its expiry-index keys, every contact its
+per-category recipient rows, and every deactivated member's email claim its status.
+
+It Scans, once, from the operator's command line (python -m chalicelib.cli backfill-lists), never on a
+request path. It is safe to run against live traffic and to run again: each write only sets derived
+attributes, under a condition that what they are derived from has not changed since the Scan read it
+(a change meanwhile wrote them itself), and an item removed meanwhile is not brought back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pynamodb.expressions.condition import Condition
+
+from chalicelib.store import keys
+from chalicelib.store.contacts import category_items
+from chalicelib.store.invitations import set_expiry_keys
+from chalicelib.store.member_index import rewrite_actions
+from chalicelib.store.models import (
+    ContactItem,
+    EmailClaimItem,
+    InvitationItem,
+    MembershipItem,
+    UserItem,
+)
+from chalicelib.store.table import get_item
+from chalicelib.store.tx import Tx
+
+# What a membership's copies, card and index keys are derived from (the user's fields are read from the user).
+_MEMBERSHIP_SOURCES = (
+    "role", "status", "title", "group_id", "joined_at", "email", "first_name", "last_name", "last_login_at"
+)  # fmt: skip
+
+
+@dataclass
+class BackfillReport:
+    memberships: int = 0
+    invitations: int = 0
+    contact_rows: int = 0
+    changed_meanwhile: int = 0
+
+
+def _as_read(item: MembershipItem | InvitationItem, names: tuple[str, ...]) -> Condition:
+    """The item still exists, and each of `names` is as the Scan read it."""
+    attributes = type(item).get_attributes()
+    condition = type(item).sk.exists()
+    for name in names:
+        value, attribute = getattr(item, name), attributes[name]
+        condition &= attribute.does_not_exist() if value is None else attribute == value
+    return condition
+
+
+def _contact_unchanged(contact: ContactItem) -> Condition:
+    same: Condition = (ContactItem.email == contact.email) & (
+        ContactItem.email_preferences == contact.email_preferences
+    )
+    return same
+
+
+def _commit(tx: Tx, report: BackfillReport) -> bool:
+    if tx.commit():
+        return True
+    report.changed_meanwhile += 1
+    return False
+
+
+def backfill_lists() -> BackfillReport:
+    report = BackfillReport()
+    users: dict[str, UserItem | None] = {}
+    for membership in MembershipItem.scan():
+        if membership.user_id not in users:
+            users[membership.user_id] = get_item(UserItem, keys.user(membership.user_id))
+        user = users[membership.user_id]
+        if user is None:  # a membership whose user is gone: nothing to copy (the lists skip it as before)
+            continue
+        as_read = _as_read(membership, _MEMBERSHIP_SOURCES)
+        tx = Tx().update(membership, rewrite_actions(membership, user), condition=as_read, label="changed")
+        if membership.status != "active" and membership.email:
+            # the recipients screen deactivated members out by their claims (store/contacts.py)
+            claim = EmailClaimItem(*keys.email_claim(membership.account_id, membership.email))
+            tx.update(
+                claim, [EmailClaimItem.member_status.set(membership.status)],
+                condition=EmailClaimItem.ref_id == membership.user_id, label="changed",
+            )  # fmt: skip
+        if _commit(tx, report):
+            report.memberships += 1
+    for invitation in InvitationItem.scan():
+        as_read = _as_read(invitation, ("expires_at", "group_id"))
+        set_expiry_keys(invitation)
+        attributes = InvitationItem.get_attributes()
+        names = ("gsi3pk", "gsi3sk") + (("gsi4pk", "gsi4sk") if invitation.gsi4pk is not None else ())
+        actions = [attributes[name].set(getattr(invitation, name)) for name in names]
+        if _commit(Tx().update(invitation, actions, condition=as_read, label="changed"), report):
+            report.invitations += 1
+    for contact in ContactItem.scan():
+        rows = category_items(contact)
+        if not rows:
+            continue
+        # The rows only while the contact is as read: one deleted or re-categorised meanwhile wrote its own.
+        tx = Tx().check(contact, _contact_unchanged(contact), label="changed")
+        for row in rows:
+            tx.put(row)
+        if _commit(tx, report):
+            report.contact_rows += len(rows)
+    return report
