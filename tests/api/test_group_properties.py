@@ -5,20 +5,13 @@ and no manager changed anyone outside their group."""
 
 from __future__ import annotations
 
-import os
-
-import boto3
-from chalice.test import Client
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
-from moto import mock_aws
 
-from chalicelib.config import load_settings
-from chalicelib.deps import build_deps, use_deps
 from chalicelib.domain.permissions import MEMBER_GRANTABLE
-from chalicelib.store.table import create_table
-from tests.helpers import SETTINGS_ENV, Api, Clock, accept_new, chalice_transport, moto_outbox, onboard
+from tests.helpers import accept_new, onboard
+from tests.helpers.world import World
 
 KEYS = st.sets(st.sampled_from(MEMBER_GRANTABLE), max_size=4).map(sorted)
 GROUPS = ("red", "blue")
@@ -29,28 +22,14 @@ class GroupMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.mock = mock_aws()
-        self.mock.start()
-        settings_ = load_settings({**os.environ, **SETTINGS_ENV})
-        create_table(boto3.client("dynamodb", region_name="us-east-1"), settings_.table_name)
-        boto3.client("ses", region_name="us-east-1").verify_email_identity(
-            EmailAddress=settings_.sender_email
-        )
-        self.clock = Clock()
-        deps = build_deps(settings_)
-        deps.clock = self.clock
-        use_deps(deps)
-        from app import app
-
-        self.client = Client(app)
-        self.api = Api(chalice_transport(self.client), moto_outbox)
+        self.world = World()
+        self.api, self.clock = self.world.api, self.world.clock
         self.count = 0
         self.group_of: dict[str, str] = {}  # user id -> "red" | "blue" | "default", as the model expects
         self.managers: dict[str, str] = {}  # group name -> its manager's token
 
     def teardown(self) -> None:
-        use_deps(None)
-        self.mock.stop()
+        self.world.stop()
 
     @initialize()
     def an_account_with_two_groups_and_their_managers(self) -> None:

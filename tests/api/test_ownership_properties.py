@@ -9,20 +9,12 @@ clock by hours only, and a lapsed one is what `owner-invitation` repairs (tested
 
 from __future__ import annotations
 
-import os
-
-import boto3
-from chalice.test import Client
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
-from moto import mock_aws
 
-from chalicelib.config import load_settings
-from chalicelib.deps import build_deps, use_deps
-from chalicelib.store.table import create_table
-from tests.helpers import PASSWORD, SETTINGS_ENV, Api, Clock, chalice_transport
-from tests.helpers.mail import drained_moto_outbox
+from tests.helpers import PASSWORD
+from tests.helpers.world import World
 
 
 class OwnershipMachine(RuleBasedStateMachine):
@@ -30,29 +22,15 @@ class OwnershipMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.mock = mock_aws()
-        self.mock.start()
-        settings_ = load_settings({**os.environ, **SETTINGS_ENV})
-        create_table(boto3.client("dynamodb", region_name="us-east-1"), settings_.table_name)
-        boto3.client("ses", region_name="us-east-1").verify_email_identity(
-            EmailAddress=settings_.sender_email
-        )
-        self.clock = Clock()
-        deps = build_deps(settings_)
-        deps.clock = self.clock
-        use_deps(deps)
-        from app import app
-
-        self.client = Client(app)
-        self.api = Api(chalice_transport(self.client), drained_moto_outbox(deps))
+        self.world = World()
+        self.api, self.clock = self.world.api, self.world.clock
         self.count = 0
         self.tokens: dict[str, str] = {}  # user id -> a fresh access token
         self.emails: dict[str, str] = {}  # user id -> their email
         self.ids: list[str] = []
 
     def teardown(self) -> None:
-        use_deps(None)
-        self.mock.stop()
+        self.world.stop()
 
     def _email(self) -> str:
         self.count += 1

@@ -897,6 +897,17 @@ const CATEGORY_HINTS = { general: "News and account notices", product: "Orders, 
   domain: "Domain registrations and renewals", invoice: "New invoices and payment reminders",
   support: "Replies to support tickets", affiliate: "Affiliate commissions and payouts" };
 
+// The first page of a list again, or (more) the next one appended; false when it failed (shown in panel).
+async function fetchPage(list, more, path, panel) {
+  const cursor = more && list.next_cursor ? `&cursor=${encodeURIComponent(list.next_cursor)}` : "";
+  const reply = await api("GET", `${path}${cursor}`);
+  if (reply401(reply)) return false;
+  if (reply.status !== 200) { panel.replaceChildren(h("p", { class: "notice error", role: "alert" }, messageOf(reply))); return false; }
+  list.items = [...(more ? list.items : []), ...reply.body.items];
+  list.next_cursor = reply.body.next_cursor;
+  return true;
+}
+
 async function renderContacts() {
   const list = { items: [], next_cursor: null };
   const panel = h("div", { class: "panel", id: "panel" });
@@ -904,13 +915,7 @@ async function renderContacts() {
     h("button", { type: "button", class: "primary", onclick: () => openContact(null, reload) }, "Add contact"), panel);
   const base = `/accounts/${state.account.account_id}/contacts`;
   async function load(more) {
-    const cursor = more && list.next_cursor ? `&cursor=${encodeURIComponent(list.next_cursor)}` : "";
-    const reply = await api("GET", `${base}?limit=${PAGE_SIZE}${cursor}`);
-    if (reply401(reply)) return;
-    if (reply.status !== 200) { panel.replaceChildren(h("p", { class: "notice error", role: "alert" }, messageOf(reply))); return; }
-    list.items = [...(more ? list.items : []), ...reply.body.items];
-    list.next_cursor = reply.body.next_cursor;
-    draw();
+    if (await fetchPage(list, more, `${base}?limit=${PAGE_SIZE}`, panel)) draw();
   }
   async function reload() { await load(false); }
   function draw() {
@@ -994,12 +999,7 @@ async function renderGroups() {
   const base = `/accounts/${state.account.account_id}/groups`;
   const list = { items: [], next_cursor: null };
   async function load(more) {
-    const cursor = more && list.next_cursor ? `&cursor=${encodeURIComponent(list.next_cursor)}` : "";
-    const reply = await api("GET", `${base}?limit=${PAGE_SIZE}${cursor}`);
-    if (reply401(reply)) return;
-    if (reply.status !== 200) { panel.replaceChildren(h("p", { class: "notice error", role: "alert" }, messageOf(reply))); return; }
-    list.items = [...(more ? list.items : []), ...reply.body.items];
-    list.next_cursor = reply.body.next_cursor;
+    if (!(await fetchPage(list, more, `${base}?limit=${PAGE_SIZE}`, panel))) return;
     state.groups = list.items; // the choices of Invite users and Edit
     draw();
   }
@@ -1185,13 +1185,7 @@ async function renderAudit() {
   }
   async function load(more) {
     if (!more) list.query = query();
-    const cursor = more && list.next_cursor ? `&cursor=${encodeURIComponent(list.next_cursor)}` : "";
-    const reply = await api("GET", `${base}/audit-events?${list.query}${cursor}`);
-    if (reply401(reply)) return;
-    if (reply.status !== 200) { panel.replaceChildren(h("p", { class: "notice error", role: "alert" }, messageOf(reply))); return; }
-    list.items = [...(more ? list.items : []), ...reply.body.items];
-    list.next_cursor = reply.body.next_cursor;
-    draw();
+    if (await fetchPage(list, more, `${base}/audit-events?${list.query}`, panel)) draw();
   }
   function actorText(actor) {
     if (actor.kind === "system") return "The service";
@@ -1234,13 +1228,7 @@ async function renderWebhooks() {
   const base = `/accounts/${state.account.account_id}/webhooks`;
   const list = { items: [], next_cursor: null };
   async function load(more) {
-    const cursor = more && list.next_cursor ? `&cursor=${encodeURIComponent(list.next_cursor)}` : "";
-    const reply = await api("GET", `${base}?limit=${PAGE_SIZE}${cursor}`);
-    if (reply401(reply)) return;
-    if (reply.status !== 200) { panel.replaceChildren(h("p", { class: "notice error", role: "alert" }, messageOf(reply))); return; }
-    list.items = [...(more ? list.items : []), ...reply.body.items];
-    list.next_cursor = reply.body.next_cursor;
-    draw();
+    if (await fetchPage(list, more, `${base}?limit=${PAGE_SIZE}`, panel)) draw();
   }
   async function reload() { await load(false); }
   function draw() {
