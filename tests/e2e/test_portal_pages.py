@@ -338,11 +338,12 @@ def test_inviting_with_the_keyboard_alone(live, page):
     assert [(i["email"], i["permissions"]) for i in pending] == [(kim, ["profile"])]
 
 
-def test_every_page_passes_axe_with_no_serious_or_critical_violation(live, page):
+def axe_check(page, checked: list[str]):
+    """check(name): axe-core over the page as it is now, no serious or critical violation; names the
+    screens checked into `checked`."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    checked: list[str] = []
 
     def check(name: str) -> None:
         violations = [
@@ -352,6 +353,13 @@ def test_every_page_passes_axe_with_no_serious_or_critical_violation(live, page)
         ]
         assert not violations, (name, violations)
         checked.append(name)
+
+    return check
+
+
+def test_every_page_passes_axe_with_no_serious_or_critical_violation(live, page):
+    checked: list[str] = []
+    check = axe_check(page, checked)
 
     account_id, owner, token = owned_account(live, "Axe Hosting")
     new_account(live, "Axe Second", owner)
@@ -710,19 +718,8 @@ def test_webhooks_show_the_secret_once_and_list_deliveries(live, page):
 
 
 def test_every_new_screen_passes_axe(live, page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
     checked: list[str] = []
-
-    def check(name: str) -> None:
-        violations = [
-            (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
-            for v in axe.run(page).response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert not violations, (name, violations)
-        checked.append(name)
+    check = axe_check(page, checked)
 
     account_id, owner, token = owned_account(live, "Axe Screens")
     sub_accounts(live, account_id, token, "Shop")
