@@ -20,6 +20,7 @@ STATUS_BY_CODE = {
     "contact_exists": 409,
     "group_not_empty": 409,
     "idempotency_in_progress": 409,  # the first request with this Idempotency-Key still runs
+    "idempotency_outcome_unknown": 409,  # it died after its change committed, before its answer was kept
     "invitation_expired": 410,
     "token_expired": 410,
     "payload_too_large": 413,

@@ -230,7 +230,9 @@ def _once(call: Call, route: Route, view: Callable[..., Any], path: dict[str, st
     if isinstance(held, Response):
         return held
     try:
-        response = render(view(call, **path), route.status)
+        with idempotency.marking(call.deps, held):
+            answer = view(call, **path)
+        response = render(answer, route.status)
     except AppError as error:
         response = error_response(error)
     except BaseException:

@@ -6,7 +6,12 @@ from a gateway) sends the request again with the same key and gets the first ans
 - The same key with the same body within 24 hours: the first answer, status and body, replayed (with
   `Idempotent-Replayed: true`). With another body: 422 `idempotency_key_reused`. While the first request
   still runs: 409 `idempotency_in_progress` (Retry-After 1).
-- Only a success is kept: a refused request (4xx, 5xx) frees the key, so its retry runs anew.
+- Only a success is kept: a request refused before it changed anything (4xx, 5xx) frees the key, so its
+  retry runs anew.
+- A request that dies (a timeout, a crash) holds its key for its lease (60 s, past the function's timeout).
+  The first transaction it commits marks the key, in that same transaction (store/tx.py's rider). After
+  the lease, a retry of one that died unmarked runs anew (it changed nothing); of one that died marked, after
+  its change but before its answer was stored, is 409 `idempotency_outcome_unknown`: never a second change.
 - Answers that carry a credential (a support session's access token, an invitation accept's) are never
   stored: those routes do not take the header (it is ignored there). A new webhook's secret is replayed to
   the same caller only; the endpoint's item holds the same secret anyway (it signs with it).
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -72,6 +78,12 @@ def claim(deps: Deps, caller: Caller, path: str, key: str, body: str) -> Claim |
             "idempotency_key_reused", "This Idempotency-Key came with another body: use a new key."
         )
     if found.status_code is None or found.answer is None:
+        if found.committed_at is not None and (found.lease_until is None or found.lease_until <= deps.now()):
+            raise AppError(
+                "idempotency_outcome_unknown",
+                "The first request with this key made its change, but its answer was lost: "
+                "read the result instead of retrying with this key.",
+            )
         raise AppError(
             "idempotency_in_progress", "The first request with this key is still running.", retry_after=1
         )
@@ -81,6 +93,11 @@ def claim(deps: Deps, caller: Caller, path: str, key: str, body: str) -> Claim |
         "Idempotent-Replayed": "true",
     }
     return Response(body=found.answer, status_code=int(found.status_code), headers=headers)
+
+
+def marking(deps: Deps, held: Claim) -> AbstractContextManager[None]:
+    """While the view runs: each transaction it commits marks the key as having changed something."""
+    return deps.store.idempotency.marking(held.caller, held.route, held.key_digest, deps.now())
 
 
 def settle(deps: Deps, held: Claim, response: Response) -> None:

@@ -58,7 +58,8 @@ IDEMPOTENCY_PARAMETER: dict[str, Any] = {
     "description": (
         "Makes a retry safe: within 24 hours the same key (from the same caller, on the same path) with the "
         "same body answers the first success again; with another body 422 idempotency_key_reused; while the "
-        "first request runs 409 idempotency_in_progress. A refused request keeps nothing."
+        "first request runs 409 idempotency_in_progress; if it died after its change but before its answer "
+        "was kept, 409 idempotency_outcome_unknown. A request refused before changing anything keeps nothing."
     ),
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"},
 }

@@ -569,3 +569,5 @@ class IdempotencyItem(Item, discriminator="idempotency"):
     status_code = NumberAttribute(null=True)  # None while the first request is still running
     answer = UnicodeAttribute(null=True)  # the JSON body answered
     created_at = TimeAttribute()
+    lease_until = TimeAttribute(null=True)  # the first request's hold; past it, that request is gone
+    committed_at = TimeAttribute(null=True)  # set in the first transaction the request committed

@@ -20,13 +20,21 @@ A lone write goes as a plain conditional Put/Update/Delete, which is just as ato
 half the write capacity, and hands back the item as written (an update's ALL_NEW, which callers use). It has
 no token: if its answer is lost and botocore sends it again, the repeat can fail its own condition. The
 local runner's timeouts are long enough that moto never makes it so (scripts/local_run.py).
+
+A request may have a write ride along in every transaction it commits (`riding_along`): an Idempotency-Key's
+mark that the request changed something (store/idempotency.py), so the key knows it even if the request dies
+before storing its answer. A lone put or delete then goes as a transaction of two; a lone update still goes
+alone (its callers read back the item as written): those are counters, and every change an account lists
+writes its audit event with it, so it is a transaction anyway.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -43,7 +51,8 @@ if TYPE_CHECKING:
 # A transaction cancelled without any failed condition: a concurrent transaction touched the same items.
 RACE = "race"
 DEFAULT_LABEL = "conflict"
-MAX_ITEMS = 100  # DynamoDB's limit per TransactWriteItems; moto does not enforce it, so we do
+# DynamoDB's limit per TransactWriteItems is 100 (moto does not enforce it, so we do), less a rider's one
+MAX_ITEMS = 99
 # Answers that leave open whether a transaction committed: none at all (a timeout, a dropped connection), a
 # server error, or the same token still being applied.
 _IN_DOUBT = frozenset({"InternalServerError", "ServiceUnavailable", "TransactionInProgressException"})
@@ -76,6 +85,19 @@ class _Write:
     condition: Condition | None
     label: str
     actions: Sequence[Action] = field(default_factory=list)
+
+
+_rider: ContextVar[_Write | None] = ContextVar("rider", default=None)
+
+
+@contextmanager
+def riding_along(item: Item, actions: Sequence[Action]) -> Iterator[None]:
+    """Within this block, every transaction committed in this context also applies this update."""
+    token = _rider.set(_Write("update", item, None, "rider", actions))
+    try:
+        yield
+    finally:
+        _rider.reset(token)
 
 
 def in_doubt(error: PynamoDBException) -> bool:
@@ -136,9 +158,11 @@ class Tx:
     def commit(self) -> Outcome:
         if not self._writes:
             return Outcome()
-        if len(self._writes) == 1 and self._writes[0].kind != "check":
-            return _single(self._writes[0])
-        return _transaction(self._writes)
+        rider = _rider.get()
+        lone = self._writes[0] if len(self._writes) == 1 else None
+        if lone is not None and lone.kind != "check" and (rider is None or lone.kind == "update"):
+            return _single(lone)
+        return _transaction(self._writes if rider is None else [*self._writes, rider])
 
 
 def _single(write: _Write) -> Outcome:

@@ -130,3 +130,66 @@ def test_the_document_declares_the_header_on_the_creating_posts_only(api):
     ]
     created = paths["/accounts"]["post"]["responses"]
     assert {"409", "422"} <= set(created)
+
+
+def _dies(*_args, **_kwargs):
+    raise RuntimeError("the process died here")
+
+
+def test_a_request_that_died_before_changing_anything_runs_anew_once_its_lease_is_over(
+    api, deps, clock, monkeypatch
+):
+    body = {"name": "Acme Hosting", "owner_email": "owner@acme.com"}
+    monkeypatch.setattr(deps.store.accounts, "create_account", _dies)
+    monkeypatch.setattr("chalicelib.api.idempotency.settle", lambda *_: None)  # dead: it settles nothing
+    assert api.post("/accounts", body, operator=True, headers=KEY).status == 500
+    monkeypatch.undo()
+    held = api.post("/accounts", body, operator=True, headers=KEY)
+    assert (held.status, held.code) == (409, "idempotency_in_progress")  # it may still be running
+    clock.advance(seconds=61)
+    other = api.post("/accounts", {**body, "name": "Other"}, operator=True, headers=KEY)
+    assert (other.status, other.code) == (422, "idempotency_key_reused")  # the key still holds its body
+    retried = api.post("/accounts", body, operator=True, headers=KEY)
+    assert retried.status == 201 and accounts_named("Acme Hosting") == 1
+    assert api.post("/accounts", body, operator=True, headers=KEY).body == retried.body
+
+
+def test_a_request_that_died_after_its_change_never_makes_it_twice(api, deps, clock, monkeypatch):
+    """The account committed, with the key's mark in the same transaction, and the process died before the
+    answer was stored: after the lease, a retry is told so instead of creating a second account."""
+    body = {"name": "Acme Hosting", "owner_email": "owner@acme.com"}
+    monkeypatch.setattr(deps.store.idempotency, "answer", _dies)
+    assert api.post("/accounts", body, operator=True, headers=KEY).status == 500
+    monkeypatch.undo()
+    assert accounts_named("Acme Hosting") == 1
+    assert api.post("/accounts", body, operator=True, headers=KEY).code == "idempotency_in_progress"
+    clock.advance(seconds=61)
+    retried = api.post("/accounts", body, operator=True, headers=KEY)
+    assert (retried.status, retried.code) == (409, "idempotency_outcome_unknown")
+    assert accounts_named("Acme Hosting") == 1 and len(emails_to("owner@acme.com")) == 1
+    fresh = api.post("/accounts", body, operator=True, headers={"Idempotency-Key": "a-new-one"})
+    assert fresh.status == 201 and accounts_named("Acme Hosting") == 2
+
+
+def test_a_request_refused_after_its_change_keeps_its_mark(api, deps, clock, monkeypatch):
+    """A view that changed something and then failed (a 500 after the commit): its key is not freed."""
+    account_id, owner = onboard(api)
+    path, body = f"/accounts/{account_id}/contacts", {"email": "c@x.com"}
+    monkeypatch.setattr("chalicelib.services.contacts.Contact.of", _dies)  # after the contact committed
+    assert api.post(path, body, token=owner.token, headers=KEY).status == 500
+    monkeypatch.undo()
+    clock.advance(seconds=61)
+    assert api.post(path, body, token=owner.token, headers=KEY).code == "idempotency_outcome_unknown"
+    assert sum(1 for _ in ContactItem.scan()) == 1
+
+
+def test_a_lone_write_carries_the_mark_too(api, deps, clock, monkeypatch):
+    """An operator's own webhook belongs to no account's audit log, so it is one put: with a key, it goes as
+    a transaction with the key's mark, and a retry after a lost answer makes no second endpoint."""
+    body = {"url": "https://93.184.216.34/hooks", "event_types": ["*"]}
+    monkeypatch.setattr(deps.store.idempotency, "answer", _dies)
+    assert api.post("/webhooks", body, operator=True, headers=KEY).status == 500
+    monkeypatch.undo()
+    clock.advance(seconds=61)
+    assert api.post("/webhooks", body, operator=True, headers=KEY).code == "idempotency_outcome_unknown"
+    assert len(api.get("/webhooks", operator=True).body["items"]) == 1
