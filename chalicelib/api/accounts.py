@@ -17,11 +17,12 @@ bp = Blueprint(__name__)
 if TYPE_CHECKING:
     from chalicelib.schemas import accounts as schemas
     from chalicelib.schemas import invitations as invitations_schemas
-    from chalicelib.services import accounts
+    from chalicelib.services import accounts, owner_invitations
 else:
     schemas = LazyModels("chalicelib.schemas.accounts")
     invitations_schemas = LazyModels("chalicelib.schemas.invitations")
     accounts = LazyModule("chalicelib.services.accounts")
+    owner_invitations = LazyModule("chalicelib.services.owner_invitations")
 
 
 @endpoint(
@@ -30,13 +31,13 @@ else:
     "/accounts",
     access=OPERATOR,
     body=schemas.AccountCreateIn,
-    returns=schemas.AccountCreated,
+    returns=invitations_schemas.AccountCreated,
     status=201,
     errors=(429,),  # the owner's address has had its fill of emails
 )
-def create_account(call: Call) -> schemas.AccountCreated:
+def create_account(call: Call) -> invitations_schemas.AccountCreated:
     """Create an account and email its owner an invitation (operator only)."""
-    return accounts.create_account(call.deps, call.caller, call.body)
+    return owner_invitations.create_account(call.deps, call.caller, call.body)
 
 
 @endpoint(bp, "GET", "/accounts/{account_id}", access=member_of(), returns=schemas.Account)
@@ -79,4 +80,4 @@ def transfer_ownership(call: Call, account_id: str) -> schemas.Account:
 )  # fmt: skip
 def invite_owner(call: Call, account_id: str) -> invitations_schemas.Invitation:
     """Invite an owner for an account that has none (its owner invitation lapsed or was revoked)."""
-    return accounts.invite_owner(call.deps, call.caller, call.account, call.body)
+    return owner_invitations.invite_owner(call.deps, call.caller, call.account, call.body)

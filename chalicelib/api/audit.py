@@ -15,10 +15,10 @@ bp = Blueprint(__name__)
 # Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py).
 if TYPE_CHECKING:
     from chalicelib.schemas import audit as schemas
-    from chalicelib.services import audit
+    from chalicelib.services import audit_log
 else:
     schemas = LazyModels("chalicelib.schemas.audit")
-    audit = LazyModule("chalicelib.services.audit")
+    audit_log = LazyModule("chalicelib.services.audit_log")
 
 
 @endpoint(
@@ -27,4 +27,4 @@ else:
 )  # fmt: skip
 def list_audit_events(call: Call, account_id: str) -> schemas.AuditPage:
     """Every change to the account, newest first: filter by type, actor, target and time."""
-    return audit.list_events(call.deps, account_id, call.query)
+    return audit_log.list_events(call.deps, account_id, call.query)

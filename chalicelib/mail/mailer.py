@@ -4,7 +4,6 @@ so a bounced send never loses the invitation it was for."""
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -42,5 +41,7 @@ def deliver_all(mailer: Mailer, emails: list[OutgoingEmail]) -> list[bool]:
     """Sends concurrently (a 50-invitee request waits for the slowest send, not the sum), in input order."""
     if len(emails) <= 1:
         return [deliver(mailer, email) for email in emails]
+    from concurrent.futures import ThreadPoolExecutor  # only a bulk invite sends more than one
+
     with ThreadPoolExecutor(max_workers=min(MAX_CONCURRENT_SENDS, len(emails))) as pool:
         return list(pool.map(lambda email: deliver(mailer, email), emails))

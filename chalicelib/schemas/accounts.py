@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from chalicelib.schemas.common import Email, Input, Name, Output, Text, Timestamp
-from chalicelib.schemas.invitations import Invitation
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
     from chalicelib.store.models import AccountItem
@@ -52,8 +51,3 @@ class Account(Output):
             created_at=account.created_at,
             member_count=int(account.member_count),
         )
-
-
-class AccountCreated(Output):
-    account: Account
-    owner_invitation: Invitation

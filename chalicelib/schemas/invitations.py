@@ -12,6 +12,7 @@ from chalicelib.domain.invitations import Delivery, InvitationStatus, SkipReason
 from chalicelib.domain.permissions import AssignableRole, Role
 from chalicelib.domain.profile import PROFILE_FIELDS
 from chalicelib.domain.wording import looks_like_link
+from chalicelib.schemas.accounts import Account
 from chalicelib.schemas.auth import Profile, User
 from chalicelib.schemas.common import (
     AnyPassword,
@@ -155,3 +156,11 @@ class AcceptOut(Output):
     user: User
     account_id: str
     membership: Member
+
+
+class AccountCreated(Output):
+    """A new account and its owner's invitation (here, not in schemas/accounts.py: reading an account loads
+    no invitation model)."""
+
+    account: Account
+    owner_invitation: Invitation

@@ -1,4 +1,5 @@
-"""The audit log: making the event a change commits with, and reading an account's events."""
+"""The audit event a change commits with (every writing use case imports this, so it loads no output model;
+reading the log is services/audit_log.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,7 @@ from typing import Any
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import EventType, Target, event
 from chalicelib.domain.caller import Caller
-from chalicelib.domain.paging import decode_cursor, encode_cursor
-from chalicelib.schemas.audit import AuditEvent, AuditPage, AuditQuery
-from chalicelib.store.audit import AuditFilter, audit_item
+from chalicelib.store.audit import audit_item
 from chalicelib.store.models import AuditEventItem
 
 
@@ -21,14 +20,3 @@ def record(
     """The item recording a change by `caller`, for the store to write in the change's own transaction."""
     made = event(type, caller, account_id, target, deps.now(), changes)
     return audit_item(made, deps.settings.audit_retention_days)
-
-
-def list_events(deps: Deps, account_id: str, query: AuditQuery) -> AuditPage:
-    """Newest first; each filter narrows a key range (see store/audit.py). The cursor is bound to the
-    account and the filters: it names the last event's sort key, nothing about a person."""
-    wanted = AuditFilter(query.type, query.actor_user_id, query.target_id, query.since, query.until)
-    scope = f"audit:{account_id}:{wanted!r}"
-    after = decode_cursor(query.cursor, scope, deps.settings.token_secret)[0] if query.cursor else None
-    items, more = deps.store.audit.events(account_id, wanted, query.limit, after)
-    cursor = encode_cursor(scope, (items[-1].sk,), deps.settings.token_secret) if more and items else None
-    return AuditPage(items=[AuditEvent.of(item) for item in items], next_cursor=cursor)

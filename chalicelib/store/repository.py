@@ -1,24 +1,30 @@
 """The store: one repository per aggregate over the one table, each with one named method per access pattern
-(see the README's access-pattern table)."""
+(see the README's access-pattern table).
+
+Each repository is built (and its module imported) the first time a request uses it: a cold start that
+reads an account loads the users' store, not the invitations', groups' or webhooks'."""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import AWS_TIMEOUTS, DynamoTimeouts
-from chalicelib.store.accounts import AccountStore
-from chalicelib.store.audit import AuditStore
-from chalicelib.store.contacts import ContactStore
-from chalicelib.store.groups import GroupStore
-from chalicelib.store.idempotency import IdempotencyStore
-from chalicelib.store.invitations import InvitationStore
-from chalicelib.store.members import MemberStore
-from chalicelib.store.outbox import OutboxStore
-from chalicelib.store.sub_accounts import SubAccountStore
-from chalicelib.store.support_sessions import SupportSessionStore
 from chalicelib.store.table import bind, botocore_session
-from chalicelib.store.users import UserStore
-from chalicelib.store.webhooks import WebhookStore
+
+if TYPE_CHECKING:
+    from chalicelib.store.accounts import AccountStore
+    from chalicelib.store.audit import AuditStore
+    from chalicelib.store.contacts import ContactStore
+    from chalicelib.store.groups import GroupStore
+    from chalicelib.store.idempotency import IdempotencyStore
+    from chalicelib.store.invitations import InvitationStore
+    from chalicelib.store.members import MemberStore
+    from chalicelib.store.outbox import OutboxStore
+    from chalicelib.store.sub_accounts import SubAccountStore
+    from chalicelib.store.support_sessions import SupportSessionStore
+    from chalicelib.store.users import UserStore
+    from chalicelib.store.webhooks import WebhookStore
 
 
 class Store:
@@ -31,18 +37,78 @@ class Store:
     ) -> None:
         bind(table_name, region, endpoint_url, timeouts)
         self.table_name = table_name
-        self.users = UserStore()
-        self.accounts = AccountStore()
-        self.invitations = InvitationStore()
-        self.members = MemberStore()
-        self.contacts = ContactStore()
-        self.sub_accounts = SubAccountStore()
-        self.groups = GroupStore()
-        self.audit = AuditStore()
-        self.webhooks = WebhookStore()
-        self.support_sessions = SupportSessionStore()
-        self.outbox = OutboxStore()
-        self.idempotency = IdempotencyStore()
+
+    @cached_property
+    def users(self) -> UserStore:
+        from chalicelib.store.users import UserStore
+
+        return UserStore()
+
+    @cached_property
+    def accounts(self) -> AccountStore:
+        from chalicelib.store.accounts import AccountStore
+
+        return AccountStore()
+
+    @cached_property
+    def invitations(self) -> InvitationStore:
+        from chalicelib.store.invitations import InvitationStore
+
+        return InvitationStore()
+
+    @cached_property
+    def members(self) -> MemberStore:
+        from chalicelib.store.members import MemberStore
+
+        return MemberStore()
+
+    @cached_property
+    def contacts(self) -> ContactStore:
+        from chalicelib.store.contacts import ContactStore
+
+        return ContactStore()
+
+    @cached_property
+    def sub_accounts(self) -> SubAccountStore:
+        from chalicelib.store.sub_accounts import SubAccountStore
+
+        return SubAccountStore()
+
+    @cached_property
+    def groups(self) -> GroupStore:
+        from chalicelib.store.groups import GroupStore
+
+        return GroupStore()
+
+    @cached_property
+    def audit(self) -> AuditStore:
+        from chalicelib.store.audit import AuditStore
+
+        return AuditStore()
+
+    @cached_property
+    def webhooks(self) -> WebhookStore:
+        from chalicelib.store.webhooks import WebhookStore
+
+        return WebhookStore()
+
+    @cached_property
+    def support_sessions(self) -> SupportSessionStore:
+        from chalicelib.store.support_sessions import SupportSessionStore
+
+        return SupportSessionStore()
+
+    @cached_property
+    def outbox(self) -> OutboxStore:
+        from chalicelib.store.outbox import OutboxStore
+
+        return OutboxStore()
+
+    @cached_property
+    def idempotency(self) -> IdempotencyStore:
+        from chalicelib.store.idempotency import IdempotencyStore
+
+        return IdempotencyStore()
 
     def session(self) -> Any:
         """The process's one botocore session, for the other AWS clients."""

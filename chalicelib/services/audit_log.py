@@ -1,0 +1,19 @@
+"""Reading an account's audit log."""
+
+from __future__ import annotations
+
+from chalicelib.deps import Deps
+from chalicelib.domain.paging import decode_cursor, encode_cursor
+from chalicelib.schemas.audit import AuditEvent, AuditPage, AuditQuery
+from chalicelib.store.audit import AuditFilter
+
+
+def list_events(deps: Deps, account_id: str, query: AuditQuery) -> AuditPage:
+    """Newest first; each filter narrows a key range (see store/audit.py). The cursor is bound to the
+    account and the filters: it names the last event's sort key, nothing about a person."""
+    wanted = AuditFilter(query.type, query.actor_user_id, query.target_id, query.since, query.until)
+    scope = f"audit:{account_id}:{wanted!r}"
+    after = decode_cursor(query.cursor, scope, deps.settings.token_secret)[0] if query.cursor else None
+    items, more = deps.store.audit.events(account_id, wanted, query.limit, after)
+    cursor = encode_cursor(scope, (items[-1].sk,), deps.settings.token_secret) if more and items else None
+    return AuditPage(items=[AuditEvent.of(item) for item in items], next_cursor=cursor)

@@ -1,0 +1,82 @@
+"""Owners' invitations: an account is created by an operator together with its owner's invitation, and an
+account left without an owner (its invitation lapsed or was revoked) gets a new one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.deps import Deps
+from chalicelib.domain.audit import changed
+from chalicelib.domain.caller import Caller
+from chalicelib.domain.invitations import claim_reason, is_expired
+from chalicelib.errors import AppError
+from chalicelib.ids import new_id
+from chalicelib.schemas.accounts import Account, AccountCreateIn, OwnerInvitationIn
+from chalicelib.schemas.invitations import AccountCreated, Invitation
+from chalicelib.services.accounts import account_target
+from chalicelib.services.audit import record
+from chalicelib.services.invitations import new_invitation, send_invitations
+from chalicelib.services.outbox import full_window, too_many_emails
+from chalicelib.store.accounts import new_account_item
+from chalicelib.store.invitations import NewInvitation, Written
+from chalicelib.store.models import AccountItem
+
+
+def create_account(deps: Deps, caller: Caller, body: AccountCreateIn) -> AccountCreated:
+    now = deps.now()
+    account = new_account_item(new_id("acc"), body.name, now)
+    created = changed({}, {"name": account.name})  # recorded first: it lists before the owner's invitation
+    event = record(deps, "account.created", caller, account.account_id, account_target(account), created)
+    names = {"first_name": body.owner_first_name, "last_name": body.owner_last_name}
+    owner_invitation, raw = new_invitation(
+        deps, account.account_id, body.owner_email, "owner", [], None, names, recorded_by=caller
+    )
+    outcome = deps.store.accounts.create_account(account, owner_invitation, event)
+    full = full_window(outcome, owner_invitation.invitation.email, owner_invitation.windows)
+    if full is not None:
+        raise too_many_emails(deps, full)
+    if not outcome:
+        raise AppError("conflict", "The account could not be created; try again.")
+    send_invitations(deps, account.name, [(owner_invitation, raw)])
+    return AccountCreated(
+        account=Account.of(account),
+        owner_invitation=Invitation.of(owner_invitation.invitation, now, frozenset(), {}),
+    )
+
+
+def invite_owner(deps: Deps, caller: Caller, account: AccountItem, body: OwnerInvitationIn) -> Invitation:
+    """For an account left without an owner. One with an owner is transferred instead; a pending owner
+    invitation is resent instead. The address may have had the lapsed invitation: it is taken over."""
+    if account.owner_user_id:
+        raise AppError("conflict", "This account has an owner: transfer ownership instead.")
+    now = deps.now()
+    invitations = deps.store.invitations.invitations_of(account.account_id)
+    if any(i.role == "owner" and not is_expired(i.expires_at, now) for i in invitations):
+        raise AppError("conflict", "The owner invitation is still pending: resend it instead.")
+    names = {"first_name": body.first_name, "last_name": body.last_name}
+    entry, raw = new_invitation(
+        deps, account.account_id, body.email, "owner", [], None, names, recorded_by=caller
+    )
+    if _written(deps, entry, now).lost:
+        # The address is claimed: a member (transfer to them), a pending invitation, or a lapsed one.
+        claim = deps.store.invitations.claims(account.account_id, [body.email]).get(body.email)
+        reason = claim_reason(claim.holder, claim.expires_at, now) if claim else None
+        if claim is None or reason is not None:
+            raise AppError(
+                "conflict", "This address is a member or invited already: transfer ownership to them."
+            )
+        entry, raw = new_invitation(
+            deps, account.account_id, body.email, "owner", [], None, names, claim.ref_id, recorded_by=caller
+        )
+        if _written(deps, entry, now).lost:
+            raise AppError("conflict", "The address was invited meanwhile; try again.")
+    send_invitations(deps, account.name, [(entry, raw)])
+    return Invitation.of(entry.invitation, now, frozenset(), {})
+
+
+def _written(deps: Deps, entry: NewInvitation, now: datetime) -> Written:
+    """The owner's invitation written; 429 if its address has had its fill of emails."""
+    written = deps.store.invitations.create_invitations([entry], now)
+    if entry.invitation.email in written.limited:
+        raise too_many_emails(deps, written.limited[entry.invitation.email])
+    return written
