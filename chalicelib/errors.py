@@ -1,4 +1,5 @@
-"""The one error type services and rules raise; api/http.py turns it into the contract's error body."""
+"""The error type services and rules raise (AppError), which api/http.py turns into the contract's error body;
+and the one the store raises for the api layer to answer (RiderRefusedError)."""
 
 from __future__ import annotations
 
@@ -76,3 +77,8 @@ def validation_error(field: str, message: str) -> AppError:
 
 def rate_limited(retry_after: int, message: str = "Too many attempts; try again later.") -> AppError:
     return AppError("rate_limited", message, retry_after=max(1, retry_after))
+
+
+class RiderRefusedError(Exception):
+    """A transaction's rider failed its condition (store/tx.py), so the transaction committed nothing: the
+    request no longer holds its Idempotency-Key (a retry took it over after the lease)."""

@@ -235,6 +235,8 @@ def _once(call: Call, route: Route, view: Callable[..., Any], path: dict[str, st
         response = render(answer, route.status)
     except AppError as error:
         response = error_response(error)
+    except idempotency.TakenOver:  # it outlived its lease and a retry holds the key: nothing more committed
+        response = error_response(idempotency.in_progress())
     except BaseException:
         idempotency.settle(call.deps, held, Response(body="", status_code=500))
         raise

@@ -9,9 +9,11 @@ from a gateway) sends the request again with the same key and gets the first ans
 - Only a success is kept: a request refused before it changed anything (4xx, 5xx) frees the key, so its
   retry runs anew.
 - A request that dies (a timeout, a crash) holds its key for its lease (60 s, past the function's timeout).
-  The first transaction it commits marks the key, in that same transaction (store/tx.py's rider). After
-  the lease, a retry of one that died unmarked runs anew (it changed nothing); of one that died marked, after
-  its change but before its answer was stored, is 409 `idempotency_outcome_unknown`: never a second change.
+  Every transaction it commits marks the key, in that same transaction (store/tx.py's rider), if it still
+  holds the key. After the lease, a retry of one that died unmarked runs anew (it changed nothing); of one
+  that died marked, after its change but before its answer was stored, is 409 `idempotency_outcome_unknown`:
+  never a second change. One still alive after its lease, whose key a retry took over, commits nothing more
+  and answers 409 `idempotency_in_progress`.
 - Answers that carry a credential (a support session's access token, an invitation accept's) are never
   stored: those routes do not take the header (it is ignored there). A new webhook's secret is replayed to
   the same caller only; the endpoint's item holds the same secret anyway (it signs with it).
@@ -21,29 +23,25 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from chalice.app import Request, Response
 
-from chalicelib.errors import AppError, validation_error
+from chalicelib.errors import AppError, RiderRefusedError, validation_error
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
     from chalicelib.domain.caller import Caller
+    from chalicelib.store.idempotency import KeyHold
 
 HEADER = "Idempotency-Key"
 _SHAPE = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces: what the IETF draft's keys are
 
 
-@dataclass(frozen=True)
-class Claim:
-    """A request's hold on its key: where the answer goes once it succeeded."""
-
-    caller: str
-    route: str
-    key_digest: str
+# The view's writes found the key no longer this request's (a retry took it over after the lease).
+TakenOver = RiderRefusedError
 
 
 def key_of(request: Request) -> str | None:
@@ -63,14 +61,16 @@ def _scope(caller: Caller) -> str | None:
     return f"user#{caller.user_id}" if caller.user_id else None
 
 
-def claim(deps: Deps, caller: Caller, path: str, key: str, body: str) -> Claim | Response:
-    """The request's claim on its key, or the answer to give instead (a replay, or an error raised)."""
+def claim(deps: Deps, caller: Caller, path: str, key: str, body: str) -> KeyHold | Response:
+    """The request's hold on its key, or the answer to give instead (a replay, or an error raised)."""
+    from chalicelib.store.idempotency import KeyHold  # the store loads here anyway: keep it off app's import
+
     scope = _scope(caller)
     if scope is None:
         raise AppError("unauthenticated", "An Idempotency-Key needs a signed-in caller.")
-    held = Claim(scope, path, hashlib.sha256(key.encode()).hexdigest())
+    held = KeyHold(scope, path, hashlib.sha256(key.encode()).hexdigest(), secrets.token_hex(16))
     body_digest = hashlib.sha256(body.encode()).hexdigest()
-    found = deps.store.idempotency.reserve(held.caller, held.route, held.key_digest, body_digest, deps.now())
+    found = deps.store.idempotency.reserve(held, body_digest, deps.now())
     if found is None:
         return held
     if found.body_digest != body_digest:
@@ -84,9 +84,7 @@ def claim(deps: Deps, caller: Caller, path: str, key: str, body: str) -> Claim |
                 "The first request with this key made its change, but its answer was lost: "
                 "read the result instead of retrying with this key.",
             )
-        raise AppError(
-            "idempotency_in_progress", "The first request with this key is still running.", retry_after=1
-        )
+        raise in_progress()
     headers: dict[str, str | list[str]] = {
         "Content-Type": "application/json",
         "Cache-Control": "no-store",
@@ -95,16 +93,22 @@ def claim(deps: Deps, caller: Caller, path: str, key: str, body: str) -> Claim |
     return Response(body=found.answer, status_code=int(found.status_code), headers=headers)
 
 
-def marking(deps: Deps, held: Claim) -> AbstractContextManager[None]:
+def in_progress() -> AppError:
+    return AppError(
+        "idempotency_in_progress", "The first request with this key is still running.", retry_after=1
+    )
+
+
+def marking(deps: Deps, held: KeyHold) -> AbstractContextManager[None]:
     """While the view runs: each transaction it commits marks the key as having changed something."""
-    return deps.store.idempotency.marking(held.caller, held.route, held.key_digest, deps.now())
+    return deps.store.idempotency.marking(held, deps.now())
 
 
-def settle(deps: Deps, held: Claim, response: Response) -> None:
-    """Keeps a success's answer under the key; frees the key after any other answer."""
+def settle(deps: Deps, held: KeyHold, response: Response) -> None:
+    """Keeps a success's answer under the key; frees the key after any other answer (if still held)."""
     store = deps.store.idempotency
     if 200 <= response.status_code < 300:
         body = response.body if isinstance(response.body, str) else str(response.body or "")
-        store.answer(held.caller, held.route, held.key_digest, response.status_code, body)
+        store.answer(held, response.status_code, body)
     else:
-        store.release(held.caller, held.route, held.key_digest)
+        store.release(held, deps.now())

@@ -1,34 +1,51 @@
-"""Access patterns of Idempotency-Key: a key is reserved before its request runs (one conditional put, with a
-lease), is marked in the first transaction the request commits, and holds the request's answer once it
-succeeded, for 24 hours (then DynamoDB's TTL removes it)."""
+"""Access patterns of Idempotency-Key: a key is reserved before its request runs (one conditional put: the
+request's random holder token and a lease), is marked in every transaction the request commits, and holds
+the request's answer once it succeeded, for 24 hours (then DynamoDB's TTL removes it).
+
+Every write after the reservation is conditional on the holder: a request that outlived its lease and lost
+the key to a retry can neither commit a change under it, nor overwrite or free the retry's record."""
 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from pynamodb.exceptions import PutError
 
 from chalicelib.store import keys
 from chalicelib.store.models import IdempotencyItem
 from chalicelib.store.table import get_item
-from chalicelib.store.tx import Tx, riding_along
+from chalicelib.store.tx import Tx, error_code, riding_along
 
 KEPT = timedelta(hours=24)
 # Longer than the API function's timeout (20 s, .chalice/config.json): a request past its lease is gone.
 LEASE = timedelta(seconds=60)
 
 
+@dataclass(frozen=True)
+class KeyHold:
+    """One request's hold on a key: whose key (the caller's scope), on which route, and the request's own
+    random token, which every later write under the key checks."""
+
+    caller: str
+    route: str
+    key_digest: str
+    holder: str
+
+    def item(self) -> IdempotencyItem:
+        return IdempotencyItem(*keys.idempotency(self.caller, self.route, self.key_digest))
+
+
 class IdempotencyStore:
-    def reserve(
-        self, caller: str, route: str, key_digest: str, body_digest: str, now: datetime
-    ) -> IdempotencyItem | None:
+    def reserve(self, hold: KeyHold, body_digest: str, now: datetime) -> IdempotencyItem | None:
         """Takes the key for this request (None), or answers what holds it: an earlier request's record
         (running, or done with its answer). A record older than KEPT counts as gone, TTL or not; so does an
         abandoned one: the same body, its lease over, and neither an answer nor a change committed (the
         request died before changing anything, so running it now is running it once)."""
-        item = IdempotencyItem(
-            *keys.idempotency(caller, route, key_digest), body_digest=body_digest, created_at=now,
-            ttl=now + KEPT, lease_until=now + LEASE,
-        )  # fmt: skip
+        item = hold.item()
+        item.body_digest, item.holder, item.created_at = body_digest, hold.holder, now
+        item.ttl, item.lease_until = now + KEPT, now + LEASE
         gone = IdempotencyItem.pk.does_not_exist() | (IdempotencyItem.created_at < now - KEPT)
         abandoned = (
             (IdempotencyItem.body_digest == body_digest)
@@ -36,27 +53,33 @@ class IdempotencyStore:
             & IdempotencyItem.status_code.does_not_exist()
             & IdempotencyItem.committed_at.does_not_exist()
         )
-        if Tx().put(item, condition=gone | abandoned).commit():
-            return None
-        return get_item(IdempotencyItem, keys.idempotency(caller, route, key_digest)) or item
+        try:
+            if Tx().put(item, condition=gone | abandoned).commit():
+                return None
+        except PutError as error:
+            # The holder's own transaction is writing the record this instant: it is held.
+            if error_code(error) != "TransactionConflictException":
+                raise
+        return get_item(IdempotencyItem, keys.idempotency(hold.caller, hold.route, hold.key_digest)) or item
 
-    def marking(
-        self, caller: str, route: str, key_digest: str, now: datetime
-    ) -> AbstractContextManager[None]:
-        """Every transaction committed within marks the key as having changed something (store/tx.py)."""
-        item = IdempotencyItem(*keys.idempotency(caller, route, key_digest))
-        return riding_along(item, [IdempotencyItem.committed_at.set(now)])
-
-    def answer(self, caller: str, route: str, key_digest: str, status: int, body: str) -> None:
-        item = IdempotencyItem(*keys.idempotency(caller, route, key_digest))
-        actions = [IdempotencyItem.status_code.set(status), IdempotencyItem.answer.set(body)]
-        Tx().update(item, actions, condition=IdempotencyItem.pk.exists()).commit()
-
-    def release(self, caller: str, route: str, key_digest: str) -> None:
-        """The request failed before changing anything: the key is free again for a retry to run it anew.
-        One that failed after a change committed keeps its record: a retry must not change things twice."""
-        item = IdempotencyItem(*keys.idempotency(caller, route, key_digest))
-        unchanged = (
-            IdempotencyItem.status_code.does_not_exist() & IdempotencyItem.committed_at.does_not_exist()
+    def marking(self, hold: KeyHold, now: datetime) -> AbstractContextManager[None]:
+        """Every transaction committed within marks the key as having changed something, if this request
+        still holds it (store/tx.py: else the transaction commits nothing and raises RiderRefusedError)."""
+        return riding_along(
+            hold.item(), [IdempotencyItem.committed_at.set(now)], IdempotencyItem.holder == hold.holder
         )
-        Tx().delete(item, condition=unchanged).commit()
+
+    def answer(self, hold: KeyHold, status: int, body: str) -> None:
+        actions = [IdempotencyItem.status_code.set(status), IdempotencyItem.answer.set(body)]
+        Tx().update(hold.item(), actions, condition=IdempotencyItem.holder == hold.holder).commit()
+
+    def release(self, hold: KeyHold, now: datetime) -> None:
+        """The request failed before changing anything: the key is free again for a retry to run it anew.
+        One that failed after a change committed keeps its record, its lease ended now: a retry is told at
+        once that the change happened, and can never make it twice."""
+        mine = IdempotencyItem.holder == hold.holder
+        unchanged = (
+            IdempotencyItem.committed_at.does_not_exist() & IdempotencyItem.status_code.does_not_exist()
+        )
+        if not Tx().delete(hold.item(), condition=mine & unchanged).commit():
+            Tx().update(hold.item(), [IdempotencyItem.lease_until.set(now)], condition=mine).commit()

@@ -61,7 +61,8 @@ class InvitationContext:
 
 # Each invitation writes 3 to 8 items (claim, invitation, link; its audit event, an expired one it replaces,
 # its email in the outbox, the address's hour and day counts); a transaction also holds the group's count and
-# the account's day count. Invitations fill transactions up to DynamoDB's 100 items: 14 typical ones each.
+# the account's day count. Invitations fill transactions up to MAX_ITEMS (DynamoDB's 100 less a rider's
+# one): 13 typical ones each.
 RESERVED_PER_TRANSACTION = 2
 
 

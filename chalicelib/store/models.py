@@ -569,5 +569,6 @@ class IdempotencyItem(Item, discriminator="idempotency"):
     status_code = NumberAttribute(null=True)  # None while the first request is still running
     answer = UnicodeAttribute(null=True)  # the JSON body answered
     created_at = TimeAttribute()
+    holder = UnicodeAttribute(null=True)  # the holding request's random token: its later writes check it
     lease_until = TimeAttribute(null=True)  # the first request's hold; past it, that request is gone
     committed_at = TimeAttribute(null=True)  # set in the first transaction the request committed

@@ -25,7 +25,12 @@ A request may have a write ride along in every transaction it commits (`riding_a
 mark that the request changed something (store/idempotency.py), so the key knows it even if the request dies
 before storing its answer. A lone put or delete then goes as a transaction of two; a lone update still goes
 alone (its callers read back the item as written): those are counters, and every change an account lists
-writes its audit event with it, so it is a transaction anyway.
+writes its audit event with it, so it is a transaction anyway. The rider's condition failing (the request
+no longer holds its key) cancels the transaction and raises RiderRefusedError: no caller mistakes it for
+one of its own conditions.
+
+A transaction cancelled only because another one touched the same item at that moment (DynamoDB's
+TransactionConflict, with no condition failed) is sent once more, as AWS advises; then it is a RACE.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.errors import RiderRefusedError
 from chalicelib.store.models import Item
 from chalicelib.store.table import connection
 
@@ -51,8 +57,9 @@ if TYPE_CHECKING:
 # A transaction cancelled without any failed condition: a concurrent transaction touched the same items.
 RACE = "race"
 DEFAULT_LABEL = "conflict"
-# DynamoDB's limit per TransactWriteItems is 100 (moto does not enforce it, so we do), less a rider's one
+# DynamoDB's limit per TransactWriteItems is 100, less the one a rider may add
 MAX_ITEMS = 99
+RIDER = "rider"
 # Answers that leave open whether a transaction committed: none at all (a timeout, a dropped connection), a
 # server error, or the same token still being applied.
 _IN_DOUBT = frozenset({"InternalServerError", "ServiceUnavailable", "TransactionInProgressException"})
@@ -91,9 +98,10 @@ _rider: ContextVar[_Write | None] = ContextVar("rider", default=None)
 
 
 @contextmanager
-def riding_along(item: Item, actions: Sequence[Action]) -> Iterator[None]:
-    """Within this block, every transaction committed in this context also applies this update."""
-    token = _rider.set(_Write("update", item, None, "rider", actions))
+def riding_along(item: Item, actions: Sequence[Action], condition: Condition) -> Iterator[None]:
+    """Within this block, every transaction committed in this context also applies this update, under this
+    condition."""
+    token = _rider.set(_Write("update", item, condition, RIDER, actions))
     try:
         yield
     finally:
@@ -162,7 +170,12 @@ class Tx:
         lone = self._writes[0] if len(self._writes) == 1 else None
         if lone is not None and lone.kind != "check" and (rider is None or lone.kind == "update"):
             return _single(lone)
-        return _transaction(self._writes if rider is None else [*self._writes, rider])
+        if rider is None:
+            return _transaction(self._writes)
+        outcome = _transaction([*self._writes, rider])
+        if RIDER in outcome.failed:
+            raise RiderRefusedError("the request no longer holds its Idempotency-Key")
+        return outcome
 
 
 def _single(write: _Write) -> Outcome:
@@ -182,6 +195,17 @@ def _single(write: _Write) -> Outcome:
 
 def _transaction(writes: list[_Write]) -> Outcome:
     sent = sorted(writes, key=lambda write: _SENT_ORDER[write.kind])
+    for attempt in range(2):
+        outcome, conflicted = _attempt(sent)
+        if not conflicted or attempt:
+            return outcome
+        time.sleep(RESEND_PAUSE_SECONDS)
+    raise AssertionError("unreachable")
+
+
+def _attempt(sent: list[_Write]) -> tuple[Outcome, bool]:
+    """One transaction (under one token, resent once if its answer is lost) and whether it was cancelled
+    only by a conflict with another transaction."""
     token = uuid.uuid4().hex
     try:
         try:
@@ -200,8 +224,9 @@ def _transaction(writes: list[_Write]) -> Outcome:
             for write, reason in zip(sent, reasons, strict=False)
             if reason is not None and reason.code == "ConditionalCheckFailed"
         }
-        return Outcome(frozenset(failed or {RACE}))
-    return Outcome()
+        conflicted = any(reason is not None and reason.code == "TransactionConflict" for reason in reasons)
+        return Outcome(frozenset(failed or {RACE})), conflicted and not failed
+    return Outcome(), False
 
 
 def _send(writes: list[_Write], token: str) -> None:

@@ -4,9 +4,12 @@ the key is the caller's own, so nobody else's answer leaks."""
 
 from __future__ import annotations
 
+import contextvars
+
 import pytest
 
 from chalicelib.store.models import AccountItem, ContactItem, IdempotencyItem
+from chalicelib.store.table import dynamodb_client
 from tests.helpers import emails_to, join, onboard
 
 KEY = {"Idempotency-Key": "create-acme-0001"}
@@ -171,14 +174,14 @@ def test_a_request_that_died_after_its_change_never_makes_it_twice(api, deps, cl
     assert fresh.status == 201 and accounts_named("Acme Hosting") == 2
 
 
-def test_a_request_refused_after_its_change_keeps_its_mark(api, deps, clock, monkeypatch):
-    """A view that changed something and then failed (a 500 after the commit): its key is not freed."""
+def test_a_request_refused_after_its_change_keeps_its_mark(api, deps, monkeypatch):
+    """A view that changed something and then failed (a 500 after the commit): its key is not freed, and
+    its lease ends with it, so a retry is told at once."""
     account_id, owner = onboard(api)
     path, body = f"/accounts/{account_id}/contacts", {"email": "c@x.com"}
     monkeypatch.setattr("chalicelib.services.contacts.Contact.of", _dies)  # after the contact committed
     assert api.post(path, body, token=owner.token, headers=KEY).status == 500
     monkeypatch.undo()
-    clock.advance(seconds=61)
     assert api.post(path, body, token=owner.token, headers=KEY).code == "idempotency_outcome_unknown"
     assert sum(1 for _ in ContactItem.scan()) == 1
 
@@ -193,3 +196,50 @@ def test_a_lone_write_carries_the_mark_too(api, deps, clock, monkeypatch):
     clock.advance(seconds=61)
     assert api.post("/webhooks", body, operator=True, headers=KEY).code == "idempotency_outcome_unknown"
     assert len(api.get("/webhooks", operator=True).body["items"]) == 1
+
+
+def test_a_request_alive_past_its_lease_commits_nothing_once_a_retry_took_its_key(
+    api, deps, clock, monkeypatch
+):
+    """The first request stalls past its lease (before changing anything); its retry, in another process,
+    takes the key over and creates the account. The first then commits nothing: its transaction's mark
+    is conditional on holding the key, so the whole transaction is refused, and it answers 409."""
+    body = {"name": "Acme Hosting", "owner_email": "owner@acme.com"}
+    create, seen = deps.store.accounts.create_account, {}
+
+    def stalls(*args, **kwargs):
+        if not seen:
+            seen["retry"] = None
+            clock.advance(seconds=61)
+            # another process: a context with no rider of this request's
+            seen["retry"] = contextvars.Context().run(api.post, "/accounts", body, operator=True, headers=KEY)
+        return create(*args, **kwargs)
+
+    monkeypatch.setattr(deps.store.accounts, "create_account", stalls)
+    first = api.post("/accounts", body, operator=True, headers=KEY)
+    assert seen["retry"].status == 201
+    assert (first.status, first.code) == (409, "idempotency_in_progress")
+    assert accounts_named("Acme Hosting") == 1
+    again = api.post("/accounts", body, operator=True, headers=KEY)
+    assert again.body == seen["retry"].body  # the retry's answer is the one kept
+
+
+def test_no_transaction_of_a_keyed_bulk_invite_passes_dynamodbs_100_items(api):
+    """The rider takes one of DynamoDB's 100 items per transaction: the fullest transactions still fit."""
+    sizes: list[int] = []
+
+    def count(params, **_):
+        sizes.append(len(params["TransactItems"]))
+
+    client = dynamodb_client()
+    client.meta.events.register("provide-client-params.dynamodb.TransactWriteItems", count)
+    try:
+        account_id, owner = onboard(api)
+        emails = [f"person{i}@example.com" for i in range(50)]
+        reply = api.post(
+            f"/accounts/{account_id}/invitations", {"emails": emails}, token=owner.token, headers=KEY
+        )
+    finally:
+        client.meta.events.unregister("provide-client-params.dynamodb.TransactWriteItems", count)
+    assert reply.status == 200 and all(r["status"] == "invited" for r in reply.body["results"])
+    assert 90 <= max(sizes) <= 100, sizes  # transactions near full, the rider included, within the limit

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 from botocore.exceptions import ClientError
+from pynamodb.exceptions import CancellationReason, TransactWriteError
 
 from chalicelib.store import keys
+from chalicelib.store import tx as tx_module
 from chalicelib.store.models import AccountItem, ContactEmailItem, RevokedTokenItem
 from chalicelib.store.table import dynamodb_client
-from chalicelib.store.tx import Outcome, Tx
+from chalicelib.store.tx import RACE, Outcome, Tx
 from tests.helpers import PASSWORD, DynamoCalls, pending_acceptance
 from tests.helpers.seed import seed_account, seed_user
 
@@ -81,3 +83,56 @@ def test_accept_when_a_login_appeared_meanwhile_says_so(api, deps, monkeypatch):
     monkeypatch.setattr(deps.store.invitations, "invitation_context", login_created_after_the_read)
     reply = api.post("/invitations/accept", body)
     assert reply.status == 409 and "login for this email" in reply.body["error"]["message"]
+
+
+def _cancelled_by(code: str) -> TransactWriteError:
+    cause = ClientError(
+        {"Error": {"Code": "TransactionCanceledException", "Message": code},
+         "ResponseMetadata": {"HTTPStatusCode": 400}},
+        "TransactWriteItems",
+    )  # fmt: skip
+    cause.cancellation_reasons = [CancellationReason(code=code), None]  # type: ignore[attr-defined]
+    return TransactWriteError("cancelled", cause=cause)
+
+
+def test_a_transaction_cancelled_only_by_a_conflict_is_sent_once_more(deps, monkeypatch):
+    """DynamoDB cancels a transaction that meets another on the same item (TransactionConflict, no condition
+    failed): it is sent again, once, under a new token; a second conflict is a RACE."""
+    account_id = seed_account(deps)
+    real_send, tokens = tx_module._send, []
+
+    def conflicts_first(writes, token):
+        tokens.append(token)
+        if len(tokens) == 1:
+            raise _cancelled_by("TransactionConflict")
+        return real_send(writes, token)
+
+    monkeypatch.setattr(tx_module, "_send", conflicts_first)
+    tx = Tx().update(AccountItem(*keys.account(account_id)), [AccountItem.name.set("Renamed")])
+    assert tx.record(RevokedTokenItem(*keys.revoked_token("t9"))).commit()
+    assert len(tokens) == 2 and tokens[0] != tokens[1]
+    assert deps.store.accounts.get_account(account_id).name == "Renamed"
+
+    def always_conflicts(writes, token):
+        raise _cancelled_by("TransactionConflict")
+
+    monkeypatch.setattr(tx_module, "_send", always_conflicts)
+    again = (
+        Tx()
+        .put(RevokedTokenItem(*keys.revoked_token("t10")))
+        .check(AccountItem(*keys.account(account_id)), AccountItem.pk.exists())
+    )
+    assert again.commit().failed == {RACE}
+
+    def condition_failed(writes, token):
+        tokens.append(token)
+        raise _cancelled_by("ConditionalCheckFailed")
+
+    tokens.clear()
+    monkeypatch.setattr(tx_module, "_send", condition_failed)
+    refused = (
+        Tx()
+        .put(RevokedTokenItem(*keys.revoked_token("t11")))
+        .check(AccountItem(*keys.account(account_id)), AccountItem.pk.exists(), label="gone")
+    )  # a check is sent first: the first reason is its
+    assert refused.commit().failed == {"gone"} and len(tokens) == 1  # a failed condition is an answer
