@@ -41,7 +41,7 @@ from chalicelib.store.outbox import (
     queue,
 )
 from chalicelib.store.table import T, get_item, get_items
-from chalicelib.store.tx import MAX_ITEMS, Outcome, Tx
+from chalicelib.store.tx import Outcome, Tx, room
 from chalicelib.store.users import failure_window, list_account
 
 
@@ -61,8 +61,8 @@ class InvitationContext:
 
 # Each invitation writes 3 to 8 items (claim, invitation, link; its audit event, an expired one it replaces,
 # its email in the outbox, the address's hour and day counts); a transaction also holds the group's count and
-# the account's day count. Invitations fill transactions up to MAX_ITEMS (DynamoDB's 100 less a rider's
-# one): 13 typical ones each.
+# the account's day count. Invitations fill transactions up to their room (DynamoDB's 100, less a rider's
+# one): 14 typical ones each.
 RESERVED_PER_TRANSACTION = 2
 
 
@@ -73,13 +73,13 @@ def items_of(entry: NewInvitation) -> int:
 def chunks(new: list[NewInvitation]) -> list[list[NewInvitation]]:
     """The invitations in order, in as few transactions as they fit."""
     found: list[list[NewInvitation]] = []
-    room = 0
+    space = 0
     for entry in new:
-        if not found or items_of(entry) > room:
+        if not found or items_of(entry) > space:
             found.append([])
-            room = MAX_ITEMS - RESERVED_PER_TRANSACTION
+            space = room() - RESERVED_PER_TRANSACTION
         found[-1].append(entry)
-        room -= items_of(entry)
+        space -= items_of(entry)
     return found
 
 

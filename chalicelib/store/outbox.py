@@ -15,7 +15,7 @@ from chalicelib.domain.outbox import KEPT_AFTER, MailKind, Window
 from chalicelib.store import keys
 from chalicelib.store.models import CounterItem, InvitationItem, MailItem, format_time
 from chalicelib.store.table import get_items
-from chalicelib.store.tx import MAX_ITEMS, Tx
+from chalicelib.store.tx import Tx, room
 
 SUPERSEDED = "superseded"  # the invitation changed (resent, revoked, accepted) after this email was made
 
@@ -108,7 +108,7 @@ class OutboxStore:
         when it has one: (mail, delivery or None, the link hash the invitation must still hold). Many in
         one transaction; if one invitation changed meanwhile, each is recorded alone, and an email whose
         invitation moved on is recorded without touching it."""
-        per_tx = MAX_ITEMS // 2
+        per_tx = room() // 2
         for start in range(0, len(mails), per_tx):
             chunk = mails[start : start + per_tx]
             tx = Tx()

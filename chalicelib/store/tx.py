@@ -57,8 +57,7 @@ if TYPE_CHECKING:
 # A transaction cancelled without any failed condition: a concurrent transaction touched the same items.
 RACE = "race"
 DEFAULT_LABEL = "conflict"
-# DynamoDB's limit per TransactWriteItems is 100, less the one a rider may add
-MAX_ITEMS = 99
+MAX_ITEMS = 100  # DynamoDB's limit per TransactWriteItems (moto enforces it too)
 RIDER = "rider"
 # Answers that leave open whether a transaction committed: none at all (a timeout, a dropped connection), a
 # server error, or the same token still being applied.
@@ -106,6 +105,11 @@ def riding_along(item: Item, actions: Sequence[Action], condition: Condition) ->
         yield
     finally:
         _rider.reset(token)
+
+
+def room() -> int:
+    """The items a transaction committed here may hold: MAX_ITEMS, less one while a rider rides along."""
+    return MAX_ITEMS - (1 if _rider.get() is not None else 0)
 
 
 def in_doubt(error: PynamoDBException) -> bool:
@@ -158,8 +162,8 @@ class Tx:
         return self._add(_Write("check", item, condition, label))
 
     def _add(self, write: _Write) -> Tx:
-        if len(self._writes) >= MAX_ITEMS:
-            raise ValueError(f"a transaction holds at most {MAX_ITEMS} items")
+        if len(self._writes) >= room():
+            raise ValueError(f"a transaction holds at most {room()} items here")
         self._writes.append(write)
         return self
 

@@ -225,7 +225,7 @@ def test_a_request_alive_past_its_lease_commits_nothing_once_a_retry_took_its_ke
 
 
 def test_no_transaction_of_a_keyed_bulk_invite_passes_dynamodbs_100_items(api):
-    """The rider takes one of DynamoDB's 100 items per transaction: the fullest transactions still fit."""
+    """With a key, the rider takes one of DynamoDB's 100 items per transaction: the fullest still fit."""
     sizes: list[int] = []
 
     def count(params, **_):
