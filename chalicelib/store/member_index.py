@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from datetime import datetime
 
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from chalicelib.store import keys
@@ -60,6 +61,21 @@ def copy_user(membership: MembershipItem, user: UserItem) -> None:
     for name in USER_COPIES:
         setattr(membership, name, getattr(user, name))
     membership.user_created_at = user.created_at
+
+
+# What a membership's list keys and card derive from besides the user's own fields (which login and rename
+# bring): a rewrite computed from them must not undo a change of role, status, title or group meanwhile.
+MEMBERSHIP_FIELDS = ("role", "status", "title", "group_id", "joined_at")
+
+
+def unchanged_since_read(membership: MembershipItem) -> Condition:
+    """The membership still exists, with each of MEMBERSHIP_FIELDS as it was read."""
+    attributes = MembershipItem.get_attributes()
+    condition = MembershipItem.pk.exists()
+    for name in MEMBERSHIP_FIELDS:
+        value, attribute = getattr(membership, name), attributes[name]
+        condition &= attribute.does_not_exist() if value is None else attribute == value
+    return condition
 
 
 def rewrite_actions(membership: MembershipItem, user: UserItem) -> list[Action]:

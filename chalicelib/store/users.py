@@ -15,7 +15,7 @@ from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
 from chalicelib.domain.outbox import Window
 from chalicelib.store import keys
 from chalicelib.store.keys import Key
-from chalicelib.store.member_index import USER_COPIES, rewrite_actions
+from chalicelib.store.member_index import USER_COPIES, rewrite_actions, unchanged_since_read
 from chalicelib.store.models import (
     AccountItem,
     GroupItem,
@@ -258,20 +258,24 @@ class UserStore:
 
         With `user` and their `memberships` (as login read them), each membership's copy of last_login_at
         (and of the names, for one stored before it kept them) and its list keys are set in the same write,
-        so no list shows the previous login once this returns."""
+        so no list shows the previous login once this returns. Each rewrite holds only while the membership
+        is as read (`unchanged_since_read`); one changed or removed meanwhile is read again and rewritten
+        alone, so a deactivation or a new role landing between login's read and its write stays in the
+        lists."""
         if user is not None:
             user.last_login_at = now
-        rewrites = [(m, rewrite_actions(m, user)) for m in memberships] if user is not None else []
-        first, rest = rewrites[:MEMBERSHIPS_PER_LOGIN_WRITE], rewrites[MEMBERSHIPS_PER_LOGIN_WRITE:]
-        if not self._login_write(user_id, now, email, listing, first):  # a membership left meanwhile
-            self._login_write(user_id, now, email, listing, [])
+        listed = list(memberships) if user is not None else []
+        first, rest = listed[:MEMBERSHIPS_PER_LOGIN_WRITE], listed[MEMBERSHIPS_PER_LOGIN_WRITE:]
+        if not self._login_write(user_id, now, email, listing, first, user):  # one changed meanwhile
+            self._login_write(user_id, now, email, listing, [], user)
             rest = first + rest
-        for membership, actions in rest:  # beyond one transaction, or after a race: one by one
-            Tx().update(membership, actions, condition=MembershipItem.pk.exists()).commit()
+        for membership in rest:  # beyond one transaction, or after a race: one by one
+            assert user is not None
+            _rewrite_alone(membership, user)
 
     def _login_write(
         self, user_id: str, now: datetime, email: str | None, listing: list[str] | None,
-        rewrites: list[tuple[MembershipItem, list[Action]]],
+        memberships: list[MembershipItem], user: UserItem | None,
     ) -> bool:  # fmt: skip
         tx = Tx().update(
             UserItem(*keys.user(user_id)), [UserItem.last_login_at.set(now)], condition=UserItem.pk.exists()
@@ -283,9 +287,11 @@ class UserStore:
             if listing:  # DynamoDB has no empty sets
                 actions.append(LoginItem.account_ids.add(set(listing)))
             tx.update(LoginItem(*keys.login(email)), actions, condition=LoginItem.user_id == user_id)
-        for membership, changes in rewrites:
-            tx.update(membership, changes, condition=MembershipItem.pk.exists(), label="membership_gone")
-        return "membership_gone" not in tx.commit().failed
+        for membership in memberships:
+            assert user is not None
+            changes = rewrite_actions(membership, user)
+            tx.update(membership, changes, condition=unchanged_since_read(membership), label="changed")
+        return "changed" not in tx.commit().failed
 
     def update_profile(
         self, user_id: str, changes: dict[str, Any], current: UserItem | None = None
@@ -309,13 +315,13 @@ class UserStore:
         renamed.attribute_values = dict(current.attribute_values) | changes
         memberships = self._memberships_listed(current)
         for membership in memberships[:MEMBERSHIPS_PER_LOGIN_WRITE]:
-            tx.update(membership, rewrite_actions(membership, renamed), condition=MembershipItem.pk.exists())
-        if not tx.commit():  # a membership left meanwhile: the user first, then the rest one by one
+            changes_of = rewrite_actions(membership, renamed)
+            tx.update(membership, changes_of, condition=unchanged_since_read(membership))
+        if not tx.commit():  # a membership changed or left meanwhile: the user first, then one by one
             Tx().update(UserItem(pk, sk), actions, condition=UserItem.pk.exists()).commit()
             memberships[MEMBERSHIPS_PER_LOGIN_WRITE:] = memberships
         for membership in memberships[MEMBERSHIPS_PER_LOGIN_WRITE:]:
-            changes_of = rewrite_actions(membership, renamed)
-            Tx().update(membership, changes_of, condition=MembershipItem.pk.exists()).commit()
+            _rewrite_alone(membership, renamed)
         return renamed
 
     def _memberships_listed(self, user: UserItem) -> list[MembershipItem]:
@@ -403,3 +409,20 @@ def _given_back(now: datetime) -> list[Action]:
         item.window_started_at.set(item.window_started_at | now),
         item.ttl.set(item.ttl | (now + WINDOW + timedelta(minutes=1))),
     ]
+
+
+REWRITE_TRIES = 3
+
+
+def _rewrite_alone(membership: MembershipItem, user: UserItem) -> None:
+    """One membership's copies of the user and its list keys, while it is as read; changed meanwhile, it is
+    read again (strongly) and rewritten from what it holds now. Gone: nothing to rewrite. Past
+    REWRITE_TRIES, the membership is changing under a stream of writes, each of which sets its own keys."""
+    current: MembershipItem | None = membership
+    for _ in range(REWRITE_TRIES):
+        if current is None:
+            return
+        actions = rewrite_actions(current, user)
+        if Tx().update(current, actions, condition=unchanged_since_read(current)).commit():
+            return
+        current = get_item(MembershipItem, (current.pk, current.sk))

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from chalicelib.store.models import MembershipItem
 from tests.helpers import PASSWORD, DynamoCalls, invite, join, latest_link, onboard
 from tests.helpers.seed import seed_member
 
@@ -177,3 +178,48 @@ def test_the_card_sorts_follow_role_and_status_changes_at_once(api, deps):
     assert by_status[0]["email"] == "dev@acme.com" and by_status[0]["status"] == "deactivated"
     only_off = _members(api, account_id, heir.token, "?status=deactivated&sort=role").body["items"]
     assert [m["email"] for m in only_off] == ["dev@acme.com"]
+
+
+@pytest.mark.parametrize("again", [False, True])
+def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(api, deps, monkeypatch, again):
+    """Login rewrites each membership's copies and list keys from the memberships it read. An admin who
+    deactivates the member and gives them a title between that read and login's write (and, `again`,
+    reactivates them with another title after login read the membership anew) must stay seen: login's
+    rewrite holds only while the membership is as read, and is redone from a fresh read when it is not."""
+    account_id, owner = onboard(api)
+    dev = join(api, account_id, owner.token, "dev@acme.com")
+    members = f"/accounts/{account_id}/members/{dev.user_id}"
+    before_write = [("deactivate", "Lead")]
+    after_reread = [("reactivate", "CTO")] if again else []
+    store_module = __import__("chalicelib.store.users", fromlist=["get_item"])
+    login_write, reread = type(deps.store.users)._login_write, store_module.get_item
+
+    def admin_acts(pending: list[tuple[str, str]]) -> None:
+        if pending:
+            action, title = pending.pop(0)
+            assert api.post(f"{members}/{action}", token=owner.token).status == 200
+            assert api.patch(members, {"title": title}, token=owner.token).status == 200
+
+    def write_after_the_admin(self, *args, **kwargs):
+        admin_acts(before_write)
+        return login_write(self, *args, **kwargs)
+
+    def reread_then_the_admin(model, key):
+        found = reread(model, key)
+        if model is MembershipItem:
+            admin_acts(after_reread)
+        return found
+
+    monkeypatch.setattr(type(deps.store.users), "_login_write", write_after_the_admin)
+    monkeypatch.setattr(store_module, "get_item", reread_then_the_admin)
+    assert api.post("/auth/login", {"email": "dev@acme.com", "password": PASSWORD}).status == 200
+    monkeypatch.undo()
+    status, title = ("active", "CTO") if again else ("deactivated", "Lead")
+    other = "active" if status == "deactivated" else "deactivated"
+    listed = {m["email"] for m in _members(api, account_id, owner.token, f"?status={status}").body["items"]}
+    hidden = {m["email"] for m in _members(api, account_id, owner.token, f"?status={other}").body["items"]}
+    assert "dev@acme.com" in listed and "dev@acme.com" not in hidden
+    for sort in ("title", "status", "last_login_at"):
+        shown = {m["email"]: m for m in _members(api, account_id, owner.token, f"?sort={sort}").body["items"]}
+        assert (shown["dev@acme.com"]["status"], shown["dev@acme.com"]["title"]) == (status, title)
+        assert shown["dev@acme.com"]["last_login_at"] is not None
