@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller, RequestInfo
@@ -20,7 +22,7 @@ from chalicelib.services.auth import confirm, live_sub_accounts
 from chalicelib.services.sessions import verify_on_link
 from chalicelib.store.invitations import InvitationContext
 from chalicelib.store.members import new_membership_item
-from chalicelib.store.models import InvitationItem, LinkItem, LoginItem, UserItem
+from chalicelib.store.models import InvitationItem, LinkItem, LoginItem, MembershipItem, UserItem
 from chalicelib.store.users import link_attempts, new_user_items
 
 MIN_NEW_PASSWORD = 10
@@ -101,27 +103,22 @@ def accept(
     else:
         new_user = _new_user(deps, invitation, body)
         user, version = new_user[0], 0
-    user.last_login_at = now  # accepting signs in: the membership's copy says so too
-    membership = new_membership_item(
-        account.account_id,
-        user.user_id,
-        as_role(invitation.role),
-        list(invitation.permissions),
-        now,
-        invited_by=invitation.invited_by,
-        sub_accounts=invitation.sub_accounts,
-        group_id=invitation.group_id,
-        group_manager=invitation.group_manager,
-        contact=contact_at_join(body, invitation, user),
-        user=user,
-    )
     accepter = Caller("user", user_id=user.user_id, email=user.email, request=request)
     target = Target("invitation", invitation.invitation_id, invitation.email)
     joined = changed({}, {"user_id": user.user_id, "role": invitation.role})
     event = record(deps, "invitation.accepted", accepter, account.account_id, target, joined)
-    outcome = deps.store.invitations.accept(
-        invitation, membership, now, new_user, None if new_user else user.user_id, event
-    )
+    for attempt in range(2):
+        user.last_login_at = now  # accepting signs in: the membership's copy says so too
+        membership = _membership(invitation, account.account_id, user, body, now)
+        outcome = deps.store.invitations.accept(
+            invitation, membership, now, new_user, None if new_user else user.user_id, event
+        )
+        if "renamed" not in outcome.failed or attempt:
+            break
+        renamed = deps.store.users.get_user(user.user_id)  # renamed meanwhile: copy what it holds now
+        if renamed is None:
+            raise not_found("invitation")
+        user = renamed
     if not outcome:
         raise _not_accepted(outcome.failed)
     issued = deps.tokens.issue(user.user_id, version, now)
@@ -133,6 +130,24 @@ def accept(
         membership=Member.of_pair(
             user, membership, live_sub_accounts(account), {group.group_id: group} if group else {}
         ),
+    )
+
+
+def _membership(
+    invitation: InvitationItem, account_id: str, user: UserItem, body: AcceptIn, now: datetime
+) -> MembershipItem:
+    return new_membership_item(
+        account_id,
+        user.user_id,
+        as_role(invitation.role),
+        list(invitation.permissions),
+        now,
+        invited_by=invitation.invited_by,
+        sub_accounts=invitation.sub_accounts,
+        group_id=invitation.group_id,
+        group_manager=invitation.group_manager,
+        contact=contact_at_join(body, invitation, user),
+        user=user,
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from chalicelib.domain.groups import group_of
@@ -92,6 +93,16 @@ class Written:
     group_gone: bool = False
     limited: dict[str, Window] = field(default_factory=dict)  # emails whose address had its fill, and where
     over_account_limit: set[str] = field(default_factory=set)  # emails left out: the account's day is full
+
+
+def _copied_from(membership: MembershipItem) -> Condition:
+    """The user exists with the fields the membership copied from them, as they are now."""
+    attributes = UserItem.get_attributes()
+    condition: Condition = UserItem.pk.exists()
+    for name in ("email", "first_name", "last_name"):
+        value = getattr(membership, name)
+        condition &= attributes[name].does_not_exist() if value is None else attributes[name] == value
+    return condition
 
 
 def count_invitations(tx: Tx, entries: list[NewInvitation], delta: int) -> None:
@@ -338,7 +349,8 @@ class InvitationStore:
         event: AuditEventItem | None = None,
     ) -> Outcome:
         """Uses the invitation exactly once. Failure labels: "used" (accepted, revoked, resent or expired
-        meanwhile), "already_member", "owner_taken", "email_taken" (a login was created meanwhile)."""
+        meanwhile), "already_member", "owner_taken", "email_taken" (a login was created meanwhile),
+        "renamed" (the existing user changed their name since it was read, or is gone: read it again)."""
         account_id, email, user_id = invitation.account_id, invitation.email, membership.user_id
         tx = (
             Tx()
@@ -379,12 +391,12 @@ class InvitationStore:
             tx.put(login, condition=LoginItem.pk.does_not_exist(), label="email_taken")
             tx.put(user, condition=UserItem.pk.does_not_exist(), label="email_taken")
         elif existing_user_id is not None:
+            # The membership copies the user's email and names: a rename committed since they were read
+            # would find no membership to rewrite (the login did not list this account yet).
             tx.update(
-                UserItem(*keys.user(existing_user_id)),
-                [UserItem.last_login_at.set(now)],
-                condition=UserItem.pk.exists(),
-                label="used",
-            )
+                UserItem(*keys.user(existing_user_id)), [UserItem.last_login_at.set(now)],
+                condition=_copied_from(membership), label="renamed",
+            )  # fmt: skip
             # A right password leaves the email's window as it is: it reserved no check there, and clearing
             # it would let a burst of wrong ones at login start again from zero.
             list_account(tx, email, existing_user_id, account_id)

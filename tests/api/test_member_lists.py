@@ -5,6 +5,7 @@ recipients answer that tells a `contacts` holder nothing about who is a member."
 from __future__ import annotations
 
 import base64
+import contextvars
 import json
 
 import pytest
@@ -223,3 +224,50 @@ def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(api, d
         shown = {m["email"]: m for m in _members(api, account_id, owner.token, f"?sort={sort}").body["items"]}
         assert (shown["dev@acme.com"]["status"], shown["dev@acme.com"]["title"]) == (status, title)
         assert shown["dev@acme.com"]["last_login_at"] is not None
+
+
+def _names_in(api, account_id, token, email):
+    shown = {m["email"]: m for m in _members(api, account_id, token, "?sort=first_name").body["items"]}
+    return shown[email]["first_name"], shown[email]["last_name"]
+
+
+@pytest.mark.parametrize("rename_lands", ["before the accept commits", "while the rename runs"])
+def test_a_rename_racing_an_accept_leaves_no_old_name(api, deps, monkeypatch, rename_lands):
+    """A member accepts an invitation to a second account while renaming themselves. Either order of the
+    two writes ends with the new name in both accounts' lists: an accept whose copy of the names is stale
+    fails its condition and copies them again; a rename reads the login once more for an account joined
+    while it ran."""
+    account_id, owner = onboard(api)
+    dev = join(api, account_id, owner.token, "dev@acme.com")
+    other_id, other_owner = onboard(api, "Other Co", "boss@other.com")
+    invite(api, other_id, other_owner.token, ["dev@acme.com"])
+    link, rename = latest_link("dev@acme.com"), {"first_name": "Renata", "last_name": "Newname"}
+    other_request = contextvars.Context().run  # the other request: its own context
+    accepted: dict[str, object] = {}
+    if rename_lands == "before the accept commits":
+        store, write = deps.store.invitations, deps.store.invitations.accept
+
+        def renamed_first(*args, **kwargs):
+            monkeypatch.setattr(store, "accept", write)
+            assert other_request(api.patch, "/me", rename, token=dev.token).status == 200
+            return write(*args, **kwargs)
+
+        monkeypatch.setattr(store, "accept", renamed_first)
+        reply = api.post("/invitations/accept", {"token": link}, token=dev.token)
+        assert reply.status == 201, reply.body
+    else:
+        users, listed = deps.store.users, deps.store.users._memberships_listed
+
+        def accepted_meanwhile(user):
+            found = listed(user)
+            accepted["reply"] = other_request(
+                api.post, "/invitations/accept", {"token": link}, token=dev.token
+            )
+            return found
+
+        monkeypatch.setattr(users, "_memberships_listed", accepted_meanwhile)
+        assert api.patch("/me", rename, token=dev.token).status == 200
+        assert accepted["reply"].status == 201
+    monkeypatch.undo()
+    assert _names_in(api, account_id, owner.token, "dev@acme.com") == ("Renata", "Newname")
+    assert _names_in(api, other_id, other_owner.token, "dev@acme.com") == ("Renata", "Newname")
