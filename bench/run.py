@@ -534,8 +534,10 @@ def main() -> None:
         "How: app.py imports route modules only; each use case (`LazyModule`), the storage layer (PynamoDB, botocore),",
         "argon2, PyJWT and email-validator load with the first request that needs them; route modules name their",
         "pydantic models without importing them (`LazyModels`), so a request builds only its route's model classes,",
-        "which compile their validators on first use (`defer_build`); and boto3 is never imported: SES gets its",
-        "client from PynamoDB's botocore session. tests/unit/test_cold_start.py keeps it that way.",
+        "which compile their validators on first use (`defer_build`); the store builds each repository on first",
+        "use, and reading an account loads no invitation, outbox or audit-log module; and boto3 is never imported:",
+        "SES gets its client from PynamoDB's botocore session. tests/unit/test_cold_start.py and",
+        "tests/api/test_cold_start_reads.py keep it that way.",
         "",
     ]
     lines += ["## Passwords and package", "",
