@@ -28,6 +28,10 @@ from chalicelib.store.users import link_attempts, new_user_items
 MIN_NEW_PASSWORD = 10
 
 
+# An existing user's accept copies their names; each rename landing meanwhile costs one more try.
+ACCEPT_TRIES = 3
+
+
 def _not_accepted(failed: frozenset[str]) -> AppError:
     """Why the accepting transaction did not commit; a fresh error each time (a raised exception carries
     its traceback, so a shared one would grow in a warm Lambda)."""
@@ -37,6 +41,8 @@ def _not_accepted(failed: frozenset[str]) -> AppError:
         return AppError("conflict", "This account already has an owner.")
     if "email_taken" in failed:
         return AppError("conflict", "A login for this email was created meanwhile; accept with it.")
+    if "renamed" in failed:
+        return AppError("conflict", "Your name kept changing while you accepted; try again.")
     return not_found("invitation")  # used, revoked or resent meanwhile, or a concurrent accept won
 
 
@@ -107,13 +113,13 @@ def accept(
     target = Target("invitation", invitation.invitation_id, invitation.email)
     joined = changed({}, {"user_id": user.user_id, "role": invitation.role})
     event = record(deps, "invitation.accepted", accepter, account.account_id, target, joined)
-    for attempt in range(2):
+    for attempt in range(ACCEPT_TRIES):
         user.last_login_at = now  # accepting signs in: the membership's copy says so too
         membership = _membership(invitation, account.account_id, user, body, now)
         outcome = deps.store.invitations.accept(
             invitation, membership, now, new_user, None if new_user else user.user_id, event
         )
-        if "renamed" not in outcome.failed or attempt:
+        if "renamed" not in outcome.failed or attempt == ACCEPT_TRIES - 1:
             break
         renamed = deps.store.users.get_user(user.user_id)  # renamed meanwhile: copy what it holds now
         if renamed is None:

@@ -63,16 +63,21 @@ def copy_user(membership: MembershipItem, user: UserItem) -> None:
     membership.user_created_at = user.created_at
 
 
-# What a membership's list keys and card derive from besides the user's own fields (which login and rename
-# bring): a rewrite computed from them must not undo a change of role, status, title or group meanwhile.
+# What a membership's list keys and card derive from besides the user's own fields: a rewrite computed from
+# a read must not undo a change of any of them, or of the copies, made meanwhile.
 MEMBERSHIP_FIELDS = ("role", "status", "title", "group_id", "joined_at")
 
 
 def unchanged_since_read(membership: MembershipItem) -> Condition:
-    """The membership still exists, with each of MEMBERSHIP_FIELDS as it was read."""
+    """The membership still exists and is as it was read: its card, which holds its own fields and its
+    copies of the user's (or, stored before cards, each of those fields). Take it before rewriting the
+    membership in memory: `rewrite_actions` and `index_member` change the card."""
+    condition: Condition = MembershipItem.pk.exists()
+    if membership.card is not None:
+        condition &= MembershipItem.card == membership.card
+        return condition
     attributes = MembershipItem.get_attributes()
-    condition = MembershipItem.pk.exists()
-    for name in MEMBERSHIP_FIELDS:
+    for name in MEMBERSHIP_FIELDS + USER_COPIES:
         value, attribute = getattr(membership, name), attributes[name]
         condition &= attribute.does_not_exist() if value is None else attribute == value
     return condition

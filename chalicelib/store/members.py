@@ -15,6 +15,7 @@ from chalicelib.store.member_index import (
     copy_user,
     index_member,
     parse_card,
+    unchanged_since_read,
 )
 from chalicelib.store.models import (
     AccountItem,
@@ -122,7 +123,22 @@ class MemberStore:
         """Set role, permissions, status, scope, group or contact details (None removes the attribute),
         unless the member left, or (`guard_owner`) became the owner meanwhile, or (`in_group`, a manager's
         change) left that group: each fails "changed". Moving to another group moves the groups' member
-        counts too ("group_gone" if the new group was deleted meanwhile)."""
+        counts too ("group_gone" if the new group was deleted meanwhile).
+
+        The card and list keys written are computed from the membership as read, so the write holds only
+        while its card is as read; one rewritten meanwhile (a login's time, a rename) is read again and
+        the change made on what it holds now, once (the guards above apply again)."""
+        outcome = self._update_once(membership, in_group, guard_owner, event, changes)
+        if "changed" in outcome.failed and membership.card is not None:
+            fresh = get_item(MembershipItem, (membership.pk, membership.sk))
+            if fresh is not None and fresh.card != membership.card:
+                outcome = self._update_once(fresh, in_group, guard_owner, event, changes)
+        return outcome
+
+    def _update_once(
+        self, membership: MembershipItem, in_group: str | None, guard_owner: bool,
+        event: AuditEventItem | None, changes: dict[str, object],
+    ) -> Outcome:  # fmt: skip
         attributes = MembershipItem.get_attributes()
         changed = copy.copy(membership)
         changed.attribute_values = dict(membership.attribute_values)  # the copy's own, not shared
@@ -133,7 +149,7 @@ class MemberStore:
             attributes[name].remove() if value is None else attributes[name].set(value)
             for name, value in (changes | index_values).items()
         ]
-        unchanged = MembershipItem.pk.exists()
+        unchanged = unchanged_since_read(membership) if index_values else MembershipItem.pk.exists()
         if guard_owner:
             unchanged &= MembershipItem.role != "owner"
         if in_group is not None:

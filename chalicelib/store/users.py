@@ -289,9 +289,9 @@ class UserStore:
             tx.update(LoginItem(*keys.login(email)), actions, condition=LoginItem.user_id == user_id)
         for membership in memberships:
             assert user is not None
-            changes = rewrite_actions(membership, user)
-            tx.update(membership, changes, condition=unchanged_since_read(membership), label="changed")
-        return "changed" not in tx.commit().failed
+            as_read = unchanged_since_read(membership)
+            tx.update(membership, rewrite_actions(membership, user), condition=as_read, label="changed")
+        return tx.commit().committed
 
     def update_profile(
         self, user_id: str, changes: dict[str, Any], current: UserItem | None = None
@@ -316,8 +316,8 @@ class UserStore:
         renamed.attribute_values = dict(current.attribute_values) | changes
         memberships = self._memberships_listed(current)
         for membership in memberships[:MEMBERSHIPS_PER_LOGIN_WRITE]:
-            changes_of = rewrite_actions(membership, renamed)
-            tx.update(membership, changes_of, condition=unchanged_since_read(membership))
+            as_read = unchanged_since_read(membership)
+            tx.update(membership, rewrite_actions(membership, renamed), condition=as_read)
         if not tx.commit():  # a membership changed or left meanwhile: the user first, then one by one
             Tx().update(UserItem(pk, sk), actions, condition=UserItem.pk.exists()).commit()
             memberships[MEMBERSHIPS_PER_LOGIN_WRITE:] = memberships
@@ -427,14 +427,18 @@ REWRITE_TRIES = 3
 
 
 def _rewrite_alone(membership: MembershipItem, user: UserItem) -> None:
-    """One membership's copies of the user and its list keys, while it is as read; changed meanwhile, it is
-    read again (strongly) and rewritten from what it holds now. Gone: nothing to rewrite. Past
-    REWRITE_TRIES, the membership is changing under a stream of writes, each of which sets its own keys."""
-    current: MembershipItem | None = membership
+    """One membership's copies of the user and its list keys, while it is as read. Changed meanwhile (an
+    admin's edit, another login or rename), the membership and the user are read again together (strongly;
+    the caller's own change to the user is already written) and it is rewritten from both. Gone: nothing to
+    rewrite. Past REWRITE_TRIES the membership is changing under a stream of writes; the copies stay as
+    the last of them left them."""
+    current: Item | None = membership
     for _ in range(REWRITE_TRIES):
-        if current is None:
+        if not isinstance(current, MembershipItem):
             return
-        actions = rewrite_actions(current, user)
-        if Tx().update(current, actions, condition=unchanged_since_read(current)).commit():
+        as_read = unchanged_since_read(current)
+        if Tx().update(current, rewrite_actions(current, user), condition=as_read).commit():
             return
-        current = get_item(MembershipItem, (current.pk, current.sk))
+        found = get_items([(current.pk, current.sk), keys.user(user.user_id)])
+        current, again = found.get((current.pk, current.sk)), found.get(keys.user(user.user_id))
+        user = again if isinstance(again, UserItem) else user

@@ -192,8 +192,9 @@ def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(api, d
     members = f"/accounts/{account_id}/members/{dev.user_id}"
     before_write = [("deactivate", "Lead")]
     after_reread = [("reactivate", "CTO")] if again else []
-    store_module = __import__("chalicelib.store.users", fromlist=["get_item"])
-    login_write, reread = type(deps.store.users)._login_write, store_module.get_item
+    store_module = __import__("chalicelib.store.users", fromlist=["get_items"])
+    login_write, reread = type(deps.store.users)._login_write, store_module.get_items
+    rewriting = []  # set once login's own transaction is done: its rewrites of what changed follow
 
     def admin_acts(pending: list[tuple[str, str]]) -> None:
         if pending:
@@ -203,16 +204,18 @@ def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(api, d
 
     def write_after_the_admin(self, *args, **kwargs):
         admin_acts(before_write)
-        return login_write(self, *args, **kwargs)
+        written = login_write(self, *args, **kwargs)
+        rewriting.append(True)
+        return written
 
-    def reread_then_the_admin(model, key):
-        found = reread(model, key)
-        if model is MembershipItem:
+    def reread_then_the_admin(wanted):
+        found = reread(wanted)
+        if rewriting and any(isinstance(item, MembershipItem) for item in found.values()):
             admin_acts(after_reread)
         return found
 
     monkeypatch.setattr(type(deps.store.users), "_login_write", write_after_the_admin)
-    monkeypatch.setattr(store_module, "get_item", reread_then_the_admin)
+    monkeypatch.setattr(store_module, "get_items", reread_then_the_admin)
     assert api.post("/auth/login", {"email": "dev@acme.com", "password": PASSWORD}).status == 200
     monkeypatch.undo()
     status, title = ("active", "CTO") if again else ("deactivated", "Lead")
@@ -271,3 +274,54 @@ def test_a_rename_racing_an_accept_leaves_no_old_name(api, deps, monkeypatch, re
     monkeypatch.undo()
     assert _names_in(api, account_id, owner.token, "dev@acme.com") == ("Renata", "Newname")
     assert _names_in(api, other_id, other_owner.token, "dev@acme.com") == ("Renata", "Newname")
+
+
+def test_an_admin_edit_racing_a_login_keeps_the_login_in_the_lists(api, deps, clock, monkeypatch):
+    """The owner gives a member a title; the member logs in between the owner's read and write. The edit's
+    card and keys are computed from its read, so it holds only while the card is as read, and is made
+    again on the membership as it is now: the login's time still orders the last-login list."""
+    account_id, owner = onboard(api)
+    dev = join(api, account_id, owner.token, "dev@acme.com")
+    clock.advance(seconds=60)
+    assert api.post("/auth/login", {"email": "owner@acme.com", "password": PASSWORD}).status == 200
+    members, once = deps.store.members, deps.store.members._update_once
+    logged_in: dict[str, int] = {}
+
+    def login_meanwhile(*args, **kwargs):
+        if not logged_in:
+            clock.advance(seconds=60)
+            login = {"email": "dev@acme.com", "password": PASSWORD}
+            logged_in["status"] = contextvars.Context().run(api.post, "/auth/login", login).status
+        return once(*args, **kwargs)
+
+    monkeypatch.setattr(members, "_update_once", login_meanwhile)
+    edit = f"/accounts/{account_id}/members/{dev.user_id}"
+    assert api.patch(edit, {"title": "Lead"}, token=owner.token).status == 200
+    monkeypatch.undo()
+    assert logged_in == {"status": 200}
+    latest = _members(api, account_id, owner.token, "?sort=last_login_at&order=desc").body["items"]
+    assert [m["email"] for m in latest] == ["dev@acme.com", "owner@acme.com"]
+    by_title = _members(api, account_id, owner.token, "?sort=title").body["items"]
+    assert {m["email"]: m["title"] for m in by_title}["dev@acme.com"] == "Lead"
+
+
+def test_a_rename_landing_mid_login_is_not_undone(api, deps, monkeypatch):
+    """Login copies the user it read onto each membership; a rename committing between that read and the
+    write is not reverted: the rewrite holds only while the membership's card is as read, and is redone
+    from the membership and the user read again."""
+    account_id, owner = onboard(api)
+    dev = join(api, account_id, owner.token, "dev@acme.com")
+    users, write = deps.store.users, type(deps.store.users)._login_write
+    renamed: dict[str, int] = {}
+
+    def renamed_meanwhile(self, *args, **kwargs):
+        if not renamed:
+            rename = {"first_name": "Renata", "last_name": "Newname"}
+            renamed["status"] = contextvars.Context().run(api.patch, "/me", rename, token=dev.token).status
+        return write(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(users), "_login_write", renamed_meanwhile)
+    assert api.post("/auth/login", {"email": "dev@acme.com", "password": PASSWORD}).status == 200
+    monkeypatch.undo()
+    assert renamed == {"status": 200}
+    assert _names_in(api, account_id, owner.token, "dev@acme.com") == ("Renata", "Newname")
