@@ -17,7 +17,7 @@ from pynamodb.expressions.condition import Condition
 from chalicelib.store import keys
 from chalicelib.store.contacts import category_items
 from chalicelib.store.invitations import set_expiry_keys
-from chalicelib.store.member_index import rewrite_actions
+from chalicelib.store.member_index import rewrite_actions, unchanged_since_read
 from chalicelib.store.models import (
     ContactItem,
     EmailClaimItem,
@@ -26,12 +26,7 @@ from chalicelib.store.models import (
     UserItem,
 )
 from chalicelib.store.table import get_item
-from chalicelib.store.tx import Tx
-
-# What a membership's copies, card and index keys are derived from (the user's fields are read from the user).
-_MEMBERSHIP_SOURCES = (
-    "role", "status", "title", "group_id", "joined_at", "email", "first_name", "last_name", "last_login_at"
-)  # fmt: skip
+from chalicelib.store.tx import Tx, as_read
 
 
 @dataclass
@@ -40,16 +35,6 @@ class BackfillReport:
     invitations: int = 0
     contact_rows: int = 0
     changed_meanwhile: int = 0
-
-
-def _as_read(item: MembershipItem | InvitationItem, names: tuple[str, ...]) -> Condition:
-    """The item still exists, and each of `names` is as the Scan read it."""
-    attributes = type(item).get_attributes()
-    condition = type(item).sk.exists()
-    for name in names:
-        value, attribute = getattr(item, name), attributes[name]
-        condition &= attribute.does_not_exist() if value is None else attribute == value
-    return condition
 
 
 def _contact_unchanged(contact: ContactItem) -> Condition:
@@ -75,8 +60,8 @@ def backfill_lists() -> BackfillReport:
         user = users[membership.user_id]
         if user is None:  # a membership whose user is gone: nothing to copy (the lists skip it as before)
             continue
-        as_read = _as_read(membership, _MEMBERSHIP_SOURCES)
-        tx = Tx().update(membership, rewrite_actions(membership, user), condition=as_read, label="changed")
+        unchanged = unchanged_since_read(membership)  # before the rewrite changes it in memory
+        tx = Tx().update(membership, rewrite_actions(membership, user), condition=unchanged, label="changed")
         if membership.status != "active" and membership.email:
             # the recipients screen deactivated members out by their claims (store/contacts.py)
             claim = EmailClaimItem(*keys.email_claim(membership.account_id, membership.email))
@@ -87,12 +72,12 @@ def backfill_lists() -> BackfillReport:
         if _commit(tx, report):
             report.memberships += 1
     for invitation in InvitationItem.scan():
-        as_read = _as_read(invitation, ("expires_at", "group_id"))
+        unchanged = as_read(invitation, ("expires_at", "group_id"))
         set_expiry_keys(invitation)
         attributes = InvitationItem.get_attributes()
         names = ("gsi3pk", "gsi3sk") + (("gsi4pk", "gsi4sk") if invitation.gsi4pk is not None else ())
         actions = [attributes[name].set(getattr(invitation, name)) for name in names]
-        if _commit(Tx().update(invitation, actions, condition=as_read, label="changed"), report):
+        if _commit(Tx().update(invitation, actions, condition=unchanged, label="changed"), report):
             report.invitations += 1
     for contact in ContactItem.scan():
         rows = category_items(contact)

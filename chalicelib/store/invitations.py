@@ -42,7 +42,7 @@ from chalicelib.store.outbox import (
     queue,
 )
 from chalicelib.store.table import T, get_item, get_items
-from chalicelib.store.tx import Outcome, Tx, room
+from chalicelib.store.tx import Outcome, Tx, holding, room
 from chalicelib.store.users import failure_window, list_account
 
 
@@ -97,12 +97,9 @@ class Written:
 
 def _copied_from(membership: MembershipItem) -> Condition:
     """The user exists with the fields the membership copied from them, as they are now."""
-    attributes = UserItem.get_attributes()
-    condition: Condition = UserItem.pk.exists()
-    for name in ("email", "first_name", "last_name"):
-        value = getattr(membership, name)
-        condition &= attributes[name].does_not_exist() if value is None else attributes[name] == value
-    return condition
+    return holding(
+        UserItem, {name: getattr(membership, name) for name in ("email", "first_name", "last_name")}
+    )
 
 
 def count_invitations(tx: Tx, entries: list[NewInvitation], delta: int) -> None:

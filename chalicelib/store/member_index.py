@@ -11,6 +11,7 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.store import keys
 from chalicelib.store.models import MembershipItem, UserItem, format_time
+from chalicelib.store.tx import as_read
 
 # The user's fields a membership keeps a copy of (so a list page is the memberships alone).
 USER_COPIES = ("email", "first_name", "last_name", "last_login_at")
@@ -72,15 +73,9 @@ def unchanged_since_read(membership: MembershipItem) -> Condition:
     """The membership still exists and is as it was read: its card, which holds its own fields and its
     copies of the user's (or, stored before cards, each of those fields). Take it before rewriting the
     membership in memory: `rewrite_actions` and `index_member` change the card."""
-    condition: Condition = MembershipItem.pk.exists()
     if membership.card is not None:
-        condition &= MembershipItem.card == membership.card
-        return condition
-    attributes = MembershipItem.get_attributes()
-    for name in MEMBERSHIP_FIELDS + USER_COPIES:
-        value, attribute = getattr(membership, name), attributes[name]
-        condition &= attribute.does_not_exist() if value is None else attribute == value
-    return condition
+        return as_read(membership, ("card",))
+    return as_read(membership, MEMBERSHIP_FIELDS + USER_COPIES)
 
 
 def rewrite_actions(membership: MembershipItem, user: UserItem) -> list[Action]:

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -105,6 +105,20 @@ def riding_along(item: Item, actions: Sequence[Action], condition: Condition) ->
         yield
     finally:
         _rider.reset(token)
+
+
+def holding(model: type[Item], values: Mapping[str, object]) -> Condition:
+    """The item exists and each named attribute holds its value (None: the attribute is absent)."""
+    attributes = model.get_attributes()
+    condition: Condition = model.pk.exists()
+    for name, value in values.items():
+        condition &= attributes[name].does_not_exist() if value is None else attributes[name] == value
+    return condition
+
+
+def as_read(item: Item, names: Iterable[str]) -> Condition:
+    """The item is still as it was read in each of `names`: a write computed from them holds only then."""
+    return holding(type(item), {name: getattr(item, name) for name in names})
 
 
 def room() -> int:
