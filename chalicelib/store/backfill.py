@@ -60,11 +60,12 @@ def backfill_lists() -> BackfillReport:
         user = users[membership.user_id]
         if user is None:  # a membership whose user is gone: nothing to copy (the lists skip it as before)
             continue
-        unchanged = unchanged_since_read(membership)  # before the rewrite changes it in memory
+        unchanged = unchanged_since_read(membership)
         tx = Tx().update(membership, rewrite_actions(membership, user), condition=unchanged, label="changed")
-        if membership.status != "active" and membership.email:
-            # the recipients screen deactivated members out by their claims (store/contacts.py)
-            claim = EmailClaimItem(*keys.email_claim(membership.account_id, membership.email))
+        if membership.status != "active" and user.email:
+            # the recipients screen deactivated members out by their claims (store/contacts.py); the email
+            # is the user's, which the rewrite copies (a membership this old holds none of its own)
+            claim = EmailClaimItem(*keys.email_claim(membership.account_id, user.email))
             tx.update(
                 claim, [EmailClaimItem.member_status.set(membership.status)],
                 condition=EmailClaimItem.ref_id == membership.user_id, label="changed",

@@ -71,20 +71,31 @@ MEMBERSHIP_FIELDS = ("role", "status", "title", "group_id", "joined_at")
 
 def unchanged_since_read(membership: MembershipItem) -> Condition:
     """The membership still exists and is as it was read: its card, which holds its own fields and its
-    copies of the user's (or, stored before cards, each of those fields). Take it before rewriting the
-    membership in memory: `rewrite_actions` and `index_member` change the card."""
+    copies of the user's (or, stored before cards, each of those fields)."""
     if membership.card is not None:
         return as_read(membership, ("card",))
     return as_read(membership, MEMBERSHIP_FIELDS + USER_COPIES)
 
 
+def copied(membership: MembershipItem, **changes: object) -> MembershipItem:
+    """A copy with its own attribute values, and `changes` set on it: what is computed from it leaves the
+    membership as read (the condition of a write, and its retry, are taken from that)."""
+    twin = copy.copy(membership)
+    twin.attribute_values = dict(membership.attribute_values)
+    for name, value in changes.items():
+        setattr(twin, name, value)
+    return twin
+
+
 def rewrite_actions(membership: MembershipItem, user: UserItem) -> list[Action]:
-    """The membership's copies of `user` and its index attributes as an update (login, rename)."""
-    copy_user(membership, user)
+    """The membership's copies of `user` and its index attributes as an update (login, rename); the
+    membership itself stays as read."""
+    rewritten = copied(membership)
+    copy_user(rewritten, user)
     attributes = MembershipItem.get_attributes()
-    values: dict[str, object] = {name: getattr(membership, name) for name in USER_COPIES}
-    values["user_created_at"] = membership.user_created_at
-    values |= index_member(membership)
+    values: dict[str, object] = {name: getattr(rewritten, name) for name in USER_COPIES}
+    values["user_created_at"] = rewritten.user_created_at
+    values |= index_member(rewritten)
     return [
         attributes[name].remove() if value is None else attributes[name].set(value)
         for name, value in values.items()
@@ -93,6 +104,4 @@ def rewrite_actions(membership: MembershipItem, user: UserItem) -> list[Action]:
 
 def card_after(membership: MembershipItem, **changes: object) -> Action:
     """The update of the membership's card once `changes` apply (a role change outside update_member)."""
-    changed = copy.copy(membership)
-    changed.attribute_values = dict(membership.attribute_values) | changes
-    return MembershipItem.card.set(member_card(changed))
+    return MembershipItem.card.set(member_card(copied(membership, **changes)))

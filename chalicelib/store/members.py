@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -12,6 +11,7 @@ from chalicelib.store.groups import count_changes
 from chalicelib.store.lists import IndexPage, query_all, query_index
 from chalicelib.store.member_index import (
     ORDERED,
+    copied,
     copy_user,
     index_member,
     parse_card,
@@ -140,10 +140,7 @@ class MemberStore:
         event: AuditEventItem | None, changes: dict[str, object],
     ) -> Outcome:  # fmt: skip
         attributes = MembershipItem.get_attributes()
-        changed = copy.copy(membership)
-        changed.attribute_values = dict(membership.attribute_values)  # the copy's own, not shared
-        for name, value in changes.items():
-            setattr(changed, name, value)
+        changed = copied(membership, **changes)
         index_values = index_member(changed) if membership.email else {}
         actions = [
             attributes[name].remove() if value is None else attributes[name].set(value)
