@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     retention = int(os.environ.get("AUDIT_RETENTION_DAYS") or 400)
-    report = purge_expired(store, args.now or utc_now(), retention)
+    # --now chooses what counts as expired; the events carry the real time, whatever it says.
+    report = purge_expired(store, args.now or utc_now(), retention, recorded_at=utc_now())
     print(f"expired invitations found: {report.expired_found}, deleted: {report.deleted}")
     return 0
 

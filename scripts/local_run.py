@@ -167,24 +167,24 @@ def wait_for(url: str, child: subprocess.Popen, seconds: float = 60) -> None:
 
 
 def deliver_webhooks_forever(every_seconds: float = 2.0) -> None:
-    """The webhook and email outbox workers, as the schedule runs them on AWS (every minute), but every few
-    seconds: events a request commits reach their endpoints, and emails only the worker sends (a public
-    password reset) or the request could not send arrive, while the newcomer watches."""
-    from chalicelib.deps import get_deps
-    from chalicelib.services import email_worker
-    from chalicelib.services.webhook_delivery import run_once
+    """The webhook and email workers, as their schedules run them on AWS (every minute, each on its own), but
+    every few seconds: events a request commits reach their endpoints, and emails only the worker sends (a
+    public password reset) or the request could not send arrive, while the newcomer watches."""
+    from chalicelib.jobs.webhooks import run_both
 
     while True:
         try:
-            report = run_once(get_deps())
-            if report.attempted:
+            done = run_both()
+            if done.get("attempted"):
                 print(
-                    f"\n=== webhooks: {report.succeeded} of {report.attempted} deliveries succeeded",
+                    f"\n=== webhooks: {done['succeeded']} of {done['attempted']} deliveries succeeded",
                     flush=True,
                 )
-            emails = email_worker.run_once(get_deps())
-            if emails.attempted:
-                print(f"\n=== email outbox: {emails.sent} of {emails.attempted} emails sent", flush=True)
+            if done.get("emails_attempted"):
+                print(
+                    f"\n=== email outbox: {done['emails_sent']} of {done['emails_attempted']} emails sent",
+                    flush=True,
+                )
         except Exception as error:  # a bad moment of the emulator: the next round tries again
             print(f"\n=== workers: round failed ({error!r}); retrying", flush=True)
         time.sleep(every_seconds)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -209,9 +210,10 @@ def _handle(request: Request, route: Route, view: Callable[..., Any], path: dict
         if (query := route.query) is not None:
             call.query = parse_query(query, request.query_params or {})
         key = idempotency.key_of(request) if route.idempotent else None
-        if key is None:
-            return render(view(call, **path), route.status)
-        return _once(call, route, view, path, key)
+        with _listeners_known(call.session.account):
+            if key is None:
+                return render(view(call, **path), route.status)
+            return _once(call, route, view, path, key)
     except AppError as error:
         return error_response(error)
     except ConfigError:
@@ -220,6 +222,16 @@ def _handle(request: Request, route: Route, view: Callable[..., Any], path: dict
     except Exception:
         log.exception("unhandled error on %s %s", route.method, route.path)
         return error_response(AppError("internal_error", "An unexpected error occurred."))
+
+
+def _listeners_known(account: AccountItem | None) -> AbstractContextManager[None]:
+    """Whether the account's events need the webhook outbox, as read while authorizing (store/listeners.py);
+    loaded only when an account was read, so a public route's cold start loads no storage module."""
+    if account is None:
+        return nullcontext()
+    from chalicelib.store.listeners import known
+
+    return known([account])
 
 
 def _once(call: Call, route: Route, view: Callable[..., Any], path: dict[str, str], key: str) -> Response:

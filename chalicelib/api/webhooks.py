@@ -43,13 +43,13 @@ def _register(base: str, access: Access, suffix: str, whose: str) -> None:
         return webhooks.get_webhook(call.deps, _scope(call), webhook_id)
 
     def update(call: Call, webhook_id: str, **_: str) -> Any:
-        return webhooks.update_webhook(call.deps, _scope(call), webhook_id, call.body)
+        return webhooks.update_webhook(call.deps, call.caller, _scope(call), webhook_id, call.body)
 
     def delete(call: Call, webhook_id: str, **_: str) -> None:
         webhooks.delete_webhook(call.deps, call.caller, _scope(call), webhook_id)
 
     def rotate(call: Call, webhook_id: str, **_: str) -> Any:
-        return webhooks.rotate_secret(call.deps, _scope(call), webhook_id)
+        return webhooks.rotate_secret(call.deps, call.caller, _scope(call), webhook_id)
 
     def deliveries(call: Call, webhook_id: str, **_: str) -> Any:
         return webhooks.list_deliveries(call.deps, _scope(call), webhook_id, call.query)

@@ -24,7 +24,7 @@ EventType = TypeAliasType(
         "contact.created", "contact.updated", "contact.deleted",
         "group.created", "group.updated", "group.deleted",
         "sub_account.created", "sub_account.updated", "sub_account.deleted",
-        "webhook.created", "webhook.deleted",
+        "webhook.created", "webhook.updated", "webhook.secret_rotated", "webhook.disabled", "webhook.deleted",
         "support_session.started", "support_session.ended",
     ],
 )  # fmt: skip

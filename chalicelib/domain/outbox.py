@@ -11,27 +11,31 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from chalicelib.domain.retry import RetryPolicy
+
 MailKind = Literal["invitation", "password_reset", "reset_request", "notice"]
 # Held by the request that committed it while it tries to send at once; the worker takes it after that.
 REQUEST_HOLD = timedelta(seconds=60)
 # Long enough for one send (SES's client gives up within ~20 s) and its record.
 LEASE = timedelta(minutes=2)
-RETRY_WAITS = (
-    timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30),
-    timedelta(hours=1), timedelta(hours=2), timedelta(hours=4), timedelta(hours=6),
-)  # fmt: skip
 GIVE_UP_AFTER = timedelta(hours=24)  # an email that could not be sent in a day is reported failed
+# Each wait counts from the failed send (the longest repeats), until a day has passed since it was queued.
+EMAIL_RETRIES = RetryPolicy(
+    waits=(
+        timedelta(seconds=30),
+        timedelta(minutes=2),
+        timedelta(minutes=10),
+        timedelta(minutes=30),
+        timedelta(hours=1),
+        timedelta(hours=2),
+        timedelta(hours=4),
+        timedelta(hours=6),
+    ),
+    counted_from="last",
+    give_up_after=GIVE_UP_AFTER,
+)
 KEPT_AFTER = timedelta(days=7)  # a sent or given-up email stays that long (for support), then its TTL ends it
 MAX_RESET_REQUESTS = 3  # public password-reset requests per address per clock hour
-
-
-def next_attempt_at(attempts_made: int, created_at: datetime, now: datetime) -> datetime | None:
-    """When to try again after `attempts_made` failed sends, or None: give up (past GIVE_UP_AFTER)."""
-    if attempts_made < 1:
-        raise ValueError("at least one attempt was made")
-    wait = RETRY_WAITS[min(attempts_made, len(RETRY_WAITS)) - 1]
-    following = now + wait
-    return None if following > created_at + GIVE_UP_AFTER else following
 
 
 @dataclass(frozen=True)

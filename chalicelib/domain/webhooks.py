@@ -7,34 +7,36 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-# The wait before each retry, counted from the attempt before it. Together they span 27 h 36 min, so a
-# receiver that is down for a whole day (a deploy gone wrong, a weekend) still gets the event.
-RETRY_WAITS: tuple[timedelta, ...] = (
-    timedelta(minutes=1),
-    timedelta(minutes=5),
-    timedelta(minutes=30),
-    timedelta(hours=2),
-    timedelta(hours=5),
-    timedelta(hours=10),
-    timedelta(hours=10),
+from chalicelib.domain.retry import RetryPolicy
+
+# The wait before each retry, counted from the first attempt, so a worker that runs late does not push every
+# later retry back. Together they span 27 h 36 min: a receiver that is down for a whole day (a deploy gone
+# wrong, a weekend) still gets the event.
+DELIVERY_RETRIES = RetryPolicy(
+    waits=(
+        timedelta(minutes=1),
+        timedelta(minutes=5),
+        timedelta(minutes=30),
+        timedelta(hours=2),
+        timedelta(hours=5),
+        timedelta(hours=10),
+        timedelta(hours=10),
+    ),
+    counted_from="first",
+    max_attempts=8,
 )
-MAX_ATTEMPTS = len(RETRY_WAITS) + 1
-# An endpoint whose deliveries have all failed for this long is disabled and its owner emailed.
+# An event that cannot be handed to its endpoints (a bug, bad data) is tried on its own schedule, then
+# parked: out of the queue, marked on the event, logged; it never holds up another event.
+FAN_OUT_RETRIES = RetryPolicy(
+    waits=(timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1)),
+    counted_from="last",
+    max_attempts=5,
+)
+# An endpoint whose deliveries have all failed for this long (no success since its first failure) is turned
+# off and its owner emailed; its later events are held for it, not lost.
 DISABLE_AFTER_FAILING_FOR = timedelta(days=5)
 
 _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
-def next_attempt_at(attempts_made: int, first_attempt_at: datetime) -> datetime | None:
-    """When the next attempt is due after `attempts_made` failed ones, or None: give up.
-
-    Counted from the first attempt rather than from the last, so a worker that runs late does not push
-    every later retry back; a due time already past means "now"."""
-    if attempts_made < 0:
-        raise ValueError("attempts_made cannot be negative")
-    if attempts_made >= MAX_ATTEMPTS:
-        return None
-    return first_attempt_at + sum(RETRY_WAITS[:attempts_made], timedelta())
 
 
 def should_disable(failing_since: datetime | None, now: datetime) -> bool:

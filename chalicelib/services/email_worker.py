@@ -1,14 +1,19 @@
 """The email outbox's worker: sends each pending email whose time has come (the request that committed it
-did not record it sent within its hold, or an earlier attempt failed), re-rendered from what is stored now.
+did not record it sent within its hold, or an earlier attempt failed), re-rendered from what is stored now,
+on the one worker loop (services/worker_loop.py): concurrently, fairly across accounts (an email of no
+account counts as its address's), and within the run's deadline.
+
 At least once: an email is leased before its attempt and recorded after it, so a worker that dies in
-between leaves it due again when the lease lapses; one already recorded sent is never sent again. Run with
-the webhook worker (jobs/webhooks.py) on AWS, and every few seconds by `make run`."""
+between leaves it due again when the lease lapses; one already recorded sent is never sent again. An email
+that cannot even be prepared (a template or its data broken) fails like a refused send: retried on the
+email schedule, then given up, never holding up another. Run on its own (jobs/webhooks.py), so no webhook
+trouble delays it, and every few seconds by `make run`."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from chalicelib.deps import Deps
 from chalicelib.domain.outbox import LEASE
@@ -16,51 +21,45 @@ from chalicelib.mail.mailer import deliver
 from chalicelib.services.invitations import invitation_email_for
 from chalicelib.services.outbox import Ready, after_attempt, render_notice
 from chalicelib.services.password_reset import reset_email_for
+from chalicelib.services.worker_loop import Deadline, Limits, Report, Tally, Task, run_fairly
 from chalicelib.store.models import MailItem
 from chalicelib.store.outbox import set_mail_due
 
 log = logging.getLogger(__name__)
+# SES answers within a second or so, and its client gives up within ~20 s.
+LIMITS = Limits(workers=16, per_account=4, share=50, budget_seconds=50.0)
 
 
-@dataclass(frozen=True)
-class Report:
-    attempted: int
-    sent: int
-    dropped: int  # nothing left to send: the invitation or link went, or the address has no login
-
-
-def run_once(deps: Deps, now: datetime | None = None) -> Report:
+def run_once(deps: Deps, now: datetime | None = None, limits: Limits = LIMITS) -> Report:
     """`now`: the time the worker judges due against (tests pass a later one to act after a hold)."""
-    now = now or deps.now()
-    attempted = sent = dropped = 0
-    for mail in deps.store.outbox.due(now):
-        try:
-            outcome = _attempt(deps, mail, now)
-        except Exception:  # one email's trouble (DynamoDB, a bug) must not hold up the others
-            log.exception("email %s: attempt not completed; due again when its lease lapses", mail.mail_id)
-            continue
-        if outcome is None:
-            dropped += 1
-        elif outcome != "taken":
-            attempted += 1
-            sent += outcome == "sent"
-    return Report(attempted, sent, dropped)
+    at = now or deps.now()
+    tasks = [
+        Task(mail.account_id or mail.to, partial(_attempt, deps, mail, at), f"email {mail.mail_id}")
+        for mail in deps.store.outbox.due(at)
+    ]
+    return run_fairly("emails", tasks, limits)
 
 
-def _attempt(deps: Deps, mail: MailItem, now: datetime) -> str | None:
-    """ "sent", "failed" (this attempt), "taken" (another worker has it) or None (dropped)."""
+def _attempt(deps: Deps, mail: MailItem, now: datetime, _deadline: Deadline) -> Tally:
+    """One email, on its own: the deadline is the loop's (one send needs no check of it)."""
     if not deps.store.outbox.lease(mail, now + LEASE):
-        return "taken"
-    ready = _render(deps, mail)
+        return Tally()  # another worker has it
+    try:
+        ready = _render(deps, mail)
+    except Exception as error:
+        log.exception("email %s: could not be prepared", mail.mail_id)
+        after_attempt(mail, False, now, f"could not be prepared: {type(error).__name__}")
+        deps.store.outbox.record([(mail, None, None)])
+        return Tally(failed=1, parked=int(mail.status == "failed"))
     if ready is None:
         mail.status = "dropped"
         set_mail_due(mail, None)
         deps.store.outbox.record([(mail, None, None)])
-        return None
+        return Tally(dropped=1)
     ok = deliver(deps.mailer, ready.email)
     delivery = after_attempt(mail, ok, now, "SES did not accept it")
     deps.store.outbox.record([(mail, delivery, ready.token_hash)])
-    return "sent" if ok else "failed"
+    return Tally(attempted=1, succeeded=int(ok), failed=int(not ok))
 
 
 def _render(deps: Deps, mail: MailItem) -> Ready | None:

@@ -131,7 +131,7 @@ def create_group(deps: Deps, caller: Caller, account: AccountItem, body: GroupIn
         checked_scope(body.sub_accounts, account), deps.now(),
     )  # fmt: skip
     event = _event(deps, "group.created", caller, group, {}, _recorded(group))
-    outcome = deps.store.groups.create(group, len(deps.store.groups.groups_of(account.account_id)), event)
+    outcome = deps.store.groups.create(group, event)
     if "full" in outcome.failed:
         raise AppError("conflict", f"An account has at most {MAX_GROUPS} groups.")
     if not outcome:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
-from chalicelib.domain.caller import Caller
+from chalicelib.domain.caller import ANONYMOUS, Caller
 from chalicelib.domain.groups import DEFAULT_GROUP_ID, Placement, placement_problem
 from chalicelib.domain.invitations import (
     ROLE_LABELS,
@@ -48,10 +48,11 @@ from chalicelib.services.outbox import (
 )
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
-from chalicelib.store.invitations import NewInvitation, link_item, new_invitation_item
+from chalicelib.store.invitations import NewInvitation, Replaced, link_item, new_invitation_item
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
+    EmailClaimItem,
     GroupItem,
     InvitationItem,
     MailItem,
@@ -62,6 +63,14 @@ RESEND_INTERVAL = timedelta(seconds=60)
 Sendable = tuple[NewInvitation, str]  # an invitation to store, and the raw token only its email carries
 
 
+def replaced(deps: Deps, account_id: str, claim: EmailClaimItem) -> Replaced:
+    """The expired invitation a new one replaces: its expiry is recorded now (by the system, as the purge
+    would), and its group's count goes down with it."""
+    target = Target("invitation", claim.ref_id, claim.email)
+    event = record(deps, "invitation.expired", ANONYMOUS, account_id, target)
+    return Replaced(claim.ref_id, claim.group_id or None, event)
+
+
 def new_invitation(
     deps: Deps,
     account_id: str,
@@ -70,7 +79,7 @@ def new_invitation(
     permissions: list[str],
     inviter: Caller | None,
     details: Mapping[str, object],
-    replaces: str | None = None,
+    replaces: Replaced | None = None,
     login_user_id: str | None = None,
     recorded_by: Caller | None = None,
 ) -> Sendable:
@@ -189,7 +198,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
         if reason:
             reasons[index] = reason
             continue
-        replaces = claim.ref_id if claim is not None else None
+        replaces = replaced(deps, account_id, claim) if claim is not None else None
         created[index] = new_invitation(
             deps, account_id, entry.email, body.role, list(body.permissions), caller, details, replaces,
             logins.get(entry.email), recorded_by=caller,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.deps import Deps
-from chalicelib.domain.outbox import REQUEST_HOLD, MailKind, Window, next_attempt_at, recipient_windows
+from chalicelib.domain.outbox import EMAIL_RETRIES, REQUEST_HOLD, MailKind, Window, recipient_windows
 from chalicelib.errors import AppError, rate_limited
 from chalicelib.ids import new_id
 from chalicelib.mail.mailer import OutgoingEmail, deliver_all
@@ -134,7 +134,7 @@ def after_attempt(mail: MailItem, ok: bool, now: datetime, error: str) -> str | 
         set_mail_due(mail, None)
         return "sent"
     mail.last_error = error
-    following = next_attempt_at(int(mail.attempts), mail.created_at, now)
+    following = EMAIL_RETRIES.next_attempt_at(int(mail.attempts), mail.created_at, now)
     if following is None:
         mail.status = "failed"
         set_mail_due(mail, None)

@@ -15,7 +15,7 @@ from chalicelib.schemas.accounts import Account, AccountCreateIn, OwnerInvitatio
 from chalicelib.schemas.invitations import AccountCreated, Invitation
 from chalicelib.services.accounts import account_target
 from chalicelib.services.audit import record
-from chalicelib.services.invitations import new_invitation, send_invitations
+from chalicelib.services.invitations import new_invitation, replaced, send_invitations
 from chalicelib.services.outbox import full_window, too_many_emails
 from chalicelib.store.accounts import new_account_item
 from chalicelib.store.invitations import NewInvitation, Written
@@ -66,8 +66,9 @@ def invite_owner(deps: Deps, caller: Caller, account: AccountItem, body: OwnerIn
                 "conflict", "This address is a member or invited already: transfer ownership to them."
             )
         entry, raw = new_invitation(
-            deps, account.account_id, body.email, "owner", [], None, names, claim.ref_id, recorded_by=caller
-        )
+            deps, account.account_id, body.email, "owner", [], None, names,
+            replaced(deps, account.account_id, claim), recorded_by=caller,
+        )  # fmt: skip
         if _written(deps, entry, now).lost:
             raise AppError("conflict", "The address was invited meanwhile; try again.")
     send_invitations(deps, account.name, [(entry, raw)])

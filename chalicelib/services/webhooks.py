@@ -25,12 +25,16 @@ from chalicelib.schemas.webhooks import (
 )
 from chalicelib.services.audit import record
 from chalicelib.services.lookup import named
+from chalicelib.store.listeners import forget_operator
 from chalicelib.store.models import AuditEventItem, DeliveryItem, WebhookItem
-from chalicelib.store.webhooks import MAX_WEBHOOKS, new_webhook_item, set_due
+from chalicelib.store.webhooks import FULL, MAX_WEBHOOKS, new_webhook_item
 
 # A rotated secret still signs this long, so receivers can switch to the new one without losing events.
 OLD_SECRET_SIGNS_FOR = timedelta(hours=24)
-_STATUSES: dict[str, DeliveryStatus] = {"pending": "pending", "succeeded": "succeeded", "failed": "failed"}
+# A held delivery waits for its endpoint to be turned on again: pending, to a reader.
+_STATUSES: dict[str, DeliveryStatus] = {
+    "pending": "pending", "held": "pending", "succeeded": "succeeded", "failed": "failed"
+}  # fmt: skip
 
 
 def checked_url(deps: Deps, url: str) -> str:
@@ -62,22 +66,28 @@ def _types(given: list[str]) -> list[str]:
 def create_webhook(deps: Deps, caller: Caller, account_id: str | None, body: WebhookIn) -> WebhookWithSecret:
     from chalicelib.delivery.signing import new_secret
 
-    if len(deps.store.webhooks.webhooks_of(account_id)) >= MAX_WEBHOOKS:
-        raise AppError("conflict", f"At most {MAX_WEBHOOKS} webhooks; delete one first.")
     webhook = new_webhook_item(
         account_id, new_id("whk"), checked_url(deps, body.url), _types(list(body.event_types)),
         body.description, new_secret(), deps.now(),
     )  # fmt: skip
     shown: dict[str, object] = {"url": webhook.url, "event_types": list(webhook.event_types)}
-    if not deps.store.webhooks.create(webhook, _event(deps, "webhook.created", caller, webhook, {}, shown)):
+    outcome = deps.store.webhooks.create(webhook, _event(deps, "webhook.created", caller, webhook, {}, shown))
+    if FULL in outcome.failed:  # the count's condition, in the creating transaction: no race passes it
+        raise AppError("conflict", f"At most {MAX_WEBHOOKS} webhooks; delete one first.")
+    if not outcome:
         raise AppError("conflict", "The webhook could not be created; try again.")
+    if account_id is None:
+        forget_operator()
     return WebhookWithSecret(**Webhook.of(webhook).model_dump(), secret=webhook.secret)
 
 
 def list_webhooks(deps: Deps, account_id: str | None, query: ListQuery) -> WebhookPage:
-    """At most MAX_WEBHOOKS: one page, oldest first."""
-    found = sorted(deps.store.webhooks.webhooks_of(account_id), key=lambda w: (w.created_at, w.webhook_id))
-    return WebhookPage(items=[Webhook.of(w) for w in found[: query.limit]], next_cursor=None)
+    """Oldest first, a page at a time like every list."""
+    scope = f"webhooks:{account_id or 'operator'}"
+    after = decode_cursor(query.cursor, scope, deps.settings.token_secret)[0] if query.cursor else None
+    items, more = deps.store.webhooks.page(account_id, query.limit, after)
+    cursor = encode_cursor(scope, (items[-1].sk,), deps.settings.token_secret) if more and items else None
+    return WebhookPage(items=[Webhook.of(w) for w in items], next_cursor=cursor)
 
 
 def _find(deps: Deps, account_id: str | None, webhook_id: str) -> WebhookItem:
@@ -88,22 +98,43 @@ def get_webhook(deps: Deps, account_id: str | None, webhook_id: str) -> Webhook:
     return Webhook.of(_find(deps, account_id, webhook_id))
 
 
-def update_webhook(deps: Deps, account_id: str | None, webhook_id: str, body: WebhookUpdateIn) -> Webhook:
-    """Turning an endpoint back on clears its failing mark: its next delivery starts afresh."""
+def update_webhook(
+    deps: Deps, caller: Caller, account_id: str | None, webhook_id: str, body: WebhookUpdateIn
+) -> Webhook:
+    """Sets only what the body names (and only what differs: a change that changes nothing records
+    nothing). Turning an endpoint back on clears its failing mark and releases the deliveries held for it."""
     webhook = _find(deps, account_id, webhook_id)
+    before: dict[str, object] = {
+        "url": webhook.url, "event_types": list(webhook.event_types), "description": webhook.description,
+        "enabled": bool(webhook.enabled),
+    }  # fmt: skip
+    after = dict(before)
     if body.url is not None:
-        webhook.url = checked_url(deps, body.url)
+        after["url"] = checked_url(deps, body.url)
     if body.event_types is not None:
-        webhook.event_types = _types(list(body.event_types))
+        after["event_types"] = _types(list(body.event_types))
     if "description" in body.model_fields_set:
-        webhook.description = body.description
+        after["description"] = body.description
     if body.enabled is not None:
-        webhook.enabled = body.enabled
-        if body.enabled:
-            webhook.failing_since = None
-    if not deps.store.webhooks.save(webhook):
-        raise not_found("webhook")
+        after["enabled"] = body.enabled
+    changes = {name: value for name, value in after.items() if value != before[name]}
+    if changes.get("enabled") is True:
+        changes["failing_since"] = None
+    if changes:
+        event = _event(deps, _update_kind(changes), caller, webhook, before, after)
+        if not deps.store.webhooks.update(webhook, changes, event, deps.now()):
+            raise not_found("webhook")
+        for name, value in changes.items():
+            setattr(webhook, name, value)
     return Webhook.of(webhook)
+
+
+def _update_kind(changes: dict[str, object]) -> EventType:
+    return (
+        "webhook.disabled"
+        if set(changes) == {"enabled"} and changes["enabled"] is False
+        else "webhook.updated"
+    )
 
 
 def delete_webhook(deps: Deps, caller: Caller, account_id: str | None, webhook_id: str) -> None:
@@ -111,17 +142,23 @@ def delete_webhook(deps: Deps, caller: Caller, account_id: str | None, webhook_i
     event = _event(deps, "webhook.deleted", caller, webhook, {"url": webhook.url}, {})
     if not deps.store.webhooks.delete(webhook, event):
         raise not_found("webhook")
+    if account_id is None:
+        forget_operator()
 
 
-def rotate_secret(deps: Deps, account_id: str | None, webhook_id: str) -> WebhookWithSecret:
-    """A new secret; the old one signs too for 24 hours (each delivery carries both signatures)."""
+def rotate_secret(deps: Deps, caller: Caller, account_id: str | None, webhook_id: str) -> WebhookWithSecret:
+    """A new secret; the old one signs too for 24 hours (each delivery carries both signatures). The event
+    says when, never what: no secret is ever in an event."""
     from chalicelib.delivery.signing import new_secret
 
     webhook = _find(deps, account_id, webhook_id)
-    webhook.previous_secret, webhook.previous_secret_until = webhook.secret, deps.now() + OLD_SECRET_SIGNS_FOR
-    webhook.secret = new_secret()
-    if not deps.store.webhooks.save(webhook):
+    changes = {"previous_secret": webhook.secret, "previous_secret_until": deps.now() + OLD_SECRET_SIGNS_FOR,
+               "secret": new_secret()}  # fmt: skip
+    event = _event(deps, "webhook.secret_rotated", caller, webhook, {}, {})
+    if not deps.store.webhooks.update(webhook, changes, event, deps.now()):
         raise not_found("webhook")
+    for name, value in changes.items():
+        setattr(webhook, name, value)
     return WebhookWithSecret(**Webhook.of(webhook).model_dump(), secret=webhook.secret)
 
 
@@ -131,7 +168,7 @@ def list_deliveries(
     webhook = _find(deps, account_id, webhook_id)
     scope = f"deliveries:{webhook.webhook_id}:{query.status}"
     after = decode_cursor(query.cursor, scope, deps.settings.token_secret)[0] if query.cursor else None
-    items, more = deps.store.webhooks.deliveries_of(webhook.webhook_id, query.status, query.limit, after)
+    items, more = deps.store.deliveries.deliveries_of(webhook.webhook_id, query.status, query.limit, after)
     cursor = encode_cursor(scope, (items[-1].sk,), deps.settings.token_secret) if more and items else None
     return DeliveryPage(items=[_delivery(item) for item in items], next_cursor=cursor)
 
@@ -144,11 +181,8 @@ def retry_delivery(deps: Deps, account_id: str | None, webhook_id: str, delivery
     """A pending or failed delivery is due again now (with a fresh schedule); a succeeded one is 409."""
     webhook = _find(deps, account_id, webhook_id)
     found = named(
-        delivery_id, lambda: deps.store.webhooks.get_delivery(webhook.webhook_id, delivery_id), "delivery"
+        delivery_id, lambda: deps.store.deliveries.get_delivery(webhook.webhook_id, delivery_id), "delivery"
     )
     if found.status == "succeeded":
         raise AppError("conflict", "This delivery succeeded already.")
-    now = deps.now()
-    found.status, found.first_attempt_at, found.attempts = "pending", now, 0
-    set_due(found, now)
-    deps.store.webhooks.save_delivery(found)
+    deps.store.deliveries.retry(found, deps.now())

@@ -15,12 +15,20 @@ from chalicelib.store.tx import Outcome, Tx
 
 
 def new_account_item(account_id: str, name: str, now: datetime) -> AccountItem:
-    return AccountItem(*keys.account(account_id), account_id=account_id, name=name, created_at=now)
+    return AccountItem(
+        *keys.account(account_id), account_id=account_id, name=name, created_at=now, webhook_count=0,
+        group_count=0,
+    )  # fmt: skip
 
 
 class AccountStore:
     def get_account(self, account_id: str) -> AccountItem | None:
         return get_item(AccountItem, keys.account(account_id))
+
+    def get_accounts(self, account_ids: Iterable[str]) -> list[AccountItem]:
+        """One BatchGetItem per 100 (the purge's page of accounts)."""
+        found = get_items(keys.account(account_id) for account_id in account_ids)
+        return [item for item in found.values() if isinstance(item, AccountItem)]
 
     def create_account(
         self, account: AccountItem, owner_invitation: NewInvitation, event: AuditEventItem | None = None

@@ -11,7 +11,10 @@ from typing import Any
 from chalicelib.domain.audit import Event
 from chalicelib.ids import new_sortable_id
 from chalicelib.store import keys
+from chalicelib.store.listeners import listened
 from chalicelib.store.models import AuditEventItem
+
+OUTBOX = "OUTBOX"  # the due-index kind of events waiting for the webhook worker (store/deliveries.py)
 
 _SORT_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -38,8 +41,8 @@ def audit_item(event: Event, retention_days: int) -> AuditEventItem:
     )  # fmt: skip
     if event.actor.user_id:
         item.gsi4pk, item.gsi4sk = keys.audit_by_actor(event.account_id, event.actor.user_id), sk
-    # in the outbox until the webhook worker has handed it to the endpoints that want it
-    item.gsi2pk, item.gsi2sk = keys.outbox_gsi2(event_id, sort_time(event.occurred_at))
+    if listened(event.account_id):  # in the outbox until the worker has handed it to the endpoints
+        item.gsi2pk, item.gsi2sk = keys.due(OUTBOX, event_id, sort_time(event.occurred_at))
     return item
 
 

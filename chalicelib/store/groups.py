@@ -10,7 +10,7 @@ from datetime import datetime
 
 from chalicelib.domain.groups import MAX_GROUPS, name_key
 from chalicelib.store import keys
-from chalicelib.store.models import AuditEventItem, GroupItem, GroupNameItem
+from chalicelib.store.models import AccountItem, AuditEventItem, GroupItem, GroupNameItem
 from chalicelib.store.table import get_item
 from chalicelib.store.tx import Outcome, Tx
 
@@ -53,6 +53,13 @@ def count_changes(tx: Tx, account_id: str, changes: Iterable[tuple[str | None, s
             )
 
 
+def _count(tx: Tx, account_id: str, delta: int) -> None:
+    """The account's group count (None before it was kept: counted from here, until `backfill-lists`)."""
+    count = AccountItem.group_count
+    room = count.does_not_exist() | (count <= MAX_GROUPS - delta) if delta > 0 else AccountItem.pk.exists()
+    tx.update(AccountItem(*keys.account(account_id)), [count.add(delta)], condition=room, label="full")
+
+
 class GroupStore:
     def groups_of(self, account_id: str) -> list[GroupItem]:
         pk, prefix = keys.groups_of(account_id)
@@ -61,12 +68,12 @@ class GroupStore:
     def get_group(self, account_id: str, group_id: str) -> GroupItem | None:
         return get_item(GroupItem, keys.group(account_id, group_id))
 
-    def create(self, group: GroupItem, existing: int, event: AuditEventItem | None = None) -> Outcome:
-        """Fails with "name_taken" when another group of the account has the name (any case)."""
-        if existing >= MAX_GROUPS:
-            return Outcome(frozenset({"full"}))
+    def create(self, group: GroupItem, event: AuditEventItem | None = None) -> Outcome:
+        """Fails with "name_taken" when another group of the account has the name (any case), and "full"
+        when the account has MAX_GROUPS: its count moves in this transaction, under that condition."""
         tx = Tx().record(event).put(group, condition=GroupItem.pk.does_not_exist())
         tx.put(name_item(group, group.name), condition=GroupNameItem.pk.does_not_exist(), label="name_taken")
+        _count(tx, group.account_id, +1)
         return tx.commit()
 
     def update(
@@ -92,4 +99,5 @@ class GroupStore:
         empty = (GroupItem.member_count == 0) & (GroupItem.invitation_count == 0)
         tx = Tx().record(event).delete(group, condition=GroupItem.pk.exists() & empty, label="not_empty")
         tx.delete(name_item(group, group.name), condition=GroupNameItem.group_id == group.group_id)
+        _count(tx, group.account_id, -1)
         return tx.commit()

@@ -6,7 +6,7 @@ names it. So deleting an invitation always deletes (or hands over) that claim in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -68,7 +68,8 @@ RESERVED_PER_TRANSACTION = 2
 
 
 def items_of(entry: NewInvitation) -> int:
-    return 3 + sum(x is not None for x in (entry.event, entry.replaces, entry.mail)) + len(entry.windows)
+    replaced = 2 if entry.replaces else 0  # the expired invitation and its event
+    return 3 + replaced + sum(x is not None for x in (entry.event, entry.mail)) + len(entry.windows)
 
 
 def chunks(new: list[NewInvitation]) -> list[list[NewInvitation]]:
@@ -103,16 +104,32 @@ def _copied_from(membership: MembershipItem) -> Condition:
 
 
 def count_invitations(tx: Tx, entries: list[NewInvitation], delta: int) -> None:
+    """Each new invitation on its group's count, and each expired one it replaces off its own (one update
+    per group: a transaction may touch an item once)."""
     if entries:
         account_id = entries[0].invitation.account_id
-        count_changes(tx, account_id, [(e.invitation.group_id, "invitation_count", delta) for e in entries])
+        changes: list[tuple[str | None, str, int]] = [
+            (e.invitation.group_id, "invitation_count", delta) for e in entries
+        ]
+        changes += [(e.replaces.group_id, "invitation_count", -1) for e in entries if e.replaces]
+        count_changes(tx, account_id, changes)
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """An expired invitation whose email a new one takes: deleted with its claim taken over, off its
+    group's count, and its expiry recorded, all in the new one's transaction."""
+
+    invitation_id: str
+    group_id: str | None
+    event: AuditEventItem | None = None
 
 
 @dataclass
 class NewInvitation:
     invitation: InvitationItem
     link: LinkItem
-    replaces: str | None = None  # id of an expired invitation whose claim this one takes over
+    replaces: Replaced | None = None  # an expired invitation whose claim this one takes over
     event: AuditEventItem | None = None  # its invitation.created, written with it
     mail: MailItem | None = None  # its email, into the outbox with it
     windows: tuple[Window, ...] = ()  # where that email counts against the address's limits
@@ -138,10 +155,15 @@ def new_invitation_item(
 
 
 def claim_item(
-    account_id: str, email: str, holder: str, ref_id: str, expires_at: datetime | None
-) -> EmailClaimItem:
+    account_id: str, email: str, holder: str, ref_id: str, expires_at: datetime | None,
+    group_id: str | None = None,
+) -> EmailClaimItem:  # fmt: skip
+    """`group_id`: an invitation's ("" for none), so the invitation that takes its expired claim over
+    knows which group's count to lower without reading it."""
     pk, sk = keys.email_claim(account_id, email)
-    return EmailClaimItem(pk, sk, email=email, holder=holder, ref_id=ref_id, expires_at=expires_at)
+    return EmailClaimItem(
+        pk, sk, email=email, holder=holder, ref_id=ref_id, expires_at=expires_at, group_id=group_id
+    )
 
 
 def link_item(token_hash: str, invitation: InvitationItem, login_user_id: str | None = None) -> LinkItem:
@@ -160,7 +182,9 @@ def set_expiry_keys(invitation: InvitationItem) -> None:
     invitation.gsi3pk, invitation.gsi3sk, invitation.gsi4pk, invitation.gsi4sk = keys.invitation_index_keys(
         invitation.account_id, invitation.invitation_id, group_of(invitation.group_id), expires
     )
-    invitation.ttl = invitation.expires_at
+    # No TTL: DynamoDB's would delete it behind the purge's back, leaving its group's count up and no
+    # invitation.expired in the log. The purge (hourly) is the one way an expired invitation goes.
+    invitation.ttl = None
 
 
 def add_invitation(tx: Tx, entry: NewInvitation, now: datetime | None = None) -> None:
@@ -168,10 +192,22 @@ def add_invitation(tx: Tx, entry: NewInvitation, now: datetime | None = None) ->
     (by a member, or a pending invitation) fails the write. With `replaces`, the claim of that expired
     invitation is taken over and the expired invitation deleted."""
     inv = entry.invitation
-    claim = claim_item(inv.account_id, inv.email, "invitation", inv.invitation_id, inv.expires_at)
+    claim = claim_item(
+        inv.account_id, inv.email, "invitation", inv.invitation_id, inv.expires_at, inv.group_id or ""
+    )
     if entry.replaces and now is not None:
-        free = (EmailClaimItem.ref_id == entry.replaces) & (EmailClaimItem.expires_at <= now)
-        tx.delete(InvitationItem(*keys.invitation(inv.account_id, entry.replaces)))
+        old = entry.replaces
+        free = (EmailClaimItem.ref_id == old.invitation_id) & (EmailClaimItem.expires_at <= now)
+        # the group its count comes off must be the one it is in (a claim from before claims named groups
+        # says none: one in a group then waits for the purge, which counts it right)
+        in_group = (
+            InvitationItem.group_id == old.group_id
+            if old.group_id
+            else InvitationItem.group_id.does_not_exist()
+        )
+        tx.delete(InvitationItem(*keys.invitation(inv.account_id, old.invitation_id)), condition=in_group,
+                  label=inv.email)  # fmt: skip
+        tx.record(old.event)
     else:
         free = EmailClaimItem.pk.does_not_exist()
     tx.put(claim, condition=free, label=inv.email)
@@ -399,14 +435,22 @@ class InvitationStore:
             list_account(tx, email, existing_user_id, account_id)
         return tx.commit()
 
-    def expired_invitations(self, now: datetime) -> list[InvitationItem]:
-        """Query each expiry shard up to now: reads grow with what has expired, not with the table."""
+    def expired_pages(self, now: datetime, size: int = 100) -> Iterator[list[InvitationItem]]:
+        """The invitations expired by `now`, `size` at a time across the expiry shards: reads grow with what
+        has expired, not with the table, and no more than a page is held at once."""
         bound = keys.expiry_upper_bound(format_time(now))
-        found: list[InvitationItem] = []
+        page: list[InvitationItem] = []
         for partition in keys.expiry_partitions():
-            expired = InvitationItem.by_expiry.query(partition, InvitationItem.gsi2sk <= bound)
-            found.extend(item for item in expired if isinstance(item, InvitationItem))
-        return found
+            for item in InvitationItem.by_expiry.query(
+                partition, InvitationItem.gsi2sk <= bound, page_size=size
+            ):
+                if isinstance(item, InvitationItem):
+                    page.append(item)
+                if len(page) == size:
+                    yield page
+                    page = []
+        if page:
+            yield page
 
     def delete_expired(
         self, invitations: list[InvitationItem], now: datetime,

@@ -31,10 +31,13 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
                          gsi4: AUDIT#<account_id>#ACTOR#<user_id> same sort key (the actor filter)
                          gsi5: AUDIT#<account_id>#TARGET#<id>     same sort key (the target filter)
                          gsi2: OUTBOX#<shard>  <occurred_at>#<event_id>  until fanned out to webhooks
+                                                     (only while the account or the operator has endpoints)
     webhook          ACCOUNT#<account_id>   WEBHOOK#<webhook_id>    (an account's endpoint)
                      WEBHOOKS               WEBHOOK#<webhook_id>    (the operator's, for every account)
+    webhook count    WEBHOOKS               COUNT                   (the operator's endpoints)
     delivery         WEBHOOK#<webhook_id>   DELIVERY#<delivery_id>  gsi2: DUE#<shard>  <next_attempt>#<id>
-                                                                      while pending
+                                                                      while pending, or HELD#<webhook_id>
+                                                                      <first_attempt>#<id> while held
     outgoing email   MAIL#<mail_id>         MAIL                    gsi2: MAILDUE#<shard>  <next_attempt>#<id>
                                                                       while pending (the email outbox)
     recipient count  RECIPIENT#<email>      HOUR#<yyyy-mm-ddThh> / DAY#<yyyy-mm-dd> / RESETS#<yyyy-mm-ddThh>
@@ -288,10 +291,6 @@ WEBHOOK_PREFIX = "WEBHOOK#"
 DELIVERY_PREFIX = "DELIVERY#"
 
 
-def _shard(identifier: str) -> int:
-    return int(hashlib.sha256(identifier.encode()).hexdigest(), 16) % EXPIRY_SHARDS
-
-
 def webhook(account_id: str | None, webhook_id: str) -> Key:
     """An account's endpoint, or (account_id None) one of the operator's, which hear every account."""
     return (_account_pk(account_id) if account_id else OPERATOR_WEBHOOKS), f"{WEBHOOK_PREFIX}{webhook_id}"
@@ -309,35 +308,41 @@ def deliveries_of(webhook_id: str) -> Key:
     return f"{WEBHOOK_PREFIX}{webhook_id}", DELIVERY_PREFIX
 
 
-def outbox_gsi2(event_id: str, occurred_at_iso: str) -> Key:
-    """An audit event not yet handed to the webhooks (sparse: removed once it is)."""
-    return f"OUTBOX#{_shard(event_id)}", f"{occurred_at_iso}#{event_id}"
+# The background work's queues (store/due.py): each kind's waiting items, spread over this many index
+# partitions so that no one partition carries every account's work (docs/scale.md).
+WORK_SHARDS = 16
+DUE_KINDS = ("OUTBOX", "DUE", "MAILDUE")  # events to fan out, deliveries due, emails due
 
 
-def due_gsi2(delivery_id: str, next_attempt_iso: str) -> Key:
-    """A pending delivery, by when its next attempt is due (sparse: removed once it is done)."""
-    return f"DUE#{_shard(delivery_id)}", f"{next_attempt_iso}#{delivery_id}"
+def due(kind: str, item_id: str, when_iso: str) -> Key:
+    """A waiting item of one kind of background work, by when it is due (sparse: removed once done)."""
+    return f"{kind}#{_work_shard(item_id)}", f"{when_iso}#{item_id}"
 
 
-def outbox_partitions() -> list[str]:
-    return [f"OUTBOX#{shard}" for shard in range(EXPIRY_SHARDS)]
+def due_partitions(kind: str) -> list[str]:
+    return [f"{kind}#{shard}" for shard in range(WORK_SHARDS)]
 
 
-def due_partitions() -> list[str]:
-    return [f"DUE#{shard}" for shard in range(EXPIRY_SHARDS)]
+def _work_shard(identifier: str) -> int:
+    return int(hashlib.sha256(identifier.encode()).hexdigest(), 16) % WORK_SHARDS
+
+
+def held(webhook_id: str, first_attempt_iso: str, delivery_id: str) -> Key:
+    """A delivery held for an endpoint that is turned off, in the order its events came (gsi2)."""
+    return held_of(webhook_id), f"{first_attempt_iso}#{delivery_id}"
+
+
+def held_of(webhook_id: str) -> str:
+    return f"HELD#{webhook_id}"
+
+
+def operator_webhook_count() -> Key:
+    """How many endpoints the operator has (an account's count is on its account item)."""
+    return OPERATOR_WEBHOOKS, "COUNT"
 
 
 def mail(mail_id: str) -> Key:
     return f"MAIL#{mail_id}", "MAIL"
-
-
-def mail_due_gsi2(mail_id: str, next_attempt_iso: str) -> Key:
-    """An email not yet sent, by when its next attempt is due (sparse: removed once sent or given up)."""
-    return f"MAILDUE#{_shard(mail_id)}", f"{next_attempt_iso}#{mail_id}"
-
-
-def mail_due_partitions() -> list[str]:
-    return [f"MAILDUE#{shard}" for shard in range(EXPIRY_SHARDS)]
 
 
 def recipient_count(email: str, window: str) -> Key:

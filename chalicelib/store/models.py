@@ -109,6 +109,11 @@ class AccountItem(Item, discriminator="account"):
     owner_user_id = UnicodeAttribute(null=True)
     created_at = TimeAttribute()
     member_count = NumberAttribute(default=0)
+    # Moved in the transactions that create and delete them, under the caps' conditions (None: an account
+    # stored before they were counted, until `backfill-lists`). webhook_count also says whether the account's
+    # events enter the webhook outbox at all (store/listeners.py).
+    webhook_count = NumberAttribute(null=True)
+    group_count = NumberAttribute(null=True)
     # The ids of the account's sub-accounts that exist now, read with the account on every request: a scope
     # is what it names and is still here, so deleting a sub-account rewrites no member (ADD/DELETE keep it).
     sub_account_ids = UnicodeSetAttribute(null=True)
@@ -279,6 +284,9 @@ class EmailClaimItem(Item, discriminator="email_claim"):
     # an email screen out deactivated members by reading the claims of the emails at hand.
     member_status = UnicodeAttribute(null=True)
     expires_at = TimeAttribute(null=True)  # invitations only: a claim past it is free to take over
+    group_id = UnicodeAttribute(
+        null=True
+    )  # invitations only: its custom group, "" for none (store/invitations)
 
 
 class InvitationsByExpiryIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
@@ -463,6 +471,9 @@ class AuditEventItem(Item, discriminator="audit_event"):
     actor_support_session_id = UnicodeAttribute(null=True)
     actor_reason = UnicodeAttribute(null=True)
     actor_acting_as = UnicodeAttribute(null=True)
+    # The webhook outbox's tries to hand it to the endpoints (FAN_OUT_RETRIES), and why it was parked.
+    fan_out_attempts = NumberAttribute(null=True)
+    fan_out_error = UnicodeAttribute(null=True)
     gsi3pk = UnicodeAttribute(null=True)
     gsi3sk = UnicodeAttribute(null=True)
     gsi4pk = UnicodeAttribute(null=True)
@@ -493,6 +504,8 @@ class WebhookItem(Item, discriminator="webhook"):
     secret = UnicodeAttribute()
     previous_secret = UnicodeAttribute(null=True)  # a rotated one, still signing until it lapses
     previous_secret_until = TimeAttribute(null=True)
+    # Set when the endpoint is turned back on while deliveries are held for it: the worker finds it through
+    # gsi2 (RELEASE#<shard>) and makes them due again, then removes the mark.
 
 
 class DeliveryItem(Item, discriminator="delivery"):
@@ -505,7 +518,9 @@ class DeliveryItem(Item, discriminator="delivery"):
     event_id = UnicodeAttribute()
     type = UnicodeAttribute()
     body = UnicodeAttribute()
-    status = UnicodeAttribute(default="pending")  # pending, succeeded, failed
+    # pending, succeeded, failed, or held (its endpoint is turned off: out of the due index, in HELD#<webhook>
+    # until the endpoint is on again; shown as pending)
+    status = UnicodeAttribute(default="pending")
     attempts = NumberAttribute(default=0)
     first_attempt_at = TimeAttribute()
     next_attempt_at = TimeAttribute(null=True)

@@ -13,10 +13,11 @@ from datetime import datetime, timedelta
 
 from chalicelib.domain.outbox import KEPT_AFTER, MailKind, Window
 from chalicelib.store import keys
-from chalicelib.store.models import CounterItem, InvitationItem, MailItem, format_time
-from chalicelib.store.table import get_items
+from chalicelib.store.due import due, mark
+from chalicelib.store.models import CounterItem, InvitationItem, MailItem
 from chalicelib.store.tx import Tx, room
 
+MAIL_DUE = "MAILDUE"
 SUPERSEDED = "superseded"  # the invitation changed (resent, revoked, accepted) after this email was made
 
 
@@ -37,11 +38,9 @@ def new_mail(
 def set_mail_due(mail: MailItem, when: datetime | None) -> None:
     """Waiting until `when` (listed in the due index), or done (None: out of the index, kept a week)."""
     mail.next_attempt_at = when
+    mark(mail, MAIL_DUE, mail.mail_id, when)
     if when is None:
-        mail.gsi2pk = mail.gsi2sk = None
         mail.ttl = mail.created_at + KEPT_AFTER + timedelta(days=1)
-    else:
-        mail.gsi2pk, mail.gsi2sk = keys.mail_due_gsi2(mail.mail_id, format_time(when))
 
 
 def limit_label(window: Window, email: str) -> str:
@@ -82,18 +81,9 @@ class OutboxStore:
         count_email_to(tx, mail.to, windows)
         return tx.commit().committed
 
-    def due(self, now: datetime, limit: int = 50) -> list[MailItem]:
-        """Pending emails whose next attempt is due, oldest due first (the index gives keys, one
-        BatchGetItem the items)."""
-        wanted: list[keys.Key] = []
-        for partition in keys.mail_due_partitions():
-            marked = MailItem.by_expiry.query(
-                partition, MailItem.gsi2sk <= keys.expiry_upper_bound(format_time(now)), limit=limit
-            )
-            wanted.extend((item.pk, item.sk) for item in marked)
-        found = get_items(wanted)
-        due = [item for item in found.values() if isinstance(item, MailItem) and item.status == "pending"]
-        return sorted(due, key=lambda item: (item.next_attempt_at or now, item.mail_id))[:limit]
+    def due(self, now: datetime, limit: int = 200) -> list[MailItem]:
+        """Pending emails whose next attempt is due, oldest due first."""
+        return due(MailItem, MAIL_DUE, now, limit, lambda mail: mail.status == "pending")
 
     def lease(self, mail: MailItem, until: datetime) -> bool:
         """Take the email for one attempt: its due time moves to `until` if nobody moved it first, so two

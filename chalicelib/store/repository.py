@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from chalicelib.store.accounts import AccountStore
     from chalicelib.store.audit import AuditStore
     from chalicelib.store.contacts import ContactStore
+    from chalicelib.store.deliveries import DeliveryStore
     from chalicelib.store.groups import GroupStore
     from chalicelib.store.idempotency import IdempotencyStore
     from chalicelib.store.invitations import InvitationStore
@@ -91,6 +92,12 @@ class Store:
         from chalicelib.store.webhooks import WebhookStore
 
         return WebhookStore()
+
+    @cached_property
+    def deliveries(self) -> DeliveryStore:
+        from chalicelib.store.deliveries import DeliveryStore
+
+        return DeliveryStore()
 
     @cached_property
     def support_sessions(self) -> SupportSessionStore:

@@ -59,7 +59,13 @@ def test_an_endpoint_is_created_with_its_secret_shown_once(api):
     assert api.delete(f"{hooks(account_id)}/{webhook_id}", token=owner.token).status == 204
     assert api.get(f"{hooks(account_id)}/{webhook_id}", token=owner.token).code == "not_found"
     log = api.get(f"/accounts/{account_id}/audit-events?target_id={webhook_id}", token=owner.token).body
-    assert [e["type"] for e in log["items"]] == ["webhook.deleted", "webhook.created"]
+    assert [e["type"] for e in log["items"]] == [
+        "webhook.deleted",
+        "webhook.updated",
+        "webhook.secret_rotated",
+        "webhook.created",
+    ]  # every change to where an account's events go leaves a trace
+    assert log["items"][1]["changes"] == {"event_types": [["member.removed"], ["*"]]}
     assert "whsec_" not in json.dumps(log)  # never a secret in an event
 
 
@@ -221,16 +227,16 @@ def test_a_worker_dying_between_sending_and_recording_sends_again_never_zero_tim
     account_id, owner = onboard(api)
     api.post(hooks(account_id), {"url": receiver.url, "event_types": ["contact.created"]}, token=owner.token)
     add_contact(api, account_id, owner.token)
-    store = loopback.store.webhooks
-    recorded = store.record_attempt
+    store = loopback.store.deliveries
+    recorded = store.record
 
     def crash(*args, **kwargs):
         raise RuntimeError("the worker's process ended here")
 
-    monkeypatch.setattr(store, "record_attempt", crash)
+    monkeypatch.setattr(store, "record", crash)
     assert run_once(loopback).succeeded == 0  # logged; the other deliveries would go on
     assert len(receiver.received) == 1  # sent, but not recorded
-    monkeypatch.setattr(store, "record_attempt", recorded)
+    monkeypatch.setattr(store, "record", recorded)
     assert run_once(loopback).attempted == 0  # leased: no second worker sends it meanwhile
     clock.advance(minutes=2)  # the lease lapses
     assert run_once(loopback).succeeded == 1

@@ -7,15 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.domain.outbox import (
+    EMAIL_RETRIES,
     GIVE_UP_AFTER,
     account_day,
-    next_attempt_at,
     recipient_windows,
     reset_request_window,
 )
 from chalicelib.security.links import derived_link_token, hash_link_token, is_link_token_shape, new_nonce
 
 T0 = datetime(2026, 11, 23, 9, 40, 0, tzinfo=UTC)
+next_attempt_at = EMAIL_RETRIES.next_attempt_at
 
 
 def test_retries_back_off_then_give_up_a_day_after_the_email_was_made():

@@ -12,14 +12,21 @@ import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from chalicelib.delivery.signing import new_secret, signature_headers
-from chalicelib.domain.webhooks import MAX_ATTEMPTS, envelope, next_attempt_at, should_disable
+from chalicelib.domain.retry import RetryPolicy
+from chalicelib.domain.webhooks import DELIVERY_RETRIES, FAN_OUT_RETRIES, envelope, should_disable
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+MAX_ATTEMPTS = DELIVERY_RETRIES.max_attempts or 0
+
+
+def next_attempt_at(attempts_made: int, first: datetime) -> datetime | None:
+    """The delivery schedule judged late (a worker running an hour behind changes nothing)."""
+    return DELIVERY_RETRIES.next_attempt_at(attempts_made, first, first + timedelta(hours=1))
 
 
 def schedule() -> list[datetime]:
     """Every due time the rule gives, from the first attempt until it gives up."""
-    due, made = [], 0
+    due, made = [T0], 1
     while (at := next_attempt_at(made, T0)) is not None:
         due.append(at)
         made += 1
@@ -47,7 +54,21 @@ def test_after_the_last_attempt_it_gives_up():
     assert next_attempt_at(MAX_ATTEMPTS, T0) is None
     assert next_attempt_at(MAX_ATTEMPTS + 5, T0) is None
     with pytest.raises(ValueError):
-        next_attempt_at(-1, T0)
+        next_attempt_at(0, T0)
+
+
+def test_a_fan_out_that_keeps_failing_is_parked_after_five_tries():
+    tries = [FAN_OUT_RETRIES.next_attempt_at(n, T0, T0) for n in range(1, 6)]
+    assert tries[:4] == [T0 + timedelta(minutes=1), T0 + timedelta(minutes=10), T0 + timedelta(hours=1),
+                         T0 + timedelta(hours=1)]  # fmt: skip
+    assert tries[4] is None
+
+
+def test_a_policy_must_end():
+    with pytest.raises(ValueError):
+        RetryPolicy(waits=(timedelta(minutes=1),))
+    with pytest.raises(ValueError):
+        RetryPolicy(waits=(), max_attempts=3)
 
 
 def test_due_times_count_from_the_first_attempt_not_from_when_the_worker_ran():

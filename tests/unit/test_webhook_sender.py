@@ -21,7 +21,7 @@ from standardwebhooks import Webhook
 from chalicelib.delivery import sender
 from chalicelib.delivery.sender import send
 from chalicelib.delivery.signing import new_secret
-from chalicelib.domain.webhooks import envelope, next_attempt_at
+from chalicelib.domain.webhooks import DELIVERY_RETRIES, envelope
 from chalicelib.security.ssrf import url_problem
 from tests.helpers.net import free_port
 
@@ -306,7 +306,7 @@ def test_a_receiver_down_for_the_first_three_attempts_gets_the_event_on_the_four
             attempts.append((due, attempt))
             if attempt.succeeded:
                 break
-            due = next_attempt_at(len(attempts), first_attempt_at)
+            due = DELIVERY_RETRIES.next_attempt_at(len(attempts), first_attempt_at, first_attempt_at)
         assert [a.succeeded for _, a in attempts] == [False, False, False, True]
         assert all("refused" in (a.error or "") for _, a in attempts[:3])
         times = [at for at, _ in attempts]

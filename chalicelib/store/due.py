@@ -1,0 +1,42 @@
+"""The one due index of the background work (gsi2, sparse): the audit events not yet handed to the webhooks,
+the deliveries due, the emails due. Each item that waits carries gsi2 keys `<KIND>#<shard>` /
+`<when>#<id>`; one that is done carries none, so the index holds only what waits and a worker's read grows
+with the work due, not with the table. The shards spread the writes of every account over WORK_SHARDS index
+partitions (docs/scale.md), and a worker reads each shard's oldest due first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import TypeVar
+
+from chalicelib.store import keys
+from chalicelib.store.models import Item, format_time
+from chalicelib.store.table import get_items
+
+T = TypeVar("T", bound=Item)
+
+
+def mark(item: Item, kind: str, item_id: str, when: datetime | None) -> None:
+    """Waiting until `when` (in the due index), or done (None: out of it)."""
+    if when is None:
+        item.gsi2pk = item.gsi2sk = None
+    else:
+        item.gsi2pk, item.gsi2sk = keys.due(kind, item_id, format_time(when))
+
+
+def due(model: type[T], kind: str, now: datetime, limit: int, wanted: Callable[[T], bool]) -> list[T]:
+    """Up to `limit` items of `model` due by `now`, oldest due first: each shard's index Query (the shards
+    at once), then one BatchGetItem of the items themselves (the index holds a few of their fields)."""
+    bound = keys.expiry_upper_bound(format_time(now))
+
+    def shard(partition: str) -> list[keys.Key]:
+        found = model.by_expiry.query(partition, model.gsi2sk <= bound, limit=limit, page_size=limit)
+        return [(item.pk, item.sk) for item in found]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        marked = [key for part in pool.map(shard, keys.due_partitions(kind)) for key in part]
+    items = [item for item in get_items(marked).values() if isinstance(item, model) and wanted(item)]
+    items.sort(key=lambda item: item.gsi2sk or "")
+    return items[:limit]
