@@ -44,6 +44,7 @@ def run_once(deps: Deps, now: datetime | None = None, limits: Limits = LIMITS) -
     due = deps.store.deliveries.due(run.now)
     report = run_fairly("webhooks", run.tasks([*fresh, *due]), limits)
     report.fanned_out = run.fanned_out
+    run.hand_back(fresh)
     return report
 
 
@@ -57,6 +58,7 @@ class _Run:
         self.deps, self.now, self.fanned_out = deps, now, 0
         self._endpoints: dict[str | None, dict[str, WebhookItem]] = {}
         self._leased: dict[str, datetime] = {}  # delivery id -> the lease this run holds on it
+        self._started: set[str] = set()
         self._lock = threading.Lock()
 
     def endpoints_of(self, account_id: str | None) -> dict[str, WebhookItem]:
@@ -138,8 +140,22 @@ class _Run:
             tally.add(self._attempt(delivery))
         return tally
 
+    def hand_back(self, fresh: list[DeliveryItem]) -> None:
+        """The new deliveries this run took but did not start (past a share or the deadline): due now, for
+        the next run, rather than when their lease would lapse."""
+        for delivery in fresh:
+            leased = self._leased.get(delivery.delivery_id)
+            if delivery.delivery_id in self._started or leased is None:
+                continue
+            set_due(delivery, self.now)
+            try:
+                self.deps.store.deliveries.record(delivery, leased)
+            except Exception:
+                log.exception("delivery %s: due when its lease lapses", delivery.delivery_id)
+
     def _attempt(self, delivery: DeliveryItem) -> Tally:
         store = self.deps.store.deliveries
+        self._started.add(delivery.delivery_id)
         leased = self._leased.get(delivery.delivery_id)
         if leased is None:
             leased = self.now + LEASE

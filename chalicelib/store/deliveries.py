@@ -190,7 +190,9 @@ class DeliveryStore:
         ) if webhook.enabled else []  # fmt: skip
         tx = Tx()
         for index in held:
-            delivery = DeliveryItem(index.pk, index.sk, status="pending")
+            delivery = DeliveryItem(
+                index.pk, index.sk, status="pending", delivery_id=keys.delivery_id_of(index.sk)
+            )
             set_due(delivery, now)
             tx.update(delivery, _own_fields(delivery, ("status", "next_attempt_at", "gsi2pk", "gsi2sk")),
                       condition=DeliveryItem.status == "held")  # fmt: skip

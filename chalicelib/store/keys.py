@@ -304,6 +304,11 @@ def delivery(webhook_id: str, delivery_id: str) -> Key:
     return f"{WEBHOOK_PREFIX}{webhook_id}", f"{DELIVERY_PREFIX}{delivery_id}"
 
 
+def delivery_id_of(sk: str) -> str:
+    """The delivery's id from its sort key (an index entry carries only the keys)."""
+    return sk.removeprefix(DELIVERY_PREFIX)
+
+
 def deliveries_of(webhook_id: str) -> Key:
     return f"{WEBHOOK_PREFIX}{webhook_id}", DELIVERY_PREFIX
 

@@ -41,9 +41,12 @@ def aws():
 
 @pytest.fixture
 def deps(aws, clock) -> Deps:
+    from chalicelib.store.listeners import forget_operator
+
     built = build_deps(aws)
     built.clock = clock
     use_deps(built)
+    forget_operator()  # a fresh table: whether the operator has endpoints is asked anew
     yield built
     use_deps(None)
 

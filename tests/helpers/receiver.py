@@ -4,6 +4,7 @@ and answers the statuses it is told to; `down()` and `up()` take it off and on t
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,6 +22,9 @@ class WebhookReceiver:
     status: int = 204
     port: int = field(default_factory=free_port)
     received: list[Received] = field(default_factory=list)
+    delay: float = 0.0  # seconds before answering (a slow receiver)
+    gate: threading.Event | None = None  # when set up, each answer waits until the test opens it
+    arrived: threading.Event = field(default_factory=threading.Event)  # set as each request arrives
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -34,6 +38,11 @@ class WebhookReceiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 receiver.received.append(Received(dict(self.headers.items()), body))
+                receiver.arrived.set()
+                if receiver.gate is not None:
+                    receiver.gate.wait(timeout=30)
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 self.send_response(receiver.status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
