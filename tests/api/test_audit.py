@@ -93,7 +93,8 @@ def test_the_user_management_story_is_recorded_event_by_event(api, deps, clock):
     recorded = [e["type"] for e in all_events(api, account_id, limit=7)]
     assert set(recorded) == set(EVENT_TYPES) - {
         "member.left", "contact.created", "contact.updated", "contact.deleted", "webhook.created",
-        "webhook.deleted", "support_session.started", "support_session.ended",
+        "webhook.updated", "webhook.secret_rotated", "webhook.disabled", "webhook.deleted",
+        "support_session.started", "support_session.ended",
     }  # each recorded in its own tests  # fmt: skip
     assert recorded.count("invitation.created") == 4  # the owner's, ann, bob, carl: one per invited email
     assert recorded[0] == "invitation.expired" and recorded[-1] == "account.created"  # newest first

@@ -5,7 +5,13 @@ after it the lists answer exactly as for items written today, and running it aga
 from __future__ import annotations
 
 from chalicelib import cli
-from chalicelib.store.models import ContactCategoryItem, EmailClaimItem, InvitationItem, MembershipItem
+from chalicelib.store.models import (
+    AccountItem,
+    ContactCategoryItem,
+    EmailClaimItem,
+    InvitationItem,
+    MembershipItem,
+)
 from tests.helpers import invite, onboard
 from tests.helpers.seed import seed_member
 
@@ -62,9 +68,15 @@ def test_the_backfill_brings_an_old_tables_items_back_into_the_lists(api, deps, 
     assert old[0] == [] and old[1] == [] and old[2] == [] and "books@example.com" not in old[3]
 
     monkeypatch.setenv("TABLE_NAME", deps.settings.table_name)
+    account = AccountItem.get(f"ACCOUNT#{account_id}", "ACCOUNT")
+    account.webhook_count = account.group_count = None  # stored before they were counted
+    account.save()
     assert cli.main(["backfill-lists"]) == 0
-    assert "memberships: 5, invitations: 2, contact rows: 1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "memberships: 5, invitations: 2, contact rows: 1, counts set: 3" in out  # 2 + the operator's
     assert _lists(api, account_id, owner.token) == today
+    counted = AccountItem.get(f"ACCOUNT#{account_id}", "ACCOUNT")
+    assert (counted.webhook_count, counted.group_count) == (0, 0)
 
     assert cli.main(["backfill-lists"]) == 0  # again: the same items, the same lists
     assert _lists(api, account_id, owner.token) == today
