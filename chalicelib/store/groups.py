@@ -56,7 +56,10 @@ def count_changes(tx: Tx, account_id: str, changes: Iterable[tuple[str | None, s
 def _count(tx: Tx, account_id: str, delta: int) -> None:
     """The account's group count (None before it was kept: counted from here, until `backfill-lists`)."""
     count = AccountItem.group_count
-    room = count.does_not_exist() | (count <= MAX_GROUPS - delta) if delta > 0 else AccountItem.pk.exists()
+    # the account must exist either way: an update would otherwise make an item of the count alone
+    room = AccountItem.pk.exists()
+    if delta > 0:
+        room &= count.does_not_exist() | (count <= MAX_GROUPS - delta)
     tx.update(AccountItem(*keys.account(account_id)), [count.add(delta)], condition=room, label="full")
 
 

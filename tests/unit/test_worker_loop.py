@@ -1,0 +1,87 @@
+"""The one worker loop of the background work: fair turns across accounts, an account's share and its cap
+of tasks at once, the deadline, and one task's failure kept to itself."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from chalicelib.services.worker_loop import Deadline, Limits, Tally, Task, run_fairly
+
+
+def recorder() -> tuple[list[str], Callable[[str], Task]]:
+    started: list[str] = []
+
+    def task(name: str) -> Task:
+        def run(_: Deadline) -> Tally:
+            started.append(name)
+            return Tally(attempted=1, succeeded=1)
+
+        return Task(name[0], run, name)
+
+    return started, task
+
+
+def test_accounts_take_turns_whatever_order_the_work_came_in():
+    started, task = recorder()
+    report = run_fairly("t", [task(n) for n in ("a1", "a2", "a3", "b1", "c1", "c2")], Limits(workers=1))
+    assert started == ["a1", "b1", "c1", "a2", "c2", "a3"]
+    assert (report.started, report.succeeded, report.deferred) == (6, 6, 0)
+
+
+def test_an_account_gets_its_share_of_a_run_and_the_rest_waits():
+    started, task = recorder()
+    report = run_fairly("t", [task(f"a{n}") for n in range(5)] + [task("b1")], Limits(workers=2, share=2))
+    assert sorted(started) == ["a0", "a1", "b1"] and report.deferred == 3
+
+
+def test_an_account_never_holds_more_than_its_cap_of_threads():
+    gate, lock = threading.Event(), threading.Lock()
+    running: dict[str, int] = {"a": 0, "b": 0}
+    most: dict[str, int] = {"a": 0, "b": 0}
+    b_done = threading.Event()
+
+    def run(account: str) -> Callable[[Deadline], Tally]:
+        def body(_: Deadline) -> Tally:
+            with lock:
+                running[account] += 1
+                most[account] = max(most[account], running[account])
+            if account == "a":
+                gate.wait(5)  # a's work is slow: it holds its threads until b has been served
+            else:
+                b_done.set()
+            with lock:
+                running[account] -= 1
+            return Tally(attempted=1)
+
+        return body
+
+    tasks = [Task("a", run("a")) for _ in range(10)] + [Task("b", run("b"))]
+    opener = threading.Thread(target=lambda: (b_done.wait(5), gate.set()))
+    opener.start()
+    report = run_fairly("t", tasks, Limits(workers=8, per_account=3))
+    opener.join()
+    assert most == {"a": 3, "b": 1} and report.attempted == 11  # b ran while a held only 3 of 8
+
+
+def test_no_task_starts_after_the_deadline():
+    now = [0.0]
+
+    def slow(_: Deadline) -> Tally:
+        now[0] = 2.0  # this one took past the 1 s budget
+        return Tally(attempted=1)
+
+    started, task = recorder()
+    tasks = [Task("a", slow, "slow"), task("b1"), task("c1")]
+    report = run_fairly("t", tasks, Limits(workers=1, budget_seconds=1.0), clock=lambda: now[0])
+    assert started == [] and (report.started, report.deferred) == (1, 2)
+    assert report.seconds == 2.0
+
+
+def test_a_task_that_raises_is_counted_and_the_others_go_on():
+    def broken(_: Deadline) -> Tally:
+        raise ValueError("bad data")
+
+    started, task = recorder()
+    report = run_fairly("t", [Task("a", broken, "broken"), task("a2"), task("b1")], Limits(workers=1))
+    assert report.errored == 1 and started == ["b1", "a2"] and report.succeeded == 2
