@@ -37,9 +37,10 @@ def purge_expired(
     BatchGetItem of the page's accounts tells."""
     from chalicelib.domain.audit import SYSTEM, Event, Target
     from chalicelib.store.audit import audit_item
-    from chalicelib.store.listeners import known
+    from chalicelib.store.listeners import known, refresh_operator
 
     at = recorded_at or utc_now()
+    refresh_operator()  # one read: does the operator's feed hear every account?
 
     def expired_event(invitation: InvitationItem) -> AuditEventItem:
         target = Target("invitation", invitation.invitation_id, invitation.email)

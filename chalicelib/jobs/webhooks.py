@@ -8,7 +8,6 @@ own deadline. A one-minute schedule each retries what is due and picks up anythi
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from chalice.app import Blueprint, Rate
@@ -47,6 +46,8 @@ def run_emails() -> dict[str, int]:
 
 def run_both() -> dict[str, int]:
     """Side by side, each on its own: one that fails takes nothing from the other's answer."""
+    from concurrent.futures import ThreadPoolExecutor  # here only: the API's cold start never loads it
+
     results: dict[str, int] = {}
     with ThreadPoolExecutor(max_workers=2) as pool:
         for done in [pool.submit(run_emails), pool.submit(run_webhooks)]:

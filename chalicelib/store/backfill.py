@@ -5,8 +5,8 @@ per-category recipient rows, and every deactivated member's email claim its stat
 It also counts each account's webhooks and groups (the caps and the webhook outbox read them) and the
 operator's endpoints. It Scans, once, from the operator's command line (python -m chalicelib.cli
 backfill-lists), never on a request path. It is safe to run against live traffic and to run again: each
-write only sets derived attributes, under a condition that what they are derived from has not changed since the Scan read it
-(a change meanwhile wrote them itself), and an item removed meanwhile is not brought back.
+write only sets derived attributes, under a condition that what they are derived from has not changed since
+the Scan read it (a change meanwhile wrote them itself), and an item removed meanwhile is not brought back.
 """
 
 from __future__ import annotations

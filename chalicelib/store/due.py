@@ -7,7 +7,6 @@ partitions (docs/scale.md), and a worker reads each shard's oldest due first."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TypeVar
 
@@ -34,6 +33,8 @@ def due(model: type[T], kind: str, now: datetime, limit: int, wanted: Callable[[
     def shard(partition: str) -> list[keys.Key]:
         found = model.by_expiry.query(partition, model.gsi2sk <= bound, limit=limit, page_size=limit)
         return [(item.pk, item.sk) for item in found]
+
+    from concurrent.futures import ThreadPoolExecutor  # the workers' only: a request's cold start skips it
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         marked = [key for part in pool.map(shard, keys.due_partitions(kind)) for key in part]

@@ -7,9 +7,10 @@ transactions that create and delete endpoints); the api layer hands it here for 
 (`known`). A path that has not read its account (a public accept, the purge without its batch read) counts
 as listened to: queued, and the worker finds no endpoint and takes the event out again (one write).
 
-The operator's count is one item read at most every OPERATOR_RECHECK_SECONDS per process, so an operator's
-very first endpoint hears events from at most that long after it is created (docs/security.md); creating or
-deleting one in this process forgets the cached answer at once."""
+The operator's count rides along in the authorizing BatchGetItem at most every OPERATOR_RECHECK_SECONDS per
+process (no round trip of its own), so an operator's very first endpoint hears events from at most that long
+after it is created (docs/security.md); until a process knows, it queues; creating or deleting one in this
+process forgets the cached answer at once."""
 
 from __future__ import annotations
 
@@ -41,22 +42,33 @@ def known(accounts: Iterable[AccountItem | None]) -> Iterator[None]:
 
 
 def listened(account_id: str) -> bool:
-    """Whether an event of this account should be queued for the webhooks."""
-    has_endpoints = (_accounts.get() or {}).get(account_id)
-    return has_endpoints is not False or operator_listens()
+    """Whether an event of this account should be queued for the webhooks. Never reads: an operator's
+    state not known lately counts as listening (queued; the worker drops it if nobody is there)."""
+    if (_accounts.get() or {}).get(account_id) is not False:
+        return True
+    with _operator_lock:
+        fresh = _operator is not None and time.monotonic() - _operator[0] < OPERATOR_RECHECK_SECONDS
+        return not fresh or (_operator is not None and _operator[1])
 
 
-def operator_listens() -> bool:
+def operator_key_if_stale() -> keys.Key | None:
+    """The operator's endpoint count's key when this process should learn it again: the authorizing
+    BatchGetItem reads it along (no round trip of its own)."""
+    with _operator_lock:
+        stale = _operator is None or time.monotonic() - _operator[0] >= OPERATOR_RECHECK_SECONDS
+    return keys.operator_webhook_count() if stale else None
+
+
+def tell_operator(count: CounterItem | None) -> None:
+    """The operator's endpoint count as just read (None: never had one, or backfill-lists)."""
     global _operator
-    now = time.monotonic()
     with _operator_lock:
-        if _operator is not None and now - _operator[0] < OPERATOR_RECHECK_SECONDS:
-            return _operator[1]
-    count = get_item(CounterItem, keys.operator_webhook_count())
-    answer = count is not None and int(count.total) > 0  # none yet: never had one (or backfill-lists)
-    with _operator_lock:
-        _operator = (now, answer)
-    return answer
+        _operator = (time.monotonic(), count is not None and int(count.total) > 0)
+
+
+def refresh_operator() -> None:
+    """A read of its own, for the jobs (the purge): they have no authorizing read to ride on."""
+    tell_operator(get_item(CounterItem, keys.operator_webhook_count()))
 
 
 def forget_operator() -> None:

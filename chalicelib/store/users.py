@@ -13,11 +13,12 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
 from chalicelib.domain.outbox import Window
-from chalicelib.store import keys
+from chalicelib.store import keys, listeners
 from chalicelib.store.keys import Key
 from chalicelib.store.member_index import USER_COPIES, rewrite_actions, unchanged_since_read
 from chalicelib.store.models import (
     AccountItem,
+    CounterItem,
     GroupItem,
     Item,
     LinkItem,
@@ -224,7 +225,11 @@ class UserStore:
         if account_id is not None and support_session_id is not None:
             support_key = keys.support_session(account_id, support_session_id)
             wanted.append(support_key)
-        found = get_items(wanted)
+        operator_key = listeners.operator_key_if_stale() if account_id is not None else None
+        found = get_items([*wanted, operator_key] if operator_key else wanted)
+        if operator_key is not None:  # whether the operator hears this account's events (store/listeners.py)
+            counted = found.get(operator_key)
+            listeners.tell_operator(counted if isinstance(counted, CounterItem) else None)
 
         def take(key: Key | None, kind: type[T]) -> T | None:
             item = found.get(key) if key is not None else None

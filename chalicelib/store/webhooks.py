@@ -35,7 +35,9 @@ def _count(tx: Tx, account_id: str | None, delta: int) -> None:
     if account_id is None:
         counter = CounterItem(*keys.operator_webhook_count())
         room = CounterItem.total.does_not_exist() | (CounterItem.total < MAX_WEBHOOKS)
-        tx.update(counter, [CounterItem.total.add(delta)], condition=room if delta > 0 else None, label=FULL)
+        # named as a counter, so the authorizing BatchGetItem reads it back as one (store/listeners.py)
+        actions = [CounterItem.total.add(delta), CounterItem.entity.set(CounterItem)]
+        tx.update(counter, actions, condition=room if delta > 0 else None, label=FULL)
         return
     count = AccountItem.webhook_count
     room = AccountItem.pk.exists() & (count.does_not_exist() | (count < MAX_WEBHOOKS))

@@ -161,8 +161,9 @@ def expected(actor: str, needs: str, method: str = "", path: str = "") -> str:
 def seed_webhook_with_failed_delivery(deps, account_id: str) -> tuple[str, str]:
     """An endpoint of the account with one given-up delivery (so a retry has something to retry)."""
     from chalicelib.store.audit import audit_item
+    from chalicelib.store.deliveries import new_delivery_item, set_due
     from chalicelib.store.tx import Tx
-    from chalicelib.store.webhooks import new_delivery_item, new_webhook_item, set_due
+    from chalicelib.store.webhooks import new_webhook_item
 
     webhook = new_webhook_item(
         account_id, new_id("whk"), "https://93.184.216.34/h", ["*"], None, "whsec_c2VjcmV0", deps.now()
@@ -190,7 +191,7 @@ def world(api, deps):
     elsewhere = new_sub_account_item(account_id, new_id("sub"), "Elsewhere shop", deps.now())
     assert deps.store.sub_accounts.create(elsewhere)
     team = new_group_item(account_id, new_id("grp"), "Team", None, ["tickets", "contacts"], None, deps.now())
-    assert deps.store.groups.create(team, 0)
+    assert deps.store.groups.create(team)
     ids = {
         "owner": seed_member(deps, account_id, "owner@matrix.com", "owner"),
         "admin": seed_member(deps, account_id, "admin@matrix.com", "admin"),
@@ -246,7 +247,7 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
         sub_account = new_sub_account_item(account_id, new_id("sub"), f"Shop {n}", deps.now())
         assert deps.store.sub_accounts.create(sub_account)
         group = new_group_item(account_id, new_id("grp"), f"Group {n}", None, [], None, deps.now())
-        assert deps.store.groups.create(group, 0)
+        assert deps.store.groups.create(group)
         webhook, delivery = seed_webhook_with_failed_delivery(deps, account_id)
         support_session_id = ""
         if "{support_session_id}" in template:

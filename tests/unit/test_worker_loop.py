@@ -36,31 +36,30 @@ def test_an_account_gets_its_share_of_a_run_and_the_rest_waits():
 
 
 def test_an_account_never_holds_more_than_its_cap_of_threads():
-    gate, lock = threading.Event(), threading.Lock()
+    changed = threading.Condition()
     running: dict[str, int] = {"a": 0, "b": 0}
     most: dict[str, int] = {"a": 0, "b": 0}
-    b_done = threading.Event()
+    b_served = threading.Event()
 
     def run(account: str) -> Callable[[Deadline], Tally]:
         def body(_: Deadline) -> Tally:
-            with lock:
+            with changed:
                 running[account] += 1
                 most[account] = max(most[account], running[account])
-            if account == "a":
-                gate.wait(5)  # a's work is slow: it holds its threads until b has been served
-            else:
-                b_done.set()
-            with lock:
+                changed.notify_all()
+                if account == "a":  # a's work is slow: held until b is served and a fills its cap
+                    changed.wait_for(lambda: b_served.is_set() and most["a"] >= 3, timeout=5)
                 running[account] -= 1
+            if account == "b":
+                b_served.set()
+                with changed:
+                    changed.notify_all()
             return Tally(attempted=1)
 
         return body
 
     tasks = [Task("a", run("a")) for _ in range(10)] + [Task("b", run("b"))]
-    opener = threading.Thread(target=lambda: (b_done.wait(5), gate.set()))
-    opener.start()
     report = run_fairly("t", tasks, Limits(workers=8, per_account=3))
-    opener.join()
     assert most == {"a": 3, "b": 1} and report.attempted == 11  # b ran while a held only 3 of 8
 
 
