@@ -76,6 +76,86 @@ function messageOf(reply) {
   return [error.message, ...details].join(" ");
 }
 
+// A data table whose cells carry their column's name (data-label): on a phone each row shows as a card,
+// each value under its name (portal.css), since eight columns cannot fit 375 px.
+function table(...children) {
+  const node = h("table", {}, ...children);
+  const labels = [...node.querySelectorAll("thead th")].map((th) => th.textContent.replace(/[▲▼↕]/g, "").trim());
+  for (const row of node.querySelectorAll("tbody tr")) {
+    [...row.children].forEach((cell, index) => { if (labels[index]) cell.dataset.label = labels[index]; });
+  }
+  return node;
+}
+
+// ---------- one Actions menu per row (a menu button; its items are menuitems, reached with the arrows)
+
+let openMenu = null;
+
+function closeMenu(focusButton = false) {
+  if (!openMenu) return;
+  const { menu, button } = openMenu;
+  openMenu = null;
+  menu.hidden = true;
+  button.setAttribute("aria-expanded", "false");
+  if (focusButton) button.focus();
+}
+
+// items: { label, name (the accessible name, naming whom), run, danger }; a false item is left out
+function actionsMenu(name, items) {
+  const id = `menu-${++fieldCount}`;
+  const button = h("button", { type: "button", class: "small menu-button", "aria-haspopup": "menu",
+    "aria-expanded": "false", "aria-controls": id, "aria-label": name }, "Actions", h("span", { class: "caret", "aria-hidden": "true" }, "▾"));
+  const entries = items.filter(Boolean).map((item) => h("button", { type: "button", role: "menuitem", tabindex: "-1",
+    class: item.danger ? "danger" : null, "aria-label": item.name || null, onclick: () => {
+      closeMenu(true); // focus back on the row's button first: a dialog the item opens returns there
+      item.run();
+    } }, item.label));
+  const menu = h("div", { role: "menu", id, class: "menu", "aria-label": name, hidden: true }, entries);
+  const move = (step) => {
+    const index = entries.indexOf(document.activeElement);
+    entries[(index + step + entries.length) % entries.length].focus();
+  };
+  menu.addEventListener("keydown", (event) => {
+    const keys = { ArrowDown: () => move(1), ArrowUp: () => move(-1), Home: () => entries[0].focus(),
+      End: () => entries[entries.length - 1].focus(), Escape: () => closeMenu(true), Tab: () => closeMenu(false) };
+    if (!keys[event.key]) return;
+    if (event.key !== "Tab") event.preventDefault();
+    keys[event.key]();
+  });
+  const open = (last = false) => {
+    closeMenu();
+    menu.hidden = false;
+    button.setAttribute("aria-expanded", "true");
+    openMenu = { menu, button };
+    place(menu, button);
+    (last ? entries[entries.length - 1] : entries[0]).focus();
+  };
+  button.addEventListener("click", () => (openMenu && openMenu.menu === menu ? closeMenu(true) : open()));
+  button.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") { event.preventDefault(); open(event.key === "ArrowUp"); }
+  });
+  return h("span", { class: "menu-wrap" }, button, menu);
+}
+
+// under the button, right-aligned to it, kept inside the viewport (above it when there is no room below)
+function place(menu, button) {
+  const box = button.getBoundingClientRect();
+  const width = menu.offsetWidth;
+  const height = menu.offsetHeight;
+  const left = Math.min(Math.max(8, box.right - width), window.innerWidth - width - 8);
+  const below = box.bottom + 4 + height <= window.innerHeight - 8;
+  menu.style.left = `${Math.max(8, left)}px`;
+  menu.style.top = `${below ? box.bottom + 4 : Math.max(8, box.top - height - 4)}px`;
+}
+
+document.addEventListener("click", (event) => {
+  if (openMenu && !event.target.closest(".menu-wrap")) closeMenu();
+});
+// a scroll (the page's, or the tap's own scrolling into view) moves the menu with its button
+const replace = () => { if (openMenu) place(openMenu.menu, openMenu.button); };
+window.addEventListener("resize", replace);
+document.addEventListener("scroll", replace, true);
+
 // ---------- the session (sessionStorage only: it ends with the tab, never in localStorage)
 
 function session() {
@@ -535,13 +615,23 @@ function fullName(person) {
 
 function memberTable(items, tab) {
   if (items.length === 0) return h("p", { class: "empty" }, tab === "active" ? "No active users." : "No deactivated users.");
-  return h("table", {}, h("caption", { class: "visually-hidden" }, tab === "active" ? "Active users" : "Deactivated users"),
+  return table(h("caption", { class: "visually-hidden" }, tab === "active" ? "Active users" : "Deactivated users"),
     header(MEMBER_COLUMNS, tab),
-    h("tbody", {}, items.map((m) => h("tr", {},
-      h("td", {}, m.first_name || "—"), h("td", {}, m.last_name || "—"), h("td", {}, m.email),
-      h("td", {}, m.title || "—"), h("td", {}, h("span", { class: `badge ${m.role}` }, ROLE_LABEL[m.role])),
-      dateCell(m.joined_at), dateCell(m.last_login_at),
-      h("td", { class: "row-actions" }, memberActions(m, tab))))));
+    h("tbody", {}, items.map((m) => {
+      const opens = tab === "active" && canEdit(m);
+      // the row opens the user (as the menu's Edit does, which is the keyboard's way)
+      return h("tr", { class: opens ? "opens" : null, onclick: opens ? (event) => {
+        if (!event.target.closest("button, a, .menu")) openEditMember(m);
+      } : null },
+        h("td", {}, m.first_name || "—"), h("td", {}, m.last_name || "—"), h("td", { class: "wrap" }, m.email),
+        h("td", {}, m.title || "—"), h("td", {}, h("span", { class: `badge ${m.role}` }, ROLE_LABEL[m.role])),
+        dateCell(m.joined_at), dateCell(m.last_login_at),
+        h("td", { class: "row-actions" }, memberActions(m, tab)));
+    })));
+}
+
+function canEdit(member) {
+  return member.role !== "owner" && member.user_id !== state.me.user.user_id && !isGroupManager();
 }
 
 function memberActions(member, tab) {
@@ -550,40 +640,43 @@ function memberActions(member, tab) {
   if (isGroupManager() && member.group_manager) return h("span", { class: "hint" }, "Group manager");
   const who = fullName(member);
   const path = `/accounts/${state.account.account_id}/members/${member.user_id}`;
-  const act = (label, extra, run, name = `${label} ${who}`) =>
-    h("button", { type: "button", class: `small ${extra}`, "aria-label": name, onclick: run }, label);
-  const remove = act("Remove", "danger", () => confirmThen(`Remove ${who} from ${state.account.name}? They can be invited again later.`, "Remove",
-    () => api("DELETE", path), 204, `${who} was removed.`));
+  const remove = { label: "Remove", name: `Remove ${who}`, danger: true, run: () => confirmThen(
+    `Remove ${who} from ${state.account.name}? They can be invited again later.`, "Remove",
+    () => api("DELETE", path), 204, `${who} was removed.`) };
   if (tab === "deactivated") {
-    return [act("Reactivate", "", () => run(() => api("POST", `${path}/reactivate`), 200, `${who} was reactivated.`)), remove];
+    return actionsMenu(`Actions for ${who}`, [{ label: "Reactivate", name: `Reactivate ${who}`,
+      run: () => run(() => api("POST", `${path}/reactivate`), 200, `${who} was reactivated.`) }, remove]);
   }
-  return [
-    isGroupManager() ? null : act("Edit", "", () => openEditMember(member), `Edit ${who}`),
-    act("Reset password", "", () => run(() => api("POST", `${path}/password-reset`), 202, `A password reset link was sent to ${member.email}.`), `Reset password for ${who}`),
-    act("Deactivate", "danger", () => confirmThen(`Deactivate ${who}? They lose access to ${state.account.name} at once.`, "Deactivate",
-      () => api("POST", `${path}/deactivate`), 200, `${who} was deactivated.`)),
+  return actionsMenu(`Actions for ${who}`, [
+    !isGroupManager() && { label: "Edit", name: `Edit ${who}`, run: () => openEditMember(member) },
+    { label: "Reset password", name: `Reset password for ${who}`, run: () => confirmThen(
+      `Email ${member.email} a link to set a new password? Their current password keeps working until they do.`,
+      "Send reset link", () => api("POST", `${path}/password-reset`), 202, `A password reset link was sent to ${member.email}.`) },
+    { label: "Deactivate", name: `Deactivate ${who}`, danger: true, run: () => confirmThen(
+      `Deactivate ${who}? They lose access to ${state.account.name} at once.`, "Deactivate",
+      () => api("POST", `${path}/deactivate`), 200, `${who} was deactivated.`) },
     remove,
-  ];
+  ]);
 }
 
 function invitationTable(items) {
   if (items.length === 0) return h("p", { class: "empty" }, "No pending invitations.");
   const { sort, order } = state.sorts.pending;
   const sorted = [...items].sort((a, b) => String(a[sort] ?? "").localeCompare(String(b[sort] ?? "")) * (order === "asc" ? 1 : -1));
-  return h("table", {}, h("caption", { class: "visually-hidden" }, "Pending invitations"), header(INVITATION_COLUMNS, "pending"),
+  return table(h("caption", { class: "visually-hidden" }, "Pending invitations"), header(INVITATION_COLUMNS, "pending"),
     h("tbody", {}, sorted.map((inv) => {
       const path = `/accounts/${state.account.account_id}/invitations/${inv.invitation_id}`;
       return h("tr", {},
-        h("td", {}, inv.email), h("td", {}, h("span", { class: `badge ${inv.role}` }, ROLE_LABEL[inv.role])),
+        h("td", { class: "wrap" }, inv.email), h("td", {}, h("span", { class: `badge ${inv.role}` }, ROLE_LABEL[inv.role])),
         dateCell(inv.created_at), dateCell(inv.last_sent_at), dateCell(inv.expires_at),
         h("td", {}, h("span", { class: `badge ${inv.status === "expired" ? "expired" : inv.delivery}` },
           inv.status === "expired" ? "Expired" : { queued: "Queued", sent: "Sent", failed: "Not delivered" }[inv.delivery] || inv.delivery)),
-        h("td", { class: "row-actions" },
-          h("button", { type: "button", class: "small", "aria-label": `Resend the invitation to ${inv.email}`,
-            onclick: () => run(() => api("POST", `${path}/resend`), 200, `The invitation to ${inv.email} was sent again.`) }, "Resend"),
-          h("button", { type: "button", class: "small danger", "aria-label": `Revoke the invitation to ${inv.email}`,
-            onclick: () => confirmThen(`Revoke the invitation to ${inv.email}? Its link stops working.`, "Revoke",
-              () => api("DELETE", path), 204, `The invitation to ${inv.email} was revoked.`) }, "Revoke")));
+        h("td", { class: "row-actions" }, actionsMenu(`Actions for the invitation to ${inv.email}`, [
+          { label: "Resend", name: `Resend the invitation to ${inv.email}`,
+            run: () => run(() => api("POST", `${path}/resend`), 200, `The invitation to ${inv.email} was sent again.`) },
+          { label: "Revoke", name: `Revoke the invitation to ${inv.email}`, danger: true,
+            run: () => confirmThen(`Revoke the invitation to ${inv.email}? Its link stops working.`, "Revoke",
+              () => api("DELETE", path), 204, `The invitation to ${inv.email} was revoked.`) }])));
     })));
 }
 
@@ -923,7 +1016,7 @@ async function renderContacts() {
       panel.replaceChildren(h("p", { class: "empty" }, "No contacts yet. Add the people who should get invoices, domain or support emails."));
       return;
     }
-    panel.replaceChildren(h("table", {}, h("caption", { class: "visually-hidden" }, "Contacts"),
+    panel.replaceChildren(table(h("caption", { class: "visually-hidden" }, "Contacts"),
       h("thead", {}, h("tr", {}, ["Name", "Email", "Company", "Phone", "Emails they receive"].map((label) => h("th", { scope: "col" }, label)),
         h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
       h("tbody", {}, list.items.map((c) => {
@@ -1006,7 +1099,7 @@ async function renderGroups() {
   async function reload() { await load(false); }
   const labelOf = (key) => (state.permissions.find((p) => p.key === key) || { label: key }).label;
   function draw() {
-    panel.replaceChildren(h("table", {}, h("caption", { class: "visually-hidden" }, "User groups"),
+    panel.replaceChildren(table(h("caption", { class: "visually-hidden" }, "User groups"),
       h("thead", {}, h("tr", {}, ["Group", "Modules", "Sub-accounts", "Members"].map((label) => h("th", { scope: "col" }, label)),
         h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
       h("tbody", {}, list.items.map((g) => {
@@ -1205,13 +1298,13 @@ async function renderAudit() {
     : typeof v === "object" ? JSON.stringify(v) : String(v));
   function draw() {
     if (list.items.length === 0) { panel.replaceChildren(h("p", { class: "empty" }, "No events match.")); return; }
-    panel.replaceChildren(h("table", {}, h("caption", { class: "visually-hidden" }, "Audit events"),
+    panel.replaceChildren(table(h("caption", { class: "visually-hidden" }, "Audit events"),
       h("thead", {}, h("tr", {}, ["When", "Event", "Done by", "About", "Changes"].map((label) => h("th", { scope: "col" }, label)))),
       h("tbody", {}, list.items.map((e) => h("tr", {},
         h("td", { class: "date" }, h("time", { datetime: e.occurred_at }, when(e.occurred_at))),
         h("td", {}, h("span", { class: "badge event" }, eventLabel(e.type))),
-        h("td", {}, actorText(e.actor)),
-        h("td", {}, e.target.email || `${e.target.kind} ${e.target.id}`),
+        h("td", { class: "wrap" }, actorText(e.actor)),
+        h("td", { class: "wrap" }, e.target.email || `${e.target.kind} ${e.target.id}`),
         h("td", { class: "changes" }, changesList(e.changes)))))));
     if (list.next_cursor) panel.append(loadMore(() => load(true), list.items.length));
   }
@@ -1233,7 +1326,7 @@ async function renderWebhooks() {
   async function reload() { await load(false); }
   function draw() {
     if (list.items.length === 0) { panel.replaceChildren(h("p", { class: "empty" }, "No endpoints yet. Add one to receive this account's events, signed per the Standard Webhooks specification.")); return; }
-    panel.replaceChildren(h("table", {}, h("caption", { class: "visually-hidden" }, "Webhook endpoints"),
+    panel.replaceChildren(table(h("caption", { class: "visually-hidden" }, "Webhook endpoints"),
       h("thead", {}, h("tr", {}, ["Endpoint", "Events", "Status", "Last delivery"].map((label) => h("th", { scope: "col" }, label)),
         h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
       h("tbody", {}, list.items.map((w) => {
@@ -1323,7 +1416,7 @@ async function openDeliveries(webhook) {
   }
   function draw() {
     if (items.length === 0) { list.replaceChildren(h("p", { class: "empty" }, "Nothing sent yet.")); return; }
-    list.replaceChildren(h("table", {}, h("caption", { class: "visually-hidden" }, "Deliveries"),
+    list.replaceChildren(table(h("caption", { class: "visually-hidden" }, "Deliveries"),
       h("thead", {}, h("tr", {}, ["Event", "Status", "Attempts", "Last answer"].map((l) => h("th", { scope: "col" }, l)),
         h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
       h("tbody", {}, items.map((d) => h("tr", {},
