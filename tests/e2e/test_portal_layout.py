@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import chromium
 from tests.e2e.test_portal_pages import axe_check, owned_account, sign_in_page, sub_accounts
 from tests.helpers.flows import accept_new, invite
 
@@ -50,12 +49,6 @@ TABLES = """() => [...document.querySelectorAll('.panel')]
   .map(p => [p.querySelector('table')?.scrollWidth ?? 0, p.clientWidth])"""
 INSIDE = """node => { const b = node.getBoundingClientRect();
   return b.width > 0 && b.left >= 0 && b.top >= 0 && b.right <= innerWidth && b.bottom <= innerHeight; }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

@@ -12,34 +12,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from chalicelib.store.models import format_time
-from tests.e2e.browser import chromium, emailed_link
+from tests.e2e.browser import emailed_link
 from tests.helpers.flows import accept_new, invite, sign_in
 from tests.helpers.settings import PASSWORD
 
 pytestmark = pytest.mark.e2e
 NEW_PASSWORD = "a much longer new passphrase"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as running:
-        yield running
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    opened = context.new_page()
-    errors: list[str] = []
-    # (an answer of 4xx is logged by the browser itself as "Failed to load resource": the pages expect those)
-    opened.on(
-        "console",
-        lambda m: errors.append(m.text) if m.type == "error" and "Failed to load" not in m.text else None,
-    )
-    opened.on("pageerror", lambda e: errors.append(str(e)))
-    yield opened
-    context.close()
-    assert not errors, errors  # no script error, no CSP violation on any page
 
 
 def unique(name: str) -> str:
@@ -329,6 +307,8 @@ def test_inviting_with_the_keyboard_alone(live, page):
     page.keyboard.type(kim)
     page.keyboard.press("Tab")  # the role: User
     expect(dialog.get_by_label("User", exact=True)).to_be_focused()
+    page.keyboard.press("Tab")  # all permissions, or chosen ones (as it is)
+    expect(dialog.get_by_label("Choose permissions")).to_be_focused()
     page.keyboard.press("Tab")  # the first module
     page.keyboard.press("Space")
     send = dialog.get_by_role("button", name="Send invitations")

@@ -3,6 +3,7 @@
 import { h } from "./dom.js";
 import { state } from "./frame.js";
 
+// (a group's modules: every one a User may hold, none of the admin-only ones)
 export function moduleBoxes(name, selected = []) {
   return h("div", { class: "modules" }, state.permissions.filter((p) => !p.admin_only).map((p) =>
     h("label", {}, h("input", { type: "checkbox", name, value: p.key, checked: selected.includes(p.key) }), p.label)));
@@ -25,9 +26,27 @@ export function scopeChooser(id, current) {
   all.addEventListener("change", sync);
   some.addEventListener("change", sync);
   sync();
-  return { node,
-    value: () => (all.checked ? "all" : [...list.querySelectorAll("input:checked")].map((b) => b.value)),
-    setDisabled(disabled) { node.disabled = disabled; sync(); } };
+  const value = () => (all.checked ? "all" : [...list.querySelectorAll("input:checked")].map((b) => b.value));
+  const set = (scope) => {
+    all.checked = scope === "all";
+    some.checked = scope !== "all";
+    for (const box of list.querySelectorAll("input")) box.checked = scope !== "all" && scope.includes(box.value);
+  };
+  let saved = null; // the person's own choice, while another's (a group's) is shown
+  return { node, value,
+    setDisabled(disabled) { node.disabled = disabled; sync(); },
+    // shows a scope that is not chosen here (a group's; an Admin's "all"), or (null) the own choice again
+    preview(scope) {
+      if (scope !== null && scope !== undefined) {
+        if (saved === null) saved = value();
+        set(scope);
+      } else if (saved !== null) {
+        set(saved);
+        saved = null;
+      }
+      node.disabled = scope !== null && scope !== undefined;
+      sync();
+    } };
 }
 
 export function groupChooser(id, currentGroup, currentManager) {

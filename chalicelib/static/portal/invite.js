@@ -4,7 +4,9 @@ import { api } from "./session.js";
 import { h, announce, field, notice, messageOf, submitting } from "./dom.js";
 import { state, isGroupManager } from "./frame.js";
 import { loadInvitations, updateCounts, renderPanel } from "./users.js";
-import { scopeChooser, groupChooser } from "./choosers.js";
+import { accessChooser } from "./access.js";
+
+const PROFILE = ["first_name", "last_name", "title", "cell_phone", "office_phone", "extension"];
 
 export const REASONS = { invalid_email: "not a valid email address", disposable_email: "disposable addresses are not accepted",
   already_member: "already a member", already_invited: "already invited", duplicate: "listed twice" };
@@ -12,65 +14,37 @@ export const REASONS = { invalid_email: "not a valid email address", disposable_
 export function openInvite() {
   const opener = document.activeElement;
   const error = notice();
-  const scope = scopeChooser("invite-scope", "all");
-  const placement = groupChooser("invite-group", "default", false);
+  const access = accessChooser("invite");
   const results = h("ul", { class: "results", "aria-label": "Results" });
-  const modules = state.permissions.map((p) => {
-    const box = h("input", { type: "checkbox", name: "module", value: p.key, "data-admin-only": p.admin_only ? "1" : null });
-    return h("label", { class: p.admin_only ? "locked" : "" }, box, p.label, p.admin_only ? h("span", { class: "lock" }, "Admins only") : null);
-  });
-  const modulesHint = h("p", { class: "hint", id: "modules-hint" }, "A User gets only the modules ticked here. Admin-only modules need the Admin role.");
   const manager = isGroupManager();
+  // seed 003's Add user form: the person's contact details, for one address at a time (the API's rule)
+  const profile = h("details", { class: "profile-fields" }, h("summary", {}, "Their name, title and phones (one address only)"),
+    h("div", { class: "row" }, field("First name", { name: "first_name", autocomplete: "off", maxlength: 100 }),
+      field("Last name", { name: "last_name", autocomplete: "off", maxlength: 100 })),
+    h("div", { class: "row" }, field("Title", { name: "title", autocomplete: "off", maxlength: 100 }),
+      field("Cell phone", { name: "cell_phone", type: "tel", autocomplete: "off", maxlength: 40 })),
+    h("div", { class: "row" }, field("Office phone", { name: "office_phone", type: "tel", autocomplete: "off", maxlength: 40 }),
+      field("Extension", { name: "extension", autocomplete: "off", maxlength: 20 })));
   const form = h("form", { novalidate: true, class: manager ? "group-manager" : null },
     h("h2", { id: "invite-title" }, "Invite users"), error, results,
     manager ? h("p", { class: "notice info" }, "They join the group you manage, with its modules and sub-accounts.") : null,
     field("Email addresses", { tag: "textarea", name: "emails", required: true, autocomplete: "off" }, "One per line, or separated by commas; up to 50 at once. Each gets its own link."),
-    h("fieldset", { hidden: manager }, h("legend", {}, "Role"), h("div", { class: "choices" },
-      h("label", {}, h("input", { type: "radio", name: "role", value: "member", checked: true }), "User"),
-      h("label", {}, h("input", { type: "radio", name: "role", value: "admin" }), "Admin"))),
-    h("fieldset", { "aria-describedby": "modules-hint", hidden: manager }, h("legend", {}, "Modules"), modulesHint, h("div", { class: "modules" }, modules)),
-    manager ? null : scope.node, manager ? null : placement.node,
+    manager ? null : access.nodes, profile,
     field("Personal message (optional)", { tag: "textarea", name: "message", maxlength: 500, rows: 3 }, "Shown in the email, up to 500 characters. Links are not allowed: the email has its own button."),
     h("div", { class: "actions" },
       h("button", { type: "button", value: "close", onclick: () => dialog.close() }, "Close"),
       h("button", { type: "submit", class: "primary" }, "Send invitations")));
   const dialog = h("dialog", { "aria-labelledby": "invite-title", class: "wide" }, form);
-  const syncRole = () => {
-    const inGroup = placement.value().group_id !== "default";
-    for (const radio of form.querySelectorAll("input[name=role]")) {
-      radio.disabled = inGroup && radio.value === "admin";
-      if (inGroup && radio.value === "member") radio.checked = true;
-    }
-    const admin = form.elements.role.value === "admin";
-    scope.setDisabled(admin || inGroup);
-    for (const box of form.querySelectorAll("input[name=module]")) {
-      const locked = admin || inGroup || box.dataset.adminOnly === "1";
-      box.disabled = locked;
-      if (admin) box.checked = true;
-      else if (box.dataset.adminOnly === "1") box.checked = false;
-      else if (box.dataset.wasAdmin === "1") box.checked = false;
-      box.dataset.wasAdmin = admin ? "1" : "";
-    }
-    modulesHint.textContent = inGroup ? "Members of a user group get the group's modules and sub-accounts."
-      : admin ? "An Admin holds every module, admin-only ones included."
-        : "A User gets only the modules ticked here. Admin-only modules need the Admin role.";
-  };
-  for (const radio of form.querySelectorAll("input[name=role]")) radio.addEventListener("change", syncRole);
-  placement.onChange(syncRole);
-  syncRole();
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const emails = form.elements.emails.value.split(/[\s,;]+/).map((e) => e.trim()).filter(Boolean);
     if (emails.length === 0) { error.textContent = "Give at least one email address."; form.elements.emails.focus(); return; }
     if (emails.length > 50) { error.textContent = "At most 50 addresses at once."; form.elements.emails.focus(); return; }
-    const role = form.elements.role.value;
-    const { group_id, group_manager } = placement.value();
-    const body = manager ? { emails } : { emails, role, group_id, group_manager };
-    if (!manager && group_id === "default" && role === "member") {
-      body.permissions = [...form.querySelectorAll("input[name=module]:checked")].map((b) => b.value);
-      body.sub_accounts = scope.value();
-      if (body.sub_accounts !== "all" && body.sub_accounts.length === 0) { error.textContent = "Choose at least one sub-account, or all of them."; return; }
-    }
+    const body = manager ? { emails } : { emails, ...access.value() };
+    if (Array.isArray(body.sub_accounts) && body.sub_accounts.length === 0) { error.textContent = "Choose at least one sub-account, or all of them."; return; }
+    const details = PROFILE.filter((name) => form.elements[name].value.trim());
+    if (details.length && emails.length > 1) { error.textContent = "A name, title or phone goes with one address at a time."; form.elements.emails.focus(); return; }
+    for (const name of details) body[name] = form.elements[name].value.trim();
     if (form.elements.message.value.trim()) body.message = form.elements.message.value.trim();
     submitting(form, async () => {
       error.textContent = "";
@@ -81,6 +55,7 @@ export function openInvite() {
         r.status === "invited" ? h("span", { class: "invited" }, "Invited")
           : h("span", { class: "skipped" }, `Skipped: ${REASONS[r.reason] || r.reason}`))));
       form.elements.emails.value = reply.body.results.filter((r) => r.status !== "invited").map((r) => r.email).join("\n");
+      if (invited) for (const name of PROFILE) form.elements[name].value = ""; // they were that person's
       announce(`${invited} of ${reply.body.results.length} invited.`);
       form.scrollTop = 0; // the results are at the top
       await loadInvitations();
