@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from chalicelib.domain.permissions import CATALOG
 
 NAME_LIMIT = 60  # characters of a typed name in a subject or a sentence
+# the operator (the hosting company) has one name wherever a person reads it; the portal says the same
+OPERATOR_NAME = "Your hosting provider"
 _CONTROL = re.compile("[\u0000-\u001f\u007f-\u009f]")  # a line break among them: a space
 _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")  # zero-width, bidi
 _SPACES = re.compile(r"\s+")

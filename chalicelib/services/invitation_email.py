@@ -11,7 +11,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.groups import DEFAULT_GROUP_ID
 from chalicelib.domain.invitations import ROLE_LABELS, ROLE_TITLES
 from chalicelib.domain.permissions import as_role
-from chalicelib.domain.wording import date_in_words, modules_of, neutral, sub_accounts_of
+from chalicelib.domain.wording import OPERATOR_NAME, date_in_words, modules_of, neutral, sub_accounts_of
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
 from chalicelib.store import keys
@@ -61,7 +61,7 @@ def invitation_email(
         values={
             # the subject names the inviter when there is one; both names bounded and defanged
             "headline": f"{inviter} invited you to {account}" if inviter else f"You are invited to {account}",
-            "inviter_name": inviter or f"The {account} team",
+            "inviter_name": inviter or OPERATOR_NAME,
             "account_name": account,
             "role_label": ROLE_LABELS[role],
             "role_title": ROLE_TITLES[role]
@@ -71,7 +71,9 @@ def invitation_email(
             "sub_accounts": sub_accounts_of(
                 None if reach.sub_accounts is None else [neutral(name) for name in reach.sub_accounts]
             ),
-            "message_block": f"\nA message from {inviter or account}:\n{message}\n" if message else "",
+            "message_block": f"\nA message from {inviter or OPERATOR_NAME.lower()}:\n{message}\n"
+            if message
+            else "",
             "link": f"{deps.settings.portal_url}/invitations/accept#token={raw_token}",
             "expires_words": date_in_words(invitation.expires_at),
         },

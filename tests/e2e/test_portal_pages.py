@@ -3,6 +3,7 @@ does from the emailed link on, with the keyboard alone where it matters, and an 
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from datetime import UTC, datetime
@@ -83,6 +84,11 @@ def test_a_new_user_accepts_from_the_emailed_link_and_lands_in_user_management(l
     assert "#token" not in page.url and "token" not in page.evaluate("location.href")
     expect(page.locator(".invite-summary")).to_contain_text("Fresh Hosting")
     expect(page.locator(".invite-summary")).to_contain_text("Owner")
+    # the operator has one name, here and in the email; a time says its zone; the page has its own icon
+    expect(page.locator(".invite-summary")).to_contain_text("Invited byYour hosting provider")
+    assert "Your hosting provider" in live.emails_to(owner)[-1].body
+    expect(page.locator(".invite-summary")).to_contain_text(re.compile(r"\d:\d\d\s?[AP]M (UTC|GMT)"))
+    assert page.locator("link[rel=icon]").get_attribute("href").startswith("data:image/svg+xml,")
     page.get_by_label("First name").fill("Olive")
     page.get_by_label("Last name").fill("Owner")
     page.get_by_label("Choose a password").fill("short")
@@ -280,6 +286,7 @@ def test_password_reset_by_the_emailed_link(live, page):
     page.get_by_label("Repeat the password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Set new password").click()
     expect(page.get_by_role("status").first).to_contain_text("Your password is changed")
+    assert page.url == f"{live.base_url}/portal/login"  # a reload signs in; it does not reset again
     sign_in_page(page, live, owner, NEW_PASSWORD)
     expect(page.locator(".page-head")).to_contain_text("Reset Hosting")
     page.goto(link)  # the same link again: used

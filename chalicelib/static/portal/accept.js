@@ -1,7 +1,7 @@
 // Accepting an invitation from its emailed link.
 
 import { linkToken, saveSession, api } from "./session.js";
-import { h, go, field, notice, when, messageOf, card, messageCard, submitting, ROLE_LABEL } from "./dom.js";
+import { h, go, field, notice, when, messageOf, card, messageCard, submitting, ROLE_LABEL, OPERATOR_NAME } from "./dom.js";
 import { passwordFields } from "./passwords.js";
 
 // ---------- accepting an invitation
@@ -15,7 +15,7 @@ export async function renderAccept() {
   const invitation = lookup.body;
   const summary = h("div", { class: "invite-summary" }, h("dl", {},
     h("dt", {}, "Account"), h("dd", {}, invitation.account_name),
-    h("dt", {}, "Invited by"), h("dd", {}, invitation.invited_by_name || "The account's provider"),
+    h("dt", {}, "Invited by"), h("dd", {}, invitation.invited_by_name || OPERATOR_NAME),
     h("dt", {}, "Your role"), h("dd", {}, ROLE_LABEL[invitation.role] || invitation.role),
     h("dt", {}, "Email"), h("dd", {}, invitation.email),
     h("dt", {}, "Valid until"), h("dd", {}, when(invitation.expires_at))));

@@ -1,7 +1,7 @@
 // The audit log: every change to the account, filtered.
 
 import { api } from "./session.js";
-import { h, field, when, table, submitting, fullName } from "./dom.js";
+import { h, field, when, table, submitting, fullName, OPERATOR_NAME } from "./dom.js";
 import { state, PAGE_SIZE, frame, loadMore, fetchPage, subAccountName } from "./frame.js";
 
 export const EVENT_TYPES = ["account.created", "account.updated", "account.ownership_transferred", "invitation.created",
@@ -45,7 +45,7 @@ export async function renderAudit() {
   }
   function actorText(actor) {
     if (actor.kind === "system") return "The service";
-    if (actor.kind === "operator") return actor.support_session_id ? `Support (as ${actor.acting_as || "a member"})` : "Your provider";
+    if (actor.kind === "operator") return actor.support_session_id ? `Support (as ${actor.acting_as || "a member"})` : OPERATOR_NAME;
     return actor.email || actor.user_id;
   }
   // one line per field; a created item's fields show only their value, ids of sub-accounts their names

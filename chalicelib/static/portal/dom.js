@@ -52,7 +52,9 @@ export function notice(kind = "error") {
   return h("div", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status" });
 }
 
-export const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+// a time says its zone ("Dec 13, 2026, 4:47 AM UTC"): a link valid "until 4:47 AM" is no answer abroad
+export const dateFormat = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric",
+  hour: "numeric", minute: "2-digit", timeZoneName: "short" });
 export const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 export function when(iso) {
   return iso ? dateFormat.format(new Date(iso)) : "—";
@@ -100,6 +102,8 @@ export async function submitting(form, work) {
   try { await work(); } finally { button.disabled = false; }
 }
 
+// the operator (the hosting company) has one name wherever a person reads it, emails included
+export const OPERATOR_NAME = "Your hosting provider";
 export const ROLE_LABEL = { owner: "Owner", admin: "Admin", member: "User" };
 
 export function scopeText(scope) {

@@ -39,6 +39,8 @@ export function renderNewPassword(token) {
       const reply = await api("POST", "/auth/password-reset/confirm", { token, new_password: password.value() });
       if (reply.status === 204) {
         clearSession();
+        history.replaceState(null, "", new URL("login", PORTAL)); // a reload signs in, not resets again
+        document.body.dataset.page = "login";
         return renderLogin("Your password is changed. Sign in with the new one.");
       }
       if (reply.status === 404) return messageCard("This link no longer works", "The link was already used, or a newer one was sent. Ask for a new link.", "Ask for a new link", "password-reset", "error");
