@@ -11,6 +11,8 @@ export const CATEGORY_HINTS = { general: "News and account notices", product: "O
   domain: "Domain registrations and renewals", invoice: "New invoices and payment reminders",
   support: "Replies to support tickets", affiliate: "Affiliate commissions and payouts" };
 
+const COLUMNS = [["name", "Name"], ["email", "Email"], ["company_name", "Company"], ["phone", "Phone"]];
+
 export async function renderContacts() {
   const list = { items: [], next_cursor: null };
   const panel = h("div", { class: "panel", id: "panel" });
@@ -21,18 +23,32 @@ export async function renderContacts() {
     if (await fetchPage(list, more, `${base}?limit=${PAGE_SIZE}`, panel)) draw();
   }
   async function reload() { await load(false); }
+  // the loaded contacts sorted here (the API lists them in its own order): a header's button sorts by it
+  const sort = { key: "name", order: "asc" };
+  const keyOf = (c, key) => (key === "name" ? [c.last_name, c.first_name, c.email] : [c[key]]).filter(Boolean).join(" ").toLowerCase();
+  const sorted = (items) => [...items].sort((a, b) => keyOf(a, sort.key).localeCompare(keyOf(b, sort.key)) * (sort.order === "asc" ? 1 : -1));
+  function headerCell(key, label) {
+    const on = sort.key === key;
+    return h("th", { scope: "col", "aria-sort": on ? `${sort.order}ending` : "none" },
+      h("button", { type: "button", onclick: () => {
+        sort.order = on && sort.order === "asc" ? "desc" : "asc";
+        sort.key = key;
+        draw();
+        panel.querySelector(`th:nth-child(${COLUMNS.findIndex(([k]) => k === key) + 1}) button`).focus();
+      } }, label, h("span", { class: "sort-mark", "aria-hidden": "true" }, on ? (sort.order === "asc" ? "▲" : "▼") : "↕")));
+  }
   function draw() {
     if (list.items.length === 0) {
       panel.replaceChildren(h("p", { class: "empty" }, "No contacts yet. Add the people who should get invoices, domain or support emails."));
       return;
     }
     panel.replaceChildren(table(h("caption", { class: "visually-hidden" }, "Contacts"),
-      h("thead", {}, h("tr", {}, ["Name", "Email", "Company", "Phone", "Emails they receive"].map((label) => h("th", { scope: "col" }, label)),
+      h("thead", {}, h("tr", {}, COLUMNS.map(([key, label]) => headerCell(key, label)), h("th", { scope: "col" }, "Emails they receive"),
         h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
-      h("tbody", {}, list.items.map((c) => {
+      h("tbody", {}, sorted(list.items).map((c) => {
         const who = fullName(c);
         const chosen = CATEGORIES.filter(([key]) => c.email_preferences[key]);
-        return h("tr", {}, h("td", {}, [c.first_name, c.last_name].filter(Boolean).join(" ") || "—"), h("td", {}, c.email),
+        return h("tr", {}, h("td", {}, [c.first_name, c.last_name].filter(Boolean).join(" ") || "—"), h("td", { class: "wrap" }, c.email),
           h("td", {}, c.company_name || "—"), h("td", {}, c.phone || "—"),
           h("td", {}, chosen.length ? h("span", { class: "tags" }, chosen.map(([, label]) => h("span", { class: "badge category" }, label)))
             : h("span", { class: "hint" }, "None")),

@@ -40,7 +40,14 @@ export async function renderApp() {
     state.groups = groups.status === 200 ? groups.body.items : [];
   }
   renderSessionNav();
-  const view = SCREENS[document.body.dataset.page] || SCREENS.app;
+  let view = SCREENS[document.body.dataset.page] || SCREENS.app;
+  if (!view.allowed() && document.body.dataset.page === "app") {
+    // the portal's home, for someone who may not manage users: the first screen they may use, at its address
+    const [first, path] = NAV.find(([key]) => SCREENS[key].allowed());
+    history.replaceState(null, "", new URL(path, PORTAL));
+    document.body.dataset.page = first;
+    view = SCREENS[first];
+  }
   if (!view.allowed()) return frame(document.body.dataset.page, view.title, null, null,
     h("div", { class: "notice info", role: "status" }, view.refusal));
   view.render();

@@ -3,7 +3,7 @@
 import { clearSession, api } from "./session.js";
 import { h, announce, go, dateCell, messageOf, table, ROLE_LABEL, fullName } from "./dom.js";
 import { actionsMenu } from "./menu.js";
-import { state, isGroupManager, flash, PAGE_SIZE, frame, loadMore } from "./frame.js";
+import { state, isGroupManager, flash, PAGE_SIZE, frame, loadMore, subAccountName } from "./frame.js";
 import { openInvite } from "./invite.js";
 import { openEditMember } from "./edit-member.js";
 
@@ -30,7 +30,7 @@ export function renderUserManagement() {
   });
   const panel = h("div", { class: "panel", role: "tabpanel", id: "panel", "aria-labelledby": `tab-${state.tab}`, tabindex: "0" });
   frame("app", "User Management", isGroupManager() ? "the members of the group you manage" : null,
-    h("button", { type: "button", class: "primary", onclick: openInvite }, "Invite users"), tablist, panel);
+    h("button", { type: "button", class: "primary", onclick: openInvite }, "Invite users"), searchBox(), tablist, panel);
   loadAll();
 }
 
@@ -84,9 +84,12 @@ export function updateCounts() {
   }
 }
 
+// the API sorts by the first seven; group, modules and sub-accounts are shown, not sorted
 export const MEMBER_COLUMNS = [
   { key: "first_name", label: "First name" }, { key: "last_name", label: "Last name" },
   { key: "email", label: "Email" }, { key: "title", label: "Title" }, { key: "role", label: "Role" },
+  { key: "group", label: "Group", fixed: true }, { key: "modules", label: "Modules", fixed: true },
+  { key: "sub_accounts", label: "Sub-accounts", fixed: true },
   { key: "joined_at", label: "Joined" }, { key: "last_login_at", label: "Last sign-in" },
 ];
 export const INVITATION_COLUMNS = [
@@ -97,6 +100,7 @@ export const INVITATION_COLUMNS = [
 export function header(columns, tab) {
   const { sort, order } = state.sorts[tab];
   return h("thead", {}, h("tr", {}, columns.map((column) => {
+    if (column.fixed) return h("th", { scope: "col" }, column.label);
     const sorted = column.key === sort;
     return h("th", { scope: "col", "aria-sort": sorted ? (order === "asc" ? "ascending" : "descending") : "none" },
       h("button", { type: "button", onclick: () => sortBy(tab, column.key) }, column.label,
@@ -121,16 +125,51 @@ export function renderPanel() {
   const list = state.lists[state.tab];
   if (!list) { panel.replaceChildren(h("p", { class: "empty" }, "Loading…")); return; }
   if (list.error) { panel.replaceChildren(h("p", { class: "notice error", role: "alert" }, list.error)); return; }
-  const table = state.tab === "pending" ? invitationTable(list.items) : memberTable(list.items, state.tab);
+  const items = matching(list.items);
+  const table = state.tab === "pending" ? invitationTable(items) : memberTable(items, state.tab);
   panel.replaceChildren(table);
+  if (state.query && list.next_cursor) {
+    panel.prepend(h("p", { class: "hint search-scope" }, `Searched the ${list.items.length} loaded; Load more to search the rest.`));
+  }
   if (list.next_cursor) panel.append(loadMore(async () => {
     if (state.tab === "pending") await loadInvitations(true); else await loadMembers(state.tab, true);
     renderPanel();
   }, list.items.length));
 }
 
+// the search box: a person's names, email or title, among the rows loaded
+function matching(items) {
+  const words = (state.query || "").toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return items;
+  return items.filter((item) => {
+    const text = [item.first_name, item.last_name, item.email, item.title].filter(Boolean).join(" ").toLowerCase();
+    return words.every((word) => text.includes(word));
+  });
+}
+
+export function searchBox() {
+  const input = h("input", { type: "search", id: "user-search", name: "q", autocomplete: "off", value: state.query || "",
+    oninput: () => { state.query = input.value; renderPanel(); } });
+  return h("div", { class: "field search", role: "search" }, h("label", { for: "user-search" }, "Search users"), input);
+}
+
+const modulesText = (m) => {
+  if (m.role !== "member") return "All";
+  const grantable = state.permissions.filter((p) => !p.admin_only);
+  if (m.permissions.length === 0) return "None";
+  if (grantable.every((p) => m.permissions.includes(p.key))) return "All";
+  const labels = m.permissions.map((key) => (state.permissions.find((p) => p.key === key) || { label: key }).label);
+  return labels.length <= 2 ? labels.join(", ") : `${labels.length} modules`;
+};
+const groupText = (m) => (m.group_id === "default" ? "Default"
+  : ((state.groups || []).find((g) => g.group_id === m.group_id)?.name || "Your group") + (m.group_manager ? " (manager)" : ""));
+const scopeCell = (scope) => (scope === "all" ? "All" : scope.length === 0 ? "None" : scope.map(subAccountName).join(", "));
+
 export function memberTable(items, tab) {
-  if (items.length === 0) return h("p", { class: "empty" }, tab === "active" ? "No active users." : "No deactivated users.");
+  if (items.length === 0) {
+    if (state.query) return h("p", { class: "empty" }, `No user matches “${state.query}”.`);
+    return h("p", { class: "empty" }, tab === "active" ? "No active users." : "No deactivated users.");
+  }
   return table(h("caption", { class: "visually-hidden" }, tab === "active" ? "Active users" : "Deactivated users"),
     header(MEMBER_COLUMNS, tab),
     h("tbody", {}, items.map((m) => {
@@ -141,6 +180,7 @@ export function memberTable(items, tab) {
       } : null },
         h("td", {}, m.first_name || "—"), h("td", {}, m.last_name || "—"), h("td", { class: "wrap" }, m.email),
         h("td", {}, m.title || "—"), h("td", {}, h("span", { class: `badge ${m.role}` }, ROLE_LABEL[m.role])),
+        h("td", {}, groupText(m)), h("td", {}, modulesText(m)), h("td", {}, scopeCell(m.sub_accounts)),
         dateCell(m.joined_at), dateCell(m.last_login_at),
         h("td", { class: "row-actions" }, memberActions(m, tab)));
     })));
@@ -176,7 +216,7 @@ export function memberActions(member, tab) {
 }
 
 export function invitationTable(items) {
-  if (items.length === 0) return h("p", { class: "empty" }, "No pending invitations.");
+  if (items.length === 0) return h("p", { class: "empty" }, state.query ? `No invitation matches “${state.query}”.` : "No pending invitations.");
   const { sort, order } = state.sorts.pending;
   const sorted = [...items].sort((a, b) => String(a[sort] ?? "").localeCompare(String(b[sort] ?? "")) * (order === "asc" ? 1 : -1));
   return table(h("caption", { class: "visually-hidden" }, "Pending invitations"), header(INVITATION_COLUMNS, "pending"),
