@@ -2,7 +2,8 @@
 
 import { api } from "./session.js";
 import { h, field, when, table, submitting, fullName, OPERATOR_NAME } from "./dom.js";
-import { state, PAGE_SIZE, frame, loadMore, fetchPage, subAccountName } from "./frame.js";
+import { state, PAGE_SIZE, frame, loadMore, fetchPage } from "./frame.js";
+import { eventLabel, aboutText, changesList } from "./audit-words.js";
 
 export const EVENT_TYPES = ["account.created", "account.updated", "account.ownership_transferred", "invitation.created",
   "invitation.resent", "invitation.revoked", "invitation.accepted", "invitation.expired", "member.updated",
@@ -10,7 +11,7 @@ export const EVENT_TYPES = ["account.created", "account.updated", "account.owner
   "contact.created", "contact.updated", "contact.deleted", "group.created", "group.updated", "group.deleted",
   "sub_account.created", "sub_account.updated", "sub_account.deleted", "webhook.created", "webhook.deleted",
   "support_session.started", "support_session.ended"];
-export const eventLabel = (type) => type.replace(/[._]/g, " ").replace(/^\w/, (c) => c.toUpperCase());
+export { eventLabel }; // (the webhooks screen names events alike)
 
 export async function renderAudit() {
   const base = `/accounts/${state.account.account_id}`;
@@ -48,17 +49,6 @@ export async function renderAudit() {
     if (actor.kind === "operator") return actor.support_session_id ? `Support (as ${actor.acting_as || "a member"})` : OPERATOR_NAME;
     return actor.email || actor.user_id;
   }
-  // one line per field; a created item's fields show only their value, ids of sub-accounts their names
-  function changesList(changes) {
-    if (!changes || Object.keys(changes).length === 0) return "—";
-    return h("ul", { class: "change-list" }, Object.entries(changes).map(([name, [before, after]]) => {
-      const say = (v) => show1(name === "sub_accounts" && Array.isArray(v) ? v.map(subAccountName) : v);
-      const label = h("span", { class: "field-name" }, `${name.replace(/_/g, " ")}: `);
-      return h("li", {}, label, before === null || before === undefined ? say(after) : `${say(before)} → ${say(after)}`);
-    }));
-  }
-  const show1 = (v) => (v === null || v === undefined ? "none" : Array.isArray(v) ? (v.length ? v.join(", ") : "none")
-    : typeof v === "object" ? JSON.stringify(v) : String(v));
   function draw() {
     if (list.items.length === 0) { panel.replaceChildren(h("p", { class: "empty" }, "No events match.")); return; }
     panel.replaceChildren(table(h("caption", { class: "visually-hidden" }, "Audit events"),
@@ -67,7 +57,7 @@ export async function renderAudit() {
         h("td", { class: "date" }, h("time", { datetime: e.occurred_at }, when(e.occurred_at))),
         h("td", {}, h("span", { class: "badge event" }, eventLabel(e.type))),
         h("td", { class: "wrap" }, actorText(e.actor)),
-        h("td", { class: "wrap" }, e.target.email || `${e.target.kind} ${e.target.id}`),
+        h("td", { class: "wrap" }, aboutText(e)),
         h("td", { class: "changes" }, changesList(e.changes)))))));
     if (list.next_cursor) panel.append(loadMore(() => load(true), list.items.length));
   }
