@@ -19,8 +19,8 @@ from chalicelib.errors import not_found
 bp = Blueprint(__name__)
 STATIC = Path(__file__).resolve().parent.parent / "static" / "portal"
 HTML = "text/html; charset=utf-8"
-MEDIA = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
-# the script is one ES module per screen and a few shared ones (no build step): every file here is served
+MEDIA = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
+# one ES module per screen and a few shared ones (no build step), the style sheet and the icon: all served
 ASSETS = {path.name: MEDIA[path.suffix] for path in sorted(STATIC.iterdir()) if path.suffix in MEDIA}
 # the page names the shell knows (portal.js picks the module rendering each); `app`: the signed-in /portal
 PAGES = {"login": "Sign in", "password-reset": "Reset your password"}
