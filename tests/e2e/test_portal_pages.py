@@ -545,7 +545,7 @@ def test_contacts_with_their_email_categories(live, page):
     dialog.get_by_role("button", name="Add contact").click()
     expect(dialog.get_by_role("alert")).to_contain_text("already a contact")
     dialog.get_by_role("button", name="Cancel").click()
-    page.get_by_role("button", name="Edit Bea Books").click()
+    row_action(page, "Bea Books", "Edit Bea Books")
     dialog = page.get_by_role("dialog", name="Edit Bea Books")
     expect(dialog.get_by_label("Invoices")).to_be_checked()
     dialog.get_by_label("Domains").uncheck()
@@ -558,7 +558,7 @@ def test_contacts_with_their_email_categories(live, page):
         f"/accounts/{account_id}/notification-recipients?category=invoice", token=token
     ).body
     assert recipients["cc"] == ["bea@books.example"]
-    page.get_by_role("button", name="Remove Bea Books").click()
+    row_action(page, "Bea Books", "Remove Bea Books")
     page.get_by_role("dialog").get_by_role("button", name="Remove").click()
     expect(page.locator("#flash")).to_have_text("Bea Books was removed.")
     expect(page.locator("#panel")).to_contain_text("No contacts yet")
@@ -594,7 +594,7 @@ def test_groups_members_and_managers(live, page):
     assert invited.status == 200, invited.body
     accept_new(live, clerk, "Cid", "Clerk")
     page.reload()
-    page.get_by_role("button", name="Members of Billing").click()
+    row_action(page, "Billing", "Members of Billing")
     members = page.get_by_role("dialog", name="Members of Billing")
     expect(members).to_contain_text(clerk)
     members.get_by_role("button", name="Make manager: Cid Clerk").click()
@@ -603,11 +603,11 @@ def test_groups_members_and_managers(live, page):
     members.get_by_role("button", name="Close").click()
     clerks = live.get(f"/accounts/{account_id}/members?group_id={group['group_id']}", token=token).body
     assert [m["group_manager"] for m in clerks["items"]] == [True]
-    page.get_by_role("button", name="Delete Billing").click()
+    row_action(page, "Billing", "Delete Billing")
     page.get_by_role("dialog").get_by_role("button", name="Delete").click()
     expect(page.get_by_role("dialog").get_by_role("alert")).to_contain_text("members")  # not empty: refused
     page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
-    page.get_by_role("button", name="Edit Billing").click()
+    row_action(page, "Billing", "Edit Billing")
     dialog = page.get_by_role("dialog", name="Edit Billing")
     dialog.get_by_label("View and accept quotes").check()
     dialog.get_by_role("button", name="Save changes").click()
@@ -708,14 +708,14 @@ def test_webhooks_show_the_secret_once_and_list_deliveries(live, page):
             break
         time.sleep(0.5)
     assert made and made[0]["status"] != "succeeded", made
-    page.get_by_role("button", name="Deliveries to http://127.0.0.1:9/hooks").click()
+    row_action(page, "http://127.0.0.1:9/hooks", "Deliveries to http://127.0.0.1:9/hooks")
     deliveries = page.get_by_role("dialog", name="Deliveries to http://127.0.0.1:9/hooks")
     expect(deliveries.locator("tbody tr")).to_have_count(1)
     expect(deliveries).to_contain_text("Contact created")
     deliveries.get_by_role("button", name="Retry the Contact created delivery").click()
     expect(page.locator("#announcer")).to_have_text("It will be sent again shortly.")
     deliveries.get_by_role("button", name="Close").click()
-    page.get_by_role("button", name="Turn off http://127.0.0.1:9/hooks").click()
+    row_action(page, "http://127.0.0.1:9/hooks", "Turn off http://127.0.0.1:9/hooks")
     expect(page.locator("#flash")).to_contain_text("turned off")
     assert live.get(f"/accounts/{account_id}/webhooks", token=token).body["items"][0]["enabled"] is False
 
@@ -754,7 +754,7 @@ def test_every_new_screen_passes_axe(live, page):
         check(f"{link}: {button}")
         page.keyboard.press("Escape")
     page.get_by_role("link", name="Groups").click()
-    page.get_by_role("button", name="Members of Billing").click()
+    row_action(page, "Billing", "Members of Billing")
     expect(page.get_by_role("dialog")).to_contain_text("No members yet")
     check("group members")
     page.keyboard.press("Escape")

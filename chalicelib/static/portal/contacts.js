@@ -4,6 +4,7 @@ import { api } from "./session.js";
 import { h, field, messageOf, table, fullName } from "./dom.js";
 import { state, flash, PAGE_SIZE, frame, loadMore, openForm, reply401, value, orNull, fetchPage, confirmDo } from "./frame.js";
 import { checked } from "./choosers.js";
+import { actionsMenu } from "./menu.js";
 
 export const CATEGORIES = [["general", "General"], ["product", "Products"], ["domain", "Domains"], ["invoice", "Invoices"],
   ["support", "Support"], ["affiliate", "Affiliates"]];
@@ -48,15 +49,16 @@ export async function renderContacts() {
       h("tbody", {}, sorted(list.items).map((c) => {
         const who = fullName(c);
         const chosen = CATEGORIES.filter(([key]) => c.email_preferences[key]);
-        return h("tr", {}, h("td", {}, [c.first_name, c.last_name].filter(Boolean).join(" ") || "—"), h("td", { class: "wrap" }, c.email),
+        return h("tr", { class: "opens", onclick: (event) => { if (!event.target.closest("button, a, .menu")) openContact(c, reload); } },
+          h("td", {}, [c.first_name, c.last_name].filter(Boolean).join(" ") || "—"), h("td", { class: "wrap" }, c.email),
           h("td", {}, c.company_name || "—"), h("td", {}, c.phone || "—"),
           h("td", {}, chosen.length ? h("span", { class: "tags" }, chosen.map(([, label]) => h("span", { class: "badge category" }, label)))
             : h("span", { class: "hint" }, "None")),
-          h("td", { class: "row-actions" },
-            h("button", { type: "button", class: "small", "aria-label": `Edit ${who}`, onclick: () => openContact(c, reload) }, "Edit"),
-            h("button", { type: "button", class: "small danger", "aria-label": `Remove ${who}`, onclick: () =>
+          h("td", { class: "row-actions" }, actionsMenu(`Actions for ${who}`, [
+            { label: "Edit", name: `Edit ${who}`, run: () => openContact(c, reload) },
+            { label: "Remove", name: `Remove ${who}`, danger: true, run: () =>
               confirmDo(`Remove ${who}? They stop receiving this account's emails.`, "Remove", () => api("DELETE", `${base}/${c.contact_id}`), 204,
-                `${who} was removed.`, reload) }, "Remove")));
+                `${who} was removed.`, reload) }])));
       }))));
     if (list.next_cursor) panel.append(loadMore(() => load(true), list.items.length));
   }

@@ -4,6 +4,7 @@ import { api } from "./session.js";
 import { h, announce, field, messageOf, table, ROLE_LABEL, scopeText, fullName } from "./dom.js";
 import { state, flash, PAGE_SIZE, frame, loadMore, openForm, reply401, value, orNull, fetchPage, confirmDo, subAccountName } from "./frame.js";
 import { moduleBoxes, checked, scopeChooser } from "./choosers.js";
+import { actionsMenu } from "./menu.js";
 
 export async function renderGroups() {
   const panel = h("div", { class: "panel", id: "panel" });
@@ -30,12 +31,12 @@ export async function renderGroups() {
           h("td", {}, builtIn ? "Per member" : g.permissions.length ? h("span", { class: "tags" }, g.permissions.map((k) => h("span", { class: "badge category" }, labelOf(k)))) : "None"),
           h("td", {}, builtIn ? "Per member" : scopeText(g.sub_accounts === "all" ? "all" : g.sub_accounts.map((id) => ({ name: subAccountName(id) })))),
           h("td", {}, String(g.member_count)),
-          h("td", { class: "row-actions" },
-            h("button", { type: "button", class: "small", "aria-label": `Members of ${g.name}`, onclick: () => openGroupMembers(g) }, "Members"),
-            builtIn ? null : h("button", { type: "button", class: "small", "aria-label": `Edit ${g.name}`, onclick: () => openGroup(g, reload) }, "Edit"),
-            builtIn ? null : h("button", { type: "button", class: "small danger", "aria-label": `Delete ${g.name}`, onclick: () =>
+          h("td", { class: "row-actions" }, actionsMenu(`Actions for ${g.name}`, [
+            { label: "Members", name: `Members of ${g.name}`, run: () => openGroupMembers(g) },
+            !builtIn && { label: "Edit", name: `Edit ${g.name}`, run: () => openGroup(g, reload) },
+            !builtIn && { label: "Delete", name: `Delete ${g.name}`, danger: true, run: () =>
               confirmDo(`Delete the group ${g.name}? A group can be deleted once it has no members and no pending invitations.`, "Delete",
-                () => api("DELETE", `${base}/${g.group_id}`), 204, `The group ${g.name} was deleted.`, reload) }, "Delete")));
+                () => api("DELETE", `${base}/${g.group_id}`), 204, `The group ${g.name} was deleted.`, reload) }])));
       }))));
     if (list.next_cursor) panel.append(loadMore(() => load(true), list.items.length));
   }

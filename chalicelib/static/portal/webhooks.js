@@ -5,6 +5,7 @@ import { h, announce, field, dateCell, messageOf, table } from "./dom.js";
 import { state, flash, PAGE_SIZE, frame, loadMore, openForm, reply401, value, fetchPage, confirmDo } from "./frame.js";
 import { checked } from "./choosers.js";
 import { EVENT_TYPES, eventLabel } from "./audit.js";
+import { actionsMenu } from "./menu.js";
 
 export async function renderWebhooks() {
   const panel = h("div", { class: "panel", id: "panel" });
@@ -29,24 +30,24 @@ export async function renderWebhooks() {
           h("td", {}, w.event_types.includes("*") ? "All events" : w.event_types.map(eventLabel).join(", ")),
           h("td", {}, h("span", { class: `badge ${status[0]}` }, status[1])),
           dateCell(w.last_delivery_at),
-          h("td", { class: "row-actions" },
-            h("button", { type: "button", class: "small", "aria-label": `Deliveries to ${w.url}`, onclick: () => openDeliveries(w) }, "Deliveries"),
-            h("button", { type: "button", class: "small", "aria-label": `${w.enabled ? "Turn off" : "Turn on"} ${w.url}`, onclick: async () => {
+          h("td", { class: "row-actions" }, actionsMenu(`Actions for ${w.url}`, [
+            { label: "Deliveries", name: `Deliveries to ${w.url}`, run: () => openDeliveries(w) },
+            { label: w.enabled ? "Turn off" : "Turn on", name: `${w.enabled ? "Turn off" : "Turn on"} ${w.url}`, run: async () => {
               const reply = await api("PATCH", path, { enabled: !w.enabled });
               if (reply.status !== 200) return flash(messageOf(reply), "error");
               await reload();
               flash(`${w.url} was turned ${w.enabled ? "off" : "on"}.`);
-            } }, w.enabled ? "Turn off" : "Turn on"),
-            h("button", { type: "button", class: "small", "aria-label": `New secret for ${w.url}`, onclick: () =>
+            } },
+            { label: "New secret", name: `New secret for ${w.url}`, run: () =>
               openForm("New signing secret?", [h("p", {}, `A new secret signs ${w.url}'s deliveries; the old one keeps signing too for 24 hours, so your receiver can switch without missing any.`)],
                 "Make a new secret", async (form, error) => {
                   const reply = await api("POST", `${path}/rotate-secret`);
                   if (reply.status !== 200) { error.textContent = messageOf(reply); return false; }
                   setTimeout(() => showSecret(reply.body.secret, w.url));
                   return true;
-                }) }, "New secret"),
-            h("button", { type: "button", class: "small danger", "aria-label": `Delete ${w.url}`, onclick: () =>
-              confirmDo(`Delete the endpoint ${w.url}? No more events are sent to it.`, "Delete", () => api("DELETE", path), 204, `${w.url} was deleted.`, reload) }, "Delete")));
+                }) },
+            { label: "Delete", name: `Delete ${w.url}`, danger: true, run: () =>
+              confirmDo(`Delete the endpoint ${w.url}? No more events are sent to it.`, "Delete", () => api("DELETE", path), 204, `${w.url} was deleted.`, reload) }])));
       }))));
     if (list.next_cursor) panel.append(loadMore(() => load(true), list.items.length));
   }
