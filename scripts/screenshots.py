@@ -211,6 +211,7 @@ def shoot_phone(live: Live, browser, out: Path) -> list[Path]:
     for link, name in (("Contacts", "contacts"), ("Audit log", "audit-log")):
         page.get_by_role("link", name=link).click()
         page.locator("#panel tbody tr").first.wait_for()
+        page.evaluate("document.getElementById('panel').scrollIntoView({ block: 'start' })")  # the list's top
         snap(name, full=False)
     return taken
 
