@@ -104,6 +104,7 @@ def with_sent_email(app):
 
     def serve(environ, start_response):
         if environ.get("PATH_INFO") != SENT_EMAIL_PATH:
+            _remember_text_part(environ)
             return app(environ, start_response)
         sent = [
             {"to": list(m.destinations.get("ToAddresses", [])), "subject": m.subject, "body": m.body}
@@ -114,6 +115,32 @@ def with_sent_email(app):
         return [body]
 
     return serve
+
+
+# moto keeps only an email's HTML part; the text part, as the SendEmail request carried it, is kept here
+# for printing: (to, subject) -> text parts, oldest first (moto serves one request at a time, in order)
+TEXT_PARTS: dict[tuple[str, str], list[str]] = {}
+
+
+def _remember_text_part(environ) -> None:
+    """From an SES v2 SendEmail request (what chalicelib/mail/ses.py sends): its text part."""
+    import io
+
+    if environ.get("REQUEST_METHOD") != "POST" or not environ.get("PATH_INFO", "").endswith(
+        "/v2/email/outbound-emails"
+    ):
+        return
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(raw)  # moto reads the same body after us
+    try:
+        request = json.loads(raw)
+        simple = request["Content"]["Simple"]
+        key = (request["Destination"]["ToAddresses"][0], simple["Subject"]["Data"])
+        text = simple["Body"]["Text"]["Data"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return  # not an email this service sends: moto answers it as it would
+    TEXT_PARTS.setdefault(key, []).append(text)
 
 
 def _ses_sent() -> list:
@@ -143,12 +170,17 @@ def sent_messages() -> list:
 
 
 def print_email(message) -> None:
+    """The email as its reader gets it: the text part (its link once), else the HTML part's links."""
     import re
 
-    links = re.findall(r'href="([^"]+)"', message.body)
     to = ", ".join(message.destinations.get("ToAddresses", []))
     print(f"\n=== email to {to}\n    subject: {message.subject}", flush=True)
-    for link in links:
+    texts = TEXT_PARTS.get((to, message.subject))
+    if texts:
+        print("    " + texts.pop(0).rstrip().replace("\n", "\n    "), flush=True)
+        return
+    # the HTML part has each link twice (its button, and spelled out): once each
+    for link in dict.fromkeys(re.findall(r'href="([^"]+)"', message.body)):
         print(f"    link:    {link}", flush=True)
 
 
@@ -213,6 +245,7 @@ def main() -> None:
         f"\nportal-access is running\n"
         f"    sign in:       {settings['PORTAL_URL']}/login\n"
         f"    API:           {api}\n"
+        f"    API reference: {api}/docs (and {api}/openapi.json)\n"
         f"    operator key:  {settings['OPERATOR_API_KEY']}\n"
         f"    moto:          {settings['AWS_ENDPOINT_URL']} (sent email: /local/sent-email.json)\n"
         f"    operator CLI:  AWS_ENDPOINT_URL={settings['AWS_ENDPOINT_URL']} "

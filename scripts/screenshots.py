@@ -151,7 +151,8 @@ def shoot(live: Live, out: Path) -> list[Path]:
         dialog.get_by_role("list", name="Results").get_by_role("listitem").first.wait_for()
         snap("invite-users")
         dialog.get_by_role("button", name="Close").click()
-        page.get_by_role("button", name="Edit Tom Keller").click()
+        page.get_by_role("button", name="Actions for Tom Keller").click()
+        page.get_by_role("menuitem", name="Edit Tom Keller").click()
         page.get_by_role("dialog", name="Edit Tom Keller").wait_for()
         snap("edit-user")
         page.keyboard.press("Escape")
@@ -160,12 +161,14 @@ def shoot(live: Live, out: Path) -> list[Path]:
             page.locator("#panel tbody tr").first.wait_for()
             snap(name)
         page.get_by_role("link", name="Contacts").click()
-        page.get_by_role("button", name="Edit Raj Patel").click()
+        page.get_by_role("button", name="Actions for Raj Patel").click()
+        page.get_by_role("menuitem", name="Edit Raj Patel").click()
         page.get_by_role("dialog", name="Edit Raj Patel").wait_for()
         snap("edit-contact")
         page.keyboard.press("Escape")
         page.get_by_role("link", name="Groups").click()
-        page.get_by_role("button", name="Edit Billing").click()
+        page.get_by_role("button", name="Actions for Billing").click()
+        page.get_by_role("menuitem", name="Edit Billing").click()
         page.get_by_role("dialog", name="Edit Billing").wait_for()
         snap("edit-group")
         page.keyboard.press("Escape")
@@ -180,6 +183,36 @@ def shoot(live: Live, out: Path) -> list[Path]:
         page.goto(f"{live.base_url}/portal/password-reset")
         page.get_by_label("Email").fill(OWNER)
         snap("password-reset")
+        taken += shoot_phone(live, browser, out)
+    return taken
+
+
+def shoot_phone(live: Live, browser, out: Path) -> list[Path]:
+    """The same portal on a 375 px phone: each table row a card, the Actions menu inside the screen."""
+    taken: list[Path] = []
+    page = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2).new_page()
+
+    def snap(name: str, full: bool = True) -> None:
+        page.wait_for_timeout(300)
+        path = out / f"phone-{name}.png"
+        page.screenshot(path=str(path), full_page=full)
+        taken.append(path)
+
+    page.goto(f"{live.base_url}/portal/login")
+    page.get_by_label("Email").fill(OWNER)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Northwind Hosting").click()
+    page.get_by_role("tabpanel").locator("tbody tr").first.wait_for()
+    snap("user-management")
+    page.get_by_role("button", name="Actions for Tom Keller").click()
+    snap("actions-menu", full=False)
+    page.keyboard.press("Escape")
+    for link, name in (("Contacts", "contacts"), ("Audit log", "audit-log")):
+        page.get_by_role("link", name=link).click()
+        page.locator("#panel tbody tr").first.wait_for()
+        page.evaluate("document.getElementById('panel').scrollIntoView({ block: 'start' })")  # the list's top
+        snap(name, full=False)
     return taken
 
 

@@ -202,7 +202,8 @@ class AccountAccess(Access):
         return session
 
     def security(self) -> Security | None:
-        return [*BEARER, *OPERATOR_KEY]
+        # the operator's routes declare its key alone: a generated client types them for that key only
+        return OPERATOR_KEY if self.operator_only else [*BEARER, *OPERATOR_KEY]
 
     def error_statuses(self) -> frozenset[int]:
         refusable = self.permission is not None or self.owner_only or self.operator_only or self.no_support

@@ -51,6 +51,10 @@ class ErrorBody(BaseModel):
     error: ErrorInfo
 
 
+OPTIONAL_CREDENTIALS = (
+    "Needs no credentials. A signed-in caller may send its Bearer token (the `bearer` scheme) instead: an "
+    "existing login then accepts without its password."
+)
 IDEMPOTENCY_PARAMETER: dict[str, Any] = {
     "name": "Idempotency-Key",
     "in": "header",
@@ -161,7 +165,11 @@ def _operation(route: Route, refs: Refs) -> dict[str, Any]:
     if route.body is not None:
         operation["requestBody"] = {"required": True, "content": _json(refs[(route.body, "validation")])}
     security = route.access.security()
-    if security is not None:
+    if security is not None and {} in security:
+        # Optional credentials: declared as none, since generators (openapi-python-client) read any
+        # `security` as required and would make a new user sign in before accepting their invitation.
+        operation["description"] = OPTIONAL_CREDENTIALS
+    elif security is not None:
         operation["security"] = security
     return operation
 

@@ -19,8 +19,10 @@ from chalicelib.errors import not_found
 bp = Blueprint(__name__)
 STATIC = Path(__file__).resolve().parent.parent / "static" / "portal"
 HTML = "text/html; charset=utf-8"
-ASSETS = {"portal.js": "text/javascript; charset=utf-8", "portal.css": "text/css; charset=utf-8"}
-# the page names the shell knows (portal.js renders each); `app` is the signed-in portal at /portal
+MEDIA = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
+# one ES module per screen and a few shared ones (no build step), the style sheet and the icon: all served
+ASSETS = {path.name: MEDIA[path.suffix] for path in sorted(STATIC.iterdir()) if path.suffix in MEDIA}
+# the page names the shell knows (portal.js picks the module rendering each); `app`: the signed-in /portal
 PAGES = {"login": "Sign in", "password-reset": "Reset your password"}
 # the signed-in screens besides User Management (each its own address, so it can be bookmarked and linked)
 SCREENS = {

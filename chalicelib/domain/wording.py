@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from chalicelib.domain.permissions import CATALOG
 
 NAME_LIMIT = 60  # characters of a typed name in a subject or a sentence
+# the operator (the hosting company) has one name wherever a person reads it; the portal says the same
+OPERATOR_NAME = "Your hosting provider"
 _CONTROL = re.compile("[\u0000-\u001f\u007f-\u009f]")  # a line break among them: a space
 _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")  # zero-width, bidi
 _SPACES = re.compile(r"\s+")
@@ -46,19 +48,16 @@ def looks_like_link(text: str) -> bool:
     return bool(_LINK.search(unicodedata.normalize("NFKC", text)))
 
 
-def modules_of(role: str, permissions: list[str], in_custom_group: bool) -> str:
-    """What an invitation gives, for a person: every module, the group's, or the ticked ones by name."""
+def modules_of(role: str, permissions: list[str]) -> str:
+    """What an invitation gives, for a person: every module, or the ticked ones (or its group's) by name."""
     if role in ("owner", "admin"):
         return "every module, user management included"
-    if in_custom_group:
-        return "the modules of your user group"
     labels = [CATALOG[key][0] for key in permissions if key in CATALOG]
     return ", ".join(labels) if labels else "none yet (an administrator can add them later)"
 
 
-def sub_accounts_of(scope: list[str] | None) -> str:
-    if scope is None:
+def sub_accounts_of(names: list[str] | None) -> str:
+    """The sub-accounts an invitation reaches, by name (None: every one)."""
+    if names is None:
         return "all of them"
-    if not scope:
-        return "none yet"
-    return "1 chosen for you" if len(scope) == 1 else f"{len(scope)} chosen for you"
+    return ", ".join(names) if names else "none yet"

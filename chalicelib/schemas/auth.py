@@ -68,7 +68,7 @@ def account_refs(
 ) -> list[AccountRef]:
     """Active memberships of accounts that exist (`names`, by account id), by account name: what a "Choose
     account" page lists, each with the sub-accounts its member reaches (`reachable`, by account id, for
-    members whose scope is a list)."""
+    members whose scope is a list, their own or their group's; an account not in it: every one)."""
     active = sorted(
         (m for m in memberships if m.status == "active" and m.account_id in names),
         key=lambda m: (names[m.account_id].lower(), m.account_id),
@@ -78,7 +78,7 @@ def account_refs(
             account_id=m.account_id,
             name=names[m.account_id],
             role=as_role(m.role),
-            sub_accounts="all" if is_unlimited(m) else _refs(reachable.get(m.account_id, [])),
+            sub_accounts=_refs(reachable[m.account_id]) if m.account_id in reachable else "all",
         )
         for m in active
     ]

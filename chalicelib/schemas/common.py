@@ -18,7 +18,7 @@ from pydantic import (
 from typing_extensions import TypeAliasType
 
 from chalicelib.domain.emails import MAX_EMAIL_LENGTH, is_valid_email, normalize_email
-from chalicelib.domain.permissions import ADMIN_ONLY, ALL_KEYS, MEMBER_GRANTABLE
+from chalicelib.domain.permissions import ADMIN_ONLY, ALL_KEYS
 
 # C0 controls and DEL, NEL and the Unicode line and paragraph separators (line breaks in disguise), and the
 # bidirectional overrides and isolates (which make "evil.com/moc.example" read as something else).
@@ -99,13 +99,9 @@ AnyPassword = Annotated[str, Field(min_length=1, max_length=256)]
 LinkToken = Annotated[str, Field(min_length=1, max_length=512)]
 # Named (TypeAliasType): one schema in the document, one enum type in a generated client.
 PermissionKey = TypeAliasType("PermissionKey", Literal[ALL_KEYS])  # type: ignore[valid-type]
-# What can be granted: admin-only keys come only with the admin role, whatever the role asked for.
-GrantableKey = TypeAliasType(
-    "GrantableKey",
-    Annotated[
-        str, AfterValidator(_grantable), WithJsonSchema({"type": "string", "enum": list(MEMBER_GRANTABLE)})
-    ],
-)
+# What can be granted: admin-only keys come only with the admin role, whatever the role asked for (400).
+# In the document it is PermissionKey, so that a generated client has one permission enum for every route.
+GrantableKey = Annotated[PermissionKey, AfterValidator(_grantable)]
 Timestamp = Annotated[
     datetime,
     PlainSerializer(lambda value: value.strftime("%Y-%m-%dT%H:%M:%SZ"), return_type=str),

@@ -8,23 +8,14 @@ from datetime import timedelta
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import ANONYMOUS, Caller
-from chalicelib.domain.groups import DEFAULT_GROUP_ID, Placement, placement_problem
-from chalicelib.domain.invitations import (
-    ROLE_LABELS,
-    ROLE_TITLES,
-    SkipReason,
-    claim_reason,
-    screen_emails,
-)
+from chalicelib.domain.groups import Placement, placement_problem
+from chalicelib.domain.invitations import SkipReason, claim_reason, screen_emails
 from chalicelib.domain.outbox import account_day
 from chalicelib.domain.paging import decode_cursor, encode_cursor
-from chalicelib.domain.permissions import Role, as_role, stored_grant
+from chalicelib.domain.permissions import Role, stored_grant
 from chalicelib.domain.profile import PROFILE_FIELDS, profile_of
-from chalicelib.domain.wording import date_in_words, modules_of, neutral, sub_accounts_of
 from chalicelib.errors import AppError, not_found, rate_limited, validation_error
 from chalicelib.ids import new_id
-from chalicelib.mail.mailer import OutgoingEmail
-from chalicelib.mail.templates import render
 from chalicelib.schemas.invitations import (
     Invitation,
     InvitationListQuery,
@@ -36,6 +27,7 @@ from chalicelib.schemas.invitations import (
 from chalicelib.services.audit import record
 from chalicelib.services.auth import live_sub_accounts
 from chalicelib.services.groups import check_manager_reach, existing_group, managed_group
+from chalicelib.services.invitation_email import Reach, invitation_email, reach_of
 from chalicelib.services.outbox import (
     Ready,
     email_windows,
@@ -132,33 +124,6 @@ def validity(deps: Deps, valid_days: float | None) -> timedelta:
     return timedelta(seconds=deps.settings.invitation_ttl_seconds)
 
 
-def invitation_email(
-    deps: Deps, invitation: InvitationItem, raw_token: str, account_name: str
-) -> OutgoingEmail:
-    message = invitation.message or ""  # refused at input if it holds a link (schemas/invitations.py)
-    account, inviter = neutral(account_name), neutral(invitation.invited_by_name or "")
-    role = as_role(invitation.role)
-    in_group = invitation.group_id not in (None, DEFAULT_GROUP_ID)
-    return render(
-        "invitation",
-        to=invitation.email,
-        values={
-            # the subject names the inviter when there is one; both names bounded and defanged
-            "headline": f"{inviter} invited you to {account}" if inviter else f"You are invited to {account}",
-            "inviter_name": inviter or f"The {account} team",
-            "account_name": account,
-            "role_label": ROLE_LABELS[role],
-            "role_title": ROLE_TITLES[role]
-            + (", managing your user group" if invitation.group_manager else ""),
-            "modules": modules_of(role, list(invitation.permissions or []), in_group),
-            "sub_accounts": sub_accounts_of(invitation.sub_accounts),
-            "message_block": f"\nA message from {inviter or account}:\n{message}\n" if message else "",
-            "link": f"{deps.settings.portal_url}/invitations/accept#token={raw_token}",
-            "expires_words": date_in_words(invitation.expires_at),
-        },
-    )
-
-
 def _check_profile(body: InviteIn) -> None:
     profile_given = [name for name in PROFILE_FIELDS if getattr(body, name) is not None]
     if profile_given and len(body.emails) > 1:
@@ -232,9 +197,21 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
 def send_invitations(deps: Deps, account_name: str, sent: list[Sendable]) -> None:
     """The request's attempt at the committed invitations' emails (services/outbox.py): each one SES accepts
     is `delivery: "sent"`; any other stays `queued`, for the outbox worker to send."""
+    reaches: dict[tuple[object, ...], Reach] = {}  # a bulk invite's invitations give alike: read once
+
+    def reach(i: InvitationItem) -> Reach:
+        key = (
+            i.group_id,
+            i.role,
+            tuple(i.permissions or ()),
+            tuple(i.sub_accounts or ()),
+            i.sub_accounts is None,
+        )
+        return reaches[key] if key in reaches else reaches.setdefault(key, reach_of(deps, i))
+
     pairs = [
-        (new.invitation, Ready(new.mail, invitation_email(deps, new.invitation, raw, account_name),
-                               new.invitation.token_hash))
+        (new.invitation, Ready(new.mail, invitation_email(deps, new.invitation, raw, account_name,
+                                                          reach(new.invitation)), new.invitation.token_hash))
         for new, raw in sent
         if new.mail is not None
     ]  # fmt: skip

@@ -107,17 +107,33 @@ def _account_refs(
     deps: Deps, memberships: list[MembershipItem], accounts: dict[str, AccountItem] | None = None
 ) -> list[AccountRef]:
     """The accounts to choose from, named as their account items name them now (`accounts`, when read
-    already), with the sub-accounts each reaches (for members whose scope is a list): what is missing is
-    read in one BatchGetItem. An account or sub-account deleted meanwhile is not found."""
+    already), with the sub-accounts each reaches, as /authorize decides it: a custom group's member reaches
+    the group's sub-accounts (none once the group is gone), anyone else their membership's. What is missing
+    is read in one BatchGetItem, and a group's list of sub-accounts, once known, in a second one. An account,
+    group or sub-account deleted meanwhile is not found."""
     active = [m for m in memberships if m.status == "active"]
-    scoped = [m for m in active if not is_unlimited(m)]
-    wanted = [keys.sub_account(m.account_id, sid) for m in scoped for sid in m.sub_accounts or []]
+    in_group = [m for m in active if m.group_id and m.role == "member"]
+    own = [m for m in active if m not in in_group and not is_unlimited(m)]
+    wanted = [keys.sub_account(m.account_id, sid) for m in own for sid in m.sub_accounts or []]
+    groups = [keys.group(m.account_id, m.group_id or "") for m in in_group]
     unnamed = [m.account_id for m in active] if accounts is None else []
-    read, sub_accounts = deps.store.accounts.named(unnamed, wanted) if unnamed or wanted else ({}, [])
-    names = {aid: account.name for aid, account in {**(accounts or {}), **read}.items()}
-    reachable: dict[str, list[SubAccountItem]] = {}
-    for item in sub_accounts:
-        reachable.setdefault(item.account_id, []).append(item)
+    read = deps.store.accounts.named(unnamed, wanted, groups) if unnamed or wanted or groups else None
+    names = {
+        aid: account.name for aid, account in {**(accounts or {}), **(read.accounts if read else {})}.items()
+    }
+    scopes: dict[str, list[str]] = {m.account_id: list(m.sub_accounts or []) for m in own}
+    for m in in_group:
+        group = read.groups.get((m.account_id, m.group_id or "")) if read else None
+        if group is None or group.sub_accounts is not None:
+            scopes[m.account_id] = list(group.sub_accounts or []) if group else []
+    found = list(read.sub_accounts) if read else []
+    more = [keys.sub_account(m.account_id, sid) for m in in_group for sid in scopes.get(m.account_id, [])]
+    if more:
+        found += deps.store.accounts.named([], more).sub_accounts
+    reachable: dict[str, list[SubAccountItem]] = {account_id: [] for account_id in scopes}
+    for item in found:
+        if item.sub_account_id in scopes.get(item.account_id, []):
+            reachable[item.account_id].append(item)
     return account_refs(active, names, reachable)
 
 

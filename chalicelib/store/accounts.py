@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation, add_invitation
 from chalicelib.store.keys import Key
 from chalicelib.store.member_index import card_after
-from chalicelib.store.models import AccountItem, AuditEventItem, MembershipItem, SubAccountItem
+from chalicelib.store.models import AccountItem, AuditEventItem, GroupItem, MembershipItem, SubAccountItem
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
+
+
+class Named(NamedTuple):
+    accounts: dict[str, AccountItem]
+    sub_accounts: list[SubAccountItem]
+    groups: dict[tuple[str, str], GroupItem]  # by (account id, group id)
 
 
 def new_account_item(account_id: str, name: str, now: datetime) -> AccountItem:
@@ -52,13 +59,21 @@ class AccountStore:
         return outcome
 
     def named(
-        self, account_ids: Iterable[str], sub_accounts: Iterable[Key] = ()
-    ) -> tuple[dict[str, AccountItem], list[SubAccountItem]]:
-        """Accounts by id (where their names are), with some sub-accounts (`keys.sub_account`) in the same
-        BatchGetItem (one per 100 keys); those deleted meanwhile are simply not there."""
-        found = get_items([*(keys.account(account_id) for account_id in account_ids), *sub_accounts])
-        accounts = {item.account_id: item for item in found.values() if isinstance(item, AccountItem)}
-        return accounts, [item for item in found.values() if isinstance(item, SubAccountItem)]
+        self, account_ids: Iterable[str], sub_accounts: Iterable[Key] = (), groups: Iterable[Key] = ()
+    ) -> Named:
+        """Accounts by id (where their names are), with some sub-accounts (`keys.sub_account`) and custom
+        groups (`keys.group`) in the same BatchGetItem (one per 100 keys); those deleted meanwhile are simply
+        not there."""
+        found = get_items([*(keys.account(account_id) for account_id in account_ids), *sub_accounts, *groups])
+        return Named(
+            {item.account_id: item for item in found.values() if isinstance(item, AccountItem)},
+            [item for item in found.values() if isinstance(item, SubAccountItem)],
+            {
+                (item.account_id, item.group_id): item
+                for item in found.values()
+                if isinstance(item, GroupItem)
+            },
+        )
 
     def transfer_ownership(
         self, account: AccountItem, old_owner: MembershipItem, new_owner: MembershipItem,

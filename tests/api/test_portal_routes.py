@@ -27,7 +27,7 @@ def test_every_page_is_the_shell_under_the_strict_policy_with_its_own_assets(api
         assert scripts and all('src="' in attributes and not body.strip() for attributes, body in scripts)
         referenced = re.findall(r'(?:src|href)="([^"]+)"', page.body)
         assert referenced and all(not re.match(r"\w+:|//", ref) for ref in referenced), path
-        for ref in [r for r in referenced if r.endswith((".js", ".css"))]:
+        for ref in [r for r in referenced if r.endswith((".js", ".css", ".svg"))]:  # scripts, style, icon
             assert ref.startswith("/portal/assets/"), ref  # absolute: /portal and /portal/ are one route
             asset = api.get(ref)
             assert asset.status == 200 and asset.headers["cache-control"] == "public, max-age=3600", ref

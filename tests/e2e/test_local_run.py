@@ -42,3 +42,30 @@ def test_sigterm_to_the_runner_stops_the_api_and_the_emulator(tmp_path):
         else:
             with contextlib.suppress(ProcessLookupError):  # whatever it left behind, so the run stays clean
                 os.killpg(runner.pid, signal.SIGKILL)
+
+
+def test_the_runner_prints_the_reference_and_each_email_as_its_text_part_with_its_link_once(tmp_path):
+    port, moto_port = free_port(), free_port()
+    log = tmp_path / "local_run.log"
+    runner = start_server(port, moto_port, log)
+    try:
+        live = Live(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}")
+        wait_healthy(live, runner, log)
+        printed_by(log, f"http://127.0.0.1:{port}/docs")  # in the banner, after the health check
+        body = {"name": "Printed Co", "owner_email": "owner@printed.example.com"}
+        assert live.post("/accounts", body, operator=True).status == 201
+        printed_by(log, "=== email to owner@printed.example.com")
+        printed = log.read_text().split("=== email to owner@printed.example.com", 1)[1]
+        link = live.latest_link("owner@printed.example.com")
+        assert printed.count(link) == 1, printed  # the text part spells it out once
+        assert "Accept the invitation by opening this link:" in printed  # the text part, not the HTML
+        assert "<td" not in printed
+    finally:
+        stop_server(runner)
+
+
+def printed_by(log, text: str, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while text not in log.read_text():
+        assert time.monotonic() < deadline, (text, log.read_text())
+        time.sleep(0.3)

@@ -20,11 +20,13 @@ from tests.e2e.conftest import OPERATOR_KEY
 pytestmark = pytest.mark.e2e
 ST = Path(sys.executable).parent / "st"
 # Bodies whose schema-valid data the API may still refuse with a 400 by contract: sub-account ids that are not
-# this account's, and webhook URLs that are not https or resolve to a private address (or to nothing at all,
-# here: no DNS), which no schema can know.
+# this account's, an admin-only permission granted to a User (the document has one permission enum for
+# granting and asking alike), and webhook URLs that are not https or resolve to a private address (or to
+# nothing at all, here: no DNS), which no schema can know.
 SCOPED_BODIES = [
     ("POST", "/accounts/{account_id}/invitations"),
     ("PATCH", "/accounts/{account_id}/members/{user_id}"),
+    ("PATCH", "/accounts/{account_id}/groups/{group_id}"),
     ("POST", "/accounts/{account_id}/webhooks"),
     ("PATCH", "/accounts/{account_id}/webhooks/{webhook_id}"),
     ("POST", "/webhooks"),

@@ -1,0 +1,80 @@
+"""The invitation email: who invites the person to which account, as what, with which modules and
+sub-accounts, until when. What it says the invitation gives is what /authorize decides once it is accepted:
+a custom group's member holds the group's modules and sub-accounts (the group named), anyone else the
+invitation's own; sub-accounts are named, as the portal's Choose account page names them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.deps import Deps
+from chalicelib.domain.groups import DEFAULT_GROUP_ID
+from chalicelib.domain.invitations import ROLE_LABELS, ROLE_TITLES
+from chalicelib.domain.permissions import as_role
+from chalicelib.domain.wording import OPERATOR_NAME, date_in_words, modules_of, neutral, sub_accounts_of
+from chalicelib.mail.mailer import OutgoingEmail
+from chalicelib.mail.templates import render
+from chalicelib.store import keys
+from chalicelib.store.models import GroupItem, InvitationItem
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What an invitation gives beyond its role, in names."""
+
+    group: str | None  # a custom group's name
+    permissions: list[str]
+    sub_accounts: list[str] | None  # names; None: every sub-account
+
+
+def reach_of(deps: Deps, invitation: InvitationItem, group: GroupItem | None = None) -> Reach:
+    """Reads the custom group when not given (a group deleted meanwhile gives nothing, as /authorize
+    says), and the chosen sub-accounts' names in one BatchGetItem (deleted ones are left out)."""
+    in_group = invitation.group_id not in (None, DEFAULT_GROUP_ID)
+    if in_group and (group is None or group.group_id != invitation.group_id):
+        group = deps.store.groups.get_group(invitation.account_id, invitation.group_id or "")
+    if in_group:
+        permissions = list(group.permissions) if group else []
+        scope = (group.sub_accounts if group else []) if invitation.role == "member" else None
+    else:
+        permissions, scope = list(invitation.permissions or []), invitation.sub_accounts
+    names = None
+    if scope is not None:
+        wanted = [keys.sub_account(invitation.account_id, sid) for sid in scope]
+        found = deps.store.accounts.named([], wanted).sub_accounts if wanted else []
+        names = sorted((s.name for s in found), key=str.lower)
+    return Reach(group.name if in_group and group else None, permissions, names)
+
+
+def invitation_email(
+    deps: Deps, invitation: InvitationItem, raw_token: str, account_name: str, reach: Reach | None = None
+) -> OutgoingEmail:
+    """`reach`: when the caller knows it already (one for every invitation of a bulk invite)."""
+    reach = reach or reach_of(deps, invitation)
+    message = invitation.message or ""  # refused at input if it holds a link (schemas/invitations.py)
+    account, inviter = neutral(account_name), neutral(invitation.invited_by_name or "")
+    role = as_role(invitation.role)
+    group = f", in the user group {neutral(reach.group)}" if reach.group else ""
+    return render(
+        "invitation",
+        to=invitation.email,
+        values={
+            # the subject names the inviter when there is one; both names bounded and defanged
+            "headline": f"{inviter} invited you to {account}" if inviter else f"You are invited to {account}",
+            "inviter_name": inviter or OPERATOR_NAME,
+            "account_name": account,
+            "role_label": ROLE_LABELS[role],
+            "role_title": ROLE_TITLES[role]
+            + group
+            + (", managing your user group" if invitation.group_manager else ""),
+            "modules": modules_of(role, reach.permissions),
+            "sub_accounts": sub_accounts_of(
+                None if reach.sub_accounts is None else [neutral(name) for name in reach.sub_accounts]
+            ),
+            "message_block": f"\nA message from {inviter or OPERATOR_NAME.lower()}:\n{message}\n"
+            if message
+            else "",
+            "link": f"{deps.settings.portal_url}/invitations/accept#token={raw_token}",
+            "expires_words": date_in_words(invitation.expires_at),
+        },
+    )

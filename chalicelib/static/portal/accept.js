@@ -1,0 +1,63 @@
+// Accepting an invitation from its emailed link.
+
+import { linkToken, saveSession, api } from "./session.js";
+import { h, go, field, notice, when, messageOf, card, messageCard, submitting, ROLE_LABEL, OPERATOR_NAME } from "./dom.js";
+import { passwordFields } from "./passwords.js";
+
+// ---------- accepting an invitation
+
+export async function renderAccept() {
+  if (!linkToken) return messageCard("This link is incomplete", "Open the link from your invitation email again, or copy the whole address.", null, null, "error");
+  const lookup = await api("POST", "/invitations/lookup", { token: linkToken });
+  if (lookup.status === 410) return messageCard("This invitation has expired", "Ask the person who invited you to send it again.", "Go to sign in", "login", "error");
+  if (lookup.status === 404) return messageCard("This invitation is no longer valid", "It was already used or it was withdrawn. If you accepted it, sign in; otherwise ask for a new invitation.", "Go to sign in", "login", "error");
+  if (lookup.status !== 200) return messageCard("Something went wrong", messageOf(lookup), null, null, "error");
+  const invitation = lookup.body;
+  const summary = h("div", { class: "invite-summary" }, h("dl", {},
+    h("dt", {}, "Account"), h("dd", {}, invitation.account_name),
+    h("dt", {}, "Invited by"), h("dd", {}, invitation.invited_by_name || OPERATOR_NAME),
+    h("dt", {}, "Your role"), h("dd", {}, ROLE_LABEL[invitation.role] || invitation.role),
+    h("dt", {}, "Email"), h("dd", {}, invitation.email),
+    h("dt", {}, "Valid until"), h("dd", {}, when(invitation.expires_at))));
+  const error = notice();
+  let password = null;
+  const form = h("form", { novalidate: true });
+  if (invitation.existing_user) {
+    form.append(field("Your password", { type: "password", name: "password", autocomplete: "current-password", required: true },
+      `You already have a login as ${invitation.email}: confirm it is you.`));
+  } else {
+    password = passwordFields("Choose a password");
+    form.append(h("div", { class: "row" },
+      field("First name", { name: "first_name", autocomplete: "given-name", required: true, maxlength: 100 }),
+      field("Last name", { name: "last_name", autocomplete: "family-name", required: true, maxlength: 100 })),
+    ...password.nodes);
+  }
+  form.append(h("button", { type: "submit", class: "primary wide" }, "Accept invitation"));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = { token: linkToken, password: form.elements.password.value };
+    if (password) {
+      body.first_name = form.elements.first_name.value.trim();
+      body.last_name = form.elements.last_name.value.trim();
+      if (!body.first_name || !body.last_name) { error.textContent = "Please give your first and last name."; return; }
+      const problem = password.check();
+      if (problem) { error.textContent = problem; return; }
+    }
+    submitting(form, async () => {
+      const reply = await api("POST", "/invitations/accept", body);
+      if (reply.status === 201) {
+        saveSession({ token: reply.body.access_token, expires_at: reply.body.expires_at, account_id: reply.body.account_id });
+        return go("./");
+      }
+      if (reply.status === 401) { error.textContent = "That password is not right."; form.elements.password.focus(); return; }
+      if (reply.status === 404 || reply.status === 409) return messageCard("This invitation is no longer valid", "It was already used or withdrawn.", "Go to sign in", "login", "error");
+      if (reply.status === 410) return messageCard("This invitation has expired", "Ask the person who invited you to send it again.", "Go to sign in", "login", "error");
+      error.textContent = messageOf(reply);
+    });
+  });
+  const greeting = invitation.invited_by_name
+    ? `${invitation.invited_by_name} invited you to join ${invitation.account_name}.`
+    : `You are invited to join ${invitation.account_name}.`;
+  card("Accept your invitation", greeting, summary, error, form);
+  form.querySelector("input").focus();
+}

@@ -1,0 +1,117 @@
+// Small DOM helpers shared by every page: elements are built with the DOM API (never innerHTML with
+// data), so a name or email is always text.
+
+import { PORTAL } from "./session.js";
+
+export const main = document.getElementById("main");
+export const announcer = document.getElementById("announcer");
+
+// ---------- small helpers
+
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key === "class") node.className = value;
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+export function show(...nodes) {
+  main.replaceChildren(...nodes);
+}
+
+export function announce(text) {
+  announcer.textContent = "";
+  setTimeout(() => (announcer.textContent = text), 30);
+}
+
+export function go(path) {
+  location.assign(new URL(path, PORTAL));
+}
+
+let fieldCount = 0;
+export const nextId = () => ++fieldCount;
+export function field(label, attrs = {}, hint = null) {
+  const id = attrs.id || `field-${nextId()}`;
+  const hintId = hint ? `${id}-hint` : null;
+  const control = attrs.tag === "textarea"
+    ? h("textarea", { ...attrs, tag: null, id, "aria-describedby": hintId })
+    : h("input", { type: "text", ...attrs, id, "aria-describedby": hintId });
+  return h("div", { class: "field" }, h("label", { for: id }, label), control,
+    hint ? h("span", { class: "hint", id: hintId }, hint) : null);
+}
+
+export function notice(kind = "error") {
+  return h("div", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status" });
+}
+
+// a time says its zone ("Dec 13, 2026, 4:47 AM UTC"): a link valid "until 4:47 AM" is no answer abroad
+export const dateFormat = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric",
+  hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+export const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+export function when(iso) {
+  return iso ? dateFormat.format(new Date(iso)) : "—";
+}
+// a table cell: the day, with the exact time on hover and for screen readers in the cell's text
+export function dateCell(iso) {
+  if (!iso) return h("td", { class: "date" }, "—");
+  return h("td", { class: "date" }, h("time", { datetime: iso, title: when(iso) }, dayFormat.format(new Date(iso))));
+}
+
+export function messageOf(reply) {
+  const error = reply.body && reply.body.error;
+  if (!error) return `Something went wrong (${reply.status}). Please try again.`;
+  if (error.code === "rate_limited") return `${error.message || "Too many attempts."} Please try again a little later.`;
+  const details = (error.details || []).map((d) => `${d.field.replace(/^body\.?/, "")}: ${d.message}`);
+  return [error.message, ...details].join(" ");
+}
+
+// A data table whose cells carry their column's name (data-label): on a phone each row shows as a card,
+// each value under its name (portal.css), since eight columns cannot fit 375 px.
+export function table(...children) {
+  const node = h("table", {}, ...children);
+  const labels = [...node.querySelectorAll("thead th")].map((th) => th.textContent.replace(/[▲▼↕]/g, "").trim());
+  for (const row of node.querySelectorAll("tbody tr")) {
+    [...row.children].forEach((cell, index) => { if (labels[index]) cell.dataset.label = labels[index]; });
+  }
+  return node;
+}
+
+export function card(title, lead, ...body) {
+  const heading = h("h1", { id: "page-title" }, title);
+  show(h("div", { class: "centered" }, h("section", { class: "card", "aria-labelledby": "page-title" },
+    heading, lead ? h("p", { class: "lead" }, lead) : null, ...body)));
+  document.title = `${title} · Client portal`;
+}
+
+export function messageCard(title, text, linkText, linkPath, kind = "info") {
+  card(title, null, h("div", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status" }, text),
+    linkText ? h("p", { class: "below" }, h("a", { href: new URL(linkPath, PORTAL) }, linkText)) : null);
+}
+
+export async function submitting(form, work) {
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  try { await work(); } finally { button.disabled = false; }
+}
+
+// the operator (the hosting company) has one name wherever a person reads it, emails included
+export const OPERATOR_NAME = "Your hosting provider";
+export const ROLE_LABEL = { owner: "Owner", admin: "Admin", member: "User" };
+
+export function scopeText(scope) {
+  if (scope === "all" || scope === undefined) return "All sub-accounts";
+  if (scope.length === 0) return "No sub-account";
+  return scope.map((s) => s.name).join(", ");
+}
+
+export function fullName(person) {
+  return [person.first_name, person.last_name].filter(Boolean).join(" ") || person.email;
+}

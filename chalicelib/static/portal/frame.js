@@ -1,0 +1,211 @@
+// The signed-in portal's frame: who is signed in where, the screens they may use, the sidebar and heading,
+// one flash message, and the dialogs and lists every screen shares.
+
+import { PORTAL, session, saveSession, clearSession, api } from "./session.js";
+import { h, show, announce, go, notice, messageOf, messageCard, submitting, nextId } from "./dom.js";
+import { enter, renderChooseAccount } from "./signin.js";
+import { renderUserManagement } from "./users.js";
+import { renderContacts } from "./contacts.js";
+import { renderGroups } from "./groups.js";
+import { renderProfile } from "./profile.js";
+import { renderAudit } from "./audit.js";
+import { renderWebhooks } from "./webhooks.js";
+
+export const state = { me: null, account: null, self: null, permissions: [], tab: "active",
+  sorts: { active: { sort: "email", order: "asc" }, deactivated: { sort: "email", order: "asc" },
+    pending: { sort: "email", order: "asc" } }, lists: {} };
+
+export async function renderApp() {
+  const current = session();
+  if (!current || !current.token) return go("login");
+  const [me, catalog] = await Promise.all([api("GET", "/me"), api("GET", "/permissions")]);
+  if (me.status === 401) { clearSession(); return go("login"); }
+  if (me.status !== 200) return messageCard("Something went wrong", messageOf(me), "Sign in again", "login", "error");
+  state.me = me.body;
+  state.permissions = catalog.status === 200 ? catalog.body.permissions : [];
+  const accounts = me.body.accounts;
+  state.account = accounts.find((a) => a.account_id === current.account_id) || null;
+  if (!state.account) {
+    if (accounts.length === 1) { state.account = accounts[0]; saveSession({ ...current, account_id: accounts[0].account_id }); }
+    else if (accounts.length > 1) { renderSessionNav(); return renderChooseAccount(accounts); }
+    else { renderSessionNav(); return enter([]); }
+  }
+  const base = `/accounts/${state.account.account_id}`;
+  const [self, subAccounts] = await Promise.all([api("GET", `${base}/members/${state.me.user.user_id}`),
+    api("GET", `${base}/sub-accounts?limit=100`)]);
+  state.self = self.status === 200 ? self.body : null;
+  state.subAccounts = subAccounts.status === 200 ? subAccounts.body.items : [];
+  if (canManageUsers()) {
+    const groups = await api("GET", `${base}/groups?limit=100`);
+    state.groups = groups.status === 200 ? groups.body.items : [];
+  }
+  renderSessionNav();
+  let view = SCREENS[document.body.dataset.page] || SCREENS.app;
+  if (!view.allowed() && document.body.dataset.page === "app") {
+    // the portal's home, for someone who may not manage users: the first screen they may use, at its address
+    const [first, path] = NAV.find(([key]) => SCREENS[key].allowed());
+    history.replaceState(null, "", new URL(path, PORTAL));
+    document.body.dataset.page = first;
+    view = SCREENS[first];
+  }
+  if (!view.allowed()) return frame(document.body.dataset.page, view.title, null, null,
+    h("div", { class: "notice info", role: "status" }, view.refusal));
+  view.render();
+}
+
+export function renderSessionNav() {
+  const nav = document.getElementById("session-nav");
+  const accounts = state.me ? state.me.accounts : [];
+  const items = [];
+  if (!state.me) {
+    const onLogin = document.body.dataset.page === "login";
+    nav.replaceChildren(...(onLogin ? [] : [h("a", { class: "button small", href: new URL("login", PORTAL) }, "Sign in")]));
+    return;
+  }
+  items.push(h("span", { class: "who" }, state.me.user.email));
+  if (accounts.length > 1 && state.account) {
+    const select = h("select", { id: "account-switch", "aria-label": "Account", onchange: (event) => {
+      saveSession({ ...session(), account_id: event.target.value });
+      go("./");
+    } }, accounts.map((a) => h("option", { value: a.account_id, selected: a.account_id === state.account.account_id }, a.name)));
+    items.push(select);
+  }
+  items.push(h("button", { type: "button", class: "small", onclick: signOut }, "Sign out"));
+  nav.replaceChildren(...items);
+}
+
+export async function signOut() {
+  await api("POST", "/auth/logout");
+  clearSession();
+  go("login");
+}
+
+// a group manager (without Manage users) manages the members of their own group: the API shows them only those
+export function isGroupManager() {
+  return Boolean(state.self && state.self.group_manager && !canManageUsers());
+}
+
+export function canManageUsers() {
+  return Boolean(state.self && state.self.permissions.includes("user_management"));
+}
+
+export function flash(text, kind = "ok") {
+  const node = document.getElementById("flash");
+  node.className = `notice ${kind}`;
+  node.setAttribute("role", kind === "error" ? "alert" : "status");
+  node.textContent = text;
+  announce(text);
+}
+
+export const PAGE_SIZE = 50;
+
+export const hasPermission = (key) => Boolean(state.self && state.self.permissions.includes(key));
+export const isOwner = () => Boolean(state.self && state.self.role === "owner");
+
+export const SCREENS = {
+  app: { title: "User Management", allowed: () => canManageUsers() || isGroupManager(), render: () => renderUserManagement(),
+    refusal: "You are signed in, but managing users needs the User management permission at this account." },
+  groups: { title: "Groups", allowed: () => canManageUsers(), render: () => renderGroups(),
+    refusal: "User groups are managed by people with the Manage users permission." },
+  contacts: { title: "Contacts", allowed: () => hasPermission("contacts"), render: () => renderContacts(),
+    refusal: "Contacts need the Manage contacts permission at this account." },
+  audit: { title: "Audit log", allowed: () => canManageUsers(), render: () => renderAudit(),
+    refusal: "The audit log is for people with the Manage users permission." },
+  webhooks: { title: "Webhooks", allowed: () => isOwner(), render: () => renderWebhooks(),
+    refusal: "Webhooks are managed by the account's owner." },
+  profile: { title: "Your info", allowed: () => true, render: () => renderProfile(), refusal: "" },
+};
+export const NAV = [["app", "", "User Management"], ["groups", "groups", "Groups"], ["contacts", "contacts", "Contacts"],
+  ["audit", "audit", "Audit log"], ["webhooks", "webhooks", "Webhooks"], ["profile", "profile", "Your info"]];
+
+export function sidebar(current) {
+  const links = NAV.filter(([view]) => SCREENS[view].allowed()).map(([view, path, label]) =>
+    h("a", { href: new URL(path, PORTAL).href, "aria-current": view === current ? "page" : null }, label));
+  return h("nav", { class: "sidebar", "aria-label": "Portal" }, h("h2", {}, "Configuration"), links);
+}
+
+export function frame(view, title, lead, action, ...body) {
+  document.title = `${title} · Client portal`;
+  const head = h("div", { class: "page-head" },
+    h("div", {}, h("h1", {}, title), h("p", {}, lead ? `${state.account.name} · ${lead}` : state.account.name)), action);
+  const message = h("div", { class: "notice ok", role: "status", id: "flash" });
+  show(h("div", { class: "layout" }, sidebar(view), h("div", { class: "content" }, head, message, ...body)));
+}
+
+export function loadMore(onMore, shown) {
+  const button = h("button", { type: "button", class: "more" }, "Load more");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    await onMore();
+    announce("More rows loaded.");
+    const rows = document.querySelectorAll("#panel tbody tr, .panel tbody tr");
+    const next = rows[shown];
+    if (next) { next.tabIndex = -1; next.focus(); }
+  });
+  return h("p", { class: "more-row" }, button);
+}
+
+// a dialog with one form; `submit` returns true when it is done (the dialog closes)
+export function openForm(title, nodes, submitLabel, submit, { danger = false, wide = false } = {}) {
+  const opener = document.activeElement;
+  const error = notice();
+  const titleId = `dialog-title-${nextId()}`;
+  const form = h("form", { novalidate: true }, h("h2", { id: titleId }, title), error, ...nodes,
+    h("div", { class: "actions" },
+      h("button", { type: "button", onclick: () => dialog.close() }, submitLabel ? "Cancel" : "Close"),
+      submitLabel ? h("button", { type: "submit", class: danger ? "primary danger-fill" : "primary" }, submitLabel) : null));
+  const dialog = h("dialog", { "aria-labelledby": titleId, class: wide ? "wide" : null }, form);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!submitLabel) return;
+    submitting(form, async () => {
+      error.textContent = "";
+      if (await submit(form, error)) dialog.close();
+    });
+  });
+  dialog.addEventListener("close", () => {
+    dialog.remove();
+    if (opener && opener.isConnected) opener.focus();
+    else { const node = document.getElementById("flash"); if (node) { node.tabIndex = -1; node.focus(); } }
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  const first = form.querySelector("input:not([disabled]):not([type=hidden]), textarea, select");
+  (first || form.querySelector("button")).focus();
+  return { dialog, form, error };
+}
+
+export function reply401(reply) {
+  if (reply.status === 401) { clearSession(); go("login"); return true; }
+  return false;
+}
+
+export const value = (form, name) => form.elements[name].value.trim();
+export const orNull = (text) => (text === "" ? null : text);
+
+// The first page of a list again, or (more) the next one appended; false when it failed (shown in panel).
+export async function fetchPage(list, more, path, panel) {
+  const cursor = more && list.next_cursor ? `&cursor=${encodeURIComponent(list.next_cursor)}` : "";
+  const reply = await api("GET", `${path}${cursor}`);
+  if (reply401(reply)) return false;
+  if (reply.status !== 200) { panel.replaceChildren(h("p", { class: "notice error", role: "alert" }, messageOf(reply))); return false; }
+  list.items = [...(more ? list.items : []), ...reply.body.items];
+  list.next_cursor = reply.body.next_cursor;
+  return true;
+}
+
+// a confirmation, then the call, then `after` (a screen's reload)
+export function confirmDo(question, actionLabel, call, expected, done, after) {
+  openForm(`${actionLabel}?`, [h("p", {}, question)], actionLabel, async (form, error) => {
+    const reply = await call();
+    if (reply401(reply)) return true;
+    if (reply.status !== expected) { error.textContent = messageOf(reply); return false; }
+    await after();
+    flash(done);
+    return true;
+  }, { danger: true });
+}
+
+export function subAccountName(id) {
+  return (state.subAccounts.find((s) => s.sub_account_id === id) || { name: id }).name;
+}

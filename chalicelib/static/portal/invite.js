@@ -1,0 +1,73 @@
+// Invite users: many emails at once, with a role, modules, sub-accounts and a group.
+
+import { api } from "./session.js";
+import { h, announce, field, notice, messageOf, submitting } from "./dom.js";
+import { state, isGroupManager } from "./frame.js";
+import { loadInvitations, updateCounts, renderPanel } from "./users.js";
+import { accessChooser } from "./access.js";
+
+const PROFILE = ["first_name", "last_name", "title", "cell_phone", "office_phone", "extension"];
+
+export const REASONS = { invalid_email: "not a valid email address", disposable_email: "disposable addresses are not accepted",
+  already_member: "already a member", already_invited: "already invited", duplicate: "listed twice" };
+
+export function openInvite() {
+  const opener = document.activeElement;
+  const error = notice();
+  const access = accessChooser("invite");
+  const results = h("ul", { class: "results", "aria-label": "Results" });
+  const manager = isGroupManager();
+  // seed 003's Add user form: the person's contact details, for one address at a time (the API's rule)
+  const profile = h("details", { class: "profile-fields" }, h("summary", {}, "Their name, title and phones (one address only)"),
+    h("div", { class: "row" }, field("First name", { name: "first_name", autocomplete: "off", maxlength: 100 }),
+      field("Last name", { name: "last_name", autocomplete: "off", maxlength: 100 })),
+    h("div", { class: "row" }, field("Title", { name: "title", autocomplete: "off", maxlength: 100 }),
+      field("Cell phone", { name: "cell_phone", type: "tel", autocomplete: "off", maxlength: 40 })),
+    h("div", { class: "row" }, field("Office phone", { name: "office_phone", type: "tel", autocomplete: "off", maxlength: 40 }),
+      field("Extension", { name: "extension", autocomplete: "off", maxlength: 20 })));
+  const form = h("form", { novalidate: true, class: manager ? "group-manager" : null },
+    h("h2", { id: "invite-title" }, "Invite users"), error, results,
+    manager ? h("p", { class: "notice info" }, "They join the group you manage, with its modules and sub-accounts.") : null,
+    field("Email addresses", { tag: "textarea", name: "emails", required: true, autocomplete: "off" }, "One per line, or separated by commas; up to 50 at once. Each gets its own link."),
+    manager ? null : access.nodes, profile,
+    field("Personal message (optional)", { tag: "textarea", name: "message", maxlength: 500, rows: 3 }, "Shown in the email, up to 500 characters. Links are not allowed: the email has its own button."),
+    h("div", { class: "actions" },
+      h("button", { type: "button", value: "close", onclick: () => dialog.close() }, "Close"),
+      h("button", { type: "submit", class: "primary" }, "Send invitations")));
+  const dialog = h("dialog", { "aria-labelledby": "invite-title", class: "wide" }, form);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const emails = form.elements.emails.value.split(/[\s,;]+/).map((e) => e.trim()).filter(Boolean);
+    if (emails.length === 0) { error.textContent = "Give at least one email address."; form.elements.emails.focus(); return; }
+    if (emails.length > 50) { error.textContent = "At most 50 addresses at once."; form.elements.emails.focus(); return; }
+    const body = manager ? { emails } : { emails, ...access.value() };
+    if (Array.isArray(body.sub_accounts) && body.sub_accounts.length === 0) { error.textContent = "Choose at least one sub-account, or all of them."; return; }
+    const details = PROFILE.filter((name) => form.elements[name].value.trim());
+    if (details.length && emails.length > 1) { error.textContent = "A name, title or phone goes with one address at a time."; form.elements.emails.focus(); return; }
+    for (const name of details) body[name] = form.elements[name].value.trim();
+    if (form.elements.message.value.trim()) body.message = form.elements.message.value.trim();
+    submitting(form, async () => {
+      error.textContent = "";
+      const reply = await api("POST", `/accounts/${state.account.account_id}/invitations`, body);
+      if (reply.status !== 200) { error.textContent = messageOf(reply); return; }
+      const invited = reply.body.results.filter((r) => r.status === "invited").length;
+      results.replaceChildren(...reply.body.results.map((r) => h("li", {}, h("span", {}, r.email),
+        r.status === "invited" ? h("span", { class: "invited" }, "Invited")
+          : h("span", { class: "skipped" }, `Skipped: ${REASONS[r.reason] || r.reason}`))));
+      form.elements.emails.value = reply.body.results.filter((r) => r.status !== "invited").map((r) => r.email).join("\n");
+      if (invited) for (const name of PROFILE) form.elements[name].value = ""; // they were that person's
+      announce(`${invited} of ${reply.body.results.length} invited.`);
+      form.scrollTop = 0; // the results are at the top
+      await loadInvitations();
+      updateCounts();
+      if (state.tab === "pending") renderPanel();
+    });
+  });
+  dialog.addEventListener("close", () => {
+    dialog.remove();
+    if (opener && opener.isConnected) opener.focus();
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  form.elements.emails.focus();
+}

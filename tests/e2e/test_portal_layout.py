@@ -1,0 +1,162 @@
+"""Every signed-in screen at a phone's 375 px and a laptop's 1280 and 1440 px, in chromium against the real
+local server: nothing wider than the page or than its panel, every button inside the viewport, every row's
+Actions menu (users, invitations, groups, contacts, webhooks) opening inside it with each item reachable
+from the keyboard, and axe clean."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_portal_pages import axe_check, owned_account, sign_in_page, sub_accounts
+from tests.helpers.flows import accept_new, invite
+
+pytestmark = pytest.mark.e2e
+WIDTHS = (375, 1280, 1440)
+# long enough to be a real customer's: a long address and title, as the tables must hold them
+TEAM = [
+    ("bartholomew.featherstonehaugh@northwind-hosting.example", "Bartholomew", "Featherstonehaugh",
+     "Head of Infrastructure Operations", "admin"),
+    ("priya.shah@northwind-hosting.example", "Priya", "Shah", "Accountant", "member"),
+    ("tom.keller@northwind-hosting.example", "Tom", "Keller", "Web developer", "member"),
+]  # fmt: skip
+
+# What the page holds that does not fit: the page itself, a panel (whose table would scroll inside it), or
+# a control (button, link, field) out of the viewport's width.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const problems = [];
+  const page = document.documentElement.scrollWidth;
+  if (page > width) problems.push(`the page is ${page} px wide in ${width}`);
+  const boxes = '.panel, .filters, .cards, .page-head, .topbar, .sidebar, [role=tablist]';
+  for (const box of document.querySelectorAll(boxes)) {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      problems.push(`.${box.className}: ${box.scrollWidth} px in ${box.clientWidth}`);
+    }
+  }
+  const controls = 'header button, header select, main button, main a, main input, main select';
+  for (const control of document.querySelectorAll(controls)) {
+    if (control.closest('[hidden], .menu, dialog')) continue;
+    const box = control.getBoundingClientRect();
+    if (box.width === 0) continue;
+    if (box.left < -0.5 || box.right > width + 0.5) {
+      const name = control.getAttribute('aria-label') || control.textContent;
+      problems.push(`${name}: ${box.left}..${box.right} of ${width}`);
+    }
+  }
+  return problems;
+}"""
+TABLES = """() => [...document.querySelectorAll('.panel')]
+  .map(p => [p.querySelector('table')?.scrollWidth ?? 0, p.clientWidth])"""
+INSIDE = """node => { const b = node.getBoundingClientRect();
+  return b.width > 0 && b.left >= 0 && b.top >= 0 && b.right <= innerWidth && b.bottom <= innerHeight; }"""
+
+
+@pytest.fixture(scope="module")
+def owner(live) -> str:
+    """An account with something in every screen: members, a deactivated one, invitations, sub-accounts,
+    groups, contacts and a webhook."""
+    account_id, owner, token = owned_account(live, "Northwind Hosting & Web Services")
+    base = f"/accounts/{account_id}"
+    ids = sub_accounts(live, account_id, token, "Web shop", "Company blog")
+    for email, first, last, title, role in TEAM:
+        invite(live, account_id, token, [email], role=role, title=title)
+        accept_new(live, email, first, last)
+    tom = live.get(f"{base}/members?sort=email", token=token).body["items"][-1]
+    assert live.post(f"{base}/members/{tom['user_id']}/deactivate", token=token).status == 200
+    invite(
+        live,
+        account_id,
+        token,
+        ["jules.martin-longname@northwind-hosting.example"],
+        sub_accounts=[ids["Web shop"]],
+    )
+    group = {
+        "name": "Billing",
+        "description": "Pays invoices",
+        "permissions": ["invoices", "quotes", "orders"],
+    }
+    assert live.post(f"{base}/groups", group, token=token).status == 201
+    contact = {
+        "email": "accounts.payable@brightlaw-partners.example", "first_name": "Helen", "last_name": "Brooks",
+        "company_name": "Bright Law LLP", "phone": "+44 20 7946 0958",
+        "email_preferences": {"invoice": True, "general": True, "domain": True, "support": True},
+    }  # fmt: skip
+    assert live.post(f"{base}/contacts", contact, token=token).status == 201
+    hook = {"url": "http://127.0.0.1:9/billing/events/from-the-portal", "event_types": ["*"],
+            "description": "Billing system feed"}  # fmt: skip
+    assert live.post(f"{base}/webhooks", hook, token=token).status == 201
+    return owner
+
+
+def fits(page: Page, name: str, measured: dict[str, object]) -> None:
+    problems = page.evaluate(OVERFLOW)
+    assert not problems, (name, problems)
+    measured[name] = page.evaluate(TABLES)
+
+
+def every_menu_reachable(page: Page, name: str) -> int:
+    """Opens each row's Actions menu: it and each of its items inside the viewport, the arrows reach each
+    item, Escape gives focus back to the row's button."""
+    buttons = page.locator("#panel .menu-button")
+    for index in range(buttons.count()):
+        button = buttons.nth(index)
+        button.scroll_into_view_if_needed()
+        button.click()
+        items = page.locator(".menu:not([hidden]) [role=menuitem]")
+        expect(items.first).to_be_focused()
+        for step in range(items.count()):
+            item = items.nth(step)
+            expect(item).to_be_focused()
+            assert item.evaluate(INSIDE), (name, button.get_attribute("aria-label"), item.text_content())
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Escape")
+        expect(button).to_be_focused()
+        expect(page.locator(".menu:not([hidden])")).to_have_count(0)
+    return buttons.count()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_signed_in_screen_fits_and_every_action_is_reachable(live, browser, owner, width):
+    context = browser.new_context(viewport={"width": width, "height": 800 if width > 400 else 740})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    checked: list[str] = []
+    check = axe_check(page, checked)
+    measured: dict[str, object] = {}
+    try:
+        sign_in_page(page, live, owner)
+        expect(page.get_by_role("heading", name="User Management")).to_be_visible()
+        menus = 0
+        for tab in ("Active users", "Pending invitations", "Deactivated users"):
+            page.get_by_role("tab", name=tab).click()
+            expect(page.locator("#panel tbody tr").first).to_be_visible()
+            fits(page, tab, measured)
+            menus += every_menu_reachable(page, tab)
+            check(tab)
+        assert menus == 2 + 1 + 1  # not on the owner's own row: the two active others, Jules, Tom
+        page.get_by_role("button", name="Invite users").click()
+        expect(page.get_by_role("dialog", name="Invite users")).to_be_visible()
+        dialog_box = page.get_by_role("dialog").evaluate("d => [d.scrollWidth, d.clientWidth]")
+        assert dialog_box[0] <= dialog_box[1], dialog_box
+        page.keyboard.press("Escape")
+        reached: dict[str, int] = {}
+        for link in ("Groups", "Contacts", "Audit log", "Webhooks", "Your info"):
+            page.get_by_role("navigation", name="Portal").get_by_role("link", name=link).click()
+            expect(page.get_by_role("heading", name=link, exact=True)).to_be_visible()
+            if link != "Your info":
+                expect(page.locator("#panel tbody tr").first).to_be_visible()
+            fits(page, link, measured)
+            for button in page.locator("#panel td.row-actions button:not([role=menuitem])").all():
+                button.scroll_into_view_if_needed()
+                assert button.evaluate(INSIDE), (link, button.get_attribute("aria-label"))
+            reached[link] = every_menu_reachable(page, link)
+            check(link)
+        # a menu on every row of Groups (2), Contacts (1), Webhooks (1); the audit log has no actions
+        assert reached == {"Groups": 2, "Contacts": 1, "Audit log": 0, "Webhooks": 1, "Your info": 0}, reached
+        print(f"\n{width} px, [table width, panel width]:", measured)
+        assert len(checked) == 8
+    finally:
+        context.close()
+    assert not errors, errors
