@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from chalicelib.store import keys
+from chalicelib.store.groups import count_changes
 from chalicelib.store.invitations import NewInvitation, add_invitation
 from chalicelib.store.keys import Key
 from chalicelib.store.member_index import card_after
@@ -57,7 +58,11 @@ class AccountStore:
         event: AuditEventItem | None = None,
     ) -> Outcome:  # fmt: skip
         """One transaction: the account names the new owner, the old one becomes admin. Two transfers racing:
-        one wins, the other finds the conditions changed."""
+        one wins, the other finds the conditions changed.
+
+        The new owner leaves any custom group (its member count moves with them) and stops managing it, so
+        they hold every owner power at once; each keeps their own stored grant and scope, which apply again
+        if they are later made a plain member (an owner and an admin hold everything by role)."""
         tx = (
             Tx()
             .record(event)
@@ -69,22 +74,25 @@ class AccountStore:
         )
         tx.update(
             old_owner,
-            [
-                MembershipItem.role.set("admin"),
-                MembershipItem.permissions.set([]),
-                card_after(old_owner, role="admin"),
-            ],
+            [MembershipItem.role.set("admin"), card_after(old_owner, role="admin")],
             condition=MembershipItem.role == "owner",
+        )
+        placed = (
+            MembershipItem.group_id == new_owner.group_id
+            if new_owner.group_id
+            else MembershipItem.group_id.does_not_exist()
         )
         tx.update(
             new_owner,
             [
                 MembershipItem.role.set("owner"),
-                MembershipItem.permissions.set([]),
-                card_after(new_owner, role="owner"),
+                MembershipItem.group_id.remove(),
+                MembershipItem.group_manager.remove(),
+                card_after(new_owner, role="owner", group_id=None),
             ],
-            condition=(MembershipItem.status == "active") & (MembershipItem.role != "owner"),
+            condition=(MembershipItem.status == "active") & (MembershipItem.role != "owner") & placed,
         )
+        count_changes(tx, account.account_id, [(new_owner.group_id, "member_count", -1)])
         return tx.commit()
 
     def memberships(self, account_id: str, user_ids: list[str]) -> dict[str, MembershipItem]:

@@ -4,6 +4,9 @@ deactivating the owner, leaving, revoking or resending the owner's invitation, t
 owner-invitation) through the public API; after every step each account has an active owner, or a pending,
 unexpired owner invitation.
 
+And (issue 25, item 1) the owner has every permission: a transfer to a member of a custom group, even its
+manager, leaves them in the default group with every owner power.
+
 Time is the one thing that can take an owner invitation away (it lapses after 7 days): the machine moves the
 clock by hours only, and a lapsed one is what `owner-invitation` repairs (tested on its own)."""
 
@@ -13,6 +16,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
+from chalicelib.domain.permissions import ALL_KEYS
 from tests.helpers import PASSWORD
 from tests.helpers.world import World
 
@@ -85,6 +89,20 @@ class OwnershipMachine(RuleBasedStateMachine):
         if self.api.post(f"/accounts/{account}/invitations", body, token=owner).status == 200:
             self._accept(email)
 
+    @rule(account=accounts, manager=st.booleans())
+    def the_owner_invites_into_a_custom_group_and_someone_joins(self, account: str, manager: bool) -> None:
+        owner = self._token(self._members(account), "owner")
+        if owner is None:
+            return
+        groups = f"/accounts/{account}/groups"
+        made = self.api.post(groups, {"name": f"G{self.count}", "permissions": ["invoices"]}, token=owner)
+        if made.status != 201:
+            return
+        email = self._email()
+        body = {"emails": [email], "group_id": made.body["group_id"], "group_manager": manager}
+        if self.api.post(f"/accounts/{account}/invitations", body, token=owner).status == 200:
+            self._accept(email)
+
     @rule(account=accounts, pick=st.integers(0, 5))
     def the_owner_transfers_ownership(self, account: str, pick: int) -> None:
         members = self._members(account)
@@ -148,6 +166,13 @@ class OwnershipMachine(RuleBasedStateMachine):
             pending = [i for i in self._owner_invitations(account) if i["status"] == "pending"]
             assert len(owners) <= 1
             assert owners or pending, f"account {account} has neither an owner nor an open owner invitation"
+
+    @invariant()
+    def the_owner_has_every_permission(self) -> None:
+        for account in self.ids:
+            for owner in (m for m in self._members(account) if m["role"] == "owner"):
+                assert owner["permissions"] == list(ALL_KEYS), owner
+                assert owner["group_id"] == "default" and owner["group_manager"] is False, owner
 
 
 TestAccountsNeverLoseTheirWayToAnOwner = OwnershipMachine.TestCase
