@@ -35,7 +35,7 @@ from chalicelib.schemas.invitations import (
 )
 from chalicelib.services.audit import record
 from chalicelib.services.auth import live_sub_accounts
-from chalicelib.services.groups import check_manager_reach, existing_group, managed_group
+from chalicelib.services.groups import check_manager_reach, existing_group, hidden_claims, managed_group
 from chalicelib.services.outbox import (
     Ready,
     email_windows,
@@ -183,9 +183,15 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
         details |= {"group_id": group.group_id, "group_manager": True if body.group_manager else None}
     reasons: dict[int, SkipReason] = {}
     created: dict[int, Sendable] = {}
+    hidden, decoys = hidden_claims(deps, caller, account_id, claims), {}
     for index, entry in enumerate(screened):
         claim = claims.get(entry.email)
-        reason = entry.reason or (claim_reason(claim.holder, claim.expires_at, now) if claim else None)
+        blocked = claim_reason(claim.holder, claim.expires_at, now) if claim and not entry.reason else None
+        if blocked and entry.email in hidden:  # answered to a group manager as an address that is nobody's
+            decoys[index] = new_invitation(deps, account_id, entry.email, body.role, [], caller, details)[0]
+            decoys[index].invitation.delivery = "sent"
+            continue
+        reason = entry.reason or blocked
         if reason:
             reasons[index] = reason
             continue
@@ -206,6 +212,9 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
         reasons[index] = not_written[created[index][0].invitation.email]
         del created[index]
     send_invitations(deps, account.name, list(created.values()))
+    shown = {index: new.invitation for index, (new, _) in created.items()} | {
+        index: new.invitation for index, new in decoys.items()
+    }
     return InviteResults(
         results=[
             InviteResult(email=entry.email, status="skipped", reason=reasons[index])
@@ -213,7 +222,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
             else InviteResult(
                 email=entry.email,
                 status="invited",
-                invitation=Invitation.of(created[index][0].invitation, now, live, groups),
+                invitation=Invitation.of(shown[index], now, live, groups),
             )
             for index, entry in enumerate(screened)
         ]
