@@ -20,6 +20,7 @@ from chalicelib.domain.outbox import account_day
 from chalicelib.domain.paging import decode_cursor, encode_cursor
 from chalicelib.domain.permissions import Role, as_role, stored_grant
 from chalicelib.domain.profile import PROFILE_FIELDS, profile_of
+from chalicelib.domain.support import support_grant_problem
 from chalicelib.domain.wording import date_in_words, modules_of, neutral, sub_accounts_of
 from chalicelib.errors import AppError, not_found, rate_limited, validation_error
 from chalicelib.ids import new_id
@@ -159,6 +160,9 @@ def _check_profile(body: InviteIn) -> None:
 def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> InviteResults:
     """One result per input email, in input order. Emails go out concurrently after the writes."""
     _check_profile(body)
+    refused = support_grant_problem(caller, body.role, body.permissions)
+    if refused is not None:
+        raise AppError("forbidden", refused)
     group_id = _placement(caller, body)
     group = existing_group(deps, account, group_id)
     if body.role == "admin" and body.permissions:

@@ -8,6 +8,7 @@ from chalicelib.domain.caller import Caller
 from chalicelib.domain.groups import Placement, group_of, is_custom, placement_problem
 from chalicelib.domain.paging import as_sort_text, decode_cursor, encode_cursor, page
 from chalicelib.domain.permissions import MemberStatus, Role, as_role, stored_grant
+from chalicelib.domain.support import support_grant_problem
 from chalicelib.errors import AppError, forbidden, not_found, validation_error
 from chalicelib.schemas.members import Member, MemberListQuery, MemberPage, MemberUpdateIn
 from chalicelib.services.audit import record
@@ -144,6 +145,9 @@ def update_member(
     if body.changes_access():
         if not caller.manages_users():  # a member editing their own details asked for more
             raise forbidden("user_management")
+        refused = support_grant_problem(caller, body.role, body.permissions or ())
+        if refused is not None:
+            raise AppError("forbidden", refused)
         changes = _access_changes(deps, account, membership, body)
     changes |= body.contact_changes()
     if changes:
