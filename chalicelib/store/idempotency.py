@@ -11,12 +11,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import PutError
-
+from chalicelib.errors import StillConflictingError
 from chalicelib.store import keys
 from chalicelib.store.models import IdempotencyItem
 from chalicelib.store.table import get_item
-from chalicelib.store.tx import Tx, error_code, riding_along
+from chalicelib.store.tx import Tx, riding_along
 
 KEPT = timedelta(hours=24)
 # Longer than the API function's timeout (20 s, .chalice/config.json): a request past its lease is gone.
@@ -56,10 +55,8 @@ class IdempotencyStore:
         try:
             if Tx().put(item, condition=gone | abandoned).commit():
                 return None
-        except PutError as error:
-            # The holder's own transaction is writing the record this instant: it is held.
-            if error_code(error) != "TransactionConflictException":
-                raise
+        except StillConflictingError:
+            pass  # the holder's own transactions keep writing the record this instant: it is held
         return get_item(IdempotencyItem, keys.idempotency(hold.caller, hold.route, hold.key_digest)) or item
 
     def marking(self, hold: KeyHold, now: datetime) -> AbstractContextManager[None]:
