@@ -150,9 +150,12 @@ def update_member(
             raise AppError("forbidden", refused)
         changes = _access_changes(deps, account, membership, body)
     changes |= body.contact_changes()
+    # only what differs: a PATCH that changes nothing (a client's retry of one whose answer it lost) writes
+    # nothing and records no member.updated, so webhook receivers get no duplicate under a new id
+    changes = {name: value for name, value in changes.items() if getattr(membership, name) != value}
     if changes:
         event = _event(deps, "member.updated", caller, membership, user, changes)
-        _save(deps, membership, None, event, guard_owner="role" in changes, **changes)
+        _save(deps, membership, None, event, guard_owner=body.changes_access(), **changes)
     return _member(deps, caller, account, user, membership)
 
 
@@ -207,6 +210,8 @@ def set_status(
     membership, user = _reachable(deps, caller, account, user_id, writes=True)
     if status == "deactivated" and user_id == caller.user_id:
         raise AppError("conflict", "You cannot deactivate yourself; ask another admin, or leave the account.")
+    if membership.status == status:  # already so: nothing to write, nothing to record
+        return _member(deps, caller, account, user, membership)
     kind: EventType = "member.deactivated" if status == "deactivated" else "member.reactivated"
     event = _event(deps, kind, caller, membership, user, {"status": status})
     _save(deps, membership, managed_group(caller), event, status=status)
