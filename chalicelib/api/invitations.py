@@ -29,6 +29,7 @@ BASE = "/accounts/{account_id}/invitations"
 @endpoint(
     bp, "POST", BASE, access=MANAGE, body=schemas.InviteIn, returns=schemas.InviteResults, errors=(409, 429),
     idempotent=True,  # creates invitations, though it answers 200 (one result per email)
+    resumable=True,  # a retry under the key invites whoever a lost run did not, and answers every email
 )  # fmt: skip
 def invite(call: Call, account_id: str) -> schemas.InviteResults:
     """Invite 1 to 50 emails with one role and permission set; one result per email, in order."""

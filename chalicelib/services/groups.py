@@ -6,13 +6,7 @@ from __future__ import annotations
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import EventType, Target, changed
 from chalicelib.domain.caller import Caller
-from chalicelib.domain.groups import (
-    DEFAULT_GROUP_ID,
-    MAX_GROUPS,
-    hidden_from_manager,
-    is_custom,
-    manager_may_act_on,
-)
+from chalicelib.domain.groups import DEFAULT_GROUP_ID, MAX_GROUPS, is_custom, manager_may_act_on
 from chalicelib.domain.paging import as_sort_text, page
 from chalicelib.errors import AppError, not_found, validation_error
 from chalicelib.ids import new_id
@@ -22,14 +16,7 @@ from chalicelib.services.auth import live_sub_accounts
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
 from chalicelib.store.groups import new_group_item
-from chalicelib.store.models import (
-    AccountItem,
-    AuditEventItem,
-    EmailClaimItem,
-    GroupItem,
-    InvitationItem,
-    MembershipItem,
-)
+from chalicelib.store.models import AccountItem, AuditEventItem, GroupItem, InvitationItem, MembershipItem
 
 
 def managed_group(caller: Caller) -> str | None:
@@ -54,16 +41,6 @@ def check_manager_reach(
         raise not_found(what)
     if verdict == "forbidden":
         raise AppError("forbidden", "A group manager cannot change another manager of the group.")
-
-
-def hidden_claims(deps: Deps, caller: Caller, account_id: str, claims: dict[str, EmailClaimItem]) -> set[str]:
-    """The claimed emails a group manager must answer as nobody's: a member or invitation outside their
-    group (or gone meanwhile). None for anyone else, and no read."""
-    group = managed_group(caller)
-    if group is None or not claims:
-        return set()
-    placed = deps.store.groups.groups_of_claims(account_id, claims.values())
-    return {email for email in claims if email not in placed or hidden_from_manager(group, placed[email])}
 
 
 def existing_group(

@@ -36,7 +36,8 @@ from chalicelib.schemas.invitations import (
 )
 from chalicelib.services.audit import record
 from chalicelib.services.auth import live_sub_accounts
-from chalicelib.services.groups import check_manager_reach, existing_group, hidden_claims, managed_group
+from chalicelib.services.groups import check_manager_reach, existing_group, managed_group
+from chalicelib.services.invite_claims import claim_answers
 from chalicelib.services.outbox import (
     Ready,
     email_windows,
@@ -49,6 +50,7 @@ from chalicelib.services.outbox import (
 )
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
+from chalicelib.store.idempotency import current_request_id
 from chalicelib.store.invitations import NewInvitation, link_item, new_invitation_item
 from chalicelib.store.models import (
     AccountItem,
@@ -187,13 +189,17 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
         details |= {"group_id": group.group_id, "group_manager": True if body.group_manager else None}
     reasons: dict[int, SkipReason] = {}
     created: dict[int, Sendable] = {}
-    hidden, decoys = hidden_claims(deps, caller, account_id, claims), {}
+    answers, shown, request_id = claim_answers(deps, caller, account_id, claims), {}, current_request_id()
     for index, entry in enumerate(screened):
         claim = claims.get(entry.email)
         blocked = claim_reason(claim.holder, claim.expires_at, now) if claim and not entry.reason else None
-        if blocked and entry.email in hidden:  # answered to a group manager as an address that is nobody's
-            decoys[index] = new_invitation(deps, account_id, entry.email, body.role, [], caller, details)[0]
-            decoys[index].invitation.delivery = "sent"
+        if blocked and entry.email in answers.own:  # invited by this request's lost run: its own
+            shown[index] = answers.own[entry.email]
+            continue
+        if blocked and entry.email in answers.hidden:  # to a group manager, as an address that is nobody's
+            decoy = new_invitation(deps, account_id, entry.email, body.role, [], caller, details)[0]
+            shown[index] = decoy.invitation
+            decoy.invitation.delivery = "sent"
             continue
         reason = entry.reason or blocked
         if reason:
@@ -204,6 +210,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
             deps, account_id, entry.email, body.role, list(body.permissions), caller, details, replaces,
             logins.get(entry.email), recorded_by=caller,
         )  # fmt: skip
+        created[index][0].invitation.request_id = request_id
     day = account_day(now, deps.settings.account_invitations_per_day)
     written = deps.store.invitations.create_invitations([new for new, _ in created.values()], now, day)
     if written.group_gone:
@@ -216,9 +223,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
         reasons[index] = not_written[created[index][0].invitation.email]
         del created[index]
     send_invitations(deps, account.name, list(created.values()))
-    shown = {index: new.invitation for index, (new, _) in created.items()} | {
-        index: new.invitation for index, new in decoys.items()
-    }
+    shown |= {index: new.invitation for index, (new, _) in created.items()}
     return InviteResults(
         results=[
             InviteResult(email=entry.email, status="skipped", reason=reasons[index])

@@ -10,15 +10,8 @@ from datetime import datetime
 
 from chalicelib.domain.groups import MAX_GROUPS, name_key
 from chalicelib.store import keys
-from chalicelib.store.models import (
-    AuditEventItem,
-    EmailClaimItem,
-    GroupItem,
-    GroupNameItem,
-    InvitationItem,
-    MembershipItem,
-)
-from chalicelib.store.table import get_item, get_items
+from chalicelib.store.models import AuditEventItem, GroupItem, GroupNameItem
+from chalicelib.store.table import get_item
 from chalicelib.store.tx import Outcome, Tx
 
 GROUP_GONE = "group_gone"
@@ -67,22 +60,6 @@ class GroupStore:
 
     def get_group(self, account_id: str, group_id: str) -> GroupItem | None:
         return get_item(GroupItem, keys.group(account_id, group_id))
-
-    def groups_of_claims(self, account_id: str, claims: Iterable[EmailClaimItem]) -> dict[str, str | None]:
-        """The group (None: the default one) of the member or invitation holding each claim, by email, in
-        one BatchGetItem; a holder gone meanwhile is left out."""
-        wanted = {
-            claim.email: keys.membership(account_id, claim.ref_id)
-            if claim.holder == "member"
-            else keys.invitation(account_id, claim.ref_id)
-            for claim in claims
-        }
-        found = get_items(wanted.values()) if wanted else {}
-        return {
-            email: holder.group_id
-            for email, key in wanted.items()
-            if isinstance(holder := found.get(key), (MembershipItem, InvitationItem))
-        }
 
     def create(self, group: GroupItem, existing: int, event: AuditEventItem | None = None) -> Outcome:
         """Fails with "name_taken" when another group of the account has the name (any case)."""

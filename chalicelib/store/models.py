@@ -328,6 +328,9 @@ class InvitationItem(ProfileAttributes, Item, discriminator="invitation"):
     group_id = UnicodeAttribute(null=True)  # None: the default group
     group_manager = BooleanAttribute(null=True)
     token_hash = UnicodeAttribute()  # SHA-256 of the link token; the token itself is only in the email
+    # The Idempotency-Key of the request that made it (store/idempotency.py current_request_id), so a retry
+    # under that key recognises its own invitation and answers it as invited (a resumed bulk invite).
+    request_id = UnicodeAttribute(null=True)
     gsi3pk = UnicodeAttribute(null=True)
     gsi3sk = UnicodeAttribute(null=True)
     gsi4pk = UnicodeAttribute(null=True)

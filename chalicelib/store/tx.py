@@ -111,6 +111,12 @@ def riding_along(item: Item, actions: Sequence[Action], condition: Condition) ->
         _rider.reset(token)
 
 
+def rider_key() -> tuple[str, str] | None:
+    """The key of the item riding along in this context (an Idempotency-Key's record), if any."""
+    rider = _rider.get()
+    return (rider.item.pk, rider.item.sk) if rider is not None else None
+
+
 def holding(model: type[Item], values: Mapping[str, object]) -> Condition:
     """The item exists and each named attribute holds its value (None: the attribute is absent)."""
     attributes = model.get_attributes()
