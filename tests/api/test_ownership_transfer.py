@@ -56,3 +56,27 @@ def test_a_transfer_keeps_each_members_own_grant(api):
     path = f"/accounts/{account_id}/members/{clerk.user_id}"
     demoted = api.patch(path, {"role": "member"}, token=owner.token)
     assert demoted.status == 200 and demoted.body["permissions"] == ["tickets"]
+
+
+def test_the_operator_gives_an_ownerless_account_to_a_member_it_has(api):
+    """Issue 25, item 2: after the owner invitation is revoked, the account's admin can be made its owner
+    (through the ownership route; owner-invitation is for an address that is not a member)."""
+    created = api.post("/accounts", {"name": "Acme", "owner_email": "owner@acme.com"}, operator=True).body
+    account_id = created["account"]["account_id"]
+    invitations = f"/accounts/{account_id}/invitations"
+    assert api.post(invitations, {"emails": ["admin@acme.com"], "role": "admin"}, operator=True).status == 200
+    admin = accept_new(api, "admin@acme.com")
+    owner_invitation = created["owner_invitation"]["invitation_id"]
+    assert api.delete(f"{invitations}/{owner_invitation}", operator=True).status == 204
+    told = api.post(f"/accounts/{account_id}/owner-invitation", {"email": "admin@acme.com"}, operator=True)
+    assert told.status == 409 and "transfer ownership" in told.body["error"]["message"]
+    assert _transfer(api, account_id, admin.user_id, token=admin.token).code == "forbidden"
+
+    given = _transfer(api, account_id, admin.user_id, operator=True)
+    assert given.status == 200 and given.body["owner_user_id"] == admin.user_id
+    shown = _member(api, account_id, admin.user_id)
+    assert shown["role"] == "owner" and shown["permissions"] == list(ALL_KEYS)
+    again = api.post(f"/accounts/{account_id}/owner-invitation", {"email": "x@acme.com"}, operator=True)
+    assert again.status == 409
+    events = api.get(f"/accounts/{account_id}/audit-events?type=account.ownership_transferred", operator=True)
+    assert events.body["items"][0]["changes"] == {"owner_user_id": [None, admin.user_id]}
