@@ -19,12 +19,12 @@ _SPACES = re.compile(r"\s+")
 # a dot or colon-slashes inside a word: what makes mail clients turn text into a link
 _LINKISH = re.compile(r"(?<=[^\W_])[.\u3002\uff0e](?=[^\W_])|://")
 # What a mail client may turn into a link, after NFKC folding (a full-width dot or colon is one): any URI
-# scheme (a word and a colon before anything but a space or a digit: `mailto:`, `data:`, `javascript:`, and
-# `https://`), `www.`, a name and a top-level domain (an email address included), a bare IPv4 address, a
+# scheme (a word and a colon before a letter or one of / + % ~ # @: `mailto:`, `data:`, `javascript:`,
+# `tel:+1`, `https://`), `www.`, a name and a top-level domain (an email address included), a bare IPv4 address, a
 # bracketed IPv6 one, a host and a port (a name with a letter, or an address: "5:30" is a time), and any
 # `word.word/`. Plain prose ("e.g.", "5.30", "Note: ...") passes.
 _LINK = re.compile(
-    r"\b[a-z][a-z0-9+.-]*:(?=[^\s\d])"  # a scheme
+    r"\b[a-z][a-z0-9+.-]*:(?=[^\W\d_]|[/+%~#@])"  # a scheme
     r"|\bwww\."
     r"|[^\W_][\w-]*(?:\.[\w-]+)*[.\u3002][^\W\d_]{2,}\b"  # name.tld
     r"|\b\d{1,3}(?:\.\d{1,3}){3}\b"  # 203.0.113.5

@@ -118,6 +118,8 @@ PROSE = [
     "Call me, it's urgent.",
     "Price: 12.50 EUR",
     "Q3 targets: done",
+    "Welcome:) see you",
+    "Great:-) thanks",
 ]
 
 
