@@ -20,9 +20,9 @@ _SPACES = re.compile(r"\s+")
 _LINKISH = re.compile(r"(?<=[^\W_])[.\u3002\uff0e](?=[^\W_])|://")
 # What a mail client may turn into a link, after NFKC folding (a full-width dot or colon is one): any URI
 # scheme (a word and a colon before a letter or one of / + % ~ # @: `mailto:`, `data:`, `javascript:`,
-# `tel:+1`, `https://`), `www.`, a name and a top-level domain (an email address included), a bare IPv4 address, a
-# bracketed IPv6 one, a host and a port (a name with a letter, or an address: "5:30" is a time), and any
-# `word.word/`. Plain prose ("e.g.", "5.30", "Note: ...") passes.
+# `tel:+1`, `https://`), `www.`, a name and a top-level domain (an email address included), a bare IPv4
+# address, a bracketed IPv6 one, a host and a port (a name with a letter, or an address: "5:30" is a
+# time), and any `word.word/`. Plain prose ("e.g.", "5.30", "Note: ...", "Welcome:)") passes.
 _LINK = re.compile(
     r"\b[a-z][a-z0-9+.-]*:(?=[^\W\d_]|[/+%~#@])"  # a scheme
     r"|\bwww\."
