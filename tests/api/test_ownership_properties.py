@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 
 from chalicelib.domain.permissions import ALL_KEYS
 from tests.helpers import PASSWORD
@@ -73,6 +73,15 @@ class OwnershipMachine(RuleBasedStateMachine):
         assert reply.status == 201
         self.ids.append(reply.body["account"]["account_id"])
         return reply.body["account"]["account_id"]
+
+    @initialize(target=accounts)
+    def an_account_with_an_owner_and_a_group_manager(self) -> str:
+        """Every run starts from one account whose owner has a custom group with a manager in it, so the
+        transfer to a group's member (issue 25, item 1) is in reach of every run."""
+        account = self.the_operator_creates_an_account()
+        self.the_owner_invitation_is_accepted(account)
+        self.the_owner_invites_into_a_custom_group_and_someone_joins(account, manager=True)
+        return account
 
     @rule(account=accounts)
     def the_owner_invitation_is_accepted(self, account: str) -> None:
