@@ -92,6 +92,23 @@ def _loopback_webhooks(env: Mapping[str, str]) -> bool:
     return allowed
 
 
+CHALICE_LOCAL_PORT = 8000  # `chalice local`'s port when PORT is not given
+
+
+def local_service_ports(env: Mapping[str, str]) -> frozenset[int]:
+    """The local stage's own servers on this machine: the API (PORT, else chalice local's default) and the
+    emulator (AWS_ENDPOINT_URL's port). A loopback webhook may not target them: events posted to the API
+    or to moto would be requests the service makes to itself (issue 25, item 8)."""
+    ports = {_port_of(env.get("PORT")) or CHALICE_LOCAL_PORT}
+    endpoint = env.get("AWS_ENDPOINT_URL") or ""
+    ports.add(_port_of(endpoint.rsplit(":", 1)[-1].split("/")[0]) if ":" in endpoint.split("//")[-1] else 0)
+    return frozenset(port for port in ports if port)
+
+
+def _port_of(text: str | None) -> int:
+    return int(text) if text and text.isdigit() and 0 < int(text) < 65536 else 0
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     missing = [name for name in REQUIRED if not env.get(name)]

@@ -82,3 +82,16 @@ def rate_limited(retry_after: int, message: str = "Too many attempts; try again 
 class RiderRefusedError(Exception):
     """A transaction's rider failed its condition (store/tx.py), so the transaction committed nothing: the
     request no longer holds its Idempotency-Key (a retry took it over after the lease)."""
+
+
+class StillConflictingError(AppError):
+    """A write kept colliding with concurrent ones (DynamoDB's TransactionConflict) through every retry the
+    store allows within a request (store/tx.py): nothing was written, and a retry soon will most likely
+    succeed. Never a 404: what the request names does exist."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "conflict",
+            "Another change to the same records was being made at the same moment; try again.",
+            retry_after=1,
+        )

@@ -1,6 +1,8 @@
 """`chalice local`, answering an unknown path as API Gateway does once infra/table.json is deployed: 404 in
-the contract's error shape, where plain `chalice local` mimics API Gateway's default 403 "Missing
-Authentication Token". The answer is read from the template, so the two cannot drift apart."""
+the contract's error shape with the security headers every answer carries, where plain `chalice local`
+mimics API Gateway's default 403 "Missing Authentication Token". The answer is read from the template, so
+the two cannot drift apart. A TRACE (which http.server answered with its own HTML 501 page before the app
+saw it, and which API Gateway never forwards: no route has the method) gets the same answer."""
 
 from __future__ import annotations
 
@@ -46,7 +48,12 @@ def _route_or_unknown(self: local.LocalGateway, *args: Any, **kwargs: Any) -> An
         raise UnknownPath(dict(HEADERS), BODY) from None
 
 
+def _no_such_method(self: local.ChaliceRequestHandler) -> None:
+    self._send_error_response(UnknownPath(dict(HEADERS), BODY))
+
+
 local.LocalGateway._generate_lambda_event = _route_or_unknown
+local.ChaliceRequestHandler.do_TRACE = _no_such_method  # type: ignore[attr-defined]
 
 if __name__ == "__main__":
     sys.exit(main())

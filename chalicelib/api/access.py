@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from chalice.app import Request
 
+from chalicelib.domain.support import SUPPORT_BARRED_SEGMENTS
 from chalicelib.errors import AppError, forbidden, not_found, unauthenticated
 from chalicelib.lazy import LazyModule
 from chalicelib.store import keys
@@ -28,10 +29,6 @@ Security = list[dict[str, list[str]]]
 DepsProvider = Callable[[], "Deps"]
 BEARER: Security = [{"bearer": []}]
 OPERATOR_KEY: Security = [{"operator": []}]
-# Path segments a support session's token never passes, whatever the member it acts as may do: passwords,
-# ownership, webhooks and support sessions themselves. A rule of the path, so every route under them (the
-# webhooks' included) inherits it without saying so.
-SUPPORT_BARRED_SEGMENTS = frozenset({"password", "ownership", "webhooks", "support-sessions"})
 
 
 def _bearer_token(request: Request) -> str | None:

@@ -65,6 +65,7 @@ class Route:
     errors: tuple[int, ...]  # statuses this route's own rules can answer, beyond auth and parsing
     media_types: tuple[str, ...] = ("application/json",)  # of a success; other than JSON: the view's Page
     idempotent: bool = False  # takes an Idempotency-Key (api/idempotency.py)
+    resumable: bool = False  # a retry under the key completes a lost run (api/idempotency.py claim)
 
     @property
     def admits_support(self) -> bool:
@@ -152,15 +153,17 @@ def endpoint(
     errors: tuple[int, ...] = (),
     media_types: tuple[str, ...] = ("application/json",),
     idempotent: bool | None = None,
+    resumable: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """`idempotent`: whether it takes an Idempotency-Key; by default the POSTs that answer 201 (create)."""
+    """`idempotent`: whether it takes an Idempotency-Key; by default the POSTs that answer 201 (create).
+    `resumable`: its view completes what a lost run under the same key left undone (api/idempotency.py)."""
     takes_key = idempotent if idempotent is not None else method == "POST" and status == 201
 
     def register(view: Callable[..., Any]) -> Callable[..., Any]:
         summary = (view.__doc__ or view.__name__).strip().splitlines()[0]
         route = Route(
             method, path, view.__name__, summary, access, body, query, returns, status, errors, media_types,
-            takes_key,
+            takes_key, resumable,
         )  # fmt: skip
         ROUTES.append(route)
 
@@ -238,7 +241,7 @@ def _once(call: Call, route: Route, view: Callable[..., Any], path: dict[str, st
     """The view run once per Idempotency-Key (api/idempotency.py): a replay answers the first success."""
     body = call.body.model_dump_json() if isinstance(call.body, BaseModel) else ""
     where = f"{route.method} {route.path.format(**path)}"  # the path as asked: scoped to its account
-    held = idempotency.claim(call.deps, call.caller, where, key, body)
+    held = idempotency.claim(call.deps, call.caller, where, key, body, route.resumable)
     if isinstance(held, Response):
         return held
     try:

@@ -12,8 +12,9 @@ from a gateway) sends the request again with the same key and gets the first ans
   Every transaction it commits marks the key, in that same transaction (store/tx.py's rider), if it still
   holds the key. After the lease, a retry of one that died unmarked runs anew (it changed nothing); of one
   that died marked, after its change but before its answer was stored, is 409 `idempotency_outcome_unknown`:
-  never a second change. One still alive after its lease, whose key a retry took over, commits nothing more
-  and answers 409 `idempotency_in_progress`.
+  never a second change; except on a resumable route (the bulk invite), whose retry takes the key over and
+  completes what the first left undone, answering every email (issue 25, item 10). One still alive after
+  its lease, whose key a retry took over, commits nothing more and answers 409 `idempotency_in_progress`.
 - Answers that carry a credential (a support session's access token, an invitation accept's) are never
   stored: those routes do not take the header (it is ignored there). A new webhook's secret is replayed to
   the same caller only; the endpoint's item holds the same secret anyway (it signs with it).
@@ -22,6 +23,7 @@ from a gateway) sends the request again with the same key and gets the first ans
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from contextlib import AbstractContextManager
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.caller import Caller
     from chalicelib.store.idempotency import KeyHold
 
+log = logging.getLogger(__name__)
 HEADER = "Idempotency-Key"
 _SHAPE = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces: what the IETF draft's keys are
 
@@ -61,8 +64,12 @@ def _scope(caller: Caller) -> str | None:
     return f"user#{caller.user_id}" if caller.user_id else None
 
 
-def claim(deps: Deps, caller: Caller, path: str, key: str, body: str) -> KeyHold | Response:
-    """The request's hold on its key, or the answer to give instead (a replay, or an error raised)."""
+def claim(
+    deps: Deps, caller: Caller, path: str, key: str, body: str, resumable: bool = False
+) -> KeyHold | Response:
+    """The request's hold on its key, or the answer to give instead (a replay, or an error raised). On a
+    `resumable` route (its view completes what an earlier run under the key left undone and answers in
+    full), a retry after a run that changed something and was lost takes the key over and runs again."""
     from chalicelib.store.idempotency import KeyHold  # the store loads here anyway: keep it off app's import
 
     scope = _scope(caller)
@@ -78,7 +85,12 @@ def claim(deps: Deps, caller: Caller, path: str, key: str, body: str) -> KeyHold
             "idempotency_key_reused", "This Idempotency-Key came with another body: use a new key."
         )
     if found.status_code is None or found.answer is None:
-        if found.committed_at is not None and (found.lease_until is None or found.lease_until <= deps.now()):
+        gone = found.lease_until is None or found.lease_until <= deps.now()
+        if found.committed_at is not None and gone and resumable:
+            if deps.store.idempotency.take_over(held, found, deps.now()):
+                return held
+            raise in_progress()
+        if found.committed_at is not None and gone:
             raise AppError(
                 "idempotency_outcome_unknown",
                 "The first request with this key made its change, but its answer was lost: "
@@ -105,10 +117,18 @@ def marking(deps: Deps, held: KeyHold) -> AbstractContextManager[None]:
 
 
 def settle(deps: Deps, held: KeyHold, response: Response) -> None:
-    """Keeps a success's answer under the key; frees the key after any other answer (if still held)."""
+    """Keeps a success's answer under the key; frees the key after any other answer (if still held).
+
+    Never raises: the answer is already decided, and a change that committed must be answered as the
+    success it was, with its ids, even when keeping the answer fails (DynamoDB unreachable a moment). The
+    key then stays marked as changed: a retry with it is told so (`idempotency_outcome_unknown`), or, on a
+    route that resumes (a bulk invite), completes and answers in full."""
     store = deps.store.idempotency
-    if 200 <= response.status_code < 300:
-        body = response.body if isinstance(response.body, str) else str(response.body or "")
-        store.answer(held, response.status_code, body)
-    else:
-        store.release(held, deps.now())
+    try:
+        if 200 <= response.status_code < 300:
+            body = response.body if isinstance(response.body, str) else str(response.body or "")
+            store.answer(held, response.status_code, body)
+        else:
+            store.release(held, deps.now())
+    except Exception:  # any failure: the answer stands; the key's record says what it can
+        log.exception("the Idempotency-Key's record could not be settled; answering all the same")

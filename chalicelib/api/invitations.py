@@ -16,11 +16,12 @@ bp = Blueprint(__name__)
 # route builds another's pydantic classes. The real imports are for readers and the type checker.
 if TYPE_CHECKING:
     from chalicelib.schemas import invitations as schemas
-    from chalicelib.services import acceptance, invitations
+    from chalicelib.services import acceptance, invitation_admin, invitations
 else:
     schemas = LazyModels("chalicelib.schemas.invitations")
     acceptance = LazyModule("chalicelib.services.acceptance")
     invitations = LazyModule("chalicelib.services.invitations")
+    invitation_admin = LazyModule("chalicelib.services.invitation_admin")
 # A group manager may do these too, within their own group (the service checks which).
 MANAGE = member_of("user_management", group_managers=True)
 BASE = "/accounts/{account_id}/invitations"
@@ -29,6 +30,7 @@ BASE = "/accounts/{account_id}/invitations"
 @endpoint(
     bp, "POST", BASE, access=MANAGE, body=schemas.InviteIn, returns=schemas.InviteResults, errors=(409, 429),
     idempotent=True,  # creates invitations, though it answers 200 (one result per email)
+    resumable=True,  # a retry under the key invites whoever a lost run did not, and answers every email
 )  # fmt: skip
 def invite(call: Call, account_id: str) -> schemas.InviteResults:
     """Invite 1 to 50 emails with one role and permission set; one result per email, in order."""
@@ -38,7 +40,7 @@ def invite(call: Call, account_id: str) -> schemas.InviteResults:
 @endpoint(bp, "GET", BASE, access=MANAGE, query=schemas.InvitationListQuery, returns=schemas.InvitationPage)
 def list_invitations(call: Call, account_id: str) -> schemas.InvitationPage:
     """Pending (default) or expired invitations, newest first."""
-    return invitations.list_invitations(call.deps, call.caller, call.account, call.query)
+    return invitation_admin.list_invitations(call.deps, call.caller, call.account, call.query)
 
 
 @endpoint(
@@ -51,13 +53,13 @@ def list_invitations(call: Call, account_id: str) -> schemas.InvitationPage:
 )
 def resend_invitation(call: Call, account_id: str, invitation_id: str) -> schemas.Invitation:
     """Send a new link with a new expiry; the old link stops working. Once a minute at most."""
-    return invitations.resend(call.deps, call.caller, call.account, invitation_id)
+    return invitation_admin.resend(call.deps, call.caller, call.account, invitation_id)
 
 
 @endpoint(bp, "DELETE", BASE + "/{invitation_id}", access=MANAGE, status=204, errors=(403, 404))
 def revoke_invitation(call: Call, account_id: str, invitation_id: str) -> None:
     """Revoke an invitation: its link stops working."""
-    invitations.revoke(call.deps, call.caller, account_id, invitation_id)
+    invitation_admin.revoke(call.deps, call.caller, account_id, invitation_id)
 
 
 @endpoint(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from functools import cache
 
@@ -26,8 +27,63 @@ def normalize_email(raw: str) -> str:
 
 
 def is_valid_email(email: str) -> bool:
+    return email_problem(email) is None
+
+
+# Scripts that write one language together (UTS #39's "highly restrictive" sets): Japanese, Chinese,
+# Korean, each with Latin. Any other mix of scripts in one part of an address is a lookalike's trick.
+_TOGETHER = (
+    frozenset({"LATIN", "CJK", "HIRAGANA", "KATAKANA"}),
+    frozenset({"LATIN", "CJK", "BOPOMOFO"}),
+    frozenset({"LATIN", "CJK", "HANGUL"}),
+)
+
+
+def _script(char: str) -> str | None:
+    """The script of a letter, by its Unicode name's first word (None for digits, marks, punctuation)."""
+    if not unicodedata.category(char).startswith("L"):
+        return None
+    return unicodedata.name(char, "UNKNOWN").split()[0]
+
+
+def _script_problem(part: str) -> str | None:
+    """Why one label (of the local part or the domain) looks like another address, or None."""
+    scripts = {script for char in part if (script := _script(char)) is not None}
+    if scripts & {"FULLWIDTH", "HALFWIDTH"}:
+        return f"'{part}' uses full-width letters, which look like others: type it in plain letters"
+    if len(scripts) > 1 and not any(scripts <= allowed for allowed in _TOGETHER):
+        names = " and ".join(sorted(script.title() for script in scripts))
+        return f"'{part}' mixes {names} letters, as lookalike addresses do: type it in one alphabet"
+    return None
+
+
+def _labels(email: str) -> list[str]:
+    """The local part's and the domain's labels, a domain's IDNA (xn--) labels read back as typed."""
+    local, _, domain = email.rpartition("@")
+    labels = [label for label in local.replace("+", ".").replace("-", ".").split(".") if label]
+    for label in domain.split("."):
+        typed = label
+        if label.startswith("xn--"):
+            with contextlib.suppress(UnicodeError):  # not a valid IDNA label: the syntax check refuses it
+                typed = label.encode("ascii").decode("idna")
+        labels.append(typed)
+    return labels
+
+
+def email_problem(email: str) -> str | None:
+    """Why an (already normalized) address is refused, for a person; None when it is valid."""
     if not email or len(email) > MAX_EMAIL_LENGTH:
-        return False
+        return "is not a valid email address"
+    for label in _labels(email):
+        problem = _script_problem(label)
+        if problem is not None:
+            return problem
+    if not _valid_syntax(email):
+        return "is not a valid email address"
+    return None
+
+
+def _valid_syntax(email: str) -> bool:
     # Imported on first use: its regular expressions cost ~20 ms of a cold start that may not need them.
     from email_validator import EmailNotValidError, validate_email
 

@@ -62,3 +62,10 @@ def manager_may_act_on(
     if target_is_manager:
         return "forbidden"
     return None
+
+
+def hidden_from_manager(manager_group: str | None, holder_group: str | None) -> bool:
+    """Whether a group manager must not learn of a person (a member or an invitation) of this group: one
+    outside their own group is, to them, nobody (issue 25: a bulk invite answered `already_member` for the
+    owner)."""
+    return manager_group is not None and group_of(holder_group) != manager_group

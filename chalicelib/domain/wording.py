@@ -20,8 +20,21 @@ _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _SPACES = re.compile(r"\s+")
 # a dot or colon-slashes inside a word: what makes mail clients turn text into a link
 _LINKISH = re.compile(r"(?<=[^\W_])[.\u3002\uff0e](?=[^\W_])|://")
-# a scheme, www., or name.tld (an email address included), after NFKC folding (a full-width dot is a dot)
-_LINK = re.compile(r"[a-z][a-z0-9+.-]*://|\bwww\.|[^\W_][\w-]*(?:\.[\w-]+)*[.\u3002][^\W\d_]{2,}\b", re.I)
+# What a mail client may turn into a link, after NFKC folding (a full-width dot or colon is one): any URI
+# scheme (a word and a colon before a letter or one of / + % ~ # @: `mailto:`, `data:`, `javascript:`,
+# `tel:+1`, `https://`), `www.`, a name and a top-level domain (an email address included), a bare IPv4
+# address, a bracketed IPv6 one, a host and a port (a name with a letter, or an address: "5:30" is a
+# time), and any `word.word/`. Plain prose ("e.g.", "5.30", "Note: ...", "Welcome:)") passes.
+_LINK = re.compile(
+    r"\b[a-z][a-z0-9+.-]*:(?=[^\W\d_]|[/+%~#@])"  # a scheme
+    r"|\bwww\."
+    r"|[^\W_][\w-]*(?:\.[\w-]+)*[.\u3002][^\W\d_]{2,}\b"  # name.tld
+    r"|\b\d{1,3}(?:\.\d{1,3}){3}\b"  # 203.0.113.5
+    r"|\[[0-9a-f]*:[0-9a-f:.]*\]"  # [2001:db8::1]
+    r"|\b[a-z][\w.-]*:\d{1,5}\b"  # localhost:8443
+    r"|[^\W_][\w-]*\.[\w-]+/",  # word.tld/
+    re.I,
+)
 
 
 def date_in_words(moment: datetime) -> str:

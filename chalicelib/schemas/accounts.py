@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from chalicelib.schemas.common import Email, Input, Name, Output, Text, Timestamp
+from chalicelib.schemas.common import Email, Input, Name, Output, Timestamp, VisibleName
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
     from chalicelib.store.models import AccountItem
@@ -15,14 +15,14 @@ AccountName = Field(min_length=1, max_length=200)
 
 
 class AccountCreateIn(Input):
-    name: Text = AccountName
+    name: VisibleName = AccountName
     owner_email: Email
     owner_first_name: Name | None = None
     owner_last_name: Name | None = None
 
 
 class AccountUpdateIn(Input):
-    name: Text = AccountName
+    name: VisibleName = AccountName
 
 
 class OwnerInvitationIn(Input):

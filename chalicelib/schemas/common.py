@@ -17,7 +17,8 @@ from pydantic import (
 )
 from typing_extensions import TypeAliasType
 
-from chalicelib.domain.emails import MAX_EMAIL_LENGTH, is_valid_email, normalize_email
+from chalicelib.domain.emails import MAX_EMAIL_LENGTH, email_problem, normalize_email
+from chalicelib.domain.names import name_problem
 from chalicelib.domain.permissions import ADMIN_ONLY, ALL_KEYS
 
 # C0 controls and DEL, NEL and the Unicode line and paragraph separators (line breaks in disguise), and the
@@ -56,8 +57,16 @@ def _grantable(value: str) -> str:
 
 
 def _valid_email(value: str) -> str:
-    if not is_valid_email(value):
-        raise ValueError("is not a valid email address")
+    problem = email_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _visible(value: str) -> str:
+    problem = name_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 
@@ -77,12 +86,15 @@ Name = Annotated[
     str,
     BeforeValidator(_strip),
     AfterValidator(_no_control_characters),
+    AfterValidator(_visible),
     Field(
         min_length=1,
         max_length=100,
         json_schema_extra={"pattern": f"^[^{_FORBIDDEN}]*[^{_FORBIDDEN}\\x20][^{_FORBIDDEN}]*$"},
     ),
 ]
+# An account's, group's or sub-account's name: text a reader can see (domain/names.py).
+VisibleName = Annotated[Text, AfterValidator(_visible)]
 OptionalText = Annotated[Text, Field(max_length=100)]
 Phone = Annotated[Text, Field(max_length=40)]
 Extension = Annotated[Text, Field(max_length=20)]

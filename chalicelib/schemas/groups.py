@@ -10,13 +10,22 @@ from pydantic import Field
 from chalicelib.domain.access import effective_scope, scope_out
 from chalicelib.domain.groups import DEFAULT_GROUP_ID, DEFAULT_GROUP_NAME
 from chalicelib.domain.permissions import Role, as_role, effective_permissions
-from chalicelib.schemas.common import GrantableKey, Input, ListQuery, Output, PermissionKey, Text, Timestamp
+from chalicelib.schemas.common import (
+    GrantableKey,
+    Input,
+    ListQuery,
+    Output,
+    PermissionKey,
+    Text,
+    Timestamp,
+    VisibleName,
+)
 from chalicelib.schemas.sub_accounts import ScopeIn, ScopeOut
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
     from chalicelib.store.models import GroupItem, InvitationItem, MembershipItem
 
-GroupName = Annotated[Text, Field(min_length=1, max_length=100)]
+GroupName = Annotated[VisibleName, Field(min_length=1, max_length=100)]
 Description = Annotated[Text, Field(max_length=500)]
 GroupId = Annotated[str, Field(min_length=1, max_length=64)]
 

@@ -61,8 +61,9 @@ class InviteIn(Profile):
         # Our email carries this text: a stranger's link in it would borrow our name (docs/security.md).
         if message is not None and looks_like_link(message):
             raise ValueError(
-                "must not contain a link, web address or email address (like example.com): "
-                "the invitation's own button is the only link in the email"
+                "must not contain anything a mail client could make a link of: a web or email address "
+                "(like example.com), an IP address, a host and port, or a scheme such as mailto: or "
+                "javascript:. The invitation's own button is the only link in the email"
             )
         return message
 

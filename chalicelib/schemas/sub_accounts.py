@@ -9,12 +9,12 @@ from typing_extensions import TypeAliasType
 
 from chalicelib.domain.access import MAX_SCOPE, DenyReason
 from chalicelib.domain.permissions import Role
-from chalicelib.schemas.common import Input, ListQuery, Output, PermissionKey, Text, Timestamp
+from chalicelib.schemas.common import Input, ListQuery, Output, PermissionKey, Timestamp, VisibleName
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
     from chalicelib.store.models import SubAccountItem
 
-SubAccountName = Annotated[Text, Field(min_length=1, max_length=200)]
+SubAccountName = Annotated[VisibleName, Field(min_length=1, max_length=200)]
 MAX_ID_LENGTH = 64
 # Named: a generated client gets one type for "every sub-account" rather than an enum per field.
 AllSubAccounts = TypeAliasType("AllSubAccounts", Literal["all"])

@@ -9,11 +9,14 @@ itself: resolving again at connect time would let DNS answer differently (rebind
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+from chalicelib.config import local_service_ports
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[..., Sequence[tuple[Any, ...]]]  # socket.getaddrinfo's shape
@@ -62,8 +65,9 @@ def url_problem(url: str, *, allow_loopback: bool, resolve: Resolver = socket.ge
 def vet(url: str, *, allow_loopback: bool, resolve: Resolver = socket.getaddrinfo) -> Target:
     """The URL's target with the addresses that may be connected to, or UnsafeURLError.
 
-    allow_loopback (the local stage only) accepts loopback addresses, and http:// to them; nothing else
-    that is not public."""
+    allow_loopback (the local stage only) accepts loopback addresses, and http:// to them, except the
+    ports of the local stage's own servers (the API's and the emulator's, read from the environment the
+    local runner set); nothing else that is not public."""
     if len(url) > MAX_URL_LENGTH:
         raise UnsafeURLError(f"The URL is longer than {MAX_URL_LENGTH} characters.")
     if any(ord(c) <= 0x20 or ord(c) == 0x7F or c == "\\" for c in url):
@@ -94,6 +98,10 @@ def vet(url: str, *, allow_loopback: bool, resolve: Resolver = socket.getaddrinf
     addresses = [literal] if literal is not None else _resolved(host, port, resolve)
     for address in addresses:
         kind = _non_public_kind(address)
+        if kind == "loopback" and allow_loopback and port in local_service_ports(os.environ):
+            raise UnsafeURLError(
+                f"Port {port} on this machine is the API's own or its emulator's: use your receiver's port."
+            )
         if kind is None or (kind == "loopback" and allow_loopback):
             continue
         if literal is None:

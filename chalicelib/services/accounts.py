@@ -35,9 +35,11 @@ def rename_account(deps: Deps, caller: Caller, account: AccountItem, name: str) 
 def transfer_ownership(
     deps: Deps, caller: Caller, account: AccountItem, new_owner_id: str, own: MembershipItem | None = None
 ) -> Account:
-    """The target must be an active member; the old owner stays on as admin. Authorizing read the account
-    and (the owner calling) the owner's membership (`own`): only what is not in hand is read, in one
-    BatchGetItem; the transaction's conditions catch anything that changed since."""
+    """The target must be an active member; the old owner stays on as admin. An account without an owner
+    (its owner invitation revoked or lapsed) is given to the member by the operator, the only caller who
+    reaches it (issue 25, item 2). Authorizing read the account and (the owner calling) the owner's
+    membership (`own`): only what is not in hand is read, in one BatchGetItem; the transaction's conditions
+    catch anything that changed since."""
     if not keys.is_valid_id(new_owner_id):
         raise not_found("member")
     if new_owner_id == account.owner_user_id:
@@ -55,7 +57,9 @@ def transfer_ownership(
     event = record(
         deps, "account.ownership_transferred", caller, account.account_id, account_target(account), moved
     )
-    if current is None or not deps.store.accounts.transfer_ownership(account, current, target, event):
+    if current is None and owner_id:  # the owner named is not a member: the account changed meanwhile
+        raise AppError("conflict", "The account's owner or the target member changed meanwhile; try again.")
+    if not deps.store.accounts.transfer_ownership(account, current, target, event):
         raise AppError("conflict", "The account's owner or the target member changed meanwhile; try again.")
     # The item authorization read is left as read (a concurrent transfer may hold the same one).
     return Account.of(account).model_copy(update={"owner_user_id": new_owner_id})

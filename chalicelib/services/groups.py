@@ -155,7 +155,8 @@ def update_group(
         changes["permissions"] = list(body.permissions)
     if body.sub_accounts is not None:
         changes["sub_accounts"] = checked_scope(body.sub_accounts, account)
-    if changes:
+    changes = {name: value for name, value in changes.items() if getattr(group, name) != value}
+    if changes:  # only what differs is written and recorded
         previous_name, before = group.name, _recorded(group)
         event = _event(deps, "group.updated", caller, group, before, {**before, **changes})
         outcome = deps.store.groups.update(group, previous_name, event, **changes)

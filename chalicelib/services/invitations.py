@@ -1,4 +1,5 @@
-"""Inviting people to an account: bulk invite, list, resend, revoke."""
+"""Inviting people to an account: the bulk invite, and what every invitation is made of (its link, email
+and event). Listing, resending and revoking are in services/invitation_admin.py."""
 
 from __future__ import annotations
 
@@ -11,47 +12,41 @@ from chalicelib.domain.caller import ANONYMOUS, Caller
 from chalicelib.domain.groups import Placement, placement_problem
 from chalicelib.domain.invitations import SkipReason, claim_reason, screen_emails
 from chalicelib.domain.outbox import account_day
-from chalicelib.domain.paging import decode_cursor, encode_cursor
 from chalicelib.domain.permissions import Role, stored_grant
 from chalicelib.domain.profile import PROFILE_FIELDS, profile_of
-from chalicelib.errors import AppError, not_found, rate_limited, validation_error
+from chalicelib.domain.support import support_grant_problem
+from chalicelib.errors import AppError, rate_limited, validation_error
 from chalicelib.ids import new_id
 from chalicelib.schemas.invitations import (
     Invitation,
-    InvitationListQuery,
-    InvitationPage,
     InviteIn,
     InviteResult,
     InviteResults,
 )
 from chalicelib.services.audit import record
 from chalicelib.services.auth import live_sub_accounts
-from chalicelib.services.groups import check_manager_reach, existing_group, managed_group
+from chalicelib.services.groups import existing_group, managed_group
 from chalicelib.services.invitation_email import Reach, invitation_email, reach_of
+from chalicelib.services.invite_claims import claim_answers
 from chalicelib.services.outbox import (
     Ready,
     email_windows,
-    full_window,
     link_of,
     link_seed,
     mail_for,
     send_now,
-    too_many_emails,
 )
 from chalicelib.services.sub_accounts import checked_scope
-from chalicelib.store import keys
+from chalicelib.store.idempotency import current_request_id
 from chalicelib.store.invitations import NewInvitation, Replaced, link_item, new_invitation_item
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
     EmailClaimItem,
-    GroupItem,
     InvitationItem,
     MailItem,
-    format_time,
 )
 
-RESEND_INTERVAL = timedelta(seconds=60)
 Sendable = tuple[NewInvitation, str]  # an invitation to store, and the raw token only its email carries
 
 
@@ -90,11 +85,11 @@ def new_invitation(
     )  # fmt: skip
     event = created_event(deps, recorded_by, invitation) if recorded_by else None
     link = link_item(seed.token_hash, invitation, login_user_id)
-    mail = _mail(deps, invitation, seed.nonce)
+    mail = invitation_mail(deps, invitation, seed.nonce)
     return NewInvitation(invitation, link, replaces, event, mail, email_windows(deps)), seed.raw
 
 
-def _mail(deps: Deps, invitation: InvitationItem, nonce: str) -> MailItem:
+def invitation_mail(deps: Deps, invitation: InvitationItem, nonce: str) -> MailItem:
     return mail_for(
         deps, "invitation", invitation.email, nonce=nonce, account_id=invitation.account_id,
         invitation_id=invitation.invitation_id,
@@ -133,6 +128,9 @@ def _check_profile(body: InviteIn) -> None:
 def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> InviteResults:
     """One result per input email, in input order. Emails go out concurrently after the writes."""
     _check_profile(body)
+    refused = support_grant_problem(caller, body.role, body.permissions)
+    if refused is not None:
+        raise AppError("forbidden", refused)
     group_id = _placement(caller, body)
     group = existing_group(deps, account, group_id)
     if body.role == "admin" and body.permissions:
@@ -157,9 +155,19 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
         details |= {"group_id": group.group_id, "group_manager": True if body.group_manager else None}
     reasons: dict[int, SkipReason] = {}
     created: dict[int, Sendable] = {}
+    answers, shown, request_id = claim_answers(deps, caller, account_id, claims), {}, current_request_id()
     for index, entry in enumerate(screened):
         claim = claims.get(entry.email)
-        reason = entry.reason or (claim_reason(claim.holder, claim.expires_at, now) if claim else None)
+        blocked = claim_reason(claim.holder, claim.expires_at, now) if claim and not entry.reason else None
+        if blocked and entry.email in answers.own:  # invited by this request's lost run: its own
+            shown[index] = answers.own[entry.email]
+            continue
+        if blocked and entry.email in answers.hidden:  # to a group manager, as an address that is nobody's
+            decoy = new_invitation(deps, account_id, entry.email, body.role, [], caller, details)[0]
+            shown[index] = decoy.invitation
+            decoy.invitation.delivery = "sent"
+            continue
+        reason = entry.reason or blocked
         if reason:
             reasons[index] = reason
             continue
@@ -168,6 +176,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
             deps, account_id, entry.email, body.role, list(body.permissions), caller, details, replaces,
             logins.get(entry.email), recorded_by=caller,
         )  # fmt: skip
+        created[index][0].invitation.request_id = request_id
     day = account_day(now, deps.settings.account_invitations_per_day)
     written = deps.store.invitations.create_invitations([new for new, _ in created.values()], now, day)
     if written.group_gone:
@@ -180,6 +189,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
         reasons[index] = not_written[created[index][0].invitation.email]
         del created[index]
     send_invitations(deps, account.name, list(created.values()))
+    shown |= {index: new.invitation for index, (new, _) in created.items()}
     return InviteResults(
         results=[
             InviteResult(email=entry.email, status="skipped", reason=reasons[index])
@@ -187,7 +197,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
             else InviteResult(
                 email=entry.email,
                 status="invited",
-                invitation=Invitation.of(created[index][0].invitation, now, live, groups),
+                invitation=Invitation.of(shown[index], now, live, groups),
             )
             for index, entry in enumerate(screened)
         ]
@@ -249,83 +259,3 @@ def _placement(caller: Caller, body: InviteIn) -> str:
     if problem is not None:
         raise validation_error(*problem)
     return body.group_id
-
-
-def list_invitations(
-    deps: Deps, caller: Caller, account: AccountItem, query: InvitationListQuery
-) -> InvitationPage:
-    """Latest expiry first (the most recently sent, for the usual validity); a group manager lists their
-    own group's. O(page): the expiry index's keys, then the page by key (store.invitations.listed)."""
-    now = deps.now()
-    wanted_group = managed_group(caller) or query.group_id
-    scope = f"invitations:{account.account_id}:{query.status}:{wanted_group}"
-    secret = deps.settings.token_secret
-    after = decode_cursor(query.cursor, scope, secret)[0] if query.cursor else None
-    items, last = deps.store.invitations.listed(
-        account.account_id, wanted_group, query.status == "pending", now, limit=query.limit, after=after
-    )
-    cursor = encode_cursor(scope, (last,), secret) if last is not None else None
-    live = live_sub_accounts(account)
-    groups = _groups_of(deps, account, items)
-    return InvitationPage(items=[Invitation.of(i, now, live, groups) for i in items], next_cursor=cursor)
-
-
-def _groups_of(deps: Deps, account: AccountItem, invitations: list[InvitationItem]) -> dict[str, GroupItem]:
-    """The custom groups these invitations are for (read only when there are any)."""
-    if not any(i.group_id for i in invitations):
-        return {}
-    return {g.group_id: g for g in deps.store.groups.groups_of(account.account_id)}
-
-
-def _find(deps: Deps, caller: Caller, account_id: str, invitation_id: str) -> InvitationItem:
-    invitation = (
-        deps.store.invitations.get_invitation(account_id, invitation_id)
-        if keys.is_valid_id(invitation_id)
-        else None
-    )
-    if invitation is None:
-        raise not_found("invitation")
-    check_manager_reach(caller, invitation, writes=True, what="invitation")
-    return invitation
-
-
-def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str) -> Invitation:
-    """A new link and a new expiry; the old link stops working. At most once a minute."""
-    invitation = _find(deps, caller, account.account_id, invitation_id)
-    now = deps.now()
-    wait = invitation.last_sent_at + RESEND_INTERVAL - now
-    if wait.total_seconds() > 0:
-        raise rate_limited(int(wait.total_seconds()) or 1, "This invitation was sent less than a minute ago.")
-    old_hash, old_expiry = invitation.token_hash, invitation.expires_at
-    seed = link_seed(deps)
-    invitation.token_hash = seed.token_hash
-    invitation.last_sent_at = now
-    invitation.expires_at = now + validity(deps, invitation.valid_days)  # its own period, as first sent
-    invitation.send_count = int(invitation.send_count) + 1
-    invitation.delivery = "queued"
-    new_link = link_item(invitation.token_hash, invitation)
-    mail, windows = _mail(deps, invitation, seed.nonce), email_windows(deps)
-    resent = {"expires_at": (format_time(old_expiry), format_time(invitation.expires_at))}
-    event = record(
-        deps, "invitation.resent", caller, account.account_id, invitation_target(invitation), resent
-    )
-    outcome = deps.store.invitations.resend(
-        invitation, old_hash, new_link, now - RESEND_INTERVAL, event, mail, windows
-    )
-    full = full_window(outcome, invitation.email, windows)
-    if full is not None:
-        raise too_many_emails(deps, full)
-    if not outcome:
-        raise AppError("conflict", "The invitation changed while resending; reload it and try again.")
-    send_invitations(deps, account.name, [(NewInvitation(invitation, new_link, mail=mail), seed.raw)])
-    return Invitation.of(invitation, now, live_sub_accounts(account), _groups_of(deps, account, [invitation]))
-
-
-def revoke(deps: Deps, caller: Caller, account_id: str, invitation_id: str) -> None:
-    """The owner's invitation is the operator's to revoke: an account must not lose its way to an owner."""
-    invitation = _find(deps, caller, account_id, invitation_id)
-    if invitation.role == "owner" and not caller.is_operator:
-        raise AppError("forbidden", "Only an operator can revoke the owner's invitation.")
-    event = record(deps, "invitation.revoked", caller, account_id, invitation_target(invitation))
-    if not deps.store.invitations.revoke(invitation, event):
-        raise not_found("invitation")

@@ -8,6 +8,7 @@ from chalicelib.domain.caller import Caller
 from chalicelib.domain.groups import Placement, group_of, is_custom, placement_problem
 from chalicelib.domain.paging import as_sort_text, decode_cursor, encode_cursor, page
 from chalicelib.domain.permissions import MemberStatus, Role, as_role, stored_grant
+from chalicelib.domain.support import support_grant_problem
 from chalicelib.errors import AppError, forbidden, not_found, validation_error
 from chalicelib.schemas.members import Member, MemberListQuery, MemberPage, MemberUpdateIn
 from chalicelib.services.audit import record
@@ -144,11 +145,17 @@ def update_member(
     if body.changes_access():
         if not caller.manages_users():  # a member editing their own details asked for more
             raise forbidden("user_management")
+        refused = support_grant_problem(caller, body.role, body.permissions or ())
+        if refused is not None:
+            raise AppError("forbidden", refused)
         changes = _access_changes(deps, account, membership, body)
     changes |= body.contact_changes()
+    # only what differs: a PATCH that changes nothing (a client's retry of one whose answer it lost) writes
+    # nothing and records no member.updated, so webhook receivers get no duplicate under a new id
+    changes = {name: value for name, value in changes.items() if getattr(membership, name) != value}
     if changes:
         event = _event(deps, "member.updated", caller, membership, user, changes)
-        _save(deps, membership, None, event, guard_owner="role" in changes, **changes)
+        _save(deps, membership, None, event, guard_owner=body.changes_access(), **changes)
     return _member(deps, caller, account, user, membership)
 
 
@@ -203,6 +210,8 @@ def set_status(
     membership, user = _reachable(deps, caller, account, user_id, writes=True)
     if status == "deactivated" and user_id == caller.user_id:
         raise AppError("conflict", "You cannot deactivate yourself; ask another admin, or leave the account.")
+    if membership.status == status:  # already so: nothing to write, nothing to record
+        return _member(deps, caller, account, user, membership)
     kind: EventType = "member.deactivated" if status == "deactivated" else "member.reactivated"
     event = _event(deps, kind, caller, membership, user, {"status": status})
     _save(deps, membership, managed_group(caller), event, status=status)
@@ -237,4 +246,4 @@ def remove_member(deps: Deps, caller: Caller, account: AccountItem, user_id: str
 def send_password_reset(deps: Deps, caller: Caller, account: AccountItem, user_id: str) -> None:
     membership, user = _reachable(deps, caller, account, user_id, writes=True)
     event = _event(deps, "member.password_reset_sent", caller, membership, user)
-    send_reset_link(deps, user.user_id, user.email, event)
+    send_reset_link(deps, user, event)

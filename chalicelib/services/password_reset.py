@@ -23,8 +23,8 @@ from chalicelib.services.outbox import (
     send_now,
     too_many_emails,
 )
-from chalicelib.store.models import AuditEventItem, LinkItem, MailItem
-from chalicelib.store.users import new_reset_link
+from chalicelib.store.models import AuditEventItem, LinkItem, MailItem, UserItem
+from chalicelib.store.users import link_generation, new_reset_link
 
 log = logging.getLogger(__name__)
 PORTAL_NAME = "client portal"
@@ -40,11 +40,13 @@ def request_reset(deps: Deps, email: str) -> None:
         log.info("password reset email withheld: the address's hourly limit is reached")
 
 
-def send_reset_link(deps: Deps, user_id: str, email: str, event: AuditEventItem | None = None) -> None:
+def send_reset_link(deps: Deps, user: UserItem, event: AuditEventItem | None = None) -> None:
     """An admin's reset for a member (its audit `event` is written with the link and its email): counted
-    against the address's email limits (429 past them), not against the public form's."""
+    against the address's email limits (429 past them), not against the public form's. The link holds at
+    the user's link generation as read: a password change or removal since ends it."""
+    email = user.email
     seed = link_seed(deps)
-    link = _reset_link(deps, user_id, email, seed.token_hash)
+    link = _reset_link(deps, user.user_id, email, seed.token_hash, link_generation(user))
     mail, windows = mail_for(deps, "password_reset", email, nonce=seed.nonce), email_windows(deps)
     outcome = deps.store.users.save_link(link, event, mail, windows)
     full = full_window(outcome, email, windows)
@@ -56,27 +58,29 @@ def send_reset_link(deps: Deps, user_id: str, email: str, event: AuditEventItem 
 
 
 def reset_email_for(deps: Deps, mail: MailItem) -> Ready | None:
-    """The worker's side. A public request: the email's login looked up now, its link made (the same one
-    on every attempt: derived from the nonce) and sent only if there is a login. An admin's reset: its link
-    as stored, unless it was used or expired meanwhile (None: nothing to send)."""
+    """The worker's side. A public request: the email's login looked up now, its link made on the first
+    attempt (the same one on every attempt: derived from the nonce, never saved over, so a retry after
+    the link was used does not make it valid again) and sent only if there is a login. Either kind: the
+    link as stored, unless it was used or expired meanwhile (None: nothing to send)."""
     raw, token_hash = link_of(deps, mail)
-    if mail.kind == "reset_request":
+    if mail.kind == "reset_request" and deps.store.users.get_link(token_hash) is None:
         login = deps.store.users.login_state(mail.to)[0]
-        if login is None:
+        user = deps.store.users.get_user(login.user_id) if login is not None else None
+        if user is None:
             return None
-        link = _reset_link(deps, login.user_id, mail.to, token_hash)
-        deps.store.users.save_link(link)
-    else:
-        found = deps.store.users.get_link(token_hash)
-        if found is None or found.purpose != "password_reset" or found.expires_at <= deps.now():
-            return None
-        link = found
-    return Ready(mail, _reset_email(deps, link, raw))
+        made = _reset_link(deps, user.user_id, mail.to, token_hash, link_generation(user))
+        deps.store.users.save_link(made)  # "exists": another attempt made it meanwhile
+    found = deps.store.users.get_link(token_hash)
+    if found is None or found.purpose != "password_reset" or found.used_at is not None:
+        return None
+    if found.expires_at <= deps.now():
+        return None
+    return Ready(mail, _reset_email(deps, found, raw))
 
 
-def _reset_link(deps: Deps, user_id: str, email: str, token_hash: str) -> LinkItem:
+def _reset_link(deps: Deps, user_id: str, email: str, token_hash: str, generation: int) -> LinkItem:
     expires_at = deps.now() + timedelta(seconds=deps.settings.password_reset_ttl_seconds)
-    return new_reset_link(token_hash, user_id, email, expires_at)
+    return new_reset_link(token_hash, user_id, email, expires_at, generation)
 
 
 def _reset_email(deps: Deps, link: LinkItem, raw: str) -> OutgoingEmail:
@@ -96,10 +100,10 @@ def confirm_reset(deps: Deps, token: str, new_password: str) -> None:
     if not is_link_token_shape(token):
         raise not_found("reset link")
     link = deps.store.users.get_link(hash_link_token(token))
-    if link is None or link.purpose != "password_reset":
+    if link is None or link.purpose != "password_reset" or link.used_at is not None:
         raise not_found("reset link")
     if deps.now() >= link.expires_at:
         raise AppError("token_expired", "This reset link has expired; ask for a new one.")
-    if not deps.store.users.reset_password(link, deps.passwords.hash(new_password)):
+    if not deps.store.users.reset_password(link, deps.passwords.hash(new_password), deps.now()):
         raise not_found("reset link")
     deps.store.users.clear_login_failures(link.email)

@@ -79,6 +79,8 @@ def rename_sub_account(
     deps: Deps, caller: Caller, account: AccountItem, sub_account_id: str, body: SubAccountIn
 ) -> SubAccount:
     sub_account = _find(deps, account, sub_account_id)
+    if body.name == sub_account.name:  # renamed to its own name: nothing to write or record
+        return SubAccount.of(sub_account)
     event = _recorded(deps, "sub_account.updated", caller, sub_account, sub_account.name, body.name)
     if not deps.store.sub_accounts.rename(sub_account, body.name, event):
         raise not_found("sub-account")

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from chalicelib.store import keys
+from chalicelib.store.groups import count_changes
 from chalicelib.store.invitations import NewInvitation, add_invitation
 from chalicelib.store.keys import Key
 from chalicelib.store.member_index import card_after
@@ -76,38 +77,44 @@ class AccountStore:
         )
 
     def transfer_ownership(
-        self, account: AccountItem, old_owner: MembershipItem, new_owner: MembershipItem,
+        self, account: AccountItem, old_owner: MembershipItem | None, new_owner: MembershipItem,
         event: AuditEventItem | None = None,
     ) -> Outcome:  # fmt: skip
         """One transaction: the account names the new owner, the old one becomes admin. Two transfers racing:
-        one wins, the other finds the conditions changed."""
-        tx = (
-            Tx()
-            .record(event)
-            .update(
-                account,
-                [AccountItem.owner_user_id.set(new_owner.user_id)],
-                condition=AccountItem.owner_user_id == old_owner.user_id,
-            )
+        one wins, the other finds the conditions changed. Without `old_owner`: an account that has no owner
+        gets one (only while it still has none, so an owner invitation accepted meanwhile wins).
+
+        The new owner leaves any custom group (its member count moves with them) and stops managing it, so
+        they hold every owner power at once; each keeps their own stored grant and scope, which apply again
+        if they are later made a plain member (an owner and an admin hold everything by role)."""
+        owned = (
+            AccountItem.owner_user_id == old_owner.user_id
+            if old_owner is not None
+            else AccountItem.pk.exists() & AccountItem.owner_user_id.does_not_exist()
         )
-        tx.update(
-            old_owner,
-            [
-                MembershipItem.role.set("admin"),
-                MembershipItem.permissions.set([]),
-                card_after(old_owner, role="admin"),
-            ],
-            condition=MembershipItem.role == "owner",
+        tx = Tx().record(event).update(account, [AccountItem.owner_user_id.set(new_owner.user_id)], owned)
+        if old_owner is not None:
+            tx.update(
+                old_owner,
+                [MembershipItem.role.set("admin"), card_after(old_owner, role="admin")],
+                condition=MembershipItem.role == "owner",
+            )
+        placed = (
+            MembershipItem.group_id == new_owner.group_id
+            if new_owner.group_id
+            else MembershipItem.group_id.does_not_exist()
         )
         tx.update(
             new_owner,
             [
                 MembershipItem.role.set("owner"),
-                MembershipItem.permissions.set([]),
-                card_after(new_owner, role="owner"),
+                MembershipItem.group_id.remove(),
+                MembershipItem.group_manager.remove(),
+                card_after(new_owner, role="owner", group_id=None),
             ],
-            condition=(MembershipItem.status == "active") & (MembershipItem.role != "owner"),
+            condition=(MembershipItem.status == "active") & (MembershipItem.role != "owner") & placed,
         )
+        count_changes(tx, account.account_id, [(new_owner.group_id, "member_count", -1)])
         return tx.commit()
 
     def memberships(self, account_id: str, user_ids: list[str]) -> dict[str, MembershipItem]:

@@ -7,16 +7,16 @@ the key to a retry can neither commit a change under it, nor overwrite or free t
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import PutError
-
+from chalicelib.errors import StillConflictingError
 from chalicelib.store import keys
 from chalicelib.store.models import IdempotencyItem
 from chalicelib.store.table import get_item
-from chalicelib.store.tx import Tx, error_code, riding_along
+from chalicelib.store.tx import Tx, rider_key, riding_along
 
 KEPT = timedelta(hours=24)
 # Longer than the API function's timeout (20 s, .chalice/config.json): a request past its lease is gone.
@@ -35,6 +35,14 @@ class KeyHold:
 
     def item(self) -> IdempotencyItem:
         return IdempotencyItem(*keys.idempotency(self.caller, self.route, self.key_digest))
+
+
+def current_request_id() -> str | None:
+    """A stable id of the request's Idempotency-Key (its caller, route and key) while the request holds it,
+    the same for every retry under that key: what a resumed request recognises its own earlier writes by.
+    None without a key."""
+    key = rider_key()
+    return hashlib.sha256("#".join(key).encode()).hexdigest()[:32] if key is not None else None
 
 
 class IdempotencyStore:
@@ -56,11 +64,21 @@ class IdempotencyStore:
         try:
             if Tx().put(item, condition=gone | abandoned).commit():
                 return None
-        except PutError as error:
-            # The holder's own transaction is writing the record this instant: it is held.
-            if error_code(error) != "TransactionConflictException":
-                raise
+        except StillConflictingError:
+            pass  # the holder's own transactions keep writing the record this instant: it is held
         return get_item(IdempotencyItem, keys.idempotency(hold.caller, hold.route, hold.key_digest)) or item
+
+    def take_over(self, hold: KeyHold, found: IdempotencyItem, now: datetime) -> bool:
+        """A resumable route's retry takes over a key whose request made a change and is gone (its lease
+        over, no answer kept): it becomes this request's, for a new lease. False when another retry took it
+        first or the first request finished meanwhile."""
+        actions = [IdempotencyItem.holder.set(hold.holder), IdempotencyItem.lease_until.set(now + LEASE)]
+        condition = (
+            (IdempotencyItem.holder == found.holder)
+            & (IdempotencyItem.lease_until <= now)
+            & IdempotencyItem.status_code.does_not_exist()
+        )
+        return Tx().update(hold.item(), actions, condition=condition).commit().committed
 
     def marking(self, hold: KeyHold, now: datetime) -> AbstractContextManager[None]:
         """Every transaction committed within marks the key as having changed something, if this request

@@ -27,7 +27,7 @@ from chalicelib.store.models import (
 )
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
-from chalicelib.store.users import list_account
+from chalicelib.store.users import end_reset_links, list_account
 
 
 def new_membership_item(
@@ -179,8 +179,9 @@ class MemberStore:
         self, membership: MembershipItem, email: str, in_group: str | None = None,
         event: AuditEventItem | None = None,
     ) -> Outcome:  # fmt: skip
-        """Membership, the email claim and the counts go together; never the owner's, and with `in_group`
-        (a group manager's removal) only while the member is still in that group."""
+        """Membership, the email claim and the counts go together, and the user's outstanding reset links
+        end; never the owner's, and with `in_group` (a group manager's removal) only while the member is
+        still in that group."""
         unchanged = MembershipItem.pk.exists() & (MembershipItem.role != "owner")
         if in_group is not None:
             unchanged &= MembershipItem.group_id == in_group
@@ -196,4 +197,5 @@ class MemberStore:
         )
         count_changes(tx, membership.account_id, [(membership.group_id, "member_count", -1)])
         list_account(tx, email, membership.user_id, membership.account_id, member=False)
+        end_reset_links(tx, membership.user_id)  # a reset link an admin of this account sent ends too
         return tx.commit()

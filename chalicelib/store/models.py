@@ -145,6 +145,9 @@ class UserItem(ProfileAttributes, Item, discriminator="user"):
     last_login_at = TimeAttribute(null=True)
     # Bumped by a password change or reset: every token carrying an older version stops working.
     token_version = NumberAttribute(default=0)
+    # Bumped by a password change, a reset and a removal from an account: every reset link made at an older
+    # generation stops working (absent: 0).
+    link_generation = NumberAttribute(null=True)
 
 
 class LoginItem(Item, discriminator="login"):
@@ -333,6 +336,9 @@ class InvitationItem(ProfileAttributes, Item, discriminator="invitation"):
     group_id = UnicodeAttribute(null=True)  # None: the default group
     group_manager = BooleanAttribute(null=True)
     token_hash = UnicodeAttribute()  # SHA-256 of the link token; the token itself is only in the email
+    # The Idempotency-Key of the request that made it (store/idempotency.py current_request_id), so a retry
+    # under that key recognises its own invitation and answers it as invited (a resumed bulk invite).
+    request_id = UnicodeAttribute(null=True)
     gsi3pk = UnicodeAttribute(null=True)
     gsi3sk = UnicodeAttribute(null=True)
     gsi4pk = UnicodeAttribute(null=True)
@@ -357,6 +363,10 @@ class LinkItem(Item, discriminator="link"):
     # Password checks made through an invitation link in its current window (domain/lockout.py).
     attempts = NumberAttribute(null=True)
     attempts_started_at = TimeAttribute(null=True)
+    # A reset link: the user's link_generation when it was made (absent: 0), and when it was used. A used
+    # link is kept until its TTL, so the outbox retrying its email cannot make it again.
+    generation = NumberAttribute(null=True)
+    used_at = TimeAttribute(null=True)
 
 
 class RevokedTokenItem(Item, discriminator="revoked_token"):

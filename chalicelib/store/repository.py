@@ -15,6 +15,7 @@ from chalicelib.store.table import bind, botocore_session
 if TYPE_CHECKING:
     from chalicelib.store.accounts import AccountStore
     from chalicelib.store.audit import AuditStore
+    from chalicelib.store.claims import ClaimStore
     from chalicelib.store.contacts import ContactStore
     from chalicelib.store.deliveries import DeliveryStore
     from chalicelib.store.groups import GroupStore
@@ -80,6 +81,12 @@ class Store:
         from chalicelib.store.groups import GroupStore
 
         return GroupStore()
+
+    @cached_property
+    def claims(self) -> ClaimStore:
+        from chalicelib.store.claims import ClaimStore
+
+        return ClaimStore()
 
     @cached_property
     def audit(self) -> AuditStore:

@@ -29,8 +29,10 @@ writes its audit event with it, so it is a transaction anyway. The rider's condi
 no longer holds its key) cancels the transaction and raises RiderRefusedError: no caller mistakes it for
 one of its own conditions.
 
-A transaction cancelled only because another one touched the same item at that moment (DynamoDB's
-TransactionConflict, with no condition failed) is sent once more, as AWS advises; then it is a RACE.
+A write cancelled only because another one touched the same item at that moment (DynamoDB's
+TransactionConflict, with no condition failed; for a lone write, TransactionConflictException) is sent again,
+as AWS advises, up to CONFLICT_TRIES times in all with a growing pause; past that it raises
+StillConflictingError (409 `conflict` with Retry-After), never an outcome a caller could read as "gone".
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.errors import RiderRefusedError
+from chalicelib.errors import RiderRefusedError, StillConflictingError
 from chalicelib.store.models import Item
 from chalicelib.store.table import connection
 
@@ -56,6 +58,8 @@ if TYPE_CHECKING:
 
 # A transaction cancelled without any failed condition: a concurrent transaction touched the same items.
 RACE = "race"
+CONFLICT_TRIES = 5  # sends of one write while it only collides with others (pauses 0.05, 0.1, 0.2, 0.4 s)
+CONFLICT_PAUSE_SECONDS = 0.05
 DEFAULT_LABEL = "conflict"
 MAX_ITEMS = 100  # DynamoDB's limit per TransactWriteItems (moto enforces it too)
 RIDER = "rider"
@@ -105,6 +109,12 @@ def riding_along(item: Item, actions: Sequence[Action], condition: Condition) ->
         yield
     finally:
         _rider.reset(token)
+
+
+def rider_key() -> tuple[str, str] | None:
+    """The key of the item riding along in this context (an Idempotency-Key's record), if any."""
+    rider = _rider.get()
+    return (rider.item.pk, rider.item.sk) if rider is not None else None
 
 
 def holding(model: type[Item], values: Mapping[str, object]) -> Condition:
@@ -196,29 +206,40 @@ class Tx:
         return outcome
 
 
+def _conflict_pause(attempt: int) -> None:
+    time.sleep(CONFLICT_PAUSE_SECONDS * 2**attempt)
+
+
 def _single(write: _Write) -> Outcome:
-    try:
-        if write.kind == "put":
-            write.item.save(condition=write.condition)
-        elif write.kind == "update":
-            write.item.update(actions=list(write.actions), condition=write.condition)
-        else:
-            write.item.delete(condition=write.condition)
-    except (PutError, UpdateError, DeleteError) as error:
-        if error_code(error) == "ConditionalCheckFailedException":
-            return Outcome(frozenset({write.label}))
-        raise
-    return Outcome()
+    for attempt in range(CONFLICT_TRIES):
+        try:
+            if write.kind == "put":
+                write.item.save(condition=write.condition)
+            elif write.kind == "update":
+                write.item.update(actions=list(write.actions), condition=write.condition)
+            else:
+                write.item.delete(condition=write.condition)
+        except (PutError, UpdateError, DeleteError) as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                return Outcome(frozenset({write.label}))
+            if error_code(error) != "TransactionConflictException":
+                raise
+            if attempt + 1 < CONFLICT_TRIES:
+                _conflict_pause(attempt)
+            continue
+        return Outcome()
+    raise StillConflictingError()
 
 
 def _transaction(writes: list[_Write]) -> Outcome:
     sent = sorted(writes, key=lambda write: _SENT_ORDER[write.kind])
-    for attempt in range(2):
+    for attempt in range(CONFLICT_TRIES):
         outcome, conflicted = _attempt(sent)
-        if not conflicted or attempt:
+        if not conflicted:
             return outcome
-        time.sleep(RESEND_PAUSE_SECONDS)
-    raise AssertionError("unreachable")
+        if attempt + 1 < CONFLICT_TRIES:
+            _conflict_pause(attempt)
+    raise StillConflictingError()
 
 
 def _attempt(sent: list[_Write]) -> tuple[Outcome, bool]:

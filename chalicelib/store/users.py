@@ -97,11 +97,30 @@ def list_account(tx: Tx, email: str, user_id: str, account_id: str, *, member: b
     )
 
 
-def new_reset_link(token_hash: str, user_id: str, email: str, expires_at: datetime) -> LinkItem:
+def new_reset_link(
+    token_hash: str, user_id: str, email: str, expires_at: datetime, generation: int
+) -> LinkItem:
+    """`generation`: the user's link_generation as read; a change of it since ends the link."""
     return LinkItem(
         *keys.link(token_hash), purpose="password_reset", expires_at=expires_at, email=email, user_id=user_id,
-        ttl=expires_at,
+        ttl=expires_at, generation=generation,
     )  # fmt: skip
+
+
+def link_generation(user: UserItem) -> int:
+    return int(user.link_generation or 0)
+
+
+def end_reset_links(tx: Tx, user_id: str) -> Tx:
+    """In a transaction that removes a membership: every outstanding reset link of the user stops working."""
+    return tx.update(
+        UserItem(*keys.user(user_id)), [UserItem.link_generation.add(1)], condition=UserItem.pk.exists()
+    )
+
+
+def _generation_is(generation: int) -> Condition:
+    current = UserItem.link_generation == generation
+    return (UserItem.link_generation.does_not_exist() | current) if generation == 0 else current
 
 
 # A login's transaction holds the user, the failures and the login besides: 100 items at most in all.
@@ -362,8 +381,9 @@ class UserStore:
         windows: Sequence[Window] = (),
     ) -> Outcome:  # fmt: skip
         """A one-time link, with the audit event of an admin's reset and its email (counted against the
-        address's `windows`: a full one fails with its limit_label) when there are."""
-        tx = Tx().record(event).put(link)
+        address's `windows`: a full one fails with its limit_label) when there are. Never over a link of the
+        same hash ("exists"): the outbox resending an email must not make a used link valid again."""
+        tx = Tx().record(event).put(link, condition=LinkItem.pk.does_not_exist(), label="exists")
         if mail is not None:
             queue(tx, mail)
             count_email_to(tx, mail.to, windows)
@@ -390,20 +410,20 @@ class UserStore:
         )
         return link if open_new.commit() or count.commit() else None
 
-    def reset_password(self, link: LinkItem, password_hash: str) -> Outcome:
-        """Use a reset link: delete it, set the hash, bump the token version. Fails ("used") if it was used
-        first."""
-        tx = Tx().delete(link, condition=LinkItem.pk.exists(), label="used")
-        return _new_password(
-            tx, link.email, link.user_id or "", password_hash, UserItem.pk.exists(), "used"
-        ).commit()
+    def reset_password(self, link: LinkItem, password_hash: str, now: datetime) -> Outcome:
+        """Use a reset link: mark it used, set the hash, bump the token version and the link generation.
+        Fails ("used") if it was used first, or another reset, a password change or a removal ended it."""
+        unused = LinkItem.pk.exists() & LinkItem.used_at.does_not_exist()
+        tx = Tx().update(link, [LinkItem.used_at.set(now)], condition=unused, label="used")
+        current = UserItem.pk.exists() & _generation_is(int(link.generation or 0))
+        return _new_password(tx, link.email, link.user_id or "", password_hash, current, "used").commit()
 
 
 def _new_password(
     tx: Tx, email: str, user_id: str, password_hash: str, user_condition: Condition, label: str
 ) -> Tx:
     """The new hash on the login and a bumped token version on both login and user (so every older token
-    stops working), each under its condition."""
+    stops working) and link generation (so every outstanding reset link does), each under its condition."""
     tx.update(
         LoginItem(*keys.login(email)),
         [LoginItem.password_hash.set(password_hash), LoginItem.token_version.add(1)],
@@ -411,7 +431,10 @@ def _new_password(
         label=label,
     )
     tx.update(
-        UserItem(*keys.user(user_id)), [UserItem.token_version.add(1)], condition=user_condition, label=label
+        UserItem(*keys.user(user_id)),
+        [UserItem.token_version.add(1), UserItem.link_generation.add(1)],
+        condition=user_condition,
+        label=label,
     )
     return tx
 

@@ -1,4 +1,8 @@
-"""Faults and races: SES throttling and failure, DynamoDB races, connections dropped mid-request."""
+"""Faults and races: SES throttling and failure, DynamoDB races, connections dropped mid-request.
+
+The systematic sweeps live beside this file: test_fault_sweep.py fails every DynamoDB call of each write
+route in turn (issue 25, items 9 to 11), test_transient_conflicts.py meets each with transaction conflicts
+(item 12); both inject through tests/helpers/faults.py."""
 
 from __future__ import annotations
 

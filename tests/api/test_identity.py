@@ -40,3 +40,35 @@ def test_names_refuse_direction_overrides_and_unicode_line_breaks(api, deps):
         reply = api.patch("/me", {"first_name": bad}, token=token)
         assert reply.status == 400 and reply.body["error"]["details"][0]["field"] == "first_name", bad
     assert api.patch("/me", {"first_name": "Zoë 李"}, token=token).status == 200
+
+
+def test_every_name_refuses_invisible_and_filler_characters(api, deps):
+    """Issue 25, item 7: U+3164, U+200B, U+00AD and U+FEFF were accepted in names (an invitation's subject
+    read "ᅠ ᅠ invited you to ..."), U+200B in account names."""
+    account_id, owner = onboard(api)
+    for bad in ("\u3164 \u3164", "Ann\u200b", "Ann\u00adie", "\ufeffAnn", "..."):
+        reply = api.patch("/me", {"first_name": bad}, token=owner.token)
+        assert reply.code == "validation_error", bad
+        account = api.post("/accounts", {"name": bad, "owner_email": "o@example.com"}, operator=True)
+        assert account.code == "validation_error", bad
+        group = api.post(
+            f"/accounts/{account_id}/groups", {"name": bad, "permissions": []}, token=owner.token
+        )
+        assert group.code == "validation_error", bad
+    renamed = api.patch(f"/accounts/{account_id}", {"name": "Acme\u200bA"}, token=owner.token)
+    assert renamed.code == "validation_error"
+    assert api.patch("/me", {"first_name": "Ann"}, token=owner.token).status == 200
+
+
+def test_an_address_mixing_scripts_is_refused_as_invalid_saying_why(api):
+    account_id, owner = onboard(api)
+    lookalike = "p\u0430ypal@example.com"  # a Cyrillic a (U+0430) among Latin letters
+    results = api.post(
+        f"/accounts/{account_id}/invitations",
+        {"emails": [lookalike, "\uff42ob@example.com"]},
+        token=owner.token,
+    ).body["results"]
+    assert [r["reason"] for r in results] == ["invalid_email", "invalid_email"]
+    reply = api.post("/accounts", {"name": "Acme", "owner_email": lookalike}, operator=True)
+    assert reply.code == "validation_error"
+    assert "mixes Cyrillic and Latin" in reply.body["error"]["details"][0]["message"]

@@ -4,6 +4,9 @@ deactivating the owner, leaving, revoking or resending the owner's invitation, t
 owner-invitation) through the public API; after every step each account has an active owner, or a pending,
 unexpired owner invitation.
 
+And (issue 25, item 1) the owner has every permission: a transfer to a member of a custom group, even its
+manager, leaves them in the default group with every owner power.
+
 Time is the one thing that can take an owner invitation away (it lapses after 7 days): the machine moves the
 clock by hours only, and a lapsed one is what `owner-invitation` repairs (tested on its own)."""
 
@@ -11,8 +14,9 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 
+from chalicelib.domain.permissions import ALL_KEYS
 from tests.helpers import PASSWORD
 from tests.helpers.world import World
 
@@ -70,6 +74,15 @@ class OwnershipMachine(RuleBasedStateMachine):
         self.ids.append(reply.body["account"]["account_id"])
         return reply.body["account"]["account_id"]
 
+    @initialize(target=accounts)
+    def an_account_with_an_owner_and_a_group_manager(self) -> str:
+        """Every run starts from one account whose owner has a custom group with a manager in it, so the
+        transfer to a group's member (issue 25, item 1) is in reach of every run."""
+        account = self.the_operator_creates_an_account()
+        self.the_owner_invitation_is_accepted(account)
+        self.the_owner_invites_into_a_custom_group_and_someone_joins(account, manager=True)
+        return account
+
     @rule(account=accounts)
     def the_owner_invitation_is_accepted(self, account: str) -> None:
         for invitation in self._owner_invitations(account):
@@ -82,6 +95,20 @@ class OwnershipMachine(RuleBasedStateMachine):
             return
         email = self._email()
         body = {"emails": [email], "role": role, "permissions": [] if role == "admin" else ["tickets"]}
+        if self.api.post(f"/accounts/{account}/invitations", body, token=owner).status == 200:
+            self._accept(email)
+
+    @rule(account=accounts, manager=st.booleans())
+    def the_owner_invites_into_a_custom_group_and_someone_joins(self, account: str, manager: bool) -> None:
+        owner = self._token(self._members(account), "owner")
+        if owner is None:
+            return
+        groups = f"/accounts/{account}/groups"
+        made = self.api.post(groups, {"name": f"G{self.count}", "permissions": ["invoices"]}, token=owner)
+        if made.status != 201:
+            return
+        email = self._email()
+        body = {"emails": [email], "group_id": made.body["group_id"], "group_manager": manager}
         if self.api.post(f"/accounts/{account}/invitations", body, token=owner).status == 200:
             self._accept(email)
 
@@ -148,6 +175,13 @@ class OwnershipMachine(RuleBasedStateMachine):
             pending = [i for i in self._owner_invitations(account) if i["status"] == "pending"]
             assert len(owners) <= 1
             assert owners or pending, f"account {account} has neither an owner nor an open owner invitation"
+
+    @invariant()
+    def the_owner_has_every_permission(self) -> None:
+        for account in self.ids:
+            for owner in (m for m in self._members(account) if m["role"] == "owner"):
+                assert owner["permissions"] == list(ALL_KEYS), owner
+                assert owner["group_id"] == "default" and owner["group_manager"] is False, owner
 
 
 TestAccountsNeverLoseTheirWayToAnOwner = OwnershipMachine.TestCase

@@ -141,7 +141,11 @@ def test_which_routes_refuse_a_support_token():
     """Every route a support token is refused (403) on: the rule of the access layer, so routes added under
     a barred path (webhooks) inherit it."""
     refused = {(r.method, r.path) for r in ROUTES if r.access.security() is not None and not r.admits_support}
-    barred = {(r.method, r.path) for r in ROUTES if SUPPORT_BARRED_SEGMENTS & set(r.path.split("/"))}
+    barred = {
+        (r.method, r.path)
+        for r in ROUTES
+        if r.access.security() is not None and SUPPORT_BARRED_SEGMENTS & set(r.path.split("/"))
+    }  # a public route (the reset form) takes no token to refuse
     assert {
         ("POST", "/auth/logout"), ("PATCH", "/me"), ("POST", "/me/password"), ("POST", "/invitations/accept"),
         ("POST", "/accounts/{account_id}/ownership"), ("POST", "/accounts/{account_id}/owner-invitation"),
@@ -278,3 +282,23 @@ def test_starting_and_ending_cost(api, acme):
         path = f"/accounts/{account_id}/support-sessions/{started.body['support_session_id']}"
         assert api.delete(path, operator=True).status == 204
     assert calls.operations == ["GetItem", "GetItem", "TransactWriteItems"]
+
+
+def test_a_session_hands_out_no_power_that_outlives_it(api, acme):
+    """Issue 25, item 5: acting as the owner, a session may invite and edit plain members, but may not make
+    an admin (by invitation or by a change of role) nor send a member a password reset link."""
+    account_id, owner, dave = acme
+    token = start(api, account_id, owner.user_id).body["access_token"]
+    invitations = f"/accounts/{account_id}/invitations"
+    as_admin = api.post(invitations, {"emails": ["boss@acme.com"], "role": "admin"}, token=token)
+    assert as_admin.status == 403 and as_admin.code == "forbidden"
+    plain = api.post(invitations, {"emails": ["new@acme.com"], "permissions": ["tickets"]}, token=token)
+    assert plain.status == 200 and plain.body["results"][0]["status"] == "invited"
+    member = f"/accounts/{account_id}/members/{dave.user_id}"
+    promoted = api.patch(member, {"role": "admin"}, token=token)
+    assert promoted.status == 403 and promoted.code == "forbidden"
+    assert api.patch(member, {"permissions": ["tickets"]}, token=token).status == 200
+    reset = api.post(f"{member}/password-reset", token=token)
+    assert reset.status == 403 and reset.code == "forbidden"
+    assert api.get(member, token=owner.token).body["role"] == "member"
+    assert api.post(f"{member}/password-reset", token=owner.token).status == 202

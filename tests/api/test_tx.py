@@ -7,11 +7,12 @@ import pytest
 from botocore.exceptions import ClientError
 from pynamodb.exceptions import CancellationReason, TransactWriteError
 
+from chalicelib.errors import StillConflictingError
 from chalicelib.store import keys
 from chalicelib.store import tx as tx_module
 from chalicelib.store.models import AccountItem, ContactEmailItem, RevokedTokenItem
 from chalicelib.store.table import dynamodb_client
-from chalicelib.store.tx import RACE, Outcome, Tx
+from chalicelib.store.tx import Outcome, Tx
 from tests.helpers import PASSWORD, DynamoCalls, pending_acceptance
 from tests.helpers.seed import seed_account, seed_user
 
@@ -95,9 +96,10 @@ def _cancelled_by(code: str) -> TransactWriteError:
     return TransactWriteError("cancelled", cause=cause)
 
 
-def test_a_transaction_cancelled_only_by_a_conflict_is_sent_once_more(deps, monkeypatch):
+def test_a_transaction_cancelled_only_by_a_conflict_is_sent_again(deps, monkeypatch):
     """DynamoDB cancels a transaction that meets another on the same item (TransactionConflict, no condition
-    failed): it is sent again, once, under a new token; a second conflict is a RACE."""
+    failed): it is sent again under a new token, up to CONFLICT_TRIES times in all; then it raises
+    StillConflictingError (409 with Retry-After), never an outcome that reads as a failed condition."""
     account_id = seed_account(deps)
     real_send, tokens = tx_module._send, []
 
@@ -122,7 +124,9 @@ def test_a_transaction_cancelled_only_by_a_conflict_is_sent_once_more(deps, monk
         .put(RevokedTokenItem(*keys.revoked_token("t10")))
         .check(AccountItem(*keys.account(account_id)), AccountItem.pk.exists())
     )
-    assert again.commit().failed == {RACE}
+    with pytest.raises(StillConflictingError) as raised:
+        again.commit()
+    assert raised.value.status == 409 and raised.value.retry_after == 1
 
     def condition_failed(writes, token):
         tokens.append(token)

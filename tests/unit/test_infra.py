@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from chalicelib.api.http import SECURITY_HEADERS
+
 TEMPLATE = json.loads((Path(__file__).resolve().parents[2] / "infra" / "table.json").read_text())
 RESOURCES = TEMPLATE["Resources"]
 
@@ -54,6 +56,8 @@ def test_api_gateways_own_answers_have_the_contracts_error_shape():
         body = json.loads(properties["ResponseTemplates"]["application/json"])
         assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
         assert properties["ResponseParameters"]["gatewayresponse.header.Content-Type"] == "'application/json'"
+        for name, value in SECURITY_HEADERS.items():  # issue 25, item 8: the same headers as every answer
+            assert properties["ResponseParameters"][f"gatewayresponse.header.{name}"] == f"'{value}'", name
 
 
 def test_the_workers_write_deliveries_endpoints_outbox_marks_and_emails_only():

@@ -158,16 +158,16 @@ def test_a_numeric_host_is_connected_to_as_the_address_it_decodes_to():
 
 
 LOOPBACK_ONLY = [
-    ("http://127.0.0.1:8000/hook", None),
-    ("http://localhost:8000/hook", None),
+    ("http://127.0.0.1:9000/hook", None),
+    ("http://localhost:9000/hook", None),
     ("https://localhost:8443/hook", None),
-    ("http://[::1]:8000/hook", None),
-    ("http://2130706433:8000/hook", None),
-    ("http://10.0.0.1:8000/hook", "private"),
+    ("http://[::1]:9000/hook", None),
+    ("http://2130706433:9000/hook", None),
+    ("http://10.0.0.1:9000/hook", "private"),
     ("http://169.254.169.254/latest/", "metadata"),
     ("http://internal.example.com/hook", "private"),
     ("http://hooks.example.com/hook", "loopback addresses only"),  # public, but not over http
-    ("http://[::ffff:127.0.0.1]:8000/hook", "loopback"),  # only plain loopback addresses
+    ("http://[::ffff:127.0.0.1]:9000/hook", "loopback"),  # only plain loopback addresses
 ]
 
 
@@ -185,3 +185,26 @@ def test_the_default_resolver_is_the_system_one():
     # localhost resolves locally on every machine; no network is needed.
     assert "loopback" in (url_problem("https://localhost/", allow_loopback=False) or "")
     assert url_problem("http://localhost:1/", allow_loopback=True) is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8123/hooks",
+        "http://localhost:8123/x",
+        "http://127.0.0.1:5123/",
+        "http://[::1]:5123/",
+    ],
+)
+def test_in_the_local_stage_a_loopback_webhook_may_not_target_the_api_or_moto(url, monkeypatch):
+    """Issue 25, item 8: the local runner's API (PORT) and emulator (AWS_ENDPOINT_URL) are not receivers."""
+    monkeypatch.setenv("PORT", "8123")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5123")
+    problem = url_problem(url, allow_loopback=True, resolve=resolve)
+    assert problem is not None and "API's own or its emulator's" in problem
+    assert url_problem("http://127.0.0.1:9000/hooks", allow_loopback=True, resolve=resolve) is None
+
+
+def test_without_a_port_given_chalice_locals_default_is_the_apis(monkeypatch):
+    monkeypatch.delenv("PORT", raising=False)
+    assert url_problem("http://127.0.0.1:8000/", allow_loopback=True, resolve=resolve) is not None

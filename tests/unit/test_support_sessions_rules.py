@@ -67,3 +67,22 @@ def test_the_owners_email_escapes_the_reason():
     email = render("support_session", to="owner@acme.com", values=values)
     assert "\n" not in email.subject and "<script>" not in email.html and "&lt;script&gt;" in email.html
     assert "<script>alert(1)</script>" in email.text and "Monday 23 November 2026, 10:00 UTC" in email.text
+
+
+@pytest.mark.parametrize(
+    ("role", "permissions", "refused"),
+    [
+        ("admin", [], True),
+        ("owner", [], True),
+        ("member", ["tickets", "payments"], True),
+        ("member", ["user_management"], True),
+        ("member", ["tickets", "invoices"], False),
+        (None, [], False),
+    ],
+)
+def test_a_support_session_grants_no_admin_role_or_admin_only_permission(role, permissions, refused):
+    from chalicelib.domain.support import support_grant_problem
+
+    support = Caller("user", user_id="u1", support_session=SupportSession("ss1", "acc1", "a reason here"))
+    assert (support_grant_problem(support, role, permissions) is not None) is refused
+    assert support_grant_problem(Caller("user", user_id="u1"), role, permissions) is None

@@ -62,3 +62,76 @@ def test_links_in_a_message_are_found(message):
 )
 def test_plain_messages_pass(message):
     assert not looks_like_link(message)
+
+
+# Issue 25, item 6: anything a mail client could turn into a link is refused, prose is not.
+LINKS = [
+    "203.0.113.5/login",
+    "203.0.113.5:8443",
+    "log in at 203.0.113.5",
+    "http://203.0.113.5",
+    "mailto:bob@evil.example",
+    "mailto:bob",
+    "data:text/html,<script>",
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    "vbscript:msgbox",
+    "tel:+15550100",
+    "sms:+15550100",
+    "file:///etc/passwd",
+    "ftp://evil",
+    "https://evil",
+    "hxxp:evil",
+    "www.evil",
+    "WWW.EVIL",
+    "see www.x",
+    "evil.example",
+    "evil.co.uk",
+    "bob@evil.example",
+    "evil.example/login",
+    "shop.1/login",
+    "evil.x/",
+    "localhost:8080",
+    "intranet:443",
+    "evil.example:8443",
+    "[2001:db8::1]",
+    "[::1]:8080",
+    "evil\uff0ecom",
+    "evil\u3002com",
+    "mailto\uff1abob",
+    "\uff57\uff57\uff57\uff0eevil",
+    "bücher.de",
+    "xn--bcher-kva.de",
+    "10.0.0.1",
+    "visit evil.example today",
+]
+PROSE = [
+    "Welcome aboard! See you Monday.",
+    "e.g. invoices, i.e. billing",
+    "Ends at 5.30 today",
+    "Acme Inc. team",
+    "Note: bring your laptop",
+    "See you at 10:30",
+    "Meeting 10:30:45 sharp",
+    "Ratio 3:1 in our favour",
+    "Version 2.5 is out",
+    "Call me, it's urgent.",
+    "Price: 12.50 EUR",
+    "Q3 targets: done",
+    "Welcome:) see you",
+    "Great:-) thanks",
+]
+
+
+@pytest.mark.parametrize("message", LINKS)
+def test_anything_a_mail_client_could_link_is_refused(message):
+    assert looks_like_link(message)
+
+
+@pytest.mark.parametrize("message", PROSE)
+def test_prose_with_dots_and_colons_passes(message):
+    assert not looks_like_link(message)
+
+
+def test_the_table_is_large_enough():
+    assert len(LINKS) + len(PROSE) >= 40

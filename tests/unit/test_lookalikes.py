@@ -1,0 +1,49 @@
+"""Invisible and lookalike text (issue 25, item 7): names hold something visible and nothing invisible;
+addresses do not mix scripts within a part, nor use full-width letters."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.domain.emails import email_problem, is_valid_email, normalize_email
+from chalicelib.domain.names import name_problem
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["\u3164", "\u3164 \u3164", "Ann\u200b", "Ann\u00adie", "\ufeffAnn", "Ann\u2060", "\u115f", "\uffa0",
+     "\u2800", "Acme\U000e0041", "...", "- -", "\u200b"],
+)  # fmt: skip
+def test_names_with_invisible_characters_or_nothing_visible_are_refused(name):
+    assert name_problem(name) is not None
+
+
+@pytest.mark.parametrize(
+    "name", ["Ann", "José", "O'Brien", "Zoë-Jane", "李", "Ōno", "R2", "Acme Hosting Ltd."]
+)
+def test_ordinary_names_pass(name):
+    assert name_problem(name) is None
+
+
+@pytest.mark.parametrize(
+    ("email", "says"),
+    [
+        ("p\u0430ypal@example.com", "mixes Cyrillic and Latin"),
+        ("bob@ex\u0430mple.com", "mixes Cyrillic and Latin"),
+        ("\uff42\uff4f\uff42@example.com", "full-width"),
+        ("b\u03bfb@example.com", "mixes Greek and Latin"),
+    ],
+)
+def test_addresses_that_mix_scripts_are_refused_saying_why(email, says):
+    normalized = normalize_email(email)
+    problem = email_problem(normalized)
+    assert problem is not None and says in problem
+    assert not is_valid_email(normalized)
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["bob@example.com", "josé@bücher.de", "иван@пример.рф", "田中たろう@example.jp", "a.b+tag@x.io"],
+)
+def test_addresses_in_one_script_pass(email):
+    assert email_problem(normalize_email(email)) is None
