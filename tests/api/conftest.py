@@ -4,6 +4,7 @@ chalice.test.Client."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import boto3
 import pytest
@@ -16,6 +17,7 @@ from chalicelib.store.table import create_table
 from scripts.moto_isolation import isolate_moto_transactions
 from tests.helpers import SETTINGS_ENV, Api, chalice_transport
 from tests.helpers.mail import drained_moto_outbox
+from tests.helpers.receiver import WebhookReceiver
 
 isolate_moto_transactions()
 
@@ -62,3 +64,20 @@ def chalice_client(deps) -> Client:
 @pytest.fixture
 def api(chalice_client, deps) -> Api:
     return Api(chalice_transport(chalice_client), drained_moto_outbox(deps))
+
+
+@pytest.fixture
+def loopback(deps: Deps) -> Deps:
+    """The local stage's setting, so a receiver on 127.0.0.1 may be a webhook endpoint."""
+    from dataclasses import replace
+
+    deps.settings = replace(deps.settings, webhook_allow_loopback=True)
+    return deps
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    """A webhook receiver on 127.0.0.1 (tests/helpers/receiver.py)."""
+    receiver = WebhookReceiver().up()
+    yield receiver
+    receiver.down()

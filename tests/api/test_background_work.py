@@ -5,10 +5,7 @@ and events held (not lost) for an endpoint that is off."""
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from datetime import timedelta
-
-import pytest
 
 from chalicelib.schemas import audit as audit_schemas
 from chalicelib.services import email_worker
@@ -19,35 +16,7 @@ from chalicelib.store.models import AuditEventItem, WebhookItem
 from tests.helpers import emails_to, onboard
 from tests.helpers.concurrency import run_together
 from tests.helpers.receiver import WebhookReceiver
-
-PUBLIC_URL = "https://93.184.216.34/hooks"
-
-
-def hooks(account_id: str) -> str:
-    return f"/accounts/{account_id}/webhooks"
-
-
-@pytest.fixture
-def loopback(deps):
-    deps.settings = replace(deps.settings, webhook_allow_loopback=True)
-    return deps
-
-
-@pytest.fixture
-def receiver():
-    receiver = WebhookReceiver().up()
-    yield receiver
-    receiver.down()
-
-
-def add_contact(api, account_id: str, token: str, email: str) -> None:
-    assert api.post(f"/accounts/{account_id}/contacts", {"email": email}, token=token).status == 201
-
-
-def subscribe(api, account_id: str, token: str, url: str) -> dict:
-    created = api.post(hooks(account_id), {"url": url, "event_types": ["contact.created"]}, token=token)
-    assert created.status == 201, created.body
-    return created.body
+from tests.helpers.webhooks import PUBLIC_URL, add_contact, hooks, subscribe
 
 
 def test_140_concurrent_webhook_creates_leave_at_most_20_endpoints(api):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import pytest
 from standardwebhooks import Webhook
@@ -12,32 +11,7 @@ from standardwebhooks import Webhook
 from chalicelib.services.webhook_delivery import run_once
 from tests.helpers import emails_to, join, onboard
 from tests.helpers.receiver import WebhookReceiver
-
-PUBLIC_URL = "https://93.184.216.34/hooks"  # a public address: no DNS needed to judge it
-
-
-def hooks(account_id: str) -> str:
-    return f"/accounts/{account_id}/webhooks"
-
-
-@pytest.fixture
-def loopback(deps):
-    """The local stage's setting, so a receiver on 127.0.0.1 may be an endpoint."""
-    deps.settings = replace(deps.settings, webhook_allow_loopback=True)
-    return deps
-
-
-@pytest.fixture
-def receiver():
-    receiver = WebhookReceiver().up()
-    yield receiver
-    receiver.down()
-
-
-def add_contact(api, account_id: str, token: str, email: str = "bill@x.com") -> dict:
-    reply = api.post(f"/accounts/{account_id}/contacts", {"email": email}, token=token)
-    assert reply.status == 201
-    return reply.body
+from tests.helpers.webhooks import PUBLIC_URL, add_contact, hooks
 
 
 def test_an_endpoint_is_created_with_its_secret_shown_once(api):
