@@ -72,3 +72,20 @@ def is_expired(expires_at: datetime, now: datetime) -> bool:
 
 def status_of(expires_at: datetime, now: datetime) -> InvitationStatus:
     return "expired" if is_expired(expires_at, now) else "pending"
+
+
+# Why an invitation link no longer opens, kept on its link (store/models.py LinkItem.ended) until its TTL.
+LinkEnd = Literal["accepted", "revoked", "replaced"]
+_GONE: dict[str, str] = {
+    "accepted": "This invitation was already accepted: sign in.",
+    "revoked": "This invitation was withdrawn by the account; ask them for a new one.",
+    "replaced": "A newer invitation was sent: use the link in the latest email.",
+}
+UNKNOWN_LINK = "This link is not valid."
+
+
+def link_gone_message(ended: str | None) -> str:
+    """What a 404 tells the holder of an invitation link that does not open: which of accepted, revoked or
+    replaced it was, when its link says so (they hold its token: nobody else can learn it), else only that
+    it is not valid."""
+    return _GONE.get(ended or "", UNKNOWN_LINK)

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import UTC, datetime
 
+from chalicelib.domain.caller import Caller
 from chalicelib.domain.permissions import CATALOG
 
 NAME_LIMIT = 60  # characters of a typed name in a subject or a sentence
@@ -53,6 +54,26 @@ def neutral(text: str, limit: int = NAME_LIMIT) -> str:
     if len(cleaned) > limit:
         cleaned = cleaned[: limit - 1].rstrip() + "…"
     return _LINKISH.sub(lambda m: "[.]" if m.group() != "://" else "[:]//", cleaned)
+
+
+# Who asked for a reset, as its email says: the public form cannot tell (it may not have been the person).
+SELF_SERVICE_REQUESTER = "Someone (maybe you)"
+
+
+def reset_requester(caller: Caller, account_name: str) -> str:
+    """Who an admin-triggered reset email names: the operator and its support staff (acting through a support
+    session as a member) by the operator's one name, anyone else by their name and account, neutralised."""
+    if caller.is_operator or caller.support_session is not None:
+        return OPERATOR_NAME
+    return f"{neutral(caller.name or caller.email or '')} of {neutral(account_name)}"
+
+
+def reset_sentences(asked_by: str | None) -> dict[str, str]:
+    """A reset email's words for who asked and what to do if unwanted (`asked_by`: an admin's reset's
+    `reset_requester`; None: the public form's)."""
+    if asked_by is None:
+        return {"asked_by": SELF_SERVICE_REQUESTER, "if_unwanted": "If it was not you"}
+    return {"asked_by": asked_by, "if_unwanted": "If you do not want a new password"}
 
 
 def looks_like_link(text: str) -> bool:

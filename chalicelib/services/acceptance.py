@@ -7,7 +7,7 @@ from datetime import datetime
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller, RequestInfo
-from chalicelib.domain.invitations import is_expired
+from chalicelib.domain.invitations import is_expired, link_gone_message
 from chalicelib.domain.permissions import as_role
 from chalicelib.domain.profile import NAME_FIELDS, PROFILE_FIELDS, contact_at_join
 from chalicelib.errors import AppError, not_found, validation_error
@@ -32,9 +32,10 @@ MIN_NEW_PASSWORD = 10
 ACCEPT_TRIES = 3
 
 
-def _not_accepted(failed: frozenset[str]) -> AppError:
+def _not_accepted(failed: frozenset[str]) -> AppError | None:
     """Why the accepting transaction did not commit; a fresh error each time (a raised exception carries
-    its traceback, so a shared one would grow in a warm Lambda)."""
+    its traceback, so a shared one would grow in a warm Lambda). None: the invitation was used, revoked or
+    resent meanwhile (or a concurrent accept won), which its link now tells."""
     if "already_member" in failed:
         return AppError("already_member", "You are already a member of this account.")
     if "owner_taken" in failed:
@@ -43,7 +44,12 @@ def _not_accepted(failed: frozenset[str]) -> AppError:
         return AppError("conflict", "A login for this email was created meanwhile; accept with it.")
     if "renamed" in failed:
         return AppError("conflict", "Your name kept changing while you accepted; try again.")
-    return not_found("invitation")  # used, revoked or resent meanwhile, or a concurrent accept won
+    return None
+
+
+def _gone(link: LinkItem | None = None) -> AppError:
+    """404 for a link that opens nothing; its holder is told why when its link says so (LinkItem.ended)."""
+    return AppError("not_found", link_gone_message(link.ended if link is not None else None))
 
 
 def _open_link(
@@ -63,8 +69,8 @@ def _open_link(
     else:
         context = deps.store.users.auth_context(claims.user_id, claims.token_id, link_hash=token_hash)
         caller, link = confirm(claims, context).user, context.link  # a bad token is 401 first
-    if link is None or link.purpose != "invitation":
-        raise not_found("invitation")
+    if link is None or link.purpose != "invitation" or link.ended is not None:
+        raise _gone(link if link is not None and link.purpose == "invitation" else None)
     return link, caller
 
 
@@ -72,7 +78,7 @@ def _open(deps: Deps, link: LinkItem, token: str) -> InvitationContext:
     context = deps.store.invitations.invitation_context(link)
     invitation, account = context.invitation, context.account
     if invitation is None or account is None or invitation.token_hash != hash_link_token(token):
-        raise not_found("invitation")
+        raise _gone()
     if is_expired(invitation.expires_at, deps.now()):
         raise AppError("invitation_expired", "This invitation has expired; ask for a new one.")
     return context
@@ -126,7 +132,7 @@ def accept(
             raise not_found("invitation")
         user = renamed
     if not outcome:
-        raise _not_accepted(outcome.failed)
+        raise _not_accepted(outcome.failed) or _gone(deps.store.users.get_link(hash_link_token(body.token)))
     issued = deps.tokens.issue(user.user_id, version, now)
     return AcceptOut(
         access_token=issued.token,

@@ -21,7 +21,7 @@ from chalicelib.services.invitations import (
 )
 from chalicelib.services.outbox import email_windows, full_window, link_seed, too_many_emails
 from chalicelib.store import keys
-from chalicelib.store.invitations import NewInvitation, link_item
+from chalicelib.store.invitations import NewInvitation, ended_link, link_item
 from chalicelib.store.models import AccountItem, GroupItem, InvitationItem, format_time
 
 RESEND_INTERVAL = timedelta(seconds=60)
@@ -73,6 +73,7 @@ def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str)
     if wait.total_seconds() > 0:
         raise rate_limited(int(wait.total_seconds()) or 1, "This invitation was sent less than a minute ago.")
     old_hash, old_expiry = invitation.token_hash, invitation.expires_at
+    replaced = ended_link(old_hash, invitation, "replaced")  # its holder is told a newer one was sent
     seed = link_seed(deps)
     invitation.token_hash = seed.token_hash
     invitation.last_sent_at = now
@@ -86,7 +87,7 @@ def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str)
         deps, "invitation.resent", caller, account.account_id, invitation_target(invitation), resent
     )
     outcome = deps.store.invitations.resend(
-        invitation, old_hash, new_link, now - RESEND_INTERVAL, event, mail, windows
+        invitation, old_hash, (replaced, new_link), now - RESEND_INTERVAL, event, mail, windows
     )
     full = full_window(outcome, invitation.email, windows)
     if full is not None:

@@ -9,6 +9,7 @@ from chalicelib.domain.groups import Placement, group_of, is_custom, placement_p
 from chalicelib.domain.paging import as_sort_text, decode_cursor, encode_cursor, page
 from chalicelib.domain.permissions import MemberStatus, Role, as_role, stored_grant
 from chalicelib.domain.support import support_grant_problem
+from chalicelib.domain.wording import reset_requester
 from chalicelib.errors import AppError, forbidden, not_found, validation_error
 from chalicelib.schemas.members import Member, MemberListQuery, MemberPage, MemberUpdateIn
 from chalicelib.services.audit import record
@@ -246,4 +247,4 @@ def remove_member(deps: Deps, caller: Caller, account: AccountItem, user_id: str
 def send_password_reset(deps: Deps, caller: Caller, account: AccountItem, user_id: str) -> None:
     membership, user = _reachable(deps, caller, account, user_id, writes=True)
     event = _event(deps, "member.password_reset_sent", caller, membership, user)
-    send_reset_link(deps, user, event)
+    send_reset_link(deps, user, reset_requester(caller, account.name), event)

@@ -3,12 +3,13 @@ reset email leave through the outbox (services/outbox.py)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
 
 from chalicelib.deps import Deps
 from chalicelib.domain.outbox import reset_request_window
-from chalicelib.domain.wording import date_in_words
+from chalicelib.domain.wording import date_in_words, reset_sentences
 from chalicelib.errors import AppError, not_found
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
@@ -40,21 +41,23 @@ def request_reset(deps: Deps, email: str) -> None:
         log.info("password reset email withheld: the address's hourly limit is reached")
 
 
-def send_reset_link(deps: Deps, user: UserItem, event: AuditEventItem | None = None) -> None:
+def send_reset_link(deps: Deps, user: UserItem, asked_by: str, event: AuditEventItem | None = None) -> None:
     """An admin's reset for a member (its audit `event` is written with the link and its email): counted
     against the address's email limits (429 past them), not against the public form's. The link holds at
-    the user's link generation as read: a password change or removal since ends it."""
+    the user's link generation as read: a password change or removal since ends it. The email names who
+    asked (`asked_by`, domain/wording.py `reset_requester`), kept with it for the worker to render again."""
     email = user.email
     seed = link_seed(deps)
     link = _reset_link(deps, user.user_id, email, seed.token_hash, link_generation(user))
     mail, windows = mail_for(deps, "password_reset", email, nonce=seed.nonce), email_windows(deps)
+    mail.values = json.dumps({"asked_by": asked_by}, separators=(",", ":"))
     outcome = deps.store.users.save_link(link, event, mail, windows)
     full = full_window(outcome, email, windows)
     if full is not None:
         raise too_many_emails(deps, full)
     if not outcome:  # a concurrent request counted on the same address at the same moment
         raise AppError("conflict", "Another email to this address was being sent; try again.")
-    send_now(deps, [Ready(mail, _reset_email(deps, link, seed.raw))])
+    send_now(deps, [Ready(mail, _reset_email(deps, link, seed.raw, mail))])
 
 
 def reset_email_for(deps: Deps, mail: MailItem) -> Ready | None:
@@ -75,7 +78,7 @@ def reset_email_for(deps: Deps, mail: MailItem) -> Ready | None:
         return None
     if found.expires_at <= deps.now():
         return None
-    return Ready(mail, _reset_email(deps, found, raw))
+    return Ready(mail, _reset_email(deps, found, raw, mail))
 
 
 def _reset_link(deps: Deps, user_id: str, email: str, token_hash: str, generation: int) -> LinkItem:
@@ -83,11 +86,14 @@ def _reset_link(deps: Deps, user_id: str, email: str, token_hash: str, generatio
     return new_reset_link(token_hash, user_id, email, expires_at, generation)
 
 
-def _reset_email(deps: Deps, link: LinkItem, raw: str) -> OutgoingEmail:
+def _reset_email(deps: Deps, link: LinkItem, raw: str, mail: MailItem) -> OutgoingEmail:
+    """As stored: an admin's reset names who asked (its `values`), the public form's says someone did."""
+    asked_by = json.loads(mail.values).get("asked_by") if mail.values else None
     return render(
         "password_reset",
         to=link.email,
         values={
+            **reset_sentences(asked_by if isinstance(asked_by, str) else None),
             "portal_name": PORTAL_NAME,
             "email": link.email,
             "link": f"{deps.settings.portal_url}/password-reset#token={raw}",

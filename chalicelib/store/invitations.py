@@ -14,6 +14,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from chalicelib.domain.groups import group_of
+from chalicelib.domain.invitations import LinkEnd
 from chalicelib.domain.lockout import FailureWindow
 from chalicelib.domain.outbox import Window
 from chalicelib.domain.permissions import Role
@@ -175,6 +176,15 @@ def link_item(token_hash: str, invitation: InvitationItem, login_user_id: str | 
     )  # fmt: skip
 
 
+def ended_link(token_hash: str, invitation: InvitationItem, ended: LinkEnd) -> LinkItem:
+    """The link as a tombstone that opens nothing: it only tells its holder why (accepted, revoked or
+    replaced), until its TTL, the invitation's expiry when the link was made (read `invitation` before a
+    resend changes it). Written whole, over the link or where DynamoDB's TTL removed it already."""
+    tombstone = link_item(token_hash, invitation)
+    tombstone.ended = ended
+    return tombstone
+
+
 def set_expiry_keys(invitation: InvitationItem) -> None:
     """The purge's key (gsi2) and the list's (gsi3, and gsi4 for the invitation's group), by expiry."""
     expires = format_time(invitation.expires_at)
@@ -302,12 +312,15 @@ class InvitationStore:
         return list(InvitationItem.query(pk, InvitationItem.sk.startswith(prefix), consistent_read=True))
 
     def resend(
-        self, invitation: InvitationItem, old_hash: str, new_link: LinkItem, not_sent_since: datetime,
-        event: AuditEventItem | None = None, mail: MailItem | None = None, windows: tuple[Window, ...] = (),
+        self, invitation: InvitationItem, old_hash: str, links: tuple[LinkItem, LinkItem],
+        not_sent_since: datetime, event: AuditEventItem | None = None, mail: MailItem | None = None,
+        windows: tuple[Window, ...] = (),
     ) -> Outcome:  # fmt: skip
-        """Stores the invitation as the caller changed it (new token hash, expiry, count) with its new link
-        and its email (counted against the address's `windows`: a full one fails with its limit_label), in
-        one transaction; fails if it was resent, revoked or accepted meanwhile."""
+        """Stores the invitation as the caller changed it (new token hash, expiry, count) with its links (the
+        old one ended as "replaced", see `ended_link`, and the new one) and its email (counted against the
+        address's `windows`: a full one fails with its limit_label), in one transaction; fails if it was
+        resent, revoked or accepted meanwhile."""
+        replaced, new_link = links
         set_expiry_keys(invitation)
         tx = (
             Tx()
@@ -318,7 +331,7 @@ class InvitationStore:
                 & (InvitationItem.last_sent_at <= not_sent_since),
             )
         )
-        tx.delete(LinkItem(*keys.link(old_hash)))
+        tx.put(replaced)  # over the old link (old_hash), as unconditional as deleting it was
         tx.put(new_link, condition=LinkItem.pk.does_not_exist())
         tx.update(
             EmailClaimItem(*keys.email_claim(invitation.account_id, invitation.email)),
@@ -331,8 +344,9 @@ class InvitationStore:
         return tx.commit()
 
     def revoke(self, invitation: InvitationItem, event: AuditEventItem | None = None) -> Outcome:
+        """Deletes the invitation and its claim; its link is left ended as "revoked" (`ended_link`)."""
         tx = Tx().record(event).delete(invitation, condition=InvitationItem.pk.exists())
-        tx.delete(LinkItem(*keys.link(invitation.token_hash)))
+        tx.put(ended_link(invitation.token_hash, invitation, "revoked"))
         tx.delete(
             EmailClaimItem(*keys.email_claim(invitation.account_id, invitation.email)),
             condition=EmailClaimItem.ref_id == invitation.invitation_id,
@@ -381,9 +395,10 @@ class InvitationStore:
         existing_user_id: str | None,
         event: AuditEventItem | None = None,
     ) -> Outcome:
-        """Uses the invitation exactly once. Failure labels: "used" (accepted, revoked, resent or expired
-        meanwhile), "already_member", "owner_taken", "email_taken" (a login was created meanwhile),
-        "renamed" (the existing user changed their name since it was read, or is gone: read it again)."""
+        """Uses the invitation exactly once, leaving its link ended as "accepted" (`ended_link`; never over an
+        ended one). Failure labels: "used" (accepted, revoked, resent or expired meanwhile),
+        "already_member", "owner_taken", "email_taken" (a login was created meanwhile), "renamed" (the
+        existing user changed their name since it was read, or is gone: read it again)."""
         account_id, email, user_id = invitation.account_id, invitation.email, membership.user_id
         tx = (
             Tx()
@@ -395,7 +410,11 @@ class InvitationStore:
                 label="used",
             )
         )
-        tx.delete(LinkItem(*keys.link(invitation.token_hash)))
+        tx.put(
+            ended_link(invitation.token_hash, invitation, "accepted"),
+            condition=LinkItem.ended.does_not_exist(),
+            label="used",
+        )
         tx.put(
             claim_item(account_id, email, "member", user_id, None),
             condition=EmailClaimItem.ref_id == invitation.invitation_id,

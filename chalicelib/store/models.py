@@ -367,6 +367,10 @@ class LinkItem(Item, discriminator="link"):
     # link is kept until its TTL, so the outbox retrying its email cannot make it again.
     generation = NumberAttribute(null=True)
     used_at = TimeAttribute(null=True)
+    # An invitation link that no longer opens: "accepted", "revoked" or "replaced" (resent with a newer link).
+    # Kept until its TTL only so its holder is told which (domain/invitations.py `link_gone_message`);
+    # every reader treats it as absent otherwise.
+    ended = UnicodeAttribute(null=True)
 
 
 class RevokedTokenItem(Item, discriminator="revoked_token"):

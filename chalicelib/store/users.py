@@ -396,9 +396,11 @@ class UserStore:
         """An invitation link, read by the write that counts a password check against it (UpdateItem answers
         the item): atomically, before the check, so a burst through one link is counted check by check
         (`link_attempts`). The first try opens a new window (a link's first check); a concurrent request may
-        have opened it meanwhile, then the second counts in it. None: no such invitation link."""
+        have opened it meanwhile, then the second counts in it. None: no such invitation link. An ended one
+        (LinkItem.ended) counts nothing and is answered as read, for its holder to be told why."""
         link = LinkItem(*keys.link(token_hash))
-        invitation, cutoff = LinkItem.purpose == "invitation", now - WINDOW
+        invitation = (LinkItem.purpose == "invitation") & LinkItem.ended.does_not_exist()
+        cutoff = now - WINDOW
         open_new = Tx().update(
             link,
             [LinkItem.attempts.set(1), LinkItem.attempts_started_at.set(now)],
@@ -408,7 +410,10 @@ class UserStore:
         count = Tx().update(
             link, [LinkItem.attempts.add(1)], condition=invitation & (LinkItem.attempts_started_at > cutoff)
         )
-        return link if open_new.commit() or count.commit() else None
+        if open_new.commit() or count.commit():
+            return link
+        found = self.get_link(token_hash)  # only when it opens nothing: absent, another kind, or ended
+        return found if found is not None and found.ended is not None else None
 
     def reset_password(self, link: LinkItem, password_hash: str, now: datetime) -> Outcome:
         """Use a reset link: mark it used, set the hash, bump the token version and the link generation.

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from chalicelib.services.password_reset import reset_email_for
+from chalicelib.store.models import MailItem
 from tests.helpers import PASSWORD, accept_new, emails_to, invite, join, link_token, onboard, sign_in
 
 
@@ -336,3 +340,27 @@ def test_a_member_made_admin_and_member_again_gets_their_grant_back(api):
         one, {"role": "member", "permissions": ["domains"]}, token=owner.token
     )
     assert given.body["permissions"] == ["domains"]  # unless the same request gives one
+
+
+def test_an_admins_reset_email_names_them_and_the_public_one_does_not(api, deps, team):
+    account_id, owner, admin, member = team
+    api.post("/auth/password-reset", {"email": member.email})
+    public = emails_to(member.email)[-1].body
+    assert "Someone (maybe you) asked to reset the password" in public and "If it was not you" in public
+    reply = api.post(member_path(account_id, member.user_id, "/password-reset"), token=admin.token)
+    assert reply.status == 202
+    sent = emails_to(member.email)[-1].body
+    assert "New Person of Acme Hosting asked to reset the password" in sent  # the admin, by name
+    assert "Someone" not in sent and "If you do not want a new password, ignore this email" in sent
+    # the worker renders it again from what the outbox keeps, with the same words
+    [stored] = [m for m in MailItem.scan() if m.kind == "password_reset"]
+    assert json.loads(stored.values or "{}") == {"asked_by": "New Person of Acme Hosting"}
+    again = reset_email_for(deps, stored)
+    assert again is not None and "New Person of Acme Hosting asked to reset" in again.email.text
+
+
+def test_the_operators_reset_email_names_the_hosting_provider(api, team):
+    account_id, owner, admin, member = team
+    reply = api.post(member_path(account_id, member.user_id, "/password-reset"), operator=True)
+    assert reply.status == 202
+    assert "Your hosting provider asked to reset the password" in emails_to(member.email)[-1].body

@@ -148,8 +148,13 @@ def test_expired_used_and_revoked_links_each_say_so(live, page):
     )
     page.goto(emailed_link(live, revoked))
     expect(page.get_by_role("heading", name="This invitation is no longer valid")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_text(
+        "This invitation was withdrawn by the account; ask them for a new one."
+    )
     page.goto(emailed_link(live, owner))  # the owner's own, used when they joined
     expect(page.get_by_role("heading", name="This invitation is no longer valid")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_text("This invitation was already accepted: sign in.")
+    expect(page.get_by_role("link", name="Go to sign in")).to_be_visible()
 
 
 def test_sign_in_with_two_accounts_asks_which_one(live, page):

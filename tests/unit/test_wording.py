@@ -135,3 +135,15 @@ def test_prose_with_dots_and_colons_passes(message):
 
 def test_the_table_is_large_enough():
     assert len(LINKS) + len(PROSE) >= 40
+
+
+def test_a_reset_email_names_who_asked():
+    from chalicelib.domain.caller import OPERATOR, Caller, SupportSession
+    from chalicelib.domain.wording import SELF_SERVICE_REQUESTER, reset_requester, reset_sentences
+
+    admin = Caller("user", user_id="usr_1", email="ann@acme.com", name="Ann\u202e Admin\nBcc: x")
+    assert reset_requester(admin, "shop.example") == "Ann Admin Bcc: x of shop[.]example"  # neutralised
+    support = Caller("user", user_id="usr_1", name="Ann Admin", support_session=SupportSession("s", "a", "r"))
+    assert reset_requester(support, "Acme") == reset_requester(OPERATOR, "Acme") == "Your hosting provider"
+    assert reset_sentences(None)["asked_by"] == SELF_SERVICE_REQUESTER == "Someone (maybe you)"
+    assert reset_sentences("Ann Admin of Acme")["asked_by"] == "Ann Admin of Acme"

@@ -6,11 +6,18 @@ import { passwordFields } from "./passwords.js";
 
 // ---------- accepting an invitation
 
+// A link that opens nothing (404): the service tells its holder why, accepted already, withdrawn, replaced by a
+// newer email, or not valid at all.
+function gone(reply) {
+  const why = reply.body && reply.body.error && reply.body.error.message;
+  return messageCard("This invitation is no longer valid", why || "It was already used or withdrawn.", "Go to sign in", "login", "error");
+}
+
 export async function renderAccept() {
   if (!linkToken) return messageCard("This link is incomplete", "Open the link from your invitation email again, or copy the whole address.", null, null, "error");
   const lookup = await api("POST", "/invitations/lookup", { token: linkToken });
   if (lookup.status === 410) return messageCard("This invitation has expired", "Ask the person who invited you to send it again.", "Go to sign in", "login", "error");
-  if (lookup.status === 404) return messageCard("This invitation is no longer valid", "It was already used or it was withdrawn. If you accepted it, sign in; otherwise ask for a new invitation.", "Go to sign in", "login", "error");
+  if (lookup.status === 404) return gone(lookup);
   if (lookup.status !== 200) return messageCard("Something went wrong", messageOf(lookup), null, null, "error");
   const invitation = lookup.body;
   const summary = h("div", { class: "invite-summary" }, h("dl", {},
@@ -50,7 +57,8 @@ export async function renderAccept() {
         return go("./");
       }
       if (reply.status === 401) { error.textContent = "That password is not right."; form.elements.password.focus(); return; }
-      if (reply.status === 404 || reply.status === 409) return messageCard("This invitation is no longer valid", "It was already used or withdrawn.", "Go to sign in", "login", "error");
+      if (reply.status === 404) return gone(reply);
+      if (reply.status === 409) return messageCard("This invitation is no longer valid", messageOf(reply), "Go to sign in", "login", "error");
       if (reply.status === 410) return messageCard("This invitation has expired", "Ask the person who invited you to send it again.", "Go to sign in", "login", "error");
       error.textContent = messageOf(reply);
     });
