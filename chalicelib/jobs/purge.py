@@ -40,7 +40,6 @@ def purge_expired(
     from chalicelib.store.listeners import known, refresh_operator
 
     at = recorded_at or utc_now()
-    refresh_operator()  # one read: does the operator's feed hear every account?
 
     def expired_event(invitation: InvitationItem) -> AuditEventItem:
         target = Target("invitation", invitation.invitation_id, invitation.email)
@@ -50,6 +49,7 @@ def purge_expired(
 
     found = deleted = pages = 0
     for page in store.invitations.expired_pages(due_by):
+        refresh_operator()  # does the operator's feed hear every account? (a page can outlast the cache)
         with known(store.accounts.get_accounts({invitation.account_id for invitation in page})):
             deleted += store.invitations.delete_expired(page, due_by, expired_event)
         found, pages = found + len(page), pages + 1

@@ -33,11 +33,12 @@ LIMITS = Limits(workers=16, per_account=4, share=50, budget_seconds=50.0)
 def run_once(deps: Deps, now: datetime | None = None, limits: Limits = LIMITS) -> Report:
     """`now`: the time the worker judges due against (tests pass a later one to act after a hold)."""
     at = now or deps.now()
+    deadline = Deadline.of(limits)
     tasks = [
         Task(mail.account_id or mail.to, partial(_attempt, deps, mail, at), f"email {mail.mail_id}")
         for mail in deps.store.outbox.due(at)
     ]
-    return run_fairly("emails", tasks, limits)
+    return run_fairly("emails", tasks, limits, deadline=deadline)
 
 
 def _attempt(deps: Deps, mail: MailItem, now: datetime, _deadline: Deadline) -> Tally:

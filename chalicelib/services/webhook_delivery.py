@@ -33,18 +33,22 @@ from chalicelib.store.models import AuditEventItem, DeliveryItem, MailItem, Webh
 log = logging.getLogger(__name__)
 # Long enough for one attempt (5 s) and its record; a worker gone longer than this is presumed dead.
 LEASE = timedelta(minutes=2)
-PER_ENDPOINT = 10  # deliveries to one endpoint in one run, one after another (in the order they came)
+# Deliveries to one endpoint in one run, one after another (in the order they came), while the run's time
+# lasts: an account's share of a run.
+PER_ENDPOINT = 50
 LIMITS = Limits(workers=16, per_account=4, share=50, budget_seconds=50.0)
 
 
 def run_once(deps: Deps, now: datetime | None = None, limits: Limits = LIMITS) -> Report:
+    """One run, all of it within `limits.budget_seconds` from its start (plus one attempt)."""
+    deadline = Deadline.of(limits)
     run = _Run(deps, now or deps.now())
-    fresh = run.fan_out()
+    fresh = run.fan_out(deadline)
     run.release_held()
-    due = deps.store.deliveries.due(run.now)
-    report = run_fairly("webhooks", run.tasks([*fresh, *due]), limits)
+    due = deps.store.deliveries.due(run.now) if not deadline.passed() else []
+    report = run_fairly("webhooks", run.tasks([*fresh, *due]), limits, deadline=deadline)
     report.fanned_out = run.fanned_out
-    run.hand_back(fresh)
+    report.deferred += run.hand_back(fresh)
     return report
 
 
@@ -69,11 +73,14 @@ class _Run:
                 self._endpoints[account_id] = {w.webhook_id: w for w in found}
             return self._endpoints[account_id]
 
-    def fan_out(self) -> list[DeliveryItem]:
+    def fan_out(self, deadline: Deadline) -> list[DeliveryItem]:
         """Each queued event handed to its endpoints, each on its own: one that fails is tried again on its
-        own schedule (FAN_OUT_RETRIES), then parked; the rest go on."""
+        own schedule (FAN_OUT_RETRIES), then parked; the rest go on. An account's share of the queue at a
+        time (store/due.py), and none past the deadline (what is left stays queued)."""
         made: list[DeliveryItem] = []
         for event in self.deps.store.deliveries.events_due(self.now):
+            if deadline.passed():
+                break
             try:
                 made += self._fan_out_one(event)
             except Exception as error:
@@ -140,18 +147,21 @@ class _Run:
             tally.add(self._attempt(delivery))
         return tally
 
-    def hand_back(self, fresh: list[DeliveryItem]) -> None:
+    def hand_back(self, fresh: list[DeliveryItem]) -> int:
         """The new deliveries this run took but did not start (past a share or the deadline): due now, for
-        the next run, rather than when their lease would lapse."""
+        the next run, rather than when their lease would lapse. Returns how many."""
+        handed = 0
         for delivery in fresh:
             leased = self._leased.get(delivery.delivery_id)
             if delivery.delivery_id in self._started or leased is None:
                 continue
             set_due(delivery, self.now)
+            handed += 1
             try:
                 self.deps.store.deliveries.record(delivery, leased)
             except Exception:
                 log.exception("delivery %s: due when its lease lapses", delivery.delivery_id)
+        return handed
 
     def _attempt(self, delivery: DeliveryItem) -> Tally:
         store = self.deps.store.deliveries

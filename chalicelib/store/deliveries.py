@@ -73,8 +73,8 @@ def _own_fields(delivery: DeliveryItem, names: Sequence[str] = _DELIVERY_FIELDS)
 class DeliveryStore:
     # The outbox of events.
 
-    def events_due(self, now: datetime, limit: int = 100) -> list[AuditEventItem]:
-        return due(AuditEventItem, OUTBOX, now, limit, lambda event: event.gsi2pk is not None)
+    def events_due(self, now: datetime, limit: int = 100, share: int = 25) -> list[AuditEventItem]:
+        return due(AuditEventItem, OUTBOX, now, limit, lambda event: event.gsi2pk is not None, share)
 
     def fan_out(self, event: AuditEventItem, deliveries: Sequence[DeliveryItem]) -> Outcome:
         """The event's deliveries, and the event out of the outbox, together; only once (TAKEN)."""
@@ -129,8 +129,8 @@ class DeliveryStore:
     def get_delivery(self, webhook_id: str, delivery_id: str) -> DeliveryItem | None:
         return get_item(DeliveryItem, keys.delivery(webhook_id, delivery_id))
 
-    def due(self, now: datetime, limit: int = 200) -> list[DeliveryItem]:
-        return due(DeliveryItem, DUE, now, limit, lambda delivery: delivery.status == "pending")
+    def due(self, now: datetime, limit: int = 200, share: int = 50) -> list[DeliveryItem]:
+        return due(DeliveryItem, DUE, now, limit, lambda delivery: delivery.status == "pending", share)
 
     def lease(self, delivery: DeliveryItem, until: datetime) -> bool:
         """Take it for one attempt: its due time moves to `until` if nobody moved it first, so two workers

@@ -25,19 +25,44 @@ def mark(item: Item, kind: str, item_id: str, when: datetime | None) -> None:
         item.gsi2pk, item.gsi2sk = keys.due(kind, item_id, format_time(when))
 
 
-def due(model: type[T], kind: str, now: datetime, limit: int, wanted: Callable[[T], bool]) -> list[T]:
-    """Up to `limit` items of `model` due by `now`, oldest due first: each shard's index Query (the shards
-    at once), then one BatchGetItem of the items themselves (the index holds a few of their fields)."""
+def due(
+    model: type[T],
+    kind: str,
+    now: datetime,
+    limit: int,
+    wanted: Callable[[T], bool],
+    share: int | None = None,
+) -> list[T]:
+    """Up to `limit` items of `model` due by `now`: each shard's index Query (the shards at once), then a
+    fair pick from the index entries alone (they carry the account), oldest due first and at most `share`
+    of one account, and one BatchGetItem of just the picked items. So one account's backlog takes no more
+    than its share of a run, and nothing is read that the run will not use."""
     bound = keys.expiry_upper_bound(format_time(now))
 
-    def shard(partition: str) -> list[keys.Key]:
-        found = model.by_expiry.query(partition, model.gsi2sk <= bound, limit=limit, page_size=limit)
-        return [(item.pk, item.sk) for item in found]
+    def shard(partition: str) -> list[Item]:
+        return list(model.by_expiry.query(partition, model.gsi2sk <= bound, limit=limit, page_size=limit))
 
     from concurrent.futures import ThreadPoolExecutor  # the workers' only: a request's cold start skips it
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        marked = [key for part in pool.map(shard, keys.due_partitions(kind)) for key in part]
-    items = [item for item in get_items(marked).values() if isinstance(item, model) and wanted(item)]
+        entries = [entry for part in pool.map(shard, keys.due_partitions(kind)) for entry in part]
+    picked = fair_pick(entries, limit, share or limit)
+    found = get_items((entry.pk, entry.sk) for entry in picked)
+    items = [item for item in found.values() if isinstance(item, model) and wanted(item)]
     items.sort(key=lambda item: item.gsi2sk or "")
-    return items[:limit]
+    return items
+
+
+def fair_pick(entries: list[Item], limit: int, share: int) -> list[Item]:
+    """Oldest due first, at most `share` of one account (its id as the index holds it; none: the item's own
+    partition), at most `limit` in all."""
+    taken: dict[str, int] = {}
+    picked: list[Item] = []
+    for entry in sorted(entries, key=lambda e: e.gsi2sk or ""):
+        owner = getattr(entry, "account_id", None) or entry.pk
+        if taken.get(owner, 0) < share:
+            taken[owner] = taken.get(owner, 0) + 1
+            picked.append(entry)
+            if len(picked) == limit:
+                break
+    return picked

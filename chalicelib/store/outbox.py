@@ -81,9 +81,9 @@ class OutboxStore:
         count_email_to(tx, mail.to, windows)
         return tx.commit().committed
 
-    def due(self, now: datetime, limit: int = 200) -> list[MailItem]:
+    def due(self, now: datetime, limit: int = 200, share: int = 50) -> list[MailItem]:
         """Pending emails whose next attempt is due, oldest due first."""
-        return due(MailItem, MAIL_DUE, now, limit, lambda mail: mail.status == "pending")
+        return due(MailItem, MAIL_DUE, now, limit, lambda mail: mail.status == "pending", share)
 
     def lease(self, mail: MailItem, until: datetime) -> bool:
         """Take the email for one attempt: its due time moves to `until` if nobody moved it first, so two

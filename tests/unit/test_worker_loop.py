@@ -84,3 +84,19 @@ def test_a_task_that_raises_is_counted_and_the_others_go_on():
     started, task = recorder()
     report = run_fairly("t", [Task("a", broken, "broken"), task("a2"), task("b1")], Limits(workers=1))
     assert report.errored == 1 and started == ["b1", "a2"] and report.succeeded == 2
+
+
+def test_the_due_pick_is_oldest_first_within_each_accounts_share():
+    from chalicelib.store.due import fair_pick
+    from chalicelib.store.models import DeliveryItem
+
+    def entry(account: str, when: int) -> DeliveryItem:
+        return DeliveryItem(
+            f"WEBHOOK#{account}{when}", "DELIVERY#x", account_id=account, gsi2sk=f"{when:04}#x"
+        )
+
+    busy = [entry("a", n) for n in range(10)]  # the oldest ten are one account's backlog
+    picked = fair_pick([*busy, entry("b", 50), entry("c", 60)], limit=5, share=3)
+    assert [(p.account_id, p.gsi2sk) for p in picked] == [
+        ("a", "0000#x"), ("a", "0001#x"), ("a", "0002#x"), ("b", "0050#x"), ("c", "0060#x")
+    ]  # fmt: skip
