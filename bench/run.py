@@ -27,7 +27,7 @@ import boto3  # noqa: E402
 from chalice.test import Client  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-from bench import coldstart, load, package, reset_timing, scale  # noqa: E402
+from bench import background, coldstart, load, package, reset_timing, scale  # noqa: E402
 from chalicelib.config import load_settings  # noqa: E402
 from chalicelib.deps import build_deps, use_deps  # noqa: E402
 from chalicelib.jobs.purge import purge_expired  # noqa: E402
@@ -462,6 +462,7 @@ def main() -> None:
     before = json.loads(SCALE_BEFORE.read_text()) if SCALE_BEFORE.exists() else None
     small = purge_scaling(PURGE_EXPIRED, PURGE_EXPIRED * 10)
     large = purge_scaling(PURGE_EXPIRED * 10, PURGE_EXPIRED * 100)
+    behind = background.measure(moto_without_table_backups)  # issue 24
 
     all_calls = [call for _, calls, _ in rows for call in calls]
     lines += ["## DynamoDB round trips per endpoint", "",
@@ -509,6 +510,7 @@ def main() -> None:
         "per transaction item (see `moto_without_table_backups`), a cost AWS does not have.",
         "",
     ]
+    lines += background.lines(behind)
     lines += scale.report_lines(at_scale, before)
     public = cold["ours_ms"] / cold["bare_ms"]
     signed = cold["ours_signed_ms"] / cold["bare_signed_ms"]
