@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -78,8 +80,26 @@ def stop_server(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-@pytest.fixture(scope="session")
-def live(tmp_path_factory):
+# Under pytest-xdist (`make test` runs `-n 2 --dist loadgroup`), every test that uses the shared local server
+# is in one group: one worker runs them all, on one server and one browser, while the other worker takes the
+# rest. schemathesis, the longest test, fuzzes a server of its own (`own_server`) in a group of its own, and
+# goes first: xdist hands out the largest group first, then the others in collection order.
+SHARED_SERVER, OWN_SERVER = "live-server", "own-server"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "live" in fixtures:
+            item.add_marker(pytest.mark.xdist_group(SHARED_SERVER))
+        elif "own_server" in fixtures:
+            item.add_marker(pytest.mark.xdist_group(OWN_SERVER))
+    items.sort(key=lambda item: "own_server" not in getattr(item, "fixturenames", ()))  # stable
+
+
+@contextmanager
+def running_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """The local runner on free ports, healthy, stopped on the way out."""
     port, moto_port = free_port(), free_port()
     log = tmp_path_factory.mktemp("server") / "local_run.log"
     process = start_server(port, moto_port, log)
@@ -91,9 +111,23 @@ def live(tmp_path_factory):
         stop_server(process)
 
 
-# The browser and a page in it, for the portal's tests (test_portal_*.py): a page fails its test on any
-# script error or CSP violation.
+@pytest.fixture(scope="session")
+def live(tmp_path_factory):
+    """The server the end-to-end and browser tests share."""
+    with running_server(tmp_path_factory) as server:
+        yield server
+
+
 @pytest.fixture(scope="module")
+def own_server(tmp_path_factory):
+    """A server for one module alone (schemathesis), so it runs beside the shared server's tests."""
+    with running_server(tmp_path_factory) as server:
+        yield server
+
+
+# The browser and a page in it, for the portal's tests (test_portal_*.py): a page fails its test on any
+# script error or CSP violation. One browser for the whole session (each test has its own context).
+@pytest.fixture(scope="session")
 def browser():
     with chromium() as running:
         yield running
