@@ -80,20 +80,21 @@ def stop_server(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-# Under pytest-xdist (`make test` runs `-n 2 --dist loadgroup`), every test that uses the shared local server
-# is in one group: one worker runs them all, on one server and one browser, while the other worker takes the
-# rest. schemathesis, the longest test, fuzzes a server of its own (`own_server`) in a group of its own, and
-# goes first: xdist hands out the largest group first, then the others in collection order.
-SHARED_SERVER, OWN_SERVER = "live-server", "own-server"
-
-
+# `make test` (two pytest-xdist workers) runs every test of the shared server on one worker, and the rest
+# on either (tests/helpers/scheduling.py); schemathesis, the longest test, fuzzes a server of its own and is
+# collected first, so it starts at once on the other worker.
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        fixtures = getattr(item, "fixturenames", ())
-        if "live" in fixtures:
-            item.add_marker(pytest.mark.xdist_group(SHARED_SERVER))
-        elif "own_server" in fixtures:
-            item.add_marker(pytest.mark.xdist_group(OWN_SERVER))
+    from tests.helpers.scheduling import SHARED_SERVER, unit_of
+
+    strays = [
+        i.nodeid
+        for i in items
+        if "live" in getattr(i, "fixturenames", ()) and unit_of(i.nodeid) != SHARED_SERVER
+    ]
+    if strays:  # a test on the shared server in a file scheduling.py sends elsewhere would start a second one
+        raise pytest.UsageError(
+            f"tests/helpers/scheduling.py lists these files as starting their own servers: {strays}"
+        )
     items.sort(key=lambda item: "own_server" not in getattr(item, "fixturenames", ()))  # stable
 
 
