@@ -8,7 +8,7 @@ PACKAGE_DIR ?= out
 # chalice package needs a region to name ARNs; it makes no AWS call.
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: run test lint format clean package bench browser screenshots
+.PHONY: run test test-fast lint format clean package bench browser screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)  ## the API on 127.0.0.1:$$PORT (8000) over an embedded moto on $$MOTO_PORT (5001)
 	$(PY) scripts/local_run.py
 
+# Two processes (pytest-xdist): every test of the local server's in one group on one of them (one server, one
+# browser), the rest spread over both. Measured on this 2-core machine: README's "Tests".
+TEST_WORKERS ?= 2
+
 test: $(STAMP) browser  ## the whole suite: unit, API on moto, end to end over HTTP, the pages in chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
+test-fast: $(STAMP)  ## the unit tier alone (no moto, no server, no browser): the inner loop, well under 30 s
+	$(PY) -m pytest tests/unit -p no:hypothesispytest  # (no property test here: hypothesis's plugin costs seconds)
 
 browser:  ## Debian's chromium for the browser tests (apt-get when missing and root; else says what to install)
 	@sh scripts/ensure_chromium.sh

@@ -23,6 +23,17 @@ import pytest
 from tests.helpers import Clock
 
 
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # before xdist's own choice of scheduler
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`make test`'s `-n 2 --dist loadgroup`: the shared server's tests on one worker (tests/helpers/
+    scheduling.py); any other --dist is xdist's own."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from tests.helpers.scheduling import SharedServerScheduling
+
+    return SharedServerScheduling(config, log)
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()

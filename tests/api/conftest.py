@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-import boto3
 import pytest
 from chalice.test import Client
 from moto import mock_aws
@@ -16,10 +15,12 @@ from chalicelib.deps import Deps, build_deps, use_deps
 from chalicelib.store.table import create_table
 from scripts.moto_isolation import isolate_moto_transactions
 from tests.helpers import SETTINGS_ENV, Api, chalice_transport
+from tests.helpers.botocore_cache import client, share_one_loader
 from tests.helpers.mail import drained_moto_outbox
 from tests.helpers.receiver import WebhookReceiver
 
 isolate_moto_transactions()
+share_one_loader()
 
 
 @pytest.fixture(autouse=True)
@@ -36,8 +37,8 @@ def _real_environ():
 def aws():
     with mock_aws():
         settings = load_settings({**os.environ, **SETTINGS_ENV})
-        create_table(boto3.client("dynamodb", region_name="us-east-1"), settings.table_name)
-        boto3.client("ses", region_name="us-east-1").verify_email_identity(EmailAddress=settings.sender_email)
+        create_table(client("dynamodb"), settings.table_name)
+        client("ses").verify_email_identity(EmailAddress=settings.sender_email)
         yield settings
 
 

@@ -100,6 +100,7 @@ def test_another_accounts_event_goes_out_in_the_same_run_as_one_accounts_slow_en
         assert len(fast.received) == 1  # the other account's event: delivered in this very run
         assert report.deferred > 0 and report.attempted < 21  # the slow account got its share, not the run
         assert report.seconds < 1.0 + 1.5 + 1.0  # the budget, one slow attempt, and the records
+        slow.delay = 0  # what is left is about every event arriving in the end, not about slowness
         while run_once(loopback, limits=Limits(budget_seconds=5.0)).attempted:
             pass
         assert len(slow.received) == 20  # all of it, over later runs

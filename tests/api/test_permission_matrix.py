@@ -229,6 +229,41 @@ def world(api, deps):
     return World(account_id, ids, elsewhere.sub_account_id, support.body["access_token"])
 
 
+def fresh_ids(deps, clock, account_id: str, n: int, template: str, body: dict | None) -> dict[str, str]:
+    """Fresh items for one call of the matrix, so no call depends on what the previous one did: each item
+    its path names (an endpoint with a delivery, a support session for a fresh target member), and the target
+    member its body names. An item the call does not name would change nothing it answers, so none is made."""
+    made = {"account_id": account_id}
+    if "{user_id}" in template or "{support_session_id}" in template or "{target}" in (body or {}).values():
+        made["user_id"] = seed_member(deps, account_id, f"target{n}@matrix.com", permissions=("tickets",))
+    if "{invitation_id}" in template:
+        invitation, _ = new_invitation(deps, account_id, f"invitee{n}@matrix.com", "member", [], None, {})
+        deps.store.invitations.create_invitations([invitation], deps.now())
+        made["invitation_id"] = invitation.invitation.invitation_id
+    clock.advance(seconds=61)  # past the resend interval
+    if "{contact_id}" in template:
+        made["contact_id"] = create_contact(
+            deps, OPERATOR, account_id, ContactIn(email=f"contact{n}@matrix.com")
+        ).contact_id
+    if "{sub_account_id}" in template:
+        sub_account = new_sub_account_item(account_id, new_id("sub"), f"Shop {n}", deps.now())
+        assert deps.store.sub_accounts.create(sub_account)
+        made["sub_account_id"] = sub_account.sub_account_id
+    if "{group_id}" in template:
+        group = new_group_item(account_id, new_id("grp"), f"Group {n}", None, [], None, deps.now())
+        assert deps.store.groups.create(group)
+        made["group_id"] = group.group_id
+    if "{webhook_id}" in template:
+        made["webhook_id"], made["delivery_id"] = seed_webhook_with_failed_delivery(deps, account_id)
+    if "{support_session_id}" in template:
+        account = deps.store.accounts.get_account(account_id)
+        started = SupportSessionIn(user_id=made["user_id"], reason=SUPPORT_REASON)
+        made["support_session_id"] = start_support_session(
+            deps, OPERATOR, account, started
+        ).support_session_id
+    return made
+
+
 @pytest.mark.parametrize(
     ("method", "template", "needs", "body"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX]
 )
@@ -237,34 +272,10 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
     counter = itertools.count()
     outcomes = {}
     for actor in ACTORS:
-        # a fresh target member and invitation per call, so no call depends on what the previous one did
         n = next(counter)
-        target = seed_member(deps, account_id, f"target{n}@matrix.com", permissions=("tickets",))
-        invitation, _ = new_invitation(deps, account_id, f"invitee{n}@matrix.com", "member", [], None, {})
-        deps.store.invitations.create_invitations([invitation], deps.now())
-        clock.advance(seconds=61)  # past the resend interval
-        contact = create_contact(deps, OPERATOR, account_id, ContactIn(email=f"contact{n}@matrix.com"))
-        sub_account = new_sub_account_item(account_id, new_id("sub"), f"Shop {n}", deps.now())
-        assert deps.store.sub_accounts.create(sub_account)
-        group = new_group_item(account_id, new_id("grp"), f"Group {n}", None, [], None, deps.now())
-        assert deps.store.groups.create(group)
-        webhook, delivery = seed_webhook_with_failed_delivery(deps, account_id)
-        support_session_id = ""
-        if "{support_session_id}" in template:
-            account = deps.store.accounts.get_account(account_id)
-            started = SupportSessionIn(user_id=target, reason=SUPPORT_REASON)
-            support_session_id = start_support_session(deps, OPERATOR, account, started).support_session_id
-        path = template.format(
-            account_id=account_id,
-            user_id=target,
-            invitation_id=invitation.invitation.invitation_id,
-            contact_id=contact.contact_id,
-            sub_account_id=sub_account.sub_account_id,
-            group_id=group.group_id,
-            webhook_id=webhook,
-            delivery_id=delivery,
-            support_session_id=support_session_id,
-        )
+        made = fresh_ids(deps, clock, account_id, n, template, body)
+        path = template.format(**made)
+        target = made.get("user_id", "")
         placeholders = {"{owner}": ids["owner"], "{target}": target}
         payload = (
             {k: placeholders.get(v, v) if isinstance(v, str) else v for k, v in body.items()}

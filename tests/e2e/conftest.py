@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -78,8 +80,27 @@ def stop_server(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-@pytest.fixture(scope="session")
-def live(tmp_path_factory):
+# `make test` (two pytest-xdist workers) runs every test of the shared server on one worker, and the rest
+# on either (tests/helpers/scheduling.py); schemathesis, the longest test, fuzzes a server of its own and is
+# collected first, so it starts at once on the other worker.
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    from tests.helpers.scheduling import SHARED_SERVER, unit_of
+
+    strays = [
+        i.nodeid
+        for i in items
+        if "live" in getattr(i, "fixturenames", ()) and unit_of(i.nodeid) != SHARED_SERVER
+    ]
+    if strays:  # a test on the shared server in a file scheduling.py sends elsewhere would start a second one
+        raise pytest.UsageError(
+            f"tests/helpers/scheduling.py lists these files as starting their own servers: {strays}"
+        )
+    items.sort(key=lambda item: "own_server" not in getattr(item, "fixturenames", ()))  # stable
+
+
+@contextmanager
+def running_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """The local runner on free ports, healthy, stopped on the way out."""
     port, moto_port = free_port(), free_port()
     log = tmp_path_factory.mktemp("server") / "local_run.log"
     process = start_server(port, moto_port, log)
@@ -91,9 +112,23 @@ def live(tmp_path_factory):
         stop_server(process)
 
 
-# The browser and a page in it, for the portal's tests (test_portal_*.py): a page fails its test on any
-# script error or CSP violation.
+@pytest.fixture(scope="session")
+def live(tmp_path_factory):
+    """The server the end-to-end and browser tests share."""
+    with running_server(tmp_path_factory) as server:
+        yield server
+
+
 @pytest.fixture(scope="module")
+def own_server(tmp_path_factory):
+    """A server for one module alone (schemathesis), so it runs beside the shared server's tests."""
+    with running_server(tmp_path_factory) as server:
+        yield server
+
+
+# The browser and a page in it, for the portal's tests (test_portal_*.py): a page fails its test on any
+# script error or CSP violation. One browser for the whole session (each test has its own context).
+@pytest.fixture(scope="session")
 def browser():
     with chromium() as running:
         yield running

@@ -4,11 +4,12 @@ group's sub-accounts, as /authorize decides them (not "all")."""
 from __future__ import annotations
 
 import re
+from contextlib import closing
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import chromium, emailed_link
+from tests.e2e.browser import emailed_link
 from tests.e2e.test_portal_pages import new_account, owned_account, sign_in_page, sub_accounts, unique
 from tests.helpers.flows import sign_in
 from tests.helpers.settings import PASSWORD
@@ -16,7 +17,7 @@ from tests.helpers.settings import PASSWORD
 pytestmark = pytest.mark.e2e
 
 
-def test_a_group_member_is_shown_the_groups_sub_accounts_as_authorize_decides(live):
+def test_a_group_member_is_shown_the_groups_sub_accounts_as_authorize_decides(live, browser):
     account_id, owner, token = owned_account(live, "Reach Hosting")
     ids = sub_accounts(live, account_id, token, "Web shop", "Company blog")
     group = {"name": "Shop desk", "permissions": ["invoices"], "sub_accounts": [ids["Web shop"]]}
@@ -28,8 +29,9 @@ def test_a_group_member_is_shown_the_groups_sub_accounts_as_authorize_decides(li
     summary = re.sub(r"<[^>]+>", " ", live.emails_to(ann)[-1].body)
     assert re.search(r"Sub-accounts\s+Web shop\s", summary) and "all of them" not in summary
     assert "in the user group Shop desk" in summary
-    with chromium() as browser:
-        page = browser.new_context(viewport={"width": 375, "height": 740}).new_page()
+    # the session's browser (a second Playwright in one thread would refuse to start), at a phone's width
+    with closing(browser.new_context(viewport={"width": 375, "height": 740})) as context:
+        page = context.new_page()
         page.goto(link)
         expect(page.locator(".invite-summary")).to_contain_text("Reach Hosting")
         page.get_by_label("First name").fill("Ann")

@@ -45,7 +45,8 @@ STATEFUL_BODIES = [
 METHODS_BUT_TRACE = '["GET", "PUT", "POST", "DELETE", "OPTIONS", "PATCH"]'
 
 
-def test_schemathesis_finds_nothing(live, tmp_path):
+def test_schemathesis_finds_nothing(own_server, tmp_path):
+    live = own_server
     status, created = live.call(
         "POST", "/accounts", {"name": "Fuzzed", "owner_email": "fuzz@e2e.example.com"}, operator=True
     )

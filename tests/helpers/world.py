@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import os
 
-import boto3
 from chalice.test import Client
 from moto import mock_aws
 
 from chalicelib.config import load_settings
 from chalicelib.deps import build_deps, use_deps
 from chalicelib.store.table import create_table
+from tests.helpers.botocore_cache import client
 from tests.helpers.clock import Clock
 from tests.helpers.http import Api, chalice_transport
 from tests.helpers.mail import drained_moto_outbox
@@ -24,8 +24,8 @@ class World:
         self._mock = mock_aws()
         self._mock.start()
         settings = load_settings({**os.environ, **SETTINGS_ENV})
-        create_table(boto3.client("dynamodb", region_name="us-east-1"), settings.table_name)
-        boto3.client("ses", region_name="us-east-1").verify_email_identity(EmailAddress=settings.sender_email)
+        create_table(client("dynamodb"), settings.table_name)
+        client("ses").verify_email_identity(EmailAddress=settings.sender_email)
         self.clock = Clock()
         deps = build_deps(settings)
         deps.clock = self.clock
