@@ -124,8 +124,6 @@ def update_webhook(
         event = _event(deps, _update_kind(changes), caller, webhook, before, after)
         if not deps.store.webhooks.update(webhook, changes, event, deps.now()):
             raise not_found("webhook")
-        for name, value in changes.items():
-            setattr(webhook, name, value)
     return Webhook.of(webhook)
 
 
@@ -157,8 +155,6 @@ def rotate_secret(deps: Deps, caller: Caller, account_id: str | None, webhook_id
     event = _event(deps, "webhook.secret_rotated", caller, webhook, {}, {})
     if not deps.store.webhooks.update(webhook, changes, event, deps.now()):
         raise not_found("webhook")
-    for name, value in changes.items():
-        setattr(webhook, name, value)
     return WebhookWithSecret(**Webhook.of(webhook).model_dump(), secret=webhook.secret)
 
 

@@ -17,7 +17,7 @@ from chalicelib.store.due import due, mark
 from chalicelib.store.models import AuditEventItem, DeliveryItem, MailItem, WebhookItem, format_time
 from chalicelib.store.outbox import queue
 from chalicelib.store.table import get_item
-from chalicelib.store.tx import Outcome, Tx, room
+from chalicelib.store.tx import Outcome, Tx, assignments, room
 from chalicelib.store.webhooks import RELEASE
 
 if TYPE_CHECKING:
@@ -53,10 +53,6 @@ def set_held(delivery: DeliveryItem) -> None:
     )
 
 
-def queue_event(event: AuditEventItem, when: datetime) -> None:
-    mark(event, OUTBOX, event.event_id, when)
-
-
 _DELIVERY_FIELDS = (
     "status", "attempts", "next_attempt_at", "last_attempt_at", "last_status_code", "last_error",
     "first_attempt_at", "gsi2pk", "gsi2sk",
@@ -64,10 +60,8 @@ _DELIVERY_FIELDS = (
 
 
 def _own_fields(delivery: DeliveryItem, names: Sequence[str] = _DELIVERY_FIELDS) -> list[Action]:
-    """SET (or REMOVE) just these fields of the delivery, as they are in memory."""
-    attributes = DeliveryItem.get_attributes()
-    values = {name: getattr(delivery, name) for name in names}
-    return [attributes[n].remove() if v is None else attributes[n].set(v) for n, v in values.items()]
+    """Just these fields of the delivery, as they are in memory."""
+    return assignments(DeliveryItem, {name: getattr(delivery, name) for name in names})
 
 
 class DeliveryStore:
@@ -93,14 +87,10 @@ class DeliveryStore:
         self, event: AuditEventItem, attempts: int, retry_at: datetime | None, error: str
     ) -> None:
         """Tried again at `retry_at`, or parked (None): out of the outbox, its error kept on the event."""
-        queue_event(event, retry_at) if retry_at else mark(event, OUTBOX, event.event_id, None)
-        actions = [
-            AuditEventItem.fan_out_attempts.set(attempts),
-            AuditEventItem.fan_out_error.set(error[:500]),
-            AuditEventItem.gsi2pk.set(event.gsi2pk) if event.gsi2pk else AuditEventItem.gsi2pk.remove(),
-            AuditEventItem.gsi2sk.set(event.gsi2sk) if event.gsi2sk else AuditEventItem.gsi2sk.remove(),
-        ]
-        Tx().update(event, actions, condition=AuditEventItem.pk.exists()).commit()
+        mark(event, OUTBOX, event.event_id, retry_at)
+        values = {"fan_out_attempts": attempts, "fan_out_error": error[:500], "gsi2pk": event.gsi2pk,
+                  "gsi2sk": event.gsi2sk}  # fmt: skip
+        Tx().update(event, assignments(AuditEventItem, values), condition=AuditEventItem.pk.exists()).commit()
 
     # Deliveries.
 

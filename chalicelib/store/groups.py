@@ -10,9 +10,10 @@ from datetime import datetime
 
 from chalicelib.domain.groups import MAX_GROUPS, name_key
 from chalicelib.store import keys
+from chalicelib.store.counts import add_within
 from chalicelib.store.models import AccountItem, AuditEventItem, GroupItem, GroupNameItem
 from chalicelib.store.table import get_item
-from chalicelib.store.tx import Outcome, Tx
+from chalicelib.store.tx import Outcome, Tx, assignments
 
 GROUP_GONE = "group_gone"
 
@@ -55,12 +56,8 @@ def count_changes(tx: Tx, account_id: str, changes: Iterable[tuple[str | None, s
 
 def _count(tx: Tx, account_id: str, delta: int) -> None:
     """The account's group count (None before it was kept: counted from here, until `backfill-lists`)."""
-    count = AccountItem.group_count
-    # the account must exist either way: an update would otherwise make an item of the count alone
-    room = AccountItem.pk.exists()
-    if delta > 0:
-        room &= count.does_not_exist() | (count <= MAX_GROUPS - delta)
-    tx.update(AccountItem(*keys.account(account_id)), [count.add(delta)], condition=room, label="full")
+    account = AccountItem(*keys.account(account_id))
+    add_within(tx, account, AccountItem.group_count, delta, MAX_GROUPS, "full", on_existing=True)
 
 
 class GroupStore:
@@ -84,11 +81,7 @@ class GroupStore:
     ) -> Outcome:
         """Sets the changed fields (never the counts, which other requests move); a new name moves its name
         item ("name_taken" if another group has it, GROUP_GONE if the group was deleted meanwhile)."""
-        attributes = GroupItem.get_attributes()
-        actions = [
-            attributes[field].remove() if value is None else attributes[field].set(value)
-            for field, value in changes.items()
-        ]
+        actions = assignments(GroupItem, changes)
         tx = Tx().record(event).update(group, actions, condition=GroupItem.pk.exists(), label=GROUP_GONE)
         new_name = str(changes.get("name") or previous_name)
         if name_key(new_name) != name_key(previous_name):

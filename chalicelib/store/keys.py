@@ -195,8 +195,7 @@ def expiry_partitions() -> list[str]:
 def invitation_expiry_gsi2(invitation_id: str, expires_at_iso: str) -> Key:
     # Sharded so no single index partition takes every invitation write; the purge queries each shard
     # for sort keys up to "now", so it reads only what has expired.
-    shard = int(hashlib.sha256(invitation_id.encode()).hexdigest(), 16) % EXPIRY_SHARDS
-    return f"INVEXP#{shard}", f"{expires_at_iso}#{invitation_id}"
+    return f"INVEXP#{_shard(invitation_id, EXPIRY_SHARDS)}", f"{expires_at_iso}#{invitation_id}"
 
 
 def expiry_upper_bound(now_iso: str) -> str:
@@ -321,15 +320,16 @@ DUE_KINDS = ("OUTBOX", "DUE", "MAILDUE")  # events to fan out, deliveries due, e
 
 def due(kind: str, item_id: str, when_iso: str) -> Key:
     """A waiting item of one kind of background work, by when it is due (sparse: removed once done)."""
-    return f"{kind}#{_work_shard(item_id)}", f"{when_iso}#{item_id}"
+    return f"{kind}#{_shard(item_id, WORK_SHARDS)}", f"{when_iso}#{item_id}"
 
 
 def due_partitions(kind: str) -> list[str]:
     return [f"{kind}#{shard}" for shard in range(WORK_SHARDS)]
 
 
-def _work_shard(identifier: str) -> int:
-    return int(hashlib.sha256(identifier.encode()).hexdigest(), 16) % WORK_SHARDS
+def _shard(identifier: str, shards: int) -> int:
+    """A stable spread of ids over `shards` index partitions (the same on every process and deploy)."""
+    return int(hashlib.sha256(identifier.encode()).hexdigest(), 16) % shards
 
 
 def held(webhook_id: str, first_attempt_iso: str, delivery_id: str) -> Key:

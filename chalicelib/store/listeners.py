@@ -46,17 +46,22 @@ def listened(account_id: str) -> bool:
     state not known lately counts as listening (queued; the worker drops it if nobody is there)."""
     if (_accounts.get() or {}).get(account_id) is not False:
         return True
-    with _operator_lock:
-        fresh = _operator is not None and time.monotonic() - _operator[0] < OPERATOR_RECHECK_SECONDS
-        return not fresh or (_operator is not None and _operator[1])
+    known_lately = _operator_lately()
+    return known_lately is None or known_lately
 
 
 def operator_key_if_stale() -> keys.Key | None:
     """The operator's endpoint count's key when this process should learn it again: the authorizing
     BatchGetItem reads it along (no round trip of its own)."""
+    return keys.operator_webhook_count() if _operator_lately() is None else None
+
+
+def _operator_lately() -> bool | None:
+    """Whether the operator has endpoints, as this process learnt it lately (None: not lately)."""
     with _operator_lock:
-        stale = _operator is None or time.monotonic() - _operator[0] >= OPERATOR_RECHECK_SECONDS
-    return keys.operator_webhook_count() if stale else None
+        if _operator is None or time.monotonic() - _operator[0] >= OPERATOR_RECHECK_SECONDS:
+            return None
+        return _operator[1]
 
 
 def tell_operator(count: CounterItem | None) -> None:

@@ -11,7 +11,7 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.store import keys
 from chalicelib.store.models import MembershipItem, UserItem, format_time
-from chalicelib.store.tx import as_read
+from chalicelib.store.tx import as_read, assignments
 
 # The user's fields a membership keeps a copy of (so a list page is the memberships alone).
 USER_COPIES = ("email", "first_name", "last_name", "last_login_at")
@@ -92,14 +92,10 @@ def rewrite_actions(membership: MembershipItem, user: UserItem) -> list[Action]:
     membership itself stays as read."""
     rewritten = copied(membership)
     copy_user(rewritten, user)
-    attributes = MembershipItem.get_attributes()
     values: dict[str, object] = {name: getattr(rewritten, name) for name in USER_COPIES}
     values["user_created_at"] = rewritten.user_created_at
     values |= index_member(rewritten)
-    return [
-        attributes[name].remove() if value is None else attributes[name].set(value)
-        for name, value in values.items()
-    ]
+    return assignments(MembershipItem, values)
 
 
 def card_after(membership: MembershipItem, **changes: object) -> Action:

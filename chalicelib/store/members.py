@@ -26,7 +26,7 @@ from chalicelib.store.models import (
     UserItem,
 )
 from chalicelib.store.table import get_item, get_items
-from chalicelib.store.tx import Outcome, Tx
+from chalicelib.store.tx import Outcome, Tx, assignments
 from chalicelib.store.users import end_reset_links, list_account
 
 
@@ -139,13 +139,9 @@ class MemberStore:
         self, membership: MembershipItem, in_group: str | None, guard_owner: bool,
         event: AuditEventItem | None, changes: dict[str, object],
     ) -> Outcome:  # fmt: skip
-        attributes = MembershipItem.get_attributes()
         changed = copied(membership, **changes)
         index_values = index_member(changed) if membership.email else {}
-        actions = [
-            attributes[name].remove() if value is None else attributes[name].set(value)
-            for name, value in (changes | index_values).items()
-        ]
+        actions = assignments(MembershipItem, changes | index_values)
         unchanged = unchanged_since_read(membership) if index_values else MembershipItem.pk.exists()
         if guard_owner:
             unchanged &= MembershipItem.role != "owner"

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from chalicelib.domain.outbox import KEPT_AFTER, MailKind, Window
 from chalicelib.store import keys
+from chalicelib.store.counts import add_within
 from chalicelib.store.due import due, mark
 from chalicelib.store.models import CounterItem, InvitationItem, MailItem
 from chalicelib.store.tx import Tx, room
@@ -51,12 +52,9 @@ ACCOUNT_LIMIT = "limit:account"
 
 
 def _count(tx: Tx, key: keys.Key, window: Window, by: int, label: str) -> None:
-    """One more in the window, unless that passes its limit (the condition fails with `label`)."""
-    room = CounterItem.total <= window.limit - by  # more than the limit at once never fits, even at zero
-    if by <= window.limit:
-        room = CounterItem.total.does_not_exist() | room
-    actions = [CounterItem.total.add(by), CounterItem.ttl.set(window.ends_at + timedelta(days=1))]
-    tx.update(CounterItem(*key), actions, condition=room, label=label)
+    """`by` more in the window, unless that passes its limit (the condition fails with `label`)."""
+    ends = CounterItem.ttl.set(window.ends_at + timedelta(days=1))
+    add_within(tx, CounterItem(*key), CounterItem.total, by, window.limit, label, also=[ends])
 
 
 def count_email_to(tx: Tx, email: str, windows: Sequence[Window]) -> None:

@@ -117,6 +117,12 @@ def rider_key() -> tuple[str, str] | None:
     return (rider.item.pk, rider.item.sk) if rider is not None else None
 
 
+def assignments(model: type[Item], values: Mapping[str, object]) -> list[Action]:
+    """An update that sets just these attributes (None: removes one), leaving every other as it stands."""
+    attributes = model.get_attributes()
+    return [attributes[n].remove() if v is None else attributes[n].set(v) for n, v in values.items()]
+
+
 def holding(model: type[Item], values: Mapping[str, object]) -> Condition:
     """The item exists and each named attribute holds its value (None: the attribute is absent)."""
     attributes = model.get_attributes()

@@ -32,7 +32,7 @@ from chalicelib.store.models import (
 )
 from chalicelib.store.outbox import count_email_to, queue
 from chalicelib.store.table import T, get_item, get_items
-from chalicelib.store.tx import Outcome, Tx
+from chalicelib.store.tx import Outcome, Tx, assignments
 
 
 @dataclass(frozen=True)
@@ -327,11 +327,7 @@ class UserStore:
         returns."""
         pk, sk = keys.user(user_id)
         user = UserItem(pk, sk)
-        attributes = UserItem.get_attributes()
-        actions = [
-            attributes[name].remove() if value is None else attributes[name].set(value)
-            for name, value in changes.items()
-        ]
+        actions = assignments(UserItem, changes)
         tx = Tx().update(user, actions, condition=UserItem.pk.exists())
         if current is None or not set(changes) & set(USER_COPIES):
             tx.commit()

@@ -9,10 +9,11 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from chalicelib.store import keys
+from chalicelib.store.counts import add_within
 from chalicelib.store.due import mark
 from chalicelib.store.models import AccountItem, AuditEventItem, CounterItem, WebhookItem
 from chalicelib.store.table import get_item
-from chalicelib.store.tx import Outcome, Tx
+from chalicelib.store.tx import Outcome, Tx, assignments
 
 MAX_WEBHOOKS = 20  # per account, and for the operator: a fan-out (40 deliveries) stays one transaction
 FULL = "full"
@@ -33,18 +34,13 @@ def new_webhook_item(
 def _count(tx: Tx, account_id: str | None, delta: int) -> None:
     """One endpoint more (within the cap, else FULL) or fewer, for the account or the operator."""
     if account_id is None:
-        counter = CounterItem(*keys.operator_webhook_count())
-        room = CounterItem.total.does_not_exist() | (CounterItem.total < MAX_WEBHOOKS)
         # named as a counter, so the authorizing BatchGetItem reads it back as one (store/listeners.py)
-        actions = [CounterItem.total.add(delta), CounterItem.entity.set(CounterItem)]
-        tx.update(counter, actions, condition=room if delta > 0 else None, label=FULL)
-        return
-    count = AccountItem.webhook_count
-    room = AccountItem.pk.exists() & (count.does_not_exist() | (count < MAX_WEBHOOKS))
-    tx.update(
-        AccountItem(*keys.account(account_id)), [count.add(delta)],
-        condition=room if delta > 0 else AccountItem.pk.exists(), label=FULL,
-    )  # fmt: skip
+        named = CounterItem.entity.set(CounterItem)
+        counter = CounterItem(*keys.operator_webhook_count())
+        add_within(tx, counter, CounterItem.total, delta, MAX_WEBHOOKS, FULL, also=[named])
+    else:
+        account = AccountItem(*keys.account(account_id))
+        add_within(tx, account, AccountItem.webhook_count, delta, MAX_WEBHOOKS, FULL, on_existing=True)
 
 
 class WebhookStore:
@@ -77,18 +73,24 @@ class WebhookStore:
     def update(
         self, webhook: WebhookItem, changes: Mapping[str, object], event: AuditEventItem | None, now: datetime
     ) -> Outcome:
-        """Sets only the named fields (None removes one), if the endpoint is still there (GONE). Turning it
-        on marks it for the worker, which makes the deliveries held for it due again."""
-        attributes = WebhookItem.get_attributes()
-        actions = [
-            attributes[name].remove() if value is None else attributes[name].set(value)
-            for name, value in changes.items()
-        ]
+        """Sets only the named fields (None removes one), if the endpoint is still there (GONE), and on
+        `webhook` as the caller holds it. Turning it on marks it for the worker, which makes the deliveries
+        held for it due again."""
+        values = dict(changes)
         if changes.get("enabled") is True:
             mark(webhook, RELEASE, webhook.webhook_id, now)
-            actions += [WebhookItem.gsi2pk.set(webhook.gsi2pk), WebhookItem.gsi2sk.set(webhook.gsi2sk)]
-        tx = Tx().record(event).update(webhook, actions, condition=WebhookItem.pk.exists(), label=GONE)
-        return tx.commit()
+            values |= {"gsi2pk": webhook.gsi2pk, "gsi2sk": webhook.gsi2sk}
+        actions = assignments(WebhookItem, values)
+        outcome = (
+            Tx()
+            .record(event)
+            .update(webhook, actions, condition=WebhookItem.pk.exists(), label=GONE)
+            .commit()
+        )
+        if outcome:
+            for name, value in changes.items():
+                setattr(webhook, name, value)
+        return outcome
 
     def delete(self, webhook: WebhookItem, event: AuditEventItem | None) -> Outcome:
         """Its deliveries stay, for the log; the due ones find it gone and fail."""
