@@ -5,7 +5,6 @@ from chalice.app import Chalice
 from chalicelib.api import (
     accounts,
     audit,
-    auth,
     contacts,
     groups,
     invitations,
@@ -13,6 +12,7 @@ from chalicelib.api import (
     meta,
     pages,
     portal,
+    sessions,
     sub_accounts,
     support_sessions,
     webhooks,
@@ -25,7 +25,7 @@ app = Chalice(app_name="portal-access")
 app.register_middleware(error_middleware, "http")
 for blueprint in (
     meta.bp,
-    auth.bp,
+    sessions.bp,
     accounts.bp,
     members.bp,
     invitations.bp,

@@ -17,8 +17,8 @@ from chalice.app import Blueprint, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.api import idempotency
-from chalicelib.api.access import Access, admits_support, refused_support
 from chalicelib.api.cors import METHODS, is_allowed_preflight, preflight, with_cors
+from chalicelib.api.route_guards import Access, admits_support, refused_support
 from chalicelib.config import ConfigError
 from chalicelib.deps import Deps, get_deps
 from chalicelib.domain.caller import Caller, RequestInfo
@@ -26,7 +26,7 @@ from chalicelib.errors import AppError, not_found, unauthenticated
 from chalicelib.lazy import ModelRef
 
 if TYPE_CHECKING:
-    from chalicelib.services.auth import Session
+    from chalicelib.services.authentication import Session
     from chalicelib.store.models import AccountItem, UserItem
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ class Route:
 
     @property
     def admits_support(self) -> bool:
-        """Whether a support session's token may call it (api/access.py)."""
+        """Whether a support session's token may call it (api/route_guards.py)."""
         return admits_support(self.access, self.path)
 
     # The models themselves, imported (and so built) only when something asks: a request of this route,

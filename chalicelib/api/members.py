@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
-from chalicelib.api.access import member_of
 from chalicelib.api.http import Call, endpoint
+from chalicelib.api.route_guards import member_of
 from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)

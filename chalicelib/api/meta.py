@@ -4,8 +4,8 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from chalicelib.api.access import PUBLIC
 from chalicelib.api.http import Call, endpoint
+from chalicelib.api.route_guards import PUBLIC
 from chalicelib.domain.permissions import CATALOG, ROLES
 from chalicelib.schemas.meta import Health, PermissionCatalog, PermissionInfo
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from chalice.app import Blueprint
 
-from chalicelib.api.access import PUBLIC
 from chalicelib.api.http import Call, Page, endpoint
+from chalicelib.api.route_guards import PUBLIC
 from chalicelib.errors import not_found
 
 bp = Blueprint(__name__)

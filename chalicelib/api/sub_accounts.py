@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
-from chalicelib.api.access import OWNER, TOKEN_CHECKED, member_of
 from chalicelib.api.http import Call, endpoint
+from chalicelib.api.route_guards import OWNER, TOKEN_CHECKED, member_of
 from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)
@@ -16,10 +16,10 @@ bp = Blueprint(__name__)
 # route builds another's pydantic classes. The real imports are for readers and the type checker.
 if TYPE_CHECKING:
     from chalicelib.schemas import sub_accounts as schemas
-    from chalicelib.services import authorization, sub_accounts
+    from chalicelib.services import access_check, sub_accounts
 else:
     schemas = LazyModels("chalicelib.schemas.sub_accounts")
-    authorization = LazyModule("chalicelib.services.authorization")
+    access_check = LazyModule("chalicelib.services.access_check")
     sub_accounts = LazyModule("chalicelib.services.sub_accounts")
 BASE = "/accounts/{account_id}/sub-accounts"
 ONE = BASE + "/{sub_account_id}"
@@ -68,4 +68,4 @@ def delete_sub_account(call: Call, account_id: str, sub_account_id: str) -> None
 def authorize(call: Call) -> schemas.AuthorizeOut:
     """May the signed-in user use a permission on an account, and on one of its sub-accounts?"""
     assert call.session.claims is not None  # TOKEN_CHECKED answers 401 without a token
-    return authorization.authorize(call.deps, call.session.claims, call.body)
+    return access_check.authorize(call.deps, call.session.claims, call.body)

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
-from chalicelib.api.access import OPERATOR, OWNER, Access
 from chalicelib.api.http import Call, endpoint
+from chalicelib.api.route_guards import OPERATOR, OWNER, Access
 from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from chalicelib.domain.access import Decision, Scope, decide
+from chalicelib.domain.authorization import Decision, Scope, decide
 from chalicelib.domain.permissions import Role, allows
 
 CallerKind = Literal["anonymous", "user", "operator"]
@@ -20,7 +20,7 @@ class Grant:
     role: Role
     permissions: frozenset[str] = field(default_factory=frozenset)
     active: bool = True
-    sub_accounts: Scope = None  # what they reach now (see domain/access.py effective_scope)
+    sub_accounts: Scope = None  # what they reach now (see domain/authorization.py effective_scope)
     group_id: str | None = None  # a custom group (None: the default group)
     group_manager: bool = False
 
@@ -66,13 +66,15 @@ class Caller:
     grant: Grant | None = None  # their membership of the account in the path, if the route has one
     request: RequestInfo | None = None
     # Set when support staff act as this user with a support session: the grant is the member's, but some
-    # routes refuse them (api/access.py `admits_support`) and their changes are recorded as the operator's.
+    # routes refuse them (api/route_guards.py `admits_support`) and their changes are recorded as the
+    # operator's.
     support_session: SupportSession | None = None
 
     def decide(
         self, permission: str | None, sub_account_id: str | None = None, live: frozenset[str] = frozenset()
     ) -> Decision:
-        """The one authorization decision (domain/access.py) for this caller on the account in the path."""
+        """The one authorization decision (domain/authorization.py) for this caller on the account in the
+        path."""
         if self.grant is None:
             return decide(False, False, False, None)
         return self.grant.decide(permission, sub_account_id, live)

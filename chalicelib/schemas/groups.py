@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
-from chalicelib.domain.access import effective_scope, scope_out
+from chalicelib.domain.authorization import effective_scope, scope_out
 from chalicelib.domain.groups import DEFAULT_GROUP_ID, DEFAULT_GROUP_NAME
 from chalicelib.domain.permissions import Role, as_role, effective_permissions
 from chalicelib.schemas.common import (

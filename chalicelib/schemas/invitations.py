@@ -13,7 +13,6 @@ from chalicelib.domain.permissions import AssignableRole, Role
 from chalicelib.domain.profile import PROFILE_FIELDS
 from chalicelib.domain.wording import looks_like_link
 from chalicelib.schemas.accounts import Account
-from chalicelib.schemas.auth import Profile, User
 from chalicelib.schemas.common import (
     AnyPassword,
     GrantableKey,
@@ -26,6 +25,7 @@ from chalicelib.schemas.common import (
 )
 from chalicelib.schemas.groups import GroupId, holding
 from chalicelib.schemas.members import Member
+from chalicelib.schemas.sessions import Profile, User
 from chalicelib.schemas.sub_accounts import ScopeIn, ScopeOut
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer

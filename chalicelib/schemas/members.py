@@ -9,7 +9,6 @@ from pydantic import Field
 from chalicelib.domain.groups import group_of
 from chalicelib.domain.permissions import AssignableRole, MemberStatus, Role, as_member_status
 from chalicelib.domain.profile import CONTACT_FIELDS
-from chalicelib.schemas.auth import User
 from chalicelib.schemas.common import (
     Extension,
     GrantableKey,
@@ -22,6 +21,7 @@ from chalicelib.schemas.common import (
     Timestamp,
 )
 from chalicelib.schemas.groups import GroupId, holding
+from chalicelib.schemas.sessions import User
 from chalicelib.schemas.sub_accounts import ScopeIn, ScopeOut
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field, PlainValidator
 from typing_extensions import TypeAliasType
 
-from chalicelib.domain.access import MAX_SCOPE, DenyReason
+from chalicelib.domain.authorization import MAX_SCOPE, DenyReason
 from chalicelib.domain.permissions import Role
 from chalicelib.schemas.common import Input, ListQuery, Output, PermissionKey, Timestamp, VisibleName
 

@@ -30,7 +30,7 @@ class TokenClaims:
     version: int
     expires_at: datetime
     # A support session's token names its session and account ("sup", "acc"): the session item is read
-    # with every request it makes (services/auth.py), so ending the session ends the token at once.
+    # with every request it makes (services/authentication.py), so ending the session ends the token at once.
     support_session_id: str | None = None
     support_account_id: str | None = None
 

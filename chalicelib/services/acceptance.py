@@ -12,13 +12,13 @@ from chalicelib.domain.permissions import as_role
 from chalicelib.domain.profile import NAME_FIELDS, PROFILE_FIELDS, contact_at_join
 from chalicelib.errors import AppError, not_found, validation_error
 from chalicelib.ids import new_id
-from chalicelib.schemas.auth import User
 from chalicelib.schemas.invitations import AcceptIn, AcceptOut, LookupOut
 from chalicelib.schemas.members import Member
+from chalicelib.schemas.sessions import User
 from chalicelib.security.links import hash_link_token, is_link_token_shape
 from chalicelib.security.tokens import TokenClaims
-from chalicelib.services.audit import record
-from chalicelib.services.auth import confirm, live_sub_accounts
+from chalicelib.services.audit_record import record
+from chalicelib.services.authentication import confirm, live_sub_accounts
 from chalicelib.services.sessions import verify_on_link
 from chalicelib.store.invitations import InvitationContext
 from chalicelib.store.members import new_membership_item

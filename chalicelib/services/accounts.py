@@ -9,7 +9,7 @@ from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.errors import AppError, not_found
 from chalicelib.schemas.accounts import Account
-from chalicelib.services.audit import record
+from chalicelib.services.audit_record import record
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, MembershipItem
 

@@ -19,7 +19,7 @@ from chalicelib.schemas.contacts import (
     RecipientsOut,
     RecipientsQuery,
 )
-from chalicelib.services.audit import record
+from chalicelib.services.audit_record import record
 from chalicelib.services.groups import managed_group
 from chalicelib.store import keys
 from chalicelib.store.contacts import new_contact_item

@@ -11,8 +11,8 @@ from chalicelib.domain.paging import as_sort_text, page
 from chalicelib.errors import AppError, not_found, validation_error
 from chalicelib.ids import new_id
 from chalicelib.schemas.groups import Group, GroupIn, GroupListQuery, GroupPage, GroupUpdateIn
-from chalicelib.services.audit import record
-from chalicelib.services.auth import live_sub_accounts
+from chalicelib.services.audit_record import record
+from chalicelib.services.authentication import live_sub_accounts
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
 from chalicelib.store.groups import new_group_item

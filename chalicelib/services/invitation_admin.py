@@ -10,8 +10,8 @@ from chalicelib.domain.caller import Caller
 from chalicelib.domain.paging import decode_cursor, encode_cursor
 from chalicelib.errors import AppError, not_found, rate_limited
 from chalicelib.schemas.invitations import Invitation, InvitationListQuery, InvitationPage
-from chalicelib.services.audit import record
-from chalicelib.services.auth import live_sub_accounts
+from chalicelib.services.audit_record import record
+from chalicelib.services.authentication import live_sub_accounts
 from chalicelib.services.groups import check_manager_reach, managed_group
 from chalicelib.services.invitations import (
     invitation_mail,

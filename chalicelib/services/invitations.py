@@ -23,8 +23,8 @@ from chalicelib.schemas.invitations import (
     InviteResult,
     InviteResults,
 )
-from chalicelib.services.audit import record
-from chalicelib.services.auth import live_sub_accounts
+from chalicelib.services.audit_record import record
+from chalicelib.services.authentication import live_sub_accounts
 from chalicelib.services.groups import existing_group, managed_group
 from chalicelib.services.invitation_email import Reach, invitation_email, reach_of
 from chalicelib.services.invite_claims import claim_answers

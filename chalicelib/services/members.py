@@ -12,8 +12,8 @@ from chalicelib.domain.support import support_grant_problem
 from chalicelib.domain.wording import reset_requester
 from chalicelib.errors import AppError, forbidden, not_found, validation_error
 from chalicelib.schemas.members import Member, MemberListQuery, MemberPage, MemberUpdateIn
-from chalicelib.services.audit import record
-from chalicelib.services.auth import Session, live_sub_accounts
+from chalicelib.services.audit_record import record
+from chalicelib.services.authentication import Session, live_sub_accounts
 from chalicelib.services.groups import check_manager_reach, existing_group, managed_group
 from chalicelib.services.password_reset import send_reset_link
 from chalicelib.services.sub_accounts import checked_scope

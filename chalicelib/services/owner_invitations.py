@@ -14,7 +14,7 @@ from chalicelib.ids import new_id
 from chalicelib.schemas.accounts import Account, AccountCreateIn, OwnerInvitationIn
 from chalicelib.schemas.invitations import AccountCreated, Invitation
 from chalicelib.services.accounts import account_target
-from chalicelib.services.audit import record
+from chalicelib.services.audit_record import record
 from chalicelib.services.invitations import new_invitation, replaced, send_invitations
 from chalicelib.services.outbox import full_window, too_many_emails
 from chalicelib.store.accounts import new_account_item

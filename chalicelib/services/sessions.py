@@ -7,7 +7,15 @@ from typing import Any
 from chalicelib.deps import Deps
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow, retry_after_seconds
 from chalicelib.errors import AppError, rate_limited, unauthenticated
-from chalicelib.schemas.auth import AccountRef, LoginOut, MeOut, TokenOut, User, account_refs, is_unlimited
+from chalicelib.schemas.sessions import (
+    AccountRef,
+    LoginOut,
+    MeOut,
+    TokenOut,
+    User,
+    account_refs,
+    is_unlimited,
+)
 from chalicelib.security.tokens import TokenClaims
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, SubAccountItem, UserItem

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Literal
 
 from chalicelib.deps import Deps
-from chalicelib.domain.access import MAX_SUB_ACCOUNTS, reaches
 from chalicelib.domain.audit import EventType, Target, changed
+from chalicelib.domain.authorization import MAX_SUB_ACCOUNTS, reaches
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.paging import as_sort_text, page
 from chalicelib.errors import AppError, not_found
 from chalicelib.ids import new_id
 from chalicelib.schemas.common import ListQuery
 from chalicelib.schemas.sub_accounts import SubAccount, SubAccountIn, SubAccountPage
-from chalicelib.services.audit import record
-from chalicelib.services.auth import live_sub_accounts
+from chalicelib.services.audit_record import record
+from chalicelib.services.authentication import live_sub_accounts
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, AuditEventItem, SubAccountItem
 from chalicelib.store.sub_accounts import new_sub_account_item

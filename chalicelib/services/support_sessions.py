@@ -13,7 +13,7 @@ from chalicelib.domain.wording import date_in_words, neutral
 from chalicelib.errors import AppError, not_found
 from chalicelib.ids import new_id
 from chalicelib.schemas.support_sessions import SupportSessionCreated, SupportSessionIn
-from chalicelib.services.audit import record
+from chalicelib.services.audit_record import record
 from chalicelib.services.lookup import named
 from chalicelib.services.outbox import Ready, notice, render_notice, send_now
 from chalicelib.services.password_reset import PORTAL_NAME

@@ -23,7 +23,7 @@ from chalicelib.schemas.webhooks import (
     WebhookUpdateIn,
     WebhookWithSecret,
 )
-from chalicelib.services.audit import record
+from chalicelib.services.audit_record import record
 from chalicelib.services.lookup import named
 from chalicelib.store.listeners import forget_operator
 from chalicelib.store.models import AuditEventItem, DeliveryItem, WebhookItem

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pynamodb.expressions.condition import size
 
-from chalicelib.domain.access import MAX_SUB_ACCOUNTS
+from chalicelib.domain.authorization import MAX_SUB_ACCOUNTS
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, AuditEventItem, SubAccountItem
 from chalicelib.store.table import get_item

@@ -42,7 +42,7 @@ class AuthContext:
     account: AccountItem | None
     revoked: bool
     link: LinkItem | None = None
-    group: GroupItem | None = None  # read only when asked for (a hint: see services/auth.py)
+    group: GroupItem | None = None  # read only when asked for (a hint: see services/authentication.py)
     support_session: SupportSessionItem | None = None  # read only for a support session's token
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.api.access import SUPPORT_BARRED_SEGMENTS
+from chalicelib.api.route_guards import SUPPORT_BARRED_SEGMENTS
 from chalicelib.domain.permissions import ALL_KEYS
 from chalicelib.ids import new_id
 from chalicelib.store.sub_accounts import new_sub_account_item

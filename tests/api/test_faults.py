@@ -16,7 +16,7 @@ from chalicelib.domain.caller import OPERATOR
 from chalicelib.schemas.invitations import InviteIn
 from chalicelib.schemas.members import MemberUpdateIn
 from chalicelib.services import accounts, invitations, members
-from chalicelib.services.auth import Session, signed_in
+from chalicelib.services.authentication import Session, signed_in
 from chalicelib.store.table import dynamodb_client
 from tests.helpers import accept_new, emails_to, invite, join, onboard, pending_acceptance, sign_in
 from tests.helpers.concurrency import run_together

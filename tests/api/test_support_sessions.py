@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.api.access import SUPPORT_BARRED_SEGMENTS, member_of
 from chalicelib.api.http import ROUTES, Route
+from chalicelib.api.route_guards import SUPPORT_BARRED_SEGMENTS, member_of
 from chalicelib.domain.wording import date_in_words
 from chalicelib.store.models import format_time
 from tests.helpers import PASSWORD, DynamoCalls, emails_to, invite, join, latest_link, onboard

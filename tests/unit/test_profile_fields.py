@@ -4,9 +4,9 @@ fields in the same order, or a field added in one place is silently missing in a
 from __future__ import annotations
 
 from chalicelib.domain.profile import CONTACT_FIELDS, PROFILE_FIELDS
-from chalicelib.schemas.auth import Profile, ProfileIn, User
 from chalicelib.schemas.invitations import AcceptIn, InviteIn
 from chalicelib.schemas.members import Member, MemberUpdateIn
+from chalicelib.schemas.sessions import Profile, ProfileIn, User
 from chalicelib.store.models import (
     ContactAttributes,
     InvitationItem,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from chalicelib.deps import Deps
 from chalicelib.schemas.sub_accounts import AuthorizeIn, AuthorizeOut
 from chalicelib.security.tokens import TokenClaims
-from chalicelib.services.auth import confirm, group_of_member, live_sub_accounts, read_context
+from chalicelib.services.authentication import confirm, group_of_member, live_sub_accounts, read_context
 from chalicelib.store import keys
 
 

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from chalicelib.domain.access import effective_scope
+from chalicelib.domain.authorization import effective_scope
 from chalicelib.domain.caller import ANONYMOUS, OPERATOR, Caller, Grant, SupportSession, display_name
 from chalicelib.domain.permissions import as_role
 from chalicelib.errors import not_found, unauthenticated

@@ -1,7 +1,7 @@
 """Who may call a route: one mechanism for all of them. Each rule is an object that authorizes a request
 and describes itself (security scheme, error statuses) to the OpenAPI generator, so the document and the
-behaviour cannot disagree. Authenticating is the services' job (services/auth.py); this module reads the
-request's headers and applies the route's rule."""
+behaviour cannot disagree. Authenticating is the services' job (services/authentication.py); this module
+reads the request's headers and applies the route's rule."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from chalicelib.store import keys
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from chalicelib.services import auth
-    from chalicelib.services.auth import Session
+    from chalicelib.services import authentication as auth
+    from chalicelib.services.authentication import Session
 else:
-    auth = LazyModule("chalicelib.services.auth")
+    auth = LazyModule("chalicelib.services.authentication")
 
 MAX_TOKEN_LENGTH = 2048
 Security = list[dict[str, list[str]]]
@@ -93,7 +93,9 @@ class Public(Access):
         return True  # nothing is read from a token here
 
     def authorize(self, deps: DepsProvider, request: Request, path: dict[str, str]) -> Session:
-        from chalicelib.services.auth import NO_SESSION  # a dataclass instance: no storage is loaded
+        from chalicelib.services.authentication import (
+            NO_SESSION,  # a dataclass instance: no storage is loaded
+        )
 
         return NO_SESSION
 
@@ -120,8 +122,8 @@ class SignedIn(Access):
 @dataclass(frozen=True)
 class TokenChecked(Access):
     """A Bearer token has its signature and expiry checked here; the route reads the user together with
-    what it needs first and confirms them (`services.auth.confirm`), which saves a round trip. Optional
-    (`required=False`) where a caller without a login is welcome too (accepting an invitation)."""
+    what it needs first and confirms them (`services.authentication.confirm`), which saves a round trip.
+    Optional (`required=False`) where a caller without a login is welcome too (accepting an invitation)."""
 
     required: bool = True
     support: bool = False  # a support session's token is welcome (its session is checked by the route)
