@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
+from chalicelib.api.lazy import accounts, invitations_schemas, owner_invitations
+from chalicelib.api.lazy import accounts_schemas as schemas
 from chalicelib.api.route_guards import OPERATOR, OPERATOR_ON_ACCOUNT, OWNER, member_of
-from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)
-
-# Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py): no
-# route builds another's pydantic classes. The real imports are for readers and the type checker.
-if TYPE_CHECKING:
-    from chalicelib.schemas import accounts as schemas
-    from chalicelib.schemas import invitations as invitations_schemas
-    from chalicelib.services import accounts, owner_invitations
-else:
-    schemas = LazyModels("chalicelib.schemas.accounts")
-    invitations_schemas = LazyModels("chalicelib.schemas.invitations")
-    accounts = LazyModule("chalicelib.services.accounts")
-    owner_invitations = LazyModule("chalicelib.services.owner_invitations")
 
 
 @endpoint(

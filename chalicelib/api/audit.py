@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
+from chalicelib.api.lazy import audit_log
+from chalicelib.api.lazy import audit_schemas as schemas
 from chalicelib.api.route_guards import member_of
-from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)
-
-# Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py).
-if TYPE_CHECKING:
-    from chalicelib.schemas import audit as schemas
-    from chalicelib.services import audit_log
-else:
-    schemas = LazyModels("chalicelib.schemas.audit")
-    audit_log = LazyModule("chalicelib.services.audit_log")
 
 
 @endpoint(

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
+from chalicelib.api.lazy import contacts
+from chalicelib.api.lazy import contacts_schemas as schemas
 from chalicelib.api.route_guards import member_of
-from chalicelib.lazy import LazyModels, LazyModule
+from chalicelib.schemas import common as common_schemas
 
 bp = Blueprint(__name__)
 
-# Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py): no
-# route builds another's pydantic classes. The real imports are for readers and the type checker.
-if TYPE_CHECKING:
-    from chalicelib.schemas import common as common_schemas
-    from chalicelib.schemas import contacts as schemas
-    from chalicelib.services import contacts
-else:
-    common_schemas = LazyModels("chalicelib.schemas.common")
-    schemas = LazyModels("chalicelib.schemas.contacts")
-    contacts = LazyModule("chalicelib.services.contacts")
 CONTACTS = member_of("contacts")
 BASE = "/accounts/{account_id}/contacts"
 ONE = BASE + "/{contact_id}"

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
+from chalicelib.api.lazy import groups
+from chalicelib.api.lazy import groups_schemas as schemas
 from chalicelib.api.route_guards import member_of
-from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)
 
-# Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py): no
-# route builds another's pydantic classes. The real imports are for readers and the type checker.
-if TYPE_CHECKING:
-    from chalicelib.schemas import groups as schemas
-    from chalicelib.services import groups
-else:
-    schemas = LazyModels("chalicelib.schemas.groups")
-    groups = LazyModule("chalicelib.services.groups")
 MANAGE = member_of("user_management")
 READ = member_of("user_management", group_managers=True)
 BASE = "/accounts/{account_id}/groups"

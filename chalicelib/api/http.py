@@ -18,12 +18,12 @@ from pydantic import BaseModel, ValidationError
 
 from chalicelib.api import idempotency
 from chalicelib.api.cors import METHODS, is_allowed_preflight, preflight, with_cors
+from chalicelib.api.lazy import ModelRef
 from chalicelib.api.route_guards import Access, admits_support, refused_support
 from chalicelib.config import ConfigError
 from chalicelib.deps import Deps, get_deps
 from chalicelib.domain.caller import Caller, RequestInfo
 from chalicelib.errors import AppError, not_found, unauthenticated
-from chalicelib.lazy import ModelRef
 
 if TYPE_CHECKING:
     from chalicelib.services.authentication import Session

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
+from chalicelib.api.lazy import acceptance, invitation_admin, invitations
+from chalicelib.api.lazy import invitations_schemas as schemas
 from chalicelib.api.route_guards import MAYBE_SIGNED_IN, PUBLIC, member_of
-from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)
 
-# Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py): no
-# route builds another's pydantic classes. The real imports are for readers and the type checker.
-if TYPE_CHECKING:
-    from chalicelib.schemas import invitations as schemas
-    from chalicelib.services import acceptance, invitation_admin, invitations
-else:
-    schemas = LazyModels("chalicelib.schemas.invitations")
-    acceptance = LazyModule("chalicelib.services.acceptance")
-    invitations = LazyModule("chalicelib.services.invitations")
-    invitation_admin = LazyModule("chalicelib.services.invitation_admin")
 # A group manager may do these too, within their own group (the service checks which).
 MANAGE = member_of("user_management", group_managers=True)
 BASE = "/accounts/{account_id}/invitations"

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
+from chalicelib.api.lazy import members
+from chalicelib.api.lazy import members_schemas as schemas
 from chalicelib.api.route_guards import member_of
-from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)
 
-# Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py): no
-# route builds another's pydantic classes. The real imports are for readers and the type checker.
-if TYPE_CHECKING:
-    from chalicelib.schemas import members as schemas
-    from chalicelib.services import members
-else:
-    schemas = LazyModels("chalicelib.schemas.members")
-    members = LazyModule("chalicelib.services.members")
 # A member may change their own contact details at the account (the service refuses them the rest).
 MANAGE_OR_SELF = member_of("user_management", self_param="user_id")
 # A group manager may do these too, for the members of their own group (the service checks which).

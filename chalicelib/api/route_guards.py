@@ -12,17 +12,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from chalice.app import Request
 
+from chalicelib.api.lazy import authentication as auth
 from chalicelib.domain.support import SUPPORT_BARRED_SEGMENTS
 from chalicelib.errors import AppError, forbidden, not_found, unauthenticated
-from chalicelib.lazy import LazyModule
 from chalicelib.store import keys
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from chalicelib.services import authentication as auth
     from chalicelib.services.authentication import Session
-else:
-    auth = LazyModule("chalicelib.services.authentication")
 
 MAX_TOKEN_LENGTH = 2048
 Security = list[dict[str, list[str]]]

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
+from chalicelib.api.lazy import password_reset, sessions
+from chalicelib.api.lazy import sessions_schemas as schemas
 from chalicelib.api.route_guards import PUBLIC, SIGNED_IN, SIGNED_IN_OR_SUPPORT
-from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)
-
-# Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py): no
-# route builds another's pydantic classes. The real imports are for readers and the type checker.
-if TYPE_CHECKING:
-    from chalicelib.schemas import sessions as schemas
-    from chalicelib.services import password_reset, sessions
-else:
-    schemas = LazyModels("chalicelib.schemas.sessions")
-    password_reset = LazyModule("chalicelib.services.password_reset")
-    sessions = LazyModule("chalicelib.services.sessions")
 
 
 @endpoint(

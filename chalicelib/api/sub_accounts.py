@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
+from chalicelib.api.lazy import access_check, sub_accounts
+from chalicelib.api.lazy import sub_accounts_schemas as schemas
 from chalicelib.api.route_guards import OWNER, TOKEN_CHECKED, member_of
-from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)
 
-# Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py): no
-# route builds another's pydantic classes. The real imports are for readers and the type checker.
-if TYPE_CHECKING:
-    from chalicelib.schemas import sub_accounts as schemas
-    from chalicelib.services import access_check, sub_accounts
-else:
-    schemas = LazyModels("chalicelib.schemas.sub_accounts")
-    access_check = LazyModule("chalicelib.services.access_check")
-    sub_accounts = LazyModule("chalicelib.services.sub_accounts")
 BASE = "/accounts/{account_id}/sub-accounts"
 ONE = BASE + "/{sub_account_id}"
 

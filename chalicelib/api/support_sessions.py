@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
+from chalicelib.api.lazy import support_sessions
+from chalicelib.api.lazy import support_sessions_schemas as schemas
 from chalicelib.api.route_guards import OPERATOR_ON_ACCOUNT
-from chalicelib.lazy import LazyModels, LazyModule
 
 bp = Blueprint(__name__)
 
-if TYPE_CHECKING:
-    from chalicelib.schemas import support_sessions as schemas
-    from chalicelib.services import support_sessions
-else:
-    schemas = LazyModels("chalicelib.schemas.support_sessions")
-    support_sessions = LazyModule("chalicelib.services.support_sessions")
 
 BASE = "/accounts/{account_id}/support-sessions"
 

@@ -5,26 +5,18 @@ the path, or none, is the endpoint's scope."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
+from chalicelib.api.lazy import webhooks
+from chalicelib.api.lazy import webhooks_schemas as schemas
 from chalicelib.api.route_guards import OPERATOR, OWNER, Access
-from chalicelib.lazy import LazyModels, LazyModule
+from chalicelib.schemas import common as common_schemas
 
 bp = Blueprint(__name__)
 ONE = "/{webhook_id}"
-
-# Each use case and each model loads with the first request that needs it (see chalicelib/lazy.py).
-if TYPE_CHECKING:
-    from chalicelib.schemas import common as common_schemas
-    from chalicelib.schemas import webhooks as schemas
-    from chalicelib.services import webhooks
-else:
-    common_schemas = LazyModels("chalicelib.schemas.common")
-    schemas = LazyModels("chalicelib.schemas.webhooks")
-    webhooks = LazyModule("chalicelib.services.webhooks")
 
 
 def _scope(call: Call) -> str | None:
