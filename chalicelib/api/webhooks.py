@@ -1,77 +1,186 @@
 """Webhooks: an account's endpoints (the owner, or the operator) under /accounts/{account_id}/webhooks, and
-the operator's own under /webhooks, which hear every account. One set of views serves both: the account in
-the path, or none, is the endpoint's scope."""
+the operator's own under /webhooks, which hear every account. The two sets of routes are alike; each
+view passes its scope to the use case: the account in the path, or None for the operator's own."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
 
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
 from chalicelib.api.lazy import webhooks
 from chalicelib.api.lazy import webhooks_schemas as schemas
-from chalicelib.api.route_guards import OPERATOR, OWNER, Access
+from chalicelib.api.route_guards import OPERATOR, OWNER
 from chalicelib.schemas import common as common_schemas
 
 bp = Blueprint(__name__)
-ONE = "/{webhook_id}"
+ACCOUNTS = "/accounts/{account_id}/webhooks"
+ACCOUNTS_ONE = ACCOUNTS + "/{webhook_id}"
+EVERY = "/webhooks"
+EVERY_ONE = EVERY + "/{webhook_id}"
+RETRY = "/deliveries/{delivery_id}/retry"
 
 
-def _scope(call: Call) -> str | None:
-    """The account whose endpoints these are (read while authorizing), or None: the operator's own."""
-    return call.account.account_id if "account_id" in call.path else None
+# An account's endpoints: its owner, or the operator.
 
 
-def _register(base: str, access: Access, suffix: str, whose: str) -> None:
-    def create(call: Call, **_: str) -> Any:
-        return webhooks.create_webhook(call.deps, call.caller, _scope(call), call.body)
-
-    def list_all(call: Call, **_: str) -> Any:
-        return webhooks.list_webhooks(call.deps, _scope(call), call.query)
-
-    def get(call: Call, webhook_id: str, **_: str) -> Any:
-        return webhooks.get_webhook(call.deps, _scope(call), webhook_id)
-
-    def update(call: Call, webhook_id: str, **_: str) -> Any:
-        return webhooks.update_webhook(call.deps, call.caller, _scope(call), webhook_id, call.body)
-
-    def delete(call: Call, webhook_id: str, **_: str) -> None:
-        webhooks.delete_webhook(call.deps, call.caller, _scope(call), webhook_id)
-
-    def rotate(call: Call, webhook_id: str, **_: str) -> Any:
-        return webhooks.rotate_secret(call.deps, call.caller, _scope(call), webhook_id)
-
-    def deliveries(call: Call, webhook_id: str, **_: str) -> Any:
-        return webhooks.list_deliveries(call.deps, _scope(call), webhook_id, call.query)
-
-    def retry(call: Call, webhook_id: str, delivery_id: str, **_: str) -> None:
-        webhooks.retry_delivery(call.deps, _scope(call), webhook_id, delivery_id)
-
-    routes: list[tuple[str, str, Callable[..., Any], str, str, dict[str, Any]]] = [
-        ("POST", "", create, "create_webhook", f"Add an endpoint for {whose} events (its secret shown once).",
-         {"body": schemas.WebhookIn, "returns": schemas.WebhookWithSecret, "status": 201, "errors": (409,)}),
-        ("GET", "", list_all, "list_webhooks", f"The endpoints of {whose} events.",
-         {"query": common_schemas.ListQuery, "returns": schemas.WebhookPage}),
-        ("GET", ONE, get, "get_webhook", "One endpoint (never its secret).",
-         {"returns": schemas.Webhook, "errors": (404,)}),
-        ("PATCH", ONE, update, "update_webhook", "Change an endpoint, or turn it off or on.",
-         {"body": schemas.WebhookUpdateIn, "returns": schemas.Webhook, "errors": (404,)}),
-        ("DELETE", ONE, delete, "delete_webhook", "Delete an endpoint: nothing more is sent to it.",
-         {"status": 204, "errors": (404,)}),
-        ("POST", ONE + "/rotate-secret", rotate, "rotate_webhook_secret",
-         "A new signing secret; the old one signs too for 24 hours.",
-         {"returns": schemas.WebhookWithSecret, "errors": (404,)}),
-        ("GET", ONE + "/deliveries", deliveries, "list_webhook_deliveries", "Its deliveries, newest first.",
-         {"query": schemas.DeliveryQuery, "returns": schemas.DeliveryPage, "errors": (404,)}),
-        ("POST", ONE + "/deliveries/{delivery_id}/retry", retry, "retry_webhook_delivery",
-         "Attempt a pending or failed delivery again soon.", {"status": 202, "errors": (404, 409)}),
-    ]  # fmt: skip
-    for method, tail, view, name, summary, options in routes:
-        view.__name__, view.__doc__ = name + suffix, summary  # the operation id is the view's name
-        endpoint(bp, method, base + tail, access=access, **options)(view)
+@endpoint(
+    bp,
+    "POST",
+    ACCOUNTS,
+    access=OWNER,
+    body=schemas.WebhookIn,
+    returns=schemas.WebhookWithSecret,
+    status=201,
+    errors=(409,),
+)
+def create_webhook(call: Call, account_id: str) -> schemas.WebhookWithSecret:
+    """Add an endpoint for the account's events (its secret shown once)."""
+    return webhooks.create_webhook(call.deps, call.caller, call.account.account_id, call.body)
 
 
-_register("/accounts/{account_id}/webhooks", OWNER, "", "the account's")
-_register("/webhooks", OPERATOR, "_for_every_account", "every account's")
+@endpoint(bp, "GET", ACCOUNTS, access=OWNER, query=common_schemas.ListQuery, returns=schemas.WebhookPage)
+def list_webhooks(call: Call, account_id: str) -> schemas.WebhookPage:
+    """The endpoints of the account's events."""
+    return webhooks.list_webhooks(call.deps, call.account.account_id, call.query)
+
+
+@endpoint(bp, "GET", ACCOUNTS_ONE, access=OWNER, returns=schemas.Webhook, errors=(404,))
+def get_webhook(call: Call, account_id: str, webhook_id: str) -> schemas.Webhook:
+    """One endpoint (never its secret)."""
+    return webhooks.get_webhook(call.deps, call.account.account_id, webhook_id)
+
+
+@endpoint(
+    bp,
+    "PATCH",
+    ACCOUNTS_ONE,
+    access=OWNER,
+    body=schemas.WebhookUpdateIn,
+    returns=schemas.Webhook,
+    errors=(404,),
+)
+def update_webhook(call: Call, account_id: str, webhook_id: str) -> schemas.Webhook:
+    """Change an endpoint, or turn it off or on."""
+    return webhooks.update_webhook(call.deps, call.caller, call.account.account_id, webhook_id, call.body)
+
+
+@endpoint(bp, "DELETE", ACCOUNTS_ONE, access=OWNER, status=204, errors=(404,))
+def delete_webhook(call: Call, account_id: str, webhook_id: str) -> None:
+    """Delete an endpoint: nothing more is sent to it."""
+    webhooks.delete_webhook(call.deps, call.caller, call.account.account_id, webhook_id)
+
+
+@endpoint(
+    bp,
+    "POST",
+    ACCOUNTS_ONE + "/rotate-secret",
+    access=OWNER,
+    returns=schemas.WebhookWithSecret,
+    errors=(404,),
+)
+def rotate_webhook_secret(call: Call, account_id: str, webhook_id: str) -> schemas.WebhookWithSecret:
+    """A new signing secret; the old one signs too for 24 hours."""
+    return webhooks.rotate_secret(call.deps, call.caller, call.account.account_id, webhook_id)
+
+
+@endpoint(
+    bp,
+    "GET",
+    ACCOUNTS_ONE + "/deliveries",
+    access=OWNER,
+    query=schemas.DeliveryQuery,
+    returns=schemas.DeliveryPage,
+    errors=(404,),
+)
+def list_webhook_deliveries(call: Call, account_id: str, webhook_id: str) -> schemas.DeliveryPage:
+    """Its deliveries, newest first."""
+    return webhooks.list_deliveries(call.deps, call.account.account_id, webhook_id, call.query)
+
+
+@endpoint(bp, "POST", ACCOUNTS_ONE + RETRY, access=OWNER, status=202, errors=(404, 409))
+def retry_webhook_delivery(call: Call, account_id: str, webhook_id: str, delivery_id: str) -> None:
+    """Attempt a pending or failed delivery again soon."""
+    webhooks.retry_delivery(call.deps, call.account.account_id, webhook_id, delivery_id)
+
+
+# The operator's own endpoints, which hear every account (scope None).
+
+
+@endpoint(
+    bp,
+    "POST",
+    EVERY,
+    access=OPERATOR,
+    body=schemas.WebhookIn,
+    returns=schemas.WebhookWithSecret,
+    status=201,
+    errors=(409,),
+)
+def create_webhook_for_every_account(call: Call) -> schemas.WebhookWithSecret:
+    """Add an endpoint for every account's events (its secret shown once)."""
+    return webhooks.create_webhook(call.deps, call.caller, None, call.body)
+
+
+@endpoint(bp, "GET", EVERY, access=OPERATOR, query=common_schemas.ListQuery, returns=schemas.WebhookPage)
+def list_webhooks_for_every_account(call: Call) -> schemas.WebhookPage:
+    """The endpoints of every account's events."""
+    return webhooks.list_webhooks(call.deps, None, call.query)
+
+
+@endpoint(bp, "GET", EVERY_ONE, access=OPERATOR, returns=schemas.Webhook, errors=(404,))
+def get_webhook_for_every_account(call: Call, webhook_id: str) -> schemas.Webhook:
+    """One endpoint (never its secret)."""
+    return webhooks.get_webhook(call.deps, None, webhook_id)
+
+
+@endpoint(
+    bp,
+    "PATCH",
+    EVERY_ONE,
+    access=OPERATOR,
+    body=schemas.WebhookUpdateIn,
+    returns=schemas.Webhook,
+    errors=(404,),
+)
+def update_webhook_for_every_account(call: Call, webhook_id: str) -> schemas.Webhook:
+    """Change an endpoint, or turn it off or on."""
+    return webhooks.update_webhook(call.deps, call.caller, None, webhook_id, call.body)
+
+
+@endpoint(bp, "DELETE", EVERY_ONE, access=OPERATOR, status=204, errors=(404,))
+def delete_webhook_for_every_account(call: Call, webhook_id: str) -> None:
+    """Delete an endpoint: nothing more is sent to it."""
+    webhooks.delete_webhook(call.deps, call.caller, None, webhook_id)
+
+
+@endpoint(
+    bp,
+    "POST",
+    EVERY_ONE + "/rotate-secret",
+    access=OPERATOR,
+    returns=schemas.WebhookWithSecret,
+    errors=(404,),
+)
+def rotate_webhook_secret_for_every_account(call: Call, webhook_id: str) -> schemas.WebhookWithSecret:
+    """A new signing secret; the old one signs too for 24 hours."""
+    return webhooks.rotate_secret(call.deps, call.caller, None, webhook_id)
+
+
+@endpoint(
+    bp,
+    "GET",
+    EVERY_ONE + "/deliveries",
+    access=OPERATOR,
+    query=schemas.DeliveryQuery,
+    returns=schemas.DeliveryPage,
+    errors=(404,),
+)
+def list_webhook_deliveries_for_every_account(call: Call, webhook_id: str) -> schemas.DeliveryPage:
+    """Its deliveries, newest first."""
+    return webhooks.list_deliveries(call.deps, None, webhook_id, call.query)
+
+
+@endpoint(bp, "POST", EVERY_ONE + RETRY, access=OPERATOR, status=202, errors=(404, 409))
+def retry_webhook_delivery_for_every_account(call: Call, webhook_id: str, delivery_id: str) -> None:
+    """Attempt a pending or failed delivery again soon."""
+    webhooks.retry_delivery(call.deps, None, webhook_id, delivery_id)
