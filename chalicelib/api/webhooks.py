@@ -59,22 +59,24 @@ def _register(base: str, access: Access, suffix: str, whose: str) -> None:
 
     routes: list[tuple[str, str, Callable[..., Any], str, str, dict[str, Any]]] = [
         ("POST", "", create, "create_webhook", f"Add an endpoint for {whose} events (its secret shown once).",
-         {"body": schemas.WebhookIn, "returns": schemas.WebhookWithSecret, "status": 201, "errors": (409,)}),
+         {"body": schemas.WebhookIn, "returns": schemas.WebhookWithSecret, "status": 201,
+          "errors": ("conflict",)}),
         ("GET", "", list_all, "list_webhooks", f"The endpoints of {whose} events.",
          {"query": common_schemas.ListQuery, "returns": schemas.WebhookPage}),
         ("GET", ONE, get, "get_webhook", "One endpoint (never its secret).",
-         {"returns": schemas.Webhook, "errors": (404,)}),
+         {"returns": schemas.Webhook, "errors": ("not_found",)}),
         ("PATCH", ONE, update, "update_webhook", "Change an endpoint, or turn it off or on.",
-         {"body": schemas.WebhookUpdateIn, "returns": schemas.Webhook, "errors": (404,)}),
+         {"body": schemas.WebhookUpdateIn, "returns": schemas.Webhook, "errors": ("not_found",)}),
         ("DELETE", ONE, delete, "delete_webhook", "Delete an endpoint: nothing more is sent to it.",
-         {"status": 204, "errors": (404,)}),
+         {"status": 204, "errors": ("not_found",)}),
         ("POST", ONE + "/rotate-secret", rotate, "rotate_webhook_secret",
          "A new signing secret; the old one signs too for 24 hours.",
-         {"returns": schemas.WebhookWithSecret, "errors": (404,)}),
+         {"returns": schemas.WebhookWithSecret, "errors": ("not_found",)}),
         ("GET", ONE + "/deliveries", deliveries, "list_webhook_deliveries", "Its deliveries, newest first.",
-         {"query": schemas.DeliveryQuery, "returns": schemas.DeliveryPage, "errors": (404,)}),
+         {"query": schemas.DeliveryQuery, "returns": schemas.DeliveryPage, "errors": ("not_found",)}),
         ("POST", ONE + "/deliveries/{delivery_id}/retry", retry, "retry_webhook_delivery",
-         "Attempt a pending or failed delivery again soon.", {"status": 202, "errors": (404, 409)}),
+         "Attempt a pending or failed delivery again soon.",
+         {"status": 202, "errors": ("not_found", "delivery_succeeded")}),
     ]  # fmt: skip
     for method, tail, view, name, summary, options in routes:
         view.__name__, view.__doc__ = name + suffix, summary  # the operation id is the view's name
