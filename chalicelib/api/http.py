@@ -109,35 +109,28 @@ def endpoint(
     `idempotent`: whether it takes an Idempotency-Key; by default the POSTs that answer 201 (create).
     `resumable`: its view completes what a lost run under the same key left undone (api/idempotency.py)."""
     takes_key = idempotent if idempotent is not None else method == "POST" and status == 201
+    route = Route(
+        method, path, "", "", access, body, query, returns, status, errors, media_types, takes_key, resumable
+    )
 
     def register(view: Callable[..., Any]) -> Callable[..., Any]:
         summary = (view.__doc__ or view.__name__).strip().splitlines()[0]
-        route = Route(
-            method,
-            path,
-            view.__name__,
-            summary,
-            access,
-            body,
-            query,
-            returns,
-            status,
-            errors,
-            media_types,
-            takes_key,
-            resumable,
-        )
-        ROUTES.append(route)
-
-        def handler(**path_params: str) -> Response:
-            return _handle(bp.current_request, route, view, path_params)
-
-        handler.__name__ = view.__name__
-        bp.route(path, methods=[method], content_types=JSON_TYPES if body else ANY_TYPE)(handler)
-        _preflight_route(bp, path, method)
-        return view
+        return _register(bp, replace(route, name=view.__name__, summary=summary), view)
 
     return register
+
+
+def _register(bp: Blueprint, route: Route, view: Callable[..., Any]) -> Callable[..., Any]:
+    ROUTES.append(route)
+
+    def handler(**path_params: str) -> Response:
+        return _handle(bp.current_request, route, view, path_params)
+
+    handler.__name__ = view.__name__
+    content_types = JSON_TYPES if route.body_model else ANY_TYPE
+    bp.route(route.path, methods=[route.method], content_types=content_types)(handler)
+    _preflight_route(bp, route.path, route.method)
+    return view
 
 
 def _preflight_route(bp: Blueprint, path: str, method: str) -> None:
