@@ -59,8 +59,8 @@ def _error_contract(request, monkeypatch) -> Iterator[ErrorContract]:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    """A test that provoked an error its route's OpenAPI entry does not declare fails, whatever it
-    asserted itself (its own failure, if any, is reported first)."""
+    """A test that provoked an error its route's OpenAPI entry does not declare fails, however its own
+    assertions went (one that fails by itself is reported with its own failure)."""
     result = yield
     contract = getattr(item, "error_contract", None)
     if contract is not None and contract.violations:
