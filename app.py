@@ -17,7 +17,7 @@ from chalicelib.api import (
     support_sessions,
     webhooks,
 )
-from chalicelib.api.http import error_middleware
+from chalicelib.api.errors import error_middleware
 from chalicelib.jobs import purge
 from chalicelib.jobs import webhooks as webhook_jobs
 

@@ -1,60 +1,67 @@
-"""The error type services and rules raise (AppError), which api/http.py turns into the contract's error body;
-and the one the store raises for the api layer to answer (RiderRefusedError)."""
+"""The failure vocabulary: every code a request can fail with (ErrorCode, a closed set), the error the
+services and rules raise with one (AppError), and the one the store raises for the api layer to answer
+(RiderRefusedError).
+
+Nothing here knows HTTP: which status a code is answered with, and the error body, are the api layer's
+(api/errors.py), so a rule, a token check or the store can fail without importing the web edge."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal, get_args
 
-STATUS_BY_CODE = {
-    "invalid_json": 400,
-    "validation_error": 400,
-    "unauthenticated": 401,
-    "invalid_credentials": 401,
-    "forbidden": 403,
-    "email_mismatch": 403,
-    "not_found": 404,
-    "method_not_allowed": 405,
-    "unsupported_media_type": 415,
-    "conflict": 409,
-    "already_member": 409,
-    "owner_immutable": 409,
-    "contact_exists": 409,
-    "group_not_empty": 409,
-    "idempotency_in_progress": 409,  # the first request with this Idempotency-Key still runs
-    "idempotency_outcome_unknown": 409,  # it died after its change committed, before its answer was kept
-    "invitation_expired": 410,
-    "token_expired": 410,
-    "payload_too_large": 413,
-    "idempotency_key_reused": 422,  # the same Idempotency-Key with another body
-    "rate_limited": 429,
-    "internal_error": 500,
-}
+ErrorCode = Literal[
+    "invalid_json",
+    "validation_error",
+    "unauthenticated",
+    "invalid_credentials",
+    "forbidden",
+    "email_mismatch",
+    "not_found",
+    "method_not_allowed",
+    "unsupported_media_type",
+    # 409s: each a state a client can act on; `conflict` only where the contract names it (API.md)
+    "conflict",
+    "changed_meanwhile",
+    "limit_reached",
+    "address_taken",
+    "owner_exists",
+    "login_exists",
+    "member_deactivated",
+    "cannot_deactivate_self",
+    "group_deleted",
+    "delivery_succeeded",
+    "already_member",
+    "owner_immutable",
+    "contact_exists",
+    "group_not_empty",
+    "idempotency_in_progress",
+    "idempotency_outcome_unknown",
+    "invitation_expired",
+    "token_expired",
+    "payload_too_large",
+    "idempotency_key_reused",
+    "rate_limited",
+    "internal_error",
+]
+ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)
+# How long a client waits before retrying a write that collided with concurrent ones.
+RETRY_SOON_SECONDS = 1
 
 
 class AppError(Exception):
     def __init__(
         self,
-        code: str,
+        code: ErrorCode,
         message: str,
         *,
         details: list[dict[str, str]] | None = None,
         retry_after: int | None = None,
     ) -> None:
         super().__init__(message)
-        self.code = code
+        self.code: ErrorCode = code
         self.message = message
         self.details = details
         self.retry_after = retry_after
-
-    @property
-    def status(self) -> int:
-        return STATUS_BY_CODE[self.code]
-
-    def body(self) -> dict[str, Any]:
-        error: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.details:
-            error["details"] = self.details
-        return {"error": error}
 
 
 def not_found(what: str = "resource") -> AppError:
@@ -79,6 +86,17 @@ def rate_limited(retry_after: int, message: str = "Too many attempts; try again 
     return AppError("rate_limited", message, retry_after=max(1, retry_after))
 
 
+def changed_meanwhile(message: str) -> AppError:
+    """What the request read changed before its write landed: nothing was written, and the same request
+    sent again soon reads the new state (and most likely succeeds, or fails for a reason it can act on)."""
+    return AppError("changed_meanwhile", message, retry_after=RETRY_SOON_SECONDS)
+
+
+def limit_reached(message: str) -> AppError:
+    """The account holds as many of these as it may: delete one first."""
+    return AppError("limit_reached", message)
+
+
 class RiderRefusedError(Exception):
     """A transaction's rider failed its condition (store/tx.py), so the transaction committed nothing: the
     request no longer holds its Idempotency-Key (a retry took it over after the lease)."""
@@ -91,7 +109,7 @@ class StillConflictingError(AppError):
 
     def __init__(self) -> None:
         super().__init__(
-            "conflict",
+            "changed_meanwhile",
             "Another change to the same records was being made at the same moment; try again.",
-            retry_after=1,
+            retry_after=RETRY_SOON_SECONDS,
         )

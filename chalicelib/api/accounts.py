@@ -20,7 +20,7 @@ bp = Blueprint(__name__)
     body=schemas.AccountCreateIn,
     returns=invitations_schemas.AccountCreated,
     status=201,
-    errors=(429,),  # the owner's address has had its fill of emails
+    errors=("rate_limited",),  # the owner's address has had its fill of emails
 )
 def create_account(call: Call) -> invitations_schemas.AccountCreated:
     """Create an account and email its owner an invitation (operator only)."""
@@ -53,7 +53,7 @@ def update_account(call: Call, account_id: str) -> schemas.Account:
     access=OWNER,
     body=schemas.OwnershipIn,
     returns=schemas.Account,
-    errors=(409,),
+    errors=("not_found", "member_deactivated"),
 )
 def transfer_ownership(call: Call, account_id: str) -> schemas.Account:
     """Make another active member the owner; the old owner becomes admin (owner or operator)."""
@@ -62,9 +62,15 @@ def transfer_ownership(call: Call, account_id: str) -> schemas.Account:
 
 
 @endpoint(
-    bp, "POST", "/accounts/{account_id}/owner-invitation", access=OPERATOR_ON_ACCOUNT,
-    body=schemas.OwnerInvitationIn, returns=invitations_schemas.Invitation, status=201, errors=(409, 429),
-)  # fmt: skip
+    bp,
+    "POST",
+    "/accounts/{account_id}/owner-invitation",
+    access=OPERATOR_ON_ACCOUNT,
+    body=schemas.OwnerInvitationIn,
+    returns=invitations_schemas.Invitation,
+    status=201,
+    errors=("conflict", "address_taken", "rate_limited"),
+)
 def invite_owner(call: Call, account_id: str) -> invitations_schemas.Invitation:
     """Invite an owner for an account that has none (its owner invitation lapsed or was revoked)."""
     return owner_invitations.invite_owner(call.deps, call.caller, call.account, call.body)

@@ -13,9 +13,13 @@ bp = Blueprint(__name__)
 
 
 @endpoint(
-    bp, "GET", "/accounts/{account_id}/audit-events", access=member_of("user_management"),
-    query=schemas.AuditQuery, returns=schemas.AuditPage,
-)  # fmt: skip
+    bp,
+    "GET",
+    "/accounts/{account_id}/audit-events",
+    access=member_of("user_management"),
+    query=schemas.AuditQuery,
+    returns=schemas.AuditPage,
+)
 def list_audit_events(call: Call, account_id: str) -> schemas.AuditPage:
     """Every change to the account, newest first: filter by type, actor, target and time."""
     return audit_log.list_events(call.deps, account_id, call.query)

@@ -31,14 +31,14 @@ def list_contacts(call: Call, account_id: str) -> schemas.ContactPage:
     body=schemas.ContactIn,
     returns=schemas.Contact,
     status=201,
-    errors=(409,),
+    errors=("contact_exists",),
 )
 def create_contact(call: Call, account_id: str) -> schemas.Contact:
     """Add a contact; one per email per account."""
     return contacts.create_contact(call.deps, call.caller, account_id, call.body)
 
 
-@endpoint(bp, "GET", ONE, access=CONTACTS, returns=schemas.Contact, errors=(404,))
+@endpoint(bp, "GET", ONE, access=CONTACTS, returns=schemas.Contact, errors=("not_found",))
 def get_contact(call: Call, account_id: str, contact_id: str) -> schemas.Contact:
     """One contact."""
     return contacts.get_contact(call.deps, account_id, contact_id)
@@ -51,23 +51,27 @@ def get_contact(call: Call, account_id: str, contact_id: str) -> schemas.Contact
     access=CONTACTS,
     body=schemas.ContactUpdateIn,
     returns=schemas.Contact,
-    errors=(404, 409),
+    errors=("not_found", "contact_exists"),
 )
 def update_contact(call: Call, account_id: str, contact_id: str) -> schemas.Contact:
     """Change a contact's details or email preferences."""
     return contacts.update_contact(call.deps, call.caller, account_id, contact_id, call.body)
 
 
-@endpoint(bp, "DELETE", ONE, access=CONTACTS, status=204, errors=(404,))
+@endpoint(bp, "DELETE", ONE, access=CONTACTS, status=204, errors=("not_found",))
 def delete_contact(call: Call, account_id: str, contact_id: str) -> None:
     """Delete a contact."""
     contacts.delete_contact(call.deps, call.caller, account_id, contact_id)
 
 
 @endpoint(
-    bp, "GET", "/accounts/{account_id}/notification-recipients", access=CONTACTS,
-    query=schemas.RecipientsQuery, returns=schemas.RecipientsOut,
-)  # fmt: skip
+    bp,
+    "GET",
+    "/accounts/{account_id}/notification-recipients",
+    access=CONTACTS,
+    query=schemas.RecipientsQuery,
+    returns=schemas.RecipientsOut,
+)
 def notification_recipients(call: Call, account_id: str) -> schemas.RecipientsOut:
     """Whom to email for a category (and, for support, a ticket's opener): to the owner, cc the rest."""
     return contacts.notification_recipients(call.deps, call.caller, call.account, call.query)

@@ -1,7 +1,8 @@
 """The HTTP edge: one `endpoint` decorator registers a route, authorizes the caller, parses the body and
-query into pydantic models, renders the result, and maps every error to the contract's error body.
+query into pydantic models (api/requests.py), renders the result, and answers every error with the
+contract's error body (api/errors.py).
 
-The route table it keeps (ROUTES) is what the OpenAPI document is generated from.
+The route table it keeps (api/routes.py ROUTES) is what the OpenAPI document is generated from.
 """
 
 from __future__ import annotations
@@ -14,16 +15,18 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Request, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from chalicelib.api import idempotency
-from chalicelib.api.cors import METHODS, is_allowed_preflight, preflight, with_cors
-from chalicelib.api.lazy import ModelRef
-from chalicelib.api.route_guards import Access, admits_support, refused_support
+from chalicelib.api.cors import METHODS, is_allowed_preflight, preflight
+from chalicelib.api.errors import JSON_HEADERS, error_response
+from chalicelib.api.requests import parse_body, parse_query
+from chalicelib.api.route_guards import Access, refused_support
+from chalicelib.api.routes import ROUTES, Model, Route
 from chalicelib.config import ConfigError
 from chalicelib.deps import Deps, get_deps
 from chalicelib.domain.caller import Caller, RequestInfo
-from chalicelib.errors import AppError, not_found, unauthenticated
+from chalicelib.errors import AppError, ErrorCode, not_found, unauthenticated
 
 if TYPE_CHECKING:
     from chalicelib.services.authentication import Session
@@ -31,63 +34,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 64 * 1024
 JSON_TYPES = ["application/json"]
 ANY_TYPE = ["*/*"]
-_BASE_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json", "Cache-Control": "no-store"}
-# On every response, errors and Chalice's own answers included.
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
-    "Referrer-Policy": "no-referrer",
-}
 
 
-# A route's model: the class, or (from a route module's `LazyModels`) a reference imported on first use.
-Model = type[BaseModel] | ModelRef
-
-
-def _resolved(model: Model | None) -> type[BaseModel] | None:
-    return model.resolve() if isinstance(model, ModelRef) else model
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str
-    name: str
-    summary: str
-    access: Access
-    body_model: Model | None
-    query_model: Model | None
-    returns_model: Model | None
-    status: int
-    errors: tuple[int, ...]  # statuses this route's own rules can answer, beyond auth and parsing
-    media_types: tuple[str, ...] = ("application/json",)  # of a success; other than JSON: the view's Page
-    idempotent: bool = False  # takes an Idempotency-Key (api/idempotency.py)
-    resumable: bool = False  # a retry under the key completes a lost run (api/idempotency.py claim)
-
-    @property
-    def admits_support(self) -> bool:
-        """Whether a support session's token may call it (api/route_guards.py)."""
-        return admits_support(self.access, self.path)
-
-    # The models themselves, imported (and so built) only when something asks: a request of this route,
-    # or the OpenAPI document.
-    @property
-    def body(self) -> type[BaseModel] | None:
-        return _resolved(self.body_model)
-
-    @property
-    def query(self) -> type[BaseModel] | None:
-        return _resolved(self.query_model)
-
-    @property
-    def returns(self) -> type[BaseModel] | None:
-        return _resolved(self.returns_model)
-
-
-ROUTES: list[Route] = []
 # Pages and their assets: scripts and styles from this origin only, no inline script, never in a frame.
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -150,32 +100,37 @@ def endpoint(
     query: Model | None = None,
     returns: Model | None = None,
     status: int = 200,
-    errors: tuple[int, ...] = (),
+    errors: tuple[ErrorCode, ...] = (),
     media_types: tuple[str, ...] = ("application/json",),
     idempotent: bool | None = None,
     resumable: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """`idempotent`: whether it takes an Idempotency-Key; by default the POSTs that answer 201 (create).
+    """`errors`: the codes the view's own rules can answer (those of its traits are added: Route.codes).
+    `idempotent`: whether it takes an Idempotency-Key; by default the POSTs that answer 201 (create).
     `resumable`: its view completes what a lost run under the same key left undone (api/idempotency.py)."""
     takes_key = idempotent if idempotent is not None else method == "POST" and status == 201
+    route = Route(
+        method, path, "", "", access, body, query, returns, status, errors, media_types, takes_key, resumable
+    )
 
     def register(view: Callable[..., Any]) -> Callable[..., Any]:
         summary = (view.__doc__ or view.__name__).strip().splitlines()[0]
-        route = Route(
-            method, path, view.__name__, summary, access, body, query, returns, status, errors, media_types,
-            takes_key, resumable,
-        )  # fmt: skip
-        ROUTES.append(route)
-
-        def handler(**path_params: str) -> Response:
-            return _handle(bp.current_request, route, view, path_params)
-
-        handler.__name__ = view.__name__
-        bp.route(path, methods=[method], content_types=JSON_TYPES if body else ANY_TYPE)(handler)
-        _preflight_route(bp, path, method)
-        return view
+        return _register(bp, replace(route, name=view.__name__, summary=summary), view)
 
     return register
+
+
+def _register(bp: Blueprint, route: Route, view: Callable[..., Any]) -> Callable[..., Any]:
+    ROUTES.append(route)
+
+    def handler(**path_params: str) -> Response:
+        return _handle(bp.current_request, route, view, path_params)
+
+    handler.__name__ = view.__name__
+    content_types = JSON_TYPES if route.body_model else ANY_TYPE
+    bp.route(route.path, methods=[route.method], content_types=content_types)(handler)
+    _preflight_route(bp, route.path, route.method)
+    return view
 
 
 def _preflight_route(bp: Blueprint, path: str, method: str) -> None:
@@ -270,100 +225,6 @@ def _request_info(request: Request) -> RequestInfo:
     )
 
 
-def parse_body(model: type[BaseModel], raw: bytes | None) -> Any:
-    if not raw:  # (its size was checked by error_middleware before any view ran)
-        raise AppError("invalid_json", "A JSON object body is required.")
-    try:
-        data = json.loads(
-            raw.decode("utf-8"), parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys
-        )
-    except DuplicateKeyError as error:
-        raise AppError("invalid_json", f"The body repeats the key {error.args[0]!r}.") from None
-    except (UnicodeDecodeError, ValueError):
-        raise AppError("invalid_json", "The body is not valid UTF-8 JSON.") from None
-    except RecursionError:
-        raise AppError("invalid_json", "The body is nested too deeply.") from None
-    try:
-        # JSON may escape lone surrogates ("\\ud800") that no UTF-8 store or email can hold.
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise AppError("invalid_json", "The body contains invalid Unicode (a lone surrogate).") from None
-    return validate(model, data)
-
-
-def parse_query(model: type[BaseModel], params: Any) -> Any:
-    return validate(model, dict(params))
-
-
-def validate(model: type[BaseModel], data: Any) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        details = [_detail(item) for item in error.errors(include_url=False, include_input=False)]
-        raise AppError("validation_error", "The request is not valid.", details=details) from None
-
-
-def _detail(item: Any) -> dict[str, str]:
-    location = ".".join(str(part) for part in item["loc"]) or "body"
-    return {"field": location, "message": _message(item["type"], item.get("ctx") or {}, item["msg"])}
-
-
-def _message(kind: str, ctx: dict[str, Any], raw: str) -> str:
-    """A validation message for a person, never a library's wording ("Input should be ...")."""
-    if kind == "value_error":
-        return str(ctx.get("error", raw))
-    if kind in ("too_long", "too_short", "string_too_long", "string_too_short"):
-        unit = "characters" if kind.startswith("string") else "items"
-        if "max_length" in ctx:
-            return f"must have at most {ctx['max_length']} {unit}"
-        return (
-            "must not be empty"
-            if ctx.get("min_length") == 1
-            else f"must have at least {ctx['min_length']} {unit}"
-        )
-    if kind in ("literal_error", "enum"):
-        return f"must be one of {ctx.get('expected', 'the listed values')}"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        bound = ctx.get("ge", ctx.get("le"))
-        return f"must be at {'least' if kind == 'greater_than_equal' else 'most'} {bound}"
-    return _KIND_MESSAGES.get(kind, raw)
-
-
-_KIND_MESSAGES = {
-    "extra_forbidden": "unknown field",
-    "missing": "is required",
-    "string_type": "must be text",
-    "int_type": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "bool_type": "must be true or false",
-    "list_type": "must be a list",
-    "dict_type": "must be an object",
-    "model_type": "must be an object",
-    "model_attributes_type": "must be an object",
-    "string_pattern_mismatch": "contains characters that are not allowed here",
-    "none_required": "must be left out",
-}
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """{"role": "member", "role": "admin"} means two things; the last one silently winning is how a filter
-    in front of the API and the API come to disagree about a request."""
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise DuplicateKeyError(key)
-        found[key] = value
-    return found
-
-
-class DuplicateKeyError(ValueError):
-    pass
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
-
-
 def render(result: Any, status: int) -> Response:
     if isinstance(result, Page):
         cache = f"public, max-age={result.cache_seconds}" if result.cache_seconds else "no-store"
@@ -374,52 +235,5 @@ def render(result: Any, status: int) -> Response:
     if result is None:
         return Response(body="", status_code=status, headers={"Cache-Control": "no-store"})
     if isinstance(result, BaseModel):
-        return Response(body=result.model_dump_json(), status_code=status, headers={**_BASE_HEADERS})
-    return Response(body=json.dumps(result), status_code=status, headers={**_BASE_HEADERS})
-
-
-def error_response(error: AppError, headers: dict[str, str | list[str]] | None = None) -> Response:
-    all_headers: dict[str, str | list[str]] = {**_BASE_HEADERS, **(headers or {})}
-    if error.retry_after is not None:
-        all_headers["Retry-After"] = str(error.retry_after)
-    return Response(body=json.dumps(error.body()), status_code=error.status, headers=all_headers)
-
-
-def _too_large() -> AppError:
-    return AppError("payload_too_large", f"The body is larger than {MAX_BODY_BYTES // 1024} KiB.")
-
-
-# Chalice answers some requests itself (wrong method, wrong media type) in its own format.
-_CHALICE_CODES = {405: "method_not_allowed", 415: "unsupported_media_type"}
-
-
-def error_middleware(request: Request, get_response: Callable[[Request], Response]) -> Response:
-    """Registered for every HTTP request in app.py: size limit first, Chalice's own error bodies rewritten
-    into the contract's format (so no client ever sees two error shapes), and the security headers on
-    every answer, and the CORS headers for an allowed origin (api/cors.py)."""
-    response = _contract_response(request, get_response)
-    response.headers.update(SECURITY_HEADERS)
-    return with_cors(request, response)
-
-
-def _contract_response(request: Request, get_response: Callable[[Request], Response]) -> Response:
-    content_length = request.headers.get("content-length", "0")
-    if (content_length.isdigit() and int(content_length) > MAX_BODY_BYTES) or len(
-        request.raw_body or b""
-    ) > MAX_BODY_BYTES:
-        return error_response(_too_large())
-    response = get_response(request)
-    body = response.body
-    if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
-        code = _CHALICE_CODES.get(response.status_code, "internal_error")
-        status = response.status_code if code != "internal_error" else 500
-        message = str(body.get("Message", "The request could not be handled."))
-        if code == "internal_error":
-            message = "An unexpected error occurred."
-        extra: dict[str, str | list[str]] | None = (
-            {"Allow": response.headers["Allow"]} if "Allow" in response.headers else None
-        )
-        rendered = error_response(AppError(code, message), extra)
-        rendered.status_code = status
-        return rendered
-    return response
+        return Response(body=result.model_dump_json(), status_code=status, headers={**JSON_HEADERS})
+    return Response(body=json.dumps(result), status_code=status, headers={**JSON_HEADERS})

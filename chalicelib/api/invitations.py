@@ -17,10 +17,16 @@ BASE = "/accounts/{account_id}/invitations"
 
 
 @endpoint(
-    bp, "POST", BASE, access=MANAGE, body=schemas.InviteIn, returns=schemas.InviteResults, errors=(409, 429),
+    bp,
+    "POST",
+    BASE,
+    access=MANAGE,
+    body=schemas.InviteIn,
+    returns=schemas.InviteResults,
+    errors=("group_deleted", "rate_limited"),
     idempotent=True,  # creates invitations, though it answers 200 (one result per email)
     resumable=True,  # a retry under the key invites whoever a lost run did not, and answers every email
-)  # fmt: skip
+)
 def invite(call: Call, account_id: str) -> schemas.InviteResults:
     """Invite 1 to 50 emails with one role and permission set; one result per email, in order."""
     return invitations.invite(call.deps, call.caller, call.account, call.body)
@@ -38,14 +44,14 @@ def list_invitations(call: Call, account_id: str) -> schemas.InvitationPage:
     BASE + "/{invitation_id}/resend",
     access=MANAGE,
     returns=schemas.Invitation,
-    errors=(404, 409, 429),
+    errors=("not_found", "rate_limited"),
 )
 def resend_invitation(call: Call, account_id: str, invitation_id: str) -> schemas.Invitation:
     """Send a new link with a new expiry; the old link stops working. Once a minute at most."""
     return invitation_admin.resend(call.deps, call.caller, call.account, invitation_id)
 
 
-@endpoint(bp, "DELETE", BASE + "/{invitation_id}", access=MANAGE, status=204, errors=(403, 404))
+@endpoint(bp, "DELETE", BASE + "/{invitation_id}", access=MANAGE, status=204, errors=("not_found",))
 def revoke_invitation(call: Call, account_id: str, invitation_id: str) -> None:
     """Revoke an invitation: its link stops working."""
     invitation_admin.revoke(call.deps, call.caller, account_id, invitation_id)
@@ -58,7 +64,7 @@ def revoke_invitation(call: Call, account_id: str, invitation_id: str) -> None:
     access=PUBLIC,
     body=schemas.TokenIn,
     returns=schemas.LookupOut,
-    errors=(404, 410),
+    errors=("not_found", "invitation_expired"),
 )
 def lookup_invitation(call: Call) -> schemas.LookupOut:
     """What an invitation link is for, so the portal can show the right accept form."""
@@ -66,10 +72,25 @@ def lookup_invitation(call: Call) -> schemas.LookupOut:
 
 
 @endpoint(
-    bp, "POST", "/invitations/accept", access=MAYBE_SIGNED_IN, body=schemas.AcceptIn,
-    returns=schemas.AcceptOut, status=201, errors=(403, 404, 409, 410, 429),
+    bp,
+    "POST",
+    "/invitations/accept",
+    access=MAYBE_SIGNED_IN,
+    body=schemas.AcceptIn,
+    returns=schemas.AcceptOut,
+    status=201,
+    errors=(
+        "invalid_credentials",
+        "email_mismatch",
+        "not_found",
+        "already_member",
+        "owner_exists",
+        "login_exists",
+        "invitation_expired",
+        "rate_limited",
+    ),
     idempotent=False,  # its answer is an access token (and the link, once used, answers 404 to a retry)
-)  # fmt: skip
+)
 def accept_invitation(call: Call) -> schemas.AcceptOut:
     """Accept as a new user (password and names) or an existing one (Bearer token or password)."""
     return acceptance.accept(call.deps, call.session.claims, call.body, call.request)

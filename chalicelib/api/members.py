@@ -26,40 +26,61 @@ def list_members(call: Call, account_id: str) -> schemas.MemberPage:
     return members.list_members(call.deps, call.caller, call.account, call.query)
 
 
-@endpoint(bp, "GET", ONE, access=MANAGE_GROUP_OR_SELF, returns=schemas.Member, errors=(404,))
+@endpoint(bp, "GET", ONE, access=MANAGE_GROUP_OR_SELF, returns=schemas.Member, errors=("not_found",))
 def get_member(call: Call, account_id: str, user_id: str) -> schemas.Member:
     """One member; anyone may read themselves."""
     return members.get_member(call.deps, call.caller, call.account, user_id, call.session)
 
 
 @endpoint(
-    bp, "PATCH", ONE, access=MANAGE_OR_SELF, body=schemas.MemberUpdateIn, returns=schemas.Member,
-    errors=(404, 409),
-)  # fmt: skip
+    bp,
+    "PATCH",
+    ONE,
+    access=MANAGE_OR_SELF,
+    body=schemas.MemberUpdateIn,
+    returns=schemas.Member,
+    errors=("not_found", "owner_immutable"),
+)
 def update_member(call: Call, account_id: str, user_id: str) -> schemas.Member:
     """Change a member's access (never the owner's) or contact details at this account."""
     return members.update_member(call.deps, call.caller, call.account, user_id, call.body)
 
 
-@endpoint(bp, "POST", ONE + "/deactivate", access=MANAGE_GROUP, returns=schemas.Member, errors=(404, 409))
+@endpoint(
+    bp,
+    "POST",
+    ONE + "/deactivate",
+    access=MANAGE_GROUP,
+    returns=schemas.Member,
+    errors=("not_found", "owner_immutable", "cannot_deactivate_self"),
+)
 def deactivate_member(call: Call, account_id: str, user_id: str) -> schemas.Member:
     """Cut a member's access to this account at once, keeping their place."""
     return members.set_status(call.deps, call.caller, call.account, user_id, "deactivated")
 
 
-@endpoint(bp, "POST", ONE + "/reactivate", access=MANAGE_GROUP, returns=schemas.Member, errors=(404, 409))
+@endpoint(
+    bp,
+    "POST",
+    ONE + "/reactivate",
+    access=MANAGE_GROUP,
+    returns=schemas.Member,
+    errors=("not_found", "owner_immutable"),
+)
 def reactivate_member(call: Call, account_id: str, user_id: str) -> schemas.Member:
     """Give a deactivated member their access back."""
     return members.set_status(call.deps, call.caller, call.account, user_id, "active")
 
 
-@endpoint(bp, "DELETE", ONE, access=MANAGE_GROUP_OR_SELF, status=204, errors=(404, 409))
+@endpoint(bp, "DELETE", ONE, access=MANAGE_GROUP_OR_SELF, status=204, errors=("not_found", "owner_immutable"))
 def remove_member(call: Call, account_id: str, user_id: str) -> None:
     """Remove a member, or leave the account yourself; the owner cannot be removed."""
     members.remove_member(call.deps, call.caller, call.account, user_id)
 
 
-@endpoint(bp, "POST", ONE + "/password-reset", access=MANAGE_GROUP, status=202, errors=(404, 429))
+@endpoint(
+    bp, "POST", ONE + "/password-reset", access=MANAGE_GROUP, status=202, errors=("not_found", "rate_limited")
+)
 def reset_member_password(call: Call, account_id: str, user_id: str) -> None:
     """Email the member a password-reset link."""
     members.send_password_reset(call.deps, call.caller, call.account, user_id)

@@ -11,8 +11,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, WithJsonSchema
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from chalicelib.api.http import ROUTES, Route
-from chalicelib.errors import STATUS_BY_CODE
+from chalicelib.api.errors import STATUS_BY_CODE
+from chalicelib.api.routes import ROUTES, Route
+from chalicelib.errors import ERROR_CODES, ErrorCode
 
 REF = "#/components/schemas/{model}"
 Refs = Mapping[tuple[Any, JsonSchemaMode], dict[str, Any]]
@@ -31,7 +32,10 @@ DESCRIPTIONS = {
     415: "Body is not application/json",
     422: "The Idempotency-Key came with another body",
     429: "Too many attempts; see Retry-After",
+    500: "An unexpected error; nothing is promised about what it did",
 }
+# The codes a client may retry after Retry-After seconds, whichever status they come with.
+RETRY_AFTER_CODES: tuple[ErrorCode, ...] = ("changed_meanwhile", "idempotency_in_progress", "rate_limited")
 
 
 class ErrorDetail(BaseModel):
@@ -40,7 +44,7 @@ class ErrorDetail(BaseModel):
 
 
 class ErrorInfo(BaseModel):
-    code: Annotated[str, WithJsonSchema({"type": "string", "enum": sorted(STATUS_BY_CODE)})]
+    code: Annotated[ErrorCode, WithJsonSchema({"type": "string", "enum": sorted(ERROR_CODES)})]
     message: str
     details: list[ErrorDetail] | None = None
 
@@ -69,17 +73,12 @@ IDEMPOTENCY_PARAMETER: dict[str, Any] = {
 }
 
 
-def _error_statuses(route: Route) -> list[int]:
-    statuses = set(route.errors) | route.access.error_statuses()
-    if route.access.security() is not None and not route.admits_support:
-        statuses.add(403)  # a support session's token is refused here
-    if route.body is not None:
-        statuses |= {400, 413, 415}
-    if route.query is not None:
-        statuses.add(400)
-    if route.idempotent:
-        statuses |= {400, 409, 422}  # a malformed key; its first request still running; another body
-    return sorted(statuses)
+def _codes_by_status(route: Route) -> dict[int, list[ErrorCode]]:
+    """The codes the route can answer (Route.codes), grouped by the status each is answered with."""
+    grouped: dict[int, list[ErrorCode]] = {}
+    for code in sorted(route.codes):
+        grouped.setdefault(STATUS_BY_CODE[code], []).append(code)
+    return dict(sorted(grouped.items()))
 
 
 def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
@@ -131,6 +130,32 @@ def _json(ref: dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": ref}}
 
 
+def _error_response(status: int, codes: list[ErrorCode], refs: Refs) -> dict[str, Any]:
+    """The error body, its `code` narrowed to the codes this route answers with this status: a client (or
+    a test, tests/api/conftest.py) can tell from the document alone what a route may answer. The narrowing
+    sits beside the `$ref` (OpenAPI 3.1 allows it): validators apply both, and generators, which read the
+    `$ref` alone, still type every error as the one ErrorBody."""
+    narrowed = {"properties": {"error": {"properties": {"code": {"enum": codes}}}}}
+    response: dict[str, Any] = {
+        "description": DESCRIPTIONS[status] + ": " + ", ".join(f"`{code}`" for code in codes),
+        "content": _json({**refs[(ErrorBody, "serialization")], **narrowed}),
+    }
+    if any(code in RETRY_AFTER_CODES for code in codes):
+        response["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "required": status == 429}}
+    return response
+
+
+def _success(route: Route, refs: Refs) -> dict[str, Any]:
+    success: dict[str, Any] = {"description": DESCRIPTIONS.get(route.status, "OK")}
+    if route.media_types != ("application/json",):  # a page or an asset
+        success["content"] = {media: {"schema": {"type": "string"}} for media in route.media_types}
+    elif route.returns is not None:
+        success["content"] = _json(refs[(route.returns, "serialization")])
+    elif route.status == 200:
+        success["content"] = _json({"type": "object"})
+    return success
+
+
 def _operation(route: Route, refs: Refs) -> dict[str, Any]:
     parameters = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
@@ -140,21 +165,9 @@ def _operation(route: Route, refs: Refs) -> dict[str, Any]:
         parameters += _query_parameters(route.query)
     if route.idempotent:
         parameters.append(IDEMPOTENCY_PARAMETER)
-    success: dict[str, Any] = {"description": DESCRIPTIONS.get(route.status, "OK")}
-    if route.media_types != ("application/json",):  # a page or an asset
-        success["content"] = {media: {"schema": {"type": "string"}} for media in route.media_types}
-    elif route.returns is not None:
-        success["content"] = _json(refs[(route.returns, "serialization")])
-    elif route.status == 200:
-        success["content"] = _json({"type": "object"})
-    responses = {str(route.status): success}
-    for status in _error_statuses(route):
-        responses[str(status)] = {
-            "description": DESCRIPTIONS[status],
-            "content": _json(refs[(ErrorBody, "serialization")]),
-        }
-        if status == 429:
-            responses["429"]["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "required": True}}
+    responses = {str(route.status): _success(route, refs)}
+    for status, codes in _codes_by_status(route).items():
+        responses[str(status)] = _error_response(status, codes, refs)
     operation: dict[str, Any] = {
         "operationId": route.name,
         "summary": route.summary,
@@ -194,7 +207,7 @@ def openapi_document() -> dict[str, Any]:
             "title": "portal-access",
             "version": "1.0.0",
             "description": "Account user management for client portals. Error codes: "
-            + ", ".join(sorted(STATUS_BY_CODE)),
+            + ", ".join(sorted(ERROR_CODES)),
         },
         "paths": paths,
         "components": {

@@ -39,7 +39,12 @@ def docs(call: Call) -> Page:
 
 
 @endpoint(
-    bp, "GET", "/assets/{name}", access=PUBLIC, errors=(404,), media_types=("text/javascript", "text/css")
+    bp,
+    "GET",
+    "/assets/{name}",
+    access=PUBLIC,
+    errors=("not_found",),
+    media_types=("text/javascript", "text/css"),
 )
 def asset(call: Call, name: str) -> Page:
     """A script or style sheet of the pages served here."""

@@ -13,7 +13,8 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.api.http import Page, error_response, render
+from chalicelib.api.errors import error_response
+from chalicelib.api.http import Page, render
 from chalicelib.errors import not_found
 
 bp = Blueprint(__name__)

@@ -1,5 +1,5 @@
 """Who may call a route: one mechanism for all of them. Each rule is an object that authorizes a request
-and describes itself (security scheme, error statuses) to the OpenAPI generator, so the document and the
+and describes itself (security scheme, error codes) to the OpenAPI generator, so the document and the
 behaviour cannot disagree. Authenticating is the services' job (services/authentication.py); this module
 reads the request's headers and applies the route's rule."""
 
@@ -14,7 +14,7 @@ from chalice.app import Request
 
 from chalicelib.api.lazy import authentication as auth
 from chalicelib.domain.support import SUPPORT_BARRED_SEGMENTS
-from chalicelib.errors import AppError, forbidden, not_found, unauthenticated
+from chalicelib.errors import AppError, ErrorCode, forbidden, not_found, unauthenticated
 from chalicelib.store import keys
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class Access(ABC):
     """A route's rule. `authorize` gets the collaborators through `deps()`, so a public route never builds
     them."""
 
-    statuses: ClassVar[frozenset[int]] = frozenset({401})
+    codes: ClassVar[frozenset[ErrorCode]] = frozenset({"unauthenticated"})
 
     @abstractmethod
     def authorize(self, deps: DepsProvider, request: Request, path: dict[str, str]) -> Session: ...
@@ -66,8 +66,9 @@ class Access(ABC):
         """OpenAPI `security` of the route: None for none at all."""
         return BEARER
 
-    def error_statuses(self) -> frozenset[int]:
-        return self.statuses
+    def error_codes(self) -> frozenset[ErrorCode]:
+        """The codes this rule can refuse a request with."""
+        return self.codes
 
     def admits_support(self) -> bool:
         """Whether a support session's token may pass this rule (api/http.py refuses it otherwise: 403)."""
@@ -84,7 +85,7 @@ def refused_support() -> AppError:
 
 
 class Public(Access):
-    statuses = frozenset()
+    codes = frozenset()
 
     def admits_support(self) -> bool:
         return True  # nothing is read from a token here
@@ -144,7 +145,7 @@ class TokenChecked(Access):
 
 
 class OperatorOnly(Access):
-    statuses = frozenset({401, 403})
+    codes = frozenset({"unauthenticated", "forbidden"})
 
     def authorize(self, deps: DepsProvider, request: Request, path: dict[str, str]) -> Session:
         if _operator(deps(), request):
@@ -201,9 +202,9 @@ class AccountAccess(Access):
         # the operator's routes declare its key alone: a generated client types them for that key only
         return OPERATOR_KEY if self.operator_only else [*BEARER, *OPERATOR_KEY]
 
-    def error_statuses(self) -> frozenset[int]:
+    def error_codes(self) -> frozenset[ErrorCode]:
         refusable = self.permission is not None or self.owner_only or self.operator_only or self.no_support
-        return frozenset({401, 404} | ({403} if refusable else set()))
+        return frozenset({"unauthenticated", "not_found", *(("forbidden",) if refusable else ())})
 
     def admits_support(self) -> bool:
         return not (self.no_support or self.operator_only)

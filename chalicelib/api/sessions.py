@@ -19,7 +19,7 @@ bp = Blueprint(__name__)
     access=PUBLIC,
     body=schemas.LoginIn,
     returns=schemas.LoginOut,
-    errors=(401, 429),
+    errors=("invalid_credentials", "rate_limited"),
 )
 def login(call: Call) -> schemas.LoginOut:
     """Exchange email and password for an access token and the accounts to choose from."""
@@ -54,7 +54,7 @@ def update_me(call: Call) -> schemas.User:
     access=SIGNED_IN,
     body=schemas.PasswordChangeIn,
     returns=schemas.TokenOut,
-    errors=(409, 429),
+    errors=("invalid_credentials", "rate_limited"),
 )
 def change_password(call: Call) -> schemas.TokenOut:
     """Change your password; every older token stops working and a new one is returned."""
@@ -75,7 +75,7 @@ def request_password_reset(call: Call) -> None:
     access=PUBLIC,
     body=schemas.PasswordResetConfirmIn,
     status=204,
-    errors=(404, 410),
+    errors=("not_found", "token_expired"),
 )
 def confirm_password_reset(call: Call) -> None:
     """Set a new password with a reset link; all the user's tokens stop working."""

@@ -31,7 +31,7 @@ def list_sub_accounts(call: Call, account_id: str) -> schemas.SubAccountPage:
     body=schemas.SubAccountIn,
     returns=schemas.SubAccount,
     status=201,
-    errors=(409,),
+    errors=("limit_reached",),
 )
 def create_sub_account(call: Call, account_id: str) -> schemas.SubAccount:
     """Add a sub-account (owner or operator)."""
@@ -39,14 +39,20 @@ def create_sub_account(call: Call, account_id: str) -> schemas.SubAccount:
 
 
 @endpoint(
-    bp, "PATCH", ONE, access=OWNER, body=schemas.SubAccountIn, returns=schemas.SubAccount, errors=(404,)
+    bp,
+    "PATCH",
+    ONE,
+    access=OWNER,
+    body=schemas.SubAccountIn,
+    returns=schemas.SubAccount,
+    errors=("not_found",),
 )
 def rename_sub_account(call: Call, account_id: str, sub_account_id: str) -> schemas.SubAccount:
     """Rename a sub-account (owner or operator)."""
     return sub_accounts.rename_sub_account(call.deps, call.caller, call.account, sub_account_id, call.body)
 
 
-@endpoint(bp, "DELETE", ONE, access=OWNER, status=204, errors=(404,))
+@endpoint(bp, "DELETE", ONE, access=OWNER, status=204, errors=("not_found",))
 def delete_sub_account(call: Call, account_id: str, sub_account_id: str) -> None:
     """Delete a sub-account: it drops out of every scope at once (owner or operator)."""
     sub_accounts.delete_sub_account(call.deps, call.caller, call.account, sub_account_id)

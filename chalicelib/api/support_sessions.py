@@ -16,16 +16,29 @@ BASE = "/accounts/{account_id}/support-sessions"
 
 
 @endpoint(
-    bp, "POST", BASE, access=OPERATOR_ON_ACCOUNT, body=schemas.SupportSessionIn,
-    returns=schemas.SupportSessionCreated, status=201, errors=(404, 409),
+    bp,
+    "POST",
+    BASE,
+    access=OPERATOR_ON_ACCOUNT,
+    body=schemas.SupportSessionIn,
+    returns=schemas.SupportSessionCreated,
+    status=201,
+    errors=("not_found", "member_deactivated"),
     idempotent=False,  # its answer is an access token: never stored to replay (api/idempotency.py)
-)  # fmt: skip
+)
 def start_support_session(call: Call, account_id: str) -> schemas.SupportSessionCreated:
     """Act as an active member of this account for an hour at most; the owner is emailed."""
     return support_sessions.start(call.deps, call.caller, call.account, call.body)
 
 
-@endpoint(bp, "DELETE", BASE + "/{support_session_id}", access=OPERATOR_ON_ACCOUNT, status=204, errors=(404,))
+@endpoint(
+    bp,
+    "DELETE",
+    BASE + "/{support_session_id}",
+    access=OPERATOR_ON_ACCOUNT,
+    status=204,
+    errors=("not_found",),
+)
 def end_support_session(call: Call, account_id: str, support_session_id: str) -> None:
     """End a support session early: its token stops working at once."""
     support_sessions.end(call.deps, call.caller, call.account, support_session_id)

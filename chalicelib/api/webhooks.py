@@ -31,7 +31,7 @@ RETRY = "/deliveries/{delivery_id}/retry"
     body=schemas.WebhookIn,
     returns=schemas.WebhookWithSecret,
     status=201,
-    errors=(409,),
+    errors=("conflict",),
 )
 def create_webhook(call: Call, account_id: str) -> schemas.WebhookWithSecret:
     """Add an endpoint for the account's events (its secret shown once)."""
@@ -44,7 +44,7 @@ def list_webhooks(call: Call, account_id: str) -> schemas.WebhookPage:
     return webhooks.list_webhooks(call.deps, call.account.account_id, call.query)
 
 
-@endpoint(bp, "GET", ACCOUNTS_ONE, access=OWNER, returns=schemas.Webhook, errors=(404,))
+@endpoint(bp, "GET", ACCOUNTS_ONE, access=OWNER, returns=schemas.Webhook, errors=("not_found",))
 def get_webhook(call: Call, account_id: str, webhook_id: str) -> schemas.Webhook:
     """One endpoint (never its secret)."""
     return webhooks.get_webhook(call.deps, call.account.account_id, webhook_id)
@@ -57,14 +57,14 @@ def get_webhook(call: Call, account_id: str, webhook_id: str) -> schemas.Webhook
     access=OWNER,
     body=schemas.WebhookUpdateIn,
     returns=schemas.Webhook,
-    errors=(404,),
+    errors=("not_found",),
 )
 def update_webhook(call: Call, account_id: str, webhook_id: str) -> schemas.Webhook:
     """Change an endpoint, or turn it off or on."""
     return webhooks.update_webhook(call.deps, call.caller, call.account.account_id, webhook_id, call.body)
 
 
-@endpoint(bp, "DELETE", ACCOUNTS_ONE, access=OWNER, status=204, errors=(404,))
+@endpoint(bp, "DELETE", ACCOUNTS_ONE, access=OWNER, status=204, errors=("not_found",))
 def delete_webhook(call: Call, account_id: str, webhook_id: str) -> None:
     """Delete an endpoint: nothing more is sent to it."""
     webhooks.delete_webhook(call.deps, call.caller, call.account.account_id, webhook_id)
@@ -76,7 +76,7 @@ def delete_webhook(call: Call, account_id: str, webhook_id: str) -> None:
     ACCOUNTS_ONE + "/rotate-secret",
     access=OWNER,
     returns=schemas.WebhookWithSecret,
-    errors=(404,),
+    errors=("not_found",),
 )
 def rotate_webhook_secret(call: Call, account_id: str, webhook_id: str) -> schemas.WebhookWithSecret:
     """A new signing secret; the old one signs too for 24 hours."""
@@ -90,14 +90,16 @@ def rotate_webhook_secret(call: Call, account_id: str, webhook_id: str) -> schem
     access=OWNER,
     query=schemas.DeliveryQuery,
     returns=schemas.DeliveryPage,
-    errors=(404,),
+    errors=("not_found",),
 )
 def list_webhook_deliveries(call: Call, account_id: str, webhook_id: str) -> schemas.DeliveryPage:
     """Its deliveries, newest first."""
     return webhooks.list_deliveries(call.deps, call.account.account_id, webhook_id, call.query)
 
 
-@endpoint(bp, "POST", ACCOUNTS_ONE + RETRY, access=OWNER, status=202, errors=(404, 409))
+@endpoint(
+    bp, "POST", ACCOUNTS_ONE + RETRY, access=OWNER, status=202, errors=("not_found", "delivery_succeeded")
+)
 def retry_webhook_delivery(call: Call, account_id: str, webhook_id: str, delivery_id: str) -> None:
     """Attempt a pending or failed delivery again soon."""
     webhooks.retry_delivery(call.deps, call.account.account_id, webhook_id, delivery_id)
@@ -114,7 +116,7 @@ def retry_webhook_delivery(call: Call, account_id: str, webhook_id: str, deliver
     body=schemas.WebhookIn,
     returns=schemas.WebhookWithSecret,
     status=201,
-    errors=(409,),
+    errors=("conflict",),
 )
 def create_webhook_for_every_account(call: Call) -> schemas.WebhookWithSecret:
     """Add an endpoint for every account's events (its secret shown once)."""
@@ -127,7 +129,7 @@ def list_webhooks_for_every_account(call: Call) -> schemas.WebhookPage:
     return webhooks.list_webhooks(call.deps, None, call.query)
 
 
-@endpoint(bp, "GET", EVERY_ONE, access=OPERATOR, returns=schemas.Webhook, errors=(404,))
+@endpoint(bp, "GET", EVERY_ONE, access=OPERATOR, returns=schemas.Webhook, errors=("not_found",))
 def get_webhook_for_every_account(call: Call, webhook_id: str) -> schemas.Webhook:
     """One endpoint (never its secret)."""
     return webhooks.get_webhook(call.deps, None, webhook_id)
@@ -140,14 +142,14 @@ def get_webhook_for_every_account(call: Call, webhook_id: str) -> schemas.Webhoo
     access=OPERATOR,
     body=schemas.WebhookUpdateIn,
     returns=schemas.Webhook,
-    errors=(404,),
+    errors=("not_found",),
 )
 def update_webhook_for_every_account(call: Call, webhook_id: str) -> schemas.Webhook:
     """Change an endpoint, or turn it off or on."""
     return webhooks.update_webhook(call.deps, call.caller, None, webhook_id, call.body)
 
 
-@endpoint(bp, "DELETE", EVERY_ONE, access=OPERATOR, status=204, errors=(404,))
+@endpoint(bp, "DELETE", EVERY_ONE, access=OPERATOR, status=204, errors=("not_found",))
 def delete_webhook_for_every_account(call: Call, webhook_id: str) -> None:
     """Delete an endpoint: nothing more is sent to it."""
     webhooks.delete_webhook(call.deps, call.caller, None, webhook_id)
@@ -159,7 +161,7 @@ def delete_webhook_for_every_account(call: Call, webhook_id: str) -> None:
     EVERY_ONE + "/rotate-secret",
     access=OPERATOR,
     returns=schemas.WebhookWithSecret,
-    errors=(404,),
+    errors=("not_found",),
 )
 def rotate_webhook_secret_for_every_account(call: Call, webhook_id: str) -> schemas.WebhookWithSecret:
     """A new signing secret; the old one signs too for 24 hours."""
@@ -173,14 +175,16 @@ def rotate_webhook_secret_for_every_account(call: Call, webhook_id: str) -> sche
     access=OPERATOR,
     query=schemas.DeliveryQuery,
     returns=schemas.DeliveryPage,
-    errors=(404,),
+    errors=("not_found",),
 )
 def list_webhook_deliveries_for_every_account(call: Call, webhook_id: str) -> schemas.DeliveryPage:
     """Its deliveries, newest first."""
     return webhooks.list_deliveries(call.deps, None, webhook_id, call.query)
 
 
-@endpoint(bp, "POST", EVERY_ONE + RETRY, access=OPERATOR, status=202, errors=(404, 409))
+@endpoint(
+    bp, "POST", EVERY_ONE + RETRY, access=OPERATOR, status=202, errors=("not_found", "delivery_succeeded")
+)
 def retry_webhook_delivery_for_every_account(call: Call, webhook_id: str, delivery_id: str) -> None:
     """Attempt a pending or failed delivery again soon."""
     webhooks.retry_delivery(call.deps, None, webhook_id, delivery_id)

@@ -10,7 +10,7 @@ from chalicelib.domain.caller import Caller, RequestInfo
 from chalicelib.domain.invitations import is_expired, link_gone_message
 from chalicelib.domain.permissions import as_role
 from chalicelib.domain.profile import NAME_FIELDS, PROFILE_FIELDS, contact_at_join
-from chalicelib.errors import AppError, not_found, validation_error
+from chalicelib.errors import AppError, changed_meanwhile, not_found, validation_error
 from chalicelib.ids import new_id
 from chalicelib.schemas.invitations import AcceptIn, AcceptOut, LookupOut
 from chalicelib.schemas.members import Member
@@ -39,11 +39,11 @@ def _not_accepted(failed: frozenset[str]) -> AppError | None:
     if "already_member" in failed:
         return AppError("already_member", "You are already a member of this account.")
     if "owner_taken" in failed:
-        return AppError("conflict", "This account already has an owner.")
+        return AppError("owner_exists", "This account already has an owner.")
     if "email_taken" in failed:
-        return AppError("conflict", "A login for this email was created meanwhile; accept with it.")
+        return AppError("login_exists", "A login for this email was created meanwhile; accept with it.")
     if "renamed" in failed:
-        return AppError("conflict", "Your name kept changing while you accepted; try again.")
+        return changed_meanwhile("Your name kept changing while you accepted; try again.")
     return None
 
 

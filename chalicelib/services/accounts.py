@@ -7,7 +7,7 @@ from __future__ import annotations
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
-from chalicelib.errors import AppError, not_found
+from chalicelib.errors import AppError, changed_meanwhile, not_found
 from chalicelib.schemas.accounts import Account
 from chalicelib.services.audit_record import record
 from chalicelib.store import keys
@@ -52,14 +52,16 @@ def transfer_ownership(
     if target is None:
         raise not_found("member")
     if target.status != "active":
-        raise AppError("conflict", "A deactivated member cannot become the owner; reactivate them first.")
+        raise AppError(
+            "member_deactivated", "A deactivated member cannot become the owner; reactivate them first."
+        )
     moved = changed({"owner_user_id": account.owner_user_id}, {"owner_user_id": new_owner_id})
     event = record(
         deps, "account.ownership_transferred", caller, account.account_id, account_target(account), moved
     )
     if current is None and owner_id:  # the owner named is not a member: the account changed meanwhile
-        raise AppError("conflict", "The account's owner or the target member changed meanwhile; try again.")
+        raise changed_meanwhile("The account's owner or the target member changed meanwhile; try again.")
     if not deps.store.accounts.transfer_ownership(account, current, target, event):
-        raise AppError("conflict", "The account's owner or the target member changed meanwhile; try again.")
+        raise changed_meanwhile("The account's owner or the target member changed meanwhile; try again.")
     # The item authorization read is left as read (a concurrent transfer may hold the same one).
     return Account.of(account).model_copy(update={"owner_user_id": new_owner_id})

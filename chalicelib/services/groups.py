@@ -8,7 +8,7 @@ from chalicelib.domain.audit import EventType, Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.groups import DEFAULT_GROUP_ID, MAX_GROUPS, is_custom, manager_may_act_on
 from chalicelib.domain.paging import as_sort_text, page
-from chalicelib.errors import AppError, not_found, validation_error
+from chalicelib.errors import AppError, limit_reached, not_found, validation_error
 from chalicelib.ids import new_id
 from chalicelib.schemas.groups import Group, GroupIn, GroupListQuery, GroupPage, GroupUpdateIn
 from chalicelib.services.audit_record import record
@@ -98,6 +98,7 @@ def get_group(deps: Deps, caller: Caller, account: AccountItem, group_id: str) -
     return Group.of(_find(deps, caller, account, group_id), live_sub_accounts(account))
 
 
+# `conflict` for these two, not a code of their own: the contract names it for them (API.md, groups).
 def _default_is_fixed() -> AppError:
     return AppError("conflict", "The Default User Group cannot be changed or deleted.")
 
@@ -133,7 +134,7 @@ def create_group(deps: Deps, caller: Caller, account: AccountItem, body: GroupIn
     event = _event(deps, "group.created", caller, group, {}, _recorded(group))
     outcome = deps.store.groups.create(group, event)
     if "full" in outcome.failed:
-        raise AppError("conflict", f"An account has at most {MAX_GROUPS} groups.")
+        raise limit_reached(f"An account has at most {MAX_GROUPS} groups.")
     if not outcome:
         raise _name_taken()
     return Group.of(group, live_sub_accounts(account))

@@ -8,7 +8,7 @@ from datetime import timedelta
 from chalicelib.deps import Deps
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.paging import decode_cursor, encode_cursor
-from chalicelib.errors import AppError, not_found, rate_limited
+from chalicelib.errors import AppError, changed_meanwhile, not_found, rate_limited
 from chalicelib.schemas.invitations import Invitation, InvitationListQuery, InvitationPage
 from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import live_sub_accounts
@@ -93,7 +93,7 @@ def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str)
     if full is not None:
         raise too_many_emails(deps, full)
     if not outcome:
-        raise AppError("conflict", "The invitation changed while resending; reload it and try again.")
+        raise changed_meanwhile("The invitation changed while resending; reload it and try again.")
     send_invitations(deps, account.name, [(NewInvitation(invitation, new_link, mail=mail), seed.raw)])
     return Invitation.of(invitation, now, live_sub_accounts(account), _groups_of(deps, account, [invitation]))
 

@@ -180,7 +180,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     day = account_day(now, deps.settings.account_invitations_per_day)
     written = deps.store.invitations.create_invitations([new for new, _ in created.values()], now, day)
     if written.group_gone:
-        raise AppError("conflict", "The group was deleted meanwhile; nobody was invited.")
+        raise AppError("group_deleted", "The group was deleted meanwhile; nobody was invited.")
     if written.over_account_limit and len(written.over_account_limit) == len(created):
         raise rate_limited(day.retry_after(now), "This account has sent its invitations for today.")
     not_written: dict[str, SkipReason] = {email: "already_invited" for email in written.lost}

@@ -210,7 +210,10 @@ def set_status(
 ) -> Member:
     membership, user = _reachable(deps, caller, account, user_id, writes=True)
     if status == "deactivated" and user_id == caller.user_id:
-        raise AppError("conflict", "You cannot deactivate yourself; ask another admin, or leave the account.")
+        raise AppError(
+            "cannot_deactivate_self",
+            "You cannot deactivate yourself; ask another admin, or leave the account.",
+        )
     if membership.status == status:  # already so: nothing to write, nothing to record
         return _member(deps, caller, account, user, membership)
     kind: EventType = "member.deactivated" if status == "deactivated" else "member.reactivated"

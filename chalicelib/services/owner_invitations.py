@@ -9,7 +9,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.invitations import claim_reason, is_expired
-from chalicelib.errors import AppError
+from chalicelib.errors import AppError, changed_meanwhile
 from chalicelib.ids import new_id
 from chalicelib.schemas.accounts import Account, AccountCreateIn, OwnerInvitationIn
 from chalicelib.schemas.invitations import AccountCreated, Invitation
@@ -36,7 +36,7 @@ def create_account(deps: Deps, caller: Caller, body: AccountCreateIn) -> Account
     if full is not None:
         raise too_many_emails(deps, full)
     if not outcome:
-        raise AppError("conflict", "The account could not be created; try again.")
+        raise changed_meanwhile("The account could not be created; try again.")
     send_invitations(deps, account.name, [(owner_invitation, raw)])
     return AccountCreated(
         account=Account.of(account),
@@ -47,6 +47,7 @@ def create_account(deps: Deps, caller: Caller, body: AccountCreateIn) -> Account
 def invite_owner(deps: Deps, caller: Caller, account: AccountItem, body: OwnerInvitationIn) -> Invitation:
     """For an account left without an owner. One with an owner is transferred instead; a pending owner
     invitation is resent instead. The address may have had the lapsed invitation: it is taken over."""
+    # `conflict` (not owner_exists) for these two: the contract names it for this route (API.md)
     if account.owner_user_id:
         raise AppError("conflict", "This account has an owner: transfer ownership instead.")
     now = deps.now()
@@ -63,14 +64,14 @@ def invite_owner(deps: Deps, caller: Caller, account: AccountItem, body: OwnerIn
         reason = claim_reason(claim.holder, claim.expires_at, now) if claim else None
         if claim is None or reason is not None:
             raise AppError(
-                "conflict", "This address is a member or invited already: transfer ownership to them."
+                "address_taken", "This address is a member or invited already: transfer ownership to them."
             )
         entry, raw = new_invitation(
             deps, account.account_id, body.email, "owner", [], None, names,
             replaced(deps, account.account_id, claim), recorded_by=caller,
         )  # fmt: skip
         if _written(deps, entry, now).lost:
-            raise AppError("conflict", "The address was invited meanwhile; try again.")
+            raise changed_meanwhile("The address was invited meanwhile; try again.")
     send_invitations(deps, account.name, [(entry, raw)])
     return Invitation.of(entry.invitation, now, frozenset(), {})
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from chalicelib.deps import Deps
 from chalicelib.domain.outbox import reset_request_window
 from chalicelib.domain.wording import date_in_words, reset_sentences
-from chalicelib.errors import AppError, not_found
+from chalicelib.errors import AppError, changed_meanwhile, not_found
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
 from chalicelib.security.links import hash_link_token, is_link_token_shape, new_nonce
@@ -56,7 +56,7 @@ def send_reset_link(deps: Deps, user: UserItem, asked_by: str, event: AuditEvent
     if full is not None:
         raise too_many_emails(deps, full)
     if not outcome:  # a concurrent request counted on the same address at the same moment
-        raise AppError("conflict", "Another email to this address was being sent; try again.")
+        raise changed_meanwhile("Another email to this address was being sent; try again.")
     send_now(deps, [Ready(mail, _reset_email(deps, link, seed.raw, mail))])
 
 

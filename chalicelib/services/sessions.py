@@ -6,7 +6,7 @@ from typing import Any
 
 from chalicelib.deps import Deps
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow, retry_after_seconds
-from chalicelib.errors import AppError, rate_limited, unauthenticated
+from chalicelib.errors import AppError, changed_meanwhile, rate_limited, unauthenticated
 from chalicelib.schemas.sessions import (
     AccountRef,
     LoginOut,
@@ -155,6 +155,6 @@ def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:
 def change_password(deps: Deps, user: UserItem, current_password: str, new_password: str) -> TokenOut:
     verify_credentials(deps, user.email, current_password, clear=False)  # cleared by the change's write
     if not deps.store.users.change_password(user, deps.passwords.hash(new_password)):
-        raise AppError("conflict", "The password was changed at the same time; try again.")
+        raise changed_meanwhile("The password was changed at the same time; try again.")
     issued = deps.tokens.issue(user.user_id, int(user.token_version) + 1, deps.now())
     return TokenOut(access_token=issued.token, expires_at=issued.claims.expires_at)

@@ -9,7 +9,7 @@ from chalicelib.domain.audit import EventType, Target, changed
 from chalicelib.domain.authorization import MAX_SUB_ACCOUNTS, reaches
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.paging import as_sort_text, page
-from chalicelib.errors import AppError, not_found
+from chalicelib.errors import AppError, limit_reached, not_found
 from chalicelib.ids import new_id
 from chalicelib.schemas.common import ListQuery
 from chalicelib.schemas.sub_accounts import SubAccount, SubAccountIn, SubAccountPage
@@ -63,7 +63,7 @@ def create_sub_account(deps: Deps, caller: Caller, account: AccountItem, body: S
     event = _recorded(deps, "sub_account.created", caller, sub_account, None, body.name)
     outcome = deps.store.sub_accounts.create(sub_account, event)
     if not outcome:
-        raise AppError("conflict", f"An account has at most {MAX_SUB_ACCOUNTS} sub-accounts.")
+        raise limit_reached(f"An account has at most {MAX_SUB_ACCOUNTS} sub-accounts.")
     return SubAccount.of(sub_account)
 
 

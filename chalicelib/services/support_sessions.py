@@ -10,7 +10,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import Caller, SupportSession, display_name
 from chalicelib.domain.wording import date_in_words, neutral
-from chalicelib.errors import AppError, not_found
+from chalicelib.errors import AppError, changed_meanwhile, not_found
 from chalicelib.ids import new_id
 from chalicelib.schemas.support_sessions import SupportSessionCreated, SupportSessionIn
 from chalicelib.services.audit_record import record
@@ -26,7 +26,9 @@ SESSION_LENGTH = timedelta(hours=1)
 
 
 def _inactive() -> AppError:
-    return AppError("conflict", "The member is deactivated: support can act only as an active member.")
+    return AppError(
+        "member_deactivated", "The member is deactivated: support can act only as an active member."
+    )
 
 
 def _as_support(caller: Caller, session: SupportSessionItem) -> Caller:
@@ -65,7 +67,7 @@ def start(deps: Deps, caller: Caller, account: AccountItem, body: SupportSession
     if "inactive" in outcome.failed:
         raise _inactive()
     if not outcome:
-        raise AppError("conflict", "The support session could not be started; try again.")
+        raise changed_meanwhile("The support session could not be started; try again.")
     issued = deps.tokens.issue_support(
         user.user_id, int(user.token_version), account_id, session.support_session_id, now, expires_at
     )

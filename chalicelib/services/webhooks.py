@@ -9,7 +9,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import EventType, Target, as_event_type, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.paging import decode_cursor, encode_cursor
-from chalicelib.errors import AppError, not_found, validation_error
+from chalicelib.errors import AppError, changed_meanwhile, not_found, validation_error
 from chalicelib.ids import new_id
 from chalicelib.schemas.common import ListQuery
 from chalicelib.schemas.webhooks import (
@@ -73,9 +73,10 @@ def create_webhook(deps: Deps, caller: Caller, account_id: str | None, body: Web
     shown: dict[str, object] = {"url": webhook.url, "event_types": list(webhook.event_types)}
     outcome = deps.store.webhooks.create(webhook, _event(deps, "webhook.created", caller, webhook, {}, shown))
     if FULL in outcome.failed:  # the count's condition, in the creating transaction: no race passes it
+        # `conflict`, not limit_reached: the contract names it for the 21st endpoint (API.md)
         raise AppError("conflict", f"At most {MAX_WEBHOOKS} webhooks; delete one first.")
     if not outcome:
-        raise AppError("conflict", "The webhook could not be created; try again.")
+        raise changed_meanwhile("The webhook could not be created; try again.")
     if account_id is None:
         forget_operator()
     return WebhookWithSecret(**Webhook.of(webhook).model_dump(), secret=webhook.secret)
@@ -180,5 +181,5 @@ def retry_delivery(deps: Deps, account_id: str | None, webhook_id: str, delivery
         delivery_id, lambda: deps.store.deliveries.get_delivery(webhook.webhook_id, delivery_id), "delivery"
     )
     if found.status == "succeeded":
-        raise AppError("conflict", "This delivery succeeded already.")
+        raise AppError("delivery_succeeded", "This delivery succeeded already.")
     deps.store.deliveries.retry(found, deps.now())

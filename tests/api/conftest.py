@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from chalice.test import Client
+from chalice.test import Client, TestHTTPClient
 from moto import mock_aws
 
 from chalicelib.config import load_settings
@@ -16,6 +16,7 @@ from chalicelib.store.table import create_table
 from scripts.moto_isolation import isolate_moto_transactions
 from tests.helpers import SETTINGS_ENV, Api, chalice_transport
 from tests.helpers.botocore_cache import client, share_one_loader
+from tests.helpers.error_contract import ErrorContract
 from tests.helpers.mail import drained_moto_outbox
 from tests.helpers.receiver import WebhookReceiver
 
@@ -31,6 +32,40 @@ def _real_environ():
     real = os.environ
     yield
     os.environ = real  # noqa: B003  (the very object chalice swapped out, not a new environment)
+
+
+def _document() -> dict:
+    from chalicelib.api.openapi import openapi_document  # every route is registered once app is imported
+
+    return openapi_document()
+
+
+@pytest.fixture(autouse=True)
+def _error_contract(request, monkeypatch) -> Iterator[ErrorContract]:
+    """Every answer of every chalice.test.Client in the test checked against its route's OpenAPI entry
+    (tests/helpers/error_contract.py); pytest_runtest_call below fails the test on an undeclared one."""
+    contract = ErrorContract(_document)
+    sent = TestHTTPClient.request
+
+    def checked(self, method, path, headers=None, body=b""):
+        response = sent(self, method, path, headers, body)
+        contract.check(method, path, response.status_code, response.body)
+        return response
+
+    monkeypatch.setattr(TestHTTPClient, "request", checked)
+    request.node.error_contract = contract
+    yield contract
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test that provoked an error its route's OpenAPI entry does not declare fails, however its own
+    assertions went (one that fails by itself is reported with its own failure)."""
+    result = yield
+    contract = getattr(item, "error_contract", None)
+    if contract is not None and contract.violations:
+        pytest.fail("answers the OpenAPI document does not declare:\n" + "\n".join(contract.violations))
+    return result
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import re
 import pytest
 
 import app  # noqa: F401  (registers every route)
-from chalicelib.api.http import ROUTES
 from chalicelib.api.route_guards import OperatorOnly
+from chalicelib.api.routes import ROUTES
 from chalicelib.config import ConfigError, load_settings
 from chalicelib.deps import use_deps
 from tests.helpers import SETTINGS_ENV, invite, onboard

@@ -99,7 +99,7 @@ def test_concurrent_ownership_transfers_leave_exactly_one_owner(api, deps):
         lambda: accounts.transfer_ownership(deps, session.caller, session.account, first.user_id),
         lambda: accounts.transfer_ownership(deps, session.caller, session.account, second.user_id),
     )
-    assert sorted(map(str, outcomes)).count("conflict") == 1
+    assert sorted(map(str, outcomes)).count("changed_meanwhile") == 1
     account = deps.store.accounts.get_account(account_id)
     owners = [m for m in deps.store.members.members_of(account_id) if m.role == "owner"]
     assert [m.user_id for m in owners] == [account.owner_user_id]

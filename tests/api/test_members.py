@@ -146,7 +146,8 @@ def test_deactivation_takes_effect_on_the_next_request(api, team):
 def test_nobody_deactivates_themselves(api, team):
     account_id, owner, admin, member = team
     assert (
-        api.post(member_path(account_id, admin.user_id, "/deactivate"), token=admin.token).code == "conflict"
+        api.post(member_path(account_id, admin.user_id, "/deactivate"), token=admin.token).code
+        == "cannot_deactivate_self"
     )
 
 
@@ -215,7 +216,7 @@ def test_ownership_goes_only_to_active_members(api, team):
     account_id, owner, admin, member = team
     path = f"/accounts/{account_id}/ownership"
     api.post(member_path(account_id, member.user_id, "/deactivate"), token=admin.token)
-    assert api.post(path, {"user_id": member.user_id}, token=owner.token).code == "conflict"
+    assert api.post(path, {"user_id": member.user_id}, token=owner.token).code == "member_deactivated"
     other_id, stranger = onboard(api, "Other", "stranger@other.com")
     assert api.post(path, {"user_id": stranger.user_id}, token=owner.token).code == "not_found"
     assert api.post(path, {"user_id": "garbage"}, token=owner.token).code == "not_found"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from chalicelib.api.http import ROUTES
-from chalicelib.errors import STATUS_BY_CODE
+from chalicelib.api.errors import STATUS_BY_CODE
+from chalicelib.api.routes import ROUTES
+from chalicelib.errors import ERROR_CODES
 
 
 def test_openapi_document_covers_every_route(api):
@@ -19,6 +20,12 @@ def test_openapi_document_covers_every_route(api):
     assert len(documented) == 65  # every operation of the contract, /docs and its assets included
 
 
+def _codes(operation: dict, status: str) -> list[str]:
+    schema = operation["responses"][status]["content"]["application/json"]["schema"]
+    assert schema["$ref"] == "#/components/schemas/ErrorBody"  # the one error body, its code narrowed
+    return schema["properties"]["error"]["properties"]["code"]["enum"]
+
+
 def test_operations_carry_schemas_errors_and_security(api):
     document = api.get("/openapi.json").body
     schemas = document["components"]["schemas"]
@@ -26,8 +33,25 @@ def test_operations_carry_schemas_errors_and_security(api):
     assert accept["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/AcceptIn"
     }
-    assert set(accept["responses"]) == {"201", "400", "401", "403", "404", "409", "410", "413", "415", "429"}
+    assert set(accept["responses"]) == {
+        "201", "400", "401", "403", "404", "409", "410", "413", "415", "429", "500"
+    }  # fmt: skip
     assert accept["responses"]["429"]["headers"]["Retry-After"]["required"] is True
+    # each error response lists the codes this route answers with that status, and only those
+    codes = {status: _codes(accept, status) for status in accept["responses"] if status != "201"}
+    assert codes["409"] == ["already_member", "changed_meanwhile", "login_exists", "owner_exists"]
+    assert codes["401"] == ["invalid_credentials", "unauthenticated"]
+    assert codes["403"] == ["email_mismatch", "forbidden"]
+    assert codes["500"] == ["internal_error"]
+    assert accept["responses"]["409"]["headers"]["Retry-After"]["required"] is False  # changed_meanwhile's
+    assert "headers" not in accept["responses"]["403"]
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status in operation["responses"]:
+                if int(status) >= 400:
+                    assert {STATUS_BY_CODE[code] for code in _codes(operation, status)} == {int(status)}, (
+                        method, path, status,
+                    )  # fmt: skip
     members = document["paths"]["/accounts/{account_id}/members"]["get"]
     assert {p["name"] for p in members["parameters"]} == {
         "account_id",
@@ -83,7 +107,7 @@ def test_the_document_is_a_valid_openapi_3_1_spec_with_one_role_schema(api):
     assert schemas["Role"]["enum"] == ["owner", "admin", "member"]
     assert schemas["Member"]["properties"]["role"] == {"$ref": "#/components/schemas/Role"}
     assert schemas["Invitation"]["properties"]["role"] == {"$ref": "#/components/schemas/Role"}
-    assert schemas["ErrorInfo"]["properties"]["code"]["enum"] == sorted(STATUS_BY_CODE)
+    assert schemas["ErrorInfo"]["properties"]["code"]["enum"] == sorted(STATUS_BY_CODE) == sorted(ERROR_CODES)
 
 
 def test_enums_are_named_once_and_outputs_carry_them_too(api):

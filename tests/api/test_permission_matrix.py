@@ -8,8 +8,8 @@ from typing import NamedTuple
 import pytest
 
 import app  # noqa: F401  (registers every route in ROUTES)
-from chalicelib.api.http import ROUTES
 from chalicelib.api.route_guards import SUPPORT_BARRED_SEGMENTS
+from chalicelib.api.routes import ROUTES
 from chalicelib.domain.audit import SYSTEM, Event, Target
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.ids import new_id

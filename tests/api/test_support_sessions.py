@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.api.http import ROUTES, Route
 from chalicelib.api.route_guards import SUPPORT_BARRED_SEGMENTS, member_of
+from chalicelib.api.routes import ROUTES, Route
 from chalicelib.domain.wording import date_in_words
 from chalicelib.store.models import format_time
 from tests.helpers import PASSWORD, DynamoCalls, emails_to, invite, join, latest_link, onboard
@@ -236,7 +236,7 @@ def test_only_an_active_member_can_be_acted_as(api, acme):
         api.post(f"/accounts/{account_id}/members/{dave.user_id}/deactivate", token=owner.token).status == 200
     )
     reply = start(api, account_id, dave.user_id)
-    assert (reply.status, reply.code) == (409, "conflict")
+    assert (reply.status, reply.code) == (409, "member_deactivated")
     assert events(api, account_id, "?type=support_session.started") == []
     missing = api.post(f"/accounts/{account_id}/support-sessions", {"user_id": dave.user_id}, operator=True)
     assert missing.status == 400

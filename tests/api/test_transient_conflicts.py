@@ -85,7 +85,7 @@ def test_conflicts_past_the_retries_answer_409_and_change_nothing(api, deps, nam
     case = next(c for c in _cases(api, deps) if c.name == name)
     with Conflicts(times=CONFLICT_TRIES * 10).on():
         reply = case.call()
-    assert (reply.status, reply.code) == (409, "conflict"), (name, reply.status, reply.body)
+    assert (reply.status, reply.code) == (409, "changed_meanwhile"), (name, reply.status, reply.body)
     assert reply.headers.get("retry-after") == "1"
     assert not case.done()
     assert case.call().status == case.ok  # a plain retry, the conflicts gone, succeeds

@@ -83,7 +83,9 @@ def test_accept_when_a_login_appeared_meanwhile_says_so(api, deps, monkeypatch):
 
     monkeypatch.setattr(deps.store.invitations, "invitation_context", login_created_after_the_read)
     reply = api.post("/invitations/accept", body)
-    assert reply.status == 409 and "login for this email" in reply.body["error"]["message"]
+    assert (reply.status, reply.code) == (409, "login_exists") and "login for this email" in reply.body[
+        "error"
+    ]["message"]
 
 
 def _cancelled_by(code: str) -> TransactWriteError:
@@ -126,7 +128,7 @@ def test_a_transaction_cancelled_only_by_a_conflict_is_sent_again(deps, monkeypa
     )
     with pytest.raises(StillConflictingError) as raised:
         again.commit()
-    assert raised.value.status == 409 and raised.value.retry_after == 1
+    assert raised.value.code == "changed_meanwhile" and raised.value.retry_after == 1
 
     def condition_failed(writes, token):
         tokens.append(token)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from chalicelib.api.http import SECURITY_HEADERS
+from chalicelib.api.errors import SECURITY_HEADERS
 
 TEMPLATE = json.loads((Path(__file__).resolve().parents[2] / "infra" / "table.json").read_text())
 RESOURCES = TEMPLATE["Resources"]

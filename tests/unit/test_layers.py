@@ -60,6 +60,49 @@ def test_only_the_api_layer_and_app_import_the_api():
     assert importers == []
 
 
+# The HTTP side of failures (statuses, the error body): below the api a failure is an ErrorCode
+# (chalicelib/errors.py), so a rule, a token check or the store never imports the web edge.
+HTTP_ERRORS = "chalicelib.api.errors"
+
+
+def http_error_importers(package: Path) -> list[str]:
+    """The modules of `package` outside its api layer that import the HTTP error module."""
+    return sorted(
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if path.relative_to(package).parts[0] != "api"
+        and any(m == HTTP_ERRORS or m.startswith(HTTP_ERRORS + ".") for m in imported_modules(path))
+    )
+
+
+def test_no_module_below_the_api_imports_the_http_errors():
+    assert (PACKAGE / "api" / "errors.py").exists()  # the module this check names
+    assert http_error_importers(PACKAGE) == []
+
+
+def test_the_http_errors_check_flags_every_way_of_importing_them(tmp_path):
+    package = tmp_path / "chalicelib"
+    sources = {
+        "api/views.py": "from chalicelib.api.errors import error_response\n",  # the api may
+        "domain/clean.py": "from chalicelib.errors import AppError, not_found\n",  # the pure vocabulary
+        "domain/paging.py": "from chalicelib.api.errors import STATUS_BY_CODE\n",
+        "security/tokens.py": "from chalicelib.api import errors\n",
+        "store/tx.py": "import chalicelib.api.errors as http_errors\n",
+        "services/lazy.py": "E = LazyModule('chalicelib.api.errors')\n",
+        "errors.py": "if False:\n    from chalicelib.api.errors import status_of\n",
+    }
+    for name, text in sources.items():
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text(text)
+    assert http_error_importers(package) == [
+        "domain/paging.py",
+        "errors.py",
+        "security/tokens.py",
+        "services/lazy.py",
+        "store/tx.py",
+    ]
+
+
 def test_the_fast_tier_loads_no_moto():
     """Everything tests/unit imports, in a fresh interpreter: moto (and its mocks) stay out."""
     import subprocess

@@ -13,7 +13,7 @@ from chalice import Chalice
 from chalice.config import Config
 from chalice.local import create_local_server
 
-from chalicelib.api.http import SECURITY_HEADERS
+from chalicelib.api.errors import SECURITY_HEADERS
 from tests.helpers import free_port
 
 

@@ -44,7 +44,7 @@ def test_a_half_or_mistyped_support_claim_is_refused(extra):
     }
     with pytest.raises(AppError) as refused:
         tokens.read(jwt.encode(payload | extra, SECRET, algorithm=ALGORITHM), NOW)
-    assert refused.value.status == 401
+    assert refused.value.code == "unauthenticated"
 
 
 def test_a_change_through_a_support_session_is_the_operators():

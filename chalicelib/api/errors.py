@@ -1,0 +1,116 @@
+"""The HTTP side of failures: the status each error code is answered with, the contract's error body, and
+the middleware that gives every answer (Chalice's own included) that one shape and the security headers.
+
+Only the api layer imports this module (tests/unit/test_layers.py): below it a failure is an ErrorCode
+(chalicelib/errors.py), never a status."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from chalice.app import Request, Response
+
+from chalicelib.api.cors import with_cors
+from chalicelib.errors import AppError, ErrorCode
+
+MAX_BODY_BYTES = 64 * 1024
+JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json", "Cache-Control": "no-store"}
+# On every response, errors and Chalice's own answers included.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+    "Referrer-Policy": "no-referrer",
+}
+
+STATUS_BY_CODE: dict[ErrorCode, int] = {
+    "invalid_json": 400,
+    "validation_error": 400,
+    "unauthenticated": 401,
+    "invalid_credentials": 401,
+    "forbidden": 403,
+    "email_mismatch": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "unsupported_media_type": 415,
+    "conflict": 409,
+    "changed_meanwhile": 409,  # with Retry-After: nothing was written, send it again
+    "limit_reached": 409,
+    "address_taken": 409,
+    "owner_exists": 409,
+    "login_exists": 409,
+    "member_deactivated": 409,
+    "cannot_deactivate_self": 409,
+    "group_deleted": 409,
+    "delivery_succeeded": 409,
+    "already_member": 409,
+    "owner_immutable": 409,
+    "contact_exists": 409,
+    "group_not_empty": 409,
+    "idempotency_in_progress": 409,  # the first request with this Idempotency-Key still runs
+    "idempotency_outcome_unknown": 409,  # it died after its change committed, before its answer was kept
+    "invitation_expired": 410,
+    "token_expired": 410,
+    "payload_too_large": 413,
+    "idempotency_key_reused": 422,  # the same Idempotency-Key with another body
+    "rate_limited": 429,
+    "internal_error": 500,
+}
+
+
+def status_of(code: ErrorCode) -> int:
+    return STATUS_BY_CODE[code]
+
+
+def error_body(error: AppError) -> dict[str, Any]:
+    info: dict[str, Any] = {"code": error.code, "message": error.message}
+    if error.details:
+        info["details"] = error.details
+    return {"error": info}
+
+
+def error_response(error: AppError, headers: dict[str, str | list[str]] | None = None) -> Response:
+    all_headers: dict[str, str | list[str]] = {**JSON_HEADERS, **(headers or {})}
+    if error.retry_after is not None:
+        all_headers["Retry-After"] = str(error.retry_after)
+    return Response(
+        body=json.dumps(error_body(error)), status_code=status_of(error.code), headers=all_headers
+    )
+
+
+def _too_large() -> AppError:
+    return AppError("payload_too_large", f"The body is larger than {MAX_BODY_BYTES // 1024} KiB.")
+
+
+# Chalice answers some requests itself (wrong method, wrong media type) in its own format.
+_CHALICE_CODES: dict[int, ErrorCode] = {405: "method_not_allowed", 415: "unsupported_media_type"}
+
+
+def error_middleware(request: Request, get_response: Callable[[Request], Response]) -> Response:
+    """Registered for every HTTP request in app.py: size limit first, Chalice's own error bodies rewritten
+    into the contract's format (so no client ever sees two error shapes), and the security headers on
+    every answer, and the CORS headers for an allowed origin (api/cors.py)."""
+    response = _contract_response(request, get_response)
+    response.headers.update(SECURITY_HEADERS)
+    return with_cors(request, response)
+
+
+def _contract_response(request: Request, get_response: Callable[[Request], Response]) -> Response:
+    content_length = request.headers.get("content-length", "0")
+    if (content_length.isdigit() and int(content_length) > MAX_BODY_BYTES) or len(
+        request.raw_body or b""
+    ) > MAX_BODY_BYTES:
+        return error_response(_too_large())
+    response = get_response(request)
+    body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
+        code = _CHALICE_CODES.get(response.status_code, "internal_error")
+        message = str(body.get("Message", "The request could not be handled."))
+        if code == "internal_error":
+            message = "An unexpected error occurred."
+        extra: dict[str, str | list[str]] | None = (
+            {"Allow": response.headers["Allow"]} if "Allow" in response.headers else None
+        )
+        return error_response(AppError(code, message), extra)
+    return response
