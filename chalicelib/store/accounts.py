@@ -13,6 +13,7 @@ from chalicelib.store.keys import Key
 from chalicelib.store.member_index import card_after
 from chalicelib.store.models import AccountItem, AuditEventItem, GroupItem, MembershipItem, SubAccountItem
 from chalicelib.store.table import get_item, get_items
+from chalicelib.store.ticket_stream import ticket_stream_actions
 from chalicelib.store.tx import Outcome, Tx
 
 
@@ -96,7 +97,11 @@ class AccountStore:
         if old_owner is not None:
             tx.update(
                 old_owner,
-                [MembershipItem.role.set("admin"), card_after(old_owner, role="admin")],
+                [
+                    MembershipItem.role.set("admin"),
+                    card_after(old_owner, role="admin"),
+                    *ticket_stream_actions(old_owner, role="admin"),
+                ],
                 condition=MembershipItem.role == "owner",
             )
         placed = (
@@ -111,6 +116,7 @@ class AccountStore:
                 MembershipItem.group_id.remove(),
                 MembershipItem.group_manager.remove(),
                 card_after(new_owner, role="owner", group_id=None),
+                *ticket_stream_actions(new_owner, role="owner", group_id=None),
             ],
             condition=(MembershipItem.status == "active") & (MembershipItem.role != "owner") & placed,
         )

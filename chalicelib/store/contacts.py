@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 from datetime import datetime
 
-from chalicelib.domain.permissions import allows, as_role
 from chalicelib.domain.recipients import AccountPeople
 from chalicelib.store import keys
 from chalicelib.store.keys import Key
+from chalicelib.store.lists import query_index
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
@@ -18,7 +18,6 @@ from chalicelib.store.models import (
     EmailClaimItem,
     GroupItem,
     Item,
-    MembershipItem,
     UserItem,
 )
 from chalicelib.store.table import get_item, get_items
@@ -155,38 +154,45 @@ class ContactStore:
         return tx.commit()
 
     def people_for(
-        self, account: AccountItem, category: str, opener: str | None, *, members: bool
-    ) -> AccountPeople | None:
-        """Only the people a recipients answer can hold: the owner, the contacts opted in to `category`
-        (their rows, one Query), whether each of them is a deactivated member (their email claims), and for
-        a ticket its opener's claim and contact item. `account`: as authorizing read it. Reads 2 x
-        (contacts opted in) + 3 items at most; a ticket the owner opened (copied to every member holding
-        `tickets`, whose grants live on memberships and groups) reads the account's partition instead."""
+        self, account: AccountItem, category: str, opener: str | None, *, members: bool,
+        after: str | None = None, limit: int = 50,
+    ) -> AccountPeople:  # fmt: skip
+        """The people one page of recipients can hold (domain/recipients.py `recipients_page`), each stream
+        read in email order after `after`, limit + 1 emails: the owner, the contacts opted in to `category`
+        (their NOTIFY rows), whether each is a deactivated member (their email claims), a ticket's opener
+        (claim and contact), and for the owner's ticket the members holding `tickets` (the ticket stream,
+        and each custom group granting it: store/ticket_stream.py). `account`: as authorizing read it.
+
+        Round trips: 1 BatchGetItem with an opener; 1 Query of the category's rows; 1 BatchGetItem of their
+        claims and the owner (2 at limit 100 with 100 contacts). The owner's ticket adds 1 Query of the
+        groups (at most MAX_GROUPS, small items), 1 of the ticket stream and 1 per group granting
+        `tickets`. Items: 3 + (limit + 2) + (limit + 2) + 1, and for the owner's ticket the groups and
+        limit + 2 keys per ticket stream; never anything that grows with the account."""
         account_id = account.account_id
+        owner_key = keys.user(account.owner_user_id) if account.owner_user_id else None
         found: dict[Key, Item] = {}
         if opener is not None:
-            found = get_items([keys.email_claim(account_id, opener), keys.contact_email(account_id, opener)])
+            wanted = [keys.email_claim(account_id, opener), keys.contact_email(account_id, opener)]
+            found = get_items([*wanted, *([owner_key] if owner_key else [])])
         opener_claim = found.get(keys.email_claim(account_id, opener)) if opener else None
         opener_is_owner = isinstance(opener_claim, EmailClaimItem) and (
             opener_claim.holder == "member" and opener_claim.ref_id == account.owner_user_id
         )
-        if category == "support" and opener_is_owner and members:
-            return self.account_people(account_id)
         contacts: list[tuple[str, frozenset[str]]] = []
+        holders: frozenset[str] = frozenset()
         if category != "support" or opener is None or opener_is_owner:
-            pk, prefix = keys.contact_categories_of(account_id, category)
-            rows = ContactCategoryItem.query(
-                pk, ContactCategoryItem.sk.startswith(prefix), consistent_read=True
-            )
-            contacts = [(row.email, frozenset([category])) for row in rows]
+            contacts = [
+                (email, frozenset([category])) for email in _opted_in(account_id, category, after, limit)
+            ]
+            if category == "support" and opener_is_owner and members:
+                holders = _ticket_holders(account_id, after, limit)
         if opener is not None and isinstance(
             found.get(keys.contact_email(account_id, opener)), ContactEmailItem
         ):
             contacts.append((opener, frozenset()))
         claims_wanted = [keys.email_claim(account_id, email) for email, _ in contacts] if members else []
-        owner_key = keys.user(account.owner_user_id) if account.owner_user_id else None
-        second = get_items([*claims_wanted, *([owner_key] if owner_key else [])])
-        owner = second.get(owner_key) if owner_key else None
+        second = get_items([*claims_wanted, *([owner_key] if owner_key and opener is None else [])])
+        owner = (second | found).get(owner_key) if owner_key else None
         claims = [c for c in [*second.values(), opener_claim] if isinstance(c, EmailClaimItem)]
         member_claims = [c for c in claims if c.holder == "member"]
         return AccountPeople(
@@ -194,54 +200,36 @@ class ContactStore:
             active_member_emails=frozenset(c.email for c in member_claims if c.member_status is None),
             deactivated_member_emails=frozenset(c.email for c in member_claims if c.member_status),
             contacts=tuple(contacts),
-        )
-
-    def account_people(self, account_id: str) -> AccountPeople | None:
-        """The owner, members by status and contacts with their categories, from one Query of the account's
-        partition (one round trip per MB: about 3,000 members, contacts and invitations)."""
-        pk, _ = keys.account(account_id)
-        owner_id: str | None = None
-        found_account = False
-        email_of: dict[str, str] = {}
-        status_of: dict[str, str] = {}
-        memberships: list[MembershipItem] = []
-        group_grants: dict[str, frozenset[str]] = {}
-        contacts: list[tuple[str, frozenset[str]]] = []
-        for item in Item.query(pk, consistent_read=True):
-            if isinstance(item, AccountItem):
-                found_account, owner_id = True, item.owner_user_id
-            elif isinstance(item, EmailClaimItem) and item.holder == "member":
-                email_of[item.ref_id] = item.email
-            elif isinstance(item, MembershipItem):
-                status_of[item.user_id] = item.status
-                memberships.append(item)
-            elif isinstance(item, GroupItem):
-                group_grants[item.group_id] = frozenset(item.permissions)
-            elif isinstance(item, ContactItem):
-                contacts.append((item.email, frozenset(item.email_preferences)))
-        if not found_account:
-            return None
-        members_by_status = {
-            status: frozenset(
-                email_of[uid] for uid, s in status_of.items() if s == status and uid in email_of
-            )
-            for status in ("active", "deactivated")
-        }
-        return AccountPeople(
-            owner_email=email_of.get(owner_id or ""),
-            active_member_emails=members_by_status["active"],
-            deactivated_member_emails=members_by_status["deactivated"],
-            contacts=tuple(contacts),
-            ticket_holder_emails=frozenset(
-                email_of[m.user_id]
-                for m in memberships
-                if m.status == "active" and m.user_id in email_of and _holds_tickets(m, group_grants)
-            ),
+            ticket_holder_emails=holders,
         )
 
 
-def _holds_tickets(membership: MembershipItem, group_grants: dict[str, frozenset[str]]) -> bool:
-    """As authorization decides it: a custom group's members hold what the group grants."""
-    if membership.group_id:
-        return "tickets" in group_grants.get(membership.group_id, frozenset())
-    return allows(as_role(membership.role), membership.permissions, "tickets")
+def _opted_in(account_id: str, category: str, after: str | None, limit: int) -> list[str]:
+    """Up to limit + 1 emails of the contacts opted in to `category`, by email after `after` (their NOTIFY
+    rows: one Query of limit + 2, as BETWEEN includes the cursor's own row)."""
+    pk, prefix = keys.contact_categories_of(account_id, category)
+    condition = (
+        ContactCategoryItem.sk.between(prefix + after, prefix[:-1] + "$")
+        if after
+        else ContactCategoryItem.sk.startswith(prefix)
+    )
+    rows = ContactCategoryItem.query(
+        pk, condition, consistent_read=True, limit=limit + 2, page_size=limit + 2
+    )
+    return [row.email for row in rows if row.email != after][: limit + 1]
+
+
+def _ticket_holders(account_id: str, after: str | None, limit: int) -> frozenset[str]:
+    """Up to limit + 1 emails after `after` from each ticket stream: the account's (members holding
+    `tickets` themselves) and each custom group's that grants `tickets` (the groups: one Query, capped)."""
+    pk, prefix = keys.groups_of(account_id)
+    groups = GroupItem.query(pk, GroupItem.sk.startswith(prefix), consistent_read=True)
+    partitions = [keys.ticket_stream(account_id)] + [
+        keys.ticket_stream(account_id, g.group_id) for g in groups if "tickets" in g.permissions
+    ]
+    above = keys.after_email(after) if after is not None else None
+    emails: set[str] = set()
+    for partition in partitions:
+        page = query_index("gsi2", "gsi2pk", partition, "gsi2sk", limit=limit + 1, above=above)
+        emails.update(row["email"] for row in page.rows)
+    return frozenset(emails)

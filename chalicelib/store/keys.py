@@ -10,6 +10,8 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
                          gsi5: MEMBERS#<account_id>  <last_login_at or "">#<user_id>
                          gsi6: MEMBERS#<account_id>#<status>  <email>#<user_id>  (the status filter)
                          gsi7: (the table's pk)  card                    (compact cards, other sorts)
+                         gsi2: TICKETS#<account_id>[#GROUP#<group_id>]  <email>#<user_id>  (sparse, active
+                               only: holding `tickets` themselves, or in a custom group; the owner's ticket)
     email claim      ACCOUNT#<account_id>   EMAIL#<email>           (one member or pending invite per email)
     invitation       ACCOUNT#<account_id>   INVITATION#<id>         gsi2: INVEXP#<shard>  <expires_at>#<id>
                          gsi3: INVITES#<account_id>  <expires_at>#<id>   (pending: after now)
@@ -161,6 +163,22 @@ def invitation_index_keys(account_id: str, invitation_id: str, group_id: str, ex
 def invitation_index_bound(now_iso: str) -> str:
     """gsi3/gsi4 sort key between expired (<=) and pending (>) invitations at now_iso ('$' after '#')."""
     return f"{now_iso}$"
+
+
+def ticket_stream(account_id: str, group_id: str | None = None) -> str:
+    """The gsi2 partition of the active members who hold `tickets` themselves (group None: admins, members
+    granted it; never the owner), or of one custom group's active members (what they hold is the group's)."""
+    return f"TICKETS#{account_id}" + (f"#GROUP#{group_id}" if group_id else "")
+
+
+def ticket_stream_sort_key(email: str, user_id: str) -> str:
+    return member_index_sort_key(email, user_id)
+
+
+def after_email(email: str) -> str:
+    """A sort key above every `<email>#...` key of `email` and below any later email's ('$' after '#';
+    no character an email can continue with sorts between them)."""
+    return f"{email}$"
 
 
 def contact_emails_of(account_id: str) -> Key:

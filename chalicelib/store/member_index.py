@@ -11,6 +11,7 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.store import keys
 from chalicelib.store.models import MembershipItem, UserItem, format_time
+from chalicelib.store.ticket_stream import ticket_stream_keys
 from chalicelib.store.tx import as_read, assignments
 
 # The user's fields a membership keeps a copy of (so a list page is the memberships alone).
@@ -52,6 +53,7 @@ def index_member(membership: MembershipItem) -> dict[str, str | None]:
         )
     )  # fmt: skip
     values["card"] = member_card(membership)
+    values |= ticket_stream_keys(membership)  # the owner's ticket's copies (store/ticket_stream.py)
     for name, value in values.items():
         setattr(membership, name, value)
     return values
@@ -72,8 +74,8 @@ MEMBERSHIP_FIELDS = ("role", "status", "title", "group_id", "joined_at")
 def unchanged_since_read(membership: MembershipItem) -> Condition:
     """The membership still exists and is as it was read: its card, which holds its own fields and its
     copies of the user's (or, stored before cards, each of those fields)."""
-    if membership.card is not None:
-        return as_read(membership, ("card",))
+    if membership.card is not None:  # the permissions too: they decide the ticket keys (ticket_stream.py)
+        return as_read(membership, ("card", "permissions"))
     return as_read(membership, MEMBERSHIP_FIELDS + USER_COPIES)
 
 

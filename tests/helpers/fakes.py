@@ -318,9 +318,13 @@ class FakeContacts:
         return committed(self.t, event)
 
     def people_for(
-        self, account: AccountItem, category: str, opener: str | None, *, members: bool
-    ) -> AccountPeople | None:
-        return self.account_people(account.account_id)  # everyone: the rule in domain/recipients.py decides
+        self, account: AccountItem, category: str, opener: str | None, *, members: bool,
+        after: str | None = None, limit: int = 50,
+    ) -> AccountPeople:  # fmt: skip
+        # everyone, each stream whole: the rule and the paging in domain/recipients.py decide
+        people = self.account_people(account.account_id)
+        assert people is not None
+        return people
 
     def account_people(self, account_id: str) -> AccountPeople | None:
         account = FakeAccounts(self.t).get_account(account_id)
