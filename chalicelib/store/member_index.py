@@ -73,10 +73,11 @@ MEMBERSHIP_FIELDS = ("role", "status", "title", "group_id", "joined_at")
 
 def unchanged_since_read(membership: MembershipItem) -> Condition:
     """The membership still exists and is as it was read: its card, which holds its own fields and its
-    copies of the user's (or, stored before cards, each of those fields)."""
-    if membership.card is not None:  # the permissions too: they decide the ticket keys (ticket_stream.py)
+    copies of the user's (or, stored before cards, each of those fields), and its permissions, which
+    decide its ticket-stream keys (store/ticket_stream.py) but are not on the card."""
+    if membership.card is not None:
         return as_read(membership, ("card", "permissions"))
-    return as_read(membership, MEMBERSHIP_FIELDS + USER_COPIES)
+    return as_read(membership, (*MEMBERSHIP_FIELDS, *USER_COPIES, "permissions"))
 
 
 def copied(membership: MembershipItem, **changes: object) -> MembershipItem:

@@ -110,3 +110,26 @@ def test_the_backfill_leaves_alone_what_changed_after_it_read_it(api, deps, monk
     assert report.memberships == 1 and report.changed_meanwhile == 1
     remaining = [m.user_id for m in MembershipItem.scan(MembershipItem.account_id == account_id)]
     assert user_id not in remaining
+
+
+def test_a_rewrite_read_before_a_permission_change_does_not_undo_its_ticket_keys(api, deps, monkeypatch):
+    """The permissions decide a membership's ticket-stream keys but are not on its card: a rewrite computed
+    from a membership read before they changed (the backfill's, a login's) must fail, not put back the
+    keys the change removed."""
+    account_id, owner = onboard(api)
+    user_id = seed_member(deps, account_id, "dev@example.com", permissions=("tickets",))
+    path = f"/accounts/{account_id}/notification-recipients?category=support&ticket_opened_by=owner@acme.com"
+    assert api.get(path, operator=True).body["cc"] == ["dev@example.com"]
+    scanned = list(MembershipItem.scan(MembershipItem.account_id == account_id))
+    member = f"/accounts/{account_id}/members/{user_id}"
+    assert api.patch(member, {"permissions": ["invoices"]}, token=owner.token).status == 200
+    assert api.get(path, operator=True).body["cc"] == []
+
+    original_scan = MembershipItem.scan
+    monkeypatch.setattr(MembershipItem, "scan", classmethod(lambda cls, *a, **k: iter(scanned)))
+    from chalicelib.store.backfill import backfill_lists
+
+    report = backfill_lists()
+    monkeypatch.setattr(MembershipItem, "scan", original_scan)
+    assert report.changed_meanwhile == 1  # the member's; the owner's membership is as read
+    assert api.get(path, operator=True).body["cc"] == []
