@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from chalicelib.mail.mailer import Mailer
     from chalicelib.security.passwords import Passwords
     from chalicelib.security.tokens import AccessTokens
-    from chalicelib.store.repository import Store
+    from chalicelib.services.ports import Repositories
 
 
 def utc_now() -> datetime:
@@ -24,7 +24,7 @@ def utc_now() -> datetime:
 @dataclass
 class Deps:
     settings: Settings
-    store: Store
+    store: Repositories  # the real Store, or the fast tier's fakes: both checked against the Protocols
     mailer: Mailer
     passwords: Passwords
     tokens: AccessTokens
