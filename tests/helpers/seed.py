@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from chalicelib.deps import Deps
+from chalicelib.domain.permissions import MemberStatus, Role
 from chalicelib.ids import new_id
-from chalicelib.store import keys
 from chalicelib.store.accounts import new_account_item
-from chalicelib.store.groups import count_changes
-from chalicelib.store.invitations import claim_item
+from chalicelib.store.joining import joining, write_joining
 from chalicelib.store.members import new_membership_item
-from chalicelib.store.models import AccountItem
 from chalicelib.store.tx import Tx
-from chalicelib.store.users import list_account, new_user_items
+from chalicelib.store.users import UserStore, new_user_items
 from tests.helpers.settings import PASSWORD
 
 
@@ -19,7 +17,7 @@ def seed_user(deps: Deps, email: str, password: str = PASSWORD, **profile: str) 
     user_id = new_id("usr")
     names = {"first_name": "Test", "last_name": "User", **profile}
     user, login = new_user_items(user_id, email, deps.passwords.hash(password), names, deps.now())
-    assert deps.store.users.create_user(user, login)
+    assert UserStore().create_user(user, login)  # moto's table: the services' view has no sign-up of its own
     return user_id
 
 
@@ -33,44 +31,26 @@ def seed_member(
     deps: Deps,
     account_id: str,
     email: str,
-    role: str = "member",
+    role: Role = "member",
     permissions: tuple[str, ...] = (),
-    status: str = "active",
+    status: MemberStatus = "active",
     password_hash: str = "$argon2id$not-a-usable-hash",
     sub_accounts: list[str] | None = None,
     group_id: str | None = None,
     group_manager: bool | None = None,
 ) -> str:
-    """A user and their membership, written as accepting an invitation would write them (the email claim,
-    the account's member count and, for an owner, the account's owner)."""
+    """A user and their membership, written by accepting's own writer (store/joining.py: the email claim,
+    the account's and group's member counts, the account's owner for an owner, the login's listing)."""
     user_id = new_id("usr")
     user, login = new_user_items(
         user_id, email, password_hash, {"first_name": "Seeded", "last_name": email}, deps.now()
     )
-    assert deps.store.users.create_user(user, login)
-    account = deps.store.accounts.get_account(account_id)
-    assert account is not None
+    assert UserStore().create_user(user, login)  # signed up before: write_joining lists the account on it
     membership = new_membership_item(
-        account_id,
-        user_id,
-        role,
-        list(permissions),
-        deps.now(),
-        status=status,
-        sub_accounts=sub_accounts,
-        group_id=group_id,
-        group_manager=group_manager,
-        user=user,
-    )
-    actions = [AccountItem.member_count.add(1)]
-    if role == "owner":
-        actions.append(AccountItem.owner_user_id.set(user_id))
-    claim = claim_item(account_id, email, "member", user_id, None)
-    claim.member_status = None if status == "active" else status
-    tx = Tx().put(membership).put(claim)
-    list_account(tx, email, user_id, account_id)
-    count_changes(tx, account_id, [(group_id, "member_count", 1)])
-    assert tx.update(AccountItem(*keys.account(account_id)), actions).commit()
+        account_id, user_id, role, list(permissions), deps.now(), status=status, sub_accounts=sub_accounts,
+        group_id=group_id, group_manager=group_manager, user=user,
+    )  # fmt: skip
+    assert write_joining(Tx(), joining(membership, email), claim_of=None, list_login=True).commit()
     return user_id
 
 
