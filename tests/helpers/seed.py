@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from chalicelib.deps import Deps
 from chalicelib.domain.permissions import MemberStatus, Role
 from chalicelib.ids import new_id
@@ -58,8 +60,21 @@ def token_for(deps: Deps, user_id: str) -> str:
     return deps.tokens.issue(user_id, 0, deps.now()).token
 
 
-class MotoWorld:
-    """The same seeding interface as the fast tier's FakeWorld, on the real store."""
+class Seeder(Protocol):
+    """What the rule tests seed through, on moto (MotoWorld) or in memory (tests/helpers/fakes FakeWorld)."""
+
+    deps: Deps
+
+    def account(self, name: str = "Seeded Co") -> str: ...
+
+    def member(
+        self, account_id: str, email: str, role: Role = "member", permissions: tuple[str, ...] = (),
+        status: MemberStatus = "active",
+    ) -> str: ...  # fmt: skip
+
+
+class MotoWorld(Seeder):
+    """The seeding on the real store."""
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -68,8 +83,8 @@ class MotoWorld:
         return seed_account(self.deps, name)
 
     def member(
-        self, account_id: str, email: str, role: str = "member", permissions: tuple[str, ...] = (),
-        status: str = "active",
+        self, account_id: str, email: str, role: Role = "member", permissions: tuple[str, ...] = (),
+        status: MemberStatus = "active",
     ) -> str:  # fmt: skip
         return seed_member(self.deps, account_id, email, role, permissions, status)
 
@@ -79,9 +94,9 @@ def count_password_checks(deps: Deps) -> list[str]:
     checked: list[str] = []
     real_verify = deps.passwords.verify
 
-    def counting_verify(stored: str | None, password: str) -> bool:
+    def counting_verify(password_hash: str | None, password: str) -> bool:
         checked.append(password)
-        return real_verify(stored, password)
+        return real_verify(password_hash, password)
 
     deps.passwords.verify = counting_verify  # type: ignore[method-assign]
     return checked

@@ -1,0 +1,132 @@
+"""Invitations and the email outbox in memory: what inviting writes, under the conditions the real
+repositories write with, and every other member of their Protocols refused by name."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from datetime import datetime
+
+from chalicelib.domain.outbox import Window
+from chalicelib.services.ports import InvitationRepository, OutboxRepository
+from chalicelib.store import keys
+from chalicelib.store.invitations import NewInvitation, Written, claim_item
+from chalicelib.store.models import EmailClaimItem, InvitationItem, LoginItem, MailItem
+from tests.helpers.fakes.table import Table, not_faked
+
+
+class FakeInvitations(InvitationRepository):
+    def __init__(self, table: Table) -> None:
+        self.t = table
+
+    def claims(self, account_id: str, emails: list[str]) -> dict[str, EmailClaimItem]:
+        return self.claims_and_logins(account_id, emails, with_logins=False)[0]
+
+    def claims_and_logins(
+        self, account_id: str, emails: list[str], *, with_logins: bool = True
+    ) -> tuple[dict[str, EmailClaimItem], dict[str, str]]:
+        claims = (self.t.get(keys.email_claim(account_id, e), EmailClaimItem) for e in emails)
+        logins = (self.t.get(keys.login(e), LoginItem) for e in (emails if with_logins else []))
+        return (
+            {c.email: copy.deepcopy(c) for c in claims if c is not None},
+            {login.email: login.user_id for login in logins if login is not None},
+        )
+
+    def _free(self, entry: NewInvitation, now: datetime) -> bool:
+        """store/invitations.py add_invitation's conditions: the email is nobody's, or its claim is the
+        expired invitation this one replaces (still in the group it names)."""
+        inv, old = entry.invitation, entry.replaces
+        claim = self.t.get(keys.email_claim(inv.account_id, inv.email), EmailClaimItem)
+        if old is None:
+            return claim is None
+        replaced = self.t.get(keys.invitation(inv.account_id, old.invitation_id), InvitationItem)
+        return (
+            claim is not None
+            and claim.ref_id == old.invitation_id
+            and claim.expires_at is not None
+            and claim.expires_at <= now
+            and (replaced is None or replaced.group_id == old.group_id)
+        )
+
+    def create_invitations(
+        self, new: list[NewInvitation], now: datetime, account_day: Window | None = None
+    ) -> Written:
+        """As one transaction (the real one writes up to ~20 invitations in each): a full account day holds
+        them all back; else each email lost to a claim, or whose address is full, is left out."""
+        if not new:
+            return Written(set())
+        account_id = new[0].invitation.account_id
+        if account_day is not None and self.t.counts.get((account_id, account_day.name), 0) + len(new) > (
+            account_day.limit
+        ):
+            return Written(set(), False, {}, {entry.invitation.email for entry in new})
+        lost = {e.invitation.email for e in new if not self._free(e, now)}
+        limited = {
+            e.invitation.email: full
+            for e in new
+            if e.invitation.email not in lost
+            and (full := next((w for w in e.windows if not self.t.counts_room(e.invitation.email, w)), None))
+        }
+        written = [e for e in new if e.invitation.email not in lost | set(limited)]
+        groups: list[tuple[str | None, str, int]] = [
+            (e.invitation.group_id, "invitation_count", 1) for e in written
+        ]
+        groups += [(e.replaces.group_id, "invitation_count", -1) for e in written if e.replaces]
+        if not self.t.add_to_groups(account_id, groups):
+            return Written(lost, True, limited)
+        for entry in written:
+            self._write(entry, account_day)
+        return Written(lost, False, limited)
+
+    def _write(self, entry: NewInvitation, account_day: Window | None) -> None:
+        inv = entry.invitation
+        for window in entry.windows:
+            self.t.count(inv.email, window)
+        if account_day is not None:
+            self.t.count(inv.account_id, account_day)
+        if entry.replaces is not None:
+            self.t.delete(keys.invitation(inv.account_id, entry.replaces.invitation_id))
+            self.t.record(entry.replaces.event)
+        claim = claim_item(
+            inv.account_id, inv.email, "invitation", inv.invitation_id, inv.expires_at, inv.group_id or ""
+        )
+        for item in (claim, inv, entry.link, entry.mail):
+            if item is not None:
+                self.t.put(copy.deepcopy(item))
+        self.t.record(entry.event)
+
+    def invitations_of(self, account_id: str) -> list[InvitationItem]:
+        return copy.deepcopy(self.t.of(InvitationItem, keys.invitations_of(account_id)[0]))
+
+    def get_invitation(self, account_id: str, invitation_id: str) -> InvitationItem | None:
+        return copy.deepcopy(self.t.get(keys.invitation(account_id, invitation_id), InvitationItem))
+
+    # Listing, resending, revoking, accepting and purging: moto only (tests/api).
+    listed = not_faked("invitations", "listed")
+    resend = not_faked("invitations", "resend")
+    revoke = not_faked("invitations", "revoke")
+    invitation_context = not_faked("invitations", "invitation_context")
+    accept = not_faked("invitations", "accept")
+    expired_pages = not_faked("invitations", "expired_pages")
+    delete_expired = not_faked("invitations", "delete_expired")
+
+
+class FakeOutbox(OutboxRepository):
+    """What the request path records after sending (no due index here: the fast tier runs no worker)."""
+
+    def __init__(self, table: Table) -> None:
+        self.t = table
+
+    def record(self, mails: Sequence[tuple[MailItem, str | None, str | None]]) -> None:
+        for mail, delivery, token_hash in mails:
+            if self.t.get((mail.pk, mail.sk), MailItem) is None:  # its condition: the email was queued
+                continue
+            self.t.put(copy.deepcopy(mail))
+            key = keys.invitation(mail.account_id or "", mail.invitation_id or "")
+            stored = self.t.get(key, InvitationItem)
+            if delivery is not None and stored is not None and stored.token_hash == token_hash:
+                stored.delivery = delivery
+
+    queue = not_faked("outbox", "queue")
+    due = not_faked("outbox", "due")
+    lease = not_faked("outbox", "lease")
