@@ -362,6 +362,9 @@ class FakeStore:
         self.table = Table()
         self.groups = FakeGroups(self.table)
         self.users = FakeUsers(self.table)
+        # FakeUsers still answers the lockout windows' and the membership copies' methods the store split
+        # out of UserStore (store/lockouts.py, store/member_copies.py)
+        self.lockouts = self.member_copies = self.users
         self.accounts = FakeAccounts(self.table)
         self.members = FakeMembers(self.table)
         self.invitations = FakeInvitations(self.table)
