@@ -22,6 +22,7 @@ from chalicelib.store.groups import GROUP_GONE, count_changes
 from chalicelib.store.joining import joining, write_joining
 from chalicelib.store.keys import Key
 from chalicelib.store.lists import query_index
+from chalicelib.store.lockouts import failure_window
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
@@ -44,7 +45,6 @@ from chalicelib.store.outbox import (
 )
 from chalicelib.store.table import T, get_item, get_items
 from chalicelib.store.tx import Outcome, Tx, holding, room
-from chalicelib.store.users import failure_window
 
 
 @dataclass(frozen=True)

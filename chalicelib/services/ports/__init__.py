@@ -12,7 +12,6 @@ from chalicelib.services.ports.people import (
     ClaimRepository,
     ContactRepository,
     MemberRepository,
-    UserRepository,
 )
 from chalicelib.services.ports.store import Repositories
 from chalicelib.services.ports.structure import (
@@ -20,6 +19,13 @@ from chalicelib.services.ports.structure import (
     GroupRepository,
     SubAccountRepository,
     SupportSessionRepository,
+)
+from chalicelib.services.ports.users import (
+    LinkRepository,
+    LockoutRepository,
+    MemberCopyRepository,
+    RevokedTokenRepository,
+    UserRepository,
 )
 from chalicelib.services.ports.work import (
     DeliveryRepository,
@@ -38,9 +44,13 @@ __all__ = [
     "GroupRepository",
     "IdempotencyRepository",
     "InvitationRepository",
+    "LinkRepository",
+    "LockoutRepository",
+    "MemberCopyRepository",
     "MemberRepository",
     "OutboxRepository",
     "Repositories",
+    "RevokedTokenRepository",
     "SubAccountRepository",
     "SupportSessionRepository",
     "UserRepository",

@@ -1,14 +1,11 @@
-"""Who is who: logins and users, accounts, memberships, the email claims that guard them, and contacts."""
+"""Who belongs where: accounts, memberships, the email claims that guard them, and contacts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from chalicelib.domain.lockout import FailureWindow
-    from chalicelib.domain.outbox import Window
     from chalicelib.domain.recipients import AccountPeople
     from chalicelib.store.accounts import Named
     from chalicelib.store.invitations import NewInvitation
@@ -21,50 +18,10 @@ if TYPE_CHECKING:
         EmailClaimItem,
         GroupItem,
         InvitationItem,
-        Item,
-        LinkItem,
-        LoginItem,
-        MailItem,
         MembershipItem,
         UserItem,
     )
     from chalicelib.store.tx import Outcome
-    from chalicelib.store.users import AuthContext
-
-
-class UserRepository(Protocol):
-    """Logins, users, their sign-in failures, revoked tokens and one-time links."""
-
-    def login_state(self, email: str) -> tuple[LoginItem | None, FailureWindow | None]: ...
-    def reserve_login_attempt(self, email: str, now: datetime, known: FailureWindow | None) -> bool: ...
-    def clear_login_failures(self, email: str) -> None: ...
-    def get_user(self, user_id: str) -> UserItem | None: ...
-    def users(self, user_ids: Iterable[str]) -> dict[str, UserItem]: ...
-    def user_with_memberships(self, user_id: str) -> tuple[UserItem | None, list[MembershipItem]]: ...
-    def user_and_accounts(
-        self, user_id: str, account_ids: Iterable[str]
-    ) -> tuple[UserItem | None, list[MembershipItem], dict[str, AccountItem]]: ...
-    def memberships_of_user(self, user_id: str) -> list[MembershipItem]: ...
-    def auth_context(
-        self, user_id: str, token_id: str, account_id: str | None = None, link_hash: str | None = None,
-        group_id: str | None = None, support_session_id: str | None = None,
-    ) -> AuthContext: ...  # fmt: skip
-    def revoke_token(self, token_id: str, expires_at: datetime) -> None: ...
-    def record_login(
-        self, user_id: str, now: datetime, email: str | None = None, listing: list[str] | None = None,
-        user: UserItem | None = None, memberships: Iterable[MembershipItem] = (),
-    ) -> None: ...  # fmt: skip
-    def update_profile(
-        self, user_id: str, changes: dict[str, Any], current: UserItem | None = None
-    ) -> UserItem: ...
-    def change_password(self, user: UserItem, password_hash: str) -> Outcome: ...
-    def save_link(
-        self, link: LinkItem, event: Item | None = None, mail: MailItem | None = None,
-        windows: Sequence[Window] = (),
-    ) -> Outcome: ...  # fmt: skip
-    def get_link(self, token_hash: str) -> LinkItem | None: ...
-    def open_counted_link(self, token_hash: str, now: datetime) -> LinkItem | None: ...
-    def reset_password(self, link: LinkItem, password_hash: str, now: datetime) -> Outcome: ...
 
 
 class AccountRepository(Protocol):

@@ -10,13 +10,19 @@ if TYPE_CHECKING:
         ClaimRepository,
         ContactRepository,
         MemberRepository,
-        UserRepository,
     )
     from chalicelib.services.ports.structure import (
         AuditRepository,
         GroupRepository,
         SubAccountRepository,
         SupportSessionRepository,
+    )
+    from chalicelib.services.ports.users import (
+        LinkRepository,
+        LockoutRepository,
+        MemberCopyRepository,
+        RevokedTokenRepository,
+        UserRepository,
     )
     from chalicelib.services.ports.work import (
         DeliveryRepository,
@@ -31,6 +37,14 @@ class Repositories(Protocol):
     # Read-only properties: the real store builds each on first use (cached_property), a fake holds them.
     @property
     def users(self) -> UserRepository: ...
+    @property
+    def lockouts(self) -> LockoutRepository: ...
+    @property
+    def revoked_tokens(self) -> RevokedTokenRepository: ...
+    @property
+    def links(self) -> LinkRepository: ...
+    @property
+    def member_copies(self) -> MemberCopyRepository: ...
     @property
     def accounts(self) -> AccountRepository: ...
     @property

@@ -27,22 +27,10 @@ class FakeUsers(UserRepository):
         found = (self.get_user(user_id) for user_id in set(user_ids))
         return {user.user_id: user for user in found if user is not None}
 
-    # Sign-in, sessions, profiles and one-time links: their rules run on moto (tests/api).
+    # Signing in, authenticating and changing a password: their rules run on moto (tests/api).
     login_state = not_faked("users", "login_state")
-    reserve_login_attempt = not_faked("users", "reserve_login_attempt")
-    clear_login_failures = not_faked("users", "clear_login_failures")
-    user_with_memberships = not_faked("users", "user_with_memberships")
-    user_and_accounts = not_faked("users", "user_and_accounts")
-    memberships_of_user = not_faked("users", "memberships_of_user")
-    auth_context = not_faked("users", "auth_context")
-    revoke_token = not_faked("users", "revoke_token")
-    record_login = not_faked("users", "record_login")
-    update_profile = not_faked("users", "update_profile")
     change_password = not_faked("users", "change_password")
-    save_link = not_faked("users", "save_link")
-    get_link = not_faked("users", "get_link")
-    open_counted_link = not_faked("users", "open_counted_link")
-    reset_password = not_faked("users", "reset_password")
+    auth_context = not_faked("users", "auth_context")
 
 
 class FakeAccounts(AccountRepository):

@@ -29,7 +29,7 @@ def _none(repository: str) -> NoReturn:
 
 
 class FakeStore(Repositories):
-    """Seven of the store's fourteen repositories, on one table; the other seven refuse when first used."""
+    """Seven of the store's eighteen repositories, on one table; the other eleven refuse when first used."""
 
     def __init__(self) -> None:
         self.table = Table()
@@ -66,8 +66,25 @@ class FakeStore(Repositories):
     def groups(self) -> FakeGroups:
         return self._groups
 
-    # Whole repositories with no fake: who holds an email (the invite privacy rule), sub-accounts, support
-    # sessions, the audit log, webhooks and their deliveries, and idempotency keys run on moto only.
+    # Whole repositories with no fake: sign-in's lockout windows, revoked tokens, one-time links and the
+    # memberships' copies of a user; who holds an email (the invite privacy rule), sub-accounts, support
+    # sessions, the audit log, webhooks and their deliveries, and idempotency keys. Moto only.
+    @property
+    def lockouts(self) -> NoReturn:
+        _none("lockouts")
+
+    @property
+    def revoked_tokens(self) -> NoReturn:
+        _none("revoked_tokens")
+
+    @property
+    def links(self) -> NoReturn:
+        _none("links")
+
+    @property
+    def member_copies(self) -> NoReturn:
+        _none("member_copies")
+
     @property
     def claims(self) -> NoReturn:
         _none("claims")
