@@ -8,6 +8,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.permissions import MemberStatus, Role
 from chalicelib.ids import new_id
 from chalicelib.store.accounts import new_account_item
+from chalicelib.store.groups import GroupStore, new_group_item
 from chalicelib.store.joining import joining, write_joining
 from chalicelib.store.members import new_membership_item
 from chalicelib.store.tx import Tx
@@ -69,8 +70,10 @@ class Seeder(Protocol):
 
     def member(
         self, account_id: str, email: str, role: Role = "member", permissions: tuple[str, ...] = (),
-        status: MemberStatus = "active",
+        status: MemberStatus = "active", group_id: str | None = None,
     ) -> str: ...  # fmt: skip
+
+    def group(self, account_id: str, name: str, permissions: tuple[str, ...] = ("tickets",)) -> str: ...
 
 
 class MotoWorld(Seeder):
@@ -84,9 +87,16 @@ class MotoWorld(Seeder):
 
     def member(
         self, account_id: str, email: str, role: Role = "member", permissions: tuple[str, ...] = (),
-        status: MemberStatus = "active",
+        status: MemberStatus = "active", group_id: str | None = None,
     ) -> str:  # fmt: skip
-        return seed_member(self.deps, account_id, email, role, permissions, status)
+        return seed_member(self.deps, account_id, email, role, permissions, status, group_id=group_id)
+
+    def group(self, account_id: str, name: str, permissions: tuple[str, ...] = ("tickets",)) -> str:
+        group = new_group_item(
+            account_id, new_id("grp"), name, None, list(permissions), None, self.deps.now()
+        )
+        assert GroupStore().create(group)  # the real write (name item, the account's group count)
+        return group.group_id
 
 
 def count_password_checks(deps: Deps) -> list[str]:

@@ -11,6 +11,7 @@ from chalicelib.ids import new_id
 from chalicelib.security.tokens import AccessTokens
 from chalicelib.services.ports import Repositories
 from chalicelib.store.accounts import new_account_item
+from chalicelib.store.groups import new_group_item
 from chalicelib.store.joining import joining
 from chalicelib.store.members import new_membership_item
 from chalicelib.store.users import new_user_items
@@ -151,14 +152,21 @@ class FakeWorld(Seeder):
 
     def member(
         self, account_id: str, email: str, role: Role = "member", permissions: tuple[str, ...] = (),
-        status: MemberStatus = "active",
+        status: MemberStatus = "active", group_id: str | None = None,
     ) -> str:  # fmt: skip
         user_id, now = new_id("usr"), self.deps.now()
         user, login = new_user_items(user_id, email, "x", {"first_name": "Seeded", "last_name": email}, now)
         self.table.put(user)
         self.table.put(login)
         membership = new_membership_item(
-            account_id, user_id, role, list(permissions), now, status=status, user=user
+            account_id, user_id, role, list(permissions), now, status=status, group_id=group_id, user=user
         )
         self.table.join(joining(membership, email))
         return user_id
+
+    def group(self, account_id: str, name: str, permissions: tuple[str, ...] = ("tickets",)) -> str:
+        group = new_group_item(
+            account_id, new_id("grp"), name, None, list(permissions), None, self.deps.now()
+        )
+        self.table.put(group)  # what the reads see (no name item: creating groups is not faked)
+        return group.group_id
