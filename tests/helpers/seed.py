@@ -70,7 +70,7 @@ class Seeder(Protocol):
 
     def member(
         self, account_id: str, email: str, role: Role = "member", permissions: tuple[str, ...] = (),
-        status: MemberStatus = "active", group_id: str | None = None,
+        status: MemberStatus = "active", group_id: str | None = None, group_manager: bool = False,
     ) -> str: ...  # fmt: skip
 
     def group(self, account_id: str, name: str, permissions: tuple[str, ...] = ("tickets",)) -> str: ...
@@ -87,9 +87,12 @@ class MotoWorld(Seeder):
 
     def member(
         self, account_id: str, email: str, role: Role = "member", permissions: tuple[str, ...] = (),
-        status: MemberStatus = "active", group_id: str | None = None,
+        status: MemberStatus = "active", group_id: str | None = None, group_manager: bool = False,
     ) -> str:  # fmt: skip
-        return seed_member(self.deps, account_id, email, role, permissions, status, group_id=group_id)
+        return seed_member(
+            self.deps, account_id, email, role, permissions, status, group_id=group_id,
+            group_manager=group_manager or None,
+        )  # fmt: skip
 
     def group(self, account_id: str, name: str, permissions: tuple[str, ...] = ("tickets",)) -> str:
         group = new_group_item(

@@ -21,14 +21,14 @@ def covers(*methods: str) -> Callable[[Callable[..., None]], Callable[..., None]
 
 
 @pytest.fixture
-def acme(world):
+def seeded(world):
     account_id = world.account("Acme")
     return account_id, world.member(account_id, "owner@acme.com", "owner")
 
 
 @covers("users.get_user", "users.users")
-def test_users_are_read_by_id_and_each_read_is_a_copy(world, acme):
-    account_id, owner = acme
+def test_users_are_read_by_id_and_each_read_is_a_copy(world, seeded):
+    account_id, owner = seeded
     dev = world.member(account_id, "dev@acme.com")
     users = world.deps.store.users
     first = users.get_user(dev)
@@ -40,8 +40,8 @@ def test_users_are_read_by_id_and_each_read_is_a_copy(world, acme):
 
 
 @covers("accounts.get_account", "accounts.get_accounts", "accounts.memberships")
-def test_seeding_writes_what_accepting_writes_on_the_account(world, acme):
-    account_id, owner = acme
+def test_seeding_writes_what_accepting_writes_on_the_account(world, seeded):
+    account_id, owner = seeded
     dev = world.member(account_id, "dev@acme.com", status="deactivated")
     accounts = world.deps.store.accounts
     account = accounts.get_account(account_id)
@@ -55,8 +55,8 @@ def test_seeding_writes_what_accepting_writes_on_the_account(world, acme):
 
 
 @covers("invitations.claims", "invitations.claims_and_logins")
-def test_a_members_email_is_claimed_with_its_status_and_its_login(world, acme):
-    account_id, owner = acme
+def test_a_members_email_is_claimed_with_its_status_and_its_login(world, seeded):
+    account_id, owner = seeded
     dev = world.member(account_id, "dev@acme.com", status="deactivated")
     invitations = world.deps.store.invitations
     claims = invitations.claims(account_id, ["owner@acme.com", "dev@acme.com", "nobody@acme.com"])
@@ -69,8 +69,8 @@ def test_a_members_email_is_claimed_with_its_status_and_its_login(world, acme):
 
 
 @covers("members.member", "members.get_membership", "members.update_member")
-def test_a_member_changes_under_the_update_guards(world, acme):
-    account_id, owner = acme
+def test_a_member_changes_under_the_update_guards(world, seeded):
+    account_id, owner = seeded
     store = world.deps.store
     group = world.group(account_id, "Support")
     dev = world.member(account_id, "dev@acme.com", permissions=("tickets",))
@@ -98,8 +98,8 @@ def test_a_member_changes_under_the_update_guards(world, acme):
 
 
 @covers("members.remove_member")
-def test_removing_a_member_frees_the_email_and_counts(world, acme):
-    account_id, owner = acme
+def test_removing_a_member_frees_the_email_and_counts(world, seeded):
+    account_id, owner = seeded
     store = world.deps.store
     group = world.group(account_id, "Support")
     dev = world.member(account_id, "dev@acme.com", group_id=group)
@@ -119,8 +119,8 @@ def test_removing_a_member_frees_the_email_and_counts(world, acme):
 
 
 @covers("accounts.transfer_ownership")
-def test_ownership_moves_under_its_conditions(world, acme):
-    account_id, owner = acme
+def test_ownership_moves_under_its_conditions(world, seeded):
+    account_id, owner = seeded
     store = world.deps.store
     group = world.group(account_id, "Support")
     heir = world.member(account_id, "heir@acme.com", group_id=group)
@@ -139,8 +139,8 @@ def test_ownership_moves_under_its_conditions(world, acme):
 
 
 @covers("groups.groups_of", "groups.get_group")
-def test_groups_are_read_by_account_and_id(world, acme):
-    account_id, _ = acme
+def test_groups_are_read_by_account_and_id(world, seeded):
+    account_id, _ = seeded
     other = world.account("Other")
     made = {world.group(account_id, "Support"), world.group(account_id, "Billing")}
     world.group(other, "Elsewhere")
@@ -152,8 +152,8 @@ def test_groups_are_read_by_account_and_id(world, acme):
 
 
 @covers("contacts.create_contact", "contacts.save_contact", "contacts.get_contact", "contacts.delete_contact")
-def test_a_contact_is_one_per_email_and_changes_under_its_conditions(world, acme):
-    account_id, _ = acme
+def test_a_contact_is_one_per_email_and_changes_under_its_conditions(world, seeded):
+    account_id, _ = seeded
     store, now = world.deps.store, world.deps.now()
     first = new_contact_item("con_1", account_id, "a@x.com", ["invoice"], {}, now)
     assert store.contacts.create_contact(first)
@@ -176,8 +176,8 @@ def test_a_contact_is_one_per_email_and_changes_under_its_conditions(world, acme
 
 
 @covers("contacts.people_for")
-def test_the_people_an_email_may_reach(world, acme):
-    account_id, _ = acme
+def test_the_people_an_email_may_reach(world, seeded):
+    account_id, _ = seeded
     store, now = world.deps.store, world.deps.now()
     world.member(account_id, "gone@acme.com", status="deactivated")
     world.member(account_id, "dev@acme.com", permissions=("tickets",))
@@ -205,8 +205,8 @@ def test_the_people_an_email_may_reach(world, acme):
     "invitations.create_invitations", "invitations.invitations_of", "invitations.get_invitation",
     "outbox.record",
 )  # fmt: skip
-def test_invitations_are_written_once_per_free_email(world, acme):
-    account_id, _ = acme
+def test_invitations_are_written_once_per_free_email(world, seeded):
+    account_id, _ = seeded
     store, deps, now = world.deps.store, world.deps, world.deps.now()
     world.member(account_id, "dev@acme.com")
     group = world.group(account_id, "Support")

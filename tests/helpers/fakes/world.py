@@ -152,15 +152,16 @@ class FakeWorld(Seeder):
 
     def member(
         self, account_id: str, email: str, role: Role = "member", permissions: tuple[str, ...] = (),
-        status: MemberStatus = "active", group_id: str | None = None,
+        status: MemberStatus = "active", group_id: str | None = None, group_manager: bool = False,
     ) -> str:  # fmt: skip
         user_id, now = new_id("usr"), self.deps.now()
         user, login = new_user_items(user_id, email, "x", {"first_name": "Seeded", "last_name": email}, now)
         self.table.put(user)
         self.table.put(login)
         membership = new_membership_item(
-            account_id, user_id, role, list(permissions), now, status=status, group_id=group_id, user=user
-        )
+            account_id, user_id, role, list(permissions), now, status=status, group_id=group_id,
+            group_manager=group_manager or None, user=user,
+        )  # fmt: skip
         self.table.join(joining(membership, email))
         return user_id
 
