@@ -10,7 +10,7 @@ from chalicelib.domain.permissions import allows, as_role
 from chalicelib.domain.recipients import AccountPeople
 from chalicelib.services.ports import ContactRepository, GroupRepository
 from chalicelib.store import keys
-from chalicelib.store.contacts import _with_email, category_items, contact_email_item
+from chalicelib.store.contacts import category_items, contact_email_item
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
@@ -58,7 +58,9 @@ class FakeContacts(ContactRepository):
         if moved:
             self.t.delete(keys.contact_email(contact.account_id, previous_email))
             self.t.put(contact_email_item(contact))
-        for row in category_items(_with_email(contact, previous_email), previous_categories):
+        before = copy.deepcopy(contact)
+        before.email = previous_email  # its rows as stored before the edit
+        for row in category_items(before, previous_categories):
             self.t.delete(key_of(row))
         for item in (copy.deepcopy(contact), *category_items(contact)):
             self.t.put(item)
