@@ -10,10 +10,20 @@ from typing import Protocol
 import pytest
 
 from chalicelib.services import ports
-from tests.helpers.fakes import FakeStore, NotFakedError, contacts, fake_deps, invitations, people, world
+from tests.helpers.fakes import (
+    FakeStore,
+    NotFakedError,
+    contacts,
+    fake_deps,
+    invitations,
+    people,
+    structure,
+    world,
+)
+from tests.unit import test_fake_contracts_structure  # noqa: F401  (its cases join COVERED)
 from tests.unit.test_fake_contracts import COVERED
 
-FAKE_MODULES = (people, invitations, contacts, world)
+FAKE_MODULES = (people, invitations, contacts, structure, world)
 FAKES = sorted(
     (cls for module in FAKE_MODULES for _, cls in inspect.getmembers(module, inspect.isclass)
      if cls.__module__ == module.__name__),
@@ -72,7 +82,16 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
             continue
         answered.add(name)
         assert protocols_of(type(repository)), f"store.{name} is no Protocol's fake"
-    assert answered == {"users", "accounts", "members", "contacts", "invitations", "outbox", "groups"}
+    assert answered == {
+        "users",
+        "accounts",
+        "members",
+        "contacts",
+        "invitations",
+        "outbox",
+        "groups",
+        "sub_accounts",
+    }
     assert answered | refused == public_members(ports.Repositories)
 
 

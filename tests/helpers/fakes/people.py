@@ -10,11 +10,21 @@ from collections.abc import Iterable
 
 from chalicelib.services.ports import AccountRepository, MemberRepository, UserRepository
 from chalicelib.store import keys
+from chalicelib.store.accounts import Named
 from chalicelib.store.groups import GROUP_GONE
+from chalicelib.store.keys import Key
 from chalicelib.store.member_index import index_member
-from chalicelib.store.models import AccountItem, AuditEventItem, EmailClaimItem, MembershipItem, UserItem
+from chalicelib.store.models import (
+    AccountItem,
+    AuditEventItem,
+    EmailClaimItem,
+    GroupItem,
+    MembershipItem,
+    SubAccountItem,
+    UserItem,
+)
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
-from tests.helpers.fakes.table import Table, failed, not_faked
+from tests.helpers.fakes.table import Table, failed, key_of, not_faked
 
 
 class FakeUsers(UserRepository):
@@ -72,9 +82,25 @@ class FakeAccounts(AccountRepository):
         new.role, new.group_id, new.group_manager = "owner", None, None
         return self.t.record(event)
 
-    create_account = not_faked("accounts", "create_account")
-    rename_account = not_faked("accounts", "rename_account")
-    named = not_faked("accounts", "named")
+    def rename_account(self, account: AccountItem, name: str, event: AuditEventItem | None = None) -> Outcome:
+        stored = self.t.get(key_of(account), AccountItem)
+        if stored is None:
+            return failed("gone")
+        stored.name = account.name = name  # as the real one, the item given is renamed too
+        return self.t.record(event)
+
+    def named(
+        self, account_ids: Iterable[str], sub_accounts: Iterable[Key] = (), groups: Iterable[Key] = ()
+    ) -> Named:
+        wanted = [*(keys.account(account_id) for account_id in account_ids), *sub_accounts, *groups]
+        found = [copy.deepcopy(item) for key in wanted if (item := self.t.items.get(key)) is not None]
+        return Named(
+            {item.account_id: item for item in found if isinstance(item, AccountItem)},
+            [item for item in found if isinstance(item, SubAccountItem)],
+            {(item.account_id, item.group_id): item for item in found if isinstance(item, GroupItem)},
+        )
+
+    create_account = not_faked("accounts", "create_account")  # an account with its owner's invitation
 
 
 class FakeMembers(MemberRepository):

@@ -19,6 +19,7 @@ from tests.helpers.clock import Clock
 from tests.helpers.fakes.contacts import FakeContacts, FakeGroups
 from tests.helpers.fakes.invitations import FakeInvitations, FakeOutbox
 from tests.helpers.fakes.people import FakeAccounts, FakeMembers, FakeUsers
+from tests.helpers.fakes.structure import FakeSubAccounts
 from tests.helpers.fakes.table import NotFakedError, Table
 from tests.helpers.mail import RecordingMailer
 from tests.helpers.seed import Seeder
@@ -30,14 +31,14 @@ def _none(repository: str) -> NoReturn:
 
 
 class FakeStore(Repositories):
-    """Seven of the store's eighteen repositories, on one table; the other eleven refuse when first used."""
+    """Eight of the store's eighteen repositories, on one table; the other ten refuse when first used."""
 
     def __init__(self) -> None:
         self.table = Table()
         self._users, self._accounts = FakeUsers(self.table), FakeAccounts(self.table)
         self._members, self._contacts = FakeMembers(self.table), FakeContacts(self.table)
         self._invitations, self._outbox = FakeInvitations(self.table), FakeOutbox(self.table)
-        self._groups = FakeGroups(self.table)
+        self._groups, self._sub_accounts = FakeGroups(self.table), FakeSubAccounts(self.table)
 
     @property
     def users(self) -> FakeUsers:
@@ -67,8 +68,12 @@ class FakeStore(Repositories):
     def groups(self) -> FakeGroups:
         return self._groups
 
+    @property
+    def sub_accounts(self) -> FakeSubAccounts:
+        return self._sub_accounts
+
     # Whole repositories with no fake: sign-in's lockout windows, revoked tokens, one-time links and the
-    # memberships' copies of a user; who holds an email (the invite privacy rule), sub-accounts, support
+    # memberships' copies of a user; who holds an email (the invite privacy rule), support
     # sessions, the audit log, webhooks and their deliveries, and idempotency keys. Moto only.
     @property
     def lockouts(self) -> NoReturn:
@@ -89,10 +94,6 @@ class FakeStore(Repositories):
     @property
     def claims(self) -> NoReturn:
         _none("claims")
-
-    @property
-    def sub_accounts(self) -> NoReturn:
-        _none("sub_accounts")
 
     @property
     def support_sessions(self) -> NoReturn:
