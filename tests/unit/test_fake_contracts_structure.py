@@ -1,12 +1,15 @@
 """Contract cases (as tests/unit/test_fake_contracts.py) for how an account is named and divided: its name,
-its sub-accounts, and the names read together for emails and the account list."""
+its sub-accounts and groups, the names read together for emails and the account list, and who holds each
+email claimed."""
 
 from __future__ import annotations
 
 import pytest
 
+from chalicelib.services.invitations import new_invitation
 from chalicelib.store import keys
 from chalicelib.store.accounts import new_account_item
+from chalicelib.store.groups import new_group_item
 from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.unit.test_fake_contracts import covers
 
@@ -72,3 +75,46 @@ def test_names_are_read_together_and_what_is_gone_is_left_out(world, divided):
     assert {a: item.name for a, item in named.accounts.items()} == {account_id: "Acme"}
     assert [s.name for s in named.sub_accounts] == ["Blog"]
     assert {key: g.name for key, g in named.groups.items()} == {(account_id, group): "Support"}
+
+
+@covers("groups.create", "groups.update", "groups.delete")
+def test_a_group_name_is_unique_in_any_case_and_only_an_empty_group_goes(world):
+    account_id = world.account("Acme")
+    store, now = world.deps.store, world.deps.now()
+    support = new_group_item(account_id, "grp_1", "Support", None, ["tickets"], None, now)
+    assert store.groups.create(support)
+    assert store.accounts.get_account(account_id).group_count == 1
+    twin = new_group_item(account_id, "grp_2", "  SUPPORT ", None, [], None, now)
+    assert store.groups.create(twin).failed == {"name_taken"}
+    billing = new_group_item(account_id, "grp_2", "Billing", None, [], None, now)
+    assert store.groups.create(billing)
+    assert store.groups.update(billing, "Billing", name="support").failed == {"name_taken"}
+    assert store.groups.update(billing, "Billing", name="Invoices", description="Money")
+    read = store.groups.get_group(account_id, "grp_2")
+    assert (read.name, read.description) == ("Invoices", "Money")
+    assert store.groups.create(new_group_item(account_id, "grp_3", "Billing", None, [], None, now))  # freed
+    world.member(account_id, "dev@acme.com", group_id="grp_1")
+    assert store.groups.delete(store.groups.get_group(account_id, "grp_1")).failed == {"not_empty"}
+    assert store.groups.delete(read)
+    assert store.groups.get_group(account_id, "grp_2") is None
+    assert store.accounts.get_account(account_id).group_count == 2
+    assert store.groups.update(read, "Invoices", description="x").failed == {"group_gone"}
+    lapsed = new_group_item("acc_missing", "grp_9", "Orphan", None, [], None, now)
+    assert store.groups.create(lapsed).failed == {"full"}
+
+
+@covers("claims.holders")
+def test_each_claim_is_answered_with_its_holder(world):
+    account_id = world.account("Acme")
+    owner = world.member(account_id, "owner@acme.com", "owner")
+    store = world.deps.store
+    entry, _ = new_invitation(world.deps, account_id, "ann@x.com", "member", [], None, {})
+    assert not store.invitations.create_invitations([entry], world.deps.now()).lost
+    claims = store.invitations.claims(account_id, ["owner@acme.com", "ann@x.com"])
+    holders = store.claims.holders(account_id, claims.values())
+    assert holders["owner@acme.com"].user_id == owner
+    assert holders["ann@x.com"].invitation_id == entry.invitation.invitation_id
+    stale = claims["ann@x.com"]
+    stale.ref_id = "inv_missing"
+    assert set(store.claims.holders(account_id, [stale, claims["owner@acme.com"]])) == {"owner@acme.com"}
+    assert store.claims.holders(account_id, []) == {}

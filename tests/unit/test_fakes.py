@@ -91,6 +91,7 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
         "outbox",
         "groups",
         "sub_accounts",
+        "claims",
     }
     assert answered | refused == public_members(ports.Repositories)
 

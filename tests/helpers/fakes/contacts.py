@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import copy
 
+from chalicelib.domain.groups import MAX_GROUPS, name_key
 from chalicelib.domain.permissions import allows, as_role
 from chalicelib.domain.recipients import AccountPeople
 from chalicelib.services.ports import ContactRepository, GroupRepository
 from chalicelib.store import keys
 from chalicelib.store.contacts import category_items, contact_email_item
+from chalicelib.store.groups import GROUP_GONE, name_item
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
@@ -19,6 +21,7 @@ from chalicelib.store.models import (
     ContactItem,
     EmailClaimItem,
     GroupItem,
+    GroupNameItem,
     MembershipItem,
     UserItem,
 )
@@ -136,7 +139,8 @@ class FakeContacts(ContactRepository):
 
 
 class FakeGroups(GroupRepository):
-    """Reads only: the invite and member rules look groups up; creating and changing them runs on moto."""
+    """Groups with their name items (unique per account in any case) and the account's group count, as
+    store/groups.py writes them."""
 
     def __init__(self, table: Table) -> None:
         self.t = table
@@ -147,6 +151,61 @@ class FakeGroups(GroupRepository):
     def get_group(self, account_id: str, group_id: str) -> GroupItem | None:
         return copy.deepcopy(self.t.get(keys.group(account_id, group_id), GroupItem))
 
-    create = not_faked("groups", "create")
-    update = not_faked("groups", "update")
-    delete = not_faked("groups", "delete")
+    def _name_free(self, group: GroupItem, name: str) -> bool:
+        return self.t.get(key_of(name_item(group, name)), GroupNameItem) is None
+
+    def create(self, group: GroupItem, event: AuditEventItem | None = None) -> Outcome:
+        account = self.t.get(keys.account(group.account_id), AccountItem)
+        labels = set() if self._name_free(group, group.name) else {"name_taken"}
+        if account is None or int(account.group_count or 0) + 1 > MAX_GROUPS:
+            labels.add("full")
+        if self.t.get(key_of(group), GroupItem) is not None:
+            labels.add(DEFAULT_LABEL)
+        if labels:
+            return Outcome(frozenset(labels))
+        assert account is not None
+        account.group_count = int(account.group_count or 0) + 1
+        self.t.put(copy.deepcopy(group))
+        self.t.put(name_item(group, group.name))
+        return self.t.record(event)
+
+    def update(
+        self, group: GroupItem, previous_name: str, event: AuditEventItem | None = None, **changes: object
+    ) -> Outcome:
+        stored = self.t.get(key_of(group), GroupItem)
+        new_name = str(changes.get("name") or previous_name)
+        renamed = name_key(new_name) != name_key(previous_name)
+        labels = {GROUP_GONE} if stored is None else set()
+        if renamed and not self._name_free(group, new_name):
+            labels.add("name_taken")
+        old_name = self.t.get(key_of(name_item(group, previous_name)), GroupNameItem)
+        if renamed and (old_name is None or old_name.group_id != group.group_id):
+            labels.add(DEFAULT_LABEL)
+        if labels:
+            return Outcome(frozenset(labels))
+        assert stored is not None
+        for name, value in changes.items():
+            setattr(stored, name, value)
+        if renamed:
+            self.t.delete(key_of(name_item(group, previous_name)))
+            self.t.put(name_item(group, new_name))
+        return self.t.record(event)
+
+    def delete(self, group: GroupItem, event: AuditEventItem | None = None) -> Outcome:
+        stored = self.t.get(key_of(group), GroupItem)
+        name = self.t.get(key_of(name_item(group, group.name)), GroupNameItem)
+        account = self.t.get(keys.account(group.account_id), AccountItem)
+        labels = set()
+        if stored is None or int(stored.member_count) or int(stored.invitation_count):
+            labels.add("not_empty")
+        if name is None or name.group_id != group.group_id:
+            labels.add(DEFAULT_LABEL)
+        if account is None:
+            labels.add("full")  # the count's update wants the account (store/counts.py on_existing)
+        if labels:
+            return Outcome(frozenset(labels))
+        assert account is not None
+        account.group_count = int(account.group_count or 0) - 1
+        self.t.delete(key_of(group))
+        self.t.delete(key_of(name_item(group, group.name)))
+        return self.t.record(event)

@@ -1,17 +1,17 @@
-"""Invitations and the email outbox in memory: what inviting writes, under the conditions the real
-repositories write with, and every other member of their Protocols refused by name."""
+"""Invitations, the claims on emails and the email outbox in memory: what inviting writes, under the
+conditions the real repositories write with, and every other member of their Protocols refused by name."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from chalicelib.domain.outbox import Window
-from chalicelib.services.ports import InvitationRepository, OutboxRepository
+from chalicelib.services.ports import ClaimRepository, InvitationRepository, OutboxRepository
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation, Written, claim_item
-from chalicelib.store.models import EmailClaimItem, InvitationItem, LoginItem, MailItem
+from chalicelib.store.models import EmailClaimItem, InvitationItem, LoginItem, MailItem, MembershipItem
 from tests.helpers.fakes.table import Table, not_faked
 
 
@@ -109,6 +109,25 @@ class FakeInvitations(InvitationRepository):
     accept = not_faked("invitations", "accept")
     expired_pages = not_faked("invitations", "expired_pages")
     delete_expired = not_faked("invitations", "delete_expired")
+
+
+class FakeClaims(ClaimRepository):
+    def __init__(self, table: Table) -> None:
+        self.t = table
+
+    def holders(
+        self, account_id: str, claims: Iterable[EmailClaimItem]
+    ) -> dict[str, MembershipItem | InvitationItem]:
+        found: dict[str, MembershipItem | InvitationItem] = {}
+        for claim in claims:
+            holder: MembershipItem | InvitationItem | None = (
+                self.t.get(keys.membership(account_id, claim.ref_id), MembershipItem)
+                if claim.holder == "member"
+                else self.t.get(keys.invitation(account_id, claim.ref_id), InvitationItem)
+            )
+            if holder is not None:
+                found[claim.email] = copy.deepcopy(holder)
+        return found
 
 
 class FakeOutbox(OutboxRepository):
