@@ -232,3 +232,16 @@ def test_invitations_are_written_once_per_free_email(world, seeded):
     assert (read.email, read.delivery) == ("ann@x.com", "sent")
     assert store.invitations.get_invitation(account_id, bob.invitation.invitation_id).delivery != "sent"
     assert store.invitations.get_invitation(account_id, "inv_missing") is None
+
+
+@covers("invitations.create_invitations")
+def test_an_address_takes_so_many_emails_an_hour_whichever_account_sends_them(world):
+    deps = world.deps
+    per_hour = deps.settings.recipient_emails_per_hour
+    results = []
+    for n in range(per_hour + 1):
+        entry, _ = new_invitation(deps, world.account(f"Account {n}"), "ann@x.com", "member", [], None, {})
+        results.append(deps.store.invitations.create_invitations([entry], deps.now()))
+    assert [r.limited for r in results[:per_hour]] == [{}] * per_hour
+    assert [w.kind for w in results[per_hour].limited.values()] == ["hour"]
+    assert results[per_hour].lost == set()

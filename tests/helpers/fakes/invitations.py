@@ -15,6 +15,11 @@ from chalicelib.store.models import EmailClaimItem, InvitationItem, LoginItem, M
 from tests.helpers.fakes.table import Table, not_faked
 
 
+def _counted(entry: NewInvitation) -> tuple[Window, ...]:
+    """The address's windows an invitation counts in: its email's (store/invitations.py add_invitation)."""
+    return entry.windows if entry.mail is not None else ()
+
+
 class FakeInvitations(InvitationRepository):
     def __init__(self, table: Table) -> None:
         self.t = table
@@ -48,6 +53,11 @@ class FakeInvitations(InvitationRepository):
             and (replaced is None or replaced.group_id == old.group_id)
         )
 
+    def _full(self, entry: NewInvitation) -> Window | None:
+        """The first of the address's windows with no room left (the real one's limit_label)."""
+        email = entry.invitation.email
+        return next((w for w in _counted(entry) if not self.t.counts_room(email, w)), None)
+
     def create_invitations(
         self, new: list[NewInvitation], now: datetime, account_day: Window | None = None
     ) -> Written:
@@ -64,8 +74,7 @@ class FakeInvitations(InvitationRepository):
         limited = {
             e.invitation.email: full
             for e in new
-            if e.invitation.email not in lost
-            and (full := next((w for w in e.windows if not self.t.counts_room(e.invitation.email, w)), None))
+            if e.invitation.email not in lost and (full := self._full(e)) is not None
         }
         written = [e for e in new if e.invitation.email not in lost | set(limited)]
         groups: list[tuple[str | None, str, int]] = [
@@ -80,7 +89,7 @@ class FakeInvitations(InvitationRepository):
 
     def _write(self, entry: NewInvitation, account_day: Window | None) -> None:
         inv = entry.invitation
-        for window in entry.windows:
+        for window in _counted(entry):
             self.t.count(inv.email, window)
         if account_day is not None:
             self.t.count(inv.account_id, account_day)
