@@ -118,3 +118,24 @@ def test_each_claim_is_answered_with_its_holder(world):
     stale.ref_id = "inv_missing"
     assert set(store.claims.holders(account_id, [stale, claims["owner@acme.com"]])) == {"owner@acme.com"}
     assert store.claims.holders(account_id, []) == {}
+
+
+@covers("accounts.create_account")
+def test_an_account_is_created_with_its_owners_invitation_or_not_at_all(world):
+    deps, now = world.deps, world.deps.now()
+    store = deps.store
+    account = new_account_item("acc_new", "New Co", now)
+    owner, _ = new_invitation(deps, "acc_new", "olive@new.co", "owner", [], None, {})
+    assert store.accounts.create_account(account, owner)
+    assert store.accounts.get_account("acc_new").name == "New Co"
+    assert [i.role for i in store.invitations.invitations_of("acc_new")] == ["owner"]
+    again, _ = new_invitation(deps, "acc_new", "olive@new.co", "owner", [], None, {})
+    assert store.accounts.create_account(account, again).failed == {"conflict", "olive@new.co"}
+    other = new_account_item("acc_other", "Other", now)
+    for n in range(deps.settings.recipient_emails_per_hour):  # the address's hour fills up
+        entry, _ = new_invitation(deps, world.account(f"A{n}"), "busy@x.co", "member", [], None, {})
+        assert not store.invitations.create_invitations([entry], now).limited
+    busy, _ = new_invitation(deps, "acc_other", "busy@x.co", "owner", [], None, {})
+    assert store.accounts.create_account(other, busy).failed == {"limit:hour:busy@x.co"}
+    assert store.accounts.get_account("acc_other") is None
+    assert store.invitations.invitations_of("acc_other") == []

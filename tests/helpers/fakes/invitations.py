@@ -12,12 +12,71 @@ from chalicelib.services.ports import ClaimRepository, InvitationRepository, Out
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation, Written, claim_item
 from chalicelib.store.models import EmailClaimItem, InvitationItem, LoginItem, MailItem, MembershipItem
-from tests.helpers.fakes.table import Table, not_faked
+from chalicelib.store.outbox import limit_label
+from chalicelib.store.tx import Outcome
+from tests.helpers.fakes.table import OK, Table, not_faked
 
 
 def _counted(entry: NewInvitation) -> tuple[Window, ...]:
     """The address's windows an invitation counts in: its email's (store/invitations.py add_invitation)."""
     return entry.windows if entry.mail is not None else ()
+
+
+def _free(t: Table, entry: NewInvitation, now: datetime | None) -> bool:
+    """store/invitations.py add_invitation's conditions: the email is nobody's, or its claim is the
+    expired invitation this one replaces (still in the group it names)."""
+    inv, old = entry.invitation, entry.replaces
+    claim = t.get(keys.email_claim(inv.account_id, inv.email), EmailClaimItem)
+    if old is None or now is None:  # (without `now`, as creating an account, nothing is taken over)
+        return claim is None
+    replaced = t.get(keys.invitation(inv.account_id, old.invitation_id), InvitationItem)
+    return (
+        claim is not None
+        and claim.ref_id == old.invitation_id
+        and claim.expires_at is not None
+        and claim.expires_at <= now
+        and (replaced is None or replaced.group_id == old.group_id)
+    )
+
+
+def _full(t: Table, entry: NewInvitation) -> Window | None:
+    """The first of the address's windows with no room left (the real one's limit_label)."""
+    email = entry.invitation.email
+    return next((w for w in _counted(entry) if not t.counts_room(email, w)), None)
+
+
+def add_invitation(
+    t: Table, entry: NewInvitation, now: datetime | None, failed: frozenset[str] = frozenset()
+) -> Outcome:
+    """store/invitations.py add_invitation in a transaction of its own (creating an account, whose other
+    writes' failed labels are `failed`): every label that fails, or written."""
+    email = entry.invitation.email
+    labels = set(failed) if _free(t, entry, now) else {*failed, email}
+    full = _full(t, entry)
+    if full is not None:
+        labels.add(limit_label(full, email))
+    if labels:
+        return Outcome(frozenset(labels))
+    _write(t, entry, None, now)
+    return OK
+
+
+def _write(t: Table, entry: NewInvitation, account_day: Window | None, now: datetime | None) -> None:
+    inv = entry.invitation
+    for window in _counted(entry):
+        t.count(inv.email, window)
+    if account_day is not None:
+        t.count(inv.account_id, account_day)
+    if entry.replaces is not None and now is not None:
+        t.delete(keys.invitation(inv.account_id, entry.replaces.invitation_id))
+        t.record(entry.replaces.event)
+    claim = claim_item(
+        inv.account_id, inv.email, "invitation", inv.invitation_id, inv.expires_at, inv.group_id or ""
+    )
+    for item in (claim, inv, entry.link, entry.mail):
+        if item is not None:
+            t.put(copy.deepcopy(item))
+    t.record(entry.event)
 
 
 class FakeInvitations(InvitationRepository):
@@ -37,27 +96,6 @@ class FakeInvitations(InvitationRepository):
             {login.email: login.user_id for login in logins if login is not None},
         )
 
-    def _free(self, entry: NewInvitation, now: datetime) -> bool:
-        """store/invitations.py add_invitation's conditions: the email is nobody's, or its claim is the
-        expired invitation this one replaces (still in the group it names)."""
-        inv, old = entry.invitation, entry.replaces
-        claim = self.t.get(keys.email_claim(inv.account_id, inv.email), EmailClaimItem)
-        if old is None:
-            return claim is None
-        replaced = self.t.get(keys.invitation(inv.account_id, old.invitation_id), InvitationItem)
-        return (
-            claim is not None
-            and claim.ref_id == old.invitation_id
-            and claim.expires_at is not None
-            and claim.expires_at <= now
-            and (replaced is None or replaced.group_id == old.group_id)
-        )
-
-    def _full(self, entry: NewInvitation) -> Window | None:
-        """The first of the address's windows with no room left (the real one's limit_label)."""
-        email = entry.invitation.email
-        return next((w for w in _counted(entry) if not self.t.counts_room(email, w)), None)
-
     def create_invitations(
         self, new: list[NewInvitation], now: datetime, account_day: Window | None = None
     ) -> Written:
@@ -70,11 +108,11 @@ class FakeInvitations(InvitationRepository):
             account_day.limit
         ):
             return Written(set(), False, {}, {entry.invitation.email for entry in new})
-        lost = {e.invitation.email for e in new if not self._free(e, now)}
+        lost = {e.invitation.email for e in new if not _free(self.t, e, now)}
         limited = {
             e.invitation.email: full
             for e in new
-            if e.invitation.email not in lost and (full := self._full(e)) is not None
+            if e.invitation.email not in lost and (full := _full(self.t, e)) is not None
         }
         written = [e for e in new if e.invitation.email not in lost | set(limited)]
         groups: list[tuple[str | None, str, int]] = [
@@ -84,25 +122,8 @@ class FakeInvitations(InvitationRepository):
         if not self.t.add_to_groups(account_id, groups):
             return Written(lost, True, limited)
         for entry in written:
-            self._write(entry, account_day)
+            _write(self.t, entry, account_day, now)
         return Written(lost, False, limited)
-
-    def _write(self, entry: NewInvitation, account_day: Window | None) -> None:
-        inv = entry.invitation
-        for window in _counted(entry):
-            self.t.count(inv.email, window)
-        if account_day is not None:
-            self.t.count(inv.account_id, account_day)
-        if entry.replaces is not None:
-            self.t.delete(keys.invitation(inv.account_id, entry.replaces.invitation_id))
-            self.t.record(entry.replaces.event)
-        claim = claim_item(
-            inv.account_id, inv.email, "invitation", inv.invitation_id, inv.expires_at, inv.group_id or ""
-        )
-        for item in (claim, inv, entry.link, entry.mail):
-            if item is not None:
-                self.t.put(copy.deepcopy(item))
-        self.t.record(entry.event)
 
     def invitations_of(self, account_id: str) -> list[InvitationItem]:
         return copy.deepcopy(self.t.of(InvitationItem, keys.invitations_of(account_id)[0]))

@@ -12,6 +12,7 @@ from chalicelib.services.ports import AccountRepository, MemberRepository, UserR
 from chalicelib.store import keys
 from chalicelib.store.accounts import Named
 from chalicelib.store.groups import GROUP_GONE
+from chalicelib.store.invitations import NewInvitation
 from chalicelib.store.keys import Key
 from chalicelib.store.member_index import index_member
 from chalicelib.store.models import (
@@ -24,6 +25,7 @@ from chalicelib.store.models import (
     UserItem,
 )
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
+from tests.helpers.fakes.invitations import add_invitation
 from tests.helpers.fakes.table import Table, failed, key_of, not_faked
 
 
@@ -100,7 +102,20 @@ class FakeAccounts(AccountRepository):
             {(item.account_id, item.group_id): item for item in found if isinstance(item, GroupItem)},
         )
 
-    create_account = not_faked("accounts", "create_account")  # an account with its owner's invitation
+    def create_account(
+        self, account: AccountItem, owner_invitation: NewInvitation, event: AuditEventItem | None = None
+    ) -> Outcome:
+        """The account and its owner's invitation together or not at all (the invitation's own labels)."""
+        taken = (
+            frozenset({DEFAULT_LABEL})
+            if self.t.get(key_of(account), AccountItem) is not None
+            else frozenset()
+        )
+        written = add_invitation(self.t, owner_invitation, None, taken)
+        if written:
+            self.t.put(copy.deepcopy(account))
+            self.t.record(event)
+        return written
 
 
 class FakeMembers(MemberRepository):

@@ -35,9 +35,9 @@ class FakeStore(Repositories):
 
     def __init__(self) -> None:
         self.table = Table()
+        self._invitations, self._outbox = FakeInvitations(self.table), FakeOutbox(self.table)
         self._users, self._accounts = FakeUsers(self.table), FakeAccounts(self.table)
         self._members, self._contacts = FakeMembers(self.table), FakeContacts(self.table)
-        self._invitations, self._outbox = FakeInvitations(self.table), FakeOutbox(self.table)
         self._groups, self._sub_accounts = FakeGroups(self.table), FakeSubAccounts(self.table)
         self._claims = FakeClaims(self.table)
 
