@@ -245,3 +245,19 @@ def test_an_address_takes_so_many_emails_an_hour_whichever_account_sends_them(wo
     assert [r.limited for r in results[:per_hour]] == [{}] * per_hour
     assert [w.kind for w in results[per_hour].limited.values()] == ["hour"]
     assert results[per_hour].lost == set()
+
+
+@covers("invitations.revoke")
+def test_a_revoked_invitation_frees_its_email_and_its_groups_count(world, seeded):
+    account_id, _ = seeded
+    store, deps = world.deps.store, world.deps
+    group = world.group(account_id, "Support")
+    entry, _ = new_invitation(deps, account_id, "ann@x.com", "member", [], None, {})
+    entry.invitation.group_id = group
+    assert not store.invitations.create_invitations([entry], deps.now()).lost
+    assert store.groups.get_group(account_id, group).invitation_count == 1
+    assert store.invitations.revoke(entry.invitation)
+    assert store.invitations.get_invitation(account_id, entry.invitation.invitation_id) is None
+    assert store.invitations.claims(account_id, ["ann@x.com"]) == {}
+    assert store.groups.get_group(account_id, group).invitation_count == 0
+    assert store.invitations.revoke(entry.invitation).failed == {"conflict"}

@@ -10,7 +10,8 @@ from chalicelib.domain.caller import OPERATOR, Caller, Grant
 from chalicelib.errors import AppError
 from chalicelib.schemas.invitations import InviteIn
 from chalicelib.schemas.members import MemberUpdateIn
-from chalicelib.services import accounts, invitations, members
+from chalicelib.services import accounts, invitation_admin, invitations, members
+from chalicelib.services.invitations import new_invitation
 
 
 def as_member(world, account_id: str, user_id: str) -> Caller:
@@ -109,3 +110,23 @@ def test_an_expired_invitation_gives_way_to_a_new_one(world, acme_co, clock):
     held = world.deps.store.invitations.invitations_of(account_id)
     assert [i.invitation_id for i in held] == [again.invitation.invitation_id]
     assert first.invitation.invitation_id != again.invitation.invitation_id
+
+
+def test_a_revoked_invitation_frees_the_email_and_only_the_operator_revokes_the_owners(world, acme_co):
+    account_id, owner, account = acme_co
+    by_owner = as_member(world, account_id, owner)
+    body = InviteIn(emails=["ann@example.com"], role="member")
+    first = invitations.invite(world.deps, by_owner, account, body).results[0].invitation
+    invitation_admin.revoke(world.deps, by_owner, account_id, first.invitation_id)
+    gone = code_of(lambda: invitation_admin.revoke(world.deps, by_owner, account_id, first.invitation_id))
+    assert gone == "not_found"
+    assert invitations.invite(world.deps, by_owner, account, body).results[0].status == "invited"
+    ownerless = world.account("Ownerless")
+    entry, _ = new_invitation(world.deps, ownerless, "olive@x.com", "owner", [], None, {})
+    assert not world.deps.store.invitations.create_invitations([entry], world.deps.now()).lost
+    admin = world.member(ownerless, "admin@x.com", "admin")
+    by_admin = as_member(world, ownerless, admin)
+    owners = entry.invitation.invitation_id
+    assert code_of(lambda: invitation_admin.revoke(world.deps, by_admin, ownerless, owners)) == "forbidden"
+    invitation_admin.revoke(world.deps, OPERATOR, ownerless, owners)
+    assert world.deps.store.invitations.invitations_of(ownerless) == []

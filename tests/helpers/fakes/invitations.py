@@ -10,11 +10,19 @@ from datetime import datetime
 from chalicelib.domain.outbox import Window
 from chalicelib.services.ports import ClaimRepository, InvitationRepository, OutboxRepository
 from chalicelib.store import keys
-from chalicelib.store.invitations import NewInvitation, Written, claim_item
-from chalicelib.store.models import EmailClaimItem, InvitationItem, LoginItem, MailItem, MembershipItem
+from chalicelib.store.groups import GROUP_GONE
+from chalicelib.store.invitations import NewInvitation, Written, claim_item, ended_link
+from chalicelib.store.models import (
+    AuditEventItem,
+    EmailClaimItem,
+    InvitationItem,
+    LoginItem,
+    MailItem,
+    MembershipItem,
+)
 from chalicelib.store.outbox import limit_label
-from chalicelib.store.tx import Outcome
-from tests.helpers.fakes.table import OK, Table, not_faked
+from chalicelib.store.tx import DEFAULT_LABEL, Outcome
+from tests.helpers.fakes.table import OK, Table, key_of, not_faked
 
 
 def _counted(entry: NewInvitation) -> tuple[Window, ...]:
@@ -131,10 +139,26 @@ class FakeInvitations(InvitationRepository):
     def get_invitation(self, account_id: str, invitation_id: str) -> InvitationItem | None:
         return copy.deepcopy(self.t.get(keys.invitation(account_id, invitation_id), InvitationItem))
 
-    # Listing, resending, revoking, accepting and purging: moto only (tests/api).
+    def revoke(self, invitation: InvitationItem, event: AuditEventItem | None = None) -> Outcome:
+        """The invitation and its claim go, its link is left ended as "revoked", its group counts one less."""
+        inv = invitation
+        claim = self.t.get(keys.email_claim(inv.account_id, inv.email), EmailClaimItem)
+        labels = set() if self.t.get(key_of(inv), InvitationItem) is not None else {DEFAULT_LABEL}
+        if claim is None or claim.ref_id != inv.invitation_id:
+            labels.add(DEFAULT_LABEL)
+        if not self.t.add_to_groups(inv.account_id, [(inv.group_id, "invitation_count", -1)], check=True):
+            labels.add(GROUP_GONE)
+        if labels:
+            return Outcome(frozenset(labels))
+        self.t.add_to_groups(inv.account_id, [(inv.group_id, "invitation_count", -1)])
+        self.t.delete(key_of(inv))
+        self.t.delete(keys.email_claim(inv.account_id, inv.email))
+        self.t.put(ended_link(inv.token_hash, inv, "revoked"))
+        return self.t.record(event)
+
+    # Listing, resending, accepting and purging: moto only (tests/api).
     listed = not_faked("invitations", "listed")
     resend = not_faked("invitations", "resend")
-    revoke = not_faked("invitations", "revoke")
     invitation_context = not_faked("invitations", "invitation_context")
     accept = not_faked("invitations", "accept")
     expired_pages = not_faked("invitations", "expired_pages")

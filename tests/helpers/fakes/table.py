@@ -80,11 +80,16 @@ class Table:
             self.put(event)
         return OK
 
-    def add_to_groups(self, account_id: str, changes: Iterable[tuple[str | None, str, int]]) -> bool:
-        """store/groups.py count_changes: False (and nothing changed) when a group named is gone."""
+    def add_to_groups(
+        self, account_id: str, changes: Iterable[tuple[str | None, str, int]], *, check: bool = False
+    ) -> bool:
+        """store/groups.py count_changes: False (and nothing changed) when a group named is gone; with
+        `check`, only whether it would go through."""
         groups = [(self.get(keys.group(account_id, g), GroupItem), c, d) for g, c, d in changes if g]
         if any(group is None for group, _, _ in groups):
             return False
+        if check:
+            return True
         for group, counter, delta in groups:
             assert group is not None
             setattr(group, counter, int(getattr(group, counter)) + delta)
