@@ -20,7 +20,10 @@ from tests.helpers.fakes import (
     structure,
     world,
 )
-from tests.unit import test_fake_contracts_structure  # noqa: F401  (its cases join COVERED)
+from tests.unit import (  # noqa: F401  (their cases join COVERED)
+    test_fake_contracts_outbox,
+    test_fake_contracts_structure,
+)
 from tests.unit.test_fake_contracts import COVERED
 
 FAKE_MODULES = (people, invitations, contacts, structure, world)

@@ -10,17 +10,20 @@ from datetime import datetime
 from chalicelib.domain.outbox import Window
 from chalicelib.services.ports import ClaimRepository, InvitationRepository, OutboxRepository
 from chalicelib.store import keys
+from chalicelib.store.due import fair_pick
 from chalicelib.store.groups import GROUP_GONE
 from chalicelib.store.invitations import NewInvitation, Written, claim_item, ended_link
 from chalicelib.store.models import (
     AuditEventItem,
     EmailClaimItem,
     InvitationItem,
+    Item,
     LoginItem,
     MailItem,
     MembershipItem,
+    format_time,
 )
-from chalicelib.store.outbox import limit_label
+from chalicelib.store.outbox import MAIL_DUE, limit_label, set_mail_due
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from tests.helpers.fakes.table import OK, Table, key_of, not_faked
 
@@ -185,21 +188,47 @@ class FakeClaims(ClaimRepository):
 
 
 class FakeOutbox(OutboxRepository):
-    """What the request path records after sending (no due index here: the fast tier runs no worker)."""
+    """The emails a change commits with, the worker's reads of those due, its leases and its records; the
+    due read follows store/due.py's steps (each shard's oldest, then its own fair pick)."""
 
     def __init__(self, table: Table) -> None:
         self.t = table
 
+    def queue(self, mail: MailItem, windows: Sequence[Window] = ()) -> bool:
+        if self.t.get(key_of(mail), MailItem) is not None:
+            return False
+        if any(not self.t.counts_room(mail.to, window) for window in windows):
+            return False
+        for window in windows:
+            self.t.count(mail.to, window)
+        self.t.put(copy.deepcopy(mail))
+        return True
+
+    def due(self, now: datetime, limit: int = 200, share: int = 50) -> list[MailItem]:
+        bound = keys.expiry_upper_bound(format_time(now))
+        entries: list[Item] = []
+        for partition in keys.due_partitions(MAIL_DUE):
+            waiting = [m for m in self.t.of(MailItem) if m.gsi2pk == partition and (m.gsi2sk or "") <= bound]
+            entries += sorted(waiting, key=lambda m: m.gsi2sk or "")[:limit]
+        picked = fair_pick(entries, limit, share)
+        mails = [copy.deepcopy(m) for m in picked if isinstance(m, MailItem) and m.status == "pending"]
+        return sorted(mails, key=lambda m: m.gsi2sk or "")
+
+    def lease(self, mail: MailItem, until: datetime) -> bool:
+        seen = mail.next_attempt_at
+        set_mail_due(mail, until)  # on the item given, as the real one
+        stored = self.t.get(key_of(mail), MailItem)
+        if stored is None or stored.status != "pending" or stored.next_attempt_at != seen:
+            return False
+        self.t.put(copy.deepcopy(mail))
+        return True
+
     def record(self, mails: Sequence[tuple[MailItem, str | None, str | None]]) -> None:
         for mail, delivery, token_hash in mails:
-            if self.t.get((mail.pk, mail.sk), MailItem) is None:  # its condition: the email was queued
+            if self.t.get(key_of(mail), MailItem) is None:  # its condition: the email was queued
                 continue
             self.t.put(copy.deepcopy(mail))
             key = keys.invitation(mail.account_id or "", mail.invitation_id or "")
             stored = self.t.get(key, InvitationItem)
             if delivery is not None and stored is not None and stored.token_hash == token_hash:
                 stored.delivery = delivery
-
-    queue = not_faked("outbox", "queue")
-    due = not_faked("outbox", "due")
-    lease = not_faked("outbox", "lease")
