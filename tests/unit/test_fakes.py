@@ -21,6 +21,7 @@ from tests.helpers.fakes import (
     world,
 )
 from tests.unit import (  # noqa: F401  (their cases join COVERED)
+    test_fake_contracts_audit,
     test_fake_contracts_outbox,
     test_fake_contracts_structure,
 )
@@ -95,6 +96,7 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
         "groups",
         "sub_accounts",
         "claims",
+        "audit",
     }
     assert answered | refused == public_members(ports.Repositories)
 
