@@ -261,3 +261,19 @@ def test_a_revoked_invitation_frees_its_email_and_its_groups_count(world, seeded
     assert store.invitations.claims(account_id, ["ann@x.com"]) == {}
     assert store.groups.get_group(account_id, group).invitation_count == 0
     assert store.invitations.revoke(entry.invitation).failed == {"conflict"}
+
+
+@covers("contacts.contacts_page")
+def test_contacts_are_paged_by_email_from_a_cursor(world, seeded):
+    account_id, _ = seeded
+    store, now = world.deps.store, world.deps.now()
+    for n, email in enumerate(["d@x.com", "a@x.com", "c@x.com", "b@x.com", "e@x.com"]):
+        assert store.contacts.create_contact(new_contact_item(f"con_{n}", account_id, email, [], {}, now))
+    first, cursor = store.contacts.contacts_page(account_id, limit=2, after=None)
+    assert [c.email for c in first] == ["a@x.com", "b@x.com"] and cursor is not None
+    assert store.contacts.delete_contact(store.contacts.get_contact(account_id, "con_3"))  # b, the cursor's
+    second, cursor = store.contacts.contacts_page(account_id, limit=2, after=cursor)
+    assert [c.email for c in second] == ["c@x.com", "d@x.com"] and cursor is not None
+    last, cursor = store.contacts.contacts_page(account_id, limit=2, after=cursor)
+    assert ([c.email for c in last], cursor) == (["e@x.com"], None)
+    assert store.contacts.contacts_page(world.account("Empty"), limit=2, after=None) == ([], None)

@@ -26,7 +26,7 @@ from chalicelib.store.models import (
     UserItem,
 )
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
-from tests.helpers.fakes.table import Table, failed, key_of, not_faked
+from tests.helpers.fakes.table import Table, failed, key_of
 
 
 class FakeContacts(ContactRepository):
@@ -135,7 +135,16 @@ class FakeContacts(ContactRepository):
             ),
         )
 
-    contacts_page = not_faked("contacts", "contacts_page")
+    def contacts_page(
+        self, account_id: str, *, limit: int, after: str | None
+    ) -> tuple[list[ContactItem], str | None]:
+        """store/contacts.py's page: the email items in order after the cursor (one more than `limit`, to
+        know whether more follow), then their contacts by key."""
+        rows = self.t.query(ContactEmailItem, keys.contact_emails_of(account_id))
+        found = [row for row in rows if after is None or row.sk > after][: limit + 1]
+        chosen = found[:limit]
+        page = [self.get_contact(account_id, row.contact_id) for row in chosen]
+        return [c for c in page if c is not None], chosen[-1].sk if len(found) > limit and chosen else None
 
 
 class FakeGroups(GroupRepository):
