@@ -14,10 +14,12 @@ from tests.unit.test_fake_contracts import *  # noqa: F403  (the same cases, on 
 from tests.unit.test_fake_contracts_audit import *  # noqa: F403
 from tests.unit.test_fake_contracts_outbox import *  # noqa: F403
 from tests.unit.test_fake_contracts_structure import *  # noqa: F403
+from tests.unit.test_fake_contracts_support import *  # noqa: F403
 from tests.unit.test_group_rules import *  # noqa: F403
 from tests.unit.test_member_rules import *  # noqa: F403
 from tests.unit.test_rules import *  # noqa: F403  (the same tests, collected here with this module's world)
 from tests.unit.test_sub_account_rules import *  # noqa: F403
+from tests.unit.test_support_rules import *  # noqa: F403
 
 
 @pytest.fixture

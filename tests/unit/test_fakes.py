@@ -24,6 +24,7 @@ from tests.unit import (  # noqa: F401  (their cases join COVERED)
     test_fake_contracts_audit,
     test_fake_contracts_outbox,
     test_fake_contracts_structure,
+    test_fake_contracts_support,
 )
 from tests.unit.test_fake_contracts import COVERED
 
@@ -97,6 +98,7 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
         "sub_accounts",
         "claims",
         "audit",
+        "support_sessions",
     }
     assert answered | refused == public_members(ports.Repositories)
 

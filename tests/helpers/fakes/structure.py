@@ -1,16 +1,25 @@
 """Sub-accounts in memory (each an item under its account, its id in the account's `sub_account_ids`, which
-authorization reads, both changed together as store/sub_accounts.py changes them) and the audit log's reads
-(the events every fake write records with its change)."""
+authorization reads, both changed together as store/sub_accounts.py changes them), support sessions, and the
+audit log's reads (the events every fake write records with its change)."""
 
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 
 from chalicelib.domain.authorization import MAX_SUB_ACCOUNTS
-from chalicelib.services.ports import AuditRepository, SubAccountRepository
+from chalicelib.services.ports import AuditRepository, SubAccountRepository, SupportSessionRepository
 from chalicelib.store import keys
 from chalicelib.store.audit import AuditFilter, sort_time
-from chalicelib.store.models import AccountItem, AuditEventItem, SubAccountItem
+from chalicelib.store.models import (
+    AccountItem,
+    AuditEventItem,
+    MailItem,
+    MembershipItem,
+    SubAccountItem,
+    SupportSessionItem,
+    UserItem,
+)
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from tests.helpers.fakes.table import Table, failed, key_of
 
@@ -81,3 +90,47 @@ class FakeAudit(AuditRepository):
         found = [e for e in self.t.of(AuditEventItem, keys.audit_log(account_id)) if kept(e)]
         newest = [e for e in reversed(found) if after is None or e.sk < after][: limit + 1]
         return copy.deepcopy(newest[:limit]), len(newest) > limit
+
+
+class FakeSupportSessions(SupportSessionRepository):
+    """Support staff acting as a member: a session is started only while the member is active, with its
+    owner's notice queued in the same write, and ended once."""
+
+    def __init__(self, table: Table) -> None:
+        self.t = table
+
+    def target(
+        self, account_id: str, user_id: str, owner_id: str | None
+    ) -> tuple[MembershipItem | None, UserItem | None, UserItem | None]:
+        owner = self.t.get(keys.user(owner_id), UserItem) if owner_id else None
+        return (
+            copy.deepcopy(self.t.get(keys.membership(account_id, user_id), MembershipItem)),
+            copy.deepcopy(self.t.get(keys.user(user_id), UserItem)),
+            copy.deepcopy(owner),
+        )
+
+    def start(
+        self, session: SupportSessionItem, event: AuditEventItem, notice: MailItem | None = None
+    ) -> Outcome:
+        member = self.t.get(keys.membership(session.account_id, session.user_id), MembershipItem)
+        labels = set() if member is not None and member.status == "active" else {"inactive"}
+        if self.t.get(key_of(session), SupportSessionItem) is not None:
+            labels.add(DEFAULT_LABEL)
+        if notice is not None and self.t.get(key_of(notice), MailItem) is not None:
+            labels.add(DEFAULT_LABEL)
+        if labels:
+            return Outcome(frozenset(labels))
+        for item in (session, notice):
+            if item is not None:
+                self.t.put(copy.deepcopy(item))
+        return self.t.record(event)
+
+    def get(self, account_id: str, session_id: str) -> SupportSessionItem | None:
+        return copy.deepcopy(self.t.get(keys.support_session(account_id, session_id), SupportSessionItem))
+
+    def end(self, session: SupportSessionItem, now: datetime, event: AuditEventItem) -> Outcome:
+        stored = self.t.get(key_of(session), SupportSessionItem)
+        if stored is None or stored.ended_at is not None:
+            return failed("ended")
+        stored.ended_at = now
+        return self.t.record(event)

@@ -19,7 +19,7 @@ from tests.helpers.clock import Clock
 from tests.helpers.fakes.contacts import FakeContacts, FakeGroups
 from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOutbox
 from tests.helpers.fakes.people import FakeAccounts, FakeMembers, FakeUsers
-from tests.helpers.fakes.structure import FakeAudit, FakeSubAccounts
+from tests.helpers.fakes.structure import FakeAudit, FakeSubAccounts, FakeSupportSessions
 from tests.helpers.fakes.table import NotFakedError, Table
 from tests.helpers.mail import RecordingMailer
 from tests.helpers.seed import Seeder
@@ -31,7 +31,7 @@ def _none(repository: str) -> NoReturn:
 
 
 class FakeStore(Repositories):
-    """Ten of the store's eighteen repositories, on one table; the other eight refuse when first used."""
+    """Eleven of the store's eighteen repositories, on one table; the other seven refuse when first used."""
 
     def __init__(self) -> None:
         self.table = Table()
@@ -40,6 +40,7 @@ class FakeStore(Repositories):
         self._members, self._contacts = FakeMembers(self.table), FakeContacts(self.table)
         self._groups, self._sub_accounts = FakeGroups(self.table), FakeSubAccounts(self.table)
         self._claims, self._audit = FakeClaims(self.table), FakeAudit(self.table)
+        self._support_sessions = FakeSupportSessions(self.table)
 
     @property
     def users(self) -> FakeUsers:
@@ -81,9 +82,12 @@ class FakeStore(Repositories):
     def audit(self) -> FakeAudit:
         return self._audit
 
+    @property
+    def support_sessions(self) -> FakeSupportSessions:
+        return self._support_sessions
+
     # Whole repositories with no fake: sign-in's lockout windows, revoked tokens, one-time links and the
-    # memberships' copies of a user; support sessions, webhooks and their deliveries, and idempotency
-    # keys. Moto only.
+    # memberships' copies of a user; webhooks and their deliveries, and idempotency keys. Moto only.
     @property
     def lockouts(self) -> NoReturn:
         _none("lockouts")
@@ -99,10 +103,6 @@ class FakeStore(Repositories):
     @property
     def member_copies(self) -> NoReturn:
         _none("member_copies")
-
-    @property
-    def support_sessions(self) -> NoReturn:
-        _none("support_sessions")
 
     @property
     def webhooks(self) -> NoReturn:
