@@ -4,7 +4,10 @@ fake here and on moto in tests/api/test_rules_on_moto.py."""
 
 from __future__ import annotations
 
+import ast
+import importlib
 import inspect
+from pathlib import Path
 from typing import Protocol
 
 import pytest
@@ -20,13 +23,13 @@ from tests.helpers.fakes import (
     structure,
     world,
 )
-from tests.unit import (  # noqa: F401  (their cases join COVERED)
-    test_fake_contracts_audit,
-    test_fake_contracts_outbox,
-    test_fake_contracts_structure,
-    test_fake_contracts_support,
-)
 from tests.unit.test_fake_contracts import COVERED
+
+UNIT = Path(__file__).parent
+ON_MOTO = UNIT.parent / "api" / "test_rules_on_moto.py"
+CONTRACTS = sorted(p.stem for p in UNIT.glob("test_fake_contracts*.py"))
+for _name in CONTRACTS:  # each contract module's cases join COVERED as it is imported
+    importlib.import_module(f"tests.unit.{_name}")
 
 FAKE_MODULES = (people, invitations, contacts, structure, world)
 FAKES = sorted(
@@ -114,3 +117,20 @@ def test_a_method_without_a_fake_refuses_by_name(clock):
 def test_every_faked_method_has_a_contract_case():
     assert set(faked_methods()) - COVERED == set()
     assert COVERED - set(faked_methods()) == set()  # no case names a method that is not faked
+
+
+def takes_world(path: Path) -> bool:
+    """Whether a module has a test or fixture that takes the `world` (the fakes here, moto there)."""
+    functions = (n for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.FunctionDef))
+    return any(arg.arg == "world" for f in functions for arg in f.args.args)
+
+
+def test_every_fast_tier_module_on_the_world_runs_again_on_moto():
+    """Read, not imported: the moto tier's module loads moto, which the fast tier never does."""
+    tree = ast.parse(ON_MOTO.read_text())
+    again = {
+        n.module.rsplit(".", 1)[-1] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
+    }
+    on_world = {p.stem for p in UNIT.glob("test_*.py") if takes_world(p)}
+    assert on_world - again == set()
+    assert set(CONTRACTS) <= on_world
