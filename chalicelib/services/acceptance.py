@@ -21,9 +21,10 @@ from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import confirm, live_sub_accounts
 from chalicelib.services.sessions import verify_on_link
 from chalicelib.store.invitations import InvitationContext
+from chalicelib.store.links import link_attempts
 from chalicelib.store.members import new_membership_item
 from chalicelib.store.models import InvitationItem, LinkItem, LoginItem, MembershipItem, UserItem
-from chalicelib.store.users import link_attempts, new_user_items
+from chalicelib.store.users import new_user_items
 
 MIN_NEW_PASSWORD = 10
 
@@ -63,9 +64,9 @@ def _open_link(
         if token_hash is None:
             link = None
         elif counted:
-            link = deps.store.users.open_counted_link(token_hash, deps.now())
+            link = deps.store.links.open_counted_link(token_hash, deps.now())
         else:
-            link = deps.store.users.get_link(token_hash)
+            link = deps.store.links.get_link(token_hash)
     else:
         context = deps.store.users.auth_context(claims.user_id, claims.token_id, link_hash=token_hash)
         caller, link = confirm(claims, context).user, context.link  # a bad token is 401 first
@@ -132,7 +133,7 @@ def accept(
             raise not_found("invitation")
         user = renamed
     if not outcome:
-        raise _not_accepted(outcome.failed) or _gone(deps.store.users.get_link(hash_link_token(body.token)))
+        raise _not_accepted(outcome.failed) or _gone(deps.store.links.get_link(hash_link_token(body.token)))
     issued = deps.tokens.issue(user.user_id, version, now)
     return AcceptOut(
         access_token=issued.token,

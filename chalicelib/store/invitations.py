@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from pynamodb.expressions.condition import Condition
-from pynamodb.expressions.update import Action
 
 from chalicelib.domain.groups import group_of
 from chalicelib.domain.invitations import LinkEnd
@@ -20,8 +19,10 @@ from chalicelib.domain.outbox import Window
 from chalicelib.domain.permissions import Role
 from chalicelib.store import keys
 from chalicelib.store.groups import GROUP_GONE, count_changes
+from chalicelib.store.joining import joining, write_joining
 from chalicelib.store.keys import Key
 from chalicelib.store.lists import query_index
+from chalicelib.store.lockouts import failure_window
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
@@ -44,7 +45,6 @@ from chalicelib.store.outbox import (
 )
 from chalicelib.store.table import T, get_item, get_items
 from chalicelib.store.tx import Outcome, Tx, holding, room
-from chalicelib.store.users import failure_window, list_account
 
 
 @dataclass(frozen=True)
@@ -399,7 +399,7 @@ class InvitationStore:
         ended one). Failure labels: "used" (accepted, revoked, resent or expired meanwhile),
         "already_member", "owner_taken", "email_taken" (a login was created meanwhile), "renamed" (the
         existing user changed their name since it was read, or is gone: read it again)."""
-        account_id, email, user_id = invitation.account_id, invitation.email, membership.user_id
+        account_id, email = invitation.account_id, invitation.email
         tx = (
             Tx()
             .record(event)
@@ -415,28 +415,11 @@ class InvitationStore:
             condition=LinkItem.ended.does_not_exist(),
             label="used",
         )
-        tx.put(
-            claim_item(account_id, email, "member", user_id, None),
-            condition=EmailClaimItem.ref_id == invitation.invitation_id,
-            label="used",
-        )
-        tx.put(membership, condition=MembershipItem.pk.does_not_exist(), label="already_member")
-        account_actions: list[Action] = [AccountItem.member_count.add(1)]
-        account_condition = AccountItem.pk.exists()
-        if invitation.role == "owner":
-            account_actions.append(AccountItem.owner_user_id.set(user_id))
-            account_condition &= AccountItem.owner_user_id.does_not_exist()
-        tx.update(
-            AccountItem(*keys.account(account_id)),
-            account_actions,
-            condition=account_condition,
-            label="owner_taken",
-        )
-        count_changes(
-            tx,
-            account_id,
-            [(invitation.group_id, "member_count", 1), (invitation.group_id, "invitation_count", -1)],
-        )
+        write_joining(
+            tx, joining(membership, email), claim_of=invitation.invitation_id,
+            list_login=new_user is None and existing_user_id is not None,
+            counts=[(invitation.group_id, "invitation_count", -1)],
+        )  # fmt: skip
         if new_user is not None:
             user, login = new_user
             login.account_ids = {account_id}
@@ -449,9 +432,9 @@ class InvitationStore:
                 UserItem(*keys.user(existing_user_id)), [UserItem.last_login_at.set(now)],
                 condition=_copied_from(membership), label="renamed",
             )  # fmt: skip
-            # A right password leaves the email's window as it is: it reserved no check there, and clearing
-            # it would let a burst of wrong ones at login start again from zero.
-            list_account(tx, email, existing_user_id, account_id)
+            # (write_joining lists the account on the login.) A right password leaves the email's window as
+            # it is: it reserved no check there, and clearing it would let a burst of wrong ones at login
+            # start again from zero.
         return tx.commit()
 
     def expired_pages(self, now: datetime, size: int = 100) -> Iterator[list[InvitationItem]]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from chalicelib.domain.permissions import MemberStatus, Role
 from chalicelib.store import keys
 from chalicelib.store.groups import count_changes
+from chalicelib.store.links import end_reset_links
 from chalicelib.store.lists import IndexPage, query_all, query_index
 from chalicelib.store.member_index import (
     ORDERED,
@@ -27,7 +28,7 @@ from chalicelib.store.models import (
 )
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx, assignments
-from chalicelib.store.users import end_reset_links, list_account
+from chalicelib.store.users import list_account
 
 
 def new_membership_item(
