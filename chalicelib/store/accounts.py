@@ -10,7 +10,7 @@ from chalicelib.store import keys
 from chalicelib.store.groups import count_changes
 from chalicelib.store.invitations import NewInvitation, add_invitation
 from chalicelib.store.keys import Key
-from chalicelib.store.member_index import card_after
+from chalicelib.store.member_index import card_after, next_version, unchanged_since_read
 from chalicelib.store.models import AccountItem, AuditEventItem, GroupItem, MembershipItem, SubAccountItem
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
@@ -96,14 +96,9 @@ class AccountStore:
         if old_owner is not None:
             tx.update(
                 old_owner,
-                [MembershipItem.role.set("admin"), card_after(old_owner, role="admin")],
-                condition=MembershipItem.role == "owner",
+                [MembershipItem.role.set("admin"), card_after(old_owner, role="admin"), next_version()],
+                condition=unchanged_since_read(old_owner) & (MembershipItem.role == "owner"),
             )
-        placed = (
-            MembershipItem.group_id == new_owner.group_id
-            if new_owner.group_id
-            else MembershipItem.group_id.does_not_exist()
-        )
         tx.update(
             new_owner,
             [
@@ -111,8 +106,12 @@ class AccountStore:
                 MembershipItem.group_id.remove(),
                 MembershipItem.group_manager.remove(),
                 card_after(new_owner, role="owner", group_id=None),
+                next_version(),
             ],
-            condition=(MembershipItem.status == "active") & (MembershipItem.role != "owner") & placed,
+            # at the version read: still active, not the owner, in the group whose count it leaves
+            condition=unchanged_since_read(new_owner)
+            & (MembershipItem.status == "active")
+            & (MembershipItem.role != "owner"),
         )
         count_changes(tx, account.account_id, [(new_owner.group_id, "member_count", -1)])
         return tx.commit()

@@ -15,8 +15,10 @@ from chalicelib.store.member_index import (
     copied,
     copy_user,
     index_member,
+    next_version,
     parse_card,
     unchanged_since_read,
+    version_of,
 )
 from chalicelib.store.models import (
     AccountItem,
@@ -127,12 +129,12 @@ class MemberStore:
         counts too ("group_gone" if the new group was deleted meanwhile).
 
         The card and list keys written are computed from the membership as read, so the write holds only
-        while its card is as read; one rewritten meanwhile (a login's time, a rename) is read again and
-        the change made on what it holds now, once (the guards above apply again)."""
+        while it is at the version read; one written meanwhile (a login's time, a rename, another edit) is
+        read again and the change made on what it holds now, once (the guards above apply again)."""
         outcome = self._update_once(membership, in_group, guard_owner, event, changes)
-        if "changed" in outcome.failed and membership.card is not None:
+        if "changed" in outcome.failed:
             fresh = get_item(MembershipItem, (membership.pk, membership.sk))
-            if fresh is not None and fresh.card != membership.card:
+            if fresh is not None and version_of(fresh) != version_of(membership):
                 outcome = self._update_once(fresh, in_group, guard_owner, event, changes)
         return outcome
 
@@ -141,19 +143,12 @@ class MemberStore:
         event: AuditEventItem | None, changes: dict[str, object],
     ) -> Outcome:  # fmt: skip
         changed = copied(membership, **changes)
-        index_values = index_member(changed) if membership.email else {}
-        actions = assignments(MembershipItem, changes | index_values)
-        unchanged = unchanged_since_read(membership) if index_values else MembershipItem.pk.exists()
+        actions = [*assignments(MembershipItem, changes | index_member(changed)), next_version()]
+        unchanged = unchanged_since_read(membership)
         if guard_owner:
             unchanged &= MembershipItem.role != "owner"
         if in_group is not None:
             unchanged &= MembershipItem.group_id == in_group
-        if "group_id" in changes:
-            unchanged &= (
-                MembershipItem.group_id == membership.group_id
-                if membership.group_id
-                else MembershipItem.group_id.does_not_exist()
-            )
         tx = Tx().record(event).update(membership, actions, condition=unchanged, label="changed")
         if "status" in changes and membership.email:
             # the claim carries the status too: the recipients of an email screen out deactivated members

@@ -266,6 +266,9 @@ class MembershipItem(ContactAttributes, Item, discriminator="membership"):
     gsi6pk = UnicodeAttribute(null=True)
     gsi6sk = UnicodeAttribute(null=True)
     card = UnicodeAttribute(null=True)
+    # One more on every write (store/member_index.py next_version): a write computed from a read holds only
+    # while the membership is at the version read. Absent on one stored before versions: reads as 0.
+    version = NumberAttribute(null=True)
 
     by_email = MembersByEmailIndex()
     by_joined = MembersByJoinedIndex()

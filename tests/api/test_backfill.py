@@ -17,7 +17,7 @@ from tests.helpers.seed import seed_member
 
 DERIVED_ON_MEMBERSHIPS = (
     "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "card",
-    "email", "first_name", "last_name", "user_created_at", "last_login_at",
+    "email", "first_name", "last_name", "user_created_at", "last_login_at", "version",
 )  # fmt: skip
 
 
