@@ -55,7 +55,7 @@ def count_changes(tx: Tx, account_id: str, changes: Iterable[tuple[str | None, s
 
 
 def _count(tx: Tx, account_id: str, delta: int) -> None:
-    """The account's group count (None before it was kept: counted from here, until `backfill-lists`)."""
+    """The account's group count, under its cap."""
     account = AccountItem(*keys.account(account_id))
     add_within(tx, account, AccountItem.group_count, delta, MAX_GROUPS, "full", on_existing=True)
 

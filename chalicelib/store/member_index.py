@@ -44,7 +44,7 @@ def parse_card(card: str) -> dict[str, str]:
 def index_member(membership: MembershipItem) -> dict[str, str | None]:
     """Sets (and answers) the membership's list-index attributes from its current fields: call it after
     any change to the email, names, status, role, title, group, joined_at or last_login_at."""
-    email = membership.email or ""
+    email = membership.email
     values: dict[str, str | None] = dict(
         keys.member_index_keys(
             membership.account_id, membership.user_id, email, _text(membership.joined_at),

@@ -34,38 +34,57 @@ from chalicelib.store.users import list_account
 
 
 def new_membership_item(
-    account_id: str, user_id: str, role: Role, permissions: list[str], joined_at: datetime,
-    invited_by: str | None = None, status: MemberStatus = "active", sub_accounts: list[str] | None = None,
-    group_id: str | None = None, group_manager: bool | None = None,
-    contact: Mapping[str, str | None] | None = None, user: UserItem | None = None,
-) -> MembershipItem:  # fmt: skip
+    account_id: str,
+    user_id: str,
+    role: Role,
+    permissions: list[str],
+    joined_at: datetime,
+    *,
+    user: UserItem,
+    invited_by: str | None = None,
+    status: MemberStatus = "active",
+    sub_accounts: list[str] | None = None,
+    group_id: str | None = None,
+    group_manager: bool | None = None,
+    contact: Mapping[str, str | None] | None = None,
+) -> MembershipItem:
     """A membership with both its keys: the account's side (table) and the user's side (gsi1), the
     member's `contact` details at the account (domain/profile.py CONTACT_FIELDS), the copies of the
     `user`'s fields and the list-index keys."""
     gsi1pk, gsi1sk = keys.membership_gsi1(account_id, user_id)
     membership = MembershipItem(
-        *keys.membership(account_id, user_id), gsi1pk=gsi1pk, gsi1sk=gsi1sk, account_id=account_id,
-        user_id=user_id, role=role, permissions=permissions, status=status,
-        joined_at=joined_at, invited_by=invited_by, sub_accounts=sub_accounts, group_id=group_id,
+        *keys.membership(account_id, user_id),
+        gsi1pk=gsi1pk,
+        gsi1sk=gsi1sk,
+        account_id=account_id,
+        user_id=user_id,
+        role=role,
+        permissions=permissions,
+        status=status,
+        joined_at=joined_at,
+        invited_by=invited_by,
+        sub_accounts=sub_accounts,
+        group_id=group_id,
         group_manager=group_manager,
-    )  # fmt: skip
+    )
     for name, value in (contact or {}).items():
         setattr(membership, name, value)
-    if user is not None:
-        copy_user(membership, user)
+    copy_user(membership, user)
     index_member(membership)
     return membership
 
 
-def user_of(membership: MembershipItem) -> UserItem | None:
-    """The user as the membership's copies show them (None for a membership stored before it kept them)."""
-    if membership.email is None or membership.user_created_at is None:
-        return None
+def user_of(membership: MembershipItem) -> UserItem:
+    """The user as the membership's copies show them."""
     return UserItem(
-        *keys.user(membership.user_id), user_id=membership.user_id, email=membership.email,
-        first_name=membership.first_name, last_name=membership.last_name,
-        created_at=membership.user_created_at, last_login_at=membership.last_login_at,
-    )  # fmt: skip
+        *keys.user(membership.user_id),
+        user_id=membership.user_id,
+        email=membership.email,
+        first_name=membership.first_name,
+        last_name=membership.last_name,
+        created_at=membership.user_created_at,
+        last_login_at=membership.last_login_at,
+    )
 
 
 class MemberStore:
@@ -150,7 +169,7 @@ class MemberStore:
         if in_group is not None:
             unchanged &= MembershipItem.group_id == in_group
         tx = Tx().record(event).update(membership, actions, condition=unchanged, label="changed")
-        if "status" in changes and membership.email:
+        if "status" in changes:
             # the claim carries the status too: the recipients of an email screen out deactivated members
             # by reading the claims of the emails at hand (store/contacts.py)
             status = EmailClaimItem.member_status

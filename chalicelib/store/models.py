@@ -109,11 +109,10 @@ class AccountItem(Item, discriminator="account"):
     owner_user_id = UnicodeAttribute(null=True)
     created_at = TimeAttribute()
     member_count = NumberAttribute(default=0)
-    # Moved in the transactions that create and delete them, under the caps' conditions (None: an account
-    # stored before they were counted, until `backfill-lists`). webhook_count also says whether the account's
-    # events enter the webhook outbox at all (store/listeners.py).
-    webhook_count = NumberAttribute(null=True)
-    group_count = NumberAttribute(null=True)
+    # Moved in the transactions that create and delete them, under the caps' conditions. webhook_count also
+    # says whether the account's events enter the webhook outbox at all (store/listeners.py).
+    webhook_count = NumberAttribute(default=0)
+    group_count = NumberAttribute(default=0)
     # The ids of the account's sub-accounts that exist now, read with the account on every request: a scope
     # is what it names and is still here, so deleting a sub-account rewrites no member (ADD/DELETE keep it).
     sub_account_ids = UnicodeSetAttribute(null=True)
@@ -251,10 +250,10 @@ class MembershipItem(ContactAttributes, Item, discriminator="membership"):
     group_manager = BooleanAttribute(null=True)
     # Copies of the user's own fields, so a list page is read from the memberships alone. Rewritten in the
     # request that changes them (PATCH /me renames in every account, login sets last_login_at in its write).
-    email = UnicodeAttribute(null=True)
+    email = UnicodeAttribute()
     first_name = UnicodeAttribute(null=True)
     last_name = UnicodeAttribute(null=True)
-    user_created_at = TimeAttribute(null=True)
+    user_created_at = TimeAttribute()
     last_login_at = TimeAttribute(null=True)
     # The list indexes (store/keys.py member_index_keys, set by store/members.py index_member).
     gsi3pk = UnicodeAttribute(null=True)
