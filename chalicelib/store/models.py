@@ -159,10 +159,9 @@ class LoginItem(Item, discriminator="login"):
     token_version = NumberAttribute(default=0)
     # The ids of the accounts the user is a member of, changed in the transactions that add and remove
     # memberships, so login reads memberships and account names by key with the profile (one BatchGetItem).
-    # Trusted only with `lists_accounts` (logins made before it are completed at their next login); an id
-    # left over by a race is harmless: its membership is simply not found.
+    # An id left over by a race is harmless: its membership is simply not found. (Logins stored with an old
+    # `lists_accounts` attribute still load: PynamoDB skips unknown attributes.)
     account_ids = UnicodeSetAttribute(null=True)
-    lists_accounts = BooleanAttribute(null=True)
 
 
 class LoginFailuresItem(Item, discriminator="login_failures"):

@@ -58,9 +58,7 @@ def new_user_items(
         **{name: value for name, value in profile.items() if value is not None},
     )
     login_pk, login_sk = keys.login(email)
-    login = LoginItem(
-        login_pk, login_sk, email=email, user_id=user_id, password_hash=password_hash, lists_accounts=True
-    )
+    login = LoginItem(login_pk, login_sk, email=email, user_id=user_id, password_hash=password_hash)
     return user, login
 
 

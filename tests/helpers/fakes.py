@@ -110,7 +110,7 @@ class FakeUsers:
         return True
 
     def record_login(
-        self, user_id: str, now: datetime, email: str | None = None, listing: object = None,
+        self, user_id: str, now: datetime, email: str | None = None,
         current: UserItem | None = None, memberships: Iterable[MembershipItem] = (),
     ) -> None:  # fmt: skip
         user = self.get_user(user_id)
