@@ -19,7 +19,7 @@ from pynamodb.expressions.condition import Condition
 
 from chalicelib.store import keys
 from chalicelib.store.contacts import category_items
-from chalicelib.store.invitations import set_expiry_keys
+from chalicelib.store.invitation_items import set_expiry_keys
 from chalicelib.store.member_index import rewrite_actions, unchanged_since_read
 from chalicelib.store.models import (
     AccountItem,

@@ -47,10 +47,14 @@ def index_member(membership: MembershipItem) -> dict[str, str | None]:
     email = membership.email
     values: dict[str, str | None] = dict(
         keys.member_index_keys(
-            membership.account_id, membership.user_id, email, _text(membership.joined_at),
-            _text(membership.last_login_at) or None, membership.status,
+            membership.account_id,
+            membership.user_id,
+            email,
+            _text(membership.joined_at),
+            _text(membership.last_login_at) or None,
+            membership.status,
         )
-    )  # fmt: skip
+    )
     values["card"] = member_card(membership)
     for name, value in values.items():
         setattr(membership, name, value)

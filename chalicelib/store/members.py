@@ -89,18 +89,29 @@ def user_of(membership: MembershipItem) -> UserItem:
 
 class MemberStore:
     def ordered_page(
-        self, account_id: str, sort: str, status: str | None, *, limit: int, after: str | None,
+        self,
+        account_id: str,
+        sort: str,
+        status: str | None,
+        *,
+        limit: int,
+        after: str | None,
         descending: bool,
-    ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]:  # fmt: skip
+    ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]:
         """One page of members in an indexed order (`ORDERED`; with a status: by email, gsi6): a Query of
         limit + 1 index rows, then the memberships and their custom groups by key (one BatchGetItem).
         Answers the page, the groups and the last row's index sort key when more follow."""
         index, attribute = ("gsi6", "gsi6sk") if status else ORDERED[sort]
         found = query_index(
-            index, f"{index}pk", keys.members_index_partition(account_id, status),
-            attribute, limit=limit, descending=descending,
-            above=None if descending else after, below=after if descending else None,
-        )  # fmt: skip
+            index,
+            f"{index}pk",
+            keys.members_index_partition(account_id, status),
+            attribute,
+            limit=limit,
+            descending=descending,
+            above=None if descending else after,
+            below=after if descending else None,
+        )
         memberships, groups = self.read_page(account_id, found)
         return memberships, groups, found.rows[-1][attribute] if found.more and found.rows else None
 
@@ -139,9 +150,13 @@ class MemberStore:
         return get_item(MembershipItem, keys.membership(account_id, user_id))
 
     def update_member(
-        self, membership: MembershipItem, in_group: str | None = None, guard_owner: bool = True,
-        event: AuditEventItem | None = None, **changes: object,
-    ) -> Outcome:  # fmt: skip
+        self,
+        membership: MembershipItem,
+        in_group: str | None = None,
+        guard_owner: bool = True,
+        event: AuditEventItem | None = None,
+        **changes: object,
+    ) -> Outcome:
         """Set role, permissions, status, scope, group or contact details (None removes the attribute),
         unless the member left, or (`guard_owner`) became the owner meanwhile, or (`in_group`, a manager's
         change) left that group: each fails "changed". Moving to another group moves the groups' member
@@ -158,9 +173,13 @@ class MemberStore:
         return outcome
 
     def _update_once(
-        self, membership: MembershipItem, in_group: str | None, guard_owner: bool,
-        event: AuditEventItem | None, changes: dict[str, object],
-    ) -> Outcome:  # fmt: skip
+        self,
+        membership: MembershipItem,
+        in_group: str | None,
+        guard_owner: bool,
+        event: AuditEventItem | None,
+        changes: dict[str, object],
+    ) -> Outcome:
         changed = copied(membership, **changes)
         actions = [*assignments(MembershipItem, changes | index_member(changed)), next_version()]
         unchanged = unchanged_since_read(membership)
@@ -187,9 +206,12 @@ class MemberStore:
         return tx.commit()
 
     def remove_member(
-        self, membership: MembershipItem, email: str, in_group: str | None = None,
+        self,
+        membership: MembershipItem,
+        email: str,
+        in_group: str | None = None,
         event: AuditEventItem | None = None,
-    ) -> Outcome:  # fmt: skip
+    ) -> Outcome:
         """Membership, the email claim and the counts go together, and the user's outstanding reset links
         end; never the owner's, and with `in_group` (a group manager's removal) only while the member is
         still in that group."""

@@ -25,8 +25,9 @@ from chalicelib.store.models import (
     SupportSessionItem,
     UserItem,
 )
+from chalicelib.store.outcomes import Label, Outcome
 from chalicelib.store.table import T, get_item, get_items
-from chalicelib.store.tx import Outcome, Tx
+from chalicelib.store.tx import Tx
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def list_account(tx: Tx, email: str, user_id: str, account_id: str, *, member: b
 
 
 def new_password(
-    tx: Tx, email: str, user_id: str, password_hash: str, user_condition: Condition, label: str
+    tx: Tx, email: str, user_id: str, password_hash: str, user_condition: Condition, label: Label
 ) -> Tx:
     """The new hash on the login and a bumped token version on both login and user (so every older token
     stops working) and link generation (so every outstanding reset link does), each under its condition."""

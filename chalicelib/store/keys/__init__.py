@@ -1,0 +1,216 @@
+"""Every key shape of the single table, and nothing else.
+
+No other module writes "ACCOUNT#..." or "USER#...": they ask here. A key is a (partition, sort) pair;
+index keys are named after the index they belong to (gsi1: a user's side of things, gsi2: expiry).
+
+    account          ACCOUNT#<account_id>   ACCOUNT
+    membership       ACCOUNT#<account_id>   MEMBER#<user_id>        gsi1: USER#<user_id>  MEMBER#<account_id>
+                         gsi3: MEMBERS#<account_id>  <email>#<user_id>          (the default sort)
+                         gsi4: MEMBERS#<account_id>  <joined_at>#<user_id>
+                         gsi5: MEMBERS#<account_id>  <last_login_at or "">#<user_id>
+                         gsi6: MEMBERS#<account_id>#<status>  <email>#<user_id>  (the status filter)
+                         gsi7: (the table's pk)  card                    (compact cards, other sorts)
+    email claim      ACCOUNT#<account_id>   EMAIL#<email>           (one member or pending invite per email)
+    invitation       ACCOUNT#<account_id>   INVITATION#<id>         gsi2: INVEXP#<shard>  <expires_at>#<id>
+                         gsi3: INVITES#<account_id>  <expires_at>#<id>   (pending: after now)
+                         gsi4: INVITES#<account_id>#<group>  <expires_at>#<id>  (a group's invitations)
+    contact          ACCOUNT#<account_id>   CONTACT#<contact_id>
+    contact email    ACCOUNT#<account_id>   CONTACTEMAIL#<email>    (also the contacts list, by email)
+    contact category ACCOUNT#<account_id>   NOTIFY#<category>#<email>  (the recipients of a category)
+    sub-account      ACCOUNT#<account_id>   SUBACCOUNT#<sub_account_id>
+    user group       ACCOUNT#<account_id>   MEMBERGROUP#<group_id>
+    group name       ACCOUNT#<account_id>   GROUPNAME#<casefolded name>  (one group per name per account)
+    support session  ACCOUNT#<account_id>   SUPPORTSESSION#<id>     (read with every request its token makes)
+    user             USER#<user_id>         PROFILE                 gsi1: USER#<user_id>  PROFILE
+    login            LOGIN#<email>          LOGIN                   (email -> user id + password hash)
+    login failures   LOGIN#<email>          FAILURES
+    link token       LINK#<sha256>          LINK                    (invitation or password-reset link)
+    revoked token    REVOKED#<token_id>     REVOKED
+    audit event      AUDIT#<account_id>     <occurred_at µs>#<event_id>
+                         gsi3: AUDIT#<account_id>#TYPE#<type>     same sort key (the type filter)
+                         gsi4: AUDIT#<account_id>#ACTOR#<user_id> same sort key (the actor filter)
+                         gsi5: AUDIT#<account_id>#TARGET#<id>     same sort key (the target filter)
+                         gsi2: OUTBOX#<shard>  <occurred_at>#<event_id>  until fanned out to webhooks
+                                                     (only while the account or the operator has endpoints)
+    webhook          ACCOUNT#<account_id>   WEBHOOK#<webhook_id>    (an account's endpoint)
+                     WEBHOOKS               WEBHOOK#<webhook_id>    (the operator's, for every account)
+    webhook count    WEBHOOKS               COUNT                   (the operator's endpoints)
+    delivery         WEBHOOK#<webhook_id>   DELIVERY#<delivery_id>  gsi2: DUE#<shard>  <next_attempt>#<id>
+                                                                      while pending, or HELD#<webhook_id>
+                                                                      <first_attempt>#<id> while held
+    outgoing email   MAIL#<mail_id>         MAIL                    gsi2: MAILDUE#<shard>  <next_attempt>#<id>
+                                                                      while pending (the email outbox)
+    recipient count  RECIPIENT#<email>      HOUR#<yyyy-mm-ddThh> / DAY#<yyyy-mm-dd> / RESETS#<yyyy-mm-ddThh>
+                                                                    (emails to one address per window)
+    account invites  INVITECOUNT#<account_id>  DAY#<yyyy-mm-dd>     (invitations an account sent that day)
+    idempotency      IDEMPOTENCY#<caller>   <route>#<key>           (a create's first answer, for 24 h)
+
+A package whose parts each build one area's keys (base, accounts, people, work); every name is re-exported
+here, so `from chalicelib.store import keys` and `keys.membership(...)` read as they always did.
+"""
+
+from __future__ import annotations
+
+from chalicelib.store.keys.accounts import (
+    account,
+    contact,
+    contact_categories_of,
+    contact_category,
+    contact_email,
+    contact_emails_of,
+    contacts_of,
+    email_claim,
+    expiry_partitions,
+    expiry_upper_bound,
+    group,
+    group_name,
+    groups_of,
+    invitation,
+    invitation_expiry_gsi2,
+    invitation_index_bound,
+    invitation_index_keys,
+    invitations_index_partition,
+    invitations_of,
+    member_index_keys,
+    member_index_sort_key,
+    members_index_partition,
+    members_of,
+    membership,
+    membership_gsi1,
+    memberships_of_user,
+    sub_account,
+    sub_accounts_of,
+    support_session,
+    user_collection,
+)
+from chalicelib.store.keys.base import (
+    ACCOUNT_SK,
+    CONTACT_EMAIL_PREFIX,
+    CONTACT_PREFIX,
+    EXPIRY_SHARDS,
+    GROUP_PREFIX,
+    INVITATION_PREFIX,
+    MEMBER_PREFIX,
+    NOTIFY_PREFIX,
+    PROFILE_SK,
+    SUB_ACCOUNT_PREFIX,
+    Key,
+    Key4,
+    account_pk,
+    is_valid_id,
+    shard,
+    user_pk,
+)
+from chalicelib.store.keys.people import (
+    link,
+    login,
+    login_failures,
+    revoked_token,
+    user,
+    user_gsi1,
+)
+from chalicelib.store.keys.work import (
+    DELIVERY_PREFIX,
+    DUE_KINDS,
+    OPERATOR_WEBHOOKS,
+    WEBHOOK_PREFIX,
+    WORK_SHARDS,
+    account_invitation_count,
+    audit_by_actor,
+    audit_by_target,
+    audit_by_type,
+    audit_event,
+    audit_log,
+    deliveries_of,
+    delivery,
+    delivery_id_of,
+    due,
+    due_partitions,
+    held,
+    held_of,
+    idempotency,
+    mail,
+    operator_webhook_count,
+    recipient_count,
+    webhook,
+    webhooks_of,
+)
+
+__all__ = [
+    "ACCOUNT_SK",
+    "CONTACT_EMAIL_PREFIX",
+    "CONTACT_PREFIX",
+    "DELIVERY_PREFIX",
+    "DUE_KINDS",
+    "EXPIRY_SHARDS",
+    "GROUP_PREFIX",
+    "INVITATION_PREFIX",
+    "MEMBER_PREFIX",
+    "NOTIFY_PREFIX",
+    "OPERATOR_WEBHOOKS",
+    "PROFILE_SK",
+    "SUB_ACCOUNT_PREFIX",
+    "WEBHOOK_PREFIX",
+    "WORK_SHARDS",
+    "Key",
+    "Key4",
+    "account",
+    "account_invitation_count",
+    "account_pk",
+    "audit_by_actor",
+    "audit_by_target",
+    "audit_by_type",
+    "audit_event",
+    "audit_log",
+    "contact",
+    "contact_categories_of",
+    "contact_category",
+    "contact_email",
+    "contact_emails_of",
+    "contacts_of",
+    "deliveries_of",
+    "delivery",
+    "delivery_id_of",
+    "due",
+    "due_partitions",
+    "email_claim",
+    "expiry_partitions",
+    "expiry_upper_bound",
+    "group",
+    "group_name",
+    "groups_of",
+    "held",
+    "held_of",
+    "idempotency",
+    "invitation",
+    "invitation_expiry_gsi2",
+    "invitation_index_bound",
+    "invitation_index_keys",
+    "invitations_index_partition",
+    "invitations_of",
+    "is_valid_id",
+    "link",
+    "login",
+    "login_failures",
+    "mail",
+    "member_index_keys",
+    "member_index_sort_key",
+    "members_index_partition",
+    "members_of",
+    "membership",
+    "membership_gsi1",
+    "memberships_of_user",
+    "operator_webhook_count",
+    "recipient_count",
+    "revoked_token",
+    "shard",
+    "sub_account",
+    "sub_accounts_of",
+    "support_session",
+    "user",
+    "user_collection",
+    "user_gsi1",
+    "user_pk",
+    "webhook",
+    "webhooks_of",
+]

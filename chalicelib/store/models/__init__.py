@@ -1,0 +1,105 @@
+"""PynamoDB models of the one table: a base `Item` with the generic keys, one subclass per entity.
+
+The `entity` discriminator lets a BatchGet or Query over mixed items hand back the right classes. Key shapes
+live in store/keys.py; each docstring repeats its entity's shape for the reader. A package by what the items
+are (base, people, account_parts, records); every name is re-exported here, so `from
+chalicelib.store.models import X` reads as it always did, and importing it registers every entity.
+"""
+
+from __future__ import annotations
+
+from chalicelib.store.models.account_parts import (
+    ContactCategoryItem,
+    ContactEmailItem,
+    ContactItem,
+    GroupInvitationsByExpiryIndex,
+    GroupItem,
+    GroupNameItem,
+    InvitationItem,
+    InvitationsByExpiryIndex,
+    SubAccountItem,
+)
+from chalicelib.store.models.base import (
+    TIME_FORMAT,
+    ContactAttributes,
+    ExpiryIndex,
+    Item,
+    ProfileAttributes,
+    TimeAttribute,
+    UserIndex,
+    format_time,
+    parse_time,
+    string_list,
+)
+from chalicelib.store.models.people import (
+    AccountItem,
+    EmailClaimItem,
+    LinkItem,
+    LoginFailuresItem,
+    LoginItem,
+    MemberCardIndex,
+    MembersByEmailIndex,
+    MembersByJoinedIndex,
+    MembersByLoginIndex,
+    MembersByStatusIndex,
+    MembershipItem,
+    RevokedTokenItem,
+    UserItem,
+)
+from chalicelib.store.models.records import (
+    AuditActorIndex,
+    AuditEventItem,
+    AuditTargetIndex,
+    AuditTypeIndex,
+    CounterItem,
+    DeliveryItem,
+    IdempotencyItem,
+    MailItem,
+    SupportSessionItem,
+    WebhookItem,
+)
+
+__all__ = [
+    "TIME_FORMAT",
+    "AccountItem",
+    "AuditActorIndex",
+    "AuditEventItem",
+    "AuditTargetIndex",
+    "AuditTypeIndex",
+    "ContactAttributes",
+    "ContactCategoryItem",
+    "ContactEmailItem",
+    "ContactItem",
+    "CounterItem",
+    "DeliveryItem",
+    "EmailClaimItem",
+    "ExpiryIndex",
+    "GroupInvitationsByExpiryIndex",
+    "GroupItem",
+    "GroupNameItem",
+    "IdempotencyItem",
+    "InvitationItem",
+    "InvitationsByExpiryIndex",
+    "Item",
+    "LinkItem",
+    "LoginFailuresItem",
+    "LoginItem",
+    "MailItem",
+    "MemberCardIndex",
+    "MembersByEmailIndex",
+    "MembersByJoinedIndex",
+    "MembersByLoginIndex",
+    "MembersByStatusIndex",
+    "MembershipItem",
+    "ProfileAttributes",
+    "RevokedTokenItem",
+    "SubAccountItem",
+    "SupportSessionItem",
+    "TimeAttribute",
+    "UserIndex",
+    "UserItem",
+    "WebhookItem",
+    "format_time",
+    "parse_time",
+    "string_list",
+]
