@@ -1,14 +1,15 @@
 """PynamoDB models of the one table: a base `Item` with the generic keys, one subclass per entity.
 
 The `entity` discriminator lets a BatchGet or Query over mixed items hand back the right classes. Key shapes
-live in store/keys.py; each docstring repeats its entity's shape for the reader. A package by what the items
-are (base, people, account_parts, records); every name is re-exported here, so `from
-chalicelib.store.models import X` reads as it always did, and importing it registers every entity.
+live in store/keys.py; each docstring repeats its entity's shape for the reader. The entities are defined by
+what they are, in models_base.py, models_people.py, models_account.py and models_records.py (flat modules,
+as the store's other modules are); every name is re-exported here, so `from chalicelib.store.models import
+X` reads as it always did, and importing this module registers every entity.
 """
 
 from __future__ import annotations
 
-from chalicelib.store.models.account_parts import (
+from chalicelib.store.models_account import (
     ContactCategoryItem,
     ContactEmailItem,
     ContactItem,
@@ -19,7 +20,7 @@ from chalicelib.store.models.account_parts import (
     InvitationsByExpiryIndex,
     SubAccountItem,
 )
-from chalicelib.store.models.base import (
+from chalicelib.store.models_base import (
     TIME_FORMAT,
     ContactAttributes,
     ExpiryIndex,
@@ -31,7 +32,7 @@ from chalicelib.store.models.base import (
     parse_time,
     string_list,
 )
-from chalicelib.store.models.people import (
+from chalicelib.store.models_people import (
     AccountItem,
     EmailClaimItem,
     LinkItem,
@@ -46,7 +47,7 @@ from chalicelib.store.models.people import (
     RevokedTokenItem,
     UserItem,
 )
-from chalicelib.store.models.records import (
+from chalicelib.store.models_records import (
     AuditActorIndex,
     AuditEventItem,
     AuditTargetIndex,

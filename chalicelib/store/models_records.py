@@ -10,7 +10,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from chalicelib.store.models.base import Item, TimeAttribute, string_list
+from chalicelib.store.models_base import Item, TimeAttribute, string_list
 
 
 class AuditTypeIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]

@@ -3,7 +3,7 @@ invitations (and their expiry and list indexes), contacts, sub-accounts, groups 
 
 from __future__ import annotations
 
-from chalicelib.store.keys.base import (
+from chalicelib.store.keys_base import (
     ACCOUNT_SK,
     CONTACT_EMAIL_PREFIX,
     CONTACT_PREFIX,

@@ -11,7 +11,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 
-from chalicelib.store.models.base import (
+from chalicelib.store.models_base import (
     ContactAttributes,
     Item,
     ProfileAttributes,

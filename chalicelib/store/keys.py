@@ -45,13 +45,14 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     account invites  INVITECOUNT#<account_id>  DAY#<yyyy-mm-dd>     (invitations an account sent that day)
     idempotency      IDEMPOTENCY#<caller>   <route>#<key>           (a create's first answer, for 24 h)
 
-A package whose parts each build one area's keys (base, accounts, people, work); every name is re-exported
-here, so `from chalicelib.store import keys` and `keys.membership(...)` read as they always did.
+The shapes are built in four parts, each one area's keys: keys_base.py (what they share), keys_accounts.py,
+keys_people.py and keys_work.py; every name is re-exported here, so `from chalicelib.store import keys` and
+`keys.membership(...)` read as they always did, and no module outside keys*.py spells a key.
 """
 
 from __future__ import annotations
 
-from chalicelib.store.keys.accounts import (
+from chalicelib.store.keys_accounts import (
     account,
     contact,
     contact_categories_of,
@@ -83,7 +84,7 @@ from chalicelib.store.keys.accounts import (
     support_session,
     user_collection,
 )
-from chalicelib.store.keys.base import (
+from chalicelib.store.keys_base import (
     ACCOUNT_SK,
     CONTACT_EMAIL_PREFIX,
     CONTACT_PREFIX,
@@ -101,7 +102,7 @@ from chalicelib.store.keys.base import (
     shard,
     user_pk,
 )
-from chalicelib.store.keys.people import (
+from chalicelib.store.keys_people import (
     link,
     login,
     login_failures,
@@ -109,7 +110,7 @@ from chalicelib.store.keys.people import (
     user,
     user_gsi1,
 )
-from chalicelib.store.keys.work import (
+from chalicelib.store.keys_work import (
     DELIVERY_PREFIX,
     DUE_KINDS,
     OPERATOR_WEBHOOKS,

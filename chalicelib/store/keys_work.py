@@ -3,7 +3,7 @@ deliveries, the background queues, emails, counters and Idempotency-Keys."""
 
 from __future__ import annotations
 
-from chalicelib.store.keys.base import Key, account_pk, shard
+from chalicelib.store.keys_base import Key, account_pk, shard
 
 
 def audit_log(account_id: str) -> str:

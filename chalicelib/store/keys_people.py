@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.store.keys.base import PROFILE_SK, Key, user_pk
+from chalicelib.store.keys_base import PROFILE_SK, Key, user_pk
 
 
 def user(user_id: str) -> Key:
