@@ -24,6 +24,7 @@ from chalicelib.store.invitations import InvitationContext
 from chalicelib.store.links import link_attempts
 from chalicelib.store.members import new_membership_item
 from chalicelib.store.models import InvitationItem, LinkItem, LoginItem, MembershipItem, UserItem
+from chalicelib.store.outcomes import Failure
 from chalicelib.store.users import new_user_items
 
 MIN_NEW_PASSWORD = 10
@@ -33,7 +34,7 @@ MIN_NEW_PASSWORD = 10
 ACCEPT_TRIES = 3
 
 
-def _not_accepted(failed: frozenset[str]) -> AppError | None:
+def _not_accepted(failed: frozenset[Failure]) -> AppError | None:
     """Why the accepting transaction did not commit; a fresh error each time (a raised exception carries
     its traceback, so a shared one would grow in a warm Lambda). None: the invitation was used, revoked or
     resent meanwhile (or a concurrent accept won), which its link now tells."""

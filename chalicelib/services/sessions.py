@@ -66,26 +66,18 @@ def verify_on_link(
 
 def login(deps: Deps, email: str, password: str) -> LoginOut:
     """After the credentials (a read and the lockout reservation): the profile, memberships and account
-    names by key in one BatchGetItem (the login lists its accounts), then the login's write. A login made
-    before logins listed accounts queries its memberships instead, once: its write completes the list."""
+    names by key in one BatchGetItem (the login lists its accounts), then the login's write."""
     login_item = verify_credentials(deps, email, password, clear=False)
     now = deps.now()
-    user_id, listing = login_item.user_id, None
-    accounts: dict[str, AccountItem] | None = None
-    if login_item.lists_accounts:
-        user, memberships, accounts = deps.store.member_copies.user_and_accounts(
-            user_id, login_item.account_ids or ()
-        )
-    else:
-        user, memberships = deps.store.member_copies.user_with_memberships(user_id)
-        listing = sorted({m.account_id for m in memberships})
-    if user is None:  # the index trails the table by moments after sign-up
-        user = deps.store.users.get_user(user_id)
-        if user is None:
-            raise AppError("invalid_credentials", BAD_CREDENTIALS)
+    user_id = login_item.user_id
+    user, memberships, accounts = deps.store.member_copies.user_and_accounts(
+        user_id, login_item.account_ids or ()
+    )
+    if user is None:  # removed since the login was read
+        raise AppError("invalid_credentials", BAD_CREDENTIALS)
     refs = _account_refs(deps, memberships, accounts)
     # and clears the failure window, and sets the memberships' copies of the login time
-    deps.store.member_copies.record_login(user_id, now, email, listing, user, memberships)
+    deps.store.member_copies.record_login(user_id, now, email, user, memberships)
     issued = deps.tokens.issue(user_id, int(login_item.token_version), now)
     return LoginOut(
         access_token=issued.token, expires_at=issued.claims.expires_at, user=User.of(user), accounts=refs

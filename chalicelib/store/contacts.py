@@ -33,13 +33,21 @@ def _with_email(contact: ContactItem, email: str) -> ContactItem:
 
 
 def new_contact_item(
-    contact_id: str, account_id: str, email: str, preferences: list[str], details: dict[str, str | None],
+    contact_id: str,
+    account_id: str,
+    email: str,
+    preferences: list[str],
+    details: dict[str, str | None],
     now: datetime,
-) -> ContactItem:  # fmt: skip
+) -> ContactItem:
     contact = ContactItem(
-        *keys.contact(account_id, contact_id), contact_id=contact_id, account_id=account_id, email=email,
-        email_preferences=preferences, created_at=now,
-    )  # fmt: skip
+        *keys.contact(account_id, contact_id),
+        contact_id=contact_id,
+        account_id=account_id,
+        email=email,
+        email_preferences=preferences,
+        created_at=now,
+    )
     for name, value in details.items():
         if value is not None:
             setattr(contact, name, value)
@@ -118,9 +126,12 @@ class ContactStore:
         return tx.commit()
 
     def save_contact(
-        self, contact: ContactItem, previous_email: str, event: AuditEventItem | None = None,
+        self,
+        contact: ContactItem,
+        previous_email: str,
+        event: AuditEventItem | None = None,
         previous_categories: list[str] | None = None,
-    ) -> Outcome:  # fmt: skip
+    ) -> Outcome:
         """Store the edited contact; a changed email moves its uniqueness item. Fails with "contact_exists"
         if the new email is already another contact's, "gone" if the contact was deleted."""
         tx = Tx().record(event)
@@ -174,11 +185,7 @@ class ContactStore:
             return self.account_people(account_id)
         contacts: list[tuple[str, frozenset[str]]] = []
         if category != "support" or opener is None or opener_is_owner:
-            pk, prefix = keys.contact_categories_of(account_id, category)
-            rows = ContactCategoryItem.query(
-                pk, ContactCategoryItem.sk.startswith(prefix), consistent_read=True
-            )
-            contacts = [(row.email, frozenset([category])) for row in rows]
+            contacts = [(email, frozenset([category])) for email in _opted_in(account_id, category)]
         if opener is not None and isinstance(
             found.get(keys.contact_email(account_id, opener)), ContactEmailItem
         ):
@@ -221,16 +228,14 @@ class ContactStore:
                 contacts.append((item.email, frozenset(item.email_preferences)))
         if not found_account:
             return None
-        members_by_status = {
-            status: frozenset(
-                email_of[uid] for uid, s in status_of.items() if s == status and uid in email_of
-            )
-            for status in ("active", "deactivated")
-        }
+
+        def emails(status: str) -> frozenset[str]:
+            return frozenset(email_of[uid] for uid, s in status_of.items() if s == status and uid in email_of)
+
         return AccountPeople(
             owner_email=email_of.get(owner_id or ""),
-            active_member_emails=members_by_status["active"],
-            deactivated_member_emails=members_by_status["deactivated"],
+            active_member_emails=emails("active"),
+            deactivated_member_emails=emails("deactivated"),
             contacts=tuple(contacts),
             ticket_holder_emails=frozenset(
                 email_of[m.user_id]
@@ -238,6 +243,13 @@ class ContactStore:
                 if m.status == "active" and m.user_id in email_of and _holds_tickets(m, group_grants)
             ),
         )
+
+
+def _opted_in(account_id: str, category: str) -> list[str]:
+    """The emails of the contacts opted in to `category` (their rows, one Query)."""
+    pk, prefix = keys.contact_categories_of(account_id, category)
+    rows = ContactCategoryItem.query(pk, ContactCategoryItem.sk.startswith(prefix), consistent_read=True)
+    return [row.email for row in rows]
 
 
 def _holds_tickets(membership: MembershipItem, group_grants: dict[str, frozenset[str]]) -> bool:

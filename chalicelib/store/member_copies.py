@@ -1,6 +1,6 @@
-"""Access patterns of a user's memberships seen from the user's side: read for login (by the user's index
-partition, or by key from the accounts the login lists), and the copies of the user's fields each keeps
-(store/member_index.py) rewritten when login or a rename changes them."""
+"""Access patterns of a user's memberships seen from the user's side: read for login (by key, from the
+accounts the login lists) and for /me (the user's index partition), and the copies of the user's fields
+each keeps (store/member_index.py) rewritten when login or a rename changes them."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from pynamodb.expressions.update import Action
-
 from chalicelib.store import keys
 from chalicelib.store.lockouts import given_back
 from chalicelib.store.member_index import USER_COPIES, rewrite_actions, unchanged_since_read
@@ -18,22 +16,11 @@ from chalicelib.store.models import AccountItem, Item, LoginFailuresItem, LoginI
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Tx, assignments
 
-# A login's transaction holds the user, the failures and the login besides: 100 items at most in all.
+# A login's transaction holds the user and the failures besides: 100 items at most in all.
 MEMBERSHIPS_PER_LOGIN_WRITE = 90
 
 
 class MemberCopyStore:
-    def user_with_memberships(self, user_id: str) -> tuple[UserItem | None, list[MembershipItem]]:
-        """Profile and every membership in one Query of the user's gsi1 partition."""
-        user: UserItem | None = None
-        memberships: list[MembershipItem] = []
-        for item in Item.by_user.query(keys.user_collection(user_id)):  # base class: every entity
-            if isinstance(item, UserItem):
-                user = item
-            elif isinstance(item, MembershipItem):
-                memberships.append(item)
-        return user, memberships
-
     def user_and_accounts(
         self, user_id: str, account_ids: Iterable[str]
     ) -> tuple[UserItem | None, list[MembershipItem], dict[str, AccountItem]]:
@@ -58,21 +45,18 @@ class MemberCopyStore:
         user_id: str,
         now: datetime,
         email: str | None = None,
-        listing: list[str] | None = None,
         user: UserItem | None = None,
         memberships: Iterable[MembershipItem] = (),
     ) -> None:
         """The login time; with `email`, the check this login reserved is given back to that address's
-        window in the same write, and with `listing` (the account ids found by querying the user's
-        memberships) a login made before it listed accounts is completed. ADD, not SET: a membership added
-        meanwhile stays listed.
+        window in the same write.
 
         Given back, not cleared: clearing the window on a right password would let a burst of wrong ones
         racing it be checked again from zero (at most MAX_FAILURES wrong passwords are checked per window);
         giving back only its own check keeps the wrong ones counted while a right one costs nothing.
 
         With `user` and their `memberships` (as login read them), each membership's copy of last_login_at
-        (and of the names, for one stored before it kept them) and its list keys are set in the same write,
+        and its list keys are set in the same write,
         so no list shows the previous login once this returns. Each rewrite holds only while the membership
         is as read (`unchanged_since_read`); one changed or removed meanwhile is read again and rewritten
         alone, so a deactivation or a new role landing between login's read and its write stays in the
@@ -81,8 +65,8 @@ class MemberCopyStore:
             user.last_login_at = now
         listed = list(memberships) if user is not None else []
         first, rest = listed[:MEMBERSHIPS_PER_LOGIN_WRITE], listed[MEMBERSHIPS_PER_LOGIN_WRITE:]
-        if not self._login_write(user_id, now, email, listing, first, user):  # one changed meanwhile
-            self._login_write(user_id, now, email, listing, [], user)
+        if not self._login_write(user_id, now, email, first, user):  # one changed meanwhile
+            self._login_write(user_id, now, email, [], user)
             rest = first + rest
         for membership in rest:  # beyond one transaction, or after a race: one by one
             assert user is not None
@@ -93,7 +77,6 @@ class MemberCopyStore:
         user_id: str,
         now: datetime,
         email: str | None,
-        listing: list[str] | None,
         memberships: list[MembershipItem],
         user: UserItem | None,
     ) -> bool:
@@ -102,11 +85,6 @@ class MemberCopyStore:
         )
         if email is not None:
             tx.update(LoginFailuresItem(*keys.login_failures(email)), given_back(now))
-        if email is not None and listing is not None:
-            actions: list[Action] = [LoginItem.lists_accounts.set(True)]
-            if listing:  # DynamoDB has no empty sets
-                actions.append(LoginItem.account_ids.add(set(listing)))
-            tx.update(LoginItem(*keys.login(email)), actions, condition=LoginItem.user_id == user_id)
         for membership in memberships:
             assert user is not None
             as_read = unchanged_since_read(membership)
@@ -148,17 +126,15 @@ class MemberCopyStore:
         ran, with the old name copied. (An accept committing after the rename fails its own condition on
         the names and copies them again: store/invitations.py `accept`.)"""
         login = get_item(LoginItem, keys.login(user.email))
-        joined = sorted(set(login.account_ids or ()) - listed) if login and login.lists_accounts else []
+        joined = sorted(set(login.account_ids or ()) - listed) if login is not None else []
         found = get_items(keys.membership(aid, user.user_id) for aid in joined)
         return [item for item in found.values() if isinstance(item, MembershipItem)]
 
     def _memberships_listed(self, user: UserItem) -> list[MembershipItem]:
-        """The user's memberships, strongly consistent: the accounts their login lists, then by key (a
-        login from before it listed accounts: the user's index partition)."""
+        """The user's memberships, strongly consistent: the accounts their login lists, then by key."""
         login = get_item(LoginItem, keys.login(user.email))
-        if login is None or not login.lists_accounts:
-            return self.memberships_of_user(user.user_id)
-        found = get_items(keys.membership(aid, user.user_id) for aid in sorted(login.account_ids or ()))
+        listed = sorted(login.account_ids or ()) if login is not None else []
+        found = get_items(keys.membership(aid, user.user_id) for aid in listed)
         return [item for item in found.values() if isinstance(item, MembershipItem)]
 
 

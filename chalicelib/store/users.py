@@ -25,8 +25,9 @@ from chalicelib.store.models import (
     SupportSessionItem,
     UserItem,
 )
+from chalicelib.store.outcomes import Label, Outcome
 from chalicelib.store.table import T, get_item, get_items
-from chalicelib.store.tx import Outcome, Tx
+from chalicelib.store.tx import Tx
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,7 @@ def new_user_items(
         **{name: value for name, value in profile.items() if value is not None},
     )
     login_pk, login_sk = keys.login(email)
-    login = LoginItem(
-        login_pk, login_sk, email=email, user_id=user_id, password_hash=password_hash, lists_accounts=True
-    )
+    login = LoginItem(login_pk, login_sk, email=email, user_id=user_id, password_hash=password_hash)
     return user, login
 
 
@@ -76,7 +75,7 @@ def list_account(tx: Tx, email: str, user_id: str, account_id: str, *, member: b
 
 
 def new_password(
-    tx: Tx, email: str, user_id: str, password_hash: str, user_condition: Condition, label: str
+    tx: Tx, email: str, user_id: str, password_hash: str, user_condition: Condition, label: Label
 ) -> Tx:
     """The new hash on the login and a bumped token version on both login and user (so every older token
     stops working) and link generation (so every outstanding reset link does), each under its condition."""

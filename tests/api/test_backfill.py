@@ -12,12 +12,12 @@ from chalicelib.store.models import (
     InvitationItem,
     MembershipItem,
 )
-from tests.helpers import invite, onboard
+from tests.helpers import PASSWORD, DynamoCalls, invite, onboard
 from tests.helpers.seed import seed_member
 
 DERIVED_ON_MEMBERSHIPS = (
     "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "card",
-    "email", "first_name", "last_name", "user_created_at", "last_login_at",
+    "email", "first_name", "last_name", "user_created_at", "last_login_at", "version",
 )  # fmt: skip
 
 
@@ -69,8 +69,8 @@ def test_the_backfill_brings_an_old_tables_items_back_into_the_lists(api, deps, 
 
     monkeypatch.setenv("TABLE_NAME", deps.settings.table_name)
     account = AccountItem.get(f"ACCOUNT#{account_id}", "ACCOUNT")
-    account.webhook_count = account.group_count = None  # stored before they were counted
-    account.save()
+    uncounted = [AccountItem.webhook_count.remove(), AccountItem.group_count.remove()]
+    account.update(actions=uncounted)  # as stored before they were counted
     assert cli.main(["backfill-lists"]) == 0
     out = capsys.readouterr().out
     assert "memberships: 5, invitations: 2, contact rows: 1, counts set: 3" in out  # 2 + the operator's
@@ -99,3 +99,31 @@ def test_the_backfill_leaves_alone_what_changed_after_it_read_it(api, deps, monk
     assert report.memberships == 1 and report.changed_meanwhile == 1
     remaining = [m.user_id for m in MembershipItem.scan(MembershipItem.account_id == account_id)]
     assert user_id not in remaining
+
+
+def test_the_backfill_lists_a_logins_accounts_so_login_reads_them_by_key(api, deps):
+    """Logins stored before `account_ids` existed get them from the backfill (no login completes them any
+    more); login then reads the memberships and account names by key, with no Query."""
+    from chalicelib.store import keys
+    from chalicelib.store.backfill import backfill_lists
+    from chalicelib.store.table import dynamodb_client
+
+    account_id, owner = onboard(api)
+    other_id, other = onboard(api, "Other Co", "other@example.com")
+    invite(api, other_id, other.token, [owner.email])
+    accepted = api.post("/invitations/accept", {"token": api.latest_link(owner.email), "password": PASSWORD})
+    assert accepted.status == 201
+    pk, sk = keys.login(owner.email)
+    dynamodb_client().update_item(
+        TableName=deps.settings.table_name,
+        Key={"pk": {"S": pk}, "sk": {"S": sk}},
+        UpdateExpression="REMOVE account_ids, lists_accounts",
+    )
+    assert backfill_lists().logins == 1
+    login = deps.store.users.login_state(owner.email)[0]
+    assert login is not None and login.account_ids == {account_id, other_id}
+    with DynamoCalls() as calls:
+        reply = api.post("/auth/login", {"email": owner.email, "password": PASSWORD})
+    assert [a["name"] for a in reply.body["accounts"]] == ["Acme Hosting", "Other Co"]
+    assert calls.operations == ["BatchGetItem", "UpdateItem", "BatchGetItem", "TransactWriteItems"]
+    assert backfill_lists().logins == 0  # again: every login lists its accounts already

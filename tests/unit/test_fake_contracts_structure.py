@@ -130,12 +130,12 @@ def test_an_account_is_created_with_its_owners_invitation_or_not_at_all(world):
     assert store.accounts.get_account("acc_new").name == "New Co"
     assert [i.role for i in store.invitations.invitations_of("acc_new")] == ["owner"]
     again, _ = new_invitation(deps, "acc_new", "olive@new.co", "owner", [], None, {})
-    assert store.accounts.create_account(account, again).failed == {"conflict", "olive@new.co"}
+    assert store.accounts.create_account(account, again).failed == {"conflict", ("claimed", "olive@new.co")}
     other = new_account_item("acc_other", "Other", now)
     for n in range(deps.settings.recipient_emails_per_hour):  # the address's hour fills up
         entry, _ = new_invitation(deps, world.account(f"A{n}"), "busy@x.co", "member", [], None, {})
         assert not store.invitations.create_invitations([entry], now).limited
     busy, _ = new_invitation(deps, "acc_other", "busy@x.co", "owner", [], None, {})
-    assert store.accounts.create_account(other, busy).failed == {"limit:hour:busy@x.co"}
+    assert store.accounts.create_account(other, busy).failed == {("address_limit", "hour:busy@x.co")}
     assert store.accounts.get_account("acc_other") is None
     assert store.invitations.invitations_of("acc_other") == []

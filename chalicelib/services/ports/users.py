@@ -60,15 +60,18 @@ class LinkRepository(Protocol):
 class MemberCopyRepository(Protocol):
     """A user with their memberships, which copy the user's fields: sign-in and profile changes."""
 
-    def user_with_memberships(self, user_id: str) -> tuple[UserItem | None, list[MembershipItem]]: ...
     def user_and_accounts(
         self, user_id: str, account_ids: Iterable[str]
     ) -> tuple[UserItem | None, list[MembershipItem], dict[str, AccountItem]]: ...
     def memberships_of_user(self, user_id: str) -> list[MembershipItem]: ...
     def record_login(
-        self, user_id: str, now: datetime, email: str | None = None, listing: list[str] | None = None,
-        user: UserItem | None = None, memberships: Iterable[MembershipItem] = (),
-    ) -> None: ...  # fmt: skip
+        self,
+        user_id: str,
+        now: datetime,
+        email: str | None = None,
+        user: UserItem | None = None,
+        memberships: Iterable[MembershipItem] = (),
+    ) -> None: ...
     def update_profile(
         self, user_id: str, changes: dict[str, Any], current: UserItem | None = None
     ) -> UserItem: ...

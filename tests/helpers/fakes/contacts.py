@@ -25,6 +25,7 @@ from chalicelib.store.models import (
     MembershipItem,
     UserItem,
 )
+from chalicelib.store.outcomes import Failure
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from tests.helpers.fakes.table import Table, failed, key_of
 
@@ -53,7 +54,7 @@ class FakeContacts(ContactRepository):
         previous_categories: list[str] | None = None,
     ) -> Outcome:  # fmt: skip
         moved = contact.email != previous_email
-        labels = {"contact_exists"} if moved and self._taken(contact) else set()
+        labels: set[Failure] = {"contact_exists"} if moved and self._taken(contact) else set()
         if self.t.get(key_of(contact), ContactItem) is None:
             labels.add("gone")
         if labels:
@@ -165,7 +166,7 @@ class FakeGroups(GroupRepository):
 
     def create(self, group: GroupItem, event: AuditEventItem | None = None) -> Outcome:
         account = self.t.get(keys.account(group.account_id), AccountItem)
-        labels = set() if self._name_free(group, group.name) else {"name_taken"}
+        labels: set[Failure] = set() if self._name_free(group, group.name) else {"name_taken"}
         if account is None or int(account.group_count or 0) + 1 > MAX_GROUPS:
             labels.add("full")
         if self.t.get(key_of(group), GroupItem) is not None:
@@ -184,7 +185,7 @@ class FakeGroups(GroupRepository):
         stored = self.t.get(key_of(group), GroupItem)
         new_name = str(changes.get("name") or previous_name)
         renamed = name_key(new_name) != name_key(previous_name)
-        labels = {GROUP_GONE} if stored is None else set()
+        labels: set[Failure] = {GROUP_GONE} if stored is None else set()
         if renamed and not self._name_free(group, new_name):
             labels.add("name_taken")
         old_name = self.t.get(key_of(name_item(group, previous_name)), GroupNameItem)
@@ -204,7 +205,7 @@ class FakeGroups(GroupRepository):
         stored = self.t.get(key_of(group), GroupItem)
         name = self.t.get(key_of(name_item(group, group.name)), GroupNameItem)
         account = self.t.get(keys.account(group.account_id), AccountItem)
-        labels = set()
+        labels: set[Failure] = set()
         if stored is None or int(stored.member_count) or int(stored.invitation_count):
             labels.add("not_empty")
         if name is None or name.group_id != group.group_id:

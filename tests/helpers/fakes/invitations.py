@@ -24,6 +24,7 @@ from chalicelib.store.models import (
     format_time,
 )
 from chalicelib.store.outbox import MAIL_DUE, limit_label, set_mail_due
+from chalicelib.store.outcomes import Failure
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from tests.helpers.fakes.table import OK, Table, key_of, not_faked
 
@@ -57,12 +58,12 @@ def _full(t: Table, entry: NewInvitation) -> Window | None:
 
 
 def add_invitation(
-    t: Table, entry: NewInvitation, now: datetime | None, failed: frozenset[str] = frozenset()
+    t: Table, entry: NewInvitation, now: datetime | None, failed: frozenset[Failure] = frozenset()
 ) -> Outcome:
     """store/invitations.py add_invitation in a transaction of its own (creating an account, whose other
     writes' failed labels are `failed`): every label that fails, or written."""
     email = entry.invitation.email
-    labels = set(failed) if _free(t, entry, now) else {*failed, email}
+    labels: set[Failure] = set(failed) if _free(t, entry, now) else {*failed, ("claimed", email)}
     full = _full(t, entry)
     if full is not None:
         labels.add(limit_label(full, email))
@@ -146,7 +147,9 @@ class FakeInvitations(InvitationRepository):
         """The invitation and its claim go, its link is left ended as "revoked", its group counts one less."""
         inv = invitation
         claim = self.t.get(keys.email_claim(inv.account_id, inv.email), EmailClaimItem)
-        labels = set() if self.t.get(key_of(inv), InvitationItem) is not None else {DEFAULT_LABEL}
+        labels: set[Failure] = (
+            set() if self.t.get(key_of(inv), InvitationItem) is not None else {DEFAULT_LABEL}
+        )
         if claim is None or claim.ref_id != inv.invitation_id:
             labels.add(DEFAULT_LABEL)
         if not self.t.add_to_groups(inv.account_id, [(inv.group_id, "invitation_count", -1)], check=True):

@@ -24,6 +24,7 @@ from chalicelib.store.models import (
     SubAccountItem,
     UserItem,
 )
+from chalicelib.store.outcomes import Failure
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from tests.helpers.fakes.invitations import add_invitation
 from tests.helpers.fakes.table import Table, failed, key_of, not_faked
@@ -106,7 +107,7 @@ class FakeAccounts(AccountRepository):
         self, account: AccountItem, owner_invitation: NewInvitation, event: AuditEventItem | None = None
     ) -> Outcome:
         """The account and its owner's invitation together or not at all (the invitation's own labels)."""
-        taken = (
+        taken: frozenset[Failure] = (
             frozenset({DEFAULT_LABEL})
             if self.t.get(key_of(account), AccountItem) is not None
             else frozenset()

@@ -20,6 +20,7 @@ from chalicelib.store.models import (
     SupportSessionItem,
     UserItem,
 )
+from chalicelib.store.outcomes import Failure
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from tests.helpers.fakes.table import Table, failed, key_of
 
@@ -37,7 +38,7 @@ class FakeSubAccounts(SubAccountRepository):
     def create(self, sub_account: SubAccountItem, event: AuditEventItem | None = None) -> Outcome:
         account = self.t.get(keys.account(sub_account.account_id), AccountItem)
         ids = set(account.sub_account_ids or ()) if account is not None else set()
-        labels = {"full"} if account is None or len(ids) >= MAX_SUB_ACCOUNTS else set()
+        labels: set[Failure] = {"full"} if account is None or len(ids) >= MAX_SUB_ACCOUNTS else set()
         if self.t.get(key_of(sub_account), SubAccountItem) is not None:
             labels.add(DEFAULT_LABEL)
         if labels:
@@ -113,7 +114,7 @@ class FakeSupportSessions(SupportSessionRepository):
         self, session: SupportSessionItem, event: AuditEventItem, notice: MailItem | None = None
     ) -> Outcome:
         member = self.t.get(keys.membership(session.account_id, session.user_id), MembershipItem)
-        labels = set() if member is not None and member.status == "active" else {"inactive"}
+        labels: set[Failure] = set() if member is not None and member.status == "active" else {"inactive"}
         if self.t.get(key_of(session), SupportSessionItem) is not None:
             labels.add(DEFAULT_LABEL)
         if notice is not None and self.t.get(key_of(notice), MailItem) is not None:

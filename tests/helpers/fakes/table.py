@@ -12,13 +12,14 @@ from chalicelib.store import keys
 from chalicelib.store.joining import Joining
 from chalicelib.store.keys import Key
 from chalicelib.store.models import AccountItem, GroupItem, Item, LoginItem
+from chalicelib.store.outcomes import Failure
 from chalicelib.store.tx import Outcome
 
 OK = Outcome()
 T = TypeVar("T", bound=Item)
 
 
-def failed(label: str) -> Outcome:
+def failed(label: Failure) -> Outcome:
     return Outcome(frozenset({label}))
 
 
