@@ -26,9 +26,9 @@ import pytest
 from tests.helpers import Clock
 
 # argon2id at a test's cost (1 MiB, one pass: under 1 ms a hash) rather than OWASP's (19 MiB, two passes:
-# 30 ms of CPU a hash or check, a fifth of the API tier's CPU). No test is about the cost: they check what
-# is hashed, checked, counted and refused, which is the same at any cost. The servers the end-to-end tests
-# start keep the production cost (their own processes).
+# 30 ms of CPU a hash or check, a fifth of the CPU of the API files measured). No test is about the cost:
+# they check what is hashed, checked, counted and refused, which is the same at any cost. The servers the
+# end-to-end tests start keep the production cost (their own processes).
 ARGON2_TEST_COST = {"memory_cost": 1024, "time_cost": 1}
 
 
