@@ -150,8 +150,7 @@ def _body(environ) -> bytes:
     return raw
 
 
-# Set by every DynamoDB write that puts an item in the background work's due index (an audit event to fan
-# out, a delivery or an email due): what the table's stream tells the workers on AWS (chalicelib/jobs).
+# Set by a DynamoDB write that puts work in the due index (an event to fan out, a delivery or an email due)
 WORK_WRITTEN = threading.Event()
 DYNAMODB_WRITES = ("TransactWriteItems", "PutItem", "UpdateItem", "BatchWriteItem")
 
@@ -225,12 +224,9 @@ def wait_for(url: str, child: subprocess.Popen, seconds: float = 60) -> None:
 
 
 def deliver_webhooks_forever(gap_seconds: float = 2.0, idle_seconds: float = 10.0) -> None:
-    """The webhook and email workers: on AWS the table's stream starts them on each commit that gives them
-    work, and a one-minute schedule catches what falls due later. Here a write that puts work in their index
-    starts them (at most once every `gap_seconds`), and they run every `idle_seconds` otherwise, for what
-    falls due later (a retry's backoff, a request's hold): events reach their endpoints, and emails only the
-    worker sends (a public password reset) arrive, while the newcomer watches. Running them every 2 s
-    whatever happened cost the emulator a sixth of a core with an empty table, and more as it grew."""
+    """The webhook and email workers, started as the table's stream starts them on AWS: by a write that puts
+    work in their index (at most every `gap_seconds`), and every `idle_seconds` for what falls due later (a
+    backoff, a hold). Run every 2 s whatever happened, they cost moto a sixth of a core on an empty table."""
     while True:
         WORK_WRITTEN.wait(idle_seconds)
         WORK_WRITTEN.clear()  # before the run: work written during it wakes the next one
@@ -248,11 +244,8 @@ def run_workers_once() -> None:
         return
     if done.get("attempted"):
         print(f"\n=== webhooks: {done['succeeded']} of {done['attempted']} deliveries succeeded", flush=True)
-    if done.get("emails_attempted"):
-        print(
-            f"\n=== email outbox: {done['emails_sent']} of {done['emails_attempted']} emails sent",
-            flush=True,
-        )
+    if tried := done.get("emails_attempted"):
+        print(f"\n=== email outbox: {done['emails_sent']} of {tried} emails sent", flush=True)
 
 
 def main() -> None:
@@ -274,6 +267,20 @@ def main() -> None:
     signal.signal(signal.SIGINT, stop)
     api = f"http://127.0.0.1:{settings['PORT']}"
     wait_for(f"{api}/health", child)
+    print_banner(settings, api)
+    threading.Thread(target=deliver_webhooks_forever, daemon=True).start()
+    printed = 0
+    while child.poll() is None:
+        messages = sent_messages()
+        for message in messages[printed:]:
+            print_email(message)
+        printed = len(messages)
+        time.sleep(0.3)
+    moto.stop()
+    raise SystemExit(child.returncode)
+
+
+def print_banner(settings: dict[str, str], api: str) -> None:
     print(
         f"\nportal-access is running\n"
         f"    sign in:       {settings['PORTAL_URL']}/login\n"
@@ -286,16 +293,6 @@ def main() -> None:
         f"AWS_DEFAULT_REGION={settings['AWS_REGION']} .venv/bin/python -m chalicelib.cli purge-invitations\n",
         flush=True,
     )
-    threading.Thread(target=deliver_webhooks_forever, daemon=True).start()
-    printed = 0
-    while child.poll() is None:
-        messages = sent_messages()
-        for message in messages[printed:]:
-            print_email(message)
-        printed = len(messages)
-        time.sleep(0.3)
-    moto.stop()
-    raise SystemExit(child.returncode)
 
 
 if __name__ == "__main__":
