@@ -99,11 +99,17 @@ def send_invitations(deps: Deps, account_name: str, sent: list[tuple[NewInvitati
         return reaches[key] if key in reaches else reaches.setdefault(key, reach_of(deps, i))
 
     pairs = [
-        (new.invitation, Ready(new.mail, invitation_email(deps, new.invitation, raw, account_name,
-                                                          reach(new.invitation)), new.invitation.token_hash))
+        (
+            new.invitation,
+            Ready(
+                new.mail,
+                invitation_email(deps, new.invitation, raw, account_name, reach(new.invitation)),
+                new.invitation.token_hash,
+            ),
+        )
         for new, raw in sent
         if new.mail is not None
-    ]  # fmt: skip
+    ]
     for (invitation, _), ok in zip(pairs, send_now(deps, [ready for _, ready in pairs]), strict=True):
         if ok:
             invitation.delivery = "sent"  # as recorded: the answer says what happened
