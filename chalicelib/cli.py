@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         done = backfill_lists()
         print(
             f"memberships: {done.memberships}, invitations: {done.invitations}, contact rows: "
-            f"{done.contact_rows}, counts set: {done.counts}, changed meanwhile (already right): "
-            f"{done.changed_meanwhile}"
+            f"{done.contact_rows}, counts set: {done.counts}, logins: {done.logins}, "
+            f"changed meanwhile (already right): {done.changed_meanwhile}"
         )
         return 0
     retention = int(os.environ.get("AUDIT_RETENTION_DAYS") or 400)

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from chalicelib.config import Settings, load_settings
 
 if TYPE_CHECKING:
     from chalicelib.mail.mailer import Mailer
-    from chalicelib.security.passwords import Passwords
     from chalicelib.security.tokens import AccessTokens
-    from chalicelib.store.repository import Store
+    from chalicelib.services.ports import Repositories
 
 
 def utc_now() -> datetime:
@@ -21,12 +20,19 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+class PasswordHasher(Protocol):
+    """What the use cases ask of security/passwords.py's argon2 `Passwords` (a test may hash in plain)."""
+
+    def hash(self, password: str) -> str: ...
+    def verify(self, password_hash: str | None, password: str) -> bool: ...
+
+
 @dataclass
 class Deps:
     settings: Settings
-    store: Store
+    store: Repositories  # the real Store, or the fast tier's fakes: both checked against the Protocols
     mailer: Mailer
-    passwords: Passwords
+    passwords: PasswordHasher
     tokens: AccessTokens
     clock: Callable[[], datetime] = utc_now
 

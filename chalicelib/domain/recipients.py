@@ -54,9 +54,14 @@ def recipients(
 
 
 def recipients_page(
-    people: AccountPeople, category: str, ticket_opened_by: str | None = None, *, sees_members: bool = True,
-    after: str | None = None, limit: int,
-) -> Recipients:  # fmt: skip
+    people: AccountPeople,
+    category: str,
+    ticket_opened_by: str | None = None,
+    *,
+    sees_members: bool = True,
+    after: str | None = None,
+    limit: int,
+) -> Recipients:
     """One page of `recipients`' cc, by email after `after`, when `people` holds what the streams gave: each
     stream (a category's contacts, the ticket holders' partitions) read in email order after `after`, up
     to limit + 1 emails. Their union is complete up to its `limit`-th email (a stream cut short stops at or

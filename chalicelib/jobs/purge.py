@@ -12,8 +12,8 @@ from chalice.app import Blueprint, Rate
 from chalicelib.deps import get_deps, utc_now
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
+    from chalicelib.services.ports import Repositories
     from chalicelib.store.models import AuditEventItem, InvitationItem
-    from chalicelib.store.repository import Store
 
 log = logging.getLogger(__name__)
 bp = Blueprint(__name__)
@@ -27,7 +27,7 @@ class PurgeReport:
 
 
 def purge_expired(
-    store: Store, due_by: datetime, retention_days: int = 400, recorded_at: datetime | None = None
+    store: Repositories, due_by: datetime, retention_days: int = 400, recorded_at: datetime | None = None
 ) -> PurgeReport:
     """Deletes what had expired by `due_by` (the CLI's --now may look ahead), a page at a time: it reads only
     the expiry index up to then, and holds one page in memory, whatever the backlog. Each deletion records its

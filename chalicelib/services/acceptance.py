@@ -21,9 +21,18 @@ from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import confirm, live_sub_accounts
 from chalicelib.services.sessions import verify_on_link
 from chalicelib.store.invitations import InvitationContext
+from chalicelib.store.links import link_attempts
 from chalicelib.store.members import new_membership_item
-from chalicelib.store.models import InvitationItem, LinkItem, LoginItem, MembershipItem, UserItem
-from chalicelib.store.users import link_attempts, new_user_items
+from chalicelib.store.models import (
+    AuditEventItem,
+    InvitationItem,
+    LinkItem,
+    LoginItem,
+    MembershipItem,
+    UserItem,
+)
+from chalicelib.store.outcomes import Failure
+from chalicelib.store.users import new_user_items
 
 MIN_NEW_PASSWORD = 10
 
@@ -32,7 +41,7 @@ MIN_NEW_PASSWORD = 10
 ACCEPT_TRIES = 3
 
 
-def _not_accepted(failed: frozenset[str]) -> AppError | None:
+def _not_accepted(failed: frozenset[Failure]) -> AppError | None:
     """Why the accepting transaction did not commit; a fresh error each time (a raised exception carries
     its traceback, so a shared one would grow in a warm Lambda). None: the invitation was used, revoked or
     resent meanwhile (or a concurrent accept won), which its link now tells."""
@@ -63,9 +72,9 @@ def _open_link(
         if token_hash is None:
             link = None
         elif counted:
-            link = deps.store.users.open_counted_link(token_hash, deps.now())
+            link = deps.store.links.open_counted_link(token_hash, deps.now())
         else:
-            link = deps.store.users.get_link(token_hash)
+            link = deps.store.links.get_link(token_hash)
     else:
         context = deps.store.users.auth_context(claims.user_id, claims.token_id, link_hash=token_hash)
         caller, link = confirm(claims, context).user, context.link  # a bad token is 401 first
@@ -106,33 +115,12 @@ def accept(
     if caller is not None and caller.email != link.email:
         raise AppError("email_mismatch", "This invitation is for another email address.")
     context = _open(deps, link, body.token)
-    invitation, login, account, group = context.invitation, context.login, context.account, context.group
+    invitation, account, group = context.invitation, context.account, context.group
     assert invitation is not None and account is not None  # _open answered 404 otherwise
     now = deps.now()
-    if login is not None:
-        user, version = _existing_user(deps, caller, link, context, body)
-        new_user = None
-    else:
-        new_user = _new_user(deps, invitation, body)
-        user, version = new_user[0], 0
-    accepter = Caller("user", user_id=user.user_id, email=user.email, request=request)
-    target = Target("invitation", invitation.invitation_id, invitation.email)
-    joined = changed({}, {"user_id": user.user_id, "role": invitation.role})
-    event = record(deps, "invitation.accepted", accepter, account.account_id, target, joined)
-    for attempt in range(ACCEPT_TRIES):
-        user.last_login_at = now  # accepting signs in: the membership's copy says so too
-        membership = _membership(invitation, account.account_id, user, body, now)
-        outcome = deps.store.invitations.accept(
-            invitation, membership, now, new_user, None if new_user else user.user_id, event
-        )
-        if "renamed" not in outcome.failed or attempt == ACCEPT_TRIES - 1:
-            break
-        renamed = deps.store.users.get_user(user.user_id)  # renamed meanwhile: copy what it holds now
-        if renamed is None:
-            raise not_found("invitation")
-        user = renamed
-    if not outcome:
-        raise _not_accepted(outcome.failed) or _gone(deps.store.users.get_link(hash_link_token(body.token)))
+    user, version, new_user = _accepting_user(deps, caller, link, context, body)
+    event = _accepted_event(deps, invitation, account.account_id, user, request)
+    user, membership = _commit(deps, invitation, account.account_id, user, body, new_user, event, now)
     issued = deps.tokens.issue(user.user_id, version, now)
     return AcceptOut(
         access_token=issued.token,
@@ -143,6 +131,53 @@ def accept(
             user, membership, live_sub_accounts(account), {group.group_id: group} if group else {}
         ),
     )
+
+
+NewUser = tuple[UserItem, LoginItem]
+
+
+def _accepting_user(
+    deps: Deps, caller: UserItem | None, link: LinkItem, context: InvitationContext, body: AcceptIn
+) -> tuple[UserItem, int, NewUser | None]:
+    """Who accepts, their token version, and the user and login to create when the email has no login."""
+    if context.login is not None:
+        user, version = _existing_user(deps, caller, link, context, body)
+        return user, version, None
+    assert context.invitation is not None  # _open answered 404 otherwise
+    new_user = _new_user(deps, context.invitation, body)
+    return new_user[0], 0, new_user
+
+
+def _accepted_event(
+    deps: Deps, invitation: InvitationItem, account_id: str, user: UserItem, request: RequestInfo | None
+) -> AuditEventItem:
+    accepter = Caller("user", user_id=user.user_id, email=user.email, request=request)
+    target = Target("invitation", invitation.invitation_id, invitation.email)
+    joined = changed({}, {"user_id": user.user_id, "role": invitation.role})
+    return record(deps, "invitation.accepted", accepter, account_id, target, joined)
+
+
+def _commit(
+    deps: Deps, invitation: InvitationItem, account_id: str, user: UserItem, body: AcceptIn,
+    new_user: NewUser | None, event: AuditEventItem, now: datetime,
+) -> tuple[UserItem, MembershipItem]:  # fmt: skip
+    """The accepting transaction, with the user and membership it wrote; tried again with the user as it is
+    now when a rename landed meanwhile (the membership copies the names)."""
+    for attempt in range(ACCEPT_TRIES):
+        user.last_login_at = now  # accepting signs in: the membership's copy says so too
+        membership = _membership(invitation, account_id, user, body, now)
+        outcome = deps.store.invitations.accept(
+            invitation, membership, now, new_user, None if new_user else user.user_id, event
+        )
+        if "renamed" not in outcome.failed or attempt == ACCEPT_TRIES - 1:
+            break
+        renamed = deps.store.users.get_user(user.user_id)  # renamed meanwhile: copy what it holds now
+        if renamed is None:
+            raise not_found("invitation")
+        user = renamed
+    if not outcome:
+        raise _not_accepted(outcome.failed) or _gone(deps.store.links.get_link(hash_link_token(body.token)))
+    return user, membership
 
 
 def _membership(

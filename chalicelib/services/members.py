@@ -77,17 +77,9 @@ def list_members(deps: Deps, caller: Caller, account: AccountItem, query: Member
 def _members(
     deps: Deps, account: AccountItem, memberships: list[MembershipItem], groups: dict[str, GroupItem]
 ) -> list[Member]:
-    """From the memberships' copies of their users' fields; a membership stored before it kept them has
-    its user read (one BatchGetItem, only then)."""
-    shown = {m.user_id: user_of(m) for m in memberships}
-    missing = [uid for uid, user in shown.items() if user is None]
-    read = deps.store.users.users(missing) if missing else {}
+    """From the memberships' copies of their users' fields."""
     live = live_sub_accounts(account)
-    return [
-        Member.of_pair(user, m, live, groups)
-        for m in memberships
-        if (user := shown[m.user_id] or read.get(m.user_id)) is not None
-    ]
+    return [Member.of_pair(user_of(m), m, live, groups) for m in memberships]
 
 
 def _find(deps: Deps, account_id: str, user_id: str) -> tuple[MembershipItem, UserItem]:

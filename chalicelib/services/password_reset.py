@@ -24,8 +24,8 @@ from chalicelib.services.outbox import (
     send_now,
     too_many_emails,
 )
+from chalicelib.store.links import link_generation, new_reset_link
 from chalicelib.store.models import AuditEventItem, LinkItem, MailItem, UserItem
-from chalicelib.store.users import link_generation, new_reset_link
 
 log = logging.getLogger(__name__)
 PORTAL_NAME = "client portal"
@@ -51,7 +51,7 @@ def send_reset_link(deps: Deps, user: UserItem, asked_by: str, event: AuditEvent
     link = _reset_link(deps, user.user_id, email, seed.token_hash, link_generation(user))
     mail, windows = mail_for(deps, "password_reset", email, nonce=seed.nonce), email_windows(deps)
     mail.values = json.dumps({"asked_by": asked_by}, separators=(",", ":"))
-    outcome = deps.store.users.save_link(link, event, mail, windows)
+    outcome = deps.store.links.save_link(link, event, mail, windows)
     full = full_window(outcome, email, windows)
     if full is not None:
         raise too_many_emails(deps, full)
@@ -66,14 +66,14 @@ def reset_email_for(deps: Deps, mail: MailItem) -> Ready | None:
     the link was used does not make it valid again) and sent only if there is a login. Either kind: the
     link as stored, unless it was used or expired meanwhile (None: nothing to send)."""
     raw, token_hash = link_of(deps, mail)
-    if mail.kind == "reset_request" and deps.store.users.get_link(token_hash) is None:
+    if mail.kind == "reset_request" and deps.store.links.get_link(token_hash) is None:
         login = deps.store.users.login_state(mail.to)[0]
         user = deps.store.users.get_user(login.user_id) if login is not None else None
         if user is None:
             return None
         made = _reset_link(deps, user.user_id, mail.to, token_hash, link_generation(user))
-        deps.store.users.save_link(made)  # "exists": another attempt made it meanwhile
-    found = deps.store.users.get_link(token_hash)
+        deps.store.links.save_link(made)  # "exists": another attempt made it meanwhile
+    found = deps.store.links.get_link(token_hash)
     if found is None or found.purpose != "password_reset" or found.used_at is not None:
         return None
     if found.expires_at <= deps.now():
@@ -105,11 +105,11 @@ def _reset_email(deps: Deps, link: LinkItem, raw: str, mail: MailItem) -> Outgoi
 def confirm_reset(deps: Deps, token: str, new_password: str) -> None:
     if not is_link_token_shape(token):
         raise not_found("reset link")
-    link = deps.store.users.get_link(hash_link_token(token))
+    link = deps.store.links.get_link(hash_link_token(token))
     if link is None or link.purpose != "password_reset" or link.used_at is not None:
         raise not_found("reset link")
     if deps.now() >= link.expires_at:
         raise AppError("token_expired", "This reset link has expired; ask for a new one.")
-    if not deps.store.users.reset_password(link, deps.passwords.hash(new_password), deps.now()):
+    if not deps.store.links.reset_password(link, deps.passwords.hash(new_password), deps.now()):
         raise not_found("reset link")
-    deps.store.users.clear_login_failures(link.email)
+    deps.store.lockouts.clear_login_failures(link.email)

@@ -31,7 +31,7 @@ def verify_credentials(deps: Deps, email: str, password: str, *, clear: bool = T
     now = deps.now()
     login_item, failures = deps.store.users.login_state(email)
     wait = retry_after_seconds(failures, now)
-    if wait is None and not deps.store.users.reserve_login_attempt(email, now, failures):
+    if wait is None and not deps.store.lockouts.reserve_login_attempt(email, now, failures):
         wait = (
             retry_after_seconds(FailureWindow(MAX_FAILURES, failures.started_at), now) if failures else None
         )
@@ -42,7 +42,7 @@ def verify_credentials(deps: Deps, email: str, password: str, *, clear: bool = T
     if login_item is None or not matched:
         raise AppError("invalid_credentials", BAD_CREDENTIALS)  # the reservation stands as the failure
     if clear:
-        deps.store.users.clear_login_failures(email)
+        deps.store.lockouts.clear_login_failures(email)
     return login_item
 
 
@@ -59,33 +59,25 @@ def verify_on_link(
     if wait is not None:
         raise rate_limited(wait, "Too many failed logins for this email; try again later.")
     if not deps.passwords.verify(login.password_hash, password):
-        deps.store.users.reserve_login_attempt(login.email, now, failures)  # counted as a failure
+        deps.store.lockouts.reserve_login_attempt(login.email, now, failures)  # counted as a failure
         raise AppError("invalid_credentials", BAD_CREDENTIALS)
     return login
 
 
 def login(deps: Deps, email: str, password: str) -> LoginOut:
     """After the credentials (a read and the lockout reservation): the profile, memberships and account
-    names by key in one BatchGetItem (the login lists its accounts), then the login's write. A login made
-    before logins listed accounts queries its memberships instead, once: its write completes the list."""
+    names by key in one BatchGetItem (the login lists its accounts), then the login's write."""
     login_item = verify_credentials(deps, email, password, clear=False)
     now = deps.now()
-    user_id, listing = login_item.user_id, None
-    accounts: dict[str, AccountItem] | None = None
-    if login_item.lists_accounts:
-        user, memberships, accounts = deps.store.users.user_and_accounts(
-            user_id, login_item.account_ids or ()
-        )
-    else:
-        user, memberships = deps.store.users.user_with_memberships(user_id)
-        listing = sorted({m.account_id for m in memberships})
-    if user is None:  # the index trails the table by moments after sign-up
-        user = deps.store.users.get_user(user_id)
-        if user is None:
-            raise AppError("invalid_credentials", BAD_CREDENTIALS)
+    user_id = login_item.user_id
+    user, memberships, accounts = deps.store.member_copies.user_and_accounts(
+        user_id, login_item.account_ids or ()
+    )
+    if user is None:  # removed since the login was read
+        raise AppError("invalid_credentials", BAD_CREDENTIALS)
     refs = _account_refs(deps, memberships, accounts)
     # and clears the failure window, and sets the memberships' copies of the login time
-    deps.store.users.record_login(user_id, now, email, listing, user, memberships)
+    deps.store.member_copies.record_login(user_id, now, email, user, memberships)
     issued = deps.tokens.issue(user_id, int(login_item.token_version), now)
     return LoginOut(
         access_token=issued.token, expires_at=issued.claims.expires_at, user=User.of(user), accounts=refs
@@ -95,7 +87,7 @@ def login(deps: Deps, email: str, password: str) -> LoginOut:
 def logout(deps: Deps, claims: TokenClaims | None) -> None:
     if claims is None:
         raise unauthenticated()
-    deps.store.users.revoke_token(claims.token_id, claims.expires_at)
+    deps.store.revoked_tokens.revoke_token(claims.token_id, claims.expires_at)
 
 
 def me(
@@ -107,7 +99,7 @@ def me(
         known = {account.account_id: account} if account is not None else {}
         refs = _account_refs(deps, [membership] if membership and account else [], known)
         return MeOut(user=User.of(user), accounts=refs)
-    memberships = deps.store.users.memberships_of_user(user.user_id)
+    memberships = deps.store.member_copies.memberships_of_user(user.user_id)
     return MeOut(user=User.of(user), accounts=_account_refs(deps, memberships))
 
 
@@ -149,7 +141,7 @@ def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:
     """No change is no write: the user authorization read is the answer."""
     if not changes:
         return User.of(user)
-    return User.of(deps.store.users.update_profile(user.user_id, changes, user))
+    return User.of(deps.store.member_copies.update_profile(user.user_id, changes, user))
 
 
 def change_password(deps: Deps, user: UserItem, current_password: str, new_password: str) -> TokenOut:

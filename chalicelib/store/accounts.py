@@ -8,9 +8,9 @@ from typing import NamedTuple
 
 from chalicelib.store import keys
 from chalicelib.store.groups import count_changes
-from chalicelib.store.invitations import NewInvitation, add_invitation
+from chalicelib.store.invitation_items import NewInvitation, add_invitation
 from chalicelib.store.keys import Key
-from chalicelib.store.member_index import card_after
+from chalicelib.store.member_index import card_after, next_version, unchanged_since_read
 from chalicelib.store.models import AccountItem, AuditEventItem, GroupItem, MembershipItem, SubAccountItem
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.ticket_stream import ticket_stream_actions
@@ -25,9 +25,13 @@ class Named(NamedTuple):
 
 def new_account_item(account_id: str, name: str, now: datetime) -> AccountItem:
     return AccountItem(
-        *keys.account(account_id), account_id=account_id, name=name, created_at=now, webhook_count=0,
+        *keys.account(account_id),
+        account_id=account_id,
+        name=name,
+        created_at=now,
+        webhook_count=0,
         group_count=0,
-    )  # fmt: skip
+    )
 
 
 class AccountStore:
@@ -78,9 +82,12 @@ class AccountStore:
         )
 
     def transfer_ownership(
-        self, account: AccountItem, old_owner: MembershipItem | None, new_owner: MembershipItem,
+        self,
+        account: AccountItem,
+        old_owner: MembershipItem | None,
+        new_owner: MembershipItem,
         event: AuditEventItem | None = None,
-    ) -> Outcome:  # fmt: skip
+    ) -> Outcome:
         """One transaction: the account names the new owner, the old one becomes admin. Two transfers racing:
         one wins, the other finds the conditions changed. Without `old_owner`: an account that has no owner
         gets one (only while it still has none, so an owner invitation accepted meanwhile wins).
@@ -101,25 +108,11 @@ class AccountStore:
                     MembershipItem.role.set("admin"),
                     card_after(old_owner, role="admin"),
                     *ticket_stream_actions(old_owner, role="admin"),
+                    next_version(),
                 ],
-                condition=MembershipItem.role == "owner",
+                condition=unchanged_since_read(old_owner) & (MembershipItem.role == "owner"),
             )
-        placed = (
-            MembershipItem.group_id == new_owner.group_id
-            if new_owner.group_id
-            else MembershipItem.group_id.does_not_exist()
-        )
-        tx.update(
-            new_owner,
-            [
-                MembershipItem.role.set("owner"),
-                MembershipItem.group_id.remove(),
-                MembershipItem.group_manager.remove(),
-                card_after(new_owner, role="owner", group_id=None),
-                *ticket_stream_actions(new_owner, role="owner", group_id=None),
-            ],
-            condition=(MembershipItem.status == "active") & (MembershipItem.role != "owner") & placed,
-        )
+        _made_owner(tx, new_owner)
         count_changes(tx, account.account_id, [(new_owner.group_id, "member_count", -1)])
         return tx.commit()
 
@@ -127,3 +120,18 @@ class AccountStore:
         """Some of an account's memberships, by user id, in one BatchGetItem."""
         found = get_items(keys.membership(account_id, uid) for uid in user_ids)
         return {item.user_id: item for item in found.values() if isinstance(item, MembershipItem)}
+
+
+def _made_owner(tx: Tx, new_owner: MembershipItem) -> None:
+    """The new owner's membership: out of any custom group, its card rewritten; at the version read, so
+    still active, not the owner, and in the group whose count it leaves."""
+    actions = [
+        MembershipItem.role.set("owner"),
+        MembershipItem.group_id.remove(),
+        MembershipItem.group_manager.remove(),
+        card_after(new_owner, role="owner", group_id=None),
+        *ticket_stream_actions(new_owner, role="owner", group_id=None),
+        next_version(),
+    ]
+    active = (MembershipItem.status == "active") & (MembershipItem.role != "owner")
+    tx.update(new_owner, actions, condition=unchanged_since_read(new_owner) & active)

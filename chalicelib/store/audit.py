@@ -28,17 +28,30 @@ def audit_item(event: Event, retention_days: int) -> AuditEventItem:
     event_id = new_sortable_id("evt")  # events within one second of the clock still list in order
     pk, sk = keys.audit_event(event.account_id, sort_time(event.occurred_at), event_id)
     item = AuditEventItem(
-        pk, sk, event_id=event_id, type=event.type, account_id=event.account_id,
-        occurred_at=event.occurred_at, actor_kind=event.actor.kind, actor_user_id=event.actor.user_id,
-        actor_email=event.actor.email, target_kind=event.target.kind, target_id=event.target.id,
-        target_email=event.target.email, request_id=event.request_id, source_ip=event.source_ip,
-        actor_support_session_id=event.actor.support_session_id, actor_reason=event.actor.reason,
+        pk,
+        sk,
+        event_id=event_id,
+        type=event.type,
+        account_id=event.account_id,
+        occurred_at=event.occurred_at,
+        actor_kind=event.actor.kind,
+        actor_user_id=event.actor.user_id,
+        actor_email=event.actor.email,
+        target_kind=event.target.kind,
+        target_id=event.target.id,
+        target_email=event.target.email,
+        request_id=event.request_id,
+        source_ip=event.source_ip,
+        actor_support_session_id=event.actor.support_session_id,
+        actor_reason=event.actor.reason,
         actor_acting_as=event.actor.acting_as,
         changes=json.dumps(event.changes, default=str, separators=(",", ":")) if event.changes else None,
         ttl=event.occurred_at + timedelta(days=retention_days),
-        gsi3pk=keys.audit_by_type(event.account_id, event.type), gsi3sk=sk,
-        gsi5pk=keys.audit_by_target(event.account_id, event.target.id), gsi5sk=sk,
-    )  # fmt: skip
+        gsi3pk=keys.audit_by_type(event.account_id, event.type),
+        gsi3sk=sk,
+        gsi5pk=keys.audit_by_target(event.account_id, event.target.id),
+        gsi5sk=sk,
+    )
     if event.actor.user_id:
         item.gsi4pk, item.gsi4sk = keys.audit_by_actor(event.account_id, event.actor.user_id), sk
     if listened(event.account_id):  # in the outbox until the worker has handed it to the endpoints
@@ -83,9 +96,13 @@ class AuditStore:
         query = getattr(AuditEventItem, _INDEXES[index]).query if index else AuditEventItem.query
         size = limit + 1 if rest is None else filtered_bound(limit)
         result = query(
-            hash_key, _time_range(sort, wanted), filter_condition=rest,
-            scan_index_forward=False, page_size=size, last_evaluated_key=start,
-        )  # fmt: skip
+            hash_key,
+            _time_range(sort, wanted),
+            filter_condition=rest,
+            scan_index_forward=False,
+            page_size=size,
+            last_evaluated_key=start,
+        )
         # one page only: iterating the result would go on paging until a match or the end of the range
         found = [AuditEventItem.from_raw_data(raw) for raw in next(result.page_iter)["Items"]]
         if len(found) > limit:

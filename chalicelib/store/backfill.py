@@ -1,7 +1,8 @@
 """A one-off migration for tables written before the O(page) lists: gives every membership its copies of the
 user's fields, its list-index keys, its card and its ticket-stream keys (store/ticket_stream.py: the owner's
-ticket's copies), every invitation its expiry-index keys, every contact its per-category recipient rows, and
-every deactivated member's email claim its status.
+ticket's copies), every invitation its expiry-index keys, every contact its per-category recipient rows,
+every deactivated member's email claim its status, and every login the ids of its user's accounts (login
+reads the memberships by key from them).
 
 It also counts each account's webhooks and groups (the caps and the webhook outbox read them) and the
 operator's endpoints. It Scans, once, from the operator's command line (python -m chalicelib.cli
@@ -19,7 +20,7 @@ from pynamodb.expressions.condition import Condition
 
 from chalicelib.store import keys
 from chalicelib.store.contacts import category_items
-from chalicelib.store.invitations import set_expiry_keys
+from chalicelib.store.invitation_items import set_expiry_keys
 from chalicelib.store.member_index import rewrite_actions, unchanged_since_read
 from chalicelib.store.models import (
     AccountItem,
@@ -28,6 +29,7 @@ from chalicelib.store.models import (
     EmailClaimItem,
     GroupItem,
     InvitationItem,
+    LoginItem,
     MembershipItem,
     UserItem,
     WebhookItem,
@@ -43,6 +45,7 @@ class BackfillReport:
     contact_rows: int = 0
     changed_meanwhile: int = 0
     counts: int = 0  # accounts' webhook and group counts, and the operator's endpoint count, set
+    logins: int = 0  # logins given account ids they lacked
 
 
 def _contact_unchanged(contact: ContactItem) -> Condition:
@@ -61,6 +64,16 @@ def _commit(tx: Tx, report: BackfillReport) -> bool:
 
 def backfill_lists() -> BackfillReport:
     report = BackfillReport()
+    _memberships(report)
+    _invitations(report)
+    _contacts(report)
+    _count_endpoints_and_groups(report)
+    _logins(report)
+    return report
+
+
+def _memberships(report: BackfillReport) -> None:
+    """Each membership's copies, list keys and card, at the version the Scan read (store/member_index.py)."""
     users: dict[str, UserItem | None] = {}
     for membership in MembershipItem.scan():
         if membership.user_id not in users:
@@ -70,16 +83,21 @@ def backfill_lists() -> BackfillReport:
             continue
         unchanged = unchanged_since_read(membership)
         tx = Tx().update(membership, rewrite_actions(membership, user), condition=unchanged, label="changed")
-        if membership.status != "active" and user.email:
+        if membership.status != "active":
             # the recipients screen deactivated members out by their claims (store/contacts.py); the email
-            # is the user's, which the rewrite copies (a membership this old holds none of its own)
+            # is the user's, which the rewrite copies (a membership this old may hold none of its own)
             claim = EmailClaimItem(*keys.email_claim(membership.account_id, user.email))
             tx.update(
-                claim, [EmailClaimItem.member_status.set(membership.status)],
-                condition=EmailClaimItem.ref_id == membership.user_id, label="changed",
-            )  # fmt: skip
+                claim,
+                [EmailClaimItem.member_status.set(membership.status)],
+                condition=EmailClaimItem.ref_id == membership.user_id,
+                label="changed",
+            )
         if _commit(tx, report):
             report.memberships += 1
+
+
+def _invitations(report: BackfillReport) -> None:
     for invitation in InvitationItem.scan():
         unchanged = as_read(invitation, ("expires_at", "group_id"))
         set_expiry_keys(invitation)
@@ -88,6 +106,9 @@ def backfill_lists() -> BackfillReport:
         actions = [attributes[name].set(getattr(invitation, name)) for name in names]
         if _commit(Tx().update(invitation, actions, condition=unchanged, label="changed"), report):
             report.invitations += 1
+
+
+def _contacts(report: BackfillReport) -> None:
     for contact in ContactItem.scan():
         rows = category_items(contact)
         if not rows:
@@ -98,8 +119,24 @@ def backfill_lists() -> BackfillReport:
             tx.put(row)
         if _commit(tx, report):
             report.contact_rows += len(rows)
-    _count_endpoints_and_groups(report)
-    return report
+
+
+def _logins(report: BackfillReport) -> None:
+    """Each login's account ids, from its user's memberships. ADD, not SET: an id a membership added
+    meanwhile wrote stays; one a removal meanwhile took out and this puts back is harmless (login finds
+    no membership there)."""
+    for login in LoginItem.scan():
+        pk, prefix = keys.memberships_of_user(login.user_id)
+        found = MembershipItem.by_user.query(pk, MembershipItem.gsi1sk.startswith(prefix))
+        missing = {m.account_id for m in found if isinstance(m, MembershipItem)} - set(
+            login.account_ids or ()
+        )
+        if not missing:
+            continue
+        listed = [LoginItem.account_ids.add(missing)]
+        tx = Tx().update(login, listed, condition=LoginItem.user_id == login.user_id, label="changed")
+        if _commit(tx, report):
+            report.logins += 1
 
 
 def _count_endpoints_and_groups(report: BackfillReport) -> None:

@@ -32,13 +32,21 @@ def _with_email(contact: ContactItem, email: str) -> ContactItem:
 
 
 def new_contact_item(
-    contact_id: str, account_id: str, email: str, preferences: list[str], details: dict[str, str | None],
+    contact_id: str,
+    account_id: str,
+    email: str,
+    preferences: list[str],
+    details: dict[str, str | None],
     now: datetime,
-) -> ContactItem:  # fmt: skip
+) -> ContactItem:
     contact = ContactItem(
-        *keys.contact(account_id, contact_id), contact_id=contact_id, account_id=account_id, email=email,
-        email_preferences=preferences, created_at=now,
-    )  # fmt: skip
+        *keys.contact(account_id, contact_id),
+        contact_id=contact_id,
+        account_id=account_id,
+        email=email,
+        email_preferences=preferences,
+        created_at=now,
+    )
     for name, value in details.items():
         if value is not None:
             setattr(contact, name, value)
@@ -117,9 +125,12 @@ class ContactStore:
         return tx.commit()
 
     def save_contact(
-        self, contact: ContactItem, previous_email: str, event: AuditEventItem | None = None,
+        self,
+        contact: ContactItem,
+        previous_email: str,
+        event: AuditEventItem | None = None,
         previous_categories: list[str] | None = None,
-    ) -> Outcome:  # fmt: skip
+    ) -> Outcome:
         """Store the edited contact; a changed email moves its uniqueness item. Fails with "contact_exists"
         if the new email is already another contact's, "gone" if the contact was deleted."""
         tx = Tx().record(event)
@@ -154,9 +165,15 @@ class ContactStore:
         return tx.commit()
 
     def people_for(
-        self, account: AccountItem, category: str, opener: str | None, *, members: bool,
-        after: str | None = None, limit: int = 50,
-    ) -> AccountPeople:  # fmt: skip
+        self,
+        account: AccountItem,
+        category: str,
+        opener: str | None,
+        *,
+        members: bool,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> AccountPeople:
         """The people one page of recipients can hold (domain/recipients.py `recipients_page`), each stream
         read in email order after `after`, limit + 1 emails: the owner, the contacts opted in to `category`
         (their NOTIFY rows), whether each is a deactivated member (their email claims), a ticket's opener

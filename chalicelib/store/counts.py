@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from pynamodb.attributes import NumberAttribute
 
 from chalicelib.store.models import Item
+from chalicelib.store.outcomes import Failure
 from chalicelib.store.tx import Tx
 
 if TYPE_CHECKING:
@@ -19,9 +20,16 @@ if TYPE_CHECKING:
 
 
 def add_within(
-    tx: Tx, item: Item, count: NumberAttribute, delta: int, cap: int, label: str, *,
-    on_existing: bool = False, also: Sequence[Action] = (),
-) -> None:  # fmt: skip
+    tx: Tx,
+    item: Item,
+    count: NumberAttribute,
+    delta: int,
+    cap: int,
+    label: Failure,
+    *,
+    on_existing: bool = False,
+    also: Sequence[Action] = (),
+) -> None:
     """ADD `delta` to `count` on `item` (an absent count is zero). Rising, only while the result stays
     within `cap` (more than the cap at once never fits, even at zero); else the transaction fails with
     `label`. `on_existing`: the item must exist either way (an update would otherwise make an item of the

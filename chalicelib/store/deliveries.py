@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from chalicelib.store import keys
 from chalicelib.store.audit import OUTBOX
@@ -25,18 +25,25 @@ if TYPE_CHECKING:
 
 DELIVERY_LOG_KEPT = timedelta(days=30)  # then DynamoDB's TTL removes a delivery, held ones included
 DUE = "DUE"
-TAKEN = "taken"  # another worker (or an owner's retry) moved it first
+TAKEN: Final = "taken"  # another worker (or an owner's retry) moved it first
 
 
 def new_delivery_item(
     delivery_id: str, webhook: WebhookItem, event: AuditEventItem, body: bytes, now: datetime
 ) -> DeliveryItem:
     return DeliveryItem(
-        *keys.delivery(webhook.webhook_id, delivery_id), delivery_id=delivery_id,
-        webhook_id=webhook.webhook_id, account_id=webhook.account_id, event_id=event.event_id,
-        type=event.type, body=body.decode("ascii"), status="pending", attempts=0, first_attempt_at=now,
+        *keys.delivery(webhook.webhook_id, delivery_id),
+        delivery_id=delivery_id,
+        webhook_id=webhook.webhook_id,
+        account_id=webhook.account_id,
+        event_id=event.event_id,
+        type=event.type,
+        body=body.decode("ascii"),
+        status="pending",
+        attempts=0,
+        first_attempt_at=now,
         ttl=now + DELIVERY_LOG_KEPT,
-    )  # fmt: skip
+    )
 
 
 def set_due(delivery: DeliveryItem, when: datetime | None) -> None:
@@ -54,9 +61,16 @@ def set_held(delivery: DeliveryItem) -> None:
 
 
 _DELIVERY_FIELDS = (
-    "status", "attempts", "next_attempt_at", "last_attempt_at", "last_status_code", "last_error",
-    "first_attempt_at", "gsi2pk", "gsi2sk",
-)  # fmt: skip
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_attempt_at",
+    "last_status_code",
+    "last_error",
+    "first_attempt_at",
+    "gsi2pk",
+    "gsi2sk",
+)
 
 
 def _own_fields(delivery: DeliveryItem, names: Sequence[str] = _DELIVERY_FIELDS) -> list[Action]:
@@ -88,8 +102,12 @@ class DeliveryStore:
     ) -> None:
         """Tried again at `retry_at`, or parked (None): out of the outbox, its error kept on the event."""
         mark(event, OUTBOX, event.event_id, retry_at)
-        values = {"fan_out_attempts": attempts, "fan_out_error": error[:500], "gsi2pk": event.gsi2pk,
-                  "gsi2sk": event.gsi2sk}  # fmt: skip
+        values = {
+            "fan_out_attempts": attempts,
+            "fan_out_error": error[:500],
+            "gsi2pk": event.gsi2pk,
+            "gsi2sk": event.gsi2sk,
+        }
         Tx().update(event, assignments(AuditEventItem, values), condition=AuditEventItem.pk.exists()).commit()
 
     # Deliveries.
@@ -110,10 +128,16 @@ class DeliveryStore:
             )
         found = list(
             DeliveryItem.query(
-                pk, DeliveryItem.sk.startswith(prefix), filter_condition=wanted, scan_index_forward=False,
-                limit=limit + 1, page_size=limit + 1, last_evaluated_key=start, consistent_read=True,
+                pk,
+                DeliveryItem.sk.startswith(prefix),
+                filter_condition=wanted,
+                scan_index_forward=False,
+                limit=limit + 1,
+                page_size=limit + 1,
+                last_evaluated_key=start,
+                consistent_read=True,
             )
-        )  # fmt: skip
+        )
         return found[:limit], len(found) > limit
 
     def get_delivery(self, webhook_id: str, delivery_id: str) -> DeliveryItem | None:
@@ -175,18 +199,26 @@ class DeliveryStore:
         """One page of the deliveries held for this endpoint made due now; when none are left (or it was
         turned off again), its mark goes. Returns how many were released."""
         page = room() - 1
-        held = list(
-            DeliveryItem.by_expiry.query(keys.held_of(webhook.webhook_id), limit=page, page_size=page)
-        ) if webhook.enabled else []  # fmt: skip
+        held = (
+            list(DeliveryItem.by_expiry.query(keys.held_of(webhook.webhook_id), limit=page, page_size=page))
+            if webhook.enabled
+            else []
+        )
         tx = Tx()
         for index in held:
             delivery = DeliveryItem(
                 index.pk, index.sk, status="pending", delivery_id=keys.delivery_id_of(index.sk)
             )
             set_due(delivery, now)
-            tx.update(delivery, _own_fields(delivery, ("status", "next_attempt_at", "gsi2pk", "gsi2sk")),
-                      condition=DeliveryItem.status == "held")  # fmt: skip
+            tx.update(
+                delivery,
+                _own_fields(delivery, ("status", "next_attempt_at", "gsi2pk", "gsi2sk")),
+                condition=DeliveryItem.status == "held",
+            )
         if len(held) < page:
-            tx.update(webhook, [WebhookItem.gsi2pk.remove(), WebhookItem.gsi2sk.remove()],
-                      condition=WebhookItem.gsi2sk == webhook.gsi2sk)  # fmt: skip
+            tx.update(
+                webhook,
+                [WebhookItem.gsi2pk.remove(), WebhookItem.gsi2sk.remove()],
+                condition=WebhookItem.gsi2sk == webhook.gsi2sk,
+            )
         return len(held) if tx.commit() else 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Final
 
 from chalicelib.domain.groups import MAX_GROUPS, name_key
 from chalicelib.store import keys
@@ -15,17 +16,28 @@ from chalicelib.store.models import AccountItem, AuditEventItem, GroupItem, Grou
 from chalicelib.store.table import get_item
 from chalicelib.store.tx import Outcome, Tx, assignments
 
-GROUP_GONE = "group_gone"
+GROUP_GONE: Final = "group_gone"
 
 
 def new_group_item(
-    account_id: str, group_id: str, name: str, description: str | None, permissions: list[str],
-    sub_accounts: list[str] | None, now: datetime,
-) -> GroupItem:  # fmt: skip
+    account_id: str,
+    group_id: str,
+    name: str,
+    description: str | None,
+    permissions: list[str],
+    sub_accounts: list[str] | None,
+    now: datetime,
+) -> GroupItem:
     return GroupItem(
-        *keys.group(account_id, group_id), group_id=group_id, account_id=account_id, name=name,
-        description=description, permissions=permissions, sub_accounts=sub_accounts, created_at=now,
-    )  # fmt: skip
+        *keys.group(account_id, group_id),
+        group_id=group_id,
+        account_id=account_id,
+        name=name,
+        description=description,
+        permissions=permissions,
+        sub_accounts=sub_accounts,
+        created_at=now,
+    )
 
 
 def name_item(group: GroupItem, name: str) -> GroupNameItem:
@@ -55,7 +67,7 @@ def count_changes(tx: Tx, account_id: str, changes: Iterable[tuple[str | None, s
 
 
 def _count(tx: Tx, account_id: str, delta: int) -> None:
-    """The account's group count (None before it was kept: counted from here, until `backfill-lists`)."""
+    """The account's group count, under its cap."""
     account = AccountItem(*keys.account(account_id))
     add_within(tx, account, AccountItem.group_count, delta, MAX_GROUPS, "full", on_existing=True)
 

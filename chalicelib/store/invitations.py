@@ -6,27 +6,30 @@ names it. So deleting an invitation always deletes (or hands over) that claim in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
-from pynamodb.expressions.condition import Condition
-from pynamodb.expressions.update import Action
-
-from chalicelib.domain.groups import group_of
-from chalicelib.domain.invitations import LinkEnd
-from chalicelib.domain.lockout import FailureWindow
 from chalicelib.domain.outbox import Window
-from chalicelib.domain.permissions import Role
 from chalicelib.store import keys
 from chalicelib.store.groups import GROUP_GONE, count_changes
-from chalicelib.store.keys import Key
+from chalicelib.store.invitation_accept import InvitationContext, accept, invitation_context
+from chalicelib.store.invitation_items import (
+    NewInvitation,
+    Replaced,
+    Written,
+    add_invitation,
+    chunks,
+    claim_item,
+    count_invitations,
+    ended_link,
+    link_item,
+    new_invitation_item,
+    set_expiry_keys,
+)
 from chalicelib.store.lists import query_index
 from chalicelib.store.models import (
-    AccountItem,
     AuditEventItem,
     EmailClaimItem,
-    GroupItem,
     InvitationItem,
     LinkItem,
     LoginItem,
@@ -42,198 +45,37 @@ from chalicelib.store.outbox import (
     limit_label,
     queue,
 )
-from chalicelib.store.table import T, get_item, get_items
-from chalicelib.store.tx import Outcome, Tx, holding, room
-from chalicelib.store.users import failure_window, list_account
+from chalicelib.store.table import get_item, get_items
+from chalicelib.store.tx import Outcome, Tx
 
-
-@dataclass(frozen=True)
-class InvitationContext:
-    """What opening an invitation link reads with it: the invitation, its account and custom group, the
-    email's login and failed logins, and the user the link names as a hint (None unless that is the user
-    the login names now)."""
-
-    invitation: InvitationItem | None
-    login: LoginItem | None
-    account: AccountItem | None
-    group: GroupItem | None
-    failures: FailureWindow | None
-    user: UserItem | None
-
-
-# Each invitation writes 3 to 8 items (claim, invitation, link; its audit event, an expired one it replaces,
-# its email in the outbox, the address's hour and day counts); a transaction also holds the group's count and
-# the account's day count. Invitations fill transactions up to their room (DynamoDB's 100, less a rider's
-# one): 14 typical ones each.
-RESERVED_PER_TRANSACTION = 2
-
-
-def items_of(entry: NewInvitation) -> int:
-    replaced = 2 if entry.replaces else 0  # the expired invitation and its event
-    return 3 + replaced + sum(x is not None for x in (entry.event, entry.mail)) + len(entry.windows)
-
-
-def chunks(new: list[NewInvitation]) -> list[list[NewInvitation]]:
-    """The invitations in order, in as few transactions as they fit."""
-    found: list[list[NewInvitation]] = []
-    space = 0
-    for entry in new:
-        if not found or items_of(entry) > space:
-            found.append([])
-            space = room() - RESERVED_PER_TRANSACTION
-        found[-1].append(entry)
-        space -= items_of(entry)
-    return found
-
+# The items' builders and the context are re-exported: the services and the test helpers name them here,
+# with the repository that writes them.
+__all__ = [
+    "InvitationContext",
+    "InvitationStore",
+    "NewInvitation",
+    "Replaced",
+    "Written",
+    "claim_item",
+    "ended_link",
+    "link_item",
+    "new_invitation_item",
+]
 
 PURGED_PER_TRANSACTION = 20
 
 
-@dataclass(frozen=True)
-class Written:
-    lost: set[str]  # emails another request claimed first
-    group_gone: bool = False
-    limited: dict[str, Window] = field(default_factory=dict)  # emails whose address had its fill, and where
-    over_account_limit: set[str] = field(default_factory=set)  # emails left out: the account's day is full
-
-
-def _copied_from(membership: MembershipItem) -> Condition:
-    """The user exists with the fields the membership copied from them, as they are now."""
-    return holding(
-        UserItem, {name: getattr(membership, name) for name in ("email", "first_name", "last_name")}
-    )
-
-
-def count_invitations(tx: Tx, entries: list[NewInvitation], delta: int) -> None:
-    """Each new invitation on its group's count, and each expired one it replaces off its own (one update
-    per group: a transaction may touch an item once)."""
-    if entries:
-        account_id = entries[0].invitation.account_id
-        changes: list[tuple[str | None, str, int]] = [
-            (e.invitation.group_id, "invitation_count", delta) for e in entries
-        ]
-        changes += [(e.replaces.group_id, "invitation_count", -1) for e in entries if e.replaces]
-        count_changes(tx, account_id, changes)
-
-
-@dataclass(frozen=True)
-class Replaced:
-    """An expired invitation whose email a new one takes: deleted with its claim taken over, off its
-    group's count, and its expiry recorded, all in the new one's transaction."""
-
-    invitation_id: str
-    group_id: str | None
-    event: AuditEventItem | None = None
-
-
-@dataclass
-class NewInvitation:
-    invitation: InvitationItem
-    link: LinkItem
-    replaces: Replaced | None = None  # an expired invitation whose claim this one takes over
-    event: AuditEventItem | None = None  # its invitation.created, written with it
-    mail: MailItem | None = None  # its email, into the outbox with it
-    windows: tuple[Window, ...] = ()  # where that email counts against the address's limits
-
-
-def new_invitation_item(
-    invitation_id: str, account_id: str, email: str, role: Role, permissions: list[str], token_hash: str,
-    now: datetime, expires_at: datetime, invited_by: str | None, invited_by_name: str | None,
-    details: Mapping[str, object],
-) -> InvitationItem:  # fmt: skip
-    """A pending invitation with its expiry index keys; `details`: its optional fields (message, profile)."""
-    invitation = InvitationItem(
-        *keys.invitation(account_id, invitation_id), invitation_id=invitation_id, account_id=account_id,
-        email=email, role=role, permissions=permissions, invited_by=invited_by,
-        invited_by_name=invited_by_name, created_at=now, last_sent_at=now, send_count=1,
-        expires_at=expires_at, delivery="queued", token_hash=token_hash,
-    )  # fmt: skip
-    for name, value in details.items():
-        if value is not None:
-            setattr(invitation, name, value)
-    set_expiry_keys(invitation)
-    return invitation
-
-
-def claim_item(
-    account_id: str, email: str, holder: str, ref_id: str, expires_at: datetime | None,
-    group_id: str | None = None,
-) -> EmailClaimItem:  # fmt: skip
-    """`group_id`: an invitation's ("" for none), so the invitation that takes its expired claim over
-    knows which group's count to lower without reading it."""
-    pk, sk = keys.email_claim(account_id, email)
-    return EmailClaimItem(
-        pk, sk, email=email, holder=holder, ref_id=ref_id, expires_at=expires_at, group_id=group_id
-    )
-
-
-def link_item(token_hash: str, invitation: InvitationItem, login_user_id: str | None = None) -> LinkItem:
-    """`login_user_id`: the user the email's login named when the link was made (a hint, see LinkItem)."""
-    return LinkItem(
-        *keys.link(token_hash), purpose="invitation", expires_at=invitation.expires_at,
-        email=invitation.email, account_id=invitation.account_id, invitation_id=invitation.invitation_id,
-        ttl=invitation.expires_at, group_id=invitation.group_id, user_id=login_user_id,
-    )  # fmt: skip
-
-
-def ended_link(token_hash: str, invitation: InvitationItem, ended: LinkEnd) -> LinkItem:
-    """The link as a tombstone that opens nothing: it only tells its holder why (accepted, revoked or
-    replaced), until its TTL, the invitation's expiry when the link was made (read `invitation` before a
-    resend changes it). Written whole, over the link or where DynamoDB's TTL removed it already."""
-    tombstone = link_item(token_hash, invitation)
-    tombstone.ended = ended
-    return tombstone
-
-
-def set_expiry_keys(invitation: InvitationItem) -> None:
-    """The purge's key (gsi2) and the list's (gsi3, and gsi4 for the invitation's group), by expiry."""
-    expires = format_time(invitation.expires_at)
-    invitation.gsi2pk, invitation.gsi2sk = keys.invitation_expiry_gsi2(invitation.invitation_id, expires)
-    invitation.gsi3pk, invitation.gsi3sk, invitation.gsi4pk, invitation.gsi4sk = keys.invitation_index_keys(
-        invitation.account_id, invitation.invitation_id, group_of(invitation.group_id), expires
-    )
-    # No TTL: DynamoDB's would delete it behind the purge's back, leaving its group's count up and no
-    # invitation.expired in the log. The purge (hourly) is the one way an expired invitation goes.
-    invitation.ttl = None
-
-
-def add_invitation(tx: Tx, entry: NewInvitation, now: datetime | None = None) -> None:
-    """The invitation, its link and its claim on the email, labelled with the email: a claim already taken
-    (by a member, or a pending invitation) fails the write. With `replaces`, the claim of that expired
-    invitation is taken over and the expired invitation deleted."""
-    inv = entry.invitation
-    claim = claim_item(
-        inv.account_id, inv.email, "invitation", inv.invitation_id, inv.expires_at, inv.group_id or ""
-    )
-    if entry.replaces and now is not None:
-        old = entry.replaces
-        free = (EmailClaimItem.ref_id == old.invitation_id) & (EmailClaimItem.expires_at <= now)
-        # the group its count comes off must be the one it is in (a claim from before claims named groups
-        # says none: one in a group then waits for the purge, which counts it right)
-        in_group = (
-            InvitationItem.group_id == old.group_id
-            if old.group_id
-            else InvitationItem.group_id.does_not_exist()
-        )
-        tx.delete(InvitationItem(*keys.invitation(inv.account_id, old.invitation_id)), condition=in_group,
-                  label=inv.email)  # fmt: skip
-        tx.record(old.event)
-    else:
-        free = EmailClaimItem.pk.does_not_exist()
-    tx.put(claim, condition=free, label=inv.email)
-    tx.put(inv, condition=InvitationItem.pk.does_not_exist(), label=inv.email)
-    tx.put(entry.link, condition=LinkItem.pk.does_not_exist(), label=inv.email)
-    tx.record(entry.event)
-    if entry.mail is not None:
-        queue(tx, entry.mail)
-        count_email_to(tx, inv.email, entry.windows)
-
-
 class InvitationStore:
     def listed(
-        self, account_id: str, group_id: str | None, pending: bool, now: datetime, *, limit: int,
+        self,
+        account_id: str,
+        group_id: str | None,
+        pending: bool,
+        now: datetime,
+        *,
+        limit: int,
         after: str | None,
-    ) -> tuple[list[InvitationItem], str | None]:  # fmt: skip
+    ) -> tuple[list[InvitationItem], str | None]:
         """One page of an account's (or one group's) pending or expired invitations, latest expiry first:
         a Query of limit + 1 index keys (gsi3, gsi4 for a group), then the invitations by key, strongly
         consistent. Answers the page and the last row's index sort key when more follow."""
@@ -241,9 +83,15 @@ class InvitationStore:
         bound = keys.invitation_index_bound(format_time(now))
         upper = after if after is not None else (None if pending else bound)
         found = query_index(
-            index, f"{index}pk", keys.invitations_index_partition(account_id, group_id), f"{index}sk",
-            limit=limit, descending=True, above=bound if pending else None, below=upper,
-        )  # fmt: skip
+            index,
+            f"{index}pk",
+            keys.invitations_index_partition(account_id, group_id),
+            f"{index}sk",
+            limit=limit,
+            descending=True,
+            above=bound if pending else None,
+            below=upper,
+        )
         wanted = [(row["pk"], row["sk"]) for row in found.rows]
         items = get_items(wanted)
         page = [i for key in wanted if isinstance(i := items.get(key), InvitationItem)]
@@ -276,13 +124,7 @@ class InvitationStore:
         for index, batch in enumerate(batches):
             pending = batch
             while pending:
-                tx = Tx()
-                for entry in pending:
-                    add_invitation(tx, entry, now)
-                count_invitations(tx, pending, +1)
-                if account_day is not None:
-                    count_account_invitations(tx, pending[0].invitation.account_id, account_day, len(pending))
-                outcome = tx.commit()
+                outcome = _chunk(pending, now, account_day).commit()
                 if outcome.committed:
                     break
                 if GROUP_GONE in outcome.failed:
@@ -290,15 +132,7 @@ class InvitationStore:
                 if ACCOUNT_LIMIT in outcome.failed:  # the day is full: this chunk and the rest wait
                     rest = pending + [entry for later in batches[index + 1 :] for entry in later]
                     return Written(lost, False, limited, {entry.invitation.email for entry in rest})
-                losers = set(outcome.failed) & {entry.invitation.email for entry in pending}
-                full = {
-                    entry.invitation.email: window
-                    for entry in pending
-                    for window in entry.windows
-                    if limit_label(window, entry.invitation.email) in outcome.failed
-                }
-                if not losers and not full:  # cancelled by a concurrent transaction only: the caller's retry
-                    raise RuntimeError(f"invitations not written: {sorted(outcome.failed)}")
+                losers, full = _left_out(outcome, pending)
                 lost |= losers
                 limited |= {email: window for email, window in full.items() if email not in losers}
                 pending = [n for n in pending if n.invitation.email not in losers | set(full)]
@@ -312,10 +146,15 @@ class InvitationStore:
         return list(InvitationItem.query(pk, InvitationItem.sk.startswith(prefix), consistent_read=True))
 
     def resend(
-        self, invitation: InvitationItem, old_hash: str, links: tuple[LinkItem, LinkItem],
-        not_sent_since: datetime, event: AuditEventItem | None = None, mail: MailItem | None = None,
+        self,
+        invitation: InvitationItem,
+        old_hash: str,
+        links: tuple[LinkItem, LinkItem],
+        not_sent_since: datetime,
+        event: AuditEventItem | None = None,
+        mail: MailItem | None = None,
         windows: tuple[Window, ...] = (),
-    ) -> Outcome:  # fmt: skip
+    ) -> Outcome:
         """Stores the invitation as the caller changed it (new token hash, expiry, count) with its links (the
         old one ended as "replaced", see `ended_link`, and the new one) and its email (counted against the
         address's `windows`: a full one fails with its limit_label), in one transaction; fails if it was
@@ -355,36 +194,8 @@ class InvitationStore:
         return tx.commit()
 
     def invitation_context(self, link: LinkItem) -> InvitationContext:
-        """What accepting or looking up a link needs, in one BatchGetItem: with the invitation's custom group,
-        which its link names, and for accepting with a password the email's failed logins and the user the
-        link names (a hint taken when it was sent: the login read here decides)."""
-        account_id, invitation_id = link.account_id or "", link.invitation_id or ""
-        wanted = [
-            keys.invitation(account_id, invitation_id),
-            keys.login(link.email),
-            keys.login_failures(link.email),
-            keys.account(account_id),
-        ]
-        if link.group_id:
-            wanted.append(keys.group(account_id, link.group_id))
-        if link.user_id:
-            wanted.append(keys.user(link.user_id))
-        found = get_items(wanted)
-
-        def take(key: Key | None, kind: type[T]) -> T | None:
-            item = found.get(key) if key is not None else None
-            return item if isinstance(item, kind) else None
-
-        login = take(keys.login(link.email), LoginItem)
-        user = take(keys.user(link.user_id) if link.user_id else None, UserItem)
-        return InvitationContext(
-            invitation=take(keys.invitation(account_id, invitation_id), InvitationItem),
-            login=login,
-            account=take(keys.account(account_id), AccountItem),
-            group=take(keys.group(account_id, link.group_id) if link.group_id else None, GroupItem),
-            failures=failure_window(found, link.email),
-            user=user if user is not None and login is not None and user.user_id == login.user_id else None,
-        )
+        """What accepting or looking up a link needs, in one BatchGetItem (store/invitation_accept.py)."""
+        return invitation_context(link)
 
     def accept(
         self,
@@ -395,64 +206,9 @@ class InvitationStore:
         existing_user_id: str | None,
         event: AuditEventItem | None = None,
     ) -> Outcome:
-        """Uses the invitation exactly once, leaving its link ended as "accepted" (`ended_link`; never over an
-        ended one). Failure labels: "used" (accepted, revoked, resent or expired meanwhile),
-        "already_member", "owner_taken", "email_taken" (a login was created meanwhile), "renamed" (the
-        existing user changed their name since it was read, or is gone: read it again)."""
-        account_id, email, user_id = invitation.account_id, invitation.email, membership.user_id
-        tx = (
-            Tx()
-            .record(event)
-            .delete(
-                invitation,
-                condition=(InvitationItem.token_hash == invitation.token_hash)
-                & (InvitationItem.expires_at > now),
-                label="used",
-            )
-        )
-        tx.put(
-            ended_link(invitation.token_hash, invitation, "accepted"),
-            condition=LinkItem.ended.does_not_exist(),
-            label="used",
-        )
-        tx.put(
-            claim_item(account_id, email, "member", user_id, None),
-            condition=EmailClaimItem.ref_id == invitation.invitation_id,
-            label="used",
-        )
-        tx.put(membership, condition=MembershipItem.pk.does_not_exist(), label="already_member")
-        account_actions: list[Action] = [AccountItem.member_count.add(1)]
-        account_condition = AccountItem.pk.exists()
-        if invitation.role == "owner":
-            account_actions.append(AccountItem.owner_user_id.set(user_id))
-            account_condition &= AccountItem.owner_user_id.does_not_exist()
-        tx.update(
-            AccountItem(*keys.account(account_id)),
-            account_actions,
-            condition=account_condition,
-            label="owner_taken",
-        )
-        count_changes(
-            tx,
-            account_id,
-            [(invitation.group_id, "member_count", 1), (invitation.group_id, "invitation_count", -1)],
-        )
-        if new_user is not None:
-            user, login = new_user
-            login.account_ids = {account_id}
-            tx.put(login, condition=LoginItem.pk.does_not_exist(), label="email_taken")
-            tx.put(user, condition=UserItem.pk.does_not_exist(), label="email_taken")
-        elif existing_user_id is not None:
-            # The membership copies the user's email and names: a rename committed since they were read
-            # would find no membership to rewrite (the login did not list this account yet).
-            tx.update(
-                UserItem(*keys.user(existing_user_id)), [UserItem.last_login_at.set(now)],
-                condition=_copied_from(membership), label="renamed",
-            )  # fmt: skip
-            # A right password leaves the email's window as it is: it reserved no check there, and clearing
-            # it would let a burst of wrong ones at login start again from zero.
-            list_account(tx, email, existing_user_id, account_id)
-        return tx.commit()
+        """Uses the invitation exactly once (store/invitation_accept.py `accept`, which names its failure
+        labels)."""
+        return accept(invitation, membership, now, new_user, existing_user_id, event)
 
     def expired_pages(self, now: datetime, size: int = 100) -> Iterator[list[InvitationItem]]:
         """The invitations expired by `now`, `size` at a time across the expiry shards: reads grow with what
@@ -472,9 +228,11 @@ class InvitationStore:
             yield page
 
     def delete_expired(
-        self, invitations: list[InvitationItem], now: datetime,
+        self,
+        invitations: list[InvitationItem],
+        now: datetime,
         event_of: Callable[[InvitationItem], AuditEventItem] | None = None,
-    ) -> int:  # fmt: skip
+    ) -> int:
         """Deletes expired invitations with their links and claims (and, with `event_of`, records each
         expiry), 20 to a transaction; a chunk that a concurrent resend or accept cancels is retried one
         invitation at a time. Returns how many went."""
@@ -486,6 +244,31 @@ class InvitationStore:
             elif len(chunk) > 1:
                 deleted += sum(bool(_delete_expired([one], now, event_of)) for one in chunk)
         return deleted
+
+
+def _chunk(pending: list[NewInvitation], now: datetime, account_day: Window | None) -> Tx:
+    tx = Tx()
+    for entry in pending:
+        add_invitation(tx, entry, now)
+    count_invitations(tx, pending, +1)
+    if account_day is not None:
+        count_account_invitations(tx, pending[0].invitation.account_id, account_day, len(pending))
+    return tx
+
+
+def _left_out(outcome: Outcome, pending: list[NewInvitation]) -> tuple[set[str], dict[str, Window]]:
+    """The emails a cancelled chunk must leave out: claimed by another request first, or whose address had
+    its fill of emails (with the window that was full)."""
+    losers = outcome.which("claimed") & {entry.invitation.email for entry in pending}
+    full = {
+        entry.invitation.email: window
+        for entry in pending
+        for window in entry.windows
+        if limit_label(window, entry.invitation.email) in outcome.failed
+    }
+    if not losers and not full:  # cancelled by a concurrent transaction only: the caller's retry
+        raise RuntimeError(f"invitations not written: {sorted(map(str, outcome.failed))}")
+    return losers, full
 
 
 def _delete_expired(

@@ -33,7 +33,7 @@ _operator: tuple[float, bool] | None = None  # (checked at, has endpoints)
 @contextmanager
 def known(accounts: Iterable[AccountItem | None]) -> Iterator[None]:
     """Within this block, events of these accounts are queued only if they (or the operator) listen."""
-    told = {a.account_id: int(a.webhook_count) > 0 for a in accounts if a and a.webhook_count is not None}
+    told = {a.account_id: int(a.webhook_count) > 0 for a in accounts if a}
     token = _accounts.set({**(_accounts.get() or {}), **told})
     try:
         yield
@@ -65,7 +65,7 @@ def _operator_lately() -> bool | None:
 
 
 def tell_operator(count: CounterItem | None) -> None:
-    """The operator's endpoint count as just read (None: never had one, or backfill-lists)."""
+    """The operator's endpoint count as just read (None: never had one)."""
     global _operator
     with _operator_lock:
         _operator = (time.monotonic(), count is not None and int(count.total) > 0)

@@ -22,12 +22,39 @@ def _strings(item: dict[str, Any]) -> dict[str, str]:
 
 
 def query_index(
-    index: str, partition_attribute: str, partition: str, sort_attribute: str, *, limit: int,
-    above: str | None = None, below: str | None = None, descending: bool = False,
-) -> IndexPage:  # fmt: skip
+    index: str,
+    partition_attribute: str,
+    partition: str,
+    sort_attribute: str,
+    *,
+    limit: int,
+    above: str | None = None,
+    below: str | None = None,
+    descending: bool = False,
+) -> IndexPage:
     """Up to `limit` rows of one partition in sort-key order, with sort keys strictly between `above` and
     `below` when given (a cursor's last key, a time bound); one Query of limit + 1 rows tells whether
     there are more."""
+    condition, values, extra = _between(partition, above, below)
+    found = dynamodb_client().query(
+        TableName=Item.Meta.table_name,
+        IndexName=index,
+        KeyConditionExpression=condition,
+        ExpressionAttributeNames={"#p": partition_attribute, "#s": sort_attribute}
+        if "#s" in condition
+        else {"#p": partition_attribute},
+        ExpressionAttributeValues=values,
+        ScanIndexForward=not descending,
+        Limit=limit + extra,
+    )["Items"]
+    rows = [_strings(item) for item in found]
+    rows = [row for row in rows if row[sort_attribute] not in (above, below)]
+    return IndexPage(rows=rows[:limit], more=len(rows) > limit)
+
+
+def _between(partition: str, above: str | None, below: str | None) -> tuple[str, dict[str, Any], int]:
+    """The key condition, its values, and how many rows beyond the limit to ask for (each open end a
+    cursor's row may occupy)."""
     values: dict[str, Any] = {":p": {"S": partition}}
     condition = "#p = :p"
     extra = 1
@@ -43,20 +70,7 @@ def query_index(
     elif below is not None:
         condition += " AND #s < :hi"
         values[":hi"] = {"S": below}
-    found = dynamodb_client().query(
-        TableName=Item.Meta.table_name,
-        IndexName=index,
-        KeyConditionExpression=condition,
-        ExpressionAttributeNames={"#p": partition_attribute, "#s": sort_attribute}
-        if "#s" in condition
-        else {"#p": partition_attribute},
-        ExpressionAttributeValues=values,
-        ScanIndexForward=not descending,
-        Limit=limit + extra,
-    )["Items"]
-    rows = [_strings(item) for item in found]
-    rows = [row for row in rows if row[sort_attribute] not in (above, below)]
-    return IndexPage(rows=rows[:limit], more=len(rows) > limit)
+    return condition, values, extra
 
 
 def query_all(index: str, partition_attribute: str, partition: str) -> list[dict[str, str]]:

@@ -12,7 +12,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.store import keys
 from chalicelib.store.models import MembershipItem, UserItem, format_time
 from chalicelib.store.ticket_stream import ticket_stream_keys
-from chalicelib.store.tx import as_read, assignments
+from chalicelib.store.tx import assignments
 
 # The user's fields a membership keeps a copy of (so a list page is the memberships alone).
 USER_COPIES = ("email", "first_name", "last_name", "last_login_at")
@@ -45,13 +45,17 @@ def parse_card(card: str) -> dict[str, str]:
 def index_member(membership: MembershipItem) -> dict[str, str | None]:
     """Sets (and answers) the membership's list-index attributes from its current fields: call it after
     any change to the email, names, status, role, title, group, joined_at or last_login_at."""
-    email = membership.email or ""
+    email = membership.email
     values: dict[str, str | None] = dict(
         keys.member_index_keys(
-            membership.account_id, membership.user_id, email, _text(membership.joined_at),
-            _text(membership.last_login_at) or None, membership.status,
+            membership.account_id,
+            membership.user_id,
+            email,
+            _text(membership.joined_at),
+            _text(membership.last_login_at) or None,
+            membership.status,
         )
-    )  # fmt: skip
+    )
     values["card"] = member_card(membership)
     values |= ticket_stream_keys(membership)  # the owner's ticket's copies (store/ticket_stream.py)
     for name, value in values.items():
@@ -66,18 +70,27 @@ def copy_user(membership: MembershipItem, user: UserItem) -> None:
     membership.user_created_at = user.created_at
 
 
-# What a membership's list keys and card derive from besides the user's own fields: a rewrite computed from
-# a read must not undo a change of any of them, or of the copies, made meanwhile.
-MEMBERSHIP_FIELDS = ("role", "status", "title", "group_id", "joined_at")
+def version_of(membership: MembershipItem) -> int:
+    return int(membership.version or 0)
 
 
 def unchanged_since_read(membership: MembershipItem) -> Condition:
-    """The membership still exists and is as it was read: its card, which holds its own fields and its
-    copies of the user's (or, stored before cards, each of those fields), and its permissions, which
-    decide its ticket-stream keys (store/ticket_stream.py) but are not on the card."""
-    if membership.card is not None:
-        return as_read(membership, ("card", "permissions"))
-    return as_read(membership, (*MEMBERSHIP_FIELDS, *USER_COPIES, "permissions"))
+    """The membership still exists at the version it was read at: no write changed it since (each adds one:
+    `next_version`), so what is computed from the read (its card, list keys, copies) is still right. A
+    missing version reads as 0: a membership stored before versions is updatable, and its first write gives
+    it 1."""
+    read = version_of(membership)
+    same: Condition = MembershipItem.version == read
+    if read == 0:
+        same = MembershipItem.version.does_not_exist() | same
+    condition: Condition = MembershipItem.pk.exists()
+    condition &= same
+    return condition
+
+
+def next_version() -> Action:
+    """Part of every write that changes a membership: ADD counts from 0 on one stored without a version."""
+    return MembershipItem.version.add(1)
 
 
 def copied(membership: MembershipItem, **changes: object) -> MembershipItem:
@@ -98,7 +111,7 @@ def rewrite_actions(membership: MembershipItem, user: UserItem) -> list[Action]:
     values: dict[str, object] = {name: getattr(rewritten, name) for name in USER_COPIES}
     values["user_created_at"] = rewritten.user_created_at
     values |= index_member(rewritten)
-    return assignments(MembershipItem, values)
+    return [*assignments(MembershipItem, values), next_version()]
 
 
 def card_after(membership: MembershipItem, **changes: object) -> Action:

@@ -8,14 +8,17 @@ from datetime import datetime
 from chalicelib.domain.permissions import MemberStatus, Role
 from chalicelib.store import keys
 from chalicelib.store.groups import count_changes
+from chalicelib.store.links import end_reset_links
 from chalicelib.store.lists import IndexPage, query_all, query_index
 from chalicelib.store.member_index import (
     ORDERED,
     copied,
     copy_user,
     index_member,
+    next_version,
     parse_card,
     unchanged_since_read,
+    version_of,
 )
 from chalicelib.store.models import (
     AccountItem,
@@ -27,58 +30,88 @@ from chalicelib.store.models import (
 )
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx, assignments
-from chalicelib.store.users import end_reset_links, list_account
+from chalicelib.store.users import list_account
 
 
 def new_membership_item(
-    account_id: str, user_id: str, role: Role, permissions: list[str], joined_at: datetime,
-    invited_by: str | None = None, status: MemberStatus = "active", sub_accounts: list[str] | None = None,
-    group_id: str | None = None, group_manager: bool | None = None,
-    contact: Mapping[str, str | None] | None = None, user: UserItem | None = None,
-) -> MembershipItem:  # fmt: skip
+    account_id: str,
+    user_id: str,
+    role: Role,
+    permissions: list[str],
+    joined_at: datetime,
+    *,
+    user: UserItem,
+    invited_by: str | None = None,
+    status: MemberStatus = "active",
+    sub_accounts: list[str] | None = None,
+    group_id: str | None = None,
+    group_manager: bool | None = None,
+    contact: Mapping[str, str | None] | None = None,
+) -> MembershipItem:
     """A membership with both its keys: the account's side (table) and the user's side (gsi1), the
     member's `contact` details at the account (domain/profile.py CONTACT_FIELDS), the copies of the
     `user`'s fields and the list-index keys."""
     gsi1pk, gsi1sk = keys.membership_gsi1(account_id, user_id)
     membership = MembershipItem(
-        *keys.membership(account_id, user_id), gsi1pk=gsi1pk, gsi1sk=gsi1sk, account_id=account_id,
-        user_id=user_id, role=role, permissions=permissions, status=status,
-        joined_at=joined_at, invited_by=invited_by, sub_accounts=sub_accounts, group_id=group_id,
+        *keys.membership(account_id, user_id),
+        gsi1pk=gsi1pk,
+        gsi1sk=gsi1sk,
+        account_id=account_id,
+        user_id=user_id,
+        role=role,
+        permissions=permissions,
+        status=status,
+        joined_at=joined_at,
+        invited_by=invited_by,
+        sub_accounts=sub_accounts,
+        group_id=group_id,
         group_manager=group_manager,
-    )  # fmt: skip
+    )
     for name, value in (contact or {}).items():
         setattr(membership, name, value)
-    if user is not None:
-        copy_user(membership, user)
+    copy_user(membership, user)
     index_member(membership)
     return membership
 
 
-def user_of(membership: MembershipItem) -> UserItem | None:
-    """The user as the membership's copies show them (None for a membership stored before it kept them)."""
-    if membership.email is None or membership.user_created_at is None:
-        return None
+def user_of(membership: MembershipItem) -> UserItem:
+    """The user as the membership's copies show them."""
     return UserItem(
-        *keys.user(membership.user_id), user_id=membership.user_id, email=membership.email,
-        first_name=membership.first_name, last_name=membership.last_name,
-        created_at=membership.user_created_at, last_login_at=membership.last_login_at,
-    )  # fmt: skip
+        *keys.user(membership.user_id),
+        user_id=membership.user_id,
+        email=membership.email,
+        first_name=membership.first_name,
+        last_name=membership.last_name,
+        created_at=membership.user_created_at,
+        last_login_at=membership.last_login_at,
+    )
 
 
 class MemberStore:
     def ordered_page(
-        self, account_id: str, sort: str, status: str | None, *, limit: int, after: str | None,
+        self,
+        account_id: str,
+        sort: str,
+        status: str | None,
+        *,
+        limit: int,
+        after: str | None,
         descending: bool,
-    ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]:  # fmt: skip
+    ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]:
         """One page of members in an indexed order (`ORDERED`; with a status: by email, gsi6): a Query of
         limit + 1 index rows, then the memberships and their custom groups by key (one BatchGetItem).
         Answers the page, the groups and the last row's index sort key when more follow."""
         index, attribute = ("gsi6", "gsi6sk") if status else ORDERED[sort]
         found = query_index(
-            index, f"{index}pk", keys.members_index_partition(account_id, status),
-            attribute, limit=limit, descending=descending,
-            above=None if descending else after, below=after if descending else None,
-        )  # fmt: skip
+            index,
+            f"{index}pk",
+            keys.members_index_partition(account_id, status),
+            attribute,
+            limit=limit,
+            descending=descending,
+            above=None if descending else after,
+            below=after if descending else None,
+        )
         memberships, groups = self.read_page(account_id, found)
         return memberships, groups, found.rows[-1][attribute] if found.more and found.rows else None
 
@@ -117,44 +150,45 @@ class MemberStore:
         return get_item(MembershipItem, keys.membership(account_id, user_id))
 
     def update_member(
-        self, membership: MembershipItem, in_group: str | None = None, guard_owner: bool = True,
-        event: AuditEventItem | None = None, **changes: object,
-    ) -> Outcome:  # fmt: skip
+        self,
+        membership: MembershipItem,
+        in_group: str | None = None,
+        guard_owner: bool = True,
+        event: AuditEventItem | None = None,
+        **changes: object,
+    ) -> Outcome:
         """Set role, permissions, status, scope, group or contact details (None removes the attribute),
         unless the member left, or (`guard_owner`) became the owner meanwhile, or (`in_group`, a manager's
         change) left that group: each fails "changed". Moving to another group moves the groups' member
         counts too ("group_gone" if the new group was deleted meanwhile).
 
         The card and list keys written are computed from the membership as read, so the write holds only
-        while its card is as read; one rewritten meanwhile (a login's time, a rename) is read again and
-        the change made on what it holds now, once (the guards above apply again)."""
+        while it is at the version read; one written meanwhile (a login's time, a rename, another edit) is
+        read again and the change made on what it holds now, once (the guards above apply again)."""
         outcome = self._update_once(membership, in_group, guard_owner, event, changes)
-        if "changed" in outcome.failed and membership.card is not None:
+        if "changed" in outcome.failed:
             fresh = get_item(MembershipItem, (membership.pk, membership.sk))
-            if fresh is not None and fresh.card != membership.card:
+            if fresh is not None and version_of(fresh) != version_of(membership):
                 outcome = self._update_once(fresh, in_group, guard_owner, event, changes)
         return outcome
 
     def _update_once(
-        self, membership: MembershipItem, in_group: str | None, guard_owner: bool,
-        event: AuditEventItem | None, changes: dict[str, object],
-    ) -> Outcome:  # fmt: skip
+        self,
+        membership: MembershipItem,
+        in_group: str | None,
+        guard_owner: bool,
+        event: AuditEventItem | None,
+        changes: dict[str, object],
+    ) -> Outcome:
         changed = copied(membership, **changes)
-        index_values = index_member(changed) if membership.email else {}
-        actions = assignments(MembershipItem, changes | index_values)
-        unchanged = unchanged_since_read(membership) if index_values else MembershipItem.pk.exists()
+        actions = [*assignments(MembershipItem, changes | index_member(changed)), next_version()]
+        unchanged = unchanged_since_read(membership)
         if guard_owner:
             unchanged &= MembershipItem.role != "owner"
         if in_group is not None:
             unchanged &= MembershipItem.group_id == in_group
-        if "group_id" in changes:
-            unchanged &= (
-                MembershipItem.group_id == membership.group_id
-                if membership.group_id
-                else MembershipItem.group_id.does_not_exist()
-            )
         tx = Tx().record(event).update(membership, actions, condition=unchanged, label="changed")
-        if "status" in changes and membership.email:
+        if "status" in changes:
             # the claim carries the status too: the recipients of an email screen out deactivated members
             # by reading the claims of the emails at hand (store/contacts.py)
             status = EmailClaimItem.member_status
@@ -172,9 +206,12 @@ class MemberStore:
         return tx.commit()
 
     def remove_member(
-        self, membership: MembershipItem, email: str, in_group: str | None = None,
+        self,
+        membership: MembershipItem,
+        email: str,
+        in_group: str | None = None,
         event: AuditEventItem | None = None,
-    ) -> Outcome:  # fmt: skip
+    ) -> Outcome:
         """Membership, the email claim and the counts go together, and the user's outstanding reset links
         end; never the owner's, and with `in_group` (a group manager's removal) only while the member is
         still in that group."""

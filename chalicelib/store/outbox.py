@@ -10,28 +10,49 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Final
 
 from chalicelib.domain.outbox import KEPT_AFTER, MailKind, Window
 from chalicelib.store import keys
 from chalicelib.store.counts import add_within
 from chalicelib.store.due import due, mark
 from chalicelib.store.models import CounterItem, InvitationItem, MailItem
+from chalicelib.store.outcomes import Failure, Keyed
 from chalicelib.store.tx import Tx, room
 
 MAIL_DUE = "MAILDUE"
-SUPERSEDED = "superseded"  # the invitation changed (resent, revoked, accepted) after this email was made
+SUPERSEDED: Final = (
+    "superseded"  # the invitation changed (resent, revoked, accepted) after this email was made
+)
 
 
 def new_mail(
-    mail_id: str, kind: MailKind, to: str, now: datetime, held_until: datetime, *, nonce: str | None = None,
-    account_id: str | None = None, invitation_id: str | None = None, template: str | None = None,
+    mail_id: str,
+    kind: MailKind,
+    to: str,
+    now: datetime,
+    held_until: datetime,
+    *,
+    nonce: str | None = None,
+    account_id: str | None = None,
+    invitation_id: str | None = None,
+    template: str | None = None,
     values: str | None = None,
-) -> MailItem:  # fmt: skip
+) -> MailItem:
     mail = MailItem(
-        *keys.mail(mail_id), mail_id=mail_id, kind=kind, to=to, nonce=nonce, account_id=account_id,
-        invitation_id=invitation_id, template=template, values=values, status="pending", attempts=0,
+        *keys.mail(mail_id),
+        mail_id=mail_id,
+        kind=kind,
+        to=to,
+        nonce=nonce,
+        account_id=account_id,
+        invitation_id=invitation_id,
+        template=template,
+        values=values,
+        status="pending",
+        attempts=0,
         created_at=now,
-    )  # fmt: skip
+    )
     set_mail_due(mail, held_until)
     return mail
 
@@ -44,14 +65,14 @@ def set_mail_due(mail: MailItem, when: datetime | None) -> None:
         mail.ttl = mail.created_at + KEPT_AFTER + timedelta(days=1)
 
 
-def limit_label(window: Window, email: str) -> str:
-    return f"limit:{window.kind}:{email}"
+def limit_label(window: Window, email: str) -> Keyed:
+    return ("address_limit", f"{window.kind}:{email}")
 
 
-ACCOUNT_LIMIT = "limit:account"
+ACCOUNT_LIMIT: Final = "account_limit"
 
 
-def _count(tx: Tx, key: keys.Key, window: Window, by: int, label: str) -> None:
+def _count(tx: Tx, key: keys.Key, window: Window, by: int, label: Failure) -> None:
     """`by` more in the window, unless that passes its limit (the condition fails with `label`)."""
     ends = CounterItem.ttl.set(window.ends_at + timedelta(days=1))
     add_within(tx, CounterItem(*key), CounterItem.total, by, window.limit, label, also=[ends])
@@ -114,7 +135,9 @@ def _record(tx: Tx, mail: MailItem, delivery: str | None, token_hash: str | None
     if delivery is not None and mail.account_id and mail.invitation_id:
         invitation = InvitationItem(*keys.invitation(mail.account_id, mail.invitation_id))
         tx.update(
-            invitation, [InvitationItem.delivery.set(delivery)],
-            condition=InvitationItem.token_hash == token_hash, label=SUPERSEDED,
-        )  # fmt: skip
+            invitation,
+            [InvitationItem.delivery.set(delivery)],
+            condition=InvitationItem.token_hash == token_hash,
+            label=SUPERSEDED,
+        )
     return tx

@@ -21,8 +21,12 @@ if TYPE_CHECKING:
     from chalicelib.store.groups import GroupStore
     from chalicelib.store.idempotency import IdempotencyStore
     from chalicelib.store.invitations import InvitationStore
+    from chalicelib.store.links import LinkStore
+    from chalicelib.store.lockouts import LockoutStore
+    from chalicelib.store.member_copies import MemberCopyStore
     from chalicelib.store.members import MemberStore
     from chalicelib.store.outbox import OutboxStore
+    from chalicelib.store.revoked_tokens import RevokedTokenStore
     from chalicelib.store.sub_accounts import SubAccountStore
     from chalicelib.store.support_sessions import SupportSessionStore
     from chalicelib.store.users import UserStore
@@ -45,6 +49,30 @@ class Store:
         from chalicelib.store.users import UserStore
 
         return UserStore()
+
+    @cached_property
+    def lockouts(self) -> LockoutStore:
+        from chalicelib.store.lockouts import LockoutStore
+
+        return LockoutStore()
+
+    @cached_property
+    def revoked_tokens(self) -> RevokedTokenStore:
+        from chalicelib.store.revoked_tokens import RevokedTokenStore
+
+        return RevokedTokenStore()
+
+    @cached_property
+    def links(self) -> LinkStore:
+        from chalicelib.store.links import LinkStore
+
+        return LinkStore()
+
+    @cached_property
+    def member_copies(self) -> MemberCopyStore:
+        from chalicelib.store.member_copies import MemberCopyStore
+
+        return MemberCopyStore()
 
     @cached_property
     def accounts(self) -> AccountStore:

@@ -17,9 +17,12 @@ from chalicelib.store.tx import Outcome, Tx
 
 def new_sub_account_item(account_id: str, sub_account_id: str, name: str, now: datetime) -> SubAccountItem:
     return SubAccountItem(
-        *keys.sub_account(account_id, sub_account_id), sub_account_id=sub_account_id, account_id=account_id,
-        name=name, created_at=now,
-    )  # fmt: skip
+        *keys.sub_account(account_id, sub_account_id),
+        sub_account_id=sub_account_id,
+        account_id=account_id,
+        name=name,
+        created_at=now,
+    )
 
 
 class SubAccountStore:

@@ -15,9 +15,15 @@ def new_support_session_item(
     session_id: str, account_id: str, user_id: str, reason: str, now: datetime, expires_at: datetime
 ) -> SupportSessionItem:
     return SupportSessionItem(
-        *keys.support_session(account_id, session_id), support_session_id=session_id, account_id=account_id,
-        user_id=user_id, reason=reason, created_at=now, expires_at=expires_at, ttl=expires_at,
-    )  # fmt: skip
+        *keys.support_session(account_id, session_id),
+        support_session_id=session_id,
+        account_id=account_id,
+        user_id=user_id,
+        reason=reason,
+        created_at=now,
+        expires_at=expires_at,
+        ttl=expires_at,
+    )
 
 
 class SupportSessionStore:

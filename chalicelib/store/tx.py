@@ -7,6 +7,9 @@ its failure means, then `commit()` and read the typed `Outcome`.
     outcome = tx.commit()
     if "already_member" in outcome.failed: ...
 
+Labels are a closed set (store/outcomes.py `Label`), and where one transaction holds several like writes (an
+invitation per email) a label names which one (`Keyed`).
+
 A condition that fails is an answer (`Outcome.failed`), not an exception; anything else (throttling past
 retries, DynamoDB unreachable) still raises.
 
@@ -43,26 +46,29 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import RiderRefusedError, StillConflictingError
 from chalicelib.store.models import Item
+
+# Outcome re-exported: the repositories and services name it from here, with the writes that answer it
+from chalicelib.store.outcomes import Failure
+from chalicelib.store.outcomes import Outcome as Outcome
 from chalicelib.store.table import connection
 
 if TYPE_CHECKING:
     from pynamodb.expressions.condition import Condition
     from pynamodb.expressions.update import Action
 
-# A transaction cancelled without any failed condition: a concurrent transaction touched the same items.
-RACE = "race"
+RACE: Final = "race"
 CONFLICT_TRIES = 5  # sends of one write while it only collides with others (pauses 0.05, 0.1, 0.2, 0.4 s)
 CONFLICT_PAUSE_SECONDS = 0.05
-DEFAULT_LABEL = "conflict"
+DEFAULT_LABEL: Final = "conflict"
 MAX_ITEMS = 100  # DynamoDB's limit per TransactWriteItems (moto enforces it too)
-RIDER = "rider"
+RIDER: Final = "rider"
 # Answers that leave open whether a transaction committed: none at all (a timeout, a dropped connection), a
 # server error, or the same token still being applied.
 _IN_DOUBT = frozenset({"InternalServerError", "ServiceUnavailable", "TransactionInProgressException"})
@@ -74,26 +80,12 @@ Kind = Literal["check", "delete", "put", "update"]
 _SENT_ORDER: dict[Kind, int] = {"check": 0, "delete": 1, "put": 2, "update": 3}
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """`failed` holds the labels of the conditions that failed; empty when the writes committed."""
-
-    failed: frozenset[str] = frozenset()
-
-    @property
-    def committed(self) -> bool:
-        return not self.failed
-
-    def __bool__(self) -> bool:
-        return self.committed
-
-
 @dataclass
 class _Write:
     kind: Kind
     item: Item
     condition: Condition | None
-    label: str
+    label: Failure
     actions: Sequence[Action] = field(default_factory=list)
 
 
@@ -168,7 +160,7 @@ class Tx:
     def __len__(self) -> int:
         return len(self._writes)
 
-    def put(self, item: Item, condition: Condition | None = None, label: str = DEFAULT_LABEL) -> Tx:
+    def put(self, item: Item, condition: Condition | None = None, label: Failure = DEFAULT_LABEL) -> Tx:
         return self._add(_Write("put", item, condition, label))
 
     def update(
@@ -176,18 +168,18 @@ class Tx:
         item: Item,
         actions: Sequence[Action],
         condition: Condition | None = None,
-        label: str = DEFAULT_LABEL,
+        label: Failure = DEFAULT_LABEL,
     ) -> Tx:
         return self._add(_Write("update", item, condition, label, actions))
 
-    def delete(self, item: Item, condition: Condition | None = None, label: str = DEFAULT_LABEL) -> Tx:
+    def delete(self, item: Item, condition: Condition | None = None, label: Failure = DEFAULT_LABEL) -> Tx:
         return self._add(_Write("delete", item, condition, label))
 
     def record(self, event: Item | None) -> Tx:
         """The audit event of the change (store/audit.py): it commits with the writes, or neither does."""
         return self if event is None else self._add(_Write("put", event, None, DEFAULT_LABEL))
 
-    def check(self, item: Item, condition: Condition, label: str = DEFAULT_LABEL) -> Tx:
+    def check(self, item: Item, condition: Condition, label: Failure = DEFAULT_LABEL) -> Tx:
         """A condition on an item that is not written (it must hold for the rest to commit)."""
         return self._add(_Write("check", item, condition, label))
 
@@ -264,7 +256,7 @@ def _attempt(sent: list[_Write]) -> tuple[Outcome, bool]:
         if error_code(error) != "TransactionCanceledException":
             raise
         reasons: list[Any] = list(getattr(error.cause, "cancellation_reasons", None) or [])
-        failed = {
+        failed: set[Failure] = {
             write.label
             for write, reason in zip(sent, reasons, strict=False)
             if reason is not None and reason.code == "ConditionalCheckFailed"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Final
 
 from chalicelib.store import keys
 from chalicelib.store.counts import add_within
@@ -16,19 +17,31 @@ from chalicelib.store.table import get_item
 from chalicelib.store.tx import Outcome, Tx, assignments
 
 MAX_WEBHOOKS = 20  # per account, and for the operator: a fan-out (40 deliveries) stays one transaction
-FULL = "full"
-GONE = "gone"
+FULL: Final = "full"
+GONE: Final = "gone"
 RELEASE = "RELEASE"  # the due-index kind of endpoints turned back on with deliveries held for them
 
 
 def new_webhook_item(
-    account_id: str | None, webhook_id: str, url: str, event_types: list[str], description: str | None,
-    secret: str, now: datetime,
-) -> WebhookItem:  # fmt: skip
+    account_id: str | None,
+    webhook_id: str,
+    url: str,
+    event_types: list[str],
+    description: str | None,
+    secret: str,
+    now: datetime,
+) -> WebhookItem:
     return WebhookItem(
-        *keys.webhook(account_id, webhook_id), webhook_id=webhook_id, account_id=account_id, url=url,
-        event_types=event_types, description=description, enabled=True, created_at=now, secret=secret,
-    )  # fmt: skip
+        *keys.webhook(account_id, webhook_id),
+        webhook_id=webhook_id,
+        account_id=account_id,
+        url=url,
+        event_types=event_types,
+        description=description,
+        enabled=True,
+        created_at=now,
+        secret=secret,
+    )
 
 
 def _count(tx: Tx, account_id: str | None, delta: int) -> None:
@@ -55,10 +68,14 @@ class WebhookStore:
         start = {"pk": {"S": pk}, "sk": {"S": after}} if after else None
         found = list(
             WebhookItem.query(
-                pk, WebhookItem.sk.startswith(prefix), limit=limit + 1, page_size=limit + 1,
-                last_evaluated_key=start, consistent_read=True,
+                pk,
+                WebhookItem.sk.startswith(prefix),
+                limit=limit + 1,
+                page_size=limit + 1,
+                last_evaluated_key=start,
+                consistent_read=True,
             )
-        )  # fmt: skip
+        )
         return found[:limit], len(found) > limit
 
     def get_webhook(self, account_id: str | None, webhook_id: str) -> WebhookItem | None:

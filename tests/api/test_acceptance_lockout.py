@@ -79,5 +79,5 @@ def test_a_reset_link_is_not_an_invitation_and_gains_no_count(api, deps):
     reset = link_token(emails_to("designer@example.com")[-1])
     reply = api.post("/invitations/accept", {"token": reset, "password": PASSWORD})
     assert (reply.status, reply.code) == (404, "not_found")
-    stored = deps.store.users.get_link(hash_link_token(reset))
+    stored = deps.store.links.get_link(hash_link_token(reset))
     assert stored is not None and stored.attempts is None

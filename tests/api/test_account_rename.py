@@ -83,35 +83,3 @@ def test_memberships_stored_with_a_copy_of_the_name_show_the_current_one(api, de
     base = f"/accounts/{account_id}/members/{member.user_id}"
     assert api.patch(base, {"permissions": ["domains"]}, token=owner.token).status == 200
     assert api.get(base, token=owner.token).body["permissions"] == ["domains"]
-
-
-def test_a_login_made_before_logins_listed_accounts_is_completed_by_its_next_login(api, deps):
-    """Logins stored before `account_ids` existed query their memberships once; that login's write lists
-    them, and the next login reads them by key."""
-    from chalicelib.store import keys
-    from chalicelib.store.table import dynamodb_client
-
-    account_id, owner = onboard(api)
-    other_id, other = onboard(api, "Other Co", "other@example.com")
-    invite(api, other_id, other.token, [owner.email])
-    assert (
-        api.post("/invitations/accept", {"token": api.latest_link(owner.email), "password": PASSWORD}).status
-        == 201
-    )
-    pk, sk = keys.login(owner.email)
-    dynamodb_client().update_item(
-        TableName=deps.settings.table_name,
-        Key={"pk": {"S": pk}, "sk": {"S": sk}},
-        UpdateExpression="REMOVE account_ids, lists_accounts",
-    )
-    expected = ["Acme Hosting", "Other Co"]
-    with DynamoCalls() as first:
-        reply = api.post("/auth/login", {"email": owner.email, "password": PASSWORD})
-    assert [a["name"] for a in reply.body["accounts"]] == expected
-    assert "Query" in first.operations
-    with DynamoCalls() as second:
-        reply = api.post("/auth/login", {"email": owner.email, "password": PASSWORD})
-    assert [a["name"] for a in reply.body["accounts"]] == expected
-    assert second.operations == ["BatchGetItem", "UpdateItem", "BatchGetItem", "TransactWriteItems"]
-    login = deps.store.users.login_state(owner.email)[0]
-    assert login is not None and login.account_ids == {account_id, other_id} and login.lists_accounts

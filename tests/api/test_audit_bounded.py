@@ -56,8 +56,11 @@ def test_two_filters_read_a_bounded_page_and_the_cursor_goes_on(api, deps):
     assert [e["target"]["id"] for items, _, _ in walked for e in items] == rare
     assert all(scanned <= filtered_bound(5) for _, scanned, _ in walked)
     assert any(count == 0 for _, _, count in walked)  # a page may hold none, with a cursor to go on
-    assert all(e["type"] == "contact.deleted" and e["actor"]["user_id"] == actor_id
-               for items, _, _ in walked for e in items)  # fmt: skip
+    assert all(
+        e["type"] == "contact.deleted" and e["actor"]["user_id"] == actor_id
+        for items, _, _ in walked
+        for e in items
+    )
 
 
 def test_a_filtered_page_costs_the_same_at_100_and_1000_events(api, deps):

@@ -12,13 +12,12 @@ from chalicelib.store.models import (
     InvitationItem,
     MembershipItem,
 )
-from tests.helpers import invite, onboard
+from tests.helpers import PASSWORD, DynamoCalls, invite, onboard
 from tests.helpers.seed import seed_member
 
 DERIVED_ON_MEMBERSHIPS = (
     "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk",
-    "card",
-    "email", "first_name", "last_name", "user_created_at", "last_login_at",
+    "card", "email", "first_name", "last_name", "user_created_at", "last_login_at", "version",
 )  # fmt: skip
 
 
@@ -58,9 +57,12 @@ def test_the_backfill_brings_an_old_tables_items_back_into_the_lists(api, deps, 
     account_id, owner = onboard(api)
     for i in range(4):
         seed_member(
-            deps, account_id, f"m{i}@example.com", permissions=("tickets",) if i < 3 else (),
+            deps,
+            account_id,
+            f"m{i}@example.com",
+            permissions=("tickets",) if i < 3 else (),
             status="deactivated" if i == 2 else "active",
-        )  # fmt: skip
+        )
     invite(api, account_id, owner.token, ["new1@example.com", "new2@example.com"])
     reply = api.post(
         f"/accounts/{account_id}/contacts",
@@ -80,8 +82,8 @@ def test_the_backfill_brings_an_old_tables_items_back_into_the_lists(api, deps, 
 
     monkeypatch.setenv("TABLE_NAME", deps.settings.table_name)
     account = AccountItem.get(f"ACCOUNT#{account_id}", "ACCOUNT")
-    account.webhook_count = account.group_count = None  # stored before they were counted
-    account.save()
+    uncounted = [AccountItem.webhook_count.remove(), AccountItem.group_count.remove()]
+    account.update(actions=uncounted)  # as stored before they were counted
     assert cli.main(["backfill-lists"]) == 0
     out = capsys.readouterr().out
     assert "memberships: 5, invitations: 2, contact rows: 1, counts set: 3" in out  # 2 + the operator's
@@ -112,10 +114,38 @@ def test_the_backfill_leaves_alone_what_changed_after_it_read_it(api, deps, monk
     assert user_id not in remaining
 
 
+def test_the_backfill_lists_a_logins_accounts_so_login_reads_them_by_key(api, deps):
+    """Logins stored before `account_ids` existed get them from the backfill (no login completes them any
+    more); login then reads the memberships and account names by key, with no Query."""
+    from chalicelib.store import keys
+    from chalicelib.store.backfill import backfill_lists
+    from chalicelib.store.table import dynamodb_client
+
+    account_id, owner = onboard(api)
+    other_id, other = onboard(api, "Other Co", "other@example.com")
+    invite(api, other_id, other.token, [owner.email])
+    accepted = api.post("/invitations/accept", {"token": api.latest_link(owner.email), "password": PASSWORD})
+    assert accepted.status == 201
+    pk, sk = keys.login(owner.email)
+    dynamodb_client().update_item(
+        TableName=deps.settings.table_name,
+        Key={"pk": {"S": pk}, "sk": {"S": sk}},
+        UpdateExpression="REMOVE account_ids, lists_accounts",
+    )
+    assert backfill_lists().logins == 1
+    login = deps.store.users.login_state(owner.email)[0]
+    assert login is not None and login.account_ids == {account_id, other_id}
+    with DynamoCalls() as calls:
+        reply = api.post("/auth/login", {"email": owner.email, "password": PASSWORD})
+    assert [a["name"] for a in reply.body["accounts"]] == ["Acme Hosting", "Other Co"]
+    assert calls.operations == ["BatchGetItem", "UpdateItem", "BatchGetItem", "TransactWriteItems"]
+    assert backfill_lists().logins == 0  # again: every login lists its accounts already
+
+
 def test_a_rewrite_read_before_a_permission_change_does_not_undo_its_ticket_keys(api, deps, monkeypatch):
-    """The permissions decide a membership's ticket-stream keys but are not on its card: a rewrite computed
-    from a membership read before they changed (the backfill's, a login's) must fail, not put back the
-    keys the change removed."""
+    """The permissions decide a membership's ticket-stream keys (they are not on its card): a rewrite
+    computed from a membership read before they changed (the backfill's, a login's) fails on the version
+    the change moved, and does not put back the keys the change removed."""
     account_id, owner = onboard(api)
     user_id = seed_member(deps, account_id, "dev@example.com", permissions=("tickets",))
     path = f"/accounts/{account_id}/notification-recipients?category=support&ticket_opened_by=owner@acme.com"

@@ -39,7 +39,7 @@ def test_an_accepted_link_says_so_and_cannot_be_used_again(api, deps):
     link = latest_link("ann@example.com")
     ann = accept_new(api, "ann@example.com")
     _refused_everywhere(api, link, ACCEPTED, bearer=ann.token)
-    tombstone = deps.store.users.get_link(hash_link_token(link))
+    tombstone = deps.store.links.get_link(hash_link_token(link))
     assert tombstone is not None and tombstone.ended == "accepted" and tombstone.attempts is None  # uncounted
     assert api.get(f"/accounts/{account_id}", token=owner.token).body["member_count"] == 2
 

@@ -196,8 +196,8 @@ def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(api, d
     members = f"/accounts/{account_id}/members/{dev.user_id}"
     before_write = [("deactivate", "Lead")]
     after_reread = [("reactivate", "CTO")] if again else []
-    store_module = __import__("chalicelib.store.users", fromlist=["get_items"])
-    login_write, reread = type(deps.store.users)._login_write, store_module.get_items
+    store_module = __import__("chalicelib.store.member_copies", fromlist=["get_items"])
+    login_write, reread = type(deps.store.member_copies)._login_write, store_module.get_items
     rewriting = []  # set once login's own transaction is done: its rewrites of what changed follow
 
     def admin_acts(pending: list[tuple[str, str]]) -> None:
@@ -218,7 +218,7 @@ def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(api, d
             admin_acts(after_reread)
         return found
 
-    monkeypatch.setattr(type(deps.store.users), "_login_write", write_after_the_admin)
+    monkeypatch.setattr(type(deps.store.member_copies), "_login_write", write_after_the_admin)
     monkeypatch.setattr(store_module, "get_items", reread_then_the_admin)
     assert api.post("/auth/login", {"email": "dev@acme.com", "password": PASSWORD}).status == 200
     monkeypatch.undo()
@@ -263,7 +263,7 @@ def test_a_rename_racing_an_accept_leaves_no_old_name(api, deps, monkeypatch, re
         reply = api.post("/invitations/accept", {"token": link}, token=dev.token)
         assert reply.status == 201, reply.body
     else:
-        users, listed = deps.store.users, deps.store.users._memberships_listed
+        users, listed = deps.store.member_copies, deps.store.member_copies._memberships_listed
 
         def accepted_meanwhile(user):
             found = listed(user)
@@ -315,7 +315,7 @@ def test_a_rename_landing_mid_login_is_not_undone(api, deps, monkeypatch):
     from the membership and the user read again."""
     account_id, owner = onboard(api)
     dev = join(api, account_id, owner.token, "dev@acme.com")
-    users, write = deps.store.users, type(deps.store.users)._login_write
+    users, write = deps.store.member_copies, type(deps.store.member_copies)._login_write
     renamed: dict[str, int] = {}
 
     def renamed_meanwhile(self, *args, **kwargs):

@@ -23,7 +23,7 @@ def test_purge_removes_only_expired_invitations(api, deps, clock):
     assert deps.store.invitations.claims(account_id, ["old1@example.com", "fresh@example.com"]).keys() == {
         "fresh@example.com"
     }
-    assert deps.store.users.get_link(hash_link_token(old_link)) is None
+    assert deps.store.links.get_link(hash_link_token(old_link)) is None
     assert purge_expired(deps.store, clock()).deleted == 0
 
 

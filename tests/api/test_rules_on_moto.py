@@ -1,5 +1,5 @@
-"""The fast tier's rule tests again, on the real repositories over moto: the fakes must behave as the store
-does, or these fail where the fast ones pass."""
+"""The fast tier's rule tests and fake contracts again, on the real repositories over moto: the fakes must
+behave as the store does, or these fail where the fast ones pass."""
 
 from __future__ import annotations
 
@@ -7,7 +7,19 @@ import pytest
 
 from tests.helpers import RecordingMailer
 from tests.helpers.seed import MotoWorld
+from tests.unit.test_account_rules import *  # noqa: F403
+from tests.unit.test_audit_rules import *  # noqa: F403
+from tests.unit.test_email_worker_rules import *  # noqa: F403
+from tests.unit.test_fake_contracts import *  # noqa: F403  (the same cases, on this module's world)
+from tests.unit.test_fake_contracts_audit import *  # noqa: F403
+from tests.unit.test_fake_contracts_outbox import *  # noqa: F403
+from tests.unit.test_fake_contracts_structure import *  # noqa: F403
+from tests.unit.test_fake_contracts_support import *  # noqa: F403
+from tests.unit.test_group_rules import *  # noqa: F403
+from tests.unit.test_member_rules import *  # noqa: F403
 from tests.unit.test_rules import *  # noqa: F403  (the same tests, collected here with this module's world)
+from tests.unit.test_sub_account_rules import *  # noqa: F403
+from tests.unit.test_support_rules import *  # noqa: F403
 
 
 @pytest.fixture

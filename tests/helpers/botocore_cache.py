@@ -29,7 +29,7 @@ def share_one_loader() -> None:
 
         session._components.lazy_register_component("data_loader", loader)
 
-    botocore.session.Session._register_data_loader = register  # type: ignore[method-assign]
+    botocore.session.Session._register_data_loader = register
 
 
 def client(service: str) -> Any:

@@ -13,6 +13,7 @@ def seed(deps: Any, members: int, invitations: int, contacts: int) -> tuple[str,
     """An account with an owner, `members` more members (every tenth deactivated), `invitations` pending
     invitations and `contacts` contacts (every fifth opted in to `invoice`), written with BatchWriteItem
     through the store's own item builders. Answers the account id, the owner's token and the counts."""
+    from chalicelib.domain.permissions import MemberStatus
     from chalicelib.ids import new_id
     from chalicelib.services.invitations import new_invitation
     from chalicelib.store import contacts as contact_store
@@ -38,9 +39,9 @@ def seed(deps: Any, members: int, invitations: int, contacts: int) -> tuple[str,
             }
             user, login = new_user_items(user_id, email, "$argon2id$not-usable", profile, now)
             login.account_ids = {account.account_id}
-            status = "deactivated" if i and i % 10 == 0 else "active"
+            status: MemberStatus = "deactivated" if i and i % 10 == 0 else "active"
             deactivated += status == "deactivated"
-            extra = {"user": user} if takes_user else {}
+            extra: dict[str, Any] = {"user": user} if takes_user else {}
             membership = new_membership_item(
                 account.account_id, user_id, "owner" if i == 0 else "member", [] if i == 0 else ["tickets"],
                 now, status=status, contact={"title": f"Title {i % 13}"}, **extra,

@@ -10,7 +10,8 @@ from chalicelib.errors import AppError
 
 def run_together(*actions: Callable[[], object]) -> list[object]:
     """Start the actions at the same moment on threads; each result or the AppError code it raised."""
-    barrier, results = threading.Barrier(len(actions)), [None] * len(actions)
+    barrier = threading.Barrier(len(actions))
+    results: list[object] = [None] * len(actions)
 
     def run(index: int, action: Callable[[], object]) -> None:
         barrier.wait()

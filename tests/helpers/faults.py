@@ -46,7 +46,7 @@ class Conflicts:
             "CancellationReasons": reasons,
             "ResponseMetadata": {"HTTPStatusCode": 400},
         }
-        raise ClientError(response, operation)  # type: ignore[arg-type]
+        raise ClientError(response, operation)
 
     @contextmanager
     def on(self) -> Iterator[Conflicts]:

@@ -4,6 +4,7 @@ for the API tier (in process) and end to end (over HTTP)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from tests.helpers.http import Api
 from tests.helpers.settings import PASSWORD
@@ -30,10 +31,14 @@ def accept_new(api: Api, email: str, first_name: str = "New", last_name: str = "
     return Joined(reply.body["user"]["user_id"], reply.body["access_token"], email)
 
 
-def create_account(api: Api, name: str = "Acme Hosting", owner: str = "owner@acme.com") -> tuple[str, dict]:
+def create_account(
+    api: Api, name: str = "Acme Hosting", owner: str = "owner@acme.com"
+) -> tuple[str, dict[str, Any]]:
     reply = api.post("/accounts", {"name": name, "owner_email": owner}, operator=True)
     assert reply.status == 201, reply.body
-    return reply.body["account"]["account_id"], reply.body["owner_invitation"]
+    account_id: str = reply.body["account"]["account_id"]
+    owner_invitation: dict[str, Any] = reply.body["owner_invitation"]
+    return account_id, owner_invitation
 
 
 def onboard(api: Api, name: str = "Acme Hosting", owner: str = "owner@acme.com") -> tuple[str, Joined]:
@@ -42,15 +47,20 @@ def onboard(api: Api, name: str = "Acme Hosting", owner: str = "owner@acme.com")
     return account_id, accept_new(api, owner, "Olive", "Owner")
 
 
-def invite(api: Api, account_id: str, token: str, emails: list[str], role: str = "member", **extra) -> dict:
+def invite(
+    api: Api, account_id: str, token: str, emails: list[str], role: str = "member", **extra: Any
+) -> dict[str, Any]:
     default_grant = [] if role == "admin" else ["tickets"]  # an admin holds every permission already
     body = {"emails": emails, "role": role, "permissions": extra.pop("permissions", default_grant), **extra}
     reply = api.post(f"/accounts/{account_id}/invitations", body, token=token)
     assert reply.status == 200, reply.body
-    return reply.body
+    answer: dict[str, Any] = reply.body
+    return answer
 
 
-def join(api: Api, account_id: str, admin_token: str, email: str, role: str = "member", **extra) -> Joined:
+def join(
+    api: Api, account_id: str, admin_token: str, email: str, role: str = "member", **extra: Any
+) -> Joined:
     invite(api, account_id, admin_token, [email], role, **extra)
     return accept_new(api, email)
 
@@ -58,10 +68,11 @@ def join(api: Api, account_id: str, admin_token: str, email: str, role: str = "m
 def sign_in(api: Api, email: str, password: str = PASSWORD) -> str:
     reply = api.post("/auth/login", {"email": email, "password": password})
     assert reply.status == 200, reply.body
-    return reply.body["access_token"]
+    token: str = reply.body["access_token"]
+    return token
 
 
-def pending_acceptance(api: Api, email: str = "ann@example.com") -> tuple[str, Joined, dict]:
+def pending_acceptance(api: Api, email: str = "ann@example.com") -> tuple[str, Joined, dict[str, Any]]:
     """An account with an invitation to `email`, and the body that accepts it as a new user."""
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, [email])

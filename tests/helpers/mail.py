@@ -36,7 +36,7 @@ def link_token(message: Mail) -> str:
 
 def moto_outbox() -> list[Mail]:
     """Messages moto's in-process SES accepted, oldest first."""
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
     sent = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages

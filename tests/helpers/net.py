@@ -9,4 +9,5 @@ def free_port() -> int:
     """A TCP port nothing listens on right now, for a local server."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port

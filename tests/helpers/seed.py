@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from chalicelib.deps import Deps
+from chalicelib.domain.permissions import MemberStatus, Role
 from chalicelib.ids import new_id
-from chalicelib.store import keys
 from chalicelib.store.accounts import new_account_item
-from chalicelib.store.groups import count_changes
-from chalicelib.store.invitations import claim_item
+from chalicelib.store.groups import GroupStore, new_group_item
+from chalicelib.store.joining import joining, write_joining
 from chalicelib.store.members import new_membership_item
-from chalicelib.store.models import AccountItem
 from chalicelib.store.tx import Tx
-from chalicelib.store.users import list_account, new_user_items
+from chalicelib.store.users import UserStore, new_user_items
 from tests.helpers.settings import PASSWORD
 
 
@@ -19,7 +20,7 @@ def seed_user(deps: Deps, email: str, password: str = PASSWORD, **profile: str) 
     user_id = new_id("usr")
     names = {"first_name": "Test", "last_name": "User", **profile}
     user, login = new_user_items(user_id, email, deps.passwords.hash(password), names, deps.now())
-    assert deps.store.users.create_user(user, login)
+    assert UserStore().create_user(user, login)  # moto's table: the services' view has no sign-up of its own
     return user_id
 
 
@@ -33,44 +34,26 @@ def seed_member(
     deps: Deps,
     account_id: str,
     email: str,
-    role: str = "member",
+    role: Role = "member",
     permissions: tuple[str, ...] = (),
-    status: str = "active",
+    status: MemberStatus = "active",
     password_hash: str = "$argon2id$not-a-usable-hash",
     sub_accounts: list[str] | None = None,
     group_id: str | None = None,
     group_manager: bool | None = None,
 ) -> str:
-    """A user and their membership, written as accepting an invitation would write them (the email claim,
-    the account's member count and, for an owner, the account's owner)."""
+    """A user and their membership, written by accepting's own writer (store/joining.py: the email claim,
+    the account's and group's member counts, the account's owner for an owner, the login's listing)."""
     user_id = new_id("usr")
     user, login = new_user_items(
         user_id, email, password_hash, {"first_name": "Seeded", "last_name": email}, deps.now()
     )
-    assert deps.store.users.create_user(user, login)
-    account = deps.store.accounts.get_account(account_id)
-    assert account is not None
+    assert UserStore().create_user(user, login)  # signed up before: write_joining lists the account on it
     membership = new_membership_item(
-        account_id,
-        user_id,
-        role,
-        list(permissions),
-        deps.now(),
-        status=status,
-        sub_accounts=sub_accounts,
-        group_id=group_id,
-        group_manager=group_manager,
-        user=user,
-    )
-    actions = [AccountItem.member_count.add(1)]
-    if role == "owner":
-        actions.append(AccountItem.owner_user_id.set(user_id))
-    claim = claim_item(account_id, email, "member", user_id, None)
-    claim.member_status = None if status == "active" else status
-    tx = Tx().put(membership).put(claim)
-    list_account(tx, email, user_id, account_id)
-    count_changes(tx, account_id, [(group_id, "member_count", 1)])
-    assert tx.update(AccountItem(*keys.account(account_id)), actions).commit()
+        account_id, user_id, role, list(permissions), deps.now(), status=status, sub_accounts=sub_accounts,
+        group_id=group_id, group_manager=group_manager, user=user,
+    )  # fmt: skip
+    assert write_joining(Tx(), joining(membership, email), claim_of=None, list_login=True).commit()
     return user_id
 
 
@@ -78,8 +61,23 @@ def token_for(deps: Deps, user_id: str) -> str:
     return deps.tokens.issue(user_id, 0, deps.now()).token
 
 
-class MotoWorld:
-    """The same seeding interface as the fast tier's FakeWorld, on the real store."""
+class Seeder(Protocol):
+    """What the rule tests seed through, on moto (MotoWorld) or in memory (tests/helpers/fakes FakeWorld)."""
+
+    deps: Deps
+
+    def account(self, name: str = "Seeded Co") -> str: ...
+
+    def member(
+        self, account_id: str, email: str, role: Role = "member", permissions: tuple[str, ...] = (),
+        status: MemberStatus = "active", group_id: str | None = None, group_manager: bool = False,
+    ) -> str: ...  # fmt: skip
+
+    def group(self, account_id: str, name: str, permissions: tuple[str, ...] = ("tickets",)) -> str: ...
+
+
+class MotoWorld(Seeder):
+    """The seeding on the real store."""
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -88,10 +86,20 @@ class MotoWorld:
         return seed_account(self.deps, name)
 
     def member(
-        self, account_id: str, email: str, role: str = "member", permissions: tuple[str, ...] = (),
-        status: str = "active",
+        self, account_id: str, email: str, role: Role = "member", permissions: tuple[str, ...] = (),
+        status: MemberStatus = "active", group_id: str | None = None, group_manager: bool = False,
     ) -> str:  # fmt: skip
-        return seed_member(self.deps, account_id, email, role, permissions, status)
+        return seed_member(
+            self.deps, account_id, email, role, permissions, status, group_id=group_id,
+            group_manager=group_manager or None,
+        )  # fmt: skip
+
+    def group(self, account_id: str, name: str, permissions: tuple[str, ...] = ("tickets",)) -> str:
+        group = new_group_item(
+            account_id, new_id("grp"), name, None, list(permissions), None, self.deps.now()
+        )
+        assert GroupStore().create(group)  # the real write (name item, the account's group count)
+        return group.group_id
 
 
 def count_password_checks(deps: Deps) -> list[str]:
@@ -99,9 +107,9 @@ def count_password_checks(deps: Deps) -> list[str]:
     checked: list[str] = []
     real_verify = deps.passwords.verify
 
-    def counting_verify(stored: str | None, password: str) -> bool:
+    def counting_verify(password_hash: str | None, password: str) -> bool:
         checked.append(password)
-        return real_verify(stored, password)
+        return real_verify(password_hash, password)
 
     deps.passwords.verify = counting_verify  # type: ignore[method-assign]
     return checked

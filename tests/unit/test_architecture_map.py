@@ -26,7 +26,8 @@ def test_the_map_lists_every_module_and_every_layer():
         relative = path.relative_to(package)
         heading = f"**`{relative.parts[0]}/`**" if len(relative.parts) > 1 else "**`chalicelib/` itself**"
         section = generated[generated.index(heading) :]
-        assert f"- `{Path(*relative.parts[-1:]).as_posix()}`: " in section.split("\n\n", 2)[1], relative
+        within = Path(*relative.parts[1:]) if len(relative.parts) > 1 else relative
+        assert f"- `{within.as_posix()}`: " in section.split("\n\n", 2)[1], relative
     for layer in (p.name for p in package.iterdir() if (p / "__init__.py").exists()):
         assert f"| `{layer}/` | " in generated
 

@@ -1,0 +1,95 @@
+"""Who belongs where: accounts, memberships, the email claims that guard them, and contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from chalicelib.domain.recipients import AccountPeople
+    from chalicelib.store.accounts import Named
+    from chalicelib.store.invitations import NewInvitation
+    from chalicelib.store.keys import Key
+    from chalicelib.store.lists import IndexPage
+    from chalicelib.store.models import (
+        AccountItem,
+        AuditEventItem,
+        ContactItem,
+        EmailClaimItem,
+        GroupItem,
+        InvitationItem,
+        MembershipItem,
+        UserItem,
+    )
+    from chalicelib.store.tx import Outcome
+
+
+class AccountRepository(Protocol):
+    def get_account(self, account_id: str) -> AccountItem | None: ...
+    def get_accounts(self, account_ids: Iterable[str]) -> list[AccountItem]: ...
+    def create_account(
+        self, account: AccountItem, owner_invitation: NewInvitation, event: AuditEventItem | None = None
+    ) -> Outcome: ...
+    def rename_account(
+        self, account: AccountItem, name: str, event: AuditEventItem | None = None
+    ) -> Outcome: ...
+    def named(
+        self, account_ids: Iterable[str], sub_accounts: Iterable[Key] = (), groups: Iterable[Key] = ()
+    ) -> Named: ...
+    def transfer_ownership(
+        self, account: AccountItem, old_owner: MembershipItem | None, new_owner: MembershipItem,
+        event: AuditEventItem | None = None,
+    ) -> Outcome: ...  # fmt: skip
+    def memberships(self, account_id: str, user_ids: list[str]) -> dict[str, MembershipItem]: ...
+
+
+class MemberRepository(Protocol):
+    """Memberships, as the User Management screen reads and changes them."""
+
+    def ordered_page(
+        self, account_id: str, sort: str, status: str | None, *, limit: int, after: str | None,
+        descending: bool,
+    ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]: ...  # fmt: skip
+    def read_page(
+        self, account_id: str, found: IndexPage | list[dict[str, str]]
+    ) -> tuple[list[MembershipItem], dict[str, GroupItem]]: ...
+    def cards(self, account_id: str) -> list[tuple[str, str, dict[str, str]]]: ...
+    def member(self, account_id: str, user_id: str) -> tuple[MembershipItem | None, UserItem | None]: ...
+    def get_membership(self, account_id: str, user_id: str) -> MembershipItem | None: ...
+    def update_member(
+        self, membership: MembershipItem, in_group: str | None = None, guard_owner: bool = True,
+        event: AuditEventItem | None = None, **changes: object,
+    ) -> Outcome: ...  # fmt: skip
+    def remove_member(
+        self, membership: MembershipItem, email: str, in_group: str | None = None,
+        event: AuditEventItem | None = None,
+    ) -> Outcome: ...  # fmt: skip
+
+
+class ClaimRepository(Protocol):
+    def holders(
+        self, account_id: str, claims: Iterable[EmailClaimItem]
+    ) -> dict[str, MembershipItem | InvitationItem]: ...
+
+
+class ContactRepository(Protocol):
+    def contacts_page(
+        self, account_id: str, *, limit: int, after: str | None
+    ) -> tuple[list[ContactItem], str | None]: ...
+    def get_contact(self, account_id: str, contact_id: str) -> ContactItem | None: ...
+    def create_contact(self, contact: ContactItem, event: AuditEventItem | None = None) -> Outcome: ...
+    def save_contact(
+        self, contact: ContactItem, previous_email: str, event: AuditEventItem | None = None,
+        previous_categories: list[str] | None = None,
+    ) -> Outcome: ...  # fmt: skip
+    def delete_contact(self, contact: ContactItem, event: AuditEventItem | None = None) -> Outcome: ...
+    def people_for(
+        self,
+        account: AccountItem,
+        category: str,
+        opener: str | None,
+        *,
+        members: bool,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> AccountPeople: ...

@@ -1,0 +1,77 @@
+"""Users and what hangs off them, one repository each as the store holds them: users and logins, lockout
+windows, revoked tokens, one-time links, and the memberships' copies of a user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from chalicelib.domain.lockout import FailureWindow
+    from chalicelib.domain.outbox import Window
+    from chalicelib.store.models import (
+        AccountItem,
+        Item,
+        LinkItem,
+        LoginItem,
+        MailItem,
+        MembershipItem,
+        UserItem,
+    )
+    from chalicelib.store.tx import Outcome
+    from chalicelib.store.users import AuthContext
+
+
+class UserRepository(Protocol):
+    def login_state(self, email: str) -> tuple[LoginItem | None, FailureWindow | None]: ...
+    def get_user(self, user_id: str) -> UserItem | None: ...
+    def users(self, user_ids: Iterable[str]) -> dict[str, UserItem]: ...
+    def change_password(self, user: UserItem, password_hash: str) -> Outcome: ...
+    def auth_context(
+        self, user_id: str, token_id: str, account_id: str | None = None, link_hash: str | None = None,
+        group_id: str | None = None, support_session_id: str | None = None,
+    ) -> AuthContext: ...  # fmt: skip
+
+
+class LockoutRepository(Protocol):
+    """The sign-in failure windows of an email address."""
+
+    def reserve_login_attempt(self, email: str, now: datetime, known: FailureWindow | None) -> bool: ...
+    def clear_login_failures(self, email: str) -> None: ...
+
+
+class RevokedTokenRepository(Protocol):
+    def revoke_token(self, token_id: str, expires_at: datetime) -> None: ...
+
+
+class LinkRepository(Protocol):
+    """One-time links: invitation and password reset."""
+
+    def save_link(
+        self, link: LinkItem, event: Item | None = None, mail: MailItem | None = None,
+        windows: Sequence[Window] = (),
+    ) -> Outcome: ...  # fmt: skip
+    def get_link(self, token_hash: str) -> LinkItem | None: ...
+    def open_counted_link(self, token_hash: str, now: datetime) -> LinkItem | None: ...
+    def reset_password(self, link: LinkItem, password_hash: str, now: datetime) -> Outcome: ...
+
+
+class MemberCopyRepository(Protocol):
+    """A user with their memberships, which copy the user's fields: sign-in and profile changes."""
+
+    def user_and_accounts(
+        self, user_id: str, account_ids: Iterable[str]
+    ) -> tuple[UserItem | None, list[MembershipItem], dict[str, AccountItem]]: ...
+    def memberships_of_user(self, user_id: str) -> list[MembershipItem]: ...
+    def record_login(
+        self,
+        user_id: str,
+        now: datetime,
+        email: str | None = None,
+        user: UserItem | None = None,
+        memberships: Iterable[MembershipItem] = (),
+    ) -> None: ...
+    def update_profile(
+        self, user_id: str, changes: dict[str, Any], current: UserItem | None = None
+    ) -> UserItem: ...

@@ -1,0 +1,71 @@
+"""A membership coming to exist, described once with everything written beside it: the email's claim (now
+the member's, so the email cannot be invited again), one more on the account's and the group's member
+counts, the account's owner when the role is owner, and the account listed on the login (so login finds it).
+
+Accepting an invitation writes it (store/invitations.py `accept`, under its conditions), and so do the tests'
+seeds (tests/helpers/seed.py on the table, the fast tier's fake in memory): a seeded member is what accepting
+would have made, and a change here reaches all three."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pynamodb.expressions.update import Action
+
+from chalicelib.store import keys
+from chalicelib.store.groups import count_changes
+from chalicelib.store.models import AccountItem, EmailClaimItem, MembershipItem
+from chalicelib.store.tx import Tx
+from chalicelib.store.users import list_account
+
+MEMBER_COUNT = "member_count"
+
+
+@dataclass(frozen=True)
+class Joining:
+    membership: MembershipItem
+    claim: EmailClaimItem
+    email: str
+
+    @property
+    def owner(self) -> str | None:
+        """The user the account's owner becomes, when the membership is the owner's."""
+        return self.membership.user_id if self.membership.role == "owner" else None
+
+    @property
+    def group_counts(self) -> list[tuple[str | None, str, int]]:
+        return [(self.membership.group_id, MEMBER_COUNT, 1)]
+
+
+def joining(membership: MembershipItem, email: str) -> Joining:
+    # A deactivated member's claim says so: recipients read the claims alone (store/contacts.py).
+    status = None if membership.status == "active" else membership.status
+    claim = EmailClaimItem(
+        *keys.email_claim(membership.account_id, email), email=email, holder="member",
+        ref_id=membership.user_id, expires_at=None, member_status=status,
+    )  # fmt: skip
+    return Joining(membership, claim, email)
+
+
+def write_joining(
+    tx: Tx, join: Joining, *, claim_of: str | None, list_login: bool,
+    counts: Iterable[tuple[str | None, str, int]] = (),
+) -> Tx:  # fmt: skip
+    """Adds the writes to `tx`. `claim_of`: the invitation whose claim this takes over (it must hold it still,
+    else "used"); None for an email nobody claims. `list_login`: the login exists already (a new one is put
+    with its account ids). `counts`: other changes to the same groups' counts (one update per group)."""
+    account_id = join.membership.account_id
+    claimed = EmailClaimItem.pk.does_not_exist() if claim_of is None else EmailClaimItem.ref_id == claim_of
+    tx.put(join.claim, condition=claimed, label="used")
+    tx.put(join.membership, condition=MembershipItem.pk.does_not_exist(), label="already_member")
+    actions: list[Action] = [AccountItem.member_count.add(1)]
+    condition = AccountItem.pk.exists()
+    if join.owner is not None:
+        actions.append(AccountItem.owner_user_id.set(join.owner))
+        condition &= AccountItem.owner_user_id.does_not_exist()
+    tx.update(AccountItem(*keys.account(account_id)), actions, condition=condition, label="owner_taken")
+    count_changes(tx, account_id, [*join.group_counts, *counts])
+    if list_login:
+        list_account(tx, join.email, join.membership.user_id, account_id)
+    return tx

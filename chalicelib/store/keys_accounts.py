@@ -1,0 +1,193 @@
+"""The keys of an account's items: the account, its memberships (and their list indexes), email claims,
+invitations (and their expiry and list indexes), contacts, sub-accounts, groups and support sessions."""
+
+from __future__ import annotations
+
+from chalicelib.store.keys_base import (
+    ACCOUNT_SK,
+    CONTACT_EMAIL_PREFIX,
+    CONTACT_PREFIX,
+    EXPIRY_SHARDS,
+    GROUP_PREFIX,
+    INVITATION_PREFIX,
+    MEMBER_PREFIX,
+    NOTIFY_PREFIX,
+    SUB_ACCOUNT_PREFIX,
+    Key,
+    Key4,
+    account_pk,
+    shard,
+    user_pk,
+)
+
+
+def account(account_id: str) -> Key:
+    return account_pk(account_id), ACCOUNT_SK
+
+
+def membership(account_id: str, user_id: str) -> Key:
+    return account_pk(account_id), f"{MEMBER_PREFIX}{user_id}"
+
+
+def membership_gsi1(account_id: str, user_id: str) -> Key:
+    return user_pk(user_id), f"{MEMBER_PREFIX}{account_id}"
+
+
+def members_of(account_id: str) -> Key:
+    """Partition and sort-key prefix of an account's memberships."""
+    return account_pk(account_id), MEMBER_PREFIX
+
+
+def memberships_of_user(user_id: str) -> Key:
+    """gsi1 partition and sort-key prefix of a user's memberships."""
+    return user_pk(user_id), MEMBER_PREFIX
+
+
+def user_collection(user_id: str) -> str:
+    """gsi1 partition holding a user's profile and all their memberships."""
+    return user_pk(user_id)
+
+
+def _members_index_pk(account_id: str) -> str:
+    return f"MEMBERS#{account_id}"
+
+
+def members_index_partition(account_id: str, status: str | None = None) -> str:
+    """The partition of an account's members in gsi3-5 (status None) or, with a status, in gsi6."""
+    return _members_index_pk(account_id) + (f"#{status}" if status else "")
+
+
+def member_index_sort_key(value: str, user_id: str) -> str:
+    """A list index's sort key: the column's value, then the user id (unique, so the order is total; '#'
+    sorts below every character that can follow a shorter email or time, so it orders like the pair)."""
+    return f"{value}#{user_id}"
+
+
+def ticket_stream(account_id: str, group_id: str | None = None) -> str:
+    """The gsi2 partition of the active members who hold `tickets` themselves (group None: admins, members
+    granted it; never the owner), or of one custom group's active members (what they hold is the group's)."""
+    return f"TICKETS#{account_id}" + (f"#GROUP#{group_id}" if group_id else "")
+
+
+def ticket_stream_sort_key(email: str, user_id: str) -> str:
+    return member_index_sort_key(email, user_id)
+
+
+def after_email(email: str) -> str:
+    """A sort key above every `<email>#...` key of `email` and below any later email's ('$' after '#';
+    no character an email can continue with sorts between them)."""
+    return f"{email}$"
+
+
+def member_index_keys(
+    account_id: str, user_id: str, email: str, joined_at_iso: str, last_login_iso: str | None, status: str
+) -> dict[str, str]:
+    """Every list-index key of one membership."""
+    everyone = _members_index_pk(account_id)
+    by_email = member_index_sort_key(email, user_id)
+    return {
+        "gsi3pk": everyone,
+        "gsi3sk": by_email,
+        "gsi4pk": everyone,
+        "gsi4sk": member_index_sort_key(joined_at_iso, user_id),
+        "gsi5pk": everyone,
+        "gsi5sk": member_index_sort_key(last_login_iso or "", user_id),
+        "gsi6pk": members_index_partition(account_id, status),
+        "gsi6sk": by_email,
+    }
+
+
+def invitations_index_partition(account_id: str, group_id: str | None = None) -> str:
+    """An account's invitations in gsi3, or (with the group, default included) one group's in gsi4."""
+    return f"INVITES#{account_id}" + (f"#{group_id}" if group_id else "")
+
+
+def invitation_index_keys(account_id: str, invitation_id: str, group_id: str, expires_at_iso: str) -> Key4:
+    sort_key = f"{expires_at_iso}#{invitation_id}"
+    return (
+        invitations_index_partition(account_id),
+        sort_key,
+        invitations_index_partition(account_id, group_id),
+        sort_key,
+    )
+
+
+def invitation_index_bound(now_iso: str) -> str:
+    """gsi3/gsi4 sort key between expired (<=) and pending (>) invitations at now_iso ('$' after '#')."""
+    return f"{now_iso}$"
+
+
+def contact_emails_of(account_id: str) -> Key:
+    """The contacts' email items, in email order (the contacts list)."""
+    return account_pk(account_id), CONTACT_EMAIL_PREFIX
+
+
+def contact_category(account_id: str, category: str, email: str) -> Key:
+    return account_pk(account_id), f"{NOTIFY_PREFIX}{category}#{email}"
+
+
+def contact_categories_of(account_id: str, category: str) -> Key:
+    return account_pk(account_id), f"{NOTIFY_PREFIX}{category}#"
+
+
+def email_claim(account_id: str, email: str) -> Key:
+    return account_pk(account_id), f"EMAIL#{email}"
+
+
+def invitation(account_id: str, invitation_id: str) -> Key:
+    return account_pk(account_id), f"{INVITATION_PREFIX}{invitation_id}"
+
+
+def invitations_of(account_id: str) -> Key:
+    return account_pk(account_id), INVITATION_PREFIX
+
+
+def expiry_partitions() -> list[str]:
+    return [f"INVEXP#{shard}" for shard in range(EXPIRY_SHARDS)]
+
+
+def invitation_expiry_gsi2(invitation_id: str, expires_at_iso: str) -> Key:
+    # Sharded so no single index partition takes every invitation write; the purge queries each shard
+    # for sort keys up to "now", so it reads only what has expired.
+    return f"INVEXP#{shard(invitation_id, EXPIRY_SHARDS)}", f"{expires_at_iso}#{invitation_id}"
+
+
+def expiry_upper_bound(now_iso: str) -> str:
+    """Largest gsi2 sort key that has expired at now_iso ('$' sorts after '#')."""
+    return f"{now_iso}$"
+
+
+def contact(account_id: str, contact_id: str) -> Key:
+    return account_pk(account_id), f"{CONTACT_PREFIX}{contact_id}"
+
+
+def contacts_of(account_id: str) -> Key:
+    return account_pk(account_id), CONTACT_PREFIX
+
+
+def contact_email(account_id: str, email: str) -> Key:
+    return account_pk(account_id), f"{CONTACT_EMAIL_PREFIX}{email}"
+
+
+def sub_account(account_id: str, sub_account_id: str) -> Key:
+    return account_pk(account_id), f"{SUB_ACCOUNT_PREFIX}{sub_account_id}"
+
+
+def sub_accounts_of(account_id: str) -> Key:
+    return account_pk(account_id), SUB_ACCOUNT_PREFIX
+
+
+def group(account_id: str, group_id: str) -> Key:
+    return account_pk(account_id), f"{GROUP_PREFIX}{group_id}"
+
+
+def groups_of(account_id: str) -> Key:
+    return account_pk(account_id), GROUP_PREFIX
+
+
+def group_name(account_id: str, casefolded_name: str) -> Key:
+    return account_pk(account_id), f"GROUPNAME#{casefolded_name}"
+
+
+def support_session(account_id: str, session_id: str) -> Key:
+    return account_pk(account_id), f"SUPPORTSESSION#{session_id}"

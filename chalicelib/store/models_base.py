@@ -1,0 +1,113 @@
+"""The table's base `Item` (the generic keys and the indexes every entity shares), its time and list
+attributes, and the contact and profile mixins."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from pynamodb.attributes import (
+    Attribute,
+    DiscriminatorAttribute,
+    ListAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.constants import STRING
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.models import Model
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def string_list(*, null: bool = False, default: Any = None) -> ListAttribute[str]:
+    """A list of text. PynamoDB types `of=` as if it were the element's Python type, but a list of text takes
+    the attribute class: one cast here instead of one at every use."""
+    return cast("ListAttribute[str]", ListAttribute(of=UnicodeAttribute, null=null, default=default))
+
+
+def format_time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+def parse_time(value: str) -> datetime:
+    return datetime.strptime(value, TIME_FORMAT).replace(tzinfo=UTC)
+
+
+class TimeAttribute(Attribute[datetime]):
+    """UTC time stored as fixed-width ISO 8601 text, so stored values sort as times do."""
+
+    attr_type = STRING
+
+    def serialize(self, value: datetime) -> str:
+        return format_time(value)
+
+    def deserialize(self, value: str) -> datetime:
+        return parse_time(value)
+
+
+# PynamoDB's Index.__init_subclass__ has no annotations; the subclasses below are plain declarations.
+class UserIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi1: a user's profile and memberships in one partition (login, /me)."""
+
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class ExpiryIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi2, sparse and shared: invitations by expiry time, the background work's queues (store/due.py), and
+    the owner's ticket's streams of members by email (store/ticket_stream.py)."""
+
+    class Meta:
+        index_name = "gsi2"
+        # group_id: the purge takes an expired invitation off its group's count
+        projection = IncludeProjection(
+            ["account_id", "invitation_id", "email", "token_hash", "entity", "group_id"]
+        )
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class Item(Model):
+    class Meta:
+        # Bound from the settings on first use (store/table.py `bind`).
+        table_name: str | None = None
+        region = "us-east-1"
+        host: str | None = None
+        connect_timeout_seconds: int = 2
+        read_timeout_seconds: int = 4
+        max_retry_attempts: int = 3
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    entity = DiscriminatorAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    ttl = TTLAttribute(null=True)
+
+    by_user = UserIndex()
+    by_expiry = ExpiryIndex()
+
+
+class ContactAttributes:
+    """Contact details (domain/profile.py CONTACT_FIELDS): a person's own, or a member's at one account.
+    A plain mixin: PynamoDB collects a model's attributes with inspect.getmembers, inherited ones included."""
+
+    title = UnicodeAttribute(null=True)
+    cell_phone = UnicodeAttribute(null=True)
+    office_phone = UnicodeAttribute(null=True)
+    extension = UnicodeAttribute(null=True)
+
+
+class ProfileAttributes(ContactAttributes):
+    """A person's names and contact details (PROFILE_FIELDS), as a user and an invitation store them."""
+
+    first_name = UnicodeAttribute(null=True)
+    last_name = UnicodeAttribute(null=True)

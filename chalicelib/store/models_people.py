@@ -1,0 +1,224 @@
+"""Accounts, users and what belongs to a user: their login, its lockout window, revoked tokens and one-time
+links; and the memberships joining users to accounts, with their list indexes, and the email claims."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
+
+from chalicelib.store.models_base import (
+    ContactAttributes,
+    Item,
+    ProfileAttributes,
+    TimeAttribute,
+    string_list,
+)
+
+
+class AccountItem(Item, discriminator="account"):
+    """ACCOUNT#<account_id> / ACCOUNT"""
+
+    account_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    owner_user_id = UnicodeAttribute(null=True)
+    created_at = TimeAttribute()
+    member_count = NumberAttribute(default=0)
+    # Moved in the transactions that create and delete them, under the caps' conditions. webhook_count also
+    # says whether the account's events enter the webhook outbox at all (store/listeners.py).
+    webhook_count = NumberAttribute(default=0)
+    group_count = NumberAttribute(default=0)
+    # The ids of the account's sub-accounts that exist now, read with the account on every request: a scope
+    # is what it names and is still here, so deleting a sub-account rewrites no member (ADD/DELETE keep it).
+    sub_account_ids = UnicodeSetAttribute(null=True)
+
+
+class UserItem(ProfileAttributes, Item, discriminator="user"):
+    """USER#<user_id> / PROFILE, gsi1 USER#<user_id> / PROFILE. Holds no secret: see LoginItem."""
+
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    created_at = TimeAttribute()
+    last_login_at = TimeAttribute(null=True)
+    # Bumped by a password change or reset: every token carrying an older version stops working.
+    token_version = NumberAttribute(default=0)
+    # Bumped by a password change, a reset and a removal from an account: every reset link made at an older
+    # generation stops working (absent: 0).
+    link_generation = NumberAttribute(null=True)
+
+
+class LoginItem(Item, discriminator="login"):
+    """LOGIN#<email> / LOGIN: the unique email -> user id, and the password hash."""
+
+    email = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    # Mirrors UserItem.token_version (both change in one transaction) so login reads it strongly here.
+    token_version = NumberAttribute(default=0)
+    # The ids of the accounts the user is a member of, changed in the transactions that add and remove
+    # memberships, so login reads memberships and account names by key with the profile (one BatchGetItem).
+    # An id left over by a race is harmless: its membership is simply not found. (Logins stored with an old
+    # `lists_accounts` attribute still load: PynamoDB skips unknown attributes.)
+    account_ids = UnicodeSetAttribute(null=True)
+
+
+class LoginFailuresItem(Item, discriminator="login_failures"):
+    """LOGIN#<email> / FAILURES: failed logins in the current window (kept for unknown emails too)."""
+
+    failure_count = NumberAttribute(default=0)
+    window_started_at = TimeAttribute()
+
+
+class LinkItem(Item, discriminator="link"):
+    """LINK#<sha256 of token> / LINK: what a one-time link opens (an invitation or a password reset)."""
+
+    purpose = UnicodeAttribute()  # "invitation" or "password_reset"
+    expires_at = TimeAttribute()
+    email = UnicodeAttribute()
+    account_id = UnicodeAttribute(null=True)
+    invitation_id = UnicodeAttribute(null=True)
+    # A reset link: its user. An invitation link: the user the email's login named when it was sent, only a
+    # hint of which user item to read with the invitation (the login read with it decides).
+    user_id = UnicodeAttribute(null=True)
+    group_id = UnicodeAttribute(null=True)  # an invitation's custom group, read with it when the link opens
+    # Password checks made through an invitation link in its current window (domain/lockout.py).
+    attempts = NumberAttribute(null=True)
+    attempts_started_at = TimeAttribute(null=True)
+    # A reset link: the user's link_generation when it was made (absent: 0), and when it was used. A used
+    # link is kept until its TTL, so the outbox retrying its email cannot make it again.
+    generation = NumberAttribute(null=True)
+    used_at = TimeAttribute(null=True)
+    # An invitation link that no longer opens: "accepted", "revoked" or "replaced" (resent with a newer link).
+    # Kept until its TTL only so its holder is told which (domain/invitations.py `link_gone_message`);
+    # every reader treats it as absent otherwise.
+    ended = UnicodeAttribute(null=True)
+
+
+class RevokedTokenItem(Item, discriminator="revoked_token"):
+    """REVOKED#<token_id> / REVOKED: a logged-out access token, kept until it would have expired."""
+
+
+class MembersByEmailIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi3 (shared with the audit log's type filter): an account's members by email, `MEMBERS#<aid>`."""
+
+    class Meta:
+        index_name = "gsi3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
+class MembersByJoinedIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi4 (shared with the audit log's actor filter): an account's members by joined_at."""
+
+    class Meta:
+        index_name = "gsi4"
+        projection = AllProjection()
+
+    gsi4pk = UnicodeAttribute(hash_key=True)
+    gsi4sk = UnicodeAttribute(range_key=True)
+
+
+class MembersByLoginIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi5 (shared with the audit log's target filter): an account's members by last_login_at."""
+
+    class Meta:
+        index_name = "gsi5"
+        projection = AllProjection()
+
+    gsi5pk = UnicodeAttribute(hash_key=True)
+    gsi5sk = UnicodeAttribute(range_key=True)
+
+
+class MembersByStatusIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi6: an account's members of one status by email, `MEMBERS#<aid>#<status>` (the status filter).
+    Keys and the group only: the page itself is read from the table."""
+
+    class Meta:
+        index_name = "gsi6"
+        projection = IncludeProjection(["group_id"])
+
+    gsi6pk = UnicodeAttribute(hash_key=True)
+    gsi6sk = UnicodeAttribute(range_key=True)
+
+
+class MemberCardIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi7: an account's members as compact cards (keys + `card`, about 200 bytes each; the table's `pk` is
+    its partition key, so only memberships, the one entity with a `card`, are in it). The sort columns no
+    index orders are sorted from these in memory: 5,000 members are one MB, two Query pages."""
+
+    class Meta:
+        index_name = "gsi7"
+        projection = KeysOnlyProjection()
+
+    pk = UnicodeAttribute(hash_key=True)
+    card = UnicodeAttribute(range_key=True)
+
+
+class MembershipItem(ContactAttributes, Item, discriminator="membership"):
+    """ACCOUNT#<account_id> / MEMBER#<user_id>, gsi1 USER#<user_id> / MEMBER#<account_id>. Its contact
+    details are the member's at this account, set when they join and edited on the Users screen.
+
+    Keeps no copy of the account's name (read from the account where shown, so a rename is one write);
+    memberships stored with an old `account_name` attribute still load: PynamoDB skips unknown attributes.
+    """
+
+    account_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    permissions = string_list(default=list)
+    status = UnicodeAttribute(default="active")
+    joined_at = TimeAttribute()
+    invited_by = UnicodeAttribute(null=True)
+    sub_accounts = string_list(null=True)  # None: every sub-account
+    group_id = UnicodeAttribute(null=True)  # None: the default group
+    group_manager = BooleanAttribute(null=True)
+    # Copies of the user's own fields, so a list page is read from the memberships alone. Rewritten in the
+    # request that changes them (PATCH /me renames in every account, login sets last_login_at in its write).
+    email = UnicodeAttribute()
+    first_name = UnicodeAttribute(null=True)
+    last_name = UnicodeAttribute(null=True)
+    user_created_at = TimeAttribute()
+    last_login_at = TimeAttribute(null=True)
+    # The list indexes (store/keys.py member_index_keys, set by store/members.py index_member).
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    gsi4pk = UnicodeAttribute(null=True)
+    gsi4sk = UnicodeAttribute(null=True)
+    gsi5pk = UnicodeAttribute(null=True)
+    gsi5sk = UnicodeAttribute(null=True)
+    gsi6pk = UnicodeAttribute(null=True)
+    gsi6sk = UnicodeAttribute(null=True)
+    card = UnicodeAttribute(null=True)
+    # One more on every write (store/member_index.py next_version): a write computed from a read holds only
+    # while the membership is at the version read. Absent on one stored before versions: reads as 0.
+    version = NumberAttribute(null=True)
+
+    by_email = MembersByEmailIndex()
+    by_joined = MembersByJoinedIndex()
+    by_login = MembersByLoginIndex()
+    by_status = MembersByStatusIndex()
+    cards = MemberCardIndex()
+
+
+class EmailClaimItem(Item, discriminator="email_claim"):
+    """ACCOUNT#<account_id> / EMAIL#<email>: this email is a member, or has a pending invitation.
+
+    Conditional writes on this one item keep an email from being invited twice or while a member.
+    """
+
+    email = UnicodeAttribute()
+    holder = UnicodeAttribute()  # "member" or "invitation"
+    ref_id = UnicodeAttribute()  # user_id or invitation_id
+    # A member's: "deactivated" while they are (moved with the membership's status), so the recipients of
+    # an email screen out deactivated members by reading the claims of the emails at hand.
+    member_status = UnicodeAttribute(null=True)
+    expires_at = TimeAttribute(null=True)  # invitations only: a claim past it is free to take over
+    group_id = UnicodeAttribute(
+        null=True
+    )  # invitations only: its custom group, "" for none (store/invitations)

@@ -1,0 +1,237 @@
+"""Invitations, the claims on emails and the email outbox in memory: what inviting writes, under the
+conditions the real repositories write with, and every other member of their Protocols refused by name."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from chalicelib.domain.outbox import Window
+from chalicelib.services.ports import ClaimRepository, InvitationRepository, OutboxRepository
+from chalicelib.store import keys
+from chalicelib.store.due import fair_pick
+from chalicelib.store.groups import GROUP_GONE
+from chalicelib.store.invitations import NewInvitation, Written, claim_item, ended_link
+from chalicelib.store.models import (
+    AuditEventItem,
+    EmailClaimItem,
+    InvitationItem,
+    Item,
+    LoginItem,
+    MailItem,
+    MembershipItem,
+    format_time,
+)
+from chalicelib.store.outbox import MAIL_DUE, limit_label, set_mail_due
+from chalicelib.store.outcomes import Failure
+from chalicelib.store.tx import DEFAULT_LABEL, Outcome
+from tests.helpers.fakes.table import OK, Table, key_of, not_faked
+
+
+def _counted(entry: NewInvitation) -> tuple[Window, ...]:
+    """The address's windows an invitation counts in: its email's (store/invitations.py add_invitation)."""
+    return entry.windows if entry.mail is not None else ()
+
+
+def _free(t: Table, entry: NewInvitation, now: datetime | None) -> bool:
+    """store/invitations.py add_invitation's conditions: the email is nobody's, or its claim is the
+    expired invitation this one replaces (still in the group it names)."""
+    inv, old = entry.invitation, entry.replaces
+    claim = t.get(keys.email_claim(inv.account_id, inv.email), EmailClaimItem)
+    if old is None or now is None:  # (without `now`, as creating an account, nothing is taken over)
+        return claim is None
+    replaced = t.get(keys.invitation(inv.account_id, old.invitation_id), InvitationItem)
+    return (
+        claim is not None
+        and claim.ref_id == old.invitation_id
+        and claim.expires_at is not None
+        and claim.expires_at <= now
+        and (replaced is None or replaced.group_id == old.group_id)
+    )
+
+
+def _full(t: Table, entry: NewInvitation) -> Window | None:
+    """The first of the address's windows with no room left (the real one's limit_label)."""
+    email = entry.invitation.email
+    return next((w for w in _counted(entry) if not t.counts_room(email, w)), None)
+
+
+def add_invitation(
+    t: Table, entry: NewInvitation, now: datetime | None, failed: frozenset[Failure] = frozenset()
+) -> Outcome:
+    """store/invitations.py add_invitation in a transaction of its own (creating an account, whose other
+    writes' failed labels are `failed`): every label that fails, or written."""
+    email = entry.invitation.email
+    labels: set[Failure] = set(failed) if _free(t, entry, now) else {*failed, ("claimed", email)}
+    full = _full(t, entry)
+    if full is not None:
+        labels.add(limit_label(full, email))
+    if labels:
+        return Outcome(frozenset(labels))
+    _write(t, entry, None, now)
+    return OK
+
+
+def _write(t: Table, entry: NewInvitation, account_day: Window | None, now: datetime | None) -> None:
+    inv = entry.invitation
+    for window in _counted(entry):
+        t.count(inv.email, window)
+    if account_day is not None:
+        t.count(inv.account_id, account_day)
+    if entry.replaces is not None and now is not None:
+        t.delete(keys.invitation(inv.account_id, entry.replaces.invitation_id))
+        t.record(entry.replaces.event)
+    claim = claim_item(
+        inv.account_id, inv.email, "invitation", inv.invitation_id, inv.expires_at, inv.group_id or ""
+    )
+    for item in (claim, inv, entry.link, entry.mail):
+        if item is not None:
+            t.put(copy.deepcopy(item))
+    t.record(entry.event)
+
+
+class FakeInvitations(InvitationRepository):
+    def __init__(self, table: Table) -> None:
+        self.t = table
+
+    def claims(self, account_id: str, emails: list[str]) -> dict[str, EmailClaimItem]:
+        return self.claims_and_logins(account_id, emails, with_logins=False)[0]
+
+    def claims_and_logins(
+        self, account_id: str, emails: list[str], *, with_logins: bool = True
+    ) -> tuple[dict[str, EmailClaimItem], dict[str, str]]:
+        claims = (self.t.get(keys.email_claim(account_id, e), EmailClaimItem) for e in emails)
+        logins = (self.t.get(keys.login(e), LoginItem) for e in (emails if with_logins else []))
+        return (
+            {c.email: copy.deepcopy(c) for c in claims if c is not None},
+            {login.email: login.user_id for login in logins if login is not None},
+        )
+
+    def create_invitations(
+        self, new: list[NewInvitation], now: datetime, account_day: Window | None = None
+    ) -> Written:
+        """As one transaction (the real one writes up to ~20 invitations in each): a full account day holds
+        them all back; else each email lost to a claim, or whose address is full, is left out."""
+        if not new:
+            return Written(set())
+        account_id = new[0].invitation.account_id
+        if account_day is not None and self.t.counts.get((account_id, account_day.name), 0) + len(new) > (
+            account_day.limit
+        ):
+            return Written(set(), False, {}, {entry.invitation.email for entry in new})
+        lost = {e.invitation.email for e in new if not _free(self.t, e, now)}
+        limited = {
+            e.invitation.email: full
+            for e in new
+            if e.invitation.email not in lost and (full := _full(self.t, e)) is not None
+        }
+        written = [e for e in new if e.invitation.email not in lost | set(limited)]
+        groups: list[tuple[str | None, str, int]] = [
+            (e.invitation.group_id, "invitation_count", 1) for e in written
+        ]
+        groups += [(e.replaces.group_id, "invitation_count", -1) for e in written if e.replaces]
+        if not self.t.add_to_groups(account_id, groups):
+            return Written(lost, True, limited)
+        for entry in written:
+            _write(self.t, entry, account_day, now)
+        return Written(lost, False, limited)
+
+    def invitations_of(self, account_id: str) -> list[InvitationItem]:
+        return copy.deepcopy(self.t.of(InvitationItem, keys.invitations_of(account_id)[0]))
+
+    def get_invitation(self, account_id: str, invitation_id: str) -> InvitationItem | None:
+        return copy.deepcopy(self.t.get(keys.invitation(account_id, invitation_id), InvitationItem))
+
+    def revoke(self, invitation: InvitationItem, event: AuditEventItem | None = None) -> Outcome:
+        """The invitation and its claim go, its link is left ended as "revoked", its group counts one less."""
+        inv = invitation
+        claim = self.t.get(keys.email_claim(inv.account_id, inv.email), EmailClaimItem)
+        labels: set[Failure] = (
+            set() if self.t.get(key_of(inv), InvitationItem) is not None else {DEFAULT_LABEL}
+        )
+        if claim is None or claim.ref_id != inv.invitation_id:
+            labels.add(DEFAULT_LABEL)
+        if not self.t.add_to_groups(inv.account_id, [(inv.group_id, "invitation_count", -1)], check=True):
+            labels.add(GROUP_GONE)
+        if labels:
+            return Outcome(frozenset(labels))
+        self.t.add_to_groups(inv.account_id, [(inv.group_id, "invitation_count", -1)])
+        self.t.delete(key_of(inv))
+        self.t.delete(keys.email_claim(inv.account_id, inv.email))
+        self.t.put(ended_link(inv.token_hash, inv, "revoked"))
+        return self.t.record(event)
+
+    # Listing, resending, accepting and purging: moto only (tests/api).
+    listed = not_faked("invitations", "listed")
+    resend = not_faked("invitations", "resend")
+    invitation_context = not_faked("invitations", "invitation_context")
+    accept = not_faked("invitations", "accept")
+    expired_pages = not_faked("invitations", "expired_pages")
+    delete_expired = not_faked("invitations", "delete_expired")
+
+
+class FakeClaims(ClaimRepository):
+    def __init__(self, table: Table) -> None:
+        self.t = table
+
+    def holders(
+        self, account_id: str, claims: Iterable[EmailClaimItem]
+    ) -> dict[str, MembershipItem | InvitationItem]:
+        found: dict[str, MembershipItem | InvitationItem] = {}
+        for claim in claims:
+            holder: MembershipItem | InvitationItem | None = (
+                self.t.get(keys.membership(account_id, claim.ref_id), MembershipItem)
+                if claim.holder == "member"
+                else self.t.get(keys.invitation(account_id, claim.ref_id), InvitationItem)
+            )
+            if holder is not None:
+                found[claim.email] = copy.deepcopy(holder)
+        return found
+
+
+class FakeOutbox(OutboxRepository):
+    """The emails a change commits with, the worker's reads of those due, its leases and its records; the
+    due read follows store/due.py's steps (each shard's oldest, then its own fair pick)."""
+
+    def __init__(self, table: Table) -> None:
+        self.t = table
+
+    def queue(self, mail: MailItem, windows: Sequence[Window] = ()) -> bool:
+        if self.t.get(key_of(mail), MailItem) is not None:
+            return False
+        if any(not self.t.counts_room(mail.to, window) for window in windows):
+            return False
+        for window in windows:
+            self.t.count(mail.to, window)
+        self.t.put(copy.deepcopy(mail))
+        return True
+
+    def due(self, now: datetime, limit: int = 200, share: int = 50) -> list[MailItem]:
+        bound = keys.expiry_upper_bound(format_time(now))
+        entries: list[Item] = []
+        for partition in keys.due_partitions(MAIL_DUE):
+            waiting = [m for m in self.t.of(MailItem) if m.gsi2pk == partition and (m.gsi2sk or "") <= bound]
+            entries += sorted(waiting, key=lambda m: m.gsi2sk or "")[:limit]
+        picked = fair_pick(entries, limit, share)
+        mails = [copy.deepcopy(m) for m in picked if isinstance(m, MailItem) and m.status == "pending"]
+        return sorted(mails, key=lambda m: m.gsi2sk or "")
+
+    def lease(self, mail: MailItem, until: datetime) -> bool:
+        seen = mail.next_attempt_at
+        set_mail_due(mail, until)  # on the item given, as the real one
+        stored = self.t.get(key_of(mail), MailItem)
+        if stored is None or stored.status != "pending" or stored.next_attempt_at != seen:
+            return False
+        self.t.put(copy.deepcopy(mail))
+        return True
+
+    def record(self, mails: Sequence[tuple[MailItem, str | None, str | None]]) -> None:
+        for mail, delivery, token_hash in mails:
+            if self.t.get(key_of(mail), MailItem) is None:  # its condition: the email was queued
+                continue
+            self.t.put(copy.deepcopy(mail))
+            key = keys.invitation(mail.account_id or "", mail.invitation_id or "")
+            stored = self.t.get(key, InvitationItem)
+            if delivery is not None and stored is not None and stored.token_hash == token_hash:
+                stored.delivery = delivery

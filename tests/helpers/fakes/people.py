@@ -1,0 +1,211 @@
+"""Users, accounts and memberships in memory: the methods the member rules use, each with the conditions
+its real repository writes under (the same labels), and every other member of the Protocol refused by name.
+Reads hand out copies and writes store copies, as a table does: a use case that changes an item it read
+changes nothing stored until it writes."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+
+from chalicelib.services.ports import AccountRepository, MemberRepository, UserRepository
+from chalicelib.store import keys
+from chalicelib.store.accounts import Named
+from chalicelib.store.groups import GROUP_GONE
+from chalicelib.store.invitations import NewInvitation
+from chalicelib.store.keys import Key
+from chalicelib.store.member_index import index_member
+from chalicelib.store.models import (
+    AccountItem,
+    AuditEventItem,
+    EmailClaimItem,
+    GroupItem,
+    MembershipItem,
+    SubAccountItem,
+    UserItem,
+)
+from chalicelib.store.outcomes import Failure
+from chalicelib.store.tx import DEFAULT_LABEL, Outcome
+from tests.helpers.fakes.invitations import add_invitation
+from tests.helpers.fakes.table import Table, failed, key_of, not_faked
+
+
+class FakeUsers(UserRepository):
+    def __init__(self, table: Table) -> None:
+        self.t = table
+
+    def get_user(self, user_id: str) -> UserItem | None:
+        return copy.deepcopy(self.t.get(keys.user(user_id), UserItem))
+
+    def users(self, user_ids: Iterable[str]) -> dict[str, UserItem]:
+        found = (self.get_user(user_id) for user_id in set(user_ids))
+        return {user.user_id: user for user in found if user is not None}
+
+    # Signing in, authenticating and changing a password: their rules run on moto (tests/api).
+    login_state = not_faked("users", "login_state")
+    change_password = not_faked("users", "change_password")
+    auth_context = not_faked("users", "auth_context")
+
+
+class FakeAccounts(AccountRepository):
+    def __init__(self, table: Table) -> None:
+        self.t = table
+
+    def get_account(self, account_id: str) -> AccountItem | None:
+        return copy.deepcopy(self.t.get(keys.account(account_id), AccountItem))
+
+    def get_accounts(self, account_ids: Iterable[str]) -> list[AccountItem]:
+        found = (self.get_account(account_id) for account_id in set(account_ids))
+        return [account for account in found if account is not None]
+
+    def memberships(self, account_id: str, user_ids: list[str]) -> dict[str, MembershipItem]:
+        found = (self.t.get(keys.membership(account_id, uid), MembershipItem) for uid in user_ids)
+        return {m.user_id: copy.deepcopy(m) for m in found if m is not None}
+
+    def transfer_ownership(
+        self, account: AccountItem, old_owner: MembershipItem | None, new_owner: MembershipItem,
+        event: AuditEventItem | None = None,
+    ) -> Outcome:  # fmt: skip
+        stored = self.t.get(keys.account(account.account_id), AccountItem)
+        old = self.t.get((old_owner.pk, old_owner.sk), MembershipItem) if old_owner is not None else None
+        new = self.t.get((new_owner.pk, new_owner.sk), MembershipItem)
+        owned = stored is not None and (
+            stored.owner_user_id is None if old_owner is None else stored.owner_user_id == old_owner.user_id
+        )
+        old_ok = old_owner is None or (old is not None and old.role == "owner")
+        new_ok = new is not None and new.status == "active" and new.role != "owner"
+        if not (owned and old_ok and new_ok) or new is None or new.group_id != new_owner.group_id:
+            return failed(DEFAULT_LABEL)
+        if not self.t.add_to_groups(account.account_id, [(new.group_id, "member_count", -1)]):
+            return failed(GROUP_GONE)
+        assert stored is not None
+        stored.owner_user_id = new.user_id
+        if old is not None:
+            old.role = "admin"
+        new.role, new.group_id, new.group_manager = "owner", None, None
+        return self.t.record(event)
+
+    def rename_account(self, account: AccountItem, name: str, event: AuditEventItem | None = None) -> Outcome:
+        stored = self.t.get(key_of(account), AccountItem)
+        if stored is None:
+            return failed("gone")
+        stored.name = account.name = name  # as the real one, the item given is renamed too
+        return self.t.record(event)
+
+    def named(
+        self, account_ids: Iterable[str], sub_accounts: Iterable[Key] = (), groups: Iterable[Key] = ()
+    ) -> Named:
+        wanted = [*(keys.account(account_id) for account_id in account_ids), *sub_accounts, *groups]
+        found = [copy.deepcopy(item) for key in wanted if (item := self.t.items.get(key)) is not None]
+        return Named(
+            {item.account_id: item for item in found if isinstance(item, AccountItem)},
+            [item for item in found if isinstance(item, SubAccountItem)],
+            {(item.account_id, item.group_id): item for item in found if isinstance(item, GroupItem)},
+        )
+
+    def create_account(
+        self, account: AccountItem, owner_invitation: NewInvitation, event: AuditEventItem | None = None
+    ) -> Outcome:
+        """The account and its owner's invitation together or not at all (the invitation's own labels)."""
+        taken: frozenset[Failure] = (
+            frozenset({DEFAULT_LABEL})
+            if self.t.get(key_of(account), AccountItem) is not None
+            else frozenset()
+        )
+        written = add_invitation(self.t, owner_invitation, None, taken)
+        if written:
+            self.t.put(copy.deepcopy(account))
+            self.t.record(event)
+        return written
+
+
+class FakeMembers(MemberRepository):
+    def __init__(self, table: Table) -> None:
+        self.t = table
+
+    def member(self, account_id: str, user_id: str) -> tuple[MembershipItem | None, UserItem | None]:
+        return self.get_membership(account_id, user_id), FakeUsers(self.t).get_user(user_id)
+
+    def get_membership(self, account_id: str, user_id: str) -> MembershipItem | None:
+        return copy.deepcopy(self.t.get(keys.membership(account_id, user_id), MembershipItem))
+
+    def update_member(
+        self, membership: MembershipItem, in_group: str | None = None, guard_owner: bool = True,
+        event: AuditEventItem | None = None, **changes: object,
+    ) -> Outcome:  # fmt: skip
+        """As the real one: a card rewritten since the read (a login, a rename) is read again and the change
+        made on what it holds now, once."""
+        outcome = self._update_once(membership, in_group, guard_owner, event, changes)
+        fresh = self.t.get((membership.pk, membership.sk), MembershipItem)
+        stale = fresh is not None and membership.card is not None and fresh.card != membership.card
+        if "changed" in outcome.failed and stale and fresh is not None:
+            outcome = self._update_once(copy.deepcopy(fresh), in_group, guard_owner, event, changes)
+        return outcome
+
+    def _update_once(
+        self, membership: MembershipItem, in_group: str | None, guard_owner: bool,
+        event: AuditEventItem | None, changes: dict[str, object],
+    ) -> Outcome:  # fmt: skip
+        stored = self.t.get((membership.pk, membership.sk), MembershipItem)
+        if (
+            stored is None
+            or (membership.email and membership.card is not None and stored.card != membership.card)
+            or (guard_owner and stored.role == "owner")
+            or (in_group is not None and stored.group_id != in_group)
+            or ("group_id" in changes and stored.group_id != membership.group_id)
+        ):
+            return failed("changed")
+        claim = self.t.get(keys.email_claim(stored.account_id, stored.email or ""), EmailClaimItem)
+        if "status" in changes and stored.email and (claim is None or claim.ref_id != stored.user_id):
+            return failed(DEFAULT_LABEL)
+        moved = "group_id" in changes and changes["group_id"] != membership.group_id
+        counts = [
+            (stored.group_id, "member_count", -1),
+            (str(changes.get("group_id") or ""), "member_count", 1),
+        ]
+        if moved and not self.t.add_to_groups(stored.account_id, counts):
+            return failed(GROUP_GONE)
+        if "status" in changes and claim is not None:
+            claim.member_status = None if changes["status"] == "active" else str(changes["status"])
+        for name, value in changes.items():
+            setattr(stored, name, value)
+        if stored.email:
+            index_member(stored)  # the card and list keys, from the fields as changed
+        if event is None and not moved and not ("status" in changes and stored.email):
+            # a lone update answers the item as written, onto the item given (store/tx.py)
+            membership.attribute_values = copy.deepcopy(stored.attribute_values)
+        return self.t.record(event)
+
+    def remove_member(
+        self, membership: MembershipItem, email: str, in_group: str | None = None,
+        event: AuditEventItem | None = None,
+    ) -> Outcome:  # fmt: skip
+        stored = self.t.get((membership.pk, membership.sk), MembershipItem)
+        claim = self.t.get(keys.email_claim(membership.account_id, email), EmailClaimItem)
+        account = self.t.get(keys.account(membership.account_id), AccountItem)
+        login = self.t.login_of(email, membership.user_id)
+        user = self.t.get(keys.user(membership.user_id), UserItem)
+        if (
+            stored is None
+            or stored.role == "owner"
+            or (in_group is not None and stored.group_id != in_group)
+            or claim is None
+            or claim.ref_id != membership.user_id
+            or account is None
+            or login is None
+            or user is None
+        ):
+            return failed(DEFAULT_LABEL)
+        if not self.t.add_to_groups(account.account_id, [(membership.group_id, "member_count", -1)]):
+            return failed(GROUP_GONE)
+        self.t.delete((stored.pk, stored.sk))
+        self.t.delete((claim.pk, claim.sk))
+        account.member_count = int(account.member_count) - 1
+        self.t.list_account(login, account.account_id, member=False)
+        user.link_generation = int(user.link_generation or 0) + 1  # their reset links end (end_reset_links)
+        return self.t.record(event)
+
+    # The User Management screen's lists read the member index (gsi7 and the list keys): moto only.
+    ordered_page = not_faked("members", "ordered_page")
+    read_page = not_faked("members", "read_page")
+    cards = not_faked("members", "cards")

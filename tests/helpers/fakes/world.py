@@ -1,0 +1,175 @@
+"""The fake store as `Deps.store`, the fast tier's Deps, and its seeding (tests/helpers/seed.py's on moto)."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from chalicelib.config import Settings, load_settings
+from chalicelib.deps import Deps, PasswordHasher
+from chalicelib.domain.permissions import MemberStatus, Role
+from chalicelib.ids import new_id
+from chalicelib.security.tokens import AccessTokens
+from chalicelib.services.ports import Repositories
+from chalicelib.store.accounts import new_account_item
+from chalicelib.store.groups import new_group_item
+from chalicelib.store.joining import joining
+from chalicelib.store.members import new_membership_item
+from chalicelib.store.users import new_user_items
+from tests.helpers.clock import Clock
+from tests.helpers.fakes.contacts import FakeContacts, FakeGroups
+from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOutbox
+from tests.helpers.fakes.people import FakeAccounts, FakeMembers, FakeUsers
+from tests.helpers.fakes.structure import FakeAudit, FakeSubAccounts, FakeSupportSessions
+from tests.helpers.fakes.table import NotFakedError, Table
+from tests.helpers.mail import RecordingMailer
+from tests.helpers.seed import Seeder
+from tests.helpers.settings import SETTINGS_ENV
+
+
+def _none(repository: str) -> NoReturn:
+    raise NotFakedError(f"store.{repository} has no in-memory fake: test this use case in tests/api")
+
+
+class FakeStore(Repositories):
+    """Eleven of the store's eighteen repositories, on one table; the other seven refuse when first used."""
+
+    def __init__(self) -> None:
+        self.table = Table()
+        self._invitations, self._outbox = FakeInvitations(self.table), FakeOutbox(self.table)
+        self._users, self._accounts = FakeUsers(self.table), FakeAccounts(self.table)
+        self._members, self._contacts = FakeMembers(self.table), FakeContacts(self.table)
+        self._groups, self._sub_accounts = FakeGroups(self.table), FakeSubAccounts(self.table)
+        self._claims, self._audit = FakeClaims(self.table), FakeAudit(self.table)
+        self._support_sessions = FakeSupportSessions(self.table)
+
+    @property
+    def users(self) -> FakeUsers:
+        return self._users
+
+    @property
+    def accounts(self) -> FakeAccounts:
+        return self._accounts
+
+    @property
+    def members(self) -> FakeMembers:
+        return self._members
+
+    @property
+    def contacts(self) -> FakeContacts:
+        return self._contacts
+
+    @property
+    def invitations(self) -> FakeInvitations:
+        return self._invitations
+
+    @property
+    def outbox(self) -> FakeOutbox:
+        return self._outbox
+
+    @property
+    def groups(self) -> FakeGroups:
+        return self._groups
+
+    @property
+    def sub_accounts(self) -> FakeSubAccounts:
+        return self._sub_accounts
+
+    @property
+    def claims(self) -> FakeClaims:
+        return self._claims
+
+    @property
+    def audit(self) -> FakeAudit:
+        return self._audit
+
+    @property
+    def support_sessions(self) -> FakeSupportSessions:
+        return self._support_sessions
+
+    # Whole repositories with no fake: sign-in's lockout windows, revoked tokens, one-time links and the
+    # memberships' copies of a user; webhooks and their deliveries, and idempotency keys. Moto only.
+    @property
+    def lockouts(self) -> NoReturn:
+        _none("lockouts")
+
+    @property
+    def revoked_tokens(self) -> NoReturn:
+        _none("revoked_tokens")
+
+    @property
+    def links(self) -> NoReturn:
+        _none("links")
+
+    @property
+    def member_copies(self) -> NoReturn:
+        _none("member_copies")
+
+    @property
+    def webhooks(self) -> NoReturn:
+        _none("webhooks")
+
+    @property
+    def deliveries(self) -> NoReturn:
+        _none("deliveries")
+
+    @property
+    def idempotency(self) -> NoReturn:
+        _none("idempotency")
+
+
+class PlainPasswords(PasswordHasher):
+    """Stands in for argon2 where the hash is not what a test is about (argon2 costs ~25 ms a hash)."""
+
+    def hash(self, password: str) -> str:
+        return "plain$" + password
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        return password_hash == "plain$" + password
+
+
+def fake_deps(clock: Clock, mailer: RecordingMailer | None = None) -> Deps:
+    settings: Settings = load_settings(SETTINGS_ENV)
+    return Deps(
+        settings=settings,
+        store=FakeStore(),
+        mailer=mailer or RecordingMailer(),
+        passwords=PlainPasswords(),
+        tokens=AccessTokens(settings.token_secret, settings.access_token_ttl_seconds),
+        clock=clock,
+    )
+
+
+class FakeWorld(Seeder):
+    """Seeds accounts and members into the fake table with the store's own builders and writer."""
+
+    def __init__(self, deps: Deps) -> None:
+        assert isinstance(deps.store, FakeStore), "FakeWorld seeds fake_deps' store"
+        self.deps = deps
+        self.table = deps.store.table
+
+    def account(self, name: str = "Seeded Co") -> str:
+        account = new_account_item(new_id("acc"), name, self.deps.now())
+        self.table.put(account)
+        return account.account_id
+
+    def member(
+        self, account_id: str, email: str, role: Role = "member", permissions: tuple[str, ...] = (),
+        status: MemberStatus = "active", group_id: str | None = None, group_manager: bool = False,
+    ) -> str:  # fmt: skip
+        user_id, now = new_id("usr"), self.deps.now()
+        user, login = new_user_items(user_id, email, "x", {"first_name": "Seeded", "last_name": email}, now)
+        self.table.put(user)
+        self.table.put(login)
+        membership = new_membership_item(
+            account_id, user_id, role, list(permissions), now, status=status, group_id=group_id,
+            group_manager=group_manager or None, user=user,
+        )  # fmt: skip
+        self.table.join(joining(membership, email))
+        return user_id
+
+    def group(self, account_id: str, name: str, permissions: tuple[str, ...] = ("tickets",)) -> str:
+        group = new_group_item(
+            account_id, new_id("grp"), name, None, list(permissions), None, self.deps.now()
+        )
+        assert self.deps.store.groups.create(group)  # the fake's create, as MotoWorld uses the real one
+        return group.group_id

@@ -1,0 +1,55 @@
+"""The email outbox's worker over what inviting queued, on the fakes and again on moto
+(tests/api/test_rules_on_moto.py): a send that failed stays queued and is retried on its schedule, one sent
+is never sent again, and one that cannot be sent in a day is given up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chalicelib.domain.caller import OPERATOR
+from chalicelib.mail.mailer import MailDeliveryError, OutgoingEmail
+from chalicelib.schemas.invitations import InviteIn
+from chalicelib.services import email_worker, invitations
+
+
+class Refusing:
+    def send(self, email: OutgoingEmail) -> None:
+        raise MailDeliveryError("MessageRejected")
+
+
+def invite_ann(world) -> tuple[str, str]:
+    account_id = world.account("Acme")
+    account = world.deps.store.accounts.get_account(account_id)
+    result = invitations.invite(world.deps, OPERATOR, account, InviteIn(emails=["ann@example.com"])).results[
+        0
+    ]
+    assert (result.status, result.invitation.delivery) == ("invited", "queued")
+    return account_id, result.invitation.invitation_id
+
+
+def delivery(world, account_id: str, invitation_id: str) -> str | None:
+    return world.deps.store.invitations.get_invitation(account_id, invitation_id).delivery
+
+
+def test_a_failed_send_stays_queued_and_is_retried_once_due(world, mailer, clock):
+    deps = world.deps
+    deps.mailer = Refusing()
+    account_id, invitation_id = invite_ann(world)
+    deps.mailer = mailer
+    assert email_worker.run_once(deps).attempted == 0  # its retry is due in 30 s
+    assert email_worker.run_once(deps, clock() + timedelta(seconds=30)).sent == 1
+    assert delivery(world, account_id, invitation_id) == "sent"
+    assert [m.to for m in mailer.sent] == [("ann@example.com",)]
+    assert email_worker.run_once(deps, clock() + timedelta(hours=1)).attempted == 0  # sent once only
+
+
+def test_an_email_that_cannot_be_sent_in_a_day_is_given_up(world, clock):
+    deps = world.deps
+    deps.mailer = Refusing()
+    account_id, invitation_id = invite_ann(world)
+    later = clock()
+    for _ in range(12):
+        later += timedelta(hours=6)
+        email_worker.run_once(deps, later)
+    assert delivery(world, account_id, invitation_id) == "failed"
+    assert email_worker.run_once(deps, later + timedelta(days=1)).attempted == 0  # never again

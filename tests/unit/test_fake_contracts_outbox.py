@@ -1,0 +1,48 @@
+"""Contract cases (as tests/unit/test_fake_contracts.py) for the email outbox: queueing under an address's
+windows, the worker's read of what is due, and its lease on one email."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chalicelib.domain.outbox import recipient_windows
+from chalicelib.store.outbox import new_mail
+from tests.unit.test_fake_contracts import covers
+
+
+@covers("outbox.queue")
+def test_an_email_is_queued_once_and_within_its_addresss_windows(world):
+    deps, now = world.deps, world.deps.now()
+    store = deps.store
+    windows = recipient_windows(now, 2, 10)
+    first = new_mail("mail_1", "notice", "ann@x.com", now, now)
+    assert store.outbox.queue(first, windows)
+    assert not store.outbox.queue(first, windows)  # already queued
+    assert store.outbox.queue(new_mail("mail_2", "notice", "ann@x.com", now, now), windows)
+    assert not store.outbox.queue(new_mail("mail_3", "notice", "ann@x.com", now, now), windows)  # hour full
+    assert store.outbox.queue(new_mail("mail_4", "notice", "bob@x.com", now, now), windows)
+    assert {m.mail_id for m in store.outbox.due(now)} == {"mail_1", "mail_2", "mail_4"}
+
+
+@covers("outbox.due", "outbox.lease")
+def test_the_worker_reads_what_is_due_oldest_first_and_leases_each_once(world):
+    deps, now = world.deps, world.deps.now()
+    store = deps.store
+    for n, delay in enumerate([30, 0, 60, 3600]):
+        assert store.outbox.queue(
+            new_mail(f"mail_{n}", "notice", f"p{n}@x.com", now, now + timedelta(seconds=delay))
+        )
+    assert [m.mail_id for m in store.outbox.due(now)] == ["mail_1"]
+    soon = [m.mail_id for m in store.outbox.due(now + timedelta(seconds=60))]
+    assert soon == ["mail_1", "mail_0", "mail_2"]
+    assert len(store.outbox.due(now + timedelta(hours=2), limit=2)) == 2
+    mine, theirs = store.outbox.due(now)[0], store.outbox.due(now)[0]
+    assert store.outbox.lease(mine, now + timedelta(minutes=2))
+    assert mine.next_attempt_at == now + timedelta(minutes=2)
+    assert not store.outbox.lease(theirs, now + timedelta(minutes=2))  # taken meanwhile
+    assert store.outbox.due(now) == []  # leased: due again only once the lease lapses
+    lapsed = [m.mail_id for m in store.outbox.due(now + timedelta(minutes=2))]
+    assert lapsed == ["mail_0", "mail_2", "mail_1"]  # by when each is due
+    mine.status = "sent"
+    store.outbox.record([(mine, None, None)])
+    assert "mail_1" not in {m.mail_id for m in store.outbox.due(now + timedelta(days=1))}
