@@ -21,6 +21,7 @@ from tests.helpers.fakes import (
     invitations,
     people,
     structure,
+    users,
     world,
 )
 from tests.unit.test_fake_contracts import COVERED
@@ -31,7 +32,7 @@ CONTRACTS = sorted(p.stem for p in UNIT.glob("test_fake_contracts*.py"))
 for _name in CONTRACTS:  # each contract module's cases join COVERED as it is imported
     importlib.import_module(f"tests.unit.{_name}")
 
-FAKE_MODULES = (people, invitations, contacts, structure, world)
+FAKE_MODULES = (people, users, invitations, contacts, structure, world)
 FAKES = sorted(
     (cls for module in FAKE_MODULES for _, cls in inspect.getmembers(module, inspect.isclass)
      if cls.__module__ == module.__name__),
@@ -102,6 +103,10 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
         "claims",
         "audit",
         "support_sessions",
+        "lockouts",
+        "revoked_tokens",
+        "links",
+        "member_copies",
     }
     assert answered | refused == public_members(ports.Repositories)
 

@@ -1,4 +1,4 @@
-"""Users, accounts and memberships in memory: the methods the member rules use, each with the conditions
+"""Accounts and memberships in memory: the methods the member rules use, each with the conditions
 its real repository writes under (the same labels), and every other member of the Protocol refused by name.
 Reads hand out copies and writes store copies, as a table does: a use case that changes an item it read
 changes nothing stored until it writes."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 
-from chalicelib.services.ports import AccountRepository, MemberRepository, UserRepository
+from chalicelib.services.ports import AccountRepository, MemberRepository
 from chalicelib.store import keys
 from chalicelib.store.accounts import Named
 from chalicelib.store.groups import GROUP_GONE
@@ -28,23 +28,7 @@ from chalicelib.store.outcomes import Failure
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from tests.helpers.fakes.invitations import add_invitation
 from tests.helpers.fakes.table import Table, failed, key_of, not_faked
-
-
-class FakeUsers(UserRepository):
-    def __init__(self, table: Table) -> None:
-        self.t = table
-
-    def get_user(self, user_id: str) -> UserItem | None:
-        return copy.deepcopy(self.t.get(keys.user(user_id), UserItem))
-
-    def users(self, user_ids: Iterable[str]) -> dict[str, UserItem]:
-        found = (self.get_user(user_id) for user_id in set(user_ids))
-        return {user.user_id: user for user in found if user is not None}
-
-    # Signing in, authenticating and changing a password: their rules run on moto (tests/api).
-    login_state = not_faked("users", "login_state")
-    change_password = not_faked("users", "change_password")
-    auth_context = not_faked("users", "auth_context")
+from tests.helpers.fakes.users import FakeUsers
 
 
 class FakeAccounts(AccountRepository):
