@@ -16,6 +16,7 @@ from tests.unit.test_fake_contracts_outbox import *  # noqa: F403
 from tests.unit.test_fake_contracts_structure import *  # noqa: F403
 from tests.unit.test_fake_contracts_support import *  # noqa: F403
 from tests.unit.test_fake_contracts_users import *  # noqa: F403
+from tests.unit.test_fake_contracts_work import *  # noqa: F403
 from tests.unit.test_group_rules import *  # noqa: F403
 from tests.unit.test_member_rules import *  # noqa: F403
 from tests.unit.test_rules import *  # noqa: F403  (the same tests, collected here with this module's world)

@@ -22,6 +22,7 @@ from tests.helpers.fakes import (
     people,
     structure,
     users,
+    work,
     world,
 )
 from tests.unit.test_fake_contracts import COVERED
@@ -32,7 +33,7 @@ CONTRACTS = sorted(p.stem for p in UNIT.glob("test_fake_contracts*.py"))
 for _name in CONTRACTS:  # each contract module's cases join COVERED as it is imported
     importlib.import_module(f"tests.unit.{_name}")
 
-FAKE_MODULES = (people, users, invitations, contacts, structure, world)
+FAKE_MODULES = (people, users, invitations, contacts, structure, work, world)
 FAKES = sorted(
     (cls for module in FAKE_MODULES for _, cls in inspect.getmembers(module, inspect.isclass)
      if cls.__module__ == module.__name__),
@@ -107,6 +108,8 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
         "revoked_tokens",
         "links",
         "member_copies",
+        "webhooks",
+        "idempotency",
     }
     assert answered | refused == public_members(ports.Repositories)
 
@@ -115,8 +118,8 @@ def test_a_method_without_a_fake_refuses_by_name(clock):
     store = fake_deps(clock).store
     with pytest.raises(NotFakedError, match=r"store\.invitations\.resend has no in-memory fake"):
         store.invitations.resend(None)  # refused before any argument is read
-    with pytest.raises(NotFakedError, match=r"store\.webhooks has no in-memory fake"):
-        _ = store.webhooks
+    with pytest.raises(NotFakedError, match=r"store\.deliveries has no in-memory fake"):
+        _ = store.deliveries
 
 
 def test_every_faked_method_has_a_contract_case():

@@ -28,6 +28,7 @@ from tests.helpers.fakes.users import (
     FakeRevokedTokens,
     FakeUsers,
 )
+from tests.helpers.fakes.work import FakeIdempotency, FakeWebhooks
 from tests.helpers.mail import RecordingMailer
 from tests.helpers.seed import Seeder
 from tests.helpers.settings import SETTINGS_ENV
@@ -38,7 +39,7 @@ def _none(repository: str) -> NoReturn:
 
 
 class FakeStore(Repositories):
-    """Fifteen of the store's eighteen repositories, on one table; the other three refuse when first used."""
+    """Seventeen of the store's eighteen repositories, on one table; deliveries refuse when first used."""
 
     def __init__(self) -> None:
         self.table = Table()
@@ -50,6 +51,7 @@ class FakeStore(Repositories):
         self._support_sessions = FakeSupportSessions(self.table)
         self._lockouts, self._revoked_tokens = FakeLockouts(self.table), FakeRevokedTokens(self.table)
         self._links, self._member_copies = FakeLinks(self.table), FakeMemberCopies(self.table)
+        self._webhooks, self._idempotency = FakeWebhooks(self.table), FakeIdempotency(self.table)
 
     @property
     def users(self) -> FakeUsers:
@@ -111,19 +113,18 @@ class FakeStore(Repositories):
     def member_copies(self) -> FakeMemberCopies:
         return self._member_copies
 
-    # Whole repositories with no fake: webhooks and their deliveries, and idempotency keys. Moto only.
+    @property
+    def webhooks(self) -> FakeWebhooks:
+        return self._webhooks
 
     @property
-    def webhooks(self) -> NoReturn:
-        _none("webhooks")
+    def idempotency(self) -> FakeIdempotency:
+        return self._idempotency
 
+    # The one repository with no fake: webhook deliveries and the events' outbox (their worker). Moto only.
     @property
     def deliveries(self) -> NoReturn:
         _none("deliveries")
-
-    @property
-    def idempotency(self) -> NoReturn:
-        _none("idempotency")
 
 
 class PlainPasswords(PasswordHasher):
