@@ -23,6 +23,7 @@ from tests.unit.test_rules import *  # noqa: F403  (the same tests, collected he
 from tests.unit.test_sign_in_rules import *  # noqa: F403
 from tests.unit.test_sub_account_rules import *  # noqa: F403
 from tests.unit.test_support_rules import *  # noqa: F403
+from tests.unit.test_webhook_endpoint_rules import *  # noqa: F403
 
 
 @pytest.fixture
