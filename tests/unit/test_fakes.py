@@ -116,8 +116,8 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
 
 def test_a_method_without_a_fake_refuses_by_name(clock):
     store = fake_deps(clock).store
-    with pytest.raises(NotFakedError, match=r"store\.invitations\.resend has no in-memory fake"):
-        store.invitations.resend(None)  # refused before any argument is read
+    with pytest.raises(NotFakedError, match=r"store\.idempotency\.marking has no in-memory fake"):
+        store.idempotency.marking(None)  # refused before any argument is read
     with pytest.raises(NotFakedError, match=r"store\.deliveries has no in-memory fake"):
         _ = store.deliveries
 
