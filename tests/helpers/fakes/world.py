@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
-
 from chalicelib.config import Settings, load_settings
 from chalicelib.deps import Deps, PasswordHasher
 from chalicelib.domain.permissions import MemberStatus, Role
@@ -17,10 +15,11 @@ from chalicelib.store.members import new_membership_item
 from chalicelib.store.users import new_user_items
 from tests.helpers.clock import Clock
 from tests.helpers.fakes.contacts import FakeContacts, FakeGroups
+from tests.helpers.fakes.deliveries import FakeDeliveries
 from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOutbox
 from tests.helpers.fakes.people import FakeAccounts, FakeMembers
 from tests.helpers.fakes.structure import FakeAudit, FakeSubAccounts, FakeSupportSessions
-from tests.helpers.fakes.table import NotFakedError, Table
+from tests.helpers.fakes.table import Table
 from tests.helpers.fakes.users import (
     FakeLinks,
     FakeLockouts,
@@ -34,12 +33,8 @@ from tests.helpers.seed import Seeder
 from tests.helpers.settings import SETTINGS_ENV
 
 
-def _none(repository: str) -> NoReturn:
-    raise NotFakedError(f"store.{repository} has no in-memory fake: test this use case in tests/api")
-
-
 class FakeStore(Repositories):
-    """Seventeen of the store's eighteen repositories, on one table; deliveries refuse when first used."""
+    """Every one of the store's eighteen repositories, on one table."""
 
     def __init__(self) -> None:
         self.table = Table()
@@ -52,6 +47,7 @@ class FakeStore(Repositories):
         self._lockouts, self._revoked_tokens = FakeLockouts(self.table), FakeRevokedTokens(self.table)
         self._links, self._member_copies = FakeLinks(self.table), FakeMemberCopies(self.table)
         self._webhooks, self._idempotency = FakeWebhooks(self.table), FakeIdempotency(self.table)
+        self._deliveries = FakeDeliveries(self.table)
 
     @property
     def users(self) -> FakeUsers:
@@ -121,10 +117,9 @@ class FakeStore(Repositories):
     def idempotency(self) -> FakeIdempotency:
         return self._idempotency
 
-    # The one repository with no fake: webhook deliveries and the events' outbox (their worker). Moto only.
     @property
-    def deliveries(self) -> NoReturn:
-        _none("deliveries")
+    def deliveries(self) -> FakeDeliveries:
+        return self._deliveries
 
 
 class PlainPasswords(PasswordHasher):
