@@ -1,6 +1,6 @@
-"""The rules of webhook endpoints (services/webhooks.py) and of Idempotency-Key's hold (api/idempotency.py),
-called directly: on the fakes here, again on moto in tests/api/test_rules_on_moto.py. Deliveries are
-moto-only (tests/api)."""
+"""The rules of webhook endpoints and their deliveries' state (services/webhooks.py) and of Idempotency-Key's
+hold (api/idempotency.py), called directly: on the fakes here, again on moto in
+tests/api/test_rules_on_moto.py. The delivery worker's attempts (real HTTP) are tests/api's."""
 
 from __future__ import annotations
 
@@ -10,12 +10,17 @@ import pytest
 from chalice.app import Response
 
 from chalicelib.api import idempotency
+from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.errors import AppError
+from chalicelib.ids import new_sortable_id
 from chalicelib.schemas.common import ListQuery
-from chalicelib.schemas.webhooks import WebhookIn, WebhookUpdateIn
+from chalicelib.schemas.webhooks import DeliveryQuery, WebhookIn, WebhookUpdateIn
 from chalicelib.services import webhooks
-from chalicelib.store.audit import AuditFilter
+from chalicelib.services.audit_record import record
+from chalicelib.store.audit import OUTBOX, AuditFilter
+from chalicelib.store.deliveries import new_delivery_item, set_due, set_held
+from chalicelib.store.due import mark
 from chalicelib.store.idempotency import LEASE, KeyHold
 from chalicelib.store.webhooks import MAX_WEBHOOKS
 
@@ -129,3 +134,43 @@ def test_a_failed_or_abandoned_request_frees_its_key(world, clock):
     clock.advance(seconds=LEASE.total_seconds() + 1)  # it died without changing anything
     assert isinstance(claim(world), KeyHold)
     assert code_of(lambda: claim(world)) == "idempotency_in_progress"
+
+
+def delivered(world, account_id: str, hook_id: str, statuses: tuple[str, ...]) -> list[str]:
+    """Deliveries of one event to the endpoint, each left in its status (as the worker leaves them)."""
+    store, now = world.deps.store, world.deps.now()
+    hook = store.webhooks.get_webhook(account_id, hook_id)
+    event = record(world.deps, "webhook.updated", OPERATOR, account_id, Target("webhook", hook_id))
+    mark(event, OUTBOX, event.event_id, now)
+    assert store.webhooks.update(hook, {"description": "d"}, event, now)  # written with a change
+    made = [new_delivery_item(new_sortable_id("dlv"), hook, event, b"{}", now) for _ in statuses]
+    for delivery, status in zip(made, statuses, strict=True):
+        set_held(delivery) if status == "held" else set_due(delivery, now)
+    assert store.deliveries.fan_out(event, made)
+    for delivery, status in zip(made, statuses, strict=True):
+        if status in ("succeeded", "failed"):
+            delivery.status, delivery.attempts = status, 1
+            set_due(delivery, None)
+            assert store.deliveries.record(delivery, now)
+    return [d.delivery_id for d in made]
+
+
+def test_an_endpoints_deliveries_are_listed_by_status_and_retried_unless_they_succeeded(world):
+    deps, account_id = world.deps, world.account("Acme")
+    hook_id = new(world, account_id).webhook_id
+    done, failed, held = delivered(world, account_id, hook_id, ("succeeded", "failed", "held"))
+
+    def listed(status=None):
+        page = webhooks.list_deliveries(deps, account_id, hook_id, DeliveryQuery(status=status))
+        return [(d.delivery_id, d.status) for d in page.items]
+
+    assert listed() == [(held, "pending"), (failed, "failed"), (done, "succeeded")]  # a held one waits
+    assert listed("pending") == [(held, "pending")]
+    assert code_of(lambda: webhooks.retry_delivery(deps, account_id, hook_id, done)) == "delivery_succeeded"
+    webhooks.retry_delivery(deps, account_id, hook_id, failed)
+    assert listed("pending") == [(held, "pending"), (failed, "pending")]
+    again = deps.store.deliveries.get_delivery(hook_id, failed)
+    assert (again.attempts, again.next_attempt_at) == (0, deps.now())
+    assert code_of(lambda: webhooks.retry_delivery(deps, account_id, hook_id, "dlv_missing")) == "not_found"
+    other = world.account("Other")
+    assert code_of(lambda: webhooks.list_deliveries(deps, other, hook_id, DeliveryQuery())) == "not_found"
