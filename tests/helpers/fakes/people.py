@@ -14,6 +14,7 @@ from chalicelib.store.accounts import Named
 from chalicelib.store.groups import GROUP_GONE
 from chalicelib.store.invitations import NewInvitation
 from chalicelib.store.keys import Key
+from chalicelib.store.lists import IndexPage
 from chalicelib.store.member_index import index_member
 from chalicelib.store.models import (
     AccountItem,
@@ -26,8 +27,9 @@ from chalicelib.store.models import (
 )
 from chalicelib.store.outcomes import Failure
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
+from tests.helpers.fakes import member_lists as lists
 from tests.helpers.fakes.invitations import add_invitation
-from tests.helpers.fakes.table import Table, failed, key_of, not_faked
+from tests.helpers.fakes.table import Table, failed, key_of
 from tests.helpers.fakes.users import FakeUsers
 
 
@@ -189,7 +191,17 @@ class FakeMembers(MemberRepository):
         user.link_generation = int(user.link_generation or 0) + 1  # their reset links end (end_reset_links)
         return self.t.record(event)
 
-    # The User Management screen's lists read the member index (gsi7 and the list keys): moto only.
-    ordered_page = not_faked("members", "ordered_page")
-    read_page = not_faked("members", "read_page")
-    cards = not_faked("members", "cards")
+    # The User Management screen's lists: tests/helpers/fakes/member_lists.py.
+    def ordered_page(
+        self, account_id: str, sort: str, status: str | None, *, limit: int, after: str | None,
+        descending: bool,
+    ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]:  # fmt: skip
+        return lists.ordered_page(self.t, account_id, sort, status, limit, after, descending)
+
+    def read_page(
+        self, account_id: str, found: IndexPage | list[dict[str, str]]
+    ) -> tuple[list[MembershipItem], dict[str, GroupItem]]:
+        return lists.read_page(self.t, account_id, found)
+
+    def cards(self, account_id: str) -> list[tuple[str, str, dict[str, str]]]:
+        return lists.cards(self.t, account_id)
