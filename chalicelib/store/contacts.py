@@ -175,22 +175,16 @@ class ContactStore:
         limit: int = 50,
     ) -> AccountPeople:
         """The people one page of recipients can hold (domain/recipients.py `recipients_page`), each stream
-        read in email order after `after`, limit + 1 emails: the owner, the contacts opted in to `category`
-        (their NOTIFY rows), whether each is a deactivated member (their email claims), a ticket's opener
-        (claim and contact), and for the owner's ticket the members holding `tickets` (the ticket stream,
-        and each custom group granting it: store/ticket_stream.py). `account`: as authorizing read it.
-
-        Round trips: 1 BatchGetItem with an opener; 1 Query of the category's rows; 1 BatchGetItem of their
-        claims and the owner (2 at limit 100 with 100 contacts). The owner's ticket adds 1 Query of the
-        groups (at most MAX_GROUPS, small items), 1 of the ticket stream and 1 per group granting
-        `tickets`. Items: 3 + (limit + 2) + (limit + 2) + 1, and for the owner's ticket the groups and
-        limit + 2 keys per ticket stream; never anything that grows with the account."""
+        read in email order after `after`, limit + 1 emails: the owner, a ticket's opener (claim, contact),
+        the contacts opted in to `category` (NOTIFY rows) with their claims (deactivated members), and for
+        the owner's ticket the members holding `tickets` (store/ticket_stream.py). Round trips: 1 BatchGet
+        with an opener; 1 Query of the rows; 1 BatchGet of their claims and the owner (2 at limit 100); the
+        owner's ticket adds 1 Query of the groups (at most MAX_GROUPS), 1 of the ticket stream and 1 per
+        group granting `tickets`. Items: about 2 x limit + 6, and limit + 2 per ticket stream and the
+        groups: nothing that grows with the account."""
         account_id = account.account_id
         owner_key = keys.user(account.owner_user_id) if account.owner_user_id else None
-        found: dict[Key, Item] = {}
-        if opener is not None:
-            wanted = [keys.email_claim(account_id, opener), keys.contact_email(account_id, opener)]
-            found = get_items([*wanted, *([owner_key] if owner_key else [])])
+        found = _opener_items(account_id, opener, owner_key)
         opener_claim = found.get(keys.email_claim(account_id, opener)) if opener else None
         opener_is_owner = isinstance(opener_claim, EmailClaimItem) and (
             opener_claim.holder == "member" and opener_claim.ref_id == account.owner_user_id
@@ -198,9 +192,8 @@ class ContactStore:
         contacts: list[tuple[str, frozenset[str]]] = []
         holders: frozenset[str] = frozenset()
         if category != "support" or opener is None or opener_is_owner:
-            contacts = [
-                (email, frozenset([category])) for email in _opted_in(account_id, category, after, limit)
-            ]
+            opted_in = _opted_in(account_id, category, after, limit)
+            contacts = [(email, frozenset([category])) for email in opted_in]
             if category == "support" and opener_is_owner and members:
                 holders = _ticket_holders(account_id, after, limit)
         if opener is not None and isinstance(
@@ -209,16 +202,35 @@ class ContactStore:
             contacts.append((opener, frozenset()))
         claims_wanted = [keys.email_claim(account_id, email) for email, _ in contacts] if members else []
         second = get_items([*claims_wanted, *([owner_key] if owner_key and opener is None else [])])
-        owner = (second | found).get(owner_key) if owner_key else None
-        claims = [c for c in [*second.values(), opener_claim] if isinstance(c, EmailClaimItem)]
-        member_claims = [c for c in claims if c.holder == "member"]
-        return AccountPeople(
-            owner_email=owner.email if isinstance(owner, UserItem) else None,
-            active_member_emails=frozenset(c.email for c in member_claims if c.member_status is None),
-            deactivated_member_emails=frozenset(c.email for c in member_claims if c.member_status),
-            contacts=tuple(contacts),
-            ticket_holder_emails=holders,
-        )
+        return _people(found | second, owner_key, opener_claim, contacts, holders)
+
+
+def _opener_items(account_id: str, opener: str | None, owner_key: Key | None) -> dict[Key, Item]:
+    """A ticket's opener's claim and contact item, with the owner's user (one BatchGetItem; none without
+    an opener: the owner then comes with the contacts' claims)."""
+    if opener is None:
+        return {}
+    wanted = [keys.email_claim(account_id, opener), keys.contact_email(account_id, opener)]
+    return get_items([*wanted, *([owner_key] if owner_key else [])])
+
+
+def _people(
+    found: dict[Key, Item],
+    owner_key: Key | None,
+    opener_claim: Item | None,
+    contacts: list[tuple[str, frozenset[str]]],
+    holders: frozenset[str],
+) -> AccountPeople:
+    owner = found.get(owner_key) if owner_key else None
+    claims = [c for c in [*found.values(), opener_claim] if isinstance(c, EmailClaimItem)]
+    member_claims = [c for c in claims if c.holder == "member"]
+    return AccountPeople(
+        owner_email=owner.email if isinstance(owner, UserItem) else None,
+        active_member_emails=frozenset(c.email for c in member_claims if c.member_status is None),
+        deactivated_member_emails=frozenset(c.email for c in member_claims if c.member_status),
+        contacts=tuple(contacts),
+        ticket_holder_emails=holders,
+    )
 
 
 def _opted_in(account_id: str, category: str, after: str | None, limit: int) -> list[str]:

@@ -92,8 +92,7 @@ class FakeContacts(ContactRepository):
         after: str | None = None,
         limit: int = 50,
     ) -> AccountPeople:
-        """store/contacts.py people_for's reads, step by step, on the same items: each stream (the category's
-        contacts, the ticket streams) in email order after `after`, limit + 1 emails."""
+        """store/contacts.py people_for's reads, step by step: each stream after `after`, limit + 1."""
         account_id = account.account_id
 
         def cut(emails: Iterable[str]) -> list[str]:
