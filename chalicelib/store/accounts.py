@@ -13,6 +13,7 @@ from chalicelib.store.keys import Key
 from chalicelib.store.member_index import card_after, next_version, unchanged_since_read
 from chalicelib.store.models import AccountItem, AuditEventItem, GroupItem, MembershipItem, SubAccountItem
 from chalicelib.store.table import get_item, get_items
+from chalicelib.store.ticket_stream import ticket_stream_actions
 from chalicelib.store.tx import Outcome, Tx
 
 
@@ -103,7 +104,12 @@ class AccountStore:
         if old_owner is not None:
             tx.update(
                 old_owner,
-                [MembershipItem.role.set("admin"), card_after(old_owner, role="admin"), next_version()],
+                [
+                    MembershipItem.role.set("admin"),
+                    card_after(old_owner, role="admin"),
+                    *ticket_stream_actions(old_owner, role="admin"),
+                    next_version(),
+                ],
                 condition=unchanged_since_read(old_owner) & (MembershipItem.role == "owner"),
             )
         _made_owner(tx, new_owner)
@@ -124,6 +130,7 @@ def _made_owner(tx: Tx, new_owner: MembershipItem) -> None:
         MembershipItem.group_id.remove(),
         MembershipItem.group_manager.remove(),
         card_after(new_owner, role="owner", group_id=None),
+        *ticket_stream_actions(new_owner, role="owner", group_id=None),
         next_version(),
     ]
     active = (MembershipItem.status == "active") & (MembershipItem.role != "owner")

@@ -1,7 +1,8 @@
 """A one-off migration for tables written before the O(page) lists: gives every membership its copies of the
-user's fields, its list-index keys and its card, every invitation its expiry-index keys, every contact its
-per-category recipient rows, every deactivated member's email claim its status, and every login the ids of
-its user's accounts (login reads the memberships by key from them).
+user's fields, its list-index keys, its card and its ticket-stream keys (store/ticket_stream.py: the owner's
+ticket's copies), every invitation its expiry-index keys, every contact its per-category recipient rows,
+every deactivated member's email claim its status, and every login the ids of its user's accounts (login
+reads the memberships by key from them).
 
 It also counts each account's webhooks and groups (the caps and the webhook outbox read them) and the
 operator's endpoints. It Scans, once, from the operator's command line (python -m chalicelib.cli

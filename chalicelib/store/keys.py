@@ -10,6 +10,8 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
                          gsi5: MEMBERS#<account_id>  <last_login_at or "">#<user_id>
                          gsi6: MEMBERS#<account_id>#<status>  <email>#<user_id>  (the status filter)
                          gsi7: (the table's pk)  card                    (compact cards, other sorts)
+                         gsi2: TICKETS#<account_id>[#GROUP#<group_id>]  <email>#<user_id>  (sparse, active
+                               only: holding `tickets` themselves, or in a custom group; the owner's ticket)
     email claim      ACCOUNT#<account_id>   EMAIL#<email>           (one member or pending invite per email)
     invitation       ACCOUNT#<account_id>   INVITATION#<id>         gsi2: INVEXP#<shard>  <expires_at>#<id>
                          gsi3: INVITES#<account_id>  <expires_at>#<id>   (pending: after now)
@@ -54,6 +56,7 @@ from __future__ import annotations
 
 from chalicelib.store.keys_accounts import (
     account,
+    after_email,
     contact,
     contact_categories_of,
     contact_category,
@@ -82,6 +85,8 @@ from chalicelib.store.keys_accounts import (
     sub_account,
     sub_accounts_of,
     support_session,
+    ticket_stream,
+    ticket_stream_sort_key,
     user_collection,
 )
 from chalicelib.store.keys_base import (
@@ -158,6 +163,7 @@ __all__ = [
     "account",
     "account_invitation_count",
     "account_pk",
+    "after_email",
     "audit_by_actor",
     "audit_by_target",
     "audit_by_type",
@@ -208,6 +214,8 @@ __all__ = [
     "sub_account",
     "sub_accounts_of",
     "support_session",
+    "ticket_stream",
+    "ticket_stream_sort_key",
     "user",
     "user_collection",
     "user_gsi1",

@@ -63,6 +63,22 @@ def member_index_sort_key(value: str, user_id: str) -> str:
     return f"{value}#{user_id}"
 
 
+def ticket_stream(account_id: str, group_id: str | None = None) -> str:
+    """The gsi2 partition of the active members who hold `tickets` themselves (group None: admins, members
+    granted it; never the owner), or of one custom group's active members (what they hold is the group's)."""
+    return f"TICKETS#{account_id}" + (f"#GROUP#{group_id}" if group_id else "")
+
+
+def ticket_stream_sort_key(email: str, user_id: str) -> str:
+    return member_index_sort_key(email, user_id)
+
+
+def after_email(email: str) -> str:
+    """A sort key above every `<email>#...` key of `email` and below any later email's ('$' after '#';
+    no character an email can continue with sorts between them)."""
+    return f"{email}$"
+
+
 def member_index_keys(
     account_id: str, user_id: str, email: str, joined_at_iso: str, last_login_iso: str | None, status: str
 ) -> dict[str, str]:

@@ -11,6 +11,7 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.store import keys
 from chalicelib.store.models import MembershipItem, UserItem, format_time
+from chalicelib.store.ticket_stream import ticket_stream_keys
 from chalicelib.store.tx import assignments
 
 # The user's fields a membership keeps a copy of (so a list page is the memberships alone).
@@ -56,6 +57,7 @@ def index_member(membership: MembershipItem) -> dict[str, str | None]:
         )
     )
     values["card"] = member_card(membership)
+    values |= ticket_stream_keys(membership)  # the owner's ticket's copies (store/ticket_stream.py)
     for name, value in values.items():
         setattr(membership, name, value)
     return values
