@@ -66,7 +66,8 @@ def verify_on_link(
 
 def login(deps: Deps, email: str, password: str) -> LoginOut:
     """After the credentials (a read and the lockout reservation): the profile, memberships and account
-    names by key in one BatchGetItem (the login lists its accounts), then the login's write."""
+    names by key in one BatchGetItem (the login lists its accounts), then the login's one write: the user
+    and its failures, never a membership (the copies job rewrites their copies of the login time)."""
     login_item = verify_credentials(deps, email, password, clear=False)
     now = deps.now()
     user_id = login_item.user_id
@@ -76,8 +77,8 @@ def login(deps: Deps, email: str, password: str) -> LoginOut:
     if user is None:  # removed since the login was read
         raise AppError("invalid_credentials", BAD_CREDENTIALS)
     refs = _account_refs(deps, memberships, accounts)
-    # and clears the failure window, and sets the memberships' copies of the login time
-    deps.store.member_copies.record_login(user_id, now, email, user, memberships)
+    deps.store.member_copies.record_login(user_id, now, email)  # and gives back its failure check
+    user.last_login_at = now
     issued = deps.tokens.issue(user_id, int(login_item.token_version), now)
     return LoginOut(
         access_token=issued.token, expires_at=issued.claims.expires_at, user=User.of(user), accounts=refs
@@ -138,10 +139,11 @@ def _account_refs(
 
 
 def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:
-    """No change is no write: the user authorization read is the answer."""
+    """No change is no write: the user authorization read is the answer. A change is one write of the user;
+    the memberships' copies of a name follow by the copies job."""
     if not changes:
         return User.of(user)
-    return User.of(deps.store.member_copies.update_profile(user.user_id, changes, user))
+    return User.of(deps.store.member_copies.update_profile(user.user_id, changes, user, deps.now()))
 
 
 def change_password(deps: Deps, user: UserItem, current_password: str, new_password: str) -> TokenOut:
