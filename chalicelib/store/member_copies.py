@@ -10,6 +10,7 @@ stream starts it on the commit, the schedule every minute (docs/scale.md)."""
 from __future__ import annotations
 
 import copy
+import secrets
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -134,8 +135,10 @@ REWRITES_PER_WRITE = 99
 
 
 def copies_due(user_id: str, now: datetime) -> list[Action]:
-    """The user's mark in the due index (store/due.py): its memberships' copies wait for the job."""
-    pk, sk = keys.due(COPIES, user_id, format_time(now))
+    """The user's mark in the due index (store/due.py): its memberships' copies wait for the job. Each mark
+    is its own (a random tail), so a change within the same instant as the one a run read still differs
+    from it and is not taken off with it."""
+    pk, sk = keys.due(COPIES, f"{user_id}#{secrets.token_hex(6)}", format_time(now))
     return [UserItem.gsi2pk.set(pk), UserItem.gsi2sk.set(sk)]
 
 
