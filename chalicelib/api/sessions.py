@@ -40,6 +40,19 @@ def me(call: Call) -> schemas.MeOut:
     return sessions.me(call.deps, call.user, only)
 
 
+@endpoint(
+    bp,
+    "GET",
+    "/me/accounts",
+    access=SIGNED_IN,
+    query=schemas.AccountsQuery,
+    returns=schemas.AccountRefPage,
+)
+def my_accounts(call: Call) -> schemas.AccountRefPage:
+    """The next page of your active accounts (login and GET /me list the first 50 and `accounts_cursor`)."""
+    return sessions.my_accounts(call.deps, call.user, call.query.cursor)
+
+
 @endpoint(bp, "PATCH", "/me", access=SIGNED_IN, body=schemas.ProfileIn, returns=schemas.User)
 def update_me(call: Call) -> schemas.User:
     """Change your own profile fields."""

@@ -6,9 +6,12 @@ from typing import Any
 
 from chalicelib.deps import Deps
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow, retry_after_seconds
+from chalicelib.domain.paging import page
 from chalicelib.errors import AppError, changed_meanwhile, rate_limited, unauthenticated
 from chalicelib.schemas.sessions import (
+    ACCOUNTS_PAGE,
     AccountRef,
+    AccountRefPage,
     LoginOut,
     MeOut,
     TokenOut,
@@ -76,13 +79,14 @@ def login(deps: Deps, email: str, password: str) -> LoginOut:
     )
     if user is None:  # removed since the login was read
         raise AppError("invalid_credentials", BAD_CREDENTIALS)
-    refs = _account_refs(deps, memberships, accounts)
+    refs, cursor = _first_page(deps, user_id, _account_refs(deps, memberships, accounts))
     deps.store.member_copies.record_login(user_id, now, email)  # and gives back its failure check
     user.last_login_at = now
     issued = deps.tokens.issue(user_id, int(login_item.token_version), now)
     return LoginOut(
-        access_token=issued.token, expires_at=issued.claims.expires_at, user=User.of(user), accounts=refs
-    )
+        access_token=issued.token, expires_at=issued.claims.expires_at, user=User.of(user), accounts=refs,
+        accounts_cursor=cursor,
+    )  # fmt: skip
 
 
 def logout(deps: Deps, claims: TokenClaims | None) -> None:
@@ -101,7 +105,30 @@ def me(
         refs = _account_refs(deps, [membership] if membership and account else [], known)
         return MeOut(user=User.of(user), accounts=refs)
     memberships = deps.store.member_copies.memberships_of_user(user.user_id)
-    return MeOut(user=User.of(user), accounts=_account_refs(deps, memberships))
+    refs, cursor = _first_page(deps, user.user_id, _account_refs(deps, memberships))
+    return MeOut(user=User.of(user), accounts=refs, accounts_cursor=cursor)
+
+
+def my_accounts(deps: Deps, user: UserItem, cursor: str | None) -> AccountRefPage:
+    """The page of the user's accounts after `cursor` (a sealed (name, account id) of this user's list)."""
+    memberships = deps.store.member_copies.memberships_of_user(user.user_id)
+    refs, next_cursor = _paged(deps, user.user_id, _account_refs(deps, memberships), cursor)
+    return AccountRefPage(items=refs, next_cursor=next_cursor)
+
+
+def _first_page(deps: Deps, user_id: str, refs: list[AccountRef]) -> tuple[list[AccountRef], str | None]:
+    return _paged(deps, user_id, refs, None)
+
+
+def _paged(
+    deps: Deps, user_id: str, refs: list[AccountRef], cursor: str | None
+) -> tuple[list[AccountRef], str | None]:
+    """ACCOUNTS_PAGE at a time in the order the contract gives (name case-insensitive, then account id);
+    the cursor opens only for this user's list."""
+    return page(
+        refs, lambda ref: (ref.name.lower(), ref.account_id), limit=ACCOUNTS_PAGE, cursor=cursor,
+        scope=f"me-accounts:{user_id}", secret=deps.settings.token_secret,
+    )  # fmt: skip
 
 
 def _account_refs(

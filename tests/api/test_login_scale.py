@@ -25,7 +25,7 @@ def _user_in(deps, accounts: int, email: str) -> str:
     )
     assert deps.store.users.create_user(user, login)
     for n in range(accounts):
-        account_id = seed_account(deps, f"Co {n:03d}")
+        account_id = seed_account(deps, f"{'co' if n % 2 else 'CO'} {n:03d}")  # the order ignores case
         membership = new_membership_item(account_id, user_id, "member", ["tickets"], deps.now(), user=user)
         assert write_joining(Tx(), joining(membership, email), claim_of=None, list_login=True).commit()
     return user_id
@@ -79,3 +79,27 @@ def test_a_rename_writes_the_user_alone_and_the_job_rewrites_120_memberships_in_
     assert {m.first_name for m in _memberships(many)} == {"Renata"}
     assert len(_memberships(many)) == 120
     assert run_copies(deps) == []
+
+
+def test_login_and_me_list_50_accounts_and_page_on_in_name_order(api, deps):
+    many, one = _user_in(deps, 120, "many@example.com"), _user_in(deps, 1, "one@example.com")
+    logged_in = api.post("/auth/login", {"email": "many@example.com", "password": PASSWORD}).body
+    me = api.get("/me", token=token_for(deps, many)).body
+    assert len(logged_in["accounts"]) == len(me["accounts"]) == 50
+    assert logged_in["accounts"] == me["accounts"] and me["accounts_cursor"]
+    listed, cursor, pages = list(me["accounts"]), me["accounts_cursor"], []
+    while cursor:
+        reply = api.get(f"/me/accounts?cursor={cursor}", token=token_for(deps, many))
+        assert reply.status == 200, reply.body
+        listed += reply.body["items"]
+        cursor, pages = reply.body["next_cursor"], [*pages, len(reply.body["items"])]
+    assert pages == [50, 20]
+    assert [a["name"] for a in listed] == [f"{'co' if n % 2 else 'CO'} {n:03d}" for n in range(120)]
+    assert len({a["account_id"] for a in listed}) == 120
+    # a cursor opens only for its own user's list
+    foreign = api.get(f"/me/accounts?cursor={me['accounts_cursor']}", token=token_for(deps, one))
+    assert (foreign.status, foreign.code) == (400, "validation_error")
+    single = api.get("/me", token=token_for(deps, one)).body
+    assert len(single["accounts"]) == 1 and single["accounts_cursor"] is None
+    first = api.get("/me/accounts", token=token_for(deps, one)).body
+    assert first == {"items": single["accounts"], "next_cursor": None}
