@@ -8,12 +8,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # PyJWT loads with the first token read
+    from collections.abc import Mapping
+
     from jwt.types import Options
 from datetime import datetime, timedelta
 
 from chalicelib.errors import unauthenticated
 
 ALGORITHM = "HS256"
+# Custom-group hints a token carries at most (`AccessTokens.issue`).
+MAX_GROUP_HINTS = 20
 # Times are checked against the service's clock below, not PyJWT's reading of the machine's.
 # Expiry and issue time are checked against the injected clock (see read), not PyJWT's own.
 _DECODE_OPTIONS: Options = {
@@ -33,6 +37,13 @@ class TokenClaims:
     # with every request it makes (services/authentication.py), so ending the session ends the token at once.
     support_session_id: str | None = None
     support_account_id: str | None = None
+    # ("grp"): the custom group the user was in at each of some accounts when the token was issued, only a
+    # hint of which group item the authorizing read brings along (services/authentication.py): the
+    # membership read with it decides, so a stale hint costs one more read, never a wrong answer.
+    group_hints: tuple[tuple[str, str], ...] = ()
+
+    def group_hint(self, account_id: str) -> str | None:
+        return next((group for account, group in self.group_hints if account == account_id), None)
 
 
 @dataclass(frozen=True)
@@ -46,8 +57,14 @@ class AccessTokens:
         self._secret = secret
         self._ttl = timedelta(seconds=ttl_seconds)
 
-    def issue(self, user_id: str, version: int, now: datetime) -> IssuedToken:
-        return self._sign(TokenClaims(user_id, secrets.token_urlsafe(16), version, now + self._ttl), now)
+    def issue(
+        self, user_id: str, version: int, now: datetime, group_hints: Mapping[str, str] | None = None
+    ) -> IssuedToken:
+        """`group_hints`: account id -> custom group id; at most MAX_GROUP_HINTS are carried (the token's
+        size stays bounded; an account past them costs its member's first request one more read)."""
+        hints = tuple(sorted((group_hints or {}).items()))[:MAX_GROUP_HINTS]
+        claims = TokenClaims(user_id, secrets.token_urlsafe(16), version, now + self._ttl, group_hints=hints)
+        return self._sign(claims, now)
 
     def issue_support(
         self, user_id: str, version: int, account_id: str, session_id: str, now: datetime,
@@ -59,7 +76,7 @@ class AccessTokens:
         return self._sign(claims, now)
 
     def _sign(self, claims: TokenClaims, now: datetime) -> IssuedToken:
-        payload: dict[str, str | int] = {
+        payload: dict[str, str | int | dict[str, str]] = {
             "sub": claims.user_id,
             "jti": claims.token_id,
             "ver": claims.version,
@@ -68,6 +85,8 @@ class AccessTokens:
         }
         if claims.support_session_id is not None and claims.support_account_id is not None:
             payload |= {"sup": claims.support_session_id, "acc": claims.support_account_id}
+        if claims.group_hints:
+            payload["grp"] = dict(claims.group_hints)
         import jwt  # on first use: with `cryptography` installed PyJWT loads it too, a cold-start cost
 
         return IssuedToken(jwt.encode(payload, self._secret, algorithm=ALGORITHM), claims)
@@ -97,4 +116,10 @@ class AccessTokens:
             isinstance(value, str) for value in (support, account) if value is not None
         ):
             raise unauthenticated("The access token is not valid.")
-        return TokenClaims(sub, jti, ver, datetime.fromtimestamp(exp, tz=now.tzinfo), support, account)
+        hints = payload.get("grp") or {}
+        if not isinstance(hints, dict) or not all(
+            isinstance(key, str) and isinstance(value, str) for key, value in hints.items()
+        ):
+            raise unauthenticated("The access token is not valid.")
+        expires_at = datetime.fromtimestamp(exp, tz=now.tzinfo)
+        return TokenClaims(sub, jti, ver, expires_at, support, account, tuple(sorted(hints.items())))

@@ -152,7 +152,8 @@ def accept(
         user = renamed
     if not outcome:
         raise _not_accepted(outcome.failed) or _gone(deps.store.links.get_link(hash_link_token(body.token)))
-    issued = deps.tokens.issue(user.user_id, version, now)
+    hint = {account.account_id: membership.group_id} if membership.group_id else None
+    issued = deps.tokens.issue(user.user_id, version, now, hint)
     return AcceptOut(
         access_token=issued.token,
         expires_at=issued.claims.expires_at,

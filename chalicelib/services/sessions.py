@@ -82,7 +82,8 @@ def login(deps: Deps, email: str, password: str) -> LoginOut:
     refs, cursor = _first_page(deps, user_id, _account_refs(deps, memberships, accounts))
     deps.store.member_copies.record_login(user_id, now, email)  # and gives back its failure check
     user.last_login_at = now
-    issued = deps.tokens.issue(user_id, int(login_item.token_version), now)
+    hints = {m.account_id: m.group_id for m in memberships if m.group_id and m.status == "active"}
+    issued = deps.tokens.issue(user_id, int(login_item.token_version), now, hints)
     return LoginOut(
         access_token=issued.token, expires_at=issued.claims.expires_at, user=User.of(user), accounts=refs,
         accounts_cursor=cursor,
