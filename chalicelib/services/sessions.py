@@ -110,8 +110,14 @@ def me(
     return MeOut(user=User.of(user), accounts=refs, accounts_cursor=cursor)
 
 
-def my_accounts(deps: Deps, user: UserItem, cursor: str | None) -> AccountRefPage:
-    """The page of the user's accounts after `cursor` (a sealed (name, account id) of this user's list)."""
+def my_accounts(
+    deps: Deps, user: UserItem, cursor: str | None,
+    only: tuple[MembershipItem | None, AccountItem | None] | None = None,
+) -> AccountRefPage:  # fmt: skip
+    """The page of the user's accounts after `cursor` (a sealed (name, account id) of this user's list);
+    `only`: a support session's token, which sees the one account it acts at (as GET /me)."""
+    if only is not None:
+        return AccountRefPage(items=me(deps, user, only).accounts, next_cursor=None)
     memberships = deps.store.member_copies.memberships_of_user(user.user_id)
     refs, next_cursor = _paged(deps, user.user_id, _account_refs(deps, memberships), cursor)
     return AccountRefPage(items=refs, next_cursor=next_cursor)

@@ -103,3 +103,16 @@ def test_login_and_me_list_50_accounts_and_page_on_in_name_order(api, deps):
     assert len(single["accounts"]) == 1 and single["accounts_cursor"] is None
     first = api.get("/me/accounts", token=token_for(deps, one)).body
     assert first == {"items": single["accounts"], "next_cursor": None}
+
+
+def test_a_support_token_pages_only_the_account_it_acts_at(api, deps):
+    """As GET /me: a support session's token sees the one account it acts at, never the member's others."""
+    many = _user_in(deps, 60, "many@example.com")
+    account_id = api.get("/me", token=token_for(deps, many)).body["accounts"][7]["account_id"]
+    body = {"user_id": many, "reason": "Customer asked us to look at their invoices"}
+    started = api.post(f"/accounts/{account_id}/support-sessions", body, operator=True)
+    assert started.status == 201, started.body
+    token = started.body["access_token"]
+    page = api.get("/me/accounts", token=token).body
+    assert [a["account_id"] for a in page["items"]] == [account_id] and page["next_cursor"] is None
+    assert api.get("/me", token=token).body["accounts_cursor"] is None
