@@ -1,5 +1,6 @@
-"""Signed access tokens (HS256). They say who the user is and nothing more: every request still reads the
-user (token version) and the membership, so revocation and role changes apply at once."""
+"""Signed access tokens (HS256). They say who the user is, and which custom group they were in at some
+accounts (a hint of what to read, never trusted): every request still reads the user (token version) and
+the membership, so revocation, role and group changes apply at once."""
 
 from __future__ import annotations
 
