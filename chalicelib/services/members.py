@@ -23,6 +23,7 @@ from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
     GroupItem,
+    Item,
     MembershipItem,
     UserItem,
 )
@@ -32,20 +33,29 @@ def owner_immutable() -> AppError:
     return AppError("owner_immutable", "The owner cannot be changed, deactivated or removed.")
 
 
-def list_members(deps: Deps, caller: Caller, account: AccountItem, query: MemberListQuery) -> MemberPage:
+def list_members(
+    deps: Deps, caller: Caller, account: AccountItem, query: MemberListQuery, session: Session | None = None
+) -> MemberPage:
     """Every sort, order and status filter, of the account or of one group (a group manager lists their
     own), is read in index order: a Query of limit + 1 keys per status range, then the page by key,
-    strongly consistent from the table (store/members.py `ordered_page`): O(page) at any size."""
+    strongly consistent from the table (store/members.py `ordered_page`): O(page) at any size. What
+    authorization read (the caller's membership and group, `session`) is not read again."""
     wanted_group = managed_group(caller) or query.group_id
     scope = f"members:{account.account_id}:{query.sort}:{query.order}:{query.status}:{wanted_group}"
     secret = deps.settings.token_secret
     after = decode_cursor(query.cursor, scope, secret)[0] if query.cursor else None
     memberships, groups, last = deps.store.members.ordered_page(
         account.account_id, query.sort, query.status, wanted_group, limit=query.limit,
-        after=after, descending=query.order == "desc",
+        after=after, descending=query.order == "desc", known=_known(session),
     )  # fmt: skip
     cursor = encode_cursor(scope, (last,), secret) if last is not None else None
     return MemberPage(items=_members(deps, account, memberships, groups), next_cursor=cursor)
+
+
+def _known(session: Session | None) -> list[Item]:
+    if session is None:
+        return []
+    return [item for item in (session.membership, session.group) if item is not None]
 
 
 def _members(

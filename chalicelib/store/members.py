@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from chalicelib.domain.groups import DEFAULT_GROUP_ID
@@ -25,6 +25,7 @@ from chalicelib.store.models import (
     AuditEventItem,
     EmailClaimItem,
     GroupItem,
+    Item,
     MembershipItem,
     UserItem,
 )
@@ -98,6 +99,7 @@ class MemberStore:
         limit: int,
         after: str | None,
         descending: bool,
+        known: Sequence[Item] = (),
     ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]:
         """One page of the account's (or, with `group_id`, the default one included, one group's) members
         of one status or both, by any sort column (any status by email, joined_at or last_login_at:
@@ -107,7 +109,7 @@ class MemberStore:
         and their custom groups by key (one BatchGetItem): each item read once. Answers the page, the
         groups and the last row's sort key when more follow."""
         if group_id is None and status is None and sort in ORDERED:
-            return self._shared_page(account_id, sort, limit=limit, after=after, descending=descending)
+            return self._shared_page(account_id, sort, limit, after, descending, known)
         column = "email" if sort == "status" else sort
         scope = "group" if group_id is not None else "members"
         ranges = Ranges(
@@ -120,12 +122,18 @@ class MemberStore:
         found = query_ranges(ranges, limit=limit, after=after, descending=descending, merged=sort != "status")
         if group_id is not None:  # a group index holds keys alone: its rows are the group's
             found = IndexPage([row | {"group_id": group_id} for row in found.rows], found.more)
-        memberships, groups = self.read_page(account_id, found)
+        memberships, groups = self.read_page(account_id, found, known)
         last = found.rows[-1][ranges.sort_attribute] if found.more and found.rows else None
         return memberships, groups, last
 
     def _shared_page(
-        self, account_id: str, sort: str, *, limit: int, after: str | None, descending: bool
+        self,
+        account_id: str,
+        sort: str,
+        limit: int,
+        after: str | None,
+        descending: bool,
+        known: Sequence[Item],
     ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]:
         """The account's members of any status by email, joined_at or last_login_at: one Query of the
         shared gsi3-5 (ALL), answering keys alone, then the page by key (one BatchGetItem)."""
@@ -135,17 +143,20 @@ class MemberStore:
             limit=limit, descending=descending, above=None if descending else after,
             below=after if descending else None, only=("pk", "sk", "group_id"),
         )  # fmt: skip
-        memberships, groups = self.read_page(account_id, found)
+        memberships, groups = self.read_page(account_id, found, known)
         return memberships, groups, found.rows[-1][attribute] if found.more and found.rows else None
 
     def read_page(
-        self, account_id: str, found: IndexPage
+        self, account_id: str, found: IndexPage, known: Sequence[Item] = ()
     ) -> tuple[list[MembershipItem], dict[str, GroupItem]]:
-        """The memberships the rows name, in their order, with their custom groups (one BatchGetItem)."""
+        """The memberships the rows name, in their order, with their custom groups (one BatchGetItem),
+        but for the `known` items this request has read already (the caller's membership and group)."""
         wanted = [(row["pk"], row["sk"]) for row in found.rows]
         group_ids = {row.get("group_id") for row in found.rows} - {None, DEFAULT_GROUP_ID}
         group_keys = [keys.group(account_id, group_id) for group_id in sorted(g for g in group_ids if g)]
-        items = get_items([*wanted, *group_keys])
+        have = {(item.pk, item.sk): item for item in known}
+        missing = [key for key in [*wanted, *group_keys] if key not in have]
+        items = {**(get_items(missing) if missing else {}), **have}
         memberships = [m for key in wanted if isinstance(m := items.get(key), MembershipItem)]
         groups = {g.group_id: g for key in group_keys if isinstance(g := items.get(key), GroupItem)}
         return memberships, groups
