@@ -147,22 +147,3 @@ def _range(ranges: Ranges, prefix: str, rest: str | None, limit: int, descending
         above=low if descending or cursor is None else cursor,
         below=cursor if descending and cursor is not None else high,
     )  # fmt: skip
-
-
-def query_all(index: str, partition_attribute: str, partition: str) -> list[dict[str, str]]:
-    """Every row of one partition of a compact (keys-only) index: 1 MB per round trip."""
-    client = dynamodb_client()
-    request: dict[str, Any] = {
-        "TableName": Item.Meta.table_name,
-        "IndexName": index,
-        "KeyConditionExpression": "#p = :p",
-        "ExpressionAttributeNames": {"#p": partition_attribute},
-        "ExpressionAttributeValues": {":p": {"S": partition}},
-    }
-    rows: list[dict[str, str]] = []
-    while True:
-        answer = client.query(**request)
-        rows.extend(_strings(item) for item in answer["Items"])
-        if "LastEvaluatedKey" not in answer:
-            return rows
-        request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]

@@ -103,11 +103,11 @@ class MemberStore:
     ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]:
         """One page of the account's (or, with `group_id`, the default one included, one group's) members
         of one status or both, by any sort column (any status by email, joined_at or last_login_at:
-        `_shared_page`): the column's index (`members_<column>`, or
-        `group_<column>`) holds each status as a range of keys, so a status is one Query of limit + 1 keys,
-        both statuses two merged (by status: the email ranges one after the other). Then the memberships
-        and their custom groups by key (one BatchGetItem): each item read once. Answers the page, the
-        groups and the last row's sort key when more follow."""
+        `_shared_page`). The column's index (`members_<column>`, or `group_<column>`) holds each status
+        as a range of keys, so a status is one Query of limit + 1 keys, both statuses two merged (by
+        status: the email ranges one after the other). Then the memberships and their custom groups by
+        key (one BatchGetItem): each item read once. Answers the page, the groups and the last row's sort
+        key when more follow."""
         if group_id is None and status is None and sort in ORDERED:
             return self._shared_page(account_id, sort, limit, after, descending, known)
         column = "email" if sort == "status" else sort
