@@ -54,6 +54,9 @@ def _no_such_method(self: local.ChaliceRequestHandler) -> None:
 
 local.LocalGateway._generate_lambda_event = _route_or_unknown
 local.ChaliceRequestHandler.do_TRACE = _no_such_method  # type: ignore[attr-defined]
+# http.server writes an answer's headers and its body apart; with Nagle's algorithm on, the body waited for
+# the client's delayed ACK of the headers: 40 ms on every answer (44 ms a /health, 2 ms without).
+local.ChaliceRequestHandler.disable_nagle_algorithm = True
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -105,6 +105,7 @@ def with_sent_email(app):
     def serve(environ, start_response):
         if environ.get("PATH_INFO") != SENT_EMAIL_PATH:
             _remember_text_part(environ)
+            _note_due_work(environ)
             return app(environ, start_response)
         sent = [
             {"to": list(m.destinations.get("ToAddresses", [])), "subject": m.subject, "body": m.body}
@@ -124,15 +125,11 @@ TEXT_PARTS: dict[tuple[str, str], list[str]] = {}
 
 def _remember_text_part(environ) -> None:
     """From an SES v2 SendEmail request (what chalicelib/mail/ses.py sends): its text part."""
-    import io
-
     if environ.get("REQUEST_METHOD") != "POST" or not environ.get("PATH_INFO", "").endswith(
         "/v2/email/outbound-emails"
     ):
         return
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    raw = environ["wsgi.input"].read(length) if length else b""
-    environ["wsgi.input"] = io.BytesIO(raw)  # moto reads the same body after us
+    raw = _body(environ)
     try:
         request = json.loads(raw)
         simple = request["Content"]["Simple"]
@@ -141,6 +138,34 @@ def _remember_text_part(environ) -> None:
     except (ValueError, KeyError, IndexError, TypeError):
         return  # not an email this service sends: moto answers it as it would
     TEXT_PARTS.setdefault(key, []).append(text)
+
+
+def _body(environ) -> bytes:
+    """The request's body, left in place for moto to read after us."""
+    import io
+
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(raw)
+    return raw
+
+
+# Set by a DynamoDB write that puts work in the due index (an event to fan out, a delivery or an email due)
+WORK_WRITTEN = threading.Event()
+DYNAMODB_WRITES = ("TransactWriteItems", "PutItem", "UpdateItem", "BatchWriteItem")
+
+
+def _note_due_work(environ) -> None:
+    """Wakes the workers when this request writes a due index key (`<KIND>#<shard>`, store/keys.py). A
+    false wake costs one empty run; a missed one waits for the next idle round."""
+    import re
+
+    from chalicelib.store.keys import DUE_KINDS
+
+    if not environ.get("HTTP_X_AMZ_TARGET", "").endswith(DYNAMODB_WRITES):
+        return
+    if re.search(rb'"(?:%s)#\d+"' % "|".join(DUE_KINDS).encode(), _body(environ)):
+        WORK_WRITTEN.set()
 
 
 def _ses_sent() -> list:
@@ -198,28 +223,29 @@ def wait_for(url: str, child: subprocess.Popen, seconds: float = 60) -> None:
     raise SystemExit(f"the API did not answer on {url} within {seconds:.0f} s")
 
 
-def deliver_webhooks_forever(every_seconds: float = 2.0) -> None:
-    """The webhook and email workers, as their schedules run them on AWS (every minute, each on its own), but
-    every few seconds: events a request commits reach their endpoints, and emails only the worker sends (a
-    public password reset) or the request could not send arrive, while the newcomer watches."""
+def deliver_webhooks_forever(gap_seconds: float = 2.0, idle_seconds: float = 10.0) -> None:
+    """The webhook and email workers, started as the table's stream starts them on AWS: by a write that puts
+    work in their index (at most every `gap_seconds`), and every `idle_seconds` for what falls due later (a
+    backoff, a hold). Run every 2 s whatever happened, they cost moto a sixth of a core on an empty table."""
+    while True:
+        WORK_WRITTEN.wait(idle_seconds)
+        WORK_WRITTEN.clear()  # before the run: work written during it wakes the next one
+        run_workers_once()
+        time.sleep(gap_seconds)
+
+
+def run_workers_once() -> None:
     from chalicelib.jobs.webhooks import run_both
 
-    while True:
-        try:
-            done = run_both()
-            if done.get("attempted"):
-                print(
-                    f"\n=== webhooks: {done['succeeded']} of {done['attempted']} deliveries succeeded",
-                    flush=True,
-                )
-            if done.get("emails_attempted"):
-                print(
-                    f"\n=== email outbox: {done['emails_sent']} of {done['emails_attempted']} emails sent",
-                    flush=True,
-                )
-        except Exception as error:  # a bad moment of the emulator: the next round tries again
-            print(f"\n=== workers: round failed ({error!r}); retrying", flush=True)
-        time.sleep(every_seconds)
+    try:
+        done = run_both()
+    except Exception as error:  # a bad moment of the emulator: the next round tries again
+        print(f"\n=== workers: round failed ({error!r}); retrying", flush=True)
+        return
+    if done.get("attempted"):
+        print(f"\n=== webhooks: {done['succeeded']} of {done['attempted']} deliveries succeeded", flush=True)
+    if tried := done.get("emails_attempted"):
+        print(f"\n=== email outbox: {done['emails_sent']} of {tried} emails sent", flush=True)
 
 
 def main() -> None:
@@ -241,6 +267,20 @@ def main() -> None:
     signal.signal(signal.SIGINT, stop)
     api = f"http://127.0.0.1:{settings['PORT']}"
     wait_for(f"{api}/health", child)
+    print_banner(settings, api)
+    threading.Thread(target=deliver_webhooks_forever, daemon=True).start()
+    printed = 0
+    while child.poll() is None:
+        messages = sent_messages()
+        for message in messages[printed:]:
+            print_email(message)
+        printed = len(messages)
+        time.sleep(0.3)
+    moto.stop()
+    raise SystemExit(child.returncode)
+
+
+def print_banner(settings: dict[str, str], api: str) -> None:
     print(
         f"\nportal-access is running\n"
         f"    sign in:       {settings['PORTAL_URL']}/login\n"
@@ -253,16 +293,6 @@ def main() -> None:
         f"AWS_DEFAULT_REGION={settings['AWS_REGION']} .venv/bin/python -m chalicelib.cli purge-invitations\n",
         flush=True,
     )
-    threading.Thread(target=deliver_webhooks_forever, daemon=True).start()
-    printed = 0
-    while child.poll() is None:
-        messages = sent_messages()
-        for message in messages[printed:]:
-            print_email(message)
-        printed = len(messages)
-        time.sleep(0.3)
-    moto.stop()
-    raise SystemExit(child.returncode)
 
 
 if __name__ == "__main__":

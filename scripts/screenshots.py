@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -55,136 +56,194 @@ def seed(live: Live) -> None:
     reply = live.post("/accounts", {"name": "Northwind Hosting", "owner_email": OWNER}, operator=True)
     account_id = reply.body["account"]["account_id"]
     owner = accept_new(live, OWNER, "Olivia", "Bennett")
+    base = f"/accounts/{account_id}"
+    seed_team(live, base, owner.token)
+    seed_second_account(live)
+    seed_newcomer(live, base, owner.token)
+    seed_groups(live, base, owner.token)
+    seed_contacts_and_webhook(live, base, owner.token)
+
+
+def seed_team(live: Live, base: str, token: str) -> None:
+    """The team (one of them deactivated) and two pending invitations."""
     for email, first, last, title, role, permissions in TEAM:
         body = {"emails": [email], "role": role, "permissions": permissions, "title": title}
-        assert live.post(f"/accounts/{account_id}/invitations", body, token=owner.token).status == 200
+        assert live.post(f"{base}/invitations", body, token=token).status == 200
         accept_new(live, email, first, last)
-    ana = live.get(f"/accounts/{account_id}/members?sort=email", token=owner.token).body["items"][0]
-    live.post(f"/accounts/{account_id}/members/{ana['user_id']}/deactivate", token=owner.token)
+    ana = live.get(f"{base}/members?sort=email", token=token).body["items"][0]
+    live.post(f"{base}/members/{ana['user_id']}/deactivate", token=token)
     pending = ["jules.martin@northwind.example", "sam.okafor@northwind.example"]
     body = {"emails": pending, "role": "member", "permissions": ["tickets"]}
-    live.post(f"/accounts/{account_id}/invitations", body, token=owner.token)
+    live.post(f"{base}/invitations", body, token=token)
+
+
+def seed_second_account(live: Live) -> None:
+    """A second account of the owner's, so signing in asks which one."""
     second = live.post("/accounts", {"name": "Bennett Studio", "owner_email": OWNER}, operator=True)
     assert second.status == 201
     accepted = live.post("/invitations/accept", {"token": live.latest_link(OWNER), "password": PASSWORD})
     assert accepted.status == 201
-    base = f"/accounts/{account_id}"
+
+
+def seed_newcomer(live: Live, base: str, token: str) -> None:
+    """Three sub-accounts, and an invitation with a message scoped to the first of them."""
     shops = [
-        live.post(f"{base}/sub-accounts", {"name": name}, token=owner.token).body["sub_account_id"]
+        live.post(f"{base}/sub-accounts", {"name": name}, token=token).body["sub_account_id"]
         for name in ("Web shop", "Company blog", "Staging sites")
     ]
-    newcomer = "lena.vogel@northwind.example"
     body = {
-        "emails": [newcomer], "role": "member", "permissions": ["tickets", "invoices"],
+        "emails": ["lena.vogel@northwind.example"],
+        "role": "member",
+        "permissions": ["tickets", "invoices"],
         "sub_accounts": shops[:1],
         "message": "Welcome aboard, Lena! You will look after the web shop's invoices and tickets.",
-    }  # fmt: skip
-    live.post(f"{base}/invitations", body, token=owner.token)
+    }
+    live.post(f"{base}/invitations", body, token=token)
+
+
+def seed_groups(live: Live, base: str, token: str) -> None:
+    """The custom groups; Billing with a manager and a member."""
     for name, description, permissions, scope in GROUPS:
         group = {"name": name, "description": description, "permissions": permissions, "sub_accounts": scope}
-        made = live.post(f"{base}/groups", group, token=owner.token)
+        made = live.post(f"{base}/groups", group, token=token)
         assert made.status == 201, made.body
-        if name == "Billing":
-            for email, first, last, manager in (
-                ("grace.hill@northwind.example", "Grace", "Hill", True),
-                ("omar.farouk@northwind.example", "Omar", "Farouk", False),
-            ):
-                body = {"emails": [email], "group_id": made.body["group_id"], "group_manager": manager}
-                assert live.post(f"{base}/invitations", body, token=owner.token).status == 200
-                accept_new(live, email, first, last)
+        if name != "Billing":
+            continue
+        for email, first, last, manager in (
+            ("grace.hill@northwind.example", "Grace", "Hill", True),
+            ("omar.farouk@northwind.example", "Omar", "Farouk", False),
+        ):
+            body = {"emails": [email], "group_id": made.body["group_id"], "group_manager": manager}
+            assert live.post(f"{base}/invitations", body, token=token).status == 200
+            accept_new(live, email, first, last)
+
+
+def seed_contacts_and_webhook(live: Live, base: str, token: str) -> None:
     for email, first, last, company, phone, categories in CONTACTS:
         body = {
-            "email": email, "first_name": first, "last_name": last, "company_name": company, "phone": phone,
+            "email": email,
+            "first_name": first,
+            "last_name": last,
+            "company_name": company,
+            "phone": phone,
             "email_preferences": {category: True for category in categories},
-        }  # fmt: skip
-        assert live.post(f"{base}/contacts", body, token=owner.token).status == 201
+        }
+        assert live.post(f"{base}/contacts", body, token=token).status == 201
     hook = {
         "url": "http://127.0.0.1:9/billing/events",
         "event_types": ["*"],
         "description": "Billing system feed",
     }
-    assert live.post(f"{base}/webhooks", hook, token=owner.token).status == 201
+    assert live.post(f"{base}/webhooks", hook, token=token).status == 201
+
+
+class Camera:
+    """One page of a desktop-sized context and the screenshots taken of it."""
+
+    def __init__(self, browser: Any, out: Path) -> None:
+        context = browser.new_context(viewport={"width": 1600, "height": 900}, device_scale_factor=1)
+        self.page = context.new_page()
+        self.out = out
+        self.taken: list[Path] = []
+
+    def snap(self, name: str) -> None:
+        self.page.wait_for_timeout(300)  # the strength meter's and the tabs' short transitions
+        path = self.out / f"{name}.png"
+        self.page.screenshot(path=str(path))
+        self.taken.append(path)
 
 
 def shoot(live: Live, out: Path) -> list[Path]:
-    taken: list[Path] = []
     with chromium() as browser:
-        page = browser.new_context(viewport={"width": 1600, "height": 900}, device_scale_factor=1).new_page()
+        camera = Camera(browser, out)
+        shoot_arrival(live, camera)
+        shoot_users(camera)
+        shoot_sections(camera)
+        shoot_sign_out(live, camera)
+        return camera.taken + shoot_phone(live, browser, out)
 
-        def snap(name: str) -> None:
-            page.wait_for_timeout(300)  # the strength meter's and the tabs' short transitions
-            path = out / f"{name}.png"
-            page.screenshot(path=str(path))
-            taken.append(path)
 
-        page.set_content(live.emails_to("lena.vogel@northwind.example")[-1].body)  # moto keeps the HTML part
-        snap("invitation-email")
-        page.goto(emailed_link(live, "lena.vogel@northwind.example"))
-        page.get_by_label("First name").fill("Lena")
-        page.get_by_label("Last name").fill("Vogel")
-        page.get_by_label("Choose a password").fill("paper lantern riverside")
-        snap("accept-invitation")
-        page.goto(f"{live.base_url}/portal/login")
-        page.get_by_label("Email").fill(OWNER)
-        snap("sign-in")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.get_by_role("heading", name="Choose account").wait_for()
-        snap("choose-account")
-        page.get_by_role("button", name="Northwind Hosting").click()
-        page.get_by_role("tabpanel").locator("tbody tr").first.wait_for()
-        snap("user-management")
-        page.get_by_role("tab", name="Pending invitations").click()
-        snap("pending-invitations")
-        page.get_by_role("tab", name="Deactivated users").click()
-        snap("deactivated-users")
-        page.get_by_role("tab", name="Active users").click()
-        page.get_by_role("button", name="Invite users").click()
-        dialog = page.get_by_role("dialog", name="Invite users")
-        chris = "chris.doyle@northwind.example"
-        dialog.get_by_label("Email addresses").fill(f"{chris}\n{chris}")
-        dialog.get_by_label("Open and view support tickets").check()
-        dialog.get_by_label("View and pay invoices").check()
-        dialog.get_by_label("Only these").check()
-        dialog.get_by_label("Web shop").check()
-        dialog.get_by_role("button", name="Send invitations").click()
-        dialog.get_by_role("list", name="Results").get_by_role("listitem").first.wait_for()
-        snap("invite-users")
-        dialog.get_by_role("button", name="Close").click()
-        page.get_by_role("button", name="Actions for Tom Keller").click()
-        page.get_by_role("menuitem", name="Edit Tom Keller").click()
-        page.get_by_role("dialog", name="Edit Tom Keller").wait_for()
-        snap("edit-user")
-        page.keyboard.press("Escape")
-        for link, name in (("Groups", "groups"), ("Contacts", "contacts"), ("Webhooks", "webhooks")):
-            page.get_by_role("link", name=link).click()
-            page.locator("#panel tbody tr").first.wait_for()
-            snap(name)
-        page.get_by_role("link", name="Contacts").click()
-        page.get_by_role("button", name="Actions for Raj Patel").click()
-        page.get_by_role("menuitem", name="Edit Raj Patel").click()
-        page.get_by_role("dialog", name="Edit Raj Patel").wait_for()
-        snap("edit-contact")
-        page.keyboard.press("Escape")
-        page.get_by_role("link", name="Groups").click()
-        page.get_by_role("button", name="Actions for Billing").click()
-        page.get_by_role("menuitem", name="Edit Billing").click()
-        page.get_by_role("dialog", name="Edit Billing").wait_for()
-        snap("edit-group")
-        page.keyboard.press("Escape")
-        page.get_by_role("link", name="Audit log").click()
+def shoot_arrival(live: Live, camera: Camera) -> None:
+    """The invitation email, accepting it, signing in and choosing the account."""
+    page, snap = camera.page, camera.snap
+    page.set_content(live.emails_to("lena.vogel@northwind.example")[-1].body)  # moto keeps the HTML part
+    snap("invitation-email")
+    page.goto(emailed_link(live, "lena.vogel@northwind.example"))
+    page.get_by_label("First name").fill("Lena")
+    page.get_by_label("Last name").fill("Vogel")
+    page.get_by_label("Choose a password").fill("paper lantern riverside")
+    snap("accept-invitation")
+    page.goto(f"{live.base_url}/portal/login")
+    page.get_by_label("Email").fill(OWNER)
+    snap("sign-in")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Choose account").wait_for()
+    snap("choose-account")
+    page.get_by_role("button", name="Northwind Hosting").click()
+    page.get_by_role("tabpanel").locator("tbody tr").first.wait_for()
+
+
+def shoot_users(camera: Camera) -> None:
+    """The user-management tabs, the invite dialog and editing a user."""
+    page, snap = camera.page, camera.snap
+    snap("user-management")
+    page.get_by_role("tab", name="Pending invitations").click()
+    snap("pending-invitations")
+    page.get_by_role("tab", name="Deactivated users").click()
+    snap("deactivated-users")
+    page.get_by_role("tab", name="Active users").click()
+    page.get_by_role("button", name="Invite users").click()
+    dialog = page.get_by_role("dialog", name="Invite users")
+    chris = "chris.doyle@northwind.example"
+    dialog.get_by_label("Email addresses").fill(f"{chris}\n{chris}")
+    dialog.get_by_label("Open and view support tickets").check()
+    dialog.get_by_label("View and pay invoices").check()
+    dialog.get_by_label("Only these").check()
+    dialog.get_by_label("Web shop").check()
+    dialog.get_by_role("button", name="Send invitations").click()
+    dialog.get_by_role("list", name="Results").get_by_role("listitem").first.wait_for()
+    snap("invite-users")
+    dialog.get_by_role("button", name="Close").click()
+    edit(camera, "Tom Keller", "edit-user")
+
+
+def edit(camera: Camera, name: str, shot: str) -> None:
+    """A row's Actions menu, its Edit dialog shot, then closed."""
+    page = camera.page
+    page.get_by_role("button", name=f"Actions for {name}").click()
+    page.get_by_role("menuitem", name=f"Edit {name}").click()
+    page.get_by_role("dialog", name=f"Edit {name}").wait_for()
+    camera.snap(shot)
+    page.keyboard.press("Escape")
+
+
+def shoot_sections(camera: Camera) -> None:
+    """Groups, contacts, webhooks and the audit log, with an edit dialog of each list that has one."""
+    page, snap = camera.page, camera.snap
+    for link, name in (("Groups", "groups"), ("Contacts", "contacts"), ("Webhooks", "webhooks")):
+        page.get_by_role("link", name=link).click()
         page.locator("#panel tbody tr").first.wait_for()
-        snap("audit-log")
-        page.get_by_role("link", name="Your info").click()
-        page.get_by_label("First name").wait_for()
-        snap("your-info")
-        page.get_by_role("button", name="Sign out").click()
-        page.get_by_role("heading", name="Sign in").wait_for()
-        page.goto(f"{live.base_url}/portal/password-reset")
-        page.get_by_label("Email").fill(OWNER)
-        snap("password-reset")
-        taken += shoot_phone(live, browser, out)
-    return taken
+        snap(name)
+    page.get_by_role("link", name="Contacts").click()
+    edit(camera, "Raj Patel", "edit-contact")
+    page.get_by_role("link", name="Groups").click()
+    edit(camera, "Billing", "edit-group")
+    page.get_by_role("link", name="Audit log").click()
+    page.locator("#panel tbody tr").first.wait_for()
+    snap("audit-log")
+
+
+def shoot_sign_out(live: Live, camera: Camera) -> None:
+    page, snap = camera.page, camera.snap
+    page.get_by_role("link", name="Your info").click()
+    page.get_by_label("First name").wait_for()
+    snap("your-info")
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in").wait_for()
+    page.goto(f"{live.base_url}/portal/password-reset")
+    page.get_by_label("Email").fill(OWNER)
+    snap("password-reset")
 
 
 def shoot_phone(live: Live, browser, out: Path) -> list[Path]:

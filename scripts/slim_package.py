@@ -50,8 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-mb", type=float, default=8.0, help="fail above this size (MB, 10^6 bytes)")
     args = parser.parse_args(argv)
     before, after = slim(args.zip)
-    print(f"{args.zip}: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB (botocore models kept: "
-          f"{', '.join(sorted(KEEP_SERVICES))})")  # fmt: skip
+    print(
+        f"{args.zip}: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB (botocore models kept: "
+        f"{', '.join(sorted(KEEP_SERVICES))})"
+    )
     if after > args.max_mb * 1e6:
         print(f"{args.zip} is {after / 1e6:.1f} MB, over the {args.max_mb:g} MB limit", file=sys.stderr)
         return 1

@@ -18,9 +18,18 @@ os.environ.update(
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
+from collections.abc import Iterator
+from functools import partial
+
 import pytest
 
 from tests.helpers import Clock
+
+# argon2id at a test's cost (1 MiB, one pass: under 1 ms a hash) rather than OWASP's (19 MiB, two passes:
+# 30 ms of CPU a hash or check, a fifth of the CPU of the API files measured). No test is about the cost:
+# they check what is hashed, checked, counted and refused, which is the same at any cost. The servers the
+# end-to-end tests start keep the production cost (their own processes).
+ARGON2_TEST_COST = {"memory_cost": 1024, "time_cost": 1}
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)  # before xdist's own choice of scheduler
@@ -32,6 +41,15 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     from tests.helpers.scheduling import SharedServerScheduling
 
     return SharedServerScheduling(config, log)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _argon2_at_test_cost() -> Iterator[None]:
+    from chalicelib.security import passwords
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "Passwords", partial(passwords.Passwords, **ARGON2_TEST_COST))
+        yield
 
 
 @pytest.fixture

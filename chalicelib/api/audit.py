@@ -21,5 +21,6 @@ bp = Blueprint(__name__)
     returns=schemas.AuditPage,
 )
 def list_audit_events(call: Call, account_id: str) -> schemas.AuditPage:
-    """Every change to the account, newest first: filter by type, actor, target and time."""
+    """Every change to the account, newest first: filter by type, actor, target and time (with two of type,
+    actor and target, a page reads 4 x `limit` events at most and may come back short, with a cursor)."""
     return audit_log.list_events(call.deps, account_id, call.query)

@@ -73,5 +73,6 @@ def delete_contact(call: Call, account_id: str, contact_id: str) -> None:
     returns=schemas.RecipientsOut,
 )
 def notification_recipients(call: Call, account_id: str) -> schemas.RecipientsOut:
-    """Whom to email for a category (and, for support, a ticket's opener): to the owner, cc the rest."""
+    """Whom to email for a category (and, for support, a ticket's opener): to the owner, cc the rest, a page
+    at a time (`limit`, `cursor`)."""
     return contacts.notification_recipients(call.deps, call.caller, call.account, call.query)

@@ -48,15 +48,10 @@ def send(
     status; a refused URL, DNS failure, refused connection, TLS failure or timeout is a failure with no
     status. `timeout` bounds the whole attempt: connecting, sending and reading."""
     started = time.monotonic()
-
-    def outcome(status: int | None, error: str | None) -> Attempt:
-        succeeded = error is None and status is not None and 200 <= status < 300
-        return Attempt(succeeded, status, error, round((time.monotonic() - started) * 1000))
-
     try:
         target = vet(url, allow_loopback=allow_loopback, resolve=resolve)
     except UnsafeURLError as refused:
-        return outcome(None, f"Not sent: {refused}")
+        return _outcome(started, None, f"Not sent: {refused}")
     headers = {
         **signature_headers(secrets, message_id, timestamp, body),
         "Content-Type": "application/json",
@@ -64,6 +59,30 @@ def send(
         "Connection": "close",
     }
     watchdog = _Watchdog(deadline=started + timeout)
+    try:
+        status = _post(target, body, headers, watchdog, max_response_bytes)
+    except (OSError, http.client.HTTPException) as failure:
+        return _outcome(started, None, _describe(failure, timeout, cut=watchdog.fired))
+    finally:
+        watchdog.cancel()
+    if 300 <= status < 400:
+        return _outcome(
+            started, status, f"The receiver answered {status}, a redirect; redirects are not followed."
+        )
+    if not 200 <= status < 300:
+        return _outcome(started, status, f"The receiver answered {status}.")
+    return _outcome(started, status, None)
+
+
+def _outcome(started: float, status: int | None, error: str | None) -> Attempt:
+    succeeded = error is None and status is not None and 200 <= status < 300
+    return Attempt(succeeded, status, error, round((time.monotonic() - started) * 1000))
+
+
+def _post(
+    target: Target, body: bytes, headers: dict[str, str], watchdog: _Watchdog, max_response_bytes: int
+) -> int:
+    """The receiver's status for the POST, on a connection closed on the way out, whatever happens."""
     connection: http.client.HTTPConnection | None = None
     try:
         connection = _connect(target, watchdog)
@@ -71,19 +90,11 @@ def send(
         response = connection.getresponse()
         if watchdog.fired:  # cut mid-headers: http.client takes the cut for their end
             raise TimeoutError("timed out")
-        status = response.status
         _read_rest(response, max_response_bytes)
-    except (OSError, http.client.HTTPException) as failure:
-        return outcome(None, _describe(failure, timeout, cut=watchdog.fired))
+        return response.status
     finally:
-        watchdog.cancel()
         if connection is not None:
             connection.close()
-    if 300 <= status < 400:
-        return outcome(status, f"The receiver answered {status}, a redirect; redirects are not followed.")
-    if not 200 <= status < 300:
-        return outcome(status, f"The receiver answered {status}.")
-    return outcome(status, None)
 
 
 def _read_rest(response: http.client.HTTPResponse, limit: int) -> None:

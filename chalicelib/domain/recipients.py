@@ -21,6 +21,7 @@ class AccountPeople:
 class Recipients:
     to: list[str]
     cc: list[str]
+    last: str | None = None  # a page's: the last email it examined, when more may follow
 
 
 def recipients(
@@ -50,3 +51,29 @@ def recipients(
     deactivated = people.deactivated_member_emails if sees_members else frozenset()
     cc = sorted(set(copied) - set(to) - deactivated)
     return Recipients(to=to, cc=cc)
+
+
+def recipients_page(
+    people: AccountPeople,
+    category: str,
+    ticket_opened_by: str | None = None,
+    *,
+    sees_members: bool = True,
+    after: str | None = None,
+    limit: int,
+) -> Recipients:
+    """One page of `recipients`' cc, by email after `after`, when `people` holds what the streams gave: each
+    stream (a category's contacts, the ticket holders' partitions) read in email order after `after`, up
+    to limit + 1 emails. Their union is complete up to its `limit`-th email (a stream cut short stops at or
+    after it), so the page is the answer up to there and goes on after it: a page may hold fewer than
+    `limit` (a contact on it is a deactivated member, or the owner), even none, with a `last`. With at
+    most `limit` emails streamed, every stream was read to its end and the answer is whole."""
+    found = recipients(people, category, ticket_opened_by, sees_members=sees_members)
+    opted_in = {email for email, categories in people.contacts if category in categories}
+    streamed = sorted(e for e in opted_in | people.ticket_holder_emails if after is None or e > after)
+    cc = [email for email in found.cc if after is None or email > after]
+    if len(streamed) <= limit:
+        chosen = cc[:limit]
+        return Recipients(found.to, chosen, chosen[-1] if len(cc) > limit else None)
+    bound = streamed[limit - 1]
+    return Recipients(found.to, [email for email in cc if email <= bound][:limit], bound)

@@ -27,9 +27,12 @@ def run_webhooks() -> dict[str, int]:
     report = run_once(get_deps())
     log.info("webhooks: %s", report)
     return {
-        "fanned_out": report.fanned_out, "attempted": report.attempted, "succeeded": report.succeeded,
-        "errored": report.errored, "deferred": report.deferred,
-    }  # fmt: skip
+        "fanned_out": report.fanned_out,
+        "attempted": report.attempted,
+        "succeeded": report.succeeded,
+        "errored": report.errored,
+        "deferred": report.deferred,
+    }
 
 
 def run_emails() -> dict[str, int]:
@@ -69,9 +72,12 @@ def send_emails(event: object) -> dict[str, int]:
 
 
 @bp.on_dynamodb_record(
-    stream_arn=STREAM_SET_BY_INFRA, batch_size=100, starting_position="LATEST", name="webhooks_on_commit",
+    stream_arn=STREAM_SET_BY_INFRA,
+    batch_size=100,
+    starting_position="LATEST",
+    name="webhooks_on_commit",
     maximum_batching_window_in_seconds=1,
-)  # fmt: skip
+)
 def webhooks_on_commit(event: Any) -> dict[str, int]:
     """New audit events and emails: the workers read them from their queues (the stream only says when)."""
     return run_both()

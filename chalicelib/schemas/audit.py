@@ -70,6 +70,10 @@ class AuditEvent(Output):
 
 
 class AuditQuery(ListQuery):
+    """Newest first. With two or three of `type`, `actor_user_id` and `target_id`, one filters the others'
+    index range: a page examines at most 4 x `limit` events (one bounded read, never a loop until `limit`
+    match), so it may hold fewer than `limit` events, even none, with a `next_cursor` to go on."""
+
     type: EventType | None = None
     actor_user_id: Id | None = Field(default=None, max_length=64)
     target_id: Id | None = Field(default=None, max_length=64)
@@ -79,4 +83,6 @@ class AuditQuery(ListQuery):
 
 class AuditPage(Output):
     items: list[AuditEvent]
-    next_cursor: str | None
+    next_cursor: str | None = Field(
+        description="null when the list is done; otherwise follow it, even after a short or empty page"
+    )

@@ -10,11 +10,11 @@ from chalicelib.domain.recipients import CATEGORIES
 from chalicelib.schemas.common import (
     Email,
     Input,
+    ListQuery,
     Name,
     OptionalText,
     Output,
     Phone,
-    Query,
     Timestamp,
 )
 
@@ -92,11 +92,17 @@ class ContactPage(Output):
     next_cursor: str | None
 
 
-class RecipientsQuery(Query):  # one answer, not a list: no limit or cursor
+class RecipientsQuery(ListQuery):
+    """`limit` and `cursor` page through `cc`, by email; `to` comes with every page."""
+
     category: Category
     ticket_opened_by: Email | None = None
 
 
 class RecipientsOut(Output):
-    to: list[str]
-    cc: list[str]
+    to: list[str] = Field(description="the owner, on every page")
+    cc: list[str] = Field(
+        description="one page of the copies, by email: at most `limit`, fewer (even none) when a contact "
+        "examined for it is a deactivated member or the owner; go on with `next_cursor`"
+    )
+    next_cursor: str | None

@@ -69,10 +69,14 @@ class Group(Output):
     def default(cls, member_count: int) -> Group:
         """The built-in group: its members carry their own role, permissions and scope."""
         return cls(
-            group_id=DEFAULT_GROUP_ID, name=DEFAULT_GROUP_NAME,
-            description="Members carry their own role, permissions and sub-accounts.", permissions=[],
-            sub_accounts="all", member_count=member_count, created_at=None,
-        )  # fmt: skip
+            group_id=DEFAULT_GROUP_ID,
+            name=DEFAULT_GROUP_NAME,
+            description="Members carry their own role, permissions and sub-accounts.",
+            permissions=[],
+            sub_accounts="all",
+            member_count=member_count,
+            created_at=None,
+        )
 
 
 class GroupPage(Output):

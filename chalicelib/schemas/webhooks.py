@@ -43,10 +43,15 @@ class Webhook(Output):
     @classmethod
     def of(cls, item: WebhookItem) -> Webhook:
         return cls(
-            webhook_id=item.webhook_id, url=item.url, event_types=list(item.event_types),
-            description=item.description, enabled=bool(item.enabled), created_at=item.created_at,
-            last_delivery_at=item.last_delivery_at, failing_since=item.failing_since,
-        )  # fmt: skip
+            webhook_id=item.webhook_id,
+            url=item.url,
+            event_types=list(item.event_types),
+            description=item.description,
+            enabled=bool(item.enabled),
+            created_at=item.created_at,
+            last_delivery_at=item.last_delivery_at,
+            failing_since=item.failing_since,
+        )
 
 
 class WebhookWithSecret(Webhook):
@@ -73,11 +78,15 @@ class Delivery(Output):
     @classmethod
     def of(cls, item: DeliveryItem, event_type: EventType, status: DeliveryStatus) -> Delivery:
         return cls(
-            delivery_id=item.delivery_id, event_id=item.event_id, type=event_type, status=status,
+            delivery_id=item.delivery_id,
+            event_id=item.event_id,
+            type=event_type,
+            status=status,
             attempts=int(item.attempts),
             last_status_code=int(item.last_status_code) if item.last_status_code is not None else None,
-            last_error=item.last_error, next_attempt_at=item.next_attempt_at,
-        )  # fmt: skip
+            last_error=item.last_error,
+            next_attempt_at=item.next_attempt_at,
+        )
 
 
 class DeliveryQuery(ListQuery):

@@ -14,7 +14,7 @@ import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from chalicelib.config import local_service_ports
 
@@ -68,6 +68,30 @@ def vet(url: str, *, allow_loopback: bool, resolve: Resolver = socket.getaddrinf
     allow_loopback (the local stage only) accepts loopback addresses, and http:// to them, except the
     ports of the local stage's own servers (the API's and the emulator's, read from the environment the
     local runner set); nothing else that is not public."""
+    parts, scheme, port = _read(url, allow_loopback=allow_loopback)
+    host = _ascii_host(parts.hostname or "")
+    if host in METADATA_NAMES or host.endswith(".metadata.google.internal"):
+        raise UnsafeURLError(f"The host {host} is a cloud metadata service.")
+    port = port or DEFAULT_PORTS[scheme]
+    literal = _ip_literal(host)
+    addresses = [literal] if literal is not None else _resolved(host, port, resolve)
+    _judge(addresses, host, port, literal, allow_loopback=allow_loopback)
+    if scheme == "http" and not all(_non_public_kind(a) == "loopback" for a in addresses):
+        raise UnsafeURLError("The URL must start with https:// (http:// is for loopback addresses only).")
+    path = parts.path or "/"
+    return Target(
+        scheme=scheme,
+        host=host,
+        port=port,
+        path=f"{path}?{parts.query}" if parts.query else path,
+        addresses=tuple(dict.fromkeys(str(a) for a in addresses)),
+    )
+
+
+def _read(url: str, *, allow_loopback: bool) -> tuple[SplitResult, str, int | None]:
+    """The URL's parts, its scheme in lower case and its port, if it is one the service may read at all:
+    of bounded length, no spaces or control characters, https (or http on the local stage), no user info,
+    a host without a zone, an ASCII path and no port 0."""
     if len(url) > MAX_URL_LENGTH:
         raise UnsafeURLError(f"The URL is longer than {MAX_URL_LENGTH} characters.")
     if any(ord(c) <= 0x20 or ord(c) == 0x7F or c == "\\" for c in url):
@@ -90,12 +114,14 @@ def vet(url: str, *, allow_loopback: bool, resolve: Resolver = socket.getaddrinf
         raise UnsafeURLError("The URL's path and query must be ASCII (percent-encode other characters).")
     if port == 0:
         raise UnsafeURLError("The URL's port cannot be 0.")
-    host = _ascii_host(parts.hostname)
-    if host in METADATA_NAMES or host.endswith(".metadata.google.internal"):
-        raise UnsafeURLError(f"The host {host} is a cloud metadata service.")
-    port = port or DEFAULT_PORTS[scheme]
-    literal = _ip_literal(host)
-    addresses = [literal] if literal is not None else _resolved(host, port, resolve)
+    return parts, scheme, port
+
+
+def _judge(
+    addresses: list[IPAddress], host: str, port: int, literal: IPAddress | None, *, allow_loopback: bool
+) -> None:
+    """Refuses the first address that is not public (loopback passes on the local stage, but not on the
+    ports of its own servers); the sentence says how the host came to be that address."""
     for address in addresses:
         kind = _non_public_kind(address)
         if kind == "loopback" and allow_loopback and port in local_service_ports(os.environ):
@@ -109,16 +135,6 @@ def vet(url: str, *, allow_loopback: bool, resolve: Resolver = socket.getaddrinf
         else:
             said = "is" if str(address) == host else f"is the address {address}, which is"
         raise UnsafeURLError(f"The host {host} {said} {kind}: {_PUBLIC_ONLY}")
-    if scheme == "http" and not all(_non_public_kind(a) == "loopback" for a in addresses):
-        raise UnsafeURLError("The URL must start with https:// (http:// is for loopback addresses only).")
-    path = parts.path or "/"
-    return Target(
-        scheme=scheme,
-        host=host,
-        port=port,
-        path=f"{path}?{parts.query}" if parts.query else path,
-        addresses=tuple(dict.fromkeys(str(a) for a in addresses)),
-    )
 
 
 def _ascii_host(hostname: str) -> str:

@@ -50,9 +50,14 @@ class AccessTokens:
         return self._sign(TokenClaims(user_id, secrets.token_urlsafe(16), version, now + self._ttl), now)
 
     def issue_support(
-        self, user_id: str, version: int, account_id: str, session_id: str, now: datetime,
+        self,
+        user_id: str,
+        version: int,
+        account_id: str,
+        session_id: str,
+        now: datetime,
         expires_at: datetime,
-    ) -> IssuedToken:  # fmt: skip
+    ) -> IssuedToken:
         """A token acting as `user_id` at `account_id` for a support session, until `expires_at` (the
         session's end: whole seconds, as every token's expiry)."""
         claims = TokenClaims(user_id, secrets.token_urlsafe(16), version, expires_at, session_id, account_id)

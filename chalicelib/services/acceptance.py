@@ -23,7 +23,14 @@ from chalicelib.services.sessions import verify_on_link
 from chalicelib.store.invitations import InvitationContext
 from chalicelib.store.links import link_attempts
 from chalicelib.store.members import new_membership_item
-from chalicelib.store.models import InvitationItem, LinkItem, LoginItem, MembershipItem, UserItem
+from chalicelib.store.models import (
+    AuditEventItem,
+    InvitationItem,
+    LinkItem,
+    LoginItem,
+    MembershipItem,
+    UserItem,
+)
 from chalicelib.store.outcomes import Failure
 from chalicelib.store.users import new_user_items
 
@@ -108,22 +115,57 @@ def accept(
     if caller is not None and caller.email != link.email:
         raise AppError("email_mismatch", "This invitation is for another email address.")
     context = _open(deps, link, body.token)
-    invitation, login, account, group = context.invitation, context.login, context.account, context.group
+    invitation, account, group = context.invitation, context.account, context.group
     assert invitation is not None and account is not None  # _open answered 404 otherwise
     now = deps.now()
-    if login is not None:
+    user, version, new_user = _accepting_user(deps, caller, link, context, body)
+    event = _accepted_event(deps, invitation, account.account_id, user, request)
+    user, membership = _commit(deps, invitation, account.account_id, user, body, new_user, event, now)
+    issued = deps.tokens.issue(user.user_id, version, now)
+    return AcceptOut(
+        access_token=issued.token,
+        expires_at=issued.claims.expires_at,
+        user=User.of(user),
+        account_id=account.account_id,
+        membership=Member.of_pair(
+            user, membership, live_sub_accounts(account), {group.group_id: group} if group else {}
+        ),
+    )
+
+
+NewUser = tuple[UserItem, LoginItem]
+
+
+def _accepting_user(
+    deps: Deps, caller: UserItem | None, link: LinkItem, context: InvitationContext, body: AcceptIn
+) -> tuple[UserItem, int, NewUser | None]:
+    """Who accepts, their token version, and the user and login to create when the email has no login."""
+    if context.login is not None:
         user, version = _existing_user(deps, caller, link, context, body)
-        new_user = None
-    else:
-        new_user = _new_user(deps, invitation, body)
-        user, version = new_user[0], 0
+        return user, version, None
+    assert context.invitation is not None  # _open answered 404 otherwise
+    new_user = _new_user(deps, context.invitation, body)
+    return new_user[0], 0, new_user
+
+
+def _accepted_event(
+    deps: Deps, invitation: InvitationItem, account_id: str, user: UserItem, request: RequestInfo | None
+) -> AuditEventItem:
     accepter = Caller("user", user_id=user.user_id, email=user.email, request=request)
     target = Target("invitation", invitation.invitation_id, invitation.email)
     joined = changed({}, {"user_id": user.user_id, "role": invitation.role})
-    event = record(deps, "invitation.accepted", accepter, account.account_id, target, joined)
+    return record(deps, "invitation.accepted", accepter, account_id, target, joined)
+
+
+def _commit(
+    deps: Deps, invitation: InvitationItem, account_id: str, user: UserItem, body: AcceptIn,
+    new_user: NewUser | None, event: AuditEventItem, now: datetime,
+) -> tuple[UserItem, MembershipItem]:  # fmt: skip
+    """The accepting transaction, with the user and membership it wrote; tried again with the user as it is
+    now when a rename landed meanwhile (the membership copies the names)."""
     for attempt in range(ACCEPT_TRIES):
         user.last_login_at = now  # accepting signs in: the membership's copy says so too
-        membership = _membership(invitation, account.account_id, user, body, now)
+        membership = _membership(invitation, account_id, user, body, now)
         outcome = deps.store.invitations.accept(
             invitation, membership, now, new_user, None if new_user else user.user_id, event
         )
@@ -135,16 +177,7 @@ def accept(
         user = renamed
     if not outcome:
         raise _not_accepted(outcome.failed) or _gone(deps.store.links.get_link(hash_link_token(body.token)))
-    issued = deps.tokens.issue(user.user_id, version, now)
-    return AcceptOut(
-        access_token=issued.token,
-        expires_at=issued.claims.expires_at,
-        user=User.of(user),
-        account_id=account.account_id,
-        membership=Member.of_pair(
-            user, membership, live_sub_accounts(account), {group.group_id: group} if group else {}
-        ),
-    )
+    return user, membership
 
 
 def _membership(

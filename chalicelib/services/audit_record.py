@@ -14,9 +14,13 @@ from chalicelib.store.models import AuditEventItem
 
 
 def record(
-    deps: Deps, type: EventType, caller: Caller, account_id: str, target: Target,
+    deps: Deps,
+    type: EventType,
+    caller: Caller,
+    account_id: str,
+    target: Target,
     changes: Mapping[str, tuple[Any, Any]] | None = None,
-) -> AuditEventItem:  # fmt: skip
+) -> AuditEventItem:
     """The item recording a change by `caller`, for the store to write in the change's own transaction."""
     made = event(type, caller, account_id, target, deps.now(), changes)
     return audit_item(made, deps.settings.audit_retention_days)

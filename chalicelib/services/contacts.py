@@ -6,7 +6,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.paging import decode_cursor, encode_cursor
-from chalicelib.domain.recipients import CATEGORIES, recipients
+from chalicelib.domain.recipients import CATEGORIES, recipients_page
 from chalicelib.errors import AppError, not_found
 from chalicelib.ids import new_id
 from chalicelib.schemas.common import ListQuery
@@ -130,11 +130,22 @@ def sees_members(caller: Caller) -> bool:
 def notification_recipients(
     deps: Deps, caller: Caller, account: AccountItem, query: RecipientsQuery
 ) -> RecipientsOut:
-    """Reads only the people the answer can hold (store.contacts.people_for); the answer does not tell a
-    caller who cannot list members who is one (domain/recipients.py)."""
+    """One page of `cc` by email, O(page): each stream of people it can hold is read from after the
+    cursor's email (store.contacts.people_for states the reads); the answer does not tell a caller who
+    cannot list members who is one (domain/recipients.py). The cursor is bound to the account, the category
+    and the opener."""
     visible = sees_members(caller)
-    people = deps.store.contacts.people_for(account, query.category, query.ticket_opened_by, members=visible)
-    if people is None:
-        raise not_found("account")
-    found = recipients(people, query.category, query.ticket_opened_by, sees_members=visible)
-    return RecipientsOut(to=found.to, cc=found.cc)
+    opener = query.ticket_opened_by
+    scope, secret = (
+        f"recipients:{account.account_id}:{query.category}:{opener or ''}",
+        deps.settings.token_secret,
+    )
+    after = decode_cursor(query.cursor, scope, secret)[0] if query.cursor else None
+    people = deps.store.contacts.people_for(
+        account, query.category, opener, members=visible, after=after, limit=query.limit
+    )
+    found = recipients_page(
+        people, query.category, opener, sees_members=visible, after=after, limit=query.limit
+    )
+    cursor = encode_cursor(scope, (found.last,), secret) if found.last is not None else None
+    return RecipientsOut(to=found.to, cc=found.cc, next_cursor=cursor)

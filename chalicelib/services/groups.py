@@ -128,9 +128,14 @@ def _event(
 
 def create_group(deps: Deps, caller: Caller, account: AccountItem, body: GroupIn) -> Group:
     group = new_group_item(
-        account.account_id, new_id("grp"), body.name, body.description, list(body.permissions),
-        checked_scope(body.sub_accounts, account), deps.now(),
-    )  # fmt: skip
+        account.account_id,
+        new_id("grp"),
+        body.name,
+        body.description,
+        list(body.permissions),
+        checked_scope(body.sub_accounts, account),
+        deps.now(),
+    )
     event = _event(deps, "group.created", caller, group, {}, _recorded(group))
     outcome = deps.store.groups.create(group, event)
     if "full" in outcome.failed:

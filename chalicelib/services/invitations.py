@@ -4,13 +4,14 @@ and event). Listing, resending and revoking are in services/invitation_admin.py.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import ANONYMOUS, Caller
 from chalicelib.domain.groups import Placement, placement_problem
-from chalicelib.domain.invitations import SkipReason, claim_reason, screen_emails
+from chalicelib.domain.invitations import Screened, SkipReason, claim_reason, screen_emails
 from chalicelib.domain.outbox import account_day
 from chalicelib.domain.permissions import Role, stored_grant
 from chalicelib.domain.profile import PROFILE_FIELDS, profile_of
@@ -26,15 +27,15 @@ from chalicelib.schemas.invitations import (
 from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import live_sub_accounts
 from chalicelib.services.groups import existing_group, managed_group
-from chalicelib.services.invitation_email import Reach, invitation_email, reach_of
-from chalicelib.services.invite_claims import claim_answers
+from chalicelib.services.invitation_email import invitation_email
+from chalicelib.services.invitation_email import send_invitations as send_invitations  # where it was
+from chalicelib.services.invite_claims import ClaimAnswers, claim_answers
 from chalicelib.services.outbox import (
     Ready,
     email_windows,
     link_of,
     link_seed,
     mail_for,
-    send_now,
 )
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store.idempotency import current_request_id
@@ -43,6 +44,7 @@ from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
     EmailClaimItem,
+    GroupItem,
     InvitationItem,
     MailItem,
 )
@@ -127,6 +129,33 @@ def _check_profile(body: InviteIn) -> None:
 
 def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> InviteResults:
     """One result per input email, in input order. Emails go out concurrently after the writes."""
+    group = _checked_group(deps, caller, account, body)
+    scope = checked_scope(body.sub_accounts, account)
+    live = live_sub_accounts(account)
+    groups = {group.group_id: group} if group is not None else {}
+    now = deps.now()
+    account_id = account.account_id
+    screened = screen_emails(body.emails)
+    claims, logins = deps.store.invitations.claims_and_logins(
+        account_id, [s.email for s in screened if s.reason is None]
+    )
+    answers = claim_answers(deps, caller, account_id, claims)
+    batch = _Batch(
+        deps, caller, account_id, body, _details(body, scope, group), now, current_request_id(), answers
+    )
+    for index, entry in enumerate(screened):
+        batch.take(index, entry, claims.get(entry.email), logins.get(entry.email))
+    _write(deps, batch, now)
+    send_invitations(deps, account.name, list(batch.created.values()))
+    return InviteResults(
+        results=[batch.result(index, entry.email, live, groups) for index, entry in enumerate(screened)]
+    )
+
+
+def _checked_group(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> GroupItem | None:
+    """The custom group the invitations are for (None: the default group), once the request may be made:
+    a support session grants no more than it may, a group manager stays in their group, and an admin is
+    given no permissions or scope of its own."""
     _check_profile(body)
     refused = support_grant_problem(caller, body.role, body.permissions)
     if refused is not None:
@@ -139,44 +168,83 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
         raise validation_error(
             "sub_accounts", "an admin reaches every sub-account: leave it out or send 'all'"
         )
-    scope = checked_scope(body.sub_accounts, account)
-    live = live_sub_accounts(account)
-    groups = {group.group_id: group} if group is not None else {}
-    now = deps.now()
-    account_id = account.account_id
-    screened = screen_emails(body.emails)
-    claims, logins = deps.store.invitations.claims_and_logins(
-        account_id, [s.email for s in screened if s.reason is None]
-    )
+    return group
+
+
+def _details(body: InviteIn, scope: list[str] | None, group: GroupItem | None) -> dict[str, object]:
+    """What every invitation of the request carries beside its role and permissions."""
     details: dict[str, object] = {
         "message": body.message, "sub_accounts": scope, "valid_days": body.expires_in_days, **profile_of(body)
     }  # fmt: skip
     if group is not None:
         details |= {"group_id": group.group_id, "group_manager": True if body.group_manager else None}
-    reasons: dict[int, SkipReason] = {}
-    created: dict[int, Sendable] = {}
-    answers, shown, request_id = claim_answers(deps, caller, account_id, claims), {}, current_request_id()
-    for index, entry in enumerate(screened):
-        claim = claims.get(entry.email)
-        blocked = claim_reason(claim.holder, claim.expires_at, now) if claim and not entry.reason else None
-        if blocked and entry.email in answers.own:  # invited by this request's lost run: its own
-            shown[index] = answers.own[entry.email]
-            continue
-        if blocked and entry.email in answers.hidden:  # to a group manager, as an address that is nobody's
-            decoy = new_invitation(deps, account_id, entry.email, body.role, [], caller, details)[0]
-            shown[index] = decoy.invitation
-            decoy.invitation.delivery = "sent"
-            continue
-        reason = entry.reason or blocked
-        if reason:
-            reasons[index] = reason
-            continue
+    return details
+
+
+@dataclass
+class _Batch:
+    """One invite's emails sorted out by their index in the request: why each skipped one is skipped, the
+    invitations to create, and those answered as they are (a lost run's own, a group manager's decoys)."""
+
+    deps: Deps
+    caller: Caller
+    account_id: str
+    body: InviteIn
+    details: dict[str, object]
+    now: datetime
+    request_id: str | None
+    answers: ClaimAnswers
+    reasons: dict[int, SkipReason] = field(default_factory=dict)
+    created: dict[int, Sendable] = field(default_factory=dict)
+    shown: dict[int, InvitationItem] = field(default_factory=dict)
+
+    def take(self, index: int, entry: Screened, claim: EmailClaimItem | None, login: str | None) -> None:
+        """Sorts out one email: skipped (and why), answered as it is, or an invitation to create."""
+        own, hidden = self.answers.own, self.answers.hidden
+        blocked = (
+            claim_reason(claim.holder, claim.expires_at, self.now) if claim and not entry.reason else None
+        )
+        if blocked and entry.email in own:  # invited by this request's lost run: its own
+            self.shown[index] = own[entry.email]
+        elif blocked and entry.email in hidden:  # to a group manager, as an address that is nobody's
+            self.shown[index] = self._decoy(entry.email)
+        elif reason := entry.reason or blocked:
+            self.reasons[index] = reason
+        else:
+            self.created[index] = self._new(entry.email, claim, login)
+
+    def _decoy(self, email: str) -> InvitationItem:
+        decoy = new_invitation(
+            self.deps, self.account_id, email, self.body.role, [], self.caller, self.details
+        )
+        decoy[0].invitation.delivery = "sent"
+        return decoy[0].invitation
+
+    def _new(self, email: str, claim: EmailClaimItem | None, login: str | None) -> Sendable:
+        deps, account_id, caller, body = self.deps, self.account_id, self.caller, self.body
         replaces = replaced(deps, account_id, claim) if claim is not None else None
-        created[index] = new_invitation(
-            deps, account_id, entry.email, body.role, list(body.permissions), caller, details, replaces,
-            logins.get(entry.email), recorded_by=caller,
+        created = new_invitation(
+            deps, account_id, email, body.role, list(body.permissions), caller, self.details, replaces, login,
+            recorded_by=caller,
         )  # fmt: skip
-        created[index][0].invitation.request_id = request_id
+        created[0].invitation.request_id = self.request_id
+        return created
+
+    def result(
+        self, index: int, email: str, live: frozenset[str], groups: dict[str, GroupItem]
+    ) -> InviteResult:
+        if index in self.reasons:
+            return InviteResult(email=email, status="skipped", reason=self.reasons[index])
+        shown = self.shown[index] if index in self.shown else self.created[index][0].invitation
+        return InviteResult(
+            email=email, status="invited", invitation=Invitation.of(shown, self.now, live, groups)
+        )
+
+
+def _write(deps: Deps, batch: _Batch, now: datetime) -> None:
+    """Stores the batch's invitations in one go; any not written (invited meanwhile, or over a limit) is
+    skipped with its reason instead."""
+    created, reasons = batch.created, batch.reasons
     day = account_day(now, deps.settings.account_invitations_per_day)
     written = deps.store.invitations.create_invitations([new for new, _ in created.values()], now, day)
     if written.group_gone:
@@ -188,46 +256,6 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     for index in [i for i, (new, _) in created.items() if new.invitation.email in not_written]:
         reasons[index] = not_written[created[index][0].invitation.email]
         del created[index]
-    send_invitations(deps, account.name, list(created.values()))
-    shown |= {index: new.invitation for index, (new, _) in created.items()}
-    return InviteResults(
-        results=[
-            InviteResult(email=entry.email, status="skipped", reason=reasons[index])
-            if index in reasons
-            else InviteResult(
-                email=entry.email,
-                status="invited",
-                invitation=Invitation.of(shown[index], now, live, groups),
-            )
-            for index, entry in enumerate(screened)
-        ]
-    )
-
-
-def send_invitations(deps: Deps, account_name: str, sent: list[Sendable]) -> None:
-    """The request's attempt at the committed invitations' emails (services/outbox.py): each one SES accepts
-    is `delivery: "sent"`; any other stays `queued`, for the outbox worker to send."""
-    reaches: dict[tuple[object, ...], Reach] = {}  # a bulk invite's invitations give alike: read once
-
-    def reach(i: InvitationItem) -> Reach:
-        key = (
-            i.group_id,
-            i.role,
-            tuple(i.permissions or ()),
-            tuple(i.sub_accounts or ()),
-            i.sub_accounts is None,
-        )
-        return reaches[key] if key in reaches else reaches.setdefault(key, reach_of(deps, i))
-
-    pairs = [
-        (new.invitation, Ready(new.mail, invitation_email(deps, new.invitation, raw, account_name,
-                                                          reach(new.invitation)), new.invitation.token_hash))
-        for new, raw in sent
-        if new.mail is not None
-    ]  # fmt: skip
-    for (invitation, _), ok in zip(pairs, send_now(deps, [ready for _, ready in pairs]), strict=True):
-        if ok:
-            invitation.delivery = "sent"  # as recorded: the answer says what happened
 
 
 def invitation_email_for(deps: Deps, mail: MailItem) -> Ready | None:

@@ -35,9 +35,13 @@ def claim_answers(
         if request_id is not None and isinstance(holder, InvitationItem) and holder.request_id == request_id
     }
     hidden = (
-        {email for email in claims if email not in own and (
-            email not in holders or hidden_from_manager(group, holders[email].group_id))}
+        {
+            email
+            for email in claims
+            if email not in own
+            and (email not in holders or hidden_from_manager(group, holders[email].group_id))
+        }
         if group is not None
         else set()
-    )  # fmt: skip
+    )
     return ClaimAnswers(hidden, own)

@@ -54,16 +54,28 @@ def link_of(deps: Deps, mail: MailItem) -> tuple[str, str]:
 
 
 def mail_for(
-    deps: Deps, kind: MailKind, to: str, *, held: bool = True, nonce: str | None = None,
-    account_id: str | None = None, invitation_id: str | None = None,
-) -> MailItem:  # fmt: skip
+    deps: Deps,
+    kind: MailKind,
+    to: str,
+    *,
+    held: bool = True,
+    nonce: str | None = None,
+    account_id: str | None = None,
+    invitation_id: str | None = None,
+) -> MailItem:
     """An outbox email; `held`: the request that commits it sends it at once (the worker waits REQUEST_HOLD),
     else it is due now, for the worker."""
     now = deps.now()
     return new_mail(
-        new_id("mail"), kind, to, now, now + REQUEST_HOLD if held else now, nonce=nonce,
-        account_id=account_id, invitation_id=invitation_id,
-    )  # fmt: skip
+        new_id("mail"),
+        kind,
+        to,
+        now,
+        now + REQUEST_HOLD if held else now,
+        nonce=nonce,
+        account_id=account_id,
+        invitation_id=invitation_id,
+    )
 
 
 def notice(deps: Deps, template: str, to: str, values: dict[str, str], *, held: bool = True) -> MailItem:

@@ -67,9 +67,16 @@ def invite_owner(deps: Deps, caller: Caller, account: AccountItem, body: OwnerIn
                 "address_taken", "This address is a member or invited already: transfer ownership to them."
             )
         entry, raw = new_invitation(
-            deps, account.account_id, body.email, "owner", [], None, names,
-            replaced(deps, account.account_id, claim), recorded_by=caller,
-        )  # fmt: skip
+            deps,
+            account.account_id,
+            body.email,
+            "owner",
+            [],
+            None,
+            names,
+            replaced(deps, account.account_id, claim),
+            recorded_by=caller,
+        )
         if _written(deps, entry, now).lost:
             raise changed_meanwhile("The address was invited meanwhile; try again.")
     send_invitations(deps, account.name, [(entry, raw)])

@@ -191,9 +191,13 @@ class _Run:
         # Signed with the wall clock, not the service's clock: receivers compare it with theirs (a 5 minute
         # replay window), whatever time the schedule runs on.
         attempt = send(
-            webhook.url, _secrets(webhook, self.now), delivery.event_id, datetime.now(UTC),
-            delivery.body.encode("ascii"), allow_loopback=self.deps.settings.webhook_allow_loopback,
-        )  # fmt: skip
+            webhook.url,
+            _secrets(webhook, self.now),
+            delivery.event_id,
+            datetime.now(UTC),
+            delivery.body.encode("ascii"),
+            allow_loopback=self.deps.settings.webhook_allow_loopback,
+        )
         delivery.attempts = int(delivery.attempts) + 1
         delivery.last_attempt_at, delivery.last_status_code = self.now, attempt.status_code
         delivery.last_error = attempt.error

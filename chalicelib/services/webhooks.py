@@ -33,8 +33,11 @@ from chalicelib.store.webhooks import FULL, MAX_WEBHOOKS, new_webhook_item
 OLD_SECRET_SIGNS_FOR = timedelta(hours=24)
 # A held delivery waits for its endpoint to be turned on again: pending, to a reader.
 _STATUSES: dict[str, DeliveryStatus] = {
-    "pending": "pending", "held": "pending", "succeeded": "succeeded", "failed": "failed"
-}  # fmt: skip
+    "pending": "pending",
+    "held": "pending",
+    "succeeded": "succeeded",
+    "failed": "failed",
+}
 
 
 def checked_url(deps: Deps, url: str) -> str:
@@ -49,9 +52,13 @@ def checked_url(deps: Deps, url: str) -> str:
 
 
 def _event(
-    deps: Deps, kind: EventType, caller: Caller, webhook: WebhookItem, before: dict[str, object],
+    deps: Deps,
+    kind: EventType,
+    caller: Caller,
+    webhook: WebhookItem,
+    before: dict[str, object],
     after: dict[str, object],
-) -> AuditEventItem | None:  # fmt: skip
+) -> AuditEventItem | None:
     """An account's endpoints are in its audit log; the operator's own belong to no account."""
     if webhook.account_id is None:
         return None
@@ -67,9 +74,14 @@ def create_webhook(deps: Deps, caller: Caller, account_id: str | None, body: Web
     from chalicelib.delivery.signing import new_secret
 
     webhook = new_webhook_item(
-        account_id, new_id("whk"), checked_url(deps, body.url), _types(list(body.event_types)),
-        body.description, new_secret(), deps.now(),
-    )  # fmt: skip
+        account_id,
+        new_id("whk"),
+        checked_url(deps, body.url),
+        _types(list(body.event_types)),
+        body.description,
+        new_secret(),
+        deps.now(),
+    )
     shown: dict[str, object] = {"url": webhook.url, "event_types": list(webhook.event_types)}
     outcome = deps.store.webhooks.create(webhook, _event(deps, "webhook.created", caller, webhook, {}, shown))
     if FULL in outcome.failed:  # the count's condition, in the creating transaction: no race passes it
@@ -106,9 +118,11 @@ def update_webhook(
     nothing). Turning an endpoint back on clears its failing mark and releases the deliveries held for it."""
     webhook = _find(deps, account_id, webhook_id)
     before: dict[str, object] = {
-        "url": webhook.url, "event_types": list(webhook.event_types), "description": webhook.description,
+        "url": webhook.url,
+        "event_types": list(webhook.event_types),
+        "description": webhook.description,
         "enabled": bool(webhook.enabled),
-    }  # fmt: skip
+    }
     after = dict(before)
     if body.url is not None:
         after["url"] = checked_url(deps, body.url)
@@ -151,8 +165,11 @@ def rotate_secret(deps: Deps, caller: Caller, account_id: str | None, webhook_id
     from chalicelib.delivery.signing import new_secret
 
     webhook = _find(deps, account_id, webhook_id)
-    changes = {"previous_secret": webhook.secret, "previous_secret_until": deps.now() + OLD_SECRET_SIGNS_FOR,
-               "secret": new_secret()}  # fmt: skip
+    changes = {
+        "previous_secret": webhook.secret,
+        "previous_secret_until": deps.now() + OLD_SECRET_SIGNS_FOR,
+        "secret": new_secret(),
+    }
     event = _event(deps, "webhook.secret_rotated", caller, webhook, {}, {})
     if not deps.store.webhooks.update(webhook, changes, event, deps.now()):
         raise not_found("webhook")

@@ -101,9 +101,12 @@ class Report:
 
 
 def run_fairly(
-    kind: str, tasks: Sequence[Task], limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic,
+    kind: str,
+    tasks: Sequence[Task],
+    limits: Limits = Limits(),
+    clock: Callable[[], float] = time.monotonic,
     deadline: Deadline | None = None,
-) -> Report:  # fmt: skip
+) -> Report:
     """`deadline`: the run's, when it began before its tasks were made (else from now)."""
     deadline = deadline or Deadline.of(limits, clock)
     report = Report(kind)

@@ -68,41 +68,58 @@ class AuditFilter:
     until: datetime | None = None  # exclusive
 
 
+def filtered_bound(limit: int) -> int:
+    """The events one request examines when a second filter is a FilterExpression: 4 x `limit` (at most 400,
+    ~400 KB: one Query page under DynamoDB's 1 MB), so a page costs a fixed multiple of its size however
+    rare the matches are; the client follows the cursor for the rest."""
+    return 4 * limit
+
+
 class AuditStore:
     def events(
         self, account_id: str, wanted: AuditFilter, limit: int, after: str | None
-    ) -> tuple[list[AuditEventItem], bool]:
-        """Up to `limit` events, newest first, after the sort key `after` (a cursor's). The most selective
-        filter picks the key range (target, then actor, then type, else the whole log), the time bounds narrow
-        its sort key, and any further filter is a FilterExpression over that range. Reads one more than
-        `limit` to know whether there are more: one Query, unless a second filter drops items."""
+    ) -> tuple[list[AuditEventItem], str | None]:
+        """Up to `limit` events, newest first, after the sort key `after` (a cursor's), and the sort key to
+        go on after when more may follow. The most selective filter picks the key range (target, then actor,
+        then type, else the whole log), the time bounds narrow its sort key, and any further filter is a
+        FilterExpression over that range.
+
+        One Query, always: of limit + 1 events without a FilterExpression (the extra one says whether more
+        follow); with one, of `filtered_bound(limit)` events examined, answering the matches among them (a
+        page may hold fewer than `limit`, even none) and DynamoDB's LastEvaluatedKey as where to go on."""
         index, hash_key, sort, rest = _key_range(account_id, wanted)
-        lower = sort_time(wanted.since) if wanted.since else None
-        upper = sort_time(wanted.until) if wanted.until else None
-        if lower and upper:
-            condition = sort.between(lower, upper)  # an event at `until` sorts after it: excluded
-        elif upper or lower:
-            condition = sort < upper if upper else sort >= lower
-        else:
-            condition = None
         start = None
         if after:
             start = {"pk": {"S": keys.audit_log(account_id)}, "sk": {"S": after}}
             if index:
                 start |= {f"{index}pk": {"S": hash_key}, f"{index}sk": {"S": after}}
         query = getattr(AuditEventItem, _INDEXES[index]).query if index else AuditEventItem.query
-        found = list(
-            query(
-                hash_key,
-                condition,
-                filter_condition=rest,
-                scan_index_forward=False,
-                limit=limit + 1,
-                page_size=limit + 1,
-                last_evaluated_key=start,
-            )
+        size = limit + 1 if rest is None else filtered_bound(limit)
+        result = query(
+            hash_key,
+            _time_range(sort, wanted),
+            filter_condition=rest,
+            scan_index_forward=False,
+            page_size=size,
+            last_evaluated_key=start,
         )
-        return found[:limit], len(found) > limit
+        # one page only: iterating the result would go on paging until a match or the end of the range
+        found = [AuditEventItem.from_raw_data(raw) for raw in next(result.page_iter)["Items"]]
+        if len(found) > limit:
+            return found[:limit], found[limit - 1].sk
+        examined_last = result.page_iter.last_evaluated_key if rest is not None else None
+        return found, examined_last["sk"]["S"] if examined_last else None
+
+
+def _time_range(sort: Any, wanted: AuditFilter) -> Any:
+    """The key condition of the time bounds on the range's sort key (None: the whole range)."""
+    lower = sort_time(wanted.since) if wanted.since else None
+    upper = sort_time(wanted.until) if wanted.until else None
+    if lower and upper:
+        return sort.between(lower, upper)  # an event at `until` sorts after it: excluded
+    if upper or lower:
+        return sort < upper if upper else sort >= lower
+    return None
 
 
 _INDEXES = {"gsi3": "by_type", "gsi4": "by_actor", "gsi5": "by_target"}

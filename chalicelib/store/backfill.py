@@ -1,8 +1,8 @@
 """A one-off migration for tables written before the O(page) lists: gives every membership its copies of the
-user's fields and its list keys (taking away the gsi6 keys and gsi7 card the lists had before issue 26),
-every invitation its expiry-index keys, every contact its per-category recipient rows, every deactivated
-member's email claim its status, and every login the ids of its user's accounts (login reads the
-memberships by key from them).
+user's fields, its list keys (taking away the gsi6 keys and gsi7 card the lists had before issue 26) and
+its ticket-stream keys (store/ticket_stream.py: the owner's ticket's copies), every invitation its
+expiry-index keys, every contact its per-category recipient rows, every deactivated member's email claim
+its status, and every login the ids of its user's accounts (login reads the memberships by key from them).
 
 It also counts each account's webhooks and groups (the caps and the webhook outbox read them) and the
 operator's endpoints. It Scans, once, from the operator's command line (python -m chalicelib.cli

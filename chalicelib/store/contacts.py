@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 from datetime import datetime
 
-from chalicelib.domain.permissions import allows, as_role
 from chalicelib.domain.recipients import AccountPeople
 from chalicelib.store import keys
 from chalicelib.store.keys import Key
+from chalicelib.store.lists import query_index
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
@@ -18,7 +18,6 @@ from chalicelib.store.models import (
     EmailClaimItem,
     GroupItem,
     Item,
-    MembershipItem,
     UserItem,
 )
 from chalicelib.store.table import get_item, get_items
@@ -166,94 +165,100 @@ class ContactStore:
         return tx.commit()
 
     def people_for(
-        self, account: AccountItem, category: str, opener: str | None, *, members: bool
-    ) -> AccountPeople | None:
-        """Only the people a recipients answer can hold: the owner, the contacts opted in to `category`
-        (their rows, one Query), whether each of them is a deactivated member (their email claims), and for
-        a ticket its opener's claim and contact item. `account`: as authorizing read it. Reads 2 x
-        (contacts opted in) + 3 items at most; a ticket the owner opened (copied to every member holding
-        `tickets`, whose grants live on memberships and groups) reads the account's partition instead."""
+        self,
+        account: AccountItem,
+        category: str,
+        opener: str | None,
+        *,
+        members: bool,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> AccountPeople:
+        """The people one page of recipients can hold (domain/recipients.py `recipients_page`), each stream
+        read in email order after `after`, limit + 1 emails: the owner, a ticket's opener (claim, contact),
+        the contacts opted in to `category` (NOTIFY rows) with their claims (deactivated members), and for
+        the owner's ticket the members holding `tickets` (store/ticket_stream.py). Round trips: 1 BatchGet
+        with an opener; 1 Query of the rows; 1 BatchGet of their claims and the owner (2 at limit 100); the
+        owner's ticket adds 1 Query of the groups (at most MAX_GROUPS), 1 of the ticket stream and 1 per
+        group granting `tickets`. Items: about 2 x limit + 6, and limit + 2 per ticket stream and the
+        groups: nothing that grows with the account."""
         account_id = account.account_id
-        found: dict[Key, Item] = {}
-        if opener is not None:
-            found = get_items([keys.email_claim(account_id, opener), keys.contact_email(account_id, opener)])
+        owner_key = keys.user(account.owner_user_id) if account.owner_user_id else None
+        found = _opener_items(account_id, opener, owner_key)
         opener_claim = found.get(keys.email_claim(account_id, opener)) if opener else None
         opener_is_owner = isinstance(opener_claim, EmailClaimItem) and (
             opener_claim.holder == "member" and opener_claim.ref_id == account.owner_user_id
         )
-        if category == "support" and opener_is_owner and members:
-            return self.account_people(account_id)
         contacts: list[tuple[str, frozenset[str]]] = []
+        holders: frozenset[str] = frozenset()
         if category != "support" or opener is None or opener_is_owner:
-            contacts = [(email, frozenset([category])) for email in _opted_in(account_id, category)]
+            opted_in = _opted_in(account_id, category, after, limit)
+            contacts = [(email, frozenset([category])) for email in opted_in]
+            if category == "support" and opener_is_owner and members:
+                holders = _ticket_holders(account_id, after, limit)
         if opener is not None and isinstance(
             found.get(keys.contact_email(account_id, opener)), ContactEmailItem
         ):
             contacts.append((opener, frozenset()))
         claims_wanted = [keys.email_claim(account_id, email) for email, _ in contacts] if members else []
-        owner_key = keys.user(account.owner_user_id) if account.owner_user_id else None
-        second = get_items([*claims_wanted, *([owner_key] if owner_key else [])])
-        owner = second.get(owner_key) if owner_key else None
-        claims = [c for c in [*second.values(), opener_claim] if isinstance(c, EmailClaimItem)]
-        member_claims = [c for c in claims if c.holder == "member"]
-        return AccountPeople(
-            owner_email=owner.email if isinstance(owner, UserItem) else None,
-            active_member_emails=frozenset(c.email for c in member_claims if c.member_status is None),
-            deactivated_member_emails=frozenset(c.email for c in member_claims if c.member_status),
-            contacts=tuple(contacts),
-        )
-
-    def account_people(self, account_id: str) -> AccountPeople | None:
-        """The owner, members by status and contacts with their categories, from one Query of the account's
-        partition (one round trip per MB: about 3,000 members, contacts and invitations)."""
-        pk, _ = keys.account(account_id)
-        owner_id: str | None = None
-        found_account = False
-        email_of: dict[str, str] = {}
-        status_of: dict[str, str] = {}
-        memberships: list[MembershipItem] = []
-        group_grants: dict[str, frozenset[str]] = {}
-        contacts: list[tuple[str, frozenset[str]]] = []
-        for item in Item.query(pk, consistent_read=True):
-            if isinstance(item, AccountItem):
-                found_account, owner_id = True, item.owner_user_id
-            elif isinstance(item, EmailClaimItem) and item.holder == "member":
-                email_of[item.ref_id] = item.email
-            elif isinstance(item, MembershipItem):
-                status_of[item.user_id] = item.status
-                memberships.append(item)
-            elif isinstance(item, GroupItem):
-                group_grants[item.group_id] = frozenset(item.permissions)
-            elif isinstance(item, ContactItem):
-                contacts.append((item.email, frozenset(item.email_preferences)))
-        if not found_account:
-            return None
-
-        def emails(status: str) -> frozenset[str]:
-            return frozenset(email_of[uid] for uid, s in status_of.items() if s == status and uid in email_of)
-
-        return AccountPeople(
-            owner_email=email_of.get(owner_id or ""),
-            active_member_emails=emails("active"),
-            deactivated_member_emails=emails("deactivated"),
-            contacts=tuple(contacts),
-            ticket_holder_emails=frozenset(
-                email_of[m.user_id]
-                for m in memberships
-                if m.status == "active" and m.user_id in email_of and _holds_tickets(m, group_grants)
-            ),
-        )
+        second = get_items([*claims_wanted, *([owner_key] if owner_key and opener is None else [])])
+        return _people(found | second, owner_key, opener_claim, contacts, holders)
 
 
-def _opted_in(account_id: str, category: str) -> list[str]:
-    """The emails of the contacts opted in to `category` (their rows, one Query)."""
+def _opener_items(account_id: str, opener: str | None, owner_key: Key | None) -> dict[Key, Item]:
+    """A ticket's opener's claim and contact item, with the owner's user (one BatchGetItem; none without
+    an opener: the owner then comes with the contacts' claims)."""
+    if opener is None:
+        return {}
+    wanted = [keys.email_claim(account_id, opener), keys.contact_email(account_id, opener)]
+    return get_items([*wanted, *([owner_key] if owner_key else [])])
+
+
+def _people(
+    found: dict[Key, Item],
+    owner_key: Key | None,
+    opener_claim: Item | None,
+    contacts: list[tuple[str, frozenset[str]]],
+    holders: frozenset[str],
+) -> AccountPeople:
+    owner = found.get(owner_key) if owner_key else None
+    claims = [c for c in [*found.values(), opener_claim] if isinstance(c, EmailClaimItem)]
+    member_claims = [c for c in claims if c.holder == "member"]
+    return AccountPeople(
+        owner_email=owner.email if isinstance(owner, UserItem) else None,
+        active_member_emails=frozenset(c.email for c in member_claims if c.member_status is None),
+        deactivated_member_emails=frozenset(c.email for c in member_claims if c.member_status),
+        contacts=tuple(contacts),
+        ticket_holder_emails=holders,
+    )
+
+
+def _opted_in(account_id: str, category: str, after: str | None, limit: int) -> list[str]:
+    """Up to limit + 1 emails of the contacts opted in to `category`, by email after `after` (their NOTIFY
+    rows: one Query of limit + 2, as BETWEEN includes the cursor's own row)."""
     pk, prefix = keys.contact_categories_of(account_id, category)
-    rows = ContactCategoryItem.query(pk, ContactCategoryItem.sk.startswith(prefix), consistent_read=True)
-    return [row.email for row in rows]
+    condition = (
+        ContactCategoryItem.sk.between(prefix + after, prefix[:-1] + "$")
+        if after
+        else ContactCategoryItem.sk.startswith(prefix)
+    )
+    rows = ContactCategoryItem.query(
+        pk, condition, consistent_read=True, limit=limit + 2, page_size=limit + 2
+    )
+    return [row.email for row in rows if row.email != after][: limit + 1]
 
 
-def _holds_tickets(membership: MembershipItem, group_grants: dict[str, frozenset[str]]) -> bool:
-    """As authorization decides it: a custom group's members hold what the group grants."""
-    if membership.group_id:
-        return "tickets" in group_grants.get(membership.group_id, frozenset())
-    return allows(as_role(membership.role), membership.permissions, "tickets")
+def _ticket_holders(account_id: str, after: str | None, limit: int) -> frozenset[str]:
+    """Up to limit + 1 emails after `after` from each ticket stream: the account's (members holding
+    `tickets` themselves) and each custom group's that grants `tickets` (the groups: one Query, capped)."""
+    pk, prefix = keys.groups_of(account_id)
+    groups = GroupItem.query(pk, GroupItem.sk.startswith(prefix), consistent_read=True)
+    partitions = [keys.ticket_stream(account_id)] + [
+        keys.ticket_stream(account_id, g.group_id) for g in groups if "tickets" in g.permissions
+    ]
+    above = keys.after_email(after) if after is not None else None
+    emails: set[str] = set()
+    for partition in partitions:
+        page = query_index("gsi2", "gsi2pk", partition, "gsi2sk", limit=limit + 1, above=above)
+        emails.update(row["email"] for row in page.rows)
+    return frozenset(emails)

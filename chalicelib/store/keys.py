@@ -8,6 +8,8 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
                          members_<column>: MEMBERS#<account_id>  <status>#<value><0x01><user_id>
                          group_<column>: MEMBERS#<account_id>#G#<group>  same sort key
                          (one pair per sort column; the list keys, keys_accounts.member_list_keys)
+                         gsi2: TICKETS#<account_id>[#GROUP#<group_id>]  <email>#<user_id>  (sparse, active
+                               only: holding `tickets` themselves, or in a custom group; the owner's ticket)
     email claim      ACCOUNT#<account_id>   EMAIL#<email>           (one member or pending invite per email)
     invitation       ACCOUNT#<account_id>   INVITATION#<id>         gsi2: INVEXP#<shard>  <expires_at>#<id>
                          gsi3: INVITES#<account_id>  <expires_at>#<id>   (pending: after now)
@@ -56,6 +58,7 @@ from chalicelib.store.keys_accounts import (
     MEMBER_SORT_COLUMNS,
     MEMBER_STATUSES,
     account,
+    after_email,
     contact,
     contact_categories_of,
     contact_category,
@@ -86,6 +89,8 @@ from chalicelib.store.keys_accounts import (
     sub_account,
     sub_accounts_of,
     support_session,
+    ticket_stream,
+    ticket_stream_sort_key,
     user_collection,
 )
 from chalicelib.store.keys_base import (
@@ -166,6 +171,7 @@ __all__ = [
     "account",
     "account_invitation_count",
     "account_pk",
+    "after_email",
     "audit_by_actor",
     "audit_by_target",
     "audit_by_type",
@@ -218,6 +224,8 @@ __all__ = [
     "sub_account",
     "sub_accounts_of",
     "support_session",
+    "ticket_stream",
+    "ticket_stream_sort_key",
     "user",
     "user_collection",
     "user_gsi1",

@@ -70,6 +70,22 @@ def member_sort_attribute(column: str) -> str:
     return f"by_{column}"
 
 
+def ticket_stream(account_id: str, group_id: str | None = None) -> str:
+    """The gsi2 partition of the active members who hold `tickets` themselves (group None: admins, members
+    granted it; never the owner), or of one custom group's active members (what they hold is the group's)."""
+    return f"TICKETS#{account_id}" + (f"#GROUP#{group_id}" if group_id else "")
+
+
+def ticket_stream_sort_key(email: str, user_id: str) -> str:
+    return f"{email}#{user_id}"
+
+
+def after_email(email: str) -> str:
+    """A sort key above every `<email>#...` key of `email` and below any later email's ('$' after '#';
+    no character an email can continue with sorts between them)."""
+    return f"{email}$"
+
+
 def member_list_sort_key(status: str, value: str, user_id: str) -> str:
     """`<status>#<value><\\x01><user_id>`: a status is a contiguous range (the status filter is a range
     Query); within it the value, then the user id (unique, so the order is total)."""

@@ -12,6 +12,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.domain.groups import group_of
 from chalicelib.store import keys
 from chalicelib.store.models import MembershipItem, UserItem, format_time
+from chalicelib.store.ticket_stream import ticket_stream_keys
 from chalicelib.store.tx import assignments
 
 # The user's fields a membership keeps a copy of (so a list page is the memberships alone).
@@ -45,6 +46,7 @@ def index_member(membership: MembershipItem) -> dict[str, str | None]:
     a sort column (email, names, title, role, joined_at, last_login_at), the status or the group. Its
     answer as update actions (`assignments`) moves only the index entries whose keys changed."""
     values = list_keys(membership)
+    values |= ticket_stream_keys(membership)  # the owner's ticket's copies (store/ticket_stream.py)
     for name, value in values.items():
         setattr(membership, name, value)
     return values

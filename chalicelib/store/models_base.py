@@ -59,7 +59,8 @@ class UserIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
 
 
 class ExpiryIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
-    """gsi2: invitations by expiry time, sparse (only invitations carry gsi2 keys)."""
+    """gsi2, sparse and shared: invitations by expiry time, the background work's queues (store/due.py), and
+    the owner's ticket's streams of members by email (store/ticket_stream.py)."""
 
     class Meta:
         index_name = "gsi2"

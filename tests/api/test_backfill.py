@@ -16,9 +16,9 @@ from tests.helpers import PASSWORD, DynamoCalls, invite, onboard
 from tests.helpers.seed import seed_member
 
 DERIVED_ON_MEMBERSHIPS = (
-    "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "members_pk", "group_members_pk",
-    "by_email", "by_first_name", "by_last_name", "by_title", "by_role", "by_joined_at", "by_last_login_at",
-    "email", "first_name", "last_name", "user_created_at", "last_login_at", "version",
+    "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "members_pk",
+    "group_members_pk", "by_email", "by_first_name", "by_last_name", "by_title", "by_role", "by_joined_at",
+    "by_last_login_at", "email", "first_name", "last_name", "user_created_at", "last_login_at", "version",
 )  # fmt: skip
 # What memberships carried before the list keys (gsi6 and gsi7's card): the backfill takes them away.
 LEGACY_ON_MEMBERSHIPS = ("gsi6pk", "gsi6sk", "card")
@@ -46,18 +46,29 @@ def _lists(api, account_id, token):
     pending = api.get(f"/accounts/{account_id}/invitations", token=token).body["items"]
     recipients_path = f"/accounts/{account_id}/notification-recipients?category=invoice"
     recipients = api.get(recipients_path, operator=True).body
+    ticket_path = (
+        f"/accounts/{account_id}/notification-recipients?category=support&ticket_opened_by=owner@acme.com"
+    )
+    ticket = api.get(ticket_path, operator=True).body
     return (
         [(m["email"], m["first_name"], m["status"]) for m in members],
         [m["email"] for m in deactivated],
         sorted(i["email"] for i in pending),
         sorted(recipients["to"] + recipients["cc"]),
+        ticket["cc"],  # the members holding tickets: the ticket stream's keys
     )
 
 
 def test_the_backfill_brings_an_old_tables_items_back_into_the_lists(api, deps, capsys, monkeypatch):
     account_id, owner = onboard(api)
     for i in range(4):
-        seed_member(deps, account_id, f"m{i}@example.com", status="deactivated" if i == 2 else "active")
+        seed_member(
+            deps,
+            account_id,
+            f"m{i}@example.com",
+            permissions=("tickets",) if i < 3 else (),
+            status="deactivated" if i == 2 else "active",
+        )
     invite(api, account_id, owner.token, ["new1@example.com", "new2@example.com"])
     reply = api.post(
         f"/accounts/{account_id}/contacts",
@@ -68,10 +79,12 @@ def test_the_backfill_brings_an_old_tables_items_back_into_the_lists(api, deps, 
     today = _lists(api, account_id, owner.token)
     assert len(today[0]) == 5 and today[1] == ["m2@example.com"] and len(today[2]) == 2
     assert "books@example.com" in today[3]
+    assert today[4] == ["m0@example.com", "m1@example.com"]
 
     _as_before_the_lists(account_id)
     old = _lists(api, account_id, owner.token)
     assert old[0] == [] and old[1] == [] and old[2] == [] and "books@example.com" not in old[3]
+    assert old[4] == []
 
     monkeypatch.setenv("TABLE_NAME", deps.settings.table_name)
     account = AccountItem.get(f"ACCOUNT#{account_id}", "ACCOUNT")
@@ -135,3 +148,26 @@ def test_the_backfill_lists_a_logins_accounts_so_login_reads_them_by_key(api, de
     assert [a["name"] for a in reply.body["accounts"]] == ["Acme Hosting", "Other Co"]
     assert calls.operations == ["BatchGetItem", "UpdateItem", "BatchGetItem", "TransactWriteItems"]
     assert backfill_lists().logins == 0  # again: every login lists its accounts already
+
+
+def test_a_rewrite_read_before_a_permission_change_does_not_undo_its_ticket_keys(api, deps, monkeypatch):
+    """The permissions decide a membership's ticket-stream keys (they are not on its card): a rewrite
+    computed from a membership read before they changed (the backfill's, a login's) fails on the version
+    the change moved, and does not put back the keys the change removed."""
+    account_id, owner = onboard(api)
+    user_id = seed_member(deps, account_id, "dev@example.com", permissions=("tickets",))
+    path = f"/accounts/{account_id}/notification-recipients?category=support&ticket_opened_by=owner@acme.com"
+    assert api.get(path, operator=True).body["cc"] == ["dev@example.com"]
+    scanned = list(MembershipItem.scan(MembershipItem.account_id == account_id))
+    member = f"/accounts/{account_id}/members/{user_id}"
+    assert api.patch(member, {"permissions": ["invoices"]}, token=owner.token).status == 200
+    assert api.get(path, operator=True).body["cc"] == []
+
+    original_scan = MembershipItem.scan
+    monkeypatch.setattr(MembershipItem, "scan", classmethod(lambda cls, *a, **k: iter(scanned)))
+    from chalicelib.store.backfill import backfill_lists
+
+    report = backfill_lists()
+    monkeypatch.setattr(MembershipItem, "scan", original_scan)
+    assert report.changed_meanwhile == 1  # the member's; the owner's membership is as read
+    assert api.get(path, operator=True).body["cc"] == []

@@ -17,6 +17,7 @@ class DynamoCalls:
     def __init__(self) -> None:
         self.operations: list[str] = []
         self.items = 0
+        self.scanned = 0  # items a Query or Scan examined, before its FilterExpression (what it is billed)
         self.keys_read: list[tuple[str, str]] = []  # every item handed back, in order, repeats included
         # the whole items among them (an index's keys-only row carries no `entity`): what is read by key
         self.whole_read: list[tuple[str, str]] = []
@@ -25,6 +26,7 @@ class DynamoCalls:
         self.operations.append(model.name)
         batch = parsed.get("Responses")
         batch_items = sum(len(found) for found in batch.values()) if isinstance(batch, dict) else 0
+        self.scanned += parsed.get("ScannedCount", 0)
         self.items += parsed.get("Count", 0) + (1 if "Item" in parsed else 0) + batch_items
         found = [parsed["Item"]] if "Item" in parsed else []  # not a write's echoed Attributes: no read
         found += parsed.get("Items", []) + [i for items in (batch or {}).values() for i in items]

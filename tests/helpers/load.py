@@ -178,11 +178,25 @@ def discrepancies(api: Api, run: Run) -> list[str]:
     problems = [f"{a.kind} answered {a.status}: {a.body}" for a in run.server_errors]
     members = {m["email"]: m for m in pages(api, f"/accounts/{run.account_id}/members", run.owner_token)}
     accepted = {a.sent for a in run.of("accept") if a.status == 201}
-    before = {run.owner_email, *run.members.values()}
-    if set(members) - before != accepted:
-        extra, missing = set(members) - before - accepted, accepted - set(members)
-        problems.append(f"members without a 201 accept: {sorted(extra)}; 201 accepts not members: {missing}")
+    problems += _member_problems(run, members, accepted)
+    problems += _invitation_problems(api, run, accepted)
+    problems += _update_problems(run, members)
+    problems += _account_problems(api, run, len(members))
+    return problems + _login_problems(run)
 
+
+def _member_problems(run: Run, members: dict[str, Any], accepted: set[str]) -> list[str]:
+    """The members are those there before the load and every 201 accept, nobody else."""
+    before = {run.owner_email, *run.members.values()}
+    if set(members) - before == accepted:
+        return []
+    extra, missing = set(members) - before - accepted, accepted - set(members)
+    return [f"members without a 201 accept: {sorted(extra)}; 201 accepts not members: {missing}"]
+
+
+def _invitation_problems(api: Api, run: Run, accepted: set[str]) -> list[str]:
+    """Pending are the invitations answered "invited" and not accepted; every accept had one."""
+    problems = []
     invited = {
         result["email"]
         for a in run.of("invite")
@@ -196,24 +210,38 @@ def discrepancies(api: Api, run: Run) -> list[str]:
         problems.append(f"pending {len(pending)} invitations, expected {len(invited - accepted)}")
     if not accepted <= invited:
         problems.append(f"accepted without an invitation answered 200: {sorted(accepted - invited)}")
+    return problems
 
+
+def _update_problems(run: Run, members: dict[str, Any]) -> list[str]:
+    """Each member holds the grant of one of its 200 updates (the last to commit), or its first one."""
+    problems = []
     for user_id in run.members:
         granted = [a.sent[1] for a in run.of("update") if a.status == 200 and a.sent[0] == user_id]
         stored = next(m["permissions"] for m in members.values() if m["user_id"] == user_id)
         if sorted(stored) not in [sorted(g) for g in granted or [["tickets"]]]:
             problems.append(f"member {user_id} holds {stored}, which no 200 update answered")
+    return problems
 
+
+def _account_problems(api: Api, run: Run, member_count: int) -> list[str]:
+    """The account's name is the rename's if it answered 200, and its count is its members'."""
+    problems = []
     account = api.get(f"/accounts/{run.account_id}", token=run.owner_token).body
     renamed = [a for a in run.of("rename") if a.status == 200]
     if account["name"] != (run.new_name if renamed else run.new_name.removesuffix(" renamed")):
         problems.append(
             f"account named {account['name']!r} after a rename answered {run.of('rename')[0].status}"
         )
-    if account["member_count"] != len(members):
-        problems.append(f"member_count {account['member_count']} for {len(members)} members")
+    if account["member_count"] != member_count:
+        problems.append(f"member_count {account['member_count']} for {member_count} members")
+    return problems
+
+
+def _login_problems(run: Run) -> list[str]:
     # Every login is counted before its password is checked (the lockout), so many at once for one address
     # may be refused with a 429: a clean answer, never a 5xx.
     logins = run.of("login")
     if any(a.status not in (200, 429) for a in logins) or not any(a.status == 200 for a in logins):
-        problems.append(f"logins answered {sorted({a.status for a in logins})}")
-    return problems
+        return [f"logins answered {sorted({a.status for a in logins})}"]
+    return []

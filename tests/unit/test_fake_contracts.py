@@ -191,9 +191,13 @@ def test_the_people_an_email_may_reach(world, seeded):
     assert people.owner_email == "owner@acme.com"
     assert sorted(people.contacts) == [("billing@x.com", {"invoice"}), ("gone@acme.com", {"invoice"})]
     assert people.deactivated_member_emails == {"gone@acme.com"}
+    later = store.contacts.people_for(account, "invoice", None, members=True, after="billing@x.com", limit=1)
+    assert later.contacts == (("gone@acme.com", {"invoice"}),)  # a page's stream: after the cursor's email
     ticket = store.contacts.people_for(account, "support", "owner@acme.com", members=True)
-    assert ticket.ticket_holder_emails == {"owner@acme.com", "dev@acme.com"}
-    assert ticket.deactivated_member_emails == {"gone@acme.com"}
+    # the ticket streams: members holding tickets, never the owner (who is `to`); the support contacts
+    assert ticket.ticket_holder_emails == {"dev@acme.com"}
+    assert ticket.contacts == (("help@x.com", {"support"}),)
+    assert ticket.deactivated_member_emails == set()  # only the claims of the contacts on the page
     by_contact = store.contacts.people_for(account, "support", "help@x.com", members=False)
     assert (by_contact.contacts, by_contact.deactivated_member_emails) == (
         (("help@x.com", frozenset()),),

@@ -1,7 +1,7 @@
 """The services' view of the store: one Protocol per repository, naming only what the use cases (and the
 jobs and the idempotency guard above them) call. `Deps.store` is typed against `Repositories`, so the real
 `Store` (chalicelib/store/repository.py) satisfies these structurally, as mypy checks where build_deps makes
-Deps, and the fast tier's fakes (tests/helpers/fakes.py) subclass them, so mypy checks each fake's
+Deps, and the fast tier's fakes (tests/helpers/fakes/) subclass them, so mypy checks each fake's
 signatures too.
 
 Types only: the store's items and results are imported for the type checker, so importing this loads no

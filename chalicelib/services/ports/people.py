@@ -84,5 +84,12 @@ class ContactRepository(Protocol):
     ) -> Outcome: ...  # fmt: skip
     def delete_contact(self, contact: ContactItem, event: AuditEventItem | None = None) -> Outcome: ...
     def people_for(
-        self, account: AccountItem, category: str, opener: str | None, *, members: bool
-    ) -> AccountPeople | None: ...
+        self,
+        account: AccountItem,
+        category: str,
+        opener: str | None,
+        *,
+        members: bool,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> AccountPeople: ...

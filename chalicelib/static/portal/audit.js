@@ -50,7 +50,12 @@ export async function renderAudit() {
     return actor.email || actor.user_id;
   }
   function draw() {
-    if (list.items.length === 0) { panel.replaceChildren(h("p", { class: "empty" }, "No events match.")); return; }
+    if (list.items.length === 0) {
+      // with an event and a person, a page reads a bounded part of the log: none there, maybe more further on
+      panel.replaceChildren(h("p", { class: "empty" }, list.next_cursor ? "No events match in the part of the log read so far." : "No events match."));
+      if (list.next_cursor) panel.append(loadMore(() => load(true), 0));
+      return;
+    }
     panel.replaceChildren(table(h("caption", { class: "visually-hidden" }, "Audit events"),
       h("thead", {}, h("tr", {}, ["When", "Event", "Done by", "About", "Changes"].map((label) => h("th", { scope: "col" }, label)))),
       h("tbody", {}, list.items.map((e) => h("tr", {},

@@ -1,7 +1,7 @@
 """In-memory stand-ins for the store's repositories and the password hasher, for the fast tier: the rules of
 the use cases run in milliseconds with no moto. Each fake class subclasses the Protocol it stands in for
 (chalicelib/services/ports), so mypy checks every signature; a method it does not fake is refused by name
-(`not_faked`), and a whole repository without a fake refuses when first used. Each faked method keeps the
+(`not_faked`). Each faked method keeps the
 conditions its real repository writes with (the same labels in the same `Outcome`), and
 tests/unit/test_fake_contracts.py runs a case per faked method that tests/api/test_rules_on_moto.py runs
 again on the real repositories, so a fake that drifts from its repository fails there."""

@@ -5,6 +5,7 @@ read follows the real one's steps over the same items."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 
 from chalicelib.domain.groups import MAX_GROUPS, name_key
 from chalicelib.domain.permissions import allows, as_role
@@ -82,20 +83,32 @@ class FakeContacts(ContactRepository):
         return self.t.record(event)
 
     def people_for(
-        self, account: AccountItem, category: str, opener: str | None, *, members: bool
-    ) -> AccountPeople | None:
-        """store/contacts.py people_for's reads, step by step, on the same items."""
+        self,
+        account: AccountItem,
+        category: str,
+        opener: str | None,
+        *,
+        members: bool,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> AccountPeople:
+        """store/contacts.py people_for's reads, step by step: each stream after `after`, limit + 1."""
         account_id = account.account_id
+
+        def cut(emails: Iterable[str]) -> list[str]:
+            return sorted(e for e in emails if after is None or e > after)[: limit + 1]
+
         opener_claim = self.t.get(keys.email_claim(account_id, opener), EmailClaimItem) if opener else None
         opener_is_owner = opener_claim is not None and (
             opener_claim.holder == "member" and opener_claim.ref_id == account.owner_user_id
         )
-        if category == "support" and opener_is_owner and members:
-            return self._account_people(account_id)
         contacts: list[tuple[str, frozenset[str]]] = []
+        holders: frozenset[str] = frozenset()
         if category != "support" or opener is None or opener_is_owner:
             rows = self.t.query(ContactCategoryItem, keys.contact_categories_of(account_id, category))
-            contacts = [(row.email, frozenset([category])) for row in rows]
+            contacts = [(email, frozenset([category])) for email in cut(row.email for row in rows)]
+            if category == "support" and opener_is_owner and members:
+                holders = frozenset(e for stream in self._ticket_streams(account_id) for e in cut(stream))
         if opener is not None and self.t.get(keys.contact_email(account_id, opener), ContactEmailItem):
             contacts.append((opener, frozenset()))
         wanted = [keys.email_claim(account_id, email) for email, _ in contacts] if members else []
@@ -107,34 +120,23 @@ class FakeContacts(ContactRepository):
             active_member_emails=frozenset(c.email for c in member_claims if c.member_status is None),
             deactivated_member_emails=frozenset(c.email for c in member_claims if c.member_status),
             contacts=tuple(contacts),
+            ticket_holder_emails=holders,
         )
 
-    def _account_people(self, account_id: str) -> AccountPeople | None:
-        """store/contacts.py account_people: the whole partition."""
-        account = self.t.get(keys.account(account_id), AccountItem)
-        if account is None:
-            return None
-        pk = key_of(account)[0]
-        email_of = {c.ref_id: c.email for c in self.t.of(EmailClaimItem, pk) if c.holder == "member"}
-        memberships = [m for m in self.t.of(MembershipItem, pk) if m.user_id in email_of]
-        grants = {g.group_id: frozenset(g.permissions) for g in self.t.of(GroupItem, pk)}
-
-        def tickets(m: MembershipItem) -> bool:
-            if m.group_id:
-                return "tickets" in grants.get(m.group_id, frozenset())
-            return allows(as_role(m.role), m.permissions, "tickets")
-
-        return AccountPeople(
-            owner_email=email_of.get(account.owner_user_id or ""),
-            active_member_emails=frozenset(email_of[m.user_id] for m in memberships if m.status == "active"),
-            deactivated_member_emails=frozenset(
-                email_of[m.user_id] for m in memberships if m.status == "deactivated"
-            ),
-            contacts=tuple((c.email, frozenset(c.email_preferences)) for c in self.t.of(ContactItem, pk)),
-            ticket_holder_emails=frozenset(
-                email_of[m.user_id] for m in memberships if m.status == "active" and tickets(m)
-            ),
-        )
+    def _ticket_streams(self, account_id: str) -> list[list[str]]:
+        """store/ticket_stream.py's streams as the memberships decide them: the active members (not the
+        owner) holding `tickets` themselves, and each custom group's granting it."""
+        pk = keys.account(account_id)[0]
+        granting = {g.group_id for g in self.t.of(GroupItem, pk) if "tickets" in g.permissions}
+        streams: dict[str, list[str]] = {}
+        for m in self.t.of(MembershipItem, pk):
+            if m.status != "active" or m.role == "owner" or not m.email:
+                continue
+            if m.group_id in granting or (
+                not m.group_id and allows(as_role(m.role), m.permissions, "tickets")
+            ):
+                streams.setdefault(m.group_id or "", []).append(m.email)
+        return list(streams.values())
 
     def contacts_page(
         self, account_id: str, *, limit: int, after: str | None

@@ -1,10 +1,10 @@
 """Invitations, the claims on emails and the email outbox in memory: what inviting writes, under the
-conditions the real repositories write with, and every other member of their Protocols refused by name."""
+conditions the real repositories write with."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 
 from chalicelib.domain.outbox import Window
@@ -12,21 +12,30 @@ from chalicelib.services.ports import ClaimRepository, InvitationRepository, Out
 from chalicelib.store import keys
 from chalicelib.store.due import fair_pick
 from chalicelib.store.groups import GROUP_GONE
-from chalicelib.store.invitations import NewInvitation, Written, claim_item, ended_link
+from chalicelib.store.invitations import (
+    InvitationContext,
+    NewInvitation,
+    Written,
+    claim_item,
+    ended_link,
+)
 from chalicelib.store.models import (
     AuditEventItem,
     EmailClaimItem,
     InvitationItem,
     Item,
+    LinkItem,
     LoginItem,
     MailItem,
     MembershipItem,
+    UserItem,
     format_time,
 )
 from chalicelib.store.outbox import MAIL_DUE, limit_label, set_mail_due
 from chalicelib.store.outcomes import Failure
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
-from tests.helpers.fakes.table import OK, Table, key_of, not_faked
+from tests.helpers.fakes import invitation_flow as flow
+from tests.helpers.fakes.table import OK, Table, key_of
 
 
 def _counted(entry: NewInvitation) -> tuple[Window, ...]:
@@ -162,13 +171,38 @@ class FakeInvitations(InvitationRepository):
         self.t.put(ended_link(inv.token_hash, inv, "revoked"))
         return self.t.record(event)
 
-    # Listing, resending, accepting and purging: moto only (tests/api).
-    listed = not_faked("invitations", "listed")
-    resend = not_faked("invitations", "resend")
-    invitation_context = not_faked("invitations", "invitation_context")
-    accept = not_faked("invitations", "accept")
-    expired_pages = not_faked("invitations", "expired_pages")
-    delete_expired = not_faked("invitations", "delete_expired")
+    # Listing, opening, accepting, resending and purging: tests/helpers/fakes/invitation_flow.py.
+    def listed(
+        self, account_id: str, group_id: str | None, pending: bool, now: datetime, *, limit: int,
+        after: str | None,
+    ) -> tuple[list[InvitationItem], str | None]:  # fmt: skip
+        return flow.listed(self.t, account_id, group_id, pending, now, limit, after)
+
+    def invitation_context(self, link: LinkItem) -> InvitationContext:
+        return flow.invitation_context(self.t, link)
+
+    def accept(
+        self, invitation: InvitationItem, membership: MembershipItem, now: datetime,
+        new_user: tuple[UserItem, LoginItem] | None, existing_user_id: str | None,
+        event: AuditEventItem | None = None,
+    ) -> Outcome:  # fmt: skip
+        return flow.accept(self.t, invitation, membership, now, new_user, existing_user_id, event)
+
+    def resend(
+        self, invitation: InvitationItem, old_hash: str, links: tuple[LinkItem, LinkItem],
+        not_sent_since: datetime, event: AuditEventItem | None = None, mail: MailItem | None = None,
+        windows: tuple[Window, ...] = (),
+    ) -> Outcome:  # fmt: skip
+        return flow.resend(self.t, invitation, old_hash, links, not_sent_since, event, mail, windows)
+
+    def expired_pages(self, now: datetime, size: int = 100) -> Iterator[list[InvitationItem]]:
+        return flow.expired_pages(self.t, now, size)
+
+    def delete_expired(
+        self, invitations: list[InvitationItem], now: datetime,
+        event_of: Callable[[InvitationItem], AuditEventItem] | None = None,
+    ) -> int:  # fmt: skip
+        return flow.delete_expired(self.t, invitations, now, event_of)
 
 
 class FakeClaims(ClaimRepository):

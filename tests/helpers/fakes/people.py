@@ -1,4 +1,4 @@
-"""Users, accounts and memberships in memory: the methods the member rules use, each with the conditions
+"""Accounts and memberships in memory: the methods the member rules use, each with the conditions
 its real repository writes under (the same labels), and every other member of the Protocol refused by name.
 Reads hand out copies and writes store copies, as a table does: a use case that changes an item it read
 changes nothing stored until it writes."""
@@ -6,45 +6,32 @@ changes nothing stored until it writes."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from chalicelib.services.ports import AccountRepository, MemberRepository, UserRepository
+from chalicelib.services.ports import AccountRepository, MemberRepository
 from chalicelib.store import keys
 from chalicelib.store.accounts import Named
 from chalicelib.store.groups import GROUP_GONE
 from chalicelib.store.invitations import NewInvitation
 from chalicelib.store.keys import Key
+from chalicelib.store.lists import IndexPage
 from chalicelib.store.member_index import index_member, list_keys
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
     EmailClaimItem,
     GroupItem,
+    Item,
     MembershipItem,
     SubAccountItem,
     UserItem,
 )
 from chalicelib.store.outcomes import Failure
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
+from tests.helpers.fakes import member_lists as lists
 from tests.helpers.fakes.invitations import add_invitation
-from tests.helpers.fakes.table import Table, failed, key_of, not_faked
-
-
-class FakeUsers(UserRepository):
-    def __init__(self, table: Table) -> None:
-        self.t = table
-
-    def get_user(self, user_id: str) -> UserItem | None:
-        return copy.deepcopy(self.t.get(keys.user(user_id), UserItem))
-
-    def users(self, user_ids: Iterable[str]) -> dict[str, UserItem]:
-        found = (self.get_user(user_id) for user_id in set(user_ids))
-        return {user.user_id: user for user in found if user is not None}
-
-    # Signing in, authenticating and changing a password: their rules run on moto (tests/api).
-    login_state = not_faked("users", "login_state")
-    change_password = not_faked("users", "change_password")
-    auth_context = not_faked("users", "auth_context")
+from tests.helpers.fakes.table import Table, failed, key_of
+from tests.helpers.fakes.users import FakeUsers
 
 
 class FakeAccounts(AccountRepository):
@@ -218,6 +205,14 @@ class FakeMembers(MemberRepository):
         user.link_generation = int(user.link_generation or 0) + 1  # their reset links end (end_reset_links)
         return self.t.record(event)
 
-    # The User Management screen's lists read the list indexes (members_*, group_*): moto only.
-    ordered_page = not_faked("members", "ordered_page")
-    read_page = not_faked("members", "read_page")
+    # The User Management screen's lists: tests/helpers/fakes/member_lists.py.
+    def ordered_page(
+        self, account_id: str, sort: str, status: str | None, group_id: str | None, *, limit: int,
+        after: str | None, descending: bool, known: Sequence[Item] = (),
+    ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]:  # fmt: skip
+        return lists.ordered_page(self.t, account_id, sort, status, group_id, limit, after, descending)
+
+    def read_page(
+        self, account_id: str, found: IndexPage, known: Sequence[Item] = ()
+    ) -> tuple[list[MembershipItem], dict[str, GroupItem]]:
+        return lists.read_page(self.t, account_id, found)

@@ -10,7 +10,7 @@ from datetime import datetime
 from chalicelib.domain.authorization import MAX_SUB_ACCOUNTS
 from chalicelib.services.ports import AuditRepository, SubAccountRepository, SupportSessionRepository
 from chalicelib.store import keys
-from chalicelib.store.audit import AuditFilter, sort_time
+from chalicelib.store.audit import AuditFilter, filtered_bound, sort_time
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
@@ -69,28 +69,37 @@ class FakeSubAccounts(SubAccountRepository):
 
 class FakeAudit(AuditRepository):
     """The audit log as store/audit.py reads it: newest first by sort key, the time bounds on the sort key,
-    the filters on the fields, and one more than `limit` to know whether more follow."""
+    the first filter given of target, actor and type as the range; without another filter, one more than
+    `limit` to know whether more follow; with one, `filtered_bound(limit)` events of the range examined,
+    the matches among them, and the last examined as where to go on (DynamoDB's LastEvaluatedKey)."""
 
     def __init__(self, table: Table) -> None:
         self.t = table
 
     def events(
         self, account_id: str, wanted: AuditFilter, limit: int, after: str | None
-    ) -> tuple[list[AuditEventItem], bool]:
+    ) -> tuple[list[AuditEventItem], str | None]:
         lower = sort_time(wanted.since) if wanted.since else None
         upper = sort_time(wanted.until) if wanted.until else None
-        fields = {"type": wanted.type, "actor_user_id": wanted.actor_user_id, "target_id": wanted.target_id}
+        filters = (("target_id", wanted.target_id), ("actor_user_id", wanted.actor_user_id))
+        given = [(name, value) for name, value in (*filters, ("type", wanted.type)) if value is not None]
+        picked, rest = given[:1], given[1:]
 
-        def kept(event: AuditEventItem) -> bool:
-            if any(value is not None and getattr(event, name) != value for name, value in fields.items()):
+        def in_range(event: AuditEventItem) -> bool:
+            if any(getattr(event, name) != value for name, value in picked):
                 return False
             if lower and upper:
                 return lower <= event.sk <= upper  # BETWEEN, as the real condition
             return (upper is None or event.sk < upper) and (lower is None or event.sk >= lower)
 
-        found = [e for e in self.t.of(AuditEventItem, keys.audit_log(account_id)) if kept(e)]
-        newest = [e for e in reversed(found) if after is None or e.sk < after][: limit + 1]
-        return copy.deepcopy(newest[:limit]), len(newest) > limit
+        everything = self.t.of(AuditEventItem, keys.audit_log(account_id))
+        ranged = [e for e in reversed(everything) if in_range(e) and (after is None or e.sk < after)]
+        examined = ranged[: limit + 1] if not rest else ranged[: filtered_bound(limit)]
+        found = [e for e in examined if all(getattr(e, name) == value for name, value in rest)]
+        if len(found) > limit:
+            return copy.deepcopy(found[:limit]), found[limit - 1].sk
+        stopped = bool(rest) and len(examined) == filtered_bound(limit)  # the Limit reached: a key to go on
+        return copy.deepcopy(found), examined[-1].sk if stopped else None
 
 
 class FakeSupportSessions(SupportSessionRepository):

@@ -3,6 +3,7 @@ outcomes the fakes answer with, and the refusal a method without a fake gives.""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NoReturn, TypeVar
@@ -78,7 +79,7 @@ class Table:
     def record(self, event: Item | None) -> Outcome:
         """A fake's writes went through: its audit event is written with them, as in the real transaction."""
         if event is not None:
-            self.put(event)
+            self.put(copy.deepcopy(event))  # stored apart from the caller's item, as a table stores it
         return OK
 
     def add_to_groups(

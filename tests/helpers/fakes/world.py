@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
-
 from chalicelib.config import Settings, load_settings
 from chalicelib.deps import Deps, PasswordHasher
 from chalicelib.domain.permissions import MemberStatus, Role
@@ -17,21 +15,26 @@ from chalicelib.store.members import new_membership_item
 from chalicelib.store.users import new_user_items
 from tests.helpers.clock import Clock
 from tests.helpers.fakes.contacts import FakeContacts, FakeGroups
+from tests.helpers.fakes.deliveries import FakeDeliveries
 from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOutbox
-from tests.helpers.fakes.people import FakeAccounts, FakeMembers, FakeUsers
+from tests.helpers.fakes.people import FakeAccounts, FakeMembers
 from tests.helpers.fakes.structure import FakeAudit, FakeSubAccounts, FakeSupportSessions
-from tests.helpers.fakes.table import NotFakedError, Table
+from tests.helpers.fakes.table import Table
+from tests.helpers.fakes.users import (
+    FakeLinks,
+    FakeLockouts,
+    FakeMemberCopies,
+    FakeRevokedTokens,
+    FakeUsers,
+)
+from tests.helpers.fakes.work import FakeIdempotency, FakeWebhooks
 from tests.helpers.mail import RecordingMailer
 from tests.helpers.seed import Seeder
 from tests.helpers.settings import SETTINGS_ENV
 
 
-def _none(repository: str) -> NoReturn:
-    raise NotFakedError(f"store.{repository} has no in-memory fake: test this use case in tests/api")
-
-
 class FakeStore(Repositories):
-    """Eleven of the store's eighteen repositories, on one table; the other seven refuse when first used."""
+    """Every one of the store's eighteen repositories, on one table."""
 
     def __init__(self) -> None:
         self.table = Table()
@@ -41,6 +44,10 @@ class FakeStore(Repositories):
         self._groups, self._sub_accounts = FakeGroups(self.table), FakeSubAccounts(self.table)
         self._claims, self._audit = FakeClaims(self.table), FakeAudit(self.table)
         self._support_sessions = FakeSupportSessions(self.table)
+        self._lockouts, self._revoked_tokens = FakeLockouts(self.table), FakeRevokedTokens(self.table)
+        self._links, self._member_copies = FakeLinks(self.table), FakeMemberCopies(self.table)
+        self._webhooks, self._idempotency = FakeWebhooks(self.table), FakeIdempotency(self.table)
+        self._deliveries = FakeDeliveries(self.table)
 
     @property
     def users(self) -> FakeUsers:
@@ -86,35 +93,33 @@ class FakeStore(Repositories):
     def support_sessions(self) -> FakeSupportSessions:
         return self._support_sessions
 
-    # Whole repositories with no fake: sign-in's lockout windows, revoked tokens, one-time links and the
-    # memberships' copies of a user; webhooks and their deliveries, and idempotency keys. Moto only.
     @property
-    def lockouts(self) -> NoReturn:
-        _none("lockouts")
+    def lockouts(self) -> FakeLockouts:
+        return self._lockouts
 
     @property
-    def revoked_tokens(self) -> NoReturn:
-        _none("revoked_tokens")
+    def revoked_tokens(self) -> FakeRevokedTokens:
+        return self._revoked_tokens
 
     @property
-    def links(self) -> NoReturn:
-        _none("links")
+    def links(self) -> FakeLinks:
+        return self._links
 
     @property
-    def member_copies(self) -> NoReturn:
-        _none("member_copies")
+    def member_copies(self) -> FakeMemberCopies:
+        return self._member_copies
 
     @property
-    def webhooks(self) -> NoReturn:
-        _none("webhooks")
+    def webhooks(self) -> FakeWebhooks:
+        return self._webhooks
 
     @property
-    def deliveries(self) -> NoReturn:
-        _none("deliveries")
+    def idempotency(self) -> FakeIdempotency:
+        return self._idempotency
 
     @property
-    def idempotency(self) -> NoReturn:
-        _none("idempotency")
+    def deliveries(self) -> FakeDeliveries:
+        return self._deliveries
 
 
 class PlainPasswords(PasswordHasher):
