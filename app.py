@@ -18,6 +18,7 @@ from chalicelib.api import (
     webhooks,
 )
 from chalicelib.api.errors import error_middleware
+from chalicelib.jobs import copies as copies_job
 from chalicelib.jobs import purge
 from chalicelib.jobs import webhooks as webhook_jobs
 
@@ -39,5 +40,6 @@ for blueprint in (
     portal.bp,
     purge.bp,
     webhook_jobs.bp,
+    copies_job.bp,
 ):
     app.register_blueprint(blueprint)

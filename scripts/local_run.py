@@ -248,6 +248,21 @@ def run_workers_once() -> None:
         print(f"\n=== email outbox: {done['emails_sent']} of {tried} emails sent", flush=True)
 
 
+def rewrite_copies_forever(every_seconds: float = 2.0) -> None:
+    """The copies job, as its schedule runs it on AWS (every minute) but every few seconds: a login's time
+    and a rename reach the member lists' sorts while the newcomer watches."""
+    from chalicelib.jobs.copies import run_copies
+
+    while True:
+        try:
+            done = run_copies()
+            if done.get("copies_users"):
+                print(f"\n=== copies: {done['copies_users']} users' memberships rewritten", flush=True)
+        except Exception as error:  # a bad moment of the emulator: the next round tries again
+            print(f"\n=== copies: round failed ({error!r}); retrying", flush=True)
+        time.sleep(every_seconds)
+
+
 def main() -> None:
     settings = local_settings(dict(os.environ))
     os.environ.update(settings)  # this process talks to moto too: fake credentials, local endpoint
@@ -269,6 +284,7 @@ def main() -> None:
     wait_for(f"{api}/health", child)
     print_banner(settings, api)
     threading.Thread(target=deliver_webhooks_forever, daemon=True).start()
+    threading.Thread(target=rewrite_copies_forever, daemon=True).start()
     printed = 0
     while child.poll() is None:
         messages = sent_messages()

@@ -40,6 +40,21 @@ def me(call: Call) -> schemas.MeOut:
     return sessions.me(call.deps, call.user, only)
 
 
+@endpoint(
+    bp,
+    "GET",
+    "/me/accounts",
+    access=SIGNED_IN_OR_SUPPORT,
+    query=schemas.AccountsQuery,
+    returns=schemas.AccountRefPage,
+)
+def my_accounts(call: Call) -> schemas.AccountRefPage:
+    """The next page of your active accounts (login and GET /me list the first 50 and `accounts_cursor`)."""
+    session = call.session
+    only = (session.membership, session.account) if session.caller.support_session is not None else None
+    return sessions.my_accounts(call.deps, call.user, call.query.cursor, only)
+
+
 @endpoint(bp, "PATCH", "/me", access=SIGNED_IN, body=schemas.ProfileIn, returns=schemas.User)
 def update_me(call: Call) -> schemas.User:
     """Change your own profile fields."""

@@ -20,6 +20,7 @@ from chalicelib.schemas.common import (
     OptionalText,
     Output,
     Phone,
+    Query,
     Timestamp,
 )
 from chalicelib.schemas.sub_accounts import AllSubAccounts
@@ -98,17 +99,34 @@ class LoginIn(Input):
     password: AnyPassword
 
 
+# A login in more accounts than this lists the first of them, and pages on (GET /me/accounts).
+ACCOUNTS_PAGE = 50
+
+
 class LoginOut(Output):
     access_token: str
     token_type: Literal["Bearer"] = "Bearer"
     expires_at: Timestamp
     user: User
     accounts: list[AccountRef]
+    accounts_cursor: str | None = Field(default=None, description="the next page: GET /me/accounts?cursor=")
 
 
 class MeOut(Output):
     user: User
     accounts: list[AccountRef]
+    accounts_cursor: str | None = Field(default=None, description="the next page: GET /me/accounts?cursor=")
+
+
+class AccountRefPage(Output):
+    items: list[AccountRef]
+    next_cursor: str | None
+
+
+class AccountsQuery(Query):
+    """?cursor= of GET /me/accounts (pages of ACCOUNTS_PAGE, by name case-insensitive, then account_id)."""
+
+    cursor: str | None = Field(default=None, max_length=2048)
 
 
 class Profile(Input):

@@ -1,5 +1,6 @@
-"""Signed access tokens (HS256). They say who the user is and nothing more: every request still reads the
-user (token version) and the membership, so revocation and role changes apply at once."""
+"""Signed access tokens (HS256). They say who the user is, and which custom group they were in at some
+accounts (a hint of what to read, never trusted): every request still reads the user (token version) and
+the membership, so revocation, role and group changes apply at once."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # PyJWT loads with the first token read
+    from collections.abc import Mapping
+
     from jwt.types import Options
 from datetime import datetime, timedelta
 
 from chalicelib.errors import unauthenticated
 
 ALGORITHM = "HS256"
+# Custom-group hints a token carries at most (`AccessTokens.issue`).
+MAX_GROUP_HINTS = 20
 # Times are checked against the service's clock below, not PyJWT's reading of the machine's.
 # Expiry and issue time are checked against the injected clock (see read), not PyJWT's own.
 _DECODE_OPTIONS: Options = {
@@ -33,6 +38,13 @@ class TokenClaims:
     # with every request it makes (services/authentication.py), so ending the session ends the token at once.
     support_session_id: str | None = None
     support_account_id: str | None = None
+    # ("grp"): the custom group the user was in at each of some accounts when the token was issued, only a
+    # hint of which group item the authorizing read brings along (services/authentication.py): the
+    # membership read with it decides, so a stale hint costs one more read, never a wrong answer.
+    group_hints: tuple[tuple[str, str], ...] = ()
+
+    def group_hint(self, account_id: str) -> str | None:
+        return next((group for account, group in self.group_hints if account == account_id), None)
 
 
 @dataclass(frozen=True)
@@ -46,8 +58,14 @@ class AccessTokens:
         self._secret = secret
         self._ttl = timedelta(seconds=ttl_seconds)
 
-    def issue(self, user_id: str, version: int, now: datetime) -> IssuedToken:
-        return self._sign(TokenClaims(user_id, secrets.token_urlsafe(16), version, now + self._ttl), now)
+    def issue(
+        self, user_id: str, version: int, now: datetime, group_hints: Mapping[str, str] | None = None
+    ) -> IssuedToken:
+        """`group_hints`: account id -> custom group id; at most MAX_GROUP_HINTS are carried (the token's
+        size stays bounded; an account past them costs its member's first request one more read)."""
+        hints = tuple(sorted((group_hints or {}).items()))[:MAX_GROUP_HINTS]
+        claims = TokenClaims(user_id, secrets.token_urlsafe(16), version, now + self._ttl, group_hints=hints)
+        return self._sign(claims, now)
 
     def issue_support(
         self,
@@ -64,7 +82,7 @@ class AccessTokens:
         return self._sign(claims, now)
 
     def _sign(self, claims: TokenClaims, now: datetime) -> IssuedToken:
-        payload: dict[str, str | int] = {
+        payload: dict[str, str | int | dict[str, str]] = {
             "sub": claims.user_id,
             "jti": claims.token_id,
             "ver": claims.version,
@@ -73,6 +91,8 @@ class AccessTokens:
         }
         if claims.support_session_id is not None and claims.support_account_id is not None:
             payload |= {"sup": claims.support_session_id, "acc": claims.support_account_id}
+        if claims.group_hints:
+            payload["grp"] = dict(claims.group_hints)
         import jwt  # on first use: with `cryptography` installed PyJWT loads it too, a cold-start cost
 
         return IssuedToken(jwt.encode(payload, self._secret, algorithm=ALGORITHM), claims)
@@ -102,4 +122,10 @@ class AccessTokens:
             isinstance(value, str) for value in (support, account) if value is not None
         ):
             raise unauthenticated("The access token is not valid.")
-        return TokenClaims(sub, jti, ver, datetime.fromtimestamp(exp, tz=now.tzinfo), support, account)
+        hints = payload.get("grp") or {}
+        if not isinstance(hints, dict) or not all(
+            isinstance(key, str) and isinstance(value, str) for key, value in hints.items()
+        ):
+            raise unauthenticated("The access token is not valid.")
+        expires_at = datetime.fromtimestamp(exp, tz=now.tzinfo)
+        return TokenClaims(sub, jti, ver, expires_at, support, account, tuple(sorted(hints.items())))

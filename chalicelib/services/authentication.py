@@ -65,7 +65,12 @@ def read_context(
     the session item with it (still one round trip), so a route without an account checks them too."""
     if claims.support_account_id is not None:
         account_id = claims.support_account_id
-    hint = GROUP_HINTS.get((claims.user_id, account_id)) if account_id else None
+    # the process's own hint (learned from a membership read) first, else the one the token carries
+    hint = (
+        (GROUP_HINTS.get((claims.user_id, account_id)) or claims.group_hint(account_id))
+        if account_id
+        else None
+    )
     return deps.store.users.auth_context(
         claims.user_id, claims.token_id, account_id, link_hash, hint, claims.support_session_id
     )

@@ -6,9 +6,12 @@ from typing import Any
 
 from chalicelib.deps import Deps
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow, retry_after_seconds
+from chalicelib.domain.paging import page
 from chalicelib.errors import AppError, changed_meanwhile, rate_limited, unauthenticated
 from chalicelib.schemas.sessions import (
+    ACCOUNTS_PAGE,
     AccountRef,
+    AccountRefPage,
     LoginOut,
     MeOut,
     TokenOut,
@@ -66,7 +69,8 @@ def verify_on_link(
 
 def login(deps: Deps, email: str, password: str) -> LoginOut:
     """After the credentials (a read and the lockout reservation): the profile, memberships and account
-    names by key in one BatchGetItem (the login lists its accounts), then the login's write."""
+    names by key in one BatchGetItem (the login lists its accounts), then the login's one write: the user
+    and its failures, never a membership (the copies job rewrites their copies of the login time)."""
     login_item = verify_credentials(deps, email, password, clear=False)
     now = deps.now()
     user_id = login_item.user_id
@@ -75,13 +79,15 @@ def login(deps: Deps, email: str, password: str) -> LoginOut:
     )
     if user is None:  # removed since the login was read
         raise AppError("invalid_credentials", BAD_CREDENTIALS)
-    refs = _account_refs(deps, memberships, accounts)
-    # and clears the failure window, and sets the memberships' copies of the login time
-    deps.store.member_copies.record_login(user_id, now, email, user, memberships)
-    issued = deps.tokens.issue(user_id, int(login_item.token_version), now)
+    refs, cursor = _first_page(deps, user_id, _account_refs(deps, memberships, accounts))
+    deps.store.member_copies.record_login(user_id, now, email)  # and gives back its failure check
+    user.last_login_at = now
+    hints = {m.account_id: m.group_id for m in memberships if m.group_id and m.status == "active"}
+    issued = deps.tokens.issue(user_id, int(login_item.token_version), now, hints)
     return LoginOut(
-        access_token=issued.token, expires_at=issued.claims.expires_at, user=User.of(user), accounts=refs
-    )
+        access_token=issued.token, expires_at=issued.claims.expires_at, user=User.of(user), accounts=refs,
+        accounts_cursor=cursor,
+    )  # fmt: skip
 
 
 def logout(deps: Deps, claims: TokenClaims | None) -> None:
@@ -100,7 +106,36 @@ def me(
         refs = _account_refs(deps, [membership] if membership and account else [], known)
         return MeOut(user=User.of(user), accounts=refs)
     memberships = deps.store.member_copies.memberships_of_user(user.user_id)
-    return MeOut(user=User.of(user), accounts=_account_refs(deps, memberships))
+    refs, cursor = _first_page(deps, user.user_id, _account_refs(deps, memberships))
+    return MeOut(user=User.of(user), accounts=refs, accounts_cursor=cursor)
+
+
+def my_accounts(
+    deps: Deps, user: UserItem, cursor: str | None,
+    only: tuple[MembershipItem | None, AccountItem | None] | None = None,
+) -> AccountRefPage:  # fmt: skip
+    """The page of the user's accounts after `cursor` (a sealed (name, account id) of this user's list);
+    `only`: a support session's token, which sees the one account it acts at (as GET /me)."""
+    if only is not None:
+        return AccountRefPage(items=me(deps, user, only).accounts, next_cursor=None)
+    memberships = deps.store.member_copies.memberships_of_user(user.user_id)
+    refs, next_cursor = _paged(deps, user.user_id, _account_refs(deps, memberships), cursor)
+    return AccountRefPage(items=refs, next_cursor=next_cursor)
+
+
+def _first_page(deps: Deps, user_id: str, refs: list[AccountRef]) -> tuple[list[AccountRef], str | None]:
+    return _paged(deps, user_id, refs, None)
+
+
+def _paged(
+    deps: Deps, user_id: str, refs: list[AccountRef], cursor: str | None
+) -> tuple[list[AccountRef], str | None]:
+    """ACCOUNTS_PAGE at a time in the order the contract gives (name case-insensitive, then account id);
+    the cursor opens only for this user's list."""
+    return page(
+        refs, lambda ref: (ref.name.lower(), ref.account_id), limit=ACCOUNTS_PAGE, cursor=cursor,
+        scope=f"me-accounts:{user_id}", secret=deps.settings.token_secret,
+    )  # fmt: skip
 
 
 def _account_refs(
@@ -138,10 +173,11 @@ def _account_refs(
 
 
 def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:
-    """No change is no write: the user authorization read is the answer."""
+    """No change is no write: the user authorization read is the answer. A change is one write of the user;
+    the memberships' copies of a name follow by the copies job."""
     if not changes:
         return User.of(user)
-    return User.of(deps.store.member_copies.update_profile(user.user_id, changes, user))
+    return User.of(deps.store.member_copies.update_profile(user.user_id, changes, user, deps.now()))
 
 
 def change_password(deps: Deps, user: UserItem, current_password: str, new_password: str) -> TokenOut:

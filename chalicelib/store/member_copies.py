@@ -1,23 +1,40 @@
 """Access patterns of a user's memberships seen from the user's side: read for login (by key, from the
 accounts the login lists) and for /me (the user's index partition), and the copies of the user's fields
-each keeps (store/member_index.py) rewritten when login or a rename changes them."""
+each keeps (store/member_index.py), rewritten by the copies job (jobs/copies.py) after a login or a rename
+marks the user due: the request writes the user alone, whatever the number of memberships.
+
+The copies order the member lists only (never an authorization input: authorization reads the user and the
+membership's own fields), so a list may show a login time or a name up to a run of the job late: the
+stream starts it on the commit, the schedule every minute (docs/scale.md)."""
 
 from __future__ import annotations
 
 import copy
+import secrets
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from pynamodb.expressions.update import Action
+
 from chalicelib.store import keys
+from chalicelib.store.due import due
 from chalicelib.store.lockouts import given_back
 from chalicelib.store.member_index import USER_COPIES, rewrite_actions, unchanged_since_read
-from chalicelib.store.models import AccountItem, Item, LoginFailuresItem, LoginItem, MembershipItem, UserItem
+from chalicelib.store.models import (
+    AccountItem,
+    Item,
+    LoginFailuresItem,
+    LoginItem,
+    MembershipItem,
+    UserItem,
+    format_time,
+)
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Tx, assignments
 
-# A login's transaction holds the user and the failures besides: 100 items at most in all.
-MEMBERSHIPS_PER_LOGIN_WRITE = 90
+# The due index's kind for users whose memberships' copies wait to be rewritten (jobs/copies.py).
+COPIES = "COPIES"
 
 
 class MemberCopyStore:
@@ -40,102 +57,93 @@ class MemberCopyStore:
         found = MembershipItem.by_user.query(pk, MembershipItem.gsi1sk.startswith(prefix))
         return [item for item in found if isinstance(item, MembershipItem)]
 
-    def record_login(
-        self,
-        user_id: str,
-        now: datetime,
-        email: str | None = None,
-        user: UserItem | None = None,
-        memberships: Iterable[MembershipItem] = (),
-    ) -> None:
-        """The login time; with `email`, the check this login reserved is given back to that address's
-        window in the same write.
+    def record_login(self, user_id: str, now: datetime, email: str | None = None) -> None:
+        """The login time, and the user marked due for the copies job (one write, whatever the number of
+        memberships); with `email`, the check this login reserved is given back to that address's window in
+        the same write.
 
         Given back, not cleared: clearing the window on a right password would let a burst of wrong ones
         racing it be checked again from zero (at most MAX_FAILURES wrong passwords are checked per window);
-        giving back only its own check keeps the wrong ones counted while a right one costs nothing.
-
-        With `user` and their `memberships` (as login read them), each membership's copy of last_login_at
-        and its list keys are set in the same write,
-        so no list shows the previous login once this returns. Each rewrite holds only while the membership
-        is as read (`unchanged_since_read`); one changed or removed meanwhile is read again and rewritten
-        alone, so a deactivation or a new role landing between login's read and its write stays in the
-        lists."""
-        if user is not None:
-            user.last_login_at = now
-        listed = list(memberships) if user is not None else []
-        first, rest = listed[:MEMBERSHIPS_PER_LOGIN_WRITE], listed[MEMBERSHIPS_PER_LOGIN_WRITE:]
-        if not self._login_write(user_id, now, email, first, user):  # one changed meanwhile
-            self._login_write(user_id, now, email, [], user)
-            rest = first + rest
-        for membership in rest:  # beyond one transaction, or after a race: one by one
-            assert user is not None
-            rewrite_alone(membership, user)
-
-    def _login_write(
-        self,
-        user_id: str,
-        now: datetime,
-        email: str | None,
-        memberships: list[MembershipItem],
-        user: UserItem | None,
-    ) -> bool:
-        tx = Tx().update(
-            UserItem(*keys.user(user_id)), [UserItem.last_login_at.set(now)], condition=UserItem.pk.exists()
-        )
+        giving back only its own check keeps the wrong ones counted while a right one costs nothing."""
+        actions = [UserItem.last_login_at.set(now), *copies_due(user_id, now)]
+        tx = Tx().update(UserItem(*keys.user(user_id)), actions, condition=UserItem.pk.exists())
         if email is not None:
             tx.update(LoginFailuresItem(*keys.login_failures(email)), given_back(now))
-        for membership in memberships:
-            assert user is not None
-            as_read = unchanged_since_read(membership)
-            tx.update(membership, rewrite_actions(membership, user), condition=as_read, label="changed")
-        return tx.commit().committed
+        tx.commit()
 
     def update_profile(
-        self, user_id: str, changes: dict[str, Any], current: UserItem | None = None
+        self,
+        user_id: str,
+        changes: dict[str, Any],
+        current: UserItem | None = None,
+        now: datetime | None = None,
     ) -> UserItem:
-        """Set (or, for None, remove) profile fields; the user as written (UpdateItem returns it). A change
-        of the names, given the `current` user, rewrites every membership's copy in the same transaction
-        (the login lists the accounts: one GetItem and one BatchGetItem find them), then reads the login
-        once more for an account joined meanwhile, so no account's list shows the old name once this
-        returns."""
+        """Set (or, for None, remove) profile fields in one write; the user as written. A change of a field
+        the memberships copy marks the user due (as of `now`) for the copies job, in the same write: no
+        request writes per membership."""
         pk, sk = keys.user(user_id)
-        user = UserItem(pk, sk)
         actions = assignments(UserItem, changes)
-        tx = Tx().update(user, actions, condition=UserItem.pk.exists())
-        if current is None or not set(changes) & set(USER_COPIES):
-            tx.commit()
-            return user
+        if now is not None and set(changes) & set(USER_COPIES):
+            actions += copies_due(user_id, now)
+        Tx().update(UserItem(pk, sk), actions, condition=UserItem.pk.exists()).commit()
+        if current is None:
+            return UserItem(pk, sk, **changes)
         renamed = copy.copy(current)
         renamed.attribute_values = dict(current.attribute_values) | changes
-        memberships = self._memberships_listed(current)
-        for membership in memberships[:MEMBERSHIPS_PER_LOGIN_WRITE]:
-            as_read = unchanged_since_read(membership)
-            tx.update(membership, rewrite_actions(membership, renamed), condition=as_read)
-        if not tx.commit():  # a membership changed or left meanwhile: the user first, then one by one
-            Tx().update(UserItem(pk, sk), actions, condition=UserItem.pk.exists()).commit()
-            memberships[MEMBERSHIPS_PER_LOGIN_WRITE:] = memberships
-        for membership in memberships[MEMBERSHIPS_PER_LOGIN_WRITE:]:
-            rewrite_alone(membership, renamed)
-        for membership in self._joined_since(renamed, {m.account_id for m in memberships}):
-            rewrite_alone(membership, renamed)
         return renamed
 
-    def _joined_since(self, user: UserItem, listed: set[str]) -> list[MembershipItem]:
-        """Memberships the login lists now but did not when the rename read it: accepted while the rename
-        ran, with the old name copied. (An accept committing after the rename fails its own condition on
-        the names and copies them again: store/invitations.py `accept`.)"""
-        login = get_item(LoginItem, keys.login(user.email))
-        joined = sorted(set(login.account_ids or ()) - listed) if login is not None else []
-        found = get_items(keys.membership(aid, user.user_id) for aid in joined)
-        return [item for item in found.values() if isinstance(item, MembershipItem)]
+    def users_due(self, now: datetime, limit: int) -> list[UserItem]:
+        """The users whose memberships' copies wait to be rewritten (oldest mark first, fairly)."""
+        return due(UserItem, COPIES, now, limit, lambda user: user.gsi2sk is not None)
+
+    def rewrite_copies(self, user: UserItem) -> int:
+        """Every membership of `user` (as its login lists them, read strongly) made to copy the user as read
+        from the due index: up to 99 in one transaction, each while the membership is as read and all while
+        the user still holds the mark read (a login or rename since would be undone: its new mark has the
+        next run rewrite from it instead). A batch that fails on a membership changed meanwhile goes one by
+        one (`rewrite_alone`). Then the mark is taken off, only while it is the one read. Answers the
+        memberships rewritten."""
+        stale = [m for m in self._memberships_listed(user) if not copies_current(m, user)]
+        marked = UserItem.gsi2sk == (user.gsi2sk or "")
+        for start in range(0, len(stale), REWRITES_PER_WRITE):
+            batch = stale[start : start + REWRITES_PER_WRITE]
+            tx = Tx().check(UserItem(user.pk, user.sk), marked, label="superseded")
+            for membership in batch:
+                as_read = unchanged_since_read(membership)
+                tx.update(membership, rewrite_actions(membership, user), condition=as_read, label="changed")
+            outcome = tx.commit()
+            if "superseded" in outcome.failed:
+                return start
+            if not outcome:
+                for membership in batch:
+                    rewrite_alone(membership, user)
+        done = [UserItem.gsi2pk.remove(), UserItem.gsi2sk.remove()]
+        Tx().update(UserItem(user.pk, user.sk), done, condition=marked, label="superseded").commit()
+        return len(stale)
 
     def _memberships_listed(self, user: UserItem) -> list[MembershipItem]:
-        """The user's memberships, strongly consistent: the accounts their login lists, then by key."""
+        """The user's memberships, strongly consistent: the accounts their login lists, then by key (an
+        account joined after this read copied the user's fields when it joined: store/invitations.py)."""
         login = get_item(LoginItem, keys.login(user.email))
         listed = sorted(login.account_ids or ()) if login is not None else []
         found = get_items(keys.membership(aid, user.user_id) for aid in listed)
         return [item for item in found.values() if isinstance(item, MembershipItem)]
+
+
+# TransactWriteItems takes 100 items at most: the user's check and 99 memberships.
+REWRITES_PER_WRITE = 99
+
+
+def copies_due(user_id: str, now: datetime) -> list[Action]:
+    """The user's mark in the due index (store/due.py): its memberships' copies wait for the job. Each mark
+    is its own (a random tail), so a change within the same instant as the one a run read still differs
+    from it and is not taken off with it."""
+    pk, sk = keys.due(COPIES, f"{user_id}#{secrets.token_hex(6)}", format_time(now))
+    return [UserItem.gsi2pk.set(pk), UserItem.gsi2sk.set(sk)]
+
+
+def copies_current(membership: MembershipItem, user: UserItem) -> bool:
+    return all(getattr(membership, name) == getattr(user, name) for name in USER_COPIES)
 
 
 REWRITE_TRIES = 3

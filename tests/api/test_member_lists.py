@@ -12,6 +12,7 @@ import pytest
 
 from chalicelib.store.models import MembershipItem
 from tests.helpers import PASSWORD, DynamoCalls, invite, join, latest_link, onboard
+from tests.helpers.copies import run_copies
 from tests.helpers.seed import seed_member
 
 SORTS = ["email", "first_name", "last_name", "title", "role", "status", "joined_at", "last_login_at"]
@@ -106,15 +107,20 @@ def test_a_cursor_shows_no_person_and_opens_only_its_own_list(api, deps, crowd):
         assert _members(api, account_id, owner.token, f"{query}&cursor={tampered}").status == 400
 
 
-def test_no_list_shows_a_stale_name_or_login_time_once_the_request_returns(api, deps, clock):
+def test_the_lists_show_a_new_name_and_login_time_once_the_copies_job_has_run(api, deps, clock):
+    """A rename and a login write the user alone; the copies job rewrites every membership's copy (each
+    account's sorts), once, and takes the user's mark off: a run after it has nothing to do."""
     account_id, owner = onboard(api)
     dev = join(api, account_id, owner.token, "dev@acme.com")
     other_id, other_owner = onboard(api, "Other Co", "boss@other.com")
     invite(api, other_id, other_owner.token, ["dev@acme.com"])
     accepted = api.post("/invitations/accept", {"token": latest_link("dev@acme.com")}, token=dev.token)
     assert accepted.status == 201
+    run_copies(deps)
     renamed = api.patch("/me", {"first_name": "Renata", "last_name": "Newname"}, token=dev.token)
-    assert renamed.status == 200
+    assert renamed.status == 200 and renamed.body["first_name"] == "Renata"
+    assert api.get("/me", token=dev.token).body["user"]["first_name"] == "Renata"  # the user: at once
+    assert run_copies(deps) == [1]
     for listed_at, token in ((account_id, owner.token), (other_id, other_owner.token)):
         for sort in ("email", "first_name", "last_name"):
             shown = {m["email"]: m for m in _members(api, listed_at, token, f"?sort={sort}").body["items"]}
@@ -126,6 +132,8 @@ def test_no_list_shows_a_stale_name_or_login_time_once_the_request_returns(api, 
         assert [m["first_name"] for m in by_name] == sorted(m["first_name"] for m in by_name)
     clock.advance(seconds=30)
     assert api.post("/auth/login", {"email": "dev@acme.com", "password": PASSWORD}).status == 200
+    assert run_copies(deps) == [1]
+    assert run_copies(deps) == []  # the mark is off: nothing due
     for listed_at, token in ((account_id, owner.token), (other_id, other_owner.token)):
         for sort in ("email", "last_login_at", "title"):
             shown = {m["email"]: m for m in _members(api, listed_at, token, f"?sort={sort}").body["items"]}
@@ -190,19 +198,23 @@ def test_the_card_sorts_follow_role_and_status_changes_at_once(api, deps):
 
 
 @pytest.mark.parametrize("again", [False, True])
-def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(api, deps, monkeypatch, again):
-    """Login rewrites each membership's copies and list keys from the memberships it read. An admin who
-    deactivates the member and gives them a title between that read and login's write (and, `again`,
-    reactivates them with another title after login read the membership anew) must stay seen: login's
-    rewrite holds only while the membership is as read, and is redone from a fresh read when it is not."""
+def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(
+    api, deps, clock, monkeypatch, again
+):
+    """The copies job rewrites each membership's copies and list keys from the memberships it read. An
+    admin who deactivates the member and gives them a title between that read and the job's write (and,
+    `again`, reactivates them with another title after the job read the membership anew) must stay seen:
+    the rewrite holds only while the membership is as read, and is redone from a fresh read when it is
+    not."""
     account_id, owner = onboard(api)
     dev = join(api, account_id, owner.token, "dev@acme.com")
     members = f"/accounts/{account_id}/members/{dev.user_id}"
     before_write = [("deactivate", "Lead")]
     after_reread = [("reactivate", "CTO")] if again else []
     store_module = __import__("chalicelib.store.member_copies", fromlist=["get_items"])
-    login_write, reread = type(deps.store.member_copies)._login_write, store_module.get_items
-    rewriting = []  # set once login's own transaction is done: its rewrites of what changed follow
+    listed, reread = type(deps.store.member_copies)._memberships_listed, store_module.get_items
+    rewriting = []  # set once the job has read the memberships: its rewrites of what changed follow
+    clock.advance(seconds=60)  # a login time the memberships do not copy yet
 
     def admin_acts(pending: list[tuple[str, str]]) -> None:
         if pending:
@@ -210,11 +222,11 @@ def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(api, d
             assert api.post(f"{members}/{action}", token=owner.token).status == 200
             assert api.patch(members, {"title": title}, token=owner.token).status == 200
 
-    def write_after_the_admin(self, *args, **kwargs):
+    def read_then_the_admin(self, user):
+        found = listed(self, user)
         admin_acts(before_write)
-        written = login_write(self, *args, **kwargs)
         rewriting.append(True)
-        return written
+        return found
 
     def reread_then_the_admin(wanted):
         found = reread(wanted)
@@ -222,19 +234,24 @@ def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(api, d
             admin_acts(after_reread)
         return found
 
-    monkeypatch.setattr(type(deps.store.member_copies), "_login_write", write_after_the_admin)
-    monkeypatch.setattr(store_module, "get_items", reread_then_the_admin)
     assert api.post("/auth/login", {"email": "dev@acme.com", "password": PASSWORD}).status == 200
+    monkeypatch.setattr(type(deps.store.member_copies), "_memberships_listed", read_then_the_admin)
+    monkeypatch.setattr(store_module, "get_items", reread_then_the_admin)
+    assert run_copies(deps) == [1]
     monkeypatch.undo()
+    assert rewriting == [True]
+    assert after_reread == []  # the admin's second change came while the job rewrote
     status, title = ("active", "CTO") if again else ("deactivated", "Lead")
     other = "active" if status == "deactivated" else "deactivated"
-    listed = {m["email"] for m in _members(api, account_id, owner.token, f"?status={status}").body["items"]}
+    listed_now = {
+        m["email"] for m in _members(api, account_id, owner.token, f"?status={status}").body["items"]
+    }
     hidden = {m["email"] for m in _members(api, account_id, owner.token, f"?status={other}").body["items"]}
-    assert "dev@acme.com" in listed and "dev@acme.com" not in hidden
+    assert "dev@acme.com" in listed_now and "dev@acme.com" not in hidden
     for sort in ("title", "status", "last_login_at"):
         shown = {m["email"]: m for m in _members(api, account_id, owner.token, f"?sort={sort}").body["items"]}
         assert (shown["dev@acme.com"]["status"], shown["dev@acme.com"]["title"]) == (status, title)
-        assert shown["dev@acme.com"]["last_login_at"] is not None
+        assert shown["dev@acme.com"]["last_login_at"] == clock().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _names_in(api, account_id, token, email):
@@ -242,12 +259,12 @@ def _names_in(api, account_id, token, email):
     return shown[email]["first_name"], shown[email]["last_name"]
 
 
-@pytest.mark.parametrize("rename_lands", ["before the accept commits", "while the rename runs"])
+@pytest.mark.parametrize("rename_lands", ["before the accept commits", "while the copies job runs"])
 def test_a_rename_racing_an_accept_leaves_no_old_name(api, deps, monkeypatch, rename_lands):
     """A member accepts an invitation to a second account while renaming themselves. Either order of the
-    two writes ends with the new name in both accounts' lists: an accept whose copy of the names is stale
-    fails its condition and copies them again; a rename reads the login once more for an account joined
-    while it ran."""
+    two writes ends with the new name in both accounts' lists once the copies job has run: an accept whose
+    copy of the names is stale fails its condition and copies them again; an accept landing while the job
+    rewrites copies the new name itself."""
     account_id, owner = onboard(api)
     dev = join(api, account_id, owner.token, "dev@acme.com")
     other_id, other_owner = onboard(api, "Other Co", "boss@other.com")
@@ -267,19 +284,21 @@ def test_a_rename_racing_an_accept_leaves_no_old_name(api, deps, monkeypatch, re
         reply = api.post("/invitations/accept", {"token": link}, token=dev.token)
         assert reply.status == 201, reply.body
     else:
-        users, listed = deps.store.member_copies, deps.store.member_copies._memberships_listed
+        assert api.patch("/me", rename, token=dev.token).status == 200
+        listed = type(deps.store.member_copies)._memberships_listed
 
-        def accepted_meanwhile(user):
-            found = listed(user)
+        def accepted_meanwhile(self, user):
+            found = listed(self, user)
             accepted["reply"] = other_request(
                 api.post, "/invitations/accept", {"token": link}, token=dev.token
             )
             return found
 
-        monkeypatch.setattr(users, "_memberships_listed", accepted_meanwhile)
-        assert api.patch("/me", rename, token=dev.token).status == 200
+        monkeypatch.setattr(type(deps.store.member_copies), "_memberships_listed", accepted_meanwhile)
+        assert run_copies(deps) == [1]
         assert accepted["reply"].status == 201
     monkeypatch.undo()
+    run_copies(deps)
     assert _names_in(api, account_id, owner.token, "dev@acme.com") == ("Renata", "Newname")
     assert _names_in(api, other_id, other_owner.token, "dev@acme.com") == ("Renata", "Newname")
 
@@ -307,29 +326,36 @@ def test_an_admin_edit_racing_a_login_keeps_the_login_in_the_lists(api, deps, cl
     assert api.patch(edit, {"title": "Lead"}, token=owner.token).status == 200
     monkeypatch.undo()
     assert logged_in == {"status": 200}
+    assert run_copies(deps) == [2]  # the owner's login and the member's
     latest = _members(api, account_id, owner.token, "?sort=last_login_at&order=desc").body["items"]
     assert [m["email"] for m in latest] == ["dev@acme.com", "owner@acme.com"]
     by_title = _members(api, account_id, owner.token, "?sort=title").body["items"]
     assert {m["email"]: m["title"] for m in by_title}["dev@acme.com"] == "Lead"
 
 
-def test_a_rename_landing_mid_login_is_not_undone(api, deps, monkeypatch):
-    """Login copies the user it read onto each membership; a rename committing between that read and the
-    write is not reverted: the rewrite holds only while the membership's card is as read, and is redone
-    from the membership and the user read again."""
+def test_a_rename_landing_mid_job_is_not_undone(api, deps, clock, monkeypatch):
+    """The copies job copies the user it read onto each membership; a rename committing between that read
+    and the write is not reverted: the write holds only while the user holds the mark the job read, and the
+    rename's own mark has the next run copy the new name."""
     account_id, owner = onboard(api)
     dev = join(api, account_id, owner.token, "dev@acme.com")
-    users, write = deps.store.member_copies, type(deps.store.member_copies)._login_write
+    clock.advance(seconds=60)  # a login time the membership does not copy yet: the first run has work
+    assert api.post("/auth/login", {"email": "dev@acme.com", "password": PASSWORD}).status == 200
+    listed = type(deps.store.member_copies)._memberships_listed
     renamed: dict[str, int] = {}
 
-    def renamed_meanwhile(self, *args, **kwargs):
+    def renamed_meanwhile(self, user):
         if not renamed:
             rename = {"first_name": "Renata", "last_name": "Newname"}
             renamed["status"] = contextvars.Context().run(api.patch, "/me", rename, token=dev.token).status
-        return write(self, *args, **kwargs)
+        return listed(self, user)
 
-    monkeypatch.setattr(type(users), "_login_write", renamed_meanwhile)
-    assert api.post("/auth/login", {"email": "dev@acme.com", "password": PASSWORD}).status == 200
+    monkeypatch.setattr(type(deps.store.member_copies), "_memberships_listed", renamed_meanwhile)
+    assert run_copies(deps) == [1, 1]  # the first run wrote nothing stale and left the user due
     monkeypatch.undo()
     assert renamed == {"status": 200}
     assert _names_in(api, account_id, owner.token, "dev@acme.com") == ("Renata", "Newname")
+    shown = {
+        m["email"]: m for m in _members(api, account_id, owner.token, "?sort=last_login_at").body["items"]
+    }
+    assert shown["dev@acme.com"]["last_login_at"] is not None

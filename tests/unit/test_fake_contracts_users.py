@@ -136,8 +136,14 @@ def test_an_invitation_link_counts_each_check_in_its_window(world):
     assert (found.ended, found.attempts) == ("revoked", None)  # answered as read, nothing counted
 
 
-@covers("member_copies.user_and_accounts", "member_copies.memberships_of_user", "member_copies.record_login")
-def test_a_login_is_recorded_on_the_user_and_on_each_membership_as_stored_now(world):
+@covers(
+    "member_copies.user_and_accounts",
+    "member_copies.memberships_of_user",
+    "member_copies.record_login",
+    "member_copies.users_due",
+    "member_copies.rewrite_copies",
+)
+def test_a_login_writes_the_user_alone_and_the_copies_job_brings_each_membership_along(world):
     store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
     dev = world.member(account_id, "dev@acme.com")
@@ -151,28 +157,38 @@ def test_a_login_is_recorded_on_the_user_and_on_each_membership_as_stored_now(wo
     assert [m.user_id for m in store.member_copies.memberships_of_user(dev)] == [dev]
     assert store.member_copies.memberships_of_user("usr_missing") == []
     assert store.lockouts.reserve_login_attempt("dev@acme.com", now, None)
-    fresh = store.members.get_membership(account_id, dev)
-    assert store.members.update_member(fresh, role="admin")  # after login read it: read again, kept
     later = now + timedelta(minutes=2)
-    store.member_copies.record_login(dev, later, "dev@acme.com", user, memberships)
-    assert (user.last_login_at, store.users.get_user(dev).last_login_at) == (later, later)
+    store.member_copies.record_login(dev, later, "dev@acme.com")
+    assert store.users.get_user(dev).last_login_at == later
     assert store.users.login_state("dev@acme.com")[1].count == 0  # its check given back
+    assert store.members.get_membership(account_id, dev).last_login_at != later  # not by the request
+    fresh = store.members.get_membership(account_id, dev)
+    assert store.members.update_member(fresh, role="admin")  # an admin's change before the job runs
+    (due,) = store.member_copies.users_due(later, 10)
+    assert store.member_copies.rewrite_copies(due) == 1
     stored = store.members.get_membership(account_id, dev)
-    assert (stored.role, stored.last_login_at) == ("admin", later)
-    by_login = store.members.get_membership(account_id, dev)
-    assert store.members.update_member(by_login, title="Lead")  # the copy rewrite left it updatable
+    assert (stored.role, stored.last_login_at) == ("admin", later)  # the job kept the admin's change
+    assert store.member_copies.users_due(later, 10) == []  # the mark is off
+    assert store.members.update_member(stored, title="Lead")  # the rewrite left it updatable
 
 
 @covers("member_copies.update_profile")
-def test_a_rename_is_copied_to_every_membership_and_other_fields_are_not(world):
-    store = world.deps.store
+def test_a_rename_writes_the_user_and_marks_it_for_the_copies_job(world):
+    store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
     dev = world.member(account_id, "dev@acme.com")
     user = store.users.get_user(dev)
-    written = store.member_copies.update_profile(dev, {"cell_phone": "+1 555 0100"})
-    assert (written.cell_phone, written.first_name) == ("+1 555 0100", "Seeded")
-    renamed = store.member_copies.update_profile(dev, {"first_name": "Dana", "cell_phone": None}, user)
+    written = store.member_copies.update_profile(dev, {"cell_phone": "+1 555 0100"}, now=now)
+    assert written.cell_phone == "+1 555 0100"  # the changes as written (no user given to apply them to)
+    assert (store.users.get_user(dev).cell_phone, store.users.get_user(dev).first_name) == (
+        "+1 555 0100", "Seeded",
+    )  # fmt: skip
+    assert store.member_copies.users_due(now, 10) == []  # no copied field changed: nothing to rewrite
+    renamed = store.member_copies.update_profile(dev, {"first_name": "Dana", "cell_phone": None}, user, now)
     assert (renamed.first_name, renamed.cell_phone) == ("Dana", None)
     assert store.users.get_user(dev).first_name == "Dana"
     assert store.users.get_user(dev).cell_phone is None
+    assert store.members.get_membership(account_id, dev).first_name == "Seeded"  # not by the request
+    (due,) = store.member_copies.users_due(now, 10)
+    store.member_copies.rewrite_copies(due)
     assert store.members.get_membership(account_id, dev).first_name == "Dana"

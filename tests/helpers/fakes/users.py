@@ -5,6 +5,7 @@ revoked_tokens.py, links.py, member_copies.py) writes with, failing with the sam
 from __future__ import annotations
 
 import copy
+import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from chalicelib.services.ports import (
     UserRepository,
 )
 from chalicelib.store import keys, listeners
+from chalicelib.store.member_copies import COPIES, copies_current
 from chalicelib.store.member_index import USER_COPIES, copy_user, index_member, version_of
 from chalicelib.store.models import (
     AccountItem,
@@ -33,6 +35,7 @@ from chalicelib.store.models import (
     RevokedTokenItem,
     SupportSessionItem,
     UserItem,
+    format_time,
 )
 from chalicelib.store.outbox import limit_label
 from chalicelib.store.outcomes import Failure, Label
@@ -238,38 +241,59 @@ class FakeMemberCopies(MemberCopyRepository):
         ]  # fmt: skip
         return copy.deepcopy(sorted(found, key=lambda m: m.gsi1sk or ""))
 
-    def record_login(
-        self, user_id: str, now: datetime, email: str | None = None, user: UserItem | None = None,
-        memberships: Iterable[MembershipItem] = (),
-    ) -> None:  # fmt: skip
-        """The login time (only on a user still there) with this login's check given back to `email`'s
-        window in the same write; each membership's copies rewritten as it is stored now."""
-        if user is not None:
-            user.last_login_at = now
+    def record_login(self, user_id: str, now: datetime, email: str | None = None) -> None:
+        """The login time and the copies job's mark on a user still there, with this login's check given
+        back to `email`'s window in the same write (store/member_copies.py); no membership is written."""
         stored = self.t.get(keys.user(user_id), UserItem)
-        if stored is not None:  # the real write's condition: else neither the time nor the give-back
-            stored.last_login_at = now
-            if email is not None:
-                give_back(self.t, email, now)
-        for membership in memberships if user is not None else ():
-            assert user is not None
-            rewrite(self.t, membership, user)
+        if stored is None:  # the real write's condition: else neither the time nor the give-back
+            return
+        stored.last_login_at = now
+        mark_due(stored, now)
+        if email is not None:
+            give_back(self.t, email, now)
 
     def update_profile(
-        self, user_id: str, changes: dict[str, Any], current: UserItem | None = None
+        self,
+        user_id: str,
+        changes: dict[str, Any],
+        current: UserItem | None = None,
+        now: datetime | None = None,
     ) -> UserItem:
-        """Fields set (None: removed) on a user still there; the user as written, or, with `current` and a
-        change of a copied field, `current` as renamed, with every listed membership's copies rewritten."""
+        """Fields set (None: removed) on a user still there, marked due for the copies job when a copied
+        field changes (with `now`); the user as written, or `current` with the changes."""
         stored = self.t.get(keys.user(user_id), UserItem)
         for name, value in changes.items() if stored is not None else ():
             setattr(stored, name, value)
-        if current is None or not set(changes) & set(USER_COPIES):
-            return copy.deepcopy(stored) if stored is not None else UserItem(*keys.user(user_id))
+        if stored is not None and now is not None and set(changes) & set(USER_COPIES):
+            mark_due(stored, now)
+        if current is None:
+            return UserItem(*keys.user(user_id), **changes)
         renamed = copy.copy(current)
         renamed.attribute_values = dict(current.attribute_values) | changes
-        login = self.t.get(keys.login(current.email), LoginItem)
-        for account_id in sorted(login.account_ids or ()) if login is not None else ():
-            membership = self.t.get(keys.membership(account_id, user_id), MembershipItem)
-            if membership is not None:
-                rewrite(self.t, membership, renamed)
         return renamed
+
+    def users_due(self, now: datetime, limit: int) -> list[UserItem]:
+        """Users whose mark is due, oldest mark first (the real read is fair across shards too)."""
+        bound = keys.expiry_upper_bound(format_time(now))
+        marked = [u for u in self.t.of(UserItem) if u.gsi2sk is not None and u.gsi2sk <= bound]
+        return copy.deepcopy(sorted(marked, key=lambda u: u.gsi2sk or "")[:limit])
+
+    def rewrite_copies(self, user: UserItem) -> int:
+        """Every listed membership not yet copying `user` rewritten from it, unless the user's mark changed
+        since it was read (a newer login or rename: the next run rewrites from that); then the mark off."""
+        stored = self.t.get(keys.user(user.user_id), UserItem)
+        if stored is None or stored.gsi2sk != user.gsi2sk:
+            return 0
+        login = self.t.get(keys.login(user.email), LoginItem)
+        listed = sorted(login.account_ids or ()) if login is not None else []
+        found = [self.t.get(keys.membership(a, user.user_id), MembershipItem) for a in listed]
+        stale = [m for m in found if m is not None and not copies_current(m, user)]
+        for membership in stale:
+            rewrite(self.t, membership, user)
+        stored.gsi2pk = stored.gsi2sk = None
+        return len(stale)
+
+
+def mark_due(user: UserItem, now: datetime) -> None:
+    """store/member_copies.py copies_due: the user's own mark in the due index."""
+    user.gsi2pk, user.gsi2sk = keys.due(COPIES, f"{user.user_id}#{secrets.token_hex(6)}", format_time(now))
