@@ -169,9 +169,15 @@ def _accepted_event(
 
 
 def _commit(
-    deps: Deps, invitation: InvitationItem, account_id: str, user: UserItem, body: AcceptIn,
-    new_user: NewUser | None, event: AuditEventItem, now: datetime,
-) -> tuple[UserItem, MembershipItem]:  # fmt: skip
+    deps: Deps,
+    invitation: InvitationItem,
+    account_id: str,
+    user: UserItem,
+    body: AcceptIn,
+    new_user: NewUser | None,
+    event: AuditEventItem,
+    now: datetime,
+) -> tuple[UserItem, MembershipItem]:
     """The accepting transaction, with the user and membership it wrote; tried again with the user as it is
     now when a rename landed meanwhile (the membership copies the names)."""
     for attempt in range(ACCEPT_TRIES):
@@ -192,9 +198,14 @@ def _commit(
 
 
 def _through_conflicts(
-    deps: Deps, invitation: InvitationItem, membership: MembershipItem, now: datetime,
-    new_user: tuple[UserItem, LoginItem] | None, user_id: str | None, event: AuditEventItem,
-) -> Outcome:  # fmt: skip
+    deps: Deps,
+    invitation: InvitationItem,
+    membership: MembershipItem,
+    now: datetime,
+    new_user: tuple[UserItem, LoginItem] | None,
+    user_id: str | None,
+    event: AuditEventItem,
+) -> Outcome:
     """The accepting transaction, through CONFLICT_ROUNDS of the store's own conflict retries: under bulk
     onboarding many accepts write the same account at once, and each must end in its own success (never
     a 404 for an invitation that is there). Nothing committed before a retry, so each is the same write;

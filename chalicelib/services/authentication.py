@@ -168,10 +168,13 @@ def grant_of(membership: MembershipItem, group: GroupItem | None, live: frozense
         permissions = frozenset(group.permissions) if group is not None else frozenset()
         stored_scope = group.sub_accounts if group is not None else []
         return Grant(
-            role="member", permissions=permissions, active=active,
-            sub_accounts=effective_scope("member", stored_scope, live), group_id=membership.group_id,
+            role="member",
+            permissions=permissions,
+            active=active,
+            sub_accounts=effective_scope("member", stored_scope, live),
+            group_id=membership.group_id,
             group_manager=bool(membership.group_manager),
-        )  # fmt: skip
+        )
     role = as_role(membership.role)
     return Grant(
         role=role,

@@ -59,9 +59,13 @@ def list_contacts(deps: Deps, account_id: str, query: ListQuery) -> ContactPage:
 
 def create_contact(deps: Deps, caller: Caller, account_id: str, body: ContactIn) -> Contact:
     contact = new_contact_item(
-        new_id("con"), account_id, body.email, _apply_preferences([], body.email_preferences),
-        {name: getattr(body, name) for name in DETAIL_FIELDS}, deps.now(),
-    )  # fmt: skip
+        new_id("con"),
+        account_id,
+        body.email,
+        _apply_preferences([], body.email_preferences),
+        {name: getattr(body, name) for name in DETAIL_FIELDS},
+        deps.now(),
+    )
     event = record(
         deps, "contact.created", caller, account_id, _target(contact), changed({}, _recorded(contact))
     )

@@ -85,9 +85,12 @@ def login(deps: Deps, email: str, password: str) -> LoginOut:
     hints = {m.account_id: m.group_id for m in memberships if m.group_id and m.status == "active"}
     issued = deps.tokens.issue(user_id, int(login_item.token_version), now, hints)
     return LoginOut(
-        access_token=issued.token, expires_at=issued.claims.expires_at, user=User.of(user), accounts=refs,
+        access_token=issued.token,
+        expires_at=issued.claims.expires_at,
+        user=User.of(user),
+        accounts=refs,
         accounts_cursor=cursor,
-    )  # fmt: skip
+    )
 
 
 def logout(deps: Deps, claims: TokenClaims | None) -> None:
@@ -111,9 +114,11 @@ def me(
 
 
 def my_accounts(
-    deps: Deps, user: UserItem, cursor: str | None,
+    deps: Deps,
+    user: UserItem,
+    cursor: str | None,
     only: tuple[MembershipItem | None, AccountItem | None] | None = None,
-) -> AccountRefPage:  # fmt: skip
+) -> AccountRefPage:
     """The page of the user's accounts after `cursor` (a sealed (name, account id) of this user's list);
     `only`: a support session's token, which sees the one account it acts at (as GET /me)."""
     if only is not None:
@@ -133,9 +138,13 @@ def _paged(
     """ACCOUNTS_PAGE at a time in the order the contract gives (name case-insensitive, then account id);
     the cursor opens only for this user's list."""
     return page(
-        refs, lambda ref: (ref.name.lower(), ref.account_id), limit=ACCOUNTS_PAGE, cursor=cursor,
-        scope=f"me-accounts:{user_id}", secret=deps.settings.token_secret,
-    )  # fmt: skip
+        refs,
+        lambda ref: (ref.name.lower(), ref.account_id),
+        limit=ACCOUNTS_PAGE,
+        cursor=cursor,
+        scope=f"me-accounts:{user_id}",
+        secret=deps.settings.token_secret,
+    )
 
 
 def _account_refs(

@@ -94,10 +94,12 @@ def accept(
     their name since it was read, or is gone: read it again)."""
     tx = _used(Tx().record(event), invitation, now)
     write_joining(
-        tx, joining(membership, invitation.email), claim_of=invitation.invitation_id,
+        tx,
+        joining(membership, invitation.email),
+        claim_of=invitation.invitation_id,
         list_login=new_user is None and existing_user_id is not None,
         counts=[(invitation.group_id, "invitation_count", -1)],
-    )  # fmt: skip
+    )
     if new_user is not None:
         user, login = new_user
         login.account_ids = {invitation.account_id}

@@ -42,16 +42,24 @@ def joining(membership: MembershipItem, email: str) -> Joining:
     # A deactivated member's claim says so: recipients read the claims alone (store/contacts.py).
     status = None if membership.status == "active" else membership.status
     claim = EmailClaimItem(
-        *keys.email_claim(membership.account_id, email), email=email, holder="member",
-        ref_id=membership.user_id, expires_at=None, member_status=status,
-    )  # fmt: skip
+        *keys.email_claim(membership.account_id, email),
+        email=email,
+        holder="member",
+        ref_id=membership.user_id,
+        expires_at=None,
+        member_status=status,
+    )
     return Joining(membership, claim, email)
 
 
 def write_joining(
-    tx: Tx, join: Joining, *, claim_of: str | None, list_login: bool,
+    tx: Tx,
+    join: Joining,
+    *,
+    claim_of: str | None,
+    list_login: bool,
     counts: Iterable[tuple[str | None, str, int]] = (),
-) -> Tx:  # fmt: skip
+) -> Tx:
     """Adds the writes to `tx`. `claim_of`: the invitation whose claim this takes over (it must hold it still,
     else "used"); None for an email nobody claims. `list_login`: the login exists already (a new one is put
     with its account ids). `counts`: other changes to the same groups' counts (one update per group)."""

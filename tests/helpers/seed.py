@@ -50,9 +50,17 @@ def seed_member(
     )
     assert UserStore().create_user(user, login)  # signed up before: write_joining lists the account on it
     membership = new_membership_item(
-        account_id, user_id, role, list(permissions), deps.now(), status=status, sub_accounts=sub_accounts,
-        group_id=group_id, group_manager=group_manager, user=user,
-    )  # fmt: skip
+        account_id,
+        user_id,
+        role,
+        list(permissions),
+        deps.now(),
+        status=status,
+        sub_accounts=sub_accounts,
+        group_id=group_id,
+        group_manager=group_manager,
+        user=user,
+    )
     assert write_joining(Tx(), joining(membership, email), claim_of=None, list_login=True).commit()
     return user_id
 
@@ -69,9 +77,15 @@ class Seeder(Protocol):
     def account(self, name: str = "Seeded Co") -> str: ...
 
     def member(
-        self, account_id: str, email: str, role: Role = "member", permissions: tuple[str, ...] = (),
-        status: MemberStatus = "active", group_id: str | None = None, group_manager: bool = False,
-    ) -> str: ...  # fmt: skip
+        self,
+        account_id: str,
+        email: str,
+        role: Role = "member",
+        permissions: tuple[str, ...] = (),
+        status: MemberStatus = "active",
+        group_id: str | None = None,
+        group_manager: bool = False,
+    ) -> str: ...
 
     def group(self, account_id: str, name: str, permissions: tuple[str, ...] = ("tickets",)) -> str: ...
 
@@ -86,13 +100,25 @@ class MotoWorld(Seeder):
         return seed_account(self.deps, name)
 
     def member(
-        self, account_id: str, email: str, role: Role = "member", permissions: tuple[str, ...] = (),
-        status: MemberStatus = "active", group_id: str | None = None, group_manager: bool = False,
-    ) -> str:  # fmt: skip
+        self,
+        account_id: str,
+        email: str,
+        role: Role = "member",
+        permissions: tuple[str, ...] = (),
+        status: MemberStatus = "active",
+        group_id: str | None = None,
+        group_manager: bool = False,
+    ) -> str:
         return seed_member(
-            self.deps, account_id, email, role, permissions, status, group_id=group_id,
+            self.deps,
+            account_id,
+            email,
+            role,
+            permissions,
+            status,
+            group_id=group_id,
             group_manager=group_manager or None,
-        )  # fmt: skip
+        )
 
     def group(self, account_id: str, name: str, permissions: tuple[str, ...] = ("tickets",)) -> str:
         group = new_group_item(

@@ -29,9 +29,14 @@ class UserRepository(Protocol):
     def users(self, user_ids: Iterable[str]) -> dict[str, UserItem]: ...
     def change_password(self, user: UserItem, password_hash: str) -> Outcome: ...
     def auth_context(
-        self, user_id: str, token_id: str, account_id: str | None = None, link_hash: str | None = None,
-        group_id: str | None = None, support_session_id: str | None = None,
-    ) -> AuthContext: ...  # fmt: skip
+        self,
+        user_id: str,
+        token_id: str,
+        account_id: str | None = None,
+        link_hash: str | None = None,
+        group_id: str | None = None,
+        support_session_id: str | None = None,
+    ) -> AuthContext: ...
 
 
 class LockoutRepository(Protocol):
@@ -49,9 +54,12 @@ class LinkRepository(Protocol):
     """One-time links: invitation and password reset."""
 
     def save_link(
-        self, link: LinkItem, event: Item | None = None, mail: MailItem | None = None,
+        self,
+        link: LinkItem,
+        event: Item | None = None,
+        mail: MailItem | None = None,
         windows: Sequence[Window] = (),
-    ) -> Outcome: ...  # fmt: skip
+    ) -> Outcome: ...
     def get_link(self, token_hash: str) -> LinkItem | None: ...
     def open_counted_link(self, token_hash: str, now: datetime) -> LinkItem | None: ...
     def reset_password(self, link: LinkItem, password_hash: str, now: datetime) -> Outcome: ...

@@ -30,9 +30,15 @@ if TYPE_CHECKING:
 
 class InvitationRepository(Protocol):
     def listed(
-        self, account_id: str, group_id: str | None, pending: bool, now: datetime, *, limit: int,
+        self,
+        account_id: str,
+        group_id: str | None,
+        pending: bool,
+        now: datetime,
+        *,
+        limit: int,
         after: str | None,
-    ) -> tuple[list[InvitationItem], str | None]: ...  # fmt: skip
+    ) -> tuple[list[InvitationItem], str | None]: ...
     def claims(self, account_id: str, emails: list[str]) -> dict[str, EmailClaimItem]: ...
     def claims_and_logins(
         self, account_id: str, emails: list[str], *, with_logins: bool = True
@@ -43,22 +49,33 @@ class InvitationRepository(Protocol):
     def get_invitation(self, account_id: str, invitation_id: str) -> InvitationItem | None: ...
     def invitations_of(self, account_id: str) -> list[InvitationItem]: ...
     def resend(
-        self, invitation: InvitationItem, old_hash: str, links: tuple[LinkItem, LinkItem],
-        not_sent_since: datetime, event: AuditEventItem | None = None, mail: MailItem | None = None,
+        self,
+        invitation: InvitationItem,
+        old_hash: str,
+        links: tuple[LinkItem, LinkItem],
+        not_sent_since: datetime,
+        event: AuditEventItem | None = None,
+        mail: MailItem | None = None,
         windows: tuple[Window, ...] = (),
-    ) -> Outcome: ...  # fmt: skip
+    ) -> Outcome: ...
     def revoke(self, invitation: InvitationItem, event: AuditEventItem | None = None) -> Outcome: ...
     def invitation_context(self, link: LinkItem) -> InvitationContext: ...
     def accept(
-        self, invitation: InvitationItem, membership: MembershipItem, now: datetime,
-        new_user: tuple[UserItem, LoginItem] | None, existing_user_id: str | None,
+        self,
+        invitation: InvitationItem,
+        membership: MembershipItem,
+        now: datetime,
+        new_user: tuple[UserItem, LoginItem] | None,
+        existing_user_id: str | None,
         event: AuditEventItem | None = None,
-    ) -> Outcome: ...  # fmt: skip
+    ) -> Outcome: ...
     def expired_pages(self, now: datetime, size: int = 100) -> Iterator[list[InvitationItem]]: ...
     def delete_expired(
-        self, invitations: list[InvitationItem], now: datetime,
+        self,
+        invitations: list[InvitationItem],
+        now: datetime,
         event_of: Callable[[InvitationItem], AuditEventItem] | None = None,
-    ) -> int: ...  # fmt: skip
+    ) -> int: ...
 
 
 class OutboxRepository(Protocol):

@@ -51,9 +51,12 @@ class FakeContacts(ContactRepository):
         return self.t.record(event)
 
     def save_contact(
-        self, contact: ContactItem, previous_email: str, event: AuditEventItem | None = None,
+        self,
+        contact: ContactItem,
+        previous_email: str,
+        event: AuditEventItem | None = None,
         previous_categories: list[str] | None = None,
-    ) -> Outcome:  # fmt: skip
+    ) -> Outcome:
         moved = contact.email != previous_email
         labels: set[Failure] = {"contact_exists"} if moved and self._taken(contact) else set()
         if self.t.get(key_of(contact), ContactItem) is None:

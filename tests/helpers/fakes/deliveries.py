@@ -24,9 +24,14 @@ D = TypeVar("D", bound=Item)
 
 
 def due_items(
-    t: Table, model: type[D], kind: str, now: datetime, limit: int, wanted: Callable[[D], bool],
+    t: Table,
+    model: type[D],
+    kind: str,
+    now: datetime,
+    limit: int,
+    wanted: Callable[[D], bool],
     share: int | None = None,
-) -> list[D]:  # fmt: skip
+) -> list[D]:
     """store/due.py due: each shard's oldest `limit` due by `now`, a fair pick of them, those `wanted`."""
     bound = keys.expiry_upper_bound(format_time(now))
     entries: list[Item] = []
@@ -78,9 +83,10 @@ class FakeDeliveries(DeliveryRepository):
         """Newest first by sort key, after the sort key `after`; `status` filters (pending: held too)."""
         statuses = {"pending", "held"} if status == "pending" else {status}
         found = [
-            d for d in reversed(self.t.query(DeliveryItem, keys.deliveries_of(webhook_id)))
+            d
+            for d in reversed(self.t.query(DeliveryItem, keys.deliveries_of(webhook_id)))
             if (after is None or d.sk < after) and (status is None or d.status in statuses)
-        ]  # fmt: skip
+        ]
         return copy.deepcopy(found[:limit]), len(found) > limit
 
     def get_delivery(self, webhook_id: str, delivery_id: str) -> DeliveryItem | None:
@@ -143,9 +149,13 @@ class FakeDeliveries(DeliveryRepository):
         mark goes once none are left, unless it was marked again meanwhile."""
         page = room() - 1
         held_of = keys.held_of(webhook.webhook_id)
-        held = sorted(
-            (d for d in self.t.of(DeliveryItem) if d.gsi2pk == held_of), key=lambda d: d.gsi2sk or ""
-        )[:page] if webhook.enabled else []  # fmt: skip
+        held = (
+            sorted((d for d in self.t.of(DeliveryItem) if d.gsi2pk == held_of), key=lambda d: d.gsi2sk or "")[
+                :page
+            ]
+            if webhook.enabled
+            else []
+        )
         stored = self.t.get(key_of(webhook), WebhookItem)
         last = len(held) < page
         marked = stored is not None and stored.gsi2sk == webhook.gsi2sk

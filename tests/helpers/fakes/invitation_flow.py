@@ -35,9 +35,14 @@ from tests.helpers.fakes.users import failure_window
 
 
 def listed(
-    t: Table, account_id: str, group_id: str | None, pending: bool, now: datetime, limit: int,
+    t: Table,
+    account_id: str,
+    group_id: str | None,
+    pending: bool,
+    now: datetime,
+    limit: int,
     after: str | None,
-) -> tuple[list[InvitationItem], str | None]:  # fmt: skip
+) -> tuple[list[InvitationItem], str | None]:
     """gsi3 (gsi4 for a group): latest expiry first, strictly between the bound and the cursor."""
     partition = keys.invitations_index_partition(account_id, group_id)
     bound = keys.invitation_index_bound(format_time(now))
@@ -58,20 +63,26 @@ def invitation_context(t: Table, link: LinkItem) -> InvitationContext:
     account_id, invitation_id = link.account_id or "", link.invitation_id or ""
     login = t.get(keys.login(link.email), LoginItem)
     user = t.get(keys.user(link.user_id), UserItem) if link.user_id else None
-    return copy.deepcopy(InvitationContext(
-        invitation=t.get(keys.invitation(account_id, invitation_id), InvitationItem),
-        login=login,
-        account=t.get(keys.account(account_id), AccountItem),
-        group=t.get(keys.group(account_id, link.group_id), GroupItem) if link.group_id else None,
-        failures=failure_window(t, link.email),
-        user=user if user is not None and login is not None and user.user_id == login.user_id else None,
-    ))  # fmt: skip
+    return copy.deepcopy(
+        InvitationContext(
+            invitation=t.get(keys.invitation(account_id, invitation_id), InvitationItem),
+            login=login,
+            account=t.get(keys.account(account_id), AccountItem),
+            group=t.get(keys.group(account_id, link.group_id), GroupItem) if link.group_id else None,
+            failures=failure_window(t, link.email),
+            user=user if user is not None and login is not None and user.user_id == login.user_id else None,
+        )
+    )
 
 
 def _accept_fails(
-    t: Table, invitation: InvitationItem, membership: MembershipItem, now: datetime,
-    new_user: tuple[UserItem, LoginItem] | None, existing_user_id: str | None,
-) -> set[Failure]:  # fmt: skip
+    t: Table,
+    invitation: InvitationItem,
+    membership: MembershipItem,
+    now: datetime,
+    new_user: tuple[UserItem, LoginItem] | None,
+    existing_user_id: str | None,
+) -> set[Failure]:
     """store/invitation_accept.py accept's conditions: every label that fails."""
     stored = t.get(key_of(invitation), InvitationItem)
     link = t.get(keys.link(invitation.token_hash), LinkItem)
@@ -113,9 +124,14 @@ def _group_counts(
 
 
 def accept(
-    t: Table, invitation: InvitationItem, membership: MembershipItem, now: datetime,
-    new_user: tuple[UserItem, LoginItem] | None, existing_user_id: str | None, event: AuditEventItem | None,
-) -> Outcome:  # fmt: skip
+    t: Table,
+    invitation: InvitationItem,
+    membership: MembershipItem,
+    now: datetime,
+    new_user: tuple[UserItem, LoginItem] | None,
+    existing_user_id: str | None,
+    event: AuditEventItem | None,
+) -> Outcome:
     labels = _accept_fails(t, invitation, membership, now, new_user, existing_user_id)
     if labels:
         return Outcome(frozenset(labels))
@@ -145,10 +161,15 @@ def accept(
 
 
 def resend(
-    t: Table, invitation: InvitationItem, old_hash: str, links: tuple[LinkItem, LinkItem],
-    not_sent_since: datetime, event: AuditEventItem | None, mail: MailItem | None,
+    t: Table,
+    invitation: InvitationItem,
+    old_hash: str,
+    links: tuple[LinkItem, LinkItem],
+    not_sent_since: datetime,
+    event: AuditEventItem | None,
+    mail: MailItem | None,
     windows: tuple[Window, ...],
-) -> Outcome:  # fmt: skip
+) -> Outcome:
     """Fails (the default label) if it was resent, revoked or accepted meanwhile; a full window of the
     address fails with its limit_label."""
     replaced, new_link = links
@@ -196,9 +217,11 @@ def expired_pages(t: Table, now: datetime, size: int) -> Iterator[list[Invitatio
 
 
 def _delete_chunk(
-    t: Table, chunk: list[InvitationItem], now: datetime,
+    t: Table,
+    chunk: list[InvitationItem],
+    now: datetime,
     event_of: Callable[[InvitationItem], AuditEventItem] | None,
-) -> bool:  # fmt: skip
+) -> bool:
     for inv in chunk:
         stored = t.get(key_of(inv), InvitationItem)
         claim = t.get(keys.email_claim(inv.account_id, inv.email), EmailClaimItem)
@@ -217,9 +240,11 @@ def _delete_chunk(
 
 
 def delete_expired(
-    t: Table, invitations: list[InvitationItem], now: datetime,
+    t: Table,
+    invitations: list[InvitationItem],
+    now: datetime,
     event_of: Callable[[InvitationItem], AuditEventItem] | None,
-) -> int:  # fmt: skip
+) -> int:
     """20 to a transaction; a chunk one invitation cancels is retried one at a time."""
     deleted = 0
     for start in range(0, len(invitations), PURGED_PER_TRANSACTION):

@@ -173,35 +173,52 @@ class FakeInvitations(InvitationRepository):
 
     # Listing, opening, accepting, resending and purging: tests/helpers/fakes/invitation_flow.py.
     def listed(
-        self, account_id: str, group_id: str | None, pending: bool, now: datetime, *, limit: int,
+        self,
+        account_id: str,
+        group_id: str | None,
+        pending: bool,
+        now: datetime,
+        *,
+        limit: int,
         after: str | None,
-    ) -> tuple[list[InvitationItem], str | None]:  # fmt: skip
+    ) -> tuple[list[InvitationItem], str | None]:
         return flow.listed(self.t, account_id, group_id, pending, now, limit, after)
 
     def invitation_context(self, link: LinkItem) -> InvitationContext:
         return flow.invitation_context(self.t, link)
 
     def accept(
-        self, invitation: InvitationItem, membership: MembershipItem, now: datetime,
-        new_user: tuple[UserItem, LoginItem] | None, existing_user_id: str | None,
+        self,
+        invitation: InvitationItem,
+        membership: MembershipItem,
+        now: datetime,
+        new_user: tuple[UserItem, LoginItem] | None,
+        existing_user_id: str | None,
         event: AuditEventItem | None = None,
-    ) -> Outcome:  # fmt: skip
+    ) -> Outcome:
         return flow.accept(self.t, invitation, membership, now, new_user, existing_user_id, event)
 
     def resend(
-        self, invitation: InvitationItem, old_hash: str, links: tuple[LinkItem, LinkItem],
-        not_sent_since: datetime, event: AuditEventItem | None = None, mail: MailItem | None = None,
+        self,
+        invitation: InvitationItem,
+        old_hash: str,
+        links: tuple[LinkItem, LinkItem],
+        not_sent_since: datetime,
+        event: AuditEventItem | None = None,
+        mail: MailItem | None = None,
         windows: tuple[Window, ...] = (),
-    ) -> Outcome:  # fmt: skip
+    ) -> Outcome:
         return flow.resend(self.t, invitation, old_hash, links, not_sent_since, event, mail, windows)
 
     def expired_pages(self, now: datetime, size: int = 100) -> Iterator[list[InvitationItem]]:
         return flow.expired_pages(self.t, now, size)
 
     def delete_expired(
-        self, invitations: list[InvitationItem], now: datetime,
+        self,
+        invitations: list[InvitationItem],
+        now: datetime,
         event_of: Callable[[InvitationItem], AuditEventItem] | None = None,
-    ) -> int:  # fmt: skip
+    ) -> int:
         return flow.delete_expired(self.t, invitations, now, event_of)
 
 

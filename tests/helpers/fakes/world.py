@@ -17,13 +17,13 @@ from tests.helpers.clock import Clock
 from tests.helpers.fakes.contacts import FakeContacts, FakeGroups
 from tests.helpers.fakes.deliveries import FakeDeliveries
 from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOutbox
+from tests.helpers.fakes.member_copies import FakeMemberCopies
 from tests.helpers.fakes.people import FakeAccounts, FakeMembers
 from tests.helpers.fakes.structure import FakeAudit, FakeSubAccounts, FakeSupportSessions
 from tests.helpers.fakes.table import Table
 from tests.helpers.fakes.users import (
     FakeLinks,
     FakeLockouts,
-    FakeMemberCopies,
     FakeRevokedTokens,
     FakeUsers,
 )
@@ -158,17 +158,30 @@ class FakeWorld(Seeder):
         return account.account_id
 
     def member(
-        self, account_id: str, email: str, role: Role = "member", permissions: tuple[str, ...] = (),
-        status: MemberStatus = "active", group_id: str | None = None, group_manager: bool = False,
-    ) -> str:  # fmt: skip
+        self,
+        account_id: str,
+        email: str,
+        role: Role = "member",
+        permissions: tuple[str, ...] = (),
+        status: MemberStatus = "active",
+        group_id: str | None = None,
+        group_manager: bool = False,
+    ) -> str:
         user_id, now = new_id("usr"), self.deps.now()
         user, login = new_user_items(user_id, email, "x", {"first_name": "Seeded", "last_name": email}, now)
         self.table.put(user)
         self.table.put(login)
         membership = new_membership_item(
-            account_id, user_id, role, list(permissions), now, status=status, group_id=group_id,
-            group_manager=group_manager or None, user=user,
-        )  # fmt: skip
+            account_id,
+            user_id,
+            role,
+            list(permissions),
+            now,
+            status=status,
+            group_id=group_id,
+            group_manager=group_manager or None,
+            user=user,
+        )
         self.table.join(joining(membership, email))
         return user_id
 

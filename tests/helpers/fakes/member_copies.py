@@ -1,0 +1,122 @@
+"""The fake of a user's memberships seen from the user's side (store/member_copies.py): login and profile
+changes write the user and mark it due; the copies job's reads and rewrites bring each membership along."""
+
+from __future__ import annotations
+
+import copy
+import secrets
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from chalicelib.services.ports import (
+    MemberCopyRepository,
+)
+from chalicelib.store import keys
+from chalicelib.store.member_copies import COPIES, copies_current
+from chalicelib.store.member_index import USER_COPIES, copy_user, index_member, version_of
+from chalicelib.store.models import (
+    AccountItem,
+    LoginItem,
+    MembershipItem,
+    UserItem,
+    format_time,
+)
+from tests.helpers.fakes.table import Table, key_of
+from tests.helpers.fakes.users import give_back
+
+
+def rewrite(t: Table, membership: MembershipItem, user: UserItem) -> None:
+    """store/member_copies.py rewrite_alone, with no concurrent writer: the membership as it is stored
+    now (read again when changed since the caller's read) takes the user's copies, its list keys and a
+    new version; a membership gone meanwhile is left gone."""
+    stored = t.get(key_of(membership), MembershipItem)
+    if stored is None:
+        return
+    copy_user(stored, user)
+    index_member(stored)
+    stored.version = version_of(stored) + 1
+
+
+class FakeMemberCopies(MemberCopyRepository):
+    def __init__(self, table: Table) -> None:
+        self.t = table
+
+    def user_and_accounts(
+        self, user_id: str, account_ids: Iterable[str]
+    ) -> tuple[UserItem | None, list[MembershipItem], dict[str, AccountItem]]:
+        ids = sorted(set(account_ids))
+        found = [self.t.get(keys.membership(a, user_id), MembershipItem) for a in ids]
+        accounts = [self.t.get(keys.account(a), AccountItem) for a in ids]
+        return copy.deepcopy(
+            (
+                self.t.get(keys.user(user_id), UserItem),
+                [m for m in found if m is not None],
+                {a.account_id: a for a in accounts if a is not None},
+            )
+        )
+
+    def memberships_of_user(self, user_id: str) -> list[MembershipItem]:
+        """The user's side of gsi1, in its sort-key order."""
+        pk, prefix = keys.memberships_of_user(user_id)
+        found = [
+            m for m in self.t.of(MembershipItem) if m.gsi1pk == pk and (m.gsi1sk or "").startswith(prefix)
+        ]
+        return copy.deepcopy(sorted(found, key=lambda m: m.gsi1sk or ""))
+
+    def record_login(self, user_id: str, now: datetime, email: str | None = None) -> None:
+        """The login time and the copies job's mark on a user still there, with this login's check given
+        back to `email`'s window in the same write (store/member_copies.py); no membership is written."""
+        stored = self.t.get(keys.user(user_id), UserItem)
+        if stored is None:  # the real write's condition: else neither the time nor the give-back
+            return
+        stored.last_login_at = now
+        mark_due(stored, now)
+        if email is not None:
+            give_back(self.t, email, now)
+
+    def update_profile(
+        self,
+        user_id: str,
+        changes: dict[str, Any],
+        current: UserItem | None = None,
+        now: datetime | None = None,
+    ) -> UserItem:
+        """Fields set (None: removed) on a user still there, marked due for the copies job when a copied
+        field changes (with `now`); the user as written, or `current` with the changes."""
+        stored = self.t.get(keys.user(user_id), UserItem)
+        for name, value in changes.items() if stored is not None else ():
+            setattr(stored, name, value)
+        if stored is not None and now is not None and set(changes) & set(USER_COPIES):
+            mark_due(stored, now)
+        if current is None:
+            return UserItem(*keys.user(user_id), **changes)
+        renamed = copy.copy(current)
+        renamed.attribute_values = dict(current.attribute_values) | changes
+        return renamed
+
+    def users_due(self, now: datetime, limit: int) -> list[UserItem]:
+        """Users whose mark is due, oldest mark first (the real read is fair across shards too)."""
+        bound = keys.expiry_upper_bound(format_time(now))
+        marked = [u for u in self.t.of(UserItem) if u.gsi2sk is not None and u.gsi2sk <= bound]
+        return copy.deepcopy(sorted(marked, key=lambda u: u.gsi2sk or "")[:limit])
+
+    def rewrite_copies(self, user: UserItem) -> int:
+        """Every listed membership not yet copying `user` rewritten from it, unless the user's mark changed
+        since it was read (a newer login or rename: the next run rewrites from that); then the mark off."""
+        stored = self.t.get(keys.user(user.user_id), UserItem)
+        if stored is None or stored.gsi2sk != user.gsi2sk:
+            return 0
+        login = self.t.get(keys.login(user.email), LoginItem)
+        listed = sorted(login.account_ids or ()) if login is not None else []
+        found = [self.t.get(keys.membership(a, user.user_id), MembershipItem) for a in listed]
+        stale = [m for m in found if m is not None and not copies_current(m, user)]
+        for membership in stale:
+            rewrite(self.t, membership, user)
+        stored.gsi2pk = stored.gsi2sk = None
+        return len(stale)
+
+
+def mark_due(user: UserItem, now: datetime) -> None:
+    """store/member_copies.py copies_due: the user's own mark in the due index."""
+    user.gsi2pk, user.gsi2sk = keys.due(COPIES, f"{user.user_id}#{secrets.token_hex(6)}", format_time(now))
