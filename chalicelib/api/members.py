@@ -23,7 +23,7 @@ ONE = BASE + "/{user_id}"
 @endpoint(bp, "GET", BASE, access=MANAGE_GROUP, query=schemas.MemberListQuery, returns=schemas.MemberPage)
 def list_members(call: Call, account_id: str) -> schemas.MemberPage:
     """Members, filtered by status and sorted by any column."""
-    return members.list_members(call.deps, call.caller, call.account, call.query)
+    return members.list_members(call.deps, call.caller, call.account, call.query, call.session)
 
 
 @endpoint(bp, "GET", ONE, access=MANAGE_GROUP_OR_SELF, returns=schemas.Member, errors=("not_found",))

@@ -6,7 +6,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import EventType, Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.groups import Placement, group_of, is_custom, placement_problem
-from chalicelib.domain.paging import as_sort_text, decode_cursor, encode_cursor, page
+from chalicelib.domain.paging import decode_cursor, encode_cursor
 from chalicelib.domain.permissions import MemberStatus, Role, as_role, stored_grant
 from chalicelib.domain.support import support_grant_problem
 from chalicelib.domain.wording import reset_requester
@@ -18,12 +18,12 @@ from chalicelib.services.groups import check_manager_reach, existing_group, mana
 from chalicelib.services.password_reset import send_reset_link
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
-from chalicelib.store.member_index import ORDERED
 from chalicelib.store.members import user_of
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
     GroupItem,
+    Item,
     MembershipItem,
     UserItem,
 )
@@ -33,45 +33,29 @@ def owner_immutable() -> AppError:
     return AppError("owner_immutable", "The owner cannot be changed, deactivated or removed.")
 
 
-def _indexed(query: MemberListQuery, group: str | None) -> bool:
-    """Whether an index orders this list (O(page)); else the compact cards are sorted in memory."""
-    if group is not None:
-        return False
-    return query.sort in ORDERED if query.status is None else query.sort == "email"
-
-
-def list_members(deps: Deps, caller: Caller, account: AccountItem, query: MemberListQuery) -> MemberPage:
-    """Email, joined_at and last_login_at (and the status filter, by email) are read in index order: one
-    Query of limit + 1 keys, then the page by key. Any other column, or a group's list (a group manager
-    lists their own), sorts the account's compact cards in memory (gsi7, 1 MB per 5,000 members), then
-    reads the page by key. The page is read strongly consistent from the table either way."""
+def list_members(
+    deps: Deps, caller: Caller, account: AccountItem, query: MemberListQuery, session: Session | None = None
+) -> MemberPage:
+    """Every sort, order and status filter, of the account or of one group (a group manager lists their
+    own), is read in index order: a Query of limit + 1 keys per status range, then the page by key,
+    strongly consistent from the table (store/members.py `ordered_page`): O(page) at any size. What
+    authorization read (the caller's membership and group, `session`) is not read again."""
     wanted_group = managed_group(caller) or query.group_id
     scope = f"members:{account.account_id}:{query.sort}:{query.order}:{query.status}:{wanted_group}"
-    secret, descending = deps.settings.token_secret, query.order == "desc"
-    if _indexed(query, wanted_group):
-        after = decode_cursor(query.cursor, scope, secret)[0] if query.cursor else None
-        memberships, groups, last = deps.store.members.ordered_page(
-            account.account_id, query.sort, query.status, limit=query.limit, after=after,
-            descending=descending,
-        )  # fmt: skip
-        cursor = encode_cursor(scope, (last,), secret) if last is not None else None
-    else:
-        cards = [
-            (pk, sk, card)
-            for pk, sk, card in deps.store.members.cards(account.account_id)
-            if query.status in (None, card["status"])
-            and wanted_group in (None, group_of(card["group_id"] or None))
-        ]
-        chosen, cursor = page(
-            cards,
-            lambda row: (as_sort_text(row[2][query.sort] or None), row[1]),
-            limit=query.limit, cursor=query.cursor, descending=descending, scope=scope, secret=secret,
-        )  # fmt: skip
-        memberships, groups = deps.store.members.read_page(
-            account.account_id,
-            [{"pk": pk, "sk": sk, "group_id": card["group_id"]} for pk, sk, card in chosen],
-        )
+    secret = deps.settings.token_secret
+    after = decode_cursor(query.cursor, scope, secret)[0] if query.cursor else None
+    memberships, groups, last = deps.store.members.ordered_page(
+        account.account_id, query.sort, query.status, wanted_group, limit=query.limit,
+        after=after, descending=query.order == "desc", known=_known(session),
+    )  # fmt: skip
+    cursor = encode_cursor(scope, (last,), secret) if last is not None else None
     return MemberPage(items=_members(deps, account, memberships, groups), next_cursor=cursor)
+
+
+def _known(session: Session | None) -> list[Item]:
+    if session is None:
+        return []
+    return [item for item in (session.membership, session.group) if item is not None]
 
 
 def _members(

@@ -10,10 +10,9 @@ from chalicelib.store import keys
 from chalicelib.store.groups import count_changes
 from chalicelib.store.invitation_items import NewInvitation, add_invitation
 from chalicelib.store.keys import Key
-from chalicelib.store.member_index import card_after, next_version, unchanged_since_read
+from chalicelib.store.member_index import index_after, next_version, unchanged_since_read
 from chalicelib.store.models import AccountItem, AuditEventItem, GroupItem, MembershipItem, SubAccountItem
 from chalicelib.store.table import get_item, get_items
-from chalicelib.store.ticket_stream import ticket_stream_actions
 from chalicelib.store.tx import Outcome, Tx
 
 
@@ -104,12 +103,7 @@ class AccountStore:
         if old_owner is not None:
             tx.update(
                 old_owner,
-                [
-                    MembershipItem.role.set("admin"),
-                    card_after(old_owner, role="admin"),
-                    *ticket_stream_actions(old_owner, role="admin"),
-                    next_version(),
-                ],
+                [MembershipItem.role.set("admin"), *index_after(old_owner, role="admin"), next_version()],
                 condition=unchanged_since_read(old_owner) & (MembershipItem.role == "owner"),
             )
         _made_owner(tx, new_owner)
@@ -123,14 +117,13 @@ class AccountStore:
 
 
 def _made_owner(tx: Tx, new_owner: MembershipItem) -> None:
-    """The new owner's membership: out of any custom group, its card rewritten; at the version read, so
+    """The new owner's membership: out of any custom group, its list keys rewritten; at the version read, so
     still active, not the owner, and in the group whose count it leaves."""
     actions = [
         MembershipItem.role.set("owner"),
         MembershipItem.group_id.remove(),
         MembershipItem.group_manager.remove(),
-        card_after(new_owner, role="owner", group_id=None),
-        *ticket_stream_actions(new_owner, role="owner", group_id=None),
+        *index_after(new_owner, role="owner", group_id=None),
         next_version(),
     ]
     active = (MembershipItem.status == "active") & (MembershipItem.role != "owner")

@@ -1,8 +1,8 @@
 """A one-off migration for tables written before the O(page) lists: gives every membership its copies of the
-user's fields, its list-index keys, its card and its ticket-stream keys (store/ticket_stream.py: the owner's
-ticket's copies), every invitation its expiry-index keys, every contact its per-category recipient rows,
-every deactivated member's email claim its status, and every login the ids of its user's accounts (login
-reads the memberships by key from them).
+user's fields, its list keys (taking away the gsi6 keys and gsi7 card the lists had before issue 26) and
+its ticket-stream keys (store/ticket_stream.py: the owner's ticket's copies), every invitation its
+expiry-index keys, every contact its per-category recipient rows, every deactivated member's email claim
+its status, and every login the ids of its user's accounts (login reads the memberships by key from them).
 
 It also counts each account's webhooks and groups (the caps and the webhook outbox read them) and the
 operator's endpoints. It Scans, once, from the operator's command line (python -m chalicelib.cli
@@ -73,7 +73,8 @@ def backfill_lists() -> BackfillReport:
 
 
 def _memberships(report: BackfillReport) -> None:
-    """Each membership's copies, list keys and card, at the version the Scan read (store/member_index.py)."""
+    """Each membership's copies and list keys (the old gsi6 keys and card removed), at the version the Scan
+    read (store/member_index.py `rewrite_actions`)."""
     users: dict[str, UserItem | None] = {}
     for membership in MembershipItem.scan():
         if membership.user_id not in users:

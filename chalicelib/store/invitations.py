@@ -77,8 +77,9 @@ class InvitationStore:
         after: str | None,
     ) -> tuple[list[InvitationItem], str | None]:
         """One page of an account's (or one group's) pending or expired invitations, latest expiry first:
-        a Query of limit + 1 index keys (gsi3, gsi4 for a group), then the invitations by key, strongly
-        consistent. Answers the page and the last row's index sort key when more follow."""
+        a Query of limit + 1 index keys (gsi3, gsi4 for a group: their keys alone answered), then the
+        invitations by key, strongly consistent: each read once. Answers the page and the last row's index
+        sort key when more follow."""
         index = "gsi4" if group_id else "gsi3"
         bound = keys.invitation_index_bound(format_time(now))
         upper = after if after is not None else (None if pending else bound)
@@ -91,6 +92,7 @@ class InvitationStore:
             descending=True,
             above=bound if pending else None,
             below=upper,
+            only=("pk", "sk"),  # ALL (shared with the audit filters): the keys, the page is read by key
         )
         wanted = [(row["pk"], row["sk"]) for row in found.rows]
         items = get_items(wanted)

@@ -5,11 +5,9 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
 
     account          ACCOUNT#<account_id>   ACCOUNT
     membership       ACCOUNT#<account_id>   MEMBER#<user_id>        gsi1: USER#<user_id>  MEMBER#<account_id>
-                         gsi3: MEMBERS#<account_id>  <email>#<user_id>          (the default sort)
-                         gsi4: MEMBERS#<account_id>  <joined_at>#<user_id>
-                         gsi5: MEMBERS#<account_id>  <last_login_at or "">#<user_id>
-                         gsi6: MEMBERS#<account_id>#<status>  <email>#<user_id>  (the status filter)
-                         gsi7: (the table's pk)  card                    (compact cards, other sorts)
+                         members_<column>: MEMBERS#<account_id>  <status>#<value><0x01><user_id>
+                         group_<column>: MEMBERS#<account_id>#G#<group>  same sort key
+                         (one pair per sort column; the list keys, keys_accounts.member_list_keys)
                          gsi2: TICKETS#<account_id>[#GROUP#<group_id>]  <email>#<user_id>  (sparse, active
                                only: holding `tickets` themselves, or in a custom group; the owner's ticket)
     email claim      ACCOUNT#<account_id>   EMAIL#<email>           (one member or pending invite per email)
@@ -55,6 +53,10 @@ keys_people.py and keys_work.py; every name is re-exported here, so `from chalic
 from __future__ import annotations
 
 from chalicelib.store.keys_accounts import (
+    GROUP_LIST_PK,
+    MEMBER_LIST_PK,
+    MEMBER_SORT_COLUMNS,
+    MEMBER_STATUSES,
     account,
     after_email,
     contact,
@@ -75,9 +77,11 @@ from chalicelib.store.keys_accounts import (
     invitation_index_keys,
     invitations_index_partition,
     invitations_of,
-    member_index_keys,
-    member_index_sort_key,
-    members_index_partition,
+    member_list_keys,
+    member_list_partition,
+    member_list_sort_key,
+    member_sort_attribute,
+    member_status_range,
     members_of,
     membership,
     membership_gsi1,
@@ -149,9 +153,13 @@ __all__ = [
     "DELIVERY_PREFIX",
     "DUE_KINDS",
     "EXPIRY_SHARDS",
+    "GROUP_LIST_PK",
     "GROUP_PREFIX",
     "INVITATION_PREFIX",
+    "MEMBER_LIST_PK",
     "MEMBER_PREFIX",
+    "MEMBER_SORT_COLUMNS",
+    "MEMBER_STATUSES",
     "NOTIFY_PREFIX",
     "OPERATOR_WEBHOOKS",
     "PROFILE_SK",
@@ -200,9 +208,11 @@ __all__ = [
     "login",
     "login_failures",
     "mail",
-    "member_index_keys",
-    "member_index_sort_key",
-    "members_index_partition",
+    "member_list_keys",
+    "member_list_partition",
+    "member_list_sort_key",
+    "member_sort_attribute",
+    "member_status_range",
     "members_of",
     "membership",
     "membership_gsi1",

@@ -3,6 +3,8 @@ invitations (and their expiry and list indexes), contacts, sub-accounts, groups 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from chalicelib.store.keys_base import (
     ACCOUNT_SK,
     CONTACT_EMAIL_PREFIX,
@@ -48,19 +50,24 @@ def user_collection(user_id: str) -> str:
     return user_pk(user_id)
 
 
-def _members_index_pk(account_id: str) -> str:
-    return f"MEMBERS#{account_id}"
+# The columns a member list is ordered by, each with an index over the account's members and one over a
+# group's (infra/table.json `members_<column>`, `group_<column>`; "status" is email order within a status).
+MEMBER_SORT_COLUMNS = ("email", "first_name", "last_name", "title", "role", "joined_at", "last_login_at")
+MEMBER_STATUSES = ("active", "deactivated")  # in ascending order: each is a range of every list index
+MEMBER_LIST_PK = "members_pk"  # the partition attribute of the account-wide indexes
+GROUP_LIST_PK = "group_members_pk"  # ... and of the group indexes
+_VALUE_END = "\x01"  # below every character a sortable value holds, so a key orders like (value, user id)
 
 
-def members_index_partition(account_id: str, status: str | None = None) -> str:
-    """The partition of an account's members in gsi3-5 (status None) or, with a status, in gsi6."""
-    return _members_index_pk(account_id) + (f"#{status}" if status else "")
+def member_list_partition(account_id: str, group_id: str | None = None) -> str:
+    """The partition of an account's members in the `members_*` indexes, or (with the group, the default
+    one included) of one group's in the `group_*` indexes."""
+    return f"MEMBERS#{account_id}" + (f"#G#{group_id}" if group_id else "")
 
 
-def member_index_sort_key(value: str, user_id: str) -> str:
-    """A list index's sort key: the column's value, then the user id (unique, so the order is total; '#'
-    sorts below every character that can follow a shorter email or time, so it orders like the pair)."""
-    return f"{value}#{user_id}"
+def member_sort_attribute(column: str) -> str:
+    """The membership's attribute holding its sort key for `column` (both of the column's indexes)."""
+    return f"by_{column}"
 
 
 def ticket_stream(account_id: str, group_id: str | None = None) -> str:
@@ -70,7 +77,7 @@ def ticket_stream(account_id: str, group_id: str | None = None) -> str:
 
 
 def ticket_stream_sort_key(email: str, user_id: str) -> str:
-    return member_index_sort_key(email, user_id)
+    return f"{email}#{user_id}"
 
 
 def after_email(email: str) -> str:
@@ -79,22 +86,30 @@ def after_email(email: str) -> str:
     return f"{email}$"
 
 
-def member_index_keys(
-    account_id: str, user_id: str, email: str, joined_at_iso: str, last_login_iso: str | None, status: str
+def member_list_sort_key(status: str, value: str, user_id: str) -> str:
+    """`<status>#<value><\\x01><user_id>`: a status is a contiguous range (the status filter is a range
+    Query); within it the value, then the user id (unique, so the order is total)."""
+    return f"{status}#{value}{_VALUE_END}{user_id}"
+
+
+def member_status_range(status: str) -> tuple[str, str]:
+    """The exclusive bounds of one status's range in a list index ('$' follows '#')."""
+    return f"{status}#", f"{status}$"
+
+
+def member_list_keys(
+    account_id: str, user_id: str, group_id: str, status: str, values: Mapping[str, str]
 ) -> dict[str, str]:
-    """Every list-index key of one membership."""
-    everyone = _members_index_pk(account_id)
-    by_email = member_index_sort_key(email, user_id)
-    return {
-        "gsi3pk": everyone,
-        "gsi3sk": by_email,
-        "gsi4pk": everyone,
-        "gsi4sk": member_index_sort_key(joined_at_iso, user_id),
-        "gsi5pk": everyone,
-        "gsi5sk": member_index_sort_key(last_login_iso or "", user_id),
-        "gsi6pk": members_index_partition(account_id, status),
-        "gsi6sk": by_email,
-    }
+    """Every list-index key of one membership, from its `values` as sortable text (store/member_index.py):
+    the two partitions and one sort key per column, and its keys in the shared gsi3-5 (the account's
+    members of any status by email, joined_at and last_login_at: `<value>#<user_id>`, as stored before)."""
+    everyone = member_list_partition(account_id)
+    keys = {MEMBER_LIST_PK: everyone, GROUP_LIST_PK: member_list_partition(account_id, group_id)}
+    for column in MEMBER_SORT_COLUMNS:
+        keys[member_sort_attribute(column)] = member_list_sort_key(status, values[column], user_id)
+    for index, column in (("gsi3", "email"), ("gsi4", "joined_at"), ("gsi5", "last_login_at")):
+        keys[f"{index}pk"], keys[f"{index}sk"] = everyone, f"{values[column]}#{user_id}"
+    return keys
 
 
 def invitations_index_partition(account_id: str, group_id: str | None = None) -> str:

@@ -9,6 +9,7 @@ from datetime import datetime
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
+from chalicelib.domain.groups import group_of
 from chalicelib.store import keys
 from chalicelib.store.models import MembershipItem, UserItem, format_time
 from chalicelib.store.ticket_stream import ticket_stream_keys
@@ -16,47 +17,35 @@ from chalicelib.store.tx import assignments
 
 # The user's fields a membership keeps a copy of (so a list page is the memberships alone).
 USER_COPIES = ("email", "first_name", "last_name", "last_login_at")
-# The card's fields, in order (gsi7: what the sorts no index orders read, ~200 bytes a member).
-CARD_FIELDS = (
-    "email", "first_name", "last_name", "title", "role", "status", "group_id", "joined_at", "last_login_at"
-)  # fmt: skip
-_CARD_SEPARATOR = "\x1f"  # the ASCII unit separator: no name, title or email holds it
-# Which index orders which column: (index, its sort-key attribute).
+# What memberships stored before the list keys carry besides: each rewrite of the list keys removes them.
+_LEGACY = ("gsi6pk", "gsi6sk", "card")
+# The account's any-status lists the shared gsi3-5 order (one Query each): (index, its sort-key attribute).
 ORDERED = {"email": ("gsi3", "gsi3sk"), "joined_at": ("gsi4", "gsi4sk"), "last_login_at": ("gsi5", "gsi5sk")}
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    return format_time(value) if isinstance(value, datetime) else str(value)
+def sortable(value: object) -> str:
+    """A column's value as its sort keys hold it: text compared case-insensitively, a time as fixed-width
+    ISO 8601, none as "" (first ascending), as the API orders them; the characters below \\x02 (none in a
+    name, title or email) become spaces, so the value's end (\\x01) sorts below all it holds."""
+    text = "" if value is None else format_time(value) if isinstance(value, datetime) else str(value)
+    return "".join(" " if char < "\x02" else char for char in text.lower())
 
 
-def member_card(membership: MembershipItem) -> str:
-    return _CARD_SEPARATOR.join(
-        _text(getattr(membership, name)).replace(_CARD_SEPARATOR, " ") for name in CARD_FIELDS
+def list_keys(membership: MembershipItem) -> dict[str, str | None]:
+    """The membership's list keys from its current fields (pure: the one place they are computed)."""
+    values = {column: sortable(getattr(membership, column)) for column in keys.MEMBER_SORT_COLUMNS}
+    group = group_of(membership.group_id)
+    found: dict[str, str | None] = dict(
+        keys.member_list_keys(membership.account_id, membership.user_id, group, membership.status, values)
     )
-
-
-def parse_card(card: str) -> dict[str, str]:
-    """A card's fields as text ("" for none)."""
-    return dict(zip(CARD_FIELDS, card.split(_CARD_SEPARATOR), strict=False))
+    return found | dict.fromkeys(_LEGACY)
 
 
 def index_member(membership: MembershipItem) -> dict[str, str | None]:
-    """Sets (and answers) the membership's list-index attributes from its current fields: call it after
-    any change to the email, names, status, role, title, group, joined_at or last_login_at."""
-    email = membership.email
-    values: dict[str, str | None] = dict(
-        keys.member_index_keys(
-            membership.account_id,
-            membership.user_id,
-            email,
-            _text(membership.joined_at),
-            _text(membership.last_login_at) or None,
-            membership.status,
-        )
-    )
-    values["card"] = member_card(membership)
+    """Sets (and answers) the membership's list keys from its current fields: call it after any change to
+    a sort column (email, names, title, role, joined_at, last_login_at), the status or the group. Its
+    answer as update actions (`assignments`) moves only the index entries whose keys changed."""
+    values = list_keys(membership)
     values |= ticket_stream_keys(membership)  # the owner's ticket's copies (store/ticket_stream.py)
     for name, value in values.items():
         setattr(membership, name, value)
@@ -114,6 +103,7 @@ def rewrite_actions(membership: MembershipItem, user: UserItem) -> list[Action]:
     return [*assignments(MembershipItem, values), next_version()]
 
 
-def card_after(membership: MembershipItem, **changes: object) -> Action:
-    """The update of the membership's card once `changes` apply (a role change outside update_member)."""
-    return MembershipItem.card.set(member_card(copied(membership, **changes)))
+def index_after(membership: MembershipItem, **changes: object) -> list[Action]:
+    """The update of the membership's list keys once `changes` apply (a role change outside
+    update_member: the ownership transfer)."""
+    return assignments(MembershipItem, index_member(copied(membership, **changes)))

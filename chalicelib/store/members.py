@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from chalicelib.domain.groups import DEFAULT_GROUP_ID
 from chalicelib.domain.permissions import MemberStatus, Role
 from chalicelib.store import keys
 from chalicelib.store.groups import count_changes
 from chalicelib.store.links import end_reset_links
-from chalicelib.store.lists import IndexPage, query_all, query_index
+from chalicelib.store.lists import IndexPage, Ranges, query_index, query_ranges
 from chalicelib.store.member_index import (
     ORDERED,
     copied,
     copy_user,
     index_member,
     next_version,
-    parse_card,
     unchanged_since_read,
     version_of,
 )
@@ -25,6 +25,7 @@ from chalicelib.store.models import (
     AuditEventItem,
     EmailClaimItem,
     GroupItem,
+    Item,
     MembershipItem,
     UserItem,
 )
@@ -50,7 +51,7 @@ def new_membership_item(
 ) -> MembershipItem:
     """A membership with both its keys: the account's side (table) and the user's side (gsi1), the
     member's `contact` details at the account (domain/profile.py CONTACT_FIELDS), the copies of the
-    `user`'s fields and the list-index keys."""
+    `user`'s fields and the list keys."""
     gsi1pk, gsi1sk = keys.membership_gsi1(account_id, user_id)
     membership = MembershipItem(
         *keys.membership(account_id, user_id),
@@ -93,45 +94,72 @@ class MemberStore:
         account_id: str,
         sort: str,
         status: str | None,
+        group_id: str | None,
         *,
         limit: int,
         after: str | None,
         descending: bool,
+        known: Sequence[Item] = (),
     ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]:
-        """One page of members in an indexed order (`ORDERED`; with a status: by email, gsi6): a Query of
-        limit + 1 index rows, then the memberships and their custom groups by key (one BatchGetItem).
-        Answers the page, the groups and the last row's index sort key when more follow."""
-        index, attribute = ("gsi6", "gsi6sk") if status else ORDERED[sort]
-        found = query_index(
-            index,
-            f"{index}pk",
-            keys.members_index_partition(account_id, status),
-            attribute,
-            limit=limit,
-            descending=descending,
-            above=None if descending else after,
-            below=after if descending else None,
+        """One page of the account's (or, with `group_id`, the default one included, one group's) members
+        of one status or both, by any sort column (any status by email, joined_at or last_login_at:
+        `_shared_page`). The column's index (`members_<column>`, or `group_<column>`) holds each status
+        as a range of keys, so a status is one Query of limit + 1 keys, both statuses two merged (by
+        status: the email ranges one after the other). Then the memberships and their custom groups by
+        key (one BatchGetItem): each item read once. Answers the page, the groups and the last row's sort
+        key when more follow."""
+        if group_id is None and status is None and sort in ORDERED:
+            return self._shared_page(account_id, sort, limit, after, descending, known)
+        column = "email" if sort == "status" else sort
+        scope = "group" if group_id is not None else "members"
+        ranges = Ranges(
+            f"{scope}_{column}",
+            keys.GROUP_LIST_PK if group_id is not None else keys.MEMBER_LIST_PK,
+            keys.member_list_partition(account_id, group_id),
+            keys.member_sort_attribute(column),
+            (status,) if status else keys.MEMBER_STATUSES,
         )
-        memberships, groups = self.read_page(account_id, found)
+        found = query_ranges(ranges, limit=limit, after=after, descending=descending, merged=sort != "status")
+        if group_id is not None:  # a group index holds keys alone: its rows are the group's
+            found = IndexPage([row | {"group_id": group_id} for row in found.rows], found.more)
+        memberships, groups = self.read_page(account_id, found, known)
+        last = found.rows[-1][ranges.sort_attribute] if found.more and found.rows else None
+        return memberships, groups, last
+
+    def _shared_page(
+        self,
+        account_id: str,
+        sort: str,
+        limit: int,
+        after: str | None,
+        descending: bool,
+        known: Sequence[Item],
+    ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]:
+        """The account's members of any status by email, joined_at or last_login_at: one Query of the
+        shared gsi3-5 (ALL), answering keys alone, then the page by key (one BatchGetItem)."""
+        index, attribute = ORDERED[sort]
+        found = query_index(
+            index, f"{index}pk", keys.member_list_partition(account_id), attribute,
+            limit=limit, descending=descending, above=None if descending else after,
+            below=after if descending else None, only=("pk", "sk", "group_id"),
+        )  # fmt: skip
+        memberships, groups = self.read_page(account_id, found, known)
         return memberships, groups, found.rows[-1][attribute] if found.more and found.rows else None
 
     def read_page(
-        self, account_id: str, found: IndexPage | list[dict[str, str]]
+        self, account_id: str, found: IndexPage, known: Sequence[Item] = ()
     ) -> tuple[list[MembershipItem], dict[str, GroupItem]]:
-        """The memberships the rows name, in their order, with their custom groups (one BatchGetItem)."""
-        rows = found.rows if isinstance(found, IndexPage) else found
-        wanted = [(row["pk"], row["sk"]) for row in rows]
-        group_ids = {row.get("group_id") or parse_card(row.get("card", "")).get("group_id") for row in rows}
+        """The memberships the rows name, in their order, with their custom groups (one BatchGetItem),
+        but for the `known` items this request has read already (the caller's membership and group)."""
+        wanted = [(row["pk"], row["sk"]) for row in found.rows]
+        group_ids = {row.get("group_id") for row in found.rows} - {None, DEFAULT_GROUP_ID}
         group_keys = [keys.group(account_id, group_id) for group_id in sorted(g for g in group_ids if g)]
-        items = get_items([*wanted, *group_keys])
+        have = {(item.pk, item.sk): item for item in known}
+        missing = [key for key in [*wanted, *group_keys] if key not in have]
+        items = {**(get_items(missing) if missing else {}), **have}
         memberships = [m for key in wanted if isinstance(m := items.get(key), MembershipItem)]
         groups = {g.group_id: g for key in group_keys if isinstance(g := items.get(key), GroupItem)}
         return memberships, groups
-
-    def cards(self, account_id: str) -> list[tuple[str, str, dict[str, str]]]:
-        """Every member of the account as (pk, sk, card fields), from the compact index (gsi7)."""
-        pk, _ = keys.account(account_id)
-        return [(row["pk"], row["sk"], parse_card(row["card"])) for row in query_all("gsi7", "pk", pk)]
 
     def members_of(self, account_id: str) -> list[MembershipItem]:
         pk, prefix = keys.members_of(account_id)
@@ -162,7 +190,7 @@ class MemberStore:
         change) left that group: each fails "changed". Moving to another group moves the groups' member
         counts too ("group_gone" if the new group was deleted meanwhile).
 
-        The card and list keys written are computed from the membership as read, so the write holds only
+        The list keys written are computed from the membership as read, so the write holds only
         while it is at the version read; one written meanwhile (a login's time, a rename, another edit) is
         read again and the change made on what it holds now, once (the guards above apply again)."""
         outcome = self._update_once(membership, in_group, guard_owner, event, changes)

@@ -9,7 +9,6 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 
 from chalicelib.store.models_base import (
     ContactAttributes,
@@ -102,64 +101,6 @@ class RevokedTokenItem(Item, discriminator="revoked_token"):
     """REVOKED#<token_id> / REVOKED: a logged-out access token, kept until it would have expired."""
 
 
-class MembersByEmailIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
-    """gsi3 (shared with the audit log's type filter): an account's members by email, `MEMBERS#<aid>`."""
-
-    class Meta:
-        index_name = "gsi3"
-        projection = AllProjection()
-
-    gsi3pk = UnicodeAttribute(hash_key=True)
-    gsi3sk = UnicodeAttribute(range_key=True)
-
-
-class MembersByJoinedIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
-    """gsi4 (shared with the audit log's actor filter): an account's members by joined_at."""
-
-    class Meta:
-        index_name = "gsi4"
-        projection = AllProjection()
-
-    gsi4pk = UnicodeAttribute(hash_key=True)
-    gsi4sk = UnicodeAttribute(range_key=True)
-
-
-class MembersByLoginIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
-    """gsi5 (shared with the audit log's target filter): an account's members by last_login_at."""
-
-    class Meta:
-        index_name = "gsi5"
-        projection = AllProjection()
-
-    gsi5pk = UnicodeAttribute(hash_key=True)
-    gsi5sk = UnicodeAttribute(range_key=True)
-
-
-class MembersByStatusIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
-    """gsi6: an account's members of one status by email, `MEMBERS#<aid>#<status>` (the status filter).
-    Keys and the group only: the page itself is read from the table."""
-
-    class Meta:
-        index_name = "gsi6"
-        projection = IncludeProjection(["group_id"])
-
-    gsi6pk = UnicodeAttribute(hash_key=True)
-    gsi6sk = UnicodeAttribute(range_key=True)
-
-
-class MemberCardIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
-    """gsi7: an account's members as compact cards (keys + `card`, about 200 bytes each; the table's `pk` is
-    its partition key, so only memberships, the one entity with a `card`, are in it). The sort columns no
-    index orders are sorted from these in memory: 5,000 members are one MB, two Query pages."""
-
-    class Meta:
-        index_name = "gsi7"
-        projection = KeysOnlyProjection()
-
-    pk = UnicodeAttribute(hash_key=True)
-    card = UnicodeAttribute(range_key=True)
-
-
 class MembershipItem(ContactAttributes, Item, discriminator="membership"):
     """ACCOUNT#<account_id> / MEMBER#<user_id>, gsi1 USER#<user_id> / MEMBER#<account_id>. Its contact
     details are the member's at this account, set when they join and edited on the Users screen.
@@ -185,25 +126,34 @@ class MembershipItem(ContactAttributes, Item, discriminator="membership"):
     last_name = UnicodeAttribute(null=True)
     user_created_at = TimeAttribute()
     last_login_at = TimeAttribute(null=True)
-    # The list indexes (store/keys.py member_index_keys, set by store/members.py index_member).
+    # The list keys (store/keys.py member_list_keys, set by store/member_index.py index_member): the
+    # partitions of the account's and the group's `members_*` / `group_*` indexes (infra/table.json,
+    # queried raw by store/lists.py) and one sort key per sort column, shared by both of its indexes.
+    members_pk = UnicodeAttribute(null=True)
+    group_members_pk = UnicodeAttribute(null=True)
+    by_email = UnicodeAttribute(null=True)
+    by_first_name = UnicodeAttribute(null=True)
+    by_last_name = UnicodeAttribute(null=True)
+    by_title = UnicodeAttribute(null=True)
+    by_role = UnicodeAttribute(null=True)
+    by_joined_at = UnicodeAttribute(null=True)
+    by_last_login_at = UnicodeAttribute(null=True)
+    # The account's members of any status in the shared gsi3-5 (ALL: the audit filters read them whole),
+    # by email, joined_at and last_login_at: the three most read orders in one Query.
     gsi3pk = UnicodeAttribute(null=True)
     gsi3sk = UnicodeAttribute(null=True)
     gsi4pk = UnicodeAttribute(null=True)
     gsi4sk = UnicodeAttribute(null=True)
     gsi5pk = UnicodeAttribute(null=True)
     gsi5sk = UnicodeAttribute(null=True)
+    # What memberships stored before the list keys carry besides (gsi6, gsi7's card, both gone): every
+    # rewrite of the list keys removes them (index_member), the backfill's too.
     gsi6pk = UnicodeAttribute(null=True)
     gsi6sk = UnicodeAttribute(null=True)
     card = UnicodeAttribute(null=True)
     # One more on every write (store/member_index.py next_version): a write computed from a read holds only
     # while the membership is at the version read. Absent on one stored before versions: reads as 0.
     version = NumberAttribute(null=True)
-
-    by_email = MembersByEmailIndex()
-    by_joined = MembersByJoinedIndex()
-    by_login = MembersByLoginIndex()
-    by_status = MembersByStatusIndex()
-    cards = MemberCardIndex()
 
 
 class EmailClaimItem(Item, discriminator="email_claim"):

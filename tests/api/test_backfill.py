@@ -16,16 +16,22 @@ from tests.helpers import PASSWORD, DynamoCalls, invite, onboard
 from tests.helpers.seed import seed_member
 
 DERIVED_ON_MEMBERSHIPS = (
-    "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk",
-    "card", "email", "first_name", "last_name", "user_created_at", "last_login_at", "version",
+    "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "members_pk",
+    "group_members_pk", "by_email", "by_first_name", "by_last_name", "by_title", "by_role", "by_joined_at",
+    "by_last_login_at", "email", "first_name", "last_name", "user_created_at", "last_login_at", "version",
 )  # fmt: skip
+# What memberships carried before the list keys (gsi6 and gsi7's card): the backfill takes them away.
+LEGACY_ON_MEMBERSHIPS = ("gsi6pk", "gsi6sk", "card")
 
 
 def _as_before_the_lists(account_id: str) -> None:
     """Takes away what only the O(page) lists' writes store, as a table written before them lacks it."""
     attributes = MembershipItem.get_attributes()
     for membership in MembershipItem.scan(MembershipItem.account_id == account_id):
-        membership.update(actions=[attributes[name].remove() for name in DERIVED_ON_MEMBERSHIPS])
+        membership.update(
+            actions=[attributes[name].remove() for name in DERIVED_ON_MEMBERSHIPS]
+            + [attributes[name].set(f"old {name}") for name in LEGACY_ON_MEMBERSHIPS]
+        )
     for claim in EmailClaimItem.scan():
         claim.update(actions=[EmailClaimItem.member_status.remove()])
     for invitation in InvitationItem.scan(InvitationItem.account_id == account_id):
@@ -90,6 +96,8 @@ def test_the_backfill_brings_an_old_tables_items_back_into_the_lists(api, deps, 
     assert _lists(api, account_id, owner.token) == today
     counted = AccountItem.get(f"ACCOUNT#{account_id}", "ACCOUNT")
     assert (counted.webhook_count, counted.group_count) == (0, 0)
+    for membership in MembershipItem.scan(MembershipItem.account_id == account_id):
+        assert [getattr(membership, name) for name in LEGACY_ON_MEMBERSHIPS] == [None] * 3
 
     assert cli.main(["backfill-lists"]) == 0  # again: the same items, the same lists
     assert _lists(api, account_id, owner.token) == today

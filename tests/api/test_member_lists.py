@@ -34,9 +34,13 @@ def _walk(api, account_id, token, query):
 
 
 def _expected_order(items, sort, descending):
+    """By the column (case-insensitive, none first), then the user id; by status, then the email (each
+    status is its range of the email index: store/members.py ordered_page)."""
+
     def key(member):
         value = member[sort]
-        return ((value or "").lower() if isinstance(value, str) else "", member["user_id"])
+        tie = member["email"] if sort == "status" else member["user_id"]
+        return ((value or "").lower() if isinstance(value, str) else "", tie)
 
     return [m["user_id"] for m in sorted(items, key=key, reverse=descending)]
 

@@ -1,8 +1,10 @@
 """Contract cases (as tests/unit/test_fake_contracts.py) for the member list's index reads: a page in an
-indexed order from a cursor, by status, the rows' memberships and groups, and the compact cards."""
+indexed order from a cursor, by status, the rows' memberships and groups, and any column's or group's list
+(each status a range of its index)."""
 
 from __future__ import annotations
 
+from chalicelib.store.lists import IndexPage
 from tests.unit.test_fake_contracts import covers
 
 
@@ -17,7 +19,7 @@ def test_members_are_paged_in_index_order_from_a_cursor(world):
 
     def page(after, descending=False, status=None):
         found, groups, cursor = store.members.ordered_page(
-            account_id, "email", status, limit=2, after=after, descending=descending
+            account_id, "email", status, None, limit=2, after=after, descending=descending
         )
         return [m.email for m in found], set(groups), cursor
 
@@ -31,18 +33,37 @@ def test_members_are_paged_in_index_order_from_a_cursor(world):
     rows = [{"pk": m.pk, "sk": m.sk, "group_id": group} for m in
             [store.members.get_membership(account_id, ids["b@x.com"])]]  # fmt: skip
     rows.append({"pk": "ACCOUNT#gone", "sk": "MEMBER#gone"})
-    memberships, groups = store.members.read_page(account_id, rows)
+    memberships, groups = store.members.read_page(account_id, IndexPage(rows, False))
     assert ([m.user_id for m in memberships], set(groups)) == ([ids["b@x.com"]], {group})
 
 
-@covers("members.cards")
-def test_every_member_has_a_card_with_the_fields_the_list_sorts_by(world):
+@covers("members.ordered_page")
+def test_any_column_and_any_group_is_paged_in_order_both_statuses_merged(world):
     store = world.deps.store
     account_id = world.account("Acme")
-    ann = world.member(account_id, "ann@x.com", "admin")
-    bob = world.member(account_id, "bob@x.com", status="deactivated")
-    found = {sk: card for _, sk, card in store.members.cards(account_id)}
-    assert {sk.rsplit("#", 1)[-1] for sk in found} == {ann, bob}
-    cards = {card["email"]: (card["role"], card["status"]) for card in found.values()}
-    assert cards == {"ann@x.com": ("admin", "active"), "bob@x.com": ("member", "deactivated")}
-    assert store.members.cards(world.account("Empty")) == []
+    group = world.group(account_id, "Support")
+    ids = {
+        email: world.member(account_id, email, status=status, group_id=group_id)
+        for email, status, group_id in (
+            ("c@x.com", "active", group), ("a@x.com", "deactivated", group), ("d@x.com", "active", None),
+            ("b@x.com", "active", group),
+        )
+    }  # fmt: skip
+
+    def walk(sort, status=None, group_id=None, descending=False):
+        shown, after = [], None
+        while True:
+            found, _, after = store.members.ordered_page(
+                account_id, sort, status, group_id, limit=1, after=after, descending=descending
+            )
+            shown += [m.email for m in found]
+            if after is None:
+                return shown
+
+    assert walk("role", group_id=group) == sorted(
+        ["a@x.com", "b@x.com", "c@x.com"], key=ids.get
+    )  # ties: user id
+    assert walk("status") == ["b@x.com", "c@x.com", "d@x.com", "a@x.com"]
+    assert walk("status", descending=True) == ["a@x.com", "d@x.com", "c@x.com", "b@x.com"]
+    assert walk("email", status="active", group_id=group) == ["b@x.com", "c@x.com"]
+    assert walk("email", group_id="default") == ["d@x.com"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         EmailClaimItem,
         GroupItem,
         InvitationItem,
+        Item,
         MembershipItem,
         UserItem,
     )
@@ -47,13 +48,12 @@ class MemberRepository(Protocol):
     """Memberships, as the User Management screen reads and changes them."""
 
     def ordered_page(
-        self, account_id: str, sort: str, status: str | None, *, limit: int, after: str | None,
-        descending: bool,
+        self, account_id: str, sort: str, status: str | None, group_id: str | None, *, limit: int,
+        after: str | None, descending: bool, known: Sequence[Item] = (),
     ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]: ...  # fmt: skip
     def read_page(
-        self, account_id: str, found: IndexPage | list[dict[str, str]]
+        self, account_id: str, found: IndexPage, known: Sequence[Item] = ()
     ) -> tuple[list[MembershipItem], dict[str, GroupItem]]: ...
-    def cards(self, account_id: str) -> list[tuple[str, str, dict[str, str]]]: ...
     def member(self, account_id: str, user_id: str) -> tuple[MembershipItem | None, UserItem | None]: ...
     def get_membership(self, account_id: str, user_id: str) -> MembershipItem | None: ...
     def update_member(
