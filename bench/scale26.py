@@ -1,0 +1,268 @@
+"""Issue 26's scale rows: what one request costs as the account (N members) or the user's accounts grow.
+
+Per N, one fresh moto table and one account seeded in bulk through the store's item builders
+(tests/helpers/bulk.py `seed_varied`), then the first page (limit 50) of each list and sort, the recipients of
+each category, the audit log with none, one and two filters. Then a user in 1, 50 and 500 accounts
+(`seed_user_in`): login, accepting one more invitation, GET /me (and GET /me/accounts when the API has it),
+PATCH /me, POST /authorize cold (a fresh Deps) and warm. Each request counts its DynamoDB round trips, items
+read and items written (botocore's events); bench/scale26_report.py turns the figures into the tables and
+says which rows are flat.
+
+`python bench/scale26.py --max 5000` prints the tables (`--json FILE` keeps the figures, `--doc` writes the
+section into docs/benchmarks.md). BENCH_SCALE_MAX (default 50,000) caps N for `make bench`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.scale import Reads  # noqa: E402
+from bench.scale26_report import report_lines, write_section  # noqa: E402
+
+SIZES = (100, 1000, 5000, 50000)
+ACCOUNTS = (1, 50, 500)
+PAGE = 50
+SORTS = ("email", "first_name", "last_name", "title", "role", "status", "joined_at", "last_login_at")
+CATEGORIES = ("general", "product", "domain", "invoice", "support", "affiliate")
+WRITES_ONE = {"PutItem", "UpdateItem", "DeleteItem"}
+
+
+class Counts(Reads):
+    """Reads' round trips and items read, and the items each call asks to write."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = 0
+
+    def _writes(self, params: dict[str, Any], model: Any, **_: Any) -> None:
+        if model.name in WRITES_ONE:
+            self.written += 1
+        elif model.name == "BatchWriteItem":
+            self.written += sum(len(requests) for requests in params.get("RequestItems", {}).values())
+        elif model.name == "TransactWriteItems":
+            self.written += sum(1 for item in params.get("TransactItems", []) if "ConditionCheck" not in item)
+
+    def __enter__(self) -> Counts:
+        from chalicelib.store.table import dynamodb_client
+
+        super().__enter__()
+        dynamodb_client().meta.events.register("provide-client-params.dynamodb", self._writes)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from chalicelib.store.table import dynamodb_client
+
+        dynamodb_client().meta.events.unregister("provide-client-params.dynamodb", self._writes)
+        super().__exit__(*exc)
+
+
+def request(api: Any, method: str, path: str, token: str | None, body: Any = None) -> dict[str, Any]:
+    """One request's counts, its status, and its body (dropped before the figures are kept)."""
+    with Counts() as counts:
+        reply = api.call(method, path, body, token=token)
+    return {"status": reply.status, "round_trips": len(counts.operations), "items": counts.items,
+            "written": counts.written, "operations": counts.operations, "body": reply.body}  # fmt: skip
+
+
+def list_rows(api: Any, seeded: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The first page of each member list and sort, invitations and contacts."""
+    base, token = f"/accounts/{seeded['account_id']}", seeded["token"]
+    queries = {f"members sort={name}": f"sort={name}" for name in SORTS}
+    queries |= {
+        "members sort=email desc": "sort=email&order=desc",
+        "members sort=last_name desc": "sort=last_name&order=desc",
+    }
+    queries |= {f"members status={status}": f"status={status}" for status in ("active", "deactivated")}
+    queries["members group_id (20 members)"] = f"group_id={seeded['group_id']}"
+    rows = {
+        label: request(api, "GET", f"{base}/members?{query}&limit={PAGE}", token)
+        for label, query in queries.items()
+    }
+    rows["invitations"] = request(api, "GET", f"{base}/invitations?limit={PAGE}", token)
+    rows["contacts"] = request(api, "GET", f"{base}/contacts?limit={PAGE}", token)
+    return rows
+
+
+def recipient_rows(api: Any, seeded: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Recipients of each category, and support for a ticket by the owner and by a member; with `limit` when
+    the API takes it (a 400 for the unknown parameter: asked again without it, and the row says so)."""
+    base, token = f"/accounts/{seeded['account_id']}/notification-recipients", seeded["token"]
+    queries = {f"recipients {category}": f"category={category}" for category in CATEGORIES}
+    queries["recipients support, ticket by owner"] = (
+        f"category=support&ticket_opened_by={seeded['owner_email']}"
+    )
+    queries["recipients support, ticket by member"] = (
+        f"category=support&ticket_opened_by={seeded['member_email']}"
+    )
+    rows: dict[str, dict[str, Any]] = {}
+    for label, query in queries.items():
+        row = request(api, "GET", f"{base}?{query}&limit={PAGE}", token)
+        if row["status"] == 400:
+            row = request(api, "GET", f"{base}?{query}", token) | {"note": "limit refused"}
+        rows[label] = row
+    return rows
+
+
+def audit_rows(api: Any, seeded: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    from tests.helpers.bulk import AUDIT_TYPES, RARE_TYPE
+
+    base, token = f"/accounts/{seeded['account_id']}/audit-events?limit={PAGE}", seeded["token"]
+    queries = {"audit, no filter": "", f"audit type={AUDIT_TYPES[0]}": f"&type={AUDIT_TYPES[0]}",
+               "audit actor_user_id": f"&actor_user_id={seeded['actor_id']}",
+               "audit target_id": f"&target_id={seeded['target_id']}",
+               f"audit actor_user_id + type={RARE_TYPE} (rare)": f"&actor_user_id={seeded['actor_id']}&type={RARE_TYPE}"}  # fmt: skip
+    return {label: request(api, "GET", base + query, token) for label, query in queries.items()}
+
+
+def user_rows(api: Any, deps: Any, accounts: int) -> dict[str, dict[str, Any]]:
+    """A user in `accounts` accounts: login, GET /me (and its next page), PATCH /me, /authorize cold and warm,
+    then accepting an invitation to one more account (last: it adds an account)."""
+    from chalicelib.deps import build_deps, use_deps
+    from tests.helpers import PASSWORD, onboard
+    from tests.helpers.bulk import seed_user_in
+    from tests.helpers.mail import latest_link
+
+    email, first = seed_user_in(deps, accounts, deps.passwords.hash(PASSWORD))
+    rows = {"login": request(api, "POST", "/auth/login", None, {"email": email, "password": PASSWORD})}
+    token = rows["login"]["body"]["access_token"]
+    rows["GET /me"] = request(api, "GET", "/me", token)
+    cursor = rows["GET /me"]["body"].get("accounts_cursor") if rows["GET /me"]["status"] == 200 else None
+    suffix = f"?cursor={cursor}" if cursor else ""
+    rows["GET /me/accounts (next page)"] = request(api, "GET", f"/me/accounts{suffix}", token)
+    rows["PATCH /me (first_name)"] = request(api, "PATCH", "/me", token, {"first_name": "Mira"})
+    fresh = build_deps(deps.settings)  # cold: nothing this process learned lately
+    fresh.clock = deps.clock  # the run's clock: it issued the token
+    use_deps(fresh)
+    asked = {"account_id": first, "permission": "tickets"}
+    rows["POST /authorize (cold)"] = request(api, "POST", "/authorize", token, asked)
+    rows["POST /authorize (warm)"] = request(api, "POST", "/authorize", token, asked)
+    account_id, owner = onboard(api, f"Newcomer {accounts}", f"owner{accounts}@newcomer.example")
+    invited = api.post(
+        f"/accounts/{account_id}/invitations",
+        {"emails": [email], "permissions": ["tickets"]},
+        token=owner.token,
+    )
+    assert invited.status == 200, invited.body
+    rows["accept one more invitation (Bearer)"] = request(
+        api, "POST", "/invitations/accept", token, {"token": latest_link(email)}
+    )
+    return rows
+
+
+def in_table(measure: Any) -> dict[str, Any]:
+    """`measure(api, deps)` in a fresh moto table with SES ready; answers what it answered and its seconds."""
+    import boto3
+    from chalice.test import Client
+    from moto import mock_aws
+
+    from chalicelib.config import load_settings
+    from chalicelib.deps import build_deps, use_deps
+    from chalicelib.store.table import create_table
+    from tests.helpers import SETTINGS_ENV, Api, Clock, chalice_transport, moto_outbox
+
+    with mock_aws():
+        settings = load_settings({**os.environ, **SETTINGS_ENV})
+        create_table(boto3.client("dynamodb", region_name="us-east-1"), settings.table_name)
+        boto3.client("ses", region_name="us-east-1").verify_email_identity(EmailAddress=settings.sender_email)
+        deps = build_deps(settings)
+        deps.clock = Clock()
+        use_deps(deps)
+        from app import app
+
+        try:
+            with Client(app) as client:
+                return measure(Api(chalice_transport(client), moto_outbox), deps)
+        finally:
+            use_deps(None)
+
+
+def account_at(size: int) -> dict[str, Any]:
+    from tests.helpers.bulk import seed_varied
+
+    def measure(api: Any, deps: Any) -> dict[str, Any]:
+        started = time.perf_counter()
+        seeded = seed_varied(deps, size)
+        seeded_s = time.perf_counter() - started
+        rows = list_rows(api, seeded) | recipient_rows(api, seeded) | audit_rows(api, seeded)
+        return {"seed_s": seeded_s, "read_s": time.perf_counter() - started - seeded_s, "rows": rows}
+
+    return in_table(measure)
+
+
+def run(
+    sizes: tuple[int, ...] = SIZES, accounts: tuple[int, ...] = ACCOUNTS, echo: Any = None
+) -> dict[str, Any]:
+    """Every size and account count; `echo(text)` hears the progress. Bodies are dropped from the rows."""
+    out: dict[str, Any] = {"sizes": {}, "accounts": {}}
+    for size in sizes:
+        entry = account_at(size)
+        out["sizes"][str(size)] = _figures(entry)
+        if echo:
+            echo(f"N={size:,}: seeded in {entry['seed_s']:.1f} s, requests in {entry['read_s']:.1f} s")
+    for count in accounts:
+        started = time.perf_counter()
+        rows = in_table(lambda api, deps, count=count: {"rows": user_rows(api, deps, count)})
+        out["accounts"][str(count)] = _figures(rows) | {"seconds": time.perf_counter() - started}
+        if echo:
+            echo(f"user in {count} accounts: {time.perf_counter() - started:.1f} s")
+    return out
+
+
+def _figures(entry: dict[str, Any]) -> dict[str, Any]:
+    rows = {label: {k: v for k, v in row.items() if k != "body"} for label, row in entry["rows"].items()}
+    for label, row in entry["rows"].items():
+        body = row["body"] if isinstance(row["body"], dict) else {}
+        returned = body.get("items", body.get("cc", body.get("accounts")))
+        rows[label]["returned"] = len(returned) if isinstance(returned, list) else None
+    return {k: v for k, v in entry.items() if k != "rows"} | {"rows": rows}
+
+
+def sizes_up_to(largest: int) -> tuple[int, ...]:
+    return tuple(size for size in SIZES if size <= largest)
+
+
+def head_commit() -> str:
+    """The commit measured (the code under bench/ aside, a run measures what is checked out)."""
+    import subprocess
+
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
+    return done.stdout.strip()
+
+
+def main(argv: list[str]) -> None:
+    from tests.helpers import SETTINGS_ENV
+
+    os.environ.update(
+        {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1"}
+    )
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    os.environ.update(SETTINGS_ENV)
+    largest = (
+        int(argv[argv.index("--max") + 1])
+        if "--max" in argv
+        else int(os.environ.get("BENCH_SCALE_MAX", "50000"))
+    )
+    if "--from" in argv:  # the tables again from a run's figures
+        result = json.loads(Path(argv[argv.index("--from") + 1]).read_text())
+    else:
+        result = run(sizes_up_to(largest), echo=lambda text: print(text, file=sys.stderr, flush=True))
+        result["commit"] = head_commit()
+    if "--json" in argv:
+        Path(argv[argv.index("--json") + 1]).write_text(json.dumps(result, indent=1))
+    lines = report_lines(result, result.get("commit", ""))
+    if "--doc" in argv:
+        write_section(lines)
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main(sys.argv)

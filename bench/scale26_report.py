@@ -1,0 +1,111 @@
+"""The tables of bench/scale26.py's figures, and which rows are flat: at the largest size against a smaller one
+that answered as many items (`baseline`), round trips grow by at most FLAT_TRIPS and items read and written
+stay within FLAT_RATIO x + FLAT_SLACK."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = 50  # bench/scale26.py asks for pages of this many
+FLAT_TRIPS, FLAT_RATIO, FLAT_SLACK = 1, 1.2, 2
+SECTION = "## Scale per request (issue 26)"
+
+
+def measured(row: dict[str, Any] | None) -> bool:
+    """A row that answered what it asked (a 404 from a route the API does not have yet is "n/a")."""
+    return row is not None and row["status"] < 300
+
+
+def is_flat(small: dict[str, Any], large: dict[str, Any]) -> bool:
+    def within(key: str) -> bool:
+        return bool(large[key] <= FLAT_RATIO * small[key] + FLAT_SLACK)
+
+    return large["round_trips"] <= small["round_trips"] + FLAT_TRIPS and within("items") and within("written")
+
+
+def baseline(cells: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    """What the largest size is compared with: the smallest size that answered as many items (a list not yet
+    filling its page at N = 100 is compared from where it first fills one); when only the largest filled a
+    page, the next size down; else the smallest."""
+    returned = cells[-1]["returned"] if cells[-1] else None
+    same = [row for row in cells[:-1] if row and returned is not None and row["returned"] == returned]
+    if same:
+        return same[0]
+    if returned == PAGE and len(cells) > 1:
+        return cells[-2]
+    return cells[0]
+
+
+def cell(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return "-"
+    if row["status"] in (403, 404):
+        return "n/a"
+    if not measured(row):
+        return f"HTTP {row['status']}"
+    note = " (limit refused)" if row.get("note") else ""
+    return f"{row['round_trips']} / {row['items']:,} / {row['written']:,}{note}"
+
+
+def table(columns: dict[str, Any], heads: list[str], first: str) -> list[str]:
+    """One line per request: its cells at each size, and "flat" (or not) from the smallest to the largest."""
+    keys = sorted(columns, key=int)
+    lines = [f"| {first} | " + " | ".join(heads) + " | flat |", "|---" * (len(heads) + 2) + "|"]
+    for label in columns[keys[0]]["rows"]:
+        cells = [columns[key]["rows"].get(label) for key in keys]
+        small, large = baseline(cells), cells[-1]
+        if not (measured(small) and measured(large)):
+            verdict = "n/a"
+        else:
+            verdict = "flat" if is_flat(small, large) else "**not flat**"  # type: ignore[arg-type]
+        lines.append(f"| {label} | " + " | ".join(cell(c) for c in cells) + f" | {verdict} |")
+    return lines
+
+
+def report_lines(result: dict[str, Any], commit: str = "") -> list[str]:
+    sizes = sorted(result["sizes"], key=int)
+    lines = [
+        SECTION,
+        "",
+        "Each cell: DynamoDB round trips / items read / items written for one request (bench/scale26.py"
+        + (f", measured at commit {commit}" if commit else "") + "). One account per N in a fresh moto table, seeded",
+        "in bulk through the store's item builders: N members (every 25th an admin, every 10th deactivated, names,",
+        "titles, join and login times varied), custom groups (one of 20 members, one granting `tickets`), N / 5",
+        "pending invitations, N / 5 contacts in one or two categories, N audit events of five types by ten actors",
+        "(`group.deleted` one in a thousand). Lists ask for their first page (`limit=50`), as the owner. A row is",
+        f"**flat** when, at the largest size against the smallest, it takes at most {FLAT_TRIPS} more round trip and reads",
+        f"and writes at most {FLAT_RATIO} x + {FLAT_SLACK} items; a request answering fewer items at the smallest size (a",
+        "list not yet filling its page of 50) is compared from the smallest size that answered as many as the largest",
+        "(or, if only the largest filled its page, the size below it). \"n/a\": the API has no such route (404).",
+        "",
+    ]  # fmt: skip
+    for size in sizes:
+        entry = result["sizes"][size]
+        lines.append(
+            f"- N = {int(size):,}: seeded in {entry['seed_s']:.0f} s, its requests took {entry['read_s']:.0f} s"
+        )
+    heads = [f"N = {int(size):,}" for size in sizes]
+    lines += ["", *table(result["sizes"], heads, "request"), ""]
+    if result["accounts"]:
+        counts = sorted(result["accounts"], key=int)
+        lines += ["A user who is a member of 1, 50 and 500 accounts (seeded in bulk; each account has that one member).",
+                  "Accepting is of an invitation to one account more; `/authorize` cold runs on a fresh Deps.", "",
+                  *table(result["accounts"], [f"{int(c):,} accounts" for c in counts], "request (user)"), ""]  # fmt: skip
+    rows = [line for line in lines if line.startswith("| ") and not line.startswith("| request")]
+    flat = sum(line.endswith("| flat |") for line in rows)
+    lines += [f"Flat: {flat} of {len(rows)} rows; the rest grow with N or with the user's accounts.", ""]
+    return lines
+
+
+def write_section(lines: list[str], path: Path = ROOT / "docs" / "benchmarks.md") -> None:
+    """Puts the section where bench/run.py writes it (before "## Cold start"), replacing an older one."""
+    text = path.read_text()
+    if SECTION in text:
+        start = text.index(SECTION)
+        end = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + text[end + 1 if end >= 0 else len(text) :]
+    anchor = text.find("## Cold start")
+    at = anchor if anchor >= 0 else len(text)
+    path.write_text(text[:at] + "\n".join(lines) + "\n" + text[at:])
