@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.scale import Reads  # noqa: E402
-from bench.scale26_report import not_flat, report_lines, write_section  # noqa: E402
+from bench.scale26_report import head_commit, not_flat, report_lines, write_section  # noqa: E402
 
 SIZES = (100, 1000, 5000, 50000)
 ACCOUNTS = (1, 50, 500)
@@ -41,7 +41,8 @@ WRITES_ONE = {"PutItem", "UpdateItem", "DeleteItem"}
 
 
 class Counts(Reads):
-    """Reads' round trips and items read, and the items each call asks to write."""
+    """Reads' round trips and items read, and the items each call asks to write. A Query's items read are
+    those it evaluated (ScannedCount), not only those its filter let through: DynamoDB bills the former."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,17 +56,25 @@ class Counts(Reads):
         elif model.name == "TransactWriteItems":
             self.written += sum(1 for item in params.get("TransactItems", []) if "ConditionCheck" not in item)
 
+    def _filtered(self, parsed: dict[str, Any], **_: Any) -> None:
+        if "ScannedCount" in parsed and "Items" in parsed:
+            self.items += parsed["ScannedCount"] - len(parsed["Items"])
+
     def __enter__(self) -> Counts:
         from chalicelib.store.table import dynamodb_client
 
         super().__enter__()
-        dynamodb_client().meta.events.register("provide-client-params.dynamodb", self._writes)
+        events = dynamodb_client().meta.events
+        events.register("provide-client-params.dynamodb", self._writes)
+        events.register("after-call.dynamodb", self._filtered)
         return self
 
     def __exit__(self, *exc: object) -> None:
         from chalicelib.store.table import dynamodb_client
 
-        dynamodb_client().meta.events.unregister("provide-client-params.dynamodb", self._writes)
+        events = dynamodb_client().meta.events
+        events.unregister("provide-client-params.dynamodb", self._writes)
+        events.unregister("after-call.dynamodb", self._filtered)
         super().__exit__(*exc)
 
 
@@ -238,14 +247,6 @@ def _figures(entry: dict[str, Any]) -> dict[str, Any]:
 
 def sizes_up_to(largest: int) -> tuple[int, ...]:
     return tuple(size for size in SIZES if size <= largest)
-
-
-def head_commit() -> str:
-    """The commit measured (the code under bench/ aside, a run measures what is checked out)."""
-    import subprocess
-
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
-    return done.stdout.strip()
 
 
 def measure(argv: list[str]) -> dict[str, Any]:

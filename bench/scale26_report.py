@@ -126,3 +126,11 @@ def write_section(lines: list[str], path: Path = ROOT / "docs" / "benchmarks.md"
     anchor = text.find("## Cold start")
     at = anchor if anchor >= 0 else len(text)
     path.write_text(text[:at] + "\n".join(lines) + "\n" + text[at:])
+
+
+def head_commit() -> str:
+    """The commit measured (the code under bench/ aside, a run measures what is checked out)."""
+    import subprocess
+
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
+    return done.stdout.strip()
