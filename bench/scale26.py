@@ -5,8 +5,7 @@ Per N, one fresh moto table and one account seeded in bulk through the store's i
 each category, the audit log with none, one and two filters. Then a user in 1, 50 and 500 accounts
 (`seed_user_in`): login, accepting one more invitation, GET /me (and GET /me/accounts when the API has it),
 PATCH /me, POST /authorize cold (a fresh Deps) and warm. Each request counts its DynamoDB round trips, items
-read and items written (botocore's events); bench/scale26_report.py turns the figures into the tables and
-says which rows are flat.
+read and items written (botocore's events); bench/scale26_report.py tables them and says which are flat.
 
 `python bench/scale26.py --max 5000` prints the tables (`--accounts 1,50` other account counts, `--json FILE`
 keeps the figures, `--from FILE` prints them again, `--doc` writes the section into docs/benchmarks.md).
@@ -17,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -37,7 +37,6 @@ SKIP_ABOVE = 5000
 PAGE = 50
 SORTS = ("email", "first_name", "last_name", "title", "role", "status", "joined_at", "last_login_at")
 CATEGORIES = ("general", "product", "domain", "invoice", "support", "affiliate")
-WRITES_ONE = {"PutItem", "UpdateItem", "DeleteItem"}
 
 
 class Counts(Reads):
@@ -49,7 +48,7 @@ class Counts(Reads):
         self.written = 0
 
     def _writes(self, params: dict[str, Any], model: Any, **_: Any) -> None:
-        if model.name in WRITES_ONE:
+        if model.name in ("PutItem", "UpdateItem", "DeleteItem"):
             self.written += 1
         elif model.name == "BatchWriteItem":
             self.written += sum(len(requests) for requests in params.get("RequestItems", {}).values())
@@ -208,7 +207,13 @@ def account_at(size: int, skip: set[str]) -> dict[str, Any]:
         seeded = seed_varied(deps, size)
         seeded_s = time.perf_counter() - started
         rows = account_rows(api, seeded, skip)
-        return {"seed_s": seeded_s, "read_s": time.perf_counter() - started - seeded_s, "rows": rows}
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # the process's peak so far
+        return {
+            "seed_s": seeded_s,
+            "read_s": time.perf_counter() - started - seeded_s,
+            "rows": rows,
+            "peak_mb": peak_mb,
+        }
 
     return in_table(measure)
 

@@ -102,6 +102,7 @@ def report_lines(result: dict[str, Any], commit: str = "") -> list[str]:
         entry = result["sizes"][size]
         lines.append(
             f"- N = {int(size):,}: seeded in {entry['seed_s']:.0f} s, its requests took {entry['read_s']:.0f} s"
+            + (f", the process's peak memory so far {entry['peak_mb']:,} MB" if "peak_mb" in entry else "")
         )
     heads = [f"N = {int(size):,}" for size in sizes]
     lines += ["", *table(result["sizes"], heads, "request"), ""]
