@@ -19,21 +19,26 @@ def measured(row: dict[str, Any] | None) -> bool:
 
 
 def is_flat(small: dict[str, Any], large: dict[str, Any]) -> bool:
+    """Within FLAT_TRIPS more round trips and FLAT_RATIO x + FLAT_SLACK items read and written; where the
+    largest answered more items than `small` but at most a page, `small`'s items count as many times more."""
+    before, after = small.get("returned") or 0, large.get("returned") or 0
+    scale = after / before if 0 < before < after <= PAGE else 1
+
     def within(key: str) -> bool:
-        return bool(large[key] <= FLAT_RATIO * small[key] + FLAT_SLACK)
+        return bool(large[key] <= FLAT_RATIO * small[key] * scale + FLAT_SLACK)
 
     return large["round_trips"] <= small["round_trips"] + FLAT_TRIPS and within("items") and within("written")
 
 
 def baseline(cells: list[dict[str, Any] | None]) -> dict[str, Any] | None:
     """What the largest size is compared with: the smallest size that answered as many items (a list not yet
-    filling its page at N = 100 is compared from where it first fills one); when only the largest filled a
-    page, the next size down; else the smallest."""
+    filling its page at N = 100 is compared from where it first fills one); else, when the largest answered a
+    page, the size below it (`is_flat` scales it); else the smallest."""
     returned = cells[-1]["returned"] if cells[-1] else None
     same = [row for row in cells[:-1] if row and returned is not None and row["returned"] == returned]
     if same:
         return same[0]
-    if returned == PAGE and len(cells) > 1:
+    if returned is not None and returned <= PAGE and len(cells) > 1:
         return cells[-2]
     return cells[0]
 
@@ -92,7 +97,8 @@ def report_lines(result: dict[str, Any], commit: str = "") -> list[str]:
         f"A row is **flat** when, at the largest size against the smallest, it takes at most {FLAT_TRIPS} more round trip",
         f"and reads and writes at most {FLAT_RATIO} x + {FLAT_SLACK} items; a request answering fewer items at the smallest",
         "size (a list not yet filling its page of 50) is compared from the smallest size that answered as many as",
-        "the largest (or, if only the largest filled its page, the size below it). \"n/a\": the API has no such",
+        "the largest; failing that, from the size below it, its items scaled by how many more the largest answered",
+        "(only up to a page: an answer growing past a page is not excused). \"n/a\": no such",
         "route (404). \"-\": not asked at that N (above 5,000) because the row was already not flat at the sizes",
         "before: such a row reads the whole account, and moto walks its whole table for each page of a Query.",
         *([f"Measured at commit {commit}."] if commit else []),
@@ -103,6 +109,10 @@ def report_lines(result: dict[str, Any], commit: str = "") -> list[str]:
         lines.append(
             f"- N = {int(size):,}: seeded in {entry['seed_s']:.0f} s, its requests took {entry['read_s']:.0f} s"
             + (f", the process's peak memory so far {entry['peak_mb']:,} MB" if "peak_mb" in entry else "")
+        )
+    if int(sizes[-1]) < 50000:
+        lines.append(
+            f"- N = 50,000: not measured in this run (its largest N: {int(sizes[-1]):,}; BENCH_SCALE_MAX)"
         )
     heads = [f"N = {int(size):,}" for size in sizes]
     lines += ["", *table(result["sizes"], heads, "request"), ""]
