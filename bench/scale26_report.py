@@ -79,7 +79,10 @@ def table(columns: dict[str, Any], heads: list[str], first: str) -> list[str]:
     lines = [f"| {first} | " + " | ".join(heads) + " | flat |", "|---" * (len(heads) + 2) + "|"]
     for label in columns[keys[0]]["rows"]:
         cells = [columns[key]["rows"].get(label) for key in keys]
-        lines.append(f"| {label} | " + " | ".join(cell(c) for c in cells) + f" | {verdict(cells)} |")
+        judged = verdict(cells)
+        if judged == "flat" and cells[-1] is None:  # skipped by an older rule: say how far it was measured
+            judged = "flat to the last N asked"
+        lines.append(f"| {label} | " + " | ".join(cell(c) for c in cells) + f" | {judged} |")
     return lines
 
 
