@@ -111,7 +111,7 @@ def recipient_paths(seeded: dict[str, Any]) -> dict[str, str]:
 
 
 def audit_paths(seeded: dict[str, Any]) -> dict[str, str]:
-    from tests.helpers.bulk import AUDIT_TYPES, RARE_TYPE
+    from tests.helpers.bulk_varied import AUDIT_TYPES, RARE_TYPE
 
     base, actor = f"/accounts/{seeded['account_id']}/audit-events?limit={PAGE}", seeded["actor_id"]
     return {"audit, no filter": base, f"audit type={AUDIT_TYPES[0]}": f"{base}&type={AUDIT_TYPES[0]}",
@@ -142,7 +142,7 @@ def user_rows(api: Any, deps: Any, accounts: int) -> dict[str, dict[str, Any]]:
     then accepting an invitation to one more account (last: it adds an account)."""
     from chalicelib.deps import build_deps, use_deps
     from tests.helpers import PASSWORD, onboard
-    from tests.helpers.bulk import seed_user_in
+    from tests.helpers.bulk_varied import seed_user_in
     from tests.helpers.mail import latest_link
 
     email, first = seed_user_in(deps, accounts, deps.passwords.hash(PASSWORD))
@@ -200,7 +200,7 @@ def in_table(measure: Any) -> dict[str, Any]:
 
 
 def account_at(size: int, skip: set[str]) -> dict[str, Any]:
-    from tests.helpers.bulk import seed_varied
+    from tests.helpers.bulk_varied import seed_varied
 
     def measure(api: Any, deps: Any) -> dict[str, Any]:
         started = time.perf_counter()

@@ -18,7 +18,7 @@ from functools import partial
 from chalicelib.deps import Deps
 from chalicelib.domain.outbox import LEASE
 from chalicelib.mail.mailer import deliver
-from chalicelib.services.invitations import invitation_email_for
+from chalicelib.services.invitation_email import invitation_email_for
 from chalicelib.services.outbox import Ready, after_attempt, render_notice
 from chalicelib.services.password_reset import reset_email_for
 from chalicelib.services.worker_loop import Deadline, Limits, Report, Tally, Task, run_fairly

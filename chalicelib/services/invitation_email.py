@@ -14,10 +14,10 @@ from chalicelib.domain.permissions import as_role
 from chalicelib.domain.wording import OPERATOR_NAME, date_in_words, modules_of, neutral, sub_accounts_of
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
-from chalicelib.services.outbox import Ready, send_now
+from chalicelib.services.outbox import Ready, link_of, send_now
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation
-from chalicelib.store.models import GroupItem, InvitationItem
+from chalicelib.store.models import GroupItem, InvitationItem, MailItem
 
 
 @dataclass(frozen=True)
@@ -113,3 +113,14 @@ def send_invitations(deps: Deps, account_name: str, sent: list[tuple[NewInvitati
     for (invitation, _), ok in zip(pairs, send_now(deps, [ready for _, ready in pairs]), strict=True):
         if ok:
             invitation.delivery = "sent"  # as recorded: the answer says what happened
+
+
+def invitation_email_for(deps: Deps, mail: MailItem) -> Ready | None:
+    """The worker's side: the email of an outbox invitation, rendered again from what is stored now, or None
+    when there is nothing to send any more (revoked, accepted, or resent with a newer link)."""
+    raw, token_hash = link_of(deps, mail)
+    found = deps.store.invitations.get_invitation(mail.account_id or "", mail.invitation_id or "")
+    account = deps.store.accounts.get_account(mail.account_id or "")
+    if found is None or account is None or found.token_hash != token_hash:
+        return None
+    return Ready(mail, invitation_email(deps, found, raw, account.name), token_hash)

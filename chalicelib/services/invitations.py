@@ -10,13 +10,11 @@ from datetime import datetime, timedelta
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import ANONYMOUS, Caller
-from chalicelib.domain.groups import Placement, placement_problem
 from chalicelib.domain.invitations import Screened, SkipReason, claim_reason, screen_emails
 from chalicelib.domain.outbox import account_day
 from chalicelib.domain.permissions import Role, stored_grant
-from chalicelib.domain.profile import PROFILE_FIELDS, profile_of
-from chalicelib.domain.support import support_grant_problem
-from chalicelib.errors import AppError, rate_limited, validation_error
+from chalicelib.domain.profile import profile_of
+from chalicelib.errors import AppError, rate_limited
 from chalicelib.ids import new_id
 from chalicelib.schemas.invitations import (
     Invitation,
@@ -26,14 +24,11 @@ from chalicelib.schemas.invitations import (
 )
 from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import live_sub_accounts
-from chalicelib.services.groups import existing_group, managed_group
-from chalicelib.services.invitation_email import invitation_email
 from chalicelib.services.invitation_email import send_invitations as send_invitations  # where it was
 from chalicelib.services.invite_claims import ClaimAnswers, claim_answers
+from chalicelib.services.invite_placement import checked_group
 from chalicelib.services.outbox import (
-    Ready,
     email_windows,
-    link_of,
     link_seed,
     mail_for,
 )
@@ -80,11 +75,18 @@ def new_invitation(
     seed = link_seed(deps)
     valid_days = details.get("valid_days")
     invitation = new_invitation_item(
-        new_id("inv"), account_id, email, role, stored_grant(role, permissions), seed.token_hash, now,
+        new_id("inv"),
+        account_id,
+        email,
+        role,
+        stored_grant(role, permissions),
+        seed.token_hash,
+        now,
         now + validity(deps, valid_days if isinstance(valid_days, (int, float)) else None),
-        invited_by=inviter.user_id if inviter else None, invited_by_name=inviter.name if inviter else None,
+        invited_by=inviter.user_id if inviter else None,
+        invited_by_name=inviter.name if inviter else None,
         details=details,
-    )  # fmt: skip
+    )
     event = created_event(deps, recorded_by, invitation) if recorded_by else None
     link = link_item(seed.token_hash, invitation, login_user_id)
     mail = invitation_mail(deps, invitation, seed.nonce)
@@ -93,9 +95,13 @@ def new_invitation(
 
 def invitation_mail(deps: Deps, invitation: InvitationItem, nonce: str) -> MailItem:
     return mail_for(
-        deps, "invitation", invitation.email, nonce=nonce, account_id=invitation.account_id,
+        deps,
+        "invitation",
+        invitation.email,
+        nonce=nonce,
+        account_id=invitation.account_id,
         invitation_id=invitation.invitation_id,
-    )  # fmt: skip
+    )
 
 
 def invitation_target(invitation: InvitationItem) -> Target:
@@ -105,10 +111,12 @@ def invitation_target(invitation: InvitationItem) -> Target:
 def created_event(deps: Deps, caller: Caller, invitation: InvitationItem) -> AuditEventItem:
     """What the invitation gives, as the changes of invitation.created."""
     gives = {
-        "role": invitation.role, "permissions": list(invitation.permissions) or None,
-        "sub_accounts": invitation.sub_accounts, "group_id": invitation.group_id,
+        "role": invitation.role,
+        "permissions": list(invitation.permissions) or None,
+        "sub_accounts": invitation.sub_accounts,
+        "group_id": invitation.group_id,
         "group_manager": invitation.group_manager,
-    }  # fmt: skip
+    }
     target = invitation_target(invitation)
     return record(deps, "invitation.created", caller, invitation.account_id, target, changed({}, gives))
 
@@ -121,15 +129,9 @@ def validity(deps: Deps, valid_days: float | None) -> timedelta:
     return timedelta(seconds=deps.settings.invitation_ttl_seconds)
 
 
-def _check_profile(body: InviteIn) -> None:
-    profile_given = [name for name in PROFILE_FIELDS if getattr(body, name) is not None]
-    if profile_given and len(body.emails) > 1:
-        raise validation_error(profile_given[0], "profile fields go with a single email only")
-
-
 def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> InviteResults:
     """One result per input email, in input order. Emails go out concurrently after the writes."""
-    group = _checked_group(deps, caller, account, body)
+    group = checked_group(deps, caller, account, body)
     scope = checked_scope(body.sub_accounts, account)
     live = live_sub_accounts(account)
     groups = {group.group_id: group} if group is not None else {}
@@ -152,30 +154,14 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     )
 
 
-def _checked_group(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> GroupItem | None:
-    """The custom group the invitations are for (None: the default group), once the request may be made:
-    a support session grants no more than it may, a group manager stays in their group, and an admin is
-    given no permissions or scope of its own."""
-    _check_profile(body)
-    refused = support_grant_problem(caller, body.role, body.permissions)
-    if refused is not None:
-        raise AppError("forbidden", refused)
-    group_id = _placement(caller, body)
-    group = existing_group(deps, account, group_id)
-    if body.role == "admin" and body.permissions:
-        raise validation_error("permissions", "an admin holds every permission: leave permissions out")
-    if body.role == "admin" and body.sub_accounts != "all":
-        raise validation_error(
-            "sub_accounts", "an admin reaches every sub-account: leave it out or send 'all'"
-        )
-    return group
-
-
 def _details(body: InviteIn, scope: list[str] | None, group: GroupItem | None) -> dict[str, object]:
     """What every invitation of the request carries beside its role and permissions."""
     details: dict[str, object] = {
-        "message": body.message, "sub_accounts": scope, "valid_days": body.expires_in_days, **profile_of(body)
-    }  # fmt: skip
+        "message": body.message,
+        "sub_accounts": scope,
+        "valid_days": body.expires_in_days,
+        **profile_of(body),
+    }
     if group is not None:
         details |= {"group_id": group.group_id, "group_manager": True if body.group_manager else None}
     return details
@@ -224,9 +210,17 @@ class _Batch:
         deps, account_id, caller, body = self.deps, self.account_id, self.caller, self.body
         replaces = replaced(deps, account_id, claim) if claim is not None else None
         created = new_invitation(
-            deps, account_id, email, body.role, list(body.permissions), caller, self.details, replaces, login,
+            deps,
+            account_id,
+            email,
+            body.role,
+            list(body.permissions),
+            caller,
+            self.details,
+            replaces,
+            login,
             recorded_by=caller,
-        )  # fmt: skip
+        )
         created[0].invitation.request_id = self.request_id
         return created
 
@@ -256,34 +250,3 @@ def _write(deps: Deps, batch: _Batch, now: datetime) -> None:
     for index in [i for i, (new, _) in created.items() if new.invitation.email in not_written]:
         reasons[index] = not_written[created[index][0].invitation.email]
         del created[index]
-
-
-def invitation_email_for(deps: Deps, mail: MailItem) -> Ready | None:
-    """The worker's side: the email of an outbox invitation, rendered again from what is stored now, or None
-    when there is nothing to send any more (revoked, accepted, or resent with a newer link)."""
-    raw, token_hash = link_of(deps, mail)
-    found = deps.store.invitations.get_invitation(mail.account_id or "", mail.invitation_id or "")
-    account = deps.store.accounts.get_account(mail.account_id or "")
-    if found is None or account is None or found.token_hash != token_hash:
-        return None
-    return Ready(mail, invitation_email(deps, found, raw, account.name), token_hash)
-
-
-def _placement(caller: Caller, body: InviteIn) -> str:
-    """The group the invitation is for. A group manager invites into their own group only, as plain
-    members: any other group, role, permissions, scope or manager flag of their choosing is 403."""
-    mine = managed_group(caller)
-    given = body.model_fields_set
-    if mine is not None:
-        if "group_id" in given and body.group_id != mine:
-            raise AppError("forbidden", "A group manager invites into their own group only.")
-        if given & {"role", "permissions", "sub_accounts"} or body.group_manager:
-            raise AppError("forbidden", "A group manager's invitations take the group's permissions.")
-        return mine
-    problem = placement_problem(
-        Placement(body.group_id, body.group_manager, body.role if "role" in given else None,
-                  "permissions" in given, "sub_accounts" in given)
-    )  # fmt: skip
-    if problem is not None:
-        raise validation_error(*problem)
-    return body.group_id

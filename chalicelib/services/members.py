@@ -45,9 +45,15 @@ def list_members(
     secret = deps.settings.token_secret
     after = decode_cursor(query.cursor, scope, secret)[0] if query.cursor else None
     memberships, groups, last = deps.store.members.ordered_page(
-        account.account_id, query.sort, query.status, wanted_group, limit=query.limit,
-        after=after, descending=query.order == "desc", known=_known(session),
-    )  # fmt: skip
+        account.account_id,
+        query.sort,
+        query.status,
+        wanted_group,
+        limit=query.limit,
+        after=after,
+        descending=query.order == "desc",
+        known=_known(session),
+    )
     cursor = encode_cursor(scope, (last,), secret) if last is not None else None
     return MemberPage(items=_members(deps, account, memberships, groups), next_cursor=cursor)
 
@@ -137,9 +143,13 @@ def update_member(
 
 
 def _event(
-    deps: Deps, kind: EventType, caller: Caller, membership: MembershipItem, user: UserItem,
+    deps: Deps,
+    kind: EventType,
+    caller: Caller,
+    membership: MembershipItem,
+    user: UserItem,
     changes: dict[str, object] | None = None,
-) -> AuditEventItem:  # fmt: skip
+) -> AuditEventItem:
     """The event of a change to a member; `changes`: the attributes about to be stored."""
     before = {name: getattr(membership, name) for name in changes or {}}
     target = Target("member", membership.user_id, user.email)
@@ -157,9 +167,14 @@ def _access_changes(
     moving_to_custom = is_custom(target_group)
     manager = bool(body.group_manager) if body.group_manager is not None else bool(membership.group_manager)
     problem = placement_problem(
-        Placement(target_group, manager and moving_to_custom if body.group_manager is None else manager,
-                  body.role, body.permissions is not None, body.sub_accounts is not None)
-    )  # fmt: skip
+        Placement(
+            target_group,
+            manager and moving_to_custom if body.group_manager is None else manager,
+            body.role,
+            body.permissions is not None,
+            body.sub_accounts is not None,
+        )
+    )
     if problem is not None:
         raise validation_error(*problem)
     existing_group(deps, account, target_group)
@@ -199,9 +214,13 @@ def set_status(
 
 
 def _save(
-    deps: Deps, membership: MembershipItem, in_group: str | None, event: AuditEventItem,
-    guard_owner: bool = True, **changes: object,
-) -> None:  # fmt: skip
+    deps: Deps,
+    membership: MembershipItem,
+    in_group: str | None,
+    event: AuditEventItem,
+    guard_owner: bool = True,
+    **changes: object,
+) -> None:
     outcome = deps.store.members.update_member(
         membership, in_group, guard_owner=guard_owner, event=event, **changes
     )

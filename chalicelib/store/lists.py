@@ -142,8 +142,12 @@ def _range(ranges: Ranges, prefix: str, rest: str | None, limit: int, descending
     low, high = keys.member_status_range(prefix)
     cursor = f"{prefix}#{rest}" if rest is not None else None
     return query_index(
-        ranges.index, ranges.partition_attribute, ranges.partition, ranges.sort_attribute,
-        limit=limit, descending=descending,
+        ranges.index,
+        ranges.partition_attribute,
+        ranges.partition,
+        ranges.sort_attribute,
+        limit=limit,
+        descending=descending,
         above=low if descending or cursor is None else cursor,
         below=cursor if descending and cursor is not None else high,
-    )  # fmt: skip
+    )

@@ -139,10 +139,16 @@ class MemberStore:
         shared gsi3-5 (ALL), answering keys alone, then the page by key (one BatchGetItem)."""
         index, attribute = ORDERED[sort]
         found = query_index(
-            index, f"{index}pk", keys.member_list_partition(account_id), attribute,
-            limit=limit, descending=descending, above=None if descending else after,
-            below=after if descending else None, only=("pk", "sk", "group_id"),
-        )  # fmt: skip
+            index,
+            f"{index}pk",
+            keys.member_list_partition(account_id),
+            attribute,
+            limit=limit,
+            descending=descending,
+            above=None if descending else after,
+            below=after if descending else None,
+            only=("pk", "sk", "group_id"),
+        )
         memberships, groups = self.read_page(account_id, found, known)
         return memberships, groups, found.rows[-1][attribute] if found.more and found.rows else None
 

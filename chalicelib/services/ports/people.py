@@ -38,9 +38,12 @@ class AccountRepository(Protocol):
         self, account_ids: Iterable[str], sub_accounts: Iterable[Key] = (), groups: Iterable[Key] = ()
     ) -> Named: ...
     def transfer_ownership(
-        self, account: AccountItem, old_owner: MembershipItem | None, new_owner: MembershipItem,
+        self,
+        account: AccountItem,
+        old_owner: MembershipItem | None,
+        new_owner: MembershipItem,
         event: AuditEventItem | None = None,
-    ) -> Outcome: ...  # fmt: skip
+    ) -> Outcome: ...
     def memberships(self, account_id: str, user_ids: list[str]) -> dict[str, MembershipItem]: ...
 
 
@@ -48,22 +51,37 @@ class MemberRepository(Protocol):
     """Memberships, as the User Management screen reads and changes them."""
 
     def ordered_page(
-        self, account_id: str, sort: str, status: str | None, group_id: str | None, *, limit: int,
-        after: str | None, descending: bool, known: Sequence[Item] = (),
-    ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]: ...  # fmt: skip
+        self,
+        account_id: str,
+        sort: str,
+        status: str | None,
+        group_id: str | None,
+        *,
+        limit: int,
+        after: str | None,
+        descending: bool,
+        known: Sequence[Item] = (),
+    ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]: ...
     def read_page(
         self, account_id: str, found: IndexPage, known: Sequence[Item] = ()
     ) -> tuple[list[MembershipItem], dict[str, GroupItem]]: ...
     def member(self, account_id: str, user_id: str) -> tuple[MembershipItem | None, UserItem | None]: ...
     def get_membership(self, account_id: str, user_id: str) -> MembershipItem | None: ...
     def update_member(
-        self, membership: MembershipItem, in_group: str | None = None, guard_owner: bool = True,
-        event: AuditEventItem | None = None, **changes: object,
-    ) -> Outcome: ...  # fmt: skip
-    def remove_member(
-        self, membership: MembershipItem, email: str, in_group: str | None = None,
+        self,
+        membership: MembershipItem,
+        in_group: str | None = None,
+        guard_owner: bool = True,
         event: AuditEventItem | None = None,
-    ) -> Outcome: ...  # fmt: skip
+        **changes: object,
+    ) -> Outcome: ...
+    def remove_member(
+        self,
+        membership: MembershipItem,
+        email: str,
+        in_group: str | None = None,
+        event: AuditEventItem | None = None,
+    ) -> Outcome: ...
 
 
 class ClaimRepository(Protocol):
@@ -79,9 +97,12 @@ class ContactRepository(Protocol):
     def get_contact(self, account_id: str, contact_id: str) -> ContactItem | None: ...
     def create_contact(self, contact: ContactItem, event: AuditEventItem | None = None) -> Outcome: ...
     def save_contact(
-        self, contact: ContactItem, previous_email: str, event: AuditEventItem | None = None,
+        self,
+        contact: ContactItem,
+        previous_email: str,
+        event: AuditEventItem | None = None,
         previous_categories: list[str] | None = None,
-    ) -> Outcome: ...  # fmt: skip
+    ) -> Outcome: ...
     def delete_contact(self, contact: ContactItem, event: AuditEventItem | None = None) -> Outcome: ...
     def people_for(
         self,

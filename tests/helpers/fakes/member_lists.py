@@ -27,9 +27,15 @@ def _index(account_id: str, sort: str, status: str | None, group_id: str | None)
 
 
 def ordered_page(
-    t: Table, account_id: str, sort: str, status: str | None, group_id: str | None, limit: int,
-    after: str | None, descending: bool,
-) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]:  # fmt: skip
+    t: Table,
+    account_id: str,
+    sort: str,
+    status: str | None,
+    group_id: str | None,
+    limit: int,
+    after: str | None,
+    descending: bool,
+) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]:
     partition_attribute, partition, attribute = _index(account_id, sort, status, group_id)
     merged = attribute not in ("gsi3sk", "gsi4sk", "gsi5sk") and sort != "status"
 

@@ -15,7 +15,7 @@ from chalicelib.store.groups import GROUP_GONE
 from chalicelib.store.invitations import NewInvitation
 from chalicelib.store.keys import Key
 from chalicelib.store.lists import IndexPage
-from chalicelib.store.member_index import index_member, list_keys
+from chalicelib.store.member_index import index_member, version_of
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
@@ -50,9 +50,12 @@ class FakeAccounts(AccountRepository):
         return {m.user_id: copy.deepcopy(m) for m in found if m is not None}
 
     def transfer_ownership(
-        self, account: AccountItem, old_owner: MembershipItem | None, new_owner: MembershipItem,
+        self,
+        account: AccountItem,
+        old_owner: MembershipItem | None,
+        new_owner: MembershipItem,
         event: AuditEventItem | None = None,
-    ) -> Outcome:  # fmt: skip
+    ) -> Outcome:
         stored = self.t.get(keys.account(account.account_id), AccountItem)
         old = self.t.get((old_owner.pk, old_owner.sk), MembershipItem) if old_owner is not None else None
         new = self.t.get((new_owner.pk, new_owner.sk), MembershipItem)
@@ -106,11 +109,17 @@ class FakeAccounts(AccountRepository):
         return written
 
 
-def _listed(membership: MembershipItem) -> tuple[str | None, ...] | None:
-    """What the list keys hold (the card the real store's version stands for): None before they exist."""
-    if membership.members_pk is None:
-        return None
-    return tuple(getattr(membership, name) for name in list_keys(membership))
+def _as_read(
+    stored: MembershipItem | None, read: MembershipItem, guard_owner: bool, in_group: str | None
+) -> bool:
+    """store/members.py's condition: still there at the version read, not made owner (`guard_owner`), still
+    in the manager's group (`in_group`)."""
+    return (
+        stored is not None
+        and version_of(stored) == version_of(read)
+        and not (guard_owner and stored.role == "owner")
+        and (in_group is None or stored.group_id == in_group)
+    )
 
 
 class FakeMembers(MemberRepository):
@@ -124,37 +133,34 @@ class FakeMembers(MemberRepository):
         return copy.deepcopy(self.t.get(keys.membership(account_id, user_id), MembershipItem))
 
     def update_member(
-        self, membership: MembershipItem, in_group: str | None = None, guard_owner: bool = True,
-        event: AuditEventItem | None = None, **changes: object,
-    ) -> Outcome:  # fmt: skip
-        """As the real one: a card rewritten since the read (a login, a rename) is read again and the change
-        made on what it holds now, once."""
+        self,
+        membership: MembershipItem,
+        in_group: str | None = None,
+        guard_owner: bool = True,
+        event: AuditEventItem | None = None,
+        **changes: object,
+    ) -> Outcome:
+        """As the real one: a membership written since the read (a copies rewrite, another edit) is read
+        again and the change made on what it holds now, once."""
         outcome = self._update_once(membership, in_group, guard_owner, event, changes)
-        fresh = self.t.get((membership.pk, membership.sk), MembershipItem)
-        stale = (
-            fresh is not None and _listed(membership) is not None and _listed(fresh) != _listed(membership)
-        )
-        if "changed" in outcome.failed and stale and fresh is not None:
-            outcome = self._update_once(copy.deepcopy(fresh), in_group, guard_owner, event, changes)
+        if "changed" in outcome.failed:
+            fresh = self.t.get((membership.pk, membership.sk), MembershipItem)
+            if fresh is not None and version_of(fresh) != version_of(membership):
+                outcome = self._update_once(copy.deepcopy(fresh), in_group, guard_owner, event, changes)
         return outcome
 
     def _update_once(
-        self, membership: MembershipItem, in_group: str | None, guard_owner: bool,
-        event: AuditEventItem | None, changes: dict[str, object],
-    ) -> Outcome:  # fmt: skip
+        self,
+        membership: MembershipItem,
+        in_group: str | None,
+        guard_owner: bool,
+        event: AuditEventItem | None,
+        changes: dict[str, object],
+    ) -> Outcome:
         stored = self.t.get((membership.pk, membership.sk), MembershipItem)
-        if (
-            stored is None
-            or (
-                membership.email
-                and _listed(membership) is not None
-                and _listed(stored) != _listed(membership)
-            )
-            or (guard_owner and stored.role == "owner")
-            or (in_group is not None and stored.group_id != in_group)
-            or ("group_id" in changes and stored.group_id != membership.group_id)
-        ):
+        if not _as_read(stored, membership, guard_owner, in_group):
             return failed("changed")
+        assert stored is not None
         claim = self.t.get(keys.email_claim(stored.account_id, stored.email or ""), EmailClaimItem)
         if "status" in changes and stored.email and (claim is None or claim.ref_id != stored.user_id):
             return failed(DEFAULT_LABEL)
@@ -169,6 +175,7 @@ class FakeMembers(MemberRepository):
             claim.member_status = None if changes["status"] == "active" else str(changes["status"])
         for name, value in changes.items():
             setattr(stored, name, value)
+        stored.version = version_of(stored) + 1
         if stored.email:
             index_member(stored)  # the list keys, from the fields as changed
         if event is None and not moved and not ("status" in changes and stored.email):
@@ -177,9 +184,12 @@ class FakeMembers(MemberRepository):
         return self.t.record(event)
 
     def remove_member(
-        self, membership: MembershipItem, email: str, in_group: str | None = None,
+        self,
+        membership: MembershipItem,
+        email: str,
+        in_group: str | None = None,
         event: AuditEventItem | None = None,
-    ) -> Outcome:  # fmt: skip
+    ) -> Outcome:
         stored = self.t.get((membership.pk, membership.sk), MembershipItem)
         claim = self.t.get(keys.email_claim(membership.account_id, email), EmailClaimItem)
         account = self.t.get(keys.account(membership.account_id), AccountItem)
@@ -207,9 +217,17 @@ class FakeMembers(MemberRepository):
 
     # The User Management screen's lists: tests/helpers/fakes/member_lists.py.
     def ordered_page(
-        self, account_id: str, sort: str, status: str | None, group_id: str | None, *, limit: int,
-        after: str | None, descending: bool, known: Sequence[Item] = (),
-    ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]:  # fmt: skip
+        self,
+        account_id: str,
+        sort: str,
+        status: str | None,
+        group_id: str | None,
+        *,
+        limit: int,
+        after: str | None,
+        descending: bool,
+        known: Sequence[Item] = (),
+    ) -> tuple[list[MembershipItem], dict[str, GroupItem], str | None]:
         return lists.ordered_page(self.t, account_id, sort, status, group_id, limit, after, descending)
 
     def read_page(
