@@ -97,7 +97,9 @@ def fits(page: Page, name: str, measured: dict[str, object]) -> None:
 
 def every_menu_reachable(page: Page, name: str) -> int:
     """Opens each row's Actions menu: it and each of its items inside the viewport, the arrows reach each
-    item, Escape gives focus back to the row's button."""
+    item, Escape gives focus back to the row's button. Once the tab's requests have settled: a row drawn
+    again by a late answer would leave the button just found detached."""
+    page.wait_for_load_state("networkidle")
     buttons = page.locator("#panel .menu-button")
     for index in range(buttons.count()):
         button = buttons.nth(index)
