@@ -6,6 +6,7 @@ from chalicelib.api import (
     accounts,
     audit,
     contacts,
+    email_domains,
     groups,
     invitations,
     members,
@@ -19,6 +20,7 @@ from chalicelib.api import (
 )
 from chalicelib.api.errors import error_middleware
 from chalicelib.jobs import copies as copies_job
+from chalicelib.jobs import domains as domain_jobs
 from chalicelib.jobs import purge
 from chalicelib.jobs import webhooks as webhook_jobs
 
@@ -32,6 +34,7 @@ for blueprint in (
     invitations.bp,
     contacts.bp,
     sub_accounts.bp,
+    email_domains.bp,
     groups.bp,
     audit.bp,
     webhooks.bp,
@@ -41,5 +44,6 @@ for blueprint in (
     purge.bp,
     webhook_jobs.bp,
     copies_job.bp,
+    domain_jobs.bp,
 ):
     app.register_blueprint(blueprint)

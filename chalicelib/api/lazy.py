@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
     from chalicelib.schemas import accounts as accounts_schemas
     from chalicelib.schemas import audit as audit_schemas
     from chalicelib.schemas import contacts as contacts_schemas
+    from chalicelib.schemas import email_domains as email_domains_schemas
     from chalicelib.schemas import groups as groups_schemas
     from chalicelib.schemas import invitations as invitations_schemas
     from chalicelib.schemas import members as members_schemas
@@ -37,6 +38,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         audit_log,
         authentication,
         contacts,
+        email_domains,
         groups,
         invitation_admin,
         invitations,

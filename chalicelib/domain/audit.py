@@ -27,6 +27,8 @@ EventType = TypeAliasType(
         "sub_account.created", "sub_account.updated", "sub_account.deleted",
         "webhook.created", "webhook.updated", "webhook.secret_rotated", "webhook.disabled", "webhook.deleted",
         "support_session.started", "support_session.ended",
+        "domain.added", "domain.verified", "domain.verification_failed", "domain.verification_lost",
+        "domain.updated", "domain.removed",
     ],
 )  # fmt: skip
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType.__value__)
@@ -64,7 +66,7 @@ SYSTEM = Actor("system")
 
 @dataclass(frozen=True)
 class Target:
-    kind: str  # account, invitation, member, contact, group, sub_account, webhook
+    kind: str  # account, invitation, member, contact, group, sub_account, webhook, email_domain
     id: str
     email: str | None = None
 

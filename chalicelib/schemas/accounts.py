@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from chalicelib.domain.email_domains import InviteDomains
 from chalicelib.schemas.common import Email, Input, Name, Output, Timestamp, VisibleName
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
@@ -22,7 +23,10 @@ class AccountCreateIn(Input):
 
 
 class AccountUpdateIn(Input):
-    name: VisibleName = AccountName
+    name: VisibleName | None = Field(default=None, min_length=1, max_length=200)
+    # "verified": invitations to addresses outside the account's verified domains are skipped (the owner
+    # or the operator only)
+    invite_domains: InviteDomains | None = None
 
 
 class OwnerInvitationIn(Input):
@@ -41,6 +45,7 @@ class Account(Output):
     owner_user_id: str | None
     created_at: Timestamp
     member_count: int
+    invite_domains: InviteDomains
 
     @classmethod
     def of(cls, account: AccountItem) -> Account:
@@ -50,4 +55,5 @@ class Account(Output):
             owner_user_id=account.owner_user_id,
             created_at=account.created_at,
             member_count=int(account.member_count),
+            invite_domains="verified" if account.invite_domains == "verified" else "any",
         )

@@ -8,7 +8,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.errors import AppError, changed_meanwhile, not_found
-from chalicelib.schemas.accounts import Account
+from chalicelib.schemas.accounts import Account, AccountUpdateIn
 from chalicelib.services.audit_record import record
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, MembershipItem
@@ -30,6 +30,18 @@ def rename_account(deps: Deps, caller: Caller, account: AccountItem, name: str) 
     if not deps.store.accounts.rename_account(account, name, event if renamed else None):
         raise not_found("account")
     return Account.of(account)
+
+
+def update_account(deps: Deps, caller: Caller, account: AccountItem, body: AccountUpdateIn) -> Account:
+    """A rename (`profile`) and the choice of invitable domains (the owner or the operator), each its own
+    change with its own event; the domains' permission is checked before anything is written."""
+    if body.invite_domains is not None:
+        from chalicelib.services.email_domains import set_invite_domains
+
+        set_invite_domains(deps, caller, account, body.invite_domains)
+    if body.name is None:
+        return Account.of(account)
+    return rename_account(deps, caller, account, body.name)
 
 
 def transfer_ownership(

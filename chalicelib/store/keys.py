@@ -44,10 +44,12 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
                                                                     (emails to one address per window)
     account invites  INVITECOUNT#<account_id>  DAY#<yyyy-mm-dd>     (invitations an account sent that day)
     idempotency      IDEMPOTENCY#<caller>   <route>#<key>           (a create's first answer, for 24 h)
+    email domain     ACCOUNT#<account_id>   EMAILDOMAIN#<domain>    gsi2: DOMAINDUE#<shard>  <next_check>#<id>
+    domain claim     DOMAIN#<domain>        CLAIM                   (keys_domains.py: issue 29)
 
-The shapes are built in four parts, each one area's keys: keys_base.py (what they share), keys_accounts.py,
-keys_people.py and keys_work.py; every name is re-exported here, so `from chalicelib.store import keys` and
-`keys.membership(...)` read as they always did, and no module outside keys*.py spells a key.
+The shapes are built in five parts, each one area's keys: keys_base.py (what they share), keys_accounts.py,
+keys_people.py, keys_work.py and keys_domains.py; every name is re-exported here, so `from chalicelib.store
+import keys` and `keys.membership(...)` read as they always did, and no module outside keys*.py spells a key.
 """
 
 from __future__ import annotations
@@ -111,6 +113,14 @@ from chalicelib.store.keys_base import (
     shard,
     user_pk,
 )
+from chalicelib.store.keys_domains import (
+    DOMAIN_DUE,
+    EMAIL_DOMAIN_PREFIX,
+    domain_claim,
+    domain_due_id,
+    email_domain,
+    email_domains_of,
+)
 from chalicelib.store.keys_people import (
     link,
     login,
@@ -151,7 +161,9 @@ __all__ = [
     "CONTACT_EMAIL_PREFIX",
     "CONTACT_PREFIX",
     "DELIVERY_PREFIX",
+    "DOMAIN_DUE",
     "DUE_KINDS",
+    "EMAIL_DOMAIN_PREFIX",
     "EXPIRY_SHARDS",
     "GROUP_LIST_PK",
     "GROUP_PREFIX",
@@ -186,9 +198,13 @@ __all__ = [
     "deliveries_of",
     "delivery",
     "delivery_id_of",
+    "domain_claim",
+    "domain_due_id",
     "due",
     "due_partitions",
     "email_claim",
+    "email_domain",
+    "email_domains_of",
     "expiry_partitions",
     "expiry_upper_bound",
     "group",

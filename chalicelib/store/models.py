@@ -32,6 +32,7 @@ from chalicelib.store.models_base import (
     parse_time,
     string_list,
 )
+from chalicelib.store.models_domains import DomainClaimItem, EmailDomainItem
 from chalicelib.store.models_people import (
     AccountItem,
     EmailClaimItem,
@@ -68,7 +69,9 @@ __all__ = [
     "ContactItem",
     "CounterItem",
     "DeliveryItem",
+    "DomainClaimItem",
     "EmailClaimItem",
+    "EmailDomainItem",
     "ExpiryIndex",
     "GroupInvitationsByExpiryIndex",
     "GroupItem",

@@ -34,6 +34,10 @@ class AccountItem(Item, discriminator="account"):
     # The ids of the account's sub-accounts that exist now, read with the account on every request: a scope
     # is what it names and is still here, so deleting a sub-account rewrites no member (ADD/DELETE keep it).
     sub_account_ids = UnicodeSetAttribute(null=True)
+    # The account's email domains (any status), ADDed and DELETEd with each domain item: the cap of 10 is a
+    # condition on its size in that transaction (store/email_domains.py), never a read before it.
+    email_domains = UnicodeSetAttribute(null=True)
+    invite_domains = UnicodeAttribute(null=True)  # "verified": invitations only to its verified domains
 
 
 class UserItem(ProfileAttributes, Item, discriminator="user"):

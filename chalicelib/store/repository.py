@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from chalicelib.store.claims import ClaimStore
     from chalicelib.store.contacts import ContactStore
     from chalicelib.store.deliveries import DeliveryStore
+    from chalicelib.store.email_domains import EmailDomainStore
     from chalicelib.store.groups import GroupStore
     from chalicelib.store.idempotency import IdempotencyStore
     from chalicelib.store.invitations import InvitationStore
@@ -151,6 +152,12 @@ class Store:
         from chalicelib.store.idempotency import IdempotencyStore
 
         return IdempotencyStore()
+
+    @cached_property
+    def email_domains(self) -> EmailDomainStore:
+        from chalicelib.store.email_domains import EmailDomainStore
+
+        return EmailDomainStore()
 
     def session(self) -> Any:
         """The process's one botocore session, for the other AWS clients."""

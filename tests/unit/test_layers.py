@@ -20,6 +20,8 @@ FORBIDDEN = {
     "security": {"api", "services", "schemas", "store", "mail", "jobs", "delivery"},
     # Outgoing webhook HTTP: signs and sends one delivery; what to deliver when is decided above it.
     "delivery": {"api", "services", "schemas", "store", "mail", "jobs"},
+    # DNS questions (domain verification): asked by the services, knowing nothing of ours but the rules.
+    "lookups": {"api", "services", "schemas", "store", "mail", "jobs", "delivery", "security"},
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from chalicelib.services.ports.domains import EmailDomainRepository
     from chalicelib.services.ports.people import (
         AccountRepository,
         ClaimRepository,
@@ -71,3 +72,5 @@ class Repositories(Protocol):
     def deliveries(self) -> DeliveryRepository: ...
     @property
     def idempotency(self) -> IdempotencyRepository: ...
+    @property
+    def email_domains(self) -> EmailDomainRepository: ...

@@ -16,6 +16,7 @@ from chalicelib.store.users import new_user_items
 from tests.helpers.clock import Clock
 from tests.helpers.fakes.contacts import FakeContacts, FakeGroups
 from tests.helpers.fakes.deliveries import FakeDeliveries
+from tests.helpers.fakes.domains import FakeEmailDomains
 from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOutbox
 from tests.helpers.fakes.member_copies import FakeMemberCopies
 from tests.helpers.fakes.people import FakeAccounts, FakeMembers
@@ -34,7 +35,7 @@ from tests.helpers.settings import SETTINGS_ENV
 
 
 class FakeStore(Repositories):
-    """Every one of the store's eighteen repositories, on one table."""
+    """Every one of the store's nineteen repositories, on one table."""
 
     def __init__(self) -> None:
         self.table = Table()
@@ -48,6 +49,7 @@ class FakeStore(Repositories):
         self._links, self._member_copies = FakeLinks(self.table), FakeMemberCopies(self.table)
         self._webhooks, self._idempotency = FakeWebhooks(self.table), FakeIdempotency(self.table)
         self._deliveries = FakeDeliveries(self.table)
+        self._email_domains = FakeEmailDomains(self.table)
 
     @property
     def users(self) -> FakeUsers:
@@ -116,6 +118,10 @@ class FakeStore(Repositories):
     @property
     def idempotency(self) -> FakeIdempotency:
         return self._idempotency
+
+    @property
+    def email_domains(self) -> FakeEmailDomains:
+        return self._email_domains
 
     @property
     def deliveries(self) -> FakeDeliveries:
