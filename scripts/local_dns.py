@@ -54,13 +54,19 @@ class Records(BaseResolver):  # type: ignore[misc]  # dnslib has no type hints
         else:
             self.servfail = self.servfail | {_key(name)}
 
-    def _reload(self) -> None:
-        if self.path is not None and self.path.exists():
-            for name, value in json.loads(self.path.read_text() or "{}").items():
-                self.set_txt(name, *(value if isinstance(value, list) else [value]))
+    def _from_file(self) -> dict[str, list[str]]:
+        """The file's records as it reads now ({name: value or [values]}); a file being written or broken
+        counts as empty until it reads whole."""
+        if self.path is None or not self.path.exists():
+            return {}
+        try:
+            found = json.loads(self.path.read_text() or "{}")
+        except (OSError, ValueError):
+            return {}
+        return {_key(n): v if isinstance(v, list) else [v] for n, v in found.items() if isinstance(n, str)}
 
     def resolve(self, request: DNSRecord, handler: Any) -> DNSRecord | None:
-        self._reload()
+        txt = {**self.txt, **self._from_file()}
         reply = request.reply()
         name = _key(str(request.q.qname))
         if name in self.silent:
@@ -74,8 +80,8 @@ class Records(BaseResolver):  # type: ignore[misc]  # dnslib has no type hints
                 break
             reply.add_answer(RR(name, QTYPE.CNAME, rdata=CNAME(self.cname[name]), ttl=60))
             name = self.cname[name]
-        if name in self.txt:
-            for value in self.txt[name]:
+        if name in txt:
+            for value in txt[name]:
                 chunks = [value[i : i + CHUNK] for i in range(0, len(value), CHUNK)] or [""]
                 reply.add_answer(RR(name, QTYPE.TXT, rdata=TXT(chunks), ttl=60))
         elif not reply.rr:
@@ -99,7 +105,9 @@ class _Quiet:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--port", type=int, default=5353)
-    parser.add_argument("--records", type=Path, default=None, help="a JSON file of TXT records, re-read")
+    parser.add_argument(
+        "--records", type=Path, default=None, help="a JSON file of TXT records, read per query"
+    )
     args = parser.parse_args()
     server, _ = start(args.port, args.records)
     print(f"DNS on 127.0.0.1:{server.server.server_address[1]}", flush=True)

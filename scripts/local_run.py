@@ -47,9 +47,15 @@ EMULATOR_TIMEOUTS = {
 def local_settings(environ: dict[str, str]) -> dict[str, str]:
     moto_port = environ.get("MOTO_PORT", "5001")
     port = environ.get("PORT") or "8000"
+    dns_port = environ.get("DNS_PORT") or "5354"
     defaults = {
         "PORT": port,
         "MOTO_PORT": moto_port,
+        "DNS_PORT": dns_port,
+        # domain verification asks the local DNS server started below (scripts/local_dns.py), never the
+        # internet's: a newcomer adds the TXT record to DNS_RECORDS
+        "DNS_RESOLVER": f"127.0.0.1:{dns_port}",
+        "DNS_RECORDS": str(ROOT / ".local-dns" / f"records-{dns_port}.json"),
         "TABLE_NAME": "portal-access-local",
         "SENDER_EMAIL": "no-reply@portal.example.com",
         "PORTAL_URL": f"http://127.0.0.1:{port}/portal",  # the pages this server serves itself
@@ -228,6 +234,7 @@ def main() -> None:
     os.environ.update(settings)  # this process talks to moto too: fake credentials, local endpoint
     moto = MotoServer(int(settings["MOTO_PORT"]))
     prepare_aws(settings)
+    start_dns(settings)
     chalice = [sys.executable, "scripts/chalice_local.py", "local", "--stage", "local", "--no-autoreload"]
     child = subprocess.Popen(
         [*chalice, "--host", "127.0.0.1", "--port", settings["PORT"]], cwd=ROOT, env=dict(os.environ)
@@ -256,6 +263,17 @@ def main() -> None:
     raise SystemExit(child.returncode)
 
 
+def start_dns(settings: dict[str, str]) -> None:
+    """The DNS server domain verification asks, answering the TXT records of DNS_RECORDS (read per query)."""
+    from scripts.local_dns import start
+
+    records = Path(settings["DNS_RECORDS"])
+    records.parent.mkdir(exist_ok=True)
+    if not records.exists():
+        records.write_text("{}\n")
+    start(int(settings["DNS_PORT"]), records)
+
+
 def print_banner(settings: dict[str, str], api: str) -> None:
     print(
         f"\nportal-access is running\n"
@@ -264,6 +282,9 @@ def print_banner(settings: dict[str, str], api: str) -> None:
         f"    API reference: {api}/docs (and {api}/openapi.json)\n"
         f"    operator key:  {settings['OPERATOR_API_KEY']}\n"
         f"    moto:          {settings['AWS_ENDPOINT_URL']} (sent email: /local/sent-email.json)\n"
+        f"    DNS:           {settings['DNS_RESOLVER']} answers email-domain checks; to add the TXT record\n"
+        f"                   a domain shows, write it to {settings['DNS_RECORDS']}, e.g.\n"
+        f'                   {{"_portal-access.acme.com": "portal-access-verify=..."}}\n'
         f"    operator CLI:  AWS_ENDPOINT_URL={settings['AWS_ENDPOINT_URL']} "
         f"TABLE_NAME={settings['TABLE_NAME']} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local "
         f"AWS_DEFAULT_REGION={settings['AWS_REGION']} .venv/bin/python -m chalicelib.cli purge-invitations\n",
