@@ -47,15 +47,14 @@ EMULATOR_TIMEOUTS = {
 def local_settings(environ: dict[str, str]) -> dict[str, str]:
     moto_port = environ.get("MOTO_PORT", "5001")
     port = environ.get("PORT") or "8000"
-    dns_port = environ.get("DNS_PORT") or "5354"
     defaults = {
         "PORT": port,
         "MOTO_PORT": moto_port,
-        "DNS_PORT": dns_port,
         # domain verification asks the local DNS server started below (scripts/local_dns.py), never the
-        # internet's: a newcomer adds the TXT record to DNS_RECORDS
-        "DNS_RESOLVER": f"127.0.0.1:{dns_port}",
-        "DNS_RECORDS": str(ROOT / ".local-dns" / f"records-{dns_port}.json"),
+        # internet's, on DNS_PORT (0: a free one, so two runs never collide); a newcomer adds the TXT
+        # record to DNS_RECORDS. DNS_RESOLVER is set to it once it listens.
+        "DNS_PORT": "0",
+        "DNS_RECORDS": str(ROOT / ".local-dns" / f"records-{port}.json"),
         "TABLE_NAME": "portal-access-local",
         "SENDER_EMAIL": "no-reply@portal.example.com",
         "PORTAL_URL": f"http://127.0.0.1:{port}/portal",  # the pages this server serves itself
@@ -234,7 +233,9 @@ def main() -> None:
     os.environ.update(settings)  # this process talks to moto too: fake credentials, local endpoint
     moto = MotoServer(int(settings["MOTO_PORT"]))
     prepare_aws(settings)
-    start_dns(settings)
+    # a resolver given in the environment wins (a real one, to verify real domains from here)
+    resolver = os.environ.get("DNS_RESOLVER") or start_dns(settings)
+    settings["DNS_RESOLVER"] = os.environ["DNS_RESOLVER"] = resolver
     chalice = [sys.executable, "scripts/chalice_local.py", "local", "--stage", "local", "--no-autoreload"]
     child = subprocess.Popen(
         [*chalice, "--host", "127.0.0.1", "--port", settings["PORT"]], cwd=ROOT, env=dict(os.environ)
@@ -263,15 +264,17 @@ def main() -> None:
     raise SystemExit(child.returncode)
 
 
-def start_dns(settings: dict[str, str]) -> None:
-    """The DNS server domain verification asks, answering the TXT records of DNS_RECORDS (read per query)."""
+def start_dns(settings: dict[str, str]) -> str:
+    """The DNS server domain verification asks, answering the TXT records of DNS_RECORDS (read per query):
+    its host:port."""
     from scripts.local_dns import start
 
     records = Path(settings["DNS_RECORDS"])
     records.parent.mkdir(exist_ok=True)
     if not records.exists():
         records.write_text("{}\n")
-    start(int(settings["DNS_PORT"]), records)
+    server, _ = start(int(settings["DNS_PORT"]), records)
+    return f"127.0.0.1:{server.server.server_address[1]}"
 
 
 def print_banner(settings: dict[str, str], api: str) -> None:
