@@ -24,8 +24,9 @@ pytestmark = pytest.mark.e2e
 ST = Path(sys.executable).parent / "st"
 # Bodies whose schema-valid data the API may still refuse with a 400 by contract: sub-account ids that are not
 # this account's, an admin-only permission granted to a User (the document has one permission enum for
-# granting and asking alike), and webhook URLs that are not https or resolve to a private address (or to
-# nothing at all, here: no DNS), which no schema can know.
+# granting and asking alike), webhook URLs that are not https or resolve to a private address (or to
+# nothing at all, here: no DNS), and email domains that are no domain once normalised, or a mailbox
+# provider's, a disposable one or a public suffix (kept lists), which no schema can know.
 SCOPED_BODIES = [
     ("POST", "/accounts/{account_id}/invitations"),
     ("PATCH", "/accounts/{account_id}/members/{user_id}"),
@@ -34,6 +35,8 @@ SCOPED_BODIES = [
     ("PATCH", "/accounts/{account_id}/webhooks/{webhook_id}"),
     ("POST", "/webhooks"),
     ("PATCH", "/webhooks/{webhook_id}"),
+    ("POST", "/accounts/{account_id}/email-domains"),
+    ("PATCH", "/accounts/{account_id}/email-domains/{domain}"),
 ]
 # Bodies the API may refuse by contract for what came before them, which no schema can know either: an
 # Idempotency-Key sent again with another body (422) or while its first request runs (409), and an address
