@@ -34,6 +34,7 @@ class Records(BaseResolver):  # type: ignore[misc]  # dnslib has no type hints
         self.servfail: set[str] = set()
         self.silent: set[str] = set()
         self.path = path
+        self.port = 0  # set by `start` once it listens
 
     def set_txt(self, name: str, *values: str) -> None:
         self.txt = {**self.txt, _key(name): list(values)}
@@ -94,6 +95,7 @@ def start(port: int = 0, path: Path | None = None) -> tuple[DNSServer, Records]:
     records = Records(path)
     server = DNSServer(records, address="127.0.0.1", port=port, logger=_Quiet())
     server.start_thread()
+    records.port = server.server.server_address[1]
     return server, records
 
 

@@ -4,6 +4,10 @@ domain, the operator's `verified: true`, the join policy, removal, and `invite_d
 
 from __future__ import annotations
 
+import json
+import time
+from datetime import timedelta
+
 import pytest
 
 from tests.helpers import invite, join, onboard
@@ -229,3 +233,54 @@ def test_invite_domains_verified_skips_other_domains(api):
     assert invite(api, account_id, owner.token, ["dev@acme.org"])["results"][0]["status"] == "invited"
     moved = events_of(api, account_id, "account.updated")
     assert [e["changes"]["invite_domains"] for e in moved] == [["verified", "any"], ["any", "verified"]]
+
+
+def test_domain_changes_reach_a_webhook_and_the_schedules_changes_too(api, loopback, receiver, clock, dns):
+    from chalicelib.jobs.domains import recheck_domains
+    from chalicelib.services.webhook_delivery import run_once
+
+    account_id, owner = onboard(api)
+    types = [
+        "domain.added",
+        "domain.verified",
+        "domain.updated",
+        "domain.verification_failed",
+        "domain.removed",
+    ]
+    hook = api.post(
+        f"/accounts/{account_id}/webhooks", {"url": receiver.url, "event_types": types}, token=owner.token
+    )
+    assert hook.status == 201, hook.body
+    api.post(base(account_id), {"domain": "acme.com", "verified": True}, operator=True)
+    api.patch(f"{base(account_id)}/acme.com", {"join_policy": "auto_join"}, token=owner.token)
+    api.post(base(account_id), {"domain": "acme.org"}, token=owner.token)
+    later, resolver = clock() + timedelta(hours=73), loopback.settings.dns_resolver
+    recheck_domains(loopback.store, later, resolver=resolver, recorded_at=clock())
+    api.delete(f"{base(account_id)}/acme.com", token=owner.token)
+    report = run_once(loopback)
+    assert report.succeeded == 6
+    arrived = sorted(
+        (json.loads(r.body)["type"], json.loads(r.body)["data"]["target"]["id"]) for r in receiver.received
+    )
+    assert arrived == [
+        ("domain.added", "acme.com"), ("domain.added", "acme.org"), ("domain.removed", "acme.com"),
+        ("domain.updated", "acme.com"), ("domain.verification_failed", "acme.org"),
+        ("domain.verified", "acme.com"),
+    ]  # fmt: skip
+
+
+def test_dns_strings_are_joined_a_timeout_is_unreachable_and_a_missing_name_is_missing(dns):
+    from chalicelib.lookups.dns_txt import has_txt, resolver_for, txt_values
+
+    address = f"127.0.0.1:{dns.port}"
+    long_value = "portal-access-verify=" + "x" * 600  # three strings of one record on the wire
+    dns.set_txt("_portal-access.acme.com", long_value, "another record")
+    assert sorted(txt_values(resolver_for(address), "_portal-access.acme.com")) == sorted(
+        [long_value, "another record"]
+    )
+    assert has_txt("_portal-access.acme.com", long_value, address) == "found"
+    assert has_txt("_portal-access.nowhere.com", long_value, address) == "missing"  # NXDOMAIN
+    dns.fail("_portal-access.slow.com", silent=True)
+    started = time.monotonic()
+    assert has_txt("_portal-access.slow.com", long_value, address) == "unreachable"
+    assert 2.5 < time.monotonic() - started < 5  # the 3-second timeout, not the server's 10 s
