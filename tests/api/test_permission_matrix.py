@@ -10,20 +10,19 @@ import pytest
 import app  # noqa: F401  (registers every route in ROUTES)
 from chalicelib.api.route_guards import SUPPORT_BARRED_SEGMENTS
 from chalicelib.api.routes import ROUTES
-from chalicelib.domain.audit import SYSTEM, Event, Target
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.ids import new_id
 from chalicelib.schemas.contacts import ContactIn
-from chalicelib.schemas.email_domains import EmailDomainIn
 from chalicelib.schemas.support_sessions import SupportSessionIn
 from chalicelib.services.contacts import create_contact
-from chalicelib.services.email_domains import add_domain
 from chalicelib.services.invitations import new_invitation
 from chalicelib.services.support_sessions import start as start_support_session
 from chalicelib.store.groups import new_group_item
 from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.helpers.dns import local_dns
+from tests.helpers.domains import fresh_domain
 from tests.helpers.seed import seed_account, seed_member, token_for
+from tests.helpers.webhooks import seed_webhook_with_failed_delivery
 
 # needs: "any" (an active member), a permission key, "owner", "operator" (owner-invitation: told to
 # transfer), or "operator_only"
@@ -172,27 +171,6 @@ def expected(actor: str, needs: str, method: str = "", path: str = "") -> str:
     return "2xx" if needs == "any" or held == "all" or needs in held else "403"
 
 
-def seed_webhook_with_failed_delivery(deps, account_id: str) -> tuple[str, str]:
-    """An endpoint of the account with one given-up delivery (so a retry has something to retry)."""
-    from chalicelib.store.audit import audit_item
-    from chalicelib.store.deliveries import new_delivery_item, set_due
-    from chalicelib.store.tx import Tx
-    from chalicelib.store.webhooks import new_webhook_item
-
-    webhook = new_webhook_item(
-        account_id, new_id("whk"), "https://93.184.216.34/h", ["*"], None, "whsec_c2VjcmV0", deps.now()
-    )
-    assert deps.store.webhooks.create(webhook, None)
-    event = audit_item(
-        Event("contact.created", account_id, SYSTEM, Target("contact", "con_x"), deps.now()), 1
-    )
-    delivery = new_delivery_item(new_id("dlv"), webhook, event, b"{}", deps.now())
-    delivery.status = "failed"
-    set_due(delivery, None)
-    assert Tx().put(delivery).commit()
-    return webhook.webhook_id, delivery.delivery_id
-
-
 def test_the_matrix_covers_every_account_route():
     account_routes = {(r.method, r.path) for r in ROUTES if "{account_id}" in r.path}
     assert account_routes == {(method, path.split("?")[0]) for method, path, _, _ in MATRIX}
@@ -270,12 +248,8 @@ def fresh_ids(deps, clock, account_id: str, n: int, template: str, body: dict | 
         made["group_id"] = group.group_id
     if "{webhook_id}" in template:
         made["webhook_id"], made["delivery_id"] = seed_webhook_with_failed_delivery(deps, account_id)
-    if "{domain}" in template:  # pending, its record nowhere (the matrix's DNS server knows none)
-        for earlier in deps.store.email_domains.domains_of(account_id):  # an account holds 10 at most
-            assert deps.store.email_domains.remove(earlier)
-        made["domain"] = f"d{n}.matrix.com"
-        created = EmailDomainIn(domain=made["domain"])
-        add_domain(deps, OPERATOR, deps.store.accounts.get_account(account_id), created)
+    if "{domain}" in template:
+        made["domain"] = fresh_domain(deps, account_id, n)
     if "{support_session_id}" in template:
         account = deps.store.accounts.get_account(account_id)
         started = SupportSessionIn(user_id=made["user_id"], reason=SUPPORT_REASON)
