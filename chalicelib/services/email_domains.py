@@ -118,7 +118,9 @@ def remove_domain(deps: Deps, caller: Caller, account: AccountItem, raw: str) ->
     domain = find_domain(deps, account, raw)
     event = _event(deps, "domain.removed", caller, domain, changed({"domain": domain.domain}, {}))
     if not deps.store.email_domains.remove(domain, event):
-        raise not_found("email domain")
+        if deps.store.email_domains.get_domain(account.account_id, domain.domain) is None:
+            raise not_found("email domain")
+        raise changed_meanwhile("The domain changed meanwhile; try again.")
 
 
 def verify_domain(deps: Deps, caller: Caller, account: AccountItem, raw: str) -> EmailDomain:

@@ -109,8 +109,11 @@ class EmailDomainStore:
         return outcome
 
     def remove(self, domain: EmailDomainItem, event: AuditEventItem | None = None) -> Outcome:
-        """The item, its name in the account's set and (verified) its claim go together."""
-        tx = Tx().record(event).delete(domain, condition=EmailDomainItem.pk.exists(), label="gone")
+        """The item, its name in the account's set and (verified) its claim go together; "changed" if the
+        domain is gone or not at the version read (whether to free its claim was decided from that read)."""
+        at_version = EmailDomainItem.version == int(domain.version)
+        condition = EmailDomainItem.pk.exists() & at_version
+        tx = Tx().record(event).delete(domain, condition=condition, label="changed")
         tx.update(
             AccountItem(*keys.account(domain.account_id)),
             [AccountItem.email_domains.delete({domain.domain})],

@@ -67,10 +67,13 @@ def test_removing_a_verified_domain_frees_its_claim_and_its_place(world):
     for number in range(10):
         _added(world, account_id, f"d{number}.acme.com")
     domain = store.get_domain(account_id, "d0.acme.com")
+    stale = store.get_domain(account_id, "d0.acme.com")
     assert store.save(domain, {"status": "verified", "verified_at": world.deps.now()}, claim="take")
+    assert store.remove(stale).failed == {"changed"}  # read pending: it would leave the claim behind
+    assert store.claim_of("d0.acme.com").account_id == account_id
     assert store.remove(domain)
     assert store.claim_of("d0.acme.com") is None and store.get_domain(account_id, "d0.acme.com") is None
-    assert store.remove(domain).failed == {"gone"}
+    assert store.remove(domain).failed == {"changed"}
     assert _added(world, account_id, "d10.acme.com")[1]  # its place is free
 
 

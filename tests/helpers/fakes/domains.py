@@ -73,8 +73,9 @@ class FakeEmailDomains(EmailDomainRepository):
         return self._recorded(events)
 
     def remove(self, domain: EmailDomainItem, event: AuditEventItem | None = None) -> Outcome:
-        if self.t.get(key_of(domain), EmailDomainItem) is None:
-            return failed("gone")
+        stored = self.t.get(key_of(domain), EmailDomainItem)
+        if stored is None or int(stored.version) != int(domain.version):
+            return failed("changed")
         if domain.status == "verified" and not self._claimable(domain):
             return failed("taken")
         self.t.delete(key_of(domain))
