@@ -284,3 +284,14 @@ def test_dns_strings_are_joined_a_timeout_is_unreachable_and_a_missing_name_is_m
     started = time.monotonic()
     assert has_txt("_portal-access.slow.com", long_value, address) == "unreachable"
     assert 2.5 < time.monotonic() - started < 5  # the 3-second timeout, not the server's 10 s
+
+
+def test_an_add_sent_again_under_its_idempotency_key_answers_the_first_domain(api):
+    account_id, owner = onboard(api)
+    key = {"Idempotency-Key": "add-acme-com"}
+    first = api.post(base(account_id), {"domain": "acme.com"}, token=owner.token, headers=key)
+    again = api.post(base(account_id), {"domain": "acme.com"}, token=owner.token, headers=key)
+    assert (first.status, again.status) == (201, 201)
+    assert again.body == first.body  # the same record value: nothing was added twice
+    assert len(api.get(base(account_id), token=owner.token).body["items"]) == 1
+    assert len(events_of(api, account_id, "domain.added")) == 1
