@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint(__name__)
 BATCH = 50
 LOOKUPS_AT_ONCE = 16  # each lookup waits up to 3 s: side by side, a batch takes seconds, not minutes
+# No new batch is started past this (the function may run 300 s): what is left is due at the next run.
+SCHEDULED_BUDGET_SECONDS = 240
 
 
 @dataclass
@@ -48,13 +50,18 @@ def recheck_domains(
     lookup: Callable[[str, str, str | None], CheckResult] | None = None,
     dry_run: bool = False,
     batch: int = BATCH,
+    budget_seconds: float | None = None,
 ) -> RecheckReport:
     """Checks every domain due by `now` (the CLI's --now may look ahead: the rules read it; the events
-    carry `recorded_at`, the real time). `lookup`: dnspython's (lookups/dns_txt.py) unless given."""
+    carry `recorded_at`, the real time), batch after batch until none is due or `budget_seconds` have
+    passed. `lookup`: dnspython's (lookups/dns_txt.py) unless given."""
+    import time
+
     from chalicelib.lookups.dns_txt import has_txt
 
     report, seen = RecheckReport(), set[tuple[str, str]]()
-    while True:
+    stop_at = None if budget_seconds is None else time.monotonic() + budget_seconds
+    while stop_at is None or time.monotonic() < stop_at:
         fresh = [d for d in store.email_domains.due_domains(now, batch) if (d.pk, d.sk) not in seen]
         if not fresh:
             return report
@@ -65,6 +72,7 @@ def recheck_domains(
         _run_batch(
             store, fresh, now, report, _Context(resolver, retention_days, recorded_at, lookup or has_txt)
         )
+    return report
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,7 @@ def recheck_email_domains(event: object) -> dict[str, int]:
         resolver=deps.settings.dns_resolver,
         retention_days=deps.settings.audit_retention_days,
         recorded_at=now,
+        budget_seconds=SCHEDULED_BUDGET_SECONDS,
     )
     log.info("re-checked email domains: %s", report)
     return {"checked": report.checked, "unreachable": report.unreachable, "errors": report.errors}

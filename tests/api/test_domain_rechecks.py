@@ -131,3 +131,6 @@ def test_a_run_reads_only_the_domains_due_and_one_failure_stops_no_other(api, de
     assert domain_of(api, accounts[1][0], "a1.com")["last_check"] is None  # left due for the next run
     dry = run(deps, clock() + timedelta(minutes=16), address, lookup=lookup, dry_run=True)
     assert [line.split("/")[1] for line in dry.due] == ["a1.com pending"]
+    out_of_time = run(deps, clock() + timedelta(minutes=16), address, lookup=lookup, budget_seconds=0)
+    assert out_of_time.checked == out_of_time.errors == 0  # no batch started: a1.com stays due
+    assert run(deps, clock() + timedelta(minutes=16), address, lookup=lookup).errors == 1
