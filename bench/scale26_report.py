@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGE = 50  # bench/scale26.py asks for pages of this many
 FLAT_TRIPS, FLAT_RATIO, FLAT_SLACK = 1, 1.2, 2
 GROWING = 3
-WITHIN_PAGES = 2 * 50 + 10  # two pages of 50 and the few keys a page reads past its end
+WITHIN_PAGES = 2 * PAGE + 10  # two pages of 50 and the few keys a page reads past its end
 SECTION = "## Scale per request (issue 26)"
 
 
