@@ -119,6 +119,30 @@ def test_each_rows_problems_are_named():
     ]
 
 
+def test_a_names_and_titles_line_breaks_are_spaces_and_what_the_api_refuses_is_named():
+    text = (
+        'email,first_name,last_name,title\n'
+        'ann@x.com,Ann,Archer,"Head of\r\nBooks"\n'
+        'bob@x.com,"Bo\u200bb",Baker,\n'
+        'cy@x.com,Cy,---,\n'
+        'dee@x.com,Dee,Day,"Ti\u0001tle"\n'
+        'eve@x.com,Eve,,"\u202eevil"\n'
+    )  # fmt: skip
+    answer = check(text)
+    assert answer["rows"][0]["title"] == "Head of Books"
+    assert problems(answer) == [
+        (2, []),
+        (4, ["invalid_text"]),
+        (5, ["invalid_text"]),
+        (6, ["invalid_text"]),
+        (7, ["invalid_text"]),
+    ]
+    assert [p["text"] for p in answer["rows"][1]["problems"]] == [
+        "the first name needs a visible letter or digit, and no invisible characters"
+    ]
+    assert [p["text"] for p in answer["rows"][3]["problems"]] == ["the title holds control characters"]
+
+
 def test_the_header_is_required_and_unknown_columns_are_named():
     assert check("ann@x.com,Ann")["fileProblems"][0].startswith('Unknown columns "ann@x.com", "ann":')
     unknown = check("email,phone\nann@x.com,123")

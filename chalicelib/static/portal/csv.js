@@ -7,6 +7,11 @@ export const REQUEST_SIZE = 50; // the API's emails per request
 const TEXT_LIMIT = 100; // the API's limit on a name or a title
 const ROLES = { member: "member", user: "member", admin: "admin" };
 // what the server also checks: an address it may accept, with an @ and a dot in the domain, no spaces
+// A cell's line breaks and tabs are spaces in a name or title (the API keeps those on one line); what is
+// left that the API refuses: other control characters, and invisible ones in a name.
+const BREAKS = /[\r\n\t\u0085\u2028\u2029]+/g;
+const CONTROL = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
+const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0]/;
 const EMAIL = /^[^\s@"(),:;<>[\]\\]+@[^\s@"(),:;<>[\]\\]+\.[^\s@"(),:;<>[\]\\.]{2,}$/;
 
 // Records of `text` (RFC 4180: fields quoted with "", a "" inside is one ", a quoted field may hold commas
@@ -97,7 +102,12 @@ function rowOf(record, header, options, seen) {
   else if (role === "admin" && options.adminProblem) problem("role_not_allowed", options.adminProblem);
   row.role = role || row.role;
   for (const [name, label] of [["first_name", "first name"], ["last_name", "last name"], ["title", "title"]]) {
+    row[name] = row[name].replace(BREAKS, " ").trim();
     if (row[name].length > TEXT_LIMIT) problem("too_long", `the ${label} is over ${TEXT_LIMIT} characters`);
+    if (CONTROL.test(row[name])) problem("invalid_text", `the ${label} holds control characters`);
+    else if (name !== "title" && row[name] && (INVISIBLE.test(row[name]) || !/[\p{L}\p{N}]/u.test(row[name]))) {
+      problem("invalid_text", `the ${label} needs a visible letter or digit, and no invisible characters`);
+    }
   }
   return row;
 }
