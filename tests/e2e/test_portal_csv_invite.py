@@ -23,8 +23,8 @@ ROWS = 1000
 
 
 def sheet(owner: str, tag: str) -> tuple[bytes, dict[int, tuple[str, str]]]:
-    """A 1,000-row CSV (header on line 1, so row i is on line i + 2) and what each bad row should come to:
-    {line: (status, reason)}. Every row's title has a comma and quotes, and row 1's a line break."""
+    """A 1,000-row CSV (the header is row 1, so person i is row i + 2) and what each bad row should come to:
+    {row: (status, reason)}. Every row's title has a comma and quotes, and person 1's a line break."""
     expected = {}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -77,13 +77,15 @@ def test_a_thousand_row_spreadsheet_is_previewed_sent_and_its_result_downloaded(
     )
     problems = preview.get_by_role("table", name="Rows with problems (not sent)")
     expect(problems.locator("tbody tr")).to_have_count(4)
-    for line, text in (
+    for number, text in (
         (12, '"not an address" is not a valid email address'),
-        (22, "listed already on line 2"),
+        (22, "listed already on row 2"),
         (32, 'unknown role "Boss": use User (or member) or Admin'),
         (62, "no email address"),
     ):
-        expect(problems.get_by_role("row").filter(has_text=text)).to_contain_text(str(line))
+        expect(problems.get_by_role("row").filter(has_text=text).get_by_role("cell").first).to_have_text(
+            str(number)
+        )
     assert (
         live.get(f"/accounts/{account_id}/invitations", token=token).body["items"] == []
     )  # nothing sent yet
@@ -101,10 +103,12 @@ def test_a_thousand_row_spreadsheet_is_previewed_sent_and_its_result_downloaded(
     )
     rows = list(csv.DictReader(io.StringIO(download.path().read_text(encoding="utf-8"), newline="")))
     assert len(rows) == ROWS
-    assert [int(row["line"]) for row in rows] == [i + 2 for i in range(ROWS)]
-    outcome = {int(row["line"]): (row["status"], row["reason"]) for row in rows}
-    assert {line: outcome[line] for line in expected} == expected
-    assert all(outcome[line] == ("invited", "") for line in outcome if line not in expected)
+    assert [int(row["row"]) for row in rows] == [
+        i + 2 for i in range(ROWS)
+    ]  # as the spreadsheet numbers them
+    outcome = {int(row["row"]): (row["status"], row["reason"]) for row in rows}
+    assert {number: outcome[number] for number in expected} == expected
+    assert all(outcome[number] == ("invited", "") for number in outcome if number not in expected)
     assert rows[1]["title"] == 'Two-line title, "quoted"' and rows[40]["role"] == "Admin"  # one line
     assert rows[10]["message"] == '"not an address" is not a valid email address'
 

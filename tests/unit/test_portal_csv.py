@@ -78,7 +78,7 @@ def check(text: str, **options: Any) -> dict[str, Any]:
 
 
 def problems(answer: dict[str, Any]) -> list[tuple[int, list[str]]]:
-    return [(row["line"], [p["code"] for p in row["problems"]]) for row in answer["rows"]]
+    return [(row["number"], [p["code"] for p in row["problems"]]) for row in answer["rows"]]
 
 
 def test_each_rows_problems_are_named():
@@ -109,7 +109,7 @@ def test_each_rows_problems_are_named():
     ]
     rows = answer["rows"]
     assert (rows[0]["email"], rows[0]["role"], rows[4]["role"]) == ("ann@x.com", "admin", "member")
-    assert rows[2]["problems"][0]["text"] == "listed already on line 2"
+    assert rows[2]["problems"][0]["text"] == "listed already on row 2"
     assert rows[3]["problems"][0]["text"] == 'unknown role "owner": use User (or member) or Admin'
     # a row without a role takes the dialog's; an Admin row is refused when the dialog's choices forbid it
     admins = check("email,role\nann@x.com,\nbob@x.com,Admin", defaultRole="admin", adminProblem="not here")
@@ -130,12 +130,12 @@ def test_a_names_and_titles_line_breaks_are_spaces_and_what_the_api_refuses_is_n
     )  # fmt: skip
     answer = check(text)
     assert answer["rows"][0]["title"] == "Head of Books"
-    assert problems(answer) == [
+    assert problems(answer) == [  # numbered as a spreadsheet's rows, though row 2 takes two lines of text
         (2, []),
+        (3, ["invalid_text"]),
         (4, ["invalid_text"]),
         (5, ["invalid_text"]),
         (6, ["invalid_text"]),
-        (7, ["invalid_text"]),
     ]
     assert [p["text"] for p in answer["rows"][1]["problems"]] == [
         "the first name needs a visible letter or digit, and no invisible characters"

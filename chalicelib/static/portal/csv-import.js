@@ -96,14 +96,14 @@ export function csvImport(options) {
     for (const [, result] of pairs) tally[result.status] += 1;
     const summary = `${count(tally.invited)} invited, ${count(tally.skipped)} skipped, ${count(tally.failed)} failed.`;
     if (downloadUrl) URL.revokeObjectURL(downloadUrl);
-    const records = [["line", "email", "first_name", "last_name", "title", "role", "status", "reason", "message"],
-      ...pairs.map(([row, r]) => [row.line, row.email, row.first_name, row.last_name, row.title, ROLE_NAMES[row.role] || row.role, r.status, r.reason || "", r.message || ""])];
+    const records = [["row", "email", "first_name", "last_name", "title", "role", "status", "reason", "message"],
+      ...pairs.map(([row, r]) => [row.number, row.email, row.first_name, row.last_name, row.title, ROLE_NAMES[row.role] || row.role, r.status, r.reason || "", r.message || ""])];
     downloadUrl = URL.createObjectURL(new Blob([toCsv(records)], { type: "text/csv;charset=utf-8" }));
     const notInvited = pairs.filter(([, r]) => r.status !== "invited");
     results.replaceChildren(h("h3", {}, "Result"), h("p", { class: tally.failed ? "notice error" : "notice ok" }, summary),
       h("p", {}, h("a", { class: "button", href: downloadUrl, download: `invitations-${new Date().toISOString().slice(0, 10)}.csv` }, "Download the result (CSV)")),
-      notInvited.length ? rowTable("Rows not invited", ["Line", "Email", "Result", "Why"],
-        notInvited.map(([row, r]) => [row.line, row.email || "—", STATUS_NAMES[r.status], r.message || r.reason])) : null);
+      notInvited.length ? rowTable("Rows not invited", ["Row", "Email", "Result", "Why"],
+        notInvited.map(([row, r]) => [row.number, row.email || "—", STATUS_NAMES[r.status], r.message || r.reason])) : null);
     results.focus();
     announce(`Spreadsheet invitations: ${summary}`);
   }
@@ -138,9 +138,9 @@ function renderPreview(preview, checked) {
     return;
   }
   const problems = checked.rows.filter((row) => row.problems.length);
-  const cells = (row) => [row.line, row.email || "—", [row.first_name, row.last_name].filter(Boolean).join(" ") || "—", row.title || "—",
+  const cells = (row) => [row.number, row.email || "—", [row.first_name, row.last_name].filter(Boolean).join(" ") || "—", row.title || "—",
     ROLE_NAMES[row.role] || row.role || "—", row.problems.map((p) => p.text).join("; ") || "—"];
-  const columns = ["Line", "Email", "Name", "Title", "Role", "Problems"];
+  const columns = ["Row", "Email", "Name", "Title", "Role", "Problems"];
   preview.replaceChildren(h("h3", {}, "Preview"), h("p", { class: "notice info" }, checked.summary, " ", checked.limitText),
     problems.length ? rowTable("Rows with problems (not sent)", columns, problems.map(cells)) : h("p", {}, "No row has a problem."),
     h("details", {}, h("summary", {}, `All ${count(checked.rows.length)} rows`), rowTable("All rows", columns, checked.rows.map(cells))));

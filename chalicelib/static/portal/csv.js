@@ -67,7 +67,7 @@ export function checkRecords(records, options) {
   if (body.length > MAX_ROWS) fileProblems.push(`At most ${MAX_ROWS.toLocaleString("en")} rows at once; this CSV has ${body.length.toLocaleString("en")}.`);
   if (fileProblems.length) return { fileProblems, rows: [] };
   const seen = new Map();
-  const rows = body.map((record) => rowOf(record, header, options, seen));
+  const rows = body.map((record, index) => rowOf(record, index + 2, header, options, seen)); // row 1: the header
   applyDailyLimit(rows, options);
   return { fileProblems, rows };
 }
@@ -84,8 +84,9 @@ function headerProblems(header) {
   return problems;
 }
 
-function rowOf(record, header, options, seen) {
-  const row = { line: record.line, email: "", first_name: "", last_name: "", title: "", role: "", problems: [] };
+// `number`: the row as a spreadsheet numbers it (a cell's line breaks make a text editor's lines differ)
+function rowOf(record, number, header, options, seen) {
+  const row = { number, email: "", first_name: "", last_name: "", title: "", role: "", problems: [] };
   header.forEach((name, i) => { row[name] = (record.fields[i] || "").trim(); });
   const problem = (code, text) => row.problems.push({ code, text });
   if (record.fields.slice(header.length).some((cell) => cell.trim() !== "")) {
@@ -95,8 +96,8 @@ function rowOf(record, header, options, seen) {
   row.email = raw.toLowerCase();
   if (!raw) problem("invalid_email", "no email address");
   else if (!EMAIL.test(row.email)) problem("invalid_email", `"${raw}" is not a valid email address`);
-  else if (seen.has(row.email)) problem("duplicate", `listed already on line ${seen.get(row.email)}`);
-  else seen.set(row.email, row.line);
+  else if (seen.has(row.email)) problem("duplicate", `listed already on row ${seen.get(row.email)}`);
+  else seen.set(row.email, row.number);
   const role = row.role ? ROLES[row.role.toLowerCase()] : options.defaultRole;
   if (!role) problem("unknown_role", `unknown role "${row.role}": use User (or member) or Admin`);
   else if (role === "admin" && options.adminProblem) problem("role_not_allowed", options.adminProblem);
