@@ -211,3 +211,24 @@ def test_the_allowance_is_for_those_who_invite(api):
     assert api.get(path(account_id, "/allowance")).code == "unauthenticated"
     _, stranger = onboard(api, "Elsewhere", "else@acme.com")
     assert api.get(path(account_id, "/allowance"), token=stranger.token).code == "not_found"
+
+
+def test_the_document_states_an_item_as_an_address_or_a_row(api):
+    document = api.get("/openapi.json").body
+    schemas = document["components"]["schemas"]
+    items = schemas["InviteIn"]["properties"]["emails"]["items"]
+    assert items == {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/InviteeIn"}]}
+    row = schemas["InviteeIn"]
+    assert row["required"] == ["email"] and row["additionalProperties"] is False
+    assert set(row["properties"]) == {
+        "email", "first_name", "last_name", "title", "cell_phone", "office_phone", "extension",
+    }  # fmt: skip
+    allowance = document["paths"]["/accounts/{account_id}/invitations/allowance"]["get"]
+    answer = allowance["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answer == {"$ref": "#/components/schemas/InvitationAllowance"}
+    assert schemas["InvitationAllowance"]["required"] == [
+        "per_day",
+        "sent_today",
+        "remaining_today",
+        "resets_at",
+    ]
