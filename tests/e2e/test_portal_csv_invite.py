@@ -213,3 +213,33 @@ def accept_token(live, owner: str) -> str:
     assert reply.status == 200, reply.body
     token: str = reply.body["access_token"]
     return token
+
+
+def test_the_dialogs_group_applies_to_every_row_and_a_changed_choice_is_previewed_before_sending(live, page):
+    account_id, owner, token = owned_account(live, "Group Sheet Co")
+    made = live.post(
+        f"/accounts/{account_id}/groups", {"name": "Billing", "permissions": ["invoices"]}, token=token
+    )
+    assert made.status == 201, made.body
+    sign_in_page(page, live, owner)
+    page.get_by_role("button", name="Invite users").click()
+    dialog = page.get_by_role("dialog", name="Invite users")
+    dialog.get_by_text("From a spreadsheet (CSV file or pasted)").click()
+    tag = uuid.uuid4().hex[:8]
+    text = f"email,role\nann-{tag}@example.com,\nbob-{tag}@example.com,User\ncy-{tag}@example.com,Admin\n"
+    dialog.get_by_label("Or paste the CSV here").fill(text)
+    dialog.get_by_role("button", name="Preview").click()
+    expect(dialog.locator(".csv-preview")).to_contain_text("3 rows: 3 to invite (2 Users, 1 Admins)")
+    dialog.get_by_label("User group").select_option(label="Billing")  # after the preview
+    dialog.get_by_role("button", name="Send 3 invitations").click()
+    expect(dialog.get_by_role("alert").filter(has_text="The preview changed")).to_be_visible()
+    problems = dialog.get_by_role("table", name="Rows with problems (not sent)")
+    expect(problems).to_contain_text("an Admin belongs to no user group")
+    assert live.get(f"/accounts/{account_id}/invitations", token=token).body["items"] == []  # nothing sent
+    dialog.get_by_role("button", name="Send 2 invitations").click()
+    expect(dialog.locator(".csv-results")).to_contain_text("2 invited, 1 skipped, 0 failed.", timeout=60_000)
+    items = live.get(f"/accounts/{account_id}/invitations", token=token).body["items"]
+    assert sorted((item["email"], item["group_id"], item["permissions"]) for item in items) == [
+        (f"ann-{tag}@example.com", made.body["group_id"], ["invoices"]),
+        (f"bob-{tag}@example.com", made.body["group_id"], ["invoices"]),
+    ]

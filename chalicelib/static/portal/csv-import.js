@@ -60,7 +60,9 @@ export function csvImport(options) {
   }
 
   async function send() {
-    const current = await showPreview(); // the dialog's choices may have changed since the preview
+    const promised = sendButton.textContent;
+    const current = await showPreview(); // the dialog's choices (or today's count) may have changed since
+    if (sendButton.textContent !== promised) { error.textContent = "The preview changed with the choices above: check it, then send again."; return; }
     const requests = requestsOf(current.rows);
     if (requests.length === 0) return;
     const bodies = bodiesOf(options);
@@ -82,7 +84,7 @@ export function csvImport(options) {
         done += request.rows.length;
       }
       progressBar.value = total;
-      progressText.textContent = `Done: ${count(total)} of ${count(total)} sent.`;
+      progressText.textContent = `Done: ${count(total)} of ${count(total)} rows sent.`;
     } finally {
       for (const control of [previewButton, sendButton, input, textarea]) control.disabled = false;
     }
