@@ -25,8 +25,11 @@ def _user_in(deps, accounts: int, email: str) -> str:
     )
     assert deps.store.users.create_user(user, login)
     for n in range(accounts):
-        account_id = seed_account(deps, f"{'co' if n % 2 else 'CO'} {n:03d}")  # the order ignores case
-        membership = new_membership_item(account_id, user_id, "member", ["tickets"], deps.now(), user=user)
+        name = f"{'co' if n % 2 else 'CO'} {n:03d}"  # the order ignores case
+        account_id = seed_account(deps, name)
+        membership = new_membership_item(
+            account_id, user_id, "member", ["tickets"], deps.now(), user=user, account_name=name
+        )
         assert write_joining(Tx(), joining(membership, email), claim_of=None, list_login=True).commit()
     return user_id
 
