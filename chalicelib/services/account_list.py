@@ -44,6 +44,7 @@ def listed(deps: Deps, user_id: str, cursor: str | None = None, *, with_user: bo
         page = deps.store.member_copies.accounts_page(user_id, after, ACCOUNTS_PAGE)
         if not page.unnamed:
             refs, user = account_refs_of(deps, page.memberships, user_id if with_user else None)
+            refs = _in_key_order(refs, page.memberships)
             last = page.memberships[-1] if page.more else None
             at = (_INDEX, last.account_sort or "", last.account_id) if last else None
             following = _sealed(deps, user_id, at) if at else None
@@ -73,6 +74,13 @@ def _all_read(deps: Deps, user_id: str, after: tuple[str, str] | None, with_user
     following = _sealed(deps, user_id, (_ALL, *_position(last))) if last else None
     shown = {ref.account_id for ref in chosen}
     return Listed(chosen, following, [m for m in memberships if m.account_id in shown], user)
+
+
+def _in_key_order(refs: list[AccountRef], memberships: list[MembershipItem]) -> list[AccountRef]:
+    """The page in its keys' order: an account renamed since its keys were last written shows its new name
+    in its old place (pages stay contiguous) until the copies job moves it."""
+    by_id = {ref.account_id: ref for ref in refs}
+    return [by_id[m.account_id] for m in memberships if m.account_id in by_id]
 
 
 def _position(ref: AccountRef) -> tuple[str, str]:
