@@ -73,7 +73,7 @@ class MemberCopyStore:
         begins with the memberships not yet named: when one comes first, `unnamed` says so (the index
         cannot order this user's list until store/backfill.py has named them)."""
         pk, low, high = keys.listed_accounts(user_id, after)
-        asked = limit + 2  # `after`'s own row, and one more to tell whether more follow
+        asked = limit + 1 + (after is not None)  # one more to tell whether more follow; `after`'s own row
         found = MembershipItem.by_user.query(
             pk, MembershipItem.gsi1sk.between(low, high), limit=asked, page_size=asked
         )
