@@ -1,7 +1,9 @@
-"""Access patterns of a user's memberships seen from the user's side: read a page at a time for login and
-/me (the user's index partition, by account name: `accounts_page`), and the copies of the user's fields
-each keeps (store/member_index.py), rewritten by the copies job (jobs/copies.py) after a login or a rename
-marks the user due: the request writes the user alone, whatever the number of memberships.
+"""Access patterns of a user's memberships seen from the user's side: read by key for a login in a few
+accounts, else a page at a time (the user's index partition, by account name: `accounts_page`); the
+renamed accounts whose memberships' name keys wait for the copies job (store/account_names.py); and the
+copies of the user's fields each keeps (store/member_index.py), rewritten by the copies job
+(jobs/copies.py) after a login or a rename marks the user due: the request writes the user alone,
+whatever the number of memberships.
 
 The copies order the member lists only (never an authorization input: authorization reads the user and the
 membership's own fields), so a list may show a login time or a name up to a run of the job late: the
