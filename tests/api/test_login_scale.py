@@ -217,3 +217,44 @@ def test_memberships_not_yet_named_are_listed_in_order_until_the_backfill_names_
     with DynamoCalls() as calls:
         assert _names(api, token) == expected
     assert calls.operations.count("Query") == 2  # one a page
+
+
+def test_a_deactivated_membership_leaves_the_list_and_comes_back_in_its_place(api, deps):
+    user_id = _user_in(deps, 60, "many@example.com")
+    token = token_for(deps, user_id)
+    expected = [f"{'co' if n % 2 else 'CO'} {n:03d}" for n in range(60)]
+    (member,) = [m for m in _memberships(user_id) if m.account_sort == "co 051"]
+    assert deps.store.members.update_member(member, status="deactivated")
+    assert _names(api, token) == [name for name in expected if name != "co 051"]
+    again = deps.store.members.get_membership(member.account_id, user_id)
+    assert deps.store.members.update_member(again, status="active")
+    assert _names(api, token) == expected
+
+
+def test_a_join_that_read_the_old_name_is_moved_by_the_jobs_second_pass(api, deps, clock):
+    """An accept reads the account's name before writing its membership: one that read it before a rename
+    and committed after the job's first pass is keyed by the old name, and the pass a minute later (due
+    since the first rewrote) moves it."""
+    from chalicelib.store import keys
+
+    user_id = _user_in(deps, 60, "many@example.com")
+    token = token_for(deps, user_id)
+    account_id = api.get("/me", token=token).body["accounts"][0]["account_id"]  # "CO 000"
+    assert api.patch(f"/accounts/{account_id}", {"name": "Zed Hosting"}, operator=True).status == 200
+    assert run_copies(deps) == [1]
+    late = _user_in(deps, 0, "late@example.com")
+    user = deps.store.users.get_user(late)
+    membership = new_membership_item(
+        account_id, late, "member", ["tickets"], deps.now(), user=user, account_name="CO 000"
+    )  # as read before the rename
+    joined = joining(membership, "late@example.com")
+    assert write_joining(Tx(), joined, claim_of=None, list_login=True).commit()
+    stale = _memberships(late)[0]
+    assert stale.gsi1sk == keys.membership_gsi1(account_id, late, "active", "co 000")[1]
+    clock.advance(seconds=61)
+    assert run_copies(deps) == [1]
+    assert _memberships(late)[0].account_sort == "zed hosting"
+    assert _names(api, token_for(deps, late)) == ["Zed Hosting"]
+    clock.advance(seconds=61)
+    assert run_copies(deps) == [1]  # the third pass found nothing: the mark is off
+    assert run_copies(deps) == []
