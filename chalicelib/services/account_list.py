@@ -4,7 +4,8 @@ name (case-insensitive), then account id, whatever the number of accounts.
 A page is one Query of the user's memberships in gsi1, whose keys carry the account's name
 (keys_accounts.membership_gsi1), then the page's accounts (their names as they are now), sub-accounts and
 groups by key in one BatchGetItem. After a rename the name shows at once and the account moves to its new
-place once the copies job has rewritten its memberships' keys (within a minute or two: API.md allows it).
+place once the copies job has rewritten its memberships' keys (within a minute or two, as docs/api.md
+says).
 
 A user with a membership stored before the keys carried names (store/backfill.py names them) is listed
 the way every user was before: all of their memberships read and ordered here. The first page's Query
