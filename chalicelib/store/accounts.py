@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import NamedTuple
 
@@ -13,7 +13,7 @@ from chalicelib.store.keys import Key
 from chalicelib.store.member_index import index_after, next_version, unchanged_since_read
 from chalicelib.store.models import AccountItem, AuditEventItem, GroupItem, MembershipItem, SubAccountItem
 from chalicelib.store.table import get_item, get_items
-from chalicelib.store.tx import Outcome, Tx
+from chalicelib.store.tx import Outcome, Tx, assignments
 
 
 class Named(NamedTuple):
@@ -53,14 +53,23 @@ class AccountStore:
     def rename_account(self, account: AccountItem, name: str, event: AuditEventItem | None = None) -> Outcome:
         """One write (with its audit event): no other item holds a copy of the name. Fails ("gone") if the
         account is."""
+        return self.update_account(account, {"name": name}, event)
+
+    def update_account(
+        self, account: AccountItem, changes: Mapping[str, object], event: AuditEventItem | None = None
+    ) -> Outcome:
+        """The account's settings (`name`, `invitation_reminders`) as `changes` names them, in one write with
+        its audit event; the item given changes too. Fails ("gone") if the account is."""
+        actions = assignments(AccountItem, changes)
         outcome = (
             Tx()
             .record(event)
-            .update(account, [AccountItem.name.set(name)], condition=AccountItem.pk.exists(), label="gone")
+            .update(account, actions, condition=AccountItem.pk.exists(), label="gone")
             .commit()
         )
         if outcome:
-            account.name = name
+            for name, value in changes.items():
+                setattr(account, name, value)
         return outcome
 
     def named(

@@ -122,7 +122,10 @@ def _used(tx: Tx, invitation: InvitationItem, now: datetime) -> Tx:
     unused = (InvitationItem.token_hash == invitation.token_hash) & (InvitationItem.expires_at > now)
     tx.delete(invitation, condition=unused, label="used")
     link = ended_link(invitation.token_hash, invitation, "accepted")
-    return tx.put(link, condition=LinkItem.ended.does_not_exist(), label="used")
+    tx.put(link, condition=LinkItem.ended.does_not_exist(), label="used")
+    if invitation.reminder_token_hash:  # its reminder's link, the other way in, ends with it
+        tx.put(ended_link(invitation.reminder_token_hash, invitation, "accepted"))
+    return tx
 
 
 def _copied_from(membership: MembershipItem) -> Condition:

@@ -156,11 +156,13 @@ class InvitationStore:
         event: AuditEventItem | None = None,
         mail: MailItem | None = None,
         windows: tuple[Window, ...] = (),
+        reminder_link: LinkItem | None = None,
     ) -> Outcome:
         """Stores the invitation as the caller changed it (new token hash, expiry, count) with its links (the
         old one ended as "replaced", see `ended_link`, and the new one) and its email (counted against the
-        address's `windows`: a full one fails with its limit_label), in one transaction; fails if it was
-        resent, revoked or accepted meanwhile."""
+        address's `windows`: a full one fails with its limit_label), and its reminder's link ended as the
+        old one is (`reminder_link`, when it had one), in one transaction; fails if it was resent, revoked
+        or accepted meanwhile."""
         replaced, new_link = links
         set_expiry_keys(invitation)
         tx = (
@@ -173,6 +175,8 @@ class InvitationStore:
             )
         )
         tx.put(replaced)  # over the old link (old_hash), as unconditional as deleting it was
+        if reminder_link is not None:  # the reminder's link, the old one's twin, is replaced with it
+            tx.put(reminder_link)
         tx.put(new_link, condition=LinkItem.pk.does_not_exist())
         tx.update(
             EmailClaimItem(*keys.email_claim(invitation.account_id, invitation.email)),
@@ -188,6 +192,8 @@ class InvitationStore:
         """Deletes the invitation and its claim; its link is left ended as "revoked" (`ended_link`)."""
         tx = Tx().record(event).delete(invitation, condition=InvitationItem.pk.exists())
         tx.put(ended_link(invitation.token_hash, invitation, "revoked"))
+        if invitation.reminder_token_hash:  # its reminder's link ends with it
+            tx.put(ended_link(invitation.reminder_token_hash, invitation, "revoked"))
         tx.delete(
             EmailClaimItem(*keys.email_claim(invitation.account_id, invitation.email)),
             condition=EmailClaimItem.ref_id == invitation.invitation_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -33,6 +33,9 @@ class AccountRepository(Protocol):
     ) -> Outcome: ...
     def rename_account(
         self, account: AccountItem, name: str, event: AuditEventItem | None = None
+    ) -> Outcome: ...
+    def update_account(
+        self, account: AccountItem, changes: Mapping[str, object], event: AuditEventItem | None = None
     ) -> Outcome: ...
     def named(
         self, account_ids: Iterable[str], sub_accounts: Iterable[Key] = (), groups: Iterable[Key] = ()

@@ -6,7 +6,7 @@ changes nothing stored until it writes."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from chalicelib.services.ports import AccountRepository, MemberRepository
 from chalicelib.store import keys
@@ -76,10 +76,17 @@ class FakeAccounts(AccountRepository):
         return self.t.record(event)
 
     def rename_account(self, account: AccountItem, name: str, event: AuditEventItem | None = None) -> Outcome:
+        return self.update_account(account, {"name": name}, event)
+
+    def update_account(
+        self, account: AccountItem, changes: Mapping[str, object], event: AuditEventItem | None = None
+    ) -> Outcome:
         stored = self.t.get(key_of(account), AccountItem)
         if stored is None:
             return failed("gone")
-        stored.name = account.name = name  # as the real one, the item given is renamed too
+        for name, value in changes.items():  # as the real one, the item given changes too
+            setattr(stored, name, value)
+            setattr(account, name, value)
         return self.t.record(event)
 
     def named(
