@@ -44,9 +44,10 @@ def send_reminders(deps: Deps, at: datetime, limits: Limits = LIMITS) -> Reminde
     writes carries the real time."""
     deadline = Deadline.of(limits)
     report = ReminderReport()
+    accounts: dict[str, AccountItem] = {}  # read once a run, however many pages name them
     for page in deps.store.reminders.due_pages(at, PAGE):
         report.due += len(page)
-        accounts = _accounts(deps, page)
+        accounts |= _accounts(deps, page, accounts)
         tasks = [
             Task(i.account_id, partial(_remind, deps, i, accounts, at), f"reminder {i.invitation_id}")
             for i in page
@@ -66,8 +67,9 @@ def send_reminders(deps: Deps, at: datetime, limits: Limits = LIMITS) -> Reminde
 def preview_reminders(deps: Deps, at: datetime) -> ReminderReport:
     """What a run at `at` would do, writing nothing (run-scheduled --dry-run)."""
     report = ReminderReport()
+    accounts: dict[str, AccountItem] = {}
     for page in deps.store.reminders.due_pages(at, PAGE):
-        accounts = _accounts(deps, page)
+        accounts |= _accounts(deps, page, accounts)
         for invitation in page:
             report.due += 1
             account = accounts.get(invitation.account_id)
@@ -77,11 +79,16 @@ def preview_reminders(deps: Deps, at: datetime) -> ReminderReport:
     return report
 
 
-def _accounts(deps: Deps, page: list[InvitationItem]) -> dict[str, AccountItem]:
-    """The page's accounts in one BatchGetItem; if one of them cannot be read, each task reads its own (so
-    only that account's reminders fail)."""
+def _accounts(
+    deps: Deps, page: list[InvitationItem], known: dict[str, AccountItem]
+) -> dict[str, AccountItem]:
+    """The page's accounts not read yet this run, in one BatchGetItem; if one of them cannot be read, each
+    task reads its own (so only that account's reminders fail)."""
+    wanted = {i.account_id for i in page} - set(known)
+    if not wanted:
+        return {}
     try:
-        found = deps.store.accounts.get_accounts({i.account_id for i in page})
+        found = deps.store.accounts.get_accounts(wanted)
     except Exception:
         log.exception("reminders: the page's accounts could not be read together; one at a time")
         return {}
