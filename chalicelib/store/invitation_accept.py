@@ -10,7 +10,7 @@ from pynamodb.expressions.condition import Condition
 
 from chalicelib.domain.lockout import FailureWindow
 from chalicelib.store import keys
-from chalicelib.store.invitation_items import ended_link
+from chalicelib.store.invitation_items import end_reminder_link, ended_link
 from chalicelib.store.joining import joining, write_joining
 from chalicelib.store.keys import Key
 from chalicelib.store.lockouts import failure_window
@@ -123,8 +123,7 @@ def _used(tx: Tx, invitation: InvitationItem, now: datetime) -> Tx:
     tx.delete(invitation, condition=unused, label="used")
     link = ended_link(invitation.token_hash, invitation, "accepted")
     tx.put(link, condition=LinkItem.ended.does_not_exist(), label="used")
-    if invitation.reminder_token_hash:  # its reminder's link, the other way in, ends with it
-        tx.put(ended_link(invitation.reminder_token_hash, invitation, "accepted"))
+    end_reminder_link(tx, invitation, "accepted")
     return tx
 
 

@@ -171,6 +171,12 @@ def ended_link(token_hash: str, invitation: InvitationItem, ended: LinkEnd) -> L
     return tombstone
 
 
+def end_reminder_link(tx: Tx, invitation: InvitationItem, ended: LinkEnd) -> None:
+    """Its reminder's link (the second way in: store/reminders.py), ended as its first link is."""
+    if invitation.reminder_token_hash:
+        tx.put(ended_link(invitation.reminder_token_hash, invitation, ended))
+
+
 def set_expiry_keys(invitation: InvitationItem) -> None:
     """The purge's key (gsi2) and the list's (gsi3, and gsi4 for the invitation's group), by expiry, and
     the reminder's (gsi5)."""
