@@ -113,3 +113,26 @@ def test_the_sweep_leaves_an_invitation_sent_in_the_last_24_hours_for_a_later_ru
     assert (report.due, report.sent, report.waiting) == (1, 0, 1)  # left in the index for a later run
     assert send_reminders(deps, start + timedelta(days=6) - timedelta(minutes=1)).waiting == 1
     assert send_reminders(deps, start + timedelta(days=6)).sent == 1  # 24 h before its end, as resent
+
+
+def test_run_scheduled_runs_its_steps_in_order_and_a_failing_one_stops_none_after_it(
+    world, clock, monkeypatch
+):
+    from chalicelib.jobs import scheduled
+
+    assert [s.name for s in scheduled.STEPS] == ["reminders", "purge", "emails", "webhooks", "copies"]
+    ran: list[str] = []
+
+    def broken(deps, at):
+        ran.append("broken")
+        raise RuntimeError("a domain re-check's bad data")
+
+    def then(name):
+        return lambda deps, at: ran.append(name) or f"{name} done"
+
+    steps = (scheduled.Step("broken", broken, broken), scheduled.Step("later", then("later"), then("later")))
+    monkeypatch.setattr(scheduled, "STEPS", steps)
+    results = scheduled.run_scheduled(world.deps, clock())
+    assert ran == ["broken", "later"]
+    assert [(r.name, r.ok) for r in results] == [("broken", False), ("later", True)]
+    assert "RuntimeError: a domain re-check's bad data" in results[0].line
