@@ -32,6 +32,7 @@ from chalicelib.services.ports.work import (
     IdempotencyRepository,
     InvitationRepository,
     OutboxRepository,
+    ReminderRepository,
     WebhookRepository,
 )
 
@@ -49,6 +50,7 @@ __all__ = [
     "MemberCopyRepository",
     "MemberRepository",
     "OutboxRepository",
+    "ReminderRepository",
     "Repositories",
     "RevokedTokenRepository",
     "SubAccountRepository",
