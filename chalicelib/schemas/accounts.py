@@ -23,10 +23,18 @@ class AccountCreateIn(Input):
 
 
 class AccountUpdateIn(Input):
+    """Any of the account's settings (`profile`; `invite_domains`: the owner or the operator); one not named
+    is left as it is."""
+
     name: VisibleName | None = Field(default=None, min_length=1, max_length=200)
-    # "verified": invitations to addresses outside the account's verified domains are skipped (the owner
-    # or the operator only)
+    # Whether pending invitations get their one reminder before they end (domain/reminders.py).
+    invitation_reminders: bool | None = None
+    # "verified": invitations to addresses outside the account's verified domains are skipped
     invite_domains: InviteDomains | None = None
+
+    def changes(self) -> dict[str, object]:
+        named = ("name", "invitation_reminders", "invite_domains")
+        return {name: value for name in named if (value := getattr(self, name)) is not None}
 
 
 class OwnerInvitationIn(Input):
@@ -45,6 +53,7 @@ class Account(Output):
     owner_user_id: str | None
     created_at: Timestamp
     member_count: int
+    invitation_reminders: bool
     invite_domains: InviteDomains
 
     @classmethod
@@ -55,5 +64,6 @@ class Account(Output):
             owner_user_id=account.owner_user_id,
             created_at=account.created_at,
             member_count=int(account.member_count),
+            invitation_reminders=account.invitation_reminders is not False,  # absent: on (the default)
             invite_domains="verified" if account.invite_domains == "verified" else "any",
         )

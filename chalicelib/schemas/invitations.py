@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator
 
 from chalicelib.domain.groups import group_of
 from chalicelib.domain.invitations import Delivery, InvitationStatus, SkipReason, as_delivery, status_of
@@ -36,6 +36,26 @@ if TYPE_CHECKING:  # storage types only: a route module does not load the storag
 MAX_EMAILS = 50
 
 
+class InviteeIn(Profile):
+    """One row of a spreadsheet invite: the address and that person's own contact details."""
+
+    # Not checked here: a bad address is that row's `invalid_email` result, as it is for a plain string.
+    email: str
+
+
+def _as_row(value: Any) -> Any:
+    """An address given as a plain string is a row with nothing but its email."""
+    if isinstance(value, str):
+        return {"email": value}
+    if not isinstance(value, dict):
+        raise ValueError("must be an email address, or an object with one under 'email'")
+    return value
+
+
+# Stated in the document as what a client sends: an address, or a row with its own details.
+Invitee = Annotated[InviteeIn, BeforeValidator(_as_row, json_schema_input_type=str | InviteeIn)]
+
+
 class InviteIn(Profile):
     # Stated in the schema too: with more than one email, the profile fields must be left out (or null).
     model_config = ConfigDict(
@@ -45,8 +65,9 @@ class InviteIn(Profile):
         }
     )
 
-    # Items are checked one by one (a bad address is a per-email result, not a failed request).
-    emails: list[str] = Field(min_length=1, max_length=MAX_EMAILS)
+    # Items are checked one by one (a bad address is a per-email result, not a failed request); an item is
+    # an address or a row with that person's own contact details (a spreadsheet's columns).
+    emails: list[Invitee] = Field(min_length=1, max_length=MAX_EMAILS)
     role: AssignableRole = "member"  # a portal's "User"
     permissions: list[GrantableKey] = Field(default_factory=list, max_length=32)
     sub_accounts: ScopeIn = "all"
@@ -67,6 +88,9 @@ class InviteIn(Profile):
             )
         return message
 
+    def addresses(self) -> list[str]:
+        return [row.email for row in self.emails]
+
 
 class Invitation(Output):
     invitation_id: str
@@ -84,6 +108,8 @@ class Invitation(Output):
     sub_accounts: ScopeOut
     group_id: str
     group_manager: bool
+    # When its one reminder was sent (null: none yet, or resent since: a resend starts it afresh).
+    reminded_at: Timestamp | None
 
     @classmethod
     def of(
@@ -109,6 +135,7 @@ class Invitation(Output):
             sub_accounts=scope,
             group_id=group_of(item.group_id),
             group_manager=bool(item.group_manager),
+            reminded_at=item.reminded_at,
         )
 
 
@@ -121,6 +148,15 @@ class InviteResult(Output):
 
 class InviteResults(Output):
     results: list[InviteResult]
+
+
+class InvitationAllowance(Output):
+    """How many invitations the account may still send today (ACCOUNT_INVITATIONS_PER_DAY, a UTC day)."""
+
+    per_day: int
+    sent_today: int
+    remaining_today: int
+    resets_at: Timestamp
 
 
 class InvitationListQuery(ListQuery):

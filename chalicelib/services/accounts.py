@@ -8,7 +8,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.errors import AppError, changed_meanwhile, not_found
-from chalicelib.schemas.accounts import Account, AccountUpdateIn
+from chalicelib.schemas.accounts import Account
 from chalicelib.services.audit_record import record
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, MembershipItem
@@ -23,25 +23,30 @@ def get_account(account: AccountItem) -> Account:
 
 
 def rename_account(deps: Deps, caller: Caller, account: AccountItem, name: str) -> Account:
-    """One conditional write with its event: memberships hold no copy of the name, so it shows everywhere
-    at once."""
-    renamed = changed({"name": account.name}, {"name": name})
-    event = record(deps, "account.updated", caller, account.account_id, account_target(account), renamed)
-    if not deps.store.accounts.rename_account(account, name, event if renamed else None):
+    """One conditional write with its event: every list reads the name from the account, so it shows
+    everywhere at once; the members' account lists reorder by the copies job's next run
+    (store/account_names.py)."""
+    return update_account(deps, caller, account, {"name": name})
+
+
+def update_account(deps: Deps, caller: Caller, account: AccountItem, changes: dict[str, object]) -> Account:
+    """PATCH /accounts: the settings named (name, invitation_reminders, invite_domains) in one write, recorded
+    as account.updated with what changed (nothing changed: no event, as a rename to the same name).
+    `invite_domains` is the owner's or the operator's: anyone else is refused before anything is written."""
+    if "invite_domains" in changes and not (caller.is_owner or caller.is_operator):
+        raise AppError("forbidden", "Only the account owner can choose which domains may be invited.")
+    before = {
+        "name": account.name,
+        "invitation_reminders": account.invitation_reminders is not False,
+        "invite_domains": account.invite_domains or "any",
+    }
+    moved = changed({k: before[k] for k in changes}, changes)
+    if not changes:
+        return Account.of(account)
+    event = record(deps, "account.updated", caller, account.account_id, account_target(account), moved)
+    if not deps.store.accounts.update_account(account, changes, event if moved else None, deps.now()):
         raise not_found("account")
     return Account.of(account)
-
-
-def update_account(deps: Deps, caller: Caller, account: AccountItem, body: AccountUpdateIn) -> Account:
-    """A rename (`profile`) and the choice of invitable domains (the owner or the operator), each its own
-    change with its own event; the domains' permission is checked before anything is written."""
-    if body.invite_domains is not None:
-        from chalicelib.services.email_domains import set_invite_domains
-
-        set_invite_domains(deps, caller, account, body.invite_domains)
-    if body.name is None:
-        return Account.of(account)
-    return rename_account(deps, caller, account, body.name)
 
 
 def transfer_ownership(

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.deps import Deps
-from chalicelib.domain.audit import EventType, Target, changed
+from chalicelib.domain.audit import EventType, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.domain_checks import PENDING_EVERY, DomainEvent, verify_wait
 from chalicelib.domain.email_domains import DomainRefusedError, checked_domain, normalize_domain
@@ -195,20 +195,6 @@ def _wanted(body: EmailDomainUpdateIn, account: AccountItem) -> dict[str, object
 def _plain(value: object) -> object:
     """A stored value as an event shows it (PynamoDB lists compare as lists)."""
     return list(value) if isinstance(value, list | tuple) else value
-
-
-def set_invite_domains(deps: Deps, caller: Caller, account: AccountItem, value: str) -> None:
-    """`verified`: invitations only to the account's verified domains (the owner or the operator)."""
-    if not (caller.is_owner or caller.is_operator):
-        raise AppError("forbidden", "Only the account owner can choose which domains may be invited.")
-    current = account.invite_domains or "any"
-    if current == value:
-        return
-    target = Target("account", account.account_id)
-    moved = changed({"invite_domains": current}, {"invite_domains": value})
-    event = record(deps, "account.updated", caller, account.account_id, target, moved)
-    if not deps.store.email_domains.set_invite_domains(account, value, event):
-        raise not_found("account")
 
 
 def allowed_invite_domains(deps: Deps, account: AccountItem) -> frozenset[str] | None:

@@ -134,16 +134,6 @@ class EmailDomainStore:
             domain.last_verify_at = now
         return outcome
 
-    def set_invite_domains(
-        self, account: AccountItem, value: str, event: AuditEventItem | None = None
-    ) -> Outcome:
-        update = [AccountItem.invite_domains.set(value)]
-        tx = Tx().record(event).update(account, update, condition=AccountItem.pk.exists(), label="gone")
-        outcome = tx.commit()
-        if outcome:
-            account.invite_domains = value
-        return outcome
-
     def due_domains(self, now: datetime, limit: int) -> list[EmailDomainItem]:
         """Up to `limit` domains whose re-check is due by `now`, oldest first, few of one account at a time:
         the due index holds only domains waiting for a check, so this reads what is due, not the table."""

@@ -67,6 +67,7 @@ def test_a_public_route_served_cold_loads_no_aws_sdk_storage_or_crypto():
         "chalicelib.jobs.copies",
         "chalicelib.jobs.domains",
         "chalicelib.jobs.purge",
+        "chalicelib.jobs.reminders",
         "chalicelib.jobs.webhooks",
         "chalicelib.services.authentication",
     ]

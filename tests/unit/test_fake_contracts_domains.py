@@ -88,13 +88,3 @@ def test_one_verify_lookup_a_minute_per_domain(world):
     assert store.take_verify_turn(other, now)  # per domain
     assert store.take_verify_turn(domain, now + timedelta(seconds=61))
     assert store.get_domain(account_id, "acme.com").last_verify_at == now + timedelta(seconds=61)
-
-
-@covers("email_domains.set_invite_domains")
-def test_an_accounts_invite_domains_setting_is_stored(world):
-    deps = world.deps
-    account_id = world.account("Acme")
-    account = deps.store.accounts.get_account(account_id)
-    assert account.invite_domains is None
-    assert deps.store.email_domains.set_invite_domains(account, "verified")
-    assert deps.store.accounts.get_account(account_id).invite_domains == "verified"

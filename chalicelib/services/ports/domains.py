@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from chalicelib.store.email_domains import ClaimChange
-    from chalicelib.store.models import AccountItem, AuditEventItem, DomainClaimItem, EmailDomainItem
+    from chalicelib.store.models import AuditEventItem, DomainClaimItem, EmailDomainItem
     from chalicelib.store.tx import Outcome
 
 
@@ -26,7 +26,4 @@ class EmailDomainRepository(Protocol):
     ) -> Outcome: ...
     def remove(self, domain: EmailDomainItem, event: AuditEventItem | None = None) -> Outcome: ...
     def take_verify_turn(self, domain: EmailDomainItem, now: datetime) -> Outcome: ...
-    def set_invite_domains(
-        self, account: AccountItem, value: str, event: AuditEventItem | None = None
-    ) -> Outcome: ...
     def due_domains(self, now: datetime, limit: int) -> list[EmailDomainItem]: ...

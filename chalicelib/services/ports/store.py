@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         IdempotencyRepository,
         InvitationRepository,
         OutboxRepository,
+        ReminderRepository,
         WebhookRepository,
     )
 
@@ -70,6 +71,8 @@ class Repositories(Protocol):
     def webhooks(self) -> WebhookRepository: ...
     @property
     def deliveries(self) -> DeliveryRepository: ...
+    @property
+    def reminders(self) -> ReminderRepository: ...
     @property
     def idempotency(self) -> IdempotencyRepository: ...
     @property

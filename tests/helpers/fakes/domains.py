@@ -94,15 +94,6 @@ class FakeEmailDomains(EmailDomainRepository):
         stored.last_verify_at = domain.last_verify_at = now
         return OK
 
-    def set_invite_domains(
-        self, account: AccountItem, value: str, event: AuditEventItem | None = None
-    ) -> Outcome:
-        stored = self.t.get(key_of(account), AccountItem)
-        if stored is None:
-            return failed("gone")
-        stored.invite_domains = account.invite_domains = value
-        return self.t.record(event)
-
     due_domains = not_faked("email_domains", "due_domains")
 
     def _claimable(self, domain: EmailDomainItem) -> bool:
