@@ -292,7 +292,8 @@ def print_banner(settings: dict[str, str], api: str) -> None:
         f"TABLE_NAME={settings['TABLE_NAME']} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local "
         f"AWS_DEFAULT_REGION={settings['AWS_REGION']} .venv/bin/python -m chalicelib.cli purge-invitations\n"
         f"    scheduled:     {scheduled_line(settings)}\n"
-        "                   (every scheduled job: reminders, purge, outbox workers; add --now <ISO 8601"
+        "                   (every scheduled job: domain re-checks, reminders, purge, outbox workers; add"
+        " --now <ISO 8601"
         " time> to run as if it were then, --dry-run to only list what would happen)\n",
         flush=True,
     )
@@ -302,7 +303,8 @@ def scheduled_line(settings: dict[str, str]) -> str:
     """`run-scheduled` against this server: it needs the service's own settings (TOKEN_SECRET makes the
     reminders' links, which this server must open) besides the table's."""
     names = ("AWS_ENDPOINT_URL", "TABLE_NAME", "SENDER_EMAIL", "PORTAL_URL", "TOKEN_SECRET",
-             "OPERATOR_API_KEY", "WEBHOOK_ALLOW_LOOPBACK", *EMULATOR_TIMEOUTS, *FAKE_AWS)  # fmt: skip
+             "OPERATOR_API_KEY", "WEBHOOK_ALLOW_LOOPBACK", "DNS_RESOLVER", *EMULATOR_TIMEOUTS,
+             *FAKE_AWS)  # fmt: skip
     return " ".join(f"{name}={settings[name]}" for name in names) + (
         " .venv/bin/python -m chalicelib.cli run-scheduled"
     )

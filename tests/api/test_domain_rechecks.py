@@ -134,3 +134,19 @@ def test_a_run_reads_only_the_domains_due_and_one_failure_stops_no_other(api, de
     out_of_time = run(deps, clock() + timedelta(minutes=16), address, lookup=lookup, budget_seconds=0)
     assert out_of_time.checked == out_of_time.errors == 0  # no batch started: a1.com stays due
     assert run(deps, clock() + timedelta(minutes=16), address, lookup=lookup).errors == 1
+
+
+def test_run_scheduled_rechecks_domains_first(api, deps, clock, dns):
+    from chalicelib.jobs.scheduled import run_scheduled
+
+    records, _ = dns
+    account_id, owner = onboard(api)
+    record = api.post(f"/accounts/{account_id}/email-domains", {"domain": "acme.com"}, token=owner.token).body
+    records.set_txt(record["verification"]["name"], record["verification"]["value"])
+    preview = run_scheduled(deps, clock() + timedelta(minutes=15), dry_run=True)
+    assert (preview[0].name, preview[0].line) == ("domains", "would check 1 email domains")
+    assert domain_of(api, account_id)["status"] == "pending"  # a dry run writes nothing
+    [domains, *_] = run_scheduled(deps, clock() + timedelta(minutes=15))
+    assert domains.ok and domains.line.startswith("1 email domains checked (0 unreachable): 1 domain.")
+    assert "domain.verified" in domains.line
+    assert domain_of(api, account_id)["status"] == "verified"
