@@ -74,7 +74,8 @@ def update_me(call: Call) -> schemas.User:
 def change_password(call: Call) -> schemas.TokenOut:
     """Change your password; every older token stops working and a new one is returned."""
     body = call.body
-    return sessions.change_password(call.deps, call.user, body.current_password, body.new_password)
+    via = call.session.claims.via if call.session.claims else "password"
+    return sessions.change_password(call.deps, call.user, body.current_password, body.new_password, via)
 
 
 @endpoint(bp, "POST", "/auth/password-reset", access=PUBLIC, body=schemas.PasswordResetIn, status=202)

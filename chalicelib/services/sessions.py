@@ -19,7 +19,8 @@ from chalicelib.schemas.sessions import (
     account_refs,
     is_unlimited,
 )
-from chalicelib.security.tokens import TokenClaims
+from chalicelib.security.tokens import TokenClaims, Via
+from chalicelib.services.sign_in import issue_sign_in
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, SubAccountItem, UserItem
 
@@ -83,7 +84,7 @@ def login(deps: Deps, email: str, password: str) -> LoginOut:
     deps.store.member_copies.record_login(user_id, now, email)  # and gives back its failure check
     user.last_login_at = now
     hints = {m.account_id: m.group_id for m in memberships if m.group_id and m.status == "active"}
-    issued = deps.tokens.issue(user_id, int(login_item.token_version), now, hints)
+    issued = issue_sign_in(deps, user_id, int(login_item.token_version), "password", hints)
     return LoginOut(
         access_token=issued.token,
         expires_at=issued.claims.expires_at,
@@ -189,9 +190,12 @@ def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:
     return User.of(deps.store.member_copies.update_profile(user.user_id, changes, user, deps.now()))
 
 
-def change_password(deps: Deps, user: UserItem, current_password: str, new_password: str) -> TokenOut:
+def change_password(
+    deps: Deps, user: UserItem, current_password: str, new_password: str, via: Via = "password"
+) -> TokenOut:
+    """`via`: how the current session was signed in; the new token says the same (the session goes on)."""
     verify_credentials(deps, user.email, current_password, clear=False)  # cleared by the change's write
     if not deps.store.users.change_password(user, deps.passwords.hash(new_password)):
         raise changed_meanwhile("The password was changed at the same time; try again.")
-    issued = deps.tokens.issue(user.user_id, int(user.token_version) + 1, deps.now())
+    issued = issue_sign_in(deps, user.user_id, int(user.token_version) + 1, via)
     return TokenOut(access_token=issued.token, expires_at=issued.claims.expires_at)
