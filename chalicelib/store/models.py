@@ -32,6 +32,13 @@ from chalicelib.store.models_base import (
     parse_time,
     string_list,
 )
+from chalicelib.store.models_factors import (
+    ChallengeItem,
+    PasskeyCredentialItem,
+    PasskeyItem,
+    RecoveryCodesItem,
+    TotpItem,
+)
 from chalicelib.store.models_people import (
     AccountItem,
     EmailClaimItem,
@@ -62,6 +69,7 @@ __all__ = [
     "AuditEventItem",
     "AuditTargetIndex",
     "AuditTypeIndex",
+    "ChallengeItem",
     "ContactAttributes",
     "ContactCategoryItem",
     "ContactEmailItem",
@@ -82,11 +90,15 @@ __all__ = [
     "LoginItem",
     "MailItem",
     "MembershipItem",
+    "PasskeyCredentialItem",
+    "PasskeyItem",
     "ProfileAttributes",
+    "RecoveryCodesItem",
     "RevokedTokenItem",
     "SubAccountItem",
     "SupportSessionItem",
     "TimeAttribute",
+    "TotpItem",
     "UserIndex",
     "UserItem",
     "WebhookItem",

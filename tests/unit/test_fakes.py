@@ -18,6 +18,7 @@ from tests.helpers.fakes import (
     NotFakedError,
     contacts,
     deliveries,
+    factors,
     fake_deps,
     invitations,
     member_lists,
@@ -35,7 +36,9 @@ CONTRACTS = sorted(p.stem for p in UNIT.glob("test_fake_contracts*.py"))
 for _name in CONTRACTS:  # each contract module's cases join COVERED as it is imported
     importlib.import_module(f"tests.unit.{_name}")
 
-FAKE_MODULES = (people, users, invitations, contacts, structure, work, deliveries, member_lists, world)
+FAKE_MODULES = (
+    factors, people, users, invitations, contacts, structure, work, deliveries, member_lists, world
+)  # fmt: skip
 FAKES = sorted(
     (cls for module in FAKE_MODULES for _, cls in inspect.getmembers(module, inspect.isclass)
      if cls.__module__ == module.__name__),
@@ -113,6 +116,7 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
         "webhooks",
         "idempotency",
         "deliveries",
+        "factors",
     }
     assert answered == public_members(ports.Repositories) and refused == set()
 
