@@ -8,6 +8,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow, retry_after_seconds
 from chalicelib.domain.paging import page
 from chalicelib.errors import AppError, changed_meanwhile, rate_limited, unauthenticated
+from chalicelib.schemas.factors import MfaRequiredOut
 from chalicelib.schemas.sessions import (
     ACCOUNTS_PAGE,
     AccountRef,
@@ -20,7 +21,7 @@ from chalicelib.schemas.sessions import (
     is_unlimited,
 )
 from chalicelib.security.tokens import TokenClaims, Via
-from chalicelib.services.sign_in import issue_sign_in
+from chalicelib.services.sign_in import has_second_factor, issue_sign_in
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, SubAccountItem, UserItem
 
@@ -68,23 +69,43 @@ def verify_on_link(
     return login
 
 
-def login(deps: Deps, email: str, password: str) -> LoginOut:
+def login(deps: Deps, email: str, password: str) -> LoginOut | MfaRequiredOut:
     """After the credentials (a read and the lockout reservation): the profile, memberships and account
     names by key in one BatchGetItem (the login lists its accounts), then the login's one write: the user
-    and its failures, never a membership (the copies job rewrites their copies of the login time)."""
+    and its failures, never a membership (the copies job rewrites their copies of the login time). A user
+    with a second factor gets the second step instead (services/mfa_login.py), and no token."""
     login_item = verify_credentials(deps, email, password, clear=False)
-    now = deps.now()
-    user_id = login_item.user_id
     user, memberships, accounts = deps.store.member_copies.user_and_accounts(
-        user_id, login_item.account_ids or ()
+        login_item.user_id, login_item.account_ids or ()
     )
     if user is None:  # removed since the login was read
         raise AppError("invalid_credentials", BAD_CREDENTIALS)
+    if has_second_factor(user):
+        from chalicelib.services import mfa_login  # it builds on this module: imported when needed
+
+        # The password check stays reserved until the second step gives it back (signed_in), as a right
+        # password alone does: a second step never taken counts as a failed login.
+        return mfa_login.begin(deps, user)
+    return signed_in(deps, user, memberships, accounts, int(login_item.token_version), "password", email)
+
+
+def signed_in(
+    deps: Deps,
+    user: UserItem,
+    memberships: list[MembershipItem],
+    accounts: dict[str, AccountItem],
+    version: int,
+    via: Via,
+    email: str | None = None,
+) -> LoginOut:
+    """The login body for a sign-in made `via`; `email`: the login whose password check to give back."""
+    now = deps.now()
+    user_id = user.user_id
     refs, cursor = _first_page(deps, user_id, _account_refs(deps, memberships, accounts))
     deps.store.member_copies.record_login(user_id, now, email)  # and gives back its failure check
     user.last_login_at = now
     hints = {m.account_id: m.group_id for m in memberships if m.group_id and m.status == "active"}
-    issued = issue_sign_in(deps, user_id, int(login_item.token_version), "password", hints)
+    issued = issue_sign_in(deps, user_id, version, via, hints)
     return LoginOut(
         access_token=issued.token,
         expires_at=issued.claims.expires_at,
