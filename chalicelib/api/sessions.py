@@ -70,7 +70,7 @@ def update_me(call: Call) -> schemas.User:
     access=SIGNED_IN,
     body=schemas.PasswordChangeIn,
     returns=schemas.TokenOut,
-    errors=("invalid_credentials", "rate_limited"),
+    errors=("invalid_credentials", "mfa_required", "rate_limited"),
 )
 def change_password(call: Call) -> schemas.TokenOut:
     """Change your password; every older token stops working and a new one is returned."""

@@ -21,7 +21,7 @@ from chalicelib.schemas.sessions import (
     is_unlimited,
 )
 from chalicelib.security.tokens import TokenClaims, Via
-from chalicelib.services.sign_in import has_second_factor, issue_sign_in
+from chalicelib.services.sign_in import WITH_SECOND_FACTOR, has_second_factor, issue_sign_in
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, SubAccountItem, UserItem
 
@@ -214,7 +214,10 @@ def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:
 def change_password(
     deps: Deps, user: UserItem, current_password: str, new_password: str, via: Via = "password"
 ) -> TokenOut:
-    """`via`: how the current session was signed in; the new token says the same (the session goes on)."""
+    """`via`: how the current session was signed in; the new token says the same (the session goes on). A
+    user with a second factor changes it only in a session started with one."""
+    if has_second_factor(user) and via not in WITH_SECOND_FACTOR:
+        raise AppError("mfa_required", "Sign in with your second factor to change your password.")
     verify_credentials(deps, user.email, current_password, clear=False)  # cleared by the change's write
     if not deps.store.users.change_password(user, deps.passwords.hash(new_password)):
         raise changed_meanwhile("The password was changed at the same time; try again.")

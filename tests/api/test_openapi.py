@@ -41,7 +41,7 @@ def test_operations_carry_schemas_errors_and_security(api):
     codes = {status: _codes(accept, status) for status in accept["responses"] if status != "201"}
     assert codes["409"] == ["already_member", "changed_meanwhile", "login_exists", "owner_exists"]
     assert codes["401"] == ["invalid_credentials", "unauthenticated"]
-    assert codes["403"] == ["email_mismatch", "forbidden"]
+    assert codes["403"] == ["email_mismatch", "forbidden", "mfa_required"]
     assert codes["500"] == ["internal_error"]
     assert accept["responses"]["409"]["headers"]["Retry-After"]["required"] is False  # changed_meanwhile's
     assert "headers" not in accept["responses"]["403"]
