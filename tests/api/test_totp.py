@@ -141,3 +141,33 @@ def test_turning_it_off_needs_the_password_and_a_code_and_login_is_one_step_agai
     assert off.status == 204
     assert "access_token" in login(api).body
     assert any("turned off" in m.subject for m in api.outbox() if EMAIL in m.to)
+
+
+def test_twenty_wrong_codes_at_once_check_at_most_five(api, deps, clock, monkeypatch):
+    from chalicelib.errors import AppError
+    from chalicelib.schemas.factors import MfaLoginIn
+    from chalicelib.services import factor_checks, mfa_login
+    from tests.helpers.concurrency import run_together
+
+    secret, _, _ = enrol(api, deps, clock)
+    token = login(api).body["mfa_token"]
+    checked = []
+    real_step = factor_checks.totp_step
+
+    def counting_step(deps, totp, code):
+        checked.append(code)
+        return real_step(deps, totp, code)
+
+    monkeypatch.setattr(factor_checks, "totp_step", counting_step)
+    wrong = wrong_code(secret, deps)
+
+    def attempt():
+        try:
+            return mfa_login.finish(deps, MfaLoginIn(mfa_token=token, code=wrong))
+        except AppError as error:
+            return error.code
+
+    outcomes = run_together(*[attempt] * 20)
+    assert 1 <= len(checked) <= 5
+    assert outcomes.count("invalid_code") == len(checked)
+    assert outcomes.count("rate_limited") == 20 - len(checked)
