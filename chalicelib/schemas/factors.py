@@ -28,6 +28,7 @@ class ProofIn(Input):
 class TotpSetupOut(Output):
     secret: str = Field(description="base32; shown here only")
     otpauth_uri: str
+    qr_svg: str = Field(description="the otpauth_uri as a QR code: an SVG document, for an <img>")
 
 
 class TotpConfirmIn(Input):

@@ -57,6 +57,17 @@ def otpauth_uri(secret: str, account_name: str, issuer: str) -> str:
     )
 
 
+def qr_svg(uri: str) -> str:
+    """The URI as a QR code, an SVG document drawn here: the secret goes to no other service."""
+    import io
+
+    import segno  # loaded by the setup route only
+
+    out = io.BytesIO()
+    segno.make(uri, error="m").save(out, kind="svg", scale=5, border=2, xmldecl=False, title="QR code")
+    return out.getvalue().decode()
+
+
 def new_recovery_codes() -> list[str]:
     """RECOVERY_CODES codes shown as xxxx-xxxx-xxxx-xxxx (lower-case base32, no padding)."""
     codes = []

@@ -50,7 +50,8 @@ def start(
     )
     if not deps.store.factors.start_totp(item):
         raise _already_on()
-    return TotpSetupOut(secret=secret, otpauth_uri=otp.otpauth_uri(secret, user.email, PORTAL_NAME))
+    uri = otp.otpauth_uri(secret, user.email, PORTAL_NAME)
+    return TotpSetupOut(secret=secret, otpauth_uri=uri, qr_svg=otp.qr_svg(uri))
 
 
 def confirm(deps: Deps, user: UserItem, code: str) -> RecoveryCodesOut:

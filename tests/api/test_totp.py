@@ -35,8 +35,10 @@ def enrol(api, deps, clock):
     secret = setup.body["secret"]
     assert setup.body["otpauth_uri"].startswith("otpauth://totp/")
     assert f"secret={secret}" in setup.body["otpauth_uri"]
+    assert setup.body["qr_svg"].startswith("<svg")
     confirmed = api.post("/me/mfa/totp/confirm", {"code": code(secret, deps)}, token=token)
     assert confirmed.status == 200
+    assert api.get("/me", token=token).body["user"]["second_factors"] == ["totp"]
     clock.advance(seconds=30)  # the confirming code's step is used
     return secret, confirmed.body["recovery_codes"], token
 
