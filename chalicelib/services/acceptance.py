@@ -33,6 +33,7 @@ from chalicelib.store.invitations import InvitationContext
 from chalicelib.store.links import link_attempts
 from chalicelib.store.members import new_membership_item
 from chalicelib.store.models import (
+    AccountItem,
     AuditEventItem,
     InvitationItem,
     LinkItem,
@@ -131,7 +132,7 @@ def accept(
     now = deps.now()
     user, version, new_user = _accepting_user(deps, caller, link, context, body)
     event = _accepted_event(deps, invitation, account.account_id, user, request)
-    user, membership = _commit(deps, invitation, account.account_id, user, body, new_user, event, now)
+    user, membership = _commit(deps, invitation, account, user, body, new_user, event, now)
     hint = {account.account_id: membership.group_id} if membership.group_id else None
     issued = issue_sign_in(deps, user.user_id, version, "invitation", hint)
     return AcceptOut(
@@ -172,7 +173,7 @@ def _accepted_event(
 def _commit(
     deps: Deps,
     invitation: InvitationItem,
-    account_id: str,
+    account: AccountItem,
     user: UserItem,
     body: AcceptIn,
     new_user: NewUser | None,
@@ -183,7 +184,7 @@ def _commit(
     now when a rename landed meanwhile (the membership copies the names)."""
     for attempt in range(ACCEPT_TRIES):
         user.last_login_at = now  # accepting signs in: the membership's copy says so too
-        membership = _membership(invitation, account_id, user, body, now)
+        membership = _membership(invitation, account, user, body, now)
         outcome = _through_conflicts(
             deps, invitation, membership, now, new_user, None if new_user else user.user_id, event
         )
@@ -228,10 +229,12 @@ def _through_conflicts(
 
 
 def _membership(
-    invitation: InvitationItem, account_id: str, user: UserItem, body: AcceptIn, now: datetime
+    invitation: InvitationItem, account: AccountItem, user: UserItem, body: AcceptIn, now: datetime
 ) -> MembershipItem:
+    """Keyed by the account's name as read with the invitation: a rename committed before this accept is
+    caught by the copies job's second pass over the account (store/member_copies.py `rewrite_names`)."""
     return new_membership_item(
-        account_id,
+        account.account_id,
         user.user_id,
         as_role(invitation.role),
         list(invitation.permissions),
@@ -242,6 +245,7 @@ def _membership(
         group_manager=invitation.group_manager,
         contact=contact_at_join(body, invitation, user),
         user=user,
+        account_name=account.name,
     )
 
 

@@ -23,11 +23,12 @@ def get_account(account: AccountItem) -> Account:
 
 
 def rename_account(deps: Deps, caller: Caller, account: AccountItem, name: str) -> Account:
-    """One conditional write with its event: memberships hold no copy of the name, so it shows everywhere
-    at once."""
+    """One conditional write with its event: every list reads the name from the account, so it shows
+    everywhere at once; the members' account lists reorder by the copies job's next run
+    (store/account_names.py)."""
     renamed = changed({"name": account.name}, {"name": name})
     event = record(deps, "account.updated", caller, account.account_id, account_target(account), renamed)
-    if not deps.store.accounts.rename_account(account, name, event if renamed else None):
+    if not deps.store.accounts.rename_account(account, name, event if renamed else None, deps.now()):
         raise not_found("account")
     return Account.of(account)
 

@@ -13,6 +13,7 @@ from chalicelib.schemas.factors import Method, MfaLoginIn, MfaRequiredOut
 from chalicelib.schemas.sessions import LoginOut
 from chalicelib.security import passkeys
 from chalicelib.security.tokens import Via
+from chalicelib.services.account_list import login_page
 from chalicelib.services.factor_checks import (
     challenge_item,
     check_assertion,
@@ -104,8 +105,7 @@ def _signed_in_as(deps: Deps, user_id: str, via: Via, *, give_back: bool) -> Log
     login = deps.store.users.login_state(profile.email)[0] if profile is not None else None
     if profile is None or login is None:
         raise unauthenticated("This login no longer exists.")
-    user, memberships, accounts = deps.store.member_copies.user_and_accounts(user_id, login.account_ids or ())
-    if user is None:
+    first = login_page(deps, login)
+    if first.user is None:
         raise unauthenticated("This login no longer exists.")
-    email = user.email if give_back else None
-    return signed_in(deps, user, memberships, accounts, int(login.token_version), via, email)
+    return signed_in(deps, login, first, via, login.email if give_back else None)

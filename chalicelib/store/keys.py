@@ -4,7 +4,9 @@ No other module writes "ACCOUNT#..." or "USER#...": they ask here. A key is a (p
 index keys are named after the index they belong to (gsi1: a user's side of things, gsi2: expiry).
 
     account          ACCOUNT#<account_id>   ACCOUNT
-    membership       ACCOUNT#<account_id>   MEMBER#<user_id>        gsi1: USER#<user_id>  MEMBER#<account_id>
+    membership       ACCOUNT#<account_id>   MEMBER#<user_id>        gsi1: USER#<user_id>  MEMBER#~<name>...
+                         (MEMBER#~<name>\x01<aid> active, MEMBER#-<name>\x01<aid> deactivated, MEMBER#<aid>
+                         not yet named: keys_accounts.membership_gsi1, the account list in name order)
                          members_<column>: MEMBERS#<account_id>  <status>#<value><0x01><user_id>
                          group_<column>: MEMBERS#<account_id>#G#<group>  same sort key
                          (one pair per sort column; the list keys, keys_accounts.member_list_keys)
@@ -83,6 +85,8 @@ from chalicelib.store.keys_accounts import (
     invitation_index_keys,
     invitations_index_partition,
     invitations_of,
+    is_listed,
+    listed_accounts,
     member_list_keys,
     member_list_partition,
     member_list_sort_key,
@@ -220,8 +224,10 @@ __all__ = [
     "invitation_index_keys",
     "invitations_index_partition",
     "invitations_of",
+    "is_listed",
     "is_valid_id",
     "link",
+    "listed_accounts",
     "login",
     "login_failures",
     "mail",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -32,10 +33,18 @@ class AccountRepository(Protocol):
         self, account: AccountItem, owner_invitation: NewInvitation, event: AuditEventItem | None = None
     ) -> Outcome: ...
     def rename_account(
-        self, account: AccountItem, name: str, event: AuditEventItem | None = None
+        self,
+        account: AccountItem,
+        name: str,
+        event: AuditEventItem | None = None,
+        now: datetime | None = None,
     ) -> Outcome: ...
     def named(
-        self, account_ids: Iterable[str], sub_accounts: Iterable[Key] = (), groups: Iterable[Key] = ()
+        self,
+        account_ids: Iterable[str],
+        sub_accounts: Iterable[Key] = (),
+        groups: Iterable[Key] = (),
+        user_id: str | None = None,
     ) -> Named: ...
     def transfer_ownership(
         self,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from chalicelib.services.ports import AccountRepository, MemberRepository
 from chalicelib.store import keys
@@ -15,7 +16,7 @@ from chalicelib.store.groups import GROUP_GONE
 from chalicelib.store.invitations import NewInvitation
 from chalicelib.store.keys import Key
 from chalicelib.store.lists import IndexPage
-from chalicelib.store.member_index import index_member, version_of
+from chalicelib.store.member_index import index_member, sortable, version_of
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
@@ -30,6 +31,7 @@ from chalicelib.store.outcomes import Failure
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from tests.helpers.fakes import member_lists as lists
 from tests.helpers.fakes.invitations import add_invitation
+from tests.helpers.fakes.member_copies import mark_renamed
 from tests.helpers.fakes.table import Table, failed, key_of
 from tests.helpers.fakes.users import FakeUsers
 
@@ -75,22 +77,38 @@ class FakeAccounts(AccountRepository):
         new.role, new.group_id, new.group_manager = "owner", None, None
         return self.t.record(event)
 
-    def rename_account(self, account: AccountItem, name: str, event: AuditEventItem | None = None) -> Outcome:
+    def rename_account(
+        self,
+        account: AccountItem,
+        name: str,
+        event: AuditEventItem | None = None,
+        now: datetime | None = None,
+    ) -> Outcome:
+        """The name, and (with `now`, a name that orders otherwise) the account marked due for the copies
+        job's rewrite of its memberships' name keys, in the same write."""
         stored = self.t.get(key_of(account), AccountItem)
         if stored is None:
             return failed("gone")
+        if now is not None and sortable(name) != sortable(stored.name):
+            mark_renamed(stored, now)
         stored.name = account.name = name  # as the real one, the item given is renamed too
         return self.t.record(event)
 
     def named(
-        self, account_ids: Iterable[str], sub_accounts: Iterable[Key] = (), groups: Iterable[Key] = ()
+        self,
+        account_ids: Iterable[str],
+        sub_accounts: Iterable[Key] = (),
+        groups: Iterable[Key] = (),
+        user_id: str | None = None,
     ) -> Named:
-        wanted = [*(keys.account(account_id) for account_id in account_ids), *sub_accounts, *groups]
+        users = [keys.user(user_id)] if user_id else []
+        wanted = [*users, *(keys.account(account_id) for account_id in account_ids), *sub_accounts, *groups]
         found = [copy.deepcopy(item) for key in wanted if (item := self.t.items.get(key)) is not None]
         return Named(
             {item.account_id: item for item in found if isinstance(item, AccountItem)},
             [item for item in found if isinstance(item, SubAccountItem)],
             {(item.account_id, item.group_id): item for item in found if isinstance(item, GroupItem)},
+            next((item for item in found if isinstance(item, UserItem)), None),
         )
 
     def create_account(

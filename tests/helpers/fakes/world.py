@@ -8,10 +8,12 @@ from chalicelib.domain.permissions import MemberStatus, Role
 from chalicelib.ids import new_id
 from chalicelib.security.tokens import AccessTokens
 from chalicelib.services.ports import Repositories
+from chalicelib.store import keys
 from chalicelib.store.accounts import new_account_item
 from chalicelib.store.groups import new_group_item
 from chalicelib.store.joining import joining
 from chalicelib.store.members import new_membership_item
+from chalicelib.store.models import AccountItem
 from chalicelib.store.users import new_user_items
 from tests.helpers.clock import Clock
 from tests.helpers.fakes.contacts import FakeContacts, FakeGroups
@@ -162,6 +164,11 @@ class FakeWorld(Seeder):
         self.table.put(account)
         return account.account_id
 
+    def account_name(self, account_id: str) -> str:
+        account = self.table.get(keys.account(account_id), AccountItem)
+        assert account is not None, account_id
+        return account.name
+
     def member(
         self,
         account_id: str,
@@ -186,6 +193,7 @@ class FakeWorld(Seeder):
             group_id=group_id,
             group_manager=group_manager or None,
             user=user,
+            account_name=self.account_name(account_id),
         )
         self.table.join(joining(membership, email))
         return user_id
