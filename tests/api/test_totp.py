@@ -173,3 +173,39 @@ def test_twenty_wrong_codes_at_once_check_at_most_five(api, deps, clock, monkeyp
     assert 1 <= len(checked) <= 5
     assert outcomes.count("invalid_code") == len(checked)
     assert outcomes.count("rate_limited") == 20 - len(checked)
+
+
+def test_the_round_trips_of_a_login_with_and_without_a_second_factor(api, deps, clock):
+    """Without a factor, login is as it was (the factor rides on the user item it reads anyway); with one,
+    the password step adds one write (the mfa_token) and the second step reads the token, the factor and
+    the login, uses the code, spends the token, then signs in as login does: the password step costs what a
+    login does (5 round trips here), the second step 11."""
+    from tests.helpers import DynamoCalls
+
+    seed_user(deps, "plain@example.com")
+    with DynamoCalls() as plain:
+        assert (
+            "access_token"
+            in api.post("/auth/login", {"email": "plain@example.com", "password": PASSWORD}).body
+        )
+    secret, _, _ = enrol(api, deps, clock)
+    with DynamoCalls() as first:
+        token = login(api).body["mfa_token"]
+    with DynamoCalls() as second:
+        done = api.post("/auth/login/mfa", {"mfa_token": token, "code": code(secret, deps)})
+    assert done.status == 200
+    assert first.operations == [*plain.operations[:-1], "PutItem"]  # no login write: the token instead
+    assert (
+        second.operations
+        == [
+            "GetItem",  # the mfa_token
+            "BatchGetItem",  # the TOTP, the recovery codes and the code window
+            "UpdateItem",  # the check counted before it is made
+            "UpdateItem",  # the code's step used (a later one only)
+            "DeleteItem",  # the window cleared by the right code
+            "DeleteItem",  # the mfa_token spent
+            "GetItem",  # the user (its email) and then its login, as the password step read them
+            "BatchGetItem",
+            *plain.operations[2:],  # the accounts' first page and the login's write, as without a factor
+        ]
+    )
