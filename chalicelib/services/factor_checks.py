@@ -40,7 +40,7 @@ def confirm_password(deps: Deps, user: UserItem, password: str) -> None:
 
 def reserve_code_check(deps: Deps, user_id: str, known: FailureWindow | None) -> None:
     """Counts a code check before it is made (at most MAX_FAILURES per window, under any burst); 429 when the
-    window is full. A right code clears it (`code_accepted`)."""
+    window is full. A right code gives its own check back (LockoutStore.give_back_code_attempt)."""
     now = deps.now()
     wait = retry_after_seconds(known, now)
     if wait is None and not deps.store.lockouts.reserve_code_attempt(user_id, now, known):
@@ -64,7 +64,7 @@ def check_totp(deps: Deps, user_id: str, code: str) -> None:
     step = totp_step(deps, state.totp, code)
     if step is None or not deps.store.factors.use_totp_step(user_id, step):
         raise invalid_code()
-    deps.store.lockouts.clear_code_failures(user_id)
+    deps.store.lockouts.give_back_code_attempt(user_id, deps.now())
 
 
 def check_recovery_code(deps: Deps, user_id: str, code: str) -> None:
@@ -72,7 +72,7 @@ def check_recovery_code(deps: Deps, user_id: str, code: str) -> None:
     reserve_code_check(deps, user_id, state.failures)
     if not deps.store.factors.use_recovery_code(user_id, otp.hash_recovery_code(code)):
         raise invalid_code("The recovery code is not correct or was used already.")
-    deps.store.lockouts.clear_code_failures(user_id)
+    deps.store.lockouts.give_back_code_attempt(user_id, deps.now())
 
 
 def relying_party(deps: Deps) -> RelyingParty:

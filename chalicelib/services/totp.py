@@ -70,7 +70,7 @@ def confirm(deps: Deps, user: UserItem, code: str) -> RecoveryCodesOut:
     outcome = deps.store.factors.confirm_totp(user, state.totp, step, hashes, mail)
     if not outcome:
         raise changed_meanwhile("The setup was started again meanwhile; use the new secret.")
-    deps.store.lockouts.clear_code_failures(user.user_id)
+    deps.store.lockouts.give_back_code_attempt(user.user_id, deps.now())
     send_notice(deps, mail)
     return RecoveryCodesOut(recovery_codes=codes)
 

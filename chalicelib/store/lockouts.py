@@ -56,8 +56,10 @@ class LockoutStore:
         both kinds, whichever mfa_token they come with)."""
         return _reserve(keys.code_failures(user_id), now, known)
 
-    def clear_code_failures(self, user_id: str) -> None:
-        Tx().delete(LoginFailuresItem(*keys.code_failures(user_id))).commit()
+    def give_back_code_attempt(self, user_id: str, now: datetime) -> None:
+        """A right code returns its own reservation rather than clearing the window (docs/security.md,
+        "Lockout and a right password"): wrong codes racing it stay counted."""
+        Tx().update(LoginFailuresItem(*keys.code_failures(user_id)), given_back(now)).commit()
 
 
 def _reserve(key: Key, now: datetime, known: FailureWindow | None) -> bool:

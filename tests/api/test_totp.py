@@ -202,7 +202,7 @@ def test_the_round_trips_of_a_login_with_and_without_a_second_factor(api, deps, 
             "BatchGetItem",  # the TOTP, the recovery codes and the code window
             "UpdateItem",  # the check counted before it is made
             "UpdateItem",  # the code's step used (a later one only)
-            "DeleteItem",  # the window cleared by the right code
+            "UpdateItem",  # the right code's check given back
             "DeleteItem",  # the mfa_token spent
             "GetItem",  # the user (its email) and then its login, as the password step read them
             "BatchGetItem",

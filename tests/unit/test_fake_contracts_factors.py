@@ -125,7 +125,7 @@ def test_a_challenge_is_read_by_its_hash_and_taken_once(world):
     assert store.factors.challenge("abc") is None
 
 
-@covers("lockouts.reserve_code_attempt", "lockouts.clear_code_failures")
+@covers("lockouts.reserve_code_attempt", "lockouts.give_back_code_attempt")
 def test_a_users_code_window_takes_so_many_checks_apart_from_the_emails(world):
     store, now = world.deps.store, world.deps.now()
     user = _user(world)
@@ -134,11 +134,12 @@ def test_a_users_code_window_takes_so_many_checks_apart_from_the_emails(world):
     assert (known.count, known.started_at) == (MAX_FAILURES, now)
     assert not store.lockouts.reserve_code_attempt(user.user_id, now + timedelta(minutes=1), known)
     assert store.users.login_state(user.email)[1] is None  # the email's password window is another
+    store.lockouts.give_back_code_attempt(user.user_id, now)  # a right code returns its own check
+    assert store.factors.state(user.user_id).failures == type(known)(MAX_FAILURES - 1, now)
+    assert store.lockouts.reserve_code_attempt(user.user_id, now, known)
     later = now + WINDOW + timedelta(seconds=1)
     assert store.lockouts.reserve_code_attempt(user.user_id, later, known)
     assert store.factors.state(user.user_id).failures == type(known)(1, later)
-    store.lockouts.clear_code_failures(user.user_id)
-    assert store.factors.state(user.user_id).failures is None
 
 
 def _mail(deps, user):

@@ -131,8 +131,8 @@ class FakeLockouts(LockoutRepository):
     def reserve_code_attempt(self, user_id: str, now: datetime, known: FailureWindow | None) -> bool:
         return _reserve(self.t, keys.code_failures(user_id), now)
 
-    def clear_code_failures(self, user_id: str) -> None:
-        self.t.delete(keys.code_failures(user_id))
+    def give_back_code_attempt(self, user_id: str, now: datetime) -> None:
+        give_back(self.t, keys.code_failures(user_id), now)
 
 
 def _reserve(t: Table, key: keys.Key, now: datetime) -> bool:
@@ -148,11 +148,13 @@ def _reserve(t: Table, key: keys.Key, now: datetime) -> bool:
     return True
 
 
-def give_back(t: Table, email: str, now: datetime) -> None:
-    """store/lockouts.py given_back: one check returned, onto a well-formed window if it is gone."""
-    stored = t.get(keys.login_failures(email), LoginFailuresItem)
+def give_back(t: Table, email_or_key: str | keys.Key, now: datetime) -> None:
+    """store/lockouts.py given_back: one check returned, onto a well-formed window if it is gone (an email's
+    login window, or the window at a key: a user's codes)."""
+    key = keys.login_failures(email_or_key) if isinstance(email_or_key, str) else email_or_key
+    stored = t.get(key, LoginFailuresItem)
     if stored is None:
-        stored = LoginFailuresItem(*keys.login_failures(email), failure_count=0, window_started_at=now)
+        stored = LoginFailuresItem(*key, failure_count=0, window_started_at=now)
         stored.ttl = now + WINDOW + timedelta(minutes=1)
         t.put(stored)
     stored.failure_count = int(stored.failure_count) - 1
