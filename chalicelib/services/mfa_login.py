@@ -43,6 +43,7 @@ def begin(deps: Deps, user: UserItem) -> MfaRequiredOut:
     methods: list[Method] = ["totp", "recovery_code"] if TOTP in factors else []
     token = secrets.token_urlsafe(32)
     item = challenge_item(deps, _token_hash(token), MFA, user.user_id)
+    item.email = user.email
     options = None
     if PASSKEY in factors:
         methods.insert(0, "passkey")
@@ -65,7 +66,7 @@ def finish(deps: Deps, body: MfaLoginIn) -> LoginOut:
     via = _second_factor(deps, item, body)
     if not deps.store.factors.take_challenge(item):
         raise unauthenticated("The sign-in step has expired or was used; sign in again.")
-    return _signed_in_as(deps, item.user_id, via, give_back=True)
+    return _signed_in_as(deps, item.user_id, via, give_back=True, email=item.email)
 
 
 def _second_factor(deps: Deps, item: ChallengeItem, body: MfaLoginIn) -> Via:
@@ -99,11 +100,16 @@ def passkey_sign_in(deps: Deps, credential: dict[str, Any]) -> LoginOut:
     return _signed_in_as(deps, passkey.user_id, "passkey", give_back=False)
 
 
-def _signed_in_as(deps: Deps, user_id: str, via: Via, *, give_back: bool) -> LoginOut:
-    """`give_back`: the password step reserved a check on the email's window; a sign-in returns it."""
-    profile = deps.store.users.get_user(user_id)
-    login = deps.store.users.login_state(profile.email)[0] if profile is not None else None
-    if profile is None or login is None:
+def _signed_in_as(
+    deps: Deps, user_id: str, via: Via, *, give_back: bool, email: str | None = None
+) -> LoginOut:
+    """`give_back`: the password step reserved a check on the email's window; a sign-in returns it.
+    `email`: the login's, when known (the mfa_token names it), else read from the user."""
+    if email is None:
+        profile = deps.store.users.get_user(user_id)
+        email = profile.email if profile is not None else None
+    login = deps.store.users.login_state(email)[0] if email is not None else None
+    if login is None or login.user_id != user_id:
         raise unauthenticated("This login no longer exists.")
     first = login_page(deps, login)
     if first.user is None:

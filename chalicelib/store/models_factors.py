@@ -52,9 +52,11 @@ class ChallengeItem(Item, discriminator="challenge"):
     """CHALLENGE#<sha256> / CHALLENGE: an mfa_token ("mfa") or a WebAuthn challenge ("passkey_register",
     "passkey_sign_in"), stored hashed, used once (deleted under the condition that it exists), short-lived
     (`expires_at` checked on use; the TTL only tidies up). An mfa_token's passkey options are bound to it by
-    `challenge_hash`."""
+    `challenge_hash`, and names its login's email (the step reads the login by it, as the password step did).
+    """
 
     purpose = UnicodeAttribute()
     user_id = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
     expires_at = TimeAttribute()
     challenge_hash = UnicodeAttribute(null=True)

@@ -179,7 +179,7 @@ def test_the_round_trips_of_a_login_with_and_without_a_second_factor(api, deps, 
     """Without a factor, login is as it was (the factor rides on the user item it reads anyway); with one,
     the password step adds one write (the mfa_token) and the second step reads the token, the factor and
     the login, uses the code, spends the token, then signs in as login does: the password step costs what a
-    login does (5 round trips here), the second step 11."""
+    login does (5 round trips here), the second step 10."""
     from tests.helpers import DynamoCalls
 
     seed_user(deps, "plain@example.com")
@@ -204,8 +204,7 @@ def test_the_round_trips_of_a_login_with_and_without_a_second_factor(api, deps, 
             "UpdateItem",  # the code's step used (a later one only)
             "UpdateItem",  # the right code's check given back
             "DeleteItem",  # the mfa_token spent
-            "GetItem",  # the user (its email) and then its login, as the password step read them
-            "BatchGetItem",
+            "BatchGetItem",  # the login, by the email the mfa_token names (as the password step read it)
             *plain.operations[2:],  # the accounts' first page and the login's write, as without a factor
         ]
     )
