@@ -177,9 +177,9 @@ def test_twenty_wrong_codes_at_once_check_at_most_five(api, deps, clock, monkeyp
 
 def test_the_round_trips_of_a_login_with_and_without_a_second_factor(api, deps, clock):
     """Without a factor, login is as it was (the factor rides on the user item it reads anyway); with one,
-    the password step adds one write (the mfa_token) and the second step reads the token, the factor and
-    the login, uses the code, spends the token, then signs in as login does: the password step costs what a
-    login does (5 round trips here), the second step 10."""
+    the password step reads as a login does and writes the mfa_token instead of the login's write (5 round
+    trips here either way), and the second step reads the token, the factor and the login, uses the code,
+    spends the token, then signs in as login does: 10."""
     from tests.helpers import DynamoCalls
 
     seed_user(deps, "plain@example.com")
