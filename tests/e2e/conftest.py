@@ -31,7 +31,8 @@ class Live(Api):
 
 
 def start_server(port: int, moto_port: int, log: Path, host: str = "127.0.0.1") -> subprocess.Popen:
-    """`host`: the one PORTAL_URL names (passkeys need a name: WebAuthn takes no IP address)."""
+    """`host`: the one PORTAL_URL names (passkeys need a name, `localhost`: WebAuthn takes no IP address;
+    the other tests open the emailed links at 127.0.0.1, where they open their pages)."""
     env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "OPERATOR_API_KEY": OPERATOR_KEY}
     # The spreadsheet test sends 1,000 rows in one account: its day holds that many (the default is 500).
     env["ACCOUNT_INVITATIONS_PER_DAY"] = str(SPREADSHEET_DAY)
@@ -50,8 +51,7 @@ def start_server(port: int, moto_port: int, log: Path, host: str = "127.0.0.1") 
         "WEBHOOK_ALLOW_LOOPBACK",
     ):
         env.pop(name, None)
-    if host != "127.0.0.1":
-        env["PORTAL_URL"] = f"http://{host}:{port}/portal"
+    env["PORTAL_URL"] = f"http://{host}:{port}/portal"
     # A file, not a pipe: nobody reads a pipe while tests run, and a full one would stall the server.
     with log.open("wb") as output:
         return subprocess.Popen(
