@@ -31,6 +31,7 @@ SCREENS = {
     "contacts": "Contacts",
     "audit": "Audit log",
     "webhooks": "Webhooks",
+    "account": "Account settings",
     "profile": "Your info",
 }
 HOUR = 3600

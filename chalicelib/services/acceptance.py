@@ -12,6 +12,7 @@ from chalicelib.domain.caller import Caller, RequestInfo
 from chalicelib.domain.invitations import is_expired, link_gone_message
 from chalicelib.domain.permissions import as_role
 from chalicelib.domain.profile import NAME_FIELDS, PROFILE_FIELDS, contact_at_join
+from chalicelib.domain.reminders import link_opens
 from chalicelib.errors import (
     AppError,
     StillConflictingError,
@@ -98,7 +99,11 @@ def _open_link(
 def _open(deps: Deps, link: LinkItem, token: str) -> InvitationContext:
     context = deps.store.invitations.invitation_context(link)
     invitation, account = context.invitation, context.account
-    if invitation is None or account is None or invitation.token_hash != hash_link_token(token):
+    if (
+        invitation is None
+        or account is None
+        or not link_opens(hash_link_token(token), invitation.token_hash, invitation.reminder_token_hash)
+    ):
         raise _gone()
     if is_expired(invitation.expires_at, deps.now()):
         raise AppError("invitation_expired", "This invitation has expired; ask for a new one.")

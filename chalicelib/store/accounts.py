@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import NamedTuple
-
-from pynamodb.expressions.update import Action
 
 from chalicelib.store import keys
 from chalicelib.store.account_names import names_due
@@ -23,7 +21,7 @@ from chalicelib.store.models import (
     UserItem,
 )
 from chalicelib.store.table import get_item, get_items
-from chalicelib.store.tx import Outcome, Tx
+from chalicelib.store.tx import Outcome, Tx, assignments
 
 
 class Named(NamedTuple):
@@ -68,11 +66,22 @@ class AccountStore:
         event: AuditEventItem | None = None,
         now: datetime | None = None,
     ) -> Outcome:
-        """One write (with its audit event), whatever the number of members. A name that orders otherwise
-        marks the account due (as of `now`) for the copies job in the same write: the memberships' gsi1 keys
-        follow it there (store/account_names.py). Fails ("gone") if the account is."""
-        actions: list[Action] = [AccountItem.name.set(name)]
-        if now is not None and sortable(name) != sortable(account.name):
+        return self.update_account(account, {"name": name}, event, now)
+
+    def update_account(
+        self,
+        account: AccountItem,
+        changes: Mapping[str, object],
+        event: AuditEventItem | None = None,
+        now: datetime | None = None,
+    ) -> Outcome:
+        """The account's settings (`name`, `invitation_reminders`) as `changes` names them, in one write with
+        its audit event, whatever the number of members; the item given changes too. A name that orders
+        otherwise marks the account due (as of `now`) for the copies job in the same write: the memberships'
+        gsi1 keys follow it there (store/account_names.py). Fails ("gone") if the account is."""
+        actions = assignments(AccountItem, changes)
+        name = changes.get("name")
+        if now is not None and isinstance(name, str) and sortable(name) != sortable(account.name):
             actions += names_due(account.account_id, now)
         outcome = (
             Tx()
@@ -81,7 +90,8 @@ class AccountStore:
             .commit()
         )
         if outcome:
-            account.name = name
+            for name, value in changes.items():
+                setattr(account, name, value)
         return outcome
 
     def named(

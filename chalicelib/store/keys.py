@@ -16,6 +16,8 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     invitation       ACCOUNT#<account_id>   INVITATION#<id>         gsi2: INVEXP#<shard>  <expires_at>#<id>
                          gsi3: INVITES#<account_id>  <expires_at>#<id>   (pending: after now)
                          gsi4: INVITES#<account_id>#<group>  <expires_at>#<id>  (a group's invitations)
+                         gsi5: INVREMIND#<shard>  <reminder due>#<id>  (sparse: until reminded, see
+                               domain/reminders.py)
     contact          ACCOUNT#<account_id>   CONTACT#<contact_id>
     contact email    ACCOUNT#<account_id>   CONTACTEMAIL#<email>    (also the contacts list, by email)
     contact category ACCOUNT#<account_id>   NOTIFY#<category>#<email>  (the recipients of a category)
@@ -83,6 +85,7 @@ from chalicelib.store.keys_accounts import (
     invitation_expiry_gsi2,
     invitation_index_bound,
     invitation_index_keys,
+    invitation_reminder_gsi5,
     invitations_index_partition,
     invitations_of,
     is_listed,
@@ -96,6 +99,7 @@ from chalicelib.store.keys_accounts import (
     membership,
     membership_gsi1,
     memberships_of_user,
+    reminder_partitions,
     sub_account,
     sub_accounts_of,
     support_session,
@@ -222,6 +226,7 @@ __all__ = [
     "invitation_expiry_gsi2",
     "invitation_index_bound",
     "invitation_index_keys",
+    "invitation_reminder_gsi5",
     "invitations_index_partition",
     "invitations_of",
     "is_listed",
@@ -246,6 +251,7 @@ __all__ = [
     "passkeys_of",
     "recipient_count",
     "recovery_codes",
+    "reminder_partitions",
     "revoked_token",
     "shard",
     "sub_account",

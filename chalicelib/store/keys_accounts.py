@@ -199,6 +199,16 @@ def invitation_expiry_gsi2(invitation_id: str, expires_at_iso: str) -> Key:
     return f"INVEXP#{shard(invitation_id, EXPIRY_SHARDS)}", f"{expires_at_iso}#{invitation_id}"
 
 
+def reminder_partitions() -> list[str]:
+    return [f"INVREMIND#{shard}" for shard in range(EXPIRY_SHARDS)]
+
+
+def invitation_reminder_gsi5(invitation_id: str, due_iso: str) -> Key:
+    """An invitation's reminder in the shared gsi5, by when it falls due (sparse: only while one is to be
+    sent), sharded as the expiry key is; the sweep reads each shard up to now (`expiry_upper_bound`)."""
+    return f"INVREMIND#{shard(invitation_id, EXPIRY_SHARDS)}", f"{due_iso}#{invitation_id}"
+
+
 def expiry_upper_bound(now_iso: str) -> str:
     """Largest gsi2 sort key that has expired at now_iso ('$' sorts after '#')."""
     return f"{now_iso}$"

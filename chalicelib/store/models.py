@@ -17,6 +17,7 @@ from chalicelib.store.models_account import (
     GroupItem,
     GroupNameItem,
     InvitationItem,
+    InvitationRemindersIndex,
     InvitationsByExpiryIndex,
     SubAccountItem,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "GroupNameItem",
     "IdempotencyItem",
     "InvitationItem",
+    "InvitationRemindersIndex",
     "InvitationsByExpiryIndex",
     "Item",
     "LinkItem",

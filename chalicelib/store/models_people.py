@@ -34,6 +34,8 @@ class AccountItem(Item, discriminator="account"):
     # The ids of the account's sub-accounts that exist now, read with the account on every request: a scope
     # is what it names and is still here, so deleting a sub-account rewrites no member (ADD/DELETE keep it).
     sub_account_ids = UnicodeSetAttribute(null=True)
+    # PATCH /accounts `invitation_reminders`: absent (every account made before the setting) reads as on.
+    invitation_reminders = BooleanAttribute(null=True)
 
 
 class UserItem(ProfileAttributes, Item, discriminator="user"):

@@ -23,6 +23,7 @@ from tests.helpers.fakes import (
     invitations,
     member_lists,
     people,
+    reminders,
     structure,
     users,
     work,
@@ -37,7 +38,7 @@ for _name in CONTRACTS:  # each contract module's cases join COVERED as it is im
     importlib.import_module(f"tests.unit.{_name}")
 
 FAKE_MODULES = (
-    factors, people, users, invitations, contacts, structure, work, deliveries, member_lists, world
+    factors, people, users, invitations, contacts, structure, work, deliveries, member_lists, reminders, world
 )  # fmt: skip
 FAKES = sorted(
     (cls for module in FAKE_MODULES for _, cls in inspect.getmembers(module, inspect.isclass)
@@ -117,6 +118,7 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
         "idempotency",
         "deliveries",
         "factors",
+        "reminders",
     }
     assert answered == public_members(ports.Repositories) and refused == set()
 

@@ -33,6 +33,7 @@ from chalicelib.services.ports.work import (
     IdempotencyRepository,
     InvitationRepository,
     OutboxRepository,
+    ReminderRepository,
     WebhookRepository,
 )
 
@@ -51,6 +52,7 @@ __all__ = [
     "MemberCopyRepository",
     "MemberRepository",
     "OutboxRepository",
+    "ReminderRepository",
     "Repositories",
     "RevokedTokenRepository",
     "SubAccountRepository",

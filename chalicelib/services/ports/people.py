@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -36,6 +36,13 @@ class AccountRepository(Protocol):
         self,
         account: AccountItem,
         name: str,
+        event: AuditEventItem | None = None,
+        now: datetime | None = None,
+    ) -> Outcome: ...
+    def update_account(
+        self,
+        account: AccountItem,
+        changes: Mapping[str, object],
         event: AuditEventItem | None = None,
         now: datetime | None = None,
     ) -> Outcome: ...

@@ -10,6 +10,7 @@ import { renderGroups } from "./groups.js";
 import { renderProfile } from "./profile.js";
 import { renderAudit } from "./audit.js";
 import { renderWebhooks } from "./webhooks.js";
+import { renderAccountSettings } from "./account.js";
 
 export const state = { me: null, account: null, self: null, permissions: [], tab: "active",
   sorts: { active: { sort: "email", order: "asc" }, deactivated: { sort: "email", order: "asc" },
@@ -124,10 +125,13 @@ export const SCREENS = {
     refusal: "The audit log is for people with the Manage users permission." },
   webhooks: { title: "Webhooks", allowed: () => isOwner(), render: () => renderWebhooks(),
     refusal: "Webhooks are managed by the account's owner." },
+  account: { title: "Account settings", allowed: () => hasPermission("profile"), render: () => renderAccountSettings(),
+    refusal: "Account settings need the Edit account profile permission at this account." },
   profile: { title: "Your info", allowed: () => true, render: () => renderProfile(), refusal: "" },
 };
 export const NAV = [["app", "", "User Management"], ["groups", "groups", "Groups"], ["contacts", "contacts", "Contacts"],
-  ["audit", "audit", "Audit log"], ["webhooks", "webhooks", "Webhooks"], ["profile", "profile", "Your info"]];
+  ["audit", "audit", "Audit log"], ["webhooks", "webhooks", "Webhooks"], ["account", "account", "Account settings"],
+  ["profile", "profile", "Your info"]];
 
 export function sidebar(current) {
   const links = NAV.filter(([view]) => SCREENS[view].allowed()).map(([view, path, label]) =>

@@ -6,7 +6,7 @@ changes nothing stored until it writes."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from chalicelib.services.ports import AccountRepository, MemberRepository
@@ -84,14 +84,26 @@ class FakeAccounts(AccountRepository):
         event: AuditEventItem | None = None,
         now: datetime | None = None,
     ) -> Outcome:
-        """The name, and (with `now`, a name that orders otherwise) the account marked due for the copies
-        job's rewrite of its memberships' name keys, in the same write."""
+        return self.update_account(account, {"name": name}, event, now)
+
+    def update_account(
+        self,
+        account: AccountItem,
+        changes: Mapping[str, object],
+        event: AuditEventItem | None = None,
+        now: datetime | None = None,
+    ) -> Outcome:
+        """The settings, and (with `now`, a name that orders otherwise) the account marked due for the
+        copies job's rewrite of its memberships' name keys, in the same write."""
         stored = self.t.get(key_of(account), AccountItem)
         if stored is None:
             return failed("gone")
-        if now is not None and sortable(name) != sortable(stored.name):
+        name = changes.get("name")
+        if now is not None and isinstance(name, str) and sortable(name) != sortable(stored.name):
             mark_renamed(stored, now)
-        stored.name = account.name = name  # as the real one, the item given is renamed too
+        for attribute, value in changes.items():  # as the real one, the item given changes too
+            setattr(stored, attribute, value)
+            setattr(account, attribute, value)
         return self.t.record(event)
 
     def named(

@@ -22,6 +22,7 @@ from tests.helpers.fakes.factors import FakeFactors
 from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOutbox
 from tests.helpers.fakes.member_copies import FakeMemberCopies
 from tests.helpers.fakes.people import FakeAccounts, FakeMembers
+from tests.helpers.fakes.reminders import FakeReminders
 from tests.helpers.fakes.structure import FakeAudit, FakeSubAccounts, FakeSupportSessions
 from tests.helpers.fakes.table import Table
 from tests.helpers.fakes.users import (
@@ -37,7 +38,7 @@ from tests.helpers.settings import SETTINGS_ENV
 
 
 class FakeStore(Repositories):
-    """Every one of the store's nineteen repositories, on one table."""
+    """Every one of the store's twenty repositories, on one table."""
 
     def __init__(self) -> None:
         self.table = Table()
@@ -51,6 +52,7 @@ class FakeStore(Repositories):
         self._links, self._member_copies = FakeLinks(self.table), FakeMemberCopies(self.table)
         self._webhooks, self._idempotency = FakeWebhooks(self.table), FakeIdempotency(self.table)
         self._deliveries, self._factors = FakeDeliveries(self.table), FakeFactors(self.table)
+        self._reminders = FakeReminders(self.table)
 
     @property
     def users(self) -> FakeUsers:
@@ -79,6 +81,10 @@ class FakeStore(Repositories):
     @property
     def outbox(self) -> FakeOutbox:
         return self._outbox
+
+    @property
+    def reminders(self) -> FakeReminders:
+        return self._reminders
 
     @property
     def groups(self) -> FakeGroups:
