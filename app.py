@@ -6,6 +6,7 @@ from chalicelib.api import (
     accounts,
     audit,
     contacts,
+    factors,
     groups,
     invitations,
     members,
@@ -28,6 +29,7 @@ app.register_middleware(error_middleware, "http")
 for blueprint in (
     meta.bp,
     sessions.bp,
+    factors.bp,
     accounts.bp,
     members.bp,
     invitations.bp,

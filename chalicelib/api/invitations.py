@@ -87,6 +87,7 @@ def lookup_invitation(call: Call) -> schemas.LookupOut:
     status=201,
     errors=(
         "invalid_credentials",
+        "mfa_required",
         "email_mismatch",
         "not_found",
         "already_member",

@@ -33,6 +33,13 @@ from chalicelib.store.models_base import (
     parse_time,
     string_list,
 )
+from chalicelib.store.models_factors import (
+    ChallengeItem,
+    PasskeyCredentialItem,
+    PasskeyItem,
+    RecoveryCodesItem,
+    TotpItem,
+)
 from chalicelib.store.models_people import (
     AccountItem,
     EmailClaimItem,
@@ -63,6 +70,7 @@ __all__ = [
     "AuditEventItem",
     "AuditTargetIndex",
     "AuditTypeIndex",
+    "ChallengeItem",
     "ContactAttributes",
     "ContactCategoryItem",
     "ContactEmailItem",
@@ -84,11 +92,15 @@ __all__ = [
     "LoginItem",
     "MailItem",
     "MembershipItem",
+    "PasskeyCredentialItem",
+    "PasskeyItem",
     "ProfileAttributes",
+    "RecoveryCodesItem",
     "RevokedTokenItem",
     "SubAccountItem",
     "SupportSessionItem",
     "TimeAttribute",
+    "TotpItem",
     "UserIndex",
     "UserItem",
     "WebhookItem",
