@@ -34,7 +34,7 @@ def invite(call: Call, account_id: str) -> schemas.InviteResults:
 
 @endpoint(bp, "GET", BASE + "/allowance", access=MANAGE, returns=schemas.InvitationAllowance)
 def invitation_allowance(call: Call, account_id: str) -> schemas.InvitationAllowance:
-    """How many invitations the account may still send today (a UTC day),: for a spreadsheet's preview."""
+    """How many invitations the account may still send today (a UTC day): for a spreadsheet's preview."""
     return invitations.allowance(call.deps, account_id)
 
 
