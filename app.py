@@ -7,6 +7,7 @@ from chalicelib.api import (
     audit,
     contacts,
     email_domains,
+    factors,
     groups,
     invitations,
     members,
@@ -30,6 +31,7 @@ app.register_middleware(error_middleware, "http")
 for blueprint in (
     meta.bp,
     sessions.bp,
+    factors.bp,
     accounts.bp,
     members.bp,
     invitations.bp,

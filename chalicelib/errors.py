@@ -14,7 +14,9 @@ ErrorCode = Literal[
     "validation_error",
     "unauthenticated",
     "invalid_credentials",
+    "invalid_code",  # a wrong second-factor code or password: 400 with a Bearer token, 401 signing in
     "forbidden",
+    "mfa_required",
     "email_mismatch",
     "not_found",
     "method_not_allowed",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 if TYPE_CHECKING:  # PyJWT loads with the first token read
     from collections.abc import Mapping
@@ -17,6 +17,14 @@ from datetime import datetime, timedelta
 from chalicelib.errors import unauthenticated
 
 ALGORITHM = "HS256"
+# How a sign-in was made ("amr" claim): a password change needs a session started with the second factor
+# when the user has one, and the sessions list names it.
+Via = Literal[
+    "password", "password+totp", "password+passkey", "recovery_code", "passkey", "invitation", "support"
+]
+VIAS: frozenset[str] = frozenset(get_args(Via))
+# A token issued before "amr" existed was a password sign-in (or a support one, which says "sup").
+_LEGACY_VIA: Via = "password"
 # Custom-group hints a token carries at most (`AccessTokens.issue`).
 MAX_GROUP_HINTS = 20
 # Times are checked against the service's clock below, not PyJWT's reading of the machine's.
@@ -42,6 +50,7 @@ class TokenClaims:
     # hint of which group item the authorizing read brings along (services/authentication.py): the
     # membership read with it decides, so a stale hint costs one more read, never a wrong answer.
     group_hints: tuple[tuple[str, str], ...] = ()
+    via: Via = _LEGACY_VIA
 
     def group_hint(self, account_id: str) -> str | None:
         return next((group for account, group in self.group_hints if account == account_id), None)
@@ -59,12 +68,20 @@ class AccessTokens:
         self._ttl = timedelta(seconds=ttl_seconds)
 
     def issue(
-        self, user_id: str, version: int, now: datetime, group_hints: Mapping[str, str] | None = None
+        self,
+        user_id: str,
+        version: int,
+        now: datetime,
+        group_hints: Mapping[str, str] | None = None,
+        *,
+        via: Via,
     ) -> IssuedToken:
         """`group_hints`: account id -> custom group id; at most MAX_GROUP_HINTS are carried (the token's
-        size stays bounded; an account past them costs its member's first request one more read)."""
+        size stays bounded; an account past them costs its member's first request one more read). Called
+        only through services/sign_in.py's `issue_sign_in`, the one way in."""
         hints = tuple(sorted((group_hints or {}).items()))[:MAX_GROUP_HINTS]
-        claims = TokenClaims(user_id, secrets.token_urlsafe(16), version, now + self._ttl, group_hints=hints)
+        token_id, expires_at = secrets.token_urlsafe(16), now + self._ttl
+        claims = TokenClaims(user_id, token_id, version, expires_at, group_hints=hints, via=via)
         return self._sign(claims, now)
 
     def issue_support(
@@ -78,7 +95,8 @@ class AccessTokens:
     ) -> IssuedToken:
         """A token acting as `user_id` at `account_id` for a support session, until `expires_at` (the
         session's end: whole seconds, as every token's expiry)."""
-        claims = TokenClaims(user_id, secrets.token_urlsafe(16), version, expires_at, session_id, account_id)
+        token_id = secrets.token_urlsafe(16)
+        claims = TokenClaims(user_id, token_id, version, expires_at, session_id, account_id, via="support")
         return self._sign(claims, now)
 
     def _sign(self, claims: TokenClaims, now: datetime) -> IssuedToken:
@@ -88,6 +106,7 @@ class AccessTokens:
             "ver": claims.version,
             "iat": int(now.timestamp()),
             "exp": int(claims.expires_at.timestamp()),
+            "amr": claims.via,
         }
         if claims.support_session_id is not None and claims.support_account_id is not None:
             payload |= {"sup": claims.support_session_id, "acc": claims.support_account_id}
@@ -127,5 +146,9 @@ class AccessTokens:
             isinstance(key, str) and isinstance(value, str) for key, value in hints.items()
         ):
             raise unauthenticated("The access token is not valid.")
+        via = payload.get("amr", "support" if support is not None else _LEGACY_VIA)
+        if via not in VIAS:
+            raise unauthenticated("The access token is not valid.")
         expires_at = datetime.fromtimestamp(exp, tz=now.tzinfo)
-        return TokenClaims(sub, jti, ver, expires_at, support, account, tuple(sorted(hints.items())))
+        group_hints = tuple(sorted(hints.items()))
+        return TokenClaims(sub, jti, ver, expires_at, support, account, group_hints, via)

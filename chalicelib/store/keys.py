@@ -30,6 +30,12 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     login failures   LOGIN#<email>          FAILURES
     link token       LINK#<sha256>          LINK                    (invitation or password-reset link)
     revoked token    REVOKED#<token_id>     REVOKED
+    totp             USER#<user_id>         TOTP                    (the secret, sealed; the last step used)
+    recovery codes   USER#<user_id>         RECOVERY                (a set of SHA-256 hashes)
+    code failures    USER#<user_id>         CODEFAILURES            (wrong second-factor codes, 15 minutes)
+    passkey          USER#<user_id>         PASSKEY#<passkey_id>
+    credential       CREDENTIAL#<cred id>   CREDENTIAL              (-> user and passkey: passwordless)
+    challenge        CHALLENGE#<sha256>     CHALLENGE               (an mfa_token or WebAuthn challenge)
     audit event      AUDIT#<account_id>     <occurred_at µs>#<event_id>
                          gsi3: AUDIT#<account_id>#TYPE#<type>     same sort key (the type filter)
                          gsi4: AUDIT#<account_id>#ACTOR#<user_id> same sort key (the actor filter)
@@ -130,10 +136,18 @@ from chalicelib.store.keys_domains import (
     email_domains_of,
 )
 from chalicelib.store.keys_people import (
+    PASSKEY_PREFIX,
+    challenge,
+    code_failures,
     link,
     login,
     login_failures,
+    passkey,
+    passkey_credential,
+    passkeys_of,
+    recovery_codes,
     revoked_token,
+    totp,
     user,
     user_gsi1,
 )
@@ -182,6 +196,7 @@ __all__ = [
     "MEMBER_STATUSES",
     "NOTIFY_PREFIX",
     "OPERATOR_WEBHOOKS",
+    "PASSKEY_PREFIX",
     "PROFILE_SK",
     "SUB_ACCOUNT_PREFIX",
     "WEBHOOK_PREFIX",
@@ -197,6 +212,8 @@ __all__ = [
     "audit_by_type",
     "audit_event",
     "audit_log",
+    "challenge",
+    "code_failures",
     "contact",
     "contact_categories_of",
     "contact_category",
@@ -245,7 +262,11 @@ __all__ = [
     "membership_gsi1",
     "memberships_of_user",
     "operator_webhook_count",
+    "passkey",
+    "passkey_credential",
+    "passkeys_of",
     "recipient_count",
+    "recovery_codes",
     "reminder_partitions",
     "revoked_token",
     "shard",
@@ -254,6 +275,7 @@ __all__ = [
     "support_session",
     "ticket_stream",
     "ticket_stream_sort_key",
+    "totp",
     "user",
     "user_collection",
     "user_gsi1",

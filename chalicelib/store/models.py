@@ -34,6 +34,13 @@ from chalicelib.store.models_base import (
     string_list,
 )
 from chalicelib.store.models_domains import DomainClaimItem, EmailDomainItem
+from chalicelib.store.models_factors import (
+    ChallengeItem,
+    PasskeyCredentialItem,
+    PasskeyItem,
+    RecoveryCodesItem,
+    TotpItem,
+)
 from chalicelib.store.models_people import (
     AccountItem,
     EmailClaimItem,
@@ -64,6 +71,7 @@ __all__ = [
     "AuditEventItem",
     "AuditTargetIndex",
     "AuditTypeIndex",
+    "ChallengeItem",
     "ContactAttributes",
     "ContactCategoryItem",
     "ContactEmailItem",
@@ -87,11 +95,15 @@ __all__ = [
     "LoginItem",
     "MailItem",
     "MembershipItem",
+    "PasskeyCredentialItem",
+    "PasskeyItem",
     "ProfileAttributes",
+    "RecoveryCodesItem",
     "RevokedTokenItem",
     "SubAccountItem",
     "SupportSessionItem",
     "TimeAttribute",
+    "TotpItem",
     "UserIndex",
     "UserItem",
     "WebhookItem",

@@ -8,6 +8,7 @@ Types only: the store's items and results are imported for the type checker, so 
 PynamoDB."""
 
 from chalicelib.services.ports.domains import EmailDomainRepository
+from chalicelib.services.ports.factors import FactorRepository
 from chalicelib.services.ports.people import (
     AccountRepository,
     ClaimRepository,
@@ -44,6 +45,7 @@ __all__ = [
     "ContactRepository",
     "DeliveryRepository",
     "EmailDomainRepository",
+    "FactorRepository",
     "GroupRepository",
     "IdempotencyRepository",
     "InvitationRepository",
