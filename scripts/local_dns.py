@@ -66,13 +66,13 @@ class Records(BaseResolver):  # type: ignore[misc]  # dnslib has no type hints
             return {}
         return {_key(n): v if isinstance(v, list) else [v] for n, v in found.items() if isinstance(n, str)}
 
-    def resolve(self, request: DNSRecord, handler: Any) -> DNSRecord | None:
+    def resolve(self, request: DNSRecord, handler: Any) -> DNSRecord:
         txt = {**self.txt, **self._from_file()}
         reply = request.reply()
         name = _key(str(request.q.qname))
         if name in self.silent:
-            time.sleep(10)  # longer than any asker waits
-            return None
+            time.sleep(10)  # longer than any asker waits: it has given up when this empty answer goes
+            return reply
         if name in self.servfail:
             reply.header.rcode = RCODE.SERVFAIL
             return reply
