@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         members,
         owner_invitations,
         password_reset,
+        seats,
         sessions,
         sub_accounts,
         support_sessions,

@@ -20,9 +20,12 @@ from chalicelib.services.invitations import (
     validity,
 )
 from chalicelib.services.outbox import email_windows, full_window, link_seed, too_many_emails
+from chalicelib.services.seats import take_one
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation, ended_link, link_item
 from chalicelib.store.models import AccountItem, GroupItem, InvitationItem, format_time
+from chalicelib.store.seats import SeatsRead
+from chalicelib.store.tx import Outcome
 
 RESEND_INTERVAL = timedelta(seconds=60)
 
@@ -86,8 +89,18 @@ def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str)
     event = record(
         deps, "invitation.resent", caller, account.account_id, invitation_target(invitation), resent
     )
-    outcome = deps.store.invitations.resend(
-        invitation, old_hash, (replaced, new_link), now - RESEND_INTERVAL, event, mail, windows
+
+    def write(seats: SeatsRead | None) -> Outcome:
+        return deps.store.invitations.resend(
+            invitation, old_hash, (replaced, new_link), now - RESEND_INTERVAL, event, mail, windows, seats
+        )
+
+    # an expired invitation whose seat was released takes one again (the owner's of an account without
+    # owner: never refused); one that still holds its seat keeps it
+    outcome = (
+        write(None)
+        if invitation.holds_seat
+        else take_one(deps, caller, account, write, exempt=_owner_wanted(invitation, account))
     )
     full = full_window(outcome, invitation.email, windows)
     if full is not None:
@@ -96,6 +109,10 @@ def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str)
         raise changed_meanwhile("The invitation changed while resending; reload it and try again.")
     send_invitations(deps, account.name, [(NewInvitation(invitation, new_link, mail=mail), seed.raw)])
     return Invitation.of(invitation, now, live_sub_accounts(account), _groups_of(deps, account, [invitation]))
+
+
+def _owner_wanted(invitation: InvitationItem, account: AccountItem) -> bool:
+    return invitation.role == "owner" and not account.owner_user_id
 
 
 def revoke(deps: Deps, caller: Caller, account_id: str, invitation_id: str) -> None:

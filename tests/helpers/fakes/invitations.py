@@ -33,8 +33,10 @@ from chalicelib.store.models import (
 )
 from chalicelib.store.outbox import MAIL_DUE, limit_label, set_mail_due
 from chalicelib.store.outcomes import Failure
+from chalicelib.store.seats import SeatsRead
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from tests.helpers.fakes import invitation_flow as flow
+from tests.helpers.fakes.seats import free, seats_hold, take
 from tests.helpers.fakes.table import OK, Table, key_of
 
 
@@ -51,6 +53,8 @@ def _free(t: Table, entry: NewInvitation, now: datetime | None) -> bool:
     if old is None or now is None:  # (without `now`, as creating an account, nothing is taken over)
         return claim is None
     replaced = t.get(keys.invitation(inv.account_id, old.invitation_id), InvitationItem)
+    if replaced is not None and replaced.holds_seat:  # its seat must be released first
+        return False
     return (
         claim is not None
         and claim.ref_id == old.invitation_id
@@ -118,7 +122,11 @@ class FakeInvitations(InvitationRepository):
         )
 
     def create_invitations(
-        self, new: list[NewInvitation], now: datetime, account_day: Window | None = None
+        self,
+        new: list[NewInvitation],
+        now: datetime,
+        account_day: Window | None = None,
+        seats: SeatsRead | None = None,
     ) -> Written:
         """As one transaction (the real one writes up to ~20 invitations in each): a full account day holds
         them all back; else each email lost to a claim, or whose address is full, is left out."""
@@ -140,8 +148,13 @@ class FakeInvitations(InvitationRepository):
             (e.invitation.group_id, "invitation_count", 1) for e in written
         ]
         groups += [(e.replaces.group_id, "invitation_count", -1) for e in written if e.replaces]
-        if not self.t.add_to_groups(account_id, groups):
+        if not self.t.add_to_groups(account_id, groups, check=True):
             return Written(lost, True, limited)
+        if written and not seats_hold(self.t, account_id, seats, len(written)):
+            return Written(set(), False, {}, seats_changed=[e.invitation.email for e in new])
+        self.t.add_to_groups(account_id, groups)
+        if written:
+            take(self.t, account_id, seats, len(written))
         for entry in written:
             _write(self.t, entry, account_day, now)
         return Written(lost, False, limited)
@@ -156,9 +169,9 @@ class FakeInvitations(InvitationRepository):
         """The invitation and its claim go, its link is left ended as "revoked", its group counts one less."""
         inv = invitation
         claim = self.t.get(keys.email_claim(inv.account_id, inv.email), EmailClaimItem)
-        labels: set[Failure] = (
-            set() if self.t.get(key_of(inv), InvitationItem) is not None else {DEFAULT_LABEL}
-        )
+        stored = self.t.get(key_of(inv), InvitationItem)
+        held = stored is not None and bool(stored.holds_seat) == bool(inv.holds_seat)
+        labels: set[Failure] = set() if held else {DEFAULT_LABEL}
         if claim is None or claim.ref_id != inv.invitation_id:
             labels.add(DEFAULT_LABEL)
         if not self.t.add_to_groups(inv.account_id, [(inv.group_id, "invitation_count", -1)], check=True):
@@ -168,6 +181,7 @@ class FakeInvitations(InvitationRepository):
         self.t.add_to_groups(inv.account_id, [(inv.group_id, "invitation_count", -1)])
         self.t.delete(key_of(inv))
         self.t.delete(keys.email_claim(inv.account_id, inv.email))
+        free(self.t, inv.account_id, 1 if inv.holds_seat else 0)
         self.t.put(ended_link(inv.token_hash, inv, "revoked"))
         return self.t.record(event)
 
@@ -207,8 +221,9 @@ class FakeInvitations(InvitationRepository):
         event: AuditEventItem | None = None,
         mail: MailItem | None = None,
         windows: tuple[Window, ...] = (),
+        seats: SeatsRead | None = None,
     ) -> Outcome:
-        return flow.resend(self.t, invitation, old_hash, links, not_sent_since, event, mail, windows)
+        return flow.resend(self.t, invitation, old_hash, links, not_sent_since, event, mail, windows, seats)
 
     def expired_pages(self, now: datetime, size: int = 100) -> Iterator[list[InvitationItem]]:
         return flow.expired_pages(self.t, now, size)
