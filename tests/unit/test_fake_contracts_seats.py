@@ -52,9 +52,10 @@ def test_invitations_take_their_seats_under_the_prediction_and_record_crossings(
     assert store.accounts.set_seat_limit(account, 2)
     read = SeatsRead(2, 0, _event_of(account_id, now))
     stale = SeatsRead(2, 1, _event_of(account_id, now))  # as if read before a seat went
-    refused = store.invitations.create_invitations([_entry(world, account_id, "a@example.com")], now, None, stale)
+    first = [_entry(world, account_id, "a@example.com")]
+    refused = store.invitations.create_invitations(first, now, None, stale)
     assert refused.seats_changed == ["a@example.com"] and _seats(world, account_id) == (2, 0, 0)
-    written = store.invitations.create_invitations([_entry(world, account_id, "a@example.com")], now, None, read)
+    written = store.invitations.create_invitations(first, now, None, read)
     assert written.seats_changed == [] and _seats(world, account_id) == (2, 1, 0)
     assert _types(world, account_id) == []  # 1 of 2 is 50 %: 80 % is 2
     full = SeatsRead(2, 1, _event_of(account_id, now))
