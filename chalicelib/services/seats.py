@@ -99,7 +99,7 @@ def show(deps: Deps, account: AccountItem) -> Account:
 def set_limit(deps: Deps, caller: Caller, account: AccountItem, limit: int | None) -> Account:
     """The operator's plan limit: a limit below what is used removes nobody, it only stops new entries. No
     crossing event (API.md): only ways in emit them."""
-    if account.seats_held is None:
+    if not account.seats_counted:
         raise AppError(
             "conflict", "This account's seats are not counted yet: run the backfill, then set the limit."
         )

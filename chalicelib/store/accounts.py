@@ -33,6 +33,7 @@ def new_account_item(account_id: str, name: str, now: datetime) -> AccountItem:
         group_count=0,
         seats_held=0,
         active_count=0,
+        seats_counted=True,
     )
 
 
@@ -121,7 +122,7 @@ class AccountStore:
         """The plan's limit (None: unlimited), with its audit event; "gone" if the account is, or while its
         seats have not been counted (the backfill counts them once: a limit over an absent count would
         count from zero)."""
-        counted = AccountItem.pk.exists() & AccountItem.seats_held.exists()
+        counted = AccountItem.pk.exists() & AccountItem.seats_counted.exists()
         tx = Tx().record(event).update(account, seat_limit_actions(limit), condition=counted, label="gone")
         outcome = tx.commit()
         if outcome:

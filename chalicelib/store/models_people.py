@@ -33,6 +33,9 @@ class AccountItem(Item, discriminator="account"):
     seat_limit = NumberAttribute(null=True)
     seats_held = NumberAttribute(null=True)
     active_count = NumberAttribute(null=True)
+    # Set where the counters are exact: at creation, or once the backfill counted an older account (an ADD
+    # on an account stored before seats starts from zero). Only then may the operator set a limit.
+    seats_counted = BooleanAttribute(null=True)
     # Moved in the transactions that create and delete them, under the caps' conditions. webhook_count also
     # says whether the account's events enter the webhook outbox at all (store/listeners.py).
     webhook_count = NumberAttribute(default=0)

@@ -116,7 +116,7 @@ class FakeAccounts(AccountRepository):
         self, account: AccountItem, limit: int | None, event: AuditEventItem | None = None
     ) -> Outcome:
         stored = self.t.get(key_of(account), AccountItem)
-        if stored is None or stored.seats_held is None:
+        if stored is None or not stored.seats_counted:
             return failed("gone")
         stored.seat_limit = account.seat_limit = limit
         return self.t.record(event)
