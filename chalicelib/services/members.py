@@ -263,7 +263,12 @@ def remove_member(deps: Deps, caller: Caller, account: AccountItem, user_id: str
     membership, user = _reachable(deps, caller, account, user_id, writes=True)
     kind: EventType = "member.left" if user_id == caller.user_id else "member.removed"
     event = _event(deps, kind, caller, membership, user)
-    if not deps.store.members.remove_member(membership, user.email, managed_group(caller), event):
+    removed = deps.store.members.remove_member(membership, user.email, managed_group(caller), event)
+    if not removed:  # its status changed meanwhile (what its seat frees depends on it): once more as it is
+        fresh = deps.store.members.get_membership(account.account_id, user_id)
+        if fresh is not None and fresh.status != membership.status:
+            removed = deps.store.members.remove_member(fresh, user.email, managed_group(caller), event)
+    if not removed:
         raise not_found("member")
 
 

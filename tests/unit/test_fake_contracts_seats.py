@@ -118,3 +118,22 @@ def test_the_purge_frees_the_seats_of_what_it_deletes(world, clock):
     pages = list(store.invitations.expired_pages(later))
     assert store.invitations.delete_expired([i for page in pages for i in page], later) == 2
     assert _seats(world, account_id) == (None, 0, 0)
+
+
+def test_a_removal_frees_a_seat_only_at_the_status_read(world):
+    account_id = world.account("Acme")
+    user_id = world.member(account_id, "ann@example.com")
+    store = world.deps.store
+    read = store.members.get_membership(account_id, user_id)  # active: removing it would free a seat
+    assert store.members.update_member(
+        store.members.get_membership(account_id, user_id), status="deactivated"
+    )
+    assert _seats(world, account_id) == (None, 0, 0)
+    assert not store.members.remove_member(read, "ann@example.com")  # deactivated meanwhile: not as read
+    assert _seats(world, account_id) == (None, 0, 0)
+    fresh = store.members.get_membership(account_id, user_id)
+    assert store.members.remove_member(fresh, "ann@example.com")
+    assert (
+        _seats(world, account_id) == (None, 0, 0)
+        and store.members.get_membership(account_id, user_id) is None
+    )
