@@ -151,6 +151,7 @@ def test_which_routes_refuse_a_support_token():
         ("POST", "/accounts/{account_id}/ownership"), ("POST", "/accounts/{account_id}/owner-invitation"),
         ("POST", "/accounts/{account_id}/support-sessions"), ("POST", "/accounts"),
         ("DELETE", "/accounts/{account_id}/support-sessions/{support_session_id}"),
+        ("PUT", "/accounts/{account_id}/seats"),  # the plan is the operator's, not the customer's
     } | barred == refused  # fmt: skip
     webhook_like = "/accounts/{account_id}/webhooks/{webhook_id}/rotate-secret"
     route = Route("POST", webhook_like, "w", "w", member_of(), None, None, None, 200, ())
