@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.test_portal_layout import OVERFLOW
 from tests.e2e.test_portal_pages import owned_account, row_action, sign_in_page, unique
 from tests.helpers.flows import invite
 
@@ -34,6 +35,10 @@ def test_the_seat_line_and_the_full_plan_where_the_invite_button_is(live, page):
     expect(button).to_have_attribute("aria-disabled", "true")
     expect(button).to_have_attribute("aria-describedby", "seats-full")
     expect(button).to_have_accessible_description(full.inner_text())
+    page.set_viewport_size({"width": 375, "height": 800})  # a phone: the reason fits beside the button
+    expect(full).to_be_visible()
+    assert page.evaluate(OVERFLOW) == []
+    page.set_viewport_size({"width": 1280, "height": 800})
     button.focus()
     expect(button).to_be_focused()
     button.press("Enter")
