@@ -32,6 +32,12 @@ def invite(call: Call, account_id: str) -> schemas.InviteResults:
     return invitations.invite(call.deps, call.caller, call.account, call.body)
 
 
+@endpoint(bp, "GET", BASE + "/allowance", access=MANAGE, returns=schemas.InvitationAllowance)
+def invitation_allowance(call: Call, account_id: str) -> schemas.InvitationAllowance:
+    """How many invitations the account may still send today (a UTC day),: for a spreadsheet's preview."""
+    return invitations.allowance(call.deps, account_id)
+
+
 @endpoint(bp, "GET", BASE, access=MANAGE, query=schemas.InvitationListQuery, returns=schemas.InvitationPage)
 def list_invitations(call: Call, account_id: str) -> schemas.InvitationPage:
     """Pending (default) or expired invitations, newest first."""

@@ -17,6 +17,11 @@ def profile_of(source: Any) -> dict[str, str | None]:
     return {name: getattr(source, name) for name in PROFILE_FIELDS}
 
 
+def own_details(row: Any) -> dict[str, str]:
+    """The profile fields a spreadsheet row gives: they go over the request's own, field by field."""
+    return {name: value for name, value in profile_of(row).items() if value is not None}
+
+
 def contact_at_join(*sources: Any) -> dict[str, str | None]:
     """A new member's contact details at the account, field by field from the first source that has it
     (what the accept gave, then the invitation, then the person's own profile)."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator
 
 from chalicelib.domain.groups import group_of
 from chalicelib.domain.invitations import Delivery, InvitationStatus, SkipReason, as_delivery, status_of
@@ -36,6 +36,26 @@ if TYPE_CHECKING:  # storage types only: a route module does not load the storag
 MAX_EMAILS = 50
 
 
+class InviteeIn(Profile):
+    """One row of a spreadsheet invite: the address and that person's own contact details."""
+
+    # Not checked here: a bad address is that row's `invalid_email` result, as it is for a plain string.
+    email: str
+
+
+def _as_row(value: Any) -> Any:
+    """An address given as a plain string is a row with nothing but its email."""
+    if isinstance(value, str):
+        return {"email": value}
+    if not isinstance(value, dict):
+        raise ValueError("must be an email address, or an object with one under 'email'")
+    return value
+
+
+# Stated in the document as what a client sends: an address, or a row with its own details.
+Invitee = Annotated[InviteeIn, BeforeValidator(_as_row, json_schema_input_type=str | InviteeIn)]
+
+
 class InviteIn(Profile):
     # Stated in the schema too: with more than one email, the profile fields must be left out (or null).
     model_config = ConfigDict(
@@ -45,8 +65,9 @@ class InviteIn(Profile):
         }
     )
 
-    # Items are checked one by one (a bad address is a per-email result, not a failed request).
-    emails: list[str] = Field(min_length=1, max_length=MAX_EMAILS)
+    # Items are checked one by one (a bad address is a per-email result, not a failed request); an item is
+    # an address or a row with that person's own contact details (a spreadsheet's columns).
+    emails: list[Invitee] = Field(min_length=1, max_length=MAX_EMAILS)
     role: AssignableRole = "member"  # a portal's "User"
     permissions: list[GrantableKey] = Field(default_factory=list, max_length=32)
     sub_accounts: ScopeIn = "all"
@@ -66,6 +87,9 @@ class InviteIn(Profile):
                 "javascript:. The invitation's own button is the only link in the email"
             )
         return message
+
+    def addresses(self) -> list[str]:
+        return [row.email for row in self.emails]
 
 
 class Invitation(Output):
@@ -121,6 +145,15 @@ class InviteResult(Output):
 
 class InviteResults(Output):
     results: list[InviteResult]
+
+
+class InvitationAllowance(Output):
+    """How many invitations the account may still send today (ACCOUNT_INVITATIONS_PER_DAY, a UTC day)."""
+
+    per_day: int
+    sent_today: int
+    remaining_today: int
+    resets_at: Timestamp
 
 
 class InvitationListQuery(ListQuery):

@@ -13,11 +13,12 @@ from chalicelib.domain.caller import ANONYMOUS, Caller
 from chalicelib.domain.invitations import Screened, SkipReason, claim_reason, screen_emails
 from chalicelib.domain.outbox import account_day
 from chalicelib.domain.permissions import Role, stored_grant
-from chalicelib.domain.profile import profile_of
+from chalicelib.domain.profile import own_details, profile_of
 from chalicelib.errors import AppError, rate_limited
 from chalicelib.ids import new_id
 from chalicelib.schemas.invitations import (
     Invitation,
+    InvitationAllowance,
     InviteIn,
     InviteResult,
     InviteResults,
@@ -130,6 +131,16 @@ def validity(deps: Deps, valid_days: float | None) -> timedelta:
     return timedelta(seconds=deps.settings.invitation_ttl_seconds)
 
 
+def allowance(deps: Deps, account_id: str) -> InvitationAllowance:
+    """The account's invitations for today: a spreadsheet's preview names what is left before it sends."""
+    now = deps.now()
+    day = account_day(now, deps.settings.account_invitations_per_day)
+    sent = deps.store.outbox.account_invitations(account_id, day)
+    return InvitationAllowance(
+        per_day=day.limit, sent_today=sent, remaining_today=max(0, day.limit - sent), resets_at=day.ends_at
+    )
+
+
 def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> InviteResults:
     """One result per input email, in input order. Emails go out concurrently after the writes."""
     group = checked_group(deps, caller, account, body)
@@ -138,7 +149,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     groups = {group.group_id: group} if group is not None else {}
     now = deps.now()
     account_id = account.account_id
-    screened = screen_emails(body.emails)
+    screened = screen_emails(body.addresses())
     claims, logins = deps.store.invitations.claims_and_logins(
         account_id, [s.email for s in screened if s.reason is None]
     )
@@ -198,7 +209,7 @@ class _Batch:
         elif reason := entry.reason or blocked:
             self.reasons[index] = reason
         else:
-            self.created[index] = self._new(entry.email, claim, login)
+            self.created[index] = self._new(index, entry.email, claim, login)
 
     def _decoy(self, email: str) -> InvitationItem:
         decoy = new_invitation(
@@ -207,7 +218,7 @@ class _Batch:
         decoy[0].invitation.delivery = "sent"
         return decoy[0].invitation
 
-    def _new(self, email: str, claim: EmailClaimItem | None, login: str | None) -> Sendable:
+    def _new(self, index: int, email: str, claim: EmailClaimItem | None, login: str | None) -> Sendable:
         deps, account_id, caller, body = self.deps, self.account_id, self.caller, self.body
         replaces = replaced(deps, account_id, claim) if claim is not None else None
         created = new_invitation(
@@ -217,7 +228,7 @@ class _Batch:
             body.role,
             list(body.permissions),
             caller,
-            self.details,
+            self.details | own_details(body.emails[index]),
             replaces,
             login,
             recorded_by=caller,

@@ -18,6 +18,7 @@ from chalicelib.store.counts import add_within
 from chalicelib.store.due import due, mark
 from chalicelib.store.models import CounterItem, InvitationItem, MailItem
 from chalicelib.store.outcomes import Failure, Keyed
+from chalicelib.store.table import get_item
 from chalicelib.store.tx import Tx, room
 
 MAIL_DUE = "MAILDUE"
@@ -99,6 +100,11 @@ class OutboxStore:
         tx = queue(Tx(), mail)
         count_email_to(tx, mail.to, windows)
         return tx.commit().committed
+
+    def account_invitations(self, account_id: str, window: Window) -> int:
+        """How many invitations the account has sent in the window (one read by key)."""
+        counter = get_item(CounterItem, keys.account_invitation_count(account_id, window.name))
+        return int(counter.total) if counter is not None else 0
 
     def due(self, now: datetime, limit: int = 200, share: int = 50) -> list[MailItem]:
         """Pending emails whose next attempt is due, oldest due first."""

@@ -18,6 +18,7 @@ from tests.helpers import Api, free_port, http_transport, moto_server_outbox
 
 ROOT = Path(__file__).resolve().parents[2]
 OPERATOR_KEY = "e2e-operator-key-0123456789abcdefghij"
+SPREADSHEET_DAY = 1000  # ACCOUNT_INVITATIONS_PER_DAY of the servers these tests start
 
 
 class Live(Api):
@@ -31,6 +32,8 @@ class Live(Api):
 
 def start_server(port: int, moto_port: int, log: Path) -> subprocess.Popen:
     env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "OPERATOR_API_KEY": OPERATOR_KEY}
+    # The spreadsheet test sends 1,000 rows in one account: its day holds that many (the default is 500).
+    env["ACCOUNT_INVITATIONS_PER_DAY"] = str(SPREADSHEET_DAY)
     # The server takes its local defaults, whatever this process's environment holds by now (the API tier's
     # chalice.test.Client sets the dev stage's variables, PORTAL_URL among them, into os.environ).
     for name in (

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.domain.outbox import recipient_windows
+from chalicelib.domain.outbox import account_day, recipient_windows
+from chalicelib.services.invitations import new_invitation
 from chalicelib.store.outbox import new_mail
 from tests.unit.test_fake_contracts import covers
 
@@ -46,3 +47,17 @@ def test_the_worker_reads_what_is_due_oldest_first_and_leases_each_once(world):
     mine.status = "sent"
     store.outbox.record([(mine, None, None)])
     assert "mail_1" not in {m.mail_id for m in store.outbox.due(now + timedelta(days=1))}
+
+
+@covers("outbox.account_invitations")
+def test_an_accounts_invitations_are_counted_by_day(world):
+    account_id = world.account("Acme")
+    deps, now = world.deps, world.deps.now()
+    store = deps.store
+    today, tomorrow = account_day(now, 5), account_day(now + timedelta(days=1), 5)
+    assert store.outbox.account_invitations(account_id, today) == 0
+    two = [new_invitation(deps, account_id, f"p{n}@x.com", "member", [], None, {})[0] for n in range(2)]
+    assert not store.invitations.create_invitations(two, now, today).over_account_limit
+    assert store.outbox.account_invitations(account_id, today) == 2
+    assert store.outbox.account_invitations(account_id, tomorrow) == 0
+    assert store.outbox.account_invitations("acc_other", today) == 0

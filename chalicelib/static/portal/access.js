@@ -64,5 +64,12 @@ export function accessChooser(id, current = {}) {
       const permissions = chosen("permission-mode") === "all" ? grantable() : boxes.filter((b) => b.checked && !b.disabled).map((b) => b.value);
       return { group_id, role: "member", permissions, sub_accounts: scope.value() };
     },
+    // what a User gets whatever the Role choice says (a spreadsheet's rows name their own role)
+    memberValue() {
+      const { group_id, group_manager } = placement.value();
+      if (group_id !== "default") return { group_id, group_manager };
+      const permissions = chosen("permission-mode") === "all" ? grantable() : grantable().filter((key) => own.has(key));
+      return { group_id, role: "member", permissions, sub_accounts: scope.value() };
+    },
   };
 }

@@ -5,11 +5,13 @@ import { h, announce, field, notice, messageOf, submitting } from "./dom.js";
 import { state, isGroupManager } from "./frame.js";
 import { loadInvitations, updateCounts, renderPanel } from "./users.js";
 import { accessChooser } from "./access.js";
+import { csvImport } from "./csv-import.js";
 
 const PROFILE = ["first_name", "last_name", "title", "cell_phone", "office_phone", "extension"];
 
 export const REASONS = { invalid_email: "not a valid email address", disposable_email: "disposable addresses are not accepted",
-  already_member: "already a member", already_invited: "already invited", duplicate: "listed twice" };
+  already_member: "already a member", already_invited: "already invited", duplicate: "listed twice",
+  rate_limited: "too many emails for now (to this address, or from this account today)" };
 
 export function openInvite() {
   const opener = document.activeElement;
@@ -17,6 +19,8 @@ export function openInvite() {
   const access = accessChooser("invite");
   const results = h("ul", { class: "results", "aria-label": "Results" });
   const manager = isGroupManager();
+  const spreadsheet = csvImport({ access: manager ? null : access, reasons: REASONS, onSent: refreshLists,
+    message: () => form.elements.message.value.trim() });
   // seed 003's Add user form: the person's contact details, for one address at a time (the API's rule)
   const profile = h("details", { class: "profile-fields" }, h("summary", {}, "Their name, title and phones (one address only)"),
     h("div", { class: "row" }, field("First name", { name: "first_name", autocomplete: "off", maxlength: 100 }),
@@ -31,6 +35,7 @@ export function openInvite() {
     field("Email addresses", { tag: "textarea", name: "emails", required: true, autocomplete: "off" }, "One per line, or separated by commas; up to 50 at once. Each gets its own link."),
     manager ? null : access.nodes, profile,
     field("Personal message (optional)", { tag: "textarea", name: "message", maxlength: 500, rows: 3 }, "Shown in the email, up to 500 characters. Links are not allowed: the email has its own button."),
+    spreadsheet.node,
     h("div", { class: "actions" },
       h("button", { type: "button", value: "close", onclick: () => dialog.close() }, "Close"),
       h("button", { type: "submit", class: "primary" }, "Send invitations")));
@@ -58,16 +63,21 @@ export function openInvite() {
       if (invited) for (const name of PROFILE) form.elements[name].value = ""; // they were that person's
       announce(`${invited} of ${reply.body.results.length} invited.`);
       form.scrollTop = 0; // the results are at the top
-      await loadInvitations();
-      updateCounts();
-      if (state.tab === "pending") renderPanel();
+      await refreshLists();
     });
   });
   dialog.addEventListener("close", () => {
+    spreadsheet.close();
     dialog.remove();
     if (opener && opener.isConnected) opener.focus();
   });
   document.body.append(dialog);
   dialog.showModal();
   form.elements.emails.focus();
+}
+
+async function refreshLists() {
+  await loadInvitations();
+  updateCounts();
+  if (state.tab === "pending") renderPanel();
 }

@@ -273,6 +273,9 @@ class FakeOutbox(OutboxRepository):
         self.t.put(copy.deepcopy(mail))
         return True
 
+    def account_invitations(self, account_id: str, window: Window) -> int:
+        return self.t.counts.get((account_id, window.name), 0)
+
     def due(self, now: datetime, limit: int = 200, share: int = 50) -> list[MailItem]:
         bound = keys.expiry_upper_bound(format_time(now))
         entries: list[Item] = []
