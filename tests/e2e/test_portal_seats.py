@@ -51,7 +51,13 @@ def test_the_seat_line_and_the_full_plan_where_the_invite_button_is(live, page):
     expect(full).to_be_hidden()
     expect(button).not_to_have_attribute("aria-disabled", "true")
     button.click()
-    expect(page.get_by_role("dialog")).to_be_visible()
+    dialog = page.get_by_role("dialog", name="Invite users")
+    dialog.get_by_label("Open and view support tickets").check()
+    dialog.get_by_label("Email addresses").fill(unique("dora"))
+    dialog.get_by_role("button", name="Send invitations").click()
+    expect(dialog.get_by_role("list", name="Results")).to_contain_text("Invited")
+    expect(line).to_have_text("4 of 4 seats used (3 pending)")  # the dialog's invite shows on the line
+    expect(full).to_be_visible()
 
 
 def test_an_unlimited_plan_shows_no_seat_line(live, page):
