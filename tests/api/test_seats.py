@@ -258,3 +258,18 @@ def test_an_expired_invitation_counts_again_once_the_purge_ran(api, deps, clock)
     assert seats(api, account_id)["used"] == 1
     assert purge_expired(deps.store, clock() + timedelta(seconds=1)).deleted == 2
     assert seats(api, account_id) == {"limit": None, "used": 1, "members": 1, "pending": 0}
+
+
+def test_reading_an_account_costs_one_query_more_only_while_invitations_hold_seats(api):
+    from tests.helpers import DynamoCalls
+
+    account_id, owner = onboard(api)
+    with DynamoCalls() as calls:
+        assert api.get(f"/accounts/{account_id}", token=owner.token).status == 200
+    assert calls.operations == ["BatchGetItem"]  # nobody pending: no expired invitation can hold a seat
+    authorizing = calls.items
+    invite(api, account_id, owner.token, ["ann@example.com"])
+    with DynamoCalls() as calls:
+        assert api.get(f"/accounts/{account_id}", token=owner.token).body["seats"]["pending"] == 1
+    assert calls.operations == ["BatchGetItem", "Query"]  # the account's expired invitations, up to now
+    assert calls.items == authorizing  # the Query read nothing: none expired
