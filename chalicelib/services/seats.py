@@ -13,7 +13,7 @@ from typing import Final
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
-from chalicelib.domain.seats import SeatEvent, free_seats, refusal
+from chalicelib.domain.seats import SeatEvent, crossings, free_seats, refusal
 from chalicelib.errors import AppError, changed_meanwhile, not_found
 from chalicelib.schemas.accounts import Account
 from chalicelib.services.audit_record import record
@@ -55,10 +55,13 @@ def may_hold_expired(account: AccountItem) -> bool:
 
 
 def with_room(deps: Deps, account: AccountItem, wanted: int) -> AccountItem:
-    """The account, after releasing its expired invitations' seats when fewer than `wanted` are free and
-    some could be released (then read again)."""
-    free = free_seats(_limit(account), int(account.seats_held or 0))
-    if free is None or free >= wanted or not may_hold_expired(account):
+    """The account, after releasing its expired invitations' seats (then read again) when some could be
+    released and either fewer than `wanted` are free, or taking them would cross 80 % or the limit: a
+    crossing's event must count only the seats in use, not those expired ones."""
+    limit, held = _limit(account), int(account.seats_held or 0)
+    free = free_seats(limit, held)
+    short = free is not None and free < wanted
+    if not may_hold_expired(account) or not (short or crossings(limit, held, held + wanted)):
         return account
     if deps.store.accounts.release_expired_seats(account.account_id, deps.now()) == 0:
         return account
@@ -76,10 +79,9 @@ def take_one(
     `write` is the way in's transaction under the seats it is given. A failed seat condition reads the
     account again, up to SEAT_TRIES times."""
     for _ in range(SEAT_TRIES):
-        if not exempt:
-            account = with_room(deps, account, 1)
-            if free_seats(_limit(account), int(account.seats_held or 0)) == 0:
-                raise seat_limit_reached(_limit(account))
+        account = with_room(deps, account, 1)
+        if not exempt and free_seats(_limit(account), int(account.seats_held or 0)) == 0:
+            raise seat_limit_reached(_limit(account))
         outcome = write(seats_read(deps, caller, account, exempt))
         if SEATS not in outcome.failed:
             return outcome

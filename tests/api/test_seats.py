@@ -273,3 +273,14 @@ def test_reading_an_account_costs_one_query_more_only_while_invitations_hold_sea
         assert api.get(f"/accounts/{account_id}", token=owner.token).body["seats"]["pending"] == 1
     assert calls.operations == ["BatchGetItem", "Query"]  # the account's expired invitations, up to now
     assert calls.items == authorizing  # the Query read nothing: none expired
+
+
+def test_expired_invitations_count_in_no_crossing(api, clock):
+    account_id, owner = onboard(api)
+    set_limit(api, account_id, 10)  # the warning at 8
+    invite(api, account_id, owner.token, [f"p{n}@example.com" for n in range(6)])  # 7 used
+    clock.advance(days=8)  # the six lapse: 1 used, though the counter still holds 7
+    token = api.post("/auth/login", {"email": owner.email, "password": PASSWORD}).body["access_token"]
+    invite(api, account_id, token, ["late@example.com"])  # 2 used: the counter's 8 would have been 80 %
+    assert seats(api, account_id) == {"limit": 10, "used": 2, "members": 1, "pending": 1}
+    assert seat_events(api, account_id) == ["account.seats_changed"]
