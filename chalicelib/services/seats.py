@@ -2,8 +2,9 @@
 in takes its seats through (predict from the account read, write under that prediction, read again on a
 failed condition: store/seats.py).
 
-A way in that finds too few free seats first releases the seats of the account's expired invitations (their
-seat is free from expiry on) and reads the account again; only then is it refused."""
+A way in that finds too few free seats, or predicts a crossing (whose event must count only seats in use),
+first releases the seats of the account's expired invitations (their seat is free from expiry on) and reads
+the account again; only then is it refused."""
 
 from __future__ import annotations
 

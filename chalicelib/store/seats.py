@@ -5,11 +5,12 @@ from the account it read (the limit as read, and the counter in the band where t
 only those, happen), with the crossings' events in the same transaction. A condition failing is SEATS; the
 service reads the account again and predicts again (a bounded loop). A way out frees by `free_seats`.
 
-Expired invitations, chosen design: an invitation's seat is counted until it is *released*, and
-`used` (domain: `seats_used`) subtracts the account's expired invitations still holding one. So:
-- a way in that finds too few free seats first releases the account's expired holdings
-  (`release_expired`: one Query of that account's invitations up to now in gsi3 `INVITES#<aid>`, then each
-  released by a conditional update, with the ADD of minus their number, in one transaction) and reads again;
+Expired invitations, chosen design: an invitation's seat is counted until it is *released*, and the
+account's `used` (schemas/accounts.py `Seats.of`) leaves out its expired invitations still holding one. So:
+- a way in that finds too few free seats, or predicts a crossing, first releases the account's expired
+  holdings (`release_expired`: one Query of that account's invitations up to now in gsi3
+  `INVITES#<aid>`, then each released by a conditional update, with the ADD of minus their number, in one
+  transaction) and reads again;
 - the purge frees the seats of what it deletes, in its transaction;
 - reading an account counts the expired holdings (`expired_holdings`: the same Query, counting), only when
   the account has pending invitations at all (`seats_held` above `active_count`); bounded by what expired
