@@ -57,9 +57,12 @@ def measure(api: Any) -> list[Row]:
         run(f"POST members/{{id}}/reactivate, {said}", lambda: api.post(path, token=bearer))  # noqa: B023
     account_id, token = account("crossing", 5)
     invite(api, account_id, token, ["a@crossing.bench", "b@crossing.bench"])
-    run("POST invitations (1 email), 4 of 5 after: warning", one(account_id, token, "c@crossing.bench"))
-    run("POST invitations (1 email), 5 of 5 after: full", one(account_id, token, "d@crossing.bench"))
-    run("POST invitations (1 email), plan full: skipped", one(account_id, token, "e@crossing.bench"))
+    for label, email in (
+        ("4 of 5 after: warning", "c"),
+        ("5 of 5 after: full", "d"),
+        ("plan full: skipped", "e"),
+    ):
+        run(f"POST invitations (1 email), {label}", one(account_id, token, f"{email}@crossing.bench"))
     return rows
 
 

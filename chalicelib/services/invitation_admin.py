@@ -95,13 +95,10 @@ def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str)
             invitation, old_hash, (replaced, new_link), now - RESEND_INTERVAL, event, mail, windows, seats
         )
 
-    # an expired invitation whose seat was released takes one again (the owner's of an account without
-    # owner: never refused); one that still holds its seat keeps it
-    outcome = (
-        write(None)
-        if invitation.holds_seat
-        else take_one(deps, caller, account, write, exempt=_owner_wanted(invitation, account))
-    )
+    # one that lost its seat after expiry takes one again (an owner's of an account without owner: never
+    # refused); one that still holds its seat keeps it
+    exempt = _owner_wanted(invitation, account)
+    outcome = write(None) if invitation.holds_seat else take_one(deps, caller, account, write, exempt)
     full = full_window(outcome, invitation.email, windows)
     if full is not None:
         raise too_many_emails(deps, full)

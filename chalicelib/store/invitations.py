@@ -144,22 +144,7 @@ class InvitationStore:
         resent, revoked, accepted or released meanwhile. With `seats`, it takes a seat again (an expired
         invitation whose seat was released: SEATS if the seats are not as read)."""
         replaced, new_link = links
-        set_expiry_keys(invitation)
-        # with `seats`, it retakes a seat it no longer held (released after expiry); else it still holds one
-        held = InvitationItem.holds_seat.does_not_exist() if seats else InvitationItem.holds_seat.exists()
-        tx = (
-            Tx()
-            .record(event)
-            .put(
-                invitation,
-                condition=(InvitationItem.token_hash == old_hash)
-                & (InvitationItem.last_sent_at <= not_sent_since)
-                & held,
-            )
-        )
-        if seats is not None:
-            invitation.holds_seat = True
-            take_seats(tx, invitation.account_id, seats, 1)
+        tx = _resent(Tx().record(event), invitation, old_hash, not_sent_since, seats)
         tx.put(replaced)  # over the old link (old_hash), as unconditional as deleting it was
         tx.put(new_link, condition=LinkItem.pk.does_not_exist())
         tx.update(
@@ -229,3 +214,19 @@ class InvitationStore:
         (and, with `event_of`, records each expiry), 20 to a transaction; a chunk that a concurrent
         resend or accept cancels is retried one invitation at a time. Returns how many went."""
         return delete_expired(invitations, now, event_of)
+
+
+def _resent(
+    tx: Tx, invitation: InvitationItem, old_hash: str, not_sent_since: datetime, seats: SeatsRead | None
+) -> Tx:
+    """The invitation as resent, while still as read: its link, its last send and whether it holds a seat
+    (with `seats` it takes one again, having lost it after expiry; else it still holds one)."""
+    set_expiry_keys(invitation)
+    held = InvitationItem.holds_seat.does_not_exist() if seats else InvitationItem.holds_seat.exists()
+    if seats is not None:
+        invitation.holds_seat = True
+    as_read = (InvitationItem.token_hash == old_hash) & (InvitationItem.last_sent_at <= not_sent_since)
+    tx.put(invitation, condition=as_read & held)
+    if seats is not None:
+        take_seats(tx, invitation.account_id, seats, 1)
+    return tx

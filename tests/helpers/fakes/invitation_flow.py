@@ -181,13 +181,7 @@ def resend(
     set_expiry_keys(invitation)  # on the item given, as the real one
     stored = t.get(key_of(invitation), InvitationItem)
     claim = t.get(keys.email_claim(invitation.account_id, invitation.email), EmailClaimItem)
-    labels: set[Failure] = set()
-    if stored is None or stored.token_hash != old_hash or not stored.last_sent_at <= not_sent_since:
-        labels.add(DEFAULT_LABEL)
-    if stored is not None and bool(stored.holds_seat) == (seats is not None):
-        labels.add(DEFAULT_LABEL)
-    if seats is not None and not seats_hold(t, invitation.account_id, seats, 1):
-        labels.add(SEATS)
+    labels = _resent_fails(t, stored, old_hash, not_sent_since, seats, invitation.account_id)
     if t.get(key_of(new_link), LinkItem) is not None or claim is None:
         labels.add(DEFAULT_LABEL)
     if claim is not None and claim.ref_id != invitation.invitation_id:
@@ -211,6 +205,26 @@ def resend(
     for window in windows if mail is not None else ():
         t.count(invitation.email, window)
     return t.record(event)
+
+
+def _resent_fails(
+    t: Table,
+    stored: InvitationItem | None,
+    old_hash: str,
+    not_sent_since: datetime,
+    seats: SeatsRead | None,
+    account_id: str,
+) -> set[Failure]:
+    """store/invitations.py `_resent`'s conditions: as read (its link, its last send, its seat) and, with
+    `seats`, the seat it takes again (SEATS)."""
+    labels: set[Failure] = set()
+    if stored is None or stored.token_hash != old_hash or not stored.last_sent_at <= not_sent_since:
+        labels.add(DEFAULT_LABEL)
+    if stored is not None and bool(stored.holds_seat) == (seats is not None):
+        labels.add(DEFAULT_LABEL)
+    if seats is not None and not seats_hold(t, account_id, seats, 1):
+        labels.add(SEATS)
+    return labels
 
 
 def expired_pages(t: Table, now: datetime, size: int) -> Iterator[list[InvitationItem]]:

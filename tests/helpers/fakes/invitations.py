@@ -16,7 +16,6 @@ from chalicelib.store.invitations import (
     InvitationContext,
     NewInvitation,
     Written,
-    claim_item,
     ended_link,
 )
 from chalicelib.store.models import (
@@ -31,77 +30,15 @@ from chalicelib.store.models import (
     UserItem,
     format_time,
 )
-from chalicelib.store.outbox import MAIL_DUE, limit_label, set_mail_due
+from chalicelib.store.outbox import MAIL_DUE, set_mail_due
 from chalicelib.store.outcomes import Failure
 from chalicelib.store.seats import SeatsRead
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from tests.helpers.fakes import invitation_flow as flow
+from tests.helpers.fakes.invitation_writes import add_invitation as add_invitation  # where it was
+from tests.helpers.fakes.invitation_writes import free_to_take, full_window, write_invitation
 from tests.helpers.fakes.seats import free, seats_hold, take
-from tests.helpers.fakes.table import OK, Table, key_of
-
-
-def _counted(entry: NewInvitation) -> tuple[Window, ...]:
-    """The address's windows an invitation counts in: its email's (store/invitations.py add_invitation)."""
-    return entry.windows if entry.mail is not None else ()
-
-
-def _free(t: Table, entry: NewInvitation, now: datetime | None) -> bool:
-    """store/invitations.py add_invitation's conditions: the email is nobody's, or its claim is the
-    expired invitation this one replaces (still in the group it names)."""
-    inv, old = entry.invitation, entry.replaces
-    claim = t.get(keys.email_claim(inv.account_id, inv.email), EmailClaimItem)
-    if old is None or now is None:  # (without `now`, as creating an account, nothing is taken over)
-        return claim is None
-    replaced = t.get(keys.invitation(inv.account_id, old.invitation_id), InvitationItem)
-    if replaced is not None and replaced.holds_seat:  # its seat must be released first
-        return False
-    return (
-        claim is not None
-        and claim.ref_id == old.invitation_id
-        and claim.expires_at is not None
-        and claim.expires_at <= now
-        and (replaced is None or replaced.group_id == old.group_id)
-    )
-
-
-def _full(t: Table, entry: NewInvitation) -> Window | None:
-    """The first of the address's windows with no room left (the real one's limit_label)."""
-    email = entry.invitation.email
-    return next((w for w in _counted(entry) if not t.counts_room(email, w)), None)
-
-
-def add_invitation(
-    t: Table, entry: NewInvitation, now: datetime | None, failed: frozenset[Failure] = frozenset()
-) -> Outcome:
-    """store/invitations.py add_invitation in a transaction of its own (creating an account, whose other
-    writes' failed labels are `failed`): every label that fails, or written."""
-    email = entry.invitation.email
-    labels: set[Failure] = set(failed) if _free(t, entry, now) else {*failed, ("claimed", email)}
-    full = _full(t, entry)
-    if full is not None:
-        labels.add(limit_label(full, email))
-    if labels:
-        return Outcome(frozenset(labels))
-    _write(t, entry, None, now)
-    return OK
-
-
-def _write(t: Table, entry: NewInvitation, account_day: Window | None, now: datetime | None) -> None:
-    inv = entry.invitation
-    for window in _counted(entry):
-        t.count(inv.email, window)
-    if account_day is not None:
-        t.count(inv.account_id, account_day)
-    if entry.replaces is not None and now is not None:
-        t.delete(keys.invitation(inv.account_id, entry.replaces.invitation_id))
-        t.record(entry.replaces.event)
-    claim = claim_item(
-        inv.account_id, inv.email, "invitation", inv.invitation_id, inv.expires_at, inv.group_id or ""
-    )
-    for item in (claim, inv, entry.link, entry.mail):
-        if item is not None:
-            t.put(copy.deepcopy(item))
-    t.record(entry.event)
+from tests.helpers.fakes.table import Table, key_of
 
 
 class FakeInvitations(InvitationRepository):
@@ -137,11 +74,11 @@ class FakeInvitations(InvitationRepository):
             account_day.limit
         ):
             return Written(set(), False, {}, {entry.invitation.email for entry in new})
-        lost = {e.invitation.email for e in new if not _free(self.t, e, now)}
+        lost = {e.invitation.email for e in new if not free_to_take(self.t, e, now)}
         limited = {
             e.invitation.email: full
             for e in new
-            if e.invitation.email not in lost and (full := _full(self.t, e)) is not None
+            if e.invitation.email not in lost and (full := full_window(self.t, e)) is not None
         }
         written = [e for e in new if e.invitation.email not in lost | set(limited)]
         groups: list[tuple[str | None, str, int]] = [
@@ -156,7 +93,7 @@ class FakeInvitations(InvitationRepository):
         if written:
             take(self.t, account_id, seats, len(written))
         for entry in written:
-            _write(self.t, entry, account_day, now)
+            write_invitation(self.t, entry, account_day, now)
         return Written(lost, False, limited)
 
     def invitations_of(self, account_id: str) -> list[InvitationItem]:

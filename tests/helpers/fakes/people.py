@@ -141,6 +141,15 @@ def _as_read(
     )
 
 
+def _move_seat(t: Table, stored: MembershipItem, status: str, seat: SeatsRead | None) -> None:
+    """store/members.py `_move_seat` (its condition checked first): reactivating takes a seat, deactivating
+    frees one."""
+    if status == "active" and stored.status != "active":
+        seats.take(t, stored.account_id, seat, 1, active=1)
+    elif status != "active" and stored.status == "active":
+        seats.free(t, stored.account_id, 1, active=1)
+
+
 class FakeMembers(MemberRepository):
     def __init__(self, table: Table) -> None:
         self.t = table
@@ -183,14 +192,10 @@ class FakeMembers(MemberRepository):
         if not _as_read(stored, membership, guard_owner, in_group):
             return failed("changed")
         assert stored is not None
-        status = changes.get("status", stored.status)
+        status = str(changes.get("status", stored.status))
         reactivated = status == "active" and stored.status != "active"
         if reactivated and not seats.seats_hold(self.t, stored.account_id, seat, 1):
             return failed(SEATS)
-        if reactivated:
-            seats.take(self.t, stored.account_id, seat, 1, active=1)
-        elif status != "active" and stored.status == "active":
-            seats.free(self.t, stored.account_id, 1, active=1)
         claim = self.t.get(keys.email_claim(stored.account_id, stored.email or ""), EmailClaimItem)
         if "status" in changes and stored.email and (claim is None or claim.ref_id != stored.user_id):
             return failed(DEFAULT_LABEL)
@@ -201,6 +206,7 @@ class FakeMembers(MemberRepository):
         ]
         if moved and not self.t.add_to_groups(stored.account_id, counts):
             return failed(GROUP_GONE)
+        _move_seat(self.t, stored, status, seat)
         if "status" in changes and claim is not None:
             claim.member_status = None if changes["status"] == "active" else str(changes["status"])
         for name, value in changes.items():
