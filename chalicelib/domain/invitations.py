@@ -18,7 +18,13 @@ ROLE_TITLES: dict[Role, str] = {"owner": "Owner", "admin": "Admin", "member": "U
 SkipReason = TypeAliasType(  # named: one schema in the document (see domain/permissions.py Role)
     "SkipReason",
     Literal[
-        "invalid_email", "disposable_email", "already_member", "already_invited", "duplicate", "rate_limited"
+        "invalid_email",
+        "disposable_email",
+        "already_member",
+        "already_invited",
+        "duplicate",
+        "rate_limited",
+        "seat_limit_reached",
     ],
 )
 InvitationStatus = Literal["pending", "expired"]
