@@ -27,7 +27,7 @@ import boto3  # noqa: E402
 from chalice.test import Client  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-from bench import background, coldstart, load, package, reminders28, reset_timing, scale, scale26  # noqa: E402
+from bench import background, coldstart, load, package, reminders28, reset_timing, scale, scale26, seats  # noqa: E402
 from chalicelib.config import load_settings  # noqa: E402
 from chalicelib.deps import build_deps, use_deps  # noqa: E402
 from chalicelib.jobs.purge import purge_expired  # noqa: E402
@@ -333,10 +333,14 @@ def moto_without_table_backups():
 def seed_invitations(deps, count: int, expires_in: timedelta = timedelta(0)) -> int:
     """`count` invitations with their links and email claims, as the API leaves them, written with
     BatchWriteItem; returns the number of items."""
+    from chalicelib.store.accounts import new_account_item
     from chalicelib.store.invitations import claim_item, set_expiry_keys
 
     account_id = f"acc_{os.urandom(12).hex()}"
+    account = new_account_item(account_id, "Purged", deps.now())
+    account.seats_held = count  # each invitation holds a seat: the purge frees them on the account
     with Item.batch_write() as batch:
+        batch.save(account)
         for i in range(count):
             new, _ = new_invitation(deps, account_id, f"p{i}@purge.com", "member", [], None, {})
             invitation = new.invitation
@@ -346,7 +350,7 @@ def seed_invitations(deps, count: int, expires_in: timedelta = timedelta(0)) -> 
             batch.save(new.link)
             batch.save(claim_item(account_id, invitation.email, "invitation", invitation.invitation_id,
                                   invitation.expires_at))  # fmt: skip
-    return 3 * count
+    return 3 * count + 1
 
 
 def purge_scaling(expired: int, live: int) -> dict[str, float]:
@@ -457,6 +461,7 @@ def main() -> None:
             rows += repeated_read_round_trips(api, clock)
             bulk = bulk_invite(api, deps)
             resets = reset_timing.measure(api, deps)
+            seat_rows = seats.measure(api)  # issue 28
     sizes = tuple(int(s) for s in os.environ.get("BENCH_SCALE_SIZES", "100,1000,5000").split(","))
     at_scale = scale.run(sizes)
     before = json.loads(SCALE_BEFORE.read_text()) if SCALE_BEFORE.exists() else None
@@ -489,6 +494,7 @@ def main() -> None:
         "",
     ]
     lines += reset_timing.lines(resets)
+    lines += seats.lines(seat_rows)
     lines += [
         "## Purge",
         "",

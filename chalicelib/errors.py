@@ -37,6 +37,7 @@ ErrorCode = Literal[
     "contact_exists",
     "group_not_empty",
     "domain_claimed",
+    "seat_limit_reached",
     "idempotency_in_progress",
     "idempotency_outcome_unknown",
     "invitation_expired",

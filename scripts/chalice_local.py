@@ -57,6 +57,9 @@ local.ChaliceRequestHandler.do_TRACE = _no_such_method  # type: ignore[attr-defi
 # http.server writes an answer's headers and its body apart; with Nagle's algorithm on, the body waited for
 # the client's delayed ACK of the headers: 40 ms on every answer (44 ms a /health, 2 ms without).
 local.ChaliceRequestHandler.disable_nagle_algorithm = True
+# socketserver's listen backlog is 5: a burst of parallel clients (the seats' concurrency test sends 50 at
+# once) had connections reset before the server accepted them; API Gateway queues far more
+local.ThreadedHTTPServer.request_queue_size = 128
 
 if __name__ == "__main__":
     sys.exit(main())

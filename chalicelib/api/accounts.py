@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
-from chalicelib.api.lazy import accounts, invitations_schemas, owner_invitations
+from chalicelib.api.lazy import accounts, invitations_schemas, owner_invitations, seats
 from chalicelib.api.lazy import accounts_schemas as schemas
 from chalicelib.api.route_guards import OPERATOR, OPERATOR_ON_ACCOUNT, OWNER, member_of
 
@@ -30,7 +30,7 @@ def create_account(call: Call) -> invitations_schemas.AccountCreated:
 @endpoint(bp, "GET", "/accounts/{account_id}", access=member_of(), returns=schemas.Account)
 def get_account(call: Call, account_id: str) -> schemas.Account:
     """An account, for any of its active members or an operator."""
-    return accounts.get_account(call.account)
+    return accounts.get_account(call.deps, call.account)
 
 
 @endpoint(
@@ -75,3 +75,17 @@ def transfer_ownership(call: Call, account_id: str) -> schemas.Account:
 def invite_owner(call: Call, account_id: str) -> invitations_schemas.Invitation:
     """Invite an owner for an account that has none (its owner invitation lapsed or was revoked)."""
     return owner_invitations.invite_owner(call.deps, call.caller, call.account, call.body)
+
+
+@endpoint(
+    bp,
+    "PUT",
+    "/accounts/{account_id}/seats",
+    access=OPERATOR_ON_ACCOUNT,
+    body=schemas.SeatsIn,
+    returns=schemas.Account,
+    errors=("conflict",),  # the account's seats are not counted yet (the backfill counts them)
+)
+def set_seats(call: Call, account_id: str) -> schemas.Account:
+    """Set the plan's user limit (null: unlimited); a limit below what is used removes nobody (operator)."""
+    return seats.set_limit(call.deps, call.caller, call.account, call.body.limit)

@@ -50,7 +50,7 @@ def list_invitations(call: Call, account_id: str) -> schemas.InvitationPage:
     BASE + "/{invitation_id}/resend",
     access=MANAGE,
     returns=schemas.Invitation,
-    errors=("not_found", "rate_limited"),
+    errors=("not_found", "rate_limited", "seat_limit_reached"),  # an expired one takes a seat again
 )
 def resend_invitation(call: Call, account_id: str, invitation_id: str) -> schemas.Invitation:
     """Send a new link with a new expiry; the old link stops working. Once a minute at most."""

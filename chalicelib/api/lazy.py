@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         owner_invitations,
         passkey_admin,
         password_reset,
+        seats,
         sessions,
         sub_accounts,
         support_sessions,

@@ -65,7 +65,7 @@ def deactivate_member(call: Call, account_id: str, user_id: str) -> schemas.Memb
     ONE + "/reactivate",
     access=MANAGE_GROUP,
     returns=schemas.Member,
-    errors=("not_found", "owner_immutable"),
+    errors=("not_found", "owner_immutable", "seat_limit_reached"),
 )
 def reactivate_member(call: Call, account_id: str, user_id: str) -> schemas.Member:
     """Give a deactivated member their access back."""

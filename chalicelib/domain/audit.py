@@ -18,6 +18,7 @@ EventType = TypeAliasType(
     "EventType",
     Literal[
         "account.created", "account.updated", "account.ownership_transferred",
+        "account.seats_changed", "account.seats_warning", "account.seats_full",
         "invitation.created", "invitation.resent", "invitation.revoked", "invitation.accepted",
         "invitation.expired",
         "member.updated", "member.deactivated", "member.reactivated", "member.removed", "member.left",

@@ -25,6 +25,7 @@ SkipReason = TypeAliasType(  # named: one schema in the document (see domain/per
         "domain_not_allowed",
         "duplicate",
         "rate_limited",
+        "seat_limit_reached",
     ],
 )
 InvitationStatus = Literal["pending", "expired"]

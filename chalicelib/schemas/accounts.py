@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from chalicelib.domain.email_domains import InviteDomains
+from chalicelib.domain.seats import MAX_SEAT_LIMIT
 from chalicelib.schemas.common import Email, Input, Name, Output, Timestamp, VisibleName
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
@@ -47,17 +48,42 @@ class OwnershipIn(Input):
     user_id: str = Field(min_length=1, max_length=64)
 
 
+class SeatsIn(Input):
+    """The plan's user limit; null: unlimited."""
+
+    limit: int | None = Field(ge=1, le=MAX_SEAT_LIMIT)
+
+
+class Seats(Output):
+    """`used` = `members` (active, the owner included) + `pending` (invitations neither accepted, revoked
+    nor expired); `limit` null: unlimited."""
+
+    limit: int | None
+    used: int
+    members: int
+    pending: int
+
+    @classmethod
+    def of(cls, account: AccountItem, expired: int = 0) -> Seats:
+        """`expired`: invitations past their expiry whose seat the counter still holds (free already)."""
+        members = int(account.active_count or 0)
+        used = max(members, int(account.seats_held or 0) - expired)
+        limit = int(account.seat_limit) if account.seat_limit is not None else None
+        return cls(limit=limit, used=used, members=members, pending=used - members)
+
+
 class Account(Output):
     account_id: str
     name: str
     owner_user_id: str | None
     created_at: Timestamp
-    member_count: int
+    member_count: int  # active + deactivated members
     invitation_reminders: bool
     invite_domains: InviteDomains
+    seats: Seats
 
     @classmethod
-    def of(cls, account: AccountItem) -> Account:
+    def of(cls, account: AccountItem, expired_seats: int = 0) -> Account:
         return cls(
             account_id=account.account_id,
             name=account.name,
@@ -66,4 +92,5 @@ class Account(Output):
             member_count=int(account.member_count),
             invitation_reminders=account.invitation_reminders is not False,  # absent: on (the default)
             invite_domains="verified" if account.invite_domains == "verified" else "any",
+            seats=Seats.of(account, expired_seats),
         )

@@ -10,6 +10,7 @@ from chalicelib.domain.caller import Caller
 from chalicelib.errors import AppError, changed_meanwhile, not_found
 from chalicelib.schemas.accounts import Account
 from chalicelib.services.audit_record import record
+from chalicelib.services.seats import show
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, MembershipItem
 
@@ -18,8 +19,8 @@ def account_target(account: AccountItem) -> Target:
     return Target("account", account.account_id)
 
 
-def get_account(account: AccountItem) -> Account:
-    return Account.of(account)
+def get_account(deps: Deps, account: AccountItem) -> Account:
+    return show(deps, account)
 
 
 def rename_account(deps: Deps, caller: Caller, account: AccountItem, name: str) -> Account:
@@ -46,7 +47,7 @@ def update_account(deps: Deps, caller: Caller, account: AccountItem, changes: di
     event = record(deps, "account.updated", caller, account.account_id, account_target(account), moved)
     if not deps.store.accounts.update_account(account, changes, event if moved else None, deps.now()):
         raise not_found("account")
-    return Account.of(account)
+    return show(deps, account)
 
 
 def transfer_ownership(
@@ -81,4 +82,4 @@ def transfer_ownership(
     if not deps.store.accounts.transfer_ownership(account, current, target, event):
         raise changed_meanwhile("The account's owner or the target member changed meanwhile; try again.")
     # The item authorization read is left as read (a concurrent transfer may hold the same one).
-    return Account.of(account).model_copy(update={"owner_user_id": new_owner_id})
+    return show(deps, account).model_copy(update={"owner_user_id": new_owner_id})

@@ -20,9 +20,12 @@ from chalicelib.services.invitations import (
     validity,
 )
 from chalicelib.services.outbox import email_windows, full_window, link_seed, too_many_emails
+from chalicelib.services.seats import take_one
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation, ended_link, link_item
 from chalicelib.store.models import AccountItem, GroupItem, InvitationItem, LinkItem, format_time
+from chalicelib.store.seats import SeatsRead
+from chalicelib.store.tx import Outcome
 
 RESEND_INTERVAL = timedelta(seconds=60)
 
@@ -87,9 +90,24 @@ def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str)
     event = record(
         deps, "invitation.resent", caller, account.account_id, invitation_target(invitation), resent
     )
-    outcome = deps.store.invitations.resend(
-        invitation, old_hash, (replaced, new_link), now - RESEND_INTERVAL, event, mail, windows, reminder
-    )
+
+    def write(seats: SeatsRead | None) -> Outcome:
+        return deps.store.invitations.resend(
+            invitation,
+            old_hash,
+            (replaced, new_link),
+            now - RESEND_INTERVAL,
+            event,
+            mail,
+            windows,
+            reminder,
+            seats,
+        )
+
+    # one that lost its seat after expiry takes one again (an owner's of an account without owner: never
+    # refused); one that still holds its seat keeps it
+    exempt = _owner_wanted(invitation, account)
+    outcome = write(None) if invitation.holds_seat else take_one(deps, caller, account, write, exempt)
     full = full_window(outcome, invitation.email, windows)
     if full is not None:
         raise too_many_emails(deps, full)
@@ -105,6 +123,10 @@ def _ended_reminder(invitation: InvitationItem) -> LinkItem | None:
     ended = invitation.reminder_token_hash
     invitation.reminder_token_hash = invitation.reminded_at = None
     return ended_link(ended, invitation, "replaced") if ended else None
+
+
+def _owner_wanted(invitation: InvitationItem, account: AccountItem) -> bool:
+    return invitation.role == "owner" and not account.owner_user_id
 
 
 def revoke(deps: Deps, caller: Caller, account_id: str, invitation_id: str) -> None:

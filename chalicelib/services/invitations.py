@@ -30,6 +30,7 @@ from chalicelib.services.email_domains import allowed_invite_domains
 from chalicelib.services.invitation_email import send_invitations as send_invitations  # where it was
 from chalicelib.services.invite_claims import ClaimAnswers, claim_answers
 from chalicelib.services.invite_placement import checked_group
+from chalicelib.services.invite_seats import write_invitations
 from chalicelib.services.outbox import (
     email_windows,
     link_seed,
@@ -161,7 +162,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     batch.allowed_domains = allowed_invite_domains(deps, account)
     for index, entry in enumerate(screened):
         batch.take(index, entry, claims.get(entry.email), logins.get(entry.email))
-    _write(deps, batch, now)
+    _write(deps, batch, now, account)
     send_invitations(deps, account.name, list(batch.created.values()))
     return InviteResults(
         results=[batch.result(index, entry.email, live, groups) for index, entry in enumerate(screened)]
@@ -254,18 +255,20 @@ class _Batch:
         )
 
 
-def _write(deps: Deps, batch: _Batch, now: datetime) -> None:
-    """Stores the batch's invitations in one go; any not written (invited meanwhile, or over a limit) is
-    skipped with its reason instead."""
+def _write(deps: Deps, batch: _Batch, now: datetime, account: AccountItem) -> None:
+    """Stores the batch's invitations under the account's seats (services/invite_seats.py); any not written
+    (invited meanwhile, over a limit, past the free seats) is skipped with its reason instead."""
     created, reasons = batch.created, batch.reasons
     day = account_day(now, deps.settings.account_invitations_per_day)
-    written = deps.store.invitations.create_invitations([new for new, _ in created.values()], now, day)
+    entries = [new for new, _ in created.values()]
+    written = write_invitations(deps, batch.caller, account, entries, now, day)
     if written.group_gone:
         raise AppError("group_deleted", "The group was deleted meanwhile; nobody was invited.")
     if written.over_account_limit and len(written.over_account_limit) == len(created):
         raise rate_limited(day.retry_after(now), "This account has sent its invitations for today.")
     not_written: dict[str, SkipReason] = {email: "already_invited" for email in written.lost}
     not_written |= {email: "rate_limited" for email in [*written.limited, *written.over_account_limit]}
+    not_written |= {email: "seat_limit_reached" for email in written.refused}
     for index in [i for i, (new, _) in created.items() if new.invitation.email in not_written]:
         reasons[index] = not_written[created[index][0].invitation.email]
         del created[index]

@@ -16,6 +16,7 @@ from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import Session, live_sub_accounts
 from chalicelib.services.groups import check_manager_reach, existing_group, managed_group
 from chalicelib.services.password_reset import send_reset_link
+from chalicelib.services.seats import take_one
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
 from chalicelib.store.members import user_of
@@ -27,6 +28,8 @@ from chalicelib.store.models import (
     MembershipItem,
     UserItem,
 )
+from chalicelib.store.seats import SeatsRead
+from chalicelib.store.tx import Outcome
 
 
 def owner_immutable() -> AppError:
@@ -209,8 +212,24 @@ def set_status(
         return _member(deps, caller, account, user, membership)
     kind: EventType = "member.deactivated" if status == "deactivated" else "member.reactivated"
     event = _event(deps, kind, caller, membership, user, {"status": status})
-    _save(deps, membership, managed_group(caller), event, status=status)
+    if status == "active":  # a way in: takes a seat, under the account's limit (services/seats.py)
+        _reactivate(deps, caller, account, membership, event)
+    else:
+        _save(deps, membership, managed_group(caller), event, status=status)
     return _member(deps, caller, account, user, membership)
+
+
+def _reactivate(
+    deps: Deps, caller: Caller, account: AccountItem, membership: MembershipItem, event: AuditEventItem
+) -> None:
+    in_group = managed_group(caller)
+
+    def saved(seats: SeatsRead) -> Outcome:
+        return deps.store.members.update_member(
+            membership, in_group, event=event, seats=seats, status="active"
+        )
+
+    _answer(deps, membership, take_one(deps, caller, account, saved), {"status": "active"})
 
 
 def _save(
@@ -222,8 +241,14 @@ def _save(
     **changes: object,
 ) -> None:
     outcome = deps.store.members.update_member(
-        membership, in_group, guard_owner=guard_owner, event=event, **changes
+        membership, in_group, guard_owner=guard_owner, event=event, seats=None, **changes
     )
+    _answer(deps, membership, outcome, changes)
+
+
+def _answer(deps: Deps, membership: MembershipItem, outcome: Outcome, changes: dict[str, object]) -> None:
+    """What a membership write's outcome means for the request; on success the item read shows the
+    changes."""
     if "group_gone" in outcome.failed:
         raise validation_error("group_id", "is not a group of this account")
     if not outcome:
@@ -238,7 +263,12 @@ def remove_member(deps: Deps, caller: Caller, account: AccountItem, user_id: str
     membership, user = _reachable(deps, caller, account, user_id, writes=True)
     kind: EventType = "member.left" if user_id == caller.user_id else "member.removed"
     event = _event(deps, kind, caller, membership, user)
-    if not deps.store.members.remove_member(membership, user.email, managed_group(caller), event):
+    removed = deps.store.members.remove_member(membership, user.email, managed_group(caller), event)
+    if not removed:  # its status changed meanwhile (what its seat frees depends on it): once more as it is
+        fresh = deps.store.members.get_membership(account.account_id, user_id)
+        if fresh is not None and fresh.status != membership.status:
+            removed = deps.store.members.remove_member(fresh, user.email, managed_group(caller), event)
+    if not removed:
         raise not_found("member")
 
 

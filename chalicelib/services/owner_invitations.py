@@ -16,9 +16,10 @@ from chalicelib.schemas.invitations import AccountCreated, Invitation
 from chalicelib.services.accounts import account_target
 from chalicelib.services.audit_record import record
 from chalicelib.services.invitations import new_invitation, replaced, send_invitations
+from chalicelib.services.invite_seats import SeatedWrite, write_invitations
 from chalicelib.services.outbox import full_window, too_many_emails
 from chalicelib.store.accounts import new_account_item
-from chalicelib.store.invitations import NewInvitation, Written
+from chalicelib.store.invitations import NewInvitation
 from chalicelib.store.models import AccountItem
 
 
@@ -58,7 +59,7 @@ def invite_owner(deps: Deps, caller: Caller, account: AccountItem, body: OwnerIn
     entry, raw = new_invitation(
         deps, account.account_id, body.email, "owner", [], None, names, recorded_by=caller
     )
-    if _written(deps, entry, now).lost:
+    if _written(deps, caller, account, entry, now).lost:
         # The address is claimed: a member (transfer to them), a pending invitation, or a lapsed one.
         claim = deps.store.invitations.claims(account.account_id, [body.email]).get(body.email)
         reason = claim_reason(claim.holder, claim.expires_at, now) if claim else None
@@ -77,15 +78,18 @@ def invite_owner(deps: Deps, caller: Caller, account: AccountItem, body: OwnerIn
             replaced(deps, account.account_id, claim),
             recorded_by=caller,
         )
-        if _written(deps, entry, now).lost:
+        if _written(deps, caller, account, entry, now).lost:
             raise changed_meanwhile("The address was invited meanwhile; try again.")
     send_invitations(deps, account.name, [(entry, raw)])
     return Invitation.of(entry.invitation, now, frozenset(), {})
 
 
-def _written(deps: Deps, entry: NewInvitation, now: datetime) -> Written:
-    """The owner's invitation written; 429 if its address has had its fill of emails."""
-    written = deps.store.invitations.create_invitations([entry], now)
+def _written(
+    deps: Deps, caller: Caller, account: AccountItem, entry: NewInvitation, now: datetime
+) -> SeatedWrite:
+    """The owner's invitation written, holding a seat but never refused for one (API.md); 429 if its
+    address has had its fill of emails."""
+    written = write_invitations(deps, caller, account, [entry], now, exempt=True)
     if entry.invitation.email in written.limited:
         raise too_many_emails(deps, written.limited[entry.invitation.email])
     return written

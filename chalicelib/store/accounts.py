@@ -20,6 +20,7 @@ from chalicelib.store.models import (
     SubAccountItem,
     UserItem,
 )
+from chalicelib.store.seats import expired_holdings, release_expired, seat_limit_actions
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx, assignments
 
@@ -39,6 +40,9 @@ def new_account_item(account_id: str, name: str, now: datetime) -> AccountItem:
         created_at=now,
         webhook_count=0,
         group_count=0,
+        seats_held=0,
+        active_count=0,
+        seats_counted=True,
     )
 
 
@@ -54,7 +58,9 @@ class AccountStore:
     def create_account(
         self, account: AccountItem, owner_invitation: NewInvitation, event: AuditEventItem | None = None
     ) -> Outcome:
-        """The account and its owner's invitation (with link and email claim) exist together or not at all."""
+        """The account and its owner's invitation (with link and email claim) exist together or not at all;
+        the invitation holds the account's first seat (never refused: no limit is set yet)."""
+        account.seats_held = int(account.seats_held or 0) + 1
         tx = Tx().record(event).put(account, condition=AccountItem.pk.does_not_exist())
         add_invitation(tx, owner_invitation)
         return tx.commit()
@@ -149,6 +155,27 @@ class AccountStore:
         _made_owner(tx, new_owner)
         count_changes(tx, account.account_id, [(new_owner.group_id, "member_count", -1)])
         return tx.commit()
+
+    def set_seat_limit(
+        self, account: AccountItem, limit: int | None, event: AuditEventItem | None = None
+    ) -> Outcome:
+        """The plan's limit (None: unlimited), with its audit event; "gone" if the account is, or while its
+        seats have not been counted (the backfill counts them once: a limit over an absent count would
+        count from zero)."""
+        counted = AccountItem.pk.exists() & AccountItem.seats_counted.exists()
+        tx = Tx().record(event).update(account, seat_limit_actions(limit), condition=counted, label="gone")
+        outcome = tx.commit()
+        if outcome:
+            account.seat_limit = limit
+        return outcome
+
+    def expired_seats(self, account_id: str, now: datetime) -> int:
+        """Seats the account's counter still holds for invitations expired by `now` (store/seats.py)."""
+        return expired_holdings(account_id, now)
+
+    def release_expired_seats(self, account_id: str, now: datetime) -> int:
+        """Frees the seats of the account's invitations expired by `now`; answers how many (store/seats)."""
+        return release_expired(account_id, now)
 
     def memberships(self, account_id: str, user_ids: list[str]) -> dict[str, MembershipItem]:
         """Some of an account's memberships, by user id, in one BatchGetItem."""

@@ -6,16 +6,18 @@ per-category recipient rows, every deactivated member's email claim its status, 
 its user's accounts.
 
 It also counts each account's webhooks and groups (the caps and the webhook outbox read them) and the
-operator's endpoints. It Scans, once, from the operator's command line (python -m chalicelib.cli
-backfill-lists), never on a request path. It is safe to run against live traffic and to run again: each
-write only sets derived attributes, under a condition that what they are derived from has not changed since
-the Scan read it (a change meanwhile wrote them itself), and an item removed meanwhile is not brought back.
+operator's endpoints, and each account's seats (`count_seats`). It Scans, once, from the operator's
+command line (python -m chalicelib.cli backfill-lists), never on a request path. It is safe to run
+against live traffic and to run again: each write only sets derived attributes, under a condition that
+what they are derived from has not changed since the Scan read it (a change meanwhile wrote them itself),
+and an item removed meanwhile is not brought back.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from pynamodb.expressions.condition import Condition
 
@@ -46,6 +48,7 @@ class BackfillReport:
     contact_rows: int = 0
     changed_meanwhile: int = 0
     counts: int = 0  # accounts' webhook and group counts, and the operator's endpoint count, set
+    seats: int = 0  # accounts whose seats were counted
     logins: int = 0  # logins given account ids they lacked
 
 
@@ -70,6 +73,8 @@ def backfill_lists() -> BackfillReport:
     _contacts(report)
     _count_endpoints_and_groups(report)
     _logins(report)
+    for account in AccountItem.scan():
+        report.seats += int(count_seats(account.account_id, datetime.now(UTC)))
     return report
 
 
@@ -167,3 +172,39 @@ def _count_endpoints_and_groups(report: BackfillReport) -> None:
         operator, [CounterItem.total.set(webhooks[None])], condition=CounterItem.pk.does_not_exist()
     )
     report.counts += int(bool(tx.commit()))
+
+
+SEAT_COUNT_TRIES = 5
+
+
+def count_seats(account_id: str, now: datetime) -> bool:
+    """An account's seats counted from its items: its pending invitations marked as holding a seat, then
+    the counters set to the active members and those plus the invitations holding one, while the counters
+    are still as read before the count (every seat change moves them, so the count is exact). An account
+    stored before seats had none, and its ways in since moved them from zero; run again, it sets the same.
+    False if it kept changing, or is gone."""
+    for _ in range(SEAT_COUNT_TRIES):
+        account = get_item(AccountItem, keys.account(account_id))
+        if account is None:
+            return False
+        for invitation in _invitations_of(account_id):
+            if not invitation.holds_seat and invitation.expires_at > now:
+                mark = [InvitationItem.holds_seat.set(True)]
+                Tx().update(
+                    invitation, mark, condition=as_read(invitation, ("token_hash", "holds_seat"))
+                ).commit()
+        pk, prefix = keys.members_of(account_id)
+        members = MembershipItem.query(pk, MembershipItem.sk.startswith(prefix), consistent_read=True)
+        active = sum(1 for m in members if m.status == "active")
+        held = active + sum(1 for i in _invitations_of(account_id) if i.holds_seat)
+        counted = [AccountItem.seats_held.set(held), AccountItem.active_count.set(active)]
+        counted.append(AccountItem.seats_counted.set(True))
+        as_before = as_read(account, ("seats_held", "active_count"))
+        if Tx().update(account, counted, condition=as_before, label="changed").commit():
+            return True
+    return False
+
+
+def _invitations_of(account_id: str) -> list[InvitationItem]:
+    pk, prefix = keys.invitations_of(account_id)
+    return list(InvitationItem.query(pk, InvitationItem.sk.startswith(prefix), consistent_read=True))

@@ -60,6 +60,8 @@ class Written:
     group_gone: bool = False
     limited: dict[str, Window] = field(default_factory=dict)  # emails whose address had its fill, and where
     over_account_limit: set[str] = field(default_factory=set)  # emails left out: the account's day is full
+    # emails left out: the account's seats were not as read (store/seats.py); read it again and retry them
+    seats_changed: list[str] = field(default_factory=list)
 
 
 def count_invitations(tx: Tx, entries: list[NewInvitation], delta: int) -> None:
@@ -123,6 +125,7 @@ def new_invitation_item(
         expires_at=expires_at,
         delivery="queued",
         token_hash=token_hash,
+        holds_seat=True,  # counted by the transaction that writes it (store/seats.py take_seats)
     )
     for name, value in details.items():
         if value is not None:
@@ -221,6 +224,9 @@ def add_invitation(tx: Tx, entry: NewInvitation, now: datetime | None = None) ->
             if old.group_id
             else InvitationItem.group_id.does_not_exist()
         )
+        # its seat released already (the service releases the account's expired holdings first), so the
+        # new invitation's seat is counted once, by its own ADD
+        in_group &= InvitationItem.holds_seat.does_not_exist()
         tx.delete(
             InvitationItem(*keys.invitation(inv.account_id, old.invitation_id)),
             condition=in_group,

@@ -11,22 +11,20 @@ from datetime import datetime
 
 from chalicelib.domain.outbox import Window
 from chalicelib.store import keys
-from chalicelib.store.groups import GROUP_GONE, count_changes
+from chalicelib.store.groups import count_changes
 from chalicelib.store.invitation_accept import InvitationContext, accept, invitation_context
 from chalicelib.store.invitation_items import (
     NewInvitation,
     Replaced,
     Written,
-    add_invitation,
-    chunks,
     claim_item,
-    count_invitations,
     end_reminder_link,
     ended_link,
     link_item,
     new_invitation_item,
     set_expiry_keys,
 )
+from chalicelib.store.invitation_writes import PURGED_PER_TRANSACTION, create_invitations, delete_expired
 from chalicelib.store.lists import query_index
 from chalicelib.store.models import (
     AuditEventItem,
@@ -39,18 +37,14 @@ from chalicelib.store.models import (
     UserItem,
     format_time,
 )
-from chalicelib.store.outbox import (
-    ACCOUNT_LIMIT,
-    count_account_invitations,
-    count_email_to,
-    limit_label,
-    queue,
-)
+from chalicelib.store.outbox import count_email_to, queue
+from chalicelib.store.seats import SeatsRead, free_seats, holds_seat_as_read, take_seats
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
 
 # Re-exported: the services and the test helpers name the builders and the context here, with their store.
 __all__ = [
+    "PURGED_PER_TRANSACTION",
     "InvitationContext",
     "InvitationStore",
     "NewInvitation",
@@ -61,8 +55,6 @@ __all__ = [
     "link_item",
     "new_invitation_item",
 ]
-
-PURGED_PER_TRANSACTION = 20
 
 
 class InvitationStore:
@@ -113,32 +105,20 @@ class InvitationStore:
         return claims, {item.email: item.user_id for item in found.values() if isinstance(item, LoginItem)}
 
     def create_invitations(
-        self, new: list[NewInvitation], now: datetime, account_day: Window | None = None
+        self,
+        new: list[NewInvitation],
+        now: datetime,
+        account_day: Window | None = None,
+        seats: SeatsRead | None = None,
     ) -> Written:
         """Writes each invitation with its link, claim and email, and counts them on their group (and on
-        the account's day, with `account_day`); answers the emails another request claimed first, those
-        whose address had its fill of emails, and those left out once the account's day was full. A chunk
-        cancelled by one lost race or one full address is retried without it; a group deleted meanwhile
-        stops the whole invite (`group_gone`)."""
-        lost: set[str] = set()
-        limited: dict[str, Window] = {}
-        batches = chunks(new)
-        for index, batch in enumerate(batches):
-            pending = batch
-            while pending:
-                outcome = _chunk(pending, now, account_day).commit()
-                if outcome.committed:
-                    break
-                if GROUP_GONE in outcome.failed:
-                    return Written(lost, True, limited)
-                if ACCOUNT_LIMIT in outcome.failed:  # the day is full: this chunk and the rest wait
-                    rest = pending + [entry for later in batches[index + 1 :] for entry in later]
-                    return Written(lost, False, limited, {entry.invitation.email for entry in rest})
-                losers, full = _left_out(outcome, pending)
-                lost |= losers
-                limited |= {email: window for email, window in full.items() if email not in losers}
-                pending = [n for n in pending if n.invitation.email not in losers | set(full)]
-        return Written(lost, False, limited)
+        the account's day, with `account_day`), and their seats on the account (`seats`: as read, see
+        store/seats.py; None: counted without a limit's condition); answers the emails another request
+        claimed first, those whose address had its fill of emails, those left out once the account's day
+        was full, and those left out because the seats were not as read (the service reads them again).
+        A chunk cancelled by one lost race or one full address is retried without it; a group deleted
+        meanwhile stops the whole invite (`group_gone`)."""
+        return create_invitations(new, now, account_day, seats)
 
     def get_invitation(self, account_id: str, invitation_id: str) -> InvitationItem | None:
         return get_item(InvitationItem, keys.invitation(account_id, invitation_id))
@@ -157,22 +137,16 @@ class InvitationStore:
         mail: MailItem | None = None,
         windows: tuple[Window, ...] = (),
         reminder_link: LinkItem | None = None,
+        seats: SeatsRead | None = None,
     ) -> Outcome:
         """Stores the invitation as the caller changed it (new token hash, expiry, count) with its links (the
         old one ended as "replaced", see `ended_link`, and the new one) and its email (counted against the
         address's `windows`: a full one fails with its limit_label) and its reminder's link ended with the old
-        one (`reminder_link`, if any), in one transaction; fails if resent, revoked or accepted meanwhile."""
+        one (`reminder_link`, if any), in one transaction; fails if it was resent, revoked, accepted or
+        released meanwhile. With `seats`, it takes a seat again (an expired invitation whose seat was
+        released: SEATS if the seats are not as read)."""
         replaced, new_link = links
-        set_expiry_keys(invitation)
-        tx = (
-            Tx()
-            .record(event)
-            .put(
-                invitation,
-                condition=(InvitationItem.token_hash == old_hash)
-                & (InvitationItem.last_sent_at <= not_sent_since),
-            )
-        )
+        tx = _resent(Tx().record(event), invitation, old_hash, not_sent_since, seats)
         for ended in filter(None, (replaced, reminder_link)):  # as unconditional as deleting them was
             tx.put(ended)
         tx.put(new_link, condition=LinkItem.pk.does_not_exist())
@@ -187,8 +161,10 @@ class InvitationStore:
         return tx.commit()
 
     def revoke(self, invitation: InvitationItem, event: AuditEventItem | None = None) -> Outcome:
-        """Deletes the invitation and its claim; its link is left ended as "revoked" (`ended_link`)."""
-        tx = Tx().record(event).delete(invitation, condition=InvitationItem.pk.exists())
+        """Deletes the invitation and its claim, and frees its seat if it holds one (as read); its link is
+        left ended as "revoked" (`ended_link`)."""
+        tx = Tx().record(event).delete(invitation, condition=holds_seat_as_read(invitation))
+        free_seats(tx, invitation.account_id, 1 if invitation.holds_seat else 0)
         tx.put(ended_link(invitation.token_hash, invitation, "revoked"))
         end_reminder_link(tx, invitation, "revoked")
         tx.delete(
@@ -238,63 +214,23 @@ class InvitationStore:
         now: datetime,
         event_of: Callable[[InvitationItem], AuditEventItem] | None = None,
     ) -> int:
-        """Deletes expired invitations with their links and claims (and, with `event_of`, records each
-        expiry), 20 to a transaction; a chunk that a concurrent resend or accept cancels is retried one
-        invitation at a time. Returns how many went."""
-        deleted = 0
-        for start in range(0, len(invitations), PURGED_PER_TRANSACTION):
-            chunk = invitations[start : start + PURGED_PER_TRANSACTION]
-            if _delete_expired(chunk, now, event_of):
-                deleted += len(chunk)
-            elif len(chunk) > 1:
-                deleted += sum(bool(_delete_expired([one], now, event_of)) for one in chunk)
-        return deleted
+        """Deletes expired invitations with their links and claims, freeing the seats they still hold
+        (and, with `event_of`, records each expiry), 20 to a transaction; a chunk that a concurrent
+        resend or accept cancels is retried one invitation at a time. Returns how many went."""
+        return delete_expired(invitations, now, event_of)
 
 
-def _chunk(pending: list[NewInvitation], now: datetime, account_day: Window | None) -> Tx:
-    tx = Tx()
-    for entry in pending:
-        add_invitation(tx, entry, now)
-    count_invitations(tx, pending, +1)
-    if account_day is not None:
-        count_account_invitations(tx, pending[0].invitation.account_id, account_day, len(pending))
+def _resent(
+    tx: Tx, invitation: InvitationItem, old_hash: str, not_sent_since: datetime, seats: SeatsRead | None
+) -> Tx:
+    """The invitation as resent, while still as read: its link, its last send and whether it holds a seat
+    (with `seats` it takes one again, having lost it after expiry; else it still holds one)."""
+    set_expiry_keys(invitation)
+    held = InvitationItem.holds_seat.does_not_exist() if seats else InvitationItem.holds_seat.exists()
+    if seats is not None:
+        invitation.holds_seat = True
+    as_read = (InvitationItem.token_hash == old_hash) & (InvitationItem.last_sent_at <= not_sent_since)
+    tx.put(invitation, condition=as_read & held)
+    if seats is not None:
+        take_seats(tx, invitation.account_id, seats, 1)
     return tx
-
-
-def _left_out(outcome: Outcome, pending: list[NewInvitation]) -> tuple[set[str], dict[str, Window]]:
-    """The emails a cancelled chunk must leave out: claimed by another request first, or whose address had
-    its fill of emails (with the window that was full)."""
-    losers = outcome.which("claimed") & {entry.invitation.email for entry in pending}
-    full = {
-        entry.invitation.email: window
-        for entry in pending
-        for window in entry.windows
-        if limit_label(window, entry.invitation.email) in outcome.failed
-    }
-    if not losers and not full:  # cancelled by a concurrent transaction only: the caller's retry
-        raise RuntimeError(f"invitations not written: {sorted(map(str, outcome.failed))}")
-    return losers, full
-
-
-def _delete_expired(
-    chunk: list[InvitationItem], now: datetime, event_of: Callable[[InvitationItem], AuditEventItem] | None
-) -> Outcome:
-    tx = Tx()
-    for invitation in chunk:
-        tx.record(event_of(invitation) if event_of else None)
-        tx.delete(
-            InvitationItem(*keys.invitation(invitation.account_id, invitation.invitation_id)),
-            condition=InvitationItem.expires_at <= now,
-        )
-        tx.delete(LinkItem(*keys.link(invitation.token_hash)))
-        tx.delete(
-            EmailClaimItem(*keys.email_claim(invitation.account_id, invitation.email)),
-            condition=EmailClaimItem.ref_id == invitation.invitation_id,
-        )
-    for account_id in {invitation.account_id for invitation in chunk}:
-        count_changes(
-            tx,
-            account_id,
-            [(i.group_id, "invitation_count", -1) for i in chunk if i.account_id == account_id],
-        )
-    return tx.commit()

@@ -62,12 +62,20 @@ def write_joining(
 ) -> Tx:
     """Adds the writes to `tx`. `claim_of`: the invitation whose claim this takes over (it must hold it still,
     else "used"); None for an email nobody claims. `list_login`: the login exists already (a new one is put
-    with its account ids). `counts`: other changes to the same groups' counts (one update per group)."""
+    with its account ids). `counts`: other changes to the same groups' counts (one update per group).
+
+    An active membership counts among the account's active members. Its seat: an invitation's becomes the
+    member's (accepting never touches `seats_held`, so it never fails for seats); a membership that no
+    invitation held a seat for (`claim_of` None: a seeded member) takes one, unconditionally."""
     account_id = join.membership.account_id
     claimed = EmailClaimItem.pk.does_not_exist() if claim_of is None else EmailClaimItem.ref_id == claim_of
     tx.put(join.claim, condition=claimed, label="used")
     tx.put(join.membership, condition=MembershipItem.pk.does_not_exist(), label="already_member")
     actions: list[Action] = [AccountItem.member_count.add(1)]
+    if join.membership.status == "active":
+        actions.append(AccountItem.active_count.add(1))
+        if claim_of is None:
+            actions.append(AccountItem.seats_held.add(1))
     condition = AccountItem.pk.exists()
     if join.owner is not None:
         actions.append(AccountItem.owner_user_id.set(join.owner))

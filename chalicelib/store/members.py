@@ -30,6 +30,7 @@ from chalicelib.store.models import (
     MembershipItem,
     UserItem,
 )
+from chalicelib.store.seats import SeatsRead, free_actions, free_seats, take_seats
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx, assignments
 from chalicelib.store.users import list_account
@@ -189,6 +190,7 @@ class MemberStore:
         in_group: str | None = None,
         guard_owner: bool = True,
         event: AuditEventItem | None = None,
+        seats: SeatsRead | None = None,
         **changes: object,
     ) -> Outcome:
         """Set role, permissions, status, scope, group or contact details (None removes the attribute),
@@ -198,12 +200,15 @@ class MemberStore:
 
         The list keys written are computed from the membership as read, so the write holds only
         while it is at the version read; one written meanwhile (a login's time, a rename, another edit) is
-        read again and the change made on what it holds now, once (the guards above apply again)."""
-        outcome = self._update_once(membership, in_group, guard_owner, event, changes)
+        read again and the change made on what it holds now, once (the guards above apply again).
+
+        A status change moves the account's seats: deactivating frees one, reactivating takes one under
+        `seats` (as read: SEATS when they are not as predicted, see store/seats.py)."""
+        outcome = self._update_once(membership, in_group, guard_owner, event, changes, seats)
         if "changed" in outcome.failed:
             fresh = get_item(MembershipItem, (membership.pk, membership.sk))
             if fresh is not None and version_of(fresh) != version_of(membership):
-                outcome = self._update_once(fresh, in_group, guard_owner, event, changes)
+                outcome = self._update_once(fresh, in_group, guard_owner, event, changes, seats)
         return outcome
 
     def _update_once(
@@ -213,6 +218,7 @@ class MemberStore:
         guard_owner: bool,
         event: AuditEventItem | None,
         changes: dict[str, object],
+        seats: SeatsRead | None = None,
     ) -> Outcome:
         changed = copied(membership, **changes)
         actions = [*assignments(MembershipItem, changes | index_member(changed)), next_version()]
@@ -231,6 +237,7 @@ class MemberStore:
                 [status.set(str(changes["status"])) if changes["status"] != "active" else status.remove()],
                 condition=EmailClaimItem.ref_id == membership.user_id,
             )
+            _move_seat(tx, membership, str(changes["status"]), seats)
         if "group_id" in changes and changes["group_id"] != membership.group_id:
             moved = [
                 (membership.group_id, "member_count", -1),
@@ -246,10 +253,10 @@ class MemberStore:
         in_group: str | None = None,
         event: AuditEventItem | None = None,
     ) -> Outcome:
-        """Membership, the email claim and the counts go together, and the user's outstanding reset links
-        end; never the owner's, and with `in_group` (a group manager's removal) only while the member is
-        still in that group."""
-        unchanged = MembershipItem.pk.exists() & (MembershipItem.role != "owner")
+        """Membership, the email claim and the counts go together (an active member's seat is freed), and
+        the user's outstanding reset links end; never the owner's, only at the status read, and with
+        `in_group` (a group manager's removal) only while the member is still in that group."""
+        unchanged = (MembershipItem.status == membership.status) & (MembershipItem.role != "owner")
         if in_group is not None:
             unchanged &= MembershipItem.group_id == in_group
         tx = Tx().record(event).delete(membership, condition=unchanged)
@@ -257,12 +264,24 @@ class MemberStore:
             EmailClaimItem(*keys.email_claim(membership.account_id, email)),
             condition=EmailClaimItem.ref_id == membership.user_id,
         )
+        freed = free_actions(1, 1) if membership.status == "active" else []  # an active member's seat
         tx.update(
             AccountItem(*keys.account(membership.account_id)),
-            [AccountItem.member_count.add(-1)],
+            [AccountItem.member_count.add(-1), *freed],
             condition=AccountItem.pk.exists(),
         )
         count_changes(tx, membership.account_id, [(membership.group_id, "member_count", -1)])
         list_account(tx, email, membership.user_id, membership.account_id, member=False)
         end_reset_links(tx, membership.user_id)  # a reset link an admin of this account sent ends too
         return tx.commit()
+
+
+def _move_seat(tx: Tx, membership: MembershipItem, status: str, seats: SeatsRead | None) -> None:
+    """A status change's seat: from deactivated to active takes one (under `seats`), the other way frees
+    one; the membership's version condition makes the status the one read."""
+    if status == membership.status:
+        return
+    if status == "active":
+        take_seats(tx, membership.account_id, seats, 1, also=[AccountItem.active_count.add(1)])
+    elif membership.status == "active":
+        free_seats(tx, membership.account_id, 1, active=1)

@@ -26,7 +26,16 @@ class AccountItem(Item, discriminator="account"):
     name = UnicodeAttribute()
     owner_user_id = UnicodeAttribute(null=True)
     created_at = TimeAttribute()
-    member_count = NumberAttribute(default=0)
+    member_count = NumberAttribute(default=0)  # active + deactivated members
+    # Seats (domain/seats.py): the plan's limit (None: unlimited), the seats held (active members +
+    # invitations that hold one: `InvitationItem.holds_seat`) and the active members, each moved by an ADD in
+    # the transaction of what changes them. Absent counters: an account the backfill has not counted yet.
+    seat_limit = NumberAttribute(null=True)
+    seats_held = NumberAttribute(null=True)
+    active_count = NumberAttribute(null=True)
+    # Set where the counters are exact: at creation, or once the backfill counted an older account (an ADD
+    # on an account stored before seats starts from zero). Only then may the operator set a limit.
+    seats_counted = BooleanAttribute(null=True)
     # Moved in the transactions that create and delete them, under the caps' conditions. webhook_count also
     # says whether the account's events enter the webhook outbox at all (store/listeners.py).
     webhook_count = NumberAttribute(default=0)

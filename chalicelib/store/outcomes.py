@@ -27,6 +27,7 @@ Label = Literal[
     "not_empty",
     "owner_taken",
     "renamed",
+    "seats",  # the account's seats are not as the way in predicted (store/seats.py): read again
     "superseded",
     "taken",
     "used",

@@ -95,6 +95,7 @@ def test_the_user_management_story_is_recorded_event_by_event(api, deps, clock):
         "member.left", "contact.created", "contact.updated", "contact.deleted", "webhook.created",
         "webhook.updated", "webhook.secret_rotated", "webhook.disabled", "webhook.deleted",
         "support_session.started", "support_session.ended",
+        "account.seats_changed", "account.seats_warning", "account.seats_full",  # tests/api/test_seats.py
         "domain.added", "domain.verified", "domain.verification_failed", "domain.verification_lost",
         "domain.updated", "domain.removed",
     }  # each recorded in its own tests (domains: test_email_domains.py, test_domain_rechecks.py)  # fmt: skip

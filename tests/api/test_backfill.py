@@ -171,3 +171,37 @@ def test_a_rewrite_read_before_a_permission_change_does_not_undo_its_ticket_keys
     monkeypatch.setattr(MembershipItem, "scan", original_scan)
     assert report.changed_meanwhile == 1  # the member's; the owner's membership is as read
     assert api.get(path, operator=True).body["cc"] == []
+
+
+def _as_before_seats(account_id: str) -> None:
+    """Takes away what only the seats' writes store, as an account stored before them lacks it."""
+    account = AccountItem.get(f"ACCOUNT#{account_id}", "ACCOUNT")
+    names = ("seats_held", "active_count", "seats_counted")
+    account.update(actions=[getattr(AccountItem, name).remove() for name in names])
+    for invitation in InvitationItem.scan(InvitationItem.account_id == account_id):
+        invitation.update(actions=[InvitationItem.holds_seat.remove()])
+
+
+def test_the_backfill_counts_an_older_accounts_seats_once_and_then_a_limit_may_be_set(api, deps, clock):
+    account_id, owner = onboard(api)
+    invite(api, account_id, owner.token, ["ann@example.com", "bob@example.com", "carl@example.com"])
+    seed_member(deps, account_id, "dan@example.com", status="deactivated")
+    carl = next(
+        i for i in api.get(f"/accounts/{account_id}/invitations", token=owner.token).body["items"]
+        if i["email"] == "carl@example.com"
+    )  # fmt: skip
+    clock.advance(days=6)
+    token = api.post("/auth/login", {"email": owner.email, "password": PASSWORD}).body["access_token"]
+    invite(api, account_id, token, ["erin@example.com"])  # still pending after the others lapse
+    _as_before_seats(account_id)
+    refused = api.put(f"/accounts/{account_id}/seats", {"limit": 5}, operator=True)
+    assert refused.status == 409 and refused.body["error"]["code"] == "conflict"  # not counted yet
+    api.delete(f"/accounts/{account_id}/invitations/{carl['invitation_id']}", token=token)  # held none
+    clock.advance(days=2)  # ann's and bob's lapse: only erin's holds a seat
+    from chalicelib.store.backfill import count_seats
+
+    assert count_seats(account_id, clock())
+    seats = api.put(f"/accounts/{account_id}/seats", {"limit": 5}, operator=True).body["seats"]
+    assert seats == {"limit": 5, "used": 2, "members": 1, "pending": 1}
+    assert count_seats(account_id, clock())  # again: the same count
+    assert api.get(f"/accounts/{account_id}", operator=True).body["seats"]["used"] == 2

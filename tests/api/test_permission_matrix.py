@@ -31,6 +31,7 @@ MATRIX = [
     ("GET", "/accounts/{account_id}", "any", None),
     ("PATCH", "/accounts/{account_id}", "profile", {"name": "Renamed"}),
     ("POST", "/accounts/{account_id}/ownership", "owner", {"user_id": "{owner}"}),
+    ("PUT", "/accounts/{account_id}/seats", "operator_only", {"limit": 50}),  # the plan is the operator's
     ("GET", "/accounts/{account_id}/members", "user_management", None),
     ("GET", "/accounts/{account_id}/members/{user_id}", "user_management", None),
     ("PATCH", "/accounts/{account_id}/members/{user_id}", "user_management", {"permissions": ["tickets"]}),

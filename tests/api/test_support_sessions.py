@@ -155,6 +155,7 @@ def test_which_routes_refuse_a_support_token():
         ("POST", "/me/mfa/totp"), ("POST", "/me/mfa/totp/confirm"), ("POST", "/me/mfa/totp/disable"),
         ("POST", "/me/passkeys/options"), ("POST", "/me/passkeys"), ("GET", "/me/passkeys"),
         ("DELETE", "/me/passkeys/{passkey_id}"),
+        ("PUT", "/accounts/{account_id}/seats"),  # the plan is the operator's, not the customer's
     } | barred == refused  # fmt: skip
     webhook_like = "/accounts/{account_id}/webhooks/{webhook_id}/rotate-secret"
     route = Route("POST", webhook_like, "w", "w", member_of(), None, None, None, 200, ())

@@ -26,6 +26,10 @@ def seed(deps: Any, members: int, invitations: int, contacts: int) -> tuple[str,
         invoice = _seed_contacts(batch, account.account_id, contacts, now)
         account.owner_user_id = owner_id
         account.member_count = members + 1
+        # the seats as the API counts them (absent before issue 28: set where the model has them)
+        if "seats_held" in type(account).get_attributes():
+            account.active_count = members + 1 - deactivated
+            account.seats_held = members + 1 - deactivated + invitations
         batch.save(account)
     token = deps.tokens.issue(owner_id, 0, now, via="password").token
     return account.account_id, token, {"members": members + 1, "deactivated": deactivated, "invoice": invoice}

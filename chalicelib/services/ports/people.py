@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from chalicelib.domain.recipients import AccountPeople
     from chalicelib.store.accounts import Named
     from chalicelib.store.invitations import NewInvitation
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
         MembershipItem,
         UserItem,
     )
+    from chalicelib.store.seats import SeatsRead
     from chalicelib.store.tx import Outcome
 
 
@@ -60,6 +63,11 @@ class AccountRepository(Protocol):
         new_owner: MembershipItem,
         event: AuditEventItem | None = None,
     ) -> Outcome: ...
+    def set_seat_limit(
+        self, account: AccountItem, limit: int | None, event: AuditEventItem | None = None
+    ) -> Outcome: ...
+    def expired_seats(self, account_id: str, now: datetime) -> int: ...
+    def release_expired_seats(self, account_id: str, now: datetime) -> int: ...
     def memberships(self, account_id: str, user_ids: list[str]) -> dict[str, MembershipItem]: ...
 
 
@@ -89,6 +97,7 @@ class MemberRepository(Protocol):
         in_group: str | None = None,
         guard_owner: bool = True,
         event: AuditEventItem | None = None,
+        seats: SeatsRead | None = None,
         **changes: object,
     ) -> Outcome: ...
     def remove_member(

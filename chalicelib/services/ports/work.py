@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         UserItem,
         WebhookItem,
     )
+    from chalicelib.store.seats import SeatsRead
     from chalicelib.store.tx import Outcome
 
 
@@ -44,7 +45,11 @@ class InvitationRepository(Protocol):
         self, account_id: str, emails: list[str], *, with_logins: bool = True
     ) -> tuple[dict[str, EmailClaimItem], dict[str, str]]: ...
     def create_invitations(
-        self, new: list[NewInvitation], now: datetime, account_day: Window | None = None
+        self,
+        new: list[NewInvitation],
+        now: datetime,
+        account_day: Window | None = None,
+        seats: SeatsRead | None = None,
     ) -> Written: ...
     def get_invitation(self, account_id: str, invitation_id: str) -> InvitationItem | None: ...
     def invitations_of(self, account_id: str) -> list[InvitationItem]: ...
@@ -58,6 +63,7 @@ class InvitationRepository(Protocol):
         mail: MailItem | None = None,
         windows: tuple[Window, ...] = (),
         reminder_link: LinkItem | None = None,
+        seats: SeatsRead | None = None,
     ) -> Outcome: ...
     def revoke(self, invitation: InvitationItem, event: AuditEventItem | None = None) -> Outcome: ...
     def invitation_context(self, link: LinkItem) -> InvitationContext: ...

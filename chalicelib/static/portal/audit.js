@@ -5,7 +5,8 @@ import { h, field, when, table, submitting, fullName, OPERATOR_NAME } from "./do
 import { state, PAGE_SIZE, frame, loadMore, fetchPage } from "./frame.js";
 import { eventLabel, aboutText, changesList } from "./audit-words.js";
 
-export const EVENT_TYPES = ["account.created", "account.updated", "account.ownership_transferred", "invitation.created",
+export const EVENT_TYPES = ["account.created", "account.updated", "account.ownership_transferred",
+  "account.seats_changed", "account.seats_warning", "account.seats_full", "invitation.created",
   "invitation.resent", "invitation.revoked", "invitation.accepted", "invitation.expired", "member.updated",
   "member.deactivated", "member.reactivated", "member.removed", "member.left", "member.password_reset_sent",
   "contact.created", "contact.updated", "contact.deleted", "group.created", "group.updated", "group.deleted",

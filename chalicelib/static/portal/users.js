@@ -6,6 +6,7 @@ import { actionsMenu } from "./menu.js";
 import { state, isGroupManager, flash, PAGE_SIZE, frame, loadMore, subAccountName } from "./frame.js";
 import { openInvite } from "./invite.js";
 import { openEditMember } from "./edit-member.js";
+import { inviteControl, refreshSeats } from "./seats.js";
 
 export const TABS = [
   { key: "active", label: "Active users" },
@@ -30,7 +31,7 @@ export function renderUserManagement() {
   });
   const panel = h("div", { class: "panel", role: "tabpanel", id: "panel", "aria-labelledby": `tab-${state.tab}`, tabindex: "0" });
   frame("app", "User Management", isGroupManager() ? "the members of the group you manage" : null,
-    h("button", { type: "button", class: "primary", onclick: openInvite }, "Invite users"), searchBox(), tablist, panel);
+    inviteControl(openInvite), searchBox(), tablist, panel);
   loadAll();
 }
 
@@ -71,9 +72,16 @@ export async function loadInvitations(more = false) {
     error: pending.status !== 200 ? messageOf(pending) : null };
 }
 
+let counted = ""; // the tabs' counts last shown: when they change, so may the seats
+
 export async function loadAll() {
-  await Promise.all([loadMembers("active"), loadMembers("deactivated"), loadInvitations()]);
+  await Promise.all([loadMembers("active"), loadMembers("deactivated"), loadInvitations(), refreshSeats()]);
+  counted = countsShown();
   renderPanel();
+}
+
+function countsShown() {
+  return TABS.map((tab) => `${state.lists[tab.key]?.items.length}${state.lists[tab.key]?.next_cursor ? "+" : ""}`).join(",");
 }
 
 export function updateCounts() {
@@ -82,6 +90,9 @@ export function updateCounts() {
     const node = document.getElementById(`count-${tab.key}`);
     if (list && node) node.textContent = `${list.items.length}${list.next_cursor ? "+" : ""}`;
   }
+  const now = countsShown();
+  if (counted && now !== counted) refreshSeats(); // an invite (its dialog reloads the pending list only)
+  counted = now;
 }
 
 // the API sorts by the first seven; group, modules and sub-accounts are shown, not sorted

@@ -29,7 +29,9 @@ from chalicelib.store.models import (
 )
 from chalicelib.store.outbox import limit_label
 from chalicelib.store.outcomes import Failure
+from chalicelib.store.seats import SEATS, SeatsRead
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
+from tests.helpers.fakes.seats import free, seats_hold, take
 from tests.helpers.fakes.table import Table, key_of
 from tests.helpers.fakes.users import failure_window
 
@@ -145,6 +147,8 @@ def accept(
     t.put(copy.deepcopy(join.claim))
     t.put(copy.deepcopy(membership))
     account.member_count = int(account.member_count) + 1
+    if membership.status == "active":  # the invitation's seat becomes the member's: seats_held stays
+        account.active_count = int(account.active_count or 0) + 1
     if join.owner is not None:
         account.owner_user_id = join.owner
     t.add_to_groups(invitation.account_id, _group_counts(invitation, membership))
@@ -172,16 +176,15 @@ def resend(
     mail: MailItem | None,
     windows: tuple[Window, ...],
     reminder_link: LinkItem | None = None,
+    seats: SeatsRead | None = None,
 ) -> Outcome:
-    """Fails (the default label) if it was resent, revoked or accepted meanwhile; a full window of the
-    address fails with its limit_label."""
+    """Fails (the default label) if it was resent, revoked, accepted or released meanwhile; a full window
+    of the address fails with its limit_label; with `seats`, it takes a seat again (SEATS)."""
     replaced, new_link = links
     set_expiry_keys(invitation)  # on the item given, as the real one
     stored = t.get(key_of(invitation), InvitationItem)
     claim = t.get(keys.email_claim(invitation.account_id, invitation.email), EmailClaimItem)
-    labels: set[Failure] = set()
-    if stored is None or stored.token_hash != old_hash or not stored.last_sent_at <= not_sent_since:
-        labels.add(DEFAULT_LABEL)
+    labels = _resent_fails(t, stored, old_hash, not_sent_since, seats, invitation.account_id)
     if t.get(key_of(new_link), LinkItem) is not None or claim is None:
         labels.add(DEFAULT_LABEL)
     if claim is not None and claim.ref_id != invitation.invitation_id:
@@ -195,6 +198,9 @@ def resend(
     if labels:
         return Outcome(frozenset(labels))
     assert claim is not None
+    if seats is not None:
+        invitation.holds_seat = True
+        take(t, invitation.account_id, seats, 1)
     for item in (invitation, replaced, new_link, mail, reminder_link):
         if item is not None:
             t.put(copy.deepcopy(item))
@@ -202,6 +208,26 @@ def resend(
     for window in windows if mail is not None else ():
         t.count(invitation.email, window)
     return t.record(event)
+
+
+def _resent_fails(
+    t: Table,
+    stored: InvitationItem | None,
+    old_hash: str,
+    not_sent_since: datetime,
+    seats: SeatsRead | None,
+    account_id: str,
+) -> set[Failure]:
+    """store/invitations.py `_resent`'s conditions: as read (its link, its last send, its seat) and, with
+    `seats`, the seat it takes again (SEATS)."""
+    labels: set[Failure] = set()
+    if stored is None or stored.token_hash != old_hash or not stored.last_sent_at <= not_sent_since:
+        labels.add(DEFAULT_LABEL)
+    if stored is not None and bool(stored.holds_seat) == (seats is not None):
+        labels.add(DEFAULT_LABEL)
+    if seats is not None and not seats_hold(t, account_id, seats, 1):
+        labels.add(SEATS)
+    return labels
 
 
 def expired_pages(t: Table, now: datetime, size: int) -> Iterator[list[InvitationItem]]:
@@ -230,6 +256,8 @@ def _delete_chunk(
         claim = t.get(keys.email_claim(inv.account_id, inv.email), EmailClaimItem)
         if stored is None or stored.expires_at > now or claim is None or claim.ref_id != inv.invitation_id:
             return False
+        if bool(stored.holds_seat) != bool(inv.holds_seat):  # as read by key (store/invitation_writes.py)
+            inv.holds_seat = stored.holds_seat
     counts = [(i.account_id, i.group_id) for i in chunk]
     if not all(t.add_to_groups(a, [(g, "invitation_count", -1)], check=True) for a, g in counts):
         return False
@@ -238,6 +266,7 @@ def _delete_chunk(
         t.delete(keys.link(inv.token_hash))
         t.delete(keys.email_claim(inv.account_id, inv.email))
         t.add_to_groups(inv.account_id, [(inv.group_id, "invitation_count", -1)])
+        free(t, inv.account_id, 1 if inv.holds_seat else 0)
         t.record(event_of(inv) if event_of else None)
     return True
 

@@ -16,7 +16,6 @@ from chalicelib.store.invitations import (
     InvitationContext,
     NewInvitation,
     Written,
-    claim_item,
     ended_link,
 )
 from chalicelib.store.models import (
@@ -31,73 +30,15 @@ from chalicelib.store.models import (
     UserItem,
     format_time,
 )
-from chalicelib.store.outbox import MAIL_DUE, limit_label, set_mail_due
+from chalicelib.store.outbox import MAIL_DUE, set_mail_due
 from chalicelib.store.outcomes import Failure
+from chalicelib.store.seats import SeatsRead
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from tests.helpers.fakes import invitation_flow as flow
-from tests.helpers.fakes.table import OK, Table, key_of
-
-
-def _counted(entry: NewInvitation) -> tuple[Window, ...]:
-    """The address's windows an invitation counts in: its email's (store/invitations.py add_invitation)."""
-    return entry.windows if entry.mail is not None else ()
-
-
-def _free(t: Table, entry: NewInvitation, now: datetime | None) -> bool:
-    """store/invitations.py add_invitation's conditions: the email is nobody's, or its claim is the
-    expired invitation this one replaces (still in the group it names)."""
-    inv, old = entry.invitation, entry.replaces
-    claim = t.get(keys.email_claim(inv.account_id, inv.email), EmailClaimItem)
-    if old is None or now is None:  # (without `now`, as creating an account, nothing is taken over)
-        return claim is None
-    replaced = t.get(keys.invitation(inv.account_id, old.invitation_id), InvitationItem)
-    return (
-        claim is not None
-        and claim.ref_id == old.invitation_id
-        and claim.expires_at is not None
-        and claim.expires_at <= now
-        and (replaced is None or replaced.group_id == old.group_id)
-    )
-
-
-def _full(t: Table, entry: NewInvitation) -> Window | None:
-    """The first of the address's windows with no room left (the real one's limit_label)."""
-    email = entry.invitation.email
-    return next((w for w in _counted(entry) if not t.counts_room(email, w)), None)
-
-
-def add_invitation(
-    t: Table, entry: NewInvitation, now: datetime | None, failed: frozenset[Failure] = frozenset()
-) -> Outcome:
-    """store/invitations.py add_invitation in a transaction of its own (creating an account, whose other
-    writes' failed labels are `failed`): every label that fails, or written."""
-    email = entry.invitation.email
-    labels: set[Failure] = set(failed) if _free(t, entry, now) else {*failed, ("claimed", email)}
-    full = _full(t, entry)
-    if full is not None:
-        labels.add(limit_label(full, email))
-    if labels:
-        return Outcome(frozenset(labels))
-    _write(t, entry, None, now)
-    return OK
-
-
-def _write(t: Table, entry: NewInvitation, account_day: Window | None, now: datetime | None) -> None:
-    inv = entry.invitation
-    for window in _counted(entry):
-        t.count(inv.email, window)
-    if account_day is not None:
-        t.count(inv.account_id, account_day)
-    if entry.replaces is not None and now is not None:
-        t.delete(keys.invitation(inv.account_id, entry.replaces.invitation_id))
-        t.record(entry.replaces.event)
-    claim = claim_item(
-        inv.account_id, inv.email, "invitation", inv.invitation_id, inv.expires_at, inv.group_id or ""
-    )
-    for item in (claim, inv, entry.link, entry.mail):
-        if item is not None:
-            t.put(copy.deepcopy(item))
-    t.record(entry.event)
+from tests.helpers.fakes.invitation_writes import add_invitation as add_invitation  # where it was
+from tests.helpers.fakes.invitation_writes import free_to_take, full_window, write_invitation
+from tests.helpers.fakes.seats import free, seats_hold, take
+from tests.helpers.fakes.table import Table, key_of
 
 
 class FakeInvitations(InvitationRepository):
@@ -118,7 +59,11 @@ class FakeInvitations(InvitationRepository):
         )
 
     def create_invitations(
-        self, new: list[NewInvitation], now: datetime, account_day: Window | None = None
+        self,
+        new: list[NewInvitation],
+        now: datetime,
+        account_day: Window | None = None,
+        seats: SeatsRead | None = None,
     ) -> Written:
         """As one transaction (the real one writes up to ~20 invitations in each): a full account day holds
         them all back; else each email lost to a claim, or whose address is full, is left out."""
@@ -129,21 +74,26 @@ class FakeInvitations(InvitationRepository):
             account_day.limit
         ):
             return Written(set(), False, {}, {entry.invitation.email for entry in new})
-        lost = {e.invitation.email for e in new if not _free(self.t, e, now)}
+        lost = {e.invitation.email for e in new if not free_to_take(self.t, e, now)}
         limited = {
             e.invitation.email: full
             for e in new
-            if e.invitation.email not in lost and (full := _full(self.t, e)) is not None
+            if e.invitation.email not in lost and (full := full_window(self.t, e)) is not None
         }
         written = [e for e in new if e.invitation.email not in lost | set(limited)]
         groups: list[tuple[str | None, str, int]] = [
             (e.invitation.group_id, "invitation_count", 1) for e in written
         ]
         groups += [(e.replaces.group_id, "invitation_count", -1) for e in written if e.replaces]
-        if not self.t.add_to_groups(account_id, groups):
+        if not self.t.add_to_groups(account_id, groups, check=True):
             return Written(lost, True, limited)
+        if written and not seats_hold(self.t, account_id, seats, len(written)):
+            return Written(set(), False, {}, seats_changed=[e.invitation.email for e in new])
+        self.t.add_to_groups(account_id, groups)
+        if written:
+            take(self.t, account_id, seats, len(written))
         for entry in written:
-            _write(self.t, entry, account_day, now)
+            write_invitation(self.t, entry, account_day, now)
         return Written(lost, False, limited)
 
     def invitations_of(self, account_id: str) -> list[InvitationItem]:
@@ -156,9 +106,9 @@ class FakeInvitations(InvitationRepository):
         """The invitation and its claim go, its link is left ended as "revoked", its group counts one less."""
         inv = invitation
         claim = self.t.get(keys.email_claim(inv.account_id, inv.email), EmailClaimItem)
-        labels: set[Failure] = (
-            set() if self.t.get(key_of(inv), InvitationItem) is not None else {DEFAULT_LABEL}
-        )
+        stored = self.t.get(key_of(inv), InvitationItem)
+        held = stored is not None and bool(stored.holds_seat) == bool(inv.holds_seat)
+        labels: set[Failure] = set() if held else {DEFAULT_LABEL}
         if claim is None or claim.ref_id != inv.invitation_id:
             labels.add(DEFAULT_LABEL)
         if not self.t.add_to_groups(inv.account_id, [(inv.group_id, "invitation_count", -1)], check=True):
@@ -168,6 +118,7 @@ class FakeInvitations(InvitationRepository):
         self.t.add_to_groups(inv.account_id, [(inv.group_id, "invitation_count", -1)])
         self.t.delete(key_of(inv))
         self.t.delete(keys.email_claim(inv.account_id, inv.email))
+        free(self.t, inv.account_id, 1 if inv.holds_seat else 0)
         self.t.put(ended_link(inv.token_hash, inv, "revoked"))
         if inv.reminder_token_hash:
             self.t.put(ended_link(inv.reminder_token_hash, inv, "revoked"))
@@ -210,9 +161,10 @@ class FakeInvitations(InvitationRepository):
         mail: MailItem | None = None,
         windows: tuple[Window, ...] = (),
         reminder_link: LinkItem | None = None,
+        seats: SeatsRead | None = None,
     ) -> Outcome:
         return flow.resend(
-            self.t, invitation, old_hash, links, not_sent_since, event, mail, windows, reminder_link
+            self.t, invitation, old_hash, links, not_sent_since, event, mail, windows, reminder_link, seats
         )
 
     def expired_pages(self, now: datetime, size: int = 100) -> Iterator[list[InvitationItem]]:

@@ -28,8 +28,10 @@ from chalicelib.store.models import (
     UserItem,
 )
 from chalicelib.store.outcomes import Failure
+from chalicelib.store.seats import SEATS, SeatsRead
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from tests.helpers.fakes import member_lists as lists
+from tests.helpers.fakes import seats
 from tests.helpers.fakes.invitations import add_invitation
 from tests.helpers.fakes.member_copies import mark_renamed
 from tests.helpers.fakes.table import Table, failed, key_of
@@ -134,9 +136,25 @@ class FakeAccounts(AccountRepository):
         )
         written = add_invitation(self.t, owner_invitation, None, taken)
         if written:
+            account.seats_held = int(account.seats_held or 0) + 1  # the owner's invitation's seat
             self.t.put(copy.deepcopy(account))
             self.t.record(event)
         return written
+
+    def set_seat_limit(
+        self, account: AccountItem, limit: int | None, event: AuditEventItem | None = None
+    ) -> Outcome:
+        stored = self.t.get(key_of(account), AccountItem)
+        if stored is None or not stored.seats_counted:
+            return failed("gone")
+        stored.seat_limit = account.seat_limit = limit
+        return self.t.record(event)
+
+    def expired_seats(self, account_id: str, now: datetime) -> int:
+        return len(seats.expired_holding(self.t, account_id, now))
+
+    def release_expired_seats(self, account_id: str, now: datetime) -> int:
+        return seats.release(self.t, account_id, now)
 
 
 def _as_read(
@@ -150,6 +168,15 @@ def _as_read(
         and not (guard_owner and stored.role == "owner")
         and (in_group is None or stored.group_id == in_group)
     )
+
+
+def _move_seat(t: Table, stored: MembershipItem, status: str, seat: SeatsRead | None) -> None:
+    """store/members.py `_move_seat` (its condition checked first): reactivating takes a seat, deactivating
+    frees one."""
+    if status == "active" and stored.status != "active":
+        seats.take(t, stored.account_id, seat, 1, active=1)
+    elif status != "active" and stored.status == "active":
+        seats.free(t, stored.account_id, 1, active=1)
 
 
 class FakeMembers(MemberRepository):
@@ -168,15 +195,17 @@ class FakeMembers(MemberRepository):
         in_group: str | None = None,
         guard_owner: bool = True,
         event: AuditEventItem | None = None,
+        seats: SeatsRead | None = None,
         **changes: object,
     ) -> Outcome:
         """As the real one: a membership written since the read (a copies rewrite, another edit) is read
         again and the change made on what it holds now, once."""
-        outcome = self._update_once(membership, in_group, guard_owner, event, changes)
+        outcome = self._update_once(membership, in_group, guard_owner, event, changes, seats)
         if "changed" in outcome.failed:
             fresh = self.t.get((membership.pk, membership.sk), MembershipItem)
             if fresh is not None and version_of(fresh) != version_of(membership):
-                outcome = self._update_once(copy.deepcopy(fresh), in_group, guard_owner, event, changes)
+                fresh = copy.deepcopy(fresh)
+                outcome = self._update_once(fresh, in_group, guard_owner, event, changes, seats)
         return outcome
 
     def _update_once(
@@ -186,11 +215,16 @@ class FakeMembers(MemberRepository):
         guard_owner: bool,
         event: AuditEventItem | None,
         changes: dict[str, object],
+        seat: SeatsRead | None = None,
     ) -> Outcome:
         stored = self.t.get((membership.pk, membership.sk), MembershipItem)
         if not _as_read(stored, membership, guard_owner, in_group):
             return failed("changed")
         assert stored is not None
+        status = str(changes.get("status", stored.status))
+        reactivated = status == "active" and stored.status != "active"
+        if reactivated and not seats.seats_hold(self.t, stored.account_id, seat, 1):
+            return failed(SEATS)
         claim = self.t.get(keys.email_claim(stored.account_id, stored.email or ""), EmailClaimItem)
         if "status" in changes and stored.email and (claim is None or claim.ref_id != stored.user_id):
             return failed(DEFAULT_LABEL)
@@ -201,6 +235,7 @@ class FakeMembers(MemberRepository):
         ]
         if moved and not self.t.add_to_groups(stored.account_id, counts):
             return failed(GROUP_GONE)
+        _move_seat(self.t, stored, status, seat)
         if "status" in changes and claim is not None:
             claim.member_status = None if changes["status"] == "active" else str(changes["status"])
         for name, value in changes.items():
@@ -227,6 +262,7 @@ class FakeMembers(MemberRepository):
         user = self.t.get(keys.user(membership.user_id), UserItem)
         if (
             stored is None
+            or stored.status != membership.status
             or stored.role == "owner"
             or (in_group is not None and stored.group_id != in_group)
             or claim is None
@@ -241,6 +277,8 @@ class FakeMembers(MemberRepository):
         self.t.delete((stored.pk, stored.sk))
         self.t.delete((claim.pk, claim.sk))
         account.member_count = int(account.member_count) - 1
+        if stored.status == "active":
+            seats.free(self.t, account.account_id, 1, active=1)
         self.t.list_account(login, account.account_id, member=False)
         user.link_generation = int(user.link_generation or 0) + 1  # their reset links end (end_reset_links)
         return self.t.record(event)

@@ -115,6 +115,9 @@ class Table:
         self.put(join.claim)
         self.put(join.membership)
         account.member_count = int(account.member_count) + 1
+        if join.membership.status == "active":  # no invitation held its seat: it takes one
+            account.active_count = int(account.active_count or 0) + 1
+            account.seats_held = int(account.seats_held or 0) + 1
         if join.owner is not None:
             account.owner_user_id = join.owner
         self.list_account(login, account.account_id)
