@@ -295,3 +295,14 @@ def test_an_add_sent_again_under_its_idempotency_key_answers_the_first_domain(ap
     assert again.body == first.body  # the same record value: nothing was added twice
     assert len(api.get(base(account_id), token=owner.token).body["items"]) == 1
     assert len(events_of(api, account_id, "domain.added")) == 1
+
+
+def test_an_address_outside_the_verified_domains_is_skipped_before_it_could_take_a_seat(api):
+    account_id, owner = onboard(api)
+    assert api.put(f"/accounts/{account_id}/seats", {"limit": 2}, operator=True).status == 200  # 1 free
+    api.post(base(account_id), {"domain": "acme.com", "verified": True}, operator=True)
+    api.patch(f"/accounts/{account_id}", {"invite_domains": "verified"}, token=owner.token)
+    results = invite(api, account_id, owner.token, ["x@other.com", "a@acme.com", "b@acme.com"])["results"]
+    assert [r.get("reason") or r["status"] for r in results] == [
+        "domain_not_allowed", "invited", "seat_limit_reached"
+    ]  # fmt: skip
