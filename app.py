@@ -12,6 +12,7 @@ from chalicelib.api import (
     meta,
     pages,
     portal,
+    security,
     sessions,
     sub_accounts,
     support_sessions,
@@ -27,6 +28,7 @@ app.register_middleware(error_middleware, "http")
 for blueprint in (
     meta.bp,
     sessions.bp,
+    security.bp,
     accounts.bp,
     members.bp,
     invitations.bp,

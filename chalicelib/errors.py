@@ -16,6 +16,7 @@ ErrorCode = Literal[
     "invalid_credentials",
     "forbidden",
     "email_mismatch",
+    "mfa_required",
     "not_found",
     "method_not_allowed",
     "unsupported_media_type",

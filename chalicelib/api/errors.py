@@ -31,6 +31,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     "invalid_credentials": 401,
     "forbidden": 403,
     "email_mismatch": 403,
+    "mfa_required": 403,
     "not_found": 404,
     "method_not_allowed": 405,
     "unsupported_media_type": 415,

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
     from chalicelib.schemas import groups as groups_schemas
     from chalicelib.schemas import invitations as invitations_schemas
     from chalicelib.schemas import members as members_schemas
+    from chalicelib.schemas import security as security_schemas
     from chalicelib.schemas import sessions as sessions_schemas
     from chalicelib.schemas import sub_accounts as sub_accounts_schemas
     from chalicelib.schemas import support_sessions as support_sessions_schemas
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
     from chalicelib.services import (
         acceptance,
         access_check,
+        account_security,
         accounts,
         audit_log,
         authentication,
@@ -43,6 +45,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         members,
         owner_invitations,
         password_reset,
+        session_list,
         sessions,
         sub_accounts,
         support_sessions,

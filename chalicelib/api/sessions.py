@@ -23,12 +23,12 @@ bp = Blueprint(__name__)
 )
 def login(call: Call) -> schemas.LoginOut:
     """Exchange email and password for an access token and the accounts to choose from."""
-    return sessions.login(call.deps, call.body.email, call.body.password)
+    return sessions.login(call.deps, call.body.email, call.body.password, call.request)
 
 
 @endpoint(bp, "POST", "/auth/logout", access=SIGNED_IN, status=204)
 def logout(call: Call) -> None:
-    """End this session: the token stops working at once."""
+    """End this session: its token stops working at once."""
     sessions.logout(call.deps, call.session.claims)
 
 
@@ -74,7 +74,8 @@ def update_me(call: Call) -> schemas.User:
 def change_password(call: Call) -> schemas.TokenOut:
     """Change your password; every older token stops working and a new one is returned."""
     body = call.body
-    return sessions.change_password(call.deps, call.user, body.current_password, body.new_password)
+    claims = call.session.claims
+    return sessions.change_password(call.deps, call.user, body.current_password, body.new_password, claims)
 
 
 @endpoint(bp, "POST", "/auth/password-reset", access=PUBLIC, body=schemas.PasswordResetIn, status=202)

@@ -42,6 +42,13 @@ class TokenClaims:
     # hint of which group item the authorizing read brings along (services/authentication.py): the
     # membership read with it decides, so a stale hint costs one more read, never a wrong answer.
     group_hints: tuple[tuple[str, str], ...] = ()
+    # ("sid"): the sign-in session the token belongs to, read with every request it makes (ending the
+    # session ends the token at once); ("amr"): how that sign-in was made (`via`: "password",
+    # "password+totp", ...), which an account's second-factor policy asks. Absent from older tokens.
+    session_id: str | None = None
+    via: str | None = None
+    # ("iat"): when it was issued; an admin's sign-out at an account refuses the tokens issued before it.
+    issued_at: datetime | None = None
 
     def group_hint(self, account_id: str) -> str | None:
         return next((group for account, group in self.group_hints if account == account_id), None)
@@ -58,13 +65,34 @@ class AccessTokens:
         self._secret = secret
         self._ttl = timedelta(seconds=ttl_seconds)
 
+    @property
+    def ttl(self) -> timedelta:
+        return self._ttl
+
     def issue(
-        self, user_id: str, version: int, now: datetime, group_hints: Mapping[str, str] | None = None
+        self,
+        user_id: str,
+        version: int,
+        now: datetime,
+        group_hints: Mapping[str, str] | None = None,
+        *,
+        session_id: str | None = None,
+        via: str | None = None,
     ) -> IssuedToken:
         """`group_hints`: account id -> custom group id; at most MAX_GROUP_HINTS are carried (the token's
-        size stays bounded; an account past them costs its member's first request one more read)."""
+        size stays bounded; an account past them costs its member's first request one more read). Sign-ins
+        issue through services/sign_in.py, which names the session and how it was made."""
         hints = tuple(sorted((group_hints or {}).items()))[:MAX_GROUP_HINTS]
-        claims = TokenClaims(user_id, secrets.token_urlsafe(16), version, now + self._ttl, group_hints=hints)
+        claims = TokenClaims(
+            user_id,
+            secrets.token_urlsafe(16),
+            version,
+            now + self._ttl,
+            group_hints=hints,
+            session_id=session_id,
+            via=via,
+            issued_at=now,
+        )
         return self._sign(claims, now)
 
     def issue_support(
@@ -78,7 +106,9 @@ class AccessTokens:
     ) -> IssuedToken:
         """A token acting as `user_id` at `account_id` for a support session, until `expires_at` (the
         session's end: whole seconds, as every token's expiry)."""
-        claims = TokenClaims(user_id, secrets.token_urlsafe(16), version, expires_at, session_id, account_id)
+        claims = TokenClaims(
+            user_id, secrets.token_urlsafe(16), version, expires_at, session_id, account_id, issued_at=now
+        )
         return self._sign(claims, now)
 
     def _sign(self, claims: TokenClaims, now: datetime) -> IssuedToken:
@@ -93,6 +123,10 @@ class AccessTokens:
             payload |= {"sup": claims.support_session_id, "acc": claims.support_account_id}
         if claims.group_hints:
             payload["grp"] = dict(claims.group_hints)
+        if claims.session_id is not None:
+            payload["sid"] = claims.session_id
+        if claims.via is not None:
+            payload["amr"] = claims.via
         import jwt  # on first use: with `cryptography` installed PyJWT loads it too, a cold-start cost
 
         return IssuedToken(jwt.encode(payload, self._secret, algorithm=ALGORITHM), claims)
@@ -127,5 +161,20 @@ class AccessTokens:
             isinstance(key, str) and isinstance(value, str) for key, value in hints.items()
         ):
             raise unauthenticated("The access token is not valid.")
-        expires_at = datetime.fromtimestamp(exp, tz=now.tzinfo)
-        return TokenClaims(sub, jti, ver, expires_at, support, account, tuple(sorted(hints.items())))
+        session_id, via, iat = payload.get("sid"), payload.get("amr"), payload["iat"]
+        if not all(isinstance(value, str) for value in (session_id, via) if value is not None) or not (
+            isinstance(iat, int)
+        ):
+            raise unauthenticated("The access token is not valid.")
+        return TokenClaims(
+            sub,
+            jti,
+            ver,
+            datetime.fromtimestamp(exp, tz=now.tzinfo),
+            support,
+            account,
+            tuple(sorted(hints.items())),
+            session_id,
+            via,
+            datetime.fromtimestamp(iat, tz=now.tzinfo),
+        )

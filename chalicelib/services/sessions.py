@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.deps import Deps
+from chalicelib.domain.caller import RequestInfo
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow, retry_after_seconds
 from chalicelib.domain.paging import page
 from chalicelib.errors import AppError, changed_meanwhile, rate_limited, unauthenticated
@@ -20,6 +21,8 @@ from chalicelib.schemas.sessions import (
     is_unlimited,
 )
 from chalicelib.security.tokens import TokenClaims
+from chalicelib.services.session_list import end_sessions
+from chalicelib.services.sign_in import sign_in
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, SubAccountItem, UserItem
 
@@ -67,10 +70,11 @@ def verify_on_link(
     return login
 
 
-def login(deps: Deps, email: str, password: str) -> LoginOut:
+def login(deps: Deps, email: str, password: str, client: RequestInfo | None = None) -> LoginOut:
     """After the credentials (a read and the lockout reservation): the profile, memberships and account
-    names by key in one BatchGetItem (the login lists its accounts), then the login's one write: the user
-    and its failures, never a membership (the copies job rewrites their copies of the login time)."""
+    names by key in one BatchGetItem (the login lists its accounts), then the login's one write: the user,
+    its failures and the new session, never a membership (the copies job rewrites their copies of the login
+    time)."""
     login_item = verify_credentials(deps, email, password, clear=False)
     now = deps.now()
     user_id = login_item.user_id
@@ -80,10 +84,12 @@ def login(deps: Deps, email: str, password: str) -> LoginOut:
     if user is None:  # removed since the login was read
         raise AppError("invalid_credentials", BAD_CREDENTIALS)
     refs, cursor = _first_page(deps, user_id, _account_refs(deps, memberships, accounts))
-    deps.store.member_copies.record_login(user_id, now, email)  # and gives back its failure check
-    user.last_login_at = now
     hints = {m.account_id: m.group_id for m in memberships if m.group_id and m.status == "active"}
-    issued = deps.tokens.issue(user_id, int(login_item.token_version), now, hints)
+    started = sign_in(deps, user_id, int(login_item.token_version), "password", client=client, hints=hints)
+    # and gives back its failure check, with the session in the same write
+    deps.store.member_copies.record_login(user_id, now, email, started.writes)
+    user.last_login_at = now
+    issued = started.issued
     return LoginOut(
         access_token=issued.token,
         expires_at=issued.claims.expires_at,
@@ -94,8 +100,13 @@ def login(deps: Deps, email: str, password: str) -> LoginOut:
 
 
 def logout(deps: Deps, claims: TokenClaims | None) -> None:
+    """The token's session ends (every token of it stops working); an older token naming no session is
+    marked revoked."""
     if claims is None:
         raise unauthenticated()
+    if claims.session_id is not None:
+        end_sessions(deps, claims.user_id, [claims.session_id], "signed_out")
+        return
     deps.store.revoked_tokens.revoke_token(claims.token_id, claims.expires_at)
 
 
@@ -189,9 +200,21 @@ def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:
     return User.of(deps.store.member_copies.update_profile(user.user_id, changes, user, deps.now()))
 
 
-def change_password(deps: Deps, user: UserItem, current_password: str, new_password: str) -> TokenOut:
+def change_password(
+    deps: Deps, user: UserItem, current_password: str, new_password: str, claims: TokenClaims | None = None
+) -> TokenOut:
+    """Every older token stops working (the version moves on); the session this change was made in goes
+    on with the new token (its id kept), or a new one starts for a token that named none."""
     verify_credentials(deps, user.email, current_password, clear=False)  # cleared by the change's write
-    if not deps.store.users.change_password(user, deps.passwords.hash(new_password)):
+    kept = claims.session_id if claims is not None else None
+    via = (claims.via if claims is not None else None) or "password"
+    started = sign_in(deps, user.user_id, int(user.token_version) + 1, via, keep_session=kept)
+    session = (kept, started.issued.claims.expires_at) if kept is not None else None
+    password_hash = deps.passwords.hash(new_password)
+    outcome = deps.store.users.change_password(user, password_hash, session, started.writes)
+    if "gone" in outcome.failed:
+        raise unauthenticated("This session has ended.")
+    if not outcome:
         raise changed_meanwhile("The password was changed at the same time; try again.")
-    issued = deps.tokens.issue(user.user_id, int(user.token_version) + 1, deps.now())
+    issued = started.issued
     return TokenOut(access_token=issued.token, expires_at=issued.claims.expires_at)

@@ -26,6 +26,8 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     login failures   LOGIN#<email>          FAILURES
     link token       LINK#<sha256>          LINK                    (invitation or password-reset link)
     revoked token    REVOKED#<token_id>     REVOKED
+    session          USER#<user_id>         SESSION#<session_id>    (a sign-in, read with its requests)
+    security event   USER#<user_id>         SECEVENT#<time>#<id>    (a user's own, for 90 days)
     audit event      AUDIT#<account_id>     <occurred_at µs>#<event_id>
                          gsi3: AUDIT#<account_id>#TYPE#<type>     same sort key (the type filter)
                          gsi4: AUDIT#<account_id>#ACTOR#<user_id> same sort key (the actor filter)
@@ -45,9 +47,10 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     account invites  INVITECOUNT#<account_id>  DAY#<yyyy-mm-dd>     (invitations an account sent that day)
     idempotency      IDEMPOTENCY#<caller>   <route>#<key>           (a create's first answer, for 24 h)
 
-The shapes are built in four parts, each one area's keys: keys_base.py (what they share), keys_accounts.py,
-keys_people.py and keys_work.py; every name is re-exported here, so `from chalicelib.store import keys` and
-`keys.membership(...)` read as they always did, and no module outside keys*.py spells a key.
+The shapes are built in parts, each one area's keys: keys_base.py (what they share), keys_accounts.py,
+keys_people.py, keys_sessions.py and keys_work.py; every name is re-exported here, so `from
+chalicelib.store import keys` and `keys.membership(...)` read as they always did, and no module outside
+keys*.py spells a key.
 """
 
 from __future__ import annotations
@@ -119,6 +122,12 @@ from chalicelib.store.keys_people import (
     user,
     user_gsi1,
 )
+from chalicelib.store.keys_sessions import (
+    SECURITY_EVENT_PREFIX,
+    SESSION_PREFIX,
+    security_event,
+    session,
+)
 from chalicelib.store.keys_work import (
     DELIVERY_PREFIX,
     DUE_KINDS,
@@ -163,6 +172,8 @@ __all__ = [
     "NOTIFY_PREFIX",
     "OPERATOR_WEBHOOKS",
     "PROFILE_SK",
+    "SECURITY_EVENT_PREFIX",
+    "SESSION_PREFIX",
     "SUB_ACCOUNT_PREFIX",
     "WEBHOOK_PREFIX",
     "WORK_SHARDS",
@@ -220,6 +231,8 @@ __all__ = [
     "operator_webhook_count",
     "recipient_count",
     "revoked_token",
+    "security_event",
+    "session",
     "shard",
     "sub_account",
     "sub_accounts_of",

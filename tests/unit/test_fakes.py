@@ -22,6 +22,7 @@ from tests.helpers.fakes import (
     invitations,
     member_lists,
     people,
+    sessions,
     structure,
     users,
     work,
@@ -35,7 +36,18 @@ CONTRACTS = sorted(p.stem for p in UNIT.glob("test_fake_contracts*.py"))
 for _name in CONTRACTS:  # each contract module's cases join COVERED as it is imported
     importlib.import_module(f"tests.unit.{_name}")
 
-FAKE_MODULES = (people, users, invitations, contacts, structure, work, deliveries, member_lists, world)
+FAKE_MODULES = (
+    people,
+    users,
+    invitations,
+    contacts,
+    structure,
+    work,
+    deliveries,
+    member_lists,
+    sessions,
+    world,
+)
 FAKES = sorted(
     (cls for module in FAKE_MODULES for _, cls in inspect.getmembers(module, inspect.isclass)
      if cls.__module__ == module.__name__),
@@ -113,6 +125,7 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
         "webhooks",
         "idempotency",
         "deliveries",
+        "sessions",
     }
     assert answered == public_members(ports.Repositories) and refused == set()
 

@@ -25,6 +25,7 @@ from chalicelib.services.ports.users import (
     LockoutRepository,
     MemberCopyRepository,
     RevokedTokenRepository,
+    SessionRepository,
     UserRepository,
 )
 from chalicelib.services.ports.work import (
@@ -51,6 +52,7 @@ __all__ = [
     "OutboxRepository",
     "Repositories",
     "RevokedTokenRepository",
+    "SessionRepository",
     "SubAccountRepository",
     "SupportSessionRepository",
     "UserRepository",

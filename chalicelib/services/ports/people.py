@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from chalicelib.domain.recipients import AccountPeople
     from chalicelib.store.accounts import Named
     from chalicelib.store.invitations import NewInvitation
@@ -33,6 +35,9 @@ class AccountRepository(Protocol):
     ) -> Outcome: ...
     def rename_account(
         self, account: AccountItem, name: str, event: AuditEventItem | None = None
+    ) -> Outcome: ...
+    def set_security(
+        self, account: AccountItem, policy: tuple[str, int, datetime | None], event: AuditEventItem
     ) -> Outcome: ...
     def named(
         self, account_ids: Iterable[str], sub_accounts: Iterable[Key] = (), groups: Iterable[Key] = ()

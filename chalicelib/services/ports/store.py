@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         LockoutRepository,
         MemberCopyRepository,
         RevokedTokenRepository,
+        SessionRepository,
         UserRepository,
     )
     from chalicelib.services.ports.work import (
@@ -41,6 +42,8 @@ class Repositories(Protocol):
     def lockouts(self) -> LockoutRepository: ...
     @property
     def revoked_tokens(self) -> RevokedTokenRepository: ...
+    @property
+    def sessions(self) -> SessionRepository: ...
     @property
     def links(self) -> LinkRepository: ...
     @property

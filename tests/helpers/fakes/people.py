@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from chalicelib.services.ports import AccountRepository, MemberRepository
 from chalicelib.store import keys
@@ -80,6 +81,17 @@ class FakeAccounts(AccountRepository):
         if stored is None:
             return failed("gone")
         stored.name = account.name = name  # as the real one, the item given is renamed too
+        return self.t.record(event)
+
+    def set_security(
+        self, account: AccountItem, policy: tuple[str, int, datetime | None], event: AuditEventItem
+    ) -> Outcome:
+        stored = self.t.get(key_of(account), AccountItem)
+        if stored is None:
+            return failed("gone")
+        level, grace_days, changed_at = policy
+        stored.mfa_required = level if level != "off" else None
+        stored.mfa_grace_days, stored.mfa_level_changed_at = grace_days, changed_at
         return self.t.record(event)
 
     def named(

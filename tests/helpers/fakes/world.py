@@ -19,6 +19,7 @@ from tests.helpers.fakes.deliveries import FakeDeliveries
 from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOutbox
 from tests.helpers.fakes.member_copies import FakeMemberCopies
 from tests.helpers.fakes.people import FakeAccounts, FakeMembers
+from tests.helpers.fakes.sessions import FakeSessions
 from tests.helpers.fakes.structure import FakeAudit, FakeSubAccounts, FakeSupportSessions
 from tests.helpers.fakes.table import Table
 from tests.helpers.fakes.users import (
@@ -34,7 +35,7 @@ from tests.helpers.settings import SETTINGS_ENV
 
 
 class FakeStore(Repositories):
-    """Every one of the store's eighteen repositories, on one table."""
+    """Every one of the store's nineteen repositories, on one table."""
 
     def __init__(self) -> None:
         self.table = Table()
@@ -47,7 +48,7 @@ class FakeStore(Repositories):
         self._lockouts, self._revoked_tokens = FakeLockouts(self.table), FakeRevokedTokens(self.table)
         self._links, self._member_copies = FakeLinks(self.table), FakeMemberCopies(self.table)
         self._webhooks, self._idempotency = FakeWebhooks(self.table), FakeIdempotency(self.table)
-        self._deliveries = FakeDeliveries(self.table)
+        self._deliveries, self._sessions = FakeDeliveries(self.table), FakeSessions(self.table)
 
     @property
     def users(self) -> FakeUsers:
@@ -100,6 +101,10 @@ class FakeStore(Repositories):
     @property
     def revoked_tokens(self) -> FakeRevokedTokens:
         return self._revoked_tokens
+
+    @property
+    def sessions(self) -> FakeSessions:
+        return self._sessions
 
     @property
     def links(self) -> FakeLinks:
