@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 if TYPE_CHECKING:  # PyJWT loads with the first token read
     from collections.abc import Mapping
@@ -17,6 +17,14 @@ from datetime import datetime, timedelta
 from chalicelib.errors import unauthenticated
 
 ALGORITHM = "HS256"
+# How a sign-in was made ("amr" claim): a password change needs a session started with the second factor
+# when the user has one, and the sessions list names it.
+Via = Literal[
+    "password", "password+totp", "password+passkey", "recovery_code", "passkey", "invitation", "support"
+]
+VIAS: frozenset[str] = frozenset(get_args(Via))
+# A token issued before "amr" existed was a password sign-in (or a support one, which says "sup").
+_LEGACY_VIA: Via = "password"
 # Custom-group hints a token carries at most (`AccessTokens.issue`).
 MAX_GROUP_HINTS = 20
 # Times are checked against the service's clock below, not PyJWT's reading of the machine's.
@@ -42,12 +50,11 @@ class TokenClaims:
     # hint of which group item the authorizing read brings along (services/authentication.py): the
     # membership read with it decides, so a stale hint costs one more read, never a wrong answer.
     group_hints: tuple[tuple[str, str], ...] = ()
-    # ("sid"): the sign-in session the token belongs to, read with every request it makes (ending the
-    # session ends the token at once); ("amr"): how that sign-in was made (`via`: "password",
-    # "password+totp", ...), which an account's second-factor policy asks. Absent from older tokens.
+    via: Via = _LEGACY_VIA
+    # ("sid"): the sign-in session the token belongs to, read with every request it makes
+    # (services/authentication.py), so ending the session ends the token at once. Absent from older tokens.
     session_id: str | None = None
-    via: str | None = None
-    # ("iat"): when it was issued; an admin's sign-out at an account refuses the tokens issued before it.
+    # ("iat"): when it was issued; an admin's sign-out at an account refuses the tokens issued up to then.
     issued_at: datetime | None = None
 
     def group_hint(self, account_id: str) -> str | None:
@@ -65,10 +72,6 @@ class AccessTokens:
         self._secret = secret
         self._ttl = timedelta(seconds=ttl_seconds)
 
-    @property
-    def ttl(self) -> timedelta:
-        return self._ttl
-
     def issue(
         self,
         user_id: str,
@@ -76,21 +79,22 @@ class AccessTokens:
         now: datetime,
         group_hints: Mapping[str, str] | None = None,
         *,
+        via: Via,
         session_id: str | None = None,
-        via: str | None = None,
     ) -> IssuedToken:
         """`group_hints`: account id -> custom group id; at most MAX_GROUP_HINTS are carried (the token's
-        size stays bounded; an account past them costs its member's first request one more read). Sign-ins
-        issue through services/sign_in.py, which names the session and how it was made."""
+        size stays bounded; an account past them costs its member's first request one more read). Called
+        only through services/sign_in.py's `issue_sign_in`, the one way in, which names the session."""
         hints = tuple(sorted((group_hints or {}).items()))[:MAX_GROUP_HINTS]
+        token_id, expires_at = secrets.token_urlsafe(16), now + self._ttl
         claims = TokenClaims(
             user_id,
-            secrets.token_urlsafe(16),
+            token_id,
             version,
-            now + self._ttl,
+            expires_at,
             group_hints=hints,
-            session_id=session_id,
             via=via,
+            session_id=session_id,
             issued_at=now,
         )
         return self._sign(claims, now)
@@ -106,8 +110,9 @@ class AccessTokens:
     ) -> IssuedToken:
         """A token acting as `user_id` at `account_id` for a support session, until `expires_at` (the
         session's end: whole seconds, as every token's expiry)."""
+        token_id = secrets.token_urlsafe(16)
         claims = TokenClaims(
-            user_id, secrets.token_urlsafe(16), version, expires_at, session_id, account_id, issued_at=now
+            user_id, token_id, version, expires_at, session_id, account_id, via="support", issued_at=now
         )
         return self._sign(claims, now)
 
@@ -118,6 +123,7 @@ class AccessTokens:
             "ver": claims.version,
             "iat": int(now.timestamp()),
             "exp": int(claims.expires_at.timestamp()),
+            "amr": claims.via,
         }
         if claims.support_session_id is not None and claims.support_account_id is not None:
             payload |= {"sup": claims.support_session_id, "acc": claims.support_account_id}
@@ -125,8 +131,6 @@ class AccessTokens:
             payload["grp"] = dict(claims.group_hints)
         if claims.session_id is not None:
             payload["sid"] = claims.session_id
-        if claims.via is not None:
-            payload["amr"] = claims.via
         import jwt  # on first use: with `cryptography` installed PyJWT loads it too, a cold-start cost
 
         return IssuedToken(jwt.encode(payload, self._secret, algorithm=ALGORITHM), claims)
@@ -161,20 +165,13 @@ class AccessTokens:
             isinstance(key, str) and isinstance(value, str) for key, value in hints.items()
         ):
             raise unauthenticated("The access token is not valid.")
-        session_id, via, iat = payload.get("sid"), payload.get("amr"), payload["iat"]
-        if not all(isinstance(value, str) for value in (session_id, via) if value is not None) or not (
-            isinstance(iat, int)
-        ):
+        via = payload.get("amr", "support" if support is not None else _LEGACY_VIA)
+        session_id, iat = payload.get("sid"), payload["iat"]
+        if via not in VIAS or not isinstance(session_id, str | None) or not isinstance(iat, int):
             raise unauthenticated("The access token is not valid.")
+        expires_at = datetime.fromtimestamp(exp, tz=now.tzinfo)
+        group_hints = tuple(sorted(hints.items()))
+        issued_at = datetime.fromtimestamp(iat, tz=now.tzinfo)
         return TokenClaims(
-            sub,
-            jti,
-            ver,
-            datetime.fromtimestamp(exp, tz=now.tzinfo),
-            support,
-            account,
-            tuple(sorted(hints.items())),
-            session_id,
-            via,
-            datetime.fromtimestamp(iat, tz=now.tzinfo),
+            sub, jti, ver, expires_at, support, account, group_hints, via, session_id, issued_at
         )

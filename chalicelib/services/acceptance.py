@@ -28,7 +28,7 @@ from chalicelib.security.tokens import TokenClaims
 from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import confirm, live_sub_accounts
 from chalicelib.services.sessions import verify_on_link
-from chalicelib.services.sign_in import sign_in
+from chalicelib.services.sign_in import issue_sign_in
 from chalicelib.store.invitations import InvitationContext
 from chalicelib.store.links import link_attempts
 from chalicelib.store.members import new_membership_item
@@ -135,7 +135,7 @@ def accept(
     user, version, new_user = _accepting_user(deps, caller, link, context, body)
     event = _accepted_event(deps, invitation, account.account_id, user, request)
     hint = {account.account_id: invitation.group_id} if invitation.group_id else None
-    started = sign_in(deps, user.user_id, version, "invitation", client=request, hints=hint)
+    started = issue_sign_in(deps, user.user_id, version, "invitation", hint, client=request)
     user, membership = _commit(
         deps, invitation, account.account_id, user, body, new_user, (event, started.writes), now
     )

@@ -20,9 +20,9 @@ from chalicelib.schemas.sessions import (
     account_refs,
     is_unlimited,
 )
-from chalicelib.security.tokens import TokenClaims
+from chalicelib.security.tokens import TokenClaims, Via
 from chalicelib.services.session_list import end_sessions
-from chalicelib.services.sign_in import sign_in
+from chalicelib.services.sign_in import issue_sign_in
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, SubAccountItem, UserItem
 
@@ -85,7 +85,8 @@ def login(deps: Deps, email: str, password: str, client: RequestInfo | None = No
         raise AppError("invalid_credentials", BAD_CREDENTIALS)
     refs, cursor = _first_page(deps, user_id, _account_refs(deps, memberships, accounts))
     hints = {m.account_id: m.group_id for m in memberships if m.group_id and m.status == "active"}
-    started = sign_in(deps, user_id, int(login_item.token_version), "password", client=client, hints=hints)
+    version = int(login_item.token_version)
+    started = issue_sign_in(deps, user_id, version, "password", hints, client=client)
     # and gives back its failure check, with the session in the same write
     deps.store.member_copies.record_login(user_id, now, email, started.writes)
     user.last_login_at = now
@@ -207,8 +208,8 @@ def change_password(
     on with the new token (its id kept), or a new one starts for a token that named none."""
     verify_credentials(deps, user.email, current_password, clear=False)  # cleared by the change's write
     kept = claims.session_id if claims is not None else None
-    via = (claims.via if claims is not None else None) or "password"
-    started = sign_in(deps, user.user_id, int(user.token_version) + 1, via, keep_session=kept)
+    via: Via = claims.via if claims is not None else "password"  # the session goes on as it was made
+    started = issue_sign_in(deps, user.user_id, int(user.token_version) + 1, via, keep_session=kept)
     session = (kept, started.issued.claims.expires_at) if kept is not None else None
     password_hash = deps.passwords.hash(new_password)
     outcome = deps.store.users.change_password(user, password_hash, session, started.writes)

@@ -1,51 +1,80 @@
-"""The one way a sign-in gets its token: every way in (login with or without a second factor, a passkey,
-accepting an invitation, a password change) calls `sign_in` with how it was made (`via`), which starts a
-session and issues a token naming it. The caller writes the session (and its security event) with its own
-write, so signing in costs no extra round trip; a password change keeps its session's id."""
+"""The one way a sign-in gets its token: login, the second-factor step, passkeys, accept and password
+change all come here, saying how the sign-in was made (`via`), so what every sign-in must also do (start a
+session) is done in one place. The caller writes the new session and its security event (`SignIn.writes`)
+with its own write, so signing in costs no extra round trip; a password change keeps its session's id."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from chalicelib.domain.sign_in import user_agent_kept
 from chalicelib.ids import new_id, new_sortable_id
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from chalicelib.deps import Deps
     from chalicelib.domain.caller import RequestInfo
-    from chalicelib.security.tokens import IssuedToken
-    from chalicelib.store.models import Item, SessionItem
+    from chalicelib.security.tokens import IssuedToken, TokenClaims, Via
+    from chalicelib.store.models import Item, UserItem
 
 
 @dataclass(frozen=True)
 class SignIn:
+    """The token, and what the sign-in's own write must carry: its new session and "signed_in" event
+    (none when a password change goes on in the session it was made in). Until they are written the token
+    is refused, so a way in that forgets them fails loudly rather than leaving a session nobody can end."""
+
     issued: IssuedToken
-    session: SessionItem | None = None  # a new session: to be written with the sign-in's own write
-    writes: tuple[Item, ...] = ()  # the session and its "signed_in" security event, in that order
+    writes: tuple[Item, ...] = ()
+
+    # As an IssuedToken reads: `token` and `claims`.
+    @property
+    def token(self) -> str:
+        return self.issued.token
+
+    @property
+    def claims(self) -> TokenClaims:
+        return self.issued.claims
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.issued.claims.expires_at
 
 
-def sign_in(
+def issue_sign_in(
     deps: Deps,
     user_id: str,
     version: int,
-    via: str,
+    via: Via,
+    group_hints: Mapping[str, str] | None = None,
     *,
     client: RequestInfo | None = None,
-    hints: Mapping[str, str] | None = None,
     keep_session: str | None = None,
 ) -> SignIn:
-    """A token for `user_id` at token `version`; a new session unless `keep_session` names the one the
-    token goes on (a password change: the session stays, its token is new)."""
+    """A token for `user_id` at token version `version`, its claims naming `via` ("amr") and its session
+    ("sid"): a new one, or `keep_session` (a password change, whose session goes on with a new token)."""
     from chalicelib.store.sessions import new_security_event, new_session_item
 
     now = deps.now()
     session_id = keep_session or new_id("ses")
-    issued = deps.tokens.issue(user_id, version, now, hints, session_id=session_id, via=via)
+    issued = deps.tokens.issue(user_id, version, now, group_hints, via=via, session_id=session_id)
     if keep_session is not None:
         return SignIn(issued)
     where = (client.source_ip, user_agent_kept(client.user_agent)) if client is not None else (None, None)
     session = new_session_item(user_id, session_id, via, now, issued.claims.expires_at, where)
     event = new_security_event(user_id, new_sortable_id("sev"), "signed_in", now, session)
-    return SignIn(issued, session, (session, event))
+    return SignIn(issued, (session, event))
+
+
+def has_second_factor(user: UserItem) -> bool:
+    """Whether the user has a confirmed TOTP or a passkey (Member.mfa_enabled, the login's second step)."""
+    return bool(user.factors)
+
+
+def user_has_second_factor(deps: Deps, user_id: str) -> bool:
+    """The same for a user not read yet (one read of the profile); False for an unknown user."""
+    user = deps.store.users.get_user(user_id)
+    return user is not None and has_second_factor(user)

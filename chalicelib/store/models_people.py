@@ -52,6 +52,9 @@ class UserItem(ProfileAttributes, Item, discriminator="user"):
     # Bumped by a password change, a reset and a removal from an account: every reset link made at an older
     # generation stops working (absent: 0).
     link_generation = NumberAttribute(null=True)
+    # The second factors the user has ("totp", "passkey"; absent: none), written in the transaction that
+    # adds or removes one: login reads the profile anyway, so deciding on a second step costs no read.
+    factors = UnicodeSetAttribute(null=True)
 
 
 class LoginItem(Item, discriminator="login"):

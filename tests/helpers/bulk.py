@@ -27,7 +27,7 @@ def seed(deps: Any, members: int, invitations: int, contacts: int) -> tuple[str,
         account.owner_user_id = owner_id
         account.member_count = members + 1
         batch.save(account)
-    token = deps.tokens.issue(owner_id, 0, now).token
+    token = deps.tokens.issue(owner_id, 0, now, via="password").token
     return account.account_id, token, {"members": members + 1, "deactivated": deactivated, "invoice": invoice}
 
 

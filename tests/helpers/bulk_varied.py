@@ -46,7 +46,7 @@ def seed_varied(deps: Any, members: int) -> dict[str, Any]:
         account.owner_user_id = people[0][0]
         account.member_count = members
         batch.save(account)
-    token = deps.tokens.issue(people[0][0], 0, now).token
+    token = deps.tokens.issue(people[0][0], 0, now, via="password").token
     member_id, member_email = people[3]  # an active member of the default group
     return {
         "account_id": account.account_id,

@@ -66,7 +66,7 @@ def seed_member(
 
 
 def token_for(deps: Deps, user_id: str) -> str:
-    return deps.tokens.issue(user_id, 0, deps.now()).token
+    return deps.tokens.issue(user_id, 0, deps.now(), via="password").token
 
 
 class Seeder(Protocol):

@@ -29,7 +29,7 @@ def test_a_support_token_names_its_session_and_account_and_ends_with_it():
 
 
 def test_an_ordinary_token_names_no_session():
-    claims = tokens.read(tokens.issue("usr_1", 0, NOW).token, NOW)
+    claims = tokens.read(tokens.issue("usr_1", 0, NOW, via="password").token, NOW)
     assert claims.support_session_id is None and claims.support_account_id is None
 
 
