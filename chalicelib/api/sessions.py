@@ -37,7 +37,8 @@ def me(call: Call) -> schemas.MeOut:
     """The signed-in user and their active accounts."""
     session = call.session
     only = (session.membership, session.account) if session.caller.support_session is not None else None
-    return sessions.me(call.deps, call.user, only)
+    via = session.claims.via if session.claims is not None else None
+    return sessions.me(call.deps, call.user, only, via)
 
 
 @endpoint(
@@ -52,7 +53,8 @@ def my_accounts(call: Call) -> schemas.AccountRefPage:
     """The next page of your active accounts (login and GET /me list the first 50 and `accounts_cursor`)."""
     session = call.session
     only = (session.membership, session.account) if session.caller.support_session is not None else None
-    return sessions.my_accounts(call.deps, call.user, call.query.cursor, only)
+    via = session.claims.via if session.claims is not None else None
+    return sessions.my_accounts(call.deps, call.user, call.query.cursor, only, via)
 
 
 @endpoint(bp, "PATCH", "/me", access=SIGNED_IN, body=schemas.ProfileIn, returns=schemas.User)

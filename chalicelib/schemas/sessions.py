@@ -62,6 +62,11 @@ class AccountRef(Output):
     name: str
     role: Role
     sub_accounts: AllSubAccounts | list[SubAccountRef]
+    mfa_required: bool = Field(
+        default=False,
+        description="this account's policy wants a session started with a second factor: its routes "
+        "answer 403 mfa_required until you sign in with one (the /me routes still work)",
+    )
 
 
 def account_refs(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.security_policy import changed as changed_policy
+from chalicelib.domain.security_policy import mfa_refuses
 from chalicelib.errors import AppError, not_found
 from chalicelib.schemas.security import SecurityPolicyIn, SecurityPolicyOut
 from chalicelib.services.audit_record import record
@@ -15,9 +16,32 @@ from chalicelib.services.groups import check_manager_reach, managed_group
 from chalicelib.store import keys
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from chalicelib.deps import Deps
     from chalicelib.domain.caller import Caller
-    from chalicelib.store.models import AccountItem
+    from chalicelib.schemas.sessions import AccountRef
+    from chalicelib.store.models import AccountItem, MembershipItem
+
+
+def flag_mfa(
+    refs: list[AccountRef],
+    memberships: list[MembershipItem],
+    accounts: dict[str, AccountItem],
+    via: str | None,
+    now: datetime,
+) -> list[AccountRef]:
+    """The login's and /me's list of accounts, each saying `mfa_required: true` exactly when its routes
+    would refuse this session for want of a second factor (from the accounts already read for their
+    names: no read of its own)."""
+    by_account = {m.account_id: m for m in memberships}
+    for ref in refs:
+        membership = by_account.get(ref.account_id)
+        policy = policy_of(accounts.get(ref.account_id))
+        joined = membership.joined_at if membership is not None else None
+        support = via == "support"
+        ref.mfa_required = mfa_refuses(policy, ref.role, joined, via, now, support=support)
+    return refs
 
 
 def get_policy(account: AccountItem) -> SecurityPolicyOut:

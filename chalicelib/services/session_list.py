@@ -43,7 +43,7 @@ def list_sessions(deps: Deps, token: TokenClaims | None, limit: int, cursor: str
 
 def end_session(deps: Deps, token: TokenClaims | None, session_id: str) -> None:
     """404 for a session the user does not have (another user's id names nothing in this partition)."""
-    if not end_sessions(deps, signed(token).user_id, [session_id], "signed_out"):
+    if not end_sessions(deps, signed(token).user_id, [session_id], "session_ended", "signed_out"):
         raise not_found("session")
 
 
@@ -56,14 +56,13 @@ def end_other_sessions(deps: Deps, token: TokenClaims | None) -> None:
         if s.session_id != claims.session_id
     ]
     if others:
-        end_sessions(deps, claims.user_id, others, "signed_out_elsewhere")
+        end_sessions(deps, claims.user_id, others, "sessions_ended", "signed_out_elsewhere")
 
 
-def end_sessions(deps: Deps, user_id: str, session_ids: list[str], how: str) -> bool:
+def end_sessions(deps: Deps, user_id: str, session_ids: list[str], kind: str, how: str) -> bool:
     """Delete them with one security event saying so; False when the one asked for was not there."""
     from chalicelib.store.sessions import new_security_event
 
-    kind = "session_ended" if len(session_ids) == 1 else "sessions_ended"
     event = new_security_event(user_id, new_sortable_id("sev"), kind, deps.now(), detail=how)
     if len(session_ids) == 1:
         event.session_id = session_ids[0]

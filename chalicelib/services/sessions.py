@@ -21,6 +21,7 @@ from chalicelib.schemas.sessions import (
     is_unlimited,
 )
 from chalicelib.security.tokens import TokenClaims, Via
+from chalicelib.services.account_security import flag_mfa
 from chalicelib.services.session_list import end_sessions
 from chalicelib.services.sign_in import issue_sign_in
 from chalicelib.store import keys
@@ -83,7 +84,7 @@ def login(deps: Deps, email: str, password: str, client: RequestInfo | None = No
     )
     if user is None:  # removed since the login was read
         raise AppError("invalid_credentials", BAD_CREDENTIALS)
-    refs, cursor = _first_page(deps, user_id, _account_refs(deps, memberships, accounts))
+    refs, cursor = _first_page(deps, user_id, _account_refs(deps, memberships, accounts, via="password"))
     hints = {m.account_id: m.group_id for m in memberships if m.group_id and m.status == "active"}
     version = int(login_item.token_version)
     started = issue_sign_in(deps, user_id, version, "password", hints, client=client)
@@ -106,22 +107,26 @@ def logout(deps: Deps, claims: TokenClaims | None) -> None:
     if claims is None:
         raise unauthenticated()
     if claims.session_id is not None:
-        end_sessions(deps, claims.user_id, [claims.session_id], "signed_out")
+        end_sessions(deps, claims.user_id, [claims.session_id], "session_ended", "logout")
         return
     deps.store.revoked_tokens.revoke_token(claims.token_id, claims.expires_at)
 
 
 def me(
-    deps: Deps, user: UserItem, only: tuple[MembershipItem | None, AccountItem | None] | None = None
+    deps: Deps,
+    user: UserItem,
+    only: tuple[MembershipItem | None, AccountItem | None] | None = None,
+    via: str | None = None,
 ) -> MeOut:
-    """`only`: a support session's token sees the one account it acts at, as authorizing read it."""
+    """`only`: a support session's token sees the one account it acts at, as authorizing read it. `via`:
+    how the asking session started (an account's second-factor policy may want more: `mfa_required`)."""
     if only is not None:
         membership, account = only
         known = {account.account_id: account} if account is not None else {}
-        refs = _account_refs(deps, [membership] if membership and account else [], known)
+        refs = _account_refs(deps, [membership] if membership and account else [], known, via="support")
         return MeOut(user=User.of(user), accounts=refs)
     memberships = deps.store.member_copies.memberships_of_user(user.user_id)
-    refs, cursor = _first_page(deps, user.user_id, _account_refs(deps, memberships))
+    refs, cursor = _first_page(deps, user.user_id, _account_refs(deps, memberships, via=via))
     return MeOut(user=User.of(user), accounts=refs, accounts_cursor=cursor)
 
 
@@ -130,13 +135,14 @@ def my_accounts(
     user: UserItem,
     cursor: str | None,
     only: tuple[MembershipItem | None, AccountItem | None] | None = None,
+    via: str | None = None,
 ) -> AccountRefPage:
     """The page of the user's accounts after `cursor` (a sealed (name, account id) of this user's list);
     `only`: a support session's token, which sees the one account it acts at (as GET /me)."""
     if only is not None:
         return AccountRefPage(items=me(deps, user, only).accounts, next_cursor=None)
     memberships = deps.store.member_copies.memberships_of_user(user.user_id)
-    refs, next_cursor = _paged(deps, user.user_id, _account_refs(deps, memberships), cursor)
+    refs, next_cursor = _paged(deps, user.user_id, _account_refs(deps, memberships, via=via), cursor)
     return AccountRefPage(items=refs, next_cursor=next_cursor)
 
 
@@ -160,7 +166,11 @@ def _paged(
 
 
 def _account_refs(
-    deps: Deps, memberships: list[MembershipItem], accounts: dict[str, AccountItem] | None = None
+    deps: Deps,
+    memberships: list[MembershipItem],
+    accounts: dict[str, AccountItem] | None = None,
+    *,
+    via: str | None,
 ) -> list[AccountRef]:
     """The accounts to choose from, named as their account items name them now (`accounts`, when read
     already), with the sub-accounts each reaches, as /authorize decides it: a custom group's member reaches
@@ -190,7 +200,8 @@ def _account_refs(
     for item in found:
         if item.sub_account_id in scopes.get(item.account_id, []):
             reachable[item.account_id].append(item)
-    return account_refs(active, names, reachable)
+    known = {**(accounts or {}), **(read.accounts if read else {})}
+    return flag_mfa(account_refs(active, names, reachable), active, known, via, deps.now())
 
 
 def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:

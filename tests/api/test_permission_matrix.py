@@ -82,6 +82,9 @@ MATRIX = [
         {"user_id": "{target}", "reason": SUPPORT_REASON},
     ),
     ("DELETE", "/accounts/{account_id}/support-sessions/{support_session_id}", "operator_only", None),
+    ("GET", "/accounts/{account_id}/security", "owner", None),
+    ("PUT", "/accounts/{account_id}/security", "owner", {"mfa_required": "admins", "grace_days": 30}),
+    ("POST", "/accounts/{account_id}/members/{user_id}/sign-out", "user_management", None),
 ]
 ACTORS = [
     "owner",
@@ -127,6 +130,7 @@ MANAGER_OUTSIDE_THEIR_GROUP = {
     ("PATCH", "/accounts/{account_id}/groups/{group_id}"): "403",
     ("DELETE", "/accounts/{account_id}/groups/{group_id}"): "403",
     ("GET", "/accounts/{account_id}/audit-events"): "403",  # the account's log is user_management's
+    ("POST", "/accounts/{account_id}/members/{user_id}/sign-out"): "404",
 }
 
 
