@@ -31,6 +31,7 @@ SCREENS = {
     "contacts": "Contacts",
     "audit": "Audit log",
     "webhooks": "Webhooks",
+    "security": "Security",
     "profile": "Your info",
 }
 HOUR = 3600

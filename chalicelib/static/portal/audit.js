@@ -10,7 +10,7 @@ export const EVENT_TYPES = ["account.created", "account.updated", "account.owner
   "member.deactivated", "member.reactivated", "member.removed", "member.left", "member.password_reset_sent",
   "contact.created", "contact.updated", "contact.deleted", "group.created", "group.updated", "group.deleted",
   "sub_account.created", "sub_account.updated", "sub_account.deleted", "webhook.created", "webhook.deleted",
-  "support_session.started", "support_session.ended"];
+  "support_session.started", "support_session.ended", "member.signed_out", "account.security_updated"];
 export { eventLabel }; // (the webhooks screen names events alike)
 
 export async function renderAudit() {

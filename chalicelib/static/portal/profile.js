@@ -1,9 +1,10 @@
-// Your info: the login's names, title and phones, and its password.
+// Your info: the login's names, title and phones, its password, and its sessions (sessions.js).
 
 import { session, saveSession, api } from "./session.js";
 import { h, field, notice, messageOf, submitting } from "./dom.js";
 import { passwordFields } from "./passwords.js";
 import { state, flash, frame, reply401, value, orNull } from "./frame.js";
+import { sessionsCard } from "./sessions.js";
 
 export function renderProfile() {
   const user = state.me.user;
@@ -58,5 +59,6 @@ export function renderProfile() {
     });
   });
   frame("profile", "Your info", "your login, the same at every account", null,
-    h("div", { class: "cards" }, h("section", { class: "card" }, profile), h("section", { class: "card" }, password)));
+    h("div", { class: "cards" }, h("section", { class: "card" }, profile), h("section", { class: "card" }, password)),
+    h("div", { class: "cards" }, sessionsCard()));
 }
