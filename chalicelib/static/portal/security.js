@@ -6,7 +6,7 @@ import { h, field, notice, messageOf, when, submitting } from "./dom.js";
 import { state, flash, frame, reply401 } from "./frame.js";
 
 const LEVELS = [
-  ["off", "Nobody is required to", "Everyone may still add a second factor on Your info."],
+  ["off", "Nobody", "No one is required to; anyone may still add a second factor on Your info."],
   ["admins", "The owner and admins", "Those who manage the account must sign in with a second factor."],
   ["all", "Everyone", "Every member of this account must sign in with a second factor."],
 ];
@@ -22,9 +22,10 @@ export async function renderSecurity() {
   const form = h("form", { novalidate: true, "aria-labelledby": "policy-title" },
     h("h2", { id: "policy-title" }, "Two-step sign-in"), error, status,
     h("fieldset", {}, h("legend", {}, "Who must sign in with a second factor here"),
-      h("div", { class: "modules" }, LEVELS.map(([level, label, hint]) => h("label", {},
-        h("input", { type: "radio", name: "mfa_required", value: level, checked: policy.mfa_required === level }),
-        h("span", {}, h("strong", {}, label), ` — ${hint}`))))),
+      h("div", { class: "modules" }, LEVELS.map(([level, label, hint]) => h("div", {},
+        h("label", {}, h("input", { type: "radio", name: "mfa_required", value: level, checked: policy.mfa_required === level,
+          "aria-describedby": `level-${level}-hint` }), label),
+        h("span", { class: "hint", id: `level-${level}-hint` }, hint))))),
     field("Days of grace", { type: "number", name: "grace_days", min: 0, max: 30, step: 1, value: String(policy.grace_days), required: true },
       "0 to 30: how long members have to add a second factor; someone who joins later gets as many days from joining."),
     h("div", { class: "actions start" }, h("button", { type: "submit", class: "primary" }, "Save policy")));
