@@ -99,20 +99,8 @@ def test_existing_user_accepts_with_bearer_token(api):
     assert reply.status == 201
     assert reply.body["user"]["user_id"] == other_owner.user_id
     expected = [
-        {
-            "account_id": account_id,
-            "name": "Acme Hosting",
-            "role": "member",
-            "sub_accounts": "all",
-            "mfa_required": False,
-        },
-        {
-            "account_id": other_id,
-            "name": "Other Co",
-            "role": "owner",
-            "sub_accounts": "all",
-            "mfa_required": False,
-        },
+        {"account_id": account_id, "name": "Acme Hosting", "role": "member", "sub_accounts": "all"},
+        {"account_id": other_id, "name": "Other Co", "role": "owner", "sub_accounts": "all"},
     ]
     assert api.get("/me", token=other_owner.token).body["accounts"] == expected
     login = api.post("/auth/login", {"email": "designer@example.com", "password": PASSWORD})

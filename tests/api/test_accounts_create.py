@@ -35,13 +35,7 @@ def test_accepting_the_owner_invitation_makes_the_owner(api):
     assert account.body["member_count"] == 1
     me = api.get("/me", token=owner.token).body
     assert me["accounts"] == [
-        {
-            "account_id": account_id,
-            "name": "Acme Hosting",
-            "role": "owner",
-            "sub_accounts": "all",
-            "mfa_required": False,
-        }
+        {"account_id": account_id, "name": "Acme Hosting", "role": "owner", "sub_accounts": "all"}
     ]
 
 
