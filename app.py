@@ -21,6 +21,7 @@ from chalicelib.api import (
 from chalicelib.api.errors import error_middleware
 from chalicelib.jobs import copies as copies_job
 from chalicelib.jobs import purge
+from chalicelib.jobs import reminders as reminder_jobs
 from chalicelib.jobs import webhooks as webhook_jobs
 
 app = Chalice(app_name="portal-access")
@@ -41,6 +42,7 @@ for blueprint in (
     pages.bp,
     portal.bp,
     purge.bp,
+    reminder_jobs.bp,
     webhook_jobs.bp,
     copies_job.bp,
 ):

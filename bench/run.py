@@ -27,7 +27,7 @@ import boto3  # noqa: E402
 from chalice.test import Client  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-from bench import background, coldstart, load, package, reset_timing, scale, scale26  # noqa: E402
+from bench import background, coldstart, load, package, reminders28, reset_timing, scale, scale26  # noqa: E402
 from chalicelib.config import load_settings  # noqa: E402
 from chalicelib.deps import build_deps, use_deps  # noqa: E402
 from chalicelib.jobs.purge import purge_expired  # noqa: E402
@@ -465,6 +465,7 @@ def main() -> None:
     behind = background.measure(moto_without_table_backups)  # issue 24
     # Issue 26: N up to BENCH_SCALE_MAX (50,000 by default; see docs/benchmarks.md for what it costs).
     per_call = scale26.run(scale26.sizes_up_to(int(os.environ.get("BENCH_SCALE_MAX", "50000"))))
+    reminders = reminders28.run(reminders28.rows_from_env())  # issue 28: 10,000 due among 100,000
 
     all_calls = [call for _, calls, _ in rows for call in calls]
     lines += ["## DynamoDB round trips per endpoint", "",
@@ -515,6 +516,7 @@ def main() -> None:
     lines += background.lines(behind)
     lines += scale.report_lines(at_scale, before)
     lines += scale26.report_lines(per_call, scale26.head_commit())
+    lines += reminders28.report_lines(reminders)
     public = cold["ours_ms"] / cold["bare_ms"]
     signed = cold["ours_signed_ms"] / cold["bare_signed_ms"]
     per_request = cold["ours_req_ms"] / cold["bare_req_ms"]

@@ -128,12 +128,14 @@ def report_lines(result: dict[str, Any], commit: str = "") -> list[str]:
             f"- N = {int(size):,}: seeded in {entry['seed_s']:.0f} s, its requests took {entry['read_s']:.0f} s"
             + (f", the process's peak memory so far {entry['peak_mb']:,} MB" if "peak_mb" in entry else "")
         )
-    if int(sizes[-1]) < 50000:
+    if sizes and int(sizes[-1]) < 50000:
         lines.append(
             f"- N = 50,000: not measured in this run (its largest N: {int(sizes[-1]):,}; BENCH_SCALE_MAX)"
         )
     heads = [f"N = {int(size):,}" for size in sizes]
-    lines += ["", *table(result["sizes"], heads, "request"), ""]
+    lines += (
+        ["", *table(result["sizes"], heads, "request"), ""] if sizes else []
+    )  # --max 0: the user rows alone
     if result["accounts"]:
         counts = sorted(result["accounts"], key=int)
         named = ", ".join(f"{int(c):,}" for c in counts)

@@ -266,8 +266,21 @@ def print_banner(settings: dict[str, str], api: str) -> None:
         f"    moto:          {settings['AWS_ENDPOINT_URL']} (sent email: /local/sent-email.json)\n"
         f"    operator CLI:  AWS_ENDPOINT_URL={settings['AWS_ENDPOINT_URL']} "
         f"TABLE_NAME={settings['TABLE_NAME']} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local "
-        f"AWS_DEFAULT_REGION={settings['AWS_REGION']} .venv/bin/python -m chalicelib.cli purge-invitations\n",
+        f"AWS_DEFAULT_REGION={settings['AWS_REGION']} .venv/bin/python -m chalicelib.cli purge-invitations\n"
+        f"    scheduled:     {scheduled_line(settings)}\n"
+        "                   (every scheduled job: reminders, purge, outbox workers; add --now <ISO 8601"
+        " time> to run as if it were then, --dry-run to only list what would happen)\n",
         flush=True,
+    )
+
+
+def scheduled_line(settings: dict[str, str]) -> str:
+    """`run-scheduled` against this server: it needs the service's own settings (TOKEN_SECRET makes the
+    reminders' links, which this server must open) besides the table's."""
+    names = ("AWS_ENDPOINT_URL", "TABLE_NAME", "SENDER_EMAIL", "PORTAL_URL", "TOKEN_SECRET",
+             "OPERATOR_API_KEY", "WEBHOOK_ALLOW_LOOPBACK", *EMULATOR_TIMEOUTS, *FAKE_AWS)  # fmt: skip
+    return " ".join(f"{name}={settings[name]}" for name in names) + (
+        " .venv/bin/python -m chalicelib.cli run-scheduled"
     )
 
 

@@ -42,8 +42,8 @@ def get_account(call: Call, account_id: str) -> schemas.Account:
     returns=schemas.Account,
 )
 def update_account(call: Call, account_id: str) -> schemas.Account:
-    """Rename the account."""
-    return accounts.rename_account(call.deps, call.caller, call.account, call.body.name)
+    """Rename the account, or turn its invitation reminders on or off."""
+    return accounts.update_account(call.deps, call.caller, call.account, call.body.changes())
 
 
 @endpoint(

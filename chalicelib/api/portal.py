@@ -32,6 +32,7 @@ SCREENS = {
     "audit": "Audit log",
     "webhooks": "Webhooks",
     "security": "Security",
+    "account": "Account settings",
     "profile": "Your info",
 }
 HOUR = 3600

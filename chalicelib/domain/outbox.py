@@ -13,7 +13,7 @@ from typing import Literal
 
 from chalicelib.domain.retry import RetryPolicy
 
-MailKind = Literal["invitation", "password_reset", "reset_request", "notice"]
+MailKind = Literal["invitation", "reminder", "password_reset", "reset_request", "notice"]
 # Held by the request that committed it while it tries to send at once; the worker takes it after that.
 REQUEST_HOLD = timedelta(seconds=60)
 # Long enough for one send (SES's client gives up within ~20 s) and its record.

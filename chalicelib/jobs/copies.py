@@ -1,8 +1,9 @@
 """The copies job: the memberships' copies of a user's fields (what the member lists sort by) rewritten
-after a login or a profile change marked the user due (services/copies_worker.py). Its own function on its
-own one-minute schedule, so neither the webhooks' nor the emails' trouble delays it: a list shows a new
-login time or name within about a minute (docs/scale.md). `make run` runs it every few seconds
-(scripts/local_run.py)."""
+after a login or a profile change marked the user due, and the memberships' name keys (what a user's
+account list sorts by) after an account's rename marked it due (services/copies_worker.py). Its own
+function on its own one-minute schedule, so neither the webhooks' nor the emails' trouble delays it: a
+list shows a new login time or name, or a renamed account in its place, within about a minute
+(docs/scale.md). `make run` runs it every few seconds (scripts/local_run.py)."""
 
 from __future__ import annotations
 

@@ -22,7 +22,15 @@ class AccountCreateIn(Input):
 
 
 class AccountUpdateIn(Input):
-    name: VisibleName = AccountName
+    """Any of the account's settings (`profile`); one not named is left as it is."""
+
+    name: VisibleName | None = Field(default=None, min_length=1, max_length=200)
+    # Whether pending invitations get their one reminder before they end (domain/reminders.py).
+    invitation_reminders: bool | None = None
+
+    def changes(self) -> dict[str, object]:
+        named = ("name", "invitation_reminders")
+        return {name: value for name in named if (value := getattr(self, name)) is not None}
 
 
 class OwnerInvitationIn(Input):
@@ -41,6 +49,7 @@ class Account(Output):
     owner_user_id: str | None
     created_at: Timestamp
     member_count: int
+    invitation_reminders: bool
 
     @classmethod
     def of(cls, account: AccountItem) -> Account:
@@ -50,4 +59,5 @@ class Account(Output):
             owner_user_id=account.owner_user_id,
             created_at=account.created_at,
             member_count=int(account.member_count),
+            invitation_reminders=account.invitation_reminders is not False,  # absent: on (the default)
         )

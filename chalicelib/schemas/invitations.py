@@ -108,6 +108,8 @@ class Invitation(Output):
     sub_accounts: ScopeOut
     group_id: str
     group_manager: bool
+    # When its one reminder was sent (null: none yet, or resent since: a resend starts it afresh).
+    reminded_at: Timestamp | None
 
     @classmethod
     def of(
@@ -133,6 +135,7 @@ class Invitation(Output):
             sub_accounts=scope,
             group_id=group_of(item.group_id),
             group_manager=bool(item.group_manager),
+            reminded_at=item.reminded_at,
         )
 
 

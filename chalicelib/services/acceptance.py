@@ -12,6 +12,7 @@ from chalicelib.domain.caller import Caller, RequestInfo
 from chalicelib.domain.invitations import is_expired, link_gone_message
 from chalicelib.domain.permissions import as_role
 from chalicelib.domain.profile import NAME_FIELDS, PROFILE_FIELDS, contact_at_join
+from chalicelib.domain.reminders import link_opens
 from chalicelib.errors import (
     AppError,
     StillConflictingError,
@@ -33,6 +34,7 @@ from chalicelib.store.invitations import InvitationContext
 from chalicelib.store.links import link_attempts
 from chalicelib.store.members import new_membership_item
 from chalicelib.store.models import (
+    AccountItem,
     AuditEventItem,
     InvitationItem,
     Item,
@@ -100,7 +102,11 @@ def _open_link(
 def _open(deps: Deps, link: LinkItem, token: str) -> InvitationContext:
     context = deps.store.invitations.invitation_context(link)
     invitation, account = context.invitation, context.account
-    if invitation is None or account is None or invitation.token_hash != hash_link_token(token):
+    if (
+        invitation is None
+        or account is None
+        or not link_opens(hash_link_token(token), invitation.token_hash, invitation.reminder_token_hash)
+    ):
         raise _gone()
     if is_expired(invitation.expires_at, deps.now()):
         raise AppError("invitation_expired", "This invitation has expired; ask for a new one.")
@@ -136,9 +142,7 @@ def accept(
     event = _accepted_event(deps, invitation, account.account_id, user, request)
     hint = {account.account_id: invitation.group_id} if invitation.group_id else None
     started = issue_sign_in(deps, user.user_id, version, "invitation", hint, client=request)
-    user, membership = _commit(
-        deps, invitation, account.account_id, user, body, new_user, (event, started.writes), now
-    )
+    user, membership = _commit(deps, invitation, account, user, body, new_user, (event, started.writes), now)
     issued = started.issued
     return AcceptOut(
         access_token=issued.token,
@@ -180,7 +184,7 @@ def _accepted_event(
 def _commit(
     deps: Deps,
     invitation: InvitationItem,
-    account_id: str,
+    account: AccountItem,
     user: UserItem,
     body: AcceptIn,
     new_user: NewUser | None,
@@ -192,7 +196,7 @@ def _commit(
     the sign-in's session and security event (services/sign_in.py)."""
     for attempt in range(ACCEPT_TRIES):
         user.last_login_at = now  # accepting signs in: the membership's copy says so too
-        membership = _membership(invitation, account_id, user, body, now)
+        membership = _membership(invitation, account, user, body, now)
         outcome = _through_conflicts(
             deps, invitation, membership, now, new_user, None if new_user else user.user_id, writes
         )
@@ -237,10 +241,12 @@ def _through_conflicts(
 
 
 def _membership(
-    invitation: InvitationItem, account_id: str, user: UserItem, body: AcceptIn, now: datetime
+    invitation: InvitationItem, account: AccountItem, user: UserItem, body: AcceptIn, now: datetime
 ) -> MembershipItem:
+    """Keyed by the account's name as read with the invitation: a rename committed before this accept is
+    caught by the copies job's second pass over the account (store/member_copies.py `rewrite_names`)."""
     return new_membership_item(
-        account_id,
+        account.account_id,
         user.user_id,
         as_role(invitation.role),
         list(invitation.permissions),
@@ -251,6 +257,7 @@ def _membership(
         group_manager=invitation.group_manager,
         contact=contact_at_join(body, invitation, user),
         user=user,
+        account_name=account.name,
     )
 
 

@@ -23,11 +23,21 @@ def get_account(account: AccountItem) -> Account:
 
 
 def rename_account(deps: Deps, caller: Caller, account: AccountItem, name: str) -> Account:
-    """One conditional write with its event: memberships hold no copy of the name, so it shows everywhere
-    at once."""
-    renamed = changed({"name": account.name}, {"name": name})
-    event = record(deps, "account.updated", caller, account.account_id, account_target(account), renamed)
-    if not deps.store.accounts.rename_account(account, name, event if renamed else None):
+    """One conditional write with its event: every list reads the name from the account, so it shows
+    everywhere at once; the members' account lists reorder by the copies job's next run
+    (store/account_names.py)."""
+    return update_account(deps, caller, account, {"name": name})
+
+
+def update_account(deps: Deps, caller: Caller, account: AccountItem, changes: dict[str, object]) -> Account:
+    """PATCH /accounts: the settings named (name, invitation_reminders) in one write, recorded as
+    account.updated with what changed (nothing changed: no event, as a rename to the same name)."""
+    before = {"name": account.name, "invitation_reminders": account.invitation_reminders is not False}
+    moved = changed({k: before[k] for k in changes}, changes)
+    if not changes:
+        return Account.of(account)
+    event = record(deps, "account.updated", caller, account.account_id, account_target(account), moved)
+    if not deps.store.accounts.update_account(account, changes, event if moved else None, deps.now()):
         raise not_found("account")
     return Account.of(account)
 

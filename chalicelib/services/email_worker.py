@@ -21,6 +21,7 @@ from chalicelib.mail.mailer import deliver
 from chalicelib.services.invitation_email import invitation_email_for
 from chalicelib.services.outbox import Ready, after_attempt, render_notice
 from chalicelib.services.password_reset import reset_email_for
+from chalicelib.services.reminder_email import reminder_email_for
 from chalicelib.services.worker_loop import Deadline, Limits, Report, Tally, Task, run_fairly
 from chalicelib.store.models import MailItem
 from chalicelib.store.outbox import set_mail_due
@@ -66,6 +67,8 @@ def _attempt(deps: Deps, mail: MailItem, now: datetime, _deadline: Deadline) -> 
 def _render(deps: Deps, mail: MailItem) -> Ready | None:
     if mail.kind == "invitation":
         return invitation_email_for(deps, mail)
+    if mail.kind == "reminder":
+        return reminder_email_for(deps, mail)
     if mail.kind in ("password_reset", "reset_request"):
         return reset_email_for(deps, mail)
     return Ready(mail, render_notice(mail))

@@ -22,7 +22,7 @@ from chalicelib.services.invitations import (
 from chalicelib.services.outbox import email_windows, full_window, link_seed, too_many_emails
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation, ended_link, link_item
-from chalicelib.store.models import AccountItem, GroupItem, InvitationItem, format_time
+from chalicelib.store.models import AccountItem, GroupItem, InvitationItem, LinkItem, format_time
 
 RESEND_INTERVAL = timedelta(seconds=60)
 
@@ -74,6 +74,7 @@ def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str)
         raise rate_limited(int(wait.total_seconds()) or 1, "This invitation was sent less than a minute ago.")
     old_hash, old_expiry = invitation.token_hash, invitation.expires_at
     replaced = ended_link(old_hash, invitation, "replaced")  # its holder is told a newer one was sent
+    reminder = _ended_reminder(invitation)
     seed = link_seed(deps)
     invitation.token_hash = seed.token_hash
     invitation.last_sent_at = now
@@ -87,7 +88,7 @@ def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str)
         deps, "invitation.resent", caller, account.account_id, invitation_target(invitation), resent
     )
     outcome = deps.store.invitations.resend(
-        invitation, old_hash, (replaced, new_link), now - RESEND_INTERVAL, event, mail, windows
+        invitation, old_hash, (replaced, new_link), now - RESEND_INTERVAL, event, mail, windows, reminder
     )
     full = full_window(outcome, invitation.email, windows)
     if full is not None:
@@ -96,6 +97,14 @@ def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str)
         raise changed_meanwhile("The invitation changed while resending; reload it and try again.")
     send_invitations(deps, account.name, [(NewInvitation(invitation, new_link, mail=mail), seed.raw)])
     return Invitation.of(invitation, now, live_sub_accounts(account), _groups_of(deps, account, [invitation]))
+
+
+def _ended_reminder(invitation: InvitationItem) -> LinkItem | None:
+    """A resend starts the reminder afresh (`reminded_at` null, due again from the new expiry), and the
+    reminder's link, a second way to the old link's invitation, stops working with the old one."""
+    ended = invitation.reminder_token_hash
+    invitation.reminder_token_hash = invitation.reminded_at = None
+    return ended_link(ended, invitation, "replaced") if ended else None
 
 
 def revoke(deps: Deps, caller: Caller, account_id: str, invitation_id: str) -> None:

@@ -7,25 +7,13 @@ from typing import Any
 from chalicelib.deps import Deps
 from chalicelib.domain.caller import RequestInfo
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow, retry_after_seconds
-from chalicelib.domain.paging import page
 from chalicelib.errors import AppError, changed_meanwhile, rate_limited, unauthenticated
-from chalicelib.schemas.sessions import (
-    ACCOUNTS_PAGE,
-    AccountRef,
-    AccountRefPage,
-    LoginOut,
-    MeOut,
-    TokenOut,
-    User,
-    account_refs,
-    is_unlimited,
-)
+from chalicelib.schemas.sessions import AccountRefPage, LoginOut, MeOut, TokenOut, User
 from chalicelib.security.tokens import TokenClaims, Via
-from chalicelib.services.account_security import flag_mfa
+from chalicelib.services.account_list import account_refs_of, listed, login_page
 from chalicelib.services.session_list import end_sessions
 from chalicelib.services.sign_in import issue_sign_in
-from chalicelib.store import keys
-from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, SubAccountItem, UserItem
+from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, UserItem
 
 BAD_CREDENTIALS = "The email or password is not correct."
 
@@ -72,22 +60,20 @@ def verify_on_link(
 
 
 def login(deps: Deps, email: str, password: str, client: RequestInfo | None = None) -> LoginOut:
-    """After the credentials (a read and the lockout reservation): the profile, memberships and account
-    names by key in one BatchGetItem (the login lists its accounts), then the login's one write: the user,
-    its failures and the new session, never a membership (the copies job rewrites their copies of the login
-    time)."""
+    """After the credentials (a read and the lockout reservation): the first page of the user's accounts
+    with the profile (services/account_list.py `login_page`: one BatchGetItem in up to 49 accounts, else
+    one Query and one BatchGetItem), then the login's one write: the user, its failures and the new
+    session, never a membership (the copies job rewrites their copies of the login time). 4 or 5 round
+    trips, in 1 account as in 500."""
     login_item = verify_credentials(deps, email, password, clear=False)
     now = deps.now()
     user_id = login_item.user_id
-    user, memberships, accounts = deps.store.member_copies.user_and_accounts(
-        user_id, login_item.account_ids or ()
-    )
+    first = login_page(deps, login_item)
+    user = first.user
     if user is None:  # removed since the login was read
         raise AppError("invalid_credentials", BAD_CREDENTIALS)
-    refs, cursor = _first_page(deps, user_id, _account_refs(deps, memberships, accounts, via="password"))
-    hints = {m.account_id: m.group_id for m in memberships if m.group_id and m.status == "active"}
-    version = int(login_item.token_version)
-    started = issue_sign_in(deps, user_id, version, "password", hints, client=client)
+    hints = {m.account_id: m.group_id for m in first.memberships if m.group_id and m.status == "active"}
+    started = issue_sign_in(deps, user_id, int(login_item.token_version), "password", hints, client=client)
     # and gives back its failure check, with the session in the same write
     deps.store.member_copies.record_login(user_id, now, email, started.writes)
     user.last_login_at = now
@@ -96,8 +82,8 @@ def login(deps: Deps, email: str, password: str, client: RequestInfo | None = No
         access_token=issued.token,
         expires_at=issued.claims.expires_at,
         user=User.of(user),
-        accounts=refs,
-        accounts_cursor=cursor,
+        accounts=first.refs,
+        accounts_cursor=first.cursor,
     )
 
 
@@ -123,11 +109,12 @@ def me(
     if only is not None:
         membership, account = only
         known = {account.account_id: account} if account is not None else {}
-        refs = _account_refs(deps, [membership] if membership and account else [], known, via="support")
+        refs, _ = account_refs_of(
+            deps, [membership] if membership and account else [], accounts=known, via="support"
+        )
         return MeOut(user=User.of(user), accounts=refs)
-    memberships = deps.store.member_copies.memberships_of_user(user.user_id)
-    refs, cursor = _first_page(deps, user.user_id, _account_refs(deps, memberships, via=via))
-    return MeOut(user=User.of(user), accounts=refs, accounts_cursor=cursor)
+    first = listed(deps, user.user_id, via=via)
+    return MeOut(user=User.of(user), accounts=first.refs, accounts_cursor=first.cursor)
 
 
 def my_accounts(
@@ -137,71 +124,12 @@ def my_accounts(
     only: tuple[MembershipItem | None, AccountItem | None] | None = None,
     via: str | None = None,
 ) -> AccountRefPage:
-    """The page of the user's accounts after `cursor` (a sealed (name, account id) of this user's list);
-    `only`: a support session's token, which sees the one account it acts at (as GET /me)."""
+    """The page of the user's accounts after `cursor` (services/account_list.py); `only`: a support
+    session's token, which sees the one account it acts at (as GET /me)."""
     if only is not None:
         return AccountRefPage(items=me(deps, user, only).accounts, next_cursor=None)
-    memberships = deps.store.member_copies.memberships_of_user(user.user_id)
-    refs, next_cursor = _paged(deps, user.user_id, _account_refs(deps, memberships, via=via), cursor)
-    return AccountRefPage(items=refs, next_cursor=next_cursor)
-
-
-def _first_page(deps: Deps, user_id: str, refs: list[AccountRef]) -> tuple[list[AccountRef], str | None]:
-    return _paged(deps, user_id, refs, None)
-
-
-def _paged(
-    deps: Deps, user_id: str, refs: list[AccountRef], cursor: str | None
-) -> tuple[list[AccountRef], str | None]:
-    """ACCOUNTS_PAGE at a time in the order the contract gives (name case-insensitive, then account id);
-    the cursor opens only for this user's list."""
-    return page(
-        refs,
-        lambda ref: (ref.name.lower(), ref.account_id),
-        limit=ACCOUNTS_PAGE,
-        cursor=cursor,
-        scope=f"me-accounts:{user_id}",
-        secret=deps.settings.token_secret,
-    )
-
-
-def _account_refs(
-    deps: Deps,
-    memberships: list[MembershipItem],
-    accounts: dict[str, AccountItem] | None = None,
-    *,
-    via: str | None,
-) -> list[AccountRef]:
-    """The accounts to choose from, named as their account items name them now (`accounts`, when read
-    already), with the sub-accounts each reaches, as /authorize decides it: a custom group's member reaches
-    the group's sub-accounts (none once the group is gone), anyone else their membership's. What is missing
-    is read in one BatchGetItem, and a group's list of sub-accounts, once known, in a second one. An account,
-    group or sub-account deleted meanwhile is not found."""
-    active = [m for m in memberships if m.status == "active"]
-    in_group = [m for m in active if m.group_id and m.role == "member"]
-    own = [m for m in active if m not in in_group and not is_unlimited(m)]
-    wanted = [keys.sub_account(m.account_id, sid) for m in own for sid in m.sub_accounts or []]
-    groups = [keys.group(m.account_id, m.group_id or "") for m in in_group]
-    unnamed = [m.account_id for m in active] if accounts is None else []
-    read = deps.store.accounts.named(unnamed, wanted, groups) if unnamed or wanted or groups else None
-    names = {
-        aid: account.name for aid, account in {**(accounts or {}), **(read.accounts if read else {})}.items()
-    }
-    scopes: dict[str, list[str]] = {m.account_id: list(m.sub_accounts or []) for m in own}
-    for m in in_group:
-        group = read.groups.get((m.account_id, m.group_id or "")) if read else None
-        if group is None or group.sub_accounts is not None:
-            scopes[m.account_id] = list(group.sub_accounts or []) if group else []
-    found = list(read.sub_accounts) if read else []
-    more = [keys.sub_account(m.account_id, sid) for m in in_group for sid in scopes.get(m.account_id, [])]
-    if more:
-        found += deps.store.accounts.named([], more).sub_accounts
-    reachable: dict[str, list[SubAccountItem]] = {account_id: [] for account_id in scopes}
-    for item in found:
-        if item.sub_account_id in scopes.get(item.account_id, []):
-            reachable[item.account_id].append(item)
-    known = {**(accounts or {}), **(read.accounts if read else {})}
-    return flag_mfa(account_refs(active, names, reachable), active, known, via, deps.now())
+    found = listed(deps, user.user_id, cursor, via=via)
+    return AccountRefPage(items=found.refs, next_cursor=found.cursor)
 
 
 def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:

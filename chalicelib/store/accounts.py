@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import NamedTuple
 
 from chalicelib.store import keys
+from chalicelib.store.account_names import names_due
 from chalicelib.store.groups import count_changes
 from chalicelib.store.invitation_items import NewInvitation, add_invitation
 from chalicelib.store.keys import Key
-from chalicelib.store.member_index import index_after, next_version, unchanged_since_read
-from chalicelib.store.models import AccountItem, AuditEventItem, GroupItem, MembershipItem, SubAccountItem
+from chalicelib.store.member_index import index_after, next_version, sortable, unchanged_since_read
+from chalicelib.store.models import (
+    AccountItem,
+    AuditEventItem,
+    GroupItem,
+    MembershipItem,
+    SubAccountItem,
+    UserItem,
+)
 from chalicelib.store.table import get_item, get_items
-from chalicelib.store.tx import Outcome, Tx
+from chalicelib.store.tx import Outcome, Tx, assignments
 
 
 class Named(NamedTuple):
     accounts: dict[str, AccountItem]
     sub_accounts: list[SubAccountItem]
     groups: dict[tuple[str, str], GroupItem]  # by (account id, group id)
+    user: UserItem | None = None  # when asked for (login reads its user with the names)
 
 
 def new_account_item(account_id: str, name: str, now: datetime) -> AccountItem:
@@ -50,17 +59,39 @@ class AccountStore:
         add_invitation(tx, owner_invitation)
         return tx.commit()
 
-    def rename_account(self, account: AccountItem, name: str, event: AuditEventItem | None = None) -> Outcome:
-        """One write (with its audit event): no other item holds a copy of the name. Fails ("gone") if the
-        account is."""
+    def rename_account(
+        self,
+        account: AccountItem,
+        name: str,
+        event: AuditEventItem | None = None,
+        now: datetime | None = None,
+    ) -> Outcome:
+        return self.update_account(account, {"name": name}, event, now)
+
+    def update_account(
+        self,
+        account: AccountItem,
+        changes: Mapping[str, object],
+        event: AuditEventItem | None = None,
+        now: datetime | None = None,
+    ) -> Outcome:
+        """The account's settings (`name`, `invitation_reminders`) as `changes` names them, in one write with
+        its audit event, whatever the number of members; the item given changes too. A name that orders
+        otherwise marks the account due (as of `now`) for the copies job in the same write: the memberships'
+        gsi1 keys follow it there (store/account_names.py). Fails ("gone") if the account is."""
+        actions = assignments(AccountItem, changes)
+        name = changes.get("name")
+        if now is not None and isinstance(name, str) and sortable(name) != sortable(account.name):
+            actions += names_due(account.account_id, now)
         outcome = (
             Tx()
             .record(event)
-            .update(account, [AccountItem.name.set(name)], condition=AccountItem.pk.exists(), label="gone")
+            .update(account, actions, condition=AccountItem.pk.exists(), label="gone")
             .commit()
         )
         if outcome:
-            account.name = name
+            for name, value in changes.items():
+                setattr(account, name, value)
         return outcome
 
     def set_security(
@@ -80,12 +111,20 @@ class AccountStore:
         return Tx().record(event).update(account, actions, condition=exists, label="gone").commit()
 
     def named(
-        self, account_ids: Iterable[str], sub_accounts: Iterable[Key] = (), groups: Iterable[Key] = ()
+        self,
+        account_ids: Iterable[str],
+        sub_accounts: Iterable[Key] = (),
+        groups: Iterable[Key] = (),
+        user_id: str | None = None,
     ) -> Named:
-        """Accounts by id (where their names are), with some sub-accounts (`keys.sub_account`) and custom
-        groups (`keys.group`) in the same BatchGetItem (one per 100 keys); those deleted meanwhile are simply
-        not there."""
-        found = get_items([*(keys.account(account_id) for account_id in account_ids), *sub_accounts, *groups])
+        """Accounts by id (where their names are), with some sub-accounts (`keys.sub_account`), custom
+        groups (`keys.group`) and a user in the same BatchGetItem (one per 100 keys); those deleted
+        meanwhile are simply not there."""
+        users = [keys.user(user_id)] if user_id else []
+        found = get_items(
+            [*users, *(keys.account(account_id) for account_id in account_ids), *sub_accounts, *groups]
+        )
+        user = found.get(keys.user(user_id)) if user_id else None
         return Named(
             {item.account_id: item for item in found.values() if isinstance(item, AccountItem)},
             [item for item in found.values() if isinstance(item, SubAccountItem)],
@@ -94,6 +133,7 @@ class AccountStore:
                 for item in found.values()
                 if isinstance(item, GroupItem)
             },
+            user if isinstance(user, UserItem) else None,
         )
 
     def transfer_ownership(

@@ -1,8 +1,9 @@
 """A one-off migration for tables written before the O(page) lists: gives every membership its copies of the
-user's fields, its list keys (taking away the gsi6 keys and gsi7 card the lists had before issue 26) and
-its ticket-stream keys (store/ticket_stream.py: the owner's ticket's copies), every invitation its
-expiry-index keys, every contact its per-category recipient rows, every deactivated member's email claim
-its status, and every login the ids of its user's accounts (login reads the memberships by key from them).
+user's fields, its list keys (taking away the gsi6 keys and gsi7 card the lists had before issue 26), its
+ticket-stream keys (store/ticket_stream.py: the owner's ticket's copies) and its account's name in its gsi1
+key (the user's account list, one Query a page), every invitation its expiry-index keys, every contact its
+per-category recipient rows, every deactivated member's email claim its status, and every login the ids of
+its user's accounts.
 
 It also counts each account's webhooks and groups (the caps and the webhook outbox read them) and the
 operator's endpoints. It Scans, once, from the operator's command line (python -m chalicelib.cli
@@ -21,7 +22,7 @@ from pynamodb.expressions.condition import Condition
 from chalicelib.store import keys
 from chalicelib.store.contacts import category_items
 from chalicelib.store.invitation_items import set_expiry_keys
-from chalicelib.store.member_index import rewrite_actions, unchanged_since_read
+from chalicelib.store.member_index import copied, rewrite_actions, sortable, unchanged_since_read
 from chalicelib.store.models import (
     AccountItem,
     ContactItem,
@@ -73,17 +74,24 @@ def backfill_lists() -> BackfillReport:
 
 
 def _memberships(report: BackfillReport) -> None:
-    """Each membership's copies and list keys (the old gsi6 keys and card removed), at the version the Scan
-    read (store/member_index.py `rewrite_actions`)."""
+    """Each membership's copies and list keys (the old gsi6 keys and card removed), and its account's name
+    in its gsi1 key (so the user's account list is one Query: keys_accounts.membership_gsi1), at the
+    version the Scan read (store/member_index.py `rewrite_actions`). A rename meanwhile marked the account
+    due: the copies job rewrites the name keys from the new name."""
     users: dict[str, UserItem | None] = {}
+    names: dict[str, str | None] = {}
     for membership in MembershipItem.scan():
         if membership.user_id not in users:
             users[membership.user_id] = get_item(UserItem, keys.user(membership.user_id))
-        user = users[membership.user_id]
+        if membership.account_id not in names:
+            account = get_item(AccountItem, keys.account(membership.account_id))
+            names[membership.account_id] = sortable(account.name) if account else None
+        user, name = users[membership.user_id], names[membership.account_id]
         if user is None:  # a membership whose user is gone: nothing to copy (the lists skip it as before)
             continue
+        named = copied(membership, account_sort=name or membership.account_sort)
         unchanged = unchanged_since_read(membership)
-        tx = Tx().update(membership, rewrite_actions(membership, user), condition=unchanged, label="changed")
+        tx = Tx().update(membership, rewrite_actions(named, user), condition=unchanged, label="changed")
         if membership.status != "active":
             # the recipients screen deactivated members out by their claims (store/contacts.py); the email
             # is the user's, which the rewrite copies (a membership this old may hold none of its own)

@@ -11,7 +11,7 @@ from pynamodb.expressions.condition import Condition
 
 from chalicelib.domain.lockout import FailureWindow
 from chalicelib.store import keys
-from chalicelib.store.invitation_items import ended_link
+from chalicelib.store.invitation_items import end_reminder_link, ended_link
 from chalicelib.store.joining import joining, write_joining
 from chalicelib.store.keys import Key
 from chalicelib.store.lockouts import failure_window
@@ -127,7 +127,9 @@ def _used(tx: Tx, invitation: InvitationItem, now: datetime) -> Tx:
     unused = (InvitationItem.token_hash == invitation.token_hash) & (InvitationItem.expires_at > now)
     tx.delete(invitation, condition=unused, label="used")
     link = ended_link(invitation.token_hash, invitation, "accepted")
-    return tx.put(link, condition=LinkItem.ended.does_not_exist(), label="used")
+    tx.put(link, condition=LinkItem.ended.does_not_exist(), label="used")
+    end_reminder_link(tx, invitation, "accepted")
+    return tx
 
 
 def _copied_from(membership: MembershipItem) -> Condition:

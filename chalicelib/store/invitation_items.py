@@ -12,6 +12,7 @@ from chalicelib.domain.groups import group_of
 from chalicelib.domain.invitations import LinkEnd
 from chalicelib.domain.outbox import Window
 from chalicelib.domain.permissions import Role
+from chalicelib.domain.reminders import reminder_due
 from chalicelib.store import keys
 from chalicelib.store.groups import count_changes
 from chalicelib.store.models import (
@@ -170,16 +171,36 @@ def ended_link(token_hash: str, invitation: InvitationItem, ended: LinkEnd) -> L
     return tombstone
 
 
+def end_reminder_link(tx: Tx, invitation: InvitationItem, ended: LinkEnd) -> None:
+    """Its reminder's link (the second way in: store/reminders.py), ended as its first link is."""
+    if invitation.reminder_token_hash:
+        tx.put(ended_link(invitation.reminder_token_hash, invitation, ended))
+
+
 def set_expiry_keys(invitation: InvitationItem) -> None:
-    """The purge's key (gsi2) and the list's (gsi3, and gsi4 for the invitation's group), by expiry."""
+    """The purge's key (gsi2) and the list's (gsi3, and gsi4 for the invitation's group), by expiry, and
+    the reminder's (gsi5)."""
     expires = format_time(invitation.expires_at)
     invitation.gsi2pk, invitation.gsi2sk = keys.invitation_expiry_gsi2(invitation.invitation_id, expires)
     invitation.gsi3pk, invitation.gsi3sk, invitation.gsi4pk, invitation.gsi4sk = keys.invitation_index_keys(
         invitation.account_id, invitation.invitation_id, group_of(invitation.group_id), expires
     )
+    set_reminder_key(invitation)
     # No TTL: DynamoDB's would delete it behind the purge's back, leaving its group's count up and no
     # invitation.expired in the log. The purge (hourly) is the one way an expired invitation goes.
     invitation.ttl = None
+
+
+def set_reminder_key(invitation: InvitationItem) -> None:
+    """Its reminder's due time in gsi5 while one is to be sent (domain/reminders.py): none for a short
+    validity or once reminded. Made or resent here, so an invitation stored before reminders has none."""
+    due = reminder_due(invitation.last_sent_at, invitation.expires_at)
+    if due is None or invitation.reminded_at is not None:
+        invitation.gsi5pk = invitation.gsi5sk = None
+    else:
+        invitation.gsi5pk, invitation.gsi5sk = keys.invitation_reminder_gsi5(
+            invitation.invitation_id, format_time(due)
+        )
 
 
 def add_invitation(tx: Tx, entry: NewInvitation, now: datetime | None = None) -> None:

@@ -21,6 +21,7 @@ from chalicelib.store.invitation_items import (
     chunks,
     claim_item,
     count_invitations,
+    end_reminder_link,
     ended_link,
     link_item,
     new_invitation_item,
@@ -49,8 +50,7 @@ from chalicelib.store.outbox import (
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
 
-# The items' builders and the context are re-exported: the services and the test helpers name them here,
-# with the repository that writes them.
+# Re-exported: the services and the test helpers name the builders and the context here, with their store.
 __all__ = [
     "InvitationContext",
     "InvitationStore",
@@ -157,11 +157,12 @@ class InvitationStore:
         event: AuditEventItem | None = None,
         mail: MailItem | None = None,
         windows: tuple[Window, ...] = (),
+        reminder_link: LinkItem | None = None,
     ) -> Outcome:
         """Stores the invitation as the caller changed it (new token hash, expiry, count) with its links (the
         old one ended as "replaced", see `ended_link`, and the new one) and its email (counted against the
-        address's `windows`: a full one fails with its limit_label), in one transaction; fails if it was
-        resent, revoked or accepted meanwhile."""
+        address's `windows`: a full one fails with its limit_label) and its reminder's link ended with the old
+        one (`reminder_link`, if any), in one transaction; fails if resent, revoked or accepted meanwhile."""
         replaced, new_link = links
         set_expiry_keys(invitation)
         tx = (
@@ -173,7 +174,8 @@ class InvitationStore:
                 & (InvitationItem.last_sent_at <= not_sent_since),
             )
         )
-        tx.put(replaced)  # over the old link (old_hash), as unconditional as deleting it was
+        for ended in filter(None, (replaced, reminder_link)):  # as unconditional as deleting them was
+            tx.put(ended)
         tx.put(new_link, condition=LinkItem.pk.does_not_exist())
         tx.update(
             EmailClaimItem(*keys.email_claim(invitation.account_id, invitation.email)),
@@ -189,6 +191,7 @@ class InvitationStore:
         """Deletes the invitation and its claim; its link is left ended as "revoked" (`ended_link`)."""
         tx = Tx().record(event).delete(invitation, condition=InvitationItem.pk.exists())
         tx.put(ended_link(invitation.token_hash, invitation, "revoked"))
+        end_reminder_link(tx, invitation, "revoked")
         tx.delete(
             EmailClaimItem(*keys.email_claim(invitation.account_id, invitation.email)),
             condition=EmailClaimItem.ref_id == invitation.invitation_id,

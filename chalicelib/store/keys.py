@@ -4,7 +4,9 @@ No other module writes "ACCOUNT#..." or "USER#...": they ask here. A key is a (p
 index keys are named after the index they belong to (gsi1: a user's side of things, gsi2: expiry).
 
     account          ACCOUNT#<account_id>   ACCOUNT
-    membership       ACCOUNT#<account_id>   MEMBER#<user_id>        gsi1: USER#<user_id>  MEMBER#<account_id>
+    membership       ACCOUNT#<account_id>   MEMBER#<user_id>        gsi1: USER#<user_id>  MEMBER#~<name>...
+                         (MEMBER#~<name>\x01<aid> active, MEMBER#-<name>\x01<aid> deactivated, MEMBER#<aid>
+                         not yet named: keys_accounts.membership_gsi1, the account list in name order)
                          members_<column>: MEMBERS#<account_id>  <status>#<value><0x01><user_id>
                          group_<column>: MEMBERS#<account_id>#G#<group>  same sort key
                          (one pair per sort column; the list keys, keys_accounts.member_list_keys)
@@ -14,6 +16,8 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     invitation       ACCOUNT#<account_id>   INVITATION#<id>         gsi2: INVEXP#<shard>  <expires_at>#<id>
                          gsi3: INVITES#<account_id>  <expires_at>#<id>   (pending: after now)
                          gsi4: INVITES#<account_id>#<group>  <expires_at>#<id>  (a group's invitations)
+                         gsi5: INVREMIND#<shard>  <reminder due>#<id>  (sparse: until reminded, see
+                               domain/reminders.py)
     contact          ACCOUNT#<account_id>   CONTACT#<contact_id>
     contact email    ACCOUNT#<account_id>   CONTACTEMAIL#<email>    (also the contacts list, by email)
     contact category ACCOUNT#<account_id>   NOTIFY#<category>#<email>  (the recipients of a category)
@@ -78,8 +82,11 @@ from chalicelib.store.keys_accounts import (
     invitation_expiry_gsi2,
     invitation_index_bound,
     invitation_index_keys,
+    invitation_reminder_gsi5,
     invitations_index_partition,
     invitations_of,
+    is_listed,
+    listed_accounts,
     member_list_keys,
     member_list_partition,
     member_list_sort_key,
@@ -89,6 +96,7 @@ from chalicelib.store.keys_accounts import (
     membership,
     membership_gsi1,
     memberships_of_user,
+    reminder_partitions,
     sub_account,
     sub_accounts_of,
     support_session,
@@ -212,10 +220,13 @@ __all__ = [
     "invitation_expiry_gsi2",
     "invitation_index_bound",
     "invitation_index_keys",
+    "invitation_reminder_gsi5",
     "invitations_index_partition",
     "invitations_of",
+    "is_listed",
     "is_valid_id",
     "link",
+    "listed_accounts",
     "login",
     "login_failures",
     "mail",
@@ -230,6 +241,7 @@ __all__ = [
     "memberships_of_user",
     "operator_webhook_count",
     "recipient_count",
+    "reminder_partitions",
     "revoked_token",
     "security_event",
     "session",

@@ -31,8 +31,40 @@ def membership(account_id: str, user_id: str) -> Key:
     return account_pk(account_id), f"{MEMBER_PREFIX}{user_id}"
 
 
-def membership_gsi1(account_id: str, user_id: str) -> Key:
-    return user_pk(user_id), f"{MEMBER_PREFIX}{account_id}"
+# A user's memberships in gsi1 (USER#<user_id>), in three ranges of sort keys under MEMBER#, so that one
+# Query of the middle and last reads a page of the user's account list in its order:
+#   MEMBER#-<name><0x01><account_id>  deactivated (not listed)
+#   MEMBER#<account_id>                no name yet (stored before names were keyed: store/backfill.py)
+#   MEMBER#~<name><0x01><account_id>  active: the account list's order (the account's name as sortable
+#                                      text, store/member_index.py, then its id)
+# '-' sorts below the lowercase letter every id starts with, '~' above it.
+_UNLISTED, _LISTED = "-", "~"
+
+
+def membership_gsi1(account_id: str, user_id: str, status: str = "active", name: str | None = None) -> Key:
+    """The membership's gsi1 key: by `name` (the account's, as sortable text) in the status's range, or
+    (None: not known when it was written) by account id."""
+    if name is None:
+        return user_pk(user_id), f"{MEMBER_PREFIX}{account_id}"
+    mark = _LISTED if status == "active" else _UNLISTED
+    return user_pk(user_id), f"{MEMBER_PREFIX}{mark}{name}{_VALUE_END}{account_id}"
+
+
+def listed_accounts(user_id: str, after: tuple[str, str] | None = None) -> tuple[str, str, str]:
+    """gsi1 partition and the inclusive bounds of a Query of the user's account list: from the first
+    unnamed membership (so a first page finds them, before the listed ones), or from the listed key of
+    `after` (name, account id), to the end of the listed range (no key equals either bound but `after`'s)."""
+    start = (
+        membership_gsi1(after[1], user_id, "active", after[0])[1]
+        if after is not None
+        else f"{MEMBER_PREFIX}{chr(ord(_UNLISTED) + 1)}"
+    )
+    return user_pk(user_id), start, f"{MEMBER_PREFIX}{chr(ord(_LISTED) + 1)}"
+
+
+def is_listed(gsi1sk: str) -> bool:
+    """Whether a membership's gsi1 key is in the listed (active, named) range."""
+    return gsi1sk.startswith(f"{MEMBER_PREFIX}{_LISTED}")
 
 
 def members_of(account_id: str) -> Key:
@@ -165,6 +197,16 @@ def invitation_expiry_gsi2(invitation_id: str, expires_at_iso: str) -> Key:
     # Sharded so no single index partition takes every invitation write; the purge queries each shard
     # for sort keys up to "now", so it reads only what has expired.
     return f"INVEXP#{shard(invitation_id, EXPIRY_SHARDS)}", f"{expires_at_iso}#{invitation_id}"
+
+
+def reminder_partitions() -> list[str]:
+    return [f"INVREMIND#{shard}" for shard in range(EXPIRY_SHARDS)]
+
+
+def invitation_reminder_gsi5(invitation_id: str, due_iso: str) -> Key:
+    """An invitation's reminder in the shared gsi5, by when it falls due (sparse: only while one is to be
+    sent), sharded as the expiry key is; the sweep reads each shard up to now (`expiry_upper_bound`)."""
+    return f"INVREMIND#{shard(invitation_id, EXPIRY_SHARDS)}", f"{due_iso}#{invitation_id}"
 
 
 def expiry_upper_bound(now_iso: str) -> str:

@@ -58,7 +58,8 @@ def deliveries_of(webhook_id: str) -> Key:
 # The background work's queues (store/due.py): each kind's waiting items, spread over this many index
 # partitions so that no one partition carries every account's work (docs/scale.md).
 WORK_SHARDS = 16
-DUE_KINDS = ("OUTBOX", "DUE", "MAILDUE", "COPIES")  # events to fan out, deliveries, emails, users' copies
+# events to fan out, deliveries, emails, users' copies, renamed accounts' name keys (store/member_copies.py)
+DUE_KINDS = ("OUTBOX", "DUE", "MAILDUE", "COPIES", "NAMES")
 
 
 def due(kind: str, item_id: str, when_iso: str) -> Key:

@@ -1,7 +1,9 @@
-"""Access patterns of a user's memberships seen from the user's side: read for login (by key, from the
-accounts the login lists) and for /me (the user's index partition), and the copies of the user's fields
-each keeps (store/member_index.py), rewritten by the copies job (jobs/copies.py) after a login or a rename
-marks the user due: the request writes the user alone, whatever the number of memberships.
+"""Access patterns of a user's memberships seen from the user's side: read by key for a login in a few
+accounts, else a page at a time (the user's index partition, by account name: `accounts_page`); the
+renamed accounts whose memberships' name keys wait for the copies job (store/account_names.py); and the
+copies of the user's fields each keeps (store/member_index.py), rewritten by the copies job
+(jobs/copies.py) after a login or a rename marks the user due: the request writes the user alone,
+whatever the number of memberships.
 
 The copies order the member lists only (never an authorization input: authorization reads the user and the
 membership's own fields), so a list may show a login time or a name up to a run of the job late: the
@@ -13,11 +15,12 @@ import copy
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.expressions.update import Action
 
 from chalicelib.store import keys
+from chalicelib.store.account_names import NAMES, rewrite_names
 from chalicelib.store.due import due
 from chalicelib.store.lockouts import given_back
 from chalicelib.store.member_index import USER_COPIES, rewrite_actions, unchanged_since_read
@@ -37,12 +40,19 @@ from chalicelib.store.tx import Tx, assignments
 COPIES = "COPIES"
 
 
+class AccountsPage(NamedTuple):
+    memberships: list[MembershipItem]
+    more: bool
+    unnamed: bool  # a membership not yet named came first: the index cannot order this list
+
+
 class MemberCopyStore:
     def user_and_accounts(
         self, user_id: str, account_ids: Iterable[str]
     ) -> tuple[UserItem | None, list[MembershipItem], dict[str, AccountItem]]:
-        """Login: the profile, the user's memberships of `account_ids` and those accounts (for their names),
-        by key in one BatchGetItem (per 100 keys), strongly consistent; what is gone is not there."""
+        """Login in a few accounts: the profile, the user's memberships of `account_ids` and those accounts
+        (for their names), by key in one BatchGetItem (per 100 keys), strongly consistent; what is gone is
+        not there."""
         wanted = [keys.user(user_id)]
         for account_id in sorted(account_ids):
             wanted += [keys.membership(account_id, user_id), keys.account(account_id)]
@@ -53,9 +63,25 @@ class MemberCopyStore:
         return (user if isinstance(user, UserItem) else None), memberships, accounts
 
     def memberships_of_user(self, user_id: str) -> list[MembershipItem]:
+        """Every membership of the user, of any status, named or not (gsi1, in its key order)."""
         pk, prefix = keys.memberships_of_user(user_id)
         found = MembershipItem.by_user.query(pk, MembershipItem.gsi1sk.startswith(prefix))
         return [item for item in found if isinstance(item, MembershipItem)]
+
+    def accounts_page(self, user_id: str, after: tuple[str, str] | None, limit: int) -> AccountsPage:
+        """Up to `limit` of the user's active memberships in the account list's order (the account's name
+        as the key holds it, then its id), after `after` (a listed (name, account id)), in one Query of
+        gsi1 (eventually consistent: a membership a moment old may be missing). Without `after`, the range
+        begins with the memberships not yet named: when one comes first, `unnamed` says so (the index
+        cannot order this user's list until store/backfill.py has named them)."""
+        pk, low, high = keys.listed_accounts(user_id, after)
+        asked = limit + 1 + (after is not None)  # one more to tell whether more follow; `after`'s own row
+        found = MembershipItem.by_user.query(
+            pk, MembershipItem.gsi1sk.between(low, high), limit=asked, page_size=asked
+        )
+        rows = [item for item in found if isinstance(item, MembershipItem) and item.gsi1sk != low]
+        unnamed = bool(rows) and not keys.is_listed(rows[0].gsi1sk or "")
+        return AccountsPage(rows[:limit], len(rows) > limit, unnamed)
 
     def record_login(
         self, user_id: str, now: datetime, email: str | None = None, writes: Sequence[Item] = ()
@@ -96,6 +122,13 @@ class MemberCopyStore:
         renamed = copy.copy(current)
         renamed.attribute_values = dict(current.attribute_values) | changes
         return renamed
+
+    def accounts_renamed(self, now: datetime, limit: int) -> list[AccountItem]:
+        """The accounts whose memberships' name keys wait to be rewritten (store/account_names.py)."""
+        return due(AccountItem, NAMES, now, limit, lambda account: account.gsi2sk is not None)
+
+    def rewrite_names(self, account: AccountItem, now: datetime) -> int:
+        return rewrite_names(account, now)
 
     def users_due(self, now: datetime, limit: int) -> list[UserItem]:
         """The users whose memberships' copies wait to be rewritten (oldest mark first, fairly)."""

@@ -38,6 +38,9 @@ def list_keys(membership: MembershipItem) -> dict[str, str | None]:
     found: dict[str, str | None] = dict(
         keys.member_list_keys(membership.account_id, membership.user_id, group, membership.status, values)
     )
+    found["gsi1pk"], found["gsi1sk"] = keys.membership_gsi1(
+        membership.account_id, membership.user_id, membership.status, membership.account_sort
+    )
     return found | dict.fromkeys(_LEGACY)
 
 
@@ -99,8 +102,17 @@ def rewrite_actions(membership: MembershipItem, user: UserItem) -> list[Action]:
     copy_user(rewritten, user)
     values: dict[str, object] = {name: getattr(rewritten, name) for name in USER_COPIES}
     values["user_created_at"] = rewritten.user_created_at
+    values["account_sort"] = rewritten.account_sort  # with the gsi1 key built from it (list_keys)
     values |= index_member(rewritten)
     return [*assignments(MembershipItem, values), next_version()]
+
+
+def renamed_actions(membership: MembershipItem, name: str) -> list[Action]:
+    """The membership's copy of its account's name (`name`, sortable) and its gsi1 key as an update (the
+    copies job after a rename, the backfill); the membership itself stays as read."""
+    values = index_member(copied(membership, account_sort=name))
+    named = {"account_sort": name, "gsi1pk": values["gsi1pk"], "gsi1sk": values["gsi1sk"]}
+    return [*assignments(MembershipItem, named), next_version()]
 
 
 def index_after(membership: MembershipItem, **changes: object) -> list[Action]:

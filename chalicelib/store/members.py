@@ -17,6 +17,7 @@ from chalicelib.store.member_index import (
     copy_user,
     index_member,
     next_version,
+    sortable,
     unchanged_since_read,
     version_of,
 )
@@ -42,6 +43,7 @@ def new_membership_item(
     joined_at: datetime,
     *,
     user: UserItem,
+    account_name: str,
     invited_by: str | None = None,
     status: MemberStatus = "active",
     sub_accounts: list[str] | None = None,
@@ -49,14 +51,12 @@ def new_membership_item(
     group_manager: bool | None = None,
     contact: Mapping[str, str | None] | None = None,
 ) -> MembershipItem:
-    """A membership with both its keys: the account's side (table) and the user's side (gsi1), the
-    member's `contact` details at the account (domain/profile.py CONTACT_FIELDS), the copies of the
-    `user`'s fields and the list keys."""
-    gsi1pk, gsi1sk = keys.membership_gsi1(account_id, user_id)
+    """A membership with both its keys: the account's side (table) and the user's side (gsi1, by the
+    account's name: `account_name` as the account has it now), the member's `contact` details at the
+    account (domain/profile.py CONTACT_FIELDS), the copies of the `user`'s fields and the list keys."""
     membership = MembershipItem(
         *keys.membership(account_id, user_id),
-        gsi1pk=gsi1pk,
-        gsi1sk=gsi1sk,
+        account_sort=sortable(account_name),
         account_id=account_id,
         user_id=user_id,
         role=role,

@@ -18,6 +18,7 @@ from chalicelib.store.models_account import (
     GroupItem,
     GroupNameItem,
     InvitationItem,
+    InvitationRemindersIndex,
     InvitationsByExpiryIndex,
     SubAccountItem,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "GroupNameItem",
     "IdempotencyItem",
     "InvitationItem",
+    "InvitationRemindersIndex",
     "InvitationsByExpiryIndex",
     "Item",
     "LinkItem",

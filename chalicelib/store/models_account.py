@@ -35,9 +35,21 @@ class GroupInvitationsByExpiryIndex(GlobalSecondaryIndex["Item"]):  # type: igno
     gsi4sk = UnicodeAttribute(range_key=True)
 
 
+class InvitationRemindersIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """gsi5 (shared, sparse on invitations): the reminders to send, `INVREMIND#<shard>` / <due>#<id>."""
+
+    class Meta:
+        index_name = "gsi5"
+        projection = AllProjection()
+
+    gsi5pk = UnicodeAttribute(hash_key=True)
+    gsi5sk = UnicodeAttribute(range_key=True)
+
+
 class InvitationItem(ProfileAttributes, Item, discriminator="invitation"):
     """ACCOUNT#<account_id> / INVITATION#<id>, gsi2 INVEXP#<shard> / <expires_at>#<id>, gsi3 INVITES#<aid> /
-    <expires_at>#<id>, gsi4 INVITES#<aid>#<group> / <expires_at>#<id>."""
+    <expires_at>#<id>, gsi4 INVITES#<aid>#<group> / <expires_at>#<id>, gsi5 INVREMIND#<shard> / <due>#<id>
+    until its reminder is sent (or dropped)."""
 
     invitation_id = UnicodeAttribute()
     account_id = UnicodeAttribute()
@@ -60,13 +72,20 @@ class InvitationItem(ProfileAttributes, Item, discriminator="invitation"):
     # The Idempotency-Key of the request that made it (store/idempotency.py current_request_id), so a retry
     # under that key recognises its own invitation and answers it as invited (a resumed bulk invite).
     request_id = UnicodeAttribute(null=True)
+    # Its reminder (domain/reminders.py): when it was sent, and the hash of the fresh link it carried, a
+    # second way in to this invitation beside `token_hash` (both open it until a resend ends both).
+    reminded_at = TimeAttribute(null=True)
+    reminder_token_hash = UnicodeAttribute(null=True)
     gsi3pk = UnicodeAttribute(null=True)
     gsi3sk = UnicodeAttribute(null=True)
     gsi4pk = UnicodeAttribute(null=True)
     gsi4sk = UnicodeAttribute(null=True)
+    gsi5pk = UnicodeAttribute(null=True)
+    gsi5sk = UnicodeAttribute(null=True)
 
     by_account_expiry = InvitationsByExpiryIndex()
     by_group_expiry = GroupInvitationsByExpiryIndex()
+    by_reminder_due = InvitationRemindersIndex()
 
 
 class ContactItem(Item, discriminator="contact"):

@@ -38,6 +38,8 @@ class AccountItem(Item, discriminator="account"):
     mfa_required = UnicodeAttribute(null=True)  # None: "off"
     mfa_grace_days = NumberAttribute(null=True)
     mfa_level_changed_at = TimeAttribute(null=True)
+    # PATCH /accounts `invitation_reminders`: absent (every account made before the setting) reads as on.
+    invitation_reminders = BooleanAttribute(null=True)
 
 
 class UserItem(ProfileAttributes, Item, discriminator="user"):
@@ -109,11 +111,14 @@ class RevokedTokenItem(Item, discriminator="revoked_token"):
 
 
 class MembershipItem(ContactAttributes, Item, discriminator="membership"):
-    """ACCOUNT#<account_id> / MEMBER#<user_id>, gsi1 USER#<user_id> / MEMBER#<account_id>. Its contact
-    details are the member's at this account, set when they join and edited on the Users screen.
+    """ACCOUNT#<account_id> / MEMBER#<user_id>, gsi1 USER#<user_id> / MEMBER#~<name>\x01<account_id>
+    (keys_accounts.membership_gsi1). Its contact details are the member's at this account, set when they
+    join and edited on the Users screen.
 
-    Keeps no copy of the account's name (read from the account where shown, so a rename is one write);
-    memberships stored with an old `account_name` attribute still load: PynamoDB skips unknown attributes.
+    Keeps the account's name only as the user's account list orders it (`account_sort`, in its gsi1 key):
+    where shown, the name is read from the account, so a rename shows at once and reorders when the copies
+    job has rewritten the keys. Memberships stored with an old `account_name` attribute still load:
+    PynamoDB skips unknown attributes.
     """
 
     account_id = UnicodeAttribute()
@@ -160,6 +165,9 @@ class MembershipItem(ContactAttributes, Item, discriminator="membership"):
     gsi6pk = UnicodeAttribute(null=True)
     gsi6sk = UnicodeAttribute(null=True)
     card = UnicodeAttribute(null=True)
+    # The account's name as sortable text (store/member_index.py sortable), as the gsi1 key holds it: set
+    # on joining, rewritten after a rename by the copies job. None: stored before (store/backfill.py).
+    account_sort = UnicodeAttribute(null=True)
     # One more on every write (store/member_index.py next_version): a write computed from a read holds only
     # while the membership is at the version read. Absent on one stored before versions: reads as 0.
     version = NumberAttribute(null=True)

@@ -146,7 +146,8 @@ class MailItem(Item, discriminator="mail"):
     a backup) opens nothing."""
 
     mail_id = UnicodeAttribute()
-    kind = UnicodeAttribute()  # invitation, password_reset, reset_request, notice (domain/outbox.py)
+    # invitation, reminder, password_reset, reset_request, notice (domain/outbox.py)
+    kind = UnicodeAttribute()
     to = UnicodeAttribute()
     nonce = UnicodeAttribute(null=True)  # the link's seed (invitation, password reset)
     account_id = UnicodeAttribute(null=True)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from chalicelib.store.member_copies import MemberCopyStore
     from chalicelib.store.members import MemberStore
     from chalicelib.store.outbox import OutboxStore
+    from chalicelib.store.reminders import ReminderStore
     from chalicelib.store.revoked_tokens import RevokedTokenStore
     from chalicelib.store.sessions import SessionStore
     from chalicelib.store.sub_accounts import SubAccountStore
@@ -152,6 +153,12 @@ class Store:
         from chalicelib.store.outbox import OutboxStore
 
         return OutboxStore()
+
+    @cached_property
+    def reminders(self) -> ReminderStore:
+        from chalicelib.store.reminders import ReminderStore
+
+        return ReminderStore()
 
     @cached_property
     def idempotency(self) -> IdempotencyStore:

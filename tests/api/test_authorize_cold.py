@@ -52,8 +52,11 @@ def test_a_group_member_is_authorized_cold_in_one_read_in_1_or_120_accounts(api,
     account_id, _, _, ann = _desk_member(api)
     user = deps.store.users.get_user(ann.user_id)
     for n in range(accounts - 1):  # as plain members elsewhere, seeded through accepting's own writer
-        other = seed_account(deps, f"Other {n:03d}")
-        membership = new_membership_item(other, ann.user_id, "member", ["tickets"], deps.now(), user=user)
+        name = f"Other {n:03d}"
+        other = seed_account(deps, name)
+        membership = new_membership_item(
+            other, ann.user_id, "member", ["tickets"], deps.now(), user=user, account_name=name
+        )
         assert write_joining(Tx(), joining(membership, user.email), claim_of=None, list_login=True).commit()
     token = api.post("/auth/login", {"email": "ann@example.com", "password": PASSWORD}).body["access_token"]
     _cold(monkeypatch)

@@ -25,8 +25,11 @@ def _user_in(deps, accounts: int, email: str) -> str:
     )
     assert deps.store.users.create_user(user, login)
     for n in range(accounts):
-        account_id = seed_account(deps, f"{'co' if n % 2 else 'CO'} {n:03d}")  # the order ignores case
-        membership = new_membership_item(account_id, user_id, "member", ["tickets"], deps.now(), user=user)
+        name = f"{'co' if n % 2 else 'CO'} {n:03d}"  # the order ignores case
+        account_id = seed_account(deps, name)
+        membership = new_membership_item(
+            account_id, user_id, "member", ["tickets"], deps.now(), user=user, account_name=name
+        )
         assert write_joining(Tx(), joining(membership, email), claim_of=None, list_login=True).commit()
     return user_id
 
@@ -116,3 +119,142 @@ def test_a_support_token_pages_only_the_account_it_acts_at(api, deps):
     page = api.get("/me/accounts", token=token).body
     assert [a["account_id"] for a in page["items"]] == [account_id] and page["next_cursor"] is None
     assert api.get("/me", token=token).body["accounts_cursor"] is None
+
+
+def _ops(api, method: str, path: str, token: str | None = None, body=None):
+    with DynamoCalls() as calls:
+        reply = api.call(method, path, body, token=token)
+    assert reply.status == 200, reply.body
+    return reply.body, calls
+
+
+def test_login_me_and_my_accounts_cost_the_same_in_1_50_and_500_accounts(api, deps):
+    """Issue 26: a page of the user's accounts is one Query of that page, whatever their number. Login in up
+    to 49 accounts reads them by key with the user (one round trip fewer); past that it pays the Query."""
+    from tests.helpers.bulk_varied import seed_user_in
+
+    seen = {}
+    for count in (1, 50, 500):
+        email, _ = seed_user_in(deps, count, deps.passwords.hash(PASSWORD))
+        login, login_calls = _ops(api, "POST", "/auth/login", None, {"email": email, "password": PASSWORD})
+        me, me_calls = _ops(api, "GET", "/me", login["access_token"])
+        suffix = f"?cursor={me['accounts_cursor']}" if me["accounts_cursor"] else ""
+        more, more_calls = _ops(api, "GET", f"/me/accounts{suffix}", login["access_token"])
+        assert len(login["accounts"]) == len(me["accounts"]) == min(count, 50)
+        assert login["accounts"] == me["accounts"]
+        assert len(more["items"]) == {1: 1, 50: 50, 500: 50}[count]  # no cursor: the first page again
+        for calls in (login_calls, me_calls, more_calls):
+            assert calls.read_twice == []
+            assert calls.items <= 2 * 50 + 5, calls.items  # the page's memberships and accounts, the user
+        seen[count] = (login_calls.operations, me_calls.operations, more_calls.operations)
+    by_index = ["BatchGetItem", "UpdateItem", "Query", "BatchGetItem", "TransactWriteItems"]
+    assert seen[50][0] == seen[500][0] == by_index
+    assert seen[1][0] == ["BatchGetItem", "UpdateItem", "BatchGetItem", "TransactWriteItems"]  # by key
+    page = ["BatchGetItem", "Query", "BatchGetItem"]  # authorizing, the page's keys, its accounts' names
+    assert seen[1][1:] == seen[50][1:] == seen[500][1:] == (page, page)
+
+
+def _names(api, token: str) -> list[str]:
+    """Every account the user lists, page after page."""
+    me = api.get("/me", token=token).body
+    listed, cursor = [a["name"] for a in me["accounts"]], me["accounts_cursor"]
+    while cursor:
+        page = api.get(f"/me/accounts?cursor={cursor}", token=token).body
+        listed, cursor = listed + [a["name"] for a in page["items"]], page["next_cursor"]
+    return listed
+
+
+def test_a_rename_shows_at_once_and_reorders_after_the_copies_job(api, deps, clock):
+    user_id = _user_in(deps, 60, "many@example.com")
+    token = token_for(deps, user_id)
+    first = api.get("/me", token=token).body["accounts"][0]
+    assert first["name"] == "CO 000"
+    with DynamoCalls() as calls:
+        renamed = api.patch(f"/accounts/{first['account_id']}", {"name": "Zed Hosting"}, operator=True)
+    assert renamed.status == 200, renamed.body
+    assert calls.operations.count("TransactWriteItems") == 1 and "Query" not in calls.operations  # one write
+    listed = _names(api, token)
+    assert listed[0] == "Zed Hosting"  # the new name at once, in the old place until the job runs
+    assert run_copies(deps) == [1]
+    listed = _names(api, token)
+    expected = [f"{'co' if n % 2 else 'CO'} {n:03d}" for n in range(1, 60)]
+    assert listed == [*expected, "Zed Hosting"]
+    assert run_copies(deps) == []  # its second pass is due a minute later
+    clock.advance(seconds=61)
+    assert run_copies(deps) == [1]  # found nothing more to rewrite: the mark is off
+    assert run_copies(deps) == []
+    assert _names(api, token) == [*expected, "Zed Hosting"]
+
+
+def test_memberships_not_yet_named_are_listed_in_order_until_the_backfill_names_them(api, deps):
+    """A membership stored before the keys carried the account's name (gsi1 `MEMBER#<account_id>`) is
+    listed: the first page finds it and the user's list is read whole, as before; the backfill names it, and
+    the list is one Query a page again. A deactivated membership is listed neither way."""
+    from chalicelib.store import keys
+    from chalicelib.store.backfill import backfill_lists
+    from chalicelib.store.table import dynamodb_client
+
+    user_id = _user_in(deps, 70, "many@example.com")
+    token = token_for(deps, user_id)
+    expected = [f"{'co' if n % 2 else 'CO'} {n:03d}" for n in range(70)]
+    memberships = _memberships(user_id)
+    for membership in memberships[::7]:  # as stored before: no name, the key by account id
+        dynamodb_client().update_item(
+            TableName=deps.settings.table_name,
+            Key={"pk": {"S": membership.pk}, "sk": {"S": membership.sk}},
+            UpdateExpression="SET gsi1sk = :old REMOVE account_sort",
+            ExpressionAttributeValues={":old": {"S": keys.MEMBER_PREFIX + membership.account_id}},
+        )
+    gone = next(m for m in _memberships(user_id) if m.account_sort and m.account_sort.endswith("033"))
+    assert deps.store.members.update_member(gone, status="deactivated")
+    expected.remove("co 033")
+    with DynamoCalls() as calls:
+        assert _names(api, token) == expected
+    # the first page: the index's first rows, then the whole list; the second: the whole list (its cursor)
+    assert calls.operations.count("Query") == 2 + 1
+    assert backfill_lists().memberships == 70
+    assert all(keys.is_listed(m.gsi1sk) or m.status != "active" for m in _memberships(user_id))
+    with DynamoCalls() as calls:
+        assert _names(api, token) == expected
+    assert calls.operations.count("Query") == 2  # one a page
+
+
+def test_a_deactivated_membership_leaves_the_list_and_comes_back_in_its_place(api, deps):
+    user_id = _user_in(deps, 60, "many@example.com")
+    token = token_for(deps, user_id)
+    expected = [f"{'co' if n % 2 else 'CO'} {n:03d}" for n in range(60)]
+    (member,) = [m for m in _memberships(user_id) if m.account_sort == "co 051"]
+    assert deps.store.members.update_member(member, status="deactivated")
+    assert _names(api, token) == [name for name in expected if name != "co 051"]
+    again = deps.store.members.get_membership(member.account_id, user_id)
+    assert deps.store.members.update_member(again, status="active")
+    assert _names(api, token) == expected
+
+
+def test_a_join_that_read_the_old_name_is_moved_by_the_jobs_second_pass(api, deps, clock):
+    """An accept reads the account's name before writing its membership: one that read it before a rename
+    and committed after the job's first pass is keyed by the old name, and the pass a minute later (due
+    since the first rewrote) moves it."""
+    from chalicelib.store import keys
+
+    user_id = _user_in(deps, 60, "many@example.com")
+    token = token_for(deps, user_id)
+    account_id = api.get("/me", token=token).body["accounts"][0]["account_id"]  # "CO 000"
+    assert api.patch(f"/accounts/{account_id}", {"name": "Zed Hosting"}, operator=True).status == 200
+    assert run_copies(deps) == [1]
+    late = _user_in(deps, 0, "late@example.com")
+    user = deps.store.users.get_user(late)
+    membership = new_membership_item(
+        account_id, late, "member", ["tickets"], deps.now(), user=user, account_name="CO 000"
+    )  # as read before the rename
+    joined = joining(membership, "late@example.com")
+    assert write_joining(Tx(), joined, claim_of=None, list_login=True).commit()
+    stale = _memberships(late)[0]
+    assert stale.gsi1sk == keys.membership_gsi1(account_id, late, "active", "co 000")[1]
+    clock.advance(seconds=61)
+    assert run_copies(deps) == [1]
+    assert _memberships(late)[0].account_sort == "zed hosting"
+    assert _names(api, token_for(deps, late)) == ["Zed Hosting"]
+    clock.advance(seconds=61)
+    assert run_copies(deps) == [1]  # the third pass found nothing: the mark is off
+    assert run_copies(deps) == []

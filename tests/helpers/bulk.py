@@ -41,6 +41,7 @@ def _seed_members(batch: Any, account_id: str, members: int, now: datetime) -> t
 
     # The bench runs this against older commits too, whose builder took no user.
     takes_user = "user" in inspect.signature(new_membership_item).parameters
+    named = "account_name" in inspect.signature(new_membership_item).parameters
     owner_id, deactivated = "", 0
     for i in range(members + 1):
         user_id = new_id("usr")
@@ -54,6 +55,8 @@ def _seed_members(batch: Any, account_id: str, members: int, now: datetime) -> t
         status: MemberStatus = "deactivated" if i and i % 10 == 0 else "active"
         deactivated += status == "deactivated"
         extra: dict[str, Any] = {"user": user} if takes_user else {}
+        if named:  # the account's name in the gsi1 key
+            extra["account_name"] = "Big Agency"
         role: Role = "owner" if i == 0 else "member"
         grant = [] if i == 0 else ["tickets"]
         contact = {"title": f"Title {i % 13}"}

@@ -120,6 +120,7 @@ def _varied_members(
             permissions,
             now - timedelta(minutes=(i * 53) % 9973),
             user=user,
+            account_name="Scale Agency",
             status=status,
             group_id=group_id,
             contact={"title": TITLES[i % len(TITLES)]},
@@ -207,7 +208,9 @@ def seed_user_in(deps: Any, accounts: int, password_hash: str) -> tuple[str, str
         for k, account_id in enumerate(ids):
             account = new_account_item(account_id, f"Client {(k * 7919) % 1009:04d}", now)
             account.member_count = 1
-            membership = new_membership_item(account_id, user.user_id, "member", ["tickets"], now, user=user)
+            membership = new_membership_item(
+                account_id, user.user_id, "member", ["tickets"], now, user=user, account_name=account.name
+            )
             for item in (account, membership, claim_item(account_id, email, "member", user.user_id, None)):
                 batch.save(item)
     return email, ids[0]

@@ -60,6 +60,7 @@ def seed_member(
         group_id=group_id,
         group_manager=group_manager,
         user=user,
+        account_name=account_name(account_id),
     )
     assert write_joining(Tx(), joining(membership, email), claim_of=None, list_login=True).commit()
     return user_id
@@ -75,6 +76,8 @@ class Seeder(Protocol):
     deps: Deps
 
     def account(self, name: str = "Seeded Co") -> str: ...
+
+    def account_name(self, account_id: str) -> str: ...
 
     def member(
         self,
@@ -98,6 +101,9 @@ class MotoWorld(Seeder):
 
     def account(self, name: str = "Seeded Co") -> str:
         return seed_account(self.deps, name)
+
+    def account_name(self, account_id: str) -> str:
+        return account_name(account_id)
 
     def member(
         self,
@@ -139,3 +145,12 @@ def count_password_checks(deps: Deps) -> list[str]:
 
     deps.passwords.verify = counting_verify  # type: ignore[method-assign]
     return checked
+
+
+def account_name(account_id: str) -> str:
+    """The account's name as joining reads it (the membership's gsi1 key orders by it)."""
+    from chalicelib.store.accounts import AccountStore
+
+    account = AccountStore().get_account(account_id)
+    assert account is not None, account_id
+    return account.name

@@ -48,7 +48,8 @@ def test_invitations_are_listed_latest_expiry_first_pending_or_expired(world, cl
 
 def membership_for(world, invitation, user):
     return new_membership_item(invitation.account_id, user.user_id, invitation.role, [], world.deps.now(),
-                               group_id=invitation.group_id, user=user)  # fmt: skip
+                               group_id=invitation.group_id, user=user,
+                               account_name=world.account_name(invitation.account_id))  # fmt: skip
 
 
 @covers("invitations.invitation_context", "invitations.accept")

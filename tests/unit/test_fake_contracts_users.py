@@ -10,9 +10,11 @@ from chalicelib.domain.outbox import Window
 from chalicelib.ids import new_id
 from chalicelib.services.outbox import mail_for
 from chalicelib.store import keys
+from chalicelib.store.account_names import SETTLE
 from chalicelib.store.links import new_reset_link
 from chalicelib.store.models import LinkItem
 from tests.unit.test_fake_contracts import covers
+from tests.unit.test_fake_contracts_invitation_flow import invite, membership_for
 
 
 @covers("users.login_state", "users.change_password", "lockouts.reserve_login_attempt")
@@ -192,3 +194,58 @@ def test_a_rename_writes_the_user_and_marks_it_for_the_copies_job(world):
     (due,) = store.member_copies.users_due(now, 10)
     store.member_copies.rewrite_copies(due)
     assert store.members.get_membership(account_id, dev).first_name == "Dana"
+
+
+def _join(world, account_id: str, user_id: str, status: str = "active") -> None:
+    """An existing user joins one more account, as accepting writes it."""
+    store, now = world.deps.store, world.deps.now()
+    user = store.users.get_user(user_id)
+    invitation = invite(world, account_id, user.email)
+    membership = membership_for(world, invitation, user)
+    assert store.invitations.accept(invitation, membership, now, None, user_id)
+    if status != "active":
+        assert store.members.update_member(store.members.get_membership(account_id, user_id), status=status)
+
+
+@covers(
+    "member_copies.accounts_page",
+    "accounts.named",
+    "accounts.rename_account",
+    "member_copies.accounts_renamed",
+    "member_copies.rewrite_names",
+)
+def test_a_users_accounts_page_by_name_and_a_rename_reorders_by_the_job(world):
+    store, now = world.deps.store, world.deps.now()
+    names = ["beta", "Alpha", "gamma", "Delta", "epsilon"]
+    ids = {name: world.account(name) for name in names}
+    dev = world.member(ids["beta"], "dev@acme.com")
+    for name in names[1:]:
+        _join(world, ids[name], dev, "deactivated" if name == "gamma" else "active")
+
+    def page(after, limit=2):
+        found = store.member_copies.accounts_page(dev, after, limit)
+        return [m.account_id for m in found.memberships], found.more, found.unnamed
+
+    order = [ids[n] for n in ("Alpha", "beta", "Delta", "epsilon")]  # gamma deactivated: not listed
+    assert page(None) == (order[:2], True, False)
+    second = store.member_copies.accounts_page(dev, None, 2).memberships[-1]
+    assert page((second.account_sort, second.account_id)) == (order[2:], False, False)
+    assert page(None, 10) == (order, False, False)
+    assert store.member_copies.accounts_page("usr_missing", None, 2) == ([], False, False)
+    named = store.accounts.named([ids["Alpha"], "acc_missing"], user_id=dev)
+    assert (list(named.accounts), named.user.user_id) == ([ids["Alpha"]], dev)
+    assert store.accounts.named([ids["Alpha"]]).user is None
+    account = store.accounts.get_account(ids["Alpha"])
+    assert store.accounts.rename_account(account, "ALPHA", None, now)  # orders alike: nothing to rewrite
+    assert store.member_copies.accounts_renamed(now, 10) == []
+    assert store.accounts.rename_account(account, "Zeta", None, now)
+    assert page(None, 10)[0] == order  # the name shows at once; the order waits for the job
+    (renamed,) = store.member_copies.accounts_renamed(now, 10)
+    assert (renamed.account_id, renamed.name) == (ids["Alpha"], "Zeta")
+    assert store.member_copies.rewrite_names(renamed, now) == 1
+    assert page(None, 10)[0] == [*order[1:], ids["Alpha"]]
+    assert store.member_copies.accounts_renamed(now, 10) == []  # due again a minute later: one more pass
+    (again,) = store.member_copies.accounts_renamed(now + SETTLE, 10)
+    assert store.member_copies.rewrite_names(again, now + SETTLE) == 0
+    assert store.member_copies.accounts_renamed(now + 2 * SETTLE, 10) == []  # nothing left: the mark is off
+    assert store.members.update_member(store.members.get_membership(ids["Alpha"], dev), title="Lead")

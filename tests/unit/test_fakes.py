@@ -22,6 +22,7 @@ from tests.helpers.fakes import (
     invitations,
     member_lists,
     people,
+    reminders,
     sessions,
     structure,
     users,
@@ -37,17 +38,9 @@ for _name in CONTRACTS:  # each contract module's cases join COVERED as it is im
     importlib.import_module(f"tests.unit.{_name}")
 
 FAKE_MODULES = (
-    people,
-    users,
-    invitations,
-    contacts,
-    structure,
-    work,
-    deliveries,
-    member_lists,
-    sessions,
+    people, users, invitations, contacts, structure, work, deliveries, member_lists, reminders, sessions,
     world,
-)
+)  # fmt: skip
 FAKES = sorted(
     (cls for module in FAKE_MODULES for _, cls in inspect.getmembers(module, inspect.isclass)
      if cls.__module__ == module.__name__),
@@ -125,6 +118,7 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
         "webhooks",
         "idempotency",
         "deliveries",
+        "reminders",
         "sessions",
     }
     assert answered == public_members(ports.Repositories) and refused == set()

@@ -92,3 +92,24 @@ def test_audit_events_wake_the_webhook_worker_through_the_tables_stream():
     assert stream_reads == {
         "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"
     }  # fmt: skip
+
+
+def test_the_reminder_sweep_reads_its_index_and_accounts_and_writes_reminders_only():
+    """It Queries gsi5 alone, reads accounts, and writes in its reminders' transactions: the invitation on
+    the account partition, its fresh link and email, the address's counts; never SES (the outbox sends)."""
+    granted = statements("SendInvitationRemindersRole")
+    by_sid = {s["Sid"]: s for s in granted}
+    assert all("*" not in action for s in granted for action in s["Action"])
+    assert {a for s in granted for a in s["Action"]} == {
+        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:Query",
+        "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:UpdateItem", "dynamodb:PutItem",
+    }  # fmt: skip
+    assert by_sid["DueReminders"]["Resource"] == [{"Fn::Sub": "${PortalTable.Arn}/index/gsi5"}]
+    leading = {
+        s["Sid"]: s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+        for s in granted if s["Sid"] not in ("Logs", "DueReminders")
+    }  # fmt: skip
+    assert leading == {"Accounts": ["ACCOUNT#*"], "RemindedInvitations": ["ACCOUNT#*"],
+                       "LinksAndEmails": ["LINK#*", "MAIL#*"], "AddressCounts": ["RECIPIENT#*"]}  # fmt: skip
+    variables = RESOURCES["SendInvitationReminders"]["Properties"]["Environment"]["Variables"]
+    assert variables == RESOURCES["PurgeExpiredInvitations"]["Properties"]["Environment"]["Variables"]

@@ -33,6 +33,7 @@ from chalicelib.services.ports.work import (
     IdempotencyRepository,
     InvitationRepository,
     OutboxRepository,
+    ReminderRepository,
     WebhookRepository,
 )
 
@@ -50,6 +51,7 @@ __all__ = [
     "MemberCopyRepository",
     "MemberRepository",
     "OutboxRepository",
+    "ReminderRepository",
     "Repositories",
     "RevokedTokenRepository",
     "SessionRepository",

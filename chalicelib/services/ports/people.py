@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -34,13 +35,28 @@ class AccountRepository(Protocol):
         self, account: AccountItem, owner_invitation: NewInvitation, event: AuditEventItem | None = None
     ) -> Outcome: ...
     def rename_account(
-        self, account: AccountItem, name: str, event: AuditEventItem | None = None
+        self,
+        account: AccountItem,
+        name: str,
+        event: AuditEventItem | None = None,
+        now: datetime | None = None,
+    ) -> Outcome: ...
+    def update_account(
+        self,
+        account: AccountItem,
+        changes: Mapping[str, object],
+        event: AuditEventItem | None = None,
+        now: datetime | None = None,
     ) -> Outcome: ...
     def set_security(
         self, account: AccountItem, policy: tuple[str, int, datetime | None], event: AuditEventItem
     ) -> Outcome: ...
     def named(
-        self, account_ids: Iterable[str], sub_accounts: Iterable[Key] = (), groups: Iterable[Key] = ()
+        self,
+        account_ids: Iterable[str],
+        sub_accounts: Iterable[Key] = (),
+        groups: Iterable[Key] = (),
+        user_id: str | None = None,
     ) -> Named: ...
     def transfer_ownership(
         self,

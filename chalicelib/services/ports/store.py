@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         IdempotencyRepository,
         InvitationRepository,
         OutboxRepository,
+        ReminderRepository,
         WebhookRepository,
     )
 
@@ -72,5 +73,7 @@ class Repositories(Protocol):
     def webhooks(self) -> WebhookRepository: ...
     @property
     def deliveries(self) -> DeliveryRepository: ...
+    @property
+    def reminders(self) -> ReminderRepository: ...
     @property
     def idempotency(self) -> IdempotencyRepository: ...

@@ -58,6 +58,7 @@ class InvitationRepository(Protocol):
         event: AuditEventItem | None = None,
         mail: MailItem | None = None,
         windows: tuple[Window, ...] = (),
+        reminder_link: LinkItem | None = None,
     ) -> Outcome: ...
     def revoke(self, invitation: InvitationItem, event: AuditEventItem | None = None) -> Outcome: ...
     def invitation_context(self, link: LinkItem) -> InvitationContext: ...
@@ -88,6 +89,22 @@ class OutboxRepository(Protocol):
     def due(self, now: datetime, limit: int = 200, share: int = 50) -> list[MailItem]: ...
     def lease(self, mail: MailItem, until: datetime) -> bool: ...
     def record(self, mails: Sequence[tuple[MailItem, str | None, str | None]]) -> None: ...
+
+
+class ReminderRepository(Protocol):
+    """The invitations whose reminder is due, and the writes that take one out of that index."""
+
+    def due_pages(self, now: datetime, size: int = 100) -> Iterator[list[InvitationItem]]: ...
+    def remind(
+        self,
+        invitation: InvitationItem,
+        link: LinkItem,
+        mail: MailItem,
+        windows: Sequence[Window],
+        judged_at: datetime,
+        now: datetime,
+    ) -> Outcome: ...
+    def drop(self, invitation: InvitationItem) -> bool: ...
 
 
 class WebhookRepository(Protocol):

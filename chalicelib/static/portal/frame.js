@@ -11,6 +11,7 @@ import { renderProfile } from "./profile.js";
 import { renderAudit } from "./audit.js";
 import { renderWebhooks } from "./webhooks.js";
 import { renderSecurity } from "./security.js";
+import { renderAccountSettings } from "./account.js";
 
 export const state = { me: null, account: null, self: null, permissions: [], tab: "active",
   sorts: { active: { sort: "email", order: "asc" }, deactivated: { sort: "email", order: "asc" },
@@ -26,9 +27,15 @@ export async function renderApp() {
   state.permissions = catalog.status === 200 ? catalog.body.permissions : [];
   const accounts = me.body.accounts;
   state.account = accounts.find((a) => a.account_id === current.account_id) || null;
+  if (!state.account && current.account_id && me.body.accounts_cursor) {
+    // chosen past the first page (GET /me lists 50): the account itself says its name to a member
+    const chosen = await api("GET", `/accounts/${encodeURIComponent(current.account_id)}`);
+    if (chosen.status === 200) state.account = { account_id: chosen.body.account_id, name: chosen.body.name };
+  }
   if (!state.account) {
-    if (accounts.length === 1) { state.account = accounts[0]; saveSession({ ...current, account_id: accounts[0].account_id }); }
-    else if (accounts.length > 1) { renderSessionNav(); return renderChooseAccount(accounts); }
+    const cursor = me.body.accounts_cursor;
+    if (accounts.length === 1 && !cursor) { state.account = accounts[0]; saveSession({ ...current, account_id: accounts[0].account_id }); }
+    else if (accounts.length > 0) { renderSessionNav(); return renderChooseAccount(accounts, cursor); }
     else { renderSessionNav(); return enter([]); }
   }
   if (state.account.mfa_required) return renderMfaRequired();
@@ -78,11 +85,16 @@ export function renderSessionNav() {
     return;
   }
   items.push(h("span", { class: "who" }, state.me.user.email));
-  if (accounts.length > 1 && state.account) {
+  const more = Boolean(state.me.accounts_cursor);
+  if ((accounts.length > 1 || more) && state.account) {
+    // the first page's accounts, the current one (chosen past them), and the chooser for all the others
+    const shown = accounts.some((a) => a.account_id === state.account.account_id) ? accounts : [state.account, ...accounts];
+    const options = shown.map((a) => h("option", { value: a.account_id, selected: a.account_id === state.account.account_id }, a.name));
+    if (more) options.push(h("option", { value: "" }, "More accounts…"));
     const select = h("select", { id: "account-switch", "aria-label": "Account", onchange: (event) => {
-      saveSession({ ...session(), account_id: event.target.value });
+      saveSession({ ...session(), account_id: event.target.value || null });
       go("./");
-    } }, accounts.map((a) => h("option", { value: a.account_id, selected: a.account_id === state.account.account_id }, a.name)));
+    } }, options);
     items.push(select);
   }
   items.push(h("button", { type: "button", class: "small", onclick: signOut }, "Sign out"));
@@ -128,12 +140,15 @@ export const SCREENS = {
     refusal: "The audit log is for people with the Manage users permission." },
   webhooks: { title: "Webhooks", allowed: () => isOwner(), render: () => renderWebhooks(),
     refusal: "Webhooks are managed by the account's owner." },
+  account: { title: "Account settings", allowed: () => hasPermission("profile"), render: () => renderAccountSettings(),
+    refusal: "Account settings need the Edit account profile permission at this account." },
   security: { title: "Security", allowed: () => isOwner(), render: () => renderSecurity(),
     refusal: "The account's security policy is set by its owner." },
   profile: { title: "Your info", allowed: () => true, render: () => renderProfile(), refusal: "" },
 };
 export const NAV = [["app", "", "User Management"], ["groups", "groups", "Groups"], ["contacts", "contacts", "Contacts"],
-  ["audit", "audit", "Audit log"], ["webhooks", "webhooks", "Webhooks"], ["security", "security", "Security"],
+  ["audit", "audit", "Audit log"], ["webhooks", "webhooks", "Webhooks"], ["account", "account", "Account settings"],
+  ["security", "security", "Security"],
   ["profile", "profile", "Your info"]];
 
 export function sidebar(current) {

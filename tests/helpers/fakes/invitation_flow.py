@@ -144,6 +144,8 @@ def accept(
     assert account is not None
     t.delete(key_of(invitation))
     t.put(ended_link(invitation.token_hash, invitation, "accepted"))
+    if invitation.reminder_token_hash:
+        t.put(ended_link(invitation.reminder_token_hash, invitation, "accepted"))
     t.put(copy.deepcopy(join.claim))
     t.put(copy.deepcopy(membership))
     account.member_count = int(account.member_count) + 1
@@ -173,6 +175,7 @@ def resend(
     event: AuditEventItem | None,
     mail: MailItem | None,
     windows: tuple[Window, ...],
+    reminder_link: LinkItem | None = None,
 ) -> Outcome:
     """Fails (the default label) if it was resent, revoked or accepted meanwhile; a full window of the
     address fails with its limit_label."""
@@ -196,7 +199,7 @@ def resend(
     if labels:
         return Outcome(frozenset(labels))
     assert claim is not None
-    for item in (invitation, replaced, new_link, mail):
+    for item in (invitation, replaced, new_link, mail, reminder_link):
         if item is not None:
             t.put(copy.deepcopy(item))
     claim.expires_at = invitation.expires_at

@@ -169,6 +169,8 @@ class FakeInvitations(InvitationRepository):
         self.t.delete(key_of(inv))
         self.t.delete(keys.email_claim(inv.account_id, inv.email))
         self.t.put(ended_link(inv.token_hash, inv, "revoked"))
+        if inv.reminder_token_hash:
+            self.t.put(ended_link(inv.reminder_token_hash, inv, "revoked"))
         return self.t.record(event)
 
     # Listing, opening, accepting, resending and purging: tests/helpers/fakes/invitation_flow.py.
@@ -208,8 +210,11 @@ class FakeInvitations(InvitationRepository):
         event: AuditEventItem | None = None,
         mail: MailItem | None = None,
         windows: tuple[Window, ...] = (),
+        reminder_link: LinkItem | None = None,
     ) -> Outcome:
-        return flow.resend(self.t, invitation, old_hash, links, not_sent_since, event, mail, windows)
+        return flow.resend(
+            self.t, invitation, old_hash, links, not_sent_since, event, mail, windows, reminder_link
+        )
 
     def expired_pages(self, now: datetime, size: int = 100) -> Iterator[list[InvitationItem]]:
         return flow.expired_pages(self.t, now, size)

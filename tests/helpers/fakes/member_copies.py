@@ -13,8 +13,9 @@ from chalicelib.services.ports import (
     MemberCopyRepository,
 )
 from chalicelib.store import keys
-from chalicelib.store.member_copies import COPIES, copies_current
-from chalicelib.store.member_index import USER_COPIES, copy_user, index_member, version_of
+from chalicelib.store.account_names import NAMES, SETTLE
+from chalicelib.store.member_copies import COPIES, AccountsPage, copies_current
+from chalicelib.store.member_index import USER_COPIES, copy_user, index_member, sortable, version_of
 from chalicelib.store.models import (
     AccountItem,
     Item,
@@ -64,6 +65,44 @@ class FakeMemberCopies(MemberCopyRepository):
             m for m in self.t.of(MembershipItem) if m.gsi1pk == pk and (m.gsi1sk or "").startswith(prefix)
         ]
         return copy.deepcopy(sorted(found, key=lambda m: m.gsi1sk or ""))
+
+    def accounts_page(self, user_id: str, after: tuple[str, str] | None, limit: int) -> AccountsPage:
+        """store/member_copies.py accounts_page: the user's gsi1 keys from the first unnamed one (or after
+        `after`'s listed key) to the end of the listed range, in key order."""
+        pk, low, high = keys.listed_accounts(user_id, after)
+        rows = sorted(
+            (m for m in self.t.of(MembershipItem) if m.gsi1pk == pk and low < (m.gsi1sk or "") <= high),
+            key=lambda m: m.gsi1sk or "",
+        )
+        unnamed = bool(rows) and not keys.is_listed(rows[0].gsi1sk or "")
+        return AccountsPage(copy.deepcopy(rows[:limit]), len(rows) > limit, unnamed)
+
+    def accounts_renamed(self, now: datetime, limit: int) -> list[AccountItem]:
+        """Accounts whose name mark is due, oldest first."""
+        bound = keys.expiry_upper_bound(format_time(now))
+        marked = [a for a in self.t.of(AccountItem) if (a.gsi2pk or "").startswith(f"{NAMES}#")]
+        due = [a for a in marked if (a.gsi2sk or "") <= bound]
+        return copy.deepcopy(sorted(due, key=lambda a: a.gsi2sk or "")[:limit])
+
+    def rewrite_names(self, account: AccountItem, now: datetime) -> int:
+        """store/account_names.py rewrite_names, with no concurrent writer: each membership of the account
+        keyed by another name takes the account's (as read), its gsi1 key and a new version; then the mark
+        moves on by SETTLE if any was rewritten, else comes off, unless a newer rename moved it."""
+        stored = self.t.get(keys.account(account.account_id), AccountItem)
+        if stored is None or stored.gsi2sk != account.gsi2sk:
+            return 0
+        name = sortable(account.name)
+        members = [m for m in self.t.of(MembershipItem) if m.account_id == account.account_id]
+        stale = [m for m in members if m.account_sort != name]
+        for membership in stale:
+            membership.account_sort = name
+            index_member(membership)
+            membership.version = version_of(membership) + 1
+        if stale:
+            mark_renamed(stored, now + SETTLE)
+        else:
+            stored.gsi2pk = stored.gsi2sk = None
+        return len(stale)
 
     def record_login(
         self, user_id: str, now: datetime, email: str | None = None, writes: Sequence[Item] = ()
@@ -126,3 +165,9 @@ class FakeMemberCopies(MemberCopyRepository):
 def mark_due(user: UserItem, now: datetime) -> None:
     """store/member_copies.py copies_due: the user's own mark in the due index."""
     user.gsi2pk, user.gsi2sk = keys.due(COPIES, f"{user.user_id}#{secrets.token_hex(6)}", format_time(now))
+
+
+def mark_renamed(account: AccountItem, when: datetime) -> None:
+    """store/account_names.py names_due: the account's own mark in the due index."""
+    mark = f"{account.account_id}#{secrets.token_hex(6)}"
+    account.gsi2pk, account.gsi2sk = keys.due(NAMES, mark, format_time(when))

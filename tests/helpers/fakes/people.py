@@ -6,7 +6,7 @@ changes nothing stored until it writes."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from chalicelib.services.ports import AccountRepository, MemberRepository
@@ -16,7 +16,7 @@ from chalicelib.store.groups import GROUP_GONE
 from chalicelib.store.invitations import NewInvitation
 from chalicelib.store.keys import Key
 from chalicelib.store.lists import IndexPage
-from chalicelib.store.member_index import index_member, version_of
+from chalicelib.store.member_index import index_member, sortable, version_of
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
@@ -31,6 +31,7 @@ from chalicelib.store.outcomes import Failure
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from tests.helpers.fakes import member_lists as lists
 from tests.helpers.fakes.invitations import add_invitation
+from tests.helpers.fakes.member_copies import mark_renamed
 from tests.helpers.fakes.table import Table, failed, key_of
 from tests.helpers.fakes.users import FakeUsers
 
@@ -76,11 +77,33 @@ class FakeAccounts(AccountRepository):
         new.role, new.group_id, new.group_manager = "owner", None, None
         return self.t.record(event)
 
-    def rename_account(self, account: AccountItem, name: str, event: AuditEventItem | None = None) -> Outcome:
+    def rename_account(
+        self,
+        account: AccountItem,
+        name: str,
+        event: AuditEventItem | None = None,
+        now: datetime | None = None,
+    ) -> Outcome:
+        return self.update_account(account, {"name": name}, event, now)
+
+    def update_account(
+        self,
+        account: AccountItem,
+        changes: Mapping[str, object],
+        event: AuditEventItem | None = None,
+        now: datetime | None = None,
+    ) -> Outcome:
+        """The settings, and (with `now`, a name that orders otherwise) the account marked due for the
+        copies job's rewrite of its memberships' name keys, in the same write."""
         stored = self.t.get(key_of(account), AccountItem)
         if stored is None:
             return failed("gone")
-        stored.name = account.name = name  # as the real one, the item given is renamed too
+        name = changes.get("name")
+        if now is not None and isinstance(name, str) and sortable(name) != sortable(stored.name):
+            mark_renamed(stored, now)
+        for attribute, value in changes.items():  # as the real one, the item given changes too
+            setattr(stored, attribute, value)
+            setattr(account, attribute, value)
         return self.t.record(event)
 
     def set_security(
@@ -95,14 +118,20 @@ class FakeAccounts(AccountRepository):
         return self.t.record(event)
 
     def named(
-        self, account_ids: Iterable[str], sub_accounts: Iterable[Key] = (), groups: Iterable[Key] = ()
+        self,
+        account_ids: Iterable[str],
+        sub_accounts: Iterable[Key] = (),
+        groups: Iterable[Key] = (),
+        user_id: str | None = None,
     ) -> Named:
-        wanted = [*(keys.account(account_id) for account_id in account_ids), *sub_accounts, *groups]
+        users = [keys.user(user_id)] if user_id else []
+        wanted = [*users, *(keys.account(account_id) for account_id in account_ids), *sub_accounts, *groups]
         found = [copy.deepcopy(item) for key in wanted if (item := self.t.items.get(key)) is not None]
         return Named(
             {item.account_id: item for item in found if isinstance(item, AccountItem)},
             [item for item in found if isinstance(item, SubAccountItem)],
             {(item.account_id, item.group_id): item for item in found if isinstance(item, GroupItem)},
+            next((item for item in found if isinstance(item, UserItem)), None),
         )
 
     def create_account(

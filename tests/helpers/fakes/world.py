@@ -8,10 +8,12 @@ from chalicelib.domain.permissions import MemberStatus, Role
 from chalicelib.ids import new_id
 from chalicelib.security.tokens import AccessTokens
 from chalicelib.services.ports import Repositories
+from chalicelib.store import keys
 from chalicelib.store.accounts import new_account_item
 from chalicelib.store.groups import new_group_item
 from chalicelib.store.joining import joining
 from chalicelib.store.members import new_membership_item
+from chalicelib.store.models import AccountItem
 from chalicelib.store.users import new_user_items
 from tests.helpers.clock import Clock
 from tests.helpers.fakes.contacts import FakeContacts, FakeGroups
@@ -19,6 +21,7 @@ from tests.helpers.fakes.deliveries import FakeDeliveries
 from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOutbox
 from tests.helpers.fakes.member_copies import FakeMemberCopies
 from tests.helpers.fakes.people import FakeAccounts, FakeMembers
+from tests.helpers.fakes.reminders import FakeReminders
 from tests.helpers.fakes.sessions import FakeSessions
 from tests.helpers.fakes.structure import FakeAudit, FakeSubAccounts, FakeSupportSessions
 from tests.helpers.fakes.table import Table
@@ -35,7 +38,7 @@ from tests.helpers.settings import SETTINGS_ENV
 
 
 class FakeStore(Repositories):
-    """Every one of the store's nineteen repositories, on one table."""
+    """Every one of the store's twenty repositories, on one table."""
 
     def __init__(self) -> None:
         self.table = Table()
@@ -48,7 +51,8 @@ class FakeStore(Repositories):
         self._lockouts, self._revoked_tokens = FakeLockouts(self.table), FakeRevokedTokens(self.table)
         self._links, self._member_copies = FakeLinks(self.table), FakeMemberCopies(self.table)
         self._webhooks, self._idempotency = FakeWebhooks(self.table), FakeIdempotency(self.table)
-        self._deliveries, self._sessions = FakeDeliveries(self.table), FakeSessions(self.table)
+        self._deliveries, self._reminders = FakeDeliveries(self.table), FakeReminders(self.table)
+        self._sessions = FakeSessions(self.table)
 
     @property
     def users(self) -> FakeUsers:
@@ -73,6 +77,10 @@ class FakeStore(Repositories):
     @property
     def outbox(self) -> FakeOutbox:
         return self._outbox
+
+    @property
+    def reminders(self) -> FakeReminders:
+        return self._reminders
 
     @property
     def groups(self) -> FakeGroups:
@@ -162,6 +170,11 @@ class FakeWorld(Seeder):
         self.table.put(account)
         return account.account_id
 
+    def account_name(self, account_id: str) -> str:
+        account = self.table.get(keys.account(account_id), AccountItem)
+        assert account is not None, account_id
+        return account.name
+
     def member(
         self,
         account_id: str,
@@ -186,6 +199,7 @@ class FakeWorld(Seeder):
             group_id=group_id,
             group_manager=group_manager or None,
             user=user,
+            account_name=self.account_name(account_id),
         )
         self.table.join(joining(membership, email))
         return user_id

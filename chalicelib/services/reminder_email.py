@@ -1,0 +1,41 @@
+"""The reminder email: whose invitation to which account ends when (in words, with the time in UTC), and
+the same button as the invitation, carrying a fresh link to the same invitation. Rendered by the outbox
+worker from what is stored when it sends (services/email_worker.py)."""
+
+from __future__ import annotations
+
+from chalicelib.deps import Deps
+from chalicelib.domain.reminders import ends_in_words, reminder_headline
+from chalicelib.domain.wording import neutral
+from chalicelib.mail.mailer import OutgoingEmail
+from chalicelib.mail.templates import render
+from chalicelib.services.outbox import Ready, link_of
+from chalicelib.store.models import InvitationItem, MailItem
+
+
+def reminder_email(
+    deps: Deps, invitation: InvitationItem, raw_token: str, account_name: str
+) -> OutgoingEmail:
+    account, inviter = neutral(account_name), neutral(invitation.invited_by_name or "")
+    return render(
+        "invitation_reminder",
+        to=invitation.email,
+        values={
+            "headline": reminder_headline(inviter, account, invitation.expires_at),
+            "account_name": account,
+            "expires_words": ends_in_words(invitation.expires_at),
+            "link": f"{deps.settings.portal_url}/invitations/accept#token={raw_token}",
+        },
+    )
+
+
+def reminder_email_for(deps: Deps, mail: MailItem) -> Ready | None:
+    """None when there is nothing to send any more: the invitation was accepted, revoked or resent (a resend
+    ends the reminder's link with the first one) since the reminder was committed."""
+    raw, token_hash = link_of(deps, mail)
+    found = deps.store.invitations.get_invitation(mail.account_id or "", mail.invitation_id or "")
+    account = deps.store.accounts.get_account(mail.account_id or "")
+    if found is None or account is None or found.reminder_token_hash != token_hash:
+        return None
+    # no token_hash: a reminder leaves the invitation's `delivery` (its own email's) as it is
+    return Ready(mail, reminder_email(deps, found, raw, account.name))

@@ -1,0 +1,43 @@
+// Account settings (the Profile permission): the account's name and whether pending invitations get a
+// reminder before they end.
+
+import { api } from "./session.js";
+import { h, field, notice, messageOf, submitting, nextId } from "./dom.js";
+import { state, flash, frame, reply401, value } from "./frame.js";
+
+export async function renderAccountSettings() {
+  const panel = h("div", { class: "cards" });
+  frame("account", "Account settings", "how this account works for everyone in it", null, panel);
+  const reply = await api("GET", `/accounts/${state.account.account_id}`);
+  if (reply401(reply)) return;
+  if (reply.status !== 200) { panel.replaceChildren(h("p", { class: "notice error", role: "alert" }, messageOf(reply))); return; }
+  const account = reply.body;
+  const error = notice();
+  const hintId = `reminders-hint-${nextId()}`;
+  // a switch: a checkbox announced as on or off, its label and hint read with it
+  const reminders = h("input", { type: "checkbox", role: "switch", name: "invitation_reminders", id: `reminders-${nextId()}`,
+    checked: account.invitation_reminders, "aria-describedby": hintId });
+  const form = h("form", { novalidate: true, "aria-labelledby": "account-settings-title" },
+    h("h2", { id: "account-settings-title" }, "Account"), error,
+    field("Account name", { name: "name", value: account.name, required: true, maxlength: 200, autocomplete: "organization" }),
+    h("fieldset", {}, h("legend", {}, "Invitations"),
+      h("label", { class: "check", for: reminders.id }, reminders, "Remind invitees before their invitation ends"),
+      h("p", { class: "hint", id: hintId },
+        "One email, two days before the end (one day for invitations valid less than three days), with a fresh link. Never for invitations valid under two days.")),
+    h("div", { class: "actions start" }, h("button", { type: "submit", class: "primary" }, "Save settings")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = { name: value(form, "name"), invitation_reminders: reminders.checked };
+    if (!body.name) { error.textContent = "The account needs a name."; form.elements.name.focus(); return; }
+    submitting(form, async () => {
+      error.textContent = "";
+      const saved = await api("PATCH", `/accounts/${state.account.account_id}`, body);
+      if (reply401(saved)) return;
+      if (saved.status !== 200) { error.textContent = messageOf(saved); return; }
+      state.account.name = saved.body.name;
+      reminders.checked = saved.body.invitation_reminders;
+      flash(`Settings saved: invitation reminders are ${saved.body.invitation_reminders ? "on" : "off"}.`);
+    });
+  });
+  panel.replaceChildren(h("section", { class: "card" }, form));
+}
