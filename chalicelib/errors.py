@@ -14,9 +14,10 @@ ErrorCode = Literal[
     "validation_error",
     "unauthenticated",
     "invalid_credentials",
+    "invalid_code",  # a wrong second-factor code or password: 400 with a Bearer token, 401 signing in
     "forbidden",
-    "email_mismatch",
     "mfa_required",
+    "email_mismatch",
     "not_found",
     "method_not_allowed",
     "unsupported_media_type",

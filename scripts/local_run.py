@@ -52,7 +52,8 @@ def local_settings(environ: dict[str, str]) -> dict[str, str]:
         "MOTO_PORT": moto_port,
         "TABLE_NAME": "portal-access-local",
         "SENDER_EMAIL": "no-reply@portal.example.com",
-        "PORTAL_URL": f"http://127.0.0.1:{port}/portal",  # the pages this server serves itself
+        # the pages this server serves itself, at a host name: a passkey's relying party is never an IP
+        "PORTAL_URL": f"http://localhost:{port}/portal",
         "TOKEN_SECRET": secrets.token_urlsafe(32),
         "OPERATOR_API_KEY": secrets.token_urlsafe(32),
         "INVITATION_TTL_SECONDS": "604800",

@@ -29,9 +29,10 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     "validation_error": 400,
     "unauthenticated": 401,
     "invalid_credentials": 401,
+    "invalid_code": 400,  # on a Bearer route: a 401 would make a client sign the person out
     "forbidden": 403,
-    "email_mismatch": 403,
     "mfa_required": 403,
+    "email_mismatch": 403,
     "not_found": 404,
     "method_not_allowed": 405,
     "unsupported_media_type": 415,
@@ -60,8 +61,13 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
 }
 
 
-def status_of(code: ErrorCode) -> int:
-    return STATUS_BY_CODE[code]
+# On a route that takes no token (the sign-in steps), these codes are a failed sign-in.
+PUBLIC_STATUS_BY_CODE: dict[ErrorCode, int] = {"invalid_code": 401}
+
+
+def status_of(code: ErrorCode, *, public: bool = False) -> int:
+    """`public`: answered by a route that takes no token."""
+    return (PUBLIC_STATUS_BY_CODE.get(code) if public else None) or STATUS_BY_CODE[code]
 
 
 def error_body(error: AppError) -> dict[str, Any]:
@@ -71,13 +77,14 @@ def error_body(error: AppError) -> dict[str, Any]:
     return {"error": info}
 
 
-def error_response(error: AppError, headers: dict[str, str | list[str]] | None = None) -> Response:
+def error_response(
+    error: AppError, headers: dict[str, str | list[str]] | None = None, *, public: bool = False
+) -> Response:
     all_headers: dict[str, str | list[str]] = {**JSON_HEADERS, **(headers or {})}
     if error.retry_after is not None:
         all_headers["Retry-After"] = str(error.retry_after)
-    return Response(
-        body=json.dumps(error_body(error)), status_code=status_of(error.code), headers=all_headers
-    )
+    status = status_of(error.code, public=public)
+    return Response(body=json.dumps(error_body(error)), status_code=status, headers=all_headers)
 
 
 def _too_large() -> AppError:

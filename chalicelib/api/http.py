@@ -173,7 +173,7 @@ def _handle(request: Request, route: Route, view: Callable[..., Any], path: dict
                 return render(view(call, **path), route.status)
             return _once(call, route, view, path, key)
     except AppError as error:
-        return error_response(error)
+        return error_response(error, public=route.access.security() is None)
     except ConfigError:
         log.exception("service misconfigured")
         return error_response(AppError("internal_error", "The service is not configured correctly."))

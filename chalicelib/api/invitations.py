@@ -34,7 +34,7 @@ def invite(call: Call, account_id: str) -> schemas.InviteResults:
 
 @endpoint(bp, "GET", BASE + "/allowance", access=MANAGE, returns=schemas.InvitationAllowance)
 def invitation_allowance(call: Call, account_id: str) -> schemas.InvitationAllowance:
-    """How many invitations the account may still send today (a UTC day),: for a spreadsheet's preview."""
+    """How many invitations the account may still send today (a UTC day): for a spreadsheet's preview."""
     return invitations.allowance(call.deps, account_id)
 
 
@@ -87,6 +87,7 @@ def lookup_invitation(call: Call) -> schemas.LookupOut:
     status=201,
     errors=(
         "invalid_credentials",
+        "mfa_required",
         "email_mismatch",
         "not_found",
         "already_member",

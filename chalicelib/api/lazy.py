@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
     from chalicelib.schemas import accounts as accounts_schemas
     from chalicelib.schemas import audit as audit_schemas
     from chalicelib.schemas import contacts as contacts_schemas
+    from chalicelib.schemas import factors as factors_schemas
     from chalicelib.schemas import groups as groups_schemas
     from chalicelib.schemas import invitations as invitations_schemas
     from chalicelib.schemas import members as members_schemas
@@ -43,12 +44,15 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         invitation_admin,
         invitations,
         members,
+        mfa_login,
         owner_invitations,
+        passkey_admin,
         password_reset,
         session_list,
         sessions,
         sub_accounts,
         support_sessions,
+        totp,
         webhooks,
     )
 else:

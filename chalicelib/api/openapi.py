@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from pydantic import BaseModel, WithJsonSchema
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from chalicelib.api.errors import STATUS_BY_CODE
 from chalicelib.api.routes import ROUTES, Route
 from chalicelib.errors import ERROR_CODES, ErrorCode
 
@@ -77,7 +76,7 @@ def _codes_by_status(route: Route) -> dict[int, list[ErrorCode]]:
     """The codes the route can answer (Route.codes), grouped by the status each is answered with."""
     grouped: dict[int, list[ErrorCode]] = {}
     for code in sorted(route.codes):
-        grouped.setdefault(STATUS_BY_CODE[code], []).append(code)
+        grouped.setdefault(route.status_of(code), []).append(code)
     return dict(sorted(grouped.items()))
 
 

@@ -68,6 +68,12 @@ class Route:
             codes.add("changed_meanwhile")  # a write that kept colliding with concurrent ones (store/tx.py)
         return frozenset(codes)
 
+    def status_of(self, code: ErrorCode) -> int:
+        """The status this route answers `code` with (a wrong code is 401 only where no token is taken)."""
+        from chalicelib.api.errors import status_of
+
+        return status_of(code, public=self.access.security() is None)
+
     # The models themselves, imported (and so built) only when something asks: a request of this route,
     # or the OpenAPI document.
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
-from chalicelib.api.lazy import password_reset, sessions
+from chalicelib.api.lazy import factors_schemas, password_reset, sessions
 from chalicelib.api.lazy import sessions_schemas as schemas
 from chalicelib.api.route_guards import PUBLIC, SIGNED_IN, SIGNED_IN_OR_SUPPORT
 
@@ -18,11 +18,12 @@ bp = Blueprint(__name__)
     "/auth/login",
     access=PUBLIC,
     body=schemas.LoginIn,
-    returns=schemas.LoginOut,
+    returns=factors_schemas.LoginAnswer,
     errors=("invalid_credentials", "rate_limited"),
 )
-def login(call: Call) -> schemas.LoginOut:
-    """Exchange email and password for an access token and the accounts to choose from."""
+def login(call: Call) -> schemas.LoginOut | factors_schemas.MfaRequiredOut:
+    """Exchange email and password for an access token and the accounts to choose from (or, for a login
+    with a second factor, the `mfa_token` for POST /auth/login/mfa)."""
     return sessions.login(call.deps, call.body.email, call.body.password, call.request)
 
 
@@ -71,7 +72,7 @@ def update_me(call: Call) -> schemas.User:
     access=SIGNED_IN,
     body=schemas.PasswordChangeIn,
     returns=schemas.TokenOut,
-    errors=("invalid_credentials", "rate_limited"),
+    errors=("invalid_credentials", "mfa_required", "rate_limited"),
 )
 def change_password(call: Call) -> schemas.TokenOut:
     """Change your password; every older token stops working and a new one is returned."""

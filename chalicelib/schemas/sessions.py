@@ -40,15 +40,21 @@ class User(Output):
     extension: str | None
     created_at: Timestamp
     last_login_at: Timestamp | None
+    second_factors: list[Literal["passkey", "totp"]] = Field(
+        default_factory=list, description="the login's second factors (Your info shows them)"
+    )
 
     @classmethod
     def of(cls, user: UserItem) -> User:
+        known: tuple[Literal["passkey", "totp"], ...] = ("passkey", "totp")
+        factors = [f for f in known if f in (user.factors or ())]
         return cls(
             user_id=user.user_id,
             email=user.email,
             **profile_of(user),
             created_at=user.created_at,
             last_login_at=user.last_login_at,
+            second_factors=factors,
         )
 
 

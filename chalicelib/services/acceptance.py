@@ -29,7 +29,7 @@ from chalicelib.security.tokens import TokenClaims
 from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import confirm, live_sub_accounts
 from chalicelib.services.sessions import verify_on_link
-from chalicelib.services.sign_in import issue_sign_in
+from chalicelib.services.sign_in import has_second_factor, issue_sign_in
 from chalicelib.store.invitations import InvitationContext
 from chalicelib.store.links import link_attempts
 from chalicelib.store.members import new_membership_item
@@ -277,6 +277,8 @@ def _existing_user(
     user = context.user or deps.store.users.get_user(login.user_id)
     if user is None:
         raise not_found("invitation")
+    if has_second_factor(user):  # a password alone must not sign in a login that has a second factor
+        raise AppError("mfa_required", "This login has two-step sign-in: sign in, then accept signed in.")
     return user, int(login.token_version)
 
 

@@ -8,11 +8,12 @@ from chalicelib.deps import Deps
 from chalicelib.domain.caller import RequestInfo
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow, retry_after_seconds
 from chalicelib.errors import AppError, changed_meanwhile, rate_limited, unauthenticated
+from chalicelib.schemas.factors import MfaRequiredOut
 from chalicelib.schemas.sessions import AccountRefPage, LoginOut, MeOut, TokenOut, User
 from chalicelib.security.tokens import TokenClaims, Via
-from chalicelib.services.account_list import account_refs_of, listed, login_page
+from chalicelib.services.account_list import Listed, account_refs_of, listed, login_page
 from chalicelib.services.session_list import end_sessions
-from chalicelib.services.sign_in import issue_sign_in
+from chalicelib.services.sign_in import WITH_SECOND_FACTOR, has_second_factor, issue_sign_in
 from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, UserItem
 
 BAD_CREDENTIALS = "The email or password is not correct."
@@ -59,23 +60,46 @@ def verify_on_link(
     return login
 
 
-def login(deps: Deps, email: str, password: str, client: RequestInfo | None = None) -> LoginOut:
+def login(
+    deps: Deps, email: str, password: str, client: RequestInfo | None = None
+) -> LoginOut | MfaRequiredOut:
     """After the credentials (a read and the lockout reservation): the first page of the user's accounts
     with the profile (services/account_list.py `login_page`: one BatchGetItem in up to 49 accounts, else
     one Query and one BatchGetItem), then the login's one write: the user, its failures and the new
     session, never a membership (the copies job rewrites their copies of the login time). 4 or 5 round
-    trips, in 1 account as in 500."""
+    trips, in 1 account as in 500. A user with a second factor gets the second step instead
+    (services/mfa_login.py), no token."""
     login_item = verify_credentials(deps, email, password, clear=False)
-    now = deps.now()
-    user_id = login_item.user_id
     first = login_page(deps, login_item)
-    user = first.user
-    if user is None:  # removed since the login was read
+    if first.user is None:  # removed since the login was read
         raise AppError("invalid_credentials", BAD_CREDENTIALS)
+    if has_second_factor(first.user):
+        from chalicelib.services import mfa_login  # it builds on this module: imported when needed
+
+        # The password check stays reserved until the second step gives it back (signed_in), as a right
+        # password alone does: a second step never taken counts as a failed login.
+        return mfa_login.begin(deps, first.user)
+    return signed_in(deps, login_item, first, "password", email, client)
+
+
+def signed_in(
+    deps: Deps,
+    login_item: LoginItem,
+    first: Listed,
+    via: Via,
+    email: str | None = None,
+    client: RequestInfo | None = None,
+) -> LoginOut:
+    """The login body for a sign-in made `via` (`first`: login_page's, its user read); `email`: the login
+    whose password check to give back. The new session and its security event ride the login's one write
+    (services/sign_in.py)."""
+    user = first.user
+    assert user is not None, "login_page read the user"
+    now = deps.now()
     hints = {m.account_id: m.group_id for m in first.memberships if m.group_id and m.status == "active"}
-    started = issue_sign_in(deps, user_id, int(login_item.token_version), "password", hints, client=client)
+    started = issue_sign_in(deps, user.user_id, int(login_item.token_version), via, hints, client=client)
     # and gives back its failure check, with the session in the same write
-    deps.store.member_copies.record_login(user_id, now, email, started.writes)
+    deps.store.member_copies.record_login(user.user_id, now, email, started.writes)
     user.last_login_at = now
     issued = started.issued
     return LoginOut(
@@ -144,10 +168,13 @@ def change_password(
     deps: Deps, user: UserItem, current_password: str, new_password: str, claims: TokenClaims | None = None
 ) -> TokenOut:
     """Every older token stops working (the version moves on); the session this change was made in goes
-    on with the new token (its id kept), or a new one starts for a token that named none."""
+    on with the new token (its id kept), or a new one starts for a token that named none. A user with a
+    second factor changes it only in a session started with one."""
+    via: Via = claims.via if claims is not None else "password"  # the session goes on as it was made
+    if has_second_factor(user) and via not in WITH_SECOND_FACTOR:
+        raise AppError("mfa_required", "Sign in with your second factor to change your password.")
     verify_credentials(deps, user.email, current_password, clear=False)  # cleared by the change's write
     kept = claims.session_id if claims is not None else None
-    via: Via = claims.via if claims is not None else "password"  # the session goes on as it was made
     started = issue_sign_in(deps, user.user_id, int(user.token_version) + 1, via, keep_session=kept)
     session = (kept, started.issued.claims.expires_at) if kept is not None else None
     password_hash = deps.passwords.hash(new_password)

@@ -69,6 +69,12 @@ def issue_sign_in(
     return SignIn(issued, (session, event))
 
 
+# The ways in that proved a second factor (a passkey alone is one: the device and its user verification).
+WITH_SECOND_FACTOR: frozenset[str] = frozenset(
+    {"password+totp", "password+passkey", "recovery_code", "passkey"}
+)
+
+
 def has_second_factor(user: UserItem) -> bool:
     """Whether the user has a confirmed TOTP or a passkey (Member.mfa_enabled, the login's second step)."""
     return bool(user.factors)

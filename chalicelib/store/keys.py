@@ -30,6 +30,12 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     login failures   LOGIN#<email>          FAILURES
     link token       LINK#<sha256>          LINK                    (invitation or password-reset link)
     revoked token    REVOKED#<token_id>     REVOKED
+    totp             USER#<user_id>         TOTP                    (the secret, sealed; the last step used)
+    recovery codes   USER#<user_id>         RECOVERY                (a set of SHA-256 hashes)
+    code failures    USER#<user_id>         CODEFAILURES            (wrong second-factor codes, 15 minutes)
+    passkey          USER#<user_id>         PASSKEY#<passkey_id>
+    credential       CREDENTIAL#<cred id>   CREDENTIAL              (-> user and passkey: passwordless)
+    challenge        CHALLENGE#<sha256>     CHALLENGE               (an mfa_token or WebAuthn challenge)
     session          USER#<user_id>         SESSION#<session_id>    (a sign-in, read with its requests)
     security event   USER#<user_id>         SECEVENT#<time>#<id>    (a user's own, for 90 days)
     audit event      AUDIT#<account_id>     <occurred_at µs>#<event_id>
@@ -123,10 +129,18 @@ from chalicelib.store.keys_base import (
     user_pk,
 )
 from chalicelib.store.keys_people import (
+    PASSKEY_PREFIX,
+    challenge,
+    code_failures,
     link,
     login,
     login_failures,
+    passkey,
+    passkey_credential,
+    passkeys_of,
+    recovery_codes,
     revoked_token,
+    totp,
     user,
     user_gsi1,
 )
@@ -179,6 +193,7 @@ __all__ = [
     "MEMBER_STATUSES",
     "NOTIFY_PREFIX",
     "OPERATOR_WEBHOOKS",
+    "PASSKEY_PREFIX",
     "PROFILE_SK",
     "SECURITY_EVENT_PREFIX",
     "SESSION_PREFIX",
@@ -196,6 +211,8 @@ __all__ = [
     "audit_by_type",
     "audit_event",
     "audit_log",
+    "challenge",
+    "code_failures",
     "contact",
     "contact_categories_of",
     "contact_category",
@@ -240,7 +257,11 @@ __all__ = [
     "membership_gsi1",
     "memberships_of_user",
     "operator_webhook_count",
+    "passkey",
+    "passkey_credential",
+    "passkeys_of",
     "recipient_count",
+    "recovery_codes",
     "reminder_partitions",
     "revoked_token",
     "security_event",
@@ -251,6 +272,7 @@ __all__ = [
     "support_session",
     "ticket_stream",
     "ticket_stream_sort_key",
+    "totp",
     "user",
     "user_collection",
     "user_gsi1",

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from chalicelib.store.claims import ClaimStore
     from chalicelib.store.contacts import ContactStore
     from chalicelib.store.deliveries import DeliveryStore
+    from chalicelib.store.factors import FactorStore
     from chalicelib.store.groups import GroupStore
     from chalicelib.store.idempotency import IdempotencyStore
     from chalicelib.store.invitations import InvitationStore
@@ -57,6 +58,12 @@ class Store:
         from chalicelib.store.lockouts import LockoutStore
 
         return LockoutStore()
+
+    @cached_property
+    def factors(self) -> FactorStore:
+        from chalicelib.store.factors import FactorStore
+
+        return FactorStore()
 
     @cached_property
     def revoked_tokens(self) -> RevokedTokenStore:

@@ -43,6 +43,7 @@ MATRIX = [
         {"emails": ["new@example.com"], "role": "member"},
     ),
     ("GET", "/accounts/{account_id}/invitations", "user_management", None),
+    ("GET", "/accounts/{account_id}/invitations/allowance", "user_management", None),
     ("POST", "/accounts/{account_id}/invitations/{invitation_id}/resend", "user_management", None),
     ("DELETE", "/accounts/{account_id}/invitations/{invitation_id}", "user_management", None),
     ("GET", "/accounts/{account_id}/contacts", "contacts", None),
@@ -122,6 +123,7 @@ MANAGER_OUTSIDE_THEIR_GROUP = {
     ("POST", "/accounts/{account_id}/members/{user_id}/password-reset"): "404",
     ("POST", "/accounts/{account_id}/invitations"): "403",  # the matrix's body chooses a role
     ("GET", "/accounts/{account_id}/invitations"): "2xx",
+    ("GET", "/accounts/{account_id}/invitations/allowance"): "2xx",  # a manager invites into their group
     ("POST", "/accounts/{account_id}/invitations/{invitation_id}/resend"): "404",
     ("DELETE", "/accounts/{account_id}/invitations/{invitation_id}"): "404",
     ("GET", "/accounts/{account_id}/groups"): "2xx",

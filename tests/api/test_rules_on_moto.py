@@ -10,9 +10,11 @@ from tests.helpers.seed import MotoWorld
 from tests.unit.test_account_rules import *  # noqa: F403
 from tests.unit.test_audit_rules import *  # noqa: F403
 from tests.unit.test_email_worker_rules import *  # noqa: F403
+from tests.unit.test_factor_rules import *  # noqa: F403
 from tests.unit.test_fake_contracts import *  # noqa: F403  (the same cases, on this module's world)
 from tests.unit.test_fake_contracts_audit import *  # noqa: F403
 from tests.unit.test_fake_contracts_deliveries import *  # noqa: F403
+from tests.unit.test_fake_contracts_factors import *  # noqa: F403
 from tests.unit.test_fake_contracts_invitation_flow import *  # noqa: F403
 from tests.unit.test_fake_contracts_member_lists import *  # noqa: F403
 from tests.unit.test_fake_contracts_outbox import *  # noqa: F403

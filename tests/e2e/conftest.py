@@ -30,7 +30,9 @@ class Live(Api):
         self.moto = moto_url
 
 
-def start_server(port: int, moto_port: int, log: Path) -> subprocess.Popen:
+def start_server(port: int, moto_port: int, log: Path, host: str = "127.0.0.1") -> subprocess.Popen:
+    """`host`: the one PORTAL_URL names (passkeys need a name, `localhost`: WebAuthn takes no IP address;
+    the other tests open the emailed links at 127.0.0.1, where they open their pages)."""
     env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "OPERATOR_API_KEY": OPERATOR_KEY}
     # The spreadsheet test sends 1,000 rows in one account: its day holds that many (the default is 500).
     env["ACCOUNT_INVITATIONS_PER_DAY"] = str(SPREADSHEET_DAY)
@@ -49,6 +51,7 @@ def start_server(port: int, moto_port: int, log: Path) -> subprocess.Popen:
         "WEBHOOK_ALLOW_LOOPBACK",
     ):
         env.pop(name, None)
+    env["PORTAL_URL"] = f"http://{host}:{port}/portal"
     # A file, not a pipe: nobody reads a pipe while tests run, and a full one would stall the server.
     with log.open("wb") as output:
         return subprocess.Popen(
@@ -102,12 +105,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @contextmanager
-def running_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """The local runner on free ports, healthy, stopped on the way out."""
+def running_server(tmp_path_factory: pytest.TempPathFactory, host: str = "127.0.0.1") -> Iterator[Live]:
+    """The local runner on free ports, healthy, stopped on the way out; its pages at `host`."""
     port, moto_port = free_port(), free_port()
     log = tmp_path_factory.mktemp("server") / "local_run.log"
-    process = start_server(port, moto_port, log)
-    server = Live(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}")
+    process = start_server(port, moto_port, log, host)
+    server = Live(f"http://{host}:{port}", f"http://127.0.0.1:{moto_port}")
     try:
         wait_healthy(server, process, log)
         yield server
@@ -126,6 +129,14 @@ def live(tmp_path_factory):
 def own_server(tmp_path_factory):
     """A server for one module alone (schemathesis), so it runs beside the shared server's tests."""
     with running_server(tmp_path_factory) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def localhost_server(tmp_path_factory):
+    """A server for one module alone whose portal is at `localhost` (PORTAL_URL): the relying party of
+    passkeys, as `make run`'s portal is meant to be reached for them."""
+    with running_server(tmp_path_factory, "localhost") as server:
         yield server
 
 

@@ -42,7 +42,7 @@ def sign_in_page(page: Page, live, email: str, password: str = PASSWORD) -> None
     page.goto(f"{live.base_url}/portal/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def row_action(page: Page, who: str, action: str) -> None:
@@ -179,7 +179,7 @@ def test_sign_in_with_one_account_goes_straight_in_and_a_wrong_password_says_so(
     sign_in_page(page, live, owner, "wrong password here")
     expect(page.get_by_role("alert")).to_have_text("The email or password is not right.")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.locator(".page-head")).to_contain_text("Solo Sites")
 
 

@@ -16,7 +16,11 @@ from xdist.scheduler import LoadScopeScheduling
 
 E2E = "tests/e2e/"
 # end-to-end files whose tests start servers of their own (and so need not share the one worker)
-OWN_SERVERS = ("tests/e2e/test_schemathesis.py", "tests/e2e/test_local_run.py")
+OWN_SERVERS = (
+    "tests/e2e/test_schemathesis.py",
+    "tests/e2e/test_local_run.py",
+    "tests/e2e/test_portal_factors.py",
+)
 SHARED_SERVER = "shared local server"
 
 

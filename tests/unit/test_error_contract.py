@@ -96,16 +96,31 @@ def test_a_route_declares_the_codes_of_its_traits():
 
 def test_the_served_document_lists_per_status_only_codes_of_that_status():
     import app  # noqa: F401  (registers every route)
+    from chalicelib.api.routes import ROUTES
 
+    routes = {(route.method.lower(), route.path): route for route in ROUTES}
     for path, operations in openapi_document()["paths"].items():
         for method, operation in operations.items():
+            route = routes[(method, path)]
             for status, response in operation["responses"].items():
                 codes = declared_codes(response)
                 if int(status) < 400:
                     assert codes is None, (method, path, status)
                     continue
                 assert codes, (method, path, status)
-                assert {STATUS_BY_CODE[code] for code in codes} == {int(status)}, (method, path, status)
+                assert {route.status_of(code) for code in codes} == {int(status)}, (method, path, status)
+                # only a route that takes no token answers a code other than its usual status
+                public = route.access.security() is None
+                assert public or {STATUS_BY_CODE[code] for code in codes} == {int(status)}, (method, path)
+
+
+def test_a_wrong_code_is_a_failed_sign_in_only_where_no_token_is_taken():
+    public = replace(_route(), access=PUBLIC, errors=("invalid_code",))
+    signed_in = replace(_route(), errors=("invalid_code",))
+    assert (public.status_of("invalid_code"), signed_in.status_of("invalid_code")) == (401, 400)
+    assert error_response(AppError("invalid_code", "x"), public=True).status_code == 401
+    assert error_response(AppError("invalid_code", "x")).status_code == 400
+    assert public.status_of("mfa_required") == signed_in.status_of("mfa_required") == 403
 
 
 @pytest.mark.parametrize("code", ERROR_CODES)

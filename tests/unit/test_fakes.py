@@ -18,6 +18,7 @@ from tests.helpers.fakes import (
     NotFakedError,
     contacts,
     deliveries,
+    factors,
     fake_deps,
     invitations,
     member_lists,
@@ -38,8 +39,8 @@ for _name in CONTRACTS:  # each contract module's cases join COVERED as it is im
     importlib.import_module(f"tests.unit.{_name}")
 
 FAKE_MODULES = (
-    people, users, invitations, contacts, structure, work, deliveries, member_lists, reminders, sessions,
-    world,
+    factors, people, users, invitations, contacts, structure, work, deliveries, member_lists, reminders,
+    sessions, world,
 )  # fmt: skip
 FAKES = sorted(
     (cls for module in FAKE_MODULES for _, cls in inspect.getmembers(module, inspect.isclass)
@@ -118,6 +119,7 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
         "webhooks",
         "idempotency",
         "deliveries",
+        "factors",
         "reminders",
         "sessions",
     }

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from chalice.utils import to_cfn_resource_name
+
+from app import app
 from chalicelib.api.errors import SECURITY_HEADERS
 
 TEMPLATE = json.loads((Path(__file__).resolve().parents[2] / "infra" / "table.json").read_text())
@@ -21,6 +24,8 @@ def test_roles_grant_named_actions_on_the_table_and_email_only():
         "PurgeExpiredInvitationsRole",
         "DeliverWebhooksRole",
         "WebhooksOnCommitRole",
+        "SendEmailsRole",
+        "RewriteCopiesRole",
     ):
         for statement in statements(role):
             assert all("*" not in action for action in statement["Action"]), statement
@@ -113,3 +118,78 @@ def test_the_reminder_sweep_reads_its_index_and_accounts_and_writes_reminders_on
                        "LinksAndEmails": ["LINK#*", "MAIL#*"], "AddressCounts": ["RECIPIENT#*"]}  # fmt: skip
     variables = RESOURCES["SendInvitationReminders"]["Properties"]["Environment"]["Variables"]
     assert variables == RESOURCES["PurgeExpiredInvitations"]["Properties"]["Environment"]["Variables"]
+
+
+def packaged_functions() -> dict[str, str]:
+    """Every Lambda function `chalice package` makes of the app, by logical id: each event source (schedules,
+    the stream) and pure Lambda function under chalice's own CamelCase of its name, and the API's handler."""
+    names = [source.name for source in app.event_sources] + [f.name for f in app.pure_lambda_functions]
+    functions = {to_cfn_resource_name(name): name for name in names}
+    if app.routes:
+        functions["APIHandler"] = "api_handler"
+    return functions
+
+
+def test_every_packaged_function_has_the_services_environment_and_its_own_role():
+    """A function left out of infra/table.json deploys with no TABLE_NAME or secrets and chalice's logs-only
+    role: it would fail on its first run. So every job added to the app must be added here too."""
+    functions = packaged_functions()
+    assert {"SendEmails", "RewriteCopies", "PurgeExpiredInvitations", "WebhooksOnCommit"} <= set(functions)
+    expected = RESOURCES["PurgeExpiredInvitations"]["Properties"]["Environment"]["Variables"]
+    assert set(expected) == {"TABLE_NAME", "SENDER_EMAIL", "PORTAL_URL", "TOKEN_SECRET", "OPERATOR_API_KEY"}
+    for logical_id, name in functions.items():
+        assert logical_id in RESOURCES, f"{name}: no {logical_id} in infra/table.json"
+        variables = RESOURCES[logical_id]["Properties"].get("Environment", {}).get("Variables")
+        assert variables == expected, logical_id
+        role = "ApiHandlerRole" if logical_id == "APIHandler" else f"{logical_id}Role"
+        assert role in RESOURCES, f"{name}: no {role} in infra/table.json"
+        granted = {a for s in statements(role) for a in s["Action"]}
+        assert any(a.startswith("dynamodb:") for a in granted), f"{role} grants no table access"
+        assert all("*" not in a for a in granted), role
+
+
+def leading_keys(role: str) -> dict[str, list[str]]:
+    return {
+        s["Sid"]: s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+        for s in statements(role) if "Condition" in s
+    }  # fmt: skip
+
+
+def test_the_email_sender_reads_its_index_and_what_it_renders_and_writes_emails_links_deliveries():
+    """services/email_worker.py: Queries gsi2 (MAILDUE#) alone, reads the emails and what they are rendered
+    from (invitations, accounts, groups, sub-accounts; a reset's link, login and user), leases and records
+    its emails, makes a public reset's link, sets the invitation's `delivery`, and sends through SES. No
+    deletes, no counts, no audit events."""
+    granted = statements("SendEmailsRole")
+    by_sid = {s["Sid"]: s for s in granted}
+    assert {a for s in granted for a in s["Action"]} == {
+        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:Query",
+        "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+        "ses:SendEmail",
+    }  # fmt: skip
+    assert by_sid["DueEmails"]["Action"] == ["dynamodb:Query"]
+    assert by_sid["DueEmails"]["Resource"] == [{"Fn::Sub": "${PortalTable.Arn}/index/gsi2"}]
+    assert leading_keys("SendEmailsRole") == {
+        "Read": ["MAIL#*", "ACCOUNT#*", "LINK#*", "LOGIN#*", "USER#*"],
+        "EmailsAndLinks": ["MAIL#*", "LINK#*"],
+        "InvitationDelivery": ["ACCOUNT#*"],
+    }
+    assert by_sid["Email"]["Action"] == ["ses:SendEmail"]
+
+
+def test_the_copies_job_reads_users_and_memberships_and_rewrites_them_only():
+    """services/copies_worker.py: Queries gsi2 (COPIES#, NAMES#), reads the due users and accounts, a user's
+    login and memberships, an account's memberships (a Query of its partition), and rewrites memberships and
+    the marks in transactions that check the user or account (ConditionCheckItem). Never SES, never a put or
+    a delete."""
+    granted = statements("RewriteCopiesRole")
+    by_sid = {s["Sid"]: s for s in granted}
+    assert {a for s in granted for a in s["Action"]} == {
+        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:Query",
+        "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem",
+    }  # fmt: skip
+    assert by_sid["DueCopies"]["Resource"] == [{"Fn::Sub": "${PortalTable.Arn}/index/gsi2"}]
+    assert leading_keys("RewriteCopiesRole") == {
+        "Read": ["USER#*", "ACCOUNT#*", "LOGIN#*"],
+        "Copies": ["ACCOUNT#*", "USER#*"],
+    }

@@ -7,6 +7,7 @@ signatures too.
 Types only: the store's items and results are imported for the type checker, so importing this loads no
 PynamoDB."""
 
+from chalicelib.services.ports.factors import FactorRepository
 from chalicelib.services.ports.people import (
     AccountRepository,
     ClaimRepository,
@@ -43,6 +44,7 @@ __all__ = [
     "ClaimRepository",
     "ContactRepository",
     "DeliveryRepository",
+    "FactorRepository",
     "GroupRepository",
     "IdempotencyRepository",
     "InvitationRepository",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from chalicelib.services.ports.factors import FactorRepository
     from chalicelib.services.ports.people import (
         AccountRepository,
         ClaimRepository,
@@ -41,6 +42,8 @@ class Repositories(Protocol):
     def users(self) -> UserRepository: ...
     @property
     def lockouts(self) -> LockoutRepository: ...
+    @property
+    def factors(self) -> FactorRepository: ...
     @property
     def revoked_tokens(self) -> RevokedTokenRepository: ...
     @property

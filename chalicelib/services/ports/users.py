@@ -50,10 +50,12 @@ class UserRepository(Protocol):
 
 
 class LockoutRepository(Protocol):
-    """The sign-in failure windows of an email address."""
+    """The sign-in failure windows of an email address, and of a user's second-factor codes."""
 
     def reserve_login_attempt(self, email: str, now: datetime, known: FailureWindow | None) -> bool: ...
     def clear_login_failures(self, email: str) -> None: ...
+    def reserve_code_attempt(self, user_id: str, now: datetime, known: FailureWindow | None) -> bool: ...
+    def give_back_code_attempt(self, user_id: str, now: datetime) -> None: ...
 
 
 class RevokedTokenRepository(Protocol):

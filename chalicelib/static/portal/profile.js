@@ -1,10 +1,11 @@
-// Your info: the login's names, title and phones, its password, and its sessions (sessions.js).
+// Your info: the login's names, title and phones, its password, two-step sign-in, passkeys and sessions.
 
 import { session, saveSession, api } from "./session.js";
 import { h, field, notice, messageOf, submitting } from "./dom.js";
 import { passwordFields } from "./passwords.js";
 import { state, flash, frame, reply401, value, orNull } from "./frame.js";
 import { sessionsCard } from "./sessions.js";
+import { twoStepCard, passkeysCard } from "./factors.js";
 
 export function renderProfile() {
   const user = state.me.user;
@@ -52,6 +53,9 @@ export function renderProfile() {
         passwordError.textContent = "The current password is not right."; password.elements.current_password.focus(); return;
       }
       if (reply401(reply)) return;
+      if (reply.body?.error?.code === "mfa_required") {
+        passwordError.textContent = "Sign out and sign in again with your second factor to change your password."; return;
+      }
       if (reply.status !== 200) { passwordError.textContent = messageOf(reply); return; }
       saveSession({ ...session(), token: reply.body.access_token, expires_at: reply.body.expires_at });
       password.reset();
@@ -59,6 +63,7 @@ export function renderProfile() {
     });
   });
   frame("profile", "Your info", "your login, the same at every account", null,
-    h("div", { class: "cards" }, h("section", { class: "card" }, profile), h("section", { class: "card" }, password)),
+    h("div", { class: "cards" }, h("section", { class: "card" }, profile), h("section", { class: "card" }, password),
+      twoStepCard(), passkeysCard()),
     h("div", { class: "cards" }, sessionsCard()));
 }

@@ -1,7 +1,8 @@
-// Sign in and Choose account.
+// Sign in (a password, then a second factor when the login has one, or a passkey alone) and Choose account.
 
 import { PORTAL, session, saveSession, clearSession, api } from "./session.js";
 import { h, go, field, notice, messageOf, card, messageCard, submitting, announce, ROLE_LABEL, scopeText } from "./dom.js";
+import { getPasskey, passkeyProblem, passkeysSupported } from "./webauthn.js";
 
 // ---------- sign in and Choose account
 
@@ -21,13 +22,68 @@ export function renderLogin(message) {
         form.elements.password.focus();
         return;
       }
-      saveSession({ token: reply.body.access_token, expires_at: reply.body.expires_at });
-      enter(reply.body.accounts, reply.body.accounts_cursor);
+      if (reply.body.mfa_required) { renderSecondStep(reply.body); return; }
+      signedIn(reply.body);
     });
   });
-  card("Sign in", "Manage your account's users, contacts and access.", info, error, form,
+  const passkey = passkeysSupported()
+    ? h("button", { type: "button", class: "wide", id: "passkey-sign-in", onclick: () => withPasskey(error) }, "Sign in with a passkey")
+    : null;
+  card("Sign in", "Manage your account's users, contacts and access.", info, error, form, passkey ? h("p", { class: "or" }, "or") : null, passkey,
     h("p", { class: "below" }, h("a", { href: new URL("password-reset", PORTAL) }, "Forgot your password?")));
   form.elements.email.focus();
+}
+
+function signedIn(body) {
+  saveSession({ token: body.access_token, expires_at: body.expires_at });
+  enter(body.accounts, body.accounts_cursor);
+}
+
+async function withPasskey(error) {
+  error.textContent = "";
+  try {
+    const options = await api("POST", "/auth/passkey/options");
+    if (options.status !== 200) { error.textContent = messageOf(options); return; }
+    const reply = await api("POST", "/auth/passkey", { credential: await getPasskey(options.body) });
+    if (reply.status !== 200) { error.textContent = "That passkey did not sign you in."; return; }
+    signedIn(reply.body);
+  } catch (problem) { error.textContent = passkeyProblem(problem); }
+}
+
+// The second step: a code from the app, a recovery code, or a passkey (only the login's own methods).
+export function renderSecondStep(step, recovery = false) {
+  const error = notice();
+  const methods = step.methods;
+  const finish = async (proof) => {
+    const reply = await api("POST", "/auth/login/mfa", { mfa_token: step.mfa_token, ...proof });
+    if (reply.status === 200) { signedIn(reply.body); return; }
+    if (reply.body?.error?.code === "unauthenticated") { renderLogin("The sign-in took too long; please sign in again."); return; }
+    error.textContent = reply.body?.error?.code === "invalid_code" ? "That code is not right." : messageOf(reply);
+    const input = document.querySelector("#second-step input");
+    if (input) { input.value = ""; input.focus(); }
+  };
+  const codeForm = methods.includes("totp") ? h("form", { novalidate: true, id: "second-step" },
+    recovery
+      ? field("Recovery code", { name: "code", autocomplete: "off", required: true }, "One of the codes you saved when you set up the app.")
+      : field("Code from your authenticator app", { name: "code", inputmode: "numeric", autocomplete: "one-time-code", maxlength: 8, required: true }),
+    h("button", { type: "submit", class: "primary wide" }, "Verify")) : null;
+  if (codeForm) {
+    codeForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const code = codeForm.elements.code.value.trim();
+      if (!code) { error.textContent = "Enter the code."; return; }
+      submitting(codeForm, () => finish(recovery ? { recovery_code: code } : { code }));
+    });
+  }
+  const passkey = methods.includes("passkey") && step.passkey_options ? h("button", { type: "button", class: codeForm ? "wide" : "primary wide",
+    id: "second-step-passkey", onclick: async () => {
+      try { await finish({ credential: await getPasskey(step.passkey_options) }); } catch (problem) { error.textContent = passkeyProblem(problem); }
+    } }, "Use a passkey") : null;
+  const other = methods.includes("recovery_code") ? h("p", { class: "below" }, h("button", { type: "button", class: "link",
+    onclick: () => renderSecondStep(step, !recovery) }, recovery ? "Use a code from the app instead" : "Use a recovery code instead")) : null;
+  card("Two-step sign-in", "Your login asks for a second step.", error, codeForm, passkey, other,
+    h("p", { class: "below" }, h("a", { href: new URL("login", PORTAL) }, "Start again")));
+  (codeForm ? codeForm.elements.code : passkey).focus();
 }
 
 // `cursor`: more accounts follow the first page (GET /me/accounts pages on)

@@ -44,6 +44,11 @@ def failure_window(t: Table, email: str) -> FailureWindow | None:
     return None if found is None else FailureWindow(int(found.failure_count), found.window_started_at)
 
 
+def code_failure_window(t: Table, user_id: str) -> FailureWindow | None:
+    found = t.get(keys.code_failures(user_id), LoginFailuresItem)
+    return None if found is None else FailureWindow(int(found.failure_count), found.window_started_at)
+
+
 def new_password(t: Table, email: str, user: UserItem, password_hash: str) -> None:
     """store/users.py new_password's writes, once its conditions held."""
     login = t.get(keys.login(email), LoginItem)
@@ -134,26 +139,38 @@ class FakeLockouts(LockoutRepository):
     def reserve_login_attempt(self, email: str, now: datetime, known: FailureWindow | None) -> bool:
         """Counted in the current window while it has room, else the first of a new one; False when the
         current window is full (whatever `known` says: the conditions decide, as in the real one)."""
-        stored = self.t.get(keys.login_failures(email), LoginFailuresItem)
-        if stored is not None and stored.window_started_at > now - WINDOW:
-            if int(stored.failure_count) >= MAX_FAILURES:
-                return False
-            stored.failure_count = int(stored.failure_count) + 1
-            return True
-        failures = LoginFailuresItem(*keys.login_failures(email), failure_count=1, window_started_at=now)
-        failures.ttl = now + WINDOW + timedelta(minutes=1)
-        self.t.put(failures)
-        return True
+        return _reserve(self.t, keys.login_failures(email), now)
 
     def clear_login_failures(self, email: str) -> None:
         self.t.delete(keys.login_failures(email))
 
+    def reserve_code_attempt(self, user_id: str, now: datetime, known: FailureWindow | None) -> bool:
+        return _reserve(self.t, keys.code_failures(user_id), now)
 
-def give_back(t: Table, email: str, now: datetime) -> None:
-    """store/lockouts.py given_back: one check returned, onto a well-formed window if it is gone."""
-    stored = t.get(keys.login_failures(email), LoginFailuresItem)
+    def give_back_code_attempt(self, user_id: str, now: datetime) -> None:
+        give_back(self.t, keys.code_failures(user_id), now)
+
+
+def _reserve(t: Table, key: keys.Key, now: datetime) -> bool:
+    stored = t.get(key, LoginFailuresItem)
+    if stored is not None and stored.window_started_at > now - WINDOW:
+        if int(stored.failure_count) >= MAX_FAILURES:
+            return False
+        stored.failure_count = int(stored.failure_count) + 1
+        return True
+    failures = LoginFailuresItem(*key, failure_count=1, window_started_at=now)
+    failures.ttl = now + WINDOW + timedelta(minutes=1)
+    t.put(failures)
+    return True
+
+
+def give_back(t: Table, email_or_key: str | keys.Key, now: datetime) -> None:
+    """store/lockouts.py given_back: one check returned, onto a well-formed window if it is gone (an email's
+    login window, or the window at a key: a user's codes)."""
+    key = keys.login_failures(email_or_key) if isinstance(email_or_key, str) else email_or_key
+    stored = t.get(key, LoginFailuresItem)
     if stored is None:
-        stored = LoginFailuresItem(*keys.login_failures(email), failure_count=0, window_started_at=now)
+        stored = LoginFailuresItem(*key, failure_count=0, window_started_at=now)
         stored.ttl = now + WINDOW + timedelta(minutes=1)
         t.put(stored)
     stored.failure_count = int(stored.failure_count) - 1

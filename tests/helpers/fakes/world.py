@@ -18,6 +18,7 @@ from chalicelib.store.users import new_user_items
 from tests.helpers.clock import Clock
 from tests.helpers.fakes.contacts import FakeContacts, FakeGroups
 from tests.helpers.fakes.deliveries import FakeDeliveries
+from tests.helpers.fakes.factors import FakeFactors
 from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOutbox
 from tests.helpers.fakes.member_copies import FakeMemberCopies
 from tests.helpers.fakes.people import FakeAccounts, FakeMembers
@@ -51,12 +52,17 @@ class FakeStore(Repositories):
         self._lockouts, self._revoked_tokens = FakeLockouts(self.table), FakeRevokedTokens(self.table)
         self._links, self._member_copies = FakeLinks(self.table), FakeMemberCopies(self.table)
         self._webhooks, self._idempotency = FakeWebhooks(self.table), FakeIdempotency(self.table)
-        self._deliveries, self._reminders = FakeDeliveries(self.table), FakeReminders(self.table)
+        self._deliveries, self._factors = FakeDeliveries(self.table), FakeFactors(self.table)
+        self._reminders = FakeReminders(self.table)
         self._sessions = FakeSessions(self.table)
 
     @property
     def users(self) -> FakeUsers:
         return self._users
+
+    @property
+    def factors(self) -> FakeFactors:
+        return self._factors
 
     @property
     def accounts(self) -> FakeAccounts:

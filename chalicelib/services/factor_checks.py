@@ -1,0 +1,154 @@
+"""The checks every second-factor use case shares: the password on a Bearer route, a TOTP code or recovery
+code under the user's code lockout, a WebAuthn challenge used once, a passkey assertion, and the email that
+tells the user a factor was added or removed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from chalicelib.deps import Deps
+from chalicelib.domain.lockout import WINDOW, FailureWindow, retry_after_seconds
+from chalicelib.errors import AppError, rate_limited
+from chalicelib.security import otp, passkeys
+from chalicelib.security.passkeys import PasskeyError, RelyingParty
+from chalicelib.security.sealing import unseal
+from chalicelib.services.outbox import Ready, notice, render_notice, send_now
+from chalicelib.services.password_reset import PORTAL_NAME
+from chalicelib.services.sessions import verify_credentials
+from chalicelib.store import keys
+from chalicelib.store.models import ChallengeItem, MailItem, PasskeyItem, TotpItem, UserItem
+
+CHALLENGE_TTL = timedelta(minutes=5)
+TOTP_SEALING = "totp"
+
+
+def invalid_code(message: str = "The code is not correct.") -> AppError:
+    """400 on a Bearer route, 401 on the sign-in step (api/errors.py): a wrong code never signs anyone out."""
+    return AppError("invalid_code", message)
+
+
+def confirm_password(deps: Deps, user: UserItem, password: str) -> None:
+    """The user's password, counted against the email's lockout as at login; wrong: `invalid_code`."""
+    try:
+        verify_credentials(deps, user.email, password)
+    except AppError as error:
+        if error.code == "invalid_credentials":
+            raise invalid_code("The password is not correct.") from None
+        raise
+
+
+def reserve_code_check(deps: Deps, user_id: str, known: FailureWindow | None) -> None:
+    """Counts a code check before it is made (at most MAX_FAILURES per window, under any burst); 429 when the
+    window is full. A right code gives its own check back (LockoutStore.give_back_code_attempt)."""
+    now = deps.now()
+    wait = retry_after_seconds(known, now)
+    if wait is None and not deps.store.lockouts.reserve_code_attempt(user_id, now, known):
+        wait = int(WINDOW.total_seconds())
+    if wait is not None:
+        raise rate_limited(wait, "Too many wrong codes; try again later.")
+
+
+def totp_step(deps: Deps, totp: TotpItem, code: str) -> int | None:
+    """The step whose code `code` is (now or one either side), or None."""
+    secret = unseal(deps.settings.token_secret, TOTP_SEALING, totp.sealed_secret)
+    return otp.matching_step(secret, code, deps.now())
+
+
+def check_totp(deps: Deps, user_id: str, code: str) -> None:
+    """A code of the user's confirmed TOTP, counted, used once; `invalid_code` otherwise."""
+    state = deps.store.factors.state(user_id)
+    if state.totp is None or not state.totp.confirmed:
+        raise invalid_code("Two-step sign-in with an app is not on.")
+    reserve_code_check(deps, user_id, state.failures)
+    step = totp_step(deps, state.totp, code)
+    if step is None or not deps.store.factors.use_totp_step(user_id, step):
+        raise invalid_code()
+    deps.store.lockouts.give_back_code_attempt(user_id, deps.now())
+
+
+def check_recovery_code(deps: Deps, user_id: str, code: str) -> None:
+    state = deps.store.factors.state(user_id)
+    reserve_code_check(deps, user_id, state.failures)
+    if not deps.store.factors.use_recovery_code(user_id, otp.hash_recovery_code(code)):
+        raise invalid_code("The recovery code is not correct or was used already.")
+    deps.store.lockouts.give_back_code_attempt(user_id, deps.now())
+
+
+def relying_party(deps: Deps) -> RelyingParty:
+    return RelyingParty.of(deps.settings.portal_url, PORTAL_NAME)
+
+
+def challenge_item(deps: Deps, token_hash: str, purpose: str, user_id: str | None) -> ChallengeItem:
+    expires_at = deps.now() + CHALLENGE_TTL
+    item = ChallengeItem(*keys.challenge(token_hash), purpose=purpose, user_id=user_id, expires_at=expires_at)
+    item.ttl = expires_at + timedelta(days=1)
+    return item
+
+
+def new_challenge(deps: Deps, options: dict[str, Any], purpose: str, user_id: str | None) -> dict[str, Any]:
+    """Keeps the options' challenge (hashed) for one answer within CHALLENGE_TTL."""
+    digest = passkeys.challenge_hash(str(options["challenge"]))
+    deps.store.factors.put_challenge(challenge_item(deps, digest, purpose, user_id))
+    return options
+
+
+def take_challenge(deps: Deps, credential: dict[str, Any], purpose: str, user_id: str | None) -> str:
+    """The challenge `credential` answers, used up; `invalid_code` when it is not ours, not for this
+    purpose or user, expired or used."""
+    try:
+        challenge = passkeys.challenge_of(credential)
+    except PasskeyError:
+        raise invalid_code("The passkey's answer is not valid.") from None
+    item = deps.store.factors.challenge(passkeys.challenge_hash(challenge))
+    if item is None or item.purpose != purpose or (user_id is not None and item.user_id != user_id):
+        raise invalid_code("The passkey's answer is not for a challenge of ours; start again.")
+    if item.expires_at <= deps.now() or not deps.store.factors.take_challenge(item):
+        raise invalid_code("The passkey challenge has expired or was used; start again.")
+    return challenge
+
+
+def check_assertion(
+    deps: Deps, credential: dict[str, Any], challenge: str, user_id: str | None
+) -> PasskeyItem:
+    """The passkey that signed `challenge` (one of `user_id`'s when given), its counter moved on."""
+    try:
+        passkey = deps.store.factors.passkey_by_credential(passkeys.credential_id_of(credential))
+        if passkey is None or (user_id is not None and passkey.user_id != user_id):
+            raise PasskeyError("not a passkey of this user")
+        count = passkeys.verify_assertion(
+            relying_party(deps), credential, challenge, passkey.public_key, int(passkey.sign_count)
+        )
+    except PasskeyError:
+        raise invalid_code("The passkey's answer is not valid.") from None
+    if not deps.store.factors.record_passkey_use(passkey, count, deps.now()):
+        raise invalid_code("The passkey's answer was used already.")
+    return passkey
+
+
+def prove_current_factor(
+    deps: Deps, user: UserItem, code: str | None, credential: dict[str, Any] | None
+) -> None:
+    """Adding a factor when one exists needs a current code or a passkey assertion (its challenge from
+    POST /auth/passkey/options), so a stolen password and session alone cannot add an attacker's."""
+    if not user.factors:
+        return
+    if code is not None and "totp" in user.factors:
+        check_totp(deps, user.user_id, code)
+        return
+    if credential is not None and "passkey" in user.factors:
+        challenge = take_challenge(deps, credential, "passkey_sign_in", None)
+        check_assertion(deps, credential, challenge, user.user_id)
+        return
+    raise invalid_code("Adding another factor needs a current code or passkey.")
+
+
+def factor_notice(deps: Deps, user: UserItem, change: str) -> MailItem:
+    """The email telling the user that `change` happened to their sign-in (committed with it)."""
+    values = {"portal_name": PORTAL_NAME, "email": user.email, "change": change}
+    return notice(deps, "factor_changed", user.email, values)
+
+
+def send_notice(deps: Deps, mail: MailItem) -> None:
+    """The request's own attempt at a committed notice (the outbox worker sends it otherwise)."""
+    send_now(deps, [Ready(mail, render_notice(mail))])

@@ -1,0 +1,117 @@
+"""Signing in with a second factor: the password step's `mfa_token` and the step that spends it, and
+passwordless sign-in with a passkey. Each ends in sessions.signed_in, saying how the sign-in was made."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from chalicelib.deps import Deps
+from chalicelib.errors import unauthenticated, validation_error
+from chalicelib.schemas.factors import Method, MfaLoginIn, MfaRequiredOut
+from chalicelib.schemas.sessions import LoginOut
+from chalicelib.security import passkeys
+from chalicelib.security.tokens import Via
+from chalicelib.services.account_list import login_page
+from chalicelib.services.factor_checks import (
+    challenge_item,
+    check_assertion,
+    check_recovery_code,
+    check_totp,
+    invalid_code,
+    new_challenge,
+    relying_party,
+    take_challenge,
+)
+from chalicelib.services.sessions import signed_in
+from chalicelib.store.factors import PASSKEY, TOTP
+from chalicelib.store.models import ChallengeItem, UserItem
+
+MFA = "mfa"
+PASSKEY_SIGN_IN = "passkey_sign_in"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def begin(deps: Deps, user: UserItem) -> MfaRequiredOut:
+    """The second step's token (stored hashed, 5 minutes, once) and the user's own methods; with a passkey,
+    request options whose challenge is bound to this token alone."""
+    factors = set(user.factors or ())
+    methods: list[Method] = ["totp", "recovery_code"] if TOTP in factors else []
+    token = secrets.token_urlsafe(32)
+    item = challenge_item(deps, _token_hash(token), MFA, user.user_id)
+    item.email = user.email
+    options = None
+    if PASSKEY in factors:
+        methods.insert(0, "passkey")
+        allowed = [p.credential_id for p in deps.store.factors.passkeys(user.user_id)]
+        options = passkeys.request_options(relying_party(deps), allowed)
+        item.challenge_hash = passkeys.challenge_hash(str(options["challenge"]))
+    deps.store.factors.put_challenge(item)
+    return MfaRequiredOut(mfa_token=token, methods=methods, passkey_options=options)
+
+
+def finish(deps: Deps, body: MfaLoginIn) -> LoginOut:
+    """One of code, recovery_code or credential with a live mfa_token: the login body. A wrong code leaves the
+    token usable (it counts towards the user's lockout); the right one spends it."""
+    given = [name for name in ("code", "recovery_code", "credential") if getattr(body, name) is not None]
+    if len(given) != 1:
+        raise validation_error("code", "give exactly one of code, recovery_code and credential")
+    item = deps.store.factors.challenge(_token_hash(body.mfa_token))
+    if item is None or item.purpose != MFA or item.user_id is None or item.expires_at <= deps.now():
+        raise unauthenticated("The sign-in step has expired or was used; sign in again.")
+    via = _second_factor(deps, item, body)
+    if not deps.store.factors.take_challenge(item):
+        raise unauthenticated("The sign-in step has expired or was used; sign in again.")
+    return _signed_in_as(deps, item.user_id, via, give_back=True, email=item.email)
+
+
+def _second_factor(deps: Deps, item: ChallengeItem, body: MfaLoginIn) -> Via:
+    assert item.user_id is not None
+    if body.code is not None:
+        check_totp(deps, item.user_id, body.code)
+        return "password+totp"
+    if body.recovery_code is not None:
+        check_recovery_code(deps, item.user_id, body.recovery_code)
+        return "recovery_code"
+    assert body.credential is not None
+    try:
+        answered = passkeys.challenge_of(body.credential)
+    except passkeys.PasskeyError:
+        raise invalid_code("The passkey's answer is not valid.") from None
+    if item.challenge_hash is None or passkeys.challenge_hash(answered) != item.challenge_hash:
+        raise invalid_code("The passkey's answer is not for this sign-in.")
+    check_assertion(deps, body.credential, answered, item.user_id)
+    return "password+passkey"
+
+
+def passkey_options(deps: Deps) -> dict[str, Any]:
+    """Request options for any discoverable passkey of ours: no email asked, so nothing to enumerate."""
+    return new_challenge(deps, passkeys.request_options(relying_party(deps), []), PASSKEY_SIGN_IN, None)
+
+
+def passkey_sign_in(deps: Deps, credential: dict[str, Any]) -> LoginOut:
+    """A passkey alone signs in (it is both factors: the device, and the user verification it requires)."""
+    challenge = take_challenge(deps, credential, PASSKEY_SIGN_IN, None)
+    passkey = check_assertion(deps, credential, challenge, None)
+    return _signed_in_as(deps, passkey.user_id, "passkey", give_back=False)
+
+
+def _signed_in_as(
+    deps: Deps, user_id: str, via: Via, *, give_back: bool, email: str | None = None
+) -> LoginOut:
+    """`give_back`: the password step reserved a check on the email's window; a sign-in returns it.
+    `email`: the login's, when known (the mfa_token names it), else read from the user."""
+    if email is None:
+        profile = deps.store.users.get_user(user_id)
+        email = profile.email if profile is not None else None
+    login = deps.store.users.login_state(email)[0] if email is not None else None
+    if login is None or login.user_id != user_id:
+        raise unauthenticated("This login no longer exists.")
+    first = login_page(deps, login, via)  # the accounts flag mfa_required for a session made `via`
+    if first.user is None:
+        raise unauthenticated("This login no longer exists.")
+    return signed_in(deps, login, first, via, login.email if give_back else None)

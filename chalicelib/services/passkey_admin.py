@@ -1,0 +1,91 @@
+"""Your passkeys: creation options (the password, and a current factor when one exists), registering the
+browser's answer, the list, and deleting one with the password. Each added or deleted passkey is emailed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.deps import Deps
+from chalicelib.errors import AppError, changed_meanwhile, not_found
+from chalicelib.ids import new_id
+from chalicelib.schemas.factors import Passkey, PasskeyList
+from chalicelib.security import passkeys
+from chalicelib.security.passkeys import PasskeyError
+from chalicelib.services.factor_checks import (
+    confirm_password,
+    factor_notice,
+    invalid_code,
+    new_challenge,
+    prove_current_factor,
+    relying_party,
+    send_notice,
+    take_challenge,
+)
+from chalicelib.store import keys
+from chalicelib.store.models import PasskeyItem, UserItem
+
+REGISTER = "passkey_register"
+
+
+def _out(item: PasskeyItem) -> Passkey:
+    return Passkey(
+        passkey_id=item.passkey_id, name=item.name, created_at=item.created_at, last_used_at=item.last_used_at
+    )
+
+
+def options(
+    deps: Deps, user: UserItem, password: str, code: str | None, credential: dict[str, Any] | None
+) -> dict[str, Any]:
+    confirm_password(deps, user, password)
+    prove_current_factor(deps, user, code, credential)
+    existing = [p.credential_id for p in deps.store.factors.passkeys(user.user_id)]
+    created = passkeys.creation_options(relying_party(deps), user.user_id, user.email, existing)
+    return new_challenge(deps, created, REGISTER, user.user_id)
+
+
+def register(deps: Deps, user: UserItem, name: str, credential: dict[str, Any]) -> Passkey:
+    """The answer to this user's own creation challenge (used once), verified with user verification."""
+    challenge = take_challenge(deps, credential, REGISTER, user.user_id)
+    try:
+        new = passkeys.verify_new(relying_party(deps), credential, challenge)
+    except PasskeyError:
+        raise invalid_code("The passkey could not be verified.") from None
+    passkey_id = new_id("pky")
+    item = PasskeyItem(
+        *keys.passkey(user.user_id, passkey_id),
+        user_id=user.user_id,
+        passkey_id=passkey_id,
+        name=name.strip() or "Passkey",
+        credential_id=new.credential_id,
+        public_key=new.public_key,
+        sign_count=new.sign_count,
+        created_at=deps.now(),
+    )
+    mail = factor_notice(deps, user, f"A passkey ({item.name}) was added")
+    outcome = deps.store.factors.add_passkey(user, item, mail)
+    if "exists" in outcome.failed:
+        raise AppError("conflict", "This passkey is registered already.")
+    if not outcome:
+        raise changed_meanwhile("Your login changed meanwhile; try again.")
+    send_notice(deps, mail)
+    return _out(item)
+
+
+def listing(deps: Deps, user: UserItem) -> PasskeyList:
+    return PasskeyList(items=[_out(p) for p in deps.store.factors.passkeys(user.user_id)])
+
+
+def delete(deps: Deps, user: UserItem, passkey_id: str, password: str) -> None:
+    confirm_password(deps, user, password)
+    mine = deps.store.factors.passkeys(user.user_id)
+    passkey = next((p for p in mine if p.passkey_id == passkey_id), None)
+    if passkey is None:
+        raise not_found("passkey")
+    others = [p for p in mine if p.passkey_id != passkey_id]
+    mail = factor_notice(deps, user, f"A passkey ({passkey.name}) was removed")
+    outcome = deps.store.factors.remove_passkey(user, passkey, others, mail)
+    if "gone" in outcome.failed:
+        raise not_found("passkey")
+    if not outcome:
+        raise changed_meanwhile("Your passkeys changed meanwhile; try again.")
+    send_notice(deps, mail)

@@ -1,0 +1,157 @@
+"""Access patterns of a user's second factors (TOTP, recovery codes, passkeys) and of the one-time secrets of
+signing in with them (mfa_tokens, WebAuthn challenges). Every "once" is a condition of a write: a TOTP step
+later than the last accepted, a recovery code's hash still in the set, a challenge still there, a passkey's
+counter as read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.domain.lockout import FailureWindow
+from chalicelib.store import keys
+from chalicelib.store.models import (
+    ChallengeItem,
+    LoginFailuresItem,
+    MailItem,
+    PasskeyCredentialItem,
+    PasskeyItem,
+    RecoveryCodesItem,
+    TotpItem,
+    UserItem,
+)
+from chalicelib.store.table import get_item, get_items
+from chalicelib.store.tx import Outcome, Tx
+
+TOTP = "totp"
+PASSKEY = "passkey"
+# PynamoDB builds conditions from comparisons: `== True` here is a condition, not a truth test.
+_CONFIRMED = TotpItem.confirmed == True  # noqa: E712
+_UNCONFIRMED = TotpItem.confirmed == False  # noqa: E712
+
+
+@dataclass(frozen=True)
+class FactorState:
+    """What checking a second factor needs, read in one BatchGetItem."""
+
+    totp: TotpItem | None
+    recovery: RecoveryCodesItem | None
+    failures: FailureWindow | None
+
+
+class FactorStore:
+    def state(self, user_id: str) -> FactorState:
+        found = get_items([keys.totp(user_id), keys.recovery_codes(user_id), keys.code_failures(user_id)])
+        totp, recovery = found.get(keys.totp(user_id)), found.get(keys.recovery_codes(user_id))
+        failures = found.get(keys.code_failures(user_id))
+        window = (
+            FailureWindow(int(failures.failure_count), failures.window_started_at)
+            if isinstance(failures, LoginFailuresItem)
+            else None
+        )
+        return FactorState(
+            totp if isinstance(totp, TotpItem) else None,
+            recovery if isinstance(recovery, RecoveryCodesItem) else None,
+            window,
+        )
+
+    def start_totp(self, totp: TotpItem) -> Outcome:
+        """A new, unconfirmed secret replaces an unconfirmed one; fails ("exists") while one is confirmed."""
+        unconfirmed = TotpItem.pk.does_not_exist() | _UNCONFIRMED
+        return Tx().put(totp, condition=unconfirmed, label="exists").commit()
+
+    def confirm_totp(
+        self, user: UserItem, totp: TotpItem, step: int, code_hashes: set[str], mail: MailItem
+    ) -> Outcome:
+        """Confirms the secret that was read (a setup started again meanwhile fails: "changed"), with its
+        first code's step, the recovery codes, the user's factor and the email saying so, at once."""
+        tx = Tx().update(
+            totp,
+            [TotpItem.confirmed.set(True), TotpItem.last_step.set(step)],
+            condition=(TotpItem.sealed_secret == totp.sealed_secret) & _UNCONFIRMED,
+            label="changed",
+        )
+        tx.put(
+            RecoveryCodesItem(
+                *keys.recovery_codes(user.user_id), user_id=user.user_id, code_hashes=code_hashes
+            )
+        )
+        tx.update(user, [UserItem.factors.add({TOTP})], condition=UserItem.pk.exists(), label="gone")
+        return tx.put(mail).commit()
+
+    def use_totp_step(self, user_id: str, step: int) -> bool:
+        """Accepts a code of `step` once: only if no code of this step or a later one was accepted."""
+        condition = _CONFIRMED & (TotpItem.last_step.does_not_exist() | (TotpItem.last_step < step))
+        item = TotpItem(*keys.totp(user_id))
+        return (
+            Tx()
+            .update(item, [TotpItem.last_step.set(step)], condition=condition, label="used")
+            .commit()
+            .committed
+        )
+
+    def use_recovery_code(self, user_id: str, code_hash: str) -> bool:
+        """Removes the code's hash if it is still there: two requests with one code, one succeeds."""
+        item = RecoveryCodesItem(*keys.recovery_codes(user_id))
+        actions = [RecoveryCodesItem.code_hashes.delete({code_hash})]
+        condition = RecoveryCodesItem.code_hashes.contains(code_hash)
+        return Tx().update(item, actions, condition=condition, label="used").commit().committed
+
+    def remove_totp(self, user: UserItem, mail: MailItem) -> Outcome:
+        """The secret, the recovery codes and the user's factor, with the email; "gone" if not confirmed."""
+        tx = Tx().delete(TotpItem(*keys.totp(user.user_id)), condition=_CONFIRMED, label="gone")
+        tx.delete(RecoveryCodesItem(*keys.recovery_codes(user.user_id)))
+        tx.update(user, [UserItem.factors.delete({TOTP})])
+        return tx.put(mail).commit()
+
+    def passkeys(self, user_id: str) -> list[PasskeyItem]:
+        pk, prefix = keys.passkeys_of(user_id)
+        return list(PasskeyItem.query(pk, PasskeyItem.sk.startswith(prefix), consistent_read=True))
+
+    def passkey_by_credential(self, credential_id: str) -> PasskeyItem | None:
+        owner = get_item(PasskeyCredentialItem, keys.passkey_credential(credential_id))
+        return None if owner is None else get_item(PasskeyItem, keys.passkey(owner.user_id, owner.passkey_id))
+
+    def add_passkey(self, user: UserItem, passkey: PasskeyItem, mail: MailItem) -> Outcome:
+        """Fails ("exists") for a credential already registered (by anyone)."""
+        owner = PasskeyCredentialItem(
+            *keys.passkey_credential(passkey.credential_id),
+            user_id=user.user_id,
+            passkey_id=passkey.passkey_id,
+        )
+        tx = Tx().put(owner, condition=PasskeyCredentialItem.pk.does_not_exist(), label="exists")
+        tx.put(passkey)
+        tx.update(user, [UserItem.factors.add({PASSKEY})], condition=UserItem.pk.exists(), label="gone")
+        return tx.put(mail).commit()
+
+    def remove_passkey(
+        self, user: UserItem, passkey: PasskeyItem, others: list[PasskeyItem], mail: MailItem
+    ) -> Outcome:
+        """Deletes the passkey ("gone" if deleted meanwhile). `others`, the user's other passkeys as read,
+        must all still be there ("changed" otherwise): with none, the user's passkey factor goes too, so two
+        deletions of the last two at once cannot leave the factor behind with no passkey."""
+        tx = Tx().delete(passkey, condition=PasskeyItem.pk.exists(), label="gone")
+        tx.delete(PasskeyCredentialItem(*keys.passkey_credential(passkey.credential_id)))
+        for other in others[:90]:  # a transaction holds 100 items; nobody keeps 90 passkeys
+            tx.check(other, PasskeyItem.pk.exists(), label="changed")
+        if not others:
+            tx.update(user, [UserItem.factors.delete({PASSKEY})])
+        return tx.put(mail).commit()
+
+    def record_passkey_use(self, passkey: PasskeyItem, sign_count: int, now: datetime) -> bool:
+        """The new counter and time of use, only if the counter is still as read: an assertion replayed at
+        the same moment, or by a cloned authenticator, loses."""
+        actions = [PasskeyItem.sign_count.set(sign_count), PasskeyItem.last_used_at.set(now)]
+        condition = PasskeyItem.sign_count == passkey.sign_count
+        item = PasskeyItem(passkey.pk, passkey.sk)  # a lone update writes back into its item
+        return Tx().update(item, actions, condition=condition, label="used").commit().committed
+
+    def put_challenge(self, challenge: ChallengeItem) -> None:
+        Tx().put(challenge).commit()
+
+    def challenge(self, challenge_hash: str) -> ChallengeItem | None:
+        return get_item(ChallengeItem, keys.challenge(challenge_hash))
+
+    def take_challenge(self, challenge: ChallengeItem) -> bool:
+        """Uses it up: True for the one request that deleted it."""
+        return Tx().delete(challenge, condition=ChallengeItem.pk.exists(), label="used").commit().committed

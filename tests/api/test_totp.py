@@ -1,0 +1,210 @@
+"""Two-step sign-in with an app: setup, confirmation, the login's second step, replay, drift, lockout,
+recovery codes, the mfa_token's single use and lifetime, and turning it off."""
+
+from __future__ import annotations
+
+import pyotp
+
+from chalicelib.security.otp import step_of
+from tests.helpers import PASSWORD
+from tests.helpers.seed import seed_user
+
+EMAIL = "ann@example.com"
+
+
+def login(api, password=PASSWORD):
+    return api.post("/auth/login", {"email": EMAIL, "password": password})
+
+
+def code(secret, deps, steps=0):
+    return pyotp.TOTP(secret).generate_otp(step_of(deps.now()) + steps)
+
+
+def wrong_code(secret, deps):
+    """A code that no step within the accepted drift has."""
+    near = {code(secret, deps, steps) for steps in (-1, 0, 1)}
+    return next(c for c in ("000000", "000001", "000002", "000003") if c not in near)
+
+
+def enrol(api, deps, clock):
+    """TOTP on for ann: her secret, her recovery codes, and a token of the session that turned it on."""
+    seed_user(deps, EMAIL)
+    token = login(api).body["access_token"]
+    setup = api.post("/me/mfa/totp", {"password": PASSWORD}, token=token)
+    assert setup.status == 200
+    secret = setup.body["secret"]
+    assert setup.body["otpauth_uri"].startswith("otpauth://totp/")
+    assert f"secret={secret}" in setup.body["otpauth_uri"]
+    assert setup.body["qr_svg"].startswith("<svg")
+    confirmed = api.post("/me/mfa/totp/confirm", {"code": code(secret, deps)}, token=token)
+    assert confirmed.status == 200
+    assert api.get("/me", token=token).body["user"]["second_factors"] == ["totp"]
+    clock.advance(seconds=30)  # the confirming code's step is used
+    return secret, confirmed.body["recovery_codes"], token
+
+
+def test_setup_needs_the_password_and_confirming_gives_ten_codes_and_an_email(api, deps, clock):
+    seed_user(deps, EMAIL)
+    token = login(api).body["access_token"]
+    wrong = api.post("/me/mfa/totp", {"password": "not the password"}, token=token)
+    assert (wrong.status, wrong.code) == (400, "invalid_code")  # a 401 would sign the person out
+    setup = api.post("/me/mfa/totp", {"password": PASSWORD}, token=token)
+    bad = api.post("/me/mfa/totp/confirm", {"code": wrong_code(setup.body["secret"], deps)}, token=token)
+    assert (bad.status, bad.code) == (400, "invalid_code")
+    assert login(api).body.get("access_token")  # not on until confirmed
+    confirmed = api.post("/me/mfa/totp/confirm", {"code": code(setup.body["secret"], deps)}, token=token)
+    codes = confirmed.body["recovery_codes"]
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert any("authenticator app was turned on" in m.subject for m in api.outbox() if EMAIL in m.to)
+    again = api.post("/me/mfa/totp", {"password": PASSWORD}, token=token)
+    assert (again.status, again.code) == (409, "conflict")
+
+
+def test_login_asks_for_the_second_step_and_a_code_finishes_it_once(api, deps, clock):
+    secret, _, _ = enrol(api, deps, clock)
+    first = login(api)
+    assert first.status == 200
+    assert first.body["mfa_required"] is True and "access_token" not in first.body
+    assert first.body["methods"] == ["totp", "recovery_code"]
+    right = code(secret, deps)
+    done = api.post("/auth/login/mfa", {"mfa_token": first.body["mfa_token"], "code": right})
+    assert done.status == 200 and done.body["user"]["email"] == EMAIL
+    me = api.get("/me", token=done.body["access_token"])
+    assert me.status == 200
+    used = api.post("/auth/login/mfa", {"mfa_token": first.body["mfa_token"], "code": right})
+    assert (used.status, used.code) == (401, "unauthenticated")  # the token worked once
+    replay = api.post("/auth/login/mfa", {"mfa_token": login(api).body["mfa_token"], "code": right})
+    assert (replay.status, replay.code) == (401, "invalid_code")  # the code worked once too
+
+
+def test_a_code_one_step_either_side_is_accepted_two_is_not(api, deps, clock):
+    secret, _, _ = enrol(api, deps, clock)
+    for steps, status in ((-2, 401), (2, 401), (-1, 200), (1, 200)):
+        clock.advance(seconds=90)  # a fresh step each round: replay is not what is tested here
+        token = login(api).body["mfa_token"]
+        answer = api.post("/auth/login/mfa", {"mfa_token": token, "code": code(secret, deps, steps)})
+        assert answer.status == status, steps
+
+
+def test_a_wrong_code_leaves_the_token_usable_and_five_lock_the_user(api, deps, clock):
+    secret, recovery, _ = enrol(api, deps, clock)
+    token = login(api).body["mfa_token"]
+    for _ in range(3):
+        assert api.post("/auth/login/mfa", {"mfa_token": token, "code": "12345"}).code == "invalid_code"
+    wrong = api.post("/auth/login/mfa", {"mfa_token": token, "recovery_code": "aaaa-bbbb-cccc-dddd"})
+    assert wrong.code == "invalid_code"  # recovery codes count on the same window
+    other = login(api).body["mfa_token"]  # a new token does not start the count again
+    assert api.post("/auth/login/mfa", {"mfa_token": other, "code": "12345"}).code == "invalid_code"
+    locked = api.post("/auth/login/mfa", {"mfa_token": token, "code": code(secret, deps)})
+    assert (locked.status, locked.code) == (429, "rate_limited")
+    assert api.post("/auth/login/mfa", {"mfa_token": token, "recovery_code": recovery[0]}).status == 429
+    clock.advance(minutes=15)
+    token = login(api).body["mfa_token"]
+    assert api.post("/auth/login/mfa", {"mfa_token": token, "code": code(secret, deps)}).status == 200
+
+
+def test_a_recovery_code_signs_in_once(api, deps, clock):
+    _, recovery, _ = enrol(api, deps, clock)
+    token = login(api).body["mfa_token"]
+    done = api.post("/auth/login/mfa", {"mfa_token": token, "recovery_code": recovery[0].upper()})
+    assert done.status == 200
+    again = api.post(
+        "/auth/login/mfa", {"mfa_token": login(api).body["mfa_token"], "recovery_code": recovery[0]}
+    )
+    assert (again.status, again.code) == (401, "invalid_code")
+    other = api.post(
+        "/auth/login/mfa", {"mfa_token": login(api).body["mfa_token"], "recovery_code": recovery[1]}
+    )
+    assert other.status == 200
+
+
+def test_the_mfa_token_lives_five_minutes_and_an_unknown_one_is_refused(api, deps, clock):
+    secret, _, _ = enrol(api, deps, clock)
+    token = login(api).body["mfa_token"]
+    clock.advance(minutes=5, seconds=1)
+    late = api.post("/auth/login/mfa", {"mfa_token": token, "code": code(secret, deps)})
+    assert (late.status, late.code) == (401, "unauthenticated")
+    forged = api.post("/auth/login/mfa", {"mfa_token": "made-up", "code": code(secret, deps)})
+    assert (forged.status, forged.code) == (401, "unauthenticated")
+
+
+def test_turning_it_off_needs_the_password_and_a_code_and_login_is_one_step_again(api, deps, clock):
+    secret, _, token = enrol(api, deps, clock)
+    wrong = api.post(
+        "/me/mfa/totp/disable", {"password": PASSWORD, "code": wrong_code(secret, deps)}, token=token
+    )
+    assert (wrong.status, wrong.code) == (400, "invalid_code")
+    bad_password = api.post(
+        "/me/mfa/totp/disable", {"password": "nope", "code": code(secret, deps)}, token=token
+    )
+    assert (bad_password.status, bad_password.code) == (400, "invalid_code")
+    clock.advance(seconds=30)
+    off = api.post("/me/mfa/totp/disable", {"password": PASSWORD, "code": code(secret, deps)}, token=token)
+    assert off.status == 204
+    assert "access_token" in login(api).body
+    assert any("turned off" in m.subject for m in api.outbox() if EMAIL in m.to)
+
+
+def test_twenty_wrong_codes_at_once_check_at_most_five(api, deps, clock, monkeypatch):
+    from chalicelib.errors import AppError
+    from chalicelib.schemas.factors import MfaLoginIn
+    from chalicelib.services import factor_checks, mfa_login
+    from tests.helpers.concurrency import run_together
+
+    secret, _, _ = enrol(api, deps, clock)
+    token = login(api).body["mfa_token"]
+    checked = []
+    real_step = factor_checks.totp_step
+
+    def counting_step(deps, totp, code):
+        checked.append(code)
+        return real_step(deps, totp, code)
+
+    monkeypatch.setattr(factor_checks, "totp_step", counting_step)
+    wrong = wrong_code(secret, deps)
+
+    def attempt():
+        try:
+            return mfa_login.finish(deps, MfaLoginIn(mfa_token=token, code=wrong))
+        except AppError as error:
+            return error.code
+
+    outcomes = run_together(*[attempt] * 20)
+    assert 1 <= len(checked) <= 5
+    assert outcomes.count("invalid_code") == len(checked)
+    assert outcomes.count("rate_limited") == 20 - len(checked)
+
+
+def test_the_round_trips_of_a_login_with_and_without_a_second_factor(api, deps, clock):
+    """Without a factor, login is as it was (the factor rides on the user item it reads anyway); with one,
+    the password step reads as a login does and writes the mfa_token instead of the login's write (5 round
+    trips here either way), and the second step reads the token, the factor and the login, uses the code,
+    spends the token, then signs in as login does: 10."""
+    from tests.helpers import DynamoCalls
+
+    seed_user(deps, "plain@example.com")
+    with DynamoCalls() as plain:
+        assert (
+            "access_token"
+            in api.post("/auth/login", {"email": "plain@example.com", "password": PASSWORD}).body
+        )
+    secret, _, _ = enrol(api, deps, clock)
+    with DynamoCalls() as first:
+        token = login(api).body["mfa_token"]
+    with DynamoCalls() as second:
+        done = api.post("/auth/login/mfa", {"mfa_token": token, "code": code(secret, deps)})
+    assert done.status == 200
+    assert first.operations == [*plain.operations[:-1], "PutItem"]  # no login write: the token instead
+    assert (
+        second.operations
+        == [
+            "GetItem",  # the mfa_token
+            "BatchGetItem",  # the TOTP, the recovery codes and the code window
+            "UpdateItem",  # the check counted before it is made
+            "UpdateItem",  # the code's step used (a later one only)
+            "UpdateItem",  # the right code's check given back
+            "DeleteItem",  # the mfa_token spent
+            "BatchGetItem",  # the login, by the email the mfa_token names (as the password step read it)
+            *plain.operations[2:],  # the accounts' first page and the login's write, as without a factor
+        ]
+    )

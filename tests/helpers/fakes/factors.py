@@ -1,0 +1,172 @@
+"""A user's second factors in memory, under the conditions store/factors.py writes with, failing with the
+same labels."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+
+from chalicelib.services.ports import FactorRepository
+from chalicelib.store import keys
+from chalicelib.store.factors import PASSKEY, TOTP, FactorState
+from chalicelib.store.models import (
+    ChallengeItem,
+    Item,
+    MailItem,
+    PasskeyCredentialItem,
+    PasskeyItem,
+    RecoveryCodesItem,
+    TotpItem,
+    UserItem,
+)
+from chalicelib.store.outcomes import Failure
+from chalicelib.store.tx import Outcome
+from tests.helpers.fakes.table import OK, Table, failed, key_of
+from tests.helpers.fakes.users import code_failure_window
+
+
+def _put(t: Table, *items: Item) -> None:
+    for item in items:
+        t.put(copy.deepcopy(item))  # stored apart from the caller's item, as a table stores it
+
+
+class FakeFactors(FactorRepository):
+    def __init__(self, table: Table) -> None:
+        self.t = table
+
+    def state(self, user_id: str) -> FactorState:
+        return FactorState(
+            copy.deepcopy(self.t.get(keys.totp(user_id), TotpItem)),
+            copy.deepcopy(self.t.get(keys.recovery_codes(user_id), RecoveryCodesItem)),
+            code_failure_window(self.t, user_id),
+        )
+
+    def start_totp(self, totp: TotpItem) -> Outcome:
+        stored = self.t.get(key_of(totp), TotpItem)
+        if stored is not None and stored.confirmed:
+            return failed("exists")
+        _put(self.t, totp)
+        return OK
+
+    def confirm_totp(
+        self, user: UserItem, totp: TotpItem, step: int, code_hashes: set[str], mail: MailItem
+    ) -> Outcome:
+        stored = self.t.get(key_of(totp), TotpItem)
+        labels: set[Failure] = set()
+        if stored is None or stored.confirmed or stored.sealed_secret != totp.sealed_secret:
+            labels.add("changed")
+        profile = self.t.get(keys.user(user.user_id), UserItem)
+        if profile is None:
+            labels.add("gone")
+        if self.t.get(key_of(mail), MailItem) is not None:
+            labels.add("conflict")
+        if labels or stored is None or profile is None:
+            return Outcome(frozenset(labels))
+        stored.confirmed, stored.last_step = True, step
+        codes = RecoveryCodesItem(*keys.recovery_codes(user.user_id), user_id=user.user_id)
+        codes.code_hashes = set(code_hashes)
+        _put(self.t, codes, mail)
+        profile.factors = set(profile.factors or ()) | {TOTP}
+        return OK
+
+    def use_totp_step(self, user_id: str, step: int) -> bool:
+        stored = self.t.get(keys.totp(user_id), TotpItem)
+        if (
+            stored is None
+            or not stored.confirmed
+            or (stored.last_step is not None and stored.last_step >= step)
+        ):
+            return False
+        stored.last_step = step
+        return True
+
+    def use_recovery_code(self, user_id: str, code_hash: str) -> bool:
+        stored = self.t.get(keys.recovery_codes(user_id), RecoveryCodesItem)
+        if stored is None or code_hash not in (stored.code_hashes or set()):
+            return False
+        stored.code_hashes = (set(stored.code_hashes or ()) - {code_hash}) or None  # no empty set
+        return True
+
+    def remove_totp(self, user: UserItem, mail: MailItem) -> Outcome:
+        stored = self.t.get(keys.totp(user.user_id), TotpItem)
+        if stored is None or not stored.confirmed:
+            return failed("gone")
+        if self.t.get(key_of(mail), MailItem) is not None:
+            return failed("conflict")
+        self.t.delete(keys.totp(user.user_id))
+        self.t.delete(keys.recovery_codes(user.user_id))
+        _without_factor(self.t, user.user_id, TOTP)
+        _put(self.t, mail)
+        return OK
+
+    def passkeys(self, user_id: str) -> list[PasskeyItem]:
+        return copy.deepcopy(self.t.query(PasskeyItem, keys.passkeys_of(user_id)))
+
+    def passkey_by_credential(self, credential_id: str) -> PasskeyItem | None:
+        owner = self.t.get(keys.passkey_credential(credential_id), PasskeyCredentialItem)
+        if owner is None:
+            return None
+        return copy.deepcopy(self.t.get(keys.passkey(owner.user_id, owner.passkey_id), PasskeyItem))
+
+    def add_passkey(self, user: UserItem, passkey: PasskeyItem, mail: MailItem) -> Outcome:
+        labels: set[Failure] = set()
+        if self.t.get(keys.passkey_credential(passkey.credential_id), PasskeyCredentialItem) is not None:
+            labels.add("exists")
+        profile = self.t.get(keys.user(user.user_id), UserItem)
+        if profile is None:
+            labels.add("gone")
+        if self.t.get(key_of(mail), MailItem) is not None:
+            labels.add("conflict")
+        if labels or profile is None:
+            return Outcome(frozenset(labels))
+        owner = PasskeyCredentialItem(*keys.passkey_credential(passkey.credential_id))
+        owner.user_id, owner.passkey_id = user.user_id, passkey.passkey_id
+        _put(self.t, owner, passkey, mail)
+        profile.factors = set(profile.factors or ()) | {PASSKEY}
+        return OK
+
+    def remove_passkey(
+        self, user: UserItem, passkey: PasskeyItem, others: list[PasskeyItem], mail: MailItem
+    ) -> Outcome:
+        labels: set[Failure] = set()
+        if self.t.get(key_of(passkey), PasskeyItem) is None:
+            labels.add("gone")
+        if any(self.t.get(key_of(other), PasskeyItem) is None for other in others[:90]):
+            labels.add("changed")
+        if self.t.get(key_of(mail), MailItem) is not None:
+            labels.add("conflict")
+        if labels:
+            return Outcome(frozenset(labels))
+        self.t.delete(key_of(passkey))
+        self.t.delete(keys.passkey_credential(passkey.credential_id))
+        if not others:
+            _without_factor(self.t, user.user_id, PASSKEY)
+        _put(self.t, mail)
+        return OK
+
+    def record_passkey_use(self, passkey: PasskeyItem, sign_count: int, now: datetime) -> bool:
+        stored = self.t.get(key_of(passkey), PasskeyItem)
+        if stored is None or int(stored.sign_count) != int(passkey.sign_count):
+            return False
+        stored.sign_count, stored.last_used_at = sign_count, now
+        return True
+
+    def put_challenge(self, challenge: ChallengeItem) -> None:
+        _put(self.t, challenge)
+
+    def challenge(self, challenge_hash: str) -> ChallengeItem | None:
+        return copy.deepcopy(self.t.get(keys.challenge(challenge_hash), ChallengeItem))
+
+    def take_challenge(self, challenge: ChallengeItem) -> bool:
+        if self.t.get(key_of(challenge), ChallengeItem) is None:
+            return False
+        self.t.delete(key_of(challenge))
+        return True
+
+
+def _without_factor(t: Table, user_id: str, factor: str) -> None:
+    """An update that leaves an item with no other attribute still writes it: the real store's deletion
+    from a set on a user that is gone would create a bare item; a fake's user is always there here."""
+    profile = t.get(keys.user(user_id), UserItem)
+    if profile is not None:
+        profile.factors = (set(profile.factors or ()) - {factor}) or None

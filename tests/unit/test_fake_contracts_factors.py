@@ -1,0 +1,146 @@
+"""Contract cases (as tests/unit/test_fake_contracts.py) for a user's second factors: TOTP, recovery codes,
+passkeys, one-time challenges and the code lockout window."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chalicelib.domain.lockout import MAX_FAILURES, WINDOW
+from chalicelib.services.outbox import mail_for
+from chalicelib.store import keys
+from chalicelib.store.models import ChallengeItem, PasskeyItem, TotpItem
+from tests.unit.test_fake_contracts import covers
+
+
+def _totp(user_id, now, sealed="sealed-1"):
+    key = keys.totp(user_id)
+    return TotpItem(*key, user_id=user_id, sealed_secret=sealed, confirmed=False, created_at=now)
+
+
+def _passkey(user_id, passkey_id, credential_id, now):
+    return PasskeyItem(
+        *keys.passkey(user_id, passkey_id),
+        user_id=user_id,
+        passkey_id=passkey_id,
+        name=f"key {passkey_id}",
+        credential_id=credential_id,
+        public_key="pk",
+        sign_count=0,
+        created_at=now,
+    )
+
+
+def _user(world):
+    account_id = world.account("Acme")
+    user_id = world.member(account_id, "dev@acme.com")
+    return world.deps.store.users.get_user(user_id)
+
+
+@covers(
+    "factors.state",
+    "factors.start_totp",
+    "factors.confirm_totp",
+    "factors.use_totp_step",
+    "factors.use_recovery_code",
+    "factors.remove_totp",
+)
+def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_with_its_codes(world):
+    store, now, deps = world.deps.store, world.deps.now(), world.deps
+    user = _user(world)
+    assert store.factors.state(user.user_id) == type(store.factors.state(user.user_id))(None, None, None)
+    assert store.factors.start_totp(_totp(user.user_id, now))
+    assert store.factors.start_totp(_totp(user.user_id, now, "sealed-2"))  # unconfirmed: replaced
+    stale = _totp(user.user_id, now)  # as read before the second setup
+    mail = mail_for(deps, "notice", user.email)
+    assert store.factors.confirm_totp(user, stale, 100, {"h1", "h2"}, mail).failed == {"changed"}
+    read = store.factors.state(user.user_id).totp
+    assert (read.sealed_secret, read.confirmed) == ("sealed-2", False)
+    assert not store.factors.use_totp_step(user.user_id, 101)  # not confirmed yet
+    assert store.factors.confirm_totp(user, read, 100, {"h1", "h2"}, mail)
+    state = store.factors.state(user.user_id)
+    assert (state.totp.confirmed, state.totp.last_step) == (True, 100)
+    assert state.recovery.code_hashes == {"h1", "h2"}
+    assert store.users.get_user(user.user_id).factors == {"totp"}
+    assert store.factors.start_totp(_totp(user.user_id, now, "sealed-3")).failed == {"exists"}
+    assert not store.factors.use_totp_step(user.user_id, 100)  # the confirming code's step
+    assert store.factors.use_totp_step(user.user_id, 101)
+    assert not store.factors.use_totp_step(user.user_id, 101)
+    assert not store.factors.use_totp_step(user.user_id, 99)
+    assert store.factors.use_recovery_code(user.user_id, "h1")
+    assert not store.factors.use_recovery_code(user.user_id, "h1")
+    assert not store.factors.use_recovery_code(user.user_id, "h3")
+    assert store.factors.state(user.user_id).recovery.code_hashes == {"h2"}
+    assert store.factors.remove_totp(user, mail_for(deps, "notice", user.email))
+    assert store.factors.state(user.user_id) == type(state)(None, None, None)
+    assert not store.users.get_user(user.user_id).factors
+    assert store.factors.remove_totp(user, mail_for(deps, "notice", user.email)).failed == {"gone"}
+
+
+@covers(
+    "factors.passkeys",
+    "factors.passkey_by_credential",
+    "factors.add_passkey",
+    "factors.remove_passkey",
+    "factors.record_passkey_use",
+)
+def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_factor_with_it(world):
+    store, now, deps = world.deps.store, world.deps.now(), world.deps
+    user = _user(world)
+    first, second = _passkey(user.user_id, "pk1", "cred-1", now), _passkey(user.user_id, "pk2", "cred-2", now)
+    assert store.factors.add_passkey(user, first, mail_for(deps, "notice", user.email))
+    again = _passkey(user.user_id, "pk3", "cred-1", now)
+    assert store.factors.add_passkey(user, again, mail_for(deps, "notice", user.email)).failed == {"exists"}
+    assert store.factors.add_passkey(user, second, mail_for(deps, "notice", user.email))
+    assert [p.passkey_id for p in store.factors.passkeys(user.user_id)] == ["pk1", "pk2"]
+    assert store.users.get_user(user.user_id).factors == {"passkey"}
+    found = store.factors.passkey_by_credential("cred-2")
+    assert (found.user_id, found.passkey_id) == (user.user_id, "pk2")
+    assert store.factors.passkey_by_credential("cred-9") is None
+    assert store.factors.record_passkey_use(found, 5, now)
+    assert not store.factors.record_passkey_use(found, 6, now)  # its counter was read at 0
+    used = store.factors.passkey_by_credential("cred-2")
+    assert (used.sign_count, used.last_used_at) == (5, now)
+    ghost = _passkey(user.user_id, "pk9", "cred-9", now)  # read, then deleted meanwhile
+    assert store.factors.remove_passkey(user, first, [ghost], _mail(deps, user)).failed == {"changed"}
+    assert store.factors.passkey_by_credential("cred-1") is not None
+    assert store.factors.remove_passkey(user, first, [second], _mail(deps, user))
+    assert store.factors.passkey_by_credential("cred-1") is None
+    assert store.users.get_user(user.user_id).factors == {"passkey"}  # the other one is left
+    assert store.factors.remove_passkey(user, first, [second], _mail(deps, user)).failed == {"gone"}
+    assert store.factors.remove_passkey(user, second, [], _mail(deps, user))
+    assert store.factors.passkeys(user.user_id) == []
+    assert not store.users.get_user(user.user_id).factors
+
+
+@covers("factors.put_challenge", "factors.challenge", "factors.take_challenge")
+def test_a_challenge_is_read_by_its_hash_and_taken_once(world):
+    store, now = world.deps.store, world.deps.now()
+    item = ChallengeItem(*keys.challenge("abc"), purpose="mfa", user_id="usr_1", expires_at=now)
+    store.factors.put_challenge(item)
+    read = store.factors.challenge("abc")
+    assert (read.purpose, read.user_id, read.expires_at, read.challenge_hash) == ("mfa", "usr_1", now, None)
+    assert store.factors.challenge("abd") is None
+    assert store.factors.take_challenge(read)
+    assert not store.factors.take_challenge(read)
+    assert store.factors.challenge("abc") is None
+
+
+@covers("lockouts.reserve_code_attempt", "lockouts.give_back_code_attempt")
+def test_a_users_code_window_takes_so_many_checks_apart_from_the_emails(world):
+    store, now = world.deps.store, world.deps.now()
+    user = _user(world)
+    assert all(store.lockouts.reserve_code_attempt(user.user_id, now, None) for _ in range(MAX_FAILURES))
+    known = store.factors.state(user.user_id).failures
+    assert (known.count, known.started_at) == (MAX_FAILURES, now)
+    assert not store.lockouts.reserve_code_attempt(user.user_id, now + timedelta(minutes=1), known)
+    assert store.users.login_state(user.email)[1] is None  # the email's password window is another
+    store.lockouts.give_back_code_attempt(user.user_id, now)  # a right code returns its own check
+    assert store.factors.state(user.user_id).failures == type(known)(MAX_FAILURES - 1, now)
+    assert store.lockouts.reserve_code_attempt(user.user_id, now, known)
+    later = now + WINDOW + timedelta(seconds=1)
+    assert store.lockouts.reserve_code_attempt(user.user_id, later, known)
+    assert store.factors.state(user.user_id).failures == type(known)(1, later)
+
+
+def _mail(deps, user):
+    return mail_for(deps, "notice", user.email)
