@@ -3,6 +3,7 @@ one transaction that accepts it (`accept`). InvitationStore answers both."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,7 @@ from chalicelib.store.models import (
     AuditEventItem,
     GroupItem,
     InvitationItem,
+    Item,
     LinkItem,
     LoginItem,
     MembershipItem,
@@ -87,12 +89,15 @@ def accept(
     new_user: tuple[UserItem, LoginItem] | None,
     existing_user_id: str | None,
     event: AuditEventItem | None = None,
+    writes: Sequence[Item] = (),
 ) -> Outcome:
     """Uses the invitation exactly once, leaving its link ended as "accepted" (`ended_link`; never over an
     ended one). Failure labels: "used" (accepted, revoked, resent or expired meanwhile), "already_member",
     "owner_taken", "email_taken" (a login was created meanwhile), "renamed" (the existing user changed
     their name since it was read, or is gone: read it again)."""
     tx = _used(Tx().record(event), invitation, now)
+    for item in writes:  # the sign-in's session and its security event (services/sign_in.py)
+        tx.put(item)
     write_joining(
         tx,
         joining(membership, invitation.email),

@@ -97,6 +97,9 @@ MATRIX = [
     ),
     ("DELETE", "/accounts/{account_id}/email-domains/{domain}", "owner", None),
     ("POST", "/accounts/{account_id}/email-domains/{domain}/verify", "owner", None),
+    ("GET", "/accounts/{account_id}/security", "owner", None),
+    ("PUT", "/accounts/{account_id}/security", "owner", {"mfa_required": "admins", "grace_days": 30}),
+    ("POST", "/accounts/{account_id}/members/{user_id}/sign-out", "user_management", None),
 ]
 ACTORS = [
     "owner",
@@ -143,6 +146,7 @@ MANAGER_OUTSIDE_THEIR_GROUP = {
     ("PATCH", "/accounts/{account_id}/groups/{group_id}"): "403",
     ("DELETE", "/accounts/{account_id}/groups/{group_id}"): "403",
     ("GET", "/accounts/{account_id}/audit-events"): "403",  # the account's log is user_management's
+    ("POST", "/accounts/{account_id}/members/{user_id}/sign-out"): "404",
 }
 
 

@@ -27,6 +27,7 @@ from chalicelib.services.ports.users import (
     LockoutRepository,
     MemberCopyRepository,
     RevokedTokenRepository,
+    SessionRepository,
     UserRepository,
 )
 from chalicelib.services.ports.work import (
@@ -57,6 +58,7 @@ __all__ = [
     "ReminderRepository",
     "Repositories",
     "RevokedTokenRepository",
+    "SessionRepository",
     "SubAccountRepository",
     "SupportSessionRepository",
     "UserRepository",
