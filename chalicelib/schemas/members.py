@@ -42,6 +42,9 @@ class Member(User):
     sub_accounts: ScopeOut
     group_id: str
     group_manager: bool
+    mfa_enabled: bool = Field(
+        description="has a second factor (in a list: as of the copies job's last run, seconds behind)"
+    )
 
     @classmethod
     def of_pair(
@@ -60,6 +63,7 @@ class Member(User):
             sub_accounts=scope,
             group_id=group_of(membership.group_id),
             group_manager=bool(membership.group_manager),
+            mfa_enabled=bool(user.factors),
         )
 
 
@@ -73,6 +77,11 @@ class MemberListQuery(ListQuery):
     sort: SortColumn = "email"
     order: Literal["asc", "desc"] = "asc"
     group_id: GroupId | None = None
+    mfa: bool | None = Field(
+        default=None,
+        description="only members with (true) or without (false) a second factor; a page may hold fewer "
+        "than `limit`, even none, and still a `next_cursor`",
+    )
 
 
 class MemberPage(Output):

@@ -10,6 +10,7 @@ from typing import Any
 from chalicelib.deps import Deps
 from chalicelib.domain.lockout import WINDOW, FailureWindow, retry_after_seconds
 from chalicelib.errors import AppError, rate_limited
+from chalicelib.ids import new_sortable_id
 from chalicelib.security import otp, passkeys
 from chalicelib.security.passkeys import PasskeyError, RelyingParty
 from chalicelib.security.sealing import unseal
@@ -17,7 +18,15 @@ from chalicelib.services.outbox import Ready, notice, render_notice, send_now
 from chalicelib.services.password_reset import PORTAL_NAME
 from chalicelib.services.sessions import verify_credentials
 from chalicelib.store import keys
-from chalicelib.store.models import ChallengeItem, MailItem, PasskeyItem, TotpItem, UserItem
+from chalicelib.store.models import (
+    ChallengeItem,
+    MailItem,
+    PasskeyItem,
+    SecurityEventItem,
+    TotpItem,
+    UserItem,
+)
+from chalicelib.store.sessions import new_security_event
 
 CHALLENGE_TTL = timedelta(minutes=5)
 TOTP_SEALING = "totp"
@@ -70,7 +79,9 @@ def check_totp(deps: Deps, user_id: str, code: str) -> None:
 def check_recovery_code(deps: Deps, user_id: str, code: str) -> None:
     state = deps.store.factors.state(user_id)
     reserve_code_check(deps, user_id, state.failures)
-    if not deps.store.factors.use_recovery_code(user_id, otp.hash_recovery_code(code)):
+    # a used code is gone from the set: the user sees it among their factors' changes
+    used = factor_event(deps, user_id, "factor_removed", "recovery_code")
+    if not deps.store.factors.use_recovery_code(user_id, otp.hash_recovery_code(code), used):
         raise invalid_code("The recovery code is not correct or was used already.")
     deps.store.lockouts.give_back_code_attempt(user_id, deps.now())
 
@@ -147,6 +158,12 @@ def factor_notice(deps: Deps, user: UserItem, change: str) -> MailItem:
     """The email telling the user that `change` happened to their sign-in (committed with it)."""
     values = {"portal_name": PORTAL_NAME, "email": user.email, "change": change}
     return notice(deps, "factor_changed", user.email, values)
+
+
+def factor_event(deps: Deps, user_id: str, kind: str, factor: str) -> SecurityEventItem:
+    """The user's security event of a factor change (`kind`: factor_added or factor_removed; `factor`:
+    totp, passkey or recovery_code), committed with the change."""
+    return new_security_event(user_id, new_sortable_id("sev"), kind, deps.now(), detail=factor)
 
 
 def send_notice(deps: Deps, mail: MailItem) -> None:

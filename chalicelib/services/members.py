@@ -42,9 +42,14 @@ def list_members(
     """Every sort, order and status filter, of the account or of one group (a group manager lists their
     own), is read in index order: a Query of limit + 1 keys per status range, then the page by key,
     strongly consistent from the table (store/members.py `ordered_page`): O(page) at any size. What
-    authorization read (the caller's membership and group, `session`) is not read again."""
+    authorization read (the caller's membership and group, `session`) is not read again.
+
+    `mfa` filters the page read (by the memberships' copies of the users' factors): one page of `limit`
+    examined, its matches answered with the page's cursor, so a filtered page costs what an unfiltered one
+    does and may hold fewer than `limit` (the audit's filtered reads do the same)."""
     wanted_group = managed_group(caller) or query.group_id
     scope = f"members:{account.account_id}:{query.sort}:{query.order}:{query.status}:{wanted_group}"
+    scope += f":{query.mfa}"
     secret = deps.settings.token_secret
     after = decode_cursor(query.cursor, scope, secret)[0] if query.cursor else None
     memberships, groups, last = deps.store.members.ordered_page(
@@ -58,6 +63,8 @@ def list_members(
         known=_known(session),
     )
     cursor = encode_cursor(scope, (last,), secret) if last is not None else None
+    if query.mfa is not None:
+        memberships = [m for m in memberships if bool(m.factors) == query.mfa]
     return MemberPage(items=_members(deps, account, memberships, groups), next_cursor=cursor)
 
 

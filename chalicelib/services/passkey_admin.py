@@ -13,6 +13,7 @@ from chalicelib.security import passkeys
 from chalicelib.security.passkeys import PasskeyError
 from chalicelib.services.factor_checks import (
     confirm_password,
+    factor_event,
     factor_notice,
     invalid_code,
     new_challenge,
@@ -22,6 +23,7 @@ from chalicelib.services.factor_checks import (
     take_challenge,
 )
 from chalicelib.store import keys
+from chalicelib.store.factors import PASSKEY
 from chalicelib.store.models import PasskeyItem, UserItem
 
 REGISTER = "passkey_register"
@@ -62,7 +64,9 @@ def register(deps: Deps, user: UserItem, name: str, credential: dict[str, Any]) 
         created_at=deps.now(),
     )
     mail = factor_notice(deps, user, f"A passkey ({item.name}) was added")
-    outcome = deps.store.factors.add_passkey(user, item, mail)
+    outcome = deps.store.factors.add_passkey(
+        user, item, mail, factor_event(deps, user.user_id, "factor_added", PASSKEY)
+    )
     if "exists" in outcome.failed:
         raise AppError("conflict", "This passkey is registered already.")
     if not outcome:
@@ -83,7 +87,8 @@ def delete(deps: Deps, user: UserItem, passkey_id: str, password: str) -> None:
         raise not_found("passkey")
     others = [p for p in mine if p.passkey_id != passkey_id]
     mail = factor_notice(deps, user, f"A passkey ({passkey.name}) was removed")
-    outcome = deps.store.factors.remove_passkey(user, passkey, others, mail)
+    event = factor_event(deps, user.user_id, "factor_removed", PASSKEY)
+    outcome = deps.store.factors.remove_passkey(user, passkey, others, mail, event)
     if "gone" in outcome.failed:
         raise not_found("passkey")
     if not outcome:

@@ -14,6 +14,7 @@ from chalicelib.services.factor_checks import (
     TOTP_SEALING,
     check_totp,
     confirm_password,
+    factor_event,
     factor_notice,
     invalid_code,
     prove_current_factor,
@@ -67,7 +68,9 @@ def confirm(deps: Deps, user: UserItem, code: str) -> RecoveryCodesOut:
     codes = otp.new_recovery_codes()
     hashes = {otp.hash_recovery_code(c) for c in codes}
     mail = factor_notice(deps, user, "Two-step sign-in with an authenticator app was turned on")
-    outcome = deps.store.factors.confirm_totp(user, state.totp, step, hashes, mail)
+    outcome = deps.store.factors.confirm_totp(
+        user, state.totp, step, hashes, mail, factor_event(deps, user.user_id, "factor_added", TOTP)
+    )
     if not outcome:
         raise changed_meanwhile("The setup was started again meanwhile; use the new secret.")
     deps.store.lockouts.give_back_code_attempt(user.user_id, deps.now())
@@ -82,6 +85,7 @@ def disable(deps: Deps, user: UserItem, password: str, code: str) -> None:
         raise AppError("conflict", "Two-step sign-in with an app is not on.")
     check_totp(deps, user.user_id, code)
     mail = factor_notice(deps, user, "Two-step sign-in with an authenticator app was turned off")
-    if not deps.store.factors.remove_totp(user, mail):
+    event = factor_event(deps, user.user_id, "factor_removed", TOTP)
+    if not deps.store.factors.remove_totp(user, mail, event):
         raise changed_meanwhile("It was turned off meanwhile.")
     send_notice(deps, mail)

@@ -1,7 +1,11 @@
 """Access patterns of a user's second factors (TOTP, recovery codes, passkeys) and of the one-time secrets of
 signing in with them (mfa_tokens, WebAuthn challenges). Every "once" is a condition of a write: a TOTP step
 later than the last accepted, a recovery code's hash still in the set, a challenge still there, a passkey's
-counter as read."""
+counter as read.
+
+Each change of a user's factors writes, in its transaction, the user's security event (`event`) and marks
+the user due for the copies job (store/member_copies.py, as of the event's time): the memberships' copies of
+the factors (`Member.mfa_enabled`, `?mfa=`) follow within a run of the job, as a profile change's do."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from datetime import datetime
 
 from chalicelib.domain.lockout import FailureWindow
 from chalicelib.store import keys
+from chalicelib.store.member_copies import copies_due
 from chalicelib.store.models import (
     ChallengeItem,
     LoginFailuresItem,
@@ -17,6 +22,7 @@ from chalicelib.store.models import (
     PasskeyCredentialItem,
     PasskeyItem,
     RecoveryCodesItem,
+    SecurityEventItem,
     TotpItem,
     UserItem,
 )
@@ -61,7 +67,13 @@ class FactorStore:
         return Tx().put(totp, condition=unconfirmed, label="exists").commit()
 
     def confirm_totp(
-        self, user: UserItem, totp: TotpItem, step: int, code_hashes: set[str], mail: MailItem
+        self,
+        user: UserItem,
+        totp: TotpItem,
+        step: int,
+        code_hashes: set[str],
+        mail: MailItem,
+        event: SecurityEventItem,
     ) -> Outcome:
         """Confirms the secret that was read (a setup started again meanwhile fails: "changed"), with its
         first code's step, the recovery codes, the user's factor and the email saying so, at once."""
@@ -76,8 +88,9 @@ class FactorStore:
                 *keys.recovery_codes(user.user_id), user_id=user.user_id, code_hashes=code_hashes
             )
         )
-        tx.update(user, [UserItem.factors.add({TOTP})], condition=UserItem.pk.exists(), label="gone")
-        return tx.put(mail).commit()
+        added = [UserItem.factors.add({TOTP}), *copies_due(user.user_id, event.occurred_at)]
+        tx.update(user, added, condition=UserItem.pk.exists(), label="gone")
+        return tx.put(mail).record(event).commit()
 
     def use_totp_step(self, user_id: str, step: int) -> bool:
         """Accepts a code of `step` once: only if no code of this step or a later one was accepted."""
@@ -90,19 +103,21 @@ class FactorStore:
             .committed
         )
 
-    def use_recovery_code(self, user_id: str, code_hash: str) -> bool:
-        """Removes the code's hash if it is still there: two requests with one code, one succeeds."""
+    def use_recovery_code(self, user_id: str, code_hash: str, event: SecurityEventItem) -> bool:
+        """Removes the code's hash if it is still there, with its security event: two requests with one
+        code, one succeeds (and one event is written)."""
         item = RecoveryCodesItem(*keys.recovery_codes(user_id))
         actions = [RecoveryCodesItem.code_hashes.delete({code_hash})]
         condition = RecoveryCodesItem.code_hashes.contains(code_hash)
-        return Tx().update(item, actions, condition=condition, label="used").commit().committed
+        tx = Tx().update(item, actions, condition=condition, label="used")
+        return tx.record(event).commit().committed
 
-    def remove_totp(self, user: UserItem, mail: MailItem) -> Outcome:
+    def remove_totp(self, user: UserItem, mail: MailItem, event: SecurityEventItem) -> Outcome:
         """The secret, the recovery codes and the user's factor, with the email; "gone" if not confirmed."""
         tx = Tx().delete(TotpItem(*keys.totp(user.user_id)), condition=_CONFIRMED, label="gone")
         tx.delete(RecoveryCodesItem(*keys.recovery_codes(user.user_id)))
-        tx.update(user, [UserItem.factors.delete({TOTP})])
-        return tx.put(mail).commit()
+        tx.update(user, [UserItem.factors.delete({TOTP}), *copies_due(user.user_id, event.occurred_at)])
+        return tx.put(mail).record(event).commit()
 
     def passkeys(self, user_id: str) -> list[PasskeyItem]:
         pk, prefix = keys.passkeys_of(user_id)
@@ -112,7 +127,9 @@ class FactorStore:
         owner = get_item(PasskeyCredentialItem, keys.passkey_credential(credential_id))
         return None if owner is None else get_item(PasskeyItem, keys.passkey(owner.user_id, owner.passkey_id))
 
-    def add_passkey(self, user: UserItem, passkey: PasskeyItem, mail: MailItem) -> Outcome:
+    def add_passkey(
+        self, user: UserItem, passkey: PasskeyItem, mail: MailItem, event: SecurityEventItem
+    ) -> Outcome:
         """Fails ("exists") for a credential already registered (by anyone)."""
         owner = PasskeyCredentialItem(
             *keys.passkey_credential(passkey.credential_id),
@@ -121,11 +138,17 @@ class FactorStore:
         )
         tx = Tx().put(owner, condition=PasskeyCredentialItem.pk.does_not_exist(), label="exists")
         tx.put(passkey)
-        tx.update(user, [UserItem.factors.add({PASSKEY})], condition=UserItem.pk.exists(), label="gone")
-        return tx.put(mail).commit()
+        added = [UserItem.factors.add({PASSKEY}), *copies_due(user.user_id, event.occurred_at)]
+        tx.update(user, added, condition=UserItem.pk.exists(), label="gone")
+        return tx.put(mail).record(event).commit()
 
     def remove_passkey(
-        self, user: UserItem, passkey: PasskeyItem, others: list[PasskeyItem], mail: MailItem
+        self,
+        user: UserItem,
+        passkey: PasskeyItem,
+        others: list[PasskeyItem],
+        mail: MailItem,
+        event: SecurityEventItem,
     ) -> Outcome:
         """Deletes the passkey ("gone" if deleted meanwhile). `others`, the user's other passkeys as read,
         must all still be there ("changed" otherwise): with none, the user's passkey factor goes too, so two
@@ -135,8 +158,10 @@ class FactorStore:
         for other in others[:90]:  # a transaction holds 100 items; nobody keeps 90 passkeys
             tx.check(other, PasskeyItem.pk.exists(), label="changed")
         if not others:
-            tx.update(user, [UserItem.factors.delete({PASSKEY})])
-        return tx.put(mail).commit()
+            tx.update(
+                user, [UserItem.factors.delete({PASSKEY}), *copies_due(user.user_id, event.occurred_at)]
+            )
+        return tx.put(mail).record(event).commit()
 
     def record_passkey_use(self, passkey: PasskeyItem, sign_count: int, now: datetime) -> bool:
         """The new counter and time of use, only if the counter is still as read: an assertion replayed at

@@ -16,7 +16,7 @@ from chalicelib.store.ticket_stream import ticket_stream_keys
 from chalicelib.store.tx import assignments
 
 # The user's fields a membership keeps a copy of (so a list page is the memberships alone).
-USER_COPIES = ("email", "first_name", "last_name", "last_login_at")
+USER_COPIES = ("email", "first_name", "last_name", "last_login_at", "factors")
 # What memberships stored before the list keys carry besides: each rewrite of the list keys removes them.
 _LEGACY = ("gsi6pk", "gsi6sk", "card")
 # The account's any-status lists the shared gsi3-5 order (one Query each): (index, its sort-key attribute).

@@ -86,6 +86,7 @@ def user_of(membership: MembershipItem) -> UserItem:
         last_name=membership.last_name,
         created_at=membership.user_created_at,
         last_login_at=membership.last_login_at,
+        factors=membership.factors,
     )
 
 

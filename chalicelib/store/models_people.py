@@ -153,6 +153,9 @@ class MembershipItem(ContactAttributes, Item, discriminator="membership"):
     last_name = UnicodeAttribute(null=True)
     user_created_at = TimeAttribute()
     last_login_at = TimeAttribute(null=True)
+    # A copy of the user's `factors` (Member.mfa_enabled, ?mfa=): the copies job keeps it, a factor change
+    # marking the user due (store/factors.py); never an authorization input (the policy reads the user).
+    factors = UnicodeSetAttribute(null=True)
     # The list keys (store/keys.py member_list_keys, set by store/member_index.py index_member): the
     # partitions of the account's and the group's `members_*` / `group_*` indexes (infra/table.json,
     # queried raw by store/lists.py) and one sort key per sort column, shared by both of its indexes.

@@ -69,6 +69,7 @@ def test_operations_carry_schemas_errors_and_security(api):
         "sort",
         "order",
         "group_id",
+        "mfa",
     }
     assert members["security"] == [{"bearer": []}, {"operator": []}]
     # the operator's routes take its key alone; accepting needs no credentials (a token is optional)

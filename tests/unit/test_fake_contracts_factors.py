@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW
+from chalicelib.ids import new_sortable_id
 from chalicelib.services.outbox import mail_for
 from chalicelib.store import keys
 from chalicelib.store.models import ChallengeItem, PasskeyItem, TotpItem
+from chalicelib.store.sessions import new_security_event
 from tests.unit.test_fake_contracts import covers
 
 
@@ -28,6 +30,26 @@ def _passkey(user_id, passkey_id, credential_id, now):
         sign_count=0,
         created_at=now,
     )
+
+
+def _event(user, kind, detail, now):
+    return new_security_event(user.user_id, new_sortable_id("sev"), kind, now, detail=detail)
+
+
+def _events(store, user, now):
+    """The user's security events, oldest first, as (type, detail)."""
+    found, _ = store.sessions.security_events(user.user_id, now - timedelta(days=1), 50, None)
+    return [(e.type, e.detail) for e in reversed(found)]
+
+
+def _due(store, user, now):
+    """Whether the copies job would rewrite the user's memberships' copies now."""
+    return user.user_id in {u.user_id for u in store.member_copies.users_due(now, 50)}
+
+
+def _copied_factors(store, user):
+    (membership,) = store.member_copies.memberships_of_user(user.user_id)
+    return store.members.get_membership(membership.account_id, user.user_id).factors
 
 
 def _user(world):
@@ -51,12 +73,16 @@ def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_wi
     assert store.factors.start_totp(_totp(user.user_id, now))
     assert store.factors.start_totp(_totp(user.user_id, now, "sealed-2"))  # unconfirmed: replaced
     stale = _totp(user.user_id, now)  # as read before the second setup
+    added = _event(user, "factor_added", "totp", now)
     mail = mail_for(deps, "notice", user.email)
-    assert store.factors.confirm_totp(user, stale, 100, {"h1", "h2"}, mail).failed == {"changed"}
+    assert store.factors.confirm_totp(user, stale, 100, {"h1", "h2"}, mail, added).failed == {"changed"}
     read = store.factors.state(user.user_id).totp
     assert (read.sealed_secret, read.confirmed) == ("sealed-2", False)
     assert not store.factors.use_totp_step(user.user_id, 101)  # not confirmed yet
-    assert store.factors.confirm_totp(user, read, 100, {"h1", "h2"}, mail)
+    assert _events(store, user, now) == [] and not _due(store, user, now)  # a failed write writes neither
+    assert store.factors.confirm_totp(user, read, 100, {"h1", "h2"}, mail, added)
+    assert _events(store, user, now) == [("factor_added", "totp")]
+    assert _due(store, user, now)  # its memberships' copies of the factors wait for the copies job
     state = store.factors.state(user.user_id)
     assert (state.totp.confirmed, state.totp.last_step) == (True, 100)
     assert state.recovery.code_hashes == {"h1", "h2"}
@@ -66,14 +92,27 @@ def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_wi
     assert store.factors.use_totp_step(user.user_id, 101)
     assert not store.factors.use_totp_step(user.user_id, 101)
     assert not store.factors.use_totp_step(user.user_id, 99)
-    assert store.factors.use_recovery_code(user.user_id, "h1")
-    assert not store.factors.use_recovery_code(user.user_id, "h1")
-    assert not store.factors.use_recovery_code(user.user_id, "h3")
+    used = _event(user, "factor_removed", "recovery_code", now)
+    assert store.factors.use_recovery_code(user.user_id, "h1", used)
+    assert not store.factors.use_recovery_code(user.user_id, "h1", _event(user, "x", "again", now))
+    assert not store.factors.use_recovery_code(user.user_id, "h3", _event(user, "x", "unknown", now))
+    assert _events(store, user, now)[1:] == [("factor_removed", "recovery_code")]
     assert store.factors.state(user.user_id).recovery.code_hashes == {"h2"}
-    assert store.factors.remove_totp(user, mail_for(deps, "notice", user.email))
+    for due in store.member_copies.users_due(now, 50):
+        store.member_copies.rewrite_copies(due)  # the copies job's run takes the mark off
+    assert not _due(store, user, now)
+    assert _copied_factors(store, user) == {"totp"}  # the membership's copy (Member.mfa_enabled)
+    removed = _event(user, "factor_removed", "totp", now)
+    assert store.factors.remove_totp(user, mail_for(deps, "notice", user.email), removed)
+    assert _events(store, user, now)[-1] == ("factor_removed", "totp") and _due(store, user, now)
     assert store.factors.state(user.user_id) == type(state)(None, None, None)
     assert not store.users.get_user(user.user_id).factors
-    assert store.factors.remove_totp(user, mail_for(deps, "notice", user.email)).failed == {"gone"}
+    for due in store.member_copies.users_due(now, 50):
+        store.member_copies.rewrite_copies(due)
+    assert _copied_factors(store, user) is None
+    again = _event(user, "factor_removed", "again", now)
+    assert store.factors.remove_totp(user, mail_for(deps, "notice", user.email), again).failed == {"gone"}
+    assert ("factor_removed", "again") not in _events(store, user, now)
 
 
 @covers(
@@ -87,10 +126,14 @@ def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_fa
     store, now, deps = world.deps.store, world.deps.now(), world.deps
     user = _user(world)
     first, second = _passkey(user.user_id, "pk1", "cred-1", now), _passkey(user.user_id, "pk2", "cred-2", now)
-    assert store.factors.add_passkey(user, first, mail_for(deps, "notice", user.email))
+    added = _event(user, "factor_added", "passkey", now)
+    assert store.factors.add_passkey(user, first, _mail(deps, user), added)
+    assert _due(store, user, now)
     again = _passkey(user.user_id, "pk3", "cred-1", now)
-    assert store.factors.add_passkey(user, again, mail_for(deps, "notice", user.email)).failed == {"exists"}
-    assert store.factors.add_passkey(user, second, mail_for(deps, "notice", user.email))
+    refused = _event(user, "factor_added", "refused", now)
+    assert store.factors.add_passkey(user, again, _mail(deps, user), refused).failed == {"exists"}
+    assert store.factors.add_passkey(user, second, _mail(deps, user), _event(user, "factor_added", "2", now))
+    assert _events(store, user, now) == [("factor_added", "passkey"), ("factor_added", "2")]
     assert [p.passkey_id for p in store.factors.passkeys(user.user_id)] == ["pk1", "pk2"]
     assert store.users.get_user(user.user_id).factors == {"passkey"}
     found = store.factors.passkey_by_credential("cred-2")
@@ -101,13 +144,22 @@ def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_fa
     used = store.factors.passkey_by_credential("cred-2")
     assert (used.sign_count, used.last_used_at) == (5, now)
     ghost = _passkey(user.user_id, "pk9", "cred-9", now)  # read, then deleted meanwhile
-    assert store.factors.remove_passkey(user, first, [ghost], _mail(deps, user)).failed == {"changed"}
+    assert store.factors.remove_passkey(user, first, [ghost], _mail(deps, user), _gone(user, now)).failed == {
+        "changed"
+    }
     assert store.factors.passkey_by_credential("cred-1") is not None
-    assert store.factors.remove_passkey(user, first, [second], _mail(deps, user))
+    for due in store.member_copies.users_due(now, 50):
+        store.member_copies.rewrite_copies(due)
+    assert store.factors.remove_passkey(user, first, [second], _mail(deps, user), _gone(user, now))
+    assert not _due(store, user, now)  # the factor stays: nothing for the copies to follow
     assert store.factors.passkey_by_credential("cred-1") is None
     assert store.users.get_user(user.user_id).factors == {"passkey"}  # the other one is left
-    assert store.factors.remove_passkey(user, first, [second], _mail(deps, user)).failed == {"gone"}
-    assert store.factors.remove_passkey(user, second, [], _mail(deps, user))
+    assert store.factors.remove_passkey(
+        user, first, [second], _mail(deps, user), _gone(user, now)
+    ).failed == {"gone"}
+    assert store.factors.remove_passkey(user, second, [], _mail(deps, user), _gone(user, now))
+    assert _due(store, user, now)
+    assert [kind for kind, _ in _events(store, user, now)].count("factor_removed") == 2
     assert store.factors.passkeys(user.user_id) == []
     assert not store.users.get_user(user.user_id).factors
 
@@ -140,6 +192,10 @@ def test_a_users_code_window_takes_so_many_checks_apart_from_the_emails(world):
     later = now + WINDOW + timedelta(seconds=1)
     assert store.lockouts.reserve_code_attempt(user.user_id, later, known)
     assert store.factors.state(user.user_id).failures == type(known)(1, later)
+
+
+def _gone(user, now):
+    return _event(user, "factor_removed", "passkey", now)
 
 
 def _mail(deps, user):

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from chalicelib.store.factors import FactorState
-    from chalicelib.store.models import ChallengeItem, MailItem, PasskeyItem, TotpItem, UserItem
+    from chalicelib.store.models import (
+        ChallengeItem,
+        MailItem,
+        PasskeyItem,
+        SecurityEventItem,
+        TotpItem,
+        UserItem,
+    )
     from chalicelib.store.tx import Outcome
 
 
@@ -15,16 +22,29 @@ class FactorRepository(Protocol):
     def state(self, user_id: str) -> FactorState: ...
     def start_totp(self, totp: TotpItem) -> Outcome: ...
     def confirm_totp(
-        self, user: UserItem, totp: TotpItem, step: int, code_hashes: set[str], mail: MailItem
+        self,
+        user: UserItem,
+        totp: TotpItem,
+        step: int,
+        code_hashes: set[str],
+        mail: MailItem,
+        event: SecurityEventItem,
     ) -> Outcome: ...
     def use_totp_step(self, user_id: str, step: int) -> bool: ...
-    def use_recovery_code(self, user_id: str, code_hash: str) -> bool: ...
-    def remove_totp(self, user: UserItem, mail: MailItem) -> Outcome: ...
+    def use_recovery_code(self, user_id: str, code_hash: str, event: SecurityEventItem) -> bool: ...
+    def remove_totp(self, user: UserItem, mail: MailItem, event: SecurityEventItem) -> Outcome: ...
     def passkeys(self, user_id: str) -> list[PasskeyItem]: ...
     def passkey_by_credential(self, credential_id: str) -> PasskeyItem | None: ...
-    def add_passkey(self, user: UserItem, passkey: PasskeyItem, mail: MailItem) -> Outcome: ...
+    def add_passkey(
+        self, user: UserItem, passkey: PasskeyItem, mail: MailItem, event: SecurityEventItem
+    ) -> Outcome: ...
     def remove_passkey(
-        self, user: UserItem, passkey: PasskeyItem, others: list[PasskeyItem], mail: MailItem
+        self,
+        user: UserItem,
+        passkey: PasskeyItem,
+        others: list[PasskeyItem],
+        mail: MailItem,
+        event: SecurityEventItem,
     ) -> Outcome: ...
     def record_passkey_use(self, passkey: PasskeyItem, sign_count: int, now: datetime) -> bool: ...
     def put_challenge(self, challenge: ChallengeItem) -> None: ...

@@ -16,11 +16,13 @@ from chalicelib.store.models import (
     PasskeyCredentialItem,
     PasskeyItem,
     RecoveryCodesItem,
+    SecurityEventItem,
     TotpItem,
     UserItem,
 )
 from chalicelib.store.outcomes import Failure
 from chalicelib.store.tx import Outcome
+from tests.helpers.fakes.member_copies import mark_due
 from tests.helpers.fakes.table import OK, Table, failed, key_of
 from tests.helpers.fakes.users import code_failure_window
 
@@ -49,7 +51,13 @@ class FakeFactors(FactorRepository):
         return OK
 
     def confirm_totp(
-        self, user: UserItem, totp: TotpItem, step: int, code_hashes: set[str], mail: MailItem
+        self,
+        user: UserItem,
+        totp: TotpItem,
+        step: int,
+        code_hashes: set[str],
+        mail: MailItem,
+        event: SecurityEventItem,
     ) -> Outcome:
         stored = self.t.get(key_of(totp), TotpItem)
         labels: set[Failure] = set()
@@ -65,8 +73,9 @@ class FakeFactors(FactorRepository):
         stored.confirmed, stored.last_step = True, step
         codes = RecoveryCodesItem(*keys.recovery_codes(user.user_id), user_id=user.user_id)
         codes.code_hashes = set(code_hashes)
-        _put(self.t, codes, mail)
+        _put(self.t, codes, mail, event)
         profile.factors = set(profile.factors or ()) | {TOTP}
+        mark_due(profile, event.occurred_at)
         return OK
 
     def use_totp_step(self, user_id: str, step: int) -> bool:
@@ -80,14 +89,15 @@ class FakeFactors(FactorRepository):
         stored.last_step = step
         return True
 
-    def use_recovery_code(self, user_id: str, code_hash: str) -> bool:
+    def use_recovery_code(self, user_id: str, code_hash: str, event: SecurityEventItem) -> bool:
         stored = self.t.get(keys.recovery_codes(user_id), RecoveryCodesItem)
         if stored is None or code_hash not in (stored.code_hashes or set()):
             return False
         stored.code_hashes = (set(stored.code_hashes or ()) - {code_hash}) or None  # no empty set
+        _put(self.t, event)
         return True
 
-    def remove_totp(self, user: UserItem, mail: MailItem) -> Outcome:
+    def remove_totp(self, user: UserItem, mail: MailItem, event: SecurityEventItem) -> Outcome:
         stored = self.t.get(keys.totp(user.user_id), TotpItem)
         if stored is None or not stored.confirmed:
             return failed("gone")
@@ -95,8 +105,8 @@ class FakeFactors(FactorRepository):
             return failed("conflict")
         self.t.delete(keys.totp(user.user_id))
         self.t.delete(keys.recovery_codes(user.user_id))
-        _without_factor(self.t, user.user_id, TOTP)
-        _put(self.t, mail)
+        _without_factor(self.t, user.user_id, TOTP, event)
+        _put(self.t, mail, event)
         return OK
 
     def passkeys(self, user_id: str) -> list[PasskeyItem]:
@@ -108,7 +118,9 @@ class FakeFactors(FactorRepository):
             return None
         return copy.deepcopy(self.t.get(keys.passkey(owner.user_id, owner.passkey_id), PasskeyItem))
 
-    def add_passkey(self, user: UserItem, passkey: PasskeyItem, mail: MailItem) -> Outcome:
+    def add_passkey(
+        self, user: UserItem, passkey: PasskeyItem, mail: MailItem, event: SecurityEventItem
+    ) -> Outcome:
         labels: set[Failure] = set()
         if self.t.get(keys.passkey_credential(passkey.credential_id), PasskeyCredentialItem) is not None:
             labels.add("exists")
@@ -121,12 +133,18 @@ class FakeFactors(FactorRepository):
             return Outcome(frozenset(labels))
         owner = PasskeyCredentialItem(*keys.passkey_credential(passkey.credential_id))
         owner.user_id, owner.passkey_id = user.user_id, passkey.passkey_id
-        _put(self.t, owner, passkey, mail)
+        _put(self.t, owner, passkey, mail, event)
         profile.factors = set(profile.factors or ()) | {PASSKEY}
+        mark_due(profile, event.occurred_at)
         return OK
 
     def remove_passkey(
-        self, user: UserItem, passkey: PasskeyItem, others: list[PasskeyItem], mail: MailItem
+        self,
+        user: UserItem,
+        passkey: PasskeyItem,
+        others: list[PasskeyItem],
+        mail: MailItem,
+        event: SecurityEventItem,
     ) -> Outcome:
         labels: set[Failure] = set()
         if self.t.get(key_of(passkey), PasskeyItem) is None:
@@ -140,8 +158,8 @@ class FakeFactors(FactorRepository):
         self.t.delete(key_of(passkey))
         self.t.delete(keys.passkey_credential(passkey.credential_id))
         if not others:
-            _without_factor(self.t, user.user_id, PASSKEY)
-        _put(self.t, mail)
+            _without_factor(self.t, user.user_id, PASSKEY, event)
+        _put(self.t, mail, event)
         return OK
 
     def record_passkey_use(self, passkey: PasskeyItem, sign_count: int, now: datetime) -> bool:
@@ -164,9 +182,10 @@ class FakeFactors(FactorRepository):
         return True
 
 
-def _without_factor(t: Table, user_id: str, factor: str) -> None:
+def _without_factor(t: Table, user_id: str, factor: str, event: SecurityEventItem) -> None:
     """An update that leaves an item with no other attribute still writes it: the real store's deletion
     from a set on a user that is gone would create a bare item; a fake's user is always there here."""
     profile = t.get(keys.user(user_id), UserItem)
     if profile is not None:
         profile.factors = (set(profile.factors or ()) - {factor}) or None
+        mark_due(profile, event.occurred_at)
