@@ -85,7 +85,7 @@ def delete_passkey(call: Call, passkey_id: str) -> None:
 )  # fmt: skip
 def login_mfa(call: Call) -> sessions.LoginOut:
     """The second step of a login: a code, a recovery code or a passkey with the `mfa_token`."""
-    return mfa_login.finish(call.deps, call.body)
+    return mfa_login.finish(call.deps, call.body, call.request)
 
 
 @endpoint(bp, "POST", "/auth/passkey/options", access=PUBLIC, returns=schemas.WebAuthnOptions)
@@ -100,4 +100,4 @@ def sign_in_options(call: Call) -> dict[str, Any]:
 )  # fmt: skip
 def passkey_sign_in(call: Call) -> sessions.LoginOut:
     """Sign in with a passkey alone."""
-    return mfa_login.passkey_sign_in(call.deps, call.body.credential)
+    return mfa_login.passkey_sign_in(call.deps, call.body.credential, call.request)

@@ -8,6 +8,7 @@ import secrets
 from typing import Any
 
 from chalicelib.deps import Deps
+from chalicelib.domain.caller import RequestInfo
 from chalicelib.errors import unauthenticated, validation_error
 from chalicelib.schemas.factors import Method, MfaLoginIn, MfaRequiredOut
 from chalicelib.schemas.sessions import LoginOut
@@ -54,9 +55,10 @@ def begin(deps: Deps, user: UserItem) -> MfaRequiredOut:
     return MfaRequiredOut(mfa_token=token, methods=methods, passkey_options=options)
 
 
-def finish(deps: Deps, body: MfaLoginIn) -> LoginOut:
+def finish(deps: Deps, body: MfaLoginIn, client: RequestInfo | None = None) -> LoginOut:
     """One of code, recovery_code or credential with a live mfa_token: the login body. A wrong code leaves the
-    token usable (it counts towards the user's lockout); the right one spends it."""
+    token usable (it counts towards the user's lockout); the right one spends it. `client`: the address and
+    user agent the session records, as the password login's does."""
     given = [name for name in ("code", "recovery_code", "credential") if getattr(body, name) is not None]
     if len(given) != 1:
         raise validation_error("code", "give exactly one of code, recovery_code and credential")
@@ -66,7 +68,7 @@ def finish(deps: Deps, body: MfaLoginIn) -> LoginOut:
     via = _second_factor(deps, item, body)
     if not deps.store.factors.take_challenge(item):
         raise unauthenticated("The sign-in step has expired or was used; sign in again.")
-    return _signed_in_as(deps, item.user_id, via, give_back=True, email=item.email)
+    return _signed_in_as(deps, item.user_id, via, client, give_back=True, email=item.email)
 
 
 def _second_factor(deps: Deps, item: ChallengeItem, body: MfaLoginIn) -> Via:
@@ -93,15 +95,21 @@ def passkey_options(deps: Deps) -> dict[str, Any]:
     return new_challenge(deps, passkeys.request_options(relying_party(deps), []), PASSKEY_SIGN_IN, None)
 
 
-def passkey_sign_in(deps: Deps, credential: dict[str, Any]) -> LoginOut:
+def passkey_sign_in(deps: Deps, credential: dict[str, Any], client: RequestInfo | None = None) -> LoginOut:
     """A passkey alone signs in (it is both factors: the device, and the user verification it requires)."""
     challenge = take_challenge(deps, credential, PASSKEY_SIGN_IN, None)
     passkey = check_assertion(deps, credential, challenge, None)
-    return _signed_in_as(deps, passkey.user_id, "passkey", give_back=False)
+    return _signed_in_as(deps, passkey.user_id, "passkey", client, give_back=False)
 
 
 def _signed_in_as(
-    deps: Deps, user_id: str, via: Via, *, give_back: bool, email: str | None = None
+    deps: Deps,
+    user_id: str,
+    via: Via,
+    client: RequestInfo | None,
+    *,
+    give_back: bool,
+    email: str | None = None,
 ) -> LoginOut:
     """`give_back`: the password step reserved a check on the email's window; a sign-in returns it.
     `email`: the login's, when known (the mfa_token names it), else read from the user."""
@@ -114,4 +122,4 @@ def _signed_in_as(
     first = login_page(deps, login, via)  # the accounts flag mfa_required for a session made `via`
     if first.user is None:
         raise unauthenticated("This login no longer exists.")
-    return signed_in(deps, login, first, via, login.email if give_back else None)
+    return signed_in(deps, login, first, via, login.email if give_back else None, client)
