@@ -27,7 +27,18 @@ import boto3  # noqa: E402
 from chalice.test import Client  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-from bench import background, coldstart, load, package, reminders28, reset_timing, scale, scale26, seats  # noqa: E402
+from bench import (  # noqa: E402
+    background,
+    coldstart,
+    load,
+    package,
+    reminders28,
+    reset_timing,
+    scale,
+    scale26,
+    seats,
+    signin30,
+)
 from chalicelib.config import load_settings  # noqa: E402
 from chalicelib.deps import build_deps, use_deps  # noqa: E402
 from chalicelib.jobs.purge import purge_expired  # noqa: E402
@@ -462,6 +473,7 @@ def main() -> None:
             bulk = bulk_invite(api, deps)
             resets = reset_timing.measure(api, deps)
             seat_rows = seats.measure(api)  # issue 28
+            sign_in_rows = signin30.measure(api, deps)  # issue 30
     sizes = tuple(int(s) for s in os.environ.get("BENCH_SCALE_SIZES", "100,1000,5000").split(","))
     at_scale = scale.run(sizes)
     before = json.loads(SCALE_BEFORE.read_text()) if SCALE_BEFORE.exists() else None
@@ -495,6 +507,7 @@ def main() -> None:
     ]
     lines += reset_timing.lines(resets)
     lines += seats.lines(seat_rows)
+    lines += signin30.lines(sign_in_rows)
     lines += [
         "## Purge",
         "",

@@ -1,0 +1,131 @@
+"""Issue 30's sign-in security: the DynamoDB round trips of a login with a second factor (both steps) beside
+one without, of a passkey sign-in, and of an account route under a second-factor policy against the same
+route without one (the policy must cost no round trip: it comes with the account authorization reads, and
+the session's `via` with the token).
+
+    .venv/bin/python bench/signin30.py     (prints the table's lines; `make bench` writes them in its report)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+Row = tuple[str, list[str], int]
+PLAIN, POLICY = "GET /accounts/{id}, no policy", "GET /accounts/{id}, mfa_required all (past grace)"
+
+
+def measure(api: Any, deps: Any) -> list[Row]:
+    """Each case through the API (chalice.test.Client over moto); TOTP codes from the deps' clock."""
+    import pyotp
+
+    from chalicelib.security.otp import step_of
+    from tests.helpers import PASSWORD, DynamoCalls, accept_new, create_account
+    from tests.helpers.authenticator import SoftAuthenticator
+
+    rows: list[Row] = []
+
+    def run(label: str, call: Any) -> Any:
+        with DynamoCalls() as calls:
+            reply = call()
+        rows.append((label, calls.operations, reply.status))
+        return reply
+
+    def code(secret: str) -> str:
+        return str(pyotp.TOTP(secret).generate_otp(step_of(deps.now())))
+
+    def login(email: str) -> Any:
+        return lambda: api.post("/auth/login", {"email": email, "password": PASSWORD})
+
+    create_account(api, "Plain 30", "owner@plain30.bench")
+    accept_new(api, "owner@plain30.bench")
+    run("POST /auth/login, no second factor", login("owner@plain30.bench"))
+    account_id, _ = create_account(api, "Strict 30", "owner@strict30.bench")
+    token = accept_new(api, "owner@strict30.bench").token
+    secret = api.post("/me/mfa/totp", {"password": PASSWORD}, token=token).body["secret"]
+    assert api.post("/me/mfa/totp/confirm", {"code": code(secret)}, token=token).status == 200
+    deps.clock.advance(seconds=30)  # the confirming code's step is used
+    first = run("POST /auth/login, TOTP on (step 1: mfa_token)", login("owner@strict30.bench"))
+    body = {"mfa_token": first.body["mfa_token"], "code": code(secret)}
+    done = run("POST /auth/login/mfa (step 2: a TOTP code)", lambda: api.post("/auth/login/mfa", body))
+    strict = done.body["access_token"]
+    key = SoftAuthenticator(api_origin(deps))
+    deps.clock.advance(seconds=30)
+    proof = {"password": PASSWORD, "code": code(secret)}
+    options = api.post("/me/passkeys/options", proof, token=strict).body
+    assert (
+        api.post("/me/passkeys", {"name": "Bench", "credential": key.create(options)}, token=strict).status
+        == 201
+    )
+    challenge = run("POST /auth/passkey/options", lambda: api.post("/auth/passkey/options")).body
+    answer = {"credential": key.get(challenge, api_origin(deps).split("//")[1])}
+    run("POST /auth/passkey (passwordless)", lambda: api.post("/auth/passkey", answer))
+    # the same member and session on the same route: first without a policy, then under one
+    run(PLAIN, lambda: api.get(f"/accounts/{account_id}", token=strict))
+    policy = {"mfa_required": "all", "grace_days": 0}
+    assert api.put(f"/accounts/{account_id}/security", policy, token=strict).status == 200
+    run(POLICY, lambda: api.get(f"/accounts/{account_id}", token=strict))
+    # the policy at work: the session the invitation started proved no second factor
+    run(
+        "GET /accounts/{id}, same policy, a session without a factor",
+        lambda: api.get(f"/accounts/{account_id}", token=token),
+    )
+    return rows
+
+
+def api_origin(deps: Any) -> str:
+    return str(deps.settings.portal_url).rstrip("/")
+
+
+def lines(rows: list[Row]) -> list[str]:
+    by_label = {label: calls for label, calls, _ in rows}
+    equal = len(by_label[PLAIN]) == len(by_label[POLICY])
+    found = [
+        "## Sign-in security (issue 30)",
+        "",
+        "Goal: an account route under a second-factor policy costs the round trips of the same route without",
+        "one (the policy comes with the account authorization reads; the session's `via` with its token).",
+        "Informative: the two steps of a login with TOTP against a login without a second factor, and a",
+        "passwordless passkey sign-in.",
+        "",
+        "| request | round trips | calls | goal |",
+        "|---|---|---|---|",
+    ]
+    for label, calls, status in rows:
+        verdict = ("met" if equal else "MISSED") if label in (PLAIN, POLICY) else "-"
+        found.append(f"| {label} ({status}) | {len(calls)} | {', '.join(calls)} | {verdict} |")
+    return [*found, ""]
+
+
+if __name__ == "__main__":
+    import os
+
+    import boto3
+    from chalice.test import Client
+    from moto import mock_aws
+
+    from chalicelib.config import load_settings
+    from chalicelib.deps import build_deps, use_deps
+    from chalicelib.store.table import create_table
+    from tests.helpers import SETTINGS_ENV, Api, Clock, chalice_transport, moto_outbox
+
+    os.environ.update(
+        {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1"}
+    )
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    os.environ.update(SETTINGS_ENV)
+    with mock_aws():
+        settings = load_settings(dict(os.environ))
+        create_table(boto3.client("dynamodb", region_name="us-east-1"), settings.table_name)
+        boto3.client("ses", region_name="us-east-1").verify_email_identity(EmailAddress=settings.sender_email)
+        deps = build_deps(settings)
+        deps.clock = Clock()
+        use_deps(deps)
+        from app import app
+
+        with Client(app) as client:
+            print("\n".join(lines(measure(Api(chalice_transport(client), moto_outbox), deps))))
