@@ -89,16 +89,21 @@ def lines(rows: list[Row]) -> list[str]:
         "",
         "Goal: an account route under a second-factor policy costs the round trips of the same route without",
         "one (the policy comes with the account authorization reads; the session's `via` with its token).",
-        "Informative: the two steps of a login with TOTP against a login without a second factor, and a",
-        "passwordless passkey sign-in.",
+        "The others against the endpoints' goal (<= 3): the two steps of a login with TOTP beside a login without",
+        "a second factor, and a passwordless passkey sign-in.",
         "",
         "| request | round trips | calls | goal |",
         "|---|---|---|---|",
     ]
     for label, calls, status in rows:
-        verdict = ("met" if equal else "MISSED") if label in (PLAIN, POLICY) else "-"
+        # the policy's pair: equal; every other request: the endpoints' goal (<= 3), misses listed as theirs
+        verdict = ("met" if equal else "MISSED") if label in (PLAIN, POLICY) else endpoint_goal(len(calls))
         found.append(f"| {label} ({status}) | {len(calls)} | {', '.join(calls)} | {verdict} |")
     return [*found, ""]
+
+
+def endpoint_goal(round_trips: int) -> str:
+    return "meets" if round_trips <= 3 else "**misses**"
 
 
 if __name__ == "__main__":
