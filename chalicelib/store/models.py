@@ -46,9 +46,11 @@ from chalicelib.store.models_people import (
     LinkItem,
     LoginFailuresItem,
     LoginItem,
+    MemberCountItem,
     MembershipItem,
     RevokedTokenItem,
     UserItem,
+    fold,
 )
 from chalicelib.store.models_records import (
     AuditActorIndex,
@@ -91,6 +93,7 @@ __all__ = [
     "LoginFailuresItem",
     "LoginItem",
     "MailItem",
+    "MemberCountItem",
     "MembershipItem",
     "PasskeyCredentialItem",
     "PasskeyItem",
@@ -104,6 +107,7 @@ __all__ = [
     "UserIndex",
     "UserItem",
     "WebhookItem",
+    "fold",
     "format_time",
     "parse_time",
     "string_list",
