@@ -6,6 +6,7 @@ from chalicelib.api import (
     accounts,
     audit,
     contacts,
+    email_domains,
     factors,
     groups,
     invitations,
@@ -13,6 +14,7 @@ from chalicelib.api import (
     meta,
     pages,
     portal,
+    security,
     sessions,
     sub_accounts,
     support_sessions,
@@ -20,6 +22,7 @@ from chalicelib.api import (
 )
 from chalicelib.api.errors import error_middleware
 from chalicelib.jobs import copies as copies_job
+from chalicelib.jobs import domains as domain_jobs
 from chalicelib.jobs import purge
 from chalicelib.jobs import reminders as reminder_jobs
 from chalicelib.jobs import webhooks as webhook_jobs
@@ -29,12 +32,14 @@ app.register_middleware(error_middleware, "http")
 for blueprint in (
     meta.bp,
     sessions.bp,
+    security.bp,
     factors.bp,
     accounts.bp,
     members.bp,
     invitations.bp,
     contacts.bp,
     sub_accounts.bp,
+    email_domains.bp,
     groups.bp,
     audit.bp,
     webhooks.bp,
@@ -45,5 +50,6 @@ for blueprint in (
     reminder_jobs.bp,
     webhook_jobs.bp,
     copies_job.bp,
+    domain_jobs.bp,
 ):
     app.register_blueprint(blueprint)

@@ -52,6 +52,7 @@ class Settings:
     recipient_emails_per_day: int = 20
     account_invitations_per_day: int = 500
     webhook_allow_loopback: bool = False  # local stage only: http:// on loopback for a newcomer's receiver
+    dns_resolver: str | None = None  # host:port that domain verification asks (None: the system's)
     aws_endpoint_url: str | None = None
     region: str = "us-east-1"
     dynamodb: DynamoTimeouts = AWS_TIMEOUTS
@@ -109,6 +110,17 @@ def _port_of(text: str | None) -> int:
     return int(text) if text and text.isdigit() and 0 < int(text) < 65536 else 0
 
 
+def _dns_resolver(env: Mapping[str, str]) -> str | None:
+    """DNS_RESOLVER as `host:port` (an IPv6 host in brackets), checked here so a typo fails at start."""
+    raw = env.get("DNS_RESOLVER", "").strip()
+    if not raw:
+        return None
+    host, _, port = raw.rpartition(":")
+    if not host.strip("[]") or not _port_of(port):
+        raise ConfigError(f"DNS_RESOLVER must be host:port, got {raw!r}")
+    return raw
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     missing = [name for name in REQUIRED if not env.get(name)]
@@ -130,6 +142,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         recipient_emails_per_day=_whole_number(env, "RECIPIENT_EMAILS_PER_DAY", 20),
         account_invitations_per_day=_whole_number(env, "ACCOUNT_INVITATIONS_PER_DAY", 500),
         webhook_allow_loopback=_loopback_webhooks(env),
+        dns_resolver=_dns_resolver(env),
         aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         dynamodb=_dynamo_timeouts(env),

@@ -36,6 +36,7 @@ ErrorCode = Literal[
     "owner_immutable",
     "contact_exists",
     "group_not_empty",
+    "domain_claimed",
     "seat_limit_reached",
     "idempotency_in_progress",
     "idempotency_outcome_unknown",

@@ -38,6 +38,7 @@ LAYERS = {
     "security": "passwords (argon2id), access tokens, one-time links",
     "store": "the one DynamoDB table: keys, PynamoDB models, Tx, one repository per aggregate",
     "domain": "pure rules: no I/O, no framework",
+    "lookups": "questions to the outside world: a DNS TXT lookup (email-domain verification)",
 }
 
 

@@ -50,6 +50,11 @@ def local_settings(environ: dict[str, str]) -> dict[str, str]:
     defaults = {
         "PORT": port,
         "MOTO_PORT": moto_port,
+        # domain verification asks the local DNS server started below (scripts/local_dns.py), never the
+        # internet's, on DNS_PORT (0: a free one, so two runs never collide); a newcomer adds the TXT
+        # record to DNS_RECORDS. DNS_RESOLVER is set to it once it listens.
+        "DNS_PORT": "0",
+        "DNS_RECORDS": str(ROOT / ".local-dns" / f"records-{port}.json"),
         "TABLE_NAME": "portal-access-local",
         "SENDER_EMAIL": "no-reply@portal.example.com",
         # the pages this server serves itself, at a host name: a passkey's relying party is never an IP
@@ -229,6 +234,9 @@ def main() -> None:
     os.environ.update(settings)  # this process talks to moto too: fake credentials, local endpoint
     moto = MotoServer(int(settings["MOTO_PORT"]))
     prepare_aws(settings)
+    # a resolver given in the environment wins (a real one, to verify real domains from here)
+    resolver = os.environ.get("DNS_RESOLVER") or start_dns(settings)
+    settings["DNS_RESOLVER"] = os.environ["DNS_RESOLVER"] = resolver
     chalice = [sys.executable, "scripts/chalice_local.py", "local", "--stage", "local", "--no-autoreload"]
     child = subprocess.Popen(
         [*chalice, "--host", "127.0.0.1", "--port", settings["PORT"]], cwd=ROOT, env=dict(os.environ)
@@ -257,6 +265,19 @@ def main() -> None:
     raise SystemExit(child.returncode)
 
 
+def start_dns(settings: dict[str, str]) -> str:
+    """The DNS server domain verification asks, answering the TXT records of DNS_RECORDS (read per query):
+    its host:port."""
+    from scripts.local_dns import start
+
+    records = Path(settings["DNS_RECORDS"])
+    records.parent.mkdir(exist_ok=True)
+    if not records.exists():
+        records.write_text("{}\n")
+    server, _ = start(int(settings["DNS_PORT"]), records)
+    return f"127.0.0.1:{server.server.server_address[1]}"
+
+
 def print_banner(settings: dict[str, str], api: str) -> None:
     print(
         f"\nportal-access is running\n"
@@ -265,11 +286,15 @@ def print_banner(settings: dict[str, str], api: str) -> None:
         f"    API reference: {api}/docs (and {api}/openapi.json)\n"
         f"    operator key:  {settings['OPERATOR_API_KEY']}\n"
         f"    moto:          {settings['AWS_ENDPOINT_URL']} (sent email: /local/sent-email.json)\n"
+        f"    DNS:           {settings['DNS_RESOLVER']} answers email-domain checks; to add the TXT record\n"
+        f"                   a domain shows, write it to {settings['DNS_RECORDS']}, e.g.\n"
+        f'                   {{"_portal-access.acme.com": "portal-access-verify=..."}}\n'
         f"    operator CLI:  AWS_ENDPOINT_URL={settings['AWS_ENDPOINT_URL']} "
         f"TABLE_NAME={settings['TABLE_NAME']} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local "
         f"AWS_DEFAULT_REGION={settings['AWS_REGION']} .venv/bin/python -m chalicelib.cli purge-invitations\n"
         f"    scheduled:     {scheduled_line(settings)}\n"
-        "                   (every scheduled job: reminders, purge, outbox workers; add --now <ISO 8601"
+        "                   (every scheduled job: domain re-checks, reminders, purge, outbox workers; add"
+        " --now <ISO 8601"
         " time> to run as if it were then, --dry-run to only list what would happen)\n",
         flush=True,
     )
@@ -279,7 +304,8 @@ def scheduled_line(settings: dict[str, str]) -> str:
     """`run-scheduled` against this server: it needs the service's own settings (TOKEN_SECRET makes the
     reminders' links, which this server must open) besides the table's."""
     names = ("AWS_ENDPOINT_URL", "TABLE_NAME", "SENDER_EMAIL", "PORTAL_URL", "TOKEN_SECRET",
-             "OPERATOR_API_KEY", "WEBHOOK_ALLOW_LOOPBACK", *EMULATOR_TIMEOUTS, *FAKE_AWS)  # fmt: skip
+             "OPERATOR_API_KEY", "WEBHOOK_ALLOW_LOOPBACK", "DNS_RESOLVER", *EMULATOR_TIMEOUTS,
+             *FAKE_AWS)  # fmt: skip
     return " ".join(f"{name}={settings[name]}" for name in names) + (
         " .venv/bin/python -m chalicelib.cli run-scheduled"
     )

@@ -42,7 +42,8 @@ def get_account(call: Call, account_id: str) -> schemas.Account:
     returns=schemas.Account,
 )
 def update_account(call: Call, account_id: str) -> schemas.Account:
-    """Rename the account, or turn its invitation reminders on or off."""
+    """Rename the account, turn its invitation reminders on or off, or choose which domains it may invite
+    (`invite_domains`: the owner or the operator)."""
     return accounts.update_account(call.deps, call.caller, call.account, call.body.changes())
 
 

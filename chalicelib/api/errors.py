@@ -50,6 +50,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     "owner_immutable": 409,
     "contact_exists": 409,
     "group_not_empty": 409,
+    "domain_claimed": 409,  # another account holds the domain verified (which one is never said)
     "seat_limit_reached": 409,  # the plan's seats are all held: its message says how many there are
     "idempotency_in_progress": 409,  # the first request with this Idempotency-Key still runs
     "idempotency_outcome_unknown": 409,  # it died after its change committed, before its answer was kept

@@ -23,10 +23,12 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
     from chalicelib.schemas import accounts as accounts_schemas
     from chalicelib.schemas import audit as audit_schemas
     from chalicelib.schemas import contacts as contacts_schemas
+    from chalicelib.schemas import email_domains as email_domains_schemas
     from chalicelib.schemas import factors as factors_schemas
     from chalicelib.schemas import groups as groups_schemas
     from chalicelib.schemas import invitations as invitations_schemas
     from chalicelib.schemas import members as members_schemas
+    from chalicelib.schemas import security as security_schemas
     from chalicelib.schemas import sessions as sessions_schemas
     from chalicelib.schemas import sub_accounts as sub_accounts_schemas
     from chalicelib.schemas import support_sessions as support_sessions_schemas
@@ -34,10 +36,12 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
     from chalicelib.services import (
         acceptance,
         access_check,
+        account_security,
         accounts,
         audit_log,
         authentication,
         contacts,
+        email_domains,
         groups,
         invitation_admin,
         invitations,
@@ -47,6 +51,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         passkey_admin,
         password_reset,
         seats,
+        session_list,
         sessions,
         sub_accounts,
         support_sessions,

@@ -31,7 +31,9 @@ SCREENS = {
     "contacts": "Contacts",
     "audit": "Audit log",
     "webhooks": "Webhooks",
+    "security": "Security",
     "account": "Account settings",
+    "domains": "Email domains",
     "profile": "Your info",
 }
 HOUR = 3600

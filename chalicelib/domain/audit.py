@@ -17,17 +17,19 @@ from chalicelib.domain.caller import Caller
 EventType = TypeAliasType(
     "EventType",
     Literal[
-        "account.created", "account.updated", "account.ownership_transferred",
+        "account.created", "account.updated", "account.ownership_transferred", "account.security_updated",
         "account.seats_changed", "account.seats_warning", "account.seats_full",
         "invitation.created", "invitation.resent", "invitation.revoked", "invitation.accepted",
         "invitation.expired",
         "member.updated", "member.deactivated", "member.reactivated", "member.removed", "member.left",
-        "member.password_reset_sent",
+        "member.password_reset_sent", "member.signed_out",
         "contact.created", "contact.updated", "contact.deleted",
         "group.created", "group.updated", "group.deleted",
         "sub_account.created", "sub_account.updated", "sub_account.deleted",
         "webhook.created", "webhook.updated", "webhook.secret_rotated", "webhook.disabled", "webhook.deleted",
         "support_session.started", "support_session.ended",
+        "domain.added", "domain.verified", "domain.verification_failed", "domain.verification_lost",
+        "domain.updated", "domain.removed",
     ],
 )  # fmt: skip
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType.__value__)
@@ -65,7 +67,7 @@ SYSTEM = Actor("system")
 
 @dataclass(frozen=True)
 class Target:
-    kind: str  # account, invitation, member, contact, group, sub_account, webhook
+    kind: str  # account, invitation, member, contact, group, sub_account, webhook, email_domain
     id: str
     email: str | None = None
 

@@ -22,6 +22,7 @@ SkipReason = TypeAliasType(  # named: one schema in the document (see domain/per
         "disposable_email",
         "already_member",
         "already_invited",
+        "domain_not_allowed",
         "duplicate",
         "rate_limited",
         "seat_limit_reached",

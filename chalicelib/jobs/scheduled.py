@@ -92,9 +92,27 @@ def _copies_preview(deps: Deps, at: datetime) -> str:
     return f"would rewrite the copies of {len(deps.store.member_copies.users_due(at, BATCH))} users"
 
 
-# Domain re-checks, then join-request expiry: the issues that add them put their steps here, in that order,
-# ahead of the reminders. There are none yet.
-BEFORE_REMINDERS: tuple[Step, ...] = ()
+def _domains(deps: Deps, at: datetime) -> str:
+    from chalicelib.jobs.domains import recheck_domains
+
+    settings = deps.settings
+    r = recheck_domains(
+        deps.store, at, resolver=settings.dns_resolver, retention_days=settings.audit_retention_days,
+        recorded_at=deps.now(),
+    )  # fmt: skip
+    changed = ", ".join(f"{n} {kind}" for kind, n in sorted(r.events.items())) or "no status changed"
+    return f"{r.checked} email domains checked ({r.unreachable} unreachable): {changed}; {r.errors} errored"
+
+
+def _domains_preview(deps: Deps, at: datetime) -> str:
+    from chalicelib.jobs.domains import recheck_domains
+
+    return f"would check {len(recheck_domains(deps.store, at, dry_run=True).due)} email domains"
+
+
+# Domain re-checks, then join-request expiry (the issue that adds it puts its step here), ahead of the
+# reminders.
+BEFORE_REMINDERS: tuple[Step, ...] = (Step("domains", _domains, _domains_preview),)
 STEPS: tuple[Step, ...] = (
     *BEFORE_REMINDERS,
     Step("reminders", _reminders, _reminders_preview),

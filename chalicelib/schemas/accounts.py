@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from chalicelib.domain.email_domains import InviteDomains
 from chalicelib.domain.seats import MAX_SEAT_LIMIT
 from chalicelib.schemas.common import Email, Input, Name, Output, Timestamp, VisibleName
 
@@ -23,14 +24,17 @@ class AccountCreateIn(Input):
 
 
 class AccountUpdateIn(Input):
-    """Any of the account's settings (`profile`); one not named is left as it is."""
+    """Any of the account's settings (`profile`; `invite_domains`: the owner or the operator); one not named
+    is left as it is."""
 
     name: VisibleName | None = Field(default=None, min_length=1, max_length=200)
     # Whether pending invitations get their one reminder before they end (domain/reminders.py).
     invitation_reminders: bool | None = None
+    # "verified": invitations to addresses outside the account's verified domains are skipped
+    invite_domains: InviteDomains | None = None
 
     def changes(self) -> dict[str, object]:
-        named = ("name", "invitation_reminders")
+        named = ("name", "invitation_reminders", "invite_domains")
         return {name: value for name in named if (value := getattr(self, name)) is not None}
 
 
@@ -75,6 +79,7 @@ class Account(Output):
     created_at: Timestamp
     member_count: int  # active + deactivated members
     invitation_reminders: bool
+    invite_domains: InviteDomains
     seats: Seats
 
     @classmethod
@@ -86,5 +91,6 @@ class Account(Output):
             created_at=account.created_at,
             member_count=int(account.member_count),
             invitation_reminders=account.invitation_reminders is not False,  # absent: on (the default)
+            invite_domains="verified" if account.invite_domains == "verified" else "any",
             seats=Seats.of(account, expired_seats),
         )

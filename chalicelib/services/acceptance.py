@@ -34,6 +34,7 @@ from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
     InvitationItem,
+    Item,
     LinkItem,
     LoginItem,
     MembershipItem,
@@ -84,7 +85,9 @@ def _open_link(
         else:
             link = deps.store.links.get_link(token_hash)
     else:
-        context = deps.store.users.auth_context(claims.user_id, claims.token_id, link_hash=token_hash)
+        context = deps.store.users.auth_context(
+            claims.user_id, claims.token_id, link_hash=token_hash, session_id=claims.session_id
+        )
         caller, link = confirm(claims, context).user, context.link  # a bad token is 401 first
     if link is None or link.purpose != "invitation" or link.ended is not None:
         raise _gone(link if link is not None and link.purpose == "invitation" else None)
@@ -132,9 +135,10 @@ def accept(
     now = deps.now()
     user, version, new_user = _accepting_user(deps, caller, link, context, body)
     event = _accepted_event(deps, invitation, account.account_id, user, request)
-    user, membership = _commit(deps, invitation, account, user, body, new_user, event, now)
-    hint = {account.account_id: membership.group_id} if membership.group_id else None
-    issued = issue_sign_in(deps, user.user_id, version, "invitation", hint)
+    hint = {account.account_id: invitation.group_id} if invitation.group_id else None
+    started = issue_sign_in(deps, user.user_id, version, "invitation", hint, client=request)
+    user, membership = _commit(deps, invitation, account, user, body, new_user, (event, started.writes), now)
+    issued = started.issued
     return AcceptOut(
         access_token=issued.token,
         expires_at=issued.claims.expires_at,
@@ -147,6 +151,8 @@ def accept(
 
 
 NewUser = tuple[UserItem, LoginItem]
+# The accepting transaction's audit event, and the sign-in's session and its security event.
+Writes = tuple[AuditEventItem, tuple[Item, ...]]
 
 
 def _accepting_user(
@@ -177,17 +183,18 @@ def _commit(
     user: UserItem,
     body: AcceptIn,
     new_user: NewUser | None,
-    event: AuditEventItem,
+    writes: Writes,
     now: datetime,
 ) -> tuple[UserItem, MembershipItem]:
     """The accepting transaction, with the user and membership it wrote; tried again with the user as it is
-    now when a rename landed meanwhile (the membership copies the names)."""
+    now when a rename landed meanwhile (the membership copies the names). `writes`: its audit event, then
+    the sign-in's session and security event (services/sign_in.py)."""
     for attempt in range(ACCEPT_TRIES):
         user.last_login_at = now  # accepting signs in: the membership's copy says so too
         membership = _membership(invitation, account, user, body, now)
         # Past its conflicts too: the store retries an accept's transaction to its own success (store/tx.py)
         user_id = None if new_user else user.user_id
-        outcome = deps.store.invitations.accept(invitation, membership, now, new_user, user_id, event)
+        outcome = deps.store.invitations.accept(invitation, membership, now, new_user, user_id, *writes)
         if "renamed" not in outcome.failed or attempt == ACCEPT_TRIES - 1:
             break
         renamed = deps.store.users.get_user(user.user_id)  # renamed meanwhile: copy what it holds now

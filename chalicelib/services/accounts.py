@@ -31,9 +31,16 @@ def rename_account(deps: Deps, caller: Caller, account: AccountItem, name: str) 
 
 
 def update_account(deps: Deps, caller: Caller, account: AccountItem, changes: dict[str, object]) -> Account:
-    """PATCH /accounts: the settings named (name, invitation_reminders) in one write, recorded as
-    account.updated with what changed (nothing changed: no event, as a rename to the same name)."""
-    before = {"name": account.name, "invitation_reminders": account.invitation_reminders is not False}
+    """PATCH /accounts: the settings named (name, invitation_reminders, invite_domains) in one write, recorded
+    as account.updated with what changed (nothing changed: no event, as a rename to the same name).
+    `invite_domains` is the owner's or the operator's: anyone else is refused before anything is written."""
+    if "invite_domains" in changes and not (caller.is_owner or caller.is_operator):
+        raise AppError("forbidden", "Only the account owner can choose which domains may be invited.")
+    before = {
+        "name": account.name,
+        "invitation_reminders": account.invitation_reminders is not False,
+        "invite_domains": account.invite_domains or "any",
+    }
     moved = changed({k: before[k] for k in changes}, changes)
     if not changes:
         return Account.of(account)

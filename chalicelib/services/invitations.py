@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import ANONYMOUS, Caller
+from chalicelib.domain.email_domains import invite_allowed
 from chalicelib.domain.invitations import Screened, SkipReason, claim_reason, screen_emails
 from chalicelib.domain.outbox import account_day
 from chalicelib.domain.permissions import Role, stored_grant
@@ -25,6 +26,7 @@ from chalicelib.schemas.invitations import (
 )
 from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import live_sub_accounts
+from chalicelib.services.email_domains import allowed_invite_domains
 from chalicelib.services.invitation_email import send_invitations as send_invitations  # where it was
 from chalicelib.services.invite_claims import ClaimAnswers, claim_answers
 from chalicelib.services.invite_placement import checked_group
@@ -157,6 +159,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     batch = _Batch(
         deps, caller, account_id, body, _details(body, scope, group), now, current_request_id(), answers
     )
+    batch.allowed_domains = allowed_invite_domains(deps, account)
     for index, entry in enumerate(screened):
         batch.take(index, entry, claims.get(entry.email), logins.get(entry.email))
     _write(deps, batch, now, account)
@@ -195,6 +198,7 @@ class _Batch:
     reasons: dict[int, SkipReason] = field(default_factory=dict)
     created: dict[int, Sendable] = field(default_factory=dict)
     shown: dict[int, InvitationItem] = field(default_factory=dict)
+    allowed_domains: frozenset[str] | None = None  # invite_domains "verified": only these (None: any)
 
     def take(self, index: int, entry: Screened, claim: EmailClaimItem | None, login: str | None) -> None:
         """Sorts out one email: skipped (and why), answered as it is, or an invitation to create."""
@@ -206,10 +210,14 @@ class _Batch:
             self.shown[index] = own[entry.email]
         elif blocked and entry.email in hidden:  # to a group manager, as an address that is nobody's
             self.shown[index] = self._decoy(entry.email)
-        elif reason := entry.reason or blocked:
+        elif reason := entry.reason or blocked or self._outside(entry.email):
             self.reasons[index] = reason
         else:
             self.created[index] = self._new(index, entry.email, claim, login)
+
+    def _outside(self, email: str) -> SkipReason | None:
+        """After `already_invited`, before the seats: an address outside the account's verified domains."""
+        return None if invite_allowed(email, self.allowed_domains) else "domain_not_allowed"
 
     def _decoy(self, email: str) -> InvitationItem:
         decoy = new_invitation(

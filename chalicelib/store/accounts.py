@@ -104,6 +104,22 @@ class AccountStore:
                 setattr(account, name, value)
         return outcome
 
+    def set_security(
+        self, account: AccountItem, policy: tuple[str, int, datetime | None], event: AuditEventItem
+    ) -> Outcome:
+        """The second-factor policy (level, grace days, when the level was set), with its audit event, in
+        one write; "off" is stored as no level. Fails ("gone") if the account is."""
+        level, grace_days, changed_at = policy
+        actions = [
+            AccountItem.mfa_required.set(level) if level != "off" else AccountItem.mfa_required.remove(),
+            AccountItem.mfa_grace_days.set(grace_days),
+            AccountItem.mfa_level_changed_at.set(changed_at)
+            if changed_at is not None
+            else AccountItem.mfa_level_changed_at.remove(),
+        ]
+        exists = AccountItem.pk.exists()
+        return Tx().record(event).update(account, actions, condition=exists, label="gone").commit()
+
     def named(
         self,
         account_ids: Iterable[str],

@@ -3,6 +3,7 @@ one transaction that accepts it (`accept`). InvitationStore answers both."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,7 @@ from chalicelib.store.models import (
     AuditEventItem,
     GroupItem,
     InvitationItem,
+    Item,
     LinkItem,
     LoginItem,
     MembershipItem,
@@ -94,6 +96,7 @@ def accept(
     new_user: tuple[UserItem, LoginItem] | None,
     existing_user_id: str | None,
     event: AuditEventItem | None = None,
+    writes: Sequence[Item] = (),
 ) -> Outcome:
     """Uses the invitation exactly once, leaving its link ended as "accepted" (`ended_link`; never over an
     ended one). Failure labels: "used" (accepted, revoked, resent or expired meanwhile), "already_member",
@@ -102,6 +105,8 @@ def accept(
     into the account write too (the counts go on a shard, `write_joining`), except an owner's: it sets the
     account's owner."""
     tx = _used(Tx().record(event), invitation, now)
+    for item in writes:  # the sign-in's session and its security event (services/sign_in.py)
+        tx.put(item)
     write_joining(
         tx,
         joining(membership, invitation.email),

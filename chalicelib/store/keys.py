@@ -37,6 +37,8 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     passkey          USER#<user_id>         PASSKEY#<passkey_id>
     credential       CREDENTIAL#<cred id>   CREDENTIAL              (-> user and passkey: passwordless)
     challenge        CHALLENGE#<sha256>     CHALLENGE               (an mfa_token or WebAuthn challenge)
+    session          USER#<user_id>         SESSION#<session_id>    (a sign-in, read with its requests)
+    security event   USER#<user_id>         SECEVENT#<time>#<id>    (a user's own, for 90 days)
     audit event      AUDIT#<account_id>     <occurred_at µs>#<event_id>
                          gsi3: AUDIT#<account_id>#TYPE#<type>     same sort key (the type filter)
                          gsi4: AUDIT#<account_id>#ACTOR#<user_id> same sort key (the actor filter)
@@ -55,10 +57,13 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
                                                                     (emails to one address per window)
     account invites  INVITECOUNT#<account_id>  DAY#<yyyy-mm-dd>     (invitations an account sent that day)
     idempotency      IDEMPOTENCY#<caller>   <route>#<key>           (a create's first answer, for 24 h)
+    email domain     ACCOUNT#<account_id>   EMAILDOMAIN#<domain>    gsi2: DOMAINDUE#<shard>  <next_check>#<id>
+    domain claim     DOMAIN#<domain>        CLAIM                   (keys_domains.py: issue 29)
 
-The shapes are built in four parts, each one area's keys: keys_base.py (what they share), keys_accounts.py,
-keys_people.py and keys_work.py; every name is re-exported here, so `from chalicelib.store import keys` and
-`keys.membership(...)` read as they always did, and no module outside keys*.py spells a key.
+The shapes are built in parts, each one area's keys: keys_base.py (what they share), keys_accounts.py,
+keys_people.py, keys_sessions.py, keys_work.py and keys_domains.py; every name is re-exported here, so `from
+chalicelib.store import keys` and `keys.membership(...)` read as they always did, and no module outside
+keys*.py spells a key.
 """
 
 from __future__ import annotations
@@ -129,6 +134,14 @@ from chalicelib.store.keys_base import (
     shard,
     user_pk,
 )
+from chalicelib.store.keys_domains import (
+    DOMAIN_DUE,
+    EMAIL_DOMAIN_PREFIX,
+    domain_claim,
+    domain_due_id,
+    email_domain,
+    email_domains_of,
+)
 from chalicelib.store.keys_people import (
     PASSKEY_PREFIX,
     challenge,
@@ -144,6 +157,12 @@ from chalicelib.store.keys_people import (
     totp,
     user,
     user_gsi1,
+)
+from chalicelib.store.keys_sessions import (
+    SECURITY_EVENT_PREFIX,
+    SESSION_PREFIX,
+    security_event,
+    session,
 )
 from chalicelib.store.keys_work import (
     DELIVERY_PREFIX,
@@ -178,7 +197,9 @@ __all__ = [
     "CONTACT_PREFIX",
     "COUNT_SHARDS",
     "DELIVERY_PREFIX",
+    "DOMAIN_DUE",
     "DUE_KINDS",
+    "EMAIL_DOMAIN_PREFIX",
     "EXPIRY_SHARDS",
     "GROUP_LIST_PK",
     "GROUP_PREFIX",
@@ -191,6 +212,8 @@ __all__ = [
     "OPERATOR_WEBHOOKS",
     "PASSKEY_PREFIX",
     "PROFILE_SK",
+    "SECURITY_EVENT_PREFIX",
+    "SESSION_PREFIX",
     "SUB_ACCOUNT_PREFIX",
     "WEBHOOK_PREFIX",
     "WORK_SHARDS",
@@ -218,9 +241,13 @@ __all__ = [
     "deliveries_of",
     "delivery",
     "delivery_id_of",
+    "domain_claim",
+    "domain_due_id",
     "due",
     "due_partitions",
     "email_claim",
+    "email_domain",
+    "email_domains_of",
     "expiry_partitions",
     "expiry_upper_bound",
     "group",
@@ -260,6 +287,8 @@ __all__ = [
     "recovery_codes",
     "reminder_partitions",
     "revoked_token",
+    "security_event",
+    "session",
     "shard",
     "sub_account",
     "sub_accounts_of",

@@ -2,9 +2,10 @@
 
 The `entity` discriminator lets a BatchGet or Query over mixed items hand back the right classes. Key shapes
 live in store/keys.py; each docstring repeats its entity's shape for the reader. The entities are defined by
-what they are, in models_base.py, models_people.py, models_account.py and models_records.py (flat modules,
-as the store's other modules are); every name is re-exported here, so `from chalicelib.store.models import
-X` reads as it always did, and importing this module registers every entity.
+what they are, in models_base.py, models_people.py, models_account.py, models_records.py and
+models_sessions.py (flat modules, as the store's other modules are); every name is re-exported here, so
+`from chalicelib.store.models import X` reads as it always did, and importing this module registers every
+entity.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from chalicelib.store.models_base import (
     parse_time,
     string_list,
 )
+from chalicelib.store.models_domains import DomainClaimItem, EmailDomainItem
 from chalicelib.store.models_factors import (
     ChallengeItem,
     PasskeyCredentialItem,
@@ -64,6 +66,7 @@ from chalicelib.store.models_records import (
     SupportSessionItem,
     WebhookItem,
 )
+from chalicelib.store.models_sessions import SecurityEventItem, SessionItem
 
 __all__ = [
     "TIME_FORMAT",
@@ -79,7 +82,9 @@ __all__ = [
     "ContactItem",
     "CounterItem",
     "DeliveryItem",
+    "DomainClaimItem",
     "EmailClaimItem",
+    "EmailDomainItem",
     "ExpiryIndex",
     "GroupInvitationsByExpiryIndex",
     "GroupItem",
@@ -100,6 +105,8 @@ __all__ = [
     "ProfileAttributes",
     "RecoveryCodesItem",
     "RevokedTokenItem",
+    "SecurityEventItem",
+    "SessionItem",
     "SubAccountItem",
     "SupportSessionItem",
     "TimeAttribute",

@@ -45,8 +45,16 @@ class AccountItem(Item, discriminator="account"):
     # The ids of the account's sub-accounts that exist now, read with the account on every request: a scope
     # is what it names and is still here, so deleting a sub-account rewrites no member (ADD/DELETE keep it).
     sub_account_ids = UnicodeSetAttribute(null=True)
+    # The second-factor policy (domain/security_policy.py), read with the account on every request.
+    mfa_required = UnicodeAttribute(null=True)  # None: "off"
+    mfa_grace_days = NumberAttribute(null=True)
+    mfa_level_changed_at = TimeAttribute(null=True)
     # PATCH /accounts `invitation_reminders`: absent (every account made before the setting) reads as on.
     invitation_reminders = BooleanAttribute(null=True)
+    # The account's email domains (any status), ADDed and DELETEd with each domain item: the cap of 10 is a
+    # condition on its size in that transaction (store/email_domains.py), never a read before it.
+    email_domains = UnicodeSetAttribute(null=True)
+    invite_domains = UnicodeAttribute(null=True)  # "verified": invitations only to its verified domains
 
 
 class MemberCountItem(Item, discriminator="member_count"):
@@ -157,6 +165,8 @@ class MembershipItem(ContactAttributes, Item, discriminator="membership"):
     sub_accounts = string_list(null=True)  # None: every sub-account
     group_id = UnicodeAttribute(null=True)  # None: the default group
     group_manager = BooleanAttribute(null=True)
+    # An admin's "sign out of this account": the user's tokens issued up to then are refused here.
+    signed_out_at = TimeAttribute(null=True)
     # Copies of the user's own fields, so a list page is read from the memberships alone. Rewritten in the
     # request that changes them (PATCH /me renames in every account, login sets last_login_at in its write).
     email = UnicodeAttribute()

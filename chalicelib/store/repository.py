@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from chalicelib.store.claims import ClaimStore
     from chalicelib.store.contacts import ContactStore
     from chalicelib.store.deliveries import DeliveryStore
+    from chalicelib.store.email_domains import EmailDomainStore
     from chalicelib.store.factors import FactorStore
     from chalicelib.store.groups import GroupStore
     from chalicelib.store.idempotency import IdempotencyStore
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from chalicelib.store.outbox import OutboxStore
     from chalicelib.store.reminders import ReminderStore
     from chalicelib.store.revoked_tokens import RevokedTokenStore
+    from chalicelib.store.sessions import SessionStore
     from chalicelib.store.sub_accounts import SubAccountStore
     from chalicelib.store.support_sessions import SupportSessionStore
     from chalicelib.store.users import UserStore
@@ -69,6 +71,12 @@ class Store:
         from chalicelib.store.revoked_tokens import RevokedTokenStore
 
         return RevokedTokenStore()
+
+    @cached_property
+    def sessions(self) -> SessionStore:
+        from chalicelib.store.sessions import SessionStore
+
+        return SessionStore()
 
     @cached_property
     def links(self) -> LinkStore:
@@ -165,6 +173,12 @@ class Store:
         from chalicelib.store.idempotency import IdempotencyStore
 
         return IdempotencyStore()
+
+    @cached_property
+    def email_domains(self) -> EmailDomainStore:
+        from chalicelib.store.email_domains import EmailDomainStore
+
+        return EmailDomainStore()
 
     def session(self) -> Any:
         """The process's one botocore session, for the other AWS clients."""

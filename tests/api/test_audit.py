@@ -94,9 +94,11 @@ def test_the_user_management_story_is_recorded_event_by_event(api, deps, clock):
     assert set(recorded) == set(EVENT_TYPES) - {
         "member.left", "contact.created", "contact.updated", "contact.deleted", "webhook.created",
         "webhook.updated", "webhook.secret_rotated", "webhook.disabled", "webhook.deleted",
-        "support_session.started", "support_session.ended",
+        "support_session.started", "support_session.ended", "member.signed_out", "account.security_updated",
         "account.seats_changed", "account.seats_warning", "account.seats_full",  # tests/api/test_seats.py
-    }  # each recorded in its own tests  # fmt: skip
+        "domain.added", "domain.verified", "domain.verification_failed", "domain.verification_lost",
+        "domain.updated", "domain.removed",
+    }  # each recorded in its own tests (domains: test_email_domains.py, test_domain_rechecks.py)  # fmt: skip
     assert recorded.count("invitation.created") == 4  # the owner's, ann, bob, carl: one per invited email
     assert recorded[0] == "invitation.expired" and recorded[-1] == "account.created"  # newest first
     [expired] = all_events(api, account_id, "?type=invitation.expired")

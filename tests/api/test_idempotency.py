@@ -124,6 +124,7 @@ def test_the_document_declares_the_header_on_the_creating_posts_only(api):
     assert taking == [
         "POST /accounts",
         "POST /accounts/{account_id}/contacts",
+        "POST /accounts/{account_id}/email-domains",
         "POST /accounts/{account_id}/groups",
         "POST /accounts/{account_id}/invitations",
         "POST /accounts/{account_id}/owner-invitation",

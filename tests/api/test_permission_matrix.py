@@ -10,7 +10,6 @@ import pytest
 import app  # noqa: F401  (registers every route in ROUTES)
 from chalicelib.api.route_guards import SUPPORT_BARRED_SEGMENTS
 from chalicelib.api.routes import ROUTES
-from chalicelib.domain.audit import SYSTEM, Event, Target
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.ids import new_id
 from chalicelib.schemas.contacts import ContactIn
@@ -20,7 +19,10 @@ from chalicelib.services.invitations import new_invitation
 from chalicelib.services.support_sessions import start as start_support_session
 from chalicelib.store.groups import new_group_item
 from chalicelib.store.sub_accounts import new_sub_account_item
+from tests.helpers.dns import local_dns
+from tests.helpers.domains import fresh_domain
 from tests.helpers.seed import seed_account, seed_member, token_for
+from tests.helpers.webhooks import seed_webhook_with_failed_delivery
 
 # needs: "any" (an active member), a permission key, "owner", "operator" (owner-invitation: told to
 # transfer), or "operator_only"
@@ -84,6 +86,20 @@ MATRIX = [
         {"user_id": "{target}", "reason": SUPPORT_REASON},
     ),
     ("DELETE", "/accounts/{account_id}/support-sessions/{support_session_id}", "operator_only", None),
+    ("POST", "/accounts/{account_id}/email-domains", "owner", {"domain": "new.example.com"}),
+    ("GET", "/accounts/{account_id}/email-domains", "owner", None),
+    ("GET", "/accounts/{account_id}/email-domains/{domain}", "owner", None),
+    (
+        "PATCH",
+        "/accounts/{account_id}/email-domains/{domain}",
+        "owner",
+        {"auto_join_permissions": ["tickets"]},
+    ),
+    ("DELETE", "/accounts/{account_id}/email-domains/{domain}", "owner", None),
+    ("POST", "/accounts/{account_id}/email-domains/{domain}/verify", "owner", None),
+    ("GET", "/accounts/{account_id}/security", "owner", None),
+    ("PUT", "/accounts/{account_id}/security", "owner", {"mfa_required": "admins", "grace_days": 30}),
+    ("POST", "/accounts/{account_id}/members/{user_id}/sign-out", "user_management", None),
 ]
 ACTORS = [
     "owner",
@@ -130,6 +146,7 @@ MANAGER_OUTSIDE_THEIR_GROUP = {
     ("PATCH", "/accounts/{account_id}/groups/{group_id}"): "403",
     ("DELETE", "/accounts/{account_id}/groups/{group_id}"): "403",
     ("GET", "/accounts/{account_id}/audit-events"): "403",  # the account's log is user_management's
+    ("POST", "/accounts/{account_id}/members/{user_id}/sign-out"): "404",
 }
 
 
@@ -159,27 +176,6 @@ def expected(actor: str, needs: str, method: str = "", path: str = "") -> str:
     held = {"admin": "all", "member_with": with_keys, "member_scoped": with_keys, "member_without": set(),
             "group_member": group_keys, "group_manager": group_keys}[actor]  # fmt: skip
     return "2xx" if needs == "any" or held == "all" or needs in held else "403"
-
-
-def seed_webhook_with_failed_delivery(deps, account_id: str) -> tuple[str, str]:
-    """An endpoint of the account with one given-up delivery (so a retry has something to retry)."""
-    from chalicelib.store.audit import audit_item
-    from chalicelib.store.deliveries import new_delivery_item, set_due
-    from chalicelib.store.tx import Tx
-    from chalicelib.store.webhooks import new_webhook_item
-
-    webhook = new_webhook_item(
-        account_id, new_id("whk"), "https://93.184.216.34/h", ["*"], None, "whsec_c2VjcmV0", deps.now()
-    )
-    assert deps.store.webhooks.create(webhook, None)
-    event = audit_item(
-        Event("contact.created", account_id, SYSTEM, Target("contact", "con_x"), deps.now()), 1
-    )
-    delivery = new_delivery_item(new_id("dlv"), webhook, event, b"{}", deps.now())
-    delivery.status = "failed"
-    set_due(delivery, None)
-    assert Tx().put(delivery).commit()
-    return webhook.webhook_id, delivery.delivery_id
 
 
 def test_the_matrix_covers_every_account_route():
@@ -229,7 +225,8 @@ def world(api, deps):
         operator=True,
     )
     assert support.status == 201, support.body
-    return World(account_id, ids, elsewhere.sub_account_id, support.body["access_token"])
+    with local_dns(deps):  # verify asks a DNS server: this one, on 127.0.0.1, never the internet
+        yield World(account_id, ids, elsewhere.sub_account_id, support.body["access_token"])
 
 
 def fresh_ids(deps, clock, account_id: str, n: int, template: str, body: dict | None) -> dict[str, str]:
@@ -258,6 +255,8 @@ def fresh_ids(deps, clock, account_id: str, n: int, template: str, body: dict | 
         made["group_id"] = group.group_id
     if "{webhook_id}" in template:
         made["webhook_id"], made["delivery_id"] = seed_webhook_with_failed_delivery(deps, account_id)
+    if "{domain}" in template:
+        made["domain"] = fresh_domain(deps, account_id, n)
     if "{support_session_id}" in template:
         account = deps.store.accounts.get_account(account_id)
         started = SupportSessionIn(user_id=made["user_id"], reason=SUPPORT_REASON)
@@ -291,6 +290,8 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
             payload["name"] = f"New group {n}"
         if payload and "email" in payload:
             payload["email"] = f"fresh-contact{n}@example.com"
+        if payload and "domain" in payload:
+            payload["domain"] = f"fresh{n}.example.com"
         kwargs = {"operator": True} if actor == "operator" else {}
         if actor == "support":
             kwargs["token"] = world.support_token

@@ -14,12 +14,14 @@ from tests.unit.test_factor_rules import *  # noqa: F403
 from tests.unit.test_fake_contracts import *  # noqa: F403  (the same cases, on this module's world)
 from tests.unit.test_fake_contracts_audit import *  # noqa: F403
 from tests.unit.test_fake_contracts_deliveries import *  # noqa: F403
+from tests.unit.test_fake_contracts_domains import *  # noqa: F403
 from tests.unit.test_fake_contracts_factors import *  # noqa: F403
 from tests.unit.test_fake_contracts_invitation_flow import *  # noqa: F403
 from tests.unit.test_fake_contracts_member_lists import *  # noqa: F403
 from tests.unit.test_fake_contracts_outbox import *  # noqa: F403
 from tests.unit.test_fake_contracts_reminders import *  # noqa: F403
 from tests.unit.test_fake_contracts_seats import *  # noqa: F403
+from tests.unit.test_fake_contracts_sessions import *  # noqa: F403
 from tests.unit.test_fake_contracts_structure import *  # noqa: F403
 from tests.unit.test_fake_contracts_support import *  # noqa: F403
 from tests.unit.test_fake_contracts_users import *  # noqa: F403

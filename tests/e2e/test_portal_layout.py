@@ -55,7 +55,7 @@ INSIDE = """node => { const b = node.getBoundingClientRect();
 @pytest.fixture(scope="module")
 def owner(live) -> str:
     """An account with something in every screen: members, a deactivated one, invitations, sub-accounts,
-    groups, contacts and a webhook."""
+    groups, contacts, a webhook and two email domains."""
     account_id, owner, token = owned_account(live, "Northwind Hosting & Web Services")
     base = f"/accounts/{account_id}"
     ids = sub_accounts(live, account_id, token, "Web shop", "Company blog")
@@ -86,6 +86,10 @@ def owner(live) -> str:
     hook = {"url": "http://127.0.0.1:9/billing/events/from-the-portal", "event_types": ["*"],
             "description": "Billing system feed"}  # fmt: skip
     assert live.post(f"{base}/webhooks", hook, token=token).status == 201
+    vouched = {"domain": "northwind-hosting-and-web-services.example", "verified": True}
+    assert live.post(f"{base}/email-domains", vouched, operator=True).status == 201
+    pending = {"domain": "brightlaw-partners-international.example"}
+    assert live.post(f"{base}/email-domains", pending, token=token).status == 201
     return owner
 
 
@@ -144,7 +148,7 @@ def test_every_signed_in_screen_fits_and_every_action_is_reachable(live, browser
         assert dialog_box[0] <= dialog_box[1], dialog_box
         page.keyboard.press("Escape")
         reached: dict[str, int] = {}
-        for link in ("Groups", "Contacts", "Audit log", "Webhooks", "Your info"):
+        for link in ("Groups", "Contacts", "Audit log", "Webhooks", "Email domains", "Your info"):
             page.get_by_role("navigation", name="Portal").get_by_role("link", name=link).click()
             expect(page.get_by_role("heading", name=link, exact=True)).to_be_visible()
             if link != "Your info":
@@ -155,10 +159,13 @@ def test_every_signed_in_screen_fits_and_every_action_is_reachable(live, browser
                 assert button.evaluate(INSIDE), (link, button.get_attribute("aria-label"))
             reached[link] = every_menu_reachable(page, link)
             check(link)
-        # a menu on every row of Groups (2), Contacts (1), Webhooks (1); the audit log has no actions
-        assert reached == {"Groups": 2, "Contacts": 1, "Audit log": 0, "Webhooks": 1, "Your info": 0}, reached
+        # a menu on every row of Groups (2), Contacts (1), Webhooks (1), Email domains (2); the audit log
+        # has no actions
+        assert reached == {
+            "Groups": 2, "Contacts": 1, "Audit log": 0, "Webhooks": 1, "Email domains": 2, "Your info": 0
+        }, reached  # fmt: skip
         print(f"\n{width} px, [table width, panel width]:", measured)
-        assert len(checked) == 8
+        assert len(checked) == 9
     finally:
         context.close()
     assert not errors, errors

@@ -65,6 +65,7 @@ def test_a_public_route_served_cold_loads_no_aws_sdk_storage_or_crypto():
     # NO_SESSION), and the schedules app.py wires (each loads its work when it runs).
     assert [name for name in loaded if name.startswith(("chalicelib.services.", "chalicelib.jobs."))] == [
         "chalicelib.jobs.copies",
+        "chalicelib.jobs.domains",
         "chalicelib.jobs.purge",
         "chalicelib.jobs.reminders",
         "chalicelib.jobs.webhooks",

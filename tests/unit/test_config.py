@@ -41,3 +41,12 @@ def test_the_local_runner_waits_for_its_serialised_moto_and_the_environment_stil
     assert local.read_seconds > AWS_TIMEOUTS.read_seconds and local.retries >= 1
     chosen = local_settings({"DYNAMODB_READ_TIMEOUT_SECONDS": "9"})
     assert load_settings({**SETTINGS_ENV, **chosen}).dynamodb.read_seconds == 9
+
+
+def test_dns_resolver_is_host_and_port_or_the_systems():
+    assert load_settings(SETTINGS_ENV).dns_resolver is None
+    assert load_settings({**SETTINGS_ENV, "DNS_RESOLVER": "127.0.0.1:5353"}).dns_resolver == "127.0.0.1:5353"
+    assert load_settings({**SETTINGS_ENV, "DNS_RESOLVER": "[::1]:53"}).dns_resolver == "[::1]:53"
+    for bad in ("127.0.0.1", "127.0.0.1:dns", ":53", "127.0.0.1:70000"):
+        with pytest.raises(ConfigError, match="DNS_RESOLVER"):
+            load_settings({**SETTINGS_ENV, "DNS_RESOLVER": bad})

@@ -18,12 +18,14 @@ from tests.helpers.fakes import (
     NotFakedError,
     contacts,
     deliveries,
+    domains,
     factors,
     fake_deps,
     invitations,
     member_lists,
     people,
     reminders,
+    sessions,
     structure,
     users,
     work,
@@ -38,7 +40,8 @@ for _name in CONTRACTS:  # each contract module's cases join COVERED as it is im
     importlib.import_module(f"tests.unit.{_name}")
 
 FAKE_MODULES = (
-    factors, people, users, invitations, contacts, structure, work, deliveries, member_lists, reminders, world
+    factors, people, users, invitations, contacts, structure, work, deliveries, member_lists, reminders,
+    sessions, world, domains,
 )  # fmt: skip
 FAKES = sorted(
     (cls for module in FAKE_MODULES for _, cls in inspect.getmembers(module, inspect.isclass)
@@ -119,6 +122,8 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
         "deliveries",
         "factors",
         "reminders",
+        "email_domains",
+        "sessions",
     }
     assert answered == public_members(ports.Repositories) and refused == set()
 

@@ -193,3 +193,22 @@ def test_the_copies_job_reads_users_and_memberships_and_rewrites_them_only():
         "Read": ["USER#*", "ACCOUNT#*", "LOGIN#*"],
         "Copies": ["ACCOUNT#*", "USER#*"],
     }
+
+
+def test_the_domain_rechecks_read_their_queue_and_write_domains_claims_and_events_only():
+    """It Queries gsi2 (the DOMAINDUE shards), reads the due domains on their accounts' partitions, and
+    writes in its checks' transactions: the domain, its claim (taken or given up), the audit event."""
+    granted = statements("RecheckEmailDomainsRole")
+    assert {a for s in granted for a in s["Action"]} == {
+        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:Query",
+        "dynamodb:BatchGetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:DeleteItem",
+    }  # fmt: skip
+    by_sid = {s["Sid"]: s for s in granted}
+    assert by_sid["DueDomains"]["Resource"] == [{"Fn::Sub": "${PortalTable.Arn}/index/gsi2"}]
+    leading = {
+        s["Sid"]: s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+        for s in granted if s["Sid"] not in ("Logs", "DueDomains")
+    }  # fmt: skip
+    assert leading == {"Domains": ["ACCOUNT#*"], "DomainClaims": ["DOMAIN#*"], "AuditEvents": ["AUDIT#*"]}
+    variables = RESOURCES["RecheckEmailDomains"]["Properties"]["Environment"]["Variables"]
+    assert variables == RESOURCES["PurgeExpiredInvitations"]["Properties"]["Environment"]["Variables"]

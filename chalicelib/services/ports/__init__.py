@@ -7,6 +7,7 @@ signatures too.
 Types only: the store's items and results are imported for the type checker, so importing this loads no
 PynamoDB."""
 
+from chalicelib.services.ports.domains import EmailDomainRepository
 from chalicelib.services.ports.factors import FactorRepository
 from chalicelib.services.ports.people import (
     AccountRepository,
@@ -26,6 +27,7 @@ from chalicelib.services.ports.users import (
     LockoutRepository,
     MemberCopyRepository,
     RevokedTokenRepository,
+    SessionRepository,
     UserRepository,
 )
 from chalicelib.services.ports.work import (
@@ -43,6 +45,7 @@ __all__ = [
     "ClaimRepository",
     "ContactRepository",
     "DeliveryRepository",
+    "EmailDomainRepository",
     "FactorRepository",
     "GroupRepository",
     "IdempotencyRepository",
@@ -55,6 +58,7 @@ __all__ = [
     "ReminderRepository",
     "Repositories",
     "RevokedTokenRepository",
+    "SessionRepository",
     "SubAccountRepository",
     "SupportSessionRepository",
     "UserRepository",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from chalicelib.services.ports.domains import EmailDomainRepository
     from chalicelib.services.ports.factors import FactorRepository
     from chalicelib.services.ports.people import (
         AccountRepository,
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
         LockoutRepository,
         MemberCopyRepository,
         RevokedTokenRepository,
+        SessionRepository,
         UserRepository,
     )
     from chalicelib.services.ports.work import (
@@ -45,6 +47,8 @@ class Repositories(Protocol):
     def factors(self) -> FactorRepository: ...
     @property
     def revoked_tokens(self) -> RevokedTokenRepository: ...
+    @property
+    def sessions(self) -> SessionRepository: ...
     @property
     def links(self) -> LinkRepository: ...
     @property
@@ -77,3 +81,5 @@ class Repositories(Protocol):
     def reminders(self) -> ReminderRepository: ...
     @property
     def idempotency(self) -> IdempotencyRepository: ...
+    @property
+    def email_domains(self) -> EmailDomainRepository: ...

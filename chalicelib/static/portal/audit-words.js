@@ -5,12 +5,14 @@
 import { h, ROLE_LABEL } from "./dom.js";
 import { state } from "./frame.js";
 
-const NOUNS = { sub_account: "sub-account", support_session: "support session" };
+const NOUNS = { sub_account: "sub-account", support_session: "support session", domain: "email domain" };
 const KINDS = { sub_account: "Sub-account", group: "Group", webhook: "Webhook endpoint", contact: "Contact",
-  member: "Member", invitation: "Invitation", account: "Account", support_session: "Support session" };
+  member: "Member", invitation: "Invitation", account: "Account", support_session: "Support session",
+  email_domain: "Email domain" };
 // field names as the portal's forms call them
 const FIELDS = { permissions: "modules", sub_accounts: "sub-accounts", group_id: "group", group_manager: "group manager",
-  email_preferences: "emails they receive", event_types: "events", owner_user_id: "owner" };
+  email_preferences: "emails they receive", event_types: "events", owner_user_id: "owner",
+  mfa_required: "two-step sign-in required of", grace_days: "days of grace" };
 
 export function eventLabel(type) {
   const [thing, action = ""] = type.split(".");
@@ -29,7 +31,7 @@ export function aboutText(event) {
   if (email) return email;
   const recorded = ["name", "url"].map((field) => event.changes?.[field]).find(Boolean);
   const current = kind === "group" ? groupName(id) : kind === "sub_account" ? subAccountName(id)
-    : kind === "account" && id === state.account.account_id ? state.account.name : null;
+    : kind === "account" && id === state.account.account_id ? state.account.name : kind === "email_domain" ? id : null;
   const name = current || (recorded ? recorded[1] ?? recorded[0] : null);
   const noun = KINDS[kind] || kind.replace(/_/g, " ");
   if (name) return `${noun} “${name}”`;

@@ -10,7 +10,8 @@ import { csvImport } from "./csv-import.js";
 const PROFILE = ["first_name", "last_name", "title", "cell_phone", "office_phone", "extension"];
 
 export const REASONS = { invalid_email: "not a valid email address", disposable_email: "disposable addresses are not accepted",
-  already_member: "already a member", already_invited: "already invited", duplicate: "listed twice",
+  already_member: "already a member", already_invited: "already invited",
+  domain_not_allowed: "not at one of this account's verified email domains", duplicate: "listed twice",
   rate_limited: "too many emails for now (to this address, or from this account today)" };
 
 export function openInvite() {

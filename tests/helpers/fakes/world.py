@@ -18,11 +18,13 @@ from chalicelib.store.users import new_user_items
 from tests.helpers.clock import Clock
 from tests.helpers.fakes.contacts import FakeContacts, FakeGroups
 from tests.helpers.fakes.deliveries import FakeDeliveries
+from tests.helpers.fakes.domains import FakeEmailDomains
 from tests.helpers.fakes.factors import FakeFactors
 from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOutbox
 from tests.helpers.fakes.member_copies import FakeMemberCopies
 from tests.helpers.fakes.people import FakeAccounts, FakeMembers
 from tests.helpers.fakes.reminders import FakeReminders
+from tests.helpers.fakes.sessions import FakeSessions
 from tests.helpers.fakes.structure import FakeAudit, FakeSubAccounts, FakeSupportSessions
 from tests.helpers.fakes.table import Table
 from tests.helpers.fakes.users import (
@@ -38,7 +40,7 @@ from tests.helpers.settings import SETTINGS_ENV
 
 
 class FakeStore(Repositories):
-    """Every one of the store's twenty repositories, on one table."""
+    """Every one of the store's twenty-one repositories, on one table."""
 
     def __init__(self) -> None:
         self.table = Table()
@@ -53,6 +55,8 @@ class FakeStore(Repositories):
         self._webhooks, self._idempotency = FakeWebhooks(self.table), FakeIdempotency(self.table)
         self._deliveries, self._factors = FakeDeliveries(self.table), FakeFactors(self.table)
         self._reminders = FakeReminders(self.table)
+        self._email_domains = FakeEmailDomains(self.table)
+        self._sessions = FakeSessions(self.table)
 
     @property
     def users(self) -> FakeUsers:
@@ -115,6 +119,10 @@ class FakeStore(Repositories):
         return self._revoked_tokens
 
     @property
+    def sessions(self) -> FakeSessions:
+        return self._sessions
+
+    @property
     def links(self) -> FakeLinks:
         return self._links
 
@@ -129,6 +137,10 @@ class FakeStore(Repositories):
     @property
     def idempotency(self) -> FakeIdempotency:
         return self._idempotency
+
+    @property
+    def email_domains(self) -> FakeEmailDomains:
+        return self._email_domains
 
     @property
     def deliveries(self) -> FakeDeliveries:

@@ -1,0 +1,29 @@
+"""Email domains (issue 29): an account's domains and the one claim per verified domain."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from chalicelib.store.email_domains import ClaimChange
+    from chalicelib.store.models import AuditEventItem, DomainClaimItem, EmailDomainItem
+    from chalicelib.store.tx import Outcome
+
+
+class EmailDomainRepository(Protocol):
+    def domains_of(self, account_id: str) -> list[EmailDomainItem]: ...
+    def get_domain(self, account_id: str, domain: str) -> EmailDomainItem | None: ...
+    def claim_of(self, domain: str) -> DomainClaimItem | None: ...
+    def add(self, domain: EmailDomainItem, events: Sequence[AuditEventItem] = ()) -> Outcome: ...
+    def save(
+        self,
+        domain: EmailDomainItem,
+        changes: Mapping[str, object],
+        events: Sequence[AuditEventItem] = (),
+        claim: ClaimChange = "keep",
+    ) -> Outcome: ...
+    def remove(self, domain: EmailDomainItem, event: AuditEventItem | None = None) -> Outcome: ...
+    def take_verify_turn(self, domain: EmailDomainItem, now: datetime) -> Outcome: ...
+    def due_domains(self, now: datetime, limit: int) -> list[EmailDomainItem]: ...

@@ -1,0 +1,33 @@
+"""The keys of email domains (issue 29): an account's domains, and the one claim per verified domain.
+
+    email domain     ACCOUNT#<account_id>   EMAILDOMAIN#<domain>    gsi2: DOMAINDUE#<shard>  <next_check>#<id>
+                                                                      while the schedule re-checks it
+    domain claim     DOMAIN#<domain>        CLAIM                   (the account holding it verified, and
+                                                                      its join policy: one GetItem)
+
+`<domain>` is always the normalised form (domain/email_domains.py), so every spelling of a domain names the
+same items."""
+
+from __future__ import annotations
+
+from chalicelib.store.keys_base import Key, account_pk
+
+EMAIL_DOMAIN_PREFIX = "EMAILDOMAIN#"
+DOMAIN_DUE = "DOMAINDUE"  # the re-check queue's kind in the due index (store/due.py)
+
+
+def email_domain(account_id: str, domain: str) -> Key:
+    return account_pk(account_id), f"{EMAIL_DOMAIN_PREFIX}{domain}"
+
+
+def email_domains_of(account_id: str) -> Key:
+    return account_pk(account_id), EMAIL_DOMAIN_PREFIX
+
+
+def domain_claim(domain: str) -> Key:
+    return f"DOMAIN#{domain}", "CLAIM"
+
+
+def domain_due_id(account_id: str, domain: str) -> str:
+    """The id a domain waits under in the due index: unique per account and domain."""
+    return f"{account_id}/{domain}"

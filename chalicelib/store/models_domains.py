@@ -1,0 +1,40 @@
+"""Email domains (issue 29): an account's domain with its proof and policy, and the claim that makes a
+verified domain one account's."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+
+from chalicelib.store.models_base import Item, TimeAttribute, string_list
+
+
+class EmailDomainItem(Item, discriminator="email_domain"):
+    """ACCOUNT#<account_id> / EMAILDOMAIN#<domain>, gsi2 DOMAINDUE#<shard> / <next_check>#<aid>/<domain>
+    while the schedule re-checks it (pending or verified; a failed one waits for a person)."""
+
+    account_id = UnicodeAttribute()
+    domain = UnicodeAttribute()
+    status = UnicodeAttribute()  # pending, verified, failed
+    secret = UnicodeAttribute()  # the random part of the TXT value, per account and domain
+    join_policy = UnicodeAttribute(default="invite_only")
+    auto_join_permissions = string_list(default=list)
+    auto_join_sub_accounts = string_list(null=True)  # None: every sub-account
+    created_at = TimeAttribute()
+    pending_since = TimeAttribute()  # the start of the 72 hours a pending domain is looked at
+    verified_at = TimeAttribute(null=True)
+    verified_by = UnicodeAttribute(null=True)  # dns, or operator (vouched for: not re-checked)
+    last_checked_at = TimeAttribute(null=True)
+    last_check = UnicodeAttribute(null=True)  # found, missing, unreachable
+    missing_since = TimeAttribute(null=True)  # a verified domain's first miss in a row
+    last_verify_at = TimeAttribute(null=True)  # the verify route's last lookup: at most one a minute
+    version = NumberAttribute(default=0)  # every write checks and bumps it: none lands on a stale read
+
+
+class DomainClaimItem(Item, discriminator="domain_claim"):
+    """DOMAIN#<domain> / CLAIM: the one account that holds this domain verified, with the domain's join
+    policy (written in the same transactions as the account's domain item), so a join reads one item."""
+
+    domain = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    join_policy = UnicodeAttribute(default="invite_only")
+    verified_at = TimeAttribute()
