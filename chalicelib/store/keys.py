@@ -4,6 +4,7 @@ No other module writes "ACCOUNT#..." or "USER#...": they ask here. A key is a (p
 index keys are named after the index they belong to (gsi1: a user's side of things, gsi2: expiry).
 
     account          ACCOUNT#<account_id>   ACCOUNT
+    member counts    ACCOUNT#<account_id>   ACCOUNT#COUNT#<k>       (COUNT_SHARDS deltas an accept adds to)
     membership       ACCOUNT#<account_id>   MEMBER#<user_id>        gsi1: USER#<user_id>  MEMBER#~<name>...
                          (MEMBER#~<name>\x01<aid> active, MEMBER#-<name>\x01<aid> deactivated, MEMBER#<aid>
                          not yet named: keys_accounts.membership_gsi1, the account list in name order)
@@ -68,11 +69,14 @@ keys*.py spells a key.
 from __future__ import annotations
 
 from chalicelib.store.keys_accounts import (
+    COUNT_SHARDS,
     GROUP_LIST_PK,
     MEMBER_LIST_PK,
     MEMBER_SORT_COLUMNS,
     MEMBER_STATUSES,
     account,
+    account_count,
+    account_counts,
     after_email,
     contact,
     contact_categories_of,
@@ -191,6 +195,7 @@ __all__ = [
     "ACCOUNT_SK",
     "CONTACT_EMAIL_PREFIX",
     "CONTACT_PREFIX",
+    "COUNT_SHARDS",
     "DELIVERY_PREFIX",
     "DOMAIN_DUE",
     "DUE_KINDS",
@@ -215,6 +220,8 @@ __all__ = [
     "Key",
     "Key4",
     "account",
+    "account_count",
+    "account_counts",
     "account_invitation_count",
     "account_pk",
     "after_email",

@@ -48,9 +48,11 @@ from chalicelib.store.models_people import (
     LinkItem,
     LoginFailuresItem,
     LoginItem,
+    MemberCountItem,
     MembershipItem,
     RevokedTokenItem,
     UserItem,
+    fold,
 )
 from chalicelib.store.models_records import (
     AuditActorIndex,
@@ -96,6 +98,7 @@ __all__ = [
     "LoginFailuresItem",
     "LoginItem",
     "MailItem",
+    "MemberCountItem",
     "MembershipItem",
     "PasskeyCredentialItem",
     "PasskeyItem",
@@ -111,6 +114,7 @@ __all__ = [
     "UserIndex",
     "UserItem",
     "WebhookItem",
+    "fold",
     "format_time",
     "parse_time",
     "string_list",

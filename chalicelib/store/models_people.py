@@ -3,6 +3,8 @@ links; and the memberships joining users to accounts, with their list indexes, a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pynamodb.attributes import (
     BooleanAttribute,
     NumberAttribute,
@@ -53,6 +55,25 @@ class AccountItem(Item, discriminator="account"):
     # condition on its size in that transaction (store/email_domains.py), never a read before it.
     email_domains = UnicodeSetAttribute(null=True)
     invite_domains = UnicodeAttribute(null=True)  # "verified": invitations only to its verified domains
+
+
+class MemberCountItem(Item, discriminator="member_count"):
+    """ACCOUNT#<account_id> / ACCOUNT#COUNT#<k>: what accepts added to the account's counts, beside the
+    account item's own (the base, which every other change still moves). Read with the account: `fold`."""
+
+    member_count = NumberAttribute(null=True)
+    active_count = NumberAttribute(null=True)
+
+
+def fold(account: AccountItem, shards: Iterable[Item]) -> AccountItem:
+    """The account with its counter shards' deltas added to its counts (as shown and as seats reckon)."""
+    for counted in shards:
+        if isinstance(counted, MemberCountItem) and counted.pk == account.pk:
+            account.member_count = int(account.member_count) + int(counted.member_count or 0)
+            active = int(counted.active_count or 0)
+            if active:
+                account.active_count = int(account.active_count or 0) + active
+    return account
 
 
 class UserItem(ProfileAttributes, Item, discriminator="user"):

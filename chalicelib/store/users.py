@@ -26,6 +26,7 @@ from chalicelib.store.models import (
     SessionItem,
     SupportSessionItem,
     UserItem,
+    fold,
 )
 from chalicelib.store.outcomes import Label, Outcome
 from chalicelib.store.table import T, get_item, get_items
@@ -113,6 +114,7 @@ def _caller_keys(
         wanted.append(session_key)
     if account_id is not None:
         wanted += [keys.membership(account_id, user_id), keys.account(account_id)]
+        wanted += keys.account_counts(account_id)  # the member counts accepts added (models `fold`)
     if link_hash is not None:
         wanted.append(keys.link(link_hash))
     if account_id is not None and group_id is not None:
@@ -199,10 +201,15 @@ class UserStore:
         return AuthContext(
             user=take(keys.user(user_id), UserItem),
             membership=take(keys.membership(account_id, user_id) if account_id else None, MembershipItem),
-            account=take(keys.account(account_id) if account_id else None, AccountItem),
+            account=_counted(take(keys.account(account_id) if account_id else None, AccountItem), found),
             revoked=keys.revoked_token(token_id) in found,
             link=take(keys.link(link_hash) if link_hash else None, LinkItem),
             group=take(keys.group(account_id, group_id) if account_id and group_id else None, GroupItem),
             support_session=take(support_key, SupportSessionItem),
             session=take(session_key, SessionItem),
         )
+
+
+def _counted(account: AccountItem | None, found: dict[Key, Item]) -> AccountItem | None:
+    """The account with what its counter shards hold (read in the same BatchGetItem) added to its counts."""
+    return None if account is None else fold(account, found.values())
