@@ -7,7 +7,7 @@ from chalice.app import Blueprint
 from chalicelib.api.http import Call, endpoint
 from chalicelib.api.lazy import accounts, invitations_schemas, owner_invitations, seats
 from chalicelib.api.lazy import accounts_schemas as schemas
-from chalicelib.api.route_guards import OPERATOR, OPERATOR_ON_ACCOUNT, OWNER, member_of
+from chalicelib.api.route_guards import OPERATOR, OPERATOR_ON_ACCOUNT, OWNER_COUNTED, member_of
 
 bp = Blueprint(__name__)
 
@@ -27,7 +27,7 @@ def create_account(call: Call) -> invitations_schemas.AccountCreated:
     return owner_invitations.create_account(call.deps, call.caller, call.body)
 
 
-@endpoint(bp, "GET", "/accounts/{account_id}", access=member_of(), returns=schemas.Account)
+@endpoint(bp, "GET", "/accounts/{account_id}", access=member_of(counts=True), returns=schemas.Account)
 def get_account(call: Call, account_id: str) -> schemas.Account:
     """An account, for any of its active members or an operator."""
     return accounts.get_account(call.deps, call.account)
@@ -37,7 +37,7 @@ def get_account(call: Call, account_id: str) -> schemas.Account:
     bp,
     "PATCH",
     "/accounts/{account_id}",
-    access=member_of("profile"),
+    access=member_of("profile", counts=True),
     body=schemas.AccountUpdateIn,
     returns=schemas.Account,
 )
@@ -51,7 +51,7 @@ def update_account(call: Call, account_id: str) -> schemas.Account:
     bp,
     "POST",
     "/accounts/{account_id}/ownership",
-    access=OWNER,
+    access=OWNER_COUNTED,
     body=schemas.OwnershipIn,
     returns=schemas.Account,
     errors=("not_found", "member_deactivated"),

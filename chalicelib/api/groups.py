@@ -12,7 +12,7 @@ from chalicelib.api.route_guards import member_of
 bp = Blueprint(__name__)
 
 MANAGE = member_of("user_management")
-READ = member_of("user_management", group_managers=True)
+READ = member_of("user_management", group_managers=True, counts=True)  # the default group's count
 BASE = "/accounts/{account_id}/groups"
 ONE = BASE + "/{group_id}"
 

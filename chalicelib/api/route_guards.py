@@ -178,6 +178,7 @@ class AccountAccess(Access):
     group_managers: bool = False  # a group manager may call it too, for their own group (services check)
     operator_only: bool = False  # the operator alone (a member is told no; anyone else sees no account)
     no_support: bool = False  # a support session's token is told no (see also SUPPORT_BARRED_SEGMENTS)
+    counts: bool = False  # the route shows the account's member counts: read their shards with it
 
     def authorize(self, deps: DepsProvider, request: Request, path: dict[str, str]) -> Session:
         account_id = path["account_id"]
@@ -188,7 +189,7 @@ class AccountAccess(Access):
         token = _bearer_token(request)
         if token is None:
             raise unauthenticated()
-        session = auth.signed_in(collaborators, token, account_id if valid_id else None)
+        session = auth.signed_in(collaborators, token, account_id if valid_id else None, counts=self.counts)
         caller = session.caller
         if caller.support_session is not None and caller.support_session.account_id != account_id:
             raise not_found("account")  # a support token's grant is its own account's, read whatever the path
@@ -227,6 +228,7 @@ MAYBE_SIGNED_IN = TokenChecked(required=False)
 TOKEN_CHECKED = TokenChecked(support=True)  # POST /authorize: a support token asks about its own account
 OPERATOR = OperatorOnly()
 OWNER = AccountAccess(owner_only=True)
+OWNER_COUNTED = AccountAccess(owner_only=True, counts=True)  # the owner, on a route answering the Account
 OPERATOR_ON_ACCOUNT = AccountAccess(operator_only=True)
 
 
@@ -236,7 +238,12 @@ def member_of(
     self_param: str | None = None,
     group_managers: bool = False,
     no_support: bool = False,
+    counts: bool = False,
 ) -> AccountAccess:
     return AccountAccess(
-        permission=permission, self_param=self_param, group_managers=group_managers, no_support=no_support
+        permission=permission,
+        self_param=self_param,
+        group_managers=group_managers,
+        no_support=no_support,
+        counts=counts,
     )

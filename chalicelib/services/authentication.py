@@ -53,7 +53,14 @@ def read_token(deps: Deps, token: str) -> TokenClaims:
     return deps.tokens.read(token, deps.now())
 
 
-def signed_in(deps: Deps, token: str, account_id: str | None = None, link_hash: str | None = None) -> Session:
+def signed_in(
+    deps: Deps,
+    token: str,
+    account_id: str | None = None,
+    link_hash: str | None = None,
+    *,
+    counts: bool = False,
+) -> Session:
     """The signed-in caller, with their membership of `account_id` and the account, or the link being
     opened, from the same one BatchGetItem (with their custom group when a hint names it; see below).
 
@@ -61,7 +68,7 @@ def signed_in(deps: Deps, token: str, account_id: str | None = None, link_hash: 
     claims = read_token(deps, token)
     if claims.support_account_id is not None and account_id not in (None, claims.support_account_id):
         raise not_found("account")
-    context = read_context(deps, claims, account_id, link_hash)
+    context = read_context(deps, claims, account_id, link_hash, counts=counts)
     session = confirm(claims, context, group_of_member(deps, context))
     if session.signed_out:
         raise unauthenticated("You were signed out of this account; sign in again.")
@@ -79,7 +86,12 @@ def keep_seen(deps: Deps, context: AuthContext) -> None:
 
 
 def read_context(
-    deps: Deps, claims: TokenClaims, account_id: str | None, link_hash: str | None = None
+    deps: Deps,
+    claims: TokenClaims,
+    account_id: str | None,
+    link_hash: str | None = None,
+    *,
+    counts: bool = False,
 ) -> AuthContext:
     """The authorizing BatchGetItem. A support session's token always reads its account's membership and
     the session item with it (still one round trip), so a route without an account checks them too."""
@@ -99,6 +111,7 @@ def read_context(
         hint,
         claims.support_session_id,
         claims.session_id,
+        counts,
     )
 
 

@@ -114,7 +114,6 @@ def _caller_keys(
         wanted.append(session_key)
     if account_id is not None:
         wanted += [keys.membership(account_id, user_id), keys.account(account_id)]
-        wanted += keys.account_counts(account_id)  # the member counts accepts added (models `fold`)
     if link_hash is not None:
         wanted.append(keys.link(link_hash))
     if account_id is not None and group_id is not None:
@@ -178,16 +177,20 @@ class UserStore:
         group_id: str | None = None,
         support_session_id: str | None = None,
         session_id: str | None = None,
+        counts: bool = False,
     ) -> AuthContext:
         """Who is calling and whether the token was revoked, with what the route needs first in the same
         BatchGetItem: the caller's membership and the account in the path, or the link being opened, and
         (a support session's token) the session at `account_id`; (a token naming its sign-in session) that
-        session, so ending it costs its requests no extra round trip."""
+        session, so ending it costs its requests no extra round trip. `counts`: the account's member-count
+        shards too (models `fold`), for the few routes that show the counts; the others read 4 items fewer."""
         support_key = None
         if account_id is not None and support_session_id is not None:
             support_key = keys.support_session(account_id, support_session_id)
         session_key = keys.session(user_id, session_id) if session_id is not None else None
         wanted = _caller_keys(user_id, token_id, account_id, link_hash, group_id, support_key, session_key)
+        if counts and account_id is not None:
+            wanted += keys.account_counts(account_id)  # the member counts accepts added (models `fold`)
         operator_key = listeners.operator_key_if_stale() if account_id is not None else None
         found = get_items([*wanted, operator_key] if operator_key else wanted)
         if operator_key is not None:  # whether the operator hears this account's events (store/listeners.py)

@@ -46,6 +46,7 @@ class UserRepository(Protocol):
         group_id: str | None = None,
         support_session_id: str | None = None,
         session_id: str | None = None,
+        counts: bool = False,
     ) -> AuthContext: ...
 
 

@@ -106,6 +106,7 @@ class FakeUsers(UserRepository):
         group_id: str | None = None,
         support_session_id: str | None = None,
         session_id: str | None = None,
+        counts: bool = False,
     ) -> AuthContext:
         """As the real one, it tells store/listeners.py the operator's endpoint count when that is stale."""
         t = self.t
