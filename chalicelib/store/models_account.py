@@ -3,6 +3,8 @@ and groups (with their names)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pynamodb.attributes import (
     BooleanAttribute,
     NumberAttribute,
@@ -143,6 +145,23 @@ class GroupItem(Item, discriminator="group"):
     created_at = TimeAttribute()
     member_count = NumberAttribute(default=0)
     invitation_count = NumberAttribute(default=0)
+
+
+class GroupCountItem(Item, discriminator="group_count"):
+    """ACCOUNT#<account_id> / MEMBERGROUP#<group_id>#COUNT#<k>: what accepts added to a group's counts,
+    beside the group item's own (the base every other change moves). Read with the group: `fold_group`."""
+
+    member_count = NumberAttribute(null=True)
+    invitation_count = NumberAttribute(null=True)
+
+
+def fold_group(group: GroupItem, shards: Iterable[Item]) -> GroupItem:
+    """The group with its counter shards' deltas added to its counts (as shown, and as its deletion needs)."""
+    for counted in shards:
+        if isinstance(counted, GroupCountItem):
+            group.member_count = int(group.member_count) + int(counted.member_count or 0)
+            group.invitation_count = int(group.invitation_count) + int(counted.invitation_count or 0)
+    return group
 
 
 class GroupNameItem(Item, discriminator="group_name"):
