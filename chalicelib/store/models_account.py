@@ -134,7 +134,8 @@ class SubAccountItem(Item, discriminator="sub_account"):
 class GroupItem(Item, discriminator="group"):
     """ACCOUNT#<account_id> / MEMBERGROUP#<group_id>: a custom user group. Its permissions and scope are
     read when its members are authorized, so a change applies to all of them at once. The counts move in the
-    same transactions as memberships and invitations, so deleting a group can require both to be zero."""
+    same transactions as memberships and invitations (an accept's on a `GroupCountItem` shard instead), so
+    deleting a group can require both to be zero (store/groups.py `GroupStore.delete`)."""
 
     group_id = UnicodeAttribute()
     account_id = UnicodeAttribute()
