@@ -86,7 +86,10 @@ def write_joining(
         tx.update(shard, [*actions, MemberCountItem.entity.set(MemberCountItem)])
     else:
         _on_account(tx, join, claim_of, actions)
-    count_changes(tx, account_id, [*join.group_counts, *counts])
+    # An invitation's group counts go to the user's shard of the group, as the account's do (store/groups.py).
+    by_invitation = claim_of is not None and join.owner is None
+    shard_of = join.membership.user_id if by_invitation else None
+    count_changes(tx, account_id, [*join.group_counts, *counts], shard_of=shard_of)
     if list_login:
         list_account(tx, join.email, join.membership.user_id, account_id)
     return tx

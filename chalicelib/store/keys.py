@@ -24,6 +24,7 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     contact category ACCOUNT#<account_id>   NOTIFY#<category>#<email>  (the recipients of a category)
     sub-account      ACCOUNT#<account_id>   SUBACCOUNT#<sub_account_id>
     user group       ACCOUNT#<account_id>   MEMBERGROUP#<group_id>
+    group counts     ACCOUNT#<account_id>   MEMBERGROUP#<group_id>#COUNT#<k>  (the deltas accepts add)
     group name       ACCOUNT#<account_id>   GROUPNAME#<casefolded name>  (one group per name per account)
     support session  ACCOUNT#<account_id>   SUPPORTSESSION#<id>     (read with every request its token makes)
     user             USER#<user_id>         PROFILE                 gsi1: USER#<user_id>  PROFILE
@@ -88,6 +89,8 @@ from chalicelib.store.keys_accounts import (
     expiry_partitions,
     expiry_upper_bound,
     group,
+    group_count,
+    group_counts,
     group_name,
     groups_of,
     invitation,
@@ -251,6 +254,8 @@ __all__ = [
     "expiry_partitions",
     "expiry_upper_bound",
     "group",
+    "group_count",
+    "group_counts",
     "group_name",
     "groups_of",
     "held",

@@ -255,7 +255,24 @@ def group(account_id: str, group_id: str) -> Key:
 
 
 def groups_of(account_id: str) -> Key:
+    """The groups and (right after each group's own item) its counter shards."""
     return account_pk(account_id), GROUP_PREFIX
+
+
+# A group's counter shards sort right after its item (`MEMBERGROUP#<gid>#COUNT#<k>`: the id's characters
+# never include '#'), so a Query of the groups, or of one group's prefix, reads them in the same round trip.
+_GROUP_COUNT = "#COUNT#"
+
+
+def group_count(account_id: str, group_id: str, user_id: str) -> Key:
+    """The group's counter shard an accept of this user adds to (by user, as `account_count`)."""
+    return account_pk(account_id), f"{GROUP_PREFIX}{group_id}{_GROUP_COUNT}{shard(user_id, COUNT_SHARDS)}"
+
+
+def group_counts(account_id: str, group_id: str) -> list[Key]:
+    return [
+        (account_pk(account_id), f"{GROUP_PREFIX}{group_id}{_GROUP_COUNT}{k}") for k in range(COUNT_SHARDS)
+    ]
 
 
 def group_name(account_id: str, casefolded_name: str) -> Key:

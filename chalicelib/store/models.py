@@ -14,6 +14,7 @@ from chalicelib.store.models_account import (
     ContactCategoryItem,
     ContactEmailItem,
     ContactItem,
+    GroupCountItem,
     GroupInvitationsByExpiryIndex,
     GroupItem,
     GroupNameItem,
@@ -21,6 +22,7 @@ from chalicelib.store.models_account import (
     InvitationRemindersIndex,
     InvitationsByExpiryIndex,
     SubAccountItem,
+    fold_group,
 )
 from chalicelib.store.models_base import (
     TIME_FORMAT,
@@ -86,6 +88,7 @@ __all__ = [
     "EmailClaimItem",
     "EmailDomainItem",
     "ExpiryIndex",
+    "GroupCountItem",
     "GroupInvitationsByExpiryIndex",
     "GroupItem",
     "GroupNameItem",
@@ -115,6 +118,7 @@ __all__ = [
     "UserItem",
     "WebhookItem",
     "fold",
+    "fold_group",
     "format_time",
     "parse_time",
     "string_list",

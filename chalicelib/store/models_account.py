@@ -3,6 +3,8 @@ and groups (with their names)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pynamodb.attributes import (
     BooleanAttribute,
     NumberAttribute,
@@ -132,7 +134,8 @@ class SubAccountItem(Item, discriminator="sub_account"):
 class GroupItem(Item, discriminator="group"):
     """ACCOUNT#<account_id> / MEMBERGROUP#<group_id>: a custom user group. Its permissions and scope are
     read when its members are authorized, so a change applies to all of them at once. The counts move in the
-    same transactions as memberships and invitations, so deleting a group can require both to be zero."""
+    same transactions as memberships and invitations (an accept's on a `GroupCountItem` shard instead), so
+    deleting a group can require both to be zero (store/groups.py `GroupStore.delete`)."""
 
     group_id = UnicodeAttribute()
     account_id = UnicodeAttribute()
@@ -143,6 +146,23 @@ class GroupItem(Item, discriminator="group"):
     created_at = TimeAttribute()
     member_count = NumberAttribute(default=0)
     invitation_count = NumberAttribute(default=0)
+
+
+class GroupCountItem(Item, discriminator="group_count"):
+    """ACCOUNT#<account_id> / MEMBERGROUP#<group_id>#COUNT#<k>: what accepts added to a group's counts,
+    beside the group item's own (the base every other change moves). Read with the group: `fold_group`."""
+
+    member_count = NumberAttribute(null=True)
+    invitation_count = NumberAttribute(null=True)
+
+
+def fold_group(group: GroupItem, shards: Iterable[Item]) -> GroupItem:
+    """The group with its counter shards' deltas added to its counts (as shown, and as its deletion needs)."""
+    for counted in shards:
+        if isinstance(counted, GroupCountItem):
+            group.member_count = int(group.member_count) + int(counted.member_count or 0)
+            group.invitation_count = int(group.invitation_count) + int(counted.invitation_count or 0)
+    return group
 
 
 class GroupNameItem(Item, discriminator="group_name"):

@@ -151,3 +151,35 @@ def test_expired_invitations_are_read_a_page_at_a_time_and_purged_once(world, cl
     assert store.links.get_link(expired[0].token_hash) is None
     assert list(store.invitations.expired_pages(now)) == []
     assert store.invitations.delete_expired(expired, now) == 0
+
+
+@covers("invitations.accept", "groups.groups_of", "groups.get_group", "groups.delete")
+def test_a_group_counts_its_accepted_members_and_goes_only_once_they_are_gone(world):
+    # The real store puts an accept's group counts on the group's shards: every read adds them in, and the
+    # delete sums them with the group item's own.
+    store, now = world.deps.store, world.deps.now()
+    account_id = world.account("Acme")
+    group = world.group(account_id, "Support")
+    emails = ["ann@x.com", "bob@x.com", "cat@x.com"]
+    invitations = [invite(world, account_id, email, group) for email in emails]
+    joined = []
+    for n, invitation in enumerate(invitations[:2]):
+        user, login = new_user_items(
+            f"usr_{n}", invitation.email, "h", {"first_name": "A", "last_name": "B"}, now
+        )
+        membership = membership_for(world, invitation, user)
+        assert store.invitations.accept(invitation, membership, now, (user, login), None)
+        joined.append(membership)
+    listed = {g.group_id: g for g in store.groups.groups_of(account_id)}[group]
+    for read in (listed, store.groups.get_group(account_id, group)):
+        assert (read.member_count, read.invitation_count) == (2, 1)
+    assert store.groups.delete(store.groups.get_group(account_id, group)).failed == {"not_empty"}
+    assert store.invitations.revoke(invitations[2])
+    assert store.groups.delete(store.groups.get_group(account_id, group)).failed == {"not_empty"}
+    for membership in joined:
+        assert store.members.remove_member(membership, membership.email)
+    emptied = store.groups.get_group(account_id, group)
+    assert (emptied.member_count, emptied.invitation_count) == (0, 0)
+    assert store.groups.delete(emptied)
+    assert store.groups.get_group(account_id, group) is None
+    assert group not in {g.group_id for g in store.groups.groups_of(account_id)}
