@@ -16,6 +16,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.store import keys
 from chalicelib.store.groups import count_changes
 from chalicelib.store.models import AccountItem, EmailClaimItem, MembershipItem
+from chalicelib.store.seats import SeatsRead, take_seats
 from chalicelib.store.tx import Tx
 from chalicelib.store.users import list_account
 
@@ -59,6 +60,7 @@ def write_joining(
     claim_of: str | None,
     list_login: bool,
     counts: Iterable[tuple[str | None, str, int]] = (),
+    seats: SeatsRead | None = None,
 ) -> Tx:
     """Adds the writes to `tx`. `claim_of`: the invitation whose claim this takes over (it must hold it still,
     else "used"); None for an email nobody claims. `list_login`: the login exists already (a new one is put
@@ -66,7 +68,9 @@ def write_joining(
 
     An active membership counts among the account's active members. Its seat: an invitation's becomes the
     member's (accepting never touches `seats_held`, so it never fails for seats); a membership that no
-    invitation held a seat for (`claim_of` None: a seeded member) takes one, unconditionally."""
+    invitation held a seat for (`claim_of` None: a seeded member) takes one, unconditionally, or with
+    `seats` (a join without an invitation) under the account's limit as read (store/seats.py take_seats,
+    which makes the transaction's one write to the account)."""
     account_id = join.membership.account_id
     claimed = EmailClaimItem.pk.does_not_exist() if claim_of is None else EmailClaimItem.ref_id == claim_of
     tx.put(join.claim, condition=claimed, label="used")
@@ -74,6 +78,9 @@ def write_joining(
     actions: list[Action] = [AccountItem.member_count.add(1)]
     if join.membership.status == "active":
         actions.append(AccountItem.active_count.add(1))
+        if seats is not None and join.owner is None:
+            take_seats(tx, account_id, seats, 1, also=actions)
+            return _rest(tx, join, counts, list_login)
         if claim_of is None:
             actions.append(AccountItem.seats_held.add(1))
     condition = AccountItem.pk.exists()
@@ -81,6 +88,11 @@ def write_joining(
         actions.append(AccountItem.owner_user_id.set(join.owner))
         condition &= AccountItem.owner_user_id.does_not_exist()
     tx.update(AccountItem(*keys.account(account_id)), actions, condition=condition, label="owner_taken")
+    return _rest(tx, join, counts, list_login)
+
+
+def _rest(tx: Tx, join: Joining, counts: Iterable[tuple[str | None, str, int]], list_login: bool) -> Tx:
+    account_id = join.membership.account_id
     count_changes(tx, account_id, [*join.group_counts, *counts])
     if list_login:
         list_account(tx, join.email, join.membership.user_id, account_id)

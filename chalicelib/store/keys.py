@@ -56,6 +56,7 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     idempotency      IDEMPOTENCY#<caller>   <route>#<key>           (a create's first answer, for 24 h)
     email domain     ACCOUNT#<account_id>   EMAILDOMAIN#<domain>    gsi2: DOMAINDUE#<shard>  <next_check>#<id>
     domain claim     DOMAIN#<domain>        CLAIM                   (keys_domains.py: issue 29)
+    join request     ACCOUNT#<account_id>   JOINREQ#<request_id>    (and JOINBY#<requester>, REMOVED#<uid>)
 
 The shapes are built in five parts, each one area's keys: keys_base.py (what they share), keys_accounts.py,
 keys_people.py, keys_work.py and keys_domains.py; every name is re-exported here, so `from chalicelib.store
@@ -130,10 +131,15 @@ from chalicelib.store.keys_base import (
 from chalicelib.store.keys_domains import (
     DOMAIN_DUE,
     EMAIL_DOMAIN_PREFIX,
+    JOIN_REQUEST_PREFIX,
     domain_claim,
     domain_due_id,
     email_domain,
     email_domains_of,
+    join_request,
+    join_requester,
+    join_requests_of,
+    removed_mark,
 )
 from chalicelib.store.keys_people import (
     PASSKEY_PREFIX,
@@ -190,6 +196,7 @@ __all__ = [
     "GROUP_LIST_PK",
     "GROUP_PREFIX",
     "INVITATION_PREFIX",
+    "JOIN_REQUEST_PREFIX",
     "MEMBER_LIST_PK",
     "MEMBER_PREFIX",
     "MEMBER_SORT_COLUMNS",
@@ -247,6 +254,9 @@ __all__ = [
     "invitations_of",
     "is_listed",
     "is_valid_id",
+    "join_request",
+    "join_requester",
+    "join_requests_of",
     "link",
     "listed_accounts",
     "login",
@@ -268,6 +278,7 @@ __all__ = [
     "recipient_count",
     "recovery_codes",
     "reminder_partitions",
+    "removed_mark",
     "revoked_token",
     "shard",
     "sub_account",

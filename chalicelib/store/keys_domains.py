@@ -31,3 +31,28 @@ def domain_claim(domain: str) -> Key:
 def domain_due_id(account_id: str, domain: str) -> str:
     """The id a domain waits under in the due index: unique per account and domain."""
     return f"{account_id}/{domain}"
+
+
+# Joining without an invitation (issue 29): a join request, and per account and requester the pointer to
+# their latest one (which keeps one pending at a time and a denied one's 7 days), and the mark a member
+# removed by someone else leaves behind (such a user only ever asks to join again).
+#   join request     ACCOUNT#<account_id>   JOINREQ#<request_id>
+#   requester's      ACCOUNT#<account_id>   JOINBY#<user_id or email>
+#   removed mark     ACCOUNT#<account_id>   REMOVED#<user_id>
+JOIN_REQUEST_PREFIX = "JOINREQ#"
+
+
+def join_request(account_id: str, request_id: str) -> Key:
+    return account_pk(account_id), f"{JOIN_REQUEST_PREFIX}{request_id}"
+
+
+def join_requests_of(account_id: str) -> Key:
+    return account_pk(account_id), JOIN_REQUEST_PREFIX
+
+
+def join_requester(account_id: str, requester: str) -> Key:
+    return account_pk(account_id), f"JOINBY#{requester}"
+
+
+def removed_mark(account_id: str, user_id: str) -> Key:
+    return account_pk(account_id), f"REMOVED#{user_id}"

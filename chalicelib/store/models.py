@@ -33,7 +33,13 @@ from chalicelib.store.models_base import (
     parse_time,
     string_list,
 )
-from chalicelib.store.models_domains import DomainClaimItem, EmailDomainItem
+from chalicelib.store.models_domains import (
+    DomainClaimItem,
+    EmailDomainItem,
+    JoinRequesterItem,
+    JoinRequestItem,
+    RemovedMarkItem,
+)
 from chalicelib.store.models_factors import (
     ChallengeItem,
     PasskeyCredentialItem,
@@ -90,6 +96,8 @@ __all__ = [
     "InvitationRemindersIndex",
     "InvitationsByExpiryIndex",
     "Item",
+    "JoinRequestItem",
+    "JoinRequesterItem",
     "LinkItem",
     "LoginFailuresItem",
     "LoginItem",
@@ -99,6 +107,7 @@ __all__ = [
     "PasskeyItem",
     "ProfileAttributes",
     "RecoveryCodesItem",
+    "RemovedMarkItem",
     "RevokedTokenItem",
     "SubAccountItem",
     "SupportSessionItem",

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from chalicelib.store.email_domains import ClaimChange
-    from chalicelib.store.models import AuditEventItem, DomainClaimItem, EmailDomainItem
+    from chalicelib.store.models import (
+        AuditEventItem,
+        DomainClaimItem,
+        EmailDomainItem,
+        JoinRequesterItem,
+        JoinRequestItem,
+        MembershipItem,
+    )
+    from chalicelib.store.seats import SeatsRead
     from chalicelib.store.tx import Outcome
 
 
@@ -27,3 +35,22 @@ class EmailDomainRepository(Protocol):
     def remove(self, domain: EmailDomainItem, event: AuditEventItem | None = None) -> Outcome: ...
     def take_verify_turn(self, domain: EmailDomainItem, now: datetime) -> Outcome: ...
     def due_domains(self, now: datetime, limit: int) -> list[EmailDomainItem]: ...
+
+
+class JoinRequestRepository(Protocol):
+    def standing(
+        self, account_id: str, user_id: str, requester: str
+    ) -> tuple[MembershipItem | None, JoinRequesterItem | None, bool]: ...
+    def get_request(self, account_id: str, request_id: str) -> JoinRequestItem | None: ...
+    def requests_of(self, account_id: str) -> list[JoinRequestItem]: ...
+    def create_request(self, request: JoinRequestItem, now: datetime, event: AuditEventItem) -> Outcome: ...
+    def decide(
+        self,
+        request: JoinRequestItem,
+        status: str,
+        now: datetime,
+        event: AuditEventItem,
+        membership: MembershipItem | None = None,
+        seats: SeatsRead | None = None,
+    ) -> Outcome: ...
+    def join(self, membership: MembershipItem, seats: SeatsRead, events: list[AuditEventItem]) -> Outcome: ...
