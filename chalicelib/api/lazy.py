@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
     from chalicelib.schemas import factors as factors_schemas
     from chalicelib.schemas import groups as groups_schemas
     from chalicelib.schemas import invitations as invitations_schemas
+    from chalicelib.schemas import joining as joining_schemas
     from chalicelib.schemas import members as members_schemas
     from chalicelib.schemas import sessions as sessions_schemas
     from chalicelib.schemas import sub_accounts as sub_accounts_schemas
@@ -43,6 +44,8 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         groups,
         invitation_admin,
         invitations,
+        join_requests,
+        joining,
         members,
         mfa_login,
         owner_invitations,

@@ -8,6 +8,7 @@ as read (store/seats.py), with the removed-by-someone mark cleared: the user is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Final
 
@@ -78,7 +79,7 @@ class JoinRequestStore:
         request: JoinRequestItem,
         status: str,
         now: datetime,
-        event: AuditEventItem,
+        events: Sequence[AuditEventItem],
         membership: MembershipItem | None = None,
         seats: SeatsRead | None = None,
     ) -> Outcome:
@@ -86,7 +87,7 @@ class JoinRequestStore:
         with `membership` adds the member and takes its seat in the same transaction."""
         still = (JoinRequestItem.status == "pending") & (JoinRequestItem.expires_at > now)
         decided = [JoinRequestItem.status.set(status), JoinRequestItem.decided_at.set(now)]
-        tx = Tx().record(event).update(request, decided, condition=still, label="used")
+        tx = _recorded(events).update(request, decided, condition=still, label="used")
         pointer = JoinRequesterItem(*keys.join_requester(request.account_id, request.requester))
         tx.update(
             pointer,
@@ -98,13 +99,17 @@ class JoinRequestStore:
             _join(tx, membership, seats)
         return tx.commit()
 
-    def join(self, membership: MembershipItem, seats: SeatsRead, events: list[AuditEventItem]) -> Outcome:
+    def join(self, membership: MembershipItem, seats: SeatsRead, events: Sequence[AuditEventItem]) -> Outcome:
         """An automatic join: the member, their seat under `seats`, the events. "already_member" if they
         became one meanwhile, SEATS if the account's seats are not as read."""
-        tx = Tx()
-        for event in events:
-            tx.record(event)
-        return _join(tx, membership, seats).commit()
+        return _join(_recorded(events), membership, seats).commit()
+
+
+def _recorded(events: Sequence[AuditEventItem]) -> Tx:
+    tx = Tx()
+    for event in events:
+        tx.record(event)
+    return tx
 
 
 def _join(tx: Tx, membership: MembershipItem, seats: SeatsRead | None) -> Tx:

@@ -49,8 +49,10 @@ class JoinRequestRepository(Protocol):
         request: JoinRequestItem,
         status: str,
         now: datetime,
-        event: AuditEventItem,
+        events: Sequence[AuditEventItem],
         membership: MembershipItem | None = None,
         seats: SeatsRead | None = None,
     ) -> Outcome: ...
-    def join(self, membership: MembershipItem, seats: SeatsRead, events: list[AuditEventItem]) -> Outcome: ...
+    def join(
+        self, membership: MembershipItem, seats: SeatsRead, events: Sequence[AuditEventItem]
+    ) -> Outcome: ...
