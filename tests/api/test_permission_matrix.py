@@ -21,6 +21,7 @@ from chalicelib.store.groups import new_group_item
 from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.helpers.dns import local_dns
 from tests.helpers.domains import fresh_domain
+from tests.helpers.joining import seed_join_request
 from tests.helpers.seed import seed_account, seed_member, token_for
 from tests.helpers.webhooks import seed_webhook_with_failed_delivery
 
@@ -97,6 +98,15 @@ MATRIX = [
     ),
     ("DELETE", "/accounts/{account_id}/email-domains/{domain}", "owner", None),
     ("POST", "/accounts/{account_id}/email-domains/{domain}/verify", "owner", None),
+    ("GET", "/accounts/{account_id}/join-requests", "user_management", None),
+    (
+        "POST",
+        "/accounts/{account_id}/join-requests/{join_request_id}/approve",
+        "user_management",
+        {"role": "member"},
+    ),
+    ("POST", "/accounts/{account_id}/join-requests/{join_request_id}/deny", "user_management", None),
+    ("POST", "/accounts/{account_id}/join", "join", None),
 ]
 ACTORS = [
     "owner",
@@ -143,10 +153,18 @@ MANAGER_OUTSIDE_THEIR_GROUP = {
     ("PATCH", "/accounts/{account_id}/groups/{group_id}"): "403",
     ("DELETE", "/accounts/{account_id}/groups/{group_id}"): "403",
     ("GET", "/accounts/{account_id}/audit-events"): "403",  # the account's log is user_management's
+    ("GET", "/accounts/{account_id}/join-requests"): "2xx",  # those through links into their group
+    ("POST", "/accounts/{account_id}/join-requests/{join_request_id}/approve"): "404",
+    ("POST", "/accounts/{account_id}/join-requests/{join_request_id}/deny"): "404",
 }
+# POST .../join: any signed-in user, for an account their email's verified domain lets them join; the
+# matrix's account holds no domain, so it is no one's to join: 404 (the operator has no email to join as).
+JOIN = {"anonymous": "401", "operator": "401", "support": "403"}
 
 
 def expected(actor: str, needs: str, method: str = "", path: str = "") -> str:
+    if needs == "join":
+        return JOIN.get(actor, "404")
     if actor == "support":  # passwords, ownership, webhooks and support sessions are refused it
         return (
             "403"
@@ -253,6 +271,8 @@ def fresh_ids(deps, clock, account_id: str, n: int, template: str, body: dict | 
         made["webhook_id"], made["delivery_id"] = seed_webhook_with_failed_delivery(deps, account_id)
     if "{domain}" in template:
         made["domain"] = fresh_domain(deps, account_id, n)
+    if "{join_request_id}" in template:
+        made["join_request_id"] = seed_join_request(deps, account_id, f"asker{n}@matrix.com")
     if "{support_session_id}" in template:
         account = deps.store.accounts.get_account(account_id)
         started = SupportSessionIn(user_id=made["user_id"], reason=SUPPORT_REASON)
