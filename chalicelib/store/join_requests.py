@@ -59,6 +59,11 @@ class JoinRequestStore:
     def create_request(self, request: JoinRequestItem, now: datetime, event: AuditEventItem) -> Outcome:
         """Fails "exists" while the requester has a pending unexpired request, or was denied within 7
         days."""
+        return self.request_writes(request, now, event).commit()
+
+    @staticmethod
+    def request_writes(request: JoinRequestItem, now: datetime, event: AuditEventItem) -> Tx:
+        """The writes of a new request, to commit with others (a link's counts)."""
         pointer = JoinRequesterItem(
             *keys.join_requester(request.account_id, request.requester),
             request_id=request.request_id,
@@ -72,7 +77,7 @@ class JoinRequestStore:
         free = JoinRequesterItem.pk.does_not_exist() | ~(pending | denied)
         tx = Tx().record(event).put(pointer, condition=free, label="exists")
         tx.put(request, condition=JoinRequestItem.pk.does_not_exist(), label="exists")
-        return tx.commit()
+        return tx
 
     def decide(
         self,
@@ -96,13 +101,13 @@ class JoinRequestStore:
             label="used",
         )
         if membership is not None:
-            _join(tx, membership, seats)
+            join_writes(tx, membership, seats)
         return tx.commit()
 
     def join(self, membership: MembershipItem, seats: SeatsRead, events: Sequence[AuditEventItem]) -> Outcome:
         """An automatic join: the member, their seat under `seats`, the events. "already_member" if they
         became one meanwhile, SEATS if the account's seats are not as read."""
-        return _join(_recorded(events), membership, seats).commit()
+        return join_writes(_recorded(events), membership, seats).commit()
 
 
 def _recorded(events: Sequence[AuditEventItem]) -> Tx:
@@ -112,7 +117,8 @@ def _recorded(events: Sequence[AuditEventItem]) -> Tx:
     return tx
 
 
-def _join(tx: Tx, membership: MembershipItem, seats: SeatsRead | None) -> Tx:
+def join_writes(tx: Tx, membership: MembershipItem, seats: SeatsRead | None) -> Tx:
+    """The membership, its seat under `seats`, and the removed-by-someone mark cleared."""
     write_joining(tx, joining(membership, membership.email), claim_of=None, list_login=True, seats=seats)
     tx.delete(RemovedMarkItem(*keys.removed_mark(membership.account_id, membership.user_id)))
     return tx

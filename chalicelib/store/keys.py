@@ -57,6 +57,7 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     email domain     ACCOUNT#<account_id>   EMAILDOMAIN#<domain>    gsi2: DOMAINDUE#<shard>  <next_check>#<id>
     domain claim     DOMAIN#<domain>        CLAIM                   (keys_domains.py: issue 29)
     join request     ACCOUNT#<account_id>   JOINREQ#<request_id>    (and JOINBY#<requester>, REMOVED#<uid>)
+    invite link      ACCOUNT#<account_id>   INVITELINK#<link_id>    (and INVITETOKEN#<hash>, INVITELINKS)
 
 The shapes are built in five parts, each one area's keys: keys_base.py (what they share), keys_accounts.py,
 keys_people.py, keys_work.py and keys_domains.py; every name is re-exported here, so `from chalicelib.store
@@ -131,11 +132,17 @@ from chalicelib.store.keys_base import (
 from chalicelib.store.keys_domains import (
     DOMAIN_DUE,
     EMAIL_DOMAIN_PREFIX,
+    INVITE_LINK_PREFIX,
     JOIN_REQUEST_PREFIX,
     domain_claim,
     domain_due_id,
     email_domain,
     email_domains_of,
+    invite_link,
+    invite_link_hour,
+    invite_link_roster,
+    invite_links_of,
+    invite_token,
     join_request,
     join_requester,
     join_requests_of,
@@ -196,6 +203,7 @@ __all__ = [
     "GROUP_LIST_PK",
     "GROUP_PREFIX",
     "INVITATION_PREFIX",
+    "INVITE_LINK_PREFIX",
     "JOIN_REQUEST_PREFIX",
     "MEMBER_LIST_PK",
     "MEMBER_PREFIX",
@@ -252,6 +260,11 @@ __all__ = [
     "invitation_reminder_gsi5",
     "invitations_index_partition",
     "invitations_of",
+    "invite_link",
+    "invite_link_hour",
+    "invite_link_roster",
+    "invite_links_of",
+    "invite_token",
     "is_listed",
     "is_valid_id",
     "join_request",

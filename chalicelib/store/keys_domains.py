@@ -56,3 +56,33 @@ def join_requester(account_id: str, requester: str) -> Key:
 
 def removed_mark(account_id: str, user_id: str) -> Key:
     return account_pk(account_id), f"REMOVED#{user_id}"
+
+
+# Invite links (issue 29): the link under its account, its token's hash pointing at it (a lookup by token is
+# one GetItem of the pointer, then one of the link), the account's roster of live links (the cap of 10 held
+# by a version condition), and the uses and emails of a link in an hour.
+#   invite link      ACCOUNT#<account_id>   INVITELINK#<link_id>
+#   its token        INVITETOKEN#<hash>     LINK
+#   live links       ACCOUNT#<account_id>   INVITELINKS
+#   hour's uses      INVITELINK#<link_id>   HOUR#<yyyy-mm-ddThh>
+INVITE_LINK_PREFIX = "INVITELINK#"
+
+
+def invite_link(account_id: str, link_id: str) -> Key:
+    return account_pk(account_id), f"{INVITE_LINK_PREFIX}{link_id}"
+
+
+def invite_links_of(account_id: str) -> Key:
+    return account_pk(account_id), INVITE_LINK_PREFIX
+
+
+def invite_token(token_hash: str) -> Key:
+    return f"INVITETOKEN#{token_hash}", "LINK"
+
+
+def invite_link_roster(account_id: str) -> Key:
+    return account_pk(account_id), "INVITELINKS"
+
+
+def invite_link_hour(link_id: str, hour: str) -> Key:
+    return f"{INVITE_LINK_PREFIX}{link_id}", f"HOUR#{hour}"

@@ -3,7 +3,7 @@ verified domain one account's."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.store.models_base import Item, TimeAttribute, string_list
 
@@ -77,3 +77,39 @@ class RemovedMarkItem(Item, discriminator="removed_mark"):
     manager, SCIM), not left: a join lets them in only through an approved request."""
 
     removed_at = TimeAttribute()
+
+
+class InviteLinkItem(Item, discriminator="invite_link"):
+    """ACCOUNT#<account_id> / INVITELINK#<link_id>: a shareable link to join; only its token's hash kept.
+    `uses` moves only by an ADD conditioned on `uses < max_uses` in the transaction of each use."""
+
+    account_id = UnicodeAttribute()
+    invite_link_id = UnicodeAttribute()
+    token_hash = UnicodeAttribute()
+    permissions = string_list(default=list)
+    sub_accounts = string_list(null=True)  # None: every sub-account
+    group_id = UnicodeAttribute(null=True)
+    max_uses = NumberAttribute()
+    uses = NumberAttribute(default=0)
+    expires_at = TimeAttribute()
+    allowed_domains = string_list(null=True)  # None: any email domain
+    require_approval = BooleanAttribute(default=True)
+    created_by = UnicodeAttribute(null=True)
+    created_at = TimeAttribute()
+    revoked_at = TimeAttribute(null=True)
+
+
+class InviteTokenItem(Item, discriminator="invite_token"):
+    """INVITETOKEN#<hash> / LINK: which link a token opens."""
+
+    account_id = UnicodeAttribute()
+    invite_link_id = UnicodeAttribute()
+
+
+class InviteLinkRosterItem(Item, discriminator="invite_link_roster"):
+    """ACCOUNT#<account_id> / INVITELINKS: the account's links that were live when the last one was made;
+    a create rewrites it (dropping the revoked, expired and used up) at the version it read, so 10 live
+    links at most hold under any concurrency."""
+
+    live = string_list(default=list)
+    version = NumberAttribute(default=0)
