@@ -31,6 +31,7 @@ EventType = TypeAliasType(
         "domain.added", "domain.verified", "domain.verification_failed", "domain.verification_lost",
         "domain.updated", "domain.removed",
         "join_request.created", "join_request.approved", "join_request.denied", "member.joined",
+        "invite_link.created", "invite_link.used", "invite_link.revoked",
     ],
 )  # fmt: skip
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType.__value__)

@@ -36,7 +36,7 @@ class Joined:
     """A join's answer: `member` (201 when it made them one, 200 when they were already), or `request`
     (202 new, 200 the pending one)."""
 
-    answer: Member | JoinRequest
+    answer: Member | JoinRequest  # a link's member carries its account_id (schemas/invite_links.py)
     status: Literal[200, 201, 202]
 
 
@@ -73,16 +73,16 @@ def join(deps: Deps, caller: Caller, account_id: str) -> Joined:
         raise not_found("account")
     membership, pointer, removed = deps.store.join_requests.standing(account_id, user.user_id, user.user_id)
     if membership is not None:
-        return _as_member(deps, account, user, membership)
+        return as_member(deps, account, user, membership)
     now = deps.now()
     if pointer is not None and pointer.status == "pending" and pointer.expires_at > now:
-        return _pending(deps, account_id, pointer.request_id)
+        return pending_answer(deps, account_id, pointer.request_id)
     if claim.join_policy == "auto_join" and not removed:
         return _auto_join(deps, caller, account, user, claim.domain)
     return _request(deps, caller, account, user, claim.domain)
 
 
-def _as_member(deps: Deps, account: AccountItem, user: UserItem, membership: MembershipItem) -> Joined:
+def as_member(deps: Deps, account: AccountItem, user: UserItem, membership: MembershipItem) -> Joined:
     """An active member is answered as one, nothing changes; a deactivated one is never reactivated here."""
     if membership.status != "active":
         raise AppError("conflict", DEACTIVATED)
@@ -97,7 +97,7 @@ def member_of(deps: Deps, account: AccountItem, user: UserItem, membership: Memb
     return Member.of_pair(user, membership, live_sub_accounts(account), groups)
 
 
-def _pending(deps: Deps, account_id: str, request_id: str) -> Joined:
+def pending_answer(deps: Deps, account_id: str, request_id: str) -> Joined:
     request = deps.store.join_requests.get_request(account_id, request_id)
     if request is None:
         raise not_found("join_request")
@@ -171,5 +171,5 @@ def _request(deps: Deps, caller: Caller, account: AccountItem, user: UserItem, d
         return Joined(JoinRequest.of(request, now), 202)
     _, pointer, _ = deps.store.join_requests.standing(account.account_id, user.user_id, user.user_id)
     if pointer is not None and pointer.status == "pending" and pointer.expires_at > now:
-        return _pending(deps, account.account_id, pointer.request_id)  # asked twice at once
+        return pending_answer(deps, account.account_id, pointer.request_id)  # asked twice at once
     raise AppError("conflict", DENIED_RECENTLY)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from chalicelib.store.groups import GroupStore
     from chalicelib.store.idempotency import IdempotencyStore
     from chalicelib.store.invitations import InvitationStore
+    from chalicelib.store.invite_links import InviteLinkStore
     from chalicelib.store.join_requests import JoinRequestStore
     from chalicelib.store.links import LinkStore
     from chalicelib.store.lockouts import LockoutStore
@@ -179,6 +180,12 @@ class Store:
         from chalicelib.store.join_requests import JoinRequestStore
 
         return JoinRequestStore()
+
+    @cached_property
+    def invite_links(self) -> InviteLinkStore:
+        from chalicelib.store.invite_links import InviteLinkStore
+
+        return InviteLinkStore()
 
     def session(self) -> Any:
         """The process's one botocore session, for the other AWS clients."""

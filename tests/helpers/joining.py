@@ -1,4 +1,4 @@
-"""Join-request test helpers: a pending request by a fresh user, as the join route makes one."""
+"""Joining test helpers: a pending request by a fresh user, as the join route makes one; an invite link."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.ids import new_id
+from chalicelib.schemas.invite_links import InviteLinkIn
 from chalicelib.services.audit_record import record
+from chalicelib.services.invite_links import create_link
 from chalicelib.store import keys
 from chalicelib.store.models import JoinRequestItem
 from tests.helpers.seed import seed_user
@@ -34,3 +36,14 @@ def seed_join_request(deps: Deps, account_id: str, email: str, group_id: str | N
     event = record(deps, "join_request.created", OPERATOR, account_id, Target("join_request", request_id))
     assert deps.store.join_requests.create_request(request, now, event)
     return request_id
+
+
+def seed_invite_link(deps: Deps, account_id: str) -> str:
+    """A live link, made by the operator (an account keeps 10 live at most: revoke after use)."""
+    account = deps.store.accounts.get_account(account_id)
+    assert account is not None
+    for earlier in deps.store.invite_links.links_of(account_id):
+        if earlier.revoked_at is None:
+            event = record(deps, "invite_link.revoked", OPERATOR, account_id, Target("invite_link", "x"))
+            assert deps.store.invite_links.revoke(earlier, deps.now(), event)
+    return create_link(deps, OPERATOR, account, InviteLinkIn()).invite_link_id

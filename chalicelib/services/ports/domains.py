@@ -12,6 +12,7 @@ if TYPE_CHECKING:
         AuditEventItem,
         DomainClaimItem,
         EmailDomainItem,
+        InviteLinkItem,
         JoinRequesterItem,
         JoinRequestItem,
         MembershipItem,
@@ -55,4 +56,23 @@ class JoinRequestRepository(Protocol):
     ) -> Outcome: ...
     def join(
         self, membership: MembershipItem, seats: SeatsRead, events: Sequence[AuditEventItem]
+    ) -> Outcome: ...
+
+
+class InviteLinkRepository(Protocol):
+    def links_of(self, account_id: str) -> list[InviteLinkItem]: ...
+    def get_link(self, account_id: str, link_id: str) -> InviteLinkItem | None: ...
+    def by_token(self, token_hash: str) -> InviteLinkItem | None: ...
+    def create(self, link: InviteLinkItem, now: datetime, event: AuditEventItem) -> Outcome: ...
+    def revoke(self, link: InviteLinkItem, now: datetime, event: AuditEventItem) -> Outcome: ...
+    def use(
+        self,
+        link: InviteLinkItem,
+        membership: MembershipItem,
+        seats: SeatsRead,
+        now: datetime,
+        events: Sequence[AuditEventItem],
+    ) -> Outcome: ...
+    def request(
+        self, link: InviteLinkItem, request: JoinRequestItem, now: datetime, event: AuditEventItem
     ) -> Outcome: ...

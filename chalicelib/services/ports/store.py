@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from chalicelib.services.ports.domains import EmailDomainRepository, JoinRequestRepository
+    from chalicelib.services.ports.domains import (
+        EmailDomainRepository,
+        InviteLinkRepository,
+        JoinRequestRepository,
+    )
     from chalicelib.services.ports.factors import FactorRepository
     from chalicelib.services.ports.people import (
         AccountRepository,
@@ -82,3 +86,5 @@ class Repositories(Protocol):
     def email_domains(self) -> EmailDomainRepository: ...
     @property
     def join_requests(self) -> JoinRequestRepository: ...
+    @property
+    def invite_links(self) -> InviteLinkRepository: ...

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from chalicelib.domain.domain_checks import VERIFY_EVERY
 from chalicelib.domain.email_domains import MAX_EMAIL_DOMAINS
-from chalicelib.services.ports import EmailDomainRepository, JoinRequestRepository
+from chalicelib.services.ports import EmailDomainRepository, InviteLinkRepository, JoinRequestRepository
 from chalicelib.store import keys
 from chalicelib.store.email_domains import ClaimChange
 from chalicelib.store.models import AccountItem, AuditEventItem, DomainClaimItem, EmailDomainItem
@@ -134,3 +134,15 @@ class FakeJoinRequests(JoinRequestRepository):
     create_request = not_faked("join_requests", "create_request")
     decide = not_faked("join_requests", "decide")
     join = not_faked("join_requests", "join")
+
+
+class FakeInviteLinks(InviteLinkRepository):
+    """Invite links are tested on moto (tests/api/test_invite_links.py): their caps are conditions."""
+
+    links_of = not_faked("invite_links", "links_of")
+    get_link = not_faked("invite_links", "get_link")
+    by_token = not_faked("invite_links", "by_token")
+    create = not_faked("invite_links", "create")
+    revoke = not_faked("invite_links", "revoke")
+    use = not_faked("invite_links", "use")
+    request = not_faked("invite_links", "request")

@@ -18,7 +18,7 @@ from chalicelib.store.users import new_user_items
 from tests.helpers.clock import Clock
 from tests.helpers.fakes.contacts import FakeContacts, FakeGroups
 from tests.helpers.fakes.deliveries import FakeDeliveries
-from tests.helpers.fakes.domains import FakeEmailDomains, FakeJoinRequests
+from tests.helpers.fakes.domains import FakeEmailDomains, FakeInviteLinks, FakeJoinRequests
 from tests.helpers.fakes.factors import FakeFactors
 from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOutbox
 from tests.helpers.fakes.member_copies import FakeMemberCopies
@@ -139,6 +139,10 @@ class FakeStore(Repositories):
     @property
     def join_requests(self) -> FakeJoinRequests:
         return FakeJoinRequests()
+
+    @property
+    def invite_links(self) -> FakeInviteLinks:
+        return FakeInviteLinks()
 
     @property
     def deliveries(self) -> FakeDeliveries:
