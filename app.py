@@ -24,6 +24,7 @@ from chalicelib.api import (
 from chalicelib.api.errors import error_middleware
 from chalicelib.jobs import copies as copies_job
 from chalicelib.jobs import domains as domain_jobs
+from chalicelib.jobs import join_requests as join_request_jobs
 from chalicelib.jobs import purge
 from chalicelib.jobs import reminders as reminder_jobs
 from chalicelib.jobs import webhooks as webhook_jobs
@@ -53,5 +54,6 @@ for blueprint in (
     webhook_jobs.bp,
     copies_job.bp,
     domain_jobs.bp,
+    join_request_jobs.bp,
 ):
     app.register_blueprint(blueprint)

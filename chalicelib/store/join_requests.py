@@ -12,7 +12,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Final
 
+from pynamodb.expressions.update import Action
+
 from chalicelib.store import keys
+from chalicelib.store.due import due, mark
 from chalicelib.store.joining import joining, write_joining
 from chalicelib.store.models import (
     AuditEventItem,
@@ -63,7 +66,14 @@ class JoinRequestStore:
 
     @staticmethod
     def request_writes(request: JoinRequestItem, now: datetime, event: AuditEventItem) -> Tx:
-        """The writes of a new request, to commit with others (a link's counts)."""
+        """The writes of a new request, to commit with others (a link's counts). The request waits in the
+        due index until its expiry (`expire_due`)."""
+        mark(
+            request,
+            keys.JOIN_REQUEST_DUE,
+            keys.join_request_due_id(request.account_id, request.request_id),
+            request.expires_at,
+        )
         pointer = JoinRequesterItem(
             *keys.join_requester(request.account_id, request.requester),
             request_id=request.request_id,
@@ -91,7 +101,7 @@ class JoinRequestStore:
         """The request approved or denied while still pending and unexpired ("used" if not); an approval
         with `membership` adds the member and takes its seat in the same transaction."""
         still = (JoinRequestItem.status == "pending") & (JoinRequestItem.expires_at > now)
-        decided = [JoinRequestItem.status.set(status), JoinRequestItem.decided_at.set(now)]
+        decided = [JoinRequestItem.status.set(status), JoinRequestItem.decided_at.set(now), *_out_of_due()]
         tx = _recorded(events).update(request, decided, condition=still, label="used")
         pointer = JoinRequesterItem(*keys.join_requester(request.account_id, request.requester))
         tx.update(
@@ -102,6 +112,24 @@ class JoinRequestStore:
         )
         if membership is not None:
             join_writes(tx, membership, seats)
+        return tx.commit()
+
+    def due_requests(self, now: datetime, limit: int) -> list[JoinRequestItem]:
+        """Up to `limit` requests pending past their expiry, read from the due index (only those wait)."""
+        return due(JoinRequestItem, keys.JOIN_REQUEST_DUE, now, limit, lambda item: item.status == "pending")
+
+    def expire(self, request: JoinRequestItem, now: datetime) -> Outcome:
+        """Marks a request expired, out of the due index, while it is still pending and past its expiry."""
+        still = (JoinRequestItem.status == "pending") & (JoinRequestItem.expires_at <= now)
+        actions = [JoinRequestItem.status.set("expired"), *_out_of_due()]
+        tx = Tx().update(request, actions, condition=still, label="used")
+        pointer = JoinRequesterItem(*keys.join_requester(request.account_id, request.requester))
+        tx.update(
+            pointer,
+            [JoinRequesterItem.status.set("expired")],
+            condition=JoinRequesterItem.request_id == request.request_id,
+            label="used",
+        )
         return tx.commit()
 
     def join(self, membership: MembershipItem, seats: SeatsRead, events: Sequence[AuditEventItem]) -> Outcome:
@@ -122,3 +150,7 @@ def join_writes(tx: Tx, membership: MembershipItem, seats: SeatsRead | None) -> 
     write_joining(tx, joining(membership, membership.email), claim_of=None, list_login=True, seats=seats)
     tx.delete(RemovedMarkItem(*keys.removed_mark(membership.account_id, membership.user_id)))
     return tx
+
+
+def _out_of_due() -> list[Action]:
+    return [JoinRequestItem.gsi2pk.remove(), JoinRequestItem.gsi2sk.remove()]

@@ -40,6 +40,7 @@ def domain_due_id(account_id: str, domain: str) -> str:
 #   requester's      ACCOUNT#<account_id>   JOINBY#<user_id or email>
 #   removed mark     ACCOUNT#<account_id>   REMOVED#<user_id>
 JOIN_REQUEST_PREFIX = "JOINREQ#"
+JOIN_REQUEST_DUE = "JOINDUE"  # pending requests by expiry in the due index (store/due.py)
 
 
 def join_request(account_id: str, request_id: str) -> Key:
@@ -86,3 +87,7 @@ def invite_link_roster(account_id: str) -> Key:
 
 def invite_link_hour(link_id: str, hour: str) -> Key:
     return f"{INVITE_LINK_PREFIX}{link_id}", f"HOUR#{hour}"
+
+
+def join_request_due_id(account_id: str, request_id: str) -> str:
+    return f"{account_id}/{request_id}"

@@ -5,6 +5,7 @@ listed, approved under the seat limit, denied, asked again after 7 days), and wh
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from tests.helpers import join, onboard
@@ -207,3 +208,28 @@ def test_join_requests_are_the_accounts_own_and_need_user_management(api, deps):
     assert crossed.status == 404 and crossed.body["error"]["code"] == "not_found"
     assert api.post(f"{other_base}/{request_id}/deny", {}, token=other.token).status == 404
     assert api.get(base, token=owner.token).body["items"][0]["status"] == "pending"
+
+
+def test_run_scheduled_expires_pending_requests_from_the_due_index(api, deps, clock):
+    from chalicelib import cli
+    from chalicelib.jobs.scheduled import run_scheduled
+
+    account_id, owner = domain_account(api, "request")
+    joe_id, joe = user(deps, "joe@corp.com")
+    request_id = api.post(f"/accounts/{account_id}/join", {}, token=joe).body["join_request_id"]
+    _, ann = user(deps, "ann@corp.com")
+    decided = api.post(f"/accounts/{account_id}/join", {}, token=ann).body["join_request_id"]
+    base = f"/accounts/{account_id}/join-requests"
+    assert api.post(f"{base}/{decided}/deny", {}, token=owner.token).status == 204  # out of the queue
+    steps = [step.name for step in run_scheduled(deps, clock(), dry_run=True)]
+    assert steps[:3] == ["domains", "join_requests", "reminders"]
+    later = clock() + timedelta(days=14, hours=1)
+    [preview] = [s for s in run_scheduled(deps, later, dry_run=True) if s.name == "join_requests"]
+    assert preview.line == "would expire 1 join requests"
+    assert cli.main(["run-scheduled", "--now", later.strftime("%Y-%m-%dT%H:%M:%SZ")]) == 0
+    stored = deps.store.join_requests.get_request(account_id, request_id)
+    assert stored is not None and stored.status == "expired" and stored.gsi2pk is None
+    assert deps.store.join_requests.due_requests(later, 10) == []
+    clock.advance(days=14, hours=2)
+    asked = api.post(f"/accounts/{account_id}/join", {}, token=token_for(deps, joe_id))
+    assert asked.status == 202 and asked.body["join_request_id"] != request_id

@@ -134,6 +134,8 @@ class FakeJoinRequests(JoinRequestRepository):
     create_request = not_faked("join_requests", "create_request")
     decide = not_faked("join_requests", "decide")
     join = not_faked("join_requests", "join")
+    due_requests = not_faked("join_requests", "due_requests")
+    expire = not_faked("join_requests", "expire")
 
 
 class FakeInviteLinks(InviteLinkRepository):
