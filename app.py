@@ -16,6 +16,7 @@ from chalicelib.api import (
     meta,
     pages,
     portal,
+    security,
     sessions,
     sub_accounts,
     support_sessions,
@@ -34,6 +35,7 @@ app.register_middleware(error_middleware, "http")
 for blueprint in (
     meta.bp,
     sessions.bp,
+    security.bp,
     factors.bp,
     accounts.bp,
     members.bp,

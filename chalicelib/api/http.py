@@ -220,8 +220,11 @@ def _request_info(request: Request) -> RequestInfo:
     identity = context.get("identity")
     request_id = context.get("requestId")
     source_ip = identity.get("sourceIp") if isinstance(identity, dict) else None
+    agent = request.headers.get("user-agent") if request.headers is not None else None
     return RequestInfo(
-        request_id if isinstance(request_id, str) else None, source_ip if isinstance(source_ip, str) else None
+        request_id if isinstance(request_id, str) else None,
+        source_ip if isinstance(source_ip, str) else None,
+        agent if isinstance(agent, str) else None,
     )
 
 

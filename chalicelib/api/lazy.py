@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
     from chalicelib.schemas import invite_links as invite_links_schemas
     from chalicelib.schemas import joining as joining_schemas
     from chalicelib.schemas import members as members_schemas
+    from chalicelib.schemas import security as security_schemas
     from chalicelib.schemas import sessions as sessions_schemas
     from chalicelib.schemas import sub_accounts as sub_accounts_schemas
     from chalicelib.schemas import support_sessions as support_sessions_schemas
@@ -37,6 +38,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
     from chalicelib.services import (
         acceptance,
         access_check,
+        account_security,
         accounts,
         audit_log,
         authentication,
@@ -55,6 +57,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         passkey_admin,
         password_reset,
         seats,
+        session_list,
         sessions,
         sub_accounts,
         support_sessions,

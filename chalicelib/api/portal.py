@@ -31,6 +31,7 @@ SCREENS = {
     "contacts": "Contacts",
     "audit": "Audit log",
     "webhooks": "Webhooks",
+    "security": "Security",
     "account": "Account settings",
     "domains": "Email domains",
     "profile": "Your info",

@@ -80,6 +80,13 @@ def admits_support(access: Access, path: str) -> bool:
     return access.admits_support() and not SUPPORT_BARRED_SEGMENTS & set(path.split("/"))
 
 
+def mfa_required() -> AppError:
+    return AppError(
+        "mfa_required",
+        "This account requires two-step sign-in. Add a second factor under Your info, then sign in with it.",
+    )
+
+
 def refused_support() -> AppError:
     return AppError("forbidden", "A support session cannot do this.")
 
@@ -189,6 +196,8 @@ class AccountAccess(Access):
         decision = caller.decide(None if acting_on_self else self.permission)
         if decision.reason in ("not_member", "deactivated"):
             raise not_found("account")
+        if auth.mfa_refused(session, collaborators.now()):
+            raise mfa_required()
         if self.operator_only:
             raise AppError("forbidden", "Only an operator can do this.")
         if self.owner_only and not caller.is_owner:
@@ -204,7 +213,8 @@ class AccountAccess(Access):
 
     def error_codes(self) -> frozenset[ErrorCode]:
         refusable = self.permission is not None or self.owner_only or self.operator_only or self.no_support
-        return frozenset({"unauthenticated", "not_found", *(("forbidden",) if refusable else ())})
+        refusals = ("forbidden",) if refusable else ()
+        return frozenset({"unauthenticated", "not_found", "mfa_required", *refusals})
 
     def admits_support(self) -> bool:
         return not (self.no_support or self.operator_only)

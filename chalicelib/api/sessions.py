@@ -24,12 +24,12 @@ bp = Blueprint(__name__)
 def login(call: Call) -> schemas.LoginOut | factors_schemas.MfaRequiredOut:
     """Exchange email and password for an access token and the accounts to choose from (or, for a login
     with a second factor, the `mfa_token` for POST /auth/login/mfa)."""
-    return sessions.login(call.deps, call.body.email, call.body.password)
+    return sessions.login(call.deps, call.body.email, call.body.password, call.request)
 
 
 @endpoint(bp, "POST", "/auth/logout", access=SIGNED_IN, status=204)
 def logout(call: Call) -> None:
-    """End this session: the token stops working at once."""
+    """End this session: its token stops working at once."""
     sessions.logout(call.deps, call.session.claims)
 
 
@@ -38,7 +38,8 @@ def me(call: Call) -> schemas.MeOut:
     """The signed-in user and their active accounts."""
     session = call.session
     only = (session.membership, session.account) if session.caller.support_session is not None else None
-    return sessions.me(call.deps, call.user, only)
+    via = session.claims.via if session.claims is not None else None
+    return sessions.me(call.deps, call.user, only, via)
 
 
 @endpoint(
@@ -53,7 +54,8 @@ def my_accounts(call: Call) -> schemas.AccountRefPage:
     """The next page of your active accounts (login and GET /me list the first 50 and `accounts_cursor`)."""
     session = call.session
     only = (session.membership, session.account) if session.caller.support_session is not None else None
-    return sessions.my_accounts(call.deps, call.user, call.query.cursor, only)
+    via = session.claims.via if session.claims is not None else None
+    return sessions.my_accounts(call.deps, call.user, call.query.cursor, only, via)
 
 
 @endpoint(bp, "PATCH", "/me", access=SIGNED_IN, body=schemas.ProfileIn, returns=schemas.User)
@@ -75,8 +77,8 @@ def update_me(call: Call) -> schemas.User:
 def change_password(call: Call) -> schemas.TokenOut:
     """Change your password; every older token stops working and a new one is returned."""
     body = call.body
-    via = call.session.claims.via if call.session.claims else "password"
-    return sessions.change_password(call.deps, call.user, body.current_password, body.new_password, via)
+    claims = call.session.claims
+    return sessions.change_password(call.deps, call.user, body.current_password, body.new_password, claims)
 
 
 @endpoint(bp, "POST", "/auth/password-reset", access=PUBLIC, body=schemas.PasswordResetIn, status=202)

@@ -17,12 +17,12 @@ from chalicelib.domain.caller import Caller
 EventType = TypeAliasType(
     "EventType",
     Literal[
-        "account.created", "account.updated", "account.ownership_transferred",
+        "account.created", "account.updated", "account.ownership_transferred", "account.security_updated",
         "account.seats_changed", "account.seats_warning", "account.seats_full",
         "invitation.created", "invitation.resent", "invitation.revoked", "invitation.accepted",
         "invitation.expired",
         "member.updated", "member.deactivated", "member.reactivated", "member.removed", "member.left",
-        "member.password_reset_sent",
+        "member.password_reset_sent", "member.signed_out",
         "contact.created", "contact.updated", "contact.deleted",
         "group.created", "group.updated", "group.deleted",
         "sub_account.created", "sub_account.updated", "sub_account.deleted",

@@ -16,7 +16,13 @@ from chalicelib.domain.permissions import Role
 DenyReason = TypeAliasType(
     "DenyReason",
     Literal[
-        "not_member", "deactivated", "missing_permission", "unknown_sub_account", "sub_account_not_in_scope"
+        "not_member",
+        "deactivated",
+        "signed_out",
+        "mfa_required",
+        "missing_permission",
+        "unknown_sub_account",
+        "sub_account_not_in_scope",
     ],
 )
 # A scope: the ids of the sub-accounts a member may reach, or None for every one of them.

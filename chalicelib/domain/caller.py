@@ -45,6 +45,7 @@ class RequestInfo:
 
     request_id: str | None = None
     source_ip: str | None = None
+    user_agent: str | None = None  # kept on the sign-in session a request starts, never in the audit log
 
 
 @dataclass(frozen=True)

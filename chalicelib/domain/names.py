@@ -15,6 +15,13 @@ _INVISIBLE = re.compile(
     "\U000e0000-\U000e0fff]"
 )
 
+# The same characters' ranges below U+10000, for the schemas' patterns (schemas/common.py).
+INVISIBLE_BMP = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x2800, 0x2800),
+    (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8),
+)  # fmt: skip
+
 
 def name_problem(name: str) -> str | None:
     """Why a person's, account's, group's or sub-account's name is refused, or None."""

@@ -11,12 +11,13 @@ from chalicelib.domain.permissions import ADMIN_ONLY
 
 # Path segments a support session's token never passes: passwords and password resets, ownership, webhooks,
 # support sessions themselves, and the routes the contract plans for the security policy, SCIM tokens, email
-# domains and invite links (refused from the day they exist). A rule of the path, so every route under them
-# inherits it without saying so. (Unformatted: packed, the segments read as one list.)
+# domains and invite links (refused from the day they exist), sign-in sessions and an admin's sign-out. A
+# rule of the path, so every route under them inherits it without saying so. (Unformatted: packed, the
+# segments read as one list.)
 SUPPORT_BARRED_SEGMENTS = frozenset(
     {
         "password", "password-reset", "ownership", "webhooks", "support-sessions", "security", "scim-tokens",
-        "email-domains", "invite-links",
+        "email-domains", "invite-links", "sign-out", "sessions",
     }
 )  # fmt: skip
 

@@ -68,6 +68,13 @@ class AccountRef(Output):
     name: str
     role: Role
     sub_accounts: AllSubAccounts | list[SubAccountRef]
+    # Present (true) exactly when so: an account without a policy for this session lists as it always did.
+    mfa_required: bool = Field(
+        default=False,
+        exclude_if=lambda required: not required,
+        description="present, true, when this account's policy wants a session started with a second "
+        "factor: its routes answer 403 mfa_required until you sign in with one (the /me routes still work)",
+    )
 
 
 def account_refs(

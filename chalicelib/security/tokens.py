@@ -51,6 +51,11 @@ class TokenClaims:
     # membership read with it decides, so a stale hint costs one more read, never a wrong answer.
     group_hints: tuple[tuple[str, str], ...] = ()
     via: Via = _LEGACY_VIA
+    # ("sid"): the sign-in session the token belongs to, read with every request it makes
+    # (services/authentication.py), so ending the session ends the token at once. Absent from older tokens.
+    session_id: str | None = None
+    # ("iat"): when it was issued; an admin's sign-out at an account refuses the tokens issued up to then.
+    issued_at: datetime | None = None
 
     def group_hint(self, account_id: str) -> str | None:
         return next((group for account, group in self.group_hints if account == account_id), None)
@@ -75,13 +80,23 @@ class AccessTokens:
         group_hints: Mapping[str, str] | None = None,
         *,
         via: Via,
+        session_id: str | None = None,
     ) -> IssuedToken:
         """`group_hints`: account id -> custom group id; at most MAX_GROUP_HINTS are carried (the token's
         size stays bounded; an account past them costs its member's first request one more read). Called
-        only through services/sign_in.py's `issue_sign_in`, the one way in."""
+        only through services/sign_in.py's `issue_sign_in`, the one way in, which names the session."""
         hints = tuple(sorted((group_hints or {}).items()))[:MAX_GROUP_HINTS]
         token_id, expires_at = secrets.token_urlsafe(16), now + self._ttl
-        claims = TokenClaims(user_id, token_id, version, expires_at, group_hints=hints, via=via)
+        claims = TokenClaims(
+            user_id,
+            token_id,
+            version,
+            expires_at,
+            group_hints=hints,
+            via=via,
+            session_id=session_id,
+            issued_at=now,
+        )
         return self._sign(claims, now)
 
     def issue_support(
@@ -96,7 +111,9 @@ class AccessTokens:
         """A token acting as `user_id` at `account_id` for a support session, until `expires_at` (the
         session's end: whole seconds, as every token's expiry)."""
         token_id = secrets.token_urlsafe(16)
-        claims = TokenClaims(user_id, token_id, version, expires_at, session_id, account_id, via="support")
+        claims = TokenClaims(
+            user_id, token_id, version, expires_at, session_id, account_id, via="support", issued_at=now
+        )
         return self._sign(claims, now)
 
     def _sign(self, claims: TokenClaims, now: datetime) -> IssuedToken:
@@ -112,6 +129,8 @@ class AccessTokens:
             payload |= {"sup": claims.support_session_id, "acc": claims.support_account_id}
         if claims.group_hints:
             payload["grp"] = dict(claims.group_hints)
+        if claims.session_id is not None:
+            payload["sid"] = claims.session_id
         import jwt  # on first use: with `cryptography` installed PyJWT loads it too, a cold-start cost
 
         return IssuedToken(jwt.encode(payload, self._secret, algorithm=ALGORITHM), claims)
@@ -147,8 +166,12 @@ class AccessTokens:
         ):
             raise unauthenticated("The access token is not valid.")
         via = payload.get("amr", "support" if support is not None else _LEGACY_VIA)
-        if via not in VIAS:
+        session_id, iat = payload.get("sid"), payload["iat"]
+        if via not in VIAS or not isinstance(session_id, str | None) or not isinstance(iat, int):
             raise unauthenticated("The access token is not valid.")
         expires_at = datetime.fromtimestamp(exp, tz=now.tzinfo)
         group_hints = tuple(sorted(hints.items()))
-        return TokenClaims(sub, jti, ver, expires_at, support, account, group_hints, via)
+        issued_at = datetime.fromtimestamp(iat, tz=now.tzinfo)
+        return TokenClaims(
+            sub, jti, ver, expires_at, support, account, group_hints, via, session_id, issued_at
+        )

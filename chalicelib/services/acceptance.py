@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-import time
 from datetime import datetime
 
 from chalicelib.deps import Deps
@@ -15,7 +13,6 @@ from chalicelib.domain.profile import NAME_FIELDS, PROFILE_FIELDS, contact_at_jo
 from chalicelib.domain.reminders import link_opens
 from chalicelib.errors import (
     AppError,
-    StillConflictingError,
     changed_meanwhile,
     not_found,
     validation_error,
@@ -37,12 +34,13 @@ from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
     InvitationItem,
+    Item,
     LinkItem,
     LoginItem,
     MembershipItem,
     UserItem,
 )
-from chalicelib.store.outcomes import Failure, Outcome
+from chalicelib.store.outcomes import Failure
 from chalicelib.store.users import new_user_items
 
 MIN_NEW_PASSWORD = 10
@@ -50,8 +48,6 @@ MIN_NEW_PASSWORD = 10
 
 # An existing user's accept copies their names; each rename landing meanwhile costs one more try.
 ACCEPT_TRIES = 3
-# Rounds of the store's conflict retries (store/tx.py CONFLICT_TRIES sends each) before an accept gives 409.
-CONFLICT_ROUNDS = 3
 
 
 def _not_accepted(failed: frozenset[Failure]) -> AppError | None:
@@ -89,7 +85,9 @@ def _open_link(
         else:
             link = deps.store.links.get_link(token_hash)
     else:
-        context = deps.store.users.auth_context(claims.user_id, claims.token_id, link_hash=token_hash)
+        context = deps.store.users.auth_context(
+            claims.user_id, claims.token_id, link_hash=token_hash, session_id=claims.session_id
+        )
         caller, link = confirm(claims, context).user, context.link  # a bad token is 401 first
     if link is None or link.purpose != "invitation" or link.ended is not None:
         raise _gone(link if link is not None and link.purpose == "invitation" else None)
@@ -137,9 +135,10 @@ def accept(
     now = deps.now()
     user, version, new_user = _accepting_user(deps, caller, link, context, body)
     event = _accepted_event(deps, invitation, account.account_id, user, request)
-    user, membership = _commit(deps, invitation, account, user, body, new_user, event, now)
-    hint = {account.account_id: membership.group_id} if membership.group_id else None
-    issued = issue_sign_in(deps, user.user_id, version, "invitation", hint)
+    hint = {account.account_id: invitation.group_id} if invitation.group_id else None
+    started = issue_sign_in(deps, user.user_id, version, "invitation", hint, client=request)
+    user, membership = _commit(deps, invitation, account, user, body, new_user, (event, started.writes), now)
+    issued = started.issued
     return AcceptOut(
         access_token=issued.token,
         expires_at=issued.claims.expires_at,
@@ -152,6 +151,8 @@ def accept(
 
 
 NewUser = tuple[UserItem, LoginItem]
+# The accepting transaction's audit event, and the sign-in's session and its security event.
+Writes = tuple[AuditEventItem, tuple[Item, ...]]
 
 
 def _accepting_user(
@@ -182,17 +183,18 @@ def _commit(
     user: UserItem,
     body: AcceptIn,
     new_user: NewUser | None,
-    event: AuditEventItem,
+    writes: Writes,
     now: datetime,
 ) -> tuple[UserItem, MembershipItem]:
     """The accepting transaction, with the user and membership it wrote; tried again with the user as it is
-    now when a rename landed meanwhile (the membership copies the names)."""
+    now when a rename landed meanwhile (the membership copies the names). `writes`: its audit event, then
+    the sign-in's session and security event (services/sign_in.py)."""
     for attempt in range(ACCEPT_TRIES):
         user.last_login_at = now  # accepting signs in: the membership's copy says so too
         membership = _membership(invitation, account, user, body, now)
-        outcome = _through_conflicts(
-            deps, invitation, membership, now, new_user, None if new_user else user.user_id, event
-        )
+        # Past its conflicts too: the store retries an accept's transaction to its own success (store/tx.py)
+        user_id = None if new_user else user.user_id
+        outcome = deps.store.invitations.accept(invitation, membership, now, new_user, user_id, *writes)
         if "renamed" not in outcome.failed or attempt == ACCEPT_TRIES - 1:
             break
         renamed = deps.store.users.get_user(user.user_id)  # renamed meanwhile: copy what it holds now
@@ -202,35 +204,6 @@ def _commit(
     if not outcome:
         raise _not_accepted(outcome.failed) or _gone(deps.store.links.get_link(hash_link_token(body.token)))
     return user, membership
-
-
-def _through_conflicts(
-    deps: Deps,
-    invitation: InvitationItem,
-    membership: MembershipItem,
-    now: datetime,
-    new_user: tuple[UserItem, LoginItem] | None,
-    user_id: str | None,
-    event: AuditEventItem,
-) -> Outcome:
-    """The accepting transaction, through CONFLICT_ROUNDS of the store's own conflict retries: under bulk
-    onboarding many accepts write the same account at once, and each must end in its own success (never
-    a 404 for an invitation that is there). Nothing committed before a retry, so each is the same write;
-    the pause between rounds is random, so the accepts that met spread out. Past them: 409."""
-    for turn in range(CONFLICT_ROUNDS):
-        last = turn == CONFLICT_ROUNDS - 1
-        try:
-            outcome = deps.store.invitations.accept(invitation, membership, now, new_user, user_id, event)
-        except StillConflictingError:
-            if last:
-                raise
-        else:
-            if outcome.failed != {"race"}:
-                return outcome
-            if last:
-                raise StillConflictingError()
-        time.sleep((0.05 + secrets.randbelow(200) / 1000) * (turn + 1))
-    raise StillConflictingError()  # not reached: the last round returns or raises
 
 
 def _membership(

@@ -20,6 +20,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.paging import decode_cursor, encode_cursor
 from chalicelib.errors import validation_error
 from chalicelib.schemas.sessions import ACCOUNTS_PAGE, AccountRef, account_refs, is_unlimited
+from chalicelib.services.account_security import flag_mfa
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, SubAccountItem, UserItem
 
@@ -37,38 +38,43 @@ class Listed:
     user: UserItem | None = None  # read with the names when asked for
 
 
-def listed(deps: Deps, user_id: str, cursor: str | None = None, *, with_user: bool = False) -> Listed:
+def listed(
+    deps: Deps, user_id: str, cursor: str | None = None, *, with_user: bool = False, via: str | None = None
+) -> Listed:
     """The page of the user's accounts after `cursor` (sealed for this user's list alone), and with
-    `with_user` the user, read in the same BatchGetItem as the page's accounts."""
+    `with_user` the user, read in the same BatchGetItem as the page's accounts. `via`: how the asking
+    session started (each account says `mfa_required` when its policy would refuse it)."""
     way, after = _opened(deps, user_id, cursor)
     if way == _INDEX:
         page = deps.store.member_copies.accounts_page(user_id, after, ACCOUNTS_PAGE)
         if not page.unnamed:
-            refs, user = account_refs_of(deps, page.memberships, user_id if with_user else None)
+            refs, user = account_refs_of(deps, page.memberships, user_id if with_user else None, via=via)
             refs = _in_key_order(refs, page.memberships)
             last = page.memberships[-1] if page.more else None
             at = (_INDEX, last.account_sort or "", last.account_id) if last else None
             following = _sealed(deps, user_id, at) if at else None
             return Listed(refs, following, page.memberships, user)
-    return _all_read(deps, user_id, after, with_user)
+    return _all_read(deps, user_id, after, with_user, via)
 
 
-def login_page(deps: Deps, login: LoginItem) -> Listed:
+def login_page(deps: Deps, login: LoginItem, via: str = "password") -> Listed:
     """Login's first page with its user. A login in at most BY_KEY accounts (as it lists them) reads them
     by key with the user in one BatchGetItem, strongly consistent, and orders them here: its whole list
     is one page. More: the first page by the index, and the user with its account names (`listed`)."""
     ids = login.account_ids or set()
     if not 0 < len(ids) <= BY_KEY:
-        return listed(deps, login.user_id, with_user=True)
+        return listed(deps, login.user_id, with_user=True, via=via)
     user, memberships, accounts = deps.store.member_copies.user_and_accounts(login.user_id, ids)
-    refs, _ = account_refs_of(deps, memberships, accounts=accounts)
+    refs, _ = account_refs_of(deps, memberships, accounts=accounts, via=via)
     return Listed(refs, None, memberships, user)
 
 
-def _all_read(deps: Deps, user_id: str, after: tuple[str, str] | None, with_user: bool) -> Listed:
+def _all_read(
+    deps: Deps, user_id: str, after: tuple[str, str] | None, with_user: bool, via: str | None
+) -> Listed:
     """The user's list as it was before the keys were named: every membership, ordered here."""
     memberships = deps.store.member_copies.memberships_of_user(user_id)
-    refs, user = account_refs_of(deps, memberships, user_id if with_user else None)
+    refs, user = account_refs_of(deps, memberships, user_id if with_user else None, via=via)
     ordered = [ref for ref in refs if after is None or _position(ref) > after]
     chosen = ordered[:ACCOUNTS_PAGE]
     last = chosen[-1] if len(ordered) > ACCOUNTS_PAGE else None
@@ -113,6 +119,7 @@ def account_refs_of(
     memberships: list[MembershipItem],
     user_id: str | None = None,
     accounts: dict[str, AccountItem] | None = None,
+    via: str | None = None,
 ) -> tuple[list[AccountRef], UserItem | None]:
     """The accounts to choose from, named as their account items name them now (`accounts`, when read
     already), with the sub-accounts each reaches, as /authorize decides it: a custom group's member reaches
@@ -143,4 +150,6 @@ def account_refs_of(
     for item in found:
         if item.sub_account_id in scopes.get(item.account_id, []):
             reachable[item.account_id].append(item)
-    return account_refs(active, names, reachable), (read.user if read else None)
+    known = {**(accounts or {}), **(read.accounts if read else {})}
+    refs = flag_mfa(account_refs(active, names, reachable), active, known, via, deps.now())
+    return refs, (read.user if read else None)

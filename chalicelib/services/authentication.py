@@ -1,8 +1,9 @@
 """Authentication: turning an access token or the operator key into a `Caller`, with what the request's
 first read brought along (the user, their membership and the account in the path, or a link).
 
-Nothing but the user id is trusted from a token: the user, the revocation marker and the membership are read
-on every request (one BatchGetItem), so logout, password changes, deactivation and removal apply at once.
+Nothing but the user id is trusted from a token: the user, the revocation marker (or the token's sign-in
+session) and the membership are read on every request (one BatchGetItem), so logout, ending a session,
+password changes, deactivation, removal and an admin's sign-out apply at once.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ import hmac
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from chalicelib.domain.authorization import effective_scope
 from chalicelib.domain.caller import ANONYMOUS, OPERATOR, Caller, Grant, SupportSession, display_name
 from chalicelib.domain.permissions import as_role
+from chalicelib.domain.security_policy import Policy, mfa_refuses
+from chalicelib.domain.sign_in import SEEN_EVERY, seen_due
 from chalicelib.errors import not_found, unauthenticated
 
 if TYPE_CHECKING:  # storage types only: authenticating loads the store with its first read
@@ -36,6 +40,9 @@ class Session:
     account: AccountItem | None = None
     link: LinkItem | None = None
     group: GroupItem | None = None  # the caller's custom group, read while authorizing
+    # An admin signed the user out of the account in the path after this token was issued: 401 there
+    # (POST /authorize: reason "signed_out"), and nothing else changes.
+    signed_out: bool = False
 
 
 NO_SESSION = Session()
@@ -55,7 +62,20 @@ def signed_in(deps: Deps, token: str, account_id: str | None = None, link_hash: 
     if claims.support_account_id is not None and account_id not in (None, claims.support_account_id):
         raise not_found("account")
     context = read_context(deps, claims, account_id, link_hash)
-    return confirm(claims, context, group_of_member(deps, context))
+    session = confirm(claims, context, group_of_member(deps, context))
+    if session.signed_out:
+        raise unauthenticated("You were signed out of this account; sign in again.")
+    keep_seen(deps, context)
+    return session
+
+
+def keep_seen(deps: Deps, context: AuthContext) -> None:
+    """The session's `last_seen_at`, written only when older than SEEN_EVERY (one write per session per
+    5 minutes, not one per request); the condition lets one of concurrent requests write it."""
+    session = context.session
+    now = deps.now()
+    if session is not None and seen_due(session.last_seen_at, now):
+        deps.store.sessions.touch(session, now, now - SEEN_EVERY)
 
 
 def read_context(
@@ -72,7 +92,13 @@ def read_context(
         else None
     )
     return deps.store.users.auth_context(
-        claims.user_id, claims.token_id, account_id, link_hash, hint, claims.support_session_id
+        claims.user_id,
+        claims.token_id,
+        account_id,
+        link_hash,
+        hint,
+        claims.support_session_id,
+        claims.session_id,
     )
 
 
@@ -122,11 +148,14 @@ def group_of_member(deps: Deps, context: AuthContext) -> GroupItem | None:
 
 
 def confirm(claims: TokenClaims, context: AuthContext, group: GroupItem | None = None) -> Session:
-    """401 unless the user still exists, the token was not revoked (logout) and its version is current
-    (password change); a support session's token, also unless its session is live and its member active."""
+    """401 unless the user still exists, the token was not revoked (logout), its sign-in session was not
+    ended and its version is current (password change); a support session's token, also unless its session
+    is live and its member active."""
     user = context.user
     if user is None or context.revoked or int(user.token_version) != claims.version:
         raise unauthenticated("The access token is no longer valid.")
+    if claims.session_id is not None and (context.session is None or context.session.user_id != user.user_id):
+        raise unauthenticated("This session has ended; sign in again.")
     support = support_of(claims, context)
     membership, account = context.membership, context.account
     grant = grant_of(membership, group, live_sub_accounts(account)) if membership is not None else None
@@ -138,7 +167,18 @@ def confirm(claims: TokenClaims, context: AuthContext, group: GroupItem | None =
         grant=grant,
         support_session=support,
     )
-    return Session(caller, claims, user, membership, context.account, context.link, group)
+    out = signed_out_of(claims, membership)
+    return Session(caller, claims, user, membership, context.account, context.link, group, out)
+
+
+def signed_out_of(claims: TokenClaims, membership: MembershipItem | None) -> bool:
+    """Whether an admin signed the user out of this account at or after this token was issued (whole
+    seconds: a token of the same second is refused too, so none issued before the sign-out slips by). A
+    support session's token is the operator's, ended on its own."""
+    stamp = membership.signed_out_at if membership is not None else None
+    if stamp is None or claims.support_session_id is not None or claims.issued_at is None:
+        return False
+    return claims.issued_at <= stamp
 
 
 def support_of(claims: TokenClaims, context: AuthContext) -> SupportSession | None:
@@ -187,6 +227,27 @@ def grant_of(membership: MembershipItem, group: GroupItem | None, live: frozense
 def live_sub_accounts(account: AccountItem | None) -> frozenset[str]:
     """The account's sub-accounts that exist now (read with the account on every request)."""
     return frozenset(account.sub_account_ids or ()) if account is not None else frozenset()
+
+
+def policy_of(account: AccountItem | None) -> Policy:
+    """The account's second-factor policy as stored (read with the account on every request)."""
+    if account is None or not account.mfa_required:
+        return Policy(grace_days=int(account.mfa_grace_days or 0) if account is not None else 0)
+    return Policy(account.mfa_required, int(account.mfa_grace_days or 0), account.mfa_level_changed_at)
+
+
+def mfa_refused(session: Session, now: datetime) -> bool:
+    """Whether the account in the path refuses this member's session for want of a second factor (its
+    policy, their role and join time, how the session started; support sessions never). Decided from what
+    authorizing read: no read of its own."""
+    claims, membership = session.claims, session.membership
+    grant = session.caller.grant
+    if claims is None or membership is None or grant is None or not grant.active:
+        return False
+    support = claims.support_session_id is not None
+    return mfa_refuses(
+        policy_of(session.account), grant.role, membership.joined_at, claims.via, now, support=support
+    )
 
 
 def is_operator_key(deps: Deps, key: str) -> bool:

@@ -111,7 +111,7 @@ def _signed_in_as(
     login = deps.store.users.login_state(email)[0] if email is not None else None
     if login is None or login.user_id != user_id:
         raise unauthenticated("This login no longer exists.")
-    first = login_page(deps, login)
+    first = login_page(deps, login, via)  # the accounts flag mfa_required for a session made `via`
     if first.user is None:
         raise unauthenticated("This login no longer exists.")
     return signed_in(deps, login, first, via, login.email if give_back else None)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.deps import Deps
+from chalicelib.domain.caller import RequestInfo
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow, retry_after_seconds
 from chalicelib.errors import AppError, changed_meanwhile, rate_limited, unauthenticated
 from chalicelib.schemas.factors import MfaRequiredOut
 from chalicelib.schemas.sessions import AccountRefPage, LoginOut, MeOut, TokenOut, User
 from chalicelib.security.tokens import TokenClaims, Via
 from chalicelib.services.account_list import Listed, account_refs_of, listed, login_page
+from chalicelib.services.session_list import end_sessions
 from chalicelib.services.sign_in import WITH_SECOND_FACTOR, has_second_factor, issue_sign_in
 from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, UserItem
 
@@ -58,12 +60,15 @@ def verify_on_link(
     return login
 
 
-def login(deps: Deps, email: str, password: str) -> LoginOut | MfaRequiredOut:
+def login(
+    deps: Deps, email: str, password: str, client: RequestInfo | None = None
+) -> LoginOut | MfaRequiredOut:
     """After the credentials (a read and the lockout reservation): the first page of the user's accounts
     with the profile (services/account_list.py `login_page`: one BatchGetItem in up to 49 accounts, else
-    one Query and one BatchGetItem), then the login's one write: the user and its failures, never a
-    membership (the copies job rewrites their copies of the login time). 4 or 5 round trips, in 1 account
-    as in 500. A user with a second factor gets the second step instead (services/mfa_login.py), no token."""
+    one Query and one BatchGetItem), then the login's one write: the user, its failures and the new
+    session, never a membership (the copies job rewrites their copies of the login time). 4 or 5 round
+    trips, in 1 account as in 500. A user with a second factor gets the second step instead
+    (services/mfa_login.py), no token."""
     login_item = verify_credentials(deps, email, password, clear=False)
     first = login_page(deps, login_item)
     if first.user is None:  # removed since the login was read
@@ -74,21 +79,29 @@ def login(deps: Deps, email: str, password: str) -> LoginOut | MfaRequiredOut:
         # The password check stays reserved until the second step gives it back (signed_in), as a right
         # password alone does: a second step never taken counts as a failed login.
         return mfa_login.begin(deps, first.user)
-    return signed_in(deps, login_item, first, "password", email)
+    return signed_in(deps, login_item, first, "password", email, client)
 
 
 def signed_in(
-    deps: Deps, login_item: LoginItem, first: Listed, via: Via, email: str | None = None
+    deps: Deps,
+    login_item: LoginItem,
+    first: Listed,
+    via: Via,
+    email: str | None = None,
+    client: RequestInfo | None = None,
 ) -> LoginOut:
     """The login body for a sign-in made `via` (`first`: login_page's, its user read); `email`: the login
-    whose password check to give back."""
+    whose password check to give back. The new session and its security event ride the login's one write
+    (services/sign_in.py)."""
     user = first.user
     assert user is not None, "login_page read the user"
     now = deps.now()
-    deps.store.member_copies.record_login(user.user_id, now, email)  # and gives back its failure check
-    user.last_login_at = now
     hints = {m.account_id: m.group_id for m in first.memberships if m.group_id and m.status == "active"}
-    issued = issue_sign_in(deps, user.user_id, int(login_item.token_version), via, hints)
+    started = issue_sign_in(deps, user.user_id, int(login_item.token_version), via, hints, client=client)
+    # and gives back its failure check, with the session in the same write
+    deps.store.member_copies.record_login(user.user_id, now, email, started.writes)
+    user.last_login_at = now
+    issued = started.issued
     return LoginOut(
         access_token=issued.token,
         expires_at=issued.claims.expires_at,
@@ -99,21 +112,32 @@ def signed_in(
 
 
 def logout(deps: Deps, claims: TokenClaims | None) -> None:
+    """The token's session ends (every token of it stops working); an older token naming no session is
+    marked revoked."""
     if claims is None:
         raise unauthenticated()
+    if claims.session_id is not None:
+        end_sessions(deps, claims.user_id, [claims.session_id], "session_ended", "logout")
+        return
     deps.store.revoked_tokens.revoke_token(claims.token_id, claims.expires_at)
 
 
 def me(
-    deps: Deps, user: UserItem, only: tuple[MembershipItem | None, AccountItem | None] | None = None
+    deps: Deps,
+    user: UserItem,
+    only: tuple[MembershipItem | None, AccountItem | None] | None = None,
+    via: str | None = None,
 ) -> MeOut:
-    """`only`: a support session's token sees the one account it acts at, as authorizing read it."""
+    """`only`: a support session's token sees the one account it acts at, as authorizing read it. `via`:
+    how the asking session started (an account's second-factor policy may want more: `mfa_required`)."""
     if only is not None:
         membership, account = only
         known = {account.account_id: account} if account is not None else {}
-        refs, _ = account_refs_of(deps, [membership] if membership and account else [], accounts=known)
+        refs, _ = account_refs_of(
+            deps, [membership] if membership and account else [], accounts=known, via="support"
+        )
         return MeOut(user=User.of(user), accounts=refs)
-    first = listed(deps, user.user_id)
+    first = listed(deps, user.user_id, via=via)
     return MeOut(user=User.of(user), accounts=first.refs, accounts_cursor=first.cursor)
 
 
@@ -122,12 +146,13 @@ def my_accounts(
     user: UserItem,
     cursor: str | None,
     only: tuple[MembershipItem | None, AccountItem | None] | None = None,
+    via: str | None = None,
 ) -> AccountRefPage:
     """The page of the user's accounts after `cursor` (services/account_list.py); `only`: a support
     session's token, which sees the one account it acts at (as GET /me)."""
     if only is not None:
         return AccountRefPage(items=me(deps, user, only).accounts, next_cursor=None)
-    found = listed(deps, user.user_id, cursor)
+    found = listed(deps, user.user_id, cursor, via=via)
     return AccountRefPage(items=found.refs, next_cursor=found.cursor)
 
 
@@ -140,14 +165,23 @@ def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:
 
 
 def change_password(
-    deps: Deps, user: UserItem, current_password: str, new_password: str, via: Via = "password"
+    deps: Deps, user: UserItem, current_password: str, new_password: str, claims: TokenClaims | None = None
 ) -> TokenOut:
-    """`via`: how the current session was signed in; the new token says the same (the session goes on). A
-    user with a second factor changes it only in a session started with one."""
+    """Every older token stops working (the version moves on); the session this change was made in goes
+    on with the new token (its id kept), or a new one starts for a token that named none. A user with a
+    second factor changes it only in a session started with one."""
+    via: Via = claims.via if claims is not None else "password"  # the session goes on as it was made
     if has_second_factor(user) and via not in WITH_SECOND_FACTOR:
         raise AppError("mfa_required", "Sign in with your second factor to change your password.")
     verify_credentials(deps, user.email, current_password, clear=False)  # cleared by the change's write
-    if not deps.store.users.change_password(user, deps.passwords.hash(new_password)):
+    kept = claims.session_id if claims is not None else None
+    started = issue_sign_in(deps, user.user_id, int(user.token_version) + 1, via, keep_session=kept)
+    session = (kept, started.issued.claims.expires_at) if kept is not None else None
+    password_hash = deps.passwords.hash(new_password)
+    outcome = deps.store.users.change_password(user, password_hash, session, started.writes)
+    if "gone" in outcome.failed:
+        raise unauthenticated("This session has ended.")
+    if not outcome:
         raise changed_meanwhile("The password was changed at the same time; try again.")
-    issued = issue_sign_in(deps, user.user_id, int(user.token_version) + 1, via)
+    issued = started.issued
     return TokenOut(access_token=issued.token, expires_at=issued.claims.expires_at)

@@ -19,9 +19,10 @@ from chalicelib.store.models import (
     MembershipItem,
     SubAccountItem,
     UserItem,
+    fold,
 )
 from chalicelib.store.seats import expired_holdings, release_expired, seat_limit_actions
-from chalicelib.store.table import get_item, get_items
+from chalicelib.store.table import get_items
 from chalicelib.store.tx import Outcome, Tx, assignments
 
 
@@ -48,7 +49,10 @@ def new_account_item(account_id: str, name: str, now: datetime) -> AccountItem:
 
 class AccountStore:
     def get_account(self, account_id: str) -> AccountItem | None:
-        return get_item(AccountItem, keys.account(account_id))
+        """With its counter shards, in one BatchGetItem (their deltas added to its counts)."""
+        found = get_items([keys.account(account_id), *keys.account_counts(account_id)])
+        account = found.get(keys.account(account_id))
+        return fold(account, found.values()) if isinstance(account, AccountItem) else None
 
     def get_accounts(self, account_ids: Iterable[str]) -> list[AccountItem]:
         """One BatchGetItem per 100 (the purge's page of accounts)."""
@@ -99,6 +103,22 @@ class AccountStore:
             for name, value in changes.items():
                 setattr(account, name, value)
         return outcome
+
+    def set_security(
+        self, account: AccountItem, policy: tuple[str, int, datetime | None], event: AuditEventItem
+    ) -> Outcome:
+        """The second-factor policy (level, grace days, when the level was set), with its audit event, in
+        one write; "off" is stored as no level. Fails ("gone") if the account is."""
+        level, grace_days, changed_at = policy
+        actions = [
+            AccountItem.mfa_required.set(level) if level != "off" else AccountItem.mfa_required.remove(),
+            AccountItem.mfa_grace_days.set(grace_days),
+            AccountItem.mfa_level_changed_at.set(changed_at)
+            if changed_at is not None
+            else AccountItem.mfa_level_changed_at.remove(),
+        ]
+        exists = AccountItem.pk.exists()
+        return Tx().record(event).update(account, actions, condition=exists, label="gone").commit()
 
     def named(
         self,

@@ -16,6 +16,7 @@ and an item removed meanwhile is not brought back.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -24,6 +25,7 @@ from pynamodb.expressions.condition import Condition
 from chalicelib.store import keys
 from chalicelib.store.contacts import category_items
 from chalicelib.store.invitation_items import set_expiry_keys
+from chalicelib.store.keys import Key
 from chalicelib.store.member_index import copied, rewrite_actions, sortable, unchanged_since_read
 from chalicelib.store.models import (
     AccountItem,
@@ -32,12 +34,14 @@ from chalicelib.store.models import (
     EmailClaimItem,
     GroupItem,
     InvitationItem,
+    Item,
     LoginItem,
+    MemberCountItem,
     MembershipItem,
     UserItem,
     WebhookItem,
 )
-from chalicelib.store.table import get_item
+from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Tx, as_read
 
 
@@ -184,9 +188,11 @@ def count_seats(account_id: str, now: datetime) -> bool:
     stored before seats had none, and its ways in since moved them from zero; run again, it sets the same.
     False if it kept changing, or is gone."""
     for _ in range(SEAT_COUNT_TRIES):
-        account = get_item(AccountItem, keys.account(account_id))
-        if account is None:
+        found = get_items([keys.account(account_id), *keys.account_counts(account_id)])
+        account = found.get(keys.account(account_id))
+        if not isinstance(account, AccountItem):
             return False
+        shards = {key: found.get(key) for key in keys.account_counts(account_id)}
         for invitation in _invitations_of(account_id):
             if not invitation.holds_seat and invitation.expires_at > now:
                 mark = [InvitationItem.holds_seat.set(True)]
@@ -197,10 +203,13 @@ def count_seats(account_id: str, now: datetime) -> bool:
         members = MembershipItem.query(pk, MembershipItem.sk.startswith(prefix), consistent_read=True)
         active = sum(1 for m in members if m.status == "active")
         held = active + sum(1 for i in _invitations_of(account_id) if i.holds_seat)
-        counted = [AccountItem.seats_held.set(held), AccountItem.active_count.set(active)]
+        # The account's own count is the base the shards' deltas add to (models `fold`).
+        base = active - sum(int(getattr(shard, "active_count", None) or 0) for shard in shards.values())
+        counted = [AccountItem.seats_held.set(held), AccountItem.active_count.set(base)]
         counted.append(AccountItem.seats_counted.set(True))
         as_before = as_read(account, ("seats_held", "active_count"))
-        if Tx().update(account, counted, condition=as_before, label="changed").commit():
+        tx = Tx().update(account, counted, condition=as_before, label="changed")
+        if _shards_as_read(tx, shards).commit():
             return True
     return False
 
@@ -208,3 +217,13 @@ def count_seats(account_id: str, now: datetime) -> bool:
 def _invitations_of(account_id: str) -> list[InvitationItem]:
     pk, prefix = keys.invitations_of(account_id)
     return list(InvitationItem.query(pk, InvitationItem.sk.startswith(prefix), consistent_read=True))
+
+
+def _shards_as_read(tx: Tx, shards: Mapping[Key, Item | None]) -> Tx:
+    """The counter shards still as read (absent, or holding the same counts): an accept since adds to one."""
+    for key, shard in shards.items():
+        if isinstance(shard, MemberCountItem):
+            tx.check(shard, as_read(shard, ("member_count", "active_count")), label="changed")
+        else:
+            tx.check(MemberCountItem(*key), MemberCountItem.pk.does_not_exist(), label="changed")
+    return tx

@@ -6,7 +6,7 @@ names it. So deleting an invitation always deletes (or hands over) that claim in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 
 from chalicelib.domain.outbox import Window
@@ -30,6 +30,7 @@ from chalicelib.store.models import (
     AuditEventItem,
     EmailClaimItem,
     InvitationItem,
+    Item,
     LinkItem,
     LoginItem,
     MailItem,
@@ -186,10 +187,11 @@ class InvitationStore:
         new_user: tuple[UserItem, LoginItem] | None,
         existing_user_id: str | None,
         event: AuditEventItem | None = None,
+        writes: Sequence[Item] = (),
     ) -> Outcome:
         """Uses the invitation exactly once (store/invitation_accept.py `accept`, which names its failure
-        labels)."""
-        return accept(invitation, membership, now, new_user, existing_user_id, event)
+        labels); `writes`: the sign-in's session and security event, in the same transaction."""
+        return accept(invitation, membership, now, new_user, existing_user_id, event, writes)
 
     def expired_pages(self, now: datetime, size: int = 100) -> Iterator[list[InvitationItem]]:
         """The invitations expired by `now`, `size` at a time across the expiry shards: reads grow with what

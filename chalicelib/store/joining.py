@@ -15,7 +15,7 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.store import keys
 from chalicelib.store.groups import count_changes
-from chalicelib.store.models import AccountItem, EmailClaimItem, MembershipItem
+from chalicelib.store.models import AccountItem, EmailClaimItem, MemberCountItem, MembershipItem
 from chalicelib.store.seats import SeatsRead, take_seats
 from chalicelib.store.tx import Tx
 from chalicelib.store.users import list_account
@@ -70,30 +70,45 @@ def write_joining(
     member's (accepting never touches `seats_held`, so it never fails for seats); a membership that no
     invitation held a seat for (`claim_of` None: a seeded member) takes one, unconditionally, or with
     `seats` (a join without an invitation) under the account's limit as read (store/seats.py take_seats,
-    which makes the transaction's one write to the account)."""
+    which makes the transaction's one write to the account). The counts go on the account item where it is
+    written anyway (an owner, a seat taken), else on a counter shard."""
     account_id = join.membership.account_id
     claimed = EmailClaimItem.pk.does_not_exist() if claim_of is None else EmailClaimItem.ref_id == claim_of
     tx.put(join.claim, condition=claimed, label="used")
     tx.put(join.membership, condition=MembershipItem.pk.does_not_exist(), label="already_member")
-    actions: list[Action] = [AccountItem.member_count.add(1)]
-    if join.membership.status == "active":
-        actions.append(AccountItem.active_count.add(1))
-        if seats is not None and join.owner is None:
-            take_seats(tx, account_id, seats, 1, also=actions)
-            return _rest(tx, join, counts, list_login)
-        if claim_of is None:
-            actions.append(AccountItem.seats_held.add(1))
-    condition = AccountItem.pk.exists()
-    if join.owner is not None:
-        actions.append(AccountItem.owner_user_id.set(join.owner))
-        condition &= AccountItem.owner_user_id.does_not_exist()
-    tx.update(AccountItem(*keys.account(account_id)), actions, condition=condition, label="owner_taken")
-    return _rest(tx, join, counts, list_login)
-
-
-def _rest(tx: Tx, join: Joining, counts: Iterable[tuple[str | None, str, int]], list_login: bool) -> Tx:
-    account_id = join.membership.account_id
+    active = join.membership.status == "active"
+    on: type[AccountItem | MemberCountItem] = (
+        AccountItem if join.owner is not None or (claim_of is None and active) else MemberCountItem
+    )
+    actions: list[Action] = [on.member_count.add(1)]
+    if active:
+        actions.append(on.active_count.add(1))
+    if on is MemberCountItem:
+        # The account item stays out of the transaction: the many accepts of one account at once each add
+        # to a shard (store/keys_accounts.py account_count), never to one item they would all conflict on.
+        shard = MemberCountItem(*keys.account_count(account_id, join.membership.user_id))
+        tx.update(shard, [*actions, MemberCountItem.entity.set(MemberCountItem)])
+    else:
+        _on_account(tx, join, claim_of, actions, seats)
     count_changes(tx, account_id, [*join.group_counts, *counts])
     if list_login:
         list_account(tx, join.email, join.membership.user_id, account_id)
     return tx
+
+
+def _on_account(
+    tx: Tx, join: Joining, claim_of: str | None, actions: list[Action], seats: SeatsRead | None = None
+) -> None:
+    """The counts on the account item itself, with the seat taken (no invitation held one: under `seats`
+    when given) or the owner set (under the condition that the account has none yet)."""
+    if seats is not None and join.owner is None and join.membership.status == "active":
+        take_seats(tx, join.membership.account_id, seats, 1, also=actions)
+        return
+    if join.membership.status == "active" and claim_of is None:
+        actions.append(AccountItem.seats_held.add(1))
+    condition = AccountItem.pk.exists()
+    if join.owner is not None:
+        actions.append(AccountItem.owner_user_id.set(join.owner))
+        condition &= AccountItem.owner_user_id.does_not_exist()
+    account = AccountItem(*keys.account(join.membership.account_id))
+    tx.update(account, actions, condition=condition, label="owner_taken")

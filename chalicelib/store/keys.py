@@ -4,6 +4,7 @@ No other module writes "ACCOUNT#..." or "USER#...": they ask here. A key is a (p
 index keys are named after the index they belong to (gsi1: a user's side of things, gsi2: expiry).
 
     account          ACCOUNT#<account_id>   ACCOUNT
+    member counts    ACCOUNT#<account_id>   ACCOUNT#COUNT#<k>       (COUNT_SHARDS deltas an accept adds to)
     membership       ACCOUNT#<account_id>   MEMBER#<user_id>        gsi1: USER#<user_id>  MEMBER#~<name>...
                          (MEMBER#~<name>\x01<aid> active, MEMBER#-<name>\x01<aid> deactivated, MEMBER#<aid>
                          not yet named: keys_accounts.membership_gsi1, the account list in name order)
@@ -36,6 +37,8 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     passkey          USER#<user_id>         PASSKEY#<passkey_id>
     credential       CREDENTIAL#<cred id>   CREDENTIAL              (-> user and passkey: passwordless)
     challenge        CHALLENGE#<sha256>     CHALLENGE               (an mfa_token or WebAuthn challenge)
+    session          USER#<user_id>         SESSION#<session_id>    (a sign-in, read with its requests)
+    security event   USER#<user_id>         SECEVENT#<time>#<id>    (a user's own, for 90 days)
     audit event      AUDIT#<account_id>     <occurred_at µs>#<event_id>
                          gsi3: AUDIT#<account_id>#TYPE#<type>     same sort key (the type filter)
                          gsi4: AUDIT#<account_id>#ACTOR#<user_id> same sort key (the actor filter)
@@ -59,19 +62,23 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     join request     ACCOUNT#<account_id>   JOINREQ#<request_id>    (and JOINBY#<requester>, REMOVED#<uid>)
     invite link      ACCOUNT#<account_id>   INVITELINK#<link_id>    (and INVITETOKEN#<hash>, INVITELINKS)
 
-The shapes are built in five parts, each one area's keys: keys_base.py (what they share), keys_accounts.py,
-keys_people.py, keys_work.py and keys_domains.py; every name is re-exported here, so `from chalicelib.store
-import keys` and `keys.membership(...)` read as they always did, and no module outside keys*.py spells a key.
+The shapes are built in parts, each one area's keys: keys_base.py (what they share), keys_accounts.py,
+keys_people.py, keys_sessions.py, keys_work.py and keys_domains.py; every name is re-exported here, so `from
+chalicelib.store import keys` and `keys.membership(...)` read as they always did, and no module outside
+keys*.py spells a key.
 """
 
 from __future__ import annotations
 
 from chalicelib.store.keys_accounts import (
+    COUNT_SHARDS,
     GROUP_LIST_PK,
     MEMBER_LIST_PK,
     MEMBER_SORT_COLUMNS,
     MEMBER_STATUSES,
     account,
+    account_count,
+    account_counts,
     after_email,
     contact,
     contact_categories_of,
@@ -166,6 +173,12 @@ from chalicelib.store.keys_people import (
     user,
     user_gsi1,
 )
+from chalicelib.store.keys_sessions import (
+    SECURITY_EVENT_PREFIX,
+    SESSION_PREFIX,
+    security_event,
+    session,
+)
 from chalicelib.store.keys_work import (
     DELIVERY_PREFIX,
     DUE_KINDS,
@@ -197,6 +210,7 @@ __all__ = [
     "ACCOUNT_SK",
     "CONTACT_EMAIL_PREFIX",
     "CONTACT_PREFIX",
+    "COUNT_SHARDS",
     "DELIVERY_PREFIX",
     "DOMAIN_DUE",
     "DUE_KINDS",
@@ -216,12 +230,16 @@ __all__ = [
     "OPERATOR_WEBHOOKS",
     "PASSKEY_PREFIX",
     "PROFILE_SK",
+    "SECURITY_EVENT_PREFIX",
+    "SESSION_PREFIX",
     "SUB_ACCOUNT_PREFIX",
     "WEBHOOK_PREFIX",
     "WORK_SHARDS",
     "Key",
     "Key4",
     "account",
+    "account_count",
+    "account_counts",
     "account_invitation_count",
     "account_pk",
     "after_email",
@@ -297,6 +315,8 @@ __all__ = [
     "reminder_partitions",
     "removed_mark",
     "revoked_token",
+    "security_event",
+    "session",
     "shard",
     "sub_account",
     "sub_accounts_of",

@@ -27,6 +27,22 @@ def account(account_id: str) -> Key:
     return account_pk(account_id), ACCOUNT_SK
 
 
+# The account's member counters beside its item: accepts add to one of these (by user) instead of the account
+# item, so concurrent accepts of one account rarely write the same item (docs/scale.md, "Hot items").
+COUNT_SHARDS = 4
+_COUNT_PREFIX = "ACCOUNT#COUNT#"
+
+
+def account_count(account_id: str, user_id: str) -> Key:
+    """The counter shard an accept of this user adds to (the same one for the user every time)."""
+    return account_pk(account_id), f"{_COUNT_PREFIX}{shard(user_id, COUNT_SHARDS)}"
+
+
+def account_counts(account_id: str) -> list[Key]:
+    """Every counter shard of the account: read with the account item wherever its counts are shown."""
+    return [(account_pk(account_id), f"{_COUNT_PREFIX}{k}") for k in range(COUNT_SHARDS)]
+
+
 def membership(account_id: str, user_id: str) -> Key:
     return account_pk(account_id), f"{MEMBER_PREFIX}{user_id}"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -83,18 +83,23 @@ class MemberCopyStore:
         unnamed = bool(rows) and not keys.is_listed(rows[0].gsi1sk or "")
         return AccountsPage(rows[:limit], len(rows) > limit, unnamed)
 
-    def record_login(self, user_id: str, now: datetime, email: str | None = None) -> None:
+    def record_login(
+        self, user_id: str, now: datetime, email: str | None = None, writes: Sequence[Item] = ()
+    ) -> None:
         """The login time, and the user marked due for the copies job (one write, whatever the number of
         memberships); with `email`, the check this login reserved is given back to that address's window in
         the same write.
 
         Given back, not cleared: clearing the window on a right password would let a burst of wrong ones
         racing it be checked again from zero (at most MAX_FAILURES wrong passwords are checked per window);
-        giving back only its own check keeps the wrong ones counted while a right one costs nothing."""
+        giving back only its own check keeps the wrong ones counted while a right one costs nothing.
+        `writes`: the sign-in's session and its security event (services/sign_in.py), in the same write."""
         actions = [UserItem.last_login_at.set(now), *copies_due(user_id, now)]
         tx = Tx().update(UserItem(*keys.user(user_id)), actions, condition=UserItem.pk.exists())
         if email is not None:
             tx.update(LoginFailuresItem(*keys.login_failures(email)), given_back(now))
+        for item in writes:
+            tx.put(item)
         tx.commit()
 
     def update_profile(

@@ -2,9 +2,10 @@
 
 The `entity` discriminator lets a BatchGet or Query over mixed items hand back the right classes. Key shapes
 live in store/keys.py; each docstring repeats its entity's shape for the reader. The entities are defined by
-what they are, in models_base.py, models_people.py, models_account.py and models_records.py (flat modules,
-as the store's other modules are); every name is re-exported here, so `from chalicelib.store.models import
-X` reads as it always did, and importing this module registers every entity.
+what they are, in models_base.py, models_people.py, models_account.py, models_records.py and
+models_sessions.py (flat modules, as the store's other modules are); every name is re-exported here, so
+`from chalicelib.store.models import X` reads as it always did, and importing this module registers every
+entity.
 """
 
 from __future__ import annotations
@@ -56,9 +57,11 @@ from chalicelib.store.models_people import (
     LinkItem,
     LoginFailuresItem,
     LoginItem,
+    MemberCountItem,
     MembershipItem,
     RevokedTokenItem,
     UserItem,
+    fold,
 )
 from chalicelib.store.models_records import (
     AuditActorIndex,
@@ -72,6 +75,7 @@ from chalicelib.store.models_records import (
     SupportSessionItem,
     WebhookItem,
 )
+from chalicelib.store.models_sessions import SecurityEventItem, SessionItem
 
 __all__ = [
     "TIME_FORMAT",
@@ -108,6 +112,7 @@ __all__ = [
     "LoginFailuresItem",
     "LoginItem",
     "MailItem",
+    "MemberCountItem",
     "MembershipItem",
     "PasskeyCredentialItem",
     "PasskeyItem",
@@ -115,6 +120,8 @@ __all__ = [
     "RecoveryCodesItem",
     "RemovedMarkItem",
     "RevokedTokenItem",
+    "SecurityEventItem",
+    "SessionItem",
     "SubAccountItem",
     "SupportSessionItem",
     "TimeAttribute",
@@ -122,6 +129,7 @@ __all__ = [
     "UserIndex",
     "UserItem",
     "WebhookItem",
+    "fold",
     "format_time",
     "parse_time",
     "string_list",

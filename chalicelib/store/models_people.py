@@ -3,6 +3,8 @@ links; and the memberships joining users to accounts, with their list indexes, a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pynamodb.attributes import (
     BooleanAttribute,
     NumberAttribute,
@@ -43,12 +45,35 @@ class AccountItem(Item, discriminator="account"):
     # The ids of the account's sub-accounts that exist now, read with the account on every request: a scope
     # is what it names and is still here, so deleting a sub-account rewrites no member (ADD/DELETE keep it).
     sub_account_ids = UnicodeSetAttribute(null=True)
+    # The second-factor policy (domain/security_policy.py), read with the account on every request.
+    mfa_required = UnicodeAttribute(null=True)  # None: "off"
+    mfa_grace_days = NumberAttribute(null=True)
+    mfa_level_changed_at = TimeAttribute(null=True)
     # PATCH /accounts `invitation_reminders`: absent (every account made before the setting) reads as on.
     invitation_reminders = BooleanAttribute(null=True)
     # The account's email domains (any status), ADDed and DELETEd with each domain item: the cap of 10 is a
     # condition on its size in that transaction (store/email_domains.py), never a read before it.
     email_domains = UnicodeSetAttribute(null=True)
     invite_domains = UnicodeAttribute(null=True)  # "verified": invitations only to its verified domains
+
+
+class MemberCountItem(Item, discriminator="member_count"):
+    """ACCOUNT#<account_id> / ACCOUNT#COUNT#<k>: what accepts added to the account's counts, beside the
+    account item's own (the base, which every other change still moves). Read with the account: `fold`."""
+
+    member_count = NumberAttribute(null=True)
+    active_count = NumberAttribute(null=True)
+
+
+def fold(account: AccountItem, shards: Iterable[Item]) -> AccountItem:
+    """The account with its counter shards' deltas added to its counts (as shown and as seats reckon)."""
+    for counted in shards:
+        if isinstance(counted, MemberCountItem) and counted.pk == account.pk:
+            account.member_count = int(account.member_count) + int(counted.member_count or 0)
+            active = int(counted.active_count or 0)
+            if active:
+                account.active_count = int(account.active_count or 0) + active
+    return account
 
 
 class UserItem(ProfileAttributes, Item, discriminator="user"):
@@ -140,6 +165,8 @@ class MembershipItem(ContactAttributes, Item, discriminator="membership"):
     sub_accounts = string_list(null=True)  # None: every sub-account
     group_id = UnicodeAttribute(null=True)  # None: the default group
     group_manager = BooleanAttribute(null=True)
+    # An admin's "sign out of this account": the user's tokens issued up to then are refused here.
+    signed_out_at = TimeAttribute(null=True)
     # Copies of the user's own fields, so a list page is read from the memberships alone. Rewritten in the
     # request that changes them (PATCH /me renames in every account, login sets last_login_at in its write).
     email = UnicodeAttribute()

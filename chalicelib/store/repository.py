@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from chalicelib.store.outbox import OutboxStore
     from chalicelib.store.reminders import ReminderStore
     from chalicelib.store.revoked_tokens import RevokedTokenStore
+    from chalicelib.store.sessions import SessionStore
     from chalicelib.store.sub_accounts import SubAccountStore
     from chalicelib.store.support_sessions import SupportSessionStore
     from chalicelib.store.users import UserStore
@@ -72,6 +73,12 @@ class Store:
         from chalicelib.store.revoked_tokens import RevokedTokenStore
 
         return RevokedTokenStore()
+
+    @cached_property
+    def sessions(self) -> SessionStore:
+        from chalicelib.store.sessions import SessionStore
+
+        return SessionStore()
 
     @cached_property
     def links(self) -> LinkStore:

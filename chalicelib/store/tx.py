@@ -34,12 +34,14 @@ one of its own conditions.
 
 A write cancelled only because another one touched the same item at that moment (DynamoDB's
 TransactionConflict, with no condition failed; for a lone write, TransactionConflictException) is sent again,
-as AWS advises, up to CONFLICT_TRIES times in all with a growing pause; past that it raises
+as AWS advises, up to CONFLICT_TRIES times in all (or the budget the caller asks of `commit`) with a growing,
+jittered pause (so writes that met spread out instead of meeting again); past that it raises
 StillConflictingError (409 `conflict` with Retry-After), never an outcome a caller could read as "gone".
 """
 
 from __future__ import annotations
 
+import secrets
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -64,8 +66,9 @@ if TYPE_CHECKING:
     from pynamodb.expressions.update import Action
 
 RACE: Final = "race"
-CONFLICT_TRIES = 5  # sends of one write while it only collides with others (pauses 0.05, 0.1, 0.2, 0.4 s)
+CONFLICT_TRIES = 5  # sends of one write while it only collides with others (pauses up to 0.05 ... 0.4 s)
 CONFLICT_PAUSE_SECONDS = 0.05
+CONFLICT_PAUSE_CAP_SECONDS = 0.4  # the longest pause between two sends, however large a caller's budget
 DEFAULT_LABEL: Final = "conflict"
 MAX_ITEMS = 100  # DynamoDB's limit per TransactWriteItems (moto enforces it too)
 RIDER: Final = "rider"
@@ -189,27 +192,32 @@ class Tx:
         self._writes.append(write)
         return self
 
-    def commit(self) -> Outcome:
+    def commit(self, conflict_tries: int = CONFLICT_TRIES) -> Outcome:
+        """`conflict_tries`: sends in all while the write only meets others (a caller whose write must end in
+        its own success under contention asks for more)."""
         if not self._writes:
             return Outcome()
         rider = _rider.get()
         lone = self._writes[0] if len(self._writes) == 1 else None
         if lone is not None and lone.kind != "check" and (rider is None or lone.kind == "update"):
-            return _single(lone)
+            return _single(lone, conflict_tries)
         if rider is None:
-            return _transaction(self._writes)
-        outcome = _transaction([*self._writes, rider])
+            return _transaction(self._writes, conflict_tries)
+        outcome = _transaction([*self._writes, rider], conflict_tries)
         if RIDER in outcome.failed:
             raise RiderRefusedError("the request no longer holds its Idempotency-Key")
         return outcome
 
 
 def _conflict_pause(attempt: int) -> None:
-    time.sleep(CONFLICT_PAUSE_SECONDS * 2**attempt)
+    """Doubling up to a cap, each pause drawn between half and all of it: writes that met at once would
+    meet again after equal pauses."""
+    ceiling = min(CONFLICT_PAUSE_CAP_SECONDS, CONFLICT_PAUSE_SECONDS * 2**attempt)
+    time.sleep(ceiling * (50 + secrets.randbelow(51)) / 100)
 
 
-def _single(write: _Write) -> Outcome:
-    for attempt in range(CONFLICT_TRIES):
+def _single(write: _Write, tries: int) -> Outcome:
+    for attempt in range(tries):
         try:
             if write.kind == "put":
                 write.item.save(condition=write.condition)
@@ -222,20 +230,20 @@ def _single(write: _Write) -> Outcome:
                 return Outcome(frozenset({write.label}))
             if error_code(error) != "TransactionConflictException":
                 raise
-            if attempt + 1 < CONFLICT_TRIES:
+            if attempt + 1 < tries:
                 _conflict_pause(attempt)
             continue
         return Outcome()
     raise StillConflictingError()
 
 
-def _transaction(writes: list[_Write]) -> Outcome:
+def _transaction(writes: list[_Write], tries: int) -> Outcome:
     sent = sorted(writes, key=lambda write: _SENT_ORDER[write.kind])
-    for attempt in range(CONFLICT_TRIES):
+    for attempt in range(tries):
         outcome, conflicted = _attempt(sent)
         if not conflicted:
             return outcome
-        if attempt + 1 < CONFLICT_TRIES:
+        if attempt + 1 < tries:
             _conflict_pause(attempt)
     raise StillConflictingError()
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,12 +18,15 @@ from chalicelib.store.models import (
     AccountItem,
     CounterItem,
     GroupItem,
+    Item,
     LinkItem,
     LoginFailuresItem,
     LoginItem,
     MembershipItem,
+    SessionItem,
     SupportSessionItem,
     UserItem,
+    fold,
 )
 from chalicelib.store.outcomes import Label, Outcome
 from chalicelib.store.table import T, get_item, get_items
@@ -39,6 +42,7 @@ class AuthContext:
     link: LinkItem | None = None
     group: GroupItem | None = None  # read only when asked for (a hint: see services/authentication.py)
     support_session: SupportSessionItem | None = None  # read only for a support session's token
+    session: SessionItem | None = None  # read only for a token that names its sign-in session
 
 
 def new_user_items(
@@ -101,11 +105,16 @@ def _caller_keys(
     link_hash: str | None,
     group_id: str | None,
     support_key: Key | None,
+    session_key: Key | None = None,
 ) -> list[Key]:
-    """What `auth_context` reads: the caller, the token's revocation, and what the route asked for."""
+    """What `auth_context` reads: the caller, the token's revocation (or its session), and what the route
+    asked for."""
     wanted = [keys.user(user_id), keys.revoked_token(token_id)]
+    if session_key is not None:
+        wanted.append(session_key)
     if account_id is not None:
         wanted += [keys.membership(account_id, user_id), keys.account(account_id)]
+        wanted += keys.account_counts(account_id)  # the member counts accepts added (models `fold`)
     if link_hash is not None:
         wanted.append(keys.link(link_hash))
     if account_id is not None and group_id is not None:
@@ -137,11 +146,27 @@ class UserStore:
         found = get_items(keys.user(user_id) for user_id in user_ids)
         return {item.user_id: item for item in found.values() if isinstance(item, UserItem)}
 
-    def change_password(self, user: UserItem, password_hash: str) -> Outcome:
+    def change_password(
+        self,
+        user: UserItem,
+        password_hash: str,
+        session: tuple[str, datetime] | None = None,
+        writes: Sequence[Item] = (),
+    ) -> Outcome:
         """New hash and a bumped token version, atomically, and the address's failure window cleared. Two
-        changes racing from the same version: the second fails ("changed") rather than silently winning."""
+        changes racing from the same version: the second fails ("changed") rather than silently winning.
+        `session`: the sign-in session that keeps its id, and its new token's expiry (its TTL moves on; it
+        fails "gone" if the session ended meanwhile); `writes`: a new session and its event, for a token that
+        named none."""
         unchanged = UserItem.token_version == user.token_version
         tx = new_password(Tx(), user.email, user.user_id, password_hash, unchanged, "changed")
+        if session is not None:
+            kept = SessionItem(*keys.session(user.user_id, session[0]))
+            tx.update(
+                kept, [SessionItem.ttl.set(session[1])], condition=SessionItem.pk.exists(), label="gone"
+            )
+        for item in writes:
+            tx.put(item)
         return tx.delete(LoginFailuresItem(*keys.login_failures(user.email))).commit()
 
     def auth_context(
@@ -152,14 +177,17 @@ class UserStore:
         link_hash: str | None = None,
         group_id: str | None = None,
         support_session_id: str | None = None,
+        session_id: str | None = None,
     ) -> AuthContext:
         """Who is calling and whether the token was revoked, with what the route needs first in the same
         BatchGetItem: the caller's membership and the account in the path, or the link being opened, and
-        (a support session's token) the session at `account_id`."""
+        (a support session's token) the session at `account_id`; (a token naming its sign-in session) that
+        session, so ending it costs its requests no extra round trip."""
         support_key = None
         if account_id is not None and support_session_id is not None:
             support_key = keys.support_session(account_id, support_session_id)
-        wanted = _caller_keys(user_id, token_id, account_id, link_hash, group_id, support_key)
+        session_key = keys.session(user_id, session_id) if session_id is not None else None
+        wanted = _caller_keys(user_id, token_id, account_id, link_hash, group_id, support_key, session_key)
         operator_key = listeners.operator_key_if_stale() if account_id is not None else None
         found = get_items([*wanted, operator_key] if operator_key else wanted)
         if operator_key is not None:  # whether the operator hears this account's events (store/listeners.py)
@@ -173,9 +201,15 @@ class UserStore:
         return AuthContext(
             user=take(keys.user(user_id), UserItem),
             membership=take(keys.membership(account_id, user_id) if account_id else None, MembershipItem),
-            account=take(keys.account(account_id) if account_id else None, AccountItem),
+            account=_counted(take(keys.account(account_id) if account_id else None, AccountItem), found),
             revoked=keys.revoked_token(token_id) in found,
             link=take(keys.link(link_hash) if link_hash else None, LinkItem),
             group=take(keys.group(account_id, group_id) if account_id and group_id else None, GroupItem),
             support_session=take(support_key, SupportSessionItem),
+            session=take(session_key, SessionItem),
         )
+
+
+def _counted(account: AccountItem | None, found: dict[Key, Item]) -> AccountItem | None:
+    """The account with what its counter shards hold (read in the same BatchGetItem) added to its counts."""
+    return None if account is None else fold(account, found.values())

@@ -94,7 +94,7 @@ def test_the_user_management_story_is_recorded_event_by_event(api, deps, clock):
     assert set(recorded) == set(EVENT_TYPES) - {
         "member.left", "contact.created", "contact.updated", "contact.deleted", "webhook.created",
         "webhook.updated", "webhook.secret_rotated", "webhook.disabled", "webhook.deleted",
-        "support_session.started", "support_session.ended",
+        "support_session.started", "support_session.ended", "member.signed_out", "account.security_updated",
         "account.seats_changed", "account.seats_warning", "account.seats_full",  # tests/api/test_seats.py
         "domain.added", "domain.verified", "domain.verification_failed", "domain.verification_lost",
         "domain.updated", "domain.removed",

@@ -12,7 +12,7 @@ from chalicelib.store.models import (
     InvitationItem,
     MembershipItem,
 )
-from tests.helpers import PASSWORD, DynamoCalls, invite, onboard
+from tests.helpers import PASSWORD, DynamoCalls, invite, latest_link, onboard
 from tests.helpers.seed import seed_member
 
 DERIVED_ON_MEMBERSHIPS = (
@@ -205,3 +205,19 @@ def test_the_backfill_counts_an_older_accounts_seats_once_and_then_a_limit_may_b
     assert seats == {"limit": 5, "used": 2, "members": 1, "pending": 1}
     assert count_seats(account_id, clock())  # again: the same count
     assert api.get(f"/accounts/{account_id}", operator=True).body["seats"]["used"] == 2
+
+
+def test_the_seat_count_sets_the_accounts_own_count_under_what_the_counter_shards_hold(api, deps, clock):
+    account_id, owner = onboard(api)
+    invite(api, account_id, owner.token, ["ann@example.com", "bob@example.com"])
+    for email in ("ann@example.com", "bob@example.com"):  # accepts: their counts go on counter shards
+        body = {"token": latest_link(email), "password": PASSWORD, "first_name": "A", "last_name": "B"}
+        assert api.post("/invitations/accept", body).status == 201
+    _as_before_seats(account_id)
+    from chalicelib.store.backfill import count_seats
+
+    assert count_seats(account_id, clock())
+    seats = api.get(f"/accounts/{account_id}", operator=True).body["seats"]
+    assert seats == {"limit": None, "used": 3, "members": 3, "pending": 0}  # each member counted once
+    assert count_seats(account_id, clock())  # again: the same count
+    assert api.get(f"/accounts/{account_id}", operator=True).body["seats"]["members"] == 3

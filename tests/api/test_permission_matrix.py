@@ -98,6 +98,9 @@ MATRIX = [
     ),
     ("DELETE", "/accounts/{account_id}/email-domains/{domain}", "owner", None),
     ("POST", "/accounts/{account_id}/email-domains/{domain}/verify", "owner", None),
+    ("GET", "/accounts/{account_id}/security", "owner", None),
+    ("PUT", "/accounts/{account_id}/security", "owner", {"mfa_required": "admins", "grace_days": 30}),
+    ("POST", "/accounts/{account_id}/members/{user_id}/sign-out", "user_management", None),
     ("GET", "/accounts/{account_id}/join-requests", "user_management", None),
     (
         "POST",
@@ -156,6 +159,7 @@ MANAGER_OUTSIDE_THEIR_GROUP = {
     ("PATCH", "/accounts/{account_id}/groups/{group_id}"): "403",
     ("DELETE", "/accounts/{account_id}/groups/{group_id}"): "403",
     ("GET", "/accounts/{account_id}/audit-events"): "403",  # the account's log is user_management's
+    ("POST", "/accounts/{account_id}/members/{user_id}/sign-out"): "404",
     ("GET", "/accounts/{account_id}/join-requests"): "2xx",  # those through links into their group
     ("POST", "/accounts/{account_id}/join-requests/{join_request_id}/approve"): "404",
     ("POST", "/accounts/{account_id}/join-requests/{join_request_id}/deny"): "404",

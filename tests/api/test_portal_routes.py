@@ -7,7 +7,7 @@ import re
 
 from chalicelib.api.http import PAGE_CSP
 
-SCREENS = ("groups", "contacts", "audit", "webhooks", "account", "domains", "profile")
+SCREENS = ("groups", "contacts", "audit", "webhooks", "account", "domains", "security", "profile")
 PAGES = (
     "/portal",
     "/portal/login",

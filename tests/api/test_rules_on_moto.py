@@ -21,6 +21,7 @@ from tests.unit.test_fake_contracts_member_lists import *  # noqa: F403
 from tests.unit.test_fake_contracts_outbox import *  # noqa: F403
 from tests.unit.test_fake_contracts_reminders import *  # noqa: F403
 from tests.unit.test_fake_contracts_seats import *  # noqa: F403
+from tests.unit.test_fake_contracts_sessions import *  # noqa: F403
 from tests.unit.test_fake_contracts_structure import *  # noqa: F403
 from tests.unit.test_fake_contracts_support import *  # noqa: F403
 from tests.unit.test_fake_contracts_users import *  # noqa: F403

@@ -151,12 +151,15 @@ def test_which_routes_refuse_a_support_token():
         ("POST", "/accounts/{account_id}/ownership"), ("POST", "/accounts/{account_id}/owner-invitation"),
         ("POST", "/accounts/{account_id}/support-sessions"), ("POST", "/accounts"),
         ("DELETE", "/accounts/{account_id}/support-sessions/{support_session_id}"),
+        ("GET", "/me/security-events"),
         # the member's own second factors: support never sees or changes them
         ("POST", "/me/mfa/totp"), ("POST", "/me/mfa/totp/confirm"), ("POST", "/me/mfa/totp/disable"),
         ("POST", "/me/passkeys/options"), ("POST", "/me/passkeys"), ("GET", "/me/passkeys"),
         ("DELETE", "/me/passkeys/{passkey_id}"),
         ("PUT", "/accounts/{account_id}/seats"),  # the plan is the operator's, not the customer's
     } | barred == refused  # fmt: skip
+    assert {("GET", "/me/sessions"), ("DELETE", "/me/sessions"), ("GET", "/accounts/{account_id}/security"),
+            ("POST", "/accounts/{account_id}/members/{user_id}/sign-out")} <= barred  # fmt: skip
     webhook_like = "/accounts/{account_id}/webhooks/{webhook_id}/rotate-secret"
     route = Route("POST", webhook_like, "w", "w", member_of(), None, None, None, 200, ())
     assert not route.admits_support

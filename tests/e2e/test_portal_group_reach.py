@@ -40,7 +40,7 @@ def test_a_group_member_is_shown_the_groups_sub_accounts_as_authorize_decides(li
         page.get_by_label("Repeat the password").fill(PASSWORD)
         page.get_by_role("button", name="Accept invitation").click()
         expect(page.locator(".page-head")).to_contain_text("Reach Hosting")  # signed in
-        page.get_by_role("button", name="Sign out").click()
+        page.get_by_role("button", name="Sign out", exact=True).click()
         # a second account, so that signing in asks which one
         new_account(live, "Other Hosting", ann)  # as its owner: every sub-account
         assert (

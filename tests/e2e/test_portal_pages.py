@@ -107,7 +107,7 @@ def test_a_new_user_accepts_from_the_emailed_link_and_lands_in_user_management(l
     assert page.evaluate("localStorage.length") == 0
     token = page.evaluate("JSON.parse(sessionStorage.getItem('portal.session')).token")
     assert live.get("/me", token=token).status == 200
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert page.evaluate("sessionStorage.length") == 0
     assert live.get("/me", token=token).status == 401  # sign-out ended the token, not only forgot it
@@ -397,7 +397,7 @@ def test_every_page_passes_axe_with_no_serious_or_critical_violation(live, page)
     check("invite users")
     page.goto(f"{live.base_url}/portal/login")  # signed in: straight to the portal
     expect(page.get_by_role("heading", name="User Management")).to_be_visible()
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     check("sign in")
     assert len(checked) == 11

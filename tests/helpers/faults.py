@@ -76,3 +76,25 @@ class FailAt:
     def on(self) -> Iterator[FailAt]:
         with _wrapped(self._call):
             yield self
+
+
+class Transactions:
+    """Records the keys each TransactWriteItems inside `on()` writes or checks (passed on to moto as sent)."""
+
+    def __init__(self) -> None:
+        self.keys: list[set[tuple[str, str]]] = []
+
+    def _call(self, real: Call, operation: str, params: dict[str, Any]) -> Any:
+        if operation == "TransactWriteItems":
+            written = set()
+            for entry in params.get("TransactItems", []):
+                (request,) = entry.values()
+                key = request.get("Key") or request.get("Item") or {}
+                written.add((key["pk"]["S"], key["sk"]["S"]))
+            self.keys.append(written)
+        return real(operation, params)
+
+    @contextmanager
+    def on(self) -> Iterator[Transactions]:
+        with _wrapped(self._call):
+            yield self

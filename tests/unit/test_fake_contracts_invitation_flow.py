@@ -65,7 +65,14 @@ def test_an_invitation_is_accepted_once_with_a_new_login(world):
     assert (context.login, context.failures, context.user) == (None, None, None)
     user, login = new_user_items("usr_ann", "ann@x.com", "h", {"first_name": "Ann", "last_name": "A"}, now)
     membership = membership_for(world, invitation, user)
+    before = store.accounts.get_account(account_id)
+    active = int(before.active_count or 0)
     assert store.invitations.accept(invitation, membership, now, (user, login), None)
+    # the counts as every read of the account shows them (the real store adds its counter shards in)
+    authorized = store.users.auth_context("usr_ann", "t", account_id).account
+    opened = store.invitations.invitation_context(link).account
+    for read in (store.accounts.get_account(account_id), authorized, opened):
+        assert (read.member_count, read.active_count) == (1, active + 1)
     assert store.invitations.get_invitation(account_id, invitation.invitation_id) is None
     assert store.links.get_link(invitation.token_hash).ended == "accepted"
     assert store.members.get_membership(account_id, "usr_ann").group_id == group

@@ -25,6 +25,7 @@ from tests.helpers.fakes import (
     member_lists,
     people,
     reminders,
+    sessions,
     structure,
     users,
     work,
@@ -40,7 +41,7 @@ for _name in CONTRACTS:  # each contract module's cases join COVERED as it is im
 
 FAKE_MODULES = (
     factors, people, users, invitations, contacts, structure, work, deliveries, member_lists, reminders,
-    world, domains,
+    sessions, world, domains,
 )  # fmt: skip
 FAKES = sorted(
     (cls for module in FAKE_MODULES for _, cls in inspect.getmembers(module, inspect.isclass)
@@ -122,6 +123,7 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
         "factors",
         "reminders",
         "email_domains",
+        "sessions",
         "join_requests",  # every method refused: joins are tested on moto (tests/api/test_joining.py)
         "invite_links",  # the same (tests/api/test_invite_links.py)
     }

@@ -47,3 +47,21 @@ def test_addresses_that_mix_scripts_are_refused_saying_why(email, says):
 )
 def test_addresses_in_one_script_pass(email):
     assert email_problem(normalize_email(email)) is None
+
+
+def test_the_schemas_name_pattern_refuses_what_the_validator_does_below_u10000():
+    """The Name pattern in the OpenAPI document names the same invisible characters as the validator, so a
+    fuzzer's schema-valid name (schemathesis once sent a soft hyphen) is one the API takes."""
+    import re
+
+    from pydantic import TypeAdapter
+
+    from chalicelib.domain.names import _INVISIBLE, INVISIBLE_BMP
+    from chalicelib.schemas.common import Name
+
+    in_ranges = {c for low, high in INVISIBLE_BMP for c in range(low, high + 1)}
+    assert in_ranges == {c for c in range(0x10000) if _INVISIBLE.match(chr(c))}
+    pattern = re.compile(TypeAdapter(Name).json_schema()["pattern"])
+    assert pattern.match("Ann Lee") and pattern.match("Zoë")
+    for c in in_ranges:
+        assert not pattern.match(f"Ann{chr(c)}"), hex(c)

@@ -31,6 +31,7 @@ from chalicelib.services.ports.users import (
     LockoutRepository,
     MemberCopyRepository,
     RevokedTokenRepository,
+    SessionRepository,
     UserRepository,
 )
 from chalicelib.services.ports.work import (
@@ -63,6 +64,7 @@ __all__ = [
     "ReminderRepository",
     "Repositories",
     "RevokedTokenRepository",
+    "SessionRepository",
     "SubAccountRepository",
     "SupportSessionRepository",
     "UserRepository",

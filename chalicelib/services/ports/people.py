@@ -49,6 +49,9 @@ class AccountRepository(Protocol):
         event: AuditEventItem | None = None,
         now: datetime | None = None,
     ) -> Outcome: ...
+    def set_security(
+        self, account: AccountItem, policy: tuple[str, int, datetime | None], event: AuditEventItem
+    ) -> Outcome: ...
     def named(
         self,
         account_ids: Iterable[str],

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         LockoutRepository,
         MemberCopyRepository,
         RevokedTokenRepository,
+        SessionRepository,
         UserRepository,
     )
     from chalicelib.services.ports.work import (
@@ -50,6 +51,8 @@ class Repositories(Protocol):
     def factors(self) -> FactorRepository: ...
     @property
     def revoked_tokens(self) -> RevokedTokenRepository: ...
+    @property
+    def sessions(self) -> SessionRepository: ...
     @property
     def links(self) -> LinkRepository: ...
     @property

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
         LoginItem,
         MailItem,
         MembershipItem,
+        SecurityEventItem,
+        SessionItem,
         UserItem,
     )
     from chalicelib.store.tx import Outcome
@@ -28,7 +30,13 @@ class UserRepository(Protocol):
     def login_state(self, email: str) -> tuple[LoginItem | None, FailureWindow | None]: ...
     def get_user(self, user_id: str) -> UserItem | None: ...
     def users(self, user_ids: Iterable[str]) -> dict[str, UserItem]: ...
-    def change_password(self, user: UserItem, password_hash: str) -> Outcome: ...
+    def change_password(
+        self,
+        user: UserItem,
+        password_hash: str,
+        session: tuple[str, datetime] | None = None,
+        writes: Sequence[Item] = (),
+    ) -> Outcome: ...
     def auth_context(
         self,
         user_id: str,
@@ -37,6 +45,7 @@ class UserRepository(Protocol):
         link_hash: str | None = None,
         group_id: str | None = None,
         support_session_id: str | None = None,
+        session_id: str | None = None,
     ) -> AuthContext: ...
 
 
@@ -51,6 +60,17 @@ class LockoutRepository(Protocol):
 
 class RevokedTokenRepository(Protocol):
     def revoke_token(self, token_id: str, expires_at: datetime) -> None: ...
+
+
+class SessionRepository(Protocol):
+    """A user's sign-in sessions and security events."""
+
+    def sessions_of(self, user_id: str) -> list[SessionItem]: ...
+    def end_sessions(self, user_id: str, session_ids: Sequence[str], event: SecurityEventItem) -> Outcome: ...
+    def touch(self, session: SessionItem, now: datetime, seen_before: datetime) -> None: ...
+    def security_events(
+        self, user_id: str, since: datetime, limit: int, before_sk: str | None
+    ) -> tuple[list[SecurityEventItem], str | None]: ...
 
 
 class LinkRepository(Protocol):
@@ -78,7 +98,9 @@ class MemberCopyRepository(Protocol):
     def accounts_page(self, user_id: str, after: tuple[str, str] | None, limit: int) -> AccountsPage: ...
     def accounts_renamed(self, now: datetime, limit: int) -> list[AccountItem]: ...
     def rewrite_names(self, account: AccountItem, now: datetime) -> int: ...
-    def record_login(self, user_id: str, now: datetime, email: str | None = None) -> None: ...
+    def record_login(
+        self, user_id: str, now: datetime, email: str | None = None, writes: Sequence[Item] = ()
+    ) -> None: ...
     def update_profile(
         self,
         user_id: str,

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         EmailClaimItem,
         IdempotencyItem,
         InvitationItem,
+        Item,
         LinkItem,
         LoginItem,
         MailItem,
@@ -75,6 +76,7 @@ class InvitationRepository(Protocol):
         new_user: tuple[UserItem, LoginItem] | None,
         existing_user_id: str | None,
         event: AuditEventItem | None = None,
+        writes: Sequence[Item] = (),
     ) -> Outcome: ...
     def expired_pages(self, now: datetime, size: int = 100) -> Iterator[list[InvitationItem]]: ...
     def delete_expired(

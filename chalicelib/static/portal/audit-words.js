@@ -11,7 +11,8 @@ const KINDS = { sub_account: "Sub-account", group: "Group", webhook: "Webhook en
   email_domain: "Email domain" };
 // field names as the portal's forms call them
 const FIELDS = { permissions: "modules", sub_accounts: "sub-accounts", group_id: "group", group_manager: "group manager",
-  email_preferences: "emails they receive", event_types: "events", owner_user_id: "owner" };
+  email_preferences: "emails they receive", event_types: "events", owner_user_id: "owner",
+  mfa_required: "two-step sign-in required of", grace_days: "days of grace" };
 
 export function eventLabel(type) {
   const [thing, action = ""] = type.split(".");

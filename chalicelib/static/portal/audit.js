@@ -11,8 +11,9 @@ export const EVENT_TYPES = ["account.created", "account.updated", "account.owner
   "member.deactivated", "member.reactivated", "member.removed", "member.left", "member.password_reset_sent",
   "contact.created", "contact.updated", "contact.deleted", "group.created", "group.updated", "group.deleted",
   "sub_account.created", "sub_account.updated", "sub_account.deleted", "webhook.created", "webhook.deleted",
-  "support_session.started", "support_session.ended", "domain.added", "domain.verified", "domain.verification_failed",
-  "domain.verification_lost", "domain.updated", "domain.removed"];
+  "support_session.started", "support_session.ended", "member.signed_out", "account.security_updated",
+  "domain.added", "domain.verified", "domain.verification_failed", "domain.verification_lost", "domain.updated",
+  "domain.removed"];
 export { eventLabel }; // (the webhooks screen names events alike)
 
 export async function renderAudit() {

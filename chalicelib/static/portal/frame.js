@@ -10,6 +10,7 @@ import { renderGroups } from "./groups.js";
 import { renderProfile } from "./profile.js";
 import { renderAudit } from "./audit.js";
 import { renderWebhooks } from "./webhooks.js";
+import { renderSecurity } from "./security.js";
 import { renderAccountSettings } from "./account.js";
 import { renderDomains } from "./domains.js";
 
@@ -38,6 +39,7 @@ export async function renderApp() {
     else if (accounts.length > 0) { renderSessionNav(); return renderChooseAccount(accounts, cursor); }
     else { renderSessionNav(); return enter([]); }
   }
+  if (state.account.mfa_required) return renderMfaRequired();
   const base = `/accounts/${state.account.account_id}`;
   const [self, subAccounts] = await Promise.all([api("GET", `${base}/members/${state.me.user.user_id}`),
     api("GET", `${base}/sub-accounts?limit=100`)]);
@@ -59,6 +61,19 @@ export async function renderApp() {
   if (!view.allowed()) return frame(document.body.dataset.page, view.title, null, null,
     h("div", { class: "notice info", role: "status" }, view.refusal));
   view.render();
+}
+
+// This account's policy wants a second factor this session was not signed in with: its screens answer 403
+// mfa_required, so say so and point to Your info (which works) rather than show empty screens.
+function renderMfaRequired() {
+  state.self = null;
+  renderSessionNav();
+  if (document.body.dataset.page === "profile") return SCREENS.profile.render();
+  frame(document.body.dataset.page, "Two-step sign-in required", null, null,
+    h("div", { class: "notice error", role: "alert", id: "mfa-required" },
+      `${state.account.name} requires two-step sign-in. Add a second factor under Your info, then sign out and sign in `
+      + "with it to use this account.", " ",
+      h("a", { href: new URL("profile", PORTAL).href }, "Go to Your info")));
 }
 
 export function renderSessionNav() {
@@ -130,11 +145,14 @@ export const SCREENS = {
     refusal: "Account settings need the Edit account profile permission at this account." },
   domains: { title: "Email domains", allowed: () => isOwner(), render: () => renderDomains(),
     refusal: "Email domains are managed by the account's owner." },
+  security: { title: "Security", allowed: () => isOwner(), render: () => renderSecurity(),
+    refusal: "The account's security policy is set by its owner." },
   profile: { title: "Your info", allowed: () => true, render: () => renderProfile(), refusal: "" },
 };
 export const NAV = [["app", "", "User Management"], ["groups", "groups", "Groups"], ["contacts", "contacts", "Contacts"],
   ["audit", "audit", "Audit log"], ["webhooks", "webhooks", "Webhooks"], ["account", "account", "Account settings"],
   ["domains", "domains", "Email domains"],
+  ["security", "security", "Security"],
   ["profile", "profile", "Your info"]];
 
 export function sidebar(current) {

@@ -1,9 +1,10 @@
-// Your info: the login's names, title and phones, its password, two-step sign-in and passkeys.
+// Your info: the login's names, title and phones, its password, two-step sign-in, passkeys and sessions.
 
 import { session, saveSession, api } from "./session.js";
 import { h, field, notice, messageOf, submitting } from "./dom.js";
 import { passwordFields } from "./passwords.js";
 import { state, flash, frame, reply401, value, orNull } from "./frame.js";
+import { sessionsCard } from "./sessions.js";
 import { twoStepCard, passkeysCard } from "./factors.js";
 
 export function renderProfile() {
@@ -63,5 +64,6 @@ export function renderProfile() {
   });
   frame("profile", "Your info", "your login, the same at every account", null,
     h("div", { class: "cards" }, h("section", { class: "card" }, profile), h("section", { class: "card" }, password),
-      twoStepCard(), passkeysCard()));
+      twoStepCard(), passkeysCard()),
+    h("div", { class: "cards" }, sessionsCard()));
 }

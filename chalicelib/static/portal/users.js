@@ -219,6 +219,9 @@ export function memberActions(member, tab) {
     { label: "Reset password", name: `Reset password for ${who}`, run: () => confirmThen(
       `Email ${member.email} a link to set a new password? Their current password keeps working until they do.`,
       "Send reset link", () => api("POST", `${path}/password-reset`), 202, `A password reset link was sent to ${member.email}.`) },
+    { label: "Sign out everywhere", name: `Sign out ${who} everywhere`, run: () => confirmThen(
+      `Sign ${who} out of ${state.account.name} on every device? They can sign in again at once.`, "Sign out",
+      () => api("POST", `${path}/sign-out`), 204, `${who} was signed out of ${state.account.name}.`) },
     { label: "Deactivate", name: `Deactivate ${who}`, danger: true, run: () => confirmThen(
       `Deactivate ${who}? They lose access to ${state.account.name} at once.`, "Deactivate",
       () => api("POST", `${path}/deactivate`), 200, `${who} was deactivated.`) },

@@ -5,7 +5,7 @@ write with (the same labels). FakeInvitations (tests/helpers/fakes/invitations.p
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 
 from chalicelib.domain.outbox import Window
@@ -20,6 +20,7 @@ from chalicelib.store.models import (
     EmailClaimItem,
     GroupItem,
     InvitationItem,
+    Item,
     LinkItem,
     LoginItem,
     MailItem,
@@ -133,10 +134,13 @@ def accept(
     new_user: tuple[UserItem, LoginItem] | None,
     existing_user_id: str | None,
     event: AuditEventItem | None,
+    writes: Sequence[Item] = (),
 ) -> Outcome:
     labels = _accept_fails(t, invitation, membership, now, new_user, existing_user_id)
     if labels:
         return Outcome(frozenset(labels))
+    for item in writes:
+        t.put(copy.deepcopy(item))
     join = joining(membership, invitation.email)
     account = t.get(keys.account(invitation.account_id), AccountItem)
     assert account is not None

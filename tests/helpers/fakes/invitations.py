@@ -148,8 +148,9 @@ class FakeInvitations(InvitationRepository):
         new_user: tuple[UserItem, LoginItem] | None,
         existing_user_id: str | None,
         event: AuditEventItem | None = None,
+        writes: Sequence[Item] = (),
     ) -> Outcome:
-        return flow.accept(self.t, invitation, membership, now, new_user, existing_user_id, event)
+        return flow.accept(self.t, invitation, membership, now, new_user, existing_user_id, event, writes)
 
     def resend(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from chalicelib.store.member_copies import COPIES, AccountsPage, copies_current
 from chalicelib.store.member_index import USER_COPIES, copy_user, index_member, sortable, version_of
 from chalicelib.store.models import (
     AccountItem,
+    Item,
     LoginItem,
     MembershipItem,
     UserItem,
@@ -103,12 +104,17 @@ class FakeMemberCopies(MemberCopyRepository):
             stored.gsi2pk = stored.gsi2sk = None
         return len(stale)
 
-    def record_login(self, user_id: str, now: datetime, email: str | None = None) -> None:
+    def record_login(
+        self, user_id: str, now: datetime, email: str | None = None, writes: Sequence[Item] = ()
+    ) -> None:
         """The login time and the copies job's mark on a user still there, with this login's check given
-        back to `email`'s window in the same write (store/member_copies.py); no membership is written."""
+        back to `email`'s window and the sign-in's session in the same write (store/member_copies.py); no
+        membership is written."""
         stored = self.t.get(keys.user(user_id), UserItem)
         if stored is None:  # the real write's condition: else neither the time nor the give-back
             return
+        for item in writes:
+            self.t.put(copy.deepcopy(item))
         stored.last_login_at = now
         mark_due(stored, now)
         if email is not None:

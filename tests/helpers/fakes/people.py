@@ -108,6 +108,17 @@ class FakeAccounts(AccountRepository):
             setattr(account, attribute, value)
         return self.t.record(event)
 
+    def set_security(
+        self, account: AccountItem, policy: tuple[str, int, datetime | None], event: AuditEventItem
+    ) -> Outcome:
+        stored = self.t.get(key_of(account), AccountItem)
+        if stored is None:
+            return failed("gone")
+        level, grace_days, changed_at = policy
+        stored.mfa_required = level if level != "off" else None
+        stored.mfa_grace_days, stored.mfa_level_changed_at = grace_days, changed_at
+        return self.t.record(event)
+
     def named(
         self,
         account_ids: Iterable[str],

@@ -28,6 +28,7 @@ from chalicelib.store.models import (
     MailItem,
     MembershipItem,
     RevokedTokenItem,
+    SessionItem,
     SupportSessionItem,
     UserItem,
 )
@@ -71,7 +72,13 @@ class FakeUsers(UserRepository):
         found = (self.get_user(user_id) for user_id in set(user_ids))
         return {user.user_id: user for user in found if user is not None}
 
-    def change_password(self, user: UserItem, password_hash: str) -> Outcome:
+    def change_password(
+        self,
+        user: UserItem,
+        password_hash: str,
+        session: tuple[str, datetime] | None = None,
+        writes: Sequence[Item] = (),
+    ) -> Outcome:
         stored = self.t.get(keys.user(user.user_id), UserItem)
         if (
             stored is None
@@ -79,6 +86,13 @@ class FakeUsers(UserRepository):
             or self.t.login_of(user.email, user.user_id) is None
         ):
             return Outcome(frozenset({"changed"}))
+        kept = self.t.get(keys.session(user.user_id, session[0]), SessionItem) if session else None
+        if session is not None and kept is None:
+            return Outcome(frozenset({"gone"}))
+        if kept is not None and session is not None:
+            kept.ttl = session[1]
+        for item in writes:
+            self.t.put(copy.deepcopy(item))
         new_password(self.t, user.email, stored, password_hash)
         self.t.delete(keys.login_failures(user.email))
         return OK
@@ -91,6 +105,7 @@ class FakeUsers(UserRepository):
         link_hash: str | None = None,
         group_id: str | None = None,
         support_session_id: str | None = None,
+        session_id: str | None = None,
     ) -> AuthContext:
         """As the real one, it tells store/listeners.py the operator's endpoint count when that is stale."""
         t = self.t
@@ -112,6 +127,7 @@ class FakeUsers(UserRepository):
                 link=t.get(keys.link(link_hash), LinkItem) if link_hash else None,
                 group=t.get(keys.group(account_id, group_id), GroupItem) if account_id and group_id else None,
                 support_session=support,
+                session=t.get(keys.session(user_id, session_id), SessionItem) if session_id else None,
             )
         )
 

@@ -24,6 +24,7 @@ from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOut
 from tests.helpers.fakes.member_copies import FakeMemberCopies
 from tests.helpers.fakes.people import FakeAccounts, FakeMembers
 from tests.helpers.fakes.reminders import FakeReminders
+from tests.helpers.fakes.sessions import FakeSessions
 from tests.helpers.fakes.structure import FakeAudit, FakeSubAccounts, FakeSupportSessions
 from tests.helpers.fakes.table import Table
 from tests.helpers.fakes.users import (
@@ -55,6 +56,7 @@ class FakeStore(Repositories):
         self._deliveries, self._factors = FakeDeliveries(self.table), FakeFactors(self.table)
         self._reminders = FakeReminders(self.table)
         self._email_domains = FakeEmailDomains(self.table)
+        self._sessions = FakeSessions(self.table)
 
     @property
     def users(self) -> FakeUsers:
@@ -115,6 +117,10 @@ class FakeStore(Repositories):
     @property
     def revoked_tokens(self) -> FakeRevokedTokens:
         return self._revoked_tokens
+
+    @property
+    def sessions(self) -> FakeSessions:
+        return self._sessions
 
     @property
     def links(self) -> FakeLinks:

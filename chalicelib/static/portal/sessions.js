@@ -1,0 +1,48 @@
+// Your info's Sessions: every place this login is signed in, with "Sign out" for one and for every other.
+
+import { api } from "./session.js";
+import { h, notice, messageOf, when, dateCell, table } from "./dom.js";
+import { reply401, confirmDo } from "./frame.js";
+
+const VIA_LABEL = { password: "Password", "password+totp": "Password and code", "password+passkey": "Password and passkey",
+  recovery_code: "Recovery code", passkey: "Passkey", invitation: "Accepted an invitation", support: "Support" };
+
+export function sessionsCard() {
+  const error = notice();
+  const list = h("div", { id: "sessions-list" }, h("p", { class: "hint" }, "Loading your sessions…"));
+  const others = h("button", { type: "button", class: "danger", id: "sign-out-others" }, "Sign out everywhere else");
+  others.addEventListener("click", () => confirmDo(
+    "Sign out every other session of your login? This one stays signed in.", "Sign out everywhere else",
+    () => api("DELETE", "/me/sessions"), 204, "Every other session was signed out.", load));
+  async function load() {
+    const reply = await api("GET", "/me/sessions?limit=100");
+    if (reply401(reply)) return;
+    if (reply.status !== 200) { error.textContent = messageOf(reply); return; }
+    const items = reply.body.items;
+    others.disabled = !items.some((s) => !s.current);
+    list.replaceChildren(table(h("caption", { class: "visually-hidden" }, "Your sessions"),
+      h("thead", {}, h("tr", {}, ["Device", "Signed in with", "Started", "Last seen"].map((label) => h("th", { scope: "col" }, label)),
+        h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
+      h("tbody", {}, items.map((s) => row(s, load)))));
+  }
+  load();
+  return h("section", { class: "card", "aria-labelledby": "sessions-title" },
+    h("h2", { id: "sessions-title" }, "Sessions"), error,
+    h("p", { class: "hint" }, "Where your login is signed in. Signing a session out ends it at once, on every account."),
+    list, h("div", { class: "actions start" }, others));
+}
+
+function row(s, reload) {
+  const device = s.user_agent || "Unknown device";
+  const where = s.ip ? ` · ${s.ip}` : "";
+  const action = s.current
+    ? h("span", { class: "badge sent" }, "This session")
+    : h("button", { type: "button", class: "small", "aria-label": `Sign out the session on ${device} started ${when(s.created_at)}`,
+      onclick: () => confirmDo(`Sign out the session on ${device}? Its next request is refused.`, "Sign out this session",
+        () => api("DELETE", `/me/sessions/${encodeURIComponent(s.session_id)}`), 204, "That session was signed out.", reload) },
+      "Sign out this session");
+  return h("tr", {}, h("td", { class: "name" }, h("strong", {}, device), h("span", {}, where)),
+    h("td", {}, VIA_LABEL[s.via] || s.via), dateCell(s.created_at), dateCell(s.last_seen_at), h("td", { class: "row-actions" }, action));
+}
+
+
