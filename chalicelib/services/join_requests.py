@@ -20,14 +20,17 @@ from chalicelib.schemas.members import Member
 from chalicelib.services.audit_record import record
 from chalicelib.services.groups import managed_group
 from chalicelib.services.joining import member_of, settle
+from chalicelib.services.outbox import notice
+from chalicelib.services.password_reset import PORTAL_NAME
 from chalicelib.services.seats import take_one
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store.members import new_membership_item
-from chalicelib.store.models import AccountItem, AuditEventItem, JoinRequestItem, UserItem
+from chalicelib.store.models import AccountItem, AuditEventItem, JoinRequestItem, MailItem, UserItem
 from chalicelib.store.seats import SeatsRead
 from chalicelib.store.tx import Outcome
 
 NOT_PENDING = "This join request is no longer pending."
+DENIED_NEXT = "You may ask again in 7 days."
 ADMIN_SCOPE = "an admin reaches every sub-account: leave it out or send 'all'"
 
 
@@ -68,7 +71,8 @@ def _event(
 def deny(deps: Deps, caller: Caller, account: AccountItem, request_id: str) -> None:
     request = _pending(deps, caller, account, request_id)
     event = _event(deps, "join_request.denied", caller, request, {"status": "denied"})
-    if not deps.store.join_requests.decide(request, "denied", deps.now(), [event]):
+    told = told_requester(deps, account, request, "denied")
+    if not deps.store.join_requests.decide(request, "denied", deps.now(), [event], mail=told):
         raise AppError("conflict", NOT_PENDING)
 
 
@@ -98,8 +102,11 @@ def approve(deps: Deps, caller: Caller, account: AccountItem, request_id: str, b
         _joined(deps, caller, account, user, membership.role),
     ]
 
+    told = told_requester(deps, account, request, "approved")
+
     def write(seats: SeatsRead) -> Outcome:
-        return deps.store.join_requests.decide(request, "approved", deps.now(), events, membership, seats)
+        now = deps.now()
+        return deps.store.join_requests.decide(request, "approved", now, events, membership, seats, told)
 
     outcome = take_one(deps, caller, account, write)
     if "used" in outcome.failed and "already_member" not in outcome.failed:
@@ -136,3 +143,11 @@ def _scope(account: AccountItem, request: JoinRequestItem, body: ApproveIn) -> l
 def _check_group(deps: Deps, account: AccountItem, group_id: str | None) -> None:
     if group_id is not None and deps.store.groups.get_group(account.account_id, group_id) is None:
         raise validation_error("group_id", "is not a group of this account")
+
+
+def told_requester(deps: Deps, account: AccountItem, request: JoinRequestItem, outcome: str) -> MailItem:
+    """The email telling the requester the outcome, queued in the decision's transaction (the outbox
+    worker sends it)."""
+    after = "Sign in to find it among your accounts." if outcome == "approved" else DENIED_NEXT
+    values = {"portal_name": PORTAL_NAME, "account_name": account.name, "outcome": outcome, "next": after}
+    return notice(deps, "join_request_decided", request.email, values, held=False)

@@ -21,6 +21,7 @@ from chalicelib.store.models import (
     AuditEventItem,
     JoinRequesterItem,
     JoinRequestItem,
+    MailItem,
     MembershipItem,
     RemovedMarkItem,
 )
@@ -97,9 +98,11 @@ class JoinRequestStore:
         events: Sequence[AuditEventItem],
         membership: MembershipItem | None = None,
         seats: SeatsRead | None = None,
+        mail: MailItem | None = None,
     ) -> Outcome:
         """The request approved or denied while still pending and unexpired ("used" if not); an approval
-        with `membership` adds the member and takes its seat in the same transaction."""
+        with `membership` adds the member and takes its seat in the same transaction; `mail`, the email
+        telling the requester, is queued in it too."""
         still = (JoinRequestItem.status == "pending") & (JoinRequestItem.expires_at > now)
         decided = [JoinRequestItem.status.set(status), JoinRequestItem.decided_at.set(now), *_out_of_due()]
         tx = _recorded(events).update(request, decided, condition=still, label="used")
@@ -112,6 +115,8 @@ class JoinRequestStore:
         )
         if membership is not None:
             join_writes(tx, membership, seats)
+        if mail is not None:
+            tx.put(mail, condition=MailItem.pk.does_not_exist())
         return tx.commit()
 
     def due_requests(self, now: datetime, limit: int) -> list[JoinRequestItem]:

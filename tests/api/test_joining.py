@@ -121,6 +121,8 @@ def test_a_request_is_asked_once_listed_and_approved_with_the_domains_grant(api,
     assert len(events_of(api, account_id, "join_request.created")) == 1
     assert len(events_of(api, account_id, "join_request.approved")) == 1
     assert api.post(f"/accounts/{account_id}/join", {}, token=joe).status == 200  # a member now
+    [told] = api.emails_to("joe@corp.com")  # the outcome, through the outbox
+    assert told.subject == "Your request to join Acme Hosting was approved"
 
 
 def test_a_denied_user_asks_again_only_after_7_days(api, deps, clock):
@@ -132,6 +134,8 @@ def test_a_denied_user_asks_again_only_after_7_days(api, deps, clock):
     denied_again = api.post(f"{base}/{request_id}/deny", {}, token=owner.token)
     assert denied_again.status == 409 and denied_again.body["error"]["code"] == "conflict"
     assert len(events_of(api, account_id, "join_request.denied")) == 1
+    [told] = api.emails_to("joe@corp.com")
+    assert told.subject == "Your request to join Acme Hosting was denied" and "7 days" in told.body
     soon = api.post(f"/accounts/{account_id}/join", {}, token=joe)
     assert soon.status == 409 and soon.body["error"]["code"] == "conflict"
     clock.advance(days=7, seconds=1)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         InviteLinkItem,
         JoinRequesterItem,
         JoinRequestItem,
+        MailItem,
         MembershipItem,
     )
     from chalicelib.store.seats import SeatsRead
@@ -53,6 +54,7 @@ class JoinRequestRepository(Protocol):
         events: Sequence[AuditEventItem],
         membership: MembershipItem | None = None,
         seats: SeatsRead | None = None,
+        mail: MailItem | None = None,
     ) -> Outcome: ...
     def due_requests(self, now: datetime, limit: int) -> list[JoinRequestItem]: ...
     def expire(self, request: JoinRequestItem, now: datetime) -> Outcome: ...
