@@ -10,6 +10,8 @@ from chalicelib.api import (
     factors,
     groups,
     invitations,
+    invite_links,
+    joining,
     members,
     meta,
     pages,
@@ -23,6 +25,7 @@ from chalicelib.api import (
 from chalicelib.api.errors import error_middleware
 from chalicelib.jobs import copies as copies_job
 from chalicelib.jobs import domains as domain_jobs
+from chalicelib.jobs import join_requests as join_request_jobs
 from chalicelib.jobs import purge
 from chalicelib.jobs import reminders as reminder_jobs
 from chalicelib.jobs import webhooks as webhook_jobs
@@ -40,6 +43,8 @@ for blueprint in (
     contacts.bp,
     sub_accounts.bp,
     email_domains.bp,
+    joining.bp,
+    invite_links.bp,
     groups.bp,
     audit.bp,
     webhooks.bp,
@@ -51,5 +56,6 @@ for blueprint in (
     webhook_jobs.bp,
     copies_job.bp,
     domain_jobs.bp,
+    join_request_jobs.bp,
 ):
     app.register_blueprint(blueprint)

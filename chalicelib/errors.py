@@ -16,6 +16,7 @@ ErrorCode = Literal[
     "invalid_credentials",
     "invalid_code",  # a wrong second-factor code or password: 400 with a Bearer token, 401 signing in
     "forbidden",
+    "domain_not_allowed",
     "mfa_required",
     "email_mismatch",
     "not_found",
@@ -42,6 +43,7 @@ ErrorCode = Literal[
     "idempotency_outcome_unknown",
     "invitation_expired",
     "token_expired",
+    "invite_link_expired",
     "payload_too_large",
     "idempotency_key_reused",
     "rate_limited",

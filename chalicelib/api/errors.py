@@ -31,6 +31,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     "invalid_credentials": 401,
     "invalid_code": 400,  # on a Bearer route: a 401 would make a client sign the person out
     "forbidden": 403,
+    "domain_not_allowed": 403,  # an email outside an invite link's allowed domains
     "mfa_required": 403,
     "email_mismatch": 403,
     "not_found": 404,
@@ -56,6 +57,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     "idempotency_outcome_unknown": 409,  # it died after its change committed, before its answer was kept
     "invitation_expired": 410,
     "token_expired": 410,
+    "invite_link_expired": 410,  # expired or used up (a revoked one is not found)
     "payload_too_large": 413,
     "idempotency_key_reused": 422,  # the same Idempotency-Key with another body
     "rate_limited": 429,

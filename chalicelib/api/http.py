@@ -229,6 +229,8 @@ def _request_info(request: Request) -> RequestInfo:
 
 
 def render(result: Any, status: int) -> Response:
+    if isinstance(result, Response):  # a view whose status depends on what it did (POST .../join)
+        return result
     if isinstance(result, Page):
         cache = f"public, max-age={result.cache_seconds}" if result.cache_seconds else "no-store"
         headers: dict[str, str | list[str]] = {"Content-Type": result.content_type, "Cache-Control": cache}

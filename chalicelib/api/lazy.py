@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
     from chalicelib.schemas import factors as factors_schemas
     from chalicelib.schemas import groups as groups_schemas
     from chalicelib.schemas import invitations as invitations_schemas
+    from chalicelib.schemas import invite_links as invite_links_schemas
+    from chalicelib.schemas import joining as joining_schemas
     from chalicelib.schemas import members as members_schemas
     from chalicelib.schemas import security as security_schemas
     from chalicelib.schemas import sessions as sessions_schemas
@@ -45,6 +47,10 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         groups,
         invitation_admin,
         invitations,
+        invite_links,
+        join_requests,
+        joining,
+        link_joins,
         members,
         mfa_login,
         owner_invitations,

@@ -30,6 +30,8 @@ EventType = TypeAliasType(
         "support_session.started", "support_session.ended",
         "domain.added", "domain.verified", "domain.verification_failed", "domain.verification_lost",
         "domain.updated", "domain.removed",
+        "join_request.created", "join_request.approved", "join_request.denied", "member.joined",
+        "invite_link.created", "invite_link.used", "invite_link.revoked",
     ],
 )  # fmt: skip
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType.__value__)
@@ -67,7 +69,8 @@ SYSTEM = Actor("system")
 
 @dataclass(frozen=True)
 class Target:
-    kind: str  # account, invitation, member, contact, group, sub_account, webhook, email_domain
+    kind: str  # account, invitation, member, contact, group, sub_account, webhook, email_domain,
+    # join_request
     id: str
     email: str | None = None
 

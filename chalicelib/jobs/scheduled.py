@@ -110,9 +110,23 @@ def _domains_preview(deps: Deps, at: datetime) -> str:
     return f"would check {len(recheck_domains(deps.store, at, dry_run=True).due)} email domains"
 
 
-# Domain re-checks, then join-request expiry (the issue that adds it puts its step here), ahead of the
-# reminders.
-BEFORE_REMINDERS: tuple[Step, ...] = (Step("domains", _domains, _domains_preview),)
+def _join_requests(deps: Deps, at: datetime) -> str:
+    from chalicelib.jobs.join_requests import expire_join_requests
+
+    return f"{expire_join_requests(deps.store, at).expired} join requests expired"
+
+
+def _join_requests_preview(deps: Deps, at: datetime) -> str:
+    from chalicelib.jobs.join_requests import expire_join_requests
+
+    return f"would expire {expire_join_requests(deps.store, at, dry_run=True).due} join requests"
+
+
+# Domain re-checks, then join-request expiry, ahead of the reminders.
+BEFORE_REMINDERS: tuple[Step, ...] = (
+    Step("domains", _domains, _domains_preview),
+    Step("join_requests", _join_requests, _join_requests_preview),
+)
 STEPS: tuple[Step, ...] = (
     *BEFORE_REMINDERS,
     Step("reminders", _reminders, _reminders_preview),

@@ -16,6 +16,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.store import keys
 from chalicelib.store.groups import count_changes
 from chalicelib.store.models import AccountItem, EmailClaimItem, MemberCountItem, MembershipItem
+from chalicelib.store.seats import SeatsRead, take_seats
 from chalicelib.store.tx import Tx
 from chalicelib.store.users import list_account
 
@@ -59,6 +60,7 @@ def write_joining(
     claim_of: str | None,
     list_login: bool,
     counts: Iterable[tuple[str | None, str, int]] = (),
+    seats: SeatsRead | None = None,
 ) -> Tx:
     """Adds the writes to `tx`. `claim_of`: the invitation whose claim this takes over (it must hold it still,
     else "used"); None for an email nobody claims. `list_login`: the login exists already (a new one is put
@@ -66,8 +68,10 @@ def write_joining(
 
     An active membership counts among the account's active members. Its seat: an invitation's becomes the
     member's (accepting never touches `seats_held`, so it never fails for seats); a membership that no
-    invitation held a seat for (`claim_of` None: a seeded member) takes one, unconditionally. The counts go
-    on the account item where it is written anyway (an owner, a seat taken), else on a counter shard."""
+    invitation held a seat for (`claim_of` None: a seeded member) takes one, unconditionally, or with
+    `seats` (a join without an invitation) under the account's limit as read (store/seats.py take_seats,
+    which makes the transaction's one write to the account). The counts go on the account item where it is
+    written anyway (an owner, a seat taken), else on a counter shard."""
     account_id = join.membership.account_id
     claimed = EmailClaimItem.pk.does_not_exist() if claim_of is None else EmailClaimItem.ref_id == claim_of
     tx.put(join.claim, condition=claimed, label="used")
@@ -85,7 +89,7 @@ def write_joining(
         shard = MemberCountItem(*keys.account_count(account_id, join.membership.user_id))
         tx.update(shard, [*actions, MemberCountItem.entity.set(MemberCountItem)])
     else:
-        _on_account(tx, join, claim_of, actions)
+        _on_account(tx, join, claim_of, actions, seats)
     # An invitation's group counts go to the user's shard of the group, as the account's do (store/groups.py).
     by_invitation = claim_of is not None and join.owner is None
     shard_of = join.membership.user_id if by_invitation else None
@@ -95,9 +99,14 @@ def write_joining(
     return tx
 
 
-def _on_account(tx: Tx, join: Joining, claim_of: str | None, actions: list[Action]) -> None:
-    """The counts on the account item itself, with the seat taken (no invitation held one) or the owner set
-    (under the condition that the account has none yet)."""
+def _on_account(
+    tx: Tx, join: Joining, claim_of: str | None, actions: list[Action], seats: SeatsRead | None = None
+) -> None:
+    """The counts on the account item itself, with the seat taken (no invitation held one: under `seats`
+    when given) or the owner set (under the condition that the account has none yet)."""
+    if seats is not None and join.owner is None and join.membership.status == "active":
+        take_seats(tx, join.membership.account_id, seats, 1, also=actions)
+        return
     if join.membership.status == "active" and claim_of is None:
         actions.append(AccountItem.seats_held.add(1))
     condition = AccountItem.pk.exists()

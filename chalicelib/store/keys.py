@@ -60,6 +60,8 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
     idempotency      IDEMPOTENCY#<caller>   <route>#<key>           (a create's first answer, for 24 h)
     email domain     ACCOUNT#<account_id>   EMAILDOMAIN#<domain>    gsi2: DOMAINDUE#<shard>  <next_check>#<id>
     domain claim     DOMAIN#<domain>        CLAIM                   (keys_domains.py: issue 29)
+    join request     ACCOUNT#<account_id>   JOINREQ#<request_id>    (and JOINBY#<requester>, REMOVED#<uid>)
+    invite link      ACCOUNT#<account_id>   INVITELINK#<link_id>    (and INVITETOKEN#<hash>, INVITELINKS)
 
 The shapes are built in parts, each one area's keys: keys_base.py (what they share), keys_accounts.py,
 keys_people.py, keys_sessions.py, keys_work.py and keys_domains.py; every name is re-exported here, so `from
@@ -140,10 +142,23 @@ from chalicelib.store.keys_base import (
 from chalicelib.store.keys_domains import (
     DOMAIN_DUE,
     EMAIL_DOMAIN_PREFIX,
+    INVITE_LINK_PREFIX,
+    JOIN_REQUEST_DUE,
+    JOIN_REQUEST_PREFIX,
     domain_claim,
     domain_due_id,
     email_domain,
     email_domains_of,
+    invite_link,
+    invite_link_hour,
+    invite_link_roster,
+    invite_links_of,
+    invite_token,
+    join_request,
+    join_request_due_id,
+    join_requester,
+    join_requests_of,
+    removed_mark,
 )
 from chalicelib.store.keys_people import (
     PASSKEY_PREFIX,
@@ -207,6 +222,9 @@ __all__ = [
     "GROUP_LIST_PK",
     "GROUP_PREFIX",
     "INVITATION_PREFIX",
+    "INVITE_LINK_PREFIX",
+    "JOIN_REQUEST_DUE",
+    "JOIN_REQUEST_PREFIX",
     "MEMBER_LIST_PK",
     "MEMBER_PREFIX",
     "MEMBER_SORT_COLUMNS",
@@ -268,8 +286,17 @@ __all__ = [
     "invitation_reminder_gsi5",
     "invitations_index_partition",
     "invitations_of",
+    "invite_link",
+    "invite_link_hour",
+    "invite_link_roster",
+    "invite_links_of",
+    "invite_token",
     "is_listed",
     "is_valid_id",
+    "join_request",
+    "join_request_due_id",
+    "join_requester",
+    "join_requests_of",
     "link",
     "listed_accounts",
     "login",
@@ -291,6 +318,7 @@ __all__ = [
     "recipient_count",
     "recovery_codes",
     "reminder_partitions",
+    "removed_mark",
     "revoked_token",
     "security_event",
     "session",

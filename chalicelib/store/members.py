@@ -28,6 +28,7 @@ from chalicelib.store.models import (
     GroupItem,
     Item,
     MembershipItem,
+    RemovedMarkItem,
     UserItem,
 )
 from chalicelib.store.seats import SeatsRead, free_actions, free_seats, take_seats
@@ -274,6 +275,10 @@ class MemberStore:
         count_changes(tx, membership.account_id, [(membership.group_id, "member_count", -1)])
         list_account(tx, email, membership.user_id, membership.account_id, member=False)
         end_reset_links(tx, membership.user_id)  # a reset link an admin of this account sent ends too
+        if event is not None and event.type == "member.removed":  # not one who left: joins only by request
+            mark = RemovedMarkItem(*keys.removed_mark(membership.account_id, membership.user_id))
+            mark.removed_at = event.occurred_at
+            tx.put(mark)
         return tx.commit()
 
 

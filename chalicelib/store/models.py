@@ -36,7 +36,16 @@ from chalicelib.store.models_base import (
     parse_time,
     string_list,
 )
-from chalicelib.store.models_domains import DomainClaimItem, EmailDomainItem
+from chalicelib.store.models_domains import (
+    DomainClaimItem,
+    EmailDomainItem,
+    InviteLinkItem,
+    InviteLinkRosterItem,
+    InviteTokenItem,
+    JoinRequesterItem,
+    JoinRequestItem,
+    RemovedMarkItem,
+)
 from chalicelib.store.models_factors import (
     ChallengeItem,
     PasskeyCredentialItem,
@@ -96,7 +105,12 @@ __all__ = [
     "InvitationItem",
     "InvitationRemindersIndex",
     "InvitationsByExpiryIndex",
+    "InviteLinkItem",
+    "InviteLinkRosterItem",
+    "InviteTokenItem",
     "Item",
+    "JoinRequestItem",
+    "JoinRequesterItem",
     "LinkItem",
     "LoginFailuresItem",
     "LoginItem",
@@ -107,6 +121,7 @@ __all__ = [
     "PasskeyItem",
     "ProfileAttributes",
     "RecoveryCodesItem",
+    "RemovedMarkItem",
     "RevokedTokenItem",
     "SecurityEventItem",
     "SessionItem",

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from chalicelib.store.groups import GroupStore
     from chalicelib.store.idempotency import IdempotencyStore
     from chalicelib.store.invitations import InvitationStore
+    from chalicelib.store.invite_links import InviteLinkStore
+    from chalicelib.store.join_requests import JoinRequestStore
     from chalicelib.store.links import LinkStore
     from chalicelib.store.lockouts import LockoutStore
     from chalicelib.store.member_copies import MemberCopyStore
@@ -179,6 +181,18 @@ class Store:
         from chalicelib.store.email_domains import EmailDomainStore
 
         return EmailDomainStore()
+
+    @cached_property
+    def join_requests(self) -> JoinRequestStore:
+        from chalicelib.store.join_requests import JoinRequestStore
+
+        return JoinRequestStore()
+
+    @cached_property
+    def invite_links(self) -> InviteLinkStore:
+        from chalicelib.store.invite_links import InviteLinkStore
+
+        return InviteLinkStore()
 
     def session(self) -> Any:
         """The process's one botocore session, for the other AWS clients."""

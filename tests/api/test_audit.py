@@ -98,7 +98,9 @@ def test_the_user_management_story_is_recorded_event_by_event(api, deps, clock):
         "account.seats_changed", "account.seats_warning", "account.seats_full",  # tests/api/test_seats.py
         "domain.added", "domain.verified", "domain.verification_failed", "domain.verification_lost",
         "domain.updated", "domain.removed",
-    }  # each recorded in its own tests (domains: test_email_domains.py, test_domain_rechecks.py)  # fmt: skip
+        "join_request.created", "join_request.approved", "join_request.denied", "member.joined",  # joining
+        "invite_link.created", "invite_link.used", "invite_link.revoked",  # test_invite_links.py
+    }  # each in its own tests (test_email_domains.py, test_domain_rechecks.py, test_joining.py)  # fmt: skip
     assert recorded.count("invitation.created") == 4  # the owner's, ann, bob, carl: one per invited email
     assert recorded[0] == "invitation.expired" and recorded[-1] == "account.created"  # newest first
     [expired] = all_events(api, account_id, "?type=invitation.expired")

@@ -21,6 +21,7 @@ from chalicelib.store.groups import new_group_item
 from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.helpers.dns import local_dns
 from tests.helpers.domains import fresh_domain
+from tests.helpers.joining import seed_invite_link, seed_join_request
 from tests.helpers.seed import seed_account, seed_member, token_for
 from tests.helpers.webhooks import seed_webhook_with_failed_delivery
 
@@ -100,6 +101,18 @@ MATRIX = [
     ("GET", "/accounts/{account_id}/security", "owner", None),
     ("PUT", "/accounts/{account_id}/security", "owner", {"mfa_required": "admins", "grace_days": 30}),
     ("POST", "/accounts/{account_id}/members/{user_id}/sign-out", "user_management", None),
+    ("GET", "/accounts/{account_id}/join-requests", "user_management", None),
+    (
+        "POST",
+        "/accounts/{account_id}/join-requests/{join_request_id}/approve",
+        "user_management",
+        {"role": "member"},
+    ),
+    ("POST", "/accounts/{account_id}/join-requests/{join_request_id}/deny", "user_management", None),
+    ("POST", "/accounts/{account_id}/join", "join", None),
+    ("POST", "/accounts/{account_id}/invite-links", "user_management", {"max_uses": 5}),
+    ("GET", "/accounts/{account_id}/invite-links", "user_management", None),
+    ("DELETE", "/accounts/{account_id}/invite-links/{invite_link_id}", "user_management", None),
 ]
 ACTORS = [
     "owner",
@@ -147,10 +160,21 @@ MANAGER_OUTSIDE_THEIR_GROUP = {
     ("DELETE", "/accounts/{account_id}/groups/{group_id}"): "403",
     ("GET", "/accounts/{account_id}/audit-events"): "403",  # the account's log is user_management's
     ("POST", "/accounts/{account_id}/members/{user_id}/sign-out"): "404",
+    ("GET", "/accounts/{account_id}/join-requests"): "2xx",  # those through links into their group
+    ("POST", "/accounts/{account_id}/join-requests/{join_request_id}/approve"): "404",
+    ("POST", "/accounts/{account_id}/join-requests/{join_request_id}/deny"): "404",
+    ("POST", "/accounts/{account_id}/invite-links"): "403",  # links are the account's user managers'
+    ("GET", "/accounts/{account_id}/invite-links"): "403",
+    ("DELETE", "/accounts/{account_id}/invite-links/{invite_link_id}"): "403",
 }
+# POST .../join: any signed-in user, for an account their email's verified domain lets them join; the
+# matrix's account holds no domain, so it is no one's to join: 404 (the operator has no email to join as).
+JOIN = {"anonymous": "401", "operator": "401", "support": "403"}
 
 
 def expected(actor: str, needs: str, method: str = "", path: str = "") -> str:
+    if needs == "join":
+        return JOIN.get(actor, "404")
     if actor == "support":  # passwords, ownership, webhooks and support sessions are refused it
         return (
             "403"
@@ -257,6 +281,10 @@ def fresh_ids(deps, clock, account_id: str, n: int, template: str, body: dict | 
         made["webhook_id"], made["delivery_id"] = seed_webhook_with_failed_delivery(deps, account_id)
     if "{domain}" in template:
         made["domain"] = fresh_domain(deps, account_id, n)
+    if "{invite_link_id}" in template:
+        made["invite_link_id"] = seed_invite_link(deps, account_id)
+    if "{join_request_id}" in template:
+        made["join_request_id"] = seed_join_request(deps, account_id, f"asker{n}@matrix.com")
     if "{support_session_id}" in template:
         account = deps.store.accounts.get_account(account_id)
         started = SupportSessionIn(user_id=made["user_id"], reason=SUPPORT_REASON)

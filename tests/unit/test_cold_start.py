@@ -66,6 +66,7 @@ def test_a_public_route_served_cold_loads_no_aws_sdk_storage_or_crypto():
     assert [name for name in loaded if name.startswith(("chalicelib.services.", "chalicelib.jobs."))] == [
         "chalicelib.jobs.copies",
         "chalicelib.jobs.domains",
+        "chalicelib.jobs.join_requests",
         "chalicelib.jobs.purge",
         "chalicelib.jobs.reminders",
         "chalicelib.jobs.webhooks",

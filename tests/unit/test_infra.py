@@ -212,3 +212,14 @@ def test_the_domain_rechecks_read_their_queue_and_write_domains_claims_and_event
     assert leading == {"Domains": ["ACCOUNT#*"], "DomainClaims": ["DOMAIN#*"], "AuditEvents": ["AUDIT#*"]}
     variables = RESOURCES["RecheckEmailDomains"]["Properties"]["Environment"]["Variables"]
     assert variables == RESOURCES["PurgeExpiredInvitations"]["Properties"]["Environment"]["Variables"]
+
+
+def test_the_join_request_expiry_reads_its_queue_and_updates_requests_only():
+    """jobs/join_requests.py: Queries gsi2 (the JOINDUE shards), reads the due requests on their accounts'
+    partitions, and updates each request and its requester's pointer (both ACCOUNT#)."""
+    granted = statements("ExpireJoinRequestsRole")
+    assert {a for s in granted for a in s["Action"]} == {
+        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:Query",
+        "dynamodb:BatchGetItem", "dynamodb:UpdateItem",
+    }  # fmt: skip
+    assert leading_keys("ExpireJoinRequestsRole") == {"JoinRequests": ["ACCOUNT#*"]}

@@ -7,7 +7,11 @@ signatures too.
 Types only: the store's items and results are imported for the type checker, so importing this loads no
 PynamoDB."""
 
-from chalicelib.services.ports.domains import EmailDomainRepository
+from chalicelib.services.ports.domains import (
+    EmailDomainRepository,
+    InviteLinkRepository,
+    JoinRequestRepository,
+)
 from chalicelib.services.ports.factors import FactorRepository
 from chalicelib.services.ports.people import (
     AccountRepository,
@@ -50,6 +54,8 @@ __all__ = [
     "GroupRepository",
     "IdempotencyRepository",
     "InvitationRepository",
+    "InviteLinkRepository",
+    "JoinRequestRepository",
     "LinkRepository",
     "LockoutRepository",
     "MemberCopyRepository",

@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from chalicelib.store.email_domains import ClaimChange
-    from chalicelib.store.models import AuditEventItem, DomainClaimItem, EmailDomainItem
+    from chalicelib.store.models import (
+        AuditEventItem,
+        DomainClaimItem,
+        EmailDomainItem,
+        InviteLinkItem,
+        JoinRequesterItem,
+        JoinRequestItem,
+        MailItem,
+        MembershipItem,
+    )
+    from chalicelib.store.seats import SeatsRead
     from chalicelib.store.tx import Outcome
 
 
@@ -27,3 +37,46 @@ class EmailDomainRepository(Protocol):
     def remove(self, domain: EmailDomainItem, event: AuditEventItem | None = None) -> Outcome: ...
     def take_verify_turn(self, domain: EmailDomainItem, now: datetime) -> Outcome: ...
     def due_domains(self, now: datetime, limit: int) -> list[EmailDomainItem]: ...
+
+
+class JoinRequestRepository(Protocol):
+    def standing(
+        self, account_id: str, user_id: str, requester: str
+    ) -> tuple[MembershipItem | None, JoinRequesterItem | None, bool]: ...
+    def get_request(self, account_id: str, request_id: str) -> JoinRequestItem | None: ...
+    def requests_of(self, account_id: str) -> list[JoinRequestItem]: ...
+    def create_request(self, request: JoinRequestItem, now: datetime, event: AuditEventItem) -> Outcome: ...
+    def decide(
+        self,
+        request: JoinRequestItem,
+        status: str,
+        now: datetime,
+        events: Sequence[AuditEventItem],
+        membership: MembershipItem | None = None,
+        seats: SeatsRead | None = None,
+        mail: MailItem | None = None,
+    ) -> Outcome: ...
+    def due_requests(self, now: datetime, limit: int) -> list[JoinRequestItem]: ...
+    def expire(self, request: JoinRequestItem, now: datetime) -> Outcome: ...
+    def join(
+        self, membership: MembershipItem, seats: SeatsRead, events: Sequence[AuditEventItem]
+    ) -> Outcome: ...
+
+
+class InviteLinkRepository(Protocol):
+    def links_of(self, account_id: str) -> list[InviteLinkItem]: ...
+    def get_link(self, account_id: str, link_id: str) -> InviteLinkItem | None: ...
+    def by_token(self, token_hash: str) -> InviteLinkItem | None: ...
+    def create(self, link: InviteLinkItem, now: datetime, event: AuditEventItem) -> Outcome: ...
+    def revoke(self, link: InviteLinkItem, now: datetime, event: AuditEventItem) -> Outcome: ...
+    def use(
+        self,
+        link: InviteLinkItem,
+        membership: MembershipItem,
+        seats: SeatsRead,
+        now: datetime,
+        events: Sequence[AuditEventItem],
+    ) -> Outcome: ...
+    def request(
+        self, link: InviteLinkItem, request: JoinRequestItem, now: datetime, event: AuditEventItem
+    ) -> Outcome: ...

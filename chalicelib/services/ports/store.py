@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from chalicelib.services.ports.domains import EmailDomainRepository
+    from chalicelib.services.ports.domains import (
+        EmailDomainRepository,
+        InviteLinkRepository,
+        JoinRequestRepository,
+    )
     from chalicelib.services.ports.factors import FactorRepository
     from chalicelib.services.ports.people import (
         AccountRepository,
@@ -83,3 +87,7 @@ class Repositories(Protocol):
     def idempotency(self) -> IdempotencyRepository: ...
     @property
     def email_domains(self) -> EmailDomainRepository: ...
+    @property
+    def join_requests(self) -> JoinRequestRepository: ...
+    @property
+    def invite_links(self) -> InviteLinkRepository: ...

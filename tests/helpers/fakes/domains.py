@@ -10,7 +10,7 @@ from datetime import datetime
 
 from chalicelib.domain.domain_checks import VERIFY_EVERY
 from chalicelib.domain.email_domains import MAX_EMAIL_DOMAINS
-from chalicelib.services.ports import EmailDomainRepository
+from chalicelib.services.ports import EmailDomainRepository, InviteLinkRepository, JoinRequestRepository
 from chalicelib.store import keys
 from chalicelib.store.email_domains import ClaimChange
 from chalicelib.store.models import AccountItem, AuditEventItem, DomainClaimItem, EmailDomainItem
@@ -122,3 +122,29 @@ class FakeEmailDomains(EmailDomainRepository):
         for event in events:
             self.t.record(event)
         return OK
+
+
+class FakeJoinRequests(JoinRequestRepository):
+    """Joins and join requests are tested on moto (tests/api/test_joining.py): their transactions' seat
+    conditions are the store's."""
+
+    standing = not_faked("join_requests", "standing")
+    get_request = not_faked("join_requests", "get_request")
+    requests_of = not_faked("join_requests", "requests_of")
+    create_request = not_faked("join_requests", "create_request")
+    decide = not_faked("join_requests", "decide")
+    join = not_faked("join_requests", "join")
+    due_requests = not_faked("join_requests", "due_requests")
+    expire = not_faked("join_requests", "expire")
+
+
+class FakeInviteLinks(InviteLinkRepository):
+    """Invite links are tested on moto (tests/api/test_invite_links.py): their caps are conditions."""
+
+    links_of = not_faked("invite_links", "links_of")
+    get_link = not_faked("invite_links", "get_link")
+    by_token = not_faked("invite_links", "by_token")
+    create = not_faked("invite_links", "create")
+    revoke = not_faked("invite_links", "revoke")
+    use = not_faked("invite_links", "use")
+    request = not_faked("invite_links", "request")

@@ -24,6 +24,7 @@ from chalicelib.store.models import (
     GroupItem,
     Item,
     MembershipItem,
+    RemovedMarkItem,
     SubAccountItem,
     UserItem,
 )
@@ -292,6 +293,10 @@ class FakeMembers(MemberRepository):
             seats.free(self.t, account.account_id, 1, active=1)
         self.t.list_account(login, account.account_id, member=False)
         user.link_generation = int(user.link_generation or 0) + 1  # their reset links end (end_reset_links)
+        if event is not None and event.type == "member.removed":  # as the store: joins only by request
+            mark = RemovedMarkItem(*keys.removed_mark(membership.account_id, membership.user_id))
+            mark.removed_at = event.occurred_at
+            self.t.put(mark)
         return self.t.record(event)
 
     # The User Management screen's lists: tests/helpers/fakes/member_lists.py.

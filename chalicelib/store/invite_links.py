@@ -1,0 +1,136 @@
+"""Invite links (issue 29): made under the account's cap of 10 live ones, found by their token's hash,
+revoked, and used. Each use is one transaction: the link's `uses` ADD under `uses < max_uses` (and not
+revoked, not expired), the link's hour count under its cap of 10, and what the use makes (a member with
+their seat, or a join request), so neither cap is passed by any number of joins at once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Final, cast
+
+from chalicelib.store import keys
+from chalicelib.store.counts import add_within
+from chalicelib.store.join_requests import JoinRequestStore, join_writes
+from chalicelib.store.models import (
+    AuditEventItem,
+    CounterItem,
+    InviteLinkItem,
+    InviteLinkRosterItem,
+    InviteTokenItem,
+    JoinRequestItem,
+    MembershipItem,
+)
+from chalicelib.store.seats import SeatsRead
+from chalicelib.store.table import get_item, get_items
+from chalicelib.store.tx import Outcome, Tx
+
+if TYPE_CHECKING:
+    from pynamodb.expressions.condition import Condition
+
+MAX_LIVE_LINKS: Final = 10
+HOURLY_USES: Final = 10  # uses and emails of one link in an hour
+
+
+def is_live(link: InviteLinkItem, now: datetime) -> bool:
+    return link.revoked_at is None and link.expires_at > now and int(link.uses) < int(link.max_uses)
+
+
+def _hour_count(tx: Tx, link: InviteLinkItem, now: datetime) -> None:
+    hour = now.strftime("%Y-%m-%dT%H")
+    counter = CounterItem(*keys.invite_link_hour(link.invite_link_id, hour))
+    ends = now + timedelta(hours=2)  # the hour is over: the count goes
+    add_within(tx, counter, CounterItem.total, 1, HOURLY_USES, "full", also=[CounterItem.ttl.set(ends)])
+
+
+def _usable(link: InviteLinkItem, now: datetime) -> Condition:
+    """Not revoked, not expired, not used up: each use's and each request's condition."""
+    unrevoked: Condition = InviteLinkItem.revoked_at.does_not_exist() & (InviteLinkItem.expires_at > now)
+    unrevoked &= InviteLinkItem.uses < int(link.max_uses)
+    exists: Condition = InviteLinkItem.pk.exists()
+    return cast("Condition", exists & unrevoked)  # PynamoDB's `&` is unannotated
+
+
+class InviteLinkStore:
+    def links_of(self, account_id: str) -> list[InviteLinkItem]:
+        pk, prefix = keys.invite_links_of(account_id)
+        found = InviteLinkItem.query(pk, InviteLinkItem.sk.startswith(prefix), consistent_read=True)
+        return [item for item in found if isinstance(item, InviteLinkItem)]
+
+    def get_link(self, account_id: str, link_id: str) -> InviteLinkItem | None:
+        return get_item(InviteLinkItem, keys.invite_link(account_id, link_id))
+
+    def by_token(self, token_hash: str) -> InviteLinkItem | None:
+        """The link a token opens: the pointer, then the link (two GetItems)."""
+        pointer = get_item(InviteTokenItem, keys.invite_token(token_hash))
+        if pointer is None:
+            return None
+        link = self.get_link(pointer.account_id, pointer.invite_link_id)
+        return link if link is not None and link.token_hash == token_hash else None
+
+    def create(self, link: InviteLinkItem, now: datetime, event: AuditEventItem) -> Outcome:
+        """Fails "full" with 10 live links, "changed" when another create rewrote the roster meanwhile."""
+        roster = get_item(InviteLinkRosterItem, keys.invite_link_roster(link.account_id))
+        version = int(roster.version) if roster is not None else 0
+        listed = list(roster.live or []) if roster is not None else []
+        found = get_items([keys.invite_link(link.account_id, one) for one in listed])
+        live = [
+            item.invite_link_id
+            for item in found.values()
+            if isinstance(item, InviteLinkItem) and is_live(item, now)
+        ]
+        if len(live) >= MAX_LIVE_LINKS:
+            return Outcome(frozenset({"full"}))
+        same = InviteLinkRosterItem.version == version if roster is not None else None
+        unchanged = InviteLinkRosterItem.pk.does_not_exist() if same is None else same
+        updated = InviteLinkRosterItem(
+            *keys.invite_link_roster(link.account_id), live=[*live, link.invite_link_id], version=version + 1
+        )
+        tx = Tx().record(event).put(updated, condition=unchanged, label="changed")
+        tx.put(link, condition=InviteLinkItem.pk.does_not_exist(), label="exists")
+        pointer = InviteTokenItem(
+            *keys.invite_token(link.token_hash),
+            account_id=link.account_id,
+            invite_link_id=link.invite_link_id,
+        )
+        tx.put(pointer, condition=InviteTokenItem.pk.does_not_exist(), label="exists")
+        return tx.commit()
+
+    def revoke(self, link: InviteLinkItem, now: datetime, event: AuditEventItem) -> Outcome:
+        unrevoked = InviteLinkItem.pk.exists() & InviteLinkItem.revoked_at.does_not_exist()
+        tx = Tx().record(event)
+        tx.update(link, [InviteLinkItem.revoked_at.set(now)], condition=unrevoked, label="gone")
+        return tx.commit()
+
+    def use(
+        self,
+        link: InviteLinkItem,
+        membership: MembershipItem,
+        seats: SeatsRead,
+        now: datetime,
+        events: Sequence[AuditEventItem],
+    ) -> Outcome:
+        """A confirmed join through the link: one use ("used" when used up, revoked or expired meanwhile),
+        one of the hour's ("full"), the member with their seat (SEATS, "already_member")."""
+        tx = _recorded(events)
+        tx.update(link, [InviteLinkItem.uses.add(1)], condition=_usable(link, now), label="used")
+        _hour_count(tx, link, now)
+        join_writes(tx, membership, seats)
+        return tx.commit()
+
+    def request(
+        self, link: InviteLinkItem, request: JoinRequestItem, now: datetime, event: AuditEventItem
+    ) -> Outcome:
+        """A join request through the link (it requires approval): counted in the hour's ("full"), while
+        the link is usable ("used"), asked once ("exists", as JoinRequestStore.create_request)."""
+        tx = JoinRequestStore.request_writes(request, now, event)
+        tx.check(link, _usable(link, now), label="used")
+        _hour_count(tx, link, now)
+        return tx.commit()
+
+
+def _recorded(events: Sequence[AuditEventItem]) -> Tx:
+    tx = Tx()
+    for event in events:
+        tx.record(event)
+    return tx

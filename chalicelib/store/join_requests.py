@@ -1,0 +1,161 @@
+"""Joining an account without an invitation (issue 29): join requests, and the joins themselves.
+
+A request is put with its requester's pointer (JOINBY#<requester>) in one transaction, under the condition
+that the pointer names no pending request and no denial of the last 7 days: two asks at once make one
+request. A decision updates both while the request is still pending. A join (an automatic one, or an
+approval) writes the membership as store/joining.py describes it, taking its seat under the account's limit
+as read (store/seats.py), with the removed-by-someone mark cleared: the user is a member again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Final
+
+from pynamodb.expressions.update import Action
+
+from chalicelib.store import keys
+from chalicelib.store.due import due, mark
+from chalicelib.store.joining import joining, write_joining
+from chalicelib.store.models import (
+    AuditEventItem,
+    JoinRequesterItem,
+    JoinRequestItem,
+    MailItem,
+    MembershipItem,
+    RemovedMarkItem,
+)
+from chalicelib.store.seats import SeatsRead
+from chalicelib.store.table import get_item, get_items
+from chalicelib.store.tx import Outcome, Tx
+
+ASK_AGAIN_AFTER: Final = timedelta(days=7)  # a denied requester's wait
+
+
+class JoinRequestStore:
+    def standing(
+        self, account_id: str, user_id: str, requester: str
+    ) -> tuple[MembershipItem | None, JoinRequesterItem | None, bool]:
+        """What a join decides on, in one BatchGetItem: the user's membership, their latest request's
+        pointer, and whether someone else removed them."""
+        wanted = [
+            keys.membership(account_id, user_id),
+            keys.join_requester(account_id, requester),
+            keys.removed_mark(account_id, user_id),
+        ]
+        found = get_items(wanted)
+        membership = found.get(wanted[0])
+        pointer = found.get(wanted[1])
+        return (
+            membership if isinstance(membership, MembershipItem) else None,
+            pointer if isinstance(pointer, JoinRequesterItem) else None,
+            isinstance(found.get(wanted[2]), RemovedMarkItem),
+        )
+
+    def get_request(self, account_id: str, request_id: str) -> JoinRequestItem | None:
+        return get_item(JoinRequestItem, keys.join_request(account_id, request_id))
+
+    def requests_of(self, account_id: str) -> list[JoinRequestItem]:
+        pk, prefix = keys.join_requests_of(account_id)
+        found = JoinRequestItem.query(pk, JoinRequestItem.sk.startswith(prefix), consistent_read=True)
+        return [item for item in found if isinstance(item, JoinRequestItem)]
+
+    def create_request(self, request: JoinRequestItem, now: datetime, event: AuditEventItem) -> Outcome:
+        """Fails "exists" while the requester has a pending unexpired request, or was denied within 7
+        days."""
+        return self.request_writes(request, now, event).commit()
+
+    @staticmethod
+    def request_writes(request: JoinRequestItem, now: datetime, event: AuditEventItem) -> Tx:
+        """The writes of a new request, to commit with others (a link's counts). The request waits in the
+        due index until its expiry (`expire_due`)."""
+        mark(
+            request,
+            keys.JOIN_REQUEST_DUE,
+            keys.join_request_due_id(request.account_id, request.request_id),
+            request.expires_at,
+        )
+        pointer = JoinRequesterItem(
+            *keys.join_requester(request.account_id, request.requester),
+            request_id=request.request_id,
+            status="pending",
+            expires_at=request.expires_at,
+        )
+        pending = (JoinRequesterItem.status == "pending") & (JoinRequesterItem.expires_at > now)
+        denied = (JoinRequesterItem.status == "denied") & (
+            JoinRequesterItem.decided_at > now - ASK_AGAIN_AFTER
+        )
+        free = JoinRequesterItem.pk.does_not_exist() | ~(pending | denied)
+        tx = Tx().record(event).put(pointer, condition=free, label="exists")
+        tx.put(request, condition=JoinRequestItem.pk.does_not_exist(), label="exists")
+        return tx
+
+    def decide(
+        self,
+        request: JoinRequestItem,
+        status: str,
+        now: datetime,
+        events: Sequence[AuditEventItem],
+        membership: MembershipItem | None = None,
+        seats: SeatsRead | None = None,
+        mail: MailItem | None = None,
+    ) -> Outcome:
+        """The request approved or denied while still pending and unexpired ("used" if not); an approval
+        with `membership` adds the member and takes its seat in the same transaction; `mail`, the email
+        telling the requester, is queued in it too."""
+        still = (JoinRequestItem.status == "pending") & (JoinRequestItem.expires_at > now)
+        decided = [JoinRequestItem.status.set(status), JoinRequestItem.decided_at.set(now), *_out_of_due()]
+        tx = _recorded(events).update(request, decided, condition=still, label="used")
+        pointer = JoinRequesterItem(*keys.join_requester(request.account_id, request.requester))
+        tx.update(
+            pointer,
+            [JoinRequesterItem.status.set(status), JoinRequesterItem.decided_at.set(now)],
+            condition=JoinRequesterItem.request_id == request.request_id,
+            label="used",
+        )
+        if membership is not None:
+            join_writes(tx, membership, seats)
+        if mail is not None:
+            tx.put(mail, condition=MailItem.pk.does_not_exist())
+        return tx.commit()
+
+    def due_requests(self, now: datetime, limit: int) -> list[JoinRequestItem]:
+        """Up to `limit` requests pending past their expiry, read from the due index (only those wait)."""
+        return due(JoinRequestItem, keys.JOIN_REQUEST_DUE, now, limit, lambda item: item.status == "pending")
+
+    def expire(self, request: JoinRequestItem, now: datetime) -> Outcome:
+        """Marks a request expired, out of the due index, while it is still pending and past its expiry."""
+        still = (JoinRequestItem.status == "pending") & (JoinRequestItem.expires_at <= now)
+        actions = [JoinRequestItem.status.set("expired"), *_out_of_due()]
+        tx = Tx().update(request, actions, condition=still, label="used")
+        pointer = JoinRequesterItem(*keys.join_requester(request.account_id, request.requester))
+        tx.update(
+            pointer,
+            [JoinRequesterItem.status.set("expired")],
+            condition=JoinRequesterItem.request_id == request.request_id,
+            label="used",
+        )
+        return tx.commit()
+
+    def join(self, membership: MembershipItem, seats: SeatsRead, events: Sequence[AuditEventItem]) -> Outcome:
+        """An automatic join: the member, their seat under `seats`, the events. "already_member" if they
+        became one meanwhile, SEATS if the account's seats are not as read."""
+        return join_writes(_recorded(events), membership, seats).commit()
+
+
+def _recorded(events: Sequence[AuditEventItem]) -> Tx:
+    tx = Tx()
+    for event in events:
+        tx.record(event)
+    return tx
+
+
+def join_writes(tx: Tx, membership: MembershipItem, seats: SeatsRead | None) -> Tx:
+    """The membership, its seat under `seats`, and the removed-by-someone mark cleared."""
+    write_joining(tx, joining(membership, membership.email), claim_of=None, list_login=True, seats=seats)
+    tx.delete(RemovedMarkItem(*keys.removed_mark(membership.account_id, membership.user_id)))
+    return tx
+
+
+def _out_of_due() -> list[Action]:
+    return [JoinRequestItem.gsi2pk.remove(), JoinRequestItem.gsi2sk.remove()]
