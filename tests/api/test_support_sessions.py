@@ -140,6 +140,8 @@ def test_passwords_ownership_and_support_sessions_are_refused(api, acme):
 def test_which_routes_refuse_a_support_token():
     """Every route a support token is refused (403) on: the rule of the access layer, so routes added under
     a barred path (webhooks) inherit it."""
+    import app  # noqa: F401  (the routes register as their modules load: this test may run first)
+
     refused = {(r.method, r.path) for r in ROUTES if r.access.security() is not None and not r.admits_support}
     barred = {
         (r.method, r.path)
@@ -157,6 +159,8 @@ def test_which_routes_refuse_a_support_token():
         ("POST", "/me/passkeys/options"), ("POST", "/me/passkeys"), ("GET", "/me/passkeys"),
         ("DELETE", "/me/passkeys/{passkey_id}"),
         ("PUT", "/accounts/{account_id}/seats"),  # the plan is the operator's, not the customer's
+        # joining is the person's own act: a support session acts inside its account, never joins one
+        ("GET", "/me/joinable-accounts"), ("POST", "/accounts/{account_id}/join"),
     } | barred == refused  # fmt: skip
     assert {("GET", "/me/sessions"), ("DELETE", "/me/sessions"), ("GET", "/accounts/{account_id}/security"),
             ("POST", "/accounts/{account_id}/members/{user_id}/sign-out")} <= barred  # fmt: skip
@@ -283,13 +287,13 @@ def test_starting_and_ending_cost(api, acme):
     with DynamoCalls() as calls:
         started = start(api, account_id, dave.user_id)
     assert started.status == 201
-    # the account (operator), the member, their user and the owner, then the session with its event and the
-    # owner's email in the outbox, then the record that SES took that email
-    assert calls.operations == ["GetItem", "BatchGetItem", "TransactWriteItems", "PutItem"]
+    # the account with its member-count shards (operator), the member, their user and the owner, then the
+    # session with its event and the owner's email in the outbox, then the record that SES took that email
+    assert calls.operations == ["BatchGetItem", "BatchGetItem", "TransactWriteItems", "PutItem"]
     with DynamoCalls() as calls:
         path = f"/accounts/{account_id}/support-sessions/{started.body['support_session_id']}"
         assert api.delete(path, operator=True).status == 204
-    assert calls.operations == ["GetItem", "GetItem", "TransactWriteItems"]
+    assert calls.operations == ["BatchGetItem", "GetItem", "TransactWriteItems"]
 
 
 def test_a_session_hands_out_no_power_that_outlives_it(api, acme):
