@@ -5,7 +5,7 @@ invitation"): the accounts a signed-in user's email domain lets them join, and t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Final, Literal
 
 from chalicelib.deps import Deps
@@ -21,7 +21,14 @@ from chalicelib.services.authentication import live_sub_accounts
 from chalicelib.services.seats import take_one
 from chalicelib.store import keys
 from chalicelib.store.members import new_membership_item
-from chalicelib.store.models import AccountItem, DomainClaimItem, JoinRequestItem, MembershipItem, UserItem
+from chalicelib.store.models import (
+    AccountItem,
+    DomainClaimItem,
+    InviteLinkItem,
+    JoinRequestItem,
+    MembershipItem,
+    UserItem,
+)
 from chalicelib.store.seats import SeatsRead
 from chalicelib.store.tx import Outcome
 
@@ -147,29 +154,59 @@ def settle(deps: Deps, account: AccountItem, user: UserItem, outcome: Outcome) -
 
 def _request(deps: Deps, caller: Caller, account: AccountItem, user: UserItem, domain: str) -> Joined:
     granted = deps.store.email_domains.get_domain(account.account_id, domain)
-    now, request_id = deps.now(), new_id("jrq")
-    request = JoinRequestItem(
-        *keys.join_request(account.account_id, request_id),
-        account_id=account.account_id,
-        request_id=request_id,
-        requester=user.user_id,
-        user_id=user.user_id,
-        email=user.email,
-        first_name=user.first_name,
-        last_name=user.last_name,
+    now = deps.now()
+    request = new_join_request(
+        account.account_id,
+        user,
+        now,
         via="domain",
         permissions=list(granted.auto_join_permissions or []) if granted is not None else [],
         sub_accounts=granted.auto_join_sub_accounts if granted is not None else [],
-        status="pending",
-        created_at=now,
-        expires_at=now + REQUEST_LIFETIME,
     )
     target = Target("join_request", request.request_id, user.email)
     event = record(deps, "join_request.created", caller, account.account_id, target, None)
     outcome = deps.store.join_requests.create_request(request, now, event)
     if outcome:
         return Joined(JoinRequest.of(request, now), 202)
-    _, pointer, _ = deps.store.join_requests.standing(account.account_id, user.user_id, user.user_id)
-    if pointer is not None and pointer.status == "pending" and pointer.expires_at > now:
-        return pending_answer(deps, account.account_id, pointer.request_id)  # asked twice at once
+    return standing_request(deps, account.account_id, user)
+
+
+def new_join_request(
+    account_id: str,
+    user: UserItem,
+    now: datetime,
+    *,
+    via: Literal["domain", "invite_link"],
+    permissions: list[str],
+    sub_accounts: list[str] | None,
+    link: InviteLinkItem | None = None,
+) -> JoinRequestItem:
+    """A pending request of a signed-in user, for REQUEST_LIFETIME, granting what the domain or link does."""
+    request_id = new_id("jrq")
+    return JoinRequestItem(
+        *keys.join_request(account_id, request_id),
+        account_id=account_id,
+        request_id=request_id,
+        requester=user.user_id,
+        user_id=user.user_id,
+        email=user.email,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        via=via,
+        invite_link_id=link.invite_link_id if link is not None else None,
+        group_id=link.group_id if link is not None else None,
+        permissions=permissions,
+        sub_accounts=sub_accounts,
+        status="pending",
+        created_at=now,
+        expires_at=now + REQUEST_LIFETIME,
+    )
+
+
+def standing_request(deps: Deps, account_id: str, user: UserItem) -> Joined:
+    """A request refused by its conditions: the user's pending one (asked twice at once) or 409 while a
+    denial is recent."""
+    _, pointer, _ = deps.store.join_requests.standing(account_id, user.user_id, user.user_id)
+    if pointer is not None and pointer.status == "pending" and pointer.expires_at > deps.now():
+        return pending_answer(deps, account_id, pointer.request_id)
     raise AppError("conflict", DENIED_RECENTLY)

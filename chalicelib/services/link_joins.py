@@ -9,25 +9,23 @@ from datetime import datetime
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
-from chalicelib.errors import AppError, not_found
-from chalicelib.ids import new_id
+from chalicelib.errors import not_found
 from chalicelib.schemas.invite_links import LinkMember
 from chalicelib.schemas.joining import JoinRequest
 from chalicelib.services.audit_record import record
 from chalicelib.services.invite_links import check_domain, expired, open_link, too_often
 from chalicelib.services.joining import (
-    DENIED_RECENTLY,
-    REQUEST_LIFETIME,
     Joined,
     as_member,
     member_of,
+    new_join_request,
     pending_answer,
     settle,
+    standing_request,
 )
 from chalicelib.services.seats import take_one
-from chalicelib.store import keys
 from chalicelib.store.members import new_membership_item
-from chalicelib.store.models import AccountItem, InviteLinkItem, JoinRequestItem, UserItem
+from chalicelib.store.models import AccountItem, InviteLinkItem, UserItem
 from chalicelib.store.seats import SeatsRead
 from chalicelib.store.tx import Outcome
 
@@ -91,26 +89,17 @@ def _use(deps: Deps, caller: Caller, account: AccountItem, link: InviteLinkItem,
 
 
 def _request(deps: Deps, caller: Caller, link: InviteLinkItem, user: UserItem, now: datetime) -> Joined:
-    request_id = new_id("jrq")
-    request = JoinRequestItem(
-        *keys.join_request(link.account_id, request_id),
-        account_id=link.account_id,
-        request_id=request_id,
-        requester=user.user_id,
-        user_id=user.user_id,
-        email=user.email,
-        first_name=user.first_name,
-        last_name=user.last_name,
+    permissions, sub_accounts = list(link.permissions or []), link.sub_accounts
+    request = new_join_request(
+        link.account_id,
+        user,
+        now,
         via="invite_link",
-        invite_link_id=link.invite_link_id,
-        group_id=link.group_id,
-        permissions=list(link.permissions or []),
-        sub_accounts=link.sub_accounts,
-        status="pending",
-        created_at=now,
-        expires_at=now + REQUEST_LIFETIME,
+        permissions=permissions,
+        sub_accounts=sub_accounts,
+        link=link,
     )
-    target = Target("join_request", request_id, user.email)
+    target = Target("join_request", request.request_id, user.email)
     event = record(deps, "join_request.created", caller, link.account_id, target, None)
     outcome = deps.store.invite_links.request(link, request, now, event)
     if outcome:
@@ -119,7 +108,4 @@ def _request(deps: Deps, caller: Caller, link: InviteLinkItem, user: UserItem, n
         raise expired()
     if "full" in outcome.failed:
         raise too_often()
-    _, pointer, _ = deps.store.join_requests.standing(link.account_id, user.user_id, user.user_id)
-    if pointer is not None and pointer.status == "pending" and pointer.expires_at > now:
-        return pending_answer(deps, link.account_id, pointer.request_id)
-    raise AppError("conflict", DENIED_RECENTLY)
+    return standing_request(deps, link.account_id, user)
