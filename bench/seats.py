@@ -96,28 +96,7 @@ def lines(rows: list[Row]) -> list[str]:
 
 
 if __name__ == "__main__":
-    import os
+    from bench.standalone import api_on_fresh_moto
 
-    import boto3
-    from chalice.test import Client
-    from moto import mock_aws
-
-    from chalicelib.config import load_settings
-    from chalicelib.deps import build_deps, use_deps
-    from chalicelib.store.table import create_table
-    from tests.helpers import SETTINGS_ENV, Api, chalice_transport, moto_outbox
-
-    os.environ.update(
-        {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1"}
-    )
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ.update(SETTINGS_ENV)
-    with mock_aws():
-        settings = load_settings(dict(os.environ))
-        create_table(boto3.client("dynamodb", region_name="us-east-1"), settings.table_name)
-        boto3.client("ses", region_name="us-east-1").verify_email_identity(EmailAddress=settings.sender_email)
-        use_deps(build_deps(settings))
-        from app import app
-
-        with Client(app) as client:
-            print("\n".join(lines(measure(Api(chalice_transport(client), moto_outbox)))))
+    with api_on_fresh_moto() as (api, deps):
+        print("\n".join(lines(measure(api))))
