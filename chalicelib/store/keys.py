@@ -3,65 +3,7 @@
 No other module writes "ACCOUNT#..." or "USER#...": they ask here. A key is a (partition, sort) pair;
 index keys are named after the index they belong to (gsi1: a user's side of things, gsi2: expiry).
 
-    account          ACCOUNT#<account_id>   ACCOUNT
-    member counts    ACCOUNT#<account_id>   ACCOUNT#COUNT#<k>       (COUNT_SHARDS deltas an accept adds to)
-    membership       ACCOUNT#<account_id>   MEMBER#<user_id>        gsi1: USER#<user_id>  MEMBER#~<name>...
-                         (MEMBER#~<name>\x01<aid> active, MEMBER#-<name>\x01<aid> deactivated, MEMBER#<aid>
-                         not yet named: keys_accounts.membership_gsi1, the account list in name order)
-                         members_<column>: MEMBERS#<account_id>  <status>#<value><0x01><user_id>
-                         group_<column>: MEMBERS#<account_id>#G#<group>  same sort key
-                         (one pair per sort column; the list keys, keys_accounts.member_list_keys)
-                         gsi2: TICKETS#<account_id>[#GROUP#<group_id>]  <email>#<user_id>  (sparse, active
-                               only: holding `tickets` themselves, or in a custom group; the owner's ticket)
-    email claim      ACCOUNT#<account_id>   EMAIL#<email>           (one member or pending invite per email)
-    invitation       ACCOUNT#<account_id>   INVITATION#<id>         gsi2: INVEXP#<shard>  <expires_at>#<id>
-                         gsi3: INVITES#<account_id>  <expires_at>#<id>   (pending: after now)
-                         gsi4: INVITES#<account_id>#<group>  <expires_at>#<id>  (a group's invitations)
-                         gsi5: INVREMIND#<shard>  <reminder due>#<id>  (sparse: until reminded, see
-                               domain/reminders.py)
-    contact          ACCOUNT#<account_id>   CONTACT#<contact_id>
-    contact email    ACCOUNT#<account_id>   CONTACTEMAIL#<email>    (also the contacts list, by email)
-    contact category ACCOUNT#<account_id>   NOTIFY#<category>#<email>  (the recipients of a category)
-    sub-account      ACCOUNT#<account_id>   SUBACCOUNT#<sub_account_id>
-    user group       ACCOUNT#<account_id>   MEMBERGROUP#<group_id>
-    group counts     ACCOUNT#<account_id>   MEMBERGROUP#<group_id>#COUNT#<k>  (the deltas accepts add)
-    group name       ACCOUNT#<account_id>   GROUPNAME#<casefolded name>  (one group per name per account)
-    support session  ACCOUNT#<account_id>   SUPPORTSESSION#<id>     (read with every request its token makes)
-    user             USER#<user_id>         PROFILE                 gsi1: USER#<user_id>  PROFILE
-    login            LOGIN#<email>          LOGIN                   (email -> user id + password hash)
-    login failures   LOGIN#<email>          FAILURES
-    link token       LINK#<sha256>          LINK                    (invitation or password-reset link)
-    revoked token    REVOKED#<token_id>     REVOKED
-    totp             USER#<user_id>         TOTP                    (the secret, sealed; the last step used)
-    recovery codes   USER#<user_id>         RECOVERY                (a set of SHA-256 hashes)
-    code failures    USER#<user_id>         CODEFAILURES            (wrong second-factor codes, 15 minutes)
-    passkey          USER#<user_id>         PASSKEY#<passkey_id>
-    credential       CREDENTIAL#<cred id>   CREDENTIAL              (-> user and passkey: passwordless)
-    challenge        CHALLENGE#<sha256>     CHALLENGE               (an mfa_token or WebAuthn challenge)
-    session          USER#<user_id>         SESSION#<session_id>    (a sign-in, read with its requests)
-    security event   USER#<user_id>         SECEVENT#<time>#<id>    (a user's own, for 90 days)
-    audit event      AUDIT#<account_id>     <occurred_at µs>#<event_id>
-                         gsi3: AUDIT#<account_id>#TYPE#<type>     same sort key (the type filter)
-                         gsi4: AUDIT#<account_id>#ACTOR#<user_id> same sort key (the actor filter)
-                         gsi5: AUDIT#<account_id>#TARGET#<id>     same sort key (the target filter)
-                         gsi2: OUTBOX#<shard>  <occurred_at>#<event_id>  until fanned out to webhooks
-                                                     (only while the account or the operator has endpoints)
-    webhook          ACCOUNT#<account_id>   WEBHOOK#<webhook_id>    (an account's endpoint)
-                     WEBHOOKS               WEBHOOK#<webhook_id>    (the operator's, for every account)
-    webhook count    WEBHOOKS               COUNT                   (the operator's endpoints)
-    delivery         WEBHOOK#<webhook_id>   DELIVERY#<delivery_id>  gsi2: DUE#<shard>  <next_attempt>#<id>
-                                                                      while pending, or HELD#<webhook_id>
-                                                                      <first_attempt>#<id> while held
-    outgoing email   MAIL#<mail_id>         MAIL                    gsi2: MAILDUE#<shard>  <next_attempt>#<id>
-                                                                      while pending (the email outbox)
-    recipient count  RECIPIENT#<email>      HOUR#<yyyy-mm-ddThh> / DAY#<yyyy-mm-dd> / RESETS#<yyyy-mm-ddThh>
-                                                                    (emails to one address per window)
-    account invites  INVITECOUNT#<account_id>  DAY#<yyyy-mm-dd>     (invitations an account sent that day)
-    idempotency      IDEMPOTENCY#<caller>   <route>#<key>           (a create's first answer, for 24 h)
-    email domain     ACCOUNT#<account_id>   EMAILDOMAIN#<domain>    gsi2: DOMAINDUE#<shard>  <next_check>#<id>
-    domain claim     DOMAIN#<domain>        CLAIM                   (keys_domains.py: issue 29)
-    join request     ACCOUNT#<account_id>   JOINREQ#<request_id>    (and JOINBY#<requester>, REMOVED#<uid>)
-    invite link      ACCOUNT#<account_id>   INVITELINK#<link_id>    (and INVITETOKEN#<hash>, INVITELINKS)
+The table of every key shape is in keys_base.py's docstring.
 
 The shapes are built in parts, each one area's keys: keys_base.py (what they share), keys_accounts.py,
 keys_people.py, keys_sessions.py, keys_work.py and keys_domains.py; every name is re-exported here, so `from
