@@ -50,7 +50,7 @@ def revoke_invite_link(call: Call, account_id: str, invite_link_id: str) -> None
     "POST",
     "/invite-links/lookup",
     access=PUBLIC,
-    body=schemas.TokenIn,
+    body=schemas.InviteLinkTokenIn,
     returns=schemas.InviteLinkLookup,
     errors=("not_found", "invite_link_expired"),
     idempotent=False,
@@ -65,7 +65,7 @@ def look_up_invite_link(call: Call) -> schemas.InviteLinkLookup:
     "POST",
     "/invite-links/join",
     access=SIGNED_IN,
-    body=schemas.TokenIn,
+    body=schemas.InviteLinkTokenIn,
     returns=joining_schemas.JoinRequest,
     status=202,
     errors=(

@@ -71,7 +71,7 @@ class InviteLinkPage(Output):
     next_cursor: str | None
 
 
-class TokenIn(Input):
+class InviteLinkTokenIn(Input):
     token: str = Field(min_length=1, max_length=MAX_TOKEN)
 
 

@@ -138,3 +138,13 @@ def test_enums_are_named_once_and_outputs_carry_them_too(api):
     assert scope[0] == {"$ref": "#/components/schemas/AllSubAccounts"} and scope[1]["maxItems"] == 1000
     password = schemas["PasswordChangeIn"]["properties"]["new_password"]
     assert (password["minLength"], password["maxLength"]) == (10, 256)
+
+
+def test_every_component_has_its_own_plain_name():
+    """Two models of one class name get module-path names (`chalicelib__schemas__...`), which generated
+    clients cannot resolve (openapi-python-client dropped both invite-link routes): names stay unique."""
+    import app  # noqa: F401  (the routes register as their modules load)
+    from chalicelib.api.openapi import openapi_document
+
+    names = openapi_document()["components"]["schemas"]
+    assert [name for name in names if "__" in name] == []
