@@ -8,7 +8,7 @@ from pydantic import Field
 
 from chalicelib.domain.email_domains import InviteDomains
 from chalicelib.domain.seats import MAX_SEAT_LIMIT
-from chalicelib.schemas.common import Email, Input, Name, Output, Timestamp, VisibleName
+from chalicelib.schemas.common import Email, Input, Name, Output, Timestamp, VisibleName, WholeNumber
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
     from chalicelib.store.models import AccountItem
@@ -51,7 +51,7 @@ class OwnershipIn(Input):
 class SeatsIn(Input):
     """The plan's user limit; null: unlimited."""
 
-    limit: int | None = Field(ge=1, le=MAX_SEAT_LIMIT)
+    limit: WholeNumber | None = Field(ge=1, le=MAX_SEAT_LIMIT)
 
 
 class Seats(Output):

@@ -22,6 +22,7 @@ from chalicelib.schemas.common import (
     Output,
     PermissionKey,
     Timestamp,
+    WholeNumber,
 )
 from chalicelib.schemas.groups import GroupId, holding
 from chalicelib.schemas.members import Member
@@ -73,7 +74,7 @@ class InviteIn(Profile):
     sub_accounts: ScopeIn = "all"
     group_id: GroupId = "default"
     group_manager: bool = False
-    expires_in_days: int | None = Field(default=None, ge=1, le=30)
+    expires_in_days: WholeNumber | None = Field(default=None, ge=1, le=30)
     message: str | None = Field(default=None, max_length=500)
 
     @field_validator("message")

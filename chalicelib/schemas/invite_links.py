@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from chalicelib.schemas.common import GrantableKey, Input, Output, Timestamp
+from chalicelib.schemas.common import GrantableKey, Input, Output, Timestamp, WholeNumber
 from chalicelib.schemas.groups import GroupId
 from chalicelib.schemas.members import Member
 from chalicelib.schemas.sub_accounts import ScopeIn, ScopeOut
@@ -23,8 +23,8 @@ class InviteLinkIn(Input):
     permissions: list[GrantableKey] = Field(default_factory=list, max_length=32)
     sub_accounts: ScopeIn = "all"
     group_id: GroupId | None = None
-    max_uses: int = Field(default=25, ge=1, le=1000)
-    expires_in_days: int = Field(default=7, ge=1, le=30)
+    max_uses: WholeNumber = Field(default=25, ge=1, le=1000)
+    expires_in_days: WholeNumber = Field(default=7, ge=1, le=30)
     allowed_domains: list[str] | None = Field(default=None, max_length=20)
     require_approval: bool = True
 

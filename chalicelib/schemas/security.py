@@ -8,7 +8,7 @@ from pydantic import Field
 
 from chalicelib.domain.security_policy import MAX_GRACE_DAYS, MfaLevel, Policy
 from chalicelib.domain.sign_in import Via
-from chalicelib.schemas.common import Input, ListQuery, Output, Timestamp
+from chalicelib.schemas.common import Input, ListQuery, Output, Timestamp, WholeNumber
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
     from chalicelib.store.models import SecurityEventItem, SessionItem
@@ -83,7 +83,7 @@ class SessionsQuery(ListQuery):
 
 class SecurityPolicyIn(Input):
     mfa_required: MfaLevel
-    grace_days: int = Field(default=0, ge=0, le=MAX_GRACE_DAYS)
+    grace_days: WholeNumber = Field(default=0, ge=0, le=MAX_GRACE_DAYS)
 
 
 class SecurityPolicyOut(Output):

@@ -284,3 +284,14 @@ def test_expired_invitations_count_in_no_crossing(api, clock):
     invite(api, account_id, token, ["late@example.com"])  # 2 used: the counter's 8 would have been 80 %
     assert seats(api, account_id) == {"limit": 10, "used": 2, "members": 1, "pending": 1}
     assert seat_events(api, account_id) == ["account.seats_changed"]
+
+
+def test_a_whole_number_sent_as_3_0_is_taken_and_a_fraction_refused():
+    """JSON Schema counts 363.0 as an integer (schemathesis sent it): the API takes it as 363."""
+    from chalicelib.schemas.accounts import SeatsIn
+
+    assert SeatsIn.model_validate_json('{"limit": 363.0}').limit == 363
+    with pytest.raises(ValueError):
+        SeatsIn.model_validate_json('{"limit": 3.5}')
+    with pytest.raises(ValueError):
+        SeatsIn.model_validate_json('{"limit": true}')
