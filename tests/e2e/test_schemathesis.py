@@ -37,6 +37,12 @@ SCOPED_BODIES = [
     ("PATCH", "/webhooks/{webhook_id}"),
     ("POST", "/accounts/{account_id}/email-domains"),
     ("PATCH", "/accounts/{account_id}/email-domains/{domain}"),
+    # a group id must be one of this account's groups, as a sub-account id must
+    ("POST", "/accounts/{account_id}/invite-links"),
+    # a name needs a letter or digit of any script, which no ECMA pattern without the `u` flag can say
+    ("PATCH", "/accounts/{account_id}"),
+    # exactly one of code, recovery_code and credential (the document does not say it with a oneOf yet)
+    ("POST", "/auth/login/mfa"),
 ]
 # Bodies the API may refuse by contract for what came before them, which no schema can know either: an
 # Idempotency-Key sent again with another body (422) or while its first request runs (409), and an address
