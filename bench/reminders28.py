@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.scale26_report import write_section as write_doc_section  # noqa: E402
+
 ROWS = ((100, 1_000), (100, 10_000), (1_000, 10_000), (10_000, 100_000))
 ACCOUNTS = 1_000
 
@@ -95,14 +97,7 @@ SECTION = "## Invitation reminders: the sweep (issue 28)"
 
 def write_section(lines: list[str], path: Path = ROOT / "docs" / "benchmarks.md") -> None:
     """The section where bench/run.py writes it (before "## Cold start"), replacing an older one."""
-    text = path.read_text()
-    if SECTION in text:
-        start = text.index(SECTION)
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + text[end + 1 if end >= 0 else len(text) :]
-    anchor = text.find("## Cold start")
-    at = anchor if anchor >= 0 else len(text)
-    path.write_text(text[:at] + "\n".join(lines) + "\n" + text[at:])
+    write_doc_section(lines, path, SECTION)
 
 
 def report_lines(measured: list[dict[str, Any]]) -> list[str]:

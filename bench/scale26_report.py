@@ -153,12 +153,15 @@ def report_lines(result: dict[str, Any], commit: str = "") -> list[str]:
     return lines
 
 
-def write_section(lines: list[str], path: Path = ROOT / "docs" / "benchmarks.md") -> None:
-    """Puts the section where bench/run.py writes it (before "## Cold start"), replacing an older one."""
+def write_section(
+    lines: list[str], path: Path = ROOT / "docs" / "benchmarks.md", section: str = SECTION
+) -> None:
+    """Puts the section (its heading `section`) where bench/run.py writes it (before "## Cold start"),
+    replacing an older one; bench/reminders28.py writes its own through it too."""
     text = path.read_text()
-    if SECTION in text:
-        start = text.index(SECTION)
-        end = text.find("\n## ", start + len(SECTION))
+    if section in text:
+        start = text.index(section)
+        end = text.find("\n## ", start + len(section))
         text = text[:start] + text[end + 1 if end >= 0 else len(text) :]
     anchor = text.find("## Cold start")
     at = anchor if anchor >= 0 else len(text)
