@@ -7,9 +7,10 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.api.errors import JSON_HEADERS
 from chalicelib.api.http import Call, endpoint
-from chalicelib.api.lazy import invite_links, joining_schemas, link_joins
+from chalicelib.api.lazy import invite_links, joining_schemas, link_emails, link_joins
 from chalicelib.api.lazy import invite_links_schemas as schemas
-from chalicelib.api.route_guards import PUBLIC, SIGNED_IN, member_of
+from chalicelib.api.route_guards import PUBLIC, SIGNED_IN_OR_NOT, member_of
+from chalicelib.errors import unauthenticated, validation_error
 
 bp = Blueprint(__name__)
 
@@ -64,8 +65,8 @@ def look_up_invite_link(call: Call) -> schemas.InviteLinkLookup:
     bp,
     "POST",
     "/invite-links/join",
-    access=SIGNED_IN,
-    body=schemas.InviteLinkTokenIn,
+    access=SIGNED_IN_OR_NOT,
+    body=schemas.InviteLinkJoinIn,
     returns=joining_schemas.JoinRequest,
     status=202,
     errors=(
@@ -80,7 +81,16 @@ def look_up_invite_link(call: Call) -> schemas.InviteLinkLookup:
     idempotent=False,
 )
 def join_by_invite_link(call: Call) -> Response:
-    """Join through an invite link, signed in: 201 Member (+ account_id), or 202 JoinRequest when the link
-    requires approval; 200 the member you are or your pending request."""
-    joined = link_joins.join_by_link(call.deps, call.caller, call.body.token)
+    """Join through an invite link. Signed in, `{"token"}`: 201 Member (+ account_id), or 202 JoinRequest
+    when the link requires approval; 200 the member you are or your pending request. Without a Bearer
+    token, `{"token", "email"}`: 202 `{"status": "email_sent"}`, whatever the address."""
+    body = call.body
+    if call.caller.user_id is None:
+        if body.email is None:
+            raise unauthenticated("Sign in, or give the email address to send the invitation to.")
+        sent = link_emails.ask_by_email(call.deps, body.token, body.email)
+        return Response(body=sent.model_dump_json(), status_code=202, headers={**JSON_HEADERS})
+    if body.email is not None:  # signed in, one joins as oneself: an address beside it would be ignored
+        raise validation_error("email", "Leave it out when signed in: you join as yourself.")
+    joined = link_joins.join_by_link(call.deps, call.caller, body.token)
     return Response(body=joined.answer.model_dump_json(), status_code=joined.status, headers={**JSON_HEADERS})

@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         invite_links,
         join_requests,
         joining,
+        link_emails,
         link_joins,
         members,
         mfa_login,

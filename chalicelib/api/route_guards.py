@@ -110,15 +110,23 @@ class Public(Access):
 
 @dataclass(frozen=True)
 class SignedIn(Access):
-    """Any signed-in user; a support session's token only where `support` says so (reading /me)."""
+    """Any signed-in user; a support session's token only where `support` says so (reading /me).
+    `optional`: no Bearer token at all is welcome too (the route's view answers that caller: joining
+    through an invite link by email); a token that is sent is checked as ever."""
 
     support: bool = False
+    optional: bool = False
 
     def authorize(self, deps: DepsProvider, request: Request, path: dict[str, str]) -> Session:
         token = _bearer_token(request)
         if token is None:
+            if self.optional:
+                return auth.NO_SESSION
             raise unauthenticated()
         return auth.signed_in(deps(), token)
+
+    def security(self) -> Security | None:
+        return [{}, *BEARER] if self.optional else BEARER
 
     def admits_support(self) -> bool:
         return self.support
@@ -224,6 +232,7 @@ class AccountAccess(Access):
 PUBLIC = Public()
 SIGNED_IN = SignedIn()
 SIGNED_IN_OR_SUPPORT = SignedIn(support=True)
+SIGNED_IN_OR_NOT = SignedIn(optional=True)  # POST /invite-links/join: signed in, or by email
 MAYBE_SIGNED_IN = TokenChecked(required=False)
 TOKEN_CHECKED = TokenChecked(support=True)  # POST /authorize: a support token asks about its own account
 OPERATOR = OperatorOnly()

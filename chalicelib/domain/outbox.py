@@ -13,7 +13,8 @@ from typing import Literal
 
 from chalicelib.domain.retry import RetryPolicy
 
-MailKind = Literal["invitation", "reminder", "password_reset", "reset_request", "notice"]
+# link_join: a no-login use of an invite link, sorted out by the worker (services/link_emails.py)
+MailKind = Literal["invitation", "reminder", "password_reset", "reset_request", "notice", "link_join"]
 # Held by the request that committed it while it tries to send at once; the worker takes it after that.
 REQUEST_HOLD = timedelta(seconds=60)
 # Long enough for one send (SES's client gives up within ~20 s) and its record.
@@ -36,6 +37,7 @@ EMAIL_RETRIES = RetryPolicy(
 )
 KEPT_AFTER = timedelta(days=7)  # a sent or given-up email stays that long (for support), then its TTL ends it
 MAX_RESET_REQUESTS = 3  # public password-reset requests per address per clock hour
+MAX_LINK_EMAILS = 3  # no-login uses of invite links per address per UTC day
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,13 @@ def reset_request_window(now: datetime) -> Window:
     address's allowance for invitations."""
     hour, ends = _hour(now)
     return Window("hour", f"RESETS#{hour}", MAX_RESET_REQUESTS, ends)
+
+
+def link_email_window(now: datetime) -> Window:
+    """The no-login invite link path's own window per address (any link, any account): strangers cannot
+    use up the address's allowance for invitations, nor send it more than a few a day."""
+    day, ends = _day(now)
+    return Window("day", f"LINKJOINS#{day}", MAX_LINK_EMAILS, ends)
 
 
 def account_day(now: datetime, per_day: int) -> Window:

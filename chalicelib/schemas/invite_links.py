@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
-from chalicelib.schemas.common import GrantableKey, Input, Output, Timestamp, WholeNumber
+from chalicelib.schemas.common import Email, GrantableKey, Input, Output, Timestamp, WholeNumber
 from chalicelib.schemas.groups import GroupId
 from chalicelib.schemas.members import Member
 from chalicelib.schemas.sub_accounts import ScopeIn, ScopeOut
@@ -73,6 +73,21 @@ class InviteLinkPage(Output):
 
 class InviteLinkTokenIn(Input):
     token: str = Field(min_length=1, max_length=MAX_TOKEN)
+
+
+class InviteLinkJoinIn(Input):
+    """With a Bearer token: `{"token"}` (the signed-in person joins as themselves; an `email` beside the
+    token is refused, 400). Without one: `{"token", "email"}`, and the address is emailed."""
+
+    token: str = Field(min_length=1, max_length=MAX_TOKEN)
+    email: Email | None = None
+
+
+class EmailSent(Output):
+    """The no-login join's one answer, whatever the address (whether it has a login, is a member or is
+    invited): what happens next comes by email."""
+
+    status: Literal["email_sent"]
 
 
 class InviteLinkLookup(Output):

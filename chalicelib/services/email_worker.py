@@ -19,6 +19,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.outbox import LEASE
 from chalicelib.mail.mailer import deliver
 from chalicelib.services.invitation_email import invitation_email_for
+from chalicelib.services.link_emails import link_join_email_for
 from chalicelib.services.outbox import Ready, after_attempt, render_notice
 from chalicelib.services.password_reset import reset_email_for
 from chalicelib.services.reminder_email import reminder_email_for
@@ -71,4 +72,6 @@ def _render(deps: Deps, mail: MailItem) -> Ready | None:
         return reminder_email_for(deps, mail)
     if mail.kind in ("password_reset", "reset_request"):
         return reset_email_for(deps, mail)
+    if mail.kind == "link_join":
+        return link_join_email_for(deps, mail)
     return Ready(mail, render_notice(mail))

@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final, cast
 
+from chalicelib.domain.outbox import Window
 from chalicelib.store import keys
 from chalicelib.store.counts import add_within
+from chalicelib.store.invitation_items import NewInvitation, add_invitation, count_invitations
 from chalicelib.store.join_requests import JoinRequestStore, join_writes
 from chalicelib.store.models import (
     AuditEventItem,
@@ -19,9 +21,11 @@ from chalicelib.store.models import (
     InviteLinkRosterItem,
     InviteTokenItem,
     JoinRequestItem,
+    MailItem,
     MembershipItem,
 )
-from chalicelib.store.seats import SeatsRead
+from chalicelib.store.outbox import count_account_invitations, count_email_to, queue
+from chalicelib.store.seats import SeatsRead, take_seats
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
 
@@ -126,6 +130,45 @@ class InviteLinkStore:
         tx = JoinRequestStore.request_writes(request, now, event)
         tx.check(link, _usable(link, now), label="used")
         _hour_count(tx, link, now)
+        return tx.commit()
+
+    def queue_email(self, link: InviteLinkItem, mail: MailItem, window: Window, now: datetime) -> Outcome:
+        """A no-login use, the same write whatever the address: its email (`link_join`, sorted out by the
+        worker) counted on the address's window (its limit label), in the link's hour ("full"), while the
+        link is usable ("used"). The use itself is counted when the worker makes what it makes."""
+        tx = queue(Tx(), mail)
+        count_email_to(tx, mail.to, [window])
+        tx.check(link, _usable(link, now), label="used")
+        _hour_count(tx, link, now)
+        return tx.commit()
+
+    def invite(
+        self,
+        link: InviteLinkItem,
+        entry: NewInvitation,
+        now: datetime,
+        seats: SeatsRead,
+        day: Window,
+        event: AuditEventItem,
+    ) -> Outcome:
+        """A personal invitation made from the link: one use under `uses < max_uses` ("used"), the
+        invitation with its claim ("claimed", as any invitation) and its seat (SEATS), counted in the
+        account's day (ACCOUNT_LIMIT) and its group's count, in one transaction."""
+        tx = Tx().record(event)
+        tx.update(link, [InviteLinkItem.uses.add(1)], condition=_usable(link, now), label="used")
+        add_invitation(tx, entry, now)
+        count_invitations(tx, [entry], +1)
+        count_account_invitations(tx, link.account_id, day, 1)
+        take_seats(tx, link.account_id, seats, 1)
+        return tx.commit()
+
+    def email_request(
+        self, link: InviteLinkItem, request: JoinRequestItem, now: datetime, event: AuditEventItem
+    ) -> Outcome:
+        """A join request made by email through a link that requires approval: one use ("used"), the
+        request with its requester's pointer ("exists", as JoinRequestStore.create_request)."""
+        tx = JoinRequestStore.request_writes(request, now, event)
+        tx.update(link, [InviteLinkItem.uses.add(1)], condition=_usable(link, now), label="used")
         return tx.commit()
 
 

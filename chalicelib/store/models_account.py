@@ -73,6 +73,8 @@ class InvitationItem(ProfileAttributes, Item, discriminator="invitation"):
     # Counted in the account's `seats_held`: set when made (or resent after expiry), removed when its seat is
     # released after expiry (store/seats.py); accepting hands the seat to the member, so the count stays.
     holds_seat = BooleanAttribute(null=True)
+    # made from an invite link by the no-login path: expiring or revoked unaccepted, it gives the use back
+    invite_link_id = UnicodeAttribute(null=True)
     token_hash = UnicodeAttribute()  # SHA-256 of the link token; the token itself is only in the email
     # The Idempotency-Key of the request that made it (store/idempotency.py current_request_id), so a retry
     # under that key recognises its own invitation and answers it as invited (a resumed bulk invite).

@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from chalicelib.domain.outbox import Window
     from chalicelib.store.email_domains import ClaimChange
+    from chalicelib.store.invitation_items import NewInvitation
     from chalicelib.store.models import (
         AuditEventItem,
         DomainClaimItem,
@@ -78,5 +80,18 @@ class InviteLinkRepository(Protocol):
         events: Sequence[AuditEventItem],
     ) -> Outcome: ...
     def request(
+        self, link: InviteLinkItem, request: JoinRequestItem, now: datetime, event: AuditEventItem
+    ) -> Outcome: ...
+    def queue_email(self, link: InviteLinkItem, mail: MailItem, window: Window, now: datetime) -> Outcome: ...
+    def invite(
+        self,
+        link: InviteLinkItem,
+        entry: NewInvitation,
+        now: datetime,
+        seats: SeatsRead,
+        day: Window,
+        event: AuditEventItem,
+    ) -> Outcome: ...
+    def email_request(
         self, link: InviteLinkItem, request: JoinRequestItem, now: datetime, event: AuditEventItem
     ) -> Outcome: ...

@@ -148,3 +148,6 @@ class FakeInviteLinks(InviteLinkRepository):
     revoke = not_faked("invite_links", "revoke")
     use = not_faked("invite_links", "use")
     request = not_faked("invite_links", "request")
+    queue_email = not_faked("invite_links", "queue_email")
+    invite = not_faked("invite_links", "invite")
+    email_request = not_faked("invite_links", "email_request")

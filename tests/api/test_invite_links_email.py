@@ -1,0 +1,181 @@
+"""Invite links without signing in (issue 29): `{"token", "email"}` answers 202 email_sent with the same body
+and the same DynamoDB work for any address (new, with a login, a member, invited), and the outbox worker then
+sends a personal invitation made from the link, resends one, queues a request, or sends nothing; the
+address's 3 a day; 20 at once through a link of 5 uses make exactly 5 invitations."""
+
+from __future__ import annotations
+
+from chalicelib.services.link_emails import ask_by_email
+from chalicelib.store.models import InvitationItem, JoinRequestItem, MailItem
+from tests.helpers import join, onboard
+from tests.helpers.concurrency import run_together
+from tests.helpers.dynamo import DynamoCalls
+from tests.helpers.mail import drain_outbox, emails_to, moto_outbox, to_address
+from tests.helpers.seed import seed_user
+from tests.helpers.settings import PASSWORD
+
+JOIN = "/invite-links/join"
+NAME = {"first_name": "Nina", "last_name": "Corp"}
+
+
+def base(account_id: str) -> str:
+    return f"/accounts/{account_id}/invite-links"
+
+
+def make(api, account_id: str, **body) -> tuple[str, dict]:
+    reply = api.post(base(account_id), body, operator=True)  # tokens lapse as the tests' clock moves
+    assert reply.status == 201, reply.body
+    return reply.body["url"].split("#token=", 1)[1], reply.body
+
+
+def link_row(api, account_id: str) -> dict:
+    return api.get(base(account_id), operator=True).body["items"][0]
+
+
+def invitations_to(email: str) -> list[InvitationItem]:
+    return [item for item in InvitationItem.scan() if item.email == email]
+
+
+def events_of(api, account_id: str, kind: str) -> list[dict]:
+    reply = api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True)
+    assert reply.status == 200, reply.body
+    return reply.body["items"]
+
+
+def test_every_address_gets_the_same_answer_and_the_same_work_then_what_it_is(api, deps, clock):
+    account_id, owner = onboard(api)
+    token, link = make(api, account_id, permissions=["tickets"], require_approval=False)
+    seed_user(deps, "has.login@x.com")
+    member = join(api, account_id, owner.token, "member@x.com")
+    invited = api.post(
+        f"/accounts/{account_id}/invitations", {"emails": ["invited@x.com"]}, token=owner.token
+    )
+    assert invited.status == 200, invited.body
+    clock.advance(minutes=2)  # past the resend limit of the invitation just sent
+    drain_outbox(deps)
+    before = {mail.mail_id for mail in MailItem.scan()}
+    answers, work = {}, {}
+    for email in ("new@x.com", "has.login@x.com", member.email, "invited@x.com"):
+        with DynamoCalls() as calls:
+            reply = api.post(JOIN, {"token": token, "email": email})
+        answers[email], work[email] = (reply.status, reply.body), calls.operations
+    assert set(map(str, answers.values())) == {str((202, {"status": "email_sent"}))}, answers
+    assert len({tuple(ops) for ops in work.values()}) == 1, work
+    assert "TransactWriteItems" in work["new@x.com"]
+    queued = [mail for mail in MailItem.scan() if mail.mail_id not in before]
+    assert sorted(mail.to for mail in queued) == sorted(answers)  # one outbox row each, the same kind
+    assert {mail.kind for mail in queued} == {"link_join"}
+    sent_before = {email: len(to_address(moto_outbox(), email)) for email in answers}  # not drained
+    drain_outbox(deps)
+    assert len(emails_to("new@x.com")) == sent_before["new@x.com"] + 1
+    assert len(emails_to("has.login@x.com")) == sent_before["has.login@x.com"] + 1
+    assert len(emails_to(member.email)) == sent_before[member.email]  # a member is sent nothing
+    assert len(emails_to("invited@x.com")) == sent_before["invited@x.com"] + 1  # resent
+    [made] = invitations_to("new@x.com")
+    assert (made.role, list(made.permissions), made.invite_link_id) == (
+        "member",
+        ["tickets"],
+        link["invite_link_id"],
+    )
+    assert [i.invite_link_id for i in invitations_to("invited@x.com")] == [None]  # resent, not made anew
+    assert link_row(api, account_id)["uses"] == 2  # the two invitations made from it
+    used = events_of(api, account_id, "invite_link.used")
+    assert [e["target"]["id"] for e in used] == [link["invite_link_id"]] * 2
+
+
+def test_the_invitation_made_from_a_link_is_accepted_into_the_links_grant(api, deps):
+    account_id, owner = onboard(api)
+    token, _ = make(api, account_id, permissions=["invoices"], require_approval=False)
+    assert api.post(JOIN, {"token": token, "email": "Nina@Corp.com"}).status == 202
+    drain_outbox(deps)
+    accepted = api.post(
+        "/invitations/accept",
+        {"token": api.latest_link("nina@corp.com"), "password": PASSWORD, **NAME},
+    )
+    assert accepted.status == 201, accepted.body
+    members = api.get(f"/accounts/{account_id}/members", token=owner.token).body["items"]
+    [nina] = [m for m in members if m["email"] == "nina@corp.com"]
+    assert (nina["role"], nina["permissions"]) == ("member", ["invoices"])
+    drain_outbox(deps)  # a retry of the worker finds nothing more to send
+    assert len(emails_to("nina@corp.com")) == 1
+
+
+def test_with_approval_a_request_is_queued_under_the_address(api, deps):
+    account_id, owner = onboard(api)
+    token, link = make(api, account_id, permissions=["tickets"])
+    assert api.post(JOIN, {"token": token, "email": "asker@x.com"}).status == 202
+    assert api.post(JOIN, {"token": token, "email": "asker@x.com"}).status == 202
+    drain_outbox(deps)
+    listed = api.get(f"/accounts/{account_id}/join-requests", token=owner.token)
+    assert listed.status == 200, listed.body
+    [request] = listed.body["items"]  # asked twice: one pending request
+    assert (request["user"], request["email"], request["via"], request["invite_link_id"]) == (
+        None,
+        "asker@x.com",
+        "invite_link",
+        link["invite_link_id"],
+    )
+    assert link_row(api, account_id)["uses"] == 1
+    assert emails_to("asker@x.com") == []
+    assert len(events_of(api, account_id, "join_request.created")) == 1
+
+
+def test_errors_that_do_not_depend_on_the_address_still_apply(api, deps, clock):
+    account_id, owner = onboard(api)
+    assert api.post(JOIN, {"token": "x" * 43, "email": "a@x.com"}).status == 404
+    token, link = make(api, account_id, allowed_domains=["corp.com"], expires_in_days=1)
+    outside = api.post(JOIN, {"token": token, "email": "a@elsewhere.com"})
+    assert outside.status == 403 and outside.body["error"]["code"] == "domain_not_allowed"
+    unknown_field = api.post(JOIN, {"token": token, "email": "a@corp.com", "name": "A"})
+    assert unknown_field.status == 400
+    assert api.post(JOIN, {"token": token}).status == 401  # neither signed in nor an address
+    signed_in = api.post(JOIN, {"token": token, "email": "a@corp.com"}, token=owner.token)
+    assert signed_in.status == 400 and signed_in.body["error"]["details"][0]["field"] == "email"
+    clock.advance(days=2)
+    gone = api.post(JOIN, {"token": token, "email": "a@corp.com"})
+    assert gone.status == 410 and gone.body["error"]["code"] == "invite_link_expired"
+    assert api.delete(f"{base(account_id)}/{link['invite_link_id']}", operator=True).status == 204
+    assert api.post(JOIN, {"token": token, "email": "a@corp.com"}).status == 404
+
+
+def test_three_emails_a_day_per_address_and_ten_an_hour_per_link(api, deps, clock):
+    account_id, owner = onboard(api)
+    first, _ = make(api, account_id)
+    second, _ = make(api, account_id)
+    member = join(api, account_id, owner.token, "member@x.com")
+    for email in ("someone@x.com", member.email):
+        answers = [api.post(JOIN, {"token": t, "email": email}) for t in (first, second, first, second)]
+        assert [a.status for a in answers] == [202, 202, 202, 429], email
+        assert answers[-1].body["error"]["code"] == "rate_limited"
+    clock.advance(days=1)
+    assert api.post(JOIN, {"token": first, "email": "someone@x.com"}).status == 202
+    clock.advance(hours=1)
+    third, _ = make(api, account_id)
+    hourly = [api.post(JOIN, {"token": third, "email": f"p{n}@x.com"}).status for n in range(11)]
+    assert hourly == [202] * 10 + [429]
+
+
+def test_twenty_at_once_through_a_link_of_five_uses_make_five_invitations(api, deps):
+    account_id, owner = onboard(api)
+    token, _ = make(api, account_id, require_approval=False, max_uses=5)
+    emails = [f"r{n}@x.com" for n in range(20)]
+
+    def asking(email: str):
+        return lambda: ask_by_email(deps, token, email).status
+
+    asked = run_together(*[asking(email) for email in emails])
+    assert sorted(map(str, asked)) == ["email_sent"] * 10 + ["rate_limited"] * 10  # the link's hour
+    drain_outbox(deps)  # the worker sorts them out on its threads: they race for the five uses
+    made = [item for item in InvitationItem.scan() if item.invite_link_id]
+    assert len(made) == 5
+    assert link_row(api, account_id)["uses"] == 5
+    assert sum(len(to_address(moto_outbox(), email)) for email in emails) == 5
+
+
+def test_join_requests_by_email_have_no_user_until_approved(api, deps):
+    account_id, owner = onboard(api)
+    token, _ = make(api, account_id)
+    assert api.post(JOIN, {"token": token, "email": "later@x.com"}).status == 202
+    drain_outbox(deps)
+    [stored] = [item for item in JoinRequestItem.scan() if item.email == "later@x.com"]
+    assert (stored.user_id, stored.requester) == (None, "later@x.com")
