@@ -4,6 +4,7 @@ hold). InvitationStore answers both."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 
@@ -17,7 +18,8 @@ from chalicelib.store.invitation_items import (
     chunks,
     count_invitations,
 )
-from chalicelib.store.models import AuditEventItem, EmailClaimItem, InvitationItem, LinkItem
+from chalicelib.store.invite_links import GIVE_BACK, give_back, taking_back
+from chalicelib.store.models import AuditEventItem, EmailClaimItem, InvitationItem, InviteLinkItem, LinkItem
 from chalicelib.store.outbox import ACCOUNT_LIMIT, count_account_invitations, limit_label
 from chalicelib.store.seats import SEATS, SeatsRead, free_seats, holds_seat_as_read, take_seats
 from chalicelib.store.table import get_items
@@ -96,14 +98,30 @@ def delete_expired(
     still so (a release meanwhile: deleted at the next run)."""
     found = get_items([(i.pk, i.sk) for i in invitations])
     invitations = [_fresh(found.get((i.pk, i.sk)), i) for i in invitations]
+    links = taking_back(invitations)  # made from invite links: each gives its use back as it goes
     deleted = 0
     for start in range(0, len(invitations), PURGED_PER_TRANSACTION):
         chunk = invitations[start : start + PURGED_PER_TRANSACTION]
-        if _delete_expired(chunk, now, event_of):
+        if len(chunk) == 1:
+            deleted += _delete_one(chunk[0], now, event_of, links)
+        elif _delete_expired(chunk, now, event_of, links):
             deleted += len(chunk)
-        elif len(chunk) > 1:
-            deleted += sum(bool(_delete_expired([one], now, event_of)) for one in chunk)
+        else:
+            deleted += sum(_delete_one(one, now, event_of, links) for one in chunk)
     return deleted
+
+
+def _delete_one(
+    invitation: InvitationItem,
+    now: datetime,
+    event_of: Callable[[InvitationItem], AuditEventItem] | None,
+    links: dict[str, InviteLinkItem],
+) -> bool:
+    """One invitation alone; a link revoked meanwhile (GIVE_BACK) gets no use back, and it goes without."""
+    outcome = _delete_expired([invitation], now, event_of, links)
+    if not outcome and GIVE_BACK in outcome.failed and links:
+        outcome = _delete_expired([invitation], now, event_of, {})
+    return bool(outcome)
 
 
 def _fresh(item: object, indexed: InvitationItem) -> InvitationItem:
@@ -111,7 +129,10 @@ def _fresh(item: object, indexed: InvitationItem) -> InvitationItem:
 
 
 def _delete_expired(
-    chunk: list[InvitationItem], now: datetime, event_of: Callable[[InvitationItem], AuditEventItem] | None
+    chunk: list[InvitationItem],
+    now: datetime,
+    event_of: Callable[[InvitationItem], AuditEventItem] | None,
+    links: dict[str, InviteLinkItem],
 ) -> Outcome:
     tx = Tx()
     for invitation in chunk:
@@ -129,4 +150,7 @@ def _delete_expired(
         mine = [i for i in chunk if i.account_id == account_id]
         count_changes(tx, account_id, [(i.group_id, "invitation_count", -1) for i in mine])
         free_seats(tx, account_id, sum(1 for i in mine if i.holds_seat))
+    returned = Counter(i.invite_link_id for i in chunk if i.invite_link_id in links)
+    for link_id, uses in returned.items():
+        give_back(tx, links[link_id or ""], uses)
     return tx.commit()

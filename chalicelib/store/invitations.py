@@ -25,11 +25,13 @@ from chalicelib.store.invitation_items import (
     set_expiry_keys,
 )
 from chalicelib.store.invitation_writes import PURGED_PER_TRANSACTION, create_invitations, delete_expired
+from chalicelib.store.invite_links import GIVE_BACK, give_back, taking_back
 from chalicelib.store.lists import query_index
 from chalicelib.store.models import (
     AuditEventItem,
     EmailClaimItem,
     InvitationItem,
+    InviteLinkItem,
     Item,
     LinkItem,
     LoginItem,
@@ -163,17 +165,13 @@ class InvitationStore:
 
     def revoke(self, invitation: InvitationItem, event: AuditEventItem | None = None) -> Outcome:
         """Deletes the invitation and its claim, and frees its seat if it holds one (as read); its link is
-        left ended as "revoked" (`ended_link`)."""
-        tx = Tx().record(event).delete(invitation, condition=holds_seat_as_read(invitation))
-        free_seats(tx, invitation.account_id, 1 if invitation.holds_seat else 0)
-        tx.put(ended_link(invitation.token_hash, invitation, "revoked"))
-        end_reminder_link(tx, invitation, "revoked")
-        tx.delete(
-            EmailClaimItem(*keys.email_claim(invitation.account_id, invitation.email)),
-            condition=EmailClaimItem.ref_id == invitation.invitation_id,
-        )
-        count_changes(tx, invitation.account_id, [(invitation.group_id, "invitation_count", -1)])
-        return tx.commit()
+        left ended as "revoked" (`ended_link`). One made from an invite link gives that link its use back
+        in the same transaction (unless the link is revoked: then, or if it is revoked meanwhile, not)."""
+        link = taking_back([invitation]).get(invitation.invite_link_id or "")
+        outcome = _revoked(invitation, event, link).commit()
+        if link is not None and GIVE_BACK in outcome.failed:
+            outcome = _revoked(invitation, event, None).commit()
+        return outcome
 
     def invitation_context(self, link: LinkItem) -> InvitationContext:
         """What accepting or looking up a link needs, in one BatchGetItem (store/invitation_accept.py)."""
@@ -220,6 +218,21 @@ class InvitationStore:
         (and, with `event_of`, records each expiry), 20 to a transaction; a chunk that a concurrent
         resend or accept cancels is retried one invitation at a time. Returns how many went."""
         return delete_expired(invitations, now, event_of)
+
+
+def _revoked(invitation: InvitationItem, event: AuditEventItem | None, link: InviteLinkItem | None) -> Tx:
+    tx = Tx().record(event).delete(invitation, condition=holds_seat_as_read(invitation))
+    free_seats(tx, invitation.account_id, 1 if invitation.holds_seat else 0)
+    tx.put(ended_link(invitation.token_hash, invitation, "revoked"))
+    end_reminder_link(tx, invitation, "revoked")
+    tx.delete(
+        EmailClaimItem(*keys.email_claim(invitation.account_id, invitation.email)),
+        condition=EmailClaimItem.ref_id == invitation.invitation_id,
+    )
+    count_changes(tx, invitation.account_id, [(invitation.group_id, "invitation_count", -1)])
+    if link is not None:
+        give_back(tx, link, 1)
+    return tx
 
 
 def _resent(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Final, cast
+from typing import TYPE_CHECKING, Final, Literal, cast
 
 from chalicelib.domain.outbox import Window
 from chalicelib.store import keys
@@ -17,6 +17,7 @@ from chalicelib.store.join_requests import JoinRequestStore, join_writes
 from chalicelib.store.models import (
     AuditEventItem,
     CounterItem,
+    InvitationItem,
     InviteLinkItem,
     InviteLinkRosterItem,
     InviteTokenItem,
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 
 MAX_LIVE_LINKS: Final = 10
 HOURLY_USES: Final = 10  # uses and emails of one link in an hour
+GIVE_BACK: Final[Literal["give_back"]] = (
+    "give_back"  # a link that was to get a use back was revoked (or changed) meanwhile
+)
 
 
 def is_live(link: InviteLinkItem, now: datetime) -> bool:
@@ -170,6 +174,26 @@ class InviteLinkStore:
         tx = JoinRequestStore.request_writes(request, now, event)
         tx.update(link, [InviteLinkItem.uses.add(1)], condition=_usable(link, now), label="used")
         return tx.commit()
+
+
+def taking_back(invitations: Sequence[InvitationItem]) -> dict[str, InviteLinkItem]:
+    """The links that get a use back when these invitations end unaccepted (revoked or purged): those
+    they were made from by the no-login path, read in one BatchGetItem (none when no invitation was made
+    from a link), and only the ones not revoked: a revoked link stays as it was when it stopped."""
+    wanted = {(i.account_id, i.invite_link_id) for i in invitations if i.invite_link_id}
+    if not wanted:
+        return {}
+    found = get_items([keys.invite_link(account_id, link_id) for account_id, link_id in wanted])
+    links = [item for item in found.values() if isinstance(item, InviteLinkItem)]
+    return {link.invite_link_id: link for link in links if link.revoked_at is None}
+
+
+def give_back(tx: Tx, link: InviteLinkItem, uses: int) -> None:
+    """`uses` given back to `link`, never below zero and not once it is revoked (GIVE_BACK: the caller
+    commits again without it)."""
+    still = InviteLinkItem.pk.exists() & InviteLinkItem.revoked_at.does_not_exist()
+    still &= InviteLinkItem.uses >= uses
+    tx.update(link, [InviteLinkItem.uses.add(-uses)], condition=still, label=GIVE_BACK)
 
 
 def _recorded(events: Sequence[AuditEventItem]) -> Tx:

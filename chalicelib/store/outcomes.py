@@ -19,6 +19,7 @@ Label = Literal[
     "ended",
     "exists",
     "full",  # a count at its cap (store/counts.py)
+    "give_back",  # a link to get a use back was revoked meanwhile (store/invite_links.py)
     "gone",
     "group_gone",
     "inactive",

@@ -5,6 +5,9 @@ address's 3 a day; 20 at once through a link of 5 uses make exactly 5 invitation
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from chalicelib.jobs.purge import purge_expired
 from chalicelib.services.link_emails import ask_by_email
 from chalicelib.store.models import InvitationItem, JoinRequestItem, MailItem
 from tests.helpers import join, onboard
@@ -179,3 +182,44 @@ def test_join_requests_by_email_have_no_user_until_approved(api, deps):
     drain_outbox(deps)
     [stored] = [item for item in JoinRequestItem.scan() if item.email == "later@x.com"]
     assert (stored.user_id, stored.requester) == (None, "later@x.com")
+
+
+def invitation_id_of(api, account_id: str, email: str) -> str:
+    listed = api.get(f"/accounts/{account_id}/invitations?status=pending", operator=True)
+    assert listed.status == 200, listed.body
+    [found] = [i for i in listed.body["items"] if i["email"] == email]
+    return str(found["invitation_id"])
+
+
+def test_a_use_comes_back_when_its_invitation_is_revoked_or_purged_unless_the_link_is_revoked(
+    api, deps, clock
+):
+    account_id, owner = onboard(api)
+    token, link = make(api, account_id, require_approval=False, max_uses=2)
+    for email in ("a@x.com", "b@x.com"):
+        assert api.post(JOIN, {"token": token, "email": email}).status == 202
+    drain_outbox(deps)
+    assert link_row(api, account_id)["uses"] == 2
+    assert api.post(JOIN, {"token": token, "email": "c@x.com"}).status == 410  # used up
+    revoked = api.delete(
+        f"/accounts/{account_id}/invitations/{invitation_id_of(api, account_id, 'a@x.com')}", operator=True
+    )
+    assert revoked.status == 204, revoked.body
+    assert link_row(api, account_id)["uses"] == 1
+    assert api.post(JOIN, {"token": token, "email": "c@x.com"}).status == 202  # its use is free again
+    drain_outbox(deps)
+    assert link_row(api, account_id)["uses"] == 2
+    purged = purge_expired(deps.store, clock() + timedelta(days=8))  # b's and c's, expired unaccepted
+    assert purged.deleted == 2
+    assert link_row(api, account_id)["uses"] == 0  # never below zero: one give-back per invitation
+
+    other_token, other = make(api, account_id, require_approval=False)
+    assert api.post(JOIN, {"token": other_token, "email": "d@x.com"}).status == 202
+    drain_outbox(deps)
+    d_invitation = invitation_id_of(api, account_id, "d@x.com")
+    assert api.delete(f"{base(account_id)}/{other['invite_link_id']}", operator=True).status == 204
+    gone = api.delete(f"/accounts/{account_id}/invitations/{d_invitation}", operator=True)
+    assert gone.status == 204
+    rows = api.get(base(account_id), operator=True).body["items"]
+    assert [r["uses"] for r in rows if r["invite_link_id"] == other["invite_link_id"]] == [1]
+    assert [r["uses"] for r in rows if r["invite_link_id"] == link["invite_link_id"]] == [0]
