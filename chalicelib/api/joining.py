@@ -59,9 +59,11 @@ def list_join_requests(call: Call, account_id: str) -> schemas.JoinRequestPage:
     errors=("not_found", "conflict", "already_member", "seat_limit_reached"),
     idempotent=False,
 )
-def approve_join_request(call: Call, account_id: str, join_request_id: str) -> members_schemas.Member:
-    """Approve a join request: the requester becomes a member (taking a seat)."""
-    return join_requests.approve(call.deps, call.caller, call.account, join_request_id, call.body)
+def approve_join_request(call: Call, account_id: str, join_request_id: str) -> Response:
+    """Approve a join request: the requester becomes a member (taking a seat); for a request made by email,
+    201 Invitation: the address is sent an invitation (taking the seat)."""
+    made = join_requests.approve(call.deps, call.caller, call.account, join_request_id, call.body)
+    return Response(body=made.model_dump_json(), status_code=201, headers={**JSON_HEADERS})
 
 
 @endpoint(

@@ -7,8 +7,11 @@ from __future__ import annotations
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import EventType, Target, changed
 from chalicelib.domain.caller import Caller
+from chalicelib.domain.invitations import claim_reason
+from chalicelib.domain.outbox import Window
 from chalicelib.domain.permissions import Role
-from chalicelib.errors import AppError, forbidden, not_found, validation_error
+from chalicelib.errors import AppError, changed_meanwhile, forbidden, not_found, validation_error
+from chalicelib.schemas.invitations import Invitation
 from chalicelib.schemas.joining import (
     ApproveIn,
     JoinRequest,
@@ -18,14 +21,23 @@ from chalicelib.schemas.joining import (
 )
 from chalicelib.schemas.members import Member
 from chalicelib.services.audit_record import record
+from chalicelib.services.authentication import live_sub_accounts
 from chalicelib.services.groups import managed_group
+from chalicelib.services.invitations import new_invitation, replaced, send_invitations
 from chalicelib.services.joining import member_of, settle
-from chalicelib.services.outbox import notice
+from chalicelib.services.outbox import full_window, notice, too_many_emails
 from chalicelib.services.password_reset import PORTAL_NAME
-from chalicelib.services.seats import take_one
+from chalicelib.services.seats import read_again, take_one
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store.members import new_membership_item
-from chalicelib.store.models import AccountItem, AuditEventItem, JoinRequestItem, MailItem, UserItem
+from chalicelib.store.models import (
+    AccountItem,
+    AuditEventItem,
+    GroupItem,
+    JoinRequestItem,
+    MailItem,
+    UserItem,
+)
 from chalicelib.store.seats import SeatsRead
 from chalicelib.store.tx import Outcome
 
@@ -76,10 +88,14 @@ def deny(deps: Deps, caller: Caller, account: AccountItem, request_id: str) -> N
         raise AppError("conflict", NOT_PENDING)
 
 
-def approve(deps: Deps, caller: Caller, account: AccountItem, request_id: str, body: ApproveIn) -> Member:
+def approve(
+    deps: Deps, caller: Caller, account: AccountItem, request_id: str, body: ApproveIn
+) -> Member | Invitation:
+    """A member (the requester signed in when asking), or for a request made by email the invitation
+    that proves the address (sent now, taking the seat)."""
     request = _pending(deps, caller, account, request_id)
-    if request.user_id is None:  # made by email through an invite link: not built yet (no such request)
-        raise AppError("conflict", "This request was made by email; it cannot be approved as a member.")
+    if request.user_id is None:
+        return _approve_by_email(deps, caller, account, request, body)
     user = deps.store.users.get_user(request.user_id)
     if user is None:
         raise AppError("conflict", NOT_PENDING)
@@ -140,9 +156,66 @@ def _scope(account: AccountItem, request: JoinRequestItem, body: ApproveIn) -> l
     return checked_scope(body.sub_accounts, account)
 
 
-def _check_group(deps: Deps, account: AccountItem, group_id: str | None) -> None:
-    if group_id is not None and deps.store.groups.get_group(account.account_id, group_id) is None:
+def _check_group(deps: Deps, account: AccountItem, group_id: str | None) -> dict[str, GroupItem]:
+    """The group by its id (none: {}), or 400 when it is not one of this account's."""
+    group = deps.store.groups.get_group(account.account_id, group_id) if group_id is not None else None
+    if group_id is not None and group is None:
         raise validation_error("group_id", "is not a group of this account")
+    return {group.group_id: group} if group is not None else {}
+
+
+def _approve_by_email(
+    deps: Deps, caller: Caller, account: AccountItem, request: JoinRequestItem, body: ApproveIn
+) -> Invitation:
+    """The invitation, with the approver's choices or the link's grant, in the decision's transaction
+    (made as any invitation: its email, its claim on the address, its seat)."""
+    group_id = body.group_id if body.group_id is not None else request.group_id
+    groups = _check_group(deps, account, group_id)
+    claims, logins = deps.store.invitations.claims_and_logins(account.account_id, [request.email])
+    claim, now = claims.get(request.email), deps.now()
+    reason = claim_reason(claim.holder, claim.expires_at, now) if claim is not None else None
+    if reason is not None:
+        raise _taken(reason)
+    replaces = replaced(deps, account.account_id, claim) if claim is not None else None
+    if replaces is not None:  # the expired invitation's seat is released first, as for any invitation
+        deps.store.accounts.release_expired_seats(account.account_id, now)
+        account = read_again(deps, account.account_id)
+    role, permissions = _access(deps, caller, account, request, body)
+    details = {
+        "sub_accounts": _scope(account, request, body),
+        "group_id": group_id,
+        "invite_link_id": request.invite_link_id,  # a lapsed or revoked one gives the link its use back
+    }
+    login = logins.get(request.email)
+    new, raw = new_invitation(
+        deps, account.account_id, request.email, role, permissions, caller, details, replaces, login, caller
+    )
+    events = [_event(deps, "join_request.approved", caller, request, {"status": "approved"})]
+
+    def write(seats: SeatsRead) -> Outcome:
+        return deps.store.join_requests.approve_by_invitation(request, deps.now(), events, new, seats)
+
+    _check_approved(deps, take_one(deps, caller, account, write), request.email, new.windows)
+    send_invitations(deps, account.name, [(new, raw)])
+    return Invitation.of(new.invitation, now, live_sub_accounts(account), groups)
+
+
+def _check_approved(deps: Deps, outcome: Outcome, email: str, windows: tuple[Window, ...]) -> None:
+    if "used" in outcome.failed:
+        raise AppError("conflict", NOT_PENDING)
+    if outcome.which("claimed"):
+        raise _taken("already_invited")
+    full = full_window(outcome, email, windows)
+    if full is not None:
+        raise too_many_emails(deps, full)
+    if not outcome:
+        raise changed_meanwhile("The account changed meanwhile; try again.")
+
+
+def _taken(reason: str) -> AppError:
+    if reason == "already_member":
+        return AppError("already_member", "The address is already a member of this account.")
+    return AppError("conflict", "The address has a pending invitation to this account already.")
 
 
 def told_requester(deps: Deps, account: AccountItem, request: JoinRequestItem, outcome: str) -> MailItem:

@@ -38,7 +38,7 @@ from chalicelib.services.joining import REQUEST_LIFETIME
 from chalicelib.services.outbox import Ready, full_window, link_of, mail_for
 from chalicelib.services.seats import read_again, take_one
 from chalicelib.store import keys
-from chalicelib.store.invitations import NewInvitation, link_item, new_invitation_item
+from chalicelib.store.invitations import NewInvitation, Replaced, link_item, new_invitation_item
 from chalicelib.store.invite_links import is_live
 from chalicelib.store.models import (
     AccountItem,
@@ -164,43 +164,15 @@ def _invite(
     """A personal invitation made from the link, its use and seat in its transaction; None when none
     was made (used up meanwhile, no seat, another invitation first)."""
     now = deps.now()
-    details = {
-        "sub_accounts": link.sub_accounts,
-        "group_id": link.group_id,
-        "invite_link_id": link.invite_link_id,
-    }
-    invitation = new_invitation_item(
-        new_id("inv"),
-        account.account_id,
-        email,
-        "member",
-        stored_grant("member", list(link.permissions or [])),
-        token_hash,
-        now,
-        now + validity(deps, None),
-        invited_by=None,
-        invited_by_name=None,
-        details=details,
-    )
     replaces = replaced(deps, account.account_id, claim) if claim is not None else None
     if replaces is not None:  # its seat is released first, as any invitation taking an expired one's place
         deps.store.accounts.release_expired_seats(account.account_id, now)
         account = read_again(deps, account.account_id)
-    entry = NewInvitation(
-        invitation,
-        link_item(token_hash, invitation, login),
-        replaces,
-        created_event(deps, ANONYMOUS, invitation),
-    )
-    used = Target("invite_link", link.invite_link_id)
-    event = record(
-        deps,
-        "invite_link.used",
-        ANONYMOUS,
-        account.account_id,
-        used,
-        changed({}, {"invitation_id": invitation.invitation_id}),
-    )
+    entry = _from_link(deps, link, email, token_hash, replaces, login)
+    invitation = entry.invitation
+    used = changed({}, {"invitation_id": invitation.invitation_id})
+    target = Target("invite_link", link.invite_link_id)
+    event = record(deps, "invite_link.used", ANONYMOUS, account.account_id, target, used)
     day = account_day(now, deps.settings.account_invitations_per_day)
 
     def write(seats: SeatsRead) -> Outcome:
@@ -211,3 +183,35 @@ def _invite(
     except AppError:
         return None  # no free seat: the link's use is not taken, nothing is sent
     return invitation if outcome else None
+
+
+def _from_link(
+    deps: Deps,
+    link: InviteLinkItem,
+    email: str,
+    token_hash: str,
+    replaces: Replaced | None,
+    login: str | None,
+) -> NewInvitation:
+    """The invitation (role member, the link's grant), its link from this email's nonce, its event."""
+    now = deps.now()
+    details = {
+        "sub_accounts": link.sub_accounts,
+        "group_id": link.group_id,
+        "invite_link_id": link.invite_link_id,
+    }
+    invitation = new_invitation_item(
+        new_id("inv"),
+        link.account_id,
+        email,
+        "member",
+        stored_grant("member", list(link.permissions or [])),
+        token_hash,
+        now,
+        now + validity(deps, None),
+        invited_by=None,
+        invited_by_name=None,
+        details=details,
+    )
+    made = link_item(token_hash, invitation, login)
+    return NewInvitation(invitation, made, replaces, created_event(deps, ANONYMOUS, invitation))

@@ -16,6 +16,7 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.store import keys
 from chalicelib.store.due import due, mark
+from chalicelib.store.invitation_items import NewInvitation, add_invitation, count_invitations
 from chalicelib.store.joining import joining, write_joining
 from chalicelib.store.models import (
     AuditEventItem,
@@ -25,7 +26,7 @@ from chalicelib.store.models import (
     MembershipItem,
     RemovedMarkItem,
 )
-from chalicelib.store.seats import SeatsRead
+from chalicelib.store.seats import SeatsRead, take_seats
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
 
@@ -103,6 +104,34 @@ class JoinRequestStore:
         """The request approved or denied while still pending and unexpired ("used" if not); an approval
         with `membership` adds the member and takes its seat in the same transaction; `mail`, the email
         telling the requester, is queued in it too."""
+        tx = self._decided(request, status, now, events)
+        if membership is not None:
+            join_writes(tx, membership, seats)
+        if mail is not None:
+            tx.put(mail, condition=MailItem.pk.does_not_exist())
+        return tx.commit()
+
+    def approve_by_invitation(
+        self,
+        request: JoinRequestItem,
+        now: datetime,
+        events: Sequence[AuditEventItem],
+        entry: NewInvitation,
+        seats: SeatsRead,
+    ) -> Outcome:
+        """A request made by email approved: the invitation that proves the address is made in the same
+        transaction, with its claim ("claimed": the address is a member or invited meanwhile), its email,
+        its group's count and its seat (SEATS); "used" when the request is no longer pending."""
+        tx = self._decided(request, "approved", now, events)
+        add_invitation(tx, entry, now)
+        count_invitations(tx, [entry], +1)
+        take_seats(tx, request.account_id, seats, 1)
+        return tx.commit()
+
+    @staticmethod
+    def _decided(
+        request: JoinRequestItem, status: str, now: datetime, events: Sequence[AuditEventItem]
+    ) -> Tx:
         still = (JoinRequestItem.status == "pending") & (JoinRequestItem.expires_at > now)
         decided = [JoinRequestItem.status.set(status), JoinRequestItem.decided_at.set(now), *_out_of_due()]
         tx = _recorded(events).update(request, decided, condition=still, label="used")
@@ -113,11 +142,7 @@ class JoinRequestStore:
             condition=JoinRequesterItem.request_id == request.request_id,
             label="used",
         )
-        if membership is not None:
-            join_writes(tx, membership, seats)
-        if mail is not None:
-            tx.put(mail, condition=MailItem.pk.does_not_exist())
-        return tx.commit()
+        return tx
 
     def due_requests(self, now: datetime, limit: int) -> list[JoinRequestItem]:
         """Up to `limit` requests pending past their expiry, read from the due index (only those wait)."""

@@ -223,3 +223,53 @@ def test_a_use_comes_back_when_its_invitation_is_revoked_or_purged_unless_the_li
     rows = api.get(base(account_id), operator=True).body["items"]
     assert [r["uses"] for r in rows if r["invite_link_id"] == other["invite_link_id"]] == [1]
     assert [r["uses"] for r in rows if r["invite_link_id"] == link["invite_link_id"]] == [0]
+
+
+def set_limit(api, account_id: str, limit: int) -> None:
+    assert api.put(f"/accounts/{account_id}/seats", {"limit": limit}, operator=True).status == 200
+
+
+def asked_by_email(api, deps, account_id: str, email: str, **link) -> str:
+    token, _ = make(api, account_id, **link)
+    assert api.post(JOIN, {"token": token, "email": email}).status == 202
+    drain_outbox(deps)
+    listed = api.get(f"/accounts/{account_id}/join-requests", operator=True).body["items"]
+    return str(next(r["join_request_id"] for r in listed if r["email"] == email))
+
+
+def test_approving_a_request_made_by_email_sends_an_invitation_and_takes_a_seat(api, deps):
+    account_id, owner = onboard(api)
+    requests = f"/accounts/{account_id}/join-requests"
+    request_id = asked_by_email(api, deps, account_id, "pat@x.com", permissions=["tickets"])
+    set_limit(api, account_id, 1)  # the owner holds it
+    full = api.post(f"{requests}/{request_id}/approve", {}, token=owner.token)
+    assert full.status == 409 and full.body["error"]["code"] == "seat_limit_reached"
+    set_limit(api, account_id, 5)
+    approved = api.post(f"{requests}/{request_id}/approve", {"permissions": ["invoices"]}, token=owner.token)
+    assert approved.status == 201, approved.body
+    assert (approved.body["email"], approved.body["role"], approved.body["permissions"]) == (
+        "pat@x.com",
+        "member",
+        ["invoices"],
+    )
+    assert "invitation_id" in approved.body and "user_id" not in approved.body
+    [mail] = emails_to("pat@x.com")  # the invitation is the outcome's email
+    assert "Acme Hosting" in mail.subject
+    accepted = api.post("/invitations/accept", {"token": mail.link_token, "password": PASSWORD, **NAME})
+    assert accepted.status == 201, accepted.body
+    again = api.post(f"{requests}/{request_id}/approve", {}, token=owner.token)
+    assert again.status == 409 and again.body["error"]["code"] == "conflict"
+    kinds = [e["type"] for e in events_of(api, account_id, "join_request.approved")]
+    assert kinds == ["join_request.approved"]
+    created = events_of(api, account_id, "invitation.created")
+    assert [e["target"]["email"] for e in created if e["target"]["email"] == "pat@x.com"] == ["pat@x.com"]
+
+
+def test_denying_a_request_made_by_email_tells_the_address(api, deps):
+    account_id, owner = onboard(api)
+    request_id = asked_by_email(api, deps, account_id, "sam@x.com")
+    denied = api.post(f"/accounts/{account_id}/join-requests/{request_id}/deny", {}, token=owner.token)
+    assert denied.status == 204, denied.body
+    [mail] = emails_to("sam@x.com")
+    assert "denied" in mail.body
+    assert len(events_of(api, account_id, "join_request.denied")) == 1

@@ -58,6 +58,14 @@ class JoinRequestRepository(Protocol):
         seats: SeatsRead | None = None,
         mail: MailItem | None = None,
     ) -> Outcome: ...
+    def approve_by_invitation(
+        self,
+        request: JoinRequestItem,
+        now: datetime,
+        events: Sequence[AuditEventItem],
+        entry: NewInvitation,
+        seats: SeatsRead,
+    ) -> Outcome: ...
     def due_requests(self, now: datetime, limit: int) -> list[JoinRequestItem]: ...
     def expire(self, request: JoinRequestItem, now: datetime) -> Outcome: ...
     def join(

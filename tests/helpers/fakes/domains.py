@@ -136,6 +136,7 @@ class FakeJoinRequests(JoinRequestRepository):
     join = not_faked("join_requests", "join")
     due_requests = not_faked("join_requests", "due_requests")
     expire = not_faked("join_requests", "expire")
+    approve_by_invitation = not_faked("join_requests", "approve_by_invitation")
 
 
 class FakeInviteLinks(InviteLinkRepository):
