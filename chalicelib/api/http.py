@@ -104,13 +104,27 @@ def endpoint(
     media_types: tuple[str, ...] = ("application/json",),
     idempotent: bool | None = None,
     resumable: bool = False,
+    answers: tuple[tuple[int, Model], ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """`errors`: the codes the view's own rules can answer (those of its traits are added: Route.codes).
     `idempotent`: whether it takes an Idempotency-Key; by default the POSTs that answer 201 (create).
     `resumable`: its view completes what a lost run under the same key left undone (api/idempotency.py)."""
     takes_key = idempotent if idempotent is not None else method == "POST" and status == 201
     route = Route(
-        method, path, "", "", access, body, query, returns, status, errors, media_types, takes_key, resumable
+        method,
+        path,
+        "",
+        "",
+        access,
+        body,
+        query,
+        returns,
+        status,
+        errors,
+        media_types,
+        takes_key,
+        resumable,
+        answers,
     )
 
     def register(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -69,6 +69,12 @@ def look_up_invite_link(call: Call) -> schemas.InviteLinkLookup:
     body=schemas.InviteLinkJoinIn,
     returns=joining_schemas.JoinRequest,
     status=202,
+    answers=(
+        (202, schemas.EmailSent),
+        (200, schemas.LinkMember),
+        (200, joining_schemas.JoinRequest),
+        (201, schemas.LinkMember),
+    ),
     errors=(
         "not_found",
         "invite_link_expired",

@@ -7,7 +7,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.api.errors import JSON_HEADERS
 from chalicelib.api.http import Call, endpoint
-from chalicelib.api.lazy import join_requests, joining, members_schemas
+from chalicelib.api.lazy import invitations_schemas, join_requests, joining, members_schemas
 from chalicelib.api.lazy import joining_schemas as schemas
 from chalicelib.api.route_guards import SIGNED_IN, member_of
 
@@ -30,6 +30,11 @@ def list_joinable_accounts(call: Call) -> schemas.JoinableAccountPage:
     access=SIGNED_IN,
     returns=schemas.JoinRequest,
     status=202,
+    answers=(
+        (200, members_schemas.Member),
+        (200, schemas.JoinRequest),
+        (201, members_schemas.Member),
+    ),
     errors=("not_found", "conflict", "already_member", "seat_limit_reached"),
     idempotent=False,
 )
@@ -56,6 +61,7 @@ def list_join_requests(call: Call, account_id: str) -> schemas.JoinRequestPage:
     body=schemas.ApproveIn,
     returns=members_schemas.Member,
     status=201,
+    answers=((201, invitations_schemas.Invitation),),  # a request made by email: its invitation
     errors=("not_found", "conflict", "already_member", "seat_limit_reached"),
     idempotent=False,
 )

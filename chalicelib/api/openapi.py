@@ -55,8 +55,9 @@ class ErrorBody(BaseModel):
 
 
 OPTIONAL_CREDENTIALS = (
-    "Needs no credentials. A signed-in caller may send its Bearer token (the `bearer` scheme) instead: an "
-    "existing login then accepts without its password."
+    "Needs no credentials. A signed-in caller may send its Bearer token (the `bearer` scheme) instead, and "
+    "is answered as that login: accepting an invitation without its password, joining through an invite "
+    "link as itself (no `email`)."
 )
 IDEMPOTENCY_PARAMETER: dict[str, Any] = {
     "name": "Idempotency-Key",
@@ -155,6 +156,17 @@ def _success(route: Route, refs: Refs) -> dict[str, Any]:
     return success
 
 
+def _add_answer(responses: dict[str, Any], status: int, schema: dict[str, Any]) -> None:
+    """Another success body: its own status, or one of the bodies at a status already answered."""
+    found = responses.setdefault(str(status), {"description": DESCRIPTIONS.get(status, "OK")})
+    content = found.setdefault("content", {}).setdefault("application/json", {})
+    if "schema" not in content:
+        content["schema"] = schema
+        return
+    known = content["schema"].get("oneOf", [content["schema"]])
+    content["schema"] = {"oneOf": [*known, schema]}
+
+
 def _operation(route: Route, refs: Refs) -> dict[str, Any]:
     parameters = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
@@ -165,6 +177,8 @@ def _operation(route: Route, refs: Refs) -> dict[str, Any]:
     if route.idempotent:
         parameters.append(IDEMPOTENCY_PARAMETER)
     responses = {str(route.status): _success(route, refs)}
+    for status, model in route.other_answers:
+        _add_answer(responses, status, refs[(model, "serialization")])
     for status, codes in _codes_by_status(route).items():
         responses[str(status)] = _error_response(status, codes, refs)
     operation: dict[str, Any] = {
@@ -194,6 +208,7 @@ def openapi_document() -> dict[str, Any]:
             wanted.append((route.body, "validation"))
         if route.returns is not None:
             wanted.append((route.returns, "serialization"))
+        wanted += [(model, "serialization") for _, model in route.other_answers]
     refs, definitions = models_json_schema(list(dict.fromkeys(wanted)), ref_template=REF)
     for schema in definitions.get("$defs", {}).values():
         _drop_impossible_defaults(schema)

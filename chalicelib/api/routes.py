@@ -46,6 +46,9 @@ class Route:
     media_types: tuple[str, ...] = ("application/json",)  # of a success; other than JSON: the view's Page
     idempotent: bool = False  # takes an Idempotency-Key (api/idempotency.py)
     resumable: bool = False  # a retry under the key completes a lost run (api/idempotency.py claim)
+    # other successful answers than `status` with `returns` (a join: 200 or 201 Member, 202 JoinRequest or
+    # email_sent): (status, model); at the route's own status, one of them or `returns` (oneOf)
+    answers: tuple[tuple[int, Model], ...] = ()
 
     @property
     def admits_support(self) -> bool:
@@ -87,6 +90,11 @@ class Route:
     @property
     def returns(self) -> type[BaseModel] | None:
         return _resolved(self.returns_model)
+
+    @property
+    def other_answers(self) -> list[tuple[int, type[BaseModel]]]:
+        resolved = [(status, _resolved(model)) for status, model in self.answers]
+        return [(status, model) for status, model in resolved if model is not None]
 
 
 ROUTES: list[Route] = []

@@ -273,3 +273,27 @@ def test_denying_a_request_made_by_email_tells_the_address(api, deps):
     [mail] = emails_to("sam@x.com")
     assert "denied" in mail.body
     assert len(events_of(api, account_id, "join_request.denied")) == 1
+
+
+def test_the_document_names_every_answer_of_the_joins_and_both_bodies(api):
+    document = api.get("/openapi.json").body
+
+    def bodies(path: str, status: str) -> set[str]:
+        schema = document["paths"][path]["post"]["responses"][status]["content"]["application/json"]["schema"]
+        return {one["$ref"].rsplit("/", 1)[1] for one in schema.get("oneOf", [schema])}
+
+    assert bodies(JOIN, "200") == {"LinkMember", "JoinRequest"}
+    assert bodies(JOIN, "201") == {"LinkMember"}
+    assert bodies(JOIN, "202") == {"JoinRequest", "EmailSent"}
+    domain_join = "/accounts/{account_id}/join"
+    assert (bodies(domain_join, "200"), bodies(domain_join, "201"), bodies(domain_join, "202")) == (
+        {"Member", "JoinRequest"},
+        {"Member"},
+        {"JoinRequest"},
+    )
+    approve = "/accounts/{account_id}/join-requests/{join_request_id}/approve"
+    assert bodies(approve, "201") == {"Member", "Invitation"}
+    join_body = document["components"]["schemas"]["InviteLinkJoinIn"]
+    assert join_body["required"] == ["token"] and "email" in join_body["properties"]
+    assert join_body["additionalProperties"] is False
+    assert "security" not in document["paths"][JOIN]["post"]  # a Bearer token is optional here
