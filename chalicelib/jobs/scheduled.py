@@ -122,10 +122,26 @@ def _join_requests_preview(deps: Deps, at: datetime) -> str:
     return f"would expire {expire_join_requests(deps.store, at, dry_run=True).due} join requests"
 
 
-# Domain re-checks, then join-request expiry, ahead of the reminders.
+def _join_digests(deps: Deps, at: datetime) -> str:
+    from chalicelib.services.join_digest import send_digests
+
+    r = send_digests(deps, at)
+    return f"{r.sent} join request digests sent, {r.waiting} waiting (one sent within the hour)"
+
+
+def _join_digests_preview(deps: Deps, at: datetime) -> str:
+    from chalicelib.services.join_digest import send_digests
+
+    r = send_digests(deps, at, dry_run=True)
+    return f"would send {r.due - r.waiting} join request digests, {r.waiting} waiting"
+
+
+# Domain re-checks, then join-request expiry (so a digest lists no expired request), then the digests of
+# new requests, ahead of the reminders; the emails step sends what they queue.
 BEFORE_REMINDERS: tuple[Step, ...] = (
     Step("domains", _domains, _domains_preview),
     Step("join_requests", _join_requests, _join_requests_preview),
+    Step("join_digests", _join_digests, _join_digests_preview),
 )
 STEPS: tuple[Step, ...] = (
     *BEFORE_REMINDERS,

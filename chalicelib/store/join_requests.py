@@ -20,11 +20,13 @@ from chalicelib.store.invitation_items import NewInvitation, add_invitation, cou
 from chalicelib.store.joining import joining, write_joining
 from chalicelib.store.models import (
     AuditEventItem,
+    JoinDigestItem,
     JoinRequesterItem,
     JoinRequestItem,
     MailItem,
     MembershipItem,
     RemovedMarkItem,
+    format_time,
 )
 from chalicelib.store.seats import SeatsRead, take_seats
 from chalicelib.store.table import get_item, get_items
@@ -89,7 +91,7 @@ class JoinRequestStore:
         free = JoinRequesterItem.pk.does_not_exist() | ~(pending | denied)
         tx = Tx().record(event).put(pointer, condition=free, label="exists")
         tx.put(request, condition=JoinRequestItem.pk.does_not_exist(), label="exists")
-        return tx
+        return _mark_digest(tx, request.account_id, now)
 
     def decide(
         self,
@@ -144,6 +146,30 @@ class JoinRequestStore:
         )
         return tx
 
+    def digests_due(self, now: datetime, limit: int) -> list[JoinDigestItem]:
+        """Up to `limit` accounts' digests marked by a new request, from the due index (only those wait)."""
+        return due(JoinDigestItem, keys.JOIN_DIGEST_DUE, now, limit, lambda item: True)
+
+    def send_digest(self, digest: JoinDigestItem, mails: Sequence[MailItem], now: datetime) -> Outcome:
+        """The digest sent (its emails queued) while it is as read: no request marked it since ("changed":
+        the next run includes that one) and no other run sent it meanwhile; out of the due index."""
+        as_read = JoinDigestItem.marked_at == digest.marked_at
+        last = digest.last_sent_at
+        as_read &= (
+            JoinDigestItem.last_sent_at.does_not_exist()
+            if last is None
+            else JoinDigestItem.last_sent_at == last
+        )
+        sent = [
+            JoinDigestItem.last_sent_at.set(now),
+            JoinDigestItem.gsi2pk.remove(),
+            JoinDigestItem.gsi2sk.remove(),
+        ]
+        tx = Tx().update(digest, sent, condition=as_read, label="changed")
+        for mail in mails:
+            tx.put(mail, condition=MailItem.pk.does_not_exist())
+        return tx.commit()
+
     def due_requests(self, now: datetime, limit: int) -> list[JoinRequestItem]:
         """Up to `limit` requests pending past their expiry, read from the due index (only those wait)."""
         return due(JoinRequestItem, keys.JOIN_REQUEST_DUE, now, limit, lambda item: item.status == "pending")
@@ -180,6 +206,20 @@ def join_writes(tx: Tx, membership: MembershipItem, seats: SeatsRead | None) -> 
     write_joining(tx, joining(membership, membership.email), claim_of=None, list_login=True, seats=seats)
     tx.delete(RemovedMarkItem(*keys.removed_mark(membership.account_id, membership.user_id)))
     return tx
+
+
+def _mark_digest(tx: Tx, account_id: str, now: datetime) -> Tx:
+    """A new request marks its account's digest due (the hourly step sends it, at most once an hour)."""
+    digest = JoinDigestItem(*keys.join_digest(account_id))
+    pk, sk = keys.due(keys.JOIN_DIGEST_DUE, account_id, format_time(now))
+    marked = [
+        JoinDigestItem.entity.set(JoinDigestItem),  # an upsert: name the entity too
+        JoinDigestItem.account_id.set(account_id),
+        JoinDigestItem.marked_at.set(now),
+        JoinDigestItem.gsi2pk.set(pk),
+        JoinDigestItem.gsi2sk.set(sk),
+    ]
+    return tx.update(digest, marked)
 
 
 def _out_of_due() -> list[Action]:

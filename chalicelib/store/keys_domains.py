@@ -41,6 +41,7 @@ def domain_due_id(account_id: str, domain: str) -> str:
 #   removed mark     ACCOUNT#<account_id>   REMOVED#<user_id>
 JOIN_REQUEST_PREFIX = "JOINREQ#"
 JOIN_REQUEST_DUE = "JOINDUE"  # pending requests by expiry in the due index (store/due.py)
+JOIN_DIGEST_DUE = "JOINDIGEST"  # accounts with new join requests for their managers' hourly digest
 
 
 def join_request(account_id: str, request_id: str) -> Key:
@@ -49,6 +50,10 @@ def join_request(account_id: str, request_id: str) -> Key:
 
 def join_requests_of(account_id: str) -> Key:
     return account_pk(account_id), JOIN_REQUEST_PREFIX
+
+
+def join_digest(account_id: str) -> Key:
+    return account_pk(account_id), "JOINDIGEST"
 
 
 def join_requester(account_id: str, requester: str) -> Key:

@@ -72,6 +72,17 @@ class JoinRequesterItem(Item, discriminator="join_requester"):
     decided_at = TimeAttribute(null=True)
 
 
+class JoinDigestItem(Item, discriminator="join_digest"):
+    """ACCOUNT#<account_id> / JOINDIGEST: the account's user managers' digest of new join requests. Each new
+    request marks it (`marked_at`, and due in gsi2 JOINDIGEST#<shard>), so the hourly step reads only the
+    accounts with new requests; sending it sets `last_sent_at` under the condition that neither changed
+    since read: at most one digest an hour, however many runs at once."""
+
+    account_id = UnicodeAttribute()
+    marked_at = TimeAttribute()
+    last_sent_at = TimeAttribute(null=True)
+
+
 class RemovedMarkItem(Item, discriminator="removed_mark"):
     """ACCOUNT#<account_id> / REMOVED#<user_id>: this user was removed by someone else (an admin, a group
     manager, SCIM), not left: a join lets them in only through an approved request."""

@@ -226,7 +226,7 @@ def test_run_scheduled_expires_pending_requests_from_the_due_index(api, deps, cl
     base = f"/accounts/{account_id}/join-requests"
     assert api.post(f"{base}/{decided}/deny", {}, token=owner.token).status == 204  # out of the queue
     steps = [step.name for step in run_scheduled(deps, clock(), dry_run=True)]
-    assert steps[:3] == ["domains", "join_requests", "reminders"]
+    assert steps[:4] == ["domains", "join_requests", "join_digests", "reminders"]
     later = clock() + timedelta(days=14, hours=1)
     [preview] = [s for s in run_scheduled(deps, later, dry_run=True) if s.name == "join_requests"]
     assert preview.line == "would expire 1 join requests"

@@ -68,6 +68,17 @@ def test_a_members_email_is_claimed_with_its_status_and_its_login(world, seeded)
     assert (set(claims), logins) == ({"dev@acme.com"}, {"dev@acme.com": dev})
 
 
+@covers("members.members_of")
+def test_an_accounts_members_are_all_its_memberships_and_only_its(world, seeded):
+    account_id, owner = seeded
+    dev = world.member(account_id, "dev@acme.com", status="deactivated")
+    other = world.account("Other")
+    world.member(other, "elsewhere@other.com")
+    found = world.deps.store.members.members_of(account_id)
+    assert sorted((m.user_id, m.status) for m in found) == sorted([(owner, "active"), (dev, "deactivated")])
+    assert world.deps.store.members.members_of(world.account("Empty")) == []
+
+
 @covers("members.member", "members.get_membership", "members.update_member")
 def test_a_member_changes_under_the_update_guards(world, seeded):
     account_id, owner = seeded

@@ -121,7 +121,7 @@ def test_run_scheduled_runs_its_steps_in_order_and_a_failing_one_stops_none_afte
     from chalicelib.jobs import scheduled
 
     assert [s.name for s in scheduled.STEPS] == [
-        "domains", "join_requests", "reminders", "purge", "emails", "webhooks", "copies"
+        "domains", "join_requests", "join_digests", "reminders", "purge", "emails", "webhooks", "copies"
     ]  # fmt: skip
     ran: list[str] = []
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         DomainClaimItem,
         EmailDomainItem,
         InviteLinkItem,
+        JoinDigestItem,
         JoinRequesterItem,
         JoinRequestItem,
         MailItem,
@@ -66,6 +67,8 @@ class JoinRequestRepository(Protocol):
         entry: NewInvitation,
         seats: SeatsRead,
     ) -> Outcome: ...
+    def digests_due(self, now: datetime, limit: int) -> list[JoinDigestItem]: ...
+    def send_digest(self, digest: JoinDigestItem, mails: Sequence[MailItem], now: datetime) -> Outcome: ...
     def due_requests(self, now: datetime, limit: int) -> list[JoinRequestItem]: ...
     def expire(self, request: JoinRequestItem, now: datetime) -> Outcome: ...
     def join(

@@ -137,6 +137,8 @@ class FakeJoinRequests(JoinRequestRepository):
     due_requests = not_faked("join_requests", "due_requests")
     expire = not_faked("join_requests", "expire")
     approve_by_invitation = not_faked("join_requests", "approve_by_invitation")
+    digests_due = not_faked("join_requests", "digests_due")
+    send_digest = not_faked("join_requests", "send_digest")
 
 
 class FakeInviteLinks(InviteLinkRepository):

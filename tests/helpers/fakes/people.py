@@ -201,6 +201,9 @@ class FakeMembers(MemberRepository):
     def get_membership(self, account_id: str, user_id: str) -> MembershipItem | None:
         return copy.deepcopy(self.t.get(keys.membership(account_id, user_id), MembershipItem))
 
+    def members_of(self, account_id: str) -> list[MembershipItem]:
+        return copy.deepcopy(self.t.query(MembershipItem, keys.members_of(account_id)))
+
     def update_member(
         self,
         membership: MembershipItem,
