@@ -1,5 +1,6 @@
 """Invite links (issue 29): an account's user managers make, list and revoke them; anyone looks one up
-before signing in; a signed-in person who confirms joins through one."""
+before signing in; a signed-in person who confirms joins through one, and anyone else gives an email to be
+sent a personal invitation (or to ask, when the link requires approval)."""
 
 from __future__ import annotations
 
