@@ -17,6 +17,7 @@ from tests.unit.test_fake_contracts_deliveries import *  # noqa: F403
 from tests.unit.test_fake_contracts_domains import *  # noqa: F403
 from tests.unit.test_fake_contracts_factors import *  # noqa: F403
 from tests.unit.test_fake_contracts_invitation_flow import *  # noqa: F403
+from tests.unit.test_fake_contracts_join_requests import *  # noqa: F403
 from tests.unit.test_fake_contracts_member_lists import *  # noqa: F403
 from tests.unit.test_fake_contracts_outbox import *  # noqa: F403
 from tests.unit.test_fake_contracts_reminders import *  # noqa: F403

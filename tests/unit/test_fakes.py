@@ -22,6 +22,7 @@ from tests.helpers.fakes import (
     factors,
     fake_deps,
     invitations,
+    join_requests,
     member_lists,
     people,
     reminders,
@@ -41,7 +42,7 @@ for _name in CONTRACTS:  # each contract module's cases join COVERED as it is im
 
 FAKE_MODULES = (
     factors, people, users, invitations, contacts, structure, work, deliveries, member_lists, reminders,
-    sessions, world, domains,
+    sessions, world, domains, join_requests,
 )  # fmt: skip
 FAKES = sorted(
     (cls for module in FAKE_MODULES for _, cls in inspect.getmembers(module, inspect.isclass)

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from chalicelib.domain.domain_checks import VERIFY_EVERY
 from chalicelib.domain.email_domains import MAX_EMAIL_DOMAINS
-from chalicelib.services.ports import EmailDomainRepository, InviteLinkRepository, JoinRequestRepository
+from chalicelib.services.ports import EmailDomainRepository, InviteLinkRepository
 from chalicelib.store import keys
 from chalicelib.store.email_domains import ClaimChange
 from chalicelib.store.models import AccountItem, AuditEventItem, DomainClaimItem, EmailDomainItem
@@ -122,23 +122,6 @@ class FakeEmailDomains(EmailDomainRepository):
         for event in events:
             self.t.record(event)
         return OK
-
-
-class FakeJoinRequests(JoinRequestRepository):
-    """Joins and join requests are tested on moto (tests/api/test_joining.py): their transactions' seat
-    conditions are the store's."""
-
-    standing = not_faked("join_requests", "standing")
-    get_request = not_faked("join_requests", "get_request")
-    requests_of = not_faked("join_requests", "requests_of")
-    create_request = not_faked("join_requests", "create_request")
-    decide = not_faked("join_requests", "decide")
-    join = not_faked("join_requests", "join")
-    due_requests = not_faked("join_requests", "due_requests")
-    expire = not_faked("join_requests", "expire")
-    approve_by_invitation = not_faked("join_requests", "approve_by_invitation")
-    digests_due = not_faked("join_requests", "digests_due")
-    send_digest = not_faked("join_requests", "send_digest")
 
 
 class FakeInviteLinks(InviteLinkRepository):

@@ -18,9 +18,10 @@ from chalicelib.store.users import new_user_items
 from tests.helpers.clock import Clock
 from tests.helpers.fakes.contacts import FakeContacts, FakeGroups
 from tests.helpers.fakes.deliveries import FakeDeliveries
-from tests.helpers.fakes.domains import FakeEmailDomains, FakeInviteLinks, FakeJoinRequests
+from tests.helpers.fakes.domains import FakeEmailDomains, FakeInviteLinks
 from tests.helpers.fakes.factors import FakeFactors
 from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOutbox
+from tests.helpers.fakes.join_requests import FakeJoinRequests
 from tests.helpers.fakes.member_copies import FakeMemberCopies
 from tests.helpers.fakes.people import FakeAccounts, FakeMembers
 from tests.helpers.fakes.reminders import FakeReminders
@@ -144,7 +145,7 @@ class FakeStore(Repositories):
 
     @property
     def join_requests(self) -> FakeJoinRequests:
-        return FakeJoinRequests()
+        return FakeJoinRequests(self.table)
 
     @property
     def invite_links(self) -> FakeInviteLinks:

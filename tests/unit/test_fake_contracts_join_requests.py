@@ -1,0 +1,101 @@
+"""Contract cases (as tests/unit/test_fake_contracts.py) for join requests: one pending request per requester
+(two asks make one), decided or expired only while pending, a denial holding 7 days, and a join taking the
+email, the membership and a seat under the seats as read."""
+
+from __future__ import annotations
+
+from chalicelib.domain.audit import Target
+from chalicelib.domain.caller import OPERATOR
+from chalicelib.services.audit_record import record
+from chalicelib.services.joining import new_join_request
+from chalicelib.store.members import new_membership_item
+from chalicelib.store.seats import SeatsRead
+from tests.unit.test_fake_contracts import covers
+
+
+def _asker(world, email: str):
+    """A user with a login (a member elsewhere) and the account they ask to join."""
+    elsewhere = world.account("Elsewhere")
+    user_id = world.member(elsewhere, email)
+    return world.account("Acme"), world.deps.store.users.get_user(user_id)
+
+
+def _ask(world, account_id: str, user):
+    deps = world.deps
+    request = new_join_request(
+        account_id, user, deps.now(), via="domain", permissions=["tickets"], sub_accounts=None
+    )
+    event = record(
+        deps, "join_request.created", OPERATOR, account_id, Target("join_request", request.request_id)
+    )
+    return request, deps.store.join_requests.create_request(request, deps.now(), event)
+
+
+@covers(
+    "join_requests.create_request",
+    "join_requests.standing",
+    "join_requests.get_request",
+    "join_requests.requests_of",
+)
+def test_one_pending_request_per_requester_read_back_as_made(world):
+    account_id, user = _asker(world, "joe@corp.com")
+    store = world.deps.store.join_requests
+    assert store.standing(account_id, user.user_id, user.user_id) == (None, None, False)
+    request, made = _ask(world, account_id, user)
+    assert made
+    assert _ask(world, account_id, user)[1].failed == {"exists"}  # asked twice: one request
+    membership, pointer, removed = store.standing(account_id, user.user_id, user.user_id)
+    assert (membership, pointer.request_id, pointer.status, removed) == (
+        None,
+        request.request_id,
+        "pending",
+        False,
+    )
+    found = store.get_request(account_id, request.request_id)
+    assert (found.email, found.status, list(found.permissions)) == ("joe@corp.com", "pending", ["tickets"])
+    assert store.get_request(account_id, "jrq_missing") is None
+    assert [r.request_id for r in store.requests_of(account_id)] == [request.request_id]
+    assert store.requests_of(world.account("Empty")) == []
+
+
+@covers("join_requests.decide", "join_requests.expire")
+def test_a_request_is_decided_or_expired_once_and_a_denial_holds_seven_days(world, clock):
+    account_id, user = _asker(world, "ann@corp.com")
+    store = world.deps.store.join_requests
+    request, _ = _ask(world, account_id, user)
+    assert store.expire(request, clock()).failed == {"used"}  # not due yet
+    assert store.decide(request, "denied", clock(), [])
+    assert store.get_request(account_id, request.request_id).status == "denied"
+    assert store.decide(request, "approved", clock(), []).failed == {"used"}
+    assert _ask(world, account_id, user)[1].failed == {"exists"}  # denied within 7 days
+    clock.advance(days=7, seconds=1)
+    later, made = _ask(world, account_id, user)
+    assert made
+    clock.advance(days=14, seconds=1)
+    assert store.decide(later, "denied", clock(), []).failed == {"used"}  # past its expiry
+    assert store.expire(later, clock())
+    assert store.get_request(account_id, later.request_id).status == "expired"
+    assert store.standing(account_id, user.user_id, user.user_id)[1].status == "expired"
+    assert store.expire(later, clock()).failed == {"used"}
+
+
+@covers("join_requests.join")
+def test_a_join_takes_the_email_and_a_seat_once(world):
+    account_id, user = _asker(world, "kim@corp.com")
+    deps = world.deps
+    account = deps.store.accounts.get_account(account_id)
+    membership = new_membership_item(
+        account_id, user.user_id, "member", ["tickets"], deps.now(), user=user, account_name=account.name
+    )
+    assert deps.store.join_requests.join(membership, SeatsRead.of(account), []).committed
+    assert deps.store.members.get_membership(account_id, user.user_id).permissions == ["tickets"]
+    assert deps.store.accounts.get_account(account_id).seats_held == int(account.seats_held or 0) + 1
+    again = deps.store.join_requests.join(membership, SeatsRead.of(account), [])
+    assert {"already_member", "used"} <= set(again.failed)
+    assert deps.store.join_requests.standing(account_id, user.user_id, user.user_id)[0].role == "member"
+    other, someone = _asker(world, "lee@corp.com")
+    joined = new_membership_item(
+        other, someone.user_id, "member", [], deps.now(), user=someone, account_name="x"
+    )
+    # the account's seats are not as read (a limit it does not have): nothing is written
+    assert "seats" in deps.store.join_requests.join(joined, SeatsRead(limit=5, held=0), []).failed
