@@ -5,6 +5,7 @@ address's 3 a day; 20 at once through a link of 5 uses make exactly 5 invitation
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from chalicelib.jobs.purge import purge_expired
@@ -297,3 +298,57 @@ def test_the_document_names_every_answer_of_the_joins_and_both_bodies(api):
     assert join_body["required"] == ["token"] and "email" in join_body["properties"]
     assert join_body["additionalProperties"] is False
     assert "security" not in document["paths"][JOIN]["post"]  # a Bearer token is optional here
+
+
+def test_the_no_login_paths_events_reach_a_webhook(api, loopback, receiver):
+    from chalicelib.services.webhook_delivery import run_once
+
+    account_id, owner = onboard(api)
+    types = [
+        "invite_link.used",
+        "invitation.created",
+        "join_request.created",
+        "join_request.approved",
+        "join_request.denied",
+    ]
+    hook = api.post(
+        f"/accounts/{account_id}/webhooks", {"url": receiver.url, "event_types": types}, token=owner.token
+    )
+    assert hook.status == 201, hook.body
+    direct, _ = make(api, account_id, require_approval=False)
+    assert api.post(JOIN, {"token": direct, "email": "direct@x.com"}).status == 202
+    drain_outbox(loopback)
+    asked = [asked_by_email(api, loopback, account_id, f"ask{n}@x.com") for n in range(2)]
+    requests = f"/accounts/{account_id}/join-requests"
+    assert api.post(f"{requests}/{asked[0]}/approve", {}, token=owner.token).status == 201
+    assert api.post(f"{requests}/{asked[1]}/deny", {}, token=owner.token).status == 204
+    delivered = run_once(loopback).succeeded
+    bodies = [json.loads(r.body) for r in receiver.received]
+    assert delivered == len(bodies)
+    arrived = sorted(
+        (b["type"], b["data"]["target"]["email"])
+        for b in bodies
+        if b["data"]["target"]["email"] != owner.email
+    )  # the owner's invitation.created is handed on too: the endpoint exists when the events go out
+    assert arrived == [
+        ("invitation.created", "ask0@x.com"), ("invitation.created", "direct@x.com"),
+        ("invite_link.used", None), ("join_request.approved", "ask0@x.com"),
+        ("join_request.created", "ask0@x.com"), ("join_request.created", "ask1@x.com"),
+        ("join_request.denied", "ask1@x.com"),
+    ]  # fmt: skip
+
+
+def test_who_may_call_the_join_route(api, deps):
+    account_id, owner = onboard(api)
+    token, _ = make(api, account_id)
+    bad = api.post(JOIN, {"token": token, "email": "a@x.com"}, token="not-a-token")
+    assert bad.status == 401  # a token that is sent is checked: never the no-login path instead
+    support = api.post(
+        f"/accounts/{account_id}/support-sessions",
+        {"user_id": owner.user_id, "reason": "Checking who may join through links"},
+        operator=True,
+    )
+    assert support.status == 201, support.body
+    refused = api.post(JOIN, {"token": token}, token=support.body["access_token"])
+    assert refused.status == 403 and refused.body["error"]["code"] == "forbidden"
+    assert api.post(JOIN, {"token": token, "email": "a@x.com"}).status == 202
