@@ -95,7 +95,7 @@ def link_join_email_for(deps: Deps, mail: MailItem) -> Ready | None:
         if reason == "already_invited" and claim is not None:
             _resend(deps, account, claim.ref_id)
             return None
-        if link.require_approval:
+        if link.require_approval or _removed(deps, account_id, logins.get(email)):
             _ask(deps, link, email)
             return None
         made = _invite(deps, account, link, email, token_hash, claim, logins.get(email))
@@ -119,6 +119,11 @@ def _made_here(
         return None
     found = deps.store.invitations.get_invitation(account_id, claim.ref_id)
     return found if found is not None and found.token_hash == token_hash else None
+
+
+def _removed(deps: Deps, account_id: str, user_id: str | None) -> bool:
+    """Whether the address's login was removed from the account by someone else: it only asks (API.md)."""
+    return user_id is not None and deps.store.join_requests.standing(account_id, user_id, user_id)[2]
 
 
 def _resend(deps: Deps, account: AccountItem, invitation_id: str) -> None:

@@ -352,3 +352,15 @@ def test_who_may_call_the_join_route(api, deps):
     refused = api.post(JOIN, {"token": token}, token=support.body["access_token"])
     assert refused.status == 403 and refused.body["error"]["code"] == "forbidden"
     assert api.post(JOIN, {"token": token, "email": "a@x.com"}).status == 202
+
+
+def test_a_login_removed_by_someone_else_only_asks_by_email_too(api, deps):
+    account_id, owner = onboard(api)
+    rita = join(api, account_id, owner.token, "rita@x.com")
+    assert api.delete(f"/accounts/{account_id}/members/{rita.user_id}", token=owner.token).status == 204
+    token, _ = make(api, account_id, require_approval=False)
+    assert api.post(JOIN, {"token": token, "email": "rita@x.com"}).status == 202
+    drain_outbox(deps)
+    assert invitations_to("rita@x.com") == []
+    listed = api.get(f"/accounts/{account_id}/join-requests", token=owner.token).body["items"]
+    assert [(r["email"], r["user"]) for r in listed] == [("rita@x.com", None)]
