@@ -7,6 +7,7 @@ from __future__ import annotations
 from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.services.audit_record import record
+from chalicelib.services.invitations import new_invitation
 from chalicelib.services.joining import new_join_request
 from chalicelib.store.members import new_membership_item
 from chalicelib.store.seats import SeatsRead
@@ -99,3 +100,31 @@ def test_a_join_takes_the_email_and_a_seat_once(world):
     )
     # the account's seats are not as read (a limit it does not have): nothing is written
     assert "seats" in deps.store.join_requests.join(joined, SeatsRead(limit=5, held=0), []).failed
+
+
+@covers("join_requests.approve_by_invitation")
+def test_approving_by_invitation_writes_the_invitation_with_the_decision_once(world):
+    deps = world.deps
+    account_id, user = _asker(world, "pat@corp.com")
+    request, _ = _ask(world, account_id, user)
+    account = deps.store.accounts.get_account(account_id)
+    new, _raw = new_invitation(
+        deps, account_id, "pat@corp.com", "member", ["tickets"], None, {}, recorded_by=OPERATOR
+    )
+    stale = SeatsRead(limit=5, held=0)  # a limit the account does not have: not as read
+    assert (
+        "seats" in deps.store.join_requests.approve_by_invitation(request, deps.now(), [], new, stale).failed
+    )
+    assert deps.store.join_requests.get_request(account_id, request.request_id).status == "pending"
+    store = deps.store.join_requests
+    assert store.approve_by_invitation(request, deps.now(), [], new, SeatsRead.of(account))
+    assert store.get_request(account_id, request.request_id).status == "approved"
+    made = deps.store.invitations.get_invitation(account_id, new.invitation.invitation_id)
+    assert (made.email, list(made.permissions)) == ("pat@corp.com", ["tickets"])
+    claims = deps.store.invitations.claims(account_id, ["pat@corp.com"])
+    assert claims["pat@corp.com"].ref_id == new.invitation.invitation_id
+    assert deps.store.accounts.get_account(account_id).seats_held == int(account.seats_held or 0) + 1
+    again, _ = new_invitation(deps, account_id, "pat@corp.com", "member", [], None, {})
+    fresh = deps.store.accounts.get_account(account_id)
+    refused = store.approve_by_invitation(request, deps.now(), [], again, SeatsRead.of(fresh))
+    assert refused.failed == {"used", ("claimed", "pat@corp.com")}

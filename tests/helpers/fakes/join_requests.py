@@ -1,8 +1,9 @@
 """Join requests in memory, as store/join_requests.py writes them: each request with its requester's pointer
 JOINBY#<requester> (no second pending one, no new one within 7 days of a denial), decided or expired while
 pending, and a join (an automatic one, or an approval) writing the membership as store/joining.py does, its
-seat under the account's seats as read, the removed-by-someone mark cleared. The due index, the digest's
-and the approval that makes an invitation are the store's alone (tested on moto: tests/api)."""
+seat under the account's seats as read, the removed-by-someone mark cleared; an approval of a request made
+by email writes its invitation as any invitation. The due index and the digest are the store's alone
+(tested on moto: tests/api)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from datetime import datetime
 from chalicelib.domain.seats import crossings
 from chalicelib.services.ports import JoinRequestRepository
 from chalicelib.store import keys
+from chalicelib.store.groups import GROUP_GONE
+from chalicelib.store.invitations import NewInvitation
 from chalicelib.store.join_requests import ASK_AGAIN_AFTER
 from chalicelib.store.joining import joining
 from chalicelib.store.models import (
@@ -24,10 +27,12 @@ from chalicelib.store.models import (
     MembershipItem,
     RemovedMarkItem,
 )
+from chalicelib.store.outbox import limit_label
 from chalicelib.store.outcomes import Failure
 from chalicelib.store.seats import SEATS, SeatsRead
 from chalicelib.store.tx import Outcome
 from tests.helpers.fakes import seats as seat_rules
+from tests.helpers.fakes.invitation_writes import free_to_take, full_window, write_invitation
 from tests.helpers.fakes.table import OK, Table, failed, key_of, not_faked
 
 
@@ -69,6 +74,36 @@ class FakeJoinRequests(JoinRequestRepository):
         self.t.put(copy.deepcopy(request))
         return self.t.record(event)
 
+    def approve_by_invitation(
+        self,
+        request: JoinRequestItem,
+        now: datetime,
+        events: Sequence[AuditEventItem],
+        entry: NewInvitation,
+        seats: SeatsRead,
+    ) -> Outcome:
+        """As store/join_requests.py: the decision's conditions ("used"), the invitation's as any
+        invitation's (its claim, its address's windows, its group, SEATS), then all of it written."""
+        invitation, labels = entry.invitation, self._pending_failures(request, now)
+        if not free_to_take(self.t, entry, now):
+            labels.add(("claimed", invitation.email))
+        full = full_window(self.t, entry)
+        if full is not None:
+            labels.add(limit_label(full, invitation.email))
+        groups: list[tuple[str | None, str, int]] = [(invitation.group_id, "invitation_count", 1)]
+        groups += [(entry.replaces.group_id, "invitation_count", -1)] if entry.replaces else []
+        if not self.t.add_to_groups(invitation.account_id, groups, check=True):
+            labels.add(GROUP_GONE)
+        if not seat_rules.seats_hold(self.t, invitation.account_id, seats, 1):
+            labels.add(SEATS)
+        if labels:
+            return Outcome(frozenset(labels))
+        self._decided(request, "approved", now)
+        self.t.add_to_groups(invitation.account_id, groups)
+        seat_rules.take(self.t, invitation.account_id, seats, 1)
+        write_invitation(self.t, entry, None, now)
+        return self._recorded(events)
+
     def decide(
         self,
         request: JoinRequestItem,
@@ -79,20 +114,12 @@ class FakeJoinRequests(JoinRequestRepository):
         seats: SeatsRead | None = None,
         mail: MailItem | None = None,
     ) -> Outcome:
-        stored = self.t.get(key_of(request), JoinRequestItem)
-        pointer = self.t.get(keys.join_requester(request.account_id, request.requester), JoinRequesterItem)
-        labels: set[Failure] = set()
-        if stored is None or stored.status != "pending" or stored.expires_at <= now:
-            labels.add("used")
-        if pointer is None or pointer.request_id != request.request_id:
-            labels.add("used")
+        labels = self._pending_failures(request, now)
         if membership is not None:
             labels |= self._join_failures(membership, seats)
         if labels:
             return Outcome(frozenset(labels))
-        assert stored is not None and pointer is not None
-        stored.status = pointer.status = status
-        stored.decided_at = pointer.decided_at = now
+        self._decided(request, status, now)
         if membership is not None:
             self._join(membership, seats)
         if mail is not None:
@@ -117,9 +144,26 @@ class FakeJoinRequests(JoinRequestRepository):
         return OK
 
     due_requests = not_faked("join_requests", "due_requests")
-    approve_by_invitation = not_faked("join_requests", "approve_by_invitation")
     digests_due = not_faked("join_requests", "digests_due")
     send_digest = not_faked("join_requests", "send_digest")
+
+    def _pending_failures(self, request: JoinRequestItem, now: datetime) -> set[Failure]:
+        """A decision's conditions: the request still pending and unexpired, its pointer still naming it."""
+        stored = self.t.get(key_of(request), JoinRequestItem)
+        pointer = self.t.get(keys.join_requester(request.account_id, request.requester), JoinRequesterItem)
+        labels: set[Failure] = set()
+        if stored is None or stored.status != "pending" or stored.expires_at <= now:
+            labels.add("used")
+        if pointer is None or pointer.request_id != request.request_id:
+            labels.add("used")
+        return labels
+
+    def _decided(self, request: JoinRequestItem, status: str, now: datetime) -> None:
+        stored = self.t.get(key_of(request), JoinRequestItem)
+        pointer = self.t.get(keys.join_requester(request.account_id, request.requester), JoinRequesterItem)
+        assert stored is not None and pointer is not None
+        stored.status = pointer.status = status
+        stored.decided_at = pointer.decided_at = now
 
     def _join_failures(self, membership: MembershipItem, seats: SeatsRead | None) -> set[Failure]:
         """store/joining.py write_joining's conditions: the email nobody's ("used"), no membership yet
