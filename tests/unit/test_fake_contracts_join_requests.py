@@ -4,6 +4,9 @@ email, the membership and a seat under the seats as read."""
 
 from __future__ import annotations
 
+import copy
+from datetime import timedelta
+
 from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.services.audit_record import record
@@ -128,3 +131,30 @@ def test_approving_by_invitation_writes_the_invitation_with_the_decision_once(wo
     fresh = deps.store.accounts.get_account(account_id)
     refused = store.approve_by_invitation(request, deps.now(), [], again, SeatsRead.of(fresh))
     assert refused.failed == {"used", ("claimed", "pat@corp.com")}
+
+
+@covers("join_requests.digests_due", "join_requests.send_digest")
+def test_a_new_request_marks_its_accounts_digest_which_is_sent_once_as_read(world, clock):
+    store = world.deps.store.join_requests
+    first, ann = _asker(world, "ann@corp.com")
+    second, bob = _asker(world, "bob@corp.com")
+    assert store.digests_due(clock(), 10) == []
+    _ask(world, first, ann)
+    clock.advance(minutes=1)
+    _ask(world, second, bob)
+    due = store.digests_due(clock(), 10)
+    assert [d.account_id for d in due] == [first, second]  # oldest first
+    assert store.digests_due(clock() - timedelta(seconds=30), 10)[0].account_id == first
+    read = due[0]
+    other_run = copy.deepcopy(read)  # what a second run read at the same moment
+    assert store.send_digest(read, [], clock())
+    assert store.send_digest(other_run, [], clock()).failed == {"changed"}  # the other run sent it
+    assert [d.account_id for d in store.digests_due(clock(), 10)] == [second]
+    stale = store.digests_due(clock(), 10)[0]
+    clock.advance(minutes=1)
+    _, cy = _asker(world, "cy@corp.com")
+    _ask(world, second, cy)  # marked again after the read: that read is stale
+    assert store.send_digest(stale, [], clock()).failed == {"changed"}
+    fresh = store.digests_due(clock(), 10)[0]
+    assert store.send_digest(fresh, [], clock())
+    assert store.digests_due(clock(), 10) == []

@@ -2,8 +2,8 @@
 JOINBY#<requester> (no second pending one, no new one within 7 days of a denial), decided or expired while
 pending, and a join (an automatic one, or an approval) writing the membership as store/joining.py does, its
 seat under the account's seats as read, the removed-by-someone mark cleared; an approval of a request made
-by email writes its invitation as any invitation. The due index and the digest are the store's alone
-(tested on moto: tests/api)."""
+by email writes its invitation as any invitation; a new request marks its account's digest, which is due
+until sent. The requests' due index is the store's alone (tested on moto: tests/api)."""
 
 from __future__ import annotations
 
@@ -21,11 +21,13 @@ from chalicelib.store.joining import joining
 from chalicelib.store.models import (
     AuditEventItem,
     EmailClaimItem,
+    JoinDigestItem,
     JoinRequesterItem,
     JoinRequestItem,
     MailItem,
     MembershipItem,
     RemovedMarkItem,
+    format_time,
 )
 from chalicelib.store.outbox import limit_label
 from chalicelib.store.outcomes import Failure
@@ -72,7 +74,26 @@ class FakeJoinRequests(JoinRequestRepository):
             )
         )
         self.t.put(copy.deepcopy(request))
+        self._mark_digest(request.account_id, now)
         return self.t.record(event)
+
+    def digests_due(self, now: datetime, limit: int) -> list[JoinDigestItem]:
+        """The digests a new request marked (the store's due index holds exactly those), oldest first."""
+        marked = [d for d in self.t.of(JoinDigestItem) if d.gsi2pk is not None and d.marked_at <= now]
+        return copy.deepcopy(sorted(marked, key=lambda d: d.marked_at)[:limit])
+
+    def send_digest(self, digest: JoinDigestItem, mails: Sequence[MailItem], now: datetime) -> Outcome:
+        stored = self.t.get(key_of(digest), JoinDigestItem)
+        if (
+            stored is None
+            or stored.marked_at != digest.marked_at
+            or stored.last_sent_at != digest.last_sent_at
+        ):
+            return failed("changed")
+        stored.last_sent_at, stored.gsi2pk, stored.gsi2sk = now, None, None
+        for mail in mails:
+            self.t.put(copy.deepcopy(mail))
+        return OK
 
     def approve_by_invitation(
         self,
@@ -144,8 +165,14 @@ class FakeJoinRequests(JoinRequestRepository):
         return OK
 
     due_requests = not_faked("join_requests", "due_requests")
-    digests_due = not_faked("join_requests", "digests_due")
-    send_digest = not_faked("join_requests", "send_digest")
+
+    def _mark_digest(self, account_id: str, now: datetime) -> None:
+        digest = self.t.get(keys.join_digest(account_id), JoinDigestItem)
+        if digest is None:
+            digest = JoinDigestItem(*keys.join_digest(account_id), account_id=account_id, marked_at=now)
+            self.t.put(digest)
+        digest.marked_at = now
+        digest.gsi2pk, digest.gsi2sk = keys.due(keys.JOIN_DIGEST_DUE, account_id, format_time(now))
 
     def _pending_failures(self, request: JoinRequestItem, now: datetime) -> set[Failure]:
         """A decision's conditions: the request still pending and unexpired, its pointer still naming it."""
