@@ -29,6 +29,7 @@ from tests.unit.test_fake_contracts_users import *  # noqa: F403
 from tests.unit.test_fake_contracts_work import *  # noqa: F403
 from tests.unit.test_group_rules import *  # noqa: F403
 from tests.unit.test_invitation_flow_rules import *  # noqa: F403
+from tests.unit.test_join_digest_rules import *  # noqa: F403
 from tests.unit.test_member_rules import *  # noqa: F403
 from tests.unit.test_reminder_rules import *  # noqa: F403
 from tests.unit.test_rules import *  # noqa: F403  (the same tests, collected here with this module's world)
