@@ -48,3 +48,15 @@ def expire_join_requests_hourly(event: object) -> dict[str, int]:
     report = expire_join_requests(deps.store, deps.now())
     log.info("join requests expired: %d", report.expired)
     return {"expired": report.expired}
+
+
+@bp.schedule(Rate(1, unit=Rate.HOURS), name="send_join_request_digests")
+def send_join_request_digests(event: object) -> dict[str, int]:
+    """The user managers' digest of new join requests (services/join_digest.py), run-scheduled's
+    `join_digests` step on AWS: its own function, as every job."""
+    from chalicelib.services.join_digest import send_digests
+
+    deps = get_deps()
+    report = send_digests(deps, deps.now())
+    log.info("join request digests: %d sent, %d waiting", report.sent, report.waiting)
+    return {"sent": report.sent, "waiting": report.waiting}

@@ -47,3 +47,20 @@ def test_at_most_one_digest_an_hour_to_each_user_manager(api, deps, clock):
     later = digests_to(owner.email)
     assert len(later) == 2 and later[-1].subject.startswith("1 new")
     assert "late@corp.com" in later[-1].body and "asker0@corp.com" not in later[-1].body
+
+
+def test_the_scheduled_function_sends_the_digest(api, chalice_client, deps):
+    account_id, owner = onboard(api)
+    made = api.post(f"/accounts/{account_id}/invite-links", {}, operator=True)
+    token = made.body["url"].split("#token=", 1)[1]
+    assert api.post(JOIN, {"token": token, "email": "asker@corp.com"}).status == 202
+    drain_outbox(deps)
+    event = chalice_client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+    )
+    assert chalice_client.lambda_.invoke("send_join_request_digests", event).payload == {
+        "sent": 1,
+        "waiting": 0,
+    }
+    drain_outbox(deps)
+    assert len(digests_to(owner.email)) == 1

@@ -158,21 +158,26 @@ def leading_keys(role: str) -> dict[str, list[str]]:
 def test_the_email_sender_reads_its_index_and_what_it_renders_and_writes_emails_links_deliveries():
     """services/email_worker.py: Queries gsi2 (MAILDUE#) alone, reads the emails and what they are rendered
     from (invitations, accounts, groups, sub-accounts; a reset's link, login and user), leases and records
-    its emails, makes a public reset's link, sets the invitation's `delivery`, and sends through SES. No
-    deletes, no counts, no audit events."""
+    its emails, makes a public reset's link, sets the invitation's `delivery`, and sends through SES. And it
+    sorts out a no-login use of an invite link (services/link_emails.py, where no answer waits): an
+    invitation made from the link (its claim, link, seat, counts, an expired one it replaces, its events; the
+    account's expired seats released through gsi3), a resend, or a join request. Those writes, and only
+    they, are on its account's, audit, count and link partitions."""
     granted = statements("SendEmailsRole")
     by_sid = {s["Sid"]: s for s in granted}
     assert {a for s in granted for a in s["Action"]} == {
         "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:Query",
         "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-        "ses:SendEmail",
+        "dynamodb:DeleteItem", "ses:SendEmail",
     }  # fmt: skip
     assert by_sid["DueEmails"]["Action"] == ["dynamodb:Query"]
     assert by_sid["DueEmails"]["Resource"] == [{"Fn::Sub": "${PortalTable.Arn}/index/gsi2"}]
+    assert by_sid["LinkJoinSeats"]["Resource"] == [{"Fn::Sub": "${PortalTable.Arn}/index/gsi3"}]
     assert leading_keys("SendEmailsRole") == {
         "Read": ["MAIL#*", "ACCOUNT#*", "LINK#*", "LOGIN#*", "USER#*"],
         "EmailsAndLinks": ["MAIL#*", "LINK#*"],
         "InvitationDelivery": ["ACCOUNT#*"],
+        "LinkJoins": ["ACCOUNT#*", "AUDIT#*", "INVITECOUNT#*", "RECIPIENT#*", "LINK#*", "MAIL#*"],
     }
     assert by_sid["Email"]["Action"] == ["ses:SendEmail"]
 
