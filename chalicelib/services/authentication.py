@@ -157,7 +157,7 @@ def group_of_member(deps: Deps, context: AuthContext) -> GroupItem | None:
         return None
     if context.group is not None and context.group.group_id == membership.group_id:
         return context.group
-    return deps.store.groups.get_group(membership.account_id, membership.group_id)
+    return deps.store.groups.group_grants(membership.account_id, membership.group_id)
 
 
 def confirm(claims: TokenClaims, context: AuthContext, group: GroupItem | None = None) -> Session:

@@ -222,7 +222,7 @@ def test_run_scheduled_purges_and_sends_in_the_same_run(api, capsys, invited):
     account_id, owner, _, sent_at = invited
     out = run_scheduled(capsys, sent_at + timedelta(days=7, seconds=1))
     lines = [line.strip().split(":")[0] for line in out.splitlines()[1:]]
-    assert lines == ["domains", "reminders", "purge", "emails", "webhooks", "copies"]
+    assert lines == ["domains", "join_requests", "reminders", "purge", "emails", "webhooks", "copies"]
     assert "expired invitations found: 1, deleted: 1" in out
     assert (
         api.get(f"/accounts/{account_id}/invitations?status=expired", token=owner.token).body["items"] == []
