@@ -18,5 +18,16 @@ if (document.body.dataset.page === "login" && session()?.token) {
   PAGES[document.body.dataset.page]();
 }
 
-// Another emailed link opened in this same tab changes only the fragment: start again from it.
-window.addEventListener("hashchange", () => location.reload());
+// Another emailed link opened in this same tab changes only the fragment: start again from it. (Only a link's
+// token: the skip link's "#main" is not one.)
+window.addEventListener("hashchange", () => {
+  if (new URLSearchParams(location.hash.slice(1)).has("token")) location.reload();
+});
+
+// The skip link passes the session bar and, inside the portal, its menu too: focus lands on the page itself.
+document.querySelector(".skip-link")?.addEventListener("click", (event) => {
+  event.preventDefault();
+  const target = document.querySelector("#main .content") || document.getElementById("main");
+  target.setAttribute("tabindex", "-1");
+  target.focus();
+});
