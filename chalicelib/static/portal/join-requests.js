@@ -97,7 +97,6 @@ function openApprove(request, path, granted, reload) {
     ...(access ? access.nodes : [])];
   openForm(`Approve ${request.email}`, nodes, "Approve", async (form, error) => {
     const body = access ? approveBody(access.value(), request, granted) : {};
-    if (Array.isArray(body.sub_accounts) && body.sub_accounts.length === 0) { error.textContent = "Choose at least one sub-account, or all of them."; return false; }
     const reply = await api("POST", `${path}/approve`, body);
     if (reply401(reply)) return true;
     if (reply.status !== 201) { error.textContent = messageOf(reply); return false; }

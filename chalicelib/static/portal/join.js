@@ -19,14 +19,21 @@ export function backToJoin(token) {
   location.assign(new URL(`join#token=${encodeURIComponent(token)}`, PORTAL));
 }
 
-// the answers that end the page, whoever asks: each says why in words
+// the answers that end the page, whoever asks, each with why in words; true when it was one of them
+const ENDINGS = {
+  404: ["This invite link is not valid", "It was revoked, or the address is incomplete. Ask whoever shared it for a new one."],
+  410: ["This invite link has expired", "It is past its date or has been used as many times as it may be. Ask whoever shared it for a new one."],
+  403: ["This link is not for your address", "It may only be used by email addresses at the domains its account chose. Ask whoever shared it to invite you instead."],
+};
 function ended(reply) {
-  const code = reply.body?.error?.code;
-  if (reply.status === 404) return messageCard("This invite link is not valid", "It was revoked, or the address is incomplete. Ask whoever shared it for a new one.", "Go to sign in", "login", "error");
-  if (reply.status === 410) return messageCard("This invite link has expired", "It is past its date or has been used as many times as it may be. Ask whoever shared it for a new one.", "Go to sign in", "login", "error");
-  if (reply.status === 403 && code === "domain_not_allowed") return messageCard("This link is not for your address", "It may only be used by email addresses at the domains its account chose. Ask whoever shared it to invite you instead.", null, null, "error");
-  if (reply.status === 429) return messageCard("This link is busy", `${messageOf(reply)}`, null, null, "error");
-  return false;
+  const ending = ENDINGS[reply.status];
+  if (ending && (reply.status !== 403 || reply.body?.error?.code === "domain_not_allowed")) {
+    messageCard(ending[0], ending[1], reply.status === 403 ? null : "Go to sign in", reply.status === 403 ? null : "login", "error");
+    return true;
+  }
+  if (reply.status !== 429) return false;
+  messageCard("This link is busy", messageOf(reply), null, null, "error");
+  return true;
 }
 
 export async function renderJoin() {
