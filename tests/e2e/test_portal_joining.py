@@ -128,6 +128,8 @@ def test_a_person_at_a_verified_domain_asks_to_join_and_is_approved_with_chosen_
     assert (joined["role"], joined["permissions"]) == ("member", ["invoices", "tickets"])
     page.get_by_label("Status").select_option("approved")
     expect(page.locator("#panel tbody tr", has_text=person)).to_contain_text("Approved")
+    portal_link(page, "Audit log")  # in words, about the person
+    expect(page.locator("#panel tbody tr", has_text="Join request approved")).to_contain_text(person)
     sign_out(page)
 
     sign_in_page(page, live, person)  # now among their accounts; nothing left to join
