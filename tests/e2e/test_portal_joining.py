@@ -140,6 +140,36 @@ def test_a_person_at_a_verified_domain_asks_to_join_and_is_approved_with_chosen_
     assert len(checked) == 4
 
 
+def test_a_login_in_no_account_joins_one_open_to_its_domain_at_once(live, page):
+    checked: list[str] = []
+    check = axe_check(page, checked)
+    account_id, _, owner_token = owned_account(live, "Open Domain Co")
+    domain = f"o{uuid.uuid4().hex[:8]}.example.com"
+    base = f"/accounts/{account_id}/email-domains"
+    assert live.post(base, {"domain": domain, "verified": True}, operator=True).status == 201
+    opened = {"join_policy": "auto_join", "auto_join_permissions": ["tickets"]}
+    assert live.patch(f"{base}/{domain}", opened, token=owner_token).status == 200
+    person = f"kai@{domain}"
+    studio, _, studio_token = owned_account(live, "Kai's old studio")
+    invite(live, studio, studio_token, [person])
+    user_id = accept_new(live, person, "Kai", "Person").user_id
+    assert live.delete(f"/accounts/{studio}/members/{user_id}", token=studio_token).status == 204
+
+    sign_in_page(page, live, person)  # in no account now: the one open to their domain, not a dead end
+    expect(page.get_by_role("heading", name="Join an account")).to_be_visible()
+    joinable = page.get_by_role("region", name="Accounts you can join")
+    expect(joinable).to_contain_text("You join at once")
+    expect(joinable.get_by_role("button", name="Join Open Domain Co")).to_be_focused()
+    check("join an account")
+    fits_phone(page, "join an account")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Your info")).to_be_visible()  # a User with tickets: its screen
+    assert page.evaluate("JSON.parse(sessionStorage.getItem('portal.session')).account_id") == account_id
+    members = live.get(f"/accounts/{account_id}/members", token=owner_token).body["items"]
+    assert [m["permissions"] for m in members if m["email"] == person] == [["tickets"]]
+    assert len(checked) == 1
+
+
 def test_an_invite_link_with_approval_is_copied_opened_confirmed_and_approved(live, page):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.base_url)
     checked: list[str] = []
