@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.browser import emailed_link
 from tests.e2e.test_portal_layout import OVERFLOW
 from tests.e2e.test_portal_pages import axe_check, owned_account, sign_in_page, tab_to
-from tests.helpers.flows import accept_new, invite
+from tests.helpers.flows import accept_new, invite, sign_in
 from tests.helpers.settings import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -255,6 +255,34 @@ def test_a_link_without_approval_signs_in_from_its_page_and_joins_then_is_used_u
     page.goto(url)  # its one use is taken
     expect(page.get_by_role("heading", name="This invite link has expired")).to_be_visible()
     check("join page, used up")
+
+
+def test_a_group_manager_approves_a_request_into_their_group_without_choosing_access(live, page):
+    account_id, _, owner_token = owned_account(live, "Grouped Co")
+    base = f"/accounts/{account_id}"
+    group = live.post(f"{base}/groups", {"name": "Support", "permissions": ["tickets"]}, token=owner_token)
+    gid = group.body["group_id"]
+    boss = f"boss-{uuid.uuid4().hex[:8]}@example.com"
+    body = {"emails": [boss], "group_id": gid, "group_manager": True}
+    assert live.post(f"{base}/invitations", body, token=owner_token).status == 200
+    accept_new(live, boss, "Bo", "Desk")
+    made = live.post(f"{base}/invite-links", {"group_id": gid}, token=owner_token)
+    person = f"gia-{uuid.uuid4().hex[:8]}@example.com"
+    login_elsewhere(live, person, "Gia")
+    link_token = made.body["url"].split("#token=", 1)[1]
+    asked = live.post("/invite-links/join", {"token": link_token}, token=sign_in(live, person))
+    assert asked.status == 202, asked.body
+
+    sign_in_page(page, live, boss)
+    portal_link(page, "Join requests")
+    page.get_by_role("button", name=f"Approve {person}").click()
+    dialog = page.get_by_role("dialog", name=f"Approve {person}")
+    expect(dialog).to_contain_text("They join the group you manage")
+    expect(dialog.get_by_role("checkbox")).to_have_count(0)  # the group decides their access
+    dialog.get_by_role("button", name="Approve").click()
+    expect(page.locator("#flash")).to_have_text(f"{person} is now a member of Grouped Co.")
+    members = live.get(f"{base}/members", token=owner_token).body["items"]
+    assert [(m["role"], m["group_id"]) for m in members if m["email"] == person] == [("member", gid)]
 
 
 def test_revoked_links_and_the_tenth_active_link_say_so(live, page):
