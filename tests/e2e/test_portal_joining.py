@@ -95,6 +95,7 @@ def test_a_person_at_a_verified_domain_asks_to_join_and_is_approved_with_chosen_
     joinable = page.get_by_role("region", name="Accounts you can join")
     expect(joinable).to_contain_text("Verified Co")
     check("choose account, an account to join")
+    fits_phone(page, "choose account, an account to join")
     joinable.get_by_role("button", name="Ask to join Verified Co").click()
     expect(joinable.get_by_role("status")).to_have_text("Request sent: waiting for an admin's approval.")
     [asked] = live.get(f"/accounts/{account_id}/join-requests", token=owner_token).body["items"]
