@@ -313,6 +313,21 @@ def test_revoked_links_and_the_tenth_active_link_say_so(live, page):
     expect(page.get_by_role("heading", name="This invite link is not valid")).to_be_visible()
 
 
+def test_a_link_for_other_domains_says_so_to_a_signed_in_person(live, page):
+    account_id, _, owner_token = owned_account(live, "Narrow Co")
+    only = {"allowed_domains": ["narrow-co.example"], "require_approval": False}
+    made = live.post(f"/accounts/{account_id}/invite-links", only, token=owner_token)
+    person = f"out-{uuid.uuid4().hex[:8]}@example.com"
+    login_elsewhere(live, person, "Out")
+    sign_in_page(page, live, person)
+    expect(page.get_by_role("heading", name="Your info")).to_be_visible()
+    page.goto(made.body["url"])
+    page.get_by_role("button", name="Join Narrow Co").click()
+    expect(page.get_by_role("heading", name="This link is not for your address")).to_be_visible()
+    members = live.get(f"/accounts/{account_id}/members", token=owner_token).body["items"]
+    assert person not in [m["email"] for m in members]
+
+
 NO_LOGIN_PATH = "needs links29's no-login path"
 
 
