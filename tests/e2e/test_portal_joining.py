@@ -11,6 +11,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
+import chalicelib.schemas.invite_links as link_schemas
 from tests.e2e.browser import emailed_link
 from tests.e2e.test_portal_layout import OVERFLOW
 from tests.e2e.test_portal_pages import axe_check, owned_account, sign_in_page, tab_to
@@ -328,10 +329,12 @@ def test_a_link_for_other_domains_says_so_to_a_signed_in_person(live, page):
     assert person not in [m["email"] for m in members]
 
 
+# POST /invite-links/join without a Bearer token (202 EmailSent) comes with branch links29: this test runs
+# once its answer's model is here (run against this branch merged with links29, it passes)
 NO_LOGIN_PATH = "needs links29's no-login path"
 
 
-@pytest.mark.skip(reason=NO_LOGIN_PATH)
+@pytest.mark.skipif(not hasattr(link_schemas, "EmailSent"), reason=NO_LOGIN_PATH)
 def test_a_person_without_a_login_asks_by_email_is_approved_and_sets_a_password(live, page):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.base_url)
     account_id, owner, owner_token = owned_account(live, "Email Door Co")
@@ -345,7 +348,7 @@ def test_a_person_without_a_login_asks_by_email_is_approved_and_sets_a_password(
     page.get_by_label("Your email").fill(person)
     page.get_by_role("button", name="Ask to join by email").click()
     expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text(person)
+    expect(page.locator("main").get_by_role("status")).to_contain_text(person)
 
     sign_in_page(page, live, owner)  # the request waits under the email alone, until an admin approves it
     portal_link(page, "Join requests")
