@@ -851,7 +851,7 @@ def test_a_group_manager_manages_their_group_only(live, page):
     page.get_by_role("dialog").get_by_role("button", name="Deactivate").click()
     expect(page.locator("#flash")).to_have_text("Cy Desk was deactivated.")
     expect(page.get_by_role("navigation", name="Portal").get_by_role("link")).to_have_text(
-        ["User Management", "Your info"]
+        ["User Management", "Join requests", "Your info"]  # requests into their group are theirs to decide
     )
 
 

@@ -6,9 +6,10 @@ import { go } from "./dom.js";
 import { renderLogin } from "./signin.js";
 import { renderPasswordReset } from "./reset.js";
 import { renderAccept } from "./accept.js";
+import { renderJoin } from "./join.js";
 import { renderApp, renderSessionNav, SCREENS } from "./frame.js";
 
-const PAGES = { login: renderLogin, "password-reset": renderPasswordReset, accept: renderAccept };
+const PAGES = { login: renderLogin, "password-reset": renderPasswordReset, accept: renderAccept, join: renderJoin };
 for (const view of Object.keys(SCREENS)) PAGES[view] = renderApp;
 if (document.body.dataset.page === "login" && session()?.token) {
   // already signed in in this tab: straight to the portal (sign out to use another login)
