@@ -29,6 +29,7 @@ from chalicelib.store.models import (
 from chalicelib.store.sessions import new_security_event
 
 CHALLENGE_TTL = timedelta(minutes=5)
+RECOVERY_CODE_USED = "recovery_code_used"
 TOTP_SEALING = "totp"
 
 
@@ -76,14 +77,34 @@ def check_totp(deps: Deps, user_id: str, code: str) -> None:
     deps.store.lockouts.give_back_code_attempt(user_id, deps.now())
 
 
-def check_recovery_code(deps: Deps, user_id: str, code: str) -> None:
+def check_recovery_code(deps: Deps, user_id: str, code: str, email: str | None) -> None:
+    """A recovery code of the user's set, counted, used once, with its own security event and an email to
+    `email` saying so and how many are left (a code used means someone had the password and the code: if it
+    was not the user, they learn it at once, and a user down to few codes knows to make new ones)."""
     state = deps.store.factors.state(user_id)
     reserve_code_check(deps, user_id, state.failures)
-    # a used code is gone from the set: the user sees it among their factors' changes
-    used = factor_event(deps, user_id, "factor_removed", "recovery_code")
-    if not deps.store.factors.use_recovery_code(user_id, otp.hash_recovery_code(code), used):
+    code_hash = otp.hash_recovery_code(code)
+    # as read: two codes used in the same instant would both count the other as left (a rarer race than
+    # worth a condition that would refuse one of two right codes)
+    left = len((state.recovery.code_hashes or set()) - {code_hash}) if state.recovery is not None else 0
+    used = new_security_event(
+        user_id, new_sortable_id("sev"), RECOVERY_CODE_USED, deps.now(), detail=f"{left} left"
+    )
+    mail = recovery_notice(deps, email, left) if email is not None else None
+    if not deps.store.factors.use_recovery_code(user_id, code_hash, used, mail):
         raise invalid_code("The recovery code is not correct or was used already.")
     deps.store.lockouts.give_back_code_attempt(user_id, deps.now())
+    if mail is not None:
+        send_notice(deps, mail)
+
+
+def recovery_notice(deps: Deps, email: str, left: int) -> MailItem:
+    """The factor_changed email, its change saying a recovery code signed in and how many remain."""
+    remaining = "no recovery codes are left" if left == 0 else f"{left} recovery code{'s' * (left != 1)} left"
+    change = f"A recovery code was used to sign in ({remaining})"
+    return notice(
+        deps, "factor_changed", email, {"portal_name": PORTAL_NAME, "email": email, "change": change}
+    )
 
 
 def relying_party(deps: Deps) -> RelyingParty:

@@ -77,7 +77,7 @@ def _second_factor(deps: Deps, item: ChallengeItem, body: MfaLoginIn) -> Via:
         check_totp(deps, item.user_id, body.code)
         return "password+totp"
     if body.recovery_code is not None:
-        check_recovery_code(deps, item.user_id, body.recovery_code)
+        check_recovery_code(deps, item.user_id, body.recovery_code, item.email)
         return "recovery_code"
     assert body.credential is not None
     try:

@@ -103,13 +103,17 @@ class FactorStore:
             .committed
         )
 
-    def use_recovery_code(self, user_id: str, code_hash: str, event: SecurityEventItem) -> bool:
-        """Removes the code's hash if it is still there, with its security event: two requests with one
-        code, one succeeds (and one event is written)."""
+    def use_recovery_code(
+        self, user_id: str, code_hash: str, event: SecurityEventItem, mail: MailItem | None = None
+    ) -> bool:
+        """Removes the code's hash if it is still there, with its security event and the user's email: two
+        requests with one code, one succeeds (and one event and one email are written)."""
         item = RecoveryCodesItem(*keys.recovery_codes(user_id))
         actions = [RecoveryCodesItem.code_hashes.delete({code_hash})]
         condition = RecoveryCodesItem.code_hashes.contains(code_hash)
         tx = Tx().update(item, actions, condition=condition, label="used")
+        if mail is not None:
+            tx.put(mail)
         return tx.record(event).commit().committed
 
     def remove_totp(self, user: UserItem, mail: MailItem, event: SecurityEventItem) -> Outcome:

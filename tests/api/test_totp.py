@@ -118,6 +118,36 @@ def test_a_recovery_code_signs_in_once(api, deps, clock):
     assert other.status == 200
 
 
+def test_a_used_recovery_code_is_its_own_security_event_and_emails_how_many_are_left(api, deps, clock):
+    """Not `factor_removed`: nothing was turned off. The email comes from the code's own use and says how
+    many codes remain (10 at first); a wrong code writes neither."""
+    _, recovery, token = enrol(api, deps, clock)
+    before = len(api.emails_to(EMAIL))
+    wrong = api.post(
+        "/auth/login/mfa", {"mfa_token": login(api).body["mfa_token"], "recovery_code": "aaaa-bbbb-cccc-dddd"}
+    )
+    assert wrong.code == "invalid_code" and len(api.emails_to(EMAIL)) == before
+    for used, left in ((recovery[0], "9"), (recovery[1], "8")):
+        step = api.post("/auth/login/mfa", {"mfa_token": login(api).body["mfa_token"], "recovery_code": used})
+        assert step.status == 200, step.body
+        told = api.emails_to(EMAIL)[-1]
+        assert f"A recovery code was used to sign in ({left} recovery codes left)" in told.subject
+        assert f"{left} recovery codes left" in told.body
+    assert len(api.emails_to(EMAIL)) == before + 2
+    events = api.get("/me/security-events", token=token).body["items"]
+    used_events = [(e["type"], e["detail"], e["via"]) for e in events if e["type"] != "signed_in"]
+    assert used_events[:2] == [("recovery_code_used", "8 left", None), ("recovery_code_used", "9 left", None)]
+    assert "factor_removed" not in [e["type"] for e in events]
+
+
+def test_the_last_recovery_code_says_none_are_left(api, deps, clock):
+    _, recovery, _ = enrol(api, deps, clock)
+    for used in recovery:
+        step = api.post("/auth/login/mfa", {"mfa_token": login(api).body["mfa_token"], "recovery_code": used})
+        assert step.status == 200, step.body
+    assert "(no recovery codes are left)" in api.emails_to(EMAIL)[-1].subject
+
+
 def test_the_mfa_token_lives_five_minutes_and_an_unknown_one_is_refused(api, deps, clock):
     secret, _, _ = enrol(api, deps, clock)
     token = login(api).body["mfa_token"]

@@ -89,12 +89,14 @@ class FakeFactors(FactorRepository):
         stored.last_step = step
         return True
 
-    def use_recovery_code(self, user_id: str, code_hash: str, event: SecurityEventItem) -> bool:
+    def use_recovery_code(
+        self, user_id: str, code_hash: str, event: SecurityEventItem, mail: MailItem | None = None
+    ) -> bool:
         stored = self.t.get(keys.recovery_codes(user_id), RecoveryCodesItem)
         if stored is None or code_hash not in (stored.code_hashes or set()):
             return False
         stored.code_hashes = (set(stored.code_hashes or ()) - {code_hash}) or None  # no empty set
-        _put(self.t, event)
+        _put(self.t, event, *([mail] if mail is not None else []))
         return True
 
     def remove_totp(self, user: UserItem, mail: MailItem, event: SecurityEventItem) -> Outcome:
