@@ -18,6 +18,7 @@ from chalicelib.services.outbox import Ready, notice, render_notice, send_now
 from chalicelib.services.password_reset import PORTAL_NAME
 from chalicelib.services.sessions import verify_credentials
 from chalicelib.store import keys
+from chalicelib.store.factors import Spent
 from chalicelib.store.models import (
     ChallengeItem,
     MailItem,
@@ -30,6 +31,7 @@ from chalicelib.store.sessions import new_security_event
 
 CHALLENGE_TTL = timedelta(minutes=5)
 RECOVERY_CODE_USED = "recovery_code_used"
+RECOVERY_CODE_REFUSED = "The recovery code is not correct or was used already."
 TOTP_SEALING = "totp"
 
 
@@ -65,37 +67,48 @@ def totp_step(deps: Deps, totp: TotpItem, code: str) -> int | None:
     return otp.matching_step(secret, code, deps.now())
 
 
-def check_totp(deps: Deps, user_id: str, code: str) -> None:
-    """A code of the user's confirmed TOTP, counted, used once; `invalid_code` otherwise."""
+def checked_step(deps: Deps, user_id: str, code: str) -> int:
+    """The step of a code of the user's confirmed TOTP, counted; `invalid_code` for a wrong code or one whose
+    step was used as read (the write that uses the step holds the condition that makes it once)."""
     state = deps.store.factors.state(user_id)
     if state.totp is None or not state.totp.confirmed:
         raise invalid_code("Two-step sign-in with an app is not on.")
     reserve_code_check(deps, user_id, state.failures)
     step = totp_step(deps, state.totp, code)
-    if step is None or not deps.store.factors.use_totp_step(user_id, step):
+    last = state.totp.last_step
+    if step is None or (last is not None and step <= int(last)):
+        raise invalid_code()
+    return step
+
+
+def check_totp(deps: Deps, user_id: str, code: str) -> None:
+    """A code of the user's confirmed TOTP, counted, used once; `invalid_code` otherwise."""
+    if not deps.store.factors.use_totp_step(user_id, checked_step(deps, user_id, code)):
         raise invalid_code()
     deps.store.lockouts.give_back_code_attempt(user_id, deps.now())
 
 
-def check_recovery_code(deps: Deps, user_id: str, code: str, email: str | None) -> None:
-    """A recovery code of the user's set, counted, used once, with its own security event and an email to
+def spend_recovery_code(
+    deps: Deps, user_id: str, code: str, email: str | None, challenge: ChallengeItem
+) -> Spent:
+    """A recovery code of the user's set, counted, to be used up with the sign-in (store/factors.py
+    `sign_in_spending`: still in the set is its condition), with its own security event and an email to
     `email` saying so and how many are left (a code used means someone had the password and the code: if it
     was not the user, they learn it at once, and a user down to few codes knows to make new ones)."""
     state = deps.store.factors.state(user_id)
     reserve_code_check(deps, user_id, state.failures)
     code_hash = otp.hash_recovery_code(code)
+    held = set(state.recovery.code_hashes or ()) if state.recovery is not None else set()
+    if code_hash not in held:
+        raise invalid_code(RECOVERY_CODE_REFUSED)
     # as read: two codes used in the same instant would both count the other as left (a rarer race than
     # worth a condition that would refuse one of two right codes)
-    left = len((state.recovery.code_hashes or set()) - {code_hash}) if state.recovery is not None else 0
+    left = len(held) - 1
     used = new_security_event(
         user_id, new_sortable_id("sev"), RECOVERY_CODE_USED, deps.now(), detail=f"{left} left"
     )
-    mail = recovery_notice(deps, email, left) if email is not None else None
-    if not deps.store.factors.use_recovery_code(user_id, code_hash, used, mail):
-        raise invalid_code("The recovery code is not correct or was used already.")
-    deps.store.lockouts.give_back_code_attempt(user_id, deps.now())
-    if mail is not None:
-        send_notice(deps, mail)
+    told = (recovery_notice(deps, email, left),) if email is not None else ()
+    return Spent(user_id, challenge, recovery_hash=code_hash, code_checked=True, writes=(used, *told))
 
 
 def recovery_notice(deps: Deps, email: str, left: int) -> MailItem:
@@ -125,9 +138,14 @@ def new_challenge(deps: Deps, options: dict[str, Any], purpose: str, user_id: st
     return options
 
 
-def take_challenge(deps: Deps, credential: dict[str, Any], purpose: str, user_id: str | None) -> str:
-    """The challenge `credential` answers, used up; `invalid_code` when it is not ours, not for this
-    purpose or user, expired or used."""
+CHALLENGE_GONE = "The passkey challenge has expired or was used; start again."
+
+
+def live_challenge(
+    deps: Deps, credential: dict[str, Any], purpose: str, user_id: str | None
+) -> tuple[str, ChallengeItem]:
+    """The challenge `credential` answers and its item, not used up yet; `invalid_code` when it is not ours,
+    not for this purpose or user, or expired."""
     try:
         challenge = passkeys.challenge_of(credential)
     except PasskeyError:
@@ -135,8 +153,17 @@ def take_challenge(deps: Deps, credential: dict[str, Any], purpose: str, user_id
     item = deps.store.factors.challenge(passkeys.challenge_hash(challenge))
     if item is None or item.purpose != purpose or (user_id is not None and item.user_id != user_id):
         raise invalid_code("The passkey's answer is not for a challenge of ours; start again.")
-    if item.expires_at <= deps.now() or not deps.store.factors.take_challenge(item):
-        raise invalid_code("The passkey challenge has expired or was used; start again.")
+    if item.expires_at <= deps.now():
+        raise invalid_code(CHALLENGE_GONE)
+    return challenge, item
+
+
+def take_challenge(deps: Deps, credential: dict[str, Any], purpose: str, user_id: str | None) -> str:
+    """The challenge `credential` answers, used up; `invalid_code` when it is not ours, not for this
+    purpose or user, expired or used."""
+    challenge, item = live_challenge(deps, credential, purpose, user_id)
+    if not deps.store.factors.take_challenge(item):
+        raise invalid_code(CHALLENGE_GONE)
     return challenge
 
 
@@ -144,6 +171,17 @@ def check_assertion(
     deps: Deps, credential: dict[str, Any], challenge: str, user_id: str | None
 ) -> PasskeyItem:
     """The passkey that signed `challenge` (one of `user_id`'s when given), its counter moved on."""
+    passkey, count = verified_assertion(deps, credential, challenge, user_id)
+    if not deps.store.factors.record_passkey_use(passkey, count, deps.now()):
+        raise invalid_code("The passkey's answer was used already.")
+    return passkey
+
+
+def verified_assertion(
+    deps: Deps, credential: dict[str, Any], challenge: str, user_id: str | None
+) -> tuple[PasskeyItem, int]:
+    """The passkey that signed `challenge` (one of `user_id`'s when given), as read, and its new counter (for
+    the write that moves it on only if it is still as read)."""
     try:
         passkey = deps.store.factors.passkey_by_credential(passkeys.credential_id_of(credential))
         if passkey is None or (user_id is not None and passkey.user_id != user_id):
@@ -153,9 +191,7 @@ def check_assertion(
         )
     except PasskeyError:
         raise invalid_code("The passkey's answer is not valid.") from None
-    if not deps.store.factors.record_passkey_use(passkey, count, deps.now()):
-        raise invalid_code("The passkey's answer was used already.")
-    return passkey
+    return passkey, count
 
 
 def prove_current_factor(
