@@ -175,6 +175,51 @@ def test_turning_it_off_needs_the_password_and_a_code_and_login_is_one_step_agai
     assert any("turned off" in m.subject for m in api.outbox() if EMAIL in m.to)
 
 
+def test_one_code_with_two_mfa_tokens_at_once_signs_in_once_and_spends_only_the_winners_token(
+    api, deps, clock
+):
+    """The code's step and the mfa_token are used up in the sign-in's one transaction: the request that
+    loses the step gets `invalid_code`, writes no session, and its mfa_token stays usable for a later code."""
+    from chalicelib.schemas.factors import MfaLoginIn
+    from chalicelib.services import mfa_login
+    from tests.helpers.concurrency import run_together
+
+    secret, _, token = enrol(api, deps, clock)
+    tokens = [login(api).body["mfa_token"] for _ in range(2)]
+    same = code(secret, deps)
+    before = len(api.get("/me/sessions", token=token).body["items"])
+
+    def attempt(mfa_token):
+        return lambda: mfa_login.finish(deps, MfaLoginIn(mfa_token=mfa_token, code=same)).user.email
+
+    outcomes = run_together(attempt(tokens[0]), attempt(tokens[1]))
+    assert sorted(outcomes) == sorted([EMAIL, "invalid_code"])
+    assert len(api.get("/me/sessions", token=token).body["items"]) == before + 1
+    loser = tokens[outcomes.index("invalid_code")]
+    clock.advance(seconds=30)
+    assert api.post("/auth/login/mfa", {"mfa_token": loser, "code": code(secret, deps)}).status == 200
+
+
+def test_a_code_is_not_spent_on_an_mfa_token_another_request_used_at_the_same_moment(api, deps, clock):
+    """One mfa_token, a TOTP code and a recovery code at once: one signs in; the other's code is still
+    usable, because its use and the token's commit together or not at all (separate writes burnt it)."""
+    from chalicelib.schemas.factors import MfaLoginIn
+    from chalicelib.services import mfa_login
+    from tests.helpers.concurrency import run_together
+
+    secret, recovery, _ = enrol(api, deps, clock)
+    token, totp_code = login(api).body["mfa_token"], code(secret, deps)
+    bodies = [
+        MfaLoginIn(mfa_token=token, code=totp_code),
+        MfaLoginIn(mfa_token=token, recovery_code=recovery[0]),
+    ]
+    outcomes = run_together(*[lambda body=body: mfa_login.finish(deps, body).user.email for body in bodies])
+    assert sorted(outcomes) == sorted([EMAIL, "unauthenticated"])  # the loser's step was used: sign in again
+    again = bodies[outcomes.index("unauthenticated")].model_dump(exclude_none=True)
+    again["mfa_token"] = login(api).body["mfa_token"]
+    assert api.post("/auth/login/mfa", again).status == 200  # its code was not spent
+
+
 def test_twenty_wrong_codes_at_once_check_at_most_five(api, deps, clock, monkeypatch):
     from chalicelib.errors import AppError
     from chalicelib.schemas.factors import MfaLoginIn
