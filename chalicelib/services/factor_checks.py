@@ -219,7 +219,7 @@ def factor_notice(deps: Deps, user: UserItem, change: str) -> MailItem:
 
 def factor_event(deps: Deps, user_id: str, kind: str, factor: str) -> SecurityEventItem:
     """The user's security event of a factor change (`kind`: factor_added or factor_removed; `factor`:
-    totp, passkey or recovery_code), committed with the change."""
+    totp or passkey), committed with the change (a recovery code's use has its own: spend_recovery_code)."""
     return new_security_event(user_id, new_sortable_id("sev"), kind, deps.now(), detail=factor)
 
 
