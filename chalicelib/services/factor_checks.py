@@ -18,7 +18,7 @@ from chalicelib.services.outbox import Ready, notice, render_notice, send_now
 from chalicelib.services.password_reset import PORTAL_NAME
 from chalicelib.services.sessions import verify_credentials
 from chalicelib.store import keys
-from chalicelib.store.factors import Spent
+from chalicelib.store.factors import FactorState, Spent
 from chalicelib.store.models import (
     ChallengeItem,
     MailItem,
@@ -67,10 +67,11 @@ def totp_step(deps: Deps, totp: TotpItem, code: str) -> int | None:
     return otp.matching_step(secret, code, deps.now())
 
 
-def checked_step(deps: Deps, user_id: str, code: str) -> int:
+def checked_step(deps: Deps, user_id: str, code: str, state: FactorState | None = None) -> int:
     """The step of a code of the user's confirmed TOTP, counted; `invalid_code` for a wrong code or one whose
-    step was used as read (the write that uses the step holds the condition that makes it once)."""
-    state = deps.store.factors.state(user_id)
+    step was used as read (the write that uses the step holds the condition that makes it once). `state`:
+    the user's factors when already read."""
+    state = state or deps.store.factors.state(user_id)
     if state.totp is None or not state.totp.confirmed:
         raise invalid_code("Two-step sign-in with an app is not on.")
     reserve_code_check(deps, user_id, state.failures)
@@ -89,13 +90,13 @@ def check_totp(deps: Deps, user_id: str, code: str) -> None:
 
 
 def spend_recovery_code(
-    deps: Deps, user_id: str, code: str, email: str | None, challenge: ChallengeItem
+    deps: Deps, user_id: str, code: str, challenge: ChallengeItem, state: FactorState
 ) -> Spent:
     """A recovery code of the user's set, counted, to be used up with the sign-in (store/factors.py
-    `sign_in_spending`: still in the set is its condition), with its own security event and an email to
-    `email` saying so and how many are left (a code used means someone had the password and the code: if it
-    was not the user, they learn it at once, and a user down to few codes knows to make new ones)."""
-    state = deps.store.factors.state(user_id)
+    `sign_in_spending`: still in the set is its condition), with its own security event and an email to the
+    login `challenge` (the mfa_token) names saying so and how many are left (a code used means someone had
+    the password and the code: if it was not the user, they learn it at once, and a user down to few codes
+    knows to make new ones). `state`: the user's factors as read."""
     reserve_code_check(deps, user_id, state.failures)
     code_hash = otp.hash_recovery_code(code)
     held = set(state.recovery.code_hashes or ()) if state.recovery is not None else set()
@@ -107,6 +108,7 @@ def spend_recovery_code(
     used = new_security_event(
         user_id, new_sortable_id("sev"), RECOVERY_CODE_USED, deps.now(), detail=f"{left} left"
     )
+    email = challenge.email
     told = (recovery_notice(deps, email, left),) if email is not None else ()
     return Spent(user_id, challenge, recovery_hash=code_hash, code_checked=True, writes=(used, *told))
 

@@ -31,7 +31,7 @@ from chalicelib.services.factor_checks import (
 )
 from chalicelib.services.sessions import SignInWrite, signed_in
 from chalicelib.store.factors import PASSKEY, TOTP, Spent
-from chalicelib.store.models import ChallengeItem, Item, MailItem, UserItem
+from chalicelib.store.models import ChallengeItem, Item, LoginItem, MailItem, UserItem
 
 MFA = "mfa"
 STEP_GONE = "The sign-in step has expired or was used; sign in again."
@@ -71,20 +71,29 @@ def finish(deps: Deps, body: MfaLoginIn, client: RequestInfo | None = None) -> L
     item = deps.store.factors.challenge(_token_hash(body.mfa_token))
     if item is None or item.purpose != MFA or item.user_id is None or item.expires_at <= deps.now():
         raise unauthenticated(STEP_GONE)
-    spent, via = _second_factor(deps, item, body)
+    spent, via, login = _second_factor(deps, item, body)
     write = _spending(deps, spent, unauthenticated(STEP_GONE))
-    return _signed_in_as(deps, item.user_id, via, client, write, give_back=True, email=item.email)
+    return _signed_in_as(
+        deps, item.user_id, via, client, write, give_back=True, email=item.email, login=login
+    )
 
 
-def _second_factor(deps: Deps, item: ChallengeItem, body: MfaLoginIn) -> tuple[Spent, Via]:
-    """What the step uses up (checked, not written yet), and how the sign-in was made."""
+def _second_factor(deps: Deps, item: ChallengeItem, body: MfaLoginIn) -> tuple[Spent, Via, LoginItem | None]:
+    """What the step uses up (checked, not written yet), how the sign-in was made, and the login when it was
+    read with the code's factor (one BatchGetItem, by the email the mfa_token names)."""
     user_id = item.user_id
     assert user_id is not None
-    if body.code is not None:
-        step = checked_step(deps, user_id, body.code)
-        return Spent(user_id, item, step=step, code_checked=True), "password+totp"
-    if body.recovery_code is not None:
-        return spend_recovery_code(deps, user_id, body.recovery_code, item.email, item), "recovery_code"
+    if body.code is not None or body.recovery_code is not None:
+        state = deps.store.factors.state(user_id, item.email)
+        if body.code is not None:
+            step = checked_step(deps, user_id, body.code, state)
+            return Spent(user_id, item, step=step, code_checked=True), "password+totp", state.login
+        assert body.recovery_code is not None
+        return (
+            spend_recovery_code(deps, user_id, body.recovery_code, item, state),
+            "recovery_code",
+            state.login,
+        )
     assert body.credential is not None
     try:
         answered = passkeys.challenge_of(body.credential)
@@ -93,7 +102,7 @@ def _second_factor(deps: Deps, item: ChallengeItem, body: MfaLoginIn) -> tuple[S
     if item.challenge_hash is None or passkeys.challenge_hash(answered) != item.challenge_hash:
         raise invalid_code("The passkey's answer is not for this sign-in.")
     passkey, count = verified_assertion(deps, body.credential, answered, user_id)
-    return Spent(user_id, item, passkey=(passkey, count)), "password+passkey"
+    return Spent(user_id, item, passkey=(passkey, count)), "password+passkey", None
 
 
 def _spending(deps: Deps, spent: Spent, gone: AppError) -> SignInWrite:
@@ -140,13 +149,16 @@ def _signed_in_as(
     *,
     give_back: bool,
     email: str | None = None,
+    login: LoginItem | None = None,
 ) -> LoginOut:
     """`give_back`: the password step reserved a check on the email's window; a sign-in returns it.
-    `email`: the login's, when known (the mfa_token names it), else read from the user."""
+    `email`: the login's, when known (the mfa_token names it), else read from the user; `login`: the login,
+    when read already."""
     if email is None:
         profile = deps.store.users.get_user(user_id)
         email = profile.email if profile is not None else None
-    login = deps.store.users.login_state(email)[0] if email is not None else None
+    if login is None and email is not None:
+        login = deps.store.users.login_state(email)[0]
     if login is None or login.user_id != user_id:
         raise unauthenticated("This login no longer exists.")
     first = login_page(deps, login, via)  # the accounts flag mfa_required for a session made `via`

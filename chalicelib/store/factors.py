@@ -21,6 +21,7 @@ from chalicelib.store.models import (
     ChallengeItem,
     Item,
     LoginFailuresItem,
+    LoginItem,
     MailItem,
     PasskeyCredentialItem,
     PasskeyItem,
@@ -41,11 +42,13 @@ _UNCONFIRMED = TotpItem.confirmed == False  # noqa: E712
 
 @dataclass(frozen=True)
 class FactorState:
-    """What checking a second factor needs, read in one BatchGetItem."""
+    """What checking a second factor needs, read in one BatchGetItem; with the login the sign-in step goes
+    on with (`login`: read only when asked for by its email)."""
 
     totp: TotpItem | None
     recovery: RecoveryCodesItem | None
     failures: FailureWindow | None
+    login: LoginItem | None = None
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,12 @@ class Spent:
 
 
 class FactorStore:
-    def state(self, user_id: str) -> FactorState:
-        found = get_items([keys.totp(user_id), keys.recovery_codes(user_id), keys.code_failures(user_id)])
+    def state(self, user_id: str, email: str | None = None) -> FactorState:
+        """`email`: the login's too (a sign-in's second step: it signs in with it), in the same read."""
+        wanted = [keys.totp(user_id), keys.recovery_codes(user_id), keys.code_failures(user_id)]
+        found = get_items([*wanted, keys.login(email)] if email is not None else wanted)
         totp, recovery = found.get(keys.totp(user_id)), found.get(keys.recovery_codes(user_id))
+        login = found.get(keys.login(email)) if email is not None else None
         failures = found.get(keys.code_failures(user_id))
         window = (
             FailureWindow(int(failures.failure_count), failures.window_started_at)
@@ -78,6 +84,7 @@ class FactorStore:
             totp if isinstance(totp, TotpItem) else None,
             recovery if isinstance(recovery, RecoveryCodesItem) else None,
             window,
+            login if isinstance(login, LoginItem) else None,
         )
 
     def start_totp(self, totp: TotpItem) -> Outcome:

@@ -203,7 +203,7 @@ def _challenge(store, user, name, now):
     return store.factors.challenge(name)
 
 
-@covers("factors.sign_in_spending")
+@covers("factors.sign_in_spending", "factors.state")
 def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_when_it_fails(world):
     """The second step's use of its mfa_token and code is the sign-in's own write: each "once" a condition
     of it, and a failed condition leaves the challenge, the code, the events and the login time as were."""
@@ -214,6 +214,11 @@ def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_whe
     added = _event(user, "factor_added", "totp", now)
     assert store.factors.confirm_totp(
         user, read, 100, {"h1", "h2"}, mail_for(deps, "notice", user.email), added
+    )
+    assert store.factors.state(user.user_id, user.email).login.user_id == user.user_id  # the step's one read
+    assert (
+        store.factors.state(user.user_id).login is None
+        and store.factors.state("usr_x", "x@y.z").login is None
     )
     first = _challenge(store, user, "c1", now)
     used = _event(user, "recovery_code_used", "1 left", now)

@@ -13,6 +13,7 @@ from chalicelib.store.factors import PASSKEY, TOTP, FactorState, Spent
 from chalicelib.store.models import (
     ChallengeItem,
     Item,
+    LoginItem,
     MailItem,
     PasskeyCredentialItem,
     PasskeyItem,
@@ -37,11 +38,12 @@ class FakeFactors(FactorRepository):
     def __init__(self, table: Table) -> None:
         self.t = table
 
-    def state(self, user_id: str) -> FactorState:
+    def state(self, user_id: str, email: str | None = None) -> FactorState:
         return FactorState(
             copy.deepcopy(self.t.get(keys.totp(user_id), TotpItem)),
             copy.deepcopy(self.t.get(keys.recovery_codes(user_id), RecoveryCodesItem)),
             code_failure_window(self.t, user_id),
+            copy.deepcopy(self.t.get(keys.login(email), LoginItem)) if email is not None else None,
         )
 
     def start_totp(self, totp: TotpItem) -> Outcome:
