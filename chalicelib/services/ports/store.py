@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         ContactRepository,
         MemberRepository,
     )
+    from chalicelib.services.ports.scim import ScimTokenRepository
     from chalicelib.services.ports.structure import (
         AuditRepository,
         GroupRepository,
@@ -91,3 +92,5 @@ class Repositories(Protocol):
     def join_requests(self) -> JoinRequestRepository: ...
     @property
     def invite_links(self) -> InviteLinkRepository: ...
+    @property
+    def scim_tokens(self) -> ScimTokenRepository: ...
