@@ -57,6 +57,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         owner_invitations,
         passkey_admin,
         password_reset,
+        scim_auth,
         scim_tokens,
         seats,
         session_list,

@@ -1,0 +1,46 @@
+"""SCIM 2.0 (issue 31, RFC 7643/7644) at /scim/v2/{account_id}: discovery, Users (the account's members)
+and Groups (its custom user groups). Routes only: the edge is api/scim_http.py, the rules services/scim_*.py
+and domain/scim_*.py."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint
+
+from chalicelib.api.scim_http import ScimAnswer, ScimCall, scim_route
+from chalicelib.domain import scim_discovery as discovery
+from chalicelib.domain.scim_errors import not_found
+
+bp = Blueprint(__name__)
+
+
+@scim_route(bp, "GET", "/ServiceProviderConfig")
+def service_provider_config(call: ScimCall, account_id: str) -> ScimAnswer:
+    return ScimAnswer(discovery.service_provider_config(call.base))
+
+
+@scim_route(bp, "GET", "/ResourceTypes")
+def resource_types(call: ScimCall, account_id: str) -> ScimAnswer:
+    found = discovery.resource_types(call.base)
+    return ScimAnswer(discovery.list_response(found, len(found)))
+
+
+@scim_route(bp, "GET", "/ResourceTypes/{name}")
+def resource_type(call: ScimCall, account_id: str, name: str) -> ScimAnswer:
+    found = [one for one in discovery.resource_types(call.base) if one["id"] == name]
+    if not found:
+        raise not_found("resource type")
+    return ScimAnswer(found[0])
+
+
+@scim_route(bp, "GET", "/Schemas")
+def schemas(call: ScimCall, account_id: str) -> ScimAnswer:
+    found = discovery.schemas(call.base)
+    return ScimAnswer(discovery.list_response(found, len(found)))
+
+
+@scim_route(bp, "GET", "/Schemas/{urn}")
+def schema(call: ScimCall, account_id: str, urn: str) -> ScimAnswer:
+    found = [one for one in discovery.schemas(call.base) if one["id"] == urn]
+    if not found:
+        raise not_found("schema")
+    return ScimAnswer(found[0])
