@@ -59,6 +59,8 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         password_reset,
         scim_auth,
         scim_tokens,
+        scim_user_changes,
+        scim_users,
         seats,
         session_list,
         sessions,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from chalice.app import Blueprint
 
+from chalicelib.api.lazy import scim_user_changes, scim_users
 from chalicelib.api.scim_http import ScimAnswer, ScimCall, scim_route
 from chalicelib.domain import scim_discovery as discovery
 from chalicelib.domain.scim_errors import not_found
@@ -44,3 +45,45 @@ def schema(call: ScimCall, account_id: str, urn: str) -> ScimAnswer:
     if not found:
         raise not_found("schema")
     return ScimAnswer(found[0])
+
+
+def _user(found: dict[str, object], status: int = 200) -> ScimAnswer:
+    meta = found.get("meta")
+    return ScimAnswer(found, status, meta.get("version") if isinstance(meta, dict) else None)
+
+
+@scim_route(bp, "GET", "/Users")
+def list_users(call: ScimCall, account_id: str) -> ScimAnswer:
+    return ScimAnswer(scim_users.list_users(call.deps, call.caller, call.account, call.query, call.base))
+
+
+@scim_route(bp, "POST", "/Users")
+def create_user(call: ScimCall, account_id: str) -> ScimAnswer:
+    return _user(scim_users.create_user(call.deps, call.caller, call.account, call.body, call.base), 201)
+
+
+@scim_route(bp, "GET", "/Users/{user_id}")
+def get_user(call: ScimCall, account_id: str, user_id: str) -> ScimAnswer:
+    return _user(scim_users.get_user(call.deps, call.caller, call.account, user_id, call.base))
+
+
+@scim_route(bp, "PUT", "/Users/{user_id}")
+def replace_user(call: ScimCall, account_id: str, user_id: str) -> ScimAnswer:
+    changed = scim_user_changes.replace_user(
+        call.deps, call.caller, call.account, user_id, call.body, call.base, call.if_match
+    )
+    return _user(changed)
+
+
+@scim_route(bp, "PATCH", "/Users/{user_id}")
+def patch_user(call: ScimCall, account_id: str, user_id: str) -> ScimAnswer:
+    changed = scim_user_changes.patch_user(
+        call.deps, call.caller, call.account, user_id, call.body, call.base, call.if_match
+    )
+    return _user(changed)
+
+
+@scim_route(bp, "DELETE", "/Users/{user_id}")
+def delete_user(call: ScimCall, account_id: str, user_id: str) -> ScimAnswer:
+    scim_user_changes.delete_user(call.deps, call.caller, call.account, user_id, call.if_match)
+    return ScimAnswer(None, 204)

@@ -108,7 +108,8 @@ def _handle(
 
 def from_app_error(error: AppError) -> ScimError:
     status, scim_type = _FROM_APP.get(error.code, (400, "invalidValue"))
-    return ScimError(status, error.message, scim_type)
+    fields = [f"{d.get('field')}: {d.get('message')}" for d in error.details or []]
+    return ScimError(status, " ".join([error.message, *fields]), scim_type)
 
 
 def scim_error_response(error: ScimError) -> Response:

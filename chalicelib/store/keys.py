@@ -124,6 +124,8 @@ from chalicelib.store.keys_scim import (
     scim_token_hash,
     scim_token_second,
     scim_tokens_of,
+    scim_user,
+    scim_users_of,
 )
 from chalicelib.store.keys_sessions import (
     SECURITY_EVENT_PREFIX,
@@ -274,6 +276,8 @@ __all__ = [
     "scim_token_hash",
     "scim_token_second",
     "scim_tokens_of",
+    "scim_user",
+    "scim_users_of",
     "security_event",
     "session",
     "shard",

@@ -5,6 +5,7 @@ active tokens (the cap of 2 held by a conditional ADD), and a token's requests i
   its hash         SCIMHASH#<sha256>      TOKEN
   active tokens    ACCOUNT#<account_id>   SCIMTOKENS
   second's count   SCIMTOKEN#<id>         SEC#<epoch seconds>
+  SCIM's user      ACCOUNT#<account_id>   SCIMUSER#<user_id>     (its externalId; a login SCIM made)
 """
 
 from __future__ import annotations
@@ -28,6 +29,14 @@ def scim_token_hash(token_hash: str) -> Key:
 
 def scim_token_count(account_id: str) -> Key:
     return account_pk(account_id), "SCIMTOKENS"
+
+
+def scim_user(account_id: str, user_id: str) -> Key:
+    return account_pk(account_id), f"SCIMUSER#{user_id}"
+
+
+def scim_users_of(account_id: str) -> Key:
+    return account_pk(account_id), "SCIMUSER#"
 
 
 def scim_token_second(token_id: str, second: int) -> Key:

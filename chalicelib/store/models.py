@@ -77,7 +77,7 @@ from chalicelib.store.models_records import (
     SupportSessionItem,
     WebhookItem,
 )
-from chalicelib.store.models_scim import ScimTokenHashItem, ScimTokenItem
+from chalicelib.store.models_scim import ScimTokenHashItem, ScimTokenItem, ScimUserItem
 from chalicelib.store.models_sessions import SecurityEventItem, SessionItem
 
 __all__ = [
@@ -126,6 +126,7 @@ __all__ = [
     "RevokedTokenItem",
     "ScimTokenHashItem",
     "ScimTokenItem",
+    "ScimUserItem",
     "SecurityEventItem",
     "SessionItem",
     "SubAccountItem",

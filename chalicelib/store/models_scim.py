@@ -3,7 +3,7 @@ token's hash to it (only hashes are kept)."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 
 from chalicelib.store.models_base import Item, TimeAttribute
 
@@ -19,6 +19,17 @@ class ScimTokenItem(Item, discriminator="scim_token"):
     created_at = TimeAttribute()
     last_used_at = TimeAttribute(null=True)  # written at most once a minute (store/scim_tokens.py)
     revoked_at = TimeAttribute(null=True)
+
+
+class ScimUserItem(Item, discriminator="scim_user"):
+    """ACCOUNT#<account_id> / SCIMUSER#<user_id>: what SCIM knows of a member beyond the membership: the
+    directory's externalId (unique per account: checked over the account's records, one Query) and
+    whether SCIM made the login (then, until its first sign-in, SCIM may write its name)."""
+
+    account_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    external_id = UnicodeAttribute(null=True)
+    made_login = BooleanAttribute(default=False)
 
 
 class ScimTokenHashItem(Item, discriminator="scim_token_hash"):

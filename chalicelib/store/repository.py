@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from chalicelib.store.reminders import ReminderStore
     from chalicelib.store.revoked_tokens import RevokedTokenStore
     from chalicelib.store.scim_tokens import ScimTokenStore
+    from chalicelib.store.scim_users import ScimUserStore
     from chalicelib.store.sessions import SessionStore
     from chalicelib.store.sub_accounts import SubAccountStore
     from chalicelib.store.support_sessions import SupportSessionStore
@@ -80,6 +81,12 @@ class Store:
         from chalicelib.store.scim_tokens import ScimTokenStore
 
         return ScimTokenStore()
+
+    @cached_property
+    def scim_users(self) -> ScimUserStore:
+        from chalicelib.store.scim_users import ScimUserStore
+
+        return ScimUserStore()
 
     @cached_property
     def sessions(self) -> SessionStore:

@@ -19,7 +19,7 @@ from chalicelib.services.ports.people import (
     ContactRepository,
     MemberRepository,
 )
-from chalicelib.services.ports.scim import ScimTokenRepository
+from chalicelib.services.ports.scim import ScimTokenRepository, ScimUserRepository
 from chalicelib.services.ports.store import Repositories
 from chalicelib.services.ports.structure import (
     AuditRepository,
@@ -66,6 +66,7 @@ __all__ = [
     "Repositories",
     "RevokedTokenRepository",
     "ScimTokenRepository",
+    "ScimUserRepository",
     "SessionRepository",
     "SubAccountRepository",
     "SupportSessionRepository",

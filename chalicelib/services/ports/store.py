@@ -17,7 +17,7 @@ if TYPE_CHECKING:
         ContactRepository,
         MemberRepository,
     )
-    from chalicelib.services.ports.scim import ScimTokenRepository
+    from chalicelib.services.ports.scim import ScimTokenRepository, ScimUserRepository
     from chalicelib.services.ports.structure import (
         AuditRepository,
         GroupRepository,
@@ -94,3 +94,5 @@ class Repositories(Protocol):
     def invite_links(self) -> InviteLinkRepository: ...
     @property
     def scim_tokens(self) -> ScimTokenRepository: ...
+    @property
+    def scim_users(self) -> ScimUserRepository: ...

@@ -15,6 +15,7 @@ from chalicelib.services.ports import (
     InviteLinkRepository,
     JoinRequestRepository,
     ScimTokenRepository,
+    ScimUserRepository,
 )
 from chalicelib.store import keys
 from chalicelib.store.email_domains import ClaimChange
@@ -153,6 +154,15 @@ class FakeScimTokens(ScimTokenRepository):
     revoke = not_faked("scim_tokens", "revoke")
     count_request = not_faked("scim_tokens", "count_request")
     mark_used = not_faked("scim_tokens", "mark_used")
+
+
+class FakeScimUsers(ScimUserRepository):
+    """SCIM's member records are tested on moto (tests/api/test_scim_users.py)."""
+
+    records_of = not_faked("scim_users", "records_of")
+    get_record = not_faked("scim_users", "get_record")
+    save_record = not_faked("scim_users", "save_record")
+    forget = not_faked("scim_users", "forget")
 
 
 class FakeInviteLinks(InviteLinkRepository):
