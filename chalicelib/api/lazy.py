@@ -58,6 +58,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         passkey_admin,
         password_reset,
         scim_auth,
+        scim_groups,
         scim_tokens,
         scim_user_changes,
         scim_users,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from chalice.app import Blueprint
 
-from chalicelib.api.lazy import scim_user_changes, scim_users
+from chalicelib.api.lazy import scim_groups, scim_user_changes, scim_users
 from chalicelib.api.scim_http import ScimAnswer, ScimCall, scim_route
 from chalicelib.domain import scim_discovery as discovery
 from chalicelib.domain.scim_errors import not_found
@@ -47,7 +47,7 @@ def schema(call: ScimCall, account_id: str, urn: str) -> ScimAnswer:
     return ScimAnswer(found[0])
 
 
-def _user(found: dict[str, object], status: int = 200) -> ScimAnswer:
+def _resource(found: dict[str, object], status: int = 200) -> ScimAnswer:
     meta = found.get("meta")
     return ScimAnswer(found, status, meta.get("version") if isinstance(meta, dict) else None)
 
@@ -59,12 +59,12 @@ def list_users(call: ScimCall, account_id: str) -> ScimAnswer:
 
 @scim_route(bp, "POST", "/Users")
 def create_user(call: ScimCall, account_id: str) -> ScimAnswer:
-    return _user(scim_users.create_user(call.deps, call.caller, call.account, call.body, call.base), 201)
+    return _resource(scim_users.create_user(call.deps, call.caller, call.account, call.body, call.base), 201)
 
 
 @scim_route(bp, "GET", "/Users/{user_id}")
 def get_user(call: ScimCall, account_id: str, user_id: str) -> ScimAnswer:
-    return _user(scim_users.get_user(call.deps, call.caller, call.account, user_id, call.base))
+    return _resource(scim_users.get_user(call.deps, call.caller, call.account, user_id, call.base))
 
 
 @scim_route(bp, "PUT", "/Users/{user_id}")
@@ -72,7 +72,7 @@ def replace_user(call: ScimCall, account_id: str, user_id: str) -> ScimAnswer:
     changed = scim_user_changes.replace_user(
         call.deps, call.caller, call.account, user_id, call.body, call.base, call.if_match
     )
-    return _user(changed)
+    return _resource(changed)
 
 
 @scim_route(bp, "PATCH", "/Users/{user_id}")
@@ -80,10 +80,48 @@ def patch_user(call: ScimCall, account_id: str, user_id: str) -> ScimAnswer:
     changed = scim_user_changes.patch_user(
         call.deps, call.caller, call.account, user_id, call.body, call.base, call.if_match
     )
-    return _user(changed)
+    return _resource(changed)
 
 
 @scim_route(bp, "DELETE", "/Users/{user_id}")
 def delete_user(call: ScimCall, account_id: str, user_id: str) -> ScimAnswer:
     scim_user_changes.delete_user(call.deps, call.caller, call.account, user_id, call.if_match)
+    return ScimAnswer(None, 204)
+
+
+@scim_route(bp, "GET", "/Groups")
+def list_groups(call: ScimCall, account_id: str) -> ScimAnswer:
+    return ScimAnswer(scim_groups.list_groups(call.deps, call.caller, call.account, call.query, call.base))
+
+
+@scim_route(bp, "POST", "/Groups")
+def create_group(call: ScimCall, account_id: str) -> ScimAnswer:
+    return _resource(
+        scim_groups.create_group(call.deps, call.caller, call.account, call.body, call.base), 201
+    )
+
+
+@scim_route(bp, "GET", "/Groups/{group_id}")
+def get_group(call: ScimCall, account_id: str, group_id: str) -> ScimAnswer:
+    found = scim_groups.get_group(call.deps, call.caller, call.account, group_id, call.base, call.query)
+    return _resource(found)
+
+
+@scim_route(bp, "PUT", "/Groups/{group_id}")
+def replace_group(call: ScimCall, account_id: str, group_id: str) -> ScimAnswer:
+    return _resource(
+        scim_groups.replace_group(call.deps, call.caller, call.account, group_id, call.body, call.base)
+    )
+
+
+@scim_route(bp, "PATCH", "/Groups/{group_id}")
+def patch_group(call: ScimCall, account_id: str, group_id: str) -> ScimAnswer:
+    return _resource(
+        scim_groups.patch_group(call.deps, call.caller, call.account, group_id, call.body, call.base)
+    )
+
+
+@scim_route(bp, "DELETE", "/Groups/{group_id}")
+def delete_group(call: ScimCall, account_id: str, group_id: str) -> ScimAnswer:
+    scim_groups.delete_group(call.deps, call.caller, call.account, group_id)
     return ScimAnswer(None, 204)
