@@ -9,9 +9,13 @@ from chalice.app import Blueprint
 from chalicelib.api.lazy import scim_groups, scim_user_changes, scim_users
 from chalicelib.api.scim_http import ScimAnswer, ScimCall, scim_route
 from chalicelib.domain import scim_discovery as discovery
-from chalicelib.domain.scim_errors import not_found
+from chalicelib.domain.scim_errors import ScimError, not_found
 
 bp = Blueprint(__name__)
+
+
+def _sub_accounts(call: ScimCall) -> list[str]:
+    return sorted(call.account.sub_account_ids or [])
 
 
 @scim_route(bp, "GET", "/ServiceProviderConfig")
@@ -35,13 +39,13 @@ def resource_type(call: ScimCall, account_id: str, name: str) -> ScimAnswer:
 
 @scim_route(bp, "GET", "/Schemas")
 def schemas(call: ScimCall, account_id: str) -> ScimAnswer:
-    found = discovery.schemas(call.base)
+    found = discovery.schemas(call.base, _sub_accounts(call))
     return ScimAnswer(discovery.list_response(found, len(found)))
 
 
 @scim_route(bp, "GET", "/Schemas/{urn}")
 def schema(call: ScimCall, account_id: str, urn: str) -> ScimAnswer:
-    found = [one for one in discovery.schemas(call.base) if one["id"] == urn]
+    found = [one for one in discovery.schemas(call.base, _sub_accounts(call)) if one["id"] == urn]
     if not found:
         raise not_found("schema")
     return ScimAnswer(found[0])
@@ -62,9 +66,16 @@ def create_user(call: ScimCall, account_id: str) -> ScimAnswer:
     return _resource(scim_users.create_user(call.deps, call.caller, call.account, call.body, call.base), 201)
 
 
+@scim_route(bp, "POST", "/Users/.search")
+def search_users(call: ScimCall, account_id: str) -> ScimAnswer:
+    query = discovery.search_query(call.body)
+    return ScimAnswer(scim_users.list_users(call.deps, call.caller, call.account, query, call.base))
+
+
 @scim_route(bp, "GET", "/Users/{user_id}")
 def get_user(call: ScimCall, account_id: str, user_id: str) -> ScimAnswer:
-    return _resource(scim_users.get_user(call.deps, call.caller, call.account, user_id, call.base))
+    found = scim_users.read_user(call.deps, call.caller, call.account, user_id, call.base, call.query)
+    return _resource(found)
 
 
 @scim_route(bp, "PUT", "/Users/{user_id}")
@@ -101,6 +112,12 @@ def create_group(call: ScimCall, account_id: str) -> ScimAnswer:
     )
 
 
+@scim_route(bp, "POST", "/Groups/.search")
+def search_groups(call: ScimCall, account_id: str) -> ScimAnswer:
+    query = discovery.search_query(call.body)
+    return ScimAnswer(scim_groups.list_groups(call.deps, call.caller, call.account, query, call.base))
+
+
 @scim_route(bp, "GET", "/Groups/{group_id}")
 def get_group(call: ScimCall, account_id: str, group_id: str) -> ScimAnswer:
     found = scim_groups.get_group(call.deps, call.caller, call.account, group_id, call.base, call.query)
@@ -125,3 +142,15 @@ def patch_group(call: ScimCall, account_id: str, group_id: str) -> ScimAnswer:
 def delete_group(call: ScimCall, account_id: str, group_id: str) -> ScimAnswer:
     scim_groups.delete_group(call.deps, call.caller, call.account, group_id)
     return ScimAnswer(None, 204)
+
+
+@scim_route(bp, "POST", "/.search")
+def search_everything(call: ScimCall, account_id: str) -> ScimAnswer:
+    """RFC 7644 §3.4.3 lets a server refuse a search over every resource type with 501."""
+    raise ScimError(501, "Search one resource type: POST /Users/.search or /Groups/.search.")
+
+
+@scim_route(bp, "GET", "/{resource}")
+def unknown(call: ScimCall, account_id: str, resource: str) -> ScimAnswer:
+    """Any other path under the account's SCIM endpoint: SCIM's 404 (literal routes above win)."""
+    raise not_found("endpoint")

@@ -80,6 +80,14 @@ def _at(result: Resource, path: str, op: str, value: Any) -> None:
     container, rest = _container(result, path)
     if container is None:
         return
+    if rest == EXTENSION:  # the extension as a whole: each of its attributes
+        if op == "remove":
+            container.pop(_key(container, EXTENSION), None)
+        elif isinstance(value, dict):
+            for key, each in value.items():
+                if key != "schemas":
+                    _set(container.setdefault(EXTENSION, {}), key, op, each)
+        return
     if "." in rest and "[" not in rest:  # name.givenName: a sub-attribute of a complex one
         head, sub = rest.split(".", 1)
         inner = container.setdefault(_key(container, head), {})
@@ -91,10 +99,6 @@ def _at(result: Resource, path: str, op: str, value: Any) -> None:
     if found is None:
         raise bad(f"Unsupported path {path!r}.", "invalidPath")
     if found["filter"] is None:
-        if rest == EXTENSION and isinstance(value, dict) and op != "remove":
-            for key, each in value.items():
-                _set(container.setdefault(EXTENSION, {}), key, op, each)
-            return
         _set(container, found["attr"], op, value)
         return
     _filtered(container, found["attr"], found["filter"], found["sub"], op, value)

@@ -154,11 +154,14 @@ def wish(body: Any) -> UserWish:
     emails = _get(body, "emails")
     scope = _get(extension, "subAccounts")
     every = as_bool(_get(extension, "allSubAccounts"), "allSubAccounts")
-    sub_accounts: ScopeWish | bool = False
-    if every is True:
+    listed = as_list(scope, "subAccounts")
+    sub_accounts: ScopeWish | bool = False  # a non-empty list wins over allSubAccounts: true
+    if listed:
+        sub_accounts = listed
+    elif every is True:
         sub_accounts = None
     elif every is False or scope is not None:
-        sub_accounts = as_list(scope, "subAccounts") or []
+        sub_accounts = []
     return UserWish(
         user_name=_text(_get(body, "userName"), "userName"),
         emails=[str(_value(e)).strip() for e in emails if _value(e)] if isinstance(emails, list) else [],

@@ -11,7 +11,7 @@ from typing import Any, Final
 
 from chalicelib.deps import Deps
 from chalicelib.domain.caller import Caller
-from chalicelib.domain.scim_discovery import GROUP_SCHEMA, MAX_RESULTS, list_response
+from chalicelib.domain.scim_discovery import GROUP_SCHEMA, MAX_RESULTS, list_response, projected
 from chalicelib.domain.scim_errors import ScimError, invalid_value
 from chalicelib.domain.scim_filter import matches, parse_filter
 from chalicelib.domain.scim_patch import apply_patch
@@ -21,15 +21,18 @@ from chalicelib.schemas.groups import Group, GroupIn, GroupListQuery, GroupUpdat
 from chalicelib.schemas.members import Member, MemberListQuery, MemberUpdateIn
 from chalicelib.services import groups as group_cases
 from chalicelib.services import members as member_cases
-from chalicelib.services.scim_users import all_members
-from chalicelib.store.models import AccountItem
+from chalicelib.services.scim_users import all_members, unique_external_id
+from chalicelib.store.models import AccountItem, ScimUserItem
+from chalicelib.store.scim_users import new_record
 
 DEFAULT: Final = "default"
 # a member removed from a group: back in the default group with no permissions and no sub-accounts
 TO_DEFAULT: Final = MemberUpdateIn(group_id=DEFAULT, permissions=[], sub_accounts=[])
 
 
-def resource(group: Group, members: list[Member], base: str) -> dict[str, Any]:
+def resource(
+    group: Group, members: list[Member], base: str, external_id: str | None = None
+) -> dict[str, Any]:
     found: dict[str, Any] = {
         "schemas": [GROUP_SCHEMA],
         "id": group.group_id,
@@ -39,27 +42,14 @@ def resource(group: Group, members: list[Member], base: str) -> dict[str, Any]:
             for m in members
         ],
     }
+    if external_id is not None:
+        found["externalId"] = external_id
     created = group.created_at.strftime("%Y-%m-%dT%H:%M:%SZ") if group.created_at else None
     found["meta"] = {
         "resourceType": "Group", "created": created, "lastModified": created,
         "location": f"{base}/Groups/{group.group_id}", "version": etag(found),
     }  # fmt: skip
     return found
-
-
-def projected(found: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
-    """`attributes` keeps only those named (with id and schemas, always returned); `excludedAttributes`
-    drops those named (Entra sends excludedAttributes=members)."""
-    named = {name.strip().lower() for name in query.get("attributes", "").split(",") if name.strip()}
-    dropped = {
-        name.strip().lower() for name in query.get("excludedAttributes", "").split(",") if name.strip()
-    }
-    always = {"id", "schemas"}
-    return {
-        key: value
-        for key, value in found.items()
-        if key in always or ((not named or key.lower() in named) and key.lower() not in dropped)
-    }
 
 
 def _custom_groups(deps: Deps, caller: Caller, account: AccountItem) -> list[Group]:
@@ -77,8 +67,15 @@ def list_groups(
     members = (
         all_members(deps, caller, account) if "members" not in query.get("excludedAttributes", "") else []
     )
+    records = deps.store.scim_users.records_of(account.account_id)
     found = [
-        projected(resource(g, [m for m in members if m.group_id == g.group_id], base), query) for g in groups
+        projected(
+            resource(
+                g, [m for m in members if m.group_id == g.group_id], base, _external(records.get(g.group_id))
+            ),
+            query,
+        )
+        for g in groups
     ]
     start = max(int(query.get("startIndex", "1") or 1), 1)
     count = min(max(int(query.get("count", str(MAX_RESULTS)) or 0), 0), MAX_RESULTS)
@@ -106,7 +103,27 @@ def get_group(
     deps: Deps, caller: Caller, account: AccountItem, group_id: str, base: str, query: dict[str, str]
 ) -> dict[str, Any]:
     group = _group(deps, caller, account, group_id)
-    return projected(resource(group, _members_of(deps, caller, account, group_id), base), query)
+    record = deps.store.scim_users.get_record(account.account_id, group_id)
+    found = resource(group, _members_of(deps, caller, account, group_id), base, _external(record))
+    return projected(found, query)
+
+
+def _external(record: ScimUserItem | None) -> str | None:
+    return record.external_id if record is not None else None
+
+
+def _save_external(deps: Deps, account: AccountItem, group_id: str, body: Any, current: str | None) -> None:
+    """A group's externalId, kept in SCIM's record of the resource (unique among the account's groups)."""
+    wanted = (
+        next((v for k, v in body.items() if k.lower() == "externalid"), None)
+        if isinstance(body, dict)
+        else None
+    )
+    if wanted is not None and not isinstance(wanted, str):
+        raise invalid_value("externalId is a string.")
+    if wanted != current:
+        unique_external_id(deps, account.account_id, wanted, group_id)
+        deps.store.scim_users.save_record(new_record(account.account_id, group_id, wanted, False))
 
 
 def _name(body: Any) -> str:
@@ -142,6 +159,7 @@ def create_group(deps: Deps, caller: Caller, account: AccountItem, body: Any, ba
             raise ScimError(409, "A group of this account has this name.", "uniqueness") from None
         raise
     _set_members(deps, caller, account, made.group_id, [], wanted)
+    _save_external(deps, account, made.group_id, body, None)
     return get_group(deps, caller, account, made.group_id, base, {})
 
 
@@ -165,6 +183,7 @@ def _change(
     group_id, name = current["id"], _name(wanted).strip()
     if name != current["displayName"]:
         group_cases.update_group(deps, caller, account, group_id, GroupUpdateIn(name=name))
+    _save_external(deps, account, group_id, wanted, current.get("externalId"))
     before = [m["value"] for m in current["members"]]
     _set_members(deps, caller, account, group_id, before, _member_ids(wanted))
     return get_group(deps, caller, account, group_id, base, {})
@@ -197,3 +216,4 @@ def delete_group(deps: Deps, caller: Caller, account: AccountItem, group_id: str
     for member in _members_of(deps, caller, account, group_id):
         member_cases.update_member(deps, caller, account, member.user_id, TO_DEFAULT)
     group_cases.delete_group(deps, caller, account, group_id)
+    deps.store.scim_users.forget(account.account_id, group_id)

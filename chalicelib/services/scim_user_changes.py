@@ -21,6 +21,7 @@ from chalicelib.domain.scim_users import UserWish, wish
 from chalicelib.schemas.members import MemberUpdateIn
 from chalicelib.services import members as member_cases
 from chalicelib.services.scim_users import get_user, unique_external_id
+from chalicelib.services.sessions import update_me
 from chalicelib.store.models import AccountItem
 from chalicelib.store.scim_users import new_record
 
@@ -92,11 +93,26 @@ def _apply(
         member_cases.update_member(deps, caller, account, user_id, body)
     if asked.active is not None and asked.active != current["active"]:
         member_cases.set_status(deps, caller, account, user_id, "active" if asked.active else "deactivated")
+    record = deps.store.scim_users.get_record(account.account_id, user_id)
+    made = bool(record.made_login) if record is not None else False
     if asked.external_id != current.get("externalId"):
-        record = deps.store.scim_users.get_record(account.account_id, user_id)
-        made = bool(record.made_login) if record is not None else False
         deps.store.scim_users.save_record(new_record(account.account_id, user_id, asked.external_id, made))
+    if made:
+        _name(deps, user_id, asked)
     return get_user(deps, caller, account, user_id, base)
+
+
+def _name(deps: Deps, user_id: str, asked: UserWish) -> None:
+    """The name of a login SCIM made, until its first sign-in (then it is the person's own)."""
+    user = deps.store.users.get_user(user_id)
+    if user is None or user.last_login_at is not None:
+        return
+    wanted = {"first_name": asked.given_name, "last_name": asked.family_name}
+    changes = {
+        name: value for name, value in wanted.items() if value is not None and getattr(user, name) != value
+    }
+    if changes:
+        update_me(deps, user, changes)
 
 
 def _update(current: dict[str, Any], asked: UserWish, owner: bool) -> dict[str, Any]:
@@ -122,10 +138,9 @@ def _update(current: dict[str, Any], asked: UserWish, owner: bool) -> dict[str, 
         and sorted(asked.permissions) != sorted(extension["permissions"])
     ):
         update["permissions"] = asked.permissions
-    if isinstance(asked.sub_accounts, list) and sorted(asked.sub_accounts) != sorted(
-        extension["subAccounts"]
-    ):
-        update["sub_accounts"] = asked.sub_accounts if role == "member" else "all"
+    scope, shown_scope = asked.sub_accounts, sorted(extension["subAccounts"])
+    if isinstance(scope, list) and (extension["allSubAccounts"] or sorted(scope) != shown_scope):
+        update["sub_accounts"] = scope if role == "member" else "all"
     elif asked.sub_accounts is None and not extension["allSubAccounts"]:
         update["sub_accounts"] = "all"
     return update

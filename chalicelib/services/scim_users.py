@@ -15,7 +15,7 @@ from chalicelib.domain.caller import Caller
 from chalicelib.domain.email_domains import email_domain_of
 from chalicelib.domain.emails import email_problem, normalize_email
 from chalicelib.domain.permissions import ADMIN_ONLY, ALL_KEYS, stored_grant
-from chalicelib.domain.scim_discovery import MAX_RESULTS, list_response
+from chalicelib.domain.scim_discovery import MAX_RESULTS, list_response, projected
 from chalicelib.domain.scim_errors import ScimError, invalid_value, mutability
 from chalicelib.domain.scim_filter import matches, parse_filter
 from chalicelib.domain.scim_users import MemberView, UserWish, resource, wish
@@ -67,7 +67,8 @@ def list_users(
     if query.get("filter"):
         terms = parse_filter(query["filter"], FILTERABLE)
         users = [user for user in users if all(matches(user.get(name), value) for name, value in terms)]
-    return list_response(users[start - 1 : start - 1 + count], len(users), start)
+    page = [projected(user, query) for user in users[start - 1 : start - 1 + count]]
+    return list_response(page, len(users), start)
 
 
 def _paging(query: dict[str, str]) -> tuple[int, int]:
@@ -83,6 +84,13 @@ def _paging(query: dict[str, str]) -> tuple[int, int]:
 def get_user(deps: Deps, caller: Caller, account: AccountItem, user_id: str, base: str) -> dict[str, Any]:
     member = member_cases.get_member(deps, caller, account, user_id)
     return resource(view(member, deps.store.scim_users.get_record(account.account_id, user_id)), base)
+
+
+def read_user(
+    deps: Deps, caller: Caller, account: AccountItem, user_id: str, base: str, query: dict[str, str]
+) -> dict[str, Any]:
+    """GET /Users/{id}: the User with attributes/excludedAttributes applied."""
+    return projected(get_user(deps, caller, account, user_id, base), query)
 
 
 def checked_email(user_wish: UserWish) -> str:
@@ -118,12 +126,14 @@ def checked_grant(user_wish: UserWish, account: AccountItem) -> tuple[str, list[
     return role, stored_grant("member", wanted) if role == "member" else [], stored_scope
 
 
-def unique_external_id(deps: Deps, account_id: str, external_id: str | None, user_id: str | None) -> None:
+def unique_external_id(deps: Deps, account_id: str, external_id: str | None, resource_id: str | None) -> None:
+    """Unique among the account's resources of one type (a user's id starts usr_, a group's grp_)."""
     if external_id is None:
         return
+    kind = (resource_id or "usr_")[:4]
     for other in deps.store.scim_users.records_of(account_id).values():
-        if other.external_id == external_id and other.user_id != user_id:
-            raise ScimError(409, "Another user of this account has this externalId.", "uniqueness")
+        if other.external_id == external_id and other.user_id != resource_id and other.user_id[:4] == kind:
+            raise ScimError(409, "Another resource of this account has this externalId.", "uniqueness")
 
 
 def create_user(deps: Deps, caller: Caller, account: AccountItem, body: Any, base: str) -> dict[str, Any]:

@@ -120,3 +120,9 @@ def test_a_body_reads_comma_separated_lists_and_all_sub_accounts():
     assert (read.permissions, read.sub_accounts) == (["tickets", "invoices"], ["s1", "s2"])
     assert wish({"userName": "d@acme.com", EXTENSION: {"allSubAccounts": True}}).sub_accounts is None
     assert wish({"userName": "d@acme.com"}).sub_accounts is False  # not said: kept
+
+
+def test_the_extension_as_a_whole_path_sets_each_of_its_attributes():
+    result = patched({"op": "replace", "path": EXTENSION, "value": {"schemas": [EXTENSION], "role": "admin"}})
+    assert result[EXTENSION] == {"role": "admin", "permissions": ["tickets"]}
+    assert EXTENSION not in patched({"op": "remove", "path": EXTENSION})
