@@ -11,7 +11,7 @@ from typing import Any, Final
 
 from chalicelib.deps import Deps
 from chalicelib.domain.caller import Caller
-from chalicelib.domain.scim_discovery import GROUP_SCHEMA, MAX_RESULTS, list_response, projected
+from chalicelib.domain.scim_discovery import GROUP_SCHEMA, list_response, projected
 from chalicelib.domain.scim_errors import ScimError, invalid_value
 from chalicelib.domain.scim_filter import matches, parse_filter
 from chalicelib.domain.scim_patch import apply_patch
@@ -21,7 +21,7 @@ from chalicelib.schemas.groups import Group, GroupIn, GroupListQuery, GroupUpdat
 from chalicelib.schemas.members import Member, MemberListQuery, MemberUpdateIn
 from chalicelib.services import groups as group_cases
 from chalicelib.services import members as member_cases
-from chalicelib.services.scim_users import all_members, unique_external_id
+from chalicelib.services.scim_users import all_members, paging, unique_external_id
 from chalicelib.store.models import AccountItem, ScimUserItem
 from chalicelib.store.scim_users import new_record
 
@@ -77,8 +77,7 @@ def list_groups(
         )
         for g in groups
     ]
-    start = max(int(query.get("startIndex", "1") or 1), 1)
-    count = min(max(int(query.get("count", str(MAX_RESULTS)) or 0), 0), MAX_RESULTS)
+    start, count = paging(query)
     return list_response(found[start - 1 : start - 1 + count], len(found), start)
 
 

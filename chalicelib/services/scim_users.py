@@ -61,7 +61,7 @@ def all_members(deps: Deps, caller: Caller, account: AccountItem) -> list[Member
 def list_users(
     deps: Deps, caller: Caller, account: AccountItem, query: dict[str, str], base: str
 ) -> dict[str, Any]:
-    start, count = _paging(query)
+    start, count = paging(query)
     records = deps.store.scim_users.records_of(account.account_id)
     users = [resource(view(m, records.get(m.user_id)), base) for m in all_members(deps, caller, account)]
     if query.get("filter"):
@@ -71,7 +71,7 @@ def list_users(
     return list_response(page, len(users), start)
 
 
-def _paging(query: dict[str, str]) -> tuple[int, int]:
+def paging(query: dict[str, str]) -> tuple[int, int]:
     """startIndex (1-based; below 1 is 1) and count (0 to 100: more is clamped)."""
     try:
         start = int(query.get("startIndex", "1"))

@@ -102,6 +102,8 @@ def test_filters_and_excluded_attributes(api, clock):
     assert all(set(g) == {"id", "schemas", "displayName"} for g in only)
     assert_scim_error(scim.get('/Groups?filter=members eq "x"'), 400, "invalidFilter")
     assert_scim_error(scim.get("/Groups/default"), 404)
+    assert_scim_error(scim.get("/Groups?startIndex=first"), 400, "invalidValue")
+    assert scim.get("/Groups?startIndex=2&count=1").body["Resources"][0]["displayName"] in ("Team", "Other")
 
 
 def test_deleting_a_group_moves_its_members_to_the_default_group(api, clock):
