@@ -77,6 +77,7 @@ from chalicelib.store.models_records import (
     SupportSessionItem,
     WebhookItem,
 )
+from chalicelib.store.models_scim import ScimTokenHashItem, ScimTokenItem, ScimUserItem
 from chalicelib.store.models_sessions import SecurityEventItem, SessionItem
 
 __all__ = [
@@ -123,6 +124,9 @@ __all__ = [
     "RecoveryCodesItem",
     "RemovedMarkItem",
     "RevokedTokenItem",
+    "ScimTokenHashItem",
+    "ScimTokenItem",
+    "ScimUserItem",
     "SecurityEventItem",
     "SessionItem",
     "SubAccountItem",

@@ -18,7 +18,13 @@ from chalicelib.store.users import new_user_items
 from tests.helpers.clock import Clock
 from tests.helpers.fakes.contacts import FakeContacts, FakeGroups
 from tests.helpers.fakes.deliveries import FakeDeliveries
-from tests.helpers.fakes.domains import FakeEmailDomains, FakeInviteLinks, FakeJoinRequests
+from tests.helpers.fakes.domains import (
+    FakeEmailDomains,
+    FakeInviteLinks,
+    FakeJoinRequests,
+    FakeScimTokens,
+    FakeScimUsers,
+)
 from tests.helpers.fakes.factors import FakeFactors
 from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOutbox
 from tests.helpers.fakes.member_copies import FakeMemberCopies
@@ -149,6 +155,14 @@ class FakeStore(Repositories):
     @property
     def invite_links(self) -> FakeInviteLinks:
         return FakeInviteLinks()
+
+    @property
+    def scim_tokens(self) -> FakeScimTokens:
+        return FakeScimTokens()
+
+    @property
+    def scim_users(self) -> FakeScimUsers:
+        return FakeScimUsers()
 
     @property
     def deliveries(self) -> FakeDeliveries:
