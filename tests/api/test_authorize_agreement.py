@@ -84,7 +84,7 @@ def test_authorize_agrees_with_what_every_account_route_allows(api, deps, world,
         if needs in ("owner", "operator", "operator_only", "join") or (
             actor == "group_manager" and needs == "user_management"
         ):
-            continue  # not a permission: ownership, the operator's, joining, a group manager's delegated powers
+            continue  # not a permission: ownership, the operator's, joining, a group manager's powers
         if actor == "support" and SUPPORT_BARRED_SEGMENTS & set(path.split("/")):
             continue  # refused a support token whatever its member holds
         key = "profile" if needs == "any" else needs
