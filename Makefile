@@ -35,19 +35,22 @@ browser:  ## Debian's chromium for the browser tests (apt-get when missing and r
 screenshots: $(STAMP) browser  ## PNGs of the portal's main screens in docs/screens/ (against a fresh local server)
 	$(PY) scripts/screenshots.py docs/screens
 
-lint: $(STAMP)  ## ruff, mypy (strict, mypy.ini), and cfn-lint over the packaged CloudFormation
+lint: $(STAMP)  ## ruff, mypy (strict, mypy.ini), cfn-lint over the packaged CloudFormation, the zip's checks
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	@rm -rf .lint-package
 	$(VENV)/bin/chalice package --stage prod --merge-template infra/table.json .lint-package
 	$(VENV)/bin/cfn-lint .lint-package/sam.json
+	$(PY) scripts/slim_package.py .lint-package/deployment.zip --max-mb $(PACKAGE_MAX_MB)
 	@rm -rf .lint-package
 
 # The zip keeps only the botocore models of the services the function calls, and must stay within this.
-PACKAGE_MAX_MB ?= 8
+# 12, not 8, since passkeys (issue 30): webauthn's cryptography is 4.7 MB of the 11.4 MB zip (Lambda's own
+# limit is 50 MB zipped).
+PACKAGE_MAX_MB ?= 12
 
-package: $(STAMP)  ## the prod SAM template and zip in $$PACKAGE_DIR (botocore models slimmed, <= 8 MB checked)
+package: $(STAMP)  ## the prod SAM template and zip in $$PACKAGE_DIR (botocore models slimmed, <= 8 MB and complete, checked)
 	rm -rf $(PACKAGE_DIR)
 	$(VENV)/bin/chalice package --stage prod --merge-template infra/table.json $(PACKAGE_DIR)
 	$(PY) scripts/slim_package.py $(PACKAGE_DIR)/deployment.zip --max-mb $(PACKAGE_MAX_MB)

@@ -99,6 +99,10 @@ def _too_large() -> AppError:
 _CHALICE_CODES: dict[int, ErrorCode] = {405: "method_not_allowed", 415: "unsupported_media_type"}
 
 
+def _is_scim(request: Request) -> bool:
+    return isinstance(request.path, str) and request.path.startswith("/scim/")
+
+
 def error_middleware(request: Request, get_response: Callable[[Request], Response]) -> Response:
     """Registered for every HTTP request in app.py: size limit first, Chalice's own error bodies rewritten
     into the contract's format (so no client ever sees two error shapes), and the security headers on
@@ -116,6 +120,10 @@ def _contract_response(request: Request, get_response: Callable[[Request], Respo
         return error_response(_too_large())
     response = get_response(request)
     body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and "Code" in body and _is_scim(request):
+        from chalicelib.api.scim_http import chalice_refusal  # SCIM clients get SCIM's error body
+
+        return chalice_refusal(response.status_code, str(body.get("Message", "")))
     if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
         code = _CHALICE_CODES.get(response.status_code, "internal_error")
         message = str(body.get("Message", "The request could not be handled."))

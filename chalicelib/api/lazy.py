@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
     from chalicelib.schemas import invite_links as invite_links_schemas
     from chalicelib.schemas import joining as joining_schemas
     from chalicelib.schemas import members as members_schemas
+    from chalicelib.schemas import scim_tokens as scim_tokens_schemas
     from chalicelib.schemas import security as security_schemas
     from chalicelib.schemas import sessions as sessions_schemas
     from chalicelib.schemas import sub_accounts as sub_accounts_schemas
@@ -57,6 +58,11 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         owner_invitations,
         passkey_admin,
         password_reset,
+        scim_auth,
+        scim_groups,
+        scim_tokens,
+        scim_user_changes,
+        scim_users,
         seats,
         session_list,
         sessions,

@@ -24,7 +24,7 @@ MEDIA = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf
 # one ES module per screen and a few shared ones (no build step), the style sheet and the icon: all served
 ASSETS = {path.name: MEDIA[path.suffix] for path in sorted(STATIC.iterdir()) if path.suffix in MEDIA}
 # the page names the shell knows (portal.js picks the module rendering each); `app`: the signed-in /portal
-PAGES = {"login": "Sign in", "password-reset": "Reset your password"}
+PAGES = {"login": "Sign in", "password-reset": "Reset your password", "join": "Join an account"}
 # the signed-in screens besides User Management (each its own address, so it can be bookmarked and linked)
 SCREENS = {
     "groups": "Groups",
@@ -34,6 +34,8 @@ SCREENS = {
     "security": "Security",
     "account": "Account settings",
     "domains": "Email domains",
+    "join-requests": "Join requests",
+    "invite-links": "Invite links",
     "profile": "Your info",
 }
 HOUR = 3600

@@ -32,12 +32,18 @@ EventType = TypeAliasType(
         "domain.updated", "domain.removed",
         "join_request.created", "join_request.approved", "join_request.denied", "member.joined",
         "invite_link.created", "invite_link.used", "invite_link.revoked",
+        "scim_token.created", "scim_token.revoked", "member.provisioned",
     ],
 )  # fmt: skip
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType.__value__)
-ActorKind = Literal["user", "operator", "system"]
+ActorKind = Literal["user", "operator", "system", "scim"]
 _EVENT_TYPE_NAMED: dict[str, EventType] = {name: name for name in EVENT_TYPES}
-_ACTOR_KIND_NAMED: dict[str, ActorKind] = {"user": "user", "operator": "operator", "system": "system"}
+_ACTOR_KIND_NAMED: dict[str, ActorKind] = {
+    "user": "user",
+    "operator": "operator",
+    "system": "system",
+    "scim": "scim",
+}
 
 
 def as_event_type(value: str) -> EventType:
@@ -62,6 +68,7 @@ class Actor:
     support_session_id: str | None = None
     reason: str | None = None
     acting_as: str | None = None
+    scim_token_id: str | None = None  # the account's identity provider, by the token it called with
 
 
 SYSTEM = Actor("system")
@@ -99,6 +106,8 @@ def actor_of(caller: Caller) -> Actor:
         return Actor(
             "operator", support_session_id=support.session_id, reason=support.reason, acting_as=caller.user_id
         )
+    if caller.scim_token_id is not None:
+        return Actor("scim", scim_token_id=caller.scim_token_id)
     if caller.kind == "user":
         return Actor("user", caller.user_id, caller.email)
     return Actor("operator") if caller.kind == "operator" else SYSTEM

@@ -70,6 +70,9 @@ class Caller:
     # routes refuse them (api/route_guards.py `admits_support`) and their changes are recorded as the
     # operator's.
     support_session: SupportSession | None = None
+    # Set for an identity provider's SCIM request (api/scim_http.py): it acts with the operator's reach on
+    # its own account only (the SCIM routes are all it can call), and its changes are recorded as SCIM's.
+    scim_token_id: str | None = None
 
     def decide(
         self, permission: str | None, sub_account_id: str | None = None, live: frozenset[str] = frozenset()

@@ -28,6 +28,8 @@ class AuditActor(Output):
     support_session_id: str | None = Field(default=None, exclude_if=_absent)
     reason: str | None = Field(default=None, exclude_if=_absent)
     acting_as: str | None = Field(default=None, exclude_if=_absent, description="the member acted as")
+    # Only on a change made by the account's identity provider through SCIM (the token it called with).
+    scim_token_id: str | None = Field(default=None, exclude_if=_absent)
 
 
 class AuditTarget(Output):
@@ -61,6 +63,7 @@ class AuditEvent(Output):
                 support_session_id=item.actor_support_session_id,
                 reason=item.actor_reason,
                 acting_as=item.actor_acting_as,
+                scim_token_id=item.actor_scim_token_id,
             ),
             target=AuditTarget(kind=item.target_kind, id=item.target_id, email=item.target_email),
             changes=json.loads(item.changes) if item.changes else None,

@@ -41,7 +41,9 @@ class SessionPage(Output):
     next_cursor: str | None
 
 
-SecurityEventType = Literal["signed_in", "session_ended", "sessions_ended", "factor_added", "factor_removed"]
+SecurityEventType = Literal[
+    "signed_in", "session_ended", "sessions_ended", "factor_added", "factor_removed", "recovery_code_used"
+]
 
 
 class SecurityEventOut(Output):
@@ -52,7 +54,10 @@ class SecurityEventOut(Output):
     session_id: str | None = None
     ip: str | None = None
     user_agent: str | None = None
-    detail: str | None = Field(default=None, description="e.g. which factor, or how the sessions ended")
+    detail: str | None = Field(
+        default=None,
+        description="which factor, how the sessions ended, or (recovery_code_used) how many codes are left",
+    )
 
     @classmethod
     def of(cls, item: SecurityEventItem) -> SecurityEventOut:

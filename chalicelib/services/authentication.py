@@ -94,7 +94,9 @@ def read_context(
     counts: bool = False,
 ) -> AuthContext:
     """The authorizing BatchGetItem. A support session's token always reads its account's membership and
-    the session item with it (still one round trip), so a route without an account checks them too."""
+    the session item with it (still one round trip), so a route without an account checks them too; and
+    its row among the member's sessions, whose `last_seen_at` keep_seen keeps as a sign-in's (the support
+    session item decides whether the token is live, not the row)."""
     if claims.support_account_id is not None:
         account_id = claims.support_account_id
     # the process's own hint (learned from a membership read) first, else the one the token carries
@@ -110,7 +112,7 @@ def read_context(
         link_hash,
         hint,
         claims.support_session_id,
-        claims.session_id,
+        claims.session_id or claims.support_session_id,
         counts,
     )
 
@@ -157,7 +159,7 @@ def group_of_member(deps: Deps, context: AuthContext) -> GroupItem | None:
         return None
     if context.group is not None and context.group.group_id == membership.group_id:
         return context.group
-    return deps.store.groups.get_group(membership.account_id, membership.group_id)
+    return deps.store.groups.group_grants(membership.account_id, membership.group_id)
 
 
 def confirm(claims: TokenClaims, context: AuthContext, group: GroupItem | None = None) -> Session:

@@ -18,6 +18,7 @@ from chalicelib.services.outbox import Ready, notice, render_notice, send_now
 from chalicelib.services.password_reset import PORTAL_NAME
 from chalicelib.services.sessions import verify_credentials
 from chalicelib.store import keys
+from chalicelib.store.factors import FactorState, Spent
 from chalicelib.store.models import (
     ChallengeItem,
     MailItem,
@@ -29,6 +30,8 @@ from chalicelib.store.models import (
 from chalicelib.store.sessions import new_security_event
 
 CHALLENGE_TTL = timedelta(minutes=5)
+RECOVERY_CODE_USED = "recovery_code_used"
+RECOVERY_CODE_REFUSED = "The recovery code is not correct or was used already."
 TOTP_SEALING = "totp"
 
 
@@ -64,26 +67,59 @@ def totp_step(deps: Deps, totp: TotpItem, code: str) -> int | None:
     return otp.matching_step(secret, code, deps.now())
 
 
-def check_totp(deps: Deps, user_id: str, code: str) -> None:
-    """A code of the user's confirmed TOTP, counted, used once; `invalid_code` otherwise."""
-    state = deps.store.factors.state(user_id)
+def checked_step(deps: Deps, user_id: str, code: str, state: FactorState | None = None) -> int:
+    """The step of a code of the user's confirmed TOTP, counted; `invalid_code` for a wrong code or one whose
+    step was used as read (the write that uses the step holds the condition that makes it once). `state`:
+    the user's factors when already read."""
+    state = state or deps.store.factors.state(user_id)
     if state.totp is None or not state.totp.confirmed:
         raise invalid_code("Two-step sign-in with an app is not on.")
     reserve_code_check(deps, user_id, state.failures)
     step = totp_step(deps, state.totp, code)
-    if step is None or not deps.store.factors.use_totp_step(user_id, step):
+    last = state.totp.last_step
+    if step is None or (last is not None and step <= int(last)):
+        raise invalid_code()
+    return step
+
+
+def check_totp(deps: Deps, user_id: str, code: str) -> None:
+    """A code of the user's confirmed TOTP, counted, used once; `invalid_code` otherwise."""
+    if not deps.store.factors.use_totp_step(user_id, checked_step(deps, user_id, code)):
         raise invalid_code()
     deps.store.lockouts.give_back_code_attempt(user_id, deps.now())
 
 
-def check_recovery_code(deps: Deps, user_id: str, code: str) -> None:
-    state = deps.store.factors.state(user_id)
+def spend_recovery_code(
+    deps: Deps, user_id: str, code: str, challenge: ChallengeItem, state: FactorState
+) -> Spent:
+    """A recovery code of the user's set, counted, to be used up with the sign-in (store/factors.py
+    `sign_in_spending`: still in the set is its condition), with its own security event and an email to the
+    login `challenge` (the mfa_token) names saying so and how many are left (a code used means someone had
+    the password and the code: if it was not the user, they learn it at once, and a user down to few codes
+    knows to make new ones). `state`: the user's factors as read."""
     reserve_code_check(deps, user_id, state.failures)
-    # a used code is gone from the set: the user sees it among their factors' changes
-    used = factor_event(deps, user_id, "factor_removed", "recovery_code")
-    if not deps.store.factors.use_recovery_code(user_id, otp.hash_recovery_code(code), used):
-        raise invalid_code("The recovery code is not correct or was used already.")
-    deps.store.lockouts.give_back_code_attempt(user_id, deps.now())
+    code_hash = otp.hash_recovery_code(code)
+    held = set(state.recovery.code_hashes or ()) if state.recovery is not None else set()
+    if code_hash not in held:
+        raise invalid_code(RECOVERY_CODE_REFUSED)
+    # as read: two codes used in the same instant would both count the other as left (a rarer race than
+    # worth a condition that would refuse one of two right codes)
+    left = len(held) - 1
+    used = new_security_event(
+        user_id, new_sortable_id("sev"), RECOVERY_CODE_USED, deps.now(), detail=f"{left} left"
+    )
+    email = challenge.email
+    told = (recovery_notice(deps, email, left),) if email is not None else ()
+    return Spent(user_id, challenge, recovery_hash=code_hash, code_checked=True, writes=(used, *told))
+
+
+def recovery_notice(deps: Deps, email: str, left: int) -> MailItem:
+    """The factor_changed email, its change saying a recovery code signed in and how many remain."""
+    remaining = "no recovery codes are left" if left == 0 else f"{left} recovery code{'s' * (left != 1)} left"
+    change = f"A recovery code was used to sign in ({remaining})"
+    return notice(
+        deps, "factor_changed", email, {"portal_name": PORTAL_NAME, "email": email, "change": change}
+    )
 
 
 def relying_party(deps: Deps) -> RelyingParty:
@@ -104,9 +140,14 @@ def new_challenge(deps: Deps, options: dict[str, Any], purpose: str, user_id: st
     return options
 
 
-def take_challenge(deps: Deps, credential: dict[str, Any], purpose: str, user_id: str | None) -> str:
-    """The challenge `credential` answers, used up; `invalid_code` when it is not ours, not for this
-    purpose or user, expired or used."""
+CHALLENGE_GONE = "The passkey challenge has expired or was used; start again."
+
+
+def live_challenge(
+    deps: Deps, credential: dict[str, Any], purpose: str, user_id: str | None
+) -> tuple[str, ChallengeItem]:
+    """The challenge `credential` answers and its item, not used up yet; `invalid_code` when it is not ours,
+    not for this purpose or user, or expired."""
     try:
         challenge = passkeys.challenge_of(credential)
     except PasskeyError:
@@ -114,8 +155,17 @@ def take_challenge(deps: Deps, credential: dict[str, Any], purpose: str, user_id
     item = deps.store.factors.challenge(passkeys.challenge_hash(challenge))
     if item is None or item.purpose != purpose or (user_id is not None and item.user_id != user_id):
         raise invalid_code("The passkey's answer is not for a challenge of ours; start again.")
-    if item.expires_at <= deps.now() or not deps.store.factors.take_challenge(item):
-        raise invalid_code("The passkey challenge has expired or was used; start again.")
+    if item.expires_at <= deps.now():
+        raise invalid_code(CHALLENGE_GONE)
+    return challenge, item
+
+
+def take_challenge(deps: Deps, credential: dict[str, Any], purpose: str, user_id: str | None) -> str:
+    """The challenge `credential` answers, used up; `invalid_code` when it is not ours, not for this
+    purpose or user, expired or used."""
+    challenge, item = live_challenge(deps, credential, purpose, user_id)
+    if not deps.store.factors.take_challenge(item):
+        raise invalid_code(CHALLENGE_GONE)
     return challenge
 
 
@@ -123,6 +173,17 @@ def check_assertion(
     deps: Deps, credential: dict[str, Any], challenge: str, user_id: str | None
 ) -> PasskeyItem:
     """The passkey that signed `challenge` (one of `user_id`'s when given), its counter moved on."""
+    passkey, count = verified_assertion(deps, credential, challenge, user_id)
+    if not deps.store.factors.record_passkey_use(passkey, count, deps.now()):
+        raise invalid_code("The passkey's answer was used already.")
+    return passkey
+
+
+def verified_assertion(
+    deps: Deps, credential: dict[str, Any], challenge: str, user_id: str | None
+) -> tuple[PasskeyItem, int]:
+    """The passkey that signed `challenge` (one of `user_id`'s when given), as read, and its new counter (for
+    the write that moves it on only if it is still as read)."""
     try:
         passkey = deps.store.factors.passkey_by_credential(passkeys.credential_id_of(credential))
         if passkey is None or (user_id is not None and passkey.user_id != user_id):
@@ -132,9 +193,7 @@ def check_assertion(
         )
     except PasskeyError:
         raise invalid_code("The passkey's answer is not valid.") from None
-    if not deps.store.factors.record_passkey_use(passkey, count, deps.now()):
-        raise invalid_code("The passkey's answer was used already.")
-    return passkey
+    return passkey, count
 
 
 def prove_current_factor(
@@ -162,7 +221,7 @@ def factor_notice(deps: Deps, user: UserItem, change: str) -> MailItem:
 
 def factor_event(deps: Deps, user_id: str, kind: str, factor: str) -> SecurityEventItem:
     """The user's security event of a factor change (`kind`: factor_added or factor_removed; `factor`:
-    totp, passkey or recovery_code), committed with the change."""
+    totp or passkey), committed with the change (a recovery code's use has its own: spend_recovery_code)."""
     return new_security_event(user_id, new_sortable_id("sev"), kind, deps.now(), detail=factor)
 
 

@@ -5,31 +5,36 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from chalicelib.deps import Deps
 from chalicelib.domain.caller import RequestInfo
-from chalicelib.errors import unauthenticated, validation_error
+from chalicelib.errors import AppError, unauthenticated, validation_error
 from chalicelib.schemas.factors import Method, MfaLoginIn, MfaRequiredOut
 from chalicelib.schemas.sessions import LoginOut
 from chalicelib.security import passkeys
 from chalicelib.security.tokens import Via
 from chalicelib.services.account_list import login_page
 from chalicelib.services.factor_checks import (
+    CHALLENGE_GONE,
     challenge_item,
-    check_assertion,
-    check_recovery_code,
-    check_totp,
+    checked_step,
     invalid_code,
+    live_challenge,
     new_challenge,
     relying_party,
-    take_challenge,
+    send_notice,
+    spend_recovery_code,
+    verified_assertion,
 )
-from chalicelib.services.sessions import signed_in
-from chalicelib.store.factors import PASSKEY, TOTP
-from chalicelib.store.models import ChallengeItem, UserItem
+from chalicelib.services.sessions import SignInWrite, signed_in
+from chalicelib.store.factors import PASSKEY, TOTP, Spent
+from chalicelib.store.models import ChallengeItem, Item, LoginItem, MailItem, UserItem
 
 MFA = "mfa"
+STEP_GONE = "The sign-in step has expired or was used; sign in again."
 PASSKEY_SIGN_IN = "passkey_sign_in"
 
 
@@ -57,28 +62,38 @@ def begin(deps: Deps, user: UserItem) -> MfaRequiredOut:
 
 def finish(deps: Deps, body: MfaLoginIn, client: RequestInfo | None = None) -> LoginOut:
     """One of code, recovery_code or credential with a live mfa_token: the login body. A wrong code leaves the
-    token usable (it counts towards the user's lockout); the right one spends it. `client`: the address and
-    user agent the session records, as the password login's does."""
+    token usable (it counts towards the user's lockout); the right one spends it, in the sign-in's own write
+    with the code's use (store/factors.py `sign_in_spending`). `client`: the address and user agent the
+    session records, as the password login's does."""
     given = [name for name in ("code", "recovery_code", "credential") if getattr(body, name) is not None]
     if len(given) != 1:
         raise validation_error("code", "give exactly one of code, recovery_code and credential")
     item = deps.store.factors.challenge(_token_hash(body.mfa_token))
     if item is None or item.purpose != MFA or item.user_id is None or item.expires_at <= deps.now():
-        raise unauthenticated("The sign-in step has expired or was used; sign in again.")
-    via = _second_factor(deps, item, body)
-    if not deps.store.factors.take_challenge(item):
-        raise unauthenticated("The sign-in step has expired or was used; sign in again.")
-    return _signed_in_as(deps, item.user_id, via, client, give_back=True, email=item.email)
+        raise unauthenticated(STEP_GONE)
+    spent, via, login = _second_factor(deps, item, body)
+    write = _spending(deps, spent, unauthenticated(STEP_GONE))
+    return _signed_in_as(
+        deps, item.user_id, via, client, write, give_back=True, email=item.email, login=login
+    )
 
 
-def _second_factor(deps: Deps, item: ChallengeItem, body: MfaLoginIn) -> Via:
-    assert item.user_id is not None
-    if body.code is not None:
-        check_totp(deps, item.user_id, body.code)
-        return "password+totp"
-    if body.recovery_code is not None:
-        check_recovery_code(deps, item.user_id, body.recovery_code)
-        return "recovery_code"
+def _second_factor(deps: Deps, item: ChallengeItem, body: MfaLoginIn) -> tuple[Spent, Via, LoginItem | None]:
+    """What the step uses up (checked, not written yet), how the sign-in was made, and the login when it was
+    read with the code's factor (one BatchGetItem, by the email the mfa_token names)."""
+    user_id = item.user_id
+    assert user_id is not None
+    if body.code is not None or body.recovery_code is not None:
+        state = deps.store.factors.state(user_id, item.email)
+        if body.code is not None:
+            step = checked_step(deps, user_id, body.code, state)
+            return Spent(user_id, item, step=step, code_checked=True), "password+totp", state.login
+        assert body.recovery_code is not None
+        return (
+            spend_recovery_code(deps, user_id, body.recovery_code, item, state),
+            "recovery_code",
+            state.login,
+        )
     assert body.credential is not None
     try:
         answered = passkeys.challenge_of(body.credential)
@@ -86,8 +101,28 @@ def _second_factor(deps: Deps, item: ChallengeItem, body: MfaLoginIn) -> Via:
         raise invalid_code("The passkey's answer is not valid.") from None
     if item.challenge_hash is None or passkeys.challenge_hash(answered) != item.challenge_hash:
         raise invalid_code("The passkey's answer is not for this sign-in.")
-    check_assertion(deps, body.credential, answered, item.user_id)
-    return "password+passkey"
+    passkey, count = verified_assertion(deps, body.credential, answered, user_id)
+    return Spent(user_id, item, passkey=(passkey, count)), "password+passkey", None
+
+
+def _spending(deps: Deps, spent: Spent, gone: AppError) -> SignInWrite:
+    """The sign-in's write with what the step uses up; `gone` when its mfa_token or challenge was used
+    meanwhile, `invalid_code` when its code or passkey answer was, 401 for a user removed meanwhile. Then
+    the step's own email (a recovery code's) is sent, as every committed notice is."""
+
+    def write(now: datetime, email: str | None, writes: Sequence[Item]) -> None:
+        outcome = deps.store.factors.sign_in_spending(spent, now, email, writes)
+        if "gone" in outcome.failed:
+            raise gone
+        if "used" in outcome.failed:
+            raise invalid_code("The code or passkey answer was used already.")
+        if not outcome:
+            raise unauthenticated("This login no longer exists.")
+        for mail in spent.writes:
+            if isinstance(mail, MailItem):
+                send_notice(deps, mail)
+
+    return write
 
 
 def passkey_options(deps: Deps) -> dict[str, Any]:
@@ -96,10 +131,13 @@ def passkey_options(deps: Deps) -> dict[str, Any]:
 
 
 def passkey_sign_in(deps: Deps, credential: dict[str, Any], client: RequestInfo | None = None) -> LoginOut:
-    """A passkey alone signs in (it is both factors: the device, and the user verification it requires)."""
-    challenge = take_challenge(deps, credential, PASSKEY_SIGN_IN, None)
-    passkey = check_assertion(deps, credential, challenge, None)
-    return _signed_in_as(deps, passkey.user_id, "passkey", client, give_back=False)
+    """A passkey alone signs in (it is both factors: the device, and the user verification it requires). The
+    challenge and the counter are used up in the sign-in's own write."""
+    challenge, item = live_challenge(deps, credential, PASSKEY_SIGN_IN, None)
+    passkey, count = verified_assertion(deps, credential, challenge, None)
+    spent = Spent(passkey.user_id, item, passkey=(passkey, count))
+    write = _spending(deps, spent, invalid_code(CHALLENGE_GONE))
+    return _signed_in_as(deps, passkey.user_id, "passkey", client, write, give_back=False)
 
 
 def _signed_in_as(
@@ -107,19 +145,23 @@ def _signed_in_as(
     user_id: str,
     via: Via,
     client: RequestInfo | None,
+    write: SignInWrite,
     *,
     give_back: bool,
     email: str | None = None,
+    login: LoginItem | None = None,
 ) -> LoginOut:
     """`give_back`: the password step reserved a check on the email's window; a sign-in returns it.
-    `email`: the login's, when known (the mfa_token names it), else read from the user."""
+    `email`: the login's, when known (the mfa_token names it), else read from the user; `login`: the login,
+    when read already."""
     if email is None:
         profile = deps.store.users.get_user(user_id)
         email = profile.email if profile is not None else None
-    login = deps.store.users.login_state(email)[0] if email is not None else None
+    if login is None and email is not None:
+        login = deps.store.users.login_state(email)[0]
     if login is None or login.user_id != user_id:
         raise unauthenticated("This login no longer exists.")
     first = login_page(deps, login, via)  # the accounts flag mfa_required for a session made `via`
     if first.user is None:
         raise unauthenticated("This login no longer exists.")
-    return signed_in(deps, login, first, via, login.email if give_back else None, client)
+    return signed_in(deps, login, first, via, login.email if give_back else None, client, write)

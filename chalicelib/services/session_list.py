@@ -1,4 +1,13 @@
-"""A user's own sign-in sessions (list, end one, end all but this one) and security events."""
+"""A user's own sign-in sessions (list, end one, end all but this one) and security events.
+
+Support sessions are listed to the member support acts as, not to support: the list answers "who can act as
+me right now", and a support token is as much that as a sign-in of the member's own (it can change what the
+member can), so the member sees it, `via: "support"`, from its start until it ends or expires; the account's
+owner was emailed who started it and why. Support's own token has no list: it may not call `/me/*` beyond
+`GET /me`. The member cannot end it: it is the operator's session, with the operator's audit trail, ended by
+the operator (`DELETE .../support-sessions/{id}`) or its hour; ending it is 403 `forbidden`, and ending
+"every other session" leaves it. Who doubts it asks the owner or the hosting company, who see the reason.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +15,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from chalicelib.domain.paging import decode_cursor, encode_cursor, page
-from chalicelib.errors import not_found, unauthenticated
+from chalicelib.errors import AppError, not_found, unauthenticated
 from chalicelib.ids import new_sortable_id
 from chalicelib.schemas.security import SecurityEventOut, SecurityEventPage, SessionOut, SessionPage
 
@@ -15,6 +24,7 @@ if TYPE_CHECKING:
     from chalicelib.security.tokens import TokenClaims
 
 SECURITY_EVENT_DAYS = 90
+SUPPORT = "support"  # the `via` of a support session's row (store/support_sessions.py support_row)
 
 
 def signed(claims: TokenClaims | None) -> TokenClaims:
@@ -42,9 +52,14 @@ def list_sessions(deps: Deps, token: TokenClaims | None, limit: int, cursor: str
 
 
 def end_session(deps: Deps, token: TokenClaims | None, session_id: str) -> None:
-    """404 for a session the user does not have (another user's id names nothing in this partition)."""
-    if not end_sessions(deps, signed(token).user_id, [session_id], "session_ended", "signed_out"):
-        raise not_found("session")
+    """404 for a session the user does not have (another user's id names nothing in this partition); 403 for
+    a support session's (its delete's condition refuses it; only then is the session read, to tell which)."""
+    user_id = signed(token).user_id
+    if end_sessions(deps, user_id, [session_id], "session_ended", "signed_out"):
+        return
+    if any(s.session_id == session_id and s.via == SUPPORT for s in deps.store.sessions.sessions_of(user_id)):
+        raise AppError("forbidden", "Support ends its own sessions; the account's owner was told of it.")
+    raise not_found("session")
 
 
 def end_other_sessions(deps: Deps, token: TokenClaims | None) -> None:
@@ -53,7 +68,7 @@ def end_other_sessions(deps: Deps, token: TokenClaims | None) -> None:
     others = [
         s.session_id
         for s in deps.store.sessions.sessions_of(claims.user_id)
-        if s.session_id != claims.session_id
+        if s.session_id != claims.session_id and s.via != SUPPORT
     ]
     if others:
         end_sessions(deps, claims.user_id, others, "sessions_ended", "signed_out_elsewhere")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from chalicelib.deps import Deps
@@ -14,9 +17,11 @@ from chalicelib.security.tokens import TokenClaims, Via
 from chalicelib.services.account_list import Listed, account_refs_of, listed, login_page
 from chalicelib.services.session_list import end_sessions
 from chalicelib.services.sign_in import WITH_SECOND_FACTOR, has_second_factor, issue_sign_in
-from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, UserItem
+from chalicelib.store.models import AccountItem, Item, LoginItem, MembershipItem, UserItem
 
 BAD_CREDENTIALS = "The email or password is not correct."
+# The sign-in's one write: (now, the email whose password check to give back, the session and its event).
+SignInWrite = Callable[[datetime, str | None, Sequence[Item]], None]
 
 
 def verify_credentials(deps: Deps, email: str, password: str, *, clear: bool = True) -> LoginItem:
@@ -89,17 +94,19 @@ def signed_in(
     via: Via,
     email: str | None = None,
     client: RequestInfo | None = None,
+    write: SignInWrite | None = None,
 ) -> LoginOut:
     """The login body for a sign-in made `via` (`first`: login_page's, its user read); `email`: the login
     whose password check to give back. The new session and its security event ride the login's one write
-    (services/sign_in.py)."""
+    (services/sign_in.py); `write`: that write, when a second step adds what it uses up to it (raising when
+    its conditions fail: services/mfa_login.py)."""
     user = first.user
     assert user is not None, "login_page read the user"
     now = deps.now()
     hints = {m.account_id: m.group_id for m in first.memberships if m.group_id and m.status == "active"}
     started = issue_sign_in(deps, user.user_id, int(login_item.token_version), via, hints, client=client)
     # and gives back its failure check, with the session in the same write
-    deps.store.member_copies.record_login(user.user_id, now, email, started.writes)
+    (write or partial(deps.store.member_copies.record_login, user.user_id))(now, email, started.writes)
     user.last_login_at = now
     issued = started.issued
     return LoginOut(

@@ -45,6 +45,7 @@ def audit_item(event: Event, retention_days: int) -> AuditEventItem:
         actor_support_session_id=event.actor.support_session_id,
         actor_reason=event.actor.reason,
         actor_acting_as=event.actor.acting_as,
+        actor_scim_token_id=event.actor.scim_token_id,
         changes=json.dumps(event.changes, default=str, separators=(",", ":")) if event.changes else None,
         ttl=event.occurred_at + timedelta(days=retention_days),
         gsi3pk=keys.audit_by_type(event.account_id, event.type),

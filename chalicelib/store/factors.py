@@ -9,15 +9,19 @@ the factors (`Member.mfa_enabled`, `?mfa=`) follow within a run of the job, as a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.domain.lockout import FailureWindow
 from chalicelib.store import keys
-from chalicelib.store.member_copies import copies_due
+from chalicelib.store.lockouts import given_back
+from chalicelib.store.member_copies import copies_due, login_write
 from chalicelib.store.models import (
     ChallengeItem,
+    Item,
     LoginFailuresItem,
+    LoginItem,
     MailItem,
     PasskeyCredentialItem,
     PasskeyItem,
@@ -38,17 +42,38 @@ _UNCONFIRMED = TotpItem.confirmed == False  # noqa: E712
 
 @dataclass(frozen=True)
 class FactorState:
-    """What checking a second factor needs, read in one BatchGetItem."""
+    """What checking a second factor needs, read in one BatchGetItem; with the login the sign-in step goes
+    on with (`login`: read only when asked for by its email)."""
 
     totp: TotpItem | None
     recovery: RecoveryCodesItem | None
     failures: FailureWindow | None
+    login: LoginItem | None = None
+
+
+@dataclass(frozen=True)
+class Spent:
+    """What a sign-in's second step uses up, written with the sign-in itself (`sign_in_spending`): the
+    `challenge` (an mfa_token's or a WebAuthn challenge's item) and one of a TOTP `step`, a recovery code's
+    `recovery_hash` or a passkey's new counter (`passkey`: as read, and its new count); with the user's
+    code check given back (`code_checked`) and what goes with the use (`writes`: its event, its email)."""
+
+    user_id: str
+    challenge: ChallengeItem
+    step: int | None = None
+    recovery_hash: str | None = None
+    passkey: tuple[PasskeyItem, int] | None = None
+    code_checked: bool = False
+    writes: tuple[Item, ...] = ()
 
 
 class FactorStore:
-    def state(self, user_id: str) -> FactorState:
-        found = get_items([keys.totp(user_id), keys.recovery_codes(user_id), keys.code_failures(user_id)])
+    def state(self, user_id: str, email: str | None = None) -> FactorState:
+        """`email`: the login's too (a sign-in's second step: it signs in with it), in the same read."""
+        wanted = [keys.totp(user_id), keys.recovery_codes(user_id), keys.code_failures(user_id)]
+        found = get_items([*wanted, keys.login(email)] if email is not None else wanted)
         totp, recovery = found.get(keys.totp(user_id)), found.get(keys.recovery_codes(user_id))
+        login = found.get(keys.login(email)) if email is not None else None
         failures = found.get(keys.code_failures(user_id))
         window = (
             FailureWindow(int(failures.failure_count), failures.window_started_at)
@@ -59,6 +84,7 @@ class FactorStore:
             totp if isinstance(totp, TotpItem) else None,
             recovery if isinstance(recovery, RecoveryCodesItem) else None,
             window,
+            login if isinstance(login, LoginItem) else None,
         )
 
     def start_totp(self, totp: TotpItem) -> Outcome:
@@ -102,15 +128,6 @@ class FactorStore:
             .commit()
             .committed
         )
-
-    def use_recovery_code(self, user_id: str, code_hash: str, event: SecurityEventItem) -> bool:
-        """Removes the code's hash if it is still there, with its security event: two requests with one
-        code, one succeeds (and one event is written)."""
-        item = RecoveryCodesItem(*keys.recovery_codes(user_id))
-        actions = [RecoveryCodesItem.code_hashes.delete({code_hash})]
-        condition = RecoveryCodesItem.code_hashes.contains(code_hash)
-        tx = Tx().update(item, actions, condition=condition, label="used")
-        return tx.record(event).commit().committed
 
     def remove_totp(self, user: UserItem, mail: MailItem, event: SecurityEventItem) -> Outcome:
         """The secret, the recovery codes and the user's factor, with the email; "gone" if not confirmed."""
@@ -170,6 +187,40 @@ class FactorStore:
         condition = PasskeyItem.sign_count == passkey.sign_count
         item = PasskeyItem(passkey.pk, passkey.sk)  # a lone update writes back into its item
         return Tx().update(item, actions, condition=condition, label="used").commit().committed
+
+    def sign_in_spending(
+        self, spent: Spent, now: datetime, email: str | None, writes: Sequence[Item]
+    ) -> Outcome:
+        """The sign-in's one write (member_copies.login_write: the login time, the password check given
+        back to `email`, the new session and its event) with what the second step uses up, each "once" a
+        condition of this transaction, not a read before it: the challenge still there ("gone"), the TOTP
+        step later than the last accepted, the recovery code still in the set, the passkey's counter as
+        read ("used"). All or nothing: a code is never spent on a sign-in that did not happen."""
+        user_id = spent.user_id
+        tx = login_write(user_id, now, email, writes)
+        tx.delete(spent.challenge, condition=ChallengeItem.pk.exists(), label="gone")
+        if spent.step is not None:
+            later = _CONFIRMED & (TotpItem.last_step.does_not_exist() | (TotpItem.last_step < spent.step))
+            tx.update(
+                TotpItem(*keys.totp(user_id)),
+                [TotpItem.last_step.set(spent.step)],
+                condition=later,
+                label="used",
+            )
+        if spent.recovery_hash is not None:
+            codes = RecoveryCodesItem(*keys.recovery_codes(user_id))
+            held = RecoveryCodesItem.code_hashes.contains(spent.recovery_hash)
+            tx.update(codes, [RecoveryCodesItem.code_hashes.delete({spent.recovery_hash})], held, "used")
+        if spent.passkey is not None:
+            read, count = spent.passkey
+            moved = [PasskeyItem.sign_count.set(count), PasskeyItem.last_used_at.set(now)]
+            as_read = PasskeyItem.sign_count == read.sign_count
+            tx.update(PasskeyItem(read.pk, read.sk), moved, condition=as_read, label="used")
+        if spent.code_checked:
+            tx.update(LoginFailuresItem(*keys.code_failures(user_id)), given_back(now))
+        for item in spent.writes:
+            tx.put(item)
+        return tx.commit()
 
     def put_challenge(self, challenge: ChallengeItem) -> None:
         Tx().put(challenge).commit()

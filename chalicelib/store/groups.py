@@ -24,6 +24,7 @@ from chalicelib.store.models import (
     fold_group,
 )
 from chalicelib.store.outcomes import Outcome
+from chalicelib.store.table import get_item
 from chalicelib.store.tx import Tx, as_read, assignments
 
 GROUP_GONE: Final = "group_gone"
@@ -118,6 +119,11 @@ class GroupStore:
         """The group with its shards: one Query of its key as a prefix (the shards sort right after it)."""
         found = _read(account_id, keys.group(account_id, group_id)[1])
         return next((g for g in _groups(account_id, found) if g.group_id == group_id), None)
+
+    def group_grants(self, account_id: str, group_id: str) -> GroupItem | None:
+        """The group item alone, for what it grants (one GetItem of one item): its counts are NOT folded
+        from the shards, so authorization reads this and nothing shows its counts."""
+        return get_item(GroupItem, keys.group(account_id, group_id))
 
     def create(self, group: GroupItem, event: AuditEventItem | None = None) -> Outcome:
         """Fails with "name_taken" when another group of the account has the name (any case), and "full"

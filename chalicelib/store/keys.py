@@ -6,9 +6,9 @@ index keys are named after the index they belong to (gsi1: a user's side of thin
 The table of every key shape is in keys_base.py's docstring.
 
 The shapes are built in parts, each one area's keys: keys_base.py (what they share), keys_accounts.py,
-keys_people.py, keys_sessions.py, keys_work.py and keys_domains.py; every name is re-exported here, so `from
-chalicelib.store import keys` and `keys.membership(...)` read as they always did, and no module outside
-keys*.py spells a key.
+keys_people.py, keys_sessions.py, keys_work.py, keys_domains.py and keys_scim.py; every name is re-exported
+here, so `from chalicelib.store import keys` and `keys.membership(...)` read as they always did, and no module
+outside keys*.py spells a key.
 """
 
 from __future__ import annotations
@@ -119,6 +119,15 @@ from chalicelib.store.keys_people import (
     totp,
     user,
     user_gsi1,
+)
+from chalicelib.store.keys_scim import (
+    scim_token,
+    scim_token_count,
+    scim_token_hash,
+    scim_token_second,
+    scim_tokens_of,
+    scim_user,
+    scim_users_of,
 )
 from chalicelib.store.keys_sessions import (
     SECURITY_EVENT_PREFIX,
@@ -266,6 +275,13 @@ __all__ = [
     "reminder_partitions",
     "removed_mark",
     "revoked_token",
+    "scim_token",
+    "scim_token_count",
+    "scim_token_hash",
+    "scim_token_second",
+    "scim_tokens_of",
+    "scim_user",
+    "scim_users_of",
     "security_event",
     "session",
     "shard",

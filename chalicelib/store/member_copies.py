@@ -94,13 +94,7 @@ class MemberCopyStore:
         racing it be checked again from zero (at most MAX_FAILURES wrong passwords are checked per window);
         giving back only its own check keeps the wrong ones counted while a right one costs nothing.
         `writes`: the sign-in's session and its security event (services/sign_in.py), in the same write."""
-        actions = [UserItem.last_login_at.set(now), *copies_due(user_id, now)]
-        tx = Tx().update(UserItem(*keys.user(user_id)), actions, condition=UserItem.pk.exists())
-        if email is not None:
-            tx.update(LoginFailuresItem(*keys.login_failures(email)), given_back(now))
-        for item in writes:
-            tx.put(item)
-        tx.commit()
+        login_write(user_id, now, email, writes).commit()
 
     def update_profile(
         self,
@@ -170,6 +164,18 @@ class MemberCopyStore:
 
 # TransactWriteItems takes 100 items at most: the user's check and 99 memberships.
 REWRITES_PER_WRITE = 99
+
+
+def login_write(user_id: str, now: datetime, email: str | None, writes: Sequence[Item]) -> Tx:
+    """record_login's transaction, uncommitted: a second step's sign-in adds what it uses up to it
+    (store/factors.py `sign_in_spending`). Fails "conflict" for a user gone meanwhile."""
+    actions = [UserItem.last_login_at.set(now), *copies_due(user_id, now)]
+    tx = Tx().update(UserItem(*keys.user(user_id)), actions, condition=UserItem.pk.exists())
+    if email is not None:
+        tx.update(LoginFailuresItem(*keys.login_failures(email)), given_back(now))
+    for item in writes:
+        tx.put(item)
+    return tx
 
 
 def copies_due(user_id: str, now: datetime) -> list[Action]:

@@ -78,6 +78,7 @@ from chalicelib.store.models_records import (
     SupportSessionItem,
     WebhookItem,
 )
+from chalicelib.store.models_scim import ScimTokenHashItem, ScimTokenItem, ScimUserItem
 from chalicelib.store.models_sessions import SecurityEventItem, SessionItem
 
 __all__ = [
@@ -125,6 +126,9 @@ __all__ = [
     "RecoveryCodesItem",
     "RemovedMarkItem",
     "RevokedTokenItem",
+    "ScimTokenHashItem",
+    "ScimTokenItem",
+    "ScimUserItem",
     "SecurityEventItem",
     "SessionItem",
     "SubAccountItem",

@@ -67,6 +67,7 @@ class AuditEventItem(Item, discriminator="audit_event"):
     actor_support_session_id = UnicodeAttribute(null=True)
     actor_reason = UnicodeAttribute(null=True)
     actor_acting_as = UnicodeAttribute(null=True)
+    actor_scim_token_id = UnicodeAttribute(null=True)  # an identity provider's change through SCIM
     # The webhook outbox's tries to hand it to the endpoints (FAN_OUT_RETRIES), and why it was parked.
     fan_out_attempts = NumberAttribute(null=True)
     fan_out_error = UnicodeAttribute(null=True)

@@ -27,7 +27,7 @@ class SecurityEventItem(Item, discriminator="security_event"):
 
     event_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
-    type = UnicodeAttribute()  # signed_in, session_ended, sessions_ended, factor_added, factor_removed
+    type = UnicodeAttribute()  # schemas/security.py SecurityEventType
     occurred_at = TimeAttribute()
     via = UnicodeAttribute(null=True)
     session_id = UnicodeAttribute(null=True)

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from chalicelib.store.outbox import OutboxStore
     from chalicelib.store.reminders import ReminderStore
     from chalicelib.store.revoked_tokens import RevokedTokenStore
+    from chalicelib.store.scim_tokens import ScimTokenStore
+    from chalicelib.store.scim_users import ScimUserStore
     from chalicelib.store.sessions import SessionStore
     from chalicelib.store.sub_accounts import SubAccountStore
     from chalicelib.store.support_sessions import SupportSessionStore
@@ -73,6 +75,18 @@ class Store:
         from chalicelib.store.revoked_tokens import RevokedTokenStore
 
         return RevokedTokenStore()
+
+    @cached_property
+    def scim_tokens(self) -> ScimTokenStore:
+        from chalicelib.store.scim_tokens import ScimTokenStore
+
+        return ScimTokenStore()
+
+    @cached_property
+    def scim_users(self) -> ScimUserStore:
+        from chalicelib.store.scim_users import ScimUserStore
+
+        return ScimUserStore()
 
     @cached_property
     def sessions(self) -> SessionStore:

@@ -70,8 +70,11 @@ class SessionStore:
 
     def end_sessions(self, user_id: str, session_ids: Sequence[str], event: SecurityEventItem) -> Outcome:
         """Delete them, the first transaction with their security event, then one per `room()` (a user's
-        sessions are few); ending one alone fails ("gone") when it was not there."""
-        condition = SessionItem.pk.exists() if len(session_ids) == 1 else None
+        sessions are few); ending one alone fails ("gone") when it was not there or is support's (ended by
+        the operator only: services/session_list.py)."""
+        condition = (
+            (SessionItem.pk.exists() & (SessionItem.via != "support")) if len(session_ids) == 1 else None
+        )
         chunk = room() - 1
         outcome = Outcome()
         for start in range(0, len(session_ids), chunk):

@@ -5,8 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.store import keys
-from chalicelib.store.models import AuditEventItem, MailItem, MembershipItem, SupportSessionItem, UserItem
+from chalicelib.store.models import (
+    AuditEventItem,
+    MailItem,
+    MembershipItem,
+    SessionItem,
+    SupportSessionItem,
+    UserItem,
+)
 from chalicelib.store.outbox import queue
+from chalicelib.store.sessions import new_session_item
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
 
@@ -23,6 +31,14 @@ def new_support_session_item(
         created_at=now,
         expires_at=expires_at,
         ttl=expires_at,
+    )
+
+
+def support_row(session: SupportSessionItem) -> SessionItem:
+    """The support session as one of the member's sessions: `via` support, its id the support session's,
+    gone with its end or by TTL at its expiry. No address or user agent: the operator's system, not theirs."""
+    return new_session_item(
+        session.user_id, session.support_session_id, "support", session.created_at, session.expires_at
     )
 
 
@@ -49,12 +65,14 @@ class SupportSessionStore:
         self, session: SupportSessionItem, event: AuditEventItem, notice: MailItem | None = None
     ) -> Outcome:
         """The session, its `support_session.started` event and the owner's notice, while the member is still
-        active ("inactive" otherwise: deactivated or removed since it was read)."""
+        active ("inactive" otherwise: deactivated or removed since it was read); and its row among the
+        member's own sessions (`support_row`), which their `GET /me/sessions` lists until it ends."""
         membership = MembershipItem(*keys.membership(session.account_id, session.user_id))
         tx = (
             Tx()
             .record(event)
             .put(session, condition=SupportSessionItem.pk.does_not_exist())
+            .put(support_row(session))
             .check(membership, MembershipItem.status == "active", label="inactive")
         )
         if notice is not None:
@@ -65,11 +83,13 @@ class SupportSessionStore:
         return get_item(SupportSessionItem, keys.support_session(account_id, session_id))
 
     def end(self, session: SupportSessionItem, now: datetime, event: AuditEventItem) -> Outcome:
-        """Mark it ended, with its `support_session.ended` event; fails ("ended") if it already was."""
+        """Mark it ended, with its `support_session.ended` event, its row among the member's sessions gone;
+        fails ("ended") if it already was."""
         ended = SupportSessionItem.ended_at.does_not_exist() & SupportSessionItem.pk.exists()
         return (
             Tx()
             .record(event)
             .update(session, [SupportSessionItem.ended_at.set(now)], condition=ended, label="ended")
+            .delete(SessionItem(*keys.session(session.user_id, session.support_session_id)))
             .commit()
         )

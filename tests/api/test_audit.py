@@ -100,6 +100,7 @@ def test_the_user_management_story_is_recorded_event_by_event(api, deps, clock):
         "domain.updated", "domain.removed",
         "join_request.created", "join_request.approved", "join_request.denied", "member.joined",  # joining
         "invite_link.created", "invite_link.used", "invite_link.revoked",  # test_invite_links.py
+        "scim_token.created", "scim_token.revoked", "member.provisioned",  # test_scim_tokens.py, _users.py
     }  # each in its own tests (test_email_domains.py, test_domain_rechecks.py, test_joining.py)  # fmt: skip
     assert recorded.count("invitation.created") == 4  # the owner's, ann, bob, carl: one per invited email
     assert recorded[0] == "invitation.expired" and recorded[-1] == "account.created"  # newest first

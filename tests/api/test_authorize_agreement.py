@@ -81,10 +81,10 @@ def test_authorize_agrees_with_what_every_account_route_allows(api, deps, world,
     token = token_of(deps, world, actor)
     for method, path, needs, _ in MATRIX:
         route_allows = expected(actor, needs, method, path.split("?")[0]) == "2xx"  # as the matrix proves
-        if needs in ("owner", "operator", "operator_only") or (
+        if needs in ("owner", "operator", "operator_only", "join") or (
             actor == "group_manager" and needs == "user_management"
         ):
-            continue  # not a permission: ownership, the operator's, or a group manager's delegated powers
+            continue  # not a permission: ownership, the operator's, joining, a group manager's powers
         if actor == "support" and SUPPORT_BARRED_SEGMENTS & set(path.split("/")):
             continue  # refused a support token whatever its member holds
         key = "profile" if needs == "any" else needs

@@ -104,9 +104,9 @@ def test_each_factor_change_is_a_security_event_and_turning_it_off_lists_the_mem
     events = api.get("/me/security-events", token=dev.token).body["items"]
     assert [(e["type"], e["detail"]) for e in events if e["type"].startswith("factor")] == [
         ("factor_removed", "totp"),
-        ("factor_removed", "recovery_code"),
         ("factor_added", "totp"),
     ]  # newest first
+    assert ("recovery_code_used", "9 left") in [(e["type"], e["detail"]) for e in events]
     run_copies(deps)
     assert "dev@acme.com" in [
         m["email"] for m in _members(api, account_id, owner.token, "?mfa=false")["items"]

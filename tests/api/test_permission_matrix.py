@@ -16,6 +16,7 @@ from chalicelib.schemas.contacts import ContactIn
 from chalicelib.schemas.support_sessions import SupportSessionIn
 from chalicelib.services.contacts import create_contact
 from chalicelib.services.invitations import new_invitation
+from chalicelib.services.scim_tokens import create_token, revoke_token
 from chalicelib.services.support_sessions import start as start_support_session
 from chalicelib.store.groups import new_group_item
 from chalicelib.store.sub_accounts import new_sub_account_item
@@ -113,6 +114,9 @@ MATRIX = [
     ("POST", "/accounts/{account_id}/invite-links", "user_management", {"max_uses": 5}),
     ("GET", "/accounts/{account_id}/invite-links", "user_management", None),
     ("DELETE", "/accounts/{account_id}/invite-links/{invite_link_id}", "user_management", None),
+    ("POST", "/accounts/{account_id}/scim-tokens", "owner", None),
+    ("GET", "/accounts/{account_id}/scim-tokens", "owner", None),
+    ("DELETE", "/accounts/{account_id}/scim-tokens/{scim_token_id}", "owner", None),
 ]
 ACTORS = [
     "owner",
@@ -283,6 +287,8 @@ def fresh_ids(deps, clock, account_id: str, n: int, template: str, body: dict | 
         made["domain"] = fresh_domain(deps, account_id, n)
     if "{invite_link_id}" in template:
         made["invite_link_id"] = seed_invite_link(deps, account_id)
+    if "{scim_token_id}" in template:
+        made["scim_token_id"] = fresh_scim_token(deps, account_id)
     if "{join_request_id}" in template:
         made["join_request_id"] = seed_join_request(deps, account_id, f"asker{n}@matrix.com")
     if "{support_session_id}" in template:
@@ -292,6 +298,15 @@ def fresh_ids(deps, clock, account_id: str, n: int, template: str, body: dict | 
             deps, OPERATOR, account, started
         ).support_session_id
     return made
+
+
+def fresh_scim_token(deps, account_id: str) -> str:
+    """A token of its own for one call: the account's others revoked first (2 active at most)."""
+    account = deps.store.accounts.get_account(account_id)
+    for token in deps.store.scim_tokens.tokens_of(account_id):
+        if token.revoked_at is None:
+            revoke_token(deps, OPERATOR, account, token.scim_token_id)
+    return create_token(deps, OPERATOR, account).scim_token_id
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,16 @@ import re
 
 from chalicelib.api.http import PAGE_CSP
 
-SCREENS = ("groups", "contacts", "audit", "webhooks", "account", "domains", "security", "profile")
+SCREENS = (
+    "groups", "contacts", "audit", "webhooks", "account", "domains", "join-requests", "invite-links",
+    "security", "profile",
+)  # fmt: skip
 PAGES = (
     "/portal",
     "/portal/login",
     "/portal/password-reset",
     "/portal/invitations/accept",
+    "/portal/join",
     *(f"/portal/{screen}" for screen in SCREENS),
 )
 
@@ -37,6 +41,7 @@ def test_the_page_name_reaches_the_script(api):
     assert 'data-page="app"' in api.get("/portal").body
     assert 'data-page="accept"' in api.get("/portal/invitations/accept").body
     assert 'data-page="password-reset"' in api.get("/portal/password-reset").body
+    assert 'data-page="join"' in api.get("/portal/join").body  # an invite link: PORTAL_URL/join#token=
     for screen in SCREENS:
         assert f'data-page="{screen}"' in api.get(f"/portal/{screen}").body
 

@@ -118,6 +118,36 @@ def test_a_recovery_code_signs_in_once(api, deps, clock):
     assert other.status == 200
 
 
+def test_a_used_recovery_code_is_its_own_security_event_and_emails_how_many_are_left(api, deps, clock):
+    """Not `factor_removed`: nothing was turned off. The email comes from the code's own use and says how
+    many codes remain (10 at first); a wrong code writes neither."""
+    _, recovery, token = enrol(api, deps, clock)
+    before = len(api.emails_to(EMAIL))
+    wrong = api.post(
+        "/auth/login/mfa", {"mfa_token": login(api).body["mfa_token"], "recovery_code": "aaaa-bbbb-cccc-dddd"}
+    )
+    assert wrong.code == "invalid_code" and len(api.emails_to(EMAIL)) == before
+    for used, left in ((recovery[0], "9"), (recovery[1], "8")):
+        step = api.post("/auth/login/mfa", {"mfa_token": login(api).body["mfa_token"], "recovery_code": used})
+        assert step.status == 200, step.body
+        told = api.emails_to(EMAIL)[-1]
+        assert f"A recovery code was used to sign in ({left} recovery codes left)" in told.subject
+        assert f"{left} recovery codes left" in told.body
+    assert len(api.emails_to(EMAIL)) == before + 2
+    events = api.get("/me/security-events", token=token).body["items"]
+    used_events = [(e["type"], e["detail"], e["via"]) for e in events if e["type"] != "signed_in"]
+    assert used_events[:2] == [("recovery_code_used", "8 left", None), ("recovery_code_used", "9 left", None)]
+    assert "factor_removed" not in [e["type"] for e in events]
+
+
+def test_the_last_recovery_code_says_none_are_left(api, deps, clock):
+    _, recovery, _ = enrol(api, deps, clock)
+    for used in recovery:
+        step = api.post("/auth/login/mfa", {"mfa_token": login(api).body["mfa_token"], "recovery_code": used})
+        assert step.status == 200, step.body
+    assert "(no recovery codes are left)" in api.emails_to(EMAIL)[-1].subject
+
+
 def test_the_mfa_token_lives_five_minutes_and_an_unknown_one_is_refused(api, deps, clock):
     secret, _, _ = enrol(api, deps, clock)
     token = login(api).body["mfa_token"]
@@ -143,6 +173,51 @@ def test_turning_it_off_needs_the_password_and_a_code_and_login_is_one_step_agai
     assert off.status == 204
     assert "access_token" in login(api).body
     assert any("turned off" in m.subject for m in api.outbox() if EMAIL in m.to)
+
+
+def test_one_code_with_two_mfa_tokens_at_once_signs_in_once_and_spends_only_the_winners_token(
+    api, deps, clock
+):
+    """The code's step and the mfa_token are used up in the sign-in's one transaction: the request that
+    loses the step gets `invalid_code`, writes no session, and its mfa_token stays usable for a later code."""
+    from chalicelib.schemas.factors import MfaLoginIn
+    from chalicelib.services import mfa_login
+    from tests.helpers.concurrency import run_together
+
+    secret, _, token = enrol(api, deps, clock)
+    tokens = [login(api).body["mfa_token"] for _ in range(2)]
+    same = code(secret, deps)
+    before = len(api.get("/me/sessions", token=token).body["items"])
+
+    def attempt(mfa_token):
+        return lambda: mfa_login.finish(deps, MfaLoginIn(mfa_token=mfa_token, code=same)).user.email
+
+    outcomes = run_together(attempt(tokens[0]), attempt(tokens[1]))
+    assert sorted(outcomes) == sorted([EMAIL, "invalid_code"])
+    assert len(api.get("/me/sessions", token=token).body["items"]) == before + 1
+    loser = tokens[outcomes.index("invalid_code")]
+    clock.advance(seconds=30)
+    assert api.post("/auth/login/mfa", {"mfa_token": loser, "code": code(secret, deps)}).status == 200
+
+
+def test_a_code_is_not_spent_on_an_mfa_token_another_request_used_at_the_same_moment(api, deps, clock):
+    """One mfa_token, a TOTP code and a recovery code at once: one signs in; the other's code is still
+    usable, because its use and the token's commit together or not at all (separate writes burnt it)."""
+    from chalicelib.schemas.factors import MfaLoginIn
+    from chalicelib.services import mfa_login
+    from tests.helpers.concurrency import run_together
+
+    secret, recovery, _ = enrol(api, deps, clock)
+    token, totp_code = login(api).body["mfa_token"], code(secret, deps)
+    bodies = [
+        MfaLoginIn(mfa_token=token, code=totp_code),
+        MfaLoginIn(mfa_token=token, recovery_code=recovery[0]),
+    ]
+    outcomes = run_together(*[lambda body=body: mfa_login.finish(deps, body).user.email for body in bodies])
+    assert sorted(outcomes) == sorted([EMAIL, "unauthenticated"])  # the loser's step was used: sign in again
+    again = bodies[outcomes.index("unauthenticated")].model_dump(exclude_none=True)
+    again["mfa_token"] = login(api).body["mfa_token"]
+    assert api.post("/auth/login/mfa", again).status == 200  # its code was not spent
 
 
 def test_twenty_wrong_codes_at_once_check_at_most_five(api, deps, clock, monkeypatch):
@@ -178,8 +253,9 @@ def test_twenty_wrong_codes_at_once_check_at_most_five(api, deps, clock, monkeyp
 def test_the_round_trips_of_a_login_with_and_without_a_second_factor(api, deps, clock):
     """Without a factor, login is as it was (the factor rides on the user item it reads anyway); with one,
     the password step reads as a login does and writes the mfa_token instead of the login's write (5 round
-    trips here either way), and the second step reads the token, the factor and the login, uses the code,
-    spends the token, then signs in as login does: 10."""
+    trips here either way), and the second step reads the token, then the factor with the login, counts the
+    check, then signs in as login does, the code's step, the check given back and the token spent riding the
+    login's one write: 6, where separate reads and writes made it 10."""
     from tests.helpers import DynamoCalls
 
     seed_user(deps, "plain@example.com")
@@ -199,12 +275,9 @@ def test_the_round_trips_of_a_login_with_and_without_a_second_factor(api, deps, 
         second.operations
         == [
             "GetItem",  # the mfa_token
-            "BatchGetItem",  # the TOTP, the recovery codes and the code window
+            "BatchGetItem",  # the TOTP, the recovery codes, the code window, and the login the token names
             "UpdateItem",  # the check counted before it is made
-            "UpdateItem",  # the code's step used (a later one only)
-            "UpdateItem",  # the right code's check given back
-            "DeleteItem",  # the mfa_token spent
-            "BatchGetItem",  # the login, by the email the mfa_token names (as the password step read it)
             *plain.operations[2:],  # the accounts' first page and the login's write, as without a factor
         ]
     )
+    assert second.operations[-1] == "TransactWriteItems"  # with the step, the give-back and the token in it

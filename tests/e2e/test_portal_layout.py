@@ -48,6 +48,7 @@ OVERFLOW = """() => {
 }"""
 TABLES = """() => [...document.querySelectorAll('.panel')]
   .map(p => [p.querySelector('table')?.scrollWidth ?? 0, p.clientWidth])"""
+ROW_BUTTONS = "#panel td.row-actions button:not([role=menuitem])"
 INSIDE = """node => { const b = node.getBoundingClientRect();
   return b.width > 0 && b.left >= 0 && b.top >= 0 && b.right <= innerWidth && b.bottom <= innerHeight; }"""
 
@@ -90,6 +91,15 @@ def owner(live) -> str:
     assert live.post(f"{base}/email-domains", vouched, operator=True).status == 201
     pending = {"domain": "brightlaw-partners-international.example"}
     assert live.post(f"{base}/email-domains", pending, token=token).status == 201
+    link = {"permissions": ["tickets", "invoices"], "allowed_domains": ["northwind-hosting.example"]}
+    assert live.post(f"{base}/invite-links", link, token=token).status == 201
+    policy = {"join_policy": "request"}  # a person at the verified domain (a login elsewhere) asks to join
+    assert live.patch(f"{base}/email-domains/{vouched['domain']}", policy, token=token).status == 200
+    asker = "maximiliane.von-hohenberg@northwind-hosting-and-web-services.example"
+    elsewhere, _, elsewhere_token = owned_account(live, "Hohenberg Design")
+    invite(live, elsewhere, elsewhere_token, [asker])
+    asked = live.post(f"{base}/join", token=accept_new(live, asker, "Maximiliane", "von Hohenberg").token)
+    assert asked.status == 202, asked.body
     return owner
 
 
@@ -148,24 +158,29 @@ def test_every_signed_in_screen_fits_and_every_action_is_reachable(live, browser
         assert dialog_box[0] <= dialog_box[1], dialog_box
         page.keyboard.press("Escape")
         reached: dict[str, int] = {}
-        for link in ("Groups", "Contacts", "Audit log", "Webhooks", "Email domains", "Your info"):
+        on_rows: dict[str, int] = {}  # buttons on the rows themselves (not in a menu)
+        screens = ("Groups", "Contacts", "Audit log", "Webhooks", "Email domains", "Your info")
+        for link in (*screens, "Join requests", "Invite links"):
             page.get_by_role("navigation", name="Portal").get_by_role("link", name=link).click()
             expect(page.get_by_role("heading", name=link, exact=True)).to_be_visible()
-            if link != "Your info":
-                expect(page.locator("#panel tbody tr").first).to_be_visible()
+            rows = "#sessions-list tbody tr" if link == "Your info" else "#panel tbody tr"
+            expect(page.locator(rows).first).to_be_visible()  # measured once the rows are in
             fits(page, link, measured)
-            for button in page.locator("#panel td.row-actions button:not([role=menuitem])").all():
+            on_rows[link] = page.locator(f"{ROW_BUTTONS}:not(.menu-button)").count()
+            for button in page.locator(ROW_BUTTONS).all():
                 button.scroll_into_view_if_needed()
                 assert button.evaluate(INSIDE), (link, button.get_attribute("aria-label"))
             reached[link] = every_menu_reachable(page, link)
             check(link)
         # a menu on every row of Groups (2), Contacts (1), Webhooks (1), Email domains (2); the audit log
-        # has no actions
+        # has no actions; join requests and invite links have their buttons on the row (checked above)
         assert reached == {
-            "Groups": 2, "Contacts": 1, "Audit log": 0, "Webhooks": 1, "Email domains": 2, "Your info": 0
+            "Groups": 2, "Contacts": 1, "Audit log": 0, "Webhooks": 1, "Email domains": 2, "Join requests": 0,
+            "Invite links": 0, "Your info": 0,
         }, reached  # fmt: skip
+        assert (on_rows["Join requests"], on_rows["Invite links"]) == (2, 1), on_rows  # approve, deny; revoke
         print(f"\n{width} px, [table width, panel width]:", measured)
-        assert len(checked) == 9
+        assert len(checked) == 11
     finally:
         context.close()
     assert not errors, errors

@@ -9,6 +9,7 @@ from chalicelib.domain.lockout import MAX_FAILURES, WINDOW
 from chalicelib.ids import new_sortable_id
 from chalicelib.services.outbox import mail_for
 from chalicelib.store import keys
+from chalicelib.store.factors import Spent
 from chalicelib.store.models import ChallengeItem, PasskeyItem, TotpItem
 from chalicelib.store.sessions import new_security_event
 from tests.unit.test_fake_contracts import covers
@@ -63,7 +64,6 @@ def _user(world):
     "factors.start_totp",
     "factors.confirm_totp",
     "factors.use_totp_step",
-    "factors.use_recovery_code",
     "factors.remove_totp",
 )
 def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_with_its_codes(world):
@@ -92,12 +92,7 @@ def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_wi
     assert store.factors.use_totp_step(user.user_id, 101)
     assert not store.factors.use_totp_step(user.user_id, 101)
     assert not store.factors.use_totp_step(user.user_id, 99)
-    used = _event(user, "factor_removed", "recovery_code", now)
-    assert store.factors.use_recovery_code(user.user_id, "h1", used)
-    assert not store.factors.use_recovery_code(user.user_id, "h1", _event(user, "x", "again", now))
-    assert not store.factors.use_recovery_code(user.user_id, "h3", _event(user, "x", "unknown", now))
-    assert _events(store, user, now)[1:] == [("factor_removed", "recovery_code")]
-    assert store.factors.state(user.user_id).recovery.code_hashes == {"h2"}
+    assert store.factors.state(user.user_id).recovery.code_hashes == {"h1", "h2"}
     for due in store.member_copies.users_due(now, 50):
         store.member_copies.rewrite_copies(due)  # the copies job's run takes the mark off
     assert not _due(store, user, now)
@@ -200,3 +195,71 @@ def _gone(user, now):
 
 def _mail(deps, user):
     return mail_for(deps, "notice", user.email)
+
+
+def _challenge(store, user, name, now):
+    item = ChallengeItem(*keys.challenge(name), purpose="mfa", user_id=user.user_id, expires_at=now)
+    store.factors.put_challenge(item)
+    return store.factors.challenge(name)
+
+
+@covers("factors.sign_in_spending", "factors.state")
+def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_when_it_fails(world):
+    """The second step's use of its mfa_token and code is the sign-in's own write: each "once" a condition
+    of it, and a failed condition leaves the challenge, the code, the events and the login time as were."""
+    store, now, deps = world.deps.store, world.deps.now(), world.deps
+    user = _user(world)
+    store.factors.start_totp(_totp(user.user_id, now))
+    read = store.factors.state(user.user_id).totp
+    added = _event(user, "factor_added", "totp", now)
+    assert store.factors.confirm_totp(
+        user, read, 100, {"h1", "h2"}, mail_for(deps, "notice", user.email), added
+    )
+    assert store.factors.state(user.user_id, user.email).login.user_id == user.user_id  # the step's one read
+    assert (
+        store.factors.state(user.user_id).login is None
+        and store.factors.state("usr_x", "x@y.z").login is None
+    )
+    first = _challenge(store, user, "c1", now)
+    used = _event(user, "recovery_code_used", "1 left", now)
+    spent = Spent(user.user_id, first, recovery_hash="h1", code_checked=True, writes=(used,))
+    assert store.factors.sign_in_spending(spent, now, None, [_event(user, "signed_in", "first", now)])
+    assert store.factors.state(user.user_id).recovery.code_hashes == {"h2"}
+    assert store.factors.challenge("c1") is None
+    assert _events(store, user, now)[1:] == [("recovery_code_used", "1 left"), ("signed_in", "first")]
+    assert store.users.get_user(user.user_id).last_login_at == now
+    again = store.factors.sign_in_spending(spent, now, None, [_event(user, "signed_in", "again", now)])
+    assert "gone" in again.failed and not again  # the mfa_token was used up with the code
+    second = _challenge(store, user, "c2", now)
+    later = now + timedelta(minutes=1)
+    replayed = Spent(user.user_id, second, step=100, code_checked=True)  # the confirming code's step
+    assert store.factors.sign_in_spending(
+        replayed, later, None, [_event(user, "signed_in", "x", later)]
+    ).failed == {"used"}
+    assert store.factors.challenge("c2") is not None  # not spent on a sign-in that did not happen
+    assert [kind for kind, _ in _events(store, user, now)].count("signed_in") == 1
+    assert store.users.get_user(user.user_id).last_login_at == now
+    fresh = Spent(user.user_id, second, step=101, code_checked=True)
+    assert store.factors.sign_in_spending(fresh, later, None, [_event(user, "signed_in", "next", later)])
+    assert store.factors.state(user.user_id).totp.last_step == 101
+    assert store.factors.challenge("c2") is None
+
+
+@covers("factors.sign_in_spending")
+def test_a_passkey_sign_in_moves_the_counter_only_from_the_count_it_read(world):
+    store, now, deps = world.deps.store, world.deps.now(), world.deps
+    user = _user(world)
+    key = _passkey(user.user_id, "pk1", "cred-1", now)
+    assert store.factors.add_passkey(
+        user, key, _mail(deps, user), _event(user, "factor_added", "passkey", now)
+    )
+    read = store.factors.passkey_by_credential("cred-1")
+    first = _challenge(store, user, "p1", now)
+    assert store.factors.sign_in_spending(Spent(user.user_id, first, passkey=(read, 3)), now, None, [])
+    moved = store.factors.passkey_by_credential("cred-1")
+    assert (moved.sign_count, moved.last_used_at) == (3, now)
+    second = _challenge(store, user, "p2", now)
+    stale = store.factors.sign_in_spending(Spent(user.user_id, second, passkey=(read, 4)), now, None, [])
+    assert stale.failed == {"used"}  # its counter was read at 0: a replayed or cloned answer
+    assert store.factors.passkey_by_credential("cred-1").sign_count == 3
+    assert store.factors.challenge("p2") is not None

@@ -103,6 +103,19 @@ def test_a_group_name_is_unique_in_any_case_and_only_an_empty_group_goes(world):
     assert store.groups.create(lapsed).failed == {"full"}
 
 
+@covers("groups.group_grants")
+def test_a_groups_grants_are_read_alone(world):
+    account_id = world.account("Acme")
+    store, now = world.deps.store, world.deps.now()
+    assert store.groups.create(
+        new_group_item(account_id, "grp_1", "Support", None, ["tickets"], ["sub_1"], now)
+    )
+    grants = store.groups.group_grants(account_id, "grp_1")
+    assert (grants.permissions, grants.sub_accounts) == (["tickets"], ["sub_1"])
+    assert store.groups.group_grants(account_id, "grp_2") is None
+    assert store.groups.group_grants("acc_other", "grp_1") is None
+
+
 @covers("claims.holders")
 def test_each_claim_is_answered_with_its_holder(world):
     account_id = world.account("Acme")

@@ -127,6 +127,8 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
         "sessions",
         "join_requests",  # every method refused: joins are tested on moto (tests/api/test_joining.py)
         "invite_links",  # the same (tests/api/test_invite_links.py)
+        "scim_tokens",  # the same (tests/api/test_scim_tokens.py)
+        "scim_users",  # the same (tests/api/test_scim_users.py)
     }
     assert answered == public_members(ports.Repositories) and refused == set()
 

@@ -19,6 +19,7 @@ from chalicelib.services.ports.people import (
     ContactRepository,
     MemberRepository,
 )
+from chalicelib.services.ports.scim import ScimTokenRepository, ScimUserRepository
 from chalicelib.services.ports.store import Repositories
 from chalicelib.services.ports.structure import (
     AuditRepository,
@@ -64,6 +65,8 @@ __all__ = [
     "ReminderRepository",
     "Repositories",
     "RevokedTokenRepository",
+    "ScimTokenRepository",
+    "ScimUserRepository",
     "SessionRepository",
     "SubAccountRepository",
     "SupportSessionRepository",

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         ContactRepository,
         MemberRepository,
     )
+    from chalicelib.services.ports.scim import ScimTokenRepository, ScimUserRepository
     from chalicelib.services.ports.structure import (
         AuditRepository,
         GroupRepository,
@@ -91,3 +92,7 @@ class Repositories(Protocol):
     def join_requests(self) -> JoinRequestRepository: ...
     @property
     def invite_links(self) -> InviteLinkRepository: ...
+    @property
+    def scim_tokens(self) -> ScimTokenRepository: ...
+    @property
+    def scim_users(self) -> ScimUserRepository: ...

@@ -8,7 +8,7 @@ import { state } from "./frame.js";
 const NOUNS = { sub_account: "sub-account", support_session: "support session", domain: "email domain" };
 const KINDS = { sub_account: "Sub-account", group: "Group", webhook: "Webhook endpoint", contact: "Contact",
   member: "Member", invitation: "Invitation", account: "Account", support_session: "Support session",
-  email_domain: "Email domain" };
+  email_domain: "Email domain", join_request: "Join request", invite_link: "Invite link" };
 // field names as the portal's forms call them
 const FIELDS = { permissions: "modules", sub_accounts: "sub-accounts", group_id: "group", group_manager: "group manager",
   email_preferences: "emails they receive", event_types: "events", owner_user_id: "owner",

@@ -13,7 +13,8 @@ export const EVENT_TYPES = ["account.created", "account.updated", "account.owner
   "sub_account.created", "sub_account.updated", "sub_account.deleted", "webhook.created", "webhook.deleted",
   "support_session.started", "support_session.ended", "member.signed_out", "account.security_updated",
   "domain.added", "domain.verified", "domain.verification_failed", "domain.verification_lost", "domain.updated",
-  "domain.removed"];
+  "domain.removed", "join_request.created", "join_request.approved", "join_request.denied", "member.joined",
+  "invite_link.created", "invite_link.used", "invite_link.revoked"];
 export { eventLabel }; // (the webhooks screen names events alike)
 
 export async function renderAudit() {

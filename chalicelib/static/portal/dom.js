@@ -115,3 +115,13 @@ export function scopeText(scope) {
 export function fullName(person) {
   return [person.first_name, person.last_name].filter(Boolean).join(" ") || person.email;
 }
+
+// a value to copy (a DNS record, a link shown once): read-only, selected and copied by its button
+export function copyField(label, id, text) {
+  const box = h("input", { type: "text", id, readonly: true, value: text, class: "secret" });
+  const copy = h("button", { type: "button", class: "small", "aria-label": `Copy the ${label.toLowerCase()}`, onclick: async () => {
+    box.select();
+    try { await navigator.clipboard.writeText(text); announce(`${label} copied.`); } catch { announce(`Select the ${label.toLowerCase()} and copy it.`); }
+  } }, "Copy");
+  return h("div", { class: "field" }, h("label", { for: id }, label), h("div", { class: "inline" }, box, copy));
+}

@@ -2,7 +2,7 @@
 // proves each, verifying it now, and who may join through a verified one.
 
 import { api } from "./session.js";
-import { h, announce, field, when, table, messageOf } from "./dom.js";
+import { h, field, when, table, messageOf, copyField } from "./dom.js";
 import { state, flash, PAGE_SIZE, frame, loadMore, openForm, reply401, value, fetchPage, confirmDo } from "./frame.js";
 import { actionsMenu } from "./menu.js";
 
@@ -85,15 +85,6 @@ function openAddDomain(reload) {
     setTimeout(() => showRecord(reply.body));
     return true;
   });
-}
-
-function copyField(label, id, text) {
-  const box = h("input", { type: "text", id, readonly: true, value: text, class: "secret" });
-  const copy = h("button", { type: "button", class: "small", "aria-label": `Copy the ${label.toLowerCase()}`, onclick: async () => {
-    box.select();
-    try { await navigator.clipboard.writeText(text); announce(`${label} copied.`); } catch { announce(`Select the ${label.toLowerCase()} and copy it.`); }
-  } }, "Copy");
-  return h("div", { class: "field" }, h("label", { for: id }, label), h("div", { class: "inline" }, box, copy));
 }
 
 function showRecord(d) {

@@ -13,6 +13,8 @@ import { renderWebhooks } from "./webhooks.js";
 import { renderSecurity } from "./security.js";
 import { renderAccountSettings } from "./account.js";
 import { renderDomains } from "./domains.js";
+import { renderJoinRequests } from "./join-requests.js";
+import { renderInviteLinks } from "./invite-links.js";
 
 export const state = { me: null, account: null, self: null, permissions: [], tab: "active",
   sorts: { active: { sort: "email", order: "asc" }, deactivated: { sort: "email", order: "asc" },
@@ -145,13 +147,18 @@ export const SCREENS = {
     refusal: "Account settings need the Edit account profile permission at this account." },
   domains: { title: "Email domains", allowed: () => isOwner(), render: () => renderDomains(),
     refusal: "Email domains are managed by the account's owner." },
+  "join-requests": { title: "Join requests", allowed: () => canManageUsers() || isGroupManager(), render: () => renderJoinRequests(),
+    refusal: "Join requests are decided by people with the Manage users permission, or a group's manager." },
+  "invite-links": { title: "Invite links", allowed: () => canManageUsers(), render: () => renderInviteLinks(),
+    refusal: "Invite links are made by people with the Manage users permission." },
   security: { title: "Security", allowed: () => isOwner(), render: () => renderSecurity(),
     refusal: "The account's security policy is set by its owner." },
   profile: { title: "Your info", allowed: () => true, render: () => renderProfile(), refusal: "" },
 };
 export const NAV = [["app", "", "User Management"], ["groups", "groups", "Groups"], ["contacts", "contacts", "Contacts"],
   ["audit", "audit", "Audit log"], ["webhooks", "webhooks", "Webhooks"], ["account", "account", "Account settings"],
-  ["domains", "domains", "Email domains"],
+  ["domains", "domains", "Email domains"], ["join-requests", "join-requests", "Join requests"],
+  ["invite-links", "invite-links", "Invite links"],
   ["security", "security", "Security"],
   ["profile", "profile", "Your info"]];
 

@@ -6,9 +6,10 @@ import { go } from "./dom.js";
 import { renderLogin } from "./signin.js";
 import { renderPasswordReset } from "./reset.js";
 import { renderAccept } from "./accept.js";
+import { renderJoin } from "./join.js";
 import { renderApp, renderSessionNav, SCREENS } from "./frame.js";
 
-const PAGES = { login: renderLogin, "password-reset": renderPasswordReset, accept: renderAccept };
+const PAGES = { login: renderLogin, "password-reset": renderPasswordReset, accept: renderAccept, join: renderJoin };
 for (const view of Object.keys(SCREENS)) PAGES[view] = renderApp;
 if (document.body.dataset.page === "login" && session()?.token) {
   // already signed in in this tab: straight to the portal (sign out to use another login)
@@ -18,5 +19,16 @@ if (document.body.dataset.page === "login" && session()?.token) {
   PAGES[document.body.dataset.page]();
 }
 
-// Another emailed link opened in this same tab changes only the fragment: start again from it.
-window.addEventListener("hashchange", () => location.reload());
+// Another emailed link opened in this same tab changes only the fragment: start again from it. (Only a link's
+// token: the skip link's "#main" is not one.)
+window.addEventListener("hashchange", () => {
+  if (new URLSearchParams(location.hash.slice(1)).has("token")) location.reload();
+});
+
+// The skip link passes the session bar and, inside the portal, its menu too: focus lands on the page itself.
+document.querySelector(".skip-link")?.addEventListener("click", (event) => {
+  event.preventDefault();
+  const target = document.querySelector("#main .content") || document.getElementById("main");
+  target.setAttribute("tabindex", "-1");
+  target.focus();
+});

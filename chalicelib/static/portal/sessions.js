@@ -9,7 +9,7 @@ const VIA_LABEL = { password: "Password", "password+totp": "Password and code", 
 
 export function sessionsCard() {
   const error = notice();
-  const list = h("div", { id: "sessions-list" }, h("p", { class: "hint" }, "Loading your sessions…"));
+  const list = h("div", { id: "sessions-list", class: "stacked" }, h("p", { class: "hint" }, "Loading your sessions…"));
   const others = h("button", { type: "button", class: "danger", id: "sign-out-others" }, "Sign out everywhere else");
   others.addEventListener("click", () => confirmDo(
     "Sign out every other session of your login? This one stays signed in.", "Sign out everywhere else",

@@ -3,6 +3,8 @@
 import { PORTAL, session, saveSession, clearSession, api } from "./session.js";
 import { h, go, field, notice, messageOf, card, messageCard, submitting, announce, ROLE_LABEL, scopeText } from "./dom.js";
 import { getPasskey, passkeyProblem, passkeysSupported } from "./webauthn.js";
+import { takeJoinLink, backToJoin } from "./join.js";
+import { joinableAccounts, joinableSection } from "./joinable.js";
 
 // ---------- sign in and Choose account
 
@@ -36,6 +38,8 @@ export function renderLogin(message) {
 
 function signedIn(body) {
   saveSession({ token: body.access_token, expires_at: body.expires_at });
+  const joining = takeJoinLink(); // signed in from an invite link's page: back there to confirm
+  if (joining) return backToJoin(joining);
   enter(body.accounts, body.accounts_cursor);
 }
 
@@ -86,16 +90,21 @@ export function renderSecondStep(step, recovery = false) {
   (codeForm ? codeForm.elements.code : passkey).focus();
 }
 
-// `cursor`: more accounts follow the first page (GET /me/accounts pages on)
-export function enter(accounts, cursor = null) {
-  if (accounts.length === 0) {
+// `cursor`: more accounts follow the first page (GET /me/accounts pages on). A login with one account or none
+// is asked first whether accounts of its email's verified domain are open to it: those are offered here.
+export async function enter(accounts, cursor = null) {
+  const joinable = accounts.length <= 1 && !cursor ? await joinableAccounts() : null;
+  if (accounts.length === 0 && joinable.length > 0) {
+    card("Join an account", "Your login is not an active member of any account yet.", joinableSection(joinable));
+    document.querySelector(".joinable-accounts button").focus();
+  } else if (accounts.length === 0) {
     clearSession();
     messageCard("No active account", "Your login is not an active member of any account. Ask an administrator to invite you again.", "Back to sign in", "login", "error");
-  } else if (accounts.length === 1 && !cursor) {
+  } else if (accounts.length === 1 && !cursor && joinable.length === 0) {
     saveSession({ ...session(), account_id: accounts[0].account_id });
     go("./");
   } else {
-    renderChooseAccount(accounts, cursor);
+    renderChooseAccount(accounts, cursor, joinable);
   }
 }
 
@@ -111,7 +120,7 @@ function accountChoice(account) {
 
 // The first page of the user's accounts (by name), and "More accounts" while the API has more: each press
 // adds the next page (GET /me/accounts?cursor=) and moves the focus to the first account it added.
-export function renderChooseAccount(accounts, cursor = null) {
+export async function renderChooseAccount(accounts, cursor = null, joinable = null) {
   const list = h("ul", { class: "account-list", id: "account-list" }, accounts.map(accountChoice));
   const error = notice();
   const more = h("button", { type: "button", class: "more", "aria-controls": "account-list" }, "More accounts");
@@ -131,6 +140,12 @@ export function renderChooseAccount(accounts, cursor = null) {
     const first = added.length ? added[0].querySelector("button") : null;
     if (first) first.focus();
   });
-  card("Choose account", "Your login is a member of several accounts. Which one do you want to manage?", error, list, moreRow);
+  const lead = accounts.length > 1 || cursor ? "Your login is a member of several accounts. Which one do you want to manage?"
+    : "Which account do you want to manage?";
+  card("Choose account", lead, error, list, moreRow);
   list.querySelector("button").focus();
+  // the accounts open to this login, under its own (asked here when the caller did not ask already)
+  const open = joinable || await joinableAccounts();
+  const section = joinableSection(open);
+  if (section) list.closest(".card").append(section);
 }

@@ -166,6 +166,9 @@ class FakeGroups(GroupRepository):
     def get_group(self, account_id: str, group_id: str) -> GroupItem | None:
         return copy.deepcopy(self.t.get(keys.group(account_id, group_id), GroupItem))
 
+    def group_grants(self, account_id: str, group_id: str) -> GroupItem | None:
+        return self.get_group(account_id, group_id)
+
     def _name_free(self, group: GroupItem, name: str) -> bool:
         return self.t.get(key_of(name_item(group, name)), GroupNameItem) is None
 

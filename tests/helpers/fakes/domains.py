@@ -10,7 +10,12 @@ from datetime import datetime
 
 from chalicelib.domain.domain_checks import VERIFY_EVERY
 from chalicelib.domain.email_domains import MAX_EMAIL_DOMAINS
-from chalicelib.services.ports import EmailDomainRepository, InviteLinkRepository
+from chalicelib.services.ports import (
+    EmailDomainRepository,
+    InviteLinkRepository,
+    ScimTokenRepository,
+    ScimUserRepository,
+)
 from chalicelib.store import keys
 from chalicelib.store.email_domains import ClaimChange
 from chalicelib.store.models import AccountItem, AuditEventItem, DomainClaimItem, EmailDomainItem
@@ -122,6 +127,27 @@ class FakeEmailDomains(EmailDomainRepository):
         for event in events:
             self.t.record(event)
         return OK
+
+
+class FakeScimTokens(ScimTokenRepository):
+    """SCIM tokens are tested on moto (tests/api/test_scim_tokens.py): their cap and rate are conditions."""
+
+    tokens_of = not_faked("scim_tokens", "tokens_of")
+    get_token = not_faked("scim_tokens", "get_token")
+    by_hash = not_faked("scim_tokens", "by_hash")
+    create = not_faked("scim_tokens", "create")
+    revoke = not_faked("scim_tokens", "revoke")
+    count_request = not_faked("scim_tokens", "count_request")
+    mark_used = not_faked("scim_tokens", "mark_used")
+
+
+class FakeScimUsers(ScimUserRepository):
+    """SCIM's member records are tested on moto (tests/api/test_scim_users.py)."""
+
+    records_of = not_faked("scim_users", "records_of")
+    get_record = not_faked("scim_users", "get_record")
+    save_record = not_faked("scim_users", "save_record")
+    forget = not_faked("scim_users", "forget")
 
 
 class FakeInviteLinks(InviteLinkRepository):

@@ -4,14 +4,16 @@ same labels."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from datetime import datetime
 
 from chalicelib.services.ports import FactorRepository
 from chalicelib.store import keys
-from chalicelib.store.factors import PASSKEY, TOTP, FactorState
+from chalicelib.store.factors import PASSKEY, TOTP, FactorState, Spent
 from chalicelib.store.models import (
     ChallengeItem,
     Item,
+    LoginItem,
     MailItem,
     PasskeyCredentialItem,
     PasskeyItem,
@@ -22,9 +24,9 @@ from chalicelib.store.models import (
 )
 from chalicelib.store.outcomes import Failure
 from chalicelib.store.tx import Outcome
-from tests.helpers.fakes.member_copies import mark_due
+from tests.helpers.fakes.member_copies import FakeMemberCopies, mark_due
 from tests.helpers.fakes.table import OK, Table, failed, key_of
-from tests.helpers.fakes.users import code_failure_window
+from tests.helpers.fakes.users import code_failure_window, give_back
 
 
 def _put(t: Table, *items: Item) -> None:
@@ -36,11 +38,12 @@ class FakeFactors(FactorRepository):
     def __init__(self, table: Table) -> None:
         self.t = table
 
-    def state(self, user_id: str) -> FactorState:
+    def state(self, user_id: str, email: str | None = None) -> FactorState:
         return FactorState(
             copy.deepcopy(self.t.get(keys.totp(user_id), TotpItem)),
             copy.deepcopy(self.t.get(keys.recovery_codes(user_id), RecoveryCodesItem)),
             code_failure_window(self.t, user_id),
+            copy.deepcopy(self.t.get(keys.login(email), LoginItem)) if email is not None else None,
         )
 
     def start_totp(self, totp: TotpItem) -> Outcome:
@@ -87,14 +90,6 @@ class FakeFactors(FactorRepository):
         ):
             return False
         stored.last_step = step
-        return True
-
-    def use_recovery_code(self, user_id: str, code_hash: str, event: SecurityEventItem) -> bool:
-        stored = self.t.get(keys.recovery_codes(user_id), RecoveryCodesItem)
-        if stored is None or code_hash not in (stored.code_hashes or set()):
-            return False
-        stored.code_hashes = (set(stored.code_hashes or ()) - {code_hash}) or None  # no empty set
-        _put(self.t, event)
         return True
 
     def remove_totp(self, user: UserItem, mail: MailItem, event: SecurityEventItem) -> Outcome:
@@ -168,6 +163,47 @@ class FakeFactors(FactorRepository):
             return False
         stored.sign_count, stored.last_used_at = sign_count, now
         return True
+
+    def sign_in_spending(
+        self, spent: Spent, now: datetime, email: str | None, writes: Sequence[Item]
+    ) -> Outcome:
+        """As the real one's conditions, all or nothing: the challenge still there ("gone"), the code or
+        counter not used ("used"), the user still there ("conflict"); then the login's own write."""
+        uid = spent.user_id
+        totp = self.t.get(keys.totp(uid), TotpItem)
+        codes = self.t.get(keys.recovery_codes(uid), RecoveryCodesItem)
+        stored = self.t.get(key_of(spent.passkey[0]), PasskeyItem) if spent.passkey else None
+        labels: set[Failure] = set()
+        if self.t.get(key_of(spent.challenge), ChallengeItem) is None:
+            labels.add("gone")
+        if spent.step is not None and (
+            totp is None
+            or not totp.confirmed
+            or (totp.last_step is not None and totp.last_step >= spent.step)
+        ):
+            labels.add("used")
+        if spent.recovery_hash is not None and (
+            codes is None or spent.recovery_hash not in (codes.code_hashes or ())
+        ):
+            labels.add("used")
+        if spent.passkey is not None and (stored is None or stored.sign_count != spent.passkey[0].sign_count):
+            labels.add("used")
+        if self.t.get(keys.user(uid), UserItem) is None:
+            labels.add("conflict")
+        if labels:
+            return Outcome(frozenset(labels))
+        self.t.delete(key_of(spent.challenge))
+        if totp is not None and spent.step is not None:
+            totp.last_step = spent.step
+        if codes is not None and spent.recovery_hash is not None:
+            codes.code_hashes = (set(codes.code_hashes or ()) - {spent.recovery_hash}) or None  # no empty set
+        if stored is not None and spent.passkey is not None:
+            stored.sign_count, stored.last_used_at = spent.passkey[1], now
+        if spent.code_checked:
+            give_back(self.t, keys.code_failures(uid), now)
+        _put(self.t, *spent.writes)
+        FakeMemberCopies(self.t).record_login(uid, now, email, writes)
+        return OK
 
     def put_challenge(self, challenge: ChallengeItem) -> None:
         _put(self.t, challenge)

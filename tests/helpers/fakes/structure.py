@@ -21,6 +21,7 @@ from chalicelib.store.models import (
     UserItem,
 )
 from chalicelib.store.outcomes import Failure
+from chalicelib.store.support_sessions import support_row
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from tests.helpers.fakes.table import Table, failed, key_of
 
@@ -130,7 +131,7 @@ class FakeSupportSessions(SupportSessionRepository):
             labels.add(DEFAULT_LABEL)
         if labels:
             return Outcome(frozenset(labels))
-        for item in (session, notice):
+        for item in (session, notice, support_row(session)):
             if item is not None:
                 self.t.put(copy.deepcopy(item))
         return self.t.record(event)
@@ -143,4 +144,5 @@ class FakeSupportSessions(SupportSessionRepository):
         if stored is None or stored.ended_at is not None:
             return failed("ended")
         stored.ended_at = now
+        self.t.delete(keys.session(session.user_id, session.support_session_id))
         return self.t.record(event)

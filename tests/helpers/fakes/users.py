@@ -36,7 +36,7 @@ from chalicelib.store.outbox import limit_label
 from chalicelib.store.outcomes import Failure, Label
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from chalicelib.store.users import AuthContext
-from tests.helpers.fakes.table import OK, Table, key_of
+from tests.helpers.fakes.table import OK, Table, key_of, not_faked
 
 
 def failure_window(t: Table, email: str) -> FailureWindow | None:
@@ -59,6 +59,9 @@ def new_password(t: Table, email: str, user: UserItem, password_hash: str) -> No
 
 
 class FakeUsers(UserRepository):
+    # a login made by SCIM (services/scim_login.py) is tested on moto (tests/api/test_scim_users.py)
+    create_user = not_faked("users", "create_user")
+
     def __init__(self, table: Table) -> None:
         self.t = table
 

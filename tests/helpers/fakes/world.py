@@ -18,7 +18,12 @@ from chalicelib.store.users import new_user_items
 from tests.helpers.clock import Clock
 from tests.helpers.fakes.contacts import FakeContacts, FakeGroups
 from tests.helpers.fakes.deliveries import FakeDeliveries
-from tests.helpers.fakes.domains import FakeEmailDomains, FakeInviteLinks
+from tests.helpers.fakes.domains import (
+    FakeEmailDomains,
+    FakeInviteLinks,
+    FakeScimTokens,
+    FakeScimUsers,
+)
 from tests.helpers.fakes.factors import FakeFactors
 from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOutbox
 from tests.helpers.fakes.join_requests import FakeJoinRequests
@@ -150,6 +155,14 @@ class FakeStore(Repositories):
     @property
     def invite_links(self) -> FakeInviteLinks:
         return FakeInviteLinks()
+
+    @property
+    def scim_tokens(self) -> FakeScimTokens:
+        return FakeScimTokens()
+
+    @property
+    def scim_users(self) -> FakeScimUsers:
+        return FakeScimUsers()
 
     @property
     def deliveries(self) -> FakeDeliveries:

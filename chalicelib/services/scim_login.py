@@ -1,0 +1,68 @@
+"""A login SCIM makes (issue 31): a user without a password, who gets a "set your password" email whose
+link holds 7 days (a reset link, kept and sent as the admin's reset is: services/password_reset.py), and
+signs in once they have set one."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Final
+
+from chalicelib.deps import Deps
+from chalicelib.domain.wording import date_in_words, reset_sentences
+from chalicelib.errors import changed_meanwhile
+from chalicelib.ids import new_id
+from chalicelib.mail.templates import render
+from chalicelib.services.outbox import (
+    Ready,
+    email_windows,
+    full_window,
+    link_seed,
+    mail_for,
+    send_now,
+    too_many_emails,
+)
+from chalicelib.store.links import link_generation, new_reset_link
+from chalicelib.store.models import AccountItem, UserItem
+from chalicelib.store.users import new_user_items
+
+SET_PASSWORD_DAYS: Final = 7
+# Not an argon2 hash: no password verifies against it (security/passwords.py answers False for a
+# malformed hash), so the login signs in only after its password is set through the emailed link.
+NO_PASSWORD: Final = "!unset:scim"
+
+
+def new_login(deps: Deps, email: str, first_name: str | None, last_name: str | None) -> UserItem | None:
+    """The user SCIM makes for `email`, or None when a login for it appeared meanwhile."""
+    profile = {"first_name": first_name, "last_name": last_name}
+    user, login = new_user_items(new_id("usr"), email, NO_PASSWORD, profile, deps.now())
+    return user if deps.store.users.create_user(user, login) else None
+
+
+def send_set_password(deps: Deps, user: UserItem, account: AccountItem) -> None:
+    """The link to set a first password, valid SET_PASSWORD_DAYS, naming the account whose directory
+    made the login."""
+    seed = link_seed(deps)
+    expires_at = deps.now() + timedelta(days=SET_PASSWORD_DAYS)
+    link = new_reset_link(seed.token_hash, user.user_id, user.email, expires_at, link_generation(user))
+    mail, windows = mail_for(deps, "password_reset", user.email, nonce=seed.nonce), email_windows(deps)
+    asked_by = f"{account.name}'s directory, which gave you a login"
+    mail.values = json.dumps({"asked_by": asked_by}, separators=(",", ":"))
+    outcome = deps.store.links.save_link(link, None, mail, windows)
+    full = full_window(outcome, user.email, windows)
+    if full is not None:
+        raise too_many_emails(deps, full)
+    if not outcome:
+        raise changed_meanwhile("Another email to this address was being sent; try again.")
+    email = render(
+        "password_reset",
+        to=user.email,
+        values={
+            **reset_sentences(asked_by),
+            "portal_name": "client portal",
+            "email": user.email,
+            "link": f"{deps.settings.portal_url}/password-reset#token={seed.raw}",
+            "expires_words": date_in_words(expires_at),
+        },
+    )
+    send_now(deps, [Ready(mail, email)])

@@ -1,0 +1,202 @@
+"""SCIM Users ↔ the account's members (issue 31, API.md "SCIM 2.0"): list (filters on userName,
+externalId and displayName; startIndex/count, at most 100 a page), read, and create. A create makes the
+person a member at once when their email's domain is verified for the account (a new login gets a "set
+your password" email; an existing login is simply added), under the account's seats, with the
+member.provisioned event in the membership's transaction. Changes and removal:
+services/scim_user_changes.py."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from chalicelib.deps import Deps
+from chalicelib.domain.audit import Target, changed
+from chalicelib.domain.caller import Caller
+from chalicelib.domain.email_domains import email_domain_of
+from chalicelib.domain.emails import email_problem, normalize_email
+from chalicelib.domain.permissions import ADMIN_ONLY, ALL_KEYS, stored_grant
+from chalicelib.domain.scim_discovery import MAX_RESULTS, list_response, projected
+from chalicelib.domain.scim_errors import ScimError, invalid_value, mutability
+from chalicelib.domain.scim_filter import matches, parse_filter
+from chalicelib.domain.scim_users import MemberView, UserWish, resource, wish
+from chalicelib.schemas.members import Member, MemberListQuery
+from chalicelib.services import members as member_cases
+from chalicelib.services.audit_record import record
+from chalicelib.services.joining import settle
+from chalicelib.services.scim_login import new_login, send_set_password
+from chalicelib.services.seats import take_one
+from chalicelib.services.sub_accounts import checked_scope
+from chalicelib.store.members import new_membership_item
+from chalicelib.store.models import AccountItem, ScimUserItem, UserItem
+from chalicelib.store.scim_users import new_record
+from chalicelib.store.seats import SeatsRead
+from chalicelib.store.tx import Outcome
+
+FILTERABLE: Final = ("userName", "externalId", "displayName")
+NOT_VERIFIED: Final = "The email's domain is not verified for this account."
+
+
+def view(member: Member, record: ScimUserItem | None) -> MemberView:
+    scope = member.sub_accounts
+    return MemberView(
+        member.user_id, member.email, member.first_name, member.last_name, member.title,
+        member.office_phone, member.cell_phone, member.status == "active", member.role,
+        list(member.permissions), None if scope == "all" else list(scope), member.group_id,
+        member.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"), record.external_id if record else None,
+    )  # fmt: skip
+
+
+def all_members(deps: Deps, caller: Caller, account: AccountItem) -> list[Member]:
+    """Every member, in email order (a page of the member list at a time)."""
+    found: list[Member] = []
+    cursor: str | None = None
+    while True:
+        page = member_cases.list_members(deps, caller, account, MemberListQuery(limit=100, cursor=cursor))
+        found += page.items
+        cursor = page.next_cursor
+        if cursor is None:
+            return found
+
+
+def list_users(
+    deps: Deps, caller: Caller, account: AccountItem, query: dict[str, str], base: str
+) -> dict[str, Any]:
+    start, count = paging(query)
+    records = deps.store.scim_users.records_of(account.account_id)
+    users = [resource(view(m, records.get(m.user_id)), base) for m in all_members(deps, caller, account)]
+    if query.get("filter"):
+        terms = parse_filter(query["filter"], FILTERABLE)
+        users = [user for user in users if all(matches(user.get(name), value) for name, value in terms)]
+    page = [projected(user, query) for user in users[start - 1 : start - 1 + count]]
+    return list_response(page, len(users), start)
+
+
+def paging(query: dict[str, str]) -> tuple[int, int]:
+    """startIndex (1-based; below 1 is 1) and count (0 to 100: more is clamped)."""
+    try:
+        start = int(query.get("startIndex", "1"))
+        count = int(query.get("count", str(MAX_RESULTS)))
+    except ValueError:
+        raise invalid_value("startIndex and count are integers.") from None
+    return max(start, 1), min(max(count, 0), MAX_RESULTS)
+
+
+def get_user(deps: Deps, caller: Caller, account: AccountItem, user_id: str, base: str) -> dict[str, Any]:
+    member = member_cases.get_member(deps, caller, account, user_id)
+    return resource(view(member, deps.store.scim_users.get_record(account.account_id, user_id)), base)
+
+
+def read_user(
+    deps: Deps, caller: Caller, account: AccountItem, user_id: str, base: str, query: dict[str, str]
+) -> dict[str, Any]:
+    """GET /Users/{id}: the User with attributes/excludedAttributes applied."""
+    return projected(get_user(deps, caller, account, user_id, base), query)
+
+
+def checked_email(user_wish: UserWish) -> str:
+    raw = user_wish.user_name or next(iter(user_wish.emails), None)
+    if raw is None:
+        raise invalid_value("userName is required: the person's email.")
+    email = normalize_email(raw)
+    problem = email_problem(email)
+    if problem is not None:
+        raise invalid_value(f"userName: {problem}")
+    if any(normalize_email(other) != email for other in user_wish.emails):
+        raise mutability("emails is the login's email: the same as userName.")
+    return email
+
+
+def checked_grant(user_wish: UserWish, account: AccountItem) -> tuple[str, list[str], list[str] | None]:
+    """(role, stored permissions, stored scope) a created user gets: member, none, all by default."""
+    role = (user_wish.role or "member").lower()
+    if role == "owner":
+        raise mutability("The owner is made by an ownership transfer, never through SCIM.")
+    if role not in ("member", "admin"):
+        raise invalid_value("role is member or admin.")
+    wanted = user_wish.permissions or []
+    unknown = [key for key in wanted if key not in ALL_KEYS]
+    if unknown:
+        raise invalid_value(f"Not permission keys: {', '.join(unknown)}.")
+    if role == "member" and ADMIN_ONLY & set(wanted):
+        raise invalid_value(
+            f"Admin-only permissions cannot be granted: {', '.join(sorted(ADMIN_ONLY & set(wanted)))}."
+        )
+    scope = user_wish.sub_accounts
+    stored_scope = checked_scope(scope if isinstance(scope, list) else "all", account)
+    return role, stored_grant("member", wanted) if role == "member" else [], stored_scope
+
+
+def unique_external_id(deps: Deps, account_id: str, external_id: str | None, resource_id: str | None) -> None:
+    """Unique among the account's resources of one type (a user's id starts usr_, a group's grp_)."""
+    if external_id is None:
+        return
+    kind = (resource_id or "usr_")[:4]
+    for other in deps.store.scim_users.records_of(account_id).values():
+        if other.external_id == external_id and other.user_id != resource_id and other.user_id[:4] == kind:
+            raise ScimError(409, "Another resource of this account has this externalId.", "uniqueness")
+
+
+def create_user(deps: Deps, caller: Caller, account: AccountItem, body: Any, base: str) -> dict[str, Any]:
+    user_wish = wish(body)
+    email = checked_email(user_wish)
+    domain = deps.store.email_domains.get_domain(account.account_id, email_domain_of(email))
+    if domain is None or domain.status != "verified":
+        raise ScimError(403, NOT_VERIFIED)  # whether or not a login exists: the same answer
+    role, permissions, scope = checked_grant(user_wish, account)
+    unique_external_id(deps, account.account_id, user_wish.external_id, None)
+    user, made = _login_of(deps, email, user_wish)
+    if deps.store.members.get_membership(account.account_id, user.user_id) is not None:
+        raise ScimError(409, "This person is already a user of this account.", "uniqueness")
+    _join(deps, caller, account, user, user_wish, (role, permissions, scope))
+    deps.store.scim_users.save_record(
+        new_record(account.account_id, user.user_id, user_wish.external_id, made)
+    )
+    if made:
+        send_set_password(deps, user, account)
+    if user_wish.active is False:
+        member_cases.set_status(deps, caller, account, user.user_id, "deactivated")
+    return get_user(deps, caller, account, user.user_id, base)
+
+
+def _login_of(deps: Deps, email: str, user_wish: UserWish) -> tuple[UserItem, bool]:
+    """The login for `email` and whether SCIM made it now."""
+    for _ in range(2):  # a login made meanwhile by someone else is read on the second round
+        login = deps.store.users.login_state(email)[0]
+        user = deps.store.users.get_user(login.user_id) if login is not None else None
+        if user is not None:
+            return user, False
+        made = new_login(deps, email, user_wish.given_name, user_wish.family_name)
+        if made is not None:
+            return made, True
+    raise ScimError(409, "The login for this email kept changing; try again.")
+
+
+def _join(
+    deps: Deps,
+    caller: Caller,
+    account: AccountItem,
+    user: UserItem,
+    user_wish: UserWish,
+    grant: tuple[str, list[str], list[str] | None],
+) -> None:
+    role, permissions, scope = grant
+    contact = {
+        "title": user_wish.title,
+        "office_phone": user_wish.office_phone,
+        "cell_phone": user_wish.cell_phone,
+    }
+    membership = new_membership_item(
+        account.account_id, user.user_id, "admin" if role == "admin" else "member", permissions, deps.now(),
+        user=user, account_name=account.name, sub_accounts=scope, contact=contact,
+    )  # fmt: skip
+    target = Target("member", user.user_id, user.email)
+    made = changed({}, {"via": "scim", "role": role, "permissions": permissions})
+    event = record(deps, "member.provisioned", caller, account.account_id, target, made)
+
+    def write(seats: SeatsRead) -> Outcome:
+        return deps.store.join_requests.join(membership, seats, [event])
+
+    outcome = take_one(deps, caller, account, write)
+    if "already_member" in outcome.failed:
+        raise ScimError(409, "This person is already a user of this account.", "uniqueness")
+    settle(deps, account, user, outcome)

@@ -1,0 +1,39 @@
+"""SCIM tokens (issue 31): an account's bearer tokens for its identity provider, and the pointer from a
+token's hash to it (only hashes are kept)."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
+
+from chalicelib.store.models_base import Item, TimeAttribute
+
+
+class ScimTokenItem(Item, discriminator="scim_token"):
+    """ACCOUNT#<account_id> / SCIMTOKEN#<scim_token_id>. A revoked token stays listed (with `revoked_at`)
+    for the trail; its pointer is deleted in the revoking transaction, so it authenticates nothing."""
+
+    account_id = UnicodeAttribute()
+    scim_token_id = UnicodeAttribute()
+    token_hash = UnicodeAttribute()
+    created_by = UnicodeAttribute(null=True)
+    created_at = TimeAttribute()
+    last_used_at = TimeAttribute(null=True)  # written at most once a minute (store/scim_tokens.py)
+    revoked_at = TimeAttribute(null=True)
+
+
+class ScimUserItem(Item, discriminator="scim_user"):
+    """ACCOUNT#<account_id> / SCIMUSER#<user_id>: what SCIM knows of a member beyond the membership: the
+    directory's externalId (unique per account: checked over the account's records, one Query) and
+    whether SCIM made the login (then, until its first sign-in, SCIM may write its name)."""
+
+    account_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    external_id = UnicodeAttribute(null=True)
+    made_login = BooleanAttribute(default=False)
+
+
+class ScimTokenHashItem(Item, discriminator="scim_token_hash"):
+    """SCIMHASH#<sha256 of the token> / TOKEN: which account's token it is; exists only while active."""
+
+    account_id = UnicodeAttribute()
+    scim_token_id = UnicodeAttribute()

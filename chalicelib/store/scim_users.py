@@ -1,0 +1,37 @@
+"""What SCIM keeps of the members it manages (issue 31): each one's externalId and whether SCIM made their
+login, one item per member under the account (all of them one Query: a page of Users, a filter on
+externalId and the uniqueness check read them together)."""
+
+from __future__ import annotations
+
+from chalicelib.store import keys
+from chalicelib.store.models import ScimUserItem
+from chalicelib.store.table import get_item
+from chalicelib.store.tx import Outcome, Tx
+
+
+class ScimUserStore:
+    def records_of(self, account_id: str) -> dict[str, ScimUserItem]:
+        """user_id -> record."""
+        pk, prefix = keys.scim_users_of(account_id)
+        found = ScimUserItem.query(pk, ScimUserItem.sk.startswith(prefix), consistent_read=True)
+        return {item.user_id: item for item in found if isinstance(item, ScimUserItem)}
+
+    def get_record(self, account_id: str, user_id: str) -> ScimUserItem | None:
+        return get_item(ScimUserItem, keys.scim_user(account_id, user_id))
+
+    def save_record(self, record: ScimUserItem) -> Outcome:
+        return Tx().put(record).commit()
+
+    def forget(self, account_id: str, user_id: str) -> Outcome:
+        return Tx().delete(ScimUserItem(*keys.scim_user(account_id, user_id))).commit()
+
+
+def new_record(account_id: str, user_id: str, external_id: str | None, made_login: bool) -> ScimUserItem:
+    return ScimUserItem(
+        *keys.scim_user(account_id, user_id),
+        account_id=account_id,
+        user_id=user_id,
+        external_id=external_id,
+        made_login=made_login,
+    )

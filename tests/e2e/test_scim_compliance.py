@@ -1,0 +1,123 @@
+"""scim2-tester, the SCIM compliance checker, against the real local server (issue 31): every check it
+runs on discovery, Users and Groups, failing only where a rule of API.md meets the checker's random values
+(KNOWN below, each with its reason; zero failures is not reached yet). Two things the checker cannot know
+are the client's part here, as an identity provider's: a user's email is in a domain the account verified
+(the checker makes up random addresses), and a token makes 10 requests a second at most (so the client
+paces itself)."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from typing import Any
+
+import pytest
+
+from tests.helpers import PASSWORD
+
+pytestmark = pytest.mark.e2e
+DOMAIN = "scim-e2e.example.com"
+PACE = 0.11  # seconds between requests: under 10 a second
+
+
+def _account(live) -> tuple[str, str]:
+    """An account with a verified email domain, and a SCIM token of it."""
+    status, created = live.call(
+        "POST", "/accounts", {"name": "SCIM Checked", "owner_email": f"owner@{DOMAIN}"}, operator=True
+    )
+    assert status == 201, created
+    account_id = created["account"]["account_id"]
+    body = {
+        "token": live.latest_link(f"owner@{DOMAIN}"),
+        "password": PASSWORD,
+        "first_name": "O",
+        "last_name": "W",
+    }
+    status, accepted = live.call("POST", "/invitations/accept", body)
+    assert status == 201, accepted
+    vouched = live.call(
+        "POST", f"/accounts/{account_id}/email-domains", {"domain": DOMAIN, "verified": True}, operator=True
+    )
+    assert vouched.status == 201, vouched.body
+    owner = accepted["access_token"]
+    for name in ("Shop", "Blog"):  # what subAccounts can name (published as its canonical values)
+        assert (
+            live.call("POST", f"/accounts/{account_id}/sub-accounts", {"name": name}, token=owner).status
+            == 201
+        )
+    made = live.call("POST", f"/accounts/{account_id}/scim-tokens", token=owner)
+    assert made.status == 201, made.body
+    return account_id, made.body["token"]
+
+
+def _in_domain(payload: Any) -> Any:
+    """A user the checker sends, with its made-up email in the verified domain."""
+    if isinstance(payload, dict) and "userName" in payload:
+        email = f"{uuid.uuid4().hex[:12]}@{DOMAIN}"
+        payload = {**payload, "userName": email}
+        if isinstance(payload.get("emails"), list):
+            payload["emails"] = [
+                {**e, "value": email} if isinstance(e, dict) else e for e in payload["emails"]
+            ]
+    return payload
+
+
+EXT = "urn:ietf:params:scim:schemas:extension:portal-access:2.0:User"
+# What the checker may still report as errors, each a rule of API.md its random values run into (which of
+# them a run meets depends on those values: an admin or a member, a list of sub-accounts or all). The test
+# fails on any other failure.
+KNOWN = {
+    # an admin holds every permission (API.md "Roles"): a list sent with role admin is not what is shown;
+    # allSubAccounts true with a list of sub-accounts is contradictory (the list wins)
+    ("User", "check_add_attribute", EXT),
+    ("User", "check_replace_attribute", EXT),
+    ("User", "check_add_attribute", f"{EXT}:permissions"),
+    ("User", "check_add_attribute", f"{EXT}:allSubAccounts"),
+    ("User", "check_add_attribute", f"{EXT}:subAccounts"),
+    ("User", "check_replace_attribute", f"{EXT}:permissions"),
+    ("User", "check_replace_attribute", f"{EXT}:allSubAccounts"),
+    ("User", "check_replace_attribute", f"{EXT}:subAccounts"),
+    # removing an attribute that has a default (active, role, permissions, scope) or the name of a login
+    # keeps the value: a directory that stops sending one must not strip a member's access
+    ("User", "check_remove_attribute", "name"),
+    ("User", "check_remove_attribute", "active"),
+    ("User", "check_remove_attribute", EXT),
+    ("User", "check_remove_attribute", f"{EXT}:role"),
+    ("User", "check_remove_attribute", f"{EXT}:permissions"),
+    ("User", "check_remove_attribute", f"{EXT}:allSubAccounts"),
+    # members are shown with display and $ref the checker did not send
+    ("Group", "check_add_attribute", "members"),
+    ("Group", "check_replace_attribute", "members"),
+}
+
+
+def _named(result: Any) -> tuple[str, str, str]:
+    found = re.search(r"'([^']+)'", result.reason or "")
+    return (result.resource_type or "-", result.title or "", found.group(1) if found else "")
+
+
+def test_scim2_tester_finds_only_the_known_deviations(live, capsys):
+    httpx2 = pytest.importorskip("httpx2")
+    from scim2_client.engines.httpx2 import SyncSCIMClient
+    from scim2_tester import Status, check_server
+
+    class DirectoryClient(SyncSCIMClient):
+        def request(self, method: str, url: str, **kwargs: Any) -> Any:
+            time.sleep(PACE)
+            if method.upper() == "POST" and "json" in kwargs and "/Users" in url:
+                kwargs["json"] = _in_domain(kwargs["json"])
+            return super().request(method, url, **kwargs)
+
+    account_id, token = _account(live)
+    base = f"{live.base_url}/scim/v2/{account_id}"
+    http = httpx2.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    results = check_server(DirectoryClient(http))
+    failed = {_named(r) for r in results if r.status in (Status.ERROR, Status.CRITICAL)}
+    with capsys.disabled():
+        print(f"\nscim2-tester: {len(results)} checks")
+        for result in results:
+            kind = result.resource_type or "-"
+            print(f"  {result.status.name:10} {kind:6} {result.title}: {result.reason or ''}")
+    assert failed - KNOWN == set(), "failures besides the known deviations"
+    assert sum(r.status == Status.SUCCESS for r in results) >= 60
