@@ -3,7 +3,9 @@
 Nothing about the address is known or proven when it is given, so the request does the same work and gives
 the same answer for every address (`ask_by_email`): the link's own checks (404, 410, 403
 `domain_not_allowed`), then one write, the same for all: a `link_join` email in the outbox, counted on the
-address (MAX_LINK_EMAILS a day, any link) and in the link's hour. It never reads what the address is.
+address (MAX_LINK_EMAILS a day, any link) and in the link's hour. Through a link that requires approval it
+reads the address's claim on the account (one BatchGetItem for every address) and, for an address that is
+neither a member nor invited, makes the join request in that same write, so user managers see it at once.
 
 The outbox worker sorts it out (`link_join_email_for`), where no answer is waiting: a member is sent
 nothing; an invited address gets its invitation resent (within the resend limit); a link that requires
@@ -42,6 +44,7 @@ from chalicelib.store.invitations import NewInvitation, Replaced, link_item, new
 from chalicelib.store.invite_links import is_live
 from chalicelib.store.models import (
     AccountItem,
+    AuditEventItem,
     EmailClaimItem,
     InvitationItem,
     InviteLinkItem,
@@ -63,7 +66,10 @@ def ask_by_email(deps: Deps, token: str, email: str) -> EmailSent:
     mail = mail_for(deps, "link_join", email, held=False, nonce=new_nonce(), account_id=link.account_id)
     mail.values = json.dumps({"invite_link_id": link.invite_link_id}, separators=(",", ":"))
     window = link_email_window(now)
-    outcome = deps.store.invite_links.queue_email(link, mail, window, now)
+    asked = _asked_now(deps, link, email) if link.require_approval else None
+    outcome = deps.store.invite_links.queue_email(link, mail, window, now, asked)
+    if asked is not None and "exists" in outcome.failed:  # asked already, or denied lately: the email alone
+        outcome = deps.store.invite_links.queue_email(link, mail, window, now)
     if outcome:
         return EmailSent(status="email_sent")
     if "used" in outcome.failed:
@@ -132,9 +138,24 @@ def _resend(deps: Deps, account: AccountItem, invitation_id: str) -> None:
         resend(deps, ANONYMOUS, account, invitation_id)
 
 
+def _asked_now(deps: Deps, link: InviteLinkItem, email: str) -> tuple[JoinRequestItem, AuditEventItem] | None:
+    """A link that requires approval queues the request with the answer, so user managers see it at once:
+    the address's claim is read for every address alike (one BatchGetItem), and a member or an invited
+    address gets none (the worker sends a member nothing, an invited one its invitation again)."""
+    claim = deps.store.invitations.claims_and_logins(link.account_id, [email])[0].get(email)
+    reason = claim_reason(claim.holder, claim.expires_at, deps.now()) if claim is not None else None
+    return _email_request(deps, link, email) if reason is None else None
+
+
 def _ask(deps: Deps, link: InviteLinkItem, email: str) -> None:
-    """A request under the address (`user` null) with the link's grant, taking a use; one pending or
-    denied lately for the address: nothing more."""
+    """The worker's: a request under the address, taking a use, unless one is pending or denied lately
+    ("exists": nothing more; the request path usually made it already)."""
+    request, event = _email_request(deps, link, email)
+    deps.store.invite_links.email_request(link, request, deps.now(), event)
+
+
+def _email_request(deps: Deps, link: InviteLinkItem, email: str) -> tuple[JoinRequestItem, AuditEventItem]:
+    """A request under the address (`user` null) with the link's grant, and its event."""
     now, request_id = deps.now(), new_id("jrq")
     request = JoinRequestItem(
         *keys.join_request(link.account_id, request_id),
@@ -153,8 +174,7 @@ def _ask(deps: Deps, link: InviteLinkItem, email: str) -> None:
         expires_at=now + REQUEST_LIFETIME,
     )
     target = Target("join_request", request_id, email)
-    event = record(deps, "join_request.created", ANONYMOUS, link.account_id, target, None)
-    deps.store.invite_links.email_request(link, request, now, event)
+    return request, record(deps, "join_request.created", ANONYMOUS, link.account_id, target, None)
 
 
 def _invite(

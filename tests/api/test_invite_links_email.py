@@ -87,6 +87,26 @@ def test_every_address_gets_the_same_answer_and_the_same_work_then_what_it_is(ap
     assert [e["target"]["id"] for e in used] == [link["invite_link_id"]] * 2
 
 
+def test_through_a_link_that_requires_approval_the_answer_and_the_calls_are_alike_too(api, deps, clock):
+    account_id, owner = onboard(api)
+    token, _ = make(api, account_id)
+    seed_user(deps, "has.login@x.com")
+    member = join(api, account_id, owner.token, "member@x.com")
+    invited = api.post(
+        f"/accounts/{account_id}/invitations", {"emails": ["invited@x.com"]}, token=owner.token
+    )
+    assert invited.status == 200, invited.body
+    answers, work = {}, {}
+    for email in ("new@x.com", "has.login@x.com", member.email, "invited@x.com"):
+        with DynamoCalls() as calls:
+            reply = api.post(JOIN, {"token": token, "email": email})
+        answers[email], work[email] = (reply.status, reply.body), calls.operations
+    assert set(map(str, answers.values())) == {str((202, {"status": "email_sent"}))}, answers
+    assert len({tuple(ops) for ops in work.values()}) == 1, work
+    listed = api.get(f"/accounts/{account_id}/join-requests", operator=True).body["items"]
+    assert sorted(r["email"] for r in listed) == ["has.login@x.com", "new@x.com"]  # at once, no worker run
+
+
 def test_the_invitation_made_from_a_link_is_accepted_into_the_links_grant(api, deps):
     account_id, owner = onboard(api)
     token, _ = make(api, account_id, permissions=["invoices"], require_approval=False)

@@ -93,7 +93,14 @@ class InviteLinkRepository(Protocol):
     def request(
         self, link: InviteLinkItem, request: JoinRequestItem, now: datetime, event: AuditEventItem
     ) -> Outcome: ...
-    def queue_email(self, link: InviteLinkItem, mail: MailItem, window: Window, now: datetime) -> Outcome: ...
+    def queue_email(
+        self,
+        link: InviteLinkItem,
+        mail: MailItem,
+        window: Window,
+        now: datetime,
+        asked: tuple[JoinRequestItem, AuditEventItem] | None = None,
+    ) -> Outcome: ...
     def invite(
         self,
         link: InviteLinkItem,
