@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from chalicelib.domain.email_domains import InviteDomains
 from chalicelib.domain.seats import MAX_SEAT_LIMIT
-from chalicelib.schemas.common import Email, Input, Name, Output, Timestamp, VisibleName, WholeNumber
+from chalicelib.schemas.common import (
+    Email,
+    Input,
+    Name,
+    Output,
+    Timestamp,
+    VisibleName,
+    integral,
+)
 
 if TYPE_CHECKING:  # storage types only: a route module does not load the storage layer
     from chalicelib.store.models import AccountItem
@@ -48,10 +56,14 @@ class OwnershipIn(Input):
     user_id: str = Field(min_length=1, max_length=64)
 
 
+# The bounds before the validator (schemas/common.py's DaysValid says why).
+SeatLimit = Annotated[int, Field(ge=1, le=MAX_SEAT_LIMIT), BeforeValidator(integral)]
+
+
 class SeatsIn(Input):
     """The plan's user limit; null: unlimited."""
 
-    limit: WholeNumber | None = Field(ge=1, le=MAX_SEAT_LIMIT)
+    limit: SeatLimit | None
 
 
 class Seats(Output):

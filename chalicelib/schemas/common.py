@@ -78,12 +78,16 @@ def _normalized(value: Any) -> Any:
     return normalize_email(value) if isinstance(value, str) else value
 
 
-def _integral(value: Any) -> Any:
+def integral(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 # JSON Schema counts 3.0 as an integer, so the API takes it as 3 (a fraction stays refused).
-WholeNumber = Annotated[int, BeforeValidator(_integral)]
+WholeNumber = Annotated[int, BeforeValidator(integral)]
+
+# A bounded one for an optional field (`DaysValid | None`): the bounds come before the validator, or pydantic
+# writes them into the JSON Schema as raw `ge`/`le` that no client reads.
+DaysValid = Annotated[int, Field(ge=1, le=30), BeforeValidator(integral)]
 
 NO_CONTROL = f"^[^{_FORBIDDEN}]*$"
 # The schema says what the validators enforce, so generated clients and fuzzers agree with the API.

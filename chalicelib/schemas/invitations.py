@@ -15,6 +15,7 @@ from chalicelib.domain.wording import looks_like_link
 from chalicelib.schemas.accounts import Account
 from chalicelib.schemas.common import (
     AnyPassword,
+    DaysValid,
     GrantableKey,
     Input,
     LinkToken,
@@ -22,7 +23,6 @@ from chalicelib.schemas.common import (
     Output,
     PermissionKey,
     Timestamp,
-    WholeNumber,
 )
 from chalicelib.schemas.groups import GroupId, holding
 from chalicelib.schemas.members import Member
@@ -74,7 +74,7 @@ class InviteIn(Profile):
     sub_accounts: ScopeIn = "all"
     group_id: GroupId = "default"
     group_manager: bool = False
-    expires_in_days: WholeNumber | None = Field(default=None, ge=1, le=30)
+    expires_in_days: DaysValid | None = None
     message: str | None = Field(default=None, max_length=500)
 
     @field_validator("message")

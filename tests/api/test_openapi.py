@@ -155,3 +155,24 @@ def test_every_component_has_its_own_plain_name():
 
     names = openapi_document()["components"]["schemas"]
     assert [name for name in names if "__" in name] == []
+
+
+PYDANTIC_ONLY = {"ge", "le", "gt", "lt", "min_length", "max_length", "multiple_of"}
+
+
+def test_every_constraint_is_written_in_json_schema_words(api):
+    """`Field(ge=1)` on an optional field was written as a raw `ge` that no client or fuzzer reads
+    (schemathesis sent a seat limit of 0, which the API refused): each bound in JSON Schema's words."""
+    schemas = api.get("/openapi.json").body["components"]["schemas"]
+
+    def raw_keys(node: object, path: str) -> list[str]:
+        if isinstance(node, list):
+            return [found for i, item in enumerate(node) for found in raw_keys(item, f"{path}.{i}")]
+        if not isinstance(node, dict):
+            return []
+        here = [] if path.endswith(".properties") else [f"{path}.{k}" for k in node if k in PYDANTIC_ONLY]
+        return here + [found for k, v in node.items() for found in raw_keys(v, f"{path}.{k}")]
+
+    assert raw_keys(schemas, "schemas") == []
+    limit = schemas["SeatsIn"]["properties"]["limit"]["anyOf"][0]
+    assert (limit["minimum"], limit["maximum"]) == (1, 100000)
