@@ -88,6 +88,22 @@ def test_okta_creates_a_new_login_who_sets_a_password_and_is_a_member_at_once(ap
     assert event["target"]["id"] == body["id"]
 
 
+def test_a_name_removed_by_the_directory_is_cleared_until_the_first_sign_in_then_kept(api, clock):
+    scim = scim_account(api, clock)
+    user_id = scim.post("/Users", okta_user("dana@acme.com")).body["id"]
+    remove = {"schemas": [PATCH], "Operations": [{"op": "remove", "path": "name"}]}
+    cleared = scim.patch(f"/Users/{user_id}", remove)
+    assert cleared.status == 200 and "name" not in cleared.body, cleared.body
+    assert cleared.body["displayName"] == "dana@acme.com" and "name" not in scim.get(f"/Users/{user_id}").body
+    named = scim.put(f"/Users/{user_id}", okta_user("dana@acme.com"))
+    assert named.body["name"] == {"givenName": "Dana", "familyName": "Dev"}
+    link = api.latest_link("dana@acme.com")
+    assert api.post("/auth/password-reset/confirm", {"token": link, "new_password": PASSWORD}).status == 204
+    assert api.post("/auth/login", {"email": "dana@acme.com", "password": PASSWORD}).status == 200
+    kept = scim.patch(f"/Users/{user_id}", remove)  # signed in once: the name is the person's own
+    assert kept.status == 200 and kept.body["name"] == {"givenName": "Dana", "familyName": "Dev"}
+
+
 def test_entra_creates_and_its_enterprise_extension_is_ignored(api, clock):
     scim = scim_account(api, clock)
     made = scim.post("/Users", entra_user("erin@acme.com"))
@@ -192,6 +208,12 @@ def test_put_replaces_and_patch_paths_and_the_extension(api, clock):
         },
     )
     assert_scim_error(refused, 400, "invalidValue")
+    removed = scim.patch(
+        f"/Users/{user_id}",
+        {"schemas": [PATCH], "Operations": [{"op": "remove", "path": f"{EXT}:permissions"}]},
+    )  # all its values removed: none left (RFC 7644 §3.5.2.2)
+    assert removed.status == 200 and removed.body[EXT]["permissions"] == [], removed.body
+    assert scim.get(f"/Users/{user_id}").body[EXT]["permissions"] == []
 
 
 def test_username_and_emails_are_immutable_but_any_case_is_accepted(api, clock):
