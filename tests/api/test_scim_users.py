@@ -6,7 +6,7 @@ paging, ETags, the owner's immutability, seats, the verified-domain rule and the
 from __future__ import annotations
 
 from tests.helpers import PASSWORD
-from tests.helpers.flows import accept_new, invite, sign_in
+from tests.helpers.flows import accept_new, invite, onboard, sign_in
 from tests.helpers.scim import assert_scim_error, scim_account
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -251,12 +251,21 @@ def test_the_owner_is_immutable_through_scim(api, clock):
     assert_scim_error(promote, 400, "mutability")
 
 
-def test_seats_apply_with_a_detail_naming_the_limit(api, clock):
+def test_seats_apply_with_a_detail_naming_the_limit_and_leave_no_login_made_for_it(api, clock, deps):
     scim = scim_account(api, clock)
     assert api.put(f"/accounts/{scim.account_id}/seats", {"limit": 1}, operator=True).status == 200
     full = scim.post("/Users", okta_user("d@acme.com"))
     assert_scim_error(full, 409)
     assert "1 seat" in full.body["detail"]
+    # the login made for the refused create is gone with it (no set-your-password email either)
+    assert deps.store.users.login_state("d@acme.com")[0] is None and api.emails_to("d@acme.com") == []
+    assert api.post("/auth/password-reset", {"email": "d@acme.com"}).status == 202
+    assert api.emails_to("d@acme.com") == []  # no login: a reset sends nothing
+    # an existing login refused for seats stays as it was: its other account and its password
+    other, joined = onboard(api, "Other Co", "e@acme.com")
+    assert_scim_error(scim.post("/Users", okta_user("e@acme.com")), 409)
+    assert api.post("/auth/login", {"email": "e@acme.com", "password": PASSWORD}).status == 200
+    assert [a["account_id"] for a in api.get("/me", token=joined.token).body["accounts"]] == [other]
 
 
 def test_a_user_removed_by_one_directory_still_signs_in_and_reaches_another_account(api, clock):
