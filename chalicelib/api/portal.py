@@ -36,6 +36,7 @@ SCREENS = {
     "domains": "Email domains",
     "join-requests": "Join requests",
     "invite-links": "Invite links",
+    "provisioning": "Provisioning",
     "profile": "Your info",
 }
 HOUR = 3600

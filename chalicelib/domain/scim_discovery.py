@@ -77,7 +77,7 @@ def _extension_attributes(sub_accounts: list[str]) -> list[dict[str, Any]]:
 GROUP_ATTRIBUTES: Final = [
     _attribute("displayName", required=True, uniqueness="server"),
     _attribute("members", "complex", multi=True, sub=[
-        _attribute("value", mutability="immutable"), _attribute("display", mutability="readOnly"),
+        _attribute("value", mutability="immutable"),
         _attribute("type", mutability="immutable", canonical=["User"]),
         _attribute("$ref", "reference", mutability="immutable", refs=["User"]),
     ]),

@@ -111,6 +111,8 @@ def _set(container: Resource, name: str, op: str, value: Any) -> None:
         if isinstance(current, list) and isinstance(value, list):  # remove these values only
             gone = {_value_of(item) for item in value}
             container[key] = [item for item in current if _value_of(item) not in gone]
+        elif isinstance(current, list):  # all its values: unassigned, the empty list (RFC 7643 §2.5)
+            container[key] = []
         else:
             container.pop(key, None)
         return

@@ -65,7 +65,6 @@ def resource(member: MemberView, base: str) -> dict[str, Any]:
         "schemas": [USER_SCHEMA, EXTENSION],
         "id": member.user_id,
         "userName": member.email,
-        "name": {key: value for key, value in name.items() if value},
         "displayName": " ".join(part for part in (member.first_name, member.last_name) if part)
         or member.email,
         "active": member.active,
@@ -79,6 +78,8 @@ def resource(member: MemberView, base: str) -> dict[str, Any]:
             "subAccounts": list(member.sub_accounts or []),
         },
     }
+    if any(name.values()):  # no name: unassigned, not an empty object
+        found["name"] = {key: value for key, value in name.items() if value}
     if member.title:
         found["title"] = member.title
     if member.external_id is not None:

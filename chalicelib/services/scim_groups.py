@@ -38,7 +38,8 @@ def resource(
         "id": group.group_id,
         "displayName": group.name,
         "members": [
-            {"value": m.user_id, "display": m.email, "type": "User", "$ref": f"{base}/Users/{m.user_id}"}
+            # value, type and $ref: the sub-attributes of RFC 7643 §8.7.1's Group schema (what was sent)
+            {"value": m.user_id, "type": "User", "$ref": f"{base}/Users/{m.user_id}"}
             for m in members
         ],
     }

@@ -103,14 +103,13 @@ def _apply(
 
 
 def _name(deps: Deps, user_id: str, asked: UserWish) -> None:
-    """The name of a login SCIM made, until its first sign-in (then it is the person's own)."""
+    """The name of a login SCIM made, until its first sign-in (then it is the person's own): the
+    directory's, so a name it no longer has (a PUT without it, a PATCH that removes it) is cleared."""
     user = deps.store.users.get_user(user_id)
     if user is None or user.last_login_at is not None:
         return
     wanted = {"first_name": asked.given_name, "last_name": asked.family_name}
-    changes = {
-        name: value for name, value in wanted.items() if value is not None and getattr(user, name) != value
-    }
+    changes = {name: value for name, value in wanted.items() if getattr(user, name) != value}
     if changes:
         update_me(deps, user, changes)
 

@@ -23,7 +23,7 @@ from chalicelib.schemas.members import Member, MemberListQuery
 from chalicelib.services import members as member_cases
 from chalicelib.services.audit_record import record
 from chalicelib.services.joining import settle
-from chalicelib.services.scim_login import new_login, send_set_password
+from chalicelib.services.scim_login import NO_PASSWORD, new_login, send_set_password
 from chalicelib.services.seats import take_one
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store.members import new_membership_item
@@ -147,7 +147,15 @@ def create_user(deps: Deps, caller: Caller, account: AccountItem, body: Any, bas
     user, made = _login_of(deps, email, user_wish)
     if deps.store.members.get_membership(account.account_id, user.user_id) is not None:
         raise ScimError(409, "This person is already a user of this account.", "uniqueness")
-    _join(deps, caller, account, user, user_wish, (role, permissions, scope))
+    try:
+        _join(deps, caller, account, user, user_wish, (role, permissions, scope))
+    except Exception:
+        # deleted on failure rather than made in the join's transaction: that transaction is the joins'
+        # own (store/join_requests.py), shared with links and requests; the delete is conditioned on the
+        # login being still unused, so one another request has meanwhile used stays
+        if made:
+            deps.store.scim_users.drop_unused_login(user.email, user.user_id, NO_PASSWORD)
+        raise
     deps.store.scim_users.save_record(
         new_record(account.account_id, user.user_id, user_wish.external_id, made)
     )

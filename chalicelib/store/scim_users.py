@@ -5,7 +5,7 @@ externalId and the uniqueness check read them together)."""
 from __future__ import annotations
 
 from chalicelib.store import keys
-from chalicelib.store.models import ScimUserItem
+from chalicelib.store.models import LoginItem, ScimUserItem, UserItem
 from chalicelib.store.table import get_item
 from chalicelib.store.tx import Outcome, Tx
 
@@ -25,6 +25,18 @@ class ScimUserStore:
 
     def forget(self, account_id: str, user_id: str) -> Outcome:
         return Tx().delete(ScimUserItem(*keys.scim_user(account_id, user_id))).commit()
+
+    def drop_unused_login(self, email: str, user_id: str, no_password: str) -> Outcome:
+        """A login SCIM made for a create that then failed (seats), deleted with its user: only while it
+        is still unused (no account lists it, no password set, never signed in); else it fails and stays."""
+        in_use = (
+            (LoginItem.user_id == user_id)
+            & LoginItem.account_ids.does_not_exist()
+            & (LoginItem.password_hash == no_password)
+        )
+        tx = Tx().delete(LoginItem(*keys.login(email)), condition=in_use)
+        tx.delete(UserItem(*keys.user(user_id)), condition=UserItem.last_login_at.does_not_exist())
+        return tx.commit()
 
 
 def new_record(account_id: str, user_id: str, external_id: str | None, made_login: bool) -> ScimUserItem:

@@ -9,7 +9,7 @@ from chalicelib.api.http import PAGE_CSP
 
 SCREENS = (
     "groups", "contacts", "audit", "webhooks", "account", "domains", "join-requests", "invite-links",
-    "security", "profile",
+    "provisioning", "security", "profile",
 )  # fmt: skip
 PAGES = (
     "/portal",

@@ -33,7 +33,10 @@ def test_okta_creates_a_group_with_members_and_renames_it(api, clock):
     made = scim.post("/Groups", {"schemas": [GROUP], "displayName": "Support", "members": [{"value": dana}]})
     assert made.status == 201, made.body
     group_id = made.body["id"]
-    assert [m["value"] for m in made.body["members"]] == [dana]
+    # what was sent, as RFC 7643 §8.7.1's Group schema has it: value, type and $ref
+    [shown] = made.body["members"]
+    assert sorted(shown) == ["$ref", "type", "value"] and (shown["value"], shown["type"]) == (dana, "User")
+    assert shown["$ref"].endswith(f"/scim/v2/{scim.account_id}/Users/{dana}")
     assert member(api, scim, dana)["group_id"] == group_id
     renamed = scim.patch(f"/Groups/{group_id}", {"schemas": [PATCH], "Operations": [
         {"op": "replace", "value": {"id": group_id, "displayName": "Helpdesk"}}]})  # fmt: skip

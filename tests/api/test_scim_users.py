@@ -6,7 +6,7 @@ paging, ETags, the owner's immutability, seats, the verified-domain rule and the
 from __future__ import annotations
 
 from tests.helpers import PASSWORD
-from tests.helpers.flows import accept_new, invite, sign_in
+from tests.helpers.flows import accept_new, invite, onboard, sign_in
 from tests.helpers.scim import assert_scim_error, scim_account
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -86,6 +86,22 @@ def test_okta_creates_a_new_login_who_sets_a_password_and_is_a_member_at_once(ap
     }
     assert event["actor"]["scim_token_id"].startswith("sct_")
     assert event["target"]["id"] == body["id"]
+
+
+def test_a_name_removed_by_the_directory_is_cleared_until_the_first_sign_in_then_kept(api, clock):
+    scim = scim_account(api, clock)
+    user_id = scim.post("/Users", okta_user("dana@acme.com")).body["id"]
+    remove = {"schemas": [PATCH], "Operations": [{"op": "remove", "path": "name"}]}
+    cleared = scim.patch(f"/Users/{user_id}", remove)
+    assert cleared.status == 200 and "name" not in cleared.body, cleared.body
+    assert cleared.body["displayName"] == "dana@acme.com" and "name" not in scim.get(f"/Users/{user_id}").body
+    named = scim.put(f"/Users/{user_id}", okta_user("dana@acme.com"))
+    assert named.body["name"] == {"givenName": "Dana", "familyName": "Dev"}
+    link = api.latest_link("dana@acme.com")
+    assert api.post("/auth/password-reset/confirm", {"token": link, "new_password": PASSWORD}).status == 204
+    assert api.post("/auth/login", {"email": "dana@acme.com", "password": PASSWORD}).status == 200
+    kept = scim.patch(f"/Users/{user_id}", remove)  # signed in once: the name is the person's own
+    assert kept.status == 200 and kept.body["name"] == {"givenName": "Dana", "familyName": "Dev"}
 
 
 def test_entra_creates_and_its_enterprise_extension_is_ignored(api, clock):
@@ -192,6 +208,12 @@ def test_put_replaces_and_patch_paths_and_the_extension(api, clock):
         },
     )
     assert_scim_error(refused, 400, "invalidValue")
+    removed = scim.patch(
+        f"/Users/{user_id}",
+        {"schemas": [PATCH], "Operations": [{"op": "remove", "path": f"{EXT}:permissions"}]},
+    )  # all its values removed: none left (RFC 7644 §3.5.2.2)
+    assert removed.status == 200 and removed.body[EXT]["permissions"] == [], removed.body
+    assert scim.get(f"/Users/{user_id}").body[EXT]["permissions"] == []
 
 
 def test_username_and_emails_are_immutable_but_any_case_is_accepted(api, clock):
@@ -229,12 +251,21 @@ def test_the_owner_is_immutable_through_scim(api, clock):
     assert_scim_error(promote, 400, "mutability")
 
 
-def test_seats_apply_with_a_detail_naming_the_limit(api, clock):
+def test_seats_apply_with_a_detail_naming_the_limit_and_leave_no_login_made_for_it(api, clock, deps):
     scim = scim_account(api, clock)
     assert api.put(f"/accounts/{scim.account_id}/seats", {"limit": 1}, operator=True).status == 200
     full = scim.post("/Users", okta_user("d@acme.com"))
     assert_scim_error(full, 409)
     assert "1 seat" in full.body["detail"]
+    # the login made for the refused create is gone with it (no set-your-password email either)
+    assert deps.store.users.login_state("d@acme.com")[0] is None and api.emails_to("d@acme.com") == []
+    assert api.post("/auth/password-reset", {"email": "d@acme.com"}).status == 202
+    assert api.emails_to("d@acme.com") == []  # no login: a reset sends nothing
+    # an existing login refused for seats stays as it was: its other account and its password
+    other, joined = onboard(api, "Other Co", "e@acme.com")
+    assert_scim_error(scim.post("/Users", okta_user("e@acme.com")), 409)
+    assert api.post("/auth/login", {"email": "e@acme.com", "password": PASSWORD}).status == 200
+    assert [a["account_id"] for a in api.get("/me", token=joined.token).body["accounts"]] == [other]
 
 
 def test_a_user_removed_by_one_directory_still_signs_in_and_reaches_another_account(api, clock):

@@ -56,7 +56,7 @@ INSIDE = """node => { const b = node.getBoundingClientRect();
 @pytest.fixture(scope="module")
 def owner(live) -> str:
     """An account with something in every screen: members, a deactivated one, invitations, sub-accounts,
-    groups, contacts, a webhook and two email domains."""
+    groups, contacts, a webhook, two email domains, an invite link, a join request and a SCIM token."""
     account_id, owner, token = owned_account(live, "Northwind Hosting & Web Services")
     base = f"/accounts/{account_id}"
     ids = sub_accounts(live, account_id, token, "Web shop", "Company blog")
@@ -93,6 +93,7 @@ def owner(live) -> str:
     assert live.post(f"{base}/email-domains", pending, token=token).status == 201
     link = {"permissions": ["tickets", "invoices"], "allowed_domains": ["northwind-hosting.example"]}
     assert live.post(f"{base}/invite-links", link, token=token).status == 201
+    assert live.post(f"{base}/scim-tokens", token=token).status == 201
     policy = {"join_policy": "request"}  # a person at the verified domain (a login elsewhere) asks to join
     assert live.patch(f"{base}/email-domains/{vouched['domain']}", policy, token=token).status == 200
     asker = "maximiliane.von-hohenberg@northwind-hosting-and-web-services.example"
@@ -160,7 +161,7 @@ def test_every_signed_in_screen_fits_and_every_action_is_reachable(live, browser
         reached: dict[str, int] = {}
         on_rows: dict[str, int] = {}  # buttons on the rows themselves (not in a menu)
         screens = ("Groups", "Contacts", "Audit log", "Webhooks", "Email domains", "Your info")
-        for link in (*screens, "Join requests", "Invite links"):
+        for link in (*screens, "Join requests", "Invite links", "Provisioning"):
             page.get_by_role("navigation", name="Portal").get_by_role("link", name=link).click()
             expect(page.get_by_role("heading", name=link, exact=True)).to_be_visible()
             rows = "#sessions-list tbody tr" if link == "Your info" else "#panel tbody tr"
@@ -173,14 +174,15 @@ def test_every_signed_in_screen_fits_and_every_action_is_reachable(live, browser
             reached[link] = every_menu_reachable(page, link)
             check(link)
         # a menu on every row of Groups (2), Contacts (1), Webhooks (1), Email domains (2); the audit log
-        # has no actions; join requests and invite links have their buttons on the row (checked above)
+        # has no actions; join requests, invite links and SCIM tokens have their buttons on the row (above)
         assert reached == {
             "Groups": 2, "Contacts": 1, "Audit log": 0, "Webhooks": 1, "Email domains": 2, "Join requests": 0,
-            "Invite links": 0, "Your info": 0,
+            "Invite links": 0, "Provisioning": 0, "Your info": 0,
         }, reached  # fmt: skip
-        assert (on_rows["Join requests"], on_rows["Invite links"]) == (2, 1), on_rows  # approve, deny; revoke
+        buttons = (on_rows["Join requests"], on_rows["Invite links"], on_rows["Provisioning"])
+        assert buttons == (2, 1, 1), on_rows  # approve, deny; revoke; revoke
         print(f"\n{width} px, [table width, panel width]:", measured)
-        assert len(checked) == 11
+        assert len(checked) == 12
     finally:
         context.close()
     assert not errors, errors

@@ -90,6 +90,16 @@ def test_value_filters_on_multi_valued_attributes():
     assert replaced["phoneNumbers"] == [{"value": "9", "type": "work"}]
 
 
+def test_removing_a_multi_valued_attribute_leaves_it_empty_which_a_body_reads_as_said():
+    # RFC 7644 §3.5.2.2: all its values are removed; unassigned is the empty list (RFC 7643 §2.5), so a
+    # removed permissions list means none (a missing one would mean "not said": unchanged)
+    removed = patched({"op": "remove", "path": f"{EXTENSION}:permissions"})
+    assert removed[EXTENSION]["permissions"] == [] and wish(removed).permissions == []
+    assert wish(patched({"op": "replace", "path": "active", "value": True})).permissions == ["tickets"]
+    assert patched({"op": "remove", "path": "members"})["members"] == []
+    assert patched({"op": "remove", "path": "title"}).get("title") is None
+
+
 def test_add_to_a_list_adds_only_what_is_new_and_another_schemas_attribute_is_ignored():
     added = patched({"op": "add", "path": "members", "value": [{"value": "u3"}, {"value": "u4"}]})
     assert [m["value"] for m in added["members"]] == ["u1", "u2", "u3", "u4"]

@@ -15,6 +15,7 @@ import { renderAccountSettings } from "./account.js";
 import { renderDomains } from "./domains.js";
 import { renderJoinRequests } from "./join-requests.js";
 import { renderInviteLinks } from "./invite-links.js";
+import { renderProvisioning } from "./provisioning.js";
 
 export const state = { me: null, account: null, self: null, permissions: [], tab: "active",
   sorts: { active: { sort: "email", order: "asc" }, deactivated: { sort: "email", order: "asc" },
@@ -151,6 +152,8 @@ export const SCREENS = {
     refusal: "Join requests are decided by people with the Manage users permission, or a group's manager." },
   "invite-links": { title: "Invite links", allowed: () => canManageUsers(), render: () => renderInviteLinks(),
     refusal: "Invite links are made by people with the Manage users permission." },
+  provisioning: { title: "Provisioning", allowed: () => isOwner(), render: () => renderProvisioning(),
+    refusal: "Provisioning (SCIM) is set up by the account's owner." },
   security: { title: "Security", allowed: () => isOwner(), render: () => renderSecurity(),
     refusal: "The account's security policy is set by its owner." },
   profile: { title: "Your info", allowed: () => true, render: () => renderProfile(), refusal: "" },
@@ -158,7 +161,7 @@ export const SCREENS = {
 export const NAV = [["app", "", "User Management"], ["groups", "groups", "Groups"], ["contacts", "contacts", "Contacts"],
   ["audit", "audit", "Audit log"], ["webhooks", "webhooks", "Webhooks"], ["account", "account", "Account settings"],
   ["domains", "domains", "Email domains"], ["join-requests", "join-requests", "Join requests"],
-  ["invite-links", "invite-links", "Invite links"],
+  ["invite-links", "invite-links", "Invite links"], ["provisioning", "provisioning", "Provisioning"],
   ["security", "security", "Security"],
   ["profile", "profile", "Your info"]];
 

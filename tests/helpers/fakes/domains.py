@@ -148,6 +148,7 @@ class FakeScimUsers(ScimUserRepository):
     get_record = not_faked("scim_users", "get_record")
     save_record = not_faked("scim_users", "save_record")
     forget = not_faked("scim_users", "forget")
+    drop_unused_login = not_faked("scim_users", "drop_unused_login")
 
 
 class FakeInviteLinks(InviteLinkRepository):
