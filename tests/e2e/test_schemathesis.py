@@ -30,6 +30,7 @@ ST = Path(sys.executable).parent / "st"
 SCOPED_BODIES = [
     ("POST", "/accounts/{account_id}/invitations"),
     ("PATCH", "/accounts/{account_id}/members/{user_id}"),
+    ("POST", "/accounts/{account_id}/join-requests/{join_request_id}/approve"),  # as a member update
     ("PATCH", "/accounts/{account_id}/groups/{group_id}"),
     ("POST", "/accounts/{account_id}/webhooks"),
     ("PATCH", "/accounts/{account_id}/webhooks/{webhook_id}"),
