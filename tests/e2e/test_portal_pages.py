@@ -63,9 +63,16 @@ def age_invitation(live, invitation_id: str, attribute: str) -> None:
         "dynamodb", endpoint_url=live.moto, region_name="us-east-1",
         aws_access_key_id="local", aws_secret_access_key="local",
     )  # fmt: skip
-    items = dynamodb.scan(TableName="portal-access-local")["Items"]  # a test's look, not a request path
+    # A test's look, not a request path; every page of the scan: the shared server's table outgrows one
+    # (1 MB) as the suite runs, and the invitation was then past the first.
+    pages = dynamodb.get_paginator("scan").paginate(
+        TableName="portal-access-local",
+        FilterExpression="invitation_id = :id AND attribute_exists(#at)",
+        ExpressionAttributeNames={"#at": attribute},
+        ExpressionAttributeValues={":id": {"S": invitation_id}},
+    )
     past = format_time(datetime(2026, 1, 1, tzinfo=UTC))
-    found = [i for i in items if i.get("invitation_id", {}).get("S") == invitation_id and attribute in i]
+    found = [item for page in pages for item in page["Items"]]
     assert found
     for item in found:
         dynamodb.update_item(
