@@ -1,7 +1,5 @@
 """portal-access: wiring only. Routes live in chalicelib/api, rules in chalicelib/domain and services."""
 
-from chalice.app import Chalice
-
 from chalicelib.api import (
     accounts,
     audit,
@@ -24,6 +22,7 @@ from chalicelib.api import (
     support_sessions,
     webhooks,
 )
+from chalicelib.api.application import PortalApp
 from chalicelib.api.errors import error_middleware
 from chalicelib.jobs import copies as copies_job
 from chalicelib.jobs import domains as domain_jobs
@@ -32,7 +31,7 @@ from chalicelib.jobs import purge
 from chalicelib.jobs import reminders as reminder_jobs
 from chalicelib.jobs import webhooks as webhook_jobs
 
-app = Chalice(app_name="portal-access")
+app = PortalApp(app_name="portal-access")
 app.register_middleware(error_middleware, "http")
 for blueprint in (
     meta.bp,
