@@ -26,6 +26,23 @@ def normalize_email(raw: str) -> str:
         return email  # not a valid domain: validation refuses it with a clear message
 
 
+# Providers whose mailboxes ignore the dots of the local part (user.name@ and username@ are one mailbox).
+_DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+
+
+def mailbox_of(email: str) -> str:
+    """The mailbox a normal-form address delivers to, for counting what an anonymous sender may have sent
+    to it: the `+tag` dropped (sub-addressing, which most providers deliver to the one mailbox) and, at
+    Gmail, the local part's dots. Only a count's key: never an address to send to or a login to look up."""
+    local, at, domain = email.rpartition("@")
+    if not at:
+        return email
+    local = local.split("+", 1)[0] or local
+    if domain in _DOTLESS_DOMAINS:
+        local = local.replace(".", "") or local
+    return f"{local}@{domain}"
+
+
 def is_valid_email(email: str) -> bool:
     return email_problem(email) is None
 

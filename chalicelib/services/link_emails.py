@@ -24,6 +24,7 @@ from typing import Final
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import ANONYMOUS
+from chalicelib.domain.emails import mailbox_of
 from chalicelib.domain.invitations import claim_reason
 from chalicelib.domain.outbox import account_day, link_email_window
 from chalicelib.domain.permissions import stored_grant
@@ -66,17 +67,19 @@ def ask_by_email(deps: Deps, token: str, email: str) -> EmailSent:
     mail = mail_for(deps, "link_join", email, held=False, nonce=new_nonce(), account_id=link.account_id)
     mail.values = json.dumps({"invite_link_id": link.invite_link_id}, separators=(",", ":"))
     window = link_email_window(now)
+    # The day's 3 count the mailbox, not the spelling: "ann+1@" and "a.nn@gmail.com" reach the same person.
+    mailbox = mailbox_of(email)
     asked = _asked_now(deps, link, email) if link.require_approval else None
-    outcome = deps.store.invite_links.queue_email(link, mail, window, now, asked)
+    outcome = deps.store.invite_links.queue_email(link, mail, mailbox, window, now, asked)
     if asked is not None and "exists" in outcome.failed:  # asked already, or denied lately: the email alone
-        outcome = deps.store.invite_links.queue_email(link, mail, window, now)
+        outcome = deps.store.invite_links.queue_email(link, mail, mailbox, window, now)
     if outcome:
         return EmailSent(status="email_sent")
     if "used" in outcome.failed:
         raise expired()
     if "full" in outcome.failed:
         raise too_often()
-    if full_window(outcome, email, [window]) is not None:
+    if full_window(outcome, mailbox, [window]) is not None:
         raise rate_limited(window.retry_after(now), DAILY)
     raise changed_meanwhile("The invite link changed meanwhile; try again.")
 

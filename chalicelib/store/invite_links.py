@@ -140,18 +140,19 @@ class InviteLinkStore:
         self,
         link: InviteLinkItem,
         mail: MailItem,
+        counted_as: str,
         window: Window,
         now: datetime,
         asked: tuple[JoinRequestItem, AuditEventItem] | None = None,
     ) -> Outcome:
         """A no-login use, one transaction whatever the address: its email (`link_join`, sorted out by the
-        worker) counted on the address's window (its limit label), in the link's hour ("full"), while the
-        link is usable ("used"). With `asked` (a link that requires approval), the request under the
-        address is made in it too, taking its use ("exists" as JoinRequestStore.create_request); otherwise
-        the use is counted when the worker makes what it makes."""
+        worker) counted on the window of `counted_as`, the mailbox it reaches (its limit label), in the
+        link's hour ("full"), while the link is usable ("used"). With `asked` (a link that requires
+        approval), the request under the address is made in it too, taking its use ("exists" as
+        JoinRequestStore.create_request); otherwise the use is counted when the worker makes what it makes."""
         tx = JoinRequestStore.request_writes(asked[0], now, asked[1]) if asked else Tx()
         queue(tx, mail)
-        count_email_to(tx, mail.to, [window])
+        count_email_to(tx, counted_as, [window])
         if asked:
             tx.update(link, [InviteLinkItem.uses.add(1)], condition=_usable(link, now), label="used")
         else:

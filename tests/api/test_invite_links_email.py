@@ -179,6 +179,18 @@ def test_three_emails_a_day_per_address_and_ten_an_hour_per_link(api, deps, cloc
     assert hourly == [202] * 10 + [429]
 
 
+def test_the_days_three_count_the_mailbox_not_its_spellings(api, deps):
+    """A tag or Gmail's dots reach one person: a fourth email to that mailbox is 429 however it is spelled,
+    while another mailbox is still served."""
+    account_id, _ = onboard(api)
+    token, _ = make(api, account_id)
+    spellings = ["victim+1@gmail.com", "v.ictim@gmail.com", "VICTIM+zz@gmail.com", "vic.tim+2@googlemail.com"]
+    answers = [api.post(JOIN, {"token": token, "email": email}).status for email in spellings]
+    assert answers == [202, 202, 202, 202]  # googlemail.com is its own count: another domain's key
+    assert api.post(JOIN, {"token": token, "email": "victim@gmail.com"}).status == 429
+    assert api.post(JOIN, {"token": token, "email": "other+1@gmail.com"}).status == 202
+
+
 def test_twenty_at_once_through_a_link_of_five_uses_make_five_invitations(api, deps):
     account_id, owner = onboard(api)
     token, _ = make(api, account_id, require_approval=False, max_uses=5)

@@ -97,6 +97,7 @@ class InviteLinkRepository(Protocol):
         self,
         link: InviteLinkItem,
         mail: MailItem,
+        counted_as: str,
         window: Window,
         now: datetime,
         asked: tuple[JoinRequestItem, AuditEventItem] | None = None,
