@@ -2,7 +2,7 @@
 // reminder before they end.
 
 import { api } from "./session.js";
-import { h, field, notice, messageOf, submitting, nextId } from "./dom.js";
+import { h, field, notice, messageOf, submitting, nextId, errorAlert } from "./dom.js";
 import { state, flash, frame, reply401, value } from "./frame.js";
 
 export async function renderAccountSettings() {
@@ -10,7 +10,7 @@ export async function renderAccountSettings() {
   frame("account", "Account settings", "how this account works for everyone in it", null, panel);
   const reply = await api("GET", `/accounts/${state.account.account_id}`);
   if (reply401(reply)) return;
-  if (reply.status !== 200) { panel.replaceChildren(h("p", { class: "notice error", role: "alert" }, messageOf(reply))); return; }
+  if (reply.status !== 200) { panel.replaceChildren(errorAlert(reply)); return; }
   const account = reply.body;
   const error = notice();
   const hintId = `reminders-hint-${nextId()}`;

@@ -73,6 +73,16 @@ export function messageOf(reply) {
   return [error.message, ...details].join(" ");
 }
 
+// A table's header: the columns' names, then (for rows with buttons) an Actions column named for screen
+// readers only.
+export function columnHeads(labels, actions = true) {
+  return h("thead", {}, h("tr", {}, labels.map((label) => h("th", { scope: "col" }, label)),
+    actions ? h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")) : null));
+}
+
+// What a failed read shows in place of its list.
+export const errorAlert = (reply) => h("p", { class: "notice error", role: "alert" }, messageOf(reply));
+
 // A data table whose cells carry their column's name (data-label): on a phone each row shows as a card,
 // each value under its name (portal.css), since eight columns cannot fit 375 px.
 export function table(...children) {

@@ -2,7 +2,7 @@
 // proves each, verifying it now, and who may join through a verified one.
 
 import { api } from "./session.js";
-import { h, field, when, table, messageOf, copyField } from "./dom.js";
+import { h, field, when, table, messageOf, copyField, columnHeads } from "./dom.js";
 import { state, flash, PAGE_SIZE, frame, loadMore, openForm, reply401, value, fetchPage, confirmDo } from "./frame.js";
 import { actionsMenu } from "./menu.js";
 
@@ -27,8 +27,7 @@ export async function renderDomains() {
       return;
     }
     panel.replaceChildren(table(h("caption", { class: "visually-hidden" }, "Email domains"),
-      h("thead", {}, h("tr", {}, ["Domain", "Status", "Who may join"].map((label) => h("th", { scope: "col" }, label)),
-        h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
+      columnHeads(["Domain", "Status", "Who may join"]),
       h("tbody", {}, list.items.map((d) => row(d, `${base}/${encodeURIComponent(d.domain)}`, reload)))));
     if (list.next_cursor) panel.append(loadMore(() => load(true), list.items.length));
   }

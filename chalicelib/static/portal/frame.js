@@ -2,7 +2,7 @@
 // one flash message, and the dialogs and lists every screen shares.
 
 import { PORTAL, session, saveSession, clearSession, api } from "./session.js";
-import { h, show, announce, go, notice, messageOf, messageCard, submitting, nextId } from "./dom.js";
+import { h, show, announce, go, notice, messageOf, messageCard, submitting, nextId, errorAlert } from "./dom.js";
 import { enter, renderChooseAccount } from "./signin.js";
 import { renderUserManagement } from "./users.js";
 import { renderContacts } from "./contacts.js";
@@ -235,7 +235,7 @@ export async function fetchPage(list, more, path, panel) {
   const cursor = more && list.next_cursor ? `&cursor=${encodeURIComponent(list.next_cursor)}` : "";
   const reply = await api("GET", `${path}${cursor}`);
   if (reply401(reply)) return false;
-  if (reply.status !== 200) { panel.replaceChildren(h("p", { class: "notice error", role: "alert" }, messageOf(reply))); return false; }
+  if (reply.status !== 200) { panel.replaceChildren(errorAlert(reply)); return false; }
   list.items = [...(more ? list.items : []), ...reply.body.items];
   list.next_cursor = reply.body.next_cursor;
   return true;

@@ -1,7 +1,7 @@
 // Groups: shared modules and sub-accounts, their members and managers.
 
 import { api } from "./session.js";
-import { h, announce, field, messageOf, table, ROLE_LABEL, scopeText, fullName } from "./dom.js";
+import { h, announce, field, messageOf, table, ROLE_LABEL, scopeText, fullName, columnHeads, errorAlert } from "./dom.js";
 import { state, flash, PAGE_SIZE, frame, loadMore, openForm, reply401, value, orNull, fetchPage, confirmDo, subAccountName } from "./frame.js";
 import { moduleBoxes, checked, scopeChooser } from "./choosers.js";
 import { actionsMenu } from "./menu.js";
@@ -21,8 +21,7 @@ export async function renderGroups() {
   const labelOf = (key) => (state.permissions.find((p) => p.key === key) || { label: key }).label;
   function draw() {
     panel.replaceChildren(table(h("caption", { class: "visually-hidden" }, "User groups"),
-      h("thead", {}, h("tr", {}, ["Group", "Modules", "Sub-accounts", "Members"].map((label) => h("th", { scope: "col" }, label)),
-        h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
+      columnHeads(["Group", "Modules", "Sub-accounts", "Members"]),
       h("tbody", {}, list.items.map((g) => {
         const builtIn = g.group_id === "default";
         return h("tr", {},
@@ -75,7 +74,7 @@ export async function openGroupMembers(group) {
   async function draw(more = false) {
     const cursor = more && shown.next_cursor ? `&cursor=${encodeURIComponent(shown.next_cursor)}` : "";
     const reply = await api("GET", `${base}/members?group_id=${encodeURIComponent(group.group_id)}&status=active&limit=${PAGE_SIZE}${cursor}`);
-    if (reply.status !== 200) { list.replaceChildren(h("p", { class: "notice error", role: "alert" }, messageOf(reply))); return; }
+    if (reply.status !== 200) { list.replaceChildren(errorAlert(reply)); return; }
     shown.items = [...(more ? shown.items : []), ...reply.body.items];
     shown.next_cursor = reply.body.next_cursor;
     if (shown.items.length === 0) { list.replaceChildren(h("p", { class: "empty" }, "No members yet. Invite users into this group from User Management.")); return; }

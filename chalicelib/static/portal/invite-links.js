@@ -3,7 +3,7 @@
 // uses of its most, its expiry and its state; revoking one stops it at once.
 
 import { api } from "./session.js";
-import { h, field, when, table, dateCell, messageOf, copyField } from "./dom.js";
+import { h, field, when, table, dateCell, messageOf, copyField, columnHeads, errorAlert } from "./dom.js";
 import { state, frame, openForm, reply401, value, confirmDo, subAccountName } from "./frame.js";
 import { moduleBoxes, checked, scopeChooser } from "./choosers.js";
 
@@ -25,7 +25,7 @@ export async function renderInviteLinks() {
   async function load() {
     const reply = await api("GET", base);
     if (reply401(reply)) return;
-    if (reply.status !== 200) { panel.replaceChildren(h("p", { class: "notice error", role: "alert" }, messageOf(reply))); return; }
+    if (reply.status !== 200) { panel.replaceChildren(errorAlert(reply)); return; }
     draw(reply.body.items);
   }
   function draw(items) {
@@ -34,8 +34,7 @@ export async function renderInviteLinks() {
       return;
     }
     panel.replaceChildren(table(h("caption", { class: "visually-hidden" }, "Invite links"),
-      h("thead", {}, h("tr", {}, ["Link", "Gives", "Uses", "Expires", "Approval", "Status"].map((label) => h("th", { scope: "col" }, label)),
-        h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
+      columnHeads(["Link", "Gives", "Uses", "Expires", "Approval", "Status"]),
       h("tbody", {}, items.map((link) => row(link, `${base}/${link.invite_link_id}`, load)))));
   }
   await load();

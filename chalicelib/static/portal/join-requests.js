@@ -3,7 +3,7 @@
 // here (what the domain or link grants, shown first) or denied.
 
 import { api } from "./session.js";
-import { h, table, dateCell, messageOf, fullName } from "./dom.js";
+import { h, table, dateCell, messageOf, fullName, columnHeads, errorAlert } from "./dom.js";
 import { state, flash, frame, openForm, reply401, confirmDo, isGroupManager, isOwner } from "./frame.js";
 import { accessChooser } from "./access.js";
 
@@ -25,15 +25,14 @@ export async function renderJoinRequests() {
   async function load() {
     const reply = await api("GET", `${base}?status=${status.value}&limit=100`);
     if (reply401(reply)) return;
-    if (reply.status !== 200) { panel.replaceChildren(h("p", { class: "notice error", role: "alert" }, messageOf(reply))); return; }
+    if (reply.status !== 200) { panel.replaceChildren(errorAlert(reply)); return; }
     draw(reply.body.items);
   }
   function draw(items) {
     if (items.length === 0) { panel.replaceChildren(h("p", { class: "empty" }, EMPTY[status.value])); return; }
     const pending = status.value === "pending";
     panel.replaceChildren(table(h("caption", { class: "visually-hidden" }, "Join requests"),
-      h("thead", {}, h("tr", {}, ["Person", "Came through", "Asked", pending ? "Expires" : "Status"].map((label) => h("th", { scope: "col" }, label)),
-        pending ? h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")) : null)),
+      columnHeads(["Person", "Came through", "Asked", pending ? "Expires" : "Status"], pending),
       h("tbody", {}, items.map((request) => row(request, pending, `${base}/${request.join_request_id}`, grants, load)))));
   }
   status.addEventListener("change", load);

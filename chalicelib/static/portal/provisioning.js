@@ -4,7 +4,7 @@
 // the old one is revoked.
 
 import { api, API } from "./session.js";
-import { h, when, table, dateCell, messageOf, copyField } from "./dom.js";
+import { h, when, table, dateCell, messageOf, copyField, columnHeads, errorAlert } from "./dom.js";
 import { state, frame, openForm, reply401, confirmDo } from "./frame.js";
 
 export const TOO_MANY = "This account already has 2 active SCIM tokens, the most it may have. Revoke the one your "
@@ -27,7 +27,7 @@ export async function renderProvisioning() {
   async function load() {
     const reply = await api("GET", base);
     if (reply401(reply)) return;
-    if (reply.status !== 200) { panel.replaceChildren(h("p", { class: "notice error", role: "alert" }, messageOf(reply))); return; }
+    if (reply.status !== 200) { panel.replaceChildren(errorAlert(reply)); return; }
     draw(reply.body.items);
   }
   function draw(items) {
@@ -36,8 +36,7 @@ export async function renderProvisioning() {
       return;
     }
     panel.replaceChildren(table(h("caption", { class: "visually-hidden" }, "SCIM tokens"),
-      h("thead", {}, h("tr", {}, ["Token", "Created", "Last used"].map((label) => h("th", { scope: "col" }, label)),
-        h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
+      columnHeads(["Token", "Created", "Last used"]),
       h("tbody", {}, items.map((token) => row(token, `${base}/${encodeURIComponent(token.scim_token_id)}`, load)))));
   }
   await load();

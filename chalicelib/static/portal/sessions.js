@@ -1,7 +1,7 @@
 // Your info's Sessions: every place this login is signed in, with "Sign out" for one and for every other.
 
 import { api } from "./session.js";
-import { h, notice, messageOf, when, dateCell, table } from "./dom.js";
+import { h, notice, messageOf, when, dateCell, table, columnHeads } from "./dom.js";
 import { reply401, confirmDo } from "./frame.js";
 
 const VIA_LABEL = { password: "Password", "password+totp": "Password and code", "password+passkey": "Password and passkey",
@@ -21,8 +21,7 @@ export function sessionsCard() {
     const items = reply.body.items;
     others.disabled = !items.some((s) => !s.current);
     list.replaceChildren(table(h("caption", { class: "visually-hidden" }, "Your sessions"),
-      h("thead", {}, h("tr", {}, ["Device", "Signed in with", "Started", "Last seen"].map((label) => h("th", { scope: "col" }, label)),
-        h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
+      columnHeads(["Device", "Signed in with", "Started", "Last seen"]),
       h("tbody", {}, items.map((s) => row(s, load)))));
   }
   load();

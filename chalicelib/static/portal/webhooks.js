@@ -1,7 +1,7 @@
 // Webhooks (the owner): endpoints, their secrets and deliveries.
 
 import { api } from "./session.js";
-import { h, announce, field, dateCell, messageOf, table } from "./dom.js";
+import { h, announce, field, dateCell, messageOf, table, columnHeads, errorAlert } from "./dom.js";
 import { state, flash, PAGE_SIZE, frame, loadMore, openForm, reply401, value, fetchPage, confirmDo } from "./frame.js";
 import { checked } from "./choosers.js";
 import { EVENT_TYPES, eventLabel } from "./audit.js";
@@ -20,8 +20,7 @@ export async function renderWebhooks() {
   function draw() {
     if (list.items.length === 0) { panel.replaceChildren(h("p", { class: "empty" }, "No endpoints yet. Add one to receive this account's events, signed per the Standard Webhooks specification.")); return; }
     panel.replaceChildren(table(h("caption", { class: "visually-hidden" }, "Webhook endpoints"),
-      h("thead", {}, h("tr", {}, ["Endpoint", "Events", "Status", "Last delivery"].map((label) => h("th", { scope: "col" }, label)),
-        h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
+      columnHeads(["Endpoint", "Events", "Status", "Last delivery"]),
       h("tbody", {}, list.items.map((w) => {
         const path = `${base}/${w.webhook_id}`;
         const status = !w.enabled ? ["expired", "Turned off"] : w.failing_since ? ["failed", "Failing"] : ["sent", "Active"];
@@ -101,7 +100,7 @@ export async function openDeliveries(webhook) {
   let next = null;
   async function load(more) {
     const reply = await api("GET", `${path}?limit=${PAGE_SIZE}${more && next ? `&cursor=${encodeURIComponent(next)}` : ""}`);
-    if (reply.status !== 200) { list.replaceChildren(h("p", { class: "notice error", role: "alert" }, messageOf(reply))); return; }
+    if (reply.status !== 200) { list.replaceChildren(errorAlert(reply)); return; }
     if (!more) items.length = 0;
     items.push(...reply.body.items);
     next = reply.body.next_cursor;
@@ -110,8 +109,7 @@ export async function openDeliveries(webhook) {
   function draw() {
     if (items.length === 0) { list.replaceChildren(h("p", { class: "empty" }, "Nothing sent yet.")); return; }
     list.replaceChildren(table(h("caption", { class: "visually-hidden" }, "Deliveries"),
-      h("thead", {}, h("tr", {}, ["Event", "Status", "Attempts", "Last answer"].map((l) => h("th", { scope: "col" }, l)),
-        h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
+      columnHeads(["Event", "Status", "Attempts", "Last answer"]),
       h("tbody", {}, items.map((d) => h("tr", {},
         h("td", {}, eventLabel(d.type)),
         h("td", {}, h("span", { class: `badge ${{ succeeded: "sent", failed: "failed", pending: "queued" }[d.status]}` }, { succeeded: "Delivered", failed: "Failed", pending: "Pending" }[d.status])),
