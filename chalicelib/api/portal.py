@@ -128,7 +128,7 @@ def portal_catalog(name: str) -> Response:
         return error_response(not_found("catalog"))
     body, etag = _catalog_json(locale)
     if (bp.current_request.headers.get("if-none-match") or "") == etag:
-        cached = {"ETag": etag, "Cache-Control": f"public, max-age={HOUR}"}
+        cached: dict[str, str | list[str]] = {"ETag": etag, "Cache-Control": f"public, max-age={HOUR}"}
         return Response(body="", status_code=304, headers=cached)
     response = render(Page(body, JSON, cache_seconds=HOUR), 200)
     response.headers["ETag"] = etag
