@@ -68,7 +68,9 @@ function policySelect(d, path) {
     if (reply401(reply)) return;
     if (reply.status !== 200) { select.value = d.join_policy; return flash(messageOf(reply), "error"); }
     d.join_policy = reply.body.join_policy;
-    flash(t("People at {domain}: {policy}.", { domain: d.domain, policy: POLICIES.find(([key]) => key === d.join_policy)[1] }));
+    const said = { invite_only: t("People at {domain}: invitation only.", d), request: t("People at {domain}: ask to join (approved by an admin).", d),
+      auto_join: t("People at {domain}: join automatically.", d) };
+    flash(said[d.join_policy] || d.join_policy);
   } }, POLICIES.map(([key, text]) => h("option", { value: key, selected: key === d.join_policy,
     disabled: !verified && key !== "invite_only" }, text)));
   return select;

@@ -66,6 +66,6 @@ export function renderProfile() {
   });
   frame("profile", t("Your info"), t("your login, the same at every account"), null,
     h("div", { class: "cards" }, h("section", { class: "card" }, profile), h("section", { class: "card" }, password),
-      twoStepCard(), passkeysCard()),
-    h("div", { class: "cards" }, languageCard(), sessionsCard()));
+      twoStepCard(), passkeysCard(), languageCard()),
+    h("div", { class: "cards" }, sessionsCard()));
 }
