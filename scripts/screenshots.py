@@ -253,7 +253,7 @@ def shoot_sign_out(live: Live, camera: Camera) -> None:
     page.get_by_role("link", name="Your info").click()
     page.get_by_label("First name").wait_for()
     snap("your-info")
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     page.get_by_role("heading", name="Sign in").wait_for()
     page.goto(f"{live.base_url}/portal/password-reset")
     page.get_by_label("Email").fill(OWNER)
