@@ -123,3 +123,28 @@ def invite_one(live, account_id: str, token: str) -> str:
     person = unique("camille")
     invite(live, account_id, token, [person])
     return person
+
+
+def test_an_invitations_own_language_comes_before_the_browsers(live, german):
+    """API.md: the invitation lookup says the invitation's `locale`, and the page follows it. The lookup's
+    answer is the server's, with `locale` set to French on its way to the page (the API sets it from the
+    inviter's choice; here the page's part is what is tested): the German browser's page turns French."""
+    page = german
+    account_id, _, token = owned_account(live, "Northwind Hosting")
+    person = unique("chloe")
+    invite(live, account_id, token, [person])
+
+    def in_french(route) -> None:
+        answer = route.fetch()
+        route.fulfill(response=answer, json={**answer.json(), "locale": "fr"})
+
+    page.route("**/invitations/lookup", in_french)
+    page.goto(emailed_link(live, person))
+    expect(page.get_by_role("heading", name="Acceptez votre invitation")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page).to_have_title("Acceptez votre invitation · Espace client")
+    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()  # the session bar, drawn again
+    expect(page.get_by_role("link", name="Aller au contenu")).to_be_attached()
+    valid_until = page.locator(".invite-summary dd").last
+    expect(valid_until).to_have_text(re.compile(rf"{FRENCH_DAY.pattern}.* UTC$"))
+    expect(page.get_by_label("Prénom")).to_be_visible()

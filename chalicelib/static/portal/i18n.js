@@ -49,6 +49,7 @@ export async function useLocale(code) {
   current = code;
   if (root) root.lang = code;
   formats.clear();
+  if (root) document.dispatchEvent(new Event("portal:locale")); // what was drawn before redraws (portal.js)
   return true;
 }
 

@@ -2,6 +2,7 @@
 // public JSON API and nothing else. One module per screen and a few shared ones, no build step.
 
 import { session } from "./session.js";
+import { t } from "./i18n.js";
 import { go } from "./dom.js";
 import { renderLogin } from "./signin.js";
 import { renderPasswordReset } from "./reset.js";
@@ -15,7 +16,15 @@ if (document.body.dataset.page === "login" && session()?.token) {
   // already signed in in this tab: straight to the portal (sign out to use another login)
   go("./");
 } else {
-  if (!SCREENS[document.body.dataset.page]) renderSessionNav();
+  if (!SCREENS[document.body.dataset.page]) {
+    renderSessionNav();
+    // a link's own language, taken up once the page has read the link: the session bar says it too
+    document.addEventListener("portal:locale", () => {
+      renderSessionNav();
+      document.querySelector(".skip-link").textContent = t("Skip to content");
+      document.getElementById("session-nav").setAttribute("aria-label", t("Your session"));
+    });
+  }
   PAGES[document.body.dataset.page]();
 }
 
