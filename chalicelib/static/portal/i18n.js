@@ -15,7 +15,7 @@ export const CHOSEN_KEY = "portal.locale";
 const USER_KEY = "portal.locale.user";
 
 const root = typeof document === "undefined" ? null : document.documentElement; // null: in node (csv.js's unit test)
-let current = "en";
+let current = null; // set below, before any other module runs (English needs no catalog, but its <html lang>)
 let messages = {};
 
 export const locale = () => current;
