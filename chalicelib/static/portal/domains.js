@@ -54,9 +54,9 @@ function row(d, path, reload) {
           : t("{domain} is not verified yet: {result}. We keep checking for 72 hours.", { domain: d.domain, result: CHECKS[reply.body.last_check] || t("no answer") }),
         reply.body.status === "verified" ? "ok" : "info");
       } },
-      { label: t("Remove"), name: t("Remove {person}", { person: d.domain }), danger: true, run: () =>
+      { label: t("Remove"), name: t("Remove {domain}", d), danger: true, run: () =>
         confirmDo(t("Remove {domain}? People who joined through it stay members.", d), t("Remove"), () => api("DELETE", path), 204,
-          t("{person} was removed.", { person: d.domain }), reload) },
+          t("{domain} was removed.", d), reload) },
     ])));
 }
 

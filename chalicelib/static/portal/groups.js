@@ -33,7 +33,7 @@ export async function renderGroups() {
           h("td", {}, String(g.member_count)),
           h("td", { class: "row-actions" }, actionsMenu(t("Actions for {person}", { person: g.name }), [
             { label: t("Members"), name: t("Members of {group}", { group: g.name }), run: () => openGroupMembers(g) },
-            !builtIn && { label: t("Edit"), name: t("Edit {person}", { person: g.name }), run: () => openGroup(g, reload) },
+            !builtIn && { label: t("Edit"), name: t("Edit {group}", { group: g.name }), run: () => openGroup(g, reload) },
             !builtIn && { label: t("Delete"), name: t("Delete {group}", { group: g.name }), danger: true, run: () =>
               confirmDo(t("Delete the group {group}? A group can be deleted once it has no members and no pending invitations.", { group: g.name }),
                 t("Delete"), () => api("DELETE", `${base}/${g.group_id}`), 204, t("The group {group} was deleted.", { group: g.name }), reload) }])));
@@ -51,7 +51,7 @@ export function openGroup(group, reload) {
     h("fieldset", {}, h("legend", {}, t("Modules its members hold")), moduleBoxes("module", group ? group.permissions : [])),
     scope.node,
   ];
-  openForm(group ? t("Edit {person}", { person: group.name }) : t("Create group"), nodes, group ? t("Save changes") : t("Create group"), async (form, error) => {
+  openForm(group ? t("Edit {group}", { group: group.name }) : t("Create group"), nodes, group ? t("Save changes") : t("Create group"), async (form, error) => {
     const body = { name: value(form, "name"), description: orNull(value(form, "description")),
       permissions: checked(form, "module"), sub_accounts: scope.value() };
     if (!body.name) { error.textContent = t("Give the group a name."); form.elements.name.focus(); return false; }
