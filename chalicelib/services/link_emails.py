@@ -2,18 +2,19 @@
 
 Nothing about the address is known or proven when it is given, so the request does the same work and gives
 the same answer for every address (`ask_by_email`): the link's own checks (404, 410, 403
-`domain_not_allowed`), then one write, the same for all: a `link_join` email in the outbox, counted on the
-address (MAX_LINK_EMAILS a day, any link) and in the link's hour. Through a link that requires approval it
+`domain_not_allowed`), then one write, the same for all: one use of the link, and a `link_join` email in the
+outbox, counted on the address (MAX_LINK_EMAILS a day, any link) and in the link's hour. Every address takes
+its use, a member's too: were only new ones to, draining a link to its last use would tell who belongs. Through a link that requires approval it
 reads the address's claim on the account (one BatchGetItem for every address) and, for an address that is
 neither a member nor invited, makes the join request in that same write, so user managers see it at once.
 
 The outbox worker sorts it out (`link_join_email_for`), where no answer is waiting: a member is sent
 nothing; an invited address gets its invitation resent (within the resend limit); a link that requires
-approval queues a join request under the address (`user` null, taking a use); any other address is sent a
-personal invitation made from the link (role member, the link's grant, `invite_link_id`), its use and its
-seat taken in one transaction. That invitation's link is derived from the outbox email's own nonce, so a
-retried email finds the invitation it made instead of making another. A link used up, revoked or expired
-meanwhile, or an account without a free seat, sends nothing."""
+approval queues a join request under the address (`user` null); any other address is sent a personal
+invitation made from the link (role member, the link's grant, `invite_link_id`) with its seat, in one
+transaction, on the use the request took. That invitation's link is derived from the outbox email's own nonce, so a
+retried email finds the invitation it made instead of making another. A link revoked or expired meanwhile,
+or an account without a free seat, sends nothing (the use stays spent, for every address alike)."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ from chalicelib.services.outbox import Ready, full_window, link_of, mail_for
 from chalicelib.services.seats import read_again, take_one
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation, Replaced, link_item, new_invitation_item
-from chalicelib.store.invite_links import is_live
+from chalicelib.store.invite_links import is_open
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
@@ -99,7 +100,7 @@ def link_join_email_for(deps: Deps, mail: MailItem) -> Ready | None:
     if made is None:
         now = deps.now()
         reason = claim_reason(claim.holder, claim.expires_at, now) if claim is not None else None
-        if reason == "already_member" or not is_live(link, now):
+        if reason == "already_member" or not is_open(link, now):
             return None
         if reason == "already_invited" and claim is not None:
             _resend(deps, account, claim.ref_id)
