@@ -4,17 +4,18 @@ Nothing about the address is known or proven when it is given, so the request do
 the same answer for every address (`ask_by_email`): the link's own checks (404, 410, 403
 `domain_not_allowed`), then one write, the same for all: one use of the link, and a `link_join` email in the
 outbox, counted on the address (MAX_LINK_EMAILS a day, any link) and in the link's hour. Every address takes
-its use, a member's too: were only new ones to, draining a link to its last use would tell who belongs. Through a link that requires approval it
-reads the address's claim on the account (one BatchGetItem for every address) and, for an address that is
-neither a member nor invited, makes the join request in that same write, so user managers see it at once.
+its use, a member's too: were only new ones to, draining a link to its last use would tell who belongs.
+Through a link that requires approval it reads the address's claim on the account (one BatchGetItem for
+every address) and, for an address that is neither a member nor invited, makes the join request in that
+same write, so user managers see it at once.
 
 The outbox worker sorts it out (`link_join_email_for`), where no answer is waiting: a member is sent
 nothing; an invited address gets its invitation resent (within the resend limit); a link that requires
 approval queues a join request under the address (`user` null); any other address is sent a personal
 invitation made from the link (role member, the link's grant, `invite_link_id`) with its seat, in one
-transaction, on the use the request took. That invitation's link is derived from the outbox email's own nonce, so a
-retried email finds the invitation it made instead of making another. A link revoked or expired meanwhile,
-or an account without a free seat, sends nothing (the use stays spent, for every address alike)."""
+transaction, on the use the request took. That invitation's link is derived from the outbox email's own
+nonce, so a retried email finds the invitation it made instead of making another. A link revoked or expired
+meanwhile, or an account without a free seat, sends nothing (the use stays spent, for every address alike)."""
 
 from __future__ import annotations
 
