@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from chalicelib.domain.wording import OPERATOR_NAME, date_in_words
+from chalicelib.domain.locales import DEFAULT_LOCALE, Locale
+from chalicelib.domain.wording import date_in_words
+from chalicelib.i18n.text import N_, translate, weekday_in_words
 
 LONG_VALIDITY = timedelta(days=3)
 SHORT_VALIDITY = timedelta(days=2)
@@ -57,16 +59,22 @@ def verdict(state: ReminderState, now: datetime) -> Verdict:
     return "send"
 
 
-def reminder_headline(inviter: str, account: str, expires_at: datetime) -> str:
+def reminder_headline(
+    inviter: str, account: str, expires_at: datetime, locale: Locale = DEFAULT_LOCALE
+) -> str:
     """ "Olivia's invitation to Northwind Hosting ends on Tuesday": names already made safe for an email
     (domain/wording.py `neutral`); no inviter (the operator's invitation): the provider's."""
-    whose = f"{inviter}'s" if inviter else f"{OPERATOR_NAME}'s"
-    return f"{whose} invitation to {account} ends on {expires_at.astimezone(UTC):%A}"
+    day = weekday_in_words(expires_at.astimezone(UTC), locale)
+    if inviter:
+        msgid = N_("$inviter's invitation to $account ends on $day")
+        return translate(locale, msgid, inviter=inviter, account=account, day=day)
+    msgid = N_("Your hosting provider's invitation to $account ends on $day")
+    return translate(locale, msgid, account=account, day=day)
 
 
-def ends_in_words(expires_at: datetime) -> str:
+def ends_in_words(expires_at: datetime, locale: Locale = DEFAULT_LOCALE) -> str:
     """The day, date and time in UTC, as the invitation email says it."""
-    return date_in_words(expires_at)
+    return date_in_words(expires_at, locale)
 
 
 def link_opens(presented_hash: str, token_hash: str, reminder_token_hash: str | None) -> bool:

@@ -5,6 +5,7 @@ worker from what is stored when it sends (services/email_worker.py)."""
 from __future__ import annotations
 
 from chalicelib.deps import Deps
+from chalicelib.domain.locales import as_locale
 from chalicelib.domain.reminders import ends_in_words, reminder_headline
 from chalicelib.domain.wording import neutral
 from chalicelib.mail.mailer import OutgoingEmail
@@ -17,15 +18,17 @@ def reminder_email(
     deps: Deps, invitation: InvitationItem, raw_token: str, account_name: str
 ) -> OutgoingEmail:
     account, inviter = neutral(account_name), neutral(invitation.invited_by_name or "")
+    locale = as_locale(invitation.locale)  # the invitation's language, as its first email
     return render(
         "invitation_reminder",
         to=invitation.email,
         values={
-            "headline": reminder_headline(inviter, account, invitation.expires_at),
+            "headline": reminder_headline(inviter, account, invitation.expires_at, locale),
             "account_name": account,
-            "expires_words": ends_in_words(invitation.expires_at),
+            "expires_words": ends_in_words(invitation.expires_at, locale),
             "link": f"{deps.settings.portal_url}/invitations/accept#token={raw_token}",
         },
+        locale=locale,
     )
 
 
