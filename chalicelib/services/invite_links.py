@@ -12,6 +12,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import EventType, Target
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.email_domains import DomainRefusedError, email_domain_of, normalize_domain
+from chalicelib.domain.locales import as_locale
 from chalicelib.errors import AppError, changed_meanwhile, not_found, rate_limited, validation_error
 from chalicelib.i18n.text import N_
 from chalicelib.ids import new_id
@@ -118,7 +119,7 @@ def lookup(deps: Deps, token: str) -> InviteLinkLookup:
         require_approval=bool(link.require_approval),
         expires_at=link.expires_at,
         brand=None,
-        locale="en",
+        locale=as_locale(account.default_locale),
     )
 
 

@@ -187,6 +187,7 @@ def _approve_by_email(
         "sub_accounts": _scope(account, request, body),
         "group_id": group_id,
         "invite_link_id": request.invite_link_id,  # a lapsed or revoked one gives the link its use back
+        "locale": as_locale(account.default_locale),
     }
     login = logins.get(request.email)
     new, raw = new_invitation(
