@@ -68,7 +68,7 @@ catalogs: $(STAMP)  ## extract the email and API messages (babel.cfg) and update
 	@for lang in de fr es nl; do \
 		if [ -f $(I18N)/$$lang/LC_MESSAGES/messages.po ]; then \
 			$(VENV)/bin/pybabel update -i $(I18N)/messages.pot -d $(I18N) -D messages -l $$lang \
-				--no-fuzzy-matching --ignore-obsolete --no-wrap; \
+				--no-fuzzy-matching --ignore-obsolete --omit-header --no-wrap; \
 		else \
 			$(VENV)/bin/pybabel init -i $(I18N)/messages.pot -d $(I18N) -D messages -l $$lang --no-wrap; \
 		fi; \

@@ -71,8 +71,9 @@ def render(name: str, to: str, values: dict[str, str], locale: Locale = DEFAULT_
     body_values = {key: _CONTROL_BUT_NEWLINE.sub(" ", value) for key, value in values.items()}
     html_values = {key: html.escape(value) for key, value in body_values.items()}
     strong = {key: _strong(key, value) for key, value in html_values.items()}
-    html_sentences = {
-        key: _fill(text, html_values if key in PLAIN else strong) for key, text in sentences.items()
+    html_sentences = {  # a sentence is text too: escaped before the (escaped) values go in
+        key: _fill(html.escape(text, quote=False), html_values if key in PLAIN else strong)
+        for key, text in sentences.items()
     }
     subject_sentences = {key: _fill(text, subject_values) for key, text in sentences.items()}
     return OutgoingEmail(
