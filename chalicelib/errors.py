@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from string import Template
 from typing import Literal, get_args
 
-from chalicelib.i18n.text import N_
+from chalicelib.msgids import N_
 
 ErrorCode = Literal[
     "invalid_json",

@@ -10,7 +10,7 @@ from typing_extensions import TypeAliasType
 
 from chalicelib.domain.emails import is_disposable, is_valid_email, normalize_email
 from chalicelib.domain.permissions import Role
-from chalicelib.i18n.text import N_
+from chalicelib.msgids import N_
 
 # in a sentence of the invitation email ("... as a user"); a member is what a portal calls a User
 ROLE_LABELS: dict[Role, str] = {

@@ -7,7 +7,7 @@ from typing import Literal
 
 from typing_extensions import TypeAliasType
 
-from chalicelib.i18n.text import N_
+from chalicelib.msgids import N_
 
 # Named aliases: the OpenAPI document then has one `Role` schema that every model refers to, and generated
 # clients get one type rather than an enum per field.

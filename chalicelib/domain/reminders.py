@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from chalicelib.domain.locales import DEFAULT_LOCALE, Locale
 from chalicelib.domain.wording import date_in_words
-from chalicelib.i18n.text import N_, translate, weekday_in_words
+from chalicelib.msgids import N_, Words, english
 
 LONG_VALIDITY = timedelta(days=3)
 SHORT_VALIDITY = timedelta(days=2)
@@ -60,21 +59,21 @@ def verdict(state: ReminderState, now: datetime) -> Verdict:
 
 
 def reminder_headline(
-    inviter: str, account: str, expires_at: datetime, locale: Locale = DEFAULT_LOCALE
+    inviter: str, account: str, expires_at: datetime, words: Words = english, day: str | None = None
 ) -> str:
     """ "Olivia's invitation to Northwind Hosting ends on Tuesday": names already made safe for an email
-    (domain/wording.py `neutral`); no inviter (the operator's invitation): the provider's."""
-    day = weekday_in_words(expires_at.astimezone(UTC), locale)
+    (domain/wording.py `neutral`); no inviter (the operator's invitation): the provider's. `day`: the
+    weekday in the reader's words (default: English)."""
+    day = day or f"{expires_at.astimezone(UTC):%A}"
     if inviter:
         msgid = N_("$inviter's invitation to $account ends on $day")
-        return translate(locale, msgid, inviter=inviter, account=account, day=day)
-    msgid = N_("Your hosting provider's invitation to $account ends on $day")
-    return translate(locale, msgid, account=account, day=day)
+        return words(msgid, inviter=inviter, account=account, day=day)
+    return words(N_("Your hosting provider's invitation to $account ends on $day"), account=account, day=day)
 
 
-def ends_in_words(expires_at: datetime, locale: Locale = DEFAULT_LOCALE) -> str:
+def ends_in_words(expires_at: datetime) -> str:
     """The day, date and time in UTC, as the invitation email says it."""
-    return date_in_words(expires_at, locale)
+    return date_in_words(expires_at)
 
 
 def link_opens(presented_hash: str, token_hash: str, reminder_token_hash: str | None) -> bool:

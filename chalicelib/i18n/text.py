@@ -1,9 +1,10 @@
 """Sentences and dates in the reader's language, from the `messages` catalog.
 
 A message id is its English text with `$name` placeholders (string.Template's), filled after translation,
-so a translator may move a name anywhere in the sentence. `N_` only marks a string for `pybabel extract`
-(babel.cfg) where it is defined, to be translated later, where the reader's locale is known. Babel itself
-is imported only when a date in words is rendered, never when the app is imported (cold start)."""
+so a translator may move a name anywhere in the sentence. `N_` (chalicelib/msgids.py) only marks a string
+for `pybabel extract` (babel.cfg) where it is defined, to be translated later, where the reader's locale is
+known. Babel itself is imported only when a date in words is rendered, never when the app is imported
+(cold start)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from typing import Final
 
 from chalicelib.domain.locales import Locale
 from chalicelib.i18n.catalogs import gettext
+from chalicelib.msgids import N_, Words
+
+__all__ = ["N_", "date_in_words", "translate", "weekday_in_words", "words_for"]
 
 # CLDR patterns, one per language, as each market writes a full date and time; the zone is always UTC.
 _DATE_PATTERNS: Final[dict[Locale, str]] = {
@@ -24,14 +28,19 @@ _DATE_PATTERNS: Final[dict[Locale, str]] = {
 }
 
 
-def N_(msgid: str) -> str:  # noqa: N802 (gettext's own name for "mark, translate later")
-    return msgid
-
-
 def translate(locale: Locale, msgid: str, **values: str) -> str:
     """The sentence in `locale` (English when it has no translation yet), its `$name`s filled."""
     text = gettext("messages", locale, msgid)
     return Template(text).substitute(values) if values else text
+
+
+def words_for(locale: Locale) -> Words:
+    """The reader's words, for a rule that takes them (domain/wording.py)."""
+
+    def words(msgid: str, /, **values: str) -> str:
+        return translate(locale, msgid, **values)
+
+    return words
 
 
 def date_in_words(moment: datetime, locale: Locale) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from chalicelib.i18n.text import N_
+from chalicelib.msgids import N_
 
 STRONG: Final = frozenset({"account_name", "email", "member", "expires_words", "failing_since_words", "url"})
 PLAIN: Final = frozenset({"subject", "heading"})

@@ -12,8 +12,8 @@ from chalicelib.domain.groups import DEFAULT_GROUP_ID
 from chalicelib.domain.invitations import ROLE_LABELS, ROLE_TITLES
 from chalicelib.domain.locales import Locale, as_locale
 from chalicelib.domain.permissions import as_role
-from chalicelib.domain.wording import OPERATOR_NAME, date_in_words, modules_of, neutral, sub_accounts_of
-from chalicelib.i18n.text import N_, translate
+from chalicelib.domain.wording import OPERATOR_NAME, modules_of, neutral, sub_accounts_of
+from chalicelib.i18n.text import N_, date_in_words, translate, words_for
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
 from chalicelib.services.outbox import Ready, link_of, send_now
@@ -72,9 +72,10 @@ def invitation_email(
             "account_name": account,
             "role_label": translate(locale, ROLE_LABELS[role]),
             "role_title": _role_title(locale, invitation, reach),
-            "modules": modules_of(role, reach.permissions, locale),
+            "modules": modules_of(role, reach.permissions, words_for(locale)),
             "sub_accounts": sub_accounts_of(
-                None if reach.sub_accounts is None else [neutral(name) for name in reach.sub_accounts], locale
+                None if reach.sub_accounts is None else [neutral(name) for name in reach.sub_accounts],
+                words_for(locale),
             ),
             "message_block": _message_block(locale, inviter, invitation.message or ""),
             "link": f"{deps.settings.portal_url}/invitations/accept#token={raw_token}",

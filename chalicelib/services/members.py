@@ -12,6 +12,7 @@ from chalicelib.domain.permissions import MemberStatus, Role, as_role, stored_gr
 from chalicelib.domain.support import support_grant_problem
 from chalicelib.domain.wording import reset_requester
 from chalicelib.errors import AppError, forbidden, not_found, validation_error
+from chalicelib.i18n.text import words_for
 from chalicelib.schemas.members import Member, MemberListQuery, MemberPage, MemberUpdateIn
 from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import Session, live_sub_accounts
@@ -284,4 +285,4 @@ def send_password_reset(deps: Deps, caller: Caller, account: AccountItem, user_i
     membership, user = _reachable(deps, caller, account, user_id, writes=True)
     event = _event(deps, "member.password_reset_sent", caller, membership, user)
     locale = reader_locale(user.locale, account.default_locale)
-    send_reset_link(deps, user, reset_requester(caller, account.name, locale), event, locale)
+    send_reset_link(deps, user, reset_requester(caller, account.name, words_for(locale)), event, locale)

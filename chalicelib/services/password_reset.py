@@ -10,9 +10,9 @@ from datetime import timedelta
 from chalicelib.deps import Deps
 from chalicelib.domain.locales import Locale, as_locale, reader_locale
 from chalicelib.domain.outbox import reset_request_window
-from chalicelib.domain.wording import date_in_words, reset_sentences
+from chalicelib.domain.wording import reset_sentences
 from chalicelib.errors import AppError, changed_meanwhile, not_found
-from chalicelib.i18n.text import N_
+from chalicelib.i18n.text import N_, date_in_words, words_for
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
 from chalicelib.security.links import hash_link_token, is_link_token_shape, new_nonce
@@ -103,7 +103,7 @@ def _reset_email(deps: Deps, link: LinkItem, raw: str, mail: MailItem) -> Outgoi
         "password_reset",
         to=link.email,
         values={
-            **reset_sentences(asked_by if isinstance(asked_by, str) else None, locale),
+            **reset_sentences(asked_by if isinstance(asked_by, str) else None, words_for(locale)),
             "portal_name": PORTAL_NAME,
             "email": link.email,
             "link": f"{deps.settings.portal_url}/password-reset#token={raw}",

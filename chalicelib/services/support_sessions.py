@@ -10,8 +10,9 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import Caller, SupportSession, display_name
 from chalicelib.domain.locales import reader_locale
-from chalicelib.domain.wording import date_in_words, neutral
+from chalicelib.domain.wording import neutral
 from chalicelib.errors import AppError, changed_meanwhile, not_found
+from chalicelib.i18n.text import date_in_words
 from chalicelib.ids import new_id
 from chalicelib.schemas.support_sessions import SupportSessionCreated, SupportSessionIn
 from chalicelib.services.audit_record import record

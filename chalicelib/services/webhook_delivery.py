@@ -22,7 +22,8 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import SYSTEM, Event, Target
 from chalicelib.domain.locales import reader_locale
 from chalicelib.domain.webhooks import DELIVERY_RETRIES, FAN_OUT_RETRIES, envelope, should_disable
-from chalicelib.domain.wording import date_in_words, neutral
+from chalicelib.domain.wording import neutral
+from chalicelib.i18n.text import date_in_words
 from chalicelib.ids import new_sortable_id
 from chalicelib.schemas.audit import AuditEvent
 from chalicelib.services.outbox import notice
