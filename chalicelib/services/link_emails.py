@@ -28,6 +28,7 @@ from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import ANONYMOUS
 from chalicelib.domain.emails import mailbox_of
 from chalicelib.domain.invitations import claim_reason
+from chalicelib.domain.locales import Locale, as_locale
 from chalicelib.domain.outbox import account_day, link_email_window
 from chalicelib.domain.permissions import stored_grant
 from chalicelib.errors import AppError, changed_meanwhile, rate_limited
@@ -198,7 +199,7 @@ def _invite(
     if replaces is not None:  # its seat is released first, as any invitation taking an expired one's place
         deps.store.accounts.release_expired_seats(account.account_id, now)
         account = read_again(deps, account.account_id)
-    entry = _from_link(deps, link, email, token_hash, replaces, login)
+    entry = _from_link(deps, link, email, token_hash, replaces, login, as_locale(account.default_locale))
     invitation = entry.invitation
     used = changed({}, {"invitation_id": invitation.invitation_id})
     target = Target("invite_link", link.invite_link_id)
@@ -222,10 +223,13 @@ def _from_link(
     token_hash: str,
     replaces: Replaced | None,
     login: str | None,
+    locale: Locale,
 ) -> NewInvitation:
-    """The invitation (role member, the link's grant), its link from this email's nonce, its event."""
+    """The invitation (role member, the link's grant, the account's language), its link from this email's
+    nonce, its event."""
     now = deps.now()
     details = {
+        "locale": locale,
         "sub_accounts": link.sub_accounts,
         "group_id": link.group_id,
         "invite_link_id": link.invite_link_id,
