@@ -8,7 +8,7 @@ PACKAGE_DIR ?= out
 # chalice package needs a region to name ARNs; it makes no AWS call.
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: run test test-fast lint format clean package bench browser screenshots catalogs
+.PHONY: run test test-fast lint format clean package bench browser screenshots catalogs catalogs-portal
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,17 @@ browser:  ## Debian's chromium for the browser tests (apt-get when missing and r
 
 screenshots: $(STAMP) browser  ## PNGs of the portal's main screens in docs/screens/ (against a fresh local server)
 	$(PY) scripts/screenshots.py docs/screens
+
+# The pages' words (the `portal` domain, babel-portal.cfg): extracted into portal.pot, then each language's
+# portal.po updated from it (a new message arrives untranslated: tests/unit/test_portal_catalog.py says which).
+PORTAL_POT := chalicelib/i18n/portal.pot
+catalogs-portal: $(STAMP)  ## the pages' message template and the de/fr/es/nl portal.po updated from the scripts
+	PYTHONPATH=. $(VENV)/bin/pybabel extract -F babel-portal.cfg -k t --no-default-keywords --no-location \
+		--sort-output --width=120 --project=portal-access --copyright-holder=portal-access -o $(PORTAL_POT) .
+	for locale in de fr es nl; do \
+		$(VENV)/bin/pybabel update -D portal -i $(PORTAL_POT) -d chalicelib/i18n -l $$locale --no-fuzzy-matching \
+			--ignore-obsolete --width=120 --init-missing; \
+	done
 
 lint: $(STAMP)  ## ruff, mypy (strict, mypy.ini), cfn-lint over the packaged CloudFormation, the zip's checks
 	$(VENV)/bin/ruff check .
