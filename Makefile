@@ -8,7 +8,7 @@ PACKAGE_DIR ?= out
 # chalice package needs a region to name ARNs; it makes no AWS call.
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: run test test-fast lint format clean package bench browser screenshots catalogs-portal
+.PHONY: run test test-fast lint format clean package bench browser screenshots catalogs catalogs-portal
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,24 @@ package: $(STAMP)  ## the prod SAM template and zip in $$PACKAGE_DIR (botocore m
 	$(VENV)/bin/chalice package --stage prod --merge-template infra/table.json $(PACKAGE_DIR)
 	$(PY) scripts/slim_package.py $(PACKAGE_DIR)/deployment.zip --max-mb $(PACKAGE_MAX_MB)
 	@ls -l $(PACKAGE_DIR)
+
+# docs/languages.md: the `messages` msgids extracted into a .pot, and every language's .po updated to it
+# (new msgids arrive untranslated, which the catalog test refuses until a translator fills them in).
+# What marks a msgid: N_("...") anywhere, and the literal message of an error where it is raised (the
+# catalog test, tests/unit/test_catalogs.py, extracts with this same line).
+BABEL_KEYWORDS := N_ AppError:2 unauthenticated rate_limited:2 changed_meanwhile limit_reached invalid_code
+I18N := chalicelib/i18n
+catalogs: $(STAMP)  ## extract the email and API messages (babel.cfg) and update the de, fr, es, nl catalogs
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords $(addprefix -k ,$(BABEL_KEYWORDS)) \
+		--no-location --no-wrap --sort-output --omit-header -o $(I18N)/messages.pot .
+	@for lang in de fr es nl; do \
+		if [ -f $(I18N)/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(VENV)/bin/pybabel update -i $(I18N)/messages.pot -d $(I18N) -D messages -l $$lang \
+				--no-fuzzy-matching --ignore-obsolete --omit-header --no-wrap; \
+		else \
+			$(VENV)/bin/pybabel init -i $(I18N)/messages.pot -d $(I18N) -D messages -l $$lang --no-wrap; \
+		fi; \
+	done
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
