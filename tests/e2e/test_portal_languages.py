@@ -1,9 +1,10 @@
 """The pages in the reader's language, in chromium (issue 32): a German browser (its locale de-DE, so its
 Accept-Language is German) sees the sign-in page and an invitation's accept page in German from the first
-paint, dates in German, and an invitation's own language comes first; a signed-in user who picks French on
-Your info sees the portal, User Management included, in French with French dates, after a reload too, and
-English when they pick it next. No script error and no CSP violation on the way (the `page` fixture's rule,
-kept here for the contexts made with a locale)."""
+paint, dates in German, and an invitation's own language comes first; signed in, a page speaks the user's
+own language, else the account's default; a user who picks French on Your info sees the portal, User
+Management included, in French with French dates, after a reload too, and English when they pick it next.
+No script error and no CSP violation on the way (the `page` fixture's rule, kept here for the contexts made
+with a locale)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from playwright.sync_api import Page, expect
 from chalicelib.schemas.invitations import InviteIn
 from tests.e2e.browser import emailed_link
 from tests.e2e.test_portal_pages import owned_account, unique
-from tests.helpers.flows import accept_new, invite
+from tests.helpers.flows import accept_new, invite, sign_in
 from tests.helpers.settings import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -88,17 +89,19 @@ def test_a_german_browser_signs_in_and_accepts_an_invitation_in_german(live, ger
 
 
 def test_a_user_who_switches_to_french_sees_user_management_in_french(live, german):
-    page = german  # a German browser: French is the user's own choice, English another one after it
+    page = german  # a German browser; the owner has no language of their own yet
     account_id, owner, token = owned_account(live, "Northwind Hosting")
     accept_new(live, invite_one(live, account_id, token), "Camille", "Durand")
     page.goto(f"{live.base_url}/portal/login")
     page.get_by_label("E-Mail").fill(owner)
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden", exact=True).click()
-    expect(page.get_by_role("heading", name="Benutzerverwaltung")).to_be_visible()
-    page.get_by_role("navigation", name="Portal").get_by_role("link", name="Meine Angaben").click()
-    language = page.get_by_label("Sprache des Portals und Ihrer E-Mails")
-    expect(language).to_have_value("de")
+    # signed in, the account's default language (English unless set) comes before the browser's German
+    expect(page.get_by_role("heading", name="User Management")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_role("navigation", name="Portal").get_by_role("link", name="Your info").click()
+    language = page.get_by_label("Language of the portal and your emails")
+    expect(language).to_have_value("en")
     language.select_option("fr")
     # the page reloads in French
     expect(page.get_by_role("heading", name="Vos informations", exact=True)).to_be_visible()
@@ -123,6 +126,7 @@ def test_a_user_who_switches_to_french_sees_user_management_in_french(live, germ
     page.reload()  # the choice stays (this browser, and the login where the API keeps it)
     expect(page.get_by_role("heading", name="Gestion des utilisateurs")).to_be_visible()
 
+    assert live.get("/me", token=sign_in(live, owner)).body["user"]["locale"] == "fr"  # kept on the login
     sidebar.get_by_role("link", name="Vos informations").click()
     page.get_by_label("Langue de l'espace client et de vos e-mails").select_option("en")
     expect(page.get_by_role("heading", name="Your info", exact=True)).to_be_visible()

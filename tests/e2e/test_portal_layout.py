@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.test_portal_pages import axe_check, owned_account, sign_in_page, sub_accounts
-from tests.helpers.flows import accept_new, invite
+from tests.helpers.flows import accept_new, invite, sign_in
 from tests.helpers.settings import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -200,6 +200,9 @@ GERMAN_SCREENS = (
 
 
 def test_every_screen_fits_a_phone_in_german(live, browser, owner):
+    # the owner's own language (it comes before the account's default, English, and the browser's)
+    token = sign_in(live, owner)
+    assert live.patch("/me", {"locale": "de"}, token=token).status == 200
     context = browser.new_context(locale="de-DE", viewport={"width": 375, "height": 740})
     page = context.new_page()
     errors: list[str] = []
@@ -235,4 +238,5 @@ def test_every_screen_fits_a_phone_in_german(live, browser, owner):
         print("\n375 px in German, [table width, panel width]:", measured)
     finally:
         context.close()
+        assert live.patch("/me", {"locale": None}, token=token).status == 200  # as the other tests found it
     assert not errors, errors

@@ -29,8 +29,9 @@ export async function renderApp() {
   if (me.status === 401) { clearSession(); return go("login"); }
   if (me.status !== 200) return messageCard(t("Something went wrong"), messageOf(me), t("Sign in again"), "login", "error");
   state.me = me.body;
-  const chosen = me.body.accounts.find((a) => a.account_id === current.account_id);
-  if (settleLocale(me.body.user.locale, chosenLocale(), chosen && chosen.default_locale)) return; // reloading in it
+  // the page's language: the user's own, else this browser's choice, else the account's default (read below)
+  const own = me.body.user.locale || chosenLocale();
+  if (own && settleLocale(own)) return; // reloading in it
   state.permissions = catalog.status === 200 ? catalog.body.permissions : [];
   const accounts = me.body.accounts;
   state.account = accounts.find((a) => a.account_id === current.account_id) || null;
@@ -47,8 +48,9 @@ export async function renderApp() {
   }
   if (state.account.mfa_required) return renderMfaRequired();
   const base = `/accounts/${state.account.account_id}`;
-  const [self, subAccounts] = await Promise.all([api("GET", `${base}/members/${state.me.user.user_id}`),
-    api("GET", `${base}/sub-accounts?limit=100`)]);
+  const [self, subAccounts, settings] = await Promise.all([api("GET", `${base}/members/${state.me.user.user_id}`),
+    api("GET", `${base}/sub-accounts?limit=100`), own ? null : api("GET", base)]);
+  if (!own && settleLocale(settings && settings.status === 200 ? settings.body.default_locale : null)) return;
   state.self = self.status === 200 ? self.body : null;
   state.subAccounts = subAccounts.status === 200 ? subAccounts.body.items : [];
   if (canManageUsers()) {
