@@ -15,7 +15,10 @@ checks that each name's stand-in is the module its import names."""
 
 from __future__ import annotations
 
+import gc
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +79,24 @@ else:
     def __getattr__(name: str) -> LazyModule | LazyModels:
         # Only at run time: mypy does not see it, so a name the block above lacks stays a type error.
         return stand_in(name)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the block runs, and what it made frozen after it (`gc.freeze`:
+    later collections skip those objects). For app.py's imports on a cold start: Chalice, pydantic and the
+    route modules make about 60,000 objects that live as long as the process, none of them garbage, and the
+    collector walked them as they were made. Measured with gc.callbacks over the first signed-in read
+    (issue 33): 178 collections, one of them full, about 40 ms, before; 125, none full, about 17 ms, after.
+    A collector already off stays off."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_on:
+            gc.enable()
 
 
 SERVICES = "chalicelib.services"

@@ -87,3 +87,26 @@ def test_a_public_route_served_cold_builds_only_its_own_models():
     ]
     # No other model class exists at all (class creation costs about a millisecond each, even deferred).
     assert {name.rsplit(".", 1)[0] for name in result["models"]} == schemas
+
+
+def test_importing_the_routes_runs_no_collection_and_leaves_their_objects_frozen():
+    """app.py loads its routes with the cyclic collector resting (`collector_paused` in api/lazy.py): a
+    cold start does not walk the route tables as it builds them, nor in later collections; the collector is
+    back on for the requests."""
+    code = (
+        "import gc, json, sys\n"
+        "loading = []  # at each collection: had the routes' imports begun (Chalice is their first)?\n"
+        "def seen(phase, info):\n"
+        "    if phase == 'start':\n"
+        "        loading.append('chalice' in sys.modules)\n"
+        "gc.callbacks.append(seen)\n"
+        "import app\n"
+        "state = {'loading': loading, 'enabled': gc.isenabled(), 'frozen': gc.get_freeze_count()}\n"
+        "print(json.dumps(state))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert True not in result["loading"] and result["enabled"] is True
+    assert result["frozen"] > 20_000  # Chalice's, pydantic's and the routes' objects
