@@ -1,6 +1,6 @@
 """portal-access: wiring only. Routes live in chalicelib/api, rules in chalicelib/domain and services."""
 
-from chalicelib.api.lazy import collector_paused
+from chalicelib.api.lazy import FirstRequestPaused, collector_paused
 
 # The routes' modules make tens of thousands of objects that live as long as the process: the cyclic
 # collector rests while they load instead of walking them again and again (see collector_paused).
@@ -37,6 +37,7 @@ with collector_paused():
     from chalicelib.jobs import webhooks as webhook_jobs
 
     app = PortalApp(app_name="portal-access")
+    app.register_middleware(FirstRequestPaused(), "http")  # first: it wraps the rest
     app.register_middleware(error_middleware, "http")
     for blueprint in (
         meta.bp,

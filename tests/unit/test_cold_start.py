@@ -4,6 +4,7 @@ interpreter, as Lambda starts one."""
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -110,3 +111,20 @@ def test_importing_the_routes_runs_no_collection_and_leaves_their_objects_frozen
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert True not in result["loading"] and result["enabled"] is True
     assert result["frozen"] > 20_000  # Chalice's, pydantic's and the routes' objects
+
+
+def test_the_first_request_runs_with_the_collector_resting_and_the_next_ones_with_it_on():
+    from app import app
+    from chalicelib.api.lazy import FirstRequestPaused
+
+    middleware = [func for func, kind in app.middleware_handlers if kind == "http"]
+    assert isinstance(middleware[0], FirstRequestPaused)  # the outermost: it wraps the error middleware
+    paused, seen = FirstRequestPaused(), []
+
+    def view(request: object) -> str:
+        seen.append(gc.isenabled())
+        return "answer"
+
+    assert gc.isenabled()
+    assert [paused("request", view) for _ in range(3)] == ["answer"] * 3
+    assert seen == [False, True, True] and gc.isenabled()
