@@ -8,7 +8,7 @@ PACKAGE_DIR ?= out
 # chalice package needs a region to name ARNs; it makes no AWS call.
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: run test test-fast lint format clean package bench browser screenshots
+.PHONY: run test test-fast lint format clean package bench bench-cold browser screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,9 @@ format: $(STAMP)
 
 bench: $(STAMP)  ## measures against the goals and writes docs/benchmarks.md (a few minutes)
 	$(PY) bench/run.py
+
+bench-cold: $(STAMP)  ## only the cold starts (virtualenv and packaged) and the zip: their sections of docs/benchmarks.md
+	$(PY) -m bench.coldstart_report
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache out .lint-package .bench-package
