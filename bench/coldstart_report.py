@@ -121,12 +121,16 @@ def misses_lines(lines: list[str]) -> list[str]:
 
 
 def rewritten(document: str, sections: list[str]) -> str:
-    """`document` with its cold-start and package sections replaced by `sections`, and its misses
-    recomputed from the result; everything else as it was."""
+    """`document` with its cold-start and package sections replaced by `sections`, and its misses updated:
+    the old sections' misses out, the new ones' in at the end; everything else as it was."""
     start, end = document.index(COLD_HEADING), document.index(NEXT_HEADING)
+    old_sections = document[start:end].split("\n")
     body = document[:start] + "\n".join(sections) + "\n" + document[end:]
-    kept = body[: body.index(MISSES_HEADING)].rstrip("\n").split("\n")
-    return "\n".join([*kept, "", *misses_lines(kept)])
+    head, misses = body[: body.index(MISSES_HEADING)], body[body.index(MISSES_HEADING) :]
+    others = [line for line in misses.split("\n")[1:] if "**misses**" in line and line not in old_sections]
+    ours = [line for line in sections if "**misses**" in line]
+    listed = "\n".join(others + ours) or "None: every goal above is met in this run."
+    return head + "\n".join([MISSES_HEADING, "", listed, ""])
 
 
 def main() -> None:
