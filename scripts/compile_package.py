@@ -67,12 +67,17 @@ def _compiled(archive: zipfile.ZipFile, sources: list[zipfile.ZipInfo]) -> dict[
         return {name: pyc.read_bytes() for name, pyc in found.items()}
 
 
+def _cached(name: str) -> bool:
+    return "__pycache__" in PurePosixPath(name).parts[:-1] and name.endswith(".pyc")
+
+
 def add_bytecode(path: Path) -> int:
     """Rewrite the zip at `path` with each `.py`'s `.pyc` right after it (same date, same permissions; the
-    same input gives the same output), dropping any `.pyc` it had; the number of modules compiled."""
+    same input gives the same output), dropping the `__pycache__` files it had (chalice packages the source
+    tree's own, compiled by whatever ran it last); the number of modules compiled."""
     rewritten = path.with_suffix(".pyc.zip")
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w") as target:
-        entries = [info for info in source.infolist() if not info.filename.endswith(".pyc")]
+        entries = [info for info in source.infolist() if not _cached(info.filename)]
         sources = [info for info in entries if info.filename.endswith(".py")]
         bytecode = _compiled(source, sources)
         for info in entries:

@@ -85,6 +85,16 @@ def test_the_runtime_loads_the_bytecode_without_reading_the_source_and_keeps_ass
     ]
 
 
+def test_stale_caches_are_replaced_and_a_sourceless_module_is_left_alone(tmp_path):
+    stale = f"pkg/__pycache__/mod.{TAG}.pyc"
+    path = _zip(tmp_path / "deployment.zip", {**ENTRIES, stale: b"stale", "legacy.pyc": b"sourceless"})
+    add_bytecode(path)
+    with zipfile.ZipFile(path) as built:
+        assert built.namelist().count(stale) == 1 and built.read(stale) != b"stale"
+        assert built.read("legacy.pyc") == b"sourceless"
+    assert missing_bytecode(path) == []
+
+
 def test_the_same_zip_compiles_to_the_same_bytes(tmp_path):
     first, second = _zip(tmp_path / "a.zip"), _zip(tmp_path / "b.zip")
     add_bytecode(first)
