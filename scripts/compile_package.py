@@ -7,7 +7,9 @@ source on every cold start and the result thrown away (1,361 ms against the bare
 
 - `UNCHECKED_HASH`: the `.pyc` carries a hash of its source and the import system does not compare it, so
   zip timestamps (which `chalice package` does not keep faithfully) never decide whether it is used;
-- optimisation level 0: asserts and docstrings stay (the OpenAPI document and CLI help read docstrings);
+- optimisation level 0: asserts and docstrings stay (checked: the OpenAPI document's summaries are the
+  views' docstrings, api/http.py `register`, and pydantic's schemas the models'; services assert their
+  invariants, which -O would drop);
 - the interpreter running this step, which must be the Lambda runtime's (python3.11: same magic number and
   cache tag `cpython-311`); `chalice package` already packages wheels for the interpreter it runs on.
 
