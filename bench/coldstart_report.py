@@ -44,7 +44,8 @@ def cold_lines(cold: dict[str, float]) -> list[str]:
         "with the baseline's, in the virtualenv. Both sides load bytecode and write none, as Lambda does (pip compiled "
         "the virtualenv's; the run compiles app.py and chalicelib/ first: `compiled_source_tree`).",
         "The machine was shared with other engineers' test runs during the measurement: times are upper bounds, and "
-        "the interleaving puts the same load on both sides.",
+        "the interleaving puts the same load on both sides. Under that load the wall-clock ratio moves from run to run "
+        "far more than the CPU-time ratio of the same runs (given beside it): read the two together.",
         "",
         "Baseline: what the bare stack (Chalice + PynamoDB + pydantic, imported at the top as a plain app does)",
         "does for the same first request, nothing heavier (bench/coldstart.py `BARE_PUBLIC`, `BARE_SIGNED_IN`).",
