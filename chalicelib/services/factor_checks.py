@@ -145,7 +145,7 @@ def new_challenge(deps: Deps, options: dict[str, Any], purpose: str, user_id: st
     return options
 
 
-CHALLENGE_GONE = "The passkey challenge has expired or was used; start again."
+CHALLENGE_GONE = N_("The passkey challenge has expired or was used; start again.")
 
 
 def live_challenge(

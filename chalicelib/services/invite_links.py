@@ -34,7 +34,7 @@ from chalicelib.store.models import AccountItem, AuditEventItem, InviteLinkItem
 CREATE_TRIES: Final = 3
 FULL = N_("An account has at most 10 active invite links: revoke one first.")
 EXPIRED = N_("This invite link has expired or been used up.")
-HOURLY = "This invite link has been used too often in the last hour; try again later."
+HOURLY = N_("This invite link has been used too often in the last hour; try again later.")
 
 
 def create_link(deps: Deps, caller: Caller, account: AccountItem, body: InviteLinkIn) -> CreatedInviteLink:
