@@ -11,8 +11,8 @@ from chalicelib.deps import Deps
 from chalicelib.domain.locales import DEFAULT_LOCALE, Locale, reader_locale
 from chalicelib.domain.lockout import WINDOW, FailureWindow, retry_after_seconds
 from chalicelib.errors import AppError, rate_limited
-from chalicelib.i18n.text import N_
 from chalicelib.ids import new_sortable_id
+from chalicelib.msgids import N_
 from chalicelib.security import otp, passkeys
 from chalicelib.security.passkeys import PasskeyError, RelyingParty
 from chalicelib.security.sealing import unseal

@@ -14,8 +14,8 @@ from chalicelib.domain.caller import Caller
 from chalicelib.domain.email_domains import DomainRefusedError, email_domain_of, normalize_domain
 from chalicelib.domain.locales import as_locale
 from chalicelib.errors import AppError, changed_meanwhile, not_found, rate_limited, validation_error
-from chalicelib.i18n.text import N_
 from chalicelib.ids import new_id
+from chalicelib.msgids import N_
 from chalicelib.schemas.invite_links import (
     CreatedInviteLink,
     InviteLink,
