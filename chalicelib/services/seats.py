@@ -26,7 +26,7 @@ SEAT_TRIES: Final = 5  # reads of the account per way in while others change its
 
 
 def seat_limit_reached(limit: int | None) -> AppError:
-    return AppError("seat_limit_reached", refusal(limit))
+    return AppError("seat_limit_reached", refusal(limit), params={"limit": str(limit)})
 
 
 def event_of(deps: Deps, caller: Caller, account_id: str) -> EventOf:
