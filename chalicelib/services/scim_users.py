@@ -7,6 +7,7 @@ services/scim_user_changes.py."""
 
 from __future__ import annotations
 
+import json
 from typing import Any, Final
 
 from chalicelib.deps import Deps
@@ -18,7 +19,7 @@ from chalicelib.domain.permissions import ADMIN_ONLY, ALL_KEYS, stored_grant
 from chalicelib.domain.scim_discovery import MAX_RESULTS, list_response, projected
 from chalicelib.domain.scim_errors import ScimError, invalid_value, mutability
 from chalicelib.domain.scim_filter import matches, parse_filter
-from chalicelib.domain.scim_users import MemberView, UserWish, resource, wish
+from chalicelib.domain.scim_users import MemberView, Said, UserWish, held_key, resource, said_of, wish
 from chalicelib.schemas.members import Member, MemberListQuery
 from chalicelib.services import members as member_cases
 from chalicelib.services.audit_record import record
@@ -37,13 +38,26 @@ NOT_VERIFIED: Final = "The email's domain is not verified for this account."
 
 
 def view(member: Member, record: ScimUserItem | None) -> MemberView:
-    scope = member.sub_accounts
+    scope = None if member.sub_accounts == "all" else list(member.sub_accounts)
+    held = held_key(member.role, list(member.permissions), scope)
+    kept = record is not None and record.said is not None and record.said_for == held
     return MemberView(
         member.user_id, member.email, member.first_name, member.last_name, member.title,
         member.office_phone, member.cell_phone, member.status == "active", member.role,
-        list(member.permissions), None if scope == "all" else list(scope), member.group_id,
-        member.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"), record.external_id if record else None,
+        list(member.permissions), scope, member.group_id, member.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        record.external_id if record else None, json.loads(record.said) if kept and record else None,
     )  # fmt: skip
+
+
+def remember(
+    deps: Deps, caller: Caller, account: AccountItem, user_id: str, record: ScimUserItem, said: Said | None
+) -> None:
+    """Saves SCIM's record of a member with the access said beside what the member holds now."""
+    member = member_cases.get_member(deps, caller, account, user_id)
+    scope = None if member.sub_accounts == "all" else list(member.sub_accounts)
+    record.said = json.dumps(said) if said is not None else None
+    record.said_for = held_key(member.role, list(member.permissions), scope) if said is not None else None
+    deps.store.scim_users.save_record(record)
 
 
 def all_members(deps: Deps, caller: Caller, account: AccountItem) -> list[Member]:
@@ -82,8 +96,12 @@ def paging(query: dict[str, str]) -> tuple[int, int]:
 
 
 def get_user(deps: Deps, caller: Caller, account: AccountItem, user_id: str, base: str) -> dict[str, Any]:
+    return resource(member_view(deps, caller, account, user_id), base)
+
+
+def member_view(deps: Deps, caller: Caller, account: AccountItem, user_id: str) -> MemberView:
     member = member_cases.get_member(deps, caller, account, user_id)
-    return resource(view(member, deps.store.scim_users.get_record(account.account_id, user_id)), base)
+    return view(member, deps.store.scim_users.get_record(account.account_id, user_id))
 
 
 def read_user(
@@ -107,7 +125,8 @@ def checked_email(user_wish: UserWish) -> str:
 
 
 def checked_grant(user_wish: UserWish, account: AccountItem) -> tuple[str, list[str], list[str] | None]:
-    """(role, stored permissions, stored scope) a created user gets: member, none, all by default."""
+    """(role, permissions, scope) as said, checked: member, none, all by default. An admin's are checked
+    as a member's too: they are theirs if the directory makes them a member (domain/scim_users.py)."""
     role = (user_wish.role or "member").lower()
     if role == "owner":
         raise mutability("The owner is made by an ownership transfer, never through SCIM.")
@@ -117,13 +136,13 @@ def checked_grant(user_wish: UserWish, account: AccountItem) -> tuple[str, list[
     unknown = [key for key in wanted if key not in ALL_KEYS]
     if unknown:
         raise invalid_value(f"Not permission keys: {', '.join(unknown)}.")
-    if role == "member" and ADMIN_ONLY & set(wanted):
+    if ADMIN_ONLY & set(wanted):
         raise invalid_value(
             f"Admin-only permissions cannot be granted: {', '.join(sorted(ADMIN_ONLY & set(wanted)))}."
         )
     scope = user_wish.sub_accounts
     stored_scope = checked_scope(scope if isinstance(scope, list) else "all", account)
-    return role, stored_grant("member", wanted) if role == "member" else [], stored_scope
+    return role, stored_grant("member", wanted), stored_scope
 
 
 def unique_external_id(deps: Deps, account_id: str, external_id: str | None, resource_id: str | None) -> None:
@@ -143,12 +162,13 @@ def create_user(deps: Deps, caller: Caller, account: AccountItem, body: Any, bas
     if domain is None or domain.status != "verified":
         raise ScimError(403, NOT_VERIFIED)  # whether or not a login exists: the same answer
     role, permissions, scope = checked_grant(user_wish, account)
+    listed = checked_scope(user_wish.listed or [], account)
     unique_external_id(deps, account.account_id, user_wish.external_id, None)
     user, made = _login_of(deps, email, user_wish)
     if deps.store.members.get_membership(account.account_id, user.user_id) is not None:
         raise ScimError(409, "This person is already a user of this account.", "uniqueness")
     try:
-        _join(deps, caller, account, user, user_wish, (role, permissions, scope))
+        _join(deps, caller, account, user, user_wish, (role, [] if role == "admin" else permissions, scope))
     except Exception:
         # deleted on failure rather than made in the join's transaction: that transaction is the joins'
         # own (store/join_requests.py), shared with links and requests; the delete is conditioned on the
@@ -156,9 +176,8 @@ def create_user(deps: Deps, caller: Caller, account: AccountItem, body: Any, bas
         if made:
             deps.store.scim_users.drop_unused_login(user.email, user.user_id, NO_PASSWORD)
         raise
-    deps.store.scim_users.save_record(
-        new_record(account.account_id, user.user_id, user_wish.external_id, made)
-    )
+    record = new_record(account.account_id, user.user_id, user_wish.external_id, made)
+    remember(deps, caller, account, user.user_id, record, said_of(role, permissions, scope, listed))
     if made:
         send_set_password(deps, user, account)
     if user_wish.active is False:
