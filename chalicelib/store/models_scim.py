@@ -3,7 +3,7 @@ token's hash to it (only hashes are kept)."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.store.models_base import Item, TimeAttribute
 
@@ -34,6 +34,10 @@ class ScimUserItem(Item, discriminator="scim_user"):
     made_login = BooleanAttribute(default=False)
     said = UnicodeAttribute(null=True)  # JSON: permissions, allSubAccounts, subAccounts
     said_for = UnicodeAttribute(null=True)  # domain/scim_users.py held_key of the member then
+    # moved on in the transaction of every SCIM change of the user: If-Match holds only while it is the
+    # one read (or while the request that moved it, `writer`, commits its next transaction)
+    version = NumberAttribute(default=0)
+    writer = UnicodeAttribute(null=True)
 
 
 class ScimTokenHashItem(Item, discriminator="scim_token_hash"):

@@ -5,7 +5,8 @@ member's (an admin holds everything; allSubAccounts true reaches every sub-accou
 
 from __future__ import annotations
 
-from tests.api.test_scim_users import EXT, PATCH, okta_user
+from chalicelib.services import scim_user_changes
+from tests.api.test_scim_users import EXT, PATCH, events, okta_user
 from tests.helpers.scim import assert_scim_error, scim_account
 
 
@@ -110,3 +111,48 @@ def test_a_role_removed_is_the_member_role_shown_unassigned_but_the_owner_keeps_
     refused = scim.patch(f"/Users/{owner_id}", ops({"op": "remove", "path": f"{EXT}:role"}))
     assert_scim_error(refused, 400, "mutability")
     assert scim.get(f"/Users/{owner_id}").body[EXT]["role"] == "owner"
+
+
+def test_two_patches_with_the_same_if_match_one_is_412_and_writes_nothing(api, clock, monkeypatch):
+    """The second PATCH runs whole between the first's read (its If-Match check) and its write: the first
+    then fails the write's condition, and nothing of it lands (its externalId neither: same transaction)."""
+    scim = scim_account(api, clock)
+    made = scim.post("/Users", okta_user("d@acme.com", external_id="old")).body
+    user_id, version = made["id"], made["meta"]["version"]
+    read = scim_user_changes.member_view
+    answers: list = []
+
+    def read_then_let_the_other_write(*args, **kwargs):
+        found = read(*args, **kwargs)
+        if not answers:
+            answers.append(None)
+            other = ops({"op": "replace", "path": "title", "value": "Second"})
+            answers.append(scim.patch(f"/Users/{user_id}", other, **{"If-Match": version}))
+        return found
+
+    monkeypatch.setattr(scim_user_changes, "member_view", read_then_let_the_other_write)
+    first = ops(
+        {"op": "replace", "path": "title", "value": "First"},
+        {"op": "replace", "path": "externalId", "value": "new"},
+    )
+    assert_scim_error(scim.patch(f"/Users/{user_id}", first, **{"If-Match": version}), 412)
+    assert answers[1].status == 200, answers[1].body
+    monkeypatch.setattr(scim_user_changes, "member_view", read)
+    now = scim.get(f"/Users/{user_id}").body
+    assert (now["title"], now["externalId"]) == ("Second", "old")
+    titles = [e["changes"] for e in events(api, scim, "member.updated")]
+    assert len(titles) == 1, titles  # one change recorded: the first's was never committed
+
+
+def test_without_if_match_both_land_and_an_external_id_alone_is_saved(api, clock):
+    scim = scim_account(api, clock)
+    user_id = scim.post("/Users", okta_user("d@acme.com", external_id="old")).body["id"]
+    renamed = scim.patch(f"/Users/{user_id}", ops({"op": "replace", "path": "externalId", "value": "new"}))
+    assert renamed.status == 200 and renamed.body["externalId"] == "new", renamed.body
+    stale = renamed.body["meta"]["version"]
+    titled = scim.patch(f"/Users/{user_id}", ops({"op": "replace", "path": "title", "value": "Lead"}))
+    assert titled.status == 200, titled.body
+    assert_scim_error(
+        scim.patch(f"/Users/{user_id}", ops({"op": "remove", "path": "title"}), **{"If-Match": stale}), 412
+    )
+    assert scim.get(f"/Users/{user_id}").body["title"] == "Lead"
