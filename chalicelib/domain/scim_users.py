@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
+from chalicelib.domain.permissions import ALL_KEYS
 from chalicelib.domain.scim_discovery import EXTENSION, USER_SCHEMA
 from chalicelib.domain.scim_errors import ScimError, invalid_value, mutability
 
@@ -134,6 +135,13 @@ def held_key(role: str, permissions: list[str], scope: ScopeWish) -> str:
     """What a member holds, as one string: what is kept beside it is shown only while it still holds this
     (a change through the JSON API makes the membership's own values shown again)."""
     return json.dumps([role, sorted(permissions), None if scope is None else sorted(scope)])
+
+
+def held_after(role: str, granted: list[str], scope: ScopeWish) -> str:
+    """held_key of a member once given `role`, `granted` (a member's grant) and `scope` (checked, live)."""
+    if role == "admin":
+        return held_key("admin", list(ALL_KEYS), None)
+    return held_key("member", granted, scope)
 
 
 def etag(found: dict[str, Any]) -> str:

@@ -19,7 +19,6 @@ from pydantic import ValidationError
 from chalicelib.deps import Deps
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.emails import normalize_email
-from chalicelib.domain.permissions import ALL_KEYS
 from chalicelib.domain.scim_discovery import EXTENSION
 from chalicelib.domain.scim_errors import ScimError, invalid_value, mutability
 from chalicelib.domain.scim_patch import apply_patch
@@ -27,7 +26,7 @@ from chalicelib.domain.scim_users import (
     MemberView,
     Said,
     UserWish,
-    held_key,
+    held_after,
     patched_wish,
     resource,
     said_of,
@@ -185,8 +184,7 @@ def _said(account: AccountItem, shown: Shown, asked: UserWish) -> tuple[Said | N
     _, granted, _ = checked_grant(replace(asked, role=role, permissions=permissions), account)
     checked = checked_scope(scope, account) if scope is not None else None
     said = said_of(None if unset else role.lower(), granted, checked, checked_scope(listed or [], account))
-    holds = ("admin", list(ALL_KEYS)) if role.lower() == "admin" else ("member", granted)
-    return said, held_key(*holds, None if holds[0] == "admin" else checked)
+    return said, held_after(role.lower(), granted, checked)
 
 
 def _scope(asked: UserWish, extension: dict[str, Any]) -> list[str] | None:

@@ -2,7 +2,8 @@
 externalId and displayName; startIndex/count, at most 100 a page), read, and create. A create makes the
 person a member at once when their email's domain is verified for the account (a new login gets a "set
 your password" email; an existing login is simply added), under the account's seats, with the
-member.provisioned event in the membership's transaction. Changes and removal:
+member.provisioned event, SCIM's record (the externalId) and a login SCIM makes all in the membership's
+transaction: a create refused for seats leaves nothing behind. Changes and removal:
 services/scim_user_changes.py."""
 
 from __future__ import annotations
@@ -19,19 +20,21 @@ from chalicelib.domain.permissions import ADMIN_ONLY, ALL_KEYS, stored_grant
 from chalicelib.domain.scim_discovery import MAX_RESULTS, list_response, projected
 from chalicelib.domain.scim_errors import ScimError, invalid_value, mutability
 from chalicelib.domain.scim_filter import matches, parse_filter
-from chalicelib.domain.scim_users import MemberView, Said, UserWish, held_key, resource, said_of, wish
+from chalicelib.domain.scim_users import MemberView, UserWish, held_after, held_key, resource, said_of, wish
+from chalicelib.ids import new_id
 from chalicelib.schemas.members import Member, MemberListQuery
 from chalicelib.services import members as member_cases
 from chalicelib.services.audit_record import record
 from chalicelib.services.joining import settle
-from chalicelib.services.scim_login import NO_PASSWORD, new_login, send_set_password
+from chalicelib.services.scim_login import NO_PASSWORD, send_set_password
 from chalicelib.services.seats import take_one
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store.members import new_membership_item
-from chalicelib.store.models import AccountItem, ScimUserItem, UserItem
+from chalicelib.store.models import AccountItem, LoginItem, ScimUserItem, UserItem
 from chalicelib.store.scim_users import new_record
 from chalicelib.store.seats import SeatsRead
 from chalicelib.store.tx import Outcome
+from chalicelib.store.users import new_user_items
 
 FILTERABLE: Final = ("userName", "externalId", "displayName")
 NOT_VERIFIED: Final = "The email's domain is not verified for this account."
@@ -47,17 +50,6 @@ def view(member: Member, record: ScimUserItem | None) -> MemberView:
         list(member.permissions), scope, member.group_id, member.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         record.external_id if record else None, json.loads(record.said) if kept and record else None,
     )  # fmt: skip
-
-
-def remember(
-    deps: Deps, caller: Caller, account: AccountItem, user_id: str, record: ScimUserItem, said: Said | None
-) -> None:
-    """Saves SCIM's record of a member with the access said beside what the member holds now."""
-    member = member_cases.get_member(deps, caller, account, user_id)
-    scope = None if member.sub_accounts == "all" else list(member.sub_accounts)
-    record.said = json.dumps(said) if said is not None else None
-    record.said_for = held_key(member.role, list(member.permissions), scope) if said is not None else None
-    deps.store.scim_users.save_record(record)
 
 
 def all_members(deps: Deps, caller: Caller, account: AccountItem) -> list[Member]:
@@ -164,49 +156,47 @@ def create_user(deps: Deps, caller: Caller, account: AccountItem, body: Any, bas
     role, permissions, scope = checked_grant(user_wish, account)
     listed = checked_scope(user_wish.listed or [], account)
     unique_external_id(deps, account.account_id, user_wish.external_id, None)
-    user, made = _login_of(deps, email, user_wish)
-    if deps.store.members.get_membership(account.account_id, user.user_id) is not None:
-        raise ScimError(409, "This person is already a user of this account.", "uniqueness")
-    try:
-        _join(deps, caller, account, user, user_wish, (role, [] if role == "admin" else permissions, scope))
-    except Exception:
-        # deleted on failure rather than made in the join's transaction: that transaction is the joins'
-        # own (store/join_requests.py), shared with links and requests; the delete is conditioned on the
-        # login being still unused, so one another request has meanwhile used stays
-        if made:
-            deps.store.scim_users.drop_unused_login(user.email, user.user_id, NO_PASSWORD)
-        raise
-    record = new_record(account.account_id, user.user_id, user_wish.external_id, made)
-    remember(deps, caller, account, user.user_id, record, said_of(role, permissions, scope, listed))
-    if made:
+    said = said_of(role, permissions, scope, listed)
+    for _ in range(2):  # a login made meanwhile by someone else is joined on the second round
+        user, login = _login_of(deps, email, user_wish)
+        if deps.store.members.get_membership(account.account_id, user.user_id) is not None:
+            raise ScimError(409, "This person is already a user of this account.", "uniqueness")
+        record = new_record(account.account_id, user.user_id, user_wish.external_id, login is not None)
+        if said is not None:
+            record.said, record.said_for = json.dumps(said), held_after(role, permissions, scope)
+        grant = (role, [] if role == "admin" else permissions, scope)
+        if _join(deps, caller, account, (user, login), user_wish, grant, record):
+            break
+    else:
+        raise ScimError(409, "The login for this email kept changing; try again.")
+    if login is not None:
         send_set_password(deps, user, account)
     if user_wish.active is False:
         member_cases.set_status(deps, caller, account, user.user_id, "deactivated")
     return get_user(deps, caller, account, user.user_id, base)
 
 
-def _login_of(deps: Deps, email: str, user_wish: UserWish) -> tuple[UserItem, bool]:
-    """The login for `email` and whether SCIM made it now."""
-    for _ in range(2):  # a login made meanwhile by someone else is read on the second round
-        login = deps.store.users.login_state(email)[0]
-        user = deps.store.users.get_user(login.user_id) if login is not None else None
-        if user is not None:
-            return user, False
-        made = new_login(deps, email, user_wish.given_name, user_wish.family_name)
-        if made is not None:
-            return made, True
-    raise ScimError(409, "The login for this email kept changing; try again.")
+def _login_of(deps: Deps, email: str, user_wish: UserWish) -> tuple[UserItem, LoginItem | None]:
+    """The user with a login for `email`, or one SCIM makes (with its login, written with the join)."""
+    login = deps.store.users.login_state(email)[0]
+    user = deps.store.users.get_user(login.user_id) if login is not None else None
+    if user is not None:
+        return user, None
+    profile = {"first_name": user_wish.given_name, "last_name": user_wish.family_name}
+    return new_user_items(new_id("usr"), email, NO_PASSWORD, profile, deps.now())
 
 
 def _join(
     deps: Deps,
     caller: Caller,
     account: AccountItem,
-    user: UserItem,
+    person: tuple[UserItem, LoginItem | None],
     user_wish: UserWish,
     grant: tuple[str, list[str], list[str] | None],
-) -> None:
-    role, permissions, scope = grant
+    scim_record: ScimUserItem,
+) -> bool:
+    """The member made (store/scim_users.py provision); False: a login for the email appeared meanwhile."""
+    (user, login), (role, permissions, scope) = person, grant
     contact = {
         "title": user_wish.title,
         "office_phone": user_wish.office_phone,
@@ -221,9 +211,13 @@ def _join(
     event = record(deps, "member.provisioned", caller, account.account_id, target, made)
 
     def write(seats: SeatsRead) -> Outcome:
-        return deps.store.join_requests.join(membership, seats, [event])
+        made = (user, login) if login is not None else None
+        return deps.store.scim_users.provision(membership, seats, event, scim_record, made)
 
     outcome = take_one(deps, caller, account, write)
+    if "email_taken" in outcome.failed:
+        return False
     if "already_member" in outcome.failed:
         raise ScimError(409, "This person is already a user of this account.", "uniqueness")
     settle(deps, account, user, outcome)
+    return True

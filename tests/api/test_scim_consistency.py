@@ -5,8 +5,9 @@ member's (an admin holds everything; allSubAccounts true reaches every sub-accou
 
 from __future__ import annotations
 
-from chalicelib.services import scim_user_changes
+from chalicelib.services import scim_user_changes, scim_users
 from tests.api.test_scim_users import EXT, PATCH, events, okta_user
+from tests.helpers.flows import onboard
 from tests.helpers.scim import assert_scim_error, scim_account
 
 
@@ -156,3 +157,30 @@ def test_without_if_match_both_land_and_an_external_id_alone_is_saved(api, clock
         scim.patch(f"/Users/{user_id}", ops({"op": "remove", "path": "title"}), **{"If-Match": stale}), 412
     )
     assert scim.get(f"/Users/{user_id}").body["title"] == "Lead"
+
+
+def test_a_login_made_meanwhile_is_joined_and_the_one_scim_prepared_is_never_written(
+    api, clock, deps, monkeypatch
+):
+    """A create makes the login it needs in the join's own transaction: one made meanwhile by someone else
+    fails it ("email_taken") and the create joins that login instead (no set-your-password email)."""
+    scim = scim_account(api, clock)
+    prepare = scim_users._login_of
+    seen: dict = {}
+
+    def a_login_appears_meanwhile(*args, **kwargs):
+        user, login = prepare(*args, **kwargs)
+        if not seen:
+            seen["prepared"] = user.user_id
+            seen["account"], seen["joined"] = onboard(api, "Other Co", "e@acme.com")
+            seen["emails"] = len(api.emails_to("e@acme.com"))
+        return user, login
+
+    monkeypatch.setattr(scim_users, "_login_of", a_login_appears_meanwhile)
+    made = scim.post("/Users", okta_user("e@acme.com"))
+    assert made.status == 201, made.body
+    assert made.body["id"] == seen["joined"].user_id != seen["prepared"]
+    assert deps.store.users.get_user(seen["prepared"]) is None
+    assert len(api.emails_to("e@acme.com")) == seen["emails"]
+    accounts = api.get("/me", token=seen["joined"].token).body["accounts"]
+    assert sorted(a["account_id"] for a in accounts) == sorted([seen["account"], scim.account_id])

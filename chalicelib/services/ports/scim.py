@@ -7,7 +7,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from chalicelib.store.models import AuditEventItem, ScimTokenHashItem, ScimTokenItem, ScimUserItem
+    from chalicelib.store.models import (
+        AuditEventItem,
+        LoginItem,
+        MembershipItem,
+        ScimTokenHashItem,
+        ScimTokenItem,
+        ScimUserItem,
+        UserItem,
+    )
+    from chalicelib.store.seats import SeatsRead
     from chalicelib.store.tx import Outcome
 
 
@@ -31,4 +40,11 @@ class ScimUserRepository(Protocol):
     ) -> AbstractContextManager[None]: ...
     def save_changed(self, record: ScimUserItem, read: int | None, writer: str) -> Outcome: ...
     def forget(self, account_id: str, user_id: str) -> Outcome: ...
-    def drop_unused_login(self, email: str, user_id: str, no_password: str) -> Outcome: ...
+    def provision(
+        self,
+        membership: MembershipItem,
+        seats: SeatsRead,
+        event: AuditEventItem,
+        record: ScimUserItem,
+        new_login: tuple[UserItem, LoginItem] | None,
+    ) -> Outcome: ...

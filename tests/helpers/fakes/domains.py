@@ -151,7 +151,7 @@ class FakeScimUsers(ScimUserRepository):
     changing = not_faked("scim_users", "changing")
     save_changed = not_faked("scim_users", "save_changed")
     forget = not_faked("scim_users", "forget")
-    drop_unused_login = not_faked("scim_users", "drop_unused_login")
+    provision = not_faked("scim_users", "provision")
 
 
 class FakeInviteLinks(InviteLinkRepository):
