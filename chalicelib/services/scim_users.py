@@ -1,10 +1,9 @@
-"""SCIM Users ↔ the account's members (issue 31, API.md "SCIM 2.0"): list (filters on userName,
-externalId and displayName; startIndex/count, at most 100 a page), read, and create. A create makes the
-person a member at once when their email's domain is verified for the account (a new login gets a "set
-your password" email; an existing login is simply added), under the account's seats, with the
-member.provisioned event, SCIM's record (the externalId) and a login SCIM makes all in the membership's
-transaction: a create refused for seats leaves nothing behind. Changes and removal:
-services/scim_user_changes.py."""
+"""SCIM Users ↔ the account's members (issue 31, API.md "SCIM 2.0"): read and create (the list and its
+filters: services/scim_user_list.py). A create makes the person a member at once when their email's
+domain is verified for the account (a new login gets a "set your password" email; an existing login is
+simply added), under the account's seats, with the member.provisioned event, SCIM's record (the
+externalId) and a login SCIM makes all in the membership's transaction: a create refused for seats leaves
+nothing behind. Changes and removal: services/scim_user_changes.py."""
 
 from __future__ import annotations
 
@@ -17,9 +16,8 @@ from chalicelib.domain.caller import Caller
 from chalicelib.domain.email_domains import email_domain_of
 from chalicelib.domain.emails import email_problem, normalize_email
 from chalicelib.domain.permissions import ADMIN_ONLY, ALL_KEYS, stored_grant
-from chalicelib.domain.scim_discovery import MAX_RESULTS, list_response, projected
+from chalicelib.domain.scim_discovery import MAX_RESULTS, projected
 from chalicelib.domain.scim_errors import ScimError, invalid_value, mutability
-from chalicelib.domain.scim_filter import matches, parse_filter
 from chalicelib.domain.scim_users import MemberView, UserWish, held_after, held_key, resource, said_of, wish
 from chalicelib.ids import new_id
 from chalicelib.schemas.members import Member, MemberListQuery
@@ -36,7 +34,6 @@ from chalicelib.store.seats import SeatsRead
 from chalicelib.store.tx import Outcome
 from chalicelib.store.users import new_user_items
 
-FILTERABLE: Final = ("userName", "externalId", "displayName")
 NOT_VERIFIED: Final = "The email's domain is not verified for this account."
 
 
@@ -62,19 +59,6 @@ def all_members(deps: Deps, caller: Caller, account: AccountItem) -> list[Member
         cursor = page.next_cursor
         if cursor is None:
             return found
-
-
-def list_users(
-    deps: Deps, caller: Caller, account: AccountItem, query: dict[str, str], base: str
-) -> dict[str, Any]:
-    start, count = paging(query)
-    records = deps.store.scim_users.records_of(account.account_id)
-    users = [resource(view(m, records.get(m.user_id)), base) for m in all_members(deps, caller, account)]
-    if query.get("filter"):
-        terms = parse_filter(query["filter"], FILTERABLE)
-        users = [user for user in users if all(matches(user.get(name), value) for name, value in terms)]
-    page = [projected(user, query) for user in users[start - 1 : start - 1 + count]]
-    return list_response(page, len(users), start)
 
 
 def paging(query: dict[str, str]) -> tuple[int, int]:
