@@ -87,6 +87,8 @@ def _current(
     deps: Deps, caller: Caller, account: AccountItem, user_id: str, base: str, if_match: str | None
 ) -> Shown:
     member_cases.get_member(deps, caller, account, user_id)  # 404 for a stranger, before any write
+    # the version before the User it goes with: a change landing between the two reads makes this one
+    # 412 at its write, never passes unseen (one the JSON API added has no record yet: made empty here)
     record = deps.store.scim_users.ensure_record(account.account_id, user_id)
     held = member_view(deps, caller, account, user_id)
     current = resource(held, base)
