@@ -65,6 +65,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         scim_groups,
         scim_tokens,
         scim_user_changes,
+        scim_user_list,
         scim_users,
         seats,
         session_list,
