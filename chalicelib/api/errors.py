@@ -85,6 +85,11 @@ def status_of(code: ErrorCode, *, public: bool = False) -> int:
 _REQUEST_LOCALE: ContextVar[Locale] = ContextVar("request_locale", default=DEFAULT_LOCALE)
 
 
+def request_locale() -> Locale:
+    """The language the request being answered prefers (its Accept-Language), for what a view words."""
+    return _REQUEST_LOCALE.get()
+
+
 def error_message(error: AppError, locale: Locale | None = None) -> str:
     """The error's message in `locale` (default: the request's language)."""
     return translate(locale or _REQUEST_LOCALE.get(), error.msgid, **error.params)

@@ -4,9 +4,11 @@ from typing import Any
 
 from chalice.app import Blueprint
 
+from chalicelib.api.errors import request_locale
 from chalicelib.api.http import Call, endpoint
 from chalicelib.api.route_guards import PUBLIC
 from chalicelib.domain.permissions import CATALOG, ROLES
+from chalicelib.i18n.text import translate
 from chalicelib.schemas.meta import Health, PermissionCatalog, PermissionInfo
 
 bp = Blueprint(__name__)
@@ -20,10 +22,12 @@ def health(call: Call) -> Health:
 
 @endpoint(bp, "GET", "/permissions", access=PUBLIC, returns=PermissionCatalog)
 def permissions(call: Call) -> PermissionCatalog:
-    """The permission keys with labels, and the roles."""
+    """The permission keys with labels (in the request's Accept-Language; keys never change), and the
+    roles."""
+    locale = request_locale()
     return PermissionCatalog(
         permissions=[
-            PermissionInfo(key=key, label=label, admin_only=admin_only)
+            PermissionInfo(key=key, label=translate(locale, label), admin_only=admin_only)
             for key, (label, admin_only) in CATALOG.items()
         ],
         roles=list(ROLES),

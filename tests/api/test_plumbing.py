@@ -136,3 +136,12 @@ def test_an_operator_request_with_a_bad_bearer_token_is_refused_on_every_route(a
     bad = {"Authorization": "Bearer not-a-token"}
     created = api.post("/accounts", {"name": "X", "owner_email": "x@example.com"}, operator=True, headers=bad)
     assert created.status == 401
+
+
+def test_permission_labels_follow_accept_language_and_keys_never_change(api):
+    english = api.get("/permissions").body["permissions"]
+    german = api.get("/permissions", headers={"Accept-Language": "de-DE,de;q=0.9"}).body["permissions"]
+    assert [p["key"] for p in german] == [p["key"] for p in english]
+    labels = {p["key"]: p["label"] for p in german}
+    assert labels["user_management"] == "Benutzer verwalten"
+    assert all(g["label"] != e["label"] for g, e in zip(german, english, strict=True))
