@@ -14,7 +14,7 @@ from chalicelib.ids import new_sortable_id
 from chalicelib.security import otp, passkeys
 from chalicelib.security.passkeys import PasskeyError, RelyingParty
 from chalicelib.security.sealing import unseal
-from chalicelib.services.outbox import Ready, notice, render_notice, send_now
+from chalicelib.services.outbox import notice
 from chalicelib.services.password_reset import PORTAL_NAME
 from chalicelib.services.sessions import verify_credentials
 from chalicelib.store import keys
@@ -223,8 +223,3 @@ def factor_event(deps: Deps, user_id: str, kind: str, factor: str) -> SecurityEv
     """The user's security event of a factor change (`kind`: factor_added or factor_removed; `factor`:
     totp or passkey), committed with the change (a recovery code's use has its own: spend_recovery_code)."""
     return new_security_event(user_id, new_sortable_id("sev"), kind, deps.now(), detail=factor)
-
-
-def send_notice(deps: Deps, mail: MailItem) -> None:
-    """The request's own attempt at a committed notice (the outbox worker sends it otherwise)."""
-    send_now(deps, [Ready(mail, render_notice(mail))])

@@ -14,9 +14,8 @@ from chalicelib.domain.permissions import as_role
 from chalicelib.domain.wording import OPERATOR_NAME, date_in_words, modules_of, neutral, sub_accounts_of
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
-from chalicelib.services.outbox import Ready, link_of, send_now
+from chalicelib.services.outbox import Ready, link_of
 from chalicelib.store import keys
-from chalicelib.store.invitations import NewInvitation
 from chalicelib.store.models import GroupItem, InvitationItem, MailItem
 
 
@@ -80,39 +79,6 @@ def invitation_email(
             "expires_words": date_in_words(invitation.expires_at),
         },
     )
-
-
-def send_invitations(deps: Deps, account_name: str, sent: list[tuple[NewInvitation, str]]) -> None:
-    """The request's attempt at the committed invitations' emails (services/outbox.py): each one SES accepts
-    is `delivery: "sent"`; any other stays `queued`, for the outbox worker to send. `sent`: each
-    invitation with the raw token only its email carries."""
-    reaches: dict[tuple[object, ...], Reach] = {}  # a bulk invite's invitations give alike: read once
-
-    def reach(i: InvitationItem) -> Reach:
-        key = (
-            i.group_id,
-            i.role,
-            tuple(i.permissions or ()),
-            tuple(i.sub_accounts or ()),
-            i.sub_accounts is None,
-        )
-        return reaches[key] if key in reaches else reaches.setdefault(key, reach_of(deps, i))
-
-    pairs = [
-        (
-            new.invitation,
-            Ready(
-                new.mail,
-                invitation_email(deps, new.invitation, raw, account_name, reach(new.invitation)),
-                new.invitation.token_hash,
-            ),
-        )
-        for new, raw in sent
-        if new.mail is not None
-    ]
-    for (invitation, _), ok in zip(pairs, send_now(deps, [ready for _, ready in pairs]), strict=True):
-        if ok:
-            invitation.delivery = "sent"  # as recorded: the answer says what happened
 
 
 def invitation_email_for(deps: Deps, mail: MailItem) -> Ready | None:

@@ -55,9 +55,7 @@ def _send(deps: Deps, digest: JoinDigestItem, at: datetime) -> bool:
     mails: list[MailItem] = []
     if account is not None and new:
         values = _values(deps, account.name, new)
-        mails = [
-            notice(deps, "join_requests_digest", to, values, held=False) for to in _managers(deps, digest)
-        ]
+        mails = [notice(deps, "join_requests_digest", to, values) for to in _managers(deps, digest)]
     return bool(deps.store.join_requests.send_digest(digest, mails, deps.now()))
 
 

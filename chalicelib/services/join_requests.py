@@ -23,7 +23,7 @@ from chalicelib.schemas.members import Member
 from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import live_sub_accounts
 from chalicelib.services.groups import managed_group
-from chalicelib.services.invitations import new_invitation, replaced, send_invitations
+from chalicelib.services.invitations import new_invitation, replaced
 from chalicelib.services.joining import member_of, settle
 from chalicelib.services.outbox import full_window, notice, too_many_emails
 from chalicelib.services.password_reset import PORTAL_NAME
@@ -187,7 +187,7 @@ def _approve_by_email(
         "invite_link_id": request.invite_link_id,  # a lapsed or revoked one gives the link its use back
     }
     login = logins.get(request.email)
-    new, raw = new_invitation(
+    new, _ = new_invitation(
         deps, account.account_id, request.email, role, permissions, caller, details, replaces, login, caller
     )
     events = [_event(deps, "join_request.approved", caller, request, {"status": "approved"})]
@@ -196,7 +196,6 @@ def _approve_by_email(
         return deps.store.join_requests.approve_by_invitation(request, deps.now(), events, new, seats)
 
     _check_approved(deps, take_one(deps, caller, account, write), request.email, new.windows)
-    send_invitations(deps, account.name, [(new, raw)])
     return Invitation.of(new.invitation, now, live_sub_accounts(account), groups)
 
 
@@ -223,4 +222,4 @@ def told_requester(deps: Deps, account: AccountItem, request: JoinRequestItem, o
     worker sends it)."""
     after = "Sign in to find it among your accounts." if outcome == "approved" else DENIED_NEXT
     values = {"portal_name": PORTAL_NAME, "account_name": account.name, "outcome": outcome, "next": after}
-    return notice(deps, "join_request_decided", request.email, values, held=False)
+    return notice(deps, "join_request_decided", request.email, values)

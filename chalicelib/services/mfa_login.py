@@ -25,13 +25,12 @@ from chalicelib.services.factor_checks import (
     live_challenge,
     new_challenge,
     relying_party,
-    send_notice,
     spend_recovery_code,
     verified_assertion,
 )
 from chalicelib.services.sessions import SignInWrite, signed_in
 from chalicelib.store.factors import PASSKEY, TOTP, Spent
-from chalicelib.store.models import ChallengeItem, Item, LoginItem, MailItem, UserItem
+from chalicelib.store.models import ChallengeItem, Item, LoginItem, UserItem
 
 MFA = "mfa"
 STEP_GONE = "The sign-in step has expired or was used; sign in again."
@@ -107,8 +106,8 @@ def _second_factor(deps: Deps, item: ChallengeItem, body: MfaLoginIn) -> tuple[S
 
 def _spending(deps: Deps, spent: Spent, gone: AppError) -> SignInWrite:
     """The sign-in's write with what the step uses up; `gone` when its mfa_token or challenge was used
-    meanwhile, `invalid_code` when its code or passkey answer was, 401 for a user removed meanwhile. Then
-    the step's own email (a recovery code's) is sent, as every committed notice is."""
+    meanwhile, `invalid_code` when its code or passkey answer was, 401 for a user removed meanwhile. The
+    step's own email (a recovery code's) rides the write; the outbox's worker sends it."""
 
     def write(now: datetime, email: str | None, writes: Sequence[Item]) -> None:
         outcome = deps.store.factors.sign_in_spending(spent, now, email, writes)
@@ -118,9 +117,6 @@ def _spending(deps: Deps, spent: Spent, gone: AppError) -> SignInWrite:
             raise invalid_code("The code or passkey answer was used already.")
         if not outcome:
             raise unauthenticated("This login no longer exists.")
-        for mail in spent.writes:
-            if isinstance(mail, MailItem):
-                send_notice(deps, mail)
 
     return write
 
