@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,9 +44,17 @@ def moto_outbox() -> list[Mail]:
     return [Mail(tuple(m.destinations.get("ToAddresses", [])), m.subject, m.body) for m in sent]
 
 
-def moto_server_outbox(moto_url: str) -> list[Mail]:
+def moto_server_outbox(moto_url: str, seconds: float = 30) -> list[Mail]:
     """Messages the local runner's moto server accepted, oldest first (its /local/sent-email.json: moto's own
-    /moto-api/data.json dumps every table with them, and grows slow once the load test has run)."""
+    /moto-api/data.json dumps every table with them, and grows slow once the load test has run), once its
+    outbox worker has caught up with what the API committed (/local/outbox-idle): the emails leave through
+    the worker, as on AWS."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with urllib.request.urlopen(moto_url + "/local/outbox-idle", timeout=30) as reply:
+            if json.loads(reply.read())["idle"] or time.monotonic() > deadline:
+                break
+        time.sleep(0.1)
     with urllib.request.urlopen(moto_url + "/local/sent-email.json", timeout=30) as reply:
         sent = json.loads(reply.read())
     return [Mail(tuple(m["to"]), m["subject"], m["body"]) for m in sent]
