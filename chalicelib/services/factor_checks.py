@@ -153,11 +153,18 @@ def live_challenge(
     except PasskeyError:
         raise invalid_code("The passkey's answer is not valid.") from None
     item = deps.store.factors.challenge(passkeys.challenge_hash(challenge))
+    return challenge, checked_challenge(deps, item, purpose, user_id)
+
+
+def checked_challenge(
+    deps: Deps, item: ChallengeItem | None, purpose: str, user_id: str | None
+) -> ChallengeItem:
+    """The challenge item as read, if ours, for this purpose and user, and live; `invalid_code` otherwise."""
     if item is None or item.purpose != purpose or (user_id is not None and item.user_id != user_id):
         raise invalid_code("The passkey's answer is not for a challenge of ours; start again.")
     if item.expires_at <= deps.now():
         raise invalid_code(CHALLENGE_GONE)
-    return challenge, item
+    return item
 
 
 def take_challenge(deps: Deps, credential: dict[str, Any], purpose: str, user_id: str | None) -> str:
@@ -186,6 +193,16 @@ def verified_assertion(
     the write that moves it on only if it is still as read)."""
     try:
         passkey = deps.store.factors.passkey_by_credential(passkeys.credential_id_of(credential))
+    except PasskeyError:
+        raise invalid_code("The passkey's answer is not valid.") from None
+    return assertion_of(deps, credential, challenge, user_id, passkey)
+
+
+def assertion_of(
+    deps: Deps, credential: dict[str, Any], challenge: str, user_id: str | None, passkey: PasskeyItem | None
+) -> tuple[PasskeyItem, int]:
+    """As verified_assertion, with the passkey of the credential already read."""
+    try:
         if passkey is None or (user_id is not None and passkey.user_id != user_id):
             raise PasskeyError("not a passkey of this user")
         count = passkeys.verify_assertion(

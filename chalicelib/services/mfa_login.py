@@ -19,10 +19,11 @@ from chalicelib.security.tokens import Via
 from chalicelib.services.account_list import login_page
 from chalicelib.services.factor_checks import (
     CHALLENGE_GONE,
+    assertion_of,
     challenge_item,
+    checked_challenge,
     checked_step,
     invalid_code,
-    live_challenge,
     new_challenge,
     relying_party,
     spend_recovery_code,
@@ -128,12 +129,20 @@ def passkey_options(deps: Deps) -> dict[str, Any]:
 
 def passkey_sign_in(deps: Deps, credential: dict[str, Any], client: RequestInfo | None = None) -> LoginOut:
     """A passkey alone signs in (it is both factors: the device, and the user verification it requires). The
-    challenge and the counter are used up in the sign-in's own write."""
-    challenge, item = live_challenge(deps, credential, PASSKEY_SIGN_IN, None)
-    passkey, count = verified_assertion(deps, credential, challenge, None)
+    challenge and the credential it names are read together, then the passkey with its user (two
+    BatchGetItems, store/factors.py `passkey_answer`); the challenge and the counter are used up in the
+    sign-in's own write."""
+    try:
+        challenge, credential_id = passkeys.challenge_of(credential), passkeys.credential_id_of(credential)
+    except passkeys.PasskeyError:
+        raise invalid_code("The passkey's answer is not valid.") from None
+    read = deps.store.factors.passkey_answer(passkeys.challenge_hash(challenge), credential_id)
+    item = checked_challenge(deps, read.challenge, PASSKEY_SIGN_IN, None)
+    passkey, count = assertion_of(deps, credential, challenge, None, read.passkey)
     spent = Spent(passkey.user_id, item, passkey=(passkey, count))
     write = _spending(deps, spent, invalid_code(CHALLENGE_GONE))
-    return _signed_in_as(deps, passkey.user_id, "passkey", client, write, give_back=False)
+    email = read.user.email if read.user is not None and read.user.user_id == passkey.user_id else None
+    return _signed_in_as(deps, passkey.user_id, "passkey", client, write, give_back=False, email=email)
 
 
 def _signed_in_as(

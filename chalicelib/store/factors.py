@@ -52,6 +52,16 @@ class FactorState:
 
 
 @dataclass(frozen=True)
+class PasskeyAnswer:
+    """What a passwordless sign-in checks, as read: the challenge it answers, the passkey its credential is
+    (None when either is unknown) and the passkey's user (for the login's email)."""
+
+    challenge: ChallengeItem | None
+    passkey: PasskeyItem | None
+    user: UserItem | None
+
+
+@dataclass(frozen=True)
 class Spent:
     """What a sign-in's second step uses up, written with the sign-in itself (`sign_in_spending`): the
     `challenge` (an mfa_token's or a WebAuthn challenge's item) and one of a TOTP `step`, a recovery code's
@@ -143,6 +153,24 @@ class FactorStore:
     def passkey_by_credential(self, credential_id: str) -> PasskeyItem | None:
         owner = get_item(PasskeyCredentialItem, keys.passkey_credential(credential_id))
         return None if owner is None else get_item(PasskeyItem, keys.passkey(owner.user_id, owner.passkey_id))
+
+    def passkey_answer(self, challenge_hash: str, credential_id: str) -> PasskeyAnswer:
+        """Two BatchGetItems: the challenge with the credential's owner (both named by the answer), then the
+        passkey with its user."""
+        challenge_key, owner_key = keys.challenge(challenge_hash), keys.passkey_credential(credential_id)
+        first = get_items([challenge_key, owner_key])
+        challenge, owner = first.get(challenge_key), first.get(owner_key)
+        challenge = challenge if isinstance(challenge, ChallengeItem) else None
+        if not isinstance(owner, PasskeyCredentialItem):
+            return PasskeyAnswer(challenge, None, None)
+        passkey_key, user_key = keys.passkey(owner.user_id, owner.passkey_id), keys.user(owner.user_id)
+        second = get_items([passkey_key, user_key])
+        passkey, user = second.get(passkey_key), second.get(user_key)
+        return PasskeyAnswer(
+            challenge,
+            passkey if isinstance(passkey, PasskeyItem) else None,
+            user if isinstance(user, UserItem) else None,
+        )
 
     def add_passkey(
         self, user: UserItem, passkey: PasskeyItem, mail: MailItem, event: SecurityEventItem

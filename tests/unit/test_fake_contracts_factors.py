@@ -113,6 +113,7 @@ def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_wi
 @covers(
     "factors.passkeys",
     "factors.passkey_by_credential",
+    "factors.passkey_answer",
     "factors.add_passkey",
     "factors.remove_passkey",
     "factors.record_passkey_use",
@@ -134,6 +135,16 @@ def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_fa
     found = store.factors.passkey_by_credential("cred-2")
     assert (found.user_id, found.passkey_id) == (user.user_id, "pk2")
     assert store.factors.passkey_by_credential("cred-9") is None
+    # a passwordless sign-in's reads: the challenge and the credential's passkey with its user
+    store.factors.put_challenge(
+        ChallengeItem(*keys.challenge("ch"), purpose="passkey_sign_in", user_id=None, expires_at=now)
+    )
+    answer = store.factors.passkey_answer("ch", "cred-2")
+    assert (answer.challenge.purpose, answer.passkey.passkey_id) == ("passkey_sign_in", "pk2")
+    assert (answer.user.user_id, answer.user.email) == (user.user_id, user.email)
+    unknown = store.factors.passkey_answer("no-such", "cred-9")
+    assert (unknown.challenge, unknown.passkey, unknown.user) == (None, None, None)
+    assert store.factors.passkey_answer("ch", "cred-9").challenge is not None
     assert store.factors.record_passkey_use(found, 5, now)
     assert not store.factors.record_passkey_use(found, 6, now)  # its counter was read at 0
     used = store.factors.passkey_by_credential("cred-2")

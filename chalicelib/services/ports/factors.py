@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from chalicelib.store.factors import FactorState, Spent
+    from chalicelib.store.factors import FactorState, PasskeyAnswer, Spent
     from chalicelib.store.models import (
         ChallengeItem,
         Item,
@@ -36,6 +36,7 @@ class FactorRepository(Protocol):
     def remove_totp(self, user: UserItem, mail: MailItem, event: SecurityEventItem) -> Outcome: ...
     def passkeys(self, user_id: str) -> list[PasskeyItem]: ...
     def passkey_by_credential(self, credential_id: str) -> PasskeyItem | None: ...
+    def passkey_answer(self, challenge_hash: str, credential_id: str) -> PasskeyAnswer: ...
     def add_passkey(
         self, user: UserItem, passkey: PasskeyItem, mail: MailItem, event: SecurityEventItem
     ) -> Outcome: ...

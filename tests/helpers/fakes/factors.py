@@ -9,7 +9,7 @@ from datetime import datetime
 
 from chalicelib.services.ports import FactorRepository
 from chalicelib.store import keys
-from chalicelib.store.factors import PASSKEY, TOTP, FactorState, Spent
+from chalicelib.store.factors import PASSKEY, TOTP, FactorState, PasskeyAnswer, Spent
 from chalicelib.store.models import (
     ChallengeItem,
     Item,
@@ -112,6 +112,15 @@ class FakeFactors(FactorRepository):
         if owner is None:
             return None
         return copy.deepcopy(self.t.get(keys.passkey(owner.user_id, owner.passkey_id), PasskeyItem))
+
+    def passkey_answer(self, challenge_hash: str, credential_id: str) -> PasskeyAnswer:
+        challenge = self.challenge(challenge_hash)
+        owner = self.t.get(keys.passkey_credential(credential_id), PasskeyCredentialItem)
+        if owner is None:
+            return PasskeyAnswer(challenge, None, None)
+        passkey = self.t.get(keys.passkey(owner.user_id, owner.passkey_id), PasskeyItem)
+        user = self.t.get(keys.user(owner.user_id), UserItem)
+        return PasskeyAnswer(challenge, copy.deepcopy(passkey), copy.deepcopy(user))
 
     def add_passkey(
         self, user: UserItem, passkey: PasskeyItem, mail: MailItem, event: SecurityEventItem
