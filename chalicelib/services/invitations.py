@@ -219,10 +219,10 @@ class _Batch:
         return None if invite_allowed(email, self.allowed_domains) else "domain_not_allowed"
 
     def _decoy(self, email: str) -> InvitationItem:
+        """Never written: answered as a new invitation is (its `delivery` queued, as every new one's is)."""
         decoy = new_invitation(
             self.deps, self.account_id, email, self.body.role, [], self.caller, self.details
         )
-        decoy[0].invitation.delivery = "sent"
         return decoy[0].invitation
 
     def _new(self, index: int, email: str, claim: EmailClaimItem | None, login: str | None) -> Sendable:
