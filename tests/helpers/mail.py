@@ -65,9 +65,9 @@ def to_address(messages: list[Mail], address: str) -> list[Mail]:
 
 
 def drain_outbox(deps: Any, now: datetime | None = None) -> Any:
-    """Runs the email outbox's worker once (what `make run` does every 2 s and AWS on each commit): emails
-    only the worker sends (public password resets) go out, and any the request could not send. `now`: judge
-    what is due at a later time (past a request's hold, a retry's backoff). Answers the worker's report."""
+    """Runs the email outbox's worker once (what `make run` does on each write that gives it work and AWS on
+    each commit): every email goes out this way, the request sends none. `now`: judge what is due at a later
+    time (past a retry's backoff or a lease). Answers the worker's report."""
     from chalicelib.services.email_worker import run_once
 
     return run_once(deps, now)
