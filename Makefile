@@ -8,7 +8,7 @@ PACKAGE_DIR ?= out
 # chalice package needs a region to name ARNs; it makes no AWS call.
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: run test test-fast lint format clean package bench browser screenshots
+.PHONY: run test test-fast lint format clean package bench browser screenshots catalogs catalogs-portal
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,17 @@ browser:  ## Debian's chromium for the browser tests (apt-get when missing and r
 screenshots: $(STAMP) browser  ## PNGs of the portal's main screens in docs/screens/ (against a fresh local server)
 	$(PY) scripts/screenshots.py docs/screens
 
+# The pages' words (the `portal` domain, babel-portal.cfg): extracted into portal.pot, then each language's
+# portal.po updated from it (a new message arrives untranslated: tests/unit/test_portal_catalog.py says which).
+PORTAL_POT := chalicelib/i18n/portal.pot
+catalogs-portal: $(STAMP)  ## the pages' message template and the de/fr/es/nl portal.po updated from the scripts
+	PYTHONPATH=. $(VENV)/bin/pybabel extract -F babel-portal.cfg -k t --no-default-keywords --no-location \
+		--sort-output --width=120 --project=portal-access --copyright-holder=portal-access -o $(PORTAL_POT) .
+	for locale in de fr es nl; do \
+		$(VENV)/bin/pybabel update -D portal -i $(PORTAL_POT) -d chalicelib/i18n -l $$locale --no-fuzzy-matching \
+			--ignore-obsolete --width=120 --init-missing; \
+	done
+
 lint: $(STAMP)  ## ruff, mypy (strict, mypy.ini), cfn-lint over the packaged CloudFormation, the zip's checks
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -55,6 +66,24 @@ package: $(STAMP)  ## the prod SAM template and zip in $$PACKAGE_DIR (botocore m
 	$(VENV)/bin/chalice package --stage prod --merge-template infra/table.json $(PACKAGE_DIR)
 	$(PY) scripts/slim_package.py $(PACKAGE_DIR)/deployment.zip --max-mb $(PACKAGE_MAX_MB)
 	@ls -l $(PACKAGE_DIR)
+
+# docs/languages.md: the `messages` msgids extracted into a .pot, and every language's .po updated to it
+# (new msgids arrive untranslated, which the catalog test refuses until a translator fills them in).
+# What marks a msgid: N_("...") anywhere, and the literal message of an error where it is raised (the
+# catalog test, tests/unit/test_catalogs.py, extracts with this same line).
+BABEL_KEYWORDS := N_ AppError:2 unauthenticated rate_limited:2 changed_meanwhile limit_reached invalid_code
+I18N := chalicelib/i18n
+catalogs: $(STAMP)  ## extract the email and API messages (babel.cfg) and update the de, fr, es, nl catalogs
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords $(addprefix -k ,$(BABEL_KEYWORDS)) \
+		--no-location --no-wrap --sort-output --omit-header -o $(I18N)/messages.pot .
+	@for lang in de fr es nl; do \
+		if [ -f $(I18N)/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(VENV)/bin/pybabel update -i $(I18N)/messages.pot -d $(I18N) -D messages -l $$lang \
+				--no-fuzzy-matching --ignore-obsolete --omit-header --no-wrap; \
+		else \
+			$(VENV)/bin/pybabel init -i $(I18N)/messages.pot -d $(I18N) -D messages -l $$lang --no-wrap; \
+		fi; \
+	done
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

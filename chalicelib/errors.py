@@ -3,11 +3,18 @@ services and rules raise with one (AppError), and the one the store raises for t
 (RiderRefusedError).
 
 Nothing here knows HTTP: which status a code is answered with, and the error body, are the api layer's
-(api/errors.py), so a rule, a token check or the store can fail without importing the web edge."""
+(api/errors.py), so a rule, a token check or the store can fail without importing the web edge.
+
+A message is a msgid of the `messages` catalog (English, `$name` placeholders filled from `params`): the
+api layer answers it in the request's Accept-Language (docs/languages.md); `message` is the English text."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from string import Template
 from typing import Literal, get_args
+
+from chalicelib.msgids import N_
 
 ErrorCode = Literal[
     "invalid_json",
@@ -62,24 +69,55 @@ class AppError(Exception):
         *,
         details: list[dict[str, str]] | None = None,
         retry_after: int | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
+        english = Template(message).substitute(params) if params else message
+        super().__init__(english)
         self.code: ErrorCode = code
-        self.message = message
+        self.message = english
+        self.msgid = message
+        self.params: dict[str, str] = dict(params or {})
         self.details = details
         self.retry_after = retry_after
 
 
+# One whole sentence per kind of thing (a translation cannot agree with a noun it does not know).
+_NOT_FOUND: dict[str, str] = {
+    "resource": N_("The resource does not exist or is not available to you."),
+    "account": N_("The account does not exist or is not available to you."),
+    "member": N_("The member does not exist or is not available to you."),
+    "invite_link": N_("The invite_link does not exist or is not available to you."),
+    "invitation": N_("The invitation does not exist or is not available to you."),
+    "group": N_("The group does not exist or is not available to you."),
+    "webhook": N_("The webhook does not exist or is not available to you."),
+    "sub-account": N_("The sub-account does not exist or is not available to you."),
+    "reset link": N_("The reset link does not exist or is not available to you."),
+    "email domain": N_("The email domain does not exist or is not available to you."),
+    "contact": N_("The contact does not exist or is not available to you."),
+    "passkey": N_("The passkey does not exist or is not available to you."),
+    "join_request": N_("The join_request does not exist or is not available to you."),
+    "session": N_("The session does not exist or is not available to you."),
+    "page": N_("The page does not exist or is not available to you."),
+    "asset": N_("The asset does not exist or is not available to you."),
+    "endpoint": N_("The endpoint does not exist or is not available to you."),
+}
+
+
 def not_found(what: str = "resource") -> AppError:
-    return AppError("not_found", f"The {what} does not exist or is not available to you.")
+    message = _NOT_FOUND.get(what)
+    if message is None:  # a kind without its sentence yet: English
+        return AppError("not_found", f"The {what} does not exist or is not available to you.")
+    return AppError("not_found", message)
 
 
-def unauthenticated(message: str = "A valid access token is required.") -> AppError:
+def unauthenticated(message: str = N_("A valid access token is required.")) -> AppError:
     return AppError("unauthenticated", message)
 
 
 def forbidden(permission: str) -> AppError:
-    return AppError("forbidden", f"This needs the '{permission}' permission.")
+    return AppError(
+        "forbidden", N_("This needs the '$permission' permission."), params={"permission": permission}
+    )
 
 
 def validation_error(field: str, message: str) -> AppError:
@@ -88,7 +126,7 @@ def validation_error(field: str, message: str) -> AppError:
     )
 
 
-def rate_limited(retry_after: int, message: str = "Too many attempts; try again later.") -> AppError:
+def rate_limited(retry_after: int, message: str = N_("Too many attempts; try again later.")) -> AppError:
     return AppError("rate_limited", message, retry_after=max(1, retry_after))
 
 

@@ -37,6 +37,7 @@ LAYERS = {
     "delivery": "outgoing webhook HTTP: signing and one delivery attempt",
     "security": "passwords (argon2id), access tokens, one-time links",
     "store": "the one DynamoDB table: keys, PynamoDB models, Tx, one repository per aggregate",
+    "i18n": "the languages: gettext catalogs read with Babel, sentences and dates in the reader's words",
     "domain": "pure rules: no I/O, no framework",
     "lookups": "questions to the outside world: a DNS TXT lookup (email-domain verification)",
 }

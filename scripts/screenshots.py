@@ -11,6 +11,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from chalicelib.schemas.invitations import InviteIn  # noqa: E402
 from tests.e2e.browser import chromium, emailed_link  # noqa: E402
 from tests.e2e.conftest import Live, start_server, stop_server, wait_healthy  # noqa: E402
 from tests.helpers import free_port  # noqa: E402
@@ -62,6 +63,7 @@ def seed(live: Live) -> None:
     seed_newcomer(live, base, owner.token)
     seed_groups(live, base, owner.token)
     seed_contacts_and_webhook(live, base, owner.token)
+    seed_german_invitation(live, base, owner.token)
 
 
 def seed_team(live: Live, base: str, token: str) -> None:
@@ -137,11 +139,23 @@ def seed_contacts_and_webhook(live: Live, base: str, token: str) -> None:
     assert live.post(f"{base}/webhooks", hook, token=token).status == 201
 
 
+GERMAN_INVITEE = "jonas.weber@northwind.example"
+
+
+def seed_german_invitation(live: Live, base: str, token: str) -> None:
+    """An invitation for the German screenshots (in German where the API takes an invitation's language)."""
+    body: dict[str, Any] = {"emails": [GERMAN_INVITEE], "role": "member", "permissions": ["tickets"]}
+    if "locale" in InviteIn.model_fields:
+        body["locale"] = "de"
+    assert live.post(f"{base}/invitations", body, token=token).status == 200
+
+
 class Camera:
     """One page of a desktop-sized context and the screenshots taken of it."""
 
-    def __init__(self, browser: Any, out: Path) -> None:
-        context = browser.new_context(viewport={"width": 1600, "height": 900}, device_scale_factor=1)
+    def __init__(self, browser: Any, out: Path, locale: str = "en-US") -> None:
+        viewport = {"width": 1600, "height": 900}
+        context = browser.new_context(viewport=viewport, device_scale_factor=1, locale=locale)
         self.page = context.new_page()
         self.out = out
         self.taken: list[Path] = []
@@ -160,7 +174,7 @@ def shoot(live: Live, out: Path) -> list[Path]:
         shoot_users(camera)
         shoot_sections(camera)
         shoot_sign_out(live, camera)
-        return camera.taken + shoot_phone(live, browser, out)
+        return camera.taken + shoot_phone(live, browser, out) + shoot_german(live, browser, out)
 
 
 def shoot_arrival(live: Live, camera: Camera) -> None:
@@ -239,7 +253,7 @@ def shoot_sign_out(live: Live, camera: Camera) -> None:
     page.get_by_role("link", name="Your info").click()
     page.get_by_label("First name").wait_for()
     snap("your-info")
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     page.get_by_role("heading", name="Sign in").wait_for()
     page.goto(f"{live.base_url}/portal/password-reset")
     page.get_by_label("Email").fill(OWNER)
@@ -273,6 +287,25 @@ def shoot_phone(live: Live, browser, out: Path) -> list[Path]:
         page.evaluate("document.getElementById('panel').scrollIntoView({ block: 'start' })")  # the list's top
         snap(name, full=False)
     return taken
+
+
+def shoot_german(live: Live, browser: Any, out: Path) -> list[Path]:
+    """A German browser (its Accept-Language de): the accept page and User Management, in German."""
+    camera = Camera(browser, out, locale="de-DE")
+    page, snap = camera.page, camera.snap
+    page.goto(emailed_link(live, GERMAN_INVITEE))
+    page.get_by_label("Vorname").fill("Jonas")
+    page.get_by_label("Nachname").fill("Weber")
+    page.get_by_label("Passwort wählen").fill("paper lantern riverside")
+    snap("de-accept-invitation")
+    page.goto(f"{live.base_url}/portal/login")
+    page.get_by_label("E-Mail").fill(OWNER)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden", exact=True).click()
+    page.get_by_role("button", name="Northwind Hosting").click()
+    page.get_by_role("tabpanel").locator("tbody tr").first.wait_for()
+    snap("de-user-management")
+    return camera.taken
 
 
 def main() -> None:

@@ -2,18 +2,25 @@
 the middleware that gives every answer (Chalice's own included) that one shape and the security headers.
 
 Only the api layer imports this module (tests/unit/test_layers.py): below it a failure is an ErrorCode
-(chalicelib/errors.py), never a status."""
+(chalicelib/errors.py), never a status.
+
+An error's `message` is in the language the request's Accept-Language prefers (English without one, or
+for a language we do not speak); its `code` is the same in every language. SCIM's errors stay in English:
+SCIM clients are machines (api/scim_http.py)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from chalice.app import Request, Response
 
 from chalicelib.api.cors import with_cors
+from chalicelib.domain.locales import DEFAULT_LOCALE, Locale, negotiate
 from chalicelib.errors import AppError, ErrorCode
+from chalicelib.i18n.text import N_, translate
 
 MAX_BODY_BYTES = 64 * 1024
 JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json", "Cache-Control": "no-store"}
@@ -74,8 +81,17 @@ def status_of(code: ErrorCode, *, public: bool = False) -> int:
     return (PUBLIC_STATUS_BY_CODE.get(code) if public else None) or STATUS_BY_CODE[code]
 
 
+# The language of the request being answered, set by error_middleware (one request at a time per context).
+_REQUEST_LOCALE: ContextVar[Locale] = ContextVar("request_locale", default=DEFAULT_LOCALE)
+
+
+def error_message(error: AppError, locale: Locale | None = None) -> str:
+    """The error's message in `locale` (default: the request's language)."""
+    return translate(locale or _REQUEST_LOCALE.get(), error.msgid, **error.params)
+
+
 def error_body(error: AppError) -> dict[str, Any]:
-    info: dict[str, Any] = {"code": error.code, "message": error.message}
+    info: dict[str, Any] = {"code": error.code, "message": error_message(error)}
     if error.details:
         info["details"] = error.details
     return {"error": info}
@@ -92,7 +108,8 @@ def error_response(
 
 
 def _too_large() -> AppError:
-    return AppError("payload_too_large", f"The body is larger than {MAX_BODY_BYTES // 1024} KiB.")
+    limit = str(MAX_BODY_BYTES // 1024)
+    return AppError("payload_too_large", N_("The body is larger than $limit KiB."), params={"limit": limit})
 
 
 # Chalice answers some requests itself (wrong method, wrong media type) in its own format.
@@ -106,8 +123,13 @@ def _is_scim(request: Request) -> bool:
 def error_middleware(request: Request, get_response: Callable[[Request], Response]) -> Response:
     """Registered for every HTTP request in app.py: size limit first, Chalice's own error bodies rewritten
     into the contract's format (so no client ever sees two error shapes), and the security headers on
-    every answer, and the CORS headers for an allowed origin (api/cors.py)."""
-    response = _contract_response(request, get_response)
+    every answer, and the CORS headers for an allowed origin (api/cors.py). Error messages are answered
+    in the request's Accept-Language."""
+    token = _REQUEST_LOCALE.set(negotiate(request.headers.get("accept-language")))
+    try:
+        response = _contract_response(request, get_response)
+    finally:
+        _REQUEST_LOCALE.reset(token)
     response.headers.update(SECURITY_HEADERS)
     return with_cors(request, response)
 
@@ -126,9 +148,9 @@ def _contract_response(request: Request, get_response: Callable[[Request], Respo
         return chalice_refusal(response.status_code, str(body.get("Message", "")))
     if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
         code = _CHALICE_CODES.get(response.status_code, "internal_error")
-        message = str(body.get("Message", "The request could not be handled."))
+        message = str(body.get("Message", N_("The request could not be handled.")))
         if code == "internal_error":
-            message = "An unexpected error occurred."
+            message = N_("An unexpected error occurred.")
         extra: dict[str, str | list[str]] | None = (
             {"Allow": response.headers["Allow"]} if "Allow" in response.headers else None
         )

@@ -2,10 +2,17 @@
 
 The script calls only the public JSON API. These routes are for browsers, not API clients, so they are
 registered with Chalice directly and stay out of the OpenAPI document (and generated clients) on purpose;
-they still answer through `render`, so every page carries PAGE_CSP and `frame-ancestors 'none'`."""
+they still answer through `render`, so every page carries PAGE_CSP and `frame-ancestors 'none'`.
+
+The shell is drawn in the browser's language (Accept-Language): its `lang`, its own words and the address of
+the pages' catalog (`/portal/i18n/{locale}.json`, the `portal` gettext domain as JSON), so the first screen
+never flashes English before the script has loaded its words (docs/portal-languages.md)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -15,7 +22,9 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.api.errors import error_response
 from chalicelib.api.http import Page, render
+from chalicelib.domain.locales import LOCALES, is_locale, negotiate
 from chalicelib.errors import not_found
+from chalicelib.i18n.catalogs import catalog_path, gettext, translations
 
 bp = Blueprint(__name__)
 STATIC = Path(__file__).resolve().parent.parent / "static" / "portal"
@@ -40,6 +49,9 @@ SCREENS = {
     "profile": "Your info",
 }
 HOUR = 3600
+JSON = "application/json; charset=utf-8"
+# the shell's own words, `{{t:Skip to content}}`: ids of the `portal` domain (extract_shell finds them)
+SHELL_TEXT = re.compile(r"\{\{t:(.+?)\}\}")
 
 
 @cache
@@ -56,19 +68,36 @@ def _assets_path(context: Any, route: str) -> str:
     return prefix + "/portal/assets/"
 
 
+@cache
+def catalog_version() -> str:
+    """Changes whenever a catalog does (a deploy): the catalogs' address carries it, so a browser's cached
+    copy is never an older one. Hashed from the files, so the shell never parses a catalog to say it."""
+    digest = hashlib.sha256()
+    for locale in LOCALES:
+        path = catalog_path("portal", locale)
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()[:12]
+
+
 def _shell(page: str, title: str, route: str) -> Response:
+    request = bp.current_request
+    locale = negotiate(request.headers.get("accept-language"))
+    assets = _assets_path(request.context, route)
+    catalogs = f"{assets[: -len('assets/')]}i18n/{{locale}}.json?v={catalog_version()}"
     html = (
-        _text("index.html")
-        .replace("{{assets}}", escape(_assets_path(bp.current_request.context, route)))
+        SHELL_TEXT.sub(lambda found: escape(gettext("portal", locale, found.group(1))), _text("index.html"))
+        .replace("{{assets}}", escape(assets))
         .replace("{{page}}", page)
-        .replace("{{title}}", escape(title))
+        .replace("{{title}}", escape(gettext("portal", locale, title)))
+        .replace("{{lang}}", locale)
+        .replace("{{catalogs}}", escape(catalogs))
     )
     return render(Page(html, HTML), 200)
 
 
 @bp.route("/portal", methods=["GET"])
 def portal_home() -> Response:
-    return _shell("app", "User management", "/portal")
+    return _shell("app", "User Management", "/portal")
 
 
 @bp.route("/portal/invitations/accept", methods=["GET"])
@@ -89,3 +118,33 @@ def portal_asset(name: str) -> Response:
     if name not in ASSETS:
         return error_response(not_found("asset"))
     return render(Page(_text(name), ASSETS[name], cache_seconds=HOUR), 200)
+
+
+@bp.route("/portal/i18n/{name}", methods=["GET"])
+def portal_catalog(name: str) -> Response:
+    """The pages' words in one language: message id → text (English: none, the ids are English)."""
+    locale = name.removesuffix(".json")
+    if not name.endswith(".json") or not is_locale(locale):
+        return error_response(not_found("catalog"))
+    body, etag = _catalog_json(locale)
+    if (bp.current_request.headers.get("if-none-match") or "") == etag:
+        cached: dict[str, str | list[str]] = {"ETag": etag, "Cache-Control": f"public, max-age={HOUR}"}
+        return Response(body="", status_code=304, headers=cached)
+    response = render(Page(body, JSON, cache_seconds=HOUR), 200)
+    response.headers["ETag"] = etag
+    return response
+
+
+@cache
+def _catalog_json(locale: str) -> tuple[str, str]:
+    if not is_locale(locale):
+        raise ValueError(locale)
+    body = json.dumps(dict(translations("portal", locale)), ensure_ascii=False, sort_keys=True)
+    return body, f'"{hashlib.sha256(body.encode()).hexdigest()[:16]}"'
+
+
+def extract_shell(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Any:
+    """Babel's extraction method for the shell (babel-portal.cfg): each `{{t:…}}` of index.html."""
+    for number, line in enumerate(fileobj.read().decode("utf-8").splitlines(), start=1):
+        for found in SHELL_TEXT.finditer(line):
+            yield number, "t", found.group(1), []

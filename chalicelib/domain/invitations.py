@@ -10,11 +10,16 @@ from typing_extensions import TypeAliasType
 
 from chalicelib.domain.emails import is_disposable, is_valid_email, normalize_email
 from chalicelib.domain.permissions import Role
+from chalicelib.msgids import N_
 
 # in a sentence of the invitation email ("... as a user"); a member is what a portal calls a User
-ROLE_LABELS: dict[Role, str] = {"owner": "the owner", "admin": "an administrator", "member": "a user"}
+ROLE_LABELS: dict[Role, str] = {
+    "owner": N_("the owner"),
+    "admin": N_("an administrator"),
+    "member": N_("a user"),
+}
 # as the portal names them
-ROLE_TITLES: dict[Role, str] = {"owner": "Owner", "admin": "Admin", "member": "User"}
+ROLE_TITLES: dict[Role, str] = {"owner": N_("Owner"), "admin": N_("Admin"), "member": N_("User")}
 SkipReason = TypeAliasType(  # named: one schema in the document (see domain/permissions.py Role)
     "SkipReason",
     Literal[

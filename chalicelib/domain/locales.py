@@ -17,6 +17,16 @@ def is_locale(value: object) -> TypeGuard[Locale]:
     return value in LOCALES
 
 
+def as_locale(value: object) -> Locale:
+    """A locale read from storage (absent or unknown: English)."""
+    return value if is_locale(value) else DEFAULT_LOCALE
+
+
+def reader_locale(user_locale: object, account_locale: object = None) -> Locale:
+    """The language of an email to a login: its own, else its account's default, else English."""
+    return user_locale if is_locale(user_locale) else as_locale(account_locale)
+
+
 def negotiate(accept_language: str | None) -> Locale:
     """The supported language the header prefers most (RFC 9110 §12.5.4: primary subtag, q-values, the
     first listed wins a tie), else English. A malformed range or q-value is skipped, never an error."""

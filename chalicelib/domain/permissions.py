@@ -7,6 +7,8 @@ from typing import Literal
 
 from typing_extensions import TypeAliasType
 
+from chalicelib.msgids import N_
+
 # Named aliases: the OpenAPI document then has one `Role` schema that every model refers to, and generated
 # clients get one type rather than an enum per field.
 Role = TypeAliasType("Role", Literal["owner", "admin", "member"])
@@ -18,22 +20,22 @@ MEMBER_STATUSES: tuple[MemberStatus, ...] = ("active", "deactivated")
 
 # key -> (label, admin_only), in the order a portal shows them.
 CATALOG: dict[str, tuple[str, bool]] = {
-    "profile": ("Edit account profile", False),
-    "contacts": ("Manage contacts", False),
-    "products": ("View products and services", False),
-    "manage_products": ("Manage products and services", False),
-    "product_sso": ("Single sign-on to products", False),
-    "domains": ("View domains", False),
-    "manage_domains": ("Manage domains", False),
-    "invoices": ("View and pay invoices", False),
-    "quotes": ("View and accept quotes", False),
-    "tickets": ("Open and view support tickets", False),
-    "affiliates": ("Affiliate program", False),
-    "emails": ("View email history", False),
-    "orders": ("Place new orders", False),
-    "pricing": ("View pricing", True),
-    "payments": ("Manage payment methods", True),
-    "user_management": ("Manage users", True),
+    "profile": (N_("Edit account profile"), False),
+    "contacts": (N_("Manage contacts"), False),
+    "products": (N_("View products and services"), False),
+    "manage_products": (N_("Manage products and services"), False),
+    "product_sso": (N_("Single sign-on to products"), False),
+    "domains": (N_("View domains"), False),
+    "manage_domains": (N_("Manage domains"), False),
+    "invoices": (N_("View and pay invoices"), False),
+    "quotes": (N_("View and accept quotes"), False),
+    "tickets": (N_("Open and view support tickets"), False),
+    "affiliates": (N_("Affiliate program"), False),
+    "emails": (N_("View email history"), False),
+    "orders": (N_("Place new orders"), False),
+    "pricing": (N_("View pricing"), True),
+    "payments": (N_("Manage payment methods"), True),
+    "user_management": (N_("Manage users"), True),
 }
 ALL_KEYS: tuple[str, ...] = tuple(CATALOG)
 ADMIN_ONLY: frozenset[str] = frozenset(key for key, (_, admin_only) in CATALOG.items() if admin_only)

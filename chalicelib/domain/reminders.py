@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from chalicelib.domain.wording import OPERATOR_NAME, date_in_words
+from chalicelib.domain.wording import date_in_words
+from chalicelib.msgids import N_, Words, english
 
 LONG_VALIDITY = timedelta(days=3)
 SHORT_VALIDITY = timedelta(days=2)
@@ -57,11 +58,17 @@ def verdict(state: ReminderState, now: datetime) -> Verdict:
     return "send"
 
 
-def reminder_headline(inviter: str, account: str, expires_at: datetime) -> str:
+def reminder_headline(
+    inviter: str, account: str, expires_at: datetime, words: Words = english, day: str | None = None
+) -> str:
     """ "Olivia's invitation to Northwind Hosting ends on Tuesday": names already made safe for an email
-    (domain/wording.py `neutral`); no inviter (the operator's invitation): the provider's."""
-    whose = f"{inviter}'s" if inviter else f"{OPERATOR_NAME}'s"
-    return f"{whose} invitation to {account} ends on {expires_at.astimezone(UTC):%A}"
+    (domain/wording.py `neutral`); no inviter (the operator's invitation): the provider's. `day`: the
+    weekday in the reader's words (default: English)."""
+    day = day or f"{expires_at.astimezone(UTC):%A}"
+    if inviter:
+        msgid = N_("$inviter's invitation to $account ends on $day")
+        return words(msgid, inviter=inviter, account=account, day=day)
+    return words(N_("Your hosting provider's invitation to $account ends on $day"), account=account, day=day)
 
 
 def ends_in_words(expires_at: datetime) -> str:

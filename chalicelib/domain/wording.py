@@ -1,5 +1,7 @@
 """Words for emails: a date a person reads at a glance, and text a stranger typed made safe to show.
 
+Every sentence here is a message id (chalicelib/msgids.py), in the reader's `words` (English unless given).
+
 Account and inviter names are chosen by whoever creates an account or a login, so an invitation email is a
 message an attacker can partly write. What they typed is shown bounded and neutralised (`neutral`), and a
 personal message may hold no link at all (`looks_like_link`, refused when the invitation is made)."""
@@ -12,10 +14,11 @@ from datetime import UTC, datetime
 
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.permissions import CATALOG
+from chalicelib.msgids import N_, Words, english
 
 NAME_LIMIT = 60  # characters of a typed name in a subject or a sentence
 # the operator (the hosting company) has one name wherever a person reads it; the portal says the same
-OPERATOR_NAME = "Your hosting provider"
+OPERATOR_NAME = N_("Your hosting provider")
 _CONTROL = re.compile("[\u0000-\u001f\u007f-\u009f]")  # a line break among them: a space
 _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")  # zero-width, bidi
 _SPACES = re.compile(r"\s+")
@@ -39,7 +42,8 @@ _LINK = re.compile(
 
 
 def date_in_words(moment: datetime) -> str:
-    """'Tuesday 1 December 2026, 23:54 UTC': the same in every mail client, whatever its language."""
+    """'Tuesday 1 December 2026, 23:54 UTC': the same in every mail client (in another language:
+    chalicelib/i18n/text.py `date_in_words`, from Babel's data)."""
     utc = moment.astimezone(UTC)
     return f"{utc:%A} {utc.day} {utc:%B %Y, %H:%M} UTC"
 
@@ -57,23 +61,32 @@ def neutral(text: str, limit: int = NAME_LIMIT) -> str:
 
 
 # Who asked for a reset, as its email says: the public form cannot tell (it may not have been the person).
-SELF_SERVICE_REQUESTER = "Someone (maybe you)"
+SELF_SERVICE_REQUESTER = N_("Someone (maybe you)")
 
 
-def reset_requester(caller: Caller, account_name: str) -> str:
+def reset_requester(caller: Caller, account_name: str, words: Words = english) -> str:
     """Who an admin-triggered reset email names: the operator and its support staff (acting through a support
     session as a member) by the operator's one name, anyone else by their name and account, neutralised."""
     if caller.is_operator or caller.support_session is not None:
-        return OPERATOR_NAME
-    return f"{neutral(caller.name or caller.email or '')} of {neutral(account_name)}"
+        return words(OPERATOR_NAME)
+    return words(
+        N_("$name of $account"),
+        name=neutral(caller.name or caller.email or ""),
+        account=neutral(account_name),
+    )
 
 
-def reset_sentences(asked_by: str | None) -> dict[str, str]:
+def reset_sentences(asked_by: str | None, words: Words = english) -> dict[str, str]:
     """A reset email's words for who asked and what to do if unwanted (`asked_by`: an admin's reset's
     `reset_requester`; None: the public form's)."""
     if asked_by is None:
-        return {"asked_by": SELF_SERVICE_REQUESTER, "if_unwanted": "If it was not you"}
-    return {"asked_by": asked_by, "if_unwanted": "If you do not want a new password"}
+        unwanted = N_("If it was not you, ignore this email: your password stays as it is.")
+        return {
+            "asked_by": words(SELF_SERVICE_REQUESTER),
+            "if_unwanted": words(unwanted),
+        }
+    unwanted = N_("If you do not want a new password, ignore this email: your password stays as it is.")
+    return {"asked_by": asked_by, "if_unwanted": words(unwanted)}
 
 
 def looks_like_link(text: str) -> bool:
@@ -82,16 +95,16 @@ def looks_like_link(text: str) -> bool:
     return bool(_LINK.search(unicodedata.normalize("NFKC", text)))
 
 
-def modules_of(role: str, permissions: list[str]) -> str:
+def modules_of(role: str, permissions: list[str], words: Words = english) -> str:
     """What an invitation gives, for a person: every module, or the ticked ones (or its group's) by name."""
     if role in ("owner", "admin"):
-        return "every module, user management included"
-    labels = [CATALOG[key][0] for key in permissions if key in CATALOG]
-    return ", ".join(labels) if labels else "none yet (an administrator can add them later)"
+        return words(N_("every module, user management included"))
+    labels = [words(CATALOG[key][0]) for key in permissions if key in CATALOG]
+    return ", ".join(labels) if labels else words(N_("none yet (an administrator can add them later)"))
 
 
-def sub_accounts_of(names: list[str] | None) -> str:
+def sub_accounts_of(names: list[str] | None, words: Words = english) -> str:
     """The sub-accounts an invitation reaches, by name (None: every one)."""
     if names is None:
-        return "all of them"
-    return ", ".join(names) if names else "none yet"
+        return words(N_("all of them"))
+    return ", ".join(names) if names else words(N_("none yet"))

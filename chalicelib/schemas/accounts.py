@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import BeforeValidator, Field
 
 from chalicelib.domain.email_domains import InviteDomains
+from chalicelib.domain.locales import as_locale
 from chalicelib.domain.seats import MAX_SEAT_LIMIT
 from chalicelib.schemas.common import (
     Email,
     Input,
+    LocaleCode,
     Name,
     Output,
     Timestamp,
@@ -40,9 +42,11 @@ class AccountUpdateIn(Input):
     invitation_reminders: bool | None = None
     # "verified": invitations to addresses outside the account's verified domains are skipped
     invite_domains: InviteDomains | None = None
+    # the language of the account's invitations, and of emails to its users who chose none
+    default_locale: LocaleCode | None = None
 
     def changes(self) -> dict[str, object]:
-        named = ("name", "invitation_reminders", "invite_domains")
+        named = ("name", "invitation_reminders", "invite_domains", "default_locale")
         return {name: value for name in named if (value := getattr(self, name)) is not None}
 
 
@@ -92,6 +96,7 @@ class Account(Output):
     member_count: int  # active + deactivated members
     invitation_reminders: bool
     invite_domains: InviteDomains
+    default_locale: LocaleCode
     seats: Seats
 
     @classmethod
@@ -104,5 +109,6 @@ class Account(Output):
             member_count=int(account.member_count),
             invitation_reminders=account.invitation_reminders is not False,  # absent: on (the default)
             invite_domains="verified" if account.invite_domains == "verified" else "any",
+            default_locale=as_locale(account.default_locale),
             seats=Seats.of(account, expired_seats),
         )

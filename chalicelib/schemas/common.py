@@ -130,6 +130,9 @@ AnyPassword = Annotated[str, Field(min_length=1, max_length=256)]
 LinkToken = Annotated[str, Field(min_length=1, max_length=512)]
 # Named (TypeAliasType): one schema in the document, one enum type in a generated client.
 PermissionKey = TypeAliasType("PermissionKey", Literal[ALL_KEYS])  # type: ignore[valid-type]
+# The languages of the pages and emails (domain/locales.py): anything else is a 400 validation_error.
+# (spelled out for the type checker; tests/unit/test_catalogs.py checks it is LOCALES)
+LocaleCode = TypeAliasType("LocaleCode", Literal["en", "de", "fr", "es", "nl"])
 # What can be granted: admin-only keys come only with the admin role, whatever the role asked for (400).
 # In the document it is PermissionKey, so that a generated client has one permission enum for every route.
 GrantableKey = Annotated[PermissionKey, AfterValidator(_grantable)]

@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, field_validator
 
 from chalicelib.domain.groups import group_of
 from chalicelib.domain.invitations import Delivery, InvitationStatus, SkipReason, as_delivery, status_of
+from chalicelib.domain.locales import as_locale
 from chalicelib.domain.permissions import AssignableRole, Role
 from chalicelib.domain.profile import PROFILE_FIELDS
 from chalicelib.domain.wording import looks_like_link
@@ -20,6 +21,7 @@ from chalicelib.schemas.common import (
     Input,
     LinkToken,
     ListQuery,
+    LocaleCode,
     Output,
     PermissionKey,
     Timestamp,
@@ -76,6 +78,8 @@ class InviteIn(Profile):
     group_manager: bool = False
     expires_in_days: DaysValid | None = None
     message: str | None = Field(default=None, max_length=500)
+    # the language of the invitations' emails (and of the login each makes); default: the account's
+    locale: LocaleCode | None = None
 
     @field_validator("message")
     @classmethod
@@ -111,6 +115,7 @@ class Invitation(Output):
     group_manager: bool
     # When its one reminder was sent (null: none yet, or resent since: a resend starts it afresh).
     reminded_at: Timestamp | None
+    locale: LocaleCode  # its emails' language
 
     @classmethod
     def of(
@@ -137,6 +142,7 @@ class Invitation(Output):
             group_id=group_of(item.group_id),
             group_manager=bool(item.group_manager),
             reminded_at=item.reminded_at,
+            locale=as_locale(item.locale),
         )
 
 
@@ -181,6 +187,7 @@ class LookupOut(Output):
     invited_by_name: str | None
     expires_at: Timestamp
     existing_user: bool
+    locale: LocaleCode  # the invitation's: the accept page speaks it
 
 
 class AcceptIn(Profile):

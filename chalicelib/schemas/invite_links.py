@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
-from chalicelib.schemas.common import Email, GrantableKey, Input, Output, Timestamp, WholeNumber
+from chalicelib.schemas.common import Email, GrantableKey, Input, LocaleCode, Output, Timestamp, WholeNumber
 from chalicelib.schemas.groups import GroupId
 from chalicelib.schemas.members import Member
 from chalicelib.schemas.sub_accounts import ScopeIn, ScopeOut
@@ -95,7 +95,7 @@ class InviteLinkLookup(Output):
     require_approval: bool
     expires_at: datetime
     brand: dict[str, Any] | None  # brands are not built yet: the deployment's default (null)
-    locale: str
+    locale: LocaleCode  # the account's default_locale
 
 
 class LinkMember(Member):

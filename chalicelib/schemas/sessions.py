@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from chalicelib.domain.locales import is_locale
 from chalicelib.domain.permissions import Role, as_role
 from chalicelib.domain.profile import profile_of
 from chalicelib.schemas.common import (
@@ -14,6 +15,7 @@ from chalicelib.schemas.common import (
     Extension,
     Input,
     LinkToken,
+    LocaleCode,
     LoginEmail,
     Name,
     NewPassword,
@@ -43,6 +45,9 @@ class User(Output):
     second_factors: list[Literal["passkey", "totp"]] = Field(
         default_factory=list, description="the login's second factors (Your info shows them)"
     )
+    locale: LocaleCode | None = Field(
+        default=None, description="the language of the user's emails (null: not chosen; PATCH /me)"
+    )
 
     @classmethod
     def of(cls, user: UserItem) -> User:
@@ -55,6 +60,7 @@ class User(Output):
             created_at=user.created_at,
             last_login_at=user.last_login_at,
             second_factors=factors,
+            locale=user.locale if is_locale(user.locale) else None,
         )
 
 
@@ -159,6 +165,8 @@ class ProfileIn(Profile):
     # Redeclared in place: the fields keep their order.
     first_name: Name = Field(default=None)  # type: ignore[assignment]
     last_name: Name = Field(default=None)  # type: ignore[assignment]
+    # the language of your emails (null: none chosen, the account's default then)
+    locale: LocaleCode | None = None
 
 
 class PasswordChangeIn(Input):

@@ -8,6 +8,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller, RequestInfo
 from chalicelib.domain.invitations import is_expired, link_gone_message
+from chalicelib.domain.locales import as_locale
 from chalicelib.domain.permissions import as_role
 from chalicelib.domain.profile import NAME_FIELDS, PROFILE_FIELDS, contact_at_join
 from chalicelib.domain.reminders import link_opens
@@ -119,6 +120,7 @@ def lookup(deps: Deps, token: str) -> LookupOut:
         invited_by_name=invitation.invited_by_name,
         expires_at=invitation.expires_at,
         existing_user=login is not None,
+        locale=as_locale(invitation.locale),
     )
 
 
@@ -261,6 +263,7 @@ def _new_user(deps: Deps, invitation: InvitationItem, body: AcceptIn) -> tuple[U
         )
     if len(body.password or "") < MIN_NEW_PASSWORD:
         raise validation_error("password", f"must be at least {MIN_NEW_PASSWORD} characters")
+    own = profile | {"locale": invitation.locale}  # the new login speaks its invitation's language
     return new_user_items(
-        new_id("usr"), invitation.email, deps.passwords.hash(body.password or ""), profile, deps.now()
+        new_id("usr"), invitation.email, deps.passwords.hash(body.password or ""), own, deps.now()
     )

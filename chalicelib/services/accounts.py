@@ -7,6 +7,7 @@ from __future__ import annotations
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
+from chalicelib.domain.locales import as_locale
 from chalicelib.errors import AppError, changed_meanwhile, not_found
 from chalicelib.schemas.accounts import Account
 from chalicelib.services.audit_record import record
@@ -31,8 +32,9 @@ def rename_account(deps: Deps, caller: Caller, account: AccountItem, name: str) 
 
 
 def update_account(deps: Deps, caller: Caller, account: AccountItem, changes: dict[str, object]) -> Account:
-    """PATCH /accounts: the settings named (name, invitation_reminders, invite_domains) in one write, recorded
-    as account.updated with what changed (nothing changed: no event, as a rename to the same name).
+    """PATCH /accounts: the settings named (name, invitation_reminders, invite_domains, default_locale) in one
+    write, recorded as account.updated with what changed (nothing changed: no event, as a rename to the same
+    name).
     `invite_domains` is the owner's or the operator's: anyone else is refused before anything is written."""
     if "invite_domains" in changes and not (caller.is_owner or caller.is_operator):
         raise AppError("forbidden", "Only the account owner can choose which domains may be invited.")
@@ -40,6 +42,7 @@ def update_account(deps: Deps, caller: Caller, account: AccountItem, changes: di
         "name": account.name,
         "invitation_reminders": account.invitation_reminders is not False,
         "invite_domains": account.invite_domains or "any",
+        "default_locale": as_locale(account.default_locale),
     }
     moved = changed({k: before[k] for k in changes}, changes)
     if not changes:

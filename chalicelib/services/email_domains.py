@@ -14,6 +14,7 @@ from chalicelib.domain.domain_checks import PENDING_EVERY, DomainEvent, verify_w
 from chalicelib.domain.email_domains import DomainRefusedError, checked_domain, normalize_domain
 from chalicelib.domain.paging import page
 from chalicelib.errors import AppError, changed_meanwhile, not_found, rate_limited, validation_error
+from chalicelib.i18n.text import N_
 from chalicelib.schemas.common import ListQuery
 from chalicelib.schemas.email_domains import EmailDomain, EmailDomainIn, EmailDomainPage, EmailDomainUpdateIn
 from chalicelib.services.audit_record import record
@@ -24,9 +25,9 @@ from chalicelib.store.email_domains import ClaimChange, due_keys, new_email_doma
 from chalicelib.store.models import AccountItem, AuditEventItem, EmailDomainItem
 from chalicelib.store.tx import Outcome
 
-CLAIMED = "This domain is verified for another account."
-OPERATOR_ONLY = "Only the operator can mark a domain verified without a DNS check."
-MAX_DOMAINS_MESSAGE = "An account has at most 10 email domains."
+CLAIMED = N_("This domain is verified for another account.")
+OPERATOR_ONLY = N_("Only the operator can mark a domain verified without a DNS check.")
+MAX_DOMAINS_MESSAGE = N_("An account has at most 10 email domains.")
 
 
 def _recorder(deps: Deps, caller: Caller) -> Any:

@@ -8,8 +8,10 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib.deps import Deps
+from chalicelib.domain.locales import DEFAULT_LOCALE, Locale, reader_locale
 from chalicelib.domain.lockout import WINDOW, FailureWindow, retry_after_seconds
 from chalicelib.errors import AppError, rate_limited
+from chalicelib.i18n.text import N_
 from chalicelib.ids import new_sortable_id
 from chalicelib.security import otp, passkeys
 from chalicelib.security.passkeys import PasskeyError, RelyingParty
@@ -31,11 +33,11 @@ from chalicelib.store.sessions import new_security_event
 
 CHALLENGE_TTL = timedelta(minutes=5)
 RECOVERY_CODE_USED = "recovery_code_used"
-RECOVERY_CODE_REFUSED = "The recovery code is not correct or was used already."
+RECOVERY_CODE_REFUSED = N_("The recovery code is not correct or was used already.")
 TOTP_SEALING = "totp"
 
 
-def invalid_code(message: str = "The code is not correct.") -> AppError:
+def invalid_code(message: str = N_("The code is not correct.")) -> AppError:
     """400 on a Bearer route, 401 on the sign-in step (api/errors.py): a wrong code never signs anyone out."""
     return AppError("invalid_code", message)
 
@@ -113,13 +115,16 @@ def spend_recovery_code(
     return Spent(user_id, challenge, recovery_hash=code_hash, code_checked=True, writes=(used, *told))
 
 
-def recovery_notice(deps: Deps, email: str, left: int) -> MailItem:
+def recovery_notice(deps: Deps, email: str, left: int, locale: Locale = DEFAULT_LOCALE) -> MailItem:
     """The factor_changed email, its change saying a recovery code signed in and how many remain."""
-    remaining = "no recovery codes are left" if left == 0 else f"{left} recovery code{'s' * (left != 1)} left"
-    change = f"A recovery code was used to sign in ({remaining})"
-    return notice(
-        deps, "factor_changed", email, {"portal_name": PORTAL_NAME, "email": email, "change": change}
-    )
+    if left == 0:
+        change = N_("A recovery code was used to sign in (no recovery codes are left)")
+    elif left == 1:
+        change = N_("A recovery code was used to sign in (1 recovery code left)")
+    else:
+        change = N_("A recovery code was used to sign in ($left recovery codes left)")
+    values = {"portal_name": PORTAL_NAME, "email": email, "change": change, "left": str(left)}
+    return notice(deps, "factor_changed", email, values, locale=locale)
 
 
 def relying_party(deps: Deps) -> RelyingParty:
@@ -230,10 +235,11 @@ def prove_current_factor(
     raise invalid_code("Adding another factor needs a current code or passkey.")
 
 
-def factor_notice(deps: Deps, user: UserItem, change: str) -> MailItem:
-    """The email telling the user that `change` happened to their sign-in (committed with it)."""
-    values = {"portal_name": PORTAL_NAME, "email": user.email, "change": change}
-    return notice(deps, "factor_changed", user.email, values)
+def factor_notice(deps: Deps, user: UserItem, change: str, **names: str) -> MailItem:
+    """The email telling the user that `change` (a msgid, its `$name`s in `names`) happened to their
+    sign-in (committed with it), in the user's language."""
+    values = {"portal_name": PORTAL_NAME, "email": user.email, "change": change, **names}
+    return notice(deps, "factor_changed", user.email, values, locale=reader_locale(user.locale))
 
 
 def factor_event(deps: Deps, user_id: str, kind: str, factor: str) -> SecurityEventItem:

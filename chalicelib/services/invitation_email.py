@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from chalicelib.deps import Deps
 from chalicelib.domain.groups import DEFAULT_GROUP_ID
 from chalicelib.domain.invitations import ROLE_LABELS, ROLE_TITLES
+from chalicelib.domain.locales import Locale, as_locale
 from chalicelib.domain.permissions import as_role
-from chalicelib.domain.wording import OPERATOR_NAME, date_in_words, modules_of, neutral, sub_accounts_of
+from chalicelib.domain.wording import OPERATOR_NAME, modules_of, neutral, sub_accounts_of
+from chalicelib.i18n.text import N_, date_in_words, translate, words_for
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
 from chalicelib.services.outbox import Ready, link_of
@@ -52,33 +54,54 @@ def invitation_email(
 ) -> OutgoingEmail:
     """`reach`: when the caller knows it already (one for every invitation of a bulk invite)."""
     reach = reach or reach_of(deps, invitation)
-    message = invitation.message or ""  # refused at input if it holds a link (schemas/invitations.py)
+    locale = as_locale(invitation.locale)  # in the invitation's language, whoever reads it
     account, inviter = neutral(account_name), neutral(invitation.invited_by_name or "")
     role = as_role(invitation.role)
-    group = f", in the user group {neutral(reach.group)}" if reach.group else ""
     return render(
         "invitation",
         to=invitation.email,
         values={
             # the subject names the inviter when there is one; both names bounded and defanged
-            "headline": f"{inviter} invited you to {account}" if inviter else f"You are invited to {account}",
-            "inviter_name": inviter or OPERATOR_NAME,
+            "headline": translate(
+                locale, N_("$inviter invited you to $account"), inviter=inviter, account=account
+            )
+            if inviter
+            else translate(locale, N_("You are invited to $account"), account=account),
+            "inviter_name": inviter or translate(locale, OPERATOR_NAME),
             "account_name": account,
-            "role_label": ROLE_LABELS[role],
-            "role_title": ROLE_TITLES[role]
-            + group
-            + (", managing your user group" if invitation.group_manager else ""),
-            "modules": modules_of(role, reach.permissions),
+            "role_label": translate(locale, ROLE_LABELS[role]),
+            "role_title": _role_title(locale, invitation, reach),
+            "modules": modules_of(role, reach.permissions, words_for(locale)),
             "sub_accounts": sub_accounts_of(
-                None if reach.sub_accounts is None else [neutral(name) for name in reach.sub_accounts]
+                None if reach.sub_accounts is None else [neutral(name) for name in reach.sub_accounts],
+                words_for(locale),
             ),
-            "message_block": f"\nA message from {inviter or OPERATOR_NAME.lower()}:\n{message}\n"
-            if message
-            else "",
+            "message_block": _message_block(locale, inviter, invitation.message or ""),
             "link": f"{deps.settings.portal_url}/invitations/accept#token={raw_token}",
-            "expires_words": date_in_words(invitation.expires_at),
+            "expires_words": date_in_words(invitation.expires_at, locale),
         },
+        locale=locale,
     )
+
+
+def _role_title(locale: Locale, invitation: InvitationItem, reach: Reach) -> str:
+    title = translate(locale, ROLE_TITLES[as_role(invitation.role)])
+    if reach.group:
+        title += translate(locale, N_(", in the user group $group"), group=neutral(reach.group))
+    if invitation.group_manager:
+        title += translate(locale, N_(", managing your user group"))
+    return title
+
+
+def _message_block(locale: Locale, inviter: str, message: str) -> str:
+    """The inviter's personal message (refused at input if it holds a link: schemas/invitations.py)."""
+    if not message:
+        return ""
+    if inviter:
+        said = translate(locale, N_("A message from $inviter:"), inviter=inviter)
+    else:
+        said = translate(locale, N_("A message from your hosting provider:"))
+    return f"\n{said}\n{message}\n"
 
 
 def invitation_email_for(deps: Deps, mail: MailItem) -> Ready | None:

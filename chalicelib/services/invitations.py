@@ -12,6 +12,7 @@ from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import ANONYMOUS, Caller
 from chalicelib.domain.email_domains import invite_allowed
 from chalicelib.domain.invitations import Screened, SkipReason, claim_reason, screen_emails
+from chalicelib.domain.locales import as_locale
 from chalicelib.domain.outbox import account_day
 from chalicelib.domain.permissions import Role, stored_grant
 from chalicelib.domain.profile import own_details, profile_of
@@ -157,7 +158,14 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     )
     answers = claim_answers(deps, caller, account_id, claims)
     batch = _Batch(
-        deps, caller, account_id, body, _details(body, scope, group), now, current_request_id(), answers
+        deps,
+        caller,
+        account_id,
+        body,
+        _details(body, scope, group, account),
+        now,
+        current_request_id(),
+        answers,
     )
     batch.allowed_domains = allowed_invite_domains(deps, account)
     for index, entry in enumerate(screened):
@@ -168,9 +176,12 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     )
 
 
-def _details(body: InviteIn, scope: list[str] | None, group: GroupItem | None) -> dict[str, object]:
+def _details(
+    body: InviteIn, scope: list[str] | None, group: GroupItem | None, account: AccountItem
+) -> dict[str, object]:
     """What every invitation of the request carries beside its role and permissions."""
     details: dict[str, object] = {
+        "locale": body.locale or as_locale(account.default_locale),
         "message": body.message,
         "sub_accounts": scope,
         "valid_days": body.expires_in_days,

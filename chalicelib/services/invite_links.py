@@ -12,7 +12,9 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import EventType, Target
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.email_domains import DomainRefusedError, email_domain_of, normalize_domain
+from chalicelib.domain.locales import as_locale
 from chalicelib.errors import AppError, changed_meanwhile, not_found, rate_limited, validation_error
+from chalicelib.i18n.text import N_
 from chalicelib.ids import new_id
 from chalicelib.schemas.invite_links import (
     CreatedInviteLink,
@@ -30,8 +32,8 @@ from chalicelib.store.invite_links import is_live
 from chalicelib.store.models import AccountItem, AuditEventItem, InviteLinkItem
 
 CREATE_TRIES: Final = 3
-FULL = "An account has at most 10 active invite links: revoke one first."
-EXPIRED = "This invite link has expired or been used up."
+FULL = N_("An account has at most 10 active invite links: revoke one first.")
+EXPIRED = N_("This invite link has expired or been used up.")
 HOURLY = "This invite link has been used too often in the last hour; try again later."
 
 
@@ -117,7 +119,7 @@ def lookup(deps: Deps, token: str) -> InviteLinkLookup:
         require_approval=bool(link.require_approval),
         expires_at=link.expires_at,
         brand=None,
-        locale="en",
+        locale=as_locale(account.default_locale),
     )
 
 

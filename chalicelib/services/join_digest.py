@@ -12,8 +12,10 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from chalicelib.deps import Deps
+from chalicelib.domain.locales import Locale, as_locale
 from chalicelib.domain.permissions import allows, as_role
 from chalicelib.domain.wording import neutral
+from chalicelib.i18n.text import N_, translate
 from chalicelib.schemas.joining import status_of
 from chalicelib.services.outbox import notice
 from chalicelib.services.password_reset import PORTAL_NAME
@@ -54,16 +56,19 @@ def _send(deps: Deps, digest: JoinDigestItem, at: datetime) -> bool:
     ]
     mails: list[MailItem] = []
     if account is not None and new:
-        values = _values(deps, account.name, new)
-        mails = [notice(deps, "join_requests_digest", to, values) for to in _managers(deps, digest)]
+        locale = as_locale(account.default_locale)  # one digest for every manager: the account's language
+        values = _values(deps, account.name, new, locale)
+        mails = [
+            notice(deps, "join_requests_digest", to, values, locale=locale) for to in _managers(deps, digest)
+        ]
     return bool(deps.store.join_requests.send_digest(digest, mails, deps.now()))
 
 
-def _values(deps: Deps, account_name: str, new: list[JoinRequestItem]) -> dict[str, str]:
+def _values(deps: Deps, account_name: str, new: list[JoinRequestItem], locale: Locale) -> dict[str, str]:
     new.sort(key=lambda request: request.created_at)
     lines = [f"- {request.email}" for request in new[:LISTED]]
     if len(new) > LISTED:
-        lines.append(f"- and {len(new) - LISTED} more")
+        lines.append(translate(locale, N_("- and $count more"), count=str(len(new) - LISTED)))
     return {
         "portal_name": PORTAL_NAME,
         "account_name": neutral(account_name),

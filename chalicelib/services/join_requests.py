@@ -8,9 +8,11 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import EventType, Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.invitations import claim_reason
+from chalicelib.domain.locales import as_locale
 from chalicelib.domain.outbox import Window
 from chalicelib.domain.permissions import Role
 from chalicelib.errors import AppError, changed_meanwhile, forbidden, not_found, validation_error
+from chalicelib.i18n.text import N_
 from chalicelib.schemas.invitations import Invitation
 from chalicelib.schemas.joining import (
     ApproveIn,
@@ -41,8 +43,8 @@ from chalicelib.store.models import (
 from chalicelib.store.seats import SeatsRead
 from chalicelib.store.tx import Outcome
 
-NOT_PENDING = "This join request is no longer pending."
-DENIED_NEXT = "You may ask again in 7 days."
+NOT_PENDING = N_("This join request is no longer pending.")
+DENIED_NEXT = N_("You may ask again in 7 days.")
 ADMIN_SCOPE = "an admin reaches every sub-account: leave it out or send 'all'"
 
 
@@ -185,6 +187,7 @@ def _approve_by_email(
         "sub_accounts": _scope(account, request, body),
         "group_id": group_id,
         "invite_link_id": request.invite_link_id,  # a lapsed or revoked one gives the link its use back
+        "locale": as_locale(account.default_locale),
     }
     login = logins.get(request.email)
     new, _ = new_invitation(
@@ -220,6 +223,8 @@ def _taken(reason: str) -> AppError:
 def told_requester(deps: Deps, account: AccountItem, request: JoinRequestItem, outcome: str) -> MailItem:
     """The email telling the requester the outcome, queued in the decision's transaction (the outbox
     worker sends it)."""
-    after = "Sign in to find it among your accounts." if outcome == "approved" else DENIED_NEXT
+    after = N_("Sign in to find it among your accounts.") if outcome == "approved" else DENIED_NEXT
     values = {"portal_name": PORTAL_NAME, "account_name": account.name, "outcome": outcome, "next": after}
-    return notice(deps, "join_request_decided", request.email, values)
+    # the requester may have no login yet: the account's language
+    locale = as_locale(account.default_locale)
+    return notice(deps, "join_request_decided", request.email, values, locale=locale)

@@ -13,6 +13,7 @@ from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.email_domains import email_domain_of
 from chalicelib.errors import AppError, not_found
+from chalicelib.i18n.text import N_
 from chalicelib.ids import new_id
 from chalicelib.schemas.joining import JoinableAccount, JoinableAccountPage, JoinRequest
 from chalicelib.schemas.members import Member
@@ -33,9 +34,9 @@ from chalicelib.store.seats import SeatsRead
 from chalicelib.store.tx import Outcome
 
 REQUEST_LIFETIME: Final = timedelta(days=14)
-DEACTIVATED = "Your membership of this account is deactivated; ask an admin to reactivate it."
-DENIED_RECENTLY = "Your request to join was denied; you may ask again 7 days after it."
-INVITED = "You have an invitation to this account: accept it from its email."
+DEACTIVATED = N_("Your membership of this account is deactivated; ask an admin to reactivate it.")
+DENIED_RECENTLY = N_("Your request to join was denied; you may ask again 7 days after it.")
+INVITED = N_("You have an invitation to this account: accept it from its email.")
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,20 @@
 
 Nothing about the address is known or proven when it is given, so the request does the same work and gives
 the same answer for every address (`ask_by_email`): the link's own checks (404, 410, 403
-`domain_not_allowed`), then one write, the same for all: a `link_join` email in the outbox, counted on the
-address (MAX_LINK_EMAILS a day, any link) and in the link's hour. Through a link that requires approval it
-reads the address's claim on the account (one BatchGetItem for every address) and, for an address that is
-neither a member nor invited, makes the join request in that same write, so user managers see it at once.
+`domain_not_allowed`), then one write, the same for all: one use of the link, and a `link_join` email in the
+outbox, counted on the address (MAX_LINK_EMAILS a day, any link) and in the link's hour. Every address takes
+its use, a member's too: were only new ones to, draining a link to its last use would tell who belongs.
+Through a link that requires approval it reads the address's claim on the account (one BatchGetItem for
+every address) and, for an address that is neither a member nor invited, makes the join request in that
+same write, so user managers see it at once.
 
 The outbox worker sorts it out (`link_join_email_for`), where no answer is waiting: a member is sent
 nothing; an invited address gets its invitation resent (within the resend limit); a link that requires
-approval queues a join request under the address (`user` null, taking a use); any other address is sent a
-personal invitation made from the link (role member, the link's grant, `invite_link_id`), its use and its
-seat taken in one transaction. That invitation's link is derived from the outbox email's own nonce, so a
-retried email finds the invitation it made instead of making another. A link used up, revoked or expired
-meanwhile, or an account without a free seat, sends nothing."""
+approval queues a join request under the address (`user` null); any other address is sent a personal
+invitation made from the link (role member, the link's grant, `invite_link_id`) with its seat, in one
+transaction, on the use the request took. That invitation's link is derived from the outbox email's own
+nonce, so a retried email finds the invitation it made instead of making another. A link revoked or expired
+meanwhile, or an account without a free seat, sends nothing (the use stays spent, for every address alike)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import ANONYMOUS
 from chalicelib.domain.emails import mailbox_of
 from chalicelib.domain.invitations import claim_reason
+from chalicelib.domain.locales import Locale, as_locale
 from chalicelib.domain.outbox import account_day, link_email_window
 from chalicelib.domain.permissions import stored_grant
 from chalicelib.errors import AppError, changed_meanwhile, rate_limited
@@ -42,7 +45,7 @@ from chalicelib.services.outbox import Ready, full_window, link_of, mail_for
 from chalicelib.services.seats import read_again, take_one
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation, Replaced, link_item, new_invitation_item
-from chalicelib.store.invite_links import is_live
+from chalicelib.store.invite_links import is_open
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
@@ -99,7 +102,7 @@ def link_join_email_for(deps: Deps, mail: MailItem) -> Ready | None:
     if made is None:
         now = deps.now()
         reason = claim_reason(claim.holder, claim.expires_at, now) if claim is not None else None
-        if reason == "already_member" or not is_live(link, now):
+        if reason == "already_member" or not is_open(link, now):
             return None
         if reason == "already_invited" and claim is not None:
             _resend(deps, account, claim.ref_id)
@@ -196,7 +199,7 @@ def _invite(
     if replaces is not None:  # its seat is released first, as any invitation taking an expired one's place
         deps.store.accounts.release_expired_seats(account.account_id, now)
         account = read_again(deps, account.account_id)
-    entry = _from_link(deps, link, email, token_hash, replaces, login)
+    entry = _from_link(deps, link, email, token_hash, replaces, login, as_locale(account.default_locale))
     invitation = entry.invitation
     used = changed({}, {"invitation_id": invitation.invitation_id})
     target = Target("invite_link", link.invite_link_id)
@@ -220,10 +223,13 @@ def _from_link(
     token_hash: str,
     replaces: Replaced | None,
     login: str | None,
+    locale: Locale,
 ) -> NewInvitation:
-    """The invitation (role member, the link's grant), its link from this email's nonce, its event."""
+    """The invitation (role member, the link's grant, the account's language), its link from this email's
+    nonce, its event."""
     now = deps.now()
     details = {
+        "locale": locale,
         "sub_accounts": link.sub_accounts,
         "group_id": link.group_id,
         "invite_link_id": link.invite_link_id,

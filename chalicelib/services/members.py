@@ -6,11 +6,13 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import EventType, Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.groups import Placement, group_of, is_custom, placement_problem
+from chalicelib.domain.locales import reader_locale
 from chalicelib.domain.paging import decode_cursor, encode_cursor
 from chalicelib.domain.permissions import MemberStatus, Role, as_role, stored_grant
 from chalicelib.domain.support import support_grant_problem
 from chalicelib.domain.wording import reset_requester
 from chalicelib.errors import AppError, forbidden, not_found, validation_error
+from chalicelib.i18n.text import words_for
 from chalicelib.schemas.members import Member, MemberListQuery, MemberPage, MemberUpdateIn
 from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import Session, live_sub_accounts
@@ -282,4 +284,5 @@ def remove_member(deps: Deps, caller: Caller, account: AccountItem, user_id: str
 def send_password_reset(deps: Deps, caller: Caller, account: AccountItem, user_id: str) -> None:
     membership, user = _reachable(deps, caller, account, user_id, writes=True)
     event = _event(deps, "member.password_reset_sent", caller, membership, user)
-    send_reset_link(deps, user, reset_requester(caller, account.name), event)
+    locale = reader_locale(user.locale, account.default_locale)
+    send_reset_link(deps, user, reset_requester(caller, account.name, words_for(locale)), event, locale)

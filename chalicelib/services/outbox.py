@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.deps import Deps
+from chalicelib.domain.locales import DEFAULT_LOCALE, Locale, as_locale
 from chalicelib.domain.outbox import EMAIL_RETRIES, MailKind, Window, recipient_windows
 from chalicelib.errors import AppError, rate_limited
+from chalicelib.i18n.text import N_
 from chalicelib.ids import new_id
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
@@ -71,16 +73,25 @@ def mail_for(
     )
 
 
-def notice(deps: Deps, template: str, to: str, values: dict[str, str]) -> MailItem:
-    """A notice (no link in it): its template and values are kept as they are, to render when sent."""
+def notice(
+    deps: Deps,
+    template: str,
+    to: str,
+    values: dict[str, str],
+    *,
+    locale: Locale = DEFAULT_LOCALE,
+) -> MailItem:
+    """A notice (no link in it): its template, values and language are kept as they are, to render when
+    sent (values a template names in mail/texts.py VALUE_MSGIDS are msgids, translated then)."""
     mail = mail_for(deps, "notice", to)
     mail.template, mail.values = template, json.dumps(values, separators=(",", ":"))
+    mail.locale = locale
     return mail
 
 
 def render_notice(mail: MailItem) -> OutgoingEmail:
     assert mail.template is not None and mail.values is not None, "a notice has its template and values"
-    return render(mail.template, to=mail.to, values=json.loads(mail.values))
+    return render(mail.template, to=mail.to, values=json.loads(mail.values), locale=as_locale(mail.locale))
 
 
 def email_windows(deps: Deps) -> tuple[Window, ...]:
@@ -94,8 +105,10 @@ def full_window(outcome: Outcome, email: str, windows: Sequence[Window]) -> Wind
 
 
 def too_many_emails(deps: Deps, window: Window) -> AppError:
-    per = "hour" if window.kind == "hour" else "day"
-    message = f"This address has been sent its emails for this {per}."
+    if window.kind == "hour":
+        message = N_("This address has been sent its emails for this hour.")
+    else:
+        message = N_("This address has been sent its emails for this day.")
     return rate_limited(window.retry_after(deps.now()), message)
 
 

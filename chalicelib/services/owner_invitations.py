@@ -9,6 +9,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.audit import changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.invitations import claim_reason, is_expired
+from chalicelib.domain.locales import as_locale
 from chalicelib.errors import AppError, changed_meanwhile
 from chalicelib.ids import new_id
 from chalicelib.schemas.accounts import Account, AccountCreateIn, OwnerInvitationIn
@@ -55,6 +56,7 @@ def invite_owner(deps: Deps, caller: Caller, account: AccountItem, body: OwnerIn
     if any(i.role == "owner" and not is_expired(i.expires_at, now) for i in invitations):
         raise AppError("conflict", "The owner invitation is still pending: resend it instead.")
     names = {"first_name": body.first_name, "last_name": body.last_name}
+    names |= {"locale": as_locale(account.default_locale)}
     entry, _ = new_invitation(
         deps, account.account_id, body.email, "owner", [], None, names, recorded_by=caller
     )

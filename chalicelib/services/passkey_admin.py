@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib.deps import Deps
 from chalicelib.errors import AppError, changed_meanwhile, not_found
+from chalicelib.i18n.text import N_
 from chalicelib.ids import new_id
 from chalicelib.schemas.factors import Passkey, PasskeyList
 from chalicelib.security import passkeys
@@ -62,7 +63,7 @@ def register(deps: Deps, user: UserItem, name: str, credential: dict[str, Any]) 
         sign_count=new.sign_count,
         created_at=deps.now(),
     )
-    mail = factor_notice(deps, user, f"A passkey ({item.name}) was added")
+    mail = factor_notice(deps, user, N_("A passkey ($passkey) was added"), passkey=item.name)
     outcome = deps.store.factors.add_passkey(
         user, item, mail, factor_event(deps, user.user_id, "factor_added", PASSKEY)
     )
@@ -84,7 +85,7 @@ def delete(deps: Deps, user: UserItem, passkey_id: str, password: str) -> None:
     if passkey is None:
         raise not_found("passkey")
     others = [p for p in mine if p.passkey_id != passkey_id]
-    mail = factor_notice(deps, user, f"A passkey ({passkey.name}) was removed")
+    mail = factor_notice(deps, user, N_("A passkey ($passkey) was removed"), passkey=passkey.name)
     event = factor_event(deps, user.user_id, "factor_removed", PASSKEY)
     outcome = deps.store.factors.remove_passkey(user, passkey, others, mail, event)
     if "gone" in outcome.failed:

@@ -8,9 +8,11 @@ import logging
 from datetime import timedelta
 
 from chalicelib.deps import Deps
+from chalicelib.domain.locales import Locale, as_locale, reader_locale
 from chalicelib.domain.outbox import reset_request_window
-from chalicelib.domain.wording import date_in_words, reset_sentences
+from chalicelib.domain.wording import reset_sentences
 from chalicelib.errors import AppError, changed_meanwhile, not_found
+from chalicelib.i18n.text import N_, date_in_words, words_for
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
 from chalicelib.security.links import hash_link_token, is_link_token_shape, new_nonce
@@ -27,7 +29,7 @@ from chalicelib.store.links import link_generation, new_reset_link
 from chalicelib.store.models import AuditEventItem, LinkItem, MailItem, UserItem
 
 log = logging.getLogger(__name__)
-PORTAL_NAME = "client portal"
+PORTAL_NAME = N_("client portal")  # translated when an email is rendered (mail/texts.py VALUE_MSGIDS)
 
 
 def request_reset(deps: Deps, email: str) -> None:
@@ -40,7 +42,13 @@ def request_reset(deps: Deps, email: str) -> None:
         log.info("password reset email withheld: the address's hourly limit is reached")
 
 
-def send_reset_link(deps: Deps, user: UserItem, asked_by: str, event: AuditEventItem | None = None) -> None:
+def send_reset_link(
+    deps: Deps,
+    user: UserItem,
+    asked_by: str,
+    event: AuditEventItem | None = None,
+    locale: Locale | None = None,
+) -> None:
     """An admin's reset for a member (its audit `event` is written with the link and its email): counted
     against the address's email limits (429 past them), not against the public form's. The link holds at
     the user's link generation as read: a password change or removal since ends it. The email names who
@@ -50,6 +58,7 @@ def send_reset_link(deps: Deps, user: UserItem, asked_by: str, event: AuditEvent
     link = _reset_link(deps, user.user_id, email, seed.token_hash, link_generation(user))
     mail, windows = mail_for(deps, "password_reset", email, nonce=seed.nonce), email_windows(deps)
     mail.values = json.dumps({"asked_by": asked_by}, separators=(",", ":"))
+    mail.locale = locale or reader_locale(user.locale)
     outcome = deps.store.links.save_link(link, event, mail, windows)
     full = full_window(outcome, email, windows)
     if full is not None:
@@ -87,17 +96,26 @@ def _reset_link(deps: Deps, user_id: str, email: str, token_hash: str, generatio
 def _reset_email(deps: Deps, link: LinkItem, raw: str, mail: MailItem) -> OutgoingEmail:
     """As stored: an admin's reset names who asked (its `values`), the public form's says someone did."""
     asked_by = json.loads(mail.values).get("asked_by") if mail.values else None
+    locale = as_locale(mail.locale) if mail.locale else _login_locale(deps, link.user_id)
     return render(
         "password_reset",
         to=link.email,
         values={
-            **reset_sentences(asked_by if isinstance(asked_by, str) else None),
+            **reset_sentences(asked_by if isinstance(asked_by, str) else None, words_for(locale)),
             "portal_name": PORTAL_NAME,
             "email": link.email,
             "link": f"{deps.settings.portal_url}/password-reset#token={raw}",
-            "expires_words": date_in_words(link.expires_at),
+            "expires_words": date_in_words(link.expires_at, locale),
         },
+        locale=locale,
     )
+
+
+def _login_locale(deps: Deps, user_id: str | None) -> Locale:
+    """The public form's email: in the login's language, read when it is sent (no account to fall back on:
+    the form names none)."""
+    user = deps.store.users.get_user(user_id) if user_id else None
+    return reader_locale(user.locale if user is not None else None)
 
 
 def confirm_reset(deps: Deps, token: str, new_password: str) -> None:

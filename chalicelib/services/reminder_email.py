@@ -5,8 +5,10 @@ worker from what is stored when it sends (services/email_worker.py)."""
 from __future__ import annotations
 
 from chalicelib.deps import Deps
-from chalicelib.domain.reminders import ends_in_words, reminder_headline
+from chalicelib.domain.locales import as_locale
+from chalicelib.domain.reminders import reminder_headline
 from chalicelib.domain.wording import neutral
+from chalicelib.i18n.text import date_in_words, weekday_in_words, words_for
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
 from chalicelib.services.outbox import Ready, link_of
@@ -17,15 +19,20 @@ def reminder_email(
     deps: Deps, invitation: InvitationItem, raw_token: str, account_name: str
 ) -> OutgoingEmail:
     account, inviter = neutral(account_name), neutral(invitation.invited_by_name or "")
+    locale = as_locale(invitation.locale)  # the invitation's language, as its first email
+    ends = invitation.expires_at
     return render(
         "invitation_reminder",
         to=invitation.email,
         values={
-            "headline": reminder_headline(inviter, account, invitation.expires_at),
+            "headline": reminder_headline(
+                inviter, account, ends, words_for(locale), weekday_in_words(ends, locale)
+            ),
             "account_name": account,
-            "expires_words": ends_in_words(invitation.expires_at),
+            "expires_words": date_in_words(ends, locale),
             "link": f"{deps.settings.portal_url}/invitations/accept#token={raw_token}",
         },
+        locale=locale,
     )
 
 

@@ -11,6 +11,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.caller import RequestInfo
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow, retry_after_seconds
 from chalicelib.errors import AppError, changed_meanwhile, rate_limited, unauthenticated
+from chalicelib.i18n.text import N_
 from chalicelib.schemas.factors import MfaRequiredOut
 from chalicelib.schemas.sessions import AccountRefPage, LoginOut, MeOut, TokenOut, User
 from chalicelib.security.tokens import TokenClaims, Via
@@ -19,7 +20,7 @@ from chalicelib.services.session_list import end_sessions
 from chalicelib.services.sign_in import WITH_SECOND_FACTOR, has_second_factor, issue_sign_in
 from chalicelib.store.models import AccountItem, Item, LoginItem, MembershipItem, UserItem
 
-BAD_CREDENTIALS = "The email or password is not correct."
+BAD_CREDENTIALS = N_("The email or password is not correct.")
 # The sign-in's one write: (now, the email whose password check to give back, the session and its event).
 SignInWrite = Callable[[datetime, str | None, Sequence[Item]], None]
 

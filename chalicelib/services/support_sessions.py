@@ -9,8 +9,10 @@ from datetime import timedelta
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import Caller, SupportSession, display_name
-from chalicelib.domain.wording import date_in_words, neutral
+from chalicelib.domain.locales import reader_locale
+from chalicelib.domain.wording import neutral
 from chalicelib.errors import AppError, changed_meanwhile, not_found
+from chalicelib.i18n.text import date_in_words
 from chalicelib.ids import new_id
 from chalicelib.schemas.support_sessions import SupportSessionCreated, SupportSessionIn
 from chalicelib.services.audit_record import record
@@ -81,15 +83,16 @@ def _notice(
 ) -> MailItem:
     """The owner's email, committed with the session (services/outbox.py): a bounced one is retried by the
     outbox, never undoes the session."""
+    locale = reader_locale(owner.locale, account.default_locale)
     values = {
         "portal_name": PORTAL_NAME,
         "account_name": neutral(account.name),
         "member": neutral(display_name(member.first_name, member.last_name, member.email)),
         "reason": session.reason,
-        "expires_words": date_in_words(session.expires_at),
+        "expires_words": date_in_words(session.expires_at, locale),
         "session_id": session.support_session_id,
     }
-    return notice(deps, "support_session", owner.email, values)
+    return notice(deps, "support_session", owner.email, values, locale=locale)
 
 
 def end(deps: Deps, caller: Caller, account: AccountItem, session_id: str) -> None:

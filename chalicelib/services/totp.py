@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib.deps import Deps
 from chalicelib.errors import AppError, changed_meanwhile
+from chalicelib.i18n.text import N_
 from chalicelib.schemas.factors import RecoveryCodesOut, TotpSetupOut
 from chalicelib.security import otp
 from chalicelib.security.sealing import seal
@@ -66,7 +67,7 @@ def confirm(deps: Deps, user: UserItem, code: str) -> RecoveryCodesOut:
         raise invalid_code()
     codes = otp.new_recovery_codes()
     hashes = {otp.hash_recovery_code(c) for c in codes}
-    mail = factor_notice(deps, user, "Two-step sign-in with an authenticator app was turned on")
+    mail = factor_notice(deps, user, N_("Two-step sign-in with an authenticator app was turned on"))
     outcome = deps.store.factors.confirm_totp(
         user, state.totp, step, hashes, mail, factor_event(deps, user.user_id, "factor_added", TOTP)
     )
@@ -82,7 +83,7 @@ def disable(deps: Deps, user: UserItem, password: str, code: str) -> None:
     if TOTP not in (user.factors or ()):
         raise AppError("conflict", "Two-step sign-in with an app is not on.")
     check_totp(deps, user.user_id, code)
-    mail = factor_notice(deps, user, "Two-step sign-in with an authenticator app was turned off")
+    mail = factor_notice(deps, user, N_("Two-step sign-in with an authenticator app was turned off"))
     event = factor_event(deps, user.user_id, "factor_removed", TOTP)
     if not deps.store.factors.remove_totp(user, mail, event):
         raise changed_meanwhile("It was turned off meanwhile.")

@@ -20,8 +20,10 @@ from functools import partial
 
 from chalicelib.deps import Deps
 from chalicelib.domain.audit import SYSTEM, Event, Target
+from chalicelib.domain.locales import reader_locale
 from chalicelib.domain.webhooks import DELIVERY_RETRIES, FAN_OUT_RETRIES, envelope, should_disable
-from chalicelib.domain.wording import date_in_words, neutral
+from chalicelib.domain.wording import neutral
+from chalicelib.i18n.text import date_in_words
 from chalicelib.ids import new_sortable_id
 from chalicelib.schemas.audit import AuditEvent
 from chalicelib.services.outbox import notice
@@ -251,9 +253,10 @@ def _owner_notice(deps: Deps, webhook: WebhookItem) -> MailItem | None:
     owner = deps.store.users.get_user(account.owner_user_id) if account and account.owner_user_id else None
     if account is None or owner is None or webhook.failing_since is None:
         return None
+    locale = reader_locale(owner.locale, account.default_locale)
     values = {
         "account_name": neutral(account.name),
         "url": webhook.url,  # the owner's own endpoint
-        "failing_since_words": date_in_words(webhook.failing_since),
+        "failing_since_words": date_in_words(webhook.failing_since, locale),
     }
-    return notice(deps, "webhook_disabled", owner.email, values)
+    return notice(deps, "webhook_disabled", owner.email, values, locale=locale)

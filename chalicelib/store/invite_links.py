@@ -41,7 +41,13 @@ GIVE_BACK: Final[Literal["give_back"]] = (
 
 
 def is_live(link: InviteLinkItem, now: datetime) -> bool:
-    return link.revoked_at is None and link.expires_at > now and int(link.uses) < int(link.max_uses)
+    return is_open(link, now) and int(link.uses) < int(link.max_uses)
+
+
+def is_open(link: InviteLinkItem, now: datetime) -> bool:
+    """Neither revoked nor expired (used up or not): what the worker needs of a link whose use the
+    request already took."""
+    return link.revoked_at is None and link.expires_at > now
 
 
 def _hour_count(tx: Tx, link: InviteLinkItem, now: datetime) -> None:
@@ -53,8 +59,12 @@ def _hour_count(tx: Tx, link: InviteLinkItem, now: datetime) -> None:
 
 def _usable(link: InviteLinkItem, now: datetime) -> Condition:
     """Not revoked, not expired, not used up: each use's and each request's condition."""
+    return cast("Condition", _open(now) & (InviteLinkItem.uses < int(link.max_uses)))
+
+
+def _open(now: datetime) -> Condition:
+    """Not revoked, not expired: the worker's condition for what a no-login request's use makes."""
     unrevoked: Condition = InviteLinkItem.revoked_at.does_not_exist() & (InviteLinkItem.expires_at > now)
-    unrevoked &= InviteLinkItem.uses < int(link.max_uses)
     exists: Condition = InviteLinkItem.pk.exists()
     return cast("Condition", exists & unrevoked)  # PynamoDB's `&` is unannotated
 
@@ -145,18 +155,17 @@ class InviteLinkStore:
         now: datetime,
         asked: tuple[JoinRequestItem, AuditEventItem] | None = None,
     ) -> Outcome:
-        """A no-login use, one transaction whatever the address: its email (`link_join`, sorted out by the
-        worker) counted on the window of `counted_as`, the mailbox it reaches (its limit label), in the
-        link's hour ("full"), while the link is usable ("used"). With `asked` (a link that requires
-        approval), the request under the address is made in it too, taking its use ("exists" as
-        JoinRequestStore.create_request); otherwise the use is counted when the worker makes what it makes."""
+        """A no-login use, one transaction whatever the address: one use of the link under `uses <
+        max_uses` ("used"), its email (`link_join`, sorted out by the worker) counted on the window of
+        `counted_as`, the mailbox it reaches (its limit label), in the link's hour ("full"). With `asked`
+        (a link that requires approval), the request under the address is made in it too ("exists" as
+        JoinRequestStore.create_request). The use is taken for every address, a member's and an invited
+        one's too: were only new addresses to take one, whoever drains a link to its last use could tell
+        from it whether an address belongs to the account."""
         tx = JoinRequestStore.request_writes(asked[0], now, asked[1]) if asked else Tx()
         queue(tx, mail)
         count_email_to(tx, counted_as, [window])
-        if asked:
-            tx.update(link, [InviteLinkItem.uses.add(1)], condition=_usable(link, now), label="used")
-        else:
-            tx.check(link, _usable(link, now), label="used")
+        tx.update(link, [InviteLinkItem.uses.add(1)], condition=_usable(link, now), label="used")
         _hour_count(tx, link, now)
         return tx.commit()
 
@@ -169,11 +178,12 @@ class InviteLinkStore:
         day: Window,
         event: AuditEventItem,
     ) -> Outcome:
-        """A personal invitation made from the link: one use under `uses < max_uses` ("used"), the
-        invitation with its claim ("claimed", as any invitation) and its seat (SEATS), counted in the
-        account's day (ACCOUNT_LIMIT) and its group's count, in one transaction."""
+        """A personal invitation made from the link by the worker, on the use its request took, while the
+        link is neither revoked nor expired ("used"): the invitation with its claim ("claimed", as any
+        invitation) and its seat (SEATS), counted in the account's day (ACCOUNT_LIMIT) and its group's
+        count, in one transaction."""
         tx = Tx().record(event)
-        tx.update(link, [InviteLinkItem.uses.add(1)], condition=_usable(link, now), label="used")
+        tx.check(link, _open(now), label="used")
         add_invitation(tx, entry, now)
         count_invitations(tx, [entry], +1)
         count_account_invitations(tx, link.account_id, day, 1)
@@ -183,10 +193,11 @@ class InviteLinkStore:
     def email_request(
         self, link: InviteLinkItem, request: JoinRequestItem, now: datetime, event: AuditEventItem
     ) -> Outcome:
-        """A join request made by email through a link that requires approval: one use ("used"), the
-        request with its requester's pointer ("exists", as JoinRequestStore.create_request)."""
+        """A join request made by email through a link that requires approval, by the worker on the use
+        its request took, while the link is neither revoked nor expired ("used"): the request with its
+        requester's pointer ("exists", as JoinRequestStore.create_request)."""
         tx = JoinRequestStore.request_writes(request, now, event)
-        tx.update(link, [InviteLinkItem.uses.add(1)], condition=_usable(link, now), label="used")
+        tx.check(link, _open(now), label="used")
         return tx.commit()
 
 

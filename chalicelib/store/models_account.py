@@ -75,6 +75,7 @@ class InvitationItem(ProfileAttributes, Item, discriminator="invitation"):
     holds_seat = BooleanAttribute(null=True)
     # made from an invite link by the no-login path: expiring or revoked unaccepted, it gives the use back
     invite_link_id = UnicodeAttribute(null=True)
+    locale = UnicodeAttribute(null=True)  # its email's and reminder's language (absent: "en")
     token_hash = UnicodeAttribute()  # SHA-256 of the link token; the token itself is only in the email
     # The Idempotency-Key of the request that made it (store/idempotency.py current_request_id), so a retry
     # under that key recognises its own invitation and answers it as invited (a resumed bulk invite).

@@ -55,6 +55,8 @@ class AccountItem(Item, discriminator="account"):
     # condition on its size in that transaction (store/email_domains.py), never a read before it.
     email_domains = UnicodeSetAttribute(null=True)
     invite_domains = UnicodeAttribute(null=True)  # "verified": invitations only to its verified domains
+    # The language of its invitations and of its emails to logins without their own (absent: "en").
+    default_locale = UnicodeAttribute(null=True)
 
 
 class MemberCountItem(Item, discriminator="member_count"):
@@ -91,6 +93,7 @@ class UserItem(ProfileAttributes, Item, discriminator="user"):
     # The second factors the user has ("totp", "passkey"; absent: none), written in the transaction that
     # adds or removes one: login reads the profile anyway, so deciding on a second step costs no read.
     factors = UnicodeSetAttribute(null=True)
+    locale = UnicodeAttribute(null=True)  # the language of the user's emails; None: not chosen yet
 
 
 class LoginItem(Item, discriminator="login"):

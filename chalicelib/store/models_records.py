@@ -155,6 +155,7 @@ class MailItem(Item, discriminator="mail"):
     invitation_id = UnicodeAttribute(null=True)
     template = UnicodeAttribute(null=True)  # a notice: its template and values (JSON), no secrets in them
     values = UnicodeAttribute(null=True)
+    locale = UnicodeAttribute(null=True)  # a notice's language (absent: "en")
     status = UnicodeAttribute(default="pending")  # pending, sent, failed, dropped (nothing left to send)
     attempts = NumberAttribute(default=0)
     created_at = TimeAttribute()

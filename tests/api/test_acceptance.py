@@ -22,6 +22,7 @@ def test_lookup_describes_the_invitation(api):
         "invited_by_name": "Olive Owner",
         "expires_at": "2026-11-30T09:00:00Z",
         "existing_user": False,
+        "locale": "en",
     }
     invite(api, account_id, owner.token, [owner.email.replace("owner", "x")])
     other_id, other_owner = onboard(api, "Other", "boss@other.com")

@@ -22,9 +22,10 @@ def test_operator_creates_an_account_and_the_owner_is_invited(api):
     assert set(invitation) == {
         "invitation_id", "account_id", "email", "role", "permissions", "status", "invited_by", "created_at",
         "expires_at", "last_sent_at", "send_count", "delivery", "sub_accounts", "group_id", "group_manager",
-        "reminded_at",
+        "reminded_at", "locale",
     }  # fmt: skip
     assert invitation["reminded_at"] is None
+    assert invitation["locale"] == "en" and account["default_locale"] == "en"  # a new account's default
     [message] = emails_to("owner@acme.com")
     assert "Acme Hosting" in message.subject
     listed = api.get(f"/accounts/{account['account_id']}/invitations", operator=True).body["items"]

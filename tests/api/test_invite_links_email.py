@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+
 from chalicelib.jobs.purge import purge_expired
 from chalicelib.services.link_emails import ask_by_email
 from chalicelib.store.models import InvitationItem, JoinRequestItem, MailItem
@@ -82,7 +84,7 @@ def test_every_address_gets_the_same_answer_and_the_same_work_then_what_it_is(ap
         link["invite_link_id"],
     )
     assert [i.invite_link_id for i in invitations_to("invited@x.com")] == [None]  # resent, not made anew
-    assert link_row(api, account_id)["uses"] == 2  # the two invitations made from it
+    assert link_row(api, account_id)["uses"] == 4  # every request took one, whatever the address
     used = events_of(api, account_id, "invite_link.used")
     assert [e["target"]["id"] for e in used] == [link["invite_link_id"]] * 2
 
@@ -139,7 +141,7 @@ def test_with_approval_a_request_is_queued_under_the_address(api, deps):
         "invite_link",
         link["invite_link_id"],
     )
-    assert link_row(api, account_id)["uses"] == 1
+    assert link_row(api, account_id)["uses"] == 2  # each request took its use
     assert emails_to("asker@x.com") == []
     assert len(events_of(api, account_id, "join_request.created")) == 1
 
@@ -200,12 +202,33 @@ def test_twenty_at_once_through_a_link_of_five_uses_make_five_invitations(api, d
         return lambda: ask_by_email(deps, token, email).status
 
     asked = run_together(*[asking(email) for email in emails])
-    assert sorted(map(str, asked)) == ["email_sent"] * 10 + ["rate_limited"] * 10  # the link's hour
-    drain_outbox(deps)  # the worker sorts them out on its threads: they race for the five uses
+    assert sorted(map(str, asked)) == ["email_sent"] * 5 + ["invite_link_expired"] * 15  # 5 uses
+    drain_outbox(deps)
     made = [item for item in InvitationItem.scan() if item.invite_link_id]
     assert len(made) == 5
     assert link_row(api, account_id)["uses"] == 5
     assert sum(len(to_address(moto_outbox(), email)) for email in emails) == 5
+
+
+@pytest.mark.parametrize("require_approval", [False, True])
+def test_a_links_last_use_tells_nothing_about_who_belongs(api, deps, require_approval):
+    """Draining a link to its last use and then giving a target's address: the link is used up alike
+    whether the address is a member, invited or new, before the worker runs and after it."""
+    account_id, owner = onboard(api)
+    member = join(api, account_id, owner.token, "member@x.com")
+    invited = api.post(
+        f"/accounts/{account_id}/invitations", {"emails": ["invited@x.com"]}, token=owner.token
+    )
+    assert invited.status == 200, invited.body
+    seen = {}
+    for target in (member.email, "invited@x.com", "new@x.com"):
+        token, _ = make(api, account_id, require_approval=require_approval, max_uses=1)
+        assert api.post(JOIN, {"token": token, "email": target}).status == 202
+        right_after = api.post(JOIN, {"token": token, "email": "probe@x.com"}).status
+        drain_outbox(deps)
+        later = api.post(JOIN, {"token": token, "email": "probe2@x.com"}).status
+        seen[target] = (right_after, later)
+    assert set(seen.values()) == {(410, 410)}, seen
 
 
 def test_join_requests_by_email_have_no_user_until_approved(api, deps):

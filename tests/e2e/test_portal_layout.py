@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.test_portal_pages import axe_check, owned_account, sign_in_page, sub_accounts
 from tests.helpers.flows import accept_new, invite
+from tests.helpers.settings import PASSWORD
 
 pytestmark = pytest.mark.e2e
 WIDTHS = (375, 1280, 1440)
@@ -183,6 +184,55 @@ def test_every_signed_in_screen_fits_and_every_action_is_reachable(live, browser
         assert buttons == (2, 1, 1), on_rows  # approve, deny; revoke; revoke
         print(f"\n{width} px, [table width, panel width]:", measured)
         assert len(checked) == 12
+    finally:
+        context.close()
+    assert not errors, errors
+
+
+# the screens by their German titles: German's long words (Benutzerverwaltung, Beitrittsanfragen,
+# Kontoeinstellungen) are the widest of the five languages
+GERMAN_SCREENS = (
+    ("groups", "Gruppen"), ("contacts", "Kontakte"), ("audit", "Protokoll"), ("webhooks", "Webhooks"),
+    ("domains", "E-Mail-Domains"), ("join-requests", "Beitrittsanfragen"),
+    ("invite-links", "Einladungslinks"), ("provisioning", "Provisioning"), ("account", "Kontoeinstellungen"),
+    ("security", "Sicherheit"), ("profile", "Meine Angaben"),
+)  # fmt: skip
+
+
+def test_every_screen_fits_a_phone_in_german(live, browser, owner):
+    context = browser.new_context(locale="de-DE", viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    checked: list[str] = []
+    check = axe_check(page, checked)
+    measured: dict[str, object] = {}
+    try:
+        page.goto(f"{live.base_url}/portal/login")
+        page.get_by_label("E-Mail").fill(owner)
+        page.get_by_label("Passwort").fill(PASSWORD)
+        page.get_by_role("button", name="Anmelden", exact=True).click()
+        expect(page.get_by_role("heading", name="Benutzerverwaltung")).to_be_visible()
+        menus = 0
+        for tab in ("Aktive Benutzer", "Offene Einladungen", "Deaktivierte Benutzer"):
+            page.get_by_role("tab", name=tab).click()
+            expect(page.locator("#panel tbody tr").first).to_be_visible()
+            fits(page, tab, measured)
+            menus += every_menu_reachable(page, tab)
+            check(tab)
+        assert menus == 2 + 1 + 1
+        for path, title in GERMAN_SCREENS:
+            page.goto(f"{live.base_url}/portal/{path}")
+            expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+            rows = "#sessions-list tbody tr" if path == "profile" else "#panel tbody tr"
+            if path not in ("account", "security"):  # (a form each, no list)
+                expect(page.locator(rows).first).to_be_visible()
+            page.wait_for_load_state("networkidle")
+            fits(page, title, measured)
+            every_menu_reachable(page, title)
+            check(title)
+        assert len(checked) == 3 + len(GERMAN_SCREENS)
+        print("\n375 px in German, [table width, panel width]:", measured)
     finally:
         context.close()
     assert not errors, errors

@@ -19,6 +19,7 @@ FORBIDDEN = {
     "domain": {
         "api",
         "services",
+        "i18n",  # a rule is handed the reader's words (chalicelib/msgids.py Words), never the catalogs
         "schemas",
         "store",
         "mail",
@@ -32,6 +33,19 @@ FORBIDDEN = {
     "security": {"api", "services", "schemas", "store", "mail", "jobs", "delivery"},
     # Outgoing webhook HTTP: signs and sends one delivery; what to deliver when is decided above it.
     "delivery": {"api", "services", "schemas", "store", "mail", "jobs"},
+    # The catalogs and Babel: below the services and mail that speak a language, above the rules.
+    "i18n": {
+        "api",
+        "services",
+        "schemas",
+        "store",
+        "mail",
+        "security",
+        "jobs",
+        "deps",
+        "delivery",
+        "lookups",
+    },
     # DNS questions (domain verification): asked by the services, knowing nothing of ours but the rules.
     "lookups": {"api", "services", "schemas", "store", "mail", "jobs", "delivery", "security"},
 }

@@ -5,6 +5,7 @@
 import { h } from "./dom.js";
 import { state } from "./frame.js";
 import { scopeChooser, groupChooser } from "./choosers.js";
+import { t } from "./i18n.js";
 
 const grantable = () => state.permissions.filter((p) => !p.admin_only).map((p) => p.key);
 const radio = (name, value, label, checked) => h("label", {}, h("input", { type: "radio", name, value, checked }), label);
@@ -13,18 +14,18 @@ const radio = (name, value, label, checked) => h("label", {}, h("input", { type:
 export function accessChooser(id, current = {}) {
   const placement = groupChooser(`${id}-group`, current.group_id || "default", Boolean(current.group_manager));
   const scope = scopeChooser(`${id}-scope`, current.sub_accounts ?? "all");
-  const role = h("fieldset", {}, h("legend", {}, "Role"), h("div", { class: "choices" },
-    radio("role", "member", "User", current.role !== "admin"), radio("role", "admin", "Admin", current.role === "admin")));
+  const role = h("fieldset", {}, h("legend", {}, t("Role")), h("div", { class: "choices" },
+    radio("role", "member", t("User"), current.role !== "admin"), radio("role", "admin", t("Admin"), current.role === "admin")));
   const own = new Set(current.role === "admin" ? [] : current.permissions || []);
   const everything = own.size > 0 && grantable().every((key) => own.has(key));
-  const mode = h("div", { class: "choices" }, radio("permission-mode", "all", "All permissions", everything),
-    radio("permission-mode", "some", "Choose permissions", !everything));
+  const mode = h("div", { class: "choices" }, radio("permission-mode", "all", t("All permissions"), everything),
+    radio("permission-mode", "some", t("Choose permissions"), !everything));
   const boxes = state.permissions.map((p) => h("input", { type: "checkbox", name: "module", value: p.key,
     "data-admin-only": p.admin_only ? "1" : null, checked: own.has(p.key) }));
   const labels = state.permissions.map((p, i) => h("label", { class: p.admin_only ? "locked" : "" }, boxes[i], p.label,
-    p.admin_only ? h("span", { class: "lock" }, "Admins only") : null));
+    p.admin_only ? h("span", { class: "lock" }, t("Admins only")) : null));
   const hint = h("p", { class: "hint", id: `${id}-modules-hint` });
-  const modules = h("fieldset", { "aria-describedby": hint.id }, h("legend", {}, "Permissions"), hint, mode,
+  const modules = h("fieldset", { "aria-describedby": hint.id }, h("legend", {}, t("Permissions")), hint, mode,
     h("div", { class: "modules" }, labels));
   const chosen = (name) => role.closest("form")?.elements[name]?.value || (name === "role" ? "member" : "some");
   const groupOf = () => (state.groups || []).find((g) => g.group_id !== "default" && g.group_id === placement.value().group_id);
@@ -46,10 +47,10 @@ export function accessChooser(id, current = {}) {
       box.checked = group ? group.permissions.includes(box.value) : admin || (!adminOnly && (all || own.has(box.value)));
     }
     scope.preview(group ? group.sub_accounts : admin ? "all" : null);
-    hint.textContent = group ? `Members of ${group.name} hold its modules and reach its sub-accounts, shown here (the Groups screen changes them).`
-      : admin ? "An Admin holds every module, admin-only ones included, and reaches every sub-account."
-        : all ? "All permissions: every module but the admin-only ones, which need the Admin role."
-          : "A User holds only the modules ticked here. Admin-only modules need the Admin role.";
+    hint.textContent = group ? t("Members of {group} hold its modules and reach its sub-accounts, shown here (the Groups screen changes them).", { group: group.name })
+      : admin ? t("An Admin holds every module, admin-only ones included, and reaches every sub-account.")
+        : all ? t("All permissions: every module but the admin-only ones, which need the Admin role.")
+          : t("A User holds only the modules ticked here. Admin-only modules need the Admin role.");
   };
   for (const input of [...role.querySelectorAll("input"), ...mode.querySelectorAll("input")]) input.addEventListener("change", sync);
   placement.onChange(sync);

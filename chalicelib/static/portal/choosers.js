@@ -2,6 +2,7 @@
 
 import { h } from "./dom.js";
 import { state } from "./frame.js";
+import { t } from "./i18n.js";
 
 // (a group's modules: every one a User may hold, none of the admin-only ones)
 export function moduleBoxes(name, selected = []) {
@@ -19,9 +20,9 @@ export function scopeChooser(id, current) {
   const some = h("input", { type: "radio", name: `${id}-mode`, value: "some", checked: current !== "all" });
   const boxes = state.subAccounts.map((s) => h("label", {},
     h("input", { type: "checkbox", name: `${id}-ids`, value: s.sub_account_id, checked: chosen.includes(s.sub_account_id) }), s.name));
-  const list = h("div", { class: "modules sub-list" }, boxes.length ? boxes : h("span", { class: "hint" }, "This account has no sub-accounts yet."));
-  const node = h("fieldset", { class: "scope" }, h("legend", {}, "Sub-accounts"),
-    h("div", { class: "choices" }, h("label", {}, all, "All sub-accounts"), h("label", {}, some, "Only these")), list);
+  const list = h("div", { class: "modules sub-list" }, boxes.length ? boxes : h("span", { class: "hint" }, t("This account has no sub-accounts yet.")));
+  const node = h("fieldset", { class: "scope" }, h("legend", {}, t("Sub-accounts")),
+    h("div", { class: "choices" }, h("label", {}, all, t("All sub-accounts")), h("label", {}, some, t("Only these"))), list);
   const sync = () => { for (const box of list.querySelectorAll("input")) box.disabled = node.disabled || all.checked; };
   all.addEventListener("change", sync);
   some.addEventListener("change", sync);
@@ -52,10 +53,10 @@ export function scopeChooser(id, current) {
 export function groupChooser(id, currentGroup, currentManager) {
   const groups = state.groups || [];
   const select = h("select", { id, name: "group_id" }, groups.map((g) =>
-    h("option", { value: g.group_id, selected: g.group_id === currentGroup }, g.group_id === "default" ? "Default User Group (own role and modules)" : g.name)));
+    h("option", { value: g.group_id, selected: g.group_id === currentGroup }, g.group_id === "default" ? t("Default User Group (own role and modules)") : g.name)));
   const manager = h("input", { type: "checkbox", id: `${id}-manager`, name: "group_manager", checked: currentManager });
-  const managerRow = h("label", { class: "check" }, manager, "Group manager: manages the members of this group");
-  const node = h("div", { class: "field" }, h("label", { for: id }, "User group"), select, managerRow);
+  const managerRow = h("label", { class: "check" }, manager, t("Group manager: manages the members of this group"));
+  const node = h("div", { class: "field" }, h("label", { for: id }, t("User group")), select, managerRow);
   const listeners = [];
   const sync = () => {
     const custom = select.value !== "default";

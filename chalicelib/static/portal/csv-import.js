@@ -6,31 +6,33 @@ import { api } from "./session.js";
 import { h, announce, field, messageOf, notice, table } from "./dom.js";
 import { state } from "./frame.js";
 import { parseCsv, checkRecords, requestsOf, itemOf, toCsv } from "./csv.js";
+import { t, formatNumber } from "./i18n.js";
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
-const ROLE_NAMES = { member: "User", admin: "Admin" };
-const STATUS_NAMES = { invited: "Invited", skipped: "Skipped", failed: "Failed" };
+const ROLE_NAMES = { member: "User", admin: "Admin" }; // the result file's words: read back by csv.js whatever the page's language
+const roleName = (role) => ({ member: t("User"), admin: t("Admin") })[role];
+const STATUS_NAMES = { invited: t("Invited"), skipped: t("Skipped"), failed: t("Failed") };
 const RETRIES = [1000, 3000]; // waits before sending a request again (same key) after no answer or a 5xx
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-const count = (n) => n.toLocaleString("en");
+const count = (n) => formatNumber(n);
 
 // options: access (the dialog's accessChooser, or null for a group manager), message() (the personal
 // message, or ""), reasons (skip reasons in words), onSent() (after a run: reload the lists)
 export function csvImport(options) {
   const error = notice();
-  const file = field("CSV file", { type: "file", name: "csv_file", accept: ".csv,text/csv,text/plain" });
-  const paste = field("Or paste the CSV here", { tag: "textarea", name: "csv_text", rows: 6, spellcheck: "false", autocomplete: "off" },
-    "A header row first, then one person a row. Columns: email, and any of first_name, last_name, title, role (User or Admin; an empty role takes the Role chosen above).");
-  const previewButton = h("button", { type: "button" }, "Preview");
-  const sendButton = h("button", { type: "button", class: "primary", hidden: true }, "Send invitations");
+  const file = field(t("CSV file"), { type: "file", name: "csv_file", accept: ".csv,text/csv,text/plain" });
+  const paste = field(t("Or paste the CSV here"), { tag: "textarea", name: "csv_text", rows: 6, spellcheck: "false", autocomplete: "off" },
+    t("A header row first, then one person a row. Columns: email, and any of first_name, last_name, title, role (User or Admin; an empty role takes the Role chosen above)."));
+  const previewButton = h("button", { type: "button" }, t("Preview"));
+  const sendButton = h("button", { type: "button", class: "primary", hidden: true }, t("Send invitations"));
   const preview = h("div", { class: "csv-preview" });
   const progressBar = h("progress", { id: "csv-progress", max: 1, value: 0 });
   const progressText = h("p", { role: "status", "aria-live": "polite", class: "hint block" });
-  const progress = h("div", { class: "field csv-progress", hidden: true }, h("label", { for: "csv-progress" }, "Sending invitations"), progressBar, progressText);
+  const progress = h("div", { class: "field csv-progress", hidden: true }, h("label", { for: "csv-progress" }, t("Sending invitations")), progressBar, progressText);
   const results = h("div", { class: "csv-results", tabindex: "-1" });
   const node = h("details", { class: "profile-fields csv-import" },
-    h("summary", {}, "From a spreadsheet (CSV file or pasted)"),
-    h("p", { class: "hint block" }, "Every row is invited with the role, permissions, sub-accounts, group and message chosen in this dialog; a row's role, if it has one, is its own. Nothing is sent before you have seen the preview."),
+    h("summary", {}, t("From a spreadsheet (CSV file or pasted)")),
+    h("p", { class: "hint block" }, t("Every row is invited with the role, permissions, sub-accounts, group and message chosen in this dialog; a row's role, if it has one, is its own. Nothing is sent before you have seen the preview.")),
     error, file, paste, h("div", { class: "actions start" }, previewButton, sendButton), preview, progress, results);
   const input = file.querySelector("input");
   const textarea = paste.querySelector("textarea");
@@ -40,7 +42,7 @@ export function csvImport(options) {
   input.addEventListener("change", async () => {
     const chosen = input.files[0];
     if (!chosen) return;
-    if (chosen.size > MAX_FILE_BYTES) { error.textContent = "That file is over 2 MB: a CSV of people is far smaller. Save the sheet as CSV and try again."; return; }
+    if (chosen.size > MAX_FILE_BYTES) { error.textContent = t("That file is over 2 MB: a CSV of people is far smaller. Save the sheet as CSV and try again."); return; }
     textarea.value = await chosen.text();
     await showPreview();
   });
@@ -54,7 +56,7 @@ export function csvImport(options) {
     renderPreview(preview, checked);
     const sendable = checked.rows.filter((row) => row.problems.length === 0).length;
     sendButton.hidden = sendable === 0;
-    sendButton.textContent = `Send ${count(sendable)} ${sendable === 1 ? "invitation" : "invitations"}`;
+    sendButton.textContent = sendable === 1 ? t("Send 1 invitation") : t("Send {count} invitations", { count: count(sendable) });
     announce(checked.summary);
     return checked;
   }
@@ -62,7 +64,7 @@ export function csvImport(options) {
   async function send() {
     const promised = sendButton.textContent;
     const current = await showPreview(); // the dialog's choices (or today's count) may have changed since
-    if (sendButton.textContent !== promised) { error.textContent = "The preview changed with the choices above: check it, then send again."; return; }
+    if (sendButton.textContent !== promised) { error.textContent = t("The preview changed with the choices above: check it, then send again."); return; }
     const requests = requestsOf(current.rows);
     if (requests.length === 0) return;
     const bodies = bodiesOf(options);
@@ -77,14 +79,15 @@ export function csvImport(options) {
     try {
       for (const [index, request] of requests.entries()) {
         progressBar.value = done;
-        progressText.textContent = `Sending ${count(done + 1)}–${count(done + request.rows.length)} of ${count(total)} (request ${index + 1} of ${requests.length})…`;
+        progressText.textContent = t("Sending {first}–{last} of {total} (request {request} of {requests})…", { first: count(done + 1),
+          last: count(done + request.rows.length), total: count(total), request: count(index + 1), requests: count(requests.length) });
         const answer = stopped ? { outcomes: request.rows.map(() => stopped) } : await sendRows(bodies[request.role], request.rows, options.reasons);
         if (answer.stop) stopped = answer.stop;
         request.rows.forEach((row, i) => outcome.set(row, answer.outcomes[i]));
         done += request.rows.length;
       }
       progressBar.value = total;
-      progressText.textContent = `Done: ${count(total)} of ${count(total)} rows sent.`;
+      progressText.textContent = t("Done: {total} of {total} rows sent.", { total: count(total) });
     } finally {
       for (const control of [previewButton, sendButton, input, textarea]) control.disabled = false;
     }
@@ -96,18 +99,19 @@ export function csvImport(options) {
   function showResults(pairs) {
     const tally = { invited: 0, skipped: 0, failed: 0 };
     for (const [, result] of pairs) tally[result.status] += 1;
-    const summary = `${count(tally.invited)} invited, ${count(tally.skipped)} skipped, ${count(tally.failed)} failed.`;
+    const summary = t("{invited} invited, {skipped} skipped, {failed} failed.",
+      { invited: count(tally.invited), skipped: count(tally.skipped), failed: count(tally.failed) });
     if (downloadUrl) URL.revokeObjectURL(downloadUrl);
     const records = [["row", "email", "first_name", "last_name", "title", "role", "status", "reason", "message"],
       ...pairs.map(([row, r]) => [row.number, row.email, row.first_name, row.last_name, row.title, ROLE_NAMES[row.role] || row.role, r.status, r.reason || "", r.message || ""])];
     downloadUrl = URL.createObjectURL(new Blob([toCsv(records)], { type: "text/csv;charset=utf-8" }));
     const notInvited = pairs.filter(([, r]) => r.status !== "invited");
-    results.replaceChildren(h("h3", {}, "Result"), h("p", { class: tally.failed ? "notice error" : "notice ok" }, summary),
-      h("p", {}, h("a", { class: "button", href: downloadUrl, download: `invitations-${new Date().toISOString().slice(0, 10)}.csv` }, "Download the result (CSV)")),
-      notInvited.length ? rowTable("Rows not invited", ["Row", "Email", "Result", "Why"],
+    results.replaceChildren(h("h3", {}, t("Result")), h("p", { class: tally.failed ? "notice error" : "notice ok" }, summary),
+      h("p", {}, h("a", { class: "button", href: downloadUrl, download: `invitations-${new Date().toISOString().slice(0, 10)}.csv` }, t("Download the result (CSV)"))),
+      notInvited.length ? rowTable(t("Rows not invited"), [t("Row"), t("Email"), t("Result"), t("Why")],
         notInvited.map(([row, r]) => [row.number, row.email || "—", STATUS_NAMES[r.status], r.message || r.reason])) : null);
     results.focus();
-    announce(`Spreadsheet invitations: ${summary}`);
+    announce(t("Spreadsheet invitations: {summary}", { summary }));
   }
 
   return { node, close() { if (downloadUrl) URL.revokeObjectURL(downloadUrl); } };
@@ -119,33 +123,35 @@ async function check(text, options) {
   const allowance = await api("GET", `/accounts/${state.account.account_id}/invitations/allowance`);
   const limits = allowance.status === 200 ? allowance.body : null;
   const value = options.access ? options.access.value() : { role: "member", group_id: "default" };
-  const adminProblem = !options.access ? "you invite Users into the group you manage only"
-    : value.group_id !== "default" ? "an Admin belongs to no user group: choose the Default User Group above, or make this row a User" : null;
+  const adminProblem = !options.access ? t("you invite Users into the group you manage only")
+    : value.group_id !== "default" ? t("an Admin belongs to no user group: choose the Default User Group above, or make this row a User") : null;
   const checked = parsed.error ? { fileProblems: [parsed.error], rows: [] }
     : checkRecords(parsed.records, { defaultRole: value.role || "member", adminProblem, remaining: limits ? limits.remaining_today : null, perDay: limits ? limits.per_day : null });
   const sendable = checked.rows.filter((row) => row.problems.length === 0);
   const admins = sendable.filter((row) => row.role === "admin").length;
-  const limitText = limits ? `This account may send ${count(limits.remaining_today)} more invitations today (its daily invitation limit is ${count(limits.per_day)}, counted per UTC day).`
-    : "Today's invitation limit could not be read: rows past it will be reported as failed.";
+  const limitText = limits ? t("This account may send {remaining} more invitations today (its daily invitation limit is {limit}, counted per UTC day).",
+    { remaining: count(limits.remaining_today), limit: count(limits.per_day) })
+    : t("Today's invitation limit could not be read: rows past it will be reported as failed.");
   checked.limitText = limitText;
-  checked.summary = checked.fileProblems.length ? "The CSV cannot be used as it is." :
-    `${count(checked.rows.length)} rows: ${count(sendable.length)} to invite (${count(sendable.length - admins)} Users, ${count(admins)} Admins), ${count(checked.rows.length - sendable.length)} with problems, which are not sent.`;
+  checked.summary = checked.fileProblems.length ? t("The CSV cannot be used as it is.") :
+    t("{rows} rows: {sendable} to invite ({users} Users, {admins} Admins), {problems} with problems, which are not sent.", { rows: count(checked.rows.length),
+      sendable: count(sendable.length), users: count(sendable.length - admins), admins: count(admins), problems: count(checked.rows.length - sendable.length) });
   return checked;
 }
 
 function renderPreview(preview, checked) {
   if (checked.fileProblems.length) {
-    preview.replaceChildren(h("div", { class: "notice error", role: "alert" }, h("strong", {}, "The CSV cannot be used as it is. "),
+    preview.replaceChildren(h("div", { class: "notice error", role: "alert" }, h("strong", {}, t("The CSV cannot be used as it is.")), " ",
       h("ul", {}, checked.fileProblems.map((text) => h("li", {}, text)))));
     return;
   }
   const problems = checked.rows.filter((row) => row.problems.length);
   const cells = (row) => [row.number, row.email || "—", [row.first_name, row.last_name].filter(Boolean).join(" ") || "—", row.title || "—",
-    ROLE_NAMES[row.role] || row.role || "—", row.problems.map((p) => p.text).join("; ") || "—"];
-  const columns = ["Row", "Email", "Name", "Title", "Role", "Problems"];
-  preview.replaceChildren(h("h3", {}, "Preview"), h("p", { class: "notice info" }, checked.summary, " ", checked.limitText),
-    problems.length ? rowTable("Rows with problems (not sent)", columns, problems.map(cells)) : h("p", {}, "No row has a problem."),
-    h("details", {}, h("summary", {}, `All ${count(checked.rows.length)} rows`), rowTable("All rows", columns, checked.rows.map(cells))));
+    roleName(row.role) || row.role || "—", row.problems.map((p) => p.text).join("; ") || "—"];
+  const columns = [t("Row"), t("Email"), t("Name"), t("Title"), t("Role"), t("Problems")];
+  preview.replaceChildren(h("h3", {}, t("Preview")), h("p", { class: "notice info" }, checked.summary, " ", checked.limitText),
+    problems.length ? rowTable(t("Rows with problems (not sent)"), columns, problems.map(cells)) : h("p", {}, t("No row has a problem.")),
+    h("details", {}, h("summary", {}, t("All {count} rows", { count: count(checked.rows.length) })), rowTable(t("All rows"), columns, checked.rows.map(cells))));
 }
 
 function rowTable(caption, columns, rows) {
@@ -160,7 +166,7 @@ function bodiesOf(options) {
   const extra = message ? { message } : {};
   if (!options.access) return { member: extra, admin: extra };
   const member = { ...options.access.memberValue(), ...extra };
-  if (Array.isArray(member.sub_accounts) && member.sub_accounts.length === 0) return { problem: "Choose at least one sub-account, or all of them." };
+  if (Array.isArray(member.sub_accounts) && member.sub_accounts.length === 0) return { problem: t("Choose at least one sub-account, or all of them.") };
   return { member, admin: { role: "admin", ...extra } };
 }
 
@@ -215,7 +221,7 @@ function refusedRows(reply, size) {
 
 function failureOf(reply) {
   const code = (reply.body && reply.body.error && reply.body.error.code) || "no_answer";
-  return { status: "failed", reason: code, message: reply.status === 429 ? `not sent: ${messageOf(reply)}` : messageOf(reply) };
+  return { status: "failed", reason: code, message: reply.status === 429 ? t("not sent: {reason}", { reason: messageOf(reply) }) : messageOf(reply) };
 }
 
 // (getRandomValues, not randomUUID: the latter exists only on https or localhost pages)

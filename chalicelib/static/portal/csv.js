@@ -1,6 +1,8 @@
 // Spreadsheet invites without the DOM (so node can test it): an RFC 4180 reader and writer, and the rules
 // that turn a CSV's records into the rows Invite users previews and sends.
 
+import { t, formatNumber } from "./i18n.js";
+
 export const COLUMNS = ["email", "first_name", "last_name", "title", "role"];
 export const MAX_ROWS = 5000; // a preview of more would be slow to read, and no account sends that many a day
 export const REQUEST_SIZE = 50; // the API's emails per request
@@ -36,11 +38,11 @@ export function parseCsv(text) {
       if (c === "\r" && source[i + 1] === "\n") i += 1;
       endRecord(); line += 1; start = line;
     } else if (afterQuote) {
-      if (c !== " " && c !== "\t") return { error: `Line ${line}: text after a closing quote (a quote inside a quoted cell is written "").` };
+      if (c !== " " && c !== "\t") return { error: t('Line {line}: text after a closing quote (a quote inside a quoted cell is written "").', { line }) };
     } else if (c === '"' && field.trim() === "") { quoted = true; field = ""; quoteLine = line; }
     else field += c;
   }
-  if (quoted) return { error: `Line ${quoteLine}: a quoted cell is never closed.` };
+  if (quoted) return { error: t("Line {line}: a quoted cell is never closed.", { line: quoteLine }) };
   if (field !== "" || fields.length || afterQuote) endRecord();
   return { records: records.filter((r) => r.fields.some((cell) => cell.trim() !== "")) }; // blank lines, ",,," too
 }
@@ -59,12 +61,12 @@ export const columnOf = (name) => name.trim().toLowerCase().replace(/[\s-]+/g, "
 // dialog's), adminProblem (why an Admin row cannot be sent with the dialog's choices, or null), remaining
 // (invitations the account may still send today, or null when unknown) and perDay (its daily limit).
 export function checkRecords(records, options) {
-  if (records.length === 0) return { fileProblems: ["The CSV is empty: it needs a header row, then one row per person."], rows: [] };
+  if (records.length === 0) return { fileProblems: [t("The CSV is empty: it needs a header row, then one row per person.")], rows: [] };
   const header = records[0].fields.map(columnOf);
   const fileProblems = headerProblems(header);
   const body = records.slice(1);
-  if (body.length === 0) fileProblems.push("The CSV has a header row but nobody under it.");
-  if (body.length > MAX_ROWS) fileProblems.push(`At most ${MAX_ROWS.toLocaleString("en")} rows at once; this CSV has ${body.length.toLocaleString("en")}.`);
+  if (body.length === 0) fileProblems.push(t("The CSV has a header row but nobody under it."));
+  if (body.length > MAX_ROWS) fileProblems.push(t("At most {most} rows at once; this CSV has {rows}.", { most: formatNumber(MAX_ROWS), rows: formatNumber(body.length) }));
   if (fileProblems.length) return { fileProblems, rows: [] };
   const seen = new Map();
   const rows = body.map((record, index) => rowOf(record, index + 2, header, options, seen)); // row 1: the header
@@ -76,11 +78,13 @@ function headerProblems(header) {
   const problems = [];
   const unknown = header.filter((name) => !COLUMNS.includes(name));
   if (unknown.length) {
-    problems.push(`Unknown ${unknown.length === 1 ? "column" : "columns"} ${unknown.map((n) => `"${n}"`).join(", ")}: the columns are ${COLUMNS.join(", ")} (a header row first).`);
+    const values = { names: unknown.map((n) => `"${n}"`).join(", "), columns: COLUMNS.join(", ") };
+    problems.push(unknown.length === 1 ? t("Unknown column {names}: the columns are {columns} (a header row first).", values)
+      : t("Unknown columns {names}: the columns are {columns} (a header row first).", values));
   }
   const twice = header.filter((name, i) => name && header.indexOf(name) !== i);
-  if (twice.length) problems.push(`The column ${[...new Set(twice)].map((n) => `"${n}"`).join(", ")} is there twice.`);
-  if (!header.includes("email")) problems.push("The header row has no email column (a header row first: email, first_name, last_name, title, role).");
+  if (twice.length) problems.push(t("The column {names} is there twice.", { names: [...new Set(twice)].map((n) => `"${n}"`).join(", ") }));
+  if (!header.includes("email")) problems.push(t("The header row has no email column (a header row first: email, first_name, last_name, title, role)."));
   return problems;
 }
 
@@ -90,24 +94,24 @@ function rowOf(record, number, header, options, seen) {
   header.forEach((name, i) => { row[name] = (record.fields[i] || "").trim(); });
   const problem = (code, text) => row.problems.push({ code, text });
   if (record.fields.slice(header.length).some((cell) => cell.trim() !== "")) {
-    problem("extra_cells", `more cells than the header has columns (${header.length})`);
+    problem("extra_cells", t("more cells than the header has columns ({count})", { count: header.length }));
   }
   const raw = row.email;
   row.email = raw.toLowerCase();
-  if (!raw) problem("invalid_email", "no email address");
-  else if (!EMAIL.test(row.email)) problem("invalid_email", `"${raw}" is not a valid email address`);
-  else if (seen.has(row.email)) problem("duplicate", `listed already on row ${seen.get(row.email)}`);
+  if (!raw) problem("invalid_email", t("no email address"));
+  else if (!EMAIL.test(row.email)) problem("invalid_email", t('"{email}" is not a valid email address', { email: raw }));
+  else if (seen.has(row.email)) problem("duplicate", t("listed already on row {row}", { row: seen.get(row.email) }));
   else seen.set(row.email, row.number);
   const role = row.role ? ROLES[row.role.toLowerCase()] : options.defaultRole;
-  if (!role) problem("unknown_role", `unknown role "${row.role}": use User (or member) or Admin`);
+  if (!role) problem("unknown_role", t('unknown role "{role}": use User (or member) or Admin', { role: row.role }));
   else if (role === "admin" && options.adminProblem) problem("role_not_allowed", options.adminProblem);
   row.role = role || row.role;
-  for (const [name, label] of [["first_name", "first name"], ["last_name", "last name"], ["title", "title"]]) {
+  for (const [name, label] of [["first_name", t("first name")], ["last_name", t("last name")], ["title", t("title")]]) {
     row[name] = row[name].replace(BREAKS, " ").trim();
-    if (row[name].length > TEXT_LIMIT) problem("too_long", `the ${label} is over ${TEXT_LIMIT} characters`);
-    if (CONTROL.test(row[name])) problem("invalid_text", `the ${label} holds control characters`);
+    if (row[name].length > TEXT_LIMIT) problem("too_long", t("the {field} is over {most} characters", { field: label, most: TEXT_LIMIT }));
+    if (CONTROL.test(row[name])) problem("invalid_text", t("the {field} holds control characters", { field: label }));
     else if (name !== "title" && row[name] && (INVISIBLE.test(row[name]) || !/[\p{L}\p{N}]/u.test(row[name]))) {
-      problem("invalid_text", `the ${label} needs a visible letter or digit, and no invisible characters`);
+      problem("invalid_text", t("the {field} needs a visible letter or digit, and no invisible characters", { field: label }));
     }
   }
   return row;
@@ -121,7 +125,8 @@ function applyDailyLimit(rows, { remaining, perDay }) {
     if (row.problems.length) continue;
     if (left > 0) { left -= 1; continue; }
     row.problems.push({ code: "over_daily_limit",
-      text: `over the account's daily invitation limit (${perDay.toLocaleString("en")} a day; ${remaining.toLocaleString("en")} left today)` });
+      text: t("over the account's daily invitation limit ({limit} a day; {remaining} left today)",
+        { limit: formatNumber(perDay), remaining: formatNumber(remaining) }) });
   }
 }
 

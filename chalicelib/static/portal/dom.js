@@ -2,6 +2,7 @@
 // data), so a name or email is always text.
 
 import { PORTAL } from "./session.js";
+import { t, formatDate } from "./i18n.js";
 
 export const main = document.getElementById("main");
 export const announcer = document.getElementById("announcer");
@@ -52,23 +53,23 @@ export function notice(kind = "error") {
   return h("div", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status" });
 }
 
-// a time says its zone ("Dec 13, 2026, 4:47 AM UTC"): a link valid "until 4:47 AM" is no answer abroad
-export const dateFormat = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric",
-  hour: "numeric", minute: "2-digit", timeZoneName: "short" });
-export const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+// a time says its zone ("Dec 13, 2026, 4:47 AM UTC"): a link valid "until 4:47 AM" is no answer abroad; both
+// in the page's language (i18n.js), whatever the browser's own
+const DATE_TIME = { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" };
+export const day = (iso) => formatDate(new Date(iso), { dateStyle: "medium" });
 export function when(iso) {
-  return iso ? dateFormat.format(new Date(iso)) : "—";
+  return iso ? formatDate(new Date(iso), DATE_TIME) : "—";
 }
 // a table cell: the day, with the exact time on hover and for screen readers in the cell's text
 export function dateCell(iso) {
   if (!iso) return h("td", { class: "date" }, "—");
-  return h("td", { class: "date" }, h("time", { datetime: iso, title: when(iso) }, dayFormat.format(new Date(iso))));
+  return h("td", { class: "date" }, h("time", { datetime: iso, title: when(iso) }, day(iso)));
 }
 
 export function messageOf(reply) {
   const error = reply.body && reply.body.error;
-  if (!error) return `Something went wrong (${reply.status}). Please try again.`;
-  if (error.code === "rate_limited") return `${error.message || "Too many attempts."} Please try again a little later.`;
+  if (!error) return t("Something went wrong ({status}). Please try again.", { status: reply.status });
+  if (error.code === "rate_limited") return t("{reason} Please try again a little later.", { reason: error.message || t("Too many attempts.") });
   const details = (error.details || []).map((d) => `${d.field.replace(/^body\.?/, "")}: ${d.message}`);
   return [error.message, ...details].join(" ");
 }
@@ -77,7 +78,7 @@ export function messageOf(reply) {
 // readers only.
 export function columnHeads(labels, actions = true) {
   return h("thead", {}, h("tr", {}, labels.map((label) => h("th", { scope: "col" }, label)),
-    actions ? h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")) : null));
+    actions ? h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("Actions"))) : null));
 }
 
 // What a failed read shows in place of its list.
@@ -98,7 +99,7 @@ export function card(title, lead, ...body) {
   const heading = h("h1", { id: "page-title" }, title);
   show(h("div", { class: "centered" }, h("section", { class: "card", "aria-labelledby": "page-title" },
     heading, lead ? h("p", { class: "lead" }, lead) : null, ...body)));
-  document.title = `${title} · Client portal`;
+  document.title = `${title} · ${t("Client portal")}`;
 }
 
 export function messageCard(title, text, linkText, linkPath, kind = "info") {
@@ -113,12 +114,15 @@ export async function submitting(form, work) {
 }
 
 // the operator (the hosting company) has one name wherever a person reads it, emails included
-export const OPERATOR_NAME = "Your hosting provider";
-export const ROLE_LABEL = { owner: "Owner", admin: "Admin", member: "User" };
+// (getters: read in the page's language of the moment, which a signed-in user's own may replace)
+export const OPERATOR = { get name() { return t("Your hosting provider"); } };
+export const ROLE_LABEL = {
+  get owner() { return t("Owner"); }, get admin() { return t("Admin"); }, get member() { return t("User"); },
+};
 
 export function scopeText(scope) {
-  if (scope === "all" || scope === undefined) return "All sub-accounts";
-  if (scope.length === 0) return "No sub-account";
+  if (scope === "all" || scope === undefined) return t("All sub-accounts");
+  if (scope.length === 0) return t("No sub-account");
   return scope.map((s) => s.name).join(", ");
 }
 
@@ -126,12 +130,13 @@ export function fullName(person) {
   return [person.first_name, person.last_name].filter(Boolean).join(" ") || person.email;
 }
 
-// a value to copy (a DNS record, a link shown once): read-only, selected and copied by its button
-export function copyField(label, id, text) {
+// a value to copy (a DNS record, a link shown once): read-only, selected and copied by its button; `words`:
+// { copy: its button's name, copied: said once copied, select: said when the browser may not copy }
+export function copyField(label, id, text, words) {
   const box = h("input", { type: "text", id, readonly: true, value: text, class: "secret" });
-  const copy = h("button", { type: "button", class: "small", "aria-label": `Copy the ${label.toLowerCase()}`, onclick: async () => {
+  const copy = h("button", { type: "button", class: "small", "aria-label": words.copy, onclick: async () => {
     box.select();
-    try { await navigator.clipboard.writeText(text); announce(`${label} copied.`); } catch { announce(`Select the ${label.toLowerCase()} and copy it.`); }
-  } }, "Copy");
+    try { await navigator.clipboard.writeText(text); announce(words.copied); } catch { announce(words.select); }
+  } }, t("Copy"));
   return h("div", { class: "field" }, h("label", { for: id }, label), h("div", { class: "inline" }, box, copy));
 }

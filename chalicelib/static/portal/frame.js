@@ -2,6 +2,7 @@
 // one flash message, and the dialogs and lists every screen shares.
 
 import { PORTAL, session, saveSession, clearSession, api } from "./session.js";
+import { t, settleLocale, chosenLocale } from "./i18n.js";
 import { h, show, announce, go, notice, messageOf, messageCard, submitting, nextId, errorAlert } from "./dom.js";
 import { enter, renderChooseAccount } from "./signin.js";
 import { renderUserManagement } from "./users.js";
@@ -26,8 +27,10 @@ export async function renderApp() {
   if (!current || !current.token) return go("login");
   const [me, catalog] = await Promise.all([api("GET", "/me"), api("GET", "/permissions")]);
   if (me.status === 401) { clearSession(); return go("login"); }
-  if (me.status !== 200) return messageCard("Something went wrong", messageOf(me), "Sign in again", "login", "error");
+  if (me.status !== 200) return messageCard(t("Something went wrong"), messageOf(me), t("Sign in again"), "login", "error");
   state.me = me.body;
+  const chosen = me.body.accounts.find((a) => a.account_id === current.account_id);
+  if (settleLocale(me.body.user.locale, chosenLocale(), chosen && chosen.default_locale)) return; // reloading in it
   state.permissions = catalog.status === 200 ? catalog.body.permissions : [];
   const accounts = me.body.accounts;
   state.account = accounts.find((a) => a.account_id === current.account_id) || null;
@@ -72,11 +75,11 @@ function renderMfaRequired() {
   state.self = null;
   renderSessionNav();
   if (document.body.dataset.page === "profile") return SCREENS.profile.render();
-  frame(document.body.dataset.page, "Two-step sign-in required", null, null,
+  frame(document.body.dataset.page, t("Two-step sign-in required"), null, null,
     h("div", { class: "notice error", role: "alert", id: "mfa-required" },
-      `${state.account.name} requires two-step sign-in. Add a second factor under Your info, then sign out and sign in `
-      + "with it to use this account.", " ",
-      h("a", { href: new URL("profile", PORTAL).href }, "Go to Your info")));
+      t("{account} requires two-step sign-in. Add a second factor under Your info, then sign out and sign in with it to use this account.",
+        { account: state.account.name }), " ",
+      h("a", { href: new URL("profile", PORTAL).href }, t("Go to Your info"))));
 }
 
 export function renderSessionNav() {
@@ -85,7 +88,7 @@ export function renderSessionNav() {
   const items = [];
   if (!state.me) {
     const onLogin = document.body.dataset.page === "login";
-    nav.replaceChildren(...(onLogin ? [] : [h("a", { class: "button small", href: new URL("login", PORTAL) }, "Sign in")]));
+    nav.replaceChildren(...(onLogin ? [] : [h("a", { class: "button small", href: new URL("login", PORTAL) }, t("Sign in"))]));
     return;
   }
   items.push(h("span", { class: "who" }, state.me.user.email));
@@ -94,14 +97,14 @@ export function renderSessionNav() {
     // the first page's accounts, the current one (chosen past them), and the chooser for all the others
     const shown = accounts.some((a) => a.account_id === state.account.account_id) ? accounts : [state.account, ...accounts];
     const options = shown.map((a) => h("option", { value: a.account_id, selected: a.account_id === state.account.account_id }, a.name));
-    if (more) options.push(h("option", { value: "" }, "More accounts…"));
-    const select = h("select", { id: "account-switch", "aria-label": "Account", onchange: (event) => {
+    if (more) options.push(h("option", { value: "" }, t("More accounts…")));
+    const select = h("select", { id: "account-switch", "aria-label": t("Account"), onchange: (event) => {
       saveSession({ ...session(), account_id: event.target.value || null });
       go("./");
     } }, options);
     items.push(select);
   }
-  items.push(h("button", { type: "button", class: "small", onclick: signOut }, "Sign out"));
+  items.push(h("button", { type: "button", class: "small", onclick: signOut }, t("Sign out")));
   nav.replaceChildren(...items);
 }
 
@@ -133,46 +136,45 @@ export const PAGE_SIZE = 50;
 export const hasPermission = (key) => Boolean(state.self && state.self.permissions.includes(key));
 export const isOwner = () => Boolean(state.self && state.self.role === "owner");
 
+// the titles and refusals are getters: read in the page's language of the moment (a user's own may replace it)
 export const SCREENS = {
-  app: { title: "User Management", allowed: () => canManageUsers() || isGroupManager(), render: () => renderUserManagement(),
-    refusal: "You are signed in, but managing users needs the User management permission at this account." },
-  groups: { title: "Groups", allowed: () => canManageUsers(), render: () => renderGroups(),
-    refusal: "User groups are managed by people with the Manage users permission." },
-  contacts: { title: "Contacts", allowed: () => hasPermission("contacts"), render: () => renderContacts(),
-    refusal: "Contacts need the Manage contacts permission at this account." },
-  audit: { title: "Audit log", allowed: () => canManageUsers(), render: () => renderAudit(),
-    refusal: "The audit log is for people with the Manage users permission." },
-  webhooks: { title: "Webhooks", allowed: () => isOwner(), render: () => renderWebhooks(),
-    refusal: "Webhooks are managed by the account's owner." },
-  account: { title: "Account settings", allowed: () => hasPermission("profile"), render: () => renderAccountSettings(),
-    refusal: "Account settings need the Edit account profile permission at this account." },
-  domains: { title: "Email domains", allowed: () => isOwner(), render: () => renderDomains(),
-    refusal: "Email domains are managed by the account's owner." },
-  "join-requests": { title: "Join requests", allowed: () => canManageUsers() || isGroupManager(), render: () => renderJoinRequests(),
-    refusal: "Join requests are decided by people with the Manage users permission, or a group's manager." },
-  "invite-links": { title: "Invite links", allowed: () => canManageUsers(), render: () => renderInviteLinks(),
-    refusal: "Invite links are made by people with the Manage users permission." },
-  provisioning: { title: "Provisioning", allowed: () => isOwner(), render: () => renderProvisioning(),
-    refusal: "Provisioning (SCIM) is set up by the account's owner." },
-  security: { title: "Security", allowed: () => isOwner(), render: () => renderSecurity(),
-    refusal: "The account's security policy is set by its owner." },
-  profile: { title: "Your info", allowed: () => true, render: () => renderProfile(), refusal: "" },
+  app: { get title() { return t("User Management"); }, allowed: () => canManageUsers() || isGroupManager(), render: () => renderUserManagement(),
+    get refusal() { return t("You are signed in, but managing users needs the User management permission at this account."); } },
+  groups: { get title() { return t("Groups"); }, allowed: () => canManageUsers(), render: () => renderGroups(),
+    get refusal() { return t("User groups are managed by people with the Manage users permission."); } },
+  contacts: { get title() { return t("Contacts"); }, allowed: () => hasPermission("contacts"), render: () => renderContacts(),
+    get refusal() { return t("Contacts need the Manage contacts permission at this account."); } },
+  audit: { get title() { return t("Audit log"); }, allowed: () => canManageUsers(), render: () => renderAudit(),
+    get refusal() { return t("The audit log is for people with the Manage users permission."); } },
+  webhooks: { get title() { return t("Webhooks"); }, allowed: () => isOwner(), render: () => renderWebhooks(),
+    get refusal() { return t("Webhooks are managed by the account's owner."); } },
+  account: { get title() { return t("Account settings"); }, allowed: () => hasPermission("profile"), render: () => renderAccountSettings(),
+    get refusal() { return t("Account settings need the Edit account profile permission at this account."); } },
+  domains: { get title() { return t("Email domains"); }, allowed: () => isOwner(), render: () => renderDomains(),
+    get refusal() { return t("Email domains are managed by the account's owner."); } },
+  "join-requests": { get title() { return t("Join requests"); }, allowed: () => canManageUsers() || isGroupManager(), render: () => renderJoinRequests(),
+    get refusal() { return t("Join requests are decided by people with the Manage users permission, or a group's manager."); } },
+  "invite-links": { get title() { return t("Invite links"); }, allowed: () => canManageUsers(), render: () => renderInviteLinks(),
+    get refusal() { return t("Invite links are made by people with the Manage users permission."); } },
+  provisioning: { get title() { return t("Provisioning"); }, allowed: () => isOwner(), render: () => renderProvisioning(),
+    get refusal() { return t("Provisioning (SCIM) is set up by the account's owner."); } },
+  security: { get title() { return t("Security"); }, allowed: () => isOwner(), render: () => renderSecurity(),
+    get refusal() { return t("The account's security policy is set by its owner."); } },
+  profile: { get title() { return t("Your info"); }, allowed: () => true, render: () => renderProfile(), refusal: "" },
 };
-export const NAV = [["app", "", "User Management"], ["groups", "groups", "Groups"], ["contacts", "contacts", "Contacts"],
-  ["audit", "audit", "Audit log"], ["webhooks", "webhooks", "Webhooks"], ["account", "account", "Account settings"],
-  ["domains", "domains", "Email domains"], ["join-requests", "join-requests", "Join requests"],
-  ["invite-links", "invite-links", "Invite links"], ["provisioning", "provisioning", "Provisioning"],
-  ["security", "security", "Security"],
-  ["profile", "profile", "Your info"]];
+// the sidebar's order: [screen, its address]; each link is named by its screen's title
+export const NAV = [["app", ""], ["groups", "groups"], ["contacts", "contacts"], ["audit", "audit"], ["webhooks", "webhooks"],
+  ["account", "account"], ["domains", "domains"], ["join-requests", "join-requests"], ["invite-links", "invite-links"],
+  ["provisioning", "provisioning"], ["security", "security"], ["profile", "profile"]];
 
 export function sidebar(current) {
-  const links = NAV.filter(([view]) => SCREENS[view].allowed()).map(([view, path, label]) =>
-    h("a", { href: new URL(path, PORTAL).href, "aria-current": view === current ? "page" : null }, label));
-  return h("nav", { class: "sidebar", "aria-label": "Portal" }, h("h2", {}, "Configuration"), links);
+  const links = NAV.filter(([view]) => SCREENS[view].allowed()).map(([view, path]) =>
+    h("a", { href: new URL(path, PORTAL).href, "aria-current": view === current ? "page" : null }, SCREENS[view].title));
+  return h("nav", { class: "sidebar", "aria-label": t("Portal") }, h("h2", {}, t("Configuration")), links);
 }
 
 export function frame(view, title, lead, action, ...body) {
-  document.title = `${title} · Client portal`;
+  document.title = `${title} · ${t("Client portal")}`;
   const head = h("div", { class: "page-head" },
     h("div", {}, h("h1", {}, title), h("p", {}, lead ? `${state.account.name} · ${lead}` : state.account.name)), action);
   const message = h("div", { class: "notice ok", role: "status", id: "flash" });
@@ -180,11 +182,11 @@ export function frame(view, title, lead, action, ...body) {
 }
 
 export function loadMore(onMore, shown) {
-  const button = h("button", { type: "button", class: "more" }, "Load more");
+  const button = h("button", { type: "button", class: "more" }, t("Load more"));
   button.addEventListener("click", async () => {
     button.disabled = true;
     await onMore();
-    announce("More rows loaded.");
+    announce(t("More rows loaded."));
     const rows = document.querySelectorAll("#panel tbody tr, .panel tbody tr");
     const next = rows[shown];
     if (next) { next.tabIndex = -1; next.focus(); }
@@ -199,7 +201,7 @@ export function openForm(title, nodes, submitLabel, submit, { danger = false, wi
   const titleId = `dialog-title-${nextId()}`;
   const form = h("form", { novalidate: true }, h("h2", { id: titleId }, title), error, ...nodes,
     h("div", { class: "actions" },
-      h("button", { type: "button", onclick: () => dialog.close() }, submitLabel ? "Cancel" : "Close"),
+      h("button", { type: "button", onclick: () => dialog.close() }, submitLabel ? t("Cancel") : t("Close")),
       submitLabel ? h("button", { type: "submit", class: danger ? "primary danger-fill" : "primary" }, submitLabel) : null));
   const dialog = h("dialog", { "aria-labelledby": titleId, class: wide ? "wide" : null }, form);
   form.addEventListener("submit", (event) => {
@@ -243,7 +245,7 @@ export async function fetchPage(list, more, path, panel) {
 
 // a confirmation, then the call, then `after` (a screen's reload)
 export function confirmDo(question, actionLabel, call, expected, done, after) {
-  openForm(`${actionLabel}?`, [h("p", {}, question)], actionLabel, async (form, error) => {
+  openForm(t("{action}?", { action: actionLabel }), [h("p", {}, question)], actionLabel, async (form, error) => {
     const reply = await call();
     if (reply401(reply)) return true;
     if (reply.status !== expected) { error.textContent = messageOf(reply); return false; }

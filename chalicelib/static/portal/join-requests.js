@@ -6,20 +6,21 @@ import { api } from "./session.js";
 import { h, table, dateCell, messageOf, fullName, columnHeads, errorAlert } from "./dom.js";
 import { state, flash, frame, openForm, reply401, confirmDo, isGroupManager, isOwner } from "./frame.js";
 import { accessChooser } from "./access.js";
+import { t } from "./i18n.js";
 
-const STATUSES = [["pending", "Pending"], ["approved", "Approved"], ["denied", "Denied"], ["expired", "Expired"]];
+const STATUSES = [["pending", t("Pending")], ["approved", t("Approved")], ["denied", t("Denied")], ["expired", t("Expired")]];
 const BADGES = { pending: "queued", approved: "sent", denied: "failed", expired: "expired" };
-const VIA = { domain: "Their email's domain", invite_link: "An invite link" };
-const EMPTY = { pending: "No one is waiting to join. People at your verified email domains who ask to join, and people "
-  + "who open an invite link that needs approval, are listed here.", approved: "No approved requests.",
-denied: "No denied requests.", expired: "No expired requests (a request lapses after 14 days)." };
+const VIA = { domain: t("Their email's domain"), invite_link: t("An invite link") };
+const EMPTY = { pending: t("No one is waiting to join. People at your verified email domains who ask to join, and people "
+  + "who open an invite link that needs approval, are listed here."), approved: t("No approved requests."),
+denied: t("No denied requests."), expired: t("No expired requests (a request lapses after 14 days).") };
 
 export async function renderJoinRequests() {
   const status = h("select", { id: "join-status", name: "status" }, STATUSES.map(([key, label]) => h("option", { value: key }, label)));
-  const filters = h("form", { class: "filters one", novalidate: true, "aria-label": "Filter join requests" },
-    h("div", { class: "field" }, h("label", { for: "join-status" }, "Status"), status));
+  const filters = h("form", { class: "filters one", novalidate: true, "aria-label": t("Filter join requests") },
+    h("div", { class: "field" }, h("label", { for: "join-status" }, t("Status")), status));
   const panel = h("div", { class: "panel", id: "panel", "aria-live": "polite" });
-  frame("join-requests", "Join requests", "people who asked to join this account", null, filters, panel);
+  frame("join-requests", t("Join requests"), t("people who asked to join this account"), null, filters, panel);
   const base = `/accounts/${state.account.account_id}/join-requests`;
   const grants = await grantsLookup();
   async function load() {
@@ -31,8 +32,8 @@ export async function renderJoinRequests() {
   function draw(items) {
     if (items.length === 0) { panel.replaceChildren(h("p", { class: "empty" }, EMPTY[status.value])); return; }
     const pending = status.value === "pending";
-    panel.replaceChildren(table(h("caption", { class: "visually-hidden" }, "Join requests"),
-      columnHeads(["Person", "Came through", "Asked", pending ? "Expires" : "Status"], pending),
+    panel.replaceChildren(table(h("caption", { class: "visually-hidden" }, t("Join requests")),
+      columnHeads([t("Person"), t("Came through"), t("Asked"), pending ? t("Expires") : t("Status")], pending),
       h("tbody", {}, items.map((request) => row(request, pending, `${base}/${request.join_request_id}`, grants, load)))));
   }
   status.addEventListener("change", load);
@@ -50,11 +51,12 @@ function row(request, pending, path, grants, reload) {
     pending ? dateCell(request.expires_at)
       : h("td", {}, h("span", { class: `badge ${BADGES[request.status]}` }, STATUSES.find(([key]) => key === request.status)[1])),
     pending ? h("td", { class: "row-actions" },
-      h("button", { type: "button", class: "small", "aria-label": `Approve ${request.email}`,
-        onclick: () => openApprove(request, path, grants(request), reload) }, "Approve"),
-      h("button", { type: "button", class: "small danger", "aria-label": `Deny ${request.email}`, onclick: () =>
-        confirmDo(`Deny ${request.email}'s request to join ${state.account.name}? They are told, and may ask again after 7 days.`,
-          "Deny", () => api("POST", `${path}/deny`), 204, `${request.email}'s request was denied.`, reload) }, "Deny")) : null);
+      h("button", { type: "button", class: "small", "aria-label": t("Approve {email}", request),
+        onclick: () => openApprove(request, path, grants(request), reload) }, t("Approve")),
+      h("button", { type: "button", class: "small danger", "aria-label": t("Deny {email}", request), onclick: () =>
+        confirmDo(t("Deny {email}'s request to join {account}? They are told, and may ask again after 7 days.",
+          { email: request.email, account: state.account.name }),
+        t("Deny"), () => api("POST", `${path}/deny`), 204, t("{email}'s request was denied.", request), reload) }, t("Deny"))) : null);
 }
 
 // What a request's domain or link grants, to start the approval from: the links are listed to Manage users,
@@ -89,19 +91,20 @@ function approveBody(chosen, request, granted) {
 function openApprove(request, path, granted, reload) {
   const manager = isGroupManager();
   const access = manager ? null : accessChooser("approve", granted || { sub_accounts: "all" });
-  const nodes = [h("p", { class: "hint" }, `${request.email} asked through ${VIA[request.via].toLowerCase()}.`),
-    manager ? h("p", { class: "notice info" }, "They join the group you manage, with its modules and sub-accounts.")
-      : h("p", { class: "hint" }, granted ? "Chosen below: what the link or domain grants. Change it before approving if needed."
-        : "Choose what they may use here."),
+  const nodes = [h("p", { class: "hint" }, request.via === "domain" ? t("{email} asked through their email's domain.", request)
+    : t("{email} asked through an invite link.", request)),
+    manager ? h("p", { class: "notice info" }, t("They join the group you manage, with its modules and sub-accounts."))
+      : h("p", { class: "hint" }, granted ? t("Chosen below: what the link or domain grants. Change it before approving if needed.")
+        : t("Choose what they may use here.")),
     ...(access ? access.nodes : [])];
-  openForm(`Approve ${request.email}`, nodes, "Approve", async (form, error) => {
+  openForm(t("Approve {email}", request), nodes, t("Approve"), async (form, error) => {
     const body = access ? approveBody(access.value(), request, granted) : {};
     const reply = await api("POST", `${path}/approve`, body);
     if (reply401(reply)) return true;
     if (reply.status !== 201) { error.textContent = messageOf(reply); return false; }
     await reload();
-    flash(request.user ? `${request.email} is now a member of ${state.account.name}.`
-      : `${request.email} was sent an invitation to ${state.account.name}.`);
+    const names = { email: request.email, account: state.account.name };
+    flash(request.user ? t("{email} is now a member of {account}.", names) : t("{email} was sent an invitation to {account}.", names));
     return true;
   }, { wide: true });
 }

@@ -3,9 +3,10 @@
 // and instead of "No active account" to a login in none.
 
 import { session, saveSession, api } from "./session.js";
+import { t } from "./i18n.js";
 import { h, go, notice, announce, messageOf } from "./dom.js";
 
-const POLICY = { request: "An admin approves your request", auto_join: "You join at once" };
+const POLICY = { get request() { return t("An admin approves your request"); }, get auto_join() { return t("You join at once"); } };
 
 export async function joinableAccounts() {
   const reply = await api("GET", "/me/joinable-accounts");
@@ -15,8 +16,8 @@ export async function joinableAccounts() {
 function choice(account, error) {
   const asking = account.join_policy === "request";
   const status = h("span", { class: "meta", role: "status" });
-  const button = h("button", { type: "button", class: "small", "aria-label": `${asking ? "Ask to join" : "Join"} ${account.name}` },
-    asking ? "Ask to join" : "Join");
+  const button = h("button", { type: "button", class: "small", "aria-label": asking ? t("Ask to join {account}", { account: account.name }) : t("Join {account}", { account: account.name }) },
+    asking ? t("Ask to join") : t("Join"));
   button.addEventListener("click", async () => {
     button.disabled = true;
     error.textContent = "";
@@ -27,8 +28,8 @@ function choice(account, error) {
     }
     if (reply.status === 202 || reply.status === 200) {
       button.remove();
-      status.textContent = "Request sent: waiting for an admin's approval.";
-      announce(`Your request to join ${account.name} is waiting for an admin's approval.`);
+      status.textContent = t("Request sent: waiting for an admin's approval.");
+      announce(t("Your request to join {account} is waiting for an admin's approval.", { account: account.name }));
       return;
     }
     button.disabled = false;
@@ -43,7 +44,7 @@ export function joinableSection(accounts) {
   if (accounts.length === 0) return null;
   const error = notice();
   return h("section", { class: "joinable-accounts", "aria-labelledby": "joinable-title" },
-    h("h2", { id: "joinable-title" }, "Accounts you can join"),
-    h("p", { class: "hint" }, "Your email address is at a domain these accounts have verified."), error,
+    h("h2", { id: "joinable-title" }, t("Accounts you can join")),
+    h("p", { class: "hint" }, t("Your email address is at a domain these accounts have verified.")), error,
     h("ul", { class: "account-list" }, accounts.map((account) => choice(account, error))));
 }

@@ -1,6 +1,7 @@
 // One Actions menu per table row (WHMCS-style).
 
 import { h, nextId } from "./dom.js";
+import { t } from "./i18n.js";
 
 // ---------- one Actions menu per row (a menu button; its items are menuitems, reached with the arrows)
 
@@ -19,7 +20,7 @@ export function closeMenu(focusButton = false) {
 export function actionsMenu(name, items) {
   const id = `menu-${nextId()}`;
   const button = h("button", { type: "button", class: "small menu-button", "aria-haspopup": "menu",
-    "aria-expanded": "false", "aria-controls": id, "aria-label": name }, "Actions", h("span", { class: "caret", "aria-hidden": "true" }, "▾"));
+    "aria-expanded": "false", "aria-controls": id, "aria-label": name }, t("Actions"), h("span", { class: "caret", "aria-hidden": "true" }, "▾"));
   const entries = items.filter(Boolean).map((item) => h("button", { type: "button", role: "menuitem", tabindex: "-1",
     class: item.danger ? "danger" : null, "aria-label": item.name || null, onclick: () => {
       closeMenu(true); // focus back on the row's button first: a dialog the item opens returns there

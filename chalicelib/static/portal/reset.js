@@ -1,6 +1,7 @@
 // Password reset: asking for a link, and setting a new password from it.
 
 import { PORTAL, linkToken, clearSession, api } from "./session.js";
+import { t } from "./i18n.js";
 import { h, field, notice, messageOf, card, messageCard, submitting } from "./dom.js";
 import { passwordFields } from "./passwords.js";
 import { renderLogin } from "./signin.js";
@@ -11,26 +12,27 @@ export function renderPasswordReset() {
   if (linkToken) return renderNewPassword(linkToken);
   const error = notice();
   const form = h("form", { novalidate: true },
-    field("Email", { type: "email", name: "email", autocomplete: "username", required: true }),
-    h("button", { type: "submit", class: "primary wide" }, "Email me a link"));
+    field(t("Email"), { type: "email", name: "email", autocomplete: "username", required: true }),
+    h("button", { type: "submit", class: "primary wide" }, t("Email me a link")));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     submitting(form, async () => {
       const reply = await api("POST", "/auth/password-reset", { email: form.elements.email.value });
       if (reply.status !== 202) { error.textContent = messageOf(reply); return; }
-      messageCard("Check your inbox", `If ${form.elements.email.value.trim()} has a login, we sent it a link to set a new password. The link works for one hour.`, "Back to sign in", "login", "ok");
+      messageCard(t("Check your inbox"), t("If {email} has a login, we sent it a link to set a new password. The link works for one hour.",
+        { email: form.elements.email.value.trim() }), t("Back to sign in"), "login", "ok");
     });
   });
-  card("Reset your password", "We will email you a link to set a new password.", error, form,
-    h("p", { class: "below" }, h("a", { href: new URL("login", PORTAL) }, "Back to sign in")));
+  card(t("Reset your password"), t("We will email you a link to set a new password."), error, form,
+    h("p", { class: "below" }, h("a", { href: new URL("login", PORTAL) }, t("Back to sign in"))));
   form.elements.email.focus();
 }
 
 export function renderNewPassword(token) {
   const error = notice();
-  const password = passwordFields("New password");
+  const password = passwordFields(t("New password"));
   const form = h("form", { novalidate: true }, ...password.nodes,
-    h("button", { type: "submit", class: "primary wide" }, "Set new password"));
+    h("button", { type: "submit", class: "primary wide" }, t("Set new password")));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const problem = password.check();
@@ -41,13 +43,13 @@ export function renderNewPassword(token) {
         clearSession();
         history.replaceState(null, "", new URL("login", PORTAL)); // a reload signs in, not resets again
         document.body.dataset.page = "login";
-        return renderLogin("Your password is changed. Sign in with the new one.");
+        return renderLogin(t("Your password is changed. Sign in with the new one."));
       }
-      if (reply.status === 404) return messageCard("This link no longer works", "The link was already used, or a newer one was sent. Ask for a new link.", "Ask for a new link", "password-reset", "error");
-      if (reply.status === 410) return messageCard("This link has expired", "Password reset links work for one hour. Ask for a new one.", "Ask for a new link", "password-reset", "error");
+      if (reply.status === 404) return messageCard(t("This link no longer works"), t("The link was already used, or a newer one was sent. Ask for a new link."), t("Ask for a new link"), "password-reset", "error");
+      if (reply.status === 410) return messageCard(t("This link has expired"), t("Password reset links work for one hour. Ask for a new one."), t("Ask for a new link"), "password-reset", "error");
       error.textContent = messageOf(reply);
     });
   });
-  card("Set a new password", "Choose a new password for your login. Every other session will be signed out.", error, form);
+  card(t("Set a new password"), t("Choose a new password for your login. Every other session will be signed out."), error, form);
   form.elements.password.focus();
 }

@@ -5,14 +5,16 @@
 import { api } from "./session.js";
 import { h, announce } from "./dom.js";
 import { state } from "./frame.js";
+import { t, formatNumber } from "./i18n.js";
 
-export const FULL = "All seats of your plan are in use. Free one (revoke an invitation, deactivate or remove " +
-  "a user) or ask your hosting provider for a larger plan.";
+export const FULL = t("All seats of your plan are in use. Free one (revoke an invitation, deactivate or remove " +
+  "a user) or ask your hosting provider for a larger plan.");
 
 export function seatText(seats) {
   if (!seats || seats.limit === null) return "";
-  const pending = seats.pending ? ` (${seats.pending} pending)` : "";
-  return `${seats.used} of ${seats.limit} ${seats.limit === 1 ? "seat" : "seats"} used${pending}`;
+  const values = { used: formatNumber(seats.used), limit: formatNumber(seats.limit), pending: formatNumber(seats.pending) };
+  if (seats.limit === 1) return seats.pending ? t("{used} of 1 seat used ({pending} pending)", values) : t("{used} of 1 seat used", values);
+  return seats.pending ? t("{used} of {limit} seats used ({pending} pending)", values) : t("{used} of {limit} seats used", values);
 }
 
 export function isFull(seats) {
@@ -21,7 +23,7 @@ export function isFull(seats) {
 
 export function inviteControl(openInvite) {
   const button = h("button", { type: "button", class: "primary", id: "invite-users",
-    onclick: () => (isFull(state.seats) ? announce(FULL) : openInvite()) }, "Invite users");
+    onclick: () => (isFull(state.seats) ? announce(FULL) : openInvite()) }, t("Invite users"));
   return h("div", { class: "invite-control" }, button,
     h("p", { class: "seats", id: "seat-line" }),
     h("p", { class: "seats-full", id: "seats-full", role: "status", hidden: true }, FULL));

@@ -4,11 +4,12 @@
 import { api } from "./session.js";
 import { h, field, notice, messageOf, when, submitting } from "./dom.js";
 import { state, flash, frame, reply401 } from "./frame.js";
+import { t } from "./i18n.js";
 
 const LEVELS = [
-  ["off", "Nobody", "No one is required to; anyone may still add a second factor on Your info."],
-  ["admins", "The owner and admins", "Those who manage the account must sign in with a second factor."],
-  ["all", "Everyone", "Every member of this account must sign in with a second factor."],
+  ["off", t("Nobody"), t("No one is required to; anyone may still add a second factor on Your info.")],
+  ["admins", t("The owner and admins"), t("Those who manage the account must sign in with a second factor.")],
+  ["all", t("Everyone"), t("Every member of this account must sign in with a second factor.")],
 ];
 
 export async function renderSecurity() {
@@ -20,20 +21,20 @@ export async function renderSecurity() {
   const policy = reply.status === 200 ? reply.body : { mfa_required: "off", grace_days: 0, enforced_from: null };
   const status = h("p", { id: "policy-status", role: "status" }, describe(policy));
   const form = h("form", { novalidate: true, "aria-labelledby": "policy-title" },
-    h("h2", { id: "policy-title" }, "Two-step sign-in"), error, status,
-    h("fieldset", {}, h("legend", {}, "Who must sign in with a second factor here"),
+    h("h2", { id: "policy-title" }, t("Two-step sign-in")), error, status,
+    h("fieldset", {}, h("legend", {}, t("Who must sign in with a second factor here")),
       h("div", { class: "modules" }, LEVELS.map(([level, label, hint]) => h("div", {},
         h("label", {}, h("input", { type: "radio", name: "mfa_required", value: level, checked: policy.mfa_required === level,
           "aria-describedby": `level-${level}-hint` }), label),
         h("span", { class: "hint", id: `level-${level}-hint` }, hint))))),
-    field("Days of grace", { type: "number", name: "grace_days", min: 0, max: 30, step: 1, value: String(policy.grace_days), required: true },
+    field(t("Days of grace"), { type: "number", name: "grace_days", min: 0, max: 30, step: 1, value: String(policy.grace_days), required: true },
       "0 to 30: how long members have to add a second factor; someone who joins later gets as many days from joining."),
-    h("div", { class: "actions start" }, h("button", { type: "submit", class: "primary" }, "Save policy")));
+    h("div", { class: "actions start" }, h("button", { type: "submit", class: "primary" }, t("Save policy"))));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const grace = Number(form.elements.grace_days.value);
     if (!Number.isInteger(grace) || grace < 0 || grace > 30) {
-      error.textContent = "Days of grace: a whole number from 0 to 30."; form.elements.grace_days.focus(); return;
+      error.textContent = t("Days of grace: a whole number from 0 to 30."); form.elements.grace_days.focus(); return;
     }
     submitting(form, async () => {
       error.textContent = "";
@@ -42,15 +43,15 @@ export async function renderSecurity() {
       if (reply401(saved)) return;
       if (saved.status !== 200) { error.textContent = messageOf(saved); return; }
       status.textContent = describe(saved.body);
-      flash("The security policy was saved.");
+      flash(t("The security policy was saved."));
     });
   });
-  frame("security", "Security", "how people sign in to this account", null,
+  frame("security", t("Security"), t("how people sign in to this account"), null,
     h("div", { class: "cards" }, h("section", { class: "card" }, form)));
 }
 
 function describe(policy) {
-  if (policy.mfa_required === "off") return "Now: no second factor is required at this account.";
-  const who = policy.mfa_required === "all" ? "Everyone" : "The owner and admins";
-  return `Now: ${who} must use a second factor, from ${when(policy.enforced_from)}.`;
+  if (policy.mfa_required === "off") return t("Now: no second factor is required at this account.");
+  return policy.mfa_required === "all" ? t("Now: Everyone must use a second factor, from {date}.", { date: when(policy.enforced_from) })
+    : t("Now: The owner and admins must use a second factor, from {date}.", { date: when(policy.enforced_from) });
 }

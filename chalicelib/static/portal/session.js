@@ -1,6 +1,8 @@
 // The session and the API: the token in sessionStorage (it ends with the tab, never in localStorage),
 // every call to the public JSON API, and the link token taken out of the address bar.
 
+import { t, locale, forgetUserLocale } from "./i18n.js";
+
 export const PORTAL = new URL("../", import.meta.url); // .../portal/
 export const API = new URL("../../", import.meta.url); // the API's root, a stage prefix included
 export const SESSION_KEY = "portal.session";
@@ -19,10 +21,12 @@ export function saveSession(value) {
 }
 export function clearSession() {
   sessionStorage.removeItem(SESSION_KEY);
+  forgetUserLocale();
 }
 
 export async function api(method, path, body, extraHeaders = {}) {
-  const headers = { Accept: "application/json", ...extraHeaders };
+  // the API's messages (shown as they come) in the page's language
+  const headers = { Accept: "application/json", "Accept-Language": locale(), ...extraHeaders };
   const current = session();
   if (current && current.token) headers.Authorization = `Bearer ${current.token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -32,7 +36,7 @@ export async function api(method, path, body, extraHeaders = {}) {
       method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "omit",
     });
   } catch {
-    return { status: 0, body: { error: { message: "The service cannot be reached. Check your connection." } } };
+    return { status: 0, body: { error: { message: t("The service cannot be reached. Check your connection.") } } };
   }
   const text = await response.text();
   let data = null;

@@ -1,6 +1,7 @@
 // Sign in (a password, then a second factor when the login has one, or a passkey alone) and Choose account.
 
 import { PORTAL, session, saveSession, clearSession, api } from "./session.js";
+import { t } from "./i18n.js";
 import { h, go, field, notice, messageOf, card, messageCard, submitting, announce, ROLE_LABEL, scopeText } from "./dom.js";
 import { getPasskey, passkeyProblem, passkeysSupported } from "./webauthn.js";
 import { takeJoinLink, backToJoin } from "./join.js";
@@ -12,15 +13,15 @@ export function renderLogin(message) {
   const error = notice();
   const info = message ? h("div", { class: "notice ok", role: "status" }, message) : null;
   const form = h("form", { novalidate: true },
-    field("Email", { type: "email", name: "email", autocomplete: "username", required: true }),
-    field("Password", { type: "password", name: "password", autocomplete: "current-password", required: true }),
-    h("button", { type: "submit", class: "primary wide" }, "Sign in"));
+    field(t("Email"), { type: "email", name: "email", autocomplete: "username", required: true }),
+    field(t("Password"), { type: "password", name: "password", autocomplete: "current-password", required: true }),
+    h("button", { type: "submit", class: "primary wide" }, t("Sign in")));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     submitting(form, async () => {
       const reply = await api("POST", "/auth/login", { email: form.elements.email.value, password: form.elements.password.value });
       if (reply.status !== 200) {
-        error.textContent = reply.status === 401 ? "The email or password is not right." : messageOf(reply);
+        error.textContent = reply.status === 401 ? t("The email or password is not right.") : messageOf(reply);
         form.elements.password.focus();
         return;
       }
@@ -29,10 +30,10 @@ export function renderLogin(message) {
     });
   });
   const passkey = passkeysSupported()
-    ? h("button", { type: "button", class: "wide", id: "passkey-sign-in", onclick: () => withPasskey(error) }, "Sign in with a passkey")
+    ? h("button", { type: "button", class: "wide", id: "passkey-sign-in", onclick: () => withPasskey(error) }, t("Sign in with a passkey"))
     : null;
-  card("Sign in", "Manage your account's users, contacts and access.", info, error, form, passkey ? h("p", { class: "or" }, "or") : null, passkey,
-    h("p", { class: "below" }, h("a", { href: new URL("password-reset", PORTAL) }, "Forgot your password?")));
+  card(t("Sign in"), t("Manage your account's users, contacts and access."), info, error, form, passkey ? h("p", { class: "or" }, t("or")) : null, passkey,
+    h("p", { class: "below" }, h("a", { href: new URL("password-reset", PORTAL) }, t("Forgot your password?"))));
   form.elements.email.focus();
 }
 
@@ -49,7 +50,7 @@ async function withPasskey(error) {
     const options = await api("POST", "/auth/passkey/options");
     if (options.status !== 200) { error.textContent = messageOf(options); return; }
     const reply = await api("POST", "/auth/passkey", { credential: await getPasskey(options.body) });
-    if (reply.status !== 200) { error.textContent = "That passkey did not sign you in."; return; }
+    if (reply.status !== 200) { error.textContent = t("That passkey did not sign you in."); return; }
     signedIn(reply.body);
   } catch (problem) { error.textContent = passkeyProblem(problem); }
 }
@@ -61,32 +62,32 @@ export function renderSecondStep(step, recovery = false) {
   const finish = async (proof) => {
     const reply = await api("POST", "/auth/login/mfa", { mfa_token: step.mfa_token, ...proof });
     if (reply.status === 200) { signedIn(reply.body); return; }
-    if (reply.body?.error?.code === "unauthenticated") { renderLogin("The sign-in took too long; please sign in again."); return; }
-    error.textContent = reply.body?.error?.code === "invalid_code" ? "That code is not right." : messageOf(reply);
+    if (reply.body?.error?.code === "unauthenticated") { renderLogin(t("The sign-in took too long; please sign in again.")); return; }
+    error.textContent = reply.body?.error?.code === "invalid_code" ? t("That code is not right.") : messageOf(reply);
     const input = document.querySelector("#second-step input");
     if (input) { input.value = ""; input.focus(); }
   };
   const codeForm = methods.includes("totp") ? h("form", { novalidate: true, id: "second-step" },
     recovery
-      ? field("Recovery code", { name: "code", autocomplete: "off", required: true }, "One of the codes you saved when you set up the app.")
-      : field("Code from your authenticator app", { name: "code", inputmode: "numeric", autocomplete: "one-time-code", maxlength: 8, required: true }),
-    h("button", { type: "submit", class: "primary wide" }, "Verify")) : null;
+      ? field(t("Recovery code"), { name: "code", autocomplete: "off", required: true }, t("One of the codes you saved when you set up the app."))
+      : field(t("Code from your authenticator app"), { name: "code", inputmode: "numeric", autocomplete: "one-time-code", maxlength: 8, required: true }),
+    h("button", { type: "submit", class: "primary wide" }, t("Verify"))) : null;
   if (codeForm) {
     codeForm.addEventListener("submit", (event) => {
       event.preventDefault();
       const code = codeForm.elements.code.value.trim();
-      if (!code) { error.textContent = "Enter the code."; return; }
+      if (!code) { error.textContent = t("Enter the code."); return; }
       submitting(codeForm, () => finish(recovery ? { recovery_code: code } : { code }));
     });
   }
   const passkey = methods.includes("passkey") && step.passkey_options ? h("button", { type: "button", class: codeForm ? "wide" : "primary wide",
     id: "second-step-passkey", onclick: async () => {
       try { await finish({ credential: await getPasskey(step.passkey_options) }); } catch (problem) { error.textContent = passkeyProblem(problem); }
-    } }, "Use a passkey") : null;
+    } }, t("Use a passkey")) : null;
   const other = methods.includes("recovery_code") ? h("p", { class: "below" }, h("button", { type: "button", class: "link",
-    onclick: () => renderSecondStep(step, !recovery) }, recovery ? "Use a code from the app instead" : "Use a recovery code instead")) : null;
-  card("Two-step sign-in", "Your login asks for a second step.", error, codeForm, passkey, other,
-    h("p", { class: "below" }, h("a", { href: new URL("login", PORTAL) }, "Start again")));
+    onclick: () => renderSecondStep(step, !recovery) }, recovery ? t("Use a code from the app instead") : t("Use a recovery code instead"))) : null;
+  card(t("Two-step sign-in"), t("Your login asks for a second step."), error, codeForm, passkey, other,
+    h("p", { class: "below" }, h("a", { href: new URL("login", PORTAL) }, t("Start again"))));
   (codeForm ? codeForm.elements.code : passkey).focus();
 }
 
@@ -95,11 +96,11 @@ export function renderSecondStep(step, recovery = false) {
 export async function enter(accounts, cursor = null) {
   const joinable = accounts.length <= 1 && !cursor ? await joinableAccounts() : null;
   if (accounts.length === 0 && joinable.length > 0) {
-    card("Join an account", "Your login is not an active member of any account yet.", joinableSection(joinable));
+    card(t("Join an account"), t("Your login is not an active member of any account yet."), joinableSection(joinable));
     document.querySelector(".joinable-accounts button").focus();
   } else if (accounts.length === 0) {
     clearSession();
-    messageCard("No active account", "Your login is not an active member of any account. Ask an administrator to invite you again.", "Back to sign in", "login", "error");
+    messageCard(t("No active account"), t("Your login is not an active member of any account. Ask an administrator to invite you again."), t("Back to sign in"), "login", "error");
   } else if (accounts.length === 1 && !cursor && joinable.length === 0) {
     saveSession({ ...session(), account_id: accounts[0].account_id });
     go("./");
@@ -123,7 +124,7 @@ function accountChoice(account) {
 export async function renderChooseAccount(accounts, cursor = null, joinable = null) {
   const list = h("ul", { class: "account-list", id: "account-list" }, accounts.map(accountChoice));
   const error = notice();
-  const more = h("button", { type: "button", class: "more", "aria-controls": "account-list" }, "More accounts");
+  const more = h("button", { type: "button", class: "more", "aria-controls": "account-list" }, t("More accounts"));
   const moreRow = h("p", { class: "more-row" }, more);
   let next = cursor;
   moreRow.hidden = !next;
@@ -136,13 +137,14 @@ export async function renderChooseAccount(accounts, cursor = null, joinable = nu
     list.append(...added);
     next = reply.body.next_cursor;
     moreRow.hidden = !next;
-    announce(`${added.length} more accounts listed${next ? "" : "; that is all of them"}.`);
+    announce(next ? t("More accounts listed: {count}.", { count: added.length })
+      : t("More accounts listed: {count}. That is all of them.", { count: added.length }));
     const first = added.length ? added[0].querySelector("button") : null;
     if (first) first.focus();
   });
-  const lead = accounts.length > 1 || cursor ? "Your login is a member of several accounts. Which one do you want to manage?"
-    : "Which account do you want to manage?";
-  card("Choose account", lead, error, list, moreRow);
+  const lead = accounts.length > 1 || cursor ? t("Your login is a member of several accounts. Which one do you want to manage?")
+    : t("Which account do you want to manage?");
+  card(t("Choose account"), lead, error, list, moreRow);
   list.querySelector("button").focus();
   // the accounts open to this login, under its own (asked here when the caller did not ask already)
   const open = joinable || await joinableAccounts();

@@ -7,21 +7,22 @@ import { state, isGroupManager, flash, PAGE_SIZE, frame, loadMore, subAccountNam
 import { openInvite } from "./invite.js";
 import { openEditMember } from "./edit-member.js";
 import { inviteControl, refreshSeats } from "./seats.js";
+import { t, formatNumber } from "./i18n.js";
 
 export const TABS = [
-  { key: "active", label: "Active users" },
-  { key: "pending", label: "Pending invitations" },
-  { key: "deactivated", label: "Deactivated users" },
+  { key: "active", label: t("Active users") },
+  { key: "pending", label: t("Pending invitations") },
+  { key: "deactivated", label: t("Deactivated users") },
 ];
 
 export function renderUserManagement() {
-  const tablist = h("div", { role: "tablist", "aria-label": "Users" }, TABS.map((tab) => h("button", {
+  const tablist = h("div", { role: "tablist", "aria-label": t("Users") }, TABS.map((tab) => h("button", {
     type: "button", role: "tab", id: `tab-${tab.key}`, "aria-controls": "panel",
     "aria-selected": String(tab.key === state.tab), tabindex: tab.key === state.tab ? "0" : "-1",
     onclick: () => selectTab(tab.key),
   }, tab.label, h("span", { class: "count", id: `count-${tab.key}` }, "…"))));
   tablist.addEventListener("keydown", (event) => {
-    const index = TABS.findIndex((t) => t.key === state.tab);
+    const index = TABS.findIndex((tab) => tab.key === state.tab);
     const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
     if (event.key === "Home" || event.key === "End" || step) {
       event.preventDefault();
@@ -30,7 +31,7 @@ export function renderUserManagement() {
     }
   });
   const panel = h("div", { class: "panel", role: "tabpanel", id: "panel", "aria-labelledby": `tab-${state.tab}`, tabindex: "0" });
-  frame("app", "User Management", isGroupManager() ? "the members of the group you manage" : null,
+  frame("app", t("User Management"), isGroupManager() ? t("the members of the group you manage") : null,
     inviteControl(openInvite), searchBox(), tablist, panel);
   loadAll();
 }
@@ -97,15 +98,15 @@ export function updateCounts() {
 
 // the API sorts by the first seven; group, modules and sub-accounts are shown, not sorted
 export const MEMBER_COLUMNS = [
-  { key: "first_name", label: "First name" }, { key: "last_name", label: "Last name" },
-  { key: "email", label: "Email" }, { key: "title", label: "Title" }, { key: "role", label: "Role" },
-  { key: "group", label: "Group", fixed: true }, { key: "modules", label: "Modules", fixed: true },
-  { key: "sub_accounts", label: "Sub-accounts", fixed: true },
-  { key: "joined_at", label: "Joined" }, { key: "last_login_at", label: "Last sign-in" },
+  { key: "first_name", label: t("First name") }, { key: "last_name", label: t("Last name") },
+  { key: "email", label: t("Email") }, { key: "title", label: t("Title") }, { key: "role", label: t("Role") },
+  { key: "group", label: t("Group"), fixed: true }, { key: "modules", label: t("Modules"), fixed: true },
+  { key: "sub_accounts", label: t("Sub-accounts"), fixed: true },
+  { key: "joined_at", label: t("Joined") }, { key: "last_login_at", label: t("Last sign-in") },
 ];
 export const INVITATION_COLUMNS = [
-  { key: "email", label: "Email" }, { key: "role", label: "Role" }, { key: "created_at", label: "Invited" },
-  { key: "last_sent_at", label: "Last sent" }, { key: "expires_at", label: "Expires" }, { key: "status", label: "Status" },
+  { key: "email", label: t("Email") }, { key: "role", label: t("Role") }, { key: "created_at", label: t("Invited") },
+  { key: "last_sent_at", label: t("Last sent") }, { key: "expires_at", label: t("Expires") }, { key: "status", label: t("Status") },
 ];
 
 export function header(columns, tab) {
@@ -116,7 +117,7 @@ export function header(columns, tab) {
     return h("th", { scope: "col", "aria-sort": sorted ? (order === "asc" ? "ascending" : "descending") : "none" },
       h("button", { type: "button", onclick: () => sortBy(tab, column.key) }, column.label,
         h("span", { class: "sort-mark", "aria-hidden": "true" }, sorted ? (order === "asc" ? "▲" : "▼") : "↕")));
-  }), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions"))));
+  }), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("Actions")))));
 }
 
 export async function sortBy(tab, key) {
@@ -125,7 +126,8 @@ export async function sortBy(tab, key) {
   if (tab !== "pending") await loadMembers(tab);
   renderPanel();
   const label = [...MEMBER_COLUMNS, ...INVITATION_COLUMNS].find((c) => c.key === key).label;
-  announce(`Sorted by ${label}, ${state.sorts[tab].order === "asc" ? "ascending" : "descending"}`);
+  announce(state.sorts[tab].order === "asc" ? t("Sorted by {column}, ascending", { column: label })
+    : t("Sorted by {column}, descending", { column: label }));
   const button = [...document.querySelectorAll("#panel th button")].find((b) => b.firstChild.textContent === label);
   if (button) button.focus();
 }
@@ -134,13 +136,13 @@ export function renderPanel() {
   updateCounts();
   const panel = document.getElementById("panel");
   const list = state.lists[state.tab];
-  if (!list) { panel.replaceChildren(h("p", { class: "empty" }, "Loading…")); return; }
+  if (!list) { panel.replaceChildren(h("p", { class: "empty" }, t("Loading…"))); return; }
   if (list.error) { panel.replaceChildren(h("p", { class: "notice error", role: "alert" }, list.error)); return; }
   const items = matching(list.items);
   const table = state.tab === "pending" ? invitationTable(items) : memberTable(items, state.tab);
   panel.replaceChildren(table);
   if (state.query && list.next_cursor) {
-    panel.prepend(h("p", { class: "hint search-scope" }, `Searched the ${list.items.length} loaded; Load more to search the rest.`));
+    panel.prepend(h("p", { class: "hint search-scope" }, t("Searched the {count} loaded; Load more to search the rest.", { count: formatNumber(list.items.length) })));
   }
   if (list.next_cursor) panel.append(loadMore(async () => {
     if (state.tab === "pending") await loadInvitations(true); else await loadMembers(state.tab, true);
@@ -161,27 +163,28 @@ function matching(items) {
 export function searchBox() {
   const input = h("input", { type: "search", id: "user-search", name: "q", autocomplete: "off", value: state.query || "",
     oninput: () => { state.query = input.value; renderPanel(); } });
-  return h("div", { class: "field search", role: "search" }, h("label", { for: "user-search" }, "Search users"), input);
+  return h("div", { class: "field search", role: "search" }, h("label", { for: "user-search" }, t("Search users")), input);
 }
 
 const modulesText = (m) => {
-  if (m.role !== "member") return "All";
+  if (m.role !== "member") return t("All");
   const grantable = state.permissions.filter((p) => !p.admin_only);
-  if (m.permissions.length === 0) return "None";
-  if (grantable.every((p) => m.permissions.includes(p.key))) return "All";
+  if (m.permissions.length === 0) return t("None");
+  if (grantable.every((p) => m.permissions.includes(p.key))) return t("All");
   const labels = m.permissions.map((key) => (state.permissions.find((p) => p.key === key) || { label: key }).label);
-  return labels.length <= 2 ? labels.join(", ") : `${labels.length} modules`;
+  return labels.length <= 2 ? labels.join(", ") : t("{count} modules", { count: formatNumber(labels.length) });
 };
-const groupText = (m) => (m.group_id === "default" ? "Default"
-  : ((state.groups || []).find((g) => g.group_id === m.group_id)?.name || "Your group") + (m.group_manager ? " (manager)" : ""));
-const scopeCell = (scope) => (scope === "all" ? "All" : scope.length === 0 ? "None" : scope.map(subAccountName).join(", "));
+const groupText = (m) => (m.group_id === "default" ? t("Default")
+  : m.group_manager ? t("{group} (manager)", { group: groupNamed(m.group_id) }) : groupNamed(m.group_id));
+const groupNamed = (id) => (state.groups || []).find((g) => g.group_id === id)?.name || t("Your group");
+const scopeCell = (scope) => (scope === "all" ? t("All") : scope.length === 0 ? t("None") : scope.map(subAccountName).join(", "));
 
 export function memberTable(items, tab) {
   if (items.length === 0) {
-    if (state.query) return h("p", { class: "empty" }, `No user matches “${state.query}”.`);
-    return h("p", { class: "empty" }, tab === "active" ? "No active users." : "No deactivated users.");
+    if (state.query) return h("p", { class: "empty" }, t("No user matches “{query}”.", { query: state.query }));
+    return h("p", { class: "empty" }, tab === "active" ? t("No active users.") : t("No deactivated users."));
   }
-  return table(h("caption", { class: "visually-hidden" }, tab === "active" ? "Active users" : "Deactivated users"),
+  return table(h("caption", { class: "visually-hidden" }, tab === "active" ? t("Active users") : t("Deactivated users")),
     header(MEMBER_COLUMNS, tab),
     h("tbody", {}, items.map((m) => {
       const opens = tab === "active" && canEdit(m);
@@ -202,51 +205,52 @@ export function canEdit(member) {
 }
 
 export function memberActions(member, tab) {
-  if (member.role === "owner") return h("span", { class: "hint" }, "Account owner");
-  if (member.user_id === state.me.user.user_id) return h("span", { class: "hint" }, "You");
-  if (isGroupManager() && member.group_manager) return h("span", { class: "hint" }, "Group manager");
+  if (member.role === "owner") return h("span", { class: "hint" }, t("Account owner"));
+  if (member.user_id === state.me.user.user_id) return h("span", { class: "hint" }, t("You"));
+  if (isGroupManager() && member.group_manager) return h("span", { class: "hint" }, t("Group manager"));
   const who = fullName(member);
   const path = `/accounts/${state.account.account_id}/members/${member.user_id}`;
-  const remove = { label: "Remove", name: `Remove ${who}`, danger: true, run: () => confirmThen(
-    `Remove ${who} from ${state.account.name}? They can be invited again later.`, "Remove",
-    () => api("DELETE", path), 204, `${who} was removed.`) };
+  const names = { person: who, email: member.email, account: state.account.name };
+  const remove = { label: t("Remove"), name: t("Remove {person}", names), danger: true, run: () => confirmThen(
+    t("Remove {person} from {account}? They can be invited again later.", names), t("Remove"),
+    () => api("DELETE", path), 204, t("{person} was removed.", names)) };
   if (tab === "deactivated") {
-    return actionsMenu(`Actions for ${who}`, [{ label: "Reactivate", name: `Reactivate ${who}`,
-      run: () => run(() => api("POST", `${path}/reactivate`), 200, `${who} was reactivated.`) }, remove]);
+    return actionsMenu(t("Actions for {person}", names), [{ label: t("Reactivate"), name: t("Reactivate {person}", names),
+      run: () => run(() => api("POST", `${path}/reactivate`), 200, t("{person} was reactivated.", names)) }, remove]);
   }
-  return actionsMenu(`Actions for ${who}`, [
-    !isGroupManager() && { label: "Edit", name: `Edit ${who}`, run: () => openEditMember(member) },
-    { label: "Reset password", name: `Reset password for ${who}`, run: () => confirmThen(
-      `Email ${member.email} a link to set a new password? Their current password keeps working until they do.`,
-      "Send reset link", () => api("POST", `${path}/password-reset`), 202, `A password reset link was sent to ${member.email}.`) },
-    { label: "Sign out everywhere", name: `Sign out ${who} everywhere`, run: () => confirmThen(
-      `Sign ${who} out of ${state.account.name} on every device? They can sign in again at once.`, "Sign out",
-      () => api("POST", `${path}/sign-out`), 204, `${who} was signed out of ${state.account.name}.`) },
-    { label: "Deactivate", name: `Deactivate ${who}`, danger: true, run: () => confirmThen(
-      `Deactivate ${who}? They lose access to ${state.account.name} at once.`, "Deactivate",
-      () => api("POST", `${path}/deactivate`), 200, `${who} was deactivated.`) },
+  return actionsMenu(t("Actions for {person}", names), [
+    !isGroupManager() && { label: t("Edit"), name: t("Edit {person}", names), run: () => openEditMember(member) },
+    { label: t("Reset password"), name: t("Reset password for {person}", names), run: () => confirmThen(
+      t("Email {email} a link to set a new password? Their current password keeps working until they do.", names),
+      t("Send reset link"), () => api("POST", `${path}/password-reset`), 202, t("A password reset link was sent to {email}.", names)) },
+    { label: t("Sign out everywhere"), name: t("Sign out {person} everywhere", names), run: () => confirmThen(
+      t("Sign {person} out of {account} on every device? They can sign in again at once.", names), t("Sign out"),
+      () => api("POST", `${path}/sign-out`), 204, t("{person} was signed out of {account}.", names)) },
+    { label: t("Deactivate"), name: t("Deactivate {person}", names), danger: true, run: () => confirmThen(
+      t("Deactivate {person}? They lose access to {account} at once.", names), t("Deactivate"),
+      () => api("POST", `${path}/deactivate`), 200, t("{person} was deactivated.", names)) },
     remove,
   ]);
 }
 
 export function invitationTable(items) {
-  if (items.length === 0) return h("p", { class: "empty" }, state.query ? `No invitation matches “${state.query}”.` : "No pending invitations.");
+  if (items.length === 0) return h("p", { class: "empty" }, state.query ? t("No invitation matches “{query}”.", { query: state.query }) : t("No pending invitations."));
   const { sort, order } = state.sorts.pending;
   const sorted = [...items].sort((a, b) => String(a[sort] ?? "").localeCompare(String(b[sort] ?? "")) * (order === "asc" ? 1 : -1));
-  return table(h("caption", { class: "visually-hidden" }, "Pending invitations"), header(INVITATION_COLUMNS, "pending"),
+  return table(h("caption", { class: "visually-hidden" }, t("Pending invitations")), header(INVITATION_COLUMNS, "pending"),
     h("tbody", {}, sorted.map((inv) => {
       const path = `/accounts/${state.account.account_id}/invitations/${inv.invitation_id}`;
       return h("tr", {},
         h("td", { class: "wrap" }, inv.email), h("td", {}, h("span", { class: `badge ${inv.role}` }, ROLE_LABEL[inv.role])),
         dateCell(inv.created_at), dateCell(inv.last_sent_at), dateCell(inv.expires_at),
         h("td", {}, h("span", { class: `badge ${inv.status === "expired" ? "expired" : inv.delivery}` },
-          inv.status === "expired" ? "Expired" : { queued: "Queued", sent: "Sent", failed: "Not delivered" }[inv.delivery] || inv.delivery)),
-        h("td", { class: "row-actions" }, actionsMenu(`Actions for the invitation to ${inv.email}`, [
-          { label: "Resend", name: `Resend the invitation to ${inv.email}`,
-            run: () => run(() => api("POST", `${path}/resend`), 200, `The invitation to ${inv.email} was sent again.`) },
-          { label: "Revoke", name: `Revoke the invitation to ${inv.email}`, danger: true,
-            run: () => confirmThen(`Revoke the invitation to ${inv.email}? Its link stops working.`, "Revoke",
-              () => api("DELETE", path), 204, `The invitation to ${inv.email} was revoked.`) }])));
+          inv.status === "expired" ? t("Expired") : { queued: t("Queued"), sent: t("Sent"), failed: t("Not delivered") }[inv.delivery] || inv.delivery)),
+        h("td", { class: "row-actions" }, actionsMenu(t("Actions for the invitation to {email}", inv), [
+          { label: t("Resend"), name: t("Resend the invitation to {email}", inv),
+            run: () => run(() => api("POST", `${path}/resend`), 200, t("The invitation to {email} was sent again.", inv)) },
+          { label: t("Revoke"), name: t("Revoke the invitation to {email}", inv), danger: true,
+            run: () => confirmThen(t("Revoke the invitation to {email}? Its link stops working.", inv), t("Revoke"),
+              () => api("DELETE", path), 204, t("The invitation to {email} was revoked.", inv)) }])));
     })));
 }
 
@@ -261,9 +265,9 @@ export async function run(call, expected, done) {
 export function confirmThen(question, actionLabel, call, expected, done) {
   const opener = document.activeElement;
   const dialog = h("dialog", { "aria-labelledby": "confirm-title" },
-    h("form", { method: "dialog" }, h("h2", { id: "confirm-title" }, `${actionLabel}?`), h("p", {}, question),
+    h("form", { method: "dialog" }, h("h2", { id: "confirm-title" }, t("{action}?", { action: actionLabel })), h("p", {}, question),
       h("div", { class: "actions" },
-        h("button", { type: "submit", value: "cancel" }, "Cancel"),
+        h("button", { type: "submit", value: "cancel" }, t("Cancel")),
         h("button", { type: "submit", value: "confirm", class: "primary" }, actionLabel))));
   dialog.addEventListener("close", async () => {
     dialog.remove();

@@ -2,6 +2,7 @@
 // navigator.credentials.create/get and the credential back as JSON the API reads (py_webauthn's form).
 
 import { api } from "./session.js";
+import { t } from "./i18n.js";
 
 export const passkeysSupported = () => Boolean(window.PublicKeyCredential && navigator.credentials);
 
@@ -44,7 +45,7 @@ export async function passkeyAssertion() {
 }
 
 export function passkeyProblem(error) {
-  if (error && error.name === "NotAllowedError") return "The passkey was not used (cancelled or timed out).";
-  if (error && error.name === "InvalidStateError") return "This device already holds a passkey for your login.";
-  return "This browser could not use a passkey.";
+  if (error && error.name === "NotAllowedError") return t("The passkey was not used (cancelled or timed out).");
+  if (error && error.name === "InvalidStateError") return t("This device already holds a passkey for your login.");
+  return t("This browser could not use a passkey.");
 }
