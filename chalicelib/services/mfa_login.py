@@ -16,7 +16,7 @@ from chalicelib.schemas.factors import Method, MfaLoginIn, MfaRequiredOut
 from chalicelib.schemas.sessions import LoginOut
 from chalicelib.security import passkeys
 from chalicelib.security.tokens import Via
-from chalicelib.services.account_list import login_page
+from chalicelib.services.account_list import BY_KEY_WITH_FACTOR, PageRead, login_page
 from chalicelib.services.factor_checks import (
     CHALLENGE_GONE,
     assertion_of,
@@ -30,7 +30,7 @@ from chalicelib.services.factor_checks import (
     verified_assertion,
 )
 from chalicelib.services.sessions import SignInWrite, signed_in
-from chalicelib.store.factors import PASSKEY, TOTP, Spent
+from chalicelib.store.factors import PASSKEY, TOTP, FactorState, Spent
 from chalicelib.store.models import ChallengeItem, Item, LoginItem, UserItem
 
 MFA = "mfa"
@@ -42,14 +42,16 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def begin(deps: Deps, user: UserItem) -> MfaRequiredOut:
+def begin(deps: Deps, user: UserItem, account_ids: set[str] | None = None) -> MfaRequiredOut:
     """The second step's token (stored hashed, 5 minutes, once) and the user's own methods; with a passkey,
-    request options whose challenge is bound to this token alone."""
+    request options whose challenge is bound to this token alone. `account_ids`: the accounts the login
+    lists now, kept with the token so the step reads their page with the factor."""
     factors = set(user.factors or ())
     methods: list[Method] = ["totp", "recovery_code"] if TOTP in factors else []
     token = secrets.token_urlsafe(32)
     item = challenge_item(deps, _token_hash(token), MFA, user.user_id)
     item.email = user.email
+    item.account_ids = set(account_ids) if account_ids else None  # DynamoDB stores no empty set
     options = None
     if PASSKEY in factors:
         methods.insert(0, "passkey")
@@ -71,29 +73,32 @@ def finish(deps: Deps, body: MfaLoginIn, client: RequestInfo | None = None) -> L
     item = deps.store.factors.challenge(_token_hash(body.mfa_token))
     if item is None or item.purpose != MFA or item.user_id is None or item.expires_at <= deps.now():
         raise unauthenticated(STEP_GONE)
-    spent, via, login = _second_factor(deps, item, body)
+    spent, via, state = _second_factor(deps, item, body)
     write = _spending(deps, spent, unauthenticated(STEP_GONE))
+    page = state.page if state is not None else None
+    read = (set(item.account_ids or ()), page) if page is not None else None
+    login = state.login if state is not None else None
     return _signed_in_as(
-        deps, item.user_id, via, client, write, give_back=True, email=item.email, login=login
+        deps, item.user_id, via, client, write, give_back=True, email=item.email, login=login, read=read
     )
 
 
-def _second_factor(deps: Deps, item: ChallengeItem, body: MfaLoginIn) -> tuple[Spent, Via, LoginItem | None]:
-    """What the step uses up (checked, not written yet), how the sign-in was made, and the login when it was
-    read with the code's factor (one BatchGetItem, by the email the mfa_token names)."""
+def _second_factor(
+    deps: Deps, item: ChallengeItem, body: MfaLoginIn
+) -> tuple[Spent, Via, FactorState | None]:
+    """What the step uses up (checked, not written yet), how the sign-in was made, and what was read with
+    the code's factor (one BatchGetItem: the login, by the email the mfa_token names, and the page of the
+    accounts it names, when they fit beside it)."""
     user_id = item.user_id
     assert user_id is not None
     if body.code is not None or body.recovery_code is not None:
-        state = deps.store.factors.state(user_id, item.email)
+        hint = item.account_ids if item.account_ids and len(item.account_ids) <= BY_KEY_WITH_FACTOR else None
+        state = deps.store.factors.state(user_id, item.email, hint)
         if body.code is not None:
             step = checked_step(deps, user_id, body.code, state)
-            return Spent(user_id, item, step=step, code_checked=True), "password+totp", state.login
+            return Spent(user_id, item, step=step, code_checked=True), "password+totp", state
         assert body.recovery_code is not None
-        return (
-            spend_recovery_code(deps, user_id, body.recovery_code, item, state),
-            "recovery_code",
-            state.login,
-        )
+        return spend_recovery_code(deps, user_id, body.recovery_code, item, state), "recovery_code", state
     assert body.credential is not None
     try:
         answered = passkeys.challenge_of(body.credential)
@@ -155,10 +160,11 @@ def _signed_in_as(
     give_back: bool,
     email: str | None = None,
     login: LoginItem | None = None,
+    read: PageRead | None = None,
 ) -> LoginOut:
     """`give_back`: the password step reserved a check on the email's window; a sign-in returns it.
     `email`: the login's, when known (the mfa_token names it), else read from the user; `login`: the login,
-    when read already."""
+    when read already; `read`: its page in some accounts, when read already (account_list.py)."""
     if email is None:
         profile = deps.store.users.get_user(user_id)
         email = profile.email if profile is not None else None
@@ -166,7 +172,7 @@ def _signed_in_as(
         login = deps.store.users.login_state(email)[0]
     if login is None or login.user_id != user_id:
         raise unauthenticated("This login no longer exists.")
-    first = login_page(deps, login, via)  # the accounts flag mfa_required for a session made `via`
+    first = login_page(deps, login, via, read)  # the accounts flag mfa_required for a session made `via`
     if first.user is None:
         raise unauthenticated("This login no longer exists.")
     return signed_in(deps, login, first, via, login.email if give_back else None, client, write)

@@ -227,6 +227,13 @@ def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_whe
         user, read, 100, {"h1", "h2"}, mail_for(deps, "notice", user.email), added
     )
     assert store.factors.state(user.user_id, user.email).login.user_id == user.user_id  # the step's one read
+    # with the page of the accounts the mfa_token names, in the same read; one gone is not there
+    account_id = next(iter(store.users.login_state(user.email)[0].account_ids))
+    paged = store.factors.state(user.user_id, user.email, {account_id, "acc_gone"}).page
+    page_user, memberships, accounts = paged
+    assert page_user.user_id == user.user_id and [m.account_id for m in memberships] == [account_id]
+    assert list(accounts) == [account_id] and accounts[account_id].name == "Acme"
+    assert store.factors.state(user.user_id, user.email).page is None
     assert (
         store.factors.state(user.user_id).login is None
         and store.factors.state("usr_x", "x@y.z").login is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 
 class FactorRepository(Protocol):
-    def state(self, user_id: str, email: str | None = None) -> FactorState: ...
+    def state(
+        self, user_id: str, email: str | None = None, account_ids: Iterable[str] | None = None
+    ) -> FactorState: ...
     def start_totp(self, totp: TotpItem) -> Outcome: ...
     def confirm_totp(
         self,

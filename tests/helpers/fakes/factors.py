@@ -4,7 +4,7 @@ same labels."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from chalicelib.services.ports import FactorRepository
@@ -38,12 +38,20 @@ class FakeFactors(FactorRepository):
     def __init__(self, table: Table) -> None:
         self.t = table
 
-    def state(self, user_id: str, email: str | None = None) -> FactorState:
+    def state(
+        self, user_id: str, email: str | None = None, account_ids: Iterable[str] | None = None
+    ) -> FactorState:
+        page = (
+            FakeMemberCopies(self.t).user_and_accounts(user_id, account_ids)
+            if account_ids is not None
+            else None
+        )
         return FactorState(
             copy.deepcopy(self.t.get(keys.totp(user_id), TotpItem)),
             copy.deepcopy(self.t.get(keys.recovery_codes(user_id), RecoveryCodesItem)),
             code_failure_window(self.t, user_id),
             copy.deepcopy(self.t.get(keys.login(email), LoginItem)) if email is not None else None,
+            page,
         )
 
     def start_totp(self, totp: TotpItem) -> Outcome:
