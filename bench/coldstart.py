@@ -4,7 +4,13 @@ The baseline is what the bare stack (Chalice + PynamoDB + pydantic, imported as 
 does for the same first request, never more: for the first signed-in read (GET /accounts/{id}, the goal's
 figure) one PynamoDB GetItem and a pydantic response model; for the public GET /permissions, the same
 imports and no AWS call. Each cold run can also use the built deployment zip instead of the source tree
-(`function_dir`): a fresh interpreter without site-packages, so it loads only what the zip holds.
+(`function_dir`): a fresh interpreter without site-packages, so it loads only what the zip holds; the bare
+stack then runs from the same unpacked zip (its Chalice, pydantic, PynamoDB and botocore, with the same
+bytecode), so both sides are packaged alike.
+
+Both sides load bytecode and neither writes any, as on Lambda: the virtualenv's distributions were compiled
+by pip, and `compiled_source_tree` compiles app.py and chalicelib/ first (this machine sets
+PYTHONDONTWRITEBYTECODE, so without it portal-access alone would compile its modules on every run).
 """
 
 from __future__ import annotations
@@ -32,27 +38,16 @@ def event(resource: str, path: str, params: dict[str, str] | None, headers: dict
     }  # fmt: skip
 
 
-# `cryptography` is installed here only because moto needs it; PyJWT imports it whenever it can, and the
-# Lambda package (requirements.txt) does not have it. Each cold run sees the modules Lambda would.
-LAMBDA_MODULES_ONLY = """
-import sys
-class _DevelopmentOnly:
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] == "cryptography":
-            raise ModuleNotFoundError(name)
-sys.meta_path.insert(0, _DevelopmentOnly())
-"""
-
 OURS = """
-import time; started = time.perf_counter()
+import time; started, cpu = time.perf_counter(), time.process_time()
 from app import app
 reply = app(EVENT, None)
 assert reply["statusCode"] == 200, reply
-print((time.perf_counter() - started) * 1000)
+print((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000)
 """
 
 BARE_PUBLIC = """
-import time; started = time.perf_counter()
+import time; started, cpu = time.perf_counter(), time.process_time()
 from chalice import Chalice
 from pydantic import BaseModel
 from pynamodb.models import Model
@@ -66,13 +61,13 @@ def permissions():
     return {"permissions": [Permission(key="tickets", label="Tickets", admin_only=False).model_dump()]}
 reply = app(EVENT, None)
 assert reply["statusCode"] == 200, reply
-print((time.perf_counter() - started) * 1000)
+print((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000)
 """
 
 # The bare stack's first signed-in read: one GetItem of the account through a PynamoDB model, answered with a
 # pydantic model (no token check, no authorization: less than portal-access does, never more).
 BARE_SIGNED_IN = """
-import time; started = time.perf_counter()
+import time; started, cpu = time.perf_counter(), time.process_time()
 import os
 from chalice import Chalice
 from pydantic import BaseModel
@@ -97,38 +92,50 @@ def read(account_id):
     return Account(account_id=item.account_id, name=item.name).model_dump()
 reply = app(EVENT, None)
 assert reply["statusCode"] == 200, reply
-print((time.perf_counter() - started) * 1000)
+print((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000)
 """
+
+
+def compiled_source_tree() -> None:
+    """app.py's and chalicelib's bytecode, as a deployment has it (the zip's is compiled by `make package`;
+    pip compiled the virtualenv's), so the source tree's cold runs load it rather than compile."""
+    import compileall
+
+    compileall.compile_file(ROOT / "app.py", quiet=2)
+    compileall.compile_dir(ROOT / "chalicelib", quiet=2)
 
 
 def _cold(
     script: str, setup: dict, env: dict[str, str] | None = None, function_dir: Path | None = None
-) -> float:
-    """One fresh interpreter: in the source tree with the virtualenv, or (`function_dir`, an unpacked
-    deployment zip) with `-S`, so that nothing but the zip and the standard library can be imported, and
-    writing no bytecode: the zip has none and Lambda's /var/task is read-only, so every cold start there
-    compiles what it imports."""
+) -> tuple[float, float]:
+    """One fresh interpreter writing no bytecode (Lambda's /var/task is read-only): in the source tree with
+    the virtualenv, or (`function_dir`, an unpacked deployment zip) with `-S`, so that nothing but the zip
+    and the standard library can be imported. (wall-clock ms, CPU ms) from the start to the answer."""
     preamble = "".join(
         f"{name} = json.loads({json.dumps(json.dumps(value))})\n" for name, value in setup.items()
     )
-    code = f"import json\n{LAMBDA_MODULES_ONLY}{preamble}{script}"
+    code = f"import json\n{preamble}{script}"
     command = [sys.executable, "-c", code]
+    env = {**(env if env is not None else os.environ), "PYTHONDONTWRITEBYTECODE": "1"}
     if function_dir is not None:
         command = [sys.executable, "-S", "-c", code]
-        env = {**(env if env is not None else os.environ), "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run(
         command, cwd=function_dir or ROOT, capture_output=True, text=True, check=True, env=env
     )
-    return float(done.stdout.strip().splitlines()[-1])
+    wall, cpu = done.stdout.strip().splitlines()[-1].split()
+    return float(wall), float(cpu)
 
 
-def _alternating(ours: tuple, bare: tuple) -> tuple[float, float]:
-    """Median of RUNS fresh interpreters each, interleaved so machine noise hits both alike."""
-    ours_ms, bare_ms = [], []
-    for _ in range(RUNS):
-        ours_ms.append(_cold(*ours))
-        bare_ms.append(_cold(*bare))
-    return statistics.median(ours_ms), statistics.median(bare_ms)
+def _alternating(ours: tuple, bare: tuple) -> tuple[float, float, float, float]:
+    """Median of RUNS fresh interpreters each, interleaved so machine noise hits both alike: wall-clock ms
+    of ours, of the bare stack, then their CPU ms."""
+    runs = [(_cold(*ours), _cold(*bare)) for _ in range(RUNS)]
+    return (
+        statistics.median(o[0] for o, _ in runs),
+        statistics.median(b[0] for _, b in runs),
+        statistics.median(o[1] for o, _ in runs),
+        statistics.median(b[1] for _, b in runs),
+    )
 
 
 def _signed_in_setup(deps, account_id: str, user_id: str, token: str) -> tuple[dict, dict]:
@@ -148,9 +155,10 @@ def _signed_in_setup(deps, account_id: str, user_id: str, token: str) -> tuple[d
     return ours, bare
 
 
-def cold_signed_in(function_dir: Path | None = None) -> tuple[float, float]:
+def cold_signed_in(function_dir: Path | None = None) -> tuple[float, float, float, float]:
     """First GET /accounts/{id} of a fresh interpreter, over HTTP to a moto server (as Lambda reaches AWS);
-    portal-access from the source tree, or from the unpacked zip in `function_dir`."""
+    portal-access and the bare stack from the source tree, or both from the unpacked zip in
+    `function_dir`."""
     import boto3
     from moto.server import ThreadedMotoServer
 
@@ -174,7 +182,7 @@ def cold_signed_in(function_dir: Path | None = None) -> tuple[float, float]:
         account_id = seed_account(deps, "Cold")
         user_id = seed_member(deps, account_id, "cold@bench.com", "owner")
         ours, bare = _signed_in_setup(deps, account_id, user_id, token_for(deps, user_id))
-        return _alternating((OURS, ours, env, function_dir), (BARE_SIGNED_IN, bare, env))
+        return _alternating((OURS, ours, env, function_dir), (BARE_SIGNED_IN, bare, env, function_dir))
     finally:
         use_deps(None)
         server.stop()
@@ -226,9 +234,10 @@ def per_request() -> tuple[float, float]:
 def measure() -> dict[str, float]:
     env_ok = all(os.environ.get(name) for name in ("TABLE_NAME", "TOKEN_SECRET"))
     assert env_ok, "run from bench/run.py, which sets the environment"
+    compiled_source_tree()
     public = {"EVENT": event("/permissions", "/permissions", None, {})}
-    ours_ms, bare_ms = _alternating((OURS, public), (BARE_PUBLIC, public))
-    ours_signed_ms, bare_signed_ms = cold_signed_in()
+    ours_ms, bare_ms, _, _ = _alternating((OURS, public), (BARE_PUBLIC, public))
+    ours_signed_ms, bare_signed_ms, ours_signed_cpu, bare_signed_cpu = cold_signed_in()
     import boto3
     from moto import mock_aws
 
@@ -243,4 +252,5 @@ def measure() -> dict[str, float]:
         ours_req, bare_req = per_request()
     return {"runs": RUNS, "requests": REQUESTS, "ours_ms": ours_ms, "bare_ms": bare_ms,
             "ours_signed_ms": ours_signed_ms, "bare_signed_ms": bare_signed_ms,
+            "ours_signed_cpu_ms": ours_signed_cpu, "bare_signed_cpu_ms": bare_signed_cpu,
             "ours_req_ms": ours_req, "bare_req_ms": bare_req}  # fmt: skip

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import sys
 import time
 from collections import Counter
@@ -30,6 +29,7 @@ from moto import mock_aws  # noqa: E402
 from bench import (  # noqa: E402
     background,
     coldstart,
+    coldstart_report,
     load,
     package,
     reminders28,
@@ -43,7 +43,6 @@ from chalicelib.config import load_settings  # noqa: E402
 from chalicelib.deps import build_deps, use_deps  # noqa: E402
 from chalicelib.jobs.purge import purge_expired  # noqa: E402
 from chalicelib.mail.mailer import OutgoingEmail  # noqa: E402
-from chalicelib.security.passwords import Passwords  # noqa: E402
 from chalicelib.services import email_worker  # noqa: E402
 from chalicelib.services.invitations import new_invitation  # noqa: E402
 from chalicelib.store.models import Item  # noqa: E402
@@ -404,37 +403,6 @@ def purge_scaling(expired: int, live: int) -> dict[str, float]:
             "seconds": seconds}  # fmt: skip
 
 
-def argon2_ms() -> float:
-    passwords = Passwords()
-    samples = []
-    for _ in range(10):
-        started = time.perf_counter()
-        passwords.hash("correct horse battery staple")
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
-
-
-def package_lines() -> list[str]:
-    """The zip `make package` builds, before and after its slimming step, and the packaged function's cold
-    start (bench/package.py)."""
-    figures = package.measure()
-    if figures is None:
-        return ["- deployment zip: not built (chalice package failed)"]
-    size = figures["after_mb"]
-    ratio = figures["signed_ms"] / figures["bare_signed_ms"]
-    return [
-        f"- deployment zip: {figures['before_mb']:.1f} MB as `chalice package` builds it, {size:.1f} MB after "
-        f"`make package` keeps only the dynamodb, sesv2 and ses botocore models (goal <= {package.MAX_MB:g} MB: "
-        f"{verdict(size <= package.MAX_MB)})",
-        f"- the packaged function (the zip unpacked, `python -S`: nothing but the zip and the standard library; "
-        f"no bytecode written, as on Lambda, so each run compiles what it imports; the baseline's virtualenv has "
-        f"its bytecode), "
-        f"fresh interpreter, median of {coldstart.RUNS}: GET /permissions {figures['public_ms']:.0f} ms; first "
-        f"GET /accounts/{{id}} over HTTP to a moto server {figures['signed_ms']:.0f} ms against the bare stack's "
-        f"{figures['bare_signed_ms']:.0f} ms for one GetItem, ratio {ratio:.2f}",
-    ]
-
-
 def repeated_read_round_trips(api: Api, clock: Clock) -> list[tuple[str, list[str], int]]:
     """The requests issue 19 found reading an item twice, each measured on its own account."""
     rows: list[tuple[str, list[str], int]] = []
@@ -560,42 +528,10 @@ def main() -> None:
     lines += scale.report_lines(at_scale, before)
     lines += scale26.report_lines(per_call, scale26.head_commit())
     lines += reminders28.report_lines(reminders)
-    public = cold["ours_ms"] / cold["bare_ms"]
-    signed = cold["ours_signed_ms"] / cold["bare_signed_ms"]
-    per_request = cold["ours_req_ms"] / cold["bare_req_ms"]
-    lines += [
-        "## Cold start and per-request overhead",
-        "",
-        f"Fresh interpreter each time (`import app` + the first request), median of {cold['runs']} runs interleaved with the",
-        "baseline's, with the modules the Lambda package has (see `LAMBDA_MODULES_ONLY` in bench/coldstart.py).",
-        "",
-        "Baseline: what the bare stack (Chalice + PynamoDB + pydantic, imported at the top as a plain app does)",
-        "does for the same first request, nothing heavier (bench/coldstart.py `BARE_PUBLIC`, `BARE_SIGNED_IN`).",
-        "",
-        f"- first signed-in read, GET /accounts/{{id}} over HTTP to a moto server: portal-access {cold['ours_signed_ms']:.0f} ms "
-        f"(token check, one BatchGetItem, authorization, response model), bare stack making one PynamoDB GetItem "
-        f"{cold['bare_signed_ms']:.0f} ms, ratio {signed:.2f} (goal <= 1.25: {verdict(signed <= 1.25)})",
-        f"- GET /permissions: portal-access {cold['ours_ms']:.0f} ms, the bare stack serving the same route (no AWS "
-        f"call) {cold['bare_ms']:.0f} ms, ratio {public:.2f} (goal <= 1.25: {verdict(public <= 1.25)})",
-        f"- per request, GET /accounts/{{id}} against a raw-boto3 Chalice route making the same DynamoDB call, "
-        f"median of {cold['requests']}: {cold['ours_req_ms']:.2f} ms vs {cold['bare_req_ms']:.2f} ms, ratio "
-        f"{per_request:.2f} (goal <= 1.5: {verdict(per_request <= 1.5)})",
-        "",
-        "How: app.py imports route modules only; each use case (`LazyModule`), the storage layer (PynamoDB, botocore),",
-        "argon2, PyJWT and email-validator load with the first request that needs them; route modules name their",
-        "pydantic models without importing them (`LazyModels`), so a request builds only its route's model classes,",
-        "which compile their validators on first use (`defer_build`); the store builds each repository on first",
-        "use, and reading an account loads no invitation, outbox or audit-log module; and boto3 is never imported:",
-        "SES gets its client from PynamoDB's botocore session. tests/unit/test_cold_start.py and",
-        "tests/api/test_cold_start_reads.py keep it that way.",
-        "",
-    ]
-    lines += ["## Passwords and package", "",
-              f"- argon2id hash at m=19 MiB, t=2, p=1: median {argon2_ms():.1f} ms (10 hashes, this machine)",
-              *package_lines(), ""]  # fmt: skip
+    lines += coldstart_report.cold_lines(cold)
+    lines += coldstart_report.passwords_and_package_lines(package.measure(), package.MAX_MB)
     lines += load.concurrent_load_lines()
-    misses = "\n".join(line for line in lines if "**misses**" in line)
-    lines += ["## Misses", "", misses or "None: every goal above is met in this run.", ""]
+    lines += coldstart_report.misses_lines(lines)
     OUT.write_text("\n".join(lines))
     print("\n".join(lines))
 

@@ -136,9 +136,9 @@ def changed_meanwhile(message: str) -> AppError:
     return AppError("changed_meanwhile", message, retry_after=RETRY_SOON_SECONDS)
 
 
-def limit_reached(message: str) -> AppError:
+def limit_reached(message: str, **params: str) -> AppError:
     """The account holds as many of these as it may: delete one first."""
-    return AppError("limit_reached", message)
+    return AppError("limit_reached", message, params=params)
 
 
 class RiderRefusedError(Exception):

@@ -15,7 +15,10 @@ checks that each name's stand-in is the module its import names."""
 
 from __future__ import annotations
 
+import gc
 import importlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +65,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         scim_groups,
         scim_tokens,
         scim_user_changes,
+        scim_user_list,
         scim_users,
         seats,
         session_list,
@@ -76,6 +80,51 @@ else:
     def __getattr__(name: str) -> LazyModule | LazyModels:
         # Only at run time: mypy does not see it, so a name the block above lacks stays a type error.
         return stand_in(name)
+
+
+if TYPE_CHECKING:  # the middleware's types; not names the routes import (the block above is those)
+    from chalice.app import Request, Response
+
+
+@contextmanager
+def collector_paused(freeze: bool = True) -> Iterator[None]:
+    """No cyclic garbage collection while the block runs, and what it made frozen after it (`gc.freeze`:
+    later collections skip those objects). For app.py's imports on a cold start: Chalice, pydantic and the
+    route modules make about 60,000 objects that live as long as the process, none of them garbage, and the
+    collector walked them as they were made. Measured with gc.callbacks over the first signed-in read
+    (issue 33): 178 collections, one of them full, about 40 ms, before; 125, none full, about 17 ms, after.
+    A collector already off stays off.
+    `freeze=False` (for the first request, `FirstRequestPaused`): what the block leaves behind is collected
+    as usual afterwards."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if was_on:
+            gc.enable()
+
+
+class FirstRequestPaused:
+    """HTTP middleware, registered first by app.py so that it wraps everything else: the collector rests
+    through a process's first request as well, which loads what that route uses (on a signed-in read: the
+    storage layer, PynamoDB and the entities' models, the token check, the route's use case and models),
+    and is on for every later request. Measured over the first signed-in read's CPU time: about 5 % of it
+    (issue 33)."""
+
+    def __init__(self) -> None:
+        # Lambda serves one request at a time per process; on the local server's threads a request racing
+        # the first runs with the collector resting too, nothing worse.
+        self.served = False
+
+    def __call__(self, request: Request, get_response: Callable[[Request], Response]) -> Response:
+        if self.served:
+            return get_response(request)
+        self.served = True
+        with collector_paused(freeze=False):
+            return get_response(request)
 
 
 SERVICES = "chalicelib.services"

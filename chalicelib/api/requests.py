@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.errors import AppError
+from chalicelib.msgids import N_
 
 
 def parse_body(model: type[BaseModel], raw: bytes | None) -> Any:
@@ -19,7 +20,8 @@ def parse_body(model: type[BaseModel], raw: bytes | None) -> Any:
             raw.decode("utf-8"), parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys
         )
     except DuplicateKeyError as error:
-        raise AppError("invalid_json", f"The body repeats the key {error.args[0]!r}.") from None
+        key = repr(error.args[0])
+        raise AppError("invalid_json", N_("The body repeats the key $key."), params={"key": key}) from None
     except (UnicodeDecodeError, ValueError):
         raise AppError("invalid_json", "The body is not valid UTF-8 JSON.") from None
     except RecursionError:

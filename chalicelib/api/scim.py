@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from chalice.app import Blueprint
 
-from chalicelib.api.lazy import scim_groups, scim_user_changes, scim_users
+from chalicelib.api.lazy import scim_groups, scim_user_changes, scim_user_list, scim_users
 from chalicelib.api.scim_http import ScimAnswer, ScimCall, scim_route
 from chalicelib.domain import scim_discovery as discovery
 from chalicelib.domain.scim_errors import ScimError, not_found
@@ -58,7 +58,7 @@ def _resource(found: dict[str, object], status: int = 200) -> ScimAnswer:
 
 @scim_route(bp, "GET", "/Users")
 def list_users(call: ScimCall, account_id: str) -> ScimAnswer:
-    return ScimAnswer(scim_users.list_users(call.deps, call.caller, call.account, call.query, call.base))
+    return ScimAnswer(scim_user_list.list_users(call.deps, call.caller, call.account, call.query, call.base))
 
 
 @scim_route(bp, "POST", "/Users")
@@ -69,7 +69,7 @@ def create_user(call: ScimCall, account_id: str) -> ScimAnswer:
 @scim_route(bp, "POST", "/Users/.search")
 def search_users(call: ScimCall, account_id: str) -> ScimAnswer:
     query = discovery.search_query(call.body)
-    return ScimAnswer(scim_users.list_users(call.deps, call.caller, call.account, query, call.base))
+    return ScimAnswer(scim_user_list.list_users(call.deps, call.caller, call.account, query, call.base))
 
 
 @scim_route(bp, "GET", "/Users/{user_id}")

@@ -89,11 +89,11 @@ def status_of(expires_at: datetime, now: datetime) -> InvitationStatus:
 # Why an invitation link no longer opens, kept on its link (store/models.py LinkItem.ended) until its TTL.
 LinkEnd = Literal["accepted", "revoked", "replaced"]
 _GONE: dict[str, str] = {
-    "accepted": "This invitation was already accepted: sign in.",
-    "revoked": "This invitation was withdrawn by the account; ask them for a new one.",
-    "replaced": "A newer invitation was sent: use the link in the latest email.",
+    "accepted": N_("This invitation was already accepted: sign in."),
+    "revoked": N_("This invitation was withdrawn by the account; ask them for a new one."),
+    "replaced": N_("A newer invitation was sent: use the link in the latest email."),
 }
-UNKNOWN_LINK = "This link is not valid."
+UNKNOWN_LINK = N_("This link is not valid.")
 
 
 def link_gone_message(ended: str | None) -> str:

@@ -1,6 +1,13 @@
 """What the SCIM endpoint says about itself (RFC 7643 §5-7): ServiceProviderConfig, ResourceTypes and
 Schemas, as plain JSON built from one description of each attribute, so what is published is what the
-server does (userName and emails are immutable: they are the login's email)."""
+server does (userName and emails are immutable: they are the login's email). `active` and the extension's
+`allSubAccounts` are required, the extension too: every User has them (a create that leaves them out gets
+the defaults API.md names), so no PATCH can leave one unassigned (400 mutability, RFC 7644 §3.5.2.2).
+`role` has a value on every User too, and its remove is refused the same way, but it is not marked
+required: a client that sends every required attribute would then have to pick a role, and a random
+pick makes admins, whom custom groups cannot hold. What the directory grants (`permissions`,
+`subAccounts`) is kept as said, and `role` and `allSubAccounts` say what it amounts to: an admin holds
+every permission and sub-account (API.md), allSubAccounts true reaches every sub-account."""
 
 from __future__ import annotations
 
@@ -50,7 +57,10 @@ USER_ATTRIBUTES: Final = [
     ], description="Written only for a login SCIM created that has never signed in."),
     _attribute("displayName", mutability="readOnly"),
     _attribute("title", description="The member's title at this account."),
-    _attribute("active", "boolean"),
+    _attribute(
+        "active", "boolean", required=True,
+        description="Always set (a create without it: true); false deactivates at this account.",
+    ),
     _attribute("emails", "complex", multi=True, mutability="readOnly", sub=[
         _attribute("value", mutability="readOnly"), _attribute("type", mutability="readOnly"),
         _attribute("primary", "boolean", mutability="readOnly"),
@@ -67,9 +77,23 @@ USER_ATTRIBUTES: Final = [
 def _extension_attributes(sub_accounts: list[str]) -> list[dict[str, Any]]:
     """`sub_accounts`: the account's sub-account ids, the only values subAccounts takes."""
     return [
-        _attribute("role", canonical=["member", "admin"], description="owner shows on the owner, read-only"),
-        _attribute("permissions", multi=True, canonical=list(MEMBER_GRANTABLE)),
-        _attribute("allSubAccounts", "boolean"),
+        _attribute(
+            "role",
+            canonical=["member", "admin"],
+            description="member by default; owner shows on the owner, read-only; a remove is refused.",
+        ),
+        _attribute(
+            "permissions",
+            multi=True,
+            canonical=list(MEMBER_GRANTABLE),
+            description="Granted as a member: an admin holds every one (these are theirs as a member again).",
+        ),
+        _attribute(
+            "allSubAccounts",
+            "boolean",
+            required=True,
+            description="Always set (a create without it: true); true: every sub-account, whatever's listed.",
+        ),
         _attribute("subAccounts", multi=True, canonical=sorted(sub_accounts)),
     ]
 
@@ -115,7 +139,7 @@ def resource_types(base: str) -> list[dict[str, Any]]:
     user = {
         "schemas": [TYPE_SCHEMA], "id": "User", "name": "User", "endpoint": "/Users",
         "description": "The account's members", "schema": USER_SCHEMA,
-        "schemaExtensions": [{"schema": EXTENSION, "required": False}],
+        "schemaExtensions": [{"schema": EXTENSION, "required": True}],
         "meta": {"resourceType": "ResourceType", "location": f"{base}/ResourceTypes/User"},
     }  # fmt: skip
     group = {

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from chalicelib.msgids import N_
+
 SeatEvent = Literal["account.seats_warning", "account.seats_full"]
 MAX_SEAT_LIMIT = 100_000
 WARNING_PERCENT = 80
@@ -72,9 +74,13 @@ def bound(limit: int | None, held: int, taken: int, exempt: bool = False) -> Bou
 
 
 def refusal(limit: int | None) -> str:
-    """The 409's message: what a person reads when the plan is full."""
-    seats = "seat" if limit == 1 else "seats"
-    return (
-        f"This account's plan has {limit} {seats}, and all of them are in use or held by pending "
-        "invitations. Free one (revoke an invitation, deactivate or remove a user) or ask for a larger plan."
+    """The 409's message id (its `$limit`: the limit): what a person reads when the plan is full."""
+    if limit == 1:
+        return N_(
+            "This account's plan has 1 seat, and it is in use or held by a pending invitation. Free it "
+            "(revoke the invitation, deactivate or remove the user) or ask for a larger plan."
+        )
+    return N_(
+        "This account's plan has $limit seats, and all of them are in use or held by pending invitations. "
+        "Free one (revoke an invitation, deactivate or remove a user) or ask for a larger plan."
     )

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.permissions import ADMIN_ONLY
+from chalicelib.msgids import N_
 
 # Path segments a support session's token never passes: passwords and password resets, ownership, webhooks,
 # support sessions themselves, and the routes the contract plans for the security policy, SCIM tokens, email
@@ -32,7 +33,7 @@ def support_grant_problem(caller: Caller, role: str | None, permissions: Iterabl
     if not is_support(caller):
         return None
     if role in ("owner", "admin"):
-        return "A support session cannot make anyone an admin."
+        return N_("A support session cannot make anyone an admin.")
     if ADMIN_ONLY & set(permissions):
-        return "A support session cannot grant admin-only permissions."
+        return N_("A support session cannot grant admin-only permissions.")
     return None

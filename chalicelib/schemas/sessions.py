@@ -46,7 +46,7 @@ class User(Output):
         default_factory=list, description="the login's second factors (Your info shows them)"
     )
     locale: LocaleCode | None = Field(
-        default=None, description="the language of the user's emails (null: not chosen; PATCH /me)"
+        description="the language of the user's emails (null: not chosen; PATCH /me)"
     )
 
     @classmethod

@@ -14,7 +14,7 @@ from chalicelib.domain.domain_checks import PENDING_EVERY, DomainEvent, verify_w
 from chalicelib.domain.email_domains import DomainRefusedError, checked_domain, normalize_domain
 from chalicelib.domain.paging import page
 from chalicelib.errors import AppError, changed_meanwhile, not_found, rate_limited, validation_error
-from chalicelib.i18n.text import N_
+from chalicelib.msgids import N_
 from chalicelib.schemas.common import ListQuery
 from chalicelib.schemas.email_domains import EmailDomain, EmailDomainIn, EmailDomainPage, EmailDomainUpdateIn
 from chalicelib.services.audit_record import record

@@ -11,8 +11,8 @@ from chalicelib.deps import Deps
 from chalicelib.domain.locales import DEFAULT_LOCALE, Locale, reader_locale
 from chalicelib.domain.lockout import WINDOW, FailureWindow, retry_after_seconds
 from chalicelib.errors import AppError, rate_limited
-from chalicelib.i18n.text import N_
 from chalicelib.ids import new_sortable_id
+from chalicelib.msgids import N_
 from chalicelib.security import otp, passkeys
 from chalicelib.security.passkeys import PasskeyError, RelyingParty
 from chalicelib.security.sealing import unseal
@@ -145,7 +145,7 @@ def new_challenge(deps: Deps, options: dict[str, Any], purpose: str, user_id: st
     return options
 
 
-CHALLENGE_GONE = "The passkey challenge has expired or was used; start again."
+CHALLENGE_GONE = N_("The passkey challenge has expired or was used; start again.")
 
 
 def live_challenge(

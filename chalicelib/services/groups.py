@@ -10,6 +10,7 @@ from chalicelib.domain.groups import DEFAULT_GROUP_ID, MAX_GROUPS, is_custom, ma
 from chalicelib.domain.paging import as_sort_text, page
 from chalicelib.errors import AppError, limit_reached, not_found, validation_error
 from chalicelib.ids import new_id
+from chalicelib.msgids import N_
 from chalicelib.schemas.groups import Group, GroupIn, GroupListQuery, GroupPage, GroupUpdateIn
 from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import live_sub_accounts
@@ -139,7 +140,7 @@ def create_group(deps: Deps, caller: Caller, account: AccountItem, body: GroupIn
     event = _event(deps, "group.created", caller, group, {}, _recorded(group))
     outcome = deps.store.groups.create(group, event)
     if "full" in outcome.failed:
-        raise limit_reached(f"An account has at most {MAX_GROUPS} groups.")
+        raise limit_reached(N_("An account has at most $max groups."), max=str(MAX_GROUPS))
     if not outcome:
         raise _name_taken()
     return Group.of(group, live_sub_accounts(account))

@@ -14,8 +14,8 @@ from chalicelib.domain.caller import Caller
 from chalicelib.domain.email_domains import DomainRefusedError, email_domain_of, normalize_domain
 from chalicelib.domain.locales import as_locale
 from chalicelib.errors import AppError, changed_meanwhile, not_found, rate_limited, validation_error
-from chalicelib.i18n.text import N_
 from chalicelib.ids import new_id
+from chalicelib.msgids import N_
 from chalicelib.schemas.invite_links import (
     CreatedInviteLink,
     InviteLink,
@@ -34,7 +34,7 @@ from chalicelib.store.models import AccountItem, AuditEventItem, InviteLinkItem
 CREATE_TRIES: Final = 3
 FULL = N_("An account has at most 10 active invite links: revoke one first.")
 EXPIRED = N_("This invite link has expired or been used up.")
-HOURLY = "This invite link has been used too often in the last hour; try again later."
+HOURLY = N_("This invite link has been used too often in the last hour; try again later.")
 
 
 def create_link(deps: Deps, caller: Caller, account: AccountItem, body: InviteLinkIn) -> CreatedInviteLink:

@@ -12,7 +12,7 @@ from chalicelib.domain.locales import as_locale
 from chalicelib.domain.outbox import Window
 from chalicelib.domain.permissions import Role
 from chalicelib.errors import AppError, changed_meanwhile, forbidden, not_found, validation_error
-from chalicelib.i18n.text import N_
+from chalicelib.msgids import N_
 from chalicelib.schemas.invitations import Invitation
 from chalicelib.schemas.joining import (
     ApproveIn,

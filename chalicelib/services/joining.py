@@ -13,8 +13,8 @@ from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.email_domains import email_domain_of
 from chalicelib.errors import AppError, not_found
-from chalicelib.i18n.text import N_
 from chalicelib.ids import new_id
+from chalicelib.msgids import N_
 from chalicelib.schemas.joining import JoinableAccount, JoinableAccountPage, JoinRequest
 from chalicelib.schemas.members import Member
 from chalicelib.services.audit_record import record

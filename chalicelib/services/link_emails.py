@@ -33,6 +33,7 @@ from chalicelib.domain.outbox import account_day, link_email_window
 from chalicelib.domain.permissions import stored_grant
 from chalicelib.errors import AppError, changed_meanwhile, rate_limited
 from chalicelib.ids import new_id
+from chalicelib.msgids import N_
 from chalicelib.schemas.invite_links import EmailSent
 from chalicelib.security.links import new_nonce
 from chalicelib.services.audit_record import record
@@ -58,7 +59,7 @@ from chalicelib.store.models import (
 from chalicelib.store.seats import SeatsRead
 from chalicelib.store.tx import Outcome
 
-DAILY: Final = "This address has been sent its invite link emails for today."
+DAILY: Final = N_("This address has been sent its invite link emails for today.")
 
 
 def ask_by_email(deps: Deps, token: str, email: str) -> EmailSent:

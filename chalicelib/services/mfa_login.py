@@ -12,6 +12,7 @@ from typing import Any
 from chalicelib.deps import Deps
 from chalicelib.domain.caller import RequestInfo
 from chalicelib.errors import AppError, unauthenticated, validation_error
+from chalicelib.msgids import N_
 from chalicelib.schemas.factors import Method, MfaLoginIn, MfaRequiredOut
 from chalicelib.schemas.sessions import LoginOut
 from chalicelib.security import passkeys
@@ -34,7 +35,7 @@ from chalicelib.store.factors import PASSKEY, TOTP, FactorState, Spent
 from chalicelib.store.models import ChallengeItem, Item, LoginItem, UserItem
 
 MFA = "mfa"
-STEP_GONE = "The sign-in step has expired or was used; sign in again."
+STEP_GONE = N_("The sign-in step has expired or was used; sign in again.")
 PASSKEY_SIGN_IN = "passkey_sign_in"
 
 

@@ -19,10 +19,10 @@ from chalicelib.deps import Deps
 from chalicelib.domain.locales import DEFAULT_LOCALE, Locale, as_locale
 from chalicelib.domain.outbox import EMAIL_RETRIES, MailKind, Window, recipient_windows
 from chalicelib.errors import AppError, rate_limited
-from chalicelib.i18n.text import N_
 from chalicelib.ids import new_id
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
+from chalicelib.msgids import N_
 from chalicelib.security.links import derived_link_token, new_nonce
 from chalicelib.store.models import MailItem
 from chalicelib.store.outbox import limit_label, new_mail, set_mail_due

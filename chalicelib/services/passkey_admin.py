@@ -7,8 +7,8 @@ from typing import Any
 
 from chalicelib.deps import Deps
 from chalicelib.errors import AppError, changed_meanwhile, not_found
-from chalicelib.i18n.text import N_
 from chalicelib.ids import new_id
+from chalicelib.msgids import N_
 from chalicelib.schemas.factors import Passkey, PasskeyList
 from chalicelib.security import passkeys
 from chalicelib.security.passkeys import PasskeyError

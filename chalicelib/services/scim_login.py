@@ -10,7 +10,6 @@ from typing import Final
 
 from chalicelib.deps import Deps
 from chalicelib.errors import changed_meanwhile
-from chalicelib.ids import new_id
 from chalicelib.services.outbox import (
     email_windows,
     full_window,
@@ -20,19 +19,11 @@ from chalicelib.services.outbox import (
 )
 from chalicelib.store.links import link_generation, new_reset_link
 from chalicelib.store.models import AccountItem, UserItem
-from chalicelib.store.users import new_user_items
 
 SET_PASSWORD_DAYS: Final = 7
 # Not an argon2 hash: no password verifies against it (security/passwords.py answers False for a
 # malformed hash), so the login signs in only after its password is set through the emailed link.
 NO_PASSWORD: Final = "!unset:scim"
-
-
-def new_login(deps: Deps, email: str, first_name: str | None, last_name: str | None) -> UserItem | None:
-    """The user SCIM makes for `email`, or None when a login for it appeared meanwhile."""
-    profile = {"first_name": first_name, "last_name": last_name}
-    user, login = new_user_items(new_id("usr"), email, NO_PASSWORD, profile, deps.now())
-    return user if deps.store.users.create_user(user, login) else None
 
 
 def send_set_password(deps: Deps, user: UserItem, account: AccountItem) -> None:

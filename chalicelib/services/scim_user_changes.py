@@ -7,7 +7,12 @@ or removed (409). `active: false` deactivates in this account; DELETE removes fr
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any, Final, NamedTuple
 
 from pydantic import ValidationError
 
@@ -17,44 +22,95 @@ from chalicelib.domain.emails import normalize_email
 from chalicelib.domain.scim_discovery import EXTENSION
 from chalicelib.domain.scim_errors import ScimError, invalid_value, mutability
 from chalicelib.domain.scim_patch import apply_patch
-from chalicelib.domain.scim_users import UserWish, wish
+from chalicelib.domain.scim_users import (
+    MemberView,
+    Said,
+    UserWish,
+    held_after,
+    patched_wish,
+    resource,
+    said_of,
+    wish,
+)
+from chalicelib.errors import RiderRefusedError
 from chalicelib.schemas.members import MemberUpdateIn
 from chalicelib.services import members as member_cases
-from chalicelib.services.scim_users import get_user, unique_external_id
+from chalicelib.services.scim_users import (
+    checked_grant,
+    get_user,
+    member_view,
+    unique_external_id,
+)
 from chalicelib.services.sessions import update_me
-from chalicelib.store.models import AccountItem
+from chalicelib.services.sub_accounts import checked_scope
+from chalicelib.store.models import AccountItem, ScimUserItem
 from chalicelib.store.scim_users import new_record
+
+STALE: Final = "The user changed since that version was read."
 
 
 def replace_user(
     deps: Deps, caller: Caller, account: AccountItem, user_id: str, body: Any, base: str, if_match: str | None
 ) -> dict[str, Any]:
-    current = _current(deps, caller, account, user_id, base, if_match)
-    return _apply(deps, caller, account, current, wish(body), base)
+    shown = _current(deps, caller, account, user_id, base, if_match)
+    return _apply(deps, caller, account, shown, wish(body), base)
 
 
 def patch_user(
     deps: Deps, caller: Caller, account: AccountItem, user_id: str, body: Any, base: str, if_match: str | None
 ) -> dict[str, Any]:
-    current = _current(deps, caller, account, user_id, base, if_match)
-    return _apply(deps, caller, account, current, wish(apply_patch(current, body)), base)
+    shown = _current(deps, caller, account, user_id, base, if_match)
+    asked = patched_wish(shown.current, apply_patch(shown.current, body), body)
+    return _apply(deps, caller, account, shown, asked, base)
 
 
 def delete_user(deps: Deps, caller: Caller, account: AccountItem, user_id: str, if_match: str | None) -> None:
-    current = _current(deps, caller, account, user_id, "", if_match)
-    if _extension(current).get("role") == "owner":
+    shown = _current(deps, caller, account, user_id, "", if_match)
+    if shown.held.role == "owner":
         raise ScimError(409, "The owner cannot be removed; transfer the ownership first.")
-    member_cases.remove_member(deps, caller, account, user_id)
+    with _conditioned(deps, shown):  # If-Match: a condition of the removal's transaction
+        member_cases.remove_member(deps, caller, account, user_id)
     deps.store.scim_users.forget(account.account_id, user_id)
+
+
+class Shown(NamedTuple):
+    """The User as shown, the member it shows (what they hold now), SCIM's record of them, and its version
+    when If-Match named the User's (then each write of the change holds only while it is still that one)."""
+
+    current: dict[str, Any]
+    held: MemberView
+    record: ScimUserItem
+    read: int | None
 
 
 def _current(
     deps: Deps, caller: Caller, account: AccountItem, user_id: str, base: str, if_match: str | None
-) -> dict[str, Any]:
-    current = get_user(deps, caller, account, user_id, base)
-    if if_match is not None and if_match.strip() != "*" and current["meta"]["version"] not in _tags(if_match):
-        raise ScimError(412, "The user changed since that version was read.")
-    return current
+) -> Shown:
+    member_cases.get_member(deps, caller, account, user_id)  # 404 for a stranger, before any write
+    # the version before the User it goes with: a change landing between the two reads makes this one
+    # 412 at its write, never passes unseen (one the JSON API added has no record yet: made empty here)
+    record = deps.store.scim_users.ensure_record(account.account_id, user_id)
+    held = member_view(deps, caller, account, user_id)
+    current = resource(held, base)
+    if if_match is None or if_match.strip() == "*":
+        return Shown(current, held, record, None)
+    if current["meta"]["version"] not in _tags(if_match):
+        raise ScimError(412, STALE)
+    return Shown(current, held, record, int(record.version or 0))
+
+
+@contextmanager
+def _conditioned(deps: Deps, shown: Shown, record: ScimUserItem | None = None) -> Iterator[str]:
+    """Every transaction of the change also writes SCIM's record (`record`: as it is to be; by default as
+    it is) and, under If-Match, holds only while the record is at the version read: a concurrent change
+    through SCIM moved it on, and this one is 412 with nothing of it written. Yields the request's writer
+    id (the record may move on in each of its own transactions)."""
+    writer = secrets.token_hex(8)
+    try:
+        with deps.store.scim_users.changing(record or shown.record, shown.read, writer):
+            yield writer
+    except RiderRefusedError:
+        raise ScimError(412, STALE) from None
 
 
 def _tags(header: str) -> set[str]:
@@ -69,37 +125,79 @@ def _extension(found: dict[str, Any]) -> dict[str, Any]:
 
 
 def _apply(
-    deps: Deps, caller: Caller, account: AccountItem, current: dict[str, Any], asked: UserWish, base: str
+    deps: Deps, caller: Caller, account: AccountItem, shown: Shown, asked: UserWish, base: str
 ) -> dict[str, Any]:
+    current, held = shown.current, shown.held
     user_id, email = current["id"], current["userName"]
     if asked.user_name is not None and normalize_email(asked.user_name) != email:
         raise mutability("userName is the login's email and cannot be changed through SCIM.")
     if any(normalize_email(other) != email for other in asked.emails):
         raise mutability("emails is the login's email and cannot be changed through SCIM.")
-    owner = _extension(current).get("role") == "owner"
-    if owner and (asked.active is False or (asked.role or "owner").lower() != "owner"):
+    owner = held.role == "owner"
+    if owner and (asked.active is False or asked.role_unset or (asked.role or "owner").lower() != "owner"):
         raise mutability("The owner cannot be deactivated or have their role changed through SCIM.")
     if not owner and (asked.role or "").lower() == "owner":
         raise mutability("The owner is made by an ownership transfer, never through SCIM.")
     unique_external_id(deps, account.account_id, asked.external_id, user_id)
-    update = _update(current, asked, owner)
-    if update:
-        try:
-            body = MemberUpdateIn.model_validate(update)
-        except ValidationError as error:
-            raise invalid_value(
-                "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-            ) from None
-        member_cases.update_member(deps, caller, account, user_id, body)
-    if asked.active is not None and asked.active != current["active"]:
-        member_cases.set_status(deps, caller, account, user_id, "active" if asked.active else "deactivated")
-    record = deps.store.scim_users.get_record(account.account_id, user_id)
-    made = bool(record.made_login) if record is not None else False
-    if asked.external_id != current.get("externalId"):
-        deps.store.scim_users.save_record(new_record(account.account_id, user_id, asked.external_id, made))
-    if made:
-        _name(deps, user_id, asked)
+    said, said_for = _said(account, shown, asked)
+    record = new_record(account.account_id, user_id, asked.external_id, bool(shown.record.made_login))
+    record.said, record.said_for = (json.dumps(said), said_for) if said is not None else (None, None)
+    update = _member_update(shown, asked, owner)
+    with _conditioned(deps, shown, record) as writer:
+        if update is not None:
+            member_cases.update_member(deps, caller, account, user_id, update)
+        if asked.active is not None and asked.active != current["active"]:
+            member_cases.set_status(
+                deps, caller, account, user_id, "active" if asked.active else "deactivated"
+            )
+        if record.made_login:
+            _name(deps, user_id, asked)
+    # the record alone when nothing else was written (an externalId only); else it is already saved
+    if "changed" in deps.store.scim_users.save_changed(record, shown.read, writer).failed:
+        raise ScimError(412, STALE)
     return get_user(deps, caller, account, user_id, base)
+
+
+def _member_update(shown: Shown, asked: UserWish, owner: bool) -> MemberUpdateIn | None:
+    update = _update(shown.current, shown.held, asked, owner)
+    if not update:
+        return None
+    try:
+        return MemberUpdateIn.model_validate(update)
+    except ValidationError as error:
+        raise invalid_value(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        ) from None
+
+
+def _said(account: AccountItem, shown: Shown, asked: UserWish) -> tuple[Said | None, str | None]:
+    """The access to keep beside the membership after this change (domain/scim_users.py said_of), checked
+    as a member's grant: what is not said stays as shown (a role left unassigned too); and what the member
+    holds after it, which the kept access goes with."""
+    current, held = shown.current, shown.held
+    extension = _extension(current)
+    if held.role == "owner" or current.get("groups"):
+        return None, None
+    unset = asked.role_unset or (asked.role is None and "role" not in extension)
+    scope = _scope(asked, extension)
+    listed = list(extension["subAccounts"]) if isinstance(asked.sub_accounts, bool) else asked.listed
+    permissions = _or(asked.permissions, extension["permissions"])
+    role = "member" if unset else asked.role or held.role
+    _, granted, _ = checked_grant(replace(asked, role=role, permissions=permissions), account)
+    checked = checked_scope(scope, account) if scope is not None else None
+    said = said_of(None if unset else role.lower(), granted, checked, checked_scope(listed or [], account))
+    return said, held_after(role.lower(), granted, checked)
+
+
+def _scope(asked: UserWish, extension: dict[str, Any]) -> list[str] | None:
+    """The reach asked (None: every sub-account); not said: as shown."""
+    if isinstance(asked.sub_accounts, bool):
+        return None if extension["allSubAccounts"] else list(extension["subAccounts"])
+    return asked.sub_accounts
+
+
+def _or(value: list[str] | None, shown: list[str]) -> list[str]:
+    return list(shown) if value is None else value
 
 
 def _name(deps: Deps, user_id: str, asked: UserWish) -> None:
@@ -114,7 +212,7 @@ def _name(deps: Deps, user_id: str, asked: UserWish) -> None:
         update_me(deps, user, changes)
 
 
-def _update(current: dict[str, Any], asked: UserWish, owner: bool) -> dict[str, Any]:
+def _update(current: dict[str, Any], held: MemberView, asked: UserWish, owner: bool) -> dict[str, Any]:
     """The member update body of what differs: contact details always (absent clears), access only for a
     member of the default group who is not the owner (a custom group's members hold its grant)."""
     phones = {p.get("type"): p.get("value") for p in current.get("phoneNumbers", [])}
@@ -128,18 +226,17 @@ def _update(current: dict[str, Any], asked: UserWish, owner: bool) -> dict[str, 
     extension = _extension(current)
     if owner or current.get("groups"):
         return update
-    role = (asked.role or extension["role"]).lower()
-    if role != extension["role"]:
+    was = held.role
+    role = "member" if asked.role_unset else (asked.role or was).lower()
+    if role != was:
         update["role"] = role
-    if (
-        role == "member"
-        and asked.permissions is not None
-        and sorted(asked.permissions) != sorted(extension["permissions"])
-    ):
-        update["permissions"] = asked.permissions
-    scope, shown_scope = asked.sub_accounts, sorted(extension["subAccounts"])
-    if isinstance(scope, list) and (extension["allSubAccounts"] or sorted(scope) != shown_scope):
-        update["sub_accounts"] = scope if role == "member" else "all"
-    elif asked.sub_accounts is None and not extension["allSubAccounts"]:
-        update["sub_accounts"] = "all"
+    if role != "member":  # an admin holds every permission and sub-account: what is said is kept beside
+        return update
+    permissions = _or(asked.permissions, extension["permissions"])
+    if was != "member" or sorted(permissions) != sorted(held.permissions):
+        update["permissions"] = permissions
+    scope = _scope(asked, extension)
+    reach = None if held.sub_accounts is None else sorted(held.sub_accounts)
+    if was != "member" or (sorted(scope) if scope is not None else None) != reach:
+        update["sub_accounts"] = "all" if scope is None else scope
     return update

@@ -1,12 +1,13 @@
-"""SCIM Users ↔ the account's members (issue 31, API.md "SCIM 2.0"): list (filters on userName,
-externalId and displayName; startIndex/count, at most 100 a page), read, and create. A create makes the
-person a member at once when their email's domain is verified for the account (a new login gets a "set
-your password" email; an existing login is simply added), under the account's seats, with the
-member.provisioned event in the membership's transaction. Changes and removal:
-services/scim_user_changes.py."""
+"""SCIM Users ↔ the account's members (issue 31, API.md "SCIM 2.0"): read and create (the list and its
+filters: services/scim_user_list.py). A create makes the person a member at once when their email's
+domain is verified for the account (a new login gets a "set your password" email; an existing login is
+simply added), under the account's seats, with the member.provisioned event, SCIM's record (the
+externalId) and a login SCIM makes all in the membership's transaction: a create refused for seats leaves
+nothing behind. Changes and removal: services/scim_user_changes.py."""
 
 from __future__ import annotations
 
+import json
 from typing import Any, Final
 
 from chalicelib.deps import Deps
@@ -15,34 +16,36 @@ from chalicelib.domain.caller import Caller
 from chalicelib.domain.email_domains import email_domain_of
 from chalicelib.domain.emails import email_problem, normalize_email
 from chalicelib.domain.permissions import ADMIN_ONLY, ALL_KEYS, stored_grant
-from chalicelib.domain.scim_discovery import MAX_RESULTS, list_response, projected
+from chalicelib.domain.scim_discovery import MAX_RESULTS, projected
 from chalicelib.domain.scim_errors import ScimError, invalid_value, mutability
-from chalicelib.domain.scim_filter import matches, parse_filter
-from chalicelib.domain.scim_users import MemberView, UserWish, resource, wish
+from chalicelib.domain.scim_users import MemberView, UserWish, held_after, held_key, resource, said_of, wish
+from chalicelib.ids import new_id
 from chalicelib.schemas.members import Member, MemberListQuery
 from chalicelib.services import members as member_cases
 from chalicelib.services.audit_record import record
 from chalicelib.services.joining import settle
-from chalicelib.services.scim_login import NO_PASSWORD, new_login, send_set_password
+from chalicelib.services.scim_login import NO_PASSWORD, send_set_password
 from chalicelib.services.seats import take_one
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store.members import new_membership_item
-from chalicelib.store.models import AccountItem, ScimUserItem, UserItem
+from chalicelib.store.models import AccountItem, LoginItem, ScimUserItem, UserItem
 from chalicelib.store.scim_users import new_record
 from chalicelib.store.seats import SeatsRead
 from chalicelib.store.tx import Outcome
+from chalicelib.store.users import new_user_items
 
-FILTERABLE: Final = ("userName", "externalId", "displayName")
 NOT_VERIFIED: Final = "The email's domain is not verified for this account."
 
 
 def view(member: Member, record: ScimUserItem | None) -> MemberView:
-    scope = member.sub_accounts
+    scope = None if member.sub_accounts == "all" else list(member.sub_accounts)
+    held = held_key(member.role, list(member.permissions), scope)
+    kept = record is not None and record.said is not None and record.said_for == held
     return MemberView(
         member.user_id, member.email, member.first_name, member.last_name, member.title,
         member.office_phone, member.cell_phone, member.status == "active", member.role,
-        list(member.permissions), None if scope == "all" else list(scope), member.group_id,
-        member.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"), record.external_id if record else None,
+        list(member.permissions), scope, member.group_id, member.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        record.external_id if record else None, json.loads(record.said) if kept and record else None,
     )  # fmt: skip
 
 
@@ -58,19 +61,6 @@ def all_members(deps: Deps, caller: Caller, account: AccountItem) -> list[Member
             return found
 
 
-def list_users(
-    deps: Deps, caller: Caller, account: AccountItem, query: dict[str, str], base: str
-) -> dict[str, Any]:
-    start, count = paging(query)
-    records = deps.store.scim_users.records_of(account.account_id)
-    users = [resource(view(m, records.get(m.user_id)), base) for m in all_members(deps, caller, account)]
-    if query.get("filter"):
-        terms = parse_filter(query["filter"], FILTERABLE)
-        users = [user for user in users if all(matches(user.get(name), value) for name, value in terms)]
-    page = [projected(user, query) for user in users[start - 1 : start - 1 + count]]
-    return list_response(page, len(users), start)
-
-
 def paging(query: dict[str, str]) -> tuple[int, int]:
     """startIndex (1-based; below 1 is 1) and count (0 to 100: more is clamped)."""
     try:
@@ -82,8 +72,12 @@ def paging(query: dict[str, str]) -> tuple[int, int]:
 
 
 def get_user(deps: Deps, caller: Caller, account: AccountItem, user_id: str, base: str) -> dict[str, Any]:
+    return resource(member_view(deps, caller, account, user_id), base)
+
+
+def member_view(deps: Deps, caller: Caller, account: AccountItem, user_id: str) -> MemberView:
     member = member_cases.get_member(deps, caller, account, user_id)
-    return resource(view(member, deps.store.scim_users.get_record(account.account_id, user_id)), base)
+    return view(member, deps.store.scim_users.get_record(account.account_id, user_id))
 
 
 def read_user(
@@ -107,7 +101,8 @@ def checked_email(user_wish: UserWish) -> str:
 
 
 def checked_grant(user_wish: UserWish, account: AccountItem) -> tuple[str, list[str], list[str] | None]:
-    """(role, stored permissions, stored scope) a created user gets: member, none, all by default."""
+    """(role, permissions, scope) as said, checked: member, none, all by default. An admin's are checked
+    as a member's too: they are theirs if the directory makes them a member (domain/scim_users.py)."""
     role = (user_wish.role or "member").lower()
     if role == "owner":
         raise mutability("The owner is made by an ownership transfer, never through SCIM.")
@@ -117,13 +112,13 @@ def checked_grant(user_wish: UserWish, account: AccountItem) -> tuple[str, list[
     unknown = [key for key in wanted if key not in ALL_KEYS]
     if unknown:
         raise invalid_value(f"Not permission keys: {', '.join(unknown)}.")
-    if role == "member" and ADMIN_ONLY & set(wanted):
+    if ADMIN_ONLY & set(wanted):
         raise invalid_value(
             f"Admin-only permissions cannot be granted: {', '.join(sorted(ADMIN_ONLY & set(wanted)))}."
         )
     scope = user_wish.sub_accounts
     stored_scope = checked_scope(scope if isinstance(scope, list) else "all", account)
-    return role, stored_grant("member", wanted) if role == "member" else [], stored_scope
+    return role, stored_grant("member", wanted), stored_scope
 
 
 def unique_external_id(deps: Deps, account_id: str, external_id: str | None, resource_id: str | None) -> None:
@@ -143,51 +138,49 @@ def create_user(deps: Deps, caller: Caller, account: AccountItem, body: Any, bas
     if domain is None or domain.status != "verified":
         raise ScimError(403, NOT_VERIFIED)  # whether or not a login exists: the same answer
     role, permissions, scope = checked_grant(user_wish, account)
+    listed = checked_scope(user_wish.listed or [], account)
     unique_external_id(deps, account.account_id, user_wish.external_id, None)
-    user, made = _login_of(deps, email, user_wish)
-    if deps.store.members.get_membership(account.account_id, user.user_id) is not None:
-        raise ScimError(409, "This person is already a user of this account.", "uniqueness")
-    try:
-        _join(deps, caller, account, user, user_wish, (role, permissions, scope))
-    except Exception:
-        # deleted on failure rather than made in the join's transaction: that transaction is the joins'
-        # own (store/join_requests.py), shared with links and requests; the delete is conditioned on the
-        # login being still unused, so one another request has meanwhile used stays
-        if made:
-            deps.store.scim_users.drop_unused_login(user.email, user.user_id, NO_PASSWORD)
-        raise
-    deps.store.scim_users.save_record(
-        new_record(account.account_id, user.user_id, user_wish.external_id, made)
-    )
-    if made:
+    said = said_of(role, permissions, scope, listed)
+    for _ in range(2):  # a login made meanwhile by someone else is joined on the second round
+        user, login = _login_of(deps, email, user_wish)
+        if deps.store.members.get_membership(account.account_id, user.user_id) is not None:
+            raise ScimError(409, "This person is already a user of this account.", "uniqueness")
+        record = new_record(account.account_id, user.user_id, user_wish.external_id, login is not None)
+        if said is not None:
+            record.said, record.said_for = json.dumps(said), held_after(role, permissions, scope)
+        grant = (role, [] if role == "admin" else permissions, scope)
+        if _join(deps, caller, account, (user, login), user_wish, grant, record):
+            break
+    else:
+        raise ScimError(409, "The login for this email kept changing; try again.")
+    if login is not None:
         send_set_password(deps, user, account)
     if user_wish.active is False:
         member_cases.set_status(deps, caller, account, user.user_id, "deactivated")
     return get_user(deps, caller, account, user.user_id, base)
 
 
-def _login_of(deps: Deps, email: str, user_wish: UserWish) -> tuple[UserItem, bool]:
-    """The login for `email` and whether SCIM made it now."""
-    for _ in range(2):  # a login made meanwhile by someone else is read on the second round
-        login = deps.store.users.login_state(email)[0]
-        user = deps.store.users.get_user(login.user_id) if login is not None else None
-        if user is not None:
-            return user, False
-        made = new_login(deps, email, user_wish.given_name, user_wish.family_name)
-        if made is not None:
-            return made, True
-    raise ScimError(409, "The login for this email kept changing; try again.")
+def _login_of(deps: Deps, email: str, user_wish: UserWish) -> tuple[UserItem, LoginItem | None]:
+    """The user with a login for `email`, or one SCIM makes (with its login, written with the join)."""
+    login = deps.store.users.login_state(email)[0]
+    user = deps.store.users.get_user(login.user_id) if login is not None else None
+    if user is not None:
+        return user, None
+    profile = {"first_name": user_wish.given_name, "last_name": user_wish.family_name}
+    return new_user_items(new_id("usr"), email, NO_PASSWORD, profile, deps.now())
 
 
 def _join(
     deps: Deps,
     caller: Caller,
     account: AccountItem,
-    user: UserItem,
+    person: tuple[UserItem, LoginItem | None],
     user_wish: UserWish,
     grant: tuple[str, list[str], list[str] | None],
-) -> None:
-    role, permissions, scope = grant
+    scim_record: ScimUserItem,
+) -> bool:
+    """The member made (store/scim_users.py provision); False: a login for the email appeared meanwhile."""
+    (user, login), (role, permissions, scope) = person, grant
     contact = {
         "title": user_wish.title,
         "office_phone": user_wish.office_phone,
@@ -202,9 +195,13 @@ def _join(
     event = record(deps, "member.provisioned", caller, account.account_id, target, made)
 
     def write(seats: SeatsRead) -> Outcome:
-        return deps.store.join_requests.join(membership, seats, [event])
+        made = (user, login) if login is not None else None
+        return deps.store.scim_users.provision(membership, seats, event, scim_record, made)
 
     outcome = take_one(deps, caller, account, write)
+    if "email_taken" in outcome.failed:
+        return False
     if "already_member" in outcome.failed:
         raise ScimError(409, "This person is already a user of this account.", "uniqueness")
     settle(deps, account, user, outcome)
+    return True

@@ -12,25 +12,28 @@ from collections.abc import Callable
 from typing import Final
 
 from chalicelib.deps import Deps
-from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.seats import SeatEvent, crossings, free_seats, refusal
 from chalicelib.errors import AppError, changed_meanwhile, not_found
 from chalicelib.schemas.accounts import Account
-from chalicelib.services.audit_record import record
 from chalicelib.store.models import AccountItem, AuditEventItem
 from chalicelib.store.seats import SEATS, EventOf, SeatsRead
 from chalicelib.store.tx import Outcome
 
+# The audit vocabulary and its recorder are imported where an event is made, not here: `show` is part of a
+# cold read of an account, which records nothing (services/accounts.py says what they cost).
 SEAT_TRIES: Final = 5  # reads of the account per way in while others change its seats meanwhile
 
 
 def seat_limit_reached(limit: int | None) -> AppError:
-    return AppError("seat_limit_reached", refusal(limit))
+    return AppError("seat_limit_reached", refusal(limit), params={"limit": str(limit)})
 
 
 def event_of(deps: Deps, caller: Caller, account_id: str) -> EventOf:
     """How a way in records a crossing: by its caller, on the account, with the seats it leaves."""
+
+    from chalicelib.domain.audit import Target, changed
+    from chalicelib.services.audit_record import record
 
     def made(kind: SeatEvent, used: int, limit: int) -> AuditEventItem:
         seats = changed({}, {"seats_used": used, "seat_limit": limit})
@@ -106,6 +109,9 @@ def set_limit(deps: Deps, caller: Caller, account: AccountItem, limit: int | Non
         raise AppError(
             "conflict", "This account's seats are not counted yet: run the backfill, then set the limit."
         )
+    from chalicelib.domain.audit import Target, changed
+    from chalicelib.services.audit_record import record
+
     before = _limit(account)
     moved = changed({"seat_limit": before}, {"seat_limit": limit})
     event = record(

@@ -11,7 +11,7 @@ from chalicelib.deps import Deps
 from chalicelib.domain.caller import RequestInfo
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow, retry_after_seconds
 from chalicelib.errors import AppError, changed_meanwhile, rate_limited, unauthenticated
-from chalicelib.i18n.text import N_
+from chalicelib.msgids import N_
 from chalicelib.schemas.factors import MfaRequiredOut
 from chalicelib.schemas.sessions import AccountRefPage, LoginOut, MeOut, TokenOut, User
 from chalicelib.security.tokens import TokenClaims, Via

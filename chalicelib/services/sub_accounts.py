@@ -11,6 +11,7 @@ from chalicelib.domain.caller import Caller
 from chalicelib.domain.paging import as_sort_text, page
 from chalicelib.errors import AppError, limit_reached, not_found
 from chalicelib.ids import new_id
+from chalicelib.msgids import N_
 from chalicelib.schemas.common import ListQuery
 from chalicelib.schemas.sub_accounts import SubAccount, SubAccountIn, SubAccountPage
 from chalicelib.services.audit_record import record
@@ -63,7 +64,7 @@ def create_sub_account(deps: Deps, caller: Caller, account: AccountItem, body: S
     event = _recorded(deps, "sub_account.created", caller, sub_account, None, body.name)
     outcome = deps.store.sub_accounts.create(sub_account, event)
     if not outcome:
-        raise limit_reached(f"An account has at most {MAX_SUB_ACCOUNTS} sub-accounts.")
+        raise limit_reached(N_("An account has at most $max sub-accounts."), max=str(MAX_SUB_ACCOUNTS))
     return SubAccount.of(sub_account)
 
 

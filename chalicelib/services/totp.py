@@ -7,7 +7,7 @@ from typing import Any
 
 from chalicelib.deps import Deps
 from chalicelib.errors import AppError, changed_meanwhile
-from chalicelib.i18n.text import N_
+from chalicelib.msgids import N_
 from chalicelib.schemas.factors import RecoveryCodesOut, TotpSetupOut
 from chalicelib.security import otp
 from chalicelib.security.sealing import seal

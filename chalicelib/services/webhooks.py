@@ -11,6 +11,7 @@ from chalicelib.domain.caller import Caller
 from chalicelib.domain.paging import decode_cursor, encode_cursor
 from chalicelib.errors import AppError, changed_meanwhile, not_found, validation_error
 from chalicelib.ids import new_id
+from chalicelib.msgids import N_
 from chalicelib.schemas.common import ListQuery
 from chalicelib.schemas.webhooks import (
     Delivery,
@@ -86,7 +87,9 @@ def create_webhook(deps: Deps, caller: Caller, account_id: str | None, body: Web
     outcome = deps.store.webhooks.create(webhook, _event(deps, "webhook.created", caller, webhook, {}, shown))
     if FULL in outcome.failed:  # the count's condition, in the creating transaction: no race passes it
         # `conflict`, not limit_reached: the contract names it for the 21st endpoint (API.md)
-        raise AppError("conflict", f"At most {MAX_WEBHOOKS} webhooks; delete one first.")
+        raise AppError(
+            "conflict", N_("At most $max webhooks; delete one first."), params={"max": str(MAX_WEBHOOKS)}
+        )
     if not outcome:
         raise changed_meanwhile("The webhook could not be created; try again.")
     if account_id is None:

@@ -64,7 +64,12 @@ def test_okta_creates_a_new_login_who_sets_a_password_and_is_a_member_at_once(ap
     assert made.status == 201, made.body
     body = made.body
     assert (body["userName"], body["active"], body["externalId"]) == ("dana@acme.com", True, "00u1abcd")
-    assert body[EXT] == {"role": "member", "permissions": [], "allSubAccounts": True, "subAccounts": []}
+    assert body[EXT] == {
+        "role": "member",
+        "permissions": [],
+        "allSubAccounts": True,
+        "subAccounts": [],
+    }
     assert body["name"] == {"givenName": "Dana", "familyName": "Dev"}
     assert made.headers["etag"] == body["meta"]["version"]
     assert body["meta"]["location"].endswith(f"/scim/v2/{scim.account_id}/Users/{body['id']}")

@@ -138,7 +138,10 @@ INFLECTIONS = {
     ("de", "account"): ("konten",),
     ("de", "sub-account"): ("unterkonten",),
     ("es", "invitation"): ("invitaciones",),
+    ("es", "owner"): ("propietaria",),
+    ("es", "user"): ("usuaria",),
     ("nl", "contact"): ("contactpersonen",),
+    ("nl", "owner"): ("eigenaren",),
 }
 
 

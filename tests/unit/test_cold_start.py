@@ -4,6 +4,7 @@ interpreter, as Lambda starts one."""
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -87,3 +88,43 @@ def test_a_public_route_served_cold_builds_only_its_own_models():
     ]
     # No other model class exists at all (class creation costs about a millisecond each, even deferred).
     assert {name.rsplit(".", 1)[0] for name in result["models"]} == schemas
+
+
+def test_importing_the_routes_runs_no_collection_and_leaves_their_objects_frozen():
+    """app.py loads its routes with the cyclic collector resting (`collector_paused` in api/lazy.py): a
+    cold start does not walk the route tables as it builds them, nor in later collections; the collector is
+    back on for the requests."""
+    code = (
+        "import gc, json, sys\n"
+        "loading = []  # at each collection: had the routes' imports begun (Chalice is their first)?\n"
+        "def seen(phase, info):\n"
+        "    if phase == 'start':\n"
+        "        loading.append('chalice' in sys.modules)\n"
+        "gc.callbacks.append(seen)\n"
+        "import app\n"
+        "state = {'loading': loading, 'enabled': gc.isenabled(), 'frozen': gc.get_freeze_count()}\n"
+        "print(json.dumps(state))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert True not in result["loading"] and result["enabled"] is True
+    assert result["frozen"] > 20_000  # Chalice's, pydantic's and the routes' objects
+
+
+def test_the_first_request_runs_with_the_collector_resting_and_the_next_ones_with_it_on():
+    from app import app
+    from chalicelib.api.lazy import FirstRequestPaused
+
+    middleware = [func for func, kind in app.middleware_handlers if kind == "http"]
+    assert isinstance(middleware[0], FirstRequestPaused)  # the outermost: it wraps the error middleware
+    paused, seen = FirstRequestPaused(), []
+
+    def view(request: object) -> str:
+        seen.append(gc.isenabled())
+        return "answer"
+
+    assert gc.isenabled()
+    assert [paused("request", view) for _ in range(3)] == ["answer"] * 3
+    assert seen == [False, True, True] and gc.isenabled()

@@ -13,7 +13,7 @@ from chalicelib.domain.scim_discovery import EXTENSION
 from chalicelib.domain.scim_errors import ScimError
 from chalicelib.domain.scim_filter import parse_filter
 from chalicelib.domain.scim_patch import apply_patch
-from chalicelib.domain.scim_users import as_bool, wish
+from chalicelib.domain.scim_users import as_bool, patched_wish, settled, wish
 
 ALLOWED = ("userName", "externalId", "displayName")
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -136,3 +136,75 @@ def test_the_extension_as_a_whole_path_sets_each_of_its_attributes():
     result = patched({"op": "replace", "path": EXTENSION, "value": {"schemas": [EXTENSION], "role": "admin"}})
     assert result[EXTENSION] == {"role": "admin", "permissions": ["tickets"]}
     assert EXTENSION not in patched({"op": "remove", "path": EXTENSION})
+
+
+SHOWN = {
+    "userName": "d@acme.com",
+    "active": True,
+    "title": "Dev",
+    EXTENSION: {"role": "member", "permissions": [], "allSubAccounts": False, "subAccounts": ["s1"]},
+}
+
+
+def settled_patch(*operations: dict) -> dict:
+    body = {"schemas": [PATCH], "Operations": list(operations)}
+    return settled(SHOWN, apply_patch(SHOWN, body), body)
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        {"op": "remove", "path": "active"},
+        {"op": "Remove", "path": "userName"},
+        {"op": "remove", "path": f"{EXTENSION}:allSubAccounts"},
+        {"op": "remove", "path": EXTENSION},
+        {"op": "replace", "path": "active", "value": None},
+        {"op": "replace", "value": {f"{EXTENSION}:allSubAccounts": None}},
+    ],
+)
+def test_a_required_attribute_cannot_be_left_unassigned(operation):
+    with pytest.raises(ScimError) as refused:
+        settled_patch(operation)
+    assert (refused.value.status, refused.value.scim_type) == (400, "mutability")
+
+
+def test_optional_attributes_are_removed_and_a_list_alone_is_the_reach():
+    assert "title" not in settled_patch({"op": "remove", "path": "title"})
+    assert settled_patch({"op": "remove", "path": f"{EXTENSION}:subAccounts"})[EXTENSION]["subAccounts"] == []
+    every = wish(settled_patch({"op": "replace", "path": f"{EXTENSION}:allSubAccounts", "value": "True"}))
+    assert (every.sub_accounts, every.listed) == (None, ["s1"])  # every one; the list kept beside, unused
+    listed = settled_patch({"op": "add", "path": f"{EXTENSION}:subAccounts", "value": ["s2"]})
+    assert wish(listed).sub_accounts == ["s1", "s2"]
+    both = wish(
+        settled_patch(
+            {"op": "replace", "path": f"{EXTENSION}:allSubAccounts", "value": True},
+            {"op": "replace", "path": f"{EXTENSION}:subAccounts", "value": ["s2"]},
+        )
+    )
+    assert (both.sub_accounts, both.listed) == (None, ["s2"])
+
+
+def test_a_list_given_while_all_sub_accounts_stays_true_and_unsaid_is_the_reach():
+    shown = {**SHOWN, EXTENSION: {**SHOWN[EXTENSION], "allSubAccounts": True, "subAccounts": []}}
+    for value in (["s2"], "s2"):
+        body = {"Operations": [{"op": "Replace", "path": f"{EXTENSION}:subAccounts", "value": value}]}
+        assert wish(settled(shown, apply_patch(shown, body), body)).sub_accounts == ["s2"]
+    said = {
+        "Operations": [
+            {"op": "replace", "path": EXTENSION, "value": {"allSubAccounts": True, "subAccounts": ["s2"]}}
+        ]
+    }
+    assert wish(settled(shown, apply_patch(shown, said), said)).sub_accounts is None
+
+
+def test_a_role_removed_is_unassigned_and_a_role_said_is_not():
+    for operation in (
+        {"op": "remove", "path": f"{EXTENSION}:role"},
+        {"op": "Replace", "value": {f"{EXTENSION}:role": None}},
+    ):
+        body = {"Operations": [operation]}
+        asked = patched_wish(SHOWN, apply_patch(SHOWN, body), body)
+        assert (asked.role, asked.role_unset) == (None, True)
+    body = {"Operations": [{"op": "replace", "path": f"{EXTENSION}:role", "value": "admin"}]}
+    asked = patched_wish(SHOWN, apply_patch(SHOWN, body), body)
+    assert (asked.role, asked.role_unset) == ("admin", False)

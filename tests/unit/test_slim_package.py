@@ -1,11 +1,18 @@
-"""The package step keeps botocore's shared data and the used services' models, and nothing else of them;
-and it fails when the zip lacks a distribution that a packaged one needs (chalice only warns)."""
+"""The package step keeps botocore's shared data and the used services' models, and nothing else of them,
+and Babel's data for the five languages; and it fails when the zip lacks a distribution that a packaged one
+needs (chalice only warns)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
-from scripts.slim_package import kept, main, missing_requirements, slim
+import babel
+
+from scripts.slim_package import babel_locales, kept, main, missing_requirements, slim
 
 ENTRIES = {
     "app.py": b"app",
@@ -95,3 +102,47 @@ def test_names_are_compared_normalized_and_other_runtimes_extras_and_the_runtime
     _packaged(path, _metadata("argon2-cffi", "25.1.0", *needs), _metadata("argon2_cffi_bindings", "26.2.0"))
     assert missing_requirements(path) == []
     assert main([str(path), "--max-mb", "8"]) == 0
+
+
+def test_babel_keeps_the_five_languages_and_what_they_inherit_by_its_own_parent_rule():
+    assert babel_locales() == {"root", "en", "de", "fr", "es", "nl"}
+    # Babel's exceptions and script rule, not only "drop the last subtag":
+    assert babel_locales(("en_GB", "es_MX", "zh_Hant")) == {"en_GB", "en_001", "en", "es_MX", "es_419", "es",
+                                                           "zh_Hant", "root"}  # fmt: skip
+    assert kept("babel/locale-data/de.dat") and kept("babel/locale-data/root.dat")
+    assert kept("babel/locale-data/LICENSE.unicode") and kept("babel/global.dat")
+    assert not kept("babel/locale-data/ja.dat") and not kept("babel/locale-data/de_AT.dat")
+
+
+def test_dates_still_format_in_the_five_languages_from_the_slimmed_locale_data(tmp_path):
+    """The installed Babel, packaged and slimmed as `make package` does, then used in a fresh interpreter
+    that sees nothing else (`-S`): German dates, and a language the product does not speak is gone."""
+    installed = Path(babel.__file__).parent
+    path = tmp_path / "deployment.zip"
+    with zipfile.ZipFile(path, "w") as built:  # stored: the test needs the data, not the compression
+        for file in sorted(installed.rglob("*")):
+            if file.is_file() and "__pycache__" not in file.parts:
+                built.write(file, f"babel/{file.relative_to(installed).as_posix()}")
+    slim(path)
+    with zipfile.ZipFile(path) as slimmed:
+        locale_data = [n for n in slimmed.namelist() if n.startswith("babel/locale-data/")]
+        slimmed.extractall(tmp_path / "task")
+    kept_files = ("LICENSE.unicode", "de.dat", "en.dat", "es.dat", "fr.dat", "nl.dat", "root.dat")
+    assert sorted(locale_data) == [f"babel/locale-data/{name}" for name in kept_files]
+    code = (
+        "from datetime import date\n"
+        "from babel import Locale, UnknownLocaleError\n"
+        "from babel.dates import format_date\n"
+        "for locale in ('de', 'en', 'fr', 'es', 'nl'):\n"
+        "    print(format_date(date(2026, 12, 6), 'long', locale=locale))\n"
+        "print(Locale.parse('de').days['format']['wide'][0])\n"
+        "try:\n    Locale.parse('ja')\nexcept UnknownLocaleError:\n    print('ja gone')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", code], cwd=tmp_path / "task", capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )  # fmt: skip
+    assert done.stdout.splitlines() == [
+        "6. Dezember 2026", "December 6, 2026", "6 décembre 2026", "6 de diciembre de 2026",
+        "6 december 2026", "Montag", "ja gone",
+    ]  # fmt: skip

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from chalicelib.store.models import AuditEventItem, ScimTokenHashItem, ScimTokenItem, ScimUserItem
+    from chalicelib.store.models import (
+        AuditEventItem,
+        LoginItem,
+        MembershipItem,
+        ScimTokenHashItem,
+        ScimTokenItem,
+        ScimUserItem,
+        UserItem,
+    )
+    from chalicelib.store.seats import SeatsRead
     from chalicelib.store.tx import Outcome
 
 
@@ -24,5 +34,17 @@ class ScimUserRepository(Protocol):
     def records_of(self, account_id: str) -> dict[str, ScimUserItem]: ...
     def get_record(self, account_id: str, user_id: str) -> ScimUserItem | None: ...
     def save_record(self, record: ScimUserItem) -> Outcome: ...
+    def ensure_record(self, account_id: str, user_id: str) -> ScimUserItem: ...
+    def changing(
+        self, record: ScimUserItem, read: int | None, writer: str
+    ) -> AbstractContextManager[None]: ...
+    def save_changed(self, record: ScimUserItem, read: int | None, writer: str) -> Outcome: ...
     def forget(self, account_id: str, user_id: str) -> Outcome: ...
-    def drop_unused_login(self, email: str, user_id: str, no_password: str) -> Outcome: ...
+    def provision(
+        self,
+        membership: MembershipItem,
+        seats: SeatsRead,
+        event: AuditEventItem,
+        record: ScimUserItem,
+        new_login: tuple[UserItem, LoginItem] | None,
+    ) -> Outcome: ...

@@ -147,8 +147,11 @@ class FakeScimUsers(ScimUserRepository):
     records_of = not_faked("scim_users", "records_of")
     get_record = not_faked("scim_users", "get_record")
     save_record = not_faked("scim_users", "save_record")
+    ensure_record = not_faked("scim_users", "ensure_record")
+    changing = not_faked("scim_users", "changing")
+    save_changed = not_faked("scim_users", "save_changed")
     forget = not_faked("scim_users", "forget")
-    drop_unused_login = not_faked("scim_users", "drop_unused_login")
+    provision = not_faked("scim_users", "provision")
 
 
 class FakeInviteLinks(InviteLinkRepository):

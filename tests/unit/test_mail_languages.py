@@ -1,0 +1,65 @@
+"""Every email in every language: the layout's placeholders all filled, the sentences in the reader's
+language (none left in English), the values put in once and escaped, and the HTML part declaring its
+language."""
+
+from __future__ import annotations
+
+import re
+from string import Template
+
+import pytest
+
+from chalicelib.domain.locales import LOCALES
+from chalicelib.i18n.catalogs import gettext
+from chalicelib.mail.templates import _DIR, render
+from chalicelib.mail.texts import TEXTS, VALUE_MSGIDS
+
+EMAILS = sorted(TEXTS)
+# What each email's values are: every placeholder of its files and sentences that is no sentence.
+MARKER = "Zq<&>"  # a value a sentence can never contain by chance, that HTML must escape
+
+
+def values_of(name: str) -> dict[str, str]:
+    sources = [(_DIR / f"{name}.{part}").read_text() for part in ("subject", "txt", "html")]
+    sources += list(TEXTS[name].values())
+    named = {m.group("named") or m.group("braced") for s in sources for m in Template.pattern.finditer(s)}
+    named -= {None, "lang", *TEXTS[name]}
+    return {key: f"{key}-{MARKER}" for key in sorted(named) if key not in VALUE_MSGIDS} | {
+        key: "client portal" for key in named & VALUE_MSGIDS
+    }
+
+
+def test_there_are_the_issue_s_emails_each_with_its_sentences():
+    assert len(EMAILS) >= 8
+    assert all(TEXTS[name] for name in EMAILS)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("name", EMAILS)
+def test_an_email_renders_whole_in_each_language(name, locale):
+    values = values_of(name)
+    email = render(name, "reader@example.com", values, locale=locale)
+    for part in (email.subject, email.text, email.html):
+        assert not re.search(r"\$\{?[a-z_]+", part), f"a placeholder left in {name}/{locale}: {part!r}"
+    assert f'<html lang="{locale}">' in email.html
+    assert MARKER not in email.html  # every value escaped in the HTML part
+    for key, value in values.items():
+        if key not in VALUE_MSGIDS:
+            assert value in email.text or value in email.subject, f"{key} missing from {name}"
+    for key, msgid in TEXTS[name].items():
+        # each sentence is in the email as the catalog words it (its words before the first value)
+        start = Template(gettext("messages", locale, msgid)).safe_substitute({}).split("$")[0].strip()[:20]
+        if start:
+            assert start in email.text or start in email.html or start in email.subject, (key, start)
+
+
+@pytest.mark.parametrize("name", EMAILS)
+def test_a_german_email_holds_no_english_sentence(name):
+    english = render(name, "reader@example.com", values_of(name))
+    german = render(name, "reader@example.com", values_of(name), locale="de")
+    if "subject" in TEXTS[name]:  # else the subject is a value, written in the reader's words upstream
+        assert german.subject != english.subject
+    for msgid in TEXTS[name].values():
+        plain = Template(msgid).safe_substitute({}).split("$")[0].strip()
+        if len(plain) > 12:  # a sentence, not a lone word shared by both languages
+            assert plain not in german.text and plain not in german.html, plain
