@@ -29,8 +29,9 @@ from chalicelib.jobs.purge import purge_expired
 from chalicelib.services.webhook_delivery import LIMITS, PER_ENDPOINT, run_once
 from chalicelib.store.listeners import forget_operator
 from chalicelib.store.table import create_table, dynamodb_client
-from tests.helpers import SETTINGS_ENV, Api, Clock, DynamoCalls, chalice_transport, moto_outbox, onboard
+from tests.helpers import SETTINGS_ENV, Api, Clock, DynamoCalls, chalice_transport, onboard
 from tests.helpers.bulk import seed
+from tests.helpers.mail import drained_moto_outbox
 
 EVENTS = 20  # audited changes (contacts added) per account in the per-event rows
 PURGE_SIZES = tuple(int(n) for n in os.environ.get("BENCH_BACKGROUND_PURGE", "2000,10000").split(","))
@@ -123,7 +124,7 @@ def world() -> Iterator[tuple[Any, Any, Any]]:
 
         try:
             with Client(app) as client:
-                yield Api(chalice_transport(client), moto_outbox), deps, clock
+                yield Api(chalice_transport(client), drained_moto_outbox(deps)), deps, clock
         finally:
             use_deps(None)
             forget_operator()

@@ -63,7 +63,8 @@ def main() -> None:
     from chalicelib.config import load_settings
     from chalicelib.deps import build_deps, use_deps
     from chalicelib.store.table import create_table
-    from tests.helpers import SETTINGS_ENV, Api, Clock, chalice_transport, moto_outbox
+    from tests.helpers import SETTINGS_ENV, Api, Clock, chalice_transport
+    from tests.helpers.mail import drained_moto_outbox
 
     os.environ.update(
         {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1"}
@@ -81,7 +82,11 @@ def main() -> None:
         from app import app
 
         with Client(app) as client:
-            print("\n".join(lines(measure(Api(chalice_transport(client), moto_outbox), deps, requests))))
+            print(
+                "\n".join(
+                    lines(measure(Api(chalice_transport(client), drained_moto_outbox(deps)), deps, requests))
+                )
+            )
 
 
 if __name__ == "__main__":

@@ -165,8 +165,9 @@ def run(sizes: tuple[int, ...] = (100, 1000, 5000)) -> dict[str, Any]:
     from chalicelib.config import load_settings
     from chalicelib.deps import build_deps, use_deps
     from chalicelib.store.table import create_table
-    from tests.helpers import SETTINGS_ENV, Api, Clock, chalice_transport, moto_outbox
+    from tests.helpers import SETTINGS_ENV, Api, Clock, chalice_transport
     from tests.helpers.bulk import seed
+    from tests.helpers.mail import drained_moto_outbox
 
     os.environ.update(SETTINGS_ENV)
     out: dict[str, Any] = {"sizes": {}}
@@ -183,7 +184,7 @@ def run(sizes: tuple[int, ...] = (100, 1000, 5000)) -> dict[str, Any]:
             from app import app
 
             with Client(app) as client:
-                api = Api(chalice_transport(client), moto_outbox)
+                api = Api(chalice_transport(client), drained_moto_outbox(deps))
                 entry: dict[str, Any] = {
                     "counts": counts,
                     "seed_s": seeded,

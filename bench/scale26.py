@@ -182,7 +182,8 @@ def in_table(measure: Any) -> dict[str, Any]:
     from chalicelib.config import load_settings
     from chalicelib.deps import build_deps, use_deps
     from chalicelib.store.table import create_table
-    from tests.helpers import SETTINGS_ENV, Api, Clock, chalice_transport, moto_outbox
+    from tests.helpers import SETTINGS_ENV, Api, Clock, chalice_transport
+    from tests.helpers.mail import drained_moto_outbox
 
     with mock_aws():
         settings = load_settings({**os.environ, **SETTINGS_ENV})
@@ -195,7 +196,7 @@ def in_table(measure: Any) -> dict[str, Any]:
 
         try:
             with Client(app) as client:
-                return measure(Api(chalice_transport(client), moto_outbox), deps)
+                return measure(Api(chalice_transport(client), drained_moto_outbox(deps)), deps)
         finally:
             use_deps(None)
 

@@ -20,7 +20,8 @@ def api_on_fresh_moto() -> Iterator[tuple[Any, Any]]:
     from chalicelib.config import load_settings
     from chalicelib.deps import build_deps, use_deps
     from chalicelib.store.table import create_table
-    from tests.helpers import SETTINGS_ENV, Api, Clock, chalice_transport, moto_outbox
+    from tests.helpers import SETTINGS_ENV, Api, Clock, chalice_transport
+    from tests.helpers.mail import drained_moto_outbox
 
     os.environ.update(
         {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1"}
@@ -37,4 +38,4 @@ def api_on_fresh_moto() -> Iterator[tuple[Any, Any]]:
         from app import app
 
         with Client(app) as client:
-            yield Api(chalice_transport(client), moto_outbox), deps
+            yield Api(chalice_transport(client), drained_moto_outbox(deps)), deps

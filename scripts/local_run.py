@@ -22,7 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts.local_workers import WORK_WRITTEN, deliver_webhooks_forever, rewrite_copies_forever  # noqa: E402
+from scripts.local_workers import (  # noqa: E402
+    PROGRESS,
+    WORK_WRITTEN,
+    WORKER_HEADER,
+    deliver_webhooks_forever,
+    rewrite_copies_forever,
+)
 
 FAKE_AWS = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -103,6 +109,9 @@ class MotoServer:
 
 
 SENT_EMAIL_PATH = "/local/sent-email.json"
+# {"idle": bool}: whether the workers have caught up with the API's writes of due work (the emails it
+# committed are sent, or tried): what a reader of SENT_EMAIL_PATH waits for (tests/helpers/mail.py).
+OUTBOX_IDLE_PATH = "/local/outbox-idle"
 
 
 def with_sent_email(app):
@@ -111,15 +120,19 @@ def with_sent_email(app):
     emulator with them, which grows slow once a load test has filled it (the tests read email often)."""
 
     def serve(environ, start_response):
-        if environ.get("PATH_INFO") != SENT_EMAIL_PATH:
+        path = environ.get("PATH_INFO")
+        if path not in (SENT_EMAIL_PATH, OUTBOX_IDLE_PATH):
             _remember_text_part(environ)
             _note_due_work(environ)
             return app(environ, start_response)
-        sent = [
-            {"to": list(m.destinations.get("ToAddresses", [])), "subject": m.subject, "body": m.body}
-            for m in _ses_sent()
-        ]
-        body = json.dumps(sent).encode()
+        if path == OUTBOX_IDLE_PATH:
+            body = json.dumps({"idle": PROGRESS.idle()}).encode()
+        else:
+            sent = [
+                {"to": list(m.destinations.get("ToAddresses", [])), "subject": m.subject, "body": m.body}
+                for m in _ses_sent()
+            ]
+            body = json.dumps(sent).encode()
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
 
@@ -171,6 +184,8 @@ def _note_due_work(environ) -> None:
     if not environ.get("HTTP_X_AMZ_TARGET", "").endswith(DYNAMODB_WRITES):
         return
     if re.search(rb'"(?:%s)#\d+"' % "|".join(DUE_KINDS).encode(), _body(environ)):
+        if not environ.get("HTTP_" + WORKER_HEADER.upper().replace("-", "_")):
+            PROGRESS.written()  # before the wake: the run it starts counts it
         WORK_WRITTEN.set()
 
 

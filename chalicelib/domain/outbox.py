@@ -15,8 +15,6 @@ from chalicelib.domain.retry import RetryPolicy
 
 # link_join: a no-login use of an invite link, sorted out by the worker (services/link_emails.py)
 MailKind = Literal["invitation", "reminder", "password_reset", "reset_request", "notice", "link_join"]
-# Held by the request that committed it while it tries to send at once; the worker takes it after that.
-REQUEST_HOLD = timedelta(seconds=60)
 # Long enough for one send (SES's client gives up within ~20 s) and its record.
 LEASE = timedelta(minutes=2)
 GIVE_UP_AFTER = timedelta(hours=24)  # an email that could not be sent in a day is reported failed

@@ -22,12 +22,17 @@ from chalicelib.errors import validation_error
 from chalicelib.schemas.sessions import ACCOUNTS_PAGE, AccountRef, account_refs, is_unlimited
 from chalicelib.services.account_security import flag_mfa
 from chalicelib.store import keys
+from chalicelib.store.member_copies import Page
 from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, SubAccountItem, UserItem
 
 _INDEX, _ALL = "index", "all"  # how a cursor's list is paged: the index's order, or all read and ordered
 # A login in this many accounts or fewer reads them by key: the user, 49 memberships and 49 accounts are 99
 # keys, one BatchGetItem (and one round trip fewer than the index's Query and the names' BatchGetItem).
 BY_KEY = 49
+# A second step reads the page with its factor: its three keys and the login's leave room for 47 accounts.
+BY_KEY_WITH_FACTOR = 47
+# A login's page read already, and the accounts it was read for (store/member_copies.py `page_of`).
+PageRead = tuple[set[str], Page]
 
 
 @dataclass
@@ -57,14 +62,19 @@ def listed(
     return _all_read(deps, user_id, after, with_user, via)
 
 
-def login_page(deps: Deps, login: LoginItem, via: str = "password") -> Listed:
+def login_page(deps: Deps, login: LoginItem, via: str = "password", read: PageRead | None = None) -> Listed:
     """Login's first page with its user. A login in at most BY_KEY accounts (as it lists them) reads them
     by key with the user in one BatchGetItem, strongly consistent, and orders them here: its whole list
-    is one page. More: the first page by the index, and the user with its account names (`listed`)."""
+    is one page. More: the first page by the index, and the user with its account names (`listed`).
+    `read`: the page read already (with a second step's factor), used when read for the accounts the
+    login lists now."""
     ids = login.account_ids or set()
     if not 0 < len(ids) <= BY_KEY:
         return listed(deps, login.user_id, with_user=True, via=via)
-    user, memberships, accounts = deps.store.member_copies.user_and_accounts(login.user_id, ids)
+    if read is not None and read[0] == set(ids):
+        user, memberships, accounts = read[1]
+    else:
+        user, memberships, accounts = deps.store.member_copies.user_and_accounts(login.user_id, ids)
     refs, _ = account_refs_of(deps, memberships, accounts=accounts, via=via)
     return Listed(refs, None, memberships, user)
 

@@ -1,6 +1,6 @@
-"""The email outbox's worker: sends each pending email whose time has come (the request that committed it
-did not record it sent within its hold, or an earlier attempt failed), re-rendered from what is stored now,
-on the one worker loop (services/worker_loop.py): concurrently, fairly across accounts (an email of no
+"""The email outbox's worker: sends each pending email whose time has come (every email: the request that
+committed it never sends; or a retry after a failed attempt), rendered from what is stored now, on the one
+worker loop (services/worker_loop.py): concurrently, fairly across accounts (an email of no
 account counts as its address's), and within the run's deadline.
 
 At least once: an email is leased before its attempt and recorded after it, so a worker that dies in

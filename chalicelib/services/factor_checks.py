@@ -16,7 +16,7 @@ from chalicelib.msgids import N_
 from chalicelib.security import otp, passkeys
 from chalicelib.security.passkeys import PasskeyError, RelyingParty
 from chalicelib.security.sealing import unseal
-from chalicelib.services.outbox import Ready, notice, render_notice, send_now
+from chalicelib.services.outbox import notice
 from chalicelib.services.password_reset import PORTAL_NAME
 from chalicelib.services.sessions import verify_credentials
 from chalicelib.store import keys
@@ -158,11 +158,18 @@ def live_challenge(
     except PasskeyError:
         raise invalid_code("The passkey's answer is not valid.") from None
     item = deps.store.factors.challenge(passkeys.challenge_hash(challenge))
+    return challenge, checked_challenge(deps, item, purpose, user_id)
+
+
+def checked_challenge(
+    deps: Deps, item: ChallengeItem | None, purpose: str, user_id: str | None
+) -> ChallengeItem:
+    """The challenge item as read, if ours, for this purpose and user, and live; `invalid_code` otherwise."""
     if item is None or item.purpose != purpose or (user_id is not None and item.user_id != user_id):
         raise invalid_code("The passkey's answer is not for a challenge of ours; start again.")
     if item.expires_at <= deps.now():
         raise invalid_code(CHALLENGE_GONE)
-    return challenge, item
+    return item
 
 
 def take_challenge(deps: Deps, credential: dict[str, Any], purpose: str, user_id: str | None) -> str:
@@ -191,6 +198,16 @@ def verified_assertion(
     the write that moves it on only if it is still as read)."""
     try:
         passkey = deps.store.factors.passkey_by_credential(passkeys.credential_id_of(credential))
+    except PasskeyError:
+        raise invalid_code("The passkey's answer is not valid.") from None
+    return assertion_of(deps, credential, challenge, user_id, passkey)
+
+
+def assertion_of(
+    deps: Deps, credential: dict[str, Any], challenge: str, user_id: str | None, passkey: PasskeyItem | None
+) -> tuple[PasskeyItem, int]:
+    """As verified_assertion, with the passkey of the credential already read."""
+    try:
         if passkey is None or (user_id is not None and passkey.user_id != user_id):
             raise PasskeyError("not a passkey of this user")
         count = passkeys.verify_assertion(
@@ -229,8 +246,3 @@ def factor_event(deps: Deps, user_id: str, kind: str, factor: str) -> SecurityEv
     """The user's security event of a factor change (`kind`: factor_added or factor_removed; `factor`:
     totp or passkey), committed with the change (a recovery code's use has its own: spend_recovery_code)."""
     return new_security_event(user_id, new_sortable_id("sev"), kind, deps.now(), detail=factor)
-
-
-def send_notice(deps: Deps, mail: MailItem) -> None:
-    """The request's own attempt at a committed notice (the outbox worker sends it otherwise)."""
-    send_now(deps, [Ready(mail, render_notice(mail))])

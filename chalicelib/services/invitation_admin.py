@@ -16,13 +16,12 @@ from chalicelib.services.groups import check_manager_reach, managed_group
 from chalicelib.services.invitations import (
     invitation_mail,
     invitation_target,
-    send_invitations,
     validity,
 )
 from chalicelib.services.outbox import email_windows, full_window, link_seed, too_many_emails
 from chalicelib.services.seats import take_one
 from chalicelib.store import keys
-from chalicelib.store.invitations import NewInvitation, ended_link, link_item
+from chalicelib.store.invitations import ended_link, link_item
 from chalicelib.store.models import AccountItem, GroupItem, InvitationItem, LinkItem, format_time
 from chalicelib.store.seats import SeatsRead
 from chalicelib.store.tx import Outcome
@@ -113,7 +112,6 @@ def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str)
         raise too_many_emails(deps, full)
     if not outcome:
         raise changed_meanwhile("The invitation changed while resending; reload it and try again.")
-    send_invitations(deps, account.name, [(NewInvitation(invitation, new_link, mail=mail), seed.raw)])
     return Invitation.of(invitation, now, live_sub_accounts(account), _groups_of(deps, account, [invitation]))
 
 

@@ -16,9 +16,8 @@ from chalicelib.domain.wording import OPERATOR_NAME, modules_of, neutral, sub_ac
 from chalicelib.i18n.text import N_, date_in_words, translate, words_for
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
-from chalicelib.services.outbox import Ready, link_of, send_now
+from chalicelib.services.outbox import Ready, link_of
 from chalicelib.store import keys
-from chalicelib.store.invitations import NewInvitation
 from chalicelib.store.models import GroupItem, InvitationItem, MailItem
 
 
@@ -103,39 +102,6 @@ def _message_block(locale: Locale, inviter: str, message: str) -> str:
     else:
         said = translate(locale, N_("A message from your hosting provider:"))
     return f"\n{said}\n{message}\n"
-
-
-def send_invitations(deps: Deps, account_name: str, sent: list[tuple[NewInvitation, str]]) -> None:
-    """The request's attempt at the committed invitations' emails (services/outbox.py): each one SES accepts
-    is `delivery: "sent"`; any other stays `queued`, for the outbox worker to send. `sent`: each
-    invitation with the raw token only its email carries."""
-    reaches: dict[tuple[object, ...], Reach] = {}  # a bulk invite's invitations give alike: read once
-
-    def reach(i: InvitationItem) -> Reach:
-        key = (
-            i.group_id,
-            i.role,
-            tuple(i.permissions or ()),
-            tuple(i.sub_accounts or ()),
-            i.sub_accounts is None,
-        )
-        return reaches[key] if key in reaches else reaches.setdefault(key, reach_of(deps, i))
-
-    pairs = [
-        (
-            new.invitation,
-            Ready(
-                new.mail,
-                invitation_email(deps, new.invitation, raw, account_name, reach(new.invitation)),
-                new.invitation.token_hash,
-            ),
-        )
-        for new, raw in sent
-        if new.mail is not None
-    ]
-    for (invitation, _), ok in zip(pairs, send_now(deps, [ready for _, ready in pairs]), strict=True):
-        if ok:
-            invitation.delivery = "sent"  # as recorded: the answer says what happened
 
 
 def invitation_email_for(deps: Deps, mail: MailItem) -> Ready | None:

@@ -28,7 +28,6 @@ from chalicelib.schemas.invitations import (
 from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import live_sub_accounts
 from chalicelib.services.email_domains import allowed_invite_domains
-from chalicelib.services.invitation_email import send_invitations as send_invitations  # where it was
 from chalicelib.services.invite_claims import ClaimAnswers, claim_answers
 from chalicelib.services.invite_placement import checked_group
 from chalicelib.services.invite_seats import write_invitations
@@ -145,7 +144,8 @@ def allowance(deps: Deps, account_id: str) -> InvitationAllowance:
 
 
 def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> InviteResults:
-    """One result per input email, in input order. Emails go out concurrently after the writes."""
+    """One result per input email, in input order. The emails are committed with the invitations; the
+    outbox's worker sends them (services/outbox.py), so the request never waits for the mailer."""
     group = checked_group(deps, caller, account, body)
     scope = checked_scope(body.sub_accounts, account)
     live = live_sub_accounts(account)
@@ -171,7 +171,6 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     for index, entry in enumerate(screened):
         batch.take(index, entry, claims.get(entry.email), logins.get(entry.email))
     _write(deps, batch, now, account)
-    send_invitations(deps, account.name, list(batch.created.values()))
     return InviteResults(
         results=[batch.result(index, entry.email, live, groups) for index, entry in enumerate(screened)]
     )
@@ -231,10 +230,10 @@ class _Batch:
         return None if invite_allowed(email, self.allowed_domains) else "domain_not_allowed"
 
     def _decoy(self, email: str) -> InvitationItem:
+        """Never written: answered as a new invitation is (its `delivery` queued, as every new one's is)."""
         decoy = new_invitation(
             self.deps, self.account_id, email, self.body.role, [], self.caller, self.details
         )
-        decoy[0].invitation.delivery = "sent"
         return decoy[0].invitation
 
     def _new(self, index: int, email: str, claim: EmailClaimItem | None, login: str | None) -> Sendable:

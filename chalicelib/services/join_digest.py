@@ -59,8 +59,7 @@ def _send(deps: Deps, digest: JoinDigestItem, at: datetime) -> bool:
         locale = as_locale(account.default_locale)  # one digest for every manager: the account's language
         values = _values(deps, account.name, new, locale)
         mails = [
-            notice(deps, "join_requests_digest", to, values, held=False, locale=locale)
-            for to in _managers(deps, digest)
+            notice(deps, "join_requests_digest", to, values, locale=locale) for to in _managers(deps, digest)
         ]
     return bool(deps.store.join_requests.send_digest(digest, mails, deps.now()))
 

@@ -25,7 +25,7 @@ from chalicelib.schemas.members import Member
 from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import live_sub_accounts
 from chalicelib.services.groups import managed_group
-from chalicelib.services.invitations import new_invitation, replaced, send_invitations
+from chalicelib.services.invitations import new_invitation, replaced
 from chalicelib.services.joining import member_of, settle
 from chalicelib.services.outbox import full_window, notice, too_many_emails
 from chalicelib.services.password_reset import PORTAL_NAME
@@ -190,7 +190,7 @@ def _approve_by_email(
         "locale": as_locale(account.default_locale),
     }
     login = logins.get(request.email)
-    new, raw = new_invitation(
+    new, _ = new_invitation(
         deps, account.account_id, request.email, role, permissions, caller, details, replaces, login, caller
     )
     events = [_event(deps, "join_request.approved", caller, request, {"status": "approved"})]
@@ -199,7 +199,6 @@ def _approve_by_email(
         return deps.store.join_requests.approve_by_invitation(request, deps.now(), events, new, seats)
 
     _check_approved(deps, take_one(deps, caller, account, write), request.email, new.windows)
-    send_invitations(deps, account.name, [(new, raw)])
     return Invitation.of(new.invitation, now, live_sub_accounts(account), groups)
 
 
@@ -228,4 +227,4 @@ def told_requester(deps: Deps, account: AccountItem, request: JoinRequestItem, o
     values = {"portal_name": PORTAL_NAME, "account_name": account.name, "outcome": outcome, "next": after}
     # the requester may have no login yet: the account's language
     locale = as_locale(account.default_locale)
-    return notice(deps, "join_request_decided", request.email, values, held=False, locale=locale)
+    return notice(deps, "join_request_decided", request.email, values, locale=locale)

@@ -68,7 +68,7 @@ def ask_by_email(deps: Deps, token: str, email: str) -> EmailSent:
     link = open_link(deps, token)
     check_domain(link, email)
     now = deps.now()
-    mail = mail_for(deps, "link_join", email, held=False, nonce=new_nonce(), account_id=link.account_id)
+    mail = mail_for(deps, "link_join", email, nonce=new_nonce(), account_id=link.account_id)
     mail.values = json.dumps({"invite_link_id": link.invite_link_id}, separators=(",", ":"))
     window = link_email_window(now)
     # The day's 3 count the mailbox, not the spelling: "ann+1@" and "a.nn@gmail.com" reach the same person.

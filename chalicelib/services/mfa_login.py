@@ -17,22 +17,22 @@ from chalicelib.schemas.factors import Method, MfaLoginIn, MfaRequiredOut
 from chalicelib.schemas.sessions import LoginOut
 from chalicelib.security import passkeys
 from chalicelib.security.tokens import Via
-from chalicelib.services.account_list import login_page
+from chalicelib.services.account_list import BY_KEY_WITH_FACTOR, PageRead, login_page
 from chalicelib.services.factor_checks import (
     CHALLENGE_GONE,
+    assertion_of,
     challenge_item,
+    checked_challenge,
     checked_step,
     invalid_code,
-    live_challenge,
     new_challenge,
     relying_party,
-    send_notice,
     spend_recovery_code,
     verified_assertion,
 )
 from chalicelib.services.sessions import SignInWrite, signed_in
-from chalicelib.store.factors import PASSKEY, TOTP, Spent
-from chalicelib.store.models import ChallengeItem, Item, LoginItem, MailItem, UserItem
+from chalicelib.store.factors import PASSKEY, TOTP, FactorState, Spent
+from chalicelib.store.models import ChallengeItem, Item, LoginItem, UserItem
 
 MFA = "mfa"
 STEP_GONE = N_("The sign-in step has expired or was used; sign in again.")
@@ -43,14 +43,16 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def begin(deps: Deps, user: UserItem) -> MfaRequiredOut:
+def begin(deps: Deps, user: UserItem, account_ids: set[str] | None = None) -> MfaRequiredOut:
     """The second step's token (stored hashed, 5 minutes, once) and the user's own methods; with a passkey,
-    request options whose challenge is bound to this token alone."""
+    request options whose challenge is bound to this token alone. `account_ids`: the accounts the login
+    lists now, kept with the token so the step reads their page with the factor."""
     factors = set(user.factors or ())
     methods: list[Method] = ["totp", "recovery_code"] if TOTP in factors else []
     token = secrets.token_urlsafe(32)
     item = challenge_item(deps, _token_hash(token), MFA, user.user_id)
     item.email = user.email
+    item.account_ids = set(account_ids) if account_ids else None  # DynamoDB stores no empty set
     options = None
     if PASSKEY in factors:
         methods.insert(0, "passkey")
@@ -72,29 +74,32 @@ def finish(deps: Deps, body: MfaLoginIn, client: RequestInfo | None = None) -> L
     item = deps.store.factors.challenge(_token_hash(body.mfa_token))
     if item is None or item.purpose != MFA or item.user_id is None or item.expires_at <= deps.now():
         raise unauthenticated(STEP_GONE)
-    spent, via, login = _second_factor(deps, item, body)
+    spent, via, state = _second_factor(deps, item, body)
     write = _spending(deps, spent, unauthenticated(STEP_GONE))
+    page = state.page if state is not None else None
+    read = (set(item.account_ids or ()), page) if page is not None else None
+    login = state.login if state is not None else None
     return _signed_in_as(
-        deps, item.user_id, via, client, write, give_back=True, email=item.email, login=login
+        deps, item.user_id, via, client, write, give_back=True, email=item.email, login=login, read=read
     )
 
 
-def _second_factor(deps: Deps, item: ChallengeItem, body: MfaLoginIn) -> tuple[Spent, Via, LoginItem | None]:
-    """What the step uses up (checked, not written yet), how the sign-in was made, and the login when it was
-    read with the code's factor (one BatchGetItem, by the email the mfa_token names)."""
+def _second_factor(
+    deps: Deps, item: ChallengeItem, body: MfaLoginIn
+) -> tuple[Spent, Via, FactorState | None]:
+    """What the step uses up (checked, not written yet), how the sign-in was made, and what was read with
+    the code's factor (one BatchGetItem: the login, by the email the mfa_token names, and the page of the
+    accounts it names, when they fit beside it)."""
     user_id = item.user_id
     assert user_id is not None
     if body.code is not None or body.recovery_code is not None:
-        state = deps.store.factors.state(user_id, item.email)
+        hint = item.account_ids if item.account_ids and len(item.account_ids) <= BY_KEY_WITH_FACTOR else None
+        state = deps.store.factors.state(user_id, item.email, hint)
         if body.code is not None:
             step = checked_step(deps, user_id, body.code, state)
-            return Spent(user_id, item, step=step, code_checked=True), "password+totp", state.login
+            return Spent(user_id, item, step=step, code_checked=True), "password+totp", state
         assert body.recovery_code is not None
-        return (
-            spend_recovery_code(deps, user_id, body.recovery_code, item, state),
-            "recovery_code",
-            state.login,
-        )
+        return spend_recovery_code(deps, user_id, body.recovery_code, item, state), "recovery_code", state
     assert body.credential is not None
     try:
         answered = passkeys.challenge_of(body.credential)
@@ -108,8 +113,8 @@ def _second_factor(deps: Deps, item: ChallengeItem, body: MfaLoginIn) -> tuple[S
 
 def _spending(deps: Deps, spent: Spent, gone: AppError) -> SignInWrite:
     """The sign-in's write with what the step uses up; `gone` when its mfa_token or challenge was used
-    meanwhile, `invalid_code` when its code or passkey answer was, 401 for a user removed meanwhile. Then
-    the step's own email (a recovery code's) is sent, as every committed notice is."""
+    meanwhile, `invalid_code` when its code or passkey answer was, 401 for a user removed meanwhile. The
+    step's own email (a recovery code's) rides the write; the outbox's worker sends it."""
 
     def write(now: datetime, email: str | None, writes: Sequence[Item]) -> None:
         outcome = deps.store.factors.sign_in_spending(spent, now, email, writes)
@@ -119,9 +124,6 @@ def _spending(deps: Deps, spent: Spent, gone: AppError) -> SignInWrite:
             raise invalid_code("The code or passkey answer was used already.")
         if not outcome:
             raise unauthenticated("This login no longer exists.")
-        for mail in spent.writes:
-            if isinstance(mail, MailItem):
-                send_notice(deps, mail)
 
     return write
 
@@ -133,12 +135,20 @@ def passkey_options(deps: Deps) -> dict[str, Any]:
 
 def passkey_sign_in(deps: Deps, credential: dict[str, Any], client: RequestInfo | None = None) -> LoginOut:
     """A passkey alone signs in (it is both factors: the device, and the user verification it requires). The
-    challenge and the counter are used up in the sign-in's own write."""
-    challenge, item = live_challenge(deps, credential, PASSKEY_SIGN_IN, None)
-    passkey, count = verified_assertion(deps, credential, challenge, None)
+    challenge and the credential it names are read together, then the passkey with its user (two
+    BatchGetItems, store/factors.py `passkey_answer`); the challenge and the counter are used up in the
+    sign-in's own write."""
+    try:
+        challenge, credential_id = passkeys.challenge_of(credential), passkeys.credential_id_of(credential)
+    except passkeys.PasskeyError:
+        raise invalid_code("The passkey's answer is not valid.") from None
+    read = deps.store.factors.passkey_answer(passkeys.challenge_hash(challenge), credential_id)
+    item = checked_challenge(deps, read.challenge, PASSKEY_SIGN_IN, None)
+    passkey, count = assertion_of(deps, credential, challenge, None, read.passkey)
     spent = Spent(passkey.user_id, item, passkey=(passkey, count))
     write = _spending(deps, spent, invalid_code(CHALLENGE_GONE))
-    return _signed_in_as(deps, passkey.user_id, "passkey", client, write, give_back=False)
+    email = read.user.email if read.user is not None and read.user.user_id == passkey.user_id else None
+    return _signed_in_as(deps, passkey.user_id, "passkey", client, write, give_back=False, email=email)
 
 
 def _signed_in_as(
@@ -151,10 +161,11 @@ def _signed_in_as(
     give_back: bool,
     email: str | None = None,
     login: LoginItem | None = None,
+    read: PageRead | None = None,
 ) -> LoginOut:
     """`give_back`: the password step reserved a check on the email's window; a sign-in returns it.
     `email`: the login's, when known (the mfa_token names it), else read from the user; `login`: the login,
-    when read already."""
+    when read already; `read`: its page in some accounts, when read already (account_list.py)."""
     if email is None:
         profile = deps.store.users.get_user(user_id)
         email = profile.email if profile is not None else None
@@ -162,7 +173,7 @@ def _signed_in_as(
         login = deps.store.users.login_state(email)[0]
     if login is None or login.user_id != user_id:
         raise unauthenticated("This login no longer exists.")
-    first = login_page(deps, login, via)  # the accounts flag mfa_required for a session made `via`
+    first = login_page(deps, login, via, read)  # the accounts flag mfa_required for a session made `via`
     if first.user is None:
         raise unauthenticated("This login no longer exists.")
     return signed_in(deps, login, first, via, login.email if give_back else None, client, write)

@@ -1,37 +1,32 @@
 """Emails through the outbox: every email is an item committed in the transaction of the change that causes
 it (store/outbox.py), so a change never commits without its email, nor an email without its change.
 
-The request that committed an email tries it at once (`send_now`, best effort: `make run` and the tests see
-it straight away) while it holds the item for REQUEST_HOLD; whatever happens next is safe:
-- sent, and recorded: done (`delivery: "sent"`);
-- sent, and the record lost (the process died, DynamoDB failed): the worker sends it again after the hold;
-- not sent (SES refused, the process died first): the worker sends it after the hold, then retries with
-  backoff, and gives up after GIVE_UP_AFTER (`delivery: "failed"`).
+The request never sends: its email is due at once, and the email worker (services/email_worker.py) sends it,
+started by the table's stream on the commit on AWS (jobs/webhooks.py) and by the write itself in `make run`.
+So a request costs no round trip to record a send and never waits for SES (a bulk invite of 50 would wait
+for 50 sends); the worker retries with backoff and gives up after GIVE_UP_AFTER (`delivery: "failed"`).
 At least once, so an email may, rarely, arrive twice; SES offers no key to send it only once.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.deps import Deps
 from chalicelib.domain.locales import DEFAULT_LOCALE, Locale, as_locale
-from chalicelib.domain.outbox import EMAIL_RETRIES, REQUEST_HOLD, MailKind, Window, recipient_windows
+from chalicelib.domain.outbox import EMAIL_RETRIES, MailKind, Window, recipient_windows
 from chalicelib.errors import AppError, rate_limited
 from chalicelib.ids import new_id
-from chalicelib.mail.mailer import OutgoingEmail, deliver_all
+from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
 from chalicelib.msgids import N_
 from chalicelib.security.links import derived_link_token, new_nonce
 from chalicelib.store.models import MailItem
 from chalicelib.store.outbox import limit_label, new_mail, set_mail_due
 from chalicelib.store.tx import Outcome
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,20 +55,18 @@ def mail_for(
     kind: MailKind,
     to: str,
     *,
-    held: bool = True,
     nonce: str | None = None,
     account_id: str | None = None,
     invitation_id: str | None = None,
 ) -> MailItem:
-    """An outbox email; `held`: the request that commits it sends it at once (the worker waits REQUEST_HOLD),
-    else it is due now, for the worker."""
+    """An outbox email, due now: the worker sends it once it is committed."""
     now = deps.now()
     return new_mail(
         new_id("mail"),
         kind,
         to,
         now,
-        now + REQUEST_HOLD if held else now,
+        now,
         nonce=nonce,
         account_id=account_id,
         invitation_id=invitation_id,
@@ -86,12 +79,11 @@ def notice(
     to: str,
     values: dict[str, str],
     *,
-    held: bool = True,
     locale: Locale = DEFAULT_LOCALE,
 ) -> MailItem:
     """A notice (no link in it): its template, values and language are kept as they are, to render when
     sent (values a template names in mail/texts.py VALUE_MSGIDS are msgids, translated then)."""
-    mail = mail_for(deps, "notice", to, held=held)
+    mail = mail_for(deps, "notice", to)
     mail.template, mail.values = template, json.dumps(values, separators=(",", ":"))
     mail.locale = locale
     return mail
@@ -122,33 +114,12 @@ def too_many_emails(deps: Deps, window: Window) -> AppError:
 
 @dataclass(frozen=True)
 class Ready:
-    """An email committed to the outbox, rendered for the request's attempt (with its link: never stored).
+    """An outbox email, rendered for the worker's attempt (with its link: never stored).
     `token_hash`: an invitation's link hash, which its `delivery` record checks it still holds."""
 
     mail: MailItem
     email: OutgoingEmail
     token_hash: str | None = None
-
-
-def send_now(deps: Deps, ready: Sequence[Ready]) -> list[bool]:
-    """The request's attempt at its committed emails (concurrently), recorded in as few writes as it can.
-    Never raises: whatever fails here, the outbox still holds the email for the worker."""
-    if not ready:
-        return []
-    try:
-        delivered = deliver_all(deps.mailer, [r.email for r in ready])
-    except Exception:
-        log.exception("emails not attempted; the outbox worker sends them")
-        return [False] * len(ready)
-    now = deps.now()
-    records: list[tuple[MailItem, str | None, str | None]] = []
-    for r, ok in zip(ready, delivered, strict=True):
-        records.append((r.mail, after_attempt(r.mail, ok, now, "SES did not accept it"), r.token_hash))
-    try:
-        deps.store.outbox.record(records)
-    except Exception:
-        log.exception("emails sent but not recorded; the outbox worker may send them again")
-    return delivered
 
 
 def after_attempt(mail: MailItem, ok: bool, now: datetime, error: str) -> str | None:

@@ -16,7 +16,7 @@ from chalicelib.schemas.accounts import Account, AccountCreateIn, OwnerInvitatio
 from chalicelib.schemas.invitations import AccountCreated, Invitation
 from chalicelib.services.accounts import account_target
 from chalicelib.services.audit_record import record
-from chalicelib.services.invitations import new_invitation, replaced, send_invitations
+from chalicelib.services.invitations import new_invitation, replaced
 from chalicelib.services.invite_seats import SeatedWrite, write_invitations
 from chalicelib.services.outbox import full_window, too_many_emails
 from chalicelib.store.accounts import new_account_item
@@ -30,7 +30,7 @@ def create_account(deps: Deps, caller: Caller, body: AccountCreateIn) -> Account
     created = changed({}, {"name": account.name})  # recorded first: it lists before the owner's invitation
     event = record(deps, "account.created", caller, account.account_id, account_target(account), created)
     names = {"first_name": body.owner_first_name, "last_name": body.owner_last_name}
-    owner_invitation, raw = new_invitation(
+    owner_invitation, _ = new_invitation(
         deps, account.account_id, body.owner_email, "owner", [], None, names, recorded_by=caller
     )
     outcome = deps.store.accounts.create_account(account, owner_invitation, event)
@@ -39,7 +39,6 @@ def create_account(deps: Deps, caller: Caller, body: AccountCreateIn) -> Account
         raise too_many_emails(deps, full)
     if not outcome:
         raise changed_meanwhile("The account could not be created; try again.")
-    send_invitations(deps, account.name, [(owner_invitation, raw)])
     return AccountCreated(
         account=Account.of(account),
         owner_invitation=Invitation.of(owner_invitation.invitation, now, frozenset(), {}),
@@ -58,7 +57,7 @@ def invite_owner(deps: Deps, caller: Caller, account: AccountItem, body: OwnerIn
         raise AppError("conflict", "The owner invitation is still pending: resend it instead.")
     names = {"first_name": body.first_name, "last_name": body.last_name}
     names |= {"locale": as_locale(account.default_locale)}
-    entry, raw = new_invitation(
+    entry, _ = new_invitation(
         deps, account.account_id, body.email, "owner", [], None, names, recorded_by=caller
     )
     if _written(deps, caller, account, entry, now).lost:
@@ -69,7 +68,7 @@ def invite_owner(deps: Deps, caller: Caller, account: AccountItem, body: OwnerIn
             raise AppError(
                 "address_taken", "This address is a member or invited already: transfer ownership to them."
             )
-        entry, raw = new_invitation(
+        entry, _ = new_invitation(
             deps,
             account.account_id,
             body.email,
@@ -82,7 +81,6 @@ def invite_owner(deps: Deps, caller: Caller, account: AccountItem, body: OwnerIn
         )
         if _written(deps, caller, account, entry, now).lost:
             raise changed_meanwhile("The address was invited meanwhile; try again.")
-    send_invitations(deps, account.name, [(entry, raw)])
     return Invitation.of(entry.invitation, now, frozenset(), {})
 
 

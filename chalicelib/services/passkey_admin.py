@@ -20,7 +20,6 @@ from chalicelib.services.factor_checks import (
     new_challenge,
     prove_current_factor,
     relying_party,
-    send_notice,
     take_challenge,
 )
 from chalicelib.store import keys
@@ -72,7 +71,6 @@ def register(deps: Deps, user: UserItem, name: str, credential: dict[str, Any]) 
         raise AppError("conflict", "This passkey is registered already.")
     if not outcome:
         raise changed_meanwhile("Your login changed meanwhile; try again.")
-    send_notice(deps, mail)
     return _out(item)
 
 
@@ -94,4 +92,3 @@ def delete(deps: Deps, user: UserItem, passkey_id: str, password: str) -> None:
         raise not_found("passkey")
     if not outcome:
         raise changed_meanwhile("Your passkeys changed meanwhile; try again.")
-    send_notice(deps, mail)

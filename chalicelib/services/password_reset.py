@@ -23,7 +23,6 @@ from chalicelib.services.outbox import (
     link_of,
     link_seed,
     mail_for,
-    send_now,
     too_many_emails,
 )
 from chalicelib.store.links import link_generation, new_reset_link
@@ -38,7 +37,7 @@ def request_reset(deps: Deps, email: str) -> None:
     one write, the request counted on the address (at most MAX_RESET_REQUESTS an hour, past that silently
     none) with an email in the outbox. The worker looks the login up and sends only if there is one
     (`reset_email_for`)."""
-    mail = mail_for(deps, "reset_request", email, held=False, nonce=new_nonce())
+    mail = mail_for(deps, "reset_request", email, nonce=new_nonce())
     if not deps.store.outbox.queue(mail, [reset_request_window(deps.now())]):
         log.info("password reset email withheld: the address's hourly limit is reached")
 
@@ -66,7 +65,6 @@ def send_reset_link(
         raise too_many_emails(deps, full)
     if not outcome:  # a concurrent request counted on the same address at the same moment
         raise changed_meanwhile("Another email to this address was being sent; try again.")
-    send_now(deps, [Ready(mail, _reset_email(deps, link, seed.raw, mail))])
 
 
 def reset_email_for(deps: Deps, mail: MailItem) -> Ready | None:

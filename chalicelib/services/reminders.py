@@ -124,7 +124,6 @@ def _remind(
         deps,
         "reminder",
         invitation.email,
-        held=False,  # the outbox worker sends it (the stream wakes it on AWS; run-scheduled runs it next)
         nonce=seed.nonce,
         account_id=invitation.account_id,
         invitation_id=invitation.invitation_id,

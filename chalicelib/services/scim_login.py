@@ -9,16 +9,12 @@ from datetime import timedelta
 from typing import Final
 
 from chalicelib.deps import Deps
-from chalicelib.domain.wording import date_in_words, reset_sentences
 from chalicelib.errors import changed_meanwhile
-from chalicelib.mail.templates import render
 from chalicelib.services.outbox import (
-    Ready,
     email_windows,
     full_window,
     link_seed,
     mail_for,
-    send_now,
     too_many_emails,
 )
 from chalicelib.store.links import link_generation, new_reset_link
@@ -45,15 +41,3 @@ def send_set_password(deps: Deps, user: UserItem, account: AccountItem) -> None:
         raise too_many_emails(deps, full)
     if not outcome:
         raise changed_meanwhile("Another email to this address was being sent; try again.")
-    email = render(
-        "password_reset",
-        to=user.email,
-        values={
-            **reset_sentences(asked_by),
-            "portal_name": "client portal",
-            "email": user.email,
-            "link": f"{deps.settings.portal_url}/password-reset#token={seed.raw}",
-            "expires_words": date_in_words(expires_at),
-        },
-    )
-    send_now(deps, [Ready(mail, email)])

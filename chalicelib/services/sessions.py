@@ -84,7 +84,7 @@ def login(
 
         # The password check stays reserved until the second step gives it back (signed_in), as a right
         # password alone does: a second step never taken counts as a failed login.
-        return mfa_login.begin(deps, first.user)
+        return mfa_login.begin(deps, first.user, login_item.account_ids)
     return signed_in(deps, login_item, first, "password", email, client)
 
 

@@ -17,7 +17,7 @@ from chalicelib.ids import new_id
 from chalicelib.schemas.support_sessions import SupportSessionCreated, SupportSessionIn
 from chalicelib.services.audit_record import record
 from chalicelib.services.lookup import named
-from chalicelib.services.outbox import Ready, notice, render_notice, send_now
+from chalicelib.services.outbox import notice
 from chalicelib.services.password_reset import PORTAL_NAME
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, MailItem, SupportSessionItem, UserItem, format_time
@@ -73,8 +73,6 @@ def start(deps: Deps, caller: Caller, account: AccountItem, body: SupportSession
     issued = deps.tokens.issue_support(
         user.user_id, int(user.token_version), account_id, session.support_session_id, now, expires_at
     )
-    if notice is not None:
-        send_now(deps, [Ready(notice, render_notice(notice))])
     return SupportSessionCreated(
         access_token=issued.token, expires_at=expires_at, support_session_id=session.support_session_id
     )

@@ -20,7 +20,6 @@ from chalicelib.services.factor_checks import (
     invalid_code,
     prove_current_factor,
     reserve_code_check,
-    send_notice,
     totp_step,
 )
 from chalicelib.services.password_reset import PORTAL_NAME
@@ -75,7 +74,6 @@ def confirm(deps: Deps, user: UserItem, code: str) -> RecoveryCodesOut:
     if not outcome:
         raise changed_meanwhile("The setup was started again meanwhile; use the new secret.")
     deps.store.lockouts.give_back_code_attempt(user.user_id, deps.now())
-    send_notice(deps, mail)
     return RecoveryCodesOut(recovery_codes=codes)
 
 
@@ -89,4 +87,3 @@ def disable(deps: Deps, user: UserItem, password: str, code: str) -> None:
     event = factor_event(deps, user.user_id, "factor_removed", TOTP)
     if not deps.store.factors.remove_totp(user, mail, event):
         raise changed_meanwhile("It was turned off meanwhile.")
-    send_notice(deps, mail)

@@ -9,14 +9,14 @@ the factors (`Member.mfa_enabled`, `?mfa=`) follow within a run of the job, as a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.domain.lockout import FailureWindow
 from chalicelib.store import keys
 from chalicelib.store.lockouts import given_back
-from chalicelib.store.member_copies import copies_due, login_write
+from chalicelib.store.member_copies import Page, copies_due, login_write, page_keys, page_of
 from chalicelib.store.models import (
     ChallengeItem,
     Item,
@@ -49,6 +49,18 @@ class FactorState:
     recovery: RecoveryCodesItem | None
     failures: FailureWindow | None
     login: LoginItem | None = None
+    # the login's page in the accounts asked for (store/member_copies.py `page_of`), read with the factor
+    page: Page | None = None
+
+
+@dataclass(frozen=True)
+class PasskeyAnswer:
+    """What a passwordless sign-in checks, as read: the challenge it answers, the passkey its credential is
+    (None when either is unknown) and the passkey's user (for the login's email)."""
+
+    challenge: ChallengeItem | None
+    passkey: PasskeyItem | None
+    user: UserItem | None
 
 
 @dataclass(frozen=True)
@@ -68,10 +80,15 @@ class Spent:
 
 
 class FactorStore:
-    def state(self, user_id: str, email: str | None = None) -> FactorState:
-        """`email`: the login's too (a sign-in's second step: it signs in with it), in the same read."""
+    def state(
+        self, user_id: str, email: str | None = None, account_ids: Iterable[str] | None = None
+    ) -> FactorState:
+        """`email`: the login's too (a sign-in's second step: it signs in with it), in the same read;
+        `account_ids`: the login's page in those accounts too (member_copies.py `page_keys`)."""
         wanted = [keys.totp(user_id), keys.recovery_codes(user_id), keys.code_failures(user_id)]
-        found = get_items([*wanted, keys.login(email)] if email is not None else wanted)
+        wanted += [keys.login(email)] if email is not None else []
+        wanted += page_keys(user_id, account_ids) if account_ids is not None else []
+        found = get_items(wanted)
         totp, recovery = found.get(keys.totp(user_id)), found.get(keys.recovery_codes(user_id))
         login = found.get(keys.login(email)) if email is not None else None
         failures = found.get(keys.code_failures(user_id))
@@ -85,6 +102,7 @@ class FactorStore:
             recovery if isinstance(recovery, RecoveryCodesItem) else None,
             window,
             login if isinstance(login, LoginItem) else None,
+            page_of(found, user_id, account_ids) if account_ids is not None else None,
         )
 
     def start_totp(self, totp: TotpItem) -> Outcome:
@@ -143,6 +161,24 @@ class FactorStore:
     def passkey_by_credential(self, credential_id: str) -> PasskeyItem | None:
         owner = get_item(PasskeyCredentialItem, keys.passkey_credential(credential_id))
         return None if owner is None else get_item(PasskeyItem, keys.passkey(owner.user_id, owner.passkey_id))
+
+    def passkey_answer(self, challenge_hash: str, credential_id: str) -> PasskeyAnswer:
+        """Two BatchGetItems: the challenge with the credential's owner (both named by the answer), then the
+        passkey with its user."""
+        challenge_key, owner_key = keys.challenge(challenge_hash), keys.passkey_credential(credential_id)
+        first = get_items([challenge_key, owner_key])
+        challenge, owner = first.get(challenge_key), first.get(owner_key)
+        challenge = challenge if isinstance(challenge, ChallengeItem) else None
+        if not isinstance(owner, PasskeyCredentialItem):
+            return PasskeyAnswer(challenge, None, None)
+        passkey_key, user_key = keys.passkey(owner.user_id, owner.passkey_id), keys.user(owner.user_id)
+        second = get_items([passkey_key, user_key])
+        passkey, user = second.get(passkey_key), second.get(user_key)
+        return PasskeyAnswer(
+            challenge,
+            passkey if isinstance(passkey, PasskeyItem) else None,
+            user if isinstance(user, UserItem) else None,
+        )
 
     def add_passkey(
         self, user: UserItem, passkey: PasskeyItem, mail: MailItem, event: SecurityEventItem

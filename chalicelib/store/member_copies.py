@@ -53,14 +53,8 @@ class MemberCopyStore:
         """Login in a few accounts: the profile, the user's memberships of `account_ids` and those accounts
         (for their names), by key in one BatchGetItem (per 100 keys), strongly consistent; what is gone is
         not there."""
-        wanted = [keys.user(user_id)]
-        for account_id in sorted(account_ids):
-            wanted += [keys.membership(account_id, user_id), keys.account(account_id)]
-        found = get_items(wanted)
-        user = found.get(keys.user(user_id))
-        memberships = [i for i in found.values() if isinstance(i, MembershipItem) and i.user_id == user_id]
-        accounts = {i.account_id: i for i in found.values() if isinstance(i, AccountItem)}
-        return (user if isinstance(user, UserItem) else None), memberships, accounts
+        ids = sorted(account_ids)
+        return page_of(get_items(page_keys(user_id, ids)), user_id, ids)
 
     def memberships_of_user(self, user_id: str) -> list[MembershipItem]:
         """Every membership of the user, of any status, named or not (gsi1, in its key order)."""
@@ -209,3 +203,27 @@ def rewrite_alone(membership: MembershipItem, user: UserItem) -> None:
         found = get_items([(current.pk, current.sk), keys.user(user.user_id)])
         current, again = found.get((current.pk, current.sk)), found.get(keys.user(user.user_id))
         user = again if isinstance(again, UserItem) else user
+
+
+Page = tuple[UserItem | None, list[MembershipItem], dict[str, AccountItem]]
+
+
+def page_keys(user_id: str, account_ids: Iterable[str]) -> list[keys.Key]:
+    """The keys of a login's page in a few accounts: the profile, the memberships and their accounts."""
+    wanted = [keys.user(user_id)]
+    for account_id in sorted(account_ids):
+        wanted += [keys.membership(account_id, user_id), keys.account(account_id)]
+    return wanted
+
+
+def page_of(found: dict[keys.Key, Item], user_id: str, account_ids: Iterable[str]) -> Page:
+    """The page among what a batch read found (what is gone is not there)."""
+    user = found.get(keys.user(user_id))
+    ids = sorted(account_ids)
+    memberships = [found.get(keys.membership(a, user_id)) for a in ids]
+    accounts = [found.get(keys.account(a)) for a in ids]
+    return (
+        user if isinstance(user, UserItem) else None,
+        [m for m in memberships if isinstance(m, MembershipItem) and m.user_id == user_id],
+        {a.account_id: a for a in accounts if isinstance(a, AccountItem)},
+    )

@@ -60,3 +60,6 @@ class ChallengeItem(Item, discriminator="challenge"):
     email = UnicodeAttribute(null=True)
     expires_at = TimeAttribute()
     challenge_hash = UnicodeAttribute(null=True)
+    # An mfa_token's: the accounts its login listed at the password step, so the second step reads their
+    # page with the factor (one BatchGetItem); only a hint: the login read with it decides.
+    account_ids = UnicodeSetAttribute(null=True)

@@ -16,7 +16,8 @@ def test_operator_creates_an_account_and_the_owner_is_invited(api):
     account, invitation = reply.body["account"], reply.body["owner_invitation"]
     assert account["owner_user_id"] is None and account["member_count"] == 0
     assert invitation["role"] == "owner" and invitation["email"] == "owner@acme.com"
-    assert invitation["status"] == "pending" and invitation["delivery"] == "sent"
+    # queued: the request commits the email, the outbox's worker sends it (below, reading the outbox)
+    assert invitation["status"] == "pending" and invitation["delivery"] == "queued"
     assert invitation["expires_at"] == "2026-11-30T09:00:00Z"
     assert set(invitation) == {
         "invitation_id", "account_id", "email", "role", "permissions", "status", "invited_by", "created_at",
@@ -27,6 +28,8 @@ def test_operator_creates_an_account_and_the_owner_is_invited(api):
     assert invitation["locale"] == "en" and account["default_locale"] == "en"  # a new account's default
     [message] = emails_to("owner@acme.com")
     assert "Acme Hosting" in message.subject
+    listed = api.get(f"/accounts/{account['account_id']}/invitations", operator=True).body["items"]
+    assert [i["delivery"] for i in listed] == ["sent"]
     assert "https://portal.example.com/invitations/accept#token=" in message.body
 
 

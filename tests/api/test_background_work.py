@@ -75,7 +75,7 @@ def test_an_event_that_cannot_be_fanned_out_holds_up_nothing_and_is_parked(
     assert api.post("/auth/password-reset", {"email": good_owner.email}).status in (202, 204)
     report = run_once(loopback)
     assert report.succeeded == 1 and [r for r in receiver.received if b"a@good.com" in r.body]
-    emails = email_worker.run_once(loopback, clock() + timedelta(minutes=2))  # past any request's hold
+    emails = email_worker.run_once(loopback, clock() + timedelta(minutes=2))  # past any lease
     assert emails.errored == 0 and any("password" in m.subject.lower() for m in emails_to(good_owner.email))
     for _ in range(6):  # its own schedule: 1 m, 10 m, 1 h, 1 h, then parked
         clock.advance(hours=2)

@@ -15,8 +15,11 @@ def path(account_id: str, suffix: str = "") -> str:
 
 
 def invite_and_revoke(api, account_id: str, token: str, email: str) -> dict:
+    """Revoked once its email is out: the outbox's worker sends it (reading the outbox runs the worker as
+    the stream does on AWS); one revoked before is dropped, never sent."""
     result = invite(api, account_id, token, [email])["results"][0]
     if result["status"] == "invited":
+        assert emails_to(email)  # runs the worker
         invitation_id = result["invitation"]["invitation_id"]
         assert api.delete(path(account_id, f"/{invitation_id}"), token=token).status == 204
     return result

@@ -131,6 +131,7 @@ def test_failed_send_stays_queued_and_the_outbox_retries_it(api, deps, clock):
     deps.mailer = Refusing()
     result = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]
     assert result["status"] == "invited" and result["invitation"]["delivery"] == "queued"
+    assert drain_outbox(deps).attempted == 1  # the worker's first attempt: refused
     listed = api.get(path(account_id), token=owner.token).body["items"]
     assert [i["delivery"] for i in listed] == ["queued"]
     deps.mailer = real

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyotp
 
 from chalicelib.security.otp import step_of
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, DynamoCalls, onboard
 from tests.helpers.authenticator import SoftAuthenticator
 from tests.helpers.seed import seed_user
 
@@ -140,3 +140,18 @@ def test_a_second_factor_needs_a_current_one_and_deleting_needs_the_password(api
     assert api.call("DELETE", path, {"password": PASSWORD}, token=token).status == 404
     assert [p["name"] for p in api.get("/me/passkeys", token=token).body["items"]] == ["Phone"]
     assert any("passkey (Laptop) was removed" in m.subject for m in api.outbox() if EMAIL in m.to)
+
+
+def test_passwordless_sign_in_reads_the_answer_in_two_batches(api, deps):
+    """The challenge with the credential, then the passkey with its user, the login, the accounts' first
+    page and the sign-in's one write (was 7: four GetItems before the login)."""
+    _, owner = onboard(api, "Acme Hosting", EMAIL)  # in an account: its page is read by key
+    token = owner.token
+    key = SoftAuthenticator(ORIGIN)
+    assert register(api, token, key).status == 201
+    answer = {"credential": key.get(api.post("/auth/passkey/options").body, RP_ID)}
+    with DynamoCalls() as calls:
+        done = api.post("/auth/passkey", answer)
+    assert done.status == 200 and done.body["user"]["email"] == EMAIL
+    # (the user is read twice, as before: for the login's email, then with the page it is shown with)
+    assert calls.operations == ["BatchGetItem"] * 4 + ["TransactWriteItems"], calls.operations

@@ -4,6 +4,7 @@ brings what the route reads first, so reading an account costs one call and acce
 from __future__ import annotations
 
 from tests.helpers import PASSWORD, DynamoCalls, invite, join, latest_link, onboard, pending_acceptance
+from tests.helpers.mail import drain_outbox
 
 
 def test_reading_an_account_is_the_authorization_read_alone(api):
@@ -182,3 +183,69 @@ def test_list_pages_read_what_they_show_at_three_hundred_members(api, deps):
     # limit + 2 keys at most, then the page by key
     assert calls.operations == ["BatchGetItem", "Query", "Query", "BatchGetItem"]
     assert calls.items <= 2 * (20 + 2) + 20 + 5
+
+
+class CountingMailer:
+    """Counts the sends it is asked for: the emailing routes must ask for none (the outbox's worker sends)."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def send(self, email) -> None:
+        self.asked += 1
+
+
+def test_inviting_one_email_is_the_authorization_read_the_claims_and_one_transaction(api, deps):
+    account_id, owner = onboard(api)
+    deps.mailer = mailer = CountingMailer()
+    body = {"emails": ["ann@example.com"], "role": "member", "permissions": ["tickets"]}
+    with DynamoCalls() as calls:
+        reply = api.post(f"/accounts/{account_id}/invitations", body, token=owner.token)
+    assert reply.status == 200 and reply.body["results"][0]["status"] == "invited"
+    # the invitation, its link, claim, event and email (with the address's counts) in one transaction;
+    # no write after it: the email leaves through the outbox
+    assert calls.operations == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
+    assert mailer.asked == 0
+    assert drain_outbox(deps).sent == 1 and mailer.asked == 1
+
+
+def test_a_bulk_invite_of_fifty_asks_the_mailer_for_nothing(api, deps):
+    """50 invitations are at least 350 items (each its invitation, link, claim, event, email and the
+    address's two counts), so at least 4 transactions of 100: the claims read and 4 transactions."""
+    account_id, owner = onboard(api)
+    deps.mailer = mailer = CountingMailer()
+    emails = [f"user{i}@bulk.example" for i in range(50)]
+    with DynamoCalls() as calls:
+        reply = api.post(f"/accounts/{account_id}/invitations", {"emails": emails}, token=owner.token)
+    assert [r["status"] for r in reply.body["results"]] == ["invited"] * 50
+    assert {r["invitation"]["delivery"] for r in reply.body["results"]} == {"queued"}
+    assert mailer.asked == 0
+    assert len(calls.operations) <= 6 and calls.operations.count("TransactWriteItems") <= 4, calls.operations
+    assert drain_outbox(deps).sent == 50 and mailer.asked == 50
+
+
+def test_resending_is_the_authorization_read_the_invitation_and_one_transaction(api, deps, clock):
+    account_id, owner = onboard(api)
+    invitation = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]["invitation"]
+    drain_outbox(deps)
+    clock.advance(seconds=61)
+    deps.mailer = mailer = CountingMailer()
+    with DynamoCalls() as calls:
+        reply = api.post(
+            f"/accounts/{account_id}/invitations/{invitation['invitation_id']}/resend", token=owner.token
+        )
+    assert reply.status == 200 and reply.body["send_count"] == 2
+    assert calls.operations == ["BatchGetItem", "GetItem", "TransactWriteItems"]
+    assert mailer.asked == 0
+
+
+def test_an_admins_password_reset_is_the_authorization_read_the_member_and_one_transaction(api, deps):
+    account_id, owner = onboard(api)
+    member = join(api, account_id, owner.token, "ann@example.com")
+    deps.mailer = mailer = CountingMailer()
+    with DynamoCalls() as calls:
+        reply = api.post(f"/accounts/{account_id}/members/{member.user_id}/password-reset", token=owner.token)
+    assert reply.status == 202
+    assert calls.operations == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
+    assert mailer.asked == 0
+    assert drain_outbox(deps).sent == 1 and mailer.asked == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,9 +44,17 @@ def moto_outbox() -> list[Mail]:
     return [Mail(tuple(m.destinations.get("ToAddresses", [])), m.subject, m.body) for m in sent]
 
 
-def moto_server_outbox(moto_url: str) -> list[Mail]:
+def moto_server_outbox(moto_url: str, seconds: float = 30) -> list[Mail]:
     """Messages the local runner's moto server accepted, oldest first (its /local/sent-email.json: moto's own
-    /moto-api/data.json dumps every table with them, and grows slow once the load test has run)."""
+    /moto-api/data.json dumps every table with them, and grows slow once the load test has run), once its
+    outbox worker has caught up with what the API committed (/local/outbox-idle): the emails leave through
+    the worker, as on AWS."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with urllib.request.urlopen(moto_url + "/local/outbox-idle", timeout=30) as reply:
+            if json.loads(reply.read())["idle"] or time.monotonic() > deadline:
+                break
+        time.sleep(0.1)
     with urllib.request.urlopen(moto_url + "/local/sent-email.json", timeout=30) as reply:
         sent = json.loads(reply.read())
     return [Mail(tuple(m["to"]), m["subject"], m["body"]) for m in sent]
@@ -56,9 +65,9 @@ def to_address(messages: list[Mail], address: str) -> list[Mail]:
 
 
 def drain_outbox(deps: Any, now: datetime | None = None) -> Any:
-    """Runs the email outbox's worker once (what `make run` does every 2 s and AWS on each commit): emails
-    only the worker sends (public password resets) go out, and any the request could not send. `now`: judge
-    what is due at a later time (past a request's hold, a retry's backoff). Answers the worker's report."""
+    """Runs the email outbox's worker once (what `make run` does on each write that gives it work and AWS on
+    each commit): every email goes out this way, the request sends none. `now`: judge what is due at a later
+    time (past a retry's backoff or a lease). Answers the worker's report."""
     from chalicelib.services.email_worker import run_once
 
     return run_once(deps, now)

@@ -10,6 +10,7 @@ from chalicelib.domain.caller import OPERATOR
 from chalicelib.errors import AppError
 from chalicelib.schemas.accounts import AccountCreateIn, OwnerInvitationIn
 from chalicelib.services import accounts, owner_invitations
+from tests.helpers.mail import drain_outbox
 
 
 def raised(call) -> AppError:
@@ -26,6 +27,8 @@ def test_an_account_comes_with_its_owners_invitation_and_its_email(world, mailer
     assert (created.account.name, created.owner_invitation.email) == ("Acme Hosting", "olive@acme.com")
     held = deps.store.invitations.invitations_of(account_id)
     assert [(i.role, i.email, i.first_name) for i in held] == [("owner", "olive@acme.com", "Olive")]
+    assert mailer.sent == []  # the request commits the email; the outbox's worker sends it
+    drain_outbox(deps)
     assert [m.to for m in mailer.sent] == [("olive@acme.com",)]
     assert deps.store.accounts.get_account(account_id).owner_user_id is None
 

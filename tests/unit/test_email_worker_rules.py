@@ -33,8 +33,10 @@ def delivery(world, account_id: str, invitation_id: str) -> str | None:
 
 def test_a_failed_send_stays_queued_and_is_retried_once_due(world, mailer, clock):
     deps = world.deps
-    deps.mailer = Refusing()
     account_id, invitation_id = invite_ann(world)
+    deps.mailer = Refusing()
+    assert email_worker.run_once(deps).attempted == 1  # the first attempt is the worker's: refused
+    assert delivery(world, account_id, invitation_id) == "queued"
     deps.mailer = mailer
     assert email_worker.run_once(deps).attempted == 0  # its retry is due in 30 s
     assert email_worker.run_once(deps, clock() + timedelta(seconds=30)).sent == 1

@@ -113,6 +113,7 @@ def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_wi
 @covers(
     "factors.passkeys",
     "factors.passkey_by_credential",
+    "factors.passkey_answer",
     "factors.add_passkey",
     "factors.remove_passkey",
     "factors.record_passkey_use",
@@ -134,6 +135,16 @@ def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_fa
     found = store.factors.passkey_by_credential("cred-2")
     assert (found.user_id, found.passkey_id) == (user.user_id, "pk2")
     assert store.factors.passkey_by_credential("cred-9") is None
+    # a passwordless sign-in's reads: the challenge and the credential's passkey with its user
+    store.factors.put_challenge(
+        ChallengeItem(*keys.challenge("ch"), purpose="passkey_sign_in", user_id=None, expires_at=now)
+    )
+    answer = store.factors.passkey_answer("ch", "cred-2")
+    assert (answer.challenge.purpose, answer.passkey.passkey_id) == ("passkey_sign_in", "pk2")
+    assert (answer.user.user_id, answer.user.email) == (user.user_id, user.email)
+    unknown = store.factors.passkey_answer("no-such", "cred-9")
+    assert (unknown.challenge, unknown.passkey, unknown.user) == (None, None, None)
+    assert store.factors.passkey_answer("ch", "cred-9").challenge is not None
     assert store.factors.record_passkey_use(found, 5, now)
     assert not store.factors.record_passkey_use(found, 6, now)  # its counter was read at 0
     used = store.factors.passkey_by_credential("cred-2")
@@ -216,6 +227,13 @@ def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_whe
         user, read, 100, {"h1", "h2"}, mail_for(deps, "notice", user.email), added
     )
     assert store.factors.state(user.user_id, user.email).login.user_id == user.user_id  # the step's one read
+    # with the page of the accounts the mfa_token names, in the same read; one gone is not there
+    account_id = next(iter(store.users.login_state(user.email)[0].account_ids))
+    paged = store.factors.state(user.user_id, user.email, {account_id, "acc_gone"}).page
+    page_user, memberships, accounts = paged
+    assert page_user.user_id == user.user_id and [m.account_id for m in memberships] == [account_id]
+    assert list(accounts) == [account_id] and accounts[account_id].name == "Acme"
+    assert store.factors.state(user.user_id, user.email).page is None
     assert (
         store.factors.state(user.user_id).login is None
         and store.factors.state("usr_x", "x@y.z").login is None

@@ -31,7 +31,7 @@ def reminder_parts(world, invitation):
     seed = link_seed(deps)
     invitation.reminder_token_hash = seed.token_hash
     link = link_item(seed.token_hash, invitation)
-    mail = mail_for(deps, "reminder", invitation.email, held=False, nonce=seed.nonce,
+    mail = mail_for(deps, "reminder", invitation.email, nonce=seed.nonce,
                     account_id=invitation.account_id, invitation_id=invitation.invitation_id)  # fmt: skip
     return link, mail
 

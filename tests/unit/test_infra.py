@@ -32,6 +32,11 @@ def test_roles_grant_named_actions_on_the_table_and_email_only():
             assert {action.split(":")[0] for action in statement["Action"]} <= {"logs", "dynamodb", "ses"}
     purge = statements("PurgeExpiredInvitationsRole")
     assert "ses:SendEmail" not in {a for s in purge for a in s["Action"]}
+    # the API commits its emails to the outbox and never sends one: the email sender and the stream's
+    # worker do (services/outbox.py)
+    assert "ses:SendEmail" not in {a for s in statements("ApiHandlerRole") for a in s["Action"]}
+    for sender in ("SendEmailsRole", "WebhooksOnCommitRole"):
+        assert "ses:SendEmail" in {a for s in statements(sender) for a in s["Action"]}, sender
     # it writes only in its own transactions: the expired items' deletes, the group counts on the account
     # partition, and the audit events of the expiries
     leading = {

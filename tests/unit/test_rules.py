@@ -11,6 +11,7 @@ from chalicelib.schemas.contacts import ContactIn, ContactUpdateIn, RecipientsQu
 from chalicelib.schemas.invitations import InviteIn
 from chalicelib.schemas.members import MemberUpdateIn
 from chalicelib.services import accounts, contacts, invitations, members
+from tests.helpers.mail import drain_outbox
 
 
 def caller_for(world, account_id: str, user_id: str) -> Caller:
@@ -127,10 +128,19 @@ def test_a_bulk_invite_screens_each_email_and_sends_one_email_each(world, acme, 
         ("skipped", "already_member"),
         ("invited", None),
     ]
-    # a bounced email stays in the outbox for the worker: queued, not yet failed
-    assert results[0].invitation.delivery == "sent" and results[6].invitation.delivery == "queued"
-    assert [m.to for m in mailer.sent] == [("ann@example.com",), ("bob@example.com",)]
-    assert "Olive Owner" in mailer.sent[1].body  # the inviter's name, as others see it
+    # the request sends nothing: each email is committed with its invitation, for the outbox's worker
+    assert results[0].invitation.delivery == results[6].invitation.delivery == "queued"
+    assert mailer.sent == []
+    drain_outbox(world.deps)
+    assert sorted(m.to for m in mailer.sent) == [("ann@example.com",), ("bob@example.com",)]
+    assert all("Olive Owner" in m.body for m in mailer.sent)  # the inviter's name, as others see it
+
+    def stored(result) -> str | None:
+        found = world.deps.store.invitations.get_invitation(account_id, result.invitation.invitation_id)
+        return found.delivery
+
+    # a bounced email stays in the outbox for the worker's retry: queued, not yet failed
+    assert (stored(results[0]), stored(results[6])) == ("sent", "queued")
 
 
 def test_one_contact_per_email_and_preferences_change_one_by_one(world, acme):

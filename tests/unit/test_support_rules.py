@@ -10,6 +10,7 @@ from chalicelib.errors import AppError
 from chalicelib.schemas.audit import AuditQuery
 from chalicelib.schemas.support_sessions import SupportSessionIn
 from chalicelib.services import audit_log, support_sessions
+from tests.helpers.mail import drain_outbox
 
 
 def test_a_session_acts_as_an_active_member_tells_the_owner_and_ends_once(world, mailer):
@@ -23,6 +24,8 @@ def test_a_session_acts_as_an_active_member_tells_the_owner_and_ends_once(world,
     started = support_sessions.start(deps, OPERATOR, account, SupportSessionIn(user_id=dev, reason=reason))
     claims = deps.tokens.read(started.access_token, deps.now())
     assert (claims.user_id, claims.support_session_id) == (dev, started.support_session_id)
+    assert mailer.sent == []  # the request commits the email; the outbox's worker sends it
+    drain_outbox(deps)
     assert [m.to for m in mailer.sent] == [("owner@acme.com",)] and reason in mailer.sent[0].body
     with pytest.raises(AppError) as refused:
         support_sessions.start(deps, OPERATOR, account, SupportSessionIn(user_id=asleep, reason=reason))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from chalicelib.store.factors import FactorState, Spent
+    from chalicelib.store.factors import FactorState, PasskeyAnswer, Spent
     from chalicelib.store.models import (
         ChallengeItem,
         Item,
@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 
 class FactorRepository(Protocol):
-    def state(self, user_id: str, email: str | None = None) -> FactorState: ...
+    def state(
+        self, user_id: str, email: str | None = None, account_ids: Iterable[str] | None = None
+    ) -> FactorState: ...
     def start_totp(self, totp: TotpItem) -> Outcome: ...
     def confirm_totp(
         self,
@@ -36,6 +38,7 @@ class FactorRepository(Protocol):
     def remove_totp(self, user: UserItem, mail: MailItem, event: SecurityEventItem) -> Outcome: ...
     def passkeys(self, user_id: str) -> list[PasskeyItem]: ...
     def passkey_by_credential(self, credential_id: str) -> PasskeyItem | None: ...
+    def passkey_answer(self, challenge_hash: str, credential_id: str) -> PasskeyAnswer: ...
     def add_passkey(
         self, user: UserItem, passkey: PasskeyItem, mail: MailItem, event: SecurityEventItem
     ) -> Outcome: ...

@@ -4,12 +4,12 @@ same labels."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from chalicelib.services.ports import FactorRepository
 from chalicelib.store import keys
-from chalicelib.store.factors import PASSKEY, TOTP, FactorState, Spent
+from chalicelib.store.factors import PASSKEY, TOTP, FactorState, PasskeyAnswer, Spent
 from chalicelib.store.models import (
     ChallengeItem,
     Item,
@@ -38,12 +38,20 @@ class FakeFactors(FactorRepository):
     def __init__(self, table: Table) -> None:
         self.t = table
 
-    def state(self, user_id: str, email: str | None = None) -> FactorState:
+    def state(
+        self, user_id: str, email: str | None = None, account_ids: Iterable[str] | None = None
+    ) -> FactorState:
+        page = (
+            FakeMemberCopies(self.t).user_and_accounts(user_id, account_ids)
+            if account_ids is not None
+            else None
+        )
         return FactorState(
             copy.deepcopy(self.t.get(keys.totp(user_id), TotpItem)),
             copy.deepcopy(self.t.get(keys.recovery_codes(user_id), RecoveryCodesItem)),
             code_failure_window(self.t, user_id),
             copy.deepcopy(self.t.get(keys.login(email), LoginItem)) if email is not None else None,
+            page,
         )
 
     def start_totp(self, totp: TotpItem) -> Outcome:
@@ -112,6 +120,15 @@ class FakeFactors(FactorRepository):
         if owner is None:
             return None
         return copy.deepcopy(self.t.get(keys.passkey(owner.user_id, owner.passkey_id), PasskeyItem))
+
+    def passkey_answer(self, challenge_hash: str, credential_id: str) -> PasskeyAnswer:
+        challenge = self.challenge(challenge_hash)
+        owner = self.t.get(keys.passkey_credential(credential_id), PasskeyCredentialItem)
+        if owner is None:
+            return PasskeyAnswer(challenge, None, None)
+        passkey = self.t.get(keys.passkey(owner.user_id, owner.passkey_id), PasskeyItem)
+        user = self.t.get(keys.user(owner.user_id), UserItem)
+        return PasskeyAnswer(challenge, copy.deepcopy(passkey), copy.deepcopy(user))
 
     def add_passkey(
         self, user: UserItem, passkey: PasskeyItem, mail: MailItem, event: SecurityEventItem
