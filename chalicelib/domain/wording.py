@@ -76,6 +76,12 @@ def reset_requester(caller: Caller, account_name: str, words: Words = english) -
     )
 
 
+def directory_requester(account_name: str, words: Words = english) -> str:
+    """Who a SCIM-made login's set-your-password email names: the account's directory, the account's name
+    neutralised as any typed name is."""
+    return words(N_("The directory of $account, which gave you a login,"), account=neutral(account_name))
+
+
 def reset_sentences(asked_by: str | None, words: Words = english) -> dict[str, str]:
     """A reset email's words for who asked and what to do if unwanted (`asked_by`: an admin's reset's
     `reset_requester`; None: the public form's)."""

@@ -9,7 +9,10 @@ from datetime import timedelta
 from typing import Final
 
 from chalicelib.deps import Deps
+from chalicelib.domain.locales import reader_locale
+from chalicelib.domain.wording import directory_requester
 from chalicelib.errors import changed_meanwhile
+from chalicelib.i18n.text import words_for
 from chalicelib.services.outbox import (
     email_windows,
     full_window,
@@ -33,7 +36,9 @@ def send_set_password(deps: Deps, user: UserItem, account: AccountItem) -> None:
     expires_at = deps.now() + timedelta(days=SET_PASSWORD_DAYS)
     link = new_reset_link(seed.token_hash, user.user_id, user.email, expires_at, link_generation(user))
     mail, windows = mail_for(deps, "password_reset", user.email, nonce=seed.nonce), email_windows(deps)
-    asked_by = f"{account.name}'s directory, which gave you a login"
+    # in the login's language (a new login has none yet: the account's), kept for the worker to render
+    locale = reader_locale(user.locale, account.default_locale)
+    mail.locale, asked_by = locale, directory_requester(account.name, words_for(locale))
     mail.values = json.dumps({"asked_by": asked_by}, separators=(",", ":"))
     outcome = deps.store.links.save_link(link, None, mail, windows)
     full = full_window(outcome, user.email, windows)

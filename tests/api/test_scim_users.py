@@ -58,6 +58,16 @@ def events(api, scim, kind: str) -> list[dict]:
     return reply.body["items"]
 
 
+def test_a_new_logins_set_password_email_is_in_the_accounts_language(api, clock):
+    scim = scim_account(api, clock)
+    german = api.patch(f"/accounts/{scim.account_id}", {"default_locale": "de"}, token=scim.owner.token)
+    assert german.status == 200, german.body
+    assert scim.post("/Users", okta_user("dana@acme.com")).status == 201
+    [mail] = api.emails_to("dana@acme.com")
+    assert "Das Verzeichnis von Acme Hosting, das Ihnen eine Anmeldung eingerichtet hat," in mail.body
+    assert "directory" not in mail.body
+
+
 def test_okta_creates_a_new_login_who_sets_a_password_and_is_a_member_at_once(api, clock, deps):
     scim = scim_account(api, clock)
     made = scim.post("/Users", okta_user("Dana@Acme.com"))
@@ -76,7 +86,7 @@ def test_okta_creates_a_new_login_who_sets_a_password_and_is_a_member_at_once(ap
     # the login cannot sign in before its password is set through the emailed link (7 days)
     assert api.post("/auth/login", {"email": "dana@acme.com", "password": "ignored-by-us-0"}).status == 401
     [mail] = api.emails_to("dana@acme.com")
-    assert "Acme Hosting&#x27;s directory" in mail.body or "Acme Hosting's directory" in mail.body
+    assert "The directory of Acme Hosting, which gave you a login," in mail.body
     link = api.latest_link("dana@acme.com")
     clock.advance(days=6)
     assert api.post("/auth/password-reset/confirm", {"token": link, "new_password": PASSWORD}).status == 204
