@@ -44,3 +44,15 @@ def emailed_link(live: Any, address: str, after: int = 0) -> str:
     match = LINK.search(messages[-1].body)
     assert match, messages[-1].body
     return match.group(1).replace("&amp;", "&")
+
+
+def watched(page: Any) -> list[str]:
+    """The page's script errors and CSP violations as they happen (a test asserts the list stays empty).
+    A 4xx answer is logged by the browser itself as "Failed to load resource": the pages expect those."""
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: errors.append(m.text) if m.type == "error" and "Failed to load" not in m.text else None,
+    )
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors

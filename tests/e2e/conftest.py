@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import chromium
+from tests.e2e.browser import chromium, watched
 from tests.helpers import Api, free_port, http_transport, moto_server_outbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,13 +152,7 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     opened = context.new_page()
-    errors: list[str] = []
-    # (an answer of 4xx is logged by the browser itself as "Failed to load resource": the pages expect those)
-    opened.on(
-        "console",
-        lambda m: errors.append(m.text) if m.type == "error" and "Failed to load" not in m.text else None,
-    )
-    opened.on("pageerror", lambda e: errors.append(str(e)))
+    errors = watched(opened)
     yield opened
     context.close()
     assert not errors, errors  # no script error, no CSP violation on any page

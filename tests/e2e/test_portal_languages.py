@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from chalicelib.schemas.invitations import InviteIn
-from tests.e2e.browser import emailed_link
+from tests.e2e.browser import emailed_link, watched
 from tests.e2e.test_portal_pages import owned_account, unique
 from tests.helpers.flows import accept_new, invite, sign_in
 from tests.helpers.settings import PASSWORD
@@ -25,17 +25,6 @@ pytestmark = pytest.mark.e2e
 GERMAN_MONTH = "(Jan|Feb|März|Apr|Mai|Juni|Juli|Aug|Sept|Okt|Nov|Dez)"
 GERMAN_DATE = re.compile(rf"\d{{1,2}}\. {GERMAN_MONTH}\.? \d{{4}}, \d{{2}}:\d{{2}} UTC")
 FRENCH_DAY = re.compile(r"\d{1,2} (janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\.? \d{4}")
-
-
-def watched(page: Page) -> list[str]:
-    errors: list[str] = []
-    # (a 4xx answer is logged by the browser as "Failed to load resource": the pages expect those)
-    page.on(
-        "console",
-        lambda m: errors.append(m.text) if m.type == "error" and "Failed to load" not in m.text else None,
-    )
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return errors
 
 
 @pytest.fixture
