@@ -3,6 +3,7 @@
 from chalicelib.api import (
     accounts,
     audit,
+    brands,
     contacts,
     email_domains,
     factors,
@@ -39,6 +40,7 @@ for blueprint in (
     security.bp,
     factors.bp,
     accounts.bp,
+    brands.bp,
     members.bp,
     invitations.bp,
     contacts.bp,

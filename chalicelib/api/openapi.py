@@ -190,6 +190,12 @@ def _operation(route: Route, refs: Refs) -> dict[str, Any]:
     }
     if route.body is not None:
         operation["requestBody"] = {"required": True, "content": _json(refs[(route.body, "validation")])}
+    elif route.uploads:
+        raw = {"type": "string", "format": "binary"}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {media: {"schema": raw} for media in route.uploads},
+        }
     security = route.access.security()
     if security is not None and {} in security:
         # Optional credentials: declared as none, since generators (openapi-python-client) read any

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BeforeValidator, Field
 
+from chalicelib.domain.branding import Brand as BrandValue
 from chalicelib.domain.email_domains import InviteDomains
 from chalicelib.domain.seats import MAX_SEAT_LIMIT
+from chalicelib.schemas.brands import Brand
 from chalicelib.schemas.common import (
     Email,
     Input,
@@ -40,6 +42,14 @@ class AccountUpdateIn(Input):
     invitation_reminders: bool | None = None
     # "verified": invitations to addresses outside the account's verified domains are skipped
     invite_domains: InviteDomains | None = None
+    # The account's brand (the operator's only; null: the deployment's default again): its own transaction,
+    # recorded as account.brand_changed (services/brands.py).
+    brand_id: str | None = Field(default=None, min_length=1, max_length=64)
+
+    @property
+    def brand_named(self) -> bool:
+        """Whether the body names `brand_id` (null included: back to the default brand)."""
+        return "brand_id" in self.model_fields_set
 
     def changes(self) -> dict[str, object]:
         named = ("name", "invitation_reminders", "invite_domains")
@@ -93,9 +103,10 @@ class Account(Output):
     invitation_reminders: bool
     invite_domains: InviteDomains
     seats: Seats
+    brand: Brand  # what its pages and emails show: its brand, else the deployment's default
 
     @classmethod
-    def of(cls, account: AccountItem, expired_seats: int = 0) -> Account:
+    def of(cls, account: AccountItem, brand: BrandValue, expired_seats: int = 0) -> Account:
         return cls(
             account_id=account.account_id,
             name=account.name,
@@ -105,4 +116,5 @@ class Account(Output):
             invitation_reminders=account.invitation_reminders is not False,  # absent: on (the default)
             invite_domains="verified" if account.invite_domains == "verified" else "any",
             seats=Seats.of(account, expired_seats),
+            brand=Brand.of(brand),
         )

@@ -55,6 +55,7 @@ class AccountItem(Item, discriminator="account"):
     # condition on its size in that transaction (store/email_domains.py), never a read before it.
     email_domains = UnicodeSetAttribute(null=True)
     invite_domains = UnicodeAttribute(null=True)  # "verified": invitations only to its verified domains
+    brand_id = UnicodeAttribute(null=True)  # its brand (store/brands.py); absent: the deployment's default
 
 
 class MemberCountItem(Item, discriminator="member_count"):
