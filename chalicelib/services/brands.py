@@ -48,6 +48,16 @@ def brand_of_account(deps: Deps, account: AccountItem | None) -> Brand:
     return brand_value(deps, item) if item is not None else deps.settings.brand
 
 
+def brand_of_account_id(deps: Deps, account_id: str) -> Brand:
+    return brand_of_account(deps, deps.store.accounts.get_account(account_id))
+
+
+def brand_of_email(deps: Deps, email: str) -> Brand:
+    """An email to an address about its login (brand_of_login); the default without a login."""
+    login = deps.store.users.login_state(email)[0]
+    return brand_of_login(deps, login.user_id) if login is not None else deps.settings.brand
+
+
 def brand_of_login(deps: Deps, user_id: str) -> Brand:
     """Emails about a login (a reset it asked for, its second factors): the default brand, unless all its
     active accounts share one brand, so no account's customers see another hosting company's brand."""

@@ -227,4 +227,4 @@ def factor_event(deps: Deps, user_id: str, kind: str, factor: str) -> SecurityEv
 
 def send_notice(deps: Deps, mail: MailItem) -> None:
     """The request's own attempt at a committed notice (the outbox worker sends it otherwise)."""
-    send_now(deps, [Ready(mail, render_notice(mail))])
+    send_now(deps, [Ready(mail, render_notice(deps, mail))])

@@ -113,7 +113,7 @@ def resend(deps: Deps, caller: Caller, account: AccountItem, invitation_id: str)
         raise too_many_emails(deps, full)
     if not outcome:
         raise changed_meanwhile("The invitation changed while resending; reload it and try again.")
-    send_invitations(deps, account.name, [(NewInvitation(invitation, new_link, mail=mail), seed.raw)])
+    send_invitations(deps, account, [(NewInvitation(invitation, new_link, mail=mail), seed.raw)])
     return Invitation.of(invitation, now, live_sub_accounts(account), _groups_of(deps, account, [invitation]))
 
 

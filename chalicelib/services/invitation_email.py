@@ -8,16 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.deps import Deps
+from chalicelib.domain.branding import Brand
 from chalicelib.domain.groups import DEFAULT_GROUP_ID
 from chalicelib.domain.invitations import ROLE_LABELS, ROLE_TITLES
 from chalicelib.domain.permissions import as_role
 from chalicelib.domain.wording import OPERATOR_NAME, date_in_words, modules_of, neutral, sub_accounts_of
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
+from chalicelib.services.brands import brand_of_account
 from chalicelib.services.outbox import Ready, link_of, send_now
 from chalicelib.store import keys
 from chalicelib.store.invitations import NewInvitation
-from chalicelib.store.models import GroupItem, InvitationItem, MailItem
+from chalicelib.store.models import AccountItem, GroupItem, InvitationItem, MailItem
 
 
 @dataclass(frozen=True)
@@ -49,16 +51,23 @@ def reach_of(deps: Deps, invitation: InvitationItem, group: GroupItem | None = N
 
 
 def invitation_email(
-    deps: Deps, invitation: InvitationItem, raw_token: str, account_name: str, reach: Reach | None = None
+    deps: Deps,
+    invitation: InvitationItem,
+    raw_token: str,
+    item: AccountItem,
+    reach: Reach | None = None,
+    brand: Brand | None = None,
 ) -> OutgoingEmail:
-    """`reach`: when the caller knows it already (one for every invitation of a bulk invite)."""
+    """`reach`, `brand`: when the caller knows them already (one for every invitation of a bulk invite)."""
     reach = reach or reach_of(deps, invitation)
+    account_name = item.name
     message = invitation.message or ""  # refused at input if it holds a link (schemas/invitations.py)
     account, inviter = neutral(account_name), neutral(invitation.invited_by_name or "")
     role = as_role(invitation.role)
     group = f", in the user group {neutral(reach.group)}" if reach.group else ""
     return render(
         "invitation",
+        brand=brand or brand_of_account(deps, item),
         to=invitation.email,
         values={
             # the subject names the inviter when there is one; both names bounded and defanged
@@ -82,11 +91,12 @@ def invitation_email(
     )
 
 
-def send_invitations(deps: Deps, account_name: str, sent: list[tuple[NewInvitation, str]]) -> None:
+def send_invitations(deps: Deps, account: AccountItem, sent: list[tuple[NewInvitation, str]]) -> None:
     """The request's attempt at the committed invitations' emails (services/outbox.py): each one SES accepts
     is `delivery: "sent"`; any other stays `queued`, for the outbox worker to send. `sent`: each
     invitation with the raw token only its email carries."""
     reaches: dict[tuple[object, ...], Reach] = {}  # a bulk invite's invitations give alike: read once
+    brand = brand_of_account(deps, account)  # one brand for all of them
 
     def reach(i: InvitationItem) -> Reach:
         key = (
@@ -103,7 +113,7 @@ def send_invitations(deps: Deps, account_name: str, sent: list[tuple[NewInvitati
             new.invitation,
             Ready(
                 new.mail,
-                invitation_email(deps, new.invitation, raw, account_name, reach(new.invitation)),
+                invitation_email(deps, new.invitation, raw, account, reach(new.invitation), brand),
                 new.invitation.token_hash,
             ),
         )
@@ -123,4 +133,4 @@ def invitation_email_for(deps: Deps, mail: MailItem) -> Ready | None:
     account = deps.store.accounts.get_account(mail.account_id or "")
     if found is None or account is None or found.token_hash != token_hash:
         return None
-    return Ready(mail, invitation_email(deps, found, raw, account.name), token_hash)
+    return Ready(mail, invitation_email(deps, found, raw, account), token_hash)

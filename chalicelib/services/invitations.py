@@ -163,7 +163,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     for index, entry in enumerate(screened):
         batch.take(index, entry, claims.get(entry.email), logins.get(entry.email))
     _write(deps, batch, now, account)
-    send_invitations(deps, account.name, list(batch.created.values()))
+    send_invitations(deps, account, list(batch.created.values()))
     return InviteResults(
         results=[batch.result(index, entry.email, live, groups) for index, entry in enumerate(screened)]
     )

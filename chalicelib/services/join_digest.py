@@ -56,7 +56,8 @@ def _send(deps: Deps, digest: JoinDigestItem, at: datetime) -> bool:
     if account is not None and new:
         values = _values(deps, account.name, new)
         mails = [
-            notice(deps, "join_requests_digest", to, values, held=False) for to in _managers(deps, digest)
+            notice(deps, "join_requests_digest", to, values, held=False, account_id=account.account_id)
+            for to in _managers(deps, digest)
         ]
     return bool(deps.store.join_requests.send_digest(digest, mails, deps.now()))
 

@@ -196,7 +196,7 @@ def _approve_by_email(
         return deps.store.join_requests.approve_by_invitation(request, deps.now(), events, new, seats)
 
     _check_approved(deps, take_one(deps, caller, account, write), request.email, new.windows)
-    send_invitations(deps, account.name, [(new, raw)])
+    send_invitations(deps, account, [(new, raw)])
     return Invitation.of(new.invitation, now, live_sub_accounts(account), groups)
 
 
@@ -223,4 +223,6 @@ def told_requester(deps: Deps, account: AccountItem, request: JoinRequestItem, o
     worker sends it)."""
     after = "Sign in to find it among your accounts." if outcome == "approved" else DENIED_NEXT
     values = {"portal_name": PORTAL_NAME, "account_name": account.name, "outcome": outcome, "next": after}
-    return notice(deps, "join_request_decided", request.email, values, held=False)
+    return notice(
+        deps, "join_request_decided", request.email, values, held=False, account_id=account.account_id
+    )

@@ -282,4 +282,4 @@ def remove_member(deps: Deps, caller: Caller, account: AccountItem, user_id: str
 def send_password_reset(deps: Deps, caller: Caller, account: AccountItem, user_id: str) -> None:
     membership, user = _reachable(deps, caller, account, user_id, writes=True)
     event = _event(deps, "member.password_reset_sent", caller, membership, user)
-    send_reset_link(deps, user, reset_requester(caller, account.name), event)
+    send_reset_link(deps, user, reset_requester(caller, account.name), event, account.account_id)

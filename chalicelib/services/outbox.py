@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.deps import Deps
+from chalicelib.domain.branding import Brand
 from chalicelib.domain.outbox import EMAIL_RETRIES, REQUEST_HOLD, MailKind, Window, recipient_windows
 from chalicelib.errors import AppError, rate_limited
 from chalicelib.ids import new_id
 from chalicelib.mail.mailer import OutgoingEmail, deliver_all
 from chalicelib.mail.templates import render
 from chalicelib.security.links import derived_link_token, new_nonce
+from chalicelib.services.brands import brand_of_account_id, brand_of_email
 from chalicelib.store.models import MailItem
 from chalicelib.store.outbox import limit_label, new_mail, set_mail_due
 from chalicelib.store.tx import Outcome
@@ -78,16 +80,31 @@ def mail_for(
     )
 
 
-def notice(deps: Deps, template: str, to: str, values: dict[str, str], *, held: bool = True) -> MailItem:
-    """A notice (no link in it): its template and values are kept as they are, to render when sent."""
-    mail = mail_for(deps, "notice", to, held=held)
+def notice(
+    deps: Deps,
+    template: str,
+    to: str,
+    values: dict[str, str],
+    *,
+    held: bool = True,
+    account_id: str | None = None,
+) -> MailItem:
+    """A notice (no link in it): its template and values are kept as they are, to render when sent.
+    `account_id`: the account it is about, whose brand it carries (none: the login's, `render_notice`)."""
+    mail = mail_for(deps, "notice", to, held=held, account_id=account_id)
     mail.template, mail.values = template, json.dumps(values, separators=(",", ":"))
     return mail
 
 
-def render_notice(mail: MailItem) -> OutgoingEmail:
+def render_notice(deps: Deps, mail: MailItem, brand: Brand | None = None) -> OutgoingEmail:
+    """In the brand of the account it is about, else of the addressee's login (services/brands.py);
+    `brand`: when the caller has it in hand already."""
     assert mail.template is not None and mail.values is not None, "a notice has its template and values"
-    return render(mail.template, to=mail.to, values=json.loads(mail.values))
+    if brand is None:
+        brand = (
+            brand_of_account_id(deps, mail.account_id) if mail.account_id else brand_of_email(deps, mail.to)
+        )
+    return render(mail.template, to=mail.to, values=json.loads(mail.values), brand=brand)
 
 
 def email_windows(deps: Deps) -> tuple[Window, ...]:

@@ -38,7 +38,7 @@ def create_account(deps: Deps, caller: Caller, body: AccountCreateIn) -> Account
         raise too_many_emails(deps, full)
     if not outcome:
         raise changed_meanwhile("The account could not be created; try again.")
-    send_invitations(deps, account.name, [(owner_invitation, raw)])
+    send_invitations(deps, account, [(owner_invitation, raw)])
     return AccountCreated(
         account=Account.of(account, deps.settings.brand),  # a new account has the default brand
         owner_invitation=Invitation.of(owner_invitation.invitation, now, frozenset(), {}),
@@ -80,7 +80,7 @@ def invite_owner(deps: Deps, caller: Caller, account: AccountItem, body: OwnerIn
         )
         if _written(deps, caller, account, entry, now).lost:
             raise changed_meanwhile("The address was invited meanwhile; try again.")
-    send_invitations(deps, account.name, [(entry, raw)])
+    send_invitations(deps, account, [(entry, raw)])
     return Invitation.of(entry.invitation, now, frozenset(), {})
 
 

@@ -8,12 +8,14 @@ import logging
 from datetime import timedelta
 
 from chalicelib.deps import Deps
+from chalicelib.domain.branding import Brand
 from chalicelib.domain.outbox import reset_request_window
 from chalicelib.domain.wording import date_in_words, reset_sentences
 from chalicelib.errors import AppError, changed_meanwhile, not_found
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
 from chalicelib.security.links import hash_link_token, is_link_token_shape, new_nonce
+from chalicelib.services.brands import brand_of_account_id, brand_of_login
 from chalicelib.services.outbox import (
     Ready,
     email_windows,
@@ -41,14 +43,22 @@ def request_reset(deps: Deps, email: str) -> None:
         log.info("password reset email withheld: the address's hourly limit is reached")
 
 
-def send_reset_link(deps: Deps, user: UserItem, asked_by: str, event: AuditEventItem | None = None) -> None:
+def send_reset_link(
+    deps: Deps,
+    user: UserItem,
+    asked_by: str,
+    event: AuditEventItem | None = None,
+    account_id: str | None = None,
+) -> None:
     """An admin's reset for a member (its audit `event` is written with the link and its email): counted
     against the address's email limits (429 past them), not against the public form's. The link holds at
     the user's link generation as read: a password change or removal since ends it. The email names who
-    asked (`asked_by`, domain/wording.py `reset_requester`), kept with it for the worker to render again."""
+    asked (`asked_by`, domain/wording.py `reset_requester`), kept with it for the worker to render again.
+    `account_id`: the admin's account, whose brand the email and the reset page carry (kept on the link)."""
     email = user.email
     seed = link_seed(deps)
     link = _reset_link(deps, user.user_id, email, seed.token_hash, link_generation(user))
+    link.account_id = account_id
     mail, windows = mail_for(deps, "password_reset", email, nonce=seed.nonce), email_windows(deps)
     mail.values = json.dumps({"asked_by": asked_by}, separators=(",", ":"))
     outcome = deps.store.links.save_link(link, event, mail, windows)
@@ -91,6 +101,7 @@ def _reset_email(deps: Deps, link: LinkItem, raw: str, mail: MailItem) -> Outgoi
     asked_by = json.loads(mail.values).get("asked_by") if mail.values else None
     return render(
         "password_reset",
+        brand=reset_brand(deps, link),
         to=link.email,
         values={
             **reset_sentences(asked_by if isinstance(asked_by, str) else None),
@@ -100,6 +111,13 @@ def _reset_email(deps: Deps, link: LinkItem, raw: str, mail: MailItem) -> Outgoi
             "expires_words": date_in_words(link.expires_at),
         },
     )
+
+
+def reset_brand(deps: Deps, link: LinkItem) -> Brand:
+    """An admin's reset: its account's brand; the public form's: the login's (services/brands.py)."""
+    if link.account_id:
+        return brand_of_account_id(deps, link.account_id)
+    return brand_of_login(deps, link.user_id) if link.user_id else deps.settings.brand
 
 
 def confirm_reset(deps: Deps, token: str, new_password: str) -> None:

@@ -13,6 +13,7 @@ from chalicelib.domain.wording import date_in_words, reset_sentences
 from chalicelib.errors import changed_meanwhile
 from chalicelib.ids import new_id
 from chalicelib.mail.templates import render
+from chalicelib.services.brands import brand_of_account
 from chalicelib.services.outbox import (
     Ready,
     email_windows,
@@ -45,6 +46,7 @@ def send_set_password(deps: Deps, user: UserItem, account: AccountItem) -> None:
     seed = link_seed(deps)
     expires_at = deps.now() + timedelta(days=SET_PASSWORD_DAYS)
     link = new_reset_link(seed.token_hash, user.user_id, user.email, expires_at, link_generation(user))
+    link.account_id = account.account_id  # the email and the reset page carry the account's brand
     mail, windows = mail_for(deps, "password_reset", user.email, nonce=seed.nonce), email_windows(deps)
     asked_by = f"{account.name}'s directory, which gave you a login"
     mail.values = json.dumps({"asked_by": asked_by}, separators=(",", ":"))
@@ -56,6 +58,7 @@ def send_set_password(deps: Deps, user: UserItem, account: AccountItem) -> None:
         raise changed_meanwhile("Another email to this address was being sent; try again.")
     email = render(
         "password_reset",
+        brand=brand_of_account(deps, account),
         to=user.email,
         values={
             **reset_sentences(asked_by),

@@ -14,6 +14,7 @@ from chalicelib.errors import AppError, changed_meanwhile, not_found
 from chalicelib.ids import new_id
 from chalicelib.schemas.support_sessions import SupportSessionCreated, SupportSessionIn
 from chalicelib.services.audit_record import record
+from chalicelib.services.brands import brand_of_account
 from chalicelib.services.lookup import named
 from chalicelib.services.outbox import Ready, notice, render_notice, send_now
 from chalicelib.services.password_reset import PORTAL_NAME
@@ -72,7 +73,7 @@ def start(deps: Deps, caller: Caller, account: AccountItem, body: SupportSession
         user.user_id, int(user.token_version), account_id, session.support_session_id, now, expires_at
     )
     if notice is not None:
-        send_now(deps, [Ready(notice, render_notice(notice))])
+        send_now(deps, [Ready(notice, render_notice(deps, notice, brand_of_account(deps, account)))])
     return SupportSessionCreated(
         access_token=issued.token, expires_at=expires_at, support_session_id=session.support_session_id
     )
@@ -91,7 +92,7 @@ def _notice(
         "expires_words": date_in_words(session.expires_at),
         "session_id": session.support_session_id,
     }
-    return notice(deps, "support_session", owner.email, values)
+    return notice(deps, "support_session", owner.email, values, account_id=account.account_id)
 
 
 def end(deps: Deps, caller: Caller, account: AccountItem, session_id: str) -> None:

@@ -256,4 +256,4 @@ def _owner_notice(deps: Deps, webhook: WebhookItem) -> MailItem | None:
         "url": webhook.url,  # the owner's own endpoint
         "failing_since_words": date_in_words(webhook.failing_since),
     }
-    return notice(deps, "webhook_disabled", owner.email, values, held=False)
+    return notice(deps, "webhook_disabled", owner.email, values, held=False, account_id=account.account_id)
