@@ -7,9 +7,9 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.api.errors import error_response
 from chalicelib.api.http import Call, endpoint
-from chalicelib.api.lazy import brand_logos, brands
+from chalicelib.api.lazy import brand_logos, brands, password_reset
 from chalicelib.api.lazy import brands_schemas as schemas
-from chalicelib.api.route_guards import OPERATOR
+from chalicelib.api.route_guards import OPERATOR, PUBLIC
 from chalicelib.errors import AppError, not_found
 
 bp = Blueprint(__name__)
@@ -66,6 +66,26 @@ def upload_logo(call: Call, brand_id: str) -> schemas.Brand:
     its content; an SVG is sanitised (operator)."""
     raw = bp.current_request.raw_body or b""
     return brand_logos.upload_logo(call.deps, brand_id, raw.encode() if isinstance(raw, str) else raw)
+
+
+@endpoint(bp, "GET", "/brand", access=PUBLIC, returns=schemas.Brand)
+def default_brand(call: Call) -> schemas.Brand:
+    """The deployment's default brand: what the sign-in and Choose account pages show."""
+    return brands.default_brand(call.deps)
+
+
+@endpoint(
+    bp,
+    "POST",
+    "/auth/password-reset/lookup",
+    access=PUBLIC,
+    body=schemas.ResetLookupIn,
+    returns=schemas.ResetLookup,
+    errors=("not_found", "token_expired"),
+)
+def look_up_password_reset(call: Call) -> schemas.ResetLookup:
+    """A reset link's brand, language and expiry, for the page that sets the new password."""
+    return password_reset.lookup_reset(call.deps, call.body.token)
 
 
 # A browser's route, as the portal's pages are (api/portal.py): under PORTAL_URL, outside the API document.

@@ -8,7 +8,7 @@ from pydantic import AfterValidator, Field
 
 from chalicelib.domain.branding import HEX_COLOR, MIN_CONTRAST, white_text_readable_on
 from chalicelib.domain.branding import Brand as BrandValue
-from chalicelib.schemas.common import Email, Input, Output, Text, VisibleName
+from chalicelib.schemas.common import Email, Input, LinkToken, Output, Text, Timestamp, VisibleName
 
 
 def _readable(value: str) -> str:
@@ -80,3 +80,15 @@ class Brand(Output):
             support_url=brand.support_url,
             sender_name=brand.sender_name,
         )
+
+
+class ResetLookupIn(Input):
+    token: LinkToken
+
+
+class ResetLookup(Output):
+    """POST /auth/password-reset/lookup: what the reset page shows before the new password is set."""
+
+    brand: Brand
+    locale: str
+    expires_at: Timestamp

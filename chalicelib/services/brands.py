@@ -74,6 +74,10 @@ def brand_of_login(deps: Deps, user_id: str) -> Brand:
     return brand_value(deps, item) if item is not None else deps.settings.brand
 
 
+def default_brand(deps: Deps) -> schemas.Brand:
+    return schemas.Brand.of(deps.settings.brand)
+
+
 def _brand_item(deps: Deps, brand_id: str) -> BrandItem:
     item = deps.store.brands.get_brand(brand_id)
     if item is None:

@@ -8,12 +8,13 @@ import logging
 from datetime import timedelta
 
 from chalicelib.deps import Deps
-from chalicelib.domain.branding import Brand
+from chalicelib.domain.branding import Brand as BrandValue
 from chalicelib.domain.outbox import reset_request_window
 from chalicelib.domain.wording import date_in_words, reset_sentences
 from chalicelib.errors import AppError, changed_meanwhile, not_found
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
+from chalicelib.schemas.brands import Brand, ResetLookup
 from chalicelib.security.links import hash_link_token, is_link_token_shape, new_nonce
 from chalicelib.services.brands import brand_of_account_id, brand_of_login
 from chalicelib.services.outbox import (
@@ -113,14 +114,27 @@ def _reset_email(deps: Deps, link: LinkItem, raw: str, mail: MailItem) -> Outgoi
     )
 
 
-def reset_brand(deps: Deps, link: LinkItem) -> Brand:
+def reset_brand(deps: Deps, link: LinkItem) -> BrandValue:
     """An admin's reset: its account's brand; the public form's: the login's (services/brands.py)."""
     if link.account_id:
         return brand_of_account_id(deps, link.account_id)
     return brand_of_login(deps, link.user_id) if link.user_id else deps.settings.brand
 
 
-def confirm_reset(deps: Deps, token: str, new_password: str) -> None:
+def lookup_reset(deps: Deps, token: str) -> ResetLookup:
+    """The reset page's brand before the password is set: 404 and 410 as `confirm_reset` answers. It tells
+    nothing of the login (no address, no name): a token is 256 random bits, never guessed, and a wrong one
+    costs the one GetItem a right one's first read costs."""
+    link = _open_reset_link(deps, token)
+    user = deps.store.users.get_user(link.user_id) if link.user_id else None
+    if user is None or link_generation(user) != int(link.generation or 0):
+        raise not_found("reset link")  # a password change or removal since ended it, as confirming finds
+    # "en" until User.locale exists: the languages' work (lang32) supplies the login's own
+    locale = getattr(user, "locale", None) or "en"
+    return ResetLookup(brand=Brand.of(reset_brand(deps, link)), locale=locale, expires_at=link.expires_at)
+
+
+def _open_reset_link(deps: Deps, token: str) -> LinkItem:
     if not is_link_token_shape(token):
         raise not_found("reset link")
     link = deps.store.links.get_link(hash_link_token(token))
@@ -128,6 +142,11 @@ def confirm_reset(deps: Deps, token: str, new_password: str) -> None:
         raise not_found("reset link")
     if deps.now() >= link.expires_at:
         raise AppError("token_expired", "This reset link has expired; ask for a new one.")
+    return link
+
+
+def confirm_reset(deps: Deps, token: str, new_password: str) -> None:
+    link = _open_reset_link(deps, token)
     if not deps.store.links.reset_password(link, deps.passwords.hash(new_password), deps.now()):
         raise not_found("reset link")
     deps.store.lockouts.clear_login_failures(link.email)

@@ -277,3 +277,17 @@ def test_an_oversize_logo_or_another_type_is_refused(api):
     assert refused.status == 415 and refused.code == "unsupported_media_type"
     missing = put_logo(api, "brd_000000000000000000000000", tiny_png(), "image/png")
     assert missing.status == 404
+
+
+def test_the_default_brand_is_public_for_the_sign_in_pages(api):
+    reply = api.get("/brand")
+    assert reply.status == 200
+    assert reply.body == {
+        "brand_id": None,
+        "name": "Client portal",
+        "logo_url": None,
+        "primary_color": "#1d4ed8",
+        "support_email": None,
+        "support_url": None,
+        "sender_name": "Client portal",
+    }
