@@ -3,6 +3,7 @@
 import { linkToken, saveSession, api } from "./session.js";
 import { h, go, field, notice, when, messageOf, card, messageCard, submitting, ROLE_LABEL, OPERATOR_NAME } from "./dom.js";
 import { passwordFields } from "./passwords.js";
+import { applyBrand } from "./brand.js";
 
 // ---------- accepting an invitation
 
@@ -20,6 +21,7 @@ export async function renderAccept() {
   if (lookup.status === 404) return gone(lookup);
   if (lookup.status !== 200) return messageCard("Something went wrong", messageOf(lookup), null, null, "error");
   const invitation = lookup.body;
+  applyBrand(invitation.brand);
   const summary = h("div", { class: "invite-summary" }, h("dl", {},
     h("dt", {}, "Account"), h("dd", {}, invitation.account_name),
     h("dt", {}, "Invited by"), h("dd", {}, invitation.invited_by_name || OPERATOR_NAME),

@@ -5,6 +5,7 @@
 
 import { PORTAL, linkToken, session, saveSession, clearSession, api } from "./session.js";
 import { h, go, field, notice, when, messageOf, card, messageCard, submitting } from "./dom.js";
+import { applyBrand } from "./brand.js";
 
 // the link a person leaves to sign in, kept in this tab only; sign-in sends them back with it (signin.js)
 export const JOIN_KEY = "portal.join";
@@ -42,6 +43,7 @@ export async function renderJoin() {
   if (ended(lookup)) return;
   if (lookup.status !== 200) return messageCard("Something went wrong", messageOf(lookup), null, null, "error");
   const link = lookup.body;
+  applyBrand(link.brand);
   const summary = h("div", { class: "invite-summary" }, h("dl", {},
     h("dt", {}, "Account"), h("dd", {}, link.account_name),
     h("dt", {}, "Valid until"), h("dd", {}, when(link.expires_at)),

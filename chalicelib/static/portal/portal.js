@@ -1,7 +1,8 @@
 // The portal's pages: this module picks the page the shell names; each page is rendered from the
 // public JSON API and nothing else. One module per screen and a few shared ones, no build step.
 
-import { session } from "./session.js";
+import { session, linkToken } from "./session.js";
+import { useDefaultBrand, useResetBrand } from "./brand.js";
 import { go } from "./dom.js";
 import { renderLogin } from "./signin.js";
 import { renderPasswordReset } from "./reset.js";
@@ -16,7 +17,12 @@ if (document.body.dataset.page === "login" && session()?.token) {
   go("./");
 } else {
   if (!SCREENS[document.body.dataset.page]) renderSessionNav();
-  PAGES[document.body.dataset.page]();
+  // the brand of a page without an account: a reset link's, else the deployment's (the accept and join
+  // pages take theirs from their link's lookup, the signed-in ones from their account: frame.js)
+  const page = document.body.dataset.page;
+  if (page === "password-reset" && linkToken) useResetBrand(linkToken);
+  else if (page === "login" || page === "password-reset") useDefaultBrand();
+  PAGES[page]();
 }
 
 // Another emailed link opened in this same tab changes only the fragment: start again from it. (Only a link's
