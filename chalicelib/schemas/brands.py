@@ -29,6 +29,8 @@ def _https(value: str) -> str:
 
 Color = Annotated[str, Field(json_schema_extra={"pattern": HEX_COLOR.pattern}), AfterValidator(_readable)]
 HttpsUrl = Annotated[Text, Field(min_length=9, max_length=2048), AfterValidator(_https)]
+# Vetted when fetched, under the webhook URL rules (security/ssrf.py): https to a public address.
+LogoUrl = Annotated[Text, Field(min_length=8, max_length=2048)]
 BrandName = Annotated[VisibleName, Field(min_length=1, max_length=100)]
 SenderName = Annotated[VisibleName, Field(min_length=1, max_length=100)]
 
@@ -39,6 +41,8 @@ class BrandIn(Input):
     support_email: Email
     support_url: HttpsUrl | None = None
     sender_name: SenderName | None = None  # default: `name`
+    # fetched once and kept as the project's own copy, as if uploaded (PUT .../logo); never linked to
+    logo_url: LogoUrl | None = None
 
 
 class BrandUpdateIn(Input):
@@ -49,6 +53,7 @@ class BrandUpdateIn(Input):
     support_email: Email | None = None
     support_url: HttpsUrl | None = None
     sender_name: SenderName | None = None
+    logo_url: LogoUrl | None = None  # fetched once, as on create
 
     def changes(self) -> dict[str, object]:
         named = ("name", "primary_color", "support_email", "sender_name")
