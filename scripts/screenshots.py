@@ -11,6 +11,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from scripts.screenshots_brands import shoot_reseller  # noqa: E402
 from tests.e2e.browser import chromium, emailed_link  # noqa: E402
 from tests.e2e.conftest import Live, start_server, stop_server, wait_healthy  # noqa: E402
 from tests.helpers import free_port  # noqa: E402
@@ -160,7 +161,7 @@ def shoot(live: Live, out: Path) -> list[Path]:
         shoot_users(camera)
         shoot_sections(camera)
         shoot_sign_out(live, camera)
-        return camera.taken + shoot_phone(live, browser, out)
+        return camera.taken + shoot_phone(live, browser, out) + shoot_reseller(live, browser, out)
 
 
 def shoot_arrival(live: Live, camera: Camera) -> None:
@@ -239,7 +240,7 @@ def shoot_sign_out(live: Live, camera: Camera) -> None:
     page.get_by_role("link", name="Your info").click()
     page.get_by_label("First name").wait_for()
     snap("your-info")
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     page.get_by_role("heading", name="Sign in").wait_for()
     page.goto(f"{live.base_url}/portal/password-reset")
     page.get_by_label("Email").fill(OWNER)
