@@ -3,11 +3,16 @@ the table beside the brand and served by the project at an address carrying its 
 
 from __future__ import annotations
 
+import logging
+
+from chalicelib.config import DEFAULT_LOGO_ID, default_logo_path
 from chalicelib.deps import Deps
 from chalicelib.domain.logos import MAX_LOGO_BYTES, LogoError, checked_logo
 from chalicelib.errors import AppError, not_found
 from chalicelib.schemas import brands as schemas
 from chalicelib.services.brands import brand_value
+
+log = logging.getLogger(__name__)
 
 
 def upload_logo(deps: Deps, brand_id: str, content: bytes) -> schemas.Brand:
@@ -30,7 +35,33 @@ def upload_logo(deps: Deps, brand_id: str, content: bytes) -> schemas.Brand:
 def logo_of(deps: Deps, brand_id: str, version: str) -> tuple[str, bytes]:
     """The logo's media type and bytes, at the version its address names (an older address: 404, so a
     cached page never shows a logo its brand replaced as if it were current)."""
+    if brand_id == DEFAULT_LOGO_ID:
+        return _default_logo(deps, version)
     logo = deps.store.brands.get_logo(brand_id)
     if logo is None or str(logo[1]) != version:
         raise not_found("logo")
     return logo[0], logo[2]
+
+
+# The default brand's logo, per process: BRAND_LOGO_URL is the deployment's own setting, fetched on first
+# use (not at start: a cold start serving anything else must not wait for it) and kept.
+_DEFAULT_LOGOS: dict[str, tuple[str, bytes]] = {}
+
+
+def _default_logo(deps: Deps, version: str) -> tuple[str, bytes]:
+    """BRAND_LOGO_URL fetched once under the webhook URL rules and checked as an upload; 404 (and a
+    warning in the log, for the operator) when it cannot be used, so a page shows no broken logo for long."""
+    from chalicelib.delivery.fetch import FetchError, fetch
+
+    source = deps.settings.brand_logo_source
+    if source is None or default_logo_path(source).rsplit("/", 1)[1] != version:
+        raise not_found("logo")
+    if source not in _DEFAULT_LOGOS:
+        try:
+            _DEFAULT_LOGOS[source] = checked_logo(
+                fetch(source, allow_loopback=deps.settings.webhook_allow_loopback)
+            )
+        except (FetchError, LogoError) as problem:
+            log.warning("BRAND_LOGO_URL could not be used: %s", problem)
+            raise not_found("logo") from None
+    return _DEFAULT_LOGOS[source]

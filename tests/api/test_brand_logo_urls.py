@@ -71,3 +71,26 @@ def test_a_logo_url_to_no_public_address_is_refused_without_a_request(api, url):
     """Outside the local stage (no loopback), as webhook URLs are."""
     reply = api.post("/brands", {**RESELLER, "logo_url": url}, operator=True)
     assert reply.status == 400 and reply.body["error"]["details"][0]["field"] == "logo_url"
+
+
+def test_the_default_brands_logo_is_fetched_once_and_served_as_the_projects_copy(api, deps, loopback, files):
+    """BRAND_LOGO_URL (config.py only takes https://; here the local stage's loopback receiver stands in)."""
+    from dataclasses import replace
+
+    from chalicelib.config import default_logo_path
+
+    source = f"{files}/logo.png"
+    copy = deps.settings.portal_url + default_logo_path(source)
+    brand = replace(deps.settings.brand, logo_url=copy, email_logo_url=copy)
+    deps.settings = replace(deps.settings, brand=brand, brand_logo_source=source)
+    assert api.get("/brand").body["logo_url"] == copy
+    status, headers, body = api.transport("GET", path_of(copy), IMAGE, b"")
+    assert status == 200 and body == tiny_png()
+    assert {k.lower(): v for k, v in headers.items()}["x-content-type-options"] == "nosniff"
+    ANSWERS["/logo.png"] = (500, b"")  # fetched once: the copy no longer asks the source
+    try:
+        assert api.transport("GET", path_of(copy), IMAGE, b"")[2] == tiny_png()
+    finally:
+        ANSWERS["/logo.png"] = (200, tiny_png())
+    stale = path_of(copy).rsplit("/", 1)[0] + "/0000000000000000"
+    assert api.transport("GET", stale, IMAGE, b"")[0] == 404
