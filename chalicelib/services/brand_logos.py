@@ -11,12 +11,13 @@ from chalicelib.domain.logos import MAX_LOGO_BYTES, LogoError, checked_logo
 from chalicelib.errors import AppError, not_found
 from chalicelib.schemas import brands as schemas
 from chalicelib.services.brands import brand_value
+from chalicelib.store.keys_base import is_valid_id
 
 log = logging.getLogger(__name__)
 
 
 def upload_logo(deps: Deps, brand_id: str, content: bytes) -> schemas.Brand:
-    item = deps.store.brands.get_brand(brand_id)
+    item = deps.store.brands.get_brand(brand_id) if is_valid_id(brand_id) else None
     if item is None:
         raise not_found("brand")
     if len(content) > MAX_LOGO_BYTES:
@@ -37,7 +38,7 @@ def logo_of(deps: Deps, brand_id: str, version: str) -> tuple[str, bytes]:
     cached page never shows a logo its brand replaced as if it were current)."""
     if brand_id == DEFAULT_LOGO_ID:
         return _default_logo(deps, version)
-    logo = deps.store.brands.get_logo(brand_id)
+    logo = deps.store.brands.get_logo(brand_id) if is_valid_id(brand_id) else None
     if logo is None or str(logo[1]) != version:
         raise not_found("logo")
     return logo[0], logo[2]

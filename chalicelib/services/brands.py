@@ -13,6 +13,7 @@ from chalicelib.errors import AppError, changed_meanwhile, not_found
 from chalicelib.ids import new_id
 from chalicelib.schemas import brands as schemas
 from chalicelib.services.audit_record import record
+from chalicelib.store.keys_base import is_valid_id
 from chalicelib.store.keys_brands import brand as brand_key
 from chalicelib.store.models import AccountItem, BrandItem
 from chalicelib.store.tx import Outcome
@@ -80,7 +81,8 @@ def default_brand(deps: Deps) -> schemas.Brand:
 
 
 def _brand_item(deps: Deps, brand_id: str) -> BrandItem:
-    item = deps.store.brands.get_brand(brand_id)
+    """The brand an id names (a path's or a body's): anything outside the id alphabet names nothing."""
+    item = deps.store.brands.get_brand(brand_id) if is_valid_id(brand_id) else None
     if item is None:
         raise not_found("brand")
     return item

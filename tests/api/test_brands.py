@@ -291,3 +291,12 @@ def test_the_default_brand_is_public_for_the_sign_in_pages(api):
         "support_url": None,
         "sender_name": "Client portal",
     }
+
+
+@pytest.mark.parametrize("brand_id", ["BRAND#x", "brd_../../x", "default"])
+def test_an_id_outside_the_alphabet_names_no_brand(api, brand_id):
+    from urllib.parse import quote
+
+    account_id, _ = onboard(api)
+    assert api.get(f"/brands/{quote(brand_id, safe='')}", operator=True).status == 404
+    assert api.patch(f"/accounts/{account_id}", {"brand_id": brand_id}, operator=True).status == 404
