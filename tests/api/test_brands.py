@@ -300,3 +300,12 @@ def test_an_id_outside_the_alphabet_names_no_brand(api, brand_id):
     account_id, _ = onboard(api)
     assert api.get(f"/brands/{quote(brand_id, safe='')}", operator=True).status == 404
     assert api.patch(f"/accounts/{account_id}", {"brand_id": brand_id}, operator=True).status == 404
+
+
+def test_an_upload_sent_as_octet_stream_is_typed_by_its_content(api):
+    """What a generated client sends (the document's one binary media type)."""
+    brand = make_brand(api)
+    reply = put_logo(api, brand["brand_id"], SVG, "application/octet-stream")
+    assert reply.status == 200, reply.body
+    status, headers, _ = api.transport("GET", path_of(reply.body["logo_url"]), IMAGE, b"")
+    assert status == 200 and {k.lower(): v for k, v in headers.items()}["content-type"] == "image/svg+xml"
