@@ -8,6 +8,7 @@ with collector_paused():
     from chalicelib.api import (
         accounts,
         audit,
+        brands,
         contacts,
         email_domains,
         factors,
@@ -45,6 +46,7 @@ with collector_paused():
         security.bp,
         factors.bp,
         accounts.bp,
+        brands.bp,
         members.bp,
         invitations.bp,
         contacts.bp,

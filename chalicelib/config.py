@@ -3,12 +3,20 @@ stage's variables only while a request runs, and the local runner sets them per 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from chalicelib.domain.branding import Brand, white_text_readable_on
 
 REQUIRED = ("TABLE_NAME", "SENDER_EMAIL", "PORTAL_URL", "TOKEN_SECRET", "OPERATOR_API_KEY")
 MIN_SECRET_LENGTH = 32
+DEFAULT_LOGO_ID = "default"  # the default brand's logo among the brands' (brand ids are brd_...)
+# Today's look, kept by a deployment that sets no BRAND_* variable.
+DEFAULT_BRAND = Brand(
+    name="Client portal", primary_color="#1d4ed8", support_email=None, sender_name="Client portal"
+)
 
 
 class ConfigError(RuntimeError):
@@ -56,6 +64,8 @@ class Settings:
     aws_endpoint_url: str | None = None
     region: str = "us-east-1"
     dynamodb: DynamoTimeouts = AWS_TIMEOUTS
+    brand: Brand = field(default=DEFAULT_BRAND)  # the deployment's default brand (BRAND_*)
+    brand_logo_source: str | None = None  # BRAND_LOGO_URL: fetched once, served as default_logo_path
 
 
 def _whole_number(environ: Mapping[str, str], name: str, default: int, least: int = 1) -> int:
@@ -121,6 +131,41 @@ def _dns_resolver(env: Mapping[str, str]) -> str | None:
     return raw
 
 
+def default_logo_path(source: str) -> str:
+    """Where the project serves its copy of BRAND_LOGO_URL (api/brands.py): the URL's digest is its version,
+    so a new logo is a new address."""
+    return f"/brand-logos/{DEFAULT_LOGO_ID}/{hashlib.sha256(source.encode()).hexdigest()[:16]}"
+
+
+def _default_brand(env: Mapping[str, str], portal_url: str) -> Brand:
+    """BRAND_* as the default brand. A colour white text is unreadable on stops the service from starting,
+    as a brand given through the API is refused: every page and email would otherwise be unreadable.
+    BRAND_LOGO_URL is fetched once by the project and served as its own copy, which is what pages and
+    emails refer to."""
+    name = env.get("BRAND_NAME", "").strip() or DEFAULT_BRAND.name
+    color = env.get("BRAND_COLOR", "").strip() or DEFAULT_BRAND.primary_color
+    try:
+        readable = white_text_readable_on(color)
+    except ValueError:
+        raise ConfigError(f"BRAND_COLOR must be #rrggbb, got {color!r}") from None
+    if not readable:
+        raise ConfigError(f"BRAND_COLOR {color} is too light: white text on it is under 4.5:1 contrast")
+    logo = env.get("BRAND_LOGO_URL", "").strip() or None
+    if logo is not None and not logo.startswith("https://"):
+        raise ConfigError(f"BRAND_LOGO_URL must be an https:// URL, got {logo!r}")
+    copy = portal_url + default_logo_path(logo) if logo is not None else None
+    return Brand(
+        name=name,
+        primary_color=color.lower(),
+        support_email=env.get("BRAND_SUPPORT_EMAIL", "").strip() or None,
+        sender_name=env.get("BRAND_SENDER_NAME", "").strip() or name,
+        logo_url=copy,
+        # emails show a PNG only (domain/branding.py): an SVG default logo leaves them the name
+        email_logo_url=copy if logo is not None and logo.lower().split("?")[0].endswith(".png") else None,
+        support_url=env.get("BRAND_SUPPORT_URL", "").strip() or None,
+    )
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     missing = [name for name in REQUIRED if not env.get(name)]
@@ -146,4 +191,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         dynamodb=_dynamo_timeouts(env),
+        brand=_default_brand(env, env["PORTAL_URL"].rstrip("/")),
+        brand_logo_source=env.get("BRAND_LOGO_URL", "").strip() or None,
     )

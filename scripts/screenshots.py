@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from chalicelib.schemas.invitations import InviteIn  # noqa: E402
+from scripts.screenshots_brands import shoot_reseller  # noqa: E402
 from tests.e2e.browser import chromium, emailed_link  # noqa: E402
 from tests.e2e.conftest import Live, start_server, stop_server, wait_healthy  # noqa: E402
 from tests.helpers import free_port  # noqa: E402
@@ -174,7 +175,8 @@ def shoot(live: Live, out: Path) -> list[Path]:
         shoot_users(camera)
         shoot_sections(camera)
         shoot_sign_out(live, camera)
-        return camera.taken + shoot_phone(live, browser, out) + shoot_german(live, browser, out)
+        taken = camera.taken + shoot_phone(live, browser, out) + shoot_german(live, browser, out)
+        return taken + shoot_reseller(live, browser, out)
 
 
 def shoot_arrival(live: Live, camera: Camera) -> None:

@@ -42,9 +42,10 @@ def get_account(call: Call, account_id: str) -> schemas.Account:
     returns=schemas.Account,
 )
 def update_account(call: Call, account_id: str) -> schemas.Account:
-    """Rename the account, turn its invitation reminders on or off, or choose which domains it may invite
-    (`invite_domains`: the owner or the operator)."""
-    return accounts.update_account(call.deps, call.caller, call.account, call.body.changes())
+    """Rename the account, turn its invitation reminders on or off, choose which domains it may invite
+    (`invite_domains`: the owner or the operator) or its brand (`brand_id`: the operator)."""
+    brand = (call.body.brand_named, call.body.brand_id)
+    return accounts.update_account(call.deps, call.caller, call.account, call.body.changes(), brand)
 
 
 @endpoint(

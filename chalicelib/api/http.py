@@ -105,10 +105,12 @@ def endpoint(
     idempotent: bool | None = None,
     resumable: bool = False,
     answers: tuple[tuple[int, Model], ...] = (),
+    uploads: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """`errors`: the codes the view's own rules can answer (those of its traits are added: Route.codes).
     `idempotent`: whether it takes an Idempotency-Key; by default the POSTs that answer 201 (create).
-    `resumable`: its view completes what a lost run under the same key left undone (api/idempotency.py)."""
+    `resumable`: its view completes what a lost run under the same key left undone (api/idempotency.py).
+    `uploads`: the media types of a raw body the view reads itself (any other is 415 from Chalice)."""
     takes_key = idempotent if idempotent is not None else method == "POST" and status == 201
     route = Route(
         method,
@@ -125,6 +127,7 @@ def endpoint(
         takes_key,
         resumable,
         answers,
+        uploads,
     )
 
     def register(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -141,7 +144,7 @@ def _register(bp: Blueprint, route: Route, view: Callable[..., Any]) -> Callable
         return _handle(bp.current_request, route, view, path_params)
 
     handler.__name__ = view.__name__
-    content_types = JSON_TYPES if route.body_model else ANY_TYPE
+    content_types = JSON_TYPES if route.body_model else list(route.uploads) or ANY_TYPE
     bp.route(route.path, methods=[route.method], content_types=content_types)(handler)
     _preflight_route(bp, route.path, route.method)
     return view

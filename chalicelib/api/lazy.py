@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from here
     from chalicelib.schemas import accounts as accounts_schemas
     from chalicelib.schemas import audit as audit_schemas
+    from chalicelib.schemas import brands as brands_schemas
     from chalicelib.schemas import contacts as contacts_schemas
     from chalicelib.schemas import email_domains as email_domains_schemas
     from chalicelib.schemas import factors as factors_schemas
@@ -46,6 +47,8 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
         accounts,
         audit_log,
         authentication,
+        brand_logos,
+        brands,
         contacts,
         email_domains,
         groups,

@@ -190,6 +190,15 @@ def _operation(route: Route, refs: Refs) -> dict[str, Any]:
     }
     if route.body is not None:
         operation["requestBody"] = {"required": True, "content": _json(refs[(route.body, "validation")])}
+    elif route.uploads:
+        # One binary media type: generators (openapi-python-client) skip an operation naming image/* types;
+        # the route takes the others listed too, and reads the type from the content.
+        raw = {"type": "string", "format": "binary"}
+        operation["requestBody"] = {
+            "required": True,
+            "description": f"The file's bytes, sent as {', '.join(route.uploads)}: read for its type.",
+            "content": {"application/octet-stream": {"schema": raw}},
+        }
     security = route.access.security()
     if security is not None and {} in security:
         # Optional credentials: declared as none, since generators (openapi-python-client) read any

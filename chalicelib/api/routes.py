@@ -49,6 +49,7 @@ class Route:
     # other successful answers than `status` with `returns` (a join: 200 or 201 Member, 202 JoinRequest or
     # email_sent): (status, model); at the route's own status, one of them or `returns` (oneOf)
     answers: tuple[tuple[int, Model], ...] = ()
+    uploads: tuple[str, ...] = ()  # the media types of a raw (not JSON) body the view reads itself (a logo)
 
     @property
     def admits_support(self) -> bool:

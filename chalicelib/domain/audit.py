@@ -18,7 +18,7 @@ EventType = TypeAliasType(
     "EventType",
     Literal[
         "account.created", "account.updated", "account.ownership_transferred", "account.security_updated",
-        "account.seats_changed", "account.seats_warning", "account.seats_full",
+        "account.seats_changed", "account.seats_warning", "account.seats_full", "account.brand_changed",
         "invitation.created", "invitation.resent", "invitation.revoked", "invitation.accepted",
         "invitation.expired",
         "member.updated", "member.deactivated", "member.reactivated", "member.removed", "member.left",

@@ -19,11 +19,14 @@ WHITE: Final = "#ffffff"
 class Brand:
     name: str
     primary_color: str  # "#rrggbb", white text on it reaches MIN_CONTRAST
-    support_email: str
+    support_email: str | None  # None: the default brand was given none (its emails show no support line)
     sender_name: str  # the From display name of its emails
     logo_url: str | None = None  # the project's own copy; None: the name is shown instead
     support_url: str | None = None
     brand_id: str | None = None  # None: the deployment's default brand
+    # The logo as emails show it: a PNG only (mail clients do not all show SVG, and no SVG-to-PNG renderer
+    # fits the package); None: the name, in the brand's colour.
+    email_logo_url: str | None = None
 
 
 def relative_luminance(color: str) -> float:

@@ -17,6 +17,7 @@ class OutgoingEmail:
     subject: str
     text: str
     html: str
+    sender_name: str | None = None  # the From display name: the brand's (mail/templates.py)
 
 
 class MailDeliveryError(Exception):

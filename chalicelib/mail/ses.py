@@ -34,12 +34,20 @@ class SesMailer:
                 )
             return self._client
 
+    def from_address(self, email: OutgoingEmail) -> str:
+        """The sender address with the brand's display name, quoted and RFC 2047-encoded as needed."""
+        if not email.sender_name:
+            return self._sender
+        from email.utils import formataddr
+
+        return formataddr((email.sender_name, self._sender))
+
     def send(self, email: OutgoingEmail) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             self.client().send_email(
-                FromEmailAddress=self._sender,
+                FromEmailAddress=self.from_address(email),
                 Destination={"ToAddresses": [email.to]},
                 Content={
                     "Simple": {

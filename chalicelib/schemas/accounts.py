@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BeforeValidator, Field
 
+from chalicelib.domain.branding import Brand as BrandValue
 from chalicelib.domain.email_domains import InviteDomains
 from chalicelib.domain.locales import as_locale
 from chalicelib.domain.seats import MAX_SEAT_LIMIT
+from chalicelib.schemas.brands import Brand
 from chalicelib.schemas.common import (
     Email,
     Input,
@@ -44,6 +46,14 @@ class AccountUpdateIn(Input):
     invite_domains: InviteDomains | None = None
     # the language of the account's invitations, and of emails to its users who chose none
     default_locale: LocaleCode | None = None
+    # The account's brand (the operator's only; null: the deployment's default again): its own transaction,
+    # recorded as account.brand_changed (services/brands.py).
+    brand_id: str | None = Field(default=None, min_length=1, max_length=64)
+
+    @property
+    def brand_named(self) -> bool:
+        """Whether the body names `brand_id` (null included: back to the default brand)."""
+        return "brand_id" in self.model_fields_set
 
     def changes(self) -> dict[str, object]:
         named = ("name", "invitation_reminders", "invite_domains", "default_locale")
@@ -98,9 +108,10 @@ class Account(Output):
     invite_domains: InviteDomains
     default_locale: LocaleCode
     seats: Seats
+    brand: Brand  # what its pages and emails show: its brand, else the deployment's default
 
     @classmethod
-    def of(cls, account: AccountItem, expired_seats: int = 0) -> Account:
+    def of(cls, account: AccountItem, brand: BrandValue, expired_seats: int = 0) -> Account:
         return cls(
             account_id=account.account_id,
             name=account.name,
@@ -111,4 +122,5 @@ class Account(Output):
             invite_domains="verified" if account.invite_domains == "verified" else "any",
             default_locale=as_locale(account.default_locale),
             seats=Seats.of(account, expired_seats),
+            brand=Brand.of(brand),
         )

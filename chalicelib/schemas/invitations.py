@@ -14,6 +14,7 @@ from chalicelib.domain.permissions import AssignableRole, Role
 from chalicelib.domain.profile import PROFILE_FIELDS
 from chalicelib.domain.wording import looks_like_link
 from chalicelib.schemas.accounts import Account
+from chalicelib.schemas.brands import Brand
 from chalicelib.schemas.common import (
     AnyPassword,
     DaysValid,
@@ -187,6 +188,7 @@ class LookupOut(Output):
     invited_by_name: str | None
     expires_at: Timestamp
     existing_user: bool
+    brand: Brand  # the inviting account's (issue 32): the accept page shows it
     locale: LocaleCode  # the invitation's: the accept page speaks it
 
 

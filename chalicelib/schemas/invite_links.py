@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from chalicelib.schemas.brands import Brand
 from chalicelib.schemas.common import Email, GrantableKey, Input, LocaleCode, Output, Timestamp, WholeNumber
 from chalicelib.schemas.groups import GroupId
 from chalicelib.schemas.members import Member
@@ -94,7 +95,7 @@ class InviteLinkLookup(Output):
     account_name: str
     require_approval: bool
     expires_at: datetime
-    brand: dict[str, Any] | None  # brands are not built yet: the deployment's default (null)
+    brand: Brand  # the link's account's (issue 32): the join page shows it
     locale: LocaleCode  # the account's default_locale
 
 

@@ -19,6 +19,7 @@ from chalicelib.errors import (
     validation_error,
 )
 from chalicelib.ids import new_id
+from chalicelib.schemas.brands import Brand
 from chalicelib.schemas.invitations import AcceptIn, AcceptOut, LookupOut
 from chalicelib.schemas.members import Member
 from chalicelib.schemas.sessions import User
@@ -26,6 +27,7 @@ from chalicelib.security.links import hash_link_token, is_link_token_shape
 from chalicelib.security.tokens import TokenClaims
 from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import confirm, live_sub_accounts
+from chalicelib.services.brands import brand_of_account
 from chalicelib.services.sessions import verify_on_link
 from chalicelib.services.sign_in import has_second_factor, issue_sign_in
 from chalicelib.store.invitations import InvitationContext
@@ -121,6 +123,7 @@ def lookup(deps: Deps, token: str) -> LookupOut:
         expires_at=invitation.expires_at,
         existing_user=login is not None,
         locale=as_locale(invitation.locale),
+        brand=Brand.of(brand_of_account(deps, account)),
     )
 
 

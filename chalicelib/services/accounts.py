@@ -11,6 +11,7 @@ from chalicelib.domain.caller import Caller
 from chalicelib.domain.locales import as_locale
 from chalicelib.errors import AppError, changed_meanwhile, not_found
 from chalicelib.schemas.accounts import Account
+from chalicelib.services.brands import brand_of_account
 from chalicelib.services.seats import show
 from chalicelib.store import keys
 from chalicelib.store.models import AccountItem, MembershipItem
@@ -39,13 +40,25 @@ def rename_account(deps: Deps, caller: Caller, account: AccountItem, name: str) 
     return update_account(deps, caller, account, {"name": name})
 
 
-def update_account(deps: Deps, caller: Caller, account: AccountItem, changes: dict[str, object]) -> Account:
-    """PATCH /accounts: the settings named (name, invitation_reminders, invite_domains, default_locale) in one
-    write, recorded as account.updated with what changed (nothing changed: no event, as a rename to the same
-    name).
-    `invite_domains` is the owner's or the operator's: anyone else is refused before anything is written."""
+def update_account(
+    deps: Deps,
+    caller: Caller,
+    account: AccountItem,
+    changes: dict[str, object],
+    brand: tuple[bool, str | None] = (False, None),
+) -> Account:
+    """PATCH /accounts: the settings named (name, invitation_reminders, invite_domains, default_locale) in
+    one write, recorded as account.updated with what changed (nothing changed: no event, as a rename to the
+    same name).
+    `invite_domains` is the owner's or the operator's, `brand` (whether the body named `brand_id`, and its
+    value) the operator's: anyone else is refused before anything is written."""
+    brand_named, brand_id = brand
     if "invite_domains" in changes and not (caller.is_owner or caller.is_operator):
         raise AppError("forbidden", "Only the account owner can choose which domains may be invited.")
+    if brand_named:
+        from chalicelib.services.brands import set_account_brand  # a write's: not loaded by a cold read
+
+        set_account_brand(deps, caller, account, brand_id)
     before = {
         "name": account.name,
         "invitation_reminders": account.invitation_reminders is not False,
@@ -57,7 +70,7 @@ def update_account(deps: Deps, caller: Caller, account: AccountItem, changes: di
 
     moved = changed({k: before[k] for k in changes}, changes)
     if not changes:
-        return Account.of(account)
+        return Account.of(account, brand_of_account(deps, account))
     event = record(deps, "account.updated", caller, account.account_id, account_target(account), moved)
     if not deps.store.accounts.update_account(account, changes, event if moved else None, deps.now()):
         raise not_found("account")
@@ -75,7 +88,7 @@ def transfer_ownership(
     if not keys.is_valid_id(new_owner_id):
         raise not_found("member")
     if new_owner_id == account.owner_user_id:
-        return Account.of(account)
+        return Account.of(account, brand_of_account(deps, account))
     owner_id = account.owner_user_id or ""
     known = {own.user_id: own} if own is not None and caller.is_owner and own.user_id == owner_id else {}
     wanted = [uid for uid in (new_owner_id, owner_id) if uid and uid not in known]

@@ -74,4 +74,4 @@ def _render(deps: Deps, mail: MailItem) -> Ready | None:
         return reset_email_for(deps, mail)
     if mail.kind == "link_join":
         return link_join_email_for(deps, mail)
-    return Ready(mail, render_notice(mail))
+    return Ready(mail, render_notice(deps, mail))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.deps import Deps
+from chalicelib.domain.branding import Brand
 from chalicelib.domain.groups import DEFAULT_GROUP_ID
 from chalicelib.domain.invitations import ROLE_LABELS, ROLE_TITLES
 from chalicelib.domain.locales import Locale, as_locale
@@ -16,9 +17,10 @@ from chalicelib.domain.wording import OPERATOR_NAME, modules_of, neutral, sub_ac
 from chalicelib.i18n.text import N_, date_in_words, translate, words_for
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
+from chalicelib.services.brands import brand_of_account
 from chalicelib.services.outbox import Ready, link_of
 from chalicelib.store import keys
-from chalicelib.store.models import GroupItem, InvitationItem, MailItem
+from chalicelib.store.models import AccountItem, GroupItem, InvitationItem, MailItem
 
 
 @dataclass(frozen=True)
@@ -50,15 +52,22 @@ def reach_of(deps: Deps, invitation: InvitationItem, group: GroupItem | None = N
 
 
 def invitation_email(
-    deps: Deps, invitation: InvitationItem, raw_token: str, account_name: str, reach: Reach | None = None
+    deps: Deps,
+    invitation: InvitationItem,
+    raw_token: str,
+    item: AccountItem,
+    reach: Reach | None = None,
+    brand: Brand | None = None,
 ) -> OutgoingEmail:
-    """`reach`: when the caller knows it already (one for every invitation of a bulk invite)."""
+    """`reach`, `brand`: when the caller knows them already (one for every invitation of a bulk invite)."""
     reach = reach or reach_of(deps, invitation)
     locale = as_locale(invitation.locale)  # in the invitation's language, whoever reads it
+    account_name = item.name
     account, inviter = neutral(account_name), neutral(invitation.invited_by_name or "")
     role = as_role(invitation.role)
     return render(
         "invitation",
+        brand=brand or brand_of_account(deps, item),
         to=invitation.email,
         values={
             # the subject names the inviter when there is one; both names bounded and defanged
@@ -112,4 +121,4 @@ def invitation_email_for(deps: Deps, mail: MailItem) -> Ready | None:
     account = deps.store.accounts.get_account(mail.account_id or "")
     if found is None or account is None or found.token_hash != token_hash:
         return None
-    return Ready(mail, invitation_email(deps, found, raw, account.name), token_hash)
+    return Ready(mail, invitation_email(deps, found, raw, account), token_hash)

@@ -16,6 +16,7 @@ from chalicelib.domain.locales import as_locale
 from chalicelib.errors import AppError, changed_meanwhile, not_found, rate_limited, validation_error
 from chalicelib.ids import new_id
 from chalicelib.msgids import N_
+from chalicelib.schemas.brands import Brand
 from chalicelib.schemas.invite_links import (
     CreatedInviteLink,
     InviteLink,
@@ -26,6 +27,7 @@ from chalicelib.schemas.invite_links import (
 from chalicelib.security.links import hash_link_token, is_link_token_shape, new_link_token
 from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import live_sub_accounts
+from chalicelib.services.brands import brand_of_account
 from chalicelib.services.sub_accounts import checked_scope
 from chalicelib.store import keys
 from chalicelib.store.invite_links import is_live
@@ -118,7 +120,7 @@ def lookup(deps: Deps, token: str) -> InviteLinkLookup:
         account_name=account.name,
         require_approval=bool(link.require_approval),
         expires_at=link.expires_at,
-        brand=None,
+        brand=Brand.of(brand_of_account(deps, account)),
         locale=as_locale(account.default_locale),
     )
 

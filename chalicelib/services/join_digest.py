@@ -59,7 +59,8 @@ def _send(deps: Deps, digest: JoinDigestItem, at: datetime) -> bool:
         locale = as_locale(account.default_locale)  # one digest for every manager: the account's language
         values = _values(deps, account.name, new, locale)
         mails = [
-            notice(deps, "join_requests_digest", to, values, locale=locale) for to in _managers(deps, digest)
+            notice(deps, "join_requests_digest", to, values, locale=locale, account_id=account.account_id)
+            for to in _managers(deps, digest)
         ]
     return bool(deps.store.join_requests.send_digest(digest, mails, deps.now()))
 

@@ -227,4 +227,6 @@ def told_requester(deps: Deps, account: AccountItem, request: JoinRequestItem, o
     values = {"portal_name": PORTAL_NAME, "account_name": account.name, "outcome": outcome, "next": after}
     # the requester may have no login yet: the account's language
     locale = as_locale(account.default_locale)
-    return notice(deps, "join_request_decided", request.email, values, locale=locale)
+    return notice(
+        deps, "join_request_decided", request.email, values, locale=locale, account_id=account.account_id
+    )

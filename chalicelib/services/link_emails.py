@@ -115,7 +115,7 @@ def link_join_email_for(deps: Deps, mail: MailItem) -> Ready | None:
     if made is None:
         return None
     mail.invitation_id = made.invitation_id  # recorded with the email: its delivery moves with it
-    return Ready(mail, invitation_email(deps, made, raw, account.name), token_hash)
+    return Ready(mail, invitation_email(deps, made, raw, account), token_hash)
 
 
 def _link_id(mail: MailItem) -> str:

@@ -285,4 +285,11 @@ def send_password_reset(deps: Deps, caller: Caller, account: AccountItem, user_i
     membership, user = _reachable(deps, caller, account, user_id, writes=True)
     event = _event(deps, "member.password_reset_sent", caller, membership, user)
     locale = reader_locale(user.locale, account.default_locale)
-    send_reset_link(deps, user, reset_requester(caller, account.name, words_for(locale)), event, locale)
+    send_reset_link(
+        deps,
+        user,
+        reset_requester(caller, account.name, words_for(locale)),
+        event,
+        locale,
+        account_id=account.account_id,
+    )

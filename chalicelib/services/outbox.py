@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.deps import Deps
+from chalicelib.domain.branding import Brand
 from chalicelib.domain.locales import DEFAULT_LOCALE, Locale, as_locale
 from chalicelib.domain.outbox import EMAIL_RETRIES, MailKind, Window, recipient_windows
 from chalicelib.errors import AppError, rate_limited
@@ -24,6 +25,7 @@ from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
 from chalicelib.msgids import N_
 from chalicelib.security.links import derived_link_token, new_nonce
+from chalicelib.services.brands import brand_of_account_id, brand_of_email
 from chalicelib.store.models import MailItem
 from chalicelib.store.outbox import limit_label, new_mail, set_mail_due
 from chalicelib.store.tx import Outcome
@@ -80,18 +82,27 @@ def notice(
     values: dict[str, str],
     *,
     locale: Locale = DEFAULT_LOCALE,
+    account_id: str | None = None,
 ) -> MailItem:
     """A notice (no link in it): its template, values and language are kept as they are, to render when
-    sent (values a template names in mail/texts.py VALUE_MSGIDS are msgids, translated then)."""
-    mail = mail_for(deps, "notice", to)
+    sent (values a template names in mail/texts.py VALUE_MSGIDS are msgids, translated then).
+    `account_id`: the account it is about, whose brand it carries (none: the login's, `render_notice`)."""
+    mail = mail_for(deps, "notice", to, account_id=account_id)
     mail.template, mail.values = template, json.dumps(values, separators=(",", ":"))
     mail.locale = locale
     return mail
 
 
-def render_notice(mail: MailItem) -> OutgoingEmail:
+def render_notice(deps: Deps, mail: MailItem, brand: Brand | None = None) -> OutgoingEmail:
+    """In the brand of the account it is about, else of the addressee's login (services/brands.py);
+    `brand`: when the caller has it in hand already."""
     assert mail.template is not None and mail.values is not None, "a notice has its template and values"
-    return render(mail.template, to=mail.to, values=json.loads(mail.values), locale=as_locale(mail.locale))
+    if brand is None:
+        brand = (
+            brand_of_account_id(deps, mail.account_id) if mail.account_id else brand_of_email(deps, mail.to)
+        )
+    values = json.loads(mail.values)
+    return render(mail.template, to=mail.to, values=values, locale=as_locale(mail.locale), brand=brand)
 
 
 def email_windows(deps: Deps) -> tuple[Window, ...]:

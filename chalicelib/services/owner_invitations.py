@@ -40,7 +40,7 @@ def create_account(deps: Deps, caller: Caller, body: AccountCreateIn) -> Account
     if not outcome:
         raise changed_meanwhile("The account could not be created; try again.")
     return AccountCreated(
-        account=Account.of(account),
+        account=Account.of(account, deps.settings.brand),  # a new account has the default brand
         owner_invitation=Invitation.of(owner_invitation.invitation, now, frozenset(), {}),
     )
 

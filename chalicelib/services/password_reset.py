@@ -8,6 +8,7 @@ import logging
 from datetime import timedelta
 
 from chalicelib.deps import Deps
+from chalicelib.domain.branding import Brand as BrandValue
 from chalicelib.domain.locales import Locale, as_locale, reader_locale
 from chalicelib.domain.outbox import reset_request_window
 from chalicelib.domain.wording import reset_sentences
@@ -15,7 +16,9 @@ from chalicelib.errors import AppError, changed_meanwhile, not_found
 from chalicelib.i18n.text import N_, date_in_words, words_for
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
+from chalicelib.schemas.brands import Brand, ResetLookup
 from chalicelib.security.links import hash_link_token, is_link_token_shape, new_nonce
+from chalicelib.services.brands import brand_of_account_id, brand_of_login
 from chalicelib.services.outbox import (
     Ready,
     email_windows,
@@ -48,14 +51,17 @@ def send_reset_link(
     asked_by: str,
     event: AuditEventItem | None = None,
     locale: Locale | None = None,
+    account_id: str | None = None,
 ) -> None:
     """An admin's reset for a member (its audit `event` is written with the link and its email): counted
     against the address's email limits (429 past them), not against the public form's. The link holds at
     the user's link generation as read: a password change or removal since ends it. The email names who
-    asked (`asked_by`, domain/wording.py `reset_requester`), kept with it for the worker to render again."""
+    asked (`asked_by`, domain/wording.py `reset_requester`), kept with it for the worker to render again.
+    `account_id`: the admin's account, whose brand the email and the reset page carry (kept on the link)."""
     email = user.email
     seed = link_seed(deps)
     link = _reset_link(deps, user.user_id, email, seed.token_hash, link_generation(user))
+    link.account_id = account_id
     mail, windows = mail_for(deps, "password_reset", email, nonce=seed.nonce), email_windows(deps)
     mail.values = json.dumps({"asked_by": asked_by}, separators=(",", ":"))
     mail.locale = locale or reader_locale(user.locale)
@@ -99,6 +105,7 @@ def _reset_email(deps: Deps, link: LinkItem, raw: str, mail: MailItem) -> Outgoi
     locale = as_locale(mail.locale) if mail.locale else _login_locale(deps, link.user_id)
     return render(
         "password_reset",
+        brand=reset_brand(deps, link),
         to=link.email,
         values={
             **reset_sentences(asked_by if isinstance(asked_by, str) else None, words_for(locale)),
@@ -118,7 +125,26 @@ def _login_locale(deps: Deps, user_id: str | None) -> Locale:
     return reader_locale(user.locale if user is not None else None)
 
 
-def confirm_reset(deps: Deps, token: str, new_password: str) -> None:
+def reset_brand(deps: Deps, link: LinkItem) -> BrandValue:
+    """An admin's reset: its account's brand; the public form's: the login's (services/brands.py)."""
+    if link.account_id:
+        return brand_of_account_id(deps, link.account_id)
+    return brand_of_login(deps, link.user_id) if link.user_id else deps.settings.brand
+
+
+def lookup_reset(deps: Deps, token: str) -> ResetLookup:
+    """The reset page's brand before the password is set: 404 and 410 as `confirm_reset` answers. It tells
+    nothing of the login (no address, no name): a token is 256 random bits, never guessed, and a wrong one
+    costs the one GetItem a right one's first read costs."""
+    link = _open_reset_link(deps, token)
+    user = deps.store.users.get_user(link.user_id) if link.user_id else None
+    if user is None or link_generation(user) != int(link.generation or 0):
+        raise not_found("reset link")  # a password change or removal since ended it, as confirming finds
+    locale = reader_locale(user.locale)  # the page follows the login's language, as its email
+    return ResetLookup(brand=Brand.of(reset_brand(deps, link)), locale=locale, expires_at=link.expires_at)
+
+
+def _open_reset_link(deps: Deps, token: str) -> LinkItem:
     if not is_link_token_shape(token):
         raise not_found("reset link")
     link = deps.store.links.get_link(hash_link_token(token))
@@ -126,6 +152,11 @@ def confirm_reset(deps: Deps, token: str, new_password: str) -> None:
         raise not_found("reset link")
     if deps.now() >= link.expires_at:
         raise AppError("token_expired", "This reset link has expired; ask for a new one.")
+    return link
+
+
+def confirm_reset(deps: Deps, token: str, new_password: str) -> None:
+    link = _open_reset_link(deps, token)
     if not deps.store.links.reset_password(link, deps.passwords.hash(new_password), deps.now()):
         raise not_found("reset link")
     deps.store.lockouts.clear_login_failures(link.email)

@@ -11,18 +11,20 @@ from chalicelib.domain.wording import neutral
 from chalicelib.i18n.text import date_in_words, weekday_in_words, words_for
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.templates import render
+from chalicelib.services.brands import brand_of_account
 from chalicelib.services.outbox import Ready, link_of
-from chalicelib.store.models import InvitationItem, MailItem
+from chalicelib.store.models import AccountItem, InvitationItem, MailItem
 
 
 def reminder_email(
-    deps: Deps, invitation: InvitationItem, raw_token: str, account_name: str
+    deps: Deps, invitation: InvitationItem, raw_token: str, item: AccountItem
 ) -> OutgoingEmail:
-    account, inviter = neutral(account_name), neutral(invitation.invited_by_name or "")
+    account, inviter = neutral(item.name), neutral(invitation.invited_by_name or "")
     locale = as_locale(invitation.locale)  # the invitation's language, as its first email
     ends = invitation.expires_at
     return render(
         "invitation_reminder",
+        brand=brand_of_account(deps, item),
         to=invitation.email,
         values={
             "headline": reminder_headline(
@@ -45,4 +47,4 @@ def reminder_email_for(deps: Deps, mail: MailItem) -> Ready | None:
     if found is None or account is None or found.reminder_token_hash != token_hash:
         return None
     # no token_hash: a reminder leaves the invitation's `delivery` (its own email's) as it is
-    return Ready(mail, reminder_email(deps, found, raw, account.name))
+    return Ready(mail, reminder_email(deps, found, raw, account))

@@ -35,6 +35,7 @@ def send_set_password(deps: Deps, user: UserItem, account: AccountItem) -> None:
     seed = link_seed(deps)
     expires_at = deps.now() + timedelta(days=SET_PASSWORD_DAYS)
     link = new_reset_link(seed.token_hash, user.user_id, user.email, expires_at, link_generation(user))
+    link.account_id = account.account_id  # the email and the reset page carry the account's brand
     mail, windows = mail_for(deps, "password_reset", user.email, nonce=seed.nonce), email_windows(deps)
     # in the login's language (a new login has none yet: the account's), kept for the worker to render
     locale = reader_locale(user.locale, account.default_locale)

@@ -16,6 +16,7 @@ from chalicelib.domain.caller import Caller
 from chalicelib.domain.seats import SeatEvent, crossings, free_seats, refusal
 from chalicelib.errors import AppError, changed_meanwhile, not_found
 from chalicelib.schemas.accounts import Account
+from chalicelib.services.brands import brand_of_account
 from chalicelib.store.models import AccountItem, AuditEventItem
 from chalicelib.store.seats import SEATS, EventOf, SeatsRead
 from chalicelib.store.tx import Outcome
@@ -99,7 +100,7 @@ def show(deps: Deps, account: AccountItem) -> Account:
     expired = (
         deps.store.accounts.expired_seats(account.account_id, deps.now()) if may_hold_expired(account) else 0
     )
-    return Account.of(account, expired)
+    return Account.of(account, brand_of_account(deps, account), expired)
 
 
 def set_limit(deps: Deps, caller: Caller, account: AccountItem, limit: int | None) -> Account:

@@ -92,7 +92,7 @@ def _notice(
         "expires_words": date_in_words(session.expires_at, locale),
         "session_id": session.support_session_id,
     }
-    return notice(deps, "support_session", owner.email, values, locale=locale)
+    return notice(deps, "support_session", owner.email, values, locale=locale, account_id=account.account_id)
 
 
 def end(deps: Deps, caller: Caller, account: AccountItem, session_id: str) -> None:

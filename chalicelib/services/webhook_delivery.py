@@ -259,4 +259,4 @@ def _owner_notice(deps: Deps, webhook: WebhookItem) -> MailItem | None:
         "url": webhook.url,  # the owner's own endpoint
         "failing_since_words": date_in_words(webhook.failing_since, locale),
     }
-    return notice(deps, "webhook_disabled", owner.email, values, locale=locale)
+    return notice(deps, "webhook_disabled", owner.email, values, locale=locale, account_id=account.account_id)

@@ -36,6 +36,7 @@ from chalicelib.store.models_base import (
     parse_time,
     string_list,
 )
+from chalicelib.store.models_brands import BrandItem, BrandLogoItem
 from chalicelib.store.models_domains import (
     DomainClaimItem,
     EmailDomainItem,
@@ -88,6 +89,8 @@ __all__ = [
     "AuditEventItem",
     "AuditTargetIndex",
     "AuditTypeIndex",
+    "BrandItem",
+    "BrandLogoItem",
     "ChallengeItem",
     "ContactAttributes",
     "ContactCategoryItem",

@@ -57,6 +57,7 @@ class AccountItem(Item, discriminator="account"):
     invite_domains = UnicodeAttribute(null=True)  # "verified": invitations only to its verified domains
     # The language of its invitations and of its emails to logins without their own (absent: "en").
     default_locale = UnicodeAttribute(null=True)
+    brand_id = UnicodeAttribute(null=True)  # its brand (store/brands.py); absent: the deployment's default
 
 
 class MemberCountItem(Item, discriminator="member_count"):

@@ -19,6 +19,7 @@ Label = Literal[
     "ended",
     "exists",
     "full",  # a count at its cap (store/counts.py)
+    "brand_gone",  # the brand an account is given was deleted meanwhile (store/brands.py)
     "give_back",  # a link to get a use back was revoked meanwhile (store/invite_links.py)
     "gone",
     "group_gone",

@@ -15,6 +15,7 @@ from chalicelib.store.table import bind, botocore_session
 if TYPE_CHECKING:
     from chalicelib.store.accounts import AccountStore
     from chalicelib.store.audit import AuditStore
+    from chalicelib.store.brands import BrandStore
     from chalicelib.store.claims import ClaimStore
     from chalicelib.store.contacts import ContactStore
     from chalicelib.store.deliveries import DeliveryStore
@@ -81,6 +82,12 @@ class Store:
         from chalicelib.store.scim_tokens import ScimTokenStore
 
         return ScimTokenStore()
+
+    @cached_property
+    def brands(self) -> BrandStore:
+        from chalicelib.store.brands import BrandStore
+
+        return BrandStore()
 
     @cached_property
     def scim_users(self) -> ScimUserStore:

@@ -23,6 +23,15 @@ def test_lookup_describes_the_invitation(api):
         "expires_at": "2026-11-30T09:00:00Z",
         "existing_user": False,
         "locale": "en",
+        "brand": {  # the account has none: the deployment's default (tests/api/test_brands.py: a reseller's)
+            "brand_id": None,
+            "name": "Client portal",
+            "logo_url": None,
+            "primary_color": "#1d4ed8",
+            "support_email": None,
+            "support_url": None,
+            "sender_name": "Client portal",
+        },
     }
     invite(api, account_id, owner.token, [owner.email.replace("owner", "x")])
     other_id, other_owner = onboard(api, "Other", "boss@other.com")

@@ -96,6 +96,7 @@ def test_the_user_management_story_is_recorded_event_by_event(api, deps, clock):
         "webhook.updated", "webhook.secret_rotated", "webhook.disabled", "webhook.deleted",
         "support_session.started", "support_session.ended", "member.signed_out", "account.security_updated",
         "account.seats_changed", "account.seats_warning", "account.seats_full",  # tests/api/test_seats.py
+        "account.brand_changed",  # tests/api/test_brands.py
         "domain.added", "domain.verified", "domain.verification_failed", "domain.verification_lost",
         "domain.updated", "domain.removed",
         "join_request.created", "join_request.approved", "join_request.denied", "member.joined",  # joining

@@ -130,6 +130,7 @@ def test_the_document_declares_the_header_on_the_creating_posts_only(api):
         "POST /accounts/{account_id}/owner-invitation",
         "POST /accounts/{account_id}/sub-accounts",
         "POST /accounts/{account_id}/webhooks",
+        "POST /brands",
         "POST /webhooks",
     ]
     created = paths["/accounts"]["post"]["responses"]

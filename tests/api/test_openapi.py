@@ -17,7 +17,7 @@ def test_openapi_document_covers_every_route(api):
     assert document["openapi"] == "3.1.0"
     documented = {(method.upper(), path) for path, ops in document["paths"].items() for method in ops}
     assert documented == {(route.method, route.path) for route in ROUTES}
-    assert len(documented) == 104  # every operation of the contract, /docs and its assets included
+    assert len(documented) == 111  # every operation of the contract, /docs and its assets included
 
 
 def _codes(operation: dict, status: str) -> list[str]:
@@ -176,3 +176,11 @@ def test_every_constraint_is_written_in_json_schema_words(api):
     assert raw_keys(schemas, "schemas") == []
     limit = schemas["SeatsIn"]["properties"]["limit"]["anyOf"][0]
     assert (limit["minimum"], limit["maximum"]) == (1, 100000)
+
+
+def test_a_logo_upload_is_documented_as_a_raw_image_body(api):
+    upload = api.get("/openapi.json").body["paths"]["/brands/{brand_id}/logo"]["put"]
+    assert set(upload["requestBody"]["content"]) == {"application/octet-stream"}  # what generators take
+    assert "image/png, image/svg+xml" in upload["requestBody"]["description"]
+    assert upload["security"] == [{"operator": []}]
+    assert {"400", "404", "413", "415"} <= set(upload["responses"])

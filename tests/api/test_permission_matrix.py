@@ -343,3 +343,25 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
         reply = api.call(method, path, payload, **kwargs)
         outcomes[actor] = "2xx" if 200 <= reply.status < 300 else str(reply.status)
     assert outcomes == {actor: expected(actor, needs, method, template.split("?")[0]) for actor in ACTORS}
+
+
+def test_an_accounts_brand_is_the_operators_alone(api, deps, world):
+    """PATCH /accounts/{account_id} `{"brand_id"}`: the matrix's row for the route is `profile` (a name);
+    a brand is the operator's only (API.md), every other actor refused as on an operator-only route."""
+    made = api.post(
+        "/brands",
+        {"name": "Reseller", "primary_color": "#7b1fa2", "support_email": "help@reseller.example"},
+        operator=True,
+    )
+    assert made.status == 201, made.body
+    path = f"/accounts/{world.account_id}"
+    outcomes = {}
+    for actor in ACTORS:
+        kwargs = {"operator": True} if actor == "operator" else {}
+        if actor == "support":
+            kwargs["token"] = world.support_token
+        elif actor not in ("operator", "anonymous"):
+            kwargs["token"] = token_for(deps, world.ids[actor])
+        reply = api.patch(path, {"brand_id": made.body["brand_id"]}, **kwargs)
+        outcomes[actor] = "2xx" if 200 <= reply.status < 300 else str(reply.status)
+    assert outcomes == {actor: expected(actor, "operator_only", "PATCH", path) for actor in ACTORS}

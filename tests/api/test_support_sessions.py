@@ -159,6 +159,9 @@ def test_which_routes_refuse_a_support_token():
         ("POST", "/me/passkeys/options"), ("POST", "/me/passkeys"), ("GET", "/me/passkeys"),
         ("DELETE", "/me/passkeys/{passkey_id}"),
         ("PUT", "/accounts/{account_id}/seats"),  # the plan is the operator's, not the customer's
+        # brands are the operator's (issue 32)
+        ("POST", "/brands"), ("GET", "/brands/{brand_id}"), ("PATCH", "/brands/{brand_id}"),
+        ("DELETE", "/brands/{brand_id}"), ("PUT", "/brands/{brand_id}/logo"),
         # joining is the person's own act: a support session acts inside its account, never joins one
         ("GET", "/me/joinable-accounts"), ("POST", "/accounts/{account_id}/join"),
     } | barred == refused  # fmt: skip

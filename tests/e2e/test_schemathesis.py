@@ -44,6 +44,11 @@ SCOPED_BODIES = [
     ("PATCH", "/accounts/{account_id}"),
     # exactly one of code, recovery_code and credential (the document does not say it with a oneOf yet)
     ("POST", "/auth/login/mfa"),
+    # a brand's colour must carry white text at 4.5:1 and its logo_url must be fetched (https, a public
+    # address, an image), and a logo's bytes must be a PNG or a sound SVG: rules of content, not of shape
+    ("POST", "/brands"),
+    ("PATCH", "/brands/{brand_id}"),
+    ("PUT", "/brands/{brand_id}/logo"),
 ]
 # Bodies the API may refuse by contract for what came before them, which no schema can know either: an
 # Idempotency-Key sent again with another body (422) or while its first request runs (409), and an address

@@ -50,3 +50,51 @@ def test_dns_resolver_is_host_and_port_or_the_systems():
     for bad in ("127.0.0.1", "127.0.0.1:dns", ":53", "127.0.0.1:70000"):
         with pytest.raises(ConfigError, match="DNS_RESOLVER"):
             load_settings({**SETTINGS_ENV, "DNS_RESOLVER": bad})
+
+
+def test_without_brand_settings_the_default_brand_keeps_todays_look():
+    brand = load_settings(SETTINGS_ENV).brand
+    assert (brand.name, brand.primary_color, brand.sender_name) == (
+        "Client portal",
+        "#1d4ed8",
+        "Client portal",
+    )
+    assert (brand.logo_url, brand.support_email, brand.support_url, brand.brand_id) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def test_the_default_brand_comes_from_the_environment():
+    env = {
+        **SETTINGS_ENV,
+        "BRAND_NAME": "Acme Hosting",
+        "BRAND_COLOR": "#0B5394",
+        "BRAND_LOGO_URL": "https://cdn.acme.example/logo.png",
+        "BRAND_SUPPORT_EMAIL": "help@acme.example",
+        "BRAND_SUPPORT_URL": "https://acme.example/help",
+    }
+    brand = load_settings(env).brand
+    assert (brand.name, brand.primary_color, brand.sender_name) == ("Acme Hosting", "#0b5394", "Acme Hosting")
+    assert (brand.support_email, brand.support_url) == ("help@acme.example", "https://acme.example/help")
+    # pages and emails refer to the project's copy, never to the given address (its digest: the version)
+    copy = f"{SETTINGS_ENV['PORTAL_URL']}/brand-logos/default/"
+    assert brand.logo_url == brand.email_logo_url and brand.logo_url.startswith(copy)
+    assert "cdn.acme.example" not in brand.logo_url
+    assert load_settings(env).brand_logo_source == "https://cdn.acme.example/logo.png"
+    svg = load_settings({**env, "BRAND_LOGO_URL": "https://cdn.acme.example/logo.svg"}).brand
+    assert svg.logo_url is not None and svg.logo_url != brand.logo_url and svg.email_logo_url is None
+    assert load_settings({**env, "BRAND_SENDER_NAME": "Acme Support"}).brand.sender_name == "Acme Support"
+
+
+@pytest.mark.parametrize("color", ["#ffff00", "#777777", "navy", "#12345"])
+def test_a_brand_colour_white_text_is_unreadable_on_stops_the_service(color):
+    with pytest.raises(ConfigError, match="BRAND_COLOR"):
+        load_settings({**SETTINGS_ENV, "BRAND_COLOR": color})
+
+
+def test_a_brand_logo_must_be_https():
+    with pytest.raises(ConfigError, match="BRAND_LOGO_URL"):
+        load_settings({**SETTINGS_ENV, "BRAND_LOGO_URL": "http://cdn.acme.example/logo.png"})

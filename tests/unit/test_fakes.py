@@ -129,6 +129,7 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
         "invite_links",  # the same (tests/api/test_invite_links.py)
         "scim_tokens",  # the same (tests/api/test_scim_tokens.py)
         "scim_users",  # the same (tests/api/test_scim_users.py)
+        "brands",  # the same (tests/api/test_brands.py)
     }
     assert answered == public_members(ports.Repositories) and refused == set()
 

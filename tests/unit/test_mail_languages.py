@@ -9,6 +9,7 @@ from string import Template
 
 import pytest
 
+from chalicelib.config import DEFAULT_BRAND
 from chalicelib.domain.locales import LOCALES
 from chalicelib.i18n.catalogs import gettext
 from chalicelib.mail.templates import _DIR, render
@@ -23,7 +24,14 @@ def values_of(name: str) -> dict[str, str]:
     sources = [(_DIR / f"{name}.{part}").read_text() for part in ("subject", "txt", "html")]
     sources += list(TEXTS[name].values())
     named = {m.group("named") or m.group("braced") for s in sources for m in Template.pattern.finditer(s)}
-    named -= {None, "lang", *TEXTS[name]}
+    named -= {
+        None,
+        "lang",
+        "brand_header",
+        "brand_color",
+        "brand_footer",
+        *TEXTS[name],
+    }  # the shell: the brand's
     return {key: f"{key}-{MARKER}" for key in sorted(named) if key not in VALUE_MSGIDS} | {
         key: "client portal" for key in named & VALUE_MSGIDS
     }
@@ -38,7 +46,7 @@ def test_there_are_the_issue_s_emails_each_with_its_sentences():
 @pytest.mark.parametrize("name", EMAILS)
 def test_an_email_renders_whole_in_each_language(name, locale):
     values = values_of(name)
-    email = render(name, "reader@example.com", values, locale=locale)
+    email = render(name, "reader@example.com", values, locale=locale, brand=DEFAULT_BRAND)
     for part in (email.subject, email.text, email.html):
         assert not re.search(r"\$\{?[a-z_]+", part), f"a placeholder left in {name}/{locale}: {part!r}"
     assert f'<html lang="{locale}">' in email.html
@@ -55,8 +63,8 @@ def test_an_email_renders_whole_in_each_language(name, locale):
 
 @pytest.mark.parametrize("name", EMAILS)
 def test_a_german_email_holds_no_english_sentence(name):
-    english = render(name, "reader@example.com", values_of(name))
-    german = render(name, "reader@example.com", values_of(name), locale="de")
+    english = render(name, "reader@example.com", values_of(name), brand=DEFAULT_BRAND)
+    german = render(name, "reader@example.com", values_of(name), locale="de", brand=DEFAULT_BRAND)
     if "subject" in TEXTS[name]:  # else the subject is a value, written in the reader's words upstream
         assert german.subject != english.subject
     for msgid in TEXTS[name].values():

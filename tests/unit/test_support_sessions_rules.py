@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
+from chalicelib.config import DEFAULT_BRAND
 from chalicelib.domain.audit import Actor, actor_of
 from chalicelib.domain.caller import Caller, SupportSession
 from chalicelib.errors import AppError
@@ -64,7 +65,7 @@ def test_the_owners_email_escapes_the_reason():
         "reason": "<script>alert(1)</script>", "expires_words": "Monday 23 November 2026, 10:00 UTC",
         "session_id": "sup_1",
     }  # fmt: skip
-    email = render("support_session", to="owner@acme.com", values=values)
+    email = render("support_session", to="owner@acme.com", values=values, brand=DEFAULT_BRAND)
     assert "\n" not in email.subject and "<script>" not in email.html and "&lt;script&gt;" in email.html
     assert "<script>alert(1)</script>" in email.text and "Monday 23 November 2026, 10:00 UTC" in email.text
 

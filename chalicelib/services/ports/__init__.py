@@ -7,6 +7,7 @@ signatures too.
 Types only: the store's items and results are imported for the type checker, so importing this loads no
 PynamoDB."""
 
+from chalicelib.services.ports.brands import BrandRepository
 from chalicelib.services.ports.domains import (
     EmailDomainRepository,
     InviteLinkRepository,
@@ -47,6 +48,7 @@ from chalicelib.services.ports.work import (
 __all__ = [
     "AccountRepository",
     "AuditRepository",
+    "BrandRepository",
     "ClaimRepository",
     "ContactRepository",
     "DeliveryRepository",

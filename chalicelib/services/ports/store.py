@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from chalicelib.services.ports.brands import BrandRepository
     from chalicelib.services.ports.domains import (
         EmailDomainRepository,
         InviteLinkRepository,
@@ -96,3 +97,5 @@ class Repositories(Protocol):
     def scim_tokens(self) -> ScimTokenRepository: ...
     @property
     def scim_users(self) -> ScimUserRepository: ...
+    @property
+    def brands(self) -> BrandRepository: ...

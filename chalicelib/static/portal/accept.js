@@ -4,6 +4,7 @@ import { linkToken, saveSession, api } from "./session.js";
 import { t, useLocale } from "./i18n.js";
 import { h, go, field, notice, when, messageOf, card, messageCard, submitting, ROLE_LABEL, OPERATOR } from "./dom.js";
 import { passwordFields } from "./passwords.js";
+import { applyBrand } from "./brand.js";
 
 // ---------- accepting an invitation
 
@@ -21,6 +22,7 @@ export async function renderAccept() {
   if (lookup.status === 404) return gone(lookup);
   if (lookup.status !== 200) return messageCard(t("Something went wrong"), messageOf(lookup), null, null, "error");
   const invitation = lookup.body;
+  applyBrand(invitation.brand);
   if (invitation.locale) await useLocale(invitation.locale); // the invitation's language, then the browser's
   const summary = h("div", { class: "invite-summary" }, h("dl", {},
     h("dt", {}, t("Account")), h("dd", {}, invitation.account_name),

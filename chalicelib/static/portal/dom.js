@@ -3,6 +3,7 @@
 
 import { PORTAL } from "./session.js";
 import { t, formatDate } from "./i18n.js";
+import { setTitle } from "./brand.js";
 
 export const main = document.getElementById("main");
 export const announcer = document.getElementById("announcer");
@@ -99,7 +100,7 @@ export function card(title, lead, ...body) {
   const heading = h("h1", { id: "page-title" }, title);
   show(h("div", { class: "centered" }, h("section", { class: "card", "aria-labelledby": "page-title" },
     heading, lead ? h("p", { class: "lead" }, lead) : null, ...body)));
-  document.title = `${title} · ${t("Client portal")}`;
+  setTitle(title);
 }
 
 export function messageCard(title, text, linkText, linkPath, kind = "info") {

@@ -17,6 +17,7 @@ import { renderDomains } from "./domains.js";
 import { renderJoinRequests } from "./join-requests.js";
 import { renderInviteLinks } from "./invite-links.js";
 import { renderProvisioning } from "./provisioning.js";
+import { applyBrand, useDefaultBrand, setTitle } from "./brand.js";
 
 export const state = { me: null, account: null, self: null, permissions: [], tab: "active",
   sorts: { active: { sort: "email", order: "asc" }, deactivated: { sort: "email", order: "asc" },
@@ -43,14 +44,16 @@ export async function renderApp() {
   if (!state.account) {
     const cursor = me.body.accounts_cursor;
     if (accounts.length === 1 && !cursor) { state.account = accounts[0]; saveSession({ ...current, account_id: accounts[0].account_id }); }
-    else if (accounts.length > 0) { renderSessionNav(); return renderChooseAccount(accounts, cursor); }
-    else { renderSessionNav(); return enter([]); }
+    else if (accounts.length > 0) { useDefaultBrand(); renderSessionNav(); return renderChooseAccount(accounts, cursor); }
+    else { useDefaultBrand(); renderSessionNav(); return enter([]); }
   }
-  if (state.account.mfa_required) return renderMfaRequired();
+  if (state.account.mfa_required) { useDefaultBrand(); return renderMfaRequired(); }
   const base = `/accounts/${state.account.account_id}`;
-  const [self, subAccounts, settings] = await Promise.all([api("GET", `${base}/members/${state.me.user.user_id}`),
-    api("GET", `${base}/sub-accounts?limit=100`), own ? null : api("GET", base)]);
-  if (!own && settleLocale(settings && settings.status === 200 ? settings.body.default_locale : null)) return;
+  // the account comes alongside (no extra round trip): its brand, and its language for a user who chose none
+  const [self, subAccounts, account] = await Promise.all([api("GET", `${base}/members/${state.me.user.user_id}`),
+    api("GET", `${base}/sub-accounts?limit=100`), api("GET", base)]);
+  if (account.status === 200) applyBrand(account.body.brand); else useDefaultBrand();
+  if (!own && settleLocale(account.status === 200 ? account.body.default_locale : null)) return;
   state.self = self.status === 200 ? self.body : null;
   state.subAccounts = subAccounts.status === 200 ? subAccounts.body.items : [];
   if (canManageUsers()) {
@@ -176,7 +179,7 @@ export function sidebar(current) {
 }
 
 export function frame(view, title, lead, action, ...body) {
-  document.title = `${title} · ${t("Client portal")}`;
+  setTitle(title);
   const head = h("div", { class: "page-head" },
     h("div", {}, h("h1", {}, title), h("p", {}, lead ? `${state.account.name} · ${lead}` : state.account.name)), action);
   const message = h("div", { class: "notice ok", role: "status", id: "flash" });

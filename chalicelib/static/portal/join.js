@@ -6,6 +6,7 @@
 import { PORTAL, linkToken, session, saveSession, clearSession, api } from "./session.js";
 import { t, useLocale } from "./i18n.js";
 import { h, go, field, notice, when, messageOf, card, messageCard, submitting } from "./dom.js";
+import { applyBrand } from "./brand.js";
 
 // the link a person leaves to sign in, kept in this tab only; sign-in sends them back with it (signin.js)
 export const JOIN_KEY = "portal.join";
@@ -43,6 +44,7 @@ export async function renderJoin() {
   if (ended(lookup)) return;
   if (lookup.status !== 200) return messageCard(t("Something went wrong"), messageOf(lookup), null, null, "error");
   const link = lookup.body;
+  applyBrand(link.brand);
   if (link.locale) await useLocale(link.locale); // the link's language, then the browser's
   const summary = h("div", { class: "invite-summary" }, h("dl", {},
     h("dt", {}, t("Account")), h("dd", {}, link.account_name),

@@ -1,8 +1,9 @@
 // The portal's pages: this module picks the page the shell names; each page is rendered from the
 // public JSON API and nothing else. One module per screen and a few shared ones, no build step.
 
-import { session } from "./session.js";
+import { session, linkToken } from "./session.js";
 import { t } from "./i18n.js";
+import { useDefaultBrand, useResetBrand } from "./brand.js";
 import { go } from "./dom.js";
 import { renderLogin } from "./signin.js";
 import { renderPasswordReset } from "./reset.js";
@@ -16,7 +17,8 @@ if (document.body.dataset.page === "login" && session()?.token) {
   // already signed in in this tab: straight to the portal (sign out to use another login)
   go("./");
 } else {
-  if (!SCREENS[document.body.dataset.page]) {
+  const page = document.body.dataset.page;
+  if (!SCREENS[page]) {
     renderSessionNav();
     // a link's own language, taken up once the page has read the link: the session bar says it too
     document.addEventListener("portal:locale", () => {
@@ -25,7 +27,11 @@ if (document.body.dataset.page === "login" && session()?.token) {
       document.getElementById("session-nav").setAttribute("aria-label", t("Your session"));
     });
   }
-  PAGES[document.body.dataset.page]();
+  // the brand of a page without an account: a reset link's, else the deployment's (the accept and join
+  // pages take theirs from their link's lookup, the signed-in ones from their account: frame.js)
+  if (page === "password-reset" && linkToken) useResetBrand(linkToken);
+  else if (page === "login" || page === "password-reset") useDefaultBrand();
+  PAGES[page]();
 }
 
 // Another emailed link opened in this same tab changes only the fragment: start again from it. (Only a link's

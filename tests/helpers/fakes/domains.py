@@ -11,6 +11,7 @@ from datetime import datetime
 from chalicelib.domain.domain_checks import VERIFY_EVERY
 from chalicelib.domain.email_domains import MAX_EMAIL_DOMAINS
 from chalicelib.services.ports import (
+    BrandRepository,
     EmailDomainRepository,
     InviteLinkRepository,
     ScimTokenRepository,
@@ -139,6 +140,18 @@ class FakeScimTokens(ScimTokenRepository):
     revoke = not_faked("scim_tokens", "revoke")
     count_request = not_faked("scim_tokens", "count_request")
     mark_used = not_faked("scim_tokens", "mark_used")
+
+
+class FakeBrands(BrandRepository):
+    """Brands are tested on moto (tests/api/test_brands.py): their use count and logo are conditions."""
+
+    get_brand = not_faked("brands", "get_brand")
+    create = not_faked("brands", "create")
+    update = not_faked("brands", "update")
+    delete = not_faked("brands", "delete")
+    give = not_faked("brands", "give")
+    get_logo = not_faked("brands", "get_logo")
+    put_logo = not_faked("brands", "put_logo")
 
 
 class FakeScimUsers(ScimUserRepository):

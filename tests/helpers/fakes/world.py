@@ -19,6 +19,7 @@ from tests.helpers.clock import Clock
 from tests.helpers.fakes.contacts import FakeContacts, FakeGroups
 from tests.helpers.fakes.deliveries import FakeDeliveries
 from tests.helpers.fakes.domains import (
+    FakeBrands,
     FakeEmailDomains,
     FakeInviteLinks,
     FakeScimTokens,
@@ -163,6 +164,10 @@ class FakeStore(Repositories):
     @property
     def scim_users(self) -> FakeScimUsers:
         return FakeScimUsers()
+
+    @property
+    def brands(self) -> FakeBrands:
+        return FakeBrands()
 
     @property
     def deliveries(self) -> FakeDeliveries:
