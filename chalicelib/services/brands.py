@@ -5,14 +5,12 @@ every active account of the login has the same brand)."""
 from __future__ import annotations
 
 from chalicelib.deps import Deps
-from chalicelib.domain.audit import Target, changed
 from chalicelib.domain.branding import Brand
 from chalicelib.domain.caller import Caller
 from chalicelib.domain.logos import LogoError, checked_logo
 from chalicelib.errors import AppError, changed_meanwhile, not_found
 from chalicelib.ids import new_id
 from chalicelib.schemas import brands as schemas
-from chalicelib.services.audit_record import record
 from chalicelib.store.keys_base import is_valid_id
 from chalicelib.store.keys_brands import brand as brand_key
 from chalicelib.store.models import AccountItem, BrandItem
@@ -158,6 +156,10 @@ def set_account_brand(deps: Deps, caller: Caller, account: AccountItem, brand_id
         return
     if brand_id is not None:
         _brand_item(deps, brand_id)  # a missing brand is 404 before anything is written
+    # here, not at the top: an account's cold read asks which brand it has, and records nothing
+    from chalicelib.domain.audit import Target, changed
+    from chalicelib.services.audit_record import record
+
     moved = changed({"brand_id": account.brand_id}, {"brand_id": brand_id})
     target = Target("account", account.account_id)
     event = record(deps, "account.brand_changed", caller, account.account_id, target, moved)
