@@ -39,7 +39,7 @@ screenshots: $(STAMP) browser  ## PNGs of the portal's main screens in docs/scre
 # portal.po updated from it (a new message arrives untranslated: tests/unit/test_portal_catalog.py says which).
 PORTAL_POT := chalicelib/i18n/portal.pot
 catalogs-portal: $(STAMP)  ## the pages' message template and the de/fr/es/nl portal.po updated from the scripts
-	PYTHONPATH=. $(VENV)/bin/pybabel extract -F babel-portal.cfg -k t --no-default-keywords --no-location \
+	PYTHONPATH=. $(VENV)/bin/pybabel extract -F babel-portal.cfg -k t -k tn:1,2 --no-default-keywords --no-location \
 		--sort-output --width=120 --project=portal-access --copyright-holder=portal-access -o $(PORTAL_POT) .
 	for locale in de fr es nl; do \
 		$(VENV)/bin/pybabel update -D portal -i $(PORTAL_POT) -d chalicelib/i18n -l $$locale --no-fuzzy-matching \
