@@ -56,11 +56,12 @@ def translations(domain: Domain, locale: Locale) -> Mapping[str, str]:
 
 @cache
 def plurals(domain: Domain, locale: Locale) -> Plurals:
-    """The catalog's plural entries whose every form is translated (fuzzy ones excluded), and its rule."""
+    """The catalog's plural entries whose every form is translated (fuzzy ones excluded), and its rule.
+    Cached apart from `translations` (each reads the file once): a language whose pages or emails count
+    nothing never keeps its plural entries, and clearing one cache never leaves the other stale."""
     return _read(domain, locale)[1]
 
 
-@cache
 def _read(domain: Domain, locale: Locale) -> tuple[Mapping[str, str], Plurals]:
     path = catalog_path(domain, locale)
     if locale == DEFAULT_LOCALE or not path.exists():
