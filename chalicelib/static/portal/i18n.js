@@ -1,8 +1,8 @@
 // The pages' language: `t(id, values)` gives a message of the `portal` catalog in the page's language (the id
-// is the English text), and dates and numbers follow the same language. The shell names the language the
-// server chose from Accept-Language (<html lang>) and the catalogs' address; this module loads that catalog
-// before any screen draws (a top-level await: every module importing this one waits for it), so nothing
-// flashes in English. A link's language replaces it in place (useLocale: the pages before sign-in read their
+// is the English text; `tn` a count-dependent one, in the form the count takes there), and dates and numbers
+// follow the same language. The shell names the language the server chose from Accept-Language (<html lang>)
+// and the catalogs' address; this module loads that catalog before any screen draws (a top-level await: every
+// module importing this one waits for it), so nothing flashes in English. A link's language replaces it in place (useLocale: the pages before sign-in read their
 // words when they draw); a signed-in user's own is settled once per tab (settleLocale), by a reload, since the
 // screens' modules read some words (column names, tab names) when they load.
 
@@ -36,6 +36,7 @@ function fill(text, values) {
 // the language's rule: Intl.PluralRules' category, in the order the catalog's Plural-Forms numbers them (all
 // five have two forms, but French's "one" is 0 and 1, the others' 1 only). `{count}` is the count in the
 // page's number format unless `values` gives it; untranslated, the English forms follow English's rule.
+// A language with more forms (Polish: one, few, many) would need its own order here, matching its catalog's.
 const PLURAL_ORDER = ["one", "other"];
 const pluralRules = new Map();
 function pluralIndex(code, count, forms) {
