@@ -39,7 +39,7 @@ screenshots: $(STAMP) browser  ## PNGs of the portal's main screens in docs/scre
 # portal.po updated from it (a new message arrives untranslated: tests/unit/test_portal_catalog.py says which).
 PORTAL_POT := chalicelib/i18n/portal.pot
 catalogs-portal: $(STAMP)  ## the pages' message template and the de/fr/es/nl portal.po updated from the scripts
-	PYTHONPATH=. $(VENV)/bin/pybabel extract -F babel-portal.cfg -k t --no-default-keywords --no-location \
+	PYTHONPATH=. $(VENV)/bin/pybabel extract -F babel-portal.cfg -k t -k tn:1,2 --no-default-keywords --no-location \
 		--sort-output --width=120 --project=portal-access --copyright-holder=portal-access -o $(PORTAL_POT) .
 	for locale in de fr es nl; do \
 		$(VENV)/bin/pybabel update -D portal -i $(PORTAL_POT) -d chalicelib/i18n -l $$locale --no-fuzzy-matching \
@@ -71,9 +71,9 @@ package: $(STAMP)  ## the prod SAM template and zip in $$PACKAGE_DIR (slimmed, c
 
 # docs/languages.md: the `messages` msgids extracted into a .pot, and every language's .po updated to it
 # (new msgids arrive untranslated, which the catalog test refuses until a translator fills them in).
-# What marks a msgid: N_("...") anywhere, and the literal message of an error where it is raised (the
+# What marks a msgid: N_("...") anywhere, N_plural("singular", "plural") for a count's sentence, and the literal message of an error where it is raised (the
 # catalog test, tests/unit/test_catalogs.py, extracts with this same line).
-BABEL_KEYWORDS := N_ AppError:2 unauthenticated rate_limited:2 changed_meanwhile limit_reached invalid_code
+BABEL_KEYWORDS := N_ N_plural:1,2 AppError:2 unauthenticated rate_limited:2 changed_meanwhile limit_reached invalid_code
 I18N := chalicelib/i18n
 catalogs: $(STAMP)  ## extract the email and API messages (babel.cfg) and update the de, fr, es, nl catalogs
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords $(addprefix -k ,$(BABEL_KEYWORDS)) \

@@ -24,7 +24,7 @@ from chalicelib.api.errors import error_response
 from chalicelib.api.http import Page, render
 from chalicelib.domain.locales import LOCALES, is_locale, negotiate
 from chalicelib.errors import not_found
-from chalicelib.i18n.catalogs import catalog_path, gettext, translations
+from chalicelib.i18n.catalogs import catalog_path, gettext, plurals, translations
 
 bp = Blueprint(__name__)
 STATIC = Path(__file__).resolve().parent.parent / "static" / "portal"
@@ -122,7 +122,8 @@ def portal_asset(name: str) -> Response:
 
 @bp.route("/portal/i18n/{name}", methods=["GET"])
 def portal_catalog(name: str) -> Response:
-    """The pages' words in one language: message id → text (English: none, the ids are English)."""
+    """The pages' words in one language: message id → text, or for a count-dependent message its English
+    singular → the list of its forms, in the catalog's order (English: none, the ids are English)."""
     locale = name.removesuffix(".json")
     if not name.endswith(".json") or not is_locale(locale):
         return error_response(not_found("catalog"))
@@ -139,7 +140,9 @@ def portal_catalog(name: str) -> Response:
 def _catalog_json(locale: str) -> tuple[str, str]:
     if not is_locale(locale):
         raise ValueError(locale)
-    body = json.dumps(dict(translations("portal", locale)), ensure_ascii=False, sort_keys=True)
+    words: dict[str, str | list[str]] = dict(translations("portal", locale))
+    words.update({singular: list(forms) for singular, forms in plurals("portal", locale).forms.items()})
+    body = json.dumps(words, ensure_ascii=False, sort_keys=True)
     return body, f'"{hashlib.sha256(body.encode()).hexdigest()[:16]}"'
 
 

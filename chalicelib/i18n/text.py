@@ -3,8 +3,11 @@
 A message id is its English text with `$name` placeholders (string.Template's), filled after translation,
 so a translator may move a name anywhere in the sentence. `N_` (chalicelib/msgids.py) only marks a string
 for `pybabel extract` (babel.cfg) where it is defined, to be translated later, where the reader's locale is
-known. Babel itself is imported only when a date in words is rendered, never when the app is imported
-(cold start)."""
+known. A sentence whose words depend on a count is one plural message, `N_plural("$count code left",
+"$count codes left")` put into words by `translate_plural(locale, message, count)`: each language's catalog
+gives it as many forms as its grammar has and the language's plural rule picks one (French says "0 code
+restant", English "0 codes left"). Babel itself is imported only when a date in words is rendered, never
+when the app is imported (cold start)."""
 
 from __future__ import annotations
 
@@ -13,10 +16,10 @@ from string import Template
 from typing import Final
 
 from chalicelib.domain.locales import Locale
-from chalicelib.i18n.catalogs import gettext
-from chalicelib.msgids import N_, Words
+from chalicelib.i18n.catalogs import gettext, ngettext
+from chalicelib.msgids import N_, Plural, Words
 
-__all__ = ["N_", "date_in_words", "translate", "weekday_in_words", "words_for"]
+__all__ = ["N_", "date_in_words", "translate", "translate_plural", "weekday_in_words", "words_for"]
 
 # CLDR patterns, one per language, as each market writes a full date and time; the zone is always UTC.
 _DATE_PATTERNS: Final[dict[Locale, str]] = {
@@ -32,6 +35,12 @@ def translate(locale: Locale, msgid: str, **values: str) -> str:
     """The sentence in `locale` (English when it has no translation yet), its `$name`s filled."""
     text = gettext("messages", locale, msgid)
     return Template(text).substitute(values) if values else text
+
+
+def translate_plural(locale: Locale, message: Plural, count: int, **values: str) -> str:
+    """The form `count` takes in `locale`, its `$name`s filled (`$count` is the count, unless given)."""
+    text = ngettext("messages", locale, message.singular, message.plural, count)
+    return Template(text).substitute({"count": str(count), **values})
 
 
 def words_for(locale: Locale) -> Words:

@@ -16,7 +16,7 @@ from string import Template
 
 from chalicelib.domain.branding import Brand
 from chalicelib.domain.locales import DEFAULT_LOCALE, Locale
-from chalicelib.i18n.catalogs import gettext
+from chalicelib.i18n.catalogs import gettext, ngettext
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.texts import PLAIN, STRONG, TEXTS, VALUE_MSGIDS
 
@@ -56,8 +56,14 @@ def _strong(key: str, value: str) -> str:
     return f"<strong>{value}</strong>" if key in STRONG else value
 
 
-def _sentences(name: str, locale: Locale) -> dict[str, str]:
-    return {key: gettext("messages", locale, msgid) for key, msgid in TEXTS.get(name, {}).items()}
+def _sentences(name: str, locale: Locale, values: Mapping[str, str]) -> dict[str, str]:
+    """Each sentence in `locale`; a plural one in the form the email's `$count` takes there."""
+    return {
+        key: gettext("messages", locale, msgid)
+        if isinstance(msgid, str)
+        else ngettext("messages", locale, *msgid, int(values["count"]))
+        for key, msgid in TEXTS.get(name, {}).items()
+    }
 
 
 def _text_part(sentences: Mapping[str, str], values: Mapping[str, str]) -> dict[str, str]:
@@ -72,7 +78,7 @@ def render(
     name: str, to: str, values: dict[str, str], locale: Locale = DEFAULT_LOCALE, *, brand: Brand
 ) -> OutgoingEmail:
     values = _branded_values({**_own_values(values, locale), "lang": locale}, brand)
-    sentences = _sentences(name, locale)
+    sentences = _sentences(name, locale, values)
     subject_values = {key: _single_line(value) for key, value in values.items()}
     body_values = {key: _CONTROL_BUT_NEWLINE.sub(" ", value) for key, value in values.items()}
     html_values = {key: html.escape(value) for key, value in body_values.items()}

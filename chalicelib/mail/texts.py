@@ -6,13 +6,15 @@ A sentence holds the email's values as `$name`s. In the HTML part the values in 
 inside a sentence; `subject` and `heading` (the subject line, the HTML title and its first heading) show
 every value plain. Keys starting with `label_` are the labels of the text part's table, padded there to
 one column. VALUE_MSGIDS: the values a service stores as a msgid (a notice is rendered by the outbox
-worker, later), translated at rendering like the sentences."""
+worker, later), translated at rendering like the sentences. A sentence whose words follow a count is a
+`N_plural(singular, plural)`: the email's `$count` value (a whole number) picks its form in the reader's
+language."""
 
 from __future__ import annotations
 
 from typing import Final
 
-from chalicelib.msgids import N_
+from chalicelib.msgids import N_, N_plural, Plural
 
 STRONG: Final = frozenset({"account_name", "email", "member", "expires_words", "failing_since_words", "url"})
 PLAIN: Final = frozenset({"subject", "heading"})
@@ -22,7 +24,7 @@ _BUTTON_FALLBACK = N_("If the button does not work, open this link:")
 _ACCEPT = N_("Accept the invitation")
 _ONE_LOGIN = N_("If you already have a login, accept with it: one login can belong to several accounts.")
 
-TEXTS: Final[dict[str, dict[str, str]]] = {
+TEXTS: Final[dict[str, dict[str, str | Plural]]] = {
     "invitation": {
         "hello": _HELLO,
         "intro": N_("You are invited to help manage $account_name as $role_label."),
@@ -84,10 +86,15 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "what": N_("Your request to join $account_name on your $portal_name was $outcome."),
     },
     "join_requests_digest": {
-        "subject": N_("$count new request(s) to join $account_name"),
+        "subject": N_plural(
+            "$count new request to join $account_name", "$count new requests to join $account_name"
+        ),
         "heading": N_("New requests to join $account_name"),
         "hello": _HELLO,
-        "what": N_("$count new request(s) to join $account_name on your $portal_name wait for a decision:"),
+        "what": N_plural(
+            "$count new request to join $account_name on your $portal_name waits for a decision:",
+            "$count new requests to join $account_name on your $portal_name wait for a decision:",
+        ),
         "decide": N_("Approve or deny them on the Join requests page:"),
     },
     "support_session": {

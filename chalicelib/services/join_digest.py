@@ -15,7 +15,8 @@ from chalicelib.deps import Deps
 from chalicelib.domain.locales import Locale, as_locale
 from chalicelib.domain.permissions import allows, as_role
 from chalicelib.domain.wording import neutral
-from chalicelib.i18n.text import N_, translate
+from chalicelib.i18n.text import translate_plural
+from chalicelib.msgids import N_plural
 from chalicelib.schemas.joining import status_of
 from chalicelib.services.outbox import notice
 from chalicelib.services.password_reset import PORTAL_NAME
@@ -69,7 +70,8 @@ def _values(deps: Deps, account_name: str, new: list[JoinRequestItem], locale: L
     new.sort(key=lambda request: request.created_at)
     lines = [f"- {request.email}" for request in new[:LISTED]]
     if len(new) > LISTED:
-        lines.append(translate(locale, N_("- and $count more"), count=str(len(new) - LISTED)))
+        more = N_plural("- and $count more", "- and $count more")
+        lines.append(translate_plural(locale, more, len(new) - LISTED))
     return {
         "portal_name": PORTAL_NAME,
         "account_name": neutral(account_name),

@@ -46,7 +46,22 @@ def test_the_shell_names_its_catalog_and_the_catalog_answers_in_that_language(ap
     reply = api.get(address.replace("{locale}", "de"))
     assert reply.status == 200 and reply.headers["content-type"] == "application/json; charset=utf-8"
     assert reply.body["Sign in"] == "Anmelden" and reply.body["User Management"] == "Benutzerverwaltung"
-    assert reply.body["{used} of {limit} seats used"] == "{used} von {limit} Plätzen belegt"
+    assert reply.body["Send {count} invitation"] == ["{count} Einladung senden", "{count} Einladungen senden"]
+
+
+def test_a_count_dependent_message_is_served_as_its_forms_in_the_catalogs_order(api):
+    """A plural entry is keyed by its English singular, its value the list msgstr[0], msgstr[1]: French's
+    first form is the one for 0 and 1 ("1 place occupée"), its second for 2 and more."""
+    french = api.get("/portal/i18n/fr.json").body
+    assert french["{count} of {limit} seats used"] == [
+        "{count} place occupée sur {limit}",
+        "{count} places occupées sur {limit}",
+    ]
+    assert french["Sign in"] == "Se connecter"  # a singular message stays a string beside them
+    plural_entries = [forms for forms in french.values() if isinstance(forms, list)]
+    assert len(plural_entries) >= 10
+    for forms in plural_entries:
+        assert len(forms) == 2 and all(isinstance(form, str) and form for form in forms), forms
 
 
 def test_every_locale_has_its_catalog_cached_by_version_and_etag(api):
@@ -60,7 +75,12 @@ def test_every_locale_has_its_catalog_cached_by_version_and_etag(api):
             assert reply.body is None or reply.body == {}  # English is the ids themselves
         else:
             assert len(reply.body) > 700
-            assert all(isinstance(text, str) and text for text in reply.body.values())
+            texts = [
+                text
+                for value in reply.body.values()
+                for text in ([value] if isinstance(value, str) else value)
+            ]
+            assert all(isinstance(text, str) and text for text in texts)
             assert reply.body["Cancel"] != "Cancel", locale
         again = api.get(f"/portal/i18n/{locale}.json", headers={"If-None-Match": etag})
         assert again.status == 304 and again.headers["etag"] == etag, locale

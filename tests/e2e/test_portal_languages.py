@@ -81,6 +81,7 @@ def test_a_user_who_switches_to_french_sees_user_management_in_french(live, germ
     page = german  # a German browser; the owner has no language of their own yet
     account_id, owner, token = owned_account(live, "Northwind Hosting")
     accept_new(live, invite_one(live, account_id, token), "Camille", "Durand")
+    assert live.put(f"/accounts/{account_id}/seats", {"limit": 4}, operator=True).status == 200
     page.goto(f"{live.base_url}/portal/login")
     page.get_by_label("E-Mail").fill(owner)
     page.get_by_label("Passwort").fill(PASSWORD)
@@ -103,6 +104,8 @@ def test_a_user_who_switches_to_french_sees_user_management_in_french(live, germ
     expect(page).to_have_title("Gestion des utilisateurs · Espace client")
     expect(page.get_by_role("tab", name=re.compile("^Utilisateurs actifs"))).to_be_visible()
     expect(page.get_by_role("button", name="Inviter des utilisateurs")).to_be_visible()
+    # the owner and Camille: a plural message in French's plural form (its singular serves 0 and 1)
+    expect(page.locator("#seat-line")).to_have_text("2 places occupées sur 4")
     heads = page.locator("#panel thead th")
     expect(heads.nth(0)).to_have_text(re.compile("^Prénom"))
     expect(heads.nth(8)).to_have_text(re.compile("^Arrivé le"))

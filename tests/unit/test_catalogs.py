@@ -5,7 +5,8 @@ no message id lacks a translation in any language, none is fuzzy, and a translat
 placeholders of its id (`$name`, `{name}`, `%(name)s`). The `messages` catalogs also match what `pybabel
 extract` finds in the code with babel.cfg and the Makefile's keywords (`make catalogs`). And where the English
 text names one of the product's core terms, each translation uses the glossary's word for it
-(docs/glossary/<lang>.md)."""
+(docs/glossary/<lang>.md). A count-dependent message is a plural entry (msgid/msgid_plural): each of its
+forms is checked as a message of its own, and its English forms hold the same placeholders."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ TRANSLATED = [locale for locale in LOCALES if locale != DEFAULT_LOCALE]
 PO_FILES = sorted(CATALOG_DIR.glob("*/LC_MESSAGES/*.po"))
 DOMAINS = sorted({path.stem for path in PO_FILES})
 PLACEHOLDER = re.compile(r"\$\{(\w+)\}|\$(\w+)|\{(\w+)\}|%\((\w+)\)[sd]")
+FORM = "\x00"  # a plural entry's form i is keyed "msgid\x00i" (a NUL is in no message)
 
 
 def read(path: Path) -> Catalog:
@@ -36,14 +38,35 @@ def read(path: Path) -> Catalog:
         return read_po(source)
 
 
+def key_of(msgid: str | tuple[str, ...], context: str | None) -> str:
+    """As gettext keys a message: its (singular) id, after its context."""
+    singular = msgid if isinstance(msgid, str) else msgid[0]
+    return f"{context}\x04{singular}" if context else singular
+
+
 def entries(catalog: Catalog) -> dict[str, str]:
-    """msgid (with its context, as gettext keys it) -> translation, for every message of the catalog."""
+    """msgid (with its context, as gettext keys it) -> translation, for every message of the catalog; a
+    plural entry gives one "msgid\x00i" -> msgstr[i] per form of the catalog's language."""
     found: dict[str, str] = {}
     for message in catalog:
-        if message.id and isinstance(message.id, str):
-            key = f"{message.context}\x04{message.id}" if message.context else message.id
+        if not message.id:
+            continue
+        key = key_of(message.id, message.context)
+        if isinstance(message.id, str):
             found[key] = message.string if isinstance(message.string, str) else ""
+            continue
+        forms = message.string if isinstance(message.string, tuple) else ()
+        for index in range(catalog.num_plurals):
+            found[f"{key}{FORM}{index}"] = forms[index] if index < len(forms) else ""
     return found
+
+
+def message_ids(catalog: Catalog) -> set[str]:
+    return {key.split(FORM)[0] for key in entries(catalog)}
+
+
+def english(key: str) -> str:
+    return key.split(FORM)[0].split("\x04")[-1]
 
 
 def placeholders(text: str) -> Counter[str]:
@@ -79,7 +102,7 @@ def test_no_translation_is_fuzzy_and_each_keeps_its_placeholders(path):
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert not fuzzy, f"fuzzy in {path.name}: {fuzzy[:5]}"
     for msgid, text in entries(catalog).items():
-        assert placeholders(text) == placeholders(msgid.split("\x04")[-1]), (
+        assert placeholders(text) == placeholders(english(msgid)), (
             f"{path.relative_to(CATALOG_DIR)}: {msgid!r} -> {text!r}"
         )
 
@@ -98,7 +121,15 @@ def extracted() -> set[str]:
         method_map, options_map = parse_mapping_cfg(cfg)
     keywords = parse_keywords(makefile_keywords())
     found = extract_from_dir(str(ROOT), method_map, options_map, keywords=keywords)
-    return {message for _, _, message, _, _ in found if isinstance(message, str) and message}
+    # a plural message is extracted as (singular, plural): the catalogs key it by its singular
+    return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found if message}
+
+
+def test_each_plural_message_says_the_same_placeholders_in_its_english_forms():
+    plural = [m for m in read(CATALOG_DIR / "messages.pot") if isinstance(m.id, tuple)]
+    assert plural, "the messages domain has count-dependent sentences"
+    for message in plural:
+        assert len({frozenset(placeholders(form).items()) for form in message.id}) == 1, message.id
 
 
 def test_the_messages_catalogs_hold_exactly_what_the_code_marks():
@@ -106,10 +137,10 @@ def test_the_messages_catalogs_hold_exactly_what_the_code_marks():
     it) fails: run `make catalogs`, then translate."""
     in_code = extracted()
     assert len(in_code) > 150  # the emails' sentences and the API's errors, not an empty extraction
-    pot = set(entries(read(CATALOG_DIR / "messages.pot")))
+    pot = message_ids(read(CATALOG_DIR / "messages.pot"))
     assert pot == in_code, f"messages.pot is stale: run make catalogs ({sorted(pot ^ in_code)[:5]})"
     for locale in TRANSLATED:
-        po = set(entries(read(CATALOG_DIR / locale / "LC_MESSAGES" / "messages.po")))
+        po = message_ids(read(CATALOG_DIR / locale / "LC_MESSAGES" / "messages.po"))
         assert po == in_code, f"{locale}/messages.po: {sorted(po ^ in_code)[:5]}"
 
 
@@ -174,9 +205,9 @@ def glossary_misses(locale: str, pairs: dict[str, str]) -> list[str]:
     words = glossary(locale)
     wrong = []
     for msgid, text in pairs.items():
-        english, translated = without_placeholders(msgid.split("\x04")[-1]), text.lower()
+        source, translated = without_placeholders(english(msgid)), text.lower()
         for term, pattern in CORE_TERMS.items():
-            if re.search(pattern, english, re.IGNORECASE):
+            if re.search(pattern, source, re.IGNORECASE):
                 allowed = (words[term].lower(), *INFLECTIONS.get((locale, term), ()))
                 if not any(word in translated for word in allowed):
                     wrong.append(f"{term} ({words[term]}): {msgid!r} -> {text!r}")

@@ -3,6 +3,8 @@ members, are sent one email listing the new requests, then nothing until an hour
 
 from __future__ import annotations
 
+import re
+
 from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.services import email_worker
@@ -26,7 +28,7 @@ def sent_digests(world, mailer, clock) -> dict[str, list[str]]:
     email_worker.run_once(world.deps, clock())
     found: dict[str, list[str]] = {}
     for mail in mailer.sent:
-        if "request(s) to join" in mail.subject:
+        if re.match(r"\d+ new requests? to join ", mail.subject):
             found.setdefault(mail.to[0], []).append(mail.body)
     return found
 

@@ -15,6 +15,7 @@ from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.ses import SesMailer
 from chalicelib.mail.templates import render
 from chalicelib.mail.texts import TEXTS
+from chalicelib.msgids import Plural
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "chalicelib" / "mail" / "templates"
 KINDS = sorted(path.stem for path in TEMPLATES.glob("*.html"))
@@ -35,9 +36,12 @@ def values_of(kind: str) -> dict[str, str]:
     """A value for every placeholder of the email's files and of its sentences (mail/texts.py)."""
     sources = [(TEMPLATES / f"{kind}.{part}").read_text() for part in ("subject", "txt", "html")]
     names: set[str] = set()
-    for source in [*sources, *TEXTS[kind].values()]:
+    for message in TEXTS[kind].values():  # a count's sentence has two forms, each with its placeholders
+        sources += list(message) if isinstance(message, Plural) else [message]
+    for source in sources:
         names |= set(Template(source).get_identifiers())
-    return {name: f"<{name}>" for name in names - SHELL - {"lang", *TEXTS[kind]}}
+    found = {name: f"<{name}>" for name in names - SHELL - {"lang", *TEXTS[kind]}}
+    return {**found, "count": "3"} if "count" in found else found
 
 
 def test_there_are_eight_emails_and_each_has_the_brand_shell():

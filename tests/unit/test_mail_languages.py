@@ -1,6 +1,6 @@
 """Every email in every language: the layout's placeholders all filled, the sentences in the reader's
 language (none left in English), the values put in once and escaped, and the HTML part declaring its
-language."""
+language. A count-dependent sentence (a `Plural`) is checked in the form its email's `$count` takes."""
 
 from __future__ import annotations
 
@@ -11,30 +11,38 @@ import pytest
 
 from chalicelib.config import DEFAULT_BRAND
 from chalicelib.domain.locales import LOCALES
-from chalicelib.i18n.catalogs import gettext
+from chalicelib.i18n.catalogs import gettext, ngettext
 from chalicelib.mail.templates import _DIR, render
 from chalicelib.mail.texts import TEXTS, VALUE_MSGIDS
+from chalicelib.msgids import Plural
 
 EMAILS = sorted(TEXTS)
 # What each email's values are: every placeholder of its files and sentences that is no sentence.
 MARKER = "Zq<&>"  # a value a sentence can never contain by chance, that HTML must escape
+COUNT = "1234"  # the `$count` of an email with a plural sentence: a whole number, which picks the form
+
+
+def forms(msgid: str | Plural) -> tuple[str, ...]:
+    return (msgid,) if isinstance(msgid, str) else tuple(msgid)
+
+
+def worded(locale: str, msgid: str | Plural, values: dict[str, str]) -> str:
+    if isinstance(msgid, str):
+        return gettext("messages", locale, msgid)
+    return ngettext("messages", locale, *msgid, int(values["count"]))
 
 
 def values_of(name: str) -> dict[str, str]:
     sources = [(_DIR / f"{name}.{part}").read_text() for part in ("subject", "txt", "html")]
-    sources += list(TEXTS[name].values())
+    sources += [form for msgid in TEXTS[name].values() for form in forms(msgid)]
     named = {m.group("named") or m.group("braced") for s in sources for m in Template.pattern.finditer(s)}
-    named -= {
-        None,
-        "lang",
-        "brand_header",
-        "brand_color",
-        "brand_footer",
-        *TEXTS[name],
-    }  # the shell: the brand's
-    return {key: f"{key}-{MARKER}" for key in sorted(named) if key not in VALUE_MSGIDS} | {
-        key: "client portal" for key in named & VALUE_MSGIDS
-    }
+    named -= {None, "lang", "brand_header", "brand_color", "brand_footer", *TEXTS[name]}  # shell: brand's
+    counted = any(isinstance(msgid, Plural) for msgid in TEXTS[name].values())
+    return (
+        {key: f"{key}-{MARKER}" for key in sorted(named) if key not in VALUE_MSGIDS}
+        | {key: "client portal" for key in named & VALUE_MSGIDS}
+        | ({"count": COUNT} if counted else {})
+    )
 
 
 def test_there_are_the_issue_s_emails_each_with_its_sentences():
@@ -56,7 +64,7 @@ def test_an_email_renders_whole_in_each_language(name, locale):
             assert value in email.text or value in email.subject, f"{key} missing from {name}"
     for key, msgid in TEXTS[name].items():
         # each sentence is in the email as the catalog words it (its words before the first value)
-        start = Template(gettext("messages", locale, msgid)).safe_substitute({}).split("$")[0].strip()[:20]
+        start = Template(worded(locale, msgid, values)).safe_substitute({}).split("$")[0].strip()[:20]
         if start:
             assert start in email.text or start in email.html or start in email.subject, (key, start)
 
@@ -68,6 +76,7 @@ def test_a_german_email_holds_no_english_sentence(name):
     if "subject" in TEXTS[name]:  # else the subject is a value, written in the reader's words upstream
         assert german.subject != english.subject
     for msgid in TEXTS[name].values():
-        plain = Template(msgid).safe_substitute({}).split("$")[0].strip()
-        if len(plain) > 12:  # a sentence, not a lone word shared by both languages
-            assert plain not in german.text and plain not in german.html, plain
+        for form in forms(msgid):
+            plain = Template(form).safe_substitute({}).split("$")[0].strip()
+            if len(plain) > 12:  # a sentence, not a lone word shared by both languages
+                assert plain not in german.text and plain not in german.html, plain

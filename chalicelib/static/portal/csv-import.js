@@ -6,7 +6,7 @@ import { api } from "./session.js";
 import { h, announce, field, messageOf, notice, table } from "./dom.js";
 import { state } from "./frame.js";
 import { parseCsv, checkRecords, requestsOf, itemOf, toCsv } from "./csv.js";
-import { t, formatNumber } from "./i18n.js";
+import { t, tn, formatNumber } from "./i18n.js";
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const ROLE_NAMES = { member: "User", admin: "Admin" }; // the result file's words: read back by csv.js whatever the page's language
@@ -56,7 +56,7 @@ export function csvImport(options) {
     renderPreview(preview, checked);
     const sendable = checked.rows.filter((row) => row.problems.length === 0).length;
     sendButton.hidden = sendable === 0;
-    sendButton.textContent = sendable === 1 ? t("Send 1 invitation") : t("Send {count} invitations", { count: count(sendable) });
+    sendButton.textContent = tn("Send {count} invitation", "Send {count} invitations", sendable);
     announce(checked.summary);
     return checked;
   }
@@ -87,7 +87,7 @@ export function csvImport(options) {
         done += request.rows.length;
       }
       progressBar.value = total;
-      progressText.textContent = t("Done: {total} of {total} rows sent.", { total: count(total) });
+      progressText.textContent = tn("Done: {count} of {count} row sent.", "Done: {count} of {count} rows sent.", total);
     } finally {
       for (const control of [previewButton, sendButton, input, textarea]) control.disabled = false;
     }
@@ -129,8 +129,9 @@ async function check(text, options) {
     : checkRecords(parsed.records, { defaultRole: value.role || "member", adminProblem, remaining: limits ? limits.remaining_today : null, perDay: limits ? limits.per_day : null });
   const sendable = checked.rows.filter((row) => row.problems.length === 0);
   const admins = sendable.filter((row) => row.role === "admin").length;
-  const limitText = limits ? t("This account may send {remaining} more invitations today (its daily invitation limit is {limit}, counted per UTC day).",
-    { remaining: count(limits.remaining_today), limit: count(limits.per_day) })
+  const limitText = limits ? tn("This account may send {count} more invitation today (its daily invitation limit is {limit}, counted per UTC day).",
+    "This account may send {count} more invitations today (its daily invitation limit is {limit}, counted per UTC day).",
+    limits.remaining_today, { limit: count(limits.per_day) })
     : t("Today's invitation limit could not be read: rows past it will be reported as failed.");
   checked.limitText = limitText;
   checked.summary = checked.fileProblems.length ? t("The CSV cannot be used as it is.") :
@@ -151,7 +152,7 @@ function renderPreview(preview, checked) {
   const columns = [t("Row"), t("Email"), t("Name"), t("Title"), t("Role"), t("Problems")];
   preview.replaceChildren(h("h3", {}, t("Preview")), h("p", { class: "notice info" }, checked.summary, " ", checked.limitText),
     problems.length ? rowTable(t("Rows with problems (not sent)"), columns, problems.map(cells)) : h("p", {}, t("No row has a problem.")),
-    h("details", {}, h("summary", {}, t("All {count} rows", { count: count(checked.rows.length) })), rowTable(t("All rows"), columns, checked.rows.map(cells))));
+    h("details", {}, h("summary", {}, tn("{count} row", "All {count} rows", checked.rows.length)), rowTable(t("All rows"), columns, checked.rows.map(cells))));
 }
 
 function rowTable(caption, columns, rows) {

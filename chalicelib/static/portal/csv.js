@@ -1,7 +1,7 @@
 // Spreadsheet invites without the DOM (so node can test it): an RFC 4180 reader and writer, and the rules
 // that turn a CSV's records into the rows Invite users previews and sends.
 
-import { t, formatNumber } from "./i18n.js";
+import { t, tn, formatNumber } from "./i18n.js";
 
 export const COLUMNS = ["email", "first_name", "last_name", "title", "role"];
 export const MAX_ROWS = 5000; // a preview of more would be slow to read, and no account sends that many a day
@@ -79,8 +79,8 @@ function headerProblems(header) {
   const unknown = header.filter((name) => !COLUMNS.includes(name));
   if (unknown.length) {
     const values = { names: unknown.map((n) => `"${n}"`).join(", "), columns: COLUMNS.join(", ") };
-    problems.push(unknown.length === 1 ? t("Unknown column {names}: the columns are {columns} (a header row first).", values)
-      : t("Unknown columns {names}: the columns are {columns} (a header row first).", values));
+    problems.push(tn("Unknown column {names}: the columns are {columns} (a header row first).",
+      "Unknown columns {names}: the columns are {columns} (a header row first).", unknown.length, values));
   }
   const twice = header.filter((name, i) => name && header.indexOf(name) !== i);
   if (twice.length) problems.push(t("The column {names} is there twice.", { names: [...new Set(twice)].map((n) => `"${n}"`).join(", ") }));
@@ -125,8 +125,8 @@ function applyDailyLimit(rows, { remaining, perDay }) {
     if (row.problems.length) continue;
     if (left > 0) { left -= 1; continue; }
     row.problems.push({ code: "over_daily_limit",
-      text: t("over the account's daily invitation limit ({limit} a day; {remaining} left today)",
-        { limit: formatNumber(perDay), remaining: formatNumber(remaining) }) });
+      text: tn("over the account's daily invitation limit ({limit} a day; {count} left today)",
+        "over the account's daily invitation limit ({limit} a day; {count} left today)", remaining, { limit: formatNumber(perDay) }) });
   }
 }
 

@@ -1,8 +1,8 @@
 // The pages' language: `t(id, values)` gives a message of the `portal` catalog in the page's language (the id
-// is the English text), and dates and numbers follow the same language. The shell names the language the
-// server chose from Accept-Language (<html lang>) and the catalogs' address; this module loads that catalog
-// before any screen draws (a top-level await: every module importing this one waits for it), so nothing
-// flashes in English. A link's language replaces it in place (useLocale: the pages before sign-in read their
+// is the English text; `tn` a count-dependent one, in the form the count takes there), and dates and numbers
+// follow the same language. The shell names the language the server chose from Accept-Language (<html lang>)
+// and the catalogs' address; this module loads that catalog before any screen draws (a top-level await: every
+// module importing this one waits for it), so nothing flashes in English. A link's language replaces it in place (useLocale: the pages before sign-in read their
 // words when they draw); a signed-in user's own is settled once per tab (settleLocale), by a reload, since the
 // screens' modules read some words (column names, tab names) when they load.
 
@@ -23,8 +23,32 @@ export const locale = () => current;
 // `{name}` placeholders are filled with the values as given; the DOM helpers append the result as text,
 // never as HTML, so a value cannot become markup. A message without a translation is shown in English.
 export function t(id, values = {}) {
-  const text = Object.hasOwn(messages, id) ? messages[id] : id;
+  const text = Object.hasOwn(messages, id) && typeof messages[id] === "string" ? messages[id] : id;
+  return fill(text, values);
+}
+
+function fill(text, values) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
+}
+
+// A count-dependent message: `tn("{count} seat", "{count} seats", n, values)` is a gettext plural entry, which
+// the catalog gives as the list of the language's forms (msgstr[0], msgstr[1], …). Which form a count takes is
+// the language's rule: Intl.PluralRules' category, in the order the catalog's Plural-Forms numbers them (all
+// five have two forms, but French's "one" is 0 and 1, the others' 1 only). `{count}` is the count in the
+// page's number format unless `values` gives it; untranslated, the English forms follow English's rule.
+// A language with more forms (Polish: one, few, many) would need its own order here, matching its catalog's.
+const PLURAL_ORDER = ["one", "other"];
+const pluralRules = new Map();
+function pluralIndex(code, count, forms) {
+  if (!pluralRules.has(code)) pluralRules.set(code, new Intl.PluralRules(code));
+  const at = PLURAL_ORDER.indexOf(pluralRules.get(code).select(count));
+  return Math.min(at === -1 ? PLURAL_ORDER.length - 1 : at, forms - 1); // "many" (fr 1 000 000): "other"
+}
+
+export function tn(singular, plural, count, values = {}) {
+  const translated = Object.hasOwn(messages, singular) && Array.isArray(messages[singular]) ? messages[singular] : null;
+  const forms = translated || [singular, plural];
+  return fill(forms[pluralIndex(translated ? current : "en", count, forms.length)], { count: formatNumber(count), ...values });
 }
 
 function catalogUrl(code) {

@@ -5,16 +5,22 @@
 import { api } from "./session.js";
 import { h, announce } from "./dom.js";
 import { state } from "./frame.js";
-import { t, formatNumber } from "./i18n.js";
+import { t, tn, formatNumber } from "./i18n.js";
 
 export const FULL = t("All seats of your plan are in use. Free one (revoke an invitation, deactivate or remove " +
   "a user) or ask your hosting provider for a larger plan.");
 
 export function seatText(seats) {
   if (!seats || seats.limit === null) return "";
-  const values = { used: formatNumber(seats.used), limit: formatNumber(seats.limit), pending: formatNumber(seats.pending) };
-  if (seats.limit === 1) return seats.pending ? t("{used} of 1 seat used ({pending} pending)", values) : t("{used} of 1 seat used", values);
-  return seats.pending ? t("{used} of {limit} seats used ({pending} pending)", values) : t("{used} of {limit} seats used", values);
+  const values = { limit: formatNumber(seats.limit), pending: formatNumber(seats.pending) };
+  // English's noun follows the plan's size ("1 of 1 seat", "1 of 4 seats"), French's and Spanish's the seats
+  // used ("1 place occupée sur 4", "2 places occupées sur 4"): two messages by size, each a plural of `used`
+  if (seats.limit === 1) {
+    return seats.pending ? tn("{count} of 1 seat used ({pending} pending)", "{count} of 1 seat used ({pending} pending)", seats.used, values)
+      : tn("{count} of 1 seat used", "{count} of 1 seat used", seats.used, values);
+  }
+  return seats.pending ? tn("{count} of {limit} seats used ({pending} pending)", "{count} of {limit} seats used ({pending} pending)", seats.used, values)
+    : tn("{count} of {limit} seats used", "{count} of {limit} seats used", seats.used, values);
 }
 
 export function isFull(seats) {

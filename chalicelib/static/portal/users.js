@@ -7,7 +7,7 @@ import { state, isGroupManager, flash, PAGE_SIZE, frame, loadMore, subAccountNam
 import { openInvite } from "./invite.js";
 import { openEditMember } from "./edit-member.js";
 import { inviteControl, refreshSeats } from "./seats.js";
-import { t, formatNumber } from "./i18n.js";
+import { t, tn, formatNumber } from "./i18n.js";
 
 export const TABS = [
   { key: "active", label: t("Active users") },
@@ -142,7 +142,7 @@ export function renderPanel() {
   const table = state.tab === "pending" ? invitationTable(items) : memberTable(items, state.tab);
   panel.replaceChildren(table);
   if (state.query && list.next_cursor) {
-    panel.prepend(h("p", { class: "hint search-scope" }, t("Searched the {count} loaded; Load more to search the rest.", { count: formatNumber(list.items.length) })));
+    panel.prepend(h("p", { class: "hint search-scope" }, tn("Searched the {count} loaded; Load more to search the rest.", "Searched the {count} loaded; Load more to search the rest.", list.items.length)));
   }
   if (list.next_cursor) panel.append(loadMore(async () => {
     if (state.tab === "pending") await loadInvitations(true); else await loadMembers(state.tab, true);
