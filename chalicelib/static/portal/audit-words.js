@@ -11,6 +11,7 @@ import { t } from "./i18n.js";
 const EVENTS = () => ({
   "account.created": t("Account created"), "account.updated": t("Account updated"),
   "account.ownership_transferred": t("Account ownership transferred"), "account.seats_changed": t("Account seats changed"),
+  "account.brand_changed": t("Account brand changed"),
   "account.seats_full": t("Account seats full"), "account.seats_warning": t("Account seats almost full"),
   "account.security_updated": t("Account security updated"),
   "contact.created": t("Contact created"), "contact.updated": t("Contact updated"), "contact.deleted": t("Contact deleted"),
