@@ -101,3 +101,19 @@ def test_an_admins_reset_page_carries_the_accounts_brand_and_sign_in_the_default
     sign_in_page(page, live, member)
     expect(page.get_by_role("navigation", name="Portal")).to_be_visible()
     shows_reseller(page)
+
+
+def test_a_german_logins_reset_page_is_german_in_its_accounts_brand(live, page: Page):
+    """The reset page follows the link's login (its lookup's `locale`), whatever the browser speaks."""
+    account_id, owner, token, _ = reseller_account(live)
+    member = unique("greta")
+    invite(live, account_id, token, [member])
+    greta = accept_new(live, member, "Greta", "Member")
+    assert live.patch("/me", {"locale": "de"}, token=greta.token).status == 200
+    asked = live.post(f"/accounts/{account_id}/members/{greta.user_id}/password-reset", token=token)
+    assert asked.status == 202, asked.body
+    page.goto(emailed_link(live, member, after=1))  # an English browser
+    expect(page.get_by_role("heading", name="Neues Passwort festlegen")).to_be_visible()
+    expect(page.get_by_role("button", name="Neues Passwort festlegen")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "de"
+    shows_reseller(page)

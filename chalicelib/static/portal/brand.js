@@ -41,12 +41,6 @@ export async function useDefaultBrand() {
   if (reply.status === 200) applyBrand(reply.body);
 }
 
-export async function useResetBrand(token) {
-  const reply = await api("POST", "/auth/password-reset/lookup", { token });
-  if (reply.status === 200) applyBrand(reply.body.brand);
-  else await useDefaultBrand();
-}
-
 function initial(name) {
   return Array.from(name.trim())[0]?.toUpperCase() || "";
 }

@@ -3,7 +3,7 @@
 
 import { session, linkToken } from "./session.js";
 import { t } from "./i18n.js";
-import { useDefaultBrand, useResetBrand } from "./brand.js";
+import { useDefaultBrand } from "./brand.js";
 import { go } from "./dom.js";
 import { renderLogin } from "./signin.js";
 import { renderPasswordReset } from "./reset.js";
@@ -27,10 +27,9 @@ if (document.body.dataset.page === "login" && session()?.token) {
       document.getElementById("session-nav").setAttribute("aria-label", t("Your session"));
     });
   }
-  // the brand of a page without an account: a reset link's, else the deployment's (the accept and join
-  // pages take theirs from their link's lookup, the signed-in ones from their account: frame.js)
-  if (page === "password-reset" && linkToken) useResetBrand(linkToken);
-  else if (page === "login" || page === "password-reset") useDefaultBrand();
+  // the brand of a page without an account: the deployment's (the accept, join and reset-link pages take
+  // theirs from their link's lookup, the signed-in ones from their account: frame.js)
+  if (page === "login" || (page === "password-reset" && !linkToken)) useDefaultBrand();
   PAGES[page]();
 }
 

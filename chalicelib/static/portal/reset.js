@@ -1,7 +1,8 @@
 // Password reset: asking for a link, and setting a new password from it.
 
 import { PORTAL, linkToken, clearSession, api } from "./session.js";
-import { t } from "./i18n.js";
+import { t, useLocale } from "./i18n.js";
+import { applyBrand, useDefaultBrand } from "./brand.js";
 import { h, field, notice, messageOf, card, messageCard, submitting } from "./dom.js";
 import { passwordFields } from "./passwords.js";
 import { renderLogin } from "./signin.js";
@@ -28,7 +29,13 @@ export function renderPasswordReset() {
   form.elements.email.focus();
 }
 
-export function renderNewPassword(token) {
+export async function renderNewPassword(token) {
+  // the link's brand and language before anything is drawn; a link that no longer works says so on submit
+  const lookup = await api("POST", "/auth/password-reset/lookup", { token });
+  if (lookup.status === 200) {
+    applyBrand(lookup.body.brand);
+    await useLocale(lookup.body.locale);
+  } else useDefaultBrand();
   const error = notice();
   const password = passwordFields(t("New password"));
   const form = h("form", { novalidate: true }, ...password.nodes,
