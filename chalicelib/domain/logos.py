@@ -33,8 +33,10 @@ ELEMENTS: Final = frozenset(re.split(r"\s+", _ELEMENT_NAMES))
 ATTRIBUTES: Final = frozenset(re.split(r"\s+", _ATTRIBUTE_NAMES))
 TEXT_ELEMENTS: Final = frozenset({"text", "tspan", "title", "desc"})
 _URL = re.compile(r"url\s*\(\s*['\"]?\s*([^)'\"]*)", re.IGNORECASE)
-# CSS that could fetch or run something, in a style attribute (no <style> element is kept at all)
-_CSS_DANGER = re.compile(r"@import|expression\s*\(|javascript:|\\", re.IGNORECASE)
+# CSS that could fetch or run something, in a style or presentation attribute (fill, mask, ... are parsed
+# as CSS too; no <style> element is kept at all): an escape spells url( without its letters (\75rl),
+# image-set() and src() fetch a plain string
+_CSS_DANGER = re.compile(r"@import|expression\s*\(|javascript:|\\|image-set|src\s*\(", re.IGNORECASE)
 
 
 class LogoError(ValueError):
@@ -122,6 +124,6 @@ def _attribute(name: str, value: str) -> tuple[str, str] | None:
         return ("href", value) if re.fullmatch(r"#[A-Za-z_][\w.-]*", value.strip()) else None
     if any(not target.strip().startswith("#") for target in _URL.findall(value)):
         return None
-    if local == "style" and _CSS_DANGER.search(value):
+    if _CSS_DANGER.search(value):
         return None
     return local, value

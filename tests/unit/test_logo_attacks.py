@@ -51,6 +51,15 @@ ATTACKS: dict[str, bytes] = {
     "style_expression": svg('<rect style="width:expression (alert(1))"/>'),
     "style_javascript": svg('<rect style="background:javascript:alert(1)"/>'),
     "style_escaped_url": svg(f'<rect style="fill:\\75rl(https://{EVIL}/a)"/>'),
+    # a presentation attribute is parsed as CSS too: an escape spells url( without the letters
+    "fill_escaped_url": svg(f'<rect fill="\\75rl(https://{EVIL}/a)"/>'),
+    "mask_escaped_url": svg(f'<rect mask="\\55 RL(https://{EVIL}/m)"/>'),
+    # image-set() and src() fetch a string, no url( needed
+    "style_image_set": svg(f"<rect style=\"background-image:image-set('https://{EVIL}/a' 1x)\"/>"),
+    "root_style_webkit_image_set": (
+        f'<svg xmlns="{SVG_NS}" style="background:-webkit-image-set(\'https://{EVIL}/b\' 1x)"><rect/></svg>'
+    ).encode(),
+    "style_src": svg(f"<rect style=\"mask-image:src('https://{EVIL}/s')\"/>"),
     "style_element": svg(
         f"<style>@import url(https://{EVIL}/c.css); rect{{fill:url(https://{EVIL}/)}}</style>"
     ),
