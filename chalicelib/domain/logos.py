@@ -70,7 +70,8 @@ def sanitized_svg(content: bytes) -> bytes:
         root: ElementTree.Element = fromstring(
             content, forbid_dtd=True, forbid_entities=True, forbid_external=True
         )
-    except (DefusedXmlException, ElementTree.ParseError):
+    # ValueError: expat takes no declared multi-byte encoding (encoding="utf-16-le") and says so this way
+    except (DefusedXmlException, ElementTree.ParseError, ValueError):
         raise LogoError(
             "The logo is neither a PNG nor a well-formed SVG (without DOCTYPE or entities)."
         ) from None

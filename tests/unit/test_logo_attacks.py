@@ -177,8 +177,10 @@ def test_the_drawing_and_its_own_references_survive():
     assert b'href="#r"' in kept
 
 
-@pytest.mark.parametrize("codec", ["utf-16", "utf-8-sig"])
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
 def test_another_encoding_or_a_bom_smuggles_nothing(codec):
+    """Kept inert, or refused as a LogoError (a 400), never another exception (a 500): expat refuses a
+    declared utf-16-le/-be with a bare ValueError."""
     declared = "" if codec in ("utf-16", "utf-8-sig") else f'<?xml version="1.0" encoding="{codec}"?>'
     text = declared + OPEN + '<script>alert(1)</script><rect onload="alert(1)"/><text>é</text></svg>'
     raw = text.encode(codec)
