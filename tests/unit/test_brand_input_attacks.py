@@ -1,0 +1,98 @@
+"""An attacker's review of what a brand puts into emails and pages (issue 32): the From header, the HTML
+and text parts, the colour that reaches CSS, and the default brand's settings."""
+
+from __future__ import annotations
+
+from email import message_from_string, policy
+from email.headerregistry import Address
+
+import pytest
+
+from chalicelib.domain.branding import Brand
+from chalicelib.mail.mailer import OutgoingEmail
+from chalicelib.mail.ses import SesMailer
+from chalicelib.mail.templates import brand_html, brand_text, render
+from tests.unit.test_mail_branding import KINDS, values_of
+
+SENDER = "no-reply@portal.example"
+HOSTILE_SENDER_NAMES = [
+    "Evil <ceo@bank.example>",
+    'Evil", ceo@bank.example, "x',
+    "a, b <ceo@bank.example>; c",
+    "=?utf-8?q?ceo=40bank.example?= <ceo@bank.example>",
+    "Support (comment) <x@y>",
+    'Ünïcode \\ back"slash',
+    "Evil\r\nBcc: victim@example.com",  # the templates flatten line breaks before this is reached
+]
+
+
+def from_header(name: str) -> list[Address]:
+    mailer = SesMailer(SENDER, "us-east-1", None, None)
+    email = OutgoingEmail(to="a@example.com", subject="s", text="t", html="h", sender_name=name)
+    rendered = render_single_line(mailer.from_address(email))
+    parsed = message_from_string(f"From: {rendered}\n\nbody", policy=policy.default)
+    return list(parsed["From"].addresses)
+
+
+def render_single_line(value: str) -> str:
+    assert "\r" not in value and "\n" not in value, value
+    return value
+
+
+@pytest.mark.parametrize("name", HOSTILE_SENDER_NAMES)
+def test_a_sender_name_never_adds_an_address_or_a_header(name):
+    """Whatever the display name, the From header names exactly one address: the project's sender."""
+    flattened = render("password_reset", "a@example.com", values_of("password_reset"), brand=brand(name))
+    [address] = from_header(flattened.sender_name or "")
+    assert address.addr_spec == SENDER
+
+
+def brand(sender_name: str = "Reseller", **fields: str) -> Brand:
+    values: dict[str, str] = {
+        "name": "Reseller",
+        "primary_color": "#7b1fa2",
+        "support_email": "help@reseller.example",
+        "support_url": "https://help.reseller.example",
+        **fields,
+    }
+    return Brand(
+        name=values["name"],
+        primary_color=values["primary_color"],
+        support_email=values["support_email"],
+        sender_name=sender_name,
+        support_url=values["support_url"],
+        brand_id="brd_1",
+        logo_url=values.get("logo"),
+        email_logo_url=values.get("logo"),
+    )
+
+
+MARKUP = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_brands_text_is_never_markup_in_the_html_part(kind):
+    """Defence in depth: even a stored brand with markup in every text field (the API refuses most of
+    them) renders as text, in element content and in attributes."""
+    hostile = brand(
+        name=f"Reseller{MARKUP}",
+        support_email=f"help{MARKUP}@reseller.example",
+        support_url=f"https://help.example/{MARKUP}",
+        logo=f"https://portal.example/brand-logos/brd_1/1{MARKUP}",
+    )
+    html = render(kind, "a@example.com", values_of(kind), brand=hostile).html
+    assert "<img src=x" not in html and "<script" not in html and "onerror=alert(1)>" not in html
+    assert html.count("&lt;script&gt;") >= 1
+
+
+def test_the_footers_links_are_the_brands_own_and_escaped():
+    parts = brand_html(brand(support_url='https://help.example/?a=1&b="2"'))
+    assert 'href="https://help.example/?a=1&amp;b=&quot;2&quot;"' in parts["brand_footer"]
+    assert 'href="mailto:help@reseller.example"' in parts["brand_footer"]
+
+
+def test_the_text_part_is_plain_text_with_the_brand_as_a_signature():
+    text = brand_text(brand(name="Reseller"), "Body.\n")
+    assert (
+        text == "Reseller\n\nBody.\n\n-- \nReseller\nhelp@reseller.example\nhttps://help.reseller.example\n"
+    )
