@@ -96,3 +96,21 @@ def test_the_text_part_is_plain_text_with_the_brand_as_a_signature():
     assert (
         text == "Reseller\n\nBody.\n\n-- \nReseller\nhelp@reseller.example\nhttps://help.reseller.example\n"
     )
+
+
+@pytest.mark.parametrize(
+    "color",
+    ["#0000aa\n", "#0000aa;}", "#0000aa;background:url(https://evil.example/)", " #0000aa", "#0000aa\t"],
+)
+def test_a_colour_is_exactly_rrggbb_so_nothing_rides_into_css(color):
+    """A colour reaches pages' CSS custom properties and emails' style attributes: only #rrggbb passes
+    (a regex's `$` also matches before a final line break)."""
+    from pydantic import ValidationError
+
+    from chalicelib.domain.branding import white_text_readable_on
+    from chalicelib.schemas.brands import BrandIn
+
+    with pytest.raises(ValidationError):
+        BrandIn.model_validate({"name": "R", "primary_color": color, "support_email": "a@b.example"})
+    with pytest.raises(ValueError):
+        white_text_readable_on(color)
