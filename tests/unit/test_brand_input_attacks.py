@@ -114,3 +114,18 @@ def test_a_colour_is_exactly_rrggbb_so_nothing_rides_into_css(color):
         BrandIn.model_validate({"name": "R", "primary_color": color, "support_email": "a@b.example"})
     with pytest.raises(ValueError):
         white_text_readable_on(color)
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "JavaScript:alert(1)//https://", "data:text/html,x", "http://help.example"]
+)
+def test_the_default_brands_support_url_is_https_or_the_service_does_not_start(url):
+    """BRAND_SUPPORT_URL becomes a link in every email's footer: a brand made through the API must give
+    an https:// address, and so must the deployment's default."""
+    from chalicelib.config import ConfigError, load_settings
+    from tests.helpers import SETTINGS_ENV
+
+    with pytest.raises(ConfigError, match="BRAND_SUPPORT_URL"):
+        load_settings({**SETTINGS_ENV, "BRAND_SUPPORT_URL": url})
+    kept = load_settings({**SETTINGS_ENV, "BRAND_SUPPORT_URL": "https://help.example"})
+    assert kept.brand.support_url == "https://help.example"
