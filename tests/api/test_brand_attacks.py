@@ -1,0 +1,167 @@
+"""An attacker's review of brands (issue 32) through the API: the logo upload and the route serving it,
+a `logo_url` as a way into the network (SSRF), who may touch brands, and what a brand puts into emails
+and lookups. Each test is an attempt; it passes when the defence holds."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.test_brands import IMAGE, RESELLER, SVG, make_brand, path_of, put_logo, tiny_png
+from tests.unit.test_logo_attacks import ATTACKS, assert_inert, chunk, png
+
+HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
+def served(api, logo_url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    status, got, body = api.transport("GET", path_of(logo_url), headers or IMAGE, b"")
+    return status, {k.lower(): v for k, v in got.items()}, body
+
+
+def assert_served_safely(headers: dict[str, str], content_type: str) -> None:
+    assert headers["content-type"] == content_type
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["content-security-policy"] == "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
+# --- the upload -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["fill_escaped_url", "style_image_set", "set_href_link", "feimage", "use_data", "onload_upper"]
+)
+def test_an_svg_attack_uploaded_is_served_inert(api, name):
+    brand = make_brand(api)
+    reply = put_logo(api, brand["brand_id"], ATTACKS[name])
+    assert reply.status == 200, reply.body
+    status, headers, kept = served(api, reply.body["logo_url"])
+    assert status == 200
+    assert_served_safely(headers, "image/svg+xml")
+    assert_inert(kept)
+
+
+@pytest.mark.parametrize(
+    ("body", "declared", "stored"),
+    [
+        (SVG, "image/png", "image/svg+xml"),  # an SVG sent as a PNG is an SVG, sanitised
+        (tiny_png(), "image/svg+xml", "image/png"),
+        (tiny_png(), "application/octet-stream", "image/png"),
+    ],
+    ids=["svg_as_png", "png_as_svg", "png_as_octets"],
+)
+def test_the_content_not_the_request_decides_the_type_served(api, body, declared, stored):
+    brand = make_brand(api)
+    reply = put_logo(api, brand["brand_id"], body, declared)
+    assert reply.status == 200, reply.body
+    status, headers, _ = served(api, reply.body["logo_url"], HTML)  # a browser asking for a page
+    assert status == 200
+    assert_served_safely(headers, stored)
+
+
+def test_a_png_html_polyglot_is_only_ever_an_image(api):
+    """HTML in a PNG text chunk is kept (the PNG is whole), but goes out as image/png with nosniff and a
+    sandbox, so a browser opening it never reads it as a page."""
+    polyglot = png(chunk(b"tEXt", b"Comment\x00<html><script>alert(1)</script></html>"))
+    brand = make_brand(api)
+    reply = put_logo(api, brand["brand_id"], polyglot, "text/html; charset=utf-8")
+    assert reply.status == 415  # the request's type is not even taken as a hint
+    reply = put_logo(api, brand["brand_id"], polyglot, "image/png")
+    assert reply.status == 200, reply.body
+    status, headers, body = served(api, reply.body["logo_url"], HTML)
+    assert status == 200 and body == polyglot
+    assert_served_safely(headers, "image/png")
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b"", 400),
+        (b"\xfe\xff" + '<?xml version="1.0" encoding="utf-16-be"?><svg/>'.encode("utf-16-be"), 400),
+        (b"\xff\xfe" + '<?xml version="1.0" encoding="utf-16-le"?><svg/>'.encode("utf-16-le"), 400),
+        (b"\x1f\x8b\x08\x00" + b"\x00" * 40, 400),  # gzip (svgz): never decompressed
+    ],
+    ids=["empty", "utf16_be_declared", "utf16_le_declared", "svgz"],
+)
+def test_an_unusable_logo_is_a_400_never_a_500(api, body, status):
+    brand = make_brand(api)
+    reply = put_logo(api, brand["brand_id"], body, "image/svg+xml")
+    assert reply.status == status and reply.code == "validation_error", reply.body
+    assert api.get(f"/brands/{brand['brand_id']}", operator=True).body["logo_url"] is None
+
+
+def test_64_kib_is_taken_and_one_byte_more_is_not(api):
+    base = png(chunk(b"tEXt", b"x"))
+    exact = png(chunk(b"tEXt", b"x" * (1 + 64 * 1024 - len(base))))
+    assert len(exact) == 64 * 1024
+    brand = make_brand(api)
+    assert put_logo(api, brand["brand_id"], exact, "image/png").status == 200
+    over = png(chunk(b"tEXt", b"x" * (2 + 64 * 1024 - len(base))))
+    reply = put_logo(api, brand["brand_id"], over, "image/png")
+    assert reply.status == 413 and reply.code == "payload_too_large"
+    assert api.get(f"/brands/{brand['brand_id']}", operator=True).body["logo_url"].endswith("/1")
+
+
+# --- serving ----------------------------------------------------------------------------------------
+
+
+def test_a_logo_is_found_only_at_its_exact_address(api):
+    """Logos are public (the sign-in and accept pages show them before anyone signs in), so an address is
+    no secret; but nothing else is reached by guessing: another version, another id, a brand without a
+    logo, a malformed version or id, or the default brand's without BRAND_LOGO_URL."""
+    first, second = make_brand(api), make_brand(api, name="Other")
+    url = put_logo(api, first["brand_id"], tiny_png(), "image/png").body["logo_url"]
+    assert served(api, url)[0] == 200
+    base = url.rsplit("/", 2)[0]
+    for guess in (
+        f"{base}/{first['brand_id']}/2",
+        f"{base}/{first['brand_id']}/0",
+        f"{base}/{first['brand_id']}/1.0",
+        f"{base}/{first['brand_id']}/01",
+        f"{base}/{second['brand_id']}/1",
+        f"{base}/{first['brand_id'].upper()}/1",
+        f"{base}/BRAND%23{first['brand_id']}/1",
+        f"{base}/default/1",
+        f"{base}/default/0000000000000000",
+    ):
+        status, headers, body = served(api, guess)
+        assert status == 404, guess
+        assert b"\x89PNG" not in body
+
+
+# --- logo_url: SSRF ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://169.254.169.254/latest/meta-data/iam/security-credentials/",
+        "https://[fd00:ec2::254]/latest/meta-data/",
+        "https://metadata.google.internal/computeMetadata/v1/",
+        "https://127.0.0.1/logo.png",
+        "https://2130706433/logo.png",  # 127.0.0.1 as one number
+        "https://0x7f.1/logo.png",
+        "https://[::1]/logo.png",
+        "https://[::ffff:127.0.0.1]/logo.png",
+        "https://[fc00::1]/logo.png",
+        "https://[fd12:3456::1]/logo.png",  # unique local
+        "https://[fe80::1]/logo.png",  # link-local
+        "https://10.0.0.1/logo.png",
+        "https://192.168.1.1/logo.png",
+        "https://172.16.0.1/logo.png",
+        "https://100.64.0.1/logo.png",  # carrier-grade NAT
+        "https://0.0.0.0/logo.png",
+        "https://localhost/logo.png",
+        "http://93.184.216.34/logo.png",  # a public address, but not https
+        "ftp://93.184.216.34/logo.png",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "https://user:pass@127.0.0.1/logo.png",
+    ],
+)
+def test_a_logo_url_into_the_private_network_is_refused(api, url):
+    reply = api.post("/brands", {**RESELLER, "logo_url": url}, operator=True)
+    assert reply.status == 400 and reply.code == "validation_error", (url, reply.body)
+    assert [d["field"] for d in reply.body["error"]["details"]] == ["logo_url"]
+    brand = make_brand(api)
+    patched = api.patch(f"/brands/{brand['brand_id']}", {"logo_url": url}, operator=True)
+    assert patched.status == 400 and patched.code == "validation_error", url
+    assert api.get(f"/brands/{brand['brand_id']}", operator=True).body["logo_url"] is None
