@@ -4,6 +4,12 @@ and lookups. Each test is an attempt; it passes when the defence holds."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 from tests.api.test_brands import IMAGE, RESELLER, SVG, make_brand, path_of, put_logo, tiny_png
@@ -165,3 +171,147 @@ def test_a_logo_url_into_the_private_network_is_refused(api, url):
     patched = api.patch(f"/brands/{brand['brand_id']}", {"logo_url": url}, operator=True)
     assert patched.status == 400 and patched.code == "validation_error", url
     assert api.get(f"/brands/{brand['brand_id']}", operator=True).body["logo_url"] is None
+
+
+INERT_FROM_URL = ATTACKS["style_image_set"]
+
+
+class Hostile(BaseHTTPRequestHandler):
+    """A server a logo_url points at, answering as an attacker would."""
+
+    def do_GET(self) -> None:
+        route = getattr(self, "_" + self.path.strip("/").replace("-", "_").replace(".", "_"), None)
+        if route is None:
+            self.send_error(404)
+            return
+        route()
+
+    def _answer(self, status: int, body: bytes, **headers: str) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _to_metadata(self) -> None:
+        self._answer(302, b"", Location="http://169.254.169.254/latest/meta-data/")
+
+    def _to_self(self) -> None:
+        self._answer(307, b"", Location="/logo.png")
+
+    def _logo_png(self) -> None:
+        self._answer(200, tiny_png(), Content_Type="image/png")
+
+    def _page(self) -> None:  # HTML claiming to be a PNG
+        self._answer(200, b"<html><script>alert(1)</script></html>", Content_Type="image/png")
+
+    def _svg(self) -> None:
+        self._answer(200, INERT_FROM_URL, Content_Type="image/svg+xml")
+
+    def _endless(self) -> None:  # no Content-Length, never ends on its own
+        self.send_response(200)
+        self.end_headers()
+        try:
+            for _ in range(4096):
+                self.wfile.write(b"\x00" * 4096)
+        except OSError:
+            pass
+
+    def _lying_length(self) -> None:  # says small, sends a lot
+        self.send_response(200)
+        self.send_header("Content-Length", "10")
+        self.end_headers()
+        with contextlib.suppress(OSError):
+            self.wfile.write(tiny_png() + b"\x00" * (256 * 1024))
+
+    def _slow(self) -> None:  # a byte a quarter second: each read is quick, the whole is not
+        self.send_response(200)
+        self.end_headers()
+        try:
+            for _ in range(40):
+                self.wfile.write(b"\x00")
+                self.wfile.flush()
+                time.sleep(0.25)
+        except OSError:
+            pass
+
+    def _slow_headers(self) -> None:  # the same, before the body
+        try:
+            self.wfile.write(b"HTTP/1.0 200 OK\r\n")
+            for _ in range(40):
+                self.wfile.write(b"X: y\r\n")
+                time.sleep(0.25)
+        except OSError:
+            pass
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def hostile() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("path", ["/to-metadata", "/to-self", "/page", "/endless", "/lying-length"])
+def test_what_a_hostile_server_answers_makes_no_logo(api, loopback, hostile, path):
+    """Under the local stage's loopback allowance (the only way to run a server here): redirects are not
+    followed (even to the same server), HTML is not a PNG, an endless or lying body stops at 64 KiB."""
+    started = time.monotonic()
+    reply = api.post("/brands", {**RESELLER, "logo_url": hostile + path}, operator=True)
+    assert reply.status == 400 and reply.code == "validation_error", reply.body
+    assert reply.body["error"]["details"][0]["field"] == "logo_url"
+    assert time.monotonic() - started < 5
+
+
+def test_an_svg_fetched_is_sanitised_as_an_upload_is(api, loopback, hostile):
+    made = api.post("/brands", {**RESELLER, "logo_url": hostile + "/svg"}, operator=True)
+    assert made.status == 201, made.body
+    status, headers, kept = served(api, made.body["logo_url"])
+    assert status == 200 and made.body["logo_url"] != hostile + "/svg"  # the project's copy, not the URL
+    assert_served_safely(headers, "image/svg+xml")
+    assert_inert(kept)
+
+
+@pytest.mark.parametrize("path", ["/slow-headers"])
+def test_a_slow_answer_is_cut_at_the_deadline_for_the_whole_fetch(hostile, path):
+    """The deadline is one for the whole fetch, not per read: a byte every quarter second would pass a
+    per-read timeout for ten seconds."""
+    from chalicelib.delivery.fetch import FetchError, fetch
+
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="Timed out"):
+        fetch(hostile + path, allow_loopback=True, timeout=1.0)
+    assert time.monotonic() - started < 3
+
+
+def test_the_address_vetted_is_the_address_connected_to(hostile):
+    """DNS rebinding: the name is resolved once, and the connection goes to that vetted address; a
+    second lookup (which would answer a private address) never happens."""
+    from chalicelib.delivery.fetch import fetch
+
+    port = int(hostile.rsplit(":", 1)[1])
+    asked: list[str] = []
+
+    def rebinding(host: str, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
+        asked.append(host)
+        address = "127.0.0.1" if len(asked) == 1 else "10.0.0.1"
+        return [(2, 1, 6, "", (address, port))]
+
+    body = fetch(f"http://logo.example:{port}/logo.png", allow_loopback=True, resolve=rebinding)
+    assert body == tiny_png() and asked == ["logo.example"]
+
+
+def test_a_name_resolving_to_one_private_address_among_public_ones_is_refused():
+    from chalicelib.delivery.fetch import FetchError, fetch
+
+    def mixed(host: str, port: object, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
+        return [(2, 1, 6, "", ("93.184.216.34", 443)), (2, 1, 6, "", ("169.254.169.254", 443))]
+
+    with pytest.raises(FetchError):
+        fetch("https://logo.example/logo.png", allow_loopback=False, resolve=mixed)
