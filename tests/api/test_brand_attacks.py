@@ -278,7 +278,7 @@ def test_an_svg_fetched_is_sanitised_as_an_upload_is(api, loopback, hostile):
     assert_inert(kept)
 
 
-@pytest.mark.parametrize("path", ["/slow-headers"])
+@pytest.mark.parametrize("path", ["/slow", "/slow-headers"])
 def test_a_slow_answer_is_cut_at_the_deadline_for_the_whole_fetch(hostile, path):
     """The deadline is one for the whole fetch, not per read: a byte every quarter second would pass a
     per-read timeout for ten seconds."""
