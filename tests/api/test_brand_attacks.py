@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.api.test_brands import IMAGE, RESELLER, SVG, make_brand, path_of, put_logo, tiny_png
+from tests.helpers import invite, onboard
+from tests.helpers.scim import scim_account
 from tests.unit.test_logo_attacks import ATTACKS, assert_inert, chunk, png
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -315,3 +317,149 @@ def test_a_name_resolving_to_one_private_address_among_public_ones_is_refused():
 
     with pytest.raises(FetchError):
         fetch("https://logo.example/logo.png", allow_loopback=False, resolve=mixed)
+
+
+# --- the routes -------------------------------------------------------------------------------------
+
+
+def test_a_scim_token_reaches_no_brand_route(api, clock):
+    """A SCIM token is an account's machine credential: it neither makes, reads, changes nor deletes a
+    brand, nor gives its account one."""
+    scim = scim_account(api, clock)
+    brand = make_brand(api)
+    path = f"/brands/{brand['brand_id']}"
+    attempts = [
+        api.post("/brands", RESELLER, token=scim.token),
+        api.get(path, token=scim.token),
+        api.patch(path, {"name": "Mine"}, token=scim.token),
+        api.delete(path, token=scim.token),
+        put_logo(api, brand["brand_id"], tiny_png(), "image/png", token=scim.token),
+        api.patch(f"/accounts/{scim.account_id}", {"brand_id": brand["brand_id"]}, token=scim.token),
+    ]
+    assert all(reply.status in (401, 403) for reply in attempts), [(r.status, r.body) for r in attempts]
+    assert api.get(path, operator=True).body == brand
+    account = api.get(f"/accounts/{scim.account_id}", operator=True).body
+    assert account["brand"]["brand_id"] is None
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"brand_id": "brd_000000000000000000000000"},
+        {"logo_version": 7},
+        {"logo_type": "text/html"},
+        {"account_count": 0},
+        {"created_at": "2020-01-01T00:00:00Z"},
+        {"primary_color": "#0000aa\n"},
+        {"primary_color": "#0000aa;background:url(https://evil.example/)"},
+        {"support_url": "javascript:alert(1)"},
+        {"support_url": "JavaScript://https://help.example/%0Aalert(1)"},
+        {"support_url": "data:text/html,<script>alert(1)</script>"},
+        {"sender_name": "Evil\r\nBcc: victim@example.com"},
+        {"sender_name": "Evil\nReply-To: x@evil.example"},
+        {"name": "Evil\u202eelttaeS"},  # a text-direction override
+        {"support_email": "help@reseller.example\r\nBcc: victim@example.com"},
+    ],
+)
+def test_a_hostile_brand_body_is_refused_on_create_and_on_change(api, extra):
+    reply = api.post("/brands", {**RESELLER, **extra}, operator=True)
+    assert reply.status == 400 and reply.code == "validation_error", (extra, reply.body)
+    brand = make_brand(api)
+    patched = api.patch(f"/brands/{brand['brand_id']}", extra, operator=True)
+    assert patched.status == 400 and patched.code == "validation_error", (extra, patched.body)
+    assert api.get(f"/brands/{brand['brand_id']}", operator=True).body == brand
+
+
+def test_an_owner_slipping_a_brand_into_a_rename_changes_nothing(api):
+    """PATCH /accounts with a name the owner may change and a brand_id only the operator may: refused
+    whole, before anything is written (no half-applied rename)."""
+    account_id, owner = onboard(api)
+    brand = make_brand(api)
+    body = {"name": "Renamed Co", "brand_id": brand["brand_id"]}
+    refused = api.patch(f"/accounts/{account_id}", body, token=owner.token)
+    assert refused.status == 403 and refused.code == "forbidden"
+    account = api.get(f"/accounts/{account_id}", token=owner.token).body
+    assert (account["name"], account["brand"]["brand_id"]) == ("Acme Hosting", None)
+    nulled = api.patch(f"/accounts/{account_id}", {"brand_id": None}, token=owner.token)
+    assert nulled.status == 403  # setting it back to the default is the operator's too
+    smuggled = api.patch(f"/accounts/{account_id}", {"brand": brand}, operator=True)
+    assert smuggled.status == 400 and smuggled.code == "validation_error"
+
+
+def test_a_brand_in_use_survives_a_delete_and_its_accounts_keep_it(api):
+    account_id, owner = onboard(api)
+    brand = make_brand(api)
+    assert api.patch(f"/accounts/{account_id}", {"brand_id": brand["brand_id"]}, operator=True).status == 200
+    for _ in range(2):
+        refused = api.delete(f"/brands/{brand['brand_id']}", operator=True)
+        assert refused.status == 409 and refused.code == "conflict"
+    assert api.get(f"/accounts/{account_id}", token=owner.token).body["brand"] == brand
+
+
+# --- emails and lookups -------------------------------------------------------------------------------
+
+BRAND_KEYS = {"brand_id", "name", "logo_url", "primary_color", "support_email", "support_url", "sender_name"}
+INVITATION_LOOKUP = {"email", "account_name", "role", "invited_by_name", "expires_at", "existing_user"}
+
+
+@pytest.fixture
+def sent(deps, monkeypatch) -> list[object]:
+    """Every OutgoingEmail as handed to SES (as tests/api/test_branded_journey.py catches them)."""
+    caught: list[object] = []
+    real = deps.mailer.send
+
+    def send(email: object) -> None:
+        caught.append(email)
+        real(email)
+
+    monkeypatch.setattr(deps.mailer, "send", send)
+    return caught
+
+
+def test_markup_in_a_brand_reaches_an_email_as_text_only(api, deps, sent):
+    """What the API lets through (angle brackets and quotes are fair in a company's name and a URL's
+    query) is escaped in the HTML part; the From header names the project's sender alone."""
+    account_id, owner = onboard(api)
+    markup = '"><img src=x onerror=alert(1)>'
+    brand = make_brand(
+        api,
+        name=f"Evil {markup}",
+        sender_name='Evil, "Support" <ceo@bank.example>',
+        support_url=f"https://help.example/?q={markup}",
+    )
+    assert api.patch(f"/accounts/{account_id}", {"brand_id": brand["brand_id"]}, operator=True).status == 200
+    invite(api, account_id, owner.token, ["ann@example.com"])
+    [email] = [e for e in sent if e.to == "ann@example.com"]
+    assert "<img src=x" not in email.html and "onerror=alert(1)>" not in email.html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in email.html
+    assert 'href="https://help.example/?q=&quot;&gt;&lt;img' in email.html
+    from email import message_from_string, policy
+
+    header = deps.mailer.from_address(email)  # what SES is given as FromEmailAddress
+    assert "\r" not in header and "\n" not in header
+    [address] = message_from_string(f"From: {header}\n\n", policy=policy.default)["From"].addresses
+    assert address.addr_spec == deps.settings.sender_email
+    assert address.display_name == 'Evil, "Support" <ceo@bank.example>'
+
+
+def test_lookups_carry_their_accounts_brand_and_nothing_more(api):
+    """Tenant isolation before sign-in: an invitation from an unbranded account shows the default even
+    while another account has a brand; each lookup answers API.md's fields and the brand's, no more."""
+    branded, branded_owner = onboard(api, "Branded Co", "owner@branded.example")
+    plain, plain_owner = onboard(api, "Plain Co", "owner@plain.example")
+    brand = make_brand(api)
+    assert api.patch(f"/accounts/{branded}", {"brand_id": brand["brand_id"]}, operator=True).status == 200
+    invite(api, branded, branded_owner.token, ["ann@example.com"])
+    invite(api, plain, plain_owner.token, ["bob@example.com"])
+    ann = api.post("/invitations/lookup", {"token": api.latest_link("ann@example.com")}).body
+    bob = api.post("/invitations/lookup", {"token": api.latest_link("bob@example.com")}).body
+    assert ann["brand"] == brand and bob["brand"]["brand_id"] is None
+    assert bob["brand"]["name"] == "Client portal"
+    for body in (ann, bob):
+        assert set(body) - {"brand", "locale"} == INVITATION_LOOKUP
+        assert set(body["brand"]) == BRAND_KEYS
+    assert api.post("/auth/password-reset", {"email": "owner@branded.example"}).status == 202
+    reset = api.post("/auth/password-reset/lookup", {"token": api.latest_link("owner@branded.example")})
+    assert reset.status == 200 and set(reset.body) == {"brand", "locale", "expires_at"}
+    assert reset.body["brand"] == brand
+    assert set(api.get("/brand").body) == BRAND_KEYS
