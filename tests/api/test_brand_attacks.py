@@ -463,3 +463,12 @@ def test_lookups_carry_their_accounts_brand_and_nothing_more(api):
     assert reset.status == 200 and set(reset.body) == {"brand", "locale", "expires_at"}
     assert reset.body["brand"] == brand
     assert set(api.get("/brand").body) == BRAND_KEYS
+
+
+def test_a_deleted_brands_logo_is_gone_and_a_miss_is_not_cached_for_a_year(api):
+    brand = make_brand(api)
+    url = put_logo(api, brand["brand_id"], tiny_png(), "image/png").body["logo_url"]
+    assert api.delete(f"/brands/{brand['brand_id']}", operator=True).status == 204
+    status, headers, body = served(api, url)
+    assert status == 404 and b"\x89PNG" not in body
+    assert "immutable" not in headers.get("cache-control", "")

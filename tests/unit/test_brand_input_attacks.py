@@ -129,3 +129,19 @@ def test_the_default_brands_support_url_is_https_or_the_service_does_not_start(u
         load_settings({**SETTINGS_ENV, "BRAND_SUPPORT_URL": url})
     kept = load_settings({**SETTINGS_ENV, "BRAND_SUPPORT_URL": "https://help.example"})
     assert kept.brand.support_url == "https://help.example"
+
+
+def test_pages_take_a_brand_as_text_and_cssom_values_never_markup_nor_from_their_address():
+    """brand.js (every page's brand): the name goes in as a text node, textContent or alt, the colour
+    through style.setProperty (a CSSOM value: a ';' or '}' in it cannot open another declaration, and
+    the API admits #rrggbb only), and nothing of the brand is read from the page's own URL."""
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[2] / "chalicelib/static/portal/brand.js").read_text()
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "cssText", "style="):
+        assert sink not in source, sink
+    for place in ("location", "URLSearchParams", "document.URL", "hash"):
+        assert place not in source, place
+    assert 'root.setProperty("--brand", brand.primary_color)' in source
+    assert "textContent: initial(brand.name)" in source and "alt: brand.name" in source
+    assert "link.replaceChildren(mark, brand.name)" in source  # a string argument becomes a text node
