@@ -472,3 +472,39 @@ def test_a_deleted_brands_logo_is_gone_and_a_miss_is_not_cached_for_a_year(api):
     status, headers, body = served(api, url)
     assert status == 404 and b"\x89PNG" not in body
     assert "immutable" not in headers.get("cache-control", "")
+
+
+def test_an_invite_links_lookup_carries_its_own_accounts_brand_and_nothing_more(api):
+    branded, branded_owner = onboard(api, "Branded Co", "owner@branded.example")
+    plain, plain_owner = onboard(api, "Plain Co", "owner@plain.example")
+    brand = make_brand(api)
+    assert api.patch(f"/accounts/{branded}", {"brand_id": brand["brand_id"]}, operator=True).status == 200
+    looked = {}
+    for account_id, owner in ((branded, branded_owner), (plain, plain_owner)):
+        made = api.post(f"/accounts/{account_id}/invite-links", {}, token=owner.token)
+        assert made.status == 201, made.body
+        reply = api.post("/invite-links/lookup", {"token": made.body["url"].split("#token=")[1]})
+        assert reply.status == 200, reply.body
+        assert set(reply.body) == {"account_name", "require_approval", "expires_at", "brand", "locale"}
+        assert set(reply.body["brand"]) == BRAND_KEYS
+        looked[account_id] = reply.body["brand"]
+    assert looked[branded] == brand and looked[plain]["brand_id"] is None
+
+
+@pytest.mark.parametrize("who", ["operator", "owner"])
+def test_no_other_body_carries_a_brand_in(api, who):
+    """The brand is given by PATCH /accounts alone: an account or sub-account made with a brand_id is
+    refused, not quietly branded."""
+    account_id, owner = onboard(api)
+    brand = make_brand(api)
+    caller = {"operator": True} if who == "operator" else {"token": owner.token}
+    made = api.post(
+        "/accounts",
+        {"name": "Other", "owner_email": "o@other.example", "brand_id": brand["brand_id"]},
+        **caller,
+    )
+    assert made.status in ((400,) if who == "operator" else (400, 403)), made.body
+    sub = api.post(
+        f"/accounts/{account_id}/sub-accounts", {"name": "Sub", "brand_id": brand["brand_id"]}, **caller
+    )
+    assert sub.status == 400 and sub.code == "validation_error", sub.body
