@@ -246,6 +246,12 @@ class Hostile(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    def _down(self) -> None:  # a logo source that is down, counting who asks
+        Hostile.asked += 1
+        self._answer(503, b"")
+
+    asked = 0
+
     def log_message(self, *args: object) -> None:
         pass
 
@@ -508,3 +514,26 @@ def test_no_other_body_carries_a_brand_in(api, who):
         f"/accounts/{account_id}/sub-accounts", {"name": "Sub", "brand_id": brand["brand_id"]}, **caller
     )
     assert sub.status == 400 and sub.code == "validation_error", sub.body
+
+
+def test_an_anonymous_visitor_cannot_make_the_service_fetch_a_failing_default_logo_again_and_again(
+    api, deps, loopback, hostile, clock
+):
+    """The default logo's address is public (GET /brand gives it): while BRAND_LOGO_URL fails, each visit
+    was one more outbound fetch of up to 5 s, a lever anyone could pull in a loop. A failure is kept for
+    a while; after it, the source is asked again."""
+    from dataclasses import replace
+
+    from chalicelib.config import default_logo_path
+
+    source = f"{hostile}/down"
+    copy = deps.settings.portal_url + default_logo_path(source)
+    brand = replace(deps.settings.brand, logo_url=copy, email_logo_url=None)
+    deps.settings = replace(deps.settings, brand=brand, brand_logo_source=source)
+    Hostile.asked = 0
+    for _ in range(5):
+        assert served(api, copy)[0] == 404
+    assert Hostile.asked == 1
+    clock.advance(seconds=301)
+    assert served(api, copy)[0] == 404
+    assert Hostile.asked == 2
