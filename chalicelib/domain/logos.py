@@ -19,6 +19,7 @@ PNG_END: Final = b"IEND\xaeB`\x82"
 SVG_NS: Final = "http://www.w3.org/2000/svg"
 XLINK_NS: Final = "http://www.w3.org/1999/xlink"
 MAX_DEPTH: Final = 32
+MAX_PNG_SIDE: Final = 4096  # pixels; a header logo shows at 40 high
 LogoType = Literal["image/png", "image/svg+xml"]
 
 _ELEMENT_NAMES = """svg g path rect circle ellipse line polyline polygon text tspan title desc defs
@@ -59,6 +60,10 @@ def _checked_png(content: bytes) -> bytes:
     signature has neither)."""
     if content[12:16] != b"IHDR" or not content.endswith(PNG_END):
         raise LogoError("The logo is not a complete PNG image.")
+    # A decompression bomb: 64 KiB of zeros deflated are gigabytes of pixels for whoever shows it
+    width, height = int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")
+    if not (0 < width <= MAX_PNG_SIDE and 0 < height <= MAX_PNG_SIDE):
+        raise LogoError(f"The logo's sides must be 1 to {MAX_PNG_SIDE} pixels.")
     return content
 
 

@@ -237,3 +237,25 @@ def test_the_size_is_judged_on_what_was_sent_and_64_kib_is_the_limit():
     assert len(exact) == 64 * 1024 and checked_logo(exact)[0] == "image/png"
     with pytest.raises(LogoError):
         checked_logo(png(chunk(b"tEXt", b"x" * (101 + 64 * 1024 - len(base)))))
+
+
+def png_of_size(width: int, height: int) -> bytes:
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    # a deflate stream of zeros grows about a thousandfold: rows of a huge image fit in a few KiB
+    idat = chunk(b"IDAT", zlib.compress(b"\x00" * min(height * (width * 4 + 1), 8 * 1024 * 1024), 9))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + idat + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(("width", "height"), [(60000, 60000), (100000, 1), (1, 100000)])
+def test_a_png_that_decompresses_to_gigabytes_is_refused(width, height):
+    """A decompression bomb: under 64 KiB sent, billions of pixels for every browser and mail client that
+    shows the logo. Its header says so; a logo needs no side over 4096 pixels."""
+    bomb = png_of_size(width, height)
+    assert len(bomb) <= 64 * 1024
+    with pytest.raises(LogoError):
+        checked_logo(bomb)
+
+
+def test_a_large_but_sane_png_is_kept():
+    wide = png_of_size(4096, 40)
+    assert checked_logo(wide) == ("image/png", wide)
