@@ -259,3 +259,44 @@ def test_a_png_that_decompresses_to_gigabytes_is_refused(width, height):
 def test_a_large_but_sane_png_is_kept():
     wide = png_of_size(4096, 40)
     assert checked_logo(wide) == ("image/png", wide)
+
+
+def use_bomb(levels: int, fan: int) -> bytes:
+    """<use> as billion laughs: each level draws the one before `fan` times, fan ** levels shapes."""
+    parts = ['<defs><g id="l0"><rect width="1" height="1"/></g>']
+    for level in range(1, levels + 1):
+        uses = "".join(f'<use href="#l{level - 1}"/>' for _ in range(fan))
+        parts.append(f'<g id="l{level}">{uses}</g>')
+    parts.append(f'</defs><use href="#l{levels}"/>')
+    return svg("".join(parts))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        use_bomb(12, 10),  # 10^12 rectangles to draw from 1 KiB
+        use_bomb(30, 2),
+        svg('<g id="a"><use href="#a"/></g>'),  # itself
+        svg('<g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g>'),  # a loop
+    ],
+    ids=["ten_to_the_twelve", "two_to_the_thirty", "itself", "loop"],
+)
+def test_a_use_bomb_or_loop_is_refused(raw):
+    with pytest.raises(LogoError):
+        checked_logo(raw)
+
+
+def test_uses_that_draw_a_sane_number_of_shapes_are_kept():
+    kept = checked_logo(use_bomb(3, 4))[1]  # 64 rectangles
+    assert kept.count(b"<use ") == 13
+
+
+def test_a_long_chain_of_uses_is_counted_without_recursion():
+    """1700 groups each using the previous, all drawn: about 1700^2 / 2 elements (a quadratic blowup),
+    refused as such; a check recursing along the chain would pass Python's recursion limit first, a 500
+    instead of an answer."""
+    chain = "".join(f'<g id="c{i}"><use href="#c{i - 1}"/></g>' for i in range(1, 1700))
+    raw = svg(f'<g id="c0"><rect/></g>{chain}')
+    assert len(raw) <= 64 * 1024
+    with pytest.raises(LogoError, match="draws more than"):
+        checked_logo(raw)
