@@ -154,6 +154,10 @@ def _default_brand(env: Mapping[str, str], portal_url: str) -> Brand:
     if logo is not None and not logo.startswith("https://"):
         raise ConfigError(f"BRAND_LOGO_URL must be an https:// URL, got {logo!r}")
     copy = portal_url + default_logo_path(logo) if logo is not None else None
+    # every email's footer links it: https only, as a brand made through the API (no javascript:)
+    support_url = env.get("BRAND_SUPPORT_URL", "").strip() or None
+    if support_url is not None and not support_url.startswith("https://"):
+        raise ConfigError(f"BRAND_SUPPORT_URL must be an https:// URL, got {support_url!r}")
     return Brand(
         name=name,
         primary_color=color.lower(),
@@ -162,7 +166,7 @@ def _default_brand(env: Mapping[str, str], portal_url: str) -> Brand:
         logo_url=copy,
         # emails show a PNG only (domain/branding.py): an SVG default logo leaves them the name
         email_logo_url=copy if logo is not None and logo.lower().split("?")[0].endswith(".png") else None,
-        support_url=env.get("BRAND_SUPPORT_URL", "").strip() or None,
+        support_url=support_url,
     )
 
 

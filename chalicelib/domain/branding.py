@@ -31,7 +31,7 @@ class Brand:
 
 def relative_luminance(color: str) -> float:
     """WCAG 2's relative luminance of a "#rrggbb" colour."""
-    if not HEX_COLOR.match(color):
+    if not HEX_COLOR.fullmatch(color):  # fullmatch: `$` alone lets "#rrggbb\n" through
         raise ValueError(f"not a #rrggbb colour: {color!r}")
     channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]

@@ -12,7 +12,7 @@ from chalicelib.schemas.common import Email, Input, LinkToken, Output, Text, Tim
 
 
 def _readable(value: str) -> str:
-    if not HEX_COLOR.match(value):
+    if not HEX_COLOR.fullmatch(value):  # fullmatch: `$` alone lets "#rrggbb\n" through
         raise ValueError("must be a colour written #rrggbb")
     if not white_text_readable_on(value):
         raise ValueError(

@@ -4,6 +4,7 @@ the table beside the brand and served by the project at an address carrying its 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from chalicelib.config import DEFAULT_LOGO_ID, default_logo_path
 from chalicelib.deps import Deps
@@ -47,6 +48,10 @@ def logo_of(deps: Deps, brand_id: str, version: str) -> tuple[str, bytes]:
 # The default brand's logo, per process: BRAND_LOGO_URL is the deployment's own setting, fetched on first
 # use (not at start: a cold start serving anything else must not wait for it) and kept.
 _DEFAULT_LOGOS: dict[str, tuple[str, bytes]] = {}
+# When it failed: its address is public, so until then a visit is a 404 without another fetch (else anyone
+# could make the service fetch it, up to 5 s each, in a loop)
+_DEFAULT_FAILED: dict[str, datetime] = {}
+RETRY_DEFAULT_LOGO = timedelta(minutes=5)
 
 
 def _default_logo(deps: Deps, version: str) -> tuple[str, bytes]:
@@ -58,11 +63,15 @@ def _default_logo(deps: Deps, version: str) -> tuple[str, bytes]:
     if source is None or default_logo_path(source).rsplit("/", 1)[1] != version:
         raise not_found("logo")
     if source not in _DEFAULT_LOGOS:
+        failed = _DEFAULT_FAILED.get(source)
+        if failed is not None and deps.now() - failed < RETRY_DEFAULT_LOGO:
+            raise not_found("logo")
         try:
             _DEFAULT_LOGOS[source] = checked_logo(
                 fetch(source, allow_loopback=deps.settings.webhook_allow_loopback)
             )
         except (FetchError, LogoError) as problem:
+            _DEFAULT_FAILED[source] = deps.now()
             log.warning("BRAND_LOGO_URL could not be used: %s", problem)
             raise not_found("logo") from None
     return _DEFAULT_LOGOS[source]
