@@ -14,6 +14,7 @@ from chalicelib.delivery.sender import (
     _connect,
     _describe,
     _Watchdog,
+    read_by_deadline,
 )
 from chalicelib.security.ssrf import Resolver, UnsafeURLError, vet
 
@@ -50,7 +51,7 @@ def fetch(
             )
         if response.status != 200:
             raise FetchError(f"The address answered {response.status}.")
-        body = _read_by_deadline(response, watchdog, max_bytes + 1)
+        body = read_by_deadline(response, watchdog, max_bytes + 1)
     except (OSError, http.client.HTTPException) as failure:
         raise FetchError(_describe(failure, timeout, cut=watchdog.fired)) from None
     finally:
@@ -59,18 +60,4 @@ def fetch(
             connection.close()
     if len(body) > max_bytes:
         raise FetchError(f"The file is larger than {max_bytes // 1024} KiB.")
-    return body
-
-
-def _read_by_deadline(response: http.client.HTTPResponse, watchdog: _Watchdog, limit: int) -> bytes:
-    """At most `limit` bytes, piece by piece with the deadline checked between pieces: the watchdog's
-    shutdown wakes a read that waits, but a server sending a byte now and then keeps one read going."""
-    body = b""
-    while len(body) < limit:
-        piece = response.read1(limit - len(body))
-        if watchdog.fired or watchdog.remaining() <= 0:
-            raise TimeoutError("timed out")
-        if not piece:
-            break
-        body += piece
     return body

@@ -90,18 +90,32 @@ def _post(
         response = connection.getresponse()
         if watchdog.fired:  # cut mid-headers: http.client takes the cut for their end
             raise TimeoutError("timed out")
-        _read_rest(response, max_response_bytes)
+        _read_rest(response, watchdog, max_response_bytes)
         return response.status
     finally:
         if connection is not None:
             connection.close()
 
 
-def _read_rest(response: http.client.HTTPResponse, limit: int) -> None:
-    """Read the answer's body, at most `limit` bytes of it. The status is already known and decides the
-    outcome, so a body cut short (by the receiver or at the deadline) changes nothing."""
+def _read_rest(response: http.client.HTTPResponse, watchdog: _Watchdog, limit: int) -> None:
+    """Read the answer's body, at most `limit` bytes of it, within the deadline. The status is already known
+    and decides the outcome, so a body cut short (by the receiver or at the deadline) changes nothing."""
     with contextlib.suppress(OSError, http.client.HTTPException):
-        response.read(limit)
+        read_by_deadline(response, watchdog, limit)
+
+
+def read_by_deadline(response: http.client.HTTPResponse, watchdog: _Watchdog, limit: int) -> bytes:
+    """At most `limit` bytes, piece by piece with the deadline checked between pieces: the watchdog's
+    shutdown wakes a read that waits, but a server sending a byte now and then keeps one read going."""
+    body = b""
+    while len(body) < limit:
+        piece = response.read1(limit - len(body))
+        if watchdog.fired or watchdog.remaining() <= 0:
+            raise TimeoutError("timed out")
+        if not piece:
+            break
+        body += piece
+    return body
 
 
 def _connect(target: Target, watchdog: _Watchdog) -> http.client.HTTPConnection:

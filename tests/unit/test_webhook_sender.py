@@ -127,6 +127,18 @@ class Receiver:
                     except OSError:
                         return
 
+            def answer_trickle(self):
+                # Its status and headers at once, then its body a byte every 50 ms: each read is quick.
+                self.send_response(200)
+                self.send_header("Content-Length", "100000")
+                self.end_headers()
+                while not receiver.release.wait(0.05):
+                    try:
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                    except OSError:
+                        return
+
             def answer_flood(self):
                 self.send_response(200)
                 self.send_header("Content-Length", str(HUGE))
@@ -223,6 +235,13 @@ def test_a_receiver_dripping_its_answer_is_cut_at_the_deadline(receiver):
     assert not attempt.succeeded
     assert attempt.status_code is None
     assert attempt.error == "Timed out after 0.5 s."
+    assert attempt.duration_ms < 3000
+
+
+def test_a_receiver_trickling_its_body_holds_the_attempt_no_longer_than_the_deadline(receiver):
+    # The status (200) is known at once and decides; the body after it is read only until the deadline.
+    attempt = deliver(receiver.url("/trickle"), [new_secret()], timeout=0.5)
+    assert attempt.status_code == 200
     assert attempt.duration_ms < 3000
 
 
