@@ -25,13 +25,20 @@ BAD_CREDENTIALS = N_("The email or password is not correct.")
 SignInWrite = Callable[[datetime, str | None, Sequence[Item]], None]
 
 
-def verify_credentials(deps: Deps, email: str, password: str, *, clear: bool = True) -> LoginItem:
+# The login of an email and its failure window, as read (store/users.py `login_state`).
+LoginState = tuple[LoginItem | None, FailureWindow | None]
+
+
+def verify_credentials(
+    deps: Deps, email: str, password: str, *, clear: bool = True, known: LoginState | None = None
+) -> LoginItem:
     """The login when the password is right. Unknown email and wrong password answer alike, after the
     same argon2 work, and both count towards the email's lockout. Each check is counted before it is made
     (an atomic reservation), so at most MAX_FAILURES passwords are ever checked per window, under any burst.
-    A right password clears the window (`clear=False`: the caller clears it with its own write)."""
+    A right password clears the window (`clear=False`: the caller clears it with its own write). `known`:
+    the login and window of `email` read already (else read here)."""
     now = deps.now()
-    login_item, failures = deps.store.users.login_state(email)
+    login_item, failures = known if known is not None else deps.store.users.login_state(email)
     wait = retry_after_seconds(failures, now)
     if wait is None and not deps.store.lockouts.reserve_login_attempt(email, now, failures):
         wait = (
@@ -105,7 +112,8 @@ def signed_in(
     assert user is not None, "login_page read the user"
     now = deps.now()
     hints = {m.account_id: m.group_id for m in first.memberships if m.group_id and m.status == "active"}
-    started = issue_sign_in(deps, user.user_id, int(login_item.token_version), via, hints, client=client)
+    version = int(login_item.token_version)
+    started = issue_sign_in(deps, user.user_id, version, via, hints, client=client, email=login_item.email)
     # and gives back its failure check, with the session in the same write
     (write or partial(deps.store.member_copies.record_login, user.user_id))(now, email, started.writes)
     user.last_login_at = now
@@ -173,17 +181,25 @@ def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:
 
 
 def change_password(
-    deps: Deps, user: UserItem, current_password: str, new_password: str, claims: TokenClaims | None = None
+    deps: Deps,
+    user: UserItem,
+    current_password: str,
+    new_password: str,
+    claims: TokenClaims | None = None,
+    known: LoginState | None = None,
 ) -> TokenOut:
     """Every older token stops working (the version moves on); the session this change was made in goes
     on with the new token (its id kept), or a new one starts for a token that named none. A user with a
-    second factor changes it only in a session started with one."""
+    second factor changes it only in a session started with one. `known`: the login and failure window
+    the authorizing read brought by the token's email hint, used when they are this user's."""
     via: Via = claims.via if claims is not None else "password"  # the session goes on as it was made
     if has_second_factor(user) and via not in WITH_SECOND_FACTOR:
         raise AppError("mfa_required", "Sign in with your second factor to change your password.")
-    verify_credentials(deps, user.email, current_password, clear=False)  # cleared by the change's write
+    state = known if known is not None and is_login_of(known[0], user) else None
+    verify_credentials(deps, user.email, current_password, clear=False, known=state)  # the change clears it
     kept = claims.session_id if claims is not None else None
-    started = issue_sign_in(deps, user.user_id, int(user.token_version) + 1, via, keep_session=kept)
+    version = int(user.token_version) + 1
+    started = issue_sign_in(deps, user.user_id, version, via, keep_session=kept, email=user.email)
     session = (kept, started.issued.claims.expires_at) if kept is not None else None
     password_hash = deps.passwords.hash(new_password)
     outcome = deps.store.users.change_password(user, password_hash, session, started.writes)
@@ -193,3 +209,9 @@ def change_password(
         raise changed_meanwhile("The password was changed at the same time; try again.")
     issued = started.issued
     return TokenOut(access_token=issued.token, expires_at=issued.claims.expires_at)
+
+
+def is_login_of(login: LoginItem | None, user: UserItem) -> bool:
+    """Whether a login read by a token's email hint is the user's own login now (a hint gone stale, or an
+    email now another user's, is not: its failure window is not the user's either)."""
+    return login is not None and login.user_id == user.user_id and login.email == user.email

@@ -249,3 +249,17 @@ def test_an_admins_password_reset_is_the_authorization_read_the_member_and_one_t
     assert calls.operations == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
     assert mailer.asked == 0
     assert drain_outbox(deps).sent == 1 and mailer.asked == 1
+
+
+def test_a_password_change_reads_the_login_with_the_caller(api):
+    """The token's email hint names the login, read with the caller (its failure window too): the read,
+    the check counted before it is made, and the change's one transaction."""
+    _, owner = onboard(api)
+    change = {"current_password": PASSWORD, "new_password": "a brand new secret"}
+    with DynamoCalls() as calls:
+        reply = api.post("/me/password", change, token=owner.token)
+    assert reply.status == 200
+    assert calls.operations == ["BatchGetItem", "UpdateItem", "TransactWriteItems"]
+    assert calls.read_twice == []
+    login = api.post("/auth/login", {"email": owner.email, "password": "a brand new secret"})
+    assert login.status == 200

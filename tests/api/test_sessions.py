@@ -121,6 +121,24 @@ def test_password_change_needs_the_current_password(api, deps):
     assert short.body["error"]["details"][0]["field"] == "new_password"
 
 
+def test_a_password_change_trusts_no_email_hint_but_the_users_own_login(api, deps):
+    """A token whose email hint names another user's login (or none) changes the caller's own password,
+    checked against the caller's own login and counted on the caller's own lockout window."""
+    ann_id = seed_user(deps, "ann@example.com")
+    seed_user(deps, "bob@example.com", password="bobs own secret")
+    for hint in ("bob@example.com", None):
+        token = deps.tokens.issue(ann_id, 0, deps.now(), via="password", email=hint).token
+        change = {"current_password": "bobs own secret", "new_password": "a brand new secret"}
+        assert api.post("/me/password", change, token=token).code == "invalid_credentials"
+    assert deps.store.users.login_state("bob@example.com")[1] is None  # bob's window untouched
+    assert deps.store.users.login_state("ann@example.com")[1].count == 2  # both counted on ann's
+    token = deps.tokens.issue(ann_id, 0, deps.now(), via="password", email="bob@example.com").token
+    change = {"current_password": PASSWORD, "new_password": "a brand new secret"}
+    assert api.post("/me/password", change, token=token).status == 200
+    assert login(api, password="a brand new secret").status == 200
+    assert login(api, email="bob@example.com", password="bobs own secret").status == 200
+
+
 def test_tokens_are_checked(api, deps, clock):
     seed_user(deps, "ann@example.com")
     token = login(api).body["access_token"]

@@ -48,6 +48,7 @@ class UserRepository(Protocol):
         support_session_id: str | None = None,
         session_id: str | None = None,
         counts: bool = False,
+        login_email: str | None = None,
     ) -> AuthContext: ...
 
 

@@ -110,6 +110,7 @@ class FakeUsers(UserRepository):
         support_session_id: str | None = None,
         session_id: str | None = None,
         counts: bool = False,
+        login_email: str | None = None,
     ) -> AuthContext:
         """As the real one, it tells store/listeners.py the operator's endpoint count when that is stale."""
         t = self.t
@@ -132,6 +133,7 @@ class FakeUsers(UserRepository):
                 group=t.get(keys.group(account_id, group_id), GroupItem) if account_id and group_id else None,
                 support_session=support,
                 session=t.get(keys.session(user_id, session_id), SessionItem) if session_id else None,
+                login_state=self.login_state(login_email) if login_email is not None else None,
             )
         )
 
