@@ -15,7 +15,7 @@ from chalicelib.msgids import N_
 from chalicelib.schemas.factors import MfaRequiredOut
 from chalicelib.schemas.sessions import AccountRefPage, LoginOut, MeOut, TokenOut, User
 from chalicelib.security.tokens import TokenClaims, Via
-from chalicelib.services.account_list import Listed, account_refs_of, listed, login_page
+from chalicelib.services.account_list import BY_KEY, Listed, account_refs_of, listed, login_page
 from chalicelib.services.session_list import end_sessions
 from chalicelib.services.sign_in import WITH_SECOND_FACTOR, has_second_factor, issue_sign_in
 from chalicelib.store.models import AccountItem, Item, LoginItem, MembershipItem, UserItem
@@ -76,23 +76,46 @@ def verify_on_link(
 def login(
     deps: Deps, email: str, password: str, client: RequestInfo | None = None
 ) -> LoginOut | MfaRequiredOut:
-    """After the credentials (a read and the lockout reservation): the first page of the user's accounts
-    with the profile (services/account_list.py `login_page`: one BatchGetItem in up to 49 accounts, else
-    one Query and one BatchGetItem), then the login's one write: the user, its failures and the new
-    session, never a membership (the copies job rewrites their copies of the login time). 4 or 5 round
-    trips, in 1 account as in 500. A user with a second factor gets the second step instead
+    """The check counted first (one UpdateItem that also says where the email led at the last sign-in),
+    then the login with that user's first page (one BatchGetItem: services/account_list.py `login_page`,
+    read again only when the login lists other accounts now), then the login's one write: the user, its
+    check given back, where the email leads and the new session, never a membership. 3 round trips, in 1
+    account as in 49. An unknown email, a wrong password and a locked login make the same calls as one
+    another and get the same answers. A user with a second factor gets the second step instead
     (services/mfa_login.py), no token."""
-    login_item = verify_credentials(deps, email, password, clear=False)
-    first = login_page(deps, login_item)
+    now = deps.now()
+    check = deps.store.lockouts.count_login_check(email, now)
+    if not check.allowed:
+        wait = retry_after_seconds(check.window, now) or int(WINDOW.total_seconds())
+        raise rate_limited(wait, "Too many failed logins for this email; try again later.")
+    hint = (
+        (check.user_id, check.account_ids) if check.user_id and 0 < len(check.account_ids) <= BY_KEY else None
+    )
+    login_item, page = deps.store.member_copies.login_and_page(email, hint)
+    matched = deps.passwords.verify(login_item.password_hash if login_item else None, password)
+    if login_item is None or not matched:
+        raise AppError("invalid_credentials", BAD_CREDENTIALS)  # the check counted stands as the failure
+    mine = page is not None and hint is not None and hint[0] == login_item.user_id
+    first = login_page(deps, login_item, read=(set(check.account_ids), page) if mine and page else None)
     if first.user is None:  # removed since the login was read
         raise AppError("invalid_credentials", BAD_CREDENTIALS)
     if has_second_factor(first.user):
         from chalicelib.services import mfa_login  # it builds on this module: imported when needed
 
-        # The password check stays reserved until the second step gives it back (signed_in), as a right
-        # password alone does: a second step never taken counts as a failed login.
+        # The check stays counted until the second step gives it back (signed_in), as a right password
+        # alone does: a second step never taken counts as a failed login.
         return mfa_login.begin(deps, first.user, login_item.account_ids)
-    return signed_in(deps, login_item, first, "password", email, client)
+    record = partial(
+        deps.store.member_copies.record_password_sign_in,
+        login_item.user_id,
+        alone=check.window.count == 1,
+        account_ids=login_item.account_ids or (),
+    )
+
+    def write(at: datetime, _: str | None, writes: Sequence[Item]) -> None:
+        record(at, email, writes=writes)
+
+    return signed_in(deps, login_item, first, "password", email, client, write)
 
 
 def signed_in(

@@ -13,7 +13,7 @@ from pynamodb.expressions.condition import Condition
 from chalicelib.domain.lockout import FailureWindow
 from chalicelib.store import keys, listeners
 from chalicelib.store.keys import Key
-from chalicelib.store.lockouts import failure_window
+from chalicelib.store.lockouts import failure_window, listed_actions
 from chalicelib.store.models import (
     AccountItem,
     CounterItem,
@@ -73,11 +73,13 @@ def list_account(tx: Tx, email: str, user_id: str, account_id: str, *, member: b
     """In a transaction adding (or, `member=False`, removing) a membership: the account id on the login, so
     login finds it (LoginItem.account_ids). Only on this user's login: an update never creates one."""
     ids = LoginItem.account_ids
-    return tx.update(
+    tx.update(
         LoginItem(*keys.login(email)),
         [ids.add({account_id}) if member else ids.delete({account_id})],
         condition=LoginItem.user_id == user_id,
     )
+    pointer = LoginFailuresItem(*keys.login_failures(email))  # where the email leads, for login's one read
+    return tx.update(pointer, listed_actions(user_id, account_id, member=member))
 
 
 def new_password(

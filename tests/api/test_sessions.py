@@ -31,6 +31,31 @@ def test_unknown_email_and_wrong_password_answer_alike(api, deps):
     assert wrong.body["error"]["code"] == "invalid_credentials"
 
 
+def test_unknown_email_wrong_password_and_locked_make_the_same_calls(api, deps):
+    """The email's item says where a known email leads (after a sign-in), so a wrong password reads more
+    items than an unknown email, but never another call: both count, then read once; locked, both count
+    and stop, with the same answer."""
+    from tests.helpers import DynamoCalls
+
+    seed_user(deps, "ann@example.com")
+    assert login(api).status == 200  # the email's item now says where it leads
+    seen = {}
+    for email, password in (("ann@example.com", "not the password"), ("nobody@example.com", PASSWORD)):
+        with DynamoCalls() as calls:
+            reply = login(api, email=email, password=password)
+        seen[email] = (reply.status, reply.body, calls.operations)
+    assert seen["ann@example.com"] == seen["nobody@example.com"]
+    assert seen["ann@example.com"][2] == ["UpdateItem", "BatchGetItem"]
+    for email in ("ann@example.com", "nobody@example.com"):
+        for _ in range(5):
+            login(api, email=email, password="not the password")
+        with DynamoCalls() as calls:
+            reply = login(api, email=email)
+        seen[email] = (reply.status, reply.body, calls.operations)
+    assert seen["ann@example.com"] == seen["nobody@example.com"]
+    assert seen["ann@example.com"][0] == 429 and seen["ann@example.com"][2] == ["UpdateItem"]
+
+
 def test_five_failures_lock_the_email_until_the_window_passes(api, deps, clock):
     seed_user(deps, "ann@example.com")
     for _ in range(5):
