@@ -126,6 +126,12 @@ def listed_actions(user_id: str, account_id: str, *, member: bool = True) -> lis
     ]
 
 
+# A window cleared (a password set anew): the count and its start removed, where the email leads kept.
+CLEARED: list[Action] = [
+    LoginFailuresItem.failure_count.remove(),
+    LoginFailuresItem.window_started_at.remove(),
+    LoginFailuresItem.entity.set(LoginFailuresItem),
+]
 ALONE = LoginFailuresItem.failure_count == 1  # the condition of a sign-in that leaves no window behind
 
 
@@ -161,7 +167,9 @@ class LockoutStore:
         return _reserve(keys.login_failures(email), now, known)
 
     def clear_login_failures(self, email: str) -> None:
-        Tx().delete(LoginFailuresItem(*keys.login_failures(email))).commit()
+        """The email's window gone, where it leads kept (an email with no item has nothing to clear)."""
+        item = LoginFailuresItem(*keys.login_failures(email))
+        Tx().update(item, CLEARED, condition=LoginFailuresItem.pk.exists()).commit()
 
     def reserve_code_attempt(self, user_id: str, now: datetime, known: FailureWindow | None) -> bool:
         """As reserve_login_attempt, for a second-factor code or recovery code of `user_id` (one count for

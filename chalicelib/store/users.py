@@ -13,7 +13,7 @@ from pynamodb.expressions.condition import Condition
 from chalicelib.domain.lockout import FailureWindow
 from chalicelib.store import keys, listeners
 from chalicelib.store.keys import Key
-from chalicelib.store.lockouts import failure_window, listed_actions
+from chalicelib.store.lockouts import CLEARED, failure_window, listed_actions
 from chalicelib.store.models import (
     AccountItem,
     CounterItem,
@@ -168,7 +168,7 @@ class UserStore:
             )
         for item in writes:
             tx.put(item)
-        return tx.delete(LoginFailuresItem(*keys.login_failures(user.email))).commit()
+        return tx.update(LoginFailuresItem(*keys.login_failures(user.email)), CLEARED).commit()
 
     def auth_context(
         self,

@@ -98,7 +98,7 @@ class FakeUsers(UserRepository):
         for item in writes:
             self.t.put(copy.deepcopy(item))
         new_password(self.t, user.email, stored, password_hash)
-        self.t.delete(keys.login_failures(user.email))
+        _clear(self.t, user.email)
         return OK
 
     def auth_context(
@@ -168,7 +168,7 @@ class FakeLockouts(LockoutRepository):
         return LoginCheck(window, stored.user_id, frozenset(stored.account_ids or ()))
 
     def clear_login_failures(self, email: str) -> None:
-        self.t.delete(keys.login_failures(email))
+        _clear(self.t, email)
 
     def reserve_code_attempt(self, user_id: str, now: datetime, known: FailureWindow | None) -> bool:
         return _reserve(self.t, keys.code_failures(user_id), now)
@@ -190,6 +190,13 @@ def _reserve(t: Table, key: keys.Key, now: datetime) -> bool:
     failures.ttl = now + WINDOW + timedelta(minutes=1)
     t.put(failures)
     return True
+
+
+def _clear(t: Table, email: str) -> None:
+    """store/lockouts.py CLEARED: the window gone, where the email leads kept."""
+    stored = t.get(keys.login_failures(email), LoginFailuresItem)
+    if stored is not None:
+        stored.failure_count, stored.window_started_at = 0, None
 
 
 def give_back(t: Table, email_or_key: str | keys.Key, now: datetime) -> None:
