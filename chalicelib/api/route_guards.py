@@ -116,6 +116,7 @@ class SignedIn(Access):
 
     support: bool = False
     optional: bool = False
+    login: bool = False  # the route checks the password again: read the login with the user
 
     def authorize(self, deps: DepsProvider, request: Request, path: dict[str, str]) -> Session:
         token = _bearer_token(request)
@@ -123,7 +124,7 @@ class SignedIn(Access):
             if self.optional:
                 return auth.NO_SESSION
             raise unauthenticated()
-        return auth.signed_in(deps(), token)
+        return auth.signed_in(deps(), token, with_login=self.login)
 
     def security(self) -> Security | None:
         return [{}, *BEARER] if self.optional else BEARER
@@ -231,6 +232,7 @@ class AccountAccess(Access):
 
 PUBLIC = Public()
 SIGNED_IN = SignedIn()
+SIGNED_IN_WITH_LOGIN = SignedIn(login=True)  # POST /me/password: the login rides the authorizing read
 SIGNED_IN_OR_SUPPORT = SignedIn(support=True)
 SIGNED_IN_OR_NOT = SignedIn(optional=True)  # POST /invite-links/join: signed in, or by email
 MAYBE_SIGNED_IN = TokenChecked(required=False)

@@ -7,7 +7,7 @@ from chalice.app import Blueprint
 from chalicelib.api.http import Call, endpoint
 from chalicelib.api.lazy import factors_schemas, password_reset, sessions
 from chalicelib.api.lazy import sessions_schemas as schemas
-from chalicelib.api.route_guards import PUBLIC, SIGNED_IN, SIGNED_IN_OR_SUPPORT
+from chalicelib.api.route_guards import PUBLIC, SIGNED_IN, SIGNED_IN_OR_SUPPORT, SIGNED_IN_WITH_LOGIN
 
 bp = Blueprint(__name__)
 
@@ -69,7 +69,7 @@ def update_me(call: Call) -> schemas.User:
     bp,
     "POST",
     "/me/password",
-    access=SIGNED_IN,
+    access=SIGNED_IN_WITH_LOGIN,
     body=schemas.PasswordChangeIn,
     returns=schemas.TokenOut,
     errors=("invalid_credentials", "mfa_required", "rate_limited"),
@@ -78,7 +78,10 @@ def change_password(call: Call) -> schemas.TokenOut:
     """Change your password; every older token stops working and a new one is returned."""
     body = call.body
     claims = call.session.claims
-    return sessions.change_password(call.deps, call.user, body.current_password, body.new_password, claims)
+    known = call.session.login_state
+    return sessions.change_password(
+        call.deps, call.user, body.current_password, body.new_password, claims, known
+    )
 
 
 @endpoint(bp, "POST", "/auth/password-reset", access=PUBLIC, body=schemas.PasswordResetIn, status=202)

@@ -56,6 +56,10 @@ class TokenClaims:
     session_id: str | None = None
     # ("iat"): when it was issued; an admin's sign-out at an account refuses the tokens issued up to then.
     issued_at: datetime | None = None
+    # ("eml"): the login's email when the token was issued, only a hint of which login item a route that
+    # checks the password again (POST /me/password) reads with the user: the user read with it decides,
+    # so a stale hint costs one more read, never a wrong answer. Absent from older tokens.
+    email: str | None = None
 
     def group_hint(self, account_id: str) -> str | None:
         return next((group for account, group in self.group_hints if account == account_id), None)
@@ -81,6 +85,7 @@ class AccessTokens:
         *,
         via: Via,
         session_id: str | None = None,
+        email: str | None = None,
     ) -> IssuedToken:
         """`group_hints`: account id -> custom group id; at most MAX_GROUP_HINTS are carried (the token's
         size stays bounded; an account past them costs its member's first request one more read). Called
@@ -96,6 +101,7 @@ class AccessTokens:
             via=via,
             session_id=session_id,
             issued_at=now,
+            email=email,
         )
         return self._sign(claims, now)
 
@@ -131,6 +137,8 @@ class AccessTokens:
             payload["grp"] = dict(claims.group_hints)
         if claims.session_id is not None:
             payload["sid"] = claims.session_id
+        if claims.email is not None:
+            payload["eml"] = claims.email
         import jwt  # on first use: with `cryptography` installed PyJWT loads it too, a cold-start cost
 
         return IssuedToken(jwt.encode(payload, self._secret, algorithm=ALGORITHM), claims)
@@ -166,12 +174,16 @@ class AccessTokens:
         ):
             raise unauthenticated("The access token is not valid.")
         via = payload.get("amr", "support" if support is not None else _LEGACY_VIA)
-        session_id, iat = payload.get("sid"), payload["iat"]
-        if via not in VIAS or not isinstance(session_id, str | None) or not isinstance(iat, int):
+        session_id, iat, email = payload.get("sid"), payload["iat"], payload.get("eml")
+        if via not in VIAS or not isinstance(iat, int) or not _strings_or_none(session_id, email):
             raise unauthenticated("The access token is not valid.")
         expires_at = datetime.fromtimestamp(exp, tz=now.tzinfo)
         group_hints = tuple(sorted(hints.items()))
         issued_at = datetime.fromtimestamp(iat, tz=now.tzinfo)
         return TokenClaims(
-            sub, jti, ver, expires_at, support, account, group_hints, via, session_id, issued_at
+            sub, jti, ver, expires_at, support, account, group_hints, via, session_id, issued_at, email
         )
+
+
+def _strings_or_none(*values: object) -> bool:
+    return all(isinstance(value, str | None) for value in values)

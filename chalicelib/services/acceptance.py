@@ -141,7 +141,7 @@ def accept(
     user, version, new_user = _accepting_user(deps, caller, link, context, body)
     event = _accepted_event(deps, invitation, account.account_id, user, request)
     hint = {account.account_id: invitation.group_id} if invitation.group_id else None
-    started = issue_sign_in(deps, user.user_id, version, "invitation", hint, client=request)
+    started = issue_sign_in(deps, user.user_id, version, "invitation", hint, client=request, email=user.email)
     user, membership = _commit(deps, invitation, account, user, body, new_user, (event, started.writes), now)
     issued = started.issued
     return AcceptOut(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -24,8 +24,9 @@ from chalicelib.errors import not_found, unauthenticated
 
 if TYPE_CHECKING:  # storage types only: authenticating loads the store with its first read
     from chalicelib.deps import Deps
+    from chalicelib.domain.lockout import FailureWindow
     from chalicelib.security.tokens import TokenClaims
-    from chalicelib.store.models import AccountItem, GroupItem, LinkItem, MembershipItem, UserItem
+    from chalicelib.store.models import AccountItem, GroupItem, LinkItem, LoginItem, MembershipItem, UserItem
     from chalicelib.store.users import AuthContext
 
 
@@ -43,6 +44,8 @@ class Session:
     # An admin signed the user out of the account in the path after this token was issued: 401 there
     # (POST /authorize: reason "signed_out"), and nothing else changes.
     signed_out: bool = False
+    # What `with_login` read with the user: the login of the token's email and its failure window.
+    login_state: tuple[LoginItem | None, FailureWindow | None] | None = None
 
 
 NO_SESSION = Session()
@@ -60,20 +63,23 @@ def signed_in(
     link_hash: str | None = None,
     *,
     counts: bool = False,
+    with_login: bool = False,
 ) -> Session:
     """The signed-in caller, with their membership of `account_id` and the account, or the link being
     opened, from the same one BatchGetItem (with their custom group when a hint names it; see below).
+    `with_login`: the login the token's email hint names and its failure window too (POST /me/password
+    checks the password again: one round trip fewer), as `Session.login_state`.
 
     A support session's token reaches its own account only: any other is absent for it (404, unread)."""
     claims = read_token(deps, token)
     if claims.support_account_id is not None and account_id not in (None, claims.support_account_id):
         raise not_found("account")
-    context = read_context(deps, claims, account_id, link_hash, counts=counts)
+    context = read_context(deps, claims, account_id, link_hash, counts=counts, with_login=with_login)
     session = confirm(claims, context, group_of_member(deps, context))
     if session.signed_out:
         raise unauthenticated("You were signed out of this account; sign in again.")
     keep_seen(deps, context)
-    return session
+    return replace(session, login_state=context.login_state) if with_login else session
 
 
 def keep_seen(deps: Deps, context: AuthContext) -> None:
@@ -92,6 +98,7 @@ def read_context(
     link_hash: str | None = None,
     *,
     counts: bool = False,
+    with_login: bool = False,
 ) -> AuthContext:
     """The authorizing BatchGetItem. A support session's token always reads its account's membership and
     the session item with it (still one round trip), so a route without an account checks them too; and
@@ -114,6 +121,7 @@ def read_context(
         claims.support_session_id,
         claims.session_id or claims.support_session_id,
         counts,
+        claims.email if with_login else None,
     )
 
 

@@ -15,7 +15,7 @@ from chalicelib.msgids import N_
 from chalicelib.schemas.factors import MfaRequiredOut
 from chalicelib.schemas.sessions import AccountRefPage, LoginOut, MeOut, TokenOut, User
 from chalicelib.security.tokens import TokenClaims, Via
-from chalicelib.services.account_list import Listed, account_refs_of, listed, login_page
+from chalicelib.services.account_list import BY_KEY, Listed, account_refs_of, listed, login_page
 from chalicelib.services.session_list import end_sessions
 from chalicelib.services.sign_in import WITH_SECOND_FACTOR, has_second_factor, issue_sign_in
 from chalicelib.store.models import AccountItem, Item, LoginItem, MembershipItem, UserItem
@@ -25,13 +25,20 @@ BAD_CREDENTIALS = N_("The email or password is not correct.")
 SignInWrite = Callable[[datetime, str | None, Sequence[Item]], None]
 
 
-def verify_credentials(deps: Deps, email: str, password: str, *, clear: bool = True) -> LoginItem:
+# The login of an email and its failure window, as read (store/users.py `login_state`).
+LoginState = tuple[LoginItem | None, FailureWindow | None]
+
+
+def verify_credentials(
+    deps: Deps, email: str, password: str, *, clear: bool = True, known: LoginState | None = None
+) -> LoginItem:
     """The login when the password is right. Unknown email and wrong password answer alike, after the
     same argon2 work, and both count towards the email's lockout. Each check is counted before it is made
     (an atomic reservation), so at most MAX_FAILURES passwords are ever checked per window, under any burst.
-    A right password clears the window (`clear=False`: the caller clears it with its own write)."""
+    A right password clears the window (`clear=False`: the caller clears it with its own write). `known`:
+    the login and window of `email` read already (else read here)."""
     now = deps.now()
-    login_item, failures = deps.store.users.login_state(email)
+    login_item, failures = known if known is not None else deps.store.users.login_state(email)
     wait = retry_after_seconds(failures, now)
     if wait is None and not deps.store.lockouts.reserve_login_attempt(email, now, failures):
         wait = (
@@ -69,23 +76,46 @@ def verify_on_link(
 def login(
     deps: Deps, email: str, password: str, client: RequestInfo | None = None
 ) -> LoginOut | MfaRequiredOut:
-    """After the credentials (a read and the lockout reservation): the first page of the user's accounts
-    with the profile (services/account_list.py `login_page`: one BatchGetItem in up to 49 accounts, else
-    one Query and one BatchGetItem), then the login's one write: the user, its failures and the new
-    session, never a membership (the copies job rewrites their copies of the login time). 4 or 5 round
-    trips, in 1 account as in 500. A user with a second factor gets the second step instead
+    """The check counted first (one UpdateItem that also says where the email led at the last sign-in),
+    then the login with that user's first page (one BatchGetItem: services/account_list.py `login_page`,
+    read again only when the login lists other accounts now), then the login's one write: the user, its
+    check given back, where the email leads and the new session, never a membership. 3 round trips, in 1
+    account as in 49. An unknown email, a wrong password and a locked login make the same calls as one
+    another and get the same answers. A user with a second factor gets the second step instead
     (services/mfa_login.py), no token."""
-    login_item = verify_credentials(deps, email, password, clear=False)
-    first = login_page(deps, login_item)
+    now = deps.now()
+    check = deps.store.lockouts.count_login_check(email, now)
+    if not check.allowed:
+        wait = retry_after_seconds(check.window, now) or int(WINDOW.total_seconds())
+        raise rate_limited(wait, "Too many failed logins for this email; try again later.")
+    hint = (
+        (check.user_id, check.account_ids) if check.user_id and 0 < len(check.account_ids) <= BY_KEY else None
+    )
+    login_item, page = deps.store.member_copies.login_and_page(email, hint)
+    matched = deps.passwords.verify(login_item.password_hash if login_item else None, password)
+    if login_item is None or not matched:
+        raise AppError("invalid_credentials", BAD_CREDENTIALS)  # the check counted stands as the failure
+    mine = page is not None and hint is not None and hint[0] == login_item.user_id
+    first = login_page(deps, login_item, read=(set(check.account_ids), page) if mine and page else None)
     if first.user is None:  # removed since the login was read
         raise AppError("invalid_credentials", BAD_CREDENTIALS)
     if has_second_factor(first.user):
         from chalicelib.services import mfa_login  # it builds on this module: imported when needed
 
-        # The password check stays reserved until the second step gives it back (signed_in), as a right
-        # password alone does: a second step never taken counts as a failed login.
+        # The check stays counted until the second step gives it back (signed_in), as a right password
+        # alone does: a second step never taken counts as a failed login.
         return mfa_login.begin(deps, first.user, login_item.account_ids)
-    return signed_in(deps, login_item, first, "password", email, client)
+    record = partial(
+        deps.store.member_copies.record_password_sign_in,
+        login_item.user_id,
+        alone=check.window.count == 1,
+        account_ids=login_item.account_ids or (),
+    )
+
+    def write(at: datetime, _: str | None, writes: Sequence[Item]) -> None:
+        record(at, email, writes=writes)
+
+    return signed_in(deps, login_item, first, "password", email, client, write)
 
 
 def signed_in(
@@ -105,7 +135,8 @@ def signed_in(
     assert user is not None, "login_page read the user"
     now = deps.now()
     hints = {m.account_id: m.group_id for m in first.memberships if m.group_id and m.status == "active"}
-    started = issue_sign_in(deps, user.user_id, int(login_item.token_version), via, hints, client=client)
+    version = int(login_item.token_version)
+    started = issue_sign_in(deps, user.user_id, version, via, hints, client=client, email=login_item.email)
     # and gives back its failure check, with the session in the same write
     (write or partial(deps.store.member_copies.record_login, user.user_id))(now, email, started.writes)
     user.last_login_at = now
@@ -173,17 +204,25 @@ def update_me(deps: Deps, user: UserItem, changes: dict[str, Any]) -> User:
 
 
 def change_password(
-    deps: Deps, user: UserItem, current_password: str, new_password: str, claims: TokenClaims | None = None
+    deps: Deps,
+    user: UserItem,
+    current_password: str,
+    new_password: str,
+    claims: TokenClaims | None = None,
+    known: LoginState | None = None,
 ) -> TokenOut:
     """Every older token stops working (the version moves on); the session this change was made in goes
     on with the new token (its id kept), or a new one starts for a token that named none. A user with a
-    second factor changes it only in a session started with one."""
+    second factor changes it only in a session started with one. `known`: the login and failure window
+    the authorizing read brought by the token's email hint, used when they are this user's."""
     via: Via = claims.via if claims is not None else "password"  # the session goes on as it was made
     if has_second_factor(user) and via not in WITH_SECOND_FACTOR:
         raise AppError("mfa_required", "Sign in with your second factor to change your password.")
-    verify_credentials(deps, user.email, current_password, clear=False)  # cleared by the change's write
+    state = known if known is not None and is_login_of(known[0], user) else None
+    verify_credentials(deps, user.email, current_password, clear=False, known=state)  # the change clears it
     kept = claims.session_id if claims is not None else None
-    started = issue_sign_in(deps, user.user_id, int(user.token_version) + 1, via, keep_session=kept)
+    version = int(user.token_version) + 1
+    started = issue_sign_in(deps, user.user_id, version, via, keep_session=kept, email=user.email)
     session = (kept, started.issued.claims.expires_at) if kept is not None else None
     password_hash = deps.passwords.hash(new_password)
     outcome = deps.store.users.change_password(user, password_hash, session, started.writes)
@@ -193,3 +232,9 @@ def change_password(
         raise changed_meanwhile("The password was changed at the same time; try again.")
     issued = started.issued
     return TokenOut(access_token=issued.token, expires_at=issued.claims.expires_at)
+
+
+def is_login_of(login: LoginItem | None, user: UserItem) -> bool:
+    """Whether a login read by a token's email hint is the user's own login now (a hint gone stale, or an
+    email now another user's, is not: its failure window is not the user's either)."""
+    return login is not None and login.user_id == user.user_id and login.email == user.email

@@ -53,14 +53,18 @@ def issue_sign_in(
     *,
     client: RequestInfo | None = None,
     keep_session: str | None = None,
+    email: str | None = None,
 ) -> SignIn:
     """A token for `user_id` at token version `version`, its claims naming `via` ("amr") and its session
-    ("sid"): a new one, or `keep_session` (a password change, whose session goes on with a new token)."""
+    ("sid"): a new one, or `keep_session` (a password change, whose session goes on with a new token).
+    `email`: the login's, carried as a hint ("eml") of which login a password change reads with the user."""
     from chalicelib.store.sessions import new_security_event, new_session_item
 
     now = deps.now()
     session_id = keep_session or new_id("ses")
-    issued = deps.tokens.issue(user_id, version, now, group_hints, via=via, session_id=session_id)
+    issued = deps.tokens.issue(
+        user_id, version, now, group_hints, via=via, session_id=session_id, email=email
+    )
     if keep_session is not None:
         return SignIn(issued)
     where = (client.source_ip, user_agent_kept(client.user_agent)) if client is not None else (None, None)

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from chalicelib.domain.lockout import FailureWindow
 from chalicelib.store import keys
-from chalicelib.store.lockouts import given_back
+from chalicelib.store.lockouts import given_back, window_of
 from chalicelib.store.member_copies import Page, copies_due, login_write, page_keys, page_of
 from chalicelib.store.models import (
     ChallengeItem,
@@ -92,11 +92,7 @@ class FactorStore:
         totp, recovery = found.get(keys.totp(user_id)), found.get(keys.recovery_codes(user_id))
         login = found.get(keys.login(email)) if email is not None else None
         failures = found.get(keys.code_failures(user_id))
-        window = (
-            FailureWindow(int(failures.failure_count), failures.window_started_at)
-            if isinstance(failures, LoginFailuresItem)
-            else None
-        )
+        window = window_of(failures) if isinstance(failures, LoginFailuresItem) else None
         return FactorState(
             totp if isinstance(totp, TotpItem) else None,
             recovery if isinstance(recovery, RecoveryCodesItem) else None,

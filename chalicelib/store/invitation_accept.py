@@ -14,7 +14,7 @@ from chalicelib.store import keys
 from chalicelib.store.invitation_items import end_reminder_link, ended_link
 from chalicelib.store.joining import joining, write_joining
 from chalicelib.store.keys import Key
-from chalicelib.store.lockouts import failure_window
+from chalicelib.store.lockouts import failure_window, listed_actions
 from chalicelib.store.models import (
     AccountItem,
     AuditEventItem,
@@ -22,6 +22,7 @@ from chalicelib.store.models import (
     InvitationItem,
     Item,
     LinkItem,
+    LoginFailuresItem,
     LoginItem,
     MembershipItem,
     UserItem,
@@ -118,6 +119,8 @@ def accept(
         user, login = new_user
         login.account_ids = {invitation.account_id}
         tx.put(login, condition=LoginItem.pk.does_not_exist(), label="email_taken")
+        pointer = LoginFailuresItem(*keys.login_failures(login.email))  # login's one read finds the page
+        tx.update(pointer, listed_actions(user.user_id, invitation.account_id))
         tx.put(user, condition=UserItem.pk.does_not_exist(), label="email_taken")
     elif existing_user_id is not None:
         # The membership copies the user's email and names: a rename committed since they were read

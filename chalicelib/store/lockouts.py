@@ -3,6 +3,8 @@ second-factor codes counted against a user (the same window, under the user's ke
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pynamodb.expressions.update import Action
@@ -14,13 +16,36 @@ from chalicelib.store.models import Item, LoginFailuresItem
 from chalicelib.store.table import get_item
 from chalicelib.store.tx import Tx
 
+# How long the email's item keeps where it led after a sign-in (each sign-in renews it); past that, the
+# next login reads the login before its page (one round trip more), and renews it.
+POINTER_LIFETIME = timedelta(days=400)
+
+
+@dataclass(frozen=True)
+class LoginCheck:
+    """A password check counted on an email's window (`count_login_check`), with where the email led at
+    the last sign-in (`user_id` and the login's `account_ids`; a hint: the login read next decides)."""
+
+    window: FailureWindow
+    user_id: str | None = None
+    account_ids: frozenset[str] = frozenset()
+
+    @property
+    def allowed(self) -> bool:
+        """Whether this check may be made: the window held room for it when it was counted."""
+        return self.window.count <= MAX_FAILURES
+
 
 def failure_window(found: dict[Key, Item], email: str) -> FailureWindow | None:
     """The failed logins of an email in a batch read that asked for `keys.login_failures(email)`."""
     failures = found.get(keys.login_failures(email))
-    if not isinstance(failures, LoginFailuresItem):
-        return None
-    return FailureWindow(int(failures.failure_count), failures.window_started_at)
+    return window_of(failures) if isinstance(failures, LoginFailuresItem) else None
+
+
+def window_of(failures: LoginFailuresItem) -> FailureWindow | None:
+    """The window an item holds (none once a sign-in alone in it has left it: `signed_in_actions`)."""
+    started = failures.window_started_at
+    return FailureWindow(int(failures.failure_count), started) if started is not None else None
 
 
 def given_back(now: datetime) -> list[Action]:
@@ -37,10 +62,103 @@ def given_back(now: datetime) -> list[Action]:
 
 def _window_full(key: Key, cutoff: datetime) -> bool:
     found = get_item(LoginFailuresItem, key)
-    return found is not None and found.window_started_at > cutoff and int(found.failure_count) >= MAX_FAILURES
+    window = window_of(found) if found is not None else None
+    return window is not None and window.started_at > cutoff and window.count >= MAX_FAILURES
+
+
+def _counted(now: datetime) -> list[Action]:
+    """One more check in the window as it stands (a first one opens it), the item named and, for an email
+    no sign-in has led anywhere, short-lived (a pointer's own long TTL stays)."""
+    item = LoginFailuresItem
+    return [
+        item.failure_count.add(1),
+        item.window_started_at.set(item.window_started_at | now),
+        item.entity.set(LoginFailuresItem),
+        item.ttl.set(item.ttl | (now + WINDOW + timedelta(minutes=1))),
+    ]
+
+
+def _reopened(now: datetime) -> list[Action]:
+    item = LoginFailuresItem
+    return [
+        item.failure_count.set(1),
+        item.window_started_at.set(now),
+        item.ttl.set(now + WINDOW + timedelta(minutes=1)),  # a window past its TTL could go any moment
+    ]
+
+
+def _check_of(item: LoginFailuresItem) -> LoginCheck:
+    window = window_of(item)
+    assert window is not None, "the count just written opened or kept a window"
+    return LoginCheck(window, item.user_id, frozenset(item.account_ids or ()))
+
+
+def signed_in_actions(
+    user_id: str, account_ids: Iterable[str], now: datetime, *, alone: bool
+) -> list[Action]:
+    """In a password sign-in's write: its check given back and where the email leads now. A sign-in that
+    was alone in its window (it opened it: its count was 1) leaves no window behind, so the next login
+    finds none to reopen: `alone`, under the condition ALONE; should a wrong password have raced in
+    meanwhile, the caller writes it again with `alone=False`. Never a clear: wrong passwords racing a right
+    one stay counted."""
+    item = LoginFailuresItem
+    ids = set(account_ids)
+    where = [
+        item.user_id.set(user_id),
+        item.account_ids.set(ids) if ids else item.account_ids.remove(),
+        item.ttl.set(now + POINTER_LIFETIME),
+        item.entity.set(LoginFailuresItem),
+    ]
+    if alone:
+        return [*where, item.failure_count.remove(), item.window_started_at.remove()]
+    return [*where, item.failure_count.add(-1), item.window_started_at.set(item.window_started_at | now)]
+
+
+def listed_actions(user_id: str, account_id: str, *, member: bool = True) -> list[Action]:
+    """In a write that lists an account on a login (or takes it off): the same on where the email leads,
+    so the next login reads that page with its check (a hint: a login left unmirrored costs a read)."""
+    item = LoginFailuresItem
+    ids = item.account_ids
+    return [
+        item.user_id.set(user_id),
+        ids.add({account_id}) if member else ids.delete({account_id}),
+        item.entity.set(LoginFailuresItem),
+    ]
+
+
+# A window cleared (a password set anew): the count and its start removed, where the email leads kept.
+CLEARED: list[Action] = [
+    LoginFailuresItem.failure_count.remove(),
+    LoginFailuresItem.window_started_at.remove(),
+    LoginFailuresItem.entity.set(LoginFailuresItem),
+]
+ALONE = LoginFailuresItem.failure_count == 1  # the condition of a sign-in that leaves no window behind
 
 
 class LockoutStore:
+    def count_login_check(self, email: str, now: datetime) -> LoginCheck:
+        """Count a password check before it is made, in one UpdateItem that hands back the window and
+        where the email led at the last sign-in. Every check gets its own number in the window, so at
+        most MAX_FAILURES are allowed per window under any burst (`LoginCheck.allowed`); past them, each
+        is counted but refused. A window past its end is reopened by a second write (one round trip more,
+        only for the first login after failures whose window ran out)."""
+        key, cutoff = keys.login_failures(email), now - WINDOW
+        current = LoginFailuresItem.window_started_at.does_not_exist() | (
+            LoginFailuresItem.window_started_at > cutoff
+        )
+        for _ in range(2):  # a concurrent request may reopen the window between our two writes
+            item = LoginFailuresItem(*key)
+            if Tx().update(item, _counted(now), condition=current).commit():
+                return _check_of(item)
+            item = LoginFailuresItem(*key)
+            if (
+                Tx()
+                .update(item, _reopened(now), condition=LoginFailuresItem.window_started_at <= cutoff)
+                .commit()
+            ):
+                return _check_of(item)
+        return LoginCheck(FailureWindow(MAX_FAILURES + 1, now))  # never seen: refused, as a full window
+
     def reserve_login_attempt(self, email: str, now: datetime, known: FailureWindow | None) -> bool:
         """Count a password check before it is made, atomically: in the current window while it has room
         (fewer than MAX_FAILURES), or as the first of a new window. False when the window is full: then no
@@ -49,7 +167,9 @@ class LockoutStore:
         return _reserve(keys.login_failures(email), now, known)
 
     def clear_login_failures(self, email: str) -> None:
-        Tx().delete(LoginFailuresItem(*keys.login_failures(email))).commit()
+        """The email's window gone, where it leads kept (an email with no item has nothing to clear)."""
+        item = LoginFailuresItem(*keys.login_failures(email))
+        Tx().update(item, CLEARED, condition=LoginFailuresItem.pk.exists()).commit()
 
     def reserve_code_attempt(self, user_id: str, now: datetime, known: FailureWindow | None) -> bool:
         """As reserve_login_attempt, for a second-factor code or recovery code of `user_id` (one count for

@@ -22,7 +22,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.store import keys
 from chalicelib.store.account_names import NAMES, rewrite_names
 from chalicelib.store.due import due
-from chalicelib.store.lockouts import given_back
+from chalicelib.store.lockouts import ALONE, given_back, signed_in_actions
 from chalicelib.store.member_index import USER_COPIES, rewrite_actions, unchanged_since_read
 from chalicelib.store.models import (
     AccountItem,
@@ -55,6 +55,20 @@ class MemberCopyStore:
         not there."""
         ids = sorted(account_ids)
         return page_of(get_items(page_keys(user_id, ids)), user_id, ids)
+
+    def login_and_page(
+        self, email: str, hint: tuple[str, Iterable[str]] | None
+    ) -> tuple[LoginItem | None, Page | None]:
+        """The login of an email, and with `hint` (a user id and account ids: where the email led at the
+        last sign-in) that user's page in those accounts, by key in one BatchGetItem (strongly
+        consistent). Whether the page is the login's is the caller's to check against the login."""
+        page = page_keys(hint[0], hint[1]) if hint is not None else []
+        found = get_items([keys.login(email), *page])
+        login = found.get(keys.login(email))
+        return (
+            login if isinstance(login, LoginItem) else None,
+            page_of(found, hint[0], hint[1]) if hint is not None else None,
+        )
 
     def memberships_of_user(self, user_id: str) -> list[MembershipItem]:
         """Every membership of the user, of any status, named or not (gsi1, in its key order)."""
@@ -89,6 +103,27 @@ class MemberCopyStore:
         giving back only its own check keeps the wrong ones counted while a right one costs nothing.
         `writes`: the sign-in's session and its security event (services/sign_in.py), in the same write."""
         login_write(user_id, now, email, writes).commit()
+
+    def record_password_sign_in(
+        self,
+        user_id: str,
+        now: datetime,
+        email: str,
+        alone: bool,
+        account_ids: Iterable[str],
+        writes: Sequence[Item] = (),
+    ) -> None:
+        """record_login for a password sign-in whose check `count_login_check` counted: given back in the
+        same write with where the email leads now (`account_ids`: the login's, as read), and, `alone` in its
+        window, leaving no window (store/lockouts.py `signed_in_actions`). A wrong password that raced in
+        meanwhile makes that fail: then it is written again, giving the check back (one round trip more)."""
+        for leave_none in (alone, False) if alone else (False,):
+            tx = login_write(user_id, now, None, writes)
+            failures = LoginFailuresItem(*keys.login_failures(email))
+            actions = signed_in_actions(user_id, account_ids, now, alone=leave_none)
+            tx.update(failures, actions, condition=ALONE if leave_none else None, label="changed")
+            if "changed" not in tx.commit().failed:
+                return
 
     def update_profile(
         self,

@@ -116,7 +116,14 @@ class LoginFailuresItem(Item, discriminator="login_failures"):
     """LOGIN#<email> / FAILURES: failed logins in the current window (kept for unknown emails too)."""
 
     failure_count = NumberAttribute(default=0)
-    window_started_at = TimeAttribute()
+    # null: a window left as no window by the sign-in that opened it (store/lockouts.py `signed_in_actions`)
+    window_started_at = TimeAttribute(null=True)
+    # Where the email led when someone last signed in with it, kept beside the email's count so the one
+    # write that counts a password check also says whose login and which accounts to read with it (a hint:
+    # the login read with them decides). Written by sign-ins and by the writes that list an account on the
+    # login (store/users.py `list_account`); absent for an unknown email.
+    user_id = UnicodeAttribute(null=True)
+    account_ids = UnicodeSetAttribute(null=True)
 
 
 class LinkItem(Item, discriminator="link"):

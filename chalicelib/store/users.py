@@ -13,7 +13,7 @@ from pynamodb.expressions.condition import Condition
 from chalicelib.domain.lockout import FailureWindow
 from chalicelib.store import keys, listeners
 from chalicelib.store.keys import Key
-from chalicelib.store.lockouts import failure_window
+from chalicelib.store.lockouts import CLEARED, failure_window, listed_actions
 from chalicelib.store.models import (
     AccountItem,
     CounterItem,
@@ -43,6 +43,8 @@ class AuthContext:
     group: GroupItem | None = None  # read only when asked for (a hint: see services/authentication.py)
     support_session: SupportSessionItem | None = None  # read only for a support session's token
     session: SessionItem | None = None  # read only for a token that names its sign-in session
+    # read only when asked for (POST /me/password): the login of the token's email and its failed checks
+    login_state: tuple[LoginItem | None, FailureWindow | None] | None = None
 
 
 def new_user_items(
@@ -71,11 +73,13 @@ def list_account(tx: Tx, email: str, user_id: str, account_id: str, *, member: b
     """In a transaction adding (or, `member=False`, removing) a membership: the account id on the login, so
     login finds it (LoginItem.account_ids). Only on this user's login: an update never creates one."""
     ids = LoginItem.account_ids
-    return tx.update(
+    tx.update(
         LoginItem(*keys.login(email)),
         [ids.add({account_id}) if member else ids.delete({account_id})],
         condition=LoginItem.user_id == user_id,
     )
+    pointer = LoginFailuresItem(*keys.login_failures(email))  # where the email leads, for login's one read
+    return tx.update(pointer, listed_actions(user_id, account_id, member=member))
 
 
 def new_password(
@@ -133,9 +137,7 @@ class UserStore:
 
     def login_state(self, email: str) -> tuple[LoginItem | None, FailureWindow | None]:
         """The login for an email and its recent failures, in one BatchGetItem."""
-        found = get_items([keys.login(email), keys.login_failures(email)])
-        login = found.get(keys.login(email))
-        return login if isinstance(login, LoginItem) else None, failure_window(found, email)
+        return _login_state(get_items([keys.login(email), keys.login_failures(email)]), email)
 
     def get_user(self, user_id: str) -> UserItem | None:
         return get_item(UserItem, keys.user(user_id))
@@ -166,7 +168,7 @@ class UserStore:
             )
         for item in writes:
             tx.put(item)
-        return tx.delete(LoginFailuresItem(*keys.login_failures(user.email))).commit()
+        return tx.update(LoginFailuresItem(*keys.login_failures(user.email)), CLEARED).commit()
 
     def auth_context(
         self,
@@ -178,12 +180,14 @@ class UserStore:
         support_session_id: str | None = None,
         session_id: str | None = None,
         counts: bool = False,
+        login_email: str | None = None,
     ) -> AuthContext:
         """Who is calling and whether the token was revoked, with what the route needs first in the same
         BatchGetItem: the caller's membership and the account in the path, or the link being opened, and
         (a support session's token) the session at `account_id`; (a token naming its sign-in session) that
         session, so ending it costs its requests no extra round trip. `counts`: the account's member-count
-        shards too (models `fold`), for the few routes that show the counts; the others read 4 items fewer."""
+        shards too (models `fold`), for the few routes that show the counts; the others read 4 items fewer.
+        `login_email`: the login of that email and its failure window too (as `login_state` reads them)."""
         support_key = None
         if account_id is not None and support_session_id is not None:
             support_key = keys.support_session(account_id, support_session_id)
@@ -191,6 +195,8 @@ class UserStore:
         wanted = _caller_keys(user_id, token_id, account_id, link_hash, group_id, support_key, session_key)
         if counts and account_id is not None:
             wanted += keys.account_counts(account_id)  # the member counts accepts added (models `fold`)
+        if login_email is not None:
+            wanted += [keys.login(login_email), keys.login_failures(login_email)]
         operator_key = listeners.operator_key_if_stale() if account_id is not None else None
         found = get_items([*wanted, operator_key] if operator_key else wanted)
         if operator_key is not None:  # whether the operator hears this account's events (store/listeners.py)
@@ -210,7 +216,13 @@ class UserStore:
             group=take(keys.group(account_id, group_id) if account_id and group_id else None, GroupItem),
             support_session=take(support_key, SupportSessionItem),
             session=take(session_key, SessionItem),
+            login_state=_login_state(found, login_email) if login_email is not None else None,
         )
+
+
+def _login_state(found: dict[Key, Item], email: str) -> tuple[LoginItem | None, FailureWindow | None]:
+    login = found.get(keys.login(email))
+    return login if isinstance(login, LoginItem) else None, failure_window(found, email)
 
 
 def _counted(account: AccountItem | None, found: dict[Key, Item]) -> AccountItem | None:

@@ -31,6 +31,31 @@ def test_unknown_email_and_wrong_password_answer_alike(api, deps):
     assert wrong.body["error"]["code"] == "invalid_credentials"
 
 
+def test_unknown_email_wrong_password_and_locked_make_the_same_calls(api, deps):
+    """The email's item says where a known email leads (after a sign-in), so a wrong password reads more
+    items than an unknown email, but never another call: both count, then read once; locked, both count
+    and stop, with the same answer."""
+    from tests.helpers import DynamoCalls
+
+    seed_user(deps, "ann@example.com")
+    assert login(api).status == 200  # the email's item now says where it leads
+    seen = {}
+    for email, password in (("ann@example.com", "not the password"), ("nobody@example.com", PASSWORD)):
+        with DynamoCalls() as calls:
+            reply = login(api, email=email, password=password)
+        seen[email] = (reply.status, reply.body, calls.operations)
+    assert seen["ann@example.com"] == seen["nobody@example.com"]
+    assert seen["ann@example.com"][2] == ["UpdateItem", "BatchGetItem"]
+    for email in ("ann@example.com", "nobody@example.com"):
+        for _ in range(5):
+            login(api, email=email, password="not the password")
+        with DynamoCalls() as calls:
+            reply = login(api, email=email)
+        seen[email] = (reply.status, reply.body, calls.operations)
+    assert seen["ann@example.com"] == seen["nobody@example.com"]
+    assert seen["ann@example.com"][0] == 429 and seen["ann@example.com"][2] == ["UpdateItem"]
+
+
 def test_five_failures_lock_the_email_until_the_window_passes(api, deps, clock):
     seed_user(deps, "ann@example.com")
     for _ in range(5):
@@ -119,6 +144,24 @@ def test_password_change_needs_the_current_password(api, deps):
     short = api.post("/me/password", {"current_password": PASSWORD, "new_password": "short"}, token=token)
     assert short.code == "validation_error"
     assert short.body["error"]["details"][0]["field"] == "new_password"
+
+
+def test_a_password_change_trusts_no_email_hint_but_the_users_own_login(api, deps):
+    """A token whose email hint names another user's login (or none) changes the caller's own password,
+    checked against the caller's own login and counted on the caller's own lockout window."""
+    ann_id = seed_user(deps, "ann@example.com")
+    seed_user(deps, "bob@example.com", password="bobs own secret")
+    for hint in ("bob@example.com", None):
+        token = deps.tokens.issue(ann_id, 0, deps.now(), via="password", email=hint).token
+        change = {"current_password": "bobs own secret", "new_password": "a brand new secret"}
+        assert api.post("/me/password", change, token=token).code == "invalid_credentials"
+    assert deps.store.users.login_state("bob@example.com")[1] is None  # bob's window untouched
+    assert deps.store.users.login_state("ann@example.com")[1].count == 2  # both counted on ann's
+    token = deps.tokens.issue(ann_id, 0, deps.now(), via="password", email="bob@example.com").token
+    change = {"current_password": PASSWORD, "new_password": "a brand new secret"}
+    assert api.post("/me/password", change, token=token).status == 200
+    assert login(api, password="a brand new secret").status == 200
+    assert login(api, email="bob@example.com", password="bobs own secret").status == 200
 
 
 def test_tokens_are_checked(api, deps, clock):

@@ -322,3 +322,20 @@ def test_a_second_step_after_the_accounts_changed_reads_the_page_again(api, deps
     assert done.status == 200
     assert sorted(a["account_id"] for a in done.body["accounts"]) == sorted([account_id, other_id])
     assert calls.operations == ["GetItem", "BatchGetItem", "UpdateItem", "BatchGetItem", "TransactWriteItems"]
+
+
+def test_the_password_step_is_three_round_trips(api, deps, clock):
+    """The check counted (it says where the email leads: turning the factor on checked the password and
+    cleared the window, not where it leads), the login with the profile and the accounts' page, and the
+    mfa_token written: 3 round trips."""
+    account_id, owner = onboard(api, "Acme Hosting", EMAIL)
+    secret = api.post("/me/mfa/totp", {"password": PASSWORD}, token=owner.token).body["secret"]
+    assert api.post("/me/mfa/totp/confirm", {"code": code(secret, deps)}, token=owner.token).status == 200
+    with DynamoCalls() as calls:
+        first = login(api).body
+    assert first["methods"] == ["totp", "recovery_code"] and first["mfa_token"]
+    assert calls.operations == ["UpdateItem", "BatchGetItem", "PutItem"]
+    assert calls.read_twice == []
+    clock.advance(seconds=30)
+    done = api.post("/auth/login/mfa", {"mfa_token": first["mfa_token"], "code": code(secret, deps)})
+    assert done.status == 200 and [a["account_id"] for a in done.body["accounts"]] == [account_id]

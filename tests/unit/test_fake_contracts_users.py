@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.domain.lockout import MAX_FAILURES, WINDOW
+from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
 from chalicelib.domain.outbox import Window
 from chalicelib.ids import new_id
 from chalicelib.services.outbox import mail_for
@@ -249,3 +249,43 @@ def test_a_users_accounts_page_by_name_and_a_rename_reorders_by_the_job(world):
     assert store.member_copies.rewrite_names(again, now + SETTLE) == 0
     assert store.member_copies.accounts_renamed(now + 2 * SETTLE, 10) == []  # nothing left: the mark is off
     assert store.members.update_member(store.members.get_membership(ids["Alpha"], dev), title="Lead")
+
+
+@covers("lockouts.count_login_check", "member_copies.login_and_page", "member_copies.record_password_sign_in")
+def test_a_counted_check_says_where_the_email_led_and_a_sign_in_alone_leaves_no_window(world):
+    store, now = world.deps.store, world.deps.now()
+    account_id = world.account("Acme")
+    dev = world.member(account_id, "dev@acme.com")
+    first = store.lockouts.count_login_check("dev@acme.com", now)
+    assert first.window == FailureWindow(1, now) and first.allowed
+    login, page = store.member_copies.login_and_page("dev@acme.com", None)
+    assert login.user_id == dev and page is None
+    store.member_copies.record_password_sign_in(dev, now, "dev@acme.com", True, {account_id})
+    assert store.users.login_state("dev@acme.com")[1] is None  # alone in its window: none left behind
+    again = store.lockouts.count_login_check("dev@acme.com", now)
+    assert (again.window.count, again.user_id, again.account_ids) == (1, dev, frozenset({account_id}))
+    login, (user, memberships, accounts) = store.member_copies.login_and_page(
+        "dev@acme.com", (dev, {account_id})
+    )
+    assert login.user_id == user.user_id == dev
+    assert [m.account_id for m in memberships] == [account_id] and set(accounts) == {account_id}
+    # a wrong password counted meanwhile: the sign-in is no longer alone, and gives its check back instead
+    assert store.lockouts.count_login_check("dev@acme.com", now).window.count == 2
+    store.member_copies.record_password_sign_in(dev, now, "dev@acme.com", True, {account_id})
+    assert store.users.login_state("dev@acme.com")[1] == FailureWindow(1, now)
+    later = now + WINDOW  # the window has passed: reopened at 1, where the email led kept
+    reopened = store.lockouts.count_login_check("dev@acme.com", later)
+    assert (reopened.window, reopened.user_id) == (FailureWindow(1, later), dev)
+    unknown = store.lockouts.count_login_check("nobody@acme.com", now)
+    assert (unknown.window.count, unknown.user_id, unknown.account_ids) == (1, None, frozenset())
+    assert store.member_copies.login_and_page("nobody@acme.com", None) == (None, None)
+
+
+@covers("lockouts.count_login_check")
+def test_every_check_past_the_limit_is_counted_and_refused(world):
+    now = world.deps.now()
+    checks = [
+        world.deps.store.lockouts.count_login_check("ghost@acme.com", now) for _ in range(MAX_FAILURES + 2)
+    ]
+    assert [c.window.count for c in checks] == list(range(1, MAX_FAILURES + 3))
+    assert [c.allowed for c in checks] == [True] * MAX_FAILURES + [False, False]

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from chalicelib.domain.lockout import FailureWindow
     from chalicelib.domain.outbox import Window
-    from chalicelib.store.member_copies import AccountsPage
+    from chalicelib.store.lockouts import LoginCheck
+    from chalicelib.store.member_copies import AccountsPage, Page
     from chalicelib.store.models import (
         AccountItem,
         Item,
@@ -48,6 +49,7 @@ class UserRepository(Protocol):
         support_session_id: str | None = None,
         session_id: str | None = None,
         counts: bool = False,
+        login_email: str | None = None,
     ) -> AuthContext: ...
 
 
@@ -55,6 +57,7 @@ class LockoutRepository(Protocol):
     """The sign-in failure windows of an email address, and of a user's second-factor codes."""
 
     def reserve_login_attempt(self, email: str, now: datetime, known: FailureWindow | None) -> bool: ...
+    def count_login_check(self, email: str, now: datetime) -> LoginCheck: ...
     def clear_login_failures(self, email: str) -> None: ...
     def reserve_code_attempt(self, user_id: str, now: datetime, known: FailureWindow | None) -> bool: ...
     def give_back_code_attempt(self, user_id: str, now: datetime) -> None: ...
@@ -102,6 +105,18 @@ class MemberCopyRepository(Protocol):
     def rewrite_names(self, account: AccountItem, now: datetime) -> int: ...
     def record_login(
         self, user_id: str, now: datetime, email: str | None = None, writes: Sequence[Item] = ()
+    ) -> None: ...
+    def login_and_page(
+        self, email: str, hint: tuple[str, Iterable[str]] | None
+    ) -> tuple[LoginItem | None, Page | None]: ...
+    def record_password_sign_in(
+        self,
+        user_id: str,
+        now: datetime,
+        email: str,
+        alone: bool,
+        account_ids: Iterable[str],
+        writes: Sequence[Item] = (),
     ) -> None: ...
     def update_profile(
         self,

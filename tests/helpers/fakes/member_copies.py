@@ -14,11 +14,13 @@ from chalicelib.services.ports import (
 )
 from chalicelib.store import keys
 from chalicelib.store.account_names import NAMES, SETTLE
-from chalicelib.store.member_copies import COPIES, AccountsPage, copies_current
+from chalicelib.store.lockouts import POINTER_LIFETIME
+from chalicelib.store.member_copies import COPIES, AccountsPage, Page, copies_current
 from chalicelib.store.member_index import USER_COPIES, copy_user, index_member, sortable, version_of
 from chalicelib.store.models import (
     AccountItem,
     Item,
+    LoginFailuresItem,
     LoginItem,
     MembershipItem,
     UserItem,
@@ -119,6 +121,38 @@ class FakeMemberCopies(MemberCopyRepository):
         mark_due(stored, now)
         if email is not None:
             give_back(self.t, email, now)
+
+    def login_and_page(
+        self, email: str, hint: tuple[str, Iterable[str]] | None
+    ) -> tuple[LoginItem | None, Page | None]:
+        login = copy.deepcopy(self.t.get(keys.login(email), LoginItem))
+        return login, self.user_and_accounts(hint[0], hint[1]) if hint is not None else None
+
+    def record_password_sign_in(
+        self,
+        user_id: str,
+        now: datetime,
+        email: str,
+        alone: bool,
+        account_ids: Iterable[str],
+        writes: Sequence[Item] = (),
+    ) -> None:
+        """record_login with where the email leads now; `alone` (and still alone: no wrong password since)
+        leaves no window, else the check is given back (store/lockouts.py `signed_in_actions`)."""
+        if self.t.get(keys.user(user_id), UserItem) is None:
+            return
+        self.record_login(user_id, now, None, writes)
+        key = keys.login_failures(email)
+        stored = self.t.get(key, LoginFailuresItem)
+        if alone and stored is not None and int(stored.failure_count or 0) == 1:
+            stored.failure_count, stored.window_started_at = 0, None
+        else:
+            give_back(self.t, email, now)
+            stored = self.t.get(key, LoginFailuresItem)
+        assert stored is not None
+        ids = set(account_ids)
+        stored.user_id, stored.account_ids = user_id, ids or None
+        stored.ttl = now + POINTER_LIFETIME
 
     def update_profile(
         self,

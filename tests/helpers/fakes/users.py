@@ -17,6 +17,7 @@ from chalicelib.services.ports import (
     UserRepository,
 )
 from chalicelib.store import keys, listeners
+from chalicelib.store.lockouts import LoginCheck, window_of
 from chalicelib.store.models import (
     AccountItem,
     CounterItem,
@@ -41,12 +42,12 @@ from tests.helpers.fakes.table import OK, Table, key_of, not_faked
 
 def failure_window(t: Table, email: str) -> FailureWindow | None:
     found = t.get(keys.login_failures(email), LoginFailuresItem)
-    return None if found is None else FailureWindow(int(found.failure_count), found.window_started_at)
+    return None if found is None else window_of(found)
 
 
 def code_failure_window(t: Table, user_id: str) -> FailureWindow | None:
     found = t.get(keys.code_failures(user_id), LoginFailuresItem)
-    return None if found is None else FailureWindow(int(found.failure_count), found.window_started_at)
+    return None if found is None else window_of(found)
 
 
 def new_password(t: Table, email: str, user: UserItem, password_hash: str) -> None:
@@ -97,7 +98,7 @@ class FakeUsers(UserRepository):
         for item in writes:
             self.t.put(copy.deepcopy(item))
         new_password(self.t, user.email, stored, password_hash)
-        self.t.delete(keys.login_failures(user.email))
+        _clear(self.t, user.email)
         return OK
 
     def auth_context(
@@ -110,6 +111,7 @@ class FakeUsers(UserRepository):
         support_session_id: str | None = None,
         session_id: str | None = None,
         counts: bool = False,
+        login_email: str | None = None,
     ) -> AuthContext:
         """As the real one, it tells store/listeners.py the operator's endpoint count when that is stale."""
         t = self.t
@@ -132,6 +134,7 @@ class FakeUsers(UserRepository):
                 group=t.get(keys.group(account_id, group_id), GroupItem) if account_id and group_id else None,
                 support_session=support,
                 session=t.get(keys.session(user_id, session_id), SessionItem) if session_id else None,
+                login_state=self.login_state(login_email) if login_email is not None else None,
             )
         )
 
@@ -145,8 +148,27 @@ class FakeLockouts(LockoutRepository):
         current window is full (whatever `known` says: the conditions decide, as in the real one)."""
         return _reserve(self.t, keys.login_failures(email), now)
 
+    def count_login_check(self, email: str, now: datetime) -> LoginCheck:
+        """store/lockouts.py count_login_check: every check numbered in the window (a window past its end
+        reopened at 1), with where the email led at the last sign-in."""
+        key = keys.login_failures(email)
+        stored = self.t.get(key, LoginFailuresItem)
+        if stored is None:
+            stored = LoginFailuresItem(*key, failure_count=0)
+            stored.ttl = now + WINDOW + timedelta(minutes=1)
+            self.t.put(stored)
+        started = stored.window_started_at
+        if started is not None and started <= now - WINDOW:
+            stored.failure_count, stored.window_started_at = 1, now
+            stored.ttl = now + WINDOW + timedelta(minutes=1)
+        else:
+            stored.failure_count = int(stored.failure_count or 0) + 1
+            stored.window_started_at = started or now
+        window = FailureWindow(int(stored.failure_count), stored.window_started_at)
+        return LoginCheck(window, stored.user_id, frozenset(stored.account_ids or ()))
+
     def clear_login_failures(self, email: str) -> None:
-        self.t.delete(keys.login_failures(email))
+        _clear(self.t, email)
 
     def reserve_code_attempt(self, user_id: str, now: datetime, known: FailureWindow | None) -> bool:
         return _reserve(self.t, keys.code_failures(user_id), now)
@@ -157,15 +179,24 @@ class FakeLockouts(LockoutRepository):
 
 def _reserve(t: Table, key: keys.Key, now: datetime) -> bool:
     stored = t.get(key, LoginFailuresItem)
-    if stored is not None and stored.window_started_at > now - WINDOW:
+    started = stored.window_started_at if stored is not None else None
+    if stored is not None and started is not None and started > now - WINDOW:
         if int(stored.failure_count) >= MAX_FAILURES:
             return False
         stored.failure_count = int(stored.failure_count) + 1
         return True
-    failures = LoginFailuresItem(*key, failure_count=1, window_started_at=now)
+    failures = stored or LoginFailuresItem(*key)  # an update: where the email led stays
+    failures.failure_count, failures.window_started_at = 1, now
     failures.ttl = now + WINDOW + timedelta(minutes=1)
     t.put(failures)
     return True
+
+
+def _clear(t: Table, email: str) -> None:
+    """store/lockouts.py CLEARED: the window gone, where the email leads kept."""
+    stored = t.get(keys.login_failures(email), LoginFailuresItem)
+    if stored is not None:
+        stored.failure_count, stored.window_started_at = 0, None
 
 
 def give_back(t: Table, email_or_key: str | keys.Key, now: datetime) -> None:
@@ -177,7 +208,8 @@ def give_back(t: Table, email_or_key: str | keys.Key, now: datetime) -> None:
         stored = LoginFailuresItem(*key, failure_count=0, window_started_at=now)
         stored.ttl = now + WINDOW + timedelta(minutes=1)
         t.put(stored)
-    stored.failure_count = int(stored.failure_count) - 1
+    stored.failure_count = int(stored.failure_count or 0) - 1
+    stored.window_started_at = stored.window_started_at or now
 
 
 class FakeRevokedTokens(RevokedTokenRepository):
