@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from string import Template
@@ -19,10 +20,14 @@ from chalicelib.domain.locales import DEFAULT_LOCALE, Locale
 from chalicelib.i18n.catalogs import gettext, ngettext
 from chalicelib.mail.mailer import OutgoingEmail
 from chalicelib.mail.texts import PLAIN, STRONG, TEXTS, VALUE_MSGIDS
+from chalicelib.msgids import N_
 
 _DIR = Path(__file__).parent / "templates"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]+")
+# Without a BRAND_NAME the deployment's name is the product's generic label, no company's name: it speaks the
+# reader's language (header, footer, From). Any other brand's name is a proper name, written as it is.
+_GENERIC_NAME = N_("Client portal")
 _LABEL_WIDTH = 15  # the text part's table: "  Sub-accounts:  value", values in one column
 
 
@@ -77,6 +82,7 @@ def _text_part(sentences: Mapping[str, str], values: Mapping[str, str]) -> dict[
 def render(
     name: str, to: str, values: dict[str, str], locale: Locale = DEFAULT_LOCALE, *, brand: Brand
 ) -> OutgoingEmail:
+    brand = _worded(brand, locale)
     values = _branded_values({**_own_values(values, locale), "lang": locale}, brand)
     sentences = _sentences(name, locale, values)
     subject_values = {key: _single_line(value) for key, value in values.items()}
@@ -96,6 +102,17 @@ def render(
         ),
         html=_template(f"{name}.html").substitute({**html_values, **html_sentences, **brand_html(brand)}),
         sender_name=_single_line(brand.sender_name),
+    )
+
+
+def _worded(brand: Brand, locale: Locale) -> Brand:
+    if brand.brand_id is not None or _GENERIC_NAME not in (brand.name, brand.sender_name):
+        return brand
+    local = gettext("messages", locale, _GENERIC_NAME)
+    return replace(
+        brand,
+        name=local if brand.name == _GENERIC_NAME else brand.name,
+        sender_name=local if brand.sender_name == _GENERIC_NAME else brand.sender_name,
     )
 
 

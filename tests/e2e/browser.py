@@ -32,10 +32,10 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def emailed_link(live: Any, address: str, after: int = 0) -> str:
+def emailed_link(live: Any, address: str, after: int = 0, wait: float = 10.0) -> str:
     """The link of the latest email to `address`, as a person would click it. `after`: how many emails to
-    it there were before; waits (up to 10 s) for one more, as the outbox worker sends some every 2 s."""
-    deadline = time.monotonic() + 10
+    it there were before; waits (up to `wait` s) for one more, as the outbox worker sends some every 2 s."""
+    deadline = time.monotonic() + wait
     messages = live.emails_to(address)
     while len(messages) <= after and time.monotonic() < deadline:
         time.sleep(0.5)

@@ -5,6 +5,7 @@ language. A count-dependent sentence (a `Plural`) is checked in the form its ema
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from string import Template
 
 import pytest
@@ -80,3 +81,13 @@ def test_a_german_email_holds_no_english_sentence(name):
             plain = Template(form).safe_substitute({}).split("$")[0].strip()
             if len(plain) > 12:  # a sentence, not a lone word shared by both languages
                 assert plain not in german.text and plain not in german.html, plain
+
+
+def test_the_default_brands_generic_name_speaks_the_readers_language_and_a_brands_name_never_changes():
+    values = values_of("password_reset")
+    german = render("password_reset", "reader@example.com", values, "de", brand=DEFAULT_BRAND)
+    assert german.sender_name == "Kundenportal" and german.text.startswith("Kundenportal\n")
+    assert ">Kundenportal</td>" in german.html and "Client portal" not in german.html
+    named = replace(DEFAULT_BRAND, name="Hostwerk", sender_name="Hostwerk Support")
+    kept = render("password_reset", "reader@example.com", values, "de", brand=named)
+    assert kept.sender_name == "Hostwerk Support" and kept.text.startswith("Hostwerk\n")

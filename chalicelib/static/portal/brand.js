@@ -5,12 +5,23 @@
 // its own address.
 
 import { api } from "./session.js";
+import { t } from "./i18n.js";
 
 let name = null; // the brand's, once the page knows it
 let base = document.title; // the page's own title, without the brand
+let shown = null; // the brand the page shows: drawn again when the page changes language
 
-export function applyBrand(brand) {
-  if (!brand) return;
+// Without a BRAND_NAME the deployment's name is the product's generic label, no company's name: it speaks
+// the page's language. Any other brand's name is a proper name, shown as it is.
+const GENERIC_NAME = "Client portal";
+const nameOf = (brand) => (brand.brand_id == null && brand.name === GENERIC_NAME ? t("Client portal") : brand.name);
+
+document.addEventListener("portal:locale", () => { if (shown) applyBrand(shown); });
+
+export function applyBrand(given) {
+  if (!given) return;
+  shown = given;
+  const brand = { ...given, name: nameOf(given) };
   const root = document.documentElement.style;
   root.setProperty("--brand", brand.primary_color);
   root.setProperty("--brand-dark", darker(brand.primary_color));
