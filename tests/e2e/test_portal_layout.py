@@ -5,6 +5,8 @@ from the keyboard, and axe clean."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -134,6 +136,20 @@ def every_menu_reachable(page: Page, name: str) -> int:
     return buttons.count()
 
 
+def walk_tabs(
+    page: Page, tabs: tuple[str, ...], measured: dict[str, object], check: Callable[[str], None]
+) -> int:
+    """Each tab of User Management: its rows drawn, fitting the width, axe-checked; the row menus reached."""
+    menus = 0
+    for tab in tabs:
+        page.get_by_role("tab", name=tab).click()
+        expect(page.locator("#panel tbody tr").first).to_be_visible()
+        fits(page, tab, measured)
+        menus += every_menu_reachable(page, tab)
+        check(tab)
+    return menus
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_signed_in_screen_fits_and_every_action_is_reachable(live, browser, owner, width):
     context = browser.new_context(viewport={"width": width, "height": 800 if width > 400 else 740})
@@ -146,13 +162,7 @@ def test_every_signed_in_screen_fits_and_every_action_is_reachable(live, browser
     try:
         sign_in_page(page, live, owner)
         expect(page.get_by_role("heading", name="User Management")).to_be_visible()
-        menus = 0
-        for tab in ("Active users", "Pending invitations", "Deactivated users"):
-            page.get_by_role("tab", name=tab).click()
-            expect(page.locator("#panel tbody tr").first).to_be_visible()
-            fits(page, tab, measured)
-            menus += every_menu_reachable(page, tab)
-            check(tab)
+        menus = walk_tabs(page, ("Active users", "Pending invitations", "Deactivated users"), measured, check)
         assert menus == 2 + 1 + 1  # not on the owner's own row: the two active others, Jules, Tom
         page.get_by_role("button", name="Invite users").click()
         expect(page.get_by_role("dialog", name="Invite users")).to_be_visible()
@@ -216,14 +226,8 @@ def test_every_screen_fits_a_phone_in_german(live, browser, owner):
         page.get_by_label("Passwort").fill(PASSWORD)
         page.get_by_role("button", name="Anmelden", exact=True).click()
         expect(page.get_by_role("heading", name="Benutzerverwaltung")).to_be_visible()
-        menus = 0
-        for tab in ("Aktive Benutzer", "Offene Einladungen", "Deaktivierte Benutzer"):
-            page.get_by_role("tab", name=tab).click()
-            expect(page.locator("#panel tbody tr").first).to_be_visible()
-            fits(page, tab, measured)
-            menus += every_menu_reachable(page, tab)
-            check(tab)
-        assert menus == 2 + 1 + 1
+        tabs = ("Aktive Benutzer", "Offene Einladungen", "Deaktivierte Benutzer")
+        assert walk_tabs(page, tabs, measured, check) == 2 + 1 + 1
         for path, title in GERMAN_SCREENS:
             page.goto(f"{live.base_url}/portal/{path}")
             expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
