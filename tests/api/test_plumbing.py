@@ -74,7 +74,7 @@ def test_unexpected_failure_is_a_json_500_without_a_trace(api, deps, monkeypatch
     def explode(*_args, **_kwargs):
         raise RuntimeError("database on fire: secret detail")
 
-    monkeypatch.setattr(deps.store.users, "login_state", explode)
+    monkeypatch.setattr(deps.store.lockouts, "count_login_check", explode)  # the sign-in's first call
     reply = api.post("/auth/login", {"email": "a@example.com", "password": "x"})
     assert reply.status == 500
     assert reply.body == {"error": {"code": "internal_error", "message": "An unexpected error occurred."}}
