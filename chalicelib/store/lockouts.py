@@ -48,6 +48,9 @@ class ScopeHint:
 
 
 NO_SCOPE = ScopeHint()
+# The most scope items a login's batch can read ahead (its 100 keys, less the login, the user, one
+# membership and its account): the email's item, rewritten at every password check, keeps no more.
+KEPT_AHEAD = 96
 
 
 def _stored(pairs: frozenset[Pair]) -> set[str]:
@@ -149,6 +152,7 @@ def signed_in_actions(
     wrong passwords racing a right one stay counted."""
     item = LoginFailuresItem
     ids = set(account_ids)
+    scope = scope.within(KEPT_AHEAD)
     where = [
         item.user_id.set(user_id),
         item.account_ids.set(ids) if ids else item.account_ids.remove(),

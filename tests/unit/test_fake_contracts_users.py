@@ -12,7 +12,7 @@ from chalicelib.services.outbox import mail_for
 from chalicelib.store import keys
 from chalicelib.store.account_names import SETTLE
 from chalicelib.store.links import new_reset_link
-from chalicelib.store.lockouts import NO_SCOPE, ScopeHint
+from chalicelib.store.lockouts import KEPT_AHEAD, NO_SCOPE, ScopeHint
 from chalicelib.store.models import LinkItem
 from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.unit.test_fake_contracts import covers
@@ -286,6 +286,11 @@ def test_a_counted_check_says_where_the_email_led_and_a_sign_in_alone_leaves_no_
     wide = ScopeHint(frozenset((account_id, f"sub_{i}") for i in range(5)), needed.groups)
     _, _, trimmed = store.member_copies.login_and_page("dev@acme.com", (dev, many), wide)
     assert trimmed.asked.groups == needed.groups and len(trimmed.asked.sub_accounts) == 1
+    # the item keeps no more than a login's batch could ever read ahead
+    hundred = ScopeHint(frozenset((account_id, f"sub_{i:03}") for i in range(100)))
+    store.member_copies.record_password_sign_in(dev, now, "dev@acme.com", False, {account_id}, scope=hundred)
+    kept = store.lockouts.count_login_check("dev@acme.com", now).scope
+    assert len(kept.sub_accounts) == KEPT_AHEAD and kept.sub_accounts < hundred.sub_accounts
     store.member_copies.record_password_sign_in(dev, now, "dev@acme.com", False, {account_id})
     assert store.lockouts.count_login_check("dev@acme.com", now).scope == NO_SCOPE  # unscoped now
     # a wrong password counted meanwhile: the sign-in is no longer alone, and gives its check back instead

@@ -14,7 +14,7 @@ from chalicelib.services.ports import (
 )
 from chalicelib.store import keys
 from chalicelib.store.account_names import NAMES, SETTLE
-from chalicelib.store.lockouts import NO_SCOPE, POINTER_LIFETIME, ScopeHint
+from chalicelib.store.lockouts import KEPT_AHEAD, NO_SCOPE, POINTER_LIFETIME, ScopeHint
 from chalicelib.store.member_copies import (
     BATCH_KEYS,
     COPIES,
@@ -167,6 +167,7 @@ class FakeMemberCopies(MemberCopyRepository):
         assert stored is not None
         ids = set(account_ids)
         stored.user_id, stored.account_ids = user_id, ids or None
+        scope = scope.within(KEPT_AHEAD)
         stored.scope_sub_accounts = {f"{a}/{b}" for a, b in scope.sub_accounts} or None
         stored.scope_groups = {f"{a}/{b}" for a, b in scope.groups} or None
         stored.ttl = now + POINTER_LIFETIME
