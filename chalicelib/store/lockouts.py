@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pynamodb.attributes import UnicodeSetAttribute
 from pynamodb.expressions.update import Action
 
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
@@ -21,14 +22,62 @@ from chalicelib.store.tx import Tx
 POINTER_LIFETIME = timedelta(days=400)
 
 
+Pair = tuple[str, str]  # (account id, sub-account or group id)
+
+
+@dataclass(frozen=True)
+class ScopeHint:
+    """The scope items a sign-in's page needed: the sub-accounts it named (a member's own list, a group's)
+    and the custom groups, so the next login reads them with its page (a hint: what the memberships and
+    groups read say decides)."""
+
+    sub_accounts: frozenset[Pair] = frozenset()
+    groups: frozenset[Pair] = frozenset()
+
+    def item_keys(self) -> list[Key]:
+        """Their keys, in a stable order (groups first: a group is needed before its sub-accounts)."""
+        return [keys.group(*pair) for pair in sorted(self.groups)] + [
+            keys.sub_account(*pair) for pair in sorted(self.sub_accounts)
+        ]
+
+    def within(self, how_many: int) -> ScopeHint:
+        """At most `how_many` of them (groups first), so a batch read keeps to its 100 keys."""
+        groups = sorted(self.groups)[: max(how_many, 0)]
+        subs = sorted(self.sub_accounts)[: max(how_many - len(groups), 0)]
+        return ScopeHint(frozenset(subs), frozenset(groups))
+
+
+NO_SCOPE = ScopeHint()
+# The most scope items a login's batch can read ahead (its 100 keys, less the login, the user, one
+# membership and its account): the email's item, rewritten at every password check, keeps no more.
+KEPT_AHEAD = 96
+
+
+def _stored(pairs: frozenset[Pair]) -> set[str]:
+    return {f"{account_id}/{other}" for account_id, other in pairs}
+
+
+def _pairs(stored: set[str] | None) -> frozenset[Pair]:
+    """Pairs as _stored wrote them (an account id holds no "/": ids are a prefix and hex digits)."""
+    split = (text.partition("/") for text in stored or ())
+    return frozenset((account_id, other) for account_id, _, other in split if other)
+
+
+def scope_of(item: LoginFailuresItem) -> ScopeHint:
+    """The scope hint an email's item holds (none on an item written before hints carried it)."""
+    return ScopeHint(_pairs(item.scope_sub_accounts), _pairs(item.scope_groups))
+
+
 @dataclass(frozen=True)
 class LoginCheck:
     """A password check counted on an email's window (`count_login_check`), with where the email led at
-    the last sign-in (`user_id` and the login's `account_ids`; a hint: the login read next decides)."""
+    the last sign-in (`user_id` and the login's `account_ids`, and the `scope` items its page needed; a
+    hint: the login read next decides)."""
 
     window: FailureWindow
     user_id: str | None = None
     account_ids: frozenset[str] = frozenset()
+    scope: ScopeHint = NO_SCOPE
 
     @property
     def allowed(self) -> bool:
@@ -90,28 +139,35 @@ def _reopened(now: datetime) -> list[Action]:
 def _check_of(item: LoginFailuresItem) -> LoginCheck:
     window = window_of(item)
     assert window is not None, "the count just written opened or kept a window"
-    return LoginCheck(window, item.user_id, frozenset(item.account_ids or ()))
+    return LoginCheck(window, item.user_id, frozenset(item.account_ids or ()), scope_of(item))
 
 
 def signed_in_actions(
-    user_id: str, account_ids: Iterable[str], now: datetime, *, alone: bool
+    user_id: str, account_ids: Iterable[str], now: datetime, *, alone: bool, scope: ScopeHint = NO_SCOPE
 ) -> list[Action]:
-    """In a password sign-in's write: its check given back and where the email leads now. A sign-in that
-    was alone in its window (it opened it: its count was 1) leaves no window behind, so the next login
-    finds none to reopen: `alone`, under the condition ALONE; should a wrong password have raced in
-    meanwhile, the caller writes it again with `alone=False`. Never a clear: wrong passwords racing a right
-    one stay counted."""
+    """In a password sign-in's write: its check given back and where the email leads now (with the `scope`
+    items its page needed). A sign-in that was alone in its window (it opened it: its count was 1) leaves
+    no window behind, so the next login finds none to reopen: `alone`, under the condition ALONE; should a
+    wrong password have raced in meanwhile, the caller writes it again with `alone=False`. Never a clear:
+    wrong passwords racing a right one stay counted."""
     item = LoginFailuresItem
     ids = set(account_ids)
+    scope = scope.within(KEPT_AHEAD)
     where = [
         item.user_id.set(user_id),
         item.account_ids.set(ids) if ids else item.account_ids.remove(),
+        *_set_or_remove(item.scope_sub_accounts, _stored(scope.sub_accounts)),
+        *_set_or_remove(item.scope_groups, _stored(scope.groups)),
         item.ttl.set(now + POINTER_LIFETIME),
         item.entity.set(LoginFailuresItem),
     ]
     if alone:
         return [*where, item.failure_count.remove(), item.window_started_at.remove()]
     return [*where, item.failure_count.add(-1), item.window_started_at.set(item.window_started_at | now)]
+
+
+def _set_or_remove(attribute: UnicodeSetAttribute, values: set[str]) -> list[Action]:
+    return [attribute.set(values) if values else attribute.remove()]  # DynamoDB stores no empty set
 
 
 def listed_actions(user_id: str, account_id: str, *, member: bool = True) -> list[Action]:

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from chalicelib.domain.lockout import FailureWindow
     from chalicelib.domain.outbox import Window
-    from chalicelib.store.lockouts import LoginCheck
-    from chalicelib.store.member_copies import AccountsPage, Page
+    from chalicelib.store.lockouts import LoginCheck, ScopeHint
+    from chalicelib.store.member_copies import AccountsPage, Page, ScopeRead
     from chalicelib.store.models import (
         AccountItem,
         Item,
@@ -107,8 +107,8 @@ class MemberCopyRepository(Protocol):
         self, user_id: str, now: datetime, email: str | None = None, writes: Sequence[Item] = ()
     ) -> None: ...
     def login_and_page(
-        self, email: str, hint: tuple[str, Iterable[str]] | None
-    ) -> tuple[LoginItem | None, Page | None]: ...
+        self, email: str, hint: tuple[str, Iterable[str]] | None, scope: ScopeHint = ...
+    ) -> tuple[LoginItem | None, Page | None, ScopeRead]: ...
     def record_password_sign_in(
         self,
         user_id: str,
@@ -117,6 +117,7 @@ class MemberCopyRepository(Protocol):
         alone: bool,
         account_ids: Iterable[str],
         writes: Sequence[Item] = (),
+        scope: ScopeHint = ...,
     ) -> None: ...
     def update_profile(
         self,

@@ -17,7 +17,7 @@ from chalicelib.services.ports import (
     UserRepository,
 )
 from chalicelib.store import keys, listeners
-from chalicelib.store.lockouts import LoginCheck, window_of
+from chalicelib.store.lockouts import LoginCheck, scope_of, window_of
 from chalicelib.store.models import (
     AccountItem,
     CounterItem,
@@ -165,7 +165,7 @@ class FakeLockouts(LockoutRepository):
             stored.failure_count = int(stored.failure_count or 0) + 1
             stored.window_started_at = started or now
         window = FailureWindow(int(stored.failure_count), stored.window_started_at)
-        return LoginCheck(window, stored.user_id, frozenset(stored.account_ids or ()))
+        return LoginCheck(window, stored.user_id, frozenset(stored.account_ids or ()), scope_of(stored))
 
     def clear_login_failures(self, email: str) -> None:
         _clear(self.t, email)
