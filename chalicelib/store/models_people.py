@@ -124,6 +124,9 @@ class LoginFailuresItem(Item, discriminator="login_failures"):
     # login (store/users.py `list_account`); absent for an unknown email.
     user_id = UnicodeAttribute(null=True)
     account_ids = UnicodeSetAttribute(null=True)
+    # A user's code window (keys.code_failures) only: the login the last password step named, with its
+    # `account_ids` (store/lockouts.py `code_hint`), handed back by the second step's count.
+    email = UnicodeAttribute(null=True)
 
 
 class LinkItem(Item, discriminator="link"):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from chalicelib.domain.lockout import FailureWindow
     from chalicelib.domain.outbox import Window
-    from chalicelib.store.lockouts import LoginCheck
+    from chalicelib.store.lockouts import CodeCheck, LoginCheck
     from chalicelib.store.member_copies import AccountsPage, Page
     from chalicelib.store.models import (
         AccountItem,
@@ -61,6 +61,7 @@ class LockoutRepository(Protocol):
     def clear_login_failures(self, email: str) -> None: ...
     def reserve_code_attempt(self, user_id: str, now: datetime, known: FailureWindow | None) -> bool: ...
     def give_back_code_attempt(self, user_id: str, now: datetime) -> None: ...
+    def count_code_check(self, user_id: str, now: datetime) -> CodeCheck: ...
 
 
 class RevokedTokenRepository(Protocol):
