@@ -163,13 +163,21 @@ class FactorStore:
         return passkey_answer(challenge_hash, credential_id)
 
     def add_passkey(
-        self, user: UserItem, passkey: PasskeyItem, mail: MailItem, event: SecurityEventItem
+        self,
+        user: UserItem,
+        passkey: PasskeyItem,
+        mail: MailItem,
+        event: SecurityEventItem,
+        hint: tuple[str, frozenset[str]] | None = None,
     ) -> Outcome:
-        """Fails ("exists") for a credential already registered (by anyone)."""
+        """Fails ("exists") for a credential already registered (by anyone). `hint`: where the passkey
+        leads (the login's email and accounts), kept on the credential's item for its first sign-in."""
         owner = PasskeyCredentialItem(
             *keys.passkey_credential(passkey.credential_id),
             user_id=user.user_id,
             passkey_id=passkey.passkey_id,
+            email=hint[0] if hint else None,
+            account_ids=set(hint[1]) if hint and hint[1] else None,
         )
         tx = Tx().put(owner, condition=PasskeyCredentialItem.pk.does_not_exist(), label="exists")
         tx.put(passkey)

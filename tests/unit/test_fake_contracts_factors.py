@@ -345,3 +345,8 @@ def test_a_passkey_read_brings_the_login_its_hint_or_its_mfa_token_names_and_the
     named = store.factors.passkey_answer("m1", "cred-1")
     assert named.challenge.purpose == "mfa" and named.login is None and named.page is None
     assert named.passkey.sign_count == 1 and named.user.email == user.email
+    # a passkey registered with where it leads: its first read brings the login and its page
+    second = _passkey(user.user_id, "pk2", "cred-2", now)
+    assert store.factors.add_passkey(user, second, _mail(deps, user), _event(user, "x", "z", now), hint)
+    fresh = store.factors.passkey_answer("none", "cred-2")
+    assert fresh.login.email == user.email and fresh.page_ids == (account_id,)

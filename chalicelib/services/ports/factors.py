@@ -45,7 +45,12 @@ class FactorRepository(Protocol):
     def passkey_by_credential(self, credential_id: str) -> PasskeyItem | None: ...
     def passkey_answer(self, challenge_hash: str, credential_id: str) -> PasskeyAnswer: ...
     def add_passkey(
-        self, user: UserItem, passkey: PasskeyItem, mail: MailItem, event: SecurityEventItem
+        self,
+        user: UserItem,
+        passkey: PasskeyItem,
+        mail: MailItem,
+        event: SecurityEventItem,
+        hint: tuple[str, frozenset[str]] | None = None,
     ) -> Outcome: ...
     def remove_passkey(
         self,

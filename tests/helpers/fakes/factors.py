@@ -148,7 +148,12 @@ class FakeFactors(FactorRepository):
         return PasskeyAnswer(*found)
 
     def add_passkey(
-        self, user: UserItem, passkey: PasskeyItem, mail: MailItem, event: SecurityEventItem
+        self,
+        user: UserItem,
+        passkey: PasskeyItem,
+        mail: MailItem,
+        event: SecurityEventItem,
+        hint: tuple[str, frozenset[str]] | None = None,
     ) -> Outcome:
         labels: set[Failure] = set()
         if self.t.get(keys.passkey_credential(passkey.credential_id), PasskeyCredentialItem) is not None:
@@ -162,6 +167,8 @@ class FakeFactors(FactorRepository):
             return Outcome(frozenset(labels))
         owner = PasskeyCredentialItem(*keys.passkey_credential(passkey.credential_id))
         owner.user_id, owner.passkey_id = user.user_id, passkey.passkey_id
+        if hint is not None:
+            owner.email, owner.account_ids = hint[0], set(hint[1]) or None
         _put(self.t, owner, passkey, mail, event)
         profile.factors = set(profile.factors or ()) | {PASSKEY}
         mark_due(profile, event.occurred_at)
