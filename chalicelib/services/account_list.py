@@ -24,9 +24,9 @@ from chalicelib.schemas.sessions import ACCOUNTS_PAGE, AccountRef, account_refs,
 from chalicelib.services.account_security import flag_mfa
 from chalicelib.store import keys
 from chalicelib.store.accounts import Named
-from chalicelib.store.lockouts import NO_SCOPE, Pair, ScopeHint
 from chalicelib.store.member_copies import Page, ScopeRead
 from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, SubAccountItem, UserItem
+from chalicelib.store.scope_hints import NO_SCOPE, Pair, ScopeHint
 
 _INDEX, _ALL = "index", "all"  # how a cursor's list is paged: the index's order, or all read and ordered
 # A login in this many accounts or fewer reads them by key: the user, 49 memberships and 49 accounts are 99

@@ -14,58 +14,13 @@ from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
 from chalicelib.store import keys
 from chalicelib.store.keys import Key
 from chalicelib.store.models import Item, LoginFailuresItem
+from chalicelib.store.scope_hints import KEPT_AHEAD, NO_SCOPE, ScopeHint, scope_of, stored_pairs
 from chalicelib.store.table import get_item
 from chalicelib.store.tx import Tx
 
 # How long the email's item keeps where it led after a sign-in (each sign-in renews it); past that, the
 # next login reads the login before its page (one round trip more), and renews it.
 POINTER_LIFETIME = timedelta(days=400)
-
-
-Pair = tuple[str, str]  # (account id, sub-account or group id)
-
-
-@dataclass(frozen=True)
-class ScopeHint:
-    """The scope items a sign-in's page needed: the sub-accounts it named (a member's own list, a group's)
-    and the custom groups, so the next login reads them with its page (a hint: what the memberships and
-    groups read say decides)."""
-
-    sub_accounts: frozenset[Pair] = frozenset()
-    groups: frozenset[Pair] = frozenset()
-
-    def item_keys(self) -> list[Key]:
-        """Their keys, in a stable order (groups first: a group is needed before its sub-accounts)."""
-        return [keys.group(*pair) for pair in sorted(self.groups)] + [
-            keys.sub_account(*pair) for pair in sorted(self.sub_accounts)
-        ]
-
-    def within(self, how_many: int) -> ScopeHint:
-        """At most `how_many` of them (groups first), so a batch read keeps to its 100 keys."""
-        groups = sorted(self.groups)[: max(how_many, 0)]
-        subs = sorted(self.sub_accounts)[: max(how_many - len(groups), 0)]
-        return ScopeHint(frozenset(subs), frozenset(groups))
-
-
-NO_SCOPE = ScopeHint()
-# The most scope items a login's batch can read ahead (its 100 keys, less the login, the user, one
-# membership and its account): the email's item, rewritten at every password check, keeps no more.
-KEPT_AHEAD = 96
-
-
-def _stored(pairs: frozenset[Pair]) -> set[str]:
-    return {f"{account_id}/{other}" for account_id, other in pairs}
-
-
-def _pairs(stored: set[str] | None) -> frozenset[Pair]:
-    """Pairs as _stored wrote them (an account id holds no "/": ids are a prefix and hex digits)."""
-    split = (text.partition("/") for text in stored or ())
-    return frozenset((account_id, other) for account_id, _, other in split if other)
-
-
-def scope_of(item: LoginFailuresItem) -> ScopeHint:
-    """The scope hint an email's item holds (none on an item written before hints carried it)."""
-    return ScopeHint(_pairs(item.scope_sub_accounts), _pairs(item.scope_groups))
 
 
 @dataclass(frozen=True)
@@ -156,8 +111,8 @@ def signed_in_actions(
     where = [
         item.user_id.set(user_id),
         item.account_ids.set(ids) if ids else item.account_ids.remove(),
-        *_set_or_remove(item.scope_sub_accounts, _stored(scope.sub_accounts)),
-        *_set_or_remove(item.scope_groups, _stored(scope.groups)),
+        *_set_or_remove(item.scope_sub_accounts, stored_pairs(scope.sub_accounts)),
+        *_set_or_remove(item.scope_groups, stored_pairs(scope.groups)),
         item.ttl.set(now + POINTER_LIFETIME),
         item.entity.set(LoginFailuresItem),
     ]
@@ -182,6 +137,35 @@ def listed_actions(user_id: str, account_id: str, *, member: bool = True) -> lis
     ]
 
 
+@dataclass(frozen=True)
+class CodeCheck:
+    """A code check counted on a user's window (`count_code_check`), with the login the last password step
+    of that user named (`email`, its `account_ids`: a hint, the mfa_token's own item decides)."""
+
+    window: FailureWindow
+    email: str | None = None
+    account_ids: frozenset[str] = frozenset()
+
+    @property
+    def allowed(self) -> bool:
+        return self.window.count <= MAX_FAILURES
+
+
+def code_hint(email: str, account_ids: Iterable[str], now: datetime) -> list[Action]:
+    """In the password step's write (services/mfa_login.py `begin`): the login its mfa_token names, kept on
+    the user's code window so the second step's first call, the count, hands it back. A day outlives any
+    mfa_token and any window (the TTL only tidies up: a window's start decides), so it never cuts one short.
+    """
+    item = LoginFailuresItem
+    ids = set(account_ids)
+    return [
+        item.email.set(email),
+        item.account_ids.set(ids) if ids else item.account_ids.remove(),
+        item.entity.set(LoginFailuresItem),
+        item.ttl.set(now + timedelta(days=1)),
+    ]
+
+
 # A window cleared (a password set anew): the count and its start removed, where the email leads kept.
 CLEARED: list[Action] = [
     LoginFailuresItem.failure_count.remove(),
@@ -198,22 +182,18 @@ class LockoutStore:
         most MAX_FAILURES are allowed per window under any burst (`LoginCheck.allowed`); past them, each
         is counted but refused. A window past its end is reopened by a second write (one round trip more,
         only for the first login after failures whose window ran out)."""
-        key, cutoff = keys.login_failures(email), now - WINDOW
-        current = LoginFailuresItem.window_started_at.does_not_exist() | (
-            LoginFailuresItem.window_started_at > cutoff
-        )
-        for _ in range(2):  # a concurrent request may reopen the window between our two writes
-            item = LoginFailuresItem(*key)
-            if Tx().update(item, _counted(now), condition=current).commit():
-                return _check_of(item)
-            item = LoginFailuresItem(*key)
-            if (
-                Tx()
-                .update(item, _reopened(now), condition=LoginFailuresItem.window_started_at <= cutoff)
-                .commit()
-            ):
-                return _check_of(item)
-        return LoginCheck(FailureWindow(MAX_FAILURES + 1, now))  # never seen: refused, as a full window
+        item = _count(keys.login_failures(email), now)
+        return _check_of(item) if item is not None else LoginCheck(FailureWindow(MAX_FAILURES + 1, now))
+
+    def count_code_check(self, user_id: str, now: datetime) -> CodeCheck:
+        """As count_login_check, for a second-factor code or recovery code of `user_id` (one window for
+        both kinds, whichever mfa_token they come with): counted first, with the login the password step
+        named (`code_hint`), in one UpdateItem."""
+        item = _count(keys.code_failures(user_id), now)
+        if item is None:
+            return CodeCheck(FailureWindow(MAX_FAILURES + 1, now))  # never seen: refused, as a full window
+        check = _check_of(item)
+        return CodeCheck(check.window, item.email, check.account_ids)
 
     def reserve_login_attempt(self, email: str, now: datetime, known: FailureWindow | None) -> bool:
         """Count a password check before it is made, atomically: in the current window while it has room
@@ -236,6 +216,27 @@ class LockoutStore:
         """A right code returns its own reservation rather than clearing the window (docs/security.md,
         "Lockout and a right password"): wrong codes racing it stay counted."""
         Tx().update(LoginFailuresItem(*keys.code_failures(user_id)), given_back(now)).commit()
+
+
+def _count(key: Key, now: datetime) -> LoginFailuresItem | None:
+    """One more check numbered in the window at `key` (a window past its end reopened at 1), the item as
+    written; None only if two concurrent reopenings beat both of our writes (never seen)."""
+    cutoff = now - WINDOW
+    current = LoginFailuresItem.window_started_at.does_not_exist() | (
+        LoginFailuresItem.window_started_at > cutoff
+    )
+    for _ in range(2):  # a concurrent request may reopen the window between our two writes
+        item = LoginFailuresItem(*key)
+        if Tx().update(item, _counted(now), condition=current).commit():
+            return item
+        item = LoginFailuresItem(*key)
+        if (
+            Tx()
+            .update(item, _reopened(now), condition=LoginFailuresItem.window_started_at <= cutoff)
+            .commit()
+        ):
+            return item
+    return None
 
 
 def _reserve(key: Key, now: datetime, known: FailureWindow | None) -> bool:

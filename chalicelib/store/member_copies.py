@@ -22,7 +22,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.store import keys
 from chalicelib.store.account_names import NAMES, rewrite_names
 from chalicelib.store.due import due
-from chalicelib.store.lockouts import ALONE, NO_SCOPE, Pair, ScopeHint, given_back, signed_in_actions
+from chalicelib.store.lockouts import ALONE, given_back, signed_in_actions
 from chalicelib.store.member_index import USER_COPIES, rewrite_actions, unchanged_since_read
 from chalicelib.store.models import (
     AccountItem,
@@ -35,6 +35,7 @@ from chalicelib.store.models import (
     UserItem,
     format_time,
 )
+from chalicelib.store.scope_hints import NO_SCOPE, Pair, ScopeHint
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Tx, assignments
 

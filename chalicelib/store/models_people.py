@@ -129,6 +129,9 @@ class LoginFailuresItem(Item, discriminator="login_failures"):
     # the memberships and groups read decide). Absent on items written before, and for an unscoped page.
     scope_sub_accounts = UnicodeSetAttribute(null=True)
     scope_groups = UnicodeSetAttribute(null=True)
+    # A user's code window (keys.code_failures) only: the login the last password step named, with its
+    # `account_ids` (store/lockouts.py `code_hint`), handed back by the second step's count.
+    email = UnicodeAttribute(null=True)
 
 
 class LinkItem(Item, discriminator="link"):

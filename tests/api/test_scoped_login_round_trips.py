@@ -1,6 +1,6 @@
 """A member whose scope is a list (their own, or their custom group's) signs in at 3 round trips: the
 sub-accounts and groups their page needed at the last sign-in are read with the login and the page (the
-email's item says which, store/lockouts.py `ScopeHint`), and only what the memberships and groups read now
+email's item says which, store/scope_hints.py `ScopeHint`), and only what the memberships and groups read now
 need beyond that costs a read. The names listed are always those of the items as they are now."""
 
 from __future__ import annotations

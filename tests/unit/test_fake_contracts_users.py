@@ -12,8 +12,8 @@ from chalicelib.services.outbox import mail_for
 from chalicelib.store import keys
 from chalicelib.store.account_names import SETTLE
 from chalicelib.store.links import new_reset_link
-from chalicelib.store.lockouts import KEPT_AHEAD, NO_SCOPE, ScopeHint
 from chalicelib.store.models import LinkItem
+from chalicelib.store.scope_hints import KEPT_AHEAD, NO_SCOPE, ScopeHint
 from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.unit.test_fake_contracts import covers
 from tests.unit.test_fake_contracts_invitation_flow import invite, membership_for

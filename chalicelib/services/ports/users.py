@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from chalicelib.domain.lockout import FailureWindow
     from chalicelib.domain.outbox import Window
-    from chalicelib.store.lockouts import LoginCheck, ScopeHint
+    from chalicelib.store.lockouts import CodeCheck, LoginCheck
     from chalicelib.store.member_copies import AccountsPage, Page, ScopeRead
     from chalicelib.store.models import (
         AccountItem,
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         SessionItem,
         UserItem,
     )
+    from chalicelib.store.scope_hints import ScopeHint
     from chalicelib.store.tx import Outcome
     from chalicelib.store.users import AuthContext
 
@@ -61,6 +62,7 @@ class LockoutRepository(Protocol):
     def clear_login_failures(self, email: str) -> None: ...
     def reserve_code_attempt(self, user_id: str, now: datetime, known: FailureWindow | None) -> bool: ...
     def give_back_code_attempt(self, user_id: str, now: datetime) -> None: ...
+    def count_code_check(self, user_id: str, now: datetime) -> CodeCheck: ...
 
 
 class RevokedTokenRepository(Protocol):

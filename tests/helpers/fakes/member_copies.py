@@ -14,7 +14,7 @@ from chalicelib.services.ports import (
 )
 from chalicelib.store import keys
 from chalicelib.store.account_names import NAMES, SETTLE
-from chalicelib.store.lockouts import KEPT_AHEAD, NO_SCOPE, POINTER_LIFETIME, ScopeHint
+from chalicelib.store.lockouts import POINTER_LIFETIME
 from chalicelib.store.member_copies import (
     BATCH_KEYS,
     COPIES,
@@ -34,6 +34,7 @@ from chalicelib.store.models import (
     UserItem,
     format_time,
 )
+from chalicelib.store.scope_hints import KEPT_AHEAD, NO_SCOPE, ScopeHint
 from tests.helpers.fakes.table import Table, key_of
 from tests.helpers.fakes.users import give_back
 
