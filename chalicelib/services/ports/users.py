@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from chalicelib.domain.lockout import FailureWindow
     from chalicelib.domain.outbox import Window
+    from chalicelib.store.keys import Key
     from chalicelib.store.lockouts import LoginCheck, ScopeHint
     from chalicelib.store.member_copies import AccountsPage, Page, ScopeRead
     from chalicelib.store.models import (
@@ -32,6 +33,7 @@ class UserRepository(Protocol):
     def get_user(self, user_id: str) -> UserItem | None: ...
     def create_user(self, user: UserItem, login: LoginItem) -> Outcome: ...
     def users(self, user_ids: Iterable[str]) -> dict[str, UserItem]: ...
+    def login_users(self, emails: Iterable[str]) -> dict[str, str]: ...
     def change_password(
         self,
         user: UserItem,
@@ -50,6 +52,7 @@ class UserRepository(Protocol):
         session_id: str | None = None,
         counts: bool = False,
         login_email: str | None = None,
+        ahead: Sequence[Key] = (),
     ) -> AuthContext: ...
 
 

@@ -17,6 +17,7 @@ from chalicelib.services.ports import (
     UserRepository,
 )
 from chalicelib.store import keys, listeners
+from chalicelib.store.keys import Key
 from chalicelib.store.lockouts import LoginCheck, scope_of, window_of
 from chalicelib.store.models import (
     AccountItem,
@@ -35,8 +36,9 @@ from chalicelib.store.models import (
 )
 from chalicelib.store.outbox import limit_label
 from chalicelib.store.outcomes import Failure, Label
+from chalicelib.store.read_ahead import fitting, read_ahead
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
-from chalicelib.store.users import AuthContext
+from chalicelib.store.users import Asking, AuthContext, context_keys
 from tests.helpers.fakes.table import OK, Table, key_of, not_faked
 
 
@@ -76,6 +78,10 @@ class FakeUsers(UserRepository):
         found = (self.get_user(user_id) for user_id in set(user_ids))
         return {user.user_id: user for user in found if user is not None}
 
+    def login_users(self, emails: Iterable[str]) -> dict[str, str]:
+        found = (self.t.get(keys.login(email), LoginItem) for email in set(emails))
+        return {login.email: login.user_id for login in found if login is not None}
+
     def change_password(
         self,
         user: UserItem,
@@ -112,11 +118,18 @@ class FakeUsers(UserRepository):
         session_id: str | None = None,
         counts: bool = False,
         login_email: str | None = None,
+        ahead: Sequence[Key] = (),
     ) -> AuthContext:
-        """As the real one, it tells store/listeners.py the operator's endpoint count when that is stale."""
+        """As the real one, it tells store/listeners.py the operator's endpoint count when that is stale,
+        and reads ahead as many of `ahead` as the real batch has room for."""
         t = self.t
-        if account_id is not None and listeners.operator_key_if_stale() is not None:
+        asking = Asking(user_id, token_id, account_id, link_hash, group_id, support_session_id, session_id)
+        wanted = context_keys(asking, counts, login_email)
+        if account_id is not None and (stale := listeners.operator_key_if_stale()) is not None:
+            wanted.append(stale)
             listeners.tell_operator(t.get(keys.operator_webhook_count(), CounterItem))
+        asked = fitting(ahead, wanted)
+        found = {key: item for key in asked if (item := t.get(key, Item)) is not None}
         support = (
             t.get(keys.support_session(account_id, support_session_id), SupportSessionItem)
             if account_id is not None and support_session_id is not None
@@ -135,6 +148,7 @@ class FakeUsers(UserRepository):
                 support_session=support,
                 session=t.get(keys.session(user_id, session_id), SessionItem) if session_id else None,
                 login_state=self.login_state(login_email) if login_email is not None else None,
+                ahead=read_ahead(asked, found),
             )
         )
 
