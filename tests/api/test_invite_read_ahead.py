@@ -12,7 +12,9 @@ import pytest
 
 from chalicelib.security.links import hash_link_token
 from chalicelib.store import keys
-from tests.helpers import DynamoCalls, invite, join, latest_link, onboard
+from chalicelib.store.models import LinkItem
+from tests.helpers import PASSWORD, DynamoCalls, RecordingMailer, invite, join, latest_link, onboard
+from tests.helpers.mail import drain_outbox
 
 
 class AskedKeys:
@@ -137,3 +139,34 @@ def test_the_link_names_the_addressees_user_once_the_worker_sent_its_email(api, 
     # nobody could accept before: no answer about the invitation carries its link's token
     listed = api.get(f"/accounts/{account_id}/invitations", token=owner.token)
     assert token not in json.dumps(reply.body) and token not in json.dumps(listed.body)
+
+
+def test_a_link_gone_before_the_send_is_recorded_without_being_made_again(api, deps):
+    """DynamoDB's TTL may remove an expired invitation's link before the purge removes the invitation: its
+    email's record still sets `delivery`, and the user's note is dropped rather than making a bare link."""
+    account_id, owner = onboard(api)
+    onboard(api, "Other", "designer@example.com")
+    reply = invite(api, account_id, owner.token, ["designer@example.com"])
+    invitation_id = reply["results"][0]["invitation"]["invitation_id"]
+    token_hash = deps.store.invitations.get_invitation(account_id, invitation_id).token_hash
+    LinkItem(*keys.link(token_hash)).delete()
+    assert drain_outbox(deps).sent == 1
+    assert deps.store.invitations.get_invitation(account_id, invitation_id).delivery == "sent"
+    assert deps.store.links.get_link(token_hash) is None
+
+
+def test_a_login_made_before_the_send_is_read_with_the_invitation(api, deps, clock):
+    """The user is noted when the email is sent, not when the invitation is made: a person who signed up
+    in between is read with the invitation (3 round trips), as one who had a login before."""
+    account_id, owner = onboard(api)
+    invite(api, account_id, owner.token, ["designer@example.com"])
+    ses, deps.mailer = deps.mailer, RecordingMailer(fail_for=("designer@example.com",))
+    assert drain_outbox(deps).sent == 0  # refused: tried again in 30 s
+    deps.mailer = ses
+    onboard(api, "Other", "designer@example.com")  # signs up meanwhile
+    clock.advance(seconds=31)
+    body = {"token": latest_link("designer@example.com"), "password": PASSWORD}  # Acme's, sent now
+    with DynamoCalls() as calls:
+        reply = api.post("/invitations/accept", body)
+    assert reply.status == 201 and reply.body["account_id"] == account_id
+    assert calls.operations == ["UpdateItem", "BatchGetItem", "TransactWriteItems"]
