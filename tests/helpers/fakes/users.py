@@ -130,11 +130,7 @@ class FakeUsers(UserRepository):
             listeners.tell_operator(t.get(keys.operator_webhook_count(), CounterItem))
         asked = fitting(ahead, wanted)
         found = {key: item for key in asked if (item := t.get(key, Item)) is not None}
-        support = (
-            t.get(keys.support_session(account_id, support_session_id), SupportSessionItem)
-            if account_id is not None and support_session_id is not None
-            else None
-        )
+        support = t.get(asking.support_key, SupportSessionItem) if asking.support_key else None
         return copy.deepcopy(
             AuthContext(
                 user=t.get(keys.user(user_id), UserItem),
