@@ -8,6 +8,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from chalice.app import Request
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 MAX_TOKEN_LENGTH = 2048
 Security = list[dict[str, list[str]]]
 DepsProvider = Callable[[], "Deps"]
+# A route's keys to read ahead from its request and the account in its path (AccountAccess.ahead).
+ReadAhead = Callable[[Request, str], list[keys.Key]]
 BEARER: Security = [{"bearer": []}]
 OPERATOR_KEY: Security = [{"operator": []}]
 
@@ -188,6 +191,9 @@ class AccountAccess(Access):
     operator_only: bool = False  # the operator alone (a member is told no; anyone else sees no account)
     no_support: bool = False  # a support session's token is told no (see also SUPPORT_BARRED_SEGMENTS)
     counts: bool = False  # the route shows the account's member counts: read their shards with it
+    # Keys the route reads first, read ahead with the authorizing read (`Session.ahead`): any request
+    # gives some or none, its view still validates it; only a caller the rule admits reaches them.
+    ahead: ReadAhead | None = None
 
     def authorize(self, deps: DepsProvider, request: Request, path: dict[str, str]) -> Session:
         account_id = path["account_id"]
@@ -198,7 +204,10 @@ class AccountAccess(Access):
         token = _bearer_token(request)
         if token is None:
             raise unauthenticated()
-        session = auth.signed_in(collaborators, token, account_id if valid_id else None, counts=self.counts)
+        read_ahead = self.ahead
+        ahead = partial(read_ahead, request, account_id) if read_ahead is not None and valid_id else None
+        valid = account_id if valid_id else None
+        session = auth.signed_in(collaborators, token, valid, counts=self.counts, ahead=ahead)
         caller = session.caller
         if caller.support_session is not None and caller.support_session.account_id != account_id:
             raise not_found("account")  # a support token's grant is its own account's, read whatever the path
@@ -250,6 +259,7 @@ def member_of(
     group_managers: bool = False,
     no_support: bool = False,
     counts: bool = False,
+    ahead: ReadAhead | None = None,
 ) -> AccountAccess:
     return AccountAccess(
         permission=permission,
@@ -257,4 +267,5 @@ def member_of(
         group_managers=group_managers,
         no_support=no_support,
         counts=counts,
+        ahead=ahead,
     )

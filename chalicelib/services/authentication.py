@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -26,7 +27,9 @@ if TYPE_CHECKING:  # storage types only: authenticating loads the store with its
     from chalicelib.deps import Deps
     from chalicelib.domain.lockout import FailureWindow
     from chalicelib.security.tokens import TokenClaims
+    from chalicelib.store.keys import Key
     from chalicelib.store.models import AccountItem, GroupItem, LinkItem, LoginItem, MembershipItem, UserItem
+    from chalicelib.store.read_ahead import ReadAhead
     from chalicelib.store.users import AuthContext
 
 
@@ -46,6 +49,7 @@ class Session:
     signed_out: bool = False
     # What `with_login` read with the user: the login of the token's email and its failure window.
     login_state: tuple[LoginItem | None, FailureWindow | None] | None = None
+    ahead: ReadAhead | None = None  # what the route read ahead with it: the keys asked, the items found
 
 
 NO_SESSION = Session()
@@ -64,22 +68,28 @@ def signed_in(
     *,
     counts: bool = False,
     with_login: bool = False,
+    ahead: Callable[[], Sequence[Key]] | None = None,
 ) -> Session:
     """The signed-in caller, with their membership of `account_id` and the account, or the link being
     opened, from the same one BatchGetItem (with their custom group when a hint names it; see below).
     `with_login`: the login the token's email hint names and its failure window too (POST /me/password
-    checks the password again: one round trip fewer), as `Session.login_state`.
+    checks the password again: one round trip fewer), as `Session.login_state`. `ahead`: keys the route
+    reads ahead in that BatchGetItem, asked for once the token's signature holds (`Session.ahead`).
 
     A support session's token reaches its own account only: any other is absent for it (404, unread)."""
     claims = read_token(deps, token)
     if claims.support_account_id is not None and account_id not in (None, claims.support_account_id):
         raise not_found("account")
-    context = read_context(deps, claims, account_id, link_hash, counts=counts, with_login=with_login)
+    extra = ahead() if ahead is not None else ()
+    context = read_context(
+        deps, claims, account_id, link_hash, counts=counts, with_login=with_login, ahead=extra
+    )
     session = confirm(claims, context, group_of_member(deps, context))
     if session.signed_out:
         raise unauthenticated("You were signed out of this account; sign in again.")
     keep_seen(deps, context)
-    return replace(session, login_state=context.login_state) if with_login else session
+    login_state = context.login_state if with_login else None
+    return replace(session, login_state=login_state, ahead=context.ahead if ahead is not None else None)
 
 
 def keep_seen(deps: Deps, context: AuthContext) -> None:
@@ -99,6 +109,7 @@ def read_context(
     *,
     counts: bool = False,
     with_login: bool = False,
+    ahead: Sequence[Key] = (),
 ) -> AuthContext:
     """The authorizing BatchGetItem. A support session's token always reads its account's membership and
     the session item with it (still one round trip), so a route without an account checks them too; and
@@ -122,6 +133,7 @@ def read_context(
         claims.session_id or claims.support_session_id,
         counts,
         claims.email if with_login else None,
+        ahead,
     )
 
 

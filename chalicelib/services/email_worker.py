@@ -33,18 +33,29 @@ LIMITS = Limits(workers=16, per_account=4, share=50, budget_seconds=50.0)
 
 
 def run_once(deps: Deps, now: datetime | None = None, limits: Limits = LIMITS) -> Report:
-    """`now`: the time the worker judges due against (tests pass a later one to act after a hold)."""
+    """`now`: the time the worker judges due against (tests pass a later one to act after a hold).
+    The invitations' addressees' logins are read for the run in one BatchGetItem (per 100): an email sent
+    notes its login's user on its link, which accepting reads with the invitation (no request reads it:
+    a bulk invite reads no login, and nobody can accept before the email carries the link)."""
     at = now or deps.now()
     deadline = Deadline.of(limits)
+    mails = deps.store.outbox.due(at)
+    invited = {mail.to for mail in mails if mail.kind == "invitation"}
+    users = deps.store.users.login_users(invited) if invited else {}
     tasks = [
-        Task(mail.account_id or mail.to, partial(_attempt, deps, mail, at), f"email {mail.mail_id}")
-        for mail in deps.store.outbox.due(at)
+        Task(
+            mail.account_id or mail.to,
+            partial(_attempt, deps, mail, at, users.get(mail.to) if mail.kind == "invitation" else None),
+            f"email {mail.mail_id}",
+        )
+        for mail in mails
     ]
     return run_fairly("emails", tasks, limits, deadline=deadline)
 
 
-def _attempt(deps: Deps, mail: MailItem, now: datetime, _deadline: Deadline) -> Tally:
-    """One email, on its own: the deadline is the loop's (one send needs no check of it)."""
+def _attempt(deps: Deps, mail: MailItem, now: datetime, user_id: str | None, _deadline: Deadline) -> Tally:
+    """One email, on its own: the deadline is the loop's (one send needs no check of it). `user_id`: the
+    user of the addressee's login (an invitation's), noted on its link with the email's record."""
     if not deps.store.outbox.lease(mail, now + LEASE):
         return Tally()  # another worker has it
     try:
@@ -61,7 +72,8 @@ def _attempt(deps: Deps, mail: MailItem, now: datetime, _deadline: Deadline) -> 
         return Tally(dropped=1)
     ok = deliver(deps.mailer, ready.email)
     delivery = after_attempt(mail, ok, now, "SES did not accept it")
-    deps.store.outbox.record([(mail, delivery, ready.token_hash)])
+    hint = {ready.token_hash: user_id} if ready.token_hash is not None and user_id is not None else None
+    deps.store.outbox.record([(mail, delivery, ready.token_hash)], hint)
     return Tally(attempted=1, succeeded=int(ok), failed=int(not ok))
 
 

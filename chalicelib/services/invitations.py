@@ -28,7 +28,8 @@ from chalicelib.schemas.invitations import (
 from chalicelib.services.audit_record import record
 from chalicelib.services.authentication import live_sub_accounts
 from chalicelib.services.email_domains import allowed_invite_domains
-from chalicelib.services.invite_claims import ClaimAnswers, claim_answers
+from chalicelib.services.invite_claims import ClaimAnswers, claim_answers, claims_of
+from chalicelib.services.invite_claims import claim_keys_ahead as claim_keys_ahead
 from chalicelib.services.invite_placement import checked_group
 from chalicelib.services.invite_seats import write_invitations
 from chalicelib.services.outbox import (
@@ -47,6 +48,7 @@ from chalicelib.store.models import (
     InvitationItem,
     MailItem,
 )
+from chalicelib.store.read_ahead import ReadAhead
 
 Sendable = tuple[NewInvitation, str]  # an invitation to store, and the raw token only its email carries
 
@@ -73,7 +75,8 @@ def new_invitation(
 ) -> Sendable:
     """An invitation with its link, ready to store, and the raw token that only the email will carry.
     `details` may name `valid_days` (the invite's own validity); else INVITATION_TTL_SECONDS.
-    `login_user_id`: the user of the email's login, if it had one when read (noted on the link). With
+    `login_user_id`: the user of the email's login, if it had one when read (noted on the link; else the
+    email worker notes it when it sends the email: services/email_worker.py). With
     `recorded_by`, its invitation.created event is stored with it."""
     now = deps.now()
     seed = link_seed(deps)
@@ -143,9 +146,13 @@ def allowance(deps: Deps, account_id: str) -> InvitationAllowance:
     )
 
 
-def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> InviteResults:
+def invite(
+    deps: Deps, caller: Caller, account: AccountItem, body: InviteIn, ahead: ReadAhead | None = None
+) -> InviteResults:
     """One result per input email, in input order. The emails are committed with the invitations; the
-    outbox's worker sends them (services/outbox.py), so the request never waits for the mailer."""
+    outbox's worker sends them (services/outbox.py), so the request never waits for the mailer, and notes
+    on each link the user of the email's login when it sends it. `ahead`: the claims the authorizing read
+    read ahead (`claim_keys_ahead`); only the others are read here."""
     group = checked_group(deps, caller, account, body)
     scope = checked_scope(body.sub_accounts, account)
     live = live_sub_accounts(account)
@@ -153,9 +160,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     now = deps.now()
     account_id = account.account_id
     screened = screen_emails(body.addresses())
-    claims, logins = deps.store.invitations.claims_and_logins(
-        account_id, [s.email for s in screened if s.reason is None]
-    )
+    claims = claims_of(deps, account_id, [s.email for s in screened if s.reason is None], ahead)
     answers = claim_answers(deps, caller, account_id, claims)
     batch = _Batch(
         deps,
@@ -169,7 +174,7 @@ def invite(deps: Deps, caller: Caller, account: AccountItem, body: InviteIn) -> 
     )
     batch.allowed_domains = allowed_invite_domains(deps, account)
     for index, entry in enumerate(screened):
-        batch.take(index, entry, claims.get(entry.email), logins.get(entry.email))
+        batch.take(index, entry, claims.get(entry.email))
     _write(deps, batch, now, account)
     return InviteResults(
         results=[batch.result(index, entry.email, live, groups) for index, entry in enumerate(screened)]
@@ -210,7 +215,7 @@ class _Batch:
     shown: dict[int, InvitationItem] = field(default_factory=dict)
     allowed_domains: frozenset[str] | None = None  # invite_domains "verified": only these (None: any)
 
-    def take(self, index: int, entry: Screened, claim: EmailClaimItem | None, login: str | None) -> None:
+    def take(self, index: int, entry: Screened, claim: EmailClaimItem | None) -> None:
         """Sorts out one email: skipped (and why), answered as it is, or an invitation to create."""
         own, hidden = self.answers.own, self.answers.hidden
         blocked = (
@@ -223,7 +228,7 @@ class _Batch:
         elif reason := entry.reason or blocked or self._outside(entry.email):
             self.reasons[index] = reason
         else:
-            self.created[index] = self._new(index, entry.email, claim, login)
+            self.created[index] = self._new(index, entry.email, claim)
 
     def _outside(self, email: str) -> SkipReason | None:
         """After `already_invited`, before the seats: an address outside the account's verified domains."""
@@ -236,7 +241,7 @@ class _Batch:
         )
         return decoy[0].invitation
 
-    def _new(self, index: int, email: str, claim: EmailClaimItem | None, login: str | None) -> Sendable:
+    def _new(self, index: int, email: str, claim: EmailClaimItem | None) -> Sendable:
         deps, account_id, caller, body = self.deps, self.account_id, self.caller, self.body
         replaces = replaced(deps, account_id, claim) if claim is not None else None
         created = new_invitation(
@@ -248,7 +253,6 @@ class _Batch:
             caller,
             self.details | own_details(body.emails[index]),
             replaces,
-            login,
             recorded_by=caller,
         )
         created[0].invitation.request_id = self.request_id

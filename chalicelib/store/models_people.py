@@ -142,8 +142,9 @@ class LinkItem(Item, discriminator="link"):
     email = UnicodeAttribute()
     account_id = UnicodeAttribute(null=True)
     invitation_id = UnicodeAttribute(null=True)
-    # A reset link: its user. An invitation link: the user the email's login named when it was sent, only a
-    # hint of which user item to read with the invitation (the login read with it decides).
+    # A reset link: its user. An invitation link: the user the email's login named when it was sent (the
+    # email worker notes it then), only a hint of which user item to read with the invitation (the login
+    # read with it decides).
     user_id = UnicodeAttribute(null=True)
     group_id = UnicodeAttribute(null=True)  # an invitation's custom group, read with it when the link opens
     # Password checks made through an invitation link in its current window (domain/lockout.py).

@@ -8,7 +8,7 @@ invitation, its `delivery` moves in the same transaction as the email's record.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Final
 
@@ -16,7 +16,7 @@ from chalicelib.domain.outbox import KEPT_AFTER, MailKind, Window
 from chalicelib.store import keys
 from chalicelib.store.counts import add_within
 from chalicelib.store.due import due, mark
-from chalicelib.store.models import CounterItem, InvitationItem, MailItem
+from chalicelib.store.models import CounterItem, InvitationItem, LinkItem, MailItem
 from chalicelib.store.outcomes import Failure, Keyed
 from chalicelib.store.table import get_item
 from chalicelib.store.tx import Tx, room
@@ -118,25 +118,33 @@ class OutboxStore:
         condition = (MailItem.status == "pending") & (MailItem.next_attempt_at == seen)
         return Tx().put(mail, condition=condition, label="taken").commit().committed
 
-    def record(self, mails: Sequence[tuple[MailItem, str | None, str | None]]) -> None:
+    def record(
+        self, mails: Sequence[tuple[MailItem, str | None, str | None]], users: Mapping[str, str] | None = None
+    ) -> None:
         """Each email as it now stands (sent, due again, failed, dropped), with its invitation's `delivery`
-        when it has one: (mail, delivery or None, the link hash the invitation must still hold). Many in
-        one transaction; if one invitation changed meanwhile, each is recorded alone, and an email whose
-        invitation moved on is recorded without touching it."""
-        per_tx = room() // 2
+        when it has one: (mail, delivery or None, the link hash the invitation must still hold), and on
+        that link the user of the email's login (`users`: by link hash), which accepting then reads with
+        the invitation (store/invitation_accept.py). Many in one transaction; if one invitation changed
+        meanwhile, each is recorded alone, and an email whose invitation moved on (or whose link is gone)
+        is recorded without touching it."""
+        per_tx, hints = room() // 3, users or {}
         for start in range(0, len(mails), per_tx):
-            chunk = mails[start : start + per_tx]
+            chunk = [(*entry, hints.get(entry[2] or "")) for entry in mails[start : start + per_tx]]
             tx = Tx()
-            for mail, delivery, token_hash in chunk:
-                _record(tx, mail, delivery, token_hash)
+            for mail, delivery, token_hash, user_id in chunk:
+                _record(tx, mail, delivery, token_hash, user_id)
             if tx.commit().committed:
                 continue
-            for mail, delivery, token_hash in chunk:
-                if not _record(Tx(), mail, delivery, token_hash).commit():
+            for mail, delivery, token_hash, user_id in chunk:
+                if _record(Tx(), mail, delivery, token_hash, user_id).commit().committed:
+                    continue
+                if user_id is None or not _record(Tx(), mail, delivery, token_hash).commit().committed:
                     _record(Tx(), mail, None, None).commit()
 
 
-def _record(tx: Tx, mail: MailItem, delivery: str | None, token_hash: str | None) -> Tx:
+def _record(
+    tx: Tx, mail: MailItem, delivery: str | None, token_hash: str | None, user_id: str | None = None
+) -> Tx:
     tx.put(mail, condition=MailItem.pk.exists())
     if delivery is not None and mail.account_id and mail.invitation_id:
         invitation = InvitationItem(*keys.invitation(mail.account_id, mail.invitation_id))
@@ -146,4 +154,8 @@ def _record(tx: Tx, mail: MailItem, delivery: str | None, token_hash: str | None
             condition=InvitationItem.token_hash == token_hash,
             label=SUPERSEDED,
         )
+        if user_id is not None and token_hash is not None:
+            # a hint only (the login read with the invitation decides); never onto a link that is gone
+            link = LinkItem(*keys.link(token_hash))
+            tx.update(link, [LinkItem.user_id.set(user_id)], condition=LinkItem.pk.exists(), label="gone")
     return tx

@@ -29,6 +29,7 @@ from chalicelib.store.models import (
     fold,
 )
 from chalicelib.store.outcomes import Label, Outcome
+from chalicelib.store.read_ahead import NOTHING_AHEAD, ReadAhead, fitting, read_ahead
 from chalicelib.store.table import T, get_item, get_items
 from chalicelib.store.tx import Tx
 
@@ -45,6 +46,7 @@ class AuthContext:
     session: SessionItem | None = None  # read only for a token that names its sign-in session
     # read only when asked for (POST /me/password): the login of the token's email and its failed checks
     login_state: tuple[LoginItem | None, FailureWindow | None] | None = None
+    ahead: ReadAhead = NOTHING_AHEAD  # what the route read ahead with it (store/read_ahead.py)
 
 
 def new_user_items(
@@ -147,6 +149,12 @@ class UserStore:
         found = get_items(keys.user(user_id) for user_id in user_ids)
         return {item.user_id: item for item in found.values() if isinstance(item, UserItem)}
 
+    def login_users(self, emails: Iterable[str]) -> dict[str, str]:
+        """The user id of each email that has a login, one BatchGetItem per 100 (the email worker notes it
+        on an invitation's link: services/email_worker.py)."""
+        found = get_items(keys.login(email) for email in emails)
+        return {item.email: item.user_id for item in found.values() if isinstance(item, LoginItem)}
+
     def change_password(
         self,
         user: UserItem,
@@ -181,43 +189,85 @@ class UserStore:
         session_id: str | None = None,
         counts: bool = False,
         login_email: str | None = None,
+        ahead: Sequence[Key] = (),
     ) -> AuthContext:
         """Who is calling and whether the token was revoked, with what the route needs first in the same
         BatchGetItem: the caller's membership and the account in the path, or the link being opened, and
         (a support session's token) the session at `account_id`; (a token naming its sign-in session) that
         session, so ending it costs its requests no extra round trip. `counts`: the account's member-count
         shards too (models `fold`), for the few routes that show the counts; the others read 4 items fewer.
-        `login_email`: the login of that email and its failure window too (as `login_state` reads them)."""
-        support_key = None
-        if account_id is not None and support_session_id is not None:
-            support_key = keys.support_session(account_id, support_session_id)
-        session_key = keys.session(user_id, session_id) if session_id is not None else None
-        wanted = _caller_keys(user_id, token_id, account_id, link_hash, group_id, support_key, session_key)
-        if counts and account_id is not None:
-            wanted += keys.account_counts(account_id)  # the member counts accepts added (models `fold`)
-        if login_email is not None:
-            wanted += [keys.login(login_email), keys.login_failures(login_email)]
+        `login_email`: the login of that email and its failure window too (as `login_state` reads them).
+        `ahead`: keys the route reads ahead (`AuthContext.ahead`), as many as the batch has room for."""
+        asking = Asking(user_id, token_id, account_id, link_hash, group_id, support_session_id, session_id)
+        wanted = context_keys(asking, counts, login_email)
         operator_key = listeners.operator_key_if_stale() if account_id is not None else None
-        found = get_items([*wanted, operator_key] if operator_key else wanted)
+        wanted += [operator_key] if operator_key else []
+        asked = fitting(ahead, wanted)
+        found = get_items([*wanted, *asked])
         if operator_key is not None:  # whether the operator hears this account's events (store/listeners.py)
             counted = found.get(operator_key)
             listeners.tell_operator(counted if isinstance(counted, CounterItem) else None)
+        return asking.context(found, login_email, read_ahead(asked, found))
 
+
+@dataclass(frozen=True)
+class Asking:
+    """Whose context `auth_context` reads, and at which account, link, group and sessions."""
+
+    user_id: str
+    token_id: str
+    account_id: str | None
+    link_hash: str | None
+    group_id: str | None
+    support_session_id: str | None
+    session_id: str | None
+
+    @property
+    def support_key(self) -> Key | None:
+        if self.account_id is None or self.support_session_id is None:
+            return None
+        return keys.support_session(self.account_id, self.support_session_id)
+
+    @property
+    def session_key(self) -> Key | None:
+        return keys.session(self.user_id, self.session_id) if self.session_id is not None else None
+
+    def context(self, found: dict[Key, Item], login_email: str | None, ahead: ReadAhead) -> AuthContext:
         def take(key: Key | None, kind: type[T]) -> T | None:
             item = found.get(key) if key is not None else None
             return item if isinstance(item, kind) else None
 
+        account_id, user_id, group_id = self.account_id, self.user_id, self.group_id
         return AuthContext(
             user=take(keys.user(user_id), UserItem),
             membership=take(keys.membership(account_id, user_id) if account_id else None, MembershipItem),
             account=_counted(take(keys.account(account_id) if account_id else None, AccountItem), found),
-            revoked=keys.revoked_token(token_id) in found,
-            link=take(keys.link(link_hash) if link_hash else None, LinkItem),
+            revoked=keys.revoked_token(self.token_id) in found,
+            link=take(keys.link(self.link_hash) if self.link_hash else None, LinkItem),
             group=take(keys.group(account_id, group_id) if account_id and group_id else None, GroupItem),
-            support_session=take(support_key, SupportSessionItem),
-            session=take(session_key, SessionItem),
+            support_session=take(self.support_key, SupportSessionItem),
+            session=take(self.session_key, SessionItem),
             login_state=_login_state(found, login_email) if login_email is not None else None,
+            ahead=ahead,
         )
+
+
+def context_keys(asking: Asking, counts: bool, login_email: str | None) -> list[Key]:
+    """Every key `auth_context` reads but the operator's count and the route's keys read ahead."""
+    wanted = _caller_keys(
+        asking.user_id,
+        asking.token_id,
+        asking.account_id,
+        asking.link_hash,
+        asking.group_id,
+        asking.support_key,
+        asking.session_key,
+    )
+    if counts and asking.account_id is not None:
+        wanted += keys.account_counts(asking.account_id)  # the member counts accepts added (models `fold`)
+    if login_email is not None:
+        wanted += [keys.login(login_email), keys.login_failures(login_email)]
+    return wanted
 
 
 def _login_state(found: dict[Key, Item], email: str) -> tuple[LoginItem | None, FailureWindow | None]:

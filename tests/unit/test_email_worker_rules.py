@@ -55,3 +55,27 @@ def test_an_email_that_cannot_be_sent_in_a_day_is_given_up(world, clock):
         email_worker.run_once(deps, later)
     assert delivery(world, account_id, invitation_id) == "failed"
     assert email_worker.run_once(deps, later + timedelta(days=1)).attempted == 0  # never again
+
+
+def test_a_sent_invitation_email_notes_its_addressees_user_on_the_link_once_sent(world, mailer, clock):
+    """The invite reads no login; the worker reads them for its run and notes each one's user on the link
+    with the record of the send (accepting then reads that user with the invitation). A refused send notes
+    nothing yet; an address with no login leaves the link naming nobody."""
+    deps = world.deps
+    account_id = world.account("Acme")
+    ann = world.member(world.account("Other"), "ann@example.com")
+    account = deps.store.accounts.get_account(account_id)
+    body = InviteIn(emails=["ann@example.com", "bob@example.com"])
+    made = [r.invitation.invitation_id for r in invitations.invite(deps, OPERATOR, account, body).results]
+    hashes = [deps.store.invitations.get_invitation(account_id, i).token_hash for i in made]
+
+    def named() -> list[str | None]:
+        return [deps.store.links.get_link(h).user_id for h in hashes]
+
+    assert named() == [None, None]  # not by the request
+    deps.mailer = Refusing()
+    assert email_worker.run_once(deps).attempted == 2 and named() == [None, None]
+    deps.mailer = mailer
+    assert email_worker.run_once(deps, clock() + timedelta(seconds=30)).sent == 2
+    assert named() == [ann, None]
+    assert [delivery(world, account_id, i) for i in made] == ["sent", "sent"]

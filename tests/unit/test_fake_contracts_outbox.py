@@ -61,3 +61,25 @@ def test_an_accounts_invitations_are_counted_by_day(world):
     assert store.outbox.account_invitations(account_id, today) == 2
     assert store.outbox.account_invitations(account_id, tomorrow) == 0
     assert store.outbox.account_invitations("acc_other", today) == 0
+
+
+@covers("outbox.record", "links.get_link")
+def test_a_sent_invitation_email_notes_its_logins_user_on_its_live_link_only(world):
+    deps = world.deps
+    store, now = deps.store, deps.now()
+    account_id = world.account("Acme")
+    ann, _ = new_invitation(deps, account_id, "ann@x.com", "member", [], None, {})
+    bob, _ = new_invitation(deps, account_id, "bob@x.com", "member", [], None, {})
+    cy, _ = new_invitation(deps, account_id, "cy@x.com", "member", [], None, {})
+    store.invitations.create_invitations([ann, bob, cy], now)
+    assert store.links.get_link(ann.invitation.token_hash).user_id is None  # the request noted no user
+    hashes = [entry.invitation.token_hash for entry in (ann, bob, cy)]
+    users = dict(zip(hashes, ["usr_ann", "usr_bob", "usr_cy"], strict=True))
+    sent = [(ann.mail, "sent", hashes[0]), (bob.mail, "sent", "stale-hash"), (cy.mail, None, hashes[2])]
+    store.outbox.record(sent, users)
+    assert store.links.get_link(hashes[0]).user_id == "usr_ann"
+    assert store.invitations.get_invitation(account_id, ann.invitation.invitation_id).delivery == "sent"
+    # an invitation that moved on (another link) leaves its link alone, as its delivery
+    assert store.links.get_link(hashes[1]).user_id is None
+    assert store.invitations.get_invitation(account_id, bob.invitation.invitation_id).delivery == "queued"
+    assert store.links.get_link(hashes[2]).user_id is None  # not sent yet (to be tried again): no record

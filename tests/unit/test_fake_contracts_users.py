@@ -12,7 +12,7 @@ from chalicelib.services.outbox import mail_for
 from chalicelib.store import keys
 from chalicelib.store.account_names import SETTLE
 from chalicelib.store.links import new_reset_link
-from chalicelib.store.models import LinkItem
+from chalicelib.store.models import EmailClaimItem, LinkItem
 from chalicelib.store.scope_hints import KEPT_AHEAD, NO_SCOPE, ScopeHint
 from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.unit.test_fake_contracts import covers
@@ -74,6 +74,36 @@ def test_the_callers_context_is_read_with_what_the_route_asks_for(world):
     assert not store.users.auth_context(dev, "tok_2").revoked
     gone = store.users.auth_context("usr_missing", "tok_2", "acc_missing")
     assert (gone.user, gone.membership, gone.account) == (None, None, None)
+
+
+@covers("users.auth_context")
+def test_the_callers_context_reads_ahead_as_many_keys_as_fit_beside_it(world):
+    store = world.deps.store
+    account_id = world.account("Acme")
+    dev = world.member(account_id, "dev@acme.com")
+    claimed, free = keys.email_claim(account_id, "dev@acme.com"), keys.email_claim(account_id, "no@acme.com")
+    assert store.users.auth_context(dev, "tok_1", account_id).ahead.asked == frozenset()
+    # (the operator's endpoint count is known from here on: it is no longer read along)
+    context = store.users.auth_context(dev, "tok_1", account_id, ahead=[claimed, free, claimed])
+    assert context.ahead.asked == {claimed, free}
+    assert context.ahead.item(claimed, EmailClaimItem).holder == "member"
+    assert context.ahead.knows(free) and context.ahead.item(free, EmailClaimItem) is None
+    assert context.membership.user_id == dev and context.account.name == "Acme"
+    many = [keys.email_claim(account_id, f"u{n}@x.com") for n in range(120)]
+    full = store.users.auth_context(dev, "tok_1", account_id, ahead=[claimed, *many])
+    # beside the user, the token's revocation, the membership and the account: 96 keys, the first ones
+    assert len(full.ahead.asked) == 96 and full.ahead.knows(claimed) and full.ahead.knows(many[94])
+    assert not full.ahead.knows(many[95]) and full.ahead.item(many[95], EmailClaimItem) is None
+    assert full.ahead.item(claimed, EmailClaimItem).holder == "member"
+
+
+@covers("users.login_users")
+def test_logins_name_their_users_by_email(world):
+    account_id = world.account("Acme")
+    dev = world.member(account_id, "dev@acme.com")
+    users = world.deps.store.users
+    assert users.login_users(["dev@acme.com", "nobody@acme.com"]) == {"dev@acme.com": dev}
+    assert users.login_users([]) == {}
 
 
 def reset_link(world, user_id: str, email: str, generation: int = 0) -> LinkItem:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from chalicelib.domain.lockout import FailureWindow
     from chalicelib.domain.outbox import Window
+    from chalicelib.store.keys import Key
     from chalicelib.store.lockouts import CodeCheck, LoginCheck
     from chalicelib.store.member_copies import AccountsPage, Page, ScopeRead
     from chalicelib.store.models import (
@@ -33,6 +34,7 @@ class UserRepository(Protocol):
     def get_user(self, user_id: str) -> UserItem | None: ...
     def create_user(self, user: UserItem, login: LoginItem) -> Outcome: ...
     def users(self, user_ids: Iterable[str]) -> dict[str, UserItem]: ...
+    def login_users(self, emails: Iterable[str]) -> dict[str, str]: ...
     def change_password(
         self,
         user: UserItem,
@@ -51,6 +53,7 @@ class UserRepository(Protocol):
         session_id: str | None = None,
         counts: bool = False,
         login_email: str | None = None,
+        ahead: Sequence[Key] = (),
     ) -> AuthContext: ...
 
 

@@ -26,9 +26,9 @@ from chalicelib.store.models import (
 from chalicelib.store.outcomes import Failure
 from chalicelib.store.passkey_reads import PasskeyAnswer
 from chalicelib.store.tx import Outcome
+from tests.helpers.fakes.lockouts import code_failure_window, give_back
 from tests.helpers.fakes.member_copies import FakeMemberCopies, mark_due
 from tests.helpers.fakes.table import OK, Table, failed, key_of
-from tests.helpers.fakes.users import code_failure_window, give_back
 
 
 def _put(t: Table, *items: Item) -> None:

@@ -32,9 +32,9 @@ from chalicelib.store.outbox import limit_label
 from chalicelib.store.outcomes import Failure
 from chalicelib.store.seats import SEATS, SeatsRead
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
+from tests.helpers.fakes.lockouts import failure_window
 from tests.helpers.fakes.seats import free, seats_hold, take
 from tests.helpers.fakes.table import Table, key_of
-from tests.helpers.fakes.users import failure_window
 
 
 def listed(

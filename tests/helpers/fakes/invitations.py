@@ -4,7 +4,7 @@ conditions the real repositories write with."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 
 from chalicelib.domain.outbox import Window
@@ -238,7 +238,9 @@ class FakeOutbox(OutboxRepository):
         self.t.put(copy.deepcopy(mail))
         return True
 
-    def record(self, mails: Sequence[tuple[MailItem, str | None, str | None]]) -> None:
+    def record(
+        self, mails: Sequence[tuple[MailItem, str | None, str | None]], users: Mapping[str, str] | None = None
+    ) -> None:
         for mail, delivery, token_hash in mails:
             if self.t.get(key_of(mail), MailItem) is None:  # its condition: the email was queued
                 continue
@@ -247,3 +249,7 @@ class FakeOutbox(OutboxRepository):
             stored = self.t.get(key, InvitationItem)
             if delivery is not None and stored is not None and stored.token_hash == token_hash:
                 stored.delivery = delivery
+                link = self.t.get(keys.link(token_hash or ""), LinkItem)
+                user_id = (users or {}).get(token_hash or "")
+                if link is not None and user_id is not None:  # a link gone is not made again
+                    link.user_id = user_id

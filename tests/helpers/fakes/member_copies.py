@@ -35,8 +35,8 @@ from chalicelib.store.models import (
     format_time,
 )
 from chalicelib.store.scope_hints import KEPT_AHEAD, NO_SCOPE, ScopeHint
+from tests.helpers.fakes.lockouts import give_back
 from tests.helpers.fakes.table import Table, key_of
-from tests.helpers.fakes.users import give_back
 
 
 def rewrite(t: Table, membership: MembershipItem, user: UserItem) -> None:

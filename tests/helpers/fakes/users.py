@@ -6,25 +6,23 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
+from chalicelib.domain.lockout import WINDOW, FailureWindow
 from chalicelib.domain.outbox import Window
 from chalicelib.services.ports import (
     LinkRepository,
-    LockoutRepository,
     RevokedTokenRepository,
     UserRepository,
 )
 from chalicelib.store import keys, listeners
-from chalicelib.store.lockouts import CodeCheck, LoginCheck, window_of
+from chalicelib.store.keys import Key
 from chalicelib.store.models import (
     AccountItem,
     CounterItem,
     GroupItem,
     Item,
     LinkItem,
-    LoginFailuresItem,
     LoginItem,
     MailItem,
     MembershipItem,
@@ -35,20 +33,11 @@ from chalicelib.store.models import (
 )
 from chalicelib.store.outbox import limit_label
 from chalicelib.store.outcomes import Failure, Label
-from chalicelib.store.scope_hints import scope_of
+from chalicelib.store.read_ahead import fitting, read_ahead
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
-from chalicelib.store.users import AuthContext
+from chalicelib.store.users import Asking, AuthContext, context_keys
+from tests.helpers.fakes.lockouts import clear_window, failure_window
 from tests.helpers.fakes.table import OK, Table, key_of, not_faked
-
-
-def failure_window(t: Table, email: str) -> FailureWindow | None:
-    found = t.get(keys.login_failures(email), LoginFailuresItem)
-    return None if found is None else window_of(found)
-
-
-def code_failure_window(t: Table, user_id: str) -> FailureWindow | None:
-    found = t.get(keys.code_failures(user_id), LoginFailuresItem)
-    return None if found is None else window_of(found)
 
 
 def new_password(t: Table, email: str, user: UserItem, password_hash: str) -> None:
@@ -77,6 +66,10 @@ class FakeUsers(UserRepository):
         found = (self.get_user(user_id) for user_id in set(user_ids))
         return {user.user_id: user for user in found if user is not None}
 
+    def login_users(self, emails: Iterable[str]) -> dict[str, str]:
+        found = (self.t.get(keys.login(email), LoginItem) for email in set(emails))
+        return {login.email: login.user_id for login in found if login is not None}
+
     def change_password(
         self,
         user: UserItem,
@@ -99,7 +92,7 @@ class FakeUsers(UserRepository):
         for item in writes:
             self.t.put(copy.deepcopy(item))
         new_password(self.t, user.email, stored, password_hash)
-        _clear(self.t, user.email)
+        clear_window(self.t, user.email)
         return OK
 
     def auth_context(
@@ -113,16 +106,19 @@ class FakeUsers(UserRepository):
         session_id: str | None = None,
         counts: bool = False,
         login_email: str | None = None,
+        ahead: Sequence[Key] = (),
     ) -> AuthContext:
-        """As the real one, it tells store/listeners.py the operator's endpoint count when that is stale."""
+        """As the real one, it tells store/listeners.py the operator's endpoint count when that is stale,
+        and reads ahead as many of `ahead` as the real batch has room for."""
         t = self.t
-        if account_id is not None and listeners.operator_key_if_stale() is not None:
+        asking = Asking(user_id, token_id, account_id, link_hash, group_id, support_session_id, session_id)
+        wanted = context_keys(asking, counts, login_email)
+        if account_id is not None and (stale := listeners.operator_key_if_stale()) is not None:
+            wanted.append(stale)
             listeners.tell_operator(t.get(keys.operator_webhook_count(), CounterItem))
-        support = (
-            t.get(keys.support_session(account_id, support_session_id), SupportSessionItem)
-            if account_id is not None and support_session_id is not None
-            else None
-        )
+        asked = fitting(ahead, wanted)
+        found = {key: item for key in asked if (item := t.get(key, Item)) is not None}
+        support = t.get(asking.support_key, SupportSessionItem) if asking.support_key else None
         return copy.deepcopy(
             AuthContext(
                 user=t.get(keys.user(user_id), UserItem),
@@ -136,93 +132,9 @@ class FakeUsers(UserRepository):
                 support_session=support,
                 session=t.get(keys.session(user_id, session_id), SessionItem) if session_id else None,
                 login_state=self.login_state(login_email) if login_email is not None else None,
+                ahead=read_ahead(asked, found),
             )
         )
-
-
-class FakeLockouts(LockoutRepository):
-    def __init__(self, table: Table) -> None:
-        self.t = table
-
-    def reserve_login_attempt(self, email: str, now: datetime, known: FailureWindow | None) -> bool:
-        """Counted in the current window while it has room, else the first of a new one; False when the
-        current window is full (whatever `known` says: the conditions decide, as in the real one)."""
-        return _reserve(self.t, keys.login_failures(email), now)
-
-    def count_login_check(self, email: str, now: datetime) -> LoginCheck:
-        """store/lockouts.py count_login_check: every check numbered in the window (a window past its end
-        reopened at 1), with where the email led at the last sign-in."""
-        stored = _count(self.t, keys.login_failures(email), now)
-        window = FailureWindow(int(stored.failure_count), stored.window_started_at)
-        return LoginCheck(window, stored.user_id, frozenset(stored.account_ids or ()), scope_of(stored))
-
-    def count_code_check(self, user_id: str, now: datetime) -> CodeCheck:
-        """store/lockouts.py count_code_check: as count_login_check, on the user's code window, with the
-        login the last password step named."""
-        stored = _count(self.t, keys.code_failures(user_id), now)
-        window = FailureWindow(int(stored.failure_count), stored.window_started_at)
-        return CodeCheck(window, stored.email, frozenset(stored.account_ids or ()))
-
-    def clear_login_failures(self, email: str) -> None:
-        _clear(self.t, email)
-
-    def reserve_code_attempt(self, user_id: str, now: datetime, known: FailureWindow | None) -> bool:
-        return _reserve(self.t, keys.code_failures(user_id), now)
-
-    def give_back_code_attempt(self, user_id: str, now: datetime) -> None:
-        give_back(self.t, keys.code_failures(user_id), now)
-
-
-def _count(t: Table, key: keys.Key, now: datetime) -> LoginFailuresItem:
-    """One more check numbered in the window at `key` (a window past its end reopened at 1)."""
-    stored = t.get(key, LoginFailuresItem)
-    if stored is None:
-        stored = LoginFailuresItem(*key, failure_count=0)
-        stored.ttl = now + WINDOW + timedelta(minutes=1)
-        t.put(stored)
-    started = stored.window_started_at
-    if started is not None and started <= now - WINDOW:
-        stored.failure_count, stored.window_started_at = 1, now
-        stored.ttl = now + WINDOW + timedelta(minutes=1)
-    else:
-        stored.failure_count = int(stored.failure_count or 0) + 1
-        stored.window_started_at = started or now
-    return stored
-
-
-def _reserve(t: Table, key: keys.Key, now: datetime) -> bool:
-    stored = t.get(key, LoginFailuresItem)
-    started = stored.window_started_at if stored is not None else None
-    if stored is not None and started is not None and started > now - WINDOW:
-        if int(stored.failure_count) >= MAX_FAILURES:
-            return False
-        stored.failure_count = int(stored.failure_count) + 1
-        return True
-    failures = stored or LoginFailuresItem(*key)  # an update: where the email led stays
-    failures.failure_count, failures.window_started_at = 1, now
-    failures.ttl = now + WINDOW + timedelta(minutes=1)
-    t.put(failures)
-    return True
-
-
-def _clear(t: Table, email: str) -> None:
-    """store/lockouts.py CLEARED: the window gone, where the email leads kept."""
-    stored = t.get(keys.login_failures(email), LoginFailuresItem)
-    if stored is not None:
-        stored.failure_count, stored.window_started_at = 0, None
-
-
-def give_back(t: Table, email_or_key: str | keys.Key, now: datetime) -> None:
-    """store/lockouts.py given_back: one check returned, onto a well-formed window if it is gone (an email's
-    login window, or the window at a key: a user's codes)."""
-    key = keys.login_failures(email_or_key) if isinstance(email_or_key, str) else email_or_key
-    stored = t.get(key, LoginFailuresItem)
-    if stored is None:
-        stored = LoginFailuresItem(*key, failure_count=0, window_started_at=now)
-        stored.ttl = now + WINDOW + timedelta(minutes=1)
-        t.put(stored)
-    stored.failure_count = int(stored.failure_count or 0) - 1
-    stored.window_started_at = stored.window_started_at or now
 
 
 class FakeRevokedTokens(RevokedTokenRepository):

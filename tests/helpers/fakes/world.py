@@ -28,18 +28,14 @@ from tests.helpers.fakes.domains import (
 from tests.helpers.fakes.factors import FakeFactors
 from tests.helpers.fakes.invitations import FakeClaims, FakeInvitations, FakeOutbox
 from tests.helpers.fakes.join_requests import FakeJoinRequests
+from tests.helpers.fakes.lockouts import FakeLockouts
 from tests.helpers.fakes.member_copies import FakeMemberCopies
 from tests.helpers.fakes.people import FakeAccounts, FakeMembers
 from tests.helpers.fakes.reminders import FakeReminders
 from tests.helpers.fakes.sessions import FakeSessions
 from tests.helpers.fakes.structure import FakeAudit, FakeSubAccounts, FakeSupportSessions
 from tests.helpers.fakes.table import Table
-from tests.helpers.fakes.users import (
-    FakeLinks,
-    FakeLockouts,
-    FakeRevokedTokens,
-    FakeUsers,
-)
+from tests.helpers.fakes.users import FakeLinks, FakeRevokedTokens, FakeUsers
 from tests.helpers.fakes.work import FakeIdempotency, FakeWebhooks
 from tests.helpers.mail import RecordingMailer
 from tests.helpers.seed import Seeder
