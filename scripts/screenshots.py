@@ -295,8 +295,12 @@ def shoot_german(live: Live, browser: Any, out: Path) -> list[Path]:
     page.get_by_label("Nachname").fill("Weber")
     page.get_by_label("Passwort wählen").fill("paper lantern riverside")
     snap("de-accept-invitation")
+    # The owner speaks English (her invitation's language, set when she accepted); for this shot, German.
+    token = live.post("/auth/login", {"email": OWNER, "password": PASSWORD}).body["access_token"]
+    assert live.patch("/me", {"locale": "de"}, token=token).status == 200
     open_user_management(live, page, GERMAN)
     snap("de-user-management")
+    assert live.patch("/me", {"locale": "en"}, token=token).status == 200
     return camera.taken
 
 
