@@ -23,8 +23,10 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from here
+    from chalicelib.schemas import account_changes as account_changes_schemas
     from chalicelib.schemas import accounts as accounts_schemas
     from chalicelib.schemas import audit as audit_schemas
+    from chalicelib.schemas import brand_changes as brand_changes_schemas
     from chalicelib.schemas import brands as brands_schemas
     from chalicelib.schemas import contacts as contacts_schemas
     from chalicelib.schemas import email_domains as email_domains_schemas

@@ -38,6 +38,9 @@ NOT_FOR_A_READ = [
     "chalicelib.services.outbox",
     "chalicelib.schemas.invitations",
     "chalicelib.schemas.audit",
+    # The bodies that change an account or a brand: the read builds only Account, Seats and Brand.
+    "chalicelib.schemas.account_changes",
+    "chalicelib.schemas.brand_changes",
     "chalicelib.domain.audit",  # a read records nothing: the audit vocabulary loads with the first change
     "chalicelib.services.audit_record",
     "chalicelib.store.audit",
