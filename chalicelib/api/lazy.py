@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
     from chalicelib.schemas import invite_links as invite_links_schemas
     from chalicelib.schemas import joining as joining_schemas
     from chalicelib.schemas import members as members_schemas
+    from chalicelib.schemas import meta as meta_schemas
     from chalicelib.schemas import scim_tokens as scim_tokens_schemas
     from chalicelib.schemas import security as security_schemas
     from chalicelib.schemas import sessions as sessions_schemas

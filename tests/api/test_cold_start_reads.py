@@ -41,6 +41,7 @@ NOT_FOR_A_READ = [
     # The bodies that change an account or a brand: the read builds only Account, Seats and Brand.
     "chalicelib.schemas.account_changes",
     "chalicelib.schemas.brand_changes",
+    "chalicelib.schemas.meta",  # /health's and /permissions' models: built by those routes alone
     "chalicelib.domain.audit",  # a read records nothing: the audit vocabulary loads with the first change
     "chalicelib.services.audit_record",
     "chalicelib.store.audit",
