@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from pynamodb.attributes import (
     Attribute,
@@ -55,6 +55,39 @@ class TimeAttribute(Attribute[datetime]):
         return parse_time(value)
 
 
+_T = TypeVar("_T")
+
+
+class Entity(DiscriminatorAttribute):
+    """Item's `entity` discriminator, when entity modules load as they are named (store/models.py): PynamoDB
+    knows an entity once its class exists, so what asks about entities not loaded yet loads them first."""
+
+    def deserialize(self, value: Any) -> type:
+        """The class of a stored item: an item of an entity not loaded yet loads every entity module."""
+        try:
+            return self._class_of(value)
+        except ValueError:
+            from chalicelib.store import models  # the facade over this module: imported when asked
+
+            models.load_every_entity()
+            return self._class_of(value)
+
+    def _class_of(self, value: Any) -> type:
+        found: type = super().deserialize(value)  # type: ignore[no-untyped-call]  # PynamoDB's is untyped
+        return found
+
+    def get_registered_subclasses(self, cls: type[_T]) -> list[type[_T]]:
+        """PynamoDB asks with `Model` for the table's schema (every entity's indexes, when it makes its
+        connection), and with an entity class to filter a query or scan to its entities."""
+        from chalicelib.store import models
+
+        if cls is Model:
+            models.load_indexed_entities()  # the others' indexes are Item's: a read need not load them
+        else:
+            models.load_every_entity()
+        return super().get_registered_subclasses(cls)
+
+
 # PynamoDB's Index.__init_subclass__ has no annotations; the subclasses below are plain declarations.
 class UserIndex(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
     """gsi1: a user's profile and memberships in one partition (login, /me)."""
@@ -94,7 +127,7 @@ class Item(Model):
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
-    entity = DiscriminatorAttribute()
+    entity = Entity()
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     gsi2pk = UnicodeAttribute(null=True)
