@@ -11,7 +11,6 @@ from chalicelib.api.http import Call, endpoint
 from chalicelib.api.lazy import meta_schemas as schemas
 from chalicelib.api.route_guards import PUBLIC
 from chalicelib.domain.permissions import CATALOG, ROLES
-from chalicelib.i18n.text import translate
 
 bp = Blueprint(__name__)
 
@@ -30,6 +29,7 @@ def health(call: Call) -> schemas.Health:
 def permissions(call: Call) -> schemas.PermissionCatalog:
     """The permission keys with labels (in the request's Accept-Language; keys never change), and the
     roles."""
+    from chalicelib.i18n.text import translate  # the catalogs load with the first route that words something
     from chalicelib.schemas.meta import PermissionCatalog, PermissionInfo
 
     locale = request_locale()
