@@ -61,7 +61,7 @@ def cold_lines(cold: dict[str, float]) -> list[str]:
         f"{per_request:.2f} (goal <= {GOAL_PER_REQUEST}: {verdict(per_request <= GOAL_PER_REQUEST)})",
         "",
         "How: app.py imports route modules only; each use case (`LazyModule`), the storage layer (PynamoDB, botocore),",
-        "argon2, email-validator, WebAuthn, Babel and the DNS resolver load with the first request that needs them, and",
+        "argon2, email-validator, WebAuthn, the message catalogs, Babel and the DNS resolver load with the first request that needs them, and",
         "PyJWT only signs (at sign-in): a request's token is read with the standard library's HMAC (security/hs256.py,",
         "about 5 ms of the first signed-in read). Route modules name their pydantic models without importing them",
         "(`LazyModels`, /health's and /permissions' too), so a request builds only its route's model classes, which",
