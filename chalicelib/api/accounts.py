@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
+from chalicelib.api.lazy import account_changes_schemas as changes
 from chalicelib.api.lazy import accounts, invitations_schemas, owner_invitations, seats
 from chalicelib.api.lazy import accounts_schemas as schemas
 from chalicelib.api.route_guards import OPERATOR, OPERATOR_ON_ACCOUNT, OWNER_COUNTED, member_of
@@ -17,7 +18,7 @@ bp = Blueprint(__name__)
     "POST",
     "/accounts",
     access=OPERATOR,
-    body=schemas.AccountCreateIn,
+    body=changes.AccountCreateIn,
     returns=invitations_schemas.AccountCreated,
     status=201,
     errors=("rate_limited",),  # the owner's address has had its fill of emails
@@ -38,7 +39,7 @@ def get_account(call: Call, account_id: str) -> schemas.Account:
     "PATCH",
     "/accounts/{account_id}",
     access=member_of("profile", counts=True),
-    body=schemas.AccountUpdateIn,
+    body=changes.AccountUpdateIn,
     returns=schemas.Account,
 )
 def update_account(call: Call, account_id: str) -> schemas.Account:
@@ -53,7 +54,7 @@ def update_account(call: Call, account_id: str) -> schemas.Account:
     "POST",
     "/accounts/{account_id}/ownership",
     access=OWNER_COUNTED,
-    body=schemas.OwnershipIn,
+    body=changes.OwnershipIn,
     returns=schemas.Account,
     errors=("not_found", "member_deactivated"),
 )
@@ -68,7 +69,7 @@ def transfer_ownership(call: Call, account_id: str) -> schemas.Account:
     "POST",
     "/accounts/{account_id}/owner-invitation",
     access=OPERATOR_ON_ACCOUNT,
-    body=schemas.OwnerInvitationIn,
+    body=changes.OwnerInvitationIn,
     returns=invitations_schemas.Invitation,
     status=201,
     errors=("conflict", "address_taken", "rate_limited"),
@@ -83,7 +84,7 @@ def invite_owner(call: Call, account_id: str) -> invitations_schemas.Invitation:
     "PUT",
     "/accounts/{account_id}/seats",
     access=OPERATOR_ON_ACCOUNT,
-    body=schemas.SeatsIn,
+    body=changes.SeatsIn,
     returns=schemas.Account,
     errors=("conflict",),  # the account's seats are not counted yet (the backfill counts them)
 )

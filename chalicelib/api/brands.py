@@ -7,6 +7,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.api.errors import error_response
 from chalicelib.api.http import Call, endpoint
+from chalicelib.api.lazy import brand_changes_schemas as changes
 from chalicelib.api.lazy import brand_logos, brands, password_reset
 from chalicelib.api.lazy import brands_schemas as schemas
 from chalicelib.api.route_guards import OPERATOR, PUBLIC
@@ -21,7 +22,7 @@ YEAR = 365 * 24 * 3600
 LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
-@endpoint(bp, "POST", "/brands", access=OPERATOR, body=schemas.BrandIn, returns=schemas.Brand, status=201)
+@endpoint(bp, "POST", "/brands", access=OPERATOR, body=changes.BrandIn, returns=schemas.Brand, status=201)
 def create_brand(call: Call) -> schemas.Brand:
     """Make a brand (operator): its colour must carry white text at 4.5:1."""
     return brands.create_brand(call.deps, call.body)
@@ -38,7 +39,7 @@ def get_brand(call: Call, brand_id: str) -> schemas.Brand:
     "PATCH",
     ITEM,
     access=OPERATOR,
-    body=schemas.BrandUpdateIn,
+    body=changes.BrandUpdateIn,
     returns=schemas.Brand,
     errors=("not_found",),
 )

@@ -20,7 +20,7 @@ from chalice.app import Request, Response
 from chalicelib.api.cors import with_cors
 from chalicelib.domain.locales import DEFAULT_LOCALE, Locale, negotiate
 from chalicelib.errors import AppError, ErrorCode
-from chalicelib.i18n.text import N_, translate
+from chalicelib.msgids import N_
 
 MAX_BODY_BYTES = 64 * 1024
 JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json", "Cache-Control": "no-store"}
@@ -92,6 +92,10 @@ def request_locale() -> Locale:
 
 def error_message(error: AppError, locale: Locale | None = None) -> str:
     """The error's message in `locale` (default: the request's language)."""
+    # The catalogs load with the first message put into words, not with the routes: a cold start serving a
+    # read that succeeds reads none.
+    from chalicelib.i18n.text import translate
+
     return translate(locale or _REQUEST_LOCALE.get(), error.msgid, **error.params)
 
 

@@ -23,8 +23,10 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from here
+    from chalicelib.schemas import account_changes as account_changes_schemas
     from chalicelib.schemas import accounts as accounts_schemas
     from chalicelib.schemas import audit as audit_schemas
+    from chalicelib.schemas import brand_changes as brand_changes_schemas
     from chalicelib.schemas import brands as brands_schemas
     from chalicelib.schemas import contacts as contacts_schemas
     from chalicelib.schemas import email_domains as email_domains_schemas
@@ -34,6 +36,7 @@ if TYPE_CHECKING:  # re-exported (mypy.ini): the routes import these names from 
     from chalicelib.schemas import invite_links as invite_links_schemas
     from chalicelib.schemas import joining as joining_schemas
     from chalicelib.schemas import members as members_schemas
+    from chalicelib.schemas import meta as meta_schemas
     from chalicelib.schemas import scim_tokens as scim_tokens_schemas
     from chalicelib.schemas import security as security_schemas
     from chalicelib.schemas import sessions as sessions_schemas
@@ -90,22 +93,21 @@ if TYPE_CHECKING:  # the middleware's types; not names the routes import (the bl
 
 
 @contextmanager
-def collector_paused(freeze: bool = True) -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while the block runs, and what it made frozen after it (`gc.freeze`:
     later collections skip those objects). For app.py's imports on a cold start: Chalice, pydantic and the
     route modules make about 60,000 objects that live as long as the process, none of them garbage, and the
     collector walked them as they were made. Measured with gc.callbacks over the first signed-in read
     (issue 33): 178 collections, one of them full, about 40 ms, before; 125, none full, about 17 ms, after.
-    A collector already off stays off.
-    `freeze=False` (for the first request, `FirstRequestPaused`): what the block leaves behind is collected
-    as usual afterwards."""
+    A collector already off stays off."""
     was_on = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if freeze:
-            gc.freeze()
+        # Freezing is a list splice, however many objects: unfrozen, the first allocation after
+        # `gc.enable()` would collect everything the block made in one pass (see FirstRequestPaused).
+        gc.freeze()
         if was_on:
             gc.enable()
 
@@ -114,8 +116,11 @@ class FirstRequestPaused:
     """HTTP middleware, registered first by app.py so that it wraps everything else: the collector rests
     through a process's first request as well, which loads what that route uses (on a signed-in read: the
     storage layer, PynamoDB and the entities' models, the token check, the route's use case and models),
-    and is on for every later request. Measured over the first signed-in read's CPU time: about 5 % of it
-    (issue 33)."""
+    and freezes what it made; it is on for every later request. Measured over the first signed-in read's
+    CPU time: about 5 % of it for the pause (issue 33). Left unfrozen, that request's objects (tens of
+    thousands: modules, model classes, botocore's client and service model) were all walked by one young
+    collection as the collector came back, about 15 ms inside the request, to find some 250 objects of
+    garbage; frozen, those few hundred stay for the process's life, once (issue 33, cold start)."""
 
     def __init__(self) -> None:
         # Lambda serves one request at a time per process; on the local server's threads a request racing
@@ -126,7 +131,7 @@ class FirstRequestPaused:
         if self.served:
             return get_response(request)
         self.served = True
-        with collector_paused(freeze=False):
+        with collector_paused():
             return get_response(request)
 
 

@@ -24,7 +24,6 @@ from chalicelib.api.errors import error_response
 from chalicelib.api.http import Page, render
 from chalicelib.domain.locales import LOCALES, is_locale, negotiate
 from chalicelib.errors import not_found
-from chalicelib.i18n.catalogs import catalog_path, gettext, plurals, translations
 
 bp = Blueprint(__name__)
 STATIC = Path(__file__).resolve().parent.parent / "static" / "portal"
@@ -72,6 +71,9 @@ def _assets_path(context: Any, route: str) -> str:
 def catalog_version() -> str:
     """Changes whenever a catalog does (a deploy): the catalogs' address carries it, so a browser's cached
     copy is never an older one. Hashed from the files, so the shell never parses a catalog to say it."""
+    # The catalogs' module loads with the pages, not with the routes: a cold start serving the API skips it.
+    from chalicelib.i18n.catalogs import catalog_path
+
     digest = hashlib.sha256()
     for locale in LOCALES:
         path = catalog_path("portal", locale)
@@ -80,6 +82,8 @@ def catalog_version() -> str:
 
 
 def _shell(page: str, title: str, route: str) -> Response:
+    from chalicelib.i18n.catalogs import gettext
+
     request = bp.current_request
     locale = negotiate(request.headers.get("accept-language"))
     assets = _assets_path(request.context, route)
@@ -138,6 +142,8 @@ def portal_catalog(name: str) -> Response:
 
 @cache
 def _catalog_json(locale: str) -> tuple[str, str]:
+    from chalicelib.i18n.catalogs import plurals, translations
+
     if not is_locale(locale):
         raise ValueError(locale)
     words: dict[str, str | list[str]] = dict(translations("portal", locale))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.mail.mailer import MailDeliveryError, OutgoingEmail
+if TYPE_CHECKING:  # what an email is loads with the first one sent: most requests, every read, send none
+    from chalicelib.mail.mailer import OutgoingEmail
 
 
 class SesMailer:
@@ -44,6 +45,8 @@ class SesMailer:
 
     def send(self, email: OutgoingEmail) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
+
+        from chalicelib.mail.mailer import MailDeliveryError
 
         try:
             self.client().send_email(

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal, get_args
 
-if TYPE_CHECKING:  # PyJWT loads with the first token read
-    from collections.abc import Mapping
-
-    from jwt.types import Options
-from datetime import datetime, timedelta
-
 from chalicelib.errors import unauthenticated
+from chalicelib.security.hs256 import InvalidTokenError, verified_claims
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 ALGORITHM = "HS256"
 # How a sign-in was made ("amr" claim): a password change needs a session started with the second factor
@@ -27,13 +26,9 @@ VIAS: frozenset[str] = frozenset(get_args(Via))
 _LEGACY_VIA: Via = "password"
 # Custom-group hints a token carries at most (`AccessTokens.issue`).
 MAX_GROUP_HINTS = 20
-# Times are checked against the service's clock below, not PyJWT's reading of the machine's.
-# Expiry and issue time are checked against the injected clock (see read), not PyJWT's own.
-_DECODE_OPTIONS: Options = {
-    "require": ["sub", "jti", "ver", "iat", "exp"],
-    "verify_exp": False,
-    "verify_iat": False,
-}
+# Claims every token carries; one without any of them is not valid. Expiry and issue time are checked
+# against the injected clock (see read).
+_REQUIRED = ("sub", "jti", "ver", "iat", "exp")
 
 
 @dataclass(frozen=True)
@@ -139,23 +134,19 @@ class AccessTokens:
             payload["sid"] = claims.session_id
         if claims.email is not None:
             payload["eml"] = claims.email
-        import jwt  # on first use: with `cryptography` installed PyJWT loads it too, a cold-start cost
+        # Only signing uses PyJWT (a sign-in); reading does not (security/hs256.py says why).
+        import jwt
 
         return IssuedToken(jwt.encode(payload, self._secret, algorithm=ALGORITHM), claims)
 
     def read(self, token: str, now: datetime) -> TokenClaims:
         """The token's claims, or 401 for anything forged, malformed or expired."""
-        import jwt
-
         try:
-            payload = jwt.decode(
-                token,
-                self._secret,
-                algorithms=[ALGORITHM],
-                options=_DECODE_OPTIONS,
-            )
-        except jwt.PyJWTError:
+            payload = verified_claims(token, self._secret)
+        except InvalidTokenError:
             raise unauthenticated("The access token is not valid.") from None
+        if any(name not in payload for name in _REQUIRED):
+            raise unauthenticated("The access token is not valid.")
         exp, sub, jti, ver = payload["exp"], payload["sub"], payload["jti"], payload["ver"]
         if not (
             isinstance(exp, int) and isinstance(sub, str) and isinstance(jti, str) and isinstance(ver, int)

@@ -4,6 +4,8 @@ every active account of the login has the same brand)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalicelib.deps import Deps
 from chalicelib.domain.branding import Brand
 from chalicelib.domain.caller import Caller
@@ -15,6 +17,9 @@ from chalicelib.store.keys_base import is_valid_id
 from chalicelib.store.keys_brands import brand as brand_key
 from chalicelib.store.models import AccountItem, BrandItem
 from chalicelib.store.tx import Outcome
+
+if TYPE_CHECKING:  # the bodies: an account's read, which names its brand, builds none of their classes
+    from chalicelib.schemas.brand_changes import BrandIn, BrandUpdateIn
 
 
 def logo_path(brand_id: str, version: int) -> str:
@@ -100,7 +105,7 @@ def fetched_logo(deps: Deps, url: str) -> tuple[str, bytes]:
         ) from None
 
 
-def create_brand(deps: Deps, body: schemas.BrandIn) -> schemas.Brand:
+def create_brand(deps: Deps, body: BrandIn) -> schemas.Brand:
     logo = fetched_logo(deps, body.logo_url) if body.logo_url else None  # before anything is written
     now = deps.now()
     item = BrandItem(
@@ -126,7 +131,7 @@ def get_brand(deps: Deps, brand_id: str) -> schemas.Brand:
     return schemas.Brand.of(brand_value(deps, _brand_item(deps, brand_id)))
 
 
-def update_brand(deps: Deps, brand_id: str, body: schemas.BrandUpdateIn) -> schemas.Brand:
+def update_brand(deps: Deps, brand_id: str, body: BrandUpdateIn) -> schemas.Brand:
     item = _brand_item(deps, brand_id)
     logo = fetched_logo(deps, body.logo_url) if body.logo_url else None
     changes = body.changes()

@@ -12,7 +12,8 @@ from chalicelib.domain.invitations import claim_reason, is_expired
 from chalicelib.domain.locales import as_locale
 from chalicelib.errors import AppError, changed_meanwhile
 from chalicelib.ids import new_id
-from chalicelib.schemas.accounts import Account, AccountCreateIn, OwnerInvitationIn
+from chalicelib.schemas.account_changes import AccountCreateIn, OwnerInvitationIn
+from chalicelib.schemas.accounts import Account
 from chalicelib.schemas.invitations import AccountCreated, Invitation
 from chalicelib.services.accounts import account_target
 from chalicelib.services.audit_record import record

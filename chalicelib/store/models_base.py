@@ -3,8 +3,9 @@ attributes, and the contact and profile mixins."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from pynamodb.attributes import (
     Attribute,
@@ -18,6 +19,9 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProject
 from pynamodb.models import Model
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# TIME_FORMAT's one shape, read without strptime: strptime's first call builds its locale-aware patterns,
+# about 8 ms of a cold start's first read, for a form that never varies (format_time writes every one).
+_STORED_TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z", re.ASCII)
 
 
 def string_list(*, null: bool = False, default: Any = None) -> ListAttribute[str]:
@@ -31,7 +35,12 @@ def format_time(value: datetime) -> str:
 
 
 def parse_time(value: str) -> datetime:
-    return datetime.strptime(value, TIME_FORMAT).replace(tzinfo=UTC)
+    """A time as format_time writes it; anything else is a ValueError (the datetime refuses a 31 June)."""
+    match = _STORED_TIME.fullmatch(value)
+    if match is None:
+        raise ValueError(f"time data {value!r} does not match format {TIME_FORMAT!r}")
+    year, month, day, hour, minute, second = (int(part) for part in match.groups())
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 class TimeAttribute(Attribute[datetime]):
@@ -44,6 +53,39 @@ class TimeAttribute(Attribute[datetime]):
 
     def deserialize(self, value: str) -> datetime:
         return parse_time(value)
+
+
+_T = TypeVar("_T")
+
+
+class Entity(DiscriminatorAttribute):
+    """Item's `entity` discriminator, when entity modules load as they are named (store/models.py): PynamoDB
+    knows an entity once its class exists, so what asks about entities not loaded yet loads them first."""
+
+    def deserialize(self, value: Any) -> type:
+        """The class of a stored item: an item of an entity not loaded yet loads every entity module."""
+        try:
+            return self._class_of(value)
+        except ValueError:
+            from chalicelib.store import models  # the facade over this module: imported when asked
+
+            models.load_every_entity()
+            return self._class_of(value)
+
+    def _class_of(self, value: Any) -> type:
+        found: type = super().deserialize(value)  # type: ignore[no-untyped-call]  # PynamoDB's is untyped
+        return found
+
+    def get_registered_subclasses(self, cls: type[_T]) -> list[type[_T]]:
+        """PynamoDB asks with `Model` for the table's schema (every entity's indexes, when it makes its
+        connection), and with an entity class to filter a query or scan to its entities."""
+        from chalicelib.store import models
+
+        if cls is Model:
+            models.load_indexed_entities()  # the others' indexes are Item's: a read need not load them
+        else:
+            models.load_every_entity()
+        return super().get_registered_subclasses(cls)
 
 
 # PynamoDB's Index.__init_subclass__ has no annotations; the subclasses below are plain declarations.
@@ -85,7 +127,7 @@ class Item(Model):
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
-    entity = DiscriminatorAttribute()
+    entity = Entity()
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     gsi2pk = UnicodeAttribute(null=True)

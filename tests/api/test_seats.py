@@ -288,7 +288,7 @@ def test_expired_invitations_count_in_no_crossing(api, clock):
 
 def test_a_whole_number_sent_as_3_0_is_taken_and_a_fraction_refused():
     """JSON Schema counts 363.0 as an integer (schemathesis sent it): the API takes it as 363."""
-    from chalicelib.schemas.accounts import SeatsIn
+    from chalicelib.schemas.account_changes import SeatsIn
 
     assert SeatsIn.model_validate_json('{"limit": 363.0}').limit == 363
     with pytest.raises(ValueError):

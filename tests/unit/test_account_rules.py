@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.errors import AppError
-from chalicelib.schemas.accounts import AccountCreateIn, OwnerInvitationIn
+from chalicelib.schemas.account_changes import AccountCreateIn, OwnerInvitationIn
 from chalicelib.services import accounts, owner_invitations
 from tests.helpers.mail import drain_outbox
 

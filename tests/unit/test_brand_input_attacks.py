@@ -108,7 +108,7 @@ def test_a_colour_is_exactly_rrggbb_so_nothing_rides_into_css(color):
     from pydantic import ValidationError
 
     from chalicelib.domain.branding import white_text_readable_on
-    from chalicelib.schemas.brands import BrandIn
+    from chalicelib.schemas.brand_changes import BrandIn
 
     with pytest.raises(ValidationError):
         BrandIn.model_validate({"name": "R", "primary_color": color, "support_email": "a@b.example"})
