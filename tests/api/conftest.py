@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from chalice.test import Client, TestHTTPClient
@@ -19,6 +20,9 @@ from tests.helpers.botocore_cache import client, share_one_loader
 from tests.helpers.error_contract import ErrorContract
 from tests.helpers.mail import drained_moto_outbox
 from tests.helpers.receiver import WebhookReceiver
+
+if TYPE_CHECKING:
+    from chalicelib.config import Settings
 
 isolate_moto_transactions()
 share_one_loader()
@@ -69,7 +73,7 @@ def pytest_runtest_call(item):
 
 
 @pytest.fixture
-def aws():
+def aws() -> Iterator[Settings]:
     with mock_aws():
         settings = load_settings({**os.environ, **SETTINGS_ENV})
         create_table(client("dynamodb"), settings.table_name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,6 +13,9 @@ from chalicelib.api.routes import ROUTES
 from chalicelib.config import ConfigError, load_settings
 from chalicelib.deps import use_deps
 from tests.helpers import SETTINGS_ENV, invite, onboard
+
+if TYPE_CHECKING:
+    from tests.helpers import Api
 
 # pydantic's own wording, which a person should never be shown
 LIBRARY_WORDING = re.compile(
@@ -29,7 +33,7 @@ def wrong_value(schema: dict) -> object:
 
 
 @pytest.fixture
-def world(api):
+def world(api: Api) -> tuple[dict[str, str], str]:
     account_id, owner = onboard(api)
     invitation = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]["invitation"]
     contact = api.post(f"/accounts/{account_id}/contacts", {"email": "c@example.com"}, token=owner.token).body

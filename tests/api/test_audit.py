@@ -4,12 +4,16 @@ successful one exactly one event), listed newest first, filtered from keys or an
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
 from chalicelib.domain.audit import EVENT_TYPES
 from chalicelib.store.audit import AuditFilter
 from tests.helpers import DynamoCalls, invite, join, onboard, sign_in
+
+if TYPE_CHECKING:
+    from tests.helpers import Api, Joined
 
 
 def events(api, account_id: str, token: str | None = None, query: str = "", **kw) -> list[dict]:
@@ -24,7 +28,7 @@ def types(found: list[dict]) -> list[str]:
 
 
 @pytest.fixture
-def acme(api):
+def acme(api: Api) -> tuple[str, Joined]:
     return onboard(api)
 
 

@@ -4,6 +4,8 @@ scope and an unknown one."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from chalicelib.api.route_guards import SUPPORT_BARRED_SEGMENTS
@@ -12,6 +14,10 @@ from chalicelib.ids import new_id
 from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.api import test_permission_matrix as matrix
 from tests.helpers.seed import token_for
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers.seed import MotoWorld
 
 ACTORS, MATRIX, expected = matrix.ACTORS, matrix.MATRIX, matrix.expected
 world = matrix.world  # the same fixture: the same actors on the same account
@@ -49,7 +55,7 @@ def spec(actor: str, key: str, case: str) -> str | None:
 
 
 @pytest.fixture
-def cases(deps, world):
+def cases(deps: Deps, world: MotoWorld) -> dict[str, str | None]:
     other = new_sub_account_item(world.account_id, new_id("sub"), "Other shop", deps.now())
     assert deps.store.sub_accounts.create(other)
     return {"none": None, "in_scope": world.scoped_to, "out_of_scope": other.sub_account_id,

@@ -4,23 +4,30 @@ lookup and on the reset page's lookup; and which brand emails about a login carr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pytest
 
 from tests.api.test_brands import make_brand, put_logo, tiny_png
 from tests.helpers import PASSWORD, accept_new, invite, onboard
 from tests.helpers.mail import drain_outbox
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from chalicelib.mail.mailer import OutgoingEmail
+    from tests.helpers import Api, Joined
+
 DEFAULT_NAME, DEFAULT_COLOR = "Client portal", "#1d4ed8"
 
 
 @pytest.fixture
-def sent(deps, monkeypatch):
+def sent(deps: Deps, monkeypatch: pytest.MonkeyPatch) -> list[OutgoingEmail]:
     """Every OutgoingEmail as the service handed it to SES (moto keeps only the HTML part and the
     address), in order."""
-    caught = []
+    caught: list[OutgoingEmail] = []
     real = deps.mailer.send
 
-    def send(email):
+    def send(email: OutgoingEmail) -> None:
         caught.append(email)
         real(email)
 
@@ -37,7 +44,7 @@ def sent_from(deps) -> list[str]:
 
 
 @pytest.fixture
-def reseller(api):
+def reseller(api: Api) -> tuple[str, Joined, dict[str, Any]]:
     """A reseller's account with its brand (a PNG logo), its owner signed in."""
     account_id, owner = onboard(api, "Customer of Reseller", "owner@customer.example")
     brand = make_brand(api, sender_name="Reseller Support")

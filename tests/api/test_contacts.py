@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tests.helpers import DynamoCalls, accept_new, join, onboard
+
+if TYPE_CHECKING:
+    from tests.helpers import Api, Joined
 
 
 def contacts_path(account_id: str, suffix: str = "") -> str:
@@ -12,7 +17,7 @@ def contacts_path(account_id: str, suffix: str = "") -> str:
 
 
 @pytest.fixture
-def account(api):
+def account(api: Api) -> tuple[str, Joined]:
     return onboard(api)
 
 

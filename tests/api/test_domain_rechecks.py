@@ -4,7 +4,9 @@ missing, a run's reads bounded by the domains due, and one domain's failure stop
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,9 +14,13 @@ from chalicelib.jobs.domains import recheck_domains
 from tests.helpers import DynamoCalls, onboard
 from tests.helpers.dns import local_dns
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from scripts.local_dns import Records
+
 
 @pytest.fixture
-def dns(deps):
+def dns(deps: Deps) -> Iterator[tuple[Records, str]]:
     with local_dns(deps) as (records, address):
         yield records, address
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,9 +16,13 @@ from tests.helpers import invite, join, onboard
 from tests.helpers.concurrency import run_together
 from tests.helpers.dns import local_dns
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from scripts.local_dns import Records
+
 
 @pytest.fixture
-def dns(deps):
+def dns(deps: Deps) -> Iterator[Records]:
     with local_dns(deps) as (records, _):
         yield records
 

@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tests.helpers import DynamoCalls, accept_new, invite, join, onboard
 from tests.helpers.concurrency import run_together
+
+if TYPE_CHECKING:
+    from tests.helpers import Api, Joined
 
 
 def make_group(api, account_id, token, name="Billing", permissions=("invoices",), **extra):
@@ -30,7 +35,7 @@ def authorize(api, token, account_id, permission):
 
 
 @pytest.fixture
-def billing(api):
+def billing(api: Api) -> tuple[str, Joined, str, Joined, Joined, Joined, Joined]:
     """An account with a Billing group: a manager, two plain members, and an outsider in the default group."""
     account_id, owner = onboard(api)
     group = make_group(api, account_id, owner.token)

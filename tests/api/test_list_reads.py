@@ -5,11 +5,16 @@ item once: an index's keys, then the page's items by key (store/members.py `orde
 from __future__ import annotations
 
 from itertools import product
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.helpers import DynamoCalls
 from tests.helpers.bulk import seed
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api
 
 SORTS = ("email", "first_name", "last_name", "title", "role", "status", "joined_at", "last_login_at")
 LIMIT = 10
@@ -21,7 +26,7 @@ KEYS = 2 * (LIMIT + 2) + 2
 
 
 @pytest.fixture(params=[60, 300], ids=["60-members", "300-members"])
-def big(request, api, deps):
+def big(request: pytest.FixtureRequest, api: Api, deps: Deps) -> tuple[str, str, str]:
     """An account of 60 or 300 members (every tenth deactivated), 30 pending invitations, and a custom
     group of 12 of its members."""
     account_id, token, _ = seed(deps, request.param - 1, 30, 0)

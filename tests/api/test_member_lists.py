@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import contextvars
 import json
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,6 +15,10 @@ from chalicelib.store.models import MembershipItem
 from tests.helpers import PASSWORD, DynamoCalls, invite, join, latest_link, onboard
 from tests.helpers.copies import run_copies
 from tests.helpers.seed import seed_member
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock, Joined
 
 SORTS = ["email", "first_name", "last_name", "title", "role", "status", "joined_at", "last_login_at"]
 
@@ -46,7 +51,7 @@ def _expected_order(items, sort, descending):
 
 
 @pytest.fixture
-def crowd(api, deps, clock):
+def crowd(api: Api, deps: Deps, clock: Clock) -> tuple[str, Joined]:
     """An owner and 23 seeded members: same first names (ties), joined in three waves (ties on joined_at),
     some deactivated, some having logged in."""
     account_id, owner = onboard(api)

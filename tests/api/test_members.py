@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -10,13 +11,16 @@ from chalicelib.services.password_reset import reset_email_for
 from chalicelib.store.models import MailItem
 from tests.helpers import PASSWORD, accept_new, emails_to, invite, join, link_token, onboard, sign_in
 
+if TYPE_CHECKING:
+    from tests.helpers import Api, Joined
+
 
 def member_path(account_id: str, user_id: str = "", suffix: str = "") -> str:
     return f"/accounts/{account_id}/members" + (f"/{user_id}" if user_id else "") + suffix
 
 
 @pytest.fixture
-def team(api):
+def team(api: Api) -> tuple[str, Joined, Joined, Joined]:
     account_id, owner = onboard(api)
     admin = join(api, account_id, owner.token, "admin@acme.com", role="admin", permissions=[])
     member = join(api, account_id, owner.token, "member@acme.com", permissions=["tickets"])

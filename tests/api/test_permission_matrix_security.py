@@ -4,6 +4,8 @@ user; and another user's passkey or session is not found."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 import app  # noqa: F401  (registers every route in ROUTES)
@@ -11,6 +13,10 @@ from chalicelib.api.routes import ROUTES
 from tests.helpers import PASSWORD
 from tests.helpers.authenticator import SoftAuthenticator
 from tests.helpers.seed import seed_account, seed_member, seed_user
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api
 
 ORIGIN = "https://portal.example.com"  # tests/helpers/settings.py PORTAL_URL
 PREFIXES = (
@@ -58,7 +64,7 @@ def test_the_table_covers_every_route_issue_30_added_outside_an_account():
 
 
 @pytest.fixture
-def people(api, deps):
+def people(api: Api, deps: Deps) -> tuple[str, str]:
     """A signed-in user (a token of a real session) and a support session's token for an account's owner."""
     seed_user(deps, "ann@example.com")
     ann = api.post("/auth/login", {"email": "ann@example.com", "password": PASSWORD}).body["access_token"]

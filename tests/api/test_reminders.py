@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -16,6 +17,9 @@ from chalicelib.store import keys
 from chalicelib.store.models import CounterItem
 from chalicelib.store.table import dynamodb_client, get_item
 from tests.helpers import DynamoCalls, emails_to, invite, onboard, sign_in
+
+if TYPE_CHECKING:
+    from tests.helpers import Api, Clock, Joined
 
 WRITES = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
 
@@ -36,7 +40,7 @@ def reminders_to(address: str) -> list:
 
 
 @pytest.fixture
-def invited(api, clock):
+def invited(api: Api, clock: Clock) -> tuple[str, Joined, str, datetime]:
     """Acme's owner invited ann@example.com (7 days) now; her first email's link."""
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com"])

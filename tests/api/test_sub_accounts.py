@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tests.helpers import DynamoCalls, accept_new, invite, join, onboard, sign_in
 
+if TYPE_CHECKING:
+    from tests.helpers import Api, Joined
+
 
 @pytest.fixture
-def acme(api):
+def acme(api: Api) -> tuple[str, Joined, Joined, str, str]:
     """An account with two sub-accounts; `scoped` reaches only the shop."""
     account_id, owner = onboard(api)
     base = f"/accounts/{account_id}/sub-accounts"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -14,6 +15,9 @@ from chalicelib.api.routes import ROUTES, Route
 from chalicelib.domain.wording import date_in_words
 from chalicelib.store.models import format_time
 from tests.helpers import PASSWORD, DynamoCalls, emails_to, invite, join, latest_link, onboard
+
+if TYPE_CHECKING:
+    from tests.helpers import Api, Joined
 
 REASON = "Customer asked us to tidy their contacts"
 
@@ -31,14 +35,14 @@ def events(api, account_id: str, query: str = "") -> list[dict]:
 
 
 @pytest.fixture
-def acme(api):
+def acme(api: Api) -> tuple[str, Joined, Joined]:
     account_id, owner = onboard(api)
     dave = join(api, account_id, owner.token, "dave@acme.com", permissions=["tickets", "contacts"])
     return account_id, owner, dave
 
 
 @pytest.fixture
-def session(api, acme):
+def session(api: Api, acme: tuple[str, Joined, Joined]) -> dict[str, Any]:
     account_id, _, dave = acme
     reply = start(api, account_id, dave.user_id)
     assert reply.status == 201, reply.body

@@ -4,10 +4,15 @@ by one or with "every other session"; nobody else's list shows it (services/sess
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pytest
 
 from chalicelib.store.models import format_time
 from tests.helpers import DynamoCalls, join, onboard
+
+if TYPE_CHECKING:
+    from tests.helpers import Api, Joined
 
 REASON = "Customer asked us to tidy their contacts"
 
@@ -23,7 +28,7 @@ def support_rows(api, token: str) -> list[dict]:
 
 
 @pytest.fixture
-def acted(api):
+def acted(api: Api) -> tuple[str, Joined, Joined, dict[str, Any]]:
     """Acme with Dave, and a support session acting as Dave: (account id, owner, dave, the session)."""
     account_id, owner = onboard(api)
     dave = join(api, account_id, owner.token, "dave@acme.com", permissions=["tickets", "contacts"])

@@ -10,11 +10,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.e2e.browser import chromium, watched
 from tests.helpers import Api, free_port, http_transport, moto_server_outbox
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 OPERATOR_KEY = "e2e-operator-key-0123456789abcdefghij"
@@ -119,21 +123,21 @@ def running_server(tmp_path_factory: pytest.TempPathFactory, host: str = "127.0.
 
 
 @pytest.fixture(scope="session")
-def live(tmp_path_factory):
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """The server the end-to-end and browser tests share."""
     with running_server(tmp_path_factory) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
-def own_server(tmp_path_factory):
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """A server for one module alone (schemathesis), so it runs beside the shared server's tests."""
     with running_server(tmp_path_factory) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
-def localhost_server(tmp_path_factory):
+def localhost_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """A server for one module alone whose portal is at `localhost` (PORTAL_URL): the relying party of
     passkeys, as `make run`'s portal is meant to be reached for them."""
     with running_server(tmp_path_factory, "localhost") as server:
@@ -143,13 +147,13 @@ def localhost_server(tmp_path_factory):
 # The browser and a page in it, for the portal's tests (test_portal_*.py): a page fails its test on any
 # script error or CSP violation. One browser for the whole session (each test has its own context).
 @pytest.fixture(scope="session")
-def browser():
+def browser() -> Iterator[Browser]:
     with chromium() as running:
         yield running
 
 
 @pytest.fixture
-def page(browser):
+def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     opened = context.new_page()
     errors = watched(opened)

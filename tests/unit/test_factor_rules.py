@@ -4,6 +4,7 @@ mfa_token and passkeys on the fakes here, again on moto in tests/api/test_rules_
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pyotp
 import pytest
@@ -15,6 +16,10 @@ from chalicelib.schemas.sessions import LoginOut
 from chalicelib.security.otp import step_of
 from chalicelib.services import mfa_login, passkey_admin, sessions, totp
 from tests.helpers.authenticator import SoftAuthenticator
+
+if TYPE_CHECKING:
+    from tests.helpers import Clock
+    from tests.helpers.fakes import FakeWorld
 
 PASSWORD = "correct horse battery"
 EMAIL = "dev@acme.com"
@@ -31,7 +36,7 @@ def user(world):
 
 
 @pytest.fixture
-def dev(world):
+def dev(world: FakeWorld) -> FakeWorld:
     """A member whose password is PASSWORD (set through the store, as a password change sets it)."""
     store = world.deps.store
     world.dev = world.member(world.account("Acme"), EMAIL)
@@ -40,7 +45,7 @@ def dev(world):
 
 
 @pytest.fixture
-def secret(dev, clock):
+def secret(dev: FakeWorld, clock: Clock) -> str:
     """TOTP on for dev, its confirming code's step behind it."""
     deps = dev.deps
     setup = totp.start(deps, user(dev), PASSWORD, None, None)

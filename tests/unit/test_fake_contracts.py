@@ -5,12 +5,16 @@ there. tests/unit/test_fakes.py checks that every faked method is named by a cas
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
 from chalicelib.domain.outbox import account_day
 from chalicelib.services.invitations import new_invitation
 from chalicelib.store.contacts import new_contact_item
+
+if TYPE_CHECKING:
+    from tests.helpers.fakes import FakeWorld
 
 COVERED: set[str] = set()
 
@@ -21,7 +25,7 @@ def covers(*methods: str) -> Callable[[Callable[..., None]], Callable[..., None]
 
 
 @pytest.fixture
-def seeded(world):
+def seeded(world: FakeWorld) -> tuple[str, str]:
     account_id = world.account("Acme")
     return account_id, world.member(account_id, "owner@acme.com", "owner")
 

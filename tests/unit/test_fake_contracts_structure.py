@@ -4,6 +4,8 @@ email claimed."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from chalicelib.services.invitations import new_invitation
@@ -13,9 +15,13 @@ from chalicelib.store.groups import new_group_item
 from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from chalicelib.store.models_account import SubAccountItem
+    from tests.helpers.fakes import FakeWorld
+
 
 @pytest.fixture
-def divided(world):
+def divided(world: FakeWorld) -> tuple[str, list[SubAccountItem]]:
     account_id = world.account("Acme")
     store, now = world.deps.store, world.deps.now()
     made = [

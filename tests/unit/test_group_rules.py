@@ -4,6 +4,8 @@ what the custom ones leave, and a group manager who learns nothing of people out
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from chalicelib.domain.caller import OPERATOR, Caller, Grant
@@ -11,6 +13,10 @@ from chalicelib.errors import AppError
 from chalicelib.schemas.groups import GroupIn, GroupListQuery, GroupUpdateIn
 from chalicelib.schemas.invitations import InviteIn
 from chalicelib.services import groups, invitations
+
+if TYPE_CHECKING:
+    from chalicelib.store.models_people import AccountItem
+    from tests.helpers.fakes import FakeWorld
 
 
 def raised(call) -> AppError:
@@ -20,7 +26,7 @@ def raised(call) -> AppError:
 
 
 @pytest.fixture
-def team(world):
+def team(world: FakeWorld) -> tuple[str, str, AccountItem | None]:
     account_id = world.account("Acme")
     owner = world.member(account_id, "owner@acme.com", "owner")
     return account_id, owner, world.deps.store.accounts.get_account(account_id)

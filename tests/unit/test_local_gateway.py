@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import json
 import threading
+from collections.abc import Iterator
 
 import pytest
 from chalice import Chalice
@@ -18,13 +19,13 @@ from tests.helpers import free_port
 
 
 @pytest.fixture
-def server():
+def server() -> Iterator[int]:
     import scripts.chalice_local  # noqa: F401  (patches chalice local as `make run` does)
 
     app = Chalice(app_name="gateway-probe")
 
     @app.route("/health")
-    def health():
+    def health() -> dict[str, str]:
         return {"status": "ok"}
 
     port = free_port()

@@ -4,6 +4,8 @@ these pin them where a change to a service shows first."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from chalicelib.domain.caller import OPERATOR, Caller, Grant
@@ -12,6 +14,10 @@ from chalicelib.schemas.invitations import InviteIn
 from chalicelib.schemas.members import MemberUpdateIn
 from chalicelib.services import accounts, invitation_admin, invitations, members
 from chalicelib.services.invitations import new_invitation
+
+if TYPE_CHECKING:
+    from chalicelib.store.models_people import AccountItem
+    from tests.helpers.fakes import FakeWorld
 
 
 def as_member(world, account_id: str, user_id: str) -> Caller:
@@ -27,7 +33,7 @@ def code_of(call) -> str:
 
 
 @pytest.fixture
-def acme_co(world):
+def acme_co(world: FakeWorld) -> tuple[str, str, AccountItem | None]:
     account_id = world.account("Acme")
     owner = world.member(account_id, "owner@acme.com", "owner")
     return account_id, owner, world.deps.store.accounts.get_account(account_id)

@@ -3,6 +3,8 @@ tests run on moto in tests/api/test_rules_on_moto.py, which keeps the fakes hone
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from chalicelib.domain.caller import OPERATOR, Caller, Grant
@@ -12,6 +14,9 @@ from chalicelib.schemas.invitations import InviteIn
 from chalicelib.schemas.members import MemberUpdateIn
 from chalicelib.services import accounts, contacts, invitations, members
 from tests.helpers.mail import drain_outbox
+
+if TYPE_CHECKING:
+    from tests.helpers.fakes import FakeWorld
 
 
 def caller_for(world, account_id: str, user_id: str) -> Caller:
@@ -31,7 +36,7 @@ def code_of(call) -> str:
 
 
 @pytest.fixture
-def acme(world):
+def acme(world: FakeWorld) -> tuple[str, str]:
     account_id = world.account("Acme")
     owner = world.member(account_id, "owner@acme.com", "owner")
     return account_id, owner

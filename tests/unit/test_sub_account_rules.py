@@ -3,6 +3,8 @@ a scope names only live sub-accounts, a deleted one leaves every scope at once, 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from chalicelib.domain.caller import OPERATOR, Caller, Grant
@@ -12,6 +14,9 @@ from chalicelib.schemas.members import MemberUpdateIn
 from chalicelib.schemas.sub_accounts import SubAccountIn
 from chalicelib.services import members, sub_accounts
 
+if TYPE_CHECKING:
+    from tests.helpers.fakes import FakeWorld
+
 
 def raised(call) -> AppError:
     with pytest.raises(AppError) as caught:
@@ -20,7 +25,7 @@ def raised(call) -> AppError:
 
 
 @pytest.fixture
-def shops(world):
+def shops(world: FakeWorld) -> tuple[str, list[str]]:
     """An account with two sub-accounts; answers the account's id and the sub-accounts' ids."""
     account_id = world.account("Acme")
     world.member(account_id, "owner@acme.com", "owner")

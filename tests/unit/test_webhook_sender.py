@@ -344,7 +344,7 @@ def test_a_receiver_down_for_the_first_three_attempts_gets_the_event_on_the_four
 
 
 @pytest.fixture(scope="module")
-def certificate(tmp_path_factory):
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     """A self-signed certificate for receiver.invalid, and a client context that trusts only it."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
