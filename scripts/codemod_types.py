@@ -70,7 +70,7 @@ def _union(types: list[str | None]) -> str | None:
     if not types or None in types:
         return None
     ordered = list(dict.fromkeys(t for t in types if t is not None))
-    return " | ".join(ordered)
+    return " | ".join(sorted(ordered, key=lambda t: t == "None"))  # None last, as ruff's RUF036 wants
 
 
 def _module_values(tree: ast.Module, name: str) -> ast.expr | None:
