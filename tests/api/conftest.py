@@ -23,13 +23,14 @@ from tests.helpers.receiver import WebhookReceiver
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
+    from tests.helpers import Clock
 
 isolate_moto_transactions()
 share_one_loader()
 
 
 @pytest.fixture(autouse=True)
-def _real_environ():
+def _real_environ() -> Iterator[None]:
     """chalice.test.Client swaps os.environ for a copy with the stage's variables while a request runs, then
     puts back what it found; two requests on two threads (the race tests) can put back each other's copy,
     leaving the dev stage's variables in os.environ for good. Each test ends with the real one again."""
@@ -45,7 +46,9 @@ def _document() -> dict:
 
 
 @pytest.fixture(autouse=True)
-def _error_contract(request, monkeypatch) -> Iterator[ErrorContract]:
+def _error_contract(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ErrorContract]:
     """Every answer of every chalice.test.Client in the test checked against its route's OpenAPI entry
     (tests/helpers/error_contract.py); pytest_runtest_call below fails the test on an undeclared one."""
     contract = ErrorContract(_document)
@@ -82,7 +85,7 @@ def aws() -> Iterator[Settings]:
 
 
 @pytest.fixture
-def deps(aws, clock) -> Deps:
+def deps(aws: Settings, clock: Clock) -> Iterator[Deps]:
     from chalicelib.store.listeners import forget_operator
 
     built = build_deps(aws)
@@ -94,7 +97,7 @@ def deps(aws, clock) -> Deps:
 
 
 @pytest.fixture
-def chalice_client(deps) -> Client:
+def chalice_client(deps: Deps) -> Iterator[Client]:
     from app import app
 
     with Client(app) as client:
@@ -102,7 +105,7 @@ def chalice_client(deps) -> Client:
 
 
 @pytest.fixture
-def api(chalice_client, deps) -> Api:
+def api(chalice_client: Client, deps: Deps) -> Api:
     return Api(chalice_transport(chalice_client), drained_moto_outbox(deps))
 
 

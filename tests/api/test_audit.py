@@ -13,10 +13,11 @@ from chalicelib.store.audit import AuditFilter
 from tests.helpers import DynamoCalls, invite, join, onboard, sign_in
 
 if TYPE_CHECKING:
-    from tests.helpers import Api, Joined
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock, Joined
 
 
-def events(api, account_id: str, token: str | None = None, query: str = "", **kw) -> list[dict]:
+def events(api: Api, account_id: str, token: str | None = None, query: str = "", **kw) -> list[dict]:
     auth = {"token": token} if token else {"operator": True}
     reply = api.get(f"/accounts/{account_id}/audit-events{query}", **auth, **kw)
     assert reply.status == 200, reply.body
@@ -32,7 +33,9 @@ def acme(api: Api) -> tuple[str, Joined]:
     return onboard(api)
 
 
-def test_contact_changes_are_recorded_with_actor_target_and_changed_fields(api, acme):
+def test_contact_changes_are_recorded_with_actor_target_and_changed_fields(
+    api: Api, acme: tuple[str, Joined]
+) -> None:
     account_id, owner = acme
     base = f"/accounts/{account_id}/contacts"
     contact = api.post(base, {"email": "bill@x.com", "first_name": "Bill"}, token=owner.token).body
@@ -50,7 +53,7 @@ def test_contact_changes_are_recorded_with_actor_target_and_changed_fields(api, 
     assert deleted["changes"] is None and deleted["occurred_at"] == "2026-11-23T09:00:00Z"
 
 
-def all_events(api, account_id: str, query: str = "", limit: int = 100) -> list[dict]:
+def all_events(api: Api, account_id: str, query: str = "", limit: int = 100) -> list[dict]:
     """Every page, newest first, through the cursors."""
     found, cursor = [], None
     while True:
@@ -64,7 +67,7 @@ def all_events(api, account_id: str, query: str = "", limit: int = 100) -> list[
             return found
 
 
-def test_the_user_management_story_is_recorded_event_by_event(api, deps, clock):
+def test_the_user_management_story_is_recorded_event_by_event(api: Api, deps: Deps, clock: Clock) -> None:
     from chalicelib.jobs.purge import purge_expired
 
     account_id, owner = onboard(api)
@@ -122,13 +125,13 @@ def test_the_user_management_story_is_recorded_event_by_event(api, deps, clock):
     assert moved["changes"] == {"owner_user_id": [owner.user_id, ann]}
 
 
-def join_invited(api, email: str) -> str:
+def join_invited(api: Api, email: str) -> str:
     from tests.helpers import accept_new
 
     return accept_new(api, email).user_id
 
 
-def test_a_refused_change_records_nothing(api):
+def test_a_refused_change_records_nothing(api: Api) -> None:
     account_id, owner = onboard(api)
     member = join(api, account_id, owner.token, "m@acme.com")
     before = len(all_events(api, account_id))
@@ -149,7 +152,7 @@ def test_a_refused_change_records_nothing(api):
     assert after[:3] == ["invitation.created", "group.created", "contact.created"]
 
 
-def test_filters_narrow_a_key_range_and_cursors_belong_to_their_list(api, clock):
+def test_filters_narrow_a_key_range_and_cursors_belong_to_their_list(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     admin = join(api, account_id, owner.token, "admin@acme.com", role="admin", permissions=[])
     base = f"/accounts/{account_id}/contacts"
@@ -178,7 +181,7 @@ def test_filters_narrow_a_key_range_and_cursors_belong_to_their_list(api, clock)
     assert api.get(f"/accounts/{account_id}/audit-events?type=member.exploded", operator=True).status == 400
 
 
-def test_who_may_read_the_log(api):
+def test_who_may_read_the_log(api: Api) -> None:
     account_id, owner = onboard(api)
     member = join(api, account_id, owner.token, "m@acme.com", permissions=["tickets"])
     other_id, other_owner = onboard(api, "Elsewhere", "owner@elsewhere.com")
@@ -190,7 +193,7 @@ def test_who_may_read_the_log(api):
     assert all(e["account_id"] == other_id for e in events(api, other_id))  # each account its own log
 
 
-def test_an_event_costs_no_round_trip_and_a_page_is_one_query(api, deps):
+def test_an_event_costs_no_round_trip_and_a_page_is_one_query(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     with DynamoCalls() as calls:
         api.post(f"/accounts/{account_id}/contacts", {"email": "a@x.com"}, token=owner.token)

@@ -17,6 +17,7 @@ from tests.helpers.seed import token_for
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
+    from tests.helpers import Api
     from tests.helpers.seed import MotoWorld
 
 ACTORS, MATRIX, expected = matrix.ACTORS, matrix.MATRIX, matrix.expected
@@ -35,7 +36,7 @@ HOLDS = {
 SIGNED_IN = [actor for actor in ACTORS if actor not in ("anonymous", "operator")]
 
 
-def token_of(deps, world, actor: str) -> str:
+def token_of(deps: Deps, world, actor: str) -> str:
     return world.support_token if actor == "support" else token_for(deps, world.ids[actor])
 
 
@@ -62,7 +63,7 @@ def cases(deps: Deps, world: MotoWorld) -> dict[str, str | None]:
             "unknown": "sub_000000000000000000000000"}  # fmt: skip
 
 
-def ask(api, token: str, account_id: str, key: str, sub_account_id: str | None) -> dict:
+def ask(api: Api, token: str, account_id: str, key: str, sub_account_id: str | None) -> dict:
     body = {"account_id": account_id, "permission": key}
     if sub_account_id:
         body["sub_account_id"] = sub_account_id
@@ -72,7 +73,9 @@ def ask(api, token: str, account_id: str, key: str, sub_account_id: str | None) 
 
 
 @pytest.mark.parametrize("actor", SIGNED_IN)
-def test_authorize_answers_every_key_and_sub_account_case_as_specified(api, deps, world, cases, actor):
+def test_authorize_answers_every_key_and_sub_account_case_as_specified(
+    api: Api, deps: Deps, world, cases: dict[str, str | None], actor
+) -> None:
     token = token_of(deps, world, actor)
     for key in ALL_KEYS:
         for case, sub_account_id in cases.items():
@@ -83,7 +86,7 @@ def test_authorize_answers_every_key_and_sub_account_case_as_specified(api, deps
 
 
 @pytest.mark.parametrize("actor", SIGNED_IN)
-def test_authorize_agrees_with_what_every_account_route_allows(api, deps, world, actor):
+def test_authorize_agrees_with_what_every_account_route_allows(api: Api, deps: Deps, world, actor) -> None:
     token = token_of(deps, world, actor)
     for method, path, needs, _ in MATRIX:
         route_allows = expected(actor, needs, method, path.split("?")[0]) == "2xx"  # as the matrix proves
@@ -102,7 +105,9 @@ def test_authorize_agrees_with_what_every_account_route_allows(api, deps, world,
 
 
 @pytest.mark.parametrize("actor", ["owner", "admin", "member_with", "member_scoped", "group_member"])
-def test_the_sub_accounts_listed_are_those_authorize_reaches(api, deps, world, cases, actor):
+def test_the_sub_accounts_listed_are_those_authorize_reaches(
+    api: Api, deps: Deps, world, cases: dict[str, str | None], actor: str
+) -> None:
     token = token_of(deps, world, actor)
     listed = api.get(f"/accounts/{world.account_id}/sub-accounts", token=token).body["items"]
     reachable = {

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import pytest
 
 from chalicelib.schemas import audit as audit_schemas
 from chalicelib.services import email_worker
@@ -18,8 +21,12 @@ from tests.helpers.concurrency import run_together
 from tests.helpers.receiver import WebhookReceiver
 from tests.helpers.webhooks import PUBLIC_URL, add_contact, hooks, subscribe
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
 
-def test_140_concurrent_webhook_creates_leave_at_most_20_endpoints(api):
+
+def test_140_concurrent_webhook_creates_leave_at_most_20_endpoints(api: Api) -> None:
     account_id, owner = onboard(api)
     body = {"url": PUBLIC_URL, "event_types": ["*"]}
     answers = run_together(
@@ -41,7 +48,7 @@ def test_140_concurrent_webhook_creates_leave_at_most_20_endpoints(api):
     assert deleted.status == 204 and api.post(hooks(account_id), body, token=owner.token).status == 201
 
 
-def test_concurrent_group_creates_never_pass_the_accounts_cap(api, monkeypatch):
+def test_concurrent_group_creates_never_pass_the_accounts_cap(api: Api, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(group_store, "MAX_GROUPS", 5)
     account_id, owner = onboard(api)
 
@@ -55,7 +62,7 @@ def test_concurrent_group_creates_never_pass_the_accounts_cap(api, monkeypatch):
 
 
 def test_an_event_that_cannot_be_fanned_out_holds_up_nothing_and_is_parked(
-    api, loopback, receiver, clock, monkeypatch
+    api: Api, loopback: Deps, receiver: WebhookReceiver, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ):
     bad_id, bad_owner = onboard(api, "Broken Co", "owner@broken.com")
     good_id, good_owner = onboard(api)
@@ -85,7 +92,9 @@ def test_an_event_that_cannot_be_fanned_out_holds_up_nothing_and_is_parked(
     assert "bad data" in (event.fan_out_error or "")
 
 
-def test_another_accounts_event_goes_out_in_the_same_run_as_one_accounts_slow_endpoints(api, loopback):
+def test_another_accounts_event_goes_out_in_the_same_run_as_one_accounts_slow_endpoints(
+    api: Api, loopback: Deps
+) -> None:
     slow, fast = WebhookReceiver(delay=1.5).up(), WebhookReceiver().up()
     try:
         slow_id, slow_owner = onboard(api, "Slow Co", "owner@slow.com")
@@ -110,8 +119,8 @@ def test_another_accounts_event_goes_out_in_the_same_run_as_one_accounts_slow_en
 
 
 def test_a_rotation_and_a_disable_during_a_send_stand_and_nothing_more_goes_to_the_old_url(
-    api, loopback, receiver
-):
+    api: Api, loopback: Deps, receiver: WebhookReceiver
+) -> None:
     account_id, owner = onboard(api)
     created = subscribe(api, account_id, owner.token, receiver.url)
     webhook = f"{hooks(account_id)}/{created['webhook_id']}"
@@ -138,7 +147,9 @@ def test_a_rotation_and_a_disable_during_a_send_stand_and_nothing_more_goes_to_t
     assert [e["type"] for e in log.body["items"]][:2] == ["webhook.updated", "webhook.secret_rotated"]
 
 
-def test_events_are_held_for_an_endpoint_that_is_off_and_go_out_when_it_is_on_again(api, loopback, receiver):
+def test_events_are_held_for_an_endpoint_that_is_off_and_go_out_when_it_is_on_again(
+    api: Api, loopback: Deps, receiver: WebhookReceiver
+) -> None:
     account_id, owner = onboard(api)
     created = subscribe(api, account_id, owner.token, receiver.url)
     webhook = f"{hooks(account_id)}/{created['webhook_id']}"
@@ -161,7 +172,9 @@ def test_events_are_held_for_an_endpoint_that_is_off_and_go_out_when_it_is_on_ag
     assert types == ["webhook.disabled"]  # turning it off by hand is recorded as such
 
 
-def test_an_endpoint_is_failing_since_its_first_failure(api, loopback, receiver, clock):
+def test_an_endpoint_is_failing_since_its_first_failure(
+    api: Api, loopback: Deps, receiver: WebhookReceiver, clock: Clock
+) -> None:
     receiver.status = 500
     account_id, owner = onboard(api)
     created = subscribe(api, account_id, owner.token, receiver.url)
@@ -178,7 +191,9 @@ def test_an_endpoint_is_failing_since_its_first_failure(api, loopback, receiver,
     )
 
 
-def test_an_account_without_endpoints_puts_nothing_in_the_outbox(api, loopback, receiver):
+def test_an_account_without_endpoints_puts_nothing_in_the_outbox(
+    api: Api, loopback: Deps, receiver: WebhookReceiver
+) -> None:
     quiet_id, quiet_owner = onboard(api, "Quiet Co", "owner@quiet.com")
     loud_id, loud_owner = onboard(api)
     subscribe(api, loud_id, loud_owner.token, receiver.url)
@@ -196,7 +211,9 @@ def test_an_account_without_endpoints_puts_nothing_in_the_outbox(api, loopback, 
     assert any(b"q2@x.com" in r.body for r in receiver.received)
 
 
-def test_an_expired_invitation_replaced_by_a_new_one_leaves_its_group_and_the_log_right(api, clock):
+def test_an_expired_invitation_replaced_by_a_new_one_leaves_its_group_and_the_log_right(
+    api: Api, clock: Clock
+) -> None:
     from tests.helpers import invite, sign_in
 
     account_id, owner = onboard(api)
@@ -211,7 +228,9 @@ def test_an_expired_invitation_replaced_by_a_new_one_leaves_its_group_and_the_lo
     assert [(e["target"]["email"], e["actor"]["kind"]) for e in log] == [("late@x.com", "system")]
 
 
-def test_the_cli_purge_looking_ahead_records_the_real_time(api, deps, clock, monkeypatch):
+def test_the_cli_purge_looking_ahead_records_the_real_time(
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from datetime import UTC, datetime
 
     from chalicelib import cli
@@ -230,7 +249,9 @@ def test_the_cli_purge_looking_ahead_records_the_real_time(api, deps, clock, mon
     assert before <= occurred <= datetime.now(UTC)  # not the --now of 30 days ahead
 
 
-def test_an_email_that_cannot_be_prepared_fails_on_its_own(api, deps, clock, monkeypatch):
+def test_an_email_that_cannot_be_prepared_fails_on_its_own(
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
+):
     from chalicelib.services import email_worker as worker
 
     first_id, first_owner = onboard(api, "One", "owner@one.com")

@@ -17,6 +17,7 @@ from tests.helpers.dns import local_dns
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
     from scripts.local_dns import Records
+    from tests.helpers import Api, Clock
 
 
 @pytest.fixture
@@ -25,19 +26,21 @@ def dns(deps: Deps) -> Iterator[tuple[Records, str]]:
         yield records, address
 
 
-def run(deps, at, address, **kw):
+def run(deps: Deps, at, address, **kw):
     return recheck_domains(deps.store, at, resolver=address, recorded_at=at, **kw)
 
 
-def domain_of(api, account_id, name="acme.com"):
+def domain_of(api: Api, account_id, name="acme.com"):
     return api.get(f"/accounts/{account_id}/email-domains/{name}", operator=True).body
 
 
-def events(api, account_id, kind):
+def events(api: Api, account_id, kind):
     return api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True).body["items"]
 
 
-def test_a_pending_domain_is_looked_at_for_72_hours_then_failed(api, deps, clock, dns):
+def test_a_pending_domain_is_looked_at_for_72_hours_then_failed(
+    api: Api, deps: Deps, clock: Clock, dns: tuple[Records, str]
+) -> None:
     records, address = dns
     account_id, owner = onboard(api)
     api.post(f"/accounts/{account_id}/email-domains", {"domain": "acme.com"}, token=owner.token)
@@ -60,7 +63,9 @@ def test_a_pending_domain_is_looked_at_for_72_hours_then_failed(api, deps, clock
     assert run(deps, clock() + timedelta(minutes=15), address).checked == 1
 
 
-def test_the_schedule_verifies_a_pending_domain_once_its_record_appears(api, deps, clock, dns):
+def test_the_schedule_verifies_a_pending_domain_once_its_record_appears(
+    api: Api, deps: Deps, clock: Clock, dns: tuple[Records, str]
+) -> None:
     records, address = dns
     account_id, owner = onboard(api)
     record = api.post(f"/accounts/{account_id}/email-domains", {"domain": "acme.com"}, token=owner.token).body
@@ -71,7 +76,9 @@ def test_the_schedule_verifies_a_pending_domain_once_its_record_appears(api, dep
     assert deps.store.email_domains.claim_of("acme.com").account_id == account_id
 
 
-def test_a_verified_domain_missing_7_days_in_a_row_is_lost(api, deps, clock, dns):
+def test_a_verified_domain_missing_7_days_in_a_row_is_lost(
+    api: Api, deps: Deps, clock: Clock, dns: tuple[Records, str]
+) -> None:
     records, address = dns
     account_id, owner = onboard(api)
     record = api.post(f"/accounts/{account_id}/email-domains", {"domain": "acme.com"}, token=owner.token).body
@@ -97,7 +104,9 @@ def test_a_verified_domain_missing_7_days_in_a_row_is_lost(api, deps, clock, dns
     assert event["changes"] == {"status": ["verified", "pending"], "join_policy": ["request", "invite_only"]}
 
 
-def test_a_record_that_comes_back_resets_the_count(api, deps, clock, dns):
+def test_a_record_that_comes_back_resets_the_count(
+    api: Api, deps: Deps, clock: Clock, dns: tuple[Records, str]
+) -> None:
     records, address = dns
     account_id, owner = onboard(api)
     record = api.post(f"/accounts/{account_id}/email-domains", {"domain": "acme.com"}, token=owner.token).body
@@ -113,7 +122,9 @@ def test_a_record_that_comes_back_resets_the_count(api, deps, clock, dns):
         assert run(deps, day + timedelta(days=number, minutes=1), address).events == {}, number
 
 
-def test_a_run_reads_only_the_domains_due_and_one_failure_stops_no_other(api, deps, clock, dns):
+def test_a_run_reads_only_the_domains_due_and_one_failure_stops_no_other(
+    api: Api, deps: Deps, clock: Clock, dns: tuple[Records, str]
+):
     _, address = dns
     accounts = [onboard(api, f"Account {n}", f"owner{n}@a{n}.com") for n in range(4)]
     for n, (account_id, _) in enumerate(accounts):
@@ -142,7 +153,9 @@ def test_a_run_reads_only_the_domains_due_and_one_failure_stops_no_other(api, de
     assert run(deps, clock() + timedelta(minutes=16), address, lookup=lookup).errors == 1
 
 
-def test_run_scheduled_rechecks_domains_first(api, deps, clock, dns):
+def test_run_scheduled_rechecks_domains_first(
+    api: Api, deps: Deps, clock: Clock, dns: tuple[Records, str]
+) -> None:
     from chalicelib.jobs.scheduled import run_scheduled
 
     records, _ = dns

@@ -16,17 +16,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.helpers import join, onboard
 from tests.helpers.faults import FailAt
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
+
 KEY = {"Idempotency-Key": "sweep-1"}
 EMAILS = [f"person{i}@example.com" for i in range(20)]  # more than one transaction holds (13 + 7)
 
 
-def _events(api, account_id, kind):
+def _events(api: Api, account_id, kind):
     reply = api.get(f"/accounts/{account_id}/audit-events?type={kind}&limit=100", operator=True)
     assert reply.status == 200, reply.body
     return reply.body["items"]
@@ -41,14 +46,14 @@ class Run:
     always_retried: bool = False  # the client retries even a success (it lost the answer on the way)
 
 
-def _bulk_invite(api, deps) -> Run:
+def _bulk_invite(api: Api, deps: Deps) -> Run:
     account_id, owner = onboard(api)
     path = f"/accounts/{account_id}/invitations"
 
     def call():
         return api.post(path, {"emails": EMAILS}, token=owner.token, headers=KEY)
 
-    def check(first, retry):
+    def check(first, retry) -> None:
         stored = {i.email: i.invitation_id for i in deps.store.invitations.invitations_of(account_id)}
         final = retry if retry is not None else first
         assert final.status == 200, final.body
@@ -63,7 +68,7 @@ def _bulk_invite(api, deps) -> Run:
     return Run(call, check)
 
 
-def _group_create(api, deps) -> Run:
+def _group_create(api: Api, deps: Deps) -> Run:
     account_id, owner = onboard(api)
     path = f"/accounts/{account_id}/groups"
 
@@ -75,7 +80,7 @@ def _group_create(api, deps) -> Run:
     def stored():
         return [g.group_id for g in deps.store.groups.groups_of(account_id)]
 
-    def check(first, retry):
+    def check(first, retry) -> None:
         if first.status == 201:  # item 11: stored exactly when answered, with its id
             assert run.seen == [first.body["group_id"]]
         else:
@@ -91,7 +96,7 @@ def _group_create(api, deps) -> Run:
     return run
 
 
-def _member_change(api, deps) -> Run:
+def _member_change(api: Api, deps: Deps) -> Run:
     account_id, owner = onboard(api)
     clerk = join(api, account_id, owner.token, "clerk@acme.com", permissions=["tickets"])
     path = f"/accounts/{account_id}/members/{clerk.user_id}"
@@ -99,7 +104,7 @@ def _member_change(api, deps) -> Run:
     def call():
         return api.patch(path, {"role": "admin"}, token=owner.token)
 
-    def check(first, retry):
+    def check(first, retry) -> None:
         final = retry if retry is not None else first
         assert final.status == 200 and final.body["role"] == "admin", final.body
         assert deps.store.members.get_membership(account_id, clerk.user_id).role == "admin"
@@ -108,7 +113,7 @@ def _member_change(api, deps) -> Run:
     return Run(call, check, always_retried=True)
 
 
-def _deactivate(api, deps) -> Run:
+def _deactivate(api: Api, deps: Deps) -> Run:
     account_id, owner = onboard(api)
     clerk = join(api, account_id, owner.token, "clerk@acme.com", permissions=["tickets"])
     path = f"/accounts/{account_id}/members/{clerk.user_id}/deactivate"
@@ -116,7 +121,7 @@ def _deactivate(api, deps) -> Run:
     def call():
         return api.post(path, token=owner.token)
 
-    def check(first, retry):
+    def check(first, retry) -> None:
         final = retry if retry is not None else first
         assert final.status == 200 and final.body["status"] == "deactivated", final.body
         assert len(_events(api, account_id, "member.deactivated")) == 1
@@ -134,8 +139,8 @@ ROUTES = {
 
 @pytest.mark.parametrize("route", list(ROUTES))
 def test_a_fault_at_every_dynamodb_call_leaves_an_honest_answer_and_a_retry_that_finishes(
-    api, deps, clock, route
-):
+    api: Api, deps: Deps, clock: Clock, route
+) -> None:
     clean = ROUTES[route](api, deps)
     with FailAt().on() as counted:
         clean.call()

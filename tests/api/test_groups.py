@@ -11,10 +11,10 @@ from tests.helpers import DynamoCalls, accept_new, invite, join, onboard
 from tests.helpers.concurrency import run_together
 
 if TYPE_CHECKING:
-    from tests.helpers import Api, Joined
+    from tests.helpers import Api, Clock, Joined
 
 
-def make_group(api, account_id, token, name="Billing", permissions=("invoices",), **extra):
+def make_group(api: Api, account_id, token, name="Billing", permissions=("invoices",), **extra):
     reply = api.post(
         f"/accounts/{account_id}/groups",
         {"name": name, "permissions": list(permissions), **extra},
@@ -24,13 +24,13 @@ def make_group(api, account_id, token, name="Billing", permissions=("invoices",)
     return reply.body
 
 
-def join_group(api, account_id, token, email, group_id, manager=False):
+def join_group(api: Api, account_id, token, email, group_id, manager=False):
     body = {"emails": [email], "group_id": group_id, "group_manager": manager}
     assert api.post(f"/accounts/{account_id}/invitations", body, token=token).status == 200
     return accept_new(api, email)
 
 
-def authorize(api, token, account_id, permission):
+def authorize(api: Api, token, account_id, permission):
     return api.post("/authorize", {"account_id": account_id, "permission": permission}, token=token).body
 
 
@@ -47,7 +47,7 @@ def billing(api: Api) -> tuple[str, Joined, str, Joined, Joined, Joined, Joined]
     return account_id, owner, gid, manager, other_manager, clerk, outsider
 
 
-def test_groups_are_listed_default_first_and_names_are_unique_in_any_case(api):
+def test_groups_are_listed_default_first_and_names_are_unique_in_any_case(api: Api) -> None:
     account_id, owner = onboard(api)
     make_group(api, account_id, owner.token, "Web team", ["tickets"])
     make_group(api, account_id, owner.token, "billing", ["invoices"])
@@ -64,7 +64,9 @@ def test_groups_are_listed_default_first_and_names_are_unique_in_any_case(api):
     assert (renamed.status, renamed.code) == (deleted.status, deleted.code) == (409, "conflict")  # as API.md
 
 
-def test_members_hold_the_groups_permissions_and_a_change_applies_to_all_at_once(api, billing):
+def test_members_hold_the_groups_permissions_and_a_change_applies_to_all_at_once(
+    api: Api, billing: tuple[str, Joined, str, Joined, Joined, Joined, Joined]
+) -> None:
     account_id, owner, gid, manager, _, clerk, _ = billing
     member = api.get(f"/accounts/{account_id}/members/{clerk.user_id}", token=owner.token).body
     assert (member["role"], member["permissions"], member["group_id"]) == ("member", ["invoices"], gid)
@@ -79,7 +81,9 @@ def test_members_hold_the_groups_permissions_and_a_change_applies_to_all_at_once
         assert authorize(api, person.token, account_id, "invoices")["allowed"] is False
 
 
-def test_authorize_costs_one_round_trip_for_a_group_member_cold_and_warm(api, billing):
+def test_authorize_costs_one_round_trip_for_a_group_member_cold_and_warm(
+    api: Api, billing: tuple[str, Joined, str, Joined, Joined, Joined, Joined]
+) -> None:
     account_id, owner, gid, _, _, clerk, outsider = billing
     with DynamoCalls() as calls:
         authorize(api, outsider.token, account_id, "tickets")
@@ -104,7 +108,9 @@ def test_authorize_costs_one_round_trip_for_a_group_member_cold_and_warm(api, bi
     assert authorize(api, clerk.token, account_id, "tickets")["allowed"] is True
 
 
-def test_a_custom_group_says_what_its_members_hold(api, billing):
+def test_a_custom_group_says_what_its_members_hold(
+    api: Api, billing: tuple[str, Joined, str, Joined, Joined, Joined, Joined]
+) -> None:
     account_id, owner, gid, _, _, clerk, _ = billing
     base = f"/accounts/{account_id}"
     for body, field in (
@@ -124,7 +130,9 @@ def test_a_custom_group_says_what_its_members_hold(api, billing):
     assert (back.body["group_id"], back.body["group_manager"]) == (gid, True)
 
 
-def test_a_group_manager_manages_their_own_group_and_nothing_else(api, billing, clock):
+def test_a_group_manager_manages_their_own_group_and_nothing_else(
+    api: Api, billing: tuple[str, Joined, str, Joined, Joined, Joined, Joined], clock: Clock
+) -> None:
     account_id, owner, gid, manager, other_manager, clerk, outsider = billing
     base = f"/accounts/{account_id}"
     listed = api.get(f"{base}/members", token=manager.token).body["items"]
@@ -186,7 +194,9 @@ def test_a_group_manager_manages_their_own_group_and_nothing_else(api, billing, 
     assert api.delete(f"{base}/members/{clerk.user_id}", token=manager.token).status == 204
 
 
-def test_a_member_moved_out_of_the_group_is_out_of_the_managers_reach_at_once(api, billing):
+def test_a_member_moved_out_of_the_group_is_out_of_the_managers_reach_at_once(
+    api: Api, billing: tuple[str, Joined, str, Joined, Joined, Joined, Joined]
+) -> None:
     account_id, owner, _, manager, _, clerk, _ = billing
     base = f"/accounts/{account_id}"
     assert (
@@ -200,7 +210,9 @@ def test_a_member_moved_out_of_the_group_is_out_of_the_managers_reach_at_once(ap
     assert api.get(f"{base}/members", token=manager.token).status == 403  # no longer a manager: no powers
 
 
-def test_a_group_with_members_or_pending_invitations_is_not_deleted(api, billing):
+def test_a_group_with_members_or_pending_invitations_is_not_deleted(
+    api: Api, billing: tuple[str, Joined, str, Joined, Joined, Joined, Joined]
+) -> None:
     account_id, owner, gid, manager, other_manager, clerk, _ = billing
     base = f"/accounts/{account_id}"
     assert api.delete(f"{base}/groups/{gid}", token=owner.token).code == "group_not_empty"
@@ -217,7 +229,7 @@ def test_a_group_with_members_or_pending_invitations_is_not_deleted(api, billing
     assert api.get(f"{base}/groups/{gid}", token=owner.token).status == 404
 
 
-def test_deleting_a_group_while_someone_is_invited_into_it_leaves_nothing_dangling(api):
+def test_deleting_a_group_while_someone_is_invited_into_it_leaves_nothing_dangling(api: Api) -> None:
     for attempt in range(3):
         account_id, owner = onboard(api, f"Race {attempt}", f"owner{attempt}@race.com")
         gid = make_group(api, account_id, owner.token, f"Racing {attempt}")["group_id"]
@@ -234,7 +246,7 @@ def test_deleting_a_group_while_someone_is_invited_into_it_leaves_nothing_dangli
         assert invited.status in (200, 400, 409)  # 400: the group was gone when the invite looked
 
 
-def test_two_admins_renaming_two_groups_to_one_name_leave_no_duplicate(api):
+def test_two_admins_renaming_two_groups_to_one_name_leave_no_duplicate(api: Api) -> None:
     account_id, owner = onboard(api)
     admin = join(api, account_id, owner.token, "admin@acme.com", role="admin", permissions=[])
     first = make_group(api, account_id, owner.token, "First")["group_id"]
@@ -249,7 +261,9 @@ def test_two_admins_renaming_two_groups_to_one_name_leave_no_duplicate(api):
     assert names.count("finance") == 1
 
 
-def test_moving_a_member_while_their_manager_deactivates_them_is_consistent(api, billing):
+def test_moving_a_member_while_their_manager_deactivates_them_is_consistent(
+    api: Api, billing: tuple[str, Joined, str, Joined, Joined, Joined, Joined]
+) -> None:
     account_id, owner, gid, manager, _, clerk, _ = billing
     base = f"/accounts/{account_id}/members/{clerk.user_id}"
     moved, deactivated = run_together(

@@ -40,7 +40,7 @@ def big(request: pytest.FixtureRequest, api: Api, deps: Deps) -> tuple[str, str,
     return base, token, group["group_id"]
 
 
-def _pages(api, path, token):
+def _pages(api: Api, path, token):
     """The first page and the one its cursor opens, each with the calls it made."""
     with DynamoCalls() as calls:
         first = api.get(path, token=token)
@@ -53,7 +53,7 @@ def _pages(api, path, token):
         yield second.body, calls
 
 
-def _check(path, body, calls):
+def _check(path, body, calls) -> None:
     shown = len(body["items"])
     assert shown <= LIMIT, path
     assert calls.whole_read_twice == [], (path, calls.whole_read_twice)
@@ -62,7 +62,7 @@ def _check(path, body, calls):
     assert len(calls.operations) <= 5 and "Scan" not in calls.operations, (path, calls.operations)
 
 
-def test_every_member_list_reads_one_page_and_each_item_once(api, big):
+def test_every_member_list_reads_one_page_and_each_item_once(api: Api, big: tuple[str, str, str]) -> None:
     base, token, group_id = big
     groups = (None, "default", group_id)
     for sort, order, status, group in product(
@@ -76,7 +76,7 @@ def test_every_member_list_reads_one_page_and_each_item_once(api, big):
         assert len(pages[0][0]["items"]) == LIMIT or status == "deactivated" or group == group_id, path
 
 
-def test_every_invitation_list_reads_one_page_and_each_item_once(api, big):
+def test_every_invitation_list_reads_one_page_and_each_item_once(api: Api, big: tuple[str, str, str]) -> None:
     base, token, group_id = big
     for group in (None, "default", group_id):
         path = f"{base}/invitations?limit={LIMIT}" + (f"&group_id={group}" if group else "")

@@ -23,11 +23,11 @@ if TYPE_CHECKING:
 SORTS = ["email", "first_name", "last_name", "title", "role", "status", "joined_at", "last_login_at"]
 
 
-def _members(api, account_id, token, query=""):
+def _members(api: Api, account_id, token, query=""):
     return api.get(f"/accounts/{account_id}/members{query}", token=token)
 
 
-def _walk(api, account_id, token, query):
+def _walk(api: Api, account_id, token, query):
     seen, cursor = [], None
     while True:
         reply = _members(api, account_id, token, query + (f"&cursor={cursor}" if cursor else ""))
@@ -65,7 +65,9 @@ def crowd(api: Api, deps: Deps, clock: Clock) -> tuple[str, Joined]:
 
 
 @pytest.mark.parametrize("sort", SORTS)
-def test_paging_returns_every_member_once_in_order_for_each_sort_and_direction(api, crowd, sort):
+def test_paging_returns_every_member_once_in_order_for_each_sort_and_direction(
+    api: Api, crowd: tuple[str, Joined], sort: str
+) -> None:
     account_id, owner = crowd
     for order in ("asc", "desc"):
         walked = _walk(api, account_id, owner.token, f"?sort={sort}&order={order}&limit=4")
@@ -74,7 +76,7 @@ def test_paging_returns_every_member_once_in_order_for_each_sort_and_direction(a
         assert ids == _expected_order(walked, sort, order == "desc")
 
 
-def test_the_status_filter_pages_in_email_order(api, crowd):
+def test_the_status_filter_pages_in_email_order(api: Api, crowd: tuple[str, Joined]) -> None:
     account_id, owner = crowd
     for status, count in (("deactivated", 5), ("active", 19)):
         walked = _walk(api, account_id, owner.token, f"?status={status}&limit=3")
@@ -82,7 +84,9 @@ def test_the_status_filter_pages_in_email_order(api, crowd):
         assert [m["email"] for m in walked] == sorted(m["email"] for m in walked)
 
 
-def test_an_indexed_page_reads_what_it_shows_whatever_the_account_holds(api, deps, crowd):
+def test_an_indexed_page_reads_what_it_shows_whatever_the_account_holds(
+    api: Api, deps: Deps, crowd: tuple[str, Joined]
+) -> None:
     """Counts, not times: the default sort, joined_at, last_login_at and the status filter read at most
     2 x limit + 6 items (authorization included: since issue 30 it reads the token's sign-in session too)
     in at most 3 round trips."""
@@ -97,7 +101,9 @@ def test_an_indexed_page_reads_what_it_shows_whatever_the_account_holds(api, dep
         assert calls.items <= 2 * 2 + 6, (query, calls.items)
 
 
-def test_a_cursor_shows_no_person_and_opens_only_its_own_list(api, deps, crowd):
+def test_a_cursor_shows_no_person_and_opens_only_its_own_list(
+    api: Api, deps: Deps, crowd: tuple[str, Joined]
+) -> None:
     account_id, owner = crowd
     other_id, other_owner = onboard(api, "Other Co", "boss@other.com")
     for query in ("?limit=2", "?sort=first_name&limit=2", "?status=active&limit=2"):
@@ -113,7 +119,9 @@ def test_a_cursor_shows_no_person_and_opens_only_its_own_list(api, deps, crowd):
         assert _members(api, account_id, owner.token, f"{query}&cursor={tampered}").status == 400
 
 
-def test_the_lists_show_a_new_name_and_login_time_once_the_copies_job_has_run(api, deps, clock):
+def test_the_lists_show_a_new_name_and_login_time_once_the_copies_job_has_run(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     """A rename and a login write the user alone; the copies job rewrites every membership's copy (each
     account's sorts), once, and takes the user's mark off: a run after it has nothing to do."""
     account_id, owner = onboard(api)
@@ -148,7 +156,7 @@ def test_the_lists_show_a_new_name_and_login_time_once_the_copies_job_has_run(ap
         assert latest[0]["email"] == "dev@acme.com"
 
 
-def test_recipients_tell_a_contacts_holder_nothing_about_who_is_a_member(api):
+def test_recipients_tell_a_contacts_holder_nothing_about_who_is_a_member(api: Api) -> None:
     """17.7: with only `contacts`, asking who a ticket of a member, a deactivated member and a stranger is
     copied to gives one answer shape: the opener. On main a member came back copied and a stranger not."""
     account_id, owner = onboard(api)
@@ -177,7 +185,7 @@ def test_recipients_tell_a_contacts_holder_nothing_about_who_is_a_member(api):
     assert api.get(path + "dev@acme.com", operator=True).body["cc"] == ["dev@acme.com"]
 
 
-def test_the_card_sorts_follow_role_and_status_changes_at_once(api, deps):
+def test_the_card_sorts_follow_role_and_status_changes_at_once(api: Api, deps: Deps) -> None:
     """The compact cards (sort by role, status) are rewritten with every change of what they hold:
     an ownership transfer, a deactivation, a change of role."""
     account_id, owner = onboard(api)
@@ -205,7 +213,7 @@ def test_the_card_sorts_follow_role_and_status_changes_at_once(api, deps):
 
 @pytest.mark.parametrize("again", [False, True])
 def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(
-    api, deps, clock, monkeypatch, again
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch, again: bool
 ):
     """The copies job rewrites each membership's copies and list keys from the memberships it read. An
     admin who deactivates the member and gives them a title between that read and the job's write (and,
@@ -260,13 +268,15 @@ def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(
         assert shown["dev@acme.com"]["last_login_at"] == clock().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _names_in(api, account_id, token, email):
+def _names_in(api: Api, account_id, token, email):
     shown = {m["email"]: m for m in _members(api, account_id, token, "?sort=first_name").body["items"]}
     return shown[email]["first_name"], shown[email]["last_name"]
 
 
 @pytest.mark.parametrize("rename_lands", ["before the accept commits", "while the copies job runs"])
-def test_a_rename_racing_an_accept_leaves_no_old_name(api, deps, monkeypatch, rename_lands):
+def test_a_rename_racing_an_accept_leaves_no_old_name(
+    api: Api, deps: Deps, monkeypatch: pytest.MonkeyPatch, rename_lands: str
+) -> None:
     """A member accepts an invitation to a second account while renaming themselves. Either order of the
     two writes ends with the new name in both accounts' lists once the copies job has run: an accept whose
     copy of the names is stale fails its condition and copies them again; an accept landing while the job
@@ -309,7 +319,9 @@ def test_a_rename_racing_an_accept_leaves_no_old_name(api, deps, monkeypatch, re
     assert _names_in(api, other_id, other_owner.token, "dev@acme.com") == ("Renata", "Newname")
 
 
-def test_an_admin_edit_racing_a_login_keeps_the_login_in_the_lists(api, deps, clock, monkeypatch):
+def test_an_admin_edit_racing_a_login_keeps_the_login_in_the_lists(
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
+):
     """The owner gives a member a title; the member logs in between the owner's read and write. The edit's
     card and keys are computed from its read, so it holds only while the card is as read, and is made
     again on the membership as it is now: the login's time still orders the last-login list."""
@@ -339,7 +351,9 @@ def test_an_admin_edit_racing_a_login_keeps_the_login_in_the_lists(api, deps, cl
     assert {m["email"]: m["title"] for m in by_title}["dev@acme.com"] == "Lead"
 
 
-def test_a_rename_landing_mid_job_is_not_undone(api, deps, clock, monkeypatch):
+def test_a_rename_landing_mid_job_is_not_undone(
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
+):
     """The copies job copies the user it read onto each membership; a rename committing between that read
     and the write is not reverted: the write holds only while the user holds the mark the job read, and the
     rename's own mark has the next run copy the new name."""

@@ -3,6 +3,8 @@ the login's passkey step, passwordless sign-in, user verification, counters and 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pyotp
 
 from chalicelib.security.otp import step_of
@@ -10,15 +12,19 @@ from tests.helpers import PASSWORD, DynamoCalls, onboard
 from tests.helpers.authenticator import SoftAuthenticator
 from tests.helpers.seed import seed_user
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
+
 EMAIL = "ann@example.com"
 ORIGIN, RP_ID = "https://portal.example.com", "portal.example.com"  # tests/helpers/settings.py PORTAL_URL
 
 
-def login(api):
+def login(api: Api):
     return api.post("/auth/login", {"email": EMAIL, "password": PASSWORD})
 
 
-def register(api, token, authenticator, name="Laptop", **proof):
+def register(api: Api, token, authenticator, name="Laptop", **proof):
     options = api.post("/me/passkeys/options", {"password": PASSWORD, **proof}, token=token)
     assert options.status == 200, options.body
     assert options.body["rp"]["id"] == RP_ID
@@ -28,16 +34,16 @@ def register(api, token, authenticator, name="Laptop", **proof):
     )
 
 
-def sign_in_options(api):
+def sign_in_options(api: Api):
     return api.post("/auth/passkey/options").body
 
 
-def signed_up(api, deps):
+def signed_up(api: Api, deps: Deps):
     seed_user(deps, EMAIL)
     return login(api).body["access_token"]
 
 
-def test_a_passkey_is_registered_listed_emailed_and_then_asked_for_at_login(api, deps):
+def test_a_passkey_is_registered_listed_emailed_and_then_asked_for_at_login(api: Api, deps: Deps) -> None:
     token = signed_up(api, deps)
     key = SoftAuthenticator(ORIGIN)
     added = register(api, token, key)
@@ -58,7 +64,7 @@ def test_a_passkey_is_registered_listed_emailed_and_then_asked_for_at_login(api,
     assert used["last_used_at"] is not None
 
 
-def test_the_mfa_step_takes_only_an_answer_to_its_own_challenge(api, deps):
+def test_the_mfa_step_takes_only_an_answer_to_its_own_challenge(api: Api, deps: Deps) -> None:
     token = signed_up(api, deps)
     key = SoftAuthenticator(ORIGIN)
     assert register(api, token, key).status == 201
@@ -68,7 +74,7 @@ def test_the_mfa_step_takes_only_an_answer_to_its_own_challenge(api, deps):
     assert (wrong.status, wrong.code) == (401, "invalid_code")
 
 
-def test_passwordless_sign_in_needs_no_email_and_each_challenge_works_once(api, deps):
+def test_passwordless_sign_in_needs_no_email_and_each_challenge_works_once(api: Api, deps: Deps) -> None:
     token = signed_up(api, deps)
     key = SoftAuthenticator(ORIGIN)
     assert register(api, token, key).status == 201
@@ -86,7 +92,7 @@ def test_passwordless_sign_in_needs_no_email_and_each_challenge_works_once(api, 
     assert (unknown.status, unknown.code) == (401, "invalid_code")
 
 
-def test_without_user_verification_or_from_another_origin_a_passkey_is_refused(api, deps):
+def test_without_user_verification_or_from_another_origin_a_passkey_is_refused(api: Api, deps: Deps) -> None:
     token = signed_up(api, deps)
     lazy = SoftAuthenticator(ORIGIN, verifies_user=False)
     refused = register(api, token, lazy)
@@ -99,7 +105,7 @@ def test_without_user_verification_or_from_another_origin_a_passkey_is_refused(a
     assert api.post("/auth/passkey", {"credential": answer}).code == "invalid_code"
 
 
-def test_a_counter_that_goes_back_is_a_cloned_authenticator(api, deps):
+def test_a_counter_that_goes_back_is_a_cloned_authenticator(api: Api, deps: Deps) -> None:
     token = signed_up(api, deps)
     key = SoftAuthenticator(ORIGIN)
     assert register(api, token, key).status == 201
@@ -114,7 +120,9 @@ def test_a_counter_that_goes_back_is_a_cloned_authenticator(api, deps):
     assert api.post("/auth/passkey", {"credential": stale}).code == "invalid_code"
 
 
-def test_a_second_factor_needs_a_current_one_and_deleting_needs_the_password(api, deps, clock):
+def test_a_second_factor_needs_a_current_one_and_deleting_needs_the_password(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     token = signed_up(api, deps)
     key = SoftAuthenticator(ORIGIN)
     first = register(api, token, key)
@@ -142,7 +150,7 @@ def test_a_second_factor_needs_a_current_one_and_deleting_needs_the_password(api
     assert any("passkey (Laptop) was removed" in m.subject for m in api.outbox() if EMAIL in m.to)
 
 
-def test_passwordless_sign_in_reads_the_answer_in_two_batches(api, deps):
+def test_passwordless_sign_in_reads_the_answer_in_two_batches(api: Api, deps: Deps) -> None:
     """The challenge with the credential, then the passkey with its user, the login, the accounts' first
     page and the sign-in's one write (was 7: four GetItems before the login)."""
     _, owner = onboard(api, "Acme Hosting", EMAIL)  # in an account: its page is read by key

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from typing import NamedTuple
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
 
@@ -25,6 +26,10 @@ from tests.helpers.domains import fresh_domain
 from tests.helpers.joining import seed_invite_link, seed_join_request
 from tests.helpers.seed import seed_account, seed_member, token_for
 from tests.helpers.webhooks import seed_webhook_with_failed_delivery
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
 
 # needs: "any" (an active member), a permission key, "owner", "operator" (owner-invitation: told to
 # transfer), or "operator_only"
@@ -206,13 +211,13 @@ def expected(actor: str, needs: str, method: str = "", path: str = "") -> str:
     return "2xx" if needs == "any" or held == "all" or needs in held else "403"
 
 
-def test_the_matrix_covers_every_account_route():
+def test_the_matrix_covers_every_account_route() -> None:
     account_routes = {(r.method, r.path) for r in ROUTES if "{account_id}" in r.path}
     assert account_routes == {(method, path.split("?")[0]) for method, path, _, _ in MATRIX}
 
 
 @pytest.fixture
-def world(api, deps):
+def world(api: Api, deps: Deps) -> Iterator[World]:
     account_id = seed_account(deps, "Matrix Co")
     other_id = seed_account(deps, "Elsewhere")
     elsewhere = new_sub_account_item(account_id, new_id("sub"), "Elsewhere shop", deps.now())
@@ -257,7 +262,9 @@ def world(api, deps):
         yield World(account_id, ids, elsewhere.sub_account_id, support.body["access_token"])
 
 
-def fresh_ids(deps, clock, account_id: str, n: int, template: str, body: dict | None) -> dict[str, str]:
+def fresh_ids(
+    deps: Deps, clock: Clock, account_id: str, n: int, template: str, body: dict | None
+) -> dict[str, str]:
     """Fresh items for one call of the matrix, so no call depends on what the previous one did: each item
     its path names (an endpoint with a delivery, a support session for a fresh target member), and the target
     member its body names. An item the call does not name would change nothing it answers, so none is made."""
@@ -300,7 +307,7 @@ def fresh_ids(deps, clock, account_id: str, n: int, template: str, body: dict | 
     return made
 
 
-def fresh_scim_token(deps, account_id: str) -> str:
+def fresh_scim_token(deps: Deps, account_id: str) -> str:
     """A token of its own for one call: the account's others revoked first (2 active at most)."""
     account = deps.store.accounts.get_account(account_id)
     for token in deps.store.scim_tokens.tokens_of(account_id):
@@ -312,7 +319,9 @@ def fresh_scim_token(deps, account_id: str) -> str:
 @pytest.mark.parametrize(
     ("method", "template", "needs", "body"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX]
 )
-def test_permission_matrix(api, deps, clock, world, method, template, needs, body):
+def test_permission_matrix(
+    api: Api, deps: Deps, clock: Clock, world: World, method: str, template: str, needs: str, body
+) -> None:
     account_id, ids = world.account_id, world.ids
     counter = itertools.count()
     outcomes = {}
@@ -345,7 +354,7 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
     assert outcomes == {actor: expected(actor, needs, method, template.split("?")[0]) for actor in ACTORS}
 
 
-def test_an_accounts_brand_is_the_operators_alone(api, deps, world):
+def test_an_accounts_brand_is_the_operators_alone(api: Api, deps: Deps, world: World) -> None:
     """PATCH /accounts/{account_id} `{"brand_id"}`: the matrix's row for the route is `profile` (a name);
     a brand is the operator's only (API.md), every other actor refused as on an operator-only route."""
     made = api.post(

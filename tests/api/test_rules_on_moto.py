@@ -3,6 +3,8 @@ behave as the store does, or these fail where the fast ones pass."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tests.helpers import RecordingMailer
@@ -38,6 +40,9 @@ from tests.unit.test_sub_account_rules import *  # noqa: F403
 from tests.unit.test_support_rules import *  # noqa: F403
 from tests.unit.test_webhook_endpoint_rules import *  # noqa: F403
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+
 
 @pytest.fixture
 def mailer() -> RecordingMailer:
@@ -45,6 +50,6 @@ def mailer() -> RecordingMailer:
 
 
 @pytest.fixture
-def world(deps, mailer) -> MotoWorld:
+def world(deps: Deps, mailer: RecordingMailer) -> MotoWorld:
     deps.mailer = mailer
     return MotoWorld(deps)

@@ -5,7 +5,12 @@ to the default group; filters and excludedAttributes."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tests.helpers.scim import assert_scim_error, scim_account
+
+if TYPE_CHECKING:
+    from tests.helpers import Api, Clock
 
 GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -21,13 +26,13 @@ def user(scim, email: str, **extension) -> str:
     return made.body["id"]
 
 
-def member(api, scim, user_id: str) -> dict:
+def member(api: Api, scim, user_id: str) -> dict:
     reply = api.get(f"/accounts/{scim.account_id}/members/{user_id}", token=scim.owner.token)
     assert reply.status == 200, reply.body
     return reply.body
 
 
-def test_okta_creates_a_group_with_members_and_renames_it(api, clock):
+def test_okta_creates_a_group_with_members_and_renames_it(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     dana = user(scim, "dana@acme.com", permissions=["tickets"])
     made = scim.post("/Groups", {"schemas": [GROUP], "displayName": "Support", "members": [{"value": dana}]})
@@ -47,7 +52,7 @@ def test_okta_creates_a_group_with_members_and_renames_it(api, clock):
     assert_scim_error(taken, 409, "uniqueness")
 
 
-def test_entra_adds_and_removes_by_value_and_okta_by_value_filter(api, clock):
+def test_entra_adds_and_removes_by_value_and_okta_by_value_filter(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     ann, bob = user(scim, "ann@acme.com"), user(scim, "bob@acme.com")
     group_id = scim.post("/Groups", {"schemas": [GROUP], "displayName": "Team"}).body["id"]
@@ -71,7 +76,7 @@ def test_entra_adds_and_removes_by_value_and_okta_by_value_filter(api, clock):
     assert again.status == 200 and again.body["members"] == []
 
 
-def test_adding_moves_from_the_current_group_and_an_admin_is_refused(api, clock):
+def test_adding_moves_from_the_current_group_and_an_admin_is_refused(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     ann = user(scim, "ann@acme.com")
     boss = user(scim, "boss@acme.com", role="admin")
@@ -93,7 +98,7 @@ def test_adding_moves_from_the_current_group_and_an_admin_is_refused(api, clock)
     assert_scim_error(scim.patch(f"/Groups/{first}", add_owner), 400, "invalidValue")
 
 
-def test_filters_and_excluded_attributes(api, clock):
+def test_filters_and_excluded_attributes(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     ann = user(scim, "ann@acme.com")
     scim.post("/Groups", {"schemas": [GROUP], "displayName": "Team", "members": [{"value": ann}]})
@@ -109,7 +114,7 @@ def test_filters_and_excluded_attributes(api, clock):
     assert scim.get("/Groups?startIndex=2&count=1").body["Resources"][0]["displayName"] in ("Team", "Other")
 
 
-def test_deleting_a_group_moves_its_members_to_the_default_group(api, clock):
+def test_deleting_a_group_moves_its_members_to_the_default_group(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     ann = user(scim, "ann@acme.com")
     group_id = scim.post(

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tests.helpers import PASSWORD
 from tests.helpers.seed import count_password_checks, seed_user
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
 
-def login(api, email="ann@example.com", password=PASSWORD):
+
+def login(api: Api, email="ann@example.com", password=PASSWORD):
     return api.post("/auth/login", {"email": email, "password": password})
 
 
-def test_login_returns_token_user_and_accounts(api, deps):
+def test_login_returns_token_user_and_accounts(api: Api, deps: Deps) -> None:
     user_id = seed_user(deps, "ann@example.com", first_name="Ann")
     reply = login(api, "  Ann@Example.COM ")
     assert reply.status == 200
@@ -22,7 +28,7 @@ def test_login_returns_token_user_and_accounts(api, deps):
     assert reply.body["accounts"] == []
 
 
-def test_unknown_email_and_wrong_password_answer_alike(api, deps):
+def test_unknown_email_and_wrong_password_answer_alike(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     wrong = login(api, password="not the password")
     unknown = login(api, email="nobody@example.com")
@@ -31,7 +37,7 @@ def test_unknown_email_and_wrong_password_answer_alike(api, deps):
     assert wrong.body["error"]["code"] == "invalid_credentials"
 
 
-def test_unknown_email_wrong_password_and_locked_make_the_same_calls(api, deps):
+def test_unknown_email_wrong_password_and_locked_make_the_same_calls(api: Api, deps: Deps) -> None:
     """The email's item says where a known email leads (after a sign-in), so a wrong password reads more
     items than an unknown email, but never another call: both count, then read once; locked, both count
     and stop, with the same answer."""
@@ -56,7 +62,7 @@ def test_unknown_email_wrong_password_and_locked_make_the_same_calls(api, deps):
     assert seen["ann@example.com"][0] == 429 and seen["ann@example.com"][2] == ["UpdateItem"]
 
 
-def test_five_failures_lock_the_email_until_the_window_passes(api, deps, clock):
+def test_five_failures_lock_the_email_until_the_window_passes(api: Api, deps: Deps, clock: Clock) -> None:
     seed_user(deps, "ann@example.com")
     for _ in range(5):
         assert login(api, password="wrong password!").status == 401
@@ -70,13 +76,13 @@ def test_five_failures_lock_the_email_until_the_window_passes(api, deps, clock):
     assert login(api).status == 200
 
 
-def test_unknown_emails_lock_too(api, deps):
+def test_unknown_emails_lock_too(api: Api, deps: Deps) -> None:
     for _ in range(5):
         login(api, email="ghost@example.com")
     assert login(api, email="ghost@example.com").status == 429
 
 
-def test_a_right_password_costs_nothing_but_wrong_ones_stay_counted(api, deps):
+def test_a_right_password_costs_nothing_but_wrong_ones_stay_counted(api: Api, deps: Deps) -> None:
     """A success gives back its own check rather than clearing the window: a burst of wrong passwords
     racing a right one is never checked from zero again (at most 5 wrong ones per window)."""
     seed_user(deps, "ann@example.com")
@@ -88,7 +94,7 @@ def test_a_right_password_costs_nothing_but_wrong_ones_stay_counted(api, deps):
     assert login(api).status == 429
 
 
-def test_failures_older_than_the_window_do_not_count(api, deps, clock):
+def test_failures_older_than_the_window_do_not_count(api: Api, deps: Deps, clock: Clock) -> None:
     seed_user(deps, "ann@example.com")
     for _ in range(4):
         login(api, password="wrong password!")
@@ -97,7 +103,7 @@ def test_failures_older_than_the_window_do_not_count(api, deps, clock):
     assert login(api).status == 200
 
 
-def test_me_and_profile_update(api, deps):
+def test_me_and_profile_update(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     token = login(api).body["access_token"]
     me = api.get("/me", token=token)
@@ -111,7 +117,7 @@ def test_me_and_profile_update(api, deps):
     assert api.patch("/me", {"email": "x@example.com"}, token=token).code == "validation_error"
 
 
-def test_logout_revokes_only_that_token(api, deps):
+def test_logout_revokes_only_that_token(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     first = login(api).body["access_token"]
     second = login(api).body["access_token"]
@@ -120,7 +126,7 @@ def test_logout_revokes_only_that_token(api, deps):
     assert api.get("/me", token=second).status == 200
 
 
-def test_password_change_revokes_older_tokens(api, deps):
+def test_password_change_revokes_older_tokens(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     old = login(api).body["access_token"]
     reply = api.post(
@@ -134,7 +140,7 @@ def test_password_change_revokes_older_tokens(api, deps):
     assert login(api, password="a brand new secret").status == 200
 
 
-def test_password_change_needs_the_current_password(api, deps):
+def test_password_change_needs_the_current_password(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     token = login(api).body["access_token"]
     wrong = api.post(
@@ -146,7 +152,7 @@ def test_password_change_needs_the_current_password(api, deps):
     assert short.body["error"]["details"][0]["field"] == "new_password"
 
 
-def test_a_password_change_trusts_no_email_hint_but_the_users_own_login(api, deps):
+def test_a_password_change_trusts_no_email_hint_but_the_users_own_login(api: Api, deps: Deps) -> None:
     """A token whose email hint names another user's login (or none) changes the caller's own password,
     checked against the caller's own login and counted on the caller's own lockout window."""
     ann_id = seed_user(deps, "ann@example.com")
@@ -164,7 +170,7 @@ def test_a_password_change_trusts_no_email_hint_but_the_users_own_login(api, dep
     assert login(api, email="bob@example.com", password="bobs own secret").status == 200
 
 
-def test_tokens_are_checked(api, deps, clock):
+def test_tokens_are_checked(api: Api, deps: Deps, clock: Clock) -> None:
     seed_user(deps, "ann@example.com")
     token = login(api).body["access_token"]
     assert api.get("/me").code == "unauthenticated"
@@ -175,7 +181,7 @@ def test_tokens_are_checked(api, deps, clock):
     assert api.get("/me", token=token).code == "unauthenticated"
 
 
-def test_a_burst_of_logins_checks_at_most_five_passwords(api, deps):
+def test_a_burst_of_logins_checks_at_most_five_passwords(api: Api, deps: Deps):
     """50 at once for one email, 49 wrong and the right one among them: the lockout is reserved before each
     check, so no more than 5 wrong passwords are ever checked, and the rest are 429 whatever they carry."""
     from chalicelib.errors import AppError

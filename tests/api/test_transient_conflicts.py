@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
 
 from chalicelib.store.tx import CONFLICT_TRIES
 from tests.helpers import PASSWORD, invite, join, onboard
 from tests.helpers.faults import Conflicts
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api
 
 
 @dataclass
@@ -23,7 +28,7 @@ class Case:
     done: Callable[[], bool]  # whether its change is stored
 
 
-def _cases(api, deps) -> list[Case]:
+def _cases(api: Api, deps: Deps) -> list[Case]:
     account_id, owner = onboard(api)
     base = f"/accounts/{account_id}"
     group = api.post(f"{base}/groups", {"name": "Web", "permissions": ["tickets"]}, token=owner.token).body
@@ -71,7 +76,7 @@ NAMES = [
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_two_conflicts_in_a_row_are_retried_to_success(api, deps, name):
+def test_two_conflicts_in_a_row_are_retried_to_success(api: Api, deps: Deps, name: str) -> None:
     case = next(c for c in _cases(api, deps) if c.name == name)
     with Conflicts(times=2).on() as conflicts:
         reply = case.call()
@@ -81,7 +86,7 @@ def test_two_conflicts_in_a_row_are_retried_to_success(api, deps, name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_conflicts_past_the_retries_answer_409_and_change_nothing(api, deps, name):
+def test_conflicts_past_the_retries_answer_409_and_change_nothing(api: Api, deps: Deps, name: str) -> None:
     case = next(c for c in _cases(api, deps) if c.name == name)
     with Conflicts(times=CONFLICT_TRIES * 10).on():
         reply = case.call()

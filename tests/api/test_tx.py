@@ -3,6 +3,8 @@ were added in (PynamoDB sends deletes, then puts, then updates)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from botocore.exceptions import ClientError
 from pynamodb.exceptions import CancellationReason, TransactWriteError
@@ -16,8 +18,12 @@ from chalicelib.store.tx import Outcome, Tx
 from tests.helpers import PASSWORD, DynamoCalls, pending_acceptance
 from tests.helpers.seed import seed_account, seed_user
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api
 
-def test_the_failed_condition_is_named_by_its_label_in_a_mixed_transaction(deps):
+
+def test_the_failed_condition_is_named_by_its_label_in_a_mixed_transaction(deps: Deps) -> None:
     account_id = seed_account(deps)
     taken = ContactEmailItem(*keys.contact_email(account_id, "a@x.com"), contact_id="con_1")
     assert Tx().put(taken).commit()
@@ -36,7 +42,7 @@ def test_the_failed_condition_is_named_by_its_label_in_a_mixed_transaction(deps)
     assert deps.store.accounts.get_account(account_id).name == "Seeded Co"  # nothing committed
 
 
-def test_a_lone_write_is_a_plain_conditional_write_with_the_same_outcome(deps):
+def test_a_lone_write_is_a_plain_conditional_write_with_the_same_outcome(deps: Deps) -> None:
     item = RevokedTokenItem(*keys.revoked_token("t2"))
     with DynamoCalls() as calls:
         assert Tx().put(item, condition=RevokedTokenItem.pk.does_not_exist()).commit() == Outcome()
@@ -45,7 +51,7 @@ def test_a_lone_write_is_a_plain_conditional_write_with_the_same_outcome(deps):
     assert calls.operations == ["PutItem", "PutItem"]
 
 
-def test_moto_answers_a_repeated_token_as_dynamodb_does(deps):
+def test_moto_answers_a_repeated_token_as_dynamodb_does(deps: Deps) -> None:
     """scripts/moto_isolation.py: the same token and items are the committed success again (not applied
     twice); the same token with other items is DynamoDB's IdempotentParameterMismatchException."""
     client, table = dynamodb_client(), deps.settings.table_name
@@ -70,7 +76,9 @@ def test_moto_answers_a_repeated_token_as_dynamodb_does(deps):
     assert stored["n"] == {"N": "2"}
 
 
-def test_accept_when_a_login_appeared_meanwhile_says_so(api, deps, monkeypatch):
+def test_accept_when_a_login_appeared_meanwhile_says_so(
+    api: Api, deps: Deps, monkeypatch: pytest.MonkeyPatch
+):
     """The new user's login is written in the accepting transaction; a login created between the read and
     the write fails that condition, and the answer names it (it used to be blamed on the account's owner)."""
     _, _, body = pending_acceptance(api)
@@ -98,7 +106,9 @@ def _cancelled_by(code: str) -> TransactWriteError:
     return TransactWriteError("cancelled", cause=cause)
 
 
-def test_a_transaction_cancelled_only_by_a_conflict_is_sent_again(deps, monkeypatch):
+def test_a_transaction_cancelled_only_by_a_conflict_is_sent_again(
+    deps: Deps, monkeypatch: pytest.MonkeyPatch
+):
     """DynamoDB cancels a transaction that meets another on the same item (TransactionConflict, no condition
     failed): it is sent again under a new token, up to CONFLICT_TRIES times in all; then it raises
     StillConflictingError (409 with Retry-After), never an outcome that reads as a failed condition."""
@@ -117,7 +127,7 @@ def test_a_transaction_cancelled_only_by_a_conflict_is_sent_again(deps, monkeypa
     assert len(tokens) == 2 and tokens[0] != tokens[1]
     assert deps.store.accounts.get_account(account_id).name == "Renamed"
 
-    def always_conflicts(writes, token):
+    def always_conflicts(writes, token) -> None:
         raise _cancelled_by("TransactionConflict")
 
     monkeypatch.setattr(tx_module, "_send", always_conflicts)
@@ -130,7 +140,7 @@ def test_a_transaction_cancelled_only_by_a_conflict_is_sent_again(deps, monkeypa
         again.commit()
     assert raised.value.code == "changed_meanwhile" and raised.value.retry_after == 1
 
-    def condition_failed(writes, token):
+    def condition_failed(writes, token) -> None:
         tokens.append(token)
         raise _cancelled_by("ConditionalCheckFailed")
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_printed_run_scheduled_line_sends_a_due_reminder(tmp_path):
+def test_the_printed_run_scheduled_line_sends_a_due_reminder(tmp_path: Path) -> None:
     port, moto_port = free_port(), free_port()
     log = tmp_path / "local_run.log"
     runner = start_server(port, moto_port, log)

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.helpers.flows import accept_new, create_account
 from tests.helpers.http import Api, Reply
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Live
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +49,7 @@ def _seats_match_the_lists(live: Api, account_id: str, token: str) -> dict:
     return seats
 
 
-def test_fifty_parallel_invitations_for_one_free_seat_invite_exactly_one(live):
+def test_fifty_parallel_invitations_for_one_free_seat_invite_exactly_one(live: Live):
     account_id, token, tag = _fresh_account(live)
     assert live.put(f"/accounts/{account_id}/seats", {"limit": 2}, operator=True).status == 200
 
@@ -66,7 +70,7 @@ def test_fifty_parallel_invitations_for_one_free_seat_invite_exactly_one(live):
     }
 
 
-def test_fifty_parallel_reactivations_for_one_free_seat_reactivate_exactly_one(live):
+def test_fifty_parallel_reactivations_for_one_free_seat_reactivate_exactly_one(live: Live) -> None:
     account_id, token, tag = _fresh_account(live)
     emails = [f"r{n}-{tag}@seats.example.com" for n in range(PARALLEL)]
     invited = live.post(

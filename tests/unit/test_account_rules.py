@@ -4,6 +4,8 @@ owner gets a new one only once the pending one has lapsed (never to a member), a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from chalicelib.domain.caller import OPERATOR
@@ -12,6 +14,10 @@ from chalicelib.schemas.accounts import AccountCreateIn, OwnerInvitationIn
 from chalicelib.services import accounts, owner_invitations
 from tests.helpers.mail import drain_outbox
 
+if TYPE_CHECKING:
+    from tests.helpers import Clock, RecordingMailer
+    from tests.helpers.fakes import FakeWorld
+
 
 def raised(call) -> AppError:
     with pytest.raises(AppError) as caught:
@@ -19,7 +25,9 @@ def raised(call) -> AppError:
     return caught.value
 
 
-def test_an_account_comes_with_its_owners_invitation_and_its_email(world, mailer):
+def test_an_account_comes_with_its_owners_invitation_and_its_email(
+    world: FakeWorld, mailer: RecordingMailer
+) -> None:
     deps = world.deps
     body = AccountCreateIn(name="Acme Hosting", owner_email="olive@acme.com", owner_first_name="Olive")
     created = owner_invitations.create_account(deps, OPERATOR, body)
@@ -33,7 +41,9 @@ def test_an_account_comes_with_its_owners_invitation_and_its_email(world, mailer
     assert deps.store.accounts.get_account(account_id).owner_user_id is None
 
 
-def test_an_ownerless_account_gets_a_new_owner_invitation_once_the_last_has_lapsed(world, clock):
+def test_an_ownerless_account_gets_a_new_owner_invitation_once_the_last_has_lapsed(
+    world: FakeWorld, clock: Clock
+) -> None:
     deps = world.deps
     body = AccountCreateIn(name="Acme", owner_email="olive@acme.com")
     account_id = owner_invitations.create_account(deps, OPERATOR, body).account.account_id
@@ -52,7 +62,7 @@ def test_an_ownerless_account_gets_a_new_owner_invitation_once_the_last_has_laps
     assert refused.message == "This address is a member or invited already: transfer ownership to them."
 
 
-def test_an_account_with_an_owner_is_transferred_not_reinvited_and_renamed_in_place(world):
+def test_an_account_with_an_owner_is_transferred_not_reinvited_and_renamed_in_place(world: FakeWorld) -> None:
     deps = world.deps
     account_id = world.account("Acme")
     world.member(account_id, "owner@acme.com", "owner")

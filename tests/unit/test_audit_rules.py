@@ -4,6 +4,8 @@ again on moto (tests/api/test_rules_on_moto.py)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.schemas.audit import AuditQuery
 from chalicelib.schemas.groups import GroupIn, GroupUpdateIn
@@ -11,12 +13,15 @@ from chalicelib.schemas.members import MemberUpdateIn
 from chalicelib.schemas.sub_accounts import SubAccountIn
 from chalicelib.services import audit_log, groups, members, sub_accounts
 
+if TYPE_CHECKING:
+    from tests.helpers.fakes import FakeWorld
 
-def events(world, account_id: str, kind: str):
+
+def events(world: FakeWorld, account_id: str, kind: str):
     return audit_log.list_events(world.deps, account_id, AuditQuery(type=kind)).items
 
 
-def test_a_second_deactivate_or_reactivate_or_the_same_patch_records_nothing(world):
+def test_a_second_deactivate_or_reactivate_or_the_same_patch_records_nothing(world: FakeWorld) -> None:
     deps = world.deps
     account_id = world.account("Acme")
     world.member(account_id, "owner@acme.com", "owner")
@@ -36,7 +41,7 @@ def test_a_second_deactivate_or_reactivate_or_the_same_patch_records_nothing(wor
     assert set(latest.changes) == {"title"}  # not the role it had
 
 
-def test_a_sub_account_or_group_renamed_to_its_own_name_records_nothing(world):
+def test_a_sub_account_or_group_renamed_to_its_own_name_records_nothing(world: FakeWorld) -> None:
     deps = world.deps
     account_id = world.account("Acme")
     account = deps.store.accounts.get_account(account_id)

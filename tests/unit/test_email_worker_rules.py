@@ -5,11 +5,16 @@ is never sent again, and one that cannot be sent in a day is given up."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.mail.mailer import MailDeliveryError, OutgoingEmail
 from chalicelib.schemas.invitations import InviteIn
 from chalicelib.services import email_worker, invitations
+
+if TYPE_CHECKING:
+    from tests.helpers import Clock, RecordingMailer
+    from tests.helpers.fakes import FakeWorld
 
 
 class Refusing:
@@ -17,7 +22,7 @@ class Refusing:
         raise MailDeliveryError("MessageRejected")
 
 
-def invite_ann(world) -> tuple[str, str]:
+def invite_ann(world: FakeWorld) -> tuple[str, str]:
     account_id = world.account("Acme")
     account = world.deps.store.accounts.get_account(account_id)
     result = invitations.invite(world.deps, OPERATOR, account, InviteIn(emails=["ann@example.com"])).results[
@@ -27,11 +32,13 @@ def invite_ann(world) -> tuple[str, str]:
     return account_id, result.invitation.invitation_id
 
 
-def delivery(world, account_id: str, invitation_id: str) -> str | None:
+def delivery(world: FakeWorld, account_id: str, invitation_id: str) -> str | None:
     return world.deps.store.invitations.get_invitation(account_id, invitation_id).delivery
 
 
-def test_a_failed_send_stays_queued_and_is_retried_once_due(world, mailer, clock):
+def test_a_failed_send_stays_queued_and_is_retried_once_due(
+    world: FakeWorld, mailer: RecordingMailer, clock: Clock
+) -> None:
     deps = world.deps
     account_id, invitation_id = invite_ann(world)
     deps.mailer = Refusing()
@@ -45,7 +52,7 @@ def test_a_failed_send_stays_queued_and_is_retried_once_due(world, mailer, clock
     assert email_worker.run_once(deps, clock() + timedelta(hours=1)).attempted == 0  # sent once only
 
 
-def test_an_email_that_cannot_be_sent_in_a_day_is_given_up(world, clock):
+def test_an_email_that_cannot_be_sent_in_a_day_is_given_up(world: FakeWorld, clock: Clock) -> None:
     deps = world.deps
     deps.mailer = Refusing()
     account_id, invitation_id = invite_ann(world)

@@ -31,7 +31,7 @@ def code_of(call) -> str:
     return raised.value.code
 
 
-def user(world):
+def user(world: FakeWorld):
     return world.deps.store.users.get_user(world.dev)
 
 
@@ -54,7 +54,7 @@ def secret(dev: FakeWorld, clock: Clock) -> str:
     return setup.secret
 
 
-def now_code(deps, secret, steps=0):
+def now_code(deps, secret: str, steps=0):
     return pyotp.TOTP(secret).generate_otp(step_of(deps.now()) + steps)
 
 
@@ -64,7 +64,7 @@ def second_step(deps) -> MfaRequiredOut:
     return answer
 
 
-def test_the_rfc_6238_vectors_hold_for_the_steps_we_compute():
+def test_the_rfc_6238_vectors_hold_for_the_steps_we_compute() -> None:
     """RFC 6238 Appendix B (SHA-1, the 20-byte ASCII secret), at 6 digits: the last six of its 8."""
     import base64
 
@@ -76,7 +76,7 @@ def test_the_rfc_6238_vectors_hold_for_the_steps_we_compute():
         assert otp.code_at(secret, seconds // otp.STEP_SECONDS) == code[-6:]
 
 
-def test_a_code_signs_in_once_and_a_replay_is_refused(dev, secret, clock):
+def test_a_code_signs_in_once_and_a_replay_is_refused(dev: FakeWorld, secret: str, clock: Clock) -> None:
     deps = dev.deps
     step = second_step(deps)
     code = now_code(deps, secret)
@@ -94,7 +94,9 @@ def test_a_code_signs_in_once_and_a_replay_is_refused(dev, secret, clock):
 
 
 @pytest.mark.parametrize(("steps", "accepted"), [(-2, False), (-1, True), (1, True), (2, False)])
-def test_one_step_either_side_is_accepted(dev, secret, clock, steps, accepted):
+def test_one_step_either_side_is_accepted(
+    dev: FakeWorld, secret: str, clock: Clock, steps: int, accepted: bool
+) -> None:
     deps = dev.deps
     clock.advance(seconds=90)
     token = second_step(deps).mfa_token
@@ -105,7 +107,7 @@ def test_one_step_either_side_is_accepted(dev, secret, clock, steps, accepted):
         assert code_of(finish) == "invalid_code"
 
 
-def test_wrong_codes_and_recovery_codes_share_one_window(dev, secret, clock):
+def test_wrong_codes_and_recovery_codes_share_one_window(dev: FakeWorld, secret: str, clock: Clock) -> None:
     deps = dev.deps
     token = second_step(deps).mfa_token
     for attempt in range(MAX_FAILURES):
@@ -127,7 +129,7 @@ def test_wrong_codes_and_recovery_codes_share_one_window(dev, secret, clock):
     )
 
 
-def test_a_recovery_code_works_once(dev, secret):
+def test_a_recovery_code_works_once(dev: FakeWorld, secret: str) -> None:
     deps = dev.deps
     first = MfaLoginIn(mfa_token=second_step(deps).mfa_token, recovery_code=dev.recovery[0])
     done = mfa_login.finish(deps, first)
@@ -136,7 +138,7 @@ def test_a_recovery_code_works_once(dev, secret):
     assert code_of(lambda: mfa_login.finish(deps, again)) == "invalid_code"
 
 
-def test_the_mfa_token_expires_after_five_minutes(dev, secret, clock):
+def test_the_mfa_token_expires_after_five_minutes(dev: FakeWorld, secret: str, clock: Clock) -> None:
     deps = dev.deps
     token = second_step(deps).mfa_token
     clock.advance(seconds=timedelta(minutes=5).total_seconds())
@@ -144,7 +146,7 @@ def test_the_mfa_token_expires_after_five_minutes(dev, secret, clock):
     assert code_of(lambda: mfa_login.finish(deps, late)) == "unauthenticated"
 
 
-def test_a_passkey_registers_and_signs_in_alone_and_as_the_second_step(dev):
+def test_a_passkey_registers_and_signs_in_alone_and_as_the_second_step(dev: FakeWorld) -> None:
     deps = dev.deps
     key = SoftAuthenticator("https://portal.example.com")
     options = passkey_admin.options(deps, user(dev), PASSWORD, None, None)

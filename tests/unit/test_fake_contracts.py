@@ -31,7 +31,7 @@ def seeded(world: FakeWorld) -> tuple[str, str]:
 
 
 @covers("users.get_user", "users.users")
-def test_users_are_read_by_id_and_each_read_is_a_copy(world, seeded):
+def test_users_are_read_by_id_and_each_read_is_a_copy(world: FakeWorld, seeded: tuple[str, str]) -> None:
     account_id, owner = seeded
     dev = world.member(account_id, "dev@acme.com")
     users = world.deps.store.users
@@ -44,7 +44,9 @@ def test_users_are_read_by_id_and_each_read_is_a_copy(world, seeded):
 
 
 @covers("accounts.get_account", "accounts.get_accounts", "accounts.memberships")
-def test_seeding_writes_what_accepting_writes_on_the_account(world, seeded):
+def test_seeding_writes_what_accepting_writes_on_the_account(
+    world: FakeWorld, seeded: tuple[str, str]
+) -> None:
     account_id, owner = seeded
     dev = world.member(account_id, "dev@acme.com", status="deactivated")
     accounts = world.deps.store.accounts
@@ -59,7 +61,9 @@ def test_seeding_writes_what_accepting_writes_on_the_account(world, seeded):
 
 
 @covers("invitations.claims", "invitations.claims_and_logins")
-def test_a_members_email_is_claimed_with_its_status_and_its_login(world, seeded):
+def test_a_members_email_is_claimed_with_its_status_and_its_login(
+    world: FakeWorld, seeded: tuple[str, str]
+) -> None:
     account_id, owner = seeded
     dev = world.member(account_id, "dev@acme.com", status="deactivated")
     invitations = world.deps.store.invitations
@@ -73,7 +77,9 @@ def test_a_members_email_is_claimed_with_its_status_and_its_login(world, seeded)
 
 
 @covers("members.members_of")
-def test_an_accounts_members_are_all_its_memberships_and_only_its(world, seeded):
+def test_an_accounts_members_are_all_its_memberships_and_only_its(
+    world: FakeWorld, seeded: tuple[str, str]
+) -> None:
     account_id, owner = seeded
     dev = world.member(account_id, "dev@acme.com", status="deactivated")
     other = world.account("Other")
@@ -84,7 +90,7 @@ def test_an_accounts_members_are_all_its_memberships_and_only_its(world, seeded)
 
 
 @covers("members.member", "members.get_membership", "members.update_member")
-def test_a_member_changes_under_the_update_guards(world, seeded):
+def test_a_member_changes_under_the_update_guards(world: FakeWorld, seeded: tuple[str, str]) -> None:
     account_id, owner = seeded
     store = world.deps.store
     group = world.group(account_id, "Support")
@@ -113,7 +119,7 @@ def test_a_member_changes_under_the_update_guards(world, seeded):
 
 
 @covers("members.remove_member")
-def test_removing_a_member_frees_the_email_and_counts(world, seeded):
+def test_removing_a_member_frees_the_email_and_counts(world: FakeWorld, seeded: tuple[str, str]) -> None:
     account_id, owner = seeded
     store = world.deps.store
     group = world.group(account_id, "Support")
@@ -134,7 +140,7 @@ def test_removing_a_member_frees_the_email_and_counts(world, seeded):
 
 
 @covers("accounts.transfer_ownership")
-def test_ownership_moves_under_its_conditions(world, seeded):
+def test_ownership_moves_under_its_conditions(world: FakeWorld, seeded: tuple[str, str]) -> None:
     account_id, owner = seeded
     store = world.deps.store
     group = world.group(account_id, "Support")
@@ -154,7 +160,7 @@ def test_ownership_moves_under_its_conditions(world, seeded):
 
 
 @covers("groups.groups_of", "groups.get_group")
-def test_groups_are_read_by_account_and_id(world, seeded):
+def test_groups_are_read_by_account_and_id(world: FakeWorld, seeded: tuple[str, str]) -> None:
     account_id, _ = seeded
     other = world.account("Other")
     made = {world.group(account_id, "Support"), world.group(account_id, "Billing")}
@@ -167,7 +173,9 @@ def test_groups_are_read_by_account_and_id(world, seeded):
 
 
 @covers("contacts.create_contact", "contacts.save_contact", "contacts.get_contact", "contacts.delete_contact")
-def test_a_contact_is_one_per_email_and_changes_under_its_conditions(world, seeded):
+def test_a_contact_is_one_per_email_and_changes_under_its_conditions(
+    world: FakeWorld, seeded: tuple[str, str]
+) -> None:
     account_id, _ = seeded
     store, now = world.deps.store, world.deps.now()
     first = new_contact_item("con_1", account_id, "a@x.com", ["invoice"], {}, now)
@@ -191,7 +199,7 @@ def test_a_contact_is_one_per_email_and_changes_under_its_conditions(world, seed
 
 
 @covers("contacts.people_for")
-def test_the_people_an_email_may_reach(world, seeded):
+def test_the_people_an_email_may_reach(world: FakeWorld, seeded: tuple[str, str]) -> None:
     account_id, _ = seeded
     store, now = world.deps.store, world.deps.now()
     world.member(account_id, "gone@acme.com", status="deactivated")
@@ -224,7 +232,7 @@ def test_the_people_an_email_may_reach(world, seeded):
     "invitations.create_invitations", "invitations.invitations_of", "invitations.get_invitation",
     "outbox.record",
 )  # fmt: skip
-def test_invitations_are_written_once_per_free_email(world, seeded):
+def test_invitations_are_written_once_per_free_email(world: FakeWorld, seeded: tuple[str, str]):
     account_id, _ = seeded
     store, deps, now = world.deps.store, world.deps, world.deps.now()
     world.member(account_id, "dev@acme.com")
@@ -254,7 +262,7 @@ def test_invitations_are_written_once_per_free_email(world, seeded):
 
 
 @covers("invitations.create_invitations")
-def test_an_address_takes_so_many_emails_an_hour_whichever_account_sends_them(world):
+def test_an_address_takes_so_many_emails_an_hour_whichever_account_sends_them(world: FakeWorld) -> None:
     deps = world.deps
     per_hour = deps.settings.recipient_emails_per_hour
     results = []
@@ -267,7 +275,9 @@ def test_an_address_takes_so_many_emails_an_hour_whichever_account_sends_them(wo
 
 
 @covers("invitations.revoke")
-def test_a_revoked_invitation_frees_its_email_and_its_groups_count(world, seeded):
+def test_a_revoked_invitation_frees_its_email_and_its_groups_count(
+    world: FakeWorld, seeded: tuple[str, str]
+) -> None:
     account_id, _ = seeded
     store, deps = world.deps.store, world.deps
     group = world.group(account_id, "Support")
@@ -283,7 +293,7 @@ def test_a_revoked_invitation_frees_its_email_and_its_groups_count(world, seeded
 
 
 @covers("contacts.contacts_page")
-def test_contacts_are_paged_by_email_from_a_cursor(world, seeded):
+def test_contacts_are_paged_by_email_from_a_cursor(world: FakeWorld, seeded: tuple[str, str]) -> None:
     account_id, _ = seeded
     store, now = world.deps.store, world.deps.now()
     for n, email in enumerate(["d@x.com", "a@x.com", "c@x.com", "b@x.com", "e@x.com"]):

@@ -4,6 +4,7 @@ handed out once, leased and recorded by one worker at a time, retried, held and 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import OPERATOR
@@ -15,15 +16,18 @@ from chalicelib.store.due import mark
 from chalicelib.store.webhooks import new_webhook_item
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from tests.helpers.fakes import FakeWorld
 
-def queued_event(world, account_id: str, when):
+
+def queued_event(world: FakeWorld, account_id: str, when):
     """An event in the outbox (as when someone listens), due at `when`."""
     event = record(world.deps, "webhook.updated", OPERATOR, account_id, Target("webhook", "whk_1"))
     mark(event, OUTBOX, event.event_id, when)
     return event
 
 
-def endpoint(world, event=None):
+def endpoint(world: FakeWorld, event=None):
     account_id = world.account("Acme")
     hook = new_webhook_item(
         account_id, "whk_1", "https://93.184.216.34/h", ["*"], None, "s", world.deps.now()
@@ -32,13 +36,13 @@ def endpoint(world, event=None):
     return account_id, world.deps.store.webhooks.get_webhook(account_id, "whk_1")
 
 
-def written(world, hook, event):
+def written(world: FakeWorld, hook, event):
     """The event written with a change (here the endpoint's description), as every event is."""
     assert world.deps.store.webhooks.update(hook, {"description": "d"}, event, world.deps.now())
     return event
 
 
-def deliveries_for(world, hook, event, n: int, held: bool = False):
+def deliveries_for(world: FakeWorld, hook, event, n: int, held: bool = False):
     made = [new_delivery_item(new_sortable_id("dlv"), hook, event, b"{}", world.deps.now()) for _ in range(n)]
     for delivery in made:
         set_held(delivery) if held else set_due(delivery, world.deps.now())
@@ -47,7 +51,7 @@ def deliveries_for(world, hook, event, n: int, held: bool = False):
 
 
 @covers("deliveries.events_due", "deliveries.fan_out", "deliveries.fan_out_failed")
-def test_an_event_leaves_the_outbox_once_handed_out_or_parked(world):
+def test_an_event_leaves_the_outbox_once_handed_out_or_parked(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     events = {}
     account_id, hook = endpoint(world, lambda a: events.setdefault("first", queued_event(world, a, now)))
@@ -72,7 +76,7 @@ def test_an_event_leaves_the_outbox_once_handed_out_or_parked(world):
 
 @covers("deliveries.deliveries_of", "deliveries.get_delivery", "deliveries.due", "deliveries.lease",
         "deliveries.record", "deliveries.retry")  # fmt: skip
-def test_a_delivery_is_leased_and_recorded_by_one_worker_at_a_time(world):
+def test_a_delivery_is_leased_and_recorded_by_one_worker_at_a_time(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id, hook = endpoint(world)
     first, second, third = deliveries_for(
@@ -103,7 +107,7 @@ def test_a_delivery_is_leased_and_recorded_by_one_worker_at_a_time(world):
 
 @covers("deliveries.endpoint_attempted", "deliveries.turn_off", "deliveries.endpoints_to_release",
         "deliveries.release")  # fmt: skip
-def test_a_failing_endpoint_is_turned_off_once_and_its_held_deliveries_released(world):
+def test_a_failing_endpoint_is_turned_off_once_and_its_held_deliveries_released(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id, hook = endpoint(world)
     failing = store.deliveries.endpoint_attempted(hook, False, now)

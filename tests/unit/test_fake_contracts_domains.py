@@ -4,6 +4,7 @@ account per verified domain, every write at the version read, one verify lookup 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import OPERATOR
@@ -11,8 +12,11 @@ from chalicelib.services.audit_record import record
 from chalicelib.store.email_domains import new_email_domain_item
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from tests.helpers.fakes import FakeWorld
 
-def _added(world, account_id: str, name: str):
+
+def _added(world: FakeWorld, account_id: str, name: str):
     deps = world.deps
     domain = new_email_domain_item(account_id, name, "s3cret", deps.now())
     event = record(deps, "domain.added", OPERATOR, account_id, Target("email_domain", name))
@@ -20,7 +24,7 @@ def _added(world, account_id: str, name: str):
 
 
 @covers("email_domains.add", "email_domains.domains_of", "email_domains.get_domain")
-def test_an_account_holds_at_most_ten_domains_each_once(world):
+def test_an_account_holds_at_most_ten_domains_each_once(world: FakeWorld) -> None:
     store = world.deps.store.email_domains
     account_id = world.account("Acme")
     for number in range(9):
@@ -36,7 +40,7 @@ def test_an_account_holds_at_most_ten_domains_each_once(world):
 
 
 @covers("email_domains.save", "email_domains.claim_of")
-def test_a_verified_domain_is_one_accounts_and_writes_check_the_version(world):
+def test_a_verified_domain_is_one_accounts_and_writes_check_the_version(world: FakeWorld) -> None:
     store = world.deps.store.email_domains
     first, second = world.account("Acme"), world.account("Rival")
     mine, _ = _added(world, first, "acme.com")
@@ -61,7 +65,7 @@ def test_a_verified_domain_is_one_accounts_and_writes_check_the_version(world):
 
 
 @covers("email_domains.remove")
-def test_removing_a_verified_domain_frees_its_claim_and_its_place(world):
+def test_removing_a_verified_domain_frees_its_claim_and_its_place(world: FakeWorld) -> None:
     store = world.deps.store.email_domains
     account_id = world.account("Acme")
     for number in range(10):
@@ -78,7 +82,7 @@ def test_removing_a_verified_domain_frees_its_claim_and_its_place(world):
 
 
 @covers("email_domains.take_verify_turn")
-def test_one_verify_lookup_a_minute_per_domain(world):
+def test_one_verify_lookup_a_minute_per_domain(world: FakeWorld) -> None:
     store, now = world.deps.store.email_domains, world.deps.now()
     account_id = world.account("Acme")
     domain, _ = _added(world, account_id, "acme.com")

@@ -4,6 +4,7 @@ passkeys, one-time challenges and the code lockout window."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW
 from chalicelib.ids import new_sortable_id
@@ -13,6 +14,9 @@ from chalicelib.store.factors import Spent
 from chalicelib.store.models import ChallengeItem, PasskeyItem, TotpItem
 from chalicelib.store.sessions import new_security_event
 from tests.unit.test_fake_contracts import covers
+
+if TYPE_CHECKING:
+    from tests.helpers.fakes import FakeWorld
 
 
 def _totp(user_id, now, sealed="sealed-1"):
@@ -53,7 +57,7 @@ def _copied_factors(store, user):
     return store.members.get_membership(membership.account_id, user.user_id).factors
 
 
-def _user(world):
+def _user(world: FakeWorld):
     account_id = world.account("Acme")
     user_id = world.member(account_id, "dev@acme.com")
     return world.deps.store.users.get_user(user_id)
@@ -66,7 +70,9 @@ def _user(world):
     "factors.use_totp_step",
     "factors.remove_totp",
 )
-def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_with_its_codes(world):
+def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_with_its_codes(
+    world: FakeWorld,
+) -> None:
     store, now, deps = world.deps.store, world.deps.now(), world.deps
     user = _user(world)
     assert store.factors.state(user.user_id) == type(store.factors.state(user.user_id))(None, None, None)
@@ -118,7 +124,9 @@ def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_wi
     "factors.remove_passkey",
     "factors.record_passkey_use",
 )
-def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_factor_with_it(world):
+def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_factor_with_it(
+    world: FakeWorld,
+) -> None:
     store, now, deps = world.deps.store, world.deps.now(), world.deps
     user = _user(world)
     first, second = _passkey(user.user_id, "pk1", "cred-1", now), _passkey(user.user_id, "pk2", "cred-2", now)
@@ -171,7 +179,7 @@ def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_fa
 
 
 @covers("factors.put_challenge", "factors.challenge", "factors.take_challenge")
-def test_a_challenge_is_read_by_its_hash_and_taken_once(world):
+def test_a_challenge_is_read_by_its_hash_and_taken_once(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     item = ChallengeItem(*keys.challenge("abc"), purpose="mfa", user_id="usr_1", expires_at=now)
     store.factors.put_challenge(item)
@@ -184,7 +192,7 @@ def test_a_challenge_is_read_by_its_hash_and_taken_once(world):
 
 
 @covers("lockouts.reserve_code_attempt", "lockouts.give_back_code_attempt")
-def test_a_users_code_window_takes_so_many_checks_apart_from_the_emails(world):
+def test_a_users_code_window_takes_so_many_checks_apart_from_the_emails(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     user = _user(world)
     assert all(store.lockouts.reserve_code_attempt(user.user_id, now, None) for _ in range(MAX_FAILURES))
@@ -215,7 +223,9 @@ def _challenge(store, user, name, now):
 
 
 @covers("factors.sign_in_spending", "factors.state")
-def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_when_it_fails(world):
+def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_when_it_fails(
+    world: FakeWorld,
+) -> None:
     """The second step's use of its mfa_token and code is the sign-in's own write: each "once" a condition
     of it, and a failed condition leaves the challenge, the code, the events and the login time as were."""
     store, now, deps = world.deps.store, world.deps.now(), world.deps
@@ -264,7 +274,7 @@ def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_whe
 
 
 @covers("factors.sign_in_spending")
-def test_a_passkey_sign_in_moves_the_counter_only_from_the_count_it_read(world):
+def test_a_passkey_sign_in_moves_the_counter_only_from_the_count_it_read(world: FakeWorld) -> None:
     store, now, deps = world.deps.store, world.deps.now(), world.deps
     user = _user(world)
     key = _passkey(user.user_id, "pk1", "cred-1", now)

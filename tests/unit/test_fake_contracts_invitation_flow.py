@@ -4,6 +4,7 @@ expiry, opened, accepted once (a new login or an existing one), resent with a ne
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.services.invitation_admin import RESEND_INTERVAL
 from chalicelib.services.invitations import new_invitation
@@ -13,8 +14,12 @@ from chalicelib.store.members import new_membership_item
 from chalicelib.store.users import new_user_items
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from tests.helpers import Clock
+    from tests.helpers.fakes import FakeWorld
 
-def invite(world, account_id: str, email: str, group_id: str | None = None, role: str = "member"):
+
+def invite(world: FakeWorld, account_id: str, email: str, group_id: str | None = None, role: str = "member"):
     deps = world.deps
     entry, _ = new_invitation(deps, account_id, email, role, [], None, {})
     entry.invitation.group_id = entry.link.group_id = group_id
@@ -24,7 +29,9 @@ def invite(world, account_id: str, email: str, group_id: str | None = None, role
 
 
 @covers("invitations.listed")
-def test_invitations_are_listed_latest_expiry_first_pending_or_expired(world, clock):
+def test_invitations_are_listed_latest_expiry_first_pending_or_expired(
+    world: FakeWorld, clock: Clock
+) -> None:
     store = world.deps.store
     account_id = world.account("Acme")
     group = world.group(account_id, "Support")
@@ -46,14 +53,14 @@ def test_invitations_are_listed_latest_expiry_first_pending_or_expired(world, cl
     assert [i.invitation_id for i in pending] == [made[2]]
 
 
-def membership_for(world, invitation, user):
+def membership_for(world: FakeWorld, invitation, user):
     return new_membership_item(invitation.account_id, user.user_id, invitation.role, [], world.deps.now(),
                                group_id=invitation.group_id, user=user,
                                account_name=world.account_name(invitation.account_id))  # fmt: skip
 
 
 @covers("invitations.invitation_context", "invitations.accept")
-def test_an_invitation_is_accepted_once_with_a_new_login(world):
+def test_an_invitation_is_accepted_once_with_a_new_login(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
     group = world.group(account_id, "Support")
@@ -87,7 +94,7 @@ def test_an_invitation_is_accepted_once_with_a_new_login(world):
 
 
 @covers("invitations.accept")
-def test_an_existing_login_accepts_as_it_is_named_now(world):
+def test_an_existing_login_accepts_as_it_is_named_now(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     home, account_id = world.account("Home"), world.account("Acme")
     dev = world.member(home, "dev@acme.com")
@@ -110,7 +117,7 @@ def test_an_existing_login_accepts_as_it_is_named_now(world):
 
 
 @covers("invitations.resend")
-def test_a_resend_replaces_the_link_once(world, clock):
+def test_a_resend_replaces_the_link_once(world: FakeWorld, clock: Clock) -> None:
     deps, store = world.deps, world.deps.store
     account_id = world.account("Acme")
     invitation = invite(world, account_id, "ann@x.com")
@@ -133,7 +140,9 @@ def test_a_resend_replaces_the_link_once(world, clock):
 
 
 @covers("invitations.expired_pages", "invitations.delete_expired")
-def test_expired_invitations_are_read_a_page_at_a_time_and_purged_once(world, clock):
+def test_expired_invitations_are_read_a_page_at_a_time_and_purged_once(
+    world: FakeWorld, clock: Clock
+) -> None:
     store = world.deps.store
     account_id = world.account("Acme")
     group = world.group(account_id, "Support")
@@ -155,7 +164,7 @@ def test_expired_invitations_are_read_a_page_at_a_time_and_purged_once(world, cl
 
 
 @covers("invitations.accept", "groups.groups_of", "groups.get_group", "groups.delete")
-def test_a_group_counts_its_accepted_members_and_goes_only_once_they_are_gone(world):
+def test_a_group_counts_its_accepted_members_and_goes_only_once_they_are_gone(world: FakeWorld) -> None:
     # The real store puts an accept's group counts on the group's shards: every read adds them in, and the
     # delete sums them with the group item's own.
     store, now = world.deps.store, world.deps.now()

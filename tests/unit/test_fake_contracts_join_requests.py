@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import OPERATOR
@@ -16,15 +17,19 @@ from chalicelib.store.members import new_membership_item
 from chalicelib.store.seats import SeatsRead
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from tests.helpers import Clock
+    from tests.helpers.fakes import FakeWorld
 
-def _asker(world, email: str):
+
+def _asker(world: FakeWorld, email: str):
     """A user with a login (a member elsewhere) and the account they ask to join."""
     elsewhere = world.account("Elsewhere")
     user_id = world.member(elsewhere, email)
     return world.account("Acme"), world.deps.store.users.get_user(user_id)
 
 
-def _ask(world, account_id: str, user):
+def _ask(world: FakeWorld, account_id: str, user):
     deps = world.deps
     request = new_join_request(
         account_id, user, deps.now(), via="domain", permissions=["tickets"], sub_accounts=None
@@ -41,7 +46,7 @@ def _ask(world, account_id: str, user):
     "join_requests.get_request",
     "join_requests.requests_of",
 )
-def test_one_pending_request_per_requester_read_back_as_made(world):
+def test_one_pending_request_per_requester_read_back_as_made(world: FakeWorld) -> None:
     account_id, user = _asker(world, "joe@corp.com")
     store = world.deps.store.join_requests
     assert store.standing(account_id, user.user_id, user.user_id) == (None, None, False)
@@ -63,7 +68,9 @@ def test_one_pending_request_per_requester_read_back_as_made(world):
 
 
 @covers("join_requests.decide", "join_requests.expire")
-def test_a_request_is_decided_or_expired_once_and_a_denial_holds_seven_days(world, clock):
+def test_a_request_is_decided_or_expired_once_and_a_denial_holds_seven_days(
+    world: FakeWorld, clock: Clock
+) -> None:
     account_id, user = _asker(world, "ann@corp.com")
     store = world.deps.store.join_requests
     request, _ = _ask(world, account_id, user)
@@ -84,7 +91,7 @@ def test_a_request_is_decided_or_expired_once_and_a_denial_holds_seven_days(worl
 
 
 @covers("join_requests.join")
-def test_a_join_takes_the_email_and_a_seat_once(world):
+def test_a_join_takes_the_email_and_a_seat_once(world: FakeWorld) -> None:
     account_id, user = _asker(world, "kim@corp.com")
     deps = world.deps
     account = deps.store.accounts.get_account(account_id)
@@ -106,7 +113,7 @@ def test_a_join_takes_the_email_and_a_seat_once(world):
 
 
 @covers("join_requests.approve_by_invitation")
-def test_approving_by_invitation_writes_the_invitation_with_the_decision_once(world):
+def test_approving_by_invitation_writes_the_invitation_with_the_decision_once(world: FakeWorld) -> None:
     deps = world.deps
     account_id, user = _asker(world, "pat@corp.com")
     request, _ = _ask(world, account_id, user)
@@ -134,7 +141,9 @@ def test_approving_by_invitation_writes_the_invitation_with_the_decision_once(wo
 
 
 @covers("join_requests.digests_due", "join_requests.send_digest")
-def test_a_new_request_marks_its_accounts_digest_which_is_sent_once_as_read(world, clock):
+def test_a_new_request_marks_its_accounts_digest_which_is_sent_once_as_read(
+    world: FakeWorld, clock: Clock
+) -> None:
     store = world.deps.store.join_requests
     first, ann = _asker(world, "ann@corp.com")
     second, bob = _asker(world, "bob@corp.com")

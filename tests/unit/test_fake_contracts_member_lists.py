@@ -4,12 +4,17 @@ indexed order from a cursor, by status, the rows' memberships and groups, and an
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalicelib.store.lists import IndexPage
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from tests.helpers.fakes import FakeWorld
+
 
 @covers("members.ordered_page", "members.read_page")
-def test_members_are_paged_in_index_order_from_a_cursor(world):
+def test_members_are_paged_in_index_order_from_a_cursor(world: FakeWorld):
     store = world.deps.store
     account_id = world.account("Acme")
     group = world.group(account_id, "Support")
@@ -38,7 +43,7 @@ def test_members_are_paged_in_index_order_from_a_cursor(world):
 
 
 @covers("members.ordered_page")
-def test_any_column_and_any_group_is_paged_in_order_both_statuses_merged(world):
+def test_any_column_and_any_group_is_paged_in_order_both_statuses_merged(world: FakeWorld):
     store = world.deps.store
     account_id = world.account("Acme")
     group = world.group(account_id, "Support")

@@ -4,15 +4,19 @@ windows, the worker's read of what is due, and its lease on one email."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.outbox import account_day, recipient_windows
 from chalicelib.services.invitations import new_invitation
 from chalicelib.store.outbox import new_mail
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from tests.helpers.fakes import FakeWorld
+
 
 @covers("outbox.queue")
-def test_an_email_is_queued_once_and_within_its_addresss_windows(world):
+def test_an_email_is_queued_once_and_within_its_addresss_windows(world: FakeWorld) -> None:
     deps, now = world.deps, world.deps.now()
     store = deps.store
     windows = recipient_windows(now, 2, 10)
@@ -26,7 +30,7 @@ def test_an_email_is_queued_once_and_within_its_addresss_windows(world):
 
 
 @covers("outbox.due", "outbox.lease")
-def test_the_worker_reads_what_is_due_oldest_first_and_leases_each_once(world):
+def test_the_worker_reads_what_is_due_oldest_first_and_leases_each_once(world: FakeWorld) -> None:
     deps, now = world.deps, world.deps.now()
     store = deps.store
     for n, delay in enumerate([30, 0, 60, 3600]):
@@ -50,7 +54,7 @@ def test_the_worker_reads_what_is_due_oldest_first_and_leases_each_once(world):
 
 
 @covers("outbox.account_invitations")
-def test_an_accounts_invitations_are_counted_by_day(world):
+def test_an_accounts_invitations_are_counted_by_day(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     deps, now = world.deps, world.deps.now()
     store = deps.store

@@ -5,6 +5,7 @@ limits), or dropped; and the account's settings changed in one write."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.outbox import recipient_windows
 from chalicelib.services.invitations import new_invitation
@@ -13,8 +14,12 @@ from chalicelib.store.invitations import link_item
 from chalicelib.store.outbox import limit_label
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from tests.helpers import Clock
+    from tests.helpers.fakes import FakeWorld
 
-def invite(world, account_id: str, email: str, valid_days: int | None = None):
+
+def invite(world: FakeWorld, account_id: str, email: str, valid_days: int | None = None):
     deps = world.deps
     details = {"valid_days": valid_days} if valid_days else {}
     entry, _ = new_invitation(deps, account_id, email, "member", [], None, details)
@@ -26,7 +31,7 @@ def due_ids(store, at, size: int = 100) -> list[list[str]]:
     return [[i.invitation_id for i in page] for page in store.reminders.due_pages(at, size)]
 
 
-def reminder_parts(world, invitation):
+def reminder_parts(world: FakeWorld, invitation):
     deps = world.deps
     seed = link_seed(deps)
     invitation.reminder_token_hash = seed.token_hash
@@ -37,7 +42,7 @@ def reminder_parts(world, invitation):
 
 
 @covers("reminders.due_pages")
-def test_due_reminders_are_read_by_due_time_and_only_the_due_ones(world, clock):
+def test_due_reminders_are_read_by_due_time_and_only_the_due_ones(world: FakeWorld, clock: Clock) -> None:
     store = world.deps.store
     account_id = world.account("Acme")
     week = [invite(world, account_id, f"w{n}@x.com").invitation_id for n in range(3)]
@@ -54,7 +59,7 @@ def test_due_reminders_are_read_by_due_time_and_only_the_due_ones(world, clock):
 
 
 @covers("reminders.remind")
-def test_a_reminder_is_committed_once_with_its_link_and_email(world):
+def test_a_reminder_is_committed_once_with_its_link_and_email(world: FakeWorld) -> None:
     deps = world.deps
     store, now = deps.store, deps.now()
     account_id = world.account("Acme")
@@ -75,7 +80,9 @@ def test_a_reminder_is_committed_once_with_its_link_and_email(world):
 
 
 @covers("reminders.remind")
-def test_a_reminder_to_an_address_that_had_its_fill_is_refused_and_nothing_is_written(world):
+def test_a_reminder_to_an_address_that_had_its_fill_is_refused_and_nothing_is_written(
+    world: FakeWorld,
+) -> None:
     deps = world.deps
     store, now = deps.store, deps.now()
     invitation = invite(world, world.account("Acme"), "ann@x.com")
@@ -94,7 +101,7 @@ def test_a_reminder_to_an_address_that_had_its_fill_is_refused_and_nothing_is_wr
 
 
 @covers("reminders.remind", "reminders.drop")
-def test_a_reminder_ended_by_then_or_dropped_is_not_sent_and_leaves_the_index(world):
+def test_a_reminder_ended_by_then_or_dropped_is_not_sent_and_leaves_the_index(world: FakeWorld) -> None:
     deps = world.deps
     store, now = deps.store, deps.now()
     account_id = world.account("Acme")
@@ -111,7 +118,7 @@ def test_a_reminder_ended_by_then_or_dropped_is_not_sent_and_leaves_the_index(wo
 
 
 @covers("accounts.update_account")
-def test_an_accounts_settings_change_in_one_write_while_it_is_there(world):
+def test_an_accounts_settings_change_in_one_write_while_it_is_there(world: FakeWorld) -> None:
     store = world.deps.store
     account_id = world.account("Acme")
     account = store.accounts.get_account(account_id)

@@ -6,6 +6,7 @@ events in the same write, and the seats of expired invitations: counted until re
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.audit import SYSTEM, Event, Target
 from chalicelib.services.invitations import new_invitation
@@ -13,13 +14,17 @@ from chalicelib.store.audit import AuditFilter, audit_item
 from chalicelib.store.seats import SEATS, SeatsRead
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from tests.helpers import Clock
+    from tests.helpers.fakes import FakeWorld
 
-def _entry(world, account_id: str, email: str):
+
+def _entry(world: FakeWorld, account_id: str, email: str):
     entry, _ = new_invitation(world.deps, account_id, email, "member", ["tickets"], None, {})
     return entry
 
 
-def _seats(world, account_id: str):
+def _seats(world: FakeWorld, account_id: str):
     account = world.deps.store.accounts.get_account(account_id)
     return account.seat_limit, account.seats_held, account.active_count
 
@@ -32,7 +37,7 @@ def _event_of(account_id: str, now):
 
 
 @covers("accounts.set_seat_limit")
-def test_a_limit_is_set_and_taken_away_on_a_counted_account(world):
+def test_a_limit_is_set_and_taken_away_on_a_counted_account(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     world.member(account_id, "olive@example.com", role="owner")
     store = world.deps.store
@@ -45,7 +50,7 @@ def test_a_limit_is_set_and_taken_away_on_a_counted_account(world):
     assert store.accounts.set_seat_limit(account, 2).failed == {"gone"}
 
 
-def test_invitations_take_their_seats_under_the_prediction_and_record_crossings(world):
+def test_invitations_take_their_seats_under_the_prediction_and_record_crossings(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     store, now = world.deps.store, world.deps.now()
     account = store.accounts.get_account(account_id)
@@ -66,12 +71,12 @@ def test_invitations_take_their_seats_under_the_prediction_and_record_crossings(
     assert _types(world, account_id) == ["account.seats_full", "account.seats_warning"]  # newest first
 
 
-def _types(world, account_id: str) -> list[str]:
+def _types(world: FakeWorld, account_id: str) -> list[str]:
     events = world.deps.store.audit.events(account_id, AuditFilter(), 50, None)[0]
     return [e.type for e in events if e.type.startswith("account.seats")]
 
 
-def test_a_reactivation_takes_a_seat_only_where_predicted(world):
+def test_a_reactivation_takes_a_seat_only_where_predicted(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     user_id = world.member(account_id, "ann@example.com", status="deactivated")
     store = world.deps.store
@@ -89,7 +94,7 @@ def test_a_reactivation_takes_a_seat_only_where_predicted(world):
 
 
 @covers("accounts.expired_seats", "accounts.release_expired_seats")
-def test_an_expired_invitation_holds_its_seat_until_released(world, clock):
+def test_an_expired_invitation_holds_its_seat_until_released(world: FakeWorld, clock: Clock) -> None:
     account_id = world.account("Acme")
     store = world.deps.store
     assert store.invitations.create_invitations(
@@ -105,7 +110,7 @@ def test_an_expired_invitation_holds_its_seat_until_released(world, clock):
     assert _seats(world, account_id) == (None, 0, 0)
 
 
-def test_the_purge_frees_the_seats_of_what_it_deletes(world, clock):
+def test_the_purge_frees_the_seats_of_what_it_deletes(world: FakeWorld, clock: Clock) -> None:
     account_id = world.account("Acme")
     store = world.deps.store
     emails = ["a@example.com", "b@example.com"]
@@ -120,7 +125,7 @@ def test_the_purge_frees_the_seats_of_what_it_deletes(world, clock):
     assert _seats(world, account_id) == (None, 0, 0)
 
 
-def test_a_removal_frees_a_seat_only_at_the_status_read(world):
+def test_a_removal_frees_a_seat_only_at_the_status_read(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     user_id = world.member(account_id, "ann@example.com")
     store = world.deps.store

@@ -4,6 +4,7 @@ account's second-factor policy: run on the fakes here and on moto in tests/api/t
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import OPERATOR
@@ -13,8 +14,11 @@ from chalicelib.store.audit import AuditFilter
 from chalicelib.store.sessions import new_security_event, new_session_item
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from tests.helpers.fakes import FakeWorld
 
-def started(world, user_id: str, minutes_ago: int = 0):
+
+def started(world: FakeWorld, user_id: str, minutes_ago: int = 0):
     """A session and its "signed_in" event, written as a login writes them (with the login's own write)."""
     now = world.deps.now() - timedelta(minutes=minutes_ago)
     session = new_session_item(
@@ -26,7 +30,7 @@ def started(world, user_id: str, minutes_ago: int = 0):
 
 
 @covers("member_copies.record_login", "sessions.sessions_of", "users.auth_context")
-def test_a_sign_in_writes_its_session_with_the_login_and_the_caller_read_brings_it(world):
+def test_a_sign_in_writes_its_session_with_the_login_and_the_caller_read_brings_it(world: FakeWorld) -> None:
     store = world.deps.store
     account_id = world.account("Acme")
     dev, other = world.member(account_id, "dev@acme.com"), world.member(account_id, "other@acme.com")
@@ -45,7 +49,7 @@ def test_a_sign_in_writes_its_session_with_the_login_and_the_caller_read_brings_
 
 
 @covers("sessions.end_sessions", "sessions.security_events")
-def test_ending_sessions_deletes_them_with_one_event_and_one_missing_fails_gone(world):
+def test_ending_sessions_deletes_them_with_one_event_and_one_missing_fails_gone(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     dev = world.member(world.account("Acme"), "dev@acme.com")
     one, two, three = (started(world, dev, minutes) for minutes in (3, 2, 1))
@@ -63,7 +67,7 @@ def test_ending_sessions_deletes_them_with_one_event_and_one_missing_fails_gone(
 
 
 @covers("sessions.security_events")
-def test_security_events_page_newest_first_within_their_window(world):
+def test_security_events_page_newest_first_within_their_window(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     dev = world.member(world.account("Acme"), "dev@acme.com")
     for minutes in (5, 4, 3, 2, 1):
@@ -79,7 +83,7 @@ def test_security_events_page_newest_first_within_their_window(world):
 
 
 @covers("sessions.touch")
-def test_touch_moves_last_seen_once_and_never_brings_an_ended_session_back(world):
+def test_touch_moves_last_seen_once_and_never_brings_an_ended_session_back(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     dev = world.member(world.account("Acme"), "dev@acme.com")
     session = started(world, dev, 10)
@@ -94,7 +98,7 @@ def test_touch_moves_last_seen_once_and_never_brings_an_ended_session_back(world
 
 
 @covers("users.change_password")
-def test_a_password_change_keeps_its_session_alive_or_fails_gone_when_it_ended(world):
+def test_a_password_change_keeps_its_session_alive_or_fails_gone_when_it_ended(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     dev = world.member(world.account("Acme"), "dev@acme.com")
     session = started(world, dev)
@@ -110,7 +114,7 @@ def test_a_password_change_keeps_its_session_alive_or_fails_gone_when_it_ended(w
 
 
 @covers("accounts.set_security")
-def test_the_policy_is_written_with_its_event_and_off_is_no_level(world):
+def test_the_policy_is_written_with_its_event_and_off_is_no_level(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
     account = store.accounts.get_account(account_id)

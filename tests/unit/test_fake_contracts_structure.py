@@ -33,7 +33,9 @@ def divided(world: FakeWorld) -> tuple[str, list[SubAccountItem]]:
 
 
 @covers("sub_accounts.create", "sub_accounts.sub_accounts_of", "sub_accounts.get_sub_account")
-def test_a_sub_account_is_an_item_and_an_id_on_its_account(world, divided):
+def test_a_sub_account_is_an_item_and_an_id_on_its_account(
+    world: FakeWorld, divided: tuple[str, list[SubAccountItem]]
+) -> None:
     account_id, (shop, blog) = divided
     store = world.deps.store
     assert store.accounts.get_account(account_id).sub_account_ids == {"sub_0", "sub_1"}
@@ -46,7 +48,9 @@ def test_a_sub_account_is_an_item_and_an_id_on_its_account(world, divided):
 
 
 @covers("sub_accounts.rename", "sub_accounts.delete")
-def test_a_sub_account_is_renamed_and_deleted_with_its_id(world, divided):
+def test_a_sub_account_is_renamed_and_deleted_with_its_id(
+    world: FakeWorld, divided: tuple[str, list[SubAccountItem]]
+) -> None:
     account_id, (shop, blog) = divided
     store = world.deps.store
     assert store.sub_accounts.rename(shop, "Store") and shop.name == "Store"
@@ -60,7 +64,7 @@ def test_a_sub_account_is_renamed_and_deleted_with_its_id(world, divided):
 
 
 @covers("accounts.rename_account")
-def test_an_account_is_renamed_while_it_exists(world):
+def test_an_account_is_renamed_while_it_exists(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     store = world.deps.store
     account = store.accounts.get_account(account_id)
@@ -71,7 +75,9 @@ def test_an_account_is_renamed_while_it_exists(world):
 
 
 @covers("accounts.named")
-def test_names_are_read_together_and_what_is_gone_is_left_out(world, divided):
+def test_names_are_read_together_and_what_is_gone_is_left_out(
+    world: FakeWorld, divided: tuple[str, list[SubAccountItem]]
+) -> None:
     account_id, _ = divided
     group = world.group(account_id, "Support")
     store = world.deps.store
@@ -84,7 +90,7 @@ def test_names_are_read_together_and_what_is_gone_is_left_out(world, divided):
 
 
 @covers("groups.create", "groups.update", "groups.delete")
-def test_a_group_name_is_unique_in_any_case_and_only_an_empty_group_goes(world):
+def test_a_group_name_is_unique_in_any_case_and_only_an_empty_group_goes(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     store, now = world.deps.store, world.deps.now()
     support = new_group_item(account_id, "grp_1", "Support", None, ["tickets"], None, now)
@@ -110,7 +116,7 @@ def test_a_group_name_is_unique_in_any_case_and_only_an_empty_group_goes(world):
 
 
 @covers("groups.group_grants")
-def test_a_groups_grants_are_read_alone(world):
+def test_a_groups_grants_are_read_alone(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     store, now = world.deps.store, world.deps.now()
     assert store.groups.create(
@@ -123,7 +129,7 @@ def test_a_groups_grants_are_read_alone(world):
 
 
 @covers("claims.holders")
-def test_each_claim_is_answered_with_its_holder(world):
+def test_each_claim_is_answered_with_its_holder(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     owner = world.member(account_id, "owner@acme.com", "owner")
     store = world.deps.store
@@ -140,7 +146,7 @@ def test_each_claim_is_answered_with_its_holder(world):
 
 
 @covers("accounts.create_account")
-def test_an_account_is_created_with_its_owners_invitation_or_not_at_all(world):
+def test_an_account_is_created_with_its_owners_invitation_or_not_at_all(world: FakeWorld) -> None:
     deps, now = world.deps, world.deps.now()
     store = deps.store
     account = new_account_item("acc_new", "New Co", now)

@@ -4,6 +4,7 @@ is active, read back, ended once."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import OPERATOR
@@ -11,9 +12,12 @@ from chalicelib.services.audit_record import record
 from chalicelib.store.support_sessions import new_support_session_item
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from tests.helpers.fakes import FakeWorld
+
 
 @covers("support_sessions.target", "support_sessions.start", "support_sessions.get", "support_sessions.end")
-def test_a_support_session_starts_while_the_member_is_active_and_ends_once(world):
+def test_a_support_session_starts_while_the_member_is_active_and_ends_once(world: FakeWorld):
     deps, now = world.deps, world.deps.now()
     store = deps.store
     account_id = world.account("Acme")

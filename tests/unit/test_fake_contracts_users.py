@@ -4,6 +4,7 @@ passwords, lockout windows, revoked tokens, one-time links and the memberships' 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
 from chalicelib.domain.outbox import Window
@@ -16,9 +17,12 @@ from chalicelib.store.models import LinkItem
 from tests.unit.test_fake_contracts import covers
 from tests.unit.test_fake_contracts_invitation_flow import invite, membership_for
 
+if TYPE_CHECKING:
+    from tests.helpers.fakes import FakeWorld
+
 
 @covers("users.login_state", "users.change_password", "lockouts.reserve_login_attempt")
-def test_a_password_change_holds_at_the_version_read_and_clears_the_window(world):
+def test_a_password_change_holds_at_the_version_read_and_clears_the_window(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
     dev = world.member(account_id, "dev@acme.com")
@@ -37,7 +41,7 @@ def test_a_password_change_holds_at_the_version_read_and_clears_the_window(world
 
 
 @covers("lockouts.reserve_login_attempt", "lockouts.clear_login_failures")
-def test_a_window_takes_so_many_checks_then_a_new_one_opens(world):
+def test_a_window_takes_so_many_checks_then_a_new_one_opens(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     email = "anyone@acme.com"  # counted whether or not the email has a login
     assert all(store.lockouts.reserve_login_attempt(email, now, None) for _ in range(MAX_FAILURES))
@@ -54,7 +58,7 @@ def test_a_window_takes_so_many_checks_then_a_new_one_opens(world):
 
 
 @covers("users.auth_context", "revoked_tokens.revoke_token")
-def test_the_callers_context_is_read_with_what_the_route_asks_for(world):
+def test_the_callers_context_is_read_with_what_the_route_asks_for(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
     group = world.group(account_id, "Support")
@@ -74,13 +78,13 @@ def test_the_callers_context_is_read_with_what_the_route_asks_for(world):
     assert (gone.user, gone.membership, gone.account) == (None, None, None)
 
 
-def reset_link(world, user_id: str, email: str, generation: int = 0) -> LinkItem:
+def reset_link(world: FakeWorld, user_id: str, email: str, generation: int = 0) -> LinkItem:
     expires = world.deps.now() + timedelta(hours=1)
     return new_reset_link(new_id("hash"), user_id, email, expires, generation)
 
 
 @covers("links.save_link", "links.get_link", "links.reset_password")
-def test_a_reset_link_is_saved_once_and_used_once_at_its_generation(world):
+def test_a_reset_link_is_saved_once_and_used_once_at_its_generation(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     dev = world.member(world.account("Acme"), "dev@acme.com")
     link = reset_link(world, dev, "dev@acme.com")
@@ -101,7 +105,7 @@ def test_a_reset_link_is_saved_once_and_used_once_at_its_generation(world):
 
 
 @covers("links.save_link")
-def test_a_links_email_is_counted_on_the_address(world):
+def test_a_links_email_is_counted_on_the_address(world: FakeWorld) -> None:
     deps = world.deps
     dev = world.member(world.account("Acme"), "dev@acme.com")
     one = Window("hour", "hour:test", 1, deps.now() + timedelta(hours=1))
@@ -117,7 +121,7 @@ def test_a_links_email_is_counted_on_the_address(world):
 
 
 @covers("links.open_counted_link")
-def test_an_invitation_link_counts_each_check_in_its_window(world):
+def test_an_invitation_link_counts_each_check_in_its_window(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     link = LinkItem(*keys.link("h_inv"), purpose="invitation", expires_at=now + timedelta(days=1),
                     email="ann@x.com", account_id="acc_1", invitation_id="inv_1")  # fmt: skip
@@ -145,7 +149,9 @@ def test_an_invitation_link_counts_each_check_in_its_window(world):
     "member_copies.users_due",
     "member_copies.rewrite_copies",
 )
-def test_a_login_writes_the_user_alone_and_the_copies_job_brings_each_membership_along(world):
+def test_a_login_writes_the_user_alone_and_the_copies_job_brings_each_membership_along(
+    world: FakeWorld,
+) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
     dev = world.member(account_id, "dev@acme.com")
@@ -175,7 +181,7 @@ def test_a_login_writes_the_user_alone_and_the_copies_job_brings_each_membership
 
 
 @covers("member_copies.update_profile")
-def test_a_rename_writes_the_user_and_marks_it_for_the_copies_job(world):
+def test_a_rename_writes_the_user_and_marks_it_for_the_copies_job(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
     dev = world.member(account_id, "dev@acme.com")
@@ -196,7 +202,7 @@ def test_a_rename_writes_the_user_and_marks_it_for_the_copies_job(world):
     assert store.members.get_membership(account_id, dev).first_name == "Dana"
 
 
-def _join(world, account_id: str, user_id: str, status: str = "active") -> None:
+def _join(world: FakeWorld, account_id: str, user_id: str, status: str = "active") -> None:
     """An existing user joins one more account, as accepting writes it."""
     store, now = world.deps.store, world.deps.now()
     user = store.users.get_user(user_id)
@@ -214,7 +220,7 @@ def _join(world, account_id: str, user_id: str, status: str = "active") -> None:
     "member_copies.accounts_renamed",
     "member_copies.rewrite_names",
 )
-def test_a_users_accounts_page_by_name_and_a_rename_reorders_by_the_job(world):
+def test_a_users_accounts_page_by_name_and_a_rename_reorders_by_the_job(world: FakeWorld):
     store, now = world.deps.store, world.deps.now()
     names = ["beta", "Alpha", "gamma", "Delta", "epsilon"]
     ids = {name: world.account(name) for name in names}
@@ -252,7 +258,9 @@ def test_a_users_accounts_page_by_name_and_a_rename_reorders_by_the_job(world):
 
 
 @covers("lockouts.count_login_check", "member_copies.login_and_page", "member_copies.record_password_sign_in")
-def test_a_counted_check_says_where_the_email_led_and_a_sign_in_alone_leaves_no_window(world):
+def test_a_counted_check_says_where_the_email_led_and_a_sign_in_alone_leaves_no_window(
+    world: FakeWorld,
+) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
     dev = world.member(account_id, "dev@acme.com")
@@ -282,7 +290,7 @@ def test_a_counted_check_says_where_the_email_led_and_a_sign_in_alone_leaves_no_
 
 
 @covers("lockouts.count_login_check")
-def test_every_check_past_the_limit_is_counted_and_refused(world):
+def test_every_check_past_the_limit_is_counted_and_refused(world: FakeWorld) -> None:
     now = world.deps.now()
     checks = [
         world.deps.store.lockouts.count_login_check("ghost@acme.com", now) for _ in range(MAX_FAILURES + 2)

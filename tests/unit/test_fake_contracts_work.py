@@ -4,19 +4,23 @@ operator's, counted under their cap) and Idempotency-Key records (held, answered
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.store.idempotency import KEPT, LEASE, KeyHold
 from chalicelib.store.webhooks import MAX_WEBHOOKS, new_webhook_item
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from tests.helpers.fakes import FakeWorld
 
-def hook(world, account_id: str | None, n: int):
+
+def hook(world: FakeWorld, account_id: str | None, n: int):
     return new_webhook_item(account_id, f"whk_{n:03d}", f"https://93.184.216.34/{n}", ["*"], None, "s",
                             world.deps.now())  # fmt: skip
 
 
 @covers("webhooks.create", "webhooks.delete", "webhooks.get_webhook", "webhooks.webhooks_of")
-def test_an_accounts_endpoints_are_counted_under_their_cap(world):
+def test_an_accounts_endpoints_are_counted_under_their_cap(world: FakeWorld) -> None:
     store = world.deps.store
     account_id, other = world.account("Acme"), world.account("Other")
     for n in range(MAX_WEBHOOKS):
@@ -39,7 +43,7 @@ def test_an_accounts_endpoints_are_counted_under_their_cap(world):
 
 
 @covers("webhooks.create", "webhooks.page", "webhooks.webhooks_of")
-def test_the_operators_endpoints_are_paged_oldest_first(world):
+def test_the_operators_endpoints_are_paged_oldest_first(world: FakeWorld) -> None:
     store = world.deps.store
     for n in (3, 1, 2):
         assert store.webhooks.create(hook(world, None, n), None)
@@ -52,7 +56,7 @@ def test_the_operators_endpoints_are_paged_oldest_first(world):
 
 
 @covers("webhooks.update")
-def test_an_endpoint_changes_only_the_fields_named_while_it_is_there(world):
+def test_an_endpoint_changes_only_the_fields_named_while_it_is_there(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
     assert store.webhooks.create(hook(world, account_id, 1), None)
@@ -77,7 +81,7 @@ def hold(holder: str, key: str = "k1") -> KeyHold:
 
 
 @covers("idempotency.reserve", "idempotency.answer", "idempotency.release")
-def test_a_key_is_held_answered_or_freed_by_its_holder_only(world):
+def test_a_key_is_held_answered_or_freed_by_its_holder_only(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     assert store.idempotency.reserve(hold("h1"), "body", now) is None
     running = store.idempotency.reserve(hold("h2"), "body", now)
@@ -98,7 +102,7 @@ def test_a_key_is_held_answered_or_freed_by_its_holder_only(world):
 
 
 @covers("idempotency.reserve", "idempotency.take_over")
-def test_an_abandoned_key_runs_anew_and_a_lost_one_is_taken_over_once(world):
+def test_an_abandoned_key_runs_anew_and_a_lost_one_is_taken_over_once(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     assert store.idempotency.reserve(hold("h1"), "body", now) is None
     later = now + LEASE + timedelta(seconds=1)

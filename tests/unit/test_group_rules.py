@@ -32,7 +32,9 @@ def team(world: FakeWorld) -> tuple[str, str, AccountItem | None]:
     return account_id, owner, world.deps.store.accounts.get_account(account_id)
 
 
-def test_names_are_unique_in_any_case_and_the_default_group_is_fixed(world, team):
+def test_names_are_unique_in_any_case_and_the_default_group_is_fixed(
+    world: FakeWorld, team: tuple[str, str, AccountItem | None]
+) -> None:
     _, _, account = team
     deps = world.deps
     support = groups.create_group(deps, OPERATOR, account, GroupIn(name="Support", permissions=["tickets"]))
@@ -52,7 +54,9 @@ def test_names_are_unique_in_any_case_and_the_default_group_is_fixed(world, team
     assert support.group_id in {g.group_id for g in listed}
 
 
-def test_only_an_empty_group_is_deleted_and_the_default_group_counts_the_rest(world, team):
+def test_only_an_empty_group_is_deleted_and_the_default_group_counts_the_rest(
+    world: FakeWorld, team: tuple[str, str, AccountItem | None]
+) -> None:
     account_id, _, account = team
     deps = world.deps
     support = groups.create_group(deps, OPERATOR, account, GroupIn(name="Support")).group_id
@@ -68,7 +72,9 @@ def test_only_an_empty_group_is_deleted_and_the_default_group_counts_the_rest(wo
     assert raised(lambda: groups.get_group(deps, OPERATOR, account, empty)).code == "not_found"
 
 
-def test_a_group_manager_cannot_tell_an_outsider_from_nobody_by_inviting(world, team):
+def test_a_group_manager_cannot_tell_an_outsider_from_nobody_by_inviting(
+    world: FakeWorld, team: tuple[str, str, AccountItem | None]
+) -> None:
     account_id, _, account = team
     deps = world.deps
     web = groups.create_group(deps, OPERATOR, account, GroupIn(name="Web")).group_id

@@ -38,7 +38,9 @@ def server() -> Iterator[int]:
 
 
 @pytest.mark.parametrize(("method", "path"), [("GET", "/no/such/path"), ("TRACE", "/health"), ("TRACE", "/")])
-def test_what_no_route_serves_is_a_json_404_with_the_security_headers(server, method, path):
+def test_what_no_route_serves_is_a_json_404_with_the_security_headers(
+    server: int, method: str, path: str
+) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", server, timeout=10)
     connection.request(method, path)
     reply = connection.getresponse()

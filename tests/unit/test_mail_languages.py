@@ -46,14 +46,14 @@ def values_of(name: str) -> dict[str, str]:
     )
 
 
-def test_there_are_the_issue_s_emails_each_with_its_sentences():
+def test_there_are_the_issue_s_emails_each_with_its_sentences() -> None:
     assert len(EMAILS) >= 8
     assert all(TEXTS[name] for name in EMAILS)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("name", EMAILS)
-def test_an_email_renders_whole_in_each_language(name, locale):
+def test_an_email_renders_whole_in_each_language(name, locale) -> None:
     values = values_of(name)
     email = render(name, "reader@example.com", values, locale=locale, brand=DEFAULT_BRAND)
     for part in (email.subject, email.text, email.html):
@@ -71,7 +71,7 @@ def test_an_email_renders_whole_in_each_language(name, locale):
 
 
 @pytest.mark.parametrize("name", EMAILS)
-def test_a_german_email_holds_no_english_sentence(name):
+def test_a_german_email_holds_no_english_sentence(name) -> None:
     english = render(name, "reader@example.com", values_of(name), brand=DEFAULT_BRAND)
     german = render(name, "reader@example.com", values_of(name), locale="de", brand=DEFAULT_BRAND)
     if "subject" in TEXTS[name]:  # else the subject is a value, written in the reader's words upstream
@@ -83,7 +83,9 @@ def test_a_german_email_holds_no_english_sentence(name):
                 assert plain not in german.text and plain not in german.html, plain
 
 
-def test_the_default_brands_generic_name_speaks_the_readers_language_and_a_brands_name_never_changes():
+def test_the_default_brands_generic_name_speaks_the_readers_language_and_a_brands_name_never_changes() -> (
+    None
+):
     values = values_of("password_reset")
     german = render("password_reset", "reader@example.com", values, "de", brand=DEFAULT_BRAND)
     assert german.sender_name == "Kundenportal" and german.text.startswith("Kundenportal\n")

@@ -17,10 +17,11 @@ from chalicelib.services.invitations import new_invitation
 
 if TYPE_CHECKING:
     from chalicelib.store.models_people import AccountItem
+    from tests.helpers import Clock
     from tests.helpers.fakes import FakeWorld
 
 
-def as_member(world, account_id: str, user_id: str) -> Caller:
+def as_member(world: FakeWorld, account_id: str, user_id: str) -> Caller:
     m = world.deps.store.members.get_membership(account_id, user_id)
     grant = Grant(m.role, frozenset(m.permissions), group_id=m.group_id, group_manager=bool(m.group_manager))
     return Caller("user", user_id=user_id, email=m.email, name="Someone", grant=grant)
@@ -39,7 +40,9 @@ def acme_co(world: FakeWorld) -> tuple[str, str, AccountItem | None]:
     return account_id, owner, world.deps.store.accounts.get_account(account_id)
 
 
-def test_an_admin_with_a_grant_is_refused_never_trimmed(world, acme_co):
+def test_an_admin_with_a_grant_is_refused_never_trimmed(
+    world: FakeWorld, acme_co: tuple[str, str, AccountItem | None]
+) -> None:
     account_id, _, account = acme_co
     dev = world.member(account_id, "dev@acme.com", permissions=("tickets",))
     asks = MemberUpdateIn(role="admin", permissions=["tickets"])
@@ -50,7 +53,9 @@ def test_an_admin_with_a_grant_is_refused_never_trimmed(world, acme_co):
     assert (kept.role, kept.permissions) == ("member", ["tickets"])
 
 
-def test_a_member_made_admin_then_member_again_gets_their_own_grant_back(world, acme_co):
+def test_a_member_made_admin_then_member_again_gets_their_own_grant_back(
+    world: FakeWorld, acme_co: tuple[str, str, AccountItem | None]
+) -> None:
     account_id, _, account = acme_co
     dev = world.member(account_id, "dev@acme.com", permissions=("invoices", "tickets"))
     admin = members.update_member(world.deps, OPERATOR, account, dev, MemberUpdateIn(role="admin"))
@@ -59,7 +64,9 @@ def test_a_member_made_admin_then_member_again_gets_their_own_grant_back(world, 
     assert (back.role, back.permissions) == ("member", ["invoices", "tickets"])
 
 
-def test_moving_into_a_custom_group_counts_and_an_unknown_group_is_refused(world, acme_co):
+def test_moving_into_a_custom_group_counts_and_an_unknown_group_is_refused(
+    world: FakeWorld, acme_co: tuple[str, str, AccountItem | None]
+) -> None:
     account_id, _, account = acme_co
     store = world.deps.store
     group = world.group(account_id, "Support", ("tickets", "domains"))
@@ -75,7 +82,9 @@ def test_moving_into_a_custom_group_counts_and_an_unknown_group_is_refused(world
     assert store.groups.get_group(account_id, group).member_count == 0
 
 
-def test_a_group_manager_reaches_their_own_group_only(world, acme_co):
+def test_a_group_manager_reaches_their_own_group_only(
+    world: FakeWorld, acme_co: tuple[str, str, AccountItem | None]
+) -> None:
     account_id, _, account = acme_co
     group = world.group(account_id, "Support")
     manager = world.member(account_id, "lead@acme.com", group_id=group, group_manager=True)
@@ -90,7 +99,9 @@ def test_a_group_manager_reaches_their_own_group_only(world, acme_co):
     assert world.deps.store.members.get_membership(account_id, outsider) is not None
 
 
-def test_a_group_member_made_owner_leaves_the_group_and_keeps_their_own_grant(world, acme_co):
+def test_a_group_member_made_owner_leaves_the_group_and_keeps_their_own_grant(
+    world: FakeWorld, acme_co: tuple[str, str, AccountItem | None]
+) -> None:
     account_id, owner, account = acme_co
     store = world.deps.store
     group = world.group(account_id, "Support")
@@ -104,7 +115,9 @@ def test_a_group_member_made_owner_leaves_the_group_and_keeps_their_own_grant(wo
     assert old.role == "admin"
 
 
-def test_an_expired_invitation_gives_way_to_a_new_one(world, acme_co, clock):
+def test_an_expired_invitation_gives_way_to_a_new_one(
+    world: FakeWorld, acme_co: tuple[str, str, AccountItem | None], clock: Clock
+) -> None:
     account_id, owner, account = acme_co
     by_owner = as_member(world, account_id, owner)
     body = InviteIn(emails=["ann@example.com"], role="member")
@@ -118,7 +131,9 @@ def test_an_expired_invitation_gives_way_to_a_new_one(world, acme_co, clock):
     assert first.invitation.invitation_id != again.invitation.invitation_id
 
 
-def test_a_revoked_invitation_frees_the_email_and_only_the_operator_revokes_the_owners(world, acme_co):
+def test_a_revoked_invitation_frees_the_email_and_only_the_operator_revokes_the_owners(
+    world: FakeWorld, acme_co: tuple[str, str, AccountItem | None]
+) -> None:
     account_id, owner, account = acme_co
     by_owner = as_member(world, account_id, owner)
     body = InviteIn(emails=["ann@example.com"], role="member")

@@ -42,7 +42,7 @@ def pot_ids() -> set[Id]:
         return {message.id for message in read_po(source) if message.id}
 
 
-def test_the_count_dependent_messages_are_plural_entries():
+def test_the_count_dependent_messages_are_plural_entries() -> None:
     plural = {message for message in used_ids() if isinstance(message, tuple)}
     assert ("Send {count} invitation", "Send {count} invitations") in plural
     assert ("{count} of {limit} seats used", "{count} of {limit} seats used") in plural
@@ -50,14 +50,14 @@ def test_the_count_dependent_messages_are_plural_entries():
     assert "Send 1 invitation" not in used_ids()  # the English-only way of saying it is gone
 
 
-def test_the_template_holds_exactly_the_messages_the_pages_use():
+def test_the_template_holds_exactly_the_messages_the_pages_use() -> None:
     used, template = used_ids(), pot_ids()
     assert len(used) > 700
     assert used - template == set(), "run `make catalogs-portal`: these are used but not in portal.pot"
     assert template - used == set(), "run `make catalogs-portal`: these are in portal.pot but used nowhere"
 
 
-def test_the_page_titles_the_server_writes_are_messages_too():
+def test_the_page_titles_the_server_writes_are_messages_too() -> None:
     titles = set(PAGES.values()) | set(SCREENS.values()) | {"User Management", "Accept your invitation"}
     assert titles <= pot_ids()
 
@@ -69,7 +69,7 @@ def translated(entry_string: str | tuple[str, ...], nplurals: int) -> bool:
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)
-def test_every_message_is_translated_with_the_same_placeholders(locale):
+def test_every_message_is_translated_with_the_same_placeholders(locale: str) -> None:
     with catalog_path("portal", locale).open("rb") as source:
         catalog = read_po(source, locale=locale)
     assert catalog.num_plurals == 2  # the five languages' grammars: one form for "one", one for the rest
@@ -103,7 +103,7 @@ def test_every_message_is_translated_with_the_same_placeholders(locale):
         ("nl", 5, 1),
     ],
 )
-def test_each_language_picks_the_form_its_grammar_gives_a_count(locale, count, form):
+def test_each_language_picks_the_form_its_grammar_gives_a_count(locale: str, count: int, form: int) -> None:
     """The catalog's Plural-Forms (French: 0 and 1 singular; the others: 1 only), as the pages'
     Intl.PluralRules category maps them in i18n.js ("one" → msgstr[0], anything else → msgstr[1])."""
     table = plurals("portal", locale)
@@ -130,7 +130,7 @@ def glossary(locale: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)
-def test_the_roles_and_core_screens_use_the_glossarys_words(locale):
+def test_the_roles_and_core_screens_use_the_glossarys_words(locale: str) -> None:
     words, catalog = glossary(locale), translations("portal", locale)
     for english, message in (("owner", "Owner"), ("admin", "Admin"), ("user", "User"), ("group", "Group")):
         assert catalog[message] == words[english][0].upper() + words[english][1:], (locale, message)

@@ -16,16 +16,17 @@ from chalicelib.services import accounts, contacts, invitations, members
 from tests.helpers.mail import drain_outbox
 
 if TYPE_CHECKING:
+    from tests.helpers import RecordingMailer
     from tests.helpers.fakes import FakeWorld
 
 
-def caller_for(world, account_id: str, user_id: str) -> Caller:
+def caller_for(world: FakeWorld, account_id: str, user_id: str) -> Caller:
     membership = world.deps.store.members.get_membership(account_id, user_id)
     return Caller("user", user_id=user_id, email="x@example.com", name="Olive Owner",
                   grant=Grant(membership.role, frozenset(membership.permissions)))  # fmt: skip
 
 
-def account(world, account_id: str):
+def account(world: FakeWorld, account_id: str):
     return world.deps.store.accounts.get_account(account_id)
 
 
@@ -42,7 +43,7 @@ def acme(world: FakeWorld) -> tuple[str, str]:
     return account_id, owner
 
 
-def test_the_owner_cannot_be_changed_deactivated_or_removed(world, acme):
+def test_the_owner_cannot_be_changed_deactivated_or_removed(world: FakeWorld, acme: tuple[str, str]) -> None:
     account_id, owner = acme
     admin = world.member(account_id, "admin@acme.com", "admin")
     deps, by_admin = world.deps, caller_for(world, account_id, admin)
@@ -60,7 +61,7 @@ def test_the_owner_cannot_be_changed_deactivated_or_removed(world, acme):
     )
 
 
-def test_nobody_deactivates_themselves(world, acme):
+def test_nobody_deactivates_themselves(world: FakeWorld, acme: tuple[str, str]) -> None:
     account_id, _ = acme
     admin = world.member(account_id, "admin@acme.com", "admin")
     by_admin = caller_for(world, account_id, admin)
@@ -72,7 +73,7 @@ def test_nobody_deactivates_themselves(world, acme):
     )
 
 
-def test_deactivate_then_reactivate_keeps_the_grant(world, acme):
+def test_deactivate_then_reactivate_keeps_the_grant(world: FakeWorld, acme: tuple[str, str]) -> None:
     account_id, owner = acme
     dev = world.member(account_id, "dev@acme.com", permissions=("tickets", "domains"))
     by_owner = caller_for(world, account_id, owner)
@@ -84,7 +85,9 @@ def test_deactivate_then_reactivate_keeps_the_grant(world, acme):
     assert (back.status, back.permissions) == ("active", ["domains", "tickets"])
 
 
-def test_an_admin_holds_every_key_and_a_member_only_the_grant(world, acme):
+def test_an_admin_holds_every_key_and_a_member_only_the_grant(
+    world: FakeWorld, acme: tuple[str, str]
+) -> None:
     account_id, _ = acme
     dev = world.member(account_id, "dev@acme.com", permissions=("tickets",))
     made_admin = members.update_member(
@@ -101,7 +104,9 @@ def test_an_admin_holds_every_key_and_a_member_only_the_grant(world, acme):
     assert (back.role, back.permissions) == ("member", ["invoices"])
 
 
-def test_removing_a_member_lets_them_be_invited_again(world, acme, mailer):
+def test_removing_a_member_lets_them_be_invited_again(
+    world: FakeWorld, acme: tuple[str, str], mailer: RecordingMailer
+) -> None:
     account_id, owner = acme
     dev = world.member(account_id, "dev@acme.com")
     account = world.deps.store.accounts.get_account(account_id)
@@ -113,7 +118,9 @@ def test_removing_a_member_lets_them_be_invited_again(world, acme, mailer):
     assert world.deps.store.accounts.get_account(account_id).member_count == 1
 
 
-def test_a_bulk_invite_screens_each_email_and_sends_one_email_each(world, acme, mailer):
+def test_a_bulk_invite_screens_each_email_and_sends_one_email_each(
+    world: FakeWorld, acme: tuple[str, str], mailer: RecordingMailer
+):
     account_id, owner = acme
     account = world.deps.store.accounts.get_account(account_id)
     by_owner = caller_for(world, account_id, owner)
@@ -148,7 +155,9 @@ def test_a_bulk_invite_screens_each_email_and_sends_one_email_each(world, acme, 
     assert (stored(results[0]), stored(results[6])) == ("sent", "queued")
 
 
-def test_one_contact_per_email_and_preferences_change_one_by_one(world, acme):
+def test_one_contact_per_email_and_preferences_change_one_by_one(
+    world: FakeWorld, acme: tuple[str, str]
+) -> None:
     account_id, _ = acme
     deps = world.deps
     first = contacts.create_contact(
@@ -169,7 +178,9 @@ def test_one_contact_per_email_and_preferences_change_one_by_one(world, acme):
     assert changed.email_preferences.invoice and changed.email_preferences.support
 
 
-def test_recipients_copy_opted_in_contacts_and_never_a_deactivated_member(world, acme):
+def test_recipients_copy_opted_in_contacts_and_never_a_deactivated_member(
+    world: FakeWorld, acme: tuple[str, str]
+) -> None:
     account_id, _ = acme
     deps = world.deps
     world.member(account_id, "gone@acme.com", status="deactivated")
@@ -185,7 +196,9 @@ def test_recipients_copy_opted_in_contacts_and_never_a_deactivated_member(world,
     assert (found.to, found.cc) == (["owner@acme.com"], ["billing@x.com"])
 
 
-def test_ownership_moves_to_an_active_member_and_the_old_owner_stays_as_admin(world, acme):
+def test_ownership_moves_to_an_active_member_and_the_old_owner_stays_as_admin(
+    world: FakeWorld, acme: tuple[str, str]
+) -> None:
     account_id, owner = acme
     deps = world.deps
     heir = world.member(account_id, "heir@acme.com")
@@ -199,7 +212,7 @@ def test_ownership_moves_to_an_active_member_and_the_old_owner_stays_as_admin(wo
     assert deps.store.members.get_membership(account_id, owner).role == "admin"
 
 
-def test_a_member_changes_their_own_contact_details_only(world, acme):
+def test_a_member_changes_their_own_contact_details_only(world: FakeWorld, acme: tuple[str, str]) -> None:
     account_id, owner = acme
     member = world.member(account_id, "member@acme.com", "member", ["tickets"])
     deps, by_self = world.deps, caller_for(world, account_id, member)

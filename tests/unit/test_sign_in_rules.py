@@ -3,6 +3,8 @@ the fakes here, again on moto in tests/api/test_rules_on_moto.py."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from chalicelib.domain.caller import OPERATOR
@@ -10,6 +12,10 @@ from chalicelib.domain.lockout import MAX_FAILURES, WINDOW
 from chalicelib.errors import AppError
 from chalicelib.services import authentication, members, password_reset, sessions
 from tests.helpers.mail import drain_outbox
+
+if TYPE_CHECKING:
+    from tests.helpers import Clock, RecordingMailer
+    from tests.helpers.fakes import FakeWorld
 
 PASSWORD = "correct horse battery"
 
@@ -21,7 +27,7 @@ def code_of(call) -> str:
 
 
 @pytest.fixture
-def dev_id(world) -> str:
+def dev_id(world: FakeWorld) -> str:
     """A member whose password is PASSWORD (set through the store, as a password change sets it)."""
     store = world.deps.store
     user_id = world.member(world.account("Acme"), "dev@acme.com")
@@ -29,7 +35,9 @@ def dev_id(world) -> str:
     return user_id
 
 
-def test_five_wrong_passwords_lock_the_email_until_the_window_passes(world, dev_id, clock):
+def test_five_wrong_passwords_lock_the_email_until_the_window_passes(
+    world: FakeWorld, dev_id: str, clock: Clock
+) -> None:
     deps = world.deps
     for _ in range(MAX_FAILURES):
         assert code_of(lambda: sessions.login(deps, "dev@acme.com", "wrong")) == "invalid_credentials"
@@ -42,7 +50,7 @@ def test_five_wrong_passwords_lock_the_email_until_the_window_passes(world, dev_
     assert sessions.login(deps, "dev@acme.com", PASSWORD).user.email == "dev@acme.com"
 
 
-def test_an_unknown_email_is_counted_and_answered_as_a_wrong_password(world, dev_id):
+def test_an_unknown_email_is_counted_and_answered_as_a_wrong_password(world: FakeWorld, dev_id: str) -> None:
     deps = world.deps
     for _ in range(MAX_FAILURES):
         assert code_of(lambda: sessions.login(deps, "nobody@acme.com", PASSWORD)) == "invalid_credentials"
@@ -50,7 +58,9 @@ def test_an_unknown_email_is_counted_and_answered_as_a_wrong_password(world, dev
     assert sessions.login(deps, "dev@acme.com", PASSWORD)  # another email's window is its own
 
 
-def test_a_right_password_gives_its_check_back_and_records_the_login(world, dev_id, clock):
+def test_a_right_password_gives_its_check_back_and_records_the_login(
+    world: FakeWorld, dev_id: str, clock: Clock
+) -> None:
     deps = world.deps
     for _ in range(MAX_FAILURES - 1):
         assert code_of(lambda: sessions.login(deps, "dev@acme.com", "wrong")) == "invalid_credentials"
@@ -61,7 +71,9 @@ def test_a_right_password_gives_its_check_back_and_records_the_login(world, dev_
     assert code_of(lambda: sessions.login(deps, "dev@acme.com", PASSWORD)) == "rate_limited"
 
 
-def test_logout_revokes_the_token_and_a_password_change_every_older_one(world, dev_id):
+def test_logout_revokes_the_token_and_a_password_change_every_older_one(
+    world: FakeWorld, dev_id: str
+) -> None:
     deps = world.deps
     first = sessions.login(deps, "dev@acme.com", PASSWORD).access_token
     second = sessions.login(deps, "dev@acme.com", PASSWORD).access_token
@@ -77,14 +89,14 @@ def test_logout_revokes_the_token_and_a_password_change_every_older_one(world, d
     assert code_of(lambda: sessions.change_password(deps, user, PASSWORD, "x" * 12)) == "invalid_credentials"
 
 
-def reset_token(world, mailer, user_id: str) -> str:
+def reset_token(world: FakeWorld, mailer: RecordingMailer, user_id: str) -> str:
     user = world.deps.store.users.get_user(user_id)
     password_reset.send_reset_link(world.deps, user, "Olive Owner")
     drain_outbox(world.deps)  # the outbox's worker sends it, not the request
     return mailer.to(user.email)[-1].link_token
 
 
-def test_a_reset_link_works_once(world, dev_id, mailer):
+def test_a_reset_link_works_once(world: FakeWorld, dev_id: str, mailer: RecordingMailer) -> None:
     deps = world.deps
     token = reset_token(world, mailer, dev_id)
     password_reset.confirm_reset(deps, token, "a new passphrase")
@@ -94,7 +106,9 @@ def test_a_reset_link_works_once(world, dev_id, mailer):
     assert code_of(lambda: password_reset.confirm_reset(deps, "not-a-token", "x" * 12)) == "not_found"
 
 
-def test_a_reset_password_change_or_removal_ends_every_older_reset_link(world, dev_id, mailer):
+def test_a_reset_password_change_or_removal_ends_every_older_reset_link(
+    world: FakeWorld, dev_id: str, mailer: RecordingMailer
+) -> None:
     deps = world.deps
     older, newer = reset_token(world, mailer, dev_id), reset_token(world, mailer, dev_id)
     password_reset.confirm_reset(deps, newer, "a new passphrase")
@@ -110,13 +124,13 @@ def test_a_reset_password_change_or_removal_ends_every_older_reset_link(world, d
     assert code_of(lambda: password_reset.confirm_reset(deps, before_removal, "x" * 12)) == "not_found"
 
 
-def test_a_reset_link_expires(world, dev_id, mailer, clock):
+def test_a_reset_link_expires(world: FakeWorld, dev_id: str, mailer: RecordingMailer, clock: Clock) -> None:
     token = reset_token(world, mailer, dev_id)
     clock.advance(seconds=world.deps.settings.password_reset_ttl_seconds)
     assert code_of(lambda: password_reset.confirm_reset(world.deps, token, "x" * 12)) == "token_expired"
 
 
-def test_a_reset_clears_the_emails_lockout(world, dev_id, mailer):
+def test_a_reset_clears_the_emails_lockout(world: FakeWorld, dev_id: str, mailer: RecordingMailer) -> None:
     deps = world.deps
     for _ in range(MAX_FAILURES):
         assert code_of(lambda: sessions.login(deps, "dev@acme.com", "wrong")) == "invalid_credentials"

@@ -38,7 +38,9 @@ def shops(world: FakeWorld) -> tuple[str, list[str]]:
     return account_id, made
 
 
-def test_a_scope_names_live_sub_accounts_only_and_a_deleted_one_leaves_it(world, shops):
+def test_a_scope_names_live_sub_accounts_only_and_a_deleted_one_leaves_it(
+    world: FakeWorld, shops: tuple[str, list[str]]
+) -> None:
     account_id, (shop, blog) = shops
     store = world.deps.store
     dev = world.member(account_id, "dev@acme.com", permissions=("tickets",))
@@ -61,7 +63,9 @@ def test_a_scope_names_live_sub_accounts_only_and_a_deleted_one_leaves_it(world,
     assert gone.code == "not_found"
 
 
-def test_a_renamed_sub_account_keeps_its_id_and_a_member_lists_what_they_reach(world, shops):
+def test_a_renamed_sub_account_keeps_its_id_and_a_member_lists_what_they_reach(
+    world: FakeWorld, shops: tuple[str, list[str]]
+) -> None:
     account_id, (shop, blog) = shops
     store = world.deps.store
     account = store.accounts.get_account(account_id)

@@ -3,6 +3,8 @@ again on moto (tests/api/test_rules_on_moto.py)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from chalicelib.domain.caller import OPERATOR
@@ -12,8 +14,14 @@ from chalicelib.schemas.support_sessions import SupportSessionIn
 from chalicelib.services import audit_log, support_sessions
 from tests.helpers.mail import drain_outbox
 
+if TYPE_CHECKING:
+    from tests.helpers import RecordingMailer
+    from tests.helpers.fakes import FakeWorld
 
-def test_a_session_acts_as_an_active_member_tells_the_owner_and_ends_once(world, mailer):
+
+def test_a_session_acts_as_an_active_member_tells_the_owner_and_ends_once(
+    world: FakeWorld, mailer: RecordingMailer
+) -> None:
     deps = world.deps
     account_id = world.account("Acme")
     world.member(account_id, "owner@acme.com", "owner")

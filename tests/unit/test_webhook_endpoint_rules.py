@@ -5,6 +5,7 @@ tests/api/test_rules_on_moto.py. The delivery worker's attempts (real HTTP) are 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from chalice.app import Response
@@ -24,6 +25,10 @@ from chalicelib.store.due import mark
 from chalicelib.store.idempotency import LEASE, KeyHold
 from chalicelib.store.webhooks import MAX_WEBHOOKS
 
+if TYPE_CHECKING:
+    from tests.helpers import Clock
+    from tests.helpers.fakes import FakeWorld
+
 URL = "https://93.184.216.34/hook"  # a public address: checked without a DNS lookup
 
 
@@ -33,17 +38,17 @@ def code_of(call) -> str:
     return raised.value.code
 
 
-def new(world, account_id: str | None, url: str = URL, types: tuple[str, ...] = ("*",)):
+def new(world: FakeWorld, account_id: str | None, url: str = URL, types: tuple[str, ...] = ("*",)):
     body = WebhookIn(url=url, event_types=list(types))
     return webhooks.create_webhook(world.deps, OPERATOR, account_id, body)
 
 
-def kinds(world, account_id: str) -> list[str]:
+def kinds(world: FakeWorld, account_id: str) -> list[str]:
     events, _ = world.deps.store.audit.events(account_id, AuditFilter(), 50, None)
     return sorted(e.type for e in events)
 
 
-def test_an_endpoint_is_created_read_listed_and_capped(world):
+def test_an_endpoint_is_created_read_listed_and_capped(world: FakeWorld) -> None:
     deps, account_id = world.deps, world.account("Acme")
     made = new(world, account_id, types=("member.updated", "invitation.created", "member.updated"))
     assert made.secret and made.event_types == ["invitation.created", "member.updated"]
@@ -57,7 +62,7 @@ def test_an_endpoint_is_created_read_listed_and_capped(world):
     assert kinds(world, account_id) == ["webhook.created"] * MAX_WEBHOOKS
 
 
-def test_endpoints_are_listed_each_once_in_id_order_a_page_at_a_time(world, clock):
+def test_endpoints_are_listed_each_once_in_id_order_a_page_at_a_time(world: FakeWorld, clock: Clock) -> None:
     """In id order: webhook ids are random (ids.new_id), so that is not the order they were made in."""
     deps, account_id = world.deps, world.account("Acme")
     made = []
@@ -76,7 +81,7 @@ def test_endpoints_are_listed_each_once_in_id_order_a_page_at_a_time(world, cloc
     assert (other.items, other.next_cursor) == ([], None)
 
 
-def test_an_update_changes_what_differs_and_turning_on_clears_the_failing_mark(world):
+def test_an_update_changes_what_differs_and_turning_on_clears_the_failing_mark(world: FakeWorld) -> None:
     deps, account_id = world.deps, world.account("Acme")
     hook_id = new(world, account_id).webhook_id
     same = webhooks.update_webhook(deps, OPERATOR, account_id, hook_id, WebhookUpdateIn(url=URL))
@@ -91,7 +96,7 @@ def test_an_update_changes_what_differs_and_turning_on_clears_the_failing_mark(w
     assert kinds(world, account_id).count("webhook.updated") == 1
 
 
-def test_a_rotated_secret_signs_a_day_longer_and_a_deleted_endpoint_is_gone(world):
+def test_a_rotated_secret_signs_a_day_longer_and_a_deleted_endpoint_is_gone(world: FakeWorld) -> None:
     deps, account_id = world.deps, world.account("Acme")
     made = new(world, account_id)
     rotated = webhooks.rotate_secret(deps, OPERATOR, account_id, made.webhook_id)
@@ -107,11 +112,11 @@ def test_a_rotated_secret_signs_a_day_longer_and_a_deleted_endpoint_is_gone(worl
     assert kinds(world, account_id) == ["webhook.created", "webhook.deleted", "webhook.secret_rotated"]
 
 
-def claim(world, body: str = '{"name": "Acme"}'):
+def claim(world: FakeWorld, body: str = '{"name": "Acme"}'):
     return idempotency.claim(world.deps, OPERATOR, "/accounts", "key-1", body)
 
 
-def test_a_key_holds_while_its_request_runs_and_replays_its_success(world):
+def test_a_key_holds_while_its_request_runs_and_replays_its_success(world: FakeWorld) -> None:
     held = claim(world)
     assert isinstance(held, KeyHold)
     assert code_of(lambda: claim(world)) == "idempotency_in_progress"
@@ -126,7 +131,7 @@ def test_a_key_holds_while_its_request_runs_and_replays_its_success(world):
     assert isinstance(other, KeyHold)  # another key: its own
 
 
-def test_a_failed_or_abandoned_request_frees_its_key(world, clock):
+def test_a_failed_or_abandoned_request_frees_its_key(world: FakeWorld, clock: Clock) -> None:
     held = claim(world)
     idempotency.settle(world.deps, held, Response(body="{}", status_code=409))
     again = claim(world)
@@ -136,7 +141,7 @@ def test_a_failed_or_abandoned_request_frees_its_key(world, clock):
     assert code_of(lambda: claim(world)) == "idempotency_in_progress"
 
 
-def delivered(world, account_id: str, hook_id: str, statuses: tuple[str, ...]) -> list[str]:
+def delivered(world: FakeWorld, account_id: str, hook_id: str, statuses: tuple[str, ...]) -> list[str]:
     """Deliveries of one event to the endpoint, each left in its status (as the worker leaves them)."""
     store, now = world.deps.store, world.deps.now()
     hook = store.webhooks.get_webhook(account_id, hook_id)
@@ -155,7 +160,7 @@ def delivered(world, account_id: str, hook_id: str, statuses: tuple[str, ...]) -
     return [d.delivery_id for d in made]
 
 
-def test_an_endpoints_deliveries_are_listed_by_status_and_retried_unless_they_succeeded(world):
+def test_an_endpoints_deliveries_are_listed_by_status_and_retried_unless_they_succeeded(world: FakeWorld):
     deps, account_id = world.deps, world.account("Acme")
     hook_id = new(world, account_id).webhook_id
     done, failed, held = delivered(world, account_id, hook_id, ("succeeded", "failed", "held"))

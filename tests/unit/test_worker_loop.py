@@ -22,14 +22,14 @@ def recorder() -> tuple[list[str], Callable[[str], Task]]:
     return started, task
 
 
-def test_accounts_take_turns_whatever_order_the_work_came_in():
+def test_accounts_take_turns_whatever_order_the_work_came_in() -> None:
     started, task = recorder()
     report = run_fairly("t", [task(n) for n in ("a1", "a2", "a3", "b1", "c1", "c2")], Limits(workers=1))
     assert started == ["a1", "b1", "c1", "a2", "c2", "a3"]
     assert (report.started, report.succeeded, report.deferred) == (6, 6, 0)
 
 
-def test_an_account_gets_its_share_of_a_run_and_the_rest_waits():
+def test_an_account_gets_its_share_of_a_run_and_the_rest_waits() -> None:
     started, task = recorder()
     report = run_fairly("t", [task(f"a{n}") for n in range(5)] + [task("b1")], Limits(workers=2, share=2))
     assert sorted(started) == ["a0", "a1", "b1"] and report.deferred == 3
@@ -77,7 +77,7 @@ def test_no_task_starts_after_the_deadline():
     assert report.seconds == 2.0
 
 
-def test_a_task_that_raises_is_counted_and_the_others_go_on():
+def test_a_task_that_raises_is_counted_and_the_others_go_on() -> None:
     def broken(_: Deadline) -> Tally:
         raise ValueError("bad data")
 
