@@ -13,6 +13,7 @@ from chalicelib.api.routes import ROUTES
 from chalicelib.config import ConfigError, load_settings
 from chalicelib.deps import use_deps
 from tests.helpers import SETTINGS_ENV, invite, onboard
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
@@ -64,7 +65,7 @@ def test_wrong_types_in_every_field_of_every_body_are_400(
         access = route.access
         operator_only = isinstance(access, OperatorOnly) or getattr(access, "operator_only", False)
         auth = {"operator": True} if operator_only else {"token": token}
-        for field, schema in route.body.model_json_schema()["properties"].items():
+        for field, schema in present(route.body).model_json_schema()["properties"].items():
             reply = api.call(route.method, path, {field: wrong_value(schema)}, **auth)
             assert reply.status == 400 and reply.code == "validation_error", (route.path, field, reply.body)
             details = reply.body["error"]["details"]

@@ -16,6 +16,7 @@ from chalicelib.store.joining import joining, write_joining
 from chalicelib.store.members import new_membership_item
 from chalicelib.store.tx import Tx
 from tests.helpers import PASSWORD, DynamoCalls, accept_new, onboard
+from tests.helpers.present import present
 from tests.helpers.seed import seed_account
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def test_a_group_member_is_authorized_cold_in_one_read_in_1_or_120_accounts(
     api: Api, deps: Deps, monkeypatch: pytest.MonkeyPatch, accounts: int
 ) -> None:
     account_id, _, _, ann = _desk_member(api)
-    user = deps.store.users.get_user(ann.user_id)
+    user = present(deps.store.users.get_user(ann.user_id))
     for n in range(accounts - 1):  # as plain members elsewhere, seeded through accepting's own writer
         name = f"Other {n:03d}"
         other = seed_account(deps, name)

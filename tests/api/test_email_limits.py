@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from tests.helpers import emails_to, invite, join, onboard, sign_in
 from tests.helpers.concurrency import run_together
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
@@ -92,7 +93,7 @@ def test_racing_resets_never_pass_the_limit(api: Api, deps: Deps) -> None:
 
     account_id, owner = onboard(api)
     member = join(api, account_id, owner.token, "ann@example.com")
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     outcomes = run_together(
         *[lambda: members.send_password_reset(deps, OPERATOR, account, member.user_id) for _ in range(8)]
     )

@@ -23,6 +23,7 @@ from chalicelib.store.table import dynamodb_client
 from tests.helpers import accept_new, emails_to, invite, join, onboard, pending_acceptance, sign_in
 from tests.helpers.concurrency import run_together
 from tests.helpers.mail import drain_outbox, moto_outbox, to_address
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
@@ -110,11 +111,11 @@ def test_concurrent_ownership_transfers_leave_exactly_one_owner(api: Api, deps: 
     second = join(api, account_id, owner.token, "second@acme.com")
     session = session_of(deps, account_id, owner.token)
     outcomes = run_together(
-        lambda: accounts.transfer_ownership(deps, session.caller, session.account, first.user_id),
-        lambda: accounts.transfer_ownership(deps, session.caller, session.account, second.user_id),
+        lambda: accounts.transfer_ownership(deps, session.caller, present(session.account), first.user_id),
+        lambda: accounts.transfer_ownership(deps, session.caller, present(session.account), second.user_id),
     )
     assert sorted(map(str, outcomes)).count("changed_meanwhile") == 1
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     owners = [m for m in deps.store.members.members_of(account_id) if m.role == "owner"]
     assert [m.user_id for m in owners] == [account.owner_user_id]
     assert account.owner_user_id in (first.user_id, second.user_id)
@@ -124,11 +125,11 @@ def test_concurrent_role_changes_leave_a_consistent_member(api: Api, deps: Deps)
     account_id, owner = onboard(api)
     member = join(api, account_id, owner.token, "m@acme.com")
     changes = [MemberUpdateIn(role="admin"), MemberUpdateIn(role="member", permissions=["domains"])] * 3
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     run_together(
         *[lambda c=c: members.update_member(deps, OPERATOR, account, member.user_id, c) for c in changes]
     )
-    stored = deps.store.members.get_membership(account_id, member.user_id)
+    stored = present(deps.store.members.get_membership(account_id, member.user_id))
     # as admin the member's own grant is kept (it applies again if they become a member)
     assert stored.role == "admin" or (stored.role, list(stored.permissions)) == ("member", ["domains"])
 
@@ -207,7 +208,7 @@ def test_an_accept_whose_answer_was_lost_after_commit_answers_the_success_it_was
     assert len(lost.tokens) == 2 and lost.tokens[0] == lost.tokens[1]  # sent again under its own token
     joined = [m for m in deps.store.members.members_of(account_id) if m.user_id != owner.user_id]
     assert [m.user_id for m in joined] == [accepted.body["user"]["user_id"]]
-    assert deps.store.accounts.get_account(account_id).member_count == 2  # counted once, not twice
+    assert present(deps.store.accounts.get_account(account_id)).member_count == 2  # counted once, not twice
     assert api.post("/invitations/accept", body).code == "not_found"  # used, as it should be
     assert sign_in(api, "ann@example.com")
 
@@ -219,7 +220,7 @@ def test_an_answer_lost_twice_is_an_error_and_the_work_is_still_done_once(api: A
     with LostAnswers(times=2):
         assert api.post("/invitations/accept", body).status == 500
     assert sum(m.user_id != owner.user_id for m in deps.store.members.members_of(account_id)) == 1
-    assert deps.store.accounts.get_account(account_id).member_count == 2
+    assert present(deps.store.accounts.get_account(account_id)).member_count == 2
     assert sign_in(api, "ann@example.com")
 
 

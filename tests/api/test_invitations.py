@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from chalicelib.mail.mailer import MailDeliveryError
 from tests.helpers import PASSWORD, accept_new, emails_to, invite, join, latest_link, onboard, outbox, sign_in
 from tests.helpers.mail import drain_outbox
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
@@ -296,7 +297,7 @@ def test_the_email_says_role_modules_and_expiry_in_words_with_a_button_and_a_lin
     assert (
         "Monday 30 November 2026, 09:00 UTC" in message.body and ">Accept the invitation</a>" in message.body
     )
-    link = re.search(r'href="([^"]+#token=[^"]+)"', message.body).group(1)
+    link = present(re.search(r'href="([^"]+#token=[^"]+)"', message.body)).group(1)
     assert message.body.count(f'href="{link}"') == 2 and f">{link}</a>" in message.body
 
 

@@ -15,6 +15,7 @@ from chalicelib.store.tx import Tx
 from chalicelib.store.users import new_user_items
 from tests.helpers import PASSWORD, DynamoCalls
 from tests.helpers.copies import run_copies
+from tests.helpers.present import present
 from tests.helpers.seed import seed_account, token_for
 
 if TYPE_CHECKING:
@@ -244,7 +245,7 @@ def test_a_deactivated_membership_leaves_the_list_and_comes_back_in_its_place(ap
     (member,) = [m for m in _memberships(user_id) if m.account_sort == "co 051"]
     assert deps.store.members.update_member(member, status="deactivated")
     assert _names(api, token) == [name for name in expected if name != "co 051"]
-    again = deps.store.members.get_membership(member.account_id, user_id)
+    again = present(deps.store.members.get_membership(member.account_id, user_id))
     assert deps.store.members.update_member(again, status="active")
     assert _names(api, token) == expected
 
@@ -263,7 +264,7 @@ def test_a_join_that_read_the_old_name_is_moved_by_the_jobs_second_pass(
     assert api.patch(f"/accounts/{account_id}", {"name": "Zed Hosting"}, operator=True).status == 200
     assert run_copies(deps) == [1]
     late = _user_in(deps, 0, "late@example.com")
-    user = deps.store.users.get_user(late)
+    user = present(deps.store.users.get_user(late))
     membership = new_membership_item(
         account_id, late, "member", ["tickets"], deps.now(), user=user, account_name="CO 000"
     )  # as read before the rename

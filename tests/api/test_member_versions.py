@@ -11,6 +11,7 @@ from chalicelib.store.member_index import copied, rewrite_actions, unchanged_sin
 from chalicelib.store.models import MembershipItem, UserItem
 from chalicelib.store.tx import Tx
 from tests.helpers import onboard
+from tests.helpers.present import present
 from tests.helpers.seed import seed_member
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def test_each_write_adds_one_and_a_stale_read_cannot_write(api: Api, deps: Deps)
     assert deps.store.members.update_member(copied(read), title="Lead")
     fresh = _stored(deps, account_id, user_id)
     assert int(fresh.version or 0) == int(read.version or 0) + 1 and fresh.title == "Lead"
-    user = deps.store.users.get_user(user_id)
+    user = present(deps.store.users.get_user(user_id))
     stale = Tx().update(read, rewrite_actions(read, user), unchanged_since_read(read), label="changed")
     assert stale.commit().failed == {"changed"}
     assert _stored(deps, account_id, user_id).title == "Lead"  # the stale card did not land
@@ -60,7 +61,7 @@ def test_a_rewrite_from_a_stale_read_is_redone_from_a_fresh_one(api: Api, deps: 
     user_id = seed_member(deps, account_id, "dev@example.com")
     read = _stored(deps, account_id, user_id)
     assert deps.store.members.update_member(copied(read), status="deactivated")
-    user = deps.store.users.get_user(user_id)
+    user = present(deps.store.users.get_user(user_id))
     assert Tx().update(UserItem(user.pk, user.sk), [UserItem.first_name.set("Renata")]).commit()
     rewrite_alone(read, user)  # read before the deactivation: fails, then membership and user read again
     after = _stored(deps, account_id, user_id)

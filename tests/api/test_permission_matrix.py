@@ -24,6 +24,7 @@ from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.helpers.dns import local_dns
 from tests.helpers.domains import fresh_domain
 from tests.helpers.joining import seed_invite_link, seed_join_request
+from tests.helpers.present import present
 from tests.helpers.seed import seed_account, seed_member, token_for
 from tests.helpers.webhooks import seed_webhook_with_failed_delivery
 
@@ -299,7 +300,7 @@ def fresh_ids(
     if "{join_request_id}" in template:
         made["join_request_id"] = seed_join_request(deps, account_id, f"asker{n}@matrix.com")
     if "{support_session_id}" in template:
-        account = deps.store.accounts.get_account(account_id)
+        account = present(deps.store.accounts.get_account(account_id))
         started = SupportSessionIn(user_id=made["user_id"], reason=SUPPORT_REASON)
         made["support_session_id"] = start_support_session(
             deps, OPERATOR, account, started
@@ -309,7 +310,7 @@ def fresh_ids(
 
 def fresh_scim_token(deps: Deps, account_id: str) -> str:
     """A token of its own for one call: the account's others revoked first (2 active at most)."""
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     for token in deps.store.scim_tokens.tokens_of(account_id):
         if token.revoked_at is None:
             revoke_token(deps, OPERATOR, account, token.scim_token_id)

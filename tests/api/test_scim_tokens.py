@@ -12,6 +12,7 @@ from chalicelib.store import keys
 from chalicelib.store.models import ScimTokenItem
 from tests.helpers import join, onboard
 from tests.helpers.concurrency import run_together
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
@@ -64,7 +65,7 @@ def test_two_tokens_at_most_and_a_revoked_one_frees_its_place(api: Api, deps: De
 
 def test_concurrent_creates_never_pass_two_active(api: Api, deps: Deps) -> None:
     account_id, _ = onboard(api)
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     results = run_together(*[lambda: create_token(deps, OPERATOR, account) for _ in range(6)])
     assert sorted(r if isinstance(r, str) else "made" for r in results) == ["conflict"] * 4 + ["made"] * 2
     assert len(deps.store.scim_tokens.tokens_of(account_id)) == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tests.helpers import PASSWORD
+from tests.helpers.present import present
 from tests.helpers.seed import count_password_checks, seed_user
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ def test_a_password_change_trusts_no_email_hint_but_the_users_own_login(api: Api
         change = {"current_password": "bobs own secret", "new_password": "a brand new secret"}
         assert api.post("/me/password", change, token=token).code == "invalid_credentials"
     assert deps.store.users.login_state("bob@example.com")[1] is None  # bob's window untouched
-    assert deps.store.users.login_state("ann@example.com")[1].count == 2  # both counted on ann's
+    assert present(deps.store.users.login_state("ann@example.com")[1]).count == 2  # both counted on ann's
     token = deps.tokens.issue(ann_id, 0, deps.now(), via="password", email="bob@example.com").token
     change = {"current_password": PASSWORD, "new_password": "a brand new secret"}
     assert api.post("/me/password", change, token=token).status == 200

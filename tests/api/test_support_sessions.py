@@ -15,6 +15,7 @@ from chalicelib.api.routes import ROUTES, Route
 from chalicelib.domain.wording import date_in_words
 from chalicelib.store.models import format_time
 from tests.helpers import PASSWORD, DynamoCalls, emails_to, invite, join, latest_link, onboard
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
@@ -71,7 +72,7 @@ def test_a_session_lasts_an_hour_emails_the_owner_and_is_recorded(
         "id": session["support_session_id"],
         "email": None,
     }
-    stored = deps.store.support_sessions.get(account_id, session["support_session_id"])
+    stored = present(deps.store.support_sessions.get(account_id, session["support_session_id"]))
     assert stored.user_id == dave.user_id and stored.reason == REASON and stored.ended_at is None
     assert stored.ttl == stored.expires_at == clock() + timedelta(hours=1)
     assert session["access_token"] not in json.dumps(stored.attribute_values, default=str)  # never stored

@@ -14,6 +14,7 @@ import pytest
 from chalicelib.store.tx import CONFLICT_TRIES
 from tests.helpers import PASSWORD, invite, join, onboard
 from tests.helpers.faults import Conflicts
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
@@ -59,7 +60,7 @@ def _cases(api: Api, deps: Deps) -> list[Case]:
              lambda: deps.store.users.login_state("ann@example.com")[0] is not None),
         Case("transfer", lambda: api.post(f"{base}/ownership", {"user_id": people[3].user_id},
              token=owner.token), 200,
-             lambda: deps.store.accounts.get_account(account_id).owner_user_id == people[3].user_id),
+             lambda: present(deps.store.accounts.get_account(account_id)).owner_user_id == people[3].user_id),
         Case("group create", lambda: api.post(f"{base}/groups", {"name": "New", "permissions": []},
              token=owner.token), 201,
              lambda: any(g.name == "New" for g in deps.store.groups.groups_of(account_id))),

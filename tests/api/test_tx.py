@@ -16,6 +16,7 @@ from chalicelib.store.models import AccountItem, ContactEmailItem, RevokedTokenI
 from chalicelib.store.table import dynamodb_client
 from chalicelib.store.tx import Outcome, Tx
 from tests.helpers import PASSWORD, DynamoCalls, pending_acceptance
+from tests.helpers.present import present
 from tests.helpers.seed import seed_account, seed_user
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def test_the_failed_condition_is_named_by_its_label_in_a_mixed_transaction(deps:
     )
     outcome = tx.commit()
     assert not outcome and outcome.failed == {"email_taken", "gone"}
-    assert deps.store.accounts.get_account(account_id).name == "Seeded Co"  # nothing committed
+    assert present(deps.store.accounts.get_account(account_id)).name == "Seeded Co"  # nothing committed
 
 
 def test_a_lone_write_is_a_plain_conditional_write_with_the_same_outcome(deps: Deps) -> None:
@@ -125,7 +126,7 @@ def test_a_transaction_cancelled_only_by_a_conflict_is_sent_again(
     tx = Tx().update(AccountItem(*keys.account(account_id)), [AccountItem.name.set("Renamed")])
     assert tx.record(RevokedTokenItem(*keys.revoked_token("t9"))).commit()
     assert len(tokens) == 2 and tokens[0] != tokens[1]
-    assert deps.store.accounts.get_account(account_id).name == "Renamed"
+    assert present(deps.store.accounts.get_account(account_id)).name == "Renamed"
 
     def always_conflicts(writes, token) -> None:
         raise _cancelled_by("TransactionConflict")

@@ -13,6 +13,7 @@ from chalicelib.errors import AppError
 from chalicelib.schemas.accounts import AccountCreateIn, OwnerInvitationIn
 from chalicelib.services import accounts, owner_invitations
 from tests.helpers.mail import drain_outbox
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from tests.helpers import Clock, RecordingMailer
@@ -38,7 +39,7 @@ def test_an_account_comes_with_its_owners_invitation_and_its_email(
     assert mailer.sent == []  # the request commits the email; the outbox's worker sends it
     drain_outbox(deps)
     assert [m.to for m in mailer.sent] == [("olive@acme.com",)]
-    assert deps.store.accounts.get_account(account_id).owner_user_id is None
+    assert present(deps.store.accounts.get_account(account_id)).owner_user_id is None
 
 
 def test_an_ownerless_account_gets_a_new_owner_invitation_once_the_last_has_lapsed(
@@ -47,7 +48,7 @@ def test_an_ownerless_account_gets_a_new_owner_invitation_once_the_last_has_laps
     deps = world.deps
     body = AccountCreateIn(name="Acme", owner_email="olive@acme.com")
     account_id = owner_invitations.create_account(deps, OPERATOR, body).account.account_id
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     again = OwnerInvitationIn(email="olive@acme.com")
     pending = raised(lambda: owner_invitations.invite_owner(deps, OPERATOR, account, again))
     assert pending.message == "The owner invitation is still pending: resend it instead."
@@ -66,11 +67,11 @@ def test_an_account_with_an_owner_is_transferred_not_reinvited_and_renamed_in_pl
     deps = world.deps
     account_id = world.account("Acme")
     world.member(account_id, "owner@acme.com", "owner")
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     owned = raised(
         lambda: owner_invitations.invite_owner(deps, OPERATOR, account, OwnerInvitationIn(email="x@acme.com"))
     )
     assert owned.message == "This account has an owner: transfer ownership instead."
     assert accounts.rename_account(deps, OPERATOR, account, "Acme Hosting").name == "Acme Hosting"
-    assert deps.store.accounts.get_account(account_id).name == "Acme Hosting"
+    assert present(deps.store.accounts.get_account(account_id)).name == "Acme Hosting"
     assert accounts.rename_account(deps, OPERATOR, account, "Acme Hosting").name == "Acme Hosting"

@@ -12,6 +12,7 @@ from chalicelib.schemas.groups import GroupIn, GroupUpdateIn
 from chalicelib.schemas.members import MemberUpdateIn
 from chalicelib.schemas.sub_accounts import SubAccountIn
 from chalicelib.services import audit_log, groups, members, sub_accounts
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from tests.helpers.fakes import FakeWorld
@@ -26,7 +27,7 @@ def test_a_second_deactivate_or_reactivate_or_the_same_patch_records_nothing(wor
     account_id = world.account("Acme")
     world.member(account_id, "owner@acme.com", "owner")
     clerk = world.member(account_id, "clerk@acme.com", permissions=("tickets",))
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     for status, kind in (("deactivated", "member.deactivated"), ("active", "member.reactivated")):
         for _ in range(2):
             assert members.set_status(deps, OPERATOR, account, clerk, status).status == status
@@ -44,9 +45,9 @@ def test_a_second_deactivate_or_reactivate_or_the_same_patch_records_nothing(wor
 def test_a_sub_account_or_group_renamed_to_its_own_name_records_nothing(world: FakeWorld) -> None:
     deps = world.deps
     account_id = world.account("Acme")
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     shop = sub_accounts.create_sub_account(deps, OPERATOR, account, SubAccountIn(name="Shop")).sub_account_id
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     assert (
         sub_accounts.rename_sub_account(deps, OPERATOR, account, shop, SubAccountIn(name="Shop")).name
         == "Shop"

@@ -11,6 +11,7 @@ from chalicelib.domain.caller import OPERATOR
 from chalicelib.mail.mailer import MailDeliveryError, OutgoingEmail
 from chalicelib.schemas.invitations import InviteIn
 from chalicelib.services import email_worker, invitations
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from tests.helpers import Clock, RecordingMailer
@@ -24,16 +25,16 @@ class Refusing:
 
 def invite_ann(world: FakeWorld) -> tuple[str, str]:
     account_id = world.account("Acme")
-    account = world.deps.store.accounts.get_account(account_id)
+    account = present(world.deps.store.accounts.get_account(account_id))
     result = invitations.invite(world.deps, OPERATOR, account, InviteIn(emails=["ann@example.com"])).results[
         0
     ]
-    assert (result.status, result.invitation.delivery) == ("invited", "queued")
-    return account_id, result.invitation.invitation_id
+    assert (result.status, present(result.invitation).delivery) == ("invited", "queued")
+    return account_id, present(result.invitation).invitation_id
 
 
 def delivery(world: FakeWorld, account_id: str, invitation_id: str) -> str | None:
-    return world.deps.store.invitations.get_invitation(account_id, invitation_id).delivery
+    return present(world.deps.store.invitations.get_invitation(account_id, invitation_id)).delivery
 
 
 def test_a_failed_send_stays_queued_and_is_retried_once_due(

@@ -16,6 +16,7 @@ from chalicelib.schemas.sessions import LoginOut
 from chalicelib.security.otp import step_of
 from chalicelib.services import mfa_login, passkey_admin, sessions, totp
 from tests.helpers.authenticator import SoftAuthenticator
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from tests.helpers import Clock
@@ -40,7 +41,9 @@ def dev(world: FakeWorld) -> FakeWorld:
     """A member whose password is PASSWORD (set through the store, as a password change sets it)."""
     store = world.deps.store
     world.dev = world.member(world.account("Acme"), EMAIL)
-    assert store.users.change_password(store.users.get_user(world.dev), world.deps.passwords.hash(PASSWORD))
+    assert store.users.change_password(
+        present(store.users.get_user(world.dev)), world.deps.passwords.hash(PASSWORD)
+    )
     return world
 
 

@@ -14,6 +14,7 @@ from chalicelib.store.audit import OUTBOX, AuditFilter
 from chalicelib.store.deliveries import new_delivery_item, set_due, set_held
 from chalicelib.store.due import mark
 from chalicelib.store.webhooks import new_webhook_item
+from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def test_a_delivery_is_leased_and_recorded_by_one_worker_at_a_time(world: FakeWo
     rest, more = store.deliveries.deliveries_of("whk_1", None, 2, page[-1].sk)
     assert ([d.delivery_id for d in rest], more) == ([first.delivery_id], False)
     assert len(store.deliveries.due(now)) == 3
-    stale = store.deliveries.get_delivery("whk_1", first.delivery_id)
+    stale = present(store.deliveries.get_delivery("whk_1", first.delivery_id))
     until = now + timedelta(minutes=1)
     assert store.deliveries.lease(first, until)
     assert not store.deliveries.lease(stale, until)  # taken first
@@ -100,7 +101,7 @@ def test_a_delivery_is_leased_and_recorded_by_one_worker_at_a_time(world: FakeWo
     assert [d.delivery_id for d in done] == [first.delivery_id]
     assert len(store.deliveries.deliveries_of("whk_1", "pending", 10, None)[0]) == 2
     store.deliveries.retry(first, now)
-    again = store.deliveries.get_delivery("whk_1", first.delivery_id)
+    again = present(store.deliveries.get_delivery("whk_1", first.delivery_id))
     assert (again.status, again.attempts, again.next_attempt_at) == ("pending", 0, now)
     assert store.deliveries.get_delivery("whk_1", "dlv_missing") is None
 
@@ -110,9 +111,12 @@ def test_a_delivery_is_leased_and_recorded_by_one_worker_at_a_time(world: FakeWo
 def test_a_failing_endpoint_is_turned_off_once_and_its_held_deliveries_released(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id, hook = endpoint(world)
-    failing = store.deliveries.endpoint_attempted(hook, False, now)
+    failing = present(store.deliveries.endpoint_attempted(hook, False, now))
     assert failing.failing_since == now
-    assert store.deliveries.endpoint_attempted(hook, False, now + timedelta(hours=1)).failing_since == now
+    assert (
+        present(store.deliveries.endpoint_attempted(hook, False, now + timedelta(hours=1))).failing_since
+        == now
+    )
     assert store.deliveries.turn_off(failing, None, None)
     assert not store.deliveries.turn_off(failing, None, None)  # off already
     held = deliveries_for(
@@ -124,7 +128,7 @@ def test_a_failing_endpoint_is_turned_off_once_and_its_held_deliveries_released(
     assert store.deliveries.release(marked, now) == 2
     assert {d.delivery_id for d in store.deliveries.due(now)} == {d.delivery_id for d in held}
     assert store.deliveries.endpoints_to_release(now) == []
-    ok = store.deliveries.endpoint_attempted(hook, True, now)
+    ok = present(store.deliveries.endpoint_attempted(hook, True, now))
     assert (ok.last_delivery_at, ok.failing_since) == (now, None)
     assert store.webhooks.delete(ok, None)
     assert store.deliveries.endpoint_attempted(hook, True, now) is None

@@ -13,6 +13,7 @@ from chalicelib.store import keys
 from chalicelib.store.factors import Spent
 from chalicelib.store.models import ChallengeItem, PasskeyItem, TotpItem
 from chalicelib.store.sessions import new_security_event
+from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
@@ -83,22 +84,22 @@ def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_wi
     mail = mail_for(deps, "notice", user.email)
     assert store.factors.confirm_totp(user, stale, 100, {"h1", "h2"}, mail, added).failed == {"changed"}
     read = store.factors.state(user.user_id).totp
-    assert (read.sealed_secret, read.confirmed) == ("sealed-2", False)
+    assert (present(read).sealed_secret, present(read).confirmed) == ("sealed-2", False)
     assert not store.factors.use_totp_step(user.user_id, 101)  # not confirmed yet
     assert _events(store, user, now) == [] and not _due(store, user, now)  # a failed write writes neither
-    assert store.factors.confirm_totp(user, read, 100, {"h1", "h2"}, mail, added)
+    assert store.factors.confirm_totp(user, present(read), 100, {"h1", "h2"}, mail, added)
     assert _events(store, user, now) == [("factor_added", "totp")]
     assert _due(store, user, now)  # its memberships' copies of the factors wait for the copies job
     state = store.factors.state(user.user_id)
-    assert (state.totp.confirmed, state.totp.last_step) == (True, 100)
-    assert state.recovery.code_hashes == {"h1", "h2"}
-    assert store.users.get_user(user.user_id).factors == {"totp"}
+    assert (present(state.totp).confirmed, present(state.totp).last_step) == (True, 100)
+    assert present(state.recovery).code_hashes == {"h1", "h2"}
+    assert present(store.users.get_user(user.user_id)).factors == {"totp"}
     assert store.factors.start_totp(_totp(user.user_id, now, "sealed-3")).failed == {"exists"}
     assert not store.factors.use_totp_step(user.user_id, 100)  # the confirming code's step
     assert store.factors.use_totp_step(user.user_id, 101)
     assert not store.factors.use_totp_step(user.user_id, 101)
     assert not store.factors.use_totp_step(user.user_id, 99)
-    assert store.factors.state(user.user_id).recovery.code_hashes == {"h1", "h2"}
+    assert present(store.factors.state(user.user_id).recovery).code_hashes == {"h1", "h2"}
     for due in store.member_copies.users_due(now, 50):
         store.member_copies.rewrite_copies(due)  # the copies job's run takes the mark off
     assert not _due(store, user, now)
@@ -107,7 +108,7 @@ def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_wi
     assert store.factors.remove_totp(user, mail_for(deps, "notice", user.email), removed)
     assert _events(store, user, now)[-1] == ("factor_removed", "totp") and _due(store, user, now)
     assert store.factors.state(user.user_id) == type(state)(None, None, None)
-    assert not store.users.get_user(user.user_id).factors
+    assert not present(store.users.get_user(user.user_id)).factors
     for due in store.member_copies.users_due(now, 50):
         store.member_copies.rewrite_copies(due)
     assert _copied_factors(store, user) is None
@@ -139,8 +140,8 @@ def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_fa
     assert store.factors.add_passkey(user, second, _mail(deps, user), _event(user, "factor_added", "2", now))
     assert _events(store, user, now) == [("factor_added", "passkey"), ("factor_added", "2")]
     assert [p.passkey_id for p in store.factors.passkeys(user.user_id)] == ["pk1", "pk2"]
-    assert store.users.get_user(user.user_id).factors == {"passkey"}
-    found = store.factors.passkey_by_credential("cred-2")
+    assert present(store.users.get_user(user.user_id)).factors == {"passkey"}
+    found = present(store.factors.passkey_by_credential("cred-2"))
     assert (found.user_id, found.passkey_id) == (user.user_id, "pk2")
     assert store.factors.passkey_by_credential("cred-9") is None
     # a passwordless sign-in's reads: the challenge and the credential's passkey with its user
@@ -148,14 +149,17 @@ def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_fa
         ChallengeItem(*keys.challenge("ch"), purpose="passkey_sign_in", user_id=None, expires_at=now)
     )
     answer = store.factors.passkey_answer("ch", "cred-2")
-    assert (answer.challenge.purpose, answer.passkey.passkey_id) == ("passkey_sign_in", "pk2")
-    assert (answer.user.user_id, answer.user.email) == (user.user_id, user.email)
+    assert (present(answer.challenge).purpose, present(answer.passkey).passkey_id) == (
+        "passkey_sign_in",
+        "pk2",
+    )
+    assert (present(answer.user).user_id, present(answer.user).email) == (user.user_id, user.email)
     unknown = store.factors.passkey_answer("no-such", "cred-9")
     assert (unknown.challenge, unknown.passkey, unknown.user) == (None, None, None)
     assert store.factors.passkey_answer("ch", "cred-9").challenge is not None
     assert store.factors.record_passkey_use(found, 5, now)
     assert not store.factors.record_passkey_use(found, 6, now)  # its counter was read at 0
-    used = store.factors.passkey_by_credential("cred-2")
+    used = present(store.factors.passkey_by_credential("cred-2"))
     assert (used.sign_count, used.last_used_at) == (5, now)
     ghost = _passkey(user.user_id, "pk9", "cred-9", now)  # read, then deleted meanwhile
     assert store.factors.remove_passkey(user, first, [ghost], _mail(deps, user), _gone(user, now)).failed == {
@@ -167,7 +171,7 @@ def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_fa
     assert store.factors.remove_passkey(user, first, [second], _mail(deps, user), _gone(user, now))
     assert not _due(store, user, now)  # the factor stays: nothing for the copies to follow
     assert store.factors.passkey_by_credential("cred-1") is None
-    assert store.users.get_user(user.user_id).factors == {"passkey"}  # the other one is left
+    assert present(store.users.get_user(user.user_id)).factors == {"passkey"}  # the other one is left
     assert store.factors.remove_passkey(
         user, first, [second], _mail(deps, user), _gone(user, now)
     ).failed == {"gone"}
@@ -175,7 +179,7 @@ def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_fa
     assert _due(store, user, now)
     assert [kind for kind, _ in _events(store, user, now)].count("factor_removed") == 2
     assert store.factors.passkeys(user.user_id) == []
-    assert not store.users.get_user(user.user_id).factors
+    assert not present(store.users.get_user(user.user_id)).factors
 
 
 @covers("factors.put_challenge", "factors.challenge", "factors.take_challenge")
@@ -183,7 +187,7 @@ def test_a_challenge_is_read_by_its_hash_and_taken_once(world: FakeWorld) -> Non
     store, now = world.deps.store, world.deps.now()
     item = ChallengeItem(*keys.challenge("abc"), purpose="mfa", user_id="usr_1", expires_at=now)
     store.factors.put_challenge(item)
-    read = store.factors.challenge("abc")
+    read = present(store.factors.challenge("abc"))
     assert (read.purpose, read.user_id, read.expires_at, read.challenge_hash) == ("mfa", "usr_1", now, None)
     assert store.factors.challenge("abd") is None
     assert store.factors.take_challenge(read)
@@ -197,7 +201,7 @@ def test_a_users_code_window_takes_so_many_checks_apart_from_the_emails(world: F
     user = _user(world)
     assert all(store.lockouts.reserve_code_attempt(user.user_id, now, None) for _ in range(MAX_FAILURES))
     known = store.factors.state(user.user_id).failures
-    assert (known.count, known.started_at) == (MAX_FAILURES, now)
+    assert (present(known).count, present(known).started_at) == (MAX_FAILURES, now)
     assert not store.lockouts.reserve_code_attempt(user.user_id, now + timedelta(minutes=1), known)
     assert store.users.login_state(user.email)[1] is None  # the email's password window is another
     store.lockouts.give_back_code_attempt(user.user_id, now)  # a right code returns its own check
@@ -234,14 +238,16 @@ def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_whe
     read = store.factors.state(user.user_id).totp
     added = _event(user, "factor_added", "totp", now)
     assert store.factors.confirm_totp(
-        user, read, 100, {"h1", "h2"}, mail_for(deps, "notice", user.email), added
+        user, present(read), 100, {"h1", "h2"}, mail_for(deps, "notice", user.email), added
     )
-    assert store.factors.state(user.user_id, user.email).login.user_id == user.user_id  # the step's one read
+    assert (
+        present(store.factors.state(user.user_id, user.email).login).user_id == user.user_id
+    )  # the step's one read
     # with the page of the accounts the mfa_token names, in the same read; one gone is not there
-    account_id = next(iter(store.users.login_state(user.email)[0].account_ids))
+    account_id = next(iter(present(store.users.login_state(user.email)[0]).account_ids))
     paged = store.factors.state(user.user_id, user.email, {account_id, "acc_gone"}).page
     page_user, memberships, accounts = paged
-    assert page_user.user_id == user.user_id and [m.account_id for m in memberships] == [account_id]
+    assert present(page_user).user_id == user.user_id and [m.account_id for m in memberships] == [account_id]
     assert list(accounts) == [account_id] and accounts[account_id].name == "Acme"
     assert store.factors.state(user.user_id, user.email).page is None
     assert (
@@ -252,10 +258,10 @@ def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_whe
     used = _event(user, "recovery_code_used", "1 left", now)
     spent = Spent(user.user_id, first, recovery_hash="h1", code_checked=True, writes=(used,))
     assert store.factors.sign_in_spending(spent, now, None, [_event(user, "signed_in", "first", now)])
-    assert store.factors.state(user.user_id).recovery.code_hashes == {"h2"}
+    assert present(store.factors.state(user.user_id).recovery).code_hashes == {"h2"}
     assert store.factors.challenge("c1") is None
     assert _events(store, user, now)[1:] == [("recovery_code_used", "1 left"), ("signed_in", "first")]
-    assert store.users.get_user(user.user_id).last_login_at == now
+    assert present(store.users.get_user(user.user_id)).last_login_at == now
     again = store.factors.sign_in_spending(spent, now, None, [_event(user, "signed_in", "again", now)])
     assert "gone" in again.failed and not again  # the mfa_token was used up with the code
     second = _challenge(store, user, "c2", now)
@@ -266,10 +272,10 @@ def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_whe
     ).failed == {"used"}
     assert store.factors.challenge("c2") is not None  # not spent on a sign-in that did not happen
     assert [kind for kind, _ in _events(store, user, now)].count("signed_in") == 1
-    assert store.users.get_user(user.user_id).last_login_at == now
+    assert present(store.users.get_user(user.user_id)).last_login_at == now
     fresh = Spent(user.user_id, second, step=101, code_checked=True)
     assert store.factors.sign_in_spending(fresh, later, None, [_event(user, "signed_in", "next", later)])
-    assert store.factors.state(user.user_id).totp.last_step == 101
+    assert present(store.factors.state(user.user_id).totp).last_step == 101
     assert store.factors.challenge("c2") is None
 
 
@@ -284,10 +290,10 @@ def test_a_passkey_sign_in_moves_the_counter_only_from_the_count_it_read(world: 
     read = store.factors.passkey_by_credential("cred-1")
     first = _challenge(store, user, "p1", now)
     assert store.factors.sign_in_spending(Spent(user.user_id, first, passkey=(read, 3)), now, None, [])
-    moved = store.factors.passkey_by_credential("cred-1")
+    moved = present(store.factors.passkey_by_credential("cred-1"))
     assert (moved.sign_count, moved.last_used_at) == (3, now)
     second = _challenge(store, user, "p2", now)
     stale = store.factors.sign_in_spending(Spent(user.user_id, second, passkey=(read, 4)), now, None, [])
     assert stale.failed == {"used"}  # its counter was read at 0: a replayed or cloned answer
-    assert store.factors.passkey_by_credential("cred-1").sign_count == 3
+    assert present(store.factors.passkey_by_credential("cred-1")).sign_count == 3
     assert store.factors.challenge("p2") is not None

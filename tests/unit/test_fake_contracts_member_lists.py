@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.store.lists import IndexPage
+from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def test_members_are_paged_in_index_order_from_a_cursor(world: FakeWorld):
     assert backwards == ["d@x.com", "c@x.com"]
     assert page(cursor, descending=True)[0] == ["b@x.com", "a@x.com"]
     assert page(None, status="deactivated") == (["b@x.com"], {group}, None)
-    rows = [{"pk": m.pk, "sk": m.sk, "group_id": group} for m in
+    rows = [{"pk": present(m).pk, "sk": present(m).sk, "group_id": group} for m in
             [store.members.get_membership(account_id, ids["b@x.com"])]]  # fmt: skip
     rows.append({"pk": "ACCOUNT#gone", "sk": "MEMBER#gone"})
     memberships, groups = store.members.read_page(account_id, IndexPage(rows, False))

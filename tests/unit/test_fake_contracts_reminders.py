@@ -12,6 +12,7 @@ from chalicelib.services.invitations import new_invitation
 from chalicelib.services.outbox import link_seed, mail_for
 from chalicelib.store.invitations import link_item
 from chalicelib.store.outbox import limit_label
+from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
@@ -68,10 +69,10 @@ def test_a_reminder_is_committed_once_with_its_link_and_email(world: FakeWorld) 
     [[due]] = [page for page in store.reminders.due_pages(at)]
     link, mail = reminder_parts(world, due)
     assert store.reminders.remind(due, link, mail, recipient_windows(now, 5, 20), at, now)
-    stored = store.invitations.get_invitation(account_id, invitation.invitation_id)
+    stored = present(store.invitations.get_invitation(account_id, invitation.invitation_id))
     assert (stored.reminded_at, stored.reminder_token_hash) == (now, due.reminder_token_hash)
     assert stored.token_hash == invitation.token_hash and stored.expires_at == invitation.expires_at
-    assert store.links.get_link(due.reminder_token_hash).invitation_id == invitation.invitation_id
+    assert present(store.links.get_link(due.reminder_token_hash)).invitation_id == invitation.invitation_id
     assert [m.mail_id for m in store.outbox.due(now) if m.kind == "reminder"] == [mail.mail_id]
     assert due_ids(store, at) == []
     again_link, again_mail = reminder_parts(world, due)
@@ -94,7 +95,8 @@ def test_a_reminder_to_an_address_that_had_its_fill_is_refused_and_nothing_is_wr
         limit_label(full[0], "ann@x.com")
     }
     assert (
-        store.invitations.get_invitation(invitation.account_id, invitation.invitation_id).reminded_at is None
+        present(store.invitations.get_invitation(invitation.account_id, invitation.invitation_id)).reminded_at
+        is None
     )
     assert store.links.get_link(due.reminder_token_hash) is None
     assert due_ids(store, at) == [[invitation.invitation_id]]
@@ -121,12 +123,12 @@ def test_a_reminder_ended_by_then_or_dropped_is_not_sent_and_leaves_the_index(wo
 def test_an_accounts_settings_change_in_one_write_while_it_is_there(world: FakeWorld) -> None:
     store = world.deps.store
     account_id = world.account("Acme")
-    account = store.accounts.get_account(account_id)
+    account = present(store.accounts.get_account(account_id))
     assert account.invitation_reminders is None  # never set: on, as the default
     assert store.accounts.update_account(account, {"invitation_reminders": False, "name": "Acme Hosting"})
     assert (account.invitation_reminders, account.name) == (False, "Acme Hosting")
-    stored = store.accounts.get_account(account_id)
+    stored = present(store.accounts.get_account(account_id))
     assert (stored.invitation_reminders, stored.name) == (False, "Acme Hosting")
-    gone = store.accounts.get_account(account_id)
+    gone = present(store.accounts.get_account(account_id))
     gone.pk = "ACCOUNT#acc_000000000000000000000000"
     assert store.accounts.update_account(gone, {"invitation_reminders": True}).failed == {"gone"}

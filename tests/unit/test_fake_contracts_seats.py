@@ -12,6 +12,7 @@ from chalicelib.domain.audit import SYSTEM, Event, Target
 from chalicelib.services.invitations import new_invitation
 from chalicelib.store.audit import AuditFilter, audit_item
 from chalicelib.store.seats import SEATS, SeatsRead
+from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def _entry(world: FakeWorld, account_id: str, email: str):
 
 
 def _seats(world: FakeWorld, account_id: str):
-    account = world.deps.store.accounts.get_account(account_id)
+    account = present(world.deps.store.accounts.get_account(account_id))
     return account.seat_limit, account.seats_held, account.active_count
 
 
@@ -41,7 +42,7 @@ def test_a_limit_is_set_and_taken_away_on_a_counted_account(world: FakeWorld) ->
     account_id = world.account("Acme")
     world.member(account_id, "olive@example.com", role="owner")
     store = world.deps.store
-    account = store.accounts.get_account(account_id)
+    account = present(store.accounts.get_account(account_id))
     assert store.accounts.set_seat_limit(account, 3) and account.seat_limit == 3
     assert _seats(world, account_id) == (3, 1, 1)
     assert store.accounts.set_seat_limit(account, None)
@@ -53,7 +54,7 @@ def test_a_limit_is_set_and_taken_away_on_a_counted_account(world: FakeWorld) ->
 def test_invitations_take_their_seats_under_the_prediction_and_record_crossings(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     store, now = world.deps.store, world.deps.now()
-    account = store.accounts.get_account(account_id)
+    account = present(store.accounts.get_account(account_id))
     assert store.accounts.set_seat_limit(account, 2)
     read = SeatsRead(2, 0, _event_of(account_id, now))
     stale = SeatsRead(2, 1, _event_of(account_id, now))  # as if read before a seat went
@@ -80,15 +81,15 @@ def test_a_reactivation_takes_a_seat_only_where_predicted(world: FakeWorld) -> N
     account_id = world.account("Acme")
     user_id = world.member(account_id, "ann@example.com", status="deactivated")
     store = world.deps.store
-    account = store.accounts.get_account(account_id)
+    account = present(store.accounts.get_account(account_id))
     assert _seats(world, account_id) == (None, 0, 0)
     assert store.accounts.set_seat_limit(account, 1)
-    membership = store.members.get_membership(account_id, user_id)
+    membership = present(store.members.get_membership(account_id, user_id))
     wrong = SeatsRead(1, 1)  # full as read: the condition says so
     assert store.members.update_member(membership, seats=wrong, status="active").failed == {SEATS}
     assert store.members.update_member(membership, seats=SeatsRead(1, 0), status="active")
     assert _seats(world, account_id) == (1, 1, 1)
-    membership = store.members.get_membership(account_id, user_id)
+    membership = present(store.members.get_membership(account_id, user_id))
     assert store.members.update_member(membership, status="deactivated")
     assert _seats(world, account_id) == (1, 0, 0)
 
@@ -129,14 +130,14 @@ def test_a_removal_frees_a_seat_only_at_the_status_read(world: FakeWorld) -> Non
     account_id = world.account("Acme")
     user_id = world.member(account_id, "ann@example.com")
     store = world.deps.store
-    read = store.members.get_membership(account_id, user_id)  # active: removing it would free a seat
+    read = present(store.members.get_membership(account_id, user_id))  # active: removing it would free a seat
     assert store.members.update_member(
-        store.members.get_membership(account_id, user_id), status="deactivated"
+        present(store.members.get_membership(account_id, user_id)), status="deactivated"
     )
     assert _seats(world, account_id) == (None, 0, 0)
     assert not store.members.remove_member(read, "ann@example.com")  # deactivated meanwhile: not as read
     assert _seats(world, account_id) == (None, 0, 0)
-    fresh = store.members.get_membership(account_id, user_id)
+    fresh = present(store.members.get_membership(account_id, user_id))
     assert store.members.remove_member(fresh, "ann@example.com")
     assert (
         _seats(world, account_id) == (None, 0, 0)

@@ -12,6 +12,7 @@ from chalicelib.ids import new_id, new_sortable_id
 from chalicelib.services.audit_record import record
 from chalicelib.store.audit import AuditFilter
 from chalicelib.store.sessions import new_security_event, new_session_item
+from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
@@ -41,11 +42,14 @@ def test_a_sign_in_writes_its_session_with_the_login_and_the_caller_read_brings_
     }
     assert store.sessions.sessions_of(other) == []
     context = store.users.auth_context(dev, "tok_1", account_id, session_id=first.session_id)
-    assert (context.session.session_id, context.membership.user_id) == (first.session_id, dev)
+    assert (present(context.session).session_id, present(context.membership).user_id) == (
+        first.session_id,
+        dev,
+    )
     assert store.users.auth_context(dev, "tok_1", session_id="ses_missing").session is None
     # another user's session id names nothing in this user's partition
     assert store.users.auth_context(other, "tok_1", session_id=first.session_id).session is None
-    assert store.users.get_user(dev).last_login_at == world.deps.now()
+    assert present(store.users.get_user(dev)).last_login_at == world.deps.now()
 
 
 @covers("sessions.end_sessions", "sessions.security_events")
@@ -103,32 +107,34 @@ def test_a_password_change_keeps_its_session_alive_or_fails_gone_when_it_ended(w
     dev = world.member(world.account("Acme"), "dev@acme.com")
     session = started(world, dev)
     later = now + timedelta(hours=2)
-    assert store.users.change_password(store.users.get_user(dev), "hash-2", (session.session_id, later))
+    assert store.users.change_password(
+        present(store.users.get_user(dev)), "hash-2", (session.session_id, later)
+    )
     assert store.sessions.sessions_of(dev)[0].ttl == later
     store.sessions.end_sessions(
         dev, [session.session_id], new_security_event(dev, new_sortable_id("sev"), "x", now)
     )
-    user = store.users.get_user(dev)
+    user = present(store.users.get_user(dev))
     assert store.users.change_password(user, "hash-3", (session.session_id, later)).failed == {"gone"}
-    assert store.users.login_state("dev@acme.com")[0].password_hash == "hash-2"
+    assert present(store.users.login_state("dev@acme.com")[0]).password_hash == "hash-2"
 
 
 @covers("accounts.set_security")
 def test_the_policy_is_written_with_its_event_and_off_is_no_level(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
-    account = store.accounts.get_account(account_id)
+    account = present(store.accounts.get_account(account_id))
     target = Target("account", account_id)
     event = record(world.deps, "account.security_updated", OPERATOR, account_id, target)
     assert store.accounts.set_security(account, ("all", 7, now), event)
-    stored = store.accounts.get_account(account_id)
+    stored = present(store.accounts.get_account(account_id))
     assert (stored.mfa_required, stored.mfa_grace_days, stored.mfa_level_changed_at) == ("all", 7, now)
     assert [e.type for e in store.audit.events(account_id, AuditFilter(), 10, None)[0]] == [
         "account.security_updated"
     ]
     assert store.accounts.set_security(stored, ("off", 0, None), event)
-    stored = store.accounts.get_account(account_id)
+    stored = present(store.accounts.get_account(account_id))
     assert (stored.mfa_required, stored.mfa_level_changed_at) == (None, None)
-    gone = store.accounts.get_account(account_id)
+    gone = present(store.accounts.get_account(account_id))
     gone.pk = "ACCOUNT#acc_missing"
     assert store.accounts.set_security(gone, ("all", 0, now), event).failed == {"gone"}

@@ -13,6 +13,7 @@ from chalicelib.store import keys
 from chalicelib.store.accounts import new_account_item
 from chalicelib.store.groups import new_group_item
 from chalicelib.store.sub_accounts import new_sub_account_item
+from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
@@ -38,9 +39,9 @@ def test_a_sub_account_is_an_item_and_an_id_on_its_account(
 ) -> None:
     account_id, (shop, blog) = divided
     store = world.deps.store
-    assert store.accounts.get_account(account_id).sub_account_ids == {"sub_0", "sub_1"}
+    assert present(store.accounts.get_account(account_id)).sub_account_ids == {"sub_0", "sub_1"}
     assert [s.name for s in store.sub_accounts.sub_accounts_of(account_id)] == ["Shop", "Blog"]  # by id
-    assert store.sub_accounts.get_sub_account(account_id, "sub_1").name == "Blog"
+    assert present(store.sub_accounts.get_sub_account(account_id, "sub_1")).name == "Blog"
     assert store.sub_accounts.get_sub_account(account_id, "sub_9") is None
     assert store.sub_accounts.create(shop).failed == {"conflict"}
     elsewhere = new_sub_account_item("acc_missing", "sub_2", "Nowhere", world.deps.now())
@@ -54,22 +55,22 @@ def test_a_sub_account_is_renamed_and_deleted_with_its_id(
     account_id, (shop, blog) = divided
     store = world.deps.store
     assert store.sub_accounts.rename(shop, "Store") and shop.name == "Store"
-    assert store.sub_accounts.get_sub_account(account_id, "sub_0").name == "Store"
+    assert present(store.sub_accounts.get_sub_account(account_id, "sub_0")).name == "Store"
     assert store.sub_accounts.delete(shop)
-    assert store.accounts.get_account(account_id).sub_account_ids == {"sub_1"}
+    assert present(store.accounts.get_account(account_id)).sub_account_ids == {"sub_1"}
     assert store.sub_accounts.delete(shop).failed == {"gone"}
     assert store.sub_accounts.rename(shop, "Again").failed == {"gone"}
     assert store.sub_accounts.delete(blog)
-    assert not store.accounts.get_account(account_id).sub_account_ids  # none left: no empty set kept
+    assert not present(store.accounts.get_account(account_id)).sub_account_ids  # none left: no empty set kept
 
 
 @covers("accounts.rename_account")
 def test_an_account_is_renamed_while_it_exists(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     store = world.deps.store
-    account = store.accounts.get_account(account_id)
+    account = present(store.accounts.get_account(account_id))
     assert store.accounts.rename_account(account, "Acme Hosting") and account.name == "Acme Hosting"
-    assert store.accounts.get_account(account_id).name == "Acme Hosting"
+    assert present(store.accounts.get_account(account_id)).name == "Acme Hosting"
     gone = new_account_item("acc_missing", "Never stored", world.deps.now())
     assert store.accounts.rename_account(gone, "Anything").failed == {"gone"}
 
@@ -95,21 +96,21 @@ def test_a_group_name_is_unique_in_any_case_and_only_an_empty_group_goes(world: 
     store, now = world.deps.store, world.deps.now()
     support = new_group_item(account_id, "grp_1", "Support", None, ["tickets"], None, now)
     assert store.groups.create(support)
-    assert store.accounts.get_account(account_id).group_count == 1
+    assert present(store.accounts.get_account(account_id)).group_count == 1
     twin = new_group_item(account_id, "grp_2", "  SUPPORT ", None, [], None, now)
     assert store.groups.create(twin).failed == {"name_taken"}
     billing = new_group_item(account_id, "grp_2", "Billing", None, [], None, now)
     assert store.groups.create(billing)
     assert store.groups.update(billing, "Billing", name="support").failed == {"name_taken"}
     assert store.groups.update(billing, "Billing", name="Invoices", description="Money")
-    read = store.groups.get_group(account_id, "grp_2")
+    read = present(store.groups.get_group(account_id, "grp_2"))
     assert (read.name, read.description) == ("Invoices", "Money")
     assert store.groups.create(new_group_item(account_id, "grp_3", "Billing", None, [], None, now))  # freed
     world.member(account_id, "dev@acme.com", group_id="grp_1")
-    assert store.groups.delete(store.groups.get_group(account_id, "grp_1")).failed == {"not_empty"}
+    assert store.groups.delete(present(store.groups.get_group(account_id, "grp_1"))).failed == {"not_empty"}
     assert store.groups.delete(read)
     assert store.groups.get_group(account_id, "grp_2") is None
-    assert store.accounts.get_account(account_id).group_count == 2
+    assert present(store.accounts.get_account(account_id)).group_count == 2
     assert store.groups.update(read, "Invoices", description="x").failed == {"group_gone"}
     lapsed = new_group_item("acc_missing", "grp_9", "Orphan", None, [], None, now)
     assert store.groups.create(lapsed).failed == {"full"}
@@ -122,7 +123,7 @@ def test_a_groups_grants_are_read_alone(world: FakeWorld) -> None:
     assert store.groups.create(
         new_group_item(account_id, "grp_1", "Support", None, ["tickets"], ["sub_1"], now)
     )
-    grants = store.groups.group_grants(account_id, "grp_1")
+    grants = present(store.groups.group_grants(account_id, "grp_1"))
     assert (grants.permissions, grants.sub_accounts) == (["tickets"], ["sub_1"])
     assert store.groups.group_grants(account_id, "grp_2") is None
     assert store.groups.group_grants("acc_other", "grp_1") is None
@@ -152,7 +153,7 @@ def test_an_account_is_created_with_its_owners_invitation_or_not_at_all(world: F
     account = new_account_item("acc_new", "New Co", now)
     owner, _ = new_invitation(deps, "acc_new", "olive@new.co", "owner", [], None, {})
     assert store.accounts.create_account(account, owner)
-    assert store.accounts.get_account("acc_new").name == "New Co"
+    assert present(store.accounts.get_account("acc_new")).name == "New Co"
     assert [i.role for i in store.invitations.invitations_of("acc_new")] == ["owner"]
     again, _ = new_invitation(deps, "acc_new", "olive@new.co", "owner", [], None, {})
     assert store.accounts.create_account(account, again).failed == {"conflict", ("claimed", "olive@new.co")}

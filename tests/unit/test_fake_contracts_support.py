@@ -10,6 +10,7 @@ from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.services.audit_record import record
 from chalicelib.store.support_sessions import new_support_session_item
+from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
@@ -25,7 +26,11 @@ def test_a_support_session_starts_while_the_member_is_active_and_ends_once(world
     dev = world.member(account_id, "dev@acme.com")
     asleep = world.member(account_id, "asleep@acme.com", status="deactivated")
     membership, user, owners = store.support_sessions.target(account_id, dev, owner)
-    assert (membership.user_id, user.email, owners.email) == (dev, "dev@acme.com", "owner@acme.com")
+    assert (present(membership).user_id, present(user).email, owners.email) == (
+        dev,
+        "dev@acme.com",
+        "owner@acme.com",
+    )
     assert store.support_sessions.target(account_id, "usr_missing", None) == (None, None, None)
 
     def event(kind: str, session_id: str):
@@ -42,9 +47,9 @@ def test_a_support_session_starts_while_the_member_is_active_and_ends_once(world
     assert again.failed == {"conflict"}
     assert started("sup_2", asleep)[1].failed == {"inactive"}
     assert started("sup_3", "usr_missing")[1].failed == {"inactive"}
-    assert store.support_sessions.get(account_id, "sup_1").user_id == dev
+    assert present(store.support_sessions.get(account_id, "sup_1")).user_id == dev
     assert store.support_sessions.get(account_id, "sup_2") is None
     ended = event("support_session.ended", "sup_1")
     assert store.support_sessions.end(session, now, ended)
-    assert store.support_sessions.get(account_id, "sup_1").ended_at == now
+    assert present(store.support_sessions.get(account_id, "sup_1")).ended_at == now
     assert store.support_sessions.end(session, now, ended).failed == {"ended"}

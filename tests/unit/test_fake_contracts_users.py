@@ -14,6 +14,7 @@ from chalicelib.store import keys
 from chalicelib.store.account_names import SETTLE
 from chalicelib.store.links import new_reset_link
 from chalicelib.store.models import LinkItem
+from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 from tests.unit.test_fake_contracts_invitation_flow import invite, membership_for
 
@@ -29,15 +30,20 @@ def test_a_password_change_holds_at_the_version_read_and_clears_the_window(world
     assert store.users.login_state("nobody@acme.com") == (None, None)
     assert store.lockouts.reserve_login_attempt("dev@acme.com", now, None)
     login, failures = store.users.login_state("dev@acme.com")
-    assert (login.user_id, login.token_version, failures.count, failures.started_at) == (dev, 0, 1, now)
-    user = store.users.get_user(dev)
+    assert (
+        present(login).user_id,
+        present(login).token_version,
+        present(failures).count,
+        present(failures).started_at,
+    ) == (dev, 0, 1, now)
+    user = present(store.users.get_user(dev))
     assert store.users.change_password(user, "hash-2")
     login, failures = store.users.login_state("dev@acme.com")
-    assert (login.password_hash, login.token_version, failures) == ("hash-2", 1, None)
-    after = store.users.get_user(dev)
+    assert (present(login).password_hash, present(login).token_version, failures) == ("hash-2", 1, None)
+    after = present(store.users.get_user(dev))
     assert (after.token_version, after.link_generation) == (1, 1)
     assert store.users.change_password(user, "hash-3").failed == {"changed"}  # read at version 0
-    assert store.users.login_state("dev@acme.com")[0].password_hash == "hash-2"
+    assert present(store.users.login_state("dev@acme.com")[0]).password_hash == "hash-2"
 
 
 @covers("lockouts.reserve_login_attempt", "lockouts.clear_login_failures")
@@ -46,7 +52,7 @@ def test_a_window_takes_so_many_checks_then_a_new_one_opens(world: FakeWorld) ->
     email = "anyone@acme.com"  # counted whether or not the email has a login
     assert all(store.lockouts.reserve_login_attempt(email, now, None) for _ in range(MAX_FAILURES))
     known = store.users.login_state(email)[1]
-    assert (known.count, known.started_at) == (MAX_FAILURES, now)
+    assert (present(known).count, present(known).started_at) == (MAX_FAILURES, now)
     assert not store.lockouts.reserve_login_attempt(email, now + timedelta(minutes=1), known)
     assert not store.lockouts.reserve_login_attempt(email, now + timedelta(minutes=1), None)
     later = now + WINDOW + timedelta(seconds=1)
@@ -64,11 +70,15 @@ def test_the_callers_context_is_read_with_what_the_route_asks_for(world: FakeWor
     group = world.group(account_id, "Support")
     dev = world.member(account_id, "dev@acme.com", group_id=group)
     bare = store.users.auth_context(dev, "tok_1")
-    assert (bare.user.email, bare.membership, bare.account, bare.revoked, bare.link) == (
+    assert (present(bare.user).email, bare.membership, bare.account, bare.revoked, bare.link) == (
         "dev@acme.com", None, None, False, None,
     )  # fmt: skip
     full = store.users.auth_context(dev, "tok_1", account_id, group_id=group, support_session_id="sup_x")
-    assert (full.membership.group_id, full.account.name, full.group.name) == (group, "Acme", "Support")
+    assert (present(full.membership).group_id, present(full.account).name, present(full.group).name) == (
+        group,
+        "Acme",
+        "Support",
+    )
     assert full.support_session is None
     assert store.users.auth_context(dev, "tok_1", group_id=group).group is None  # no account: no group
     store.revoked_tokens.revoke_token("tok_1", now + timedelta(hours=1))
@@ -90,18 +100,18 @@ def test_a_reset_link_is_saved_once_and_used_once_at_its_generation(world: FakeW
     link = reset_link(world, dev, "dev@acme.com")
     assert store.links.save_link(link)
     assert store.links.save_link(link).failed == {"exists"}
-    assert store.links.get_link(link.pk.removeprefix("LINK#")).user_id == dev
+    assert present(store.links.get_link(link.pk.removeprefix("LINK#"))).user_id == dev
     assert store.links.get_link("nothing") is None
     assert store.links.reset_password(link, "hash-2", now)
-    assert store.links.get_link(link.pk.removeprefix("LINK#")).used_at == now
-    assert store.users.login_state("dev@acme.com")[0].password_hash == "hash-2"
+    assert present(store.links.get_link(link.pk.removeprefix("LINK#"))).used_at == now
+    assert present(store.users.login_state("dev@acme.com")[0]).password_hash == "hash-2"
     assert store.links.reset_password(link, "hash-3", now).failed == {"used"}
     stale = reset_link(world, dev, "dev@acme.com", generation=0)  # made before that reset
     assert store.links.save_link(stale)
     assert store.links.reset_password(stale, "hash-4", now).failed == {"used"}
     current = reset_link(world, dev, "dev@acme.com", generation=1)
     assert store.links.save_link(current) and store.links.reset_password(current, "hash-5", now)
-    assert store.users.get_user(dev).token_version == 2
+    assert present(store.users.get_user(dev)).token_version == 2
 
 
 @covers("links.save_link")
@@ -126,11 +136,11 @@ def test_an_invitation_link_counts_each_check_in_its_window(world: FakeWorld) ->
     link = LinkItem(*keys.link("h_inv"), purpose="invitation", expires_at=now + timedelta(days=1),
                     email="ann@x.com", account_id="acc_1", invitation_id="inv_1")  # fmt: skip
     assert store.links.save_link(link)
-    assert store.links.open_counted_link("h_inv", now).attempts == 1
-    opened = store.links.open_counted_link("h_inv", now + timedelta(minutes=1))
+    assert present(store.links.open_counted_link("h_inv", now)).attempts == 1
+    opened = present(store.links.open_counted_link("h_inv", now + timedelta(minutes=1)))
     assert (opened.attempts, opened.attempts_started_at) == (2, now)
     later = now + WINDOW + timedelta(seconds=1)
-    assert (store.links.open_counted_link("h_inv", later).attempts_started_at) == later
+    assert (present(store.links.open_counted_link("h_inv", later)).attempts_started_at) == later
     assert store.links.open_counted_link("missing", now) is None
     dev = world.member(world.account("Acme"), "dev@acme.com")
     assert store.links.save_link(reset := reset_link(world, dev, "dev@acme.com"))
@@ -138,7 +148,7 @@ def test_an_invitation_link_counts_each_check_in_its_window(world: FakeWorld) ->
     ended = LinkItem(*keys.link("h_end"), purpose="invitation", expires_at=now, email="b@x.com",
                      ended="revoked")  # fmt: skip
     assert store.links.save_link(ended)
-    found = store.links.open_counted_link("h_end", now)
+    found = present(store.links.open_counted_link("h_end", now))
     assert (found.ended, found.attempts) == ("revoked", None)  # answered as read, nothing counted
 
 
@@ -156,8 +166,8 @@ def test_a_login_writes_the_user_alone_and_the_copies_job_brings_each_membership
     account_id = world.account("Acme")
     dev = world.member(account_id, "dev@acme.com")
     login = store.users.login_state("dev@acme.com")[0]
-    user, memberships, accounts = store.member_copies.user_and_accounts(dev, login.account_ids)
-    assert (user.email, [m.account_id for m in memberships], list(accounts)) == (
+    user, memberships, accounts = store.member_copies.user_and_accounts(dev, present(login).account_ids)
+    assert (present(user).email, [m.account_id for m in memberships], list(accounts)) == (
         "dev@acme.com", [account_id], [account_id],
     )  # fmt: skip
     assert store.member_copies.user_and_accounts(dev, ["acc_missing"])[1:] == ([], {})
@@ -167,14 +177,14 @@ def test_a_login_writes_the_user_alone_and_the_copies_job_brings_each_membership
     assert store.lockouts.reserve_login_attempt("dev@acme.com", now, None)
     later = now + timedelta(minutes=2)
     store.member_copies.record_login(dev, later, "dev@acme.com")
-    assert store.users.get_user(dev).last_login_at == later
-    assert store.users.login_state("dev@acme.com")[1].count == 0  # its check given back
-    assert store.members.get_membership(account_id, dev).last_login_at != later  # not by the request
-    fresh = store.members.get_membership(account_id, dev)
+    assert present(store.users.get_user(dev)).last_login_at == later
+    assert present(store.users.login_state("dev@acme.com")[1]).count == 0  # its check given back
+    assert present(store.members.get_membership(account_id, dev)).last_login_at != later  # not by the request
+    fresh = present(store.members.get_membership(account_id, dev))
     assert store.members.update_member(fresh, role="admin")  # an admin's change before the job runs
     (due,) = store.member_copies.users_due(later, 10)
     assert store.member_copies.rewrite_copies(due) == 1
-    stored = store.members.get_membership(account_id, dev)
+    stored = present(store.members.get_membership(account_id, dev))
     assert (stored.role, stored.last_login_at) == ("admin", later)  # the job kept the admin's change
     assert store.member_copies.users_due(later, 10) == []  # the mark is off
     assert store.members.update_member(stored, title="Lead")  # the rewrite left it updatable
@@ -188,29 +198,31 @@ def test_a_rename_writes_the_user_and_marks_it_for_the_copies_job(world: FakeWor
     user = store.users.get_user(dev)
     written = store.member_copies.update_profile(dev, {"cell_phone": "+1 555 0100"}, now=now)
     assert written.cell_phone == "+1 555 0100"  # the changes as written (no user given to apply them to)
-    assert (store.users.get_user(dev).cell_phone, store.users.get_user(dev).first_name) == (
+    assert (present(store.users.get_user(dev)).cell_phone, present(store.users.get_user(dev)).first_name) == (
         "+1 555 0100", "Seeded",
     )  # fmt: skip
     assert store.member_copies.users_due(now, 10) == []  # no copied field changed: nothing to rewrite
     renamed = store.member_copies.update_profile(dev, {"first_name": "Dana", "cell_phone": None}, user, now)
     assert (renamed.first_name, renamed.cell_phone) == ("Dana", None)
-    assert store.users.get_user(dev).first_name == "Dana"
-    assert store.users.get_user(dev).cell_phone is None
-    assert store.members.get_membership(account_id, dev).first_name == "Seeded"  # not by the request
+    assert present(store.users.get_user(dev)).first_name == "Dana"
+    assert present(store.users.get_user(dev)).cell_phone is None
+    assert present(store.members.get_membership(account_id, dev)).first_name == "Seeded"  # not by the request
     (due,) = store.member_copies.users_due(now, 10)
     store.member_copies.rewrite_copies(due)
-    assert store.members.get_membership(account_id, dev).first_name == "Dana"
+    assert present(store.members.get_membership(account_id, dev)).first_name == "Dana"
 
 
 def _join(world: FakeWorld, account_id: str, user_id: str, status: str = "active") -> None:
     """An existing user joins one more account, as accepting writes it."""
     store, now = world.deps.store, world.deps.now()
-    user = store.users.get_user(user_id)
+    user = present(store.users.get_user(user_id))
     invitation = invite(world, account_id, user.email)
     membership = membership_for(world, invitation, user)
     assert store.invitations.accept(invitation, membership, now, None, user_id)
     if status != "active":
-        assert store.members.update_member(store.members.get_membership(account_id, user_id), status=status)
+        assert store.members.update_member(
+            present(store.members.get_membership(account_id, user_id)), status=status
+        )
 
 
 @covers(
@@ -239,9 +251,9 @@ def test_a_users_accounts_page_by_name_and_a_rename_reorders_by_the_job(world: F
     assert page(None, 10) == (order, False, False)
     assert store.member_copies.accounts_page("usr_missing", None, 2) == ([], False, False)
     named = store.accounts.named([ids["Alpha"], "acc_missing"], user_id=dev)
-    assert (list(named.accounts), named.user.user_id) == ([ids["Alpha"]], dev)
+    assert (list(named.accounts), present(named.user).user_id) == ([ids["Alpha"]], dev)
     assert store.accounts.named([ids["Alpha"]]).user is None
-    account = store.accounts.get_account(ids["Alpha"])
+    account = present(store.accounts.get_account(ids["Alpha"]))
     assert store.accounts.rename_account(account, "ALPHA", None, now)  # orders alike: nothing to rewrite
     assert store.member_copies.accounts_renamed(now, 10) == []
     assert store.accounts.rename_account(account, "Zeta", None, now)
@@ -254,7 +266,7 @@ def test_a_users_accounts_page_by_name_and_a_rename_reorders_by_the_job(world: F
     (again,) = store.member_copies.accounts_renamed(now + SETTLE, 10)
     assert store.member_copies.rewrite_names(again, now + SETTLE) == 0
     assert store.member_copies.accounts_renamed(now + 2 * SETTLE, 10) == []  # nothing left: the mark is off
-    assert store.members.update_member(store.members.get_membership(ids["Alpha"], dev), title="Lead")
+    assert store.members.update_member(present(store.members.get_membership(ids["Alpha"], dev)), title="Lead")
 
 
 @covers("lockouts.count_login_check", "member_copies.login_and_page", "member_copies.record_password_sign_in")
@@ -267,7 +279,7 @@ def test_a_counted_check_says_where_the_email_led_and_a_sign_in_alone_leaves_no_
     first = store.lockouts.count_login_check("dev@acme.com", now)
     assert first.window == FailureWindow(1, now) and first.allowed
     login, page = store.member_copies.login_and_page("dev@acme.com", None)
-    assert login.user_id == dev and page is None
+    assert present(login).user_id == dev and page is None
     store.member_copies.record_password_sign_in(dev, now, "dev@acme.com", True, {account_id})
     assert store.users.login_state("dev@acme.com")[1] is None  # alone in its window: none left behind
     again = store.lockouts.count_login_check("dev@acme.com", now)
@@ -275,7 +287,7 @@ def test_a_counted_check_says_where_the_email_led_and_a_sign_in_alone_leaves_no_
     login, (user, memberships, accounts) = store.member_copies.login_and_page(
         "dev@acme.com", (dev, {account_id})
     )
-    assert login.user_id == user.user_id == dev
+    assert present(login).user_id == present(user).user_id == dev
     assert [m.account_id for m in memberships] == [account_id] and set(accounts) == {account_id}
     # a wrong password counted meanwhile: the sign-in is no longer alone, and gives its check back instead
     assert store.lockouts.count_login_check("dev@acme.com", now).window.count == 2

@@ -13,6 +13,7 @@ from chalicelib.errors import AppError
 from chalicelib.schemas.groups import GroupIn, GroupListQuery, GroupUpdateIn
 from chalicelib.schemas.invitations import InviteIn
 from chalicelib.services import groups, invitations
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.store.models_people import AccountItem
@@ -37,19 +38,23 @@ def test_names_are_unique_in_any_case_and_the_default_group_is_fixed(
 ) -> None:
     _, _, account = team
     deps = world.deps
-    support = groups.create_group(deps, OPERATOR, account, GroupIn(name="Support", permissions=["tickets"]))
-    billing = groups.create_group(deps, OPERATOR, account, GroupIn(name="Billing"))
-    taken = raised(lambda: groups.create_group(deps, OPERATOR, account, GroupIn(name=" support")))
+    support = groups.create_group(
+        deps, OPERATOR, present(account), GroupIn(name="Support", permissions=["tickets"])
+    )
+    billing = groups.create_group(deps, OPERATOR, present(account), GroupIn(name="Billing"))
+    taken = raised(lambda: groups.create_group(deps, OPERATOR, present(account), GroupIn(name=" support")))
     assert (taken.code, taken.message) == ("conflict", "Another group of this account has that name.")
     rename = GroupUpdateIn(name="SUPPORT")
-    assert raised(lambda: groups.update_group(deps, OPERATOR, account, billing.group_id, rename)).code == (
-        "conflict"
+    assert raised(
+        lambda: groups.update_group(deps, OPERATOR, present(account), billing.group_id, rename)
+    ).code == ("conflict")
+    renamed = groups.update_group(
+        deps, OPERATOR, present(account), billing.group_id, GroupUpdateIn(name="Invoices")
     )
-    renamed = groups.update_group(deps, OPERATOR, account, billing.group_id, GroupUpdateIn(name="Invoices"))
     assert renamed.name == "Invoices"
-    fixed = raised(lambda: groups.delete_group(deps, OPERATOR, account, "default"))
+    fixed = raised(lambda: groups.delete_group(deps, OPERATOR, present(account), "default"))
     assert fixed.message == "The Default User Group cannot be changed or deleted."
-    listed = groups.list_groups(deps, OPERATOR, account, GroupListQuery()).items
+    listed = groups.list_groups(deps, OPERATOR, present(account), GroupListQuery()).items
     assert [g.name for g in listed][1:] == ["Invoices", "Support"]
     assert support.group_id in {g.group_id for g in listed}
 
@@ -59,10 +64,10 @@ def test_only_an_empty_group_is_deleted_and_the_default_group_counts_the_rest(
 ) -> None:
     account_id, _, account = team
     deps = world.deps
-    support = groups.create_group(deps, OPERATOR, account, GroupIn(name="Support")).group_id
+    support = groups.create_group(deps, OPERATOR, present(account), GroupIn(name="Support")).group_id
     world.member(account_id, "dev@acme.com", group_id=support)
     world.member(account_id, "ops@acme.com")
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     assert groups.get_group(deps, OPERATOR, account, "default").member_count == 2  # the owner and ops
     assert groups.get_group(deps, OPERATOR, account, support).member_count == 1
     busy = raised(lambda: groups.delete_group(deps, OPERATOR, account, support))
@@ -77,14 +82,14 @@ def test_a_group_manager_cannot_tell_an_outsider_from_nobody_by_inviting(
 ) -> None:
     account_id, _, account = team
     deps = world.deps
-    web = groups.create_group(deps, OPERATOR, account, GroupIn(name="Web")).group_id
-    billing = groups.create_group(deps, OPERATOR, account, GroupIn(name="Billing")).group_id
+    web = groups.create_group(deps, OPERATOR, present(account), GroupIn(name="Web")).group_id
+    billing = groups.create_group(deps, OPERATOR, present(account), GroupIn(name="Billing")).group_id
     boss = world.member(account_id, "boss@acme.com", group_id=billing, group_manager=True)
     world.member(account_id, "web@acme.com", group_id=web)
     world.member(account_id, "clerk@acme.com", group_id=billing)
     grant = Grant("member", frozenset(), group_id=billing, group_manager=True)
     by_boss = Caller("user", user_id=boss, email="boss@acme.com", name="Boss", grant=grant)
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     for outsider in ("owner@acme.com", "web@acme.com"):
         body = InviteIn(emails=[outsider, f"nobody.{outsider}"], group_id=billing)
         theirs, nobodys = invitations.invite(deps, by_boss, account, body).results

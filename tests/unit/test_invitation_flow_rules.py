@@ -16,6 +16,7 @@ from chalicelib.schemas.invitations import AcceptIn, InviteIn
 from chalicelib.services import acceptance, invitation_admin, invitations, sessions
 from chalicelib.services.invitation_admin import RESEND_INTERVAL
 from tests.helpers.mail import drain_outbox
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from tests.helpers import Clock, RecordingMailer
@@ -40,7 +41,7 @@ def invited_to(world: FakeWorld) -> str:
 def invite(world: FakeWorld, mailer: RecordingMailer, account_id: str, email: str) -> tuple[str, str]:
     """The invitation's id and the raw token its email carries (the outbox's worker sends it, not the
     request)."""
-    account = world.deps.store.accounts.get_account(account_id)
+    account = present(world.deps.store.accounts.get_account(account_id))
     before = len(mailer.to(email))
     result = invitations.invite(world.deps, OPERATOR, account, InviteIn(emails=[email])).results[0]
     assert result.status == "invited" and result.invitation is not None
@@ -65,7 +66,7 @@ def test_a_new_login_accepts_once_and_signs_in(
     )  # a new login needs a name
     out = acceptance.accept(deps, None, new_login(token))
     assert (out.account_id, out.membership.role, out.user.first_name) == (invited_to, "member", "Ann")
-    assert deps.store.accounts.get_account(invited_to).member_count == 2
+    assert present(deps.store.accounts.get_account(invited_to)).member_count == 2
     assert code_of(lambda: acceptance.accept(deps, None, new_login(token))) == "not_found"
     assert [a.account_id for a in sessions.login(deps, "ann@x.com", PASSWORD).accounts] == [invited_to]
 
@@ -106,7 +107,7 @@ def test_a_resend_ends_the_old_link_and_waits_a_minute(
     world: FakeWorld, invited_to: str, mailer: RecordingMailer, clock: Clock
 ) -> None:
     deps = world.deps
-    account = deps.store.accounts.get_account(invited_to)
+    account = present(deps.store.accounts.get_account(invited_to))
     invitation_id, old = invite(world, mailer, invited_to, "ann@x.com")
     assert code_of(lambda: invitation_admin.resend(deps, OPERATOR, account, invitation_id)) == "rate_limited"
     clock.advance(seconds=RESEND_INTERVAL.total_seconds())

@@ -12,6 +12,7 @@ from chalicelib.services import email_worker
 from chalicelib.services.audit_record import record
 from chalicelib.services.join_digest import send_digests
 from chalicelib.services.joining import new_join_request
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from tests.helpers import Clock, RecordingMailer
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 def _ask(world: FakeWorld, account_id: str, email: str) -> None:
     deps = world.deps
-    user = deps.store.users.get_user(world.member(world.account("Elsewhere"), email))
+    user = present(deps.store.users.get_user(world.member(world.account("Elsewhere"), email)))
     request = new_join_request(account_id, user, deps.now(), via="domain", permissions=[], sub_accounts=None)
     event = record(
         deps, "join_request.created", OPERATOR, account_id, Target("join_request", request.request_id)

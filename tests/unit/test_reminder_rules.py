@@ -20,6 +20,7 @@ from chalicelib.schemas.invitations import InviteIn
 from chalicelib.services import email_worker, invitations
 from chalicelib.services.invitations import new_invitation
 from chalicelib.services.reminders import preview_reminders, send_reminders
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from tests.helpers import Clock, RecordingMailer
@@ -85,7 +86,7 @@ def test_either_link_opens_and_no_other() -> None:
 
 def invite(world: FakeWorld, emails: list[str], **extra) -> str:
     account_id = world.account("Acme")
-    account = world.deps.store.accounts.get_account(account_id)
+    account = present(world.deps.store.accounts.get_account(account_id))
     answer = invitations.invite(world.deps, OPERATOR, account, InviteIn(emails=emails, **extra))
     assert {r.status for r in answer.results} == {"invited"}
     return account_id

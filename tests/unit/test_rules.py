@@ -14,6 +14,7 @@ from chalicelib.schemas.invitations import InviteIn
 from chalicelib.schemas.members import MemberUpdateIn
 from chalicelib.services import accounts, contacts, invitations, members
 from tests.helpers.mail import drain_outbox
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from tests.helpers import RecordingMailer
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def caller_for(world: FakeWorld, account_id: str, user_id: str) -> Caller:
-    membership = world.deps.store.members.get_membership(account_id, user_id)
+    membership = present(world.deps.store.members.get_membership(account_id, user_id))
     return Caller("user", user_id=user_id, email="x@example.com", name="Olive Owner",
                   grant=Grant(membership.role, frozenset(membership.permissions)))  # fmt: skip
 
@@ -109,20 +110,20 @@ def test_removing_a_member_lets_them_be_invited_again(
 ) -> None:
     account_id, owner = acme
     dev = world.member(account_id, "dev@acme.com")
-    account = world.deps.store.accounts.get_account(account_id)
+    account = present(world.deps.store.accounts.get_account(account_id))
     by_owner = caller_for(world, account_id, owner)
     body = InviteIn(emails=["dev@acme.com"], role="member")
     assert invitations.invite(world.deps, by_owner, account, body).results[0].reason == "already_member"
     members.remove_member(world.deps, OPERATOR, account, dev)
     assert invitations.invite(world.deps, by_owner, account, body).results[0].status == "invited"
-    assert world.deps.store.accounts.get_account(account_id).member_count == 1
+    assert present(world.deps.store.accounts.get_account(account_id)).member_count == 1
 
 
 def test_a_bulk_invite_screens_each_email_and_sends_one_email_each(
     world: FakeWorld, acme: tuple[str, str], mailer: RecordingMailer
 ):
     account_id, owner = acme
-    account = world.deps.store.accounts.get_account(account_id)
+    account = present(world.deps.store.accounts.get_account(account_id))
     by_owner = caller_for(world, account_id, owner)
     first = InviteIn(emails=["ann@example.com"], role="member")
     invitations.invite(world.deps, by_owner, account, first)
@@ -141,14 +142,16 @@ def test_a_bulk_invite_screens_each_email_and_sends_one_email_each(
         ("invited", None),
     ]
     # the request sends nothing: each email is committed with its invitation, for the outbox's worker
-    assert results[0].invitation.delivery == results[6].invitation.delivery == "queued"
+    assert present(results[0].invitation).delivery == results[6].invitation.delivery == "queued"
     assert mailer.sent == []
     drain_outbox(world.deps)
     assert sorted(m.to for m in mailer.sent) == [("ann@example.com",), ("bob@example.com",)]
     assert all("Olive Owner" in m.body for m in mailer.sent)  # the inviter's name, as others see it
 
     def stored(result) -> str | None:
-        found = world.deps.store.invitations.get_invitation(account_id, result.invitation.invitation_id)
+        found = present(
+            world.deps.store.invitations.get_invitation(account_id, result.invitation.invitation_id)
+        )
         return found.delivery
 
     # a bounced email stays in the outbox for the worker's retry: queued, not yet failed
@@ -204,12 +207,12 @@ def test_ownership_moves_to_an_active_member_and_the_old_owner_stays_as_admin(
     heir = world.member(account_id, "heir@acme.com")
     asleep = world.member(account_id, "asleep@acme.com", status="deactivated")
     by_owner = caller_for(world, account_id, owner)
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     assert (
         code_of(lambda: accounts.transfer_ownership(deps, by_owner, account, asleep)) == "member_deactivated"
     )
     assert accounts.transfer_ownership(deps, by_owner, account, heir).owner_user_id == heir
-    assert deps.store.members.get_membership(account_id, owner).role == "admin"
+    assert present(deps.store.members.get_membership(account_id, owner)).role == "admin"
 
 
 def test_a_member_changes_their_own_contact_details_only(world: FakeWorld, acme: tuple[str, str]) -> None:

@@ -12,6 +12,7 @@ from chalicelib.domain.lockout import MAX_FAILURES, WINDOW
 from chalicelib.errors import AppError
 from chalicelib.services import authentication, members, password_reset, sessions
 from tests.helpers.mail import drain_outbox
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from tests.helpers import Clock, RecordingMailer
@@ -31,7 +32,9 @@ def dev_id(world: FakeWorld) -> str:
     """A member whose password is PASSWORD (set through the store, as a password change sets it)."""
     store = world.deps.store
     user_id = world.member(world.account("Acme"), "dev@acme.com")
-    assert store.users.change_password(store.users.get_user(user_id), world.deps.passwords.hash(PASSWORD))
+    assert store.users.change_password(
+        present(store.users.get_user(user_id)), world.deps.passwords.hash(PASSWORD)
+    )
     return user_id
 
 
@@ -66,7 +69,7 @@ def test_a_right_password_gives_its_check_back_and_records_the_login(
         assert code_of(lambda: sessions.login(deps, "dev@acme.com", "wrong")) == "invalid_credentials"
     out = sessions.login(deps, "dev@acme.com", PASSWORD)
     assert [(a.name, a.role) for a in out.accounts] == [("Acme", "member")]
-    assert deps.store.users.get_user(dev_id).last_login_at == clock()
+    assert present(deps.store.users.get_user(dev_id)).last_login_at == clock()
     assert code_of(lambda: sessions.login(deps, "dev@acme.com", "wrong")) == "invalid_credentials"
     assert code_of(lambda: sessions.login(deps, "dev@acme.com", PASSWORD)) == "rate_limited"
 
@@ -82,7 +85,7 @@ def test_logout_revokes_the_token_and_a_password_change_every_older_one(
     assert code_of(lambda: authentication.signed_in(deps, first)) == "unauthenticated"
     assert authentication.signed_in(deps, second).caller.user_id == dev_id
     assert code_of(lambda: sessions.logout(deps, None)) == "unauthenticated"
-    user = deps.store.users.get_user(dev_id)
+    user = present(deps.store.users.get_user(dev_id))
     changed = sessions.change_password(deps, user, PASSWORD, "a new passphrase")
     assert code_of(lambda: authentication.signed_in(deps, second)) == "unauthenticated"
     assert authentication.signed_in(deps, changed.access_token).caller.user_id == dev_id
@@ -90,7 +93,7 @@ def test_logout_revokes_the_token_and_a_password_change_every_older_one(
 
 
 def reset_token(world: FakeWorld, mailer: RecordingMailer, user_id: str) -> str:
-    user = world.deps.store.users.get_user(user_id)
+    user = present(world.deps.store.users.get_user(user_id))
     password_reset.send_reset_link(world.deps, user, "Olive Owner")
     drain_outbox(world.deps)  # the outbox's worker sends it, not the request
     return mailer.to(user.email)[-1].link_token
@@ -114,13 +117,13 @@ def test_a_reset_password_change_or_removal_ends_every_older_reset_link(
     password_reset.confirm_reset(deps, newer, "a new passphrase")
     assert code_of(lambda: password_reset.confirm_reset(deps, older, "x" * 12)) == "not_found"
     before_change = reset_token(world, mailer, dev_id)
-    user = deps.store.users.get_user(dev_id)
+    user = present(deps.store.users.get_user(dev_id))
     sessions.change_password(deps, user, "a new passphrase", "yet another one")
     assert code_of(lambda: password_reset.confirm_reset(deps, before_change, "x" * 12)) == "not_found"
     assert sessions.login(deps, "dev@acme.com", "yet another one")
     before_removal = reset_token(world, mailer, dev_id)
     account_id = deps.store.member_copies.memberships_of_user(dev_id)[0].account_id
-    members.remove_member(deps, OPERATOR, deps.store.accounts.get_account(account_id), dev_id)
+    members.remove_member(deps, OPERATOR, present(deps.store.accounts.get_account(account_id)), dev_id)
     assert code_of(lambda: password_reset.confirm_reset(deps, before_removal, "x" * 12)) == "not_found"
 
 

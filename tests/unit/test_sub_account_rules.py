@@ -13,6 +13,7 @@ from chalicelib.schemas.common import ListQuery
 from chalicelib.schemas.members import MemberUpdateIn
 from chalicelib.schemas.sub_accounts import SubAccountIn
 from chalicelib.services import members, sub_accounts
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from tests.helpers.fakes import FakeWorld
@@ -31,7 +32,7 @@ def shops(world: FakeWorld) -> tuple[str, list[str]]:
     world.member(account_id, "owner@acme.com", "owner")
     store = world.deps.store
     made = [
-        sub_accounts.create_sub_account(world.deps, OPERATOR, store.accounts.get_account(account_id),
+        sub_accounts.create_sub_account(world.deps, OPERATOR, present(store.accounts.get_account(account_id)),
                                         SubAccountIn(name=name)).sub_account_id
         for name in ("Shop", "Blog")
     ]  # fmt: skip
@@ -45,12 +46,14 @@ def test_a_scope_names_live_sub_accounts_only_and_a_deleted_one_leaves_it(
     store = world.deps.store
     dev = world.member(account_id, "dev@acme.com", permissions=("tickets",))
     scoped = members.update_member(
-        world.deps, OPERATOR, store.accounts.get_account(account_id), dev,
+        world.deps, OPERATOR, present(store.accounts.get_account(account_id)), dev,
         MemberUpdateIn(sub_accounts=[blog, shop]),
     )  # fmt: skip
     assert scoped.sub_accounts == sorted([shop, blog])
-    sub_accounts.delete_sub_account(world.deps, OPERATOR, store.accounts.get_account(account_id), shop)
-    account = store.accounts.get_account(account_id)
+    sub_accounts.delete_sub_account(
+        world.deps, OPERATOR, present(store.accounts.get_account(account_id)), shop
+    )
+    account = present(store.accounts.get_account(account_id))
     assert members.get_member(world.deps, OPERATOR, account, dev).sub_accounts == [blog]
     refused = raised(
         lambda: members.update_member(world.deps, OPERATOR, account, dev, MemberUpdateIn(sub_accounts=[shop]))
@@ -68,7 +71,7 @@ def test_a_renamed_sub_account_keeps_its_id_and_a_member_lists_what_they_reach(
 ) -> None:
     account_id, (shop, blog) = shops
     store = world.deps.store
-    account = store.accounts.get_account(account_id)
+    account = present(store.accounts.get_account(account_id))
     renamed = sub_accounts.rename_sub_account(world.deps, OPERATOR, account, shop, SubAccountIn(name="Store"))
     assert (renamed.sub_account_id, renamed.name) == (shop, "Store")
     again = sub_accounts.rename_sub_account(world.deps, OPERATOR, account, shop, SubAccountIn(name="Store"))

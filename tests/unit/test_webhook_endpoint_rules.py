@@ -24,6 +24,7 @@ from chalicelib.store.deliveries import new_delivery_item, set_due, set_held
 from chalicelib.store.due import mark
 from chalicelib.store.idempotency import LEASE, KeyHold
 from chalicelib.store.webhooks import MAX_WEBHOOKS
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from tests.helpers import Clock
@@ -88,7 +89,7 @@ def test_an_update_changes_what_differs_and_turning_on_clears_the_failing_mark(w
     assert same.url == URL and kinds(world, account_id) == ["webhook.created"]  # nothing changed
     off = webhooks.update_webhook(deps, OPERATOR, account_id, hook_id, WebhookUpdateIn(enabled=False))
     assert off.enabled is False and "webhook.disabled" in kinds(world, account_id)
-    stored = deps.store.webhooks.get_webhook(account_id, hook_id)
+    stored = present(deps.store.webhooks.get_webhook(account_id, hook_id))
     assert deps.store.webhooks.update(stored, {"failing_since": deps.now()}, None, deps.now())  # a worker's
     body = WebhookUpdateIn(enabled=True, description="Billing")
     on = webhooks.update_webhook(deps, OPERATOR, account_id, hook_id, body)
@@ -100,7 +101,7 @@ def test_a_rotated_secret_signs_a_day_longer_and_a_deleted_endpoint_is_gone(worl
     deps, account_id = world.deps, world.account("Acme")
     made = new(world, account_id)
     rotated = webhooks.rotate_secret(deps, OPERATOR, account_id, made.webhook_id)
-    stored = deps.store.webhooks.get_webhook(account_id, made.webhook_id)
+    stored = present(deps.store.webhooks.get_webhook(account_id, made.webhook_id))
     assert rotated.secret != made.secret and stored.secret == rotated.secret
     assert (stored.previous_secret, stored.previous_secret_until) == (made.secret, deps.now() + timedelta(1))
     webhooks.delete_webhook(deps, OPERATOR, account_id, made.webhook_id)
@@ -108,7 +109,7 @@ def test_a_rotated_secret_signs_a_day_longer_and_a_deleted_endpoint_is_gone(worl
     assert code_of(lambda: webhooks.delete_webhook(deps, OPERATOR, account_id, made.webhook_id)) == (
         "not_found"
     )
-    assert deps.store.accounts.get_account(account_id).webhook_count == 0
+    assert present(deps.store.accounts.get_account(account_id)).webhook_count == 0
     assert kinds(world, account_id) == ["webhook.created", "webhook.deleted", "webhook.secret_rotated"]
 
 
@@ -144,7 +145,7 @@ def test_a_failed_or_abandoned_request_frees_its_key(world: FakeWorld, clock: Cl
 def delivered(world: FakeWorld, account_id: str, hook_id: str, statuses: tuple[str, ...]) -> list[str]:
     """Deliveries of one event to the endpoint, each left in its status (as the worker leaves them)."""
     store, now = world.deps.store, world.deps.now()
-    hook = store.webhooks.get_webhook(account_id, hook_id)
+    hook = present(store.webhooks.get_webhook(account_id, hook_id))
     event = record(world.deps, "webhook.updated", OPERATOR, account_id, Target("webhook", hook_id))
     mark(event, OUTBOX, event.event_id, now)
     assert store.webhooks.update(hook, {"description": "d"}, event, now)  # written with a change
@@ -174,7 +175,7 @@ def test_an_endpoints_deliveries_are_listed_by_status_and_retried_unless_they_su
     assert code_of(lambda: webhooks.retry_delivery(deps, account_id, hook_id, done)) == "delivery_succeeded"
     webhooks.retry_delivery(deps, account_id, hook_id, failed)
     assert listed("pending") == [(held, "pending"), (failed, "pending")]
-    again = deps.store.deliveries.get_delivery(hook_id, failed)
+    again = present(deps.store.deliveries.get_delivery(hook_id, failed))
     assert (again.attempts, again.next_attempt_at) == (0, deps.now())
     assert code_of(lambda: webhooks.retry_delivery(deps, account_id, hook_id, "dlv_missing")) == "not_found"
     other = world.account("Other")

@@ -1,0 +1,13 @@
+"""`present`: a value a test expects to be there. The store's getters answer `X | None`; a test that goes on
+to read or pass the item asserts it was found (and mypy then knows it is an X)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def present(value: T | None) -> T:
+    assert value is not None, "expected a value, found None"
+    return value
