@@ -13,7 +13,7 @@ _CONSTANTS = {bool: "bool", int: "int", float: "float", str: "str", bytes: "byte
 
 def own_nodes(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
     """The nodes of the function's body, not those of functions or classes nested in it."""
-    stack: list[ast.AST] = list(node.body)
+    stack: list[ast.AST] = [c for c in node.body if not isinstance(c, _SCOPES)]
     while stack:
         child = stack.pop()
         yield child
