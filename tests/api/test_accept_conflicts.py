@@ -35,7 +35,7 @@ def test_an_accept_meeting_conflicts_past_a_round_of_retries_succeeds(api: Api, 
     assert api.get(f"/accounts/{account_id}", token=owner.token).body["member_count"] == 2
 
 
-def test_many_accepts_into_one_account_at_once_all_succeed_and_count_exactly(api: Api):
+def test_many_accepts_into_one_account_at_once_all_succeed_and_count_exactly(api: Api) -> None:
     account_id, owner = onboard(api)
     emails = [f"p{i}@acme.com" for i in range(8)]
     invite(api, account_id, owner.token, emails)

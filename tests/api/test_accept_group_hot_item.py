@@ -62,7 +62,7 @@ def test_two_accepts_into_one_group_write_no_item_in_common_but_shards(api: Api)
     assert sent.keys[0] & sent.keys[1] <= shards  # and nothing else they both wrote
 
 
-def test_many_accepts_into_one_group_at_once_count_exactly_in_the_list_and_the_group(api: Api):
+def test_many_accepts_into_one_group_at_once_count_exactly_in_the_list_and_the_group(api: Api) -> None:
     account_id, owner = onboard(api)
     gid = _group(api, account_id, owner.token)
     emails = [f"p{i}@acme.com" for i in range(12)]
@@ -115,7 +115,7 @@ def test_a_group_with_members_is_not_deleted_and_an_emptied_one_goes_with_its_sh
 
 def test_an_accept_landing_between_the_deletes_read_and_its_commit_stops_it(
     api: Api, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     account_id, owner = onboard(api)
     gid = _group(api, account_id, owner.token)
     read = groups_module._read

@@ -52,7 +52,7 @@ def test_two_accepts_into_one_account_write_no_item_in_common_but_a_shard(api: A
     assert accepts[0] & accepts[1] <= shards  # and nothing else they both wrote
 
 
-def test_many_accepts_at_once_count_exactly_everywhere_the_counts_show(api: Api):
+def test_many_accepts_at_once_count_exactly_everywhere_the_counts_show(api: Api) -> None:
     account_id, owner = onboard(api)
     emails = [f"p{i}@acme.com" for i in range(12)]
     invite(api, account_id, owner.token, emails)

@@ -26,7 +26,7 @@ def _invited_existing_user(api: Api) -> tuple[str, str]:
     return account_id, latest_link("designer@example.com")
 
 
-def test_a_burst_of_accepts_through_one_link_checks_at_most_five_passwords(api: Api, deps: Deps):
+def test_a_burst_of_accepts_through_one_link_checks_at_most_five_passwords(api: Api, deps: Deps) -> None:
     _, link = _invited_existing_user(api)
     checked = count_password_checks(deps)
     attempts = [WRONG] * 29

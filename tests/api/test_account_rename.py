@@ -17,7 +17,7 @@ def _account_names(reply_body: dict, account_id: str) -> list[str]:
     return [a["name"] for a in reply_body["accounts"] if a["account_id"] == account_id]
 
 
-def test_a_rename_racing_joins_and_leaves_shows_everywhere(api: Api):
+def test_a_rename_racing_joins_and_leaves_shows_everywhere(api: Api) -> None:
     account_id, owner = onboard(api)
     base = f"/accounts/{account_id}"
     leavers = [join(api, account_id, owner.token, f"leaver{i}@acme.com") for i in range(3)]

@@ -83,7 +83,7 @@ def test_the_owner_is_signed_out_only_by_themselves_or_the_operator(api: Api, cl
     assert api.get(f"/accounts/{acme}", token=again).status == 401
 
 
-def test_a_group_manager_signs_out_their_non_manager_members_only(api: Api):
+def test_a_group_manager_signs_out_their_non_manager_members_only(api: Api) -> None:
     acme, owner = onboard(api)
     group = api.post(f"/accounts/{acme}/groups", {"name": "Billing", "permissions": ["invoices"]},
                      token=owner.token).body["group_id"]  # fmt: skip

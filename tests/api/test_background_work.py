@@ -48,7 +48,9 @@ def test_140_concurrent_webhook_creates_leave_at_most_20_endpoints(api: Api) -> 
     assert deleted.status == 204 and api.post(hooks(account_id), body, token=owner.token).status == 201
 
 
-def test_concurrent_group_creates_never_pass_the_accounts_cap(api: Api, monkeypatch: pytest.MonkeyPatch):
+def test_concurrent_group_creates_never_pass_the_accounts_cap(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(group_store, "MAX_GROUPS", 5)
     account_id, owner = onboard(api)
 
@@ -63,7 +65,7 @@ def test_concurrent_group_creates_never_pass_the_accounts_cap(api: Api, monkeypa
 
 def test_an_event_that_cannot_be_fanned_out_holds_up_nothing_and_is_parked(
     api: Api, loopback: Deps, receiver: WebhookReceiver, clock: Clock, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     bad_id, bad_owner = onboard(api, "Broken Co", "owner@broken.com")
     good_id, good_owner = onboard(api)
     subscribe(api, bad_id, bad_owner.token, receiver.url)
@@ -251,7 +253,7 @@ def test_the_cli_purge_looking_ahead_records_the_real_time(
 
 def test_an_email_that_cannot_be_prepared_fails_on_its_own(
     api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     from chalicelib.services import email_worker as worker
 
     first_id, first_owner = onboard(api, "One", "owner@one.com")

@@ -310,7 +310,7 @@ def test_a_slow_answer_is_cut_at_the_deadline_for_the_whole_fetch(hostile: str, 
     assert time.monotonic() - started < 3
 
 
-def test_the_address_vetted_is_the_address_connected_to(hostile: str):
+def test_the_address_vetted_is_the_address_connected_to(hostile: str) -> None:
     """DNS rebinding: the name is resolved once, and the connection goes to that vetted address; a
     second lookup (which would answer a private address) never happens."""
     from chalicelib.delivery.fetch import fetch
@@ -327,7 +327,7 @@ def test_the_address_vetted_is_the_address_connected_to(hostile: str):
     assert body == tiny_png() and asked == ["logo.example"]
 
 
-def test_a_name_resolving_to_one_private_address_among_public_ones_is_refused():
+def test_a_name_resolving_to_one_private_address_among_public_ones_is_refused() -> None:
     from chalicelib.delivery.fetch import FetchError, fetch
 
     def mixed(host: str, port: object, *args: object, **kwargs: object) -> list[tuple[object, ...]]:

@@ -125,7 +125,7 @@ def test_a_record_that_comes_back_resets_the_count(
 
 def test_a_run_reads_only_the_domains_due_and_one_failure_stops_no_other(
     api: Api, deps: Deps, clock: Clock, dns: tuple[Records, str]
-):
+) -> None:
     _, address = dns
     accounts = [onboard(api, f"Account {n}", f"owner{n}@a{n}.com") for n in range(4)]
     for n, (account_id, _) in enumerate(accounts):

@@ -216,7 +216,7 @@ def test_a_lone_write_carries_the_mark_too(
 
 def test_a_request_alive_past_its_lease_commits_nothing_once_a_retry_took_its_key(
     api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     """The first request stalls past its lease (before changing anything); its retry, in another process,
     takes the key over and creates the account. The first then commits nothing: its transaction's mark
     is conditional on holding the key, so the whole transaction is refused, and it answers 409."""

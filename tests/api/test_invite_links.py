@@ -159,7 +159,7 @@ def test_a_link_is_used_at_most_10_times_an_hour(api: Api, deps: Deps, clock: Cl
     assert api.post("/invite-links/join", {"token": token}, token=later).status == 201
 
 
-def test_twenty_joins_at_once_through_a_link_of_five_uses_make_five_members(api: Api, deps: Deps):
+def test_twenty_joins_at_once_through_a_link_of_five_uses_make_five_members(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     token = token_of(make(api, account_id, owner.token, require_approval=False, max_uses=5))
     callers = [Caller("user", user_id=seed_user(deps, f"r{n}@x.com"), email=f"r{n}@x.com") for n in range(20)]

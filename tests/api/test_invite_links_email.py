@@ -203,7 +203,7 @@ def test_the_days_three_count_the_mailbox_not_its_spellings(api: Api, deps: Deps
     assert api.post(JOIN, {"token": token, "email": "other+1@gmail.com"}).status == 202
 
 
-def test_twenty_at_once_through_a_link_of_five_uses_make_five_invitations(api: Api, deps: Deps):
+def test_twenty_at_once_through_a_link_of_five_uses_make_five_invitations(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     token, _ = make(api, account_id, require_approval=False, max_uses=5)
     emails = [f"r{n}@x.com" for n in range(20)]
@@ -343,7 +343,7 @@ def test_denying_a_request_made_by_email_tells_the_address(api: Api, deps: Deps)
     assert len(events_of(api, account_id, "join_request.denied")) == 1
 
 
-def test_the_document_names_every_answer_of_the_joins_and_both_bodies(api: Api):
+def test_the_document_names_every_answer_of_the_joins_and_both_bodies(api: Api) -> None:
     document = api.get("/openapi.json").body
 
     def bodies(path: str, status: str) -> set[str]:

@@ -214,7 +214,7 @@ def test_the_card_sorts_follow_role_and_status_changes_at_once(api: Api, deps: D
 @pytest.mark.parametrize("again", [False, True])
 def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(
     api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch, again: bool
-):
+) -> None:
     """The copies job rewrites each membership's copies and list keys from the memberships it read. An
     admin who deactivates the member and gives them a title between that read and the job's write (and,
     `again`, reactivates them with another title after the job read the membership anew) must stay seen:
@@ -321,7 +321,7 @@ def test_a_rename_racing_an_accept_leaves_no_old_name(
 
 def test_an_admin_edit_racing_a_login_keeps_the_login_in_the_lists(
     api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     """The owner gives a member a title; the member logs in between the owner's read and write. The edit's
     card and keys are computed from its read, so it holds only while the card is as read, and is made
     again on the membership as it is now: the login's time still orders the last-login list."""
@@ -353,7 +353,7 @@ def test_an_admin_edit_racing_a_login_keeps_the_login_in_the_lists(
 
 def test_a_rename_landing_mid_job_is_not_undone(
     api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     """The copies job copies the user it read onto each membership; a rename committing between that read
     and the write is not reverted: the write holds only while the user holds the mark the job read, and the
     rename's own mark has the next run copy the new name."""

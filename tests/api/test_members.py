@@ -239,7 +239,7 @@ def test_ownership_goes_only_to_active_members(api: Api, team: tuple[str, Joined
     assert api.post(path, {"user_id": "garbage"}, token=owner.token).code == "not_found"
 
 
-def test_sorting_and_paging_across_pages_in_both_orders(api: Api, deps: Deps, clock: Clock):
+def test_sorting_and_paging_across_pages_in_both_orders(api: Api, deps: Deps, clock: Clock) -> None:
     account_id, owner = onboard(api)
     names = [
         "delta",

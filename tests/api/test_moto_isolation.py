@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def test_moto_undoes_a_cancelled_transaction_item_by_item_without_copying_the_table(
     deps: Deps, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     """scripts/moto_isolation.py, 4.: a cancelled transaction leaves every item as it was (an update applied
     in place, a put of a new item and a delete, all before the failing check), and the rollback copies only
     the items the transaction names, never the table, so its cost does not grow with the table."""
@@ -59,7 +59,7 @@ def test_moto_undoes_a_cancelled_transaction_item_by_item_without_copying_the_ta
 
 def test_a_query_reads_its_partition_and_answers_in_dynamodbs_order(
     deps: Deps, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     """scripts/moto_isolation.py, 5.: a Query of the table is handed only its partition, and a Query of an
     index every item unsorted; pages forward and backward, with a key condition, still come in key order."""
     client, table = dynamodb_client(), deps.settings.table_name

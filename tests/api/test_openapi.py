@@ -164,7 +164,7 @@ def test_every_component_has_its_own_plain_name() -> None:
 PYDANTIC_ONLY = {"ge", "le", "gt", "lt", "min_length", "max_length", "multiple_of"}
 
 
-def test_every_constraint_is_written_in_json_schema_words(api: Api):
+def test_every_constraint_is_written_in_json_schema_words(api: Api) -> None:
     """`Field(ge=1)` on an optional field was written as a raw `ge` that no client or fuzzer reads
     (schemathesis sent a seat limit of 0, which the API refused): each bound in JSON Schema's words."""
     schemas = api.get("/openapi.json").body["components"]["schemas"]

@@ -137,7 +137,7 @@ def test_another_accounts_cursor_opens_nothing_here(api: Api) -> None:
     assert mine == ["c0@example.com", "c1@example.com", "c2@example.com"]
 
 
-def test_membership_writes_keep_the_owners_ticket_current(api: Api):
+def test_membership_writes_keep_the_owners_ticket_current(api: Api) -> None:
     """Each write that changes who holds `tickets` (permissions, role, status, group, the group's own
     grants, ownership) changes the owner's ticket's copies at once."""
     account_id, owner = onboard(api)

@@ -128,7 +128,7 @@ def test_a_role_removed_is_the_member_role_shown_unassigned_but_the_owner_keeps_
 
 def test_two_patches_with_the_same_if_match_one_is_412_and_writes_nothing(
     api: Api, clock: Clock, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     """The second PATCH runs whole between the first's read (its If-Match check) and its write: the first
     then fails the write's condition, and nothing of it lands (its externalId neither: same transaction)."""
     scim = scim_account(api, clock)
@@ -175,7 +175,7 @@ def test_without_if_match_both_land_and_an_external_id_alone_is_saved(api: Api, 
 
 def test_a_login_made_meanwhile_is_joined_and_the_one_scim_prepared_is_never_written(
     api: Api, clock: Clock, deps: Deps, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     """A create makes the login it needs in the join's own transaction: one made meanwhile by someone else
     fails it ("email_taken") and the create joins that login instead (no set-your-password email)."""
     scim = scim_account(api, clock)

@@ -182,7 +182,7 @@ def test_tokens_are_checked(api: Api, deps: Deps, clock: Clock) -> None:
     assert api.get("/me", token=token).code == "unauthenticated"
 
 
-def test_a_burst_of_logins_checks_at_most_five_passwords(api: Api, deps: Deps):
+def test_a_burst_of_logins_checks_at_most_five_passwords(api: Api, deps: Deps) -> None:
     """50 at once for one email, 49 wrong and the right one among them: the lockout is reserved before each
     check, so no more than 5 wrong passwords are ever checked, and the rest are 429 whatever they carry."""
     from chalicelib.errors import AppError

@@ -198,7 +198,7 @@ def test_turning_it_off_needs_the_password_and_a_code_and_login_is_one_step_agai
 
 def test_one_code_with_two_mfa_tokens_at_once_signs_in_once_and_spends_only_the_winners_token(
     api: Api, deps: Deps, clock: Clock
-):
+) -> None:
     """The code's step and the mfa_token are used up in the sign-in's one transaction: the request that
     loses the step gets `invalid_code`, writes no session, and its mfa_token stays usable for a later code."""
     from chalicelib.schemas.factors import MfaLoginIn
@@ -245,7 +245,7 @@ def test_a_code_is_not_spent_on_an_mfa_token_another_request_used_at_the_same_mo
 
 def test_twenty_wrong_codes_at_once_check_at_most_five(
     api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     from chalicelib.errors import AppError
     from chalicelib.schemas.factors import MfaLoginIn
     from chalicelib.services import factor_checks, mfa_login

@@ -79,7 +79,7 @@ def test_moto_answers_a_repeated_token_as_dynamodb_does(deps: Deps) -> None:
 
 def test_accept_when_a_login_appeared_meanwhile_says_so(
     api: Api, deps: Deps, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     """The new user's login is written in the accepting transaction; a login created between the read and
     the write fails that condition, and the answer names it (it used to be blamed on the account's owner)."""
     _, _, body = pending_acceptance(api)
@@ -109,7 +109,7 @@ def _cancelled_by(code: str) -> TransactWriteError:
 
 def test_a_transaction_cancelled_only_by_a_conflict_is_sent_again(
     deps: Deps, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     """DynamoDB cancels a transaction that meets another on the same item (TransactionConflict, no condition
     failed): it is sent again under a new token, up to CONFLICT_TRIES times in all; then it raises
     StillConflictingError (409 with Retry-After), never an outcome that reads as a failed condition."""

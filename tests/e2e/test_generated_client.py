@@ -58,7 +58,7 @@ def part(name: str) -> ModuleType:
     return importlib.import_module(f"{PACKAGE}.{name}")
 
 
-def test_a_generated_client_runs_the_user_management_story(live: Live, generated: ModuleType):
+def test_a_generated_client_runs_the_user_management_story(live: Live, generated: ModuleType) -> None:
     client, models = part("client"), part("models")
     create_account = part("api.accounts.create_account")
     accept = part("api.invitations.accept_invitation")

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.e2e
 
 
-def test_search_and_the_access_columns(live: Live, page: Page):
+def test_search_and_the_access_columns(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Columns Co")
     ids = sub_accounts(live, account_id, token, "Web shop", "Blog")
     group = {"name": "Billing", "permissions": ["invoices"]}

@@ -49,7 +49,7 @@ def _seats_match_the_lists(live: Api, account_id: str, token: str) -> dict:
     return seats
 
 
-def test_fifty_parallel_invitations_for_one_free_seat_invite_exactly_one(live: Live):
+def test_fifty_parallel_invitations_for_one_free_seat_invite_exactly_one(live: Live) -> None:
     account_id, token, tag = _fresh_account(live)
     assert live.put(f"/accounts/{account_id}/seats", {"limit": 2}, operator=True).status == 200
 

@@ -113,7 +113,7 @@ def test_importing_the_routes_runs_no_collection_and_leaves_their_objects_frozen
     assert result["frozen"] > 20_000  # Chalice's, pydantic's and the routes' objects
 
 
-def test_the_first_request_runs_with_the_collector_resting_and_the_next_ones_with_it_on():
+def test_the_first_request_runs_with_the_collector_resting_and_the_next_ones_with_it_on() -> None:
     from app import app
     from chalicelib.api.lazy import FirstRequestPaused
 

@@ -233,7 +233,7 @@ def test_the_people_an_email_may_reach(world: FakeWorld, seeded: tuple[str, str]
     "invitations.create_invitations", "invitations.invitations_of", "invitations.get_invitation",
     "outbox.record",
 )  # fmt: skip
-def test_invitations_are_written_once_per_free_email(world: FakeWorld, seeded: tuple[str, str]):
+def test_invitations_are_written_once_per_free_email(world: FakeWorld, seeded: tuple[str, str]) -> None:
     account_id, _ = seeded
     store, deps, now = world.deps.store, world.deps, world.deps.now()
     world.member(account_id, "dev@acme.com")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from chalicelib.domain.lockout import MAX_FAILURES, WINDOW
+from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
 from chalicelib.ids import new_sortable_id
 from chalicelib.services.outbox import mail_for
 from chalicelib.store import keys
@@ -17,15 +17,20 @@ from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from chalicelib.deps import Deps
+    from chalicelib.services.ports.store import Repositories
+    from chalicelib.store.models import MailItem, SecurityEventItem, UserItem
     from tests.helpers.fakes import FakeWorld
 
 
-def _totp(user_id, now, sealed="sealed-1"):
+def _totp(user_id: str, now: datetime, sealed: str = "sealed-1") -> TotpItem:
     key = keys.totp(user_id)
     return TotpItem(*key, user_id=user_id, sealed_secret=sealed, confirmed=False, created_at=now)
 
 
-def _passkey(user_id, passkey_id, credential_id, now):
+def _passkey(user_id: str, passkey_id: str, credential_id: str, now: datetime) -> PasskeyItem:
     return PasskeyItem(
         *keys.passkey(user_id, passkey_id),
         user_id=user_id,
@@ -38,30 +43,30 @@ def _passkey(user_id, passkey_id, credential_id, now):
     )
 
 
-def _event(user, kind, detail, now):
+def _event(user: UserItem, kind: str, detail: str, now: datetime) -> SecurityEventItem:
     return new_security_event(user.user_id, new_sortable_id("sev"), kind, now, detail=detail)
 
 
-def _events(store, user, now):
+def _events(store: Repositories, user: UserItem, now: datetime) -> list[tuple[str, str]]:
     """The user's security events, oldest first, as (type, detail)."""
     found, _ = store.sessions.security_events(user.user_id, now - timedelta(days=1), 50, None)
     return [(e.type, e.detail) for e in reversed(found)]
 
 
-def _due(store, user, now):
+def _due(store: Repositories, user: UserItem, now: datetime) -> bool:
     """Whether the copies job would rewrite the user's memberships' copies now."""
     return user.user_id in {u.user_id for u in store.member_copies.users_due(now, 50)}
 
 
-def _copied_factors(store, user):
+def _copied_factors(store: Repositories, user: UserItem) -> set[str] | None:
     (membership,) = store.member_copies.memberships_of_user(user.user_id)
-    return store.members.get_membership(membership.account_id, user.user_id).factors
+    return present(store.members.get_membership(membership.account_id, user.user_id)).factors
 
 
-def _user(world: FakeWorld):
+def _user(world: FakeWorld) -> UserItem:
     account_id = world.account("Acme")
     user_id = world.member(account_id, "dev@acme.com")
-    return world.deps.store.users.get_user(user_id)
+    return present(world.deps.store.users.get_user(user_id))
 
 
 @covers(
@@ -188,7 +193,8 @@ def test_a_challenge_is_read_by_its_hash_and_taken_once(world: FakeWorld) -> Non
     item = ChallengeItem(*keys.challenge("abc"), purpose="mfa", user_id="usr_1", expires_at=now)
     store.factors.put_challenge(item)
     read = present(store.factors.challenge("abc"))
-    assert (read.purpose, read.user_id, read.expires_at, read.challenge_hash) == ("mfa", "usr_1", now, None)
+    assert (read.purpose, read.user_id, read.expires_at) == ("mfa", "usr_1", now)
+    assert read.challenge_hash is None
     assert store.factors.challenge("abd") is None
     assert store.factors.take_challenge(read)
     assert not store.factors.take_challenge(read)
@@ -205,25 +211,25 @@ def test_a_users_code_window_takes_so_many_checks_apart_from_the_emails(world: F
     assert not store.lockouts.reserve_code_attempt(user.user_id, now + timedelta(minutes=1), known)
     assert store.users.login_state(user.email)[1] is None  # the email's password window is another
     store.lockouts.give_back_code_attempt(user.user_id, now)  # a right code returns its own check
-    assert store.factors.state(user.user_id).failures == type(known)(MAX_FAILURES - 1, now)
+    assert store.factors.state(user.user_id).failures == FailureWindow(MAX_FAILURES - 1, now)
     assert store.lockouts.reserve_code_attempt(user.user_id, now, known)
     later = now + WINDOW + timedelta(seconds=1)
     assert store.lockouts.reserve_code_attempt(user.user_id, later, known)
-    assert store.factors.state(user.user_id).failures == type(known)(1, later)
+    assert store.factors.state(user.user_id).failures == FailureWindow(1, later)
 
 
-def _gone(user, now):
+def _gone(user: UserItem, now: datetime) -> SecurityEventItem:
     return _event(user, "factor_removed", "passkey", now)
 
 
-def _mail(deps, user):
+def _mail(deps: Deps, user: UserItem) -> MailItem:
     return mail_for(deps, "notice", user.email)
 
 
-def _challenge(store, user, name, now):
+def _challenge(store: Repositories, user: UserItem, name: str, now: datetime) -> ChallengeItem:
     item = ChallengeItem(*keys.challenge(name), purpose="mfa", user_id=user.user_id, expires_at=now)
     store.factors.put_challenge(item)
-    return store.factors.challenge(name)
+    return present(store.factors.challenge(name))
 
 
 @covers("factors.sign_in_spending", "factors.state")
@@ -246,7 +252,7 @@ def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_whe
     # with the page of the accounts the mfa_token names, in the same read; one gone is not there
     account_id = next(iter(present(store.users.login_state(user.email)[0]).account_ids))
     paged = store.factors.state(user.user_id, user.email, {account_id, "acc_gone"}).page
-    page_user, memberships, accounts = paged
+    page_user, memberships, accounts = present(paged)
     assert present(page_user).user_id == user.user_id and [m.account_id for m in memberships] == [account_id]
     assert list(accounts) == [account_id] and accounts[account_id].name == "Acme"
     assert store.factors.state(user.user_id, user.email).page is None
@@ -287,7 +293,7 @@ def test_a_passkey_sign_in_moves_the_counter_only_from_the_count_it_read(world: 
     assert store.factors.add_passkey(
         user, key, _mail(deps, user), _event(user, "factor_added", "passkey", now)
     )
-    read = store.factors.passkey_by_credential("cred-1")
+    read = present(store.factors.passkey_by_credential("cred-1"))
     first = _challenge(store, user, "p1", now)
     assert store.factors.sign_in_spending(Spent(user.user_id, first, passkey=(read, 3)), now, None, [])
     moved = present(store.factors.passkey_by_credential("cred-1"))

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 @covers("members.ordered_page", "members.read_page")
-def test_members_are_paged_in_index_order_from_a_cursor(world: FakeWorld):
+def test_members_are_paged_in_index_order_from_a_cursor(world: FakeWorld) -> None:
     store = world.deps.store
     account_id = world.account("Acme")
     group = world.group(account_id, "Support")
@@ -44,7 +44,7 @@ def test_members_are_paged_in_index_order_from_a_cursor(world: FakeWorld):
 
 
 @covers("members.ordered_page")
-def test_any_column_and_any_group_is_paged_in_order_both_statuses_merged(world: FakeWorld):
+def test_any_column_and_any_group_is_paged_in_order_both_statuses_merged(world: FakeWorld) -> None:
     store = world.deps.store
     account_id = world.account("Acme")
     group = world.group(account_id, "Support")

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 @covers("support_sessions.target", "support_sessions.start", "support_sessions.get", "support_sessions.end")
-def test_a_support_session_starts_while_the_member_is_active_and_ends_once(world: FakeWorld):
+def test_a_support_session_starts_while_the_member_is_active_and_ends_once(world: FakeWorld) -> None:
     deps, now = world.deps, world.deps.now()
     store = deps.store
     account_id = world.account("Acme")

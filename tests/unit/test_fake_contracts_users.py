@@ -232,7 +232,7 @@ def _join(world: FakeWorld, account_id: str, user_id: str, status: str = "active
     "member_copies.accounts_renamed",
     "member_copies.rewrite_names",
 )
-def test_a_users_accounts_page_by_name_and_a_rename_reorders_by_the_job(world: FakeWorld):
+def test_a_users_accounts_page_by_name_and_a_rename_reorders_by_the_job(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     names = ["beta", "Alpha", "gamma", "Delta", "epsilon"]
     ids = {name: world.account(name) for name in names}

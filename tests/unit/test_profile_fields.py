@@ -20,7 +20,7 @@ def profile_part(names) -> tuple[str, ...]:
     return tuple(name for name in names if name in PROFILE_FIELDS)
 
 
-def test_every_declaration_lists_the_profile_fields_in_order():
+def test_every_declaration_lists_the_profile_fields_in_order() -> None:
     for model in (Profile, ProfileIn, InviteIn, AcceptIn, User):
         assert profile_part(model.model_fields) == PROFILE_FIELDS, model.__name__
     for model in (Member, MemberUpdateIn):  # a member's contact details at the account

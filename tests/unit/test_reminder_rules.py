@@ -127,7 +127,7 @@ def test_the_sweep_leaves_an_invitation_sent_in_the_last_24_hours_for_a_later_ru
 
 def test_run_scheduled_runs_its_steps_in_order_and_a_failing_one_stops_none_after_it(
     world: FakeWorld, clock: Clock, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     from chalicelib.jobs import scheduled
 
     assert [s.name for s in scheduled.STEPS] == [

@@ -121,7 +121,7 @@ def test_removing_a_member_lets_them_be_invited_again(
 
 def test_a_bulk_invite_screens_each_email_and_sends_one_email_each(
     world: FakeWorld, acme: tuple[str, str], mailer: RecordingMailer
-):
+) -> None:
     account_id, owner = acme
     account = present(world.deps.store.accounts.get_account(account_id))
     by_owner = caller_for(world, account_id, owner)

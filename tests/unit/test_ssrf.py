@@ -126,7 +126,7 @@ ACCEPTED = [
 
 
 @pytest.mark.parametrize("host", ["0x+5.0.0.1", "01_0.0.0.1", "1_0.0.0.1", "08.0.0.1", "0x.1"])
-def test_what_inet_aton_would_not_take_is_a_name_for_the_resolver(host: str):
+def test_what_inet_aton_would_not_take_is_a_name_for_the_resolver(host: str) -> None:
     asked = []
 
     def record(name, port, **_):

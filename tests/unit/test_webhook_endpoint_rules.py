@@ -161,7 +161,9 @@ def delivered(world: FakeWorld, account_id: str, hook_id: str, statuses: tuple[s
     return [d.delivery_id for d in made]
 
 
-def test_an_endpoints_deliveries_are_listed_by_status_and_retried_unless_they_succeeded(world: FakeWorld):
+def test_an_endpoints_deliveries_are_listed_by_status_and_retried_unless_they_succeeded(
+    world: FakeWorld,
+) -> None:
     deps, account_id = world.deps, world.account("Acme")
     hook_id = new(world, account_id).webhook_id
     done, failed, held = delivered(world, account_id, hook_id, ("succeeded", "failed", "held"))

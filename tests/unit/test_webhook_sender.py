@@ -265,7 +265,7 @@ def test_an_answer_that_is_not_http_is_a_failure_not_an_exception(receiver: Rece
     assert "not valid HTTP" in (attempt.error or "")
 
 
-def test_the_connection_goes_to_the_vetted_address_without_a_second_lookup(receiver: Receiver):
+def test_the_connection_goes_to_the_vetted_address_without_a_second_lookup(receiver: Receiver) -> None:
     lookups = []
 
     def resolve(host, port, **_):
@@ -280,7 +280,7 @@ def test_the_connection_goes_to_the_vetted_address_without_a_second_lookup(recei
     assert request.headers["Host"] == f"receiver.invalid:{receiver.port}"
 
 
-def test_an_address_that_refuses_is_followed_by_the_next_vetted_one(receiver: Receiver):
+def test_an_address_that_refuses_is_followed_by_the_next_vetted_one(receiver: Receiver) -> None:
     def resolve(host, port, **_):  # nothing listens on 127.0.0.2
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in ("127.0.0.2", "127.0.0.1")]
 
@@ -289,7 +289,9 @@ def test_an_address_that_refuses_is_followed_by_the_next_vetted_one(receiver: Re
     assert receiver.paths == ["/ok"]
 
 
-def test_a_name_that_now_resolves_to_a_private_address_is_refused_without_connecting(receiver: Receiver):
+def test_a_name_that_now_resolves_to_a_private_address_is_refused_without_connecting(
+    receiver: Receiver,
+) -> None:
     answers = {"hooks.example.com": "93.184.216.34"}
 
     def resolve(host, port, **_):

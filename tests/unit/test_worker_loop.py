@@ -35,7 +35,7 @@ def test_an_account_gets_its_share_of_a_run_and_the_rest_waits() -> None:
     assert sorted(started) == ["a0", "a1", "b1"] and report.deferred == 3
 
 
-def test_an_account_never_holds_more_than_its_cap_of_threads():
+def test_an_account_never_holds_more_than_its_cap_of_threads() -> None:
     changed = threading.Condition()
     running: dict[str, int] = {"a": 0, "b": 0}
     most: dict[str, int] = {"a": 0, "b": 0}
@@ -63,7 +63,7 @@ def test_an_account_never_holds_more_than_its_cap_of_threads():
     assert most == {"a": 3, "b": 1} and report.attempted == 11  # b ran while a held only 3 of 8
 
 
-def test_no_task_starts_after_the_deadline():
+def test_no_task_starts_after_the_deadline() -> None:
     now = [0.0]
 
     def slow(_: Deadline) -> Tally:
@@ -86,7 +86,7 @@ def test_a_task_that_raises_is_counted_and_the_others_go_on() -> None:
     assert report.errored == 1 and started == ["b1", "a2"] and report.succeeded == 2
 
 
-def test_the_due_pick_is_oldest_first_within_each_accounts_share():
+def test_the_due_pick_is_oldest_first_within_each_accounts_share() -> None:
     from chalicelib.store.due import fair_pick
     from chalicelib.store.models import DeliveryItem
 
