@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from chalice.test import Client, TestHTTPClient
@@ -39,7 +39,7 @@ def _real_environ() -> Iterator[None]:
     os.environ = real  # noqa: B003  (the very object chalice swapped out, not a new environment)
 
 
-def _document() -> dict:
+def _document() -> dict[str, Any]:
     from chalicelib.api.openapi import openapi_document  # every route is registered once app is imported
 
     return openapi_document()

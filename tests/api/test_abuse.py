@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -26,7 +26,7 @@ LIBRARY_WORDING = re.compile(
 WRONG_BY_TYPE = {"string": 12345, "integer": "many", "boolean": "yes", "array": "not-a-list", "object": ["x"]}
 
 
-def wrong_value(schema: dict) -> object:
+def wrong_value(schema: dict[str, Any]) -> object:
     kinds = [schema.get("type")] + [branch.get("type") for branch in schema.get("anyOf", [])]
     for kind in kinds:
         if kind in WRONG_BY_TYPE:

@@ -3,17 +3,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tests.helpers import PASSWORD, DynamoCalls, invite, join, onboard
-from tests.helpers.concurrency import run_together
+from tests.helpers.concurrency import replies_together
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api
+    from tests.helpers import Api, Reply
 
 
-def _account_names(reply_body: dict, account_id: str) -> list[str]:
+def _account_names(reply_body: dict[str, Any], account_id: str) -> list[str]:
     return [a["name"] for a in reply_body["accounts"] if a["account_id"] == account_id]
 
 
@@ -25,11 +25,11 @@ def test_a_rename_racing_joins_and_leaves_shows_everywhere(api: Api) -> None:
     invite(api, account_id, owner.token, joiners)
     links = {email: api.latest_link(email) for email in joiners}
 
-    def accept(email: str):
+    def accept(email: str) -> Reply:
         body = {"token": links[email], "password": PASSWORD, "first_name": "J", "last_name": "Oiner"}
         return api.post("/invitations/accept", body)
 
-    answers = run_together(
+    answers = replies_together(
         lambda: api.patch(base, {"name": "Acme Cloud"}, token=owner.token),
         *[lambda e=email: accept(e) for email in joiners],
         lambda: api.delete(f"{base}/members/{leavers[0].user_id}", token=owner.token),  # removed

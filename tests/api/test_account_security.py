@@ -4,7 +4,7 @@ with their audit events; other accounts of the same login are not affected."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from tests.helpers import PASSWORD, join, onboard
 from tests.helpers.flows import accept_new
@@ -21,24 +21,27 @@ def sign_out(api: Api, account_id: str, user_id: str, **who):
     return api.post(f"/accounts/{account_id}/members/{user_id}/sign-out", **who)
 
 
-def authorize(api: Api, token: str, account_id: str, permission: str = "tickets") -> dict:
+def authorize(api: Api, token: str, account_id: str, permission: str = "tickets") -> dict[str, Any]:
     reply = api.post("/authorize", {"account_id": account_id, "permission": permission}, token=token)
     assert reply.status == 200, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
-def events(api: Api, account_id: str, kind: str) -> list[dict]:
-    return api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True).body["items"]
+def events(api: Api, account_id: str, kind: str) -> list[dict[str, Any]]:
+    return cast(
+        "list[dict[str, Any]]",
+        api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True).body["items"],
+    )
 
 
-def put_policy(api: Api, account_id: str, body: dict, **who):
+def put_policy(api: Api, account_id: str, body: dict[str, Any], **who):
     return api.call("PUT", SECURITY.format(account_id), body, **who)
 
 
-def login(api: Api, email: str) -> dict:
+def login(api: Api, email: str) -> dict[str, Any]:
     reply = api.post("/auth/login", {"email": email, "password": PASSWORD})
     assert reply.status == 200, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
 def test_an_admins_sign_out_ends_access_to_this_account_only(api: Api, clock: Clock) -> None:

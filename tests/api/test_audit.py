@@ -4,7 +4,7 @@ successful one exactly one event), listed newest first, filtered from keys or an
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -17,14 +17,16 @@ if TYPE_CHECKING:
     from tests.helpers import Api, Clock, Joined
 
 
-def events(api: Api, account_id: str, token: str | None = None, query: str = "", **kw) -> list[dict]:
+def events(
+    api: Api, account_id: str, token: str | None = None, query: str = "", **kw
+) -> list[dict[str, Any]]:
     auth = {"token": token} if token else {"operator": True}
     reply = api.get(f"/accounts/{account_id}/audit-events{query}", **auth, **kw)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
-def types(found: list[dict]) -> list[str]:
+def types(found: list[dict[str, Any]]) -> list[str]:
     return [event["type"] for event in found]
 
 
@@ -53,7 +55,7 @@ def test_contact_changes_are_recorded_with_actor_target_and_changed_fields(
     assert deleted["changes"] is None and deleted["occurred_at"] == "2026-11-23T09:00:00Z"
 
 
-def all_events(api: Api, account_id: str, query: str = "", limit: int = 100) -> list[dict]:
+def all_events(api: Api, account_id: str, query: str = "", limit: int = 100) -> list[dict[str, Any]]:
     """Every page, newest first, through the cursors."""
     found, cursor = [], None
     while True:

@@ -5,7 +5,7 @@ cursor while more may follow, so its cost does not grow with the log however rar
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.audit import Actor, Event, Target
 from chalicelib.store.audit import audit_item, filtered_bound
@@ -36,7 +36,9 @@ def write_events(deps: Deps, account_id: str, actor_id: str, common: int, rare_e
     return rare[::-1]
 
 
-def pages(api: Api, account_id: str, token: str, query: str, limit: int) -> list[tuple[list[dict], int, int]]:
+def pages(
+    api: Api, account_id: str, token: str, query: str, limit: int
+) -> list[tuple[list[dict[str, Any]], int, int]]:
     """Every page through the cursors, with each request's round trips and items examined."""
     found, cursor = [], None
     while True:

@@ -4,7 +4,7 @@ scope and an unknown one."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -63,13 +63,13 @@ def cases(deps: Deps, world: MotoWorld) -> dict[str, str | None]:
             "unknown": "sub_000000000000000000000000"}  # fmt: skip
 
 
-def ask(api: Api, token: str, account_id: str, key: str, sub_account_id: str | None) -> dict:
+def ask(api: Api, token: str, account_id: str, key: str, sub_account_id: str | None) -> dict[str, Any]:
     body = {"account_id": account_id, "permission": key}
     if sub_account_id:
         body["sub_account_id"] = sub_account_id
     reply = api.post("/authorize", body, token=token)
     assert reply.status == 200, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
 @pytest.mark.parametrize("actor", SIGNED_IN)

@@ -5,8 +5,9 @@ and events held (not lost) for an endpoint that is off."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -17,24 +18,27 @@ from chalicelib.services.worker_loop import Limits
 from chalicelib.store import groups as group_store
 from chalicelib.store.models import AuditEventItem, WebhookItem
 from tests.helpers import emails_to, onboard
-from tests.helpers.concurrency import run_together
+from tests.helpers.concurrency import replies_together
 from tests.helpers.receiver import WebhookReceiver
 from tests.helpers.webhooks import PUBLIC_URL, add_contact, hooks, subscribe
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api, Clock
+    from chalicelib.services.outbox import Ready
+    from chalicelib.store.models import MailItem
+    from tests.helpers import Api, Clock, Reply
 
 
 def test_140_concurrent_webhook_creates_leave_at_most_20_endpoints(api: Api) -> None:
     account_id, owner = onboard(api)
     body = {"url": PUBLIC_URL, "event_types": ["*"]}
-    answers = run_together(
+    answers = replies_together(
         *[lambda: api.post(hooks(account_id), body, token=owner.token) for _ in range(140)]
     )
-    statuses = [answer.status for answer in answers]  # type: ignore[attr-defined]
+    statuses = [answer.status for answer in answers]
     assert statuses.count(201) == 20 and set(statuses) == {201, 409}
-    listed, cursor, pages = [], None, 0
+    listed: list[Any] = []
+    cursor, pages = None, 0
     while True:
         page = api.get(
             hooks(account_id) + (f"?limit=8&cursor={cursor}" if cursor else "?limit=8"), token=owner.token
@@ -54,11 +58,11 @@ def test_concurrent_group_creates_never_pass_the_accounts_cap(
     monkeypatch.setattr(group_store, "MAX_GROUPS", 5)
     account_id, owner = onboard(api)
 
-    def create(n: int):
+    def create(n: int) -> Callable[[], Reply]:
         return lambda: api.post(f"/accounts/{account_id}/groups", {"name": f"Team {n}"}, token=owner.token)
 
-    answers = run_together(*[create(n) for n in range(16)])
-    assert [a.status for a in answers].count(201) == 5  # type: ignore[attr-defined]
+    answers = replies_together(*[create(n) for n in range(16)])
+    assert [a.status for a in answers].count(201) == 5
     listed = api.get(f"/accounts/{account_id}/groups?limit=50", token=owner.token).body["items"]
     assert len([g for g in listed if g["group_id"] != "default"]) == 5
 
@@ -73,7 +77,7 @@ def test_an_event_that_cannot_be_fanned_out_holds_up_nothing_and_is_parked(
     run_once(loopback)
     made = audit_schemas.AuditEvent.of
 
-    def poisoned(item: AuditEventItem):
+    def poisoned(item: AuditEventItem) -> audit_schemas.AuditEvent:
         if item.account_id == bad_id:
             raise ValueError("bad data in this account's event")
         return made(item)
@@ -202,9 +206,11 @@ def test_an_account_without_endpoints_puts_nothing_in_the_outbox(
     run_once(loopback)  # onboarding's events (read no account: queued, to be safe) handed on
     add_contact(api, quiet_id, quiet_owner.token, "q@x.com")
     add_contact(api, loud_id, loud_owner.token, "l@x.com")
-    queued = {e.account_id for e in AuditEventItem.by_expiry.query("OUTBOX#0")}
+    queued = {cast(AuditEventItem, e).account_id for e in AuditEventItem.by_expiry.query("OUTBOX#0")}
     for shard in range(1, 16):
-        queued |= {e.account_id for e in AuditEventItem.by_expiry.query(f"OUTBOX#{shard}")}
+        queued |= {
+            cast(AuditEventItem, e).account_id for e in AuditEventItem.by_expiry.query(f"OUTBOX#{shard}")
+        }
     assert loud_id in queued and quiet_id not in queued
     feed = api.post("/webhooks", {"url": receiver.url, "event_types": ["contact.created"]}, operator=True)
     assert feed.status == 201  # the operator hears every account: now the quiet one's events are queued
@@ -255,14 +261,15 @@ def test_an_email_that_cannot_be_prepared_fails_on_its_own(
     api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from chalicelib.services import email_worker as worker
+    from chalicelib.services.password_reset import reset_email_for
 
     first_id, first_owner = onboard(api, "One", "owner@one.com")
     second_id, second_owner = onboard(api, "Two", "owner@two.com")
     for email in (first_owner.email, second_owner.email):
         api.post("/auth/password-reset", {"email": email})
-    made = worker.reset_email_for
+    made = reset_email_for  # the one the worker calls, patched below
 
-    def broken(deps_, mail):
+    def broken(deps_: Deps, mail: MailItem) -> Ready | None:
         if mail.to == first_owner.email:
             raise KeyError("a template value went missing")
         return made(deps_, mail)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import struct
 import zlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -27,10 +27,10 @@ RESELLER = {
 }
 
 
-def make_brand(api: Api, **fields) -> dict:
+def make_brand(api: Api, **fields) -> dict[str, Any]:
     reply = api.post("/brands", {**RESELLER, **fields}, operator=True)
     assert reply.status == 201, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
 def tiny_png() -> bytes:

@@ -8,13 +8,14 @@ import json
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.helpers import invite, join, onboard
-from tests.helpers.concurrency import run_together
+from tests.helpers.concurrency import replies_together
 from tests.helpers.dns import local_dns
+from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
@@ -33,7 +34,7 @@ def base(account_id: str) -> str:
     return f"/accounts/{account_id}/email-domains"
 
 
-def events_of(api: Api, account_id: str, kind: str) -> list[dict]:
+def events_of(api: Api, account_id: str, kind: str) -> Any:
     reply = api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True)
     assert reply.status == 200, reply.body
     return reply.body["items"]
@@ -145,7 +146,7 @@ def test_two_accounts_verifying_one_domain_at_once_one_wins(api: Api, dns: Recor
     for account_id, who in ((first_id, first), (second_id, second)):
         record = api.post(base(account_id), {"domain": "shared.com"}, token=who.token).body["verification"]
         dns.set_txt(record["name"], *dns.txt.get(record["name"] + ".", []), record["value"])
-    answers = run_together(
+    answers = replies_together(
         lambda: api.post(f"{base(first_id)}/shared.com/verify", token=first.token),
         lambda: api.post(f"{base(second_id)}/shared.com/verify", token=second.token),
     )
@@ -285,7 +286,7 @@ def test_dns_strings_are_joined_a_timeout_is_unreachable_and_a_missing_name_is_m
     address = f"127.0.0.1:{dns.port}"
     long_value = "portal-access-verify=" + "x" * 600  # three strings of one record on the wire
     dns.set_txt("_portal-access.acme.com", long_value, "another record")
-    assert sorted(txt_values(resolver_for(address), "_portal-access.acme.com")) == sorted(
+    assert sorted(present(txt_values(resolver_for(address), "_portal-access.acme.com"))) == sorted(
         [long_value, "another record"]
     )
     assert has_txt("_portal-access.acme.com", long_value, address) == "found"

@@ -5,7 +5,7 @@ a conditional ADD in the transaction of the email it counts."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from tests.helpers import emails_to, invite, join, onboard, sign_in
 from tests.helpers.concurrency import run_together
@@ -20,7 +20,7 @@ def path(account_id: str, suffix: str = "") -> str:
     return f"/accounts/{account_id}/invitations{suffix}"
 
 
-def invite_and_revoke(api: Api, account_id: str, token: str, email: str) -> dict:
+def invite_and_revoke(api: Api, account_id: str, token: str, email: str) -> dict[str, Any]:
     """Revoked once its email is out: the outbox's worker sends it (reading the outbox runs the worker as
     the stream does on AWS); one revoked before is dropped, never sent."""
     result = invite(api, account_id, token, [email])["results"][0]
@@ -28,7 +28,7 @@ def invite_and_revoke(api: Api, account_id: str, token: str, email: str) -> dict
         assert emails_to(email)  # runs the worker
         invitation_id = result["invitation"]["invitation_id"]
         assert api.delete(path(account_id, f"/{invitation_id}"), token=token).status == 204
-    return result
+    return cast("dict[str, Any]", result)
 
 
 def test_invite_revoke_cycles_stop_at_five_emails_an_hour(api: Api, clock: Clock) -> None:

@@ -4,7 +4,7 @@ or counted, with or without a Bearer token."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.invitations import link_gone_message
 from chalicelib.security.links import hash_link_token
@@ -20,7 +20,7 @@ REPLACED = "A newer invitation was sent: use the link in the latest email."
 UNKNOWN = "This link is not valid."
 
 
-def _path(account_id: str, invitation: dict, suffix: str = "") -> str:
+def _path(account_id: str, invitation: dict[str, Any], suffix: str = "") -> str:
     return f"/accounts/{account_id}/invitations/{invitation['invitation_id']}{suffix}"
 
 

@@ -3,18 +3,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.helpers import DynamoCalls, accept_new, invite, join, onboard
-from tests.helpers.concurrency import run_together
+from tests.helpers.concurrency import replies_together
 
 if TYPE_CHECKING:
     from tests.helpers import Api, Clock, Joined
 
 
-def make_group(api: Api, account_id, token, name="Billing", permissions=("invoices",), **extra):
+def make_group(
+    api: Api,
+    account_id: str,
+    token: str,
+    name: str = "Billing",
+    permissions: tuple[str, ...] = ("invoices",),
+    **extra: object,
+) -> Any:
     reply = api.post(
         f"/accounts/{account_id}/groups",
         {"name": name, "permissions": list(permissions), **extra},
@@ -24,13 +32,15 @@ def make_group(api: Api, account_id, token, name="Billing", permissions=("invoic
     return reply.body
 
 
-def join_group(api: Api, account_id, token, email, group_id, manager=False):
+def join_group(
+    api: Api, account_id: str, token: str, email: str, group_id: str, manager: bool = False
+) -> Joined:
     body = {"emails": [email], "group_id": group_id, "group_manager": manager}
     assert api.post(f"/accounts/{account_id}/invitations", body, token=token).status == 200
     return accept_new(api, email)
 
 
-def authorize(api: Api, token, account_id, permission):
+def authorize(api: Api, token: str, account_id: str, permission: str) -> Any:
     return api.post("/authorize", {"account_id": account_id, "permission": permission}, token=token).body
 
 
@@ -90,11 +100,11 @@ def test_authorize_costs_one_round_trip_for_a_group_member_cold_and_warm(
     assert calls.operations == ["BatchGetItem"]
     with DynamoCalls() as first, DynamoCalls() as warm:
         assert authorize(api, clerk.token, account_id, "invoices")["allowed"] is True
-        first.operations_then = list(first.operations)
+        operations_then = list(first.operations)
         warm.operations.clear()
         assert authorize(api, clerk.token, account_id, "invoices")["allowed"] is True
     # the token carries the member's group as a hint: read with the membership on the first request too
-    assert first.operations_then == ["BatchGetItem"]
+    assert operations_then == ["BatchGetItem"]
     assert warm.operations == ["BatchGetItem"]  # and the process remembers which group to read
     # a stale hint is only a hint: moved to another group, the member holds the new group's grant at once
     other = make_group(api, account_id, owner.token, "Support", ["tickets"])["group_id"]
@@ -167,7 +177,7 @@ def test_a_group_manager_manages_their_own_group_and_nothing_else(
         "member",
         ["invoices"],
     )
-    chosen = [
+    chosen: list[dict[str, object]] = [
         {"group_id": "default"},
         {"role": "member"},
         {"permissions": ["tickets"]},
@@ -235,9 +245,9 @@ def test_deleting_a_group_while_someone_is_invited_into_it_leaves_nothing_dangli
         gid = make_group(api, account_id, owner.token, f"Racing {attempt}")["group_id"]
         base = f"/accounts/{account_id}"
         body, token = {"emails": ["ann@race.com"], "group_id": gid}, owner.token
-        invited, deleted = run_together(
-            lambda base=base, body=body, token=token: api.post(f"{base}/invitations", body, token=token),
-            lambda base=base, gid=gid, token=token: api.delete(f"{base}/groups/{gid}", token=token),
+        invited, deleted = replies_together(
+            partial(api.post, f"{base}/invitations", body, token=token),
+            partial(api.delete, f"{base}/groups/{gid}", token=token),
         )
         group_exists = api.get(f"{base}/groups/{gid}", token=owner.token).status == 200
         pending = api.get(f"{base}/invitations", token=owner.token).body["items"]
@@ -252,7 +262,7 @@ def test_two_admins_renaming_two_groups_to_one_name_leave_no_duplicate(api: Api)
     first = make_group(api, account_id, owner.token, "First")["group_id"]
     second = make_group(api, account_id, owner.token, "Second")["group_id"]
     base = f"/accounts/{account_id}/groups"
-    answers = run_together(
+    answers = replies_together(
         lambda: api.patch(f"{base}/{first}", {"name": "Finance"}, token=owner.token),
         lambda: api.patch(f"{base}/{second}", {"name": "finance"}, token=admin.token),
     )
@@ -266,7 +276,7 @@ def test_moving_a_member_while_their_manager_deactivates_them_is_consistent(
 ) -> None:
     account_id, owner, gid, manager, _, clerk, _ = billing
     base = f"/accounts/{account_id}/members/{clerk.user_id}"
-    moved, deactivated = run_together(
+    moved, deactivated = replies_together(
         lambda: api.patch(base, {"group_id": "default"}, token=owner.token),
         lambda: api.post(f"{base}/deactivate", token=manager.token),
     )

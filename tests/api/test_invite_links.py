@@ -4,7 +4,7 @@ required or they were removed by someone else), their domains, uses and hourly c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from chalicelib.domain.caller import Caller
 from chalicelib.services.link_joins import join_by_link
@@ -21,16 +21,16 @@ def base(account_id: str) -> str:
     return f"/accounts/{account_id}/invite-links"
 
 
-def token_of(created: dict) -> str:
+def token_of(created: dict[str, Any]) -> str:
     url = created["url"]
     assert "#token=" in url
-    return url.split("#token=", 1)[1]
+    return cast("str", url.split("#token=", 1)[1])
 
 
-def make(api: Api, account_id: str, token: str, **body) -> dict:
+def make(api: Api, account_id: str, token: str, **body) -> dict[str, Any]:
     reply = api.post(base(account_id), body, token=token)
     assert reply.status == 201, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
 def user(deps: Deps, email: str) -> tuple[str, str]:
@@ -38,10 +38,10 @@ def user(deps: Deps, email: str) -> tuple[str, str]:
     return user_id, token_for(deps, user_id)
 
 
-def events_of(api: Api, account_id: str, kind: str) -> list[dict]:
+def events_of(api: Api, account_id: str, kind: str) -> list[dict[str, Any]]:
     reply = api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
 def test_a_link_shows_its_token_once_and_joins_a_confirmed_member_with_its_grant(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -34,24 +34,24 @@ def base(account_id: str) -> str:
     return f"/accounts/{account_id}/invite-links"
 
 
-def make(api: Api, account_id: str, **body) -> tuple[str, dict]:
+def make(api: Api, account_id: str, **body) -> tuple[str, dict[str, Any]]:
     reply = api.post(base(account_id), body, operator=True)  # tokens lapse as the tests' clock moves
     assert reply.status == 201, reply.body
     return reply.body["url"].split("#token=", 1)[1], reply.body
 
 
-def link_row(api: Api, account_id: str) -> dict:
-    return api.get(base(account_id), operator=True).body["items"][0]
+def link_row(api: Api, account_id: str) -> dict[str, Any]:
+    return cast("dict[str, Any]", api.get(base(account_id), operator=True).body["items"][0])
 
 
 def invitations_to(email: str) -> list[InvitationItem]:
     return [item for item in InvitationItem.scan() if item.email == email]
 
 
-def events_of(api: Api, account_id: str, kind: str) -> list[dict]:
+def events_of(api: Api, account_id: str, kind: str) -> list[dict[str, Any]]:
     reply = api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
 def test_every_address_gets_the_same_answer_and_the_same_work_then_what_it_is(

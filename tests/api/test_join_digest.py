@@ -5,7 +5,7 @@ hour listing the new requests; a run reads only accounts with new requests, and 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.services.join_digest import send_digests
 from tests.helpers import join, onboard
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 JOIN = "/invite-links/join"
 
 
-def digests_to(email: str) -> list:
+def digests_to(email: str) -> list[Any]:
     return [m for m in to_address(moto_outbox(), email) if re.match(r"\d+ new requests? to join ", m.subject)]
 
 

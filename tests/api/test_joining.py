@@ -6,7 +6,7 @@ listed, approved under the seat limit, denied, asked again after 7 days), and wh
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tests.helpers import join, onboard
 from tests.helpers.seed import seed_user, token_for
@@ -34,10 +34,10 @@ def user(deps: Deps, email: str) -> tuple[str, str]:
     return user_id, token_for(deps, user_id)
 
 
-def events_of(api: Api, account_id: str, kind: str) -> list[dict]:
+def events_of(api: Api, account_id: str, kind: str) -> list[dict[str, Any]]:
     reply = api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
 def set_limit(api: Api, account_id: str, limit: int) -> None:

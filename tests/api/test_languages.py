@@ -6,7 +6,7 @@ messages follow Accept-Language while their codes stay the same."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pyotp
 import pytest
@@ -23,14 +23,14 @@ if TYPE_CHECKING:
 ANN = "ann@example.com"
 
 
-def accept(api: Api, email: str) -> dict:
+def accept(api: Api, email: str) -> dict[str, Any]:
     body = {"token": api.latest_link(email), "password": PASSWORD, "first_name": "Ann", "last_name": "Lee"}
     reply = api.post("/invitations/accept", body)
     assert reply.status == 201, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
-def pending(api: Api, account_id: str, token: str, email: str) -> dict:
+def pending(api: Api, account_id: str, token: str, email: str) -> dict[str, Any]:
     reply = api.get(f"/accounts/{account_id}/invitations?status=pending", token=token)
     assert reply.status == 200, reply.body
     return next(i for i in reply.body["items"] if i["email"] == email)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -259,7 +259,7 @@ def test_sorting_and_paging_across_pages_in_both_orders(api: Api, deps: Deps, cl
         invite(api, account_id, owner.token, [f"{name}@example.com"], title=f"T{index % 3}")
         accept_new(api, f"{name}@example.com", first_name=name.title(), last_name=f"{len(names) - index:02d}")
 
-    def walk(query: str, limit: int) -> list[dict]:
+    def walk(query: str, limit: int) -> list[dict[str, Any]]:
         seen, cursor = [], None
         while True:
             url = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -25,7 +25,7 @@ def test_moto_undoes_a_cancelled_transaction_item_by_item_without_copying_the_ta
     the items the transaction names, never the table, so its cost does not grow with the table."""
     client, table = dynamodb_client(), deps.settings.table_name
 
-    def key(name: str) -> dict:
+    def key(name: str) -> dict[str, Any]:
         return {"pk": {"S": f"JOURNAL#{name}"}, "sk": {"S": name}}
 
     for name in ("kept", "deleted"):

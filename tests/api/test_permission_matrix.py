@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 
@@ -264,7 +264,7 @@ def world(api: Api, deps: Deps) -> Iterator[World]:
 
 
 def fresh_ids(
-    deps: Deps, clock: Clock, account_id: str, n: int, template: str, body: dict | None
+    deps: Deps, clock: Clock, account_id: str, n: int, template: str, body: dict[str, Any] | None
 ) -> dict[str, str]:
     """Fresh items for one call of the matrix, so no call depends on what the previous one did: each item
     its path names (an endpoint with a delivery, a support session for a fresh target member), and the target

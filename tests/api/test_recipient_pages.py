@@ -3,7 +3,7 @@ ticket reads the streams it merges from after the cursor, never the account's me
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from tests.helpers import DynamoCalls, join, onboard
 from tests.helpers.seed import seed_member
@@ -23,7 +23,9 @@ def owners_ticket(api: Api, account_id: str, token: str, extra: str = ""):
     return api.get(path(account_id, f"category=support&ticket_opened_by={OWNER}{extra}"), token=token)
 
 
-def every_page(api: Api, account_id: str, token: str, query: str, limit: int) -> tuple[list[list[str]], set]:
+def every_page(
+    api: Api, account_id: str, token: str, query: str, limit: int
+) -> tuple[list[list[str]], set[Any]]:
     """Each page's cc, following the cursors; and the `to` of every page."""
     pages, tos, cursor = [], set(), None
     while True:
@@ -148,7 +150,7 @@ def test_membership_writes_keep_the_owners_ticket_current(api: Api) -> None:
     def copied() -> list[str]:
         reply = owners_ticket(api, account_id, owner.token)
         assert reply.status == 200, reply.body
-        return reply.body["cc"]
+        return cast("list[str]", reply.body["cc"])
 
     member = f"{base}/members/{dev.user_id}"
     assert copied() == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -30,16 +30,16 @@ WRITES = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWri
 
 def run_scheduled(capsys, at: datetime, *flags: str) -> str:
     assert cli.main(["run-scheduled", "--now", at.strftime("%Y-%m-%dT%H:%M:%SZ"), *flags]) == 0
-    return capsys.readouterr().out
+    return cast("str", capsys.readouterr().out)
 
 
-def invitation(api: Api, account_id: str, token: str, email: str) -> dict:
+def invitation(api: Api, account_id: str, token: str, email: str) -> dict[str, Any]:
     reply = api.get(f"/accounts/{account_id}/invitations?status=pending", token=token)
     assert reply.status == 200, reply.body
     return next(i for i in reply.body["items"] if i["email"] == email)
 
 
-def reminders_to(address: str) -> list:
+def reminders_to(address: str) -> list[Any]:
     return [m for m in emails_to(address) if "invitation to" in m.subject and "ends on" in m.subject]
 
 

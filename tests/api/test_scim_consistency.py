@@ -5,7 +5,7 @@ member's (an admin holds everything; allSubAccounts true reaches every sub-accou
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from tests.helpers import Api, Clock
 
 
-def ops(*operations: dict) -> dict:
+def ops(*operations: dict[str, Any]) -> dict:
     return {"schemas": [PATCH], "Operations": list(operations)}
 
 
@@ -40,13 +40,13 @@ def test_removing_a_required_attribute_is_refused_and_changes_nothing(api: Api, 
 def shop(api: Api, scim) -> str:
     sub = api.post(f"/accounts/{scim.account_id}/sub-accounts", {"name": "Shop"}, token=scim.owner.token)
     assert sub.status == 201, sub.body
-    return sub.body["sub_account_id"]
+    return cast("str", sub.body["sub_account_id"])
 
 
-def held(api: Api, scim, user_id: str) -> dict:
+def held(api: Api, scim, user_id: str) -> dict[str, Any]:
     member = api.get(f"/accounts/{scim.account_id}/members/{user_id}", token=scim.owner.token)
     assert member.status == 200, member.body
-    return member.body
+    return cast("dict[str, Any]", member.body)
 
 
 def test_a_list_alone_is_the_reach_and_all_sub_accounts_said_true_keeps_it_beside(
@@ -135,7 +135,7 @@ def test_two_patches_with_the_same_if_match_one_is_412_and_writes_nothing(
     made = scim.post("/Users", okta_user("d@acme.com", external_id="old")).body
     user_id, version = made["id"], made["meta"]["version"]
     read = scim_user_changes.member_view
-    answers: list = []
+    answers: list[Any] = []
 
     def read_then_let_the_other_write(*args, **kwargs):
         found = read(*args, **kwargs)
@@ -180,7 +180,7 @@ def test_a_login_made_meanwhile_is_joined_and_the_one_scim_prepared_is_never_wri
     fails it ("email_taken") and the create joins that login instead (no set-your-password email)."""
     scim = scim_account(api, clock)
     prepare = scim_users._login_of
-    seen: dict = {}
+    seen: dict[str, Any] = {}
 
     def a_login_appears_meanwhile(*args, **kwargs):
         user, login = prepare(*args, **kwargs)

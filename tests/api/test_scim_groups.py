@@ -5,7 +5,7 @@ to the default group; filters and excludedAttributes."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from tests.helpers.scim import assert_scim_error, scim_account
 
@@ -23,13 +23,13 @@ def user(scim, email: str, **extension) -> str:
         body["urn:ietf:params:scim:schemas:extension:portal-access:2.0:User"] = extension
     made = scim.post("/Users", body)
     assert made.status == 201, made.body
-    return made.body["id"]
+    return cast("str", made.body["id"])
 
 
-def member(api: Api, scim, user_id: str) -> dict:
+def member(api: Api, scim, user_id: str) -> dict[str, Any]:
     reply = api.get(f"/accounts/{scim.account_id}/members/{user_id}", token=scim.owner.token)
     assert reply.status == 200, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
 def test_okta_creates_a_group_with_members_and_renames_it(api: Api, clock: Clock) -> None:

@@ -4,7 +4,7 @@ kept), 2 active at most under any concurrency, lists them, revokes them; each ch
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.services.scim_tokens import create_token
@@ -23,10 +23,10 @@ def base(account_id: str) -> str:
     return f"/accounts/{account_id}/scim-tokens"
 
 
-def events_of(api: Api, account_id: str, kind: str) -> list[dict]:
+def events_of(api: Api, account_id: str, kind: str) -> list[dict[str, Any]]:
     reply = api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
 def test_a_token_is_shown_once_and_only_its_hash_is_kept(api: Api, deps: Deps) -> None:

@@ -5,7 +5,7 @@ paging, ETags, the owner's immutability, seats, the verified-domain rule and the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from tests.helpers import PASSWORD
 from tests.helpers.flows import accept_new, invite, onboard, sign_in
@@ -20,7 +20,7 @@ EXT = "urn:ietf:params:scim:schemas:extension:portal-access:2.0:User"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
-def okta_user(email: str, external_id: str = "00u1abcd", **extra) -> dict:
+def okta_user(email: str, external_id: str = "00u1abcd", **extra) -> dict[str, Any]:
     """What Okta's SCIM 2.0 app POSTs for a new assignment."""
     return {
         "schemas": [USER],
@@ -37,7 +37,7 @@ def okta_user(email: str, external_id: str = "00u1abcd", **extra) -> dict:
     }
 
 
-def entra_user(email: str, external_id: str = "58342554-38d6-4ec8-948c-50044d0a33fd") -> dict:
+def entra_user(email: str, external_id: str = "58342554-38d6-4ec8-948c-50044d0a33fd") -> dict[str, Any]:
     """What Microsoft Entra ID POSTs (its enterprise extension included: ignored, not refused)."""
     return {
         "schemas": [USER, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
@@ -58,10 +58,10 @@ def entra_user(email: str, external_id: str = "58342554-38d6-4ec8-948c-50044d0a3
     }
 
 
-def events(api: Api, scim, kind: str) -> list[dict]:
+def events(api: Api, scim, kind: str) -> list[dict[str, Any]]:
     reply = api.get(f"/accounts/{scim.account_id}/audit-events?type={kind}", operator=True)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
 def test_a_new_logins_set_password_email_is_in_the_accounts_language(api: Api, clock: Clock) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -19,16 +19,16 @@ if TYPE_CHECKING:
     from tests.helpers.receiver import WebhookReceiver
 
 
-def seats(api: Api, account_id: str) -> dict:
+def seats(api: Api, account_id: str) -> dict[str, Any]:
     reply = api.get(f"/accounts/{account_id}", operator=True)
     assert reply.status == 200, reply.body
-    return reply.body["seats"]
+    return cast("dict[str, Any]", reply.body["seats"])
 
 
-def set_limit(api: Api, account_id: str, limit: int | None) -> dict:
+def set_limit(api: Api, account_id: str, limit: int | None) -> dict[str, Any]:
     reply = api.put(f"/accounts/{account_id}/seats", {"limit": limit}, operator=True)
     assert reply.status == 200, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
 def seat_events(api: Api, account_id: str) -> list[str]:

@@ -3,7 +3,7 @@ token is refused at once without any extra round trip, and the user's security e
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from tests.helpers import PASSWORD, DynamoCalls, invite, latest_link, onboard
 from tests.helpers.flows import accept_new
@@ -12,18 +12,18 @@ if TYPE_CHECKING:
     from tests.helpers import Api, Clock
 
 
-def login(api: Api, email: str, agent: str = "Firefox/130") -> dict:
+def login(api: Api, email: str, agent: str = "Firefox/130") -> dict[str, Any]:
     reply = api.call(
         "POST", "/auth/login", {"email": email, "password": PASSWORD}, headers={"User-Agent": agent}
     )
     assert reply.status == 200, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
-def sessions_of(api: Api, token: str) -> list[dict]:
+def sessions_of(api: Api, token: str) -> list[dict[str, Any]]:
     reply = api.get("/me/sessions", token=token)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
 def test_each_sign_in_starts_a_session_listed_newest_first_with_the_current_one_marked(

@@ -4,7 +4,7 @@ invitation and then the member; the skip reasons' order; the account's invitatio
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from tests.helpers import PASSWORD, invite, join, latest_link, onboard, outbox, sign_in
 
@@ -23,10 +23,10 @@ def accept(api: Api, email: str, **fields: str):
     return reply.body
 
 
-def member_of(api: Api, account_id: str, token: str, user_id: str) -> dict:
+def member_of(api: Api, account_id: str, token: str, user_id: str) -> dict[str, Any]:
     reply = api.get(f"/accounts/{account_id}/members/{user_id}", token=token)
     assert reply.status == 200, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
 ANN = {

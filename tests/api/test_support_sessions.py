@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -30,10 +30,10 @@ def start(api: Api, account_id: str, user_id: str, reason: str = REASON):
     )
 
 
-def events(api: Api, account_id: str, query: str = "") -> list[dict]:
+def events(api: Api, account_id: str, query: str = "") -> list[dict[str, Any]]:
     reply = api.get(f"/accounts/{account_id}/audit-events{query}", operator=True)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def session(api: Api, acme: tuple[str, Joined, Joined]) -> dict[str, Any]:
     account_id, _, dave = acme
     reply = start(api, account_id, dave.user_id)
     assert reply.status == 201, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
 def test_a_session_lasts_an_hour_emails_the_owner_and_is_recorded(

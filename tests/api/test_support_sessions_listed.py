@@ -4,7 +4,7 @@ by one or with "every other session"; nobody else's list shows it (services/sess
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -17,13 +17,13 @@ if TYPE_CHECKING:
 REASON = "Customer asked us to tidy their contacts"
 
 
-def sessions(api: Api, token: str) -> list[dict]:
+def sessions(api: Api, token: str) -> list[dict[str, Any]]:
     reply = api.get("/me/sessions", token=token)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
-def support_rows(api: Api, token: str) -> list[dict]:
+def support_rows(api: Api, token: str) -> list[dict[str, Any]]:
     return [s for s in sessions(api, token) if s["via"] == "support"]
 
 

@@ -34,7 +34,7 @@ class Live(Api):
         self.moto = moto_url
 
 
-def start_server(port: int, moto_port: int, log: Path, host: str = "127.0.0.1") -> subprocess.Popen:
+def start_server(port: int, moto_port: int, log: Path, host: str = "127.0.0.1") -> subprocess.Popen[bytes]:
     """`host`: the one PORTAL_URL names (passkeys need a name, `localhost`: WebAuthn takes no IP address;
     the other tests open the emailed links at 127.0.0.1, where they open their pages)."""
     env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "OPERATOR_API_KEY": OPERATOR_KEY}
@@ -68,7 +68,7 @@ def start_server(port: int, moto_port: int, log: Path, host: str = "127.0.0.1") 
         )
 
 
-def wait_healthy(live: Live, process: subprocess.Popen, log: Path, seconds: float = 90) -> None:
+def wait_healthy(live: Live, process: subprocess.Popen[bytes], log: Path, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -82,7 +82,7 @@ def wait_healthy(live: Live, process: subprocess.Popen, log: Path, seconds: floa
     raise RuntimeError("local server did not become healthy")
 
 
-def stop_server(process: subprocess.Popen) -> None:
+def stop_server(process: subprocess.Popen[bytes]) -> None:
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=15)

@@ -5,7 +5,7 @@ sign-in page shows the default. axe-clean (colour contrast included) on each."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 PURPLE = "rgb(123, 31, 162)"  # #7b1fa2
 
 
-def reseller_account(live: Live) -> tuple[str, str, str, dict]:
+def reseller_account(live: Live) -> tuple[str, str, str, dict[str, Any]]:
     """An account under a reseller's brand with a PNG logo: (account_id, owner email, owner token, brand)."""
     made = live.post(
         "/brands",

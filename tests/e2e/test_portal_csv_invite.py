@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import expect
@@ -150,9 +150,9 @@ def test_a_thousand_row_spreadsheet_is_previewed_sent_and_its_result_downloaded(
     assert joined_admin.body["membership"]["title"] == 'Sales, "EMEA" 40'
 
 
-def sent_invitations(page: Page) -> list[tuple[str | None, dict]]:
+def sent_invitations(page: Page) -> list[tuple[str | None, dict[str, Any]]]:
     """Each POST of invitations the page makes: its Idempotency-Key and its body, in order."""
-    posts: list[tuple[str | None, dict]] = []
+    posts: list[tuple[str | None, dict[str, Any]]] = []
 
     def seen(request) -> None:
         if request.method == "POST" and request.url.endswith("/invitations"):

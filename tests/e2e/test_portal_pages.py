@@ -7,7 +7,7 @@ import re
 import time
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import boto3
 import pytest
@@ -32,7 +32,7 @@ def unique(name: str) -> str:
 def new_account(live: Live, name: str, owner: str) -> str:
     reply = live.post("/accounts", {"name": name, "owner_email": owner}, operator=True)
     assert reply.status == 201, reply.body
-    return reply.body["account"]["account_id"]
+    return cast("str", reply.body["account"]["account_id"])
 
 
 def owned_account(live: Live, name: str) -> tuple[str, str, str]:

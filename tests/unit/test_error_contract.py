@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import get_args
+from typing import Any, get_args
 
 import pytest
 
@@ -28,7 +28,7 @@ def _route(**changes: object) -> Route:
     return replace(base, **changes)
 
 
-def _document(route: Route) -> dict:
+def _document(route: Route) -> dict[str, Any]:
     refs = {(ErrorBody, "serialization"): {"$ref": "#/components/schemas/ErrorBody"}}
     return {"paths": {route.path: {route.method.lower(): _operation(route, refs)}}}
 

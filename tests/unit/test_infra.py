@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from chalice.utils import to_cfn_resource_name
 
@@ -14,7 +15,7 @@ TEMPLATE = json.loads((Path(__file__).resolve().parents[2] / "infra" / "table.js
 RESOURCES = TEMPLATE["Resources"]
 
 
-def statements(role: str) -> list[dict]:
+def statements(role: str) -> list[dict[str, Any]]:
     return [s for p in RESOURCES[role]["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
 
 

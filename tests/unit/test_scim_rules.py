@@ -4,6 +4,7 @@ Entra sends them, lists as comma-separated strings)."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -61,7 +62,7 @@ USER = {
 }
 
 
-def patched(*operations: dict) -> dict:
+def patched(*operations: dict[str, Any]) -> dict:
     return apply_patch(USER, {"schemas": [PATCH], "Operations": list(operations)})
 
 
@@ -146,7 +147,7 @@ SHOWN = {
 }
 
 
-def settled_patch(*operations: dict) -> dict:
+def settled_patch(*operations: dict[str, Any]) -> dict:
     body = {"schemas": [PATCH], "Operations": list(operations)}
     return settled(SHOWN, apply_patch(SHOWN, body), body)
 
