@@ -18,6 +18,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -215,7 +216,7 @@ def sent_messages() -> list:
     return exclusively(_ses_sent)
 
 
-def print_email(message) -> None:
+def print_email(message: str) -> None:
     """The email as its reader gets it: the text part (its link once), else the HTML part's links."""
     import re
 
@@ -257,7 +258,7 @@ def main() -> None:
         [*chalice, "--host", "127.0.0.1", "--port", settings["PORT"]], cwd=ROOT, env=dict(os.environ)
     )
 
-    def stop(*_args) -> None:
+    def stop(*_args: Any) -> None:
         child.terminate()
         moto.stop()
         raise SystemExit(0)

@@ -54,7 +54,7 @@ def _error_contract(
     contract = ErrorContract(_document)
     sent = TestHTTPClient.request
 
-    def checked(self, method, path, headers=None, body=b""):
+    def checked(self, method, path: str, headers=None, body=b""):
         response = sent(self, method, path, headers, body)
         contract.check(method, path, response.status_code, response.body)
         return response

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def events(
-    api: Api, account_id: str, token: str | None = None, query: str = "", **kw
+    api: Api, account_id: str, token: str | None = None, query: str = "", **kw: Any
 ) -> list[dict[str, Any]]:
     auth = {"token": token} if token else {"operator": True}
     reply = api.get(f"/accounts/{account_id}/audit-events{query}", **auth, **kw)

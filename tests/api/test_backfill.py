@@ -48,7 +48,7 @@ def _as_before_the_lists(account_id: str) -> None:
         row.delete()
 
 
-def _lists(api: Api, account_id, token):
+def _lists(api: Api, account_id: str, token: str):
     members = api.get(f"/accounts/{account_id}/members?sort=last_name&limit=100", token=token).body["items"]
     deactivated = api.get(f"/accounts/{account_id}/members?status=deactivated", token=token).body["items"]
     pending = api.get(f"/accounts/{account_id}/invitations", token=token).body["items"]

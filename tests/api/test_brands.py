@@ -224,7 +224,7 @@ ATTACKS = {
 
 
 @pytest.mark.parametrize("name", list(ATTACKS))
-def test_an_svg_attack_is_stripped_before_it_is_kept(api: Api, name) -> None:
+def test_an_svg_attack_is_stripped_before_it_is_kept(api: Api, name: str) -> None:
     brand = make_brand(api)
     reply = put_logo(api, brand["brand_id"], ATTACKS[name])
     assert reply.status == 200, reply.body

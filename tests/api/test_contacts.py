@@ -22,7 +22,7 @@ def account(api: Api) -> tuple[str, Joined]:
     return onboard(api)
 
 
-def add(api: Api, account_id, token, email, **prefs):
+def add(api: Api, account_id: str, token: str, email: str, **prefs):
     reply = api.post(contacts_path(account_id), {"email": email, "email_preferences": prefs}, token=token)
     assert reply.status == 201, reply.body
     return reply.body
@@ -120,7 +120,7 @@ def test_contacts_of_another_account_are_invisible(api: Api, account: tuple[str,
     assert api.get(contacts_path(account_id, one), token=owner.token).status == 200
 
 
-def recipients(api: Api, account_id, token=None, **query):
+def recipients(api: Api, account_id: str, token: str | None = None, **query):
     params = "&".join(f"{k}={v}" for k, v in query.items())
     return api.get(
         f"/accounts/{account_id}/notification-recipients?{params}", token=token, operator=token is None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -27,15 +27,15 @@ def dns(deps: Deps) -> Iterator[tuple[Records, str]]:
         yield records, address
 
 
-def run(deps: Deps, at, address, **kw):
+def run(deps: Deps, at, address: str, **kw: Any):
     return recheck_domains(deps.store, at, resolver=address, recorded_at=at, **kw)
 
 
-def domain_of(api: Api, account_id, name="acme.com"):
+def domain_of(api: Api, account_id: str, name: str = "acme.com"):
     return api.get(f"/accounts/{account_id}/email-domains/{name}", operator=True).body
 
 
-def events(api: Api, account_id, kind):
+def events(api: Api, account_id: str, kind: str):
     return api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True).body["items"]
 
 
@@ -133,7 +133,7 @@ def test_a_run_reads_only_the_domains_due_and_one_failure_stops_no_other(
             api.post(f"/accounts/{account_id}/email-domains", {"domain": name}, operator=True)
     asked: list[str] = []
 
-    def lookup(name, value, resolver):
+    def lookup(name: str, value, resolver):
         asked.append(name)
         if name == "_portal-access.a1.com":
             raise RuntimeError("a resolver library bug")

@@ -36,7 +36,7 @@ def with_totp(api: Api, deps: Deps, clock: Clock):
     return owner, secret, token
 
 
-def mfa_token_login(api: Api, deps: Deps, secret):
+def mfa_token_login(api: Api, deps: Deps, secret: str):
     first = api.post("/auth/login", {"email": EMAIL, "password": PASSWORD}).body
     code = pyotp.TOTP(secret).generate_otp(step_of(deps.now()))
     return api.post("/auth/login/mfa", {"mfa_token": first["mfa_token"], "code": code}).body["access_token"]

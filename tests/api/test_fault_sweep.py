@@ -32,7 +32,7 @@ KEY = {"Idempotency-Key": "sweep-1"}
 EMAILS = [f"person{i}@example.com" for i in range(20)]  # more than one transaction holds (13 + 7)
 
 
-def _events(api: Api, account_id, kind):
+def _events(api: Api, account_id: str, kind: str):
     reply = api.get(f"/accounts/{account_id}/audit-events?type={kind}&limit=100", operator=True)
     assert reply.status == 200, reply.body
     return reply.body["items"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
@@ -34,7 +34,7 @@ class _Body:
     def __init__(self, data: bytes) -> None:
         self.data = data
 
-    def stream(self, **_):
+    def stream(self, **_: Any):
         yield self.data
 
 
@@ -42,7 +42,7 @@ def ses_answers(deps: Deps, status: int, error_type: str, times: int) -> list[in
     """The next `times` SendEmail calls get this error over HTTP; returns a list that counts all calls."""
     calls: list[int] = []
 
-    def answer(request, **_):
+    def answer(request, **_: Any):
         calls.append(1)
         if len(calls) <= times:
             body = b'{"message": "injected"}'
@@ -141,7 +141,7 @@ class DroppedTransactions:
         self.client = dynamodb_client()
 
     @staticmethod
-    def _drop(request, **_) -> None:
+    def _drop(request, **_: Any) -> None:
         raise ConnectionClosedError(endpoint_url=request.url)
 
     def on(self) -> None:
@@ -180,10 +180,10 @@ class LostAnswers:
         self.left = times
         self.tokens: list[str] = []
 
-    def _record(self, params, **_) -> None:
+    def _record(self, params, **_: Any) -> None:
         self.tokens.append(params.get("ClientRequestToken"))
 
-    def _lose(self, http_response, **_) -> None:
+    def _lose(self, http_response, **_: Any) -> None:
         if self.left > 0:
             self.left -= 1
             raise ConnectionClosedError(endpoint_url="https://dynamodb")
@@ -237,7 +237,7 @@ def test_the_request_commits_the_email_and_the_worker_sends_it_once(
     real = deps.mailer
 
     class Dying:
-        def send(self, email) -> None:
+        def send(self, email: str) -> None:
             raise Killed
 
     deps.mailer = Dying()
@@ -291,7 +291,7 @@ def test_the_worker_dying_mid_send_leaves_the_email_due_again(api: Api, deps: De
     real = deps.mailer
 
     class Dying:
-        def send(self, email) -> None:
+        def send(self, email: str) -> None:
             raise Killed
 
     assert api.post("/auth/password-reset", {"email": "ann@example.com"}).status == 202

@@ -5,7 +5,7 @@ the key is the caller's own, so nobody else's answer leaks."""
 from __future__ import annotations
 
 import contextvars
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -142,7 +142,7 @@ def test_the_document_declares_the_header_on_the_creating_posts_only(api: Api) -
     assert {"409", "422"} <= set(created)
 
 
-def _dies(*_args, **_kwargs) -> None:
+def _dies(*_args: Any, **_kwargs: Any) -> None:
     raise RuntimeError("the process died here")
 
 
@@ -223,7 +223,7 @@ def test_a_request_alive_past_its_lease_commits_nothing_once_a_retry_took_its_ke
     body = {"name": "Acme Hosting", "owner_email": "owner@acme.com"}
     create, seen = deps.store.accounts.create_account, {}
 
-    def stalls(*args, **kwargs):
+    def stalls(*args: Any, **kwargs: Any):
         if not seen:
             seen["retry"] = None
             clock.advance(seconds=61)
@@ -244,7 +244,7 @@ def test_no_transaction_of_a_keyed_bulk_invite_passes_dynamodbs_100_items(api: A
     """With a key, the rider takes one of DynamoDB's 100 items per transaction: the fullest still fit."""
     sizes: list[int] = []
 
-    def count(params, **_) -> None:
+    def count(params, **_: Any) -> None:
         sizes.append(len(params["TransactItems"]))
 
     client = dynamodb_client()

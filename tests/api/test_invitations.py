@@ -131,7 +131,7 @@ def test_failed_send_stays_queued_and_the_outbox_retries_it(api: Api, deps: Deps
     real = deps.mailer
 
     class Refusing:
-        def send(self, email) -> None:
+        def send(self, email: str) -> None:
             raise MailDeliveryError("MessageRejected")
 
     deps.mailer = Refusing()
@@ -152,7 +152,7 @@ def test_an_email_the_outbox_cannot_send_in_a_day_is_failed(api: Api, deps: Deps
     account_id, owner = onboard(api)
 
     class Refusing:
-        def send(self, email) -> None:
+        def send(self, email: str) -> None:
             raise MailDeliveryError("MessageRejected")
 
     deps.mailer = Refusing()

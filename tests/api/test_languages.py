@@ -77,7 +77,7 @@ INVITATIONS = {
 
 
 @pytest.mark.parametrize("locale", sorted(INVITATIONS))
-def test_an_invitation_in_each_other_language(api: Api, locale) -> None:
+def test_an_invitation_in_each_other_language(api: Api, locale: str) -> None:
     subject, date, button, label = INVITATIONS[locale]
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, [ANN], role="admin", locale=locale)

@@ -40,7 +40,7 @@ def big(request: pytest.FixtureRequest, api: Api, deps: Deps) -> tuple[str, str,
     return base, token, group["group_id"]
 
 
-def _pages(api: Api, path, token):
+def _pages(api: Api, path: str, token: str):
     """The first page and the one its cursor opens, each with the calls it made."""
     with DynamoCalls() as calls:
         first = api.get(path, token=token)
@@ -53,7 +53,7 @@ def _pages(api: Api, path, token):
         yield second.body, calls
 
 
-def _check(path, body, calls) -> None:
+def _check(path: str, body, calls) -> None:
     shown = len(body["items"])
     assert shown <= LIMIT, path
     assert calls.whole_read_twice == [], (path, calls.whole_read_twice)

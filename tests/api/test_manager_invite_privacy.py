@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from tests.helpers import Api
 
 
-def _group(api: Api, account_id, token, name):
+def _group(api: Api, account_id: str, token: str, name: str):
     body = {"name": name, "permissions": ["invoices"]}
     return api.post(f"/accounts/{account_id}/groups", body, token=token).body["group_id"]
 
@@ -31,7 +31,7 @@ def test_a_group_manager_cannot_tell_outsiders_from_nobody(api: Api) -> None:
     web = _group(api, account_id, owner.token, "Web")
     invitations = f"/accounts/{account_id}/invitations"
 
-    def into_web(email) -> None:
+    def into_web(email: str) -> None:
         body = {"emails": [email], "group_id": web}
         assert api.post(invitations, body, token=owner.token).status == 200
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import contextvars
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -23,11 +23,11 @@ if TYPE_CHECKING:
 SORTS = ["email", "first_name", "last_name", "title", "role", "status", "joined_at", "last_login_at"]
 
 
-def _members(api: Api, account_id, token, query=""):
+def _members(api: Api, account_id: str, token: str, query: str = ""):
     return api.get(f"/accounts/{account_id}/members{query}", token=token)
 
 
-def _walk(api: Api, account_id, token, query):
+def _walk(api: Api, account_id: str, token: str, query: str):
     seen, cursor = [], None
     while True:
         reply = _members(api, account_id, token, query + (f"&cursor={cursor}" if cursor else ""))
@@ -268,7 +268,7 @@ def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(
         assert shown["dev@acme.com"]["last_login_at"] == clock().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _names_in(api: Api, account_id, token, email):
+def _names_in(api: Api, account_id: str, token: str, email: str):
     shown = {m["email"]: m for m in _members(api, account_id, token, "?sort=first_name").body["items"]}
     return shown[email]["first_name"], shown[email]["last_name"]
 
@@ -291,7 +291,7 @@ def test_a_rename_racing_an_accept_leaves_no_old_name(
     if rename_lands == "before the accept commits":
         store, write = deps.store.invitations, deps.store.invitations.accept
 
-        def renamed_first(*args, **kwargs):
+        def renamed_first(*args: Any, **kwargs: Any):
             monkeypatch.setattr(store, "accept", write)
             assert other_request(api.patch, "/me", rename, token=dev.token).status == 200
             return write(*args, **kwargs)
@@ -332,7 +332,7 @@ def test_an_admin_edit_racing_a_login_keeps_the_login_in_the_lists(
     members, once = deps.store.members, deps.store.members._update_once
     logged_in: dict[str, int] = {}
 
-    def login_meanwhile(*args, **kwargs):
+    def login_meanwhile(*args: Any, **kwargs: Any):
         if not logged_in:
             clock.advance(seconds=60)
             login = {"email": "dev@acme.com", "password": PASSWORD}

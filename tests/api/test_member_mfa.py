@@ -17,13 +17,13 @@ if TYPE_CHECKING:
     from tests.helpers import Api, Clock
 
 
-def _members(api: Api, account_id, token, query=""):
+def _members(api: Api, account_id: str, token: str, query: str = ""):
     reply = api.get(f"/accounts/{account_id}/members{query}", token=token)
     assert reply.status == 200, reply.body
     return reply.body
 
 
-def _enrol(api: Api, deps: Deps, token):
+def _enrol(api: Api, deps: Deps, token: str):
     """TOTP on for the token's user; answers the secret and the recovery codes."""
     setup = api.post("/me/mfa/totp", {"password": PASSWORD}, token=token)
     assert setup.status == 200, setup.body
@@ -34,7 +34,7 @@ def _enrol(api: Api, deps: Deps, token):
     return secret, confirmed.body["recovery_codes"]
 
 
-def _walk(api: Api, account_id, token, query):
+def _walk(api: Api, account_id: str, token: str, query: str):
     """Every page of a list: the emails shown, and how many pages it took."""
     seen, cursor, pages = [], None, 0
     while True:

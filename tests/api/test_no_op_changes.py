@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from tests.helpers import Api
 
 
-def _events(api: Api, account_id, kind):
+def _events(api: Api, account_id: str, kind: str):
     reply = api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True)
     assert reply.status == 200, reply.body
     return reply.body["items"]

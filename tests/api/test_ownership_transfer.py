@@ -12,17 +12,17 @@ if TYPE_CHECKING:
     from tests.helpers import Api
 
 
-def _member(api: Api, account_id, user_id, token=None):
+def _member(api: Api, account_id: str, user_id: str, token: str | None = None):
     reply = api.get(f"/accounts/{account_id}/members/{user_id}", token=token, operator=token is None)
     assert reply.status == 200, reply.body
     return reply.body
 
 
-def _transfer(api: Api, account_id, user_id, **call):
+def _transfer(api: Api, account_id: str, user_id: str, **call):
     return api.post(f"/accounts/{account_id}/ownership", {"user_id": user_id}, **call)
 
 
-def _allowed(api: Api, token, account_id, permission):
+def _allowed(api: Api, token: str, account_id: str, permission: str):
     body = {"account_id": account_id, "permission": permission}
     return api.post("/authorize", body, token=token).body["allowed"]
 

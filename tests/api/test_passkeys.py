@@ -24,7 +24,7 @@ def login(api: Api):
     return api.post("/auth/login", {"email": EMAIL, "password": PASSWORD})
 
 
-def register(api: Api, token, authenticator, name="Laptop", **proof):
+def register(api: Api, token: str, authenticator, name: str = "Laptop", **proof):
     options = api.post("/me/passkeys/options", {"password": PASSWORD, **proof}, token=token)
     assert options.status == 200, options.body
     assert options.body["rp"]["id"] == RP_ID

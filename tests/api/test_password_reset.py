@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 NEW = "another long password"
 
 
-def request_reset(api: Api, email="ann@example.com"):
+def request_reset(api: Api, email: str = "ann@example.com"):
     return api.post("/auth/password-reset", {"email": email})
 
 

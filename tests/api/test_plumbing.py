@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -80,7 +80,7 @@ def test_json_with_charset_is_accepted(api: Api, deps: Deps) -> None:
 def test_unexpected_failure_is_a_json_500_without_a_trace(
     api: Api, deps: Deps, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def explode(*_args, **_kwargs) -> None:
+    def explode(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("database on fire: secret detail")
 
     monkeypatch.setattr(deps.store.lockouts, "count_login_check", explode)  # the sign-in's first call

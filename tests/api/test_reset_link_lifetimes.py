@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 NEW = "another long password"
 
 
-def _confirm(api: Api, token, password=NEW):
+def _confirm(api: Api, token: str, password: str = NEW):
     return api.post("/auth/password-reset/confirm", {"token": token, "new_password": password})
 
 
-def _admin_reset(api: Api, account_id, admin_token, user_id) -> None:
+def _admin_reset(api: Api, account_id: str, admin_token, user_id: str) -> None:
     path = f"/accounts/{account_id}/members/{user_id}/password-reset"
     assert api.post(path, token=admin_token).status == 202
 

@@ -197,7 +197,7 @@ class CountingMailer:
     def __init__(self) -> None:
         self.asked = 0
 
-    def send(self, email) -> None:
+    def send(self, email: str) -> None:
         self.asked += 1
 
 

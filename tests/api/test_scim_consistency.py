@@ -137,7 +137,7 @@ def test_two_patches_with_the_same_if_match_one_is_412_and_writes_nothing(
     read = scim_user_changes.member_view
     answers: list[Any] = []
 
-    def read_then_let_the_other_write(*args, **kwargs):
+    def read_then_let_the_other_write(*args: Any, **kwargs: Any):
         found = read(*args, **kwargs)
         if not answers:
             answers.append(None)
@@ -182,7 +182,7 @@ def test_a_login_made_meanwhile_is_joined_and_the_one_scim_prepared_is_never_wri
     prepare = scim_users._login_of
     seen: dict[str, Any] = {}
 
-    def a_login_appears_meanwhile(*args, **kwargs):
+    def a_login_appears_meanwhile(*args: Any, **kwargs: Any):
         user, login = prepare(*args, **kwargs)
         if not seen:
             seen["prepared"] = user.user_id

@@ -4,7 +4,7 @@ member count, deactivated members included."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -26,7 +26,7 @@ def list_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     read = members.list_members
     limits: list[int] = []
 
-    def counted(deps: Deps, caller, account, query, *args, **kwargs):
+    def counted(deps: Deps, caller, account, query: str, *args: Any, **kwargs: Any):
         limits.append(query.limit)
         return read(deps, caller, account, query, *args, **kwargs)
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from tests.helpers import Api, Clock
 
 
-def login(api: Api, email="ann@example.com", password=PASSWORD):
+def login(api: Api, email: str = "ann@example.com", password: str = PASSWORD):
     return api.post("/auth/login", {"email": email, "password": password})
 
 
@@ -194,7 +194,7 @@ def test_a_burst_of_logins_checks_at_most_five_passwords(api: Api, deps: Deps) -
     attempts = ["wrong password!!"] * 49
     attempts.insert(30, PASSWORD)
 
-    def attempt(password):
+    def attempt(password: str):
         try:
             return login(deps, "ann@example.com", password).user.email
         except AppError as error:

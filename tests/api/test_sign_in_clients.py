@@ -30,7 +30,7 @@ def _password_login(api: Api, agent):
     return reply.body
 
 
-def _newest(api: Api, token):
+def _newest(api: Api, token: str):
     """The token's own session and the newest sign-in event, as listed."""
     sessions = api.get("/me/sessions", token=token).body["items"]
     (mine,) = [s for s in sessions if s["current"]]

@@ -24,7 +24,7 @@ def acme(api: Api) -> tuple[str, Joined, Joined, str, str]:
     return account_id, owner, scoped, shop, blog
 
 
-def authorize(api: Api, token, account_id, permission="invoices", sub_account_id=None):
+def authorize(api: Api, token: str, account_id: str, permission: str = "invoices", sub_account_id=None):
     body = {"account_id": account_id, "permission": permission}
     if sub_account_id is not None:
         body["sub_account_id"] = sub_account_id

@@ -19,15 +19,15 @@ if TYPE_CHECKING:
 EMAIL = "ann@example.com"
 
 
-def login(api: Api, password=PASSWORD):
+def login(api: Api, password: str = PASSWORD):
     return api.post("/auth/login", {"email": EMAIL, "password": password})
 
 
-def code(secret, deps: Deps, steps=0):
+def code(secret: str, deps: Deps, steps=0):
     return pyotp.TOTP(secret).generate_otp(step_of(deps.now()) + steps)
 
 
-def wrong_code(secret, deps: Deps):
+def wrong_code(secret: str, deps: Deps):
     """A code that no step within the accepted drift has."""
     near = {code(secret, deps, steps) for steps in (-1, 0, 1)}
     return next(c for c in ("000000", "000001", "000002", "000003") if c not in near)

@@ -38,7 +38,7 @@ def _cases(api: Api, deps: Deps) -> list[Case]:
     invited = api.post(f"{base}/invitations", {"emails": ["x@acme.com"]}, token=owner.token).body
     invitation_id = invited["results"][0]["invitation"]["invitation_id"]
 
-    def membership(user_id):
+    def membership(user_id: str):
         return deps.store.members.get_membership(account_id, user_id)
 
     invite(api, account_id, owner.token, ["ann@example.com"])

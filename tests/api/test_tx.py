@@ -116,7 +116,7 @@ def test_a_transaction_cancelled_only_by_a_conflict_is_sent_again(
     account_id = seed_account(deps)
     real_send, tokens = tx_module._send, []
 
-    def conflicts_first(writes, token):
+    def conflicts_first(writes, token: str):
         tokens.append(token)
         if len(tokens) == 1:
             raise _cancelled_by("TransactionConflict")
@@ -128,7 +128,7 @@ def test_a_transaction_cancelled_only_by_a_conflict_is_sent_again(
     assert len(tokens) == 2 and tokens[0] != tokens[1]
     assert present(deps.store.accounts.get_account(account_id)).name == "Renamed"
 
-    def always_conflicts(writes, token) -> None:
+    def always_conflicts(writes, token: str) -> None:
         raise _cancelled_by("TransactionConflict")
 
     monkeypatch.setattr(tx_module, "_send", always_conflicts)
@@ -141,7 +141,7 @@ def test_a_transaction_cancelled_only_by_a_conflict_is_sent_again(
         again.commit()
     assert raised.value.code == "changed_meanwhile" and raised.value.retry_after == 1
 
-    def condition_failed(writes, token) -> None:
+    def condition_failed(writes, token: str) -> None:
         tokens.append(token)
         raise _cancelled_by("ConditionalCheckFailed")
 

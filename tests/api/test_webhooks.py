@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from standardwebhooks import Webhook
@@ -215,7 +215,7 @@ def test_a_worker_dying_between_sending_and_recording_sends_again_never_zero_tim
     store = loopback.store.deliveries
     recorded = store.record
 
-    def crash(*args, **kwargs) -> None:
+    def crash(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("the worker's process ended here")
 
     monkeypatch.setattr(store, "record", crash)

@@ -71,7 +71,7 @@ MARKUP = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_brands_text_is_never_markup_in_the_html_part(kind) -> None:
+def test_a_brands_text_is_never_markup_in_the_html_part(kind: str) -> None:
     """Defence in depth: even a stored brand with markup in every text field (the API refuses most of
     them) renders as text, in element content and in attributes."""
     hostile = brand(

@@ -79,7 +79,7 @@ def test_there_are_catalogs_and_the_placeholder_pattern_reads_every_style() -> N
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
-def test_every_language_has_the_domain_and_every_id_of_it(domain) -> None:
+def test_every_language_has_the_domain_and_every_id_of_it(domain: str) -> None:
     """A msgid in any language's catalog (or the domain's .pot) is in every language's, translated."""
     template = CATALOG_DIR / f"{domain}.pot"
     ids: set[str] = set(entries(read(template))) if template.exists() else set()
@@ -97,7 +97,7 @@ def test_every_language_has_the_domain_and_every_id_of_it(domain) -> None:
 
 
 @pytest.mark.parametrize("path", PO_FILES, ids=[str(p.relative_to(CATALOG_DIR)) for p in PO_FILES])
-def test_no_translation_is_fuzzy_and_each_keeps_its_placeholders(path) -> None:
+def test_no_translation_is_fuzzy_and_each_keeps_its_placeholders(path: str) -> None:
     catalog = read(path)
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert not fuzzy, f"fuzzy in {path.name}: {fuzzy[:5]}"
@@ -187,7 +187,7 @@ def glossary(locale: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)
-def test_every_glossary_lists_the_core_terms(locale) -> None:
+def test_every_glossary_lists_the_core_terms(locale: str) -> None:
     assert set(glossary(locale)) == set(CORE_TERMS)
 
 
@@ -216,7 +216,7 @@ def glossary_misses(locale: str, pairs: dict[str, str]) -> list[str]:
 
 @pytest.mark.parametrize("locale", TRANSLATED)
 @pytest.mark.parametrize("domain", DOMAINS)
-def test_translations_use_the_glossary_words_for_the_core_terms(domain, locale) -> None:
+def test_translations_use_the_glossary_words_for_the_core_terms(domain: str, locale: str) -> None:
     wrong = glossary_misses(locale, entries(read(CATALOG_DIR / locale / "LC_MESSAGES" / f"{domain}.po")))
     assert not wrong, "\n".join(wrong[:10])
 

@@ -23,7 +23,7 @@ def test_members_are_paged_in_index_order_from_a_cursor(world: FakeWorld) -> Non
     ids["b@x.com"] = world.member(account_id, "b@x.com", status="deactivated", group_id=group)
     world.member(world.account("Other"), "zz@x.com")
 
-    def page(after, descending=False, status=None):
+    def page(after, descending=False, status: str | None = None):
         found, groups, cursor = store.members.ordered_page(
             account_id, "email", status, None, limit=2, after=after, descending=descending
         )
@@ -56,7 +56,7 @@ def test_any_column_and_any_group_is_paged_in_order_both_statuses_merged(world: 
         )
     }  # fmt: skip
 
-    def walk(sort, status=None, group_id=None, descending=False):
+    def walk(sort, status: str | None = None, group_id: str | None = None, descending=False):
         shown, after = [], None
         while True:
             found, _, after = store.members.ordered_page(

@@ -31,7 +31,7 @@ def _seats(world: FakeWorld, account_id: str):
 
 
 def _event_of(account_id: str, now):
-    def made(kind, used, limit):
+    def made(kind: str, used, limit: int):
         return audit_item(Event(kind, account_id, SYSTEM, Target("account", account_id), now), 30)
 
     return made

@@ -72,7 +72,7 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 
 
 @pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(ROOT)) for p in MODULES])
-def test_no_module_imports_a_layer_above_it(path) -> None:
+def test_no_module_imports_a_layer_above_it(path: str) -> None:
     layer = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
     upward = sorted(m for m in imported_modules(path) if layer_of(m) in FORBIDDEN.get(layer, set()))
     assert upward == [], f"{path.relative_to(ROOT)} imports {upward}"

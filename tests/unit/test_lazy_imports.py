@@ -52,7 +52,7 @@ def test_every_name_a_route_module_imports_from_the_registry_is_declared_there_o
 
 
 @pytest.mark.parametrize(("name", "module"), declared(), ids=[name for name, _ in declared()])
-def test_each_name_stands_in_for_the_module_its_import_names(name, module) -> None:
+def test_each_name_stands_in_for_the_module_its_import_names(name: str, module) -> None:
     stand_in = getattr(lazy, name)  # what `from chalicelib.api.lazy import <name>` gets at run time
     kind = LazyModels if module.startswith("chalicelib.schemas.") else LazyModule
     assert isinstance(stand_in, kind)
@@ -86,7 +86,7 @@ def test_tools_probing_the_registry_find_no_module_behind_private_names() -> Non
 
 
 @pytest.mark.parametrize("path", ROUTE_MODULES, ids=[p.name for p in ROUTE_MODULES])
-def test_no_route_module_declares_laziness_of_its_own(path) -> None:
+def test_no_route_module_declares_laziness_of_its_own(path: str) -> None:
     tree = ast.parse(path.read_text())
     own_blocks = [
         n.lineno for n in ast.walk(tree) if isinstance(n, ast.If) and _is_type_checking(n) and n.orelse

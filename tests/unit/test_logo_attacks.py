@@ -145,7 +145,7 @@ def assert_inert(kept: bytes) -> None:
 
 
 @pytest.mark.parametrize("name", list(ATTACKS))
-def test_an_svg_attack_leaves_nothing_that_runs_or_fetches(name) -> None:
+def test_an_svg_attack_leaves_nothing_that_runs_or_fetches(name: str) -> None:
     try:
         content_type, kept = checked_logo(ATTACKS[name])
     except LogoError:
@@ -155,7 +155,7 @@ def test_an_svg_attack_leaves_nothing_that_runs_or_fetches(name) -> None:
 
 
 @pytest.mark.parametrize("name", list(REFUSED))
-def test_a_bomb_an_entity_or_what_is_no_svg_is_refused(name) -> None:
+def test_a_bomb_an_entity_or_what_is_no_svg_is_refused(name: str) -> None:
     with pytest.raises(LogoError):
         checked_logo(REFUSED[name])
 

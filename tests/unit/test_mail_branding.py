@@ -53,7 +53,7 @@ def test_there_are_eight_emails_and_each_has_the_brand_shell() -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_email_carries_the_resellers_brand_and_never_the_default(kind) -> None:
+def test_every_email_carries_the_resellers_brand_and_never_the_default(kind: str) -> None:
     email = render(kind, to="a@example.com", values=values_of(kind), brand=RESELLER)
     assert email.sender_name == "Reseller Support"
     assert '<img src="https://portal.example.com/brand-logos/brd_1/3" alt="Reseller Hosting"' in email.html

@@ -53,7 +53,7 @@ def test_there_are_the_issue_s_emails_each_with_its_sentences() -> None:
 
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("name", EMAILS)
-def test_an_email_renders_whole_in_each_language(name, locale) -> None:
+def test_an_email_renders_whole_in_each_language(name: str, locale: str) -> None:
     values = values_of(name)
     email = render(name, "reader@example.com", values, locale=locale, brand=DEFAULT_BRAND)
     for part in (email.subject, email.text, email.html):
@@ -71,7 +71,7 @@ def test_an_email_renders_whole_in_each_language(name, locale) -> None:
 
 
 @pytest.mark.parametrize("name", EMAILS)
-def test_a_german_email_holds_no_english_sentence(name) -> None:
+def test_a_german_email_holds_no_english_sentence(name: str) -> None:
     english = render(name, "reader@example.com", values_of(name), brand=DEFAULT_BRAND)
     german = render(name, "reader@example.com", values_of(name), locale="de", brand=DEFAULT_BRAND)
     if "subject" in TEXTS[name]:  # else the subject is a value, written in the reader's words upstream

@@ -139,7 +139,7 @@ def test_run_scheduled_runs_its_steps_in_order_and_a_failing_one_stops_none_afte
         ran.append("broken")
         raise RuntimeError("a domain re-check's bad data")
 
-    def then(name):
+    def then(name: str):
         return lambda deps, at: ran.append(name) or f"{name} done"
 
     steps = (scheduled.Step("broken", broken, broken), scheduled.Step("later", then("later"), then("later")))

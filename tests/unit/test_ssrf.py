@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ DNS = {
 }
 
 
-def resolve(host, port, type=0, **_):
+def resolve(host: str, port: int, type: str = 0, **_: Any):
     if host not in DNS:
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
     return [
@@ -31,7 +32,7 @@ def resolve(host, port, type=0, **_):
     ]
 
 
-def no_dns(*_args, **_kwargs) -> None:
+def no_dns(*_args: Any, **_kwargs: Any) -> None:
     raise AssertionError("a numeric host must be judged without a DNS lookup")
 
 
@@ -111,7 +112,7 @@ NUMERIC = [url for url, _ in REFUSED if _is_numeric(url)]
 
 
 @pytest.mark.parametrize("url", NUMERIC)
-def test_numeric_hosts_are_judged_without_asking_dns(url) -> None:
+def test_numeric_hosts_are_judged_without_asking_dns(url: str) -> None:
     assert url_problem(url, allow_loopback=False, resolve=no_dns) is not None
 
 
@@ -129,7 +130,7 @@ ACCEPTED = [
 def test_what_inet_aton_would_not_take_is_a_name_for_the_resolver(host: str) -> None:
     asked = []
 
-    def record(name, port, **_):
+    def record(name: str, port: int, **_: Any):
         asked.append(name)
         return resolve("hooks.example.com", port)
 

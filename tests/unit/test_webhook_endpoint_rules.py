@@ -168,7 +168,7 @@ def test_an_endpoints_deliveries_are_listed_by_status_and_retried_unless_they_su
     hook_id = new(world, account_id).webhook_id
     done, failed, held = delivered(world, account_id, hook_id, ("succeeded", "failed", "held"))
 
-    def listed(status=None):
+    def listed(status: str | None = None):
         page = webhooks.list_deliveries(deps, account_id, hook_id, DeliveryQuery(status=status))
         return [(d.delivery_id, d.status) for d in page.items]
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from standardwebhooks import Webhook
@@ -85,7 +86,7 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, *args) -> None:  # quiet
+            def log_message(self, *args: Any) -> None:  # quiet
                 pass
 
             def do_POST(self) -> None:
@@ -94,7 +95,7 @@ class Receiver:
                 route = self.path.split("?")[0]
                 getattr(self, "answer_" + route.strip("/"), self.answer_ok)()
 
-            def reply(self, status, body=b"", **headers) -> None:
+            def reply(self, status: int, body=b"", **headers) -> None:
                 self.send_response(status)
                 for name, value in {"Content-Length": str(len(body)), **headers}.items():
                     self.send_header(name, value)
@@ -268,7 +269,7 @@ def test_an_answer_that_is_not_http_is_a_failure_not_an_exception(receiver: Rece
 def test_the_connection_goes_to_the_vetted_address_without_a_second_lookup(receiver: Receiver) -> None:
     lookups = []
 
-    def resolve(host, port, **_):
+    def resolve(host: str, port: int, **_: Any):
         lookups.append(host)
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
 
@@ -281,7 +282,7 @@ def test_the_connection_goes_to_the_vetted_address_without_a_second_lookup(recei
 
 
 def test_an_address_that_refuses_is_followed_by_the_next_vetted_one(receiver: Receiver) -> None:
-    def resolve(host, port, **_):  # nothing listens on 127.0.0.2
+    def resolve(host: str, port: int, **_: Any):  # nothing listens on 127.0.0.2
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in ("127.0.0.2", "127.0.0.1")]
 
     attempt = deliver(receiver.url("/ok", host="two.invalid"), [new_secret()], resolve=resolve)
@@ -294,7 +295,7 @@ def test_a_name_that_now_resolves_to_a_private_address_is_refused_without_connec
 ) -> None:
     answers = {"hooks.example.com": "93.184.216.34"}
 
-    def resolve(host, port, **_):
+    def resolve(host: str, port: int, **_: Any):
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], port))]
 
     url = receiver.url("/ok", host="hooks.example.com", scheme="https")
@@ -309,7 +310,7 @@ def test_a_name_that_now_resolves_to_a_private_address_is_refused_without_connec
 
 
 def test_a_name_that_does_not_resolve_is_a_failure_not_an_exception() -> None:
-    def resolve(host, port, **_) -> None:
+    def resolve(host: str, port: int, **_: Any) -> None:
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     attempt = deliver("https://gone.example.com/hook", [new_secret()], resolve=resolve)
@@ -397,7 +398,7 @@ def tls_receiver(
     running.close()
 
 
-def loopback(host, port, **_):
+def loopback(host: str, port: int, **_: Any):
     return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
 
 

@@ -24,7 +24,7 @@ DATES = {
 
 
 @pytest.mark.parametrize("locale", sorted(DATES))
-def test_a_date_in_words_per_language_always_in_utc(locale) -> None:
+def test_a_date_in_words_per_language_always_in_utc(locale: str) -> None:
     assert date_in_words(MOMENT, locale) == DATES[locale]
     paris = timezone(timedelta(hours=1))  # the same moment given in another zone: still 23:54 UTC
     assert date_in_words(datetime(2026, 12, 2, 0, 54, tzinfo=paris), locale) == DATES[locale]
