@@ -190,8 +190,8 @@ def _note_due_work(environ) -> None:
         WORK_WRITTEN.set()
 
 
-def _ses_sent() -> list:
-    from moto.core import DEFAULT_ACCOUNT_ID
+def _ses_sent() -> list[Any]:
+    from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
     return list(ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages)
@@ -210,13 +210,13 @@ def prepare_aws(settings: dict[str, str]) -> None:
     ses.verify_email_identity(EmailAddress=settings["SENDER_EMAIL"])
 
 
-def sent_messages() -> list:
+def sent_messages() -> list[Any]:
     from scripts.moto_isolation import exclusively
 
     return exclusively(_ses_sent)
 
 
-def print_email(message: str) -> None:
+def print_email(message: Any) -> None:  # moto's record of a sent email (its kinds vary)
     """The email as its reader gets it: the text part (its link once), else the HTML part's links."""
     import re
 
@@ -231,7 +231,7 @@ def print_email(message: str) -> None:
         print(f"    link:    {link}", flush=True)
 
 
-def wait_for(url: str, child: subprocess.Popen, seconds: float = 60) -> None:
+def wait_for(url: str, child: subprocess.Popen[bytes], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if child.poll() is not None:

@@ -6,6 +6,7 @@ move the account's counts; and the store retries an accept's conflicts by the bu
 from __future__ import annotations
 
 import contextvars
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -97,7 +98,7 @@ def test_commit_sends_as_often_as_its_budget_with_jittered_capped_pauses(
 ) -> None:
     account_id = seed_account(deps)
     pauses: list[float] = []
-    monkeypatch.setattr(tx_module.time, "sleep", pauses.append)
+    monkeypatch.setattr(time, "sleep", pauses.append)  # the time module store/tx.py pauses with
     tx = Tx().put(RevokedTokenItem(*keys.revoked_token("t1")))
     tx.check(AccountItem(*keys.account(account_id)), AccountItem.pk.exists())
     with Conflicts(times=9).on() as conflicts, pytest.raises(StillConflictingError):

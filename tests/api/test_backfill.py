@@ -20,6 +20,8 @@ from tests.helpers import PASSWORD, DynamoCalls, invite, latest_link, onboard
 from tests.helpers.seed import seed_member
 
 if TYPE_CHECKING:
+    from pynamodb.expressions.update import Action
+
     from chalicelib.deps import Deps
     from tests.helpers import Api, Clock
 
@@ -98,7 +100,7 @@ def test_the_backfill_brings_an_old_tables_items_back_into_the_lists(
 
     monkeypatch.setenv("TABLE_NAME", deps.settings.table_name)
     account = AccountItem.get(f"ACCOUNT#{account_id}", "ACCOUNT")
-    uncounted = [AccountItem.webhook_count.remove(), AccountItem.group_count.remove()]
+    uncounted: list[Action] = [AccountItem.webhook_count.remove(), AccountItem.group_count.remove()]
     account.update(actions=uncounted)  # as stored before they were counted
     assert cli.main(["backfill-lists"]) == 0
     out = capsys.readouterr().out

@@ -55,7 +55,7 @@ def reseller(api: Api) -> tuple[str, Joined, dict[str, Any]]:
     return account_id, owner, logo.body
 
 
-def assert_resellers(email: str, brand: dict[str, Any]) -> None:
+def assert_resellers(email: OutgoingEmail, brand: dict[str, Any]) -> None:
     assert email.sender_name == "Reseller Support"
     assert f'<img src="{brand["logo_url"]}" alt="Reseller Hosting"' in email.html
     assert "background:#7b1fa2" in email.html and "mailto:help@reseller.example" in email.html

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectionClosedError
 
 from chalicelib.domain.caller import OPERATOR
-from chalicelib.schemas.invitations import InviteIn
+from chalicelib.mail.ses import SesMailer
+from chalicelib.schemas.invitations import InviteIn, InviteResults
 from chalicelib.schemas.members import MemberUpdateIn
 from chalicelib.services import accounts, invitations, members
 from chalicelib.services.authentication import Session, signed_in
@@ -27,6 +28,7 @@ from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
+    from chalicelib.mail.mailer import OutgoingEmail
     from tests.helpers import Api, Clock
 
 
@@ -49,7 +51,7 @@ def ses_answers(deps: Deps, status: int, error_type: str, times: int) -> list[in
             return AWSResponse(request.url, status, {"x-amzn-ErrorType": error_type}, _Body(body))
         return None
 
-    deps.mailer.client().meta.events.register("before-send.sesv2.SendEmail", answer)
+    cast(SesMailer, deps.mailer).client().meta.events.register("before-send.sesv2.SendEmail", answer)
     return calls
 
 
@@ -92,15 +94,19 @@ def test_ses_hard_failure_keeps_the_invitation_and_resend_works(api: Api, deps: 
 def test_two_admins_inviting_the_same_email_at_once_make_one_invitation(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     admin = join(api, account_id, owner.token, "admin@acme.com", role="admin", permissions=[])
-    body = InviteIn(emails=["ann@example.com", "bob@example.com"], role="member", permissions=["tickets"])
+    body = InviteIn.model_validate(
+        {"emails": ["ann@example.com", "bob@example.com"], "role": "member", "permissions": ["tickets"]}
+    )
     sessions = [session_of(deps, account_id, owner.token), session_of(deps, account_id, admin.token)]
     outcomes = run_together(
         *[lambda s=s: invitations.invite(deps, s.caller, s.account, body) for s in sessions]
     )
+    results = [o for o in outcomes if isinstance(o, InviteResults)]
+    assert len(results) == len(outcomes), outcomes
     for email_index in range(2):
-        statuses = sorted(o.results[email_index].status for o in outcomes)
+        statuses = sorted(o.results[email_index].status for o in results)
         assert statuses == ["invited", "skipped"]
-        assert {o.results[email_index].reason for o in outcomes} == {None, "already_invited"}
+        assert {o.results[email_index].reason for o in results} == {None, "already_invited"}
     pending = deps.store.invitations.invitations_of(account_id)
     assert sorted(i.email for i in pending) == ["ann@example.com", "bob@example.com"]
 
@@ -237,7 +243,7 @@ def test_the_request_commits_the_email_and_the_worker_sends_it_once(
     real = deps.mailer
 
     class Dying:
-        def send(self, email: str) -> None:
+        def send(self, email: OutgoingEmail) -> None:
             raise Killed
 
     deps.mailer = Dying()
@@ -291,7 +297,7 @@ def test_the_worker_dying_mid_send_leaves_the_email_due_again(api: Api, deps: De
     real = deps.mailer
 
     class Dying:
-        def send(self, email: str) -> None:
+        def send(self, email: OutgoingEmail) -> None:
             raise Killed
 
     assert api.post("/auth/password-reset", {"email": "ann@example.com"}).status == 202

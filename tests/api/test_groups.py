@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ def make_group(
     account_id: str,
     token: str,
     name: str = "Billing",
-    permissions: tuple[str, ...] = ("invoices",),
+    permissions: Sequence[str] = ("invoices",),
     **extra: object,
 ) -> Any:
     reply = api.post(

@@ -221,7 +221,8 @@ def test_a_request_alive_past_its_lease_commits_nothing_once_a_retry_took_its_ke
     takes the key over and creates the account. The first then commits nothing: its transaction's mark
     is conditional on holding the key, so the whole transaction is refused, and it answers 409."""
     body = {"name": "Acme Hosting", "owner_email": "owner@acme.com"}
-    create, seen = deps.store.accounts.create_account, {}
+    create = deps.store.accounts.create_account
+    seen: dict[str, None] = {}
 
     def stalls(*args: Any, **kwargs: Any):
         if not seen:

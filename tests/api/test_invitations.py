@@ -13,6 +13,7 @@ from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
+    from chalicelib.mail.mailer import OutgoingEmail
     from tests.helpers import Api, Clock
 
 
@@ -131,7 +132,7 @@ def test_failed_send_stays_queued_and_the_outbox_retries_it(api: Api, deps: Deps
     real = deps.mailer
 
     class Refusing:
-        def send(self, email: str) -> None:
+        def send(self, email: OutgoingEmail) -> None:
             raise MailDeliveryError("MessageRejected")
 
     deps.mailer = Refusing()
@@ -152,7 +153,7 @@ def test_an_email_the_outbox_cannot_send_in_a_day_is_failed(api: Api, deps: Deps
     account_id, owner = onboard(api)
 
     class Refusing:
-        def send(self, email: str) -> None:
+        def send(self, email: OutgoingEmail) -> None:
             raise MailDeliveryError("MessageRejected")
 
     deps.mailer = Refusing()

@@ -249,7 +249,7 @@ def test_join_requests_by_email_have_no_user_until_approved(api: Api, deps: Deps
     assert api.post(JOIN, {"token": token, "email": "later@x.com"}).status == 202
     drain_outbox(deps)
     [stored] = [item for item in JoinRequestItem.scan() if item.email == "later@x.com"]
-    assert (stored.user_id, stored.requester) == (None, "later@x.com")
+    assert stored.user_id is None and stored.requester == "later@x.com"
 
 
 def invitation_id_of(api: Api, account_id: str, email: str) -> str:

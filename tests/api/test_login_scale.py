@@ -4,7 +4,7 @@ membership's copies in transactions of 99."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.ids import new_id
 from chalicelib.store.joining import joining, write_joining
@@ -142,7 +142,7 @@ def test_login_me_and_my_accounts_cost_the_same_in_1_50_and_500_accounts(api: Ap
     to 49 accounts reads them by key with the user (one round trip fewer); past that it pays the Query."""
     from tests.helpers.bulk_varied import seed_user_in
 
-    seen = {}
+    seen: dict[object, Any] = {}
     for count in (1, 50, 500):
         email, _ = seed_user_in(deps, count, deps.passwords.hash(PASSWORD))
         login, login_calls = _ops(api, "POST", "/auth/login", None, {"email": email, "password": PASSWORD})

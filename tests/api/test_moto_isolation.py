@@ -83,7 +83,8 @@ def test_a_query_reads_its_partition_and_answers_in_dynamodbs_order(
     monkeypatch.setattr(Table, "all_items", counted)
 
     def pages(**query) -> list[tuple[str, str]]:
-        found, start = [], {}
+        found: list[tuple[str, str]] = []
+        start: dict[str, Any] = {}
         while True:
             page = client.query(TableName=table, Limit=7, **query, **start)
             found += [(item["sk"]["S"], item.get("gsi3sk", {}).get("S", "")) for item in page["Items"]]

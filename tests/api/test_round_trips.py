@@ -10,6 +10,7 @@ from tests.helpers.mail import drain_outbox
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
+    from chalicelib.mail.mailer import OutgoingEmail
     from tests.helpers import Api, Clock
 
 
@@ -197,7 +198,7 @@ class CountingMailer:
     def __init__(self) -> None:
         self.asked = 0
 
-    def send(self, email: str) -> None:
+    def send(self, email: OutgoingEmail) -> None:
         self.asked += 1
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from tests.helpers import Api, Clock
 
 
-def ops(*operations: dict[str, Any]) -> dict:
+def ops(*operations: dict[str, Any]) -> dict[str, Any]:
     return {"schemas": [PATCH], "Operations": list(operations)}
 
 
@@ -134,7 +134,7 @@ def test_two_patches_with_the_same_if_match_one_is_412_and_writes_nothing(
     scim = scim_account(api, clock)
     made = scim.post("/Users", okta_user("d@acme.com", external_id="old")).body
     user_id, version = made["id"], made["meta"]["version"]
-    read = scim_user_changes.member_view
+    read = scim_users.member_view  # the one scim_user_changes calls, patched below
     answers: list[Any] = []
 
     def read_then_let_the_other_write(*args: Any, **kwargs: Any):

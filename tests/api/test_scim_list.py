@@ -15,6 +15,9 @@ from tests.helpers.scim import scim_account
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
+    from chalicelib.domain.caller import Caller
+    from chalicelib.schemas.members import MemberListQuery, MemberPage
+    from chalicelib.store.models import AccountItem
     from tests.helpers import Api, Clock
 
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -26,7 +29,9 @@ def list_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     read = members.list_members
     limits: list[int] = []
 
-    def counted(deps: Deps, caller, account, query: str, *args: Any, **kwargs: Any):
+    def counted(
+        deps: Deps, caller: Caller, account: AccountItem, query: MemberListQuery, *args: Any, **kwargs: Any
+    ) -> MemberPage:
         limits.append(query.limit)
         return read(deps, caller, account, query, *args, **kwargs)
 

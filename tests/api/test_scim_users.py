@@ -20,7 +20,7 @@ EXT = "urn:ietf:params:scim:schemas:extension:portal-access:2.0:User"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
-def okta_user(email: str, external_id: str = "00u1abcd", **extra) -> dict[str, Any]:
+def okta_user(email: str, external_id: str = "00u1abcd", **extra: Any) -> dict[str, Any]:
     """What Okta's SCIM 2.0 app POSTs for a new assignment."""
     return {
         "schemas": [USER],

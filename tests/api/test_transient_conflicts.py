@@ -18,13 +18,13 @@ from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api
+    from tests.helpers import Api, Reply
 
 
 @dataclass
 class Case:
     name: str
-    call: Callable[[], object]  # the request; answers a Reply
+    call: Callable[[], Reply]  # the request
     ok: int  # its success status
     done: Callable[[], bool]  # whether its change is stored
 

@@ -103,7 +103,7 @@ def _cancelled_by(code: str) -> TransactWriteError:
          "ResponseMetadata": {"HTTPStatusCode": 400}},
         "TransactWriteItems",
     )  # fmt: skip
-    cause.cancellation_reasons = [CancellationReason(code=code), None]  # type: ignore[attr-defined]
+    cause.cancellation_reasons = [CancellationReason(code=code), None]
     return TransactWriteError("cancelled", cause=cause)
 
 

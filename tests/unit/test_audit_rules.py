@@ -15,10 +15,12 @@ from chalicelib.services import audit_log, groups, members, sub_accounts
 from tests.helpers.present import present
 
 if TYPE_CHECKING:
+    from chalicelib.domain.audit import EventType
+    from chalicelib.schemas.audit import AuditEvent
     from tests.helpers.fakes import FakeWorld
 
 
-def events(world: FakeWorld, account_id: str, kind: str):
+def events(world: FakeWorld, account_id: str, kind: EventType) -> list[AuditEvent]:
     return audit_log.list_events(world.deps, account_id, AuditQuery(type=kind)).items
 
 

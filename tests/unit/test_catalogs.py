@@ -38,7 +38,7 @@ def read(path: Path) -> Catalog:
         return read_po(source)
 
 
-def key_of(msgid: str | tuple[str, ...], context: str | None) -> str:
+def key_of(msgid: str | tuple[str, ...] | list[str], context: str | None) -> str:
     """As gettext keys a message: its (singular) id, after its context."""
     singular = msgid if isinstance(msgid, str) else msgid[0]
     return f"{context}\x04{singular}" if context else singular
@@ -97,7 +97,7 @@ def test_every_language_has_the_domain_and_every_id_of_it(domain: str) -> None:
 
 
 @pytest.mark.parametrize("path", PO_FILES, ids=[str(p.relative_to(CATALOG_DIR)) for p in PO_FILES])
-def test_no_translation_is_fuzzy_and_each_keeps_its_placeholders(path: str) -> None:
+def test_no_translation_is_fuzzy_and_each_keeps_its_placeholders(path: Path) -> None:
     catalog = read(path)
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert not fuzzy, f"fuzzy in {path.name}: {fuzzy[:5]}"

@@ -126,5 +126,7 @@ def test_the_first_request_runs_with_the_collector_resting_and_the_next_ones_wit
         return "answer"
 
     assert gc.isenabled()
-    assert [paused("request", view) for _ in range(3)] == ["answer"] * 3
+    # a stand-in request and answer: the middleware only passes them through
+    passing: Any = paused
+    assert [passing("request", view) for _ in range(3)] == ["answer"] * 3
     assert seen == [False, True, True] and gc.isenabled()

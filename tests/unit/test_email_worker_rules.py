@@ -26,9 +26,9 @@ class Refusing:
 def invite_ann(world: FakeWorld) -> tuple[str, str]:
     account_id = world.account("Acme")
     account = present(world.deps.store.accounts.get_account(account_id))
-    result = invitations.invite(world.deps, OPERATOR, account, InviteIn(emails=["ann@example.com"])).results[
-        0
-    ]
+    result = invitations.invite(
+        world.deps, OPERATOR, account, InviteIn.model_validate({"emails": ["ann@example.com"]})
+    ).results[0]
     assert (result.status, present(result.invitation).delivery) == ("invited", "queued")
     return account_id, present(result.invitation).invitation_id
 

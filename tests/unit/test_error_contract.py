@@ -20,7 +20,7 @@ from tests.helpers.error_contract import ErrorContract, declared_codes, operatio
 PATH = "/accounts/{account_id}/things/{thing_id}"
 
 
-def _route(**changes: object) -> Route:
+def _route(**changes: Any) -> Route:
     base = Route(
         "DELETE", PATH, "delete_thing", "Delete a thing.", member_of("things"), None, None, None, 204,
         ("not_found",),

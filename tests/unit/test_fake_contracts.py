@@ -155,7 +155,8 @@ def test_ownership_moves_under_its_conditions(world: FakeWorld, seeded: tuple[st
     assert store.accounts.transfer_ownership(account, old, new)
     assert present(store.accounts.get_account(account_id)).owner_user_id == heir
     after = store.accounts.memberships(account_id, [owner, heir])
-    assert (after[owner].role, after[heir].role, after[heir].group_id) == ("admin", "owner", None)
+    assert (after[owner].role, after[heir].role) == ("admin", "owner")
+    assert after[heir].group_id is None
     assert present(store.groups.get_group(account_id, group)).member_count == 0
     assert store.accounts.transfer_ownership(account, old, new).failed == {"conflict"}  # done already
 
@@ -213,19 +214,24 @@ def test_the_people_an_email_may_reach(world: FakeWorld, seeded: tuple[str, str]
     account = present(store.accounts.get_account(account_id))
     people = store.contacts.people_for(account, "invoice", None, members=True)
     assert people.owner_email == "owner@acme.com"
-    assert sorted(people.contacts) == [("billing@x.com", {"invoice"}), ("gone@acme.com", {"invoice"})]
+    assert sorted(people.contacts) == [
+        ("billing@x.com", frozenset({"invoice"})),
+        ("gone@acme.com", frozenset({"invoice"})),
+    ]
     assert people.deactivated_member_emails == {"gone@acme.com"}
     later = store.contacts.people_for(account, "invoice", None, members=True, after="billing@x.com", limit=1)
-    assert later.contacts == (("gone@acme.com", {"invoice"}),)  # a page's stream: after the cursor's email
+    assert later.contacts == (
+        ("gone@acme.com", frozenset({"invoice"})),
+    )  # a page's stream: after the cursor's email
     ticket = store.contacts.people_for(account, "support", "owner@acme.com", members=True)
     # the ticket streams: members holding tickets, never the owner (who is `to`); the support contacts
     assert ticket.ticket_holder_emails == {"dev@acme.com"}
-    assert ticket.contacts == (("help@x.com", {"support"}),)
+    assert ticket.contacts == (("help@x.com", frozenset({"support"})),)
     assert ticket.deactivated_member_emails == set()  # only the claims of the contacts on the page
     by_contact = store.contacts.people_for(account, "support", "help@x.com", members=False)
     assert (by_contact.contacts, by_contact.deactivated_member_emails) == (
-        (("help@x.com", frozenset()),),
-        set(),
+        (("help@x.com", frozenset[str]()),),
+        frozenset[str](),
     )
 
 

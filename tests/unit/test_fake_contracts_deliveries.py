@@ -18,6 +18,7 @@ from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
+    from chalicelib.store.models import AuditEventItem
     from tests.helpers.fakes import FakeWorld
 
 
@@ -54,7 +55,7 @@ def deliveries_for(world: FakeWorld, hook, event, n: int, held: bool = False):
 @covers("deliveries.events_due", "deliveries.fan_out", "deliveries.fan_out_failed")
 def test_an_event_leaves_the_outbox_once_handed_out_or_parked(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
-    events = {}
+    events: dict[str, AuditEventItem] = {}
     account_id, hook = endpoint(world, lambda a: events.setdefault("first", queued_event(world, a, now)))
     first = events["first"]
     assert store.deliveries.events_due(now - timedelta(seconds=1)) == []

@@ -12,8 +12,9 @@ from chalicelib.services.invitations import new_invitation
 from chalicelib.store import keys
 from chalicelib.store.accounts import new_account_item
 from chalicelib.store.groups import new_group_item
+from chalicelib.store.models import InvitationItem, MembershipItem
 from chalicelib.store.sub_accounts import new_sub_account_item
-from tests.helpers.present import present
+from tests.helpers.present import of_type, present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
@@ -138,8 +139,8 @@ def test_each_claim_is_answered_with_its_holder(world: FakeWorld) -> None:
     assert not store.invitations.create_invitations([entry], world.deps.now()).lost
     claims = store.invitations.claims(account_id, ["owner@acme.com", "ann@x.com"])
     holders = store.claims.holders(account_id, claims.values())
-    assert holders["owner@acme.com"].user_id == owner
-    assert holders["ann@x.com"].invitation_id == entry.invitation.invitation_id
+    assert of_type(holders["owner@acme.com"], MembershipItem).user_id == owner
+    assert of_type(holders["ann@x.com"], InvitationItem).invitation_id == entry.invitation.invitation_id
     stale = claims["ann@x.com"]
     stale.ref_id = "inv_missing"
     assert set(store.claims.holders(account_id, [stale, claims["owner@acme.com"]])) == {"owner@acme.com"}

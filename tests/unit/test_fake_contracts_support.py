@@ -14,6 +14,8 @@ from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
+    from chalicelib.domain.audit import EventType
+    from chalicelib.store.models import AuditEventItem
     from tests.helpers.fakes import FakeWorld
 
 
@@ -33,7 +35,7 @@ def test_a_support_session_starts_while_the_member_is_active_and_ends_once(world
     )
     assert store.support_sessions.target(account_id, "usr_missing", None) == (None, None, None)
 
-    def event(kind: str, session_id: str):
+    def event(kind: EventType, session_id: str) -> AuditEventItem:
         return record(deps, kind, OPERATOR, account_id, Target("support_session", session_id))
 
     def started(session_id: str, user_id: str):

@@ -91,8 +91,10 @@ def test_a_group_manager_cannot_tell_an_outsider_from_nobody_by_inviting(
     by_boss = Caller("user", user_id=boss, email="boss@acme.com", name="Boss", grant=grant)
     account = present(deps.store.accounts.get_account(account_id))
     for outsider in ("owner@acme.com", "web@acme.com"):
-        body = InviteIn(emails=[outsider, f"nobody.{outsider}"], group_id=billing)
+        body = InviteIn.model_validate({"emails": [outsider, f"nobody.{outsider}"], "group_id": billing})
         theirs, nobodys = invitations.invite(deps, by_boss, account, body).results
         assert (theirs.status, theirs.reason) == (nobodys.status, nobodys.reason) == ("invited", None)
-    own = invitations.invite(deps, by_boss, account, InviteIn(emails=["clerk@acme.com"], group_id=billing))
+    own = invitations.invite(
+        deps, by_boss, account, InviteIn.model_validate({"emails": ["clerk@acme.com"], "group_id": billing})
+    )
     assert (own.results[0].status, own.results[0].reason) == ("skipped", "already_member")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from string import Template
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -16,6 +17,9 @@ from chalicelib.i18n.catalogs import gettext, ngettext
 from chalicelib.mail.templates import _DIR, render
 from chalicelib.mail.texts import TEXTS, VALUE_MSGIDS
 from chalicelib.msgids import Plural
+
+if TYPE_CHECKING:
+    from chalicelib.domain.locales import Locale
 
 EMAILS = sorted(TEXTS)
 # What each email's values are: every placeholder of its files and sentences that is no sentence.
@@ -27,7 +31,7 @@ def forms(msgid: str | Plural) -> tuple[str, ...]:
     return (msgid,) if isinstance(msgid, str) else tuple(msgid)
 
 
-def worded(locale: str, msgid: str | Plural, values: dict[str, str]) -> str:
+def worded(locale: Locale, msgid: str | Plural, values: dict[str, str]) -> str:
     if isinstance(msgid, str):
         return gettext("messages", locale, msgid)
     return ngettext("messages", locale, *msgid, int(values["count"]))
@@ -53,7 +57,7 @@ def test_there_are_the_issue_s_emails_each_with_its_sentences() -> None:
 
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("name", EMAILS)
-def test_an_email_renders_whole_in_each_language(name: str, locale: str) -> None:
+def test_an_email_renders_whole_in_each_language(name: str, locale: Locale) -> None:
     values = values_of(name)
     email = render(name, "reader@example.com", values, locale=locale, brand=DEFAULT_BRAND)
     for part in (email.subject, email.text, email.html):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from chalicelib.domain.caller import OPERATOR, Caller, Grant
+from chalicelib.domain.permissions import as_role
 from chalicelib.errors import AppError
 from chalicelib.schemas.invitations import InviteIn
 from chalicelib.schemas.members import MemberUpdateIn
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
 
 def as_member(world: FakeWorld, account_id: str, user_id: str) -> Caller:
     m = present(world.deps.store.members.get_membership(account_id, user_id))
-    grant = Grant(m.role, frozenset(m.permissions), group_id=m.group_id, group_manager=bool(m.group_manager))
+    grant = Grant(
+        as_role(m.role), frozenset(m.permissions), group_id=m.group_id, group_manager=bool(m.group_manager)
+    )
     return Caller("user", user_id=user_id, email=m.email, name="Someone", grant=grant)
 
 
@@ -128,7 +131,7 @@ def test_an_expired_invitation_gives_way_to_a_new_one(
 ) -> None:
     account_id, owner, account = acme_co
     by_owner = as_member(world, account_id, owner)
-    body = InviteIn(emails=["ann@example.com"], role="member")
+    body = InviteIn.model_validate({"emails": ["ann@example.com"], "role": "member"})
     first = invitations.invite(world.deps, by_owner, present(account), body).results[0]
     assert (
         invitations.invite(world.deps, by_owner, present(account), body).results[0].reason
@@ -147,7 +150,7 @@ def test_a_revoked_invitation_frees_the_email_and_only_the_operator_revokes_the_
 ) -> None:
     account_id, owner, account = acme_co
     by_owner = as_member(world, account_id, owner)
-    body = InviteIn(emails=["ann@example.com"], role="member")
+    body = InviteIn.model_validate({"emails": ["ann@example.com"], "role": "member"})
     first = invitations.invite(world.deps, by_owner, present(account), body).results[0].invitation
     invitation_admin.revoke(world.deps, by_owner, account_id, present(first).invitation_id)
     gone = code_of(

@@ -5,6 +5,8 @@ translation. Singular messages are looked up as before."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from chalicelib.config import DEFAULT_BRAND
@@ -13,6 +15,9 @@ from chalicelib.i18n.text import translate, translate_plural
 from chalicelib.mail.templates import render
 from chalicelib.mail.texts import TEXTS
 from chalicelib.msgids import N_plural, Plural
+
+if TYPE_CHECKING:
+    from chalicelib.domain.locales import Locale
 
 SUBJECT = TEXTS["join_requests_digest"]["subject"]
 DIGEST = {
@@ -67,7 +72,9 @@ def test_german_says_only_one_in_the_singular(count: int, subject: str) -> None:
         ("de", 2, "2 neue Beitrittsanfragen für Acme", "in Ihrem Kundenportal warten auf eine Entscheidung"),
     ],
 )
-def test_the_digest_email_is_worded_for_its_count(locale: str, count: int, subject: str, what: str) -> None:
+def test_the_digest_email_is_worded_for_its_count(
+    locale: Locale, count: int, subject: str, what: str
+) -> None:
     email = render(
         "join_requests_digest",
         "owner@acme.com",

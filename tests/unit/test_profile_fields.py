@@ -23,8 +23,10 @@ def profile_part(names) -> tuple[str, ...]:
 def test_every_declaration_lists_the_profile_fields_in_order() -> None:
     for model in (Profile, ProfileIn, InviteIn, AcceptIn, User):
         assert profile_part(model.model_fields) == PROFILE_FIELDS, model.__name__
-    for model in (Member, MemberUpdateIn):  # a member's contact details at the account
-        assert tuple(n for n in model.model_fields if n in CONTACT_FIELDS) == CONTACT_FIELDS, model.__name__
+    for contact in (Member, MemberUpdateIn):  # a member's contact details at the account
+        assert tuple(n for n in contact.model_fields if n in CONTACT_FIELDS) == CONTACT_FIELDS, (
+            contact.__name__
+        )
 
     def declared(mixin: type) -> tuple[str, ...]:
         return tuple(name for name in vars(mixin) if not name.startswith("_"))

@@ -105,7 +105,9 @@ def streamed_page(whole: AccountPeople, category: str, after: str | None, limit:
         return sorted(e for e in emails if after is None or e > after)[: limit + 1]
 
     opted_in = cut(email for email, categories in whole.contacts if category in categories)
-    others = tuple((email, frozenset()) for email, categories in whole.contacts if category not in categories)
+    others = tuple(
+        (email, frozenset[str]()) for email, categories in whole.contacts if category not in categories
+    )
     return AccountPeople(
         owner_email=whole.owner_email,
         active_member_emails=whole.active_member_emails,

@@ -3,6 +3,7 @@ on the fakes and again on moto (tests/api/test_rules_on_moto.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from chalicelib.services.reminders import preview_reminders, send_reminders
 from tests.helpers.present import present
 
 if TYPE_CHECKING:
+    from chalicelib.deps import Deps
     from tests.helpers import Clock, RecordingMailer
     from tests.helpers.fakes import FakeWorld
 
@@ -87,7 +89,9 @@ def test_either_link_opens_and_no_other() -> None:
 def invite(world: FakeWorld, emails: list[str], **extra) -> str:
     account_id = world.account("Acme")
     account = present(world.deps.store.accounts.get_account(account_id))
-    answer = invitations.invite(world.deps, OPERATOR, account, InviteIn(emails=emails, **extra))
+    answer = invitations.invite(
+        world.deps, OPERATOR, account, InviteIn.model_validate({"emails": emails, **extra})
+    )
     assert {r.status for r in answer.results} == {"invited"}
     return account_id
 
@@ -139,8 +143,12 @@ def test_run_scheduled_runs_its_steps_in_order_and_a_failing_one_stops_none_afte
         ran.append("broken")
         raise RuntimeError("a domain re-check's bad data")
 
-    def then(name: str):
-        return lambda deps, at: ran.append(name) or f"{name} done"
+    def then(name: str) -> Callable[[Deps, datetime], str]:
+        def step(deps: Deps, at: datetime) -> str:
+            ran.append(name)
+            return f"{name} done"
+
+        return step
 
     steps = (scheduled.Step("broken", broken, broken), scheduled.Step("later", then("later"), then("later")))
     monkeypatch.setattr(scheduled, "STEPS", steps)

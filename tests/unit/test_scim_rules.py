@@ -62,7 +62,7 @@ USER = {
 }
 
 
-def patched(*operations: dict[str, Any]) -> dict:
+def patched(*operations: dict[str, Any]) -> dict[str, Any]:
     return apply_patch(USER, {"schemas": [PATCH], "Operations": list(operations)})
 
 
@@ -139,7 +139,7 @@ def test_the_extension_as_a_whole_path_sets_each_of_its_attributes() -> None:
     assert EXTENSION not in patched({"op": "remove", "path": EXTENSION})
 
 
-SHOWN = {
+SHOWN: dict[str, Any] = {
     "userName": "d@acme.com",
     "active": True,
     "title": "Dev",
@@ -147,7 +147,7 @@ SHOWN = {
 }
 
 
-def settled_patch(*operations: dict[str, Any]) -> dict:
+def settled_patch(*operations: dict[str, Any]) -> dict[str, Any]:
     body = {"schemas": [PATCH], "Operations": list(operations)}
     return settled(SHOWN, apply_patch(SHOWN, body), body)
 

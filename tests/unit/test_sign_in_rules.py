@@ -10,9 +10,10 @@ import pytest
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW
 from chalicelib.errors import AppError
+from chalicelib.schemas.sessions import LoginOut
 from chalicelib.services import authentication, members, password_reset, sessions
 from tests.helpers.mail import drain_outbox
-from tests.helpers.present import present
+from tests.helpers.present import of_type, present
 
 if TYPE_CHECKING:
     from tests.helpers import Clock, RecordingMailer
@@ -50,7 +51,7 @@ def test_five_wrong_passwords_lock_the_email_until_the_window_passes(
     clock.advance(seconds=WINDOW.total_seconds() - 60)
     assert code_of(lambda: sessions.login(deps, "dev@acme.com", PASSWORD)) == "rate_limited"
     clock.advance(seconds=61)
-    assert sessions.login(deps, "dev@acme.com", PASSWORD).user.email == "dev@acme.com"
+    assert of_type(sessions.login(deps, "dev@acme.com", PASSWORD), LoginOut).user.email == "dev@acme.com"
 
 
 def test_an_unknown_email_is_counted_and_answered_as_a_wrong_password(world: FakeWorld, dev_id: str) -> None:
@@ -67,7 +68,7 @@ def test_a_right_password_gives_its_check_back_and_records_the_login(
     deps = world.deps
     for _ in range(MAX_FAILURES - 1):
         assert code_of(lambda: sessions.login(deps, "dev@acme.com", "wrong")) == "invalid_credentials"
-    out = sessions.login(deps, "dev@acme.com", PASSWORD)
+    out = of_type(sessions.login(deps, "dev@acme.com", PASSWORD), LoginOut)
     assert [(a.name, a.role) for a in out.accounts] == [("Acme", "member")]
     assert present(deps.store.users.get_user(dev_id)).last_login_at == clock()
     assert code_of(lambda: sessions.login(deps, "dev@acme.com", "wrong")) == "invalid_credentials"
@@ -78,8 +79,8 @@ def test_logout_revokes_the_token_and_a_password_change_every_older_one(
     world: FakeWorld, dev_id: str
 ) -> None:
     deps = world.deps
-    first = sessions.login(deps, "dev@acme.com", PASSWORD).access_token
-    second = sessions.login(deps, "dev@acme.com", PASSWORD).access_token
+    first = of_type(sessions.login(deps, "dev@acme.com", PASSWORD), LoginOut).access_token
+    second = of_type(sessions.login(deps, "dev@acme.com", PASSWORD), LoginOut).access_token
     assert authentication.signed_in(deps, first).caller.user_id == dev_id
     sessions.logout(deps, authentication.read_token(deps, first))
     assert code_of(lambda: authentication.signed_in(deps, first)) == "unauthenticated"
@@ -138,4 +139,7 @@ def test_a_reset_clears_the_emails_lockout(world: FakeWorld, dev_id: str, mailer
     for _ in range(MAX_FAILURES):
         assert code_of(lambda: sessions.login(deps, "dev@acme.com", "wrong")) == "invalid_credentials"
     password_reset.confirm_reset(deps, reset_token(world, mailer, dev_id), "a new passphrase")
-    assert sessions.login(deps, "dev@acme.com", "a new passphrase").user.email == "dev@acme.com"
+    assert (
+        of_type(sessions.login(deps, "dev@acme.com", "a new passphrase"), LoginOut).user.email
+        == "dev@acme.com"
+    )

@@ -26,7 +26,7 @@ ENTRIES = {
 }
 
 
-def _zip(path: str) -> None:
+def _zip(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as built:
         for name, data in ENTRIES.items():
             built.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), data)
@@ -66,7 +66,7 @@ def _metadata(name: str, version: str, *requires: str) -> tuple[str, bytes]:
     return f"{name.replace('-', '_')}-{version}.dist-info/METADATA", "\n".join(lines).encode()
 
 
-def _packaged(path: str, *dists: tuple[str, bytes]) -> None:
+def _packaged(path: Path, *dists: tuple[str, bytes]) -> None:
     with zipfile.ZipFile(path, "w") as built:
         for name, data in [*ENTRIES.items(), *dists]:
             built.writestr(name, data)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -23,7 +23,7 @@ DNS = {
 }
 
 
-def resolve(host: str, port: int, type: str = 0, **_: Any):
+def resolve(host: str, port: int, type: int = 0, **_: Any) -> list[tuple[Any, ...]]:
     if host not in DNS:
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
     return [
@@ -32,7 +32,7 @@ def resolve(host: str, port: int, type: str = 0, **_: Any):
     ]
 
 
-def no_dns(*_args: Any, **_kwargs: Any) -> None:
+def no_dns(*_args: Any, **_kwargs: Any) -> NoReturn:
     raise AssertionError("a numeric host must be judged without a DNS lookup")
 
 

@@ -81,7 +81,7 @@ def test_a_renamed_sub_account_keeps_its_id_and_a_member_lists_what_they_reach(
                                                             SubAccountIn(name="X")))  # fmt: skip
     assert absent.code == "not_found"
     member = Caller(
-        "user", user_id="usr_x", grant=Grant("member", frozenset({"tickets"}), sub_accounts=[blog])
+        "user", user_id="usr_x", grant=Grant("member", frozenset({"tickets"}), sub_accounts=frozenset([blog]))
     )
     seen = sub_accounts.list_sub_accounts(world.deps, member, account, ListQuery())
     assert [s.name for s in seen.items] == ["Blog"]

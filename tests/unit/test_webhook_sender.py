@@ -323,7 +323,9 @@ def test_a_receiver_down_for_the_first_three_attempts_gets_the_event_on_the_four
     url = f"http://127.0.0.1:{port}/ok"
     secret = new_secret()
     first_attempt_at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # the schedule's clock, not the wall's
-    due, attempts, up = first_attempt_at, [], None
+    due: datetime | None = first_attempt_at
+    attempts: list[tuple[datetime, sender.Attempt]] = []
+    up = None
     try:
         while due is not None:
             if len(attempts) == 3:

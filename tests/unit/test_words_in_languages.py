@@ -5,6 +5,7 @@ them, English when no words are given."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,6 +13,9 @@ from chalicelib.domain.caller import OPERATOR, Caller
 from chalicelib.domain.reminders import reminder_headline
 from chalicelib.domain.wording import modules_of, reset_requester, reset_sentences, sub_accounts_of
 from chalicelib.i18n.text import date_in_words, translate, weekday_in_words, words_for
+
+if TYPE_CHECKING:
+    from chalicelib.domain.locales import Locale
 
 MOMENT = datetime(2026, 12, 1, 23, 54, 30, tzinfo=UTC)
 DATES = {
@@ -24,7 +28,7 @@ DATES = {
 
 
 @pytest.mark.parametrize("locale", sorted(DATES))
-def test_a_date_in_words_per_language_always_in_utc(locale: str) -> None:
+def test_a_date_in_words_per_language_always_in_utc(locale: Locale) -> None:
     assert date_in_words(MOMENT, locale) == DATES[locale]
     paris = timezone(timedelta(hours=1))  # the same moment given in another zone: still 23:54 UTC
     assert date_in_words(datetime(2026, 12, 2, 0, 54, tzinfo=paris), locale) == DATES[locale]

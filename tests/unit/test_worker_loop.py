@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import cast
 
 from chalicelib.services.worker_loop import Deadline, Limits, Tally, Task, run_fairly
 
@@ -97,6 +98,6 @@ def test_the_due_pick_is_oldest_first_within_each_accounts_share() -> None:
 
     busy = [entry("a", n) for n in range(10)]  # the oldest ten are one account's backlog
     picked = fair_pick([*busy, entry("b", 50), entry("c", 60)], limit=5, share=3)
-    assert [(p.account_id, p.gsi2sk) for p in picked] == [
+    assert [(cast(DeliveryItem, p).account_id, p.gsi2sk) for p in picked] == [
         ("a", "0000#x"), ("a", "0001#x"), ("a", "0002#x"), ("b", "0050#x"), ("c", "0060#x")
     ]  # fmt: skip
