@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from chalicelib.api.route_guards import SUPPORT_BARRED_SEGMENTS
 from chalicelib.domain.permissions import ALL_KEYS
+from chalicelib.domain.support import SUPPORT_BARRED_SEGMENTS
 from chalicelib.ids import new_id
 from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.api import test_permission_matrix as matrix
@@ -17,8 +17,8 @@ from tests.helpers.seed import token_for
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
+    from tests.api.test_permission_matrix import World
     from tests.helpers import Api
-    from tests.helpers.seed import MotoWorld
 
 ACTORS, MATRIX, expected = matrix.ACTORS, matrix.MATRIX, matrix.expected
 world = matrix.world  # the same fixture: the same actors on the same account
@@ -36,7 +36,7 @@ HOLDS = {
 SIGNED_IN = [actor for actor in ACTORS if actor not in ("anonymous", "operator")]
 
 
-def token_of(deps: Deps, world, actor: str) -> str:
+def token_of(deps: Deps, world: World, actor: str) -> str:
     return world.support_token if actor == "support" else token_for(deps, world.ids[actor])
 
 
@@ -56,7 +56,7 @@ def spec(actor: str, key: str, case: str) -> str | None:
 
 
 @pytest.fixture
-def cases(deps: Deps, world: MotoWorld) -> dict[str, str | None]:
+def cases(deps: Deps, world: World) -> dict[str, str | None]:
     other = new_sub_account_item(world.account_id, new_id("sub"), "Other shop", deps.now())
     assert deps.store.sub_accounts.create(other)
     return {"none": None, "in_scope": world.scoped_to, "out_of_scope": other.sub_account_id,

@@ -9,10 +9,11 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pytest
 
+from chalicelib.mail.ses import SesMailer
 from tests.api.test_brands import IMAGE, RESELLER, SVG, make_brand, path_of, put_logo, tiny_png
 from tests.helpers import invite, onboard
 from tests.helpers.mail import drain_outbox
@@ -21,6 +22,7 @@ from tests.unit.test_logo_attacks import ATTACKS, assert_inert, chunk, png
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
+    from chalicelib.mail.mailer import OutgoingEmail
     from tests.helpers import Api, Clock
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -421,12 +423,12 @@ INVITATION_LOOKUP = {"email", "account_name", "role", "invited_by_name", "expire
 
 
 @pytest.fixture
-def sent(deps: Deps, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+def sent(deps: Deps, monkeypatch: pytest.MonkeyPatch) -> list[OutgoingEmail]:
     """Every OutgoingEmail as handed to SES (as tests/api/test_branded_journey.py catches them)."""
-    caught: list[object] = []
+    caught: list[OutgoingEmail] = []
     real = deps.mailer.send
 
-    def send(email: object) -> None:
+    def send(email: OutgoingEmail) -> None:
         caught.append(email)
         real(email)
 
@@ -434,7 +436,9 @@ def sent(deps: Deps, monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return caught
 
 
-def test_markup_in_a_brand_reaches_an_email_as_text_only(api: Api, deps: Deps, sent: list[object]) -> None:
+def test_markup_in_a_brand_reaches_an_email_as_text_only(
+    api: Api, deps: Deps, sent: list[OutgoingEmail]
+) -> None:
     """What the API lets through (angle brackets and quotes are fair in a company's name and a URL's
     query) is escaped in the HTML part; the From header names the project's sender alone."""
     account_id, owner = onboard(api)
@@ -454,7 +458,7 @@ def test_markup_in_a_brand_reaches_an_email_as_text_only(api: Api, deps: Deps, s
     assert 'href="https://help.example/?q=&quot;&gt;&lt;img' in email.html
     from email import message_from_string, policy
 
-    header = deps.mailer.from_address(email)  # what SES is given as FromEmailAddress
+    header = cast(SesMailer, deps.mailer).from_address(email)  # what SES is given as FromEmailAddress
     assert "\r" not in header and "\n" not in header
     [address] = message_from_string(f"From: {header}\n\n", policy=policy.default)["From"].addresses
     assert address.addr_spec == deps.settings.sender_email

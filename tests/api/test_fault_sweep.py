@@ -26,7 +26,7 @@ from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api, Clock
+    from tests.helpers import Api, Clock, Reply
 
 KEY = {"Idempotency-Key": "sweep-1"}
 EMAILS = [f"person{i}@example.com" for i in range(20)]  # more than one transaction holds (13 + 7)
@@ -40,8 +40,8 @@ def _events(api: Api, account_id: str, kind: str):
 
 @dataclass
 class Run:
-    call: Callable[[], object]  # the request (and, the same, its retry)
-    check: Callable[[object, object | None], None]  # (first answer, retry's answer or None) -> asserts
+    call: Callable[[], Reply]  # the request (and, the same, its retry)
+    check: Callable[[Reply, Reply | None], None]  # (first answer, retry's answer or None) -> asserts
     state: Callable[[], object] = lambda: None  # what is stored, read between the first try and the retry
     seen: object = None
     always_retried: bool = False  # the client retries even a success (it lost the answer on the way)

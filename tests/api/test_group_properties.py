@@ -46,7 +46,7 @@ class GroupMachine(RuleBasedStateMachine):
     def _join(self, token: str, group: str, manager: bool = False):
         self.count += 1
         email = f"p{self.count}@prop.example.com"
-        body = {"emails": [email]}
+        body: dict[str, object] = {"emails": [email]}
         if group != "default":
             body |= {"group_id": self.group_ids[group], "group_manager": manager}
         reply = self.api.post(f"{self.base}/invitations", body, token=token)

@@ -99,7 +99,8 @@ def test_login_and_me_list_50_accounts_and_page_on_in_name_order(api: Api, deps:
     me = api.get("/me", token=token_for(deps, many)).body
     assert len(logged_in["accounts"]) == len(me["accounts"]) == 50
     assert logged_in["accounts"] == me["accounts"] and me["accounts_cursor"]
-    listed, cursor, pages = list(me["accounts"]), me["accounts_cursor"], []
+    listed, cursor = list(me["accounts"]), me["accounts_cursor"]
+    pages: list[Any] = []
     while cursor:
         reply = api.get(f"/me/accounts?cursor={cursor}", token=token_for(deps, many))
         assert reply.status == 200, reply.body

@@ -7,10 +7,12 @@ from __future__ import annotations
 import base64
 import contextvars
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
+from chalicelib.store.member_copies import MemberCopyStore
+from chalicelib.store.members import MemberStore
 from chalicelib.store.models import MembershipItem
 from tests.helpers import PASSWORD, DynamoCalls, invite, join, latest_link, onboard
 from tests.helpers.copies import run_copies
@@ -18,7 +20,7 @@ from tests.helpers.seed import seed_member
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api, Clock, Joined
+    from tests.helpers import Api, Clock, Joined, Reply
 
 SORTS = ["email", "first_name", "last_name", "title", "role", "status", "joined_at", "last_login_at"]
 
@@ -226,7 +228,7 @@ def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(
     before_write = [("deactivate", "Lead")]
     after_reread = [("reactivate", "CTO")] if again else []
     store_module = __import__("chalicelib.store.member_copies", fromlist=["get_items"])
-    listed, reread = type(deps.store.member_copies)._memberships_listed, store_module.get_items
+    listed, reread = MemberCopyStore._memberships_listed, store_module.get_items
     rewriting = []  # set once the job has read the memberships: its rewrites of what changed follow
     clock.advance(seconds=60)  # a login time the memberships do not copy yet
 
@@ -287,7 +289,7 @@ def test_a_rename_racing_an_accept_leaves_no_old_name(
     invite(api, other_id, other_owner.token, ["dev@acme.com"])
     link, rename = latest_link("dev@acme.com"), {"first_name": "Renata", "last_name": "Newname"}
     other_request = contextvars.Context().run  # the other request: its own context
-    accepted: dict[str, object] = {}
+    accepted: dict[str, Reply] = {}
     if rename_lands == "before the accept commits":
         store, write = deps.store.invitations, deps.store.invitations.accept
 
@@ -301,7 +303,7 @@ def test_a_rename_racing_an_accept_leaves_no_old_name(
         assert reply.status == 201, reply.body
     else:
         assert api.patch("/me", rename, token=dev.token).status == 200
-        listed = type(deps.store.member_copies)._memberships_listed
+        listed = MemberCopyStore._memberships_listed
 
         def accepted_meanwhile(self, user):
             found = listed(self, user)
@@ -329,7 +331,8 @@ def test_an_admin_edit_racing_a_login_keeps_the_login_in_the_lists(
     dev = join(api, account_id, owner.token, "dev@acme.com")
     clock.advance(seconds=60)
     assert api.post("/auth/login", {"email": "owner@acme.com", "password": PASSWORD}).status == 200
-    members, once = deps.store.members, deps.store.members._update_once
+    members = deps.store.members
+    once = cast(MemberStore, members)._update_once
     logged_in: dict[str, int] = {}
 
     def login_meanwhile(*args: Any, **kwargs: Any):
@@ -361,7 +364,7 @@ def test_a_rename_landing_mid_job_is_not_undone(
     dev = join(api, account_id, owner.token, "dev@acme.com")
     clock.advance(seconds=60)  # a login time the membership does not copy yet: the first run has work
     assert api.post("/auth/login", {"email": "dev@acme.com", "password": PASSWORD}).status == 200
-    listed = type(deps.store.member_copies)._memberships_listed
+    listed = MemberCopyStore._memberships_listed
     renamed: dict[str, int] = {}
 
     def renamed_meanwhile(self, user):

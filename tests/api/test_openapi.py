@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from chalicelib.api.errors import STATUS_BY_CODE
 from chalicelib.api.routes import ROUTES
-from chalicelib.errors import ERROR_CODES
+from chalicelib.errors import ERROR_CODES, ErrorCode
 
 if TYPE_CHECKING:
     from tests.helpers import Api
@@ -55,7 +55,7 @@ def test_operations_carry_schemas_errors_and_security(api: Api) -> None:
             statuses = {code: routes[(method, path)].status_of(code) for code in STATUS_BY_CODE}
             for status in operation["responses"]:
                 if int(status) >= 400:
-                    assert {statuses[code] for code in _codes(operation, status)} == {int(status)}, (
+                    assert {statuses[cast(ErrorCode, code)] for code in _codes(operation, status)} == {int(status)}, (
                         method, path, status,
                     )  # fmt: skip
     # the one code whose status depends on the route: a failed sign-in step, or a wrong code on a Bearer route

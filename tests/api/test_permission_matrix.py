@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pytest
 
 import app  # noqa: F401  (registers every route in ROUTES)
-from chalicelib.api.route_guards import SUPPORT_BARRED_SEGMENTS
 from chalicelib.api.routes import ROUTES
 from chalicelib.domain.caller import OPERATOR
+from chalicelib.domain.support import SUPPORT_BARRED_SEGMENTS
 from chalicelib.ids import new_id
 from chalicelib.schemas.contacts import ContactIn
 from chalicelib.schemas.support_sessions import SupportSessionIn
@@ -345,7 +345,7 @@ def test_permission_matrix(
             payload["email"] = f"fresh-contact{n}@example.com"
         if payload and "domain" in payload:
             payload["domain"] = f"fresh{n}.example.com"
-        kwargs = {"operator": True} if actor == "operator" else {}
+        kwargs: dict[str, Any] = {"operator": True} if actor == "operator" else {}
         if actor == "support":
             kwargs["token"] = world.support_token
         elif actor not in ("operator", "anonymous"):
@@ -367,7 +367,7 @@ def test_an_accounts_brand_is_the_operators_alone(api: Api, deps: Deps, world: W
     path = f"/accounts/{world.account_id}"
     outcomes = {}
     for actor in ACTORS:
-        kwargs = {"operator": True} if actor == "operator" else {}
+        kwargs: dict[str, Any] = {"operator": True} if actor == "operator" else {}
         if actor == "support":
             kwargs["token"] = world.support_token
         elif actor not in ("operator", "anonymous"):

@@ -25,7 +25,7 @@ def ops(*operations: dict[str, Any]) -> dict[str, Any]:
 
 def test_removing_a_required_attribute_is_refused_and_changes_nothing(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
-    made = scim.post("/Users", okta_user("d@acme.com", **{EXT: {"role": "admin"}}))
+    made = scim.post("/Users", okta_user("d@acme.com", **cast("dict[str, Any]", {EXT: {"role": "admin"}})))
     assert made.status == 201, made.body
     user_id = made.body["id"]
     for path in ("active", f"{EXT}:allSubAccounts", EXT):
@@ -78,7 +78,7 @@ def test_an_admin_holds_everything_and_keeps_the_grant_said_for_a_member(api: Ap
     scim = scim_account(api, clock)
     sub_id = shop(api, scim)
     said = {"role": "admin", "permissions": ["tickets"], "allSubAccounts": False, "subAccounts": [sub_id]}
-    made = scim.post("/Users", okta_user("d@acme.com", **{EXT: said}))
+    made = scim.post("/Users", okta_user("d@acme.com", **cast("dict[str, Any]", {EXT: said})))
     assert made.status == 201, made.body
     user_id, shown = made.body["id"], made.body[EXT]
     assert {name: shown[name] for name in said} == said
@@ -111,7 +111,9 @@ def test_a_role_removed_is_the_member_role_shown_unassigned_but_the_owner_keeps_
     api: Api, clock: Clock
 ) -> None:
     scim = scim_account(api, clock)
-    user_id = scim.post("/Users", okta_user("d@acme.com", **{EXT: {"role": "admin"}})).body["id"]
+    user_id = scim.post(
+        "/Users", okta_user("d@acme.com", **cast("dict[str, Any]", {EXT: {"role": "admin"}}))
+    ).body["id"]
     removed = scim.patch(f"/Users/{user_id}", ops({"op": "Remove", "path": f"{EXT}:role"}))
     assert removed.status == 200, removed.body
     assert "role" not in removed.body[EXT] and "role" not in scim.get(f"/Users/{user_id}").body[EXT]

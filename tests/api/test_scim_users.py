@@ -276,7 +276,7 @@ def test_the_owner_is_immutable_through_scim(api: Api, clock: Clock) -> None:
     demote = {"schemas": [PATCH], "Operations": [{"op": "replace", "path": f"{EXT}:role", "value": "admin"}]}
     assert_scim_error(scim.patch(f"/Users/{owner}", demote), 400, "mutability")
     assert_scim_error(scim.delete(f"/Users/{owner}"), 409)
-    promote = scim.post("/Users", okta_user("x@acme.com", **{EXT: {"role": "owner"}}))
+    promote = scim.post("/Users", okta_user("x@acme.com", **cast("dict[str, Any]", {EXT: {"role": "owner"}})))
     assert_scim_error(promote, 400, "mutability")
 
 

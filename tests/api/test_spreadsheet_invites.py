@@ -64,7 +64,11 @@ def test_rows_with_details_are_invited_and_each_persons_details_reach_the_member
 
 def test_strings_and_rows_mixed_keep_input_order_and_each_rows_details_stay_its_own(api: Api) -> None:
     account_id, owner = onboard(api)
-    emails = ["plain@example.com", {"email": "row@example.com", "title": "CFO"}, "  Other@Example.com"]
+    emails: list[str | dict[str, str]] = [
+        "plain@example.com",
+        {"email": "row@example.com", "title": "CFO"},
+        "  Other@Example.com",
+    ]
     results = invite(api, account_id, owner.token, emails)["results"]
     assert [(r["email"], r["status"]) for r in results] == [
         ("plain@example.com", "invited"),
@@ -153,7 +157,7 @@ def test_skip_reasons_come_in_the_contracts_order(api: Api) -> None:
     account_id, owner = onboard(api)
     join(api, account_id, owner.token, "member@acme.com")
     invite(api, account_id, owner.token, ["pending@acme.com"])
-    emails = [
+    emails: list[str | dict[str, str]] = [
         "not an email", {"email": "not an email", "first_name": "Twice"},  # invalid beats duplicate
         "bob@mailinator.com", "BOB@mailinator.com",  # disposable beats duplicate
         "member@acme.com", {"email": "Member@acme.com", "title": "Again"},  # duplicate beats already_member

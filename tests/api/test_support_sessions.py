@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from chalicelib.api.route_guards import SUPPORT_BARRED_SEGMENTS, member_of
+from chalicelib.api.route_guards import member_of
 from chalicelib.api.routes import ROUTES, Route
+from chalicelib.domain.support import SUPPORT_BARRED_SEGMENTS
 from chalicelib.domain.wording import date_in_words
 from chalicelib.store.models import format_time
 from tests.helpers import PASSWORD, DynamoCalls, emails_to, invite, join, latest_link, onboard

@@ -29,7 +29,7 @@ def test_the_failed_condition_is_named_by_its_label_in_a_mixed_transaction(deps:
     taken = ContactEmailItem(*keys.contact_email(account_id, "a@x.com"), contact_id="con_1")
     assert Tx().put(taken).commit()
     tx = Tx()
-    tx.update(AccountItem(*keys.account(account_id)), [AccountItem.name.set("New")], label="account")
+    tx.update(AccountItem(*keys.account(account_id)), [AccountItem.name.set("New")], label="account")  # type: ignore[arg-type]  # a label of the test's own
     tx.put(
         ContactEmailItem(*keys.contact_email(account_id, "a@x.com"), contact_id="con_2"),
         condition=ContactEmailItem.pk.does_not_exist(),

@@ -78,10 +78,10 @@ def test_contacts_sort_by_their_headers(live: Live, page: Page) -> None:
     header.get_by_role("button").click()
     expect(header).to_have_attribute("aria-sort", "descending")
     expect(rows.locator("td:nth-child(1)")).to_have_text(["Al Young", "Cy Brown", "Bo Adams"])
-    email = page.get_by_role("columnheader", name="Email", exact=True)
-    email.get_by_role("button").click()
-    expect(email).to_have_attribute("aria-sort", "ascending")
-    expect(email.get_by_role("button")).to_be_focused()
+    by_email = page.get_by_role("columnheader", name="Email", exact=True)
+    by_email.get_by_role("button").click()
+    expect(by_email).to_have_attribute("aria-sort", "ascending")
+    expect(by_email.get_by_role("button")).to_be_focused()
     expect(rows.locator("td:nth-child(2)")).to_have_text(["a@y.example", "c@b.example", "z@a.example"])
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, cast, get_args
 
 import pytest
 
@@ -16,6 +16,9 @@ from chalicelib.api.route_guards import OPERATOR_ON_ACCOUNT, PUBLIC, member_of
 from chalicelib.api.routes import Route
 from chalicelib.errors import ERROR_CODES, AppError, ErrorCode, StillConflictingError
 from tests.helpers.error_contract import ErrorContract, declared_codes, operation_of, undeclared
+
+if TYPE_CHECKING:
+    from chalicelib.api.openapi import Refs
 
 PATH = "/accounts/{account_id}/things/{thing_id}"
 
@@ -29,7 +32,7 @@ def _route(**changes: Any) -> Route:
 
 
 def _document(route: Route) -> dict[str, Any]:
-    refs = {(ErrorBody, "serialization"): {"$ref": "#/components/schemas/ErrorBody"}}
+    refs: Refs = {(ErrorBody, "serialization"): {"$ref": "#/components/schemas/ErrorBody"}}
     return {"paths": {route.path: {route.method.lower(): _operation(route, refs)}}}
 
 
@@ -108,10 +111,17 @@ def test_the_served_document_lists_per_status_only_codes_of_that_status() -> Non
                     assert codes is None, (method, path, status)
                     continue
                 assert codes, (method, path, status)
-                assert {route.status_of(code) for code in codes} == {int(status)}, (method, path, status)
+                assert {route.status_of(cast(ErrorCode, code)) for code in codes} == {int(status)}, (
+                    method,
+                    path,
+                    status,
+                )
                 # only a route that takes no token answers a code other than its usual status
                 public = route.access.security() is None
-                assert public or {STATUS_BY_CODE[code] for code in codes} == {int(status)}, (method, path)
+                assert public or {STATUS_BY_CODE[cast(ErrorCode, code)] for code in codes} == {int(status)}, (
+                    method,
+                    path,
+                )
 
 
 def test_a_wrong_code_is_a_failed_sign_in_only_where_no_token_is_taken() -> None:

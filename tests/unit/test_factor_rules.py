@@ -16,11 +16,12 @@ from chalicelib.schemas.sessions import LoginOut
 from chalicelib.security.otp import step_of
 from chalicelib.services import mfa_login, passkey_admin, sessions, totp
 from tests.helpers.authenticator import SoftAuthenticator
+from tests.helpers.fakes import FakeWorld
 from tests.helpers.present import present
 
 if TYPE_CHECKING:
+    from chalicelib.store.models import UserItem
     from tests.helpers import Clock
-    from tests.helpers.fakes import FakeWorld
 
 PASSWORD = "correct horse battery"
 EMAIL = "dev@acme.com"
@@ -32,23 +33,32 @@ def code_of(call) -> str:
     return raised.value.code
 
 
-def user(world: FakeWorld):
-    return world.deps.store.users.get_user(world.dev)
+class DevWorld(FakeWorld):
+    """The world (its deps and table) with its member `dev` and, once TOTP is on, their recovery codes."""
+
+    def __init__(self, world: FakeWorld, dev: str) -> None:
+        super().__init__(world.deps)
+        self.dev = dev
+        self.recovery: list[str] = []
+
+
+def user(world: DevWorld) -> UserItem:
+    return present(world.deps.store.users.get_user(world.dev))
 
 
 @pytest.fixture
-def dev(world: FakeWorld) -> FakeWorld:
+def dev(world: FakeWorld) -> DevWorld:
     """A member whose password is PASSWORD (set through the store, as a password change sets it)."""
     store = world.deps.store
-    world.dev = world.member(world.account("Acme"), EMAIL)
+    member = DevWorld(world, world.member(world.account("Acme"), EMAIL))
     assert store.users.change_password(
-        present(store.users.get_user(world.dev)), world.deps.passwords.hash(PASSWORD)
+        present(store.users.get_user(member.dev)), world.deps.passwords.hash(PASSWORD)
     )
-    return world
+    return member
 
 
 @pytest.fixture
-def secret(dev: FakeWorld, clock: Clock) -> str:
+def secret(dev: DevWorld, clock: Clock) -> str:
     """TOTP on for dev, its confirming code's step behind it."""
     deps = dev.deps
     setup = totp.start(deps, user(dev), PASSWORD, None, None)
@@ -79,7 +89,7 @@ def test_the_rfc_6238_vectors_hold_for_the_steps_we_compute() -> None:
         assert otp.code_at(secret, seconds // otp.STEP_SECONDS) == code[-6:]
 
 
-def test_a_code_signs_in_once_and_a_replay_is_refused(dev: FakeWorld, secret: str, clock: Clock) -> None:
+def test_a_code_signs_in_once_and_a_replay_is_refused(dev: DevWorld, secret: str, clock: Clock) -> None:
     deps = dev.deps
     step = second_step(deps)
     code = now_code(deps, secret)
@@ -98,7 +108,7 @@ def test_a_code_signs_in_once_and_a_replay_is_refused(dev: FakeWorld, secret: st
 
 @pytest.mark.parametrize(("steps", "accepted"), [(-2, False), (-1, True), (1, True), (2, False)])
 def test_one_step_either_side_is_accepted(
-    dev: FakeWorld, secret: str, clock: Clock, steps: int, accepted: bool
+    dev: DevWorld, secret: str, clock: Clock, steps: int, accepted: bool
 ) -> None:
     deps = dev.deps
     clock.advance(seconds=90)
@@ -110,7 +120,7 @@ def test_one_step_either_side_is_accepted(
         assert code_of(finish) == "invalid_code"
 
 
-def test_wrong_codes_and_recovery_codes_share_one_window(dev: FakeWorld, secret: str, clock: Clock) -> None:
+def test_wrong_codes_and_recovery_codes_share_one_window(dev: DevWorld, secret: str, clock: Clock) -> None:
     deps = dev.deps
     token = second_step(deps).mfa_token
     for attempt in range(MAX_FAILURES):
@@ -132,7 +142,7 @@ def test_wrong_codes_and_recovery_codes_share_one_window(dev: FakeWorld, secret:
     )
 
 
-def test_a_recovery_code_works_once(dev: FakeWorld, secret: str) -> None:
+def test_a_recovery_code_works_once(dev: DevWorld, secret: str) -> None:
     deps = dev.deps
     first = MfaLoginIn(mfa_token=second_step(deps).mfa_token, recovery_code=dev.recovery[0])
     done = mfa_login.finish(deps, first)
@@ -141,7 +151,7 @@ def test_a_recovery_code_works_once(dev: FakeWorld, secret: str) -> None:
     assert code_of(lambda: mfa_login.finish(deps, again)) == "invalid_code"
 
 
-def test_the_mfa_token_expires_after_five_minutes(dev: FakeWorld, secret: str, clock: Clock) -> None:
+def test_the_mfa_token_expires_after_five_minutes(dev: DevWorld, secret: str, clock: Clock) -> None:
     deps = dev.deps
     token = second_step(deps).mfa_token
     clock.advance(seconds=timedelta(minutes=5).total_seconds())
@@ -149,7 +159,7 @@ def test_the_mfa_token_expires_after_five_minutes(dev: FakeWorld, secret: str, c
     assert code_of(lambda: mfa_login.finish(deps, late)) == "unauthenticated"
 
 
-def test_a_passkey_registers_and_signs_in_alone_and_as_the_second_step(dev: FakeWorld) -> None:
+def test_a_passkey_registers_and_signs_in_alone_and_as_the_second_step(dev: DevWorld) -> None:
     deps = dev.deps
     key = SoftAuthenticator("https://portal.example.com")
     options = passkey_admin.options(deps, user(dev), PASSWORD, None, None)

@@ -16,11 +16,12 @@ from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
+    from chalicelib.domain.permissions import Role
     from tests.helpers import Clock
     from tests.helpers.fakes import FakeWorld
 
 
-def invite(world: FakeWorld, account_id: str, email: str, group_id: str | None = None, role: str = "member"):
+def invite(world: FakeWorld, account_id: str, email: str, group_id: str | None = None, role: Role = "member"):
     deps = world.deps
     entry, _ = new_invitation(deps, account_id, email, role, [], None, {})
     entry.invitation.group_id = entry.link.group_id = group_id
@@ -80,8 +81,8 @@ def test_an_invitation_is_accepted_once_with_a_new_login(world: FakeWorld) -> No
     # shards in; authorization reads them only for the routes that show counts)
     authorized = store.users.auth_context("usr_ann", "t", account_id, counts=True).account
     opened = store.invitations.invitation_context(link).account
-    for read in (store.accounts.get_account(account_id), authorized, opened):
-        assert (present(read).member_count, present(read).active_count) == (1, active + 1)
+    for shown in (store.accounts.get_account(account_id), authorized, opened):
+        assert (present(shown).member_count, present(shown).active_count) == (1, active + 1)
     assert store.invitations.get_invitation(account_id, invitation.invitation_id) is None
     assert present(store.links.get_link(invitation.token_hash)).ended == "accepted"
     assert present(store.members.get_membership(account_id, "usr_ann")).group_id == group

@@ -11,6 +11,7 @@ from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
+    from chalicelib.domain.permissions import MemberStatus
     from tests.helpers.fakes import FakeWorld
 
 
@@ -23,7 +24,7 @@ def test_members_are_paged_in_index_order_from_a_cursor(world: FakeWorld) -> Non
     ids["b@x.com"] = world.member(account_id, "b@x.com", status="deactivated", group_id=group)
     world.member(world.account("Other"), "zz@x.com")
 
-    def page(after, descending=False, status: str | None = None):
+    def page(after, descending=False, status: MemberStatus | None = None):
         found, groups, cursor = store.members.ordered_page(
             account_id, "email", status, None, limit=2, after=after, descending=descending
         )
@@ -48,15 +49,16 @@ def test_any_column_and_any_group_is_paged_in_order_both_statuses_merged(world: 
     store = world.deps.store
     account_id = world.account("Acme")
     group = world.group(account_id, "Support")
+    people: tuple[tuple[str, MemberStatus, str | None], ...] = (
+        ("c@x.com", "active", group), ("a@x.com", "deactivated", group), ("d@x.com", "active", None),
+        ("b@x.com", "active", group),
+    )  # fmt: skip
     ids = {
         email: world.member(account_id, email, status=status, group_id=group_id)
-        for email, status, group_id in (
-            ("c@x.com", "active", group), ("a@x.com", "deactivated", group), ("d@x.com", "active", None),
-            ("b@x.com", "active", group),
-        )
-    }  # fmt: skip
+        for email, status, group_id in people
+    }
 
-    def walk(sort, status: str | None = None, group_id: str | None = None, descending=False):
+    def walk(sort, status: MemberStatus | None = None, group_id: str | None = None, descending=False):
         shown, after = [], None
         while True:
             found, _, after = store.members.ordered_page(
@@ -67,7 +69,7 @@ def test_any_column_and_any_group_is_paged_in_order_both_statuses_merged(world: 
                 return shown
 
     assert walk("role", group_id=group) == sorted(
-        ["a@x.com", "b@x.com", "c@x.com"], key=ids.get
+        ["a@x.com", "b@x.com", "c@x.com"], key=lambda email: ids[email]
     )  # ties: user id
     assert walk("status") == ["b@x.com", "c@x.com", "d@x.com", "a@x.com"]
     assert walk("status", descending=True) == ["a@x.com", "d@x.com", "c@x.com", "b@x.com"]

@@ -16,6 +16,7 @@ from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
+    from chalicelib.domain.audit import EventType
     from tests.helpers import Clock
     from tests.helpers.fakes import FakeWorld
 
@@ -31,7 +32,7 @@ def _seats(world: FakeWorld, account_id: str):
 
 
 def _event_of(account_id: str, now):
-    def made(kind: str, used, limit: int):
+    def made(kind: EventType, used, limit: int):
         return audit_item(Event(kind, account_id, SYSTEM, Target("account", account_id), now), 30)
 
     return made

@@ -134,7 +134,7 @@ def test_the_policy_is_written_with_its_event_and_off_is_no_level(world: FakeWor
     ]
     assert store.accounts.set_security(stored, ("off", 0, None), event)
     stored = present(store.accounts.get_account(account_id))
-    assert (stored.mfa_required, stored.mfa_level_changed_at) == (None, None)
+    assert stored.mfa_required is None and stored.mfa_level_changed_at is None
     gone = present(store.accounts.get_account(account_id))
     gone.pk = "ACCOUNT#acc_missing"
     assert store.accounts.set_security(gone, ("all", 0, now), event).failed == {"gone"}

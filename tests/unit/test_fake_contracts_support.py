@@ -28,7 +28,7 @@ def test_a_support_session_starts_while_the_member_is_active_and_ends_once(world
     dev = world.member(account_id, "dev@acme.com")
     asleep = world.member(account_id, "asleep@acme.com", status="deactivated")
     membership, user, owners = store.support_sessions.target(account_id, dev, owner)
-    assert (present(membership).user_id, present(user).email, owners.email) == (
+    assert (present(membership).user_id, present(user).email, present(owners).email) == (
         dev,
         "dev@acme.com",
         "owner@acme.com",

@@ -86,7 +86,7 @@ def test_a_key_is_held_answered_or_freed_by_its_holder_only(world: FakeWorld) ->
     store, now = world.deps.store, world.deps.now()
     assert store.idempotency.reserve(hold("h1"), "body", now) is None
     running = present(store.idempotency.reserve(hold("h2"), "body", now))
-    assert (running.holder, running.body_digest, running.status_code) == ("h1", "body", None)
+    assert (running.holder, running.body_digest) == ("h1", "body") and running.status_code is None
     assert present(store.idempotency.reserve(hold("h2"), "other", now)).body_digest == "body"
     store.idempotency.answer(hold("h2"), 201, '{"x": 2}')  # not its holder: nothing
     store.idempotency.release(hold("h2"), now)

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from chalice import Chalice
+from chalice.app import Chalice
 from chalice.config import Config
 from chalice.local import create_local_server
 

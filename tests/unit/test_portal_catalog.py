@@ -7,6 +7,7 @@ id's placeholders. The server's page titles are messages of the same catalog."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,7 +68,7 @@ def test_the_page_titles_the_server_writes_are_messages_too() -> None:
     assert titles <= pot_ids()
 
 
-def translated(entry_string: Id, nplurals: int) -> bool:
+def translated(entry_string: str | Sequence[str], nplurals: int) -> bool:
     if isinstance(entry_string, str):
         return bool(entry_string)
     return len(entry_string) == nplurals and all(form.strip() for form in entry_string)

@@ -139,7 +139,7 @@ def test_run_scheduled_runs_its_steps_in_order_and_a_failing_one_stops_none_afte
     ]  # fmt: skip
     ran: list[str] = []
 
-    def broken(deps, at) -> None:
+    def broken(deps: Deps, at: datetime) -> str:
         ran.append("broken")
         raise RuntimeError("a domain re-check's bad data")
 

@@ -5,7 +5,7 @@ tests/api/test_rules_on_moto.py. The delivery worker's attempts (real HTTP) are 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import pytest
 from chalice.app import Response
@@ -27,6 +27,8 @@ from chalicelib.store.webhooks import MAX_WEBHOOKS
 from tests.helpers.present import present
 
 if TYPE_CHECKING:
+    from chalicelib.domain.audit import EventType
+    from chalicelib.schemas.webhooks import DeliveryStatus, WebhookWithSecret
     from tests.helpers import Clock
     from tests.helpers.fakes import FakeWorld
 
@@ -39,7 +41,12 @@ def code_of(call) -> str:
     return raised.value.code
 
 
-def new(world: FakeWorld, account_id: str | None, url: str = URL, types: tuple[str, ...] = ("*",)):
+def new(
+    world: FakeWorld,
+    account_id: str | None,
+    url: str = URL,
+    types: tuple[EventType | Literal["*"], ...] = ("*",),
+) -> WebhookWithSecret:
     body = WebhookIn(url=url, event_types=list(types))
     return webhooks.create_webhook(world.deps, OPERATOR, account_id, body)
 
@@ -168,7 +175,7 @@ def test_an_endpoints_deliveries_are_listed_by_status_and_retried_unless_they_su
     hook_id = new(world, account_id).webhook_id
     done, failed, held = delivered(world, account_id, hook_id, ("succeeded", "failed", "held"))
 
-    def listed(status: str | None = None):
+    def listed(status: DeliveryStatus | None = None) -> list[tuple[str, str]]:
         page = webhooks.list_deliveries(deps, account_id, hook_id, DeliveryQuery(status=status))
         return [(d.delivery_id, d.status) for d in page.items]
 
