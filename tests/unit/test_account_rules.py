@@ -4,6 +4,7 @@ owner gets a new one only once the pending one has lapsed (never to a member), a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from tests.helpers.fakes import FakeWorld
 
 
-def raised(call) -> AppError:
+def raised(call: Callable[[], object]) -> AppError:
     with pytest.raises(AppError) as caught:
         call()
     return caught.value

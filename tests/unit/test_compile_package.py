@@ -120,7 +120,7 @@ def test_the_same_zip_compiles_to_the_same_bytes(tmp_path: Path) -> None:
     ],
 )
 def test_bytecode_the_runtime_would_not_use_as_is_fails_the_step(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pyc, problem: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], pyc: bytes | None, problem: str
 ) -> None:
     entries = {"app.py": b"VALUE = 1\n"}
     if pyc is not None:

@@ -3,7 +3,9 @@ mfa_token and passkeys on the fakes here, again on moto in tests/api/test_rules_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pyotp
@@ -20,6 +22,7 @@ from tests.helpers.fakes import FakeWorld
 from tests.helpers.present import present
 
 if TYPE_CHECKING:
+    from chalicelib.deps import Deps
     from chalicelib.store.models import UserItem
     from tests.helpers import Clock
 
@@ -27,7 +30,7 @@ PASSWORD = "correct horse battery"
 EMAIL = "dev@acme.com"
 
 
-def code_of(call) -> str:
+def code_of(call: Callable[[], object]) -> str:
     with pytest.raises(AppError) as raised:
         call()
     return raised.value.code
@@ -67,11 +70,11 @@ def secret(dev: DevWorld, clock: Clock) -> str:
     return setup.secret
 
 
-def now_code(deps, secret: str, steps=0):
+def now_code(deps: Deps, secret: str, steps: int = 0) -> str:
     return pyotp.TOTP(secret).generate_otp(step_of(deps.now()) + steps)
 
 
-def second_step(deps) -> MfaRequiredOut:
+def second_step(deps: Deps) -> MfaRequiredOut:
     answer = sessions.login(deps, EMAIL, PASSWORD)
     assert isinstance(answer, MfaRequiredOut)
     return answer
@@ -129,7 +132,7 @@ def test_wrong_codes_and_recovery_codes_share_one_window(dev: DevWorld, secret: 
             if attempt % 2
             else MfaLoginIn(mfa_token=token, recovery_code="zzzz-zzzz-zzzz-zzzz")
         )
-        assert code_of(lambda wrong=wrong: mfa_login.finish(deps, wrong)) == "invalid_code"
+        assert code_of(partial(mfa_login.finish, deps, wrong)) == "invalid_code"
     right = MfaLoginIn(mfa_token=token, code=now_code(deps, secret))
     with pytest.raises(AppError) as raised:
         mfa_login.finish(deps, right)

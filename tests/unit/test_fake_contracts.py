@@ -15,6 +15,7 @@ from chalicelib.store.contacts import new_contact_item
 from tests.helpers.present import present
 
 if TYPE_CHECKING:
+    from chalicelib.store.invitation_items import NewInvitation
     from tests.helpers.fakes import FakeWorld
 
 COVERED: set[str] = set()
@@ -245,7 +246,7 @@ def test_invitations_are_written_once_per_free_email(world: FakeWorld, seeded: t
     world.member(account_id, "dev@acme.com")
     group = world.group(account_id, "Support")
 
-    def new(email: str, group_id: str | None = None):
+    def new(email: str, group_id: str | None = None) -> NewInvitation:
         entry, _ = new_invitation(deps, account_id, email, "member", [], None, {})
         entry.invitation.group_id = group_id
         return entry
@@ -261,7 +262,9 @@ def test_invitations_are_written_once_per_free_email(world: FakeWorld, seeded: t
     three = [new("d@x.com"), new("e@x.com"), new("f@x.com")]
     held = store.invitations.create_invitations(three, now, account_day(now, 2))
     assert held.over_account_limit == {"d@x.com", "e@x.com", "f@x.com"}
-    store.outbox.record([(ann.mail, "sent", ann.invitation.token_hash), (bob.mail, "sent", "stale-hash")])
+    store.outbox.record(
+        [(present(ann.mail), "sent", ann.invitation.token_hash), (present(bob.mail), "sent", "stale-hash")]
+    )
     read = present(store.invitations.get_invitation(account_id, ann.invitation.invitation_id))
     assert (read.email, read.delivery) == ("ann@x.com", "sent")
     assert (

@@ -3,6 +3,7 @@ handed out once, leased and recorded by one worker at a time, retried, held and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -18,33 +19,39 @@ from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
-    from chalicelib.store.models import AuditEventItem
+    from datetime import datetime
+
+    from chalicelib.store.models import AuditEventItem, DeliveryItem, WebhookItem
     from tests.helpers.fakes import FakeWorld
 
 
-def queued_event(world: FakeWorld, account_id: str, when):
+def queued_event(world: FakeWorld, account_id: str, when: datetime) -> AuditEventItem:
     """An event in the outbox (as when someone listens), due at `when`."""
     event = record(world.deps, "webhook.updated", OPERATOR, account_id, Target("webhook", "whk_1"))
     mark(event, OUTBOX, event.event_id, when)
     return event
 
 
-def endpoint(world: FakeWorld, event=None):
+def endpoint(
+    world: FakeWorld, event: Callable[[str], AuditEventItem] | None = None
+) -> tuple[str, WebhookItem]:
     account_id = world.account("Acme")
     hook = new_webhook_item(
         account_id, "whk_1", "https://93.184.216.34/h", ["*"], None, "s", world.deps.now()
     )
     assert world.deps.store.webhooks.create(hook, event(account_id) if event else None)
-    return account_id, world.deps.store.webhooks.get_webhook(account_id, "whk_1")
+    return account_id, present(world.deps.store.webhooks.get_webhook(account_id, "whk_1"))
 
 
-def written(world: FakeWorld, hook, event):
+def written(world: FakeWorld, hook: WebhookItem, event: AuditEventItem) -> AuditEventItem:
     """The event written with a change (here the endpoint's description), as every event is."""
     assert world.deps.store.webhooks.update(hook, {"description": "d"}, event, world.deps.now())
     return event
 
 
-def deliveries_for(world: FakeWorld, hook, event, n: int, held: bool = False):
+def deliveries_for(
+    world: FakeWorld, hook: WebhookItem, event: AuditEventItem, n: int, held: bool = False
+) -> list[DeliveryItem]:
     made = [new_delivery_item(new_sortable_id("dlv"), hook, event, b"{}", world.deps.now()) for _ in range(n)]
     for delivery in made:
         set_held(delivery) if held else set_due(delivery, world.deps.now())

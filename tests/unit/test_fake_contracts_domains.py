@@ -14,10 +14,12 @@ from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
+    from chalicelib.store.models import EmailDomainItem
+    from chalicelib.store.outcomes import Outcome
     from tests.helpers.fakes import FakeWorld
 
 
-def _added(world: FakeWorld, account_id: str, name: str):
+def _added(world: FakeWorld, account_id: str, name: str) -> tuple[EmailDomainItem, Outcome]:
     deps = world.deps
     domain = new_email_domain_item(account_id, name, "s3cret", deps.now())
     event = record(deps, "domain.added", OPERATOR, account_id, Target("email_domain", name))

@@ -17,11 +17,14 @@ from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
     from chalicelib.domain.permissions import Role
+    from chalicelib.store.models import InvitationItem, MembershipItem, UserItem
     from tests.helpers import Clock
     from tests.helpers.fakes import FakeWorld
 
 
-def invite(world: FakeWorld, account_id: str, email: str, group_id: str | None = None, role: Role = "member"):
+def invite(
+    world: FakeWorld, account_id: str, email: str, group_id: str | None = None, role: Role = "member"
+) -> InvitationItem:
     deps = world.deps
     entry, _ = new_invitation(deps, account_id, email, role, [], None, {})
     entry.invitation.group_id = entry.link.group_id = group_id
@@ -55,8 +58,8 @@ def test_invitations_are_listed_latest_expiry_first_pending_or_expired(
     assert [i.invitation_id for i in pending] == [made[2]]
 
 
-def membership_for(world: FakeWorld, invitation, user):
-    return new_membership_item(invitation.account_id, user.user_id, invitation.role, [], world.deps.now(),
+def membership_for(world: FakeWorld, invitation: InvitationItem, user: UserItem) -> MembershipItem:
+    return new_membership_item(invitation.account_id, user.user_id, as_role(invitation.role), [], world.deps.now(),
                                group_id=invitation.group_id, user=user,
                                account_name=world.account_name(invitation.account_id))  # fmt: skip
 
@@ -101,7 +104,7 @@ def test_an_existing_login_accepts_as_it_is_named_now(world: FakeWorld) -> None:
     home, account_id = world.account("Home"), world.account("Acme")
     dev = world.member(home, "dev@acme.com")
     invitation = invite(world, account_id, "dev@acme.com", role="owner")
-    user = store.users.get_user(dev)
+    user = present(store.users.get_user(dev))
     stale = membership_for(world, invitation, user)
     stale.first_name = "Old name"
     assert store.invitations.accept(invitation, stale, now, None, dev).failed == {"renamed"}

@@ -19,18 +19,20 @@ from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
+    from chalicelib.store.models import JoinRequestItem, UserItem
+    from chalicelib.store.outcomes import Outcome
     from tests.helpers import Clock
     from tests.helpers.fakes import FakeWorld
 
 
-def _asker(world: FakeWorld, email: str):
+def _asker(world: FakeWorld, email: str) -> tuple[str, UserItem]:
     """A user with a login (a member elsewhere) and the account they ask to join."""
     elsewhere = world.account("Elsewhere")
     user_id = world.member(elsewhere, email)
-    return world.account("Acme"), world.deps.store.users.get_user(user_id)
+    return world.account("Acme"), present(world.deps.store.users.get_user(user_id))
 
 
-def _ask(world: FakeWorld, account_id: str, user):
+def _ask(world: FakeWorld, account_id: str, user: UserItem) -> tuple[JoinRequestItem, Outcome]:
     deps = world.deps
     request = new_join_request(
         account_id, user, deps.now(), via="domain", permissions=["tickets"], sub_accounts=None

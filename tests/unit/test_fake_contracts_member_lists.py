@@ -24,7 +24,9 @@ def test_members_are_paged_in_index_order_from_a_cursor(world: FakeWorld) -> Non
     ids["b@x.com"] = world.member(account_id, "b@x.com", status="deactivated", group_id=group)
     world.member(world.account("Other"), "zz@x.com")
 
-    def page(after, descending=False, status: MemberStatus | None = None):
+    def page(
+        after: str | None, descending: bool = False, status: MemberStatus | None = None
+    ) -> tuple[list[str], set[str], str | None]:
         found, groups, cursor = store.members.ordered_page(
             account_id, "email", status, None, limit=2, after=after, descending=descending
         )
@@ -40,8 +42,8 @@ def test_members_are_paged_in_index_order_from_a_cursor(world: FakeWorld) -> Non
     rows = [{"pk": present(m).pk, "sk": present(m).sk, "group_id": group} for m in
             [store.members.get_membership(account_id, ids["b@x.com"])]]  # fmt: skip
     rows.append({"pk": "ACCOUNT#gone", "sk": "MEMBER#gone"})
-    memberships, groups = store.members.read_page(account_id, IndexPage(rows, False))
-    assert ([m.user_id for m in memberships], set(groups)) == ([ids["b@x.com"]], {group})
+    memberships, read_groups = store.members.read_page(account_id, IndexPage(rows, False))
+    assert ([m.user_id for m in memberships], set(read_groups)) == ([ids["b@x.com"]], {group})
 
 
 @covers("members.ordered_page")
@@ -58,7 +60,9 @@ def test_any_column_and_any_group_is_paged_in_order_both_statuses_merged(world: 
         for email, status, group_id in people
     }
 
-    def walk(sort, status: MemberStatus | None = None, group_id: str | None = None, descending=False):
+    def walk(
+        sort: str, status: MemberStatus | None = None, group_id: str | None = None, descending: bool = False
+    ) -> list[str]:
         shown, after = [], None
         while True:
             found, _, after = store.members.ordered_page(

@@ -16,11 +16,15 @@ from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from chalicelib.services.ports.store import Repositories
+    from chalicelib.store.models import InvitationItem, LinkItem, MailItem
     from tests.helpers import Clock
     from tests.helpers.fakes import FakeWorld
 
 
-def invite(world: FakeWorld, account_id: str, email: str, valid_days: int | None = None):
+def invite(world: FakeWorld, account_id: str, email: str, valid_days: int | None = None) -> InvitationItem:
     deps = world.deps
     details = {"valid_days": valid_days} if valid_days else {}
     entry, _ = new_invitation(deps, account_id, email, "member", [], None, details)
@@ -28,11 +32,11 @@ def invite(world: FakeWorld, account_id: str, email: str, valid_days: int | None
     return entry.invitation
 
 
-def due_ids(store, at, size: int = 100) -> list[list[str]]:
+def due_ids(store: Repositories, at: datetime, size: int = 100) -> list[list[str]]:
     return [[i.invitation_id for i in page] for page in store.reminders.due_pages(at, size)]
 
 
-def reminder_parts(world: FakeWorld, invitation):
+def reminder_parts(world: FakeWorld, invitation: InvitationItem) -> tuple[LinkItem, MailItem]:
     deps = world.deps
     seed = link_seed(deps)
     invitation.reminder_token_hash = seed.token_hash

@@ -5,6 +5,7 @@ events in the same write, and the seats of expired invitations: counted until re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -16,23 +17,27 @@ from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from chalicelib.domain.audit import EventType
+    from chalicelib.store.invitation_items import NewInvitation
+    from chalicelib.store.models import AuditEventItem
     from tests.helpers import Clock
     from tests.helpers.fakes import FakeWorld
 
 
-def _entry(world: FakeWorld, account_id: str, email: str):
+def _entry(world: FakeWorld, account_id: str, email: str) -> NewInvitation:
     entry, _ = new_invitation(world.deps, account_id, email, "member", ["tickets"], None, {})
     return entry
 
 
-def _seats(world: FakeWorld, account_id: str):
+def _seats(world: FakeWorld, account_id: str) -> tuple[float | None, float, float]:
     account = present(world.deps.store.accounts.get_account(account_id))
     return account.seat_limit, account.seats_held, account.active_count
 
 
-def _event_of(account_id: str, now):
-    def made(kind: EventType, used, limit: int):
+def _event_of(account_id: str, now: datetime) -> Callable[[EventType, int, int], AuditEventItem]:
+    def made(kind: EventType, used: int, limit: int) -> AuditEventItem:
         return audit_item(Event(kind, account_id, SYSTEM, Target("account", account_id), now), 30)
 
     return made

@@ -16,10 +16,11 @@ from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
+    from chalicelib.store.models import SessionItem
     from tests.helpers.fakes import FakeWorld
 
 
-def started(world: FakeWorld, user_id: str, minutes_ago: int = 0):
+def started(world: FakeWorld, user_id: str, minutes_ago: int = 0) -> SessionItem:
     """A session and its "signed_in" event, written as a login writes them (with the login's own write)."""
     now = world.deps.now() - timedelta(minutes=minutes_ago)
     session = new_session_item(

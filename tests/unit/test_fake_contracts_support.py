@@ -15,7 +15,8 @@ from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
     from chalicelib.domain.audit import EventType
-    from chalicelib.store.models import AuditEventItem
+    from chalicelib.store.models import AuditEventItem, SupportSessionItem
+    from chalicelib.store.outcomes import Outcome
     from tests.helpers.fakes import FakeWorld
 
 
@@ -38,7 +39,7 @@ def test_a_support_session_starts_while_the_member_is_active_and_ends_once(world
     def event(kind: EventType, session_id: str) -> AuditEventItem:
         return record(deps, kind, OPERATOR, account_id, Target("support_session", session_id))
 
-    def started(session_id: str, user_id: str):
+    def started(session_id: str, user_id: str) -> tuple[SupportSessionItem, Outcome]:
         later = now + timedelta(hours=1)
         session = new_support_session_item(session_id, account_id, user_id, "a reason", now, later)
         return session, store.support_sessions.start(session, event("support_session.started", session_id))

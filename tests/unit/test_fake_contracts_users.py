@@ -240,7 +240,7 @@ def test_a_users_accounts_page_by_name_and_a_rename_reorders_by_the_job(world: F
     for name in names[1:]:
         _join(world, ids[name], dev, "deactivated" if name == "gamma" else "active")
 
-    def page(after, limit: int = 2):
+    def page(after: tuple[str, str] | None, limit: int = 2) -> tuple[list[str], bool, bool]:
         found = store.member_copies.accounts_page(dev, after, limit)
         return [m.account_id for m in found.memberships], found.more, found.unnamed
 

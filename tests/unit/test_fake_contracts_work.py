@@ -12,10 +12,11 @@ from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
 if TYPE_CHECKING:
+    from chalicelib.store.models import WebhookItem
     from tests.helpers.fakes import FakeWorld
 
 
-def hook(world: FakeWorld, account_id: str | None, n: int):
+def hook(world: FakeWorld, account_id: str | None, n: int) -> WebhookItem:
     return new_webhook_item(account_id, f"whk_{n:03d}", f"https://93.184.216.34/{n}", ["*"], None, "s",
                             world.deps.now())  # fmt: skip
 

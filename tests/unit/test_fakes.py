@@ -87,7 +87,7 @@ def faked_methods() -> dict[str, object]:
 
 
 @pytest.mark.parametrize("fake", FAKES, ids=[cls.__name__ for cls in FAKES])
-def test_every_public_member_of_a_fake_belongs_to_a_protocol_it_subclasses(fake) -> None:
+def test_every_public_member_of_a_fake_belongs_to_a_protocol_it_subclasses(fake: type) -> None:
     protocols = protocols_of(fake)
     assert protocols, f"{fake.__name__} subclasses no Protocol"
     allowed = set().union(*(public_members(p) for p in protocols))

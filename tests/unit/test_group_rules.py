@@ -4,6 +4,7 @@ what the custom ones leave, and a group manager who learns nothing of people out
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from tests.helpers.fakes import FakeWorld
 
 
-def raised(call) -> AppError:
+def raised(call: Callable[[], object]) -> AppError:
     with pytest.raises(AppError) as caught:
         call()
     return caught.value

@@ -52,7 +52,7 @@ def test_every_name_a_route_module_imports_from_the_registry_is_declared_there_o
 
 
 @pytest.mark.parametrize(("name", "module"), declared(), ids=[name for name, _ in declared()])
-def test_each_name_stands_in_for_the_module_its_import_names(name: str, module) -> None:
+def test_each_name_stands_in_for_the_module_its_import_names(name: str, module: str) -> None:
     stand_in = getattr(lazy, name)  # what `from chalicelib.api.lazy import <name>` gets at run time
     kind = LazyModels if module.startswith("chalicelib.schemas.") else LazyModule
     assert isinstance(stand_in, kind)

@@ -225,7 +225,7 @@ def test_a_png_is_kept_byte_for_byte_as_a_png() -> None:
     ],
     ids=["signature_only", "html_behind_signature", "cut", "html_after_iend", "ihdr_not_first"],
 )
-def test_what_only_looks_like_a_png_is_refused(raw) -> None:
+def test_what_only_looks_like_a_png_is_refused(raw: bytes) -> None:
     with pytest.raises(LogoError):
         checked_logo(raw)
 
@@ -281,7 +281,7 @@ def use_bomb(levels: int, fan: int) -> bytes:
     ],
     ids=["ten_to_the_twelve", "two_to_the_thirty", "itself", "loop"],
 )
-def test_a_use_bomb_or_loop_is_refused(raw) -> None:
+def test_a_use_bomb_or_loop_is_refused(raw: bytes) -> None:
     with pytest.raises(LogoError):
         checked_logo(raw)
 

@@ -64,7 +64,7 @@ def test_text_and_titles_are_kept_as_text() -> None:
     ],
     ids=["external_entity", "html", "no_namespace", "text", "truncated_png", "deep"],
 )
-def test_what_is_neither_a_png_nor_a_sound_svg_is_refused(content) -> None:
+def test_what_is_neither_a_png_nor_a_sound_svg_is_refused(content: bytes) -> None:
     with pytest.raises(LogoError):
         checked_logo(content)
 

@@ -4,6 +4,7 @@ these pin them where a change to a service shows first."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -31,7 +32,7 @@ def as_member(world: FakeWorld, account_id: str, user_id: str) -> Caller:
     return Caller("user", user_id=user_id, email=m.email, name="Someone", grant=grant)
 
 
-def code_of(call) -> str:
+def code_of(call: Callable[[], object]) -> str:
     with pytest.raises(AppError) as raised:
         call()
     return raised.value.code

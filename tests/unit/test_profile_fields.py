@@ -3,6 +3,8 @@ fields in the same order, or a field added in one place is silently missing in a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from chalicelib.domain.profile import CONTACT_FIELDS, PROFILE_FIELDS
 from chalicelib.schemas.invitations import AcceptIn, InviteIn
 from chalicelib.schemas.members import Member, MemberUpdateIn
@@ -16,7 +18,7 @@ from chalicelib.store.models import (
 )
 
 
-def profile_part(names) -> tuple[str, ...]:
+def profile_part(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(name for name in names if name in PROFILE_FIELDS)
 
 

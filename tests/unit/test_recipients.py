@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Iterable
 
 import pytest
 
@@ -13,7 +14,9 @@ OWNER = "owner@acme.com"
 ALL_COMBINATIONS = [set(c) for n in range(len(CATEGORIES) + 1) for c in itertools.combinations(CATEGORIES, n)]
 
 
-def people(contacts: dict[str, set[str]], active=(), deactivated=()) -> AccountPeople:
+def people(
+    contacts: dict[str, set[str]], active: Iterable[str] = (), deactivated: Iterable[str] = ()
+) -> AccountPeople:
     return AccountPeople(
         owner_email=OWNER,
         active_member_emails=frozenset({OWNER, *active}),
@@ -25,7 +28,7 @@ def people(contacts: dict[str, set[str]], active=(), deactivated=()) -> AccountP
 @pytest.mark.parametrize(
     "chosen", [set(c) for n in range(7) for c in itertools.combinations(CATEGORIES, n)][:64]
 )
-def test_every_preference_combination_gets_exactly_its_categories(chosen) -> None:
+def test_every_preference_combination_gets_exactly_its_categories(chosen: set[str]) -> None:
     account = people({"c@example.com": chosen, "none@example.com": set()})
     for category in CATEGORIES:
         found = recipients(account, category)
@@ -101,7 +104,7 @@ def streamed_page(whole: AccountPeople, category: str, after: str | None, limit:
     """What the store reads for one page: each stream (the category's contacts, the ticket holders) in
     email order after `after`, limit + 1 emails; the rest of `whole` (owner, members' statuses) as it is."""
 
-    def cut(emails):
+    def cut(emails: Iterable[str]) -> list[str]:
         return sorted(e for e in emails if after is None or e > after)[: limit + 1]
 
     opted_in = cut(email for email, categories in whole.contacts if category in categories)
@@ -133,7 +136,7 @@ def walk(whole: AccountPeople, category: str, opener: str | None, limit: int) ->
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_pages_of_truncated_streams_add_up_to_the_whole_answer(seed) -> None:
+def test_pages_of_truncated_streams_add_up_to_the_whole_answer(seed: int) -> None:
     rng = random.Random(seed)
     emails = [f"p{i:03d}@example.com" for i in range(rng.randint(0, 40))] + [OWNER]
     contacts = {e: {"support"} for e in emails if rng.random() < 0.5}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -42,12 +42,14 @@ SENT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday
         (timedelta(days=1), None),
     ],
 )
-def test_a_reminder_falls_due_by_the_invitations_validity(valid, due_before_end) -> None:
+def test_a_reminder_falls_due_by_the_invitations_validity(
+    valid: timedelta, due_before_end: timedelta
+) -> None:
     expected = None if due_before_end is None else SENT + valid - due_before_end
     assert reminder_due(SENT, SENT + valid) == expected
 
 
-def state(**changes) -> ReminderState:
+def state(**changes: Any) -> ReminderState:
     fields = {"last_sent_at": SENT, "expires_at": SENT + timedelta(days=7), "reminded_at": None,
               "reminders_on": True} | changes  # fmt: skip
     return ReminderState(**fields)
@@ -86,7 +88,7 @@ def test_either_link_opens_and_no_other() -> None:
     assert not link_opens("c", "a", "b") and not link_opens("c", "a", None)
 
 
-def invite(world: FakeWorld, emails: list[str], **extra) -> str:
+def invite(world: FakeWorld, emails: list[str], **extra: Any) -> str:
     account_id = world.account("Acme")
     account = present(world.deps.store.accounts.get_account(account_id))
     answer = invitations.invite(

@@ -3,6 +3,7 @@ tests run on moto in tests/api/test_rules_on_moto.py, which keeps the fakes hone
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -18,6 +19,8 @@ from tests.helpers.mail import drain_outbox
 from tests.helpers.present import present
 
 if TYPE_CHECKING:
+    from chalicelib.schemas.invitations import InviteResult
+    from chalicelib.store.models import AccountItem
     from tests.helpers import RecordingMailer
     from tests.helpers.fakes import FakeWorld
 
@@ -28,11 +31,11 @@ def caller_for(world: FakeWorld, account_id: str, user_id: str) -> Caller:
                   grant=Grant(as_role(membership.role), frozenset(membership.permissions)))  # fmt: skip
 
 
-def account(world: FakeWorld, account_id: str):
-    return world.deps.store.accounts.get_account(account_id)
+def account(world: FakeWorld, account_id: str) -> AccountItem:
+    return present(world.deps.store.accounts.get_account(account_id))
 
 
-def code_of(call) -> str:
+def code_of(call: Callable[[], object]) -> str:
     with pytest.raises(AppError) as raised:
         call()
     return raised.value.code
@@ -149,9 +152,9 @@ def test_a_bulk_invite_screens_each_email_and_sends_one_email_each(
     assert sorted(m.to for m in mailer.sent) == [("ann@example.com",), ("bob@example.com",)]
     assert all("Olive Owner" in m.body for m in mailer.sent)  # the inviter's name, as others see it
 
-    def stored(result) -> str | None:
+    def stored(result: InviteResult) -> str | None:
         found = present(
-            world.deps.store.invitations.get_invitation(account_id, result.invitation.invitation_id)
+            world.deps.store.invitations.get_invitation(account_id, present(result.invitation).invitation_id)
         )
         return found.delivery
 

@@ -21,7 +21,7 @@ PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
 @given(st.lists(st.tuples(st.sampled_from(ALLOWED), st.text(max_size=20)), min_size=1, max_size=4))
-def test_any_eq_terms_joined_by_and_parse_back_to_their_values(terms) -> None:
+def test_any_eq_terms_joined_by_and_parse_back_to_their_values(terms: list[tuple[str, str]]) -> None:
     text = " and ".join(f"{name} eq {json.dumps(value)}" for name, value in terms)
     assert parse_filter(text, ALLOWED) == terms
 
@@ -163,7 +163,7 @@ def settled_patch(*operations: dict[str, Any]) -> dict[str, Any]:
         {"op": "replace", "value": {f"{EXTENSION}:allSubAccounts": None}},
     ],
 )
-def test_a_required_attribute_cannot_be_left_unassigned(operation) -> None:
+def test_a_required_attribute_cannot_be_left_unassigned(operation: dict[str, Any]) -> None:
     with pytest.raises(ScimError) as refused:
         settled_patch(operation)
     assert (refused.value.status, refused.value.scim_type) == (400, "mutability")

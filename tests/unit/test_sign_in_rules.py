@@ -3,6 +3,7 @@ the fakes here, again on moto in tests/api/test_rules_on_moto.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 PASSWORD = "correct horse battery"
 
 
-def code_of(call) -> str:
+def code_of(call: Callable[[], object]) -> str:
     with pytest.raises(AppError) as raised:
         call()
     return raised.value.code

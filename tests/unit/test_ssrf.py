@@ -130,7 +130,7 @@ ACCEPTED = [
 def test_what_inet_aton_would_not_take_is_a_name_for_the_resolver(host: str) -> None:
     asked = []
 
-    def record(name: str, port: int, **_: Any):
+    def record(name: str, port: int, **_: Any) -> list[tuple[Any, ...]]:
         asked.append(name)
         return resolve("hooks.example.com", port)
 

@@ -3,6 +3,7 @@ a scope names only live sub-accounts, a deleted one leaves every scope at once, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from tests.helpers.fakes import FakeWorld
 
 
-def raised(call) -> AppError:
+def raised(call: Callable[[], object]) -> AppError:
     with pytest.raises(AppError) as caught:
         call()
     return caught.value

@@ -35,7 +35,7 @@ def test_an_ordinary_token_names_no_session() -> None:
 
 
 @pytest.mark.parametrize("extra", [{"sup": "sup_1"}, {"acc": "acc_1"}, {"sup": 1, "acc": "acc_1"}])
-def test_a_half_or_mistyped_support_claim_is_refused(extra) -> None:
+def test_a_half_or_mistyped_support_claim_is_refused(extra: dict[str, object]) -> None:
     payload = {
         "sub": "usr_1",
         "jti": "j",
@@ -82,7 +82,7 @@ def test_the_owners_email_escapes_the_reason() -> None:
     ],
 )
 def test_a_support_session_grants_no_admin_role_or_admin_only_permission(
-    role: str | None, permissions, refused: bool
+    role: str | None, permissions: list[str], refused: bool
 ) -> None:
     from chalicelib.domain.support import support_grant_problem
 

@@ -42,7 +42,7 @@ def test_a_token_without_the_hint_reads_as_none() -> None:
 
 
 @pytest.mark.parametrize("hint", [123, ["ann@example.com"], {"a": "b"}])
-def test_a_hint_that_is_not_a_string_is_refused(hint) -> None:
+def test_a_hint_that_is_not_a_string_is_refused(hint: object) -> None:
     token = jwt.encode(_payload(eml=hint), SECRET, algorithm=ALGORITHM)
     with pytest.raises(AppError) as raised:
         AccessTokens(SECRET, 3600).read(token, NOW)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import jwt
 import pytest
@@ -10,12 +11,15 @@ import pytest
 from chalicelib.errors import AppError
 from chalicelib.security.tokens import ALGORITHM, VIAS, AccessTokens
 
+if TYPE_CHECKING:
+    from chalicelib.domain.sign_in import Via
+
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 SECRET = "a-test-secret-of-enough-length-for-hs256"
 
 
 @pytest.mark.parametrize("via", sorted(VIAS - {"support"}))
-def test_each_way_in_is_read_back_from_the_token(via) -> None:
+def test_each_way_in_is_read_back_from_the_token(via: Via) -> None:
     tokens = AccessTokens(SECRET, 3600)
     issued = tokens.issue("usr_1", 0, NOW, via=via)
     assert (

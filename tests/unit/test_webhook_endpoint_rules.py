@@ -4,6 +4,7 @@ tests/api/test_rules_on_moto.py. The delivery worker's attempts (real HTTP) are 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
 
@@ -24,7 +25,7 @@ from chalicelib.store.deliveries import new_delivery_item, set_due, set_held
 from chalicelib.store.due import mark
 from chalicelib.store.idempotency import LEASE, KeyHold
 from chalicelib.store.webhooks import MAX_WEBHOOKS
-from tests.helpers.present import present
+from tests.helpers.present import of_type, present
 
 if TYPE_CHECKING:
     from chalicelib.domain.audit import EventType
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 URL = "https://93.184.216.34/hook"  # a public address: checked without a DNS lookup
 
 
-def code_of(call) -> str:
+def code_of(call: Callable[[], object]) -> str:
     with pytest.raises(AppError) as raised:
         call()
     return raised.value.code
@@ -120,7 +121,7 @@ def test_a_rotated_secret_signs_a_day_longer_and_a_deleted_endpoint_is_gone(worl
     assert kinds(world, account_id) == ["webhook.created", "webhook.deleted", "webhook.secret_rotated"]
 
 
-def claim(world: FakeWorld, body: str = '{"name": "Acme"}'):
+def claim(world: FakeWorld, body: str = '{"name": "Acme"}') -> KeyHold | Response:
     return idempotency.claim(world.deps, OPERATOR, "/accounts", "key-1", body)
 
 
@@ -140,7 +141,7 @@ def test_a_key_holds_while_its_request_runs_and_replays_its_success(world: FakeW
 
 
 def test_a_failed_or_abandoned_request_frees_its_key(world: FakeWorld, clock: Clock) -> None:
-    held = claim(world)
+    held = of_type(claim(world), KeyHold)
     idempotency.settle(world.deps, held, Response(body="{}", status_code=409))
     again = claim(world)
     assert isinstance(again, KeyHold) and again.holder != held.holder

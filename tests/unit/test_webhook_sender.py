@@ -53,11 +53,13 @@ class Receiver:
         class Server(ThreadingHTTPServer):
             daemon_threads = True
 
-            def verify_request(self, request, client_address):
+            def verify_request(self, request: Any, client_address: Any) -> bool:
                 receiver.connections += 1
                 return True
 
-            def handle_error(self, request, client_address) -> None:  # a client hanging up is expected here
+            def handle_error(
+                self, request: Any, client_address: Any
+            ) -> None:  # a client hanging up is expected here
                 pass
 
         self.server = Server(("127.0.0.1", port), self._handler())
@@ -95,7 +97,7 @@ class Receiver:
                 route = self.path.split("?")[0]
                 getattr(self, "answer_" + route.strip("/"), self.answer_ok)()
 
-            def reply(self, status: int, body=b"", **headers) -> None:
+            def reply(self, status: int, body: bytes = b"", **headers: str) -> None:
                 self.send_response(status)
                 for name, value in {"Content-Length": str(len(body)), **headers}.items():
                     self.send_header(name, value)
@@ -169,7 +171,7 @@ def receiver() -> Iterator[Receiver]:
     running.close()
 
 
-def deliver(url: str, secrets: list[str], **options) -> sender.Attempt:
+def deliver(url: str, secrets: list[str], **options: Any) -> sender.Attempt:
     options.setdefault("allow_loopback", True)
     return send(url, secrets, "evt_01HZX", datetime.now(UTC), BODY, **options)
 
@@ -269,7 +271,7 @@ def test_an_answer_that_is_not_http_is_a_failure_not_an_exception(receiver: Rece
 def test_the_connection_goes_to_the_vetted_address_without_a_second_lookup(receiver: Receiver) -> None:
     lookups = []
 
-    def resolve(host: str, port: int, **_: Any):
+    def resolve(host: str, port: int, **_: Any) -> list[tuple[Any, ...]]:
         lookups.append(host)
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
 
@@ -282,7 +284,7 @@ def test_the_connection_goes_to_the_vetted_address_without_a_second_lookup(recei
 
 
 def test_an_address_that_refuses_is_followed_by_the_next_vetted_one(receiver: Receiver) -> None:
-    def resolve(host: str, port: int, **_: Any):  # nothing listens on 127.0.0.2
+    def resolve(host: str, port: int, **_: Any) -> list[tuple[Any, ...]]:  # nothing listens on 127.0.0.2
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in ("127.0.0.2", "127.0.0.1")]
 
     attempt = deliver(receiver.url("/ok", host="two.invalid"), [new_secret()], resolve=resolve)
@@ -295,7 +297,7 @@ def test_a_name_that_now_resolves_to_a_private_address_is_refused_without_connec
 ) -> None:
     answers = {"hooks.example.com": "93.184.216.34"}
 
-    def resolve(host: str, port: int, **_: Any):
+    def resolve(host: str, port: int, **_: Any) -> list[tuple[Any, ...]]:
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], port))]
 
     url = receiver.url("/ok", host="hooks.example.com", scheme="https")
@@ -400,7 +402,7 @@ def tls_receiver(
     running.close()
 
 
-def loopback(host: str, port: int, **_: Any):
+def loopback(host: str, port: int, **_: Any) -> list[tuple[Any, ...]]:
     return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
 
 
