@@ -17,8 +17,9 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -30,6 +31,9 @@ from scripts.local_workers import (  # noqa: E402
     deliver_webhooks_forever,
     rewrite_copies_forever,
 )
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 FAKE_AWS = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -115,12 +119,12 @@ SENT_EMAIL_PATH = "/local/sent-email.json"
 OUTBOX_IDLE_PATH = "/local/outbox-idle"
 
 
-def with_sent_email(app):
+def with_sent_email(app: WSGIApplication) -> WSGIApplication:
     """moto's app, plus GET /local/sent-email.json: the emails SES accepted, oldest first, as
     [{"to", "subject", "body"}]. moto's /moto-api/data.json has them too, but it dumps every table of the
     emulator with them, which grows slow once a load test has filled it (the tests read email often)."""
 
-    def serve(environ, start_response):
+    def serve(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO")
         if path not in (SENT_EMAIL_PATH, OUTBOX_IDLE_PATH):
             _remember_text_part(environ)
@@ -145,7 +149,7 @@ def with_sent_email(app):
 TEXT_PARTS: dict[tuple[str, str], list[str]] = {}
 
 
-def _remember_text_part(environ) -> None:
+def _remember_text_part(environ: WSGIEnvironment) -> None:
     """From an SES v2 SendEmail request (what chalicelib/mail/ses.py sends): its text part."""
     if environ.get("REQUEST_METHOD") != "POST" or not environ.get("PATH_INFO", "").endswith(
         "/v2/email/outbound-emails"
@@ -162,7 +166,7 @@ def _remember_text_part(environ) -> None:
     TEXT_PARTS.setdefault(key, []).append(text)
 
 
-def _body(environ) -> bytes:
+def _body(environ: WSGIEnvironment) -> bytes:
     """The request's body, left in place for moto to read after us."""
     import io
 
@@ -175,7 +179,7 @@ def _body(environ) -> bytes:
 DYNAMODB_WRITES = ("TransactWriteItems", "PutItem", "UpdateItem", "BatchWriteItem")
 
 
-def _note_due_work(environ) -> None:
+def _note_due_work(environ: WSGIEnvironment) -> None:
     """Wakes the workers when this request writes a due index key (`<KIND>#<shard>`, store/keys.py). A
     false wake costs one empty run; a missed one waits for the next idle round."""
     import re

@@ -22,6 +22,8 @@ from tests.helpers.mail import drained_moto_outbox
 from tests.helpers.receiver import WebhookReceiver
 
 if TYPE_CHECKING:
+    from chalice.test import HTTPResponse
+
     from chalicelib.config import Settings
     from tests.helpers import Clock
 
@@ -54,7 +56,9 @@ def _error_contract(
     contract = ErrorContract(_document)
     sent = TestHTTPClient.request
 
-    def checked(self, method, path: str, headers=None, body=b""):
+    def checked(
+        self: TestHTTPClient, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b""
+    ) -> HTTPResponse:
         response = sent(self, method, path, headers, body)
         contract.check(method, path, response.status_code, response.body)
         return response
@@ -65,7 +69,7 @@ def _error_contract(
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item):
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """A test that provoked an error its route's OpenAPI entry does not declare fails, however its own
     assertions went (one that fails by itself is reported with its own failure)."""
     result = yield

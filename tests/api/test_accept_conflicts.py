@@ -5,6 +5,7 @@ into one account at once all succeed with the member count exact."""
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from chalicelib.store.tx import CONFLICT_TRIES
@@ -14,10 +15,10 @@ from tests.helpers.faults import Conflicts
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api
+    from tests.helpers import Api, Reply
 
 
-def _accept(api: Api, link: str):
+def _accept(api: Api, link: str) -> Reply:
     body = {"token": link, "password": PASSWORD, "first_name": "New", "last_name": "Member"}
     return api.post("/invitations/accept", body)
 
@@ -41,7 +42,7 @@ def test_many_accepts_into_one_account_at_once_all_succeed_and_count_exactly(api
     invite(api, account_id, owner.token, emails)
     links = [latest_link(email) for email in emails]
 
-    def accepting(link: str):
+    def accepting(link: str) -> Callable[[], int]:
         return lambda: contextvars.Context().run(_accept, api, link).status
 
     assert run_together(*[accepting(link) for link in links]) == [201] * 8

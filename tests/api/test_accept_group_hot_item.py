@@ -6,7 +6,8 @@ each of them as read."""
 from __future__ import annotations
 
 import contextvars
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -20,10 +21,10 @@ from tests.helpers.concurrency import run_together
 from tests.helpers.faults import Transactions
 
 if TYPE_CHECKING:
-    from tests.helpers import Api
+    from tests.helpers import Api, Reply
 
 
-def _accept(api: Api, link: str):
+def _accept(api: Api, link: str) -> Reply:
     body = {"token": link, "password": PASSWORD, "first_name": "New", "last_name": "Member"}
     return api.post("/invitations/accept", body)
 
@@ -69,7 +70,7 @@ def test_many_accepts_into_one_group_at_once_count_exactly_in_the_list_and_the_g
     _invite(api, account_id, owner.token, emails, gid)
     links = [latest_link(email) for email in emails]
 
-    def accepting(link: str):
+    def accepting(link: str) -> Callable[[], tuple[int, object]]:
         def accept() -> tuple[int, object]:
             reply = contextvars.Context().run(_accept, api, link)
             return reply.status, None if reply.status == 201 else reply.body
@@ -121,7 +122,7 @@ def test_an_accept_landing_between_the_deletes_read_and_its_commit_stops_it(
     read = groups_module._read
     landed: list[bool] = []
 
-    def read_then_an_accept_lands(account: str, prefix: str):
+    def read_then_an_accept_lands(account: str, prefix: str) -> Any:
         found = read(account, prefix)
         if not landed:  # once, after the delete's first read: a shard the read saw empty (absent) moves
             tx = Tx()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextvars
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -24,10 +25,10 @@ from tests.helpers.seed import seed_account
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api
+    from tests.helpers import Api, Reply
 
 
-def _accept(api: Api, link: str):
+def _accept(api: Api, link: str) -> Reply:
     body = {"token": link, "password": PASSWORD, "first_name": "New", "last_name": "Member"}
     return api.post("/invitations/accept", body)
 
@@ -59,7 +60,7 @@ def test_many_accepts_at_once_count_exactly_everywhere_the_counts_show(api: Api)
     invite(api, account_id, owner.token, emails)
     links = [latest_link(email) for email in emails]
 
-    def accepting(link: str):
+    def accepting(link: str) -> Callable[[], int]:
         return lambda: contextvars.Context().run(_accept, api, link).status
 
     assert run_together(*[accepting(link) for link in links]) == [201] * 12

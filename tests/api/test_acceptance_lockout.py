@@ -32,7 +32,7 @@ def test_a_burst_of_accepts_through_one_link_checks_at_most_five_passwords(api: 
     attempts = [WRONG] * 29
     attempts.insert(20, PASSWORD)
 
-    def attempt(password: str):
+    def attempt(password: str) -> str:
         try:
             return accept(deps, None, AcceptIn(token=link, password=password)).account_id
         except AppError as error:

@@ -12,12 +12,12 @@ from tests.helpers.seed import token_for
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api, Clock
+    from tests.helpers import Api, Clock, Joined, Reply
 
 SECURITY = "/accounts/{}/security"
 
 
-def sign_out(api: Api, account_id: str, user_id: str, **who):
+def sign_out(api: Api, account_id: str, user_id: str, **who: Any) -> Reply:
     return api.post(f"/accounts/{account_id}/members/{user_id}/sign-out", **who)
 
 
@@ -34,7 +34,7 @@ def events(api: Api, account_id: str, kind: str) -> list[dict[str, Any]]:
     )
 
 
-def put_policy(api: Api, account_id: str, body: dict[str, Any], **who):
+def put_policy(api: Api, account_id: str, body: dict[str, Any], **who: Any) -> Reply:
     return api.call("PUT", SECURITY.format(account_id), body, **who)
 
 
@@ -91,7 +91,7 @@ def test_a_group_manager_signs_out_their_non_manager_members_only(api: Api) -> N
     group = api.post(f"/accounts/{acme}/groups", {"name": "Billing", "permissions": ["invoices"]},
                      token=owner.token).body["group_id"]  # fmt: skip
 
-    def join_group(email: str, manager: bool = False):
+    def join_group(email: str, manager: bool = False) -> Joined:
         body = {"emails": [email], "group_id": group, "group_manager": manager}
         assert api.post(f"/accounts/{acme}/invitations", body, token=owner.token).status == 200
         return accept_new(api, email)

@@ -74,7 +74,7 @@ def ask(api: Api, token: str, account_id: str, key: str, sub_account_id: str | N
 
 @pytest.mark.parametrize("actor", SIGNED_IN)
 def test_authorize_answers_every_key_and_sub_account_case_as_specified(
-    api: Api, deps: Deps, world, cases: dict[str, str | None], actor
+    api: Api, deps: Deps, world: World, cases: dict[str, str | None], actor: str
 ) -> None:
     token = token_of(deps, world, actor)
     for key in ALL_KEYS:
@@ -86,7 +86,9 @@ def test_authorize_answers_every_key_and_sub_account_case_as_specified(
 
 
 @pytest.mark.parametrize("actor", SIGNED_IN)
-def test_authorize_agrees_with_what_every_account_route_allows(api: Api, deps: Deps, world, actor) -> None:
+def test_authorize_agrees_with_what_every_account_route_allows(
+    api: Api, deps: Deps, world: World, actor: str
+) -> None:
     token = token_of(deps, world, actor)
     for method, path, needs, _ in MATRIX:
         route_allows = expected(actor, needs, method, path.split("?")[0]) == "2xx"  # as the matrix proves
@@ -106,7 +108,7 @@ def test_authorize_agrees_with_what_every_account_route_allows(api: Api, deps: D
 
 @pytest.mark.parametrize("actor", ["owner", "admin", "member_with", "member_scoped", "group_member"])
 def test_the_sub_accounts_listed_are_those_authorize_reaches(
-    api: Api, deps: Deps, world, cases: dict[str, str | None], actor: str
+    api: Api, deps: Deps, world: World, cases: dict[str, str | None], actor: str
 ) -> None:
     token = token_of(deps, world, actor)
     listed = api.get(f"/accounts/{world.account_id}/sub-accounts", token=token).body["items"]

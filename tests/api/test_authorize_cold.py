@@ -21,15 +21,15 @@ from tests.helpers.seed import seed_account
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api
+    from tests.helpers import Api, Joined
 
 
-def _cold(monkeypatch) -> None:
+def _cold(monkeypatch: pytest.MonkeyPatch) -> None:
     """A fresh process: it has learned no member's group yet."""
     monkeypatch.setattr(authentication, "GROUP_HINTS", GroupHints())
 
 
-def _desk_member(api: Api):
+def _desk_member(api: Api) -> tuple[str, Joined, str, Joined]:
     account_id, owner = onboard(api)
     base = f"/accounts/{account_id}"
     group = {"name": "Desk", "permissions": ["invoices"]}

@@ -4,7 +4,7 @@ after it the lists answer exactly as for items written today, and running it aga
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -50,7 +50,7 @@ def _as_before_the_lists(account_id: str) -> None:
         row.delete()
 
 
-def _lists(api: Api, account_id: str, token: str):
+def _lists(api: Api, account_id: str, token: str) -> tuple[list[Any], ...]:
     members = api.get(f"/accounts/{account_id}/members?sort=last_name&limit=100", token=token).body["items"]
     deactivated = api.get(f"/accounts/{account_id}/members?status=deactivated", token=token).body["items"]
     pending = api.get(f"/accounts/{account_id}/invitations", token=token).body["items"]

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -67,7 +67,7 @@ def test_an_svg_attack_uploaded_is_served_inert(api: Api, name: str) -> None:
     ids=["svg_as_png", "png_as_svg", "png_as_octets"],
 )
 def test_the_content_not_the_request_decides_the_type_served(
-    api: Api, body, declared: str, stored: str
+    api: Api, body: bytes, declared: str, stored: str
 ) -> None:
     brand = make_brand(api)
     reply = put_logo(api, brand["brand_id"], body, declared)
@@ -101,7 +101,7 @@ def test_a_png_html_polyglot_is_only_ever_an_image(api: Api) -> None:
     ],
     ids=["empty", "utf16_be_declared", "utf16_le_declared", "svgz"],
 )
-def test_an_unusable_logo_is_a_400_never_a_500(api: Api, body, status: int) -> None:
+def test_an_unusable_logo_is_a_400_never_a_500(api: Api, body: bytes, status: int) -> None:
     brand = make_brand(api)
     reply = put_logo(api, brand["brand_id"], body, "image/svg+xml")
     assert reply.status == status and reply.code == "validation_error", reply.body
@@ -381,7 +381,7 @@ def test_a_scim_token_reaches_no_brand_route(api: Api, clock: Clock) -> None:
         {"support_email": "help@reseller.example\r\nBcc: victim@example.com"},
     ],
 )
-def test_a_hostile_brand_body_is_refused_on_create_and_on_change(api: Api, extra) -> None:
+def test_a_hostile_brand_body_is_refused_on_create_and_on_change(api: Api, extra: dict[str, Any]) -> None:
     reply = api.post("/brands", {**RESELLER, **extra}, operator=True)
     assert reply.status == 400 and reply.code == "validation_error", (extra, reply.body)
     brand = make_brand(api)

@@ -16,7 +16,7 @@ from tests.helpers import onboard
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api
+    from tests.helpers import Api, Reply
     from tests.helpers.receiver import WebhookReceiver
 
 RESELLER = {
@@ -27,7 +27,7 @@ RESELLER = {
 }
 
 
-def make_brand(api: Api, **fields) -> dict[str, Any]:
+def make_brand(api: Api, **fields: Any) -> dict[str, Any]:
     reply = api.post("/brands", {**RESELLER, **fields}, operator=True)
     assert reply.status == 201, reply.body
     return cast("dict[str, Any]", reply.body)
@@ -44,7 +44,9 @@ def tiny_png() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
-def put_logo(api: Api, brand_id: str, body: bytes, content_type: str = "image/svg+xml", **caller):
+def put_logo(
+    api: Api, brand_id: str, body: bytes, content_type: str = "image/svg+xml", **caller: Any
+) -> Reply:
     caller = caller or {"operator": True}
     headers = {"Content-Type": content_type}
     return api.call("PUT", f"/brands/{brand_id}/logo", raw=body, headers=headers, **caller)
@@ -99,7 +101,7 @@ def test_the_darkest_readable_grey_is_taken() -> None:
         {**RESELLER, "name": ""},
     ],
 )
-def test_a_brand_body_is_validated(api: Api, body) -> None:
+def test_a_brand_body_is_validated(api: Api, body: dict[str, Any]) -> None:
     reply = api.post("/brands", body, operator=True)
     assert reply.status == 400 and reply.code == "validation_error"
 
@@ -268,7 +270,7 @@ BOMB = (
     ],
     ids=["xml_bomb", "png_header_on_html", "html", "empty"],
 )
-def test_what_is_not_a_png_or_an_svg_is_refused(api: Api, body, content_type: str) -> None:
+def test_what_is_not_a_png_or_an_svg_is_refused(api: Api, body: bytes, content_type: str) -> None:
     brand = make_brand(api)
     reply = put_logo(api, brand["brand_id"], body, content_type)
     assert reply.status == 400 and reply.code == "validation_error", reply.body

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -10,7 +10,7 @@ from tests.helpers import DynamoCalls, accept_new, join, onboard
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api, Joined
+    from tests.helpers import Api, Joined, Reply
 
 
 def contacts_path(account_id: str, suffix: str = "") -> str:
@@ -22,7 +22,7 @@ def account(api: Api) -> tuple[str, Joined]:
     return onboard(api)
 
 
-def add(api: Api, account_id: str, token: str, email: str, **prefs):
+def add(api: Api, account_id: str, token: str, email: str, **prefs: bool) -> Any:
     reply = api.post(contacts_path(account_id), {"email": email, "email_preferences": prefs}, token=token)
     assert reply.status == 201, reply.body
     return reply.body
@@ -120,7 +120,7 @@ def test_contacts_of_another_account_are_invisible(api: Api, account: tuple[str,
     assert api.get(contacts_path(account_id, one), token=owner.token).status == 200
 
 
-def recipients(api: Api, account_id: str, token: str | None = None, **query):
+def recipients(api: Api, account_id: str, token: str | None = None, **query: str) -> Reply:
     params = "&".join(f"{k}={v}" for k, v in query.items())
     return api.get(
         f"/accounts/{account_id}/notification-recipients?{params}", token=token, operator=token is None

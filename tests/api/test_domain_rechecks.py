@@ -16,7 +16,10 @@ from tests.helpers.dns import local_dns
 from tests.helpers.present import present
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from chalicelib.deps import Deps
+    from chalicelib.jobs.domains import RecheckReport
     from scripts.local_dns import Records
     from tests.helpers import Api, Clock
 
@@ -27,15 +30,15 @@ def dns(deps: Deps) -> Iterator[tuple[Records, str]]:
         yield records, address
 
 
-def run(deps: Deps, at, address: str, **kw: Any):
+def run(deps: Deps, at: datetime, address: str, **kw: Any) -> RecheckReport:
     return recheck_domains(deps.store, at, resolver=address, recorded_at=at, **kw)
 
 
-def domain_of(api: Api, account_id: str, name: str = "acme.com"):
+def domain_of(api: Api, account_id: str, name: str = "acme.com") -> Any:
     return api.get(f"/accounts/{account_id}/email-domains/{name}", operator=True).body
 
 
-def events(api: Api, account_id: str, kind: str):
+def events(api: Api, account_id: str, kind: str) -> Any:
     return api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True).body["items"]
 
 
@@ -133,7 +136,7 @@ def test_a_run_reads_only_the_domains_due_and_one_failure_stops_no_other(
             api.post(f"/accounts/{account_id}/email-domains", {"domain": name}, operator=True)
     asked: list[str] = []
 
-    def lookup(name: str, value, resolver):
+    def lookup(name: str, value: str, resolver: Any) -> str:
         asked.append(name)
         if name == "_portal-access.a1.com":
             raise RuntimeError("a resolver library bug")

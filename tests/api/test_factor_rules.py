@@ -3,7 +3,7 @@ a session not started with the factor, and a password reset that would sign some
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pyotp
 
@@ -14,13 +14,13 @@ from tests.helpers.mail import link_token
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api, Clock
+    from tests.helpers import Api, Clock, Joined
 
 EMAIL = "ann@example.com"
 NEW = "a brand new passphrase"
 
 
-def with_totp(api: Api, deps: Deps, clock: Clock):
+def with_totp(api: Api, deps: Deps, clock: Clock) -> tuple[Joined, str, str]:
     """An account's owner, and ann (a member there) with TOTP on: ann's secret and her password token."""
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, [EMAIL])
@@ -36,10 +36,11 @@ def with_totp(api: Api, deps: Deps, clock: Clock):
     return owner, secret, token
 
 
-def mfa_token_login(api: Api, deps: Deps, secret: str):
+def mfa_token_login(api: Api, deps: Deps, secret: str) -> str:
     first = api.post("/auth/login", {"email": EMAIL, "password": PASSWORD}).body
     code = pyotp.TOTP(secret).generate_otp(step_of(deps.now()))
-    return api.post("/auth/login/mfa", {"mfa_token": first["mfa_token"], "code": code}).body["access_token"]
+    reply = api.post("/auth/login/mfa", {"mfa_token": first["mfa_token"], "code": code})
+    return cast("str", reply.body["access_token"])
 
 
 def test_accepting_with_the_password_alone_is_refused_and_the_invitation_stays_usable(

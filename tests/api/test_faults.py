@@ -36,7 +36,7 @@ class _Body:
     def __init__(self, data: bytes) -> None:
         self.data = data
 
-    def stream(self, **_: Any):
+    def stream(self, **_: Any) -> Iterator[bytes]:
         yield self.data
 
 
@@ -44,7 +44,7 @@ def ses_answers(deps: Deps, status: int, error_type: str, times: int) -> list[in
     """The next `times` SendEmail calls get this error over HTTP; returns a list that counts all calls."""
     calls: list[int] = []
 
-    def answer(request, **_: Any):
+    def answer(request: Any, **_: Any) -> AWSResponse | None:
         calls.append(1)
         if len(calls) <= times:
             body = b'{"message": "injected"}'
@@ -147,7 +147,7 @@ class DroppedTransactions:
         self.client = dynamodb_client()
 
     @staticmethod
-    def _drop(request, **_: Any) -> None:
+    def _drop(request: Any, **_: Any) -> None:
         raise ConnectionClosedError(endpoint_url=request.url)
 
     def on(self) -> None:
@@ -184,12 +184,12 @@ class LostAnswers:
     def __init__(self, times: int) -> None:
         self.client = dynamodb_client()
         self.left = times
-        self.tokens: list[str] = []
+        self.tokens: list[str | None] = []
 
-    def _record(self, params, **_: Any) -> None:
+    def _record(self, params: dict[str, Any], **_: Any) -> None:
         self.tokens.append(params.get("ClientRequestToken"))
 
-    def _lose(self, http_response, **_: Any) -> None:
+    def _lose(self, http_response: Any, **_: Any) -> None:
         if self.left > 0:
             self.left -= 1
             raise ConnectionClosedError(endpoint_url="https://dynamodb")
@@ -273,7 +273,7 @@ def test_a_worker_failing_after_sending_but_before_recording_sends_again(
     account_id, owner = onboard(api)
     real_record = OutboxStore.record
 
-    def failing(self, mails) -> None:
+    def failing(self: OutboxStore, mails: object) -> None:
         raise RuntimeError("DynamoDB did not answer")
 
     api.post(f"/accounts/{account_id}/invitations", {"emails": ["ann@example.com"]}, token=owner.token)

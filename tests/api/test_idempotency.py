@@ -16,6 +16,7 @@ from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
+    from chalicelib.store.outcomes import Outcome
     from tests.helpers import Api, Clock, Reply
 
 KEY = {"Idempotency-Key": "create-acme-0001"}
@@ -225,7 +226,7 @@ def test_a_request_alive_past_its_lease_commits_nothing_once_a_retry_took_its_ke
     create = deps.store.accounts.create_account
     seen: dict[str, Reply | None] = {}
 
-    def stalls(*args: Any, **kwargs: Any):
+    def stalls(*args: Any, **kwargs: Any) -> Outcome:
         if not seen:
             seen["retry"] = None
             clock.advance(seconds=61)
@@ -246,7 +247,7 @@ def test_no_transaction_of_a_keyed_bulk_invite_passes_dynamodbs_100_items(api: A
     """With a key, the rider takes one of DynamoDB's 100 items per transaction: the fullest still fit."""
     sizes: list[int] = []
 
-    def count(params, **_: Any) -> None:
+    def count(params: Any, **_: Any) -> None:
         sizes.append(len(params["TransactItems"]))
 
     client = dynamodb_client()

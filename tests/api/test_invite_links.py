@@ -4,6 +4,7 @@ required or they were removed by someone else), their domains, uses and hourly c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from chalicelib.domain.caller import Caller
@@ -27,7 +28,7 @@ def token_of(created: dict[str, Any]) -> str:
     return cast("str", url.split("#token=", 1)[1])
 
 
-def make(api: Api, account_id: str, token: str, **body) -> dict[str, Any]:
+def make(api: Api, account_id: str, token: str, **body: Any) -> dict[str, Any]:
     reply = api.post(base(account_id), body, token=token)
     assert reply.status == 201, reply.body
     return cast("dict[str, Any]", reply.body)
@@ -164,7 +165,7 @@ def test_twenty_joins_at_once_through_a_link_of_five_uses_make_five_members(api:
     token = token_of(make(api, account_id, owner.token, require_approval=False, max_uses=5))
     callers = [Caller("user", user_id=seed_user(deps, f"r{n}@x.com"), email=f"r{n}@x.com") for n in range(20)]
 
-    def joining(caller: Caller):
+    def joining(caller: Caller) -> Callable[[], int]:
         return lambda: join_by_link(deps, caller, token).status
 
     results = run_together(*[joining(caller) for caller in callers])

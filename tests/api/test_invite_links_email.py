@@ -6,6 +6,7 @@ address's 3 a day; 20 at once through a link of 5 uses make exactly 5 invitation
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
@@ -34,7 +35,7 @@ def base(account_id: str) -> str:
     return f"/accounts/{account_id}/invite-links"
 
 
-def make(api: Api, account_id: str, **body) -> tuple[str, dict[str, Any]]:
+def make(api: Api, account_id: str, **body: Any) -> tuple[str, dict[str, Any]]:
     reply = api.post(base(account_id), body, operator=True)  # tokens lapse as the tests' clock moves
     assert reply.status == 201, reply.body
     return reply.body["url"].split("#token=", 1)[1], reply.body
@@ -208,7 +209,7 @@ def test_twenty_at_once_through_a_link_of_five_uses_make_five_invitations(api: A
     token, _ = make(api, account_id, require_approval=False, max_uses=5)
     emails = [f"r{n}@x.com" for n in range(20)]
 
-    def asking(email: str):
+    def asking(email: str) -> Callable[[], str]:
         return lambda: ask_by_email(deps, token, email).status
 
     asked = run_together(*[asking(email) for email in emails])
@@ -297,7 +298,7 @@ def set_limit(api: Api, account_id: str, limit: int) -> None:
     assert api.put(f"/accounts/{account_id}/seats", {"limit": limit}, operator=True).status == 200
 
 
-def asked_by_email(api: Api, deps: Deps, account_id: str, email: str, **link) -> str:
+def asked_by_email(api: Api, deps: Deps, account_id: str, email: str, **link: Any) -> str:
     token, _ = make(api, account_id, **link)
     assert api.post(JOIN, {"token": token, "email": email}).status == 202
     drain_outbox(deps)

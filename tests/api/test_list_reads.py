@@ -4,8 +4,9 @@ item once: an index's keys, then the page's items by key (store/members.py `orde
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import product
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -40,7 +41,7 @@ def big(request: pytest.FixtureRequest, api: Api, deps: Deps) -> tuple[str, str,
     return base, token, group["group_id"]
 
 
-def _pages(api: Api, path: str, token: str):
+def _pages(api: Api, path: str, token: str) -> Iterator[tuple[Any, DynamoCalls]]:
     """The first page and the one its cursor opens, each with the calls it made."""
     with DynamoCalls() as calls:
         first = api.get(path, token=token)
@@ -53,7 +54,7 @@ def _pages(api: Api, path: str, token: str):
         yield second.body, calls
 
 
-def _check(path: str, body, calls) -> None:
+def _check(path: str, body: Any, calls: DynamoCalls) -> None:
     shown = len(body["items"])
     assert shown <= LIMIT, path
     assert calls.whole_read_twice == [], (path, calls.whole_read_twice)

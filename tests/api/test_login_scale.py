@@ -131,7 +131,9 @@ def test_a_support_token_pages_only_the_account_it_acts_at(api: Api, deps: Deps)
     assert api.get("/me", token=token).body["accounts_cursor"] is None
 
 
-def _ops(api: Api, method: str, path: str, token: str | None = None, body=None):
+def _ops(
+    api: Api, method: str, path: str, token: str | None = None, body: dict[str, Any] | None = None
+) -> tuple[Any, DynamoCalls]:
     with DynamoCalls() as calls:
         reply = api.call(method, path, body, token=token)
     assert reply.status == 200, reply.body

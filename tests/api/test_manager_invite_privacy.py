@@ -4,7 +4,7 @@ exactly as an address that is nobody's; people of their own group are answered a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from tests.helpers import accept_new, invite, join, onboard
 
@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from tests.helpers import Api
 
 
-def _group(api: Api, account_id: str, token: str, name: str):
+def _group(api: Api, account_id: str, token: str, name: str) -> str:
     body = {"name": name, "permissions": ["invoices"]}
-    return api.post(f"/accounts/{account_id}/groups", body, token=token).body["group_id"]
+    return cast("str", api.post(f"/accounts/{account_id}/groups", body, token=token).body["group_id"])
 
 
-def _shape(result):
+def _shape(result: dict[str, Any]) -> tuple[Any, ...]:
     """What a result shows about the address, without what differs between any two new invitations."""
     invitation = dict(result.get("invitation") or {})
     for varying in ("invitation_id", "email", "created_at", "expires_at", "last_sent_at"):

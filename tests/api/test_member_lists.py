@@ -20,16 +20,17 @@ from tests.helpers.seed import seed_member
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
+    from chalicelib.store.models import UserItem
     from tests.helpers import Api, Clock, Joined, Reply
 
 SORTS = ["email", "first_name", "last_name", "title", "role", "status", "joined_at", "last_login_at"]
 
 
-def _members(api: Api, account_id: str, token: str, query: str = ""):
+def _members(api: Api, account_id: str, token: str, query: str = "") -> Reply:
     return api.get(f"/accounts/{account_id}/members{query}", token=token)
 
 
-def _walk(api: Api, account_id: str, token: str, query: str):
+def _walk(api: Api, account_id: str, token: str, query: str) -> list[Any]:
     seen, cursor = [], None
     while True:
         reply = _members(api, account_id, token, query + (f"&cursor={cursor}" if cursor else ""))
@@ -40,11 +41,11 @@ def _walk(api: Api, account_id: str, token: str, query: str):
             return seen
 
 
-def _expected_order(items, sort, descending):
+def _expected_order(items: list[dict[str, Any]], sort: str, descending: bool) -> list[str]:
     """By the column (case-insensitive, none first), then the user id; by status, then the email (each
     status is its range of the email index: store/members.py ordered_page)."""
 
-    def key(member):
+    def key(member: dict[str, Any]) -> tuple[str, str]:
         value = member[sort]
         tie = member["email"] if sort == "status" else member["user_id"]
         return ((value or "").lower() if isinstance(value, str) else "", tie)
@@ -238,13 +239,13 @@ def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(
             assert api.post(f"{members}/{action}", token=owner.token).status == 200
             assert api.patch(members, {"title": title}, token=owner.token).status == 200
 
-    def read_then_the_admin(self, user):
+    def read_then_the_admin(self: MemberCopyStore, user: UserItem) -> list[MembershipItem]:
         found = listed(self, user)
         admin_acts(before_write)
         rewriting.append(True)
         return found
 
-    def reread_then_the_admin(wanted):
+    def reread_then_the_admin(wanted: Any) -> Any:
         found = reread(wanted)
         if rewriting and any(isinstance(item, MembershipItem) for item in found.values()):
             admin_acts(after_reread)
@@ -270,7 +271,7 @@ def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(
         assert shown["dev@acme.com"]["last_login_at"] == clock().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _names_in(api: Api, account_id: str, token: str, email: str):
+def _names_in(api: Api, account_id: str, token: str, email: str) -> tuple[str, str]:
     shown = {m["email"]: m for m in _members(api, account_id, token, "?sort=first_name").body["items"]}
     return shown[email]["first_name"], shown[email]["last_name"]
 
@@ -293,7 +294,7 @@ def test_a_rename_racing_an_accept_leaves_no_old_name(
     if rename_lands == "before the accept commits":
         store, write = deps.store.invitations, deps.store.invitations.accept
 
-        def renamed_first(*args: Any, **kwargs: Any):
+        def renamed_first(*args: Any, **kwargs: Any) -> Any:
             monkeypatch.setattr(store, "accept", write)
             assert other_request(api.patch, "/me", rename, token=dev.token).status == 200
             return write(*args, **kwargs)
@@ -305,7 +306,7 @@ def test_a_rename_racing_an_accept_leaves_no_old_name(
         assert api.patch("/me", rename, token=dev.token).status == 200
         listed = MemberCopyStore._memberships_listed
 
-        def accepted_meanwhile(self, user):
+        def accepted_meanwhile(self: MemberCopyStore, user: UserItem) -> list[MembershipItem]:
             found = listed(self, user)
             accepted["reply"] = other_request(
                 api.post, "/invitations/accept", {"token": link}, token=dev.token
@@ -335,7 +336,7 @@ def test_an_admin_edit_racing_a_login_keeps_the_login_in_the_lists(
     once = cast(MemberStore, members)._update_once
     logged_in: dict[str, int] = {}
 
-    def login_meanwhile(*args: Any, **kwargs: Any):
+    def login_meanwhile(*args: Any, **kwargs: Any) -> Any:
         if not logged_in:
             clock.advance(seconds=60)
             login = {"email": "dev@acme.com", "password": PASSWORD}
@@ -367,7 +368,7 @@ def test_a_rename_landing_mid_job_is_not_undone(
     listed = MemberCopyStore._memberships_listed
     renamed: dict[str, int] = {}
 
-    def renamed_meanwhile(self, user):
+    def renamed_meanwhile(self: MemberCopyStore, user: UserItem) -> list[MembershipItem]:
         if not renamed:
             rename = {"first_name": "Renata", "last_name": "Newname"}
             renamed["status"] = contextvars.Context().run(api.patch, "/me", rename, token=dev.token).status

@@ -4,7 +4,7 @@ and pages through every match once, and the user's security events of each facto
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyotp
 
@@ -17,13 +17,13 @@ if TYPE_CHECKING:
     from tests.helpers import Api, Clock
 
 
-def _members(api: Api, account_id: str, token: str, query: str = ""):
+def _members(api: Api, account_id: str, token: str, query: str = "") -> Any:
     reply = api.get(f"/accounts/{account_id}/members{query}", token=token)
     assert reply.status == 200, reply.body
     return reply.body
 
 
-def _enrol(api: Api, deps: Deps, token: str):
+def _enrol(api: Api, deps: Deps, token: str) -> tuple[str, list[str]]:
     """TOTP on for the token's user; answers the secret and the recovery codes."""
     setup = api.post("/me/mfa/totp", {"password": PASSWORD}, token=token)
     assert setup.status == 200, setup.body
@@ -34,7 +34,7 @@ def _enrol(api: Api, deps: Deps, token: str):
     return secret, confirmed.body["recovery_codes"]
 
 
-def _walk(api: Api, account_id: str, token: str, query: str):
+def _walk(api: Api, account_id: str, token: str, query: str) -> tuple[list[Any], int]:
     """Every page of a list: the emails shown, and how many pages it took."""
     seen, cursor, pages = [], None, 0
     while True:

@@ -34,7 +34,7 @@ def test_moto_undoes_a_cancelled_transaction_item_by_item_without_copying_the_ta
     table_copies = []
     real_deepcopy = copy.deepcopy
 
-    def counting_deepcopy(value, memo=None):
+    def counting_deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
         if isinstance(value, Table):
             table_copies.append(value)
         return real_deepcopy(value, memo)
@@ -75,14 +75,14 @@ def test_a_query_reads_its_partition_and_answers_in_dynamodbs_order(
     handed: list[int] = []
     read_for_the_query = Table.all_items
 
-    def counted(self):
+    def counted(self: Any) -> Any:
         answer = read_for_the_query(self)
         handed.append(len(answer))
         return answer
 
     monkeypatch.setattr(Table, "all_items", counted)
 
-    def pages(**query) -> list[tuple[str, str]]:
+    def pages(**query: Any) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []
         start: dict[str, Any] = {}
         while True:

@@ -4,7 +4,7 @@ no audit event (so no webhook is sent twice under a new id)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tests.helpers import join, onboard
 
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from tests.helpers import Api
 
 
-def _events(api: Api, account_id: str, kind: str):
+def _events(api: Api, account_id: str, kind: str) -> Any:
     reply = api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True)
     assert reply.status == 200, reply.body
     return reply.body["items"]

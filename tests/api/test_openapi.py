@@ -55,8 +55,8 @@ def test_operations_carry_schemas_errors_and_security(api: Api) -> None:
             statuses = {code: routes[(method, path)].status_of(code) for code in STATUS_BY_CODE}
             for status in operation["responses"]:
                 if int(status) >= 400:
-                    codes = [cast(ErrorCode, code) for code in _codes(operation, status)]
-                    assert {statuses[code] for code in codes} == {int(status)}, (method, path, status)
+                    listed = [cast(ErrorCode, code) for code in _codes(operation, status)]
+                    assert {statuses[code] for code in listed} == {int(status)}, (method, path, status)
     # the one code whose status depends on the route: a failed sign-in step, or a wrong code on a Bearer route
     assert "invalid_code" in _codes(document["paths"]["/auth/login/mfa"]["post"], "401")
     assert "invalid_code" in _codes(document["paths"]["/me/mfa/totp"]["post"], "400")

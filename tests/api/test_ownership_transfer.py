@@ -3,26 +3,26 @@ group they were in; the old owner stays on as admin; nobody's own grant is lost 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.permissions import ALL_KEYS
 from tests.helpers import accept_new, join, onboard
 
 if TYPE_CHECKING:
-    from tests.helpers import Api
+    from tests.helpers import Api, Reply
 
 
-def _member(api: Api, account_id: str, user_id: str, token: str | None = None):
+def _member(api: Api, account_id: str, user_id: str, token: str | None = None) -> Any:
     reply = api.get(f"/accounts/{account_id}/members/{user_id}", token=token, operator=token is None)
     assert reply.status == 200, reply.body
     return reply.body
 
 
-def _transfer(api: Api, account_id: str, user_id: str, **call):
+def _transfer(api: Api, account_id: str, user_id: str, **call: Any) -> Reply:
     return api.post(f"/accounts/{account_id}/ownership", {"user_id": user_id}, **call)
 
 
-def _allowed(api: Api, token: str, account_id: str, permission: str):
+def _allowed(api: Api, token: str, account_id: str, permission: str) -> Any:
     body = {"account_id": account_id, "permission": permission}
     return api.post("/authorize", body, token=token).body["allowed"]
 

@@ -3,7 +3,7 @@ the login's passkey step, passwordless sign-in, user verification, counters and 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pyotp
 
@@ -14,17 +14,19 @@ from tests.helpers.seed import seed_user
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api, Clock
+    from tests.helpers import Api, Clock, Reply
 
 EMAIL = "ann@example.com"
 ORIGIN, RP_ID = "https://portal.example.com", "portal.example.com"  # tests/helpers/settings.py PORTAL_URL
 
 
-def login(api: Api):
+def login(api: Api) -> Reply:
     return api.post("/auth/login", {"email": EMAIL, "password": PASSWORD})
 
 
-def register(api: Api, token: str, authenticator, name: str = "Laptop", **proof):
+def register(
+    api: Api, token: str, authenticator: SoftAuthenticator, name: str = "Laptop", **proof: Any
+) -> Reply:
     options = api.post("/me/passkeys/options", {"password": PASSWORD, **proof}, token=token)
     assert options.status == 200, options.body
     assert options.body["rp"]["id"] == RP_ID
@@ -34,13 +36,13 @@ def register(api: Api, token: str, authenticator, name: str = "Laptop", **proof)
     )
 
 
-def sign_in_options(api: Api):
+def sign_in_options(api: Api) -> Any:
     return api.post("/auth/passkey/options").body
 
 
-def signed_up(api: Api, deps: Deps):
+def signed_up(api: Api, deps: Deps) -> str:
     seed_user(deps, EMAIL)
-    return login(api).body["access_token"]
+    return cast("str", login(api).body["access_token"])
 
 
 def test_a_passkey_is_registered_listed_emailed_and_then_asked_for_at_login(api: Api, deps: Deps) -> None:

@@ -13,12 +13,12 @@ from tests.helpers.seed import seed_user
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api, Clock
+    from tests.helpers import Api, Clock, Reply
 
 NEW = "another long password"
 
 
-def request_reset(api: Api, email: str = "ann@example.com"):
+def request_reset(api: Api, email: str = "ann@example.com") -> Reply:
     return api.post("/auth/password-reset", {"email": email})
 
 

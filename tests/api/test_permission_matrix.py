@@ -321,7 +321,7 @@ def fresh_scim_token(deps: Deps, account_id: str) -> str:
     ("method", "template", "needs", "body"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX]
 )
 def test_permission_matrix(
-    api: Api, deps: Deps, clock: Clock, world: World, method: str, template: str, needs: str, body
+    api: Api, deps: Deps, clock: Clock, world: World, method: str, template: str, needs: str, body: Any
 ) -> None:
     account_id, ids = world.account_id, world.ids
     counter = itertools.count()

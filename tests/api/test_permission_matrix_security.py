@@ -4,7 +4,7 @@ user; and another user's passkey or session is not found."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -83,7 +83,7 @@ def people(api: Api, deps: Deps) -> tuple[str, str]:
     ("method", "path", "who", "body", "anonymous"), MATRIX, ids=[f"{m} {p}" for m, p, *_ in MATRIX]
 )
 def test_each_route_answers_anonymity_a_support_session_and_the_user_as_its_row_says(
-    api: Api, people: tuple[str, str], method: str, path: str, who: str, body, anonymous
+    api: Api, people: tuple[str, str], method: str, path: str, who: str, body: Any, anonymous: object
 ) -> None:
     ann, support = people
     nobody = api.call(method, path, body)

@@ -10,7 +10,7 @@ from tests.helpers.seed import seed_member
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api
+    from tests.helpers import Api, Reply
 
 OWNER = "owner@acme.com"
 
@@ -19,7 +19,7 @@ def path(account_id: str, query: str) -> str:
     return f"/accounts/{account_id}/notification-recipients?{query}"
 
 
-def owners_ticket(api: Api, account_id: str, token: str, extra: str = ""):
+def owners_ticket(api: Api, account_id: str, token: str, extra: str = "") -> Reply:
     return api.get(path(account_id, f"category=support&ticket_opened_by={OWNER}{extra}"), token=token)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -28,9 +28,9 @@ if TYPE_CHECKING:
 WRITES = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
 
 
-def run_scheduled(capsys, at: datetime, *flags: str) -> str:
+def run_scheduled(capsys: pytest.CaptureFixture[str], at: datetime, *flags: str) -> str:
     assert cli.main(["run-scheduled", "--now", at.strftime("%Y-%m-%dT%H:%M:%SZ"), *flags]) == 0
-    return cast("str", capsys.readouterr().out)
+    return capsys.readouterr().out
 
 
 def invitation(api: Api, account_id: str, token: str, email: str) -> dict[str, Any]:

@@ -13,16 +13,16 @@ from tests.helpers.seed import seed_user
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api
+    from tests.helpers import Api, Reply
 
 NEW = "another long password"
 
 
-def _confirm(api: Api, token: str, password: str = NEW):
+def _confirm(api: Api, token: str, password: str = NEW) -> Reply:
     return api.post("/auth/password-reset/confirm", {"token": token, "new_password": password})
 
 
-def _admin_reset(api: Api, account_id: str, admin_token, user_id: str) -> None:
+def _admin_reset(api: Api, account_id: str, admin_token: str, user_id: str) -> None:
     path = f"/accounts/{account_id}/members/{user_id}/password-reset"
     assert api.post(path, token=admin_token).status == 202
 

@@ -22,7 +22,7 @@ from tests.unit.test_fake_contracts_invitation_flow import *  # noqa: F403
 from tests.unit.test_fake_contracts_join_requests import *  # noqa: F403
 from tests.unit.test_fake_contracts_member_lists import *  # noqa: F403
 from tests.unit.test_fake_contracts_outbox import *  # noqa: F403
-from tests.unit.test_fake_contracts_reminders import *  # noqa: F403
+from tests.unit.test_fake_contracts_reminders import *  # type: ignore[assignment]  # noqa: F403  (its own `invite`)
 from tests.unit.test_fake_contracts_seats import *  # noqa: F403
 from tests.unit.test_fake_contracts_sessions import *  # noqa: F403
 from tests.unit.test_fake_contracts_structure import *  # noqa: F403
@@ -30,10 +30,10 @@ from tests.unit.test_fake_contracts_support import *  # noqa: F403
 from tests.unit.test_fake_contracts_users import *  # noqa: F403
 from tests.unit.test_fake_contracts_work import *  # noqa: F403
 from tests.unit.test_group_rules import *  # noqa: F403
-from tests.unit.test_invitation_flow_rules import *  # noqa: F403
+from tests.unit.test_invitation_flow_rules import *  # type: ignore[assignment]  # noqa: F403  (its own `invite`)
 from tests.unit.test_join_digest_rules import *  # noqa: F403
 from tests.unit.test_member_rules import *  # noqa: F403
-from tests.unit.test_reminder_rules import *  # noqa: F403
+from tests.unit.test_reminder_rules import *  # type: ignore[assignment]  # noqa: F403  (its own `invite`)
 from tests.unit.test_rules import *  # noqa: F403  (the same tests, collected here with this module's world)
 from tests.unit.test_sign_in_rules import *  # noqa: F403
 from tests.unit.test_sub_account_rules import *  # noqa: F403

@@ -17,6 +17,7 @@ from tests.helpers.scim import assert_scim_error, scim_account
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
     from tests.helpers import Api, Clock
+    from tests.helpers.scim import Scim
 
 
 def ops(*operations: dict[str, Any]) -> dict[str, Any]:
@@ -37,13 +38,13 @@ def test_removing_a_required_attribute_is_refused_and_changes_nothing(api: Api, 
     assert "title" not in kept
 
 
-def shop(api: Api, scim) -> str:
+def shop(api: Api, scim: Scim) -> str:
     sub = api.post(f"/accounts/{scim.account_id}/sub-accounts", {"name": "Shop"}, token=scim.owner.token)
     assert sub.status == 201, sub.body
     return cast("str", sub.body["sub_account_id"])
 
 
-def held(api: Api, scim, user_id: str) -> dict[str, Any]:
+def held(api: Api, scim: Scim, user_id: str) -> dict[str, Any]:
     member = api.get(f"/accounts/{scim.account_id}/members/{user_id}", token=scim.owner.token)
     assert member.status == 200, member.body
     return cast("dict[str, Any]", member.body)
@@ -139,7 +140,7 @@ def test_two_patches_with_the_same_if_match_one_is_412_and_writes_nothing(
     read = scim_users.member_view  # the one scim_user_changes calls, patched below
     answers: list[Any] = []
 
-    def read_then_let_the_other_write(*args: Any, **kwargs: Any):
+    def read_then_let_the_other_write(*args: Any, **kwargs: Any) -> Any:
         found = read(*args, **kwargs)
         if not answers:
             answers.append(None)
@@ -184,7 +185,7 @@ def test_a_login_made_meanwhile_is_joined_and_the_one_scim_prepared_is_never_wri
     prepare = scim_users._login_of
     seen: dict[str, Any] = {}
 
-    def a_login_appears_meanwhile(*args: Any, **kwargs: Any):
+    def a_login_appears_meanwhile(*args: Any, **kwargs: Any) -> Any:
         user, login = prepare(*args, **kwargs)
         if not seen:
             seen["prepared"] = user.user_id

@@ -11,13 +11,14 @@ from tests.helpers.scim import assert_scim_error, scim_account
 
 if TYPE_CHECKING:
     from tests.helpers import Api, Clock
+    from tests.helpers.scim import Scim
 
 GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 
 
-def user(scim, email: str, **extension) -> str:
+def user(scim: Scim, email: str, **extension: Any) -> str:
     body = {"schemas": [USER], "userName": email, "active": True}
     if extension:
         body["urn:ietf:params:scim:schemas:extension:portal-access:2.0:User"] = extension
@@ -26,7 +27,7 @@ def user(scim, email: str, **extension) -> str:
     return cast("str", made.body["id"])
 
 
-def member(api: Api, scim, user_id: str) -> dict[str, Any]:
+def member(api: Api, scim: Scim, user_id: str) -> dict[str, Any]:
     reply = api.get(f"/accounts/{scim.account_id}/members/{user_id}", token=scim.owner.token)
     assert reply.status == 200, reply.body
     return cast("dict[str, Any]", reply.body)

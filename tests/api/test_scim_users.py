@@ -14,6 +14,7 @@ from tests.helpers.scim import assert_scim_error, scim_account
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
     from tests.helpers import Api, Clock
+    from tests.helpers.scim import Scim
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 EXT = "urn:ietf:params:scim:schemas:extension:portal-access:2.0:User"
@@ -58,7 +59,7 @@ def entra_user(email: str, external_id: str = "58342554-38d6-4ec8-948c-50044d0a3
     }
 
 
-def events(api: Api, scim, kind: str) -> list[dict[str, Any]]:
+def events(api: Api, scim: Scim, kind: str) -> list[dict[str, Any]]:
     reply = api.get(f"/accounts/{scim.account_id}/audit-events?type={kind}", operator=True)
     assert reply.status == 200, reply.body
     return cast("list[dict[str, Any]]", reply.body["items"])

@@ -11,10 +11,10 @@ from tests.helpers.seed import count_password_checks, seed_user
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api, Clock
+    from tests.helpers import Api, Clock, Reply
 
 
-def login(api: Api, email: str = "ann@example.com", password: str = PASSWORD):
+def login(api: Api, email: str = "ann@example.com", password: str = PASSWORD) -> Reply:
     return api.post("/auth/login", {"email": email, "password": password})
 
 
@@ -195,7 +195,7 @@ def test_a_burst_of_logins_checks_at_most_five_passwords(api: Api, deps: Deps) -
     attempts = ["wrong password!!"] * 49
     attempts.insert(30, PASSWORD)
 
-    def attempt(password: str):
+    def attempt(password: str) -> str:
         try:
             return of_type(login(deps, "ann@example.com", password), LoginOut).user.email
         except AppError as error:

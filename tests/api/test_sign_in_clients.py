@@ -3,7 +3,7 @@ the client's address and user agent as the password login's do, and their sign-i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyotp
 
@@ -20,17 +20,17 @@ EMAIL = "ann@example.com"
 ORIGIN, RP_ID = "https://portal.example.com", "portal.example.com"  # tests/helpers/settings.py PORTAL_URL
 
 
-def _as(agent):
+def _as(agent: str) -> dict[str, str]:
     return {"User-Agent": agent}
 
 
-def _password_login(api: Api, agent):
+def _password_login(api: Api, agent: str) -> Any:
     reply = api.call("POST", "/auth/login", {"email": EMAIL, "password": PASSWORD}, headers=_as(agent))
     assert reply.status == 200, reply.body
     return reply.body
 
 
-def _newest(api: Api, token: str):
+def _newest(api: Api, token: str) -> tuple[Any, Any]:
     """The token's own session and the newest sign-in event, as listed."""
     sessions = api.get("/me/sessions", token=token).body["items"]
     (mine,) = [s for s in sessions if s["current"]]

@@ -17,7 +17,7 @@ def path(account_id: str, suffix: str = "") -> str:
     return f"/accounts/{account_id}/invitations{suffix}"
 
 
-def accept(api: Api, email: str, **fields: str):
+def accept(api: Api, email: str, **fields: str) -> Any:
     reply = api.post("/invitations/accept", {"token": latest_link(email), "password": PASSWORD, **fields})
     assert reply.status == 201, reply.body
     return reply.body

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -24,7 +24,9 @@ def acme(api: Api) -> tuple[str, Joined, Joined, str, str]:
     return account_id, owner, scoped, shop, blog
 
 
-def authorize(api: Api, token: str, account_id: str, permission: str = "invoices", sub_account_id=None):
+def authorize(
+    api: Api, token: str, account_id: str, permission: str = "invoices", sub_account_id: str | None = None
+) -> Any:
     body = {"account_id": account_id, "permission": permission}
     if sub_account_id is not None:
         body["sub_account_id"] = sub_account_id

@@ -20,12 +20,12 @@ from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api, Clock, Joined
+    from tests.helpers import Api, Clock, Joined, Reply
 
 REASON = "Customer asked us to tidy their contacts"
 
 
-def start(api: Api, account_id: str, user_id: str, reason: str = REASON):
+def start(api: Api, account_id: str, user_id: str, reason: str = REASON) -> Reply:
     return api.post(
         f"/accounts/{account_id}/support-sessions", {"user_id": user_id, "reason": reason}, operator=True
     )

@@ -3,7 +3,8 @@ recovery codes, the mfa_token's single use and lifetime, and turning it off."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pyotp
 import pytest
@@ -14,26 +15,28 @@ from tests.helpers.seed import seed_user
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
-    from tests.helpers import Api, Clock
+    from chalicelib.schemas.sessions import LoginOut
+    from chalicelib.store.models import TotpItem
+    from tests.helpers import Api, Clock, Reply
 
 EMAIL = "ann@example.com"
 
 
-def login(api: Api, password: str = PASSWORD):
+def login(api: Api, password: str = PASSWORD) -> Reply:
     return api.post("/auth/login", {"email": EMAIL, "password": password})
 
 
-def code(secret: str, deps: Deps, steps=0):
+def code(secret: str, deps: Deps, steps: int = 0) -> str:
     return pyotp.TOTP(secret).generate_otp(step_of(deps.now()) + steps)
 
 
-def wrong_code(secret: str, deps: Deps):
+def wrong_code(secret: str, deps: Deps) -> str:
     """A code that no step within the accepted drift has."""
     near = {code(secret, deps, steps) for steps in (-1, 0, 1)}
     return next(c for c in ("000000", "000001", "000002", "000003") if c not in near)
 
 
-def enrol(api: Api, deps: Deps, clock: Clock):
+def enrol(api: Api, deps: Deps, clock: Clock) -> tuple[str, list[str], str]:
     """TOTP on for ann: her secret, her recovery codes, and a token of the session that turned it on."""
     seed_user(deps, EMAIL)
     token = login(api).body["access_token"]
@@ -210,7 +213,7 @@ def test_one_code_with_two_mfa_tokens_at_once_signs_in_once_and_spends_only_the_
     same = code(secret, deps)
     before = len(api.get("/me/sessions", token=token).body["items"])
 
-    def attempt(mfa_token):
+    def attempt(mfa_token: str) -> Callable[[], str]:
         return lambda: mfa_login.finish(deps, MfaLoginIn(mfa_token=mfa_token, code=same)).user.email
 
     outcomes = run_together(attempt(tokens[0]), attempt(tokens[1]))
@@ -256,14 +259,14 @@ def test_twenty_wrong_codes_at_once_check_at_most_five(
     checked = []
     real_step = factor_checks.totp_step
 
-    def counting_step(deps: Deps, totp, code):
+    def counting_step(deps: Deps, totp: TotpItem, code: str) -> Any:
         checked.append(code)
         return real_step(deps, totp, code)
 
     monkeypatch.setattr(factor_checks, "totp_step", counting_step)
     wrong = wrong_code(secret, deps)
 
-    def attempt():
+    def attempt() -> LoginOut | str:
         try:
             return mfa_login.finish(deps, MfaLoginIn(mfa_token=token, code=wrong))
         except AppError as error:

@@ -18,6 +18,7 @@ from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
+    from chalicelib.store.models import MembershipItem
     from tests.helpers import Api, Reply
 
 
@@ -38,8 +39,8 @@ def _cases(api: Api, deps: Deps) -> list[Case]:
     invited = api.post(f"{base}/invitations", {"emails": ["x@acme.com"]}, token=owner.token).body
     invitation_id = invited["results"][0]["invitation"]["invitation_id"]
 
-    def membership(user_id: str):
-        return deps.store.members.get_membership(account_id, user_id)
+    def membership(user_id: str) -> MembershipItem:
+        return present(deps.store.members.get_membership(account_id, user_id))
 
     invite(api, account_id, owner.token, ["ann@example.com"])
     accept_body = {"token": api.latest_link("ann@example.com"), "password": PASSWORD, "first_name": "A",

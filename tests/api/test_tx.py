@@ -3,7 +3,7 @@ were added in (PynamoDB sends deletes, then puts, then updates)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -85,7 +85,7 @@ def test_accept_when_a_login_appeared_meanwhile_says_so(
     _, _, body = pending_acceptance(api)
     read = deps.store.invitations.invitation_context
 
-    def login_created_after_the_read(link):
+    def login_created_after_the_read(link: Any) -> Any:
         found = read(link)
         seed_user(deps, "ann@example.com", PASSWORD)
         return found
@@ -116,7 +116,7 @@ def test_a_transaction_cancelled_only_by_a_conflict_is_sent_again(
     account_id = seed_account(deps)
     real_send, tokens = tx_module._send, []
 
-    def conflicts_first(writes, token: str):
+    def conflicts_first(writes: Any, token: str) -> Any:
         tokens.append(token)
         if len(tokens) == 1:
             raise _cancelled_by("TransactionConflict")
@@ -128,7 +128,7 @@ def test_a_transaction_cancelled_only_by_a_conflict_is_sent_again(
     assert len(tokens) == 2 and tokens[0] != tokens[1]
     assert present(deps.store.accounts.get_account(account_id)).name == "Renamed"
 
-    def always_conflicts(writes, token: str) -> None:
+    def always_conflicts(writes: Any, token: str) -> None:
         raise _cancelled_by("TransactionConflict")
 
     monkeypatch.setattr(tx_module, "_send", always_conflicts)
@@ -141,7 +141,7 @@ def test_a_transaction_cancelled_only_by_a_conflict_is_sent_again(
         again.commit()
     assert raised.value.code == "changed_meanwhile" and raised.value.retry_after == 1
 
-    def condition_failed(writes, token: str) -> None:
+    def condition_failed(writes: Any, token: str) -> None:
         tokens.append(token)
         raise _cancelled_by("ConditionalCheckFailed")
 

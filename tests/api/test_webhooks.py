@@ -17,6 +17,7 @@ from tests.helpers.webhooks import PUBLIC_URL, add_contact, hooks
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
     from tests.helpers import Api, Clock
+    from tests.helpers.receiver import Received
 
 
 def test_an_endpoint_is_created_with_its_secret_shown_once(api: Api) -> None:
@@ -123,7 +124,7 @@ def test_deliveries_reach_a_real_receiver_signed_as_standard_webhooks_say(
     assert [(d["status"], d["attempts"], d["last_status_code"]) for d in log] == [("succeeded", 1, 204)]
 
 
-def _verifies(secret: str, arrived) -> bool:
+def _verifies(secret: str, arrived: Received) -> bool:
     try:
         Webhook(secret).verify(arrived.body, arrived.headers)
     except Exception:

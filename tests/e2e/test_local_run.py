@@ -67,7 +67,7 @@ def test_the_runner_prints_the_reference_and_each_email_as_its_text_part_with_it
         stop_server(runner)
 
 
-def printed_by(log, text: str, seconds: float = 15) -> None:
+def printed_by(log: Path, text: str, seconds: float = 15) -> None:
     deadline = time.monotonic() + seconds
     while text not in log.read_text():
         assert time.monotonic() < deadline, (text, log.read_text())

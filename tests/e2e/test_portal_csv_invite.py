@@ -21,7 +21,7 @@ from tests.e2e.test_portal_pages import owned_account, sign_in_page
 from tests.helpers import PASSWORD
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Page, Request
 
     from tests.e2e.conftest import Live
 
@@ -154,7 +154,7 @@ def sent_invitations(page: Page) -> list[tuple[str | None, dict[str, Any]]]:
     """Each POST of invitations the page makes: its Idempotency-Key and its body, in order."""
     posts: list[tuple[str | None, dict[str, Any]]] = []
 
-    def seen(request) -> None:
+    def seen(request: Request) -> None:
         if request.method == "POST" and request.url.endswith("/invitations"):
             posts.append((request.headers.get("idempotency-key"), json.loads(request.post_data or "{}")))
 

@@ -22,7 +22,7 @@ from tests.helpers.flows import accept_new, invite, sign_in
 from tests.helpers.settings import PASSWORD
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Route
 
     from tests.e2e.conftest import Live
 
@@ -146,7 +146,7 @@ def test_an_invitations_own_language_comes_before_the_browsers(live: Live, germa
     person = unique("chloe")
     invite(live, account_id, token, [person])
 
-    def in_french(route) -> None:
+    def in_french(route: Route) -> None:
         answer = route.fetch()
         route.fulfill(response=answer, json={**answer.json(), "locale": "fr"})
 

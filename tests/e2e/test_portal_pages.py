@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, cast
 
@@ -19,6 +20,8 @@ from tests.helpers.flows import accept_new, invite, sign_in
 from tests.helpers.settings import PASSWORD
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Locator
+
     from tests.e2e.conftest import Live
 
 pytestmark = pytest.mark.e2e
@@ -358,7 +361,7 @@ def test_inviting_with_the_keyboard_alone(live: Live, page: Page) -> None:
     assert [(i["email"], i["permissions"]) for i in pending] == [(kim, ["profile"])]
 
 
-def axe_check(page: Page, checked: list[str]):
+def axe_check(page: Page, checked: list[str]) -> Callable[[str], None]:
     """check(name): axe-core over the page as it is now, no serious or critical violation; names the
     screens checked into `checked`."""
     from axe_playwright_python.sync_playwright import Axe
@@ -791,7 +794,7 @@ def test_every_new_screen_passes_axe(live: Live, page: Page) -> None:
     assert len(checked) == 11
 
 
-def tab_to(page: Page, target, most: int = 30) -> None:
+def tab_to(page: Page, target: Locator, most: int = 30) -> None:
     for _ in range(most):
         page.keyboard.press("Tab")
         if target.evaluate("node => node === document.activeElement"):

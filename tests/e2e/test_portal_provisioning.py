@@ -19,13 +19,14 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
     from tests.e2e.conftest import Live
+    from tests.helpers import Reply
 
 pytestmark = pytest.mark.e2e
 SCIM_JSON = "application/scim+json"
 TOO_MANY = "This account already has 2 active SCIM tokens, the most it may have."
 
 
-def scim_create(live: Live, account_id: str, token: str, email: str):
+def scim_create(live: Live, account_id: str, token: str, email: str) -> Reply:
     """What Microsoft Entra ID sends to create a user, over real HTTP."""
     body = {
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],

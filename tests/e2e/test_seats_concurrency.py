@@ -6,6 +6,7 @@ seat reactivate exactly one; the account's seats afterwards are what the lists s
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, cast
 
@@ -53,7 +54,7 @@ def test_fifty_parallel_invitations_for_one_free_seat_invite_exactly_one(live: L
     account_id, token, tag = _fresh_account(live)
     assert live.put(f"/accounts/{account_id}/seats", {"limit": 2}, operator=True).status == 200
 
-    def invite(n: int):
+    def invite(n: int) -> Callable[[], Reply]:
         body = {"emails": [f"p{n}-{tag}@seats.example.com"], "permissions": ["tickets"]}
         return lambda: live.post(f"/accounts/{account_id}/invitations", body, token=token)
 

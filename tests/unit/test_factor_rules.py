@@ -116,7 +116,10 @@ def test_one_step_either_side_is_accepted(
     deps = dev.deps
     clock.advance(seconds=90)
     token = second_step(deps).mfa_token
-    finish = lambda: mfa_login.finish(deps, MfaLoginIn(mfa_token=token, code=now_code(deps, secret, steps)))  # noqa: E731
+
+    def finish() -> LoginOut:
+        return mfa_login.finish(deps, MfaLoginIn(mfa_token=token, code=now_code(deps, secret, steps)))
+
     if accepted:
         assert isinstance(finish(), LoginOut)
     else:

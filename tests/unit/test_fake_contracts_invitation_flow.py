@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from chalicelib.domain.permissions import as_role
 from chalicelib.services.invitation_admin import RESEND_INTERVAL
 from chalicelib.services.invitations import new_invitation
 from chalicelib.store.invitation_items import set_expiry_keys
@@ -59,7 +60,8 @@ def test_invitations_are_listed_latest_expiry_first_pending_or_expired(
 
 
 def membership_for(world: FakeWorld, invitation: InvitationItem, user: UserItem) -> MembershipItem:
-    return new_membership_item(invitation.account_id, user.user_id, as_role(invitation.role), [], world.deps.now(),
+    role = as_role(invitation.role)
+    return new_membership_item(invitation.account_id, user.user_id, role, [], world.deps.now(),
                                group_id=invitation.group_id, user=user,
                                account_name=world.account_name(invitation.account_id))  # fmt: skip
 
