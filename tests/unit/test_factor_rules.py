@@ -18,13 +18,13 @@ from chalicelib.schemas.sessions import LoginOut
 from chalicelib.security.otp import step_of
 from chalicelib.services import mfa_login, passkey_admin, sessions, totp
 from tests.helpers.authenticator import SoftAuthenticator
-from tests.helpers.fakes import FakeWorld
 from tests.helpers.present import present
 
 if TYPE_CHECKING:
     from chalicelib.deps import Deps
     from chalicelib.store.models import UserItem
     from tests.helpers import Clock
+    from tests.helpers.seed import Seeder
 
 PASSWORD = "correct horse battery"
 EMAIL = "dev@acme.com"
@@ -36,11 +36,12 @@ def code_of(call: Callable[[], object]) -> str:
     return raised.value.code
 
 
-class DevWorld(FakeWorld):
-    """The world (its deps and table) with its member `dev` and, once TOTP is on, their recovery codes."""
+class DevWorld:
+    """The world's deps (in memory here, on moto in tests/api/test_rules_on_moto.py) with its member `dev`
+    and, once TOTP is on, their recovery codes."""
 
-    def __init__(self, world: FakeWorld, dev: str) -> None:
-        super().__init__(world.deps)
+    def __init__(self, world: Seeder, dev: str) -> None:
+        self.deps = world.deps
         self.dev = dev
         self.recovery: list[str] = []
 
@@ -50,7 +51,7 @@ def user(world: DevWorld) -> UserItem:
 
 
 @pytest.fixture
-def dev(world: FakeWorld) -> DevWorld:
+def dev(world: Seeder) -> DevWorld:
     """A member whose password is PASSWORD (set through the store, as a password change sets it)."""
     store = world.deps.store
     member = DevWorld(world, world.member(world.account("Acme"), EMAIL))
