@@ -114,8 +114,9 @@ def module_fixtures(source: Source) -> dict[str, Fixture | None]:
 class Annotator:
     """Every file under the roots read once; fixtures looked up as pytest does, nearest definition first."""
 
-    def __init__(self, files: list[Path]) -> None:
-        self.sources = {path: Source(path, module_name(path, ROOT), path.read_text()) for path in files}
+    def __init__(self, files: list[Path], root: Path = ROOT) -> None:
+        self.root = root
+        self.sources = {path: Source(path, module_name(path, root), path.read_text()) for path in files}
         self.fixtures = {path: module_fixtures(s) for path, s in self.sources.items()}
         self.unknown: list[str] = []
 
@@ -126,9 +127,9 @@ class Annotator:
             conftest = folder / "conftest.py"
             if conftest in self.fixtures and conftest != path:
                 scope.update(self.fixtures[conftest])
-            elif conftest not in self.fixtures and conftest.is_file() and folder.is_relative_to(ROOT):
+            elif conftest not in self.fixtures and conftest.is_file() and folder.is_relative_to(self.root):
                 scope.update(
-                    module_fixtures(Source(conftest, module_name(conftest, ROOT), conftest.read_text()))
+                    module_fixtures(Source(conftest, module_name(conftest, self.root), conftest.read_text()))
                 )
         scope.update(self.fixtures.get(path, {}))
         return scope
