@@ -272,7 +272,10 @@ def main() -> None:
     api = f"http://127.0.0.1:{settings['PORT']}"
     wait_for(f"{api}/health", child)
     print_banner(settings, api)
-    threading.Thread(target=deliver_webhooks_forever, daemon=True).start()
+    # The tests' servers rest less between worker runs (LOCAL_WORKER_GAP_SECONDS): every email a test reads
+    # waits for a run, and make run's 2 s would be most of their wait.
+    gap = float(os.environ.get("LOCAL_WORKER_GAP_SECONDS", "2"))
+    threading.Thread(target=deliver_webhooks_forever, args=(gap,), daemon=True).start()
     threading.Thread(target=rewrite_copies_forever, daemon=True).start()
     printed = 0
     while child.poll() is None:

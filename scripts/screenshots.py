@@ -276,12 +276,7 @@ def shoot_phone(live: Live, browser: Browser, out: Path) -> list[Path]:
         page.screenshot(path=str(path), full_page=full)
         taken.append(path)
 
-    page.goto(f"{live.base_url}/portal/login")
-    page.get_by_label("Email").fill(OWNER)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.get_by_role("button", name="Northwind Hosting").click()
-    page.get_by_role("tabpanel").locator("tbody tr").first.wait_for()
+    open_user_management(live, page)
     snap("user-management")
     page.get_by_role("button", name="Actions for Tom Keller").click()
     snap("actions-menu", full=False)
@@ -303,14 +298,25 @@ def shoot_german(live: Live, browser: Any, out: Path) -> list[Path]:
     page.get_by_label("Nachname").fill("Weber")
     page.get_by_label("Passwort wählen").fill("paper lantern riverside")
     snap("de-accept-invitation")
-    page.goto(f"{live.base_url}/portal/login")
-    page.get_by_label("E-Mail").fill(OWNER)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden", exact=True).click()
-    page.get_by_role("button", name="Northwind Hosting").click()
-    page.get_by_role("tabpanel").locator("tbody tr").first.wait_for()
+    open_user_management(live, page, GERMAN)
     snap("de-user-management")
     return camera.taken
+
+
+# The sign-in page's labels for the email, the password and the button, in the browser's language.
+ENGLISH = ("Email", "Password", "Sign in")
+GERMAN = ("E-Mail", "Passwort", "Anmelden")
+
+
+def open_user_management(live: Live, page: Any, labels: tuple[str, str, str] = ENGLISH) -> None:
+    """Signs the owner in on a fresh page and opens Northwind Hosting's User Management (its rows drawn)."""
+    email, password, button = labels
+    page.goto(f"{live.base_url}/portal/login")
+    page.get_by_label(email).fill(OWNER)
+    page.get_by_label(password).fill(PASSWORD)
+    page.get_by_role("button", name=button, exact=True).click()
+    page.get_by_role("button", name="Northwind Hosting").click()
+    page.get_by_role("tabpanel").locator("tbody tr").first.wait_for()
 
 
 def main() -> None:

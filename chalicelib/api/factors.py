@@ -10,7 +10,7 @@ from chalicelib.api.http import Call, endpoint
 from chalicelib.api.lazy import factors_schemas as schemas
 from chalicelib.api.lazy import mfa_login, passkey_admin, totp
 from chalicelib.api.lazy import sessions_schemas as sessions
-from chalicelib.api.route_guards import PUBLIC, SIGNED_IN
+from chalicelib.api.route_guards import PUBLIC, SIGNED_IN, SIGNED_IN_WITH_LOGIN
 from chalicelib.errors import ErrorCode
 
 bp = Blueprint(__name__)
@@ -56,12 +56,14 @@ def passkey_options(call: Call) -> dict[str, Any]:
 
 
 @endpoint(
-    bp, "POST", "/me/passkeys", access=SIGNED_IN, body=schemas.PasskeyIn, returns=schemas.Passkey,
+    bp, "POST", "/me/passkeys", access=SIGNED_IN_WITH_LOGIN, body=schemas.PasskeyIn, returns=schemas.Passkey,
     status=201, idempotent=False, errors=(*CODES, "conflict"),
 )  # fmt: skip
 def add_passkey(call: Call) -> schemas.Passkey:
     """Register the browser's new passkey (its challenge works once, for 5 minutes)."""
-    return passkey_admin.register(call.deps, call.user, call.body.name, call.body.credential)
+    known = call.session.login_state  # the login rides the authorizing read: where the passkey leads
+    login = known[0] if known is not None else None
+    return passkey_admin.register(call.deps, call.user, call.body.name, call.body.credential, login)
 
 
 @endpoint(bp, "GET", "/me/passkeys", access=SIGNED_IN, returns=schemas.PasskeyList)

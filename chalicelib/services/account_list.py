@@ -14,6 +14,7 @@ paged, so every membership is listed either way."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from chalicelib.deps import Deps
@@ -22,8 +23,10 @@ from chalicelib.errors import validation_error
 from chalicelib.schemas.sessions import ACCOUNTS_PAGE, AccountRef, account_refs, is_unlimited
 from chalicelib.services.account_security import flag_mfa
 from chalicelib.store import keys
-from chalicelib.store.member_copies import Page
+from chalicelib.store.accounts import Named
+from chalicelib.store.member_copies import Page, ScopeRead
 from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, SubAccountItem, UserItem
+from chalicelib.store.scope_hints import NO_SCOPE, Pair, ScopeHint
 
 _INDEX, _ALL = "index", "all"  # how a cursor's list is paged: the index's order, or all read and ordered
 # A login in this many accounts or fewer reads them by key: the user, 49 memberships and 49 accounts are 99
@@ -41,6 +44,7 @@ class Listed:
     cursor: str | None
     memberships: list[MembershipItem] = field(default_factory=list)  # the page's (login's group hints)
     user: UserItem | None = None  # read with the names when asked for
+    scope: ScopeHint = NO_SCOPE  # the scope items a login's page needed (login_page's)
 
 
 def listed(
@@ -62,12 +66,18 @@ def listed(
     return _all_read(deps, user_id, after, with_user, via)
 
 
-def login_page(deps: Deps, login: LoginItem, via: str = "password", read: PageRead | None = None) -> Listed:
+def login_page(
+    deps: Deps,
+    login: LoginItem,
+    via: str = "password",
+    read: PageRead | None = None,
+    ahead: ScopeRead | None = None,
+) -> Listed:
     """Login's first page with its user. A login in at most BY_KEY accounts (as it lists them) reads them
     by key with the user in one BatchGetItem, strongly consistent, and orders them here: its whole list
     is one page. More: the first page by the index, and the user with its account names (`listed`).
     `read`: the page read already (with a second step's factor), used when read for the accounts the
-    login lists now."""
+    login lists now; `ahead`: scope items read with it (`refs_and_scope`)."""
     ids = login.account_ids or set()
     if not 0 < len(ids) <= BY_KEY:
         return listed(deps, login.user_id, with_user=True, via=via)
@@ -75,8 +85,8 @@ def login_page(deps: Deps, login: LoginItem, via: str = "password", read: PageRe
         user, memberships, accounts = read[1]
     else:
         user, memberships, accounts = deps.store.member_copies.user_and_accounts(login.user_id, ids)
-    refs, _ = account_refs_of(deps, memberships, accounts=accounts, via=via)
-    return Listed(refs, None, memberships, user)
+    refs, _, scope = refs_and_scope(deps, memberships, accounts=accounts, via=via, ahead=ahead)
+    return Listed(refs, None, memberships, user, scope)
 
 
 def _all_read(
@@ -136,30 +146,58 @@ def account_refs_of(
     the group's sub-accounts (none once the group is gone), anyone else their membership's. What is missing
     is read in one BatchGetItem (with the user `user_id`), and a group's list of sub-accounts, once known,
     in a second one. An account, group or sub-account deleted meanwhile is not found."""
+    refs, user, _ = refs_and_scope(deps, memberships, user_id, accounts, via)
+    return refs, user
+
+
+def refs_and_scope(
+    deps: Deps,
+    memberships: list[MembershipItem],
+    user_id: str | None = None,
+    accounts: dict[str, AccountItem] | None = None,
+    via: str | None = None,
+    ahead: ScopeRead | None = None,
+) -> tuple[list[AccountRef], UserItem | None, ScopeHint]:
+    """account_refs_of, using the scope items read `ahead` (with a login's page: an item asked for and not
+    found is gone) and reading only those it did not ask for; with the scope items needed (the next login
+    reads them ahead). Which are needed, the memberships and groups read decide, never what was asked."""
+    ahead = ahead or ScopeRead(NO_SCOPE, {}, {})
     active = [m for m in memberships if m.status == "active"]
     in_group = [m for m in active if m.group_id and m.role == "member"]
     own = [m for m in active if m not in in_group and not is_unlimited(m)]
-    wanted = [keys.sub_account(m.account_id, sid) for m in own for sid in m.sub_accounts or []]
-    groups = [keys.group(m.account_id, m.group_id or "") for m in in_group]
+    wanted = [(m.account_id, sid) for m in own for sid in m.sub_accounts or []]
+    groups = [(m.account_id, m.group_id or "") for m in in_group]
     unnamed = [m.account_id for m in active] if accounts is None else []
-    asked = unnamed or wanted or groups or user_id
-    read = deps.store.accounts.named(unnamed, wanted, groups, user_id) if asked else None
-    names = {
-        aid: account.name for aid, account in {**(accounts or {}), **(read.accounts if read else {})}.items()
-    }
+    read = _missing(deps, ahead, unnamed, wanted, groups, user_id)
+    known = {**(accounts or {}), **read.accounts}
+    found_groups = {**ahead.groups, **read.groups}
     scopes: dict[str, list[str]] = {m.account_id: list(m.sub_accounts or []) for m in own}
     for m in in_group:
-        group = read.groups.get((m.account_id, m.group_id or "")) if read else None
+        group = found_groups.get((m.account_id, m.group_id or ""))
         if group is None or group.sub_accounts is not None:
             scopes[m.account_id] = list(group.sub_accounts or []) if group else []
-    found = list(read.sub_accounts) if read else []
-    more = [keys.sub_account(m.account_id, sid) for m in in_group for sid in scopes.get(m.account_id, [])]
-    if more:
-        found += deps.store.accounts.named([], more).sub_accounts
+    more = [(m.account_id, sid) for m in in_group for sid in scopes.get(m.account_id, [])]
+    found = [*ahead.sub_accounts.values(), *read.sub_accounts, *_missing(deps, ahead, [], more).sub_accounts]
     reachable: dict[str, list[SubAccountItem]] = {account_id: [] for account_id in scopes}
     for item in found:
         if item.sub_account_id in scopes.get(item.account_id, []):
             reachable[item.account_id].append(item)
-    known = {**(accounts or {}), **(read.accounts if read else {})}
+    names = {account_id: account.name for account_id, account in known.items()}
     refs = flag_mfa(account_refs(active, names, reachable), active, known, via, deps.now())
-    return refs, (read.user if read else None)
+    return refs, read.user, ScopeHint(frozenset(wanted + more), frozenset(groups))
+
+
+def _missing(
+    deps: Deps,
+    ahead: ScopeRead,
+    account_ids: list[str],
+    sub_accounts: list[Pair],
+    groups: Sequence[Pair] = (),
+    user_id: str | None = None,
+) -> Named:
+    """What is wanted and was not asked for ahead, in one BatchGetItem (none when nothing is)."""
+    subs = [keys.sub_account(*pair) for pair in sub_accounts if pair not in ahead.asked.sub_accounts]
+    unread = [keys.group(*pair) for pair in groups if pair not in ahead.asked.groups]
+    if not (account_ids or subs or unread or user_id):
+        return Named({}, [], {})
+    return deps.store.accounts.named(account_ids, subs, unread, user_id)

@@ -69,17 +69,27 @@ def totp_step(deps: Deps, totp: TotpItem, code: str) -> int | None:
     return otp.matching_step(secret, code, deps.now())
 
 
-def checked_step(deps: Deps, user_id: str, code: str, state: FactorState | None = None) -> int:
+def checked_step(deps: Deps, user_id: str, code: str) -> int:
     """The step of a code of the user's confirmed TOTP, counted; `invalid_code` for a wrong code or one whose
-    step was used as read (the write that uses the step holds the condition that makes it once). `state`:
-    the user's factors when already read."""
-    state = state or deps.store.factors.state(user_id)
+    step was used as read (the write that uses the step holds the condition that makes it once)."""
+    state = deps.store.factors.state(user_id)
+    totp = confirmed_totp(state)
+    reserve_code_check(deps, user_id, state.failures)
+    return matched_step(deps, totp, code)
+
+
+def confirmed_totp(state: FactorState) -> TotpItem:
+    """The user's TOTP when it is on; `invalid_code` otherwise."""
     if state.totp is None or not state.totp.confirmed:
         raise invalid_code("Two-step sign-in with an app is not on.")
-    reserve_code_check(deps, user_id, state.failures)
-    step = totp_step(deps, state.totp, code)
-    last = state.totp.last_step
-    if step is None or (last is not None and step <= int(last)):
+    return state.totp
+
+
+def matched_step(deps: Deps, totp: TotpItem, code: str) -> int:
+    """The step of `code` (its check counted already), if later than the last accepted; `invalid_code`
+    otherwise."""
+    step = totp_step(deps, totp, code)
+    if step is None or (totp.last_step is not None and step <= int(totp.last_step)):
         raise invalid_code()
     return step
 
@@ -94,12 +104,11 @@ def check_totp(deps: Deps, user_id: str, code: str) -> None:
 def spend_recovery_code(
     deps: Deps, user_id: str, code: str, challenge: ChallengeItem, state: FactorState
 ) -> Spent:
-    """A recovery code of the user's set, counted, to be used up with the sign-in (store/factors.py
-    `sign_in_spending`: still in the set is its condition), with its own security event and an email to the
-    login `challenge` (the mfa_token) names saying so and how many are left (a code used means someone had
-    the password and the code: if it was not the user, they learn it at once, and a user down to few codes
-    knows to make new ones). `state`: the user's factors as read."""
-    reserve_code_check(deps, user_id, state.failures)
+    """A recovery code of the user's set (its check counted already), to be used up with the sign-in
+    (store/factors.py `sign_in_spending`: still in the set is its condition), with its own security event
+    and an email to the login `challenge` (the mfa_token) names saying so and how many are left (a code
+    used means someone had the password and the code: if it was not the user, they learn it at once, and a
+    user down to few codes knows to make new ones). `state`: the user's factors as read."""
     code_hash = otp.hash_recovery_code(code)
     held = set(state.recovery.code_hashes or ()) if state.recovery is not None else set()
     if code_hash not in held:

@@ -22,9 +22,10 @@ from chalicelib.services.factor_checks import (
     relying_party,
     take_challenge,
 )
+from chalicelib.services.sessions import is_login_of
 from chalicelib.store import keys
 from chalicelib.store.factors import PASSKEY
-from chalicelib.store.models import PasskeyItem, UserItem
+from chalicelib.store.models import LoginItem, PasskeyItem, UserItem
 
 REGISTER = "passkey_register"
 
@@ -45,8 +46,12 @@ def options(
     return new_challenge(deps, created, REGISTER, user.user_id)
 
 
-def register(deps: Deps, user: UserItem, name: str, credential: dict[str, Any]) -> Passkey:
-    """The answer to this user's own creation challenge (used once), verified with user verification."""
+def register(
+    deps: Deps, user: UserItem, name: str, credential: dict[str, Any], login: LoginItem | None = None
+) -> Passkey:
+    """The answer to this user's own creation challenge (used once), verified with user verification.
+    `login`: the user's login as the authorizing read brought it: where the passkey leads, kept with it so
+    its first passwordless sign-in reads the login and its page with it (store/passkey_reads.py)."""
     challenge = take_challenge(deps, credential, REGISTER, user.user_id)
     try:
         new = passkeys.verify_new(relying_party(deps), credential, challenge)
@@ -64,8 +69,11 @@ def register(deps: Deps, user: UserItem, name: str, credential: dict[str, Any]) 
         created_at=deps.now(),
     )
     mail = factor_notice(deps, user, N_("A passkey ($passkey) was added"), passkey=item.name)
+    ids = (
+        frozenset(login.account_ids or ()) if login is not None and is_login_of(login, user) else frozenset()
+    )
     outcome = deps.store.factors.add_passkey(
-        user, item, mail, factor_event(deps, user.user_id, "factor_added", PASSKEY)
+        user, item, mail, factor_event(deps, user.user_id, "factor_added", PASSKEY), (user.email, ids)
     )
     if "exists" in outcome.failed:
         raise AppError("conflict", "This passkey is registered already.")

@@ -77,11 +77,13 @@ def login(
     deps: Deps, email: str, password: str, client: RequestInfo | None = None
 ) -> LoginOut | MfaRequiredOut:
     """The check counted first (one UpdateItem that also says where the email led at the last sign-in),
-    then the login with that user's first page (one BatchGetItem: services/account_list.py `login_page`,
-    read again only when the login lists other accounts now), then the login's one write: the user, its
-    check given back, where the email leads and the new session, never a membership. 3 round trips, in 1
-    account as in 49. An unknown email, a wrong password and a locked login make the same calls as one
-    another and get the same answers. A user with a second factor gets the second step instead
+    then the login with that user's first page and the scope items it needed then (one BatchGetItem:
+    services/account_list.py `login_page`; the page read again only when the login lists other accounts
+    now, a scope item only when the memberships and groups read need one not read), then the login's one
+    write: the user, its check given back, where the email leads (with the scope items its page needed)
+    and the new session, never a membership. 3 round trips, in 1 account as in 49, scoped or not. An
+    unknown email, a wrong password and a locked login make the same calls as one another and get the
+    same answers. A user with a second factor gets the second step instead
     (services/mfa_login.py), no token."""
     now = deps.now()
     check = deps.store.lockouts.count_login_check(email, now)
@@ -91,12 +93,13 @@ def login(
     hint = (
         (check.user_id, check.account_ids) if check.user_id and 0 < len(check.account_ids) <= BY_KEY else None
     )
-    login_item, page = deps.store.member_copies.login_and_page(email, hint)
+    login_item, page, ahead = deps.store.member_copies.login_and_page(email, hint, check.scope)
     matched = deps.passwords.verify(login_item.password_hash if login_item else None, password)
     if login_item is None or not matched:
         raise AppError("invalid_credentials", BAD_CREDENTIALS)  # the check counted stands as the failure
     mine = page is not None and hint is not None and hint[0] == login_item.user_id
-    first = login_page(deps, login_item, read=(set(check.account_ids), page) if mine and page else None)
+    read = (set(check.account_ids), page) if mine and page else None
+    first = login_page(deps, login_item, read=read, ahead=ahead)
     if first.user is None:  # removed since the login was read
         raise AppError("invalid_credentials", BAD_CREDENTIALS)
     if has_second_factor(first.user):
@@ -110,6 +113,7 @@ def login(
         login_item.user_id,
         alone=check.window.count == 1,
         account_ids=login_item.account_ids or (),
+        scope=first.scope,
     )
 
     def write(at: datetime, _: str | None, writes: Sequence[Item]) -> None:

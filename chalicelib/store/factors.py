@@ -15,7 +15,7 @@ from datetime import datetime
 
 from chalicelib.domain.lockout import FailureWindow
 from chalicelib.store import keys
-from chalicelib.store.lockouts import given_back, window_of
+from chalicelib.store.lockouts import code_hint, given_back, window_of
 from chalicelib.store.member_copies import Page, copies_due, login_write, page_keys, page_of
 from chalicelib.store.models import (
     ChallengeItem,
@@ -30,6 +30,7 @@ from chalicelib.store.models import (
     TotpItem,
     UserItem,
 )
+from chalicelib.store.passkey_reads import PasskeyAnswer, hinted, passkey_answer, read_challenge
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Outcome, Tx
 
@@ -51,16 +52,7 @@ class FactorState:
     login: LoginItem | None = None
     # the login's page in the accounts asked for (store/member_copies.py `page_of`), read with the factor
     page: Page | None = None
-
-
-@dataclass(frozen=True)
-class PasskeyAnswer:
-    """What a passwordless sign-in checks, as read: the challenge it answers, the passkey its credential is
-    (None when either is unknown) and the passkey's user (for the login's email)."""
-
-    challenge: ChallengeItem | None
-    passkey: PasskeyItem | None
-    user: UserItem | None
+    challenge: ChallengeItem | None = None  # the mfa_token's item, when asked for by its hash
 
 
 @dataclass(frozen=True)
@@ -68,7 +60,8 @@ class Spent:
     """What a sign-in's second step uses up, written with the sign-in itself (`sign_in_spending`): the
     `challenge` (an mfa_token's or a WebAuthn challenge's item) and one of a TOTP `step`, a recovery code's
     `recovery_hash` or a passkey's new counter (`passkey`: as read, and its new count); with the user's
-    code check given back (`code_checked`) and what goes with the use (`writes`: its event, its email)."""
+    code check given back (`code_checked`) and what goes with the use (`writes`: its event, its email);
+    `hint`: where the passkey led (the login's email and accounts), kept on its credential's item."""
 
     user_id: str
     challenge: ChallengeItem
@@ -77,16 +70,23 @@ class Spent:
     passkey: tuple[PasskeyItem, int] | None = None
     code_checked: bool = False
     writes: tuple[Item, ...] = ()
+    hint: tuple[str, frozenset[str]] | None = None
 
 
 class FactorStore:
     def state(
-        self, user_id: str, email: str | None = None, account_ids: Iterable[str] | None = None
+        self,
+        user_id: str,
+        email: str | None = None,
+        account_ids: Iterable[str] | None = None,
+        challenge_hash: str | None = None,
     ) -> FactorState:
         """`email`: the login's too (a sign-in's second step: it signs in with it), in the same read;
-        `account_ids`: the login's page in those accounts too (member_copies.py `page_keys`)."""
+        `account_ids`: the login's page in those accounts too (member_copies.py `page_keys`);
+        `challenge_hash`: the mfa_token's item too."""
         wanted = [keys.totp(user_id), keys.recovery_codes(user_id), keys.code_failures(user_id)]
         wanted += [keys.login(email)] if email is not None else []
+        wanted += [keys.challenge(challenge_hash)] if challenge_hash is not None else []
         wanted += page_keys(user_id, account_ids) if account_ids is not None else []
         found = get_items(wanted)
         totp, recovery = found.get(keys.totp(user_id)), found.get(keys.recovery_codes(user_id))
@@ -99,6 +99,7 @@ class FactorStore:
             window,
             login if isinstance(login, LoginItem) else None,
             page_of(found, user_id, account_ids) if account_ids is not None else None,
+            read_challenge(found, challenge_hash),
         )
 
     def start_totp(self, totp: TotpItem) -> Outcome:
@@ -159,31 +160,24 @@ class FactorStore:
         return None if owner is None else get_item(PasskeyItem, keys.passkey(owner.user_id, owner.passkey_id))
 
     def passkey_answer(self, challenge_hash: str, credential_id: str) -> PasskeyAnswer:
-        """Two BatchGetItems: the challenge with the credential's owner (both named by the answer), then the
-        passkey with its user."""
-        challenge_key, owner_key = keys.challenge(challenge_hash), keys.passkey_credential(credential_id)
-        first = get_items([challenge_key, owner_key])
-        challenge, owner = first.get(challenge_key), first.get(owner_key)
-        challenge = challenge if isinstance(challenge, ChallengeItem) else None
-        if not isinstance(owner, PasskeyCredentialItem):
-            return PasskeyAnswer(challenge, None, None)
-        passkey_key, user_key = keys.passkey(owner.user_id, owner.passkey_id), keys.user(owner.user_id)
-        second = get_items([passkey_key, user_key])
-        passkey, user = second.get(passkey_key), second.get(user_key)
-        return PasskeyAnswer(
-            challenge,
-            passkey if isinstance(passkey, PasskeyItem) else None,
-            user if isinstance(user, UserItem) else None,
-        )
+        return passkey_answer(challenge_hash, credential_id)
 
     def add_passkey(
-        self, user: UserItem, passkey: PasskeyItem, mail: MailItem, event: SecurityEventItem
+        self,
+        user: UserItem,
+        passkey: PasskeyItem,
+        mail: MailItem,
+        event: SecurityEventItem,
+        hint: tuple[str, frozenset[str]] | None = None,
     ) -> Outcome:
-        """Fails ("exists") for a credential already registered (by anyone)."""
+        """Fails ("exists") for a credential already registered (by anyone). `hint`: where the passkey
+        leads (the login's email and accounts), kept on the credential's item for its first sign-in."""
         owner = PasskeyCredentialItem(
             *keys.passkey_credential(passkey.credential_id),
             user_id=user.user_id,
             passkey_id=passkey.passkey_id,
+            email=hint[0] if hint else None,
+            account_ids=set(hint[1]) if hint and hint[1] else None,
         )
         tx = Tx().put(owner, condition=PasskeyCredentialItem.pk.does_not_exist(), label="exists")
         tx.put(passkey)
@@ -248,6 +242,13 @@ class FactorStore:
             moved = [PasskeyItem.sign_count.set(count), PasskeyItem.last_used_at.set(now)]
             as_read = PasskeyItem.sign_count == read.sign_count
             tx.update(PasskeyItem(read.pk, read.sk), moved, condition=as_read, label="used")
+            if spent.hint is not None:
+                tx.update(
+                    PasskeyCredentialItem(*keys.passkey_credential(read.credential_id)),
+                    hinted(*spent.hint),
+                    condition=PasskeyCredentialItem.pk.exists(),
+                    label="used",
+                )
         if spent.code_checked:
             tx.update(LoginFailuresItem(*keys.code_failures(user_id)), given_back(now))
         for item in spent.writes:
@@ -256,6 +257,13 @@ class FactorStore:
 
     def put_challenge(self, challenge: ChallengeItem) -> None:
         Tx().put(challenge).commit()
+
+    def put_mfa_token(self, challenge: ChallengeItem, now: datetime) -> None:
+        """An mfa_token's item and, in the same write, the login it names kept on the user's code window
+        (store/lockouts.py `code_hint`), which the second step's count hands back."""
+        assert challenge.user_id is not None and challenge.email is not None, "an mfa_token names its login"
+        hint = code_hint(challenge.email, challenge.account_ids or (), now)
+        Tx().put(challenge).update(LoginFailuresItem(*keys.code_failures(challenge.user_id)), hint).commit()
 
     def challenge(self, challenge_hash: str) -> ChallengeItem | None:
         return get_item(ChallengeItem, keys.challenge(challenge_hash))

@@ -7,12 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pynamodb.attributes import UnicodeSetAttribute
 from pynamodb.expressions.update import Action
 
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
 from chalicelib.store import keys
 from chalicelib.store.keys import Key
 from chalicelib.store.models import Item, LoginFailuresItem
+from chalicelib.store.scope_hints import KEPT_AHEAD, NO_SCOPE, ScopeHint, scope_of, stored_pairs
 from chalicelib.store.table import get_item
 from chalicelib.store.tx import Tx
 
@@ -24,11 +26,13 @@ POINTER_LIFETIME = timedelta(days=400)
 @dataclass(frozen=True)
 class LoginCheck:
     """A password check counted on an email's window (`count_login_check`), with where the email led at
-    the last sign-in (`user_id` and the login's `account_ids`; a hint: the login read next decides)."""
+    the last sign-in (`user_id` and the login's `account_ids`, and the `scope` items its page needed; a
+    hint: the login read next decides)."""
 
     window: FailureWindow
     user_id: str | None = None
     account_ids: frozenset[str] = frozenset()
+    scope: ScopeHint = NO_SCOPE
 
     @property
     def allowed(self) -> bool:
@@ -90,28 +94,35 @@ def _reopened(now: datetime) -> list[Action]:
 def _check_of(item: LoginFailuresItem) -> LoginCheck:
     window = window_of(item)
     assert window is not None, "the count just written opened or kept a window"
-    return LoginCheck(window, item.user_id, frozenset(item.account_ids or ()))
+    return LoginCheck(window, item.user_id, frozenset(item.account_ids or ()), scope_of(item))
 
 
 def signed_in_actions(
-    user_id: str, account_ids: Iterable[str], now: datetime, *, alone: bool
+    user_id: str, account_ids: Iterable[str], now: datetime, *, alone: bool, scope: ScopeHint = NO_SCOPE
 ) -> list[Action]:
-    """In a password sign-in's write: its check given back and where the email leads now. A sign-in that
-    was alone in its window (it opened it: its count was 1) leaves no window behind, so the next login
-    finds none to reopen: `alone`, under the condition ALONE; should a wrong password have raced in
-    meanwhile, the caller writes it again with `alone=False`. Never a clear: wrong passwords racing a right
-    one stay counted."""
+    """In a password sign-in's write: its check given back and where the email leads now (with the `scope`
+    items its page needed). A sign-in that was alone in its window (it opened it: its count was 1) leaves
+    no window behind, so the next login finds none to reopen: `alone`, under the condition ALONE; should a
+    wrong password have raced in meanwhile, the caller writes it again with `alone=False`. Never a clear:
+    wrong passwords racing a right one stay counted."""
     item = LoginFailuresItem
     ids = set(account_ids)
+    scope = scope.within(KEPT_AHEAD)
     where = [
         item.user_id.set(user_id),
         item.account_ids.set(ids) if ids else item.account_ids.remove(),
+        *_set_or_remove(item.scope_sub_accounts, stored_pairs(scope.sub_accounts)),
+        *_set_or_remove(item.scope_groups, stored_pairs(scope.groups)),
         item.ttl.set(now + POINTER_LIFETIME),
         item.entity.set(LoginFailuresItem),
     ]
     if alone:
         return [*where, item.failure_count.remove(), item.window_started_at.remove()]
     return [*where, item.failure_count.add(-1), item.window_started_at.set(item.window_started_at | now)]
+
+
+def _set_or_remove(attribute: UnicodeSetAttribute, values: set[str]) -> list[Action]:
+    return [attribute.set(values) if values else attribute.remove()]  # DynamoDB stores no empty set
 
 
 def listed_actions(user_id: str, account_id: str, *, member: bool = True) -> list[Action]:
@@ -123,6 +134,35 @@ def listed_actions(user_id: str, account_id: str, *, member: bool = True) -> lis
         item.user_id.set(user_id),
         ids.add({account_id}) if member else ids.delete({account_id}),
         item.entity.set(LoginFailuresItem),
+    ]
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """A code check counted on a user's window (`count_code_check`), with the login the last password step
+    of that user named (`email`, its `account_ids`: a hint, the mfa_token's own item decides)."""
+
+    window: FailureWindow
+    email: str | None = None
+    account_ids: frozenset[str] = frozenset()
+
+    @property
+    def allowed(self) -> bool:
+        return self.window.count <= MAX_FAILURES
+
+
+def code_hint(email: str, account_ids: Iterable[str], now: datetime) -> list[Action]:
+    """In the password step's write (services/mfa_login.py `begin`): the login its mfa_token names, kept on
+    the user's code window so the second step's first call, the count, hands it back. A day outlives any
+    mfa_token and any window (the TTL only tidies up: a window's start decides), so it never cuts one short.
+    """
+    item = LoginFailuresItem
+    ids = set(account_ids)
+    return [
+        item.email.set(email),
+        item.account_ids.set(ids) if ids else item.account_ids.remove(),
+        item.entity.set(LoginFailuresItem),
+        item.ttl.set(now + timedelta(days=1)),
     ]
 
 
@@ -142,22 +182,18 @@ class LockoutStore:
         most MAX_FAILURES are allowed per window under any burst (`LoginCheck.allowed`); past them, each
         is counted but refused. A window past its end is reopened by a second write (one round trip more,
         only for the first login after failures whose window ran out)."""
-        key, cutoff = keys.login_failures(email), now - WINDOW
-        current = LoginFailuresItem.window_started_at.does_not_exist() | (
-            LoginFailuresItem.window_started_at > cutoff
-        )
-        for _ in range(2):  # a concurrent request may reopen the window between our two writes
-            item = LoginFailuresItem(*key)
-            if Tx().update(item, _counted(now), condition=current).commit():
-                return _check_of(item)
-            item = LoginFailuresItem(*key)
-            if (
-                Tx()
-                .update(item, _reopened(now), condition=LoginFailuresItem.window_started_at <= cutoff)
-                .commit()
-            ):
-                return _check_of(item)
-        return LoginCheck(FailureWindow(MAX_FAILURES + 1, now))  # never seen: refused, as a full window
+        item = _count(keys.login_failures(email), now)
+        return _check_of(item) if item is not None else LoginCheck(FailureWindow(MAX_FAILURES + 1, now))
+
+    def count_code_check(self, user_id: str, now: datetime) -> CodeCheck:
+        """As count_login_check, for a second-factor code or recovery code of `user_id` (one window for
+        both kinds, whichever mfa_token they come with): counted first, with the login the password step
+        named (`code_hint`), in one UpdateItem."""
+        item = _count(keys.code_failures(user_id), now)
+        if item is None:
+            return CodeCheck(FailureWindow(MAX_FAILURES + 1, now))  # never seen: refused, as a full window
+        check = _check_of(item)
+        return CodeCheck(check.window, item.email, check.account_ids)
 
     def reserve_login_attempt(self, email: str, now: datetime, known: FailureWindow | None) -> bool:
         """Count a password check before it is made, atomically: in the current window while it has room
@@ -180,6 +216,27 @@ class LockoutStore:
         """A right code returns its own reservation rather than clearing the window (docs/security.md,
         "Lockout and a right password"): wrong codes racing it stay counted."""
         Tx().update(LoginFailuresItem(*keys.code_failures(user_id)), given_back(now)).commit()
+
+
+def _count(key: Key, now: datetime) -> LoginFailuresItem | None:
+    """One more check numbered in the window at `key` (a window past its end reopened at 1), the item as
+    written; None only if two concurrent reopenings beat both of our writes (never seen)."""
+    cutoff = now - WINDOW
+    current = LoginFailuresItem.window_started_at.does_not_exist() | (
+        LoginFailuresItem.window_started_at > cutoff
+    )
+    for _ in range(2):  # a concurrent request may reopen the window between our two writes
+        item = LoginFailuresItem(*key)
+        if Tx().update(item, _counted(now), condition=current).commit():
+            return item
+        item = LoginFailuresItem(*key)
+        if (
+            Tx()
+            .update(item, _reopened(now), condition=LoginFailuresItem.window_started_at <= cutoff)
+            .commit()
+        ):
+            return item
+    return None
 
 
 def _reserve(key: Key, now: datetime, known: FailureWindow | None) -> bool:

@@ -26,13 +26,16 @@ from chalicelib.store.lockouts import ALONE, given_back, signed_in_actions
 from chalicelib.store.member_index import USER_COPIES, rewrite_actions, unchanged_since_read
 from chalicelib.store.models import (
     AccountItem,
+    GroupItem,
     Item,
     LoginFailuresItem,
     LoginItem,
     MembershipItem,
+    SubAccountItem,
     UserItem,
     format_time,
 )
+from chalicelib.store.scope_hints import NO_SCOPE, Pair, ScopeHint
 from chalicelib.store.table import get_item, get_items
 from chalicelib.store.tx import Tx, assignments
 
@@ -57,17 +60,20 @@ class MemberCopyStore:
         return page_of(get_items(page_keys(user_id, ids)), user_id, ids)
 
     def login_and_page(
-        self, email: str, hint: tuple[str, Iterable[str]] | None
-    ) -> tuple[LoginItem | None, Page | None]:
+        self, email: str, hint: tuple[str, Iterable[str]] | None, scope: ScopeHint = NO_SCOPE
+    ) -> tuple[LoginItem | None, Page | None, ScopeRead]:
         """The login of an email, and with `hint` (a user id and account ids: where the email led at the
-        last sign-in) that user's page in those accounts, by key in one BatchGetItem (strongly
-        consistent). Whether the page is the login's is the caller's to check against the login."""
+        last sign-in) that user's page in those accounts, with the `scope` items that page needed then (as
+        many as the batch has room for), by key in one BatchGetItem (strongly consistent). Whether the page
+        is the login's, and which scope items it needs now, is the caller's to check."""
         page = page_keys(hint[0], hint[1]) if hint is not None else []
-        found = get_items([keys.login(email), *page])
+        asked = scope.within(BATCH_KEYS - 1 - len(page))
+        found = get_items([keys.login(email), *page, *asked.item_keys()])
         login = found.get(keys.login(email))
         return (
             login if isinstance(login, LoginItem) else None,
             page_of(found, hint[0], hint[1]) if hint is not None else None,
+            scope_read(found, asked),
         )
 
     def memberships_of_user(self, user_id: str) -> list[MembershipItem]:
@@ -112,15 +118,17 @@ class MemberCopyStore:
         alone: bool,
         account_ids: Iterable[str],
         writes: Sequence[Item] = (),
+        scope: ScopeHint = NO_SCOPE,
     ) -> None:
         """record_login for a password sign-in whose check `count_login_check` counted: given back in the
-        same write with where the email leads now (`account_ids`: the login's, as read), and, `alone` in its
-        window, leaving no window (store/lockouts.py `signed_in_actions`). A wrong password that raced in
-        meanwhile makes that fail: then it is written again, giving the check back (one round trip more)."""
+        same write with where the email leads now (`account_ids`: the login's, as read; `scope`: the items
+        its page needed), and, `alone` in its window, leaving no window (store/lockouts.py
+        `signed_in_actions`). A wrong password that raced in meanwhile makes that fail: then it is written
+        again, giving the check back (one round trip more)."""
         for leave_none in (alone, False) if alone else (False,):
             tx = login_write(user_id, now, None, writes)
             failures = LoginFailuresItem(*keys.login_failures(email))
-            actions = signed_in_actions(user_id, account_ids, now, alone=leave_none)
+            actions = signed_in_actions(user_id, account_ids, now, alone=leave_none, scope=scope)
             tx.update(failures, actions, condition=ALONE if leave_none else None, label="changed")
             if "changed" not in tx.commit().failed:
                 return
@@ -241,6 +249,28 @@ def rewrite_alone(membership: MembershipItem, user: UserItem) -> None:
 
 
 Page = tuple[UserItem | None, list[MembershipItem], dict[str, AccountItem]]
+# A BatchGetItem takes 100 keys: a login's read keeps to one.
+BATCH_KEYS = 100
+
+
+class ScopeRead(NamedTuple):
+    """Scope items read ahead with a login's page: those `asked` for (one absent among them is gone) and
+    those found."""
+
+    asked: ScopeHint
+    sub_accounts: dict[Pair, SubAccountItem]
+    groups: dict[Pair, GroupItem]
+
+
+def scope_read(found: dict[keys.Key, Item], asked: ScopeHint) -> ScopeRead:
+    """The scope items among what a batch read found, asked for as `asked`."""
+    subs = (found.get(keys.sub_account(*pair)) for pair in asked.sub_accounts)
+    groups = (found.get(keys.group(*pair)) for pair in asked.groups)
+    return ScopeRead(
+        asked,
+        {(s.account_id, s.sub_account_id): s for s in subs if isinstance(s, SubAccountItem)},
+        {(g.account_id, g.group_id): g for g in groups if isinstance(g, GroupItem)},
+    )
 
 
 def page_keys(user_id: str, account_ids: Iterable[str]) -> list[keys.Key]:

@@ -46,6 +46,11 @@ class PasskeyCredentialItem(Item, discriminator="passkey_credential"):
 
     user_id = UnicodeAttribute()
     passkey_id = UnicodeAttribute()
+    # Where the passkey led at its last sign-in: the login's email and the accounts it listed (a hint, so a
+    # passwordless sign-in reads the login and its page with the passkey; the login read decides). Absent
+    # on items written before, and until the passkey's first sign-in.
+    email = UnicodeAttribute(null=True)
+    account_ids = UnicodeSetAttribute(null=True)
 
 
 class ChallengeItem(Item, discriminator="challenge"):

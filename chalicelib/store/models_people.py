@@ -124,6 +124,14 @@ class LoginFailuresItem(Item, discriminator="login_failures"):
     # login (store/users.py `list_account`); absent for an unknown email.
     user_id = UnicodeAttribute(null=True)
     account_ids = UnicodeSetAttribute(null=True)
+    # With where it led, the scope items that sign-in's page needed ("<account id>/<id>": the sub-accounts a
+    # list names, the custom groups and their sub-accounts), read with the next login's page (a hint too:
+    # the memberships and groups read decide). Absent on items written before, and for an unscoped page.
+    scope_sub_accounts = UnicodeSetAttribute(null=True)
+    scope_groups = UnicodeSetAttribute(null=True)
+    # A user's code window (keys.code_failures) only: the login the last password step named, with its
+    # `account_ids` (store/lockouts.py `code_hint`), handed back by the second step's count.
+    email = UnicodeAttribute(null=True)
 
 
 class LinkItem(Item, discriminator="link"):

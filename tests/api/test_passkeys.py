@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any, cast
 import pyotp
 
 from chalicelib.security.otp import step_of
-from tests.helpers import PASSWORD, DynamoCalls, onboard
+from tests.helpers import PASSWORD, DynamoCalls, invite, latest_link, onboard
 from tests.helpers.authenticator import SoftAuthenticator
+from tests.helpers.present import present
 from tests.helpers.seed import seed_user
 
 if TYPE_CHECKING:
@@ -152,16 +153,106 @@ def test_a_second_factor_needs_a_current_one_and_deleting_needs_the_password(
     assert any("passkey (Laptop) was removed" in m.subject for m in api.outbox() if EMAIL in m.to)
 
 
-def test_passwordless_sign_in_reads_the_answer_in_two_batches(api: Api, deps: Deps) -> None:
-    """The challenge with the credential, then the passkey with its user, the login, the accounts' first
-    page and the sign-in's one write (was 7: four GetItems before the login)."""
-    _, owner = onboard(api, "Acme Hosting", EMAIL)  # in an account: its page is read by key
-    token = owner.token
+def passwordless(api: Api, key: SoftAuthenticator, counted: list[str] | None = None) -> Reply:
+    """A passwordless sign-in with `key`; with `counted` (a list), the calls of its POST /auth/passkey alone
+    (not of the options before it) go into it."""
+    answer = {"credential": key.get(api.post("/auth/passkey/options").body, RP_ID)}
+    with DynamoCalls() as calls:
+        done = api.post("/auth/passkey", answer)
+    if counted is not None:
+        counted.extend(calls.operations)
+    return done
+
+
+def accounts_of(reply: Reply) -> list[str]:
+    return sorted(a["account_id"] for a in reply.body["accounts"])
+
+
+def test_passwordless_sign_in_is_three_round_trips(api: Api, deps: Deps) -> None:
+    """The challenge with the credential's item (it names the login and the accounts the passkey led to:
+    registration kept them), then the passkey with the login and its page, then the sign-in's one write
+    (was 5: the user, then the login, then the page, each its own read)."""
+    account_id, owner = onboard(api, "Acme Hosting", EMAIL)  # in an account: its page is read by key
     key = SoftAuthenticator(ORIGIN)
-    assert register(api, token, key).status == 201
+    assert register(api, owner.token, key).status == 201
     answer = {"credential": key.get(api.post("/auth/passkey/options").body, RP_ID)}
     with DynamoCalls() as calls:
         done = api.post("/auth/passkey", answer)
     assert done.status == 200 and done.body["user"]["email"] == EMAIL
-    # (the user is read twice, as before: for the login's email, then with the page it is shown with)
-    assert calls.operations == ["BatchGetItem"] * 4 + ["TransactWriteItems"], calls.operations
+    assert accounts_of(done) == [account_id]
+    assert calls.operations == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
+    assert calls.read_twice == []
+
+
+def test_the_passkey_step_of_a_login_is_three_round_trips(api: Api, deps: Deps) -> None:
+    """Password, then passkey: the mfa_token's item with the credential's, then the passkey with the login
+    the token names and its page, then the write (was 6: the token, the credential, the passkey, the login,
+    the page, each its own read); no code, so nothing is counted."""
+    account_id, owner = onboard(api, "Acme Hosting", EMAIL)
+    key = SoftAuthenticator(ORIGIN)
+    assert register(api, owner.token, key).status == 201
+    first = login(api).body
+    answer = {"mfa_token": first["mfa_token"], "credential": key.get(first["passkey_options"], RP_ID)}
+    with DynamoCalls() as calls:
+        done = api.post("/auth/login/mfa", answer)
+    assert done.status == 200 and accounts_of(done) == [account_id]
+    assert deps.tokens.read(done.body["access_token"], deps.now()).via == "password+passkey"
+    assert calls.operations == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
+    assert calls.read_twice == []
+
+
+def test_a_stale_passkey_hint_still_lists_the_accounts_the_login_has_now(api: Api, deps: Deps) -> None:
+    """Where the passkey led is a hint: an account joined or left since its last sign-in costs one read
+    more (the login read decides), and the sign-in keeps the new list for the next one."""
+    account_id, owner = onboard(api, "Acme Hosting", EMAIL)
+    key = SoftAuthenticator(ORIGIN)
+    assert register(api, owner.token, key).status == 201
+    other_id, other = onboard(api, "Other Co", "other@example.com")
+    invite(api, other_id, other.token, [EMAIL])
+    assert api.post("/invitations/accept", {"token": latest_link(EMAIL)}, token=owner.token).status == 201
+    joined: list[str] = []
+    again: list[str] = []
+    left: list[str] = []
+    settled: list[str] = []
+    done = passwordless(api, key, joined)
+    assert done.status == 200 and accounts_of(done) == sorted([account_id, other_id])
+    assert joined == ["BatchGetItem"] * 3 + ["TransactWriteItems"]  # the page read again
+    assert accounts_of(passwordless(api, key, again)) == sorted([account_id, other_id])
+    assert again == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
+    user_id = done.body["user"]["user_id"]
+    token = done.body["access_token"]
+    assert api.call("DELETE", f"/accounts/{other_id}/members/{user_id}", token=token).status == 204
+    assert accounts_of(passwordless(api, key, left)) == [account_id]
+    assert left == ["BatchGetItem"] * 3 + ["TransactWriteItems"]
+    assert accounts_of(passwordless(api, key, settled)) == [account_id]
+    assert settled == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
+
+
+def test_a_credential_item_from_before_hints_signs_in_and_gets_one(api: Api, deps: Deps) -> None:
+    """An item written before it kept where the passkey leads: the passkey with its user, then the login,
+    then its page (5 round trips), and the sign-in writes the hint: the next one takes 3."""
+    from chalicelib.store import keys
+    from chalicelib.store.models import PasskeyCredentialItem
+
+    account_id, owner = onboard(api, "Acme Hosting", EMAIL)
+    key = SoftAuthenticator(ORIGIN)
+    assert register(api, owner.token, key).status == 201
+    (passkey,) = api.get("/me/passkeys", token=owner.token).body["items"]
+    credential_id = deps.store.factors.passkeys(passkey_user(deps))[0].credential_id
+    old = PasskeyCredentialItem(*keys.passkey_credential(credential_id))
+    old.update(actions=[PasskeyCredentialItem.email.remove(), PasskeyCredentialItem.account_ids.remove()])
+    stored = PasskeyCredentialItem.get(*keys.passkey_credential(credential_id), consistent_read=True)
+    assert stored.email is None and stored.account_ids is None and stored.passkey_id == passkey["passkey_id"]
+    first: list[str] = []
+    next_one: list[str] = []
+    done = passwordless(api, key, first)
+    assert done.status == 200 and accounts_of(done) == [account_id]
+    assert first == ["BatchGetItem"] * 4 + ["TransactWriteItems"]
+    stored = PasskeyCredentialItem.get(*keys.passkey_credential(credential_id), consistent_read=True)
+    assert (stored.email, stored.account_ids) == (EMAIL, {account_id})
+    assert accounts_of(passwordless(api, key, next_one)) == [account_id]
+    assert next_one == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
+
+
+def passkey_user(deps: Deps) -> str:
+    return present(deps.store.users.login_state(EMAIL)[0]).user_id

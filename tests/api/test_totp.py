@@ -10,7 +10,9 @@ import pyotp
 import pytest
 
 from chalicelib.security.otp import step_of
+from chalicelib.services.factor_checks import matched_step, spend_recovery_code
 from tests.helpers import PASSWORD, DynamoCalls, invite, latest_link, onboard
+from tests.helpers.present import present
 from tests.helpers.seed import seed_user
 
 if TYPE_CHECKING:
@@ -282,10 +284,12 @@ def test_the_round_trips_of_a_login_with_and_without_a_second_factor(
     api: Api, deps: Deps, clock: Clock
 ) -> None:
     """Without a factor, login is as it was (the factor rides on the user item it reads anyway); with one,
-    the password step reads as a login does and writes the mfa_token instead of the login's write (5 round
-    trips here either way), and the second step reads the token, then the factor with the login, counts the
-    check, then signs in as login does, the code's step, the check given back and the token spent riding the
-    login's one write: 6, where separate reads and writes made it 10."""
+    the password step reads as a login does and writes the mfa_token (with the login it names, on the
+    user's code window) instead of the login's write, and the second step counts the check first (it hands
+    back that login), reads the token with the factor and the login, then signs in as login does, the
+    code's step, the check given back and the token spent riding the login's one write (a login in no
+    account lists by the index: 5 round trips here either way; in an account, 3: the next test), where
+    separate reads and writes made it 10."""
     from tests.helpers import DynamoCalls
 
     seed_user(deps, "plain@example.com")
@@ -300,22 +304,25 @@ def test_the_round_trips_of_a_login_with_and_without_a_second_factor(
     with DynamoCalls() as second:
         done = api.post("/auth/login/mfa", {"mfa_token": token, "code": code(secret, deps)})
     assert done.status == 200
-    assert first.operations == [*plain.operations[:-1], "PutItem"]  # no login write: the token instead
+    # no login write: the token and the login it names on the code window instead, in one transaction
+    assert first.operations == [*plain.operations[:-1], "TransactWriteItems"]
+    assert plain.operations[:2] == ["UpdateItem", "BatchGetItem"]
     assert (
         second.operations
         == [
-            "GetItem",  # the mfa_token
-            "BatchGetItem",  # the TOTP, the recovery codes, the code window, and the login the token names
-            "UpdateItem",  # the check counted before it is made
+            "UpdateItem",  # the check counted before anything is read: it hands back the login to read
+            "BatchGetItem",  # the mfa_token's item, the TOTP, the recovery codes and the login
             *plain.operations[2:],  # the accounts' first page and the login's write, as without a factor
         ]
     )
     assert second.operations[-1] == "TransactWriteItems"  # with the step, the give-back and the token in it
+    assert second.read_twice == []
 
 
 def test_the_second_step_reads_the_accounts_page_with_the_factor(api: Api, deps: Deps, clock: Clock) -> None:
-    """The mfa_token, then the factor with the login and the page of the accounts the password step saw (one
-    BatchGetItem), the code check counted, and the sign-in's one write: 4 round trips (was 5)."""
+    """The code check counted first (on the user the signed mfa_token names; it hands back the login the
+    password step named), then the token's item with the factor, the login and the page of the accounts
+    the password step saw (one BatchGetItem), and the sign-in's one write: 3 round trips (was 4)."""
     account_id, owner = onboard(api, "Acme Hosting", EMAIL)  # in an account: its page is read by key
     secret = api.post("/me/mfa/totp", {"password": PASSWORD}, token=owner.token).body["secret"]
     assert api.post("/me/mfa/totp/confirm", {"code": code(secret, deps)}, token=owner.token).status == 200
@@ -324,7 +331,7 @@ def test_the_second_step_reads_the_accounts_page_with_the_factor(api: Api, deps:
     with DynamoCalls() as calls:
         done = api.post("/auth/login/mfa", {"mfa_token": first["mfa_token"], "code": code(secret, deps)})
     assert done.status == 200 and [a["account_id"] for a in done.body["accounts"]] == [account_id]
-    assert calls.operations == ["GetItem", "BatchGetItem", "UpdateItem", "TransactWriteItems"]
+    assert calls.operations == ["UpdateItem", "BatchGetItem", "TransactWriteItems"]
     assert calls.read_twice == []
 
 
@@ -351,21 +358,126 @@ def test_a_second_step_after_the_accounts_changed_reads_the_page_again(
         done = api.post("/auth/login/mfa", {"mfa_token": first["mfa_token"], "code": code(secret, deps)})
     assert done.status == 200
     assert sorted(a["account_id"] for a in done.body["accounts"]) == sorted([account_id, other_id])
-    assert calls.operations == ["GetItem", "BatchGetItem", "UpdateItem", "BatchGetItem", "TransactWriteItems"]
+    assert calls.operations == ["UpdateItem", "BatchGetItem", "BatchGetItem", "TransactWriteItems"]
 
 
 def test_the_password_step_is_three_round_trips(api: Api, deps: Deps, clock: Clock) -> None:
     """The check counted (it says where the email leads: turning the factor on checked the password and
     cleared the window, not where it leads), the login with the profile and the accounts' page, and the
-    mfa_token written: 3 round trips."""
+    mfa_token written with the login it names on the user's code window (one transaction): 3 round trips."""
     account_id, owner = onboard(api, "Acme Hosting", EMAIL)
     secret = api.post("/me/mfa/totp", {"password": PASSWORD}, token=owner.token).body["secret"]
     assert api.post("/me/mfa/totp/confirm", {"code": code(secret, deps)}, token=owner.token).status == 200
     with DynamoCalls() as calls:
         first = login(api).body
     assert first["methods"] == ["totp", "recovery_code"] and first["mfa_token"]
-    assert calls.operations == ["UpdateItem", "BatchGetItem", "PutItem"]
+    assert calls.operations == ["UpdateItem", "BatchGetItem", "TransactWriteItems"]
     assert calls.read_twice == []
     clock.advance(seconds=30)
     done = api.post("/auth/login/mfa", {"mfa_token": first["mfa_token"], "code": code(secret, deps)})
     assert done.status == 200 and [a["account_id"] for a in done.body["accounts"]] == [account_id]
+
+
+def test_a_forged_or_altered_mfa_token_answers_as_an_expired_one_and_counts_against_no_one(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
+    """The mfa_token is signed with its user and expiry: one we did not sign (made up, of the old unsigned
+    shape, its user swapped for another's, its signature or expiry changed) is refused as an expired one
+    is, before any call, so a stranger cannot spend anyone's code window (no lockout of another user's
+    second step)."""
+    import base64
+
+    secret, _, _ = enrol(api, deps, clock)
+    victim_id = present(deps.store.users.login_state(EMAIL)[0]).user_id
+    real = login(api).body["mfa_token"]
+    user_part, expiry, nonce, mac = real.split(".")
+    other = base64.urlsafe_b64encode(b"usr_000000000000000000000000").rstrip(b"=").decode()
+    flipped = mac[:-1] + ("A" if mac[-1] != "A" else "B")
+    forged = {
+        "made up": "made-up",
+        "unsigned, as before": "x" * 43,
+        "another user": f"{other}.{expiry}.{nonce}.{mac}",
+        "signature changed": f"{user_part}.{expiry}.{nonce}.{flipped}",
+        "expiry moved on": f"{user_part}.{int(expiry) + 3600}.{nonce}.{mac}",
+        "no signature": f"{user_part}.{expiry}.{nonce}",
+    }
+    clock.advance(minutes=5, seconds=1)
+    late = login(api).body["mfa_token"]  # issued now, sent below once its 5 minutes are over
+    clock.advance(minutes=5, seconds=1)
+    before = deps.store.factors.state(victim_id).failures  # as confirming the app left it
+    answers = {}
+    for name, token in {**forged, "expired": late}.items():
+        for body in ({"code": "123456"}, {"recovery_code": "aaaa-bbbb-cccc-dddd"}):
+            with DynamoCalls() as calls:
+                answer = api.post("/auth/login/mfa", {"mfa_token": token, **body})
+            answers[name, tuple(body)] = (answer.status, answer.code, answer.body["error"]["message"])
+            assert calls.operations == [], name  # nothing read, nothing counted
+    assert set(answers.values()) == {(401, "unauthenticated", answers["expired", ("code",)][2])}
+    assert deps.store.factors.state(victim_id).failures == before  # ann's window: nothing counted
+    fresh = login(api).body["mfa_token"]  # and her own step works as ever
+    assert api.post("/auth/login/mfa", {"mfa_token": fresh, "code": code(secret, deps)}).status == 200
+
+
+def test_a_used_mfa_token_gives_back_the_check_it_counted(api: Api, deps: Deps, clock: Clock) -> None:
+    """A token we signed is counted on before its item is read; once used (or gone), its check was not
+    made and is given back, so replaying one within its 5 minutes locks no one out."""
+    secret, _, _ = enrol(api, deps, clock)
+    token = login(api).body["mfa_token"]
+    assert api.post("/auth/login/mfa", {"mfa_token": token, "code": code(secret, deps)}).status == 200
+    user_id = present(deps.store.users.login_state(EMAIL)[0]).user_id
+    before = deps.store.factors.state(user_id).failures
+    for _ in range(8):
+        replay = api.post("/auth/login/mfa", {"mfa_token": token, "code": "123456"})
+        assert (replay.status, replay.code) == (401, "unauthenticated")
+    assert deps.store.factors.state(user_id).failures == before
+    clock.advance(seconds=30)
+    fresh = login(api).body["mfa_token"]
+    assert api.post("/auth/login/mfa", {"mfa_token": fresh, "code": code(secret, deps)}).status == 200
+
+
+def test_wrong_codes_through_many_tokens_at_once_check_at_most_five_per_window(
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window is the user's, not the token's: twenty wrong TOTP and recovery codes sent at once through
+    four mfa_tokens check at most five between them; the rest are refused (429) unchecked, and the right
+    code waits for the window to pass."""
+    from chalicelib.errors import AppError
+    from chalicelib.schemas.factors import MfaLoginIn
+    from chalicelib.services import mfa_login
+    from tests.helpers.concurrency import run_together
+
+    secret, _, _ = enrol(api, deps, clock)
+    tokens = [login(api).body["mfa_token"] for _ in range(4)]
+    checked: list[str] = []
+    real_step, real_recovery = matched_step, spend_recovery_code  # the ones mfa_login calls, patched below
+
+    def counting_step(*args: Any) -> int:
+        checked.append("code")
+        return real_step(*args)
+
+    def counting_recovery(*args: Any) -> Any:
+        checked.append("recovery_code")
+        return real_recovery(*args)
+
+    monkeypatch.setattr(mfa_login, "matched_step", counting_step)
+    monkeypatch.setattr(mfa_login, "spend_recovery_code", counting_recovery)
+    wrong = wrong_code(secret, deps)
+
+    def attempt(index: int) -> LoginOut | str:
+        body: dict[str, Any] = {"code": wrong} if index % 2 else {"recovery_code": "aaaa-bbbb-cccc-dddd"}
+        try:
+            return mfa_login.finish(deps, MfaLoginIn(mfa_token=tokens[index % 4], **body))
+        except AppError as error:
+            return error.code
+
+    outcomes = run_together(*[lambda index=index: attempt(index) for index in range(20)])
+    assert 1 <= len(checked) <= 5
+    assert outcomes.count("invalid_code") == len(checked)
+    assert outcomes.count("rate_limited") == 20 - len(checked)
+    for _ in range(5 - len(checked)):  # whatever room the burst left, one at a time
+        assert api.post("/auth/login/mfa", {"mfa_token": tokens[0], "code": wrong}).code == "invalid_code"
+    locked = api.post("/auth/login/mfa", {"mfa_token": tokens[1], "code": code(secret, deps)})
+    assert (locked.status, locked.code) == (429, "rate_limited")
+    clock.advance(minutes=15)
+    fresh = login(api).body["mfa_token"]
+    assert api.post("/auth/login/mfa", {"mfa_token": fresh, "code": code(secret, deps)}).status == 200

@@ -39,7 +39,8 @@ def chromium() -> Iterator[Browser]:
 
 def emailed_link(live: Live, address: str, after: int = 0, wait: float = 10.0) -> str:
     """The link of the latest email to `address`, as a person would click it. `after`: how many emails to
-    it there were before; waits (up to `wait` s) for one more, as the outbox worker sends some every 2 s."""
+    it there were before; waits (up to `wait` s) for one more, as the outbox worker sends it once it has
+    run (the tests' servers rest 0.25 s between runs, make run's 2 s)."""
     deadline = time.monotonic() + wait
     messages = live.emails_to(address)
     while len(messages) <= after and time.monotonic() < deadline:

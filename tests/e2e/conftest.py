@@ -40,6 +40,7 @@ def start_server(port: int, moto_port: int, log: Path, host: str = "127.0.0.1") 
     env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "OPERATOR_API_KEY": OPERATOR_KEY}
     # The spreadsheet test sends 1,000 rows in one account: its day holds that many (the default is 500).
     env["ACCOUNT_INVITATIONS_PER_DAY"] = str(SPREADSHEET_DAY)
+    env["LOCAL_WORKER_GAP_SECONDS"] = "0.25"  # an email a test waits for leaves soon after its commit
     # The server takes its local defaults, whatever this process's environment holds by now (the API tier's
     # chalice.test.Client sets the dev stage's variables, PORTAL_URL among them, into os.environ).
     for name in (

@@ -71,7 +71,8 @@ def _named(result: Any) -> tuple[str, str, str]:
     return (result.resource_type or "-", result.title or "", found.group(1) if found else "")
 
 
-def test_scim2_tester_finds_no_failure(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+def test_scim2_tester_finds_no_failure(own_server: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    live = own_server  # its own server: it runs beside the shared server's tests, on the other worker
     httpx2 = pytest.importorskip("httpx2")
     from scim2_client.engines.httpx2 import SyncSCIMClient
     from scim2_tester import Status, check_server

@@ -20,6 +20,7 @@ OWN_SERVERS = (
     "tests/e2e/test_schemathesis.py",
     "tests/e2e/test_local_run.py",
     "tests/e2e/test_portal_factors.py",
+    "tests/e2e/test_scim_compliance.py",
 )
 SHARED_SERVER = "shared local server"
 

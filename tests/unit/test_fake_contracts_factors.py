@@ -303,3 +303,80 @@ def test_a_passkey_sign_in_moves_the_counter_only_from_the_count_it_read(world: 
     assert stale.failed == {"used"}  # its counter was read at 0: a replayed or cloned answer
     assert present(store.factors.passkey_by_credential("cred-1")).sign_count == 3
     assert store.factors.challenge("p2") is not None
+
+
+@covers("lockouts.count_code_check", "factors.put_mfa_token", "factors.state")
+def test_a_code_check_is_numbered_first_and_hands_back_the_login_the_password_step_named(
+    world: FakeWorld,
+) -> None:
+    """The second step's first call: every check its own number in the user's window (refused past
+    MAX_FAILURES, given back only by who was allowed), with the login the last password step named."""
+    store, now = world.deps.store, world.deps.now()
+    user = _user(world)
+    later = now + timedelta(minutes=5)
+    token = ChallengeItem(*keys.challenge("t1"), purpose="mfa", user_id=user.user_id, expires_at=later)
+    token.email, token.account_ids = user.email, {"acc_1", "acc_2"}
+    store.factors.put_mfa_token(token, now)
+    assert present(store.factors.state(user.user_id, challenge_hash="t1").challenge).email == user.email
+    assert store.factors.state(user.user_id).challenge is None
+    checks = [store.lockouts.count_code_check(user.user_id, now) for _ in range(MAX_FAILURES + 2)]
+    assert [c.window.count for c in checks] == list(range(1, MAX_FAILURES + 3))
+    assert [c.allowed for c in checks] == [True] * MAX_FAILURES + [False, False]
+    assert {c.window.started_at for c in checks} == {now}
+    assert (checks[0].email, checks[0].account_ids) == (user.email, frozenset({"acc_1", "acc_2"}))
+    assert store.users.login_state(user.email)[1] is None  # the email's password window is another
+    store.lockouts.give_back_code_attempt(user.user_id, now)  # a right one's: the refused stay counted
+    assert not store.lockouts.count_code_check(user.user_id, now).allowed
+    # a password step while the window is open keeps its count, and names the login anew
+    token.account_ids = None
+    store.factors.put_mfa_token(token, now + timedelta(minutes=1))
+    named = store.lockouts.count_code_check(user.user_id, now + timedelta(minutes=1))
+    assert (named.window.count, named.email, named.account_ids) == (MAX_FAILURES + 3, user.email, frozenset())
+    reopened = store.lockouts.count_code_check(user.user_id, now + WINDOW + timedelta(seconds=1))
+    assert (reopened.window.count, reopened.allowed, reopened.email) == (1, True, user.email)
+    stranger = store.lockouts.count_code_check("usr_nobody", now)  # no password step named a login
+    assert (stranger.window.count, stranger.email, stranger.account_ids) == (1, None, frozenset())
+
+
+@covers("factors.passkey_answer", "factors.sign_in_spending")
+def test_a_passkey_read_brings_the_login_its_hint_or_its_mfa_token_names_and_the_sign_in_renews_it(
+    world: FakeWorld,
+) -> None:
+    """Without a hint (an item from before hints): the passkey and its user, no login. A sign-in keeps
+    where the passkey led on its credential's item; the next read brings that login and its page. An
+    mfa_token's item names the login instead, for its own user."""
+    store, now, deps = world.deps.store, world.deps.now(), world.deps
+    user = _user(world)
+    (account_id,) = present(store.users.login_state(user.email)[0]).account_ids
+    assert store.factors.add_passkey(
+        user, _passkey(user.user_id, "pk1", "cred-1", now), _mail(deps, user), _event(user, "x", "y", now)
+    )
+    bare = store.factors.passkey_answer("none", "cred-1")
+    assert (bare.challenge, present(bare.passkey).passkey_id, present(bare.user).user_id) == (
+        None,
+        "pk1",
+        user.user_id,
+    )
+    assert bare.login is None and bare.page is None and present(bare.owner).email is None
+    first = _challenge(store, user, "p1", now)
+    hint = (user.email, frozenset({account_id}))
+    assert store.factors.sign_in_spending(
+        Spent(user.user_id, first, passkey=(present(bare.passkey), 1), hint=hint), now, None, []
+    )
+    hinted = store.factors.passkey_answer("none", "cred-1")
+    assert (present(hinted.owner).email, present(hinted.owner).account_ids) == (user.email, {account_id})
+    assert present(hinted.login).user_id == user.user_id and hinted.page_ids == (account_id,)
+    page_user, memberships, accounts = present(hinted.page)
+    assert present(page_user).user_id == user.user_id and [m.account_id for m in memberships] == [account_id]
+    assert list(accounts) == [account_id]
+    token = ChallengeItem(*keys.challenge("m1"), purpose="mfa", user_id=user.user_id, expires_at=now)
+    token.email = "other@acme.com"  # what the mfa_token names wins over the hint (here: no such login)
+    store.factors.put_challenge(token)
+    named = store.factors.passkey_answer("m1", "cred-1")
+    assert present(named.challenge).purpose == "mfa" and named.login is None and named.page is None
+    assert present(named.passkey).sign_count == 1 and present(named.user).email == user.email
+    # a passkey registered with where it leads: its first read brings the login and its page
+    second = _passkey(user.user_id, "pk2", "cred-2", now)
+    assert store.factors.add_passkey(user, second, _mail(deps, user), _event(user, "x", "z", now), hint)
+    fresh = store.factors.passkey_answer("none", "cred-2")
+    assert present(fresh.login).email == user.email and fresh.page_ids == (account_id,)

@@ -14,6 +14,8 @@ from chalicelib.store import keys
 from chalicelib.store.account_names import SETTLE
 from chalicelib.store.links import new_reset_link
 from chalicelib.store.models import LinkItem
+from chalicelib.store.scope_hints import KEPT_AHEAD, NO_SCOPE, ScopeHint
+from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 from tests.unit.test_fake_contracts_invitation_flow import invite, membership_for
@@ -278,16 +280,38 @@ def test_a_counted_check_says_where_the_email_led_and_a_sign_in_alone_leaves_no_
     dev = world.member(account_id, "dev@acme.com")
     first = store.lockouts.count_login_check("dev@acme.com", now)
     assert first.window == FailureWindow(1, now) and first.allowed
-    login, page = store.member_copies.login_and_page("dev@acme.com", None)
-    assert present(login).user_id == dev and page is None
-    store.member_copies.record_password_sign_in(dev, now, "dev@acme.com", True, {account_id})
+    login, page, ahead = store.member_copies.login_and_page("dev@acme.com", None)
+    assert present(login).user_id == dev and page is None and ahead == (NO_SCOPE, {}, {})
+    group = world.group(account_id, "Support")
+    shop = new_sub_account_item(account_id, "sub_shop", "Shop", now)
+    assert store.sub_accounts.create(shop)
+    needed = ScopeHint(
+        frozenset({(account_id, "sub_shop"), (account_id, "sub_gone")}), frozenset({(account_id, group)})
+    )
+    store.member_copies.record_password_sign_in(dev, now, "dev@acme.com", True, {account_id}, scope=needed)
     assert store.users.login_state("dev@acme.com")[1] is None  # alone in its window: none left behind
     again = store.lockouts.count_login_check("dev@acme.com", now)
     assert (again.window.count, again.user_id, again.account_ids) == (1, dev, frozenset({account_id}))
-    login, page = store.member_copies.login_and_page("dev@acme.com", (dev, {account_id}))
+    assert again.scope == needed
+    login, page, ahead = store.member_copies.login_and_page("dev@acme.com", (dev, {account_id}), again.scope)
     user, memberships, accounts = present(page)
     assert present(login).user_id == present(user).user_id == dev
     assert [m.account_id for m in memberships] == [account_id] and set(accounts) == {account_id}
+    # every item hinted is asked for; the one gone is simply not found
+    assert ahead.asked == needed and list(ahead.groups) == [(account_id, group)]
+    assert {pair: s.name for pair, s in ahead.sub_accounts.items()} == {(account_id, "sub_shop"): "Shop"}
+    # a page too large for the batch's 100 keys asks for fewer of the hinted items (groups first)
+    many = {f"acc_{i:02}" for i in range(48)}  # login, user and 96 page keys: room for 2 more
+    wide = ScopeHint(frozenset((account_id, f"sub_{i}") for i in range(5)), needed.groups)
+    _, _, trimmed = store.member_copies.login_and_page("dev@acme.com", (dev, many), wide)
+    assert trimmed.asked.groups == needed.groups and len(trimmed.asked.sub_accounts) == 1
+    # the item keeps no more than a login's batch could ever read ahead
+    hundred = ScopeHint(frozenset((account_id, f"sub_{i:03}") for i in range(100)))
+    store.member_copies.record_password_sign_in(dev, now, "dev@acme.com", False, {account_id}, scope=hundred)
+    kept = store.lockouts.count_login_check("dev@acme.com", now).scope
+    assert len(kept.sub_accounts) == KEPT_AHEAD and kept.sub_accounts < hundred.sub_accounts
+    store.member_copies.record_password_sign_in(dev, now, "dev@acme.com", False, {account_id})
+    assert store.lockouts.count_login_check("dev@acme.com", now).scope == NO_SCOPE  # unscoped now
     # a wrong password counted meanwhile: the sign-in is no longer alone, and gives its check back instead
     assert store.lockouts.count_login_check("dev@acme.com", now).window.count == 2
     store.member_copies.record_password_sign_in(dev, now, "dev@acme.com", True, {account_id})
@@ -297,7 +321,7 @@ def test_a_counted_check_says_where_the_email_led_and_a_sign_in_alone_leaves_no_
     assert (reopened.window, reopened.user_id) == (FailureWindow(1, later), dev)
     unknown = store.lockouts.count_login_check("nobody@acme.com", now)
     assert (unknown.window.count, unknown.user_id, unknown.account_ids) == (1, None, frozenset())
-    assert store.member_copies.login_and_page("nobody@acme.com", None) == (None, None)
+    assert store.member_copies.login_and_page("nobody@acme.com", None) == (None, None, (NO_SCOPE, {}, {}))
 
 
 @covers("lockouts.count_login_check")

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from chalicelib.store.factors import FactorState, PasskeyAnswer, Spent
+    from chalicelib.store.factors import FactorState, Spent
     from chalicelib.store.models import (
         ChallengeItem,
         Item,
@@ -17,12 +17,17 @@ if TYPE_CHECKING:
         TotpItem,
         UserItem,
     )
+    from chalicelib.store.passkey_reads import PasskeyAnswer
     from chalicelib.store.tx import Outcome
 
 
 class FactorRepository(Protocol):
     def state(
-        self, user_id: str, email: str | None = None, account_ids: Iterable[str] | None = None
+        self,
+        user_id: str,
+        email: str | None = None,
+        account_ids: Iterable[str] | None = None,
+        challenge_hash: str | None = None,
     ) -> FactorState: ...
     def start_totp(self, totp: TotpItem) -> Outcome: ...
     def confirm_totp(
@@ -40,7 +45,12 @@ class FactorRepository(Protocol):
     def passkey_by_credential(self, credential_id: str) -> PasskeyItem | None: ...
     def passkey_answer(self, challenge_hash: str, credential_id: str) -> PasskeyAnswer: ...
     def add_passkey(
-        self, user: UserItem, passkey: PasskeyItem, mail: MailItem, event: SecurityEventItem
+        self,
+        user: UserItem,
+        passkey: PasskeyItem,
+        mail: MailItem,
+        event: SecurityEventItem,
+        hint: tuple[str, frozenset[str]] | None = None,
     ) -> Outcome: ...
     def remove_passkey(
         self,
@@ -55,5 +65,6 @@ class FactorRepository(Protocol):
         self, spent: Spent, now: datetime, email: str | None, writes: Sequence[Item]
     ) -> Outcome: ...
     def put_challenge(self, challenge: ChallengeItem) -> None: ...
+    def put_mfa_token(self, challenge: ChallengeItem, now: datetime) -> None: ...
     def challenge(self, challenge_hash: str) -> ChallengeItem | None: ...
     def take_challenge(self, challenge: ChallengeItem) -> bool: ...

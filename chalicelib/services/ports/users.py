@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from chalicelib.domain.lockout import FailureWindow
     from chalicelib.domain.outbox import Window
-    from chalicelib.store.lockouts import LoginCheck
-    from chalicelib.store.member_copies import AccountsPage, Page
+    from chalicelib.store.lockouts import CodeCheck, LoginCheck
+    from chalicelib.store.member_copies import AccountsPage, Page, ScopeRead
     from chalicelib.store.models import (
         AccountItem,
         Item,
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         SessionItem,
         UserItem,
     )
+    from chalicelib.store.scope_hints import ScopeHint
     from chalicelib.store.tx import Outcome
     from chalicelib.store.users import AuthContext
 
@@ -61,6 +62,7 @@ class LockoutRepository(Protocol):
     def clear_login_failures(self, email: str) -> None: ...
     def reserve_code_attempt(self, user_id: str, now: datetime, known: FailureWindow | None) -> bool: ...
     def give_back_code_attempt(self, user_id: str, now: datetime) -> None: ...
+    def count_code_check(self, user_id: str, now: datetime) -> CodeCheck: ...
 
 
 class RevokedTokenRepository(Protocol):
@@ -107,8 +109,8 @@ class MemberCopyRepository(Protocol):
         self, user_id: str, now: datetime, email: str | None = None, writes: Sequence[Item] = ()
     ) -> None: ...
     def login_and_page(
-        self, email: str, hint: tuple[str, Iterable[str]] | None
-    ) -> tuple[LoginItem | None, Page | None]: ...
+        self, email: str, hint: tuple[str, Iterable[str]] | None, scope: ScopeHint = ...
+    ) -> tuple[LoginItem | None, Page | None, ScopeRead]: ...
     def record_password_sign_in(
         self,
         user_id: str,
@@ -117,6 +119,7 @@ class MemberCopyRepository(Protocol):
         alone: bool,
         account_ids: Iterable[str],
         writes: Sequence[Item] = (),
+        scope: ScopeHint = ...,
     ) -> None: ...
     def update_profile(
         self,

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from chalicelib.services.ports import FactorRepository
 from chalicelib.store import keys
-from chalicelib.store.factors import PASSKEY, TOTP, FactorState, PasskeyAnswer, Spent
+from chalicelib.store.factors import PASSKEY, TOTP, FactorState, Spent
 from chalicelib.store.models import (
     ChallengeItem,
     Item,
+    LoginFailuresItem,
     LoginItem,
     MailItem,
     PasskeyCredentialItem,
@@ -23,6 +24,7 @@ from chalicelib.store.models import (
     UserItem,
 )
 from chalicelib.store.outcomes import Failure
+from chalicelib.store.passkey_reads import PasskeyAnswer
 from chalicelib.store.tx import Outcome
 from tests.helpers.fakes.member_copies import FakeMemberCopies, mark_due
 from tests.helpers.fakes.table import OK, Table, failed, key_of
@@ -39,7 +41,11 @@ class FakeFactors(FactorRepository):
         self.t = table
 
     def state(
-        self, user_id: str, email: str | None = None, account_ids: Iterable[str] | None = None
+        self,
+        user_id: str,
+        email: str | None = None,
+        account_ids: Iterable[str] | None = None,
+        challenge_hash: str | None = None,
     ) -> FactorState:
         page = (
             FakeMemberCopies(self.t).user_and_accounts(user_id, account_ids)
@@ -52,6 +58,7 @@ class FakeFactors(FactorRepository):
             code_failure_window(self.t, user_id),
             copy.deepcopy(self.t.get(keys.login(email), LoginItem)) if email is not None else None,
             page,
+            self.challenge(challenge_hash) if challenge_hash is not None else None,
         )
 
     def start_totp(self, totp: TotpItem) -> Outcome:
@@ -122,16 +129,31 @@ class FakeFactors(FactorRepository):
         return copy.deepcopy(self.t.get(keys.passkey(owner.user_id, owner.passkey_id), PasskeyItem))
 
     def passkey_answer(self, challenge_hash: str, credential_id: str) -> PasskeyAnswer:
+        """store/passkey_reads.py: with the login an mfa_token's item (for the credential's user) or the
+        credential's hint names, and its page when it fits in the batch."""
         challenge = self.challenge(challenge_hash)
-        owner = self.t.get(keys.passkey_credential(credential_id), PasskeyCredentialItem)
+        owner = copy.deepcopy(self.t.get(keys.passkey_credential(credential_id), PasskeyCredentialItem))
         if owner is None:
             return PasskeyAnswer(challenge, None, None)
-        passkey = self.t.get(keys.passkey(owner.user_id, owner.passkey_id), PasskeyItem)
-        user = self.t.get(keys.user(owner.user_id), UserItem)
-        return PasskeyAnswer(challenge, copy.deepcopy(passkey), copy.deepcopy(user))
+        uid = owner.user_id
+        passkey = self.t.get(keys.passkey(uid, owner.passkey_id), PasskeyItem)
+        user = self.t.get(keys.user(uid), UserItem)
+        named = challenge is not None and challenge.email is not None and challenge.user_id == uid
+        email = challenge.email if named and challenge is not None else owner.email
+        ids = sorted((challenge.account_ids if named and challenge is not None else owner.account_ids) or ())
+        ids = ids if email is not None and len(ids) <= 48 else []
+        login = copy.deepcopy(self.t.get(keys.login(email), LoginItem)) if email is not None else None
+        page = FakeMemberCopies(self.t).user_and_accounts(uid, ids) if ids else None
+        found = (challenge, copy.deepcopy(passkey), copy.deepcopy(user), owner, login, page, tuple(ids))
+        return PasskeyAnswer(*found)
 
     def add_passkey(
-        self, user: UserItem, passkey: PasskeyItem, mail: MailItem, event: SecurityEventItem
+        self,
+        user: UserItem,
+        passkey: PasskeyItem,
+        mail: MailItem,
+        event: SecurityEventItem,
+        hint: tuple[str, frozenset[str]] | None = None,
     ) -> Outcome:
         labels: set[Failure] = set()
         if self.t.get(keys.passkey_credential(passkey.credential_id), PasskeyCredentialItem) is not None:
@@ -145,6 +167,8 @@ class FakeFactors(FactorRepository):
             return Outcome(frozenset(labels))
         owner = PasskeyCredentialItem(*keys.passkey_credential(passkey.credential_id))
         owner.user_id, owner.passkey_id = user.user_id, passkey.passkey_id
+        if hint is not None:
+            owner.email, owner.account_ids = hint[0], set(hint[1]) or None
         _put(self.t, owner, passkey, mail, event)
         profile.factors = set(profile.factors or ()) | {PASSKEY}
         mark_due(profile, event.occurred_at)
@@ -216,6 +240,9 @@ class FakeFactors(FactorRepository):
             codes.code_hashes = (set(codes.code_hashes or ()) - {spent.recovery_hash}) or None  # no empty set
         if stored is not None and spent.passkey is not None:
             stored.sign_count, stored.last_used_at = spent.passkey[1], now
+            owner = self.t.get(keys.passkey_credential(stored.credential_id), PasskeyCredentialItem)
+            if owner is not None and spent.hint is not None:
+                owner.email, owner.account_ids = spent.hint[0], set(spent.hint[1]) or None
         if spent.code_checked:
             give_back(self.t, keys.code_failures(uid), now)
         _put(self.t, *spent.writes)
@@ -224,6 +251,18 @@ class FakeFactors(FactorRepository):
 
     def put_challenge(self, challenge: ChallengeItem) -> None:
         _put(self.t, challenge)
+
+    def put_mfa_token(self, challenge: ChallengeItem, now: datetime) -> None:
+        """With the login it names kept on the user's code window (store/lockouts.py `code_hint`)."""
+        assert challenge.user_id is not None and challenge.email is not None
+        _put(self.t, challenge)
+        key = keys.code_failures(challenge.user_id)
+        window = self.t.get(key, LoginFailuresItem)
+        if window is None:
+            window = LoginFailuresItem(*key)
+            self.t.put(window)
+        window.email, window.account_ids = challenge.email, set(challenge.account_ids or ()) or None
+        window.ttl = now + timedelta(days=1)
 
     def challenge(self, challenge_hash: str) -> ChallengeItem | None:
         return copy.deepcopy(self.t.get(keys.challenge(challenge_hash), ChallengeItem))

@@ -15,7 +15,15 @@ from chalicelib.services.ports import (
 from chalicelib.store import keys
 from chalicelib.store.account_names import NAMES, SETTLE
 from chalicelib.store.lockouts import POINTER_LIFETIME
-from chalicelib.store.member_copies import COPIES, AccountsPage, Page, copies_current
+from chalicelib.store.member_copies import (
+    BATCH_KEYS,
+    COPIES,
+    AccountsPage,
+    Page,
+    ScopeRead,
+    copies_current,
+    scope_read,
+)
 from chalicelib.store.member_index import USER_COPIES, copy_user, index_member, sortable, version_of
 from chalicelib.store.models import (
     AccountItem,
@@ -26,6 +34,7 @@ from chalicelib.store.models import (
     UserItem,
     format_time,
 )
+from chalicelib.store.scope_hints import KEPT_AHEAD, NO_SCOPE, ScopeHint
 from tests.helpers.fakes.table import Table, key_of
 from tests.helpers.fakes.users import give_back
 
@@ -123,10 +132,15 @@ class FakeMemberCopies(MemberCopyRepository):
             give_back(self.t, email, now)
 
     def login_and_page(
-        self, email: str, hint: tuple[str, Iterable[str]] | None
-    ) -> tuple[LoginItem | None, Page | None]:
+        self, email: str, hint: tuple[str, Iterable[str]] | None, scope: ScopeHint = NO_SCOPE
+    ) -> tuple[LoginItem | None, Page | None, ScopeRead]:
+        """The login, the hinted page and the hinted scope items (as many as the real batch has room for:
+        store/member_copies.py `login_and_page`)."""
         login = copy.deepcopy(self.t.get(keys.login(email), LoginItem))
-        return login, self.user_and_accounts(hint[0], hint[1]) if hint is not None else None
+        page = self.user_and_accounts(hint[0], hint[1]) if hint is not None else None
+        asked = scope.within(BATCH_KEYS - 1 - (1 + 2 * len(set(hint[1])) if hint is not None else 0))
+        found = {key: copy.deepcopy(self.t.get(key, Item)) for key in asked.item_keys()}
+        return login, page, scope_read({k: v for k, v in found.items() if v is not None}, asked)
 
     def record_password_sign_in(
         self,
@@ -136,9 +150,11 @@ class FakeMemberCopies(MemberCopyRepository):
         alone: bool,
         account_ids: Iterable[str],
         writes: Sequence[Item] = (),
+        scope: ScopeHint = NO_SCOPE,
     ) -> None:
-        """record_login with where the email leads now; `alone` (and still alone: no wrong password since)
-        leaves no window, else the check is given back (store/lockouts.py `signed_in_actions`)."""
+        """record_login with where the email leads now (and the scope items its page needed); `alone` (and
+        still alone: no wrong password since) leaves no window, else the check is given back
+        (store/lockouts.py `signed_in_actions`)."""
         if self.t.get(keys.user(user_id), UserItem) is None:
             return
         self.record_login(user_id, now, None, writes)
@@ -152,6 +168,9 @@ class FakeMemberCopies(MemberCopyRepository):
         assert stored is not None
         ids = set(account_ids)
         stored.user_id, stored.account_ids = user_id, ids or None
+        scope = scope.within(KEPT_AHEAD)
+        stored.scope_sub_accounts = {f"{a}/{b}" for a, b in scope.sub_accounts} or None
+        stored.scope_groups = {f"{a}/{b}" for a, b in scope.groups} or None
         stored.ttl = now + POINTER_LIFETIME
 
     def update_profile(

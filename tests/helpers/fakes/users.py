@@ -17,7 +17,7 @@ from chalicelib.services.ports import (
     UserRepository,
 )
 from chalicelib.store import keys, listeners
-from chalicelib.store.lockouts import LoginCheck, window_of
+from chalicelib.store.lockouts import CodeCheck, LoginCheck, window_of
 from chalicelib.store.models import (
     AccountItem,
     CounterItem,
@@ -35,6 +35,7 @@ from chalicelib.store.models import (
 )
 from chalicelib.store.outbox import limit_label
 from chalicelib.store.outcomes import Failure, Label
+from chalicelib.store.scope_hints import scope_of
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from chalicelib.store.users import AuthContext
 from tests.helpers.fakes.table import OK, Table, key_of, not_faked
@@ -151,21 +152,16 @@ class FakeLockouts(LockoutRepository):
     def count_login_check(self, email: str, now: datetime) -> LoginCheck:
         """store/lockouts.py count_login_check: every check numbered in the window (a window past its end
         reopened at 1), with where the email led at the last sign-in."""
-        key = keys.login_failures(email)
-        stored = self.t.get(key, LoginFailuresItem)
-        if stored is None:
-            stored = LoginFailuresItem(*key, failure_count=0)
-            stored.ttl = now + WINDOW + timedelta(minutes=1)
-            self.t.put(stored)
-        started = stored.window_started_at
-        if started is not None and started <= now - WINDOW:
-            stored.failure_count, stored.window_started_at = 1, now
-            stored.ttl = now + WINDOW + timedelta(minutes=1)
-        else:
-            stored.failure_count = int(stored.failure_count or 0) + 1
-            stored.window_started_at = started or now
+        stored = _count(self.t, keys.login_failures(email), now)
         window = FailureWindow(int(stored.failure_count), stored.window_started_at)
-        return LoginCheck(window, stored.user_id, frozenset(stored.account_ids or ()))
+        return LoginCheck(window, stored.user_id, frozenset(stored.account_ids or ()), scope_of(stored))
+
+    def count_code_check(self, user_id: str, now: datetime) -> CodeCheck:
+        """store/lockouts.py count_code_check: as count_login_check, on the user's code window, with the
+        login the last password step named."""
+        stored = _count(self.t, keys.code_failures(user_id), now)
+        window = FailureWindow(int(stored.failure_count), stored.window_started_at)
+        return CodeCheck(window, stored.email, frozenset(stored.account_ids or ()))
 
     def clear_login_failures(self, email: str) -> None:
         _clear(self.t, email)
@@ -175,6 +171,23 @@ class FakeLockouts(LockoutRepository):
 
     def give_back_code_attempt(self, user_id: str, now: datetime) -> None:
         give_back(self.t, keys.code_failures(user_id), now)
+
+
+def _count(t: Table, key: keys.Key, now: datetime) -> LoginFailuresItem:
+    """One more check numbered in the window at `key` (a window past its end reopened at 1)."""
+    stored = t.get(key, LoginFailuresItem)
+    if stored is None:
+        stored = LoginFailuresItem(*key, failure_count=0)
+        stored.ttl = now + WINDOW + timedelta(minutes=1)
+        t.put(stored)
+    started = stored.window_started_at
+    if started is not None and started <= now - WINDOW:
+        stored.failure_count, stored.window_started_at = 1, now
+        stored.ttl = now + WINDOW + timedelta(minutes=1)
+    else:
+        stored.failure_count = int(stored.failure_count or 0) + 1
+        stored.window_started_at = started or now
+    return stored
 
 
 def _reserve(t: Table, key: keys.Key, now: datetime) -> bool:
