@@ -13,10 +13,12 @@ they need are added, and nothing already annotated is touched, so it is safe to 
 
 Then ruff sorts the imports and formats the files changed. What it cannot know is left as it was and
 listed: fixtures that return a value and have no annotation, and parameters it found no type for; mypy
-names what is left to do by hand.
+names what is left to do by hand. With --present it then runs mypy and wraps the store's optional reads a
+test uses as found in present(...) (scripts/codemod_present.py).
 
     .venv/bin/python -m scripts.annotate_tests            # tests, scripts and bench
     .venv/bin/python -m scripts.annotate_tests tests/api  # or only some files or folders
+    .venv/bin/python -m scripts.annotate_tests --present  # and present(...) where mypy finds X | None used
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.codemod_present import wrap_optional_reads
 from scripts.codemod_source import Binding, Source, module_name
 from scripts.codemod_types import given, made_class, parametrized_types, yields
 
@@ -223,25 +226,36 @@ def python_files(paths: list[str]) -> list[Path]:
     return [p for p in found if ".venv" not in p.parts]
 
 
+def _tidy(changed: list[Path]) -> None:
+    """ruff sorts the imports added and formats the lines changed (the files were ruff-clean before)."""
+    ruff = str(Path(sys.executable).parent / "ruff")
+    files = [str(p) for p in changed]
+    subprocess.run([ruff, "check", "--quiet", "--fix", "--select", "I", *files], check=False)
+    subprocess.run([ruff, "format", "--quiet", *files], check=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("paths", nargs="*", default=list(DEFAULT_PATHS))
     parser.add_argument("--no-ruff", action="store_true", help="leave the imports unsorted, unformatted")
+    parser.add_argument("--present", action="store_true", help="then wrap optional reads mypy finds")
     arguments = parser.parse_args(argv)
     annotator = Annotator(python_files(arguments.paths))
     changed = [path for path in annotator.sources if annotator.annotate(path)]
     for path in changed:
         path.write_text(annotator.sources[path].rendered())
     if changed and not arguments.no_ruff:
-        ruff = str(Path(sys.executable).parent / "ruff")
-        files = [str(p) for p in changed]
-        subprocess.run([ruff, "check", "--quiet", "--fix", "--select", "I", *files], check=False)
-        subprocess.run([ruff, "format", "--quiet", *files], check=True)
+        _tidy(changed)
     print(f"annotated {len(changed)} files")
     for line in annotator.unknown:
         print(f"left for a hand: {line}")
+    if arguments.present:
+        wrapped = wrap_optional_reads(ROOT, arguments.paths)
+        if wrapped and not arguments.no_ruff:
+            _tidy(wrapped)
+        print(f"wrapped optional reads in present(...) in {len(wrapped)} files")
     return 0
 
 

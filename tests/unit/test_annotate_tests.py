@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 from scripts.annotate_tests import Annotator
+from scripts.codemod_present import optional_reads, wrapped
 
 CONFTEST = """
 from __future__ import annotations
@@ -115,3 +116,32 @@ def test_what_it_cannot_know_is_left_and_listed(tmp_path: Path) -> None:
     assert "def test_made(made) -> None:" in text
     assert any(line.endswith("fixture made has no return annotation") for line in unknown)
     assert any(line.endswith("test_made(made)") for line in unknown)
+
+
+READS = """from x import store
+
+
+def test_it() -> None:
+    user = store.get_user("u")
+    assert user.email == "a"
+    assert store.get_user("v").name == "b"
+"""
+
+
+def test_an_optional_read_mypy_flags_is_wrapped_in_present_where_it_is_read() -> None:
+    mypy = "\n".join(
+        [
+            'tests/t.py:6:12:6:21: error: Item "None" of "U | None" has no attribute "email"  [union-attr]',
+            'tests/t.py:7:12:7:35: error: Item "None" of "User | None" has no attribute "name"  [union-attr]',
+            'tests/t.py:7:12:7:35: error: Item "str" of "Reply | str" has no attribute "name"  [union-attr]',
+            'scripts/s.py:3:1:3:5: error: Item "None" of "X | None" has no attribute "y"  [union-attr]',
+        ]
+    )
+    reads = optional_reads(mypy)
+    assert list(reads) == ["tests/t.py"] and len(reads["tests/t.py"]) == 2  # only None, only the tests
+    text = wrapped(READS, reads["tests/t.py"])
+    assert 'user = present(store.get_user("u"))' in text  # where the name is assigned, once
+    assert 'assert user.email == "a"' in text
+    assert 'assert present(store.get_user("v")).name == "b"' in text
+    assert "from x import store\nfrom tests.helpers.present import present\n" in text
+    assert wrapped(text, []) == text
