@@ -23,13 +23,19 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from chalice.test import Client
+
+    from chalicelib.deps import Deps
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 7
 REQUESTS = 200
 
 
-def event(resource: str, path: str, params: dict[str, str] | None, headers: dict[str, str]) -> dict:
+def event(resource: str, path: str, params: dict[str, str] | None, headers: dict[str, str]) -> dict[str, Any]:
     return {
         "resource": resource, "path": path, "httpMethod": "GET", "headers": headers,
         "multiValueHeaders": {}, "queryStringParameters": None, "multiValueQueryStringParameters": None,
@@ -106,7 +112,7 @@ def compiled_source_tree() -> None:
 
 
 def _cold(
-    script: str, setup: dict, env: dict[str, str] | None = None, function_dir: Path | None = None
+    script: str, setup: dict[str, Any], env: dict[str, str] | None = None, function_dir: Path | None = None
 ) -> tuple[float, float]:
     """One fresh interpreter writing no bytecode (Lambda's /var/task is read-only): in the source tree with
     the virtualenv, or (`function_dir`, an unpacked deployment zip) with `-S`, so that nothing but the zip
@@ -126,7 +132,7 @@ def _cold(
     return float(wall), float(cpu)
 
 
-def _alternating(ours: tuple, bare: tuple) -> tuple[float, float, float, float]:
+def _alternating(ours: tuple[Any, ...], bare: tuple[Any, ...]) -> tuple[float, float, float, float]:
     """Median of RUNS fresh interpreters each, interleaved so machine noise hits both alike: wall-clock ms
     of ours, of the bare stack, then their CPU ms."""
     runs = [(_cold(*ours), _cold(*bare)) for _ in range(RUNS)]
@@ -138,7 +144,9 @@ def _alternating(ours: tuple, bare: tuple) -> tuple[float, float, float, float]:
     )
 
 
-def _signed_in_setup(deps, account_id: str, user_id: str, token: str) -> tuple[dict, dict]:
+def _signed_in_setup(
+    deps: Deps, account_id: str, user_id: str, token: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
     from chalicelib.store import keys
 
     resource, path = "/accounts/{account_id}", f"/accounts/{account_id}"
@@ -191,7 +199,7 @@ def cold_signed_in(function_dir: Path | None = None) -> tuple[float, float, floa
 def per_request() -> tuple[float, float]:
     """GET /accounts/{id} through portal-access, and a raw-boto3 route making the same DynamoDB call."""
     import boto3
-    from chalice import Chalice
+    from chalice.app import Chalice
     from chalice.test import Client
 
     from app import app
@@ -208,12 +216,12 @@ def per_request() -> tuple[float, float]:
     bare = Chalice(app_name="bare")
 
     @bare.route("/accounts/{account_id}")
-    def read(account_id: str):
+    def read(account_id: str) -> dict[str, str]:
         found = raw.batch_get_item(RequestItems={table: {"Keys": wanted, "ConsistentRead": True}})
         item = next(i for i in found["Responses"][table] if i["sk"]["S"] == "ACCOUNT")
         return {"account_id": item["account_id"]["S"], "name": item["name"]["S"]}
 
-    def once(client) -> float:
+    def once(client: Client) -> float:
         started = time.perf_counter()
         reply = client.http.get(f"/accounts/{account_id}", headers=headers)
         elapsed = (time.perf_counter() - started) * 1000

@@ -11,9 +11,11 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -36,6 +38,7 @@ from bench import (  # noqa: E402
     reset_timing,
     scale,
     scale26,
+    scale26_report,
     seats,
     signin30,
 )
@@ -62,15 +65,20 @@ from tests.helpers import (  # noqa: E402
 )
 from tests.helpers.mail import drained_moto_outbox  # noqa: E402
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Reply
+
 OUT = ROOT / "docs" / "benchmarks.md"
 # bench/scale.py run against the code before issue 18 (commit e45ea5f): the "before" column of its table.
 SCALE_BEFORE = ROOT / "bench" / "scale_before.json"
 # The goal: 1,000 expired invitations among 10,000 live items, then 10x both (BENCH_PURGE_EXPIRED=100 for
 # a quick run at 1/10 of that).
 PURGE_EXPIRED = int(os.environ.get("BENCH_PURGE_EXPIRED", "1000"))
+T = TypeVar("T")
 
 
-def measured(action):
+def measured(action: Callable[[], T]) -> tuple[T, list[str]]:
     """The action's result, and the DynamoDB operations it made."""
     with DynamoCalls() as calls:
         result = action()
@@ -89,10 +97,10 @@ class SlowMailer:
         self.sent += 1
 
 
-def recorder(rows: list[tuple[str, list[str], int]]):
+def recorder(rows: list[tuple[str, list[str], int]]) -> Callable[..., Reply]:
     """A `run(label, call, expect)` that makes the call, checks its status and notes its DynamoDB calls."""
 
-    def run(label: str, call, expect: int = 200):
+    def run(label: str, call: Callable[[], Reply], expect: int = 200) -> Reply:
         reply, calls = measured(call)
         assert reply.status == expect, (label, reply.status, reply.body)
         rows.append((label, calls, reply.status))
@@ -101,7 +109,7 @@ def recorder(rows: list[tuple[str, list[str], int]]):
     return run
 
 
-def endpoint_round_trips(api: Api, deps, clock: Clock) -> list[tuple[str, list[str], int]]:
+def endpoint_round_trips(api: Api, deps: Deps, clock: Clock) -> list[tuple[str, list[str], int]]:
     rows: list[tuple[str, list[str], int]] = []
     run = recorder(rows)
 
@@ -295,7 +303,7 @@ def endpoint_round_trips(api: Api, deps, clock: Clock) -> list[tuple[str, list[s
     return rows
 
 
-def bulk_invite(api: Api, deps) -> dict[str, float]:
+def bulk_invite(api: Api, deps: Deps) -> dict[str, float]:
     """The request (its round trips and time, the mailer untouched), again without moto's table copies, then
     the email worker's run that sends their emails (the stream starts it on the commit), beside 50 sends one
     after another."""
@@ -338,7 +346,7 @@ def bulk_invite(api: Api, deps) -> dict[str, float]:
 
 
 @contextmanager
-def moto_without_table_backups():
+def moto_without_table_backups() -> Iterator[None]:
     """moto deep-copies the whole table for every item of every TransactWriteItems, to roll back a cancelled
     one: a cost AWS does not have, growing with the table (100 purge deletes in 1,100 items took 38 s and
     1.8 GB). Inside this block it keeps the table as is; the purge's transactions all commit (the run
@@ -350,21 +358,22 @@ def moto_without_table_backups():
 
     class TableKept:
         @staticmethod
-        def deepcopy(value, memo=None):
+        def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
             return value if isinstance(value, Table) else copy.deepcopy(value, memo)
 
-    moto_models.copy = TableKept
+    moto_models.copy = TableKept  # type: ignore[attr-defined,assignment]  # the module moto copies with
     try:
         yield
     finally:
-        moto_models.copy = copy
+        moto_models.copy = copy  # type: ignore[attr-defined]
 
 
-def seed_invitations(deps, count: int, expires_in: timedelta = timedelta(0)) -> int:
+def seed_invitations(deps: Deps, count: int, expires_in: timedelta = timedelta(0)) -> int:
     """`count` invitations with their links and email claims, as the API leaves them, written with
     BatchWriteItem; returns the number of items."""
     from chalicelib.store.accounts import new_account_item
-    from chalicelib.store.invitations import claim_item, set_expiry_keys
+    from chalicelib.store.invitation_items import set_expiry_keys
+    from chalicelib.store.invitations import claim_item
 
     account_id = f"acc_{os.urandom(12).hex()}"
     account = new_account_item(account_id, "Purged", deps.now())
@@ -526,7 +535,7 @@ def main() -> None:
     ]
     lines += background.lines(behind)
     lines += scale.report_lines(at_scale, before)
-    lines += scale26.report_lines(per_call, scale26.head_commit())
+    lines += scale26_report.report_lines(per_call, scale26_report.head_commit())
     lines += reminders28.report_lines(reminders)
     lines += coldstart_report.cold_lines(cold)
     lines += coldstart_report.passwords_and_package_lines(package.measure(), package.MAX_MB)

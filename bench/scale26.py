@@ -196,7 +196,10 @@ def in_table(measure: Any) -> dict[str, Any]:
 
         try:
             with Client(app) as client:
-                return measure(Api(chalice_transport(client), drained_moto_outbox(deps)), deps)
+                answer: dict[str, Any] = measure(
+                    Api(chalice_transport(client), drained_moto_outbox(deps)), deps
+                )
+                return answer
         finally:
             use_deps(None)
 

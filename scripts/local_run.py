@@ -17,7 +17,9 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -29,6 +31,9 @@ from scripts.local_workers import (  # noqa: E402
     deliver_webhooks_forever,
     rewrite_copies_forever,
 )
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 FAKE_AWS = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -114,12 +119,12 @@ SENT_EMAIL_PATH = "/local/sent-email.json"
 OUTBOX_IDLE_PATH = "/local/outbox-idle"
 
 
-def with_sent_email(app):
+def with_sent_email(app: WSGIApplication) -> WSGIApplication:
     """moto's app, plus GET /local/sent-email.json: the emails SES accepted, oldest first, as
     [{"to", "subject", "body"}]. moto's /moto-api/data.json has them too, but it dumps every table of the
     emulator with them, which grows slow once a load test has filled it (the tests read email often)."""
 
-    def serve(environ, start_response):
+    def serve(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO")
         if path not in (SENT_EMAIL_PATH, OUTBOX_IDLE_PATH):
             _remember_text_part(environ)
@@ -144,7 +149,7 @@ def with_sent_email(app):
 TEXT_PARTS: dict[tuple[str, str], list[str]] = {}
 
 
-def _remember_text_part(environ) -> None:
+def _remember_text_part(environ: WSGIEnvironment) -> None:
     """From an SES v2 SendEmail request (what chalicelib/mail/ses.py sends): its text part."""
     if environ.get("REQUEST_METHOD") != "POST" or not environ.get("PATH_INFO", "").endswith(
         "/v2/email/outbound-emails"
@@ -161,7 +166,7 @@ def _remember_text_part(environ) -> None:
     TEXT_PARTS.setdefault(key, []).append(text)
 
 
-def _body(environ) -> bytes:
+def _body(environ: WSGIEnvironment) -> bytes:
     """The request's body, left in place for moto to read after us."""
     import io
 
@@ -174,7 +179,7 @@ def _body(environ) -> bytes:
 DYNAMODB_WRITES = ("TransactWriteItems", "PutItem", "UpdateItem", "BatchWriteItem")
 
 
-def _note_due_work(environ) -> None:
+def _note_due_work(environ: WSGIEnvironment) -> None:
     """Wakes the workers when this request writes a due index key (`<KIND>#<shard>`, store/keys.py). A
     false wake costs one empty run; a missed one waits for the next idle round."""
     import re
@@ -189,8 +194,8 @@ def _note_due_work(environ) -> None:
         WORK_WRITTEN.set()
 
 
-def _ses_sent() -> list:
-    from moto.core import DEFAULT_ACCOUNT_ID
+def _ses_sent() -> list[Any]:
+    from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
     return list(ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages)
@@ -209,13 +214,13 @@ def prepare_aws(settings: dict[str, str]) -> None:
     ses.verify_email_identity(EmailAddress=settings["SENDER_EMAIL"])
 
 
-def sent_messages() -> list:
+def sent_messages() -> list[Any]:
     from scripts.moto_isolation import exclusively
 
     return exclusively(_ses_sent)
 
 
-def print_email(message) -> None:
+def print_email(message: Any) -> None:  # moto's record of a sent email (its kinds vary)
     """The email as its reader gets it: the text part (its link once), else the HTML part's links."""
     import re
 
@@ -230,7 +235,7 @@ def print_email(message) -> None:
         print(f"    link:    {link}", flush=True)
 
 
-def wait_for(url: str, child: subprocess.Popen, seconds: float = 60) -> None:
+def wait_for(url: str, child: subprocess.Popen[bytes], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if child.poll() is not None:
@@ -257,7 +262,7 @@ def main() -> None:
         [*chalice, "--host", "127.0.0.1", "--port", settings["PORT"]], cwd=ROOT, env=dict(os.environ)
     )
 
-    def stop(*_args) -> None:
+    def stop(*_args: Any) -> None:
         child.terminate()
         moto.stop()
         raise SystemExit(0)

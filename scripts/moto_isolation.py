@@ -43,9 +43,10 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 _lock = threading.RLock()
+T = TypeVar("T")
 WRITES = ("transact_write_items", "put_item", "update_item", "delete_item")
 # Reads too, for the in-process tests: a read of a missing key inserts into the table's defaultdict (see 1.),
 # so a read racing a transaction's table copy breaks it just as a write would.
@@ -67,13 +68,14 @@ def isolate_moto_transactions() -> None:
 
     if getattr(DynamoHandler.transact_write_items, "_isolated", False):
         return
-    DynamoDBBackend.transact_write_items = _journaled(DynamoDBBackend.transact_write_items)
-    Table.query = _query_reads_its_partition(Table.query)
-    Table.all_items = _all_items_of_the_query(Table.all_items)
+    # moto's own methods, wrapped in place: the point of this module (mypy refuses assigning to a method)
+    DynamoDBBackend.transact_write_items = _journaled(DynamoDBBackend.transact_write_items)  # type: ignore[method-assign]
+    Table.query = _query_reads_its_partition(Table.query)  # type: ignore[method-assign]
+    Table.all_items = _all_items_of_the_query(Table.all_items)  # type: ignore[method-assign]
     for name in WRITES + READS:
         setattr(DynamoDBBackend, name, _serialized(getattr(DynamoDBBackend, name), name in WRITES))
-    DynamoHandler.transact_write_items = _idempotent(DynamoHandler.transact_write_items)
-    models.copy = _TableCopies()  # type: ignore[assignment]
+    DynamoHandler.transact_write_items = _idempotent(DynamoHandler.transact_write_items)  # type: ignore[method-assign]
+    models.copy = _TableCopies()  # type: ignore[attr-defined,assignment]  # moto's models module imports copy; replaced there
 
 
 def one_request_at_a_time(app: Callable[..., Iterable[bytes]]) -> Callable[..., list[bytes]]:
@@ -92,7 +94,7 @@ def one_request_at_a_time(app: Callable[..., Iterable[bytes]]) -> Callable[..., 
     return serialized
 
 
-def exclusively(action: Callable[[], Any]) -> Any:
+def exclusively(action: Callable[[], T]) -> T:
     """Run `action` (a read of moto's state from outside a request) while no request is being handled."""
     with _lock:
         return action()
@@ -179,7 +181,7 @@ class _Journal:
             op = next(iter(entry.values())) if isinstance(entry, dict) and entry else {}
             table = backend.tables.get(op.get("TableName")) if isinstance(op, dict) else None
             attrs = op.get("Item") or op.get("Key") if table is not None else None
-            if not isinstance(attrs, dict) or table.hash_key_attr not in attrs:
+            if table is None or not isinstance(attrs, dict) or table.hash_key_attr not in attrs:
                 continue  # moto refuses it before writing anything
             hash_key = DynamoType(attrs[table.hash_key_attr])
             range_key = DynamoType(attrs[table.range_key_attr]) if table.range_key_attr in attrs else None

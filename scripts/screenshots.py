@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -18,6 +18,9 @@ from tests.e2e.conftest import Live, start_server, stop_server, wait_healthy  # 
 from tests.helpers import free_port  # noqa: E402
 from tests.helpers.flows import accept_new  # noqa: E402
 from tests.helpers.settings import PASSWORD  # noqa: E402
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 OWNER = "olivia.bennett@northwind.example"
 TEAM = [  # email, first, last, title, role, permissions
@@ -262,7 +265,7 @@ def shoot_sign_out(live: Live, camera: Camera) -> None:
     snap("password-reset")
 
 
-def shoot_phone(live: Live, browser, out: Path) -> list[Path]:
+def shoot_phone(live: Live, browser: Browser, out: Path) -> list[Path]:
     """The same portal on a 375 px phone: each table row a card, the Actions menu inside the screen."""
     taken: list[Path] = []
     page = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2).new_page()

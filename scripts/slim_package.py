@@ -29,6 +29,7 @@ import sys
 import zipfile
 from email.parser import HeaderParser
 from pathlib import Path
+from typing import cast
 
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
@@ -109,7 +110,7 @@ def normalized(name: str) -> str:
 def missing_requirements(path: Path) -> list[str]:
     """`needed-by -> requirement` for each requirement of a packaged distribution that no packaged
     distribution of a matching version (nor the runtime) meets, sorted; empty when the zip is complete."""
-    environment = {**default_environment(), "extra": ""}
+    environment: dict[str, str] = {**cast("dict[str, str]", default_environment()), "extra": ""}
     packaged: dict[str, str] = {}
     needs: list[tuple[str, Requirement]] = []
     with zipfile.ZipFile(path) as archive:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from chalice.test import Client, TestHTTPClient
@@ -20,12 +21,18 @@ from tests.helpers.error_contract import ErrorContract
 from tests.helpers.mail import drained_moto_outbox
 from tests.helpers.receiver import WebhookReceiver
 
+if TYPE_CHECKING:
+    from chalice.test import HTTPResponse
+
+    from chalicelib.config import Settings
+    from tests.helpers import Clock
+
 isolate_moto_transactions()
 share_one_loader()
 
 
 @pytest.fixture(autouse=True)
-def _real_environ():
+def _real_environ() -> Iterator[None]:
     """chalice.test.Client swaps os.environ for a copy with the stage's variables while a request runs, then
     puts back what it found; two requests on two threads (the race tests) can put back each other's copy,
     leaving the dev stage's variables in os.environ for good. Each test ends with the real one again."""
@@ -34,20 +41,24 @@ def _real_environ():
     os.environ = real  # noqa: B003  (the very object chalice swapped out, not a new environment)
 
 
-def _document() -> dict:
+def _document() -> dict[str, Any]:
     from chalicelib.api.openapi import openapi_document  # every route is registered once app is imported
 
     return openapi_document()
 
 
 @pytest.fixture(autouse=True)
-def _error_contract(request, monkeypatch) -> Iterator[ErrorContract]:
+def _error_contract(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ErrorContract]:
     """Every answer of every chalice.test.Client in the test checked against its route's OpenAPI entry
     (tests/helpers/error_contract.py); pytest_runtest_call below fails the test on an undeclared one."""
     contract = ErrorContract(_document)
     sent = TestHTTPClient.request
 
-    def checked(self, method, path, headers=None, body=b""):
+    def checked(
+        self: TestHTTPClient, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b""
+    ) -> HTTPResponse:
         response = sent(self, method, path, headers, body)
         contract.check(method, path, response.status_code, response.body)
         return response
@@ -58,7 +69,7 @@ def _error_contract(request, monkeypatch) -> Iterator[ErrorContract]:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item):
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """A test that provoked an error its route's OpenAPI entry does not declare fails, however its own
     assertions went (one that fails by itself is reported with its own failure)."""
     result = yield
@@ -69,7 +80,7 @@ def pytest_runtest_call(item):
 
 
 @pytest.fixture
-def aws():
+def aws() -> Iterator[Settings]:
     with mock_aws():
         settings = load_settings({**os.environ, **SETTINGS_ENV})
         create_table(client("dynamodb"), settings.table_name)
@@ -78,7 +89,7 @@ def aws():
 
 
 @pytest.fixture
-def deps(aws, clock) -> Deps:
+def deps(aws: Settings, clock: Clock) -> Iterator[Deps]:
     from chalicelib.store.listeners import forget_operator
 
     built = build_deps(aws)
@@ -90,7 +101,7 @@ def deps(aws, clock) -> Deps:
 
 
 @pytest.fixture
-def chalice_client(deps) -> Client:
+def chalice_client(deps: Deps) -> Iterator[Client]:
     from app import app
 
     with Client(app) as client:
@@ -98,7 +109,7 @@ def chalice_client(deps) -> Client:
 
 
 @pytest.fixture
-def api(chalice_client, deps) -> Api:
+def api(chalice_client: Client, deps: Deps) -> Api:
     return Api(chalice_transport(chalice_client), drained_moto_outbox(deps))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -12,6 +13,11 @@ from chalicelib.api.routes import ROUTES
 from chalicelib.config import ConfigError, load_settings
 from chalicelib.deps import use_deps
 from tests.helpers import SETTINGS_ENV, invite, onboard
+from tests.helpers.present import present
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api
 
 # pydantic's own wording, which a person should never be shown
 LIBRARY_WORDING = re.compile(
@@ -20,7 +26,7 @@ LIBRARY_WORDING = re.compile(
 WRONG_BY_TYPE = {"string": 12345, "integer": "many", "boolean": "yes", "array": "not-a-list", "object": ["x"]}
 
 
-def wrong_value(schema: dict) -> object:
+def wrong_value(schema: dict[str, Any]) -> object:
     kinds = [schema.get("type")] + [branch.get("type") for branch in schema.get("anyOf", [])]
     for kind in kinds:
         if kind in WRONG_BY_TYPE:
@@ -29,7 +35,7 @@ def wrong_value(schema: dict) -> object:
 
 
 @pytest.fixture
-def world(api):
+def world(api: Api) -> tuple[dict[str, str], str]:
     account_id, owner = onboard(api)
     invitation = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]["invitation"]
     contact = api.post(f"/accounts/{account_id}/contacts", {"email": "c@example.com"}, token=owner.token).body
@@ -49,7 +55,9 @@ def world(api):
     return ids, owner.token
 
 
-def test_wrong_types_in_every_field_of_every_body_are_400(api, world):
+def test_wrong_types_in_every_field_of_every_body_are_400(
+    api: Api, world: tuple[dict[str, str], str]
+) -> None:
     ids, token = world
     checked = 0
     for route in [r for r in ROUTES if r.body is not None]:
@@ -57,7 +65,7 @@ def test_wrong_types_in_every_field_of_every_body_are_400(api, world):
         access = route.access
         operator_only = isinstance(access, OperatorOnly) or getattr(access, "operator_only", False)
         auth = {"operator": True} if operator_only else {"token": token}
-        for field, schema in route.body.model_json_schema()["properties"].items():
+        for field, schema in present(route.body).model_json_schema()["properties"].items():
             reply = api.call(route.method, path, {field: wrong_value(schema)}, **auth)
             assert reply.status == 400 and reply.code == "validation_error", (route.path, field, reply.body)
             details = reply.body["error"]["details"]
@@ -67,7 +75,9 @@ def test_wrong_types_in_every_field_of_every_body_are_400(api, world):
     assert checked == 154  # every field of every body model; grows with the contract (locales 3, brands 14)
 
 
-def test_unicode_and_injection_looking_text_is_stored_verbatim(api, world):
+def test_unicode_and_injection_looking_text_is_stored_verbatim(
+    api: Api, world: tuple[dict[str, str], str]
+) -> None:
     ids, token = world
     values = {
         "first_name": "Zoë 李 🚀 Ωmega",
@@ -85,14 +95,14 @@ def test_unicode_and_injection_looking_text_is_stored_verbatim(api, world):
     assert {name: fetched[name] for name in values} == values
 
 
-def test_control_characters_in_names_are_refused(api, world):
+def test_control_characters_in_names_are_refused(api: Api, world: tuple[dict[str, str], str]) -> None:
     ids, token = world
     for name in ["bad\x00name", "line\nbreak", "bell\x07", "esc\x1b[31m"]:
         reply = api.patch("/me", {"first_name": name}, token=token)
         assert reply.code == "validation_error", repr(name)
 
 
-def test_ten_thousand_character_emails(api, world):
+def test_ten_thousand_character_emails(api: Api, world: tuple[dict[str, str], str]) -> None:
     ids, token = world
     huge = "a" * 10000 + "@example.com"
     assert api.post("/auth/login", {"email": huge, "password": "x"}).code == "validation_error"
@@ -105,7 +115,7 @@ def test_ten_thousand_character_emails(api, world):
     assert result == {"email": huge, "status": "skipped", "reason": "invalid_email", "invitation": None}
 
 
-def test_oversized_lists_are_refused(api, world):
+def test_oversized_lists_are_refused(api: Api, world: tuple[dict[str, str], str]) -> None:
     ids, token = world
     many_keys = {"emails": ["a@example.com"], "role": "member", "permissions": ["tickets"] * 1000}
     assert (
@@ -116,7 +126,7 @@ def test_oversized_lists_are_refused(api, world):
     assert huge_list.status in (400, 413)
 
 
-def test_odd_path_ids_are_404_not_errors(api, world):
+def test_odd_path_ids_are_404_not_errors(api: Api, world: tuple[dict[str, str], str]) -> None:
     ids, token = world
     account = ids["account_id"]
     for odd in ["..", "%00", "ACCOUNT%23x", "x" * 300, "usr_" + "g" * 24, "'%20OR%20'1'='1"]:
@@ -124,7 +134,7 @@ def test_odd_path_ids_are_404_not_errors(api, world):
         assert api.get(f"/accounts/{odd}", token=token).status == 404, odd
 
 
-def test_a_misconfigured_service_fails_closed_with_a_json_500(api, deps):
+def test_a_misconfigured_service_fails_closed_with_a_json_500(api: Api, deps: Deps) -> None:
     use_deps(None)  # rebuild from an environment that lacks the secrets
     reply = api.get("/me", headers={"Authorization": "Bearer x"})
     assert reply.status == 500 and reply.body == {

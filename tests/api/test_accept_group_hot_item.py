@@ -6,6 +6,10 @@ each of them as read."""
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from chalicelib.store import groups as groups_module
 from chalicelib.store import keys
@@ -16,13 +20,16 @@ from tests.helpers import PASSWORD, latest_link, onboard
 from tests.helpers.concurrency import run_together
 from tests.helpers.faults import Transactions
 
+if TYPE_CHECKING:
+    from tests.helpers import Api, Reply
 
-def _accept(api, link: str):
+
+def _accept(api: Api, link: str) -> Reply:
     body = {"token": link, "password": PASSWORD, "first_name": "New", "last_name": "Member"}
     return api.post("/invitations/accept", body)
 
 
-def _group(api, account_id: str, token: str, name: str = "Billing") -> str:
+def _group(api: Api, account_id: str, token: str, name: str = "Billing") -> str:
     reply = api.post(
         f"/accounts/{account_id}/groups", {"name": name, "permissions": ["invoices"]}, token=token
     )
@@ -30,18 +37,18 @@ def _group(api, account_id: str, token: str, name: str = "Billing") -> str:
     return str(reply.body["group_id"])
 
 
-def _invite(api, account_id: str, token: str, emails: list[str], group_id: str) -> None:
+def _invite(api: Api, account_id: str, token: str, emails: list[str], group_id: str) -> None:
     body = {"emails": emails, "group_id": group_id}
     assert api.post(f"/accounts/{account_id}/invitations", body, token=token).status == 200
 
 
-def _listed(api, account_id: str, token: str, query: str = "") -> dict[str, int]:
+def _listed(api: Api, account_id: str, token: str, query: str = "") -> dict[str, int]:
     reply = api.get(f"/accounts/{account_id}/groups{query}", token=token)
     assert reply.status == 200, reply.body
     return {g["group_id"]: g["member_count"] for g in reply.body["items"]}
 
 
-def test_two_accepts_into_one_group_write_no_item_in_common_but_shards(api):
+def test_two_accepts_into_one_group_write_no_item_in_common_but_shards(api: Api) -> None:
     account_id, owner = onboard(api)
     gid = _group(api, account_id, owner.token)
     _invite(api, account_id, owner.token, ["ann@example.com", "bob@example.com"], gid)
@@ -56,14 +63,14 @@ def test_two_accepts_into_one_group_write_no_item_in_common_but_shards(api):
     assert sent.keys[0] & sent.keys[1] <= shards  # and nothing else they both wrote
 
 
-def test_many_accepts_into_one_group_at_once_count_exactly_in_the_list_and_the_group(api):
+def test_many_accepts_into_one_group_at_once_count_exactly_in_the_list_and_the_group(api: Api) -> None:
     account_id, owner = onboard(api)
     gid = _group(api, account_id, owner.token)
     emails = [f"p{i}@acme.com" for i in range(12)]
     _invite(api, account_id, owner.token, emails, gid)
     links = [latest_link(email) for email in emails]
 
-    def accepting(link: str):
+    def accepting(link: str) -> Callable[[], tuple[int, object]]:
         def accept() -> tuple[int, object]:
             reply = contextvars.Context().run(_accept, api, link)
             return reply.status, None if reply.status == 201 else reply.body
@@ -77,7 +84,7 @@ def test_many_accepts_into_one_group_at_once_count_exactly_in_the_list_and_the_g
     assert stored is not None and (stored.member_count, stored.invitation_count) == (12, 0)
 
 
-def test_a_page_of_groups_holds_limit_groups_each_with_its_shards(api):
+def test_a_page_of_groups_holds_limit_groups_each_with_its_shards(api: Api) -> None:
     account_id, owner = onboard(api)
     first, second, third = (_group(api, account_id, owner.token, name) for name in ("A", "B", "C"))
     emails = ["ann@example.com", "bob@example.com", "cat@example.com"]
@@ -90,7 +97,7 @@ def test_a_page_of_groups_holds_limit_groups_each_with_its_shards(api):
     assert rest == {second: 2, third: 1}
 
 
-def test_a_group_with_members_is_not_deleted_and_an_emptied_one_goes_with_its_shards(api):
+def test_a_group_with_members_is_not_deleted_and_an_emptied_one_goes_with_its_shards(api: Api) -> None:
     account_id, owner = onboard(api)
     gid = _group(api, account_id, owner.token)
     _invite(api, account_id, owner.token, ["ann@example.com", "bob@example.com"], gid)
@@ -107,13 +114,15 @@ def test_a_group_with_members_is_not_deleted_and_an_emptied_one_goes_with_its_sh
     assert list(Item.query(pk, Item.sk.startswith(sk), consistent_read=True)) == []  # no shard left behind
 
 
-def test_an_accept_landing_between_the_deletes_read_and_its_commit_stops_it(api, monkeypatch):
+def test_an_accept_landing_between_the_deletes_read_and_its_commit_stops_it(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     account_id, owner = onboard(api)
     gid = _group(api, account_id, owner.token)
     read = groups_module._read
     landed: list[bool] = []
 
-    def read_then_an_accept_lands(account: str, prefix: str):
+    def read_then_an_accept_lands(account: str, prefix: str) -> Any:
         found = read(account, prefix)
         if not landed:  # once, after the delete's first read: a shard the read saw empty (absent) moves
             tx = Tx()

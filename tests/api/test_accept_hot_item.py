@@ -6,6 +6,9 @@ move the account's counts; and the store retries an accept's conflicts by the bu
 from __future__ import annotations
 
 import contextvars
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,13 +23,17 @@ from tests.helpers.concurrency import run_together
 from tests.helpers.faults import Conflicts, Transactions
 from tests.helpers.seed import seed_account
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Reply
 
-def _accept(api, link: str):
+
+def _accept(api: Api, link: str) -> Reply:
     body = {"token": link, "password": PASSWORD, "first_name": "New", "last_name": "Member"}
     return api.post("/invitations/accept", body)
 
 
-def _counts(api, account_id: str, token: str) -> tuple[int, int, int]:
+def _counts(api: Api, account_id: str, token: str) -> tuple[int, int, int]:
     """The account's member count, its seats' active members, and the default group's member count."""
     account = api.get(f"/accounts/{account_id}", token=token).body
     groups = api.get(f"/accounts/{account_id}/groups", token=token).body["items"]
@@ -34,7 +41,7 @@ def _counts(api, account_id: str, token: str) -> tuple[int, int, int]:
     return account["member_count"], account["seats"]["members"], default["member_count"]
 
 
-def test_two_accepts_into_one_account_write_no_item_in_common_but_a_shard(api):
+def test_two_accepts_into_one_account_write_no_item_in_common_but_a_shard(api: Api) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com", "bob@example.com"])
     links = [latest_link("ann@example.com"), latest_link("bob@example.com")]
@@ -47,13 +54,13 @@ def test_two_accepts_into_one_account_write_no_item_in_common_but_a_shard(api):
     assert accepts[0] & accepts[1] <= shards  # and nothing else they both wrote
 
 
-def test_many_accepts_at_once_count_exactly_everywhere_the_counts_show(api):
+def test_many_accepts_at_once_count_exactly_everywhere_the_counts_show(api: Api) -> None:
     account_id, owner = onboard(api)
     emails = [f"p{i}@acme.com" for i in range(12)]
     invite(api, account_id, owner.token, emails)
     links = [latest_link(email) for email in emails]
 
-    def accepting(link: str):
+    def accepting(link: str) -> Callable[[], int]:
         return lambda: contextvars.Context().run(_accept, api, link).status
 
     assert run_together(*[accepting(link) for link in links]) == [201] * 12
@@ -62,7 +69,7 @@ def test_many_accepts_at_once_count_exactly_everywhere_the_counts_show(api):
     assert (seats["used"], seats["pending"]) == (13, 0)
 
 
-def test_the_ways_out_move_the_counts_the_shards_add_to(api):
+def test_the_ways_out_move_the_counts_the_shards_add_to(api: Api) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com", "bob@example.com"])
     emails = ("ann@example.com", "bob@example.com")
@@ -77,7 +84,7 @@ def test_the_ways_out_move_the_counts_the_shards_add_to(api):
     assert _counts(api, account_id, owner.token) == (2, 2, 2)
 
 
-def test_an_accept_retries_its_conflicts_past_the_usual_budget(api, deps):
+def test_an_accept_retries_its_conflicts_past_the_usual_budget(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com"])
     with Conflicts(times=ACCEPT_CONFLICT_TRIES - 1).on() as conflicts:
@@ -87,10 +94,12 @@ def test_an_accept_retries_its_conflicts_past_the_usual_budget(api, deps):
     assert _counts(api, account_id, owner.token) == (2, 2, 2)
 
 
-def test_commit_sends_as_often_as_its_budget_with_jittered_capped_pauses(deps, monkeypatch):
+def test_commit_sends_as_often_as_its_budget_with_jittered_capped_pauses(
+    deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
     account_id = seed_account(deps)
     pauses: list[float] = []
-    monkeypatch.setattr(tx_module.time, "sleep", pauses.append)
+    monkeypatch.setattr(time, "sleep", pauses.append)  # the time module store/tx.py pauses with
     tx = Tx().put(RevokedTokenItem(*keys.revoked_token("t1")))
     tx.check(AccountItem(*keys.account(account_id)), AccountItem.pk.exists())
     with Conflicts(times=9).on() as conflicts, pytest.raises(StillConflictingError):

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from chalicelib.errors import AppError
 from chalicelib.schemas.invitations import AcceptIn
 from chalicelib.services.acceptance import accept
 from tests.helpers import PASSWORD, accept_new, invite, join, latest_link, onboard, sign_in
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
 
-def test_lookup_describes_the_invitation(api):
+
+def test_lookup_describes_the_invitation(api: Api) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com"], role="admin")
     reply = api.post("/invitations/lookup", {"token": latest_link("ann@example.com")})
@@ -42,7 +47,7 @@ def test_lookup_describes_the_invitation(api):
     )
 
 
-def test_lookup_and_accept_answer_410_after_expiry_before_any_purge(api, clock):
+def test_lookup_and_accept_answer_410_after_expiry_before_any_purge(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com"])
     link = latest_link("ann@example.com")
@@ -54,13 +59,13 @@ def test_lookup_and_accept_answer_410_after_expiry_before_any_purge(api, clock):
     assert reply.status == 410 and reply.code == "invitation_expired"
 
 
-def test_unknown_and_malformed_tokens_are_404(api):
+def test_unknown_and_malformed_tokens_are_404(api: Api) -> None:
     for token in ["A" * 43, "short", "../../etc", "x" * 512]:
         assert api.post("/invitations/lookup", {"token": token}).code == "not_found"
         assert api.post("/invitations/accept", {"token": token, "password": PASSWORD}).code == "not_found"
 
 
-def test_accept_as_new_user_creates_the_login_and_membership(api):
+def test_accept_as_new_user_creates_the_login_and_membership(api: Api) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com"], permissions=["tickets", "domains"])
     reply = api.post(
@@ -86,7 +91,7 @@ def test_accept_as_new_user_creates_the_login_and_membership(api):
     assert api.get(f"/accounts/{account_id}/invitations", token=owner.token).body["items"] == []
 
 
-def test_new_user_password_rules(api):
+def test_new_user_password_rules(api: Api) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com"])
     link = latest_link("ann@example.com")
@@ -99,7 +104,7 @@ def test_new_user_password_rules(api):
     accept_new(api, "ann@example.com")
 
 
-def test_existing_user_accepts_with_bearer_token(api):
+def test_existing_user_accepts_with_bearer_token(api: Api) -> None:
     account_id, owner = onboard(api)
     other_id, other_owner = onboard(api, "Other Co", "designer@example.com")
     invite(api, account_id, owner.token, ["designer@example.com"])
@@ -117,7 +122,7 @@ def test_existing_user_accepts_with_bearer_token(api):
     assert login.body["accounts"] == expected
 
 
-def test_existing_user_accepts_with_password_and_a_wrong_one_keeps_the_link(api):
+def test_existing_user_accepts_with_password_and_a_wrong_one_keeps_the_link(api: Api) -> None:
     account_id, owner = onboard(api)
     onboard(api, "Other Co", "designer@example.com")
     invite(api, account_id, owner.token, ["designer@example.com"])
@@ -130,7 +135,7 @@ def test_existing_user_accepts_with_password_and_a_wrong_one_keeps_the_link(api)
     assert right.status == 201 and right.body["user"]["first_name"] == "Olive"
 
 
-def test_bearer_of_another_email_is_403_and_the_link_stays_usable(api):
+def test_bearer_of_another_email_is_403_and_the_link_stays_usable(api: Api) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com"])
     link = latest_link("ann@example.com")
@@ -140,7 +145,7 @@ def test_bearer_of_another_email_is_403_and_the_link_stays_usable(api):
     accept_new(api, "ann@example.com")
 
 
-def test_a_link_works_once(api):
+def test_a_link_works_once(api: Api) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com"])
     link = latest_link("ann@example.com")
@@ -150,7 +155,7 @@ def test_a_link_works_once(api):
     assert api.post("/invitations/lookup", {"token": link}).code == "not_found"
 
 
-def test_removed_then_invited_again(api):
+def test_removed_then_invited_again(api: Api) -> None:
     account_id, owner = onboard(api)
     joined = join(api, account_id, owner.token, "ann@example.com")
     result = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]
@@ -158,7 +163,7 @@ def test_removed_then_invited_again(api):
     assert joined.user_id
 
 
-def test_concurrent_double_accept_yields_exactly_one_membership(api, deps):
+def test_concurrent_double_accept_yields_exactly_one_membership(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com"])
     body = AcceptIn(

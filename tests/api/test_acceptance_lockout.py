@@ -3,6 +3,8 @@ it is made (at most five per link per window, under any burst), and the email's 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalicelib.errors import AppError
 from chalicelib.schemas.invitations import AcceptIn
 from chalicelib.services.acceptance import accept
@@ -10,23 +12,27 @@ from tests.helpers import PASSWORD, invite, latest_link, onboard
 from tests.helpers.concurrency import run_together
 from tests.helpers.seed import count_password_checks
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
+
 WRONG = "not the password"
 
 
-def _invited_existing_user(api) -> tuple[str, str]:
+def _invited_existing_user(api: Api) -> tuple[str, str]:
     account_id, owner = onboard(api)
     onboard(api, "Other Co", "designer@example.com")
     invite(api, account_id, owner.token, ["designer@example.com"])
     return account_id, latest_link("designer@example.com")
 
 
-def test_a_burst_of_accepts_through_one_link_checks_at_most_five_passwords(api, deps):
+def test_a_burst_of_accepts_through_one_link_checks_at_most_five_passwords(api: Api, deps: Deps) -> None:
     _, link = _invited_existing_user(api)
     checked = count_password_checks(deps)
     attempts = [WRONG] * 29
     attempts.insert(20, PASSWORD)
 
-    def attempt(password):
+    def attempt(password: str) -> str:
         try:
             return accept(deps, None, AcceptIn(token=link, password=password)).account_id
         except AppError as error:
@@ -41,7 +47,9 @@ def test_a_burst_of_accepts_through_one_link_checks_at_most_five_passwords(api, 
     assert len(accepted) == (PASSWORD in checked) and len(accepted) <= 1
 
 
-def test_wrong_passwords_on_accept_lock_the_email_and_the_lock_holds_on_accept(api, clock):
+def test_wrong_passwords_on_accept_lock_the_email_and_the_lock_holds_on_accept(
+    api: Api, clock: Clock
+) -> None:
     _, link = _invited_existing_user(api)
     for _ in range(5):
         wrong = api.post("/invitations/accept", {"token": link, "password": WRONG})
@@ -56,7 +64,7 @@ def test_wrong_passwords_on_accept_lock_the_email_and_the_lock_holds_on_accept(a
     assert right.status == 201
 
 
-def test_a_link_counts_its_own_checks_even_when_the_email_is_cleared(api, clock):
+def test_a_link_counts_its_own_checks_even_when_the_email_is_cleared(api: Api, clock: Clock) -> None:
     """A right login clears the email's window; the link's count stands: guesses through a leaked link stay
     bounded even while its owner keeps signing in."""
     _, link = _invited_existing_user(api)
@@ -70,7 +78,7 @@ def test_a_link_counts_its_own_checks_even_when_the_email_is_cleared(api, clock)
     assert api.post("/invitations/accept", {"token": link, "password": PASSWORD}).status == 201
 
 
-def test_a_reset_link_is_not_an_invitation_and_gains_no_count(api, deps):
+def test_a_reset_link_is_not_an_invitation_and_gains_no_count(api: Api, deps: Deps) -> None:
     from chalicelib.security.links import hash_link_token
     from tests.helpers import emails_to, link_token
 

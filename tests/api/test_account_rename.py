@@ -3,15 +3,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tests.helpers import PASSWORD, DynamoCalls, invite, join, onboard
-from tests.helpers.concurrency import run_together
+from tests.helpers.concurrency import replies_together
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Reply
 
 
-def _account_names(reply_body: dict, account_id: str) -> list[str]:
+def _account_names(reply_body: dict[str, Any], account_id: str) -> list[str]:
     return [a["name"] for a in reply_body["accounts"] if a["account_id"] == account_id]
 
 
-def test_a_rename_racing_joins_and_leaves_shows_everywhere(api):
+def test_a_rename_racing_joins_and_leaves_shows_everywhere(api: Api) -> None:
     account_id, owner = onboard(api)
     base = f"/accounts/{account_id}"
     leavers = [join(api, account_id, owner.token, f"leaver{i}@acme.com") for i in range(3)]
@@ -19,11 +25,11 @@ def test_a_rename_racing_joins_and_leaves_shows_everywhere(api):
     invite(api, account_id, owner.token, joiners)
     links = {email: api.latest_link(email) for email in joiners}
 
-    def accept(email: str):
+    def accept(email: str) -> Reply:
         body = {"token": links[email], "password": PASSWORD, "first_name": "J", "last_name": "Oiner"}
         return api.post("/invitations/accept", body)
 
-    answers = run_together(
+    answers = replies_together(
         lambda: api.patch(base, {"name": "Acme Cloud"}, token=owner.token),
         *[lambda e=email: accept(e) for email in joiners],
         lambda: api.delete(f"{base}/members/{leavers[0].user_id}", token=owner.token),  # removed
@@ -51,7 +57,7 @@ def test_a_rename_racing_joins_and_leaves_shows_everywhere(api):
     assert sorted(m["email"] for m in listed) == sorted([owner.email, *joiners])
 
 
-def test_a_rename_is_one_write_however_many_members(api):
+def test_a_rename_is_one_write_however_many_members(api: Api) -> None:
     account_id, owner = onboard(api)
     for i in range(5):
         join(api, account_id, owner.token, f"m{i}@acme.com")
@@ -61,7 +67,7 @@ def test_a_rename_is_one_write_however_many_members(api):
     assert calls.operations == ["BatchGetItem", "TransactWriteItems"]  # the name and its audit event
 
 
-def test_memberships_stored_with_a_copy_of_the_name_show_the_current_one(api, deps):
+def test_memberships_stored_with_a_copy_of_the_name_show_the_current_one(api: Api, deps: Deps) -> None:
     """Memberships written before names stopped being copied still carry `account_name`: it is ignored."""
     from chalicelib.store import keys
     from chalicelib.store.table import dynamodb_client

@@ -4,38 +4,47 @@ with their audit events; other accounts of the same login are not affected."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from tests.helpers import PASSWORD, join, onboard
 from tests.helpers.flows import accept_new
 from tests.helpers.seed import token_for
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock, Joined, Reply
+
 SECURITY = "/accounts/{}/security"
 
 
-def sign_out(api, account_id: str, user_id: str, **who):
+def sign_out(api: Api, account_id: str, user_id: str, **who: Any) -> Reply:
     return api.post(f"/accounts/{account_id}/members/{user_id}/sign-out", **who)
 
 
-def authorize(api, token: str, account_id: str, permission: str = "tickets") -> dict:
+def authorize(api: Api, token: str, account_id: str, permission: str = "tickets") -> dict[str, Any]:
     reply = api.post("/authorize", {"account_id": account_id, "permission": permission}, token=token)
     assert reply.status == 200, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
-def events(api, account_id: str, kind: str) -> list[dict]:
-    return api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True).body["items"]
+def events(api: Api, account_id: str, kind: str) -> list[dict[str, Any]]:
+    return cast(
+        "list[dict[str, Any]]",
+        api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True).body["items"],
+    )
 
 
-def put_policy(api, account_id: str, body: dict, **who):
+def put_policy(api: Api, account_id: str, body: dict[str, Any], **who: Any) -> Reply:
     return api.call("PUT", SECURITY.format(account_id), body, **who)
 
 
-def login(api, email: str) -> dict:
+def login(api: Api, email: str) -> dict[str, Any]:
     reply = api.post("/auth/login", {"email": email, "password": PASSWORD})
     assert reply.status == 200, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
-def test_an_admins_sign_out_ends_access_to_this_account_only(api, clock):
+def test_an_admins_sign_out_ends_access_to_this_account_only(api: Api, clock: Clock) -> None:
     acme, owner = onboard(api)
     other, other_owner = onboard(api, "Other Co", "boss@other.com")
     dev = join(api, acme, owner.token, "dev@example.com")
@@ -63,7 +72,7 @@ def test_an_admins_sign_out_ends_access_to_this_account_only(api, clock):
     assert events(api, other, "member.signed_out") == []
 
 
-def test_the_owner_is_signed_out_only_by_themselves_or_the_operator(api, clock):
+def test_the_owner_is_signed_out_only_by_themselves_or_the_operator(api: Api, clock: Clock) -> None:
     acme, owner = onboard(api)
     admin = join(api, acme, owner.token, "admin@example.com", "admin")
     refused = sign_out(api, acme, owner.user_id, token=admin.token)
@@ -77,12 +86,12 @@ def test_the_owner_is_signed_out_only_by_themselves_or_the_operator(api, clock):
     assert api.get(f"/accounts/{acme}", token=again).status == 401
 
 
-def test_a_group_manager_signs_out_their_non_manager_members_only(api):
+def test_a_group_manager_signs_out_their_non_manager_members_only(api: Api) -> None:
     acme, owner = onboard(api)
     group = api.post(f"/accounts/{acme}/groups", {"name": "Billing", "permissions": ["invoices"]},
                      token=owner.token).body["group_id"]  # fmt: skip
 
-    def join_group(email: str, manager: bool = False):
+    def join_group(email: str, manager: bool = False) -> Joined:
         body = {"emails": [email], "group_id": group, "group_manager": manager}
         assert api.post(f"/accounts/{acme}/invitations", body, token=owner.token).status == 200
         return accept_new(api, email)
@@ -100,7 +109,7 @@ def test_a_group_manager_signs_out_their_non_manager_members_only(api):
     assert (missing.status, missing.code) == (404, "not_found")
 
 
-def test_the_policy_is_the_owners_to_read_and_set(api, clock):
+def test_the_policy_is_the_owners_to_read_and_set(api: Api, clock: Clock) -> None:
     acme, owner = onboard(api)
     admin = join(api, acme, owner.token, "admin@example.com", "admin")
     assert api.get(SECURITY.format(acme), token=owner.token).body == {
@@ -124,7 +133,9 @@ def test_the_policy_is_the_owners_to_read_and_set(api, clock):
         assert (reply.status, reply.code) == (400, "validation_error")
 
 
-def test_past_the_grace_a_member_without_a_second_factor_is_refused_here_only(api, deps, clock):
+def test_past_the_grace_a_member_without_a_second_factor_is_refused_here_only(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     acme, owner = onboard(api)
     other, other_owner = onboard(api, "Other Co", "boss@other.com")
     dev = join(api, acme, owner.token, "dev@example.com")
@@ -157,7 +168,9 @@ def test_past_the_grace_a_member_without_a_second_factor_is_refused_here_only(ap
     assert api.get(f"/accounts/{acme}", token=owners).code == "mfa_required"  # the owner is covered too
 
 
-def test_admins_covers_only_the_owner_and_admins_and_a_later_joiner_gets_their_own_grace(api, clock):
+def test_admins_covers_only_the_owner_and_admins_and_a_later_joiner_gets_their_own_grace(
+    api: Api, clock: Clock
+) -> None:
     acme, owner = onboard(api)
     admin = join(api, acme, owner.token, "admin@example.com", "admin")
     dev = join(api, acme, owner.token, "dev@example.com")
@@ -176,7 +189,9 @@ def test_admins_covers_only_the_owner_and_admins_and_a_later_joiner_gets_their_o
     assert api.get(f"/accounts/{acme}", token=late_token).code == "mfa_required"
 
 
-def test_refusals_come_in_the_contracts_order_and_support_sessions_are_exempt(api, deps, clock):
+def test_refusals_come_in_the_contracts_order_and_support_sessions_are_exempt(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     acme, owner = onboard(api)
     dev = join(api, acme, owner.token, "dev@example.com")
     off = join(api, acme, owner.token, "off@example.com")

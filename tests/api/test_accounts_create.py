@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tests.helpers import PASSWORD, accept_new, create_account, emails_to, latest_link, onboard
 from tests.helpers.seed import seed_user
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
 
-def test_operator_creates_an_account_and_the_owner_is_invited(api):
+
+def test_operator_creates_an_account_and_the_owner_is_invited(api: Api) -> None:
     reply = api.post(
         "/accounts",
         {"name": "Acme Hosting", "owner_email": " Owner@Acme.com", "owner_first_name": "Olive"},
@@ -33,7 +39,7 @@ def test_operator_creates_an_account_and_the_owner_is_invited(api):
     assert "https://portal.example.com/invitations/accept#token=" in message.body
 
 
-def test_accepting_the_owner_invitation_makes_the_owner(api):
+def test_accepting_the_owner_invitation_makes_the_owner(api: Api) -> None:
     account_id, owner = onboard(api)
     account = api.get(f"/accounts/{account_id}", token=owner.token)
     assert account.status == 200
@@ -45,7 +51,7 @@ def test_accepting_the_owner_invitation_makes_the_owner(api):
     ]
 
 
-def test_owner_with_an_existing_login_accepts_with_it(api, deps):
+def test_owner_with_an_existing_login_accepts_with_it(api: Api, deps: Deps) -> None:
     seed_user(deps, "owner@acme.com")
     account_id, _ = create_account(api)
     reply = api.post("/invitations/accept", {"token": latest_link("owner@acme.com"), "password": PASSWORD})
@@ -54,7 +60,7 @@ def test_owner_with_an_existing_login_accepts_with_it(api, deps):
     assert api.get(f"/accounts/{account_id}", token=reply.body["access_token"]).body["member_count"] == 1
 
 
-def test_only_operators_create_accounts(api):
+def test_only_operators_create_accounts(api: Api) -> None:
     _, owner = onboard(api)
     body = {"name": "Other", "owner_email": "x@example.com"}
     assert api.post("/accounts", body).code == "unauthenticated"
@@ -62,7 +68,7 @@ def test_only_operators_create_accounts(api):
     assert api.post("/accounts", body, token=owner.token).code == "forbidden"
 
 
-def test_account_creation_validates(api):
+def test_account_creation_validates(api: Api) -> None:
     bad = api.post("/accounts", {"name": "", "owner_email": "nope"}, operator=True)
     assert bad.code == "validation_error"
     assert {d["field"] for d in bad.body["error"]["details"]} == {"name", "owner_email"}
@@ -72,7 +78,7 @@ def test_account_creation_validates(api):
     )
 
 
-def test_account_read_is_for_members_and_operators_only(api):
+def test_account_read_is_for_members_and_operators_only(api: Api) -> None:
     account_id, owner = onboard(api)
     other_id, other_owner = onboard(api, "Other Co", "boss@other.com")
     assert api.get(f"/accounts/{account_id}", operator=True).status == 200
@@ -83,7 +89,7 @@ def test_account_read_is_for_members_and_operators_only(api):
     assert api.get(f"/accounts/{account_id}").code == "unauthenticated"
 
 
-def test_owner_invitation_accept_as_new_user_needs_names(api):
+def test_owner_invitation_accept_as_new_user_needs_names(api: Api) -> None:
     create_account(api)
     reply = api.post("/invitations/accept", {"token": latest_link("owner@acme.com"), "password": PASSWORD})
     assert reply.code == "validation_error"
@@ -91,14 +97,14 @@ def test_owner_invitation_accept_as_new_user_needs_names(api):
     accept_new(api, "owner@acme.com")  # still usable
 
 
-def test_a_bad_bearer_beside_a_good_operator_key_is_refused(api):
+def test_a_bad_bearer_beside_a_good_operator_key_is_refused(api: Api) -> None:
     account_id, owner = onboard(api)
     assert api.get(f"/accounts/{account_id}", operator=True, token=owner.token).status == 200
     bad = api.get(f"/accounts/{account_id}", operator=True, token="not-a-token")
     assert bad.status == 401 and bad.code == "unauthenticated"
 
 
-def test_an_account_left_without_an_owner_gets_a_new_owner_invitation(api, clock):
+def test_an_account_left_without_an_owner_gets_a_new_owner_invitation(api: Api, clock: Clock) -> None:
     account_id, _ = create_account(api)
     path = f"/accounts/{account_id}/owner-invitation"
     pending = api.post(path, {"email": "someone@acme.com"}, operator=True)
@@ -119,7 +125,7 @@ def test_an_account_left_without_an_owner_gets_a_new_owner_invitation(api, clock
     ]
 
 
-def test_only_the_operator_invites_an_owner_or_revokes_the_owner_invitation(api):
+def test_only_the_operator_invites_an_owner_or_revokes_the_owner_invitation(api: Api) -> None:
     account_id, owner = onboard(api)
     path = f"/accounts/{account_id}/owner-invitation"
     assert api.post(path, {"email": "x@acme.com"}, token=owner.token).status == 403
@@ -134,7 +140,7 @@ def test_only_the_operator_invites_an_owner_or_revokes_the_owner_invitation(api)
     assert created.status == 201
 
 
-def test_an_admin_cannot_revoke_the_owner_invitation(api):
+def test_an_admin_cannot_revoke_the_owner_invitation(api: Api) -> None:
     account_id, invitation = create_account(api)
     body = {"emails": ["admin@acme.com"], "role": "admin"}
     assert api.post(f"/accounts/{account_id}/invitations", body, operator=True).status == 200

@@ -4,6 +4,7 @@ successful one exactly one event), listed newest first, filtered from keys or an
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -11,24 +12,32 @@ from chalicelib.domain.audit import EVENT_TYPES
 from chalicelib.store.audit import AuditFilter
 from tests.helpers import DynamoCalls, invite, join, onboard, sign_in
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock, Joined
 
-def events(api, account_id: str, token: str | None = None, query: str = "", **kw) -> list[dict]:
+
+def events(
+    api: Api, account_id: str, token: str | None = None, query: str = "", **kw: Any
+) -> list[dict[str, Any]]:
     auth = {"token": token} if token else {"operator": True}
     reply = api.get(f"/accounts/{account_id}/audit-events{query}", **auth, **kw)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
-def types(found: list[dict]) -> list[str]:
+def types(found: list[dict[str, Any]]) -> list[str]:
     return [event["type"] for event in found]
 
 
 @pytest.fixture
-def acme(api):
+def acme(api: Api) -> tuple[str, Joined]:
     return onboard(api)
 
 
-def test_contact_changes_are_recorded_with_actor_target_and_changed_fields(api, acme):
+def test_contact_changes_are_recorded_with_actor_target_and_changed_fields(
+    api: Api, acme: tuple[str, Joined]
+) -> None:
     account_id, owner = acme
     base = f"/accounts/{account_id}/contacts"
     contact = api.post(base, {"email": "bill@x.com", "first_name": "Bill"}, token=owner.token).body
@@ -46,7 +55,7 @@ def test_contact_changes_are_recorded_with_actor_target_and_changed_fields(api, 
     assert deleted["changes"] is None and deleted["occurred_at"] == "2026-11-23T09:00:00Z"
 
 
-def all_events(api, account_id: str, query: str = "", limit: int = 100) -> list[dict]:
+def all_events(api: Api, account_id: str, query: str = "", limit: int = 100) -> list[dict[str, Any]]:
     """Every page, newest first, through the cursors."""
     found, cursor = [], None
     while True:
@@ -60,7 +69,7 @@ def all_events(api, account_id: str, query: str = "", limit: int = 100) -> list[
             return found
 
 
-def test_the_user_management_story_is_recorded_event_by_event(api, deps, clock):
+def test_the_user_management_story_is_recorded_event_by_event(api: Api, deps: Deps, clock: Clock) -> None:
     from chalicelib.jobs.purge import purge_expired
 
     account_id, owner = onboard(api)
@@ -118,13 +127,13 @@ def test_the_user_management_story_is_recorded_event_by_event(api, deps, clock):
     assert moved["changes"] == {"owner_user_id": [owner.user_id, ann]}
 
 
-def join_invited(api, email: str) -> str:
+def join_invited(api: Api, email: str) -> str:
     from tests.helpers import accept_new
 
     return accept_new(api, email).user_id
 
 
-def test_a_refused_change_records_nothing(api):
+def test_a_refused_change_records_nothing(api: Api) -> None:
     account_id, owner = onboard(api)
     member = join(api, account_id, owner.token, "m@acme.com")
     before = len(all_events(api, account_id))
@@ -145,7 +154,7 @@ def test_a_refused_change_records_nothing(api):
     assert after[:3] == ["invitation.created", "group.created", "contact.created"]
 
 
-def test_filters_narrow_a_key_range_and_cursors_belong_to_their_list(api, clock):
+def test_filters_narrow_a_key_range_and_cursors_belong_to_their_list(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     admin = join(api, account_id, owner.token, "admin@acme.com", role="admin", permissions=[])
     base = f"/accounts/{account_id}/contacts"
@@ -174,7 +183,7 @@ def test_filters_narrow_a_key_range_and_cursors_belong_to_their_list(api, clock)
     assert api.get(f"/accounts/{account_id}/audit-events?type=member.exploded", operator=True).status == 400
 
 
-def test_who_may_read_the_log(api):
+def test_who_may_read_the_log(api: Api) -> None:
     account_id, owner = onboard(api)
     member = join(api, account_id, owner.token, "m@acme.com", permissions=["tickets"])
     other_id, other_owner = onboard(api, "Elsewhere", "owner@elsewhere.com")
@@ -186,7 +195,7 @@ def test_who_may_read_the_log(api):
     assert all(e["account_id"] == other_id for e in events(api, other_id))  # each account its own log
 
 
-def test_an_event_costs_no_round_trip_and_a_page_is_one_query(api, deps):
+def test_an_event_costs_no_round_trip_and_a_page_is_one_query(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     with DynamoCalls() as calls:
         api.post(f"/accounts/{account_id}/contacts", {"email": "a@x.com"}, token=owner.token)

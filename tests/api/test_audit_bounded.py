@@ -5,14 +5,19 @@ cursor while more may follow, so its cost does not grow with the log however rar
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.audit import Actor, Event, Target
 from chalicelib.store.audit import audit_item, filtered_bound
 from chalicelib.store.models import Item
 from tests.helpers import DynamoCalls, onboard
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api
 
-def write_events(deps, account_id: str, actor_id: str, common: int, rare_every: int) -> list[str]:
+
+def write_events(deps: Deps, account_id: str, actor_id: str, common: int, rare_every: int) -> list[str]:
     """`common` member.updated events by the actor, one minute apart, and a contact.deleted by the same
     actor after every `rare_every`-th; answers the rare events' target ids, newest first."""
     start = deps.now() + timedelta(days=1)
@@ -31,7 +36,9 @@ def write_events(deps, account_id: str, actor_id: str, common: int, rare_every: 
     return rare[::-1]
 
 
-def pages(api, account_id: str, token: str, query: str, limit: int) -> list[tuple[list[dict], int, int]]:
+def pages(
+    api: Api, account_id: str, token: str, query: str, limit: int
+) -> list[tuple[list[dict[str, Any]], int, int]]:
     """Every page through the cursors, with each request's round trips and items examined."""
     found, cursor = [], None
     while True:
@@ -47,7 +54,7 @@ def pages(api, account_id: str, token: str, query: str, limit: int) -> list[tupl
         assert len(found) < 200, "the cursors do not end"
 
 
-def test_two_filters_read_a_bounded_page_and_the_cursor_goes_on(api, deps):
+def test_two_filters_read_a_bounded_page_and_the_cursor_goes_on(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     actor_id = owner.user_id
     rare = write_events(deps, account_id, actor_id, 100, 25)  # 4 rare events among 100
@@ -63,7 +70,7 @@ def test_two_filters_read_a_bounded_page_and_the_cursor_goes_on(api, deps):
     )
 
 
-def test_a_filtered_page_costs_the_same_at_100_and_1000_events(api, deps):
+def test_a_filtered_page_costs_the_same_at_100_and_1000_events(api: Api, deps: Deps) -> None:
     """On main the first page kept paging until it had `limit` matches: 100 round trips at 5,000 members'
     worth of events for 4 rows. Now each request is one Query examining at most 4 x limit events."""
     costs = []
@@ -78,7 +85,9 @@ def test_a_filtered_page_costs_the_same_at_100_and_1000_events(api, deps):
     assert costs[0] == costs[1] == (["BatchGetItem", "Query"], 40)
 
 
-def test_more_matches_than_limit_in_the_bound_give_limit_and_go_on_after_the_last(api, deps):
+def test_more_matches_than_limit_in_the_bound_give_limit_and_go_on_after_the_last(
+    api: Api, deps: Deps
+) -> None:
     account_id, owner = onboard(api)
     rare = write_events(deps, account_id, owner.user_id, 60, 1)  # every event has its rare twin
     query = f"actor_user_id={owner.user_id}&type=contact.deleted"
@@ -87,7 +96,7 @@ def test_more_matches_than_limit_in_the_bound_give_limit_and_go_on_after_the_las
     assert walked[0][2] == 7  # 28 examined, 14 matches: the first 7, and the cursor after the 7th
 
 
-def test_bad_limits_and_cursors_of_a_filtered_list_are_refused(api, deps):
+def test_bad_limits_and_cursors_of_a_filtered_list_are_refused(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     other_id, other = onboard(api, "Other", "boss@other.com")
     write_events(deps, account_id, owner.user_id, 40, 10)

@@ -4,14 +4,21 @@ scope and an unknown one."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 import pytest
 
-from chalicelib.api.route_guards import SUPPORT_BARRED_SEGMENTS
 from chalicelib.domain.permissions import ALL_KEYS
+from chalicelib.domain.support import SUPPORT_BARRED_SEGMENTS
 from chalicelib.ids import new_id
 from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.api import test_permission_matrix as matrix
 from tests.helpers.seed import token_for
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.api.test_permission_matrix import World
+    from tests.helpers import Api
 
 ACTORS, MATRIX, expected = matrix.ACTORS, matrix.MATRIX, matrix.expected
 world = matrix.world  # the same fixture: the same actors on the same account
@@ -29,7 +36,7 @@ HOLDS = {
 SIGNED_IN = [actor for actor in ACTORS if actor not in ("anonymous", "operator")]
 
 
-def token_of(deps, world, actor: str) -> str:
+def token_of(deps: Deps, world: World, actor: str) -> str:
     return world.support_token if actor == "support" else token_for(deps, world.ids[actor])
 
 
@@ -49,24 +56,26 @@ def spec(actor: str, key: str, case: str) -> str | None:
 
 
 @pytest.fixture
-def cases(deps, world):
+def cases(deps: Deps, world: World) -> dict[str, str | None]:
     other = new_sub_account_item(world.account_id, new_id("sub"), "Other shop", deps.now())
     assert deps.store.sub_accounts.create(other)
     return {"none": None, "in_scope": world.scoped_to, "out_of_scope": other.sub_account_id,
             "unknown": "sub_000000000000000000000000"}  # fmt: skip
 
 
-def ask(api, token: str, account_id: str, key: str, sub_account_id: str | None) -> dict:
+def ask(api: Api, token: str, account_id: str, key: str, sub_account_id: str | None) -> dict[str, Any]:
     body = {"account_id": account_id, "permission": key}
     if sub_account_id:
         body["sub_account_id"] = sub_account_id
     reply = api.post("/authorize", body, token=token)
     assert reply.status == 200, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
 @pytest.mark.parametrize("actor", SIGNED_IN)
-def test_authorize_answers_every_key_and_sub_account_case_as_specified(api, deps, world, cases, actor):
+def test_authorize_answers_every_key_and_sub_account_case_as_specified(
+    api: Api, deps: Deps, world: World, cases: dict[str, str | None], actor: str
+) -> None:
     token = token_of(deps, world, actor)
     for key in ALL_KEYS:
         for case, sub_account_id in cases.items():
@@ -77,7 +86,9 @@ def test_authorize_answers_every_key_and_sub_account_case_as_specified(api, deps
 
 
 @pytest.mark.parametrize("actor", SIGNED_IN)
-def test_authorize_agrees_with_what_every_account_route_allows(api, deps, world, actor):
+def test_authorize_agrees_with_what_every_account_route_allows(
+    api: Api, deps: Deps, world: World, actor: str
+) -> None:
     token = token_of(deps, world, actor)
     for method, path, needs, _ in MATRIX:
         route_allows = expected(actor, needs, method, path.split("?")[0]) == "2xx"  # as the matrix proves
@@ -96,7 +107,9 @@ def test_authorize_agrees_with_what_every_account_route_allows(api, deps, world,
 
 
 @pytest.mark.parametrize("actor", ["owner", "admin", "member_with", "member_scoped", "group_member"])
-def test_the_sub_accounts_listed_are_those_authorize_reaches(api, deps, world, cases, actor):
+def test_the_sub_accounts_listed_are_those_authorize_reaches(
+    api: Api, deps: Deps, world: World, cases: dict[str, str | None], actor: str
+) -> None:
     token = token_of(deps, world, actor)
     listed = api.get(f"/accounts/{world.account_id}/sub-accounts", token=token).body["items"]
     reachable = {

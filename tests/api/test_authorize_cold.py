@@ -6,6 +6,8 @@ answer."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from chalicelib.services import authentication
@@ -14,15 +16,20 @@ from chalicelib.store.joining import joining, write_joining
 from chalicelib.store.members import new_membership_item
 from chalicelib.store.tx import Tx
 from tests.helpers import PASSWORD, DynamoCalls, accept_new, onboard
+from tests.helpers.present import present
 from tests.helpers.seed import seed_account
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Joined
 
-def _cold(monkeypatch) -> None:
+
+def _cold(monkeypatch: pytest.MonkeyPatch) -> None:
     """A fresh process: it has learned no member's group yet."""
     monkeypatch.setattr(authentication, "GROUP_HINTS", GroupHints())
 
 
-def _desk_member(api):
+def _desk_member(api: Api) -> tuple[str, Joined, str, Joined]:
     account_id, owner = onboard(api)
     base = f"/accounts/{account_id}"
     group = {"name": "Desk", "permissions": ["invoices"]}
@@ -33,14 +40,16 @@ def _desk_member(api):
     return account_id, owner, gid, accept_new(api, "ann@example.com", "Ann", "Desk")
 
 
-def _authorize(api, token: str, account_id: str, permission: str) -> tuple[bool, list[str]]:
+def _authorize(api: Api, token: str, account_id: str, permission: str) -> tuple[bool, list[str]]:
     with DynamoCalls() as calls:
         reply = api.post("/authorize", {"account_id": account_id, "permission": permission}, token=token)
     assert reply.status == 200, reply.body
     return bool(reply.body["allowed"]), calls.operations
 
 
-def test_a_group_member_is_authorized_cold_in_one_read_with_the_accepts_token(api, monkeypatch):
+def test_a_group_member_is_authorized_cold_in_one_read_with_the_accepts_token(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     account_id, _, _, ann = _desk_member(api)
     _cold(monkeypatch)
     assert _authorize(api, ann.token, account_id, "invoices") == (True, ["BatchGetItem"])
@@ -48,9 +57,11 @@ def test_a_group_member_is_authorized_cold_in_one_read_with_the_accepts_token(ap
 
 
 @pytest.mark.parametrize("accounts", [1, 120])
-def test_a_group_member_is_authorized_cold_in_one_read_in_1_or_120_accounts(api, deps, monkeypatch, accounts):
+def test_a_group_member_is_authorized_cold_in_one_read_in_1_or_120_accounts(
+    api: Api, deps: Deps, monkeypatch: pytest.MonkeyPatch, accounts: int
+) -> None:
     account_id, _, _, ann = _desk_member(api)
-    user = deps.store.users.get_user(ann.user_id)
+    user = present(deps.store.users.get_user(ann.user_id))
     for n in range(accounts - 1):  # as plain members elsewhere, seeded through accepting's own writer
         name = f"Other {n:03d}"
         other = seed_account(deps, name)
@@ -63,7 +74,9 @@ def test_a_group_member_is_authorized_cold_in_one_read_in_1_or_120_accounts(api,
     assert _authorize(api, token, account_id, "invoices") == (True, ["BatchGetItem"])
 
 
-def test_a_stale_hint_costs_one_more_read_and_the_membership_decides(api, monkeypatch):
+def test_a_stale_hint_costs_one_more_read_and_the_membership_decides(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Moved to another group after the token was issued: the token's hint names the old group; the answer
     is the new group's, at the cost of its read, and the process then knows the new group."""
     account_id, owner, _, ann = _desk_member(api)

@@ -4,6 +4,10 @@ after it the lists answer exactly as for items written today, and running it aga
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
 from chalicelib import cli
 from chalicelib.store.models import (
     AccountItem,
@@ -14,6 +18,12 @@ from chalicelib.store.models import (
 )
 from tests.helpers import PASSWORD, DynamoCalls, invite, latest_link, onboard
 from tests.helpers.seed import seed_member
+
+if TYPE_CHECKING:
+    from pynamodb.expressions.update import Action
+
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
 
 DERIVED_ON_MEMBERSHIPS = (
     "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "members_pk",
@@ -40,7 +50,7 @@ def _as_before_the_lists(account_id: str) -> None:
         row.delete()
 
 
-def _lists(api, account_id, token):
+def _lists(api: Api, account_id: str, token: str) -> tuple[list[Any], ...]:
     members = api.get(f"/accounts/{account_id}/members?sort=last_name&limit=100", token=token).body["items"]
     deactivated = api.get(f"/accounts/{account_id}/members?status=deactivated", token=token).body["items"]
     pending = api.get(f"/accounts/{account_id}/invitations", token=token).body["items"]
@@ -59,7 +69,9 @@ def _lists(api, account_id, token):
     )
 
 
-def test_the_backfill_brings_an_old_tables_items_back_into_the_lists(api, deps, capsys, monkeypatch):
+def test_the_backfill_brings_an_old_tables_items_back_into_the_lists(
+    api: Api, deps: Deps, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     account_id, owner = onboard(api)
     for i in range(4):
         seed_member(
@@ -88,7 +100,7 @@ def test_the_backfill_brings_an_old_tables_items_back_into_the_lists(api, deps, 
 
     monkeypatch.setenv("TABLE_NAME", deps.settings.table_name)
     account = AccountItem.get(f"ACCOUNT#{account_id}", "ACCOUNT")
-    uncounted = [AccountItem.webhook_count.remove(), AccountItem.group_count.remove()]
+    uncounted: list[Action] = [AccountItem.webhook_count.remove(), AccountItem.group_count.remove()]
     account.update(actions=uncounted)  # as stored before they were counted
     assert cli.main(["backfill-lists"]) == 0
     out = capsys.readouterr().out
@@ -103,7 +115,9 @@ def test_the_backfill_brings_an_old_tables_items_back_into_the_lists(api, deps, 
     assert _lists(api, account_id, owner.token) == today
 
 
-def test_the_backfill_leaves_alone_what_changed_after_it_read_it(api, deps, monkeypatch):
+def test_the_backfill_leaves_alone_what_changed_after_it_read_it(
+    api: Api, deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A removed membership is not brought back: the write's condition needs the item as read."""
     account_id, owner = onboard(api)
     user_id = seed_member(deps, account_id, "gone@example.com")
@@ -122,7 +136,7 @@ def test_the_backfill_leaves_alone_what_changed_after_it_read_it(api, deps, monk
     assert user_id not in remaining
 
 
-def test_the_backfill_lists_a_logins_accounts_so_login_reads_them_by_key(api, deps):
+def test_the_backfill_lists_a_logins_accounts_so_login_reads_them_by_key(api: Api, deps: Deps) -> None:
     """Logins stored before `account_ids` existed get them from the backfill (no login completes them any
     more); login then reads the memberships and account names by key, with no Query."""
     from chalicelib.store import keys
@@ -150,7 +164,9 @@ def test_the_backfill_lists_a_logins_accounts_so_login_reads_them_by_key(api, de
     assert backfill_lists().logins == 0  # again: every login lists its accounts already
 
 
-def test_a_rewrite_read_before_a_permission_change_does_not_undo_its_ticket_keys(api, deps, monkeypatch):
+def test_a_rewrite_read_before_a_permission_change_does_not_undo_its_ticket_keys(
+    api: Api, deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The permissions decide a membership's ticket-stream keys (they are not on its card): a rewrite
     computed from a membership read before they changed (the backfill's, a login's) fails on the version
     the change moved, and does not put back the keys the change removed."""
@@ -182,7 +198,9 @@ def _as_before_seats(account_id: str) -> None:
         invitation.update(actions=[InvitationItem.holds_seat.remove()])
 
 
-def test_the_backfill_counts_an_older_accounts_seats_once_and_then_a_limit_may_be_set(api, deps, clock):
+def test_the_backfill_counts_an_older_accounts_seats_once_and_then_a_limit_may_be_set(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com", "bob@example.com", "carl@example.com"])
     seed_member(deps, account_id, "dan@example.com", status="deactivated")
@@ -207,7 +225,9 @@ def test_the_backfill_counts_an_older_accounts_seats_once_and_then_a_limit_may_b
     assert api.get(f"/accounts/{account_id}", operator=True).body["seats"]["used"] == 2
 
 
-def test_the_seat_count_sets_the_accounts_own_count_under_what_the_counter_shards_hold(api, deps, clock):
+def test_the_seat_count_sets_the_accounts_own_count_under_what_the_counter_shards_hold(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com", "bob@example.com"])
     for email in ("ann@example.com", "bob@example.com"):  # accepts: their counts go on counter shards

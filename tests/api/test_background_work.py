@@ -5,7 +5,11 @@ and events held (not lost) for an endpoint that is off."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
+
+import pytest
 
 from chalicelib.schemas import audit as audit_schemas
 from chalicelib.services import email_worker
@@ -14,20 +18,27 @@ from chalicelib.services.worker_loop import Limits
 from chalicelib.store import groups as group_store
 from chalicelib.store.models import AuditEventItem, WebhookItem
 from tests.helpers import emails_to, onboard
-from tests.helpers.concurrency import run_together
+from tests.helpers.concurrency import replies_together
 from tests.helpers.receiver import WebhookReceiver
 from tests.helpers.webhooks import PUBLIC_URL, add_contact, hooks, subscribe
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from chalicelib.services.outbox import Ready
+    from chalicelib.store.models import MailItem
+    from tests.helpers import Api, Clock, Reply
 
-def test_140_concurrent_webhook_creates_leave_at_most_20_endpoints(api):
+
+def test_140_concurrent_webhook_creates_leave_at_most_20_endpoints(api: Api) -> None:
     account_id, owner = onboard(api)
     body = {"url": PUBLIC_URL, "event_types": ["*"]}
-    answers = run_together(
+    answers = replies_together(
         *[lambda: api.post(hooks(account_id), body, token=owner.token) for _ in range(140)]
     )
-    statuses = [answer.status for answer in answers]  # type: ignore[attr-defined]
+    statuses = [answer.status for answer in answers]
     assert statuses.count(201) == 20 and set(statuses) == {201, 409}
-    listed, cursor, pages = [], None, 0
+    listed: list[Any] = []
+    cursor, pages = None, 0
     while True:
         page = api.get(
             hooks(account_id) + (f"?limit=8&cursor={cursor}" if cursor else "?limit=8"), token=owner.token
@@ -41,22 +52,24 @@ def test_140_concurrent_webhook_creates_leave_at_most_20_endpoints(api):
     assert deleted.status == 204 and api.post(hooks(account_id), body, token=owner.token).status == 201
 
 
-def test_concurrent_group_creates_never_pass_the_accounts_cap(api, monkeypatch):
+def test_concurrent_group_creates_never_pass_the_accounts_cap(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(group_store, "MAX_GROUPS", 5)
     account_id, owner = onboard(api)
 
-    def create(n: int):
+    def create(n: int) -> Callable[[], Reply]:
         return lambda: api.post(f"/accounts/{account_id}/groups", {"name": f"Team {n}"}, token=owner.token)
 
-    answers = run_together(*[create(n) for n in range(16)])
-    assert [a.status for a in answers].count(201) == 5  # type: ignore[attr-defined]
+    answers = replies_together(*[create(n) for n in range(16)])
+    assert [a.status for a in answers].count(201) == 5
     listed = api.get(f"/accounts/{account_id}/groups?limit=50", token=owner.token).body["items"]
     assert len([g for g in listed if g["group_id"] != "default"]) == 5
 
 
 def test_an_event_that_cannot_be_fanned_out_holds_up_nothing_and_is_parked(
-    api, loopback, receiver, clock, monkeypatch
-):
+    api: Api, loopback: Deps, receiver: WebhookReceiver, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bad_id, bad_owner = onboard(api, "Broken Co", "owner@broken.com")
     good_id, good_owner = onboard(api)
     subscribe(api, bad_id, bad_owner.token, receiver.url)
@@ -64,7 +77,7 @@ def test_an_event_that_cannot_be_fanned_out_holds_up_nothing_and_is_parked(
     run_once(loopback)
     made = audit_schemas.AuditEvent.of
 
-    def poisoned(item: AuditEventItem):
+    def poisoned(item: AuditEventItem) -> audit_schemas.AuditEvent:
         if item.account_id == bad_id:
             raise ValueError("bad data in this account's event")
         return made(item)
@@ -85,7 +98,9 @@ def test_an_event_that_cannot_be_fanned_out_holds_up_nothing_and_is_parked(
     assert "bad data" in (event.fan_out_error or "")
 
 
-def test_another_accounts_event_goes_out_in_the_same_run_as_one_accounts_slow_endpoints(api, loopback):
+def test_another_accounts_event_goes_out_in_the_same_run_as_one_accounts_slow_endpoints(
+    api: Api, loopback: Deps
+) -> None:
     slow, fast = WebhookReceiver(delay=1.5).up(), WebhookReceiver().up()
     try:
         slow_id, slow_owner = onboard(api, "Slow Co", "owner@slow.com")
@@ -110,8 +125,8 @@ def test_another_accounts_event_goes_out_in_the_same_run_as_one_accounts_slow_en
 
 
 def test_a_rotation_and_a_disable_during_a_send_stand_and_nothing_more_goes_to_the_old_url(
-    api, loopback, receiver
-):
+    api: Api, loopback: Deps, receiver: WebhookReceiver
+) -> None:
     account_id, owner = onboard(api)
     created = subscribe(api, account_id, owner.token, receiver.url)
     webhook = f"{hooks(account_id)}/{created['webhook_id']}"
@@ -138,7 +153,9 @@ def test_a_rotation_and_a_disable_during_a_send_stand_and_nothing_more_goes_to_t
     assert [e["type"] for e in log.body["items"]][:2] == ["webhook.updated", "webhook.secret_rotated"]
 
 
-def test_events_are_held_for_an_endpoint_that_is_off_and_go_out_when_it_is_on_again(api, loopback, receiver):
+def test_events_are_held_for_an_endpoint_that_is_off_and_go_out_when_it_is_on_again(
+    api: Api, loopback: Deps, receiver: WebhookReceiver
+) -> None:
     account_id, owner = onboard(api)
     created = subscribe(api, account_id, owner.token, receiver.url)
     webhook = f"{hooks(account_id)}/{created['webhook_id']}"
@@ -161,7 +178,9 @@ def test_events_are_held_for_an_endpoint_that_is_off_and_go_out_when_it_is_on_ag
     assert types == ["webhook.disabled"]  # turning it off by hand is recorded as such
 
 
-def test_an_endpoint_is_failing_since_its_first_failure(api, loopback, receiver, clock):
+def test_an_endpoint_is_failing_since_its_first_failure(
+    api: Api, loopback: Deps, receiver: WebhookReceiver, clock: Clock
+) -> None:
     receiver.status = 500
     account_id, owner = onboard(api)
     created = subscribe(api, account_id, owner.token, receiver.url)
@@ -178,16 +197,20 @@ def test_an_endpoint_is_failing_since_its_first_failure(api, loopback, receiver,
     )
 
 
-def test_an_account_without_endpoints_puts_nothing_in_the_outbox(api, loopback, receiver):
+def test_an_account_without_endpoints_puts_nothing_in_the_outbox(
+    api: Api, loopback: Deps, receiver: WebhookReceiver
+) -> None:
     quiet_id, quiet_owner = onboard(api, "Quiet Co", "owner@quiet.com")
     loud_id, loud_owner = onboard(api)
     subscribe(api, loud_id, loud_owner.token, receiver.url)
     run_once(loopback)  # onboarding's events (read no account: queued, to be safe) handed on
     add_contact(api, quiet_id, quiet_owner.token, "q@x.com")
     add_contact(api, loud_id, loud_owner.token, "l@x.com")
-    queued = {e.account_id for e in AuditEventItem.by_expiry.query("OUTBOX#0")}
+    queued = {cast(AuditEventItem, e).account_id for e in AuditEventItem.by_expiry.query("OUTBOX#0")}
     for shard in range(1, 16):
-        queued |= {e.account_id for e in AuditEventItem.by_expiry.query(f"OUTBOX#{shard}")}
+        queued |= {
+            cast(AuditEventItem, e).account_id for e in AuditEventItem.by_expiry.query(f"OUTBOX#{shard}")
+        }
     assert loud_id in queued and quiet_id not in queued
     feed = api.post("/webhooks", {"url": receiver.url, "event_types": ["contact.created"]}, operator=True)
     assert feed.status == 201  # the operator hears every account: now the quiet one's events are queued
@@ -196,7 +219,9 @@ def test_an_account_without_endpoints_puts_nothing_in_the_outbox(api, loopback, 
     assert any(b"q2@x.com" in r.body for r in receiver.received)
 
 
-def test_an_expired_invitation_replaced_by_a_new_one_leaves_its_group_and_the_log_right(api, clock):
+def test_an_expired_invitation_replaced_by_a_new_one_leaves_its_group_and_the_log_right(
+    api: Api, clock: Clock
+) -> None:
     from tests.helpers import invite, sign_in
 
     account_id, owner = onboard(api)
@@ -211,7 +236,9 @@ def test_an_expired_invitation_replaced_by_a_new_one_leaves_its_group_and_the_lo
     assert [(e["target"]["email"], e["actor"]["kind"]) for e in log] == [("late@x.com", "system")]
 
 
-def test_the_cli_purge_looking_ahead_records_the_real_time(api, deps, clock, monkeypatch):
+def test_the_cli_purge_looking_ahead_records_the_real_time(
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from datetime import UTC, datetime
 
     from chalicelib import cli
@@ -230,16 +257,19 @@ def test_the_cli_purge_looking_ahead_records_the_real_time(api, deps, clock, mon
     assert before <= occurred <= datetime.now(UTC)  # not the --now of 30 days ahead
 
 
-def test_an_email_that_cannot_be_prepared_fails_on_its_own(api, deps, clock, monkeypatch):
+def test_an_email_that_cannot_be_prepared_fails_on_its_own(
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from chalicelib.services import email_worker as worker
+    from chalicelib.services.password_reset import reset_email_for
 
     first_id, first_owner = onboard(api, "One", "owner@one.com")
     second_id, second_owner = onboard(api, "Two", "owner@two.com")
     for email in (first_owner.email, second_owner.email):
         api.post("/auth/password-reset", {"email": email})
-    made = worker.reset_email_for
+    made = reset_email_for  # the one the worker calls, patched below
 
-    def broken(deps_, mail):
+    def broken(deps_: Deps, mail: MailItem) -> Ready | None:
         if mail.to == first_owner.email:
             raise KeyError("a template value went missing")
         return made(deps_, mail)

@@ -9,19 +9,28 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
+from chalicelib.mail.ses import SesMailer
 from tests.api.test_brands import IMAGE, RESELLER, SVG, make_brand, path_of, put_logo, tiny_png
 from tests.helpers import invite, onboard
 from tests.helpers.mail import drain_outbox
 from tests.helpers.scim import scim_account
 from tests.unit.test_logo_attacks import ATTACKS, assert_inert, chunk, png
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from chalicelib.mail.mailer import OutgoingEmail
+    from tests.helpers import Api, Clock
+
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
 
-def served(api, logo_url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def served(
+    api: Api, logo_url: str, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     status, got, body = api.transport("GET", path_of(logo_url), headers or IMAGE, b"")
     return status, {k.lower(): v for k, v in got.items()}, body
 
@@ -38,7 +47,7 @@ def assert_served_safely(headers: dict[str, str], content_type: str) -> None:
 @pytest.mark.parametrize(
     "name", ["fill_escaped_url", "style_image_set", "set_href_link", "feimage", "use_data", "onload_upper"]
 )
-def test_an_svg_attack_uploaded_is_served_inert(api, name):
+def test_an_svg_attack_uploaded_is_served_inert(api: Api, name: str) -> None:
     brand = make_brand(api)
     reply = put_logo(api, brand["brand_id"], ATTACKS[name])
     assert reply.status == 200, reply.body
@@ -57,7 +66,9 @@ def test_an_svg_attack_uploaded_is_served_inert(api, name):
     ],
     ids=["svg_as_png", "png_as_svg", "png_as_octets"],
 )
-def test_the_content_not_the_request_decides_the_type_served(api, body, declared, stored):
+def test_the_content_not_the_request_decides_the_type_served(
+    api: Api, body: bytes, declared: str, stored: str
+) -> None:
     brand = make_brand(api)
     reply = put_logo(api, brand["brand_id"], body, declared)
     assert reply.status == 200, reply.body
@@ -66,7 +77,7 @@ def test_the_content_not_the_request_decides_the_type_served(api, body, declared
     assert_served_safely(headers, stored)
 
 
-def test_a_png_html_polyglot_is_only_ever_an_image(api):
+def test_a_png_html_polyglot_is_only_ever_an_image(api: Api) -> None:
     """HTML in a PNG text chunk is kept (the PNG is whole), but goes out as image/png with nosniff and a
     sandbox, so a browser opening it never reads it as a page."""
     polyglot = png(chunk(b"tEXt", b"Comment\x00<html><script>alert(1)</script></html>"))
@@ -90,14 +101,14 @@ def test_a_png_html_polyglot_is_only_ever_an_image(api):
     ],
     ids=["empty", "utf16_be_declared", "utf16_le_declared", "svgz"],
 )
-def test_an_unusable_logo_is_a_400_never_a_500(api, body, status):
+def test_an_unusable_logo_is_a_400_never_a_500(api: Api, body: bytes, status: int) -> None:
     brand = make_brand(api)
     reply = put_logo(api, brand["brand_id"], body, "image/svg+xml")
     assert reply.status == status and reply.code == "validation_error", reply.body
     assert api.get(f"/brands/{brand['brand_id']}", operator=True).body["logo_url"] is None
 
 
-def test_64_kib_is_taken_and_one_byte_more_is_not(api):
+def test_64_kib_is_taken_and_one_byte_more_is_not(api: Api) -> None:
     base = png(chunk(b"tEXt", b"x"))
     exact = png(chunk(b"tEXt", b"x" * (1 + 64 * 1024 - len(base))))
     assert len(exact) == 64 * 1024
@@ -112,7 +123,7 @@ def test_64_kib_is_taken_and_one_byte_more_is_not(api):
 # --- serving ----------------------------------------------------------------------------------------
 
 
-def test_a_logo_is_found_only_at_its_exact_address(api):
+def test_a_logo_is_found_only_at_its_exact_address(api: Api) -> None:
     """Logos are public (the sign-in and accept pages show them before anyone signs in), so an address is
     no secret; but nothing else is reached by guessing: another version, another id, a brand without a
     logo, a malformed version or id, or the default brand's without BRAND_LOGO_URL."""
@@ -166,7 +177,7 @@ def test_a_logo_is_found_only_at_its_exact_address(api):
         "https://user:pass@127.0.0.1/logo.png",
     ],
 )
-def test_a_logo_url_into_the_private_network_is_refused(api, url):
+def test_a_logo_url_into_the_private_network_is_refused(api: Api, url: str) -> None:
     reply = api.post("/brands", {**RESELLER, "logo_url": url}, operator=True)
     assert reply.status == 400 and reply.code == "validation_error", (url, reply.body)
     assert [d["field"] for d in reply.body["error"]["details"]] == ["logo_url"]
@@ -268,7 +279,9 @@ def hostile() -> Iterator[str]:
 
 
 @pytest.mark.parametrize("path", ["/to-metadata", "/to-self", "/page", "/endless", "/lying-length"])
-def test_what_a_hostile_server_answers_makes_no_logo(api, loopback, hostile, path):
+def test_what_a_hostile_server_answers_makes_no_logo(
+    api: Api, loopback: Deps, hostile: str, path: str
+) -> None:
     """Under the local stage's loopback allowance (the only way to run a server here): redirects are not
     followed (even to the same server), HTML is not a PNG, an endless or lying body stops at 64 KiB."""
     started = time.monotonic()
@@ -278,7 +291,7 @@ def test_what_a_hostile_server_answers_makes_no_logo(api, loopback, hostile, pat
     assert time.monotonic() - started < 5
 
 
-def test_an_svg_fetched_is_sanitised_as_an_upload_is(api, loopback, hostile):
+def test_an_svg_fetched_is_sanitised_as_an_upload_is(api: Api, loopback: Deps, hostile: str) -> None:
     made = api.post("/brands", {**RESELLER, "logo_url": hostile + "/svg"}, operator=True)
     assert made.status == 201, made.body
     status, headers, kept = served(api, made.body["logo_url"])
@@ -288,7 +301,7 @@ def test_an_svg_fetched_is_sanitised_as_an_upload_is(api, loopback, hostile):
 
 
 @pytest.mark.parametrize("path", ["/slow", "/slow-headers"])
-def test_a_slow_answer_is_cut_at_the_deadline_for_the_whole_fetch(hostile, path):
+def test_a_slow_answer_is_cut_at_the_deadline_for_the_whole_fetch(hostile: str, path: str) -> None:
     """The deadline is one for the whole fetch, not per read: a byte every quarter second would pass a
     per-read timeout for ten seconds."""
     from chalicelib.delivery.fetch import FetchError, fetch
@@ -299,7 +312,7 @@ def test_a_slow_answer_is_cut_at_the_deadline_for_the_whole_fetch(hostile, path)
     assert time.monotonic() - started < 3
 
 
-def test_the_address_vetted_is_the_address_connected_to(hostile):
+def test_the_address_vetted_is_the_address_connected_to(hostile: str) -> None:
     """DNS rebinding: the name is resolved once, and the connection goes to that vetted address; a
     second lookup (which would answer a private address) never happens."""
     from chalicelib.delivery.fetch import fetch
@@ -316,7 +329,7 @@ def test_the_address_vetted_is_the_address_connected_to(hostile):
     assert body == tiny_png() and asked == ["logo.example"]
 
 
-def test_a_name_resolving_to_one_private_address_among_public_ones_is_refused():
+def test_a_name_resolving_to_one_private_address_among_public_ones_is_refused() -> None:
     from chalicelib.delivery.fetch import FetchError, fetch
 
     def mixed(host: str, port: object, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
@@ -329,7 +342,7 @@ def test_a_name_resolving_to_one_private_address_among_public_ones_is_refused():
 # --- the routes -------------------------------------------------------------------------------------
 
 
-def test_a_scim_token_reaches_no_brand_route(api, clock):
+def test_a_scim_token_reaches_no_brand_route(api: Api, clock: Clock) -> None:
     """A SCIM token is an account's machine credential: it neither makes, reads, changes nor deletes a
     brand, nor gives its account one."""
     scim = scim_account(api, clock)
@@ -368,7 +381,7 @@ def test_a_scim_token_reaches_no_brand_route(api, clock):
         {"support_email": "help@reseller.example\r\nBcc: victim@example.com"},
     ],
 )
-def test_a_hostile_brand_body_is_refused_on_create_and_on_change(api, extra):
+def test_a_hostile_brand_body_is_refused_on_create_and_on_change(api: Api, extra: dict[str, Any]) -> None:
     reply = api.post("/brands", {**RESELLER, **extra}, operator=True)
     assert reply.status == 400 and reply.code == "validation_error", (extra, reply.body)
     brand = make_brand(api)
@@ -377,7 +390,7 @@ def test_a_hostile_brand_body_is_refused_on_create_and_on_change(api, extra):
     assert api.get(f"/brands/{brand['brand_id']}", operator=True).body == brand
 
 
-def test_an_owner_slipping_a_brand_into_a_rename_changes_nothing(api):
+def test_an_owner_slipping_a_brand_into_a_rename_changes_nothing(api: Api) -> None:
     """PATCH /accounts with a name the owner may change and a brand_id only the operator may: refused
     whole, before anything is written (no half-applied rename)."""
     account_id, owner = onboard(api)
@@ -393,7 +406,7 @@ def test_an_owner_slipping_a_brand_into_a_rename_changes_nothing(api):
     assert smuggled.status == 400 and smuggled.code == "validation_error"
 
 
-def test_a_brand_in_use_survives_a_delete_and_its_accounts_keep_it(api):
+def test_a_brand_in_use_survives_a_delete_and_its_accounts_keep_it(api: Api) -> None:
     account_id, owner = onboard(api)
     brand = make_brand(api)
     assert api.patch(f"/accounts/{account_id}", {"brand_id": brand["brand_id"]}, operator=True).status == 200
@@ -410,12 +423,12 @@ INVITATION_LOOKUP = {"email", "account_name", "role", "invited_by_name", "expire
 
 
 @pytest.fixture
-def sent(deps, monkeypatch) -> list[object]:
+def sent(deps: Deps, monkeypatch: pytest.MonkeyPatch) -> list[OutgoingEmail]:
     """Every OutgoingEmail as handed to SES (as tests/api/test_branded_journey.py catches them)."""
-    caught: list[object] = []
+    caught: list[OutgoingEmail] = []
     real = deps.mailer.send
 
-    def send(email: object) -> None:
+    def send(email: OutgoingEmail) -> None:
         caught.append(email)
         real(email)
 
@@ -423,7 +436,9 @@ def sent(deps, monkeypatch) -> list[object]:
     return caught
 
 
-def test_markup_in_a_brand_reaches_an_email_as_text_only(api, deps, sent):
+def test_markup_in_a_brand_reaches_an_email_as_text_only(
+    api: Api, deps: Deps, sent: list[OutgoingEmail]
+) -> None:
     """What the API lets through (angle brackets and quotes are fair in a company's name and a URL's
     query) is escaped in the HTML part; the From header names the project's sender alone."""
     account_id, owner = onboard(api)
@@ -443,14 +458,14 @@ def test_markup_in_a_brand_reaches_an_email_as_text_only(api, deps, sent):
     assert 'href="https://help.example/?q=&quot;&gt;&lt;img' in email.html
     from email import message_from_string, policy
 
-    header = deps.mailer.from_address(email)  # what SES is given as FromEmailAddress
+    header = cast(SesMailer, deps.mailer).from_address(email)  # what SES is given as FromEmailAddress
     assert "\r" not in header and "\n" not in header
     [address] = message_from_string(f"From: {header}\n\n", policy=policy.default)["From"].addresses
     assert address.addr_spec == deps.settings.sender_email
     assert address.display_name == 'Evil, "Support" <ceo@bank.example>'
 
 
-def test_lookups_carry_their_accounts_brand_and_nothing_more(api):
+def test_lookups_carry_their_accounts_brand_and_nothing_more(api: Api) -> None:
     """Tenant isolation before sign-in: an invitation from an unbranded account shows the default even
     while another account has a brand; each lookup answers API.md's fields and the brand's, no more."""
     branded, branded_owner = onboard(api, "Branded Co", "owner@branded.example")
@@ -473,7 +488,7 @@ def test_lookups_carry_their_accounts_brand_and_nothing_more(api):
     assert set(api.get("/brand").body) == BRAND_KEYS
 
 
-def test_a_deleted_brands_logo_is_gone_and_a_miss_is_not_cached_for_a_year(api):
+def test_a_deleted_brands_logo_is_gone_and_a_miss_is_not_cached_for_a_year(api: Api) -> None:
     brand = make_brand(api)
     url = put_logo(api, brand["brand_id"], tiny_png(), "image/png").body["logo_url"]
     assert api.delete(f"/brands/{brand['brand_id']}", operator=True).status == 204
@@ -482,7 +497,7 @@ def test_a_deleted_brands_logo_is_gone_and_a_miss_is_not_cached_for_a_year(api):
     assert "immutable" not in headers.get("cache-control", "")
 
 
-def test_an_invite_links_lookup_carries_its_own_accounts_brand_and_nothing_more(api):
+def test_an_invite_links_lookup_carries_its_own_accounts_brand_and_nothing_more(api: Api) -> None:
     branded, branded_owner = onboard(api, "Branded Co", "owner@branded.example")
     plain, plain_owner = onboard(api, "Plain Co", "owner@plain.example")
     brand = make_brand(api)
@@ -500,7 +515,7 @@ def test_an_invite_links_lookup_carries_its_own_accounts_brand_and_nothing_more(
 
 
 @pytest.mark.parametrize("who", ["operator", "owner"])
-def test_no_other_body_carries_a_brand_in(api, who):
+def test_no_other_body_carries_a_brand_in(api: Api, who: str) -> None:
     """The brand is given by PATCH /accounts alone: an account or sub-account made with a brand_id is
     refused, not quietly branded."""
     account_id, owner = onboard(api)
@@ -519,8 +534,8 @@ def test_no_other_body_carries_a_brand_in(api, who):
 
 
 def test_an_anonymous_visitor_cannot_make_the_service_fetch_a_failing_default_logo_again_and_again(
-    api, deps, loopback, hostile, clock
-):
+    api: Api, deps: Deps, loopback: Deps, hostile: str, clock: Clock
+) -> None:
     """The default logo's address is public (GET /brand gives it): while BRAND_LOGO_URL fails, each visit
     was one more outbound fetch of up to 5 s, a lever anyone could pull in a loop. A failure is kept for
     a while; after it, the source is asked again."""

@@ -6,10 +6,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.api.test_brands import IMAGE, RESELLER, path_of, tiny_png
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api
 
 ANSWERS = {
     "/logo.png": (200, tiny_png()),
@@ -41,7 +46,9 @@ def files() -> Iterator[str]:
     server.shutdown()
 
 
-def test_a_logo_url_is_fetched_once_and_served_as_the_projects_copy(api, loopback, files):
+def test_a_logo_url_is_fetched_once_and_served_as_the_projects_copy(
+    api: Api, loopback: Deps, files: str
+) -> None:
     made = api.post("/brands", {**RESELLER, "logo_url": f"{files}/logo.png"}, operator=True)
     assert made.status == 201, made.body
     assert made.body["logo_url"].endswith(f"/brand-logos/{made.body['brand_id']}/1")
@@ -52,7 +59,9 @@ def test_a_logo_url_is_fetched_once_and_served_as_the_projects_copy(api, loopbac
 
 
 @pytest.mark.parametrize("path", ["/moved", "/big.png", "/page", "/missing"])
-def test_a_logo_url_that_cannot_be_used_makes_no_brand(api, loopback, files, path):
+def test_a_logo_url_that_cannot_be_used_makes_no_brand(
+    api: Api, loopback: Deps, files: str, path: str
+) -> None:
     reply = api.post("/brands", {**RESELLER, "logo_url": files + path}, operator=True)
     assert reply.status == 400 and reply.code == "validation_error", reply.body
     assert reply.body["error"]["details"][0]["field"] == "logo_url"
@@ -67,13 +76,15 @@ def test_a_logo_url_that_cannot_be_used_makes_no_brand(api, loopback, files, pat
         "ftp://x.example/l",
     ],
 )
-def test_a_logo_url_to_no_public_address_is_refused_without_a_request(api, url):
+def test_a_logo_url_to_no_public_address_is_refused_without_a_request(api: Api, url: str) -> None:
     """Outside the local stage (no loopback), as webhook URLs are."""
     reply = api.post("/brands", {**RESELLER, "logo_url": url}, operator=True)
     assert reply.status == 400 and reply.body["error"]["details"][0]["field"] == "logo_url"
 
 
-def test_the_default_brands_logo_is_fetched_once_and_served_as_the_projects_copy(api, deps, loopback, files):
+def test_the_default_brands_logo_is_fetched_once_and_served_as_the_projects_copy(
+    api: Api, deps: Deps, loopback: Deps, files: str
+) -> None:
     """BRAND_LOGO_URL (config.py only takes https://; here the local stage's loopback receiver stands in)."""
     from dataclasses import replace
 

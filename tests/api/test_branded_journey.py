@@ -4,23 +4,30 @@ lookup and on the reset page's lookup; and which brand emails about a login carr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pytest
 
 from tests.api.test_brands import make_brand, put_logo, tiny_png
 from tests.helpers import PASSWORD, accept_new, invite, onboard
 from tests.helpers.mail import drain_outbox
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from chalicelib.mail.mailer import OutgoingEmail
+    from tests.helpers import Api, Clock, Joined
+
 DEFAULT_NAME, DEFAULT_COLOR = "Client portal", "#1d4ed8"
 
 
 @pytest.fixture
-def sent(deps, monkeypatch):
+def sent(deps: Deps, monkeypatch: pytest.MonkeyPatch) -> list[OutgoingEmail]:
     """Every OutgoingEmail as the service handed it to SES (moto keeps only the HTML part and the
     address), in order."""
-    caught = []
+    caught: list[OutgoingEmail] = []
     real = deps.mailer.send
 
-    def send(email):
+    def send(email: OutgoingEmail) -> None:
         caught.append(email)
         real(email)
 
@@ -28,7 +35,7 @@ def sent(deps, monkeypatch):
     return caught
 
 
-def sent_from(deps) -> list[str]:
+def sent_from(deps: Deps) -> list[str]:
     """The From header SES was given for each message (moto keeps it as `source`)."""
     from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
@@ -37,7 +44,7 @@ def sent_from(deps) -> list[str]:
 
 
 @pytest.fixture
-def reseller(api):
+def reseller(api: Api) -> tuple[str, Joined, dict[str, Any]]:
     """A reseller's account with its brand (a PNG logo), its owner signed in."""
     account_id, owner = onboard(api, "Customer of Reseller", "owner@customer.example")
     brand = make_brand(api, sender_name="Reseller Support")
@@ -48,7 +55,7 @@ def reseller(api):
     return account_id, owner, logo.body
 
 
-def assert_resellers(email, brand: dict) -> None:
+def assert_resellers(email: OutgoingEmail, brand: dict[str, Any]) -> None:
     assert email.sender_name == "Reseller Support"
     assert f'<img src="{brand["logo_url"]}" alt="Reseller Hosting"' in email.html
     assert "background:#7b1fa2" in email.html and "mailto:help@reseller.example" in email.html
@@ -57,7 +64,9 @@ def assert_resellers(email, brand: dict) -> None:
         assert DEFAULT_NAME.lower() not in part.lower() and DEFAULT_COLOR not in part
 
 
-def test_a_resellers_invitation_shows_the_reseller_and_never_the_default(api, deps, reseller, sent):
+def test_a_resellers_invitation_shows_the_reseller_and_never_the_default(
+    api: Api, deps: Deps, reseller: tuple[str, Joined, dict[str, Any]], sent: list[OutgoingEmail]
+) -> None:
     account_id, owner, brand = reseller
     invite(api, account_id, owner.token, ["ann@example.com"])
     drain_outbox(deps)  # the request only commits the email: the worker sends it
@@ -68,7 +77,9 @@ def test_a_resellers_invitation_shows_the_reseller_and_never_the_default(api, de
     assert lookup.status == 200 and lookup.body["brand"] == brand
 
 
-def test_an_admins_reset_from_a_resellers_account_shows_the_reseller(api, deps, reseller, sent):
+def test_an_admins_reset_from_a_resellers_account_shows_the_reseller(
+    api: Api, deps: Deps, reseller: tuple[str, Joined, dict[str, Any]], sent: list[OutgoingEmail]
+) -> None:
     account_id, owner, brand = reseller
     invite(api, account_id, owner.token, ["ann@example.com"])
     ann = accept_new(api, "ann@example.com")
@@ -88,7 +99,9 @@ def test_an_admins_reset_from_a_resellers_account_shows_the_reseller(api, deps, 
     assert lookup.body["brand"] == brand and lookup.body["locale"] == "en"
 
 
-def test_the_public_reset_carries_the_brand_all_the_logins_accounts_share(api, deps, reseller, sent):
+def test_the_public_reset_carries_the_brand_all_the_logins_accounts_share(
+    api: Api, deps: Deps, reseller: tuple[str, Joined, dict[str, Any]], sent: list[OutgoingEmail]
+) -> None:
     account_id, owner, brand = reseller
     assert api.post("/auth/password-reset", {"email": "owner@customer.example"}).status == 202
     drain_outbox(deps)
@@ -98,7 +111,9 @@ def test_the_public_reset_carries_the_brand_all_the_logins_accounts_share(api, d
     assert lookup.body["brand"] == brand
 
 
-def test_the_public_reset_of_a_login_in_two_brands_carries_the_default(api, deps, reseller, sent):
+def test_the_public_reset_of_a_login_in_two_brands_carries_the_default(
+    api: Api, deps: Deps, reseller: tuple[str, Joined, dict[str, Any]], sent: list[OutgoingEmail]
+) -> None:
     account_id, owner, _ = reseller
     plain_id, plain_owner = onboard(api, "Plain Co", "owner@plain.example")
     invite(api, plain_id, plain_owner.token, ["owner@customer.example"])
@@ -112,7 +127,7 @@ def test_the_public_reset_of_a_login_in_two_brands_carries_the_default(api, deps
     assert lookup.body["brand"]["brand_id"] is None
 
 
-def test_a_reset_lookup_answers_as_the_reset_does(api, deps, clock):
+def test_a_reset_lookup_answers_as_the_reset_does(api: Api, deps: Deps, clock: Clock) -> None:
     account_id, owner = onboard(api)
     assert api.post("/auth/password-reset/lookup", {"token": "x" * 43}).code == "not_found"
     assert api.post("/auth/password-reset/lookup", {"token": "short"}).code == "not_found"
@@ -127,7 +142,7 @@ def test_a_reset_lookup_answers_as_the_reset_does(api, deps, clock):
     assert expired.status == 410 and expired.code == "token_expired"
 
 
-def test_a_used_reset_link_looks_up_as_gone(api, deps):
+def test_a_used_reset_link_looks_up_as_gone(api: Api, deps: Deps) -> None:
     _, owner = onboard(api)
     assert api.post("/auth/password-reset", {"email": owner.email}).status == 202
     drain_outbox(deps)
@@ -137,7 +152,9 @@ def test_a_used_reset_link_looks_up_as_gone(api, deps):
     assert api.post("/auth/password-reset/lookup", {"token": token}).code == "not_found"
 
 
-def test_a_resellers_invite_link_lookup_shows_the_reseller(api, reseller):
+def test_a_resellers_invite_link_lookup_shows_the_reseller(
+    api: Api, reseller: tuple[str, Joined, dict[str, Any]]
+) -> None:
     account_id, owner, brand = reseller
     made = api.post(f"/accounts/{account_id}/invite-links", {}, token=owner.token)
     assert made.status == 201, made.body

@@ -7,11 +7,17 @@ from __future__ import annotations
 import json
 import struct
 import zlib
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
 from chalicelib.services.webhook_delivery import run_once
 from tests.helpers import onboard
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Reply
+    from tests.helpers.receiver import WebhookReceiver
 
 RESELLER = {
     "name": "Reseller Hosting",
@@ -21,10 +27,10 @@ RESELLER = {
 }
 
 
-def make_brand(api, **fields) -> dict:
+def make_brand(api: Api, **fields: Any) -> dict[str, Any]:
     reply = api.post("/brands", {**RESELLER, **fields}, operator=True)
     assert reply.status == 201, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
 def tiny_png() -> bytes:
@@ -38,13 +44,15 @@ def tiny_png() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
-def put_logo(api, brand_id: str, body: bytes, content_type: str = "image/svg+xml", **caller):
+def put_logo(
+    api: Api, brand_id: str, body: bytes, content_type: str = "image/svg+xml", **caller: Any
+) -> Reply:
     caller = caller or {"operator": True}
     headers = {"Content-Type": content_type}
     return api.call("PUT", f"/brands/{brand_id}/logo", raw=body, headers=headers, **caller)
 
 
-def test_the_operator_makes_reads_changes_and_deletes_a_brand(api):
+def test_the_operator_makes_reads_changes_and_deletes_a_brand(api: Api) -> None:
     brand = make_brand(api)
     assert brand == {
         "brand_id": brand["brand_id"],
@@ -67,7 +75,7 @@ def test_the_operator_makes_reads_changes_and_deletes_a_brand(api):
 
 
 @pytest.mark.parametrize("color", ["#ffff00", "#777777", "#1d4ed", "blue", "#gggggg"])
-def test_a_colour_white_text_is_unreadable_on_is_refused(api, color):
+def test_a_colour_white_text_is_unreadable_on_is_refused(api: Api, color: str) -> None:
     reply = api.post("/brands", {**RESELLER, "primary_color": color}, operator=True)
     assert reply.status == 400 and reply.code == "validation_error"
     assert reply.body["error"]["details"][0]["field"] == "primary_color"
@@ -77,7 +85,7 @@ def test_a_colour_white_text_is_unreadable_on_is_refused(api, color):
     assert api.get(f"/brands/{brand['brand_id']}", operator=True).body["primary_color"] == "#7b1fa2"
 
 
-def test_the_darkest_readable_grey_is_taken():
+def test_the_darkest_readable_grey_is_taken() -> None:
     """#767676 is the lightest grey white text reaches 4.5:1 on; #777777 (above) is not."""
     from chalicelib.domain.branding import white_text_readable_on
 
@@ -93,12 +101,12 @@ def test_the_darkest_readable_grey_is_taken():
         {**RESELLER, "name": ""},
     ],
 )
-def test_a_brand_body_is_validated(api, body):
+def test_a_brand_body_is_validated(api: Api, body: dict[str, Any]) -> None:
     reply = api.post("/brands", body, operator=True)
     assert reply.status == 400 and reply.code == "validation_error"
 
 
-def test_brands_are_the_operators_only(api):
+def test_brands_are_the_operators_only(api: Api) -> None:
     account_id, owner = onboard(api)
     brand = make_brand(api)
     path = f"/brands/{brand['brand_id']}"
@@ -113,8 +121,8 @@ def test_brands_are_the_operators_only(api):
 
 
 def test_an_account_gets_a_brand_from_the_operator_only_audited_and_sent_as_a_webhook(
-    api, loopback, receiver
-):
+    api: Api, loopback: Deps, receiver: WebhookReceiver
+) -> None:
     account_id, owner = onboard(api)
     hook = {"url": receiver.url, "event_types": ["account.brand_changed"]}
     assert api.post(f"/accounts/{account_id}/webhooks", hook, token=owner.token).status == 201
@@ -135,7 +143,7 @@ def test_an_account_gets_a_brand_from_the_operator_only_audited_and_sent_as_a_we
     assert (arrived["type"], arrived["data"]["account_id"]) == ("account.brand_changed", account_id)
 
 
-def test_a_brand_in_use_is_kept_until_its_accounts_have_another(api):
+def test_a_brand_in_use_is_kept_until_its_accounts_have_another(api: Api) -> None:
     """Deleting refuses (409) rather than fall back to the default: a hosting company's customers would
     otherwise get another look without anyone choosing it."""
     account_id, _ = onboard(api)
@@ -149,14 +157,14 @@ def test_a_brand_in_use_is_kept_until_its_accounts_have_another(api):
     assert api.delete(f"/brands/{brand['brand_id']}", operator=True).status == 204
 
 
-def test_an_unknown_brand_is_not_given(api):
+def test_an_unknown_brand_is_not_given(api: Api) -> None:
     account_id, _ = onboard(api)
     reply = api.patch(f"/accounts/{account_id}", {"brand_id": "brd_000000000000000000000000"}, operator=True)
     assert reply.status == 404 and reply.code == "not_found"
     assert api.get(f"/accounts/{account_id}", operator=True).body["brand"]["brand_id"] is None
 
 
-def test_each_account_shows_its_own_brand_only(api):
+def test_each_account_shows_its_own_brand_only(api: Api) -> None:
     """Tenant isolation: one account's brand never shows on another's."""
     first, first_owner = onboard(api, "First Co", "owner@first.example")
     second, second_owner = onboard(api, "Second Co", "owner@second.example")
@@ -167,7 +175,7 @@ def test_each_account_shows_its_own_brand_only(api):
     assert api.get(f"/accounts/{first}", token=second_owner.token).status == 404
 
 
-def test_a_png_logo_is_kept_and_served_with_its_version_in_the_address(api):
+def test_a_png_logo_is_kept_and_served_with_its_version_in_the_address(api: Api) -> None:
     brand = make_brand(api)
     reply = put_logo(api, brand["brand_id"], tiny_png(), "image/png")
     assert reply.status == 200, reply.body
@@ -218,7 +226,7 @@ ATTACKS = {
 
 
 @pytest.mark.parametrize("name", list(ATTACKS))
-def test_an_svg_attack_is_stripped_before_it_is_kept(api, name):
+def test_an_svg_attack_is_stripped_before_it_is_kept(api: Api, name: str) -> None:
     brand = make_brand(api)
     reply = put_logo(api, brand["brand_id"], ATTACKS[name])
     assert reply.status == 200, reply.body
@@ -238,7 +246,7 @@ def test_an_svg_attack_is_stripped_before_it_is_kept(api, name):
     assert lowered.startswith(b"<svg")
 
 
-def test_a_clean_svg_keeps_its_drawing(api):
+def test_a_clean_svg_keeps_its_drawing(api: Api) -> None:
     brand = make_brand(api)
     reply = put_logo(api, brand["brand_id"], SVG)
     status, headers, kept = api.transport("GET", path_of(reply.body["logo_url"]), IMAGE, b"")
@@ -262,14 +270,14 @@ BOMB = (
     ],
     ids=["xml_bomb", "png_header_on_html", "html", "empty"],
 )
-def test_what_is_not_a_png_or_an_svg_is_refused(api, body, content_type):
+def test_what_is_not_a_png_or_an_svg_is_refused(api: Api, body: bytes, content_type: str) -> None:
     brand = make_brand(api)
     reply = put_logo(api, brand["brand_id"], body, content_type)
     assert reply.status == 400 and reply.code == "validation_error", reply.body
     assert api.get(f"/brands/{brand['brand_id']}", operator=True).body["logo_url"] is None
 
 
-def test_an_oversize_logo_or_another_type_is_refused(api):
+def test_an_oversize_logo_or_another_type_is_refused(api: Api) -> None:
     brand = make_brand(api)
     big = tiny_png()[:-12] + b"\x00" * (64 * 1024) + tiny_png()[-12:]
     assert put_logo(api, brand["brand_id"], big, "image/png").status == 413
@@ -279,7 +287,7 @@ def test_an_oversize_logo_or_another_type_is_refused(api):
     assert missing.status == 404
 
 
-def test_the_default_brand_is_public_for_the_sign_in_pages(api):
+def test_the_default_brand_is_public_for_the_sign_in_pages(api: Api) -> None:
     reply = api.get("/brand")
     assert reply.status == 200
     assert reply.body == {
@@ -294,7 +302,7 @@ def test_the_default_brand_is_public_for_the_sign_in_pages(api):
 
 
 @pytest.mark.parametrize("brand_id", ["BRAND#x", "brd_../../x", "default"])
-def test_an_id_outside_the_alphabet_names_no_brand(api, brand_id):
+def test_an_id_outside_the_alphabet_names_no_brand(api: Api, brand_id: str) -> None:
     from urllib.parse import quote
 
     account_id, _ = onboard(api)
@@ -302,7 +310,7 @@ def test_an_id_outside_the_alphabet_names_no_brand(api, brand_id):
     assert api.patch(f"/accounts/{account_id}", {"brand_id": brand_id}, operator=True).status == 404
 
 
-def test_an_upload_sent_as_octet_stream_is_typed_by_its_content(api):
+def test_an_upload_sent_as_octet_stream_is_typed_by_its_content(api: Api) -> None:
     """What a generated client sends (the document's one binary media type)."""
     brand = make_brand(api)
     reply = put_logo(api, brand["brand_id"], SVG, "application/octet-stream")

@@ -74,7 +74,7 @@ print(json.dumps({"status": reply["statusCode"], "loaded": sorted(sys.modules)})
 """
 
 
-def test_a_signed_in_read_served_cold_loads_nothing_of_writing():
+def test_a_signed_in_read_served_cold_loads_nothing_of_writing() -> None:
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pytest
 
 from tests.helpers import DynamoCalls, accept_new, join, onboard
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Joined, Reply
 
 
 def contacts_path(account_id: str, suffix: str = "") -> str:
@@ -12,17 +18,17 @@ def contacts_path(account_id: str, suffix: str = "") -> str:
 
 
 @pytest.fixture
-def account(api):
+def account(api: Api) -> tuple[str, Joined]:
     return onboard(api)
 
 
-def add(api, account_id, token, email, **prefs):
+def add(api: Api, account_id: str, token: str, email: str, **prefs: bool) -> Any:
     reply = api.post(contacts_path(account_id), {"email": email, "email_preferences": prefs}, token=token)
     assert reply.status == 201, reply.body
     return reply.body
 
 
-def test_contact_crud(api, account):
+def test_contact_crud(api: Api, account: tuple[str, Joined]) -> None:
     account_id, owner = account
     created = api.post(
         contacts_path(account_id),
@@ -60,7 +66,7 @@ def test_contact_crud(api, account):
     assert api.delete(one, token=owner.token).code == "not_found"
 
 
-def test_one_contact_per_email_per_account(api, account):
+def test_one_contact_per_email_per_account(api: Api, account: tuple[str, Joined]) -> None:
     account_id, owner = account
     first = add(api, account_id, owner.token, "c@example.com")
     again = api.post(contacts_path(account_id), {"email": "C@example.com"}, token=owner.token)
@@ -79,7 +85,7 @@ def test_one_contact_per_email_per_account(api, account):
     assert add(api, other_id, other.token, "c@example.com")  # per account, not global
 
 
-def test_contact_validation(api, account):
+def test_contact_validation(api: Api, account: tuple[str, Joined]) -> None:
     account_id, owner = account
     for body in [
         {"email": "nope"},
@@ -91,7 +97,7 @@ def test_contact_validation(api, account):
         assert api.post(contacts_path(account_id), body, token=owner.token).code == "validation_error", body
 
 
-def test_contacts_page_by_email(api, account):
+def test_contacts_page_by_email(api: Api, account: tuple[str, Joined]) -> None:
     account_id, owner = account
     for i in [3, 1, 4, 0, 2]:
         add(api, account_id, owner.token, f"c{i}@example.com")
@@ -102,7 +108,7 @@ def test_contacts_page_by_email(api, account):
     assert [c["email"] for c in first["items"] + rest["items"]] == [f"c{i}@example.com" for i in range(5)]
 
 
-def test_contacts_of_another_account_are_invisible(api, account):
+def test_contacts_of_another_account_are_invisible(api: Api, account: tuple[str, Joined]) -> None:
     account_id, owner = account
     contact = add(api, account_id, owner.token, "c@example.com")
     other_id, other = onboard(api, "Other", "boss@other.com")
@@ -114,14 +120,14 @@ def test_contacts_of_another_account_are_invisible(api, account):
     assert api.get(contacts_path(account_id, one), token=owner.token).status == 200
 
 
-def recipients(api, account_id, token=None, **query):
+def recipients(api: Api, account_id: str, token: str | None = None, **query: str) -> Reply:
     params = "&".join(f"{k}={v}" for k, v in query.items())
     return api.get(
         f"/accounts/{account_id}/notification-recipients?{params}", token=token, operator=token is None
     )
 
 
-def test_recipients_follow_preferences_and_tickets(api, account):
+def test_recipients_follow_preferences_and_tickets(api: Api, account: tuple[str, Joined]) -> None:
     account_id, owner = account
     dev = join(api, account_id, owner.token, "dev@acme.com", permissions=["tickets"])
     gone = join(api, account_id, owner.token, "gone@acme.com")
@@ -148,7 +154,7 @@ def test_recipients_follow_preferences_and_tickets(api, account):
     assert dev.user_id
 
 
-def test_recipients_validation(api, account):
+def test_recipients_validation(api: Api, account: tuple[str, Joined]) -> None:
     account_id, owner = account
     assert recipients(api, account_id, category="spam").code == "validation_error"
     assert (
@@ -161,7 +167,9 @@ def test_recipients_validation(api, account):
     assert recipients(api, "acc_000000000000000000000000", category="general").code == "not_found"
 
 
-def test_recipients_read_what_they_return_whatever_the_account_holds(api, deps, account):
+def test_recipients_read_what_they_return_whatever_the_account_holds(
+    api: Api, deps: Deps, account: tuple[str, Joined]
+) -> None:
     account_id, owner = account
     for i in range(60):
         add(api, account_id, owner.token, f"c{i:02d}@example.com", general=True)
@@ -185,7 +193,7 @@ def test_recipients_read_what_they_return_whatever_the_account_holds(api, deps, 
     assert calls.items <= 2 * 10 + 5
 
 
-def test_the_owners_ticket_reaches_every_active_member_holding_tickets(api):
+def test_the_owners_ticket_reaches_every_active_member_holding_tickets(api: Api) -> None:
     account_id, owner = onboard(api)
     join(api, account_id, owner.token, "admin@acme.com", role="admin")
     join(api, account_id, owner.token, "dev@acme.com", permissions=["tickets"])

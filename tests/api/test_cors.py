@@ -3,21 +3,26 @@ their preflight, nothing at all for any other origin, and nothing for anyone by 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from chalicelib.api.cors import allowed_origins
 from chalicelib.config import ConfigError
+
+if TYPE_CHECKING:
+    from tests.helpers import Api
 
 APP = "https://app.example.com"
 OTHER = "https://app.example.com.evil.test"
 
 
 @pytest.fixture
-def listed(monkeypatch):
+def listed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CORS_ALLOWED_ORIGINS", f"{APP}, http://localhost:3000")
 
 
-def test_nothing_by_default(api):
+def test_nothing_by_default(api: Api) -> None:
     reply = api.get("/health", headers={"Origin": APP})
     assert reply.status == 200 and "access-control-allow-origin" not in reply.headers
     assert "vary" not in reply.headers
@@ -28,7 +33,7 @@ def test_nothing_by_default(api):
     assert preflight.headers["allow"] == "POST"
 
 
-def test_a_listed_origin_gets_its_preflight_answered(api, listed):
+def test_a_listed_origin_gets_its_preflight_answered(api: Api, listed: None) -> None:
     reply = api.call(
         "OPTIONS",
         "/accounts/a1/members/u1",
@@ -42,7 +47,7 @@ def test_a_listed_origin_gets_its_preflight_answered(api, listed):
     assert headers == {"authorization", "content-type", "idempotency-key"}
 
 
-def test_the_headers_ride_on_successes_and_errors(api, listed):
+def test_the_headers_ride_on_successes_and_errors(api: Api, listed: None) -> None:
     ok = api.get("/health", headers={"Origin": "http://localhost:3000"})
     assert ok.headers["access-control-allow-origin"] == "http://localhost:3000"
     for reply in (
@@ -55,7 +60,7 @@ def test_the_headers_ride_on_successes_and_errors(api, listed):
         assert "retry-after" in reply.headers["access-control-expose-headers"].lower()
 
 
-def test_an_origin_not_listed_gets_no_cors_header(api, listed):
+def test_an_origin_not_listed_gets_no_cors_header(api: Api, listed: None) -> None:
     for origin in (OTHER, "http://app.example.com", "https://app.example.com:8443", "null"):
         reply = api.call("OPTIONS", "/auth/login", headers={"Origin": origin})
         assert reply.status == 405 and "access-control-allow-origin" not in reply.headers, origin
@@ -64,7 +69,7 @@ def test_an_origin_not_listed_gets_no_cors_header(api, listed):
         assert got.status == 200 and "access-control-allow-origin" not in got.headers, origin
 
 
-def test_the_setting_takes_exact_origins_only():
+def test_the_setting_takes_exact_origins_only() -> None:
     assert allowed_origins({"CORS_ALLOWED_ORIGINS": " https://A.example.com ,http://127.0.0.1:5173"}) == {
         "https://a.example.com",
         "http://127.0.0.1:5173",

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from chalicelib.api.http import PAGE_CSP
 
+if TYPE_CHECKING:
+    from tests.helpers import Api
 
-def test_docs_page_loads_only_its_own_assets_under_a_strict_policy(api):
+
+def test_docs_page_loads_only_its_own_assets_under_a_strict_policy(api: Api) -> None:
     page = api.get("/docs")
     assert page.status == 200 and page.headers["content-type"].startswith("text/html")
     assert page.headers["content-security-policy"] == PAGE_CSP
@@ -27,7 +31,7 @@ def test_docs_page_loads_only_its_own_assets_under_a_strict_policy(api):
     assert "openapi.json" in api.get("/assets/docs.js").body  # the reference reads this service's document
 
 
-def test_only_listed_assets_are_served(api):
+def test_only_listed_assets_are_served(api: Api) -> None:
     for name in ("nothing.js", "..%2Fconfig.py", "index.html", "%2E%2E%2Fapi%2Fhttp.py"):
         reply = api.get(f"/assets/{name}")
         assert reply.status == 404 and reply.code == "not_found", name

@@ -4,34 +4,47 @@ missing, a run's reads bounded by the domains due, and one domain's failure stop
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from chalicelib.jobs.domains import recheck_domains
 from tests.helpers import DynamoCalls, onboard
 from tests.helpers.dns import local_dns
+from tests.helpers.present import present
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from chalicelib.deps import Deps
+    from chalicelib.jobs.domains import RecheckReport
+    from scripts.local_dns import Records
+    from tests.helpers import Api, Clock
 
 
 @pytest.fixture
-def dns(deps):
+def dns(deps: Deps) -> Iterator[tuple[Records, str]]:
     with local_dns(deps) as (records, address):
         yield records, address
 
 
-def run(deps, at, address, **kw):
+def run(deps: Deps, at: datetime, address: str, **kw: Any) -> RecheckReport:
     return recheck_domains(deps.store, at, resolver=address, recorded_at=at, **kw)
 
 
-def domain_of(api, account_id, name="acme.com"):
+def domain_of(api: Api, account_id: str, name: str = "acme.com") -> Any:
     return api.get(f"/accounts/{account_id}/email-domains/{name}", operator=True).body
 
 
-def events(api, account_id, kind):
+def events(api: Api, account_id: str, kind: str) -> Any:
     return api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True).body["items"]
 
 
-def test_a_pending_domain_is_looked_at_for_72_hours_then_failed(api, deps, clock, dns):
+def test_a_pending_domain_is_looked_at_for_72_hours_then_failed(
+    api: Api, deps: Deps, clock: Clock, dns: tuple[Records, str]
+) -> None:
     records, address = dns
     account_id, owner = onboard(api)
     api.post(f"/accounts/{account_id}/email-domains", {"domain": "acme.com"}, token=owner.token)
@@ -54,7 +67,9 @@ def test_a_pending_domain_is_looked_at_for_72_hours_then_failed(api, deps, clock
     assert run(deps, clock() + timedelta(minutes=15), address).checked == 1
 
 
-def test_the_schedule_verifies_a_pending_domain_once_its_record_appears(api, deps, clock, dns):
+def test_the_schedule_verifies_a_pending_domain_once_its_record_appears(
+    api: Api, deps: Deps, clock: Clock, dns: tuple[Records, str]
+) -> None:
     records, address = dns
     account_id, owner = onboard(api)
     record = api.post(f"/accounts/{account_id}/email-domains", {"domain": "acme.com"}, token=owner.token).body
@@ -62,10 +77,12 @@ def test_the_schedule_verifies_a_pending_domain_once_its_record_appears(api, dep
     report = run(deps, clock() + timedelta(hours=1), address)
     assert report.events == {"domain.verified": 1}
     assert domain_of(api, account_id)["status"] == "verified"
-    assert deps.store.email_domains.claim_of("acme.com").account_id == account_id
+    assert present(deps.store.email_domains.claim_of("acme.com")).account_id == account_id
 
 
-def test_a_verified_domain_missing_7_days_in_a_row_is_lost(api, deps, clock, dns):
+def test_a_verified_domain_missing_7_days_in_a_row_is_lost(
+    api: Api, deps: Deps, clock: Clock, dns: tuple[Records, str]
+) -> None:
     records, address = dns
     account_id, owner = onboard(api)
     record = api.post(f"/accounts/{account_id}/email-domains", {"domain": "acme.com"}, token=owner.token).body
@@ -91,7 +108,9 @@ def test_a_verified_domain_missing_7_days_in_a_row_is_lost(api, deps, clock, dns
     assert event["changes"] == {"status": ["verified", "pending"], "join_policy": ["request", "invite_only"]}
 
 
-def test_a_record_that_comes_back_resets_the_count(api, deps, clock, dns):
+def test_a_record_that_comes_back_resets_the_count(
+    api: Api, deps: Deps, clock: Clock, dns: tuple[Records, str]
+) -> None:
     records, address = dns
     account_id, owner = onboard(api)
     record = api.post(f"/accounts/{account_id}/email-domains", {"domain": "acme.com"}, token=owner.token).body
@@ -107,7 +126,9 @@ def test_a_record_that_comes_back_resets_the_count(api, deps, clock, dns):
         assert run(deps, day + timedelta(days=number, minutes=1), address).events == {}, number
 
 
-def test_a_run_reads_only_the_domains_due_and_one_failure_stops_no_other(api, deps, clock, dns):
+def test_a_run_reads_only_the_domains_due_and_one_failure_stops_no_other(
+    api: Api, deps: Deps, clock: Clock, dns: tuple[Records, str]
+) -> None:
     _, address = dns
     accounts = [onboard(api, f"Account {n}", f"owner{n}@a{n}.com") for n in range(4)]
     for n, (account_id, _) in enumerate(accounts):
@@ -115,7 +136,7 @@ def test_a_run_reads_only_the_domains_due_and_one_failure_stops_no_other(api, de
             api.post(f"/accounts/{account_id}/email-domains", {"domain": name}, operator=True)
     asked: list[str] = []
 
-    def lookup(name, value, resolver):
+    def lookup(name: str, value: str, resolver: Any) -> str:
         asked.append(name)
         if name == "_portal-access.a1.com":
             raise RuntimeError("a resolver library bug")
@@ -136,7 +157,9 @@ def test_a_run_reads_only_the_domains_due_and_one_failure_stops_no_other(api, de
     assert run(deps, clock() + timedelta(minutes=16), address, lookup=lookup).errors == 1
 
 
-def test_run_scheduled_rechecks_domains_first(api, deps, clock, dns):
+def test_run_scheduled_rechecks_domains_first(
+    api: Api, deps: Deps, clock: Clock, dns: tuple[Records, str]
+) -> None:
     from chalicelib.jobs.scheduled import run_scheduled
 
     records, _ = dns

@@ -4,9 +4,15 @@ or counted, with or without a Bearer token."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from chalicelib.domain.invitations import link_gone_message
 from chalicelib.security.links import hash_link_token
 from tests.helpers import PASSWORD, accept_new, invite, latest_link, onboard, sign_in
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
 
 ACCEPTED = "This invitation was already accepted: sign in."
 REVOKED = "This invitation was withdrawn by the account; ask them for a new one."
@@ -14,11 +20,11 @@ REPLACED = "A newer invitation was sent: use the link in the latest email."
 UNKNOWN = "This link is not valid."
 
 
-def _path(account_id: str, invitation: dict, suffix: str = "") -> str:
+def _path(account_id: str, invitation: dict[str, Any], suffix: str = "") -> str:
     return f"/accounts/{account_id}/invitations/{invitation['invitation_id']}{suffix}"
 
 
-def _refused_everywhere(api, link: str, message: str, bearer: str | None = None) -> None:
+def _refused_everywhere(api: Api, link: str, message: str, bearer: str | None = None) -> None:
     """Lookup, accept as a new user, accept with a password and accept with a Bearer token: each 404 with
     `message`."""
     new_user = {"token": link, "password": PASSWORD, "first_name": "A", "last_name": "B"}
@@ -33,7 +39,7 @@ def _refused_everywhere(api, link: str, message: str, bearer: str | None = None)
         assert (reply.status, reply.code, reply.body["error"]["message"]) == (404, "not_found", message)
 
 
-def test_an_accepted_link_says_so_and_cannot_be_used_again(api, deps):
+def test_an_accepted_link_says_so_and_cannot_be_used_again(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com"])
     link = latest_link("ann@example.com")
@@ -44,7 +50,7 @@ def test_an_accepted_link_says_so_and_cannot_be_used_again(api, deps):
     assert api.get(f"/accounts/{account_id}", token=owner.token).body["member_count"] == 2
 
 
-def test_a_revoked_link_says_it_was_withdrawn(api):
+def test_a_revoked_link_says_it_was_withdrawn(api: Api) -> None:
     account_id, owner = onboard(api)
     invitation = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]["invitation"]
     link = latest_link("ann@example.com")
@@ -58,7 +64,7 @@ def test_a_revoked_link_says_it_was_withdrawn(api):
     accept_new(api, "ann@example.com")
 
 
-def test_a_replaced_link_points_to_the_latest_email(api, clock):
+def test_a_replaced_link_points_to_the_latest_email(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     onboard(api, "Other Co", "ann@example.com")  # an existing login: accepts with a password or a token
     invitation = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]["invitation"]
@@ -74,12 +80,12 @@ def test_a_replaced_link_points_to_the_latest_email(api, clock):
     _refused_everywhere(api, old_link, REPLACED)
 
 
-def test_an_unknown_link_is_only_not_valid(api):
+def test_an_unknown_link_is_only_not_valid(api: Api) -> None:
     for token in ["A" * 43, "short"]:
         _refused_everywhere(api, token, UNKNOWN)
 
 
-def test_a_revoke_after_the_accept_changes_nothing(api, deps):
+def test_a_revoke_after_the_accept_changes_nothing(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com"])
     link = latest_link("ann@example.com")
@@ -89,7 +95,7 @@ def test_a_revoke_after_the_accept_changes_nothing(api, deps):
     _refused_everywhere(api, link, ACCEPTED)
 
 
-def test_the_messages_are_the_domains():
+def test_the_messages_are_the_domains() -> None:
     assert [link_gone_message(x) for x in ("accepted", "revoked", "replaced", None, "other")] == [
         ACCEPTED, REVOKED, REPLACED, UNKNOWN, UNKNOWN,
     ]  # fmt: skip

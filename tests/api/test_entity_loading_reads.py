@@ -47,7 +47,7 @@ with mock_aws():
 """
 
 
-def test_items_of_entities_not_loaded_yet_read_back_as_their_classes():
+def test_items_of_entities_not_loaded_yet_read_back_as_their_classes() -> None:
     env = {**os.environ, **SETTINGS_ENV, "AWS_ACCESS_KEY_ID": "t", "AWS_SECRET_ACCESS_KEY": "t"}
     env.pop("AWS_ENDPOINT_URL", None)
     done = subprocess.run(

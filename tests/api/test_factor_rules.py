@@ -3,6 +3,8 @@ a session not started with the factor, and a password reset that would sign some
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import pyotp
 
 from chalicelib.security.otp import step_of
@@ -10,11 +12,15 @@ from tests.helpers import PASSWORD
 from tests.helpers.flows import invite, onboard
 from tests.helpers.mail import link_token
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock, Joined
+
 EMAIL = "ann@example.com"
 NEW = "a brand new passphrase"
 
 
-def with_totp(api, deps, clock):
+def with_totp(api: Api, deps: Deps, clock: Clock) -> tuple[Joined, str, str]:
     """An account's owner, and ann (a member there) with TOTP on: ann's secret and her password token."""
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, [EMAIL])
@@ -30,13 +36,16 @@ def with_totp(api, deps, clock):
     return owner, secret, token
 
 
-def mfa_token_login(api, deps, secret):
+def mfa_token_login(api: Api, deps: Deps, secret: str) -> str:
     first = api.post("/auth/login", {"email": EMAIL, "password": PASSWORD}).body
     code = pyotp.TOTP(secret).generate_otp(step_of(deps.now()))
-    return api.post("/auth/login/mfa", {"mfa_token": first["mfa_token"], "code": code}).body["access_token"]
+    reply = api.post("/auth/login/mfa", {"mfa_token": first["mfa_token"], "code": code})
+    return cast("str", reply.body["access_token"])
 
 
-def test_accepting_with_the_password_alone_is_refused_and_the_invitation_stays_usable(api, deps, clock):
+def test_accepting_with_the_password_alone_is_refused_and_the_invitation_stays_usable(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     owner, secret, _ = with_totp(api, deps, clock)
     other_id, other_owner = onboard(api, "Beta Hosting", "owner@beta.com")
     invite(api, other_id, other_owner.token, [EMAIL])
@@ -49,7 +58,9 @@ def test_accepting_with_the_password_alone_is_refused_and_the_invitation_stays_u
     assert accepted.status == 201 and accepted.body["account_id"] == other_id
 
 
-def test_a_password_change_needs_a_session_started_with_the_factor(api, deps, clock):
+def test_a_password_change_needs_a_session_started_with_the_factor(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     _, secret, password_only = with_totp(api, deps, clock)  # signed in by accepting, before TOTP was on
     change = {"current_password": PASSWORD, "new_password": NEW}
     refused = api.post("/me/password", change, token=password_only)
@@ -64,7 +75,7 @@ def test_a_password_change_needs_a_session_started_with_the_factor(api, deps, cl
     assert again.status == 200  # the new token goes on as the session was made: with the factor
 
 
-def test_a_password_reset_signs_no_one_in_and_leaves_the_factor(api, deps, clock):
+def test_a_password_reset_signs_no_one_in_and_leaves_the_factor(api: Api, deps: Deps, clock: Clock) -> None:
     _, secret, _ = with_totp(api, deps, clock)
     assert api.post("/auth/password-reset", {"email": EMAIL}).status == 202
     reset = [m for m in api.outbox() if EMAIL in m.to and "password-reset#token=" in m.body][-1]

@@ -5,13 +5,19 @@ and no manager changed anyone outside their group."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 
 from chalicelib.domain.permissions import MEMBER_GRANTABLE
 from tests.helpers import accept_new, onboard
+from tests.helpers.present import present
 from tests.helpers.world import World
+
+if TYPE_CHECKING:
+    from tests.helpers import Joined
 
 KEYS = st.sets(st.sampled_from(MEMBER_GRANTABLE), max_size=4).map(sorted)
 GROUPS = ("red", "blue")
@@ -41,12 +47,12 @@ class GroupMachine(RuleBasedStateMachine):
             made = self.api.post(f"{self.base}/groups", {"name": name, "permissions": keys}, token=self.owner)
             self.group_ids[name] = made.body["group_id"]
             manager = self._join(self.owner, name, manager=True)
-            self.managers[name] = manager.token
+            self.managers[name] = present(manager).token
 
-    def _join(self, token: str, group: str, manager: bool = False):
+    def _join(self, token: str, group: str, manager: bool = False) -> Joined | None:
         self.count += 1
         email = f"p{self.count}@prop.example.com"
-        body = {"emails": [email]}
+        body: dict[str, object] = {"emails": [email]}
         if group != "default":
             body |= {"group_id": self.group_ids[group], "group_manager": manager}
         reply = self.api.post(f"{self.base}/invitations", body, token=token)
@@ -57,13 +63,13 @@ class GroupMachine(RuleBasedStateMachine):
         return joined
 
     @rule(target=people, group=st.sampled_from(GROUPS))
-    def a_manager_invites_into_their_group(self, group: str):
+    def a_manager_invites_into_their_group(self, group: str) -> str:
         joined = self._join(self.managers[group], group)
-        return joined.user_id
+        return present(joined).user_id
 
     @rule(target=people, group=st.sampled_from((*GROUPS, "default")))
-    def the_owner_invites(self, group: str):
-        return self._join(self.owner, group).user_id
+    def the_owner_invites(self, group: str) -> str:
+        return present(self._join(self.owner, group)).user_id
 
     @rule(person=people, group=st.sampled_from((*GROUPS, "default")))
     def the_owner_moves_someone(self, person: str, group: str) -> None:

@@ -4,8 +4,12 @@ the invitation email, the login's and /me's accounts (the portal's Choose accoun
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from tests.helpers import PASSWORD, accept_new, onboard, sign_in
+
+if TYPE_CHECKING:
+    from tests.helpers import Api
 
 
 def row(email: str, label: str) -> str:
@@ -15,14 +19,14 @@ def row(email: str, label: str) -> str:
     return found.group(1)
 
 
-def authorize(api, token: str, account_id: str, sub_account_id: str) -> bool:
+def authorize(api: Api, token: str, account_id: str, sub_account_id: str) -> bool:
     body = {"account_id": account_id, "permission": "invoices", "sub_account_id": sub_account_id}
     reply = api.post("/authorize", body, token=token)
     assert reply.status == 200, reply.body
     return bool(reply.body["allowed"])
 
 
-def test_a_group_members_sub_accounts_agree_with_authorize_in_the_email_login_and_me(api):
+def test_a_group_members_sub_accounts_agree_with_authorize_in_the_email_login_and_me(api: Api) -> None:
     account_id, owner = onboard(api)
     base = f"/accounts/{account_id}"
     made = {
@@ -58,7 +62,7 @@ def test_a_group_members_sub_accounts_agree_with_authorize_in_the_email_login_an
     assert api.get("/me", token=ann.token).body["accounts"][0]["sub_accounts"] == []
 
 
-def test_a_bulk_invitation_names_its_chosen_sub_accounts(api):
+def test_a_bulk_invitation_names_its_chosen_sub_accounts(api: Api) -> None:
     account_id, owner = onboard(api)
     base = f"/accounts/{account_id}/sub-accounts"
     ids = [

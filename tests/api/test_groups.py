@@ -3,13 +3,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
 import pytest
 
 from tests.helpers import DynamoCalls, accept_new, invite, join, onboard
-from tests.helpers.concurrency import run_together
+from tests.helpers.concurrency import replies_together
+
+if TYPE_CHECKING:
+    from tests.helpers import Api, Clock, Joined
 
 
-def make_group(api, account_id, token, name="Billing", permissions=("invoices",), **extra):
+def make_group(
+    api: Api,
+    account_id: str,
+    token: str,
+    name: str = "Billing",
+    permissions: Sequence[str] = ("invoices",),
+    **extra: object,
+) -> Any:
     reply = api.post(
         f"/accounts/{account_id}/groups",
         {"name": name, "permissions": list(permissions), **extra},
@@ -19,18 +33,20 @@ def make_group(api, account_id, token, name="Billing", permissions=("invoices",)
     return reply.body
 
 
-def join_group(api, account_id, token, email, group_id, manager=False):
+def join_group(
+    api: Api, account_id: str, token: str, email: str, group_id: str, manager: bool = False
+) -> Joined:
     body = {"emails": [email], "group_id": group_id, "group_manager": manager}
     assert api.post(f"/accounts/{account_id}/invitations", body, token=token).status == 200
     return accept_new(api, email)
 
 
-def authorize(api, token, account_id, permission):
+def authorize(api: Api, token: str, account_id: str, permission: str) -> Any:
     return api.post("/authorize", {"account_id": account_id, "permission": permission}, token=token).body
 
 
 @pytest.fixture
-def billing(api):
+def billing(api: Api) -> tuple[str, Joined, str, Joined, Joined, Joined, Joined]:
     """An account with a Billing group: a manager, two plain members, and an outsider in the default group."""
     account_id, owner = onboard(api)
     group = make_group(api, account_id, owner.token)
@@ -42,7 +58,7 @@ def billing(api):
     return account_id, owner, gid, manager, other_manager, clerk, outsider
 
 
-def test_groups_are_listed_default_first_and_names_are_unique_in_any_case(api):
+def test_groups_are_listed_default_first_and_names_are_unique_in_any_case(api: Api) -> None:
     account_id, owner = onboard(api)
     make_group(api, account_id, owner.token, "Web team", ["tickets"])
     make_group(api, account_id, owner.token, "billing", ["invoices"])
@@ -59,7 +75,9 @@ def test_groups_are_listed_default_first_and_names_are_unique_in_any_case(api):
     assert (renamed.status, renamed.code) == (deleted.status, deleted.code) == (409, "conflict")  # as API.md
 
 
-def test_members_hold_the_groups_permissions_and_a_change_applies_to_all_at_once(api, billing):
+def test_members_hold_the_groups_permissions_and_a_change_applies_to_all_at_once(
+    api: Api, billing: tuple[str, Joined, str, Joined, Joined, Joined, Joined]
+) -> None:
     account_id, owner, gid, manager, _, clerk, _ = billing
     member = api.get(f"/accounts/{account_id}/members/{clerk.user_id}", token=owner.token).body
     assert (member["role"], member["permissions"], member["group_id"]) == ("member", ["invoices"], gid)
@@ -74,18 +92,20 @@ def test_members_hold_the_groups_permissions_and_a_change_applies_to_all_at_once
         assert authorize(api, person.token, account_id, "invoices")["allowed"] is False
 
 
-def test_authorize_costs_one_round_trip_for_a_group_member_cold_and_warm(api, billing):
+def test_authorize_costs_one_round_trip_for_a_group_member_cold_and_warm(
+    api: Api, billing: tuple[str, Joined, str, Joined, Joined, Joined, Joined]
+) -> None:
     account_id, owner, gid, _, _, clerk, outsider = billing
     with DynamoCalls() as calls:
         authorize(api, outsider.token, account_id, "tickets")
     assert calls.operations == ["BatchGetItem"]
     with DynamoCalls() as first, DynamoCalls() as warm:
         assert authorize(api, clerk.token, account_id, "invoices")["allowed"] is True
-        first.operations_then = list(first.operations)
+        operations_then = list(first.operations)
         warm.operations.clear()
         assert authorize(api, clerk.token, account_id, "invoices")["allowed"] is True
     # the token carries the member's group as a hint: read with the membership on the first request too
-    assert first.operations_then == ["BatchGetItem"]
+    assert operations_then == ["BatchGetItem"]
     assert warm.operations == ["BatchGetItem"]  # and the process remembers which group to read
     # a stale hint is only a hint: moved to another group, the member holds the new group's grant at once
     other = make_group(api, account_id, owner.token, "Support", ["tickets"])["group_id"]
@@ -99,7 +119,9 @@ def test_authorize_costs_one_round_trip_for_a_group_member_cold_and_warm(api, bi
     assert authorize(api, clerk.token, account_id, "tickets")["allowed"] is True
 
 
-def test_a_custom_group_says_what_its_members_hold(api, billing):
+def test_a_custom_group_says_what_its_members_hold(
+    api: Api, billing: tuple[str, Joined, str, Joined, Joined, Joined, Joined]
+) -> None:
     account_id, owner, gid, _, _, clerk, _ = billing
     base = f"/accounts/{account_id}"
     for body, field in (
@@ -119,7 +141,9 @@ def test_a_custom_group_says_what_its_members_hold(api, billing):
     assert (back.body["group_id"], back.body["group_manager"]) == (gid, True)
 
 
-def test_a_group_manager_manages_their_own_group_and_nothing_else(api, billing, clock):
+def test_a_group_manager_manages_their_own_group_and_nothing_else(
+    api: Api, billing: tuple[str, Joined, str, Joined, Joined, Joined, Joined], clock: Clock
+) -> None:
     account_id, owner, gid, manager, other_manager, clerk, outsider = billing
     base = f"/accounts/{account_id}"
     listed = api.get(f"{base}/members", token=manager.token).body["items"]
@@ -154,7 +178,7 @@ def test_a_group_manager_manages_their_own_group_and_nothing_else(api, billing, 
         "member",
         ["invoices"],
     )
-    chosen = [
+    chosen: list[dict[str, object]] = [
         {"group_id": "default"},
         {"role": "member"},
         {"permissions": ["tickets"]},
@@ -181,7 +205,9 @@ def test_a_group_manager_manages_their_own_group_and_nothing_else(api, billing, 
     assert api.delete(f"{base}/members/{clerk.user_id}", token=manager.token).status == 204
 
 
-def test_a_member_moved_out_of_the_group_is_out_of_the_managers_reach_at_once(api, billing):
+def test_a_member_moved_out_of_the_group_is_out_of_the_managers_reach_at_once(
+    api: Api, billing: tuple[str, Joined, str, Joined, Joined, Joined, Joined]
+) -> None:
     account_id, owner, _, manager, _, clerk, _ = billing
     base = f"/accounts/{account_id}"
     assert (
@@ -195,7 +221,9 @@ def test_a_member_moved_out_of_the_group_is_out_of_the_managers_reach_at_once(ap
     assert api.get(f"{base}/members", token=manager.token).status == 403  # no longer a manager: no powers
 
 
-def test_a_group_with_members_or_pending_invitations_is_not_deleted(api, billing):
+def test_a_group_with_members_or_pending_invitations_is_not_deleted(
+    api: Api, billing: tuple[str, Joined, str, Joined, Joined, Joined, Joined]
+) -> None:
     account_id, owner, gid, manager, other_manager, clerk, _ = billing
     base = f"/accounts/{account_id}"
     assert api.delete(f"{base}/groups/{gid}", token=owner.token).code == "group_not_empty"
@@ -212,15 +240,15 @@ def test_a_group_with_members_or_pending_invitations_is_not_deleted(api, billing
     assert api.get(f"{base}/groups/{gid}", token=owner.token).status == 404
 
 
-def test_deleting_a_group_while_someone_is_invited_into_it_leaves_nothing_dangling(api):
+def test_deleting_a_group_while_someone_is_invited_into_it_leaves_nothing_dangling(api: Api) -> None:
     for attempt in range(3):
         account_id, owner = onboard(api, f"Race {attempt}", f"owner{attempt}@race.com")
         gid = make_group(api, account_id, owner.token, f"Racing {attempt}")["group_id"]
         base = f"/accounts/{account_id}"
         body, token = {"emails": ["ann@race.com"], "group_id": gid}, owner.token
-        invited, deleted = run_together(
-            lambda base=base, body=body, token=token: api.post(f"{base}/invitations", body, token=token),
-            lambda base=base, gid=gid, token=token: api.delete(f"{base}/groups/{gid}", token=token),
+        invited, deleted = replies_together(
+            partial(api.post, f"{base}/invitations", body, token=token),
+            partial(api.delete, f"{base}/groups/{gid}", token=token),
         )
         group_exists = api.get(f"{base}/groups/{gid}", token=owner.token).status == 200
         pending = api.get(f"{base}/invitations", token=owner.token).body["items"]
@@ -229,13 +257,13 @@ def test_deleting_a_group_while_someone_is_invited_into_it_leaves_nothing_dangli
         assert invited.status in (200, 400, 409)  # 400: the group was gone when the invite looked
 
 
-def test_two_admins_renaming_two_groups_to_one_name_leave_no_duplicate(api):
+def test_two_admins_renaming_two_groups_to_one_name_leave_no_duplicate(api: Api) -> None:
     account_id, owner = onboard(api)
     admin = join(api, account_id, owner.token, "admin@acme.com", role="admin", permissions=[])
     first = make_group(api, account_id, owner.token, "First")["group_id"]
     second = make_group(api, account_id, owner.token, "Second")["group_id"]
     base = f"/accounts/{account_id}/groups"
-    answers = run_together(
+    answers = replies_together(
         lambda: api.patch(f"{base}/{first}", {"name": "Finance"}, token=owner.token),
         lambda: api.patch(f"{base}/{second}", {"name": "finance"}, token=admin.token),
     )
@@ -244,10 +272,12 @@ def test_two_admins_renaming_two_groups_to_one_name_leave_no_duplicate(api):
     assert names.count("finance") == 1
 
 
-def test_moving_a_member_while_their_manager_deactivates_them_is_consistent(api, billing):
+def test_moving_a_member_while_their_manager_deactivates_them_is_consistent(
+    api: Api, billing: tuple[str, Joined, str, Joined, Joined, Joined, Joined]
+) -> None:
     account_id, owner, gid, manager, _, clerk, _ = billing
     base = f"/accounts/{account_id}/members/{clerk.user_id}"
-    moved, deactivated = run_together(
+    moved, deactivated = replies_together(
         lambda: api.patch(base, {"group_id": "default"}, token=owner.token),
         lambda: api.post(f"{base}/deactivate", token=manager.token),
     )

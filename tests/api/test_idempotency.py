@@ -5,12 +5,19 @@ the key is the caller's own, so nobody else's answer leaks."""
 from __future__ import annotations
 
 import contextvars
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from chalicelib.store.models import AccountItem, ContactItem, IdempotencyItem
 from chalicelib.store.table import dynamodb_client
 from tests.helpers import emails_to, join, onboard
+from tests.helpers.present import present
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from chalicelib.store.outcomes import Outcome
+    from tests.helpers import Api, Clock, Reply
 
 KEY = {"Idempotency-Key": "create-acme-0001"}
 
@@ -19,7 +26,7 @@ def accounts_named(name: str) -> int:
     return sum(1 for item in AccountItem.scan() if item.name == name)
 
 
-def test_a_retried_account_creation_answers_the_first_account(api):
+def test_a_retried_account_creation_answers_the_first_account(api: Api) -> None:
     body = {"name": "Acme Hosting", "owner_email": "owner@acme.com"}
     first = api.post("/accounts", body, operator=True, headers=KEY)
     again = api.post("/accounts", body, operator=True, headers=KEY)
@@ -32,14 +39,14 @@ def test_a_retried_account_creation_answers_the_first_account(api):
     assert fresh.status == 201 and accounts_named("Acme Hosting") == 2  # a new key is a new request
 
 
-def test_the_same_key_with_another_body_is_422(api):
+def test_the_same_key_with_another_body_is_422(api: Api) -> None:
     api.post("/accounts", {"name": "Acme", "owner_email": "a@acme.com"}, operator=True, headers=KEY)
     reply = api.post("/accounts", {"name": "Other", "owner_email": "a@acme.com"}, operator=True, headers=KEY)
     assert (reply.status, reply.code) == (422, "idempotency_key_reused")
     assert accounts_named("Other") == 0
 
 
-def test_keys_are_the_callers_own(api):
+def test_keys_are_the_callers_own(api: Api) -> None:
     """Two owners using the same key on their own accounts each get their own contact; an owner reusing a
     key on another path (another account) is a new request."""
     first_id, first = onboard(api)
@@ -52,7 +59,7 @@ def test_keys_are_the_callers_own(api):
     assert sum(1 for _ in ContactItem.scan()) == 2
 
 
-def test_a_refused_request_keeps_nothing(api):
+def test_a_refused_request_keeps_nothing(api: Api) -> None:
     account_id, owner = onboard(api)
     path = f"/accounts/{account_id}/groups"
     assert (
@@ -68,7 +75,7 @@ def test_a_refused_request_keeps_nothing(api):
     assert len(list(IdempotencyItem.scan(IdempotencyItem.sk.contains("groups")))) == 1  # the success only
 
 
-def test_a_retried_bulk_invite_sends_each_email_once(api):
+def test_a_retried_bulk_invite_sends_each_email_once(api: Api) -> None:
     account_id, owner = onboard(api)
     body = {"emails": ["ann@example.com", "bob@example.com"], "permissions": ["tickets"]}
     path = f"/accounts/{account_id}/invitations"
@@ -78,7 +85,7 @@ def test_a_retried_bulk_invite_sends_each_email_once(api):
     assert len(emails_to("ann@example.com")) == len(emails_to("bob@example.com")) == 1
 
 
-def test_a_webhooks_secret_is_replayed_to_its_caller_only(api):
+def test_a_webhooks_secret_is_replayed_to_its_caller_only(api: Api) -> None:
     account_id, owner = onboard(api)
     path = f"/accounts/{account_id}/webhooks"
     body = {"url": "https://93.184.216.34/hooks", "event_types": ["*"]}  # public: no DNS to judge it
@@ -91,7 +98,7 @@ def test_a_webhooks_secret_is_replayed_to_its_caller_only(api):
 
 
 @pytest.mark.parametrize("key", ["", "has space", "x" * 256, "é"])
-def test_a_malformed_key_is_400(api, key):
+def test_a_malformed_key_is_400(api: Api, key: str) -> None:
     reply = api.post("/accounts", {"name": "Acme", "owner_email": "a@acme.com"}, operator=True,
                      headers={"Idempotency-Key": key})  # fmt: skip
     assert (reply.status, reply.code) == (400, "validation_error")
@@ -99,7 +106,7 @@ def test_a_malformed_key_is_400(api, key):
     assert accounts_named("Acme") == 0
 
 
-def test_routes_whose_answer_is_a_credential_ignore_the_key(api, deps):
+def test_routes_whose_answer_is_a_credential_ignore_the_key(api: Api, deps: Deps) -> None:
     """A support session's answer is an access token: it is never stored, so a second request starts a
     second session rather than replaying a token from the table."""
     account_id, owner = onboard(api)
@@ -113,7 +120,7 @@ def test_routes_whose_answer_is_a_credential_ignore_the_key(api, deps):
     assert list(IdempotencyItem.scan()) == []
 
 
-def test_the_document_declares_the_header_on_the_creating_posts_only(api):
+def test_the_document_declares_the_header_on_the_creating_posts_only(api: Api) -> None:
     paths = api.get("/openapi.json").body["paths"]
     taking = sorted(
         f"{method.upper()} {path}"
@@ -137,13 +144,13 @@ def test_the_document_declares_the_header_on_the_creating_posts_only(api):
     assert {"409", "422"} <= set(created)
 
 
-def _dies(*_args, **_kwargs):
+def _dies(*_args: Any, **_kwargs: Any) -> None:
     raise RuntimeError("the process died here")
 
 
 def test_a_request_that_died_before_changing_anything_runs_anew_once_its_lease_is_over(
-    api, deps, clock, monkeypatch
-):
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     body = {"name": "Acme Hosting", "owner_email": "owner@acme.com"}
     monkeypatch.setattr(deps.store.accounts, "create_account", _dies)
     monkeypatch.setattr("chalicelib.api.idempotency.settle", lambda *_: None)  # dead: it settles nothing
@@ -159,7 +166,9 @@ def test_a_request_that_died_before_changing_anything_runs_anew_once_its_lease_i
     assert api.post("/accounts", body, operator=True, headers=KEY).body == retried.body
 
 
-def test_a_request_that_died_after_its_change_never_makes_it_twice(api, deps, clock, monkeypatch):
+def test_a_request_that_died_after_its_change_never_makes_it_twice(
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The account committed, with the key's mark in the same transaction, and storing the answer failed:
     the request still answers the success it was, with the new id (issue 25, item 11: it used to be a 500
     that left the client without the id); after the lease, a retry is told so instead of creating a second
@@ -179,7 +188,9 @@ def test_a_request_that_died_after_its_change_never_makes_it_twice(api, deps, cl
     assert fresh.status == 201 and accounts_named("Acme Hosting") == 2
 
 
-def test_a_request_refused_after_its_change_keeps_its_mark(api, deps, monkeypatch):
+def test_a_request_refused_after_its_change_keeps_its_mark(
+    api: Api, deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A view that changed something and then failed (a 500 after the commit): its key is not freed, and
     its lease ends with it, so a retry is told at once."""
     account_id, owner = onboard(api)
@@ -191,7 +202,9 @@ def test_a_request_refused_after_its_change_keeps_its_mark(api, deps, monkeypatc
     assert sum(1 for _ in ContactItem.scan()) == 1
 
 
-def test_a_lone_write_carries_the_mark_too(api, deps, clock, monkeypatch):
+def test_a_lone_write_carries_the_mark_too(
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An operator's own webhook belongs to no account's audit log, so it is one put: with a key, it goes as
     a transaction with the key's mark, and a retry after a lost answer makes no second endpoint."""
     body = {"url": "https://93.184.216.34/hooks", "event_types": ["*"]}
@@ -204,15 +217,16 @@ def test_a_lone_write_carries_the_mark_too(api, deps, clock, monkeypatch):
 
 
 def test_a_request_alive_past_its_lease_commits_nothing_once_a_retry_took_its_key(
-    api, deps, clock, monkeypatch
-):
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The first request stalls past its lease (before changing anything); its retry, in another process,
     takes the key over and creates the account. The first then commits nothing: its transaction's mark
     is conditional on holding the key, so the whole transaction is refused, and it answers 409."""
     body = {"name": "Acme Hosting", "owner_email": "owner@acme.com"}
-    create, seen = deps.store.accounts.create_account, {}
+    create = deps.store.accounts.create_account
+    seen: dict[str, Reply | None] = {}
 
-    def stalls(*args, **kwargs):
+    def stalls(*args: Any, **kwargs: Any) -> Outcome:
         if not seen:
             seen["retry"] = None
             clock.advance(seconds=61)
@@ -222,18 +236,18 @@ def test_a_request_alive_past_its_lease_commits_nothing_once_a_retry_took_its_ke
 
     monkeypatch.setattr(deps.store.accounts, "create_account", stalls)
     first = api.post("/accounts", body, operator=True, headers=KEY)
-    assert seen["retry"].status == 201
+    assert present(seen["retry"]).status == 201
     assert (first.status, first.code) == (409, "idempotency_in_progress")
     assert accounts_named("Acme Hosting") == 1
     again = api.post("/accounts", body, operator=True, headers=KEY)
-    assert again.body == seen["retry"].body  # the retry's answer is the one kept
+    assert again.body == present(seen["retry"]).body  # the retry's answer is the one kept
 
 
-def test_no_transaction_of_a_keyed_bulk_invite_passes_dynamodbs_100_items(api):
+def test_no_transaction_of_a_keyed_bulk_invite_passes_dynamodbs_100_items(api: Api) -> None:
     """With a key, the rider takes one of DynamoDB's 100 items per transaction: the fullest still fit."""
     sizes: list[int] = []
 
-    def count(params, **_):
+    def count(params: Any, **_: Any) -> None:
         sizes.append(len(params["TransactItems"]))
 
     client = dynamodb_client()

@@ -5,13 +5,18 @@ characters that make text read as something else."""
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.emails import is_disposable, normalize_email
 from tests.helpers import PASSWORD, onboard
 from tests.helpers.seed import seed_user
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api
 
-def test_one_address_in_any_unicode_form_or_domain_encoding_is_one_login(api, deps):
+
+def test_one_address_in_any_unicode_form_or_domain_encoding_is_one_login(api: Api, deps: Deps) -> None:
     nfc = "josé@bücher.de"
     nfd = unicodedata.normalize("NFD", nfc)
     assert nfc != nfd
@@ -23,7 +28,7 @@ def test_one_address_in_any_unicode_form_or_domain_encoding_is_one_login(api, de
         assert reply.body["user"]["email"] == "josé@xn--bcher-kva.de"
 
 
-def test_a_disposable_domain_is_refused_with_its_subdomains(api):
+def test_a_disposable_domain_is_refused_with_its_subdomains(api: Api) -> None:
     assert is_disposable("a@mailinator.com") and is_disposable("a@x.mailinator.com")
     assert not is_disposable("a@example.com")
     account_id, owner = onboard(api)
@@ -33,7 +38,7 @@ def test_a_disposable_domain_is_refused_with_its_subdomains(api):
     assert results[0]["reason"] == "disposable_email"
 
 
-def test_names_refuse_direction_overrides_and_unicode_line_breaks(api, deps):
+def test_names_refuse_direction_overrides_and_unicode_line_breaks(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     token = api.post("/auth/login", {"email": "ann@example.com", "password": PASSWORD}).body["access_token"]
     for bad in ("Ann\u202eevil", "Ann\u2028Lee", "Ann\u0085Lee", "Ann\u2066x\u2069"):
@@ -42,7 +47,7 @@ def test_names_refuse_direction_overrides_and_unicode_line_breaks(api, deps):
     assert api.patch("/me", {"first_name": "Zoë 李"}, token=token).status == 200
 
 
-def test_every_name_refuses_invisible_and_filler_characters(api, deps):
+def test_every_name_refuses_invisible_and_filler_characters(api: Api, deps: Deps) -> None:
     """Issue 25, item 7: U+3164, U+200B, U+00AD and U+FEFF were accepted in names (an invitation's subject
     read "ᅠ ᅠ invited you to ..."), U+200B in account names."""
     account_id, owner = onboard(api)
@@ -60,7 +65,7 @@ def test_every_name_refuses_invisible_and_filler_characters(api, deps):
     assert api.patch("/me", {"first_name": "Ann"}, token=owner.token).status == 200
 
 
-def test_an_address_mixing_scripts_is_refused_as_invalid_saying_why(api):
+def test_an_address_mixing_scripts_is_refused_as_invalid_saying_why(api: Api) -> None:
     account_id, owner = onboard(api)
     lookalike = "p\u0430ypal@example.com"  # a Cyrillic a (U+0430) among Latin letters
     results = api.post(

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.mail.mailer import MailDeliveryError
 from tests.helpers import PASSWORD, accept_new, emails_to, invite, join, latest_link, onboard, outbox, sign_in
 from tests.helpers.mail import drain_outbox
+from tests.helpers.present import present
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from chalicelib.mail.mailer import OutgoingEmail
+    from tests.helpers import Api, Clock
 
 
 def path(account_id: str, suffix: str = "") -> str:
     return f"/accounts/{account_id}/invitations{suffix}"
 
 
-def test_bulk_invite_gives_one_result_per_email_in_order(api):
+def test_bulk_invite_gives_one_result_per_email_in_order(api: Api) -> None:
     account_id, owner = onboard(api)
     join(api, account_id, owner.token, "member@acme.com")
     invite(api, account_id, owner.token, ["pending@acme.com"])
@@ -40,7 +47,7 @@ def test_bulk_invite_gives_one_result_per_email_in_order(api):
     assert latest_link("new@example.com") != latest_link("second@example.com")
 
 
-def test_invitation_email_says_who_where_and_until_when(api):
+def test_invitation_email_says_who_where_and_until_when(api: Api) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com"], message="Welcome aboard!\nSee you.")
     [message] = emails_to("ann@example.com")
@@ -49,7 +56,7 @@ def test_invitation_email_says_who_where_and_until_when(api):
     assert "as a user." in message.body and "Your role" in message.body  # a member is a portal's "User"
 
 
-def test_names_with_line_breaks_never_reach_an_email(api):
+def test_names_with_line_breaks_never_reach_an_email(api: Api) -> None:
     reply = api.post(
         "/accounts",
         {"name": "Evil\r\nBcc: victim@example.com", "owner_email": "o@example.com"},
@@ -59,7 +66,7 @@ def test_names_with_line_breaks_never_reach_an_email(api):
     assert outbox() == []
 
 
-def test_members_cannot_be_given_admin_only_keys(api):
+def test_members_cannot_be_given_admin_only_keys(api: Api) -> None:
     account_id, owner = onboard(api)
     reply = api.post(
         path(account_id),
@@ -79,7 +86,7 @@ def test_members_cannot_be_given_admin_only_keys(api):
     assert owner_role.code == "validation_error"
 
 
-def test_invite_request_limits(api):
+def test_invite_request_limits(api: Api) -> None:
     account_id, owner = onboard(api)
     too_many = api.post(
         path(account_id),
@@ -102,7 +109,7 @@ def test_invite_request_limits(api):
     assert long_message.code == "validation_error"
 
 
-def test_profile_fields_reach_the_new_user(api):
+def test_profile_fields_reach_the_new_user(api: Api) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com"], first_name="Ann", last_name="Lee", title="CFO")
     reply = api.post("/invitations/accept", {"token": latest_link("ann@example.com"), "password": PASSWORD})
@@ -110,7 +117,7 @@ def test_profile_fields_reach_the_new_user(api):
     assert (reply.body["user"]["first_name"], reply.body["user"]["title"]) == ("Ann", "CFO")
 
 
-def test_fifty_emails_in_one_request(api):
+def test_fifty_emails_in_one_request(api: Api) -> None:
     account_id, owner = onboard(api)
     emails = [f"user{i}@example.com" for i in range(50)]
     results = invite(api, account_id, owner.token, emails)["results"]
@@ -120,12 +127,12 @@ def test_fifty_emails_in_one_request(api):
     assert len(listed) == 50
 
 
-def test_failed_send_stays_queued_and_the_outbox_retries_it(api, deps, clock):
+def test_failed_send_stays_queued_and_the_outbox_retries_it(api: Api, deps: Deps, clock: Clock) -> None:
     account_id, owner = onboard(api)
     real = deps.mailer
 
     class Refusing:
-        def send(self, email):
+        def send(self, email: OutgoingEmail) -> None:
             raise MailDeliveryError("MessageRejected")
 
     deps.mailer = Refusing()
@@ -142,11 +149,11 @@ def test_failed_send_stays_queued_and_the_outbox_retries_it(api, deps, clock):
     accept_new(api, "ann@example.com")
 
 
-def test_an_email_the_outbox_cannot_send_in_a_day_is_failed(api, deps, clock):
+def test_an_email_the_outbox_cannot_send_in_a_day_is_failed(api: Api, deps: Deps, clock: Clock) -> None:
     account_id, owner = onboard(api)
 
     class Refusing:
-        def send(self, email):
+        def send(self, email: OutgoingEmail) -> None:
             raise MailDeliveryError("MessageRejected")
 
     deps.mailer = Refusing()
@@ -160,7 +167,7 @@ def test_an_email_the_outbox_cannot_send_in_a_day_is_failed(api, deps, clock):
     assert drain_outbox(deps, later + timedelta(days=1)).attempted == 0  # given up: never again
 
 
-def test_resend_gives_a_new_link_and_expiry_once_a_minute(api, clock):
+def test_resend_gives_a_new_link_and_expiry_once_a_minute(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     invitation = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]["invitation"]
     old_link = latest_link("ann@example.com")
@@ -179,7 +186,7 @@ def test_resend_gives_a_new_link_and_expiry_once_a_minute(api, clock):
     assert api.post("/invitations/lookup", {"token": new_link}).status == 200
 
 
-def test_an_invitation_can_have_its_own_validity_which_a_resend_keeps(api, clock):
+def test_an_invitation_can_have_its_own_validity_which_a_resend_keeps(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     result = invite(api, account_id, owner.token, ["ann@example.com"], expires_in_days=2)["results"][0]
     invitation = result["invitation"]
@@ -195,7 +202,7 @@ def test_an_invitation_can_have_its_own_validity_which_a_resend_keeps(api, clock
     assert default["invitation"]["expires_at"] == "2026-12-03T09:00:00Z"  # seven days from 26 November
 
 
-def test_an_invitations_validity_is_one_to_thirty_days(api):
+def test_an_invitations_validity_is_one_to_thirty_days(api: Api) -> None:
     account_id, owner = onboard(api)
     for days in (0, 31, -1, "seven", 2.5):
         reply = api.post(
@@ -207,7 +214,7 @@ def test_an_invitations_validity_is_one_to_thirty_days(api):
     assert longest["invitation"]["expires_at"] == "2026-12-23T09:00:00Z"
 
 
-def test_expired_invitations_are_listed_apart_and_can_be_resent(api, clock):
+def test_expired_invitations_are_listed_apart_and_can_be_resent(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     invitation = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]["invitation"]
     clock.advance(days=7)
@@ -219,7 +226,7 @@ def test_expired_invitations_are_listed_apart_and_can_be_resent(api, clock):
     accept_new(api, "ann@example.com")
 
 
-def test_an_expired_invitation_does_not_block_a_new_one(api, clock):
+def test_an_expired_invitation_does_not_block_a_new_one(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     first = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]["invitation"]
     clock.advance(days=8)
@@ -231,7 +238,7 @@ def test_an_expired_invitation_does_not_block_a_new_one(api, clock):
     accept_new(api, "ann@example.com")
 
 
-def test_revoke_kills_the_link_and_frees_the_email(api):
+def test_revoke_kills_the_link_and_frees_the_email(api: Api) -> None:
     account_id, owner = onboard(api)
     invitation = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]["invitation"]
     link = latest_link("ann@example.com")
@@ -243,7 +250,7 @@ def test_revoke_kills_the_link_and_frees_the_email(api):
     assert invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]["status"] == "invited"
 
 
-def test_invitation_list_pages(api):
+def test_invitation_list_pages(api: Api) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, [f"u{i}@example.com" for i in range(7)])
     seen, cursor = [], None
@@ -261,7 +268,7 @@ def test_invitation_list_pages(api):
     assert api.get(path(account_id, "?status=old"), token=owner.token).code == "validation_error"
 
 
-def test_invitations_need_user_management_and_stay_in_their_account(api):
+def test_invitations_need_user_management_and_stay_in_their_account(api: Api) -> None:
     account_id, owner = onboard(api)
     other_id, other_owner = onboard(api, "Other Co", "boss@other.com")
     helper = join(api, account_id, owner.token, "helper@acme.com", permissions=["tickets"])
@@ -283,7 +290,7 @@ def test_invitations_need_user_management_and_stay_in_their_account(api):
     assert api.get(path(account_id), operator=True).status == 200
 
 
-def test_the_email_says_role_modules_and_expiry_in_words_with_a_button_and_a_link(api):
+def test_the_email_says_role_modules_and_expiry_in_words_with_a_button_and_a_link(api: Api) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com"], permissions=["invoices", "tickets"])
     [message] = emails_to("ann@example.com")  # moto keeps the HTML part
@@ -291,11 +298,11 @@ def test_the_email_says_role_modules_and_expiry_in_words_with_a_button_and_a_lin
     assert (
         "Monday 30 November 2026, 09:00 UTC" in message.body and ">Accept the invitation</a>" in message.body
     )
-    link = re.search(r'href="([^"]+#token=[^"]+)"', message.body).group(1)
+    link = present(re.search(r'href="([^"]+#token=[^"]+)"', message.body)).group(1)
     assert message.body.count(f'href="{link}"') == 2 and f">{link}</a>" in message.body
 
 
-def test_a_personal_message_with_a_link_is_refused(api):
+def test_a_personal_message_with_a_link_is_refused(api: Api) -> None:
     account_id, owner = onboard(api)
     for text in (
         "Log in at https://evil.example",
@@ -321,7 +328,7 @@ def test_a_personal_message_with_a_link_is_refused(api):
     assert ok.status == 200
 
 
-def test_names_in_the_subject_are_bounded_and_defanged(api):
+def test_names_in_the_subject_are_bounded_and_defanged(api: Api) -> None:
     made = api.post(
         "/accounts",
         {"name": "Pay at evil.example now " + "x" * 80, "owner_email": "o@example.com"},

@@ -4,41 +4,50 @@ required or they were removed by someone else), their domains, uses and hourly c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
 from chalicelib.domain.caller import Caller
 from chalicelib.services.link_joins import join_by_link
 from tests.helpers import join, onboard
 from tests.helpers.concurrency import run_together
 from tests.helpers.seed import seed_user, token_for
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
+
 
 def base(account_id: str) -> str:
     return f"/accounts/{account_id}/invite-links"
 
 
-def token_of(created: dict) -> str:
+def token_of(created: dict[str, Any]) -> str:
     url = created["url"]
     assert "#token=" in url
-    return url.split("#token=", 1)[1]
+    return cast("str", url.split("#token=", 1)[1])
 
 
-def make(api, account_id: str, token: str, **body) -> dict:
+def make(api: Api, account_id: str, token: str, **body: Any) -> dict[str, Any]:
     reply = api.post(base(account_id), body, token=token)
     assert reply.status == 201, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
-def user(deps, email: str) -> tuple[str, str]:
+def user(deps: Deps, email: str) -> tuple[str, str]:
     user_id = seed_user(deps, email)
     return user_id, token_for(deps, user_id)
 
 
-def events_of(api, account_id: str, kind: str) -> list[dict]:
+def events_of(api: Api, account_id: str, kind: str) -> list[dict[str, Any]]:
     reply = api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
-def test_a_link_shows_its_token_once_and_joins_a_confirmed_member_with_its_grant(api, deps):
+def test_a_link_shows_its_token_once_and_joins_a_confirmed_member_with_its_grant(
+    api: Api, deps: Deps
+) -> None:
     account_id, owner = onboard(api)
     created = make(api, account_id, owner.token, permissions=["tickets"], require_approval=False, max_uses=3)
     assert (created["max_uses"], created["uses"], created["require_approval"]) == (3, 0, False)
@@ -70,7 +79,7 @@ def test_a_link_shows_its_token_once_and_joins_a_confirmed_member_with_its_grant
     assert api.post("/invite-links/join", {"token": token}).status == 401
 
 
-def test_unknown_revoked_expired_and_used_up_links(api, deps, clock):
+def test_unknown_revoked_expired_and_used_up_links(api: Api, deps: Deps, clock: Clock) -> None:
     account_id, owner = onboard(api)
     unknown = api.post("/invite-links/lookup", {"token": "x" * 43})
     assert unknown.status == 404 and unknown.body["error"]["code"] == "not_found"
@@ -97,7 +106,7 @@ def test_unknown_revoked_expired_and_used_up_links(api, deps, clock):
     assert late.status == 410 and late.body["error"]["code"] == "invite_link_expired"
 
 
-def test_allowed_domains_and_approval(api, deps):
+def test_allowed_domains_and_approval(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     created = make(api, account_id, owner.token, allowed_domains=["Corp.COM"])
     assert created["allowed_domains"] == ["corp.com"] and created["require_approval"] is True
@@ -120,7 +129,7 @@ def test_allowed_domains_and_approval(api, deps):
     assert approved.status == 201 and approved.body["user_id"] == joe_id
 
 
-def test_the_eleventh_live_link_is_refused_until_one_is_revoked(api):
+def test_the_eleventh_live_link_is_refused_until_one_is_revoked(api: Api) -> None:
     account_id, owner = onboard(api)
     made = [make(api, account_id, owner.token) for _ in range(10)]
     eleventh = api.post(base(account_id), {}, token=owner.token)
@@ -129,7 +138,7 @@ def test_the_eleventh_live_link_is_refused_until_one_is_revoked(api):
     assert api.post(base(account_id), {}, token=owner.token).status == 201
 
 
-def test_a_removed_user_only_asks_through_a_link_without_approval(api, deps):
+def test_a_removed_user_only_asks_through_a_link_without_approval(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     rita = join(api, account_id, owner.token, "rita@x.com")
     assert api.delete(f"/accounts/{account_id}/members/{rita.user_id}", token=owner.token).status == 204
@@ -138,7 +147,7 @@ def test_a_removed_user_only_asks_through_a_link_without_approval(api, deps):
     assert asked.status == 202 and asked.body["status"] == "pending"
 
 
-def test_a_link_is_used_at_most_10_times_an_hour(api, deps, clock):
+def test_a_link_is_used_at_most_10_times_an_hour(api: Api, deps: Deps, clock: Clock) -> None:
     account_id, owner = onboard(api)
     token = token_of(make(api, account_id, owner.token, require_approval=False))
     answers = []
@@ -151,12 +160,12 @@ def test_a_link_is_used_at_most_10_times_an_hour(api, deps, clock):
     assert api.post("/invite-links/join", {"token": token}, token=later).status == 201
 
 
-def test_twenty_joins_at_once_through_a_link_of_five_uses_make_five_members(api, deps):
+def test_twenty_joins_at_once_through_a_link_of_five_uses_make_five_members(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     token = token_of(make(api, account_id, owner.token, require_approval=False, max_uses=5))
     callers = [Caller("user", user_id=seed_user(deps, f"r{n}@x.com"), email=f"r{n}@x.com") for n in range(20)]
 
-    def joining(caller: Caller):
+    def joining(caller: Caller) -> Callable[[], int]:
         return lambda: join_by_link(deps, caller, token).status
 
     results = run_together(*[joining(caller) for caller in callers])

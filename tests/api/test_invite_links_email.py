@@ -6,7 +6,9 @@ address's 3 a day; 20 at once through a link of 5 uses make exactly 5 invitation
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -20,6 +22,11 @@ from tests.helpers.mail import drain_outbox, emails_to, moto_outbox, to_address
 from tests.helpers.seed import seed_user
 from tests.helpers.settings import PASSWORD
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
+    from tests.helpers.receiver import WebhookReceiver
+
 JOIN = "/invite-links/join"
 NAME = {"first_name": "Nina", "last_name": "Corp"}
 
@@ -28,27 +35,29 @@ def base(account_id: str) -> str:
     return f"/accounts/{account_id}/invite-links"
 
 
-def make(api, account_id: str, **body) -> tuple[str, dict]:
+def make(api: Api, account_id: str, **body: Any) -> tuple[str, dict[str, Any]]:
     reply = api.post(base(account_id), body, operator=True)  # tokens lapse as the tests' clock moves
     assert reply.status == 201, reply.body
     return reply.body["url"].split("#token=", 1)[1], reply.body
 
 
-def link_row(api, account_id: str) -> dict:
-    return api.get(base(account_id), operator=True).body["items"][0]
+def link_row(api: Api, account_id: str) -> dict[str, Any]:
+    return cast("dict[str, Any]", api.get(base(account_id), operator=True).body["items"][0])
 
 
 def invitations_to(email: str) -> list[InvitationItem]:
     return [item for item in InvitationItem.scan() if item.email == email]
 
 
-def events_of(api, account_id: str, kind: str) -> list[dict]:
+def events_of(api: Api, account_id: str, kind: str) -> list[dict[str, Any]]:
     reply = api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
-def test_every_address_gets_the_same_answer_and_the_same_work_then_what_it_is(api, deps, clock):
+def test_every_address_gets_the_same_answer_and_the_same_work_then_what_it_is(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     account_id, owner = onboard(api)
     token, link = make(api, account_id, permissions=["tickets"], require_approval=False)
     seed_user(deps, "has.login@x.com")
@@ -89,7 +98,9 @@ def test_every_address_gets_the_same_answer_and_the_same_work_then_what_it_is(ap
     assert [e["target"]["id"] for e in used] == [link["invite_link_id"]] * 2
 
 
-def test_through_a_link_that_requires_approval_the_answer_and_the_calls_are_alike_too(api, deps, clock):
+def test_through_a_link_that_requires_approval_the_answer_and_the_calls_are_alike_too(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     account_id, owner = onboard(api)
     token, _ = make(api, account_id)
     seed_user(deps, "has.login@x.com")
@@ -109,7 +120,7 @@ def test_through_a_link_that_requires_approval_the_answer_and_the_calls_are_alik
     assert sorted(r["email"] for r in listed) == ["has.login@x.com", "new@x.com"]  # at once, no worker run
 
 
-def test_the_invitation_made_from_a_link_is_accepted_into_the_links_grant(api, deps):
+def test_the_invitation_made_from_a_link_is_accepted_into_the_links_grant(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     token, _ = make(api, account_id, permissions=["invoices"], require_approval=False)
     assert api.post(JOIN, {"token": token, "email": "Nina@Corp.com"}).status == 202
@@ -126,7 +137,7 @@ def test_the_invitation_made_from_a_link_is_accepted_into_the_links_grant(api, d
     assert len(emails_to("nina@corp.com")) == 1
 
 
-def test_with_approval_a_request_is_queued_under_the_address(api, deps):
+def test_with_approval_a_request_is_queued_under_the_address(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     token, link = make(api, account_id, permissions=["tickets"])
     assert api.post(JOIN, {"token": token, "email": "asker@x.com"}).status == 202
@@ -146,7 +157,7 @@ def test_with_approval_a_request_is_queued_under_the_address(api, deps):
     assert len(events_of(api, account_id, "join_request.created")) == 1
 
 
-def test_errors_that_do_not_depend_on_the_address_still_apply(api, deps, clock):
+def test_errors_that_do_not_depend_on_the_address_still_apply(api: Api, deps: Deps, clock: Clock) -> None:
     account_id, owner = onboard(api)
     assert api.post(JOIN, {"token": "x" * 43, "email": "a@x.com"}).status == 404
     token, link = make(api, account_id, allowed_domains=["corp.com"], expires_in_days=1)
@@ -164,7 +175,7 @@ def test_errors_that_do_not_depend_on_the_address_still_apply(api, deps, clock):
     assert api.post(JOIN, {"token": token, "email": "a@corp.com"}).status == 404
 
 
-def test_three_emails_a_day_per_address_and_ten_an_hour_per_link(api, deps, clock):
+def test_three_emails_a_day_per_address_and_ten_an_hour_per_link(api: Api, deps: Deps, clock: Clock) -> None:
     account_id, owner = onboard(api)
     first, _ = make(api, account_id)
     second, _ = make(api, account_id)
@@ -181,7 +192,7 @@ def test_three_emails_a_day_per_address_and_ten_an_hour_per_link(api, deps, cloc
     assert hourly == [202] * 10 + [429]
 
 
-def test_the_days_three_count_the_mailbox_not_its_spellings(api, deps):
+def test_the_days_three_count_the_mailbox_not_its_spellings(api: Api, deps: Deps) -> None:
     """A tag or Gmail's dots reach one person: a fourth email to that mailbox is 429 however it is spelled,
     while another mailbox is still served."""
     account_id, _ = onboard(api)
@@ -193,12 +204,12 @@ def test_the_days_three_count_the_mailbox_not_its_spellings(api, deps):
     assert api.post(JOIN, {"token": token, "email": "other+1@gmail.com"}).status == 202
 
 
-def test_twenty_at_once_through_a_link_of_five_uses_make_five_invitations(api, deps):
+def test_twenty_at_once_through_a_link_of_five_uses_make_five_invitations(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     token, _ = make(api, account_id, require_approval=False, max_uses=5)
     emails = [f"r{n}@x.com" for n in range(20)]
 
-    def asking(email: str):
+    def asking(email: str) -> Callable[[], str]:
         return lambda: ask_by_email(deps, token, email).status
 
     asked = run_together(*[asking(email) for email in emails])
@@ -211,7 +222,9 @@ def test_twenty_at_once_through_a_link_of_five_uses_make_five_invitations(api, d
 
 
 @pytest.mark.parametrize("require_approval", [False, True])
-def test_a_links_last_use_tells_nothing_about_who_belongs(api, deps, require_approval):
+def test_a_links_last_use_tells_nothing_about_who_belongs(
+    api: Api, deps: Deps, require_approval: bool
+) -> None:
     """Draining a link to its last use and then giving a target's address: the link is used up alike
     whether the address is a member, invited or new, before the worker runs and after it."""
     account_id, owner = onboard(api)
@@ -231,16 +244,16 @@ def test_a_links_last_use_tells_nothing_about_who_belongs(api, deps, require_app
     assert set(seen.values()) == {(410, 410)}, seen
 
 
-def test_join_requests_by_email_have_no_user_until_approved(api, deps):
+def test_join_requests_by_email_have_no_user_until_approved(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     token, _ = make(api, account_id)
     assert api.post(JOIN, {"token": token, "email": "later@x.com"}).status == 202
     drain_outbox(deps)
     [stored] = [item for item in JoinRequestItem.scan() if item.email == "later@x.com"]
-    assert (stored.user_id, stored.requester) == (None, "later@x.com")
+    assert stored.user_id is None and stored.requester == "later@x.com"
 
 
-def invitation_id_of(api, account_id: str, email: str) -> str:
+def invitation_id_of(api: Api, account_id: str, email: str) -> str:
     listed = api.get(f"/accounts/{account_id}/invitations?status=pending", operator=True)
     assert listed.status == 200, listed.body
     [found] = [i for i in listed.body["items"] if i["email"] == email]
@@ -248,8 +261,8 @@ def invitation_id_of(api, account_id: str, email: str) -> str:
 
 
 def test_a_use_comes_back_when_its_invitation_is_revoked_or_purged_unless_the_link_is_revoked(
-    api, deps, clock
-):
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     account_id, owner = onboard(api)
     token, link = make(api, account_id, require_approval=False, max_uses=2)
     for email in ("a@x.com", "b@x.com"):
@@ -281,11 +294,11 @@ def test_a_use_comes_back_when_its_invitation_is_revoked_or_purged_unless_the_li
     assert [r["uses"] for r in rows if r["invite_link_id"] == link["invite_link_id"]] == [0]
 
 
-def set_limit(api, account_id: str, limit: int) -> None:
+def set_limit(api: Api, account_id: str, limit: int) -> None:
     assert api.put(f"/accounts/{account_id}/seats", {"limit": limit}, operator=True).status == 200
 
 
-def asked_by_email(api, deps, account_id: str, email: str, **link) -> str:
+def asked_by_email(api: Api, deps: Deps, account_id: str, email: str, **link: Any) -> str:
     token, _ = make(api, account_id, **link)
     assert api.post(JOIN, {"token": token, "email": email}).status == 202
     drain_outbox(deps)
@@ -293,7 +306,7 @@ def asked_by_email(api, deps, account_id: str, email: str, **link) -> str:
     return str(next(r["join_request_id"] for r in listed if r["email"] == email))
 
 
-def test_approving_a_request_made_by_email_sends_an_invitation_and_takes_a_seat(api, deps):
+def test_approving_a_request_made_by_email_sends_an_invitation_and_takes_a_seat(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     requests = f"/accounts/{account_id}/join-requests"
     request_id = asked_by_email(api, deps, account_id, "pat@x.com", permissions=["tickets"])
@@ -321,7 +334,7 @@ def test_approving_a_request_made_by_email_sends_an_invitation_and_takes_a_seat(
     assert [e["target"]["email"] for e in created if e["target"]["email"] == "pat@x.com"] == ["pat@x.com"]
 
 
-def test_denying_a_request_made_by_email_tells_the_address(api, deps):
+def test_denying_a_request_made_by_email_tells_the_address(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     request_id = asked_by_email(api, deps, account_id, "sam@x.com")
     denied = api.post(f"/accounts/{account_id}/join-requests/{request_id}/deny", {}, token=owner.token)
@@ -331,7 +344,7 @@ def test_denying_a_request_made_by_email_tells_the_address(api, deps):
     assert len(events_of(api, account_id, "join_request.denied")) == 1
 
 
-def test_the_document_names_every_answer_of_the_joins_and_both_bodies(api):
+def test_the_document_names_every_answer_of_the_joins_and_both_bodies(api: Api) -> None:
     document = api.get("/openapi.json").body
 
     def bodies(path: str, status: str) -> set[str]:
@@ -355,7 +368,9 @@ def test_the_document_names_every_answer_of_the_joins_and_both_bodies(api):
     assert "security" not in document["paths"][JOIN]["post"]  # a Bearer token is optional here
 
 
-def test_the_no_login_paths_events_reach_a_webhook(api, loopback, receiver):
+def test_the_no_login_paths_events_reach_a_webhook(
+    api: Api, loopback: Deps, receiver: WebhookReceiver
+) -> None:
     from chalicelib.services.webhook_delivery import run_once
 
     account_id, owner = onboard(api)
@@ -393,7 +408,7 @@ def test_the_no_login_paths_events_reach_a_webhook(api, loopback, receiver):
     ]  # fmt: skip
 
 
-def test_who_may_call_the_join_route(api, deps):
+def test_who_may_call_the_join_route(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     token, _ = make(api, account_id)
     bad = api.post(JOIN, {"token": token, "email": "a@x.com"}, token="not-a-token")
@@ -409,7 +424,7 @@ def test_who_may_call_the_join_route(api, deps):
     assert api.post(JOIN, {"token": token, "email": "a@x.com"}).status == 202
 
 
-def test_a_login_removed_by_someone_else_only_asks_by_email_too(api, deps):
+def test_a_login_removed_by_someone_else_only_asks_by_email_too(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     rita = join(api, account_id, owner.token, "rita@x.com")
     assert api.delete(f"/accounts/{account_id}/members/{rita.user_id}", token=owner.token).status == 204

@@ -6,7 +6,7 @@ link names the addressee's user only once the email worker has sent its email.""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -15,6 +15,11 @@ from chalicelib.store import keys
 from chalicelib.store.models import LinkItem
 from tests.helpers import PASSWORD, DynamoCalls, RecordingMailer, invite, join, latest_link, onboard
 from tests.helpers.mail import drain_outbox
+from tests.helpers.present import present
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
 
 
 class AskedKeys:
@@ -47,7 +52,7 @@ class AskedKeys:
         dynamodb_client().meta.events.unregister(self.EVENT, self._asked)
 
 
-def test_a_bulk_invite_reads_its_claims_with_the_authorization_and_nothing_after(api):
+def test_a_bulk_invite_reads_its_claims_with_the_authorization_and_nothing_after(api: Api) -> None:
     account_id, owner = onboard(api)
     join(api, account_id, owner.token, "dev@acme.com")
     invite(api, account_id, owner.token, ["pending@acme.com"])
@@ -68,7 +73,9 @@ def test_a_bulk_invite_reads_its_claims_with_the_authorization_and_nothing_after
     assert len(asked.batches) == 1 and sorted(asked.claims(account_id)) == sorted(claimed)
 
 
-def _batch_of(api, account_id: str, token: str, **request: Any) -> tuple[int, Any, list[tuple[str, str]]]:
+def _batch_of(
+    api: Api, account_id: str, token: str, **request: Any
+) -> tuple[int, Any, list[tuple[str, str]]]:
     with AskedKeys() as asked, DynamoCalls() as calls:
         reply = api.post(f"/accounts/{account_id}/invitations", token=token, **request)
     assert calls.operations == ["BatchGetItem"], calls.operations  # refused: nothing read but that
@@ -87,7 +94,9 @@ def _batch_of(api, account_id: str, token: str, **request: Any) -> tuple[int, An
     ],
     ids=["string", "no_addresses", "array", "truncated", "not_utf8", "too_many"],
 )
-def test_an_odd_body_reads_nothing_ahead_and_is_answered_as_before(api, request_):
+def test_an_odd_body_reads_nothing_ahead_and_is_answered_as_before(
+    api: Api, request_: dict[str, Any]
+) -> None:
     account_id, owner = onboard(api)
     alone = _batch_of(api, account_id, owner.token, body={})[2]  # no emails at all: the caller's keys
     assert not [k for k in alone if k[1].startswith("EMAIL#")]
@@ -97,7 +106,7 @@ def test_an_odd_body_reads_nothing_ahead_and_is_answered_as_before(api, request_
     assert sorted(set(asked) - {operator}) == sorted(set(alone) - {operator})
 
 
-def test_a_refused_caller_reads_ahead_but_is_answered_as_without_it(api):
+def test_a_refused_caller_reads_ahead_but_is_answered_as_without_it(api: Api) -> None:
     """The claims are read with the caller's keys (one round trip), but only a caller the route admits
     gets them: a member without user_management (403) and a stranger (404) are answered as with a body
     that names nobody, and nothing else is read."""
@@ -113,7 +122,7 @@ def test_a_refused_caller_reads_ahead_but_is_answered_as_without_it(api):
     assert invite(api, other_id, stranger.token, ["ann@x.com"])["results"][0]["status"] == "invited"
 
 
-def test_the_operator_reads_the_claims_after_the_account(api):
+def test_the_operator_reads_the_claims_after_the_account(api: Api) -> None:
     account_id, _ = onboard(api)
     with AskedKeys() as asked, DynamoCalls() as calls:
         reply = api.post(
@@ -124,38 +133,38 @@ def test_the_operator_reads_the_claims_after_the_account(api):
     assert [len([k for k in batch if k[1].startswith("EMAIL#")]) for batch in asked.batches] == [0, 2]
 
 
-def test_the_link_names_the_addressees_user_once_the_worker_sent_its_email(api, deps):
+def test_the_link_names_the_addressees_user_once_the_worker_sent_its_email(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     _, designer = onboard(api, "Other", "designer@example.com")
     reply = api.post(
         f"/accounts/{account_id}/invitations", {"emails": ["designer@example.com"]}, token=owner.token
     )
     invitation_id = reply.body["results"][0]["invitation"]["invitation_id"]
-    stored = deps.store.invitations.get_invitation(account_id, invitation_id)
-    assert deps.store.links.get_link(stored.token_hash).user_id is None  # the request read no login
+    stored = present(deps.store.invitations.get_invitation(account_id, invitation_id))
+    assert present(deps.store.links.get_link(stored.token_hash)).user_id is None  # the request read no login
     token = latest_link("designer@example.com")  # the worker runs: sends it, notes the login's user
     assert hash_link_token(token) == stored.token_hash
-    assert deps.store.links.get_link(stored.token_hash).user_id == designer.user_id
+    assert present(deps.store.links.get_link(stored.token_hash)).user_id == designer.user_id
     # nobody could accept before: no answer about the invitation carries its link's token
     listed = api.get(f"/accounts/{account_id}/invitations", token=owner.token)
     assert token not in json.dumps(reply.body) and token not in json.dumps(listed.body)
 
 
-def test_a_link_gone_before_the_send_is_recorded_without_being_made_again(api, deps):
+def test_a_link_gone_before_the_send_is_recorded_without_being_made_again(api: Api, deps: Deps) -> None:
     """DynamoDB's TTL may remove an expired invitation's link before the purge removes the invitation: its
     email's record still sets `delivery`, and the user's note is dropped rather than making a bare link."""
     account_id, owner = onboard(api)
     onboard(api, "Other", "designer@example.com")
     reply = invite(api, account_id, owner.token, ["designer@example.com"])
     invitation_id = reply["results"][0]["invitation"]["invitation_id"]
-    token_hash = deps.store.invitations.get_invitation(account_id, invitation_id).token_hash
+    token_hash = present(deps.store.invitations.get_invitation(account_id, invitation_id)).token_hash
     LinkItem(*keys.link(token_hash)).delete()
     assert drain_outbox(deps).sent == 1
-    assert deps.store.invitations.get_invitation(account_id, invitation_id).delivery == "sent"
+    assert present(deps.store.invitations.get_invitation(account_id, invitation_id)).delivery == "sent"
     assert deps.store.links.get_link(token_hash) is None
 
 
-def test_a_login_made_before_the_send_is_read_with_the_invitation(api, deps, clock):
+def test_a_login_made_before_the_send_is_read_with_the_invitation(api: Api, deps: Deps, clock: Clock) -> None:
     """The user is noted when the email is sent, not when the invitation is made: a person who signed up
     in between is read with the invitation (3 round trips), as one who had a login before."""
     account_id, owner = onboard(api)

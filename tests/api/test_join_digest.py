@@ -5,20 +5,27 @@ hour listing the new requests; a run reads only accounts with new requests, and 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.services.join_digest import send_digests
 from tests.helpers import join, onboard
 from tests.helpers.concurrency import run_together
 from tests.helpers.mail import drain_outbox, moto_outbox, to_address
 
+if TYPE_CHECKING:
+    from chalice.test import Client
+
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
+
 JOIN = "/invite-links/join"
 
 
-def digests_to(email: str) -> list:
+def digests_to(email: str) -> list[Any]:
     return [m for m in to_address(moto_outbox(), email) if re.match(r"\d+ new requests? to join ", m.subject)]
 
 
-def test_at_most_one_digest_an_hour_to_each_user_manager(api, deps, clock):
+def test_at_most_one_digest_an_hour_to_each_user_manager(api: Api, deps: Deps, clock: Clock) -> None:
     account_id, owner = onboard(api)
     admin = join(api, account_id, owner.token, "admin@x.com", role="admin")
     plain = join(api, account_id, owner.token, "plain@x.com", permissions=["tickets"])
@@ -51,7 +58,7 @@ def test_at_most_one_digest_an_hour_to_each_user_manager(api, deps, clock):
     assert "late@corp.com" in later[-1].body and "asker0@corp.com" not in later[-1].body
 
 
-def test_the_scheduled_function_sends_the_digest(api, chalice_client, deps):
+def test_the_scheduled_function_sends_the_digest(api: Api, chalice_client: Client, deps: Deps) -> None:
     account_id, owner = onboard(api)
     made = api.post(f"/accounts/{account_id}/invite-links", {}, operator=True)
     token = made.body["url"].split("#token=", 1)[1]

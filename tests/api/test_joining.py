@@ -6,15 +6,19 @@ listed, approved under the seat limit, denied, asked again after 7 days), and wh
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tests.helpers import join, onboard
 from tests.helpers.seed import seed_user, token_for
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
+
 DOMAIN = "corp.com"
 
 
-def domain_account(api, policy: str, permissions: list[str] | None = None) -> tuple[str, Any]:
+def domain_account(api: Api, policy: str, permissions: list[str] | None = None) -> tuple[str, Any]:
     """An account (owner at acme.com) holding corp.com verified, with `policy`."""
     account_id, owner = onboard(api)
     base = f"/accounts/{account_id}/email-domains"
@@ -25,22 +29,22 @@ def domain_account(api, policy: str, permissions: list[str] | None = None) -> tu
     return account_id, owner
 
 
-def user(deps, email: str) -> tuple[str, str]:
+def user(deps: Deps, email: str) -> tuple[str, str]:
     user_id = seed_user(deps, email)
     return user_id, token_for(deps, user_id)
 
 
-def events_of(api, account_id: str, kind: str) -> list[dict]:
+def events_of(api: Api, account_id: str, kind: str) -> list[dict[str, Any]]:
     reply = api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
-def set_limit(api, account_id: str, limit: int) -> None:
+def set_limit(api: Api, account_id: str, limit: int) -> None:
     assert api.put(f"/accounts/{account_id}/seats", {"limit": limit}, operator=True).status == 200
 
 
-def test_auto_join_makes_a_member_with_the_domains_grant_once(api, deps):
+def test_auto_join_makes_a_member_with_the_domains_grant_once(api: Api, deps: Deps) -> None:
     account_id, owner = domain_account(api, "auto_join", ["tickets"])
     joe_id, joe = user(deps, "joe@corp.com")
     listed = api.get("/me/joinable-accounts", token=joe)
@@ -63,7 +67,7 @@ def test_auto_join_makes_a_member_with_the_domains_grant_once(api, deps):
     assert member.status == 200 and member.body["status"] == "active"
 
 
-def test_an_account_not_joinable_for_the_caller_is_not_found(api, deps):
+def test_an_account_not_joinable_for_the_caller_is_not_found(api: Api, deps: Deps) -> None:
     account_id, _ = domain_account(api, "auto_join")
     _, stranger = user(deps, "sam@elsewhere.com")
     assert api.get("/me/joinable-accounts", token=stranger).body["items"] == []
@@ -79,7 +83,7 @@ def test_an_account_not_joinable_for_the_caller_is_not_found(api, deps):
     assert api.post(f"/accounts/{account_id}/join", {}).status == 401
 
 
-def test_a_request_is_asked_once_listed_and_approved_with_the_domains_grant(api, deps):
+def test_a_request_is_asked_once_listed_and_approved_with_the_domains_grant(api: Api, deps: Deps) -> None:
     account_id, owner = domain_account(api, "request", ["invoices"])
     joe_id, joe = user(deps, "joe@corp.com")
     assert api.get("/me/joinable-accounts", token=joe).body["items"][0]["join_policy"] == "request"
@@ -125,7 +129,7 @@ def test_a_request_is_asked_once_listed_and_approved_with_the_domains_grant(api,
     assert told.subject == "Your request to join Acme Hosting was approved"
 
 
-def test_a_denied_user_asks_again_only_after_7_days(api, deps, clock):
+def test_a_denied_user_asks_again_only_after_7_days(api: Api, deps: Deps, clock: Clock) -> None:
     account_id, owner = domain_account(api, "request")
     joe_id, joe = user(deps, "joe@corp.com")
     request_id = api.post(f"/accounts/{account_id}/join", {}, token=joe).body["join_request_id"]
@@ -143,7 +147,9 @@ def test_a_denied_user_asks_again_only_after_7_days(api, deps, clock):
     assert later.status == 202 and later.body["join_request_id"] != request_id
 
 
-def test_approval_needs_a_seat_and_a_pending_request_expires_after_14_days(api, deps, clock):
+def test_approval_needs_a_seat_and_a_pending_request_expires_after_14_days(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     account_id, owner = domain_account(api, "request")
     _, joe = user(deps, "joe@corp.com")
     request_id = api.post(f"/accounts/{account_id}/join", {}, token=joe).body["join_request_id"]
@@ -162,7 +168,7 @@ def test_approval_needs_a_seat_and_a_pending_request_expires_after_14_days(api, 
     assert late.status == 409 and late.body["error"]["code"] == "conflict"
 
 
-def test_auto_join_takes_a_seat_under_the_limit(api, deps):
+def test_auto_join_takes_a_seat_under_the_limit(api: Api, deps: Deps) -> None:
     account_id, _ = domain_account(api, "auto_join")
     set_limit(api, account_id, 1)
     _, joe = user(deps, "joe@corp.com")
@@ -170,7 +176,7 @@ def test_auto_join_takes_a_seat_under_the_limit(api, deps):
     assert full.status == 409 and full.body["error"]["code"] == "seat_limit_reached"
 
 
-def test_a_removed_user_only_asks_and_one_who_left_joins_again(api, deps):
+def test_a_removed_user_only_asks_and_one_who_left_joins_again(api: Api, deps: Deps) -> None:
     account_id, owner = domain_account(api, "auto_join")
     removed = join(api, account_id, owner.token, "rita@corp.com")
     left = join(api, account_id, owner.token, "lou@corp.com")
@@ -186,7 +192,7 @@ def test_a_removed_user_only_asks_and_one_who_left_joins_again(api, deps):
     assert approved.status == 201, approved.body
 
 
-def test_a_deactivated_member_is_never_reactivated_by_a_join(api, deps):
+def test_a_deactivated_member_is_never_reactivated_by_a_join(api: Api, deps: Deps) -> None:
     account_id, owner = domain_account(api, "auto_join")
     kept = join(api, account_id, owner.token, "dee@corp.com")
     member = f"/accounts/{account_id}/members/{kept.user_id}"
@@ -196,7 +202,7 @@ def test_a_deactivated_member_is_never_reactivated_by_a_join(api, deps):
     assert api.get(member, token=owner.token).body["status"] == "deactivated"
 
 
-def test_join_requests_are_the_accounts_own_and_need_user_management(api, deps):
+def test_join_requests_are_the_accounts_own_and_need_user_management(api: Api, deps: Deps) -> None:
     account_id, owner = domain_account(api, "request")
     _, joe = user(deps, "joe@corp.com")
     request_id = api.post(f"/accounts/{account_id}/join", {}, token=joe).body["join_request_id"]
@@ -214,7 +220,9 @@ def test_join_requests_are_the_accounts_own_and_need_user_management(api, deps):
     assert api.get(base, token=owner.token).body["items"][0]["status"] == "pending"
 
 
-def test_run_scheduled_expires_pending_requests_from_the_due_index(api, deps, clock):
+def test_run_scheduled_expires_pending_requests_from_the_due_index(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     from chalicelib import cli
     from chalicelib.jobs.scheduled import run_scheduled
 

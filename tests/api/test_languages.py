@@ -6,6 +6,7 @@ messages follow Accept-Language while their codes stay the same."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 import pyotp
 import pytest
@@ -15,23 +16,29 @@ from chalicelib.security.otp import step_of
 from tests.helpers import PASSWORD, emails_to, invite, onboard
 from tests.helpers.mail import drain_outbox
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
+
 ANN = "ann@example.com"
 
 
-def accept(api, email: str) -> dict:
+def accept(api: Api, email: str) -> dict[str, Any]:
     body = {"token": api.latest_link(email), "password": PASSWORD, "first_name": "Ann", "last_name": "Lee"}
     reply = api.post("/invitations/accept", body)
     assert reply.status == 201, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
-def pending(api, account_id: str, token: str, email: str) -> dict:
+def pending(api: Api, account_id: str, token: str, email: str) -> dict[str, Any]:
     reply = api.get(f"/accounts/{account_id}/invitations?status=pending", token=token)
     assert reply.status == 200, reply.body
     return next(i for i in reply.body["items"] if i["email"] == email)
 
 
-def test_a_german_invitation_its_reminder_and_the_login_it_makes_are_german(api, capsys, clock):
+def test_a_german_invitation_its_reminder_and_the_login_it_makes_are_german(
+    api: Api, capsys: pytest.CaptureFixture[str], clock: Clock
+) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, [ANN], locale="de")
     [email] = emails_to(ANN)
@@ -70,7 +77,7 @@ INVITATIONS = {
 
 
 @pytest.mark.parametrize("locale", sorted(INVITATIONS))
-def test_an_invitation_in_each_other_language(api, locale):
+def test_an_invitation_in_each_other_language(api: Api, locale: str) -> None:
     subject, date, button, label = INVITATIONS[locale]
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, [ANN], role="admin", locale=locale)
@@ -81,7 +88,7 @@ def test_an_invitation_in_each_other_language(api, locale):
     assert "Accept the invitation" not in email.body and "Valid until" not in email.body
 
 
-def test_the_account_default_language_is_its_invitations_and_its_links(api):
+def test_the_account_default_language_is_its_invitations_and_its_links(api: Api) -> None:
     account_id, owner = onboard(api)
     assert api.get(f"/accounts/{account_id}", token=owner.token).body["default_locale"] == "en"
     changed = api.patch(f"/accounts/{account_id}", {"default_locale": "nl"}, token=owner.token)
@@ -100,7 +107,7 @@ def test_the_account_default_language_is_its_invitations_and_its_links(api):
 
 
 @pytest.mark.parametrize("bad", ["it", "EN", "de-DE", "", 3])
-def test_a_locale_that_is_not_one_of_the_five_is_refused(api, bad):
+def test_a_locale_that_is_not_one_of_the_five_is_refused(api: Api, bad: str | int) -> None:
     account_id, owner = onboard(api)
     refusals = [
         api.patch("/me", {"locale": bad}, token=owner.token),
@@ -117,7 +124,7 @@ def test_a_locale_that_is_not_one_of_the_five_is_refused(api, bad):
     assert api.get("/me", token=owner.token).body["user"]["locale"] is None
 
 
-def test_a_german_login_gets_its_reset_and_its_notices_in_german(api, deps, clock):
+def test_a_german_login_gets_its_reset_and_its_notices_in_german(api: Api, deps: Deps, clock: Clock) -> None:
     account_id, owner = onboard(api)
     assert api.get("/me", token=owner.token).body["user"]["locale"] is None  # null until set
     chosen = api.patch("/me", {"locale": "de"}, token=owner.token)
@@ -142,7 +149,7 @@ def test_a_german_login_gets_its_reset_and_its_notices_in_german(api, deps, cloc
     assert "wenden Sie sich an Ihren Hosting-Anbieter" in notice.body
 
 
-def test_an_admin_reset_follows_the_account_language_for_a_login_without_one(api, deps):
+def test_an_admin_reset_follows_the_account_language_for_a_login_without_one(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     api.patch(f"/accounts/{account_id}", {"default_locale": "es"}, token=owner.token)
     invite(api, account_id, owner.token, [ANN], locale="en")
@@ -158,7 +165,7 @@ def test_an_admin_reset_follows_the_account_language_for_a_login_without_one(api
     assert "Olive Owner de Acme Hosting ha pedido restablecer la contraseña" in reset.body
 
 
-def test_error_messages_follow_accept_language_and_codes_do_not(api):
+def test_error_messages_follow_accept_language_and_codes_do_not(api: Api) -> None:
     account_id, owner = onboard(api)
     path = "/accounts/acc_doesnotexist0000000000"
     answers = {

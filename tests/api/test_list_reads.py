@@ -4,12 +4,18 @@ item once: an index's keys, then the page's items by key (store/members.py `orde
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import product
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.helpers import DynamoCalls
 from tests.helpers.bulk import seed
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api
 
 SORTS = ("email", "first_name", "last_name", "title", "role", "status", "joined_at", "last_login_at")
 LIMIT = 10
@@ -21,7 +27,7 @@ KEYS = 2 * (LIMIT + 2) + 2
 
 
 @pytest.fixture(params=[60, 300], ids=["60-members", "300-members"])
-def big(request, api, deps):
+def big(request: pytest.FixtureRequest, api: Api, deps: Deps) -> tuple[str, str, str]:
     """An account of 60 or 300 members (every tenth deactivated), 30 pending invitations, and a custom
     group of 12 of its members."""
     account_id, token, _ = seed(deps, request.param - 1, 30, 0)
@@ -35,7 +41,7 @@ def big(request, api, deps):
     return base, token, group["group_id"]
 
 
-def _pages(api, path, token):
+def _pages(api: Api, path: str, token: str) -> Iterator[tuple[Any, DynamoCalls]]:
     """The first page and the one its cursor opens, each with the calls it made."""
     with DynamoCalls() as calls:
         first = api.get(path, token=token)
@@ -48,7 +54,7 @@ def _pages(api, path, token):
         yield second.body, calls
 
 
-def _check(path, body, calls):
+def _check(path: str, body: Any, calls: DynamoCalls) -> None:
     shown = len(body["items"])
     assert shown <= LIMIT, path
     assert calls.whole_read_twice == [], (path, calls.whole_read_twice)
@@ -57,7 +63,7 @@ def _check(path, body, calls):
     assert len(calls.operations) <= 5 and "Scan" not in calls.operations, (path, calls.operations)
 
 
-def test_every_member_list_reads_one_page_and_each_item_once(api, big):
+def test_every_member_list_reads_one_page_and_each_item_once(api: Api, big: tuple[str, str, str]) -> None:
     base, token, group_id = big
     groups = (None, "default", group_id)
     for sort, order, status, group in product(
@@ -71,7 +77,7 @@ def test_every_member_list_reads_one_page_and_each_item_once(api, big):
         assert len(pages[0][0]["items"]) == LIMIT or status == "deactivated" or group == group_id, path
 
 
-def test_every_invitation_list_reads_one_page_and_each_item_once(api, big):
+def test_every_invitation_list_reads_one_page_and_each_item_once(api: Api, big: tuple[str, str, str]) -> None:
     base, token, group_id = big
     for group in (None, "default", group_id):
         path = f"{base}/invitations?limit={LIMIT}" + (f"&group_id={group}" if group else "")

@@ -4,6 +4,8 @@ membership's copies in transactions of 99."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from chalicelib.ids import new_id
 from chalicelib.store.joining import joining, write_joining
 from chalicelib.store.member_copies import MemberCopyStore
@@ -13,12 +15,17 @@ from chalicelib.store.tx import Tx
 from chalicelib.store.users import new_user_items
 from tests.helpers import PASSWORD, DynamoCalls
 from tests.helpers.copies import run_copies
+from tests.helpers.present import present
 from tests.helpers.seed import seed_account, token_for
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
 
 READS = {"BatchGetItem", "GetItem", "Query"}
 
 
-def _user_in(deps, accounts: int, email: str) -> str:
+def _user_in(deps: Deps, accounts: int, email: str) -> str:
     user_id = new_id("usr")
     user, login = new_user_items(
         user_id, email, deps.passwords.hash(PASSWORD), {"first_name": "Ann", "last_name": "Lee"}, deps.now()
@@ -43,7 +50,7 @@ def _memberships(user_id: str) -> list[MembershipItem]:
     return MemberCopyStore().memberships_of_user(user_id)
 
 
-def test_a_login_writes_the_user_alone_in_one_or_120_accounts(api, deps, clock):
+def test_a_login_writes_the_user_alone_in_one_or_120_accounts(api: Api, deps: Deps, clock: Clock) -> None:
     _user_in(deps, 1, "one@example.com")
     _user_in(deps, 120, "many@example.com")
     clock.advance(seconds=60)
@@ -64,7 +71,9 @@ def test_a_login_writes_the_user_alone_in_one_or_120_accounts(api, deps, clock):
     )
 
 
-def test_a_rename_writes_the_user_alone_and_the_job_rewrites_120_memberships_in_two_writes(api, deps, clock):
+def test_a_rename_writes_the_user_alone_and_the_job_rewrites_120_memberships_in_two_writes(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     one, many = _user_in(deps, 1, "one@example.com"), _user_in(deps, 120, "many@example.com")
     seen = {}
     for user_id in (one, many):
@@ -84,13 +93,14 @@ def test_a_rename_writes_the_user_alone_and_the_job_rewrites_120_memberships_in_
     assert run_copies(deps) == []
 
 
-def test_login_and_me_list_50_accounts_and_page_on_in_name_order(api, deps):
+def test_login_and_me_list_50_accounts_and_page_on_in_name_order(api: Api, deps: Deps) -> None:
     many, one = _user_in(deps, 120, "many@example.com"), _user_in(deps, 1, "one@example.com")
     logged_in = api.post("/auth/login", {"email": "many@example.com", "password": PASSWORD}).body
     me = api.get("/me", token=token_for(deps, many)).body
     assert len(logged_in["accounts"]) == len(me["accounts"]) == 50
     assert logged_in["accounts"] == me["accounts"] and me["accounts_cursor"]
-    listed, cursor, pages = list(me["accounts"]), me["accounts_cursor"], []
+    listed, cursor = list(me["accounts"]), me["accounts_cursor"]
+    pages: list[Any] = []
     while cursor:
         reply = api.get(f"/me/accounts?cursor={cursor}", token=token_for(deps, many))
         assert reply.status == 200, reply.body
@@ -108,7 +118,7 @@ def test_login_and_me_list_50_accounts_and_page_on_in_name_order(api, deps):
     assert first == {"items": single["accounts"], "next_cursor": None}
 
 
-def test_a_support_token_pages_only_the_account_it_acts_at(api, deps):
+def test_a_support_token_pages_only_the_account_it_acts_at(api: Api, deps: Deps) -> None:
     """As GET /me: a support session's token sees the one account it acts at, never the member's others."""
     many = _user_in(deps, 60, "many@example.com")
     account_id = api.get("/me", token=token_for(deps, many)).body["accounts"][7]["account_id"]
@@ -121,19 +131,21 @@ def test_a_support_token_pages_only_the_account_it_acts_at(api, deps):
     assert api.get("/me", token=token).body["accounts_cursor"] is None
 
 
-def _ops(api, method: str, path: str, token: str | None = None, body=None):
+def _ops(
+    api: Api, method: str, path: str, token: str | None = None, body: dict[str, Any] | None = None
+) -> tuple[Any, DynamoCalls]:
     with DynamoCalls() as calls:
         reply = api.call(method, path, body, token=token)
     assert reply.status == 200, reply.body
     return reply.body, calls
 
 
-def test_login_me_and_my_accounts_cost_the_same_in_1_50_and_500_accounts(api, deps):
+def test_login_me_and_my_accounts_cost_the_same_in_1_50_and_500_accounts(api: Api, deps: Deps) -> None:
     """Issue 26: a page of the user's accounts is one Query of that page, whatever their number. Login in up
     to 49 accounts reads them by key with the user (one round trip fewer); past that it pays the Query."""
     from tests.helpers.bulk_varied import seed_user_in
 
-    seen = {}
+    seen: dict[object, Any] = {}
     for count in (1, 50, 500):
         email, _ = seed_user_in(deps, count, deps.passwords.hash(PASSWORD))
         login, login_calls = _ops(api, "POST", "/auth/login", None, {"email": email, "password": PASSWORD})
@@ -162,7 +174,7 @@ def test_login_me_and_my_accounts_cost_the_same_in_1_50_and_500_accounts(api, de
     assert seen[1][1:] == seen[50][1:] == seen[500][1:] == (page, page)
 
 
-def _names(api, token: str) -> list[str]:
+def _names(api: Api, token: str) -> list[str]:
     """Every account the user lists, page after page."""
     me = api.get("/me", token=token).body
     listed, cursor = [a["name"] for a in me["accounts"]], me["accounts_cursor"]
@@ -172,7 +184,7 @@ def _names(api, token: str) -> list[str]:
     return listed
 
 
-def test_a_rename_shows_at_once_and_reorders_after_the_copies_job(api, deps, clock):
+def test_a_rename_shows_at_once_and_reorders_after_the_copies_job(api: Api, deps: Deps, clock: Clock) -> None:
     user_id = _user_in(deps, 60, "many@example.com")
     token = token_for(deps, user_id)
     first = api.get("/me", token=token).body["accounts"][0]
@@ -194,7 +206,9 @@ def test_a_rename_shows_at_once_and_reorders_after_the_copies_job(api, deps, clo
     assert _names(api, token) == [*expected, "Zed Hosting"]
 
 
-def test_memberships_not_yet_named_are_listed_in_order_until_the_backfill_names_them(api, deps):
+def test_memberships_not_yet_named_are_listed_in_order_until_the_backfill_names_them(
+    api: Api, deps: Deps
+) -> None:
     """A membership stored before the keys carried the account's name (gsi1 `MEMBER#<account_id>`) is
     listed: the first page finds it and the user's list is read whole, as before; the backfill names it, and
     the list is one Query a page again. A deactivated membership is listed neither way."""
@@ -227,19 +241,21 @@ def test_memberships_not_yet_named_are_listed_in_order_until_the_backfill_names_
     assert calls.operations.count("Query") == 2  # one a page
 
 
-def test_a_deactivated_membership_leaves_the_list_and_comes_back_in_its_place(api, deps):
+def test_a_deactivated_membership_leaves_the_list_and_comes_back_in_its_place(api: Api, deps: Deps) -> None:
     user_id = _user_in(deps, 60, "many@example.com")
     token = token_for(deps, user_id)
     expected = [f"{'co' if n % 2 else 'CO'} {n:03d}" for n in range(60)]
     (member,) = [m for m in _memberships(user_id) if m.account_sort == "co 051"]
     assert deps.store.members.update_member(member, status="deactivated")
     assert _names(api, token) == [name for name in expected if name != "co 051"]
-    again = deps.store.members.get_membership(member.account_id, user_id)
+    again = present(deps.store.members.get_membership(member.account_id, user_id))
     assert deps.store.members.update_member(again, status="active")
     assert _names(api, token) == expected
 
 
-def test_a_join_that_read_the_old_name_is_moved_by_the_jobs_second_pass(api, deps, clock):
+def test_a_join_that_read_the_old_name_is_moved_by_the_jobs_second_pass(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     """An accept reads the account's name before writing its membership: one that read it before a rename
     and committed after the job's first pass is keyed by the old name, and the pass a minute later (due
     since the first rewrote) moves it."""
@@ -251,7 +267,7 @@ def test_a_join_that_read_the_old_name_is_moved_by_the_jobs_second_pass(api, dep
     assert api.patch(f"/accounts/{account_id}", {"name": "Zed Hosting"}, operator=True).status == 200
     assert run_copies(deps) == [1]
     late = _user_in(deps, 0, "late@example.com")
-    user = deps.store.users.get_user(late)
+    user = present(deps.store.users.get_user(late))
     membership = new_membership_item(
         account_id, late, "member", ["tickets"], deps.now(), user=user, account_name="CO 000"
     )  # as read before the rename

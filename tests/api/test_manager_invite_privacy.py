@@ -4,15 +4,20 @@ exactly as an address that is nobody's; people of their own group are answered a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from tests.helpers import accept_new, invite, join, onboard
 
+if TYPE_CHECKING:
+    from tests.helpers import Api
 
-def _group(api, account_id, token, name):
+
+def _group(api: Api, account_id: str, token: str, name: str) -> str:
     body = {"name": name, "permissions": ["invoices"]}
-    return api.post(f"/accounts/{account_id}/groups", body, token=token).body["group_id"]
+    return cast("str", api.post(f"/accounts/{account_id}/groups", body, token=token).body["group_id"])
 
 
-def _shape(result):
+def _shape(result: dict[str, Any]) -> tuple[Any, ...]:
     """What a result shows about the address, without what differs between any two new invitations."""
     invitation = dict(result.get("invitation") or {})
     for varying in ("invitation_id", "email", "created_at", "expires_at", "last_sent_at"):
@@ -20,13 +25,13 @@ def _shape(result):
     return result["status"], result.get("reason"), invitation
 
 
-def test_a_group_manager_cannot_tell_outsiders_from_nobody(api):
+def test_a_group_manager_cannot_tell_outsiders_from_nobody(api: Api) -> None:
     account_id, owner = onboard(api)
     billing = _group(api, account_id, owner.token, "Billing")
     web = _group(api, account_id, owner.token, "Web")
     invitations = f"/accounts/{account_id}/invitations"
 
-    def into_web(email):
+    def into_web(email: str) -> None:
         body = {"emails": [email], "group_id": web}
         assert api.post(invitations, body, token=owner.token).status == 200
 

@@ -7,22 +7,30 @@ from __future__ import annotations
 import base64
 import contextvars
 import json
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
+from chalicelib.store.member_copies import MemberCopyStore
+from chalicelib.store.members import MemberStore
 from chalicelib.store.models import MembershipItem
 from tests.helpers import PASSWORD, DynamoCalls, invite, join, latest_link, onboard
 from tests.helpers.copies import run_copies
 from tests.helpers.seed import seed_member
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from chalicelib.store.models import UserItem
+    from tests.helpers import Api, Clock, Joined, Reply
+
 SORTS = ["email", "first_name", "last_name", "title", "role", "status", "joined_at", "last_login_at"]
 
 
-def _members(api, account_id, token, query=""):
+def _members(api: Api, account_id: str, token: str, query: str = "") -> Reply:
     return api.get(f"/accounts/{account_id}/members{query}", token=token)
 
 
-def _walk(api, account_id, token, query):
+def _walk(api: Api, account_id: str, token: str, query: str) -> list[Any]:
     seen, cursor = [], None
     while True:
         reply = _members(api, account_id, token, query + (f"&cursor={cursor}" if cursor else ""))
@@ -33,11 +41,11 @@ def _walk(api, account_id, token, query):
             return seen
 
 
-def _expected_order(items, sort, descending):
+def _expected_order(items: list[dict[str, Any]], sort: str, descending: bool) -> list[str]:
     """By the column (case-insensitive, none first), then the user id; by status, then the email (each
     status is its range of the email index: store/members.py ordered_page)."""
 
-    def key(member):
+    def key(member: dict[str, Any]) -> tuple[str, str]:
         value = member[sort]
         tie = member["email"] if sort == "status" else member["user_id"]
         return ((value or "").lower() if isinstance(value, str) else "", tie)
@@ -46,7 +54,7 @@ def _expected_order(items, sort, descending):
 
 
 @pytest.fixture
-def crowd(api, deps, clock):
+def crowd(api: Api, deps: Deps, clock: Clock) -> tuple[str, Joined]:
     """An owner and 23 seeded members: same first names (ties), joined in three waves (ties on joined_at),
     some deactivated, some having logged in."""
     account_id, owner = onboard(api)
@@ -60,7 +68,9 @@ def crowd(api, deps, clock):
 
 
 @pytest.mark.parametrize("sort", SORTS)
-def test_paging_returns_every_member_once_in_order_for_each_sort_and_direction(api, crowd, sort):
+def test_paging_returns_every_member_once_in_order_for_each_sort_and_direction(
+    api: Api, crowd: tuple[str, Joined], sort: str
+) -> None:
     account_id, owner = crowd
     for order in ("asc", "desc"):
         walked = _walk(api, account_id, owner.token, f"?sort={sort}&order={order}&limit=4")
@@ -69,7 +79,7 @@ def test_paging_returns_every_member_once_in_order_for_each_sort_and_direction(a
         assert ids == _expected_order(walked, sort, order == "desc")
 
 
-def test_the_status_filter_pages_in_email_order(api, crowd):
+def test_the_status_filter_pages_in_email_order(api: Api, crowd: tuple[str, Joined]) -> None:
     account_id, owner = crowd
     for status, count in (("deactivated", 5), ("active", 19)):
         walked = _walk(api, account_id, owner.token, f"?status={status}&limit=3")
@@ -77,7 +87,9 @@ def test_the_status_filter_pages_in_email_order(api, crowd):
         assert [m["email"] for m in walked] == sorted(m["email"] for m in walked)
 
 
-def test_an_indexed_page_reads_what_it_shows_whatever_the_account_holds(api, deps, crowd):
+def test_an_indexed_page_reads_what_it_shows_whatever_the_account_holds(
+    api: Api, deps: Deps, crowd: tuple[str, Joined]
+) -> None:
     """Counts, not times: the default sort, joined_at, last_login_at and the status filter read at most
     2 x limit + 6 items (authorization included: since issue 30 it reads the token's sign-in session too)
     in at most 3 round trips."""
@@ -92,7 +104,9 @@ def test_an_indexed_page_reads_what_it_shows_whatever_the_account_holds(api, dep
         assert calls.items <= 2 * 2 + 6, (query, calls.items)
 
 
-def test_a_cursor_shows_no_person_and_opens_only_its_own_list(api, deps, crowd):
+def test_a_cursor_shows_no_person_and_opens_only_its_own_list(
+    api: Api, deps: Deps, crowd: tuple[str, Joined]
+) -> None:
     account_id, owner = crowd
     other_id, other_owner = onboard(api, "Other Co", "boss@other.com")
     for query in ("?limit=2", "?sort=first_name&limit=2", "?status=active&limit=2"):
@@ -108,7 +122,9 @@ def test_a_cursor_shows_no_person_and_opens_only_its_own_list(api, deps, crowd):
         assert _members(api, account_id, owner.token, f"{query}&cursor={tampered}").status == 400
 
 
-def test_the_lists_show_a_new_name_and_login_time_once_the_copies_job_has_run(api, deps, clock):
+def test_the_lists_show_a_new_name_and_login_time_once_the_copies_job_has_run(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     """A rename and a login write the user alone; the copies job rewrites every membership's copy (each
     account's sorts), once, and takes the user's mark off: a run after it has nothing to do."""
     account_id, owner = onboard(api)
@@ -143,7 +159,7 @@ def test_the_lists_show_a_new_name_and_login_time_once_the_copies_job_has_run(ap
         assert latest[0]["email"] == "dev@acme.com"
 
 
-def test_recipients_tell_a_contacts_holder_nothing_about_who_is_a_member(api):
+def test_recipients_tell_a_contacts_holder_nothing_about_who_is_a_member(api: Api) -> None:
     """17.7: with only `contacts`, asking who a ticket of a member, a deactivated member and a stranger is
     copied to gives one answer shape: the opener. On main a member came back copied and a stranger not."""
     account_id, owner = onboard(api)
@@ -172,7 +188,7 @@ def test_recipients_tell_a_contacts_holder_nothing_about_who_is_a_member(api):
     assert api.get(path + "dev@acme.com", operator=True).body["cc"] == ["dev@acme.com"]
 
 
-def test_the_card_sorts_follow_role_and_status_changes_at_once(api, deps):
+def test_the_card_sorts_follow_role_and_status_changes_at_once(api: Api, deps: Deps) -> None:
     """The compact cards (sort by role, status) are rewritten with every change of what they hold:
     an ownership transfer, a deactivation, a change of role."""
     account_id, owner = onboard(api)
@@ -200,8 +216,8 @@ def test_the_card_sorts_follow_role_and_status_changes_at_once(api, deps):
 
 @pytest.mark.parametrize("again", [False, True])
 def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(
-    api, deps, clock, monkeypatch, again
-):
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch, again: bool
+) -> None:
     """The copies job rewrites each membership's copies and list keys from the memberships it read. An
     admin who deactivates the member and gives them a title between that read and the job's write (and,
     `again`, reactivates them with another title after the job read the membership anew) must stay seen:
@@ -213,7 +229,7 @@ def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(
     before_write = [("deactivate", "Lead")]
     after_reread = [("reactivate", "CTO")] if again else []
     store_module = __import__("chalicelib.store.member_copies", fromlist=["get_items"])
-    listed, reread = type(deps.store.member_copies)._memberships_listed, store_module.get_items
+    listed, reread = MemberCopyStore._memberships_listed, store_module.get_items
     rewriting = []  # set once the job has read the memberships: its rewrites of what changed follow
     clock.advance(seconds=60)  # a login time the memberships do not copy yet
 
@@ -223,13 +239,13 @@ def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(
             assert api.post(f"{members}/{action}", token=owner.token).status == 200
             assert api.patch(members, {"title": title}, token=owner.token).status == 200
 
-    def read_then_the_admin(self, user):
+    def read_then_the_admin(self: MemberCopyStore, user: UserItem) -> list[MembershipItem]:
         found = listed(self, user)
         admin_acts(before_write)
         rewriting.append(True)
         return found
 
-    def reread_then_the_admin(wanted):
+    def reread_then_the_admin(wanted: Any) -> Any:
         found = reread(wanted)
         if rewriting and any(isinstance(item, MembershipItem) for item in found.values()):
             admin_acts(after_reread)
@@ -255,13 +271,15 @@ def test_a_login_racing_a_deactivation_and_a_new_title_leaves_both_listed(
         assert shown["dev@acme.com"]["last_login_at"] == clock().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _names_in(api, account_id, token, email):
+def _names_in(api: Api, account_id: str, token: str, email: str) -> tuple[str, str]:
     shown = {m["email"]: m for m in _members(api, account_id, token, "?sort=first_name").body["items"]}
     return shown[email]["first_name"], shown[email]["last_name"]
 
 
 @pytest.mark.parametrize("rename_lands", ["before the accept commits", "while the copies job runs"])
-def test_a_rename_racing_an_accept_leaves_no_old_name(api, deps, monkeypatch, rename_lands):
+def test_a_rename_racing_an_accept_leaves_no_old_name(
+    api: Api, deps: Deps, monkeypatch: pytest.MonkeyPatch, rename_lands: str
+) -> None:
     """A member accepts an invitation to a second account while renaming themselves. Either order of the
     two writes ends with the new name in both accounts' lists once the copies job has run: an accept whose
     copy of the names is stale fails its condition and copies them again; an accept landing while the job
@@ -272,11 +290,11 @@ def test_a_rename_racing_an_accept_leaves_no_old_name(api, deps, monkeypatch, re
     invite(api, other_id, other_owner.token, ["dev@acme.com"])
     link, rename = latest_link("dev@acme.com"), {"first_name": "Renata", "last_name": "Newname"}
     other_request = contextvars.Context().run  # the other request: its own context
-    accepted: dict[str, object] = {}
+    accepted: dict[str, Reply] = {}
     if rename_lands == "before the accept commits":
         store, write = deps.store.invitations, deps.store.invitations.accept
 
-        def renamed_first(*args, **kwargs):
+        def renamed_first(*args: Any, **kwargs: Any) -> Any:
             monkeypatch.setattr(store, "accept", write)
             assert other_request(api.patch, "/me", rename, token=dev.token).status == 200
             return write(*args, **kwargs)
@@ -286,9 +304,9 @@ def test_a_rename_racing_an_accept_leaves_no_old_name(api, deps, monkeypatch, re
         assert reply.status == 201, reply.body
     else:
         assert api.patch("/me", rename, token=dev.token).status == 200
-        listed = type(deps.store.member_copies)._memberships_listed
+        listed = MemberCopyStore._memberships_listed
 
-        def accepted_meanwhile(self, user):
+        def accepted_meanwhile(self: MemberCopyStore, user: UserItem) -> list[MembershipItem]:
             found = listed(self, user)
             accepted["reply"] = other_request(
                 api.post, "/invitations/accept", {"token": link}, token=dev.token
@@ -304,7 +322,9 @@ def test_a_rename_racing_an_accept_leaves_no_old_name(api, deps, monkeypatch, re
     assert _names_in(api, other_id, other_owner.token, "dev@acme.com") == ("Renata", "Newname")
 
 
-def test_an_admin_edit_racing_a_login_keeps_the_login_in_the_lists(api, deps, clock, monkeypatch):
+def test_an_admin_edit_racing_a_login_keeps_the_login_in_the_lists(
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The owner gives a member a title; the member logs in between the owner's read and write. The edit's
     card and keys are computed from its read, so it holds only while the card is as read, and is made
     again on the membership as it is now: the login's time still orders the last-login list."""
@@ -312,10 +332,11 @@ def test_an_admin_edit_racing_a_login_keeps_the_login_in_the_lists(api, deps, cl
     dev = join(api, account_id, owner.token, "dev@acme.com")
     clock.advance(seconds=60)
     assert api.post("/auth/login", {"email": "owner@acme.com", "password": PASSWORD}).status == 200
-    members, once = deps.store.members, deps.store.members._update_once
+    members = deps.store.members
+    once = cast(MemberStore, members)._update_once
     logged_in: dict[str, int] = {}
 
-    def login_meanwhile(*args, **kwargs):
+    def login_meanwhile(*args: Any, **kwargs: Any) -> Any:
         if not logged_in:
             clock.advance(seconds=60)
             login = {"email": "dev@acme.com", "password": PASSWORD}
@@ -334,7 +355,9 @@ def test_an_admin_edit_racing_a_login_keeps_the_login_in_the_lists(api, deps, cl
     assert {m["email"]: m["title"] for m in by_title}["dev@acme.com"] == "Lead"
 
 
-def test_a_rename_landing_mid_job_is_not_undone(api, deps, clock, monkeypatch):
+def test_a_rename_landing_mid_job_is_not_undone(
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The copies job copies the user it read onto each membership; a rename committing between that read
     and the write is not reverted: the write holds only while the user holds the mark the job read, and the
     rename's own mark has the next run copy the new name."""
@@ -342,10 +365,10 @@ def test_a_rename_landing_mid_job_is_not_undone(api, deps, clock, monkeypatch):
     dev = join(api, account_id, owner.token, "dev@acme.com")
     clock.advance(seconds=60)  # a login time the membership does not copy yet: the first run has work
     assert api.post("/auth/login", {"email": "dev@acme.com", "password": PASSWORD}).status == 200
-    listed = type(deps.store.member_copies)._memberships_listed
+    listed = MemberCopyStore._memberships_listed
     renamed: dict[str, int] = {}
 
-    def renamed_meanwhile(self, user):
+    def renamed_meanwhile(self: MemberCopyStore, user: UserItem) -> list[MembershipItem]:
         if not renamed:
             rename = {"first_name": "Renata", "last_name": "Newname"}
             renamed["status"] = contextvars.Context().run(api.patch, "/me", rename, token=dev.token).status

@@ -4,20 +4,26 @@ and pages through every match once, and the user's security events of each facto
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pyotp
 
 from chalicelib.security.otp import step_of
 from tests.helpers import PASSWORD, DynamoCalls, join, onboard
 from tests.helpers.copies import run_copies
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
 
-def _members(api, account_id, token, query=""):
+
+def _members(api: Api, account_id: str, token: str, query: str = "") -> Any:
     reply = api.get(f"/accounts/{account_id}/members{query}", token=token)
     assert reply.status == 200, reply.body
     return reply.body
 
 
-def _enrol(api, deps, token):
+def _enrol(api: Api, deps: Deps, token: str) -> tuple[str, list[str]]:
     """TOTP on for the token's user; answers the secret and the recovery codes."""
     setup = api.post("/me/mfa/totp", {"password": PASSWORD}, token=token)
     assert setup.status == 200, setup.body
@@ -28,7 +34,7 @@ def _enrol(api, deps, token):
     return secret, confirmed.body["recovery_codes"]
 
 
-def _walk(api, account_id, token, query):
+def _walk(api: Api, account_id: str, token: str, query: str) -> tuple[list[Any], int]:
     """Every page of a list: the emails shown, and how many pages it took."""
     seen, cursor, pages = [], None, 0
     while True:
@@ -41,8 +47,8 @@ def _walk(api, account_id, token, query):
 
 
 def test_a_factor_shows_in_the_lists_once_the_copies_job_has_run_and_mfa_false_lists_who_lacks_one(
-    api, deps, clock
-):
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     account_id, owner = onboard(api)
     dev = join(api, account_id, owner.token, "dev@acme.com")
     join(api, account_id, owner.token, "ops@acme.com")
@@ -71,7 +77,9 @@ def test_a_factor_shows_in_the_lists_once_the_copies_job_has_run_and_mfa_false_l
     assert _walk(api, account_id, owner.token, "?mfa=true&limit=1&order=desc")[0] == ["dev@acme.com"]
 
 
-def test_a_filtered_page_reads_what_an_unfiltered_one_does_and_its_cursor_opens_only_its_list(api, deps):
+def test_a_filtered_page_reads_what_an_unfiltered_one_does_and_its_cursor_opens_only_its_list(
+    api: Api, deps: Deps
+) -> None:
     account_id, owner = onboard(api)
     for n in range(4):
         join(api, account_id, owner.token, f"m{n}@acme.com")
@@ -88,7 +96,9 @@ def test_a_filtered_page_reads_what_an_unfiltered_one_does_and_its_cursor_opens_
     assert other.status == 400  # a cursor is sealed to its own filter
 
 
-def test_each_factor_change_is_a_security_event_and_turning_it_off_lists_the_member_again(api, deps, clock):
+def test_each_factor_change_is_a_security_event_and_turning_it_off_lists_the_member_again(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     account_id, owner = onboard(api)
     dev = join(api, account_id, owner.token, "dev@acme.com")
     secret, recovery = _enrol(api, deps, dev.token)

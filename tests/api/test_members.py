@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -10,20 +11,26 @@ from chalicelib.services.password_reset import reset_email_for
 from chalicelib.store.models import MailItem
 from tests.helpers import PASSWORD, accept_new, emails_to, invite, join, link_token, onboard, sign_in
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock, Joined
+
 
 def member_path(account_id: str, user_id: str = "", suffix: str = "") -> str:
     return f"/accounts/{account_id}/members" + (f"/{user_id}" if user_id else "") + suffix
 
 
 @pytest.fixture
-def team(api):
+def team(api: Api) -> tuple[str, Joined, Joined, Joined]:
     account_id, owner = onboard(api)
     admin = join(api, account_id, owner.token, "admin@acme.com", role="admin", permissions=[])
     member = join(api, account_id, owner.token, "member@acme.com", permissions=["tickets"])
     return account_id, owner, admin, member
 
 
-def test_member_read_shows_user_fields_role_and_effective_permissions(api, team):
+def test_member_read_shows_user_fields_role_and_effective_permissions(
+    api: Api, team: tuple[str, Joined, Joined, Joined]
+) -> None:
     account_id, owner, admin, member = team
     reply = api.get(member_path(account_id, member.user_id), token=admin.token)
     assert reply.status == 200
@@ -35,14 +42,16 @@ def test_member_read_shows_user_fields_role_and_effective_permissions(api, team)
     assert "user_management" in admin_view["permissions"] and len(admin_view["permissions"]) == 16
 
 
-def test_a_member_may_read_themselves_but_not_others(api, team):
+def test_a_member_may_read_themselves_but_not_others(
+    api: Api, team: tuple[str, Joined, Joined, Joined]
+) -> None:
     account_id, owner, admin, member = team
     assert api.get(member_path(account_id, member.user_id), token=member.token).status == 200
     assert api.get(member_path(account_id, admin.user_id), token=member.token).code == "forbidden"
     assert api.get(member_path(account_id), token=member.token).code == "forbidden"
 
 
-def test_change_role_and_permissions(api, team):
+def test_change_role_and_permissions(api: Api, team: tuple[str, Joined, Joined, Joined]) -> None:
     account_id, owner, admin, member = team
     path = member_path(account_id, member.user_id)
     changed = api.patch(path, {"permissions": ["domains", "invoices"]}, token=admin.token)
@@ -57,7 +66,7 @@ def test_change_role_and_permissions(api, team):
     assert api.patch(path, {"status": "active"}, token=admin.token).code == "validation_error"
 
 
-def test_contact_details_belong_to_the_account_not_the_person(api, clock):
+def test_contact_details_belong_to_the_account_not_the_person(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     other_id, other_owner = onboard(api, "Blue Widgets", "owner@blue.com")
     invite(api, account_id, owner.token, ["dee@web.com"], title="Web designer", office_phone="+1 555 0100")
@@ -92,7 +101,9 @@ def test_contact_details_belong_to_the_account_not_the_person(api, clock):
     assert [m["title"] for m in listed] == [None, "Lead designer"]  # the per-account title sorts
 
 
-def test_a_member_edits_their_own_contact_details_but_not_their_access(api, team):
+def test_a_member_edits_their_own_contact_details_but_not_their_access(
+    api: Api, team: tuple[str, Joined, Joined, Joined]
+) -> None:
     account_id, owner, admin, member = team
     own = member_path(account_id, member.user_id)
     changed = api.patch(own, {"extension": "204", "title": "Support"}, token=member.token)
@@ -110,7 +121,9 @@ def test_a_member_edits_their_own_contact_details_but_not_their_access(api, team
     assert api.patch(own, {"title": "x" * 101}, token=member.token).code == "validation_error"
 
 
-def test_the_owners_contact_details_can_change_though_their_access_cannot(api, team):
+def test_the_owners_contact_details_can_change_though_their_access_cannot(
+    api: Api, team: tuple[str, Joined, Joined, Joined]
+) -> None:
     account_id, owner, admin, member = team
     path = member_path(account_id, owner.user_id)
     assert api.patch(path, {"title": "Founder"}, token=admin.token).body["title"] == "Founder"
@@ -119,7 +132,7 @@ def test_the_owners_contact_details_can_change_though_their_access_cannot(api, t
     assert api.get(path, token=owner.token).body["role"] == "owner"
 
 
-def test_the_owner_is_immutable(api, team):
+def test_the_owner_is_immutable(api: Api, team: tuple[str, Joined, Joined, Joined]) -> None:
     account_id, owner, admin, member = team
     path = member_path(account_id, owner.user_id)
     assert api.patch(path, {"role": "member"}, token=admin.token).code == "owner_immutable"
@@ -129,7 +142,9 @@ def test_the_owner_is_immutable(api, team):
     assert api.get(member_path(account_id, owner.user_id), token=owner.token).body["role"] == "owner"
 
 
-def test_deactivation_takes_effect_on_the_next_request(api, team):
+def test_deactivation_takes_effect_on_the_next_request(
+    api: Api, team: tuple[str, Joined, Joined, Joined]
+) -> None:
     account_id, owner, admin, member = team
     assert api.get(f"/accounts/{account_id}", token=member.token).status == 200
     reply = api.post(member_path(account_id, member.user_id, "/deactivate"), token=admin.token)
@@ -143,7 +158,7 @@ def test_deactivation_takes_effect_on_the_next_request(api, team):
     assert api.get(f"/accounts/{account_id}", token=member.token).status == 200
 
 
-def test_nobody_deactivates_themselves(api, team):
+def test_nobody_deactivates_themselves(api: Api, team: tuple[str, Joined, Joined, Joined]) -> None:
     account_id, owner, admin, member = team
     assert (
         api.post(member_path(account_id, admin.user_id, "/deactivate"), token=admin.token).code
@@ -151,7 +166,7 @@ def test_nobody_deactivates_themselves(api, team):
     )
 
 
-def test_remove_and_invite_again(api, team):
+def test_remove_and_invite_again(api: Api, team: tuple[str, Joined, Joined, Joined]) -> None:
     account_id, owner, admin, member = team
     assert api.delete(member_path(account_id, member.user_id), token=admin.token).status == 204
     assert api.get(f"/accounts/{account_id}", token=member.token).code == "not_found"
@@ -166,14 +181,14 @@ def test_remove_and_invite_again(api, team):
     assert api.get(f"/accounts/{account_id}", token=member.token).status == 200
 
 
-def test_anyone_may_leave(api, team):
+def test_anyone_may_leave(api: Api, team: tuple[str, Joined, Joined, Joined]) -> None:
     account_id, owner, admin, member = team
     assert api.delete(member_path(account_id, member.user_id), token=member.token).status == 204
     assert api.get("/me", token=member.token).body["accounts"] == []
     assert api.delete(member_path(account_id, owner.user_id), token=member.token).code == "not_found"
 
 
-def test_admin_sends_a_password_reset(api, team):
+def test_admin_sends_a_password_reset(api: Api, team: tuple[str, Joined, Joined, Joined]) -> None:
     account_id, owner, admin, member = team
     for _ in range(4):  # the public form's hourly limit is spent: an admin's reset still goes out
         api.post("/auth/password-reset", {"email": member.email})
@@ -190,7 +205,9 @@ def test_admin_sends_a_password_reset(api, team):
     assert sign_in(api, member.email, "brand new secret")
 
 
-def test_rename_account_reaches_every_members_account_list(api, team):
+def test_rename_account_reaches_every_members_account_list(
+    api: Api, team: tuple[str, Joined, Joined, Joined]
+) -> None:
     account_id, owner, admin, member = team
     reply = api.patch(f"/accounts/{account_id}", {"name": "Acme Cloud"}, token=admin.token)
     assert reply.status == 200 and reply.body["name"] == "Acme Cloud"
@@ -199,7 +216,7 @@ def test_rename_account_reaches_every_members_account_list(api, team):
     assert api.patch(f"/accounts/{account_id}", {"name": ""}, token=admin.token).code == "validation_error"
 
 
-def test_ownership_transfer(api, team):
+def test_ownership_transfer(api: Api, team: tuple[str, Joined, Joined, Joined]) -> None:
     account_id, owner, admin, member = team
     path = f"/accounts/{account_id}/ownership"
     assert api.post(path, {"user_id": member.user_id}, token=admin.token).code == "forbidden"
@@ -212,7 +229,7 @@ def test_ownership_transfer(api, team):
     assert by_operator.status == 200 and by_operator.body["owner_user_id"] == owner.user_id
 
 
-def test_ownership_goes_only_to_active_members(api, team):
+def test_ownership_goes_only_to_active_members(api: Api, team: tuple[str, Joined, Joined, Joined]) -> None:
     account_id, owner, admin, member = team
     path = f"/accounts/{account_id}/ownership"
     api.post(member_path(account_id, member.user_id, "/deactivate"), token=admin.token)
@@ -222,7 +239,7 @@ def test_ownership_goes_only_to_active_members(api, team):
     assert api.post(path, {"user_id": "garbage"}, token=owner.token).code == "not_found"
 
 
-def test_sorting_and_paging_across_pages_in_both_orders(api, deps, clock):
+def test_sorting_and_paging_across_pages_in_both_orders(api: Api, deps: Deps, clock: Clock) -> None:
     account_id, owner = onboard(api)
     names = [
         "delta",
@@ -242,7 +259,7 @@ def test_sorting_and_paging_across_pages_in_both_orders(api, deps, clock):
         invite(api, account_id, owner.token, [f"{name}@example.com"], title=f"T{index % 3}")
         accept_new(api, f"{name}@example.com", first_name=name.title(), last_name=f"{len(names) - index:02d}")
 
-    def walk(query: str, limit: int) -> list[dict]:
+    def walk(query: str, limit: int) -> list[dict[str, Any]]:
         seen, cursor = [], None
         while True:
             url = (
@@ -276,7 +293,9 @@ def test_sorting_and_paging_across_pages_in_both_orders(api, deps, clock):
     assert mixed.code == "validation_error"
 
 
-def test_paging_is_stable_when_members_leave_between_pages(api, team):
+def test_paging_is_stable_when_members_leave_between_pages(
+    api: Api, team: tuple[str, Joined, Joined, Joined]
+) -> None:
     account_id, owner, admin, member = team
     first = api.get(member_path(account_id) + "?sort=email&limit=1", token=owner.token).body
     assert first["items"][0]["email"] == "admin@acme.com"
@@ -285,7 +304,7 @@ def test_paging_is_stable_when_members_leave_between_pages(api, team):
     assert [m["email"] for m in rest.body["items"]] == ["member@acme.com", "owner@acme.com"]
 
 
-def test_one_user_in_three_accounts_with_three_roles(api):
+def test_one_user_in_three_accounts_with_three_roles(api: Api) -> None:
     a_id, a_owner = onboard(api, "Alpha", "designer@example.com")
     b_id, b_owner = onboard(api, "Bravo", "bravo@example.com")
     c_id, c_owner = onboard(api, "Charlie", "charlie@example.com")
@@ -312,7 +331,7 @@ def test_one_user_in_three_accounts_with_three_roles(api):
     )
 
 
-def test_permissions_with_the_admin_role_are_refused_never_dropped(api):
+def test_permissions_with_the_admin_role_are_refused_never_dropped(api: Api) -> None:
     account_id, owner = onboard(api)
     member = join(api, account_id, owner.token, "m@acme.com", permissions=["tickets"])
     base = f"/accounts/{account_id}"
@@ -328,7 +347,7 @@ def test_permissions_with_the_admin_role_are_refused_never_dropped(api):
     assert invited.status == 400 and invited.body["error"]["details"][0]["field"] == "permissions"
 
 
-def test_a_member_made_admin_and_member_again_gets_their_grant_back(api):
+def test_a_member_made_admin_and_member_again_gets_their_grant_back(api: Api) -> None:
     account_id, owner = onboard(api)
     member = join(api, account_id, owner.token, "m@acme.com", permissions=["tickets", "invoices"])
     one = f"/accounts/{account_id}/members/{member.user_id}"
@@ -343,7 +362,9 @@ def test_a_member_made_admin_and_member_again_gets_their_grant_back(api):
     assert given.body["permissions"] == ["domains"]  # unless the same request gives one
 
 
-def test_an_admins_reset_email_names_them_and_the_public_one_does_not(api, deps, team):
+def test_an_admins_reset_email_names_them_and_the_public_one_does_not(
+    api: Api, deps: Deps, team: tuple[str, Joined, Joined, Joined]
+) -> None:
     account_id, owner, admin, member = team
     api.post("/auth/password-reset", {"email": member.email})
     public = emails_to(member.email)[-1].body
@@ -360,7 +381,9 @@ def test_an_admins_reset_email_names_them_and_the_public_one_does_not(api, deps,
     assert again is not None and "New Person of Acme Hosting asked to reset" in again.email.text
 
 
-def test_the_operators_reset_email_names_the_hosting_provider(api, team):
+def test_the_operators_reset_email_names_the_hosting_provider(
+    api: Api, team: tuple[str, Joined, Joined, Joined]
+) -> None:
     account_id, owner, admin, member = team
     reply = api.post(member_path(account_id, member.user_id, "/password-reset"), operator=True)
     assert reply.status == 202

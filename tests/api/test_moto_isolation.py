@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import random
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -12,14 +13,19 @@ from moto.dynamodb.models.table import Table
 
 from chalicelib.store.table import dynamodb_client
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
 
-def test_moto_undoes_a_cancelled_transaction_item_by_item_without_copying_the_table(deps, monkeypatch):
+
+def test_moto_undoes_a_cancelled_transaction_item_by_item_without_copying_the_table(
+    deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """scripts/moto_isolation.py, 4.: a cancelled transaction leaves every item as it was (an update applied
     in place, a put of a new item and a delete, all before the failing check), and the rollback copies only
     the items the transaction names, never the table, so its cost does not grow with the table."""
     client, table = dynamodb_client(), deps.settings.table_name
 
-    def key(name: str) -> dict:
+    def key(name: str) -> dict[str, Any]:
         return {"pk": {"S": f"JOURNAL#{name}"}, "sk": {"S": name}}
 
     for name in ("kept", "deleted"):
@@ -28,7 +34,7 @@ def test_moto_undoes_a_cancelled_transaction_item_by_item_without_copying_the_ta
     table_copies = []
     real_deepcopy = copy.deepcopy
 
-    def counting_deepcopy(value, memo=None):
+    def counting_deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
         if isinstance(value, Table):
             table_copies.append(value)
         return real_deepcopy(value, memo)
@@ -51,7 +57,9 @@ def test_moto_undoes_a_cancelled_transaction_item_by_item_without_copying_the_ta
     assert table_copies == []
 
 
-def test_a_query_reads_its_partition_and_answers_in_dynamodbs_order(deps, monkeypatch):
+def test_a_query_reads_its_partition_and_answers_in_dynamodbs_order(
+    deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """scripts/moto_isolation.py, 5.: a Query of the table is handed only its partition, and a Query of an
     index every item unsorted; pages forward and backward, with a key condition, still come in key order."""
     client, table = dynamodb_client(), deps.settings.table_name
@@ -67,15 +75,16 @@ def test_a_query_reads_its_partition_and_answers_in_dynamodbs_order(deps, monkey
     handed: list[int] = []
     read_for_the_query = Table.all_items
 
-    def counted(self):
+    def counted(self: Any) -> Any:
         answer = read_for_the_query(self)
         handed.append(len(answer))
         return answer
 
     monkeypatch.setattr(Table, "all_items", counted)
 
-    def pages(**query) -> list[tuple[str, str]]:
-        found, start = [], {}
+    def pages(**query: Any) -> list[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
+        start: dict[str, Any] = {}
         while True:
             page = client.query(TableName=table, Limit=7, **query, **start)
             found += [(item["sk"]["S"], item.get("gsi3sk", {}).get("S", "")) for item in page["Items"]]

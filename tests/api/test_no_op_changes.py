@@ -4,16 +4,21 @@ no audit event (so no webhook is sent twice under a new id)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tests.helpers import join, onboard
 
+if TYPE_CHECKING:
+    from tests.helpers import Api
 
-def _events(api, account_id, kind):
+
+def _events(api: Api, account_id: str, kind: str) -> Any:
     reply = api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True)
     assert reply.status == 200, reply.body
     return reply.body["items"]
 
 
-def test_a_second_deactivate_or_reactivate_records_nothing(api):
+def test_a_second_deactivate_or_reactivate_records_nothing(api: Api) -> None:
     account_id, owner = onboard(api)
     clerk = join(api, account_id, owner.token, "clerk@acme.com", permissions=["tickets"])
     member = f"/accounts/{account_id}/members/{clerk.user_id}"
@@ -25,7 +30,7 @@ def test_a_second_deactivate_or_reactivate_records_nothing(api):
         assert only["changes"] is not None
 
 
-def test_a_patch_to_what_a_member_has_records_nothing(api):
+def test_a_patch_to_what_a_member_has_records_nothing(api: Api) -> None:
     account_id, owner = onboard(api)
     clerk = join(api, account_id, owner.token, "clerk@acme.com", permissions=["tickets"])
     member = f"/accounts/{account_id}/members/{clerk.user_id}"
@@ -44,7 +49,7 @@ def test_a_patch_to_what_a_member_has_records_nothing(api):
     assert len(latest) == before + 1 and set(latest[0]["changes"]) == {"title"}  # not the role it had
 
 
-def test_a_sub_account_or_group_renamed_to_its_own_name_records_nothing(api):
+def test_a_sub_account_or_group_renamed_to_its_own_name_records_nothing(api: Api) -> None:
     account_id, owner = onboard(api)
     base = f"/accounts/{account_id}"
     shop = api.post(f"{base}/sub-accounts", {"name": "Shop"}, token=owner.token).body["sub_account_id"]

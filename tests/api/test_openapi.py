@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING, Any, cast
 
 from chalicelib.api.errors import STATUS_BY_CODE
 from chalicelib.api.routes import ROUTES
-from chalicelib.errors import ERROR_CODES
+from chalicelib.errors import ERROR_CODES, ErrorCode
+
+if TYPE_CHECKING:
+    from tests.helpers import Api
 
 
-def test_openapi_document_covers_every_route(api):
+def test_openapi_document_covers_every_route(api: Api) -> None:
     reply = api.get("/openapi.json")
     assert reply.status == 200
     document = reply.body
@@ -20,13 +24,13 @@ def test_openapi_document_covers_every_route(api):
     assert len(documented) == 111  # every operation of the contract, /docs and its assets included
 
 
-def _codes(operation: dict, status: str) -> list[str]:
+def _codes(operation: dict[str, Any], status: str) -> list[str]:
     schema = operation["responses"][status]["content"]["application/json"]["schema"]
     assert schema["$ref"] == "#/components/schemas/ErrorBody"  # the one error body, its code narrowed
-    return schema["properties"]["error"]["properties"]["code"]["enum"]
+    return cast("list[str]", schema["properties"]["error"]["properties"]["code"]["enum"])
 
 
-def test_operations_carry_schemas_errors_and_security(api):
+def test_operations_carry_schemas_errors_and_security(api: Api) -> None:
     document = api.get("/openapi.json").body
     schemas = document["components"]["schemas"]
     accept = document["paths"]["/invitations/accept"]["post"]
@@ -51,9 +55,8 @@ def test_operations_carry_schemas_errors_and_security(api):
             statuses = {code: routes[(method, path)].status_of(code) for code in STATUS_BY_CODE}
             for status in operation["responses"]:
                 if int(status) >= 400:
-                    assert {statuses[code] for code in _codes(operation, status)} == {int(status)}, (
-                        method, path, status,
-                    )  # fmt: skip
+                    listed = [cast(ErrorCode, code) for code in _codes(operation, status)]
+                    assert {statuses[code] for code in listed} == {int(status)}, (method, path, status)
     # the one code whose status depends on the route: a failed sign-in step, or a wrong code on a Bearer route
     assert "invalid_code" in _codes(document["paths"]["/auth/login/mfa"]["post"], "401")
     assert "invalid_code" in _codes(document["paths"]["/me/mfa/totp"]["post"], "400")
@@ -104,7 +107,7 @@ def test_operations_carry_schemas_errors_and_security(api):
 SHOWN_ONCE = {("CreatedScimToken", "token")}
 
 
-def test_no_output_schema_can_carry_a_secret(api):
+def test_no_output_schema_can_carry_a_secret(api: Api) -> None:
     schemas = api.get("/openapi.json").body["components"]["schemas"]
     outputs = [name for name, schema in schemas.items() if not name.endswith("In") and "properties" in schema]
     for name in outputs:
@@ -114,7 +117,7 @@ def test_no_output_schema_can_carry_a_secret(api):
     assert "token" not in schemas["ScimToken"]["properties"]  # the list never shows it
 
 
-def test_the_document_is_a_valid_openapi_3_1_spec_with_one_role_schema(api):
+def test_the_document_is_a_valid_openapi_3_1_spec_with_one_role_schema(api: Api) -> None:
     from openapi_spec_validator import OpenAPIV31SpecValidator
 
     document = api.get("/openapi.json").body
@@ -126,7 +129,7 @@ def test_the_document_is_a_valid_openapi_3_1_spec_with_one_role_schema(api):
     assert schemas["ErrorInfo"]["properties"]["code"]["enum"] == sorted(STATUS_BY_CODE) == sorted(ERROR_CODES)
 
 
-def test_enums_are_named_once_and_outputs_carry_them_too(api):
+def test_enums_are_named_once_and_outputs_carry_them_too(api: Api) -> None:
     """A generated client gets one type per enum (PermissionKey, not an enum per field), in answers too."""
     schemas = api.get("/openapi.json").body["components"]["schemas"]
     key = {"$ref": "#/components/schemas/PermissionKey"}
@@ -147,7 +150,7 @@ def test_enums_are_named_once_and_outputs_carry_them_too(api):
     assert (password["minLength"], password["maxLength"]) == (10, 256)
 
 
-def test_every_component_has_its_own_plain_name():
+def test_every_component_has_its_own_plain_name() -> None:
     """Two models of one class name get module-path names (`chalicelib__schemas__...`), which generated
     clients cannot resolve (openapi-python-client dropped both invite-link routes): names stay unique."""
     import app  # noqa: F401  (the routes register as their modules load)
@@ -160,7 +163,7 @@ def test_every_component_has_its_own_plain_name():
 PYDANTIC_ONLY = {"ge", "le", "gt", "lt", "min_length", "max_length", "multiple_of"}
 
 
-def test_every_constraint_is_written_in_json_schema_words(api):
+def test_every_constraint_is_written_in_json_schema_words(api: Api) -> None:
     """`Field(ge=1)` on an optional field was written as a raw `ge` that no client or fuzzer reads
     (schemathesis sent a seat limit of 0, which the API refused): each bound in JSON Schema's words."""
     schemas = api.get("/openapi.json").body["components"]["schemas"]
@@ -178,7 +181,7 @@ def test_every_constraint_is_written_in_json_schema_words(api):
     assert (limit["minimum"], limit["maximum"]) == (1, 100000)
 
 
-def test_a_logo_upload_is_documented_as_a_raw_image_body(api):
+def test_a_logo_upload_is_documented_as_a_raw_image_body(api: Api) -> None:
     upload = api.get("/openapi.json").body["paths"]["/brands/{brand_id}/logo"]["put"]
     assert set(upload["requestBody"]["content"]) == {"application/octet-stream"}  # what generators take
     assert "image/png, image/svg+xml" in upload["requestBody"]["description"]

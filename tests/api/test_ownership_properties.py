@@ -12,6 +12,8 @@ clock by hours only, and a lapsed one is what `owner-invitation` repairs (tested
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
@@ -54,15 +56,15 @@ class OwnershipMachine(RuleBasedStateMachine):
             self.tokens[reply.body["user"]["user_id"]] = reply.body["access_token"]
             self.emails[reply.body["user"]["user_id"]] = email
 
-    def _members(self, account_id: str) -> list[dict]:
+    def _members(self, account_id: str) -> list[dict[str, Any]]:
         reply = self.api.get(f"/accounts/{account_id}/members?limit=100", operator=True)
-        return reply.body["items"]
+        return cast("list[dict[str, Any]]", reply.body["items"])
 
-    def _owner_invitations(self, account_id: str) -> list[dict]:
+    def _owner_invitations(self, account_id: str) -> list[dict[str, Any]]:
         reply = self.api.get(f"/accounts/{account_id}/invitations", operator=True)
         return [i for i in reply.body["items"] if i["role"] == "owner"]
 
-    def _token(self, members: list[dict], role: str) -> str | None:
+    def _token(self, members: list[dict[str, Any]], role: str) -> str | None:
         return next((self.tokens[m["user_id"]] for m in members
                      if m["role"] == role and m["user_id"] in self.tokens), None)  # fmt: skip
 
@@ -72,13 +74,13 @@ class OwnershipMachine(RuleBasedStateMachine):
         reply = self.api.post("/accounts", {"name": f"Co {self.count}", "owner_email": email}, operator=True)
         assert reply.status == 201
         self.ids.append(reply.body["account"]["account_id"])
-        return reply.body["account"]["account_id"]
+        return cast("str", reply.body["account"]["account_id"])
 
     @initialize(target=accounts)
     def an_account_with_an_owner_and_a_group_manager(self) -> str:
         """Every run starts from one account whose owner has a custom group with a manager in it, so the
         transfer to a group's member (issue 25, item 1) is in reach of every run."""
-        account = self.the_operator_creates_an_account()
+        account = cast("str", self.the_operator_creates_an_account())  # hypothesis's rule: a plain call here
         self.the_owner_invitation_is_accepted(account)
         self.the_owner_invites_into_a_custom_group_and_someone_joins(account, manager=True)
         return account

@@ -3,26 +3,31 @@ group they were in; the old owner stays on as admin; nobody's own grant is lost 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from chalicelib.domain.permissions import ALL_KEYS
 from tests.helpers import accept_new, join, onboard
 
+if TYPE_CHECKING:
+    from tests.helpers import Api, Reply
 
-def _member(api, account_id, user_id, token=None):
+
+def _member(api: Api, account_id: str, user_id: str, token: str | None = None) -> Any:
     reply = api.get(f"/accounts/{account_id}/members/{user_id}", token=token, operator=token is None)
     assert reply.status == 200, reply.body
     return reply.body
 
 
-def _transfer(api, account_id, user_id, **call):
+def _transfer(api: Api, account_id: str, user_id: str, **call: Any) -> Reply:
     return api.post(f"/accounts/{account_id}/ownership", {"user_id": user_id}, **call)
 
 
-def _allowed(api, token, account_id, permission):
+def _allowed(api: Api, token: str, account_id: str, permission: str) -> Any:
     body = {"account_id": account_id, "permission": permission}
     return api.post("/authorize", body, token=token).body["allowed"]
 
 
-def test_a_group_manager_made_owner_holds_every_owner_power(api):
+def test_a_group_manager_made_owner_holds_every_owner_power(api: Api) -> None:
     account_id, owner = onboard(api)
     group = api.post(
         f"/accounts/{account_id}/groups", {"name": "Billing", "permissions": ["invoices"]}, token=owner.token
@@ -47,7 +52,7 @@ def test_a_group_manager_made_owner_holds_every_owner_power(api):
     assert _member(api, account_id, owner.user_id)["role"] == "owner"
 
 
-def test_a_transfer_keeps_each_members_own_grant(api):
+def test_a_transfer_keeps_each_members_own_grant(api: Api) -> None:
     account_id, owner = onboard(api)
     clerk = join(api, account_id, owner.token, "clerk@acme.com", permissions=["tickets"])
     assert _transfer(api, account_id, clerk.user_id, token=owner.token).status == 200
@@ -58,7 +63,7 @@ def test_a_transfer_keeps_each_members_own_grant(api):
     assert demoted.status == 200 and demoted.body["permissions"] == ["tickets"]
 
 
-def test_the_operator_gives_an_ownerless_account_to_a_member_it_has(api):
+def test_the_operator_gives_an_ownerless_account_to_a_member_it_has(api: Api) -> None:
     """Issue 25, item 2: after the owner invitation is revoked, the account's admin can be made its owner
     (through the ownership route; owner-invitation is for an address that is not a member)."""
     created = api.post("/accounts", {"name": "Acme", "owner_email": "owner@acme.com"}, operator=True).body

@@ -3,22 +3,31 @@ the login's passkey step, passwordless sign-in, user verification, counters and 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 import pyotp
 
 from chalicelib.security.otp import step_of
 from tests.helpers import PASSWORD, DynamoCalls, invite, latest_link, onboard
 from tests.helpers.authenticator import SoftAuthenticator
+from tests.helpers.present import present
 from tests.helpers.seed import seed_user
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock, Reply
 
 EMAIL = "ann@example.com"
 ORIGIN, RP_ID = "https://portal.example.com", "portal.example.com"  # tests/helpers/settings.py PORTAL_URL
 
 
-def login(api):
+def login(api: Api) -> Reply:
     return api.post("/auth/login", {"email": EMAIL, "password": PASSWORD})
 
 
-def register(api, token, authenticator, name="Laptop", **proof):
+def register(
+    api: Api, token: str, authenticator: SoftAuthenticator, name: str = "Laptop", **proof: Any
+) -> Reply:
     options = api.post("/me/passkeys/options", {"password": PASSWORD, **proof}, token=token)
     assert options.status == 200, options.body
     assert options.body["rp"]["id"] == RP_ID
@@ -28,16 +37,16 @@ def register(api, token, authenticator, name="Laptop", **proof):
     )
 
 
-def sign_in_options(api):
+def sign_in_options(api: Api) -> Any:
     return api.post("/auth/passkey/options").body
 
 
-def signed_up(api, deps):
+def signed_up(api: Api, deps: Deps) -> str:
     seed_user(deps, EMAIL)
-    return login(api).body["access_token"]
+    return cast("str", login(api).body["access_token"])
 
 
-def test_a_passkey_is_registered_listed_emailed_and_then_asked_for_at_login(api, deps):
+def test_a_passkey_is_registered_listed_emailed_and_then_asked_for_at_login(api: Api, deps: Deps) -> None:
     token = signed_up(api, deps)
     key = SoftAuthenticator(ORIGIN)
     added = register(api, token, key)
@@ -58,7 +67,7 @@ def test_a_passkey_is_registered_listed_emailed_and_then_asked_for_at_login(api,
     assert used["last_used_at"] is not None
 
 
-def test_the_mfa_step_takes_only_an_answer_to_its_own_challenge(api, deps):
+def test_the_mfa_step_takes_only_an_answer_to_its_own_challenge(api: Api, deps: Deps) -> None:
     token = signed_up(api, deps)
     key = SoftAuthenticator(ORIGIN)
     assert register(api, token, key).status == 201
@@ -68,7 +77,7 @@ def test_the_mfa_step_takes_only_an_answer_to_its_own_challenge(api, deps):
     assert (wrong.status, wrong.code) == (401, "invalid_code")
 
 
-def test_passwordless_sign_in_needs_no_email_and_each_challenge_works_once(api, deps):
+def test_passwordless_sign_in_needs_no_email_and_each_challenge_works_once(api: Api, deps: Deps) -> None:
     token = signed_up(api, deps)
     key = SoftAuthenticator(ORIGIN)
     assert register(api, token, key).status == 201
@@ -86,7 +95,7 @@ def test_passwordless_sign_in_needs_no_email_and_each_challenge_works_once(api, 
     assert (unknown.status, unknown.code) == (401, "invalid_code")
 
 
-def test_without_user_verification_or_from_another_origin_a_passkey_is_refused(api, deps):
+def test_without_user_verification_or_from_another_origin_a_passkey_is_refused(api: Api, deps: Deps) -> None:
     token = signed_up(api, deps)
     lazy = SoftAuthenticator(ORIGIN, verifies_user=False)
     refused = register(api, token, lazy)
@@ -99,7 +108,7 @@ def test_without_user_verification_or_from_another_origin_a_passkey_is_refused(a
     assert api.post("/auth/passkey", {"credential": answer}).code == "invalid_code"
 
 
-def test_a_counter_that_goes_back_is_a_cloned_authenticator(api, deps):
+def test_a_counter_that_goes_back_is_a_cloned_authenticator(api: Api, deps: Deps) -> None:
     token = signed_up(api, deps)
     key = SoftAuthenticator(ORIGIN)
     assert register(api, token, key).status == 201
@@ -114,7 +123,9 @@ def test_a_counter_that_goes_back_is_a_cloned_authenticator(api, deps):
     assert api.post("/auth/passkey", {"credential": stale}).code == "invalid_code"
 
 
-def test_a_second_factor_needs_a_current_one_and_deleting_needs_the_password(api, deps, clock):
+def test_a_second_factor_needs_a_current_one_and_deleting_needs_the_password(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     token = signed_up(api, deps)
     key = SoftAuthenticator(ORIGIN)
     first = register(api, token, key)
@@ -142,7 +153,7 @@ def test_a_second_factor_needs_a_current_one_and_deleting_needs_the_password(api
     assert any("passkey (Laptop) was removed" in m.subject for m in api.outbox() if EMAIL in m.to)
 
 
-def passwordless(api, key, counted=None):
+def passwordless(api: Api, key: SoftAuthenticator, counted: list[str] | None = None) -> Reply:
     """A passwordless sign-in with `key`; with `counted` (a list), the calls of its POST /auth/passkey alone
     (not of the options before it) go into it."""
     answer = {"credential": key.get(api.post("/auth/passkey/options").body, RP_ID)}
@@ -153,11 +164,11 @@ def passwordless(api, key, counted=None):
     return done
 
 
-def accounts_of(reply):
+def accounts_of(reply: Reply) -> list[str]:
     return sorted(a["account_id"] for a in reply.body["accounts"])
 
 
-def test_passwordless_sign_in_is_three_round_trips(api, deps):
+def test_passwordless_sign_in_is_three_round_trips(api: Api, deps: Deps) -> None:
     """The challenge with the credential's item (it names the login and the accounts the passkey led to:
     registration kept them), then the passkey with the login and its page, then the sign-in's one write
     (was 5: the user, then the login, then the page, each its own read)."""
@@ -173,7 +184,7 @@ def test_passwordless_sign_in_is_three_round_trips(api, deps):
     assert calls.read_twice == []
 
 
-def test_the_passkey_step_of_a_login_is_three_round_trips(api, deps):
+def test_the_passkey_step_of_a_login_is_three_round_trips(api: Api, deps: Deps) -> None:
     """Password, then passkey: the mfa_token's item with the credential's, then the passkey with the login
     the token names and its page, then the write (was 6: the token, the credential, the passkey, the login,
     the page, each its own read); no code, so nothing is counted."""
@@ -190,7 +201,7 @@ def test_the_passkey_step_of_a_login_is_three_round_trips(api, deps):
     assert calls.read_twice == []
 
 
-def test_a_stale_passkey_hint_still_lists_the_accounts_the_login_has_now(api, deps):
+def test_a_stale_passkey_hint_still_lists_the_accounts_the_login_has_now(api: Api, deps: Deps) -> None:
     """Where the passkey led is a hint: an account joined or left since its last sign-in costs one read
     more (the login read decides), and the sign-in keeps the new list for the next one."""
     account_id, owner = onboard(api, "Acme Hosting", EMAIL)
@@ -199,7 +210,10 @@ def test_a_stale_passkey_hint_still_lists_the_accounts_the_login_has_now(api, de
     other_id, other = onboard(api, "Other Co", "other@example.com")
     invite(api, other_id, other.token, [EMAIL])
     assert api.post("/invitations/accept", {"token": latest_link(EMAIL)}, token=owner.token).status == 201
-    joined, again, left, settled = [], [], [], []
+    joined: list[str] = []
+    again: list[str] = []
+    left: list[str] = []
+    settled: list[str] = []
     done = passwordless(api, key, joined)
     assert done.status == 200 and accounts_of(done) == sorted([account_id, other_id])
     assert joined == ["BatchGetItem"] * 3 + ["TransactWriteItems"]  # the page read again
@@ -214,7 +228,7 @@ def test_a_stale_passkey_hint_still_lists_the_accounts_the_login_has_now(api, de
     assert settled == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
 
 
-def test_a_credential_item_from_before_hints_signs_in_and_gets_one(api, deps):
+def test_a_credential_item_from_before_hints_signs_in_and_gets_one(api: Api, deps: Deps) -> None:
     """An item written before it kept where the passkey leads: the passkey with its user, then the login,
     then its page (5 round trips), and the sign-in writes the hint: the next one takes 3."""
     from chalicelib.store import keys
@@ -228,8 +242,9 @@ def test_a_credential_item_from_before_hints_signs_in_and_gets_one(api, deps):
     old = PasskeyCredentialItem(*keys.passkey_credential(credential_id))
     old.update(actions=[PasskeyCredentialItem.email.remove(), PasskeyCredentialItem.account_ids.remove()])
     stored = PasskeyCredentialItem.get(*keys.passkey_credential(credential_id), consistent_read=True)
-    assert (stored.email, stored.account_ids, stored.passkey_id) == (None, None, passkey["passkey_id"])
-    first, next_one = [], []
+    assert stored.email is None and stored.account_ids is None and stored.passkey_id == passkey["passkey_id"]
+    first: list[str] = []
+    next_one: list[str] = []
     done = passwordless(api, key, first)
     assert done.status == 200 and accounts_of(done) == [account_id]
     assert first == ["BatchGetItem"] * 4 + ["TransactWriteItems"]
@@ -239,5 +254,5 @@ def test_a_credential_item_from_before_hints_signs_in_and_gets_one(api, deps):
     assert next_one == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
 
 
-def passkey_user(deps):
-    return deps.store.users.login_state(EMAIL)[0].user_id
+def passkey_user(deps: Deps) -> str:
+    return present(deps.store.users.login_state(EMAIL)[0]).user_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from chalicelib.security.links import hash_link_token
 from tests.helpers import PASSWORD, DynamoCalls, emails_to, link_token, outbox
@@ -10,14 +11,18 @@ from tests.helpers.concurrency import run_together
 from tests.helpers.mail import drain_outbox
 from tests.helpers.seed import seed_user
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock, Reply
+
 NEW = "another long password"
 
 
-def request_reset(api, email="ann@example.com"):
+def request_reset(api: Api, email: str = "ann@example.com") -> Reply:
     return api.post("/auth/password-reset", {"email": email})
 
 
-def test_reset_request_answers_the_same_for_unknown_emails(api, deps):
+def test_reset_request_answers_the_same_for_unknown_emails(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     known, unknown = request_reset(api), request_reset(api, "nobody@example.com")
     assert known.status == unknown.status == 202
@@ -26,7 +31,7 @@ def test_reset_request_answers_the_same_for_unknown_emails(api, deps):
     assert emails_to("nobody@example.com") == []
 
 
-def test_reset_link_sets_the_password_once_and_revokes_tokens(api, deps):
+def test_reset_link_sets_the_password_once_and_revokes_tokens(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     old_token = api.post("/auth/login", {"email": "ann@example.com", "password": PASSWORD}).body[
         "access_token"
@@ -45,7 +50,7 @@ def test_reset_link_sets_the_password_once_and_revokes_tokens(api, deps):
     assert reused.status == 404 and reused.code == "not_found"
 
 
-def test_reset_link_expires_after_an_hour(api, deps, clock):
+def test_reset_link_expires_after_an_hour(api: Api, deps: Deps, clock: Clock) -> None:
     seed_user(deps, "ann@example.com")
     request_reset(api)
     token = link_token(emails_to("ann@example.com")[0])
@@ -55,7 +60,7 @@ def test_reset_link_expires_after_an_hour(api, deps, clock):
     assert api.post("/auth/login", {"email": "ann@example.com", "password": PASSWORD}).status == 200
 
 
-def test_reset_confirm_rejects_unknown_and_malformed_tokens(api, deps):
+def test_reset_confirm_rejects_unknown_and_malformed_tokens(api: Api, deps: Deps) -> None:
     for token in ["A" * 43, "short", "é" * 43, "x" * 512]:
         reply = api.post("/auth/password-reset/confirm", {"token": token, "new_password": NEW})
         assert reply.status == 404, token
@@ -63,14 +68,14 @@ def test_reset_confirm_rejects_unknown_and_malformed_tokens(api, deps):
     assert weak.code == "validation_error"
 
 
-def test_reset_request_validates_the_email(api, deps):
+def test_reset_request_validates_the_email(api: Api, deps: Deps) -> None:
     reply = request_reset(api, "not-an-email")
     assert reply.status == 400
     assert reply.body["error"]["details"] == [{"field": "email", "message": "is not a valid email address"}]
     assert outbox() == []
 
 
-def test_reset_clears_a_lockout(api, deps):
+def test_reset_clears_a_lockout(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     for _ in range(5):
         api.post("/auth/login", {"email": "ann@example.com", "password": "wrong password"})
@@ -80,7 +85,9 @@ def test_reset_clears_a_lockout(api, deps):
     assert api.post("/auth/login", {"email": "ann@example.com", "password": NEW}).status == 200
 
 
-def test_public_reset_emails_are_limited_per_address_without_telling(api, deps, clock):
+def test_public_reset_emails_are_limited_per_address_without_telling(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     seed_user(deps, "ann@example.com")
     replies = [request_reset(api) for _ in range(5)]
     assert {(r.status, json.dumps(r.body)) for r in replies} == {(202, json.dumps(replies[0].body))}
@@ -95,7 +102,7 @@ def test_public_reset_emails_are_limited_per_address_without_telling(api, deps, 
     assert api.post("/auth/password-reset/confirm", {"token": token, "new_password": NEW}).status == 204
 
 
-def test_racing_requests_cannot_spend_the_same_slot(api, deps):
+def test_racing_requests_cannot_spend_the_same_slot(api: Api, deps: Deps) -> None:
     """The count is a conditional ADD in the transaction that queues the email: 8 requests at once for one
     address queue 3 emails, never more."""
     from chalicelib.services.password_reset import request_reset as request
@@ -105,7 +112,7 @@ def test_racing_requests_cannot_spend_the_same_slot(api, deps):
     assert len(emails_to("ann@example.com")) == 3
 
 
-def test_known_and_unknown_emails_do_the_same_work(api, deps):
+def test_known_and_unknown_emails_do_the_same_work(api: Api, deps: Deps) -> None:
     """Finding 2 (timing): the request path writes one transaction either way and reads nothing; whether
     the address has a login is looked up by the outbox worker, after the answer has gone."""
     seed_user(deps, "ann@example.com")
@@ -119,7 +126,7 @@ def test_known_and_unknown_emails_do_the_same_work(api, deps):
     assert len(emails_to("ann@example.com")) == 1 and emails_to("nobody@example.com") == []
 
 
-def test_the_outbox_holds_no_usable_link(api, deps):
+def test_the_outbox_holds_no_usable_link(api: Api, deps: Deps) -> None:
     """The outbox keeps a nonce; the link is HMAC(secret, nonce): a dump of the table opens nothing."""
     from chalicelib.store.models import Item, LinkItem, MailItem
 

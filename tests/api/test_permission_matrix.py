@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from typing import NamedTuple
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 
 import app  # noqa: F401  (registers every route in ROUTES)
-from chalicelib.api.route_guards import SUPPORT_BARRED_SEGMENTS
 from chalicelib.api.routes import ROUTES
 from chalicelib.domain.caller import OPERATOR
+from chalicelib.domain.support import SUPPORT_BARRED_SEGMENTS
 from chalicelib.ids import new_id
 from chalicelib.schemas.contacts import ContactIn
 from chalicelib.schemas.support_sessions import SupportSessionIn
@@ -23,8 +24,13 @@ from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.helpers.dns import local_dns
 from tests.helpers.domains import fresh_domain
 from tests.helpers.joining import seed_invite_link, seed_join_request
+from tests.helpers.present import present
 from tests.helpers.seed import seed_account, seed_member, token_for
 from tests.helpers.webhooks import seed_webhook_with_failed_delivery
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
 
 # needs: "any" (an active member), a permission key, "owner", "operator" (owner-invitation: told to
 # transfer), or "operator_only"
@@ -206,13 +212,13 @@ def expected(actor: str, needs: str, method: str = "", path: str = "") -> str:
     return "2xx" if needs == "any" or held == "all" or needs in held else "403"
 
 
-def test_the_matrix_covers_every_account_route():
+def test_the_matrix_covers_every_account_route() -> None:
     account_routes = {(r.method, r.path) for r in ROUTES if "{account_id}" in r.path}
     assert account_routes == {(method, path.split("?")[0]) for method, path, _, _ in MATRIX}
 
 
 @pytest.fixture
-def world(api, deps):
+def world(api: Api, deps: Deps) -> Iterator[World]:
     account_id = seed_account(deps, "Matrix Co")
     other_id = seed_account(deps, "Elsewhere")
     elsewhere = new_sub_account_item(account_id, new_id("sub"), "Elsewhere shop", deps.now())
@@ -257,7 +263,9 @@ def world(api, deps):
         yield World(account_id, ids, elsewhere.sub_account_id, support.body["access_token"])
 
 
-def fresh_ids(deps, clock, account_id: str, n: int, template: str, body: dict | None) -> dict[str, str]:
+def fresh_ids(
+    deps: Deps, clock: Clock, account_id: str, n: int, template: str, body: dict[str, Any] | None
+) -> dict[str, str]:
     """Fresh items for one call of the matrix, so no call depends on what the previous one did: each item
     its path names (an endpoint with a delivery, a support session for a fresh target member), and the target
     member its body names. An item the call does not name would change nothing it answers, so none is made."""
@@ -292,7 +300,7 @@ def fresh_ids(deps, clock, account_id: str, n: int, template: str, body: dict | 
     if "{join_request_id}" in template:
         made["join_request_id"] = seed_join_request(deps, account_id, f"asker{n}@matrix.com")
     if "{support_session_id}" in template:
-        account = deps.store.accounts.get_account(account_id)
+        account = present(deps.store.accounts.get_account(account_id))
         started = SupportSessionIn(user_id=made["user_id"], reason=SUPPORT_REASON)
         made["support_session_id"] = start_support_session(
             deps, OPERATOR, account, started
@@ -300,9 +308,9 @@ def fresh_ids(deps, clock, account_id: str, n: int, template: str, body: dict | 
     return made
 
 
-def fresh_scim_token(deps, account_id: str) -> str:
+def fresh_scim_token(deps: Deps, account_id: str) -> str:
     """A token of its own for one call: the account's others revoked first (2 active at most)."""
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     for token in deps.store.scim_tokens.tokens_of(account_id):
         if token.revoked_at is None:
             revoke_token(deps, OPERATOR, account, token.scim_token_id)
@@ -312,7 +320,9 @@ def fresh_scim_token(deps, account_id: str) -> str:
 @pytest.mark.parametrize(
     ("method", "template", "needs", "body"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX]
 )
-def test_permission_matrix(api, deps, clock, world, method, template, needs, body):
+def test_permission_matrix(
+    api: Api, deps: Deps, clock: Clock, world: World, method: str, template: str, needs: str, body: Any
+) -> None:
     account_id, ids = world.account_id, world.ids
     counter = itertools.count()
     outcomes = {}
@@ -335,7 +345,7 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
             payload["email"] = f"fresh-contact{n}@example.com"
         if payload and "domain" in payload:
             payload["domain"] = f"fresh{n}.example.com"
-        kwargs = {"operator": True} if actor == "operator" else {}
+        kwargs: dict[str, Any] = {"operator": True} if actor == "operator" else {}
         if actor == "support":
             kwargs["token"] = world.support_token
         elif actor not in ("operator", "anonymous"):
@@ -345,7 +355,7 @@ def test_permission_matrix(api, deps, clock, world, method, template, needs, bod
     assert outcomes == {actor: expected(actor, needs, method, template.split("?")[0]) for actor in ACTORS}
 
 
-def test_an_accounts_brand_is_the_operators_alone(api, deps, world):
+def test_an_accounts_brand_is_the_operators_alone(api: Api, deps: Deps, world: World) -> None:
     """PATCH /accounts/{account_id} `{"brand_id"}`: the matrix's row for the route is `profile` (a name);
     a brand is the operator's only (API.md), every other actor refused as on an operator-only route."""
     made = api.post(
@@ -357,7 +367,7 @@ def test_an_accounts_brand_is_the_operators_alone(api, deps, world):
     path = f"/accounts/{world.account_id}"
     outcomes = {}
     for actor in ACTORS:
-        kwargs = {"operator": True} if actor == "operator" else {}
+        kwargs: dict[str, Any] = {"operator": True} if actor == "operator" else {}
         if actor == "support":
             kwargs["token"] = world.support_token
         elif actor not in ("operator", "anonymous"):

@@ -4,6 +4,8 @@ user; and another user's passkey or session is not found."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pytest
 
 import app  # noqa: F401  (registers every route in ROUTES)
@@ -11,6 +13,10 @@ from chalicelib.api.routes import ROUTES
 from tests.helpers import PASSWORD
 from tests.helpers.authenticator import SoftAuthenticator
 from tests.helpers.seed import seed_account, seed_member, seed_user
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api
 
 ORIGIN = "https://portal.example.com"  # tests/helpers/settings.py PORTAL_URL
 PREFIXES = (
@@ -52,13 +58,13 @@ TEMPLATES = {
 }
 
 
-def test_the_table_covers_every_route_issue_30_added_outside_an_account():
+def test_the_table_covers_every_route_issue_30_added_outside_an_account() -> None:
     added = {(r.method, r.path) for r in ROUTES if r.path.startswith(PREFIXES)}
     assert added == {(method, TEMPLATES.get(path, path)) for method, path, *_ in MATRIX}
 
 
 @pytest.fixture
-def people(api, deps):
+def people(api: Api, deps: Deps) -> tuple[str, str]:
     """A signed-in user (a token of a real session) and a support session's token for an account's owner."""
     seed_user(deps, "ann@example.com")
     ann = api.post("/auth/login", {"email": "ann@example.com", "password": PASSWORD}).body["access_token"]
@@ -77,8 +83,8 @@ def people(api, deps):
     ("method", "path", "who", "body", "anonymous"), MATRIX, ids=[f"{m} {p}" for m, p, *_ in MATRIX]
 )
 def test_each_route_answers_anonymity_a_support_session_and_the_user_as_its_row_says(
-    api, people, method, path, who, body, anonymous
-):
+    api: Api, people: tuple[str, str], method: str, path: str, who: str, body: Any, anonymous: object
+) -> None:
     ann, support = people
     nobody = api.call(method, path, body)
     if who == "public":
@@ -91,7 +97,7 @@ def test_each_route_answers_anonymity_a_support_session_and_the_user_as_its_row_
     assert own.status not in (401, 403), (own.status, own.body)  # past the guard: the route's own answer
 
 
-def test_another_users_passkey_and_session_are_not_found_and_stay(api, deps):
+def test_another_users_passkey_and_session_are_not_found_and_stay(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     seed_user(deps, "bob@example.com")
     ann = api.post("/auth/login", {"email": "ann@example.com", "password": PASSWORD}).body["access_token"]

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from chalicelib.domain.permissions import ALL_KEYS
 from tests.helpers import PASSWORD
 from tests.helpers.seed import seed_user
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api
 
-def test_health(api):
+
+def test_health(api: Api) -> None:
     reply = api.get("/health")
     assert reply.status == 200 and reply.body == {"status": "ok"}
 
 
-def test_permission_catalog(api):
+def test_permission_catalog(api: Api) -> None:
     reply = api.get("/permissions")
     assert reply.status == 200
     assert [p["key"] for p in reply.body["permissions"]] == list(ALL_KEYS)
@@ -24,18 +31,18 @@ def test_permission_catalog(api):
     assert reply.body["roles"] == ["owner", "admin", "member"]
 
 
-def test_invalid_json(api):
+def test_invalid_json(api: Api) -> None:
     for raw in ["{", "not json", '{"email": NaN}', "\xff", ""]:
         reply = api.post("/auth/login", raw=raw)
         assert reply.status == 400 and reply.code == "invalid_json", raw
 
 
-def test_deeply_nested_json_is_a_clear_error(api):
+def test_deeply_nested_json_is_a_clear_error(api: Api) -> None:
     reply = api.post("/auth/login", raw="[" * 30000 + "]" * 30000)
     assert reply.status == 400 and reply.code == "invalid_json"
 
 
-def test_unknown_fields_and_wrong_types_are_rejected_per_field(api):
+def test_unknown_fields_and_wrong_types_are_rejected_per_field(api: Api) -> None:
     reply = api.post("/auth/login", {"email": "a@example.com", "password": "x", "admin": True})
     assert reply.code == "validation_error"
     assert {"field": "admin", "message": "unknown field"} in reply.body["error"]["details"]
@@ -45,12 +52,12 @@ def test_unknown_fields_and_wrong_types_are_rejected_per_field(api):
     assert not_object.code == "validation_error"
 
 
-def test_body_over_64_kib_is_413(api):
+def test_body_over_64_kib_is_413(api: Api) -> None:
     reply = api.post("/auth/login", raw=json.dumps({"email": "a@example.com", "password": "x" * 70000}))
     assert reply.status == 413 and reply.code == "payload_too_large"
 
 
-def test_wrong_media_type_and_method_use_the_error_shape(api):
+def test_wrong_media_type_and_method_use_the_error_shape(api: Api) -> None:
     media = api.post(
         "/auth/login", raw="email=a", headers={"Content-Type": "application/x-www-form-urlencoded"}
     )
@@ -60,7 +67,7 @@ def test_wrong_media_type_and_method_use_the_error_shape(api):
     assert "POST" in method.headers["allow"]
 
 
-def test_json_with_charset_is_accepted(api, deps):
+def test_json_with_charset_is_accepted(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     reply = api.post(
         "/auth/login",
@@ -70,8 +77,10 @@ def test_json_with_charset_is_accepted(api, deps):
     assert reply.status == 200
 
 
-def test_unexpected_failure_is_a_json_500_without_a_trace(api, deps, monkeypatch):
-    def explode(*_args, **_kwargs):
+def test_unexpected_failure_is_a_json_500_without_a_trace(
+    api: Api, deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("database on fire: secret detail")
 
     monkeypatch.setattr(deps.store.lockouts, "count_login_check", explode)  # the sign-in's first call
@@ -80,7 +89,7 @@ def test_unexpected_failure_is_a_json_500_without_a_trace(api, deps, monkeypatch
     assert reply.body == {"error": {"code": "internal_error", "message": "An unexpected error occurred."}}
 
 
-def test_no_response_carries_a_secret(api, deps):
+def test_no_response_carries_a_secret(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     login = api.post("/auth/login", {"email": "ann@example.com", "password": PASSWORD})
     token = login.body["access_token"]
@@ -89,19 +98,19 @@ def test_no_response_carries_a_secret(api, deps):
         assert "argon2" not in text and "password" not in text and "token_version" not in text
 
 
-def test_lone_surrogates_are_invalid_json(api):
+def test_lone_surrogates_are_invalid_json(api: Api) -> None:
     reply = api.post("/auth/login", raw='{"email": "a@example.com", "password": "\\ud800abc"}')
     assert reply.status == 400 and reply.code == "invalid_json"
 
 
-def test_passwords_are_taken_exactly_as_sent(api, deps):
+def test_passwords_are_taken_exactly_as_sent(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com", password="  spaced secret  ")
     spaced = {"email": "ann@example.com", "password": "  spaced secret  "}
     assert api.post("/auth/login", spaced).status == 200
     assert api.post("/auth/login", {"email": "ann@example.com", "password": "spaced secret"}).status == 401
 
 
-def test_email_syntax_rules(api):
+def test_email_syntax_rules(api: Api) -> None:
     for email, accepted in [
         ("ann@portal.test", True),  # special-use domains pass, like OpenAPI's "email" format
         ("o'brien+tag@example.co.uk", True),
@@ -113,7 +122,7 @@ def test_email_syntax_rules(api):
         assert (reply.status == 202) is accepted, (email, reply.body)
 
 
-def test_every_answer_carries_the_security_headers(api):
+def test_every_answer_carries_the_security_headers(api: Api) -> None:
     for reply in (
         api.get("/health"),
         api.get("/me"),
@@ -126,19 +135,19 @@ def test_every_answer_carries_the_security_headers(api):
         assert reply.headers["referrer-policy"] == "no-referrer"
 
 
-def test_a_key_sent_twice_is_refused_not_resolved(api):
+def test_a_key_sent_twice_is_refused_not_resolved(api: Api) -> None:
     reply = api.post("/auth/login", raw=b'{"email": "a@example.com", "password": "x", "password": "y"}')
     assert reply.status == 400 and reply.code == "invalid_json"
     assert "password" in reply.body["error"]["message"]
 
 
-def test_an_operator_request_with_a_bad_bearer_token_is_refused_on_every_route(api):
+def test_an_operator_request_with_a_bad_bearer_token_is_refused_on_every_route(api: Api) -> None:
     bad = {"Authorization": "Bearer not-a-token"}
     created = api.post("/accounts", {"name": "X", "owner_email": "x@example.com"}, operator=True, headers=bad)
     assert created.status == 401
 
 
-def test_permission_labels_follow_accept_language_and_keys_never_change(api):
+def test_permission_labels_follow_accept_language_and_keys_never_change(api: Api) -> None:
     english = api.get("/permissions").body["permissions"]
     german = api.get("/permissions", headers={"Accept-Language": "de-DE,de;q=0.9"}).body["permissions"]
     assert [p["key"] for p in german] == [p["key"] for p in english]

@@ -6,9 +6,13 @@ ETag, for the five locales only. The strict policy does not change for any langu
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from chalicelib.api.http import PAGE_CSP
 from chalicelib.domain.locales import LOCALES
+
+if TYPE_CHECKING:
+    from tests.helpers import Api
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
 
@@ -19,7 +23,7 @@ def catalog_address(body: str) -> str:
     return found.group(1).replace("&amp;", "&")
 
 
-def test_the_shell_speaks_the_browsers_language_before_any_script_runs(api):
+def test_the_shell_speaks_the_browsers_language_before_any_script_runs(api: Api) -> None:
     page = api.get("/portal/login", headers=GERMAN)
     assert page.status == 200 and page.headers["content-security-policy"] == PAGE_CSP
     assert '<html lang="de"' in page.body
@@ -32,7 +36,7 @@ def test_the_shell_speaks_the_browsers_language_before_any_script_runs(api):
     assert "<title>Acceptez votre invitation</title>" in french.body
 
 
-def test_an_unknown_or_missing_language_is_english(api):
+def test_an_unknown_or_missing_language_is_english(api: Api) -> None:
     for headers in ({}, {"Accept-Language": "ja, zh;q=0.8"}, {"Accept-Language": "de;q=0"}):
         page = api.get("/portal", headers=headers)
         assert '<html lang="en"' in page.body, headers
@@ -40,7 +44,7 @@ def test_an_unknown_or_missing_language_is_english(api):
         assert ">Skip to content</a>" in page.body
 
 
-def test_the_shell_names_its_catalog_and_the_catalog_answers_in_that_language(api):
+def test_the_shell_names_its_catalog_and_the_catalog_answers_in_that_language(api: Api) -> None:
     address = catalog_address(api.get("/portal/groups", headers=GERMAN).body)
     assert re.fullmatch(r"/portal/i18n/\{locale\}\.json\?v=[0-9a-f]{12}", address), address
     reply = api.get(address.replace("{locale}", "de"))
@@ -49,7 +53,7 @@ def test_the_shell_names_its_catalog_and_the_catalog_answers_in_that_language(ap
     assert reply.body["Send {count} invitation"] == ["{count} Einladung senden", "{count} Einladungen senden"]
 
 
-def test_a_count_dependent_message_is_served_as_its_forms_in_the_catalogs_order(api):
+def test_a_count_dependent_message_is_served_as_its_forms_in_the_catalogs_order(api: Api) -> None:
     """A plural entry is keyed by its English singular, its value the list msgstr[0], msgstr[1]: French's
     first form is the one for 0 and 1 ("1 place occupée"), its second for 2 and more."""
     french = api.get("/portal/i18n/fr.json").body
@@ -64,7 +68,7 @@ def test_a_count_dependent_message_is_served_as_its_forms_in_the_catalogs_order(
         assert len(forms) == 2 and all(isinstance(form, str) and form for form in forms), forms
 
 
-def test_every_locale_has_its_catalog_cached_by_version_and_etag(api):
+def test_every_locale_has_its_catalog_cached_by_version_and_etag(api: Api) -> None:
     for locale in LOCALES:
         reply = api.get(f"/portal/i18n/{locale}.json")
         assert reply.status == 200, locale
@@ -87,7 +91,7 @@ def test_every_locale_has_its_catalog_cached_by_version_and_etag(api):
     assert api.get("/portal/i18n/de.json").headers["etag"] != api.get("/portal/i18n/fr.json").headers["etag"]
 
 
-def test_anything_but_the_five_catalogs_is_a_json_404(api):
+def test_anything_but_the_five_catalogs_is_a_json_404(api: Api) -> None:
     for path in (
         "/portal/i18n/xx.json", "/portal/i18n/DE.json", "/portal/i18n/de", "/portal/i18n/de.js",
         "/portal/i18n/de-DE.json", "/portal/i18n/..%2Fportal.pot", "/portal/i18n/messages.json",

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import pytest
 
 from chalicelib import cli
 from chalicelib.jobs.purge import purge_expired
 from chalicelib.security.links import hash_link_token
 from tests.helpers import DynamoCalls, invite, latest_link, onboard, sign_in
 
+if TYPE_CHECKING:
+    from chalice.test import Client
 
-def test_purge_removes_only_expired_invitations(api, deps, clock):
+    from chalicelib.config import Settings
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
+
+
+def test_purge_removes_only_expired_invitations(api: Api, deps: Deps, clock: Clock) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["old1@example.com", "old2@example.com"])
     old_link = latest_link("old1@example.com")
@@ -27,7 +37,7 @@ def test_purge_removes_only_expired_invitations(api, deps, clock):
     assert purge_expired(deps.store, clock()).deleted == 0
 
 
-def test_purge_reads_grow_with_expired_invitations_only(api, deps, clock):
+def test_purge_reads_grow_with_expired_invitations_only(api: Api, deps: Deps, clock: Clock) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, [f"early{i}@example.com" for i in range(5)])
     clock.advance(days=7)
@@ -49,7 +59,7 @@ def test_purge_reads_grow_with_expired_invitations_only(api, deps, clock):
     assert "Scan" not in second.operations
 
 
-def test_the_scheduled_function_purges(api, chalice_client, deps, clock):
+def test_the_scheduled_function_purges(api: Api, chalice_client: Client, deps: Deps, clock: Clock) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["a@example.com", "b@example.com"])
     clock.advance(days=7)
@@ -60,7 +70,9 @@ def test_the_scheduled_function_purges(api, chalice_client, deps, clock):
     assert reply.payload == {"expired_found": 2, "deleted": 2}
 
 
-def test_the_operator_cli_purges_as_of_a_given_time(api, deps, clock, capsys, monkeypatch):
+def test_the_operator_cli_purges_as_of_a_given_time(
+    api: Api, deps: Deps, clock: Clock, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["a@example.com"])
     monkeypatch.setenv("TABLE_NAME", deps.settings.table_name)
@@ -74,7 +86,9 @@ def test_the_operator_cli_purges_as_of_a_given_time(api, deps, clock, capsys, mo
 LIST_COLUMNS = ("email", "first_name", "last_name", "title", "role", "joined_at", "last_login_at")
 
 
-def test_the_operator_cli_creates_a_table_like_the_templates(aws, capsys, monkeypatch):
+def test_the_operator_cli_creates_a_table_like_the_templates(
+    aws: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import boto3
 
     monkeypatch.setenv("TABLE_NAME", "portal-access-dev")

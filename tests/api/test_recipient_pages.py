@@ -3,8 +3,14 @@ ticket reads the streams it merges from after the cursor, never the account's me
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from tests.helpers import DynamoCalls, join, onboard
 from tests.helpers.seed import seed_member
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Reply
 
 OWNER = "owner@acme.com"
 
@@ -13,11 +19,13 @@ def path(account_id: str, query: str) -> str:
     return f"/accounts/{account_id}/notification-recipients?{query}"
 
 
-def owners_ticket(api, account_id: str, token: str, extra: str = ""):
+def owners_ticket(api: Api, account_id: str, token: str, extra: str = "") -> Reply:
     return api.get(path(account_id, f"category=support&ticket_opened_by={OWNER}{extra}"), token=token)
 
 
-def every_page(api, account_id: str, token: str, query: str, limit: int) -> tuple[list[list[str]], set]:
+def every_page(
+    api: Api, account_id: str, token: str, query: str, limit: int
+) -> tuple[list[list[str]], set[Any]]:
     """Each page's cc, following the cursors; and the `to` of every page."""
     pages, tos, cursor = [], set(), None
     while True:
@@ -33,12 +41,14 @@ def every_page(api, account_id: str, token: str, query: str, limit: int) -> tupl
         assert len(pages) < 50, "the cursors do not end"
 
 
-def add_contact(api, account_id: str, token: str, email: str, **prefs: bool) -> None:
+def add_contact(api: Api, account_id: str, token: str, email: str, **prefs: bool) -> None:
     body = {"email": email, "email_preferences": prefs}
     assert api.post(f"/accounts/{account_id}/contacts", body, token=token).status == 201
 
 
-def test_the_owners_ticket_pages_merge_contacts_members_and_groups_without_duplicates(api, deps):
+def test_the_owners_ticket_pages_merge_contacts_members_and_groups_without_duplicates(
+    api: Api, deps: Deps
+) -> None:
     account_id, owner = onboard(api)
     base = f"/accounts/{account_id}"
     web = api.post(f"{base}/groups", {"name": "Web", "permissions": ["tickets"]}, token=owner.token).body
@@ -75,7 +85,7 @@ def test_the_owners_ticket_pages_merge_contacts_members_and_groups_without_dupli
         assert tos == {(OWNER,)}
 
 
-def test_a_category_pages_its_contacts_by_email(api):
+def test_a_category_pages_its_contacts_by_email(api: Api) -> None:
     account_id, owner = onboard(api)
     for i in range(7):
         add_contact(api, account_id, owner.token, f"c{i}@example.com", general=True)
@@ -88,7 +98,7 @@ def test_a_category_pages_its_contacts_by_email(api):
     assert last["next_cursor"] is None and len(last["cc"]) == 7
 
 
-def test_bad_limits_and_cursors_are_refused(api):
+def test_bad_limits_and_cursors_are_refused(api: Api) -> None:
     account_id, owner = onboard(api)
     for i in range(3):
         add_contact(api, account_id, owner.token, f"c{i}@example.com", general=True, invoice=True)
@@ -114,7 +124,7 @@ def test_bad_limits_and_cursors_are_refused(api):
     assert follow.status == 200 and follow.body["cc"] == ["c1@example.com"]
 
 
-def test_another_accounts_cursor_opens_nothing_here(api):
+def test_another_accounts_cursor_opens_nothing_here(api: Api) -> None:
     account_id, owner = onboard(api)
     other_id, other = onboard(api, "Other", "boss@other.com")
     for i in range(3):
@@ -129,7 +139,7 @@ def test_another_accounts_cursor_opens_nothing_here(api):
     assert mine == ["c0@example.com", "c1@example.com", "c2@example.com"]
 
 
-def test_membership_writes_keep_the_owners_ticket_current(api):
+def test_membership_writes_keep_the_owners_ticket_current(api: Api) -> None:
     """Each write that changes who holds `tickets` (permissions, role, status, group, the group's own
     grants, ownership) changes the owner's ticket's copies at once."""
     account_id, owner = onboard(api)
@@ -140,7 +150,7 @@ def test_membership_writes_keep_the_owners_ticket_current(api):
     def copied() -> list[str]:
         reply = owners_ticket(api, account_id, owner.token)
         assert reply.status == 200, reply.body
-        return reply.body["cc"]
+        return cast("list[str]", reply.body["cc"])
 
     member = f"{base}/members/{dev.user_id}"
     assert copied() == []
@@ -163,7 +173,7 @@ def test_membership_writes_keep_the_owners_ticket_current(api):
     assert reply.body == {"to": ["dev@acme.com"], "cc": [OWNER], "next_cursor": None}
 
 
-def _ticket_page_cost(api, deps, members: int) -> tuple[list[str], int, int]:
+def _ticket_page_cost(api: Api, deps: Deps, members: int) -> tuple[list[str], int, int]:
     from tests.helpers.bulk import seed
 
     account_id, token, _ = seed(deps, members, 0, 0)
@@ -176,7 +186,7 @@ def _ticket_page_cost(api, deps, members: int) -> tuple[list[str], int, int]:
     return calls.operations, calls.items, len(reply.body["cc"])
 
 
-def test_a_page_of_the_owners_ticket_costs_the_same_at_60_and_300_members(api, deps):
+def test_a_page_of_the_owners_ticket_costs_the_same_at_60_and_300_members(api: Api, deps: Deps) -> None:
     """Every seeded member holds `tickets` (every tenth deactivated): the page reads the ticket stream
     after the cursor, not the members. Authorization (1 BatchGetItem), the opener and owner (1), the
     groups (1 Query), the support contacts (1), the ticket stream (1): 5 round trips, 27 items at N = 60,
@@ -188,7 +198,7 @@ def test_a_page_of_the_owners_ticket_costs_the_same_at_60_and_300_members(api, d
     assert small[1] == large[1] <= 20 + 1 + 10  # the stream's 21 keys, the opener, the owner, the caller
 
 
-def test_a_page_of_a_category_costs_the_same_at_60_and_300_contacts(api, deps):
+def test_a_page_of_a_category_costs_the_same_at_60_and_300_contacts(api: Api, deps: Deps) -> None:
     from tests.helpers.bulk import seed
 
     found = []

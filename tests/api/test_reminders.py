@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -16,27 +17,34 @@ from chalicelib.store import keys
 from chalicelib.store.models import CounterItem
 from chalicelib.store.table import dynamodb_client, get_item
 from tests.helpers import DynamoCalls, emails_to, invite, onboard, sign_in
+from tests.helpers.present import present
+
+if TYPE_CHECKING:
+    from chalice.test import Client
+
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock, Joined
 
 WRITES = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
 
 
-def run_scheduled(capsys, at: datetime, *flags: str) -> str:
+def run_scheduled(capsys: pytest.CaptureFixture[str], at: datetime, *flags: str) -> str:
     assert cli.main(["run-scheduled", "--now", at.strftime("%Y-%m-%dT%H:%M:%SZ"), *flags]) == 0
     return capsys.readouterr().out
 
 
-def invitation(api, account_id: str, token: str, email: str) -> dict:
+def invitation(api: Api, account_id: str, token: str, email: str) -> dict[str, Any]:
     reply = api.get(f"/accounts/{account_id}/invitations?status=pending", token=token)
     assert reply.status == 200, reply.body
     return next(i for i in reply.body["items"] if i["email"] == email)
 
 
-def reminders_to(address: str) -> list:
+def reminders_to(address: str) -> list[Any]:
     return [m for m in emails_to(address) if "invitation to" in m.subject and "ends on" in m.subject]
 
 
 @pytest.fixture
-def invited(api, clock):
+def invited(api: Api, clock: Clock) -> tuple[str, Joined, str, datetime]:
     """Acme's owner invited ann@example.com (7 days) now; her first email's link."""
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com"])
@@ -44,7 +52,9 @@ def invited(api, clock):
     return account_id, owner, first.link_token, clock()
 
 
-def test_one_reminder_goes_out_48_hours_before_the_end_and_only_once(api, capsys, invited):
+def test_one_reminder_goes_out_48_hours_before_the_end_and_only_once(
+    api: Api, capsys: pytest.CaptureFixture[str], invited: tuple[str, Joined, str, datetime]
+) -> None:
     account_id, owner, _, sent_at = invited
     before = invitation(api, account_id, owner.token, "ann@example.com")
     assert before["reminded_at"] is None
@@ -65,7 +75,9 @@ def test_one_reminder_goes_out_48_hours_before_the_end_and_only_once(api, capsys
     assert "reminders: 0 due" in again and len(reminders_to("ann@example.com")) == 1
 
 
-def test_the_fresh_link_and_the_first_both_open_the_one_invitation(api, capsys, invited):
+def test_the_fresh_link_and_the_first_both_open_the_one_invitation(
+    api: Api, capsys: pytest.CaptureFixture[str], invited: tuple[str, Joined, str, datetime]
+) -> None:
     account_id, owner, first_token, sent_at = invited
     run_scheduled(capsys, sent_at + timedelta(days=5, minutes=1))
     [reminder] = reminders_to("ann@example.com")
@@ -81,7 +93,9 @@ def test_the_fresh_link_and_the_first_both_open_the_one_invitation(api, capsys, 
         assert api.post("/invitations/lookup", {"token": token}).status == 404
 
 
-def test_the_first_link_still_accepts_after_a_reminder(api, capsys, invited):
+def test_the_first_link_still_accepts_after_a_reminder(
+    api: Api, capsys: pytest.CaptureFixture[str], invited: tuple[str, Joined, str, datetime]
+) -> None:
     account_id, _, first_token, sent_at = invited
     run_scheduled(capsys, sent_at + timedelta(days=5, minutes=1))
     [reminder] = reminders_to("ann@example.com")
@@ -92,7 +106,9 @@ def test_the_first_link_still_accepts_after_a_reminder(api, capsys, invited):
     assert gone.status == 404 and "accepted" in gone.body["error"]["message"]
 
 
-def test_no_reminder_for_an_invitation_resent_since(api, capsys, clock, invited):
+def test_no_reminder_for_an_invitation_resent_since(
+    api: Api, capsys: pytest.CaptureFixture[str], clock: Clock, invited: tuple[str, Joined, str, datetime]
+) -> None:
     account_id, owner, _, sent_at = invited
     clock.advance(days=4, hours=12)
     pending = invitation(api, account_id, sign_in(api, owner.email), "ann@example.com")
@@ -105,7 +121,9 @@ def test_no_reminder_for_an_invitation_resent_since(api, capsys, clock, invited)
     assert len(reminders_to("ann@example.com")) == 1
 
 
-def test_a_resend_after_the_reminder_starts_it_afresh_and_ends_its_link(api, capsys, clock, invited):
+def test_a_resend_after_the_reminder_starts_it_afresh_and_ends_its_link(
+    api: Api, capsys: pytest.CaptureFixture[str], clock: Clock, invited: tuple[str, Joined, str, datetime]
+) -> None:
     account_id, owner, _, sent_at = invited
     run_scheduled(capsys, sent_at + timedelta(days=5, minutes=1))
     [reminder] = reminders_to("ann@example.com")
@@ -121,7 +139,9 @@ def test_a_resend_after_the_reminder_starts_it_afresh_and_ends_its_link(api, cap
     assert len(reminders_to("ann@example.com")) == 2  # the resent invitation's own reminder
 
 
-def test_no_reminder_when_the_account_turned_them_off(api, capsys, invited):
+def test_no_reminder_when_the_account_turned_them_off(
+    api: Api, capsys: pytest.CaptureFixture[str], invited: tuple[str, Joined, str, datetime]
+) -> None:
     account_id, owner, _, sent_at = invited
     assert api.get(f"/accounts/{account_id}", token=owner.token).body["invitation_reminders"] is True
     off = api.patch(f"/accounts/{account_id}", {"invitation_reminders": False}, token=owner.token)
@@ -140,7 +160,9 @@ def test_no_reminder_when_the_account_turned_them_off(api, capsys, invited):
     ]
 
 
-def test_validity_under_two_days_gets_none_and_two_days_gets_one_24_hours_before(api, capsys, clock):
+def test_validity_under_two_days_gets_none_and_two_days_gets_one_24_hours_before(
+    api: Api, capsys: pytest.CaptureFixture[str], clock: Clock
+) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["day@example.com"], expires_in_days=1)
     invite(api, account_id, owner.token, ["two@example.com"], expires_in_days=2)
@@ -152,16 +174,23 @@ def test_validity_under_two_days_gets_none_and_two_days_gets_one_24_hours_before
     assert reminders_to("day@example.com") == [] and len(reminders_to("two@example.com")) == 1
 
 
-def test_a_reminder_counts_in_the_addresses_limits(api, capsys, deps, invited):
+def test_a_reminder_counts_in_the_addresses_limits(
+    api: Api, capsys: pytest.CaptureFixture[str], deps: Deps, invited: tuple[str, Joined, str, datetime]
+) -> None:
     _, _, _, sent_at = invited
     windows = recipient_windows(deps.now(), 5, 20)
     run_scheduled(capsys, sent_at + timedelta(days=5, minutes=1))
     assert len(reminders_to("ann@example.com")) == 1
     counts = [get_item(CounterItem, keys.recipient_count("ann@example.com", w.name)) for w in windows]
-    assert [int(c.total) for c in counts] == [2, 2]  # the invitation and its reminder, this hour and day
+    assert [int(present(c).total) for c in counts] == [
+        2,
+        2,
+    ]  # the invitation and its reminder, this hour and day
 
 
-def test_a_reminder_the_limits_refuse_is_dropped_not_retried(api, capsys, deps, invited):
+def test_a_reminder_the_limits_refuse_is_dropped_not_retried(
+    api: Api, capsys: pytest.CaptureFixture[str], deps: Deps, invited: tuple[str, Joined, str, datetime]
+) -> None:
     _, _, _, sent_at = invited
     limits = deps.settings
     deps.settings = dataclasses.replace(limits, recipient_emails_per_hour=1)  # the invitation took it
@@ -172,7 +201,9 @@ def test_a_reminder_the_limits_refuse_is_dropped_not_retried(api, capsys, deps, 
     assert "reminders: 0 due" in again and reminders_to("ann@example.com") == []
 
 
-def test_a_dry_run_lists_what_would_happen_and_writes_nothing(api, capsys, invited):
+def test_a_dry_run_lists_what_would_happen_and_writes_nothing(
+    api: Api, capsys: pytest.CaptureFixture[str], invited: tuple[str, Joined, str, datetime]
+) -> None:
     account_id, owner, _, sent_at = invited
     with DynamoCalls() as calls:
         out = run_scheduled(capsys, sent_at + timedelta(days=8), "--dry-run")
@@ -185,14 +216,18 @@ def test_a_dry_run_lists_what_would_happen_and_writes_nothing(api, capsys, invit
     assert invitation(api, account_id, owner.token, "ann@example.com")["reminded_at"] is None
 
 
-def test_a_now_earlier_than_the_real_time_is_refused(api, capsys, clock):
+def test_a_now_earlier_than_the_real_time_is_refused(
+    api: Api, capsys: pytest.CaptureFixture[str], clock: Clock
+) -> None:
     with pytest.raises(SystemExit) as refused:
         cli.main(["run-scheduled", "--now", (clock() - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")])
     assert refused.value.code == 2
     assert "earlier than the real time" in capsys.readouterr().err
 
 
-def test_one_accounts_broken_invitation_does_not_stop_anothers_reminder(api, capsys, clock, deps):
+def test_one_accounts_broken_invitation_does_not_stop_anothers_reminder(
+    api: Api, capsys: pytest.CaptureFixture[str], clock: Clock, deps: Deps
+) -> None:
     broken_account, broken_owner = onboard(api, "Broken Co", "owner@broken.example")
     invite(api, broken_account, broken_owner.token, ["bad@example.com"])
     account_id, owner = onboard(api)
@@ -208,7 +243,9 @@ def test_one_accounts_broken_invitation_does_not_stop_anothers_reminder(api, cap
     assert len(reminders_to("ann@example.com")) == 1
 
 
-def test_the_scheduled_function_sends_due_reminders(api, chalice_client, clock, invited):
+def test_the_scheduled_function_sends_due_reminders(
+    api: Api, chalice_client: Client, clock: Clock, invited: tuple[str, Joined, str, datetime]
+) -> None:
     clock.advance(days=5, minutes=1)
     event = chalice_client.events.generate_cw_event(
         source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
@@ -218,7 +255,9 @@ def test_the_scheduled_function_sends_due_reminders(api, chalice_client, clock, 
     assert len(reminders_to("ann@example.com")) == 1
 
 
-def test_run_scheduled_purges_and_sends_in_the_same_run(api, capsys, invited):
+def test_run_scheduled_purges_and_sends_in_the_same_run(
+    api: Api, capsys: pytest.CaptureFixture[str], invited: tuple[str, Joined, str, datetime]
+) -> None:
     account_id, owner, _, sent_at = invited
     out = run_scheduled(capsys, sent_at + timedelta(days=7, seconds=1))
     lines = [line.strip().split(":")[0] for line in out.splitlines()[1:]]

@@ -4,24 +4,30 @@ link valid again."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalicelib.services.password_reset import reset_email_for
 from chalicelib.store.models import MailItem
 from tests.helpers import PASSWORD, emails_to, join, link_token, onboard
 from tests.helpers.seed import seed_user
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Reply
+
 NEW = "another long password"
 
 
-def _confirm(api, token, password=NEW):
+def _confirm(api: Api, token: str, password: str = NEW) -> Reply:
     return api.post("/auth/password-reset/confirm", {"token": token, "new_password": password})
 
 
-def _admin_reset(api, account_id, admin_token, user_id):
+def _admin_reset(api: Api, account_id: str, admin_token: str, user_id: str) -> None:
     path = f"/accounts/{account_id}/members/{user_id}/password-reset"
     assert api.post(path, token=admin_token).status == 202
 
 
-def test_a_password_change_ends_a_reset_link_sent_before(api):
+def test_a_password_change_ends_a_reset_link_sent_before(api: Api) -> None:
     account_id, owner = onboard(api)
     clerk = join(api, account_id, owner.token, "clerk@acme.com", permissions=["tickets"])
     _admin_reset(api, account_id, owner.token, clerk.user_id)
@@ -33,7 +39,7 @@ def test_a_password_change_ends_a_reset_link_sent_before(api):
     assert api.post("/auth/login", {"email": "clerk@acme.com", "password": NEW}).status == 200
 
 
-def test_using_one_public_reset_link_ends_the_other(api, deps):
+def test_using_one_public_reset_link_ends_the_other(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     for _ in range(2):
         assert api.post("/auth/password-reset", {"email": "ann@example.com"}).status == 202
@@ -44,7 +50,7 @@ def test_using_one_public_reset_link_ends_the_other(api, deps):
     assert api.post("/auth/login", {"email": "ann@example.com", "password": NEW}).status == 200
 
 
-def test_a_removal_ends_a_reset_link_sent_before(api):
+def test_a_removal_ends_a_reset_link_sent_before(api: Api) -> None:
     account_id, owner = onboard(api)
     clerk = join(api, account_id, owner.token, "clerk@acme.com", permissions=["tickets"])
     _admin_reset(api, account_id, owner.token, clerk.user_id)
@@ -55,7 +61,7 @@ def test_a_removal_ends_a_reset_link_sent_before(api):
     assert api.post("/auth/login", {"email": "clerk@acme.com", "password": PASSWORD}).status == 200
 
 
-def test_the_outbox_resending_a_used_links_email_does_not_revive_it(api, deps):
+def test_the_outbox_resending_a_used_links_email_does_not_revive_it(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     assert api.post("/auth/password-reset", {"email": "ann@example.com"}).status == 202
     token = link_token(emails_to("ann@example.com")[-1])

@@ -3,11 +3,18 @@ brings what the route reads first, so reading an account costs one call and acce
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tests.helpers import PASSWORD, DynamoCalls, invite, join, latest_link, onboard, pending_acceptance
 from tests.helpers.mail import drain_outbox
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from chalicelib.mail.mailer import OutgoingEmail
+    from tests.helpers import Api, Clock
 
-def test_reading_an_account_is_the_authorization_read_alone(api):
+
+def test_reading_an_account_is_the_authorization_read_alone(api: Api) -> None:
     account_id, owner = onboard(api)
     with DynamoCalls() as calls:
         reply = api.get(f"/accounts/{account_id}", token=owner.token)
@@ -15,7 +22,7 @@ def test_reading_an_account_is_the_authorization_read_alone(api):
     assert calls.operations == ["BatchGetItem"]
 
 
-def test_renaming_an_account_is_the_authorization_read_and_one_write(api):
+def test_renaming_an_account_is_the_authorization_read_and_one_write(api: Api) -> None:
     account_id, owner = onboard(api)
     with DynamoCalls() as calls:
         reply = api.patch(f"/accounts/{account_id}", {"name": "Acme Cloud"}, token=owner.token)
@@ -24,7 +31,7 @@ def test_renaming_an_account_is_the_authorization_read_and_one_write(api):
     assert api.get("/me", token=owner.token).body["accounts"][0]["name"] == "Acme Cloud"
 
 
-def test_accepting_with_a_bearer_token_reads_the_caller_with_the_link(api):
+def test_accepting_with_a_bearer_token_reads_the_caller_with_the_link(api: Api) -> None:
     account_id, owner = onboard(api)
     _, designer = onboard(api, "Other", "designer@example.com")
     invite(api, account_id, owner.token, ["designer@example.com"])
@@ -35,7 +42,7 @@ def test_accepting_with_a_bearer_token_reads_the_caller_with_the_link(api):
     assert calls.operations == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
 
 
-def test_accepting_as_a_new_user_is_one_read_one_lookup_one_transaction(api):
+def test_accepting_as_a_new_user_is_one_read_one_lookup_one_transaction(api: Api) -> None:
     """The link's read is the write that counts a password check on it: whether the email has a login (and
     so whether a password will be checked) is known only from the second read."""
     _, _, body = pending_acceptance(api)
@@ -44,7 +51,7 @@ def test_accepting_as_a_new_user_is_one_read_one_lookup_one_transaction(api):
     assert calls.operations == ["UpdateItem", "BatchGetItem", "TransactWriteItems"]
 
 
-def test_a_revoked_bearer_token_is_refused_before_the_link_is_judged(api):
+def test_a_revoked_bearer_token_is_refused_before_the_link_is_judged(api: Api) -> None:
     account_id, owner = onboard(api)
     _, designer = onboard(api, "Other", "designer@example.com")
     invite(api, account_id, owner.token, ["designer@example.com"])
@@ -54,7 +61,7 @@ def test_a_revoked_bearer_token_is_refused_before_the_link_is_judged(api):
         assert (reply.status, reply.code) == (401, "unauthenticated")
 
 
-def test_accepting_as_an_existing_user_with_a_password_reads_each_item_once(api):
+def test_accepting_as_an_existing_user_with_a_password_reads_each_item_once(api: Api) -> None:
     account_id, owner = onboard(api)
     onboard(api, "Other", "designer@example.com")
     invite(api, account_id, owner.token, ["designer@example.com"])
@@ -68,7 +75,7 @@ def test_accepting_as_an_existing_user_with_a_password_reads_each_item_once(api)
     assert calls.operations == ["UpdateItem", "BatchGetItem", "TransactWriteItems"]
 
 
-def test_accepting_as_a_user_who_signed_up_after_the_invite_reads_the_user_once(api):
+def test_accepting_as_a_user_who_signed_up_after_the_invite_reads_the_user_once(api: Api) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["designer@example.com"])
     link = latest_link("designer@example.com")
@@ -80,7 +87,7 @@ def test_accepting_as_a_user_who_signed_up_after_the_invite_reads_the_user_once(
     assert calls.operations == ["UpdateItem", "BatchGetItem", "GetItem", "TransactWriteItems"]
 
 
-def test_reading_oneself_as_a_member_is_the_authorization_read_alone(api):
+def test_reading_oneself_as_a_member_is_the_authorization_read_alone(api: Api) -> None:
     account_id, owner = onboard(api)
     member = join(api, account_id, owner.token, "ann@example.com")
     with DynamoCalls() as calls:
@@ -89,7 +96,7 @@ def test_reading_oneself_as_a_member_is_the_authorization_read_alone(api):
     assert calls.operations == ["BatchGetItem"]
 
 
-def test_transferring_ownership_reads_only_the_target_after_authorizing(api):
+def test_transferring_ownership_reads_only_the_target_after_authorizing(api: Api) -> None:
     account_id, owner = onboard(api)
     member = join(api, account_id, owner.token, "ann@example.com")
     with DynamoCalls() as calls:
@@ -99,7 +106,7 @@ def test_transferring_ownership_reads_only_the_target_after_authorizing(api):
     assert calls.operations == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
 
 
-def test_transferring_ownership_as_the_operator_reads_each_item_once(api):
+def test_transferring_ownership_as_the_operator_reads_each_item_once(api: Api) -> None:
     account_id, owner = onboard(api)
     member = join(api, account_id, owner.token, "ann@example.com")
     with DynamoCalls() as calls:
@@ -109,7 +116,7 @@ def test_transferring_ownership_as_the_operator_reads_each_item_once(api):
     assert len(calls.operations) <= 3, calls.operations
 
 
-def test_an_empty_profile_change_is_the_authorization_read_alone(api):
+def test_an_empty_profile_change_is_the_authorization_read_alone(api: Api) -> None:
     _, owner = onboard(api)
     with DynamoCalls() as calls:
         reply = api.patch("/me", {}, token=owner.token)
@@ -117,7 +124,7 @@ def test_an_empty_profile_change_is_the_authorization_read_alone(api):
     assert calls.operations == ["BatchGetItem"]
 
 
-def test_a_login_after_failures_is_no_longer_than_a_first_one(api):
+def test_a_login_after_failures_is_no_longer_than_a_first_one(api: Api) -> None:
     _, owner = onboard(api)
     with DynamoCalls() as first:
         assert api.post("/auth/login", {"email": owner.email, "password": PASSWORD}).status == 200
@@ -130,7 +137,7 @@ def test_a_login_after_failures_is_no_longer_than_a_first_one(api):
     assert calls.operations == first.operations == ["UpdateItem", "BatchGetItem", "TransactWriteItems"]
 
 
-def test_login_reads_the_profile_memberships_and_account_names_in_one_batch(api):
+def test_login_reads_the_profile_memberships_and_account_names_in_one_batch(api: Api) -> None:
     account_id, owner = onboard(api)
     other_id, _ = onboard(api, "Other Co", "other@example.com")
     invite(api, other_id, _.token, [owner.email])
@@ -147,7 +154,7 @@ def test_login_reads_the_profile_memberships_and_account_names_in_one_batch(api)
     assert calls.read_twice == []
 
 
-def test_list_pages_read_what_they_show_at_three_hundred_members(api, deps):
+def test_list_pages_read_what_they_show_at_three_hundred_members(api: Api, deps: Deps) -> None:
     """Issue 18, counts not times: with 300 members, 300 pending invitations and 120 contacts, a page of
     20 of each list costs at most 3 round trips and 2 x 20 + 5 items (authorization included), and the
     invoice recipients read at most 2 x (recipients) + 5 items; a sort by a name reads two ranges of
@@ -191,11 +198,13 @@ class CountingMailer:
     def __init__(self) -> None:
         self.asked = 0
 
-    def send(self, email) -> None:
+    def send(self, email: OutgoingEmail) -> None:
         self.asked += 1
 
 
-def test_inviting_one_email_is_the_authorization_read_with_its_claim_and_one_transaction(api, deps):
+def test_inviting_one_email_is_the_authorization_read_with_its_claim_and_one_transaction(
+    api: Api, deps: Deps
+) -> None:
     account_id, owner = onboard(api)
     deps.mailer = mailer = CountingMailer()
     body = {"emails": ["ann@example.com"], "role": "member", "permissions": ["tickets"]}
@@ -210,7 +219,7 @@ def test_inviting_one_email_is_the_authorization_read_with_its_claim_and_one_tra
     assert drain_outbox(deps).sent == 1 and mailer.asked == 1
 
 
-def test_a_bulk_invite_of_fifty_asks_the_mailer_for_nothing(api, deps):
+def test_a_bulk_invite_of_fifty_asks_the_mailer_for_nothing(api: Api, deps: Deps) -> None:
     """50 invitations are at least 350 items (each its invitation, link, claim, event, email and the
     address's two counts), so at least 4 transactions of 100; the 50 claims are read ahead with the
     authorization (6 + 50 keys, one BatchGetItem), and no login is read (the email worker notes it)."""
@@ -227,7 +236,9 @@ def test_a_bulk_invite_of_fifty_asks_the_mailer_for_nothing(api, deps):
     assert drain_outbox(deps).sent == 50 and mailer.asked == 50
 
 
-def test_resending_is_the_authorization_read_the_invitation_and_one_transaction(api, deps, clock):
+def test_resending_is_the_authorization_read_the_invitation_and_one_transaction(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     account_id, owner = onboard(api)
     invitation = invite(api, account_id, owner.token, ["ann@example.com"])["results"][0]["invitation"]
     drain_outbox(deps)
@@ -242,7 +253,9 @@ def test_resending_is_the_authorization_read_the_invitation_and_one_transaction(
     assert mailer.asked == 0
 
 
-def test_an_admins_password_reset_is_the_authorization_read_the_member_and_one_transaction(api, deps):
+def test_an_admins_password_reset_is_the_authorization_read_the_member_and_one_transaction(
+    api: Api, deps: Deps
+) -> None:
     account_id, owner = onboard(api)
     member = join(api, account_id, owner.token, "ann@example.com")
     deps.mailer = mailer = CountingMailer()
@@ -254,7 +267,7 @@ def test_an_admins_password_reset_is_the_authorization_read_the_member_and_one_t
     assert drain_outbox(deps).sent == 1 and mailer.asked == 1
 
 
-def test_a_password_change_reads_the_login_with_the_caller(api):
+def test_a_password_change_reads_the_login_with_the_caller(api: Api) -> None:
     """The token's email hint names the login, read with the caller (its failure window too): the read,
     the check counted before it is made, and the change's one transaction."""
     _, owner = onboard(api)

@@ -3,6 +3,8 @@ behave as the store does, or these fail where the fast ones pass."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tests.helpers import RecordingMailer
@@ -20,7 +22,7 @@ from tests.unit.test_fake_contracts_invitation_flow import *  # noqa: F403
 from tests.unit.test_fake_contracts_join_requests import *  # noqa: F403
 from tests.unit.test_fake_contracts_member_lists import *  # noqa: F403
 from tests.unit.test_fake_contracts_outbox import *  # noqa: F403
-from tests.unit.test_fake_contracts_reminders import *  # noqa: F403
+from tests.unit.test_fake_contracts_reminders import *  # type: ignore[assignment]  # noqa: F403  (its own `invite`)
 from tests.unit.test_fake_contracts_seats import *  # noqa: F403
 from tests.unit.test_fake_contracts_sessions import *  # noqa: F403
 from tests.unit.test_fake_contracts_structure import *  # noqa: F403
@@ -28,15 +30,18 @@ from tests.unit.test_fake_contracts_support import *  # noqa: F403
 from tests.unit.test_fake_contracts_users import *  # noqa: F403
 from tests.unit.test_fake_contracts_work import *  # noqa: F403
 from tests.unit.test_group_rules import *  # noqa: F403
-from tests.unit.test_invitation_flow_rules import *  # noqa: F403
+from tests.unit.test_invitation_flow_rules import *  # type: ignore[assignment]  # noqa: F403  (its own `invite`)
 from tests.unit.test_join_digest_rules import *  # noqa: F403
 from tests.unit.test_member_rules import *  # noqa: F403
-from tests.unit.test_reminder_rules import *  # noqa: F403
+from tests.unit.test_reminder_rules import *  # type: ignore[assignment]  # noqa: F403  (its own `invite`)
 from tests.unit.test_rules import *  # noqa: F403  (the same tests, collected here with this module's world)
 from tests.unit.test_sign_in_rules import *  # noqa: F403
 from tests.unit.test_sub_account_rules import *  # noqa: F403
 from tests.unit.test_support_rules import *  # noqa: F403
 from tests.unit.test_webhook_endpoint_rules import *  # noqa: F403
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
 
 
 @pytest.fixture
@@ -45,6 +50,6 @@ def mailer() -> RecordingMailer:
 
 
 @pytest.fixture
-def world(deps, mailer) -> MotoWorld:
+def world(deps: Deps, mailer: RecordingMailer) -> MotoWorld:
     deps.mailer = mailer
     return MotoWorld(deps)

@@ -5,19 +5,28 @@ member's (an admin holds everything; allSubAccounts true reaches every sub-accou
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
+import pytest
+
 from chalicelib.services import scim_user_changes, scim_users
 from tests.api.test_scim_users import EXT, PATCH, events, okta_user
 from tests.helpers.flows import onboard
 from tests.helpers.scim import assert_scim_error, scim_account
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
+    from tests.helpers.scim import Scim
 
-def ops(*operations: dict) -> dict:
+
+def ops(*operations: dict[str, Any]) -> dict[str, Any]:
     return {"schemas": [PATCH], "Operations": list(operations)}
 
 
-def test_removing_a_required_attribute_is_refused_and_changes_nothing(api, clock):
+def test_removing_a_required_attribute_is_refused_and_changes_nothing(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
-    made = scim.post("/Users", okta_user("d@acme.com", **{EXT: {"role": "admin"}}))
+    made = scim.post("/Users", okta_user("d@acme.com", **cast("dict[str, Any]", {EXT: {"role": "admin"}})))
     assert made.status == 201, made.body
     user_id = made.body["id"]
     for path in ("active", f"{EXT}:allSubAccounts", EXT):
@@ -29,19 +38,21 @@ def test_removing_a_required_attribute_is_refused_and_changes_nothing(api, clock
     assert "title" not in kept
 
 
-def shop(api, scim) -> str:
+def shop(api: Api, scim: Scim) -> str:
     sub = api.post(f"/accounts/{scim.account_id}/sub-accounts", {"name": "Shop"}, token=scim.owner.token)
     assert sub.status == 201, sub.body
-    return sub.body["sub_account_id"]
+    return cast("str", sub.body["sub_account_id"])
 
 
-def held(api, scim, user_id: str) -> dict:
+def held(api: Api, scim: Scim, user_id: str) -> dict[str, Any]:
     member = api.get(f"/accounts/{scim.account_id}/members/{user_id}", token=scim.owner.token)
     assert member.status == 200, member.body
-    return member.body
+    return cast("dict[str, Any]", member.body)
 
 
-def test_a_list_alone_is_the_reach_and_all_sub_accounts_said_true_keeps_it_beside(api, clock):
+def test_a_list_alone_is_the_reach_and_all_sub_accounts_said_true_keeps_it_beside(
+    api: Api, clock: Clock
+) -> None:
     scim = scim_account(api, clock)
     sub_id = shop(api, scim)
     user_id = scim.post("/Users", okta_user("d@acme.com")).body["id"]
@@ -64,11 +75,11 @@ def test_a_list_alone_is_the_reach_and_all_sub_accounts_said_true_keeps_it_besid
     assert held(api, scim, user_id)["sub_accounts"] == [sub_id]
 
 
-def test_an_admin_holds_everything_and_keeps_the_grant_said_for_a_member(api, clock):
+def test_an_admin_holds_everything_and_keeps_the_grant_said_for_a_member(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     sub_id = shop(api, scim)
     said = {"role": "admin", "permissions": ["tickets"], "allSubAccounts": False, "subAccounts": [sub_id]}
-    made = scim.post("/Users", okta_user("d@acme.com", **{EXT: said}))
+    made = scim.post("/Users", okta_user("d@acme.com", **cast("dict[str, Any]", {EXT: said})))
     assert made.status == 201, made.body
     user_id, shown = made.body["id"], made.body[EXT]
     assert {name: shown[name] for name in said} == said
@@ -97,9 +108,13 @@ def test_an_admin_holds_everything_and_keeps_the_grant_said_for_a_member(api, cl
     assert scim.get(f"/Users/{user_id}").body[EXT]["permissions"] == held(api, scim, user_id)["permissions"]
 
 
-def test_a_role_removed_is_the_member_role_shown_unassigned_but_the_owner_keeps_theirs(api, clock):
+def test_a_role_removed_is_the_member_role_shown_unassigned_but_the_owner_keeps_theirs(
+    api: Api, clock: Clock
+) -> None:
     scim = scim_account(api, clock)
-    user_id = scim.post("/Users", okta_user("d@acme.com", **{EXT: {"role": "admin"}})).body["id"]
+    user_id = scim.post(
+        "/Users", okta_user("d@acme.com", **cast("dict[str, Any]", {EXT: {"role": "admin"}}))
+    ).body["id"]
     removed = scim.patch(f"/Users/{user_id}", ops({"op": "Remove", "path": f"{EXT}:role"}))
     assert removed.status == 200, removed.body
     assert "role" not in removed.body[EXT] and "role" not in scim.get(f"/Users/{user_id}").body[EXT]
@@ -114,16 +129,18 @@ def test_a_role_removed_is_the_member_role_shown_unassigned_but_the_owner_keeps_
     assert scim.get(f"/Users/{owner_id}").body[EXT]["role"] == "owner"
 
 
-def test_two_patches_with_the_same_if_match_one_is_412_and_writes_nothing(api, clock, monkeypatch):
+def test_two_patches_with_the_same_if_match_one_is_412_and_writes_nothing(
+    api: Api, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The second PATCH runs whole between the first's read (its If-Match check) and its write: the first
     then fails the write's condition, and nothing of it lands (its externalId neither: same transaction)."""
     scim = scim_account(api, clock)
     made = scim.post("/Users", okta_user("d@acme.com", external_id="old")).body
     user_id, version = made["id"], made["meta"]["version"]
-    read = scim_user_changes.member_view
-    answers: list = []
+    read = scim_users.member_view  # the one scim_user_changes calls, patched below
+    answers: list[Any] = []
 
-    def read_then_let_the_other_write(*args, **kwargs):
+    def read_then_let_the_other_write(*args: Any, **kwargs: Any) -> Any:
         found = read(*args, **kwargs)
         if not answers:
             answers.append(None)
@@ -145,7 +162,7 @@ def test_two_patches_with_the_same_if_match_one_is_412_and_writes_nothing(api, c
     assert len(titles) == 1, titles  # one change recorded: the first's was never committed
 
 
-def test_without_if_match_both_land_and_an_external_id_alone_is_saved(api, clock):
+def test_without_if_match_both_land_and_an_external_id_alone_is_saved(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     user_id = scim.post("/Users", okta_user("d@acme.com", external_id="old")).body["id"]
     renamed = scim.patch(f"/Users/{user_id}", ops({"op": "replace", "path": "externalId", "value": "new"}))
@@ -160,15 +177,15 @@ def test_without_if_match_both_land_and_an_external_id_alone_is_saved(api, clock
 
 
 def test_a_login_made_meanwhile_is_joined_and_the_one_scim_prepared_is_never_written(
-    api, clock, deps, monkeypatch
-):
+    api: Api, clock: Clock, deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A create makes the login it needs in the join's own transaction: one made meanwhile by someone else
     fails it ("email_taken") and the create joins that login instead (no set-your-password email)."""
     scim = scim_account(api, clock)
     prepare = scim_users._login_of
-    seen: dict = {}
+    seen: dict[str, Any] = {}
 
-    def a_login_appears_meanwhile(*args, **kwargs):
+    def a_login_appears_meanwhile(*args: Any, **kwargs: Any) -> Any:
         user, login = prepare(*args, **kwargs)
         if not seen:
             seen["prepared"] = user.user_id

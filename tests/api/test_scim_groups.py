@@ -5,29 +5,35 @@ to the default group; filters and excludedAttributes."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from tests.helpers.scim import assert_scim_error, scim_account
+
+if TYPE_CHECKING:
+    from tests.helpers import Api, Clock
+    from tests.helpers.scim import Scim
 
 GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 
 
-def user(scim, email: str, **extension) -> str:
+def user(scim: Scim, email: str, **extension: Any) -> str:
     body = {"schemas": [USER], "userName": email, "active": True}
     if extension:
         body["urn:ietf:params:scim:schemas:extension:portal-access:2.0:User"] = extension
     made = scim.post("/Users", body)
     assert made.status == 201, made.body
-    return made.body["id"]
+    return cast("str", made.body["id"])
 
 
-def member(api, scim, user_id: str) -> dict:
+def member(api: Api, scim: Scim, user_id: str) -> dict[str, Any]:
     reply = api.get(f"/accounts/{scim.account_id}/members/{user_id}", token=scim.owner.token)
     assert reply.status == 200, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
-def test_okta_creates_a_group_with_members_and_renames_it(api, clock):
+def test_okta_creates_a_group_with_members_and_renames_it(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     dana = user(scim, "dana@acme.com", permissions=["tickets"])
     made = scim.post("/Groups", {"schemas": [GROUP], "displayName": "Support", "members": [{"value": dana}]})
@@ -47,7 +53,7 @@ def test_okta_creates_a_group_with_members_and_renames_it(api, clock):
     assert_scim_error(taken, 409, "uniqueness")
 
 
-def test_entra_adds_and_removes_by_value_and_okta_by_value_filter(api, clock):
+def test_entra_adds_and_removes_by_value_and_okta_by_value_filter(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     ann, bob = user(scim, "ann@acme.com"), user(scim, "bob@acme.com")
     group_id = scim.post("/Groups", {"schemas": [GROUP], "displayName": "Team"}).body["id"]
@@ -71,7 +77,7 @@ def test_entra_adds_and_removes_by_value_and_okta_by_value_filter(api, clock):
     assert again.status == 200 and again.body["members"] == []
 
 
-def test_adding_moves_from_the_current_group_and_an_admin_is_refused(api, clock):
+def test_adding_moves_from_the_current_group_and_an_admin_is_refused(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     ann = user(scim, "ann@acme.com")
     boss = user(scim, "boss@acme.com", role="admin")
@@ -93,7 +99,7 @@ def test_adding_moves_from_the_current_group_and_an_admin_is_refused(api, clock)
     assert_scim_error(scim.patch(f"/Groups/{first}", add_owner), 400, "invalidValue")
 
 
-def test_filters_and_excluded_attributes(api, clock):
+def test_filters_and_excluded_attributes(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     ann = user(scim, "ann@acme.com")
     scim.post("/Groups", {"schemas": [GROUP], "displayName": "Team", "members": [{"value": ann}]})
@@ -109,7 +115,7 @@ def test_filters_and_excluded_attributes(api, clock):
     assert scim.get("/Groups?startIndex=2&count=1").body["Resources"][0]["displayName"] in ("Team", "Other")
 
 
-def test_deleting_a_group_moves_its_members_to_the_default_group(api, clock):
+def test_deleting_a_group_moves_its_members_to_the_default_group(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     ann = user(scim, "ann@acme.com")
     group_id = scim.post(

@@ -4,6 +4,8 @@ member count, deactivated members included."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pytest
 
 from chalicelib.services import members
@@ -11,16 +13,25 @@ from tests.api.test_scim_users import okta_user
 from tests.helpers.flows import onboard
 from tests.helpers.scim import scim_account
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from chalicelib.domain.caller import Caller
+    from chalicelib.schemas.members import MemberListQuery, MemberPage
+    from chalicelib.store.models import AccountItem
+    from tests.helpers import Api, Clock
+
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
 @pytest.fixture
-def list_reads(monkeypatch) -> list[int]:
+def list_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The limit of each page the member list is read by."""
     read = members.list_members
     limits: list[int] = []
 
-    def counted(deps, caller, account, query, *args, **kwargs):
+    def counted(
+        deps: Deps, caller: Caller, account: AccountItem, query: MemberListQuery, *args: Any, **kwargs: Any
+    ) -> MemberPage:
         limits.append(query.limit)
         return read(deps, caller, account, query, *args, **kwargs)
 
@@ -28,7 +39,9 @@ def list_reads(monkeypatch) -> list[int]:
     return limits
 
 
-def test_user_name_and_external_id_filters_are_key_lookups(api, clock, list_reads):
+def test_user_name_and_external_id_filters_are_key_lookups(
+    api: Api, clock: Clock, list_reads: list[int]
+) -> None:
     scim = scim_account(api, clock)
     ids = {
         email: scim.post("/Users", okta_user(email, external_id=f"ext-{email[0]}")).body["id"]
@@ -51,7 +64,9 @@ def test_user_name_and_external_id_filters_are_key_lookups(api, clock, list_read
     assert list_reads == []  # the member list was never read
 
 
-def test_a_page_is_read_only_as_far_as_it_goes_and_counts_every_member(api, clock, list_reads):
+def test_a_page_is_read_only_as_far_as_it_goes_and_counts_every_member(
+    api: Api, clock: Clock, list_reads: list[int]
+) -> None:
     scim = scim_account(api, clock)
     made = [scim.post("/Users", okta_user(f"{name}@acme.com", external_id=name)).body for name in "cab"]
     off = {"schemas": [PATCH], "Operations": [{"op": "replace", "path": "active", "value": False}]}

@@ -4,12 +4,17 @@ per token, `last_used_at`, discovery, and SCIM's routes kept out of /openapi.jso
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import app
 from chalicelib.api.routes import ROUTES
 from tests.helpers.scim import assert_scim_error, scim_account
 
+if TYPE_CHECKING:
+    from tests.helpers import Api, Clock
 
-def test_discovery_describes_what_the_server_does(api, clock):
+
+def test_discovery_describes_what_the_server_does(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     config = scim.get("/ServiceProviderConfig")
     assert config.status == 200 and config.headers["content-type"] == "application/scim+json"
@@ -35,7 +40,7 @@ def test_discovery_describes_what_the_server_does(api, clock):
     assert_scim_error(scim.get("/Schemas/urn:nothing"), 404)
 
 
-def test_only_a_token_of_this_account_opens_its_scim(api, clock):
+def test_only_a_token_of_this_account_opens_its_scim(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     other = scim_account(api, clock, "Other Co", "owner@other.com", "other.com")
     for token in ("nonsense", other.token, scim.owner.token, "pascim_" + "A" * 43):
@@ -47,14 +52,14 @@ def test_only_a_token_of_this_account_opens_its_scim(api, clock):
     assert_scim_error(crossed, 401)
 
 
-def test_a_scim_token_opens_nothing_of_the_json_api(api, clock):
+def test_a_scim_token_opens_nothing_of_the_json_api(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     for path in (f"/accounts/{scim.account_id}", f"/accounts/{scim.account_id}/members", "/me"):
         refused = api.get(path, token=scim.token)
         assert (refused.status, refused.code) == (401, "unauthenticated")
 
 
-def test_a_revoked_token_stops_at_once_and_last_use_is_shown(api, clock):
+def test_a_revoked_token_stops_at_once_and_last_use_is_shown(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     assert scim.get("/ServiceProviderConfig").status == 200
     [listed] = api.get(f"/accounts/{scim.account_id}/scim-tokens", token=scim.owner.token).body["items"]
@@ -66,7 +71,7 @@ def test_a_revoked_token_stops_at_once_and_last_use_is_shown(api, clock):
     assert_scim_error(scim.get("/ServiceProviderConfig"), 401)
 
 
-def test_ten_requests_a_second_per_token(api, clock):
+def test_ten_requests_a_second_per_token(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     path = f"/scim/v2/{scim.account_id}/ServiceProviderConfig"
     clock.advance(seconds=1)
@@ -79,7 +84,7 @@ def test_ten_requests_a_second_per_token(api, clock):
     assert api.call("GET", path, token=scim.token).status == 200
 
 
-def test_scim_routes_are_documented_by_scim_discovery_not_openapi(api):
+def test_scim_routes_are_documented_by_scim_discovery_not_openapi(api: Api) -> None:
     documented = api.get("/openapi.json").body["paths"]
     assert not [path for path in documented if path.startswith("/scim")]
     served = {

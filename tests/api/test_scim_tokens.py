@@ -4,6 +4,7 @@ kept), 2 active at most under any concurrency, lists them, revokes them; each ch
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING, Any, cast
 
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.services.scim_tokens import create_token
@@ -11,19 +12,24 @@ from chalicelib.store import keys
 from chalicelib.store.models import ScimTokenItem
 from tests.helpers import join, onboard
 from tests.helpers.concurrency import run_together
+from tests.helpers.present import present
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api
 
 
 def base(account_id: str) -> str:
     return f"/accounts/{account_id}/scim-tokens"
 
 
-def events_of(api, account_id: str, kind: str) -> list[dict]:
+def events_of(api: Api, account_id: str, kind: str) -> list[dict[str, Any]]:
     reply = api.get(f"/accounts/{account_id}/audit-events?type={kind}", operator=True)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
-def test_a_token_is_shown_once_and_only_its_hash_is_kept(api, deps):
+def test_a_token_is_shown_once_and_only_its_hash_is_kept(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     made = api.post(base(account_id), token=owner.token)
     assert made.status == 201, made.body
@@ -42,7 +48,7 @@ def test_a_token_is_shown_once_and_only_its_hash_is_kept(api, deps):
     assert event["actor"]["user_id"] == owner.user_id and token not in str(event)
 
 
-def test_two_tokens_at_most_and_a_revoked_one_frees_its_place(api, deps):
+def test_two_tokens_at_most_and_a_revoked_one_frees_its_place(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     first = api.post(base(account_id), token=owner.token).body["scim_token_id"]
     assert api.post(base(account_id), operator=True).status == 201
@@ -57,15 +63,15 @@ def test_two_tokens_at_most_and_a_revoked_one_frees_its_place(api, deps):
     assert revoked["target"]["id"] == first
 
 
-def test_concurrent_creates_never_pass_two_active(api, deps):
+def test_concurrent_creates_never_pass_two_active(api: Api, deps: Deps) -> None:
     account_id, _ = onboard(api)
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     results = run_together(*[lambda: create_token(deps, OPERATOR, account) for _ in range(6)])
     assert sorted(r if isinstance(r, str) else "made" for r in results) == ["conflict"] * 4 + ["made"] * 2
     assert len(deps.store.scim_tokens.tokens_of(account_id)) == 2
 
 
-def test_only_the_owner_or_the_operator_manages_tokens(api, deps):
+def test_only_the_owner_or_the_operator_manages_tokens(api: Api, deps: Deps) -> None:
     account_id, owner = onboard(api)
     admin = join(api, account_id, owner.token, "admin@acme.com", role="admin")
     refused = api.post(base(account_id), token=admin.token)

@@ -5,16 +5,23 @@ paging, ETags, the owner's immutability, seats, the verified-domain rule and the
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from tests.helpers import PASSWORD
 from tests.helpers.flows import accept_new, invite, onboard, sign_in
 from tests.helpers.scim import assert_scim_error, scim_account
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
+    from tests.helpers.scim import Scim
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 EXT = "urn:ietf:params:scim:schemas:extension:portal-access:2.0:User"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
-def okta_user(email: str, external_id: str = "00u1abcd", **extra) -> dict:
+def okta_user(email: str, external_id: str = "00u1abcd", **extra: Any) -> dict[str, Any]:
     """What Okta's SCIM 2.0 app POSTs for a new assignment."""
     return {
         "schemas": [USER],
@@ -31,7 +38,7 @@ def okta_user(email: str, external_id: str = "00u1abcd", **extra) -> dict:
     }
 
 
-def entra_user(email: str, external_id: str = "58342554-38d6-4ec8-948c-50044d0a33fd") -> dict:
+def entra_user(email: str, external_id: str = "58342554-38d6-4ec8-948c-50044d0a33fd") -> dict[str, Any]:
     """What Microsoft Entra ID POSTs (its enterprise extension included: ignored, not refused)."""
     return {
         "schemas": [USER, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
@@ -52,13 +59,13 @@ def entra_user(email: str, external_id: str = "58342554-38d6-4ec8-948c-50044d0a3
     }
 
 
-def events(api, scim, kind: str) -> list[dict]:
+def events(api: Api, scim: Scim, kind: str) -> list[dict[str, Any]]:
     reply = api.get(f"/accounts/{scim.account_id}/audit-events?type={kind}", operator=True)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
-def test_a_new_logins_set_password_email_is_in_the_accounts_language(api, clock):
+def test_a_new_logins_set_password_email_is_in_the_accounts_language(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     german = api.patch(f"/accounts/{scim.account_id}", {"default_locale": "de"}, token=scim.owner.token)
     assert german.status == 200, german.body
@@ -68,7 +75,9 @@ def test_a_new_logins_set_password_email_is_in_the_accounts_language(api, clock)
     assert "directory" not in mail.body
 
 
-def test_okta_creates_a_new_login_who_sets_a_password_and_is_a_member_at_once(api, clock, deps):
+def test_okta_creates_a_new_login_who_sets_a_password_and_is_a_member_at_once(
+    api: Api, clock: Clock, deps: Deps
+) -> None:
     scim = scim_account(api, clock)
     made = scim.post("/Users", okta_user("Dana@Acme.com"))
     assert made.status == 201, made.body
@@ -103,7 +112,9 @@ def test_okta_creates_a_new_login_who_sets_a_password_and_is_a_member_at_once(ap
     assert event["target"]["id"] == body["id"]
 
 
-def test_a_name_removed_by_the_directory_is_cleared_until_the_first_sign_in_then_kept(api, clock):
+def test_a_name_removed_by_the_directory_is_cleared_until_the_first_sign_in_then_kept(
+    api: Api, clock: Clock
+) -> None:
     scim = scim_account(api, clock)
     user_id = scim.post("/Users", okta_user("dana@acme.com")).body["id"]
     remove = {"schemas": [PATCH], "Operations": [{"op": "remove", "path": "name"}]}
@@ -119,7 +130,7 @@ def test_a_name_removed_by_the_directory_is_cleared_until_the_first_sign_in_then
     assert kept.status == 200 and kept.body["name"] == {"givenName": "Dana", "familyName": "Dev"}
 
 
-def test_entra_creates_and_its_enterprise_extension_is_ignored(api, clock):
+def test_entra_creates_and_its_enterprise_extension_is_ignored(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     made = scim.post("/Users", entra_user("erin@acme.com"))
     assert made.status == 201, made.body
@@ -129,7 +140,7 @@ def test_entra_creates_and_its_enterprise_extension_is_ignored(api, clock):
     assert (member["title"], member["office_phone"], member["role"]) == ("Engineer", "+1 555 0100", "member")
 
 
-def test_an_unverified_domain_is_refused_alike_whether_or_not_a_login_exists(api, clock):
+def test_an_unverified_domain_is_refused_alike_whether_or_not_a_login_exists(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     onboard_other = scim_account(api, clock, "Other Co", "someone@other.com", "other.com")
     for email in ("someone@other.com", "nobody@other.com"):
@@ -139,7 +150,9 @@ def test_an_unverified_domain_is_refused_alike_whether_or_not_a_login_exists(api
     assert onboard_other.account_id != scim.account_id
 
 
-def test_an_existing_login_is_added_and_an_existing_member_is_a_uniqueness_conflict(api, clock):
+def test_an_existing_login_is_added_and_an_existing_member_is_a_uniqueness_conflict(
+    api: Api, clock: Clock
+) -> None:
     scim = scim_account(api, clock)
     other = scim_account(api, clock, "Other Co", "pat@acme.com", "other.com")
     added = scim.post("/Users", okta_user("pat@acme.com"))
@@ -151,7 +164,7 @@ def test_an_existing_login_is_added_and_an_existing_member_is_a_uniqueness_confl
     assert_scim_error(twin, 409, "uniqueness")
 
 
-def test_filters_paging_and_a_filter_refused(api, clock):
+def test_filters_paging_and_a_filter_refused(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     for n in range(3):
         assert scim.post("/Users", okta_user(f"user{n}@acme.com", external_id=f"ext{n}")).status == 201
@@ -170,7 +183,9 @@ def test_filters_paging_and_a_filter_refused(api, clock):
     assert_scim_error(scim.get('/Users?filter=title eq "x"'), 400, "invalidFilter")
 
 
-def test_okta_deactivates_with_a_boolean_and_entra_with_the_string_false(api, clock, deps):
+def test_okta_deactivates_with_a_boolean_and_entra_with_the_string_false(
+    api: Api, clock: Clock, deps: Deps
+) -> None:
     scim = scim_account(api, clock)
     okta = scim.post("/Users", okta_user("o@acme.com", external_id="o")).body["id"]
     entra = scim.post("/Users", entra_user("e@acme.com")).body["id"]
@@ -192,7 +207,7 @@ def test_okta_deactivates_with_a_boolean_and_entra_with_the_string_false(api, cl
     assert scim.patch(f"/Users/{entra}", back).body["active"] is True
 
 
-def test_put_replaces_and_patch_paths_and_the_extension(api, clock):
+def test_put_replaces_and_patch_paths_and_the_extension(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     user_id = scim.post("/Users", okta_user("d@acme.com")).body["id"]
     replaced = scim.put(
@@ -231,7 +246,7 @@ def test_put_replaces_and_patch_paths_and_the_extension(api, clock):
     assert scim.get(f"/Users/{user_id}").body[EXT]["permissions"] == []
 
 
-def test_username_and_emails_are_immutable_but_any_case_is_accepted(api, clock):
+def test_username_and_emails_are_immutable_but_any_case_is_accepted(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     user_id = scim.post("/Users", okta_user("d@acme.com")).body["id"]
     assert scim.put(f"/Users/{user_id}", okta_user("D@ACME.COM")).status == 200
@@ -243,7 +258,7 @@ def test_username_and_emails_are_immutable_but_any_case_is_accepted(api, clock):
     assert_scim_error(scim.patch(f"/Users/{user_id}", change), 400, "mutability")
 
 
-def test_a_stale_if_match_is_412(api, clock):
+def test_a_stale_if_match_is_412(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     made = scim.post("/Users", okta_user("d@acme.com")).body
     version = made["meta"]["version"]
@@ -254,7 +269,7 @@ def test_a_stale_if_match_is_412(api, clock):
     assert scim.get(f"/Users/{made['id']}").body["title"] == "One"
 
 
-def test_the_owner_is_immutable_through_scim(api, clock):
+def test_the_owner_is_immutable_through_scim(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     owner = scim.owner.user_id
     off = {"schemas": [PATCH], "Operations": [{"op": "replace", "path": "active", "value": False}]}
@@ -262,11 +277,13 @@ def test_the_owner_is_immutable_through_scim(api, clock):
     demote = {"schemas": [PATCH], "Operations": [{"op": "replace", "path": f"{EXT}:role", "value": "admin"}]}
     assert_scim_error(scim.patch(f"/Users/{owner}", demote), 400, "mutability")
     assert_scim_error(scim.delete(f"/Users/{owner}"), 409)
-    promote = scim.post("/Users", okta_user("x@acme.com", **{EXT: {"role": "owner"}}))
+    promote = scim.post("/Users", okta_user("x@acme.com", **cast("dict[str, Any]", {EXT: {"role": "owner"}})))
     assert_scim_error(promote, 400, "mutability")
 
 
-def test_seats_apply_with_a_detail_naming_the_limit_and_leave_no_login_made_for_it(api, clock, deps):
+def test_seats_apply_with_a_detail_naming_the_limit_and_leave_no_login_made_for_it(
+    api: Api, clock: Clock, deps: Deps
+) -> None:
     scim = scim_account(api, clock)
     assert api.put(f"/accounts/{scim.account_id}/seats", {"limit": 1}, operator=True).status == 200
     full = scim.post("/Users", okta_user("d@acme.com"))
@@ -283,7 +300,9 @@ def test_seats_apply_with_a_detail_naming_the_limit_and_leave_no_login_made_for_
     assert [a["account_id"] for a in api.get("/me", token=joined.token).body["accounts"]] == [other]
 
 
-def test_a_user_removed_by_one_directory_still_signs_in_and_reaches_another_account(api, clock):
+def test_a_user_removed_by_one_directory_still_signs_in_and_reaches_another_account(
+    api: Api, clock: Clock
+) -> None:
     first = scim_account(api, clock)
     second = scim_account(api, clock, "Other Co", "boss@other.com", "other.com")
     invite(api, second.account_id, second.owner.token, ["pat@acme.com"])
@@ -301,7 +320,7 @@ def test_a_user_removed_by_one_directory_still_signs_in_and_reaches_another_acco
     assert removed["actor"]["kind"] == "scim"
 
 
-def test_account_a_token_reaches_nothing_of_account_b(api, clock):
+def test_account_a_token_reaches_nothing_of_account_b(api: Api, clock: Clock) -> None:
     first = scim_account(api, clock)
     second = scim_account(api, clock, "Other Co", "boss@other.com", "other.com")
     b_user = second.post("/Users", okta_user("x@other.com")).body["id"]
@@ -313,7 +332,7 @@ def test_account_a_token_reaches_nothing_of_account_b(api, clock):
     assert second.get(f"/Users/{b_user}").status == 200
 
 
-def test_plain_json_is_taken_and_another_media_type_refused_in_scims_body(api, clock):
+def test_plain_json_is_taken_and_another_media_type_refused_in_scims_body(api: Api, clock: Clock) -> None:
     scim = scim_account(api, clock)
     plain = scim.post("/Users", okta_user("j@acme.com"), **{"Content-Type": "application/json"})
     assert plain.status == 201

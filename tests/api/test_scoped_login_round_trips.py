@@ -5,25 +5,28 @@ need beyond that costs a read. The names listed are always those of the items as
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.helpers import PASSWORD, DynamoCalls, accept_new, invite, onboard
+
+if TYPE_CHECKING:
+    from tests.helpers import Api, Joined, Reply
 
 ONE_READ = ["UpdateItem", "BatchGetItem", "TransactWriteItems"]
 # a scope item the hint did not name: one BatchGetItem more
 ONE_MORE = ["UpdateItem", "BatchGetItem", "BatchGetItem", "TransactWriteItems"]
 
 
-def login(api, email: str) -> tuple[Any, DynamoCalls]:
+def login(api: Api, email: str) -> tuple[Any, DynamoCalls]:
     with DynamoCalls() as calls:
         reply = api.post("/auth/login", {"email": email, "password": PASSWORD})
     assert reply.status == 200, reply.body
     return reply, calls
 
 
-def reached(reply) -> list[str] | str:
+def reached(reply: Reply) -> list[str] | str:
     """The names of the sub-accounts the login's one account lists (or "all")."""
     (account,) = reply.body["accounts"]
     subs = account["sub_accounts"]
@@ -31,7 +34,7 @@ def reached(reply) -> list[str] | str:
 
 
 @pytest.fixture
-def acme(api):
+def acme(api: Api) -> tuple[str, Joined, dict[str, str]]:
     """An account with three sub-accounts: (account id, owner, {name: sub-account id})."""
     account_id, owner = onboard(api)
     base = f"/accounts/{account_id}/sub-accounts"
@@ -42,7 +45,9 @@ def acme(api):
     return account_id, owner, made
 
 
-def test_a_scoped_member_signs_in_at_three_round_trips_once_signed_in_before(api, acme):
+def test_a_scoped_member_signs_in_at_three_round_trips_once_signed_in_before(
+    api: Api, acme: tuple[str, Joined, dict[str, str]]
+) -> None:
     account_id, owner, subs = acme
     scope = [subs["Shop"], subs["Wiki"]]
     invite(api, account_id, owner.token, ["scoped@acme.com"], permissions=["invoices"], sub_accounts=scope)
@@ -57,7 +62,9 @@ def test_a_scoped_member_signs_in_at_three_round_trips_once_signed_in_before(api
     assert again.body["accounts"] == first.body["accounts"]
 
 
-def test_a_group_members_sub_accounts_come_with_the_login_in_one_read(api, acme):
+def test_a_group_members_sub_accounts_come_with_the_login_in_one_read(
+    api: Api, acme: tuple[str, Joined, dict[str, str]]
+) -> None:
     account_id, owner, subs = acme
     base = f"/accounts/{account_id}"
     group = {"name": "Desk", "permissions": ["invoices"], "sub_accounts": [subs["Blog"], subs["Shop"]]}
@@ -90,7 +97,9 @@ def test_a_group_members_sub_accounts_come_with_the_login_in_one_read(api, acme)
     assert calls.operations == ONE_READ and reached(everything) == "all"
 
 
-def test_a_stale_hint_still_lists_exactly_the_sub_accounts_reached_as_they_are_now(api, acme):
+def test_a_stale_hint_still_lists_exactly_the_sub_accounts_reached_as_they_are_now(
+    api: Api, acme: tuple[str, Joined, dict[str, str]]
+) -> None:
     account_id, owner, subs = acme
     member = f"/accounts/{account_id}/members"
     invite(

@@ -5,6 +5,8 @@ invitations), and after every way in that succeeded, `used` is within the limit.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -32,13 +34,15 @@ class SeatMachine(RuleBasedStateMachine):
     def teardown(self) -> None:
         self.world.stop()
 
-    def _seats(self) -> dict:
-        return self.api.get(f"/accounts/{self.account_id}", operator=True).body["seats"]
+    def _seats(self) -> dict[str, Any]:
+        return cast(
+            "dict[str, Any]", self.api.get(f"/accounts/{self.account_id}", operator=True).body["seats"]
+        )
 
-    def _list(self, path: str) -> list[dict]:
+    def _list(self, path: str) -> list[dict[str, Any]]:
         reply = self.api.get(f"/accounts/{self.account_id}/{path}&limit=100", operator=True)
         assert reply.status == 200, reply.body
-        return reply.body["items"]
+        return cast("list[dict[str, Any]]", reply.body["items"])
 
     def _accept(self, email: str) -> int:
         body = {"token": self.api.latest_link(email), "password": PASSWORD}
@@ -53,7 +57,7 @@ class SeatMachine(RuleBasedStateMachine):
         seats = self._seats()
         assert self.limit is None or seats["used"] <= self.limit, seats
 
-    def _others(self, status: str) -> list[dict]:
+    def _others(self, status: str) -> list[dict[str, Any]]:
         return [m for m in self._list(f"members?status={status}") if m["role"] != "owner"]
 
     @rule(picked=st.lists(st.sampled_from(ADDRESSES), min_size=1, max_size=3))

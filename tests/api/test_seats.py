@@ -6,40 +6,46 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
 from chalicelib.services.webhook_delivery import run_once
 from tests.helpers import PASSWORD, accept_new, create_account, invite, onboard
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
+    from tests.helpers.receiver import WebhookReceiver
 
-def seats(api, account_id: str) -> dict:
+
+def seats(api: Api, account_id: str) -> dict[str, Any]:
     reply = api.get(f"/accounts/{account_id}", operator=True)
     assert reply.status == 200, reply.body
-    return reply.body["seats"]
+    return cast("dict[str, Any]", reply.body["seats"])
 
 
-def set_limit(api, account_id: str, limit: int | None) -> dict:
+def set_limit(api: Api, account_id: str, limit: int | None) -> dict[str, Any]:
     reply = api.put(f"/accounts/{account_id}/seats", {"limit": limit}, operator=True)
     assert reply.status == 200, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
-def seat_events(api, account_id: str) -> list[str]:
+def seat_events(api: Api, account_id: str) -> list[str]:
     """The account's seat events, oldest first."""
     reply = api.get(f"/accounts/{account_id}/audit-events?limit=100", operator=True)
     assert reply.status == 200, reply.body
     return [e["type"] for e in reversed(reply.body["items"]) if e["type"].startswith("account.seats")]
 
 
-def test_an_account_counts_its_owner_invitation_then_its_owner(api):
+def test_an_account_counts_its_owner_invitation_then_its_owner(api: Api) -> None:
     account_id, _ = create_account(api)
     assert seats(api, account_id) == {"limit": None, "used": 1, "members": 0, "pending": 1}
     accept_new(api, "owner@acme.com")
     assert seats(api, account_id) == {"limit": None, "used": 1, "members": 1, "pending": 0}
 
 
-def test_the_operator_sets_and_lifts_the_limit_and_it_is_audited(api):
+def test_the_operator_sets_and_lifts_the_limit_and_it_is_audited(api: Api) -> None:
     account_id, owner = onboard(api)
     account = set_limit(api, account_id, 10)
     assert account["seats"] == {"limit": 10, "used": 1, "members": 1, "pending": 0}
@@ -54,7 +60,7 @@ def test_the_operator_sets_and_lifts_the_limit_and_it_is_audited(api):
 
 
 @pytest.mark.parametrize("limit", [0, -1, 100_001, "ten", 2.5])
-def test_a_limit_out_of_range_is_a_validation_error(api, limit):
+def test_a_limit_out_of_range_is_a_validation_error(api: Api, limit: int | str | float) -> None:
     account_id, _ = onboard(api)
     reply = api.put(f"/accounts/{account_id}/seats", {"limit": limit}, operator=True)
     assert reply.status == 400 and reply.body["error"]["code"] == "validation_error"
@@ -62,7 +68,7 @@ def test_a_limit_out_of_range_is_a_validation_error(api, limit):
     assert seats(api, account_id)["limit"] is None
 
 
-def test_the_limit_is_required_and_only_the_operator_sets_it(api):
+def test_the_limit_is_required_and_only_the_operator_sets_it(api: Api) -> None:
     account_id, owner = onboard(api)
     reply = api.put(f"/accounts/{account_id}/seats", {}, operator=True)
     assert reply.status == 400 and reply.body["error"]["details"][0]["field"] == "limit"
@@ -75,7 +81,7 @@ def test_the_limit_is_required_and_only_the_operator_sets_it(api):
     assert seats(api, account_id)["limit"] is None and seats(api, other_id)["limit"] is None
 
 
-def test_an_invite_skips_the_emails_past_the_free_seats_in_input_order_after_other_reasons(api):
+def test_an_invite_skips_the_emails_past_the_free_seats_in_input_order_after_other_reasons(api: Api) -> None:
     account_id, owner = onboard(api)
     set_limit(api, account_id, 3)
     emails = [
@@ -100,7 +106,7 @@ def test_an_invite_skips_the_emails_past_the_free_seats_in_input_order_after_oth
     assert again[0]["reason"] == "seat_limit_reached"
 
 
-def test_accepting_never_fails_for_seats_and_keeps_the_count(api):
+def test_accepting_never_fails_for_seats_and_keeps_the_count(api: Api) -> None:
     account_id, owner = onboard(api)
     set_limit(api, account_id, 2)
     invite(api, account_id, owner.token, ["ann@example.com"])
@@ -110,7 +116,7 @@ def test_accepting_never_fails_for_seats_and_keeps_the_count(api):
     assert seats(api, account_id) == {"limit": 1, "used": 2, "members": 2, "pending": 0}
 
 
-def test_revoke_deactivate_and_remove_free_a_seat_at_once(api, clock):
+def test_revoke_deactivate_and_remove_free_a_seat_at_once(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     set_limit(api, account_id, 3)
     invite(api, account_id, owner.token, ["ann@example.com", "bob@example.com"])
@@ -138,7 +144,7 @@ def test_revoke_deactivate_and_remove_free_a_seat_at_once(api, clock):
     assert seats(api, account_id) == {"limit": 3, "used": 2, "members": 1, "pending": 1}
 
 
-def test_a_reactivation_takes_a_seat_when_one_is_free(api):
+def test_a_reactivation_takes_a_seat_when_one_is_free(api: Api) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["ann@example.com"])
     ann = accept_new(api, "ann@example.com")
@@ -149,7 +155,7 @@ def test_a_reactivation_takes_a_seat_when_one_is_free(api):
     assert seats(api, account_id) == {"limit": 2, "used": 2, "members": 2, "pending": 0}
 
 
-def test_an_expired_invitation_frees_its_seat_without_the_purge(api, clock):
+def test_an_expired_invitation_frees_its_seat_without_the_purge(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     set_limit(api, account_id, 2)
     invite(api, account_id, owner.token, ["ann@example.com"])
@@ -167,7 +173,7 @@ def test_an_expired_invitation_frees_its_seat_without_the_purge(api, clock):
     assert seats(api, account_id) == {"limit": 3, "used": 3, "members": 1, "pending": 2}
 
 
-def test_an_expired_invitation_is_replaced_by_a_new_one_for_the_same_address(api, clock):
+def test_an_expired_invitation_is_replaced_by_a_new_one_for_the_same_address(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     set_limit(api, account_id, 2)
     invite(api, account_id, owner.token, ["ann@example.com"])
@@ -179,7 +185,7 @@ def test_an_expired_invitation_is_replaced_by_a_new_one_for_the_same_address(api
     assert seats(api, account_id)["used"] == 2  # the new invitation holds its seat; the old one none
 
 
-def test_the_owner_invitation_of_an_account_without_owner_is_never_refused(api, clock):
+def test_the_owner_invitation_of_an_account_without_owner_is_never_refused(api: Api, clock: Clock) -> None:
     account_id, owner_invitation = create_account(api)
     set_limit(api, account_id, 1)
     path = f"/accounts/{account_id}/invitations/{owner_invitation['invitation_id']}"
@@ -200,7 +206,9 @@ def test_the_owner_invitation_of_an_account_without_owner_is_never_refused(api, 
     assert seats(api, account_id) == {"limit": 1, "used": 2, "members": 0, "pending": 2}
 
 
-def test_warning_and_full_are_emitted_at_each_upward_crossing_and_never_for_a_limit(api, clock):
+def test_warning_and_full_are_emitted_at_each_upward_crossing_and_never_for_a_limit(
+    api: Api, clock: Clock
+) -> None:
     account_id, owner = onboard(api)
     set_limit(api, account_id, 5)  # the warning at 4
     invite(api, account_id, owner.token, ["a@example.com", "b@example.com"])  # 3
@@ -221,7 +229,7 @@ def test_warning_and_full_are_emitted_at_each_upward_crossing_and_never_for_a_li
     ]
 
 
-def test_one_step_that_crosses_both_emits_both_in_order_with_the_seats(api):
+def test_one_step_that_crosses_both_emits_both_in_order_with_the_seats(api: Api) -> None:
     account_id, owner = onboard(api)
     set_limit(api, account_id, 3)  # the warning at 3 too (80 % of 3 is 2.4)
     invite(api, account_id, owner.token, ["a@example.com", "b@example.com"])
@@ -234,7 +242,7 @@ def test_one_step_that_crosses_both_emits_both_in_order_with_the_seats(api):
     assert full["target"]["id"] == account_id
 
 
-def test_the_events_go_out_as_webhooks(api, loopback, receiver):
+def test_the_events_go_out_as_webhooks(api: Api, loopback: Deps, receiver: WebhookReceiver) -> None:
     account_id, owner = onboard(api)
     reply = api.post(
         f"/accounts/{account_id}/webhooks",
@@ -249,7 +257,7 @@ def test_the_events_go_out_as_webhooks(api, loopback, receiver):
     assert (arrived["type"], arrived["data"]["account_id"]) == ("account.seats_full", account_id)
 
 
-def test_an_expired_invitation_counts_again_once_the_purge_ran(api, deps, clock):
+def test_an_expired_invitation_counts_again_once_the_purge_ran(api: Api, deps: Deps, clock: Clock) -> None:
     from chalicelib.jobs.purge import purge_expired
 
     account_id, owner = onboard(api)
@@ -260,7 +268,7 @@ def test_an_expired_invitation_counts_again_once_the_purge_ran(api, deps, clock)
     assert seats(api, account_id) == {"limit": None, "used": 1, "members": 1, "pending": 0}
 
 
-def test_reading_an_account_costs_one_query_more_only_while_invitations_hold_seats(api):
+def test_reading_an_account_costs_one_query_more_only_while_invitations_hold_seats(api: Api) -> None:
     from tests.helpers import DynamoCalls
 
     account_id, owner = onboard(api)
@@ -275,7 +283,7 @@ def test_reading_an_account_costs_one_query_more_only_while_invitations_hold_sea
     assert calls.items == authorizing  # the Query read nothing: none expired
 
 
-def test_expired_invitations_count_in_no_crossing(api, clock):
+def test_expired_invitations_count_in_no_crossing(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     set_limit(api, account_id, 10)  # the warning at 8
     invite(api, account_id, owner.token, [f"p{n}@example.com" for n in range(6)])  # 7 used
@@ -286,7 +294,7 @@ def test_expired_invitations_count_in_no_crossing(api, clock):
     assert seat_events(api, account_id) == ["account.seats_changed"]
 
 
-def test_a_whole_number_sent_as_3_0_is_taken_and_a_fraction_refused():
+def test_a_whole_number_sent_as_3_0_is_taken_and_a_fraction_refused() -> None:
     """JSON Schema counts 363.0 as an integer (schemathesis sent it): the API takes it as 363."""
     from chalicelib.schemas.account_changes import SeatsIn
 

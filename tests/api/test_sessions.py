@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from chalicelib.schemas.sessions import LoginOut
 from tests.helpers import PASSWORD
+from tests.helpers.present import of_type, present
 from tests.helpers.seed import count_password_checks, seed_user
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock, Reply
 
-def login(api, email="ann@example.com", password=PASSWORD):
+
+def login(api: Api, email: str = "ann@example.com", password: str = PASSWORD) -> Reply:
     return api.post("/auth/login", {"email": email, "password": password})
 
 
-def test_login_returns_token_user_and_accounts(api, deps):
+def test_login_returns_token_user_and_accounts(api: Api, deps: Deps) -> None:
     user_id = seed_user(deps, "ann@example.com", first_name="Ann")
     reply = login(api, "  Ann@Example.COM ")
     assert reply.status == 200
@@ -22,7 +30,7 @@ def test_login_returns_token_user_and_accounts(api, deps):
     assert reply.body["accounts"] == []
 
 
-def test_unknown_email_and_wrong_password_answer_alike(api, deps):
+def test_unknown_email_and_wrong_password_answer_alike(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     wrong = login(api, password="not the password")
     unknown = login(api, email="nobody@example.com")
@@ -31,7 +39,7 @@ def test_unknown_email_and_wrong_password_answer_alike(api, deps):
     assert wrong.body["error"]["code"] == "invalid_credentials"
 
 
-def test_unknown_email_wrong_password_and_locked_make_the_same_calls(api, deps):
+def test_unknown_email_wrong_password_and_locked_make_the_same_calls(api: Api, deps: Deps) -> None:
     """The email's item says where a known email leads (after a sign-in), so a wrong password reads more
     items than an unknown email, but never another call: both count, then read once; locked, both count
     and stop, with the same answer."""
@@ -56,7 +64,7 @@ def test_unknown_email_wrong_password_and_locked_make_the_same_calls(api, deps):
     assert seen["ann@example.com"][0] == 429 and seen["ann@example.com"][2] == ["UpdateItem"]
 
 
-def test_five_failures_lock_the_email_until_the_window_passes(api, deps, clock):
+def test_five_failures_lock_the_email_until_the_window_passes(api: Api, deps: Deps, clock: Clock) -> None:
     seed_user(deps, "ann@example.com")
     for _ in range(5):
         assert login(api, password="wrong password!").status == 401
@@ -70,13 +78,13 @@ def test_five_failures_lock_the_email_until_the_window_passes(api, deps, clock):
     assert login(api).status == 200
 
 
-def test_unknown_emails_lock_too(api, deps):
+def test_unknown_emails_lock_too(api: Api, deps: Deps) -> None:
     for _ in range(5):
         login(api, email="ghost@example.com")
     assert login(api, email="ghost@example.com").status == 429
 
 
-def test_a_right_password_costs_nothing_but_wrong_ones_stay_counted(api, deps):
+def test_a_right_password_costs_nothing_but_wrong_ones_stay_counted(api: Api, deps: Deps) -> None:
     """A success gives back its own check rather than clearing the window: a burst of wrong passwords
     racing a right one is never checked from zero again (at most 5 wrong ones per window)."""
     seed_user(deps, "ann@example.com")
@@ -88,7 +96,7 @@ def test_a_right_password_costs_nothing_but_wrong_ones_stay_counted(api, deps):
     assert login(api).status == 429
 
 
-def test_failures_older_than_the_window_do_not_count(api, deps, clock):
+def test_failures_older_than_the_window_do_not_count(api: Api, deps: Deps, clock: Clock) -> None:
     seed_user(deps, "ann@example.com")
     for _ in range(4):
         login(api, password="wrong password!")
@@ -97,7 +105,7 @@ def test_failures_older_than_the_window_do_not_count(api, deps, clock):
     assert login(api).status == 200
 
 
-def test_me_and_profile_update(api, deps):
+def test_me_and_profile_update(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     token = login(api).body["access_token"]
     me = api.get("/me", token=token)
@@ -111,7 +119,7 @@ def test_me_and_profile_update(api, deps):
     assert api.patch("/me", {"email": "x@example.com"}, token=token).code == "validation_error"
 
 
-def test_logout_revokes_only_that_token(api, deps):
+def test_logout_revokes_only_that_token(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     first = login(api).body["access_token"]
     second = login(api).body["access_token"]
@@ -120,7 +128,7 @@ def test_logout_revokes_only_that_token(api, deps):
     assert api.get("/me", token=second).status == 200
 
 
-def test_password_change_revokes_older_tokens(api, deps):
+def test_password_change_revokes_older_tokens(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     old = login(api).body["access_token"]
     reply = api.post(
@@ -134,7 +142,7 @@ def test_password_change_revokes_older_tokens(api, deps):
     assert login(api, password="a brand new secret").status == 200
 
 
-def test_password_change_needs_the_current_password(api, deps):
+def test_password_change_needs_the_current_password(api: Api, deps: Deps) -> None:
     seed_user(deps, "ann@example.com")
     token = login(api).body["access_token"]
     wrong = api.post(
@@ -146,7 +154,7 @@ def test_password_change_needs_the_current_password(api, deps):
     assert short.body["error"]["details"][0]["field"] == "new_password"
 
 
-def test_a_password_change_trusts_no_email_hint_but_the_users_own_login(api, deps):
+def test_a_password_change_trusts_no_email_hint_but_the_users_own_login(api: Api, deps: Deps) -> None:
     """A token whose email hint names another user's login (or none) changes the caller's own password,
     checked against the caller's own login and counted on the caller's own lockout window."""
     ann_id = seed_user(deps, "ann@example.com")
@@ -156,7 +164,7 @@ def test_a_password_change_trusts_no_email_hint_but_the_users_own_login(api, dep
         change = {"current_password": "bobs own secret", "new_password": "a brand new secret"}
         assert api.post("/me/password", change, token=token).code == "invalid_credentials"
     assert deps.store.users.login_state("bob@example.com")[1] is None  # bob's window untouched
-    assert deps.store.users.login_state("ann@example.com")[1].count == 2  # both counted on ann's
+    assert present(deps.store.users.login_state("ann@example.com")[1]).count == 2  # both counted on ann's
     token = deps.tokens.issue(ann_id, 0, deps.now(), via="password", email="bob@example.com").token
     change = {"current_password": PASSWORD, "new_password": "a brand new secret"}
     assert api.post("/me/password", change, token=token).status == 200
@@ -164,7 +172,7 @@ def test_a_password_change_trusts_no_email_hint_but_the_users_own_login(api, dep
     assert login(api, email="bob@example.com", password="bobs own secret").status == 200
 
 
-def test_tokens_are_checked(api, deps, clock):
+def test_tokens_are_checked(api: Api, deps: Deps, clock: Clock) -> None:
     seed_user(deps, "ann@example.com")
     token = login(api).body["access_token"]
     assert api.get("/me").code == "unauthenticated"
@@ -175,7 +183,7 @@ def test_tokens_are_checked(api, deps, clock):
     assert api.get("/me", token=token).code == "unauthenticated"
 
 
-def test_a_burst_of_logins_checks_at_most_five_passwords(api, deps):
+def test_a_burst_of_logins_checks_at_most_five_passwords(api: Api, deps: Deps) -> None:
     """50 at once for one email, 49 wrong and the right one among them: the lockout is reserved before each
     check, so no more than 5 wrong passwords are ever checked, and the rest are 429 whatever they carry."""
     from chalicelib.errors import AppError
@@ -187,9 +195,9 @@ def test_a_burst_of_logins_checks_at_most_five_passwords(api, deps):
     attempts = ["wrong password!!"] * 49
     attempts.insert(30, PASSWORD)
 
-    def attempt(password):
+    def attempt(password: str) -> str:
         try:
-            return login(deps, "ann@example.com", password).user.email
+            return of_type(login(deps, "ann@example.com", password), LoginOut).user.email
         except AppError as error:
             return error.code
 

@@ -3,6 +3,8 @@ the client's address and user agent as the password login's do, and their sign-i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pyotp
 
 from chalicelib.security.otp import step_of
@@ -10,21 +12,25 @@ from tests.helpers import PASSWORD
 from tests.helpers.authenticator import SoftAuthenticator
 from tests.helpers.seed import seed_user
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
+
 EMAIL = "ann@example.com"
 ORIGIN, RP_ID = "https://portal.example.com", "portal.example.com"  # tests/helpers/settings.py PORTAL_URL
 
 
-def _as(agent):
+def _as(agent: str) -> dict[str, str]:
     return {"User-Agent": agent}
 
 
-def _password_login(api, agent):
+def _password_login(api: Api, agent: str) -> Any:
     reply = api.call("POST", "/auth/login", {"email": EMAIL, "password": PASSWORD}, headers=_as(agent))
     assert reply.status == 200, reply.body
     return reply.body
 
 
-def _newest(api, token):
+def _newest(api: Api, token: str) -> tuple[Any, Any]:
     """The token's own session and the newest sign-in event, as listed."""
     sessions = api.get("/me/sessions", token=token).body["items"]
     (mine,) = [s for s in sessions if s["current"]]
@@ -32,7 +38,7 @@ def _newest(api, token):
     return mine, next(e for e in events if e["type"] == "signed_in")
 
 
-def test_the_second_step_records_where_the_client_signed_in_from(api, deps, clock):
+def test_the_second_step_records_where_the_client_signed_in_from(api: Api, deps: Deps, clock: Clock) -> None:
     seed_user(deps, EMAIL)
     token = _password_login(api, "Firefox/130")["access_token"]
     password = _newest(api, token)[0]
@@ -55,7 +61,7 @@ def test_the_second_step_records_where_the_client_signed_in_from(api, deps, cloc
     )
 
 
-def test_a_passkey_sign_in_records_where_the_client_signed_in_from(api, deps):
+def test_a_passkey_sign_in_records_where_the_client_signed_in_from(api: Api, deps: Deps) -> None:
     seed_user(deps, EMAIL)
     token = _password_login(api, "Firefox/130")["access_token"]
     password = _newest(api, token)[0]

@@ -3,25 +3,32 @@ token is refused at once without any extra round trip, and the user's security e
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from tests.helpers import PASSWORD, DynamoCalls, invite, latest_link, onboard
 from tests.helpers.flows import accept_new
 
+if TYPE_CHECKING:
+    from tests.helpers import Api, Clock
 
-def login(api, email: str, agent: str = "Firefox/130") -> dict:
+
+def login(api: Api, email: str, agent: str = "Firefox/130") -> dict[str, Any]:
     reply = api.call(
         "POST", "/auth/login", {"email": email, "password": PASSWORD}, headers={"User-Agent": agent}
     )
     assert reply.status == 200, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
-def sessions_of(api, token: str) -> list[dict]:
+def sessions_of(api: Api, token: str) -> list[dict[str, Any]]:
     reply = api.get("/me/sessions", token=token)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
-def test_each_sign_in_starts_a_session_listed_newest_first_with_the_current_one_marked(api, clock):
+def test_each_sign_in_starts_a_session_listed_newest_first_with_the_current_one_marked(
+    api: Api, clock: Clock
+) -> None:
     account_id, owner = onboard(api)  # accepting the owner invitation signed in: a session "invitation"
     clock.advance(minutes=1)
     laptop = login(api, owner.email, "Firefox/130")["access_token"]
@@ -42,7 +49,7 @@ def test_each_sign_in_starts_a_session_listed_newest_first_with_the_current_one_
     assert api.get(f"/accounts/{account_id}", token=laptop).status == 200
 
 
-def test_ending_another_session_refuses_its_token_at_once_and_leaves_this_one(api, clock):
+def test_ending_another_session_refuses_its_token_at_once_and_leaves_this_one(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     laptop = login(api, owner.email)["access_token"]
     phone = login(api, owner.email)["access_token"]
@@ -60,7 +67,7 @@ def test_ending_another_session_refuses_its_token_at_once_and_leaves_this_one(ap
     assert laptop_id not in {s["session_id"] for s in sessions_of(api, phone)}
 
 
-def test_a_session_of_another_user_cannot_be_ended_or_seen(api):
+def test_a_session_of_another_user_cannot_be_ended_or_seen(api: Api) -> None:
     account_id, owner = onboard(api)
     _, other = onboard(api, "Other Co", "other@example.com")
     theirs = sessions_of(api, other.token)[0]["session_id"]
@@ -70,7 +77,7 @@ def test_a_session_of_another_user_cannot_be_ended_or_seen(api):
     assert theirs not in {s["session_id"] for s in sessions_of(api, owner.token)}
 
 
-def test_signing_out_everywhere_else_keeps_only_this_session(api):
+def test_signing_out_everywhere_else_keeps_only_this_session(api: Api) -> None:
     account_id, owner = onboard(api)
     others = [login(api, owner.email)["access_token"] for _ in range(3)]
     keep = login(api, owner.email)["access_token"]
@@ -80,7 +87,7 @@ def test_signing_out_everywhere_else_keeps_only_this_session(api):
     assert api.delete("/me/sessions", token=keep).status == 204  # nothing else left: still fine
 
 
-def test_logout_ends_its_session_and_a_password_change_keeps_it_with_a_new_token(api):
+def test_logout_ends_its_session_and_a_password_change_keeps_it_with_a_new_token(api: Api) -> None:
     account_id, owner = onboard(api)
     token = login(api, owner.email)["access_token"]
     before = {s["session_id"] for s in sessions_of(api, token) if s["current"]}
@@ -96,14 +103,14 @@ def test_logout_ends_its_session_and_a_password_change_keeps_it_with_a_new_token
     assert before.isdisjoint(s["session_id"] for s in sessions_of(api, fresh["access_token"]))
 
 
-def test_accepting_an_invitation_starts_an_invitation_session(api):
+def test_accepting_an_invitation_starts_an_invitation_session(api: Api) -> None:
     account_id, owner = onboard(api)
     invite(api, account_id, owner.token, ["dev@example.com"])
     dev = accept_new(api, "dev@example.com")
     assert [(s["via"], s["current"]) for s in sessions_of(api, dev.token)] == [("invitation", True)]
 
 
-def test_last_seen_is_written_at_most_once_per_five_minutes_and_costs_no_read(api, clock):
+def test_last_seen_is_written_at_most_once_per_five_minutes_and_costs_no_read(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     with DynamoCalls() as calls:
         assert api.get(f"/accounts/{account_id}", token=owner.token).status == 200
@@ -120,7 +127,7 @@ def test_last_seen_is_written_at_most_once_per_five_minutes_and_costs_no_read(ap
     assert (seen["created_at"], seen["last_seen_at"]) == ("2026-11-23T09:00:00Z", "2026-11-23T09:06:00Z")
 
 
-def test_security_events_list_sign_ins_and_sessions_ended_newest_first(api, clock):
+def test_security_events_list_sign_ins_and_sessions_ended_newest_first(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     clock.advance(minutes=1)
     other = login(api, owner.email)["access_token"]
@@ -138,14 +145,14 @@ def test_security_events_list_sign_ins_and_sessions_ended_newest_first(api, cloc
     assert (bad.status, bad.code) == (400, "validation_error")
 
 
-def test_the_session_routes_need_a_token(api):
+def test_the_session_routes_need_a_token(api: Api) -> None:
     routes = [("GET", "/me/sessions"), ("DELETE", "/me/sessions"), ("DELETE", "/me/sessions/ses_x")]
     for method, path in [*routes, ("GET", "/me/security-events")]:
         reply = api.call(method, path)
         assert (reply.status, reply.code) == (401, "unauthenticated")
 
 
-def test_accepting_with_a_bearer_token_starts_a_session_of_its_own(api, clock):
+def test_accepting_with_a_bearer_token_starts_a_session_of_its_own(api: Api, clock: Clock) -> None:
     account_id, owner = onboard(api)
     other_id, boss = onboard(api, "Other Co", "boss@other.com")
     invite(api, other_id, boss.token, [owner.email])

@@ -4,24 +4,29 @@ invitation and then the member; the skip reasons' order; the account's invitatio
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any, cast
 
 from tests.helpers import PASSWORD, invite, join, latest_link, onboard, outbox, sign_in
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
 
 
 def path(account_id: str, suffix: str = "") -> str:
     return f"/accounts/{account_id}/invitations{suffix}"
 
 
-def accept(api, email: str, **fields: str):
+def accept(api: Api, email: str, **fields: str) -> Any:
     reply = api.post("/invitations/accept", {"token": latest_link(email), "password": PASSWORD, **fields})
     assert reply.status == 201, reply.body
     return reply.body
 
 
-def member_of(api, account_id: str, token: str, user_id: str) -> dict:
+def member_of(api: Api, account_id: str, token: str, user_id: str) -> dict[str, Any]:
     reply = api.get(f"/accounts/{account_id}/members/{user_id}", token=token)
     assert reply.status == 200, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
 ANN = {
@@ -35,7 +40,7 @@ ANN = {
 }
 
 
-def test_rows_with_details_are_invited_and_each_persons_details_reach_the_member(api):
+def test_rows_with_details_are_invited_and_each_persons_details_reach_the_member(api: Api) -> None:
     account_id, owner = onboard(api)
     bob = {"email": "bob@example.com", "first_name": "Bob", "last_name": "Baker", "title": "Developer"}
     results = invite(api, account_id, owner.token, [ANN, bob])["results"]
@@ -57,9 +62,13 @@ def test_rows_with_details_are_invited_and_each_persons_details_reach_the_member
     assert (bob_member["title"], bob_member["cell_phone"]) == ("Lead developer", None)
 
 
-def test_strings_and_rows_mixed_keep_input_order_and_each_rows_details_stay_its_own(api):
+def test_strings_and_rows_mixed_keep_input_order_and_each_rows_details_stay_its_own(api: Api) -> None:
     account_id, owner = onboard(api)
-    emails = ["plain@example.com", {"email": "row@example.com", "title": "CFO"}, "  Other@Example.com"]
+    emails: list[str | dict[str, str]] = [
+        "plain@example.com",
+        {"email": "row@example.com", "title": "CFO"},
+        "  Other@Example.com",
+    ]
     results = invite(api, account_id, owner.token, emails)["results"]
     assert [(r["email"], r["status"]) for r in results] == [
         ("plain@example.com", "invited"),
@@ -79,7 +88,7 @@ def test_strings_and_rows_mixed_keep_input_order_and_each_rows_details_stay_its_
     assert [d["field"] for d in reply.body["error"]["details"]] == ["first_name", "last_name"]
 
 
-def test_a_row_of_an_existing_login_sets_its_contact_details_here_but_not_its_names(api):
+def test_a_row_of_an_existing_login_sets_its_contact_details_here_but_not_its_names(api: Api) -> None:
     account_id, owner = onboard(api)
     other_account, other_owner = onboard(api, "Other Co", "other@acme.com")
     known = join(api, other_account, other_owner.token, "known@example.com")
@@ -92,7 +101,7 @@ def test_a_row_of_an_existing_login_sets_its_contact_details_here_but_not_its_na
     assert (member["title"], member["extension"]) == ("Auditor", "7")
 
 
-def test_a_single_row_takes_the_requests_details_under_its_own(api):
+def test_a_single_row_takes_the_requests_details_under_its_own(api: Api) -> None:
     account_id, owner = onboard(api)
     row = {"email": "ann@example.com", "title": "Row title"}
     invite(api, account_id, owner.token, [row], first_name="Ann", last_name="Lee", title="Request title")
@@ -101,7 +110,7 @@ def test_a_single_row_takes_the_requests_details_under_its_own(api):
     assert member_of(api, account_id, owner.token, joined["user"]["user_id"])["title"] == "Row title"
 
 
-def test_bad_rows_fail_the_request_naming_each_field_and_invite_nobody(api):
+def test_bad_rows_fail_the_request_naming_each_field_and_invite_nobody(api: Api) -> None:
     account_id, owner = onboard(api)
     body = {
         "emails": [
@@ -142,13 +151,13 @@ def test_bad_rows_fail_the_request_naming_each_field_and_invite_nobody(api):
     assert reply.code == "validation_error" and reply.body["error"]["details"][0]["field"] == "title"
 
 
-def test_skip_reasons_come_in_the_contracts_order(api):
+def test_skip_reasons_come_in_the_contracts_order(api: Api) -> None:
     """invalid_email, disposable_email, duplicate, already_member, already_invited: an email that two reasons
     fit gets the earlier one."""
     account_id, owner = onboard(api)
     join(api, account_id, owner.token, "member@acme.com")
     invite(api, account_id, owner.token, ["pending@acme.com"])
-    emails = [
+    emails: list[str | dict[str, str]] = [
         "not an email", {"email": "not an email", "first_name": "Twice"},  # invalid beats duplicate
         "bob@mailinator.com", "BOB@mailinator.com",  # disposable beats duplicate
         "member@acme.com", {"email": "Member@acme.com", "title": "Again"},  # duplicate beats already_member
@@ -175,7 +184,7 @@ def test_skip_reasons_come_in_the_contracts_order(api):
     assert member_of(api, account_id, owner.token, joined["user"]["user_id"])["title"] is None
 
 
-def test_the_allowance_names_the_accounts_invitations_left_today(api, deps, clock):
+def test_the_allowance_names_the_accounts_invitations_left_today(api: Api, deps: Deps, clock: Clock) -> None:
     deps.settings = replace(deps.settings, account_invitations_per_day=5)
     account_id, owner = onboard(api)
     start = api.get(path(account_id, "/allowance"), token=owner.token)
@@ -204,7 +213,7 @@ def test_the_allowance_names_the_accounts_invitations_left_today(api, deps, cloc
     assert (tomorrow["sent_today"], tomorrow["remaining_today"]) == (0, 5)
 
 
-def test_the_allowance_is_for_those_who_invite(api):
+def test_the_allowance_is_for_those_who_invite(api: Api) -> None:
     account_id, owner = onboard(api)
     member = join(api, account_id, owner.token, "plain@example.com")
     assert api.get(path(account_id, "/allowance"), token=member.token).code == "forbidden"
@@ -213,7 +222,7 @@ def test_the_allowance_is_for_those_who_invite(api):
     assert api.get(path(account_id, "/allowance"), token=stranger.token).code == "not_found"
 
 
-def test_the_document_states_an_item_as_an_address_or_a_row(api):
+def test_the_document_states_an_item_as_an_address_or_a_row(api: Api) -> None:
     document = api.get("/openapi.json").body
     schemas = document["components"]["schemas"]
     items = schemas["InviteIn"]["properties"]["emails"]["items"]

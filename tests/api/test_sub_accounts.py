@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pytest
 
 from tests.helpers import DynamoCalls, accept_new, invite, join, onboard, sign_in
 
+if TYPE_CHECKING:
+    from tests.helpers import Api, Joined
+
 
 @pytest.fixture
-def acme(api):
+def acme(api: Api) -> tuple[str, Joined, Joined, str, str]:
     """An account with two sub-accounts; `scoped` reaches only the shop."""
     account_id, owner = onboard(api)
     base = f"/accounts/{account_id}/sub-accounts"
@@ -19,7 +24,9 @@ def acme(api):
     return account_id, owner, scoped, shop, blog
 
 
-def authorize(api, token, account_id, permission="invoices", sub_account_id=None):
+def authorize(
+    api: Api, token: str, account_id: str, permission: str = "invoices", sub_account_id: str | None = None
+) -> Any:
     body = {"account_id": account_id, "permission": permission}
     if sub_account_id is not None:
         body["sub_account_id"] = sub_account_id
@@ -28,7 +35,7 @@ def authorize(api, token, account_id, permission="invoices", sub_account_id=None
     return reply.body
 
 
-def test_the_owner_manages_sub_accounts_and_an_admin_may_not(api):
+def test_the_owner_manages_sub_accounts_and_an_admin_may_not(api: Api) -> None:
     account_id, owner = onboard(api)
     admin = join(api, account_id, owner.token, "admin@acme.com", role="admin", permissions=[])
     base = f"/accounts/{account_id}/sub-accounts"
@@ -47,7 +54,9 @@ def test_the_owner_manages_sub_accounts_and_an_admin_may_not(api):
     assert api.patch(one, {"name": "Back"}, token=owner.token).status == 404
 
 
-def test_a_scoped_member_sees_and_reaches_only_their_sub_accounts(api, acme):
+def test_a_scoped_member_sees_and_reaches_only_their_sub_accounts(
+    api: Api, acme: tuple[str, Joined, Joined, str, str]
+) -> None:
     account_id, owner, scoped, shop, blog = acme
     listed = api.get(f"/accounts/{account_id}/sub-accounts", token=scoped.token).body["items"]
     assert [s["sub_account_id"] for s in listed] == [shop]
@@ -61,7 +70,9 @@ def test_a_scoped_member_sees_and_reaches_only_their_sub_accounts(api, acme):
     assert authorize(api, owner.token, account_id, "payments", blog)["allowed"] is True
 
 
-def test_login_and_me_list_each_account_with_the_sub_accounts_it_reaches(api, acme):
+def test_login_and_me_list_each_account_with_the_sub_accounts_it_reaches(
+    api: Api, acme: tuple[str, Joined, Joined, str, str]
+) -> None:
     account_id, _, scoped, shop, _ = acme
     expected = [
         {
@@ -76,7 +87,9 @@ def test_login_and_me_list_each_account_with_the_sub_accounts_it_reaches(api, ac
     assert api.get("/me", token=scoped.token).body["accounts"] == expected
 
 
-def test_narrowing_a_scope_applies_on_the_next_request(api, acme):
+def test_narrowing_a_scope_applies_on_the_next_request(
+    api: Api, acme: tuple[str, Joined, Joined, str, str]
+) -> None:
     account_id, owner, scoped, shop, blog = acme
     one = f"/accounts/{account_id}/members/{scoped.user_id}"
     assert api.patch(one, {"sub_accounts": [blog]}, token=owner.token).body["sub_accounts"] == [blog]
@@ -85,7 +98,9 @@ def test_narrowing_a_scope_applies_on_the_next_request(api, acme):
     assert authorize(api, scoped.token, account_id, "invoices", shop)["allowed"] is True
 
 
-def test_deleting_a_sub_account_drops_it_from_every_scope_and_an_empty_scope_is_not_all(api, acme):
+def test_deleting_a_sub_account_drops_it_from_every_scope_and_an_empty_scope_is_not_all(
+    api: Api, acme: tuple[str, Joined, Joined, str, str]
+) -> None:
     account_id, owner, scoped, shop, _ = acme
     invited = invite(api, account_id, owner.token, ["later@acme.com"], sub_accounts=[shop])["results"][0]
     assert api.delete(f"/accounts/{account_id}/sub-accounts/{shop}", token=owner.token).status == 204
@@ -100,7 +115,9 @@ def test_deleting_a_sub_account_drops_it_from_every_scope_and_an_empty_scope_is_
     assert api.get("/me", token=scoped.token).body["accounts"][0]["sub_accounts"] == []
 
 
-def test_scope_ids_must_be_this_accounts_and_another_accounts_look_unknown(api, acme):
+def test_scope_ids_must_be_this_accounts_and_another_accounts_look_unknown(
+    api: Api, acme: tuple[str, Joined, Joined, str, str]
+) -> None:
     account_id, owner, scoped, shop, _ = acme
     other_id, other_owner = onboard(api, "Other Co", "other@other.com")
     theirs = api.post(f"/accounts/{other_id}/sub-accounts", {"name": "Theirs"}, token=other_owner.token).body
@@ -118,7 +135,9 @@ def test_scope_ids_must_be_this_accounts_and_another_accounts_look_unknown(api, 
     )
 
 
-def test_bad_scopes_and_names_are_400_with_a_stated_limit(api, acme):
+def test_bad_scopes_and_names_are_400_with_a_stated_limit(
+    api: Api, acme: tuple[str, Joined, Joined, str, str]
+) -> None:
     account_id, owner, scoped, shop, _ = acme
     one = f"/accounts/{account_id}/members/{scoped.user_id}"
     huge = api.patch(one, {"sub_accounts": ["x"] * 10_000}, token=owner.token)  # (short ids: under 64 KiB)
@@ -140,14 +159,18 @@ def test_bad_scopes_and_names_are_400_with_a_stated_limit(api, acme):
     ]
 
 
-def test_a_scope_survives_a_round_trip_through_admin(api, acme):
+def test_a_scope_survives_a_round_trip_through_admin(
+    api: Api, acme: tuple[str, Joined, Joined, str, str]
+) -> None:
     account_id, owner, scoped, shop, _ = acme
     one = f"/accounts/{account_id}/members/{scoped.user_id}"
     assert api.patch(one, {"role": "admin"}, token=owner.token).body["sub_accounts"] == "all"
     assert api.patch(one, {"role": "member"}, token=owner.token).body["sub_accounts"] == [shop]
 
 
-def test_authorize_never_reveals_another_account_and_answers_each_reason(api, acme):
+def test_authorize_never_reveals_another_account_and_answers_each_reason(
+    api: Api, acme: tuple[str, Joined, Joined, str, str]
+) -> None:
     account_id, owner, scoped, shop, _ = acme
     other_id, _ = onboard(api, "Other Co", "other@other.com")
     for unknown in (other_id, "acc_000000000000000000000000", "not-an-id"):
@@ -174,14 +197,14 @@ def test_authorize_never_reveals_another_account_and_answers_each_reason(api, ac
     )
 
 
-def test_authorize_costs_one_round_trip(api, acme):
+def test_authorize_costs_one_round_trip(api: Api, acme: tuple[str, Joined, Joined, str, str]) -> None:
     account_id, _, scoped, shop, _ = acme
     with DynamoCalls() as calls:
         authorize(api, scoped.token, account_id, "invoices", shop)
     assert calls.operations == ["BatchGetItem"]
 
 
-def test_an_invitation_carries_its_scope_to_the_membership(api):
+def test_an_invitation_carries_its_scope_to_the_membership(api: Api) -> None:
     account_id, owner = onboard(api)
     shop = api.post(f"/accounts/{account_id}/sub-accounts", {"name": "Shop"}, token=owner.token).body
     result = invite(api, account_id, owner.token, ["ann@example.com"], sub_accounts=[shop["sub_account_id"]])

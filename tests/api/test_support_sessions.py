@@ -6,46 +6,55 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from chalicelib.api.route_guards import SUPPORT_BARRED_SEGMENTS, member_of
+from chalicelib.api.route_guards import member_of
 from chalicelib.api.routes import ROUTES, Route
+from chalicelib.domain.support import SUPPORT_BARRED_SEGMENTS
 from chalicelib.domain.wording import date_in_words
 from chalicelib.store.models import format_time
 from tests.helpers import PASSWORD, DynamoCalls, emails_to, invite, join, latest_link, onboard
+from tests.helpers.present import present
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock, Joined, Reply
 
 REASON = "Customer asked us to tidy their contacts"
 
 
-def start(api, account_id: str, user_id: str, reason: str = REASON):
+def start(api: Api, account_id: str, user_id: str, reason: str = REASON) -> Reply:
     return api.post(
         f"/accounts/{account_id}/support-sessions", {"user_id": user_id, "reason": reason}, operator=True
     )
 
 
-def events(api, account_id: str, query: str = "") -> list[dict]:
+def events(api: Api, account_id: str, query: str = "") -> list[dict[str, Any]]:
     reply = api.get(f"/accounts/{account_id}/audit-events{query}", operator=True)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
 @pytest.fixture
-def acme(api):
+def acme(api: Api) -> tuple[str, Joined, Joined]:
     account_id, owner = onboard(api)
     dave = join(api, account_id, owner.token, "dave@acme.com", permissions=["tickets", "contacts"])
     return account_id, owner, dave
 
 
 @pytest.fixture
-def session(api, acme):
+def session(api: Api, acme: tuple[str, Joined, Joined]) -> dict[str, Any]:
     account_id, _, dave = acme
     reply = start(api, account_id, dave.user_id)
     assert reply.status == 201, reply.body
-    return reply.body
+    return cast("dict[str, Any]", reply.body)
 
 
-def test_a_session_lasts_an_hour_emails_the_owner_and_is_recorded(api, deps, clock, acme, session):
+def test_a_session_lasts_an_hour_emails_the_owner_and_is_recorded(
+    api: Api, deps: Deps, clock: Clock, acme: tuple[str, Joined, Joined], session: dict[str, Any]
+) -> None:
     account_id, owner, dave = acme
     assert session["expires_at"] == format_time(clock() + timedelta(hours=1))
     assert set(session) == {"access_token", "expires_at", "support_session_id"}
@@ -64,20 +73,24 @@ def test_a_session_lasts_an_hour_emails_the_owner_and_is_recorded(api, deps, clo
         "id": session["support_session_id"],
         "email": None,
     }
-    stored = deps.store.support_sessions.get(account_id, session["support_session_id"])
+    stored = present(deps.store.support_sessions.get(account_id, session["support_session_id"]))
     assert stored.user_id == dave.user_id and stored.reason == REASON and stored.ended_at is None
     assert stored.ttl == stored.expires_at == clock() + timedelta(hours=1)
     assert session["access_token"] not in json.dumps(stored.attribute_values, default=str)  # never stored
 
 
-def test_a_support_request_costs_the_one_authorizing_read(api, acme, session):
+def test_a_support_request_costs_the_one_authorizing_read(
+    api: Api, acme: tuple[str, Joined, Joined], session: dict[str, Any]
+) -> None:
     account_id, _, _ = acme
     with DynamoCalls() as calls:
         reply = api.get(f"/accounts/{account_id}", token=session["access_token"])
     assert reply.status == 200 and calls.operations == ["BatchGetItem"]
 
 
-def test_the_token_does_what_the_member_can_and_no_more(api, acme, session):
+def test_the_token_does_what_the_member_can_and_no_more(
+    api: Api, acme: tuple[str, Joined, Joined], session: dict[str, Any]
+) -> None:
     account_id, owner, dave = acme
     token = session["access_token"]
     assert api.get(f"/accounts/{account_id}/contacts", token=token).status == 200
@@ -94,7 +107,9 @@ def test_the_token_does_what_the_member_can_and_no_more(api, acme, session):
     assert api.post("/authorize", authorize, token=token).body["reason"] == "missing_permission"
 
 
-def test_a_change_made_with_it_is_the_operators_naming_the_session(api, acme, session):
+def test_a_change_made_with_it_is_the_operators_naming_the_session(
+    api: Api, acme: tuple[str, Joined, Joined], session: dict[str, Any]
+) -> None:
     account_id, _, dave = acme
     reply = api.post(
         f"/accounts/{account_id}/contacts", {"email": "bill@x.com"}, token=session["access_token"]
@@ -112,7 +127,9 @@ def test_a_change_made_with_it_is_the_operators_naming_the_session(api, acme, se
     assert [e["actor"] for e in mine] == [{"kind": "user", "user_id": dave.user_id, "email": dave.email}]
 
 
-def test_passwords_ownership_and_support_sessions_are_refused(api, acme):
+def test_passwords_ownership_and_support_sessions_are_refused(
+    api: Api, acme: tuple[str, Joined, Joined]
+) -> None:
     account_id, owner, _ = acme
     as_owner = start(api, account_id, owner.user_id).body
     token = as_owner["access_token"]
@@ -137,7 +154,7 @@ def test_passwords_ownership_and_support_sessions_are_refused(api, acme):
     assert api.post("/auth/login", {"email": owner.email, "password": PASSWORD}).status == 200  # unchanged
 
 
-def test_which_routes_refuse_a_support_token():
+def test_which_routes_refuse_a_support_token() -> None:
     """Every route a support token is refused (403) on: the rule of the access layer, so routes added under
     a barred path (webhooks) inherit it."""
     import app  # noqa: F401  (the routes register as their modules load: this test may run first)
@@ -172,7 +189,9 @@ def test_which_routes_refuse_a_support_token():
     assert not route.admits_support
 
 
-def test_other_accounts_do_not_exist_for_it(api, acme, session):
+def test_other_accounts_do_not_exist_for_it(
+    api: Api, acme: tuple[str, Joined, Joined], session: dict[str, Any]
+) -> None:
     account_id, _, _ = acme
     other_id, _ = onboard(api, "Elsewhere", "owner@elsewhere.com")
     token = session["access_token"]
@@ -186,7 +205,9 @@ def test_other_accounts_do_not_exist_for_it(api, acme, session):
     assert api.get(f"/accounts/{account_id}", token=token).status == 200
 
 
-def test_me_shows_only_its_account(api, acme, session):
+def test_me_shows_only_its_account(
+    api: Api, acme: tuple[str, Joined, Joined], session: dict[str, Any]
+) -> None:
     account_id, owner, dave = acme
     other_id, stranger = onboard(api, "Elsewhere", "owner@elsewhere.com")
     invite(api, other_id, stranger.token, [dave.email])
@@ -201,7 +222,9 @@ def test_me_shows_only_its_account(api, acme, session):
     assert me.body["user"]["user_id"] == dave.user_id and calls.operations == ["BatchGetItem"]
 
 
-def test_it_stops_at_its_expiry(api, clock, acme, session):
+def test_it_stops_at_its_expiry(
+    api: Api, clock: Clock, acme: tuple[str, Joined, Joined], session: dict[str, Any]
+) -> None:
     account_id, _, _ = acme
     token = session["access_token"]
     clock.advance(minutes=59, seconds=59)
@@ -211,7 +234,9 @@ def test_it_stops_at_its_expiry(api, clock, acme, session):
     assert api.get("/me", token=token).status == 401
 
 
-def test_ending_it_stops_the_token_at_once(api, acme, session):
+def test_ending_it_stops_the_token_at_once(
+    api: Api, acme: tuple[str, Joined, Joined], session: dict[str, Any]
+) -> None:
     account_id, _, dave = acme
     token, session_id = session["access_token"], session["support_session_id"]
     path = f"/accounts/{account_id}/support-sessions/{session_id}"
@@ -228,7 +253,9 @@ def test_ending_it_stops_the_token_at_once(api, acme, session):
     assert api.get(f"/accounts/{account_id}", token=dave.token).status == 200  # dave's own token is his
 
 
-def test_ending_needs_the_session_at_that_account(api, acme, session):
+def test_ending_needs_the_session_at_that_account(
+    api: Api, acme: tuple[str, Joined, Joined], session: dict[str, Any]
+) -> None:
     account_id, _, _ = acme
     other_id, _ = onboard(api, "Elsewhere", "owner@elsewhere.com")
     session_id = session["support_session_id"]
@@ -238,7 +265,7 @@ def test_ending_needs_the_session_at_that_account(api, acme, session):
     assert api.get(f"/accounts/{account_id}", token=session["access_token"]).status == 200
 
 
-def test_only_an_active_member_can_be_acted_as(api, acme):
+def test_only_an_active_member_can_be_acted_as(api: Api, acme: tuple[str, Joined, Joined]) -> None:
     account_id, owner, dave = acme
     other_id, stranger = onboard(api, "Elsewhere", "owner@elsewhere.com")
     assert start(api, account_id, stranger.user_id).status == 404  # a member elsewhere
@@ -257,7 +284,9 @@ def test_only_an_active_member_can_be_acted_as(api, acme):
     assert missing.status == 400
 
 
-def test_deactivating_the_member_ends_what_it_can_do(api, acme, session):
+def test_deactivating_the_member_ends_what_it_can_do(
+    api: Api, acme: tuple[str, Joined, Joined], session: dict[str, Any]
+) -> None:
     account_id, owner, dave = acme
     token = session["access_token"]
     assert (
@@ -271,21 +300,23 @@ def test_deactivating_the_member_ends_what_it_can_do(api, acme, session):
     assert api.get(f"/accounts/{account_id}", token=token).status == 200  # still within its hour
 
 
-def test_a_member_cannot_start_one(api, acme):
+def test_a_member_cannot_start_one(api: Api, acme: tuple[str, Joined, Joined]) -> None:
     account_id, owner, dave = acme
     body = {"user_id": dave.user_id, "reason": REASON}
     assert api.post(f"/accounts/{account_id}/support-sessions", body, token=owner.token).status == 403
     assert api.post(f"/accounts/{account_id}/support-sessions", body).status == 401
 
 
-def test_the_members_password_change_ends_it(api, acme, session):
+def test_the_members_password_change_ends_it(
+    api: Api, acme: tuple[str, Joined, Joined], session: dict[str, Any]
+) -> None:
     account_id, _, dave = acme
     change = {"current_password": PASSWORD, "new_password": "another-long-password"}
     assert api.post("/me/password", change, token=dave.token).status == 200
     assert api.get(f"/accounts/{account_id}", token=session["access_token"]).status == 401
 
 
-def test_starting_and_ending_cost(api, acme):
+def test_starting_and_ending_cost(api: Api, acme: tuple[str, Joined, Joined]) -> None:
     account_id, _, dave = acme
     with DynamoCalls() as calls:
         started = start(api, account_id, dave.user_id)
@@ -299,7 +330,7 @@ def test_starting_and_ending_cost(api, acme):
     assert calls.operations == ["BatchGetItem", "GetItem", "TransactWriteItems"]
 
 
-def test_a_session_hands_out_no_power_that_outlives_it(api, acme):
+def test_a_session_hands_out_no_power_that_outlives_it(api: Api, acme: tuple[str, Joined, Joined]) -> None:
     """Issue 25, item 5: acting as the owner, a session may invite and edit plain members, but may not make
     an admin (by invitation or by a change of role) nor send a member a password reset link."""
     account_id, owner, dave = acme

@@ -4,26 +4,31 @@ by one or with "every other session"; nobody else's list shows it (services/sess
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 import pytest
 
 from chalicelib.store.models import format_time
 from tests.helpers import DynamoCalls, join, onboard
 
+if TYPE_CHECKING:
+    from tests.helpers import Api, Clock, Joined
+
 REASON = "Customer asked us to tidy their contacts"
 
 
-def sessions(api, token: str) -> list[dict]:
+def sessions(api: Api, token: str) -> list[dict[str, Any]]:
     reply = api.get("/me/sessions", token=token)
     assert reply.status == 200, reply.body
-    return reply.body["items"]
+    return cast("list[dict[str, Any]]", reply.body["items"])
 
 
-def support_rows(api, token: str) -> list[dict]:
+def support_rows(api: Api, token: str) -> list[dict[str, Any]]:
     return [s for s in sessions(api, token) if s["via"] == "support"]
 
 
 @pytest.fixture
-def acted(api):
+def acted(api: Api) -> tuple[str, Joined, Joined, dict[str, Any]]:
     """Acme with Dave, and a support session acting as Dave: (account id, owner, dave, the session)."""
     account_id, owner = onboard(api)
     dave = join(api, account_id, owner.token, "dave@acme.com", permissions=["tickets", "contacts"])
@@ -33,7 +38,9 @@ def acted(api):
     return account_id, owner, dave, started.body
 
 
-def test_the_member_acted_as_sees_it_and_nobody_else_does(api, clock, acted):
+def test_the_member_acted_as_sees_it_and_nobody_else_does(
+    api: Api, clock: Clock, acted: tuple[str, Joined, Joined, dict[str, Any]]
+) -> None:
     _, owner, dave, support = acted
     (row,) = support_rows(api, dave.token)
     assert row == {
@@ -50,7 +57,9 @@ def test_the_member_acted_as_sees_it_and_nobody_else_does(api, clock, acted):
     assert api.get("/me/sessions", token=support["access_token"]).code == "forbidden"  # support has no list
 
 
-def test_the_member_cannot_end_it_alone_or_with_every_other_session(api, acted):
+def test_the_member_cannot_end_it_alone_or_with_every_other_session(
+    api: Api, acted: tuple[str, Joined, Joined, dict[str, Any]]
+) -> None:
     account_id, _, dave, support = acted
     session_id = support["support_session_id"]
     refused = api.delete(f"/me/sessions/{session_id}", token=dave.token)
@@ -62,7 +71,9 @@ def test_the_member_cannot_end_it_alone_or_with_every_other_session(api, acted):
     assert [s["via"] for s in sessions(api, dave.token) if s["via"] != "support"] == ["invitation"]
 
 
-def test_it_leaves_the_list_when_the_operator_ends_it_or_its_hour_is_up(api, clock, acted):
+def test_it_leaves_the_list_when_the_operator_ends_it_or_its_hour_is_up(
+    api: Api, clock: Clock, acted: tuple[str, Joined, Joined, dict[str, Any]]
+) -> None:
     account_id, owner, dave, support = acted
     ended = api.delete(
         f"/accounts/{account_id}/support-sessions/{support['support_session_id']}", operator=True
@@ -78,7 +89,9 @@ def test_it_leaves_the_list_when_the_operator_ends_it_or_its_hour_is_up(api, clo
     assert api.get(f"/accounts/{account_id}", token=again.body["access_token"]).status == 401
 
 
-def test_its_last_seen_is_kept_as_a_sign_ins_with_no_extra_round_trip(api, clock, acted):
+def test_its_last_seen_is_kept_as_a_sign_ins_with_no_extra_round_trip(
+    api: Api, clock: Clock, acted: tuple[str, Joined, Joined, dict[str, Any]]
+) -> None:
     account_id, _, dave, support = acted
     with DynamoCalls() as fresh:
         assert api.get(f"/accounts/{account_id}", token=support["access_token"]).status == 200

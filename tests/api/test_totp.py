@@ -3,30 +3,42 @@ recovery codes, the mfa_token's single use and lifetime, and turning it off."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 import pyotp
+import pytest
 
 from chalicelib.security.otp import step_of
+from chalicelib.services.factor_checks import matched_step, spend_recovery_code
 from tests.helpers import PASSWORD, DynamoCalls, invite, latest_link, onboard
+from tests.helpers.present import present
 from tests.helpers.seed import seed_user
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from chalicelib.schemas.sessions import LoginOut
+    from chalicelib.store.models import TotpItem
+    from tests.helpers import Api, Clock, Reply
 
 EMAIL = "ann@example.com"
 
 
-def login(api, password=PASSWORD):
+def login(api: Api, password: str = PASSWORD) -> Reply:
     return api.post("/auth/login", {"email": EMAIL, "password": password})
 
 
-def code(secret, deps, steps=0):
+def code(secret: str, deps: Deps, steps: int = 0) -> str:
     return pyotp.TOTP(secret).generate_otp(step_of(deps.now()) + steps)
 
 
-def wrong_code(secret, deps):
+def wrong_code(secret: str, deps: Deps) -> str:
     """A code that no step within the accepted drift has."""
     near = {code(secret, deps, steps) for steps in (-1, 0, 1)}
     return next(c for c in ("000000", "000001", "000002", "000003") if c not in near)
 
 
-def enrol(api, deps, clock):
+def enrol(api: Api, deps: Deps, clock: Clock) -> tuple[str, list[str], str]:
     """TOTP on for ann: her secret, her recovery codes, and a token of the session that turned it on."""
     seed_user(deps, EMAIL)
     token = login(api).body["access_token"]
@@ -43,7 +55,9 @@ def enrol(api, deps, clock):
     return secret, confirmed.body["recovery_codes"], token
 
 
-def test_setup_needs_the_password_and_confirming_gives_ten_codes_and_an_email(api, deps, clock):
+def test_setup_needs_the_password_and_confirming_gives_ten_codes_and_an_email(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     seed_user(deps, EMAIL)
     token = login(api).body["access_token"]
     wrong = api.post("/me/mfa/totp", {"password": "not the password"}, token=token)
@@ -60,7 +74,9 @@ def test_setup_needs_the_password_and_confirming_gives_ten_codes_and_an_email(ap
     assert (again.status, again.code) == (409, "conflict")
 
 
-def test_login_asks_for_the_second_step_and_a_code_finishes_it_once(api, deps, clock):
+def test_login_asks_for_the_second_step_and_a_code_finishes_it_once(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     secret, _, _ = enrol(api, deps, clock)
     first = login(api)
     assert first.status == 200
@@ -77,7 +93,7 @@ def test_login_asks_for_the_second_step_and_a_code_finishes_it_once(api, deps, c
     assert (replay.status, replay.code) == (401, "invalid_code")  # the code worked once too
 
 
-def test_a_code_one_step_either_side_is_accepted_two_is_not(api, deps, clock):
+def test_a_code_one_step_either_side_is_accepted_two_is_not(api: Api, deps: Deps, clock: Clock) -> None:
     secret, _, _ = enrol(api, deps, clock)
     for steps, status in ((-2, 401), (2, 401), (-1, 200), (1, 200)):
         clock.advance(seconds=90)  # a fresh step each round: replay is not what is tested here
@@ -86,7 +102,9 @@ def test_a_code_one_step_either_side_is_accepted_two_is_not(api, deps, clock):
         assert answer.status == status, steps
 
 
-def test_a_wrong_code_leaves_the_token_usable_and_five_lock_the_user(api, deps, clock):
+def test_a_wrong_code_leaves_the_token_usable_and_five_lock_the_user(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     secret, recovery, _ = enrol(api, deps, clock)
     token = login(api).body["mfa_token"]
     for _ in range(3):
@@ -103,7 +121,7 @@ def test_a_wrong_code_leaves_the_token_usable_and_five_lock_the_user(api, deps, 
     assert api.post("/auth/login/mfa", {"mfa_token": token, "code": code(secret, deps)}).status == 200
 
 
-def test_a_recovery_code_signs_in_once(api, deps, clock):
+def test_a_recovery_code_signs_in_once(api: Api, deps: Deps, clock: Clock) -> None:
     _, recovery, _ = enrol(api, deps, clock)
     token = login(api).body["mfa_token"]
     done = api.post("/auth/login/mfa", {"mfa_token": token, "recovery_code": recovery[0].upper()})
@@ -118,7 +136,9 @@ def test_a_recovery_code_signs_in_once(api, deps, clock):
     assert other.status == 200
 
 
-def test_a_used_recovery_code_is_its_own_security_event_and_emails_how_many_are_left(api, deps, clock):
+def test_a_used_recovery_code_is_its_own_security_event_and_emails_how_many_are_left(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     """Not `factor_removed`: nothing was turned off. The email comes from the code's own use and says how
     many codes remain (10 at first); a wrong code writes neither."""
     _, recovery, token = enrol(api, deps, clock)
@@ -140,7 +160,7 @@ def test_a_used_recovery_code_is_its_own_security_event_and_emails_how_many_are_
     assert "factor_removed" not in [e["type"] for e in events]
 
 
-def test_the_last_recovery_code_says_none_are_left(api, deps, clock):
+def test_the_last_recovery_code_says_none_are_left(api: Api, deps: Deps, clock: Clock) -> None:
     _, recovery, _ = enrol(api, deps, clock)
     for used in recovery:
         step = api.post("/auth/login/mfa", {"mfa_token": login(api).body["mfa_token"], "recovery_code": used})
@@ -150,7 +170,9 @@ def test_the_last_recovery_code_says_none_are_left(api, deps, clock):
     assert "(no recovery codes are left)" in told
 
 
-def test_the_mfa_token_lives_five_minutes_and_an_unknown_one_is_refused(api, deps, clock):
+def test_the_mfa_token_lives_five_minutes_and_an_unknown_one_is_refused(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     secret, _, _ = enrol(api, deps, clock)
     token = login(api).body["mfa_token"]
     clock.advance(minutes=5, seconds=1)
@@ -160,7 +182,9 @@ def test_the_mfa_token_lives_five_minutes_and_an_unknown_one_is_refused(api, dep
     assert (forged.status, forged.code) == (401, "unauthenticated")
 
 
-def test_turning_it_off_needs_the_password_and_a_code_and_login_is_one_step_again(api, deps, clock):
+def test_turning_it_off_needs_the_password_and_a_code_and_login_is_one_step_again(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     secret, _, token = enrol(api, deps, clock)
     wrong = api.post(
         "/me/mfa/totp/disable", {"password": PASSWORD, "code": wrong_code(secret, deps)}, token=token
@@ -178,8 +202,8 @@ def test_turning_it_off_needs_the_password_and_a_code_and_login_is_one_step_agai
 
 
 def test_one_code_with_two_mfa_tokens_at_once_signs_in_once_and_spends_only_the_winners_token(
-    api, deps, clock
-):
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     """The code's step and the mfa_token are used up in the sign-in's one transaction: the request that
     loses the step gets `invalid_code`, writes no session, and its mfa_token stays usable for a later code."""
     from chalicelib.schemas.factors import MfaLoginIn
@@ -191,7 +215,7 @@ def test_one_code_with_two_mfa_tokens_at_once_signs_in_once_and_spends_only_the_
     same = code(secret, deps)
     before = len(api.get("/me/sessions", token=token).body["items"])
 
-    def attempt(mfa_token):
+    def attempt(mfa_token: str) -> Callable[[], str]:
         return lambda: mfa_login.finish(deps, MfaLoginIn(mfa_token=mfa_token, code=same)).user.email
 
     outcomes = run_together(attempt(tokens[0]), attempt(tokens[1]))
@@ -202,7 +226,9 @@ def test_one_code_with_two_mfa_tokens_at_once_signs_in_once_and_spends_only_the_
     assert api.post("/auth/login/mfa", {"mfa_token": loser, "code": code(secret, deps)}).status == 200
 
 
-def test_a_code_is_not_spent_on_an_mfa_token_another_request_used_at_the_same_moment(api, deps, clock):
+def test_a_code_is_not_spent_on_an_mfa_token_another_request_used_at_the_same_moment(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     """One mfa_token, a TOTP code and a recovery code at once: one signs in; the other's code is still
     usable, because its use and the token's commit together or not at all (separate writes burnt it)."""
     from chalicelib.schemas.factors import MfaLoginIn
@@ -222,7 +248,9 @@ def test_a_code_is_not_spent_on_an_mfa_token_another_request_used_at_the_same_mo
     assert api.post("/auth/login/mfa", again).status == 200  # its code was not spent
 
 
-def test_twenty_wrong_codes_at_once_check_at_most_five(api, deps, clock, monkeypatch):
+def test_twenty_wrong_codes_at_once_check_at_most_five(
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from chalicelib.errors import AppError
     from chalicelib.schemas.factors import MfaLoginIn
     from chalicelib.services import factor_checks, mfa_login
@@ -233,14 +261,14 @@ def test_twenty_wrong_codes_at_once_check_at_most_five(api, deps, clock, monkeyp
     checked = []
     real_step = factor_checks.totp_step
 
-    def counting_step(deps, totp, code):
+    def counting_step(deps: Deps, totp: TotpItem, code: str) -> Any:
         checked.append(code)
         return real_step(deps, totp, code)
 
     monkeypatch.setattr(factor_checks, "totp_step", counting_step)
     wrong = wrong_code(secret, deps)
 
-    def attempt():
+    def attempt() -> LoginOut | str:
         try:
             return mfa_login.finish(deps, MfaLoginIn(mfa_token=token, code=wrong))
         except AppError as error:
@@ -252,7 +280,9 @@ def test_twenty_wrong_codes_at_once_check_at_most_five(api, deps, clock, monkeyp
     assert outcomes.count("rate_limited") == 20 - len(checked)
 
 
-def test_the_round_trips_of_a_login_with_and_without_a_second_factor(api, deps, clock):
+def test_the_round_trips_of_a_login_with_and_without_a_second_factor(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     """Without a factor, login is as it was (the factor rides on the user item it reads anyway); with one,
     the password step reads as a login does and writes the mfa_token (with the login it names, on the
     user's code window) instead of the login's write, and the second step counts the check first (it hands
@@ -289,7 +319,7 @@ def test_the_round_trips_of_a_login_with_and_without_a_second_factor(api, deps, 
     assert second.read_twice == []
 
 
-def test_the_second_step_reads_the_accounts_page_with_the_factor(api, deps, clock):
+def test_the_second_step_reads_the_accounts_page_with_the_factor(api: Api, deps: Deps, clock: Clock) -> None:
     """The code check counted first (on the user the signed mfa_token names; it hands back the login the
     password step named), then the token's item with the factor, the login and the page of the accounts
     the password step saw (one BatchGetItem), and the sign-in's one write: 3 round trips (was 4)."""
@@ -305,7 +335,9 @@ def test_the_second_step_reads_the_accounts_page_with_the_factor(api, deps, cloc
     assert calls.read_twice == []
 
 
-def test_a_second_step_after_the_accounts_changed_reads_the_page_again(api, deps, clock):
+def test_a_second_step_after_the_accounts_changed_reads_the_page_again(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     """The accounts the mfa_token names are a hint: joined meanwhile, the login's own list decides."""
     account_id, owner = onboard(api, "Acme Hosting", EMAIL)
     secret = api.post("/me/mfa/totp", {"password": PASSWORD}, token=owner.token).body["secret"]
@@ -329,7 +361,7 @@ def test_a_second_step_after_the_accounts_changed_reads_the_page_again(api, deps
     assert calls.operations == ["UpdateItem", "BatchGetItem", "BatchGetItem", "TransactWriteItems"]
 
 
-def test_the_password_step_is_three_round_trips(api, deps, clock):
+def test_the_password_step_is_three_round_trips(api: Api, deps: Deps, clock: Clock) -> None:
     """The check counted (it says where the email leads: turning the factor on checked the password and
     cleared the window, not where it leads), the login with the profile and the accounts' page, and the
     mfa_token written with the login it names on the user's code window (one transaction): 3 round trips."""
@@ -346,7 +378,9 @@ def test_the_password_step_is_three_round_trips(api, deps, clock):
     assert done.status == 200 and [a["account_id"] for a in done.body["accounts"]] == [account_id]
 
 
-def test_a_forged_or_altered_mfa_token_answers_as_an_expired_one_and_counts_against_no_one(api, deps, clock):
+def test_a_forged_or_altered_mfa_token_answers_as_an_expired_one_and_counts_against_no_one(
+    api: Api, deps: Deps, clock: Clock
+) -> None:
     """The mfa_token is signed with its user and expiry: one we did not sign (made up, of the old unsigned
     shape, its user swapped for another's, its signature or expiry changed) is refused as an expired one
     is, before any call, so a stranger cannot spend anyone's code window (no lockout of another user's
@@ -354,7 +388,7 @@ def test_a_forged_or_altered_mfa_token_answers_as_an_expired_one_and_counts_agai
     import base64
 
     secret, _, _ = enrol(api, deps, clock)
-    victim_id = deps.store.users.login_state(EMAIL)[0].user_id
+    victim_id = present(deps.store.users.login_state(EMAIL)[0]).user_id
     real = login(api).body["mfa_token"]
     user_part, expiry, nonce, mac = real.split(".")
     other = base64.urlsafe_b64encode(b"usr_000000000000000000000000").rstrip(b"=").decode()
@@ -384,13 +418,13 @@ def test_a_forged_or_altered_mfa_token_answers_as_an_expired_one_and_counts_agai
     assert api.post("/auth/login/mfa", {"mfa_token": fresh, "code": code(secret, deps)}).status == 200
 
 
-def test_a_used_mfa_token_gives_back_the_check_it_counted(api, deps, clock):
+def test_a_used_mfa_token_gives_back_the_check_it_counted(api: Api, deps: Deps, clock: Clock) -> None:
     """A token we signed is counted on before its item is read; once used (or gone), its check was not
     made and is given back, so replaying one within its 5 minutes locks no one out."""
     secret, _, _ = enrol(api, deps, clock)
     token = login(api).body["mfa_token"]
     assert api.post("/auth/login/mfa", {"mfa_token": token, "code": code(secret, deps)}).status == 200
-    user_id = deps.store.users.login_state(EMAIL)[0].user_id
+    user_id = present(deps.store.users.login_state(EMAIL)[0]).user_id
     before = deps.store.factors.state(user_id).failures
     for _ in range(8):
         replay = api.post("/auth/login/mfa", {"mfa_token": token, "code": "123456"})
@@ -401,7 +435,9 @@ def test_a_used_mfa_token_gives_back_the_check_it_counted(api, deps, clock):
     assert api.post("/auth/login/mfa", {"mfa_token": fresh, "code": code(secret, deps)}).status == 200
 
 
-def test_wrong_codes_through_many_tokens_at_once_check_at_most_five_per_window(api, deps, clock, monkeypatch):
+def test_wrong_codes_through_many_tokens_at_once_check_at_most_five_per_window(
+    api: Api, deps: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The window is the user's, not the token's: twenty wrong TOTP and recovery codes sent at once through
     four mfa_tokens check at most five between them; the rest are refused (429) unchecked, and the right
     code waits for the window to pass."""
@@ -412,14 +448,14 @@ def test_wrong_codes_through_many_tokens_at_once_check_at_most_five_per_window(a
 
     secret, _, _ = enrol(api, deps, clock)
     tokens = [login(api).body["mfa_token"] for _ in range(4)]
-    checked = []
-    real_step, real_recovery = mfa_login.matched_step, mfa_login.spend_recovery_code
+    checked: list[str] = []
+    real_step, real_recovery = matched_step, spend_recovery_code  # the ones mfa_login calls, patched below
 
-    def counting_step(*args):
+    def counting_step(*args: Any) -> int:
         checked.append("code")
         return real_step(*args)
 
-    def counting_recovery(*args):
+    def counting_recovery(*args: Any) -> Any:
         checked.append("recovery_code")
         return real_recovery(*args)
 
@@ -427,8 +463,8 @@ def test_wrong_codes_through_many_tokens_at_once_check_at_most_five_per_window(a
     monkeypatch.setattr(mfa_login, "spend_recovery_code", counting_recovery)
     wrong = wrong_code(secret, deps)
 
-    def attempt(index):
-        body = {"code": wrong} if index % 2 else {"recovery_code": "aaaa-bbbb-cccc-dddd"}
+    def attempt(index: int) -> LoginOut | str:
+        body: dict[str, Any] = {"code": wrong} if index % 2 else {"recovery_code": "aaaa-bbbb-cccc-dddd"}
         try:
             return mfa_login.finish(deps, MfaLoginIn(mfa_token=tokens[index % 4], **body))
         except AppError as error:

@@ -7,23 +7,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
 
 from chalicelib.store.tx import CONFLICT_TRIES
 from tests.helpers import PASSWORD, invite, join, onboard
 from tests.helpers.faults import Conflicts
+from tests.helpers.present import present
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from chalicelib.store.models import MembershipItem
+    from tests.helpers import Api, Reply
 
 
 @dataclass
 class Case:
     name: str
-    call: Callable[[], object]  # the request; answers a Reply
+    call: Callable[[], Reply]  # the request
     ok: int  # its success status
     done: Callable[[], bool]  # whether its change is stored
 
 
-def _cases(api, deps) -> list[Case]:
+def _cases(api: Api, deps: Deps) -> list[Case]:
     account_id, owner = onboard(api)
     base = f"/accounts/{account_id}"
     group = api.post(f"{base}/groups", {"name": "Web", "permissions": ["tickets"]}, token=owner.token).body
@@ -32,7 +39,7 @@ def _cases(api, deps) -> list[Case]:
     invited = api.post(f"{base}/invitations", {"emails": ["x@acme.com"]}, token=owner.token).body
     invitation_id = invited["results"][0]["invitation"]["invitation_id"]
 
-    def membership(user_id):
+    def membership(user_id: str) -> MembershipItem | None:
         return deps.store.members.get_membership(account_id, user_id)
 
     invite(api, account_id, owner.token, ["ann@example.com"])
@@ -40,10 +47,10 @@ def _cases(api, deps) -> list[Case]:
                    "last_name": "B"}  # fmt: skip
     return [
         Case("role change", lambda: api.patch(f"{base}/members/{people[0].user_id}", {"role": "admin"},
-             token=owner.token), 200, lambda: membership(people[0].user_id).role == "admin"),
+             token=owner.token), 200, lambda: present(membership(people[0].user_id)).role == "admin"),
         Case("group move", lambda: api.patch(f"{base}/members/{people[1].user_id}",
              {"group_id": group["group_id"]}, token=owner.token), 200,
-             lambda: membership(people[1].user_id).group_id == group["group_id"]),
+             lambda: present(membership(people[1].user_id)).group_id == group["group_id"]),
         Case("removal", lambda: api.delete(f"{base}/members/{people[2].user_id}", token=owner.token), 204,
              lambda: membership(people[2].user_id) is None),
         Case("revoke", lambda: api.delete(f"{base}/invitations/{invitation_id}", token=owner.token), 204,
@@ -54,7 +61,7 @@ def _cases(api, deps) -> list[Case]:
              lambda: deps.store.users.login_state("ann@example.com")[0] is not None),
         Case("transfer", lambda: api.post(f"{base}/ownership", {"user_id": people[3].user_id},
              token=owner.token), 200,
-             lambda: deps.store.accounts.get_account(account_id).owner_user_id == people[3].user_id),
+             lambda: present(deps.store.accounts.get_account(account_id)).owner_user_id == people[3].user_id),
         Case("group create", lambda: api.post(f"{base}/groups", {"name": "New", "permissions": []},
              token=owner.token), 201,
              lambda: any(g.name == "New" for g in deps.store.groups.groups_of(account_id))),
@@ -71,7 +78,7 @@ NAMES = [
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_two_conflicts_in_a_row_are_retried_to_success(api, deps, name):
+def test_two_conflicts_in_a_row_are_retried_to_success(api: Api, deps: Deps, name: str) -> None:
     case = next(c for c in _cases(api, deps) if c.name == name)
     with Conflicts(times=2).on() as conflicts:
         reply = case.call()
@@ -81,7 +88,7 @@ def test_two_conflicts_in_a_row_are_retried_to_success(api, deps, name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_conflicts_past_the_retries_answer_409_and_change_nothing(api, deps, name):
+def test_conflicts_past_the_retries_answer_409_and_change_nothing(api: Api, deps: Deps, name: str) -> None:
     case = next(c for c in _cases(api, deps) if c.name == name)
     with Conflicts(times=CONFLICT_TRIES * 10).on():
         reply = case.call()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from standardwebhooks import Webhook
@@ -13,8 +14,13 @@ from tests.helpers import emails_to, join, onboard
 from tests.helpers.receiver import WebhookReceiver
 from tests.helpers.webhooks import PUBLIC_URL, add_contact, hooks
 
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Api, Clock
+    from tests.helpers.receiver import Received
 
-def test_an_endpoint_is_created_with_its_secret_shown_once(api):
+
+def test_an_endpoint_is_created_with_its_secret_shown_once(api: Api) -> None:
     account_id, owner = onboard(api)
     created = api.post(
         hooks(account_id), {"url": PUBLIC_URL, "event_types": ["member.removed"]}, token=owner.token
@@ -56,7 +62,7 @@ def test_an_endpoint_is_created_with_its_secret_shown_once(api):
         "http://127.0.0.1:9/hooks",  # loopback only where the local stage allows it
     ],
 )
-def test_unsafe_urls_are_refused_when_saved(api, url):
+def test_unsafe_urls_are_refused_when_saved(api: Api, url: str) -> None:
     account_id, owner = onboard(api)
     reply = api.post(hooks(account_id), {"url": url, "event_types": ["*"]}, token=owner.token)
     assert reply.code == "validation_error" and reply.body["error"]["details"][0]["field"] == "url"
@@ -65,7 +71,7 @@ def test_unsafe_urls_are_refused_when_saved(api, url):
     assert patched.code == "validation_error"
 
 
-def test_only_the_owner_and_the_operator_manage_an_accounts_endpoints(api):
+def test_only_the_owner_and_the_operator_manage_an_accounts_endpoints(api: Api) -> None:
     account_id, owner = onboard(api)
     admin = join(api, account_id, owner.token, "admin@acme.com", role="admin", permissions=[])
     other_id, other_owner = onboard(api, "Elsewhere", "owner@elsewhere.com")
@@ -83,7 +89,9 @@ def test_only_the_owner_and_the_operator_manage_an_accounts_endpoints(api):
     )
 
 
-def test_deliveries_reach_a_real_receiver_signed_as_standard_webhooks_say(api, loopback, receiver):
+def test_deliveries_reach_a_real_receiver_signed_as_standard_webhooks_say(
+    api: Api, loopback: Deps, receiver: WebhookReceiver
+) -> None:
     account_id, owner = onboard(api)
     other_id, other_owner = onboard(api, "Elsewhere", "owner@elsewhere.com")
     created = api.post(
@@ -116,7 +124,7 @@ def test_deliveries_reach_a_real_receiver_signed_as_standard_webhooks_say(api, l
     assert [(d["status"], d["attempts"], d["last_status_code"]) for d in log] == [("succeeded", 1, 204)]
 
 
-def _verifies(secret: str, arrived) -> bool:
+def _verifies(secret: str, arrived: Received) -> bool:
     try:
         Webhook(secret).verify(arrived.body, arrived.headers)
     except Exception:
@@ -124,7 +132,9 @@ def _verifies(secret: str, arrived) -> bool:
     return True
 
 
-def test_a_receiver_down_for_the_first_three_attempts_still_gets_the_event(api, loopback, clock):
+def test_a_receiver_down_for_the_first_three_attempts_still_gets_the_event(
+    api: Api, loopback: Deps, clock: Clock
+) -> None:
     receiver = WebhookReceiver()  # not listening yet
     account_id, owner = onboard(api)
     created = api.post(
@@ -153,7 +163,9 @@ def test_a_receiver_down_for_the_first_three_attempts_still_gets_the_event(api, 
     assert (done["status"], done["attempts"]) == ("succeeded", 4)
 
 
-def test_an_endpoint_failing_for_five_days_is_turned_off_and_its_owner_told(api, loopback, clock, receiver):
+def test_an_endpoint_failing_for_five_days_is_turned_off_and_its_owner_told(
+    api: Api, loopback: Deps, clock: Clock, receiver: WebhookReceiver
+) -> None:
     receiver.status = 500
     account_id, owner = onboard(api)
     created = api.post(
@@ -189,22 +201,22 @@ def test_an_endpoint_failing_for_five_days_is_turned_off_and_its_owner_told(api,
     assert (again.status, again.code) == (409, "delivery_succeeded")
 
 
-def sign_in_again(api, email: str) -> str:
+def sign_in_again(api: Api, email: str) -> str:
     from tests.helpers import sign_in
 
     return sign_in(api, email)
 
 
 def test_a_worker_dying_between_sending_and_recording_sends_again_never_zero_times(
-    api, loopback, clock, receiver, monkeypatch
-):
+    api: Api, loopback: Deps, clock: Clock, receiver: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
     account_id, owner = onboard(api)
     api.post(hooks(account_id), {"url": receiver.url, "event_types": ["contact.created"]}, token=owner.token)
     add_contact(api, account_id, owner.token)
     store = loopback.store.deliveries
     recorded = store.record
 
-    def crash(*args, **kwargs):
+    def crash(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("the worker's process ended here")
 
     monkeypatch.setattr(store, "record", crash)

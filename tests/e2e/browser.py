@@ -8,7 +8,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+    from tests.e2e.conftest import Live
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -19,7 +24,7 @@ LINK = re.compile(r'href="([^"]+#token=[A-Za-z0-9_-]{43})"')
 
 
 @contextmanager
-def chromium() -> Iterator[Any]:
+def chromium() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
@@ -32,7 +37,7 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def emailed_link(live: Any, address: str, after: int = 0, wait: float = 10.0) -> str:
+def emailed_link(live: Live, address: str, after: int = 0, wait: float = 10.0) -> str:
     """The link of the latest email to `address`, as a person would click it. `after`: how many emails to
     it there were before; waits (up to `wait` s) for one more, as the outbox worker sends it once it has
     run (the tests' servers rest 0.25 s between runs, make run's 2 s)."""
@@ -47,7 +52,7 @@ def emailed_link(live: Any, address: str, after: int = 0, wait: float = 10.0) ->
     return match.group(1).replace("&amp;", "&")
 
 
-def watched(page: Any) -> list[str]:
+def watched(page: Page) -> list[str]:
     """The page's script errors and CSP violations as they happen (a test asserts the list stays empty).
     A 4xx answer is logged by the browser itself as "Failed to load resource": the pages expect those."""
     errors: list[str] = []

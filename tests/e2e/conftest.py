@@ -10,11 +10,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.e2e.browser import chromium, watched
 from tests.helpers import Api, free_port, http_transport, moto_server_outbox
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 OPERATOR_KEY = "e2e-operator-key-0123456789abcdefghij"
@@ -30,7 +34,7 @@ class Live(Api):
         self.moto = moto_url
 
 
-def start_server(port: int, moto_port: int, log: Path, host: str = "127.0.0.1") -> subprocess.Popen:
+def start_server(port: int, moto_port: int, log: Path, host: str = "127.0.0.1") -> subprocess.Popen[bytes]:
     """`host`: the one PORTAL_URL names (passkeys need a name, `localhost`: WebAuthn takes no IP address;
     the other tests open the emailed links at 127.0.0.1, where they open their pages)."""
     env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "OPERATOR_API_KEY": OPERATOR_KEY}
@@ -65,7 +69,7 @@ def start_server(port: int, moto_port: int, log: Path, host: str = "127.0.0.1") 
         )
 
 
-def wait_healthy(live: Live, process: subprocess.Popen, log: Path, seconds: float = 90) -> None:
+def wait_healthy(live: Live, process: subprocess.Popen[bytes], log: Path, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -79,7 +83,7 @@ def wait_healthy(live: Live, process: subprocess.Popen, log: Path, seconds: floa
     raise RuntimeError("local server did not become healthy")
 
 
-def stop_server(process: subprocess.Popen) -> None:
+def stop_server(process: subprocess.Popen[bytes]) -> None:
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=15)
@@ -120,21 +124,21 @@ def running_server(tmp_path_factory: pytest.TempPathFactory, host: str = "127.0.
 
 
 @pytest.fixture(scope="session")
-def live(tmp_path_factory):
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """The server the end-to-end and browser tests share."""
     with running_server(tmp_path_factory) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
-def own_server(tmp_path_factory):
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """A server for one module alone (schemathesis), so it runs beside the shared server's tests."""
     with running_server(tmp_path_factory) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
-def localhost_server(tmp_path_factory):
+def localhost_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """A server for one module alone whose portal is at `localhost` (PORTAL_URL): the relying party of
     passkeys, as `make run`'s portal is meant to be reached for them."""
     with running_server(tmp_path_factory, "localhost") as server:
@@ -144,13 +148,13 @@ def localhost_server(tmp_path_factory):
 # The browser and a page in it, for the portal's tests (test_portal_*.py): a page fails its test on any
 # script error or CSP violation. One browser for the whole session (each test has its own context).
 @pytest.fixture(scope="session")
-def browser():
+def browser() -> Iterator[Browser]:
     with chromium() as running:
         yield running
 
 
 @pytest.fixture
-def page(browser):
+def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     opened = context.new_page()
     errors = watched(opened)

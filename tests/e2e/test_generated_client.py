@@ -11,12 +11,17 @@ import subprocess
 import sys
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.helpers import PASSWORD
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Live
 
 pytestmark = pytest.mark.e2e
 PACKAGE = "portal_access_client"
@@ -24,7 +29,7 @@ STORY = Path(__file__).resolve().parents[2] / "examples" / "client_story.py"
 
 
 @pytest.fixture(scope="module")
-def generated(live, tmp_path_factory) -> ModuleType:
+def generated(live: Live, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     where = tmp_path_factory.mktemp("client")
     spec = where / "openapi.json"
     with urllib.request.urlopen(f"{live.base_url}/openapi.json", timeout=10) as answer:
@@ -53,7 +58,7 @@ def part(name: str) -> ModuleType:
     return importlib.import_module(f"{PACKAGE}.{name}")
 
 
-def test_a_generated_client_runs_the_user_management_story(live, generated):
+def test_a_generated_client_runs_the_user_management_story(live: Live, generated: ModuleType) -> None:
     client, models = part("client"), part("models")
     create_account = part("api.accounts.create_account")
     accept = part("api.invitations.accept_invitation")
@@ -73,7 +78,7 @@ def test_a_generated_client_runs_the_user_management_story(live, generated):
     assert isinstance(created, models.AccountCreated) and created.owner_invitation.role == models.Role.OWNER
     account_id = created.account.account_id
 
-    def accept_as_new(email: str, first: str):
+    def accept_as_new(email: str, first: str) -> Any:  # the generated client's AcceptOut
         body = models.AcceptIn(
             token=live.latest_link(email), password=PASSWORD, first_name=first, last_name="Generated"
         )
@@ -132,7 +137,9 @@ def test_a_generated_client_runs_the_user_management_story(live, generated):
     )
 
 
-def test_the_story_script_uses_only_the_client_passes_mypy_strict_and_runs(live, generated):
+def test_the_story_script_uses_only_the_client_passes_mypy_strict_and_runs(
+    live: Live, generated: ModuleType
+) -> None:
     source = STORY.read_text()
     assert "type: ignore" not in source and "Any" not in source
     imported = {line.split()[1] for line in source.splitlines() if line.startswith(("import ", "from "))}

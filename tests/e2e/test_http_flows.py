@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from standardwebhooks import Webhook
@@ -11,24 +12,27 @@ from standardwebhooks import Webhook
 from tests.helpers import PASSWORD
 from tests.helpers.receiver import WebhookReceiver
 
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Live
+
 pytestmark = pytest.mark.e2e
 
 
-def accept_new(live, email: str) -> dict:
+def accept_new(live: Live, email: str) -> dict[str, Any]:
     """Accepting as a new user, keeping the whole answer."""
     body = {"token": live.latest_link(email), "password": PASSWORD, "first_name": "E2E", "last_name": "User"}
     status, accepted = live.call("POST", "/invitations/accept", body)
     assert status == 201, accepted
-    return accepted
+    return cast("dict[str, Any]", accepted)
 
 
-def test_service_routes(live):
+def test_service_routes(live: Live) -> None:
     assert tuple(live.call("GET", "/health")) == (200, {"status": "ok"})
     status, body = live.call("GET", "/permissions")
     assert status == 200 and len(body["permissions"]) == 16
 
 
-def test_owner_invites_two_people_one_new_one_from_another_account(live):
+def test_owner_invites_two_people_one_new_one_from_another_account(live: Live) -> None:
     status, created = live.call(
         "POST", "/accounts", {"name": "E2E Hosting", "owner_email": "owner@e2e.example.com"}, operator=True
     )
@@ -82,7 +86,7 @@ def test_owner_invites_two_people_one_new_one_from_another_account(live):
     assert account["member_count"] == 3
 
 
-def test_errors_over_http_are_json(live):
+def test_errors_over_http_are_json(live: Live) -> None:
     status, body = live.call("POST", "/auth/login", {"email": "nobody@e2e.example.com", "password": "x"})
     assert status == 401 and body["error"]["code"] == "invalid_credentials"
     status, body = live.call("GET", "/me")
@@ -95,7 +99,7 @@ def test_errors_over_http_are_json(live):
 
 # Here rather than in a module of its own: e2e modules share one server, and after the fuzzing and load
 # modules moto's whole-state dump (how the tests read emails) grows slow.
-def test_a_change_reaches_a_local_receiver_within_seconds(live):
+def test_a_change_reaches_a_local_receiver_within_seconds(live: Live) -> None:
     status, created = live.call(
         "POST", "/accounts", {"name": "Hook Co", "owner_email": "owner@hook.example.com"}, operator=True
     )

@@ -4,10 +4,15 @@ holds every request answered 201/200 and nothing else, and nothing answered a 5x
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tests.helpers.load import discrepancies, load
 
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Live
 
-def test_concurrent_mixed_load_leaves_exactly_what_was_answered(live):
+
+def test_concurrent_mixed_load_leaves_exactly_what_was_answered(live: Live) -> None:
     run = load(live)
     assert len(run.answers) >= 200
     assert {a.kind for a in run.answers} == {"invite", "login", "accept", "update", "rename"}

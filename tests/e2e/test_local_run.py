@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import time
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +24,7 @@ def _answers(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_sigterm_to_the_runner_stops_the_api_and_the_emulator(tmp_path):
+def test_sigterm_to_the_runner_stops_the_api_and_the_emulator(tmp_path: Path) -> None:
     port, moto_port = free_port(), free_port()
     log = tmp_path / "local_run.log"
     runner = start_server(port, moto_port, log)
@@ -44,7 +45,9 @@ def test_sigterm_to_the_runner_stops_the_api_and_the_emulator(tmp_path):
                 os.killpg(runner.pid, signal.SIGKILL)
 
 
-def test_the_runner_prints_the_reference_and_each_email_as_its_text_part_with_its_link_once(tmp_path):
+def test_the_runner_prints_the_reference_and_each_email_as_its_text_part_with_its_link_once(
+    tmp_path: Path,
+) -> None:
     port, moto_port = free_port(), free_port()
     log = tmp_path / "local_run.log"
     runner = start_server(port, moto_port, log)
@@ -64,7 +67,7 @@ def test_the_runner_prints_the_reference_and_each_email_as_its_text_part_with_it
         stop_server(runner)
 
 
-def printed_by(log, text: str, seconds: float = 15) -> None:
+def printed_by(log: Path, text: str, seconds: float = 15) -> None:
     deadline = time.monotonic() + seconds
     while text not in log.read_text():
         assert time.monotonic() < deadline, (text, log.read_text())

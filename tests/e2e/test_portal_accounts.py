@@ -6,17 +6,23 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_portal_pages import axe_check, owned_account, sign_in_page
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from tests.e2e.conftest import Live
+
 pytestmark = pytest.mark.e2e
 TABLE = "portal-access-local"  # scripts/local_run.py's table
 
 
-def _join_more(live, token: str, count: int) -> list[str]:
+def _join_more(live: Live, token: str, count: int) -> list[str]:
     """`count` more accounts the signed-in user is a member of, written straight into the server's moto
     through the store's item builders (as bench/scale26.py seeds): each through the API would email the
     same address once an account, past its hourly limit. Answers their names in order."""
@@ -53,7 +59,7 @@ def _join_more(live, token: str, count: int) -> list[str]:
     return names
 
 
-def test_a_user_in_60_accounts_pages_the_chooser_to_the_60th(live, page):
+def test_a_user_in_60_accounts_pages_the_chooser_to_the_60th(live: Live, page: Page) -> None:
     _, owner, token = owned_account(live, "Aardvark Hosting")  # first by name
     names = _join_more(live, token, 59)
     last = names[-1]  # the 60th by name: "Agency 58"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import expect
@@ -10,10 +11,15 @@ from playwright.sync_api import expect
 from tests.e2e.test_portal_pages import owned_account, sign_in_page, sub_accounts, unique
 from tests.helpers.flows import accept_new
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from tests.e2e.conftest import Live
+
 pytestmark = pytest.mark.e2e
 
 
-def test_the_audit_log_names_groups_sub_accounts_and_modules(live, page):
+def test_the_audit_log_names_groups_sub_accounts_and_modules(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Audit Words Co")
     ids = sub_accounts(live, account_id, token, "Web shop")
     group = {"name": "Billing", "permissions": ["invoices", "tickets"], "sub_accounts": [ids["Web shop"]]}

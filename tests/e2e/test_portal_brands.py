@@ -5,6 +5,7 @@ sign-in page shows the default. axe-clean (colour contrast included) on each."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -14,11 +15,14 @@ from tests.e2e.browser import emailed_link
 from tests.e2e.test_portal_pages import axe_check, owned_account, sign_in_page, unique
 from tests.helpers.flows import accept_new, invite
 
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Live
+
 pytestmark = pytest.mark.e2e
 PURPLE = "rgb(123, 31, 162)"  # #7b1fa2
 
 
-def reseller_account(live) -> tuple[str, str, str, dict]:
+def reseller_account(live: Live) -> tuple[str, str, str, dict[str, Any]]:
     """An account under a reseller's brand with a PNG logo: (account_id, owner email, owner token, brand)."""
     made = live.post(
         "/brands",
@@ -56,7 +60,7 @@ def shows_reseller(page: Page) -> None:
     assert "Client portal" not in page.locator("body").inner_text()
 
 
-def test_a_resellers_invitation_accept_page_and_portal_carry_its_brand(live, page: Page):
+def test_a_resellers_invitation_accept_page_and_portal_carry_its_brand(live: Live, page: Page) -> None:
     account_id, owner, token, brand = reseller_account(live)
     invitee = unique("ann")
     invite(live, account_id, token, [invitee])
@@ -81,7 +85,9 @@ def test_a_resellers_invitation_accept_page_and_portal_carry_its_brand(live, pag
     assert checked == ["accept page (reseller)", "signed-in portal (reseller)"]
 
 
-def test_an_admins_reset_page_carries_the_accounts_brand_and_sign_in_the_default(live, page: Page):
+def test_an_admins_reset_page_carries_the_accounts_brand_and_sign_in_the_default(
+    live: Live, page: Page
+) -> None:
     account_id, owner, token, _ = reseller_account(live)
     member = unique("bob")
     invite(live, account_id, token, [member])
@@ -103,7 +109,7 @@ def test_an_admins_reset_page_carries_the_accounts_brand_and_sign_in_the_default
     shows_reseller(page)
 
 
-def test_a_german_logins_reset_page_is_german_in_its_accounts_brand(live, page: Page):
+def test_a_german_logins_reset_page_is_german_in_its_accounts_brand(live: Live, page: Page) -> None:
     """The reset page follows the link's login (its lookup's `locale`), whatever the browser speaks."""
     account_id, owner, token, _ = reseller_account(live)
     member = unique("greta")

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import uuid
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import expect
@@ -18,6 +19,11 @@ from tests.e2e.browser import emailed_link
 from tests.e2e.conftest import SPREADSHEET_DAY
 from tests.e2e.test_portal_pages import owned_account, sign_in_page
 from tests.helpers import PASSWORD
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, Request
+
+    from tests.e2e.conftest import Live
 
 pytestmark = pytest.mark.e2e
 ROWS = 1000
@@ -57,7 +63,9 @@ def sheet(owner: str, tag: str) -> tuple[bytes, dict[int, tuple[str, str]]]:
     return out.getvalue().encode("utf-8"), expected
 
 
-def test_a_thousand_row_spreadsheet_is_previewed_sent_and_its_result_downloaded(live, page):
+def test_a_thousand_row_spreadsheet_is_previewed_sent_and_its_result_downloaded(
+    live: Live, page: Page
+) -> None:
     account_id, owner, token = owned_account(live, "Sheet Hosting")
     tag = uuid.uuid4().hex[:8]
     data, expected = sheet(owner, tag)
@@ -142,11 +150,11 @@ def test_a_thousand_row_spreadsheet_is_previewed_sent_and_its_result_downloaded(
     assert joined_admin.body["membership"]["title"] == 'Sales, "EMEA" 40'
 
 
-def sent_invitations(page) -> list[tuple[str | None, dict]]:
+def sent_invitations(page: Page) -> list[tuple[str | None, dict[str, Any]]]:
     """Each POST of invitations the page makes: its Idempotency-Key and its body, in order."""
-    posts: list[tuple[str | None, dict]] = []
+    posts: list[tuple[str | None, dict[str, Any]]] = []
 
-    def seen(request) -> None:
+    def seen(request: Request) -> None:
         if request.method == "POST" and request.url.endswith("/invitations"):
             posts.append((request.headers.get("idempotency-key"), json.loads(request.post_data or "{}")))
 
@@ -154,13 +162,13 @@ def sent_invitations(page) -> list[tuple[str | None, dict]]:
     return posts
 
 
-def link_token(live, address: str) -> str:
+def link_token(live: Live, address: str) -> str:
     # A thousand emails of one account leave fairly, a share per worker run (services/email_worker.py
     # LIMITS), not all in the request that made them: a row's email may come a minute later.
     return emailed_link(live, address, wait=120).split("#token=", 1)[1]
 
 
-def test_a_pasted_csv_at_a_phones_width(live, page):
+def test_a_pasted_csv_at_a_phones_width(live: Live, page: Page) -> None:
     account_id, owner, _ = owned_account(live, "Phone Sheet Co")
     page.set_viewport_size({"width": 375, "height": 800})
     sign_in_page(page, live, owner)
@@ -210,14 +218,16 @@ def test_a_pasted_csv_at_a_phones_width(live, page):
     assert roles == {f"ann-{tag}@example.com": "member", f"bob-{tag}@example.com": "admin"}
 
 
-def accept_token(live, owner: str) -> str:
+def accept_token(live: Live, owner: str) -> str:
     reply = live.post("/auth/login", {"email": owner, "password": PASSWORD})
     assert reply.status == 200, reply.body
     token: str = reply.body["access_token"]
     return token
 
 
-def test_the_dialogs_group_applies_to_every_row_and_a_changed_choice_is_previewed_before_sending(live, page):
+def test_the_dialogs_group_applies_to_every_row_and_a_changed_choice_is_previewed_before_sending(
+    live: Live, page: Page
+) -> None:
     account_id, owner, token = owned_account(live, "Group Sheet Co")
     made = live.post(
         f"/accounts/{account_id}/groups", {"name": "Billing", "permissions": ["invoices"]}, token=token

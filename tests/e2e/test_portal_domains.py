@@ -5,16 +5,24 @@ the operator vouches for it through the API, the screen shows it verified and it
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_portal_pages import axe_check, owned_account, row_action, sign_in_page
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from tests.e2e.conftest import Live
+
 pytestmark = pytest.mark.e2e
 
 
-def test_an_owner_adds_a_domain_sees_its_record_and_sets_request_once_verified(live, page):
+def test_an_owner_adds_a_domain_sees_its_record_and_sets_request_once_verified(
+    live: Live, page: Page
+) -> None:
     checked: list[str] = []
     check = axe_check(page, checked)
     account_id, owner, _ = owned_account(live, "Domains Co")

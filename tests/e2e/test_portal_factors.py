@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from typing import TYPE_CHECKING
 
 import pyotp
 import pytest
@@ -17,10 +18,13 @@ from tests.e2e.test_portal_pages import axe_check
 from tests.helpers.flows import accept_new
 from tests.helpers.settings import PASSWORD
 
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Live
+
 pytestmark = pytest.mark.e2e
 
 
-def owner_of_new_account(live) -> str:
+def owner_of_new_account(live: Live) -> str:
     email = f"olive-{uuid.uuid4().hex[:8]}@example.com"
     reply = live.post("/accounts", {"name": "Factor Hosting", "owner_email": email}, operator=True)
     assert reply.status == 201, reply.body
@@ -28,7 +32,7 @@ def owner_of_new_account(live) -> str:
     return email
 
 
-def sign_in(page: Page, live, email: str) -> None:
+def sign_in(page: Page, live: Live, email: str) -> None:
     page.goto(f"{live.base_url}/portal/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -46,8 +50,8 @@ def sign_out(page: Page) -> None:
 
 
 def test_an_app_is_enrolled_from_the_page_and_signs_in_with_a_code_and_a_recovery_code(
-    localhost_server, page
-):
+    localhost_server: Live, page: Page
+) -> None:
     live = localhost_server
     checked: list[str] = []
     check = axe_check(page, checked)
@@ -92,8 +96,8 @@ def test_an_app_is_enrolled_from_the_page_and_signs_in_with_a_code_and_a_recover
 
 
 def test_a_passkey_is_registered_on_your_info_and_signs_in_with_and_without_a_password(
-    localhost_server, page
-):
+    localhost_server: Live, page: Page
+) -> None:
     live = localhost_server
     cdp = page.context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")

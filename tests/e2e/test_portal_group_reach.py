@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from contextlib import closing
+from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import expect
@@ -14,10 +15,17 @@ from tests.e2e.test_portal_pages import new_account, owned_account, sign_in_page
 from tests.helpers.flows import sign_in
 from tests.helpers.settings import PASSWORD
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+    from tests.e2e.conftest import Live
+
 pytestmark = pytest.mark.e2e
 
 
-def test_a_group_member_is_shown_the_groups_sub_accounts_as_authorize_decides(live, browser):
+def test_a_group_member_is_shown_the_groups_sub_accounts_as_authorize_decides(
+    live: Live, browser: Browser
+) -> None:
     account_id, owner, token = owned_account(live, "Reach Hosting")
     ids = sub_accounts(live, account_id, token, "Web shop", "Company blog")
     group = {"name": "Shop desk", "permissions": ["invoices"], "sub_accounts": [ids["Web shop"]]}

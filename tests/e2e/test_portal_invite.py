@@ -4,17 +4,24 @@ person's name, title and phones for a single address."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_portal_pages import owned_account, sign_in_page, sub_accounts, unique
 from tests.helpers.flows import accept_new
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from tests.e2e.conftest import Live
+
 pytestmark = pytest.mark.e2e
 BEFORE = "(a, b) => Boolean(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING)"
 
 
-def test_the_group_comes_first_and_shows_its_modules_and_sub_accounts(live, page):
+def test_the_group_comes_first_and_shows_its_modules_and_sub_accounts(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Preview Co")
     sub_accounts(live, account_id, token, "Web shop", "Company blog")
     shop = {
@@ -48,7 +55,7 @@ def test_the_group_comes_first_and_shows_its_modules_and_sub_accounts(live, page
     expect(dialog.get_by_label("Web shop")).not_to_be_checked()
 
 
-def test_all_permissions_and_the_persons_details_at_invite_time(live, page):
+def test_all_permissions_and_the_persons_details_at_invite_time(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "All Perms Co")
     sign_in_page(page, live, owner)
     page.get_by_role("button", name="Invite users").click()

@@ -7,6 +7,7 @@ after signing in from its page; revoked, used-up and too many links each said in
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -17,6 +18,9 @@ from tests.e2e.test_portal_layout import OVERFLOW
 from tests.e2e.test_portal_pages import axe_check, owned_account, sign_in_page, tab_to
 from tests.helpers.flows import accept_new, invite, sign_in
 from tests.helpers.settings import PASSWORD
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Live
 
 pytestmark = pytest.mark.e2e
 TOO_MANY = "This account already has 10 active invite links, the most it may have."
@@ -39,7 +43,7 @@ def fits_phone(page: Page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 860})
 
 
-def login_elsewhere(live, email: str, first: str) -> None:
+def login_elsewhere(live: Live, email: str, first: str) -> None:
     """A login for `email`: a member of an account of its own (a designer's studio), through the API."""
     other_id, _, other_token = owned_account(live, f"{first}'s studio")
     invite(live, other_id, other_token, [email])
@@ -67,7 +71,9 @@ def make_link(page: Page, *, approval: bool, most: str = "25", module: str | Non
     return url
 
 
-def test_a_person_at_a_verified_domain_asks_to_join_and_is_approved_with_chosen_modules(live, page):
+def test_a_person_at_a_verified_domain_asks_to_join_and_is_approved_with_chosen_modules(
+    live: Live, page: Page
+) -> None:
     checked: list[str] = []
     check = axe_check(page, checked)
     account_id, owner, owner_token = owned_account(live, "Verified Co")
@@ -142,7 +148,7 @@ def test_a_person_at_a_verified_domain_asks_to_join_and_is_approved_with_chosen_
     assert len(checked) == 4
 
 
-def test_a_login_in_no_account_joins_one_open_to_its_domain_at_once(live, page):
+def test_a_login_in_no_account_joins_one_open_to_its_domain_at_once(live: Live, page: Page) -> None:
     checked: list[str] = []
     check = axe_check(page, checked)
     account_id, _, owner_token = owned_account(live, "Open Domain Co")
@@ -172,7 +178,7 @@ def test_a_login_in_no_account_joins_one_open_to_its_domain_at_once(live, page):
     assert len(checked) == 1
 
 
-def test_an_invite_link_with_approval_is_copied_opened_confirmed_and_approved(live, page):
+def test_an_invite_link_with_approval_is_copied_opened_confirmed_and_approved(live: Live, page: Page) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.base_url)
     checked: list[str] = []
     check = axe_check(page, checked)
@@ -225,7 +231,9 @@ def test_an_invite_link_with_approval_is_copied_opened_confirmed_and_approved(li
     assert len(checked) == 5
 
 
-def test_a_link_without_approval_signs_in_from_its_page_and_joins_then_is_used_up(live, page):
+def test_a_link_without_approval_signs_in_from_its_page_and_joins_then_is_used_up(
+    live: Live, page: Page
+) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.base_url)
     checked: list[str] = []
     check = axe_check(page, checked)
@@ -259,7 +267,9 @@ def test_a_link_without_approval_signs_in_from_its_page_and_joins_then_is_used_u
     check("join page, used up")
 
 
-def test_a_group_manager_approves_a_request_into_their_group_without_choosing_access(live, page):
+def test_a_group_manager_approves_a_request_into_their_group_without_choosing_access(
+    live: Live, page: Page
+) -> None:
     account_id, _, owner_token = owned_account(live, "Grouped Co")
     base = f"/accounts/{account_id}"
     group = live.post(f"{base}/groups", {"name": "Support", "permissions": ["tickets"]}, token=owner_token)
@@ -287,7 +297,7 @@ def test_a_group_manager_approves_a_request_into_their_group_without_choosing_ac
     assert [(m["role"], m["group_id"]) for m in members if m["email"] == person] == [("member", gid)]
 
 
-def test_revoked_links_and_the_tenth_active_link_say_so(live, page):
+def test_revoked_links_and_the_tenth_active_link_say_so(live: Live, page: Page) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.base_url)
     account_id, owner, owner_token = owned_account(live, "Busy Links Co")
     base = f"/accounts/{account_id}/invite-links"
@@ -314,7 +324,7 @@ def test_revoked_links_and_the_tenth_active_link_say_so(live, page):
     expect(page.get_by_role("heading", name="This invite link is not valid")).to_be_visible()
 
 
-def test_a_link_for_other_domains_says_so_to_a_signed_in_person(live, page):
+def test_a_link_for_other_domains_says_so_to_a_signed_in_person(live: Live, page: Page) -> None:
     account_id, _, owner_token = owned_account(live, "Narrow Co")
     only = {"allowed_domains": ["narrow-co.example"], "require_approval": False}
     made = live.post(f"/accounts/{account_id}/invite-links", only, token=owner_token)
@@ -335,7 +345,9 @@ NO_LOGIN_PATH = "needs links29's no-login path"
 
 
 @pytest.mark.skipif(not hasattr(link_schemas, "EmailSent"), reason=NO_LOGIN_PATH)
-def test_a_person_without_a_login_asks_by_email_is_approved_and_sets_a_password(live, page):
+def test_a_person_without_a_login_asks_by_email_is_approved_and_sets_a_password(
+    live: Live, page: Page
+) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.base_url)
     account_id, owner, owner_token = owned_account(live, "Email Door Co")
     person = f"noa-{uuid.uuid4().hex[:8]}@example.com"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -20,6 +21,11 @@ from tests.e2e.test_portal_pages import owned_account, unique
 from tests.helpers.flows import accept_new, invite, sign_in
 from tests.helpers.settings import PASSWORD
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Route
+
+    from tests.e2e.conftest import Live
+
 pytestmark = pytest.mark.e2e
 # a German date in words, as Intl writes it for de ("13. Dez. 2026, 04:47 UTC"); a French day ("6 déc. 2026")
 GERMAN_MONTH = "(Jan|Feb|März|Apr|Mai|Juni|Juli|Aug|Sept|Okt|Nov|Dez)"
@@ -28,7 +34,7 @@ FRENCH_DAY = re.compile(r"\d{1,2} (janv|févr|mars|avr|mai|juin|juil|août|sept|
 
 
 @pytest.fixture
-def german(browser) -> Iterator[Page]:
+def german(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 860})
     opened = context.new_page()
     errors = watched(opened)
@@ -37,7 +43,7 @@ def german(browser) -> Iterator[Page]:
     assert not errors, errors
 
 
-def test_a_german_browser_signs_in_and_accepts_an_invitation_in_german(live, german):
+def test_a_german_browser_signs_in_and_accepts_an_invitation_in_german(live: Live, german: Page) -> None:
     page = german
     page.goto(f"{live.base_url}/portal/login")
     expect(page.locator("html")).to_have_attribute("lang", "de")
@@ -77,7 +83,7 @@ def test_a_german_browser_signs_in_and_accepts_an_invitation_in_german(live, ger
     expect(page.get_by_role("navigation", name="Portal")).to_contain_text("Einstellungen")
 
 
-def test_a_user_who_switches_to_french_sees_user_management_in_french(live, german):
+def test_a_user_who_switches_to_french_sees_user_management_in_french(live: Live, german: Page) -> None:
     page = german  # a German browser; the owner has no language of their own yet
     account_id, owner, token = owned_account(live, "Northwind Hosting")
     accept_new(live, invite_one(live, account_id, token), "Camille", "Durand")
@@ -125,13 +131,13 @@ def test_a_user_who_switches_to_french_sees_user_management_in_french(live, germ
     expect(page.locator("html")).to_have_attribute("lang", "en")  # not the German the shell was drawn in
 
 
-def invite_one(live, account_id: str, token: str) -> str:
+def invite_one(live: Live, account_id: str, token: str) -> str:
     person = unique("camille")
     invite(live, account_id, token, [person])
     return person
 
 
-def test_an_invitations_own_language_comes_before_the_browsers(live, german):
+def test_an_invitations_own_language_comes_before_the_browsers(live: Live, german: Page) -> None:
     """API.md: the invitation lookup says the invitation's `locale`, and the page follows it. The lookup's
     answer is the server's, with `locale` set to French on its way to the page (the API sets it from the
     inviter's choice; here the page's part is what is tested): the German browser's page turns French."""
@@ -140,7 +146,7 @@ def test_an_invitations_own_language_comes_before_the_browsers(live, german):
     person = unique("chloe")
     invite(live, account_id, token, [person])
 
-    def in_french(route) -> None:
+    def in_french(route: Route) -> None:
         answer = route.fetch()
         route.fulfill(response=answer, json={**answer.json(), "locale": "fr"})
 

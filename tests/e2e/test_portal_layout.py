@@ -6,6 +6,7 @@ from the keyboard, and axe clean."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -13,6 +14,11 @@ from playwright.sync_api import Page, expect
 from tests.e2e.test_portal_pages import axe_check, owned_account, sign_in_page, sub_accounts
 from tests.helpers.flows import accept_new, invite, sign_in
 from tests.helpers.settings import PASSWORD
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+    from tests.e2e.conftest import Live
 
 pytestmark = pytest.mark.e2e
 WIDTHS = (375, 1280, 1440)
@@ -57,7 +63,7 @@ INSIDE = """node => { const b = node.getBoundingClientRect();
 
 
 @pytest.fixture(scope="module")
-def owner(live) -> str:
+def owner(live: Live) -> str:
     """An account with something in every screen: members, a deactivated one, invitations, sub-accounts,
     groups, contacts, a webhook, two email domains, an invite link, a join request and a SCIM token."""
     account_id, owner, token = owned_account(live, "Northwind Hosting & Web Services")
@@ -151,7 +157,9 @@ def walk_tabs(
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_signed_in_screen_fits_and_every_action_is_reachable(live, browser, owner, width):
+def test_every_signed_in_screen_fits_and_every_action_is_reachable(
+    live: Live, browser: Browser, owner: str, width: int
+) -> None:
     context = browser.new_context(viewport={"width": width, "height": 800 if width > 400 else 740})
     page = context.new_page()
     errors: list[str] = []
@@ -209,7 +217,7 @@ GERMAN_SCREENS = (
 )  # fmt: skip
 
 
-def test_every_screen_fits_a_phone_in_german(live, browser, owner):
+def test_every_screen_fits_a_phone_in_german(live: Live, browser: Browser, owner: str) -> None:
     # the owner's own language (it comes before the account's default, English, and the browser's)
     token = sign_in(live, owner)
     assert live.patch("/me", {"locale": "de"}, token=token).status == 200

@@ -4,16 +4,23 @@ user management landing on a screen they may use."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_portal_pages import owned_account, sign_in_page, sub_accounts, unique
 from tests.helpers.flows import accept_new, invite
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from tests.e2e.conftest import Live
+
 pytestmark = pytest.mark.e2e
 
 
-def test_search_and_the_access_columns(live, page):
+def test_search_and_the_access_columns(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Columns Co")
     ids = sub_accounts(live, account_id, token, "Web shop", "Blog")
     group = {"name": "Billing", "permissions": ["invoices"]}
@@ -56,7 +63,7 @@ def test_search_and_the_access_columns(live, page):
     expect(rows).to_have_count(4)
 
 
-def test_contacts_sort_by_their_headers(live, page):
+def test_contacts_sort_by_their_headers(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Sorted Contacts")
     for first, last, email in (("Cy", "Brown", "c@b.example"), ("Al", "Young", "a@y.example"),
                                ("Bo", "Adams", "z@a.example")):  # fmt: skip
@@ -71,14 +78,14 @@ def test_contacts_sort_by_their_headers(live, page):
     header.get_by_role("button").click()
     expect(header).to_have_attribute("aria-sort", "descending")
     expect(rows.locator("td:nth-child(1)")).to_have_text(["Al Young", "Cy Brown", "Bo Adams"])
-    email = page.get_by_role("columnheader", name="Email", exact=True)
-    email.get_by_role("button").click()
-    expect(email).to_have_attribute("aria-sort", "ascending")
-    expect(email.get_by_role("button")).to_be_focused()
+    by_email = page.get_by_role("columnheader", name="Email", exact=True)
+    by_email.get_by_role("button").click()
+    expect(by_email).to_have_attribute("aria-sort", "ascending")
+    expect(by_email.get_by_role("button")).to_be_focused()
     expect(rows.locator("td:nth-child(2)")).to_have_text(["a@y.example", "c@b.example", "z@a.example"])
 
 
-def test_without_user_management_a_person_lands_on_what_they_may_use(live, page):
+def test_without_user_management_a_person_lands_on_what_they_may_use(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Landing Co")
     clerk = unique("clerk")
     invite(live, account_id, token, [clerk], permissions=["contacts", "tickets"])

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, cast
 
 import boto3
 import pytest
@@ -17,6 +19,11 @@ from tests.e2e.browser import emailed_link
 from tests.helpers.flows import accept_new, invite, sign_in
 from tests.helpers.settings import PASSWORD
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator
+
+    from tests.e2e.conftest import Live
+
 pytestmark = pytest.mark.e2e
 NEW_PASSWORD = "a much longer new passphrase"
 
@@ -25,20 +32,20 @@ def unique(name: str) -> str:
     return f"{name}-{uuid.uuid4().hex[:8]}@example.com"
 
 
-def new_account(live, name: str, owner: str) -> str:
+def new_account(live: Live, name: str, owner: str) -> str:
     reply = live.post("/accounts", {"name": name, "owner_email": owner}, operator=True)
     assert reply.status == 201, reply.body
-    return reply.body["account"]["account_id"]
+    return cast("str", reply.body["account"]["account_id"])
 
 
-def owned_account(live, name: str) -> tuple[str, str, str]:
+def owned_account(live: Live, name: str) -> tuple[str, str, str]:
     """An account whose owner joined through the API: (account_id, owner email, owner token)."""
     owner = unique("owner")
     account_id = new_account(live, name, owner)
     return account_id, owner, accept_new(live, owner, "Olive", "Owner").token
 
 
-def sign_in_page(page: Page, live, email: str, password: str = PASSWORD) -> None:
+def sign_in_page(page: Page, live: Live, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{live.base_url}/portal/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
@@ -51,12 +58,12 @@ def row_action(page: Page, who: str, action: str) -> None:
     page.get_by_role("menuitem", name=action).click()
 
 
-def expire_invitation(live, invitation_id: str) -> None:
+def expire_invitation(live: Live, invitation_id: str) -> None:
     """Moves an invitation's expiry (and its link's) into the past in the server's own table."""
     age_invitation(live, invitation_id, "expires_at")
 
 
-def age_invitation(live, invitation_id: str, attribute: str) -> None:
+def age_invitation(live: Live, invitation_id: str, attribute: str) -> None:
     """Moves a time of an invitation's items into the past in the server's own table (the live server's
     clock is the real one)."""
     dynamodb = boto3.client(
@@ -81,7 +88,9 @@ def age_invitation(live, invitation_id: str, attribute: str) -> None:
         )  # fmt: skip
 
 
-def test_a_new_user_accepts_from_the_emailed_link_and_lands_in_user_management(live, page):
+def test_a_new_user_accepts_from_the_emailed_link_and_lands_in_user_management(
+    live: Live, page: Page
+) -> None:
     owner = unique("olive")
     new_account(live, "Fresh Hosting", owner)
     link = emailed_link(live, owner)
@@ -120,7 +129,7 @@ def test_a_new_user_accepts_from_the_emailed_link_and_lands_in_user_management(l
     assert live.get("/me", token=token).status == 401  # sign-out ended the token, not only forgot it
 
 
-def test_an_existing_login_accepts_with_its_password(live, page):
+def test_an_existing_login_accepts_with_its_password(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Second Home")
     other_account, other_owner, other_token = owned_account(live, "Elsewhere")
     invite(live, other_account, other_token, [owner], permissions=["tickets"])
@@ -139,7 +148,7 @@ def test_an_existing_login_accepts_with_its_password(live, page):
     }  # fmt: skip
 
 
-def test_expired_used_and_revoked_links_each_say_so(live, page):
+def test_expired_used_and_revoked_links_each_say_so(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Links Ltd")
     expired, revoked = unique("late"), unique("gone")
     results = invite(live, account_id, token, [expired, revoked])["results"]
@@ -164,7 +173,7 @@ def test_expired_used_and_revoked_links_each_say_so(live, page):
     expect(page.get_by_role("link", name="Go to sign in")).to_be_visible()
 
 
-def test_sign_in_with_two_accounts_asks_which_one(live, page):
+def test_sign_in_with_two_accounts_asks_which_one(live: Live, page: Page) -> None:
     first, owner, token = owned_account(live, "Alpha Hosting")
     second = new_account(live, "Beta Cloud", owner)
     assert (
@@ -181,7 +190,9 @@ def test_sign_in_with_two_accounts_asks_which_one(live, page):
     assert page.evaluate("JSON.parse(sessionStorage.getItem('portal.session')).account_id") == first != second
 
 
-def test_sign_in_with_one_account_goes_straight_in_and_a_wrong_password_says_so(live, page):
+def test_sign_in_with_one_account_goes_straight_in_and_a_wrong_password_says_so(
+    live: Live, page: Page
+) -> None:
     _, owner, _ = owned_account(live, "Solo Sites")
     sign_in_page(page, live, owner, "wrong password here")
     expect(page.get_by_role("alert")).to_have_text("The email or password is not right.")
@@ -190,7 +201,7 @@ def test_sign_in_with_one_account_goes_straight_in_and_a_wrong_password_says_so(
     expect(page.locator(".page-head")).to_contain_text("Solo Sites")
 
 
-def test_invite_users_with_chosen_modules_shows_each_result(live, page):
+def test_invite_users_with_chosen_modules_shows_each_result(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Invite Co")
     ann, bob = unique("ann"), unique("bob")
     sign_in_page(page, live, owner)
@@ -217,7 +228,7 @@ def test_invite_users_with_chosen_modules_shows_each_result(live, page):
     expect(dialog.get_by_label("Manage payment methods")).to_be_checked()  # an admin holds every module
 
 
-def test_columns_sort_through_the_api_and_say_so(live, page):
+def test_columns_sort_through_the_api_and_say_so(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Sorted Inc")
     for first, last in (("Zoe", "Adams"), ("Amy", "Young")):
         email = unique(first.lower())
@@ -238,7 +249,7 @@ def test_columns_sort_through_the_api_and_say_so(live, page):
     expect(rows.locator("td:nth-child(1)")).to_have_text(["Amy", "Olive", "Zoe"])
 
 
-def test_deactivate_reactivate_remove_resend_and_revoke(live, page):
+def test_deactivate_reactivate_remove_resend_and_revoke(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Actions Ltd")
     dan, eve, pat = unique("dan"), unique("eve"), unique("pat")
     for email, first in ((dan, "Dan"), (eve, "Eve")):
@@ -283,7 +294,7 @@ def test_deactivate_reactivate_remove_resend_and_revoke(live, page):
     expect(page.get_by_role("tabpanel")).to_contain_text("No pending invitations.")
 
 
-def test_password_reset_by_the_emailed_link(live, page):
+def test_password_reset_by_the_emailed_link(live: Live, page: Page) -> None:
     _, owner, _ = owned_account(live, "Reset Hosting")
     page.goto(f"{live.base_url}/portal/login")
     page.get_by_role("link", name="Forgot your password?").click()
@@ -311,7 +322,7 @@ def test_password_reset_by_the_emailed_link(live, page):
     expect(page.get_by_role("heading", name="This link no longer works")).to_be_visible()
 
 
-def test_inviting_with_the_keyboard_alone(live, page):
+def test_inviting_with_the_keyboard_alone(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Keys Ltd")
     kim = unique("kim")
     sign_in_page(page, live, owner)
@@ -350,7 +361,7 @@ def test_inviting_with_the_keyboard_alone(live, page):
     assert [(i["email"], i["permissions"]) for i in pending] == [(kim, ["profile"])]
 
 
-def axe_check(page, checked: list[str]):
+def axe_check(page: Page, checked: list[str]) -> Callable[[str], None]:
     """check(name): axe-core over the page as it is now, no serious or critical violation; names the
     screens checked into `checked`."""
     from axe_playwright_python.sync_playwright import Axe
@@ -369,7 +380,7 @@ def axe_check(page, checked: list[str]):
     return check
 
 
-def test_every_page_passes_axe_with_no_serious_or_critical_violation(live, page):
+def test_every_page_passes_axe_with_no_serious_or_critical_violation(live: Live, page: Page) -> None:
     checked: list[str] = []
     check = axe_check(page, checked)
 
@@ -417,7 +428,7 @@ def test_every_page_passes_axe_with_no_serious_or_critical_violation(live, page)
 # ---------- the screens after User Management
 
 
-def sub_accounts(live, account_id: str, token: str, *names: str) -> dict[str, str]:
+def sub_accounts(live: Live, account_id: str, token: str, *names: str) -> dict[str, str]:
     made = {}
     for name in names:
         reply = live.post(f"/accounts/{account_id}/sub-accounts", {"name": name}, token=token)
@@ -426,7 +437,7 @@ def sub_accounts(live, account_id: str, token: str, *names: str) -> dict[str, st
     return made
 
 
-def test_invite_three_users_with_modules_sub_accounts_and_a_group(live, page):
+def test_invite_three_users_with_modules_sub_accounts_and_a_group(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Three Co")
     ids = sub_accounts(live, account_id, token, "Web shop", "Blog")
     group = live.post(
@@ -461,7 +472,7 @@ def test_invite_three_users_with_modules_sub_accounts_and_a_group(live, page):
     assert "View and pay invoices, Place new orders" in live.emails_to(ann)[-1].body
 
 
-def test_edit_a_users_modules_and_sub_accounts(live, page):
+def test_edit_a_users_modules_and_sub_accounts(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Edit Co")
     ids = sub_accounts(live, account_id, token, "North", "South")
     dan = unique("dan")
@@ -493,7 +504,7 @@ def test_edit_a_users_modules_and_sub_accounts(live, page):
 ROLE_KEYS = {"Owner": "owner", "Admin": "admin", "User": "member"}
 
 
-def test_sort_every_column(live, page):
+def test_sort_every_column(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Every Column")
     for first, last, title in (("Zoe", "Adams", "CFO"), ("Amy", "Young", "Designer")):
         email = unique(first.lower())
@@ -537,7 +548,7 @@ def test_sort_every_column(live, page):
         check_column(label, index)
 
 
-def test_contacts_with_their_email_categories(live, page):
+def test_contacts_with_their_email_categories(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Contact Co")
     sign_in_page(page, live, owner)
     page.get_by_role("navigation", name="Portal").get_by_role("link", name="Contacts").click()
@@ -580,7 +591,7 @@ def test_contacts_with_their_email_categories(live, page):
     expect(page.locator("#panel")).to_contain_text("No contacts yet")
 
 
-def test_groups_members_and_managers(live, page):
+def test_groups_members_and_managers(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Group Co")
     sub_accounts(live, account_id, token, "Shop")
     sign_in_page(page, live, owner)
@@ -632,7 +643,7 @@ def test_groups_members_and_managers(live, page):
     assert sorted(got["permissions"]) == ["invoices", "quotes"]
 
 
-def test_your_info_and_a_new_password(live, page):
+def test_your_info_and_a_new_password(live: Live, page: Page) -> None:
     _, owner, _ = owned_account(live, "Profile Co")
     sign_in_page(page, live, owner)
     page.get_by_role("link", name="Your info").click()
@@ -656,7 +667,7 @@ def test_your_info_and_a_new_password(live, page):
     assert live.post("/auth/login", {"email": owner, "password": NEW_PASSWORD}).status == 200
 
 
-def test_audit_log_filters_and_loads_more(live, page):
+def test_audit_log_filters_and_loads_more(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Audit Co")
     for n in range(52):  # more than one page of the portal's lists (50)
         reply = live.post(
@@ -699,7 +710,7 @@ def test_audit_log_filters_and_loads_more(live, page):
     expect(page.locator("#panel")).to_contain_text("No events match.")
 
 
-def test_webhooks_show_the_secret_once_and_list_deliveries(live, page):
+def test_webhooks_show_the_secret_once_and_list_deliveries(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Hook Co")
     sign_in_page(page, live, owner)
     page.get_by_role("link", name="Webhooks").click()
@@ -736,7 +747,7 @@ def test_webhooks_show_the_secret_once_and_list_deliveries(live, page):
     assert live.get(f"/accounts/{account_id}/webhooks", token=token).body["items"][0]["enabled"] is False
 
 
-def test_every_new_screen_passes_axe(live, page):
+def test_every_new_screen_passes_axe(live: Live, page: Page) -> None:
     checked: list[str] = []
     check = axe_check(page, checked)
 
@@ -783,7 +794,7 @@ def test_every_new_screen_passes_axe(live, page):
     assert len(checked) == 11
 
 
-def tab_to(page: Page, target, most: int = 30) -> None:
+def tab_to(page: Page, target: Locator, most: int = 30) -> None:
     for _ in range(most):
         page.keyboard.press("Tab")
         if target.evaluate("node => node === document.activeElement"):
@@ -791,7 +802,7 @@ def tab_to(page: Page, target, most: int = 30) -> None:
     raise AssertionError(f"Tab never reached {target}")
 
 
-def test_adding_a_contact_with_the_keyboard_alone(live, page):
+def test_adding_a_contact_with_the_keyboard_alone(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Keyboard Contacts")
     sign_in_page(page, live, owner)
     expect(page.get_by_role("heading", name="User Management")).to_be_visible()
@@ -819,7 +830,7 @@ def test_adding_a_contact_with_the_keyboard_alone(live, page):
     assert not any(v for k, v in contact["email_preferences"].items() if k != "invoice")
 
 
-def test_a_group_manager_manages_their_group_only(live, page):
+def test_a_group_manager_manages_their_group_only(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Managed Co")
     group = live.post(
         f"/accounts/{account_id}/groups", {"name": "Support", "permissions": ["tickets"]}, token=token
@@ -862,7 +873,7 @@ def test_a_group_manager_manages_their_group_only(live, page):
     )
 
 
-def test_pending_invitations_load_more_past_the_first_page(live, page):
+def test_pending_invitations_load_more_past_the_first_page(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Many Invites")
     emails = [f"guest{n:02d}-{uuid.uuid4().hex[:6]}@example.com" for n in range(52)]
     invite(live, account_id, token, emails[:50])

@@ -7,6 +7,7 @@ the owner revokes the used token and the directory's next request with it is a 4
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import expect
@@ -14,12 +15,18 @@ from playwright.sync_api import expect
 from tests.e2e.test_portal_joining import fits_phone, portal_link
 from tests.e2e.test_portal_pages import axe_check, owned_account, sign_in_page
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from tests.e2e.conftest import Live
+    from tests.helpers import Reply
+
 pytestmark = pytest.mark.e2e
 SCIM_JSON = "application/scim+json"
 TOO_MANY = "This account already has 2 active SCIM tokens, the most it may have."
 
 
-def scim_create(live, account_id: str, token: str, email: str):
+def scim_create(live: Live, account_id: str, token: str, email: str) -> Reply:
     """What Microsoft Entra ID sends to create a user, over real HTTP."""
     body = {
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
@@ -33,7 +40,7 @@ def scim_create(live, account_id: str, token: str, email: str):
     return live.call("POST", f"/scim/v2/{account_id}/Users", body, token=token, headers=headers)
 
 
-def create_on_page(page) -> str:
+def create_on_page(page: Page) -> str:
     """Creates a token on the screen (open) and returns it as its Copy button copied it."""
     page.get_by_role("button", name="Create SCIM token").click()
     page.get_by_role("dialog", name="Create SCIM token").get_by_role("button", name="Create token").click()
@@ -45,7 +52,9 @@ def create_on_page(page) -> str:
     return token
 
 
-def test_an_owner_connects_a_directory_with_a_token_sees_it_used_and_revokes_it(live, page):
+def test_an_owner_connects_a_directory_with_a_token_sees_it_used_and_revokes_it(
+    live: Live, page: Page
+) -> None:
     checked: list[str] = []
     check = axe_check(page, checked)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.base_url)

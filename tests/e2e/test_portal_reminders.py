@@ -3,16 +3,23 @@ reached and turned off with the keyboard alone, saved through PATCH /accounts, a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_portal_pages import axe_check, owned_account, sign_in_page, tab_to
 from tests.helpers.flows import join
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from tests.e2e.conftest import Live
+
 pytestmark = pytest.mark.e2e
 
 
-def test_the_reminders_switch_turns_them_off_with_the_keyboard(live, page):
+def test_the_reminders_switch_turns_them_off_with_the_keyboard(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Reminders Co")
     sign_in_page(page, live, owner)
     page.get_by_role("navigation", name="Portal").get_by_role("link", name="Account settings").click()
@@ -38,7 +45,7 @@ def test_the_reminders_switch_turns_them_off_with_the_keyboard(live, page):
     expect(switch).not_to_be_checked()
 
 
-def test_the_screen_is_for_the_profile_permission_only(live, page):
+def test_the_screen_is_for_the_profile_permission_only(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Settings Co")
     member = join(live, account_id, token, "kim-settings@example.com", permissions=["tickets"])
     sign_in_page(page, live, member.email)

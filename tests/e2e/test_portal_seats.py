@@ -4,6 +4,8 @@ says it instead of opening a dialog that could invite nobody; revoking an invita
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from playwright.sync_api import expect
 
@@ -11,10 +13,15 @@ from tests.e2e.test_portal_layout import OVERFLOW
 from tests.e2e.test_portal_pages import owned_account, row_action, sign_in_page, unique
 from tests.helpers.flows import invite
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from tests.e2e.conftest import Live
+
 pytestmark = pytest.mark.e2e
 
 
-def test_the_seat_line_and_the_full_plan_where_the_invite_button_is(live, page):
+def test_the_seat_line_and_the_full_plan_where_the_invite_button_is(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Seated Co")
     assert live.put(f"/accounts/{account_id}/seats", {"limit": 4}, operator=True).status == 200
     first, second = unique("ann"), unique("bob")
@@ -60,7 +67,7 @@ def test_the_seat_line_and_the_full_plan_where_the_invite_button_is(live, page):
     expect(full).to_be_visible()
 
 
-def test_an_unlimited_plan_shows_no_seat_line(live, page):
+def test_an_unlimited_plan_shows_no_seat_line(live: Live, page: Page) -> None:
     account_id, owner, token = owned_account(live, "Unlimited Co")
     sign_in_page(page, live, owner)
     expect(page.get_by_role("button", name="Invite users")).to_be_visible()

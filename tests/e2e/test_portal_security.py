@@ -5,6 +5,7 @@ pointed to Your info), each axe-checked."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import expect
@@ -12,10 +13,15 @@ from playwright.sync_api import expect
 from tests.e2e.test_portal_pages import axe_check, owned_account, sign_in_page, unique
 from tests.helpers.flows import accept_new
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+    from tests.e2e.conftest import Live
+
 pytestmark = pytest.mark.e2e
 
 
-def test_your_info_lists_both_sign_ins_and_ends_the_other_one(live, page):
+def test_your_info_lists_both_sign_ins_and_ends_the_other_one(live: Live, page: Page) -> None:
     account_id, owner, api_token = owned_account(live, "Sessions Co")  # the first sign-in: over the API
     assert live.get(f"/accounts/{account_id}", token=api_token).status == 200
     sign_in_page(page, live, owner)  # the second: this browser
@@ -37,7 +43,9 @@ def test_your_info_lists_both_sign_ins_and_ends_the_other_one(live, page):
     assert (refused.status, refused.body["error"]["code"]) == (401, "unauthenticated")
 
 
-def test_the_owner_requires_a_second_factor_and_a_member_without_one_is_shown_why(live, page, browser):
+def test_the_owner_requires_a_second_factor_and_a_member_without_one_is_shown_why(
+    live: Live, page: Page, browser: Browser
+) -> None:
     account_id, owner, token = owned_account(live, "Strict Co")
     member = unique("member")
     body = {"emails": [member], "role": "member", "permissions": ["tickets"]}

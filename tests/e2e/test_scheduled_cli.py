@@ -15,12 +15,13 @@ from tests.e2e.conftest import Live, start_server, stop_server, wait_healthy
 from tests.e2e.test_local_run import printed_by
 from tests.helpers import free_port
 from tests.helpers.flows import accept_new, invite
+from tests.helpers.present import present
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_printed_run_scheduled_line_sends_a_due_reminder(tmp_path):
+def test_the_printed_run_scheduled_line_sends_a_due_reminder(tmp_path: Path) -> None:
     port, moto_port = free_port(), free_port()
     log = tmp_path / "local_run.log"
     runner = start_server(port, moto_port, log)
@@ -28,7 +29,7 @@ def test_the_printed_run_scheduled_line_sends_a_due_reminder(tmp_path):
         live = Live(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}")
         wait_healthy(live, runner, log)
         printed_by(log, "scheduled:")
-        line = re.search(r"scheduled:\s+(.+run-scheduled)\n", log.read_text()).group(1)
+        line = present(re.search(r"scheduled:\s+(.+run-scheduled)\n", log.read_text())).group(1)
         reply = live.post(
             "/accounts", {"name": "Later Co", "owner_email": "owner@later.example.com"}, operator=True
         )

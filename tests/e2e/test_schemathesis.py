@@ -15,10 +15,14 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.e2e.conftest import OPERATOR_KEY
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Live
 
 pytestmark = pytest.mark.e2e
 ST = Path(sys.executable).parent / "st"
@@ -73,7 +77,7 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "patch", "head")
 METHODS_BUT_TRACE = '["GET", "PUT", "POST", "DELETE", "OPTIONS", "PATCH"]'
 
 
-def test_schemathesis_finds_nothing(own_server, tmp_path):
+def test_schemathesis_finds_nothing(own_server: Live, tmp_path: Path) -> None:
     live = own_server
     status, created = live.call(
         "POST", "/accounts", {"name": "Fuzzed", "owner_email": "fuzz@e2e.example.com"}, operator=True

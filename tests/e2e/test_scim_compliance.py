@@ -10,18 +10,21 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.helpers import PASSWORD
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Live
 
 pytestmark = pytest.mark.e2e
 DOMAIN = "scim-e2e.example.com"
 PACE = 0.11  # seconds between requests: under 10 a second
 
 
-def _account(live) -> tuple[str, str]:
+def _account(live: Live) -> tuple[str, str]:
     """An account with a verified email domain, and a SCIM token of it."""
     status, created = live.call(
         "POST", "/accounts", {"name": "SCIM Checked", "owner_email": f"owner@{DOMAIN}"}, operator=True
@@ -68,7 +71,7 @@ def _named(result: Any) -> tuple[str, str, str]:
     return (result.resource_type or "-", result.title or "", found.group(1) if found else "")
 
 
-def test_scim2_tester_finds_no_failure(own_server, capsys):
+def test_scim2_tester_finds_no_failure(own_server: Live, capsys: pytest.CaptureFixture[str]) -> None:
     live = own_server  # its own server: it runs beside the shared server's tests, on the other worker
     httpx2 = pytest.importorskip("httpx2")
     from scim2_client.engines.httpx2 import SyncSCIMClient

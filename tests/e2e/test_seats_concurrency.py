@@ -6,12 +6,17 @@ seat reactivate exactly one; the account's seats afterwards are what the lists s
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
 from tests.helpers.flows import accept_new, create_account
 from tests.helpers.http import Api, Reply
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Live
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +31,7 @@ def _fresh_account(live: Api) -> tuple[str, str, str]:
     return account_id, accept_new(live, owner_email).token, tag
 
 
-def _all_at_once(calls: list) -> list[Reply]:
+def _all_at_once(calls: list[Any]) -> list[Reply]:
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         return list(pool.map(lambda call: call(), calls))
 
@@ -37,19 +42,19 @@ def _listed(live: Api, account_id: str, token: str, path: str) -> int:
     return len(reply.body["items"])
 
 
-def _seats_match_the_lists(live: Api, account_id: str, token: str) -> dict:
+def _seats_match_the_lists(live: Api, account_id: str, token: str) -> dict[str, Any]:
     seats = live.get(f"/accounts/{account_id}", token=token).body["seats"]
     members = _listed(live, account_id, token, "members?status=active")
     pending = _listed(live, account_id, token, "invitations?status=pending")
     assert (seats["members"], seats["pending"], seats["used"]) == (members, pending, members + pending)
-    return seats
+    return cast("dict[str, Any]", seats)
 
 
-def test_fifty_parallel_invitations_for_one_free_seat_invite_exactly_one(live):
+def test_fifty_parallel_invitations_for_one_free_seat_invite_exactly_one(live: Live) -> None:
     account_id, token, tag = _fresh_account(live)
     assert live.put(f"/accounts/{account_id}/seats", {"limit": 2}, operator=True).status == 200
 
-    def invite(n: int):
+    def invite(n: int) -> Callable[[], Reply]:
         body = {"emails": [f"p{n}-{tag}@seats.example.com"], "permissions": ["tickets"]}
         return lambda: live.post(f"/accounts/{account_id}/invitations", body, token=token)
 
@@ -66,7 +71,7 @@ def test_fifty_parallel_invitations_for_one_free_seat_invite_exactly_one(live):
     }
 
 
-def test_fifty_parallel_reactivations_for_one_free_seat_reactivate_exactly_one(live):
+def test_fifty_parallel_reactivations_for_one_free_seat_reactivate_exactly_one(live: Live) -> None:
     account_id, token, tag = _fresh_account(live)
     emails = [f"r{n}-{tag}@seats.example.com" for n in range(PARALLEL)]
     invited = live.post(

@@ -3,6 +3,7 @@ for the API tier (in process) and end to end (over HTTP)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +49,12 @@ def onboard(api: Api, name: str = "Acme Hosting", owner: str = "owner@acme.com")
 
 
 def invite(
-    api: Api, account_id: str, token: str, emails: list[str], role: str = "member", **extra: Any
+    api: Api,
+    account_id: str,
+    token: str,
+    emails: Sequence[str | dict[str, str]],
+    role: str = "member",
+    **extra: Any,
 ) -> dict[str, Any]:
     default_grant = [] if role == "admin" else ["tickets"]  # an admin holds every permission already
     body = {"emails": emails, "role": role, "permissions": extra.pop("permissions", default_grant), **extra}

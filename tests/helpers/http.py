@@ -36,7 +36,7 @@ class Api:
 
     def __init__(
         self, transport: Transport, outbox: Callable[[], list[Mail]], operator_key: str = OPERATOR_KEY
-    ):
+    ) -> None:
         self.transport = transport
         self.outbox = outbox
         self.operator_key = operator_key

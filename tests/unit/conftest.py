@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tests.helpers import RecordingMailer
 from tests.helpers.fakes import FakeWorld, fake_deps
+
+if TYPE_CHECKING:
+    from tests.helpers import Clock
 
 
 @pytest.fixture
@@ -14,5 +19,5 @@ def mailer() -> RecordingMailer:
 
 
 @pytest.fixture
-def world(clock, mailer) -> FakeWorld:
+def world(clock: Clock, mailer: RecordingMailer) -> FakeWorld:
     return FakeWorld(fake_deps(clock, mailer))

@@ -4,6 +4,9 @@ owner gets a new one only once the pending one has lapsed (never to a member), a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import pytest
 
 from chalicelib.domain.caller import OPERATOR
@@ -11,15 +14,22 @@ from chalicelib.errors import AppError
 from chalicelib.schemas.account_changes import AccountCreateIn, OwnerInvitationIn
 from chalicelib.services import accounts, owner_invitations
 from tests.helpers.mail import drain_outbox
+from tests.helpers.present import present
+
+if TYPE_CHECKING:
+    from tests.helpers import Clock, RecordingMailer
+    from tests.helpers.fakes import FakeWorld
 
 
-def raised(call) -> AppError:
+def raised(call: Callable[[], object]) -> AppError:
     with pytest.raises(AppError) as caught:
         call()
     return caught.value
 
 
-def test_an_account_comes_with_its_owners_invitation_and_its_email(world, mailer):
+def test_an_account_comes_with_its_owners_invitation_and_its_email(
+    world: FakeWorld, mailer: RecordingMailer
+) -> None:
     deps = world.deps
     body = AccountCreateIn(name="Acme Hosting", owner_email="olive@acme.com", owner_first_name="Olive")
     created = owner_invitations.create_account(deps, OPERATOR, body)
@@ -30,14 +40,16 @@ def test_an_account_comes_with_its_owners_invitation_and_its_email(world, mailer
     assert mailer.sent == []  # the request commits the email; the outbox's worker sends it
     drain_outbox(deps)
     assert [m.to for m in mailer.sent] == [("olive@acme.com",)]
-    assert deps.store.accounts.get_account(account_id).owner_user_id is None
+    assert present(deps.store.accounts.get_account(account_id)).owner_user_id is None
 
 
-def test_an_ownerless_account_gets_a_new_owner_invitation_once_the_last_has_lapsed(world, clock):
+def test_an_ownerless_account_gets_a_new_owner_invitation_once_the_last_has_lapsed(
+    world: FakeWorld, clock: Clock
+) -> None:
     deps = world.deps
     body = AccountCreateIn(name="Acme", owner_email="olive@acme.com")
     account_id = owner_invitations.create_account(deps, OPERATOR, body).account.account_id
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     again = OwnerInvitationIn(email="olive@acme.com")
     pending = raised(lambda: owner_invitations.invite_owner(deps, OPERATOR, account, again))
     assert pending.message == "The owner invitation is still pending: resend it instead."
@@ -52,15 +64,15 @@ def test_an_ownerless_account_gets_a_new_owner_invitation_once_the_last_has_laps
     assert refused.message == "This address is a member or invited already: transfer ownership to them."
 
 
-def test_an_account_with_an_owner_is_transferred_not_reinvited_and_renamed_in_place(world):
+def test_an_account_with_an_owner_is_transferred_not_reinvited_and_renamed_in_place(world: FakeWorld) -> None:
     deps = world.deps
     account_id = world.account("Acme")
     world.member(account_id, "owner@acme.com", "owner")
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     owned = raised(
         lambda: owner_invitations.invite_owner(deps, OPERATOR, account, OwnerInvitationIn(email="x@acme.com"))
     )
     assert owned.message == "This account has an owner: transfer ownership instead."
     assert accounts.rename_account(deps, OPERATOR, account, "Acme Hosting").name == "Acme Hosting"
-    assert deps.store.accounts.get_account(account_id).name == "Acme Hosting"
+    assert present(deps.store.accounts.get_account(account_id)).name == "Acme Hosting"
     assert accounts.rename_account(deps, OPERATOR, account, "Acme Hosting").name == "Acme Hosting"

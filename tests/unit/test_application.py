@@ -41,16 +41,16 @@ def _read_back(app: Chalice) -> list[str]:
     return seen
 
 
-def test_two_requests_at_once_each_read_their_own():
+def test_two_requests_at_once_each_read_their_own() -> None:
     assert _read_back(PortalApp(app_name="t")) == ["/r0", "/r1"]
 
 
-def test_chalices_own_app_mixes_them_up():
+def test_chalices_own_app_mixes_them_up() -> None:
     """What the subclass is for: Chalice's plain attribute hands one thread the other's request."""
     assert _read_back(Chalice(app_name="t")) != ["/r0", "/r1"]
 
 
-def test_a_thread_that_set_nothing_reads_none():
+def test_a_thread_that_set_nothing_reads_none() -> None:
     app = PortalApp(app_name="t")
     app.current_request = _request("/mine")
     other: list[object] = []

@@ -40,7 +40,7 @@ def render_single_line(value: str) -> str:
 
 
 @pytest.mark.parametrize("name", HOSTILE_SENDER_NAMES)
-def test_a_sender_name_never_adds_an_address_or_a_header(name):
+def test_a_sender_name_never_adds_an_address_or_a_header(name: str) -> None:
     """Whatever the display name, the From header names exactly one address: the project's sender."""
     flattened = render("password_reset", "a@example.com", values_of("password_reset"), brand=brand(name))
     [address] = from_header(flattened.sender_name or "")
@@ -71,7 +71,7 @@ MARKUP = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_brands_text_is_never_markup_in_the_html_part(kind):
+def test_a_brands_text_is_never_markup_in_the_html_part(kind: str) -> None:
     """Defence in depth: even a stored brand with markup in every text field (the API refuses most of
     them) renders as text, in element content and in attributes."""
     hostile = brand(
@@ -85,13 +85,13 @@ def test_a_brands_text_is_never_markup_in_the_html_part(kind):
     assert html.count("&lt;script&gt;") >= 1
 
 
-def test_the_footers_links_are_the_brands_own_and_escaped():
+def test_the_footers_links_are_the_brands_own_and_escaped() -> None:
     parts = brand_html(brand(support_url='https://help.example/?a=1&b="2"'))
     assert 'href="https://help.example/?a=1&amp;b=&quot;2&quot;"' in parts["brand_footer"]
     assert 'href="mailto:help@reseller.example"' in parts["brand_footer"]
 
 
-def test_the_text_part_is_plain_text_with_the_brand_as_a_signature():
+def test_the_text_part_is_plain_text_with_the_brand_as_a_signature() -> None:
     text = brand_text(brand(name="Reseller"), "Body.\n")
     assert (
         text == "Reseller\n\nBody.\n\n-- \nReseller\nhelp@reseller.example\nhttps://help.reseller.example\n"
@@ -102,7 +102,7 @@ def test_the_text_part_is_plain_text_with_the_brand_as_a_signature():
     "color",
     ["#0000aa\n", "#0000aa;}", "#0000aa;background:url(https://evil.example/)", " #0000aa", "#0000aa\t"],
 )
-def test_a_colour_is_exactly_rrggbb_so_nothing_rides_into_css(color):
+def test_a_colour_is_exactly_rrggbb_so_nothing_rides_into_css(color: str) -> None:
     """A colour reaches pages' CSS custom properties and emails' style attributes: only #rrggbb passes
     (a regex's `$` also matches before a final line break)."""
     from pydantic import ValidationError
@@ -119,7 +119,7 @@ def test_a_colour_is_exactly_rrggbb_so_nothing_rides_into_css(color):
 @pytest.mark.parametrize(
     "url", ["javascript:alert(1)", "JavaScript:alert(1)//https://", "data:text/html,x", "http://help.example"]
 )
-def test_the_default_brands_support_url_is_https_or_the_service_does_not_start(url):
+def test_the_default_brands_support_url_is_https_or_the_service_does_not_start(url: str) -> None:
     """BRAND_SUPPORT_URL becomes a link in every email's footer: a brand made through the API must give
     an https:// address, and so must the deployment's default."""
     from chalicelib.config import ConfigError, load_settings
@@ -131,7 +131,7 @@ def test_the_default_brands_support_url_is_https_or_the_service_does_not_start(u
     assert kept.brand.support_url == "https://help.example"
 
 
-def test_pages_take_a_brand_as_text_and_cssom_values_never_markup_nor_from_their_address():
+def test_pages_take_a_brand_as_text_and_cssom_values_never_markup_nor_from_their_address() -> None:
     """brand.js (every page's brand): the name goes in as a text node, textContent or alt, the colour
     through style.setProperty (a CSSOM value: a ';' or '}' in it cannot open another declaration, and
     the API admits #rrggbb only), and nothing of the brand is read from the page's own URL."""

@@ -38,7 +38,7 @@ def read(path: Path) -> Catalog:
         return read_po(source)
 
 
-def key_of(msgid: str | tuple[str, ...], context: str | None) -> str:
+def key_of(msgid: str | tuple[str, ...] | list[str], context: str | None) -> str:
     """As gettext keys a message: its (singular) id, after its context."""
     singular = msgid if isinstance(msgid, str) else msgid[0]
     return f"{context}\x04{singular}" if context else singular
@@ -73,13 +73,13 @@ def placeholders(text: str) -> Counter[str]:
     return Counter(next(group for group in match.groups() if group) for match in PLACEHOLDER.finditer(text))
 
 
-def test_there_are_catalogs_and_the_placeholder_pattern_reads_every_style():
+def test_there_are_catalogs_and_the_placeholder_pattern_reads_every_style() -> None:
     assert "messages" in DOMAINS
     assert placeholders("$a ${b} {c} %(d)s $a") == Counter({"a": 2, "b": 1, "c": 1, "d": 1})
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
-def test_every_language_has_the_domain_and_every_id_of_it(domain):
+def test_every_language_has_the_domain_and_every_id_of_it(domain: str) -> None:
     """A msgid in any language's catalog (or the domain's .pot) is in every language's, translated."""
     template = CATALOG_DIR / f"{domain}.pot"
     ids: set[str] = set(entries(read(template))) if template.exists() else set()
@@ -97,7 +97,7 @@ def test_every_language_has_the_domain_and_every_id_of_it(domain):
 
 
 @pytest.mark.parametrize("path", PO_FILES, ids=[str(p.relative_to(CATALOG_DIR)) for p in PO_FILES])
-def test_no_translation_is_fuzzy_and_each_keeps_its_placeholders(path):
+def test_no_translation_is_fuzzy_and_each_keeps_its_placeholders(path: Path) -> None:
     catalog = read(path)
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert not fuzzy, f"fuzzy in {path.name}: {fuzzy[:5]}"
@@ -118,21 +118,21 @@ def makefile_keywords() -> list[str]:
 def extracted() -> set[str]:
     """The msgids `pybabel extract -F babel.cfg --no-default-keywords -k ...` finds in the code now."""
     with (ROOT / "babel.cfg").open() as cfg:
-        method_map, options_map = parse_mapping_cfg(cfg)
+        method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]  # Babel's, unannotated
     keywords = parse_keywords(makefile_keywords())
     found = extract_from_dir(str(ROOT), method_map, options_map, keywords=keywords)
     # a plural message is extracted as (singular, plural): the catalogs key it by its singular
     return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found if message}
 
 
-def test_each_plural_message_says_the_same_placeholders_in_its_english_forms():
+def test_each_plural_message_says_the_same_placeholders_in_its_english_forms() -> None:
     plural = [m for m in read(CATALOG_DIR / "messages.pot") if isinstance(m.id, tuple)]
     assert plural, "the messages domain has count-dependent sentences"
     for message in plural:
         assert len({frozenset(placeholders(form).items()) for form in message.id}) == 1, message.id
 
 
-def test_the_messages_catalogs_hold_exactly_what_the_code_marks():
+def test_the_messages_catalogs_hold_exactly_what_the_code_marks() -> None:
     """A msgid marked in the code but missing from the .pot or a .po (or left there after the code dropped
     it) fails: run `make catalogs`, then translate."""
     in_code = extracted()
@@ -144,7 +144,7 @@ def test_the_messages_catalogs_hold_exactly_what_the_code_marks():
         assert po == in_code, f"{locale}/messages.po: {sorted(po ^ in_code)[:5]}"
 
 
-def test_the_email_sentences_and_error_messages_are_among_the_extracted():
+def test_the_email_sentences_and_error_messages_are_among_the_extracted() -> None:
     """Extraction sees both mechanisms: the email tables (mail/texts.py) and an error raised in place."""
     in_code = extracted()
     assert "Accept the invitation" in in_code  # mail/texts.py
@@ -187,7 +187,7 @@ def glossary(locale: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)
-def test_every_glossary_lists_the_core_terms(locale):
+def test_every_glossary_lists_the_core_terms(locale: str) -> None:
     assert set(glossary(locale)) == set(CORE_TERMS)
 
 
@@ -216,12 +216,12 @@ def glossary_misses(locale: str, pairs: dict[str, str]) -> list[str]:
 
 @pytest.mark.parametrize("locale", TRANSLATED)
 @pytest.mark.parametrize("domain", DOMAINS)
-def test_translations_use_the_glossary_words_for_the_core_terms(domain, locale):
+def test_translations_use_the_glossary_words_for_the_core_terms(domain: str, locale: str) -> None:
     wrong = glossary_misses(locale, entries(read(CATALOG_DIR / locale / "LC_MESSAGES" / f"{domain}.po")))
     assert not wrong, "\n".join(wrong[:10])
 
 
-def test_the_glossary_check_catches_a_synonym_and_passes_a_compound():
+def test_the_glossary_check_catches_a_synonym_and_passes_a_compound() -> None:
     assert glossary_misses("de", {"The account changed.": "Der Zugang hat sich geändert."})
     assert glossary_misses("fr", {"Invite a user": "Invitez une personne"})
     assert not glossary_misses("de", {"The Default User Group": "Die Standard-Benutzergruppe"})
@@ -230,7 +230,7 @@ def test_the_glossary_check_catches_a_synonym_and_passes_a_compound():
     assert not glossary_misses("de", {"$account changed": "$account hat sich geändert"})  # a placeholder
 
 
-def test_the_api_locale_type_is_the_locales_list():
+def test_the_api_locale_type_is_the_locales_list() -> None:
     from chalicelib.schemas.common import LocaleCode
 
     assert get_args(LocaleCode.__value__) == LOCALES

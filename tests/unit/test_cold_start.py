@@ -59,7 +59,7 @@ def served_cold() -> dict[str, Any]:
     return result
 
 
-def test_a_public_route_served_cold_loads_no_aws_sdk_storage_or_crypto():
+def test_a_public_route_served_cold_loads_no_aws_sdk_storage_or_crypto() -> None:
     loaded = served_cold()["loaded"]
     assert [name for name in HEAVY if name in loaded] == []
     # No use case but authentication (a light one: every guard takes its session from it, PUBLIC's is
@@ -75,7 +75,7 @@ def test_a_public_route_served_cold_loads_no_aws_sdk_storage_or_crypto():
     ]
 
 
-def test_a_public_route_served_cold_builds_only_its_own_models():
+def test_a_public_route_served_cold_builds_only_its_own_models() -> None:
     """Route modules name their models without importing them (chalicelib/api/lazy.py): serving
     GET /permissions loads the catalog's models and the shared types, not every route's, and compiles the
     validators of the catalog's models alone."""
@@ -90,7 +90,7 @@ def test_a_public_route_served_cold_builds_only_its_own_models():
     assert {name.rsplit(".", 1)[0] for name in result["models"]} == schemas
 
 
-def test_importing_the_routes_runs_no_collection_and_leaves_their_objects_frozen():
+def test_importing_the_routes_runs_no_collection_and_leaves_their_objects_frozen() -> None:
     """app.py loads its routes with the cyclic collector resting (`collector_paused` in api/lazy.py): a
     cold start does not walk the route tables as it builds them, nor in later collections; the collector is
     back on for the requests."""
@@ -113,13 +113,17 @@ def test_importing_the_routes_runs_no_collection_and_leaves_their_objects_frozen
     assert result["frozen"] > 20_000  # Chalice's, pydantic's and the routes' objects
 
 
-def test_the_first_request_runs_with_the_collector_resting_and_freezes_what_it_made_the_next_ones_not():
+def test_the_first_request_runs_with_the_collector_resting_and_freezes_what_it_made_the_next_ones_not() -> (
+    None
+):
     from app import app
     from chalicelib.api.lazy import FirstRequestPaused
 
     middleware = [func for func, kind in app.middleware_handlers if kind == "http"]
     assert isinstance(middleware[0], FirstRequestPaused)  # the outermost: it wraps the error middleware
-    paused, seen = FirstRequestPaused(), []
+    # a stand-in request and answer: the middleware only passes them through
+    paused: Any = FirstRequestPaused()
+    seen: list[bool] = []
 
     def view(request: object) -> str:
         seen.append(gc.isenabled())

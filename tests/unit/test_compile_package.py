@@ -44,7 +44,7 @@ def _run(directory: Path, code: str) -> str:
     return done.stdout.strip()
 
 
-def test_every_module_gets_its_bytecode_beside_it_in_the_import_systems_place(tmp_path):
+def test_every_module_gets_its_bytecode_beside_it_in_the_import_systems_place(tmp_path: Path) -> None:
     path = _zip(tmp_path / "deployment.zip")
     assert missing_bytecode(path) == [
         f"{name}: no .pyc" for name in ("app.py", "pkg/__init__.py", "pkg/mod.py")
@@ -66,7 +66,9 @@ def test_every_module_gets_its_bytecode_beside_it_in_the_import_systems_place(tm
     assert pyc_name("a/b.py", "cpython-311") == "a/__pycache__/b.cpython-311.pyc"
 
 
-def test_the_runtime_loads_the_bytecode_without_reading_the_source_and_keeps_asserts_and_docstrings(tmp_path):
+def test_the_runtime_loads_the_bytecode_without_reading_the_source_and_keeps_asserts_and_docstrings(
+    tmp_path: Path,
+) -> None:
     path = _zip(tmp_path / "deployment.zip")
     add_bytecode(path)
     unpacked = tmp_path / "task"
@@ -85,7 +87,7 @@ def test_the_runtime_loads_the_bytecode_without_reading_the_source_and_keeps_ass
     ]
 
 
-def test_stale_caches_are_replaced_and_a_sourceless_module_is_left_alone(tmp_path):
+def test_stale_caches_are_replaced_and_a_sourceless_module_is_left_alone(tmp_path: Path) -> None:
     stale = f"pkg/__pycache__/mod.{TAG}.pyc"
     path = _zip(tmp_path / "deployment.zip", {**ENTRIES, stale: b"stale", "legacy.pyc": b"sourceless"})
     add_bytecode(path)
@@ -95,7 +97,7 @@ def test_stale_caches_are_replaced_and_a_sourceless_module_is_left_alone(tmp_pat
     assert missing_bytecode(path) == []
 
 
-def test_the_same_zip_compiles_to_the_same_bytes(tmp_path):
+def test_the_same_zip_compiles_to_the_same_bytes(tmp_path: Path) -> None:
     first, second = _zip(tmp_path / "a.zip"), _zip(tmp_path / "b.zip")
     add_bytecode(first)
     add_bytecode(second)
@@ -117,7 +119,9 @@ def test_the_same_zip_compiles_to_the_same_bytes(tmp_path):
         ),
     ],
 )
-def test_bytecode_the_runtime_would_not_use_as_is_fails_the_step(tmp_path, capsys, pyc, problem):
+def test_bytecode_the_runtime_would_not_use_as_is_fails_the_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], pyc: bytes | None, problem: str
+) -> None:
     entries = {"app.py": b"VALUE = 1\n"}
     if pyc is not None:
         entries[f"__pycache__/app.{TAG}.pyc"] = pyc
@@ -125,13 +129,15 @@ def test_bytecode_the_runtime_would_not_use_as_is_fails_the_step(tmp_path, capsy
     assert missing_bytecode(path) == [f"app.py: {problem}"]
 
 
-def test_make_package_fails_when_a_module_does_not_compile(tmp_path, capsys):
+def test_make_package_fails_when_a_module_does_not_compile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _zip(tmp_path / "deployment.zip", {**ENTRIES, "pkg/broken.py": b"def (:\n"})
     assert main([str(path), "--max-mb", "8"]) == 1
     assert "pkg/broken.py" in capsys.readouterr().err
 
 
-def test_make_package_compiles_then_passes_its_own_check(tmp_path):
+def test_make_package_compiles_then_passes_its_own_check(tmp_path: Path) -> None:
     path = _zip(tmp_path / "deployment.zip")
     assert main([str(path), "--max-mb", "8"]) == 0
     assert missing_bytecode(path) == []

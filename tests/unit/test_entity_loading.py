@@ -47,7 +47,7 @@ def _defined_in(module_name: str) -> set[str]:
     }
 
 
-def test_the_facade_names_each_module_s_own_names_once_as_mypy_sees_them():
+def test_the_facade_names_each_module_s_own_names_once_as_mypy_sees_them() -> None:
     assert _type_checking_imports() == models.HOMES
     named = [name for names in models.HOMES.values() for name in names]
     assert len(named) == len(set(named))
@@ -57,7 +57,7 @@ def test_the_facade_names_each_module_s_own_names_once_as_mypy_sees_them():
     assert models.AccountItem is importlib.import_module("chalicelib.store.models_people").AccountItem
 
 
-def test_every_entity_lives_in_a_module_the_facade_loads():
+def test_every_entity_lives_in_a_module_the_facade_loads() -> None:
     models.load_every_entity()
     entity = Item._get_discriminator_attribute()
     assert entity is not None
@@ -66,22 +66,20 @@ def test_every_entity_lives_in_a_module_the_facade_loads():
     assert {cls.__module__ for cls in registered} == set(models.HOMES)
 
 
-def test_the_indexed_modules_hold_every_index_an_entity_adds_to_item_s():
+def test_the_indexed_modules_hold_every_index_an_entity_adds_to_item_s() -> None:
     models.load_every_entity()
     entity = Item._get_discriminator_attribute()
     assert entity is not None
     every = {name for cls in entity.get_registered_subclasses(Item) for name in cls._indexes}
+    classes: list[type[Item]] = [Item, *entity.get_registered_subclasses(Item)]
     indexed = {
-        name
-        for cls in [Item, *entity.get_registered_subclasses(Item)]
-        if cls is Item or cls.__module__ in models.INDEXED
-        for name in cls._indexes
+        name for cls in classes if cls is Item or cls.__module__ in models.INDEXED for name in cls._indexes
     }
     assert every == indexed
     assert {"gsi1", "gsi2", "gsi3"} <= indexed  # Item's own two, and the invitations' by expiry
 
 
-def test_an_unknown_name_is_an_attribute_error():
+def test_an_unknown_name_is_an_attribute_error() -> None:
     try:
         models.NoSuchItem  # noqa: B018
     except AttributeError as error:
@@ -105,7 +103,7 @@ print(json.dumps(steps))
 """
 
 
-def test_naming_an_entity_loads_its_module_and_reading_another_loads_the_rest():
+def test_naming_an_entity_loads_its_module_and_reading_another_loads_the_rest() -> None:
     done = subprocess.run(
         [sys.executable, "-c", FRESH], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
     )
@@ -117,7 +115,7 @@ def test_naming_an_entity_loads_its_module_and_reading_another_loads_the_rest():
     assert steps["after"] == sorted([base, *models.HOMES])
 
 
-def test_a_query_s_filter_names_every_entity_even_those_not_loaded():
+def test_a_query_s_filter_names_every_entity_even_those_not_loaded() -> None:
     code = (
         "from chalicelib.store.models import Item\n"
         "entity = Item._get_discriminator_attribute()\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import get_args
+from typing import TYPE_CHECKING, Any, cast, get_args
 
 import pytest
 
@@ -17,10 +17,13 @@ from chalicelib.api.routes import Route
 from chalicelib.errors import ERROR_CODES, AppError, ErrorCode, StillConflictingError
 from tests.helpers.error_contract import ErrorContract, declared_codes, operation_of, undeclared
 
+if TYPE_CHECKING:
+    from chalicelib.api.openapi import Refs
+
 PATH = "/accounts/{account_id}/things/{thing_id}"
 
 
-def _route(**changes: object) -> Route:
+def _route(**changes: Any) -> Route:
     base = Route(
         "DELETE", PATH, "delete_thing", "Delete a thing.", member_of("things"), None, None, None, 204,
         ("not_found",),
@@ -28,8 +31,8 @@ def _route(**changes: object) -> Route:
     return replace(base, **changes)
 
 
-def _document(route: Route) -> dict:
-    refs = {(ErrorBody, "serialization"): {"$ref": "#/components/schemas/ErrorBody"}}
+def _document(route: Route) -> dict[str, Any]:
+    refs: Refs = {(ErrorBody, "serialization"): {"$ref": "#/components/schemas/ErrorBody"}}
     return {"paths": {route.path: {route.method.lower(): _operation(route, refs)}}}
 
 
@@ -37,13 +40,13 @@ def _error(code: ErrorCode) -> bytes:
     return json.dumps({"error": {"code": code, "message": "..."}}).encode()
 
 
-def test_every_code_has_a_status_and_no_status_is_below_400():
+def test_every_code_has_a_status_and_no_status_is_below_400() -> None:
     assert set(STATUS_BY_CODE) == set(ERROR_CODES) == set(get_args(ErrorCode))
     assert all(400 <= status <= 599 for status in STATUS_BY_CODE.values())
     assert len(ERROR_CODES) == len(set(ERROR_CODES))
 
 
-def test_the_checker_catches_a_code_the_route_does_not_declare():
+def test_the_checker_catches_a_code_the_route_does_not_declare() -> None:
     document = _document(_route())
     where = ("DELETE", "/accounts/acc_1/things/thg_2")
     assert undeclared(document, *where, 404, _error("not_found")) is None
@@ -61,7 +64,7 @@ def test_the_checker_catches_a_code_the_route_does_not_declare():
     assert undeclared(fixed, *where, 409, _error("owner_immutable")) is None
 
 
-def test_the_checker_records_from_any_answer_and_ignores_what_no_route_served():
+def test_the_checker_records_from_any_answer_and_ignores_what_no_route_served() -> None:
     contract = ErrorContract(lambda: _document(_route()))
     contract.check("DELETE", "/accounts/acc_1/things/thg_2?x=1", 204, b"")
     contract.check("GET", "/nowhere", 404, _error("not_found"))  # Chalice's own 404: no route answered
@@ -71,7 +74,7 @@ def test_the_checker_records_from_any_answer_and_ignores_what_no_route_served():
     assert len(contract.violations) == 1 and "email_mismatch" in contract.violations[0]
 
 
-def test_a_literal_segment_wins_over_a_parameter_as_chalice_routes():
+def test_a_literal_segment_wins_over_a_parameter_as_chalice_routes() -> None:
     document = {
         "paths": {
             "/invitations/{invitation_id}": {"post": {"operationId": "by_id"}},
@@ -82,7 +85,7 @@ def test_a_literal_segment_wins_over_a_parameter_as_chalice_routes():
     assert found is not None and found["operationId"] == "lookup"
 
 
-def test_a_route_declares_the_codes_of_its_traits():
+def test_a_route_declares_the_codes_of_its_traits() -> None:
     public_read = replace(_route(), method="GET", access=PUBLIC, errors=())
     assert public_read.codes == {"internal_error"}
     operator_create = replace(
@@ -94,7 +97,7 @@ def test_a_route_declares_the_codes_of_its_traits():
     )
 
 
-def test_the_served_document_lists_per_status_only_codes_of_that_status():
+def test_the_served_document_lists_per_status_only_codes_of_that_status() -> None:
     import app  # noqa: F401  (registers every route)
     from chalicelib.api.routes import ROUTES
 
@@ -108,13 +111,20 @@ def test_the_served_document_lists_per_status_only_codes_of_that_status():
                     assert codes is None, (method, path, status)
                     continue
                 assert codes, (method, path, status)
-                assert {route.status_of(code) for code in codes} == {int(status)}, (method, path, status)
+                assert {route.status_of(cast(ErrorCode, code)) for code in codes} == {int(status)}, (
+                    method,
+                    path,
+                    status,
+                )
                 # only a route that takes no token answers a code other than its usual status
                 public = route.access.security() is None
-                assert public or {STATUS_BY_CODE[code] for code in codes} == {int(status)}, (method, path)
+                assert public or {STATUS_BY_CODE[cast(ErrorCode, code)] for code in codes} == {int(status)}, (
+                    method,
+                    path,
+                )
 
 
-def test_a_wrong_code_is_a_failed_sign_in_only_where_no_token_is_taken():
+def test_a_wrong_code_is_a_failed_sign_in_only_where_no_token_is_taken() -> None:
     public = replace(_route(), access=PUBLIC, errors=("invalid_code",))
     signed_in = replace(_route(), errors=("invalid_code",))
     assert (public.status_of("invalid_code"), signed_in.status_of("invalid_code")) == (401, 400)
@@ -124,13 +134,13 @@ def test_a_wrong_code_is_a_failed_sign_in_only_where_no_token_is_taken():
 
 
 @pytest.mark.parametrize("code", ERROR_CODES)
-def test_every_code_renders_as_the_contract_s_error_body_with_its_status(code: ErrorCode):
+def test_every_code_renders_as_the_contract_s_error_body_with_its_status(code: ErrorCode) -> None:
     response = error_response(AppError(code, "Told."))
     assert response.status_code == STATUS_BY_CODE[code]
     assert json.loads(response.body) == {"error": {"code": code, "message": "Told."}}
 
 
-def test_a_write_that_kept_colliding_is_retryable():
+def test_a_write_that_kept_colliding_is_retryable() -> None:
     rendered = error_response(StillConflictingError())
     assert (rendered.status_code, rendered.headers["Retry-After"]) == (409, "1")
     assert json.loads(rendered.body)["error"]["code"] == "changed_meanwhile"

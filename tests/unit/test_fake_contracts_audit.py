@@ -4,6 +4,7 @@ writes with it, newest first, by type, actor, target and time, a page at a time.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.caller import OPERATOR
 from chalicelib.schemas.contacts import ContactIn, ContactUpdateIn
@@ -11,9 +12,13 @@ from chalicelib.services import contacts
 from chalicelib.store.audit import AuditFilter
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from tests.helpers import Clock
+    from tests.helpers.fakes import FakeWorld
+
 
 @covers("audit.events")
-def test_events_are_read_newest_first_by_filter_and_page(world, clock):
+def test_events_are_read_newest_first_by_filter_and_page(world: FakeWorld, clock: Clock) -> None:
     account_id = world.account("Acme")
     deps = world.deps
     made = []
@@ -38,7 +43,9 @@ def test_events_are_read_newest_first_by_filter_and_page(world, clock):
 
 
 @covers("audit.events")
-def test_a_second_filter_examines_four_times_limit_and_says_where_it_stopped(world, clock):
+def test_a_second_filter_examines_four_times_limit_and_says_where_it_stopped(
+    world: FakeWorld, clock: Clock
+) -> None:
     account_id = world.account("Acme")
     deps = world.deps
     made = contacts.create_contact(deps, OPERATOR, account_id, ContactIn(email="c@x.com"))

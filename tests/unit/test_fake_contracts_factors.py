@@ -4,23 +4,33 @@ passkeys, one-time challenges and the code lockout window."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from chalicelib.domain.lockout import MAX_FAILURES, WINDOW
+from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
 from chalicelib.ids import new_sortable_id
 from chalicelib.services.outbox import mail_for
 from chalicelib.store import keys
 from chalicelib.store.factors import Spent
 from chalicelib.store.models import ChallengeItem, PasskeyItem, TotpItem
 from chalicelib.store.sessions import new_security_event
+from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from datetime import datetime
 
-def _totp(user_id, now, sealed="sealed-1"):
+    from chalicelib.deps import Deps
+    from chalicelib.services.ports.store import Repositories
+    from chalicelib.store.models import MailItem, SecurityEventItem, UserItem
+    from tests.helpers.fakes import FakeWorld
+
+
+def _totp(user_id: str, now: datetime, sealed: str = "sealed-1") -> TotpItem:
     key = keys.totp(user_id)
     return TotpItem(*key, user_id=user_id, sealed_secret=sealed, confirmed=False, created_at=now)
 
 
-def _passkey(user_id, passkey_id, credential_id, now):
+def _passkey(user_id: str, passkey_id: str, credential_id: str, now: datetime) -> PasskeyItem:
     return PasskeyItem(
         *keys.passkey(user_id, passkey_id),
         user_id=user_id,
@@ -33,30 +43,30 @@ def _passkey(user_id, passkey_id, credential_id, now):
     )
 
 
-def _event(user, kind, detail, now):
+def _event(user: UserItem, kind: str, detail: str, now: datetime) -> SecurityEventItem:
     return new_security_event(user.user_id, new_sortable_id("sev"), kind, now, detail=detail)
 
 
-def _events(store, user, now):
+def _events(store: Repositories, user: UserItem, now: datetime) -> list[tuple[str, str]]:
     """The user's security events, oldest first, as (type, detail)."""
     found, _ = store.sessions.security_events(user.user_id, now - timedelta(days=1), 50, None)
     return [(e.type, e.detail) for e in reversed(found)]
 
 
-def _due(store, user, now):
+def _due(store: Repositories, user: UserItem, now: datetime) -> bool:
     """Whether the copies job would rewrite the user's memberships' copies now."""
     return user.user_id in {u.user_id for u in store.member_copies.users_due(now, 50)}
 
 
-def _copied_factors(store, user):
+def _copied_factors(store: Repositories, user: UserItem) -> set[str] | None:
     (membership,) = store.member_copies.memberships_of_user(user.user_id)
-    return store.members.get_membership(membership.account_id, user.user_id).factors
+    return present(store.members.get_membership(membership.account_id, user.user_id)).factors
 
 
-def _user(world):
+def _user(world: FakeWorld) -> UserItem:
     account_id = world.account("Acme")
     user_id = world.member(account_id, "dev@acme.com")
-    return world.deps.store.users.get_user(user_id)
+    return present(world.deps.store.users.get_user(user_id))
 
 
 @covers(
@@ -66,7 +76,9 @@ def _user(world):
     "factors.use_totp_step",
     "factors.remove_totp",
 )
-def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_with_its_codes(world):
+def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_with_its_codes(
+    world: FakeWorld,
+) -> None:
     store, now, deps = world.deps.store, world.deps.now(), world.deps
     user = _user(world)
     assert store.factors.state(user.user_id) == type(store.factors.state(user.user_id))(None, None, None)
@@ -77,22 +89,22 @@ def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_wi
     mail = mail_for(deps, "notice", user.email)
     assert store.factors.confirm_totp(user, stale, 100, {"h1", "h2"}, mail, added).failed == {"changed"}
     read = store.factors.state(user.user_id).totp
-    assert (read.sealed_secret, read.confirmed) == ("sealed-2", False)
+    assert (present(read).sealed_secret, present(read).confirmed) == ("sealed-2", False)
     assert not store.factors.use_totp_step(user.user_id, 101)  # not confirmed yet
     assert _events(store, user, now) == [] and not _due(store, user, now)  # a failed write writes neither
-    assert store.factors.confirm_totp(user, read, 100, {"h1", "h2"}, mail, added)
+    assert store.factors.confirm_totp(user, present(read), 100, {"h1", "h2"}, mail, added)
     assert _events(store, user, now) == [("factor_added", "totp")]
     assert _due(store, user, now)  # its memberships' copies of the factors wait for the copies job
     state = store.factors.state(user.user_id)
-    assert (state.totp.confirmed, state.totp.last_step) == (True, 100)
-    assert state.recovery.code_hashes == {"h1", "h2"}
-    assert store.users.get_user(user.user_id).factors == {"totp"}
+    assert (present(state.totp).confirmed, present(state.totp).last_step) == (True, 100)
+    assert present(state.recovery).code_hashes == {"h1", "h2"}
+    assert present(store.users.get_user(user.user_id)).factors == {"totp"}
     assert store.factors.start_totp(_totp(user.user_id, now, "sealed-3")).failed == {"exists"}
     assert not store.factors.use_totp_step(user.user_id, 100)  # the confirming code's step
     assert store.factors.use_totp_step(user.user_id, 101)
     assert not store.factors.use_totp_step(user.user_id, 101)
     assert not store.factors.use_totp_step(user.user_id, 99)
-    assert store.factors.state(user.user_id).recovery.code_hashes == {"h1", "h2"}
+    assert present(store.factors.state(user.user_id).recovery).code_hashes == {"h1", "h2"}
     for due in store.member_copies.users_due(now, 50):
         store.member_copies.rewrite_copies(due)  # the copies job's run takes the mark off
     assert not _due(store, user, now)
@@ -101,7 +113,7 @@ def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_wi
     assert store.factors.remove_totp(user, mail_for(deps, "notice", user.email), removed)
     assert _events(store, user, now)[-1] == ("factor_removed", "totp") and _due(store, user, now)
     assert store.factors.state(user.user_id) == type(state)(None, None, None)
-    assert not store.users.get_user(user.user_id).factors
+    assert not present(store.users.get_user(user.user_id)).factors
     for due in store.member_copies.users_due(now, 50):
         store.member_copies.rewrite_copies(due)
     assert _copied_factors(store, user) is None
@@ -118,7 +130,9 @@ def test_a_totp_is_confirmed_once_each_step_and_code_is_used_once_and_it_goes_wi
     "factors.remove_passkey",
     "factors.record_passkey_use",
 )
-def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_factor_with_it(world):
+def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_factor_with_it(
+    world: FakeWorld,
+) -> None:
     store, now, deps = world.deps.store, world.deps.now(), world.deps
     user = _user(world)
     first, second = _passkey(user.user_id, "pk1", "cred-1", now), _passkey(user.user_id, "pk2", "cred-2", now)
@@ -131,8 +145,8 @@ def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_fa
     assert store.factors.add_passkey(user, second, _mail(deps, user), _event(user, "factor_added", "2", now))
     assert _events(store, user, now) == [("factor_added", "passkey"), ("factor_added", "2")]
     assert [p.passkey_id for p in store.factors.passkeys(user.user_id)] == ["pk1", "pk2"]
-    assert store.users.get_user(user.user_id).factors == {"passkey"}
-    found = store.factors.passkey_by_credential("cred-2")
+    assert present(store.users.get_user(user.user_id)).factors == {"passkey"}
+    found = present(store.factors.passkey_by_credential("cred-2"))
     assert (found.user_id, found.passkey_id) == (user.user_id, "pk2")
     assert store.factors.passkey_by_credential("cred-9") is None
     # a passwordless sign-in's reads: the challenge and the credential's passkey with its user
@@ -140,14 +154,17 @@ def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_fa
         ChallengeItem(*keys.challenge("ch"), purpose="passkey_sign_in", user_id=None, expires_at=now)
     )
     answer = store.factors.passkey_answer("ch", "cred-2")
-    assert (answer.challenge.purpose, answer.passkey.passkey_id) == ("passkey_sign_in", "pk2")
-    assert (answer.user.user_id, answer.user.email) == (user.user_id, user.email)
+    assert (present(answer.challenge).purpose, present(answer.passkey).passkey_id) == (
+        "passkey_sign_in",
+        "pk2",
+    )
+    assert (present(answer.user).user_id, present(answer.user).email) == (user.user_id, user.email)
     unknown = store.factors.passkey_answer("no-such", "cred-9")
     assert (unknown.challenge, unknown.passkey, unknown.user) == (None, None, None)
     assert store.factors.passkey_answer("ch", "cred-9").challenge is not None
     assert store.factors.record_passkey_use(found, 5, now)
     assert not store.factors.record_passkey_use(found, 6, now)  # its counter was read at 0
-    used = store.factors.passkey_by_credential("cred-2")
+    used = present(store.factors.passkey_by_credential("cred-2"))
     assert (used.sign_count, used.last_used_at) == (5, now)
     ghost = _passkey(user.user_id, "pk9", "cred-9", now)  # read, then deleted meanwhile
     assert store.factors.remove_passkey(user, first, [ghost], _mail(deps, user), _gone(user, now)).failed == {
@@ -159,7 +176,7 @@ def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_fa
     assert store.factors.remove_passkey(user, first, [second], _mail(deps, user), _gone(user, now))
     assert not _due(store, user, now)  # the factor stays: nothing for the copies to follow
     assert store.factors.passkey_by_credential("cred-1") is None
-    assert store.users.get_user(user.user_id).factors == {"passkey"}  # the other one is left
+    assert present(store.users.get_user(user.user_id)).factors == {"passkey"}  # the other one is left
     assert store.factors.remove_passkey(
         user, first, [second], _mail(deps, user), _gone(user, now)
     ).failed == {"gone"}
@@ -167,16 +184,17 @@ def test_passkeys_are_found_by_credential_counted_once_and_the_last_takes_the_fa
     assert _due(store, user, now)
     assert [kind for kind, _ in _events(store, user, now)].count("factor_removed") == 2
     assert store.factors.passkeys(user.user_id) == []
-    assert not store.users.get_user(user.user_id).factors
+    assert not present(store.users.get_user(user.user_id)).factors
 
 
 @covers("factors.put_challenge", "factors.challenge", "factors.take_challenge")
-def test_a_challenge_is_read_by_its_hash_and_taken_once(world):
+def test_a_challenge_is_read_by_its_hash_and_taken_once(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     item = ChallengeItem(*keys.challenge("abc"), purpose="mfa", user_id="usr_1", expires_at=now)
     store.factors.put_challenge(item)
-    read = store.factors.challenge("abc")
-    assert (read.purpose, read.user_id, read.expires_at, read.challenge_hash) == ("mfa", "usr_1", now, None)
+    read = present(store.factors.challenge("abc"))
+    assert (read.purpose, read.user_id, read.expires_at) == ("mfa", "usr_1", now)
+    assert read.challenge_hash is None
     assert store.factors.challenge("abd") is None
     assert store.factors.take_challenge(read)
     assert not store.factors.take_challenge(read)
@@ -184,38 +202,40 @@ def test_a_challenge_is_read_by_its_hash_and_taken_once(world):
 
 
 @covers("lockouts.reserve_code_attempt", "lockouts.give_back_code_attempt")
-def test_a_users_code_window_takes_so_many_checks_apart_from_the_emails(world):
+def test_a_users_code_window_takes_so_many_checks_apart_from_the_emails(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     user = _user(world)
     assert all(store.lockouts.reserve_code_attempt(user.user_id, now, None) for _ in range(MAX_FAILURES))
     known = store.factors.state(user.user_id).failures
-    assert (known.count, known.started_at) == (MAX_FAILURES, now)
+    assert (present(known).count, present(known).started_at) == (MAX_FAILURES, now)
     assert not store.lockouts.reserve_code_attempt(user.user_id, now + timedelta(minutes=1), known)
     assert store.users.login_state(user.email)[1] is None  # the email's password window is another
     store.lockouts.give_back_code_attempt(user.user_id, now)  # a right code returns its own check
-    assert store.factors.state(user.user_id).failures == type(known)(MAX_FAILURES - 1, now)
+    assert store.factors.state(user.user_id).failures == FailureWindow(MAX_FAILURES - 1, now)
     assert store.lockouts.reserve_code_attempt(user.user_id, now, known)
     later = now + WINDOW + timedelta(seconds=1)
     assert store.lockouts.reserve_code_attempt(user.user_id, later, known)
-    assert store.factors.state(user.user_id).failures == type(known)(1, later)
+    assert store.factors.state(user.user_id).failures == FailureWindow(1, later)
 
 
-def _gone(user, now):
+def _gone(user: UserItem, now: datetime) -> SecurityEventItem:
     return _event(user, "factor_removed", "passkey", now)
 
 
-def _mail(deps, user):
+def _mail(deps: Deps, user: UserItem) -> MailItem:
     return mail_for(deps, "notice", user.email)
 
 
-def _challenge(store, user, name, now):
+def _challenge(store: Repositories, user: UserItem, name: str, now: datetime) -> ChallengeItem:
     item = ChallengeItem(*keys.challenge(name), purpose="mfa", user_id=user.user_id, expires_at=now)
     store.factors.put_challenge(item)
-    return store.factors.challenge(name)
+    return present(store.factors.challenge(name))
 
 
 @covers("factors.sign_in_spending", "factors.state")
-def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_when_it_fails(world):
+def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_when_it_fails(
+    world: FakeWorld,
+) -> None:
     """The second step's use of its mfa_token and code is the sign-in's own write: each "once" a condition
     of it, and a failed condition leaves the challenge, the code, the events and the login time as were."""
     store, now, deps = world.deps.store, world.deps.now(), world.deps
@@ -224,14 +244,16 @@ def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_whe
     read = store.factors.state(user.user_id).totp
     added = _event(user, "factor_added", "totp", now)
     assert store.factors.confirm_totp(
-        user, read, 100, {"h1", "h2"}, mail_for(deps, "notice", user.email), added
+        user, present(read), 100, {"h1", "h2"}, mail_for(deps, "notice", user.email), added
     )
-    assert store.factors.state(user.user_id, user.email).login.user_id == user.user_id  # the step's one read
+    assert (
+        present(store.factors.state(user.user_id, user.email).login).user_id == user.user_id
+    )  # the step's one read
     # with the page of the accounts the mfa_token names, in the same read; one gone is not there
-    account_id = next(iter(store.users.login_state(user.email)[0].account_ids))
+    account_id = next(iter(present(store.users.login_state(user.email)[0]).account_ids))
     paged = store.factors.state(user.user_id, user.email, {account_id, "acc_gone"}).page
-    page_user, memberships, accounts = paged
-    assert page_user.user_id == user.user_id and [m.account_id for m in memberships] == [account_id]
+    page_user, memberships, accounts = present(paged)
+    assert present(page_user).user_id == user.user_id and [m.account_id for m in memberships] == [account_id]
     assert list(accounts) == [account_id] and accounts[account_id].name == "Acme"
     assert store.factors.state(user.user_id, user.email).page is None
     assert (
@@ -242,10 +264,10 @@ def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_whe
     used = _event(user, "recovery_code_used", "1 left", now)
     spent = Spent(user.user_id, first, recovery_hash="h1", code_checked=True, writes=(used,))
     assert store.factors.sign_in_spending(spent, now, None, [_event(user, "signed_in", "first", now)])
-    assert store.factors.state(user.user_id).recovery.code_hashes == {"h2"}
+    assert present(store.factors.state(user.user_id).recovery).code_hashes == {"h2"}
     assert store.factors.challenge("c1") is None
     assert _events(store, user, now)[1:] == [("recovery_code_used", "1 left"), ("signed_in", "first")]
-    assert store.users.get_user(user.user_id).last_login_at == now
+    assert present(store.users.get_user(user.user_id)).last_login_at == now
     again = store.factors.sign_in_spending(spent, now, None, [_event(user, "signed_in", "again", now)])
     assert "gone" in again.failed and not again  # the mfa_token was used up with the code
     second = _challenge(store, user, "c2", now)
@@ -256,35 +278,37 @@ def test_a_sign_in_spends_its_challenge_and_its_code_once_and_spends_nothing_whe
     ).failed == {"used"}
     assert store.factors.challenge("c2") is not None  # not spent on a sign-in that did not happen
     assert [kind for kind, _ in _events(store, user, now)].count("signed_in") == 1
-    assert store.users.get_user(user.user_id).last_login_at == now
+    assert present(store.users.get_user(user.user_id)).last_login_at == now
     fresh = Spent(user.user_id, second, step=101, code_checked=True)
     assert store.factors.sign_in_spending(fresh, later, None, [_event(user, "signed_in", "next", later)])
-    assert store.factors.state(user.user_id).totp.last_step == 101
+    assert present(store.factors.state(user.user_id).totp).last_step == 101
     assert store.factors.challenge("c2") is None
 
 
 @covers("factors.sign_in_spending")
-def test_a_passkey_sign_in_moves_the_counter_only_from_the_count_it_read(world):
+def test_a_passkey_sign_in_moves_the_counter_only_from_the_count_it_read(world: FakeWorld) -> None:
     store, now, deps = world.deps.store, world.deps.now(), world.deps
     user = _user(world)
     key = _passkey(user.user_id, "pk1", "cred-1", now)
     assert store.factors.add_passkey(
         user, key, _mail(deps, user), _event(user, "factor_added", "passkey", now)
     )
-    read = store.factors.passkey_by_credential("cred-1")
+    read = present(store.factors.passkey_by_credential("cred-1"))
     first = _challenge(store, user, "p1", now)
     assert store.factors.sign_in_spending(Spent(user.user_id, first, passkey=(read, 3)), now, None, [])
-    moved = store.factors.passkey_by_credential("cred-1")
+    moved = present(store.factors.passkey_by_credential("cred-1"))
     assert (moved.sign_count, moved.last_used_at) == (3, now)
     second = _challenge(store, user, "p2", now)
     stale = store.factors.sign_in_spending(Spent(user.user_id, second, passkey=(read, 4)), now, None, [])
     assert stale.failed == {"used"}  # its counter was read at 0: a replayed or cloned answer
-    assert store.factors.passkey_by_credential("cred-1").sign_count == 3
+    assert present(store.factors.passkey_by_credential("cred-1")).sign_count == 3
     assert store.factors.challenge("p2") is not None
 
 
 @covers("lockouts.count_code_check", "factors.put_mfa_token", "factors.state")
-def test_a_code_check_is_numbered_first_and_hands_back_the_login_the_password_step_named(world):
+def test_a_code_check_is_numbered_first_and_hands_back_the_login_the_password_step_named(
+    world: FakeWorld,
+) -> None:
     """The second step's first call: every check its own number in the user's window (refused past
     MAX_FAILURES, given back only by who was allowed), with the login the last password step named."""
     store, now = world.deps.store, world.deps.now()
@@ -293,13 +317,13 @@ def test_a_code_check_is_numbered_first_and_hands_back_the_login_the_password_st
     token = ChallengeItem(*keys.challenge("t1"), purpose="mfa", user_id=user.user_id, expires_at=later)
     token.email, token.account_ids = user.email, {"acc_1", "acc_2"}
     store.factors.put_mfa_token(token, now)
-    assert store.factors.state(user.user_id, challenge_hash="t1").challenge.email == user.email
+    assert present(store.factors.state(user.user_id, challenge_hash="t1").challenge).email == user.email
     assert store.factors.state(user.user_id).challenge is None
     checks = [store.lockouts.count_code_check(user.user_id, now) for _ in range(MAX_FAILURES + 2)]
     assert [c.window.count for c in checks] == list(range(1, MAX_FAILURES + 3))
     assert [c.allowed for c in checks] == [True] * MAX_FAILURES + [False, False]
     assert {c.window.started_at for c in checks} == {now}
-    assert (checks[0].email, checks[0].account_ids) == (user.email, {"acc_1", "acc_2"})
+    assert (checks[0].email, checks[0].account_ids) == (user.email, frozenset({"acc_1", "acc_2"}))
     assert store.users.login_state(user.email)[1] is None  # the email's password window is another
     store.lockouts.give_back_code_attempt(user.user_id, now)  # a right one's: the refused stay counted
     assert not store.lockouts.count_code_check(user.user_id, now).allowed
@@ -315,38 +339,44 @@ def test_a_code_check_is_numbered_first_and_hands_back_the_login_the_password_st
 
 
 @covers("factors.passkey_answer", "factors.sign_in_spending")
-def test_a_passkey_read_brings_the_login_its_hint_or_its_mfa_token_names_and_the_sign_in_renews_it(world):
+def test_a_passkey_read_brings_the_login_its_hint_or_its_mfa_token_names_and_the_sign_in_renews_it(
+    world: FakeWorld,
+) -> None:
     """Without a hint (an item from before hints): the passkey and its user, no login. A sign-in keeps
     where the passkey led on its credential's item; the next read brings that login and its page. An
     mfa_token's item names the login instead, for its own user."""
     store, now, deps = world.deps.store, world.deps.now(), world.deps
     user = _user(world)
-    (account_id,) = store.users.login_state(user.email)[0].account_ids
+    (account_id,) = present(store.users.login_state(user.email)[0]).account_ids
     assert store.factors.add_passkey(
         user, _passkey(user.user_id, "pk1", "cred-1", now), _mail(deps, user), _event(user, "x", "y", now)
     )
     bare = store.factors.passkey_answer("none", "cred-1")
-    assert (bare.challenge, bare.passkey.passkey_id, bare.user.user_id) == (None, "pk1", user.user_id)
-    assert (bare.login, bare.page, bare.owner.email) == (None, None, None)
+    assert (bare.challenge, present(bare.passkey).passkey_id, present(bare.user).user_id) == (
+        None,
+        "pk1",
+        user.user_id,
+    )
+    assert bare.login is None and bare.page is None and present(bare.owner).email is None
     first = _challenge(store, user, "p1", now)
     hint = (user.email, frozenset({account_id}))
     assert store.factors.sign_in_spending(
-        Spent(user.user_id, first, passkey=(bare.passkey, 1), hint=hint), now, None, []
+        Spent(user.user_id, first, passkey=(present(bare.passkey), 1), hint=hint), now, None, []
     )
     hinted = store.factors.passkey_answer("none", "cred-1")
-    assert (hinted.owner.email, hinted.owner.account_ids) == (user.email, {account_id})
-    assert hinted.login.user_id == user.user_id and hinted.page_ids == (account_id,)
-    page_user, memberships, accounts = hinted.page
-    assert page_user.user_id == user.user_id and [m.account_id for m in memberships] == [account_id]
+    assert (present(hinted.owner).email, present(hinted.owner).account_ids) == (user.email, {account_id})
+    assert present(hinted.login).user_id == user.user_id and hinted.page_ids == (account_id,)
+    page_user, memberships, accounts = present(hinted.page)
+    assert present(page_user).user_id == user.user_id and [m.account_id for m in memberships] == [account_id]
     assert list(accounts) == [account_id]
     token = ChallengeItem(*keys.challenge("m1"), purpose="mfa", user_id=user.user_id, expires_at=now)
     token.email = "other@acme.com"  # what the mfa_token names wins over the hint (here: no such login)
     store.factors.put_challenge(token)
     named = store.factors.passkey_answer("m1", "cred-1")
-    assert named.challenge.purpose == "mfa" and named.login is None and named.page is None
-    assert named.passkey.sign_count == 1 and named.user.email == user.email
+    assert present(named.challenge).purpose == "mfa" and named.login is None and named.page is None
+    assert present(named.passkey).sign_count == 1 and present(named.user).email == user.email
     # a passkey registered with where it leads: its first read brings the login and its page
     second = _passkey(user.user_id, "pk2", "cred-2", now)
     assert store.factors.add_passkey(user, second, _mail(deps, user), _event(user, "x", "z", now), hint)
     fresh = store.factors.passkey_answer("none", "cred-2")
-    assert fresh.login.email == user.email and fresh.page_ids == (account_id,)
+    assert present(fresh.login).email == user.email and fresh.page_ids == (account_id,)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import OPERATOR
@@ -14,17 +15,24 @@ from chalicelib.services.invitations import new_invitation
 from chalicelib.services.joining import new_join_request
 from chalicelib.store.members import new_membership_item
 from chalicelib.store.seats import SeatsRead
+from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from chalicelib.store.models import JoinRequestItem, UserItem
+    from chalicelib.store.outcomes import Outcome
+    from tests.helpers import Clock
+    from tests.helpers.fakes import FakeWorld
 
-def _asker(world, email: str):
+
+def _asker(world: FakeWorld, email: str) -> tuple[str, UserItem]:
     """A user with a login (a member elsewhere) and the account they ask to join."""
     elsewhere = world.account("Elsewhere")
     user_id = world.member(elsewhere, email)
-    return world.account("Acme"), world.deps.store.users.get_user(user_id)
+    return world.account("Acme"), present(world.deps.store.users.get_user(user_id))
 
 
-def _ask(world, account_id: str, user):
+def _ask(world: FakeWorld, account_id: str, user: UserItem) -> tuple[JoinRequestItem, Outcome]:
     deps = world.deps
     request = new_join_request(
         account_id, user, deps.now(), via="domain", permissions=["tickets"], sub_accounts=None
@@ -41,7 +49,7 @@ def _ask(world, account_id: str, user):
     "join_requests.get_request",
     "join_requests.requests_of",
 )
-def test_one_pending_request_per_requester_read_back_as_made(world):
+def test_one_pending_request_per_requester_read_back_as_made(world: FakeWorld) -> None:
     account_id, user = _asker(world, "joe@corp.com")
     store = world.deps.store.join_requests
     assert store.standing(account_id, user.user_id, user.user_id) == (None, None, False)
@@ -49,13 +57,13 @@ def test_one_pending_request_per_requester_read_back_as_made(world):
     assert made
     assert _ask(world, account_id, user)[1].failed == {"exists"}  # asked twice: one request
     membership, pointer, removed = store.standing(account_id, user.user_id, user.user_id)
-    assert (membership, pointer.request_id, pointer.status, removed) == (
+    assert (membership, present(pointer).request_id, present(pointer).status, removed) == (
         None,
         request.request_id,
         "pending",
         False,
     )
-    found = store.get_request(account_id, request.request_id)
+    found = present(store.get_request(account_id, request.request_id))
     assert (found.email, found.status, list(found.permissions)) == ("joe@corp.com", "pending", ["tickets"])
     assert store.get_request(account_id, "jrq_missing") is None
     assert [r.request_id for r in store.requests_of(account_id)] == [request.request_id]
@@ -63,13 +71,15 @@ def test_one_pending_request_per_requester_read_back_as_made(world):
 
 
 @covers("join_requests.decide", "join_requests.expire")
-def test_a_request_is_decided_or_expired_once_and_a_denial_holds_seven_days(world, clock):
+def test_a_request_is_decided_or_expired_once_and_a_denial_holds_seven_days(
+    world: FakeWorld, clock: Clock
+) -> None:
     account_id, user = _asker(world, "ann@corp.com")
     store = world.deps.store.join_requests
     request, _ = _ask(world, account_id, user)
     assert store.expire(request, clock()).failed == {"used"}  # not due yet
     assert store.decide(request, "denied", clock(), [])
-    assert store.get_request(account_id, request.request_id).status == "denied"
+    assert present(store.get_request(account_id, request.request_id)).status == "denied"
     assert store.decide(request, "approved", clock(), []).failed == {"used"}
     assert _ask(world, account_id, user)[1].failed == {"exists"}  # denied within 7 days
     clock.advance(days=7, seconds=1)
@@ -78,25 +88,27 @@ def test_a_request_is_decided_or_expired_once_and_a_denial_holds_seven_days(worl
     clock.advance(days=14, seconds=1)
     assert store.decide(later, "denied", clock(), []).failed == {"used"}  # past its expiry
     assert store.expire(later, clock())
-    assert store.get_request(account_id, later.request_id).status == "expired"
-    assert store.standing(account_id, user.user_id, user.user_id)[1].status == "expired"
+    assert present(store.get_request(account_id, later.request_id)).status == "expired"
+    assert present(store.standing(account_id, user.user_id, user.user_id)[1]).status == "expired"
     assert store.expire(later, clock()).failed == {"used"}
 
 
 @covers("join_requests.join")
-def test_a_join_takes_the_email_and_a_seat_once(world):
+def test_a_join_takes_the_email_and_a_seat_once(world: FakeWorld) -> None:
     account_id, user = _asker(world, "kim@corp.com")
     deps = world.deps
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     membership = new_membership_item(
         account_id, user.user_id, "member", ["tickets"], deps.now(), user=user, account_name=account.name
     )
     assert deps.store.join_requests.join(membership, SeatsRead.of(account), []).committed
-    assert deps.store.members.get_membership(account_id, user.user_id).permissions == ["tickets"]
-    assert deps.store.accounts.get_account(account_id).seats_held == int(account.seats_held or 0) + 1
+    assert present(deps.store.members.get_membership(account_id, user.user_id)).permissions == ["tickets"]
+    assert present(deps.store.accounts.get_account(account_id)).seats_held == int(account.seats_held or 0) + 1
     again = deps.store.join_requests.join(membership, SeatsRead.of(account), [])
     assert {"already_member", "used"} <= set(again.failed)
-    assert deps.store.join_requests.standing(account_id, user.user_id, user.user_id)[0].role == "member"
+    assert (
+        present(deps.store.join_requests.standing(account_id, user.user_id, user.user_id)[0]).role == "member"
+    )
     other, someone = _asker(world, "lee@corp.com")
     joined = new_membership_item(
         other, someone.user_id, "member", [], deps.now(), user=someone, account_name="x"
@@ -106,11 +118,11 @@ def test_a_join_takes_the_email_and_a_seat_once(world):
 
 
 @covers("join_requests.approve_by_invitation")
-def test_approving_by_invitation_writes_the_invitation_with_the_decision_once(world):
+def test_approving_by_invitation_writes_the_invitation_with_the_decision_once(world: FakeWorld) -> None:
     deps = world.deps
     account_id, user = _asker(world, "pat@corp.com")
     request, _ = _ask(world, account_id, user)
-    account = deps.store.accounts.get_account(account_id)
+    account = present(deps.store.accounts.get_account(account_id))
     new, _raw = new_invitation(
         deps, account_id, "pat@corp.com", "member", ["tickets"], None, {}, recorded_by=OPERATOR
     )
@@ -118,23 +130,25 @@ def test_approving_by_invitation_writes_the_invitation_with_the_decision_once(wo
     assert (
         "seats" in deps.store.join_requests.approve_by_invitation(request, deps.now(), [], new, stale).failed
     )
-    assert deps.store.join_requests.get_request(account_id, request.request_id).status == "pending"
+    assert present(deps.store.join_requests.get_request(account_id, request.request_id)).status == "pending"
     store = deps.store.join_requests
     assert store.approve_by_invitation(request, deps.now(), [], new, SeatsRead.of(account))
-    assert store.get_request(account_id, request.request_id).status == "approved"
-    made = deps.store.invitations.get_invitation(account_id, new.invitation.invitation_id)
+    assert present(store.get_request(account_id, request.request_id)).status == "approved"
+    made = present(deps.store.invitations.get_invitation(account_id, new.invitation.invitation_id))
     assert (made.email, list(made.permissions)) == ("pat@corp.com", ["tickets"])
     claims = deps.store.invitations.claims(account_id, ["pat@corp.com"])
     assert claims["pat@corp.com"].ref_id == new.invitation.invitation_id
-    assert deps.store.accounts.get_account(account_id).seats_held == int(account.seats_held or 0) + 1
+    assert present(deps.store.accounts.get_account(account_id)).seats_held == int(account.seats_held or 0) + 1
     again, _ = new_invitation(deps, account_id, "pat@corp.com", "member", [], None, {})
-    fresh = deps.store.accounts.get_account(account_id)
+    fresh = present(deps.store.accounts.get_account(account_id))
     refused = store.approve_by_invitation(request, deps.now(), [], again, SeatsRead.of(fresh))
     assert refused.failed == {"used", ("claimed", "pat@corp.com")}
 
 
 @covers("join_requests.digests_due", "join_requests.send_digest")
-def test_a_new_request_marks_its_accounts_digest_which_is_sent_once_as_read(world, clock):
+def test_a_new_request_marks_its_accounts_digest_which_is_sent_once_as_read(
+    world: FakeWorld, clock: Clock
+) -> None:
     store = world.deps.store.join_requests
     first, ann = _asker(world, "ann@corp.com")
     second, bob = _asker(world, "bob@corp.com")

@@ -4,15 +4,21 @@ windows, the worker's read of what is due, and its lease on one email."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.outbox import account_day, recipient_windows
 from chalicelib.services.invitations import new_invitation
 from chalicelib.store.outbox import new_mail
+from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
+
+if TYPE_CHECKING:
+    from chalicelib.store.models import MailItem
+    from tests.helpers.fakes import FakeWorld
 
 
 @covers("outbox.queue")
-def test_an_email_is_queued_once_and_within_its_addresss_windows(world):
+def test_an_email_is_queued_once_and_within_its_addresss_windows(world: FakeWorld) -> None:
     deps, now = world.deps, world.deps.now()
     store = deps.store
     windows = recipient_windows(now, 2, 10)
@@ -26,7 +32,7 @@ def test_an_email_is_queued_once_and_within_its_addresss_windows(world):
 
 
 @covers("outbox.due", "outbox.lease")
-def test_the_worker_reads_what_is_due_oldest_first_and_leases_each_once(world):
+def test_the_worker_reads_what_is_due_oldest_first_and_leases_each_once(world: FakeWorld) -> None:
     deps, now = world.deps, world.deps.now()
     store = deps.store
     for n, delay in enumerate([30, 0, 60, 3600]):
@@ -50,7 +56,7 @@ def test_the_worker_reads_what_is_due_oldest_first_and_leases_each_once(world):
 
 
 @covers("outbox.account_invitations")
-def test_an_accounts_invitations_are_counted_by_day(world):
+def test_an_accounts_invitations_are_counted_by_day(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     deps, now = world.deps, world.deps.now()
     store = deps.store
@@ -64,7 +70,7 @@ def test_an_accounts_invitations_are_counted_by_day(world):
 
 
 @covers("outbox.record", "links.get_link")
-def test_a_sent_invitation_email_notes_its_logins_user_on_its_live_link_only(world):
+def test_a_sent_invitation_email_notes_its_logins_user_on_its_live_link_only(world: FakeWorld) -> None:
     deps = world.deps
     store, now = deps.store, deps.now()
     account_id = world.account("Acme")
@@ -72,14 +78,27 @@ def test_a_sent_invitation_email_notes_its_logins_user_on_its_live_link_only(wor
     bob, _ = new_invitation(deps, account_id, "bob@x.com", "member", [], None, {})
     cy, _ = new_invitation(deps, account_id, "cy@x.com", "member", [], None, {})
     store.invitations.create_invitations([ann, bob, cy], now)
-    assert store.links.get_link(ann.invitation.token_hash).user_id is None  # the request noted no user
+    assert (
+        present(store.links.get_link(ann.invitation.token_hash)).user_id is None
+    )  # the request noted no user
     hashes = [entry.invitation.token_hash for entry in (ann, bob, cy)]
     users = dict(zip(hashes, ["usr_ann", "usr_bob", "usr_cy"], strict=True))
-    sent = [(ann.mail, "sent", hashes[0]), (bob.mail, "sent", "stale-hash"), (cy.mail, None, hashes[2])]
+    sent: list[tuple[MailItem, str | None, str | None]] = [
+        (present(ann.mail), "sent", hashes[0]),
+        (present(bob.mail), "sent", "stale-hash"),
+        (present(cy.mail), None, hashes[2]),
+    ]
     store.outbox.record(sent, users)
-    assert store.links.get_link(hashes[0]).user_id == "usr_ann"
-    assert store.invitations.get_invitation(account_id, ann.invitation.invitation_id).delivery == "sent"
+    assert present(store.links.get_link(hashes[0])).user_id == "usr_ann"
+    assert (
+        present(store.invitations.get_invitation(account_id, ann.invitation.invitation_id)).delivery == "sent"
+    )
     # an invitation that moved on (another link) leaves its link alone, as its delivery
-    assert store.links.get_link(hashes[1]).user_id is None
-    assert store.invitations.get_invitation(account_id, bob.invitation.invitation_id).delivery == "queued"
-    assert store.links.get_link(hashes[2]).user_id is None  # not sent yet (to be tried again): no record
+    assert present(store.links.get_link(hashes[1])).user_id is None
+    assert (
+        present(store.invitations.get_invitation(account_id, bob.invitation.invitation_id)).delivery
+        == "queued"
+    )
+    assert (
+        present(store.links.get_link(hashes[2])).user_id is None
+    )  # not sent yet (to be tried again): no record

@@ -5,38 +5,50 @@ events in the same write, and the seats of expired invitations: counted until re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.audit import SYSTEM, Event, Target
 from chalicelib.services.invitations import new_invitation
 from chalicelib.store.audit import AuditFilter, audit_item
 from chalicelib.store.seats import SEATS, SeatsRead
+from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from datetime import datetime
 
-def _entry(world, account_id: str, email: str):
+    from chalicelib.domain.audit import EventType
+    from chalicelib.store.invitation_items import NewInvitation
+    from chalicelib.store.models import AuditEventItem
+    from tests.helpers import Clock
+    from tests.helpers.fakes import FakeWorld
+
+
+def _entry(world: FakeWorld, account_id: str, email: str) -> NewInvitation:
     entry, _ = new_invitation(world.deps, account_id, email, "member", ["tickets"], None, {})
     return entry
 
 
-def _seats(world, account_id: str):
-    account = world.deps.store.accounts.get_account(account_id)
+def _seats(world: FakeWorld, account_id: str) -> tuple[float | None, float, float]:
+    account = present(world.deps.store.accounts.get_account(account_id))
     return account.seat_limit, account.seats_held, account.active_count
 
 
-def _event_of(account_id: str, now):
-    def made(kind, used, limit):
+def _event_of(account_id: str, now: datetime) -> Callable[[EventType, int, int], AuditEventItem]:
+    def made(kind: EventType, used: int, limit: int) -> AuditEventItem:
         return audit_item(Event(kind, account_id, SYSTEM, Target("account", account_id), now), 30)
 
     return made
 
 
 @covers("accounts.set_seat_limit")
-def test_a_limit_is_set_and_taken_away_on_a_counted_account(world):
+def test_a_limit_is_set_and_taken_away_on_a_counted_account(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     world.member(account_id, "olive@example.com", role="owner")
     store = world.deps.store
-    account = store.accounts.get_account(account_id)
+    account = present(store.accounts.get_account(account_id))
     assert store.accounts.set_seat_limit(account, 3) and account.seat_limit == 3
     assert _seats(world, account_id) == (3, 1, 1)
     assert store.accounts.set_seat_limit(account, None)
@@ -45,10 +57,10 @@ def test_a_limit_is_set_and_taken_away_on_a_counted_account(world):
     assert store.accounts.set_seat_limit(account, 2).failed == {"gone"}
 
 
-def test_invitations_take_their_seats_under_the_prediction_and_record_crossings(world):
+def test_invitations_take_their_seats_under_the_prediction_and_record_crossings(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     store, now = world.deps.store, world.deps.now()
-    account = store.accounts.get_account(account_id)
+    account = present(store.accounts.get_account(account_id))
     assert store.accounts.set_seat_limit(account, 2)
     read = SeatsRead(2, 0, _event_of(account_id, now))
     stale = SeatsRead(2, 1, _event_of(account_id, now))  # as if read before a seat went
@@ -66,30 +78,30 @@ def test_invitations_take_their_seats_under_the_prediction_and_record_crossings(
     assert _types(world, account_id) == ["account.seats_full", "account.seats_warning"]  # newest first
 
 
-def _types(world, account_id: str) -> list[str]:
+def _types(world: FakeWorld, account_id: str) -> list[str]:
     events = world.deps.store.audit.events(account_id, AuditFilter(), 50, None)[0]
     return [e.type for e in events if e.type.startswith("account.seats")]
 
 
-def test_a_reactivation_takes_a_seat_only_where_predicted(world):
+def test_a_reactivation_takes_a_seat_only_where_predicted(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     user_id = world.member(account_id, "ann@example.com", status="deactivated")
     store = world.deps.store
-    account = store.accounts.get_account(account_id)
+    account = present(store.accounts.get_account(account_id))
     assert _seats(world, account_id) == (None, 0, 0)
     assert store.accounts.set_seat_limit(account, 1)
-    membership = store.members.get_membership(account_id, user_id)
+    membership = present(store.members.get_membership(account_id, user_id))
     wrong = SeatsRead(1, 1)  # full as read: the condition says so
     assert store.members.update_member(membership, seats=wrong, status="active").failed == {SEATS}
     assert store.members.update_member(membership, seats=SeatsRead(1, 0), status="active")
     assert _seats(world, account_id) == (1, 1, 1)
-    membership = store.members.get_membership(account_id, user_id)
+    membership = present(store.members.get_membership(account_id, user_id))
     assert store.members.update_member(membership, status="deactivated")
     assert _seats(world, account_id) == (1, 0, 0)
 
 
 @covers("accounts.expired_seats", "accounts.release_expired_seats")
-def test_an_expired_invitation_holds_its_seat_until_released(world, clock):
+def test_an_expired_invitation_holds_its_seat_until_released(world: FakeWorld, clock: Clock) -> None:
     account_id = world.account("Acme")
     store = world.deps.store
     assert store.invitations.create_invitations(
@@ -105,7 +117,7 @@ def test_an_expired_invitation_holds_its_seat_until_released(world, clock):
     assert _seats(world, account_id) == (None, 0, 0)
 
 
-def test_the_purge_frees_the_seats_of_what_it_deletes(world, clock):
+def test_the_purge_frees_the_seats_of_what_it_deletes(world: FakeWorld, clock: Clock) -> None:
     account_id = world.account("Acme")
     store = world.deps.store
     emails = ["a@example.com", "b@example.com"]
@@ -120,18 +132,18 @@ def test_the_purge_frees_the_seats_of_what_it_deletes(world, clock):
     assert _seats(world, account_id) == (None, 0, 0)
 
 
-def test_a_removal_frees_a_seat_only_at_the_status_read(world):
+def test_a_removal_frees_a_seat_only_at_the_status_read(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     user_id = world.member(account_id, "ann@example.com")
     store = world.deps.store
-    read = store.members.get_membership(account_id, user_id)  # active: removing it would free a seat
+    read = present(store.members.get_membership(account_id, user_id))  # active: removing it would free a seat
     assert store.members.update_member(
-        store.members.get_membership(account_id, user_id), status="deactivated"
+        present(store.members.get_membership(account_id, user_id)), status="deactivated"
     )
     assert _seats(world, account_id) == (None, 0, 0)
     assert not store.members.remove_member(read, "ann@example.com")  # deactivated meanwhile: not as read
     assert _seats(world, account_id) == (None, 0, 0)
-    fresh = store.members.get_membership(account_id, user_id)
+    fresh = present(store.members.get_membership(account_id, user_id))
     assert store.members.remove_member(fresh, "ann@example.com")
     assert (
         _seats(world, account_id) == (None, 0, 0)

@@ -4,6 +4,7 @@ account's second-factor policy: run on the fakes here and on moto in tests/api/t
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import OPERATOR
@@ -11,10 +12,15 @@ from chalicelib.ids import new_id, new_sortable_id
 from chalicelib.services.audit_record import record
 from chalicelib.store.audit import AuditFilter
 from chalicelib.store.sessions import new_security_event, new_session_item
+from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
+if TYPE_CHECKING:
+    from chalicelib.store.models import SessionItem
+    from tests.helpers.fakes import FakeWorld
 
-def started(world, user_id: str, minutes_ago: int = 0):
+
+def started(world: FakeWorld, user_id: str, minutes_ago: int = 0) -> SessionItem:
     """A session and its "signed_in" event, written as a login writes them (with the login's own write)."""
     now = world.deps.now() - timedelta(minutes=minutes_ago)
     session = new_session_item(
@@ -26,7 +32,7 @@ def started(world, user_id: str, minutes_ago: int = 0):
 
 
 @covers("member_copies.record_login", "sessions.sessions_of", "users.auth_context")
-def test_a_sign_in_writes_its_session_with_the_login_and_the_caller_read_brings_it(world):
+def test_a_sign_in_writes_its_session_with_the_login_and_the_caller_read_brings_it(world: FakeWorld) -> None:
     store = world.deps.store
     account_id = world.account("Acme")
     dev, other = world.member(account_id, "dev@acme.com"), world.member(account_id, "other@acme.com")
@@ -37,15 +43,18 @@ def test_a_sign_in_writes_its_session_with_the_login_and_the_caller_read_brings_
     }
     assert store.sessions.sessions_of(other) == []
     context = store.users.auth_context(dev, "tok_1", account_id, session_id=first.session_id)
-    assert (context.session.session_id, context.membership.user_id) == (first.session_id, dev)
+    assert (present(context.session).session_id, present(context.membership).user_id) == (
+        first.session_id,
+        dev,
+    )
     assert store.users.auth_context(dev, "tok_1", session_id="ses_missing").session is None
     # another user's session id names nothing in this user's partition
     assert store.users.auth_context(other, "tok_1", session_id=first.session_id).session is None
-    assert store.users.get_user(dev).last_login_at == world.deps.now()
+    assert present(store.users.get_user(dev)).last_login_at == world.deps.now()
 
 
 @covers("sessions.end_sessions", "sessions.security_events")
-def test_ending_sessions_deletes_them_with_one_event_and_one_missing_fails_gone(world):
+def test_ending_sessions_deletes_them_with_one_event_and_one_missing_fails_gone(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     dev = world.member(world.account("Acme"), "dev@acme.com")
     one, two, three = (started(world, dev, minutes) for minutes in (3, 2, 1))
@@ -63,7 +72,7 @@ def test_ending_sessions_deletes_them_with_one_event_and_one_missing_fails_gone(
 
 
 @covers("sessions.security_events")
-def test_security_events_page_newest_first_within_their_window(world):
+def test_security_events_page_newest_first_within_their_window(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     dev = world.member(world.account("Acme"), "dev@acme.com")
     for minutes in (5, 4, 3, 2, 1):
@@ -79,7 +88,7 @@ def test_security_events_page_newest_first_within_their_window(world):
 
 
 @covers("sessions.touch")
-def test_touch_moves_last_seen_once_and_never_brings_an_ended_session_back(world):
+def test_touch_moves_last_seen_once_and_never_brings_an_ended_session_back(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     dev = world.member(world.account("Acme"), "dev@acme.com")
     session = started(world, dev, 10)
@@ -94,37 +103,39 @@ def test_touch_moves_last_seen_once_and_never_brings_an_ended_session_back(world
 
 
 @covers("users.change_password")
-def test_a_password_change_keeps_its_session_alive_or_fails_gone_when_it_ended(world):
+def test_a_password_change_keeps_its_session_alive_or_fails_gone_when_it_ended(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     dev = world.member(world.account("Acme"), "dev@acme.com")
     session = started(world, dev)
     later = now + timedelta(hours=2)
-    assert store.users.change_password(store.users.get_user(dev), "hash-2", (session.session_id, later))
+    assert store.users.change_password(
+        present(store.users.get_user(dev)), "hash-2", (session.session_id, later)
+    )
     assert store.sessions.sessions_of(dev)[0].ttl == later
     store.sessions.end_sessions(
         dev, [session.session_id], new_security_event(dev, new_sortable_id("sev"), "x", now)
     )
-    user = store.users.get_user(dev)
+    user = present(store.users.get_user(dev))
     assert store.users.change_password(user, "hash-3", (session.session_id, later)).failed == {"gone"}
-    assert store.users.login_state("dev@acme.com")[0].password_hash == "hash-2"
+    assert present(store.users.login_state("dev@acme.com")[0]).password_hash == "hash-2"
 
 
 @covers("accounts.set_security")
-def test_the_policy_is_written_with_its_event_and_off_is_no_level(world):
+def test_the_policy_is_written_with_its_event_and_off_is_no_level(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
-    account = store.accounts.get_account(account_id)
+    account = present(store.accounts.get_account(account_id))
     target = Target("account", account_id)
     event = record(world.deps, "account.security_updated", OPERATOR, account_id, target)
     assert store.accounts.set_security(account, ("all", 7, now), event)
-    stored = store.accounts.get_account(account_id)
+    stored = present(store.accounts.get_account(account_id))
     assert (stored.mfa_required, stored.mfa_grace_days, stored.mfa_level_changed_at) == ("all", 7, now)
     assert [e.type for e in store.audit.events(account_id, AuditFilter(), 10, None)[0]] == [
         "account.security_updated"
     ]
     assert store.accounts.set_security(stored, ("off", 0, None), event)
-    stored = store.accounts.get_account(account_id)
-    assert (stored.mfa_required, stored.mfa_level_changed_at) == (None, None)
-    gone = store.accounts.get_account(account_id)
+    stored = present(store.accounts.get_account(account_id))
+    assert stored.mfa_required is None and stored.mfa_level_changed_at is None
+    gone = present(store.accounts.get_account(account_id))
     gone.pk = "ACCOUNT#acc_missing"
     assert store.accounts.set_security(gone, ("all", 0, now), event).failed == {"gone"}

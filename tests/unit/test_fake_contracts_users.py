@@ -4,6 +4,7 @@ passwords, lockout windows, revoked tokens, one-time links and the memberships' 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
 from chalicelib.domain.outbox import Window
@@ -15,58 +16,71 @@ from chalicelib.store.links import new_reset_link
 from chalicelib.store.models import EmailClaimItem, LinkItem
 from chalicelib.store.scope_hints import KEPT_AHEAD, NO_SCOPE, ScopeHint
 from chalicelib.store.sub_accounts import new_sub_account_item
+from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 from tests.unit.test_fake_contracts_invitation_flow import invite, membership_for
 
+if TYPE_CHECKING:
+    from tests.helpers.fakes import FakeWorld
+
 
 @covers("users.login_state", "users.change_password", "lockouts.reserve_login_attempt")
-def test_a_password_change_holds_at_the_version_read_and_clears_the_window(world):
+def test_a_password_change_holds_at_the_version_read_and_clears_the_window(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
     dev = world.member(account_id, "dev@acme.com")
     assert store.users.login_state("nobody@acme.com") == (None, None)
     assert store.lockouts.reserve_login_attempt("dev@acme.com", now, None)
     login, failures = store.users.login_state("dev@acme.com")
-    assert (login.user_id, login.token_version, failures.count, failures.started_at) == (dev, 0, 1, now)
-    user = store.users.get_user(dev)
+    assert (
+        present(login).user_id,
+        present(login).token_version,
+        present(failures).count,
+        present(failures).started_at,
+    ) == (dev, 0, 1, now)
+    user = present(store.users.get_user(dev))
     assert store.users.change_password(user, "hash-2")
     login, failures = store.users.login_state("dev@acme.com")
-    assert (login.password_hash, login.token_version, failures) == ("hash-2", 1, None)
-    after = store.users.get_user(dev)
+    assert (present(login).password_hash, present(login).token_version, failures) == ("hash-2", 1, None)
+    after = present(store.users.get_user(dev))
     assert (after.token_version, after.link_generation) == (1, 1)
     assert store.users.change_password(user, "hash-3").failed == {"changed"}  # read at version 0
-    assert store.users.login_state("dev@acme.com")[0].password_hash == "hash-2"
+    assert present(store.users.login_state("dev@acme.com")[0]).password_hash == "hash-2"
 
 
 @covers("lockouts.reserve_login_attempt", "lockouts.clear_login_failures")
-def test_a_window_takes_so_many_checks_then_a_new_one_opens(world):
+def test_a_window_takes_so_many_checks_then_a_new_one_opens(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     email = "anyone@acme.com"  # counted whether or not the email has a login
     assert all(store.lockouts.reserve_login_attempt(email, now, None) for _ in range(MAX_FAILURES))
     known = store.users.login_state(email)[1]
-    assert (known.count, known.started_at) == (MAX_FAILURES, now)
+    assert (present(known).count, present(known).started_at) == (MAX_FAILURES, now)
     assert not store.lockouts.reserve_login_attempt(email, now + timedelta(minutes=1), known)
     assert not store.lockouts.reserve_login_attempt(email, now + timedelta(minutes=1), None)
     later = now + WINDOW + timedelta(seconds=1)
     assert store.lockouts.reserve_login_attempt(email, later, known)  # the window passed: a new one
-    assert store.users.login_state(email)[1] == type(known)(1, later)
+    assert store.users.login_state(email)[1] == FailureWindow(1, later)
     store.lockouts.clear_login_failures(email)
     assert store.users.login_state(email)[1] is None
     store.lockouts.clear_login_failures(email)  # clearing nothing is no error
 
 
 @covers("users.auth_context", "revoked_tokens.revoke_token")
-def test_the_callers_context_is_read_with_what_the_route_asks_for(world):
+def test_the_callers_context_is_read_with_what_the_route_asks_for(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
     group = world.group(account_id, "Support")
     dev = world.member(account_id, "dev@acme.com", group_id=group)
     bare = store.users.auth_context(dev, "tok_1")
-    assert (bare.user.email, bare.membership, bare.account, bare.revoked, bare.link) == (
+    assert (present(bare.user).email, bare.membership, bare.account, bare.revoked, bare.link) == (
         "dev@acme.com", None, None, False, None,
     )  # fmt: skip
     full = store.users.auth_context(dev, "tok_1", account_id, group_id=group, support_session_id="sup_x")
-    assert (full.membership.group_id, full.account.name, full.group.name) == (group, "Acme", "Support")
+    assert (present(full.membership).group_id, present(full.account).name, present(full.group).name) == (
+        group,
+        "Acme",
+        "Support",
+    )
     assert full.support_session is None
     assert store.users.auth_context(dev, "tok_1", group_id=group).group is None  # no account: no group
     store.revoked_tokens.revoke_token("tok_1", now + timedelta(hours=1))
@@ -77,7 +91,7 @@ def test_the_callers_context_is_read_with_what_the_route_asks_for(world):
 
 
 @covers("users.auth_context")
-def test_the_callers_context_reads_ahead_as_many_keys_as_fit_beside_it(world):
+def test_the_callers_context_reads_ahead_as_many_keys_as_fit_beside_it(world: FakeWorld) -> None:
     store = world.deps.store
     account_id = world.account("Acme")
     dev = world.member(account_id, "dev@acme.com")
@@ -86,19 +100,19 @@ def test_the_callers_context_reads_ahead_as_many_keys_as_fit_beside_it(world):
     # (the operator's endpoint count is known from here on: it is no longer read along)
     context = store.users.auth_context(dev, "tok_1", account_id, ahead=[claimed, free, claimed])
     assert context.ahead.asked == {claimed, free}
-    assert context.ahead.item(claimed, EmailClaimItem).holder == "member"
+    assert present(context.ahead.item(claimed, EmailClaimItem)).holder == "member"
     assert context.ahead.knows(free) and context.ahead.item(free, EmailClaimItem) is None
-    assert context.membership.user_id == dev and context.account.name == "Acme"
+    assert present(context.membership).user_id == dev and present(context.account).name == "Acme"
     many = [keys.email_claim(account_id, f"u{n}@x.com") for n in range(120)]
     full = store.users.auth_context(dev, "tok_1", account_id, ahead=[claimed, *many])
     # beside the user, the token's revocation, the membership and the account: 96 keys, the first ones
     assert len(full.ahead.asked) == 96 and full.ahead.knows(claimed) and full.ahead.knows(many[94])
     assert not full.ahead.knows(many[95]) and full.ahead.item(many[95], EmailClaimItem) is None
-    assert full.ahead.item(claimed, EmailClaimItem).holder == "member"
+    assert present(full.ahead.item(claimed, EmailClaimItem)).holder == "member"
 
 
 @covers("users.login_users")
-def test_logins_name_their_users_by_email(world):
+def test_logins_name_their_users_by_email(world: FakeWorld) -> None:
     account_id = world.account("Acme")
     dev = world.member(account_id, "dev@acme.com")
     users = world.deps.store.users
@@ -106,34 +120,34 @@ def test_logins_name_their_users_by_email(world):
     assert users.login_users([]) == {}
 
 
-def reset_link(world, user_id: str, email: str, generation: int = 0) -> LinkItem:
+def reset_link(world: FakeWorld, user_id: str, email: str, generation: int = 0) -> LinkItem:
     expires = world.deps.now() + timedelta(hours=1)
     return new_reset_link(new_id("hash"), user_id, email, expires, generation)
 
 
 @covers("links.save_link", "links.get_link", "links.reset_password")
-def test_a_reset_link_is_saved_once_and_used_once_at_its_generation(world):
+def test_a_reset_link_is_saved_once_and_used_once_at_its_generation(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     dev = world.member(world.account("Acme"), "dev@acme.com")
     link = reset_link(world, dev, "dev@acme.com")
     assert store.links.save_link(link)
     assert store.links.save_link(link).failed == {"exists"}
-    assert store.links.get_link(link.pk.removeprefix("LINK#")).user_id == dev
+    assert present(store.links.get_link(link.pk.removeprefix("LINK#"))).user_id == dev
     assert store.links.get_link("nothing") is None
     assert store.links.reset_password(link, "hash-2", now)
-    assert store.links.get_link(link.pk.removeprefix("LINK#")).used_at == now
-    assert store.users.login_state("dev@acme.com")[0].password_hash == "hash-2"
+    assert present(store.links.get_link(link.pk.removeprefix("LINK#"))).used_at == now
+    assert present(store.users.login_state("dev@acme.com")[0]).password_hash == "hash-2"
     assert store.links.reset_password(link, "hash-3", now).failed == {"used"}
     stale = reset_link(world, dev, "dev@acme.com", generation=0)  # made before that reset
     assert store.links.save_link(stale)
     assert store.links.reset_password(stale, "hash-4", now).failed == {"used"}
     current = reset_link(world, dev, "dev@acme.com", generation=1)
     assert store.links.save_link(current) and store.links.reset_password(current, "hash-5", now)
-    assert store.users.get_user(dev).token_version == 2
+    assert present(store.users.get_user(dev)).token_version == 2
 
 
 @covers("links.save_link")
-def test_a_links_email_is_counted_on_the_address(world):
+def test_a_links_email_is_counted_on_the_address(world: FakeWorld) -> None:
     deps = world.deps
     dev = world.member(world.account("Acme"), "dev@acme.com")
     one = Window("hour", "hour:test", 1, deps.now() + timedelta(hours=1))
@@ -149,16 +163,16 @@ def test_a_links_email_is_counted_on_the_address(world):
 
 
 @covers("links.open_counted_link")
-def test_an_invitation_link_counts_each_check_in_its_window(world):
+def test_an_invitation_link_counts_each_check_in_its_window(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     link = LinkItem(*keys.link("h_inv"), purpose="invitation", expires_at=now + timedelta(days=1),
                     email="ann@x.com", account_id="acc_1", invitation_id="inv_1")  # fmt: skip
     assert store.links.save_link(link)
-    assert store.links.open_counted_link("h_inv", now).attempts == 1
-    opened = store.links.open_counted_link("h_inv", now + timedelta(minutes=1))
+    assert present(store.links.open_counted_link("h_inv", now)).attempts == 1
+    opened = present(store.links.open_counted_link("h_inv", now + timedelta(minutes=1)))
     assert (opened.attempts, opened.attempts_started_at) == (2, now)
     later = now + WINDOW + timedelta(seconds=1)
-    assert (store.links.open_counted_link("h_inv", later).attempts_started_at) == later
+    assert (present(store.links.open_counted_link("h_inv", later)).attempts_started_at) == later
     assert store.links.open_counted_link("missing", now) is None
     dev = world.member(world.account("Acme"), "dev@acme.com")
     assert store.links.save_link(reset := reset_link(world, dev, "dev@acme.com"))
@@ -166,8 +180,8 @@ def test_an_invitation_link_counts_each_check_in_its_window(world):
     ended = LinkItem(*keys.link("h_end"), purpose="invitation", expires_at=now, email="b@x.com",
                      ended="revoked")  # fmt: skip
     assert store.links.save_link(ended)
-    found = store.links.open_counted_link("h_end", now)
-    assert (found.ended, found.attempts) == ("revoked", None)  # answered as read, nothing counted
+    found = present(store.links.open_counted_link("h_end", now))
+    assert found.ended == "revoked" and found.attempts is None  # answered as read, nothing counted
 
 
 @covers(
@@ -177,13 +191,15 @@ def test_an_invitation_link_counts_each_check_in_its_window(world):
     "member_copies.users_due",
     "member_copies.rewrite_copies",
 )
-def test_a_login_writes_the_user_alone_and_the_copies_job_brings_each_membership_along(world):
+def test_a_login_writes_the_user_alone_and_the_copies_job_brings_each_membership_along(
+    world: FakeWorld,
+) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
     dev = world.member(account_id, "dev@acme.com")
     login = store.users.login_state("dev@acme.com")[0]
-    user, memberships, accounts = store.member_copies.user_and_accounts(dev, login.account_ids)
-    assert (user.email, [m.account_id for m in memberships], list(accounts)) == (
+    user, memberships, accounts = store.member_copies.user_and_accounts(dev, present(login).account_ids)
+    assert (present(user).email, [m.account_id for m in memberships], list(accounts)) == (
         "dev@acme.com", [account_id], [account_id],
     )  # fmt: skip
     assert store.member_copies.user_and_accounts(dev, ["acc_missing"])[1:] == ([], {})
@@ -193,50 +209,52 @@ def test_a_login_writes_the_user_alone_and_the_copies_job_brings_each_membership
     assert store.lockouts.reserve_login_attempt("dev@acme.com", now, None)
     later = now + timedelta(minutes=2)
     store.member_copies.record_login(dev, later, "dev@acme.com")
-    assert store.users.get_user(dev).last_login_at == later
-    assert store.users.login_state("dev@acme.com")[1].count == 0  # its check given back
-    assert store.members.get_membership(account_id, dev).last_login_at != later  # not by the request
-    fresh = store.members.get_membership(account_id, dev)
+    assert present(store.users.get_user(dev)).last_login_at == later
+    assert present(store.users.login_state("dev@acme.com")[1]).count == 0  # its check given back
+    assert present(store.members.get_membership(account_id, dev)).last_login_at != later  # not by the request
+    fresh = present(store.members.get_membership(account_id, dev))
     assert store.members.update_member(fresh, role="admin")  # an admin's change before the job runs
     (due,) = store.member_copies.users_due(later, 10)
     assert store.member_copies.rewrite_copies(due) == 1
-    stored = store.members.get_membership(account_id, dev)
+    stored = present(store.members.get_membership(account_id, dev))
     assert (stored.role, stored.last_login_at) == ("admin", later)  # the job kept the admin's change
     assert store.member_copies.users_due(later, 10) == []  # the mark is off
     assert store.members.update_member(stored, title="Lead")  # the rewrite left it updatable
 
 
 @covers("member_copies.update_profile")
-def test_a_rename_writes_the_user_and_marks_it_for_the_copies_job(world):
+def test_a_rename_writes_the_user_and_marks_it_for_the_copies_job(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
     dev = world.member(account_id, "dev@acme.com")
     user = store.users.get_user(dev)
     written = store.member_copies.update_profile(dev, {"cell_phone": "+1 555 0100"}, now=now)
     assert written.cell_phone == "+1 555 0100"  # the changes as written (no user given to apply them to)
-    assert (store.users.get_user(dev).cell_phone, store.users.get_user(dev).first_name) == (
+    assert (present(store.users.get_user(dev)).cell_phone, present(store.users.get_user(dev)).first_name) == (
         "+1 555 0100", "Seeded",
     )  # fmt: skip
     assert store.member_copies.users_due(now, 10) == []  # no copied field changed: nothing to rewrite
     renamed = store.member_copies.update_profile(dev, {"first_name": "Dana", "cell_phone": None}, user, now)
-    assert (renamed.first_name, renamed.cell_phone) == ("Dana", None)
-    assert store.users.get_user(dev).first_name == "Dana"
-    assert store.users.get_user(dev).cell_phone is None
-    assert store.members.get_membership(account_id, dev).first_name == "Seeded"  # not by the request
+    assert renamed.first_name == "Dana" and renamed.cell_phone is None
+    assert present(store.users.get_user(dev)).first_name == "Dana"
+    assert present(store.users.get_user(dev)).cell_phone is None
+    assert present(store.members.get_membership(account_id, dev)).first_name == "Seeded"  # not by the request
     (due,) = store.member_copies.users_due(now, 10)
     store.member_copies.rewrite_copies(due)
-    assert store.members.get_membership(account_id, dev).first_name == "Dana"
+    assert present(store.members.get_membership(account_id, dev)).first_name == "Dana"
 
 
-def _join(world, account_id: str, user_id: str, status: str = "active") -> None:
+def _join(world: FakeWorld, account_id: str, user_id: str, status: str = "active") -> None:
     """An existing user joins one more account, as accepting writes it."""
     store, now = world.deps.store, world.deps.now()
-    user = store.users.get_user(user_id)
+    user = present(store.users.get_user(user_id))
     invitation = invite(world, account_id, user.email)
     membership = membership_for(world, invitation, user)
     assert store.invitations.accept(invitation, membership, now, None, user_id)
     if status != "active":
-        assert store.members.update_member(store.members.get_membership(account_id, user_id), status=status)
+        assert store.members.update_member(
+            present(store.members.get_membership(account_id, user_id)), status=status
+        )
 
 
 @covers(
@@ -246,7 +264,7 @@ def _join(world, account_id: str, user_id: str, status: str = "active") -> None:
     "member_copies.accounts_renamed",
     "member_copies.rewrite_names",
 )
-def test_a_users_accounts_page_by_name_and_a_rename_reorders_by_the_job(world):
+def test_a_users_accounts_page_by_name_and_a_rename_reorders_by_the_job(world: FakeWorld) -> None:
     store, now = world.deps.store, world.deps.now()
     names = ["beta", "Alpha", "gamma", "Delta", "epsilon"]
     ids = {name: world.account(name) for name in names}
@@ -254,7 +272,7 @@ def test_a_users_accounts_page_by_name_and_a_rename_reorders_by_the_job(world):
     for name in names[1:]:
         _join(world, ids[name], dev, "deactivated" if name == "gamma" else "active")
 
-    def page(after, limit=2):
+    def page(after: tuple[str, str] | None, limit: int = 2) -> tuple[list[str], bool, bool]:
         found = store.member_copies.accounts_page(dev, after, limit)
         return [m.account_id for m in found.memberships], found.more, found.unnamed
 
@@ -265,9 +283,9 @@ def test_a_users_accounts_page_by_name_and_a_rename_reorders_by_the_job(world):
     assert page(None, 10) == (order, False, False)
     assert store.member_copies.accounts_page("usr_missing", None, 2) == ([], False, False)
     named = store.accounts.named([ids["Alpha"], "acc_missing"], user_id=dev)
-    assert (list(named.accounts), named.user.user_id) == ([ids["Alpha"]], dev)
+    assert (list(named.accounts), present(named.user).user_id) == ([ids["Alpha"]], dev)
     assert store.accounts.named([ids["Alpha"]]).user is None
-    account = store.accounts.get_account(ids["Alpha"])
+    account = present(store.accounts.get_account(ids["Alpha"]))
     assert store.accounts.rename_account(account, "ALPHA", None, now)  # orders alike: nothing to rewrite
     assert store.member_copies.accounts_renamed(now, 10) == []
     assert store.accounts.rename_account(account, "Zeta", None, now)
@@ -280,18 +298,20 @@ def test_a_users_accounts_page_by_name_and_a_rename_reorders_by_the_job(world):
     (again,) = store.member_copies.accounts_renamed(now + SETTLE, 10)
     assert store.member_copies.rewrite_names(again, now + SETTLE) == 0
     assert store.member_copies.accounts_renamed(now + 2 * SETTLE, 10) == []  # nothing left: the mark is off
-    assert store.members.update_member(store.members.get_membership(ids["Alpha"], dev), title="Lead")
+    assert store.members.update_member(present(store.members.get_membership(ids["Alpha"], dev)), title="Lead")
 
 
 @covers("lockouts.count_login_check", "member_copies.login_and_page", "member_copies.record_password_sign_in")
-def test_a_counted_check_says_where_the_email_led_and_a_sign_in_alone_leaves_no_window(world):
+def test_a_counted_check_says_where_the_email_led_and_a_sign_in_alone_leaves_no_window(
+    world: FakeWorld,
+) -> None:
     store, now = world.deps.store, world.deps.now()
     account_id = world.account("Acme")
     dev = world.member(account_id, "dev@acme.com")
     first = store.lockouts.count_login_check("dev@acme.com", now)
     assert first.window == FailureWindow(1, now) and first.allowed
     login, page, ahead = store.member_copies.login_and_page("dev@acme.com", None)
-    assert login.user_id == dev and page is None and ahead == (NO_SCOPE, {}, {})
+    assert present(login).user_id == dev and page is None and ahead == (NO_SCOPE, {}, {})
     group = world.group(account_id, "Support")
     shop = new_sub_account_item(account_id, "sub_shop", "Shop", now)
     assert store.sub_accounts.create(shop)
@@ -303,10 +323,9 @@ def test_a_counted_check_says_where_the_email_led_and_a_sign_in_alone_leaves_no_
     again = store.lockouts.count_login_check("dev@acme.com", now)
     assert (again.window.count, again.user_id, again.account_ids) == (1, dev, frozenset({account_id}))
     assert again.scope == needed
-    login, (user, memberships, accounts), ahead = store.member_copies.login_and_page(
-        "dev@acme.com", (dev, {account_id}), again.scope
-    )
-    assert login.user_id == user.user_id == dev
+    login, page, ahead = store.member_copies.login_and_page("dev@acme.com", (dev, {account_id}), again.scope)
+    user, memberships, accounts = present(page)
+    assert present(login).user_id == present(user).user_id == dev
     assert [m.account_id for m in memberships] == [account_id] and set(accounts) == {account_id}
     # every item hinted is asked for; the one gone is simply not found
     assert ahead.asked == needed and list(ahead.groups) == [(account_id, group)]
@@ -336,7 +355,7 @@ def test_a_counted_check_says_where_the_email_led_and_a_sign_in_alone_leaves_no_
 
 
 @covers("lockouts.count_login_check")
-def test_every_check_past_the_limit_is_counted_and_refused(world):
+def test_every_check_past_the_limit_is_counted_and_refused(world: FakeWorld) -> None:
     now = world.deps.now()
     checks = [
         world.deps.store.lockouts.count_login_check("ghost@acme.com", now) for _ in range(MAX_FAILURES + 2)

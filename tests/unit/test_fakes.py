@@ -8,7 +8,7 @@ import ast
 import importlib
 import inspect
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pytest
 
@@ -33,6 +33,9 @@ from tests.helpers.fakes import (
     world,
 )
 from tests.unit.test_fake_contracts import COVERED
+
+if TYPE_CHECKING:
+    from tests.helpers import Clock
 
 UNIT = Path(__file__).parent
 ON_MOTO = UNIT.parent / "api" / "test_rules_on_moto.py"
@@ -84,14 +87,14 @@ def faked_methods() -> dict[str, object]:
 
 
 @pytest.mark.parametrize("fake", FAKES, ids=[cls.__name__ for cls in FAKES])
-def test_every_public_member_of_a_fake_belongs_to_a_protocol_it_subclasses(fake):
+def test_every_public_member_of_a_fake_belongs_to_a_protocol_it_subclasses(fake: type) -> None:
     protocols = protocols_of(fake)
     assert protocols, f"{fake.__name__} subclasses no Protocol"
     allowed = set().union(*(public_members(p) for p in protocols))
     assert public_members(fake) - allowed == set()
 
 
-def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_it():
+def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_it() -> None:
     store = FakeStore()
     answered, refused = set(), set()
     for name in public_members(ports.Repositories):
@@ -134,13 +137,13 @@ def test_the_fake_store_answers_every_repository_the_protocol_names_or_refuses_i
     assert answered == public_members(ports.Repositories) and refused == set()
 
 
-def test_a_method_without_a_fake_refuses_by_name(clock):
+def test_a_method_without_a_fake_refuses_by_name(clock: Clock) -> None:
     store = fake_deps(clock).store
     with pytest.raises(NotFakedError, match=r"store\.idempotency\.marking has no in-memory fake"):
-        store.idempotency.marking(None)  # refused before any argument is read
+        store.idempotency.marking(None)  # type: ignore[call-arg,arg-type]  # refused before any argument is read
 
 
-def test_every_faked_method_has_a_contract_case():
+def test_every_faked_method_has_a_contract_case() -> None:
     assert set(faked_methods()) - COVERED == set()
     assert COVERED - set(faked_methods()) == set()  # no case names a method that is not faked
 
@@ -151,7 +154,7 @@ def takes_world(path: Path) -> bool:
     return any(arg.arg == "world" for f in functions for arg in f.args.args)
 
 
-def test_every_fast_tier_module_on_the_world_runs_again_on_moto():
+def test_every_fast_tier_module_on_the_world_runs_again_on_moto() -> None:
     """Read, not imported: the moto tier's module loads moto, which the fast tier never does."""
     tree = ast.parse(ON_MOTO.read_text())
     again = {

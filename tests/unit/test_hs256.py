@@ -21,7 +21,14 @@ from chalicelib.security.hs256 import InvalidTokenError, verified_claims
 from chalicelib.security.tokens import AccessTokens
 
 SECRET = "token-secret-for-tests-0123456789abcdef"
-CLAIMS = {"sub": "u1", "jti": "t1", "ver": 3, "iat": 1_700_000_000, "exp": 1_700_003_600, "amr": "password"}
+CLAIMS: dict[str, Any] = {
+    "sub": "u1",
+    "jti": "t1",
+    "ver": 3,
+    "iat": 1_700_000_000,
+    "exp": 1_700_003_600,
+    "amr": "password",
+}
 PYJWT_OPTIONS: Any = {
     "require": ["sub", "jti", "ver", "iat", "exp"],
     "verify_exp": False,
@@ -58,7 +65,7 @@ def pyjwt_refuses(token: str) -> bool:
         {"sub": "u1"},  # the claims' own checks are AccessTokens.read's, not the signature's
     ],
 )
-def test_what_pyjwt_signs_reads_back_as_pyjwt_reads_it(payload: dict[str, Any]):
+def test_what_pyjwt_signs_reads_back_as_pyjwt_reads_it(payload: dict[str, Any]) -> None:
     token = jwt.encode(payload, SECRET, algorithm="HS256")
     assert verified_claims(token, SECRET) == payload
     assert verified_claims(token, SECRET) == jwt.decode(
@@ -92,7 +99,7 @@ REFUSED_BY_BOTH = {
 
 
 @pytest.mark.parametrize("case", sorted(REFUSED_BY_BOTH))
-def test_every_token_pyjwt_refuses_is_refused(case: str):
+def test_every_token_pyjwt_refuses_is_refused(case: str) -> None:
     token = REFUSED_BY_BOTH[case]
     assert pyjwt_refuses(token)
     with pytest.raises(InvalidTokenError):
@@ -112,12 +119,12 @@ REFUSED_HERE_ONLY = {
 
 
 @pytest.mark.parametrize("case", sorted(REFUSED_HERE_ONLY))
-def test_what_no_token_of_ours_looks_like_is_refused(case: str):
+def test_what_no_token_of_ours_looks_like_is_refused(case: str) -> None:
     with pytest.raises(InvalidTokenError):
         verified_claims(REFUSED_HERE_ONLY[case], SECRET)
 
 
-def test_a_changed_signature_byte_or_a_truncated_one_is_refused():
+def test_a_changed_signature_byte_or_a_truncated_one_is_refused() -> None:
     token = jwt.encode(CLAIMS, SECRET, algorithm="HS256")
     head, body, mac = token.split(".")
     flipped = ("A" if mac[0] != "A" else "B") + mac[1:]
@@ -127,7 +134,7 @@ def test_a_changed_signature_byte_or_a_truncated_one_is_refused():
 
 
 @pytest.mark.parametrize("missing", ["sub", "jti", "ver", "iat", "exp"])
-def test_a_signed_token_without_a_required_claim_is_a_401(missing: str):
+def test_a_signed_token_without_a_required_claim_is_a_401(missing: str) -> None:
     now = datetime.fromtimestamp(CLAIMS["iat"], tz=UTC)
     tokens = AccessTokens(SECRET, 3600)
     assert tokens.read(jwt.encode(CLAIMS, SECRET, algorithm="HS256"), now).user_id == "u1"
@@ -139,7 +146,7 @@ def test_a_signed_token_without_a_required_claim_is_a_401(missing: str):
         assert raised.value.code == "unauthenticated"
 
 
-def test_reading_a_token_loads_no_pyjwt():
+def test_reading_a_token_loads_no_pyjwt() -> None:
     token = jwt.encode(CLAIMS, SECRET, algorithm="HS256")
     code = (
         "import sys\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from chalice.utils import to_cfn_resource_name
 
@@ -14,11 +15,11 @@ TEMPLATE = json.loads((Path(__file__).resolve().parents[2] / "infra" / "table.js
 RESOURCES = TEMPLATE["Resources"]
 
 
-def statements(role: str) -> list[dict]:
+def statements(role: str) -> list[dict[str, Any]]:
     return [s for p in RESOURCES[role]["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
 
 
-def test_roles_grant_named_actions_on_the_table_and_email_only():
+def test_roles_grant_named_actions_on_the_table_and_email_only() -> None:
     for role in (
         "ApiHandlerRole",
         "PurgeExpiredInvitationsRole",
@@ -46,19 +47,19 @@ def test_roles_grant_named_actions_on_the_table_and_email_only():
     assert leading == {"dynamodb:UpdateItem": ["ACCOUNT#*"], "dynamodb:PutItem": ["AUDIT#*"]}
 
 
-def test_the_table_keeps_its_data():
+def test_the_table_keeps_its_data() -> None:
     table = RESOURCES["PortalTable"]
     assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
     assert table["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert table["Properties"]["TimeToLiveSpecification"] == {"AttributeName": "ttl", "Enabled": True}
 
 
-def test_secrets_are_parameters_that_never_echo():
+def test_secrets_are_parameters_that_never_echo() -> None:
     for name in ("TokenSecret", "OperatorApiKey"):
         assert TEMPLATE["Parameters"][name]["NoEcho"] is True
 
 
-def test_api_gateways_own_answers_have_the_contracts_error_shape():
+def test_api_gateways_own_answers_have_the_contracts_error_shape() -> None:
     answers = {r["Properties"]["ResponseType"]: r["Properties"] for r in RESOURCES.values()
                if r.get("Type") == "AWS::ApiGateway::GatewayResponse"}  # fmt: skip
     assert answers["MISSING_AUTHENTICATION_TOKEN"]["StatusCode"] == "404"  # an unknown path, not a 403
@@ -70,7 +71,7 @@ def test_api_gateways_own_answers_have_the_contracts_error_shape():
             assert properties["ResponseParameters"][f"gatewayresponse.header.{name}"] == f"'{value}'", name
 
 
-def test_the_workers_write_deliveries_endpoints_outbox_marks_and_emails_only():
+def test_the_workers_write_deliveries_endpoints_outbox_marks_and_emails_only() -> None:
     """The webhook and email outbox workers (one Lambda on the schedule, one on the stream): deliveries and
     endpoints, the audit outbox's marks, the email outbox's items, the reset links the worker makes for a
     public request, and (ACCOUNT#) the invitations' `delivery`. No deletes, no counters, no logins."""
@@ -84,7 +85,7 @@ def test_the_workers_write_deliveries_endpoints_outbox_marks_and_emails_only():
         ]  # fmt: skip
 
 
-def test_audit_events_wake_the_webhook_worker_through_the_tables_stream():
+def test_audit_events_wake_the_webhook_worker_through_the_tables_stream() -> None:
     """A committed event reaches the worker at once: the table's stream, filtered to inserts into AUDIT#
     partitions, is the event source of `webhooks_on_commit` (the schedule retries and catches up)."""
     table = RESOURCES["PortalTable"]["Properties"]
@@ -104,7 +105,7 @@ def test_audit_events_wake_the_webhook_worker_through_the_tables_stream():
     }  # fmt: skip
 
 
-def test_the_reminder_sweep_reads_its_index_and_accounts_and_writes_reminders_only():
+def test_the_reminder_sweep_reads_its_index_and_accounts_and_writes_reminders_only() -> None:
     """It Queries gsi5 alone, reads accounts, and writes in its reminders' transactions: the invitation on
     the account partition, its fresh link and email, the address's counts; never SES (the outbox sends)."""
     granted = statements("SendInvitationRemindersRole")
@@ -135,7 +136,7 @@ def packaged_functions() -> dict[str, str]:
     return functions
 
 
-def test_every_packaged_function_has_the_services_environment_and_its_own_role():
+def test_every_packaged_function_has_the_services_environment_and_its_own_role() -> None:
     """A function left out of infra/table.json deploys with no TABLE_NAME or secrets and chalice's logs-only
     role: it would fail on its first run. So every job added to the app must be added here too."""
     functions = packaged_functions()
@@ -160,7 +161,7 @@ def leading_keys(role: str) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
-def test_the_email_sender_reads_its_index_and_what_it_renders_and_writes_emails_links_deliveries():
+def test_the_email_sender_reads_its_index_and_what_it_renders_and_writes_emails_links_deliveries() -> None:
     """services/email_worker.py: Queries gsi2 (MAILDUE#) alone, reads the emails and what they are rendered
     from (invitations, accounts, groups, sub-accounts; a reset's link, login and user), leases and records
     its emails, makes a public reset's link, sets the invitation's `delivery`, and sends through SES. And it
@@ -187,7 +188,7 @@ def test_the_email_sender_reads_its_index_and_what_it_renders_and_writes_emails_
     assert by_sid["Email"]["Action"] == ["ses:SendEmail"]
 
 
-def test_the_copies_job_reads_users_and_memberships_and_rewrites_them_only():
+def test_the_copies_job_reads_users_and_memberships_and_rewrites_them_only() -> None:
     """services/copies_worker.py: Queries gsi2 (COPIES#, NAMES#), reads the due users and accounts, a user's
     login and memberships, an account's memberships (a Query of its partition), and rewrites memberships and
     the marks in transactions that check the user or account (ConditionCheckItem). Never SES, never a put or
@@ -205,7 +206,7 @@ def test_the_copies_job_reads_users_and_memberships_and_rewrites_them_only():
     }
 
 
-def test_the_domain_rechecks_read_their_queue_and_write_domains_claims_and_events_only():
+def test_the_domain_rechecks_read_their_queue_and_write_domains_claims_and_events_only() -> None:
     """It Queries gsi2 (the DOMAINDUE shards), reads the due domains on their accounts' partitions, and
     writes in its checks' transactions: the domain, its claim (taken or given up), the audit event."""
     granted = statements("RecheckEmailDomainsRole")
@@ -224,7 +225,7 @@ def test_the_domain_rechecks_read_their_queue_and_write_domains_claims_and_event
     assert variables == RESOURCES["PurgeExpiredInvitations"]["Properties"]["Environment"]["Variables"]
 
 
-def test_the_join_request_expiry_reads_its_queue_and_updates_requests_only():
+def test_the_join_request_expiry_reads_its_queue_and_updates_requests_only() -> None:
     """jobs/join_requests.py: Queries gsi2 (the JOINDUE shards), reads the due requests on their accounts'
     partitions, and updates each request and its requester's pointer (both ACCOUNT#)."""
     granted = statements("ExpireJoinRequestsRole")

@@ -18,7 +18,7 @@ def claim(email: str) -> tuple[str, str]:
     return keys.email_claim("acc_1", email)
 
 
-def test_the_bodys_addresses_are_screened_as_the_invite_screens_them():
+def test_the_bodys_addresses_are_screened_as_the_invite_screens_them() -> None:
     rows = [
         " Ann@X.com",
         {"email": "bob@x.com", "first_name": "Bob"},
@@ -58,11 +58,11 @@ def test_the_bodys_addresses_are_screened_as_the_invite_screens_them():
         "deep",
     ],
 )
-def test_an_odd_body_gives_no_keys(raw):
+def test_an_odd_body_gives_no_keys(raw: bytes | str | None) -> None:
     assert claim_keys_ahead("acc_1", raw) == []
 
 
-def test_as_many_as_fit_beside_the_callers_keys_first_ones_first():
+def test_as_many_as_fit_beside_the_callers_keys_first_ones_first() -> None:
     wanted = [("USER#u", "USER"), ("REVOKED#t", "REVOKED")]
     ahead = [claim(f"u{n}@x.com") for n in range(BATCH_KEYS)]
     asked = fitting([ahead[0], *ahead, wanted[0]], wanted)
@@ -75,14 +75,15 @@ class Claims:
     """The one store method `claims_of` may call, counting what it is asked."""
 
     def __init__(self, held: dict[str, EmailClaimItem]) -> None:
-        self.held, self.asked = held, []
+        self.held = held
+        self.asked: list[list[str]] = []
 
     def claims(self, account_id: str, emails: list[str]) -> dict[str, EmailClaimItem]:
         self.asked.append(list(emails))
         return {e: self.held[e] for e in emails if e in self.held}
 
 
-def test_only_the_claims_not_read_ahead_are_read_and_asked_and_absent_is_absent():
+def test_only_the_claims_not_read_ahead_are_read_and_asked_and_absent_is_absent() -> None:
     member = EmailClaimItem(*claim("ann@x.com"), email="ann@x.com", holder="member", ref_id="usr_1")
     later = EmailClaimItem(*claim("bob@x.com"), email="bob@x.com", holder="member", ref_id="usr_2")
     store = Claims({"ann@x.com": member, "bob@x.com": later, "cy@x.com": later})

@@ -4,6 +4,7 @@ members, are sent one email listing the new requests, then nothing until an hour
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.audit import Target
 from chalicelib.domain.caller import OPERATOR
@@ -11,11 +12,16 @@ from chalicelib.services import email_worker
 from chalicelib.services.audit_record import record
 from chalicelib.services.join_digest import send_digests
 from chalicelib.services.joining import new_join_request
+from tests.helpers.present import present
+
+if TYPE_CHECKING:
+    from tests.helpers import Clock, RecordingMailer
+    from tests.helpers.fakes import FakeWorld
 
 
-def _ask(world, account_id: str, email: str) -> None:
+def _ask(world: FakeWorld, account_id: str, email: str) -> None:
     deps = world.deps
-    user = deps.store.users.get_user(world.member(world.account("Elsewhere"), email))
+    user = present(deps.store.users.get_user(world.member(world.account("Elsewhere"), email)))
     request = new_join_request(account_id, user, deps.now(), via="domain", permissions=[], sub_accounts=None)
     event = record(
         deps, "join_request.created", OPERATOR, account_id, Target("join_request", request.request_id)
@@ -23,7 +29,7 @@ def _ask(world, account_id: str, email: str) -> None:
     assert deps.store.join_requests.create_request(request, deps.now(), event)
 
 
-def sent_digests(world, mailer, clock) -> dict[str, list[str]]:
+def sent_digests(world: FakeWorld, mailer: RecordingMailer, clock: Clock) -> dict[str, list[str]]:
     """The digests the email worker sends, by address: each one's text."""
     email_worker.run_once(world.deps, clock())
     found: dict[str, list[str]] = {}
@@ -33,7 +39,9 @@ def sent_digests(world, mailer, clock) -> dict[str, list[str]]:
     return found
 
 
-def test_one_digest_an_hour_to_the_owner_and_admins(world, clock, mailer):
+def test_one_digest_an_hour_to_the_owner_and_admins(
+    world: FakeWorld, clock: Clock, mailer: RecordingMailer
+) -> None:
     account_id = world.account("Acme")
     world.member(account_id, "owner@acme.com", "owner")
     world.member(account_id, "admin@acme.com", "admin")

@@ -60,7 +60,9 @@ def imported_modules(path: Path) -> set[str]:
         elif isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "LazyModule":
-            names.update(arg.value for arg in node.args if isinstance(arg, ast.Constant))
+            names.update(
+                arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+            )
     return {name for name in names if name.startswith("chalicelib.")}
 
 
@@ -72,13 +74,13 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 
 
 @pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(ROOT)) for p in MODULES])
-def test_no_module_imports_a_layer_above_it(path):
+def test_no_module_imports_a_layer_above_it(path: Path) -> None:
     layer = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
     upward = sorted(m for m in imported_modules(path) if layer_of(m) in FORBIDDEN.get(layer, set()))
     assert upward == [], f"{path.relative_to(ROOT)} imports {upward}"
 
 
-def test_only_the_api_layer_and_app_import_the_api():
+def test_only_the_api_layer_and_app_import_the_api() -> None:
     importers = sorted(
         str(path.relative_to(ROOT))
         for path in MODULES
@@ -103,12 +105,12 @@ def http_error_importers(package: Path) -> list[str]:
     )
 
 
-def test_no_module_below_the_api_imports_the_http_errors():
+def test_no_module_below_the_api_imports_the_http_errors() -> None:
     assert (PACKAGE / "api" / "errors.py").exists()  # the module this check names
     assert http_error_importers(PACKAGE) == []
 
 
-def test_the_http_errors_check_flags_every_way_of_importing_them(tmp_path):
+def test_the_http_errors_check_flags_every_way_of_importing_them(tmp_path: Path) -> None:
     package = tmp_path / "chalicelib"
     sources = {
         "api/views.py": "from chalicelib.api.errors import error_response\n",  # the api may
@@ -131,7 +133,7 @@ def test_the_http_errors_check_flags_every_way_of_importing_them(tmp_path):
     ]
 
 
-def test_the_fast_tier_loads_no_moto():
+def test_the_fast_tier_loads_no_moto() -> None:
     """Everything tests/unit imports, in a fresh interpreter: moto (and its mocks) stay out."""
     import subprocess
     import sys

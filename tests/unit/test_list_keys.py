@@ -23,7 +23,7 @@ def _membership(user_id: str, first_name: str | None, status: str = "active") ->
     )  # fmt: skip
 
 
-def test_keys_order_as_the_api_orders_a_column_ties_by_user_id():
+def test_keys_order_as_the_api_orders_a_column_ties_by_user_id() -> None:
     members = [_membership(f"usr_{n}{i}", name) for (i, name), n in product(enumerate(NAMES), "ab")]
     by_key = sorted(members, key=lambda m: list_keys(m)["by_first_name"] or "")
     expected = sorted(members, key=lambda m: (as_sort_text(m.first_name), m.user_id))
@@ -33,7 +33,7 @@ def test_keys_order_as_the_api_orders_a_column_ties_by_user_id():
     ]
 
 
-def test_each_status_is_one_range_of_every_list_index():
+def test_each_status_is_one_range_of_every_list_index() -> None:
     members = [_membership(f"usr_{i}", name, status) for i, (name, status) in
                enumerate(product(NAMES, keys.MEMBER_STATUSES))]  # fmt: skip
     for column in keys.MEMBER_SORT_COLUMNS:
@@ -44,7 +44,7 @@ def test_each_status_is_one_range_of_every_list_index():
             assert inside == {m.user_id for m in members if m.status == status}, (column, status)
 
 
-def test_a_change_moves_only_the_keys_of_what_it_changed():
+def test_a_change_moves_only_the_keys_of_what_it_changed() -> None:
     member = _membership("usr_1", "Ann")
     before = list_keys(member)
     renamed = list_keys(copied(member, first_name="Anna"))

@@ -7,9 +7,10 @@ from __future__ import annotations
 import http.client
 import json
 import threading
+from collections.abc import Iterator
 
 import pytest
-from chalice import Chalice
+from chalice.app import Chalice
 from chalice.config import Config
 from chalice.local import create_local_server
 
@@ -18,13 +19,13 @@ from tests.helpers import free_port
 
 
 @pytest.fixture
-def server():
+def server() -> Iterator[int]:
     import scripts.chalice_local  # noqa: F401  (patches chalice local as `make run` does)
 
     app = Chalice(app_name="gateway-probe")
 
     @app.route("/health")
-    def health():
+    def health() -> dict[str, str]:
         return {"status": "ok"}
 
     port = free_port()
@@ -37,7 +38,9 @@ def server():
 
 
 @pytest.mark.parametrize(("method", "path"), [("GET", "/no/such/path"), ("TRACE", "/health"), ("TRACE", "/")])
-def test_what_no_route_serves_is_a_json_404_with_the_security_headers(server, method, path):
+def test_what_no_route_serves_is_a_json_404_with_the_security_headers(
+    server: int, method: str, path: str
+) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", server, timeout=10)
     connection.request(method, path)
     reply = connection.getresponse()

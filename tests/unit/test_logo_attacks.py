@@ -145,7 +145,7 @@ def assert_inert(kept: bytes) -> None:
 
 
 @pytest.mark.parametrize("name", list(ATTACKS))
-def test_an_svg_attack_leaves_nothing_that_runs_or_fetches(name):
+def test_an_svg_attack_leaves_nothing_that_runs_or_fetches(name: str) -> None:
     try:
         content_type, kept = checked_logo(ATTACKS[name])
     except LogoError:
@@ -155,18 +155,18 @@ def test_an_svg_attack_leaves_nothing_that_runs_or_fetches(name):
 
 
 @pytest.mark.parametrize("name", list(REFUSED))
-def test_a_bomb_an_entity_or_what_is_no_svg_is_refused(name):
+def test_a_bomb_an_entity_or_what_is_no_svg_is_refused(name: str) -> None:
     with pytest.raises(LogoError):
         checked_logo(REFUSED[name])
 
 
-def test_escaped_markup_stays_text_once_kept():
+def test_escaped_markup_stays_text_once_kept() -> None:
     """Text is kept as text: an escaped <script> is escaped again, never turned into an element."""
     kept = checked_logo(svg("<text>&lt;script&gt;alert(1)&lt;/script&gt;</text>"))[1]
     assert b"&lt;script&gt;" in kept and b"<script" not in kept
 
 
-def test_the_drawing_and_its_own_references_survive():
+def test_the_drawing_and_its_own_references_survive() -> None:
     """The defence is no blanket refusal: fragments, gradients and a readable style are kept."""
     drawing = svg(
         '<defs><linearGradient id="g"><stop offset="0" stop-color="#7b1fa2"/></linearGradient></defs>'
@@ -178,7 +178,7 @@ def test_the_drawing_and_its_own_references_survive():
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
-def test_another_encoding_or_a_bom_smuggles_nothing(codec):
+def test_another_encoding_or_a_bom_smuggles_nothing(codec: str) -> None:
     """Kept inert, or refused as a LogoError (a 400), never another exception (a 500): expat refuses a
     declared utf-16-le/-be with a bare ValueError."""
     declared = "" if codec in ("utf-16", "utf-8-sig") else f'<?xml version="1.0" encoding="{codec}"?>'
@@ -207,7 +207,7 @@ def png(*extra: bytes) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + b"".join(extra) + idat + chunk(b"IEND", b"")
 
 
-def test_a_png_is_kept_byte_for_byte_as_a_png():
+def test_a_png_is_kept_byte_for_byte_as_a_png() -> None:
     """A polyglot (HTML in a text chunk) stays a PNG: its bytes are served as image/png with nosniff
     (tests/api/test_brand_attacks.py), so no browser reads the HTML in it."""
     polyglot = png(chunk(b"tEXt", b"Comment\x00<html><script>alert(1)</script></html>"))
@@ -225,12 +225,12 @@ def test_a_png_is_kept_byte_for_byte_as_a_png():
     ],
     ids=["signature_only", "html_behind_signature", "cut", "html_after_iend", "ihdr_not_first"],
 )
-def test_what_only_looks_like_a_png_is_refused(raw):
+def test_what_only_looks_like_a_png_is_refused(raw: bytes) -> None:
     with pytest.raises(LogoError):
         checked_logo(raw)
 
 
-def test_the_size_is_judged_on_what_was_sent_and_64_kib_is_the_limit():
+def test_the_size_is_judged_on_what_was_sent_and_64_kib_is_the_limit() -> None:
     filler = chunk(b"tEXt", b"x" * 100)
     base = png(filler)
     exact = png(chunk(b"tEXt", b"x" * (100 + 64 * 1024 - len(base))))
@@ -247,7 +247,7 @@ def png_of_size(width: int, height: int) -> bytes:
 
 
 @pytest.mark.parametrize(("width", "height"), [(60000, 60000), (100000, 1), (1, 100000)])
-def test_a_png_that_decompresses_to_gigabytes_is_refused(width, height):
+def test_a_png_that_decompresses_to_gigabytes_is_refused(width: int, height: int) -> None:
     """A decompression bomb: under 64 KiB sent, billions of pixels for every browser and mail client that
     shows the logo. Its header says so; a logo needs no side over 4096 pixels."""
     bomb = png_of_size(width, height)
@@ -256,7 +256,7 @@ def test_a_png_that_decompresses_to_gigabytes_is_refused(width, height):
         checked_logo(bomb)
 
 
-def test_a_large_but_sane_png_is_kept():
+def test_a_large_but_sane_png_is_kept() -> None:
     wide = png_of_size(4096, 40)
     assert checked_logo(wide) == ("image/png", wide)
 
@@ -281,17 +281,17 @@ def use_bomb(levels: int, fan: int) -> bytes:
     ],
     ids=["ten_to_the_twelve", "two_to_the_thirty", "itself", "loop"],
 )
-def test_a_use_bomb_or_loop_is_refused(raw):
+def test_a_use_bomb_or_loop_is_refused(raw: bytes) -> None:
     with pytest.raises(LogoError):
         checked_logo(raw)
 
 
-def test_uses_that_draw_a_sane_number_of_shapes_are_kept():
+def test_uses_that_draw_a_sane_number_of_shapes_are_kept() -> None:
     kept = checked_logo(use_bomb(3, 4))[1]  # 64 rectangles
     assert kept.count(b"<use ") == 13
 
 
-def test_a_long_chain_of_uses_is_counted_without_recursion():
+def test_a_long_chain_of_uses_is_counted_without_recursion() -> None:
     """1700 groups each using the previous, all drawn: about 1700^2 / 2 elements (a quadratic blowup),
     refused as such; a check recursing along the chain would pass Python's recursion limit first, a 500
     instead of an answer."""

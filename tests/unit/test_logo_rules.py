@@ -14,7 +14,7 @@ def svg(inner: str, attrs: str = "") -> bytes:
     return f"<svg {NS} {attrs}>{inner}</svg>".encode()
 
 
-def test_fragments_survive_and_everything_outside_the_image_goes():
+def test_fragments_survive_and_everything_outside_the_image_goes() -> None:
     kept = sanitized_svg(
         svg(
             '<defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/></linearGradient>'
@@ -41,13 +41,13 @@ def test_fragments_survive_and_everything_outside_the_image_goes():
         '<foreignObject><body xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></body></foreignObject>',
     ],
 )
-def test_nothing_that_runs_or_fetches_is_kept(inner):
+def test_nothing_that_runs_or_fetches_is_kept(inner: str) -> None:
     kept = sanitized_svg(svg(inner)).decode().lower()
     for bad in ("script", "onclick", "animate", "<set", "style", "evil", "expression", "foreignobject"):
         assert bad not in kept, (inner, kept)
 
 
-def test_text_and_titles_are_kept_as_text():
+def test_text_and_titles_are_kept_as_text() -> None:
     kept = sanitized_svg(svg("<title>Acme &amp; Co</title><text x='1'>Acme <tspan>Hosting</tspan>!</text>"))
     assert b"<title>Acme &amp; Co</title>" in kept and b"<tspan>Hosting</tspan>!" in kept
 
@@ -64,12 +64,12 @@ def test_text_and_titles_are_kept_as_text():
     ],
     ids=["external_entity", "html", "no_namespace", "text", "truncated_png", "deep"],
 )
-def test_what_is_neither_a_png_nor_a_sound_svg_is_refused(content):
+def test_what_is_neither_a_png_nor_a_sound_svg_is_refused(content: bytes) -> None:
     with pytest.raises(LogoError):
         checked_logo(content)
 
 
-def test_the_size_is_checked_before_anything_is_parsed():
+def test_the_size_is_checked_before_anything_is_parsed() -> None:
     with pytest.raises(LogoError, match="64 KiB"):
         checked_logo(b"<" * (MAX_LOGO_BYTES + 1))
     with pytest.raises(LogoError, match="empty"):

@@ -14,14 +14,14 @@ from chalicelib.domain.names import name_problem
     ["\u3164", "\u3164 \u3164", "Ann\u200b", "Ann\u00adie", "\ufeffAnn", "Ann\u2060", "\u115f", "\uffa0",
      "\u2800", "Acme\U000e0041", "...", "- -", "\u200b"],
 )  # fmt: skip
-def test_names_with_invisible_characters_or_nothing_visible_are_refused(name):
+def test_names_with_invisible_characters_or_nothing_visible_are_refused(name: str) -> None:
     assert name_problem(name) is not None
 
 
 @pytest.mark.parametrize(
     "name", ["Ann", "José", "O'Brien", "Zoë-Jane", "李", "Ōno", "R2", "Acme Hosting Ltd."]
 )
-def test_ordinary_names_pass(name):
+def test_ordinary_names_pass(name: str) -> None:
     assert name_problem(name) is None
 
 
@@ -34,7 +34,7 @@ def test_ordinary_names_pass(name):
         ("b\u03bfb@example.com", "mixes Greek and Latin"),
     ],
 )
-def test_addresses_that_mix_scripts_are_refused_saying_why(email, says):
+def test_addresses_that_mix_scripts_are_refused_saying_why(email: str, says: str) -> None:
     normalized = normalize_email(email)
     problem = email_problem(normalized)
     assert problem is not None and says in problem
@@ -45,11 +45,11 @@ def test_addresses_that_mix_scripts_are_refused_saying_why(email, says):
     "email",
     ["bob@example.com", "josé@bücher.de", "иван@пример.рф", "田中たろう@example.jp", "a.b+tag@x.io"],
 )
-def test_addresses_in_one_script_pass(email):
+def test_addresses_in_one_script_pass(email: str) -> None:
     assert email_problem(normalize_email(email)) is None
 
 
-def test_the_schemas_name_pattern_refuses_what_the_validator_does_below_u10000():
+def test_the_schemas_name_pattern_refuses_what_the_validator_does_below_u10000() -> None:
     """The Name pattern in the OpenAPI document names the same invisible characters as the validator, so a
     fuzzer's schema-valid name (schemathesis once sent a soft hyphen) is one the API takes."""
     import re

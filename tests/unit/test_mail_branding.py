@@ -44,7 +44,7 @@ def values_of(kind: str) -> dict[str, str]:
     return {**found, "count": "3"} if "count" in found else found
 
 
-def test_there_are_eight_emails_and_each_has_the_brand_shell():
+def test_there_are_eight_emails_and_each_has_the_brand_shell() -> None:
     assert len(KINDS) == 8
     for kind in KINDS:
         html = (TEMPLATES / f"{kind}.html").read_text()
@@ -53,7 +53,7 @@ def test_there_are_eight_emails_and_each_has_the_brand_shell():
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_email_carries_the_resellers_brand_and_never_the_default(kind):
+def test_every_email_carries_the_resellers_brand_and_never_the_default(kind: str) -> None:
     email = render(kind, to="a@example.com", values=values_of(kind), brand=RESELLER)
     assert email.sender_name == "Reseller Support"
     assert '<img src="https://portal.example.com/brand-logos/brd_1/3" alt="Reseller Hosting"' in email.html
@@ -69,12 +69,12 @@ def test_every_email_carries_the_resellers_brand_and_never_the_default(kind):
         assert "client portal" not in part.lower() and "$brand" not in part
 
 
-def test_the_button_takes_the_brand_colour():
+def test_the_button_takes_the_brand_colour() -> None:
     email = render("invitation", to="a@example.com", values=values_of("invitation"), brand=RESELLER)
     assert "background:#7b1fa2;color:#ffffff" in email.html
 
 
-def test_without_a_png_logo_the_header_is_the_name_in_the_brand_colour():
+def test_without_a_png_logo_the_header_is_the_name_in_the_brand_colour() -> None:
     """An SVG logo (or none): mail clients do not all show SVG, so the name stands in."""
     svg_only = Brand(**{**RESELLER.__dict__, "email_logo_url": None})
     email = render("password_reset", to="a@example.com", values=values_of("password_reset"), brand=svg_only)
@@ -82,7 +82,7 @@ def test_without_a_png_logo_the_header_is_the_name_in_the_brand_colour():
     assert 'color:#7b1fa2">Reseller Hosting</td></tr>' in email.html
 
 
-def test_the_default_brand_keeps_todays_words_and_look():
+def test_the_default_brand_keeps_todays_words_and_look() -> None:
     email = render("password_reset", to="a@example.com", values={
         **values_of("password_reset"), "portal_name": "client portal"}, brand=DEFAULT_BRAND)  # fmt: skip
     assert "Client portal</td></tr>" in email.html and "#1d4ed8" in email.html
@@ -90,7 +90,7 @@ def test_the_default_brand_keeps_todays_words_and_look():
     assert email.sender_name == "Client portal"
 
 
-def test_brand_text_is_escaped_in_html():
+def test_brand_text_is_escaped_in_html() -> None:
     hostile = Brand(**{**RESELLER.__dict__, "name": "<b>Evil</b>", "email_logo_url": None})
     email = render("invitation", to="a@example.com", values=values_of("invitation"), brand=hostile)
     assert "<b>Evil</b>" not in email.html and "&lt;b&gt;Evil&lt;/b&gt;" in email.html
@@ -105,7 +105,7 @@ def test_brand_text_is_escaped_in_html():
         (None, "no-reply@example.com"),
     ],
 )
-def test_the_from_header_carries_the_sender_name_encoded(name, expected):
+def test_the_from_header_carries_the_sender_name_encoded(name: str | None, expected: str) -> None:
     mailer = SesMailer("no-reply@example.com", "us-east-1", None, session=None)
     email = OutgoingEmail(to="a@example.com", subject="s", text="t", html="h", sender_name=name)
     assert mailer.from_address(email) == expected

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from string import Template
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -16,6 +17,9 @@ from chalicelib.i18n.catalogs import gettext, ngettext
 from chalicelib.mail.templates import _DIR, render
 from chalicelib.mail.texts import TEXTS, VALUE_MSGIDS
 from chalicelib.msgids import Plural
+
+if TYPE_CHECKING:
+    from chalicelib.domain.locales import Locale
 
 EMAILS = sorted(TEXTS)
 # What each email's values are: every placeholder of its files and sentences that is no sentence.
@@ -27,7 +31,7 @@ def forms(msgid: str | Plural) -> tuple[str, ...]:
     return (msgid,) if isinstance(msgid, str) else tuple(msgid)
 
 
-def worded(locale: str, msgid: str | Plural, values: dict[str, str]) -> str:
+def worded(locale: Locale, msgid: str | Plural, values: dict[str, str]) -> str:
     if isinstance(msgid, str):
         return gettext("messages", locale, msgid)
     return ngettext("messages", locale, *msgid, int(values["count"]))
@@ -46,14 +50,14 @@ def values_of(name: str) -> dict[str, str]:
     )
 
 
-def test_there_are_the_issue_s_emails_each_with_its_sentences():
+def test_there_are_the_issue_s_emails_each_with_its_sentences() -> None:
     assert len(EMAILS) >= 8
     assert all(TEXTS[name] for name in EMAILS)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("name", EMAILS)
-def test_an_email_renders_whole_in_each_language(name, locale):
+def test_an_email_renders_whole_in_each_language(name: str, locale: Locale) -> None:
     values = values_of(name)
     email = render(name, "reader@example.com", values, locale=locale, brand=DEFAULT_BRAND)
     for part in (email.subject, email.text, email.html):
@@ -71,7 +75,7 @@ def test_an_email_renders_whole_in_each_language(name, locale):
 
 
 @pytest.mark.parametrize("name", EMAILS)
-def test_a_german_email_holds_no_english_sentence(name):
+def test_a_german_email_holds_no_english_sentence(name: str) -> None:
     english = render(name, "reader@example.com", values_of(name), brand=DEFAULT_BRAND)
     german = render(name, "reader@example.com", values_of(name), locale="de", brand=DEFAULT_BRAND)
     if "subject" in TEXTS[name]:  # else the subject is a value, written in the reader's words upstream
@@ -83,7 +87,9 @@ def test_a_german_email_holds_no_english_sentence(name):
                 assert plain not in german.text and plain not in german.html, plain
 
 
-def test_the_default_brands_generic_name_speaks_the_readers_language_and_a_brands_name_never_changes():
+def test_the_default_brands_generic_name_speaks_the_readers_language_and_a_brands_name_never_changes() -> (
+    None
+):
     values = values_of("password_reset")
     german = render("password_reset", "reader@example.com", values, "de", brand=DEFAULT_BRAND)
     assert german.sender_name == "Kundenportal" and german.text.startswith("Kundenportal\n")

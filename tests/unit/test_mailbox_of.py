@@ -21,5 +21,5 @@ from chalicelib.domain.emails import mailbox_of
         ("no-at-sign", "no-at-sign"),
     ],
 )
-def test_a_tag_and_gmails_dots_reach_one_mailbox(address, mailbox):
+def test_a_tag_and_gmails_dots_reach_one_mailbox(address: str, mailbox: str) -> None:
     assert mailbox_of(address) == mailbox

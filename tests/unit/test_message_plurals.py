@@ -5,6 +5,8 @@ translation. Singular messages are looked up as before."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from chalicelib.config import DEFAULT_BRAND
@@ -13,6 +15,9 @@ from chalicelib.i18n.text import translate, translate_plural
 from chalicelib.mail.templates import render
 from chalicelib.mail.texts import TEXTS
 from chalicelib.msgids import N_plural, Plural
+
+if TYPE_CHECKING:
+    from chalicelib.domain.locales import Locale
 
 SUBJECT = TEXTS["join_requests_digest"]["subject"]
 DIGEST = {
@@ -23,7 +28,7 @@ DIGEST = {
 }
 
 
-def test_each_catalog_knows_its_languages_rule():
+def test_each_catalog_knows_its_languages_rule() -> None:
     # the messages catalogs omit their header: the rule is Babel's data for the language, as gettext's
     assert plurals("messages", "fr").rule == "(n > 1)"
     assert {plurals("messages", locale).rule for locale in ("de", "es", "nl")} == {"(n != 1)"}
@@ -38,7 +43,7 @@ def test_each_catalog_knows_its_languages_rule():
         (2, "2 nouvelles demandes d'adhésion à Acme"),
     ],
 )
-def test_french_says_zero_and_one_in_the_singular(count, subject):
+def test_french_says_zero_and_one_in_the_singular(count: int, subject: str) -> None:
     assert isinstance(SUBJECT, Plural)
     assert translate_plural("fr", SUBJECT, count, account_name="Acme") == subject
 
@@ -51,7 +56,7 @@ def test_french_says_zero_and_one_in_the_singular(count, subject):
         (0, "0 neue Beitrittsanfragen für Acme"),
     ],
 )
-def test_german_says_only_one_in_the_singular(count, subject):
+def test_german_says_only_one_in_the_singular(count: int, subject: str) -> None:
     assert isinstance(SUBJECT, Plural)
     assert translate_plural("de", SUBJECT, count, account_name="Acme") == subject
 
@@ -67,7 +72,9 @@ def test_german_says_only_one_in_the_singular(count, subject):
         ("de", 2, "2 neue Beitrittsanfragen für Acme", "in Ihrem Kundenportal warten auf eine Entscheidung"),
     ],
 )
-def test_the_digest_email_is_worded_for_its_count(locale, count, subject, what):
+def test_the_digest_email_is_worded_for_its_count(
+    locale: Locale, count: int, subject: str, what: str
+) -> None:
     email = render(
         "join_requests_digest",
         "owner@acme.com",
@@ -79,19 +86,19 @@ def test_the_digest_email_is_worded_for_its_count(locale, count, subject, what):
     assert what in email.text and what in email.html
 
 
-def test_the_overflow_line_of_the_digest_is_a_plural_too():
+def test_the_overflow_line_of_the_digest_is_a_plural_too() -> None:
     more = N_plural("- and $count more", "- and $count more")
     assert translate_plural("es", more, 1) == "- y 1 más"
     assert translate_plural("nl", more, 12) == "- en nog 12"
 
 
-def test_a_sentence_without_a_translation_follows_englishs_rule():
+def test_a_sentence_without_a_translation_follows_englishs_rule() -> None:
     unknown = N_plural("$count apple", "$count apples")  # in no catalog
     assert [translate_plural("fr", unknown, n) for n in (0, 1, 2)] == ["0 apples", "1 apple", "2 apples"]
     assert ngettext("messages", "de", "$count apple", "$count apples", 1) == "$count apple"
 
 
-def test_singular_messages_are_looked_up_as_before():
+def test_singular_messages_are_looked_up_as_before() -> None:
     assert gettext("messages", "de", "Accept the invitation") == translate("de", "Accept the invitation")
     assert translate("de", "Accept the invitation") != "Accept the invitation"
     # a plural entry's singular is no singular message: gettext does not hand out one of its forms

@@ -14,7 +14,7 @@ SECRET = "a-token-secret-of-enough-length-for-the-tests"
 NOW = datetime(2026, 11, 23, 9, 0, 15, tzinfo=UTC)
 
 
-def test_a_sealed_secret_opens_only_with_its_secret_and_purpose_and_never_reads_as_itself():
+def test_a_sealed_secret_opens_only_with_its_secret_and_purpose_and_never_reads_as_itself() -> None:
     sealed = seal(SECRET, "totp", "JBSWY3DPEHPK3PXP")
     assert "JBSWY3DPEHPK3PXP" not in sealed
     assert seal(SECRET, "totp", "JBSWY3DPEHPK3PXP") != sealed  # a fresh nonce each time
@@ -25,7 +25,7 @@ def test_a_sealed_secret_opens_only_with_its_secret_and_purpose_and_never_reads_
         unseal(SECRET, "other", sealed)
 
 
-def test_a_code_matches_its_step_or_one_either_side_and_nothing_else():
+def test_a_code_matches_its_step_or_one_either_side_and_nothing_else() -> None:
     secret = otp.new_secret()
     step = otp.step_of(NOW)
     for offset in (-1, 0, 1):
@@ -46,7 +46,7 @@ def test_a_code_matches_its_step_or_one_either_side_and_nothing_else():
     )
 
 
-def test_recovery_codes_are_ten_distinct_80_bit_codes_hashed_alike_however_typed():
+def test_recovery_codes_are_ten_distinct_80_bit_codes_hashed_alike_however_typed() -> None:
     codes = otp.new_recovery_codes()
     assert len(set(codes)) == otp.RECOVERY_CODES == 10
     assert all(len(code) == 19 and code.count("-") == 3 for code in codes)
@@ -56,7 +56,7 @@ def test_recovery_codes_are_ten_distinct_80_bit_codes_hashed_alike_however_typed
     assert code not in otp.hash_recovery_code(code)
 
 
-def test_the_otpauth_uri_and_its_qr_code():
+def test_the_otpauth_uri_and_its_qr_code() -> None:
     uri = otp.otpauth_uri("JBSWY3DPEHPK3PXP", "ann@example.com", "client portal")
     assert uri == (
         "otpauth://totp/client%20portal%3Aann%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=client%20portal"

@@ -19,7 +19,7 @@ T0 = datetime(2026, 11, 23, 9, 40, 0, tzinfo=UTC)
 next_attempt_at = EMAIL_RETRIES.next_attempt_at
 
 
-def test_retries_back_off_then_give_up_a_day_after_the_email_was_made():
+def test_retries_back_off_then_give_up_a_day_after_the_email_was_made() -> None:
     assert next_attempt_at(1, T0, T0) == T0 + timedelta(seconds=30)
     assert next_attempt_at(2, T0, T0) == T0 + timedelta(minutes=2)
     assert next_attempt_at(20, T0, T0) == T0 + timedelta(hours=6)  # the longest wait, repeated
@@ -29,7 +29,7 @@ def test_retries_back_off_then_give_up_a_day_after_the_email_was_made():
         next_attempt_at(0, T0, T0)
 
 
-def test_windows_are_the_clock_hour_and_the_utc_day():
+def test_windows_are_the_clock_hour_and_the_utc_day() -> None:
     hour, day = recipient_windows(T0, per_hour=5, per_day=20)
     assert (hour.name, hour.limit, hour.retry_after(T0)) == ("HOUR#2026-11-23T09", 5, 20 * 60)
     assert (day.name, day.limit, day.retry_after(T0)) == ("DAY#2026-11-23", 20, (14 * 60 + 20) * 60)
@@ -39,7 +39,7 @@ def test_windows_are_the_clock_hour_and_the_utc_day():
     assert hour.retry_after(hour.ends_at) == 1  # never 0: Retry-After is at least a second
 
 
-def test_a_derived_link_is_the_same_for_one_nonce_and_secret_only():
+def test_a_derived_link_is_the_same_for_one_nonce_and_secret_only() -> None:
     nonce = new_nonce()
     raw, token_hash = derived_link_token("s" * 32, nonce)
     assert (raw, token_hash) == derived_link_token("s" * 32, nonce)

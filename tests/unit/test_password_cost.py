@@ -16,7 +16,7 @@ print(hasher.verify(None, "a password of ten"))
 """
 
 
-def test_the_deployed_hasher_is_argon2id_at_19_mib_two_passes_one_lane():
+def test_the_deployed_hasher_is_argon2id_at_19_mib_two_passes_one_lane() -> None:
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=60
     )

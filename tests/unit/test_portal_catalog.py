@@ -7,7 +7,9 @@ id's placeholders. The server's page titles are messages of the same catalog."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from babel.messages.extract import extract_from_file
@@ -15,13 +17,17 @@ from babel.messages.pofile import read_po
 
 from chalicelib.api.portal import PAGES, SCREENS, STATIC, extract_shell
 from chalicelib.i18n.catalogs import CATALOG_DIR, catalog_path, plurals, translations
+from tests.helpers.present import present
+
+if TYPE_CHECKING:
+    from chalicelib.domain.locales import Locale
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = ("de", "fr", "es", "nl")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # as `make catalogs-portal` passes them: t("id", values) and tn("singular", "plural", count, values)
 KEYWORDS = {"t": None, "tn": (1, 2)}
-Id = str | tuple[str, ...]
+Id = str | tuple[str, ...] | list[str]  # as Babel types a message's id
 
 
 def used_ids() -> set[Id]:
@@ -42,7 +48,7 @@ def pot_ids() -> set[Id]:
         return {message.id for message in read_po(source) if message.id}
 
 
-def test_the_count_dependent_messages_are_plural_entries():
+def test_the_count_dependent_messages_are_plural_entries() -> None:
     plural = {message for message in used_ids() if isinstance(message, tuple)}
     assert ("Send {count} invitation", "Send {count} invitations") in plural
     assert ("{count} of {limit} seats used", "{count} of {limit} seats used") in plural
@@ -50,36 +56,38 @@ def test_the_count_dependent_messages_are_plural_entries():
     assert "Send 1 invitation" not in used_ids()  # the English-only way of saying it is gone
 
 
-def test_the_template_holds_exactly_the_messages_the_pages_use():
+def test_the_template_holds_exactly_the_messages_the_pages_use() -> None:
     used, template = used_ids(), pot_ids()
     assert len(used) > 700
     assert used - template == set(), "run `make catalogs-portal`: these are used but not in portal.pot"
     assert template - used == set(), "run `make catalogs-portal`: these are in portal.pot but used nowhere"
 
 
-def test_the_page_titles_the_server_writes_are_messages_too():
+def test_the_page_titles_the_server_writes_are_messages_too() -> None:
     titles = set(PAGES.values()) | set(SCREENS.values()) | {"User Management", "Accept your invitation"}
     assert titles <= pot_ids()
 
 
-def translated(entry_string: str | tuple[str, ...], nplurals: int) -> bool:
+def translated(entry_string: str | Sequence[str], nplurals: int) -> bool:
     if isinstance(entry_string, str):
         return bool(entry_string)
     return len(entry_string) == nplurals and all(form.strip() for form in entry_string)
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)
-def test_every_message_is_translated_with_the_same_placeholders(locale):
+def test_every_message_is_translated_with_the_same_placeholders(locale: Locale) -> None:
     with catalog_path("portal", locale).open("rb") as source:
         catalog = read_po(source, locale=locale)
     assert catalog.num_plurals == 2  # the five languages' grammars: one form for "one", one for the rest
     entries = {message.id: message for message in catalog if message.id}
-    done = {msgid for msgid, entry in entries.items() if translated(entry.string, 2) and not entry.fuzzy}
+    done = {
+        msgid for msgid, entry in entries.items() if translated(present(entry.string), 2) and not entry.fuzzy
+    }
     missing = sorted(map(str, pot_ids() - done))
     assert missing == [], f"{locale}: untranslated or fuzzy"
     for msgid, entry in entries.items():
         singular = msgid if isinstance(msgid, str) else msgid[0]
-        forms = (entry.string,) if isinstance(entry.string, str) else entry.string
+        forms = (entry.string,) if isinstance(entry.string, str) else present(entry.string)
         english = (msgid,) if isinstance(msgid, str) else msgid
         assert isinstance(entry.string, str) == isinstance(msgid, str), (locale, msgid)
         wanted = {tuple(sorted(PLACEHOLDER.findall(text))) for text in english}
@@ -103,7 +111,7 @@ def test_every_message_is_translated_with_the_same_placeholders(locale):
         ("nl", 5, 1),
     ],
 )
-def test_each_language_picks_the_form_its_grammar_gives_a_count(locale, count, form):
+def test_each_language_picks_the_form_its_grammar_gives_a_count(locale: str, count: int, form: int) -> None:
     """The catalog's Plural-Forms (French: 0 and 1 singular; the others: 1 only), as the pages'
     Intl.PluralRules category maps them in i18n.js ("one" → msgstr[0], anything else → msgstr[1])."""
     table = plurals("portal", locale)
@@ -130,7 +138,7 @@ def glossary(locale: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)
-def test_the_roles_and_core_screens_use_the_glossarys_words(locale):
+def test_the_roles_and_core_screens_use_the_glossarys_words(locale: str) -> None:
     words, catalog = glossary(locale), translations("portal", locale)
     for english, message in (("owner", "Owner"), ("admin", "Admin"), ("user", "User"), ("group", "Group")):
         assert catalog[message] == words[english][0].upper() + words[english][1:], (locale, message)

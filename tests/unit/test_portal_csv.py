@@ -38,7 +38,7 @@ def parse(text: str) -> list[list[str]]:
     return [record["fields"] for record in answer["records"]]
 
 
-def test_quoted_cells_hold_commas_quotes_and_line_breaks():
+def test_quoted_cells_hold_commas_quotes_and_line_breaks() -> None:
     text = (
         'email,first_name,title\r\n'
         'ann@x.com,"Archer, Ann","Head of ""Books"""\r\n'
@@ -57,13 +57,13 @@ def test_quoted_cells_hold_commas_quotes_and_line_breaks():
     assert [r["line"] for r in answer["records"]] == [1, 2, 3, 5, 6]  # where each record starts
 
 
-def test_blank_lines_a_bom_and_a_semicolon_spreadsheet():
+def test_blank_lines_a_bom_and_a_semicolon_spreadsheet() -> None:
     assert parse("\ufeffemail;title\n\nann@x.com;CFO\n;\n\r\n") == [["email", "title"], ["ann@x.com", "CFO"]]
     assert parse("email\tfirst_name\nann@x.com\tAnn") == [["email", "first_name"], ["ann@x.com", "Ann"]]
     assert parse('email,title\nann@x.com,"a;b"') == [["email", "title"], ["ann@x.com", "a;b"]]
 
 
-def test_broken_quoting_is_an_error_naming_its_line():
+def test_broken_quoting_is_an_error_naming_its_line() -> None:
     assert run("csv.parseCsv(text)", text='email,title\nann@x.com,"never closed\n\n') == {
         "error": "Line 2: a quoted cell is never closed."
     }
@@ -81,7 +81,7 @@ def problems(answer: dict[str, Any]) -> list[tuple[int, list[str]]]:
     return [(row["number"], [p["code"] for p in row["problems"]]) for row in answer["rows"]]
 
 
-def test_each_rows_problems_are_named():
+def test_each_rows_problems_are_named() -> None:
     text = "\n".join(
         [
             "Email,First Name,last-name,TITLE,Role",
@@ -119,7 +119,7 @@ def test_each_rows_problems_are_named():
     ]
 
 
-def test_a_names_and_titles_line_breaks_are_spaces_and_what_the_api_refuses_is_named():
+def test_a_names_and_titles_line_breaks_are_spaces_and_what_the_api_refuses_is_named() -> None:
     text = (
         'email,first_name,last_name,title\n'
         'ann@x.com,Ann,Archer,"Head of\r\nBooks"\n'
@@ -143,7 +143,7 @@ def test_a_names_and_titles_line_breaks_are_spaces_and_what_the_api_refuses_is_n
     assert [p["text"] for p in answer["rows"][3]["problems"]] == ["the title holds control characters"]
 
 
-def test_the_header_is_required_and_unknown_columns_are_named():
+def test_the_header_is_required_and_unknown_columns_are_named() -> None:
     assert check("ann@x.com,Ann")["fileProblems"][0].startswith('Unknown columns "ann@x.com", "ann":')
     unknown = check("email,phone\nann@x.com,123")
     assert unknown["fileProblems"] == [
@@ -159,7 +159,7 @@ def test_the_header_is_required_and_unknown_columns_are_named():
     assert check(many)["fileProblems"] == ["At most 5,000 rows at once; this CSV has 5,001."]
 
 
-def test_rows_past_what_the_account_may_send_today_are_named():
+def test_rows_past_what_the_account_may_send_today_are_named() -> None:
     text = "email\nbad\n" + "\n".join(f"u{i}@x.com" for i in range(5))
     answer = check(text, remaining=3, perDay=1000)
     assert problems(answer) == [(2, ["invalid_email"]), (3, []), (4, []), (5, []),
@@ -169,7 +169,7 @@ def test_rows_past_what_the_account_may_send_today_are_named():
     )
 
 
-def test_requests_go_per_role_in_fifties_with_each_rows_details():
+def test_requests_go_per_role_in_fifties_with_each_rows_details() -> None:
     rows = [
         {"email": f"u{i}@x.com", "role": "admin" if i % 10 == 0 else "member",
          "first_name": "F" if i == 1 else "", "last_name": "", "title": "T" if i == 1 else "",
@@ -189,7 +189,7 @@ def test_requests_go_per_role_in_fifties_with_each_rows_details():
     ]
 
 
-def test_the_result_file_round_trips_and_runs_no_formula():
+def test_the_result_file_round_trips_and_runs_no_formula() -> None:
     records = [
         ["line", "email", "first_name", "status", "reason"],
         ["2", "ann@x.com", 'Archer, "Ann"', "invited", ""],

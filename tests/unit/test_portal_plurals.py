@@ -42,7 +42,7 @@ def tn(locale: str, message: tuple[str, str], counts: list[int], **values: str) 
     return list(answer)
 
 
-def test_french_treats_zero_and_one_as_singular():
+def test_french_treats_zero_and_one_as_singular() -> None:
     assert tn("fr", SEATS, [0, 1, 2, 4], limit="4") == [
         "0 place occupée sur 4",
         "1 place occupée sur 4",
@@ -52,18 +52,18 @@ def test_french_treats_zero_and_one_as_singular():
     assert tn("fr", SEND, [1, 2]) == ["Envoyer 1 invitation", "Envoyer 2 invitations"]
 
 
-def test_german_has_one_singular_and_its_plural_for_zero():
+def test_german_has_one_singular_and_its_plural_for_zero() -> None:
     assert tn("de", SEND, [1, 2, 0]) == ["1 Einladung senden", "2 Einladungen senden", "0 Einladungen senden"]
 
 
-def test_a_large_count_is_the_plural_in_the_pages_number_format():
+def test_a_large_count_is_the_plural_in_the_pages_number_format() -> None:
     # CLDR gives French a third category, "many", for a million: the catalog's second form
     million = "Envoyer 1\u202f000\u202f000 invitations"
     assert tn("fr", SEND, [1000, 1000000]) == ["Envoyer 1\u202f000 invitations", million]
     assert tn("de", SEND, [1000]) == ["1.000 Einladungen senden"]
 
 
-def test_english_and_an_untranslated_message_follow_englishs_rule():
+def test_english_and_an_untranslated_message_follow_englishs_rule() -> None:
     assert tn("en", SEND, [0, 1, 2]) == ["Send 0 invitations", "Send 1 invitation", "Send 2 invitations"]
     unknown = ("{count} new thing", "{count} new things")  # in no catalog: English, by English's rule
     assert tn("fr", unknown, [0, 1]) == ["0 new things", "1 new thing"]

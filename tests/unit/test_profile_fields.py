@@ -3,6 +3,8 @@ fields in the same order, or a field added in one place is silently missing in a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from chalicelib.domain.profile import CONTACT_FIELDS, PROFILE_FIELDS
 from chalicelib.schemas.invitations import AcceptIn, InviteIn
 from chalicelib.schemas.members import Member, MemberUpdateIn
@@ -16,15 +18,17 @@ from chalicelib.store.models import (
 )
 
 
-def profile_part(names) -> tuple[str, ...]:
+def profile_part(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(name for name in names if name in PROFILE_FIELDS)
 
 
-def test_every_declaration_lists_the_profile_fields_in_order():
+def test_every_declaration_lists_the_profile_fields_in_order() -> None:
     for model in (Profile, ProfileIn, InviteIn, AcceptIn, User):
         assert profile_part(model.model_fields) == PROFILE_FIELDS, model.__name__
-    for model in (Member, MemberUpdateIn):  # a member's contact details at the account
-        assert tuple(n for n in model.model_fields if n in CONTACT_FIELDS) == CONTACT_FIELDS, model.__name__
+    for contact in (Member, MemberUpdateIn):  # a member's contact details at the account
+        assert tuple(n for n in contact.model_fields if n in CONTACT_FIELDS) == CONTACT_FIELDS, (
+            contact.__name__
+        )
 
     def declared(mixin: type) -> tuple[str, ...]:
         return tuple(name for name in vars(mixin) if not name.startswith("_"))

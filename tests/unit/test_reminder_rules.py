@@ -3,7 +3,9 @@ on the fakes and again on moto (tests/api/test_rules_on_moto.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -19,6 +21,12 @@ from chalicelib.schemas.invitations import InviteIn
 from chalicelib.services import email_worker, invitations
 from chalicelib.services.invitations import new_invitation
 from chalicelib.services.reminders import preview_reminders, send_reminders
+from tests.helpers.present import present
+
+if TYPE_CHECKING:
+    from chalicelib.deps import Deps
+    from tests.helpers import Clock, RecordingMailer
+    from tests.helpers.fakes import FakeWorld
 
 SENT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday
 
@@ -34,18 +42,20 @@ SENT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday
         (timedelta(days=1), None),
     ],
 )
-def test_a_reminder_falls_due_by_the_invitations_validity(valid, due_before_end):
+def test_a_reminder_falls_due_by_the_invitations_validity(
+    valid: timedelta, due_before_end: timedelta
+) -> None:
     expected = None if due_before_end is None else SENT + valid - due_before_end
     assert reminder_due(SENT, SENT + valid) == expected
 
 
-def state(**changes) -> ReminderState:
+def state(**changes: Any) -> ReminderState:
     fields = {"last_sent_at": SENT, "expires_at": SENT + timedelta(days=7), "reminded_at": None,
               "reminders_on": True} | changes  # fmt: skip
     return ReminderState(**fields)
 
 
-def test_a_run_sends_an_overdue_reminder_once_and_never_for_an_ended_one():
+def test_a_run_sends_an_overdue_reminder_once_and_never_for_an_ended_one() -> None:
     due = SENT + timedelta(days=5)
     assert verdict(state(), due - timedelta(seconds=1)) == "wait"
     assert verdict(state(), due) == "send"
@@ -56,7 +66,7 @@ def test_a_run_sends_an_overdue_reminder_once_and_never_for_an_ended_one():
     assert verdict(state(expires_at=SENT + timedelta(days=1)), SENT + timedelta(hours=12)) == "drop"
 
 
-def test_an_invitation_sent_in_the_24_hours_before_the_run_waits():
+def test_an_invitation_sent_in_the_24_hours_before_the_run_waits() -> None:
     """Its own email is reminder enough; a run once its own reminder time has come sends it (valid 2.5
     days from that send: 24 hours before the end)."""
     resent = state(last_sent_at=SENT + timedelta(days=4, hours=12))  # an entry due at day 5, sent since
@@ -65,7 +75,7 @@ def test_an_invitation_sent_in_the_24_hours_before_the_run_waits():
     assert verdict(resent, SENT + timedelta(days=6)) == "send"
 
 
-def test_the_headline_says_whose_invitation_to_which_account_ends_on_which_day():
+def test_the_headline_says_whose_invitation_to_which_account_ends_on_which_day() -> None:
     ends = SENT + timedelta(days=7)
     assert reminder_headline("Olivia", "Northwind Hosting", ends) == (
         "Olivia's invitation to Northwind Hosting ends on Tuesday"
@@ -73,20 +83,24 @@ def test_the_headline_says_whose_invitation_to_which_account_ends_on_which_day()
     assert reminder_headline("", "Northwind Hosting", ends).startswith("Your hosting provider's invitation")
 
 
-def test_either_link_opens_and_no_other():
+def test_either_link_opens_and_no_other() -> None:
     assert link_opens("a", "a", None) and link_opens("b", "a", "b")
     assert not link_opens("c", "a", "b") and not link_opens("c", "a", None)
 
 
-def invite(world, emails: list[str], **extra) -> str:
+def invite(world: FakeWorld, emails: list[str], **extra: Any) -> str:
     account_id = world.account("Acme")
-    account = world.deps.store.accounts.get_account(account_id)
-    answer = invitations.invite(world.deps, OPERATOR, account, InviteIn(emails=emails, **extra))
+    account = present(world.deps.store.accounts.get_account(account_id))
+    answer = invitations.invite(
+        world.deps, OPERATOR, account, InviteIn.model_validate({"emails": emails, **extra})
+    )
     assert {r.status for r in answer.results} == {"invited"}
     return account_id
 
 
-def test_the_sweep_sends_each_due_reminder_once_through_the_outbox(world, mailer, clock):
+def test_the_sweep_sends_each_due_reminder_once_through_the_outbox(
+    world: FakeWorld, mailer: RecordingMailer, clock: Clock
+) -> None:
     deps = world.deps
     invite(world, ["ann@example.com", "bob@example.com"])
     email_worker.run_once(deps)
@@ -101,7 +115,9 @@ def test_the_sweep_sends_each_due_reminder_once_through_the_outbox(world, mailer
     assert send_reminders(deps, at + timedelta(hours=1)).due == 0
 
 
-def test_the_sweep_leaves_an_invitation_sent_in_the_last_24_hours_for_a_later_run(world, clock):
+def test_the_sweep_leaves_an_invitation_sent_in_the_last_24_hours_for_a_later_run(
+    world: FakeWorld, clock: Clock
+) -> None:
     deps = world.deps
     account_id = world.account("Acme")
     entry, _ = new_invitation(deps, account_id, "ann@example.com", "member", [], None, {})
@@ -116,8 +132,8 @@ def test_the_sweep_leaves_an_invitation_sent_in_the_last_24_hours_for_a_later_ru
 
 
 def test_run_scheduled_runs_its_steps_in_order_and_a_failing_one_stops_none_after_it(
-    world, clock, monkeypatch
-):
+    world: FakeWorld, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from chalicelib.jobs import scheduled
 
     assert [s.name for s in scheduled.STEPS] == [
@@ -125,12 +141,16 @@ def test_run_scheduled_runs_its_steps_in_order_and_a_failing_one_stops_none_afte
     ]  # fmt: skip
     ran: list[str] = []
 
-    def broken(deps, at):
+    def broken(deps: Deps, at: datetime) -> str:
         ran.append("broken")
         raise RuntimeError("a domain re-check's bad data")
 
-    def then(name):
-        return lambda deps, at: ran.append(name) or f"{name} done"
+    def then(name: str) -> Callable[[Deps, datetime], str]:
+        def step(deps: Deps, at: datetime) -> str:
+            ran.append(name)
+            return f"{name} done"
+
+        return step
 
     steps = (scheduled.Step("broken", broken, broken), scheduled.Step("later", then("later"), then("later")))
     monkeypatch.setattr(scheduled, "STEPS", steps)

@@ -4,6 +4,7 @@ Entra sends them, lists as comma-separated strings)."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -20,7 +21,7 @@ PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
 @given(st.lists(st.tuples(st.sampled_from(ALLOWED), st.text(max_size=20)), min_size=1, max_size=4))
-def test_any_eq_terms_joined_by_and_parse_back_to_their_values(terms):
+def test_any_eq_terms_joined_by_and_parse_back_to_their_values(terms: list[tuple[str, str]]) -> None:
     text = " and ".join(f"{name} eq {json.dumps(value)}" for name, value in terms)
     assert parse_filter(text, ALLOWED) == terms
 
@@ -38,13 +39,13 @@ def test_any_eq_terms_joined_by_and_parse_back_to_their_values(terms):
         'emails[type eq "work"]',
     ],
 )
-def test_anything_else_is_an_invalid_filter(text):
+def test_anything_else_is_an_invalid_filter(text: str) -> None:
     with pytest.raises(ScimError) as refused:
         parse_filter(text, ALLOWED)
     assert (refused.value.status, refused.value.scim_type) == (400, "invalidFilter")
 
 
-def test_attribute_names_and_and_are_case_insensitive():
+def test_attribute_names_and_and_are_case_insensitive() -> None:
     assert parse_filter('USERNAME eq "A" AND externalid eq "b"', ALLOWED) == [
         ("userName", "A"),
         ("externalId", "b"),
@@ -61,17 +62,17 @@ USER = {
 }
 
 
-def patched(*operations: dict) -> dict:
+def patched(*operations: dict[str, Any]) -> dict[str, Any]:
     return apply_patch(USER, {"schemas": [PATCH], "Operations": list(operations)})
 
 
-def test_entra_op_names_and_attribute_names_in_any_case():
+def test_entra_op_names_and_attribute_names_in_any_case() -> None:
     assert patched({"op": "Replace", "path": "ACTIVE", "value": "False"})["active"] == "False"
     assert as_bool("False", "active") is False and as_bool("TRUE", "active") is True
     assert wish(patched({"op": "Replace", "path": "active", "value": "False"})).active is False
 
 
-def test_without_a_path_the_value_names_attributes_dotted_and_urn_keys_included():
+def test_without_a_path_the_value_names_attributes_dotted_and_urn_keys_included() -> None:
     result = patched(
         {"op": "replace", "value": {"active": False, "name.givenName": "Dana", f"{EXTENSION}:role": "admin"}}
     )
@@ -79,7 +80,7 @@ def test_without_a_path_the_value_names_attributes_dotted_and_urn_keys_included(
     assert result[EXTENSION]["role"] == "admin"
 
 
-def test_value_filters_on_multi_valued_attributes():
+def test_value_filters_on_multi_valued_attributes() -> None:
     removed = patched({"op": "remove", "path": 'members[value eq "u2"]'})
     assert removed["members"] == [{"value": "u1"}, {"value": "u3"}]
     listed = patched({"op": "Remove", "path": "members", "value": [{"value": "u1"}, {"value": "u3"}]})
@@ -90,7 +91,7 @@ def test_value_filters_on_multi_valued_attributes():
     assert replaced["phoneNumbers"] == [{"value": "9", "type": "work"}]
 
 
-def test_removing_a_multi_valued_attribute_leaves_it_empty_which_a_body_reads_as_said():
+def test_removing_a_multi_valued_attribute_leaves_it_empty_which_a_body_reads_as_said() -> None:
     # RFC 7644 §3.5.2.2: all its values are removed; unassigned is the empty list (RFC 7643 §2.5), so a
     # removed permissions list means none (a missing one would mean "not said": unchanged)
     removed = patched({"op": "remove", "path": f"{EXTENSION}:permissions"})
@@ -100,14 +101,14 @@ def test_removing_a_multi_valued_attribute_leaves_it_empty_which_a_body_reads_as
     assert patched({"op": "remove", "path": "title"}).get("title") is None
 
 
-def test_add_to_a_list_adds_only_what_is_new_and_another_schemas_attribute_is_ignored():
+def test_add_to_a_list_adds_only_what_is_new_and_another_schemas_attribute_is_ignored() -> None:
     added = patched({"op": "add", "path": "members", "value": [{"value": "u3"}, {"value": "u4"}]})
     assert [m["value"] for m in added["members"]] == ["u1", "u2", "u3", "u4"]
     other = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"
     assert patched({"op": "add", "path": other, "value": "Dev"}) == USER
 
 
-def test_the_resource_itself_is_not_changed_and_bad_bodies_are_refused():
+def test_the_resource_itself_is_not_changed_and_bad_bodies_are_refused() -> None:
     patched({"op": "remove", "path": "title"})
     assert USER["title"] == "Dev"
     for body in ({}, {"Operations": [{"op": "move", "path": "title"}]}, {"Operations": [{"op": "remove"}]}):
@@ -116,7 +117,7 @@ def test_the_resource_itself_is_not_changed_and_bad_bodies_are_refused():
         assert refused.value.status == 400
 
 
-def test_a_body_reads_comma_separated_lists_and_all_sub_accounts():
+def test_a_body_reads_comma_separated_lists_and_all_sub_accounts() -> None:
     read = wish(
         {
             "userName": "d@acme.com",
@@ -132,13 +133,13 @@ def test_a_body_reads_comma_separated_lists_and_all_sub_accounts():
     assert wish({"userName": "d@acme.com"}).sub_accounts is False  # not said: kept
 
 
-def test_the_extension_as_a_whole_path_sets_each_of_its_attributes():
+def test_the_extension_as_a_whole_path_sets_each_of_its_attributes() -> None:
     result = patched({"op": "replace", "path": EXTENSION, "value": {"schemas": [EXTENSION], "role": "admin"}})
     assert result[EXTENSION] == {"role": "admin", "permissions": ["tickets"]}
     assert EXTENSION not in patched({"op": "remove", "path": EXTENSION})
 
 
-SHOWN = {
+SHOWN: dict[str, Any] = {
     "userName": "d@acme.com",
     "active": True,
     "title": "Dev",
@@ -146,7 +147,7 @@ SHOWN = {
 }
 
 
-def settled_patch(*operations: dict) -> dict:
+def settled_patch(*operations: dict[str, Any]) -> dict[str, Any]:
     body = {"schemas": [PATCH], "Operations": list(operations)}
     return settled(SHOWN, apply_patch(SHOWN, body), body)
 
@@ -162,13 +163,13 @@ def settled_patch(*operations: dict) -> dict:
         {"op": "replace", "value": {f"{EXTENSION}:allSubAccounts": None}},
     ],
 )
-def test_a_required_attribute_cannot_be_left_unassigned(operation):
+def test_a_required_attribute_cannot_be_left_unassigned(operation: dict[str, Any]) -> None:
     with pytest.raises(ScimError) as refused:
         settled_patch(operation)
     assert (refused.value.status, refused.value.scim_type) == (400, "mutability")
 
 
-def test_optional_attributes_are_removed_and_a_list_alone_is_the_reach():
+def test_optional_attributes_are_removed_and_a_list_alone_is_the_reach() -> None:
     assert "title" not in settled_patch({"op": "remove", "path": "title"})
     assert settled_patch({"op": "remove", "path": f"{EXTENSION}:subAccounts"})[EXTENSION]["subAccounts"] == []
     every = wish(settled_patch({"op": "replace", "path": f"{EXTENSION}:allSubAccounts", "value": "True"}))
@@ -184,7 +185,7 @@ def test_optional_attributes_are_removed_and_a_list_alone_is_the_reach():
     assert (both.sub_accounts, both.listed) == (None, ["s2"])
 
 
-def test_a_list_given_while_all_sub_accounts_stays_true_and_unsaid_is_the_reach():
+def test_a_list_given_while_all_sub_accounts_stays_true_and_unsaid_is_the_reach() -> None:
     shown = {**SHOWN, EXTENSION: {**SHOWN[EXTENSION], "allSubAccounts": True, "subAccounts": []}}
     for value in (["s2"], "s2"):
         body = {"Operations": [{"op": "Replace", "path": f"{EXTENSION}:subAccounts", "value": value}]}
@@ -197,7 +198,7 @@ def test_a_list_given_while_all_sub_accounts_stays_true_and_unsaid_is_the_reach(
     assert wish(settled(shown, apply_patch(shown, said), said)).sub_accounts is None
 
 
-def test_a_role_removed_is_unassigned_and_a_role_said_is_not():
+def test_a_role_removed_is_unassigned_and_a_role_said_is_not() -> None:
     for operation in (
         {"op": "remove", "path": f"{EXTENSION}:role"},
         {"op": "Replace", "value": {f"{EXTENSION}:role": None}},

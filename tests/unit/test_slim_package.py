@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import babel
+import pytest
 
 from scripts.slim_package import babel_locales, kept, main, missing_requirements, slim
 
@@ -25,20 +26,20 @@ ENTRIES = {
 }
 
 
-def _zip(path) -> None:
+def _zip(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as built:
         for name, data in ENTRIES.items():
             built.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), data)
 
 
-def test_only_the_used_services_models_stay():
+def test_only_the_used_services_models_stay() -> None:
     assert kept("chalicelib/app.py") and kept("botocore/data/partitions.json")
     assert kept("botocore/data/dynamodb/2012-08-10/service-2.json.gz")
     assert not kept("botocore/data/ec2/2016-11-15/service-2.json.gz")
     assert not kept("botocore/data/dynamodbstreams/2012-08-10/service-2.json.gz")  # a prefix is not a match
 
 
-def test_slimming_rewrites_the_zip_the_same_way_every_time(tmp_path):
+def test_slimming_rewrites_the_zip_the_same_way_every_time(tmp_path: Path) -> None:
     first, second = tmp_path / "a.zip", tmp_path / "b.zip"
     _zip(first)
     _zip(second)
@@ -51,7 +52,7 @@ def test_slimming_rewrites_the_zip_the_same_way_every_time(tmp_path):
     assert names == [name for name in ENTRIES if "ec2" not in name and "streams" not in name]
 
 
-def test_a_zip_over_the_limit_fails_the_step(tmp_path, capsys):
+def test_a_zip_over_the_limit_fails_the_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "deployment.zip"
     _zip(path)
     assert main([str(path), "--max-mb", "0.000001"]) == 1
@@ -65,13 +66,15 @@ def _metadata(name: str, version: str, *requires: str) -> tuple[str, bytes]:
     return f"{name.replace('-', '_')}-{version}.dist-info/METADATA", "\n".join(lines).encode()
 
 
-def _packaged(path, *dists: tuple[str, bytes]) -> None:
+def _packaged(path: Path, *dists: tuple[str, bytes]) -> None:
     with zipfile.ZipFile(path, "w") as built:
         for name, data in [*ENTRIES.items(), *dists]:
             built.writestr(name, data)
 
 
-def test_a_zip_without_a_dependency_chalice_could_not_install_fails_the_step(tmp_path, capsys):
+def test_a_zip_without_a_dependency_chalice_could_not_install_fails_the_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """As `chalice package` leaves cbor2 6 out for python3.11 (manylinux_2_28 wheels only): webauthn is in
     the zip, what it imports is not, and the step fails naming both."""
     path = tmp_path / "deployment.zip"
@@ -83,7 +86,7 @@ def test_a_zip_without_a_dependency_chalice_could_not_install_fails_the_step(tmp
     assert "webauthn -> cbor2>=6.1.2" in capsys.readouterr().err
 
 
-def test_a_packaged_version_outside_the_requirement_counts_as_missing(tmp_path):
+def test_a_packaged_version_outside_the_requirement_counts_as_missing(tmp_path: Path) -> None:
     path = tmp_path / "deployment.zip"
     _packaged(path, _metadata("webauthn", "3.0.1", "cbor2>=6.1.2"), _metadata("cbor2", "5.9.0"))
     assert missing_requirements(path) == ["webauthn -> cbor2>=6.1.2"]
@@ -91,7 +94,9 @@ def test_a_packaged_version_outside_the_requirement_counts_as_missing(tmp_path):
     assert missing_requirements(path) == []
 
 
-def test_names_are_compared_normalized_and_other_runtimes_extras_and_the_runtimes_own_are_met(tmp_path):
+def test_names_are_compared_normalized_and_other_runtimes_extras_and_the_runtimes_own_are_met(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "deployment.zip"
     needs = (
         "Argon2-CFFI-Bindings>=21",  # packaged as argon2_cffi_bindings
@@ -104,7 +109,7 @@ def test_names_are_compared_normalized_and_other_runtimes_extras_and_the_runtime
     assert main([str(path), "--max-mb", "8"]) == 0
 
 
-def test_babel_keeps_the_five_languages_and_what_they_inherit_by_its_own_parent_rule():
+def test_babel_keeps_the_five_languages_and_what_they_inherit_by_its_own_parent_rule() -> None:
     assert babel_locales() == {"root", "en", "de", "fr", "es", "nl"}
     # Babel's exceptions and script rule, not only "drop the last subtag":
     assert babel_locales(("en_GB", "es_MX", "zh_Hant")) == {"en_GB", "en_001", "en", "es_MX", "es_419", "es",
@@ -114,7 +119,7 @@ def test_babel_keeps_the_five_languages_and_what_they_inherit_by_its_own_parent_
     assert not kept("babel/locale-data/ja.dat") and not kept("babel/locale-data/de_AT.dat")
 
 
-def test_dates_still_format_in_the_five_languages_from_the_slimmed_locale_data(tmp_path):
+def test_dates_still_format_in_the_five_languages_from_the_slimmed_locale_data(tmp_path: Path) -> None:
     """The installed Babel, packaged and slimmed as `make package` does, then used in a fresh interpreter
     that sees nothing else (`-S`): German dates, and a language the product does not speak is gone."""
     installed = Path(babel.__file__).parent

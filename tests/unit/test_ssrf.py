@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from typing import Any, NoReturn
 
 import pytest
 
@@ -22,7 +23,7 @@ DNS = {
 }
 
 
-def resolve(host, port, type=0, **_):
+def resolve(host: str, port: int, type: int = 0, **_: Any) -> list[tuple[Any, ...]]:
     if host not in DNS:
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
     return [
@@ -31,7 +32,7 @@ def resolve(host, port, type=0, **_):
     ]
 
 
-def no_dns(*_args, **_kwargs):
+def no_dns(*_args: Any, **_kwargs: Any) -> NoReturn:
     raise AssertionError("a numeric host must be judged without a DNS lookup")
 
 
@@ -96,7 +97,7 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("url", "reason"), REFUSED, ids=[url[:60] for url, _ in REFUSED])
-def test_the_url_is_refused_with_a_reason(url, reason):
+def test_the_url_is_refused_with_a_reason(url: str, reason: str) -> None:
     problem = url_problem(url, allow_loopback=False, resolve=resolve)
     assert problem is not None, url
     assert reason in problem
@@ -111,7 +112,7 @@ NUMERIC = [url for url, _ in REFUSED if _is_numeric(url)]
 
 
 @pytest.mark.parametrize("url", NUMERIC)
-def test_numeric_hosts_are_judged_without_asking_dns(url):
+def test_numeric_hosts_are_judged_without_asking_dns(url: str) -> None:
     assert url_problem(url, allow_loopback=False, resolve=no_dns) is not None
 
 
@@ -126,10 +127,10 @@ ACCEPTED = [
 
 
 @pytest.mark.parametrize("host", ["0x+5.0.0.1", "01_0.0.0.1", "1_0.0.0.1", "08.0.0.1", "0x.1"])
-def test_what_inet_aton_would_not_take_is_a_name_for_the_resolver(host):
+def test_what_inet_aton_would_not_take_is_a_name_for_the_resolver(host: str) -> None:
     asked = []
 
-    def record(name, port, **_):
+    def record(name: str, port: int, **_: Any) -> list[tuple[Any, ...]]:
         asked.append(name)
         return resolve("hooks.example.com", port)
 
@@ -138,11 +139,11 @@ def test_what_inet_aton_would_not_take_is_a_name_for_the_resolver(host):
 
 
 @pytest.mark.parametrize("url", ACCEPTED)
-def test_public_https_urls_are_accepted(url):
+def test_public_https_urls_are_accepted(url: str) -> None:
     assert url_problem(url, allow_loopback=False, resolve=resolve) is None
 
 
-def test_vet_answers_every_vetted_address_and_the_request_target():
+def test_vet_answers_every_vetted_address_and_the_request_target() -> None:
     target = vet("https://Billing.Example.NET.:8443/in?x=1", allow_loopback=False, resolve=resolve)
     assert (target.scheme, target.host, target.port, target.path) == (
         "https",
@@ -153,7 +154,7 @@ def test_vet_answers_every_vetted_address_and_the_request_target():
     assert target.addresses == ("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946")
 
 
-def test_a_numeric_host_is_connected_to_as_the_address_it_decodes_to():
+def test_a_numeric_host_is_connected_to_as_the_address_it_decodes_to() -> None:
     assert vet("https://1572395042/", allow_loopback=False, resolve=no_dns).addresses == ("93.184.216.34",)
 
 
@@ -172,7 +173,7 @@ LOOPBACK_ONLY = [
 
 
 @pytest.mark.parametrize(("url", "reason"), LOOPBACK_ONLY)
-def test_allow_loopback_adds_loopback_and_nothing_else(url, reason):
+def test_allow_loopback_adds_loopback_and_nothing_else(url: str, reason: str | None) -> None:
     problem = url_problem(url, allow_loopback=True, resolve=resolve)
     if reason is None:
         assert problem is None
@@ -181,7 +182,7 @@ def test_allow_loopback_adds_loopback_and_nothing_else(url, reason):
         assert reason in problem
 
 
-def test_the_default_resolver_is_the_system_one():
+def test_the_default_resolver_is_the_system_one() -> None:
     # localhost resolves locally on every machine; no network is needed.
     assert "loopback" in (url_problem("https://localhost/", allow_loopback=False) or "")
     assert url_problem("http://localhost:1/", allow_loopback=True) is None
@@ -196,7 +197,9 @@ def test_the_default_resolver_is_the_system_one():
         "http://[::1]:5123/",
     ],
 )
-def test_in_the_local_stage_a_loopback_webhook_may_not_target_the_api_or_moto(url, monkeypatch):
+def test_in_the_local_stage_a_loopback_webhook_may_not_target_the_api_or_moto(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Issue 25, item 8: the local runner's API (PORT) and emulator (AWS_ENDPOINT_URL) are not receivers."""
     monkeypatch.setenv("PORT", "8123")
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5123")
@@ -205,6 +208,6 @@ def test_in_the_local_stage_a_loopback_webhook_may_not_target_the_api_or_moto(ur
     assert url_problem("http://127.0.0.1:9000/hooks", allow_loopback=True, resolve=resolve) is None
 
 
-def test_without_a_port_given_chalice_locals_default_is_the_apis(monkeypatch):
+def test_without_a_port_given_chalice_locals_default_is_the_apis(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PORT", raising=False)
     assert url_problem("http://127.0.0.1:8000/", allow_loopback=True, resolve=resolve) is not None

@@ -13,7 +13,7 @@ SECRET = "s" * 32
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 
 
-def test_a_token_opens_to_its_user_until_it_expires():
+def test_a_token_opens_to_its_user_until_it_expires() -> None:
     user_id = new_id("usr")
     token = new_step_token(SECRET, user_id, NOW + timedelta(minutes=5))
     assert re.fullmatch(r"[A-Za-z0-9_.-]+", token) and len(token) <= 128
@@ -24,7 +24,7 @@ def test_a_token_opens_to_its_user_until_it_expires():
     assert new_step_token(SECRET, user_id, NOW) != new_step_token(SECRET, user_id, NOW)  # each its own
 
 
-def test_any_change_or_another_secret_and_the_token_does_not_open():
+def test_any_change_or_another_secret_and_the_token_does_not_open() -> None:
     token = new_step_token(SECRET, "usr_1", NOW + timedelta(minutes=5))
     assert opened_step_token("t" * 32, token, NOW) is None
     for index in range(len(token)):

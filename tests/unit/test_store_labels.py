@@ -28,7 +28,7 @@ def _tested_labels() -> list[tuple[str, str]]:
     return found
 
 
-def test_every_label_tested_for_is_one_a_write_can_fail_with():
+def test_every_label_tested_for_is_one_a_write_can_fail_with() -> None:
     tested = _tested_labels()
     assert len(tested) >= 10  # the services' and the store's checks are found at all
     assert [(where, label) for where, label in tested if label not in get_args(Label)] == []

@@ -15,7 +15,7 @@ from chalicelib.store.models_base import TimeAttribute, format_time, parse_time
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_stored_time_reads_back_as_the_same_utc_instant():
+def test_a_stored_time_reads_back_as_the_same_utc_instant() -> None:
     berlin = timezone(timedelta(hours=2))
     for moment in (
         datetime(2026, 12, 6, 22, 5, 9, tzinfo=UTC),
@@ -46,12 +46,12 @@ def test_a_stored_time_reads_back_as_the_same_utc_instant():
         "",
     ],
 )
-def test_anything_but_the_stored_form_is_refused(text: str):
+def test_anything_but_the_stored_form_is_refused(text: str) -> None:
     with pytest.raises(ValueError):
         parse_time(text)
 
 
-def test_reading_a_stored_time_loads_no_strptime():
+def test_reading_a_stored_time_loads_no_strptime() -> None:
     code = (
         "import sys\n"
         "from chalicelib.store.models_base import parse_time\n"

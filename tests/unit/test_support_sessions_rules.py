@@ -20,7 +20,7 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 tokens = AccessTokens(SECRET, 8 * 3600)
 
 
-def test_a_support_token_names_its_session_and_account_and_ends_with_it():
+def test_a_support_token_names_its_session_and_account_and_ends_with_it() -> None:
     issued = tokens.issue_support("usr_1", 3, "acc_1", "sup_1", NOW, NOW + timedelta(hours=1))
     claims = tokens.read(issued.token, NOW)
     assert (claims.support_session_id, claims.support_account_id, claims.version) == ("sup_1", "acc_1", 3)
@@ -29,13 +29,13 @@ def test_a_support_token_names_its_session_and_account_and_ends_with_it():
         tokens.read(issued.token, NOW + timedelta(hours=1))
 
 
-def test_an_ordinary_token_names_no_session():
+def test_an_ordinary_token_names_no_session() -> None:
     claims = tokens.read(tokens.issue("usr_1", 0, NOW, via="password").token, NOW)
     assert claims.support_session_id is None and claims.support_account_id is None
 
 
 @pytest.mark.parametrize("extra", [{"sup": "sup_1"}, {"acc": "acc_1"}, {"sup": 1, "acc": "acc_1"}])
-def test_a_half_or_mistyped_support_claim_is_refused(extra):
+def test_a_half_or_mistyped_support_claim_is_refused(extra: dict[str, object]) -> None:
     payload = {
         "sub": "usr_1",
         "jti": "j",
@@ -48,7 +48,7 @@ def test_a_half_or_mistyped_support_claim_is_refused(extra):
     assert refused.value.code == "unauthenticated"
 
 
-def test_a_change_through_a_support_session_is_the_operators():
+def test_a_change_through_a_support_session_is_the_operators() -> None:
     support = SupportSession("sup_1", "acc_1", "Customer asked for help")
     acting = Caller("user", user_id="usr_1", email="dave@acme.com", support_session=support)
     assert actor_of(acting) == Actor(
@@ -59,7 +59,7 @@ def test_a_change_through_a_support_session_is_the_operators():
     )
 
 
-def test_the_owners_email_escapes_the_reason():
+def test_the_owners_email_escapes_the_reason() -> None:
     values = {
         "portal_name": "client portal", "account_name": "Acme\r\nBcc: x@example.com", "member": "Dave",
         "reason": "<script>alert(1)</script>", "expires_words": "Monday 23 November 2026, 10:00 UTC",
@@ -81,7 +81,9 @@ def test_the_owners_email_escapes_the_reason():
         (None, [], False),
     ],
 )
-def test_a_support_session_grants_no_admin_role_or_admin_only_permission(role, permissions, refused):
+def test_a_support_session_grants_no_admin_role_or_admin_only_permission(
+    role: str | None, permissions: list[str], refused: bool
+) -> None:
     from chalicelib.domain.support import support_grant_problem
 
     support = Caller("user", user_id="u1", support_session=SupportSession("ss1", "acc1", "a reason here"))

@@ -26,7 +26,7 @@ def _payload(**extra: object) -> dict[str, object]:
     }
 
 
-def test_the_email_hint_is_read_back_as_issued():
+def test_the_email_hint_is_read_back_as_issued() -> None:
     tokens = AccessTokens(SECRET, 3600)
     issued = tokens.issue("usr_1", 0, NOW, via="password", email="ann@example.com")
     assert jwt.decode(issued.token, SECRET, algorithms=[ALGORITHM], options={"verify_exp": False})["eml"] == (
@@ -35,14 +35,14 @@ def test_the_email_hint_is_read_back_as_issued():
     assert tokens.read(issued.token, NOW).email == "ann@example.com"
 
 
-def test_a_token_without_the_hint_reads_as_none():
+def test_a_token_without_the_hint_reads_as_none() -> None:
     tokens = AccessTokens(SECRET, 3600)
     assert tokens.read(tokens.issue("usr_1", 0, NOW, via="password").token, NOW).email is None
     assert tokens.read(jwt.encode(_payload(), SECRET, algorithm=ALGORITHM), NOW).email is None
 
 
 @pytest.mark.parametrize("hint", [123, ["ann@example.com"], {"a": "b"}])
-def test_a_hint_that_is_not_a_string_is_refused(hint):
+def test_a_hint_that_is_not_a_string_is_refused(hint: object) -> None:
     token = jwt.encode(_payload(eml=hint), SECRET, algorithm=ALGORITHM)
     with pytest.raises(AppError) as raised:
         AccessTokens(SECRET, 3600).read(token, NOW)

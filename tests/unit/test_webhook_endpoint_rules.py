@@ -4,7 +4,9 @@ tests/api/test_rules_on_moto.py. The delivery worker's attempts (real HTTP) are 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING, Literal
 
 import pytest
 from chalice.app import Response
@@ -23,27 +25,39 @@ from chalicelib.store.deliveries import new_delivery_item, set_due, set_held
 from chalicelib.store.due import mark
 from chalicelib.store.idempotency import LEASE, KeyHold
 from chalicelib.store.webhooks import MAX_WEBHOOKS
+from tests.helpers.present import of_type, present
+
+if TYPE_CHECKING:
+    from chalicelib.domain.audit import EventType
+    from chalicelib.schemas.webhooks import DeliveryStatus, WebhookWithSecret
+    from tests.helpers import Clock
+    from tests.helpers.fakes import FakeWorld
 
 URL = "https://93.184.216.34/hook"  # a public address: checked without a DNS lookup
 
 
-def code_of(call) -> str:
+def code_of(call: Callable[[], object]) -> str:
     with pytest.raises(AppError) as raised:
         call()
     return raised.value.code
 
 
-def new(world, account_id: str | None, url: str = URL, types: tuple[str, ...] = ("*",)):
+def new(
+    world: FakeWorld,
+    account_id: str | None,
+    url: str = URL,
+    types: tuple[EventType | Literal["*"], ...] = ("*",),
+) -> WebhookWithSecret:
     body = WebhookIn(url=url, event_types=list(types))
     return webhooks.create_webhook(world.deps, OPERATOR, account_id, body)
 
 
-def kinds(world, account_id: str) -> list[str]:
+def kinds(world: FakeWorld, account_id: str) -> list[str]:
     events, _ = world.deps.store.audit.events(account_id, AuditFilter(), 50, None)
     return sorted(e.type for e in events)
 
 
-def test_an_endpoint_is_created_read_listed_and_capped(world):
+def test_an_endpoint_is_created_read_listed_and_capped(world: FakeWorld) -> None:
     deps, account_id = world.deps, world.account("Acme")
     made = new(world, account_id, types=("member.updated", "invitation.created", "member.updated"))
     assert made.secret and made.event_types == ["invitation.created", "member.updated"]
@@ -57,7 +71,7 @@ def test_an_endpoint_is_created_read_listed_and_capped(world):
     assert kinds(world, account_id) == ["webhook.created"] * MAX_WEBHOOKS
 
 
-def test_endpoints_are_listed_each_once_in_id_order_a_page_at_a_time(world, clock):
+def test_endpoints_are_listed_each_once_in_id_order_a_page_at_a_time(world: FakeWorld, clock: Clock) -> None:
     """In id order: webhook ids are random (ids.new_id), so that is not the order they were made in."""
     deps, account_id = world.deps, world.account("Acme")
     made = []
@@ -76,14 +90,14 @@ def test_endpoints_are_listed_each_once_in_id_order_a_page_at_a_time(world, cloc
     assert (other.items, other.next_cursor) == ([], None)
 
 
-def test_an_update_changes_what_differs_and_turning_on_clears_the_failing_mark(world):
+def test_an_update_changes_what_differs_and_turning_on_clears_the_failing_mark(world: FakeWorld) -> None:
     deps, account_id = world.deps, world.account("Acme")
     hook_id = new(world, account_id).webhook_id
     same = webhooks.update_webhook(deps, OPERATOR, account_id, hook_id, WebhookUpdateIn(url=URL))
     assert same.url == URL and kinds(world, account_id) == ["webhook.created"]  # nothing changed
     off = webhooks.update_webhook(deps, OPERATOR, account_id, hook_id, WebhookUpdateIn(enabled=False))
     assert off.enabled is False and "webhook.disabled" in kinds(world, account_id)
-    stored = deps.store.webhooks.get_webhook(account_id, hook_id)
+    stored = present(deps.store.webhooks.get_webhook(account_id, hook_id))
     assert deps.store.webhooks.update(stored, {"failing_since": deps.now()}, None, deps.now())  # a worker's
     body = WebhookUpdateIn(enabled=True, description="Billing")
     on = webhooks.update_webhook(deps, OPERATOR, account_id, hook_id, body)
@@ -91,11 +105,11 @@ def test_an_update_changes_what_differs_and_turning_on_clears_the_failing_mark(w
     assert kinds(world, account_id).count("webhook.updated") == 1
 
 
-def test_a_rotated_secret_signs_a_day_longer_and_a_deleted_endpoint_is_gone(world):
+def test_a_rotated_secret_signs_a_day_longer_and_a_deleted_endpoint_is_gone(world: FakeWorld) -> None:
     deps, account_id = world.deps, world.account("Acme")
     made = new(world, account_id)
     rotated = webhooks.rotate_secret(deps, OPERATOR, account_id, made.webhook_id)
-    stored = deps.store.webhooks.get_webhook(account_id, made.webhook_id)
+    stored = present(deps.store.webhooks.get_webhook(account_id, made.webhook_id))
     assert rotated.secret != made.secret and stored.secret == rotated.secret
     assert (stored.previous_secret, stored.previous_secret_until) == (made.secret, deps.now() + timedelta(1))
     webhooks.delete_webhook(deps, OPERATOR, account_id, made.webhook_id)
@@ -103,15 +117,15 @@ def test_a_rotated_secret_signs_a_day_longer_and_a_deleted_endpoint_is_gone(worl
     assert code_of(lambda: webhooks.delete_webhook(deps, OPERATOR, account_id, made.webhook_id)) == (
         "not_found"
     )
-    assert deps.store.accounts.get_account(account_id).webhook_count == 0
+    assert present(deps.store.accounts.get_account(account_id)).webhook_count == 0
     assert kinds(world, account_id) == ["webhook.created", "webhook.deleted", "webhook.secret_rotated"]
 
 
-def claim(world, body: str = '{"name": "Acme"}'):
+def claim(world: FakeWorld, body: str = '{"name": "Acme"}') -> KeyHold | Response:
     return idempotency.claim(world.deps, OPERATOR, "/accounts", "key-1", body)
 
 
-def test_a_key_holds_while_its_request_runs_and_replays_its_success(world):
+def test_a_key_holds_while_its_request_runs_and_replays_its_success(world: FakeWorld) -> None:
     held = claim(world)
     assert isinstance(held, KeyHold)
     assert code_of(lambda: claim(world)) == "idempotency_in_progress"
@@ -126,8 +140,8 @@ def test_a_key_holds_while_its_request_runs_and_replays_its_success(world):
     assert isinstance(other, KeyHold)  # another key: its own
 
 
-def test_a_failed_or_abandoned_request_frees_its_key(world, clock):
-    held = claim(world)
+def test_a_failed_or_abandoned_request_frees_its_key(world: FakeWorld, clock: Clock) -> None:
+    held = of_type(claim(world), KeyHold)
     idempotency.settle(world.deps, held, Response(body="{}", status_code=409))
     again = claim(world)
     assert isinstance(again, KeyHold) and again.holder != held.holder
@@ -136,10 +150,10 @@ def test_a_failed_or_abandoned_request_frees_its_key(world, clock):
     assert code_of(lambda: claim(world)) == "idempotency_in_progress"
 
 
-def delivered(world, account_id: str, hook_id: str, statuses: tuple[str, ...]) -> list[str]:
+def delivered(world: FakeWorld, account_id: str, hook_id: str, statuses: tuple[str, ...]) -> list[str]:
     """Deliveries of one event to the endpoint, each left in its status (as the worker leaves them)."""
     store, now = world.deps.store, world.deps.now()
-    hook = store.webhooks.get_webhook(account_id, hook_id)
+    hook = present(store.webhooks.get_webhook(account_id, hook_id))
     event = record(world.deps, "webhook.updated", OPERATOR, account_id, Target("webhook", hook_id))
     mark(event, OUTBOX, event.event_id, now)
     assert store.webhooks.update(hook, {"description": "d"}, event, now)  # written with a change
@@ -155,12 +169,14 @@ def delivered(world, account_id: str, hook_id: str, statuses: tuple[str, ...]) -
     return [d.delivery_id for d in made]
 
 
-def test_an_endpoints_deliveries_are_listed_by_status_and_retried_unless_they_succeeded(world):
+def test_an_endpoints_deliveries_are_listed_by_status_and_retried_unless_they_succeeded(
+    world: FakeWorld,
+) -> None:
     deps, account_id = world.deps, world.account("Acme")
     hook_id = new(world, account_id).webhook_id
     done, failed, held = delivered(world, account_id, hook_id, ("succeeded", "failed", "held"))
 
-    def listed(status=None):
+    def listed(status: DeliveryStatus | None = None) -> list[tuple[str, str]]:
         page = webhooks.list_deliveries(deps, account_id, hook_id, DeliveryQuery(status=status))
         return [(d.delivery_id, d.status) for d in page.items]
 
@@ -169,7 +185,7 @@ def test_an_endpoints_deliveries_are_listed_by_status_and_retried_unless_they_su
     assert code_of(lambda: webhooks.retry_delivery(deps, account_id, hook_id, done)) == "delivery_succeeded"
     webhooks.retry_delivery(deps, account_id, hook_id, failed)
     assert listed("pending") == [(held, "pending"), (failed, "pending")]
-    again = deps.store.deliveries.get_delivery(hook_id, failed)
+    again = present(deps.store.deliveries.get_delivery(hook_id, failed))
     assert (again.attempts, again.next_attempt_at) == (0, deps.now())
     assert code_of(lambda: webhooks.retry_delivery(deps, account_id, hook_id, "dlv_missing")) == "not_found"
     other = world.account("Other")

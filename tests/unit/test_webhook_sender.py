@@ -10,10 +10,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from standardwebhooks import Webhook
@@ -51,11 +53,13 @@ class Receiver:
         class Server(ThreadingHTTPServer):
             daemon_threads = True
 
-            def verify_request(self, request, client_address):
+            def verify_request(self, request: Any, client_address: Any) -> bool:
                 receiver.connections += 1
                 return True
 
-            def handle_error(self, request, client_address):  # a client hanging up is expected here
+            def handle_error(
+                self, request: Any, client_address: Any
+            ) -> None:  # a client hanging up is expected here
                 pass
 
         self.server = Server(("127.0.0.1", port), self._handler())
@@ -84,39 +88,39 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, *args):  # quiet
+            def log_message(self, *args: Any) -> None:  # quiet
                 pass
 
-            def do_POST(self):
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver.requests.append(Received(self.path, dict(self.headers.items()), body))
                 route = self.path.split("?")[0]
                 getattr(self, "answer_" + route.strip("/"), self.answer_ok)()
 
-            def reply(self, status, body=b"", **headers):
+            def reply(self, status: int, body: bytes = b"", **headers: str) -> None:
                 self.send_response(status)
                 for name, value in {"Content-Length": str(len(body)), **headers}.items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
 
-            def answer_ok(self):
+            def answer_ok(self) -> None:
                 self.reply(200, b"thanks")
 
-            def answer_accepted(self):
+            def answer_accepted(self) -> None:
                 self.reply(202)
 
-            def answer_fail(self):
+            def answer_fail(self) -> None:
                 self.reply(500, b"boom")
 
-            def answer_redirect(self):
+            def answer_redirect(self) -> None:
                 self.reply(302, Location=receiver.url("/target"))
 
-            def answer_slow(self):
+            def answer_slow(self) -> None:
                 receiver.release.wait(10)
                 self.reply(200)
 
-            def answer_drip(self):
+            def answer_drip(self) -> None:
                 # A status line at once, then one header line every 50 ms: each read is quick, the whole
                 # answer never ends.
                 self.wfile.write(b"HTTP/1.1 200 OK\r\n")
@@ -127,7 +131,7 @@ class Receiver:
                     except OSError:
                         return
 
-            def answer_trickle(self):
+            def answer_trickle(self) -> None:
                 # Its status and headers at once, then its body a byte every 50 ms: each read is quick.
                 self.send_response(200)
                 self.send_header("Content-Length", "100000")
@@ -139,7 +143,7 @@ class Receiver:
                     except OSError:
                         return
 
-            def answer_flood(self):
+            def answer_flood(self) -> None:
                 self.send_response(200)
                 self.send_header("Content-Length", str(HUGE))
                 self.end_headers()
@@ -153,7 +157,7 @@ class Receiver:
                 finally:
                     receiver.flood_done.set()
 
-            def answer_garbage(self):
+            def answer_garbage(self) -> None:
                 self.wfile.write(b"this is not HTTP\r\n\r\n")
                 self.close_connection = True
 
@@ -161,18 +165,20 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def receiver() -> Iterator[Receiver]:
     running = Receiver()
     yield running
     running.close()
 
 
-def deliver(url: str, secrets: list[str], **options) -> sender.Attempt:
+def deliver(url: str, secrets: list[str], **options: Any) -> sender.Attempt:
     options.setdefault("allow_loopback", True)
     return send(url, secrets, "evt_01HZX", datetime.now(UTC), BODY, **options)
 
 
-def test_a_delivery_arrives_signed_and_verifies_with_the_standard_webhooks_library(receiver):
+def test_a_delivery_arrives_signed_and_verifies_with_the_standard_webhooks_library(
+    receiver: Receiver,
+) -> None:
     secret = new_secret()
     attempt = deliver(receiver.url("/ok?account=acc_1"), [secret])
     assert attempt.succeeded, attempt
@@ -188,7 +194,7 @@ def test_a_delivery_arrives_signed_and_verifies_with_the_standard_webhooks_libra
     assert event["data"] == {"target": {"user_id": "u_dave"}}
 
 
-def test_during_a_rotation_receivers_holding_either_secret_verify(receiver):
+def test_during_a_rotation_receivers_holding_either_secret_verify(receiver: Receiver) -> None:
     new, old = new_secret(), new_secret()
     assert deliver(receiver.url("/ok"), [new, old]).succeeded
     [request] = receiver.requests
@@ -198,12 +204,12 @@ def test_during_a_rotation_receivers_holding_either_secret_verify(receiver):
         Webhook(new_secret()).verify(request.body, request.headers)
 
 
-def test_any_2xx_is_success(receiver):
+def test_any_2xx_is_success(receiver: Receiver) -> None:
     attempt = deliver(receiver.url("/accepted"), [new_secret()])
     assert (attempt.succeeded, attempt.status_code, attempt.error) == (True, 202, None)
 
 
-def test_a_500_is_a_failure_with_its_status(receiver):
+def test_a_500_is_a_failure_with_its_status(receiver: Receiver) -> None:
     attempt = deliver(receiver.url("/fail"), [new_secret()])
     assert not attempt.succeeded
     assert attempt.status_code == 500
@@ -211,7 +217,7 @@ def test_a_500_is_a_failure_with_its_status(receiver):
     assert receiver.paths == ["/fail"]
 
 
-def test_a_redirect_is_a_failure_and_its_target_is_never_requested(receiver):
+def test_a_redirect_is_a_failure_and_its_target_is_never_requested(receiver: Receiver) -> None:
     attempt = deliver(receiver.url("/redirect"), [new_secret()])
     assert not attempt.succeeded
     assert attempt.status_code == 302
@@ -220,7 +226,7 @@ def test_a_redirect_is_a_failure_and_its_target_is_never_requested(receiver):
     assert receiver.connections == 1
 
 
-def test_a_slow_receiver_times_out_within_the_timeout(receiver):
+def test_a_slow_receiver_times_out_within_the_timeout(receiver: Receiver) -> None:
     attempt = deliver(receiver.url("/slow"), [new_secret()], timeout=0.5)
     assert not attempt.succeeded
     assert attempt.status_code is None
@@ -229,7 +235,7 @@ def test_a_slow_receiver_times_out_within_the_timeout(receiver):
     assert 450 <= attempt.duration_ms < 3000
 
 
-def test_a_receiver_dripping_its_answer_is_cut_at_the_deadline(receiver):
+def test_a_receiver_dripping_its_answer_is_cut_at_the_deadline(receiver: Receiver) -> None:
     # Every read returns within 50 ms, so only a deadline for the whole attempt stops this one.
     attempt = deliver(receiver.url("/drip"), [new_secret()], timeout=0.5)
     assert not attempt.succeeded
@@ -238,14 +244,16 @@ def test_a_receiver_dripping_its_answer_is_cut_at_the_deadline(receiver):
     assert attempt.duration_ms < 3000
 
 
-def test_a_receiver_trickling_its_body_holds_the_attempt_no_longer_than_the_deadline(receiver):
+def test_a_receiver_trickling_its_body_holds_the_attempt_no_longer_than_the_deadline(
+    receiver: Receiver,
+) -> None:
     # The status (200) is known at once and decides; the body after it is read only until the deadline.
     attempt = deliver(receiver.url("/trickle"), [new_secret()], timeout=0.5)
     assert attempt.status_code == 200
     assert attempt.duration_ms < 3000
 
 
-def test_a_huge_answer_is_read_only_up_to_the_cap(receiver):
+def test_a_huge_answer_is_read_only_up_to_the_cap(receiver: Receiver) -> None:
     attempt = deliver(receiver.url("/flood"), [new_secret()], max_response_bytes=64 * 1024)
     assert (attempt.succeeded, attempt.status_code, attempt.error) == (True, 200, None)
     # The connection was closed after the cap: the receiver's writes fail long before its 1 GiB, with
@@ -254,16 +262,16 @@ def test_a_huge_answer_is_read_only_up_to_the_cap(receiver):
     assert receiver.flood_written < 32 * 1024 * 1024
 
 
-def test_an_answer_that_is_not_http_is_a_failure_not_an_exception(receiver):
+def test_an_answer_that_is_not_http_is_a_failure_not_an_exception(receiver: Receiver) -> None:
     attempt = deliver(receiver.url("/garbage"), [new_secret()])
     assert (attempt.succeeded, attempt.status_code) == (False, None)
     assert "not valid HTTP" in (attempt.error or "")
 
 
-def test_the_connection_goes_to_the_vetted_address_without_a_second_lookup(receiver):
+def test_the_connection_goes_to_the_vetted_address_without_a_second_lookup(receiver: Receiver) -> None:
     lookups = []
 
-    def resolve(host, port, **_):
+    def resolve(host: str, port: int, **_: Any) -> list[tuple[Any, ...]]:
         lookups.append(host)
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
 
@@ -275,8 +283,8 @@ def test_the_connection_goes_to_the_vetted_address_without_a_second_lookup(recei
     assert request.headers["Host"] == f"receiver.invalid:{receiver.port}"
 
 
-def test_an_address_that_refuses_is_followed_by_the_next_vetted_one(receiver):
-    def resolve(host, port, **_):  # nothing listens on 127.0.0.2
+def test_an_address_that_refuses_is_followed_by_the_next_vetted_one(receiver: Receiver) -> None:
+    def resolve(host: str, port: int, **_: Any) -> list[tuple[Any, ...]]:  # nothing listens on 127.0.0.2
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in ("127.0.0.2", "127.0.0.1")]
 
     attempt = deliver(receiver.url("/ok", host="two.invalid"), [new_secret()], resolve=resolve)
@@ -284,10 +292,12 @@ def test_an_address_that_refuses_is_followed_by_the_next_vetted_one(receiver):
     assert receiver.paths == ["/ok"]
 
 
-def test_a_name_that_now_resolves_to_a_private_address_is_refused_without_connecting(receiver):
+def test_a_name_that_now_resolves_to_a_private_address_is_refused_without_connecting(
+    receiver: Receiver,
+) -> None:
     answers = {"hooks.example.com": "93.184.216.34"}
 
-    def resolve(host, port, **_):
+    def resolve(host: str, port: int, **_: Any) -> list[tuple[Any, ...]]:
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], port))]
 
     url = receiver.url("/ok", host="hooks.example.com", scheme="https")
@@ -301,8 +311,8 @@ def test_a_name_that_now_resolves_to_a_private_address_is_refused_without_connec
     assert receiver.connections == 0
 
 
-def test_a_name_that_does_not_resolve_is_a_failure_not_an_exception():
-    def resolve(host, port, **_):
+def test_a_name_that_does_not_resolve_is_a_failure_not_an_exception() -> None:
+    def resolve(host: str, port: int, **_: Any) -> None:
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     attempt = deliver("https://gone.example.com/hook", [new_secret()], resolve=resolve)
@@ -310,12 +320,14 @@ def test_a_name_that_does_not_resolve_is_a_failure_not_an_exception():
     assert "could not be resolved" in (attempt.error or "")
 
 
-def test_a_receiver_down_for_the_first_three_attempts_gets_the_event_on_the_fourth():
+def test_a_receiver_down_for_the_first_three_attempts_gets_the_event_on_the_fourth() -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/ok"
     secret = new_secret()
     first_attempt_at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # the schedule's clock, not the wall's
-    due, attempts, up = first_attempt_at, [], None
+    due: datetime | None = first_attempt_at
+    attempts: list[tuple[datetime, sender.Attempt]] = []
+    up = None
     try:
         while due is not None:
             if len(attempts) == 3:
@@ -344,7 +356,7 @@ def test_a_receiver_down_for_the_first_three_attempts_gets_the_event_on_the_four
 
 
 @pytest.fixture(scope="module")
-def certificate(tmp_path_factory):
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     """A self-signed certificate for receiver.invalid, and a client context that trusts only it."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
@@ -380,7 +392,9 @@ def certificate(tmp_path_factory):
 
 
 @pytest.fixture
-def tls_receiver(certificate, monkeypatch):
+def tls_receiver(
+    certificate: tuple[ssl.SSLContext, ssl.SSLContext], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Receiver]:
     server, client = certificate
     monkeypatch.setattr(sender, "_TLS", client)  # trust the test certificate instead of the public CAs
     running = Receiver(tls=server)
@@ -388,11 +402,11 @@ def tls_receiver(certificate, monkeypatch):
     running.close()
 
 
-def loopback(host, port, **_):
+def loopback(host: str, port: int, **_: Any) -> list[tuple[Any, ...]]:
     return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
 
 
-def test_over_https_the_certificate_is_checked_against_the_host_name(tls_receiver):
+def test_over_https_the_certificate_is_checked_against_the_host_name(tls_receiver: Receiver) -> None:
     secret = new_secret()
     url = tls_receiver.url("/ok", host="receiver.invalid", scheme="https")
     attempt = deliver(url, [secret], resolve=loopback)
@@ -401,7 +415,7 @@ def test_over_https_the_certificate_is_checked_against_the_host_name(tls_receive
     assert Webhook(secret).verify(request.body, request.headers)["type"] == "member.removed"
 
 
-def test_over_https_a_certificate_for_another_name_is_refused(tls_receiver):
+def test_over_https_a_certificate_for_another_name_is_refused(tls_receiver: Receiver) -> None:
     url = tls_receiver.url("/ok", host="impostor.invalid", scheme="https")
     attempt = deliver(url, [new_secret()], resolve=loopback)
     assert (attempt.succeeded, attempt.status_code) == (False, None)
@@ -409,7 +423,7 @@ def test_over_https_a_certificate_for_another_name_is_refused(tls_receiver):
     assert tls_receiver.requests == []
 
 
-def test_sending_loads_no_aws_sdk_and_saving_a_url_loads_no_http_client():
+def test_sending_loads_no_aws_sdk_and_saving_a_url_loads_no_http_client() -> None:
     script = (
         "import sys\n"
         "import chalicelib.security.ssrf, chalicelib.delivery.signing, chalicelib.domain.webhooks\n"
@@ -424,7 +438,7 @@ def test_sending_loads_no_aws_sdk_and_saving_a_url_loads_no_http_client():
     assert done.stdout.strip() == "[] []", done.stderr[-2000:]
 
 
-def test_an_attempt_leaves_no_watchdog_behind(receiver):
+def test_an_attempt_leaves_no_watchdog_behind(receiver: Receiver) -> None:
     # The watchdog is cancelled when the attempt ends, not left waiting out its 30 s deadline.
     assert deliver(receiver.url("/ok"), [new_secret()], timeout=30).succeeded
     deadline = time.monotonic() + 2

@@ -7,7 +7,7 @@ import pytest
 from chalicelib.domain.wording import date_in_words, looks_like_link, neutral
 
 
-def test_the_date_in_words_is_utc_whatever_the_zone():
+def test_the_date_in_words_is_utc_whatever_the_zone() -> None:
     assert (
         date_in_words(datetime(2026, 12, 1, 23, 54, 30, tzinfo=UTC)) == "Tuesday 1 December 2026, 23:54 UTC"
     )
@@ -16,19 +16,19 @@ def test_the_date_in_words_is_utc_whatever_the_zone():
     assert date_in_words(datetime(2027, 1, 9, 7, 5, tzinfo=UTC)) == "Saturday 9 January 2027, 07:05 UTC"
 
 
-def test_a_name_loses_controls_bidi_and_line_breaks():
+def test_a_name_loses_controls_bidi_and_line_breaks() -> None:
     assert neutral("Mallory\r\nBcc: x") == "Mallory Bcc: x"
     assert neutral("Acme\u202egnp.exe") == "Acmegnp[.]exe"  # no right-to-left override
     assert neutral("A\u200bB\ufeff C") == "AB C"
 
 
-def test_a_name_is_bounded():
+def test_a_name_is_bounded() -> None:
     long = "x" * 200
     assert neutral(long) == "x" * 59 + "…" and len(neutral(long)) == 60
     assert neutral("Acme Hosting") == "Acme Hosting"
 
 
-def test_a_name_is_not_made_a_link():
+def test_a_name_is_not_made_a_link() -> None:
     assert neutral("Visit evil.example now") == "Visit evil[.]example now"
     assert neutral("https://evil.example/x") == "https[:]//evil[.]example/x"
     assert neutral("Acme Inc.") == "Acme Inc."  # a dot that ends a word stays
@@ -47,7 +47,7 @@ def test_a_name_is_not_made_a_link():
         "bücher.de",
     ],
 )
-def test_links_in_a_message_are_found(message):
+def test_links_in_a_message_are_found(message: str) -> None:
     assert looks_like_link(message)
 
 
@@ -60,7 +60,7 @@ def test_links_in_a_message_are_found(message):
         "Acme Inc. team",
     ],
 )
-def test_plain_messages_pass(message):
+def test_plain_messages_pass(message: str) -> None:
     assert not looks_like_link(message)
 
 
@@ -124,20 +124,20 @@ PROSE = [
 
 
 @pytest.mark.parametrize("message", LINKS)
-def test_anything_a_mail_client_could_link_is_refused(message):
+def test_anything_a_mail_client_could_link_is_refused(message: str) -> None:
     assert looks_like_link(message)
 
 
 @pytest.mark.parametrize("message", PROSE)
-def test_prose_with_dots_and_colons_passes(message):
+def test_prose_with_dots_and_colons_passes(message: str) -> None:
     assert not looks_like_link(message)
 
 
-def test_the_table_is_large_enough():
+def test_the_table_is_large_enough() -> None:
     assert len(LINKS) + len(PROSE) >= 40
 
 
-def test_a_reset_email_names_who_asked():
+def test_a_reset_email_names_who_asked() -> None:
     from chalicelib.domain.caller import OPERATOR, Caller, SupportSession
     from chalicelib.domain.wording import SELF_SERVICE_REQUESTER, reset_requester, reset_sentences
 

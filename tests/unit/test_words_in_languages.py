@@ -5,6 +5,7 @@ them, English when no words are given."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,6 +13,9 @@ from chalicelib.domain.caller import OPERATOR, Caller
 from chalicelib.domain.reminders import reminder_headline
 from chalicelib.domain.wording import modules_of, reset_requester, reset_sentences, sub_accounts_of
 from chalicelib.i18n.text import date_in_words, translate, weekday_in_words, words_for
+
+if TYPE_CHECKING:
+    from chalicelib.domain.locales import Locale
 
 MOMENT = datetime(2026, 12, 1, 23, 54, 30, tzinfo=UTC)
 DATES = {
@@ -24,14 +28,14 @@ DATES = {
 
 
 @pytest.mark.parametrize("locale", sorted(DATES))
-def test_a_date_in_words_per_language_always_in_utc(locale):
+def test_a_date_in_words_per_language_always_in_utc(locale: Locale) -> None:
     assert date_in_words(MOMENT, locale) == DATES[locale]
     paris = timezone(timedelta(hours=1))  # the same moment given in another zone: still 23:54 UTC
     assert date_in_words(datetime(2026, 12, 2, 0, 54, tzinfo=paris), locale) == DATES[locale]
     assert DATES[locale].startswith(weekday_in_words(MOMENT, locale))
 
 
-def test_english_needs_no_catalog_and_a_missing_translation_falls_back_to_it():
+def test_english_needs_no_catalog_and_a_missing_translation_falls_back_to_it() -> None:
     assert translate("en", "Hello,") == "Hello,"
     assert translate("de", "Hello,") == "Guten Tag,"
     assert (
@@ -40,7 +44,7 @@ def test_english_needs_no_catalog_and_a_missing_translation_falls_back_to_it():
     )
 
 
-def test_the_rules_speak_the_readers_words():
+def test_the_rules_speak_the_readers_words() -> None:
     de, fr = words_for("de"), words_for("fr")
     assert modules_of("admin", [], de) == "alle Module, einschließlich der Benutzerverwaltung"
     assert modules_of("member", ["invoices", "tickets"], de) == (
@@ -63,6 +67,6 @@ def test_the_rules_speak_the_readers_words():
     )
 
 
-def test_without_words_the_rules_speak_english():
+def test_without_words_the_rules_speak_english() -> None:
     assert modules_of("owner", []) == "every module, user management included"
     assert reminder_headline("Olivia", "Acme", MOMENT) == "Olivia's invitation to Acme ends on Tuesday"

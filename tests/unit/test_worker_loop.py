@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import cast
 
 from chalicelib.services.worker_loop import Deadline, Limits, Tally, Task, run_fairly
 
@@ -22,20 +23,20 @@ def recorder() -> tuple[list[str], Callable[[str], Task]]:
     return started, task
 
 
-def test_accounts_take_turns_whatever_order_the_work_came_in():
+def test_accounts_take_turns_whatever_order_the_work_came_in() -> None:
     started, task = recorder()
     report = run_fairly("t", [task(n) for n in ("a1", "a2", "a3", "b1", "c1", "c2")], Limits(workers=1))
     assert started == ["a1", "b1", "c1", "a2", "c2", "a3"]
     assert (report.started, report.succeeded, report.deferred) == (6, 6, 0)
 
 
-def test_an_account_gets_its_share_of_a_run_and_the_rest_waits():
+def test_an_account_gets_its_share_of_a_run_and_the_rest_waits() -> None:
     started, task = recorder()
     report = run_fairly("t", [task(f"a{n}") for n in range(5)] + [task("b1")], Limits(workers=2, share=2))
     assert sorted(started) == ["a0", "a1", "b1"] and report.deferred == 3
 
 
-def test_an_account_never_holds_more_than_its_cap_of_threads():
+def test_an_account_never_holds_more_than_its_cap_of_threads() -> None:
     changed = threading.Condition()
     running: dict[str, int] = {"a": 0, "b": 0}
     most: dict[str, int] = {"a": 0, "b": 0}
@@ -63,7 +64,7 @@ def test_an_account_never_holds_more_than_its_cap_of_threads():
     assert most == {"a": 3, "b": 1} and report.attempted == 11  # b ran while a held only 3 of 8
 
 
-def test_no_task_starts_after_the_deadline():
+def test_no_task_starts_after_the_deadline() -> None:
     now = [0.0]
 
     def slow(_: Deadline) -> Tally:
@@ -77,7 +78,7 @@ def test_no_task_starts_after_the_deadline():
     assert report.seconds == 2.0
 
 
-def test_a_task_that_raises_is_counted_and_the_others_go_on():
+def test_a_task_that_raises_is_counted_and_the_others_go_on() -> None:
     def broken(_: Deadline) -> Tally:
         raise ValueError("bad data")
 
@@ -86,7 +87,7 @@ def test_a_task_that_raises_is_counted_and_the_others_go_on():
     assert report.errored == 1 and started == ["b1", "a2"] and report.succeeded == 2
 
 
-def test_the_due_pick_is_oldest_first_within_each_accounts_share():
+def test_the_due_pick_is_oldest_first_within_each_accounts_share() -> None:
     from chalicelib.store.due import fair_pick
     from chalicelib.store.models import DeliveryItem
 
@@ -97,6 +98,6 @@ def test_the_due_pick_is_oldest_first_within_each_accounts_share():
 
     busy = [entry("a", n) for n in range(10)]  # the oldest ten are one account's backlog
     picked = fair_pick([*busy, entry("b", 50), entry("c", 60)], limit=5, share=3)
-    assert [(p.account_id, p.gsi2sk) for p in picked] == [
+    assert [(cast(DeliveryItem, p).account_id, p.gsi2sk) for p in picked] == [
         ("a", "0000#x"), ("a", "0001#x"), ("a", "0002#x"), ("b", "0050#x"), ("c", "0060#x")
     ]  # fmt: skip
