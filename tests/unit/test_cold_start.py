@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import gc
 import json
-import subprocess
-import sys
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.fresh import fresh_python
+
 HEAVY = [
     "boto3",
     "botocore",
@@ -51,10 +49,7 @@ print(json.dumps({"status": reply["statusCode"], "loaded": sorted(sys.modules), 
 @cache
 def served_cold() -> dict[str, Any]:
     """GET /permissions, the first request of a fresh interpreter (run once for this file's tests)."""
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
-    )
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(fresh_python(SCRIPT).strip().splitlines()[-1])
     assert result["status"] == 200
     return result
 
@@ -105,10 +100,7 @@ def test_importing_the_routes_runs_no_collection_and_leaves_their_objects_frozen
         "state = {'loading': loading, 'enabled': gc.isenabled(), 'frozen': gc.get_freeze_count()}\n"
         "print(json.dumps(state))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
-    )
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(fresh_python(code).strip().splitlines()[-1])
     assert True not in result["loading"] and result["enabled"] is True
     assert result["frozen"] > 20_000  # Chalice's, pydantic's and the routes' objects
 

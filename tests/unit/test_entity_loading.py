@@ -8,8 +8,6 @@ import ast
 import importlib
 import inspect
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from pynamodb.indexes import Index
@@ -17,6 +15,7 @@ from pynamodb.models import Model
 
 from chalicelib.store import models
 from chalicelib.store.models_base import Item
+from tests.helpers.fresh import fresh_python
 
 ROOT = Path(__file__).resolve().parents[2]
 FACADE = ROOT / "chalicelib/store/models.py"
@@ -104,10 +103,7 @@ print(json.dumps(steps))
 
 
 def test_naming_an_entity_loads_its_module_and_reading_another_loads_the_rest() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", FRESH], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
-    )
-    steps = json.loads(done.stdout.strip().splitlines()[-1])
+    steps = json.loads(fresh_python(FRESH).strip().splitlines()[-1])
     base, people = "chalicelib.store.models_base", "chalicelib.store.models_people"
     assert steps["named"] == [base, people]
     assert steps["schema"] == sorted([base, people, *models.INDEXED])  # the schema: indexes, not all
@@ -121,8 +117,5 @@ def test_a_query_s_filter_names_every_entity_even_those_not_loaded() -> None:
         "entity = Item._get_discriminator_attribute()\n"
         "print(len(entity.get_registered_subclasses(Item)))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
-    )
-    assert done.stdout.split() == ["45"]
+    assert fresh_python(code).split() == ["45"]
     assert issubclass(Item, Model)

@@ -7,10 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import jwt
@@ -19,6 +16,7 @@ import pytest
 from chalicelib.errors import AppError
 from chalicelib.security.hs256 import InvalidTokenError, verified_claims
 from chalicelib.security.tokens import AccessTokens
+from tests.helpers.fresh import fresh_python
 
 SECRET = "token-secret-for-tests-0123456789abcdef"
 CLAIMS: dict[str, Any] = {
@@ -156,6 +154,4 @@ def test_reading_a_token_loads_no_pyjwt() -> None:
         f"claims = tokens.read({token!r}, datetime.fromtimestamp(1_700_000_000, UTC))\n"
         "print(claims.user_id, 'jwt' in sys.modules)\n"
     )
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["u1", "False"]
+    assert fresh_python(code).split() == ["u1", "False"]

@@ -3,16 +3,12 @@ call costs a cold start's first read about 8 ms)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
 from chalicelib.store.models_base import TimeAttribute, format_time, parse_time
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.fresh import fresh_python
 
 
 def test_a_stored_time_reads_back_as_the_same_utc_instant() -> None:
@@ -58,7 +54,4 @@ def test_reading_a_stored_time_loads_no_strptime() -> None:
         "parse_time('2026-12-06T22:05:09Z')\n"
         "print('_strptime' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
-    )
-    assert done.stdout.strip() == "False"
+    assert fresh_python(code).strip() == "False"
