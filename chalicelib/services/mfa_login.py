@@ -107,7 +107,9 @@ def _live(deps: Deps, item: ChallengeItem | None, user_id: str) -> ChallengeItem
 def _code_step(deps: Deps, user_id: str, body: MfaLoginIn, client: RequestInfo | None) -> LoginOut:
     """The check counted first (at most MAX_FAILURES per window, under any burst), then the token's item
     with the factor and the login the count named with its page, then the sign-in's write. A check counted
-    but not made (the token gone, no app to check against) is given back; a refused one is not."""
+    but not made (the token gone, no app to check against) is given back, refused or not: a burst replaying
+    a spent token must not fill its user's window (each takes a number and returns it). A refused check of
+    a live token is not given back: it stands, so no burst checks more than MAX_FAILURES codes."""
     now = deps.now()
     check = deps.store.lockouts.count_code_check(user_id, now)
     hinted = check.email is not None and 0 < len(check.account_ids) <= BY_KEY_WITH_FACTOR
@@ -118,8 +120,7 @@ def _code_step(deps: Deps, user_id: str, body: MfaLoginIn, client: RequestInfo |
         item = _live(deps, state.challenge, user_id)
         totp = confirmed_totp(state) if body.code is not None else None
     except AppError:
-        if check.allowed:
-            deps.store.lockouts.give_back_code_attempt(user_id, now)
+        deps.store.lockouts.give_back_code_attempt(user_id, now)
         raise
     _refuse_past_limit(check, now)
     if totp is not None and body.code is not None:
