@@ -20,7 +20,7 @@ from chalicelib.services.outbox import notice
 from chalicelib.services.password_reset import PORTAL_NAME
 from chalicelib.services.sessions import verify_credentials
 from chalicelib.store import keys
-from chalicelib.store.factors import FactorState, Spent
+from chalicelib.store.factors import PASSKEY, FactorState, Spent
 from chalicelib.store.models import (
     ChallengeItem,
     MailItem,
@@ -188,6 +188,16 @@ def take_challenge(deps: Deps, credential: dict[str, Any], purpose: str, user_id
     if not deps.store.factors.take_challenge(item):
         raise invalid_code(CHALLENGE_GONE)
     return challenge
+
+
+def passkey_credentials(deps: Deps, user: UserItem) -> list[str]:
+    """The credential ids of the user's passkeys: the user item's `passkey_ids` (kept with each passkey
+    added or removed), or, for a user item from before them with the passkey factor, a Query."""
+    if user.passkey_ids:
+        return sorted(user.passkey_ids)
+    if PASSKEY not in (user.factors or ()):
+        return []
+    return [p.credential_id for p in deps.store.factors.passkeys(user.user_id)]
 
 
 def check_assertion(

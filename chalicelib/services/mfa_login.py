@@ -37,6 +37,7 @@ from chalicelib.services.factor_checks import (
     invalid_code,
     matched_step,
     new_challenge,
+    passkey_credentials,
     relying_party,
     spend_recovery_code,
 )
@@ -70,8 +71,7 @@ def begin(deps: Deps, user: UserItem, account_ids: set[str] | None = None) -> Mf
     options = None
     if PASSKEY in factors:
         methods.insert(0, "passkey")
-        allowed = [p.credential_id for p in deps.store.factors.passkeys(user.user_id)]
-        options = passkeys.request_options(relying_party(deps), allowed)
+        options = passkeys.request_options(relying_party(deps), passkey_credentials(deps, user))
         item.challenge_hash = passkeys.challenge_hash(str(options["challenge"]))
     if TOTP in factors:
         deps.store.factors.put_mfa_token(item, now)

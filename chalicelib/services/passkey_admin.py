@@ -13,14 +13,16 @@ from chalicelib.schemas.factors import Passkey, PasskeyList
 from chalicelib.security import passkeys
 from chalicelib.security.passkeys import PasskeyError
 from chalicelib.services.factor_checks import (
+    CHALLENGE_GONE,
     confirm_password,
     factor_event,
     factor_notice,
     invalid_code,
+    live_challenge,
     new_challenge,
+    passkey_credentials,
     prove_current_factor,
     relying_party,
-    take_challenge,
 )
 from chalicelib.services.sessions import is_login_of
 from chalicelib.store import keys
@@ -41,7 +43,7 @@ def options(
 ) -> dict[str, Any]:
     confirm_password(deps, user, password)
     prove_current_factor(deps, user, code, credential)
-    existing = [p.credential_id for p in deps.store.factors.passkeys(user.user_id)]
+    existing = passkey_credentials(deps, user)
     created = passkeys.creation_options(relying_party(deps), user.user_id, user.email, existing)
     return new_challenge(deps, created, REGISTER, user.user_id)
 
@@ -49,18 +51,42 @@ def options(
 def register(
     deps: Deps, user: UserItem, name: str, credential: dict[str, Any], login: LoginItem | None = None
 ) -> Passkey:
-    """The answer to this user's own creation challenge (used once), verified with user verification.
-    `login`: the user's login as the authorizing read brought it: where the passkey leads, kept with it so
-    its first passwordless sign-in reads the login and its page with it (store/passkey_reads.py)."""
-    challenge = take_challenge(deps, credential, REGISTER, user.user_id)
+    """The answer to this user's own creation challenge, verified with user verification; the challenge is
+    used up in the passkey's own write, under a condition (once: a second answer fails it), so the route is
+    the authorizing read, the challenge's and that write. `login`: the user's login as the authorizing read
+    brought it: where the passkey leads, kept with it so its first passwordless sign-in reads the login
+    and its page with it (store/passkey_reads.py)."""
+    challenge, challenge_item = live_challenge(deps, credential, REGISTER, user.user_id)
     try:
         new = passkeys.verify_new(relying_party(deps), credential, challenge)
     except PasskeyError:
+        deps.store.factors.take_challenge(challenge_item)  # answered, if wrongly: it answers no other
         raise invalid_code("The passkey could not be verified.") from None
+    item = _new_item(deps, user.user_id, name, new)
+    mail = factor_notice(deps, user, N_("A passkey ($passkey) was added"), passkey=item.name)
+    ids = (
+        frozenset(login.account_ids or ()) if login is not None and is_login_of(login, user) else frozenset()
+    )
+    event = factor_event(deps, user.user_id, "factor_added", PASSKEY)
+    outcome = deps.store.factors.add_passkey(
+        user, item, mail, event, (user.email, ids), challenge_item, _before_the_set(deps, user)
+    )
+    if "used" in outcome.failed:
+        raise invalid_code(CHALLENGE_GONE)
+    if not outcome:  # refused for another reason: the challenge is used up all the same, as it was answered
+        deps.store.factors.take_challenge(challenge_item)
+    if "exists" in outcome.failed:
+        raise AppError("conflict", "This passkey is registered already.")
+    if not outcome:
+        raise changed_meanwhile("Your login changed meanwhile; try again.")
+    return _out(item)
+
+
+def _new_item(deps: Deps, user_id: str, name: str, new: passkeys.NewPasskey) -> PasskeyItem:
     passkey_id = new_id("pky")
-    item = PasskeyItem(
-        *keys.passkey(user.user_id, passkey_id),
-        user_id=user.user_id,
+    return PasskeyItem(
+        *keys.passkey(user_id, passkey_id),
+        user_id=user_id,
         passkey_id=passkey_id,
         name=name.strip() or "Passkey",
         credential_id=new.credential_id,
@@ -68,18 +94,14 @@ def register(
         sign_count=new.sign_count,
         created_at=deps.now(),
     )
-    mail = factor_notice(deps, user, N_("A passkey ($passkey) was added"), passkey=item.name)
-    ids = (
-        frozenset(login.account_ids or ()) if login is not None and is_login_of(login, user) else frozenset()
-    )
-    outcome = deps.store.factors.add_passkey(
-        user, item, mail, factor_event(deps, user.user_id, "factor_added", PASSKEY), (user.email, ids)
-    )
-    if "exists" in outcome.failed:
-        raise AppError("conflict", "This passkey is registered already.")
-    if not outcome:
-        raise changed_meanwhile("Your login changed meanwhile; try again.")
-    return _out(item)
+
+
+def _before_the_set(deps: Deps, user: UserItem) -> list[PasskeyItem] | None:
+    """A user item from before `passkey_ids` with passkeys: the ones it has (a Query, once), so the set the
+    new one starts holds them all; None when the set is there or the user has no passkey yet."""
+    if user.passkey_ids or PASSKEY not in (user.factors or ()):
+        return None
+    return deps.store.factors.passkeys(user.user_id)
 
 
 def listing(deps: Deps, user: UserItem) -> PasskeyList:

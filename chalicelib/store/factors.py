@@ -169,9 +169,14 @@ class FactorStore:
         mail: MailItem,
         event: SecurityEventItem,
         hint: tuple[str, frozenset[str]] | None = None,
+        challenge: ChallengeItem | None = None,
+        before: Sequence[PasskeyItem] | None = None,
     ) -> Outcome:
         """Fails ("exists") for a credential already registered (by anyone). `hint`: where the passkey
-        leads (the login's email and accounts), kept on the credential's item for its first sign-in."""
+        leads (the login's email and accounts), kept on the credential's item for its first sign-in.
+        `challenge`: the registration's, used up here ("used" if it was meanwhile). The credential goes
+        into the user's `passkey_ids`; `before`: a user's passkeys as read when the user item (from before
+        the set) has none, each still there ("changed" otherwise), so the set starts with all of them."""
         owner = PasskeyCredentialItem(
             *keys.passkey_credential(passkey.credential_id),
             user_id=user.user_id,
@@ -180,9 +185,18 @@ class FactorStore:
             account_ids=set(hint[1]) if hint and hint[1] else None,
         )
         tx = Tx().put(owner, condition=PasskeyCredentialItem.pk.does_not_exist(), label="exists")
+        if challenge is not None:
+            tx.delete(challenge, condition=ChallengeItem.pk.exists(), label="used")
         tx.put(passkey)
-        added = [UserItem.factors.add({PASSKEY}), *copies_due(user.user_id, event.occurred_at)]
-        tx.update(user, added, condition=UserItem.pk.exists(), label="gone")
+        ids = {passkey.credential_id, *(p.credential_id for p in before or ())}
+        # Without `before`, the set is whole only if there (or if the user had no passkey): never a
+        # set that misses an older passkey.
+        whole = UserItem.passkey_ids.exists() | ~UserItem.factors.contains(PASSKEY)
+        for other in (before or ())[:90]:  # a transaction holds 100 items; nobody keeps 90 passkeys
+            tx.check(other, PasskeyItem.pk.exists(), label="changed")
+        added = [UserItem.factors.add({PASSKEY}), UserItem.passkey_ids.add(ids)]
+        kept = UserItem.pk.exists() if before is not None else UserItem.pk.exists() & whole
+        tx.update(user, [*added, *copies_due(user.user_id, event.occurred_at)], condition=kept, label="gone")
         return tx.put(mail).record(event).commit()
 
     def remove_passkey(
@@ -193,17 +207,19 @@ class FactorStore:
         mail: MailItem,
         event: SecurityEventItem,
     ) -> Outcome:
-        """Deletes the passkey ("gone" if deleted meanwhile). `others`, the user's other passkeys as read,
-        must all still be there ("changed" otherwise): with none, the user's passkey factor goes too, so two
-        deletions of the last two at once cannot leave the factor behind with no passkey."""
+        """Deletes the passkey ("gone" if deleted meanwhile) and its credential id from the user's
+        `passkey_ids`. `others`, the user's other passkeys as read, must all still be there ("changed"
+        otherwise): with none, the user's passkey factor goes too, so two deletions of the last two at
+        once cannot leave the factor behind with no passkey."""
         tx = Tx().delete(passkey, condition=PasskeyItem.pk.exists(), label="gone")
         tx.delete(PasskeyCredentialItem(*keys.passkey_credential(passkey.credential_id)))
         for other in others[:90]:  # a transaction holds 100 items; nobody keeps 90 passkeys
             tx.check(other, PasskeyItem.pk.exists(), label="changed")
-        if not others:
-            tx.update(
-                user, [UserItem.factors.delete({PASSKEY}), *copies_due(user.user_id, event.occurred_at)]
-            )
+        if others:
+            tx.update(user, [UserItem.passkey_ids.delete({passkey.credential_id})])
+        else:
+            gone = [UserItem.factors.delete({PASSKEY}), UserItem.passkey_ids.remove()]
+            tx.update(user, [*gone, *copies_due(user.user_id, event.occurred_at)])
         return tx.put(mail).record(event).commit()
 
     def record_passkey_use(self, passkey: PasskeyItem, sign_count: int, now: datetime) -> bool:

@@ -94,6 +94,10 @@ class UserItem(ProfileAttributes, Item, discriminator="user"):
     # The second factors the user has ("totp", "passkey"; absent: none), written in the transaction that
     # adds or removes one: login reads the profile anyway, so deciding on a second step costs no read.
     factors = UnicodeSetAttribute(null=True)
+    # The credential ids of the user's passkeys, written in the transactions that add and remove one, so
+    # the password step lists allowCredentials from the profile it read anyway (no Query). Absent with the
+    # passkey factor: a user from before it (services/factor_checks.py `passkey_credentials` queries).
+    passkey_ids = UnicodeSetAttribute(null=True)
     locale = UnicodeAttribute(null=True)  # the language of the user's emails; None: not chosen yet
 
 

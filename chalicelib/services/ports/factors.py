@@ -51,6 +51,8 @@ class FactorRepository(Protocol):
         mail: MailItem,
         event: SecurityEventItem,
         hint: tuple[str, frozenset[str]] | None = None,
+        challenge: ChallengeItem | None = None,
+        before: Sequence[PasskeyItem] | None = None,
     ) -> Outcome: ...
     def remove_passkey(
         self,

@@ -154,12 +154,19 @@ class FakeFactors(FactorRepository):
         mail: MailItem,
         event: SecurityEventItem,
         hint: tuple[str, frozenset[str]] | None = None,
+        challenge: ChallengeItem | None = None,
+        before: Sequence[PasskeyItem] | None = None,
     ) -> Outcome:
         labels: set[Failure] = set()
         if self.t.get(keys.passkey_credential(passkey.credential_id), PasskeyCredentialItem) is not None:
             labels.add("exists")
+        if challenge is not None and self.t.get(key_of(challenge), ChallengeItem) is None:
+            labels.add("used")
+        if any(self.t.get(key_of(other), PasskeyItem) is None for other in (before or ())[:90]):
+            labels.add("changed")
         profile = self.t.get(keys.user(user.user_id), UserItem)
-        if profile is None:
+        whole = profile is not None and (profile.passkey_ids or PASSKEY not in (profile.factors or ()))
+        if profile is None or (before is None and not whole):
             labels.add("gone")
         if self.t.get(key_of(mail), MailItem) is not None:
             labels.add("conflict")
@@ -169,8 +176,12 @@ class FakeFactors(FactorRepository):
         owner.user_id, owner.passkey_id = user.user_id, passkey.passkey_id
         if hint is not None:
             owner.email, owner.account_ids = hint[0], set(hint[1]) or None
+        if challenge is not None:
+            self.t.delete(key_of(challenge))
         _put(self.t, owner, passkey, mail, event)
         profile.factors = set(profile.factors or ()) | {PASSKEY}
+        added = {passkey.credential_id, *(p.credential_id for p in before or ())}
+        profile.passkey_ids = set(profile.passkey_ids or ()) | added
         mark_due(profile, event.occurred_at)
         return OK
 
@@ -193,6 +204,9 @@ class FakeFactors(FactorRepository):
             return Outcome(frozenset(labels))
         self.t.delete(key_of(passkey))
         self.t.delete(keys.passkey_credential(passkey.credential_id))
+        profile = self.t.get(keys.user(user.user_id), UserItem)
+        if profile is not None and profile.passkey_ids is not None:
+            profile.passkey_ids = (set(profile.passkey_ids) - {passkey.credential_id}) or None
         if not others:
             _without_factor(self.t, user.user_id, PASSKEY, event)
         _put(self.t, mail, event)
