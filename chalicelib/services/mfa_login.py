@@ -59,8 +59,9 @@ def _token_hash(token: str) -> str:
 def begin(deps: Deps, user: UserItem, account_ids: set[str] | None = None) -> MfaRequiredOut:
     """The second step's token (signed with its user and expiry: security/step_tokens.py; stored hashed, 5
     minutes, once) and the user's own methods; with a passkey, request options whose challenge is bound to
-    this token alone. `account_ids`: the accounts the login lists now, kept with the token (and, for codes,
-    on the user's code window, which the step's count hands back) so the step reads their page with it."""
+    this token alone, allowing the user item's passkeys (no read of their own: `passkey_credentials`).
+    `account_ids`: the accounts the login lists now, kept with the token (and, for codes, on the user's
+    code window, which the step's count hands back) so the step reads their page with it."""
     factors = set(user.factors or ())
     methods: list[Method] = ["totp", "recovery_code"] if TOTP in factors else []
     now = deps.now()

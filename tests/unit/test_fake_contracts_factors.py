@@ -380,3 +380,43 @@ def test_a_passkey_read_brings_the_login_its_hint_or_its_mfa_token_names_and_the
     assert store.factors.add_passkey(user, second, _mail(deps, user), _event(user, "x", "z", now), hint)
     fresh = store.factors.passkey_answer("none", "cred-2")
     assert present(fresh.login).email == user.email and fresh.page_ids == (account_id,)
+
+
+@covers("factors.add_passkey", "factors.remove_passkey")
+def test_the_users_passkey_ids_follow_each_passkey_and_a_registration_uses_its_challenge_once(
+    world: FakeWorld,
+) -> None:
+    store, now, deps = world.deps.store, world.deps.now(), world.deps
+    user = _user(world)
+
+    def ids() -> set[str] | None:
+        found = present(store.users.get_user(user.user_id)).passkey_ids
+        return None if found is None else set(found)
+
+    challenge = ChallengeItem(*keys.challenge("reg"), purpose="passkey_register", user_id=user.user_id)
+    challenge.expires_at = now
+    store.factors.put_challenge(challenge)
+    first, second = _passkey(user.user_id, "pk1", "cred-1", now), _passkey(user.user_id, "pk2", "cred-2", now)
+    added = _event(user, "factor_added", "passkey", now)
+    assert store.factors.add_passkey(user, first, _mail(deps, user), added, challenge=challenge)
+    assert store.factors.challenge("reg") is None and ids() == {"cred-1"}
+    # the same challenge again (a second request that read it too): nothing written
+    refused = _event(user, "factor_added", "again", now)
+    lost = store.factors.add_passkey(user, second, _mail(deps, user), refused, challenge=challenge)
+    assert lost.failed == {"used"}
+    assert store.factors.passkey_by_credential("cred-2") is None and ids() == {"cred-1"}
+    # passkeys read from before the set must all still be there
+    ghost = _passkey(user.user_id, "pk9", "cred-9", now)
+    stale = _event(user, "factor_added", "stale", now)
+    assert store.factors.add_passkey(user, second, _mail(deps, user), stale, before=[ghost]).failed == {
+        "changed"
+    }
+    assert ids() == {"cred-1"}
+    assert store.factors.add_passkey(
+        user, second, _mail(deps, user), _event(user, "factor_added", "2", now), before=[first]
+    )
+    assert ids() == {"cred-1", "cred-2"}
+    assert store.factors.remove_passkey(user, first, [second], _mail(deps, user), _gone(user, now))
+    assert ids() == {"cred-2"}
+    assert store.factors.remove_passkey(user, second, [], _mail(deps, user), _gone(user, now))
+    assert ids() is None and not present(store.users.get_user(user.user_id)).factors
