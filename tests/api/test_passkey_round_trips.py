@@ -183,3 +183,22 @@ def test_a_removed_passkey_is_gone_from_the_next_password_steps_allow_credential
     assert stored_ids(deps) is None
     last = login(api)
     assert last.status == 200 and "access_token" in last.body  # no passkey left: no second step
+
+
+def test_a_user_item_from_before_the_set_removes_a_passkey_and_still_lists_the_rest(
+    api: Api, deps: Deps
+) -> None:
+    """Deleting a passkey takes its id out of a set that is not there: nothing is made up (the set stays
+    absent, the Query lists what is left)."""
+    _, owner = onboard(api, "Acme Hosting", EMAIL)
+    key, other = SoftAuthenticator(ORIGIN), SoftAuthenticator(ORIGIN)
+    assert register(api, owner.token, key).status == 201
+    assert second(api, owner.token, key, other, "Phone") == 201
+    UserItem(*keys.user(passkey_user(deps))).update(actions=[UserItem.passkey_ids.remove()])
+    items = api.get("/me/passkeys", token=owner.token).body["items"]
+    laptop = next(p["passkey_id"] for p in items if p["name"] == "Laptop")
+    assert (
+        api.call("DELETE", f"/me/passkeys/{laptop}", {"password": PASSWORD}, token=owner.token).status == 204
+    )
+    assert stored_ids(deps) is None
+    assert allowed(login(api).body) == ids_of(other)
