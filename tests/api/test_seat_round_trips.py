@@ -4,12 +4,16 @@ only where an invitation holding a seat may have expired does it Query (the rare
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from chalicelib.store.seats import SEATS, SeatsRead, take_seats
+from chalicelib.store.tx import Tx
 from tests.api.test_seats import seat_events, seats, set_limit
 from tests.helpers import PASSWORD, DynamoCalls, accept_new, invite, onboard
 
 if TYPE_CHECKING:
+    from chalicelib.deps import Deps
     from tests.helpers import Api, Clock
 
 # the route's own reads here: authorization's account (with the caller's session read before, in tests)
@@ -75,3 +79,49 @@ def test_a_bound_left_behind_by_an_accept_is_raised_by_the_one_query(api: Api, c
     ]
     assert invite_one(api, account_id, token, "d@example.com") == ONE_WRITE  # 5 of 5: back at 3
     assert seat_events(api, account_id)[-2:] == ["account.seats_warning", "account.seats_full"]
+
+
+def _bound(deps: Deps, account_id: str) -> tuple[datetime | None, int]:
+    account = deps.store.accounts.get_account(account_id)
+    assert account is not None
+    return account.seats_expire_from, int(account.holds_added or 0)
+
+
+def _take(deps: Deps, read: SeatsRead, account_id: str, expires: datetime | None) -> set[object]:
+    tx = Tx()
+    take_seats(tx, account_id, read, 1, expires=expires)
+    return set(tx.commit().failed)
+
+
+def test_a_raise_fails_once_an_invitation_was_taken_since_its_query(api: Api, deps: Deps) -> None:
+    account_id, owner = onboard(api)
+    invite(api, account_id, owner.token, ["a@example.com"])  # none held before: a's expiry is the bound
+    before = deps.store.accounts.get_account(account_id)
+    assert before is not None and before.seats_expire_from is not None
+    first, added = before.seats_expire_from, int(before.holds_added or 0)
+    invite(api, account_id, owner.token, ["b@example.com"])  # after the Query this raise stands for
+    later = first + timedelta(days=30)
+    stale = SeatsRead.of(before, raise_to=later)
+    assert _take(deps, stale, account_id, None) == {SEATS}  # b may expire before `later`
+    assert _bound(deps, account_id) == (first, added + 1)
+    fresh = deps.store.accounts.get_account(account_id)
+    assert fresh is not None
+    assert _take(deps, SeatsRead.of(fresh, raise_to=later), account_id, None) == set()
+    assert _bound(deps, account_id) == (later, added + 1)  # raised; a reactivation adds no holder
+
+
+def test_an_invitation_under_a_bound_raised_past_its_expiry_fails_and_a_shorter_one_forgets_it(
+    api: Api, deps: Deps
+) -> None:
+    account_id, owner = onboard(api)
+    invite(api, account_id, owner.token, ["a@example.com"])
+    read = deps.store.accounts.get_account(account_id)
+    assert read is not None and read.seats_expire_from is not None
+    first = read.seats_expire_from
+    assert _take(deps, SeatsRead.of(read, raise_to=first + timedelta(days=30)), account_id, None) == set()
+    # read before that raise: its expiry is after the bound it read, not after the one now
+    assert _take(deps, SeatsRead.of(read), account_id, first + timedelta(days=1)) == {SEATS}
+    again = deps.store.accounts.get_account(account_id)
+    assert again is not None
+    assert _take(deps, SeatsRead.of(again), account_id, first + timedelta(days=1)) == set()
+    assert _bound(deps, account_id)[0] is None  # before the bound: not known any more
