@@ -8,9 +8,11 @@ service reads the account again and predicts again (a bounded loop). A way out f
 Expired invitations, chosen design: an invitation's seat is counted until it is *released*, and the
 account's `used` (schemas/accounts.py `Seats.of`) leaves out its expired invitations still holding one. So:
 - a way in that finds too few free seats, or predicts a crossing, first releases the account's expired
-  holdings (`release_expired`: one Query of that account's invitations up to now in gsi3
+  holdings (`release_expired`: one Query of that account's invitations in expiry order in gsi3
   `INVITES#<aid>`, then each released by a conditional update, with the ADD of minus their number, in one
-  transaction) and reads again;
+  transaction), but only once the account's bound on its holders' expiry (`seats_expire_from`, kept by
+  `expiry_actions` in the ways in's transactions) has passed; the Query's first expiry after now raises
+  the bound in the way in's transaction;
 - the purge frees the seats of what it deletes, in its transaction;
 - reading an account counts the expired holdings (`expired_holdings`: the same Query, counting), only when
   the account has pending invitations at all (`seats_held` above `active_count`); bounded by what expired
