@@ -53,13 +53,14 @@ def write_invitations(
         account = read_again(deps, account.account_id)
     pending, waiting = list(entries), list[NewInvitation]()
     for _ in range(SEAT_TRIES):
-        account = with_room(deps, account, len(pending))
+        room = with_room(deps, account, len(pending))
+        account = room.account
         free = free_seats(_limit(account), int(account.seats_held or 0))
         if not exempt and free is not None and free < len(pending):
             pending, waiting = pending[:free], pending[free:] + waiting
         written = (
             deps.store.invitations.create_invitations(
-                pending, now, day, seats_read(deps, caller, account, exempt)
+                pending, now, day, seats_read(deps, caller, room, exempt)
             )
             if pending
             else Written(set())

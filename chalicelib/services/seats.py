@@ -4,11 +4,16 @@ failed condition: store/seats.py).
 
 A way in that finds too few free seats, or predicts a crossing (whose event must count only seats in use),
 first releases the seats of the account's expired invitations (their seat is free from expiry on) and reads
-the account again; only then is it refused."""
+the account again; only then is it refused. It looks for them (one Query) only when one may have expired:
+the account keeps a lower bound on its holders' expiry (store/seats.py `expiry_actions`), so a crossing
+before that bound costs no round trip of its own; the Query's answer raises the bound in the way in's
+transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 from chalicelib.deps import Deps
@@ -43,8 +48,20 @@ def event_of(deps: Deps, caller: Caller, account_id: str) -> EventOf:
     return made
 
 
-def seats_read(deps: Deps, caller: Caller, account: AccountItem, exempt: bool = False) -> SeatsRead:
-    return SeatsRead.of(account, event_of(deps, caller, account.account_id), exempt)
+@dataclass(frozen=True)
+class Room:
+    """The account a way in writes under, and the first expiry of a holder after now if a Query found it
+    (the way in's transaction raises the account's bound to it)."""
+
+    account: AccountItem
+    raise_to: datetime | None = None
+    added: int | None = None  # the raise's guard: `holds_added` as read before the Query
+
+
+def seats_read(deps: Deps, caller: Caller, room: Room, exempt: bool = False) -> SeatsRead:
+    account = room.account
+    made = event_of(deps, caller, account.account_id)
+    return SeatsRead.of(account, made, exempt, room.raise_to, room.added)
 
 
 def read_again(deps: Deps, account_id: str) -> AccountItem:
@@ -54,23 +71,29 @@ def read_again(deps: Deps, account_id: str) -> AccountItem:
     return account
 
 
-def may_hold_expired(account: AccountItem) -> bool:
-    """Whether any invitation holds a seat at all (only then can one have expired holding it)."""
-    return int(account.seats_held or 0) > int(account.active_count or 0)
+def may_hold_expired(account: AccountItem, now: datetime) -> bool:
+    """Whether an invitation holding a seat may have expired by `now`: some hold one, and the account's
+    bound on their expiry is not known or not after `now`."""
+    if int(account.seats_held or 0) <= int(account.active_count or 0):
+        return False
+    return account.seats_expire_from is None or account.seats_expire_from <= now
 
 
-def with_room(deps: Deps, account: AccountItem, wanted: int) -> AccountItem:
-    """The account, after releasing its expired invitations' seats (then read again) when some could be
-    released and either fewer than `wanted` are free, or taking them would cross 80 % or the limit: a
+def with_room(deps: Deps, account: AccountItem, wanted: int) -> Room:
+    """The account, after releasing its expired invitations' seats (then read again) when some may have
+    expired and either fewer than `wanted` are free, or taking them would cross 80 % or the limit: a
     crossing's event must count only the seats in use, not those expired ones."""
-    limit, held = _limit(account), int(account.seats_held or 0)
+    limit, held, now = _limit(account), int(account.seats_held or 0), deps.now()
     free = free_seats(limit, held)
     short = free is not None and free < wanted
-    if not may_hold_expired(account) or not (short or crossings(limit, held, held + wanted)):
-        return account
-    if deps.store.accounts.release_expired_seats(account.account_id, deps.now()) == 0:
-        return account
-    return read_again(deps, account.account_id)
+    if not may_hold_expired(account, now) or not (short or crossings(limit, held, held + wanted)):
+        return Room(account)
+    released = deps.store.accounts.release_expired_holders(account.account_id, now)
+    # No read again: the counter as this release left it is a prediction like any other, which the way
+    # in's condition checks (another change meanwhile fails it, and the loop reads again).
+    account.seats_held = held - released.count
+    added = int(account.holds_added or 0)  # as before the Query: an invitation made since fails the raise
+    return Room(account, released.next_expiry, added)
 
 
 def take_one(
@@ -84,10 +107,11 @@ def take_one(
     `write` is the way in's transaction under the seats it is given. A failed seat condition reads the
     account again, up to SEAT_TRIES times."""
     for _ in range(SEAT_TRIES):
-        account = with_room(deps, account, 1)
+        room = with_room(deps, account, 1)
+        account = room.account
         if not exempt and free_seats(_limit(account), int(account.seats_held or 0)) == 0:
             raise seat_limit_reached(_limit(account))
-        outcome = write(seats_read(deps, caller, account, exempt))
+        outcome = write(seats_read(deps, caller, room, exempt))
         if SEATS not in outcome.failed:
             return outcome
         account = read_again(deps, account.account_id)
@@ -97,8 +121,9 @@ def take_one(
 def show(deps: Deps, account: AccountItem) -> Account:
     """The account with its seats as they are now: the expired invitations' seats are free (counted here
     only when any invitation holds a seat: one Query of what expired since the last purge)."""
+    now = deps.now()
     expired = (
-        deps.store.accounts.expired_seats(account.account_id, deps.now()) if may_hold_expired(account) else 0
+        deps.store.accounts.expired_seats(account.account_id, now) if may_hold_expired(account, now) else 0
     )
     return Account.of(account, brand_of_account(deps, account), expired)
 

@@ -21,7 +21,7 @@ from chalicelib.store.models import (
     UserItem,
     fold,
 )
-from chalicelib.store.seats import expired_holdings, release_expired, seat_limit_actions
+from chalicelib.store.seats import Released, expired_holdings, release_expired, seat_limit_actions
 from chalicelib.store.table import get_items
 from chalicelib.store.tx import Outcome, Tx, assignments
 
@@ -65,6 +65,9 @@ class AccountStore:
         """The account and its owner's invitation (with link and email claim) exist together or not at all;
         the invitation holds the account's first seat (never refused: no limit is set yet)."""
         account.seats_held = int(account.seats_held or 0) + 1
+        # its only holder so far: the bound on holders' expiry (store/seats.py `expiry_actions`) is known
+        account.seats_expire_from = owner_invitation.invitation.expires_at
+        account.holds_added = int(account.holds_added or 0) + 1
         tx = Tx().record(event).put(account, condition=AccountItem.pk.does_not_exist())
         add_invitation(tx, owner_invitation)
         return tx.commit()
@@ -195,6 +198,10 @@ class AccountStore:
 
     def release_expired_seats(self, account_id: str, now: datetime) -> int:
         """Frees the seats of the account's invitations expired by `now`; answers how many (store/seats)."""
+        return release_expired(account_id, now).count
+
+    def release_expired_holders(self, account_id: str, now: datetime) -> Released:
+        """As `release_expired_seats`, with the first expiry of a holder after now (store/seats.py)."""
         return release_expired(account_id, now)
 
     def memberships(self, account_id: str, user_ids: list[str]) -> dict[str, MembershipItem]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from chalicelib.store import keys
 from chalicelib.store.contacts import category_items
@@ -205,8 +206,10 @@ def count_seats(account_id: str, now: datetime) -> bool:
         held = active + sum(1 for i in _invitations_of(account_id) if i.holds_seat)
         # The account's own count is the base the shards' deltas add to (models `fold`).
         base = active - sum(int(getattr(shard, "active_count", None) or 0) for shard in shards.values())
-        counted = [AccountItem.seats_held.set(held), AccountItem.active_count.set(base)]
+        counted: list[Action] = [AccountItem.seats_held.set(held), AccountItem.active_count.set(base)]
         counted.append(AccountItem.seats_counted.set(True))
+        # holders marked here were never under the expiry bound: not known, and any SET of it guarded off
+        counted += [AccountItem.seats_expire_from.remove(), AccountItem.holds_added.add(1)]
         as_before = as_read(account, ("seats_held", "active_count"))
         tx = Tx().update(account, counted, condition=as_before, label="changed")
         if _shards_as_read(tx, shards).commit():

@@ -69,7 +69,8 @@ def _chunk(
     account_id = pending[0].invitation.account_id
     if account_day is not None:
         count_account_invitations(tx, account_id, account_day, len(pending))
-    take_seats(tx, account_id, seats, len(pending))
+    expires = min(entry.invitation.expires_at for entry in pending)
+    take_seats(tx, account_id, seats, len(pending), expires=expires)
     return tx
 
 

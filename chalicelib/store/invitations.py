@@ -247,5 +247,5 @@ def _resent(
     as_read = (InvitationItem.token_hash == old_hash) & (InvitationItem.last_sent_at <= not_sent_since)
     tx.put(invitation, condition=as_read & held)
     if seats is not None:
-        take_seats(tx, invitation.account_id, seats, 1)
+        take_seats(tx, invitation.account_id, seats, 1, expires=invitation.expires_at)
     return tx

@@ -187,7 +187,7 @@ class InviteLinkStore:
         add_invitation(tx, entry, now)
         count_invitations(tx, [entry], +1)
         count_account_invitations(tx, link.account_id, day, 1)
-        take_seats(tx, link.account_id, seats, 1)
+        take_seats(tx, link.account_id, seats, 1, expires=entry.invitation.expires_at)
         return tx.commit()
 
     def email_request(

@@ -127,7 +127,7 @@ class JoinRequestStore:
         tx = self._decided(request, "approved", now, events)
         add_invitation(tx, entry, now)
         count_invitations(tx, [entry], +1)
-        take_seats(tx, request.account_id, seats, 1)
+        take_seats(tx, request.account_id, seats, 1, expires=entry.invitation.expires_at)
         return tx.commit()
 
     @staticmethod

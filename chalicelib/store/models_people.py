@@ -38,6 +38,11 @@ class AccountItem(Item, discriminator="account"):
     # Set where the counters are exact: at creation, or once the backfill counted an older account (an ADD
     # on an account stored before seats starts from zero). Only then may the operator set a limit.
     seats_counted = BooleanAttribute(null=True)
+    # No invitation holding a seat expires before `seats_expire_from` (absent: not known), so a way in that
+    # crosses a threshold after now need not look for expired holders (store/seats.py `expiry_actions`);
+    # `holds_added` counts the takes that made an invitation hold one, never down: the guard of every SET.
+    seats_expire_from = TimeAttribute(null=True)
+    holds_added = NumberAttribute(null=True)
     # Moved in the transactions that create and delete them, under the caps' conditions. webhook_count also
     # says whether the account's events enter the webhook outbox at all (store/listeners.py).
     webhook_count = NumberAttribute(default=0)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from chalicelib.domain.audit import SYSTEM, Event, Target
 from chalicelib.services.invitations import new_invitation
 from chalicelib.store.audit import AuditFilter, audit_item
-from chalicelib.store.seats import SEATS, SeatsRead
+from chalicelib.store.seats import SEATS, Released, SeatsRead
 from tests.helpers.present import present
 from tests.unit.test_fake_contracts import covers
 
@@ -114,6 +114,28 @@ def test_an_expired_invitation_holds_its_seat_until_released(world: FakeWorld, c
     assert store.accounts.release_expired_seats(account_id, later) == 1
     assert store.accounts.expired_seats(account_id, later) == 0
     assert store.accounts.release_expired_seats(account_id, later) == 0
+    assert _seats(world, account_id) == (None, 0, 0)
+
+
+@covers("accounts.release_expired_holders")
+def test_a_release_answers_the_first_expiry_of_a_holder_after_now(world: FakeWorld, clock: Clock) -> None:
+    account_id = world.account("Acme")
+    store = world.deps.store
+    first = _entry(world, account_id, "a@example.com")
+    assert store.invitations.create_invitations([first], world.deps.now(), None, SeatsRead(None, 0))
+    clock.advance(days=2)
+    second = _entry(world, account_id, "b@example.com")
+    assert store.invitations.create_invitations([second], world.deps.now(), None, SeatsRead(None, 1))
+    clock.advance(days=6)  # past the first's 7 days, not the second's
+    later = world.deps.now()
+    assert store.accounts.release_expired_holders(account_id, later) == Released(
+        1, second.invitation.expires_at
+    )
+    assert store.accounts.release_expired_holders(account_id, later) == Released(
+        0, second.invitation.expires_at
+    )
+    clock.advance(days=2)
+    assert store.accounts.release_expired_holders(account_id, world.deps.now()) == Released(1, None)
     assert _seats(world, account_id) == (None, 0, 0)
 
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
         MembershipItem,
         UserItem,
     )
-    from chalicelib.store.seats import SeatsRead
+    from chalicelib.store.seats import Released, SeatsRead
     from chalicelib.store.tx import Outcome
 
 
@@ -71,6 +71,7 @@ class AccountRepository(Protocol):
     ) -> Outcome: ...
     def expired_seats(self, account_id: str, now: datetime) -> int: ...
     def release_expired_seats(self, account_id: str, now: datetime) -> int: ...
+    def release_expired_holders(self, account_id: str, now: datetime) -> Released: ...
     def memberships(self, account_id: str, user_ids: list[str]) -> dict[str, MembershipItem]: ...
 
 

@@ -29,7 +29,7 @@ from chalicelib.store.models import (
     UserItem,
 )
 from chalicelib.store.outcomes import Failure
-from chalicelib.store.seats import SEATS, SeatsRead
+from chalicelib.store.seats import SEATS, Released, SeatsRead
 from chalicelib.store.tx import DEFAULT_LABEL, Outcome
 from tests.helpers.fakes import member_lists as lists
 from tests.helpers.fakes import seats
@@ -167,6 +167,10 @@ class FakeAccounts(AccountRepository):
 
     def release_expired_seats(self, account_id: str, now: datetime) -> int:
         return seats.release(self.t, account_id, now)
+
+    def release_expired_holders(self, account_id: str, now: datetime) -> Released:
+        later = [i.expires_at for i in seats.holding(self.t, account_id) if i.expires_at > now]
+        return Released(seats.release(self.t, account_id, now), min(later, default=None))
 
 
 def _as_read(

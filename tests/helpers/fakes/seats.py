@@ -55,9 +55,13 @@ def free(t: Table, account_id: str, freed: int, active: int = 0) -> None:
             account.active_count = int(account.active_count or 0) - active
 
 
-def expired_holding(t: Table, account_id: str, now: datetime) -> list[InvitationItem]:
+def holding(t: Table, account_id: str) -> list[InvitationItem]:
     pk = keys.invitations_of(account_id)[0]
-    return [i for i in t.of(InvitationItem, pk) if i.holds_seat and i.expires_at <= now]
+    return [i for i in t.of(InvitationItem, pk) if i.holds_seat]
+
+
+def expired_holding(t: Table, account_id: str, now: datetime) -> list[InvitationItem]:
+    return [i for i in holding(t, account_id) if i.expires_at <= now]
 
 
 def release(t: Table, account_id: str, now: datetime) -> int:
