@@ -20,11 +20,13 @@ from tests.unit.test_fake_contracts_domains import *  # noqa: F403
 from tests.unit.test_fake_contracts_factors import *  # noqa: F403
 from tests.unit.test_fake_contracts_invitation_flow import *  # noqa: F403
 from tests.unit.test_fake_contracts_join_requests import *  # noqa: F403
+from tests.unit.test_fake_contracts_member_copies import *  # noqa: F403
 from tests.unit.test_fake_contracts_member_lists import *  # noqa: F403
 from tests.unit.test_fake_contracts_outbox import *  # noqa: F403
 from tests.unit.test_fake_contracts_reminders import *  # type: ignore[assignment]  # noqa: F403  (its own `invite`)
 from tests.unit.test_fake_contracts_seats import *  # noqa: F403
 from tests.unit.test_fake_contracts_sessions import *  # noqa: F403
+from tests.unit.test_fake_contracts_sign_in import *  # noqa: F403
 from tests.unit.test_fake_contracts_structure import *  # noqa: F403
 from tests.unit.test_fake_contracts_support import *  # noqa: F403
 from tests.unit.test_fake_contracts_users import *  # noqa: F403

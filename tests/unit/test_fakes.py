@@ -23,6 +23,7 @@ from tests.helpers.fakes import (
     fake_deps,
     invitations,
     join_requests,
+    lockouts,
     member_lists,
     people,
     reminders,
@@ -45,7 +46,7 @@ for _name in CONTRACTS:  # each contract module's cases join COVERED as it is im
 
 FAKE_MODULES = (
     factors, people, users, invitations, contacts, structure, work, deliveries, member_lists, reminders,
-    sessions, world, domains, join_requests,
+    sessions, world, domains, join_requests, lockouts,
 )  # fmt: skip
 FAKES = sorted(
     (cls for module in FAKE_MODULES for _, cls in inspect.getmembers(module, inspect.isclass)
