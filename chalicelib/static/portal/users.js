@@ -233,10 +233,16 @@ export function memberActions(member, tab) {
   ]);
 }
 
+// The Status column shows an invitation's delivery (or Expired), so it sorts by what it shows: its status
+// alone is "pending" for every row of the tab, and would leave Queued and Sent in the API's order.
+const statusLabel = (inv) => (inv.status === "expired" ? t("Expired")
+  : { queued: t("Queued"), sent: t("Sent"), failed: t("Not delivered") }[inv.delivery] || inv.delivery);
+const sortValue = (inv, sort) => String((sort === "status" ? statusLabel(inv) : inv[sort]) ?? "");
+
 export function invitationTable(items) {
   if (items.length === 0) return h("p", { class: "empty" }, state.query ? t("No invitation matches “{query}”.", { query: state.query }) : t("No pending invitations."));
   const { sort, order } = state.sorts.pending;
-  const sorted = [...items].sort((a, b) => String(a[sort] ?? "").localeCompare(String(b[sort] ?? "")) * (order === "asc" ? 1 : -1));
+  const sorted = [...items].sort((a, b) => sortValue(a, sort).localeCompare(sortValue(b, sort)) * (order === "asc" ? 1 : -1));
   return table(h("caption", { class: "visually-hidden" }, t("Pending invitations")), header(INVITATION_COLUMNS, "pending"),
     h("tbody", {}, sorted.map((inv) => {
       const path = `/accounts/${state.account.account_id}/invitations/${inv.invitation_id}`;
@@ -244,7 +250,7 @@ export function invitationTable(items) {
         h("td", { class: "wrap" }, inv.email), h("td", {}, h("span", { class: `badge ${inv.role}` }, ROLE_LABEL[inv.role])),
         dateCell(inv.created_at), dateCell(inv.last_sent_at), dateCell(inv.expires_at),
         h("td", {}, h("span", { class: `badge ${inv.status === "expired" ? "expired" : inv.delivery}` },
-          inv.status === "expired" ? t("Expired") : { queued: t("Queued"), sent: t("Sent"), failed: t("Not delivered") }[inv.delivery] || inv.delivery)),
+          statusLabel(inv))),
         h("td", { class: "row-actions" }, actionsMenu(t("Actions for the invitation to {email}", inv), [
           { label: t("Resend"), name: t("Resend the invitation to {email}", inv),
             run: () => run(() => api("POST", `${path}/resend`), 200, t("The invitation to {email} was sent again.", inv)) },
