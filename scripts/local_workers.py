@@ -54,8 +54,10 @@ def deliver_webhooks_forever(gap_seconds: float = 2.0, idle_seconds: float = 10.
         WORK_WRITTEN.wait(idle_seconds)
         WORK_WRITTEN.clear()  # before the run: work written during it wakes the next one
         started_at = PROGRESS.start()
-        run_workers_once()
-        PROGRESS.finished(started_at)
+        if run_workers_once():
+            PROGRESS.finished(started_at)
+        else:  # work is left (an account past its share, a failed round): the next run comes at once
+            WORK_WRITTEN.set()
         time.sleep(gap_seconds)
 
 
@@ -72,18 +74,22 @@ def _mark_worker_requests() -> None:
     dynamodb_client().meta.events.register("before-send.dynamodb", mark)
 
 
-def run_workers_once() -> None:
+def run_workers_once() -> bool:
+    """One round of both workers; whether it left nothing due behind it. A run starts at most an account's
+    share of its work (services/worker_loop.py) and defers the rest to the next run, so a round that
+    deferred any has not caught up: a reader of the outbox waits for the next one."""
     from chalicelib.jobs.webhooks import run_both
 
     try:
         done = run_both()
     except Exception as error:  # a bad moment of the emulator: the next round tries again
         print(f"\n=== workers: round failed ({error!r}); retrying", flush=True)
-        return
+        return False
     if done.get("attempted"):
         print(f"\n=== webhooks: {done['succeeded']} of {done['attempted']} deliveries succeeded", flush=True)
     if tried := done.get("emails_attempted"):
         print(f"\n=== email outbox: {done['emails_sent']} of {tried} emails sent", flush=True)
+    return not (done.get("deferred") or done.get("emails_deferred"))
 
 
 def rewrite_copies_forever(every_seconds: float = 2.0) -> None:

@@ -44,6 +44,7 @@ def run_emails() -> dict[str, int]:
         "emails_attempted": report.attempted,
         "emails_sent": report.sent,
         "emails_errored": report.errored,
+        "emails_deferred": report.deferred,
     }
 
 

@@ -140,9 +140,8 @@ def load(api: Api) -> Run:
     first += [_login(api, logins[n % len(logins)]) for n in range(LOGINS[0])]
     _concurrently(run, _interleaved(first))
 
-    outbox = api.outbox()
-    invited = [e for emails in batches[:BULK_INVITES] for e in emails]
-    second = [_accept(api, email, to_address(outbox, email)[-1].link_token) for email in invited]
+    links = _emailed_links(api, [e for emails in batches[:BULK_INVITES] for e in emails])
+    second = [_accept(api, email, token) for email, token in links.items()]
     members = list(run.members)
     second += [
         _update(api, run, members[n % MEMBERS], GRANTS[n % len(GRANTS)])
@@ -153,6 +152,21 @@ def load(api: Api) -> Run:
     second += [_bulk(api, run, emails) for emails in batches[BULK_INVITES:]]
     _concurrently(run, _interleaved(second))
     return run
+
+
+def _emailed_links(api: Api, addresses: list[str]) -> dict[str, str]:
+    """Each address's invitation link, once its email is out: the worker sends an account's emails a share
+    per run, so they may take a few runs; past PHASE_SECONDS the run fails and names who got none."""
+    deadline = time.monotonic() + PHASE_SECONDS
+    while True:
+        outbox = api.outbox()
+        links = {a: mails[-1].link_token for a in addresses if (mails := to_address(outbox, a))}
+        if len(links) == len(addresses):
+            return links
+        if time.monotonic() > deadline:
+            missing = set(addresses) - set(links)
+            raise TimeoutError(f"no invitation email after {PHASE_SECONDS} s to {missing}")
+        time.sleep(0.5)
 
 
 def _interleaved(tasks: list[Callable[[], Answered]]) -> list[Callable[[], Answered]]:
