@@ -17,10 +17,10 @@ from chalicelib.store.models import (
     PasskeyItem,
     UserItem,
 )
-from chalicelib.store.table import get_items
+from chalicelib.store.table import BATCH_KEYS, get_items
 
-# A BatchGetItem takes 100 keys: the passkey, the login and the page's user, then 2 per account.
-_PAGE_FITS = (100 - 3) // 2
+# One BatchGetItem: the passkey, the login and the page's user, then 2 keys per account.
+_PAGE_FITS = (BATCH_KEYS - 3) // 2
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 
 from chalicelib.store.keys import Key
 from chalicelib.store.models import Item
-from chalicelib.store.table import T
-
-BATCH_KEYS = 100  # DynamoDB's most keys in one BatchGetItem: one more would be a second round trip
+from chalicelib.store.table import BATCH_KEYS, T
 
 
 @dataclass(frozen=True)

@@ -56,8 +56,13 @@ def get_item(model: type[T], key: Key) -> T | None:
         return None
 
 
+# DynamoDB's most keys in one BatchGetItem: a read that must stay one round trip keeps within it.
+BATCH_KEYS = 100
+
+
 def get_items(keys: Iterable[Key]) -> dict[Key, Item]:
-    """One BatchGetItem per 100 keys (PynamoDB chunks and retries unprocessed keys); strongly consistent."""
+    """One BatchGetItem per BATCH_KEYS keys (PynamoDB chunks them and retries unprocessed keys); strongly
+    consistent."""
     unique = list(dict.fromkeys(keys))
     if not unique:
         return {}

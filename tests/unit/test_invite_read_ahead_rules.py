@@ -11,7 +11,8 @@ from chalicelib.schemas.invitations import MAX_EMAILS
 from chalicelib.services.invite_claims import claim_keys_ahead, claims_of
 from chalicelib.store import keys
 from chalicelib.store.models import EmailClaimItem
-from chalicelib.store.read_ahead import BATCH_KEYS, ReadAhead, fitting, read_ahead
+from chalicelib.store.read_ahead import ReadAhead, fitting, read_ahead
+from chalicelib.store.table import BATCH_KEYS
 
 
 def claim(email: str) -> tuple[str, str]:
