@@ -24,8 +24,16 @@ from chalicelib.schemas.sessions import ACCOUNTS_PAGE, AccountRef, account_refs,
 from chalicelib.services.account_security import flag_mfa
 from chalicelib.store import keys
 from chalicelib.store.accounts import Named
-from chalicelib.store.member_copies import Page, ScopeRead
-from chalicelib.store.models import AccountItem, LoginItem, MembershipItem, SubAccountItem, UserItem
+from chalicelib.store.member_copies import Page
+from chalicelib.store.models import (
+    AccountItem,
+    GroupItem,
+    LoginItem,
+    MembershipItem,
+    SubAccountItem,
+    UserItem,
+)
+from chalicelib.store.read_ahead import NOTHING_AHEAD, ReadAhead
 from chalicelib.store.scope_hints import NO_SCOPE, Pair, ScopeHint
 
 _INDEX, _ALL = "index", "all"  # how a cursor's list is paged: the index's order, or all read and ordered
@@ -71,7 +79,7 @@ def login_page(
     login: LoginItem,
     via: str = "password",
     read: PageRead | None = None,
-    ahead: ScopeRead | None = None,
+    ahead: ReadAhead | None = None,
 ) -> Listed:
     """Login's first page with its user. A login in at most BY_KEY accounts (as it lists them) reads them
     by key with the user in one BatchGetItem, strongly consistent, and orders them here: its whole list
@@ -156,12 +164,12 @@ def refs_and_scope(
     user_id: str | None = None,
     accounts: dict[str, AccountItem] | None = None,
     via: str | None = None,
-    ahead: ScopeRead | None = None,
+    ahead: ReadAhead | None = None,
 ) -> tuple[list[AccountRef], UserItem | None, ScopeHint]:
     """account_refs_of, using the scope items read `ahead` (with a login's page: an item asked for and not
     found is gone) and reading only those it did not ask for; with the scope items needed (the next login
     reads them ahead). Which are needed, the memberships and groups read decide, never what was asked."""
-    ahead = ahead or ScopeRead(NO_SCOPE, {}, {})
+    ahead = ahead or NOTHING_AHEAD
     active = [m for m in memberships if m.status == "active"]
     in_group = [m for m in active if m.group_id and m.role == "member"]
     own = [m for m in active if m not in in_group and not is_unlimited(m)]
@@ -170,14 +178,18 @@ def refs_and_scope(
     unnamed = [m.account_id for m in active] if accounts is None else []
     read = _missing(deps, ahead, unnamed, wanted, groups, user_id)
     known = {**(accounts or {}), **read.accounts}
-    found_groups = {**ahead.groups, **read.groups}
     scopes: dict[str, list[str]] = {m.account_id: list(m.sub_accounts or []) for m in own}
     for m in in_group:
-        group = found_groups.get((m.account_id, m.group_id or ""))
+        pair = (m.account_id, m.group_id or "")
+        group = read.groups.get(pair) or ahead.item(keys.group(*pair), GroupItem)
         if group is None or group.sub_accounts is not None:
             scopes[m.account_id] = list(group.sub_accounts or []) if group else []
     more = [(m.account_id, sid) for m in in_group for sid in scopes.get(m.account_id, [])]
-    found = [*ahead.sub_accounts.values(), *read.sub_accounts, *_missing(deps, ahead, [], more).sub_accounts]
+    found = [
+        *_sub_accounts(ahead, wanted + more),
+        *read.sub_accounts,
+        *_missing(deps, ahead, [], more).sub_accounts,
+    ]
     reachable: dict[str, list[SubAccountItem]] = {account_id: [] for account_id in scopes}
     for item in found:
         if item.sub_account_id in scopes.get(item.account_id, []):
@@ -187,17 +199,23 @@ def refs_and_scope(
     return refs, read.user, ScopeHint(frozenset(wanted + more), frozenset(groups))
 
 
+def _sub_accounts(ahead: ReadAhead, pairs: Sequence[Pair]) -> list[SubAccountItem]:
+    """The sub-accounts among `pairs` that were read ahead and found."""
+    items = (ahead.item(keys.sub_account(*pair), SubAccountItem) for pair in dict.fromkeys(pairs))
+    return [item for item in items if item is not None]
+
+
 def _missing(
     deps: Deps,
-    ahead: ScopeRead,
+    ahead: ReadAhead,
     account_ids: list[str],
     sub_accounts: list[Pair],
     groups: Sequence[Pair] = (),
     user_id: str | None = None,
 ) -> Named:
     """What is wanted and was not asked for ahead, in one BatchGetItem (none when nothing is)."""
-    subs = [keys.sub_account(*pair) for pair in sub_accounts if pair not in ahead.asked.sub_accounts]
-    unread = [keys.group(*pair) for pair in groups if pair not in ahead.asked.groups]
+    subs = [key for key in (keys.sub_account(*pair) for pair in sub_accounts) if not ahead.knows(key)]
+    unread = [key for key in (keys.group(*pair) for pair in groups) if not ahead.knows(key)]
     if not (account_ids or subs or unread or user_id):
         return Named({}, [], {})
     return deps.store.accounts.named(account_ids, subs, unread, user_id)

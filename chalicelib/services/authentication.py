@@ -88,6 +88,8 @@ def signed_in(
     if session.signed_out:
         raise unauthenticated("You were signed out of this account; sign in again.")
     keep_seen(deps, context)
+    if not (with_login or ahead is not None):  # the hot path: a plain read needs neither
+        return session
     login_state = context.login_state if with_login else None
     return replace(session, login_state=login_state, ahead=context.ahead if ahead is not None else None)
 

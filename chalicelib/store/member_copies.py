@@ -26,17 +26,16 @@ from chalicelib.store.lockouts import ALONE, given_back, signed_in_actions
 from chalicelib.store.member_index import USER_COPIES, rewrite_actions, unchanged_since_read
 from chalicelib.store.models import (
     AccountItem,
-    GroupItem,
     Item,
     LoginFailuresItem,
     LoginItem,
     MembershipItem,
-    SubAccountItem,
     UserItem,
     format_time,
 )
-from chalicelib.store.scope_hints import NO_SCOPE, Pair, ScopeHint
-from chalicelib.store.table import get_item, get_items
+from chalicelib.store.read_ahead import ReadAhead, read_ahead
+from chalicelib.store.scope_hints import NO_SCOPE, ScopeHint
+from chalicelib.store.table import BATCH_KEYS, get_item, get_items
 from chalicelib.store.tx import Tx, assignments
 
 # The due index's kind for users whose memberships' copies wait to be rewritten (jobs/copies.py).
@@ -61,19 +60,19 @@ class MemberCopyStore:
 
     def login_and_page(
         self, email: str, hint: tuple[str, Iterable[str]] | None, scope: ScopeHint = NO_SCOPE
-    ) -> tuple[LoginItem | None, Page | None, ScopeRead]:
+    ) -> tuple[LoginItem | None, Page | None, ReadAhead]:
         """The login of an email, and with `hint` (a user id and account ids: where the email led at the
         last sign-in) that user's page in those accounts, with the `scope` items that page needed then (as
         many as the batch has room for), by key in one BatchGetItem (strongly consistent). Whether the page
         is the login's, and which scope items it needs now, is the caller's to check."""
         page = page_keys(hint[0], hint[1]) if hint is not None else []
-        asked = scope.within(BATCH_KEYS - 1 - len(page))
-        found = get_items([keys.login(email), *page, *asked.item_keys()])
+        asked = scope.within(BATCH_KEYS - 1 - len(page)).item_keys()
+        found = get_items([keys.login(email), *page, *asked])
         login = found.get(keys.login(email))
         return (
             login if isinstance(login, LoginItem) else None,
             page_of(found, hint[0], hint[1]) if hint is not None else None,
-            scope_read(found, asked),
+            read_ahead(asked, found),
         )
 
     def memberships_of_user(self, user_id: str) -> list[MembershipItem]:
@@ -249,28 +248,6 @@ def rewrite_alone(membership: MembershipItem, user: UserItem) -> None:
 
 
 Page = tuple[UserItem | None, list[MembershipItem], dict[str, AccountItem]]
-# A BatchGetItem takes 100 keys: a login's read keeps to one.
-BATCH_KEYS = 100
-
-
-class ScopeRead(NamedTuple):
-    """Scope items read ahead with a login's page: those `asked` for (one absent among them is gone) and
-    those found."""
-
-    asked: ScopeHint
-    sub_accounts: dict[Pair, SubAccountItem]
-    groups: dict[Pair, GroupItem]
-
-
-def scope_read(found: dict[keys.Key, Item], asked: ScopeHint) -> ScopeRead:
-    """The scope items among what a batch read found, asked for as `asked`."""
-    subs = (found.get(keys.sub_account(*pair)) for pair in asked.sub_accounts)
-    groups = (found.get(keys.group(*pair)) for pair in asked.groups)
-    return ScopeRead(
-        asked,
-        {(s.account_id, s.sub_account_id): s for s in subs if isinstance(s, SubAccountItem)},
-        {(g.account_id, g.group_id): g for g in groups if isinstance(g, GroupItem)},
-    )
 
 
 def page_keys(user_id: str, account_ids: Iterable[str]) -> list[keys.Key]:

@@ -8,7 +8,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from chalicelib.domain.lockout import MAX_FAILURES, WINDOW, FailureWindow
+from chalicelib.store import keys
 from chalicelib.store.account_names import SETTLE
+from chalicelib.store.models import GroupItem, SubAccountItem
+from chalicelib.store.read_ahead import NOTHING_AHEAD
 from chalicelib.store.scope_hints import KEPT_AHEAD, NO_SCOPE, ScopeHint
 from chalicelib.store.sub_accounts import new_sub_account_item
 from tests.helpers.present import present
@@ -146,7 +149,7 @@ def test_a_counted_check_says_where_the_email_led_and_a_sign_in_alone_leaves_no_
     first = store.lockouts.count_login_check("dev@acme.com", now)
     assert first.window == FailureWindow(1, now) and first.allowed
     login, page, ahead = store.member_copies.login_and_page("dev@acme.com", None)
-    assert present(login).user_id == dev and page is None and ahead == (NO_SCOPE, {}, {})
+    assert present(login).user_id == dev and page is None and ahead == NOTHING_AHEAD
     group = world.group(account_id, "Support")
     shop = new_sub_account_item(account_id, "sub_shop", "Shop", now)
     assert store.sub_accounts.create(shop)
@@ -163,13 +166,16 @@ def test_a_counted_check_says_where_the_email_led_and_a_sign_in_alone_leaves_no_
     assert present(login).user_id == present(user).user_id == dev
     assert [m.account_id for m in memberships] == [account_id] and set(accounts) == {account_id}
     # every item hinted is asked for; the one gone is simply not found
-    assert ahead.asked == needed and list(ahead.groups) == [(account_id, group)]
-    assert {pair: s.name for pair, s in ahead.sub_accounts.items()} == {(account_id, "sub_shop"): "Shop"}
+    assert ahead.asked == set(needed.item_keys()) and ahead.knows(keys.sub_account(account_id, "sub_gone"))
+    assert present(ahead.item(keys.group(account_id, group), GroupItem)).name == "Support"
+    assert {key: item.name for key, item in ahead.found.items() if isinstance(item, SubAccountItem)} == {
+        keys.sub_account(account_id, "sub_shop"): "Shop"
+    }
     # a page too large for the batch's 100 keys asks for fewer of the hinted items (groups first)
     many = {f"acc_{i:02}" for i in range(48)}  # login, user and 96 page keys: room for 2 more
     wide = ScopeHint(frozenset((account_id, f"sub_{i}") for i in range(5)), needed.groups)
     _, _, trimmed = store.member_copies.login_and_page("dev@acme.com", (dev, many), wide)
-    assert trimmed.asked.groups == needed.groups and len(trimmed.asked.sub_accounts) == 1
+    assert trimmed.asked == {keys.group(account_id, group), keys.sub_account(account_id, "sub_0")}
     # the item keeps no more than a login's batch could ever read ahead
     hundred = ScopeHint(frozenset((account_id, f"sub_{i:03}") for i in range(100)))
     store.member_copies.record_password_sign_in(dev, now, "dev@acme.com", False, {account_id}, scope=hundred)
@@ -186,7 +192,7 @@ def test_a_counted_check_says_where_the_email_led_and_a_sign_in_alone_leaves_no_
     assert (reopened.window, reopened.user_id) == (FailureWindow(1, later), dev)
     unknown = store.lockouts.count_login_check("nobody@acme.com", now)
     assert (unknown.window.count, unknown.user_id, unknown.account_ids) == (1, None, frozenset())
-    assert store.member_copies.login_and_page("nobody@acme.com", None) == (None, None, (NO_SCOPE, {}, {}))
+    assert store.member_copies.login_and_page("nobody@acme.com", None) == (None, None, NOTHING_AHEAD)
 
 
 @covers("lockouts.count_login_check")

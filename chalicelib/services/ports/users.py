@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.outbox import Window
     from chalicelib.store.keys import Key
     from chalicelib.store.lockouts import CodeCheck, LoginCheck
-    from chalicelib.store.member_copies import AccountsPage, Page, ScopeRead
+    from chalicelib.store.member_copies import AccountsPage, Page
     from chalicelib.store.models import (
         AccountItem,
         Item,
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         SessionItem,
         UserItem,
     )
+    from chalicelib.store.read_ahead import ReadAhead
     from chalicelib.store.scope_hints import ScopeHint
     from chalicelib.store.tx import Outcome
     from chalicelib.store.users import AuthContext
@@ -113,7 +114,7 @@ class MemberCopyRepository(Protocol):
     ) -> None: ...
     def login_and_page(
         self, email: str, hint: tuple[str, Iterable[str]] | None, scope: ScopeHint = ...
-    ) -> tuple[LoginItem | None, Page | None, ScopeRead]: ...
+    ) -> tuple[LoginItem | None, Page | None, ReadAhead]: ...
     def record_password_sign_in(
         self,
         user_id: str,

@@ -16,13 +16,10 @@ from chalicelib.store import keys
 from chalicelib.store.account_names import NAMES, SETTLE
 from chalicelib.store.lockouts import POINTER_LIFETIME
 from chalicelib.store.member_copies import (
-    BATCH_KEYS,
     COPIES,
     AccountsPage,
     Page,
-    ScopeRead,
     copies_current,
-    scope_read,
 )
 from chalicelib.store.member_index import USER_COPIES, copy_user, index_member, sortable, version_of
 from chalicelib.store.models import (
@@ -34,7 +31,9 @@ from chalicelib.store.models import (
     UserItem,
     format_time,
 )
+from chalicelib.store.read_ahead import ReadAhead, read_ahead
 from chalicelib.store.scope_hints import KEPT_AHEAD, NO_SCOPE, ScopeHint
+from chalicelib.store.table import BATCH_KEYS
 from tests.helpers.fakes.lockouts import give_back
 from tests.helpers.fakes.table import Table, key_of
 
@@ -133,14 +132,15 @@ class FakeMemberCopies(MemberCopyRepository):
 
     def login_and_page(
         self, email: str, hint: tuple[str, Iterable[str]] | None, scope: ScopeHint = NO_SCOPE
-    ) -> tuple[LoginItem | None, Page | None, ScopeRead]:
+    ) -> tuple[LoginItem | None, Page | None, ReadAhead]:
         """The login, the hinted page and the hinted scope items (as many as the real batch has room for:
         store/member_copies.py `login_and_page`)."""
         login = copy.deepcopy(self.t.get(keys.login(email), LoginItem))
         page = self.user_and_accounts(hint[0], hint[1]) if hint is not None else None
-        asked = scope.within(BATCH_KEYS - 1 - (1 + 2 * len(set(hint[1])) if hint is not None else 0))
-        found = {key: copy.deepcopy(self.t.get(key, Item)) for key in asked.item_keys()}
-        return login, page, scope_read({k: v for k, v in found.items() if v is not None}, asked)
+        room = BATCH_KEYS - 1 - (1 + 2 * len(set(hint[1])) if hint is not None else 0)
+        asked = scope.within(room).item_keys()
+        found = {key: copy.deepcopy(self.t.get(key, Item)) for key in asked}
+        return login, page, read_ahead(asked, {k: v for k, v in found.items() if v is not None})
 
     def record_password_sign_in(
         self,
