@@ -99,9 +99,11 @@ class MotoServer:
         )
         from werkzeug.serving import make_server
 
+        from scripts.moto_answers import answer_items_as_json
         from scripts.moto_isolation import isolate_moto_transactions, one_request_at_a_time
 
         isolate_moto_transactions()
+        answer_items_as_json()
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's own request log drowns the emails
         app = one_request_at_a_time(with_sent_email(DomainDispatcherApplication(create_backend_app)))
         self._server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)

@@ -14,6 +14,7 @@ from moto import mock_aws
 from chalicelib.config import load_settings
 from chalicelib.deps import Deps, build_deps, use_deps
 from chalicelib.store.table import create_table
+from scripts.moto_answers import answer_items_as_json
 from scripts.moto_isolation import isolate_moto_transactions
 from tests.helpers import SETTINGS_ENV, Api, chalice_transport
 from tests.helpers.botocore_cache import client, share_one_loader
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from tests.helpers import Clock
 
 isolate_moto_transactions()
+answer_items_as_json()
 share_one_loader()
 
 
