@@ -11,7 +11,10 @@ Dev only; nothing here is imported by the service.
    threads: it applies a transaction by copying the table and restoring the copy on failure, with no lock,
    and it checks a single write's condition and then writes. The in-process tests call moto from several
    threads without a server, so the writes take the same lock (re-entrant: the server already holds it), and
-   so do the reads, for the reason in 1.
+   so do the reads, for the reason in 1. A single write's handler holds it from its first read to its
+   answer: moto reads the item before an update (for ALL_OLD) and writes ALL_NEW from the live item after,
+   so a concurrent write in between showed in the answer (a counter's new value one higher than this
+   update made it, twice over).
 3. ClientRequestToken. DynamoDB answers a TransactWriteItems repeated with the same token within 10 minutes
    as the success it was, without applying it again (a different request under that token is an
    IdempotentParameterMismatchException). moto ignores the token: botocore's retry of a transaction whose
@@ -75,6 +78,8 @@ def isolate_moto_transactions() -> None:
     for name in WRITES + READS:
         setattr(DynamoDBBackend, name, _serialized(getattr(DynamoDBBackend, name), name in WRITES))
     DynamoHandler.transact_write_items = _idempotent(DynamoHandler.transact_write_items)  # type: ignore[method-assign]
+    for name in ("put_item", "update_item", "delete_item"):
+        setattr(DynamoHandler, name, _serialized(getattr(DynamoHandler, name)))
     models.copy = _TableCopies()  # type: ignore[attr-defined,assignment]  # moto's models module imports copy; replaced there
 
 

@@ -110,3 +110,44 @@ def test_a_query_reads_its_partition_and_answers_in_dynamodbs_order(
     }
     assert pages(**index_query) == [(sk, gsk) for gsk, _, sk in index]
     assert pages(**index_query, ScanIndexForward=False) == [(sk, gsk) for gsk, _, sk in index[::-1]]
+
+
+def test_concurrent_updates_each_answer_the_value_they_wrote(
+    deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """scripts/moto_isolation.py, 2.: an update's ALL_NEW is the item as that update left it, as on DynamoDB.
+    moto wrote the answer from the live item after its write, so a counter's answers under concurrent adds
+    repeated one value and skipped another (the code-check window's count did: a burst of 20 wrong codes
+    checked 4 instead of 5)."""
+    import time
+
+    from moto.dynamodb.models.dynamo_type import Item
+
+    from tests.helpers.concurrency import run_together
+
+    real_to_json = Item.to_json
+
+    def slow_to_json(self: Item, *args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.002)  # the moment another update could slip in before the answer is written
+        return real_to_json(self, *args, **kwargs)
+
+    monkeypatch.setattr(Item, "to_json", slow_to_json)
+    client, table = dynamodb_client(), deps.settings.table_name
+    key = {"pk": {"S": "COUNTER#answers"}, "sk": {"S": "answers"}}
+
+    def add_one() -> int:
+        answer = client.update_item(
+            TableName=table,
+            Key=key,
+            UpdateExpression="ADD n :one",
+            ExpressionAttributeValues={":one": {"N": "1"}},
+            ReturnValues="ALL_NEW",
+        )
+        return int(answer["Attributes"]["n"]["N"])
+
+    def five_adds() -> list[int]:
+        return [add_one() for _ in range(5)]
+
+    answers = run_together(*[five_adds for _ in range(20)])
+    seen = sorted(n for five in answers if isinstance(five, list) for n in five)
+    assert seen == list(range(1, 101))
