@@ -88,7 +88,7 @@ def with_room(deps: Deps, account: AccountItem, wanted: int) -> Room:
     short = free is not None and free < wanted
     if not may_hold_expired(account, now) or not (short or crossings(limit, held, held + wanted)):
         return Room(account)
-    released = deps.store.accounts.release_expired_holders(account.account_id, now)
+    released = deps.store.accounts.release_expired_seats(account.account_id, now)
     # No read again: the counter as this release left it is a prediction like any other, which the way
     # in's condition checks (another change meanwhile fails it, and the loop reads again).
     account.seats_held = held - released.count

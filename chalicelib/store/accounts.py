@@ -196,12 +196,9 @@ class AccountStore:
         """Seats the account's counter still holds for invitations expired by `now` (store/seats.py)."""
         return expired_holdings(account_id, now)
 
-    def release_expired_seats(self, account_id: str, now: datetime) -> int:
-        """Frees the seats of the account's invitations expired by `now`; answers how many (store/seats)."""
-        return release_expired(account_id, now).count
-
-    def release_expired_holders(self, account_id: str, now: datetime) -> Released:
-        """As `release_expired_seats`, with the first expiry of a holder after now (store/seats.py)."""
+    def release_expired_seats(self, account_id: str, now: datetime) -> Released:
+        """Frees the seats of the account's invitations expired by `now`; answers how many, and the first
+        expiry of a holder after now (store/seats.py)."""
         return release_expired(account_id, now)
 
     def memberships(self, account_id: str, user_ids: list[str]) -> dict[str, MembershipItem]:

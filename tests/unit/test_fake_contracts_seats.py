@@ -111,13 +111,13 @@ def test_an_expired_invitation_holds_its_seat_until_released(world: FakeWorld, c
     clock.advance(days=8)  # past the default 7 days
     later = world.deps.now()
     assert store.accounts.expired_seats(account_id, later) == 1
-    assert store.accounts.release_expired_seats(account_id, later) == 1
+    assert store.accounts.release_expired_seats(account_id, later).count == 1
     assert store.accounts.expired_seats(account_id, later) == 0
-    assert store.accounts.release_expired_seats(account_id, later) == 0
+    assert store.accounts.release_expired_seats(account_id, later).count == 0
     assert _seats(world, account_id) == (None, 0, 0)
 
 
-@covers("accounts.release_expired_holders")
+@covers("accounts.release_expired_seats")
 def test_a_release_answers_the_first_expiry_of_a_holder_after_now(world: FakeWorld, clock: Clock) -> None:
     account_id = world.account("Acme")
     store = world.deps.store
@@ -128,14 +128,14 @@ def test_a_release_answers_the_first_expiry_of_a_holder_after_now(world: FakeWor
     assert store.invitations.create_invitations([second], world.deps.now(), None, SeatsRead(None, 1))
     clock.advance(days=6)  # past the first's 7 days, not the second's
     later = world.deps.now()
-    assert store.accounts.release_expired_holders(account_id, later) == Released(
+    assert store.accounts.release_expired_seats(account_id, later) == Released(
         1, second.invitation.expires_at
     )
-    assert store.accounts.release_expired_holders(account_id, later) == Released(
+    assert store.accounts.release_expired_seats(account_id, later) == Released(
         0, second.invitation.expires_at
     )
     clock.advance(days=2)
-    assert store.accounts.release_expired_holders(account_id, world.deps.now()) == Released(1, None)
+    assert store.accounts.release_expired_seats(account_id, world.deps.now()) == Released(1, None)
     assert _seats(world, account_id) == (None, 0, 0)
 
 
@@ -147,7 +147,7 @@ def test_the_purge_frees_the_seats_of_what_it_deletes(world: FakeWorld, clock: C
     assert store.invitations.create_invitations(entries, world.deps.now(), None, SeatsRead(None, 0))
     clock.advance(days=8)
     later = world.deps.now()
-    assert store.accounts.release_expired_seats(account_id, later - timedelta(days=10)) == 0
+    assert store.accounts.release_expired_seats(account_id, later - timedelta(days=10)).count == 0
     assert _seats(world, account_id) == (None, 2, 0)
     pages = list(store.invitations.expired_pages(later))
     assert store.invitations.delete_expired([i for page in pages for i in page], later) == 2

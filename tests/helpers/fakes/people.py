@@ -165,10 +165,7 @@ class FakeAccounts(AccountRepository):
     def expired_seats(self, account_id: str, now: datetime) -> int:
         return len(seats.expired_holding(self.t, account_id, now))
 
-    def release_expired_seats(self, account_id: str, now: datetime) -> int:
-        return seats.release(self.t, account_id, now)
-
-    def release_expired_holders(self, account_id: str, now: datetime) -> Released:
+    def release_expired_seats(self, account_id: str, now: datetime) -> Released:
         later = [i.expires_at for i in seats.holding(self.t, account_id) if i.expires_at > now]
         return Released(seats.release(self.t, account_id, now), min(later, default=None))
 
