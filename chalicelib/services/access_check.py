@@ -10,12 +10,12 @@ from chalicelib.schemas.sub_accounts import AuthorizeIn, AuthorizeOut
 from chalicelib.security.tokens import TokenClaims
 from chalicelib.services.authentication import (
     confirm,
-    group_of_member,
     keep_seen,
     live_sub_accounts,
     mfa_refused,
     read_context,
 )
+from chalicelib.services.group_hints import group_of_member
 from chalicelib.store import keys
 
 

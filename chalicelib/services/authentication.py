@@ -9,8 +9,6 @@ password changes, deactivation, removal and an admin's sign-out apply at once.
 from __future__ import annotations
 
 import hmac
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -77,6 +75,8 @@ def signed_in(
     reads ahead in that BatchGetItem, asked for once the token's signature holds (`Session.ahead`).
 
     A support session's token reaches its own account only: any other is absent for it (404, unread)."""
+    from chalicelib.services.group_hints import group_of_member  # with the store: on a signed-in read
+
     claims = read_token(deps, token)
     if claims.support_account_id is not None and account_id not in (None, claims.support_account_id):
         raise not_found("account")
@@ -117,6 +117,8 @@ def read_context(
     the session item with it (still one round trip), so a route without an account checks them too; and
     its row among the member's sessions, whose `last_seen_at` keep_seen keeps as a sign-in's (the support
     session item decides whether the token is live, not the row)."""
+    from chalicelib.services.group_hints import GROUP_HINTS
+
     if claims.support_account_id is not None:
         account_id = claims.support_account_id
     # the process's own hint (learned from a membership read) first, else the one the token carries
@@ -137,51 +139,6 @@ def read_context(
         claims.email if with_login else None,
         ahead,
     )
-
-
-class GroupHints:
-    """Which custom group a user was in at an account, last time this process saw them: only a hint of
-    which group item to read in the authorizing BatchGetItem, never trusted (the membership read with it
-    decides). A member of a custom group costs a second read on their first request to a warm process, and
-    none after; a hint gone stale (they moved) costs that read again. Bounded: oldest forgotten first."""
-
-    def __init__(self, size: int = 10_000) -> None:
-        self._size = size
-        self._hints: OrderedDict[tuple[str, str], str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str]) -> str | None:
-        with self._lock:
-            return self._hints.get(key)
-
-    def remember(self, key: tuple[str, str], group_id: str | None) -> None:
-        with self._lock:
-            if group_id is None:
-                self._hints.pop(key, None)
-                return
-            self._hints[key] = group_id
-            self._hints.move_to_end(key)
-            while len(self._hints) > self._size:
-                self._hints.popitem(last=False)
-
-
-GROUP_HINTS = GroupHints()
-
-
-def group_of_member(deps: Deps, context: AuthContext) -> GroupItem | None:
-    """A custom group's permissions and scope are its members': read with every request, so a change to the
-    group applies to all of them at once (one read, whatever the group's size). Taken from the authorizing
-    read when the hint was right, else read now."""
-    membership = context.membership
-    if membership is None:
-        return None
-    key = (membership.user_id, membership.account_id)
-    GROUP_HINTS.remember(key, membership.group_id)
-    if not membership.group_id:
-        return None
-    if context.group is not None and context.group.group_id == membership.group_id:
-        return context.group
-    return deps.store.groups.group_grants(membership.account_id, membership.group_id)
 
 
 def confirm(claims: TokenClaims, context: AuthContext, group: GroupItem | None = None) -> Session:

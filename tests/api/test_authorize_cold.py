@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from chalicelib.services import authentication
-from chalicelib.services.authentication import GroupHints
+from chalicelib.services import group_hints
+from chalicelib.services.group_hints import GroupHints
 from chalicelib.store.joining import joining, write_joining
 from chalicelib.store.members import new_membership_item
 from chalicelib.store.tx import Tx
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def _cold(monkeypatch: pytest.MonkeyPatch) -> None:
     """A fresh process: it has learned no member's group yet."""
-    monkeypatch.setattr(authentication, "GROUP_HINTS", GroupHints())
+    monkeypatch.setattr(group_hints, "GROUP_HINTS", GroupHints())
 
 
 def _desk_member(api: Api) -> tuple[str, Joined, str, Joined]:
